@@ -1,0 +1,12 @@
+//! sts-triage: triage of the hunting query UpdateStsRefreshToken[Solorigate] from the files
+//! analysts really export. The scan core (formats, KQL semantics, the rule, findings) has
+//! no terminal code; the workbench and the exports sit on it.
+
+pub mod dates;
+pub mod kql;
+pub mod load;
+pub mod model;
+pub mod neutralize;
+pub mod output;
+pub mod rule;
+pub mod scan;

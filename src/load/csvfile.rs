@@ -1,0 +1,212 @@
+//! CSV exports: Defender portal and Log Analytics (RawEventData as JSON text in a cell),
+//! Purview audit search (new 8-column and classic headers, `AuditData`),
+//! Search-UnifiedAuditLog | Export-Csv (`#TYPE` line, every field quoted), AuditLogs, and
+//! exports of the query's own result.
+
+use std::io::{self, BufRead};
+
+use serde_json::{Map, Value};
+
+use super::json::Ctx;
+use super::record::{Origin, classify, unparseable_ual};
+use crate::rule;
+
+/// What a CSV file holds, decided from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CsvKind {
+    /// A column AuditData holds each UAL record as JSON.
+    AuditData { operation_col: Option<usize>, user_col: Option<usize>, data_col: usize },
+    /// Columns are table columns (CloudAppEvents, AuditLogs, query result).
+    Columns,
+}
+
+const DYNAMIC_COLUMNS: [&str; 5] = [
+    "RawEventData",
+    "TargetResources",
+    "InitiatedBy",
+    "AdditionalDetails",
+    "ActivityObjects",
+];
+
+/// `TimeGenerated [UTC]` → `TimeGenerated`; BOM and white space trimmed.
+fn column_name(raw: &str) -> (String, bool) {
+    let name = raw.trim_start_matches('\u{feff}').trim();
+    if let Some(open) = name.find(" [") {
+        let zone = &name[open..];
+        let local = zone.to_ascii_lowercase().contains("local");
+        return (name[..open].to_owned(), local);
+    }
+    (name.to_owned(), false)
+}
+
+pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Result<()> {
+    // A UTF-8 BOM and PowerShell's `#TYPE …` line come before the header.
+    let mut first_line_offset = 0u64;
+    {
+        let head = reader.fill_buf()?;
+        if head.starts_with(b"\xef\xbb\xbf") {
+            reader.consume(3);
+        }
+        if reader.fill_buf()?.starts_with(b"#TYPE") {
+            let mut skipped = Vec::new();
+            reader.read_until(b'\n', &mut skipped)?;
+            first_line_offset = 1;
+        }
+    }
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .buffer_capacity(1 << 20)
+        .from_reader(reader);
+    let mut header_record = csv::ByteRecord::new();
+    if !csv.read_byte_record(&mut header_record).map_err(csv_io)? {
+        return Ok(());
+    }
+    let mut local_time = false;
+    let headers: Vec<String> = header_record
+        .iter()
+        .map(|h| {
+            let (name, local) = column_name(&String::from_utf8_lossy(h));
+            local_time |= local;
+            name
+        })
+        .collect();
+    if local_time {
+        ctx.problem(
+            Some(1 + first_line_offset),
+            "times are in the exporting browser's local time ([Local Time] header); they are read as UTC"
+                .to_owned(),
+        );
+    }
+    let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let kind = if let Some(data_col) = find("AuditData") {
+        CsvKind::AuditData {
+            operation_col: find("Operation").or_else(|| find("Operations")),
+            user_col: find("UserId").or_else(|| find("UserIds")),
+            data_col,
+        }
+    } else if find("ActionType").is_some()
+        || find("tokenMinutesAdded").is_some()
+        || find("OperationName").is_some()
+        || find("ActivityDisplayName").is_some()
+    {
+        CsvKind::Columns
+    } else {
+        ctx.unknown_why = Some(format!(
+            "CSV header has none of AuditData, ActionType, OperationName or tokenMinutesAdded: {}",
+            headers.join(",").chars().take(200).collect::<String>()
+        ));
+        return Ok(());
+    };
+    let mut record = csv::ByteRecord::new();
+    let mut rows_since_progress = 0u32;
+    loop {
+        if ctx.opts.cancelled() {
+            return Ok(());
+        }
+        match csv.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line()) + first_line_offset;
+                ctx.summary.records += 1;
+                ctx.malformed(line, format!("unreadable CSV record: {e}"));
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line()) + first_line_offset;
+        rows_since_progress += 1;
+        if rows_since_progress >= 50_000 {
+            rows_since_progress = 0;
+            ctx.progress();
+        }
+        if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
+            continue; // blank line
+        }
+        ctx.summary.records += 1;
+        if ctx.csv_prefilter_allowed() && !ctx.prefilter.may_match(record.as_slice()) {
+            continue;
+        }
+        if record.len() != headers.len() {
+            ctx.malformed(
+                line,
+                format!(
+                    "CSV row has {} fields where the header has {}; skipped",
+                    record.len(),
+                    headers.len()
+                ),
+            );
+            continue;
+        }
+        if record.as_slice().len() > ctx.opts.max_record_bytes {
+            ctx.malformed(line, "CSV row over the record size limit; skipped".to_owned());
+            continue;
+        }
+        let field = |i: usize| String::from_utf8_lossy(record.get(i).unwrap_or_default()).into_owned();
+        match kind {
+            CsvKind::AuditData {
+                operation_col,
+                user_col,
+                data_col,
+            } => {
+                let text = field(data_col);
+                match serde_json::from_str::<Value>(&text) {
+                    Ok(value @ Value::Object(_)) => {
+                        let origin = Origin {
+                            file: &ctx.file,
+                            line,
+                            raw: &text,
+                        };
+                        let classified = classify(value, &origin);
+                        ctx.dispatch_at(classified, line);
+                    }
+                    Ok(_) | Err(_) => {
+                        let operation = operation_col.map(&field).unwrap_or_default();
+                        if rule::is_sts_operation(&operation) {
+                            let actor = user_col.map(&field).unwrap_or_default();
+                            let origin = Origin {
+                                file: &ctx.file,
+                                line,
+                                raw: &text,
+                            };
+                            let detail = "AuditData is not valid JSON".to_owned();
+                            let classified = unparseable_ual(&operation, &actor, detail, &origin);
+                            ctx.dispatch_at(classified, line);
+                        } else {
+                            ctx.malformed(line, "AuditData is not valid JSON".to_owned());
+                        }
+                    }
+                }
+            }
+            CsvKind::Columns => {
+                let mut map = Map::new();
+                for (i, name) in headers.iter().enumerate() {
+                    let cell = field(i);
+                    let value = if DYNAMIC_COLUMNS.iter().any(|d| d.eq_ignore_ascii_case(name)) {
+                        match serde_json::from_str::<Value>(&cell) {
+                            Ok(v) if !cell.trim().is_empty() => v,
+                            _ => Value::String(cell),
+                        }
+                    } else {
+                        Value::String(cell)
+                    };
+                    map.insert(name.clone(), value);
+                }
+                let raw = Value::Object(map.clone()).to_string();
+                let origin = Origin {
+                    file: &ctx.file,
+                    line,
+                    raw: &raw,
+                };
+                let classified = classify(Value::Object(map), &origin);
+                ctx.dispatch_at(classified, line);
+            }
+        }
+    }
+    ctx.progress();
+    Ok(())
+}
+
+fn csv_io(e: csv::Error) -> io::Error {
+    io::Error::other(e.to_string())
+}

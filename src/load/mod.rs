@@ -1,0 +1,369 @@
+//! Reading the files analysts export: paths and folders, gzip, and the detection of the
+//! format by content (JSON lines, JSON documents, CSV), never by the file name.
+
+mod csvfile;
+mod json;
+pub mod record;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use aho_corasick::AhoCorasick;
+use flate2::read::MultiGzDecoder;
+
+use crate::model::{FileSummary, Problem, ResultRow, SourceRef, StsEvent};
+
+pub use record::Classified;
+
+/// Options of a scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// The largest record (line, CSV row, JSON element) read; larger ones are skipped.
+    pub max_record_bytes: usize,
+    /// The largest JSON document read into memory, after decompression.
+    pub max_document_bytes: u64,
+    /// Set from another thread to stop the scan; what was read so far is kept.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            max_record_bytes: 64 << 20,
+            max_document_bytes: 4 << 30,
+            cancel: None,
+        }
+    }
+}
+
+impl ScanOptions {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+}
+
+/// What the loader reports as it goes.
+#[derive(Debug)]
+pub enum ScanMessage {
+    /// A file is about to be read (its size on disk, for progress).
+    FileStarted { path: String, bytes: u64 },
+    /// An STS event, flagged or a near miss.
+    Event(Box<StsEvent>),
+    /// A row of a query-result export.
+    ImportedRow { row: ResultRow, source: SourceRef },
+    /// A record that could not be read, or a notice about a file.
+    Problem(Problem),
+    /// Bytes of the current file read so far (compressed bytes for gzip).
+    Progress { bytes: u64 },
+    /// A file is done.
+    FileDone(FileSummary),
+}
+
+/// A path that could not be scanned at all: exit status 2 on the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: {source}")]
+    Unreadable { path: String, source: io::Error },
+    #[error("{path}: not a file of any known format ({why})")]
+    UnknownFormat { path: String, why: String },
+}
+
+/// The cheap byte test that decides which records are parsed: a record can be an STS event
+/// only if its bytes hold the operation's name (ASCII case ignored) or a JSON `\u` escape
+/// (which could spell it). Everything else cannot match and is not parsed.
+pub struct Prefilter {
+    matcher: Option<AhoCorasick>,
+}
+
+impl Prefilter {
+    pub fn new() -> Self {
+        let matcher = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([crate::rule::STS_NEEDLE, "\\u"])
+            .ok();
+        Self { matcher }
+    }
+
+    /// True when the bytes may hold an STS event.
+    pub fn may_match(&self, bytes: &[u8]) -> bool {
+        match &self.matcher {
+            Some(m) => m.is_match(bytes),
+            None => true,
+        }
+    }
+
+    /// The first position at or after `from` where a candidate may stand.
+    pub fn find_from(&self, bytes: &[u8], from: usize) -> Option<usize> {
+        match &self.matcher {
+            Some(m) => m
+                .find(aho_corasick::Input::new(bytes).range(from..))
+                .map(|m| m.start()),
+            None => Some(from),
+        }
+    }
+}
+
+impl Default for Prefilter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The files below the given paths (folders recursed, sorted), with `-` for standard input.
+/// A folder's files that are our own journals are left out.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push((p.clone(), true));
+            continue;
+        }
+        let meta = std::fs::metadata(p).map_err(|e| LoadError::Unreadable {
+            path: p.display().to_string(),
+            source: e,
+        })?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found)?;
+            found.sort();
+            out.extend(found.into_iter().map(|f| (f, false)));
+        } else {
+            out.push((p.clone(), true));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Unreadable {
+        path: dir.display().to_string(),
+        source: e,
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.ends_with(".sts-triage.jsonl") {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk(&path, out)?,
+            Ok(t) if t.is_file() => out.push(path),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Counts the bytes read through it, for progress.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// An opened input: a buffered reader of its (decompressed) content.
+pub struct Input {
+    pub reader: Box<dyn BufRead + Send>,
+    pub read_so_far: Arc<AtomicU64>,
+    pub size: u64,
+    pub gzip: bool,
+}
+
+/// Opens a path (or `-`), detecting gzip by its magic bytes.
+pub fn open_input(path: &Path) -> Result<Input, LoadError> {
+    let display = path.display().to_string();
+    let unreadable = |e| LoadError::Unreadable {
+        path: display.clone(),
+        source: e,
+    };
+    let count = Arc::new(AtomicU64::new(0));
+    let (raw, size): (Box<dyn Read + Send>, u64) = if path.as_os_str() == "-" {
+        (Box::new(io::stdin()), 0)
+    } else {
+        let f = File::open(path).map_err(unreadable)?;
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(f), size)
+    };
+    let counting = Counting {
+        inner: raw,
+        count: count.clone(),
+    };
+    let mut buffered = BufReader::with_capacity(1 << 20, counting);
+    let head = buffered.fill_buf().map_err(unreadable)?;
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn BufRead + Send> = if gzip {
+        Box::new(BufReader::with_capacity(
+            1 << 20,
+            MultiGzDecoder::new(buffered),
+        ))
+    } else {
+        Box::new(buffered)
+    };
+    Ok(Input {
+        reader,
+        read_so_far: count,
+        size,
+        gzip,
+    })
+}
+
+/// The shape of a file's content, from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    JsonLines,
+    JsonDocument,
+    Csv,
+}
+
+/// Decides the shape from the first (decompressed) bytes.
+pub fn sniff(head: &[u8]) -> Result<Shape, String> {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let first = head.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(first) = first else {
+        return Err("the file is empty".to_owned());
+    };
+    let body = &head[first..];
+    if body.contains(&0) {
+        return Err("binary content (NUL bytes)".to_owned());
+    }
+    match body[0] {
+        b'[' => Ok(Shape::JsonDocument),
+        b'{' => {
+            // JSON lines when the first line is a whole JSON value on its own.
+            let line_end = memchr::memchr(b'\n', body).unwrap_or(body.len());
+            let line = &body[..line_end];
+            if serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok() {
+                Ok(Shape::JsonLines)
+            } else {
+                Ok(Shape::JsonDocument)
+            }
+        }
+        _ => {
+            let line_end = memchr::memchr(b'\n', body).unwrap_or(body.len());
+            let line = String::from_utf8_lossy(&body[..line_end]);
+            if line.starts_with("#TYPE") || line.contains(',') || line.contains('\t') {
+                Ok(Shape::Csv)
+            } else {
+                Err("neither JSON nor CSV".to_owned())
+            }
+        }
+    }
+}
+
+/// Scans one file (or standard input), sending what it finds to `sink`.
+pub fn scan_file(
+    path: &Path,
+    opts: &ScanOptions,
+    sink: &mut dyn FnMut(ScanMessage),
+) -> Result<FileSummary, LoadError> {
+    let display: Arc<str> = Arc::from(if path.as_os_str() == "-" {
+        "(stdin)".to_owned()
+    } else {
+        path.display().to_string()
+    });
+    let mut input = open_input(path)?;
+    sink(ScanMessage::FileStarted {
+        path: display.to_string(),
+        bytes: input.size,
+    });
+    let head = read_head(&mut input.reader).map_err(|e| LoadError::Unreadable {
+        path: display.to_string(),
+        source: e,
+    })?;
+    input.reader = Box::new(io::Cursor::new(head.clone()).chain(input.reader));
+    let shape = sniff(&head).map_err(|why| LoadError::UnknownFormat {
+        path: display.to_string(),
+        why,
+    })?;
+    let mut ctx = json::Ctx {
+        file: display.clone(),
+        opts,
+        sink,
+        summary: FileSummary {
+            path: display.to_string(),
+            bytes: input.size,
+            ..FileSummary::default()
+        },
+        kinds: Vec::new(),
+        read_so_far: input.read_so_far.clone(),
+        prefilter: Prefilter::new(),
+        problems_reported: 0,
+        unknown_why: None,
+    };
+    let result = match shape {
+        Shape::JsonLines => json::scan_json_lines(&mut ctx, input.reader),
+        Shape::JsonDocument => json::scan_json_document(&mut ctx, input.reader),
+        Shape::Csv => csvfile::scan_csv(&mut ctx, input.reader),
+    };
+    let mut summary = match result {
+        Ok(()) => ctx.summary.clone(),
+        Err(e) => {
+            let message = format!("read error: {e}");
+            ctx.problem(None, message);
+            ctx.summary.clone()
+        }
+    };
+    let shape_name = match shape {
+        Shape::JsonLines => "JSON lines",
+        Shape::JsonDocument => "JSON document",
+        Shape::Csv => "CSV",
+    };
+    let kinds = if ctx.kinds.is_empty() {
+        "no known records".to_owned()
+    } else {
+        ctx.kinds.join(" + ")
+    };
+    summary.format = format!(
+        "{}{} ({kinds})",
+        if input.gzip { "gzip " } else { "" },
+        shape_name
+    );
+    if let Some(why) = ctx.unknown_why.take() {
+        return Err(LoadError::UnknownFormat {
+            path: display.to_string(),
+            why,
+        });
+    }
+    if ctx.kinds.is_empty() && summary.records > 0 {
+        return Err(LoadError::UnknownFormat {
+            path: display.to_string(),
+            why: format!(
+                "{shape_name} with no CloudAppEvents, Unified Audit Log, AuditLogs or query-result records"
+            ),
+        });
+    }
+    let done = summary.clone();
+    (ctx.sink)(ScanMessage::FileDone(done));
+    Ok(summary)
+}
+
+/// Reads the first bytes of the content: up to the end of the first non-blank line, or
+/// 64 KiB, whichever comes first (pipes may deliver less in one read).
+fn read_head(reader: &mut Box<dyn BufRead + Send>) -> io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 8192];
+    while head.len() < 64 << 10 {
+        let n = reader.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&chunk[..n]);
+        let content = head.iter().position(|b| !b.is_ascii_whitespace());
+        if content.is_some_and(|start| memchr::memchr(b'\n', &head[start..]).is_some()) {
+            break;
+        }
+    }
+    Ok(head)
+}

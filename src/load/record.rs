@@ -1,0 +1,327 @@
+//! One record, whatever envelope it came in, turned into an STS event (or recognised as
+//! something the query never returns).
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::dates::parse_export_time;
+use crate::kql;
+use crate::model::{Outcome, ResultRow, SourceKind, SourceRef, StsEvent};
+use crate::rule::{self, CloudAppRow, EntraRecord, RawEventData};
+
+/// What one record turned out to be.
+#[derive(Debug)]
+pub enum Classified {
+    /// An STS refresh-token event, flagged or a near miss.
+    Sts(Box<StsEvent>),
+    /// A row of an export of the query's own result.
+    ResultRow(ResultRow),
+    /// A record of a known table that is not an STS event.
+    Other(SourceKind),
+    /// A JSON object of no known table.
+    Unknown,
+}
+
+/// Looks a column up by name: exact first, then ignoring ASCII case, then with the
+/// `_string` / `_dynamic` suffixes a KQL `union` adds to type-conflicting columns.
+pub fn column<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if let Some(v) = obj.get(name) {
+        return Some(v);
+    }
+    let found = obj
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v);
+    if found.is_some() {
+        return found;
+    }
+    ["_dynamic", "_string"].iter().find_map(|suffix| {
+        let wanted = format!("{name}{suffix}");
+        obj.iter()
+            .find(|(k, v)| k.eq_ignore_ascii_case(&wanted) && !v.is_null())
+            .map(|(_, v)| v)
+    })
+}
+
+fn has_column(obj: &Map<String, Value>, name: &str) -> bool {
+    column(obj, name).is_some()
+}
+
+/// A string column: never null in Kusto (missing or null → ""); numbers and booleans as text.
+fn string_column(obj: &Map<String, Value>, name: &str) -> String {
+    kql::tostring(column(obj, name))
+}
+
+/// A boolean column as exports write it: true/false, 0/1, "True"/"false", or null/"".
+pub fn bool_value(v: Option<&Value>) -> Option<bool> {
+    match v? {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => n.as_f64().map(|x| x != 0.0),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A dynamic column that exports may have turned into JSON text (Log Analytics, CSV).
+pub fn dynamic_value(v: Option<&Value>) -> Value {
+    match v {
+        Some(Value::String(s)) => {
+            serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone()))
+        }
+        Some(other) => other.clone(),
+        None => Value::Null,
+    }
+}
+
+fn raw_event_data(v: Option<&Value>) -> RawEventData {
+    match v {
+        None | Some(Value::Null) => RawEventData::Null,
+        Some(Value::String(s)) if s.trim().is_empty() => RawEventData::Null,
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Ok(parsed) => RawEventData::Json(parsed),
+            Err(_) => RawEventData::Text(s.clone()),
+        },
+        Some(other) => RawEventData::Json(other.clone()),
+    }
+}
+
+fn time_column(obj: &Map<String, Value>, names: &[&str]) -> Option<kql::KqlDateTime> {
+    names
+        .iter()
+        .filter_map(|n| column(obj, n))
+        .find_map(|v| v.as_str().and_then(parse_export_time))
+}
+
+fn cloud_app_row(obj: &Map<String, Value>) -> CloudAppRow {
+    CloudAppRow {
+        action_type: string_column(obj, "ActionType"),
+        raw_event_data: raw_event_data(column(obj, "RawEventData")),
+        account_object_id: string_column(obj, "AccountObjectId"),
+        account_display_name: string_column(obj, "AccountDisplayName"),
+        ip_address: string_column(obj, "IPAddress"),
+        is_anonymous_proxy: bool_value(column(obj, "IsAnonymousProxy")),
+        isp: string_column(obj, "ISP"),
+        timestamp: time_column(obj, &["Timestamp", "TimeGenerated"]),
+    }
+}
+
+fn entra_record(obj: &Map<String, Value>, envelope_time: Option<&Value>) -> EntraRecord {
+    let operation = ["OperationName", "activityDisplayName"]
+        .iter()
+        .map(|n| string_column(obj, n))
+        .find(|s| !s.is_empty())
+        .unwrap_or_default();
+    let time = time_column(obj, &["TimeGenerated", "activityDateTime"])
+        .or_else(|| envelope_time.and_then(Value::as_str).and_then(parse_export_time));
+    EntraRecord {
+        operation,
+        time,
+        target_resources: dynamic_value(column(obj, "TargetResources")),
+        initiated_by: dynamic_value(column(obj, "InitiatedBy")),
+    }
+}
+
+/// The result row of a query-result export: the eight columns (`Column1` accepted for Role).
+pub fn result_row(obj: &Map<String, Value>) -> ResultRow {
+    let minutes = |name: &str| match column(obj, name) {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    let role = if has_column(obj, "Role") {
+        string_column(obj, "Role")
+    } else {
+        string_column(obj, "Column1")
+    };
+    ResultRow {
+        account_object_id: string_column(obj, "AccountObjectId"),
+        account_display_name: string_column(obj, "AccountDisplayName"),
+        role,
+        ip_address: string_column(obj, "IPAddress"),
+        is_anonymous_proxy: bool_value(column(obj, "IsAnonymousProxy")),
+        isp: string_column(obj, "ISP"),
+        token_minutes_added: minutes("tokenMinutesAdded"),
+        token_minutes_remaining: minutes("tokenMinutesRemaining"),
+    }
+}
+
+/// A short stable id for a record that carries none.
+pub fn content_id(raw: &str) -> String {
+    let digest = Sha256::digest(raw.as_bytes());
+    digest.iter().take(10).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where a record was read from and its text, for the event it may become.
+pub struct Origin<'a> {
+    pub file: &'a Arc<str>,
+    pub line: u64,
+    pub raw: &'a str,
+}
+
+/// Classifies one JSON record and, for an STS event, evaluates the rule on it.
+pub fn classify(value: Value, origin: &Origin) -> Classified {
+    let Value::Object(obj) = value else {
+        return Classified::Unknown;
+    };
+    // Envelopes with `properties`: Defender streaming API and Entra diagnostic settings.
+    if let Some(Value::Object(props)) = obj.get("properties") {
+        let category = kql::tostring(obj.get("category"));
+        if category.starts_with("AdvancedHunting-") || has_column(props, "ActionType") {
+            let mut row = cloud_app_row(props);
+            if row.timestamp.is_none() {
+                row.timestamp = obj
+                    .get("time")
+                    .and_then(Value::as_str)
+                    .and_then(parse_export_time);
+            }
+            let id = id_of_cloud_app(props, &row);
+            return cloud_app_event(row, SourceKind::CloudAppEvents, id, origin);
+        }
+        if props.contains_key("activityDisplayName") || props.contains_key("targetResources") {
+            let mut rec = entra_record(props, obj.get("time"));
+            if rec.operation.is_empty() {
+                rec.operation = kql::tostring(obj.get("operationName"));
+            }
+            let id = kql::tostring(props.get("id"));
+            return entra_event(&rec, id, origin);
+        }
+    }
+    if has_column(&obj, "ActionType") {
+        let row = cloud_app_row(&obj);
+        let id = id_of_cloud_app(&obj, &row);
+        return cloud_app_event(row, SourceKind::CloudAppEvents, id, origin);
+    }
+    if has_column(&obj, "tokenMinutesAdded") && has_column(&obj, "tokenMinutesRemaining") {
+        return Classified::ResultRow(result_row(&obj));
+    }
+    if has_column(&obj, "OperationName")
+        && (has_column(&obj, "TargetResources") || has_column(&obj, "InitiatedBy"))
+        || obj.contains_key("activityDisplayName")
+    {
+        let rec = entra_record(&obj, None);
+        let id = string_column(&obj, "Id");
+        return entra_event(&rec, id, origin);
+    }
+    if obj.contains_key("Operation")
+        && ["CreationTime", "RecordType", "Workload", "TimeGenerated"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
+    {
+        let id = kql::tostring(obj.get("Id"));
+        let row = rule::cloud_app_row_from_ual(Value::Object(obj));
+        return cloud_app_event(row, SourceKind::UnifiedAuditLog, id, origin);
+    }
+    Classified::Unknown
+}
+
+fn id_of_cloud_app(obj: &Map<String, Value>, row: &CloudAppRow) -> String {
+    if let RawEventData::Json(raw) = &row.raw_event_data {
+        let id = kql::tostring(kql::property(Some(raw), "Id"));
+        if !id.is_empty() {
+            return id;
+        }
+    }
+    string_column(obj, "ReportId")
+}
+
+fn cloud_app_event(row: CloudAppRow, kind: SourceKind, id: String, origin: &Origin) -> Classified {
+    match rule::evaluate_cloud_app_row(&row) {
+        None => Classified::Other(kind),
+        Some((outcome, trace)) => Classified::Sts(Box::new(StsEvent {
+            id: if id.is_empty() {
+                content_id(origin.raw)
+            } else {
+                id
+            },
+            source: SourceRef {
+                file: origin.file.clone(),
+                line: origin.line,
+            },
+            kind,
+            raw: origin.raw.to_owned(),
+            time: row.timestamp,
+            operation: row.action_type,
+            actor: row.account_display_name,
+            trace,
+            outcome,
+        })),
+    }
+}
+
+fn entra_event(rec: &EntraRecord, id: String, origin: &Origin) -> Classified {
+    match rule::evaluate_entra_record(rec) {
+        None => Classified::Other(SourceKind::EntraAudit),
+        Some((outcome, trace)) => {
+            let actor = match &outcome {
+                Outcome::Flagged(rows) => rows
+                    .first()
+                    .map(|r| r.account_display_name.clone())
+                    .unwrap_or_default(),
+                Outcome::NearMiss(_) => {
+                    let user = kql::property(Some(&rec.initiated_by), "user");
+                    let upn = kql::tostring(kql::property(user, "userPrincipalName"));
+                    if upn.is_empty() {
+                        let app = kql::property(Some(&rec.initiated_by), "app");
+                        kql::tostring(kql::property(app, "displayName"))
+                    } else {
+                        upn
+                    }
+                }
+            };
+            Classified::Sts(Box::new(StsEvent {
+                id: if id.is_empty() {
+                    content_id(origin.raw)
+                } else {
+                    id
+                },
+                source: SourceRef {
+                    file: origin.file.clone(),
+                    line: origin.line,
+                },
+                kind: SourceKind::EntraAudit,
+                raw: origin.raw.to_owned(),
+                time: rec.time,
+                operation: rec.operation.clone(),
+                actor,
+                trace,
+                outcome,
+            }))
+        }
+    }
+}
+
+/// A UAL record whose AuditData could not be read as JSON, in a CSV row whose operation
+/// column names the STS operation: kept as a near miss with the reason.
+pub fn unparseable_ual(operation: &str, actor: &str, detail: String, origin: &Origin) -> Classified {
+    let reason = if operation == rule::ACTION_TYPE {
+        crate::model::NearMissReason::UnparseableValues { detail }
+    } else {
+        crate::model::NearMissReason::OperationSpelledDifferently {
+            operation: operation.to_owned(),
+        }
+    };
+    Classified::Sts(Box::new(StsEvent {
+        id: content_id(origin.raw),
+        source: SourceRef {
+            file: origin.file.clone(),
+            line: origin.line,
+        },
+        kind: SourceKind::UnifiedAuditLog,
+        raw: origin.raw.to_owned(),
+        time: None,
+        operation: operation.to_owned(),
+        actor: actor.to_owned(),
+        trace: crate::model::Trace {
+            action_type: operation.to_owned(),
+            action_type_matches: operation == rule::ACTION_TYPE,
+            ..Default::default()
+        },
+        outcome: Outcome::NearMiss(reason),
+    }))
+}

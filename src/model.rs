@@ -1,0 +1,281 @@
+//! What a scan produces: STS events with their evaluation, the distinct result rows of the
+//! query (findings), near misses with their reason, and what went wrong on the way.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::kql::KqlDateTime;
+
+/// The table an event came from, which decides the rule it is evaluated with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A Defender CloudAppEvents row (RawEventData is the UAL record).
+    CloudAppEvents,
+    /// A Unified Audit Log record, evaluated as the RawEventData of a CloudAppEvents row.
+    UnifiedAuditLog,
+    /// An Entra ID audit record (AuditLogs, Graph directoryAudits, diagnostic settings),
+    /// evaluated with the sibling AuditLogs rule.
+    EntraAudit,
+    /// A row of an export of the query's own result.
+    QueryResult,
+}
+
+impl SourceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CloudAppEvents => "CloudAppEvents",
+            Self::UnifiedAuditLog => "Unified Audit Log",
+            Self::EntraAudit => "Entra AuditLogs",
+            Self::QueryResult => "query result",
+        }
+    }
+}
+
+/// Where a record stands: the file and the 1-based line where the record starts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SourceRef {
+    pub file: Arc<str>,
+    pub line: u64,
+}
+
+impl fmt::Display for SourceRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// One distinct result row: the query's eight output columns, in the query's order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
+pub struct ResultRow {
+    #[serde(rename = "AccountObjectId")]
+    pub account_object_id: String,
+    #[serde(rename = "AccountDisplayName")]
+    pub account_display_name: String,
+    #[serde(rename = "Role")]
+    pub role: String,
+    #[serde(rename = "IPAddress")]
+    pub ip_address: String,
+    #[serde(rename = "IsAnonymousProxy")]
+    pub is_anonymous_proxy: Option<bool>,
+    #[serde(rename = "ISP")]
+    pub isp: String,
+    #[serde(rename = "tokenMinutesAdded")]
+    pub token_minutes_added: Option<i64>,
+    #[serde(rename = "tokenMinutesRemaining")]
+    pub token_minutes_remaining: Option<i64>,
+}
+
+impl ResultRow {
+    /// The output column names, in order.
+    pub const COLUMNS: [&'static str; 8] = [
+        "AccountObjectId",
+        "AccountDisplayName",
+        "Role",
+        "IPAddress",
+        "IsAnonymousProxy",
+        "ISP",
+        "tokenMinutesAdded",
+        "tokenMinutesRemaining",
+    ];
+
+    /// A stable fingerprint of the eight values: the same row from any export format of
+    /// the same data gets the same key, so decisions carry over.
+    pub fn key(&self) -> String {
+        let mut h = Sha256::new();
+        for cell in self.cells() {
+            h.update(cell.as_bytes());
+            h.update([0x1f]);
+        }
+        let digest = h.finalize();
+        let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+        format!("row:{hex}")
+    }
+
+    /// The eight values as text (null as the empty string, booleans as true/false).
+    pub fn cells(&self) -> [String; 8] {
+        [
+            self.account_object_id.clone(),
+            self.account_display_name.clone(),
+            self.role.clone(),
+            self.ip_address.clone(),
+            opt_to_string(self.is_anonymous_proxy),
+            self.isp.clone(),
+            opt_to_string(self.token_minutes_added),
+            opt_to_string(self.token_minutes_remaining),
+        ]
+    }
+}
+
+fn opt_to_string<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// Why the query passed over an STS refresh-token event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum NearMissReason {
+    /// ActionType (or Operation) is not exactly the query's literal.
+    OperationSpelledDifferently { operation: String },
+    /// RawEventData holds the whole term DirectorySync.
+    DirectorySync { path: String },
+    /// ModifiedProperties is missing or empty.
+    NoModifiedProperties,
+    /// StsRefreshTokensValidFrom is not at index 0 (found elsewhere, or not at all).
+    PropertyNotAtIndex0 {
+        found_at: Option<usize>,
+        at_index_0: String,
+    },
+    /// The property at index 0 is StsRefreshTokensValidFrom in another case.
+    PropertyNameSpelledDifferently { name: String },
+    /// RawEventData (or the record) could not be read as JSON.
+    UnparseableValues { detail: String },
+}
+
+impl NearMissReason {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::OperationSpelledDifferently { .. } => "operation_spelled_differently",
+            Self::DirectorySync { .. } => "directory_sync",
+            Self::NoModifiedProperties => "no_modified_properties",
+            Self::PropertyNotAtIndex0 { .. } => "property_not_at_index_0",
+            Self::PropertyNameSpelledDifferently { .. } => "property_name_spelled_differently",
+            Self::UnparseableValues { .. } => "unparseable_values",
+        }
+    }
+}
+
+impl fmt::Display for NearMissReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::OperationSpelledDifferently { operation } => {
+                write!(f, "operation spelled differently: {operation:?}")
+            }
+            Self::DirectorySync { path } => write!(f, "DirectorySync term found at {path}"),
+            Self::NoModifiedProperties => write!(f, "no ModifiedProperties"),
+            Self::PropertyNotAtIndex0 {
+                found_at: Some(i),
+                at_index_0,
+            } => write!(
+                f,
+                "StsRefreshTokensValidFrom at index {i}, not 0 ([0] is {at_index_0:?})"
+            ),
+            Self::PropertyNotAtIndex0 {
+                found_at: None,
+                at_index_0,
+            } => write!(
+                f,
+                "no StsRefreshTokensValidFrom property ([0] is {at_index_0:?})"
+            ),
+            Self::PropertyNameSpelledDifferently { name } => {
+                write!(f, "property name spelled differently: {name:?}")
+            }
+            Self::UnparseableValues { detail } => write!(f, "unparseable values: {detail}"),
+        }
+    }
+}
+
+/// What the query did with one STS event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Returned by the query as this row (an Entra record may give several rows).
+    Flagged(Vec<ResultRow>),
+    /// Passed over, with the reason.
+    NearMiss(NearMissReason),
+}
+
+/// The clauses of the query with the values this event gave them: the "why flagged" panel.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trace {
+    pub action_type: String,
+    pub action_type_matches: bool,
+    pub directory_sync: Option<String>,
+    pub display_name: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub old_valid_from: Option<KqlDateTime>,
+    pub new_valid_from: Option<KqlDateTime>,
+    pub timestamp: Option<KqlDateTime>,
+    pub minutes_added: Option<i64>,
+    pub minutes_remaining: Option<i64>,
+    pub role: String,
+}
+
+/// One STS refresh-token event (flagged or not), with everything the workbench shows.
+#[derive(Debug, Clone)]
+pub struct StsEvent {
+    /// The event's own id (UAL Id, AuditLogs Id, ReportId), else a hash of its raw text.
+    pub id: String,
+    pub source: SourceRef,
+    pub kind: SourceKind,
+    /// The record as read (a JSON line, a JSON document element, or a CSV row as JSON).
+    pub raw: String,
+    pub time: Option<KqlDateTime>,
+    pub operation: String,
+    pub actor: String,
+    pub trace: Trace,
+    pub outcome: Outcome,
+}
+
+impl StsEvent {
+    pub fn is_flagged(&self) -> bool {
+        matches!(self.outcome, Outcome::Flagged(_))
+    }
+    pub fn near_miss_reason(&self) -> Option<&NearMissReason> {
+        match &self.outcome {
+            Outcome::NearMiss(r) => Some(r),
+            Outcome::Flagged(_) => None,
+        }
+    }
+    /// The journal key of a near miss: its own id.
+    pub fn key(&self) -> String {
+        format!("event:{}", self.id)
+    }
+}
+
+/// A distinct result row and the events behind it (none for a loaded query-result export).
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub row: ResultRow,
+    pub events: Vec<usize>,
+    /// Where the row came from when it was read from a query-result export.
+    pub imported_from: Option<SourceRef>,
+}
+
+impl Finding {
+    pub fn first_time(&self, events: &[StsEvent]) -> Option<KqlDateTime> {
+        self.events.iter().filter_map(|&i| events[i].time).min()
+    }
+}
+
+/// A record that could not be read, or a file-level notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: Arc<str>,
+    /// 1-based line, when known.
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.file, l, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// What was read from one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileSummary {
+    pub path: String,
+    pub format: String,
+    pub bytes: u64,
+    pub records: u64,
+    pub sts_events: u64,
+    pub skipped: u64,
+}

@@ -1,0 +1,204 @@
+//! The headless outputs of `sts-triage scan`: an aligned table for people, JSON lines and
+//! CSV for scripts. Every string from an event is neutralised before it is written, except
+//! in JSON, which keeps the exact value, JSON-escaped.
+
+use std::io::{self, Write};
+
+use serde_json::json;
+
+use crate::kql::format_datetime;
+use crate::model::{ResultRow, StsEvent};
+use crate::neutralize::{csv_cell, neutralize};
+use crate::scan::ScanReport;
+
+/// The result rows, in a stable order (by account, then the rest of the row).
+pub fn sorted_rows(report: &ScanReport) -> Vec<&ResultRow> {
+    let mut rows: Vec<&ResultRow> = report.findings.iter().map(|f| &f.row).collect();
+    rows.sort_by(|a, b| {
+        (&a.account_display_name, a)
+            .cmp(&(&b.account_display_name, b))
+    });
+    rows
+}
+
+fn near_miss_json(e: &StsEvent) -> serde_json::Value {
+    let reason = e.near_miss_reason();
+    json!({
+        "kind": "near_miss",
+        "reason": reason.map(|r| r.code()),
+        "detail": reason.map(ToString::to_string),
+        "source": e.source.to_string(),
+        "time": e.time.as_ref().map(format_datetime),
+        "actor": e.actor,
+        "operation": e.operation,
+        "event_id": e.id,
+    })
+}
+
+pub fn write_jsonl(out: &mut dyn Write, report: &ScanReport, near_misses: bool) -> io::Result<()> {
+    for row in sorted_rows(report) {
+        serde_json::to_writer(&mut *out, row)?;
+        out.write_all(b"\n")?;
+    }
+    if near_misses {
+        for e in report.near_miss_events() {
+            serde_json::to_writer(&mut *out, &near_miss_json(e))?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+fn csv_error(e: csv::Error) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// CSV: the eight columns (strings neutralised and guarded against formula injection).
+/// Near misses follow after a blank line, as a second table with its own header.
+pub fn write_csv(out: &mut dyn Write, report: &ScanReport, near_misses: bool) -> io::Result<()> {
+    {
+        let mut w = csv::Writer::from_writer(&mut *out);
+        w.write_record(ResultRow::COLUMNS).map_err(csv_error)?;
+        for row in sorted_rows(report) {
+            w.write_record(row_cells_for_csv(row)).map_err(csv_error)?;
+        }
+        w.flush()?;
+    }
+    if near_misses {
+        out.write_all(b"\n")?;
+        let mut w = csv::Writer::from_writer(&mut *out);
+        w.write_record(["reason", "detail", "source", "time", "actor", "operation", "event_id"])
+            .map_err(csv_error)?;
+        for e in report.near_miss_events() {
+            let reason = e.near_miss_reason();
+            w.write_record([
+                reason.map(|r| r.code().to_owned()).unwrap_or_default(),
+                csv_cell(&reason.map(ToString::to_string).unwrap_or_default()),
+                csv_cell(&e.source.to_string()),
+                e.time.as_ref().map(format_datetime).unwrap_or_default(),
+                csv_cell(&e.actor),
+                csv_cell(&e.operation),
+                csv_cell(&e.id),
+            ])
+            .map_err(csv_error)?;
+        }
+        w.flush()?;
+    }
+    Ok(())
+}
+
+/// A row's cells for CSV: numbers and booleans as they are, strings guarded.
+pub fn row_cells_for_csv(row: &ResultRow) -> [String; 8] {
+    let c = row.cells();
+    [
+        csv_cell(&c[0]),
+        csv_cell(&c[1]),
+        csv_cell(&c[2]),
+        csv_cell(&c[3]),
+        c[4].clone(),
+        csv_cell(&c[5]),
+        c[6].clone(),
+        c[7].clone(),
+    ]
+}
+
+fn clip(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+fn write_aligned(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    const MAX: usize = 48;
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count().min(MAX));
+        }
+    }
+    let line = |cells: Vec<String>| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, &w)| format!("{:<w$}", clip(c, w)))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_owned()
+    };
+    writeln!(out, "{}", line(header.iter().map(|h| (*h).to_owned()).collect()))?;
+    for r in rows {
+        writeln!(out, "{}", line(r.clone()))?;
+    }
+    Ok(())
+}
+
+/// An aligned, readable table (the default on a terminal).
+pub fn write_table(out: &mut dyn Write, report: &ScanReport, near_misses: bool) -> io::Result<()> {
+    let rows: Vec<Vec<String>> = sorted_rows(report)
+        .into_iter()
+        .map(|r| r.cells().iter().map(|c| neutralize(c).into_owned()).collect())
+        .collect();
+    if rows.is_empty() {
+        writeln!(out, "No rows: the query returns nothing on these files.")?;
+    } else {
+        write_aligned(out, &ResultRow::COLUMNS, &rows)?;
+    }
+    if near_misses {
+        writeln!(out)?;
+        let header = ["Reason", "Source", "Time", "Actor", "Detail"];
+        let rows: Vec<Vec<String>> = report
+            .near_miss_events()
+            .map(|e| {
+                let reason = e.near_miss_reason();
+                vec![
+                    reason.map(|r| r.code().to_owned()).unwrap_or_default(),
+                    neutralize(&e.source.to_string()).into_owned(),
+                    e.time.as_ref().map(format_datetime).unwrap_or_default(),
+                    neutralize(&e.actor).into_owned(),
+                    neutralize(&reason.map(ToString::to_string).unwrap_or_default()).into_owned(),
+                ]
+            })
+            .collect();
+        if rows.is_empty() {
+            writeln!(out, "No near misses.")?;
+        } else {
+            writeln!(out, "Near misses (STS events the query passes over):")?;
+            write_aligned(out, &header, &rows)?;
+        }
+    }
+    Ok(())
+}
+
+/// The summary a scan prints on standard error.
+pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()> {
+    for f in &report.files {
+        writeln!(
+            out,
+            "{}: {}, {} records, {} STS events, {} skipped",
+            neutralize(&f.path),
+            f.format,
+            f.records,
+            f.sts_events,
+            f.skipped
+        )?;
+    }
+    writeln!(
+        out,
+        "files: {} · records read: {} · STS events: {} · rows flagged: {} · near misses: {} · records skipped: {}",
+        report.files.len(),
+        report.records(),
+        report.sts_events(),
+        report.findings.len(),
+        report.near_misses.len(),
+        report.skipped()
+    )?;
+    for p in &report.problems {
+        writeln!(out, "warning: {}", neutralize(&p.to_string()))?;
+    }
+    Ok(())
+}

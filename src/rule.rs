@@ -1,0 +1,399 @@
+//! The hunting query UpdateStsRefreshToken[Solorigate] over CloudAppEvents rows (and UAL
+//! records read as such rows), and its sibling AuditLogs rule over Entra audit records.
+//! Each evaluation walks the query clause by clause and records what every clause saw.
+
+use serde_json::Value;
+
+use crate::kql::{self, KqlDateTime};
+use crate::model::{NearMissReason, Outcome, ResultRow, Trace};
+
+pub const RULE_NAME: &str = "UpdateStsRefreshToken[Solorigate]";
+pub const RULE_ID: &str = "634dfbd6-0a42-40da-854e-2161cf137f14";
+pub const ACTION_TYPE: &str = "Update StsRefreshTokenValidFrom Timestamp.";
+pub const PROPERTY_NAME: &str = "StsRefreshTokensValidFrom";
+pub const DIRECTORY_SYNC: &str = "Directorysync";
+/// What makes a record an STS refresh-token event at all, flagged or not (ASCII case
+/// ignored): the operation names this term sequence.
+pub const STS_NEEDLE: &str = "stsrefreshtokenvalidfrom";
+
+/// True when an operation name is about STS refresh-token validity, however spelled.
+pub fn is_sts_operation(operation: &str) -> bool {
+    operation.to_ascii_lowercase().contains(STS_NEEDLE)
+}
+
+/// RawEventData as the loader found it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawEventData {
+    /// A JSON value (an object in every real export).
+    Json(Value),
+    /// Text that is not JSON: Kusto keeps it as a dynamic string.
+    Text(String),
+    /// Missing or null.
+    Null,
+}
+
+/// The columns of a CloudAppEvents row that the query reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CloudAppRow {
+    pub action_type: String,
+    pub raw_event_data: RawEventData,
+    pub account_object_id: String,
+    pub account_display_name: String,
+    pub ip_address: String,
+    pub is_anonymous_proxy: Option<bool>,
+    pub isp: String,
+    pub timestamp: Option<KqlDateTime>,
+}
+
+/// Evaluates the query on one row. `None`: not an STS event at all (not even a near miss).
+pub fn evaluate_cloud_app_row(row: &CloudAppRow) -> Option<(Outcome, Trace)> {
+    let mut trace = Trace {
+        action_type: row.action_type.clone(),
+        timestamp: row.timestamp,
+        ..Trace::default()
+    };
+    // | where ActionType == "Update StsRefreshTokenValidFrom Timestamp."
+    trace.action_type_matches = row.action_type == ACTION_TYPE;
+    if !trace.action_type_matches {
+        if !is_sts_operation(&row.action_type) {
+            return None;
+        }
+        let reason = NearMissReason::OperationSpelledDifferently {
+            operation: row.action_type.clone(),
+        };
+        return Some((Outcome::NearMiss(reason), trace));
+    }
+    // | where RawEventData !has "Directorysync"
+    let raw = match &row.raw_event_data {
+        RawEventData::Json(v) => Some(v),
+        _ => None,
+    };
+    trace.directory_sync = match &row.raw_event_data {
+        RawEventData::Json(v) => kql::dynamic_find_term(v, DIRECTORY_SYNC).map(|h| h.path),
+        RawEventData::Text(t) => kql::has_term(t, DIRECTORY_SYNC).then(|| "(text)".to_owned()),
+        RawEventData::Null => None,
+    };
+    if let Some(path) = &trace.directory_sync {
+        let reason = NearMissReason::DirectorySync { path: path.clone() };
+        return Some((Outcome::NearMiss(reason), trace));
+    }
+    // | extend displayName = RawEventData.ModifiedProperties[0].Name
+    // | where displayName == "StsRefreshTokensValidFrom"
+    let props = kql::property(raw, "ModifiedProperties");
+    let first = kql::index(props, 0);
+    let display_name = kql::property(first, "Name");
+    trace.display_name = display_name.map(|v| kql::tostring(Some(v)));
+    if !kql::dynamic_eq_str(display_name, PROPERTY_NAME) {
+        let reason = explain_property_miss(&row.raw_event_data, props);
+        return Some((Outcome::NearMiss(reason), trace));
+    }
+    // old/new values, minute counts
+    let old_value = kql::property(first, "OldValue");
+    let new_value = kql::property(first, "NewValue");
+    trace.old_value = old_value.map(|v| kql::tostring(Some(v)));
+    trace.new_value = new_value.map(|v| kql::tostring(Some(v)));
+    trace.old_valid_from = kql::first_datetime_of(old_value);
+    trace.new_valid_from = kql::first_datetime_of(new_value);
+    trace.minutes_added = kql::minutes_between(trace.new_valid_from, trace.old_valid_from);
+    trace.minutes_remaining = kql::minutes_between(row.timestamp, trace.new_valid_from);
+    // | extend Role = parse_json(RawEventData.Actor[-1]).ID ... tostring(Role)
+    let actor_last = kql::index(kql::property(raw, "Actor"), -1);
+    trace.role = kql::tostring(kql::property(actor_last, "ID"));
+    let result = ResultRow {
+        account_object_id: row.account_object_id.clone(),
+        account_display_name: row.account_display_name.clone(),
+        role: trace.role.clone(),
+        ip_address: row.ip_address.clone(),
+        is_anonymous_proxy: row.is_anonymous_proxy,
+        isp: row.isp.clone(),
+        token_minutes_added: trace.minutes_added,
+        token_minutes_remaining: trace.minutes_remaining,
+    };
+    Some((Outcome::Flagged(vec![result]), trace))
+}
+
+fn explain_property_miss(raw: &RawEventData, props: Option<&Value>) -> NearMissReason {
+    let text = match raw {
+        RawEventData::Json(Value::Object(_)) => None,
+        RawEventData::Json(other) => Some(format!("RawEventData is not an object: {other}")),
+        RawEventData::Text(t) => Some(format!(
+            "RawEventData is not JSON: {}",
+            t.chars().take(60).collect::<String>()
+        )),
+        RawEventData::Null => Some("RawEventData is null".to_owned()),
+    };
+    if let Some(detail) = text {
+        return NearMissReason::UnparseableValues { detail };
+    }
+    let items = match props.and_then(Value::as_array) {
+        Some(items) if !items.is_empty() => items,
+        _ => return NearMissReason::NoModifiedProperties,
+    };
+    let name_at = |i: usize| kql::tostring(kql::property(items.get(i), "Name"));
+    let at_index_0 = name_at(0);
+    if kql::eq_ignore_case(&at_index_0, PROPERTY_NAME) {
+        return NearMissReason::PropertyNameSpelledDifferently { name: at_index_0 };
+    }
+    let found_at = (0..items.len()).find(|&i| kql::eq_ignore_case(&name_at(i), PROPERTY_NAME));
+    NearMissReason::PropertyNotAtIndex0 {
+        found_at,
+        at_index_0,
+    }
+}
+
+/// A Unified Audit Log record, to be read as the RawEventData of a CloudAppEvents row.
+/// The row's columns are derived from the record (README "Column mapping").
+pub fn cloud_app_row_from_ual(record: Value) -> CloudAppRow {
+    let get = |k: &str| kql::tostring(record.get(k));
+    let timestamp = record
+        .get("CreationTime")
+        .or_else(|| record.get("TimeGenerated"))
+        .and_then(Value::as_str)
+        .and_then(crate::dates::parse_export_time);
+    let account_object_id = record
+        .get("Actor")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.get("ID").and_then(Value::as_str))
+        .find_map(|id| {
+            id.strip_prefix("User_")
+                .or_else(|| id.strip_prefix("ServicePrincipal_"))
+        })
+        .unwrap_or_default()
+        .to_owned();
+    let actor_ip = get("ActorIpAddress");
+    let ip_address = if actor_ip.is_empty() {
+        get("ClientIP")
+    } else {
+        actor_ip
+    };
+    CloudAppRow {
+        action_type: get("Operation"),
+        account_display_name: get("UserId"),
+        account_object_id,
+        ip_address,
+        is_anonymous_proxy: None,
+        isp: String::new(),
+        timestamp,
+        raw_event_data: RawEventData::Json(record),
+    }
+}
+
+/// An Entra ID audit record in the shape common to AuditLogs, Graph and diagnostic settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntraRecord {
+    pub operation: String,
+    pub time: Option<KqlDateTime>,
+    pub target_resources: Value,
+    pub initiated_by: Value,
+}
+
+/// The sibling rule (Detections/AuditLogs/StsRefreshTokenModification.yaml), mapped onto the
+/// query's eight output columns. `None`: not an STS event.
+pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
+    let mut trace = Trace {
+        action_type: rec.operation.clone(),
+        timestamp: rec.time,
+        ..Trace::default()
+    };
+    // | where OperationName has 'StsRefreshTokenValidFrom'
+    trace.action_type_matches = kql::has(&rec.operation, "StsRefreshTokenValidFrom");
+    if !trace.action_type_matches {
+        if !is_sts_operation(&rec.operation) {
+            return None;
+        }
+        let reason = NearMissReason::OperationSpelledDifferently {
+            operation: rec.operation.clone(),
+        };
+        return Some((Outcome::NearMiss(reason), trace));
+    }
+    let props = kql::property(kql::index(Some(&rec.target_resources), 0), "modifiedProperties");
+    // | where TargetResources[0].modifiedProperties != '[]'
+    let items = match props.and_then(Value::as_array) {
+        Some(items) if !items.is_empty() => items,
+        _ => return Some((Outcome::NearMiss(NearMissReason::NoModifiedProperties), trace)),
+    };
+    // | where TargetResources[0].modifiedProperties !has 'DirectorySync'
+    if let Some(hit) = props.and_then(|p| kql::dynamic_find_term(p, "DirectorySync")) {
+        let path = format!("TargetResources[0].modifiedProperties{}", hit.path);
+        trace.directory_sync = Some(path.clone());
+        return Some((Outcome::NearMiss(NearMissReason::DirectorySync { path }), trace));
+    }
+    let user = kql::property(Some(&rec.initiated_by), "user");
+    let app = kql::property(Some(&rec.initiated_by), "app");
+    let upn = kql::tostring(kql::property(user, "userPrincipalName"));
+    let (name, object_id, ip, role) = if !upn.is_empty() || app.is_none_or(Value::is_null) {
+        (
+            upn,
+            kql::tostring(kql::property(user, "id")),
+            kql::tostring(kql::property(user, "ipAddress")),
+            "User",
+        )
+    } else {
+        (
+            kql::tostring(kql::property(app, "displayName")),
+            kql::tostring(kql::property(app, "servicePrincipalId")),
+            kql::tostring(kql::property(app, "ipAddress")),
+            "ServicePrincipal",
+        )
+    };
+    let ip = if ip == "<null>" { String::new() } else { ip };
+    trace.role = role.to_owned();
+    // | mv-expand ... | where tostring(displayName) =~ 'StsRefreshTokensValidFrom'
+    let mut rows = Vec::new();
+    for item in items {
+        let name_here = kql::tostring(kql::property(Some(item), "displayName"));
+        if !kql::eq_ignore_case(&name_here, PROPERTY_NAME) {
+            continue;
+        }
+        let old_value = kql::property(Some(item), "oldValue");
+        let new_value = kql::property(Some(item), "newValue");
+        let old = kql::first_datetime_of(old_value);
+        let new = kql::first_datetime_of(new_value);
+        if rows.is_empty() {
+            trace.display_name = Some(name_here);
+            trace.old_value = old_value.map(|v| kql::tostring(Some(v)));
+            trace.new_value = new_value.map(|v| kql::tostring(Some(v)));
+            trace.old_valid_from = old;
+            trace.new_valid_from = new;
+            trace.minutes_added = kql::minutes_between(new, old);
+            trace.minutes_remaining = kql::minutes_between(rec.time, new);
+        }
+        rows.push(ResultRow {
+            account_object_id: object_id.clone(),
+            account_display_name: name.clone(),
+            role: role.to_owned(),
+            ip_address: ip.clone(),
+            is_anonymous_proxy: None,
+            isp: String::new(),
+            token_minutes_added: kql::minutes_between(new, old),
+            token_minutes_remaining: kql::minutes_between(rec.time, new),
+        });
+    }
+    if rows.is_empty() {
+        let at_index_0 = kql::tostring(kql::property(items.first(), "displayName"));
+        let reason = NearMissReason::PropertyNotAtIndex0 {
+            found_at: None,
+            at_index_0,
+        };
+        return Some((Outcome::NearMiss(reason), trace));
+    }
+    Some((Outcome::Flagged(rows), trace))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(raw: Value) -> CloudAppRow {
+        CloudAppRow {
+            action_type: ACTION_TYPE.to_owned(),
+            raw_event_data: RawEventData::Json(raw),
+            account_object_id: "oid".into(),
+            account_display_name: "admin@contoso.com".into(),
+            ip_address: "203.0.113.5".into(),
+            is_anonymous_proxy: Some(false),
+            isp: "ISP".into(),
+            timestamp: kql::todatetime("2020-12-15T11:05:00Z"),
+        }
+    }
+
+    fn sts_raw(extra: Value) -> Value {
+        let mut v = json!({
+            "ModifiedProperties": [{"Name": "StsRefreshTokensValidFrom",
+                "OldValue": "[\r\n  \"2020-12-14T10:02:26Z\"\r\n]",
+                "NewValue": "[\r\n  \"2020-12-15T11:03:27Z\"\r\n]"}],
+            "Actor": [{"ID": "admin@contoso.com", "Type": 5}, {"ID": "User", "Type": 2}]
+        });
+        if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {
+            obj.extend(more);
+        }
+        v
+    }
+
+    #[test]
+    fn the_documented_whole_query_example() {
+        let (outcome, trace) = evaluate_cloud_app_row(&row(sts_raw(json!({})))).expect("sts");
+        let Outcome::Flagged(rows) = outcome else {
+            unreachable!("flagged expected, got {outcome:?}")
+        };
+        assert_eq!(rows[0].token_minutes_added, Some(1501));
+        assert_eq!(rows[0].token_minutes_remaining, Some(2));
+        assert_eq!(rows[0].role, "User");
+        assert_eq!(trace.role, "User");
+    }
+
+    #[test]
+    fn near_miss_reasons_follow_the_query_order() {
+        let mut r = row(sts_raw(json!({"Note": "Sync_DirectorySync"})));
+        let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
+        assert_eq!(o, Outcome::NearMiss(NearMissReason::DirectorySync { path: "Note".into() }));
+        r.action_type = "Update StsRefreshTokenValidFrom Timestamp".into();
+        let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
+        assert!(matches!(
+            o,
+            Outcome::NearMiss(NearMissReason::OperationSpelledDifferently { .. })
+        ));
+        let r = row(json!({"ModifiedProperties": [], "Actor": []}));
+        let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
+        assert_eq!(o, Outcome::NearMiss(NearMissReason::NoModifiedProperties));
+        let r = row(json!({"ModifiedProperties": [
+            {"Name": "Included Updated Properties", "OldValue": "", "NewValue": "StsRefreshTokensValidFrom"},
+            {"Name": "StsRefreshTokensValidFrom", "OldValue": "[]", "NewValue": "[]"}]}));
+        let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
+        assert_eq!(
+            o,
+            Outcome::NearMiss(NearMissReason::PropertyNotAtIndex0 {
+                found_at: Some(1),
+                at_index_0: "Included Updated Properties".into()
+            })
+        );
+    }
+
+    #[test]
+    fn xdirectorysyncy_is_not_directorysync_and_null_values_stay() {
+        let mut raw = sts_raw(json!({"Note": "xDirectorysyncY"}));
+        raw["ModifiedProperties"][0]["OldValue"] = json!("");
+        raw["Actor"] = json!([]);
+        let (o, _) = evaluate_cloud_app_row(&row(raw)).expect("sts");
+        let Outcome::Flagged(rows) = o else {
+            unreachable!("flagged expected")
+        };
+        assert_eq!(rows[0].token_minutes_added, None);
+        assert_eq!(rows[0].role, "");
+    }
+
+    #[test]
+    fn ual_columns_are_derived_from_the_record() {
+        let rec = json!({"CreationTime": "2021-02-04T16:32:42", "Operation": ACTION_TYPE,
+            "UserId": "admin@contoso.com", "ClientIP": "198.51.100.7", "ActorIpAddress": "",
+            "Actor": [{"ID": "admin@contoso.com", "Type": 5}, {"ID": "User_1111", "Type": 2}, {"ID": "User", "Type": 2}]});
+        let r = cloud_app_row_from_ual(rec);
+        assert_eq!(r.account_object_id, "1111");
+        assert_eq!(r.ip_address, "198.51.100.7");
+        assert_eq!(r.account_display_name, "admin@contoso.com");
+        assert!(r.timestamp.is_some());
+    }
+
+    #[test]
+    fn entra_rule_expands_every_matching_property() {
+        let rec = EntraRecord {
+            operation: "Update StsRefreshTokenValidFrom Timestamp".into(),
+            time: kql::todatetime("2026-09-10T14:32:30Z"),
+            target_resources: json!([{"modifiedProperties": [
+                {"displayName": "Included Updated Properties", "oldValue": null, "newValue": "x"},
+                {"displayName": "stsrefreshtokensvalidfrom", "oldValue": "[\"2025-10-01T00:34:24Z\"]", "newValue": "[\"2026-09-10T14:32:27Z\"]"}]}]),
+            initiated_by: json!({"user": {"id": "u1", "userPrincipalName": "a@b", "ipAddress": "<null>"}}),
+        };
+        let (o, _) = evaluate_entra_record(&rec).expect("sts");
+        let Outcome::Flagged(rows) = o else {
+            unreachable!("flagged expected")
+        };
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].token_minutes_added, Some(496_198));
+        assert_eq!(rows[0].ip_address, "");
+        assert_eq!(rows[0].role, "User");
+    }
+}
