@@ -3,10 +3,13 @@
 //! no terminal code; the workbench and the exports sit on it.
 
 pub mod dates;
+pub mod journal;
 pub mod kql;
 pub mod load;
 pub mod model;
 pub mod neutralize;
 pub mod output;
+pub mod report;
 pub mod rule;
 pub mod scan;
+pub mod tui;

@@ -18,6 +18,15 @@ struct Cli {
     command: Option<Command>,
     /// Files or folders to load into the workbench (`-` reads standard input).
     paths: Vec<PathBuf>,
+    /// The journal of decisions (default: `<first input>.sts-triage.jsonl` beside it).
+    #[arg(long)]
+    journal: Option<PathBuf>,
+    /// The analyst's name in the journal (default: $USER).
+    #[arg(long)]
+    analyst: Option<String>,
+    /// A keymap file (TOML) overriding default keys.
+    #[arg(long)]
+    keymap: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -40,6 +49,10 @@ struct ScanArgs {
     /// The largest record read, in MiB; larger records are skipped and reported.
     #[arg(long, default_value_t = 64)]
     max_record_mib: usize,
+    /// The most a gzip file may expand to, in MiB (default 256 GiB); reading stops there
+    /// with a message, keeping the records before.
+    #[arg(long, default_value_t = 256 << 10)]
+    max_decompressed_mib: u64,
     /// Files or folders (`-` reads standard input).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
@@ -61,14 +74,19 @@ fn main() -> ExitCode {
                 eprintln!("sts-triage: give the files or folders to load (see --help)");
                 return ExitCode::from(2);
             }
-            let args = ScanArgs {
-                format: Some(Format::Table),
-                near_misses: true,
-                strict: false,
-                max_record_mib: 64,
+            let opts = sts_triage::tui::TuiOptions {
                 paths: cli.paths,
+                journal: cli.journal,
+                analyst: cli.analyst,
+                keymap: cli.keymap,
             };
-            run_scan(&args)
+            match sts_triage::tui::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("sts-triage: {}", neutralize(&format!("{e:#}")));
+                    ExitCode::from(2)
+                }
+            }
         }
     }
 }
@@ -76,6 +94,7 @@ fn main() -> ExitCode {
 fn run_scan(args: &ScanArgs) -> ExitCode {
     let opts = ScanOptions {
         max_record_bytes: args.max_record_mib << 20,
+        max_decompressed_bytes: args.max_decompressed_mib.saturating_mul(1 << 20),
         ..ScanOptions::default()
     };
     let report = match scan::scan_paths(&args.paths, &opts) {

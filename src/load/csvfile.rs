@@ -55,6 +55,10 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     }
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
+        // Records end at `\n` only: with the default (CR, LF or CRLF) the csv crate numbers
+        // the lines of a CRLF file one too low. The CR left at the end of the last field is
+        // removed by `cell`.
+        .terminator(csv::Terminator::Any(b'\n'))
         .has_headers(false)
         .buffer_capacity(1 << 20)
         .from_reader(reader);
@@ -100,6 +104,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     };
     let mut record = csv::ByteRecord::new();
     let mut rows_since_progress = 0u32;
+    let mut last_line = 1 + first_line_offset;
     loop {
         if ctx.opts.cancelled() {
             return Ok(());
@@ -108,19 +113,31 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line()) + first_line_offset;
+                if e.is_io_error() {
+                    // A truncated gzip stream or a size limit: the reading stops here (a
+                    // reader that failed once may fail forever).
+                    ctx.error_line = Some(last_line + 1);
+                    return Err(match e.into_kind() {
+                        csv::ErrorKind::Io(io) => io,
+                        other => io::Error::other(format!("{other:?}")),
+                    });
+                }
+                let line = e
+                    .position()
+                    .map_or(last_line + 1, |p| p.line() + first_line_offset);
                 ctx.summary.records += 1;
                 ctx.malformed(line, format!("unreadable CSV record: {e}"));
                 continue;
             }
         }
-        let line = record.position().map_or(0, |p| p.line()) + first_line_offset;
+        let line = record.position().map_or(last_line + 1, |p| p.line() + first_line_offset);
+        last_line = line;
         rows_since_progress += 1;
         if rows_since_progress >= 50_000 {
             rows_since_progress = 0;
             ctx.progress();
         }
-        if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
+        if record.len() == 1 && cell(&record, 0).is_empty() {
             continue; // blank line
         }
         ctx.summary.records += 1;
@@ -142,7 +159,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
             ctx.malformed(line, "CSV row over the record size limit; skipped".to_owned());
             continue;
         }
-        let field = |i: usize| String::from_utf8_lossy(record.get(i).unwrap_or_default()).into_owned();
+        let field = |i: usize| String::from_utf8_lossy(cell(&record, i)).into_owned();
         match kind {
             CsvKind::AuditData {
                 operation_col,
@@ -205,6 +222,16 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     }
     ctx.progress();
     Ok(())
+}
+
+/// A field of a record, without the CR of a CRLF line end on the last field.
+fn cell(record: &csv::ByteRecord, i: usize) -> &[u8] {
+    let f = record.get(i).unwrap_or_default();
+    if i + 1 == record.len() {
+        f.strip_suffix(b"\r").unwrap_or(f)
+    } else {
+        f
+    }
 }
 
 fn csv_io(e: csv::Error) -> io::Error {

@@ -31,6 +31,9 @@ pub struct Ctx<'a> {
     pub problems_reported: u64,
     /// Set when the file's structure is of no known kind (a CSV header we do not know).
     pub unknown_why: Option<String>,
+    /// The line where a read error (a truncated or damaged gzip stream, a size limit) stopped
+    /// the reading, when the loader knows it.
+    pub error_line: Option<u64>,
 }
 
 impl Ctx<'_> {
@@ -148,11 +151,16 @@ pub fn scan_json_lines(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io
         }
         let before = buf.len();
         buf.resize(before + CHUNK, 0);
-        let n = read_full(&mut reader, &mut buf[before..])?;
+        // A read error (a truncated gzip stream) ends the file: what was read before it is
+        // scanned first, then the error is reported.
+        let (n, read_error) = read_full(&mut reader, &mut buf[before..]);
         buf.truncate(before + n);
-        let eof = n == 0;
+        let eof = n == 0 && read_error.is_none();
         let complete = if eof {
             buf.len()
+        } else if read_error.is_some() {
+            // The line the error cut is not a record: only whole lines are scanned.
+            memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1)
         } else {
             match memchr::memrchr(b'\n', &buf) {
                 Some(i) => i + 1,
@@ -186,23 +194,29 @@ pub fn scan_json_lines(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io
         scan_lines_region(ctx, &buf[region_start..complete], &mut line_no, eof);
         buf.drain(..complete);
         ctx.progress();
+        if let Some(e) = read_error {
+            ctx.error_line = Some(line_no);
+            return Err(e);
+        }
         if eof {
             return Ok(());
         }
     }
 }
 
-fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+/// Fills `buf` as far as the reader goes; returns how much was read and the error that
+/// stopped the reading, if any (the bytes read before it are kept).
+fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
     let mut filled = 0;
     while filled < buf.len() {
         match reader.read(&mut buf[filled..]) {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+            Err(e) => return (filled, Some(e)),
         }
     }
-    Ok(filled)
+    (filled, None)
 }
 
 /// Scans whole lines. `line_no` is the number of the region's first line, and is advanced.
@@ -277,7 +291,9 @@ impl Ctx<'_> {
 pub fn scan_json_document(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()> {
     let mut data = Vec::new();
     let limit = ctx.opts.max_document_bytes;
-    reader.take(limit + 1).read_to_end(&mut data)?;
+    // On a read error (a truncated gzip stream) the bytes read before it are kept and
+    // scanned; the error is reported at the end.
+    let read_error = reader.take(limit + 1).read_to_end(&mut data).err();
     if data.len() as u64 > limit {
         ctx.problem(
             None,
@@ -306,6 +322,10 @@ pub fn scan_json_document(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io:
         }
         pos = skip_ws(&data, pos);
         ctx.progress();
+    }
+    if let Some(e) = read_error {
+        ctx.error_line = Some(lines.line_at(&data, data.len()));
+        return Err(e);
     }
     Ok(())
 }

@@ -25,6 +25,9 @@ pub struct ScanOptions {
     pub max_record_bytes: usize,
     /// The largest JSON document read into memory, after decompression.
     pub max_document_bytes: u64,
+    /// The most a gzip file may expand to; reading stops there with a message (a gzip
+    /// bomb, or a file far larger than expected). The records before are kept.
+    pub max_decompressed_bytes: u64,
     /// Set from another thread to stop the scan; what was read so far is kept.
     pub cancel: Option<Arc<AtomicBool>>,
 }
@@ -34,6 +37,7 @@ impl Default for ScanOptions {
         Self {
             max_record_bytes: 64 << 20,
             max_document_bytes: 4 << 30,
+            max_decompressed_bytes: 256 << 30,
             cancel: None,
         }
     }
@@ -235,8 +239,9 @@ pub fn sniff(head: &[u8]) -> Result<Shape, String> {
         return Err("the file is empty".to_owned());
     };
     let body = &head[first..];
-    if body.contains(&0) {
-        return Err("binary content (NUL bytes)".to_owned());
+    if let Some(nul) = memchr::memchr(0, body) {
+        let offset = head.len() - body.len() + nul;
+        return Err(format!("binary content (a NUL byte at byte offset {offset})"));
     }
     match body[0] {
         b'[' => Ok(Shape::JsonDocument),
@@ -274,15 +279,31 @@ pub fn scan_file(
         path.display().to_string()
     });
     let mut input = open_input(path)?;
+    if input.gzip {
+        input.reader = Box::new(DecompressedLimit {
+            inner: input.reader,
+            left: opts.max_decompressed_bytes,
+            limit: opts.max_decompressed_bytes,
+        });
+    }
     sink(ScanMessage::FileStarted {
         path: display.to_string(),
         bytes: input.size,
     });
-    let head = read_head(&mut input.reader).map_err(|e| LoadError::Unreadable {
-        path: display.to_string(),
-        source: e,
-    })?;
-    input.reader = Box::new(io::Cursor::new(head.clone()).chain(input.reader));
+    let (head, head_error) = read_head(&mut input.reader);
+    input.reader = match head_error {
+        // Nothing readable at all.
+        Some(e) if head.is_empty() => {
+            return Err(LoadError::Unreadable {
+                path: display.to_string(),
+                source: e,
+            });
+        }
+        // A short file cut (or a gzip stream damaged) before its first line ended: what was
+        // read is scanned, then the error is reported.
+        Some(e) => Box::new(io::Cursor::new(head.clone()).chain(FailingReader(Some(e)))),
+        None => Box::new(io::Cursor::new(head.clone()).chain(input.reader)),
+    };
     let shape = sniff(&head).map_err(|why| LoadError::UnknownFormat {
         path: display.to_string(),
         why,
@@ -301,6 +322,7 @@ pub fn scan_file(
         prefilter: Prefilter::new(),
         problems_reported: 0,
         unknown_why: None,
+        error_line: None,
     };
     let result = match shape {
         Shape::JsonLines => json::scan_json_lines(&mut ctx, input.reader),
@@ -310,8 +332,22 @@ pub fn scan_file(
     let mut summary = match result {
         Ok(()) => ctx.summary.clone(),
         Err(e) => {
-            let message = format!("read error: {e}");
-            ctx.problem(None, message);
+            // The records before the error were read and kept.
+            let at = input.read_so_far.load(Ordering::Relaxed);
+            let what = if e.kind() == io::ErrorKind::FileTooLarge {
+                "stopped reading"
+            } else if input.gzip {
+                "the gzip data is truncated or damaged"
+            } else {
+                "read error"
+            };
+            let message = format!(
+                "{what} (after {at} bytes of the file): {e}; the records before were read, the rest of the file was not"
+            );
+            // Counted as a skipped record: part of the file was lost (`--strict` fails).
+            ctx.summary.skipped += 1;
+            let line = ctx.error_line;
+            ctx.problem(line, message);
             ctx.summary.clone()
         }
     };
@@ -349,13 +385,63 @@ pub fn scan_file(
     Ok(summary)
 }
 
+/// Stops the reading of a gzip file's content once it has expanded past the limit.
+struct DecompressedLimit {
+    inner: Box<dyn BufRead + Send>,
+    left: u64,
+    limit: u64,
+}
+
+impl Read for DecompressedLimit {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let avail = self.fill_buf()?;
+            let n = avail.len().min(buf.len());
+            buf[..n].copy_from_slice(&avail[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for DecompressedLimit {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let (left, limit) = (self.left, self.limit);
+        let avail = self.inner.fill_buf()?;
+        if avail.is_empty() {
+            return Ok(avail);
+        }
+        if left == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!(
+                    "the gzip content expands past the {limit} byte limit (--max-decompressed-mib)"
+                ),
+            ));
+        }
+        let n = usize::try_from(left).map_or(avail.len(), |l| l.min(avail.len()));
+        Ok(&avail[..n])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.left = self.left.saturating_sub(amt as u64);
+        self.inner.consume(amt);
+    }
+}
+
 /// Reads the first bytes of the content: up to the end of the first non-blank line, or
-/// 64 KiB, whichever comes first (pipes may deliver less in one read).
-fn read_head(reader: &mut Box<dyn BufRead + Send>) -> io::Result<Vec<u8>> {
+/// 64 KiB, whichever comes first (pipes may deliver less in one read). A read error ends
+/// the head; it is returned with what was read before it.
+fn read_head(reader: &mut Box<dyn BufRead + Send>) -> (Vec<u8>, Option<io::Error>) {
     let mut head = Vec::new();
     let mut chunk = [0u8; 8192];
     while head.len() < 64 << 10 {
-        let n = reader.read(&mut chunk)?;
+        let n = match reader.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return (head, Some(e)),
+        };
         if n == 0 {
             break;
         }
@@ -365,5 +451,25 @@ fn read_head(reader: &mut Box<dyn BufRead + Send>) -> io::Result<Vec<u8>> {
             break;
         }
     }
-    Ok(head)
+    (head, None)
+}
+
+/// A reader that fails once with the error that ended the head, then is at its end.
+struct FailingReader(Option<io::Error>);
+
+impl Read for FailingReader {
+    fn read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
+}
+
+impl BufRead for FailingReader {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(&[]),
+        }
+    }
+
+    fn consume(&mut self, _amt: usize) {}
 }

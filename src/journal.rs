@@ -1,0 +1,301 @@
+//! The analyst's decisions, appended to a JSON-lines journal the moment they are made and
+//! replayed on start. Nothing decided is ever lost: every entry is written in one `write`
+//! on an append-only descriptor under an exclusive lock and synced before it counts as saved.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The analyst's verdict on a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    #[default]
+    Unreviewed,
+    Suspicious,
+    Legitimate,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unreviewed => "unreviewed",
+            Self::Suspicious => "suspicious",
+            Self::Legitimate => "legitimate",
+        }
+    }
+}
+
+/// The state of one row: its verdict and note.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Decision {
+    pub verdict: Verdict,
+    pub note: String,
+}
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The row key: `row:<fingerprint of the 8 values>` or `event:<event id>`.
+    pub key: String,
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub analyst: String,
+    /// UTC time of the decision, RFC 3339.
+    pub time: String,
+    #[serde(default)]
+    pub version: String,
+    /// `set`, `undo` or `redo`.
+    #[serde(default = "default_action")]
+    pub action: String,
+}
+
+fn default_action() -> String {
+    "set".to_owned()
+}
+
+impl Entry {
+    pub fn new(key: &str, decision: &Decision, analyst: &str, action: &str) -> Self {
+        Self {
+            key: key.to_owned(),
+            verdict: decision.verdict,
+            note: decision.note.clone(),
+            analyst: analyst.to_owned(),
+            time: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            action: action.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("journal {path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("journal {path}, line {line}: not a journal entry ({why}); fix or move the file, it is never replaced")]
+    Corrupt {
+        path: String,
+        line: usize,
+        why: String,
+    },
+}
+
+/// What replaying a journal gave.
+#[derive(Debug, Default)]
+pub struct Replay {
+    pub decisions: HashMap<String, Decision>,
+    pub entries: usize,
+    /// A torn last line (a crash mid-write) that was ignored.
+    pub warning: Option<String>,
+}
+
+/// An open journal, appended to.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+}
+
+impl Journal {
+    /// Opens (creating if needed) and replays the journal at `path`.
+    pub fn open(path: &Path) -> Result<(Self, Replay), JournalError> {
+        let display = path.display().to_string();
+        let io_err = |source| JournalError::Io {
+            path: display.clone(),
+            source,
+        };
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(io_err)?;
+        let mut text = Vec::new();
+        file.read_to_end(&mut text).map_err(io_err)?;
+        let replay = replay(&display, &text)?;
+        if replay.warning.is_some() && !text.ends_with(b"\n") {
+            // Put the torn line on its own so that the next entry starts on a fresh line.
+            file.write_all(b"\n").map_err(io_err)?;
+        }
+        Ok((
+            Self {
+                path: path.to_owned(),
+                file,
+            },
+            replay,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends entries (one `write` under an exclusive lock) and syncs them to disk.
+    /// Only when this returns Ok are they saved.
+    pub fn append(&mut self, entries: &[Entry]) -> Result<(), JournalError> {
+        let mut buf = Vec::new();
+        for e in entries {
+            let line = serde_json::to_vec(e).map_err(|e| JournalError::Io {
+                path: self.path.display().to_string(),
+                source: io::Error::other(e),
+            })?;
+            buf.extend_from_slice(&line);
+            buf.push(b'\n');
+        }
+        let io_err = |source| JournalError::Io {
+            path: self.path.display().to_string(),
+            source,
+        };
+        self.file.lock().map_err(io_err)?;
+        let written = self
+            .file
+            .write_all(&buf)
+            .and_then(|()| self.file.sync_data());
+        let unlocked = self.file.unlock();
+        written.map_err(io_err)?;
+        unlocked.map_err(io_err)?;
+        Ok(())
+    }
+}
+
+/// Replays journal text: the last entry of each key wins. A torn last line is ignored with a
+/// warning; any other bad line is an error naming it.
+pub fn replay(path: &str, text: &[u8]) -> Result<Replay, JournalError> {
+    let mut out = Replay::default();
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        let trimmed = line.trim_ascii();
+        if trimmed.is_empty() {
+            continue;
+        }
+        match serde_json::from_slice::<Entry>(trimmed) {
+            Ok(entry) => {
+                out.entries += 1;
+                out.decisions.insert(
+                    entry.key,
+                    Decision {
+                        verdict: entry.verdict,
+                        note: entry.note,
+                    },
+                );
+            }
+            Err(e) if e.is_eof() => {
+                // A line cut short is a write torn by a crash (a kill or power loss
+                // mid-append): what it held was never confirmed as saved.
+                out.warning = Some(format!(
+                    "journal {path}: line {} was cut off by a crash and is ignored",
+                    i + 1
+                ));
+            }
+            Err(e) => {
+                return Err(JournalError::Corrupt {
+                    path: path.to_owned(),
+                    line: i + 1,
+                    why: e.to_string(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Where the journal goes by default: `<first input>.sts-triage.jsonl` beside the input,
+/// or, where that folder cannot be written, the user's data directory.
+pub fn default_location(first_input: &Path) -> PathBuf {
+    let name = first_input
+        .file_name()
+        .map_or_else(|| "stdin".into(), |n| n.to_string_lossy().into_owned());
+    let name = if first_input.as_os_str() == "-" {
+        "stdin".to_owned()
+    } else {
+        name
+    };
+    let file_name = format!("{name}.sts-triage.jsonl");
+    let beside = first_input.with_file_name(&file_name);
+    if first_input.as_os_str() != "-" && writable(&beside) {
+        return beside;
+    }
+    data_dir().join(file_name)
+}
+
+fn writable(path: &Path) -> bool {
+    if path.exists() {
+        return OpenOptions::new().append(true).open(path).is_ok();
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let probe = dir.join(format!(".sts-triage-probe-{}", std::process::id()));
+    let ok = File::create(&probe).is_ok();
+    let _ = std::fs::remove_file(&probe);
+    ok
+}
+
+/// `$XDG_DATA_HOME/sts-triage`, else `~/.local/share/sts-triage`, else the temp folder.
+pub fn data_dir() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(x).join("sts-triage");
+    }
+    if let Some(h) = std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(h).join(".local/share/sts-triage");
+    }
+    std::env::temp_dir().join("sts-triage")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(key: &str, v: Verdict) -> Entry {
+        Entry::new(
+            key,
+            &Decision {
+                verdict: v,
+                note: "n".into(),
+            },
+            "ana",
+            "set",
+        )
+    }
+
+    #[test]
+    fn decisions_survive_reopen_and_last_wins() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("j.jsonl");
+        let (mut j, r) = Journal::open(&path).expect("open");
+        assert!(r.decisions.is_empty());
+        j.append(&[entry("row:a", Verdict::Suspicious)]).expect("append");
+        j.append(&[entry("row:a", Verdict::Legitimate), entry("row:b", Verdict::Suspicious)])
+            .expect("append");
+        drop(j);
+        let (_, r) = Journal::open(&path).expect("reopen");
+        assert_eq!(r.decisions["row:a"].verdict, Verdict::Legitimate);
+        assert_eq!(r.decisions["row:b"].verdict, Verdict::Suspicious);
+        assert_eq!(r.entries, 3);
+    }
+
+    #[test]
+    fn torn_last_line_is_ignored_but_a_bad_middle_line_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("j.jsonl");
+        let good = serde_json::to_string(&entry("row:a", Verdict::Suspicious)).expect("json");
+        std::fs::write(&path, format!("{good}\n{{\"key\":\"row:b\",\"verd")).expect("write");
+        let (mut j, r) = Journal::open(&path).expect("open with torn line");
+        assert!(r.warning.is_some());
+        assert_eq!(r.decisions.len(), 1);
+        j.append(&[entry("row:c", Verdict::Legitimate)]).expect("append");
+        drop(j);
+        let (_, r) = Journal::open(&path).expect("reopen after torn line");
+        assert_eq!(r.decisions.len(), 2, "the new entry is on its own line");
+
+        std::fs::write(&path, format!("garbage\n{good}\n")).expect("write");
+        let err = Journal::open(&path).expect_err("corrupt");
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+}

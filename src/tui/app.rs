@@ -1,0 +1,1311 @@
+//! The workbench's state and its one way of changing: `App::apply(Action)`. No terminal and
+//! no I/O here: what must reach the outside (journal writes, clipboard, quitting) is queued
+//! as `Effect`s for the shell to carry out, which answers with actions of its own.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use tui_input::Input;
+
+use super::action::Action;
+use super::doc::JsonDoc;
+use crate::journal::{Decision, Entry, Verdict};
+use crate::kql::format_datetime;
+use crate::load::ScanMessage;
+use crate::model::Outcome;
+use crate::neutralize::{has_dangerous, neutralize};
+use crate::report;
+use crate::scan::ScanReport;
+
+/// I/O the shell carries out for the state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Append to the journal (fsync), then answer `Saved` or `SaveFailed`.
+    Journal(Vec<Entry>),
+    /// Put text on the clipboard, then answer `Copied` or `CopyFailed`.
+    Copy { text: String, what: String },
+    /// Stop the background load (what was read is kept).
+    CancelLoad,
+    Quit,
+}
+
+/// Which list the table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Findings,
+    NearMisses,
+}
+
+/// A column of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Time,
+    Account,
+    Role,
+    Ip,
+    Proxy,
+    Isp,
+    Added,
+    Remaining,
+    Events,
+    Reason,
+    Operation,
+    Source,
+    Verdict,
+    Note,
+    Flag,
+}
+
+impl Column {
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Time => "Time (UTC)",
+            Self::Account => "Account",
+            Self::Role => "Role",
+            Self::Ip => "IP",
+            Self::Proxy => "Proxy",
+            Self::Isp => "ISP",
+            Self::Added => "+Minutes",
+            Self::Remaining => "Remaining",
+            Self::Events => "Events",
+            Self::Reason => "Reason",
+            Self::Operation => "Operation",
+            Self::Source => "Source",
+            Self::Verdict => "Verdict",
+            Self::Note => "✎",
+            Self::Flag => "⚠",
+        }
+    }
+
+    /// Names a filter term can use (`ip:203.0`): the title and short forms.
+    fn matches_name(self, name: &str) -> bool {
+        let n = name.to_ascii_lowercase();
+        let aliases: &[&str] = match self {
+            Self::Time => &["time"],
+            Self::Account => &["account", "acc", "actor", "user"],
+            Self::Role => &["role"],
+            Self::Ip => &["ip"],
+            Self::Proxy => &["proxy"],
+            Self::Isp => &["isp"],
+            Self::Added => &["added", "minutes", "+minutes"],
+            Self::Remaining => &["remaining", "rem"],
+            Self::Events => &["events"],
+            Self::Reason => &["reason"],
+            Self::Operation => &["operation", "op"],
+            Self::Source => &["source", "file"],
+            Self::Verdict => &["verdict"],
+            Self::Note => &["note"],
+            Self::Flag => &["flag"],
+        };
+        aliases.contains(&n.as_str())
+    }
+
+    pub fn numeric(self) -> bool {
+        matches!(self, Self::Added | Self::Remaining | Self::Events)
+    }
+}
+
+pub const FINDING_COLUMNS: [Column; 13] = [
+    Column::Time,
+    Column::Account,
+    Column::Role,
+    Column::Ip,
+    Column::Proxy,
+    Column::Isp,
+    Column::Added,
+    Column::Remaining,
+    Column::Events,
+    Column::Verdict,
+    Column::Note,
+    Column::Flag,
+    Column::Source,
+];
+pub const NEAR_MISS_COLUMNS: [Column; 8] = [
+    Column::Time,
+    Column::Account,
+    Column::Reason,
+    Column::Operation,
+    Column::Source,
+    Column::Verdict,
+    Column::Note,
+    Column::Flag,
+];
+
+/// Which verdicts the table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerdictFilter {
+    All,
+    Only(Verdict),
+}
+
+impl VerdictFilter {
+    fn next(self) -> Self {
+        match self {
+            Self::All => Self::Only(Verdict::Unreviewed),
+            Self::Only(Verdict::Unreviewed) => Self::Only(Verdict::Suspicious),
+            Self::Only(Verdict::Suspicious) => Self::Only(Verdict::Legitimate),
+            Self::Only(Verdict::Legitimate) => Self::All,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Only(v) => v.label(),
+        }
+    }
+}
+
+/// The text of one item, computed once when it arrives (neutralised), for filtering,
+/// sorting and drawing.
+#[derive(Debug, Clone)]
+pub struct ItemText {
+    pub key: String,
+    /// One cell per column of the view (Verdict and Note are filled live).
+    pub cells: Vec<String>,
+    /// Sort keys: numbers where the column is numeric.
+    pub numbers: Vec<Option<i64>>,
+    pub time: Option<i64>,
+    pub tampered: bool,
+}
+
+/// The table of one view: what is shown, in which order, where the cursor is.
+#[derive(Debug, Clone)]
+pub struct TableState {
+    pub items: Vec<ItemText>,
+    /// Item indexes shown, after filtering and sorting.
+    pub order: Vec<usize>,
+    pub cursor: usize,
+    pub offset: usize,
+    pub focus: usize,
+    pub sort: Option<(usize, bool)>,
+    pub selected: HashSet<usize>,
+}
+
+impl TableState {
+    fn new() -> Self {
+        Self {
+            items: Vec::new(),
+            order: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            focus: 1,
+            sort: None,
+            selected: HashSet::new(),
+        }
+    }
+    pub fn current(&self) -> Option<usize> {
+        self.order.get(self.cursor).copied()
+    }
+}
+
+/// A text being typed: the filter, a note, a search in the drill-down.
+#[derive(Debug, Clone)]
+pub enum Prompt {
+    Filter(Input),
+    Note { input: Input, keys: Vec<String> },
+    Search(Input),
+}
+
+/// The raw-event view of one row.
+#[derive(Debug, Clone)]
+pub struct Drill {
+    /// Event indexes behind the row.
+    pub events: Vec<usize>,
+    pub current: usize,
+    pub doc: JsonDoc,
+    pub cursor: usize,
+    pub offset: usize,
+    pub search: String,
+    /// Where the row came from when it has no raw events (a query-result export).
+    pub imported_from: Option<String>,
+    pub item_key: String,
+}
+
+/// Overlays above the table.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    None,
+    Help { scroll: usize },
+    Drill(Box<Drill>),
+}
+
+/// Progress of the background load.
+#[derive(Debug, Clone)]
+pub struct Loading {
+    pub started: Instant,
+    pub files_total: usize,
+    pub files_done: usize,
+    pub bytes_total: u64,
+    pub bytes_done_files: u64,
+    pub bytes_current: u64,
+    pub current_file: String,
+    pub done: bool,
+    pub cancelled: bool,
+    pub error: Option<String>,
+    pub finished_at: Option<Instant>,
+}
+
+/// One undoable step: the decisions before and after, per key.
+#[derive(Debug, Clone)]
+struct Step {
+    changes: Vec<(String, Decision, Decision)>,
+}
+
+/// The whole workbench state.
+pub struct App {
+    pub report: ScanReport,
+    pub decisions: HashMap<String, Decision>,
+    /// Keys whose last decision has not been confirmed as written to the journal.
+    pub unsaved: HashSet<String>,
+    pub view: View,
+    pub findings: TableState,
+    pub near: TableState,
+    pub filter: String,
+    pub verdict_filter: VerdictFilter,
+    pub prompt: Option<Prompt>,
+    pub overlay: Overlay,
+    pub loading: Loading,
+    pub status: String,
+    pub status_error: bool,
+    pub journal_path: String,
+    pub analyst: String,
+    pub width: u16,
+    pub height: u16,
+    pub effects: Vec<Effect>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    matcher: SkimMatcherV2,
+    dirty: bool,
+}
+
+impl App {
+    pub fn new(journal_path: &str, analyst: &str, decisions: HashMap<String, Decision>) -> Self {
+        Self {
+            report: ScanReport::default(),
+            decisions,
+            unsaved: HashSet::new(),
+            view: View::Findings,
+            findings: TableState::new(),
+            near: TableState::new(),
+            filter: String::new(),
+            verdict_filter: VerdictFilter::All,
+            prompt: None,
+            overlay: Overlay::None,
+            loading: Loading {
+                started: Instant::now(),
+                files_total: 0,
+                files_done: 0,
+                bytes_total: 0,
+                bytes_done_files: 0,
+                bytes_current: 0,
+                current_file: String::new(),
+                done: false,
+                cancelled: false,
+                error: None,
+                finished_at: None,
+            },
+            status: String::new(),
+            status_error: false,
+            journal_path: journal_path.to_owned(),
+            analyst: analyst.to_owned(),
+            width: 120,
+            height: 35,
+            effects: Vec::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            matcher: SkimMatcherV2::default(),
+            dirty: false,
+        }
+    }
+
+    /// A finished report, as if loaded (tests, and a non-interactive start).
+    pub fn with_report(mut self, report: ScanReport) -> Self {
+        for i in 0..report.findings.len() {
+            let text = finding_text(&report, i);
+            self.findings.items.push(text);
+        }
+        for (n, &e) in report.near_misses.iter().enumerate() {
+            let _ = n;
+            let text = near_miss_text(&report, e);
+            self.near.items.push(text);
+        }
+        self.loading.files_total = report.files.len();
+        self.loading.files_done = report.files.len();
+        self.loading.done = true;
+        self.report = report;
+        self.refresh();
+        self
+    }
+
+    pub fn columns(&self) -> &'static [Column] {
+        match self.view {
+            View::Findings => &FINDING_COLUMNS,
+            View::NearMisses => &NEAR_MISS_COLUMNS,
+        }
+    }
+
+    pub fn table(&self) -> &TableState {
+        match self.view {
+            View::Findings => &self.findings,
+            View::NearMisses => &self.near,
+        }
+    }
+
+    fn table_mut(&mut self) -> &mut TableState {
+        match self.view {
+            View::Findings => &mut self.findings,
+            View::NearMisses => &mut self.near,
+        }
+    }
+
+    pub fn decision(&self, key: &str) -> Decision {
+        self.decisions.get(key).cloned().unwrap_or_default()
+    }
+
+    /// The review counts over the flagged rows: (reviewed, total, suspicious, legitimate).
+    pub fn review_counts(&self) -> (usize, usize, usize, usize) {
+        let mut s = 0;
+        let mut l = 0;
+        for item in &self.findings.items {
+            match self.decision(&item.key).verdict {
+                Verdict::Suspicious => s += 1,
+                Verdict::Legitimate => l += 1,
+                Verdict::Unreviewed => {}
+            }
+        }
+        (s + l, self.findings.items.len(), s, l)
+    }
+
+    /// Visible rows of the table area (set by the renderer's size).
+    pub fn page_rows(&self) -> usize {
+        usize::from(self.height.saturating_sub(5)).max(1)
+    }
+
+    /// The cell text of an item in a column, with the live verdict and note.
+    pub fn cell(&self, table: &TableState, item: usize, col: usize) -> String {
+        let columns = self.columns();
+        let it = &table.items[item];
+        match columns.get(col) {
+            Some(Column::Verdict) => self.decision(&it.key).verdict.label().to_owned(),
+            Some(Column::Note) => {
+                if self.decision(&it.key).note.is_empty() {
+                    String::new()
+                } else {
+                    "✎".to_owned()
+                }
+            }
+            _ => it.cells.get(col).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        if self.prompt.is_some() && self.apply_prompt(&action) {
+            return;
+        }
+        match action {
+            Action::Scan(msg) => self.take_scan(msg),
+            Action::LoadPlan { files, bytes } => {
+                self.loading.files_total = files;
+                self.loading.bytes_total = bytes;
+            }
+            Action::LoadFinished { error } => {
+                self.loading.done = true;
+                self.loading.finished_at = Some(Instant::now());
+                if let Some(e) = error {
+                    self.set_error(format!("load stopped: {e}"));
+                    self.loading.error = Some(e);
+                } else if self.loading.cancelled {
+                    self.set_status(format!(
+                        "load cancelled: kept {} flagged rows and {} near misses read so far",
+                        self.findings.items.len(),
+                        self.near.items.len()
+                    ));
+                }
+                self.refresh();
+            }
+            Action::Tick => {
+                if self.dirty {
+                    self.refresh();
+                }
+            }
+            Action::Resize { width, height } => {
+                self.width = width;
+                self.height = height;
+                self.scroll_into_view();
+            }
+            Action::Saved { keys } => {
+                for k in &keys {
+                    self.unsaved.remove(k);
+                }
+                if self.unsaved.is_empty() {
+                    self.set_status(format!("saved ✓ {} decision(s) to {}", keys.len(), self.journal_path));
+                }
+            }
+            Action::SaveFailed { keys, error } => {
+                for k in keys {
+                    self.unsaved.insert(k);
+                }
+                self.set_error(format!("NOT SAVED: {error}"));
+            }
+            Action::Copied { path, bytes } => self.set_status(format!("copied {bytes} bytes via {path}")),
+            Action::CopyFailed { error } => self.set_error(format!("copy failed: {error}")),
+            other => match self.overlay {
+                Overlay::Help { .. } => self.apply_help(other),
+                Overlay::Drill(_) => self.apply_drill(other),
+                Overlay::None => self.apply_table(other),
+            },
+        }
+    }
+
+    fn set_status(&mut self, s: String) {
+        self.status = s;
+        self.status_error = false;
+    }
+
+    fn set_error(&mut self, s: String) {
+        self.status = s;
+        self.status_error = true;
+    }
+
+    fn take_scan(&mut self, msg: ScanMessage) {
+        match &msg {
+            ScanMessage::FileStarted { path, .. } => {
+                self.loading.current_file = path.clone();
+                self.loading.bytes_current = 0;
+            }
+            ScanMessage::Progress { bytes } => self.loading.bytes_current = *bytes,
+            ScanMessage::FileDone(summary) => {
+                self.loading.files_done += 1;
+                self.loading.bytes_done_files += summary.bytes;
+                self.loading.bytes_current = 0;
+            }
+            _ => {}
+        }
+        let near_before = self.report.near_misses.len();
+        let findings_before = self.report.findings.len();
+        let touched = self.report.apply(msg);
+        for i in findings_before..self.report.findings.len() {
+            let text = finding_text(&self.report, i);
+            self.findings.items.push(text);
+            self.dirty = true;
+        }
+        if let Some(i) = touched.filter(|&i| i < findings_before) {
+            // An existing row got another event: its time and count may change.
+            self.findings.items[i] = finding_text(&self.report, i);
+            self.dirty = true;
+        }
+        for n in near_before..self.report.near_misses.len() {
+            let e = self.report.near_misses[n];
+            let text = near_miss_text(&self.report, e);
+            self.near.items.push(text);
+            self.dirty = true;
+        }
+    }
+
+    fn apply_help(&mut self, action: Action) {
+        match action {
+            Action::Back | Action::Help | Action::Quit => self.overlay = Overlay::None,
+            Action::MoveDown => {
+                if let Overlay::Help { scroll } = &mut self.overlay {
+                    *scroll += 1;
+                }
+            }
+            Action::MoveUp => {
+                if let Overlay::Help { scroll } = &mut self.overlay {
+                    *scroll = scroll.saturating_sub(1);
+                }
+            }
+            Action::CancelOrQuit => self.cancel_or_quit(),
+            _ => {}
+        }
+    }
+
+    fn cancel_or_quit(&mut self) {
+        if !self.loading.done && !self.loading.cancelled {
+            self.loading.cancelled = true;
+            self.effects.push(Effect::CancelLoad);
+            self.set_status("cancelling the load…".to_owned());
+        } else {
+            self.effects.push(Effect::Quit);
+        }
+    }
+
+    fn apply_table(&mut self, action: Action) {
+        let page = self.page_rows();
+        match action {
+            Action::MoveDown => self.move_cursor(1),
+            Action::MoveUp => self.move_cursor(-1),
+            Action::PageDown => self.move_cursor(i64::try_from(page).unwrap_or(1)),
+            Action::PageUp => self.move_cursor(-i64::try_from(page).unwrap_or(1)),
+            Action::Top => self.move_cursor(i64::MIN / 2),
+            Action::Bottom => self.move_cursor(i64::MAX / 2),
+            Action::FocusLeft => {
+                let t = self.table_mut();
+                t.focus = t.focus.saturating_sub(1);
+            }
+            Action::FocusRight => {
+                let n = self.columns().len();
+                let t = self.table_mut();
+                t.focus = (t.focus + 1).min(n - 1);
+            }
+            Action::Sort => {
+                let t = self.table_mut();
+                let focus = t.focus;
+                t.sort = match t.sort {
+                    Some((c, desc)) if c == focus => Some((c, !desc)),
+                    _ => Some((focus, false)),
+                };
+                self.refresh();
+            }
+            Action::StartFilter => {
+                self.prompt = Some(Prompt::Filter(Input::new(self.filter.clone())));
+            }
+            Action::CycleVerdictFilter => {
+                self.verdict_filter = self.verdict_filter.next();
+                self.refresh();
+            }
+            Action::MarkSuspicious => self.mark(Verdict::Suspicious),
+            Action::MarkLegitimate => self.mark(Verdict::Legitimate),
+            Action::MarkUnreviewed => self.mark(Verdict::Unreviewed),
+            Action::EditNote => {
+                let keys = self.target_keys();
+                if let Some(first) = keys.first() {
+                    let note = self.decision(first).note;
+                    self.prompt = Some(Prompt::Note {
+                        input: Input::new(note),
+                        keys,
+                    });
+                }
+            }
+            Action::ToggleSelect => {
+                let t = self.table_mut();
+                if let Some(item) = t.current() {
+                    if !t.selected.remove(&item) {
+                        t.selected.insert(item);
+                    }
+                }
+                self.move_cursor(1);
+            }
+            Action::Undo => self.undo_redo(true),
+            Action::Redo => self.undo_redo(false),
+            Action::NextUnreviewed => self.jump_unreviewed(true),
+            Action::PrevUnreviewed => self.jump_unreviewed(false),
+            Action::CopyRows => self.copy_rows(),
+            Action::CopyReport => {
+                let text = report::markdown_report(&self.report, &self.decisions, &self.analyst);
+                self.effects.push(Effect::Copy {
+                    text,
+                    what: "findings report".to_owned(),
+                });
+            }
+            Action::Open => self.open_drill(),
+            Action::ToggleNearMisses => {
+                self.view = match self.view {
+                    View::Findings => View::NearMisses,
+                    View::NearMisses => View::Findings,
+                };
+                self.refresh();
+            }
+            Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Action::Back => {
+                if !self.filter.is_empty() {
+                    self.filter.clear();
+                    self.refresh();
+                } else if !self.table().selected.is_empty() {
+                    self.table_mut().selected.clear();
+                } else if self.view == View::NearMisses {
+                    self.view = View::Findings;
+                    self.refresh();
+                }
+            }
+            Action::Quit => self.effects.push(Effect::Quit),
+            Action::CancelOrQuit => self.cancel_or_quit(),
+            _ => {}
+        }
+    }
+
+    fn move_cursor(&mut self, delta: i64) {
+        let t = self.table_mut();
+        if t.order.is_empty() {
+            t.cursor = 0;
+            return;
+        }
+        let max = i64::try_from(t.order.len() - 1).unwrap_or(0);
+        let cur = i64::try_from(t.cursor).unwrap_or(0);
+        t.cursor = usize::try_from(cur.saturating_add(delta).clamp(0, max)).unwrap_or(0);
+        self.scroll_into_view();
+    }
+
+    fn scroll_into_view(&mut self) {
+        let page = self.page_rows();
+        let t = self.table_mut();
+        if t.cursor < t.offset {
+            t.offset = t.cursor;
+        } else if t.cursor >= t.offset + page {
+            t.offset = t.cursor + 1 - page;
+        }
+    }
+
+    /// The keys a decision applies to: the selection, else the current row.
+    fn target_keys(&self) -> Vec<String> {
+        let t = self.table();
+        if t.selected.is_empty() {
+            t.current().map(|i| t.items[i].key.clone()).into_iter().collect()
+        } else {
+            let mut items: Vec<usize> = t.selected.iter().copied().collect();
+            items.sort_unstable();
+            items.into_iter().map(|i| t.items[i].key.clone()).collect()
+        }
+    }
+
+    fn mark(&mut self, verdict: Verdict) {
+        let keys = self.target_keys();
+        let changes: Vec<(String, Decision, Decision)> = keys
+            .into_iter()
+            .map(|k| {
+                let before = self.decision(&k);
+                let after = Decision {
+                    verdict,
+                    note: before.note.clone(),
+                };
+                (k, before, after)
+            })
+            .collect();
+        if changes.is_empty() {
+            return;
+        }
+        let n = changes.len();
+        self.commit(changes, "set");
+        self.table_mut().selected.clear();
+        // A single decision moves on, as the analyst's next row is usually the one below.
+        if n == 1 {
+            self.move_cursor(1);
+        }
+        self.refresh_keep_cursor();
+    }
+
+    /// Records a step: state, undo history, journal effect.
+    fn commit(&mut self, changes: Vec<(String, Decision, Decision)>, action: &str) {
+        let entries: Vec<Entry> = changes
+            .iter()
+            .map(|(k, _, after)| Entry::new(k, after, &self.analyst, action))
+            .collect();
+        for (k, _, after) in &changes {
+            self.decisions.insert(k.clone(), after.clone());
+            self.unsaved.insert(k.clone());
+        }
+        self.set_status(format!("saving {} decision(s)…", changes.len()));
+        self.effects.push(Effect::Journal(entries));
+        self.undo.push(Step { changes });
+        self.redo.clear();
+    }
+
+    fn undo_redo(&mut self, undo: bool) {
+        let step = if undo { self.undo.pop() } else { self.redo.pop() };
+        let Some(step) = step else {
+            self.set_status(if undo { "nothing to undo" } else { "nothing to redo" }.to_owned());
+            return;
+        };
+        let action = if undo { "undo" } else { "redo" };
+        let mut entries = Vec::new();
+        for (k, before, after) in &step.changes {
+            let target = if undo { before } else { after };
+            self.decisions.insert(k.clone(), target.clone());
+            self.unsaved.insert(k.clone());
+            entries.push(Entry::new(k, target, &self.analyst, action));
+        }
+        self.set_status(format!("{action}: {} decision(s)", step.changes.len()));
+        self.effects.push(Effect::Journal(entries));
+        if undo {
+            self.redo.push(step);
+        } else {
+            self.undo.push(step);
+        }
+        self.refresh_keep_cursor();
+    }
+
+    fn jump_unreviewed(&mut self, forward: bool) {
+        let t = self.table();
+        let n = t.order.len();
+        if n == 0 {
+            return;
+        }
+        let found = (1..=n).find_map(|step| {
+            let pos = if forward {
+                (t.cursor + step) % n
+            } else {
+                (t.cursor + n - step % n) % n
+            };
+            let key = &t.items[t.order[pos]].key;
+            (self.decision(key).verdict == Verdict::Unreviewed).then_some(pos)
+        });
+        match found {
+            Some(pos) => {
+                self.table_mut().cursor = pos;
+                self.scroll_into_view();
+            }
+            None => self.set_status("no unreviewed row left".to_owned()),
+        }
+    }
+
+    fn copy_rows(&mut self) {
+        let t = self.table();
+        let mut items: Vec<usize> = if t.selected.is_empty() {
+            t.current().into_iter().collect()
+        } else {
+            t.selected.iter().copied().collect()
+        };
+        items.sort_unstable();
+        if items.is_empty() {
+            return;
+        }
+        let text = match self.view {
+            View::Findings => report::findings_table(&self.report, &items, &self.decisions),
+            View::NearMisses => {
+                let events: Vec<usize> = items.iter().map(|&i| self.report.near_misses[i]).collect();
+                report::near_miss_table(&self.report, &events, &self.decisions)
+            }
+        };
+        self.effects.push(Effect::Copy {
+            text,
+            what: format!("{} row(s)", items.len()),
+        });
+    }
+
+    fn open_drill(&mut self) {
+        let t = self.table();
+        let Some(item) = t.current() else {
+            return;
+        };
+        let item_key = t.items[item].key.clone();
+        let (events, imported_from) = match self.view {
+            View::Findings => {
+                let f = &self.report.findings[item];
+                (f.events.clone(), f.imported_from.as_ref().map(ToString::to_string))
+            }
+            View::NearMisses => (vec![self.report.near_misses[item]], None),
+        };
+        let doc = events
+            .first()
+            .map_or_else(JsonDoc::default, |&e| JsonDoc::parse(&self.report.events[e].raw));
+        self.overlay = Overlay::Drill(Box::new(Drill {
+            events,
+            current: 0,
+            doc,
+            cursor: 0,
+            offset: 0,
+            search: String::new(),
+            imported_from,
+            item_key,
+        }));
+    }
+
+    fn apply_drill(&mut self, action: Action) {
+        let page = self.page_rows();
+        let Overlay::Drill(d) = &mut self.overlay else {
+            return;
+        };
+        match action {
+            Action::Back | Action::Quit => self.overlay = Overlay::None,
+            Action::MoveDown => d.move_to(d.cursor as i64 + 1, page),
+            Action::MoveUp => d.move_to(d.cursor as i64 - 1, page),
+            Action::PageDown => d.move_to(d.cursor as i64 + page as i64, page),
+            Action::PageUp => d.move_to(d.cursor as i64 - page as i64, page),
+            Action::Top => d.move_to(0, page),
+            Action::Bottom => d.move_to(i64::MAX / 2, page),
+            Action::ToggleFold => {
+                let line = d.doc.visible_line(d.cursor);
+                if let Some(line) = line {
+                    d.doc.toggle_fold(line);
+                }
+            }
+            Action::CollapseAll => {
+                d.doc.collapse_all();
+                d.cursor = 0;
+                d.offset = 0;
+            }
+            Action::ExpandAll => d.doc.expand_all(),
+            Action::StartSearch => self.prompt = Some(Prompt::Search(Input::new(d.search.clone()))),
+            Action::SearchNext => d.find(true, page),
+            Action::SearchPrev => d.find(false, page),
+            Action::NextEvent | Action::PrevEvent => {
+                let n = d.events.len();
+                if n > 1 {
+                    d.current = if matches!(action, Action::NextEvent) {
+                        (d.current + 1) % n
+                    } else {
+                        (d.current + n - 1) % n
+                    };
+                    d.doc = JsonDoc::parse(&self.report.events[d.events[d.current]].raw);
+                    d.cursor = 0;
+                    d.offset = 0;
+                }
+            }
+            Action::MarkSuspicious | Action::MarkLegitimate | Action::MarkUnreviewed => {
+                let verdict = match action {
+                    Action::MarkSuspicious => Verdict::Suspicious,
+                    Action::MarkLegitimate => Verdict::Legitimate,
+                    _ => Verdict::Unreviewed,
+                };
+                let key = d.item_key.clone();
+                let before = self.decision(&key);
+                let after = Decision {
+                    verdict,
+                    note: before.note.clone(),
+                };
+                self.commit(vec![(key, before, after)], "set");
+            }
+            Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Action::CancelOrQuit => self.cancel_or_quit(),
+            _ => {}
+        }
+    }
+
+    /// Keys while a prompt is open; returns true when the action was the prompt's.
+    fn apply_prompt(&mut self, action: &Action) -> bool {
+        let Some(prompt) = &mut self.prompt else {
+            return false;
+        };
+        match action {
+            Action::Edit(req) => {
+                let input = match prompt {
+                    Prompt::Filter(i) | Prompt::Search(i) | Prompt::Note { input: i, .. } => i,
+                };
+                input.handle(*req);
+                if let Prompt::Filter(i) = prompt {
+                    // The table follows the filter as it is typed.
+                    self.filter = i.value().to_owned();
+                    self.refresh();
+                }
+                true
+            }
+            Action::Submit => {
+                let prompt = self.prompt.take();
+                match prompt {
+                    Some(Prompt::Filter(i)) => {
+                        self.filter = i.value().to_owned();
+                        self.refresh();
+                    }
+                    Some(Prompt::Note { input, keys }) => {
+                        let note = input.value().to_owned();
+                        let changes = keys
+                            .into_iter()
+                            .map(|k| {
+                                let before = self.decision(&k);
+                                let after = Decision {
+                                    verdict: before.verdict,
+                                    note: note.clone(),
+                                };
+                                (k, before, after)
+                            })
+                            .collect();
+                        self.commit(changes, "set");
+                    }
+                    Some(Prompt::Search(i)) => {
+                        let page = self.page_rows();
+                        if let Overlay::Drill(d) = &mut self.overlay {
+                            d.search = i.value().to_owned();
+                            d.find(true, page);
+                        }
+                    }
+                    None => {}
+                }
+                true
+            }
+            Action::Back => {
+                if matches!(prompt, Prompt::Filter(_)) {
+                    self.filter.clear();
+                    self.refresh();
+                }
+                self.prompt = None;
+                true
+            }
+            Action::CancelOrQuit => false,
+            // Keys bound to actions other than editing are ignored while typing.
+            Action::Scan(_)
+            | Action::LoadPlan { .. }
+            | Action::LoadFinished { .. }
+            | Action::Saved { .. }
+            | Action::SaveFailed { .. }
+            | Action::Copied { .. }
+            | Action::CopyFailed { .. }
+            | Action::Resize { .. }
+            | Action::Tick => false,
+            _ => true,
+        }
+    }
+
+    fn refresh_keep_cursor(&mut self) {
+        self.refresh();
+    }
+
+    /// Recomputes the shown rows of both tables: filter, verdict filter, sort. The cursor
+    /// stays on the same item when it is still shown.
+    pub fn refresh(&mut self) {
+        self.dirty = false;
+        let terms = parse_filter(&self.filter);
+        for view in [View::Findings, View::NearMisses] {
+            let columns: &[Column] = match view {
+                View::Findings => &FINDING_COLUMNS,
+                View::NearMisses => &NEAR_MISS_COLUMNS,
+            };
+            let table = match view {
+                View::Findings => &self.findings,
+                View::NearMisses => &self.near,
+            };
+            let current = table.current();
+            let mut order: Vec<usize> = (0..table.items.len())
+                .filter(|&i| {
+                    let item = &table.items[i];
+                    let d = self.decisions.get(&item.key);
+                    let verdict = d.map(|d| d.verdict).unwrap_or_default();
+                    let verdict_ok = match self.verdict_filter {
+                        VerdictFilter::All => true,
+                        VerdictFilter::Only(v) => v == verdict,
+                    };
+                    verdict_ok && matches_terms(&self.matcher, &terms, columns, item, verdict)
+                })
+                .collect();
+            if let Some((col, desc)) = table.sort {
+                let decisions = &self.decisions;
+                let key_of = |i: usize| -> (Option<i64>, String) {
+                    let item = &table.items[i];
+                    match columns.get(col) {
+                        Some(Column::Verdict) => (
+                            None,
+                            decisions
+                                .get(&item.key)
+                                .map(|d| d.verdict)
+                                .unwrap_or_default()
+                                .label()
+                                .to_owned(),
+                        ),
+                        Some(Column::Note) => (
+                            None,
+                            decisions.get(&item.key).map(|d| d.note.clone()).unwrap_or_default(),
+                        ),
+                        Some(c) if c.numeric() => (item.numbers[col], String::new()),
+                        _ => (None, item.cells[col].to_lowercase()),
+                    }
+                };
+                order.sort_by(|&a, &b| {
+                    let (ka, kb) = (key_of(a), key_of(b));
+                    let ord = ka.cmp(&kb);
+                    let ord = if desc { ord.reverse() } else { ord };
+                    ord.then_with(|| table.items[a].time.cmp(&table.items[b].time))
+                        .then(a.cmp(&b))
+                });
+            } else {
+                // Default: newest first, as Sentinel and Timeline Explorer show events.
+                order.sort_by(|&a, &b| {
+                    table.items[b]
+                        .time
+                        .cmp(&table.items[a].time)
+                        .then(a.cmp(&b))
+                });
+            }
+            let cursor = current
+                .and_then(|c| order.iter().position(|&i| i == c))
+                .unwrap_or(0)
+                .min(order.len().saturating_sub(1));
+            let table = match view {
+                View::Findings => &mut self.findings,
+                View::NearMisses => &mut self.near,
+            };
+            table.order = order;
+            table.cursor = cursor;
+        }
+        self.scroll_into_view();
+    }
+
+    /// Character positions of a cell that the filter matched, for highlighting.
+    pub fn highlights(&self, col: usize, text: &str) -> Vec<usize> {
+        let columns = self.columns();
+        let mut out = Vec::new();
+        for term in parse_filter(&self.filter) {
+            if let FilterTerm::Fuzzy { column, text: pattern } = term {
+                let applies = column.is_none_or(|c| columns.get(col).is_some_and(|k| k.matches_name(&c)));
+                if applies {
+                    if let Some((_, idx)) = self.matcher.fuzzy_indices(text, &pattern) {
+                        out.extend(idx);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drill {
+    fn move_to(&mut self, line: i64, page: usize) {
+        let max = self.doc.visible_count().saturating_sub(1);
+        self.cursor = usize::try_from(line.clamp(0, i64::try_from(max).unwrap_or(0))).unwrap_or(0);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + page {
+            self.offset = self.cursor + 1 - page;
+        }
+    }
+
+    fn find(&mut self, forward: bool, page: usize) {
+        if self.search.is_empty() {
+            return;
+        }
+        self.doc.expand_all();
+        let needle = self.search.to_lowercase();
+        let n = self.doc.visible_count();
+        let hit = (1..=n).find_map(|step| {
+            let pos = if forward {
+                (self.cursor + step) % n
+            } else {
+                (self.cursor + n - step % n) % n
+            };
+            let line = self.doc.visible_line(pos)?;
+            self.doc.lines[line].text().to_lowercase().contains(&needle).then_some(pos)
+        });
+        if let Some(pos) = hit {
+            self.move_to(i64::try_from(pos).unwrap_or(0), page);
+        }
+    }
+}
+
+/// One term of the filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FilterTerm {
+    Fuzzy { column: Option<String>, text: String },
+    Exclude(String),
+}
+
+fn parse_filter(filter: &str) -> Vec<FilterTerm> {
+    filter
+        .split_whitespace()
+        .filter_map(|t| {
+            if let Some(rest) = t.strip_prefix('!') {
+                return (!rest.is_empty()).then(|| FilterTerm::Exclude(rest.to_lowercase()));
+            }
+            if let Some((col, text)) = t.split_once(':') {
+                if !col.is_empty() && !text.is_empty() && col.chars().all(|c| c.is_ascii_alphabetic() || c == '+') {
+                    return Some(FilterTerm::Fuzzy {
+                        column: Some(col.to_owned()),
+                        text: text.to_owned(),
+                    });
+                }
+            }
+            Some(FilterTerm::Fuzzy {
+                column: None,
+                text: t.to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn matches_terms(
+    matcher: &SkimMatcherV2,
+    terms: &[FilterTerm],
+    columns: &[Column],
+    item: &ItemText,
+    verdict: Verdict,
+) -> bool {
+    let cell = |i: usize| -> &str {
+        match columns.get(i) {
+            Some(Column::Verdict) => verdict.label(),
+            _ => item.cells.get(i).map_or("", String::as_str),
+        }
+    };
+    terms.iter().all(|term| match term {
+        FilterTerm::Exclude(text) => !(0..columns.len()).any(|i| cell(i).to_lowercase().contains(text)),
+        FilterTerm::Fuzzy { column: Some(name), text } => {
+            match columns.iter().position(|c| c.matches_name(name)) {
+                Some(i) => matcher.fuzzy_match(cell(i), text).is_some(),
+                // An unknown column name: read the term as plain text.
+                None => (0..columns.len()).any(|i| matcher.fuzzy_match(cell(i), &format!("{name}:{text}")).is_some()),
+            }
+        }
+        FilterTerm::Fuzzy { column: None, text } => {
+            (0..columns.len()).any(|i| matcher.fuzzy_match(cell(i), text).is_some())
+        }
+    })
+}
+
+fn opt_text<T: ToString>(v: Option<T>) -> String {
+    v.map_or_else(String::new, |x| x.to_string())
+}
+
+fn short_time(t: Option<crate::kql::KqlDateTime>) -> (String, Option<i64>) {
+    match t {
+        Some(t) => (t.format("%Y-%m-%d %H:%M:%S").to_string(), Some(crate::kql::ticks(&t))),
+        None => (String::new(), None),
+    }
+}
+
+/// The text of a flagged row (neutralised once, here).
+pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
+    let f = &report.findings[i];
+    let r = &f.row;
+    let (time, ticks) = short_time(f.first_time(&report.events));
+    let tampered = r.cells().iter().any(|c| has_dangerous(c));
+    let source = f
+        .events
+        .first()
+        .map(|&e| report.events[e].source.to_string())
+        .or_else(|| f.imported_from.as_ref().map(|s| format!("{s} (query result)")))
+        .unwrap_or_default();
+    let cells = vec![
+        time,
+        neutralize(&r.account_display_name).into_owned(),
+        neutralize(&r.role).into_owned(),
+        neutralize(&r.ip_address).into_owned(),
+        r.is_anonymous_proxy.map_or_else(String::new, |b| if b { "yes" } else { "no" }.to_owned()),
+        neutralize(&r.isp).into_owned(),
+        opt_text(r.token_minutes_added),
+        opt_text(r.token_minutes_remaining),
+        f.events.len().to_string(),
+        String::new(),
+        String::new(),
+        if tampered { "⚠".to_owned() } else { String::new() },
+        neutralize(&source).into_owned(),
+    ];
+    let events = i64::try_from(f.events.len()).ok();
+    let mut numbers = vec![None; cells.len()];
+    numbers[6] = r.token_minutes_added;
+    numbers[7] = r.token_minutes_remaining;
+    numbers[8] = events;
+    ItemText {
+        key: r.key(),
+        cells,
+        numbers,
+        time: ticks,
+        tampered,
+    }
+}
+
+/// The text of a near miss.
+pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
+    let e = &report.events[event];
+    let (time, ticks) = short_time(e.time);
+    let reason = match &e.outcome {
+        Outcome::NearMiss(r) => r.to_string(),
+        Outcome::Flagged(_) => String::new(),
+    };
+    let tampered = has_dangerous(&e.actor) || has_dangerous(&e.operation);
+    let cells = vec![
+        time,
+        neutralize(&e.actor).into_owned(),
+        neutralize(&reason).into_owned(),
+        neutralize(&e.operation).into_owned(),
+        neutralize(&e.source.to_string()).into_owned(),
+        String::new(),
+        String::new(),
+        if tampered { "⚠".to_owned() } else { String::new() },
+    ];
+    let numbers = vec![None; cells.len()];
+    ItemText {
+        key: e.key(),
+        cells,
+        numbers,
+        time: ticks,
+        tampered,
+    }
+}
+
+/// The "why flagged" panel: the query's clauses with the values this event gave.
+pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Option<bool>)> {
+    let e = &report.events[event];
+    let t = &e.trace;
+    let entra = e.kind == crate::model::SourceKind::EntraAudit;
+    let dt = |d: Option<crate::kql::KqlDateTime>| d.as_ref().map_or_else(|| "null".to_owned(), format_datetime);
+    let mut out = Vec::new();
+    out.push((
+        if entra {
+            "OperationName has 'StsRefreshTokenValidFrom'".to_owned()
+        } else {
+            "ActionType == \"Update StsRefreshTokenValidFrom Timestamp.\"".to_owned()
+        },
+        format!("{:?}", neutralize(&t.action_type)),
+        Some(t.action_type_matches),
+    ));
+    out.push((
+        if entra {
+            "modifiedProperties !has 'DirectorySync'".to_owned()
+        } else {
+            "RawEventData !has \"Directorysync\"".to_owned()
+        },
+        t.directory_sync
+            .as_ref()
+            .map_or_else(|| "no such term".to_owned(), |p| format!("found at {}", neutralize(p))),
+        t.action_type_matches.then_some(t.directory_sync.is_none()),
+    ));
+    let name_ok = matches!(e.outcome, Outcome::Flagged(_));
+    out.push((
+        if entra {
+            "modifiedProperties[*].displayName =~ 'StsRefreshTokensValidFrom'".to_owned()
+        } else {
+            "ModifiedProperties[0].Name == \"StsRefreshTokensValidFrom\"".to_owned()
+        },
+        t.display_name
+            .as_ref()
+            .map_or_else(|| "null".to_owned(), |n| format!("{:?}", neutralize(n))),
+        (t.action_type_matches && t.directory_sync.is_none()).then_some(name_ok),
+    ));
+    if name_ok {
+        out.push((
+            "oldValue → todatetime(parse_json(tostring(oldValue))[0])".to_owned(),
+            format!(
+                "{} → {}",
+                neutralize(&t.old_value.clone().unwrap_or_else(|| "null".into())),
+                dt(t.old_valid_from)
+            ),
+            None,
+        ));
+        out.push((
+            "newValue → todatetime(parse_json(tostring(newValue))[0])".to_owned(),
+            format!(
+                "{} → {}",
+                neutralize(&t.new_value.clone().unwrap_or_else(|| "null".into())),
+                dt(t.new_valid_from)
+            ),
+            None,
+        ));
+        out.push((
+            "tokenMinutesAdded = datetime_diff('minute', new, old)".to_owned(),
+            opt_text(t.minutes_added).if_empty("null"),
+            None,
+        ));
+        out.push((
+            format!(
+                "tokenMinutesRemaining = datetime_diff('minute', {}, new)",
+                if entra { "TimeGenerated" } else { "Timestamp" }
+            ),
+            format!("{} (event time {})", opt_text(t.minutes_remaining).if_empty("null"), dt(t.timestamp)),
+            None,
+        ));
+        out.push((
+            if entra {
+                "Role = initiator kind".to_owned()
+            } else {
+                "Role = tostring(RawEventData.Actor[-1].ID)".to_owned()
+            },
+            format!("{:?}", neutralize(&t.role)),
+            None,
+        ));
+    }
+    let verdict = match &e.outcome {
+        Outcome::Flagged(rows) => format!("returned by the query ({} row(s))", rows.len()),
+        Outcome::NearMiss(r) => format!("passed over: {}", neutralize(&r.to_string())),
+    };
+    out.push(("Result".to_owned(), verdict, Some(name_ok)));
+    out
+}
+
+trait IfEmpty {
+    fn if_empty(self, default: &str) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, default: &str) -> String {
+        if self.is_empty() { default.to_owned() } else { self }
+    }
+}

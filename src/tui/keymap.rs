@@ -1,0 +1,279 @@
+//! Keys to actions, per screen. The defaults live in `assets/keymap.toml` (embedded); the
+//! help screen and the footer are generated from the same map, so they never disagree.
+
+use std::collections::BTreeMap;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+
+/// The screens that have their own keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Context {
+    Table,
+    Drill,
+    Help,
+}
+
+impl Context {
+    fn section(self) -> &'static str {
+        match self {
+            Self::Table => "table",
+            Self::Drill => "drill",
+            Self::Help => "help",
+        }
+    }
+}
+
+/// A key as written in the keymap: a code and the Ctrl modifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub code: KeyCodeName,
+    pub ctrl: bool,
+}
+
+/// The key codes a keymap can name (crossterm's KeyCode is not Ord).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KeyCodeName {
+    Char(char),
+    Up,
+    Down,
+    Left,
+    Right,
+    Home,
+    End,
+    PageUp,
+    PageDown,
+    Enter,
+    Esc,
+    Tab,
+    Backspace,
+}
+
+impl Key {
+    /// Parses `j`, `G`, `ctrl-r`, `pagedown`, `space`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (ctrl, rest) = match text.strip_prefix("ctrl-") {
+            Some(r) => (true, r),
+            None => (false, text),
+        };
+        let code = match rest {
+            "up" => KeyCodeName::Up,
+            "down" => KeyCodeName::Down,
+            "left" => KeyCodeName::Left,
+            "right" => KeyCodeName::Right,
+            "home" => KeyCodeName::Home,
+            "end" => KeyCodeName::End,
+            "pageup" => KeyCodeName::PageUp,
+            "pagedown" => KeyCodeName::PageDown,
+            "enter" => KeyCodeName::Enter,
+            "esc" => KeyCodeName::Esc,
+            "tab" => KeyCodeName::Tab,
+            "backspace" => KeyCodeName::Backspace,
+            "space" => KeyCodeName::Char(' '),
+            other => {
+                let mut chars = other.chars();
+                let c = chars.next()?;
+                if chars.next().is_some() {
+                    return None;
+                }
+                KeyCodeName::Char(c)
+            }
+        };
+        Some(Self { code, ctrl })
+    }
+
+    /// The key of a terminal key event.
+    pub fn from_event(ev: &KeyEvent) -> Option<Self> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let code = match ev.code {
+            KeyCode::Char(c) => KeyCodeName::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+            KeyCode::Up => KeyCodeName::Up,
+            KeyCode::Down => KeyCodeName::Down,
+            KeyCode::Left => KeyCodeName::Left,
+            KeyCode::Right => KeyCodeName::Right,
+            KeyCode::Home => KeyCodeName::Home,
+            KeyCode::End => KeyCodeName::End,
+            KeyCode::PageUp => KeyCodeName::PageUp,
+            KeyCode::PageDown => KeyCodeName::PageDown,
+            KeyCode::Enter => KeyCodeName::Enter,
+            KeyCode::Esc => KeyCodeName::Esc,
+            KeyCode::Tab => KeyCodeName::Tab,
+            KeyCode::Backspace => KeyCodeName::Backspace,
+            _ => return None,
+        };
+        Some(Self { code, ctrl })
+    }
+
+    /// How the key is shown in help and hints.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCodeName::Char(' ') => "Space".to_owned(),
+            KeyCodeName::Char(c) => c.to_string(),
+            KeyCodeName::Up => "↑".to_owned(),
+            KeyCodeName::Down => "↓".to_owned(),
+            KeyCodeName::Left => "←".to_owned(),
+            KeyCodeName::Right => "→".to_owned(),
+            KeyCodeName::Home => "Home".to_owned(),
+            KeyCodeName::End => "End".to_owned(),
+            KeyCodeName::PageUp => "PgUp".to_owned(),
+            KeyCodeName::PageDown => "PgDn".to_owned(),
+            KeyCodeName::Enter => "Enter".to_owned(),
+            KeyCodeName::Esc => "Esc".to_owned(),
+            KeyCodeName::Tab => "Tab".to_owned(),
+            KeyCodeName::Backspace => "Bksp".to_owned(),
+        };
+        if self.ctrl {
+            format!("Ctrl+{}", base.to_ascii_uppercase())
+        } else {
+            base
+        }
+    }
+}
+
+/// A problem in a keymap file, with the line it is on.
+#[derive(Debug, thiserror::Error)]
+#[error("keymap {source_name}, line {line}: {message}")]
+pub struct KeymapError {
+    pub source_name: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// The effective keymap.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: BTreeMap<Context, BTreeMap<Key, String>>,
+}
+
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+
+impl Keymap {
+    /// The defaults.
+    pub fn default_map() -> Result<Self, KeymapError> {
+        let mut map = Self {
+            bindings: BTreeMap::new(),
+        };
+        map.overlay(DEFAULT_KEYMAP, "(built-in)")?;
+        Ok(map)
+    }
+
+    /// Applies a keymap text over this one; errors name the line.
+    pub fn overlay(&mut self, text: &str, source_name: &str) -> Result<(), KeymapError> {
+        let err = |line: usize, message: String| KeymapError {
+            source_name: source_name.to_owned(),
+            line,
+            message,
+        };
+        let line_of = |span: Option<std::ops::Range<usize>>| {
+            span.map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+        };
+        let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            err(line_of(e.span()), e.message().to_owned())
+        })?;
+        for (section, table) in &doc {
+            let context = [Context::Table, Context::Drill, Context::Help]
+                .into_iter()
+                .find(|c| c.section() == section)
+                .ok_or_else(|| {
+                    err(
+                        find_line(text, &format!("[{section}]")),
+                        format!("unknown section [{section}] (table, drill, help)"),
+                    )
+                })?;
+            let toml::Value::Table(entries) = table else {
+                return Err(err(find_line(text, section), format!("{section} must be a section")));
+            };
+            for (key_text, action) in entries {
+                let line = find_line(text, &format!("\"{key_text}\""));
+                let key = Key::parse(key_text)
+                    .ok_or_else(|| err(line, format!("unknown key {key_text:?}")))?;
+                let toml::Value::String(name) = action else {
+                    return Err(err(line, format!("the action of {key_text:?} must be a string")));
+                };
+                if Action::from_name(name).is_none() {
+                    return Err(err(line, format!("unknown action {name:?}")));
+                }
+                self.bindings
+                    .entry(context)
+                    .or_default()
+                    .insert(key, name.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// The action bound to a key in a screen.
+    pub fn action(&self, context: Context, key: &Key) -> Option<Action> {
+        self.bindings
+            .get(&context)?
+            .get(key)
+            .and_then(|name| Action::from_name(name))
+    }
+
+    /// Every binding of a screen, grouped by action in the order of `Action::BINDABLE`.
+    pub fn help(&self, context: Context) -> Vec<(String, &'static str)> {
+        let Some(keys) = self.bindings.get(&context) else {
+            return Vec::new();
+        };
+        Action::BINDABLE
+            .iter()
+            .filter_map(|(name, desc)| {
+                let labels: Vec<String> = keys
+                    .iter()
+                    .filter(|(_, n)| n.as_str() == *name)
+                    .map(|(k, _)| k.label())
+                    .collect();
+                (!labels.is_empty()).then(|| (labels.join(" "), *desc))
+            })
+            .collect()
+    }
+
+    /// The first key bound to an action, for the footer's hints.
+    pub fn key_for(&self, context: Context, action: &str) -> Option<String> {
+        let keys = self.bindings.get(&context)?;
+        let mut bound: Vec<&Key> = keys
+            .iter()
+            .filter(|(_, n)| n.as_str() == action)
+            .map(|(k, _)| k)
+            .collect();
+        // Prefer a plain character over a named key in hints.
+        bound.sort_by_key(|k| (!matches!(k.code, KeyCodeName::Char(_)), k.ctrl));
+        bound.first().map(|k| k.label())
+    }
+}
+
+fn find_line(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load_and_override_single_keys() {
+        let mut map = Keymap::default_map().expect("defaults");
+        let j = Key::parse("j").expect("key");
+        assert!(matches!(map.action(Context::Table, &j), Some(Action::MoveDown)));
+        map.overlay("[table]\n\"j\" = \"quit\"\n", "user.toml").expect("overlay");
+        assert!(matches!(map.action(Context::Table, &j), Some(Action::Quit)));
+        let k = Key::parse("k").expect("key");
+        assert!(matches!(map.action(Context::Table, &k), Some(Action::MoveUp)));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let mut map = Keymap::default_map().expect("defaults");
+        let err = map
+            .overlay("[table]\n\"j\" = \"move_down\"\n\"x\" = \"fly\"\n", "user.toml")
+            .expect_err("bad action");
+        assert_eq!(err.line, 3, "{err}");
+        let err = map.overlay("[table]\n\"j\" = \n", "user.toml").expect_err("bad toml");
+        assert_eq!(err.line, 2, "{err}");
+        let err = map.overlay("[tabel]\n\"j\" = \"quit\"\n", "u").expect_err("bad section");
+        assert_eq!(err.line, 1, "{err}");
+    }
+}

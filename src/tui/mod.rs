@@ -1,0 +1,247 @@
+//! The triage workbench: the terminal edge. It loads in the background, turns keys into
+//! actions through the keymap, carries out the state's effects (journal, clipboard), and
+//! draws. State and drawing live in `app` and `render`, testable without a terminal.
+
+pub mod action;
+pub mod app;
+pub mod clipboard;
+pub mod doc;
+pub mod keymap;
+pub mod render;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::journal::{self, Journal};
+use crate::load::{ScanMessage, ScanOptions};
+use crate::scan;
+use action::Action;
+use app::{App, Effect, Overlay};
+use keymap::{Context, Key, Keymap};
+
+/// What the workbench is started with.
+#[derive(Debug, Clone)]
+pub struct TuiOptions {
+    pub paths: Vec<PathBuf>,
+    pub journal: Option<PathBuf>,
+    pub analyst: Option<String>,
+    pub keymap: Option<PathBuf>,
+}
+
+/// The keymap: defaults, then `--keymap`, else the config directory's `keymap.toml`.
+pub fn load_keymap(path: Option<&PathBuf>) -> Result<Keymap> {
+    let mut map = Keymap::default_map()?;
+    let user = path.cloned().or_else(|| {
+        let dir = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+        let p = dir.join("sts-triage/keymap.toml");
+        p.exists().then_some(p)
+    });
+    if let Some(p) = user {
+        let text = std::fs::read_to_string(&p).with_context(|| format!("keymap {}", p.display()))?;
+        map.overlay(&text, &p.display().to_string())?;
+    }
+    Ok(map)
+}
+
+/// The key event as an action, in the current screen (a prompt takes text keys).
+pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if app.prompt.is_some() {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        return match key.code {
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Char('c') if ctrl => Some(Action::CancelOrQuit),
+            _ => tui_input::backend::crossterm::to_input_request(&Event::Key(*key)).map(Action::Edit),
+        };
+    }
+    let context = match app.overlay {
+        Overlay::None => Context::Table,
+        Overlay::Drill(_) => Context::Drill,
+        Overlay::Help { .. } => Context::Help,
+    };
+    keymap.action(context, &Key::from_event(key)?)
+}
+
+/// Starts the loader thread: every message becomes an action on the channel.
+fn spawn_loader(paths: Vec<PathBuf>, cancel: Arc<AtomicBool>, tx: Sender<Action>) {
+    std::thread::spawn(move || {
+        let files = match crate::load::expand_paths(&paths) {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = tx.send(Action::LoadFinished {
+                    error: Some(e.to_string()),
+                });
+                return;
+            }
+        };
+        let bytes = files
+            .iter()
+            .filter_map(|(p, _)| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        let _ = tx.send(Action::LoadPlan {
+            files: files.len(),
+            bytes,
+        });
+        let opts = ScanOptions {
+            cancel: Some(cancel),
+            ..ScanOptions::default()
+        };
+        let mut last_progress = Instant::now();
+        let result = scan::scan_paths_with(&paths, &opts, &mut |msg| {
+            if matches!(msg, ScanMessage::Progress { .. }) {
+                if last_progress.elapsed() < Duration::from_millis(50) {
+                    return;
+                }
+                last_progress = Instant::now();
+            }
+            let _ = tx.send(Action::Scan(msg));
+        });
+        let _ = tx.send(Action::LoadFinished {
+            error: result.err().map(|e| e.to_string()),
+        });
+    });
+}
+
+/// Runs the workbench until the analyst quits.
+pub fn run(opts: TuiOptions) -> Result<()> {
+    let first = opts.paths.first().cloned().unwrap_or_else(|| PathBuf::from("-"));
+    let journal_path = opts
+        .journal
+        .clone()
+        .unwrap_or_else(|| journal::default_location(&first));
+    if let Some(dir) = journal_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let (mut journal, replay) = Journal::open(&journal_path)?;
+    let keymap = load_keymap(opts.keymap.as_ref())?;
+    let analyst = opts
+        .analyst
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let theme = render::Theme {
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let journal_display = journal_path.display().to_string();
+    let mut app = App::new(&journal_display, &analyst, replay.decisions);
+    app.status = match &replay.warning {
+        Some(w) => w.clone(),
+        None => format!(
+            "journal {} ({} earlier decisions replayed)",
+            journal_display, replay.entries
+        ),
+    };
+    app.status_error = replay.warning.is_some();
+
+    let (tx, rx) = mpsc::channel();
+    let cancel = Arc::new(AtomicBool::new(false));
+    spawn_loader(opts.paths.clone(), cancel.clone(), tx);
+
+    // ratatui::init restores the terminal on panic before the message prints; ours then
+    // says where the decisions are (every confirmed one is already on disk).
+    let previous = std::panic::take_hook();
+    let journal_for_panic = journal_display.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        previous(info);
+        eprintln!("sts-triage: every decision confirmed on screen is saved in {journal_for_panic}");
+    }));
+    let mut terminal = ratatui::init();
+    let outcome = event_loop(&mut terminal, &mut app, &keymap, theme, &rx, &cancel, &mut journal);
+    ratatui::restore();
+    let _ = std::panic::take_hook();
+    outcome?;
+    let (reviewed, total, s, l) = app.review_counts();
+    println!(
+        "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}); decisions saved in {journal_display}"
+    );
+    if !app.unsaved.is_empty() {
+        eprintln!(
+            "sts-triage: {} decision(s) could not be written to the journal",
+            app.unsaved.len()
+        );
+    }
+    Ok(())
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    keymap: &Keymap,
+    theme: render::Theme,
+    rx: &Receiver<Action>,
+    cancel: &Arc<AtomicBool>,
+    journal: &mut Journal,
+) -> Result<()> {
+    let mut clipboard = clipboard::Clipboard::new();
+    let size = terminal.size()?;
+    app.apply(Action::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    loop {
+        terminal.draw(|f| render::draw(f, app, keymap, theme))?;
+        if event::poll(Duration::from_millis(40))? {
+            match event::read()? {
+                Event::Key(key) => {
+                    if let Some(a) = key_to_action(app, keymap, &key) {
+                        app.apply(a);
+                    }
+                }
+                Event::Resize(width, height) => app.apply(Action::Resize { width, height }),
+                _ => {}
+            }
+        }
+        // Take what the loader found, for at most a frame's worth of time.
+        let budget = Instant::now();
+        while budget.elapsed() < Duration::from_millis(30) {
+            match rx.try_recv() {
+                Ok(a) => app.apply(a),
+                Err(_) => break,
+            }
+        }
+        app.apply(Action::Tick);
+        for effect in std::mem::take(&mut app.effects) {
+            match effect {
+                Effect::Journal(entries) => {
+                    let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
+                    match journal.append(&entries) {
+                        Ok(()) => app.apply(Action::Saved { keys }),
+                        Err(e) => app.apply(Action::SaveFailed {
+                            keys,
+                            error: e.to_string(),
+                        }),
+                    }
+                }
+                Effect::Copy { text, what } => {
+                    let mut out = io::stdout();
+                    match clipboard.copy(&text, &mut out) {
+                        Ok(path) => app.apply(Action::Copied {
+                            path: format!("{path} ({what})"),
+                            bytes: text.len(),
+                        }),
+                        Err(error) => app.apply(Action::CopyFailed { error }),
+                    }
+                    let _ = out.flush();
+                }
+                Effect::CancelLoad => cancel.store(true, Ordering::Relaxed),
+                Effect::Quit => {
+                    cancel.store(true, Ordering::Relaxed);
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
