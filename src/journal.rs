@@ -11,7 +11,9 @@ use chrono::{SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The analyst's verdict on a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, PartialOrd, Ord,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     #[default]
@@ -78,7 +80,9 @@ impl Entry {
 pub enum JournalError {
     #[error("journal {path}: {source}")]
     Io { path: String, source: io::Error },
-    #[error("journal {path}, line {line}: not a journal entry ({why}); fix or move the file, it is never replaced")]
+    #[error(
+        "journal {path}, line {line}: not a journal entry ({why}); fix or move the file, it is never replaced"
+    )]
     Corrupt {
         path: String,
         line: usize,
@@ -270,9 +274,13 @@ mod tests {
         let path = dir.path().join("j.jsonl");
         let (mut j, r) = Journal::open(&path).expect("open");
         assert!(r.decisions.is_empty());
-        j.append(&[entry("row:a", Verdict::Suspicious)]).expect("append");
-        j.append(&[entry("row:a", Verdict::Legitimate), entry("row:b", Verdict::Suspicious)])
+        j.append(&[entry("row:a", Verdict::Suspicious)])
             .expect("append");
+        j.append(&[
+            entry("row:a", Verdict::Legitimate),
+            entry("row:b", Verdict::Suspicious),
+        ])
+        .expect("append");
         drop(j);
         let (_, r) = Journal::open(&path).expect("reopen");
         assert_eq!(r.decisions["row:a"].verdict, Verdict::Legitimate);
@@ -289,7 +297,8 @@ mod tests {
         let (mut j, r) = Journal::open(&path).expect("open with torn line");
         assert!(r.warning.is_some());
         assert_eq!(r.decisions.len(), 1);
-        j.append(&[entry("row:c", Verdict::Legitimate)]).expect("append");
+        j.append(&[entry("row:c", Verdict::Legitimate)])
+            .expect("append");
         drop(j);
         let (_, r) = Journal::open(&path).expect("reopen after torn line");
         assert_eq!(r.decisions.len(), 2, "the new entry is on its own line");

@@ -298,11 +298,13 @@ pub fn scalar_eq(a: &Value, b: &Value) -> Option<bool> {
 
 /// `a != b`: two nulls give null, one null gives true.
 pub fn scalar_ne(a: &Value, b: &Value) -> Option<bool> {
-    scalar_eq(a, b).map(|x| !x).or(if a.is_null() && b.is_null() {
-        None
-    } else {
-        Some(true)
-    })
+    scalar_eq(a, b)
+        .map(|x| !x)
+        .or(if a.is_null() && b.is_null() {
+            None
+        } else {
+            Some(true)
+        })
 }
 
 /// `a > b` on numbers: null when either side is null.
@@ -739,7 +741,10 @@ mod tests {
         assert_eq!(minutes_between(a, b), Some(5));
         assert_eq!(minutes_between(b, a), Some(-5));
         assert_eq!(
-            minutes_between(dt("2020-01-01T10:01:00Z"), dt("2020-01-01T10:00:59.9999999Z")),
+            minutes_between(
+                dt("2020-01-01T10:01:00Z"),
+                dt("2020-01-01T10:00:59.9999999Z")
+            ),
             Some(1)
         );
         assert_eq!(minutes_between(None, b), None);

@@ -11,7 +11,11 @@ use sts_triage::neutralize::neutralize;
 use sts_triage::{output, scan};
 
 #[derive(Parser, Debug)]
-#[command(name = "sts-triage", version, about = "Triage STS refresh-token modifications (UpdateStsRefreshToken[Solorigate]) from exported logs")]
+#[command(
+    name = "sts-triage",
+    version,
+    about = "Triage STS refresh-token modifications (UpdateStsRefreshToken[Solorigate]) from exported logs"
+)]
 #[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]

@@ -14,10 +14,7 @@ use crate::scan::ScanReport;
 /// The result rows, in a stable order (by account, then the rest of the row).
 pub fn sorted_rows(report: &ScanReport) -> Vec<&ResultRow> {
     let mut rows: Vec<&ResultRow> = report.findings.iter().map(|f| &f.row).collect();
-    rows.sort_by(|a, b| {
-        (&a.account_display_name, a)
-            .cmp(&(&b.account_display_name, b))
-    });
+    rows.sort_by(|a, b| (&a.account_display_name, a).cmp(&(&b.account_display_name, b)));
     rows
 }
 
@@ -35,15 +32,46 @@ fn near_miss_json(e: &StsEvent) -> serde_json::Value {
     })
 }
 
+/// A JSON formatter that also writes DEL, the C1 controls and the bidi controls as `\uXXXX`
+/// escapes (serde_json escapes only the C0 controls): the value is unchanged for any JSON
+/// reader, and the bytes are safe on a terminal.
+struct SafeJson;
+
+impl serde_json::ser::Formatter for SafeJson {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if crate::neutralize::is_dangerous(c) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+/// One value as a JSON line, with [`SafeJson`] escaping.
+pub fn write_json_line<T: serde::Serialize + ?Sized>(
+    out: &mut dyn Write,
+    value: &T,
+) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, SafeJson);
+    value.serialize(&mut ser).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
 pub fn write_jsonl(out: &mut dyn Write, report: &ScanReport, near_misses: bool) -> io::Result<()> {
     for row in sorted_rows(report) {
-        serde_json::to_writer(&mut *out, row)?;
-        out.write_all(b"\n")?;
+        write_json_line(out, row)?;
     }
     if near_misses {
         for e in report.near_miss_events() {
-            serde_json::to_writer(&mut *out, &near_miss_json(e))?;
-            out.write_all(b"\n")?;
+            write_json_line(out, &near_miss_json(e))?;
         }
     }
     Ok(())
@@ -67,8 +95,16 @@ pub fn write_csv(out: &mut dyn Write, report: &ScanReport, near_misses: bool) ->
     if near_misses {
         out.write_all(b"\n")?;
         let mut w = csv::Writer::from_writer(&mut *out);
-        w.write_record(["reason", "detail", "source", "time", "actor", "operation", "event_id"])
-            .map_err(csv_error)?;
+        w.write_record([
+            "reason",
+            "detail",
+            "source",
+            "time",
+            "actor",
+            "operation",
+            "event_id",
+        ])
+        .map_err(csv_error)?;
         for e in report.near_miss_events() {
             let reason = e.near_miss_reason();
             w.write_record([
@@ -130,7 +166,11 @@ fn write_aligned(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> 
             .trim_end()
             .to_owned()
     };
-    writeln!(out, "{}", line(header.iter().map(|h| (*h).to_owned()).collect()))?;
+    writeln!(
+        out,
+        "{}",
+        line(header.iter().map(|h| (*h).to_owned()).collect())
+    )?;
     for r in rows {
         writeln!(out, "{}", line(r.clone()))?;
     }
@@ -141,7 +181,12 @@ fn write_aligned(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> 
 pub fn write_table(out: &mut dyn Write, report: &ScanReport, near_misses: bool) -> io::Result<()> {
     let rows: Vec<Vec<String>> = sorted_rows(report)
         .into_iter()
-        .map(|r| r.cells().iter().map(|c| neutralize(c).into_owned()).collect())
+        .map(|r| {
+            r.cells()
+                .iter()
+                .map(|c| neutralize(c).into_owned())
+                .collect()
+        })
         .collect();
     if rows.is_empty() {
         writeln!(out, "No rows: the query returns nothing on these files.")?;
@@ -201,4 +246,25 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
         writeln!(out, "warning: {}", neutralize(&p.to_string()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_escape_every_dangerous_character_and_round_trip() {
+        let evil = "a\u{1b}]52;c;SGVsbG8=\u{7}\u{7f}\u{9b}31m\u{202e}x\u{2066}y\u{2069}\"\\é";
+        let mut out = Vec::new();
+        write_json_line(&mut out, &serde_json::json!({ "v": evil })).unwrap();
+        let text = String::from_utf8(out.clone()).unwrap();
+        assert!(
+            !text.trim_end().chars().any(crate::neutralize::is_dangerous),
+            "{text}"
+        );
+        assert!(text.contains("\\u007f") && text.contains("\\u009b") && text.contains("\\u202e"));
+        let back: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(back["v"], evil);
+    }
 }

@@ -43,17 +43,29 @@ pub fn finding_line(f: &Finding, events: &[StsEvent], d: &Decision) -> String {
 }
 
 /// The copied text of some findings: a Markdown table.
-pub fn findings_table(report: &ScanReport, indexes: &[usize], decisions: &HashMap<String, Decision>) -> String {
+pub fn findings_table(
+    report: &ScanReport,
+    indexes: &[usize],
+    decisions: &HashMap<String, Decision>,
+) -> String {
     let mut out = String::from(ROW_HEADER);
     for &i in indexes {
         let f = &report.findings[i];
-        out.push_str(&finding_line(f, &report.events, &verdict_of(decisions, &f.row.key())));
+        out.push_str(&finding_line(
+            f,
+            &report.events,
+            &verdict_of(decisions, &f.row.key()),
+        ));
     }
     out
 }
 
 /// The copied text of some near misses: a Markdown table.
-pub fn near_miss_table(report: &ScanReport, event_indexes: &[usize], decisions: &HashMap<String, Decision>) -> String {
+pub fn near_miss_table(
+    report: &ScanReport,
+    event_indexes: &[usize],
+    decisions: &HashMap<String, Decision>,
+) -> String {
     let mut out = String::from(
         "| Time (UTC) | Actor | Operation | Reason | Source | Verdict | Note |\n|---|---|---|---|---|---|---|\n",
     );
@@ -63,10 +75,16 @@ pub fn near_miss_table(report: &ScanReport, event_indexes: &[usize], decisions: 
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} |",
-            e.time.as_ref().map_or_else(|| "—".to_owned(), format_datetime),
+            e.time
+                .as_ref()
+                .map_or_else(|| "—".to_owned(), format_datetime),
             markdown_cell(&e.actor),
             markdown_cell(&e.operation),
-            markdown_cell(&e.near_miss_reason().map(ToString::to_string).unwrap_or_default()),
+            markdown_cell(
+                &e.near_miss_reason()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            ),
             markdown_cell(&e.source.to_string()),
             d.verdict.label(),
             markdown_cell(&d.note),
@@ -90,7 +108,11 @@ pub fn verdict_counts(report: &ScanReport, decisions: &HashMap<String, Decision>
 
 /// The Markdown findings report: rule, files, time range, counts per verdict, and the
 /// suspicious rows with their notes.
-pub fn markdown_report(report: &ScanReport, decisions: &HashMap<String, Decision>, analyst: &str) -> String {
+pub fn markdown_report(
+    report: &ScanReport,
+    decisions: &HashMap<String, Decision>,
+    analyst: &str,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Findings: {RULE_NAME}\n");
     let _ = writeln!(out, "- Rule: {RULE_NAME} (id {RULE_ID})");
@@ -99,11 +121,22 @@ pub fn markdown_report(report: &ScanReport, decisions: &HashMap<String, Decision
     }
     let _ = writeln!(out, "- Files:");
     for f in &report.files {
-        let _ = writeln!(out, "  - {} ({}, {} records)", markdown_cell(&f.path), f.format, f.records);
+        let _ = writeln!(
+            out,
+            "  - {} ({}, {} records)",
+            markdown_cell(&f.path),
+            f.format,
+            f.records
+        );
     }
     let times: Vec<_> = report.events.iter().filter_map(|e| e.time).collect();
     if let (Some(min), Some(max)) = (times.iter().min(), times.iter().max()) {
-        let _ = writeln!(out, "- Time range: {} – {}", format_datetime(min), format_datetime(max));
+        let _ = writeln!(
+            out,
+            "- Time range: {} – {}",
+            format_datetime(min),
+            format_datetime(max)
+        );
     }
     let [unreviewed, suspicious, legitimate] = verdict_counts(report, decisions);
     let _ = writeln!(
@@ -113,10 +146,15 @@ pub fn markdown_report(report: &ScanReport, decisions: &HashMap<String, Decision
         report.near_misses.len()
     );
     if unreviewed > 0 {
-        let _ = writeln!(out, "\n**Warning: {unreviewed} row(s) are still unreviewed.**");
+        let _ = writeln!(
+            out,
+            "\n**Warning: {unreviewed} row(s) are still unreviewed.**"
+        );
     }
     let suspicious_rows: Vec<usize> = (0..report.findings.len())
-        .filter(|&i| verdict_of(decisions, &report.findings[i].row.key()).verdict == Verdict::Suspicious)
+        .filter(|&i| {
+            verdict_of(decisions, &report.findings[i].row.key()).verdict == Verdict::Suspicious
+        })
         .collect();
     let _ = writeln!(out, "\n## Suspicious rows\n");
     if suspicious_rows.is_empty() {
@@ -131,7 +169,10 @@ pub fn markdown_report(report: &ScanReport, decisions: &HashMap<String, Decision
         .filter(|&i| verdict_of(decisions, &report.events[i].key()).verdict == Verdict::Suspicious)
         .collect();
     if !suspicious_misses.is_empty() {
-        let _ = writeln!(out, "\n## Suspicious near misses (STS events the query passed over)\n");
+        let _ = writeln!(
+            out,
+            "\n## Suspicious near misses (STS events the query passed over)\n"
+        );
         out.push_str(&near_miss_table(report, &suspicious_misses, decisions));
     }
     out

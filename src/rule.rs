@@ -208,17 +208,28 @@ pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
         };
         return Some((Outcome::NearMiss(reason), trace));
     }
-    let props = kql::property(kql::index(Some(&rec.target_resources), 0), "modifiedProperties");
+    let props = kql::property(
+        kql::index(Some(&rec.target_resources), 0),
+        "modifiedProperties",
+    );
     // | where TargetResources[0].modifiedProperties != '[]'
     let items = match props.and_then(Value::as_array) {
         Some(items) if !items.is_empty() => items,
-        _ => return Some((Outcome::NearMiss(NearMissReason::NoModifiedProperties), trace)),
+        _ => {
+            return Some((
+                Outcome::NearMiss(NearMissReason::NoModifiedProperties),
+                trace,
+            ));
+        }
     };
     // | where TargetResources[0].modifiedProperties !has 'DirectorySync'
     if let Some(hit) = props.and_then(|p| kql::dynamic_find_term(p, "DirectorySync")) {
         let path = format!("TargetResources[0].modifiedProperties{}", hit.path);
         trace.directory_sync = Some(path.clone());
-        return Some((Outcome::NearMiss(NearMissReason::DirectorySync { path }), trace));
+        return Some((
+            Outcome::NearMiss(NearMissReason::DirectorySync { path }),
+            trace,
+        ));
     }
     let user = kql::property(Some(&rec.initiated_by), "user");
     let app = kql::property(Some(&rec.initiated_by), "app");
@@ -329,7 +340,12 @@ mod tests {
     fn near_miss_reasons_follow_the_query_order() {
         let mut r = row(sts_raw(json!({"Note": "Sync_DirectorySync"})));
         let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
-        assert_eq!(o, Outcome::NearMiss(NearMissReason::DirectorySync { path: "Note".into() }));
+        assert_eq!(
+            o,
+            Outcome::NearMiss(NearMissReason::DirectorySync {
+                path: "Note".into()
+            })
+        );
         r.action_type = "Update StsRefreshTokenValidFrom Timestamp".into();
         let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
         assert!(matches!(

@@ -63,10 +63,10 @@ impl ScanReport {
     ) -> usize {
         if let Some(&i) = self.finding_index.get(&row) {
             let f = &mut self.findings[i];
-            if let Some(e) = event {
-                if !f.events.contains(&e) {
-                    f.events.push(e);
-                }
+            if let Some(e) = event
+                && !f.events.contains(&e)
+            {
+                f.events.push(e);
             }
             if f.imported_from.is_none() {
                 f.imported_from = imported_from;
@@ -107,7 +107,11 @@ pub fn scan_paths_with(
 ) -> Result<(), LoadError> {
     let files = load::expand_paths(paths)?;
     for (path, named) in files {
-        if opts.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+        if opts
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+        {
             break;
         }
         match load::scan_file(&path, opts, sink) {

@@ -7,7 +7,8 @@ use serde_json::Value;
 use sts_triage::kql::{self, Period};
 
 fn s(v: &Value) -> &str {
-    v.as_str().unwrap_or_else(|| panic!("string expected, got {v}"))
+    v.as_str()
+        .unwrap_or_else(|| panic!("string expected, got {v}"))
 }
 
 fn dt_text(v: Option<kql::KqlDateTime>) -> Value {
@@ -74,17 +75,21 @@ fn eval(f: &str, args: &[Value]) -> Value {
         }
         "todatetime" => dt_text(kql::todatetime(s(a))),
         // datetime('…') literals accept the same formats as todatetime.
-        "todatetime==datetime" => {
-            Value::Bool(kql::todatetime(s(a)).is_some() && kql::todatetime(s(a)) == kql::todatetime(b_str()))
-        }
+        "todatetime==datetime" => Value::Bool(
+            kql::todatetime(s(a)).is_some() && kql::todatetime(s(a)) == kql::todatetime(b_str()),
+        ),
         "dynamic_index" => kql::index(Some(a), b.and_then(Value::as_i64).expect("index"))
             .cloned()
             .unwrap_or(Value::Null),
         "toint(dynamic_index)" => kql::index(Some(a), b.and_then(Value::as_i64).expect("index"))
             .and_then(Value::as_i64)
             .map_or(Value::Null, Value::from),
-        "dynamic_property" => kql::property(Some(a), b_str()).cloned().unwrap_or(Value::Null),
-        "todate(dynamic_property)" => dt_text(kql::todatetime_dynamic(kql::property(Some(a), b_str()))),
+        "dynamic_property" => kql::property(Some(a), b_str())
+            .cloned()
+            .unwrap_or(Value::Null),
+        "todate(dynamic_property)" => {
+            dt_text(kql::todatetime_dynamic(kql::property(Some(a), b_str())))
+        }
         "parse_json.path" => {
             let parsed = kql::parse_json(s(a));
             let mut cur = Some(&parsed);
@@ -98,7 +103,9 @@ fn eval(f: &str, args: &[Value]) -> Value {
         "parse_json(tostring(parse_json(s).b)).c" => {
             let outer = kql::parse_json(s(a));
             let inner = kql::parse_json(&kql::tostring(kql::property(Some(&outer), "b")));
-            kql::property(Some(&inner), "c").cloned().unwrap_or(Value::Null)
+            kql::property(Some(&inner), "c")
+                .cloned()
+                .unwrap_or(Value::Null)
         }
         "parse_json" => kql::parse_json(s(a)),
         // parse_json of a dynamic returns it as is: nothing to parse.
@@ -143,5 +150,10 @@ fn every_documented_vector_holds() {
             failures.push(format!("{f}{args:?}: expected {expected}, got {got}"));
         }
     }
-    assert!(failures.is_empty(), "{} vectors fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} vectors fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

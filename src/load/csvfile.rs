@@ -15,7 +15,11 @@ use crate::rule;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CsvKind {
     /// A column AuditData holds each UAL record as JSON.
-    AuditData { operation_col: Option<usize>, user_col: Option<usize>, data_col: usize },
+    AuditData {
+        operation_col: Option<usize>,
+        user_col: Option<usize>,
+        data_col: usize,
+    },
     /// Columns are table columns (CloudAppEvents, AuditLogs, query result).
     Columns,
 }
@@ -130,7 +134,9 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
                 continue;
             }
         }
-        let line = record.position().map_or(last_line + 1, |p| p.line() + first_line_offset);
+        let line = record
+            .position()
+            .map_or(last_line + 1, |p| p.line() + first_line_offset);
         last_line = line;
         rows_since_progress += 1;
         if rows_since_progress >= 50_000 {
@@ -156,7 +162,10 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
             continue;
         }
         if record.as_slice().len() > ctx.opts.max_record_bytes {
-            ctx.malformed(line, "CSV row over the record size limit; skipped".to_owned());
+            ctx.malformed(
+                line,
+                "CSV row over the record size limit; skipped".to_owned(),
+            );
             continue;
         }
         let field = |i: usize| String::from_utf8_lossy(cell(&record, i)).into_owned();

@@ -431,6 +431,14 @@ fn scan_array(ctx: &mut Ctx, data: &[u8], start: usize, lines: &mut LineCounter)
             }
         }
     }
+    if pos >= data.len() {
+        // The data ended after a ',' (or a bad element): no ']' closes the array.
+        let line = lines.line_at(data, data.len());
+        ctx.problem(
+            Some(line),
+            "the JSON array is not closed: the file looks truncated".to_owned(),
+        );
+    }
     data.len()
 }
 
@@ -448,7 +456,9 @@ fn scan_top_object(ctx: &mut Ctx, data: &[u8], start: usize, lines: &mut LineCou
                 let line = lines.line_at(data, start);
                 ctx.problem(
                     Some(line),
-                    format!("the JSON document is damaged ({e}); reading the records before the damage"),
+                    format!(
+                        "the JSON document is damaged ({e}); reading the records before the damage"
+                    ),
                 );
                 return scan_array(ctx, data, array_at, lines);
             }
@@ -478,16 +488,16 @@ fn envelope_array_start(data: &[u8], start: usize) -> Option<usize> {
 /// One element: an envelope whose array is walked, or a record.
 fn element(ctx: &mut Ctx, data: &[u8], value: &RawValue, line: u64, lines: &mut LineCounter) {
     let text = value.get();
-    if text.starts_with('{') {
-        if let Ok(map) = serde_json::from_str::<std::collections::HashMap<&str, &RawValue>>(text) {
-            let inner = ENVELOPE_KEYS
-                .iter()
-                .find_map(|k| map.get(k).filter(|v| v.get().starts_with('[')));
-            if let Some(array) = inner {
-                let at = offset_of(data, array);
-                scan_array(ctx, data, at, lines);
-                return;
-            }
+    if text.starts_with('{')
+        && let Ok(map) = serde_json::from_str::<std::collections::HashMap<&str, &RawValue>>(text)
+    {
+        let inner = ENVELOPE_KEYS
+            .iter()
+            .find_map(|k| map.get(k).filter(|v| v.get().starts_with('[')));
+        if let Some(array) = inner {
+            let at = offset_of(data, array);
+            scan_array(ctx, data, at, lines);
+            return;
         }
     }
     if text.starts_with('[') {

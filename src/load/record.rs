@@ -117,8 +117,11 @@ fn entra_record(obj: &Map<String, Value>, envelope_time: Option<&Value>) -> Entr
         .map(|n| string_column(obj, n))
         .find(|s| !s.is_empty())
         .unwrap_or_default();
-    let time = time_column(obj, &["TimeGenerated", "activityDateTime"])
-        .or_else(|| envelope_time.and_then(Value::as_str).and_then(parse_export_time));
+    let time = time_column(obj, &["TimeGenerated", "activityDateTime"]).or_else(|| {
+        envelope_time
+            .and_then(Value::as_str)
+            .and_then(parse_export_time)
+    });
     EntraRecord {
         operation,
         time,
@@ -298,7 +301,12 @@ fn entra_event(rec: &EntraRecord, id: String, origin: &Origin) -> Classified {
 
 /// A UAL record whose AuditData could not be read as JSON, in a CSV row whose operation
 /// column names the STS operation: kept as a near miss with the reason.
-pub fn unparseable_ual(operation: &str, actor: &str, detail: String, origin: &Origin) -> Classified {
+pub fn unparseable_ual(
+    operation: &str,
+    actor: &str,
+    detail: String,
+    origin: &Origin,
+) -> Classified {
     let reason = if operation == rule::ACTION_TYPE {
         crate::model::NearMissReason::UnparseableValues { detail }
     } else {

@@ -25,7 +25,10 @@ pub enum Effect {
     /// Append to the journal (fsync), then answer `Saved` or `SaveFailed`.
     Journal(Vec<Entry>),
     /// Put text on the clipboard, then answer `Copied` or `CopyFailed`.
-    Copy { text: String, what: String },
+    Copy {
+        text: String,
+        what: String,
+    },
     /// Stop the background load (what was read is kept).
     CancelLoad,
     Quit,
@@ -441,7 +444,11 @@ impl App {
                     self.unsaved.remove(k);
                 }
                 if self.unsaved.is_empty() {
-                    self.set_status(format!("saved ✓ {} decision(s) to {}", keys.len(), self.journal_path));
+                    self.set_status(format!(
+                        "saved ✓ {} decision(s) to {}",
+                        keys.len(),
+                        self.journal_path
+                    ));
                 }
             }
             Action::SaveFailed { keys, error } => {
@@ -450,7 +457,9 @@ impl App {
                 }
                 self.set_error(format!("NOT SAVED: {error}"));
             }
-            Action::Copied { path, bytes } => self.set_status(format!("copied {bytes} bytes via {path}")),
+            Action::Copied { path, bytes } => {
+                self.set_status(format!("copied {bytes} bytes via {path}"))
+            }
             Action::CopyFailed { error } => self.set_error(format!("copy failed: {error}")),
             other => match self.overlay {
                 Overlay::Help { .. } => self.apply_help(other),
@@ -582,10 +591,10 @@ impl App {
             }
             Action::ToggleSelect => {
                 let t = self.table_mut();
-                if let Some(item) = t.current() {
-                    if !t.selected.remove(&item) {
-                        t.selected.insert(item);
-                    }
+                if let Some(item) = t.current()
+                    && !t.selected.remove(&item)
+                {
+                    t.selected.insert(item);
                 }
                 self.move_cursor(1);
             }
@@ -653,7 +662,10 @@ impl App {
     fn target_keys(&self) -> Vec<String> {
         let t = self.table();
         if t.selected.is_empty() {
-            t.current().map(|i| t.items[i].key.clone()).into_iter().collect()
+            t.current()
+                .map(|i| t.items[i].key.clone())
+                .into_iter()
+                .collect()
         } else {
             let mut items: Vec<usize> = t.selected.iter().copied().collect();
             items.sort_unstable();
@@ -704,9 +716,20 @@ impl App {
     }
 
     fn undo_redo(&mut self, undo: bool) {
-        let step = if undo { self.undo.pop() } else { self.redo.pop() };
+        let step = if undo {
+            self.undo.pop()
+        } else {
+            self.redo.pop()
+        };
         let Some(step) = step else {
-            self.set_status(if undo { "nothing to undo" } else { "nothing to redo" }.to_owned());
+            self.set_status(
+                if undo {
+                    "nothing to undo"
+                } else {
+                    "nothing to redo"
+                }
+                .to_owned(),
+            );
             return;
         };
         let action = if undo { "undo" } else { "redo" };
@@ -765,7 +788,8 @@ impl App {
         let text = match self.view {
             View::Findings => report::findings_table(&self.report, &items, &self.decisions),
             View::NearMisses => {
-                let events: Vec<usize> = items.iter().map(|&i| self.report.near_misses[i]).collect();
+                let events: Vec<usize> =
+                    items.iter().map(|&i| self.report.near_misses[i]).collect();
                 report::near_miss_table(&self.report, &events, &self.decisions)
             }
         };
@@ -784,13 +808,16 @@ impl App {
         let (events, imported_from) = match self.view {
             View::Findings => {
                 let f = &self.report.findings[item];
-                (f.events.clone(), f.imported_from.as_ref().map(ToString::to_string))
+                (
+                    f.events.clone(),
+                    f.imported_from.as_ref().map(ToString::to_string),
+                )
             }
             View::NearMisses => (vec![self.report.near_misses[item]], None),
         };
-        let doc = events
-            .first()
-            .map_or_else(JsonDoc::default, |&e| JsonDoc::parse(&self.report.events[e].raw));
+        let doc = events.first().map_or_else(JsonDoc::default, |&e| {
+            JsonDoc::parse(&self.report.events[e].raw)
+        });
         self.overlay = Overlay::Drill(Box::new(Drill {
             events,
             current: 0,
@@ -985,7 +1012,10 @@ impl App {
                         ),
                         Some(Column::Note) => (
                             None,
-                            decisions.get(&item.key).map(|d| d.note.clone()).unwrap_or_default(),
+                            decisions
+                                .get(&item.key)
+                                .map(|d| d.note.clone())
+                                .unwrap_or_default(),
                         ),
                         Some(c) if c.numeric() => (item.numbers[col], String::new()),
                         _ => (None, item.cells[col].to_lowercase()),
@@ -1026,12 +1056,15 @@ impl App {
         let columns = self.columns();
         let mut out = Vec::new();
         for term in parse_filter(&self.filter) {
-            if let FilterTerm::Fuzzy { column, text: pattern } = term {
-                let applies = column.is_none_or(|c| columns.get(col).is_some_and(|k| k.matches_name(&c)));
-                if applies {
-                    if let Some((_, idx)) = self.matcher.fuzzy_indices(text, &pattern) {
-                        out.extend(idx);
-                    }
+            if let FilterTerm::Fuzzy {
+                column,
+                text: pattern,
+            } = term
+            {
+                let applies =
+                    column.is_none_or(|c| columns.get(col).is_some_and(|k| k.matches_name(&c)));
+                if applies && let Some((_, idx)) = self.matcher.fuzzy_indices(text, &pattern) {
+                    out.extend(idx);
                 }
             }
         }
@@ -1064,7 +1097,11 @@ impl Drill {
                 (self.cursor + n - step % n) % n
             };
             let line = self.doc.visible_line(pos)?;
-            self.doc.lines[line].text().to_lowercase().contains(&needle).then_some(pos)
+            self.doc.lines[line]
+                .text()
+                .to_lowercase()
+                .contains(&needle)
+                .then_some(pos)
         });
         if let Some(pos) = hit {
             self.move_to(i64::try_from(pos).unwrap_or(0), page);
@@ -1075,7 +1112,10 @@ impl Drill {
 /// One term of the filter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum FilterTerm {
-    Fuzzy { column: Option<String>, text: String },
+    Fuzzy {
+        column: Option<String>,
+        text: String,
+    },
     Exclude(String),
 }
 
@@ -1086,13 +1126,15 @@ fn parse_filter(filter: &str) -> Vec<FilterTerm> {
             if let Some(rest) = t.strip_prefix('!') {
                 return (!rest.is_empty()).then(|| FilterTerm::Exclude(rest.to_lowercase()));
             }
-            if let Some((col, text)) = t.split_once(':') {
-                if !col.is_empty() && !text.is_empty() && col.chars().all(|c| c.is_ascii_alphabetic() || c == '+') {
-                    return Some(FilterTerm::Fuzzy {
-                        column: Some(col.to_owned()),
-                        text: text.to_owned(),
-                    });
-                }
+            if let Some((col, text)) = t.split_once(':')
+                && !col.is_empty()
+                && !text.is_empty()
+                && col.chars().all(|c| c.is_ascii_alphabetic() || c == '+')
+            {
+                return Some(FilterTerm::Fuzzy {
+                    column: Some(col.to_owned()),
+                    text: text.to_owned(),
+                });
             }
             Some(FilterTerm::Fuzzy {
                 column: None,
@@ -1116,12 +1158,21 @@ fn matches_terms(
         }
     };
     terms.iter().all(|term| match term {
-        FilterTerm::Exclude(text) => !(0..columns.len()).any(|i| cell(i).to_lowercase().contains(text)),
-        FilterTerm::Fuzzy { column: Some(name), text } => {
+        FilterTerm::Exclude(text) => {
+            !(0..columns.len()).any(|i| cell(i).to_lowercase().contains(text))
+        }
+        FilterTerm::Fuzzy {
+            column: Some(name),
+            text,
+        } => {
             match columns.iter().position(|c| c.matches_name(name)) {
                 Some(i) => matcher.fuzzy_match(cell(i), text).is_some(),
                 // An unknown column name: read the term as plain text.
-                None => (0..columns.len()).any(|i| matcher.fuzzy_match(cell(i), &format!("{name}:{text}")).is_some()),
+                None => (0..columns.len()).any(|i| {
+                    matcher
+                        .fuzzy_match(cell(i), &format!("{name}:{text}"))
+                        .is_some()
+                }),
             }
         }
         FilterTerm::Fuzzy { column: None, text } => {
@@ -1136,7 +1187,10 @@ fn opt_text<T: ToString>(v: Option<T>) -> String {
 
 fn short_time(t: Option<crate::kql::KqlDateTime>) -> (String, Option<i64>) {
     match t {
-        Some(t) => (t.format("%Y-%m-%d %H:%M:%S").to_string(), Some(crate::kql::ticks(&t))),
+        Some(t) => (
+            t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            Some(crate::kql::ticks(&t)),
+        ),
         None => (String::new(), None),
     }
 }
@@ -1151,21 +1205,30 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
         .events
         .first()
         .map(|&e| report.events[e].source.to_string())
-        .or_else(|| f.imported_from.as_ref().map(|s| format!("{s} (query result)")))
+        .or_else(|| {
+            f.imported_from
+                .as_ref()
+                .map(|s| format!("{s} (query result)"))
+        })
         .unwrap_or_default();
     let cells = vec![
         time,
         neutralize(&r.account_display_name).into_owned(),
         neutralize(&r.role).into_owned(),
         neutralize(&r.ip_address).into_owned(),
-        r.is_anonymous_proxy.map_or_else(String::new, |b| if b { "yes" } else { "no" }.to_owned()),
+        r.is_anonymous_proxy
+            .map_or_else(String::new, |b| if b { "yes" } else { "no" }.to_owned()),
         neutralize(&r.isp).into_owned(),
         opt_text(r.token_minutes_added),
         opt_text(r.token_minutes_remaining),
         f.events.len().to_string(),
         String::new(),
         String::new(),
-        if tampered { "⚠".to_owned() } else { String::new() },
+        if tampered {
+            "⚠".to_owned()
+        } else {
+            String::new()
+        },
         neutralize(&source).into_owned(),
     ];
     let events = i64::try_from(f.events.len()).ok();
@@ -1199,7 +1262,11 @@ pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
         neutralize(&e.source.to_string()).into_owned(),
         String::new(),
         String::new(),
-        if tampered { "⚠".to_owned() } else { String::new() },
+        if tampered {
+            "⚠".to_owned()
+        } else {
+            String::new()
+        },
     ];
     let numbers = vec![None; cells.len()];
     ItemText {
@@ -1216,7 +1283,10 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
     let e = &report.events[event];
     let t = &e.trace;
     let entra = e.kind == crate::model::SourceKind::EntraAudit;
-    let dt = |d: Option<crate::kql::KqlDateTime>| d.as_ref().map_or_else(|| "null".to_owned(), format_datetime);
+    let dt = |d: Option<crate::kql::KqlDateTime>| {
+        d.as_ref()
+            .map_or_else(|| "null".to_owned(), format_datetime)
+    };
     let mut out = Vec::new();
     out.push((
         if entra {
@@ -1233,9 +1303,10 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
         } else {
             "RawEventData !has \"Directorysync\"".to_owned()
         },
-        t.directory_sync
-            .as_ref()
-            .map_or_else(|| "no such term".to_owned(), |p| format!("found at {}", neutralize(p))),
+        t.directory_sync.as_ref().map_or_else(
+            || "no such term".to_owned(),
+            |p| format!("found at {}", neutralize(p)),
+        ),
         t.action_type_matches.then_some(t.directory_sync.is_none()),
     ));
     let name_ok = matches!(e.outcome, Outcome::Flagged(_));
@@ -1279,7 +1350,11 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
                 "tokenMinutesRemaining = datetime_diff('minute', {}, new)",
                 if entra { "TimeGenerated" } else { "Timestamp" }
             ),
-            format!("{} (event time {})", opt_text(t.minutes_remaining).if_empty("null"), dt(t.timestamp)),
+            format!(
+                "{} (event time {})",
+                opt_text(t.minutes_remaining).if_empty("null"),
+                dt(t.timestamp)
+            ),
             None,
         ));
         out.push((
@@ -1306,6 +1381,10 @@ trait IfEmpty {
 
 impl IfEmpty for String {
     fn if_empty(self, default: &str) -> String {
-        if self.is_empty() { default.to_owned() } else { self }
+        if self.is_empty() {
+            default.to_owned()
+        } else {
+            self
+        }
     }
 }

@@ -25,10 +25,10 @@ impl Clipboard {
 
     /// Copies text; returns the path used ("system clipboard", "OSC 52").
     pub fn copy(&mut self, text: &str, terminal: &mut dyn Write) -> Result<String, String> {
-        if let Some(cb) = &mut self.native {
-            if cb.set_text(text.to_owned()).is_ok() {
-                return Ok("the system clipboard".to_owned());
-            }
+        if let Some(cb) = &mut self.native
+            && cb.set_text(text.to_owned()).is_ok()
+        {
+            return Ok("the system clipboard".to_owned());
         }
         terminal
             .write_all(osc52(text).as_bytes())

@@ -134,7 +134,11 @@ fn emit(v: &Value, depth: usize, key: Option<&str>, comma: bool, out: &mut Vec<D
         Value::Object(map) if !map.is_empty() => {
             tokens.push((Tok::Punct, "{".to_owned()));
             let open = out.len();
-            out.push(DocLine { depth, tokens, close: None });
+            out.push(DocLine {
+                depth,
+                tokens,
+                close: None,
+            });
             let n = map.len();
             for (i, (k, child)) in map.iter().enumerate() {
                 emit(child, depth + 1, Some(k), i + 1 < n, out);
@@ -149,7 +153,11 @@ fn emit(v: &Value, depth: usize, key: Option<&str>, comma: bool, out: &mut Vec<D
         Value::Array(items) if !items.is_empty() => {
             tokens.push((Tok::Punct, "[".to_owned()));
             let open = out.len();
-            out.push(DocLine { depth, tokens, close: None });
+            out.push(DocLine {
+                depth,
+                tokens,
+                close: None,
+            });
             let n = items.len();
             for (i, child) in items.iter().enumerate() {
                 emit(child, depth + 1, None, i + 1 < n, out);
@@ -173,7 +181,11 @@ fn emit(v: &Value, depth: usize, key: Option<&str>, comma: bool, out: &mut Vec<D
             if comma {
                 tokens.push((Tok::Punct, ",".to_owned()));
             }
-            out.push(DocLine { depth, tokens, close: None });
+            out.push(DocLine {
+                depth,
+                tokens,
+                close: None,
+            });
         }
     }
 }
@@ -194,6 +206,10 @@ mod tests {
         assert_eq!(doc.visible_count(), 7);
         doc.toggle_fold(2);
         assert_eq!(doc.visible_count(), 5);
-        assert!(doc.display_tokens(2).last().is_some_and(|t| t.1.contains("1 lines }")));
+        assert!(
+            doc.display_tokens(2)
+                .last()
+                .is_some_and(|t| t.1.contains("1 lines }"))
+        );
     }
 }

@@ -166,11 +166,13 @@ impl Keymap {
             message,
         };
         let line_of = |span: Option<std::ops::Range<usize>>| {
-            span.map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+            span.map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            })
         };
-        let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            err(line_of(e.span()), e.message().to_owned())
-        })?;
+        let doc: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| err(line_of(e.span()), e.message().to_owned()))?;
         for (section, table) in &doc {
             let context = [Context::Table, Context::Drill, Context::Help]
                 .into_iter()
@@ -182,14 +184,20 @@ impl Keymap {
                     )
                 })?;
             let toml::Value::Table(entries) = table else {
-                return Err(err(find_line(text, section), format!("{section} must be a section")));
+                return Err(err(
+                    find_line(text, section),
+                    format!("{section} must be a section"),
+                ));
             };
             for (key_text, action) in entries {
                 let line = find_line(text, &format!("\"{key_text}\""));
                 let key = Key::parse(key_text)
                     .ok_or_else(|| err(line, format!("unknown key {key_text:?}")))?;
                 let toml::Value::String(name) = action else {
-                    return Err(err(line, format!("the action of {key_text:?} must be a string")));
+                    return Err(err(
+                        line,
+                        format!("the action of {key_text:?} must be a string"),
+                    ));
                 };
                 if Action::from_name(name).is_none() {
                     return Err(err(line, format!("unknown action {name:?}")));
@@ -257,23 +265,37 @@ mod tests {
     fn defaults_load_and_override_single_keys() {
         let mut map = Keymap::default_map().expect("defaults");
         let j = Key::parse("j").expect("key");
-        assert!(matches!(map.action(Context::Table, &j), Some(Action::MoveDown)));
-        map.overlay("[table]\n\"j\" = \"quit\"\n", "user.toml").expect("overlay");
+        assert!(matches!(
+            map.action(Context::Table, &j),
+            Some(Action::MoveDown)
+        ));
+        map.overlay("[table]\n\"j\" = \"quit\"\n", "user.toml")
+            .expect("overlay");
         assert!(matches!(map.action(Context::Table, &j), Some(Action::Quit)));
         let k = Key::parse("k").expect("key");
-        assert!(matches!(map.action(Context::Table, &k), Some(Action::MoveUp)));
+        assert!(matches!(
+            map.action(Context::Table, &k),
+            Some(Action::MoveUp)
+        ));
     }
 
     #[test]
     fn errors_name_the_line() {
         let mut map = Keymap::default_map().expect("defaults");
         let err = map
-            .overlay("[table]\n\"j\" = \"move_down\"\n\"x\" = \"fly\"\n", "user.toml")
+            .overlay(
+                "[table]\n\"j\" = \"move_down\"\n\"x\" = \"fly\"\n",
+                "user.toml",
+            )
             .expect_err("bad action");
         assert_eq!(err.line, 3, "{err}");
-        let err = map.overlay("[table]\n\"j\" = \n", "user.toml").expect_err("bad toml");
+        let err = map
+            .overlay("[table]\n\"j\" = \n", "user.toml")
+            .expect_err("bad toml");
         assert_eq!(err.line, 2, "{err}");
-        let err = map.overlay("[tabel]\n\"j\" = \"quit\"\n", "u").expect_err("bad section");
+        let err = map
+            .overlay("[tabel]\n\"j\" = \"quit\"\n", "u")
+            .expect_err("bad section");
         assert_eq!(err.line, 1, "{err}");
     }
 }

@@ -46,7 +46,8 @@ pub fn load_keymap(path: Option<&PathBuf>) -> Result<Keymap> {
         p.exists().then_some(p)
     });
     if let Some(p) = user {
-        let text = std::fs::read_to_string(&p).with_context(|| format!("keymap {}", p.display()))?;
+        let text =
+            std::fs::read_to_string(&p).with_context(|| format!("keymap {}", p.display()))?;
         map.overlay(&text, &p.display().to_string())?;
     }
     Ok(map)
@@ -63,7 +64,9 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Esc => Some(Action::Back),
             KeyCode::Char('c') if ctrl => Some(Action::CancelOrQuit),
-            _ => tui_input::backend::crossterm::to_input_request(&Event::Key(*key)).map(Action::Edit),
+            _ => {
+                tui_input::backend::crossterm::to_input_request(&Event::Key(*key)).map(Action::Edit)
+            }
         };
     }
     let context = match app.overlay {
@@ -117,7 +120,11 @@ fn spawn_loader(paths: Vec<PathBuf>, cancel: Arc<AtomicBool>, tx: Sender<Action>
 
 /// Runs the workbench until the analyst quits.
 pub fn run(opts: TuiOptions) -> Result<()> {
-    let first = opts.paths.first().cloned().unwrap_or_else(|| PathBuf::from("-"));
+    let first = opts
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("-"));
     let journal_path = opts
         .journal
         .clone()
@@ -159,7 +166,15 @@ pub fn run(opts: TuiOptions) -> Result<()> {
         eprintln!("sts-triage: every decision confirmed on screen is saved in {journal_for_panic}");
     }));
     let mut terminal = ratatui::init();
-    let outcome = event_loop(&mut terminal, &mut app, &keymap, theme, &rx, &cancel, &mut journal);
+    let outcome = event_loop(
+        &mut terminal,
+        &mut app,
+        &keymap,
+        theme,
+        &rx,
+        &cancel,
+        &mut journal,
+    );
     ratatui::restore();
     let _ = std::panic::take_hook();
     outcome?;

@@ -21,7 +21,11 @@ pub struct Theme {
 
 impl Theme {
     fn fg(self, c: Color) -> Style {
-        if self.color { Style::new().fg(c) } else { Style::new() }
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
     }
     fn verdict(self, v: Verdict) -> Style {
         match v {
@@ -38,7 +42,11 @@ impl Theme {
         }
     }
     fn dim(self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new() }
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        }
     }
 }
 
@@ -46,7 +54,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -83,20 +91,29 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
     }
     draw_footer(frame, footer, app, keymap, theme);
     if let Overlay::Help { scroll } = app.overlay {
-        draw_help(frame, body, app, keymap, *&scroll);
+        draw_help(frame, body, keymap, scroll);
     }
     if let Some(Prompt::Note { input, keys }) = &app.prompt {
         let w = body.width.saturating_sub(8).min(90);
-        let popup = Rect::new(body.x + (body.width - w) / 2, body.y + body.height / 3, w, 3);
+        let popup = Rect::new(
+            body.x + (body.width - w) / 2,
+            body.y + body.height / 3,
+            w,
+            3,
+        );
         frame.render_widget(Clear, popup);
-        let title = format!(" note for {} row(s) · Enter saves · Esc cancels ", keys.len());
+        let title = format!(
+            " note for {} row(s) · Enter saves · Esc cancels ",
+            keys.len()
+        );
         let inner_w = usize::from(w.saturating_sub(2));
         let scroll = input.visual_scroll(inner_w);
         let p = Paragraph::new(input.value())
             .scroll((0, u16::try_from(scroll).unwrap_or(0)))
             .block(Block::default().borders(Borders::ALL).title(title));
         frame.render_widget(p, popup);
-        let x = popup.x + 1 + u16::try_from(input.visual_cursor().saturating_sub(scroll)).unwrap_or(0);
+        let x =
+            popup.x + 1 + u16::try_from(input.visual_cursor().saturating_sub(scroll)).unwrap_or(0);
         frame.set_cursor_position((x, popup.y + 1));
     }
 }
@@ -105,19 +122,20 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let (reviewed, total, s, l) = app.review_counts();
     let r = &app.report;
     let files = app.loading.files_done.max(r.files.len());
+    // The review state first: on a narrow screen it is what must stay visible.
     let first = Line::from(vec![
         Span::styled("sts-triage ", Style::new().add_modifier(Modifier::BOLD)),
-        Span::raw(format!(
-            "· files {files} · records {} · flagged {} · near misses {} · skipped {} · ",
-            thousands(r.records()),
-            r.findings.len(),
-            r.near_misses.len(),
-            thousands(r.skipped()),
-        )),
         Span::styled(
             format!("reviewed {reviewed}/{total} · suspicious {s} · legitimate {l}"),
             Style::new().add_modifier(Modifier::BOLD),
         ),
+        Span::raw(format!(
+            " │ flagged {} · near misses {} · files {files} · records {} · skipped {}",
+            r.findings.len(),
+            r.near_misses.len(),
+            thousands(r.records()),
+            thousands(r.skipped()),
+        )),
     ]);
     frame.render_widget(Paragraph::new(first), Rect { height: 1, ..area });
     let second = Rect {
@@ -156,10 +174,19 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     };
     let sort = t.sort.map_or_else(
         || "time ▼".to_owned(),
-        |(c, desc)| format!("{} {}", app.columns()[c].title(), if desc { "▼" } else { "▲" }),
+        |(c, desc)| {
+            format!(
+                "{} {}",
+                app.columns()[c].title(),
+                if desc { "▼" } else { "▲" }
+            )
+        },
     );
     let mut spans = vec![
-        Span::styled(format!("{view}"), theme.fg(Color::Cyan).add_modifier(Modifier::BOLD)),
+        Span::styled(
+            view.to_string(),
+            theme.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        ),
         Span::raw(format!(
             " · {} of {} shown · verdicts: {} · sort: {sort}",
             t.order.len(),
@@ -168,13 +195,19 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         )),
     ];
     if !app.filter.is_empty() {
-        spans.push(Span::styled(format!(" · filter: {}", app.filter), theme.highlight()));
+        spans.push(Span::styled(
+            format!(" · filter: {}", app.filter),
+            theme.highlight(),
+        ));
     }
     if !t.selected.is_empty() {
         spans.push(Span::raw(format!(" · {} selected", t.selected.len())));
     }
     if ld.cancelled {
-        spans.push(Span::styled(" · load cancelled (partial)", theme.fg(Color::Yellow)));
+        spans.push(Span::styled(
+            " · load cancelled (partial)",
+            theme.fg(Color::Yellow),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), second);
 }
@@ -183,7 +216,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 fn column_plan(c: Column) -> (u16, u8) {
     match c {
         Column::Time => (19, 1),
-        Column::Account => (24, 0),
+        Column::Account => (16, 0),
         Column::Role => (16, 3),
         Column::Ip => (15, 2),
         Column::Proxy => (5, 5),
@@ -191,7 +224,7 @@ fn column_plan(c: Column) -> (u16, u8) {
         Column::Added => (9, 1),
         Column::Remaining => (9, 1),
         Column::Events => (6, 4),
-        Column::Reason => (40, 0),
+        Column::Reason => (24, 0),
         Column::Operation => (34, 4),
         Column::Source => (28, 7),
         Column::Verdict => (10, 0),
@@ -211,6 +244,10 @@ fn fit_columns(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
         if used + need <= width || prio == 0 && used + 4 <= width {
             chosen.push(i);
             used += need.min(width.saturating_sub(used));
+        } else if prio > 0 {
+            // Columns give way in priority order: once one does not fit, the less
+            // important ones do not either.
+            break;
         }
     }
     chosen.sort_unstable();
@@ -225,7 +262,23 @@ fn fit_columns(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
         .collect()
 }
 
-fn highlighted_cell(app: &App, col: usize, text: String, base: Style, theme: Theme) -> Cell<'static> {
+/// Cuts a cell to its column, marking the cut with an ellipsis.
+fn clip(text: String, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text;
+    }
+    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+fn highlighted_cell(
+    app: &App,
+    col: usize,
+    text: String,
+    base: Style,
+    theme: Theme,
+) -> Cell<'static> {
     let hits = if app.filter.is_empty() {
         Vec::new()
     } else {
@@ -255,10 +308,10 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let fitted = fit_columns(columns, area.width);
     let header_cells = std::iter::once(Cell::from(" ")).chain(fitted.iter().map(|&(i, _)| {
         let mut title = columns[i].title().to_owned();
-        if let Some((c, desc)) = t.sort {
-            if c == i {
-                title.push_str(if desc { "▼" } else { "▲" });
-            }
+        if let Some((c, desc)) = t.sort
+            && c == i
+        {
+            title.push_str(if desc { "▼" } else { "▲" });
         }
         let mut style = Style::new().add_modifier(Modifier::BOLD);
         if t.focus == i {
@@ -278,17 +331,24 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             let key = &t.items[item].key;
             let d = app.decision(key);
             let selected = t.selected.contains(&item);
-            let gutter = if selected { "●" } else if app.unsaved.contains(key) { "!" } else { " " };
-            let cells = std::iter::once(Cell::from(gutter)).chain(fitted.iter().map(|&(col, _)| {
-                let text = app.cell(t, item, col);
-                let base = match columns[col] {
-                    Column::Verdict => theme.verdict(d.verdict),
-                    Column::Flag => theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
-                    Column::Added | Column::Remaining => Style::new(),
-                    _ => Style::new(),
-                };
-                highlighted_cell(app, col, text, base, theme)
-            }));
+            let gutter = if selected {
+                "●"
+            } else if app.unsaved.contains(key) {
+                "!"
+            } else {
+                " "
+            };
+            let cells =
+                std::iter::once(Cell::from(gutter)).chain(fitted.iter().map(|&(col, width)| {
+                    let text = clip(app.cell(t, item, col), usize::from(width));
+                    let base = match columns[col] {
+                        Column::Verdict => theme.verdict(d.verdict),
+                        Column::Flag => theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                        Column::Added | Column::Remaining => Style::new(),
+                        _ => Style::new(),
+                    };
+                    highlighted_cell(app, col, text, base, theme)
+                }));
             let mut style = Style::new();
             if pos == t.cursor {
                 style = style.add_modifier(Modifier::REVERSED);
@@ -305,7 +365,10 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             "reading…".to_owned()
         } else if t.items.is_empty() {
             match app.view {
-                View::Findings => "The query returns no rows on these files. Press m for the near misses.".to_owned(),
+                View::Findings => {
+                    "The query returns no rows on these files. Press m for the near misses."
+                        .to_owned()
+                }
                 View::NearMisses => "No STS events were passed over.".to_owned(),
             }
         } else {
@@ -348,7 +411,8 @@ fn draw_drill(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             decision.verdict.label()
         );
         frame.render_widget(
-            Paragraph::new(text).block(Block::default().borders(Borders::ALL).title(" raw events ")),
+            Paragraph::new(text)
+                .block(Block::default().borders(Borders::ALL).title(" raw events ")),
             area,
         );
         return;
@@ -370,7 +434,11 @@ fn draw_drill(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             let line = d.doc.visible_line(pos)?;
             let depth = d.doc.lines[line].depth;
             let marker = if d.doc.lines[line].close.is_some() {
-                if d.doc.folded.contains(&line) { "▸" } else { "▾" }
+                if d.doc.folded.contains(&line) {
+                    "▸"
+                } else {
+                    "▾"
+                }
             } else {
                 " "
             };
@@ -403,43 +471,67 @@ fn draw_drill(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 None => Span::raw("  "),
             };
             [
-                Line::from(vec![mark, Span::styled(clause, Style::new().add_modifier(Modifier::BOLD))]),
+                Line::from(vec![
+                    mark,
+                    Span::styled(clause, Style::new().add_modifier(Modifier::BOLD)),
+                ]),
                 Line::from(Span::raw(format!("    {value}"))),
             ]
         })
         .collect();
-    let why_p = Paragraph::new(why)
-        .wrap(Wrap { trim: false })
-        .block(Block::default().borders(Borders::ALL).title(" why flagged: the query, clause by clause "));
+    let why_p = Paragraph::new(why).wrap(Wrap { trim: false }).block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(" why flagged: the query, clause by clause "),
+    );
     frame.render_widget(why_p, why_area);
 }
 
-fn draw_help(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, scroll: usize) {
-    let context = match app.overlay {
-        Overlay::Drill(_) => Context::Drill,
-        _ => Context::Table,
-    };
-    let context = if matches!(app.overlay, Overlay::Help { .. }) && app.prompt.is_none() {
-        context
-    } else {
-        context
-    };
-    let mut lines: Vec<Line> = keymap
-        .help(context)
-        .into_iter()
-        .map(|(keys, desc)| Line::from(format!("{keys:>18}  {desc}")))
-        .collect();
+fn draw_help(frame: &mut Frame, area: Rect, keymap: &Keymap, scroll: usize) {
+    let mut lines: Vec<Line> = Vec::new();
+    let sections = [
+        ("Table (flagged rows and near misses)", Context::Table),
+        ("Raw events (Enter on a row)", Context::Drill),
+    ];
+    for (title, context) in sections {
+        if !lines.is_empty() {
+            lines.push(Line::from(""));
+        }
+        lines.push(Line::from(Span::styled(
+            title,
+            Style::new().add_modifier(Modifier::BOLD),
+        )));
+        lines.extend(
+            keymap
+                .help(context)
+                .into_iter()
+                .map(|(keys, desc)| Line::from(format!("{keys:>18}  {desc}"))),
+        );
+    }
     lines.push(Line::from(""));
-    lines.push(Line::from("Filter: words match fuzzily in any column; col:text in one column (ip:203.0);"));
-    lines.push(Line::from("        !text excludes rows containing text. Esc clears."));
-    lines.push(Line::from("Keys come from the keymap (assets/keymap.toml; --keymap overrides)."));
+    lines.push(Line::from(
+        "Filter: words match fuzzily in any column; col:text in one column (ip:203.0);",
+    ));
+    lines.push(Line::from(
+        "        !text excludes rows containing text. Esc clears.",
+    ));
+    lines.push(Line::from(
+        "Keys come from the keymap (assets/keymap.toml; --keymap overrides).",
+    ));
     let w = area.width.saturating_sub(4).min(100);
-    let h = area.height.saturating_sub(2).min(u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
+    let h = area
+        .height
+        .saturating_sub(2)
+        .min(u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
     let popup = Rect::new(area.x + (area.width - w) / 2, area.y + 1, w, h);
     frame.render_widget(Clear, popup);
     let p = Paragraph::new(lines)
         .scroll((u16::try_from(scroll).unwrap_or(0), 0))
-        .block(Block::default().borders(Borders::ALL).title(" help · Esc closes "));
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" help · Esc closes "),
+        );
     frame.render_widget(p, popup);
 }
 
@@ -466,7 +558,8 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme:
                 Span::styled(count, theme.dim()),
             ]);
             frame.render_widget(Paragraph::new(line), first);
-            let x = first.x + u16::try_from(label.chars().count() + input.visual_cursor()).unwrap_or(0);
+            let x =
+                first.x + u16::try_from(label.chars().count() + input.visual_cursor()).unwrap_or(0);
             frame.set_cursor_position((x.min(first.right().saturating_sub(1)), first.y));
         }
         _ => {
@@ -502,7 +595,10 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme:
             let mut spans = Vec::new();
             for (action, label) in hints {
                 if let Some(k) = keymap.key_for(context, action) {
-                    spans.push(Span::styled(format!(" {k} "), Style::new().add_modifier(Modifier::REVERSED)));
+                    spans.push(Span::styled(
+                        format!(" {k} "),
+                        Style::new().add_modifier(Modifier::REVERSED),
+                    ));
                     spans.push(Span::raw(format!(" {label} ")));
                 }
             }

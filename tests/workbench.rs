@@ -1,0 +1,545 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! The workbench driven without a terminal: actions into the state, key events through the
+//! keymap, and the screen rendered on ratatui's TestBackend (insta snapshots).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Color;
+
+use sts_triage::journal::{Decision, Verdict};
+use sts_triage::load::{ScanMessage, ScanOptions};
+use sts_triage::scan::{ScanReport, scan_paths};
+use sts_triage::tui::action::Action;
+use sts_triage::tui::app::{App, Effect, Overlay, View};
+use sts_triage::tui::key_to_action;
+use sts_triage::tui::keymap::Keymap;
+use sts_triage::tui::render::{Theme, draw};
+
+const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
+
+fn report() -> ScanReport {
+    scan_paths(&[PathBuf::from(FIXTURE)], &ScanOptions::default()).unwrap()
+}
+
+fn app() -> App {
+    App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report())
+}
+
+fn sized(mut app: App, w: u16, h: u16) -> App {
+    app.apply(Action::Resize {
+        width: w,
+        height: h,
+    });
+    app
+}
+
+fn screen(app: &App, w: u16, h: u16, color: bool) -> Terminal<TestBackend> {
+    let keymap = Keymap::default_map().unwrap();
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw(f, app, &keymap, Theme { color })).unwrap();
+    t
+}
+
+fn text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn current_account(app: &App) -> String {
+    let t = app.table();
+    app.cell(t, t.current().unwrap(), 1)
+}
+
+fn keys(app: &mut App, keys: &str) {
+    let keymap = Keymap::default_map().unwrap();
+    for c in keys.chars() {
+        let ev = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        if let Some(a) = key_to_action(app, &keymap, &ev) {
+            app.apply(a);
+        }
+    }
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let keymap = Keymap::default_map().unwrap();
+    let ev = KeyEvent::new(code, KeyModifiers::NONE);
+    if let Some(a) = key_to_action(app, &keymap, &ev) {
+        app.apply(a);
+    }
+}
+
+fn journal_entries(app: &mut App) -> Vec<(String, Verdict, String, String)> {
+    app.effects
+        .drain(..)
+        .filter_map(|e| match e {
+            Effect::Journal(entries) => Some(entries),
+            _ => None,
+        })
+        .flatten()
+        .map(|e| (e.key, e.verdict, e.note, e.action))
+        .collect()
+}
+
+#[test]
+fn the_table_shows_one_row_per_distinct_result_newest_first() {
+    let app = app();
+    assert_eq!(
+        app.findings.items.len(),
+        7,
+        "8 flagged events, two collapse"
+    );
+    assert_eq!(app.near.items.len(), 3);
+    assert_eq!(
+        current_account(&app),
+        "carol@contoso.com",
+        "the newest event first"
+    );
+    assert!(
+        app.findings.items.iter().any(|i| i.cells[1]
+            == "evil\\x1b]0;pwned\\x07\\u{202e}admin@contoso.com"
+            && i.tampered),
+        "the hostile name is escaped and flagged"
+    );
+    let dup = app
+        .findings
+        .order
+        .iter()
+        .find(|&&i| app.findings.items[i].cells[1] == "helpdesk@contoso.com")
+        .copied()
+        .unwrap();
+    assert_eq!(
+        app.cell(&app.findings, dup, 8),
+        "2",
+        "two events stand behind the collapsed row"
+    );
+}
+
+#[test]
+fn marking_moves_on_journals_and_undo_redo_restore() {
+    let mut app = app();
+    let first = app.findings.items[app.findings.current().unwrap()]
+        .key
+        .clone();
+    app.apply(Action::MarkSuspicious);
+    let second = app.findings.items[app.findings.current().unwrap()]
+        .key
+        .clone();
+    assert_ne!(first, second, "the cursor moved to the next row");
+    app.apply(Action::MarkLegitimate);
+    let entries = journal_entries(&mut app);
+    assert_eq!(
+        entries,
+        vec![
+            (
+                first.clone(),
+                Verdict::Suspicious,
+                String::new(),
+                "set".to_owned()
+            ),
+            (
+                second.clone(),
+                Verdict::Legitimate,
+                String::new(),
+                "set".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(app.review_counts(), (2, 7, 1, 1));
+    app.apply(Action::Undo);
+    assert_eq!(app.decision(&second).verdict, Verdict::Unreviewed);
+    assert_eq!(journal_entries(&mut app)[0].3, "undo");
+    app.apply(Action::Redo);
+    assert_eq!(app.decision(&second).verdict, Verdict::Legitimate);
+    assert!(
+        app.unsaved.contains(&second),
+        "not saved until the journal confirms"
+    );
+    app.apply(Action::Saved {
+        keys: vec![first, second.clone()],
+    });
+    assert!(app.unsaved.is_empty());
+    app.apply(Action::SaveFailed {
+        keys: vec![second.clone()],
+        error: "disk full".into(),
+    });
+    assert!(app.unsaved.contains(&second));
+    assert!(app.status.contains("NOT SAVED"));
+}
+
+#[test]
+fn selection_applies_one_decision_to_many_rows_as_one_step() {
+    let mut app = app();
+    app.apply(Action::ToggleSelect);
+    app.apply(Action::ToggleSelect);
+    app.apply(Action::ToggleSelect);
+    assert_eq!(app.findings.selected.len(), 3);
+    app.apply(Action::MarkLegitimate);
+    assert_eq!(app.review_counts(), (3, 7, 0, 3));
+    assert!(app.findings.selected.is_empty());
+    app.apply(Action::Undo);
+    assert_eq!(
+        app.review_counts(),
+        (0, 7, 0, 0),
+        "one undo reverts the whole selection"
+    );
+}
+
+#[test]
+fn notes_are_typed_and_saved() {
+    let mut app = app();
+    let key = app.findings.items[app.findings.current().unwrap()]
+        .key
+        .clone();
+    keys(&mut app, "n");
+    keys(&mut app, "revoked by helpdesk");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.decision(&key).note, "revoked by helpdesk");
+    let entries = journal_entries(&mut app);
+    assert_eq!(entries.last().unwrap().2, "revoked by helpdesk");
+    // Esc abandons an edit.
+    keys(&mut app, "nxyz");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.decision(&key).note, "revoked by helpdesk");
+}
+
+#[test]
+fn filter_is_fuzzy_and_knows_columns_and_exclusions() {
+    let mut app = app();
+    keys(&mut app, "/hlpdsk");
+    assert_eq!(app.findings.order.len(), 1, "fuzzy match");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.findings.order.len(), 7, "Esc clears");
+    keys(&mut app, "/ip:203.0");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.findings
+            .order
+            .iter()
+            .all(|&i| app.findings.items[i].cells[3].starts_with("203.0"))
+    );
+    assert_eq!(app.findings.order.len(), 4);
+    keys(&mut app, "/");
+    press(&mut app, KeyCode::Backspace);
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "!contoso.com");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.findings.order.len(), 0);
+}
+
+#[test]
+fn verdict_filter_and_unreviewed_jumps() {
+    let mut app = app();
+    app.apply(Action::MarkSuspicious);
+    app.apply(Action::CycleVerdictFilter); // unreviewed
+    assert_eq!(app.findings.order.len(), 6);
+    app.apply(Action::CycleVerdictFilter); // suspicious
+    assert_eq!(app.findings.order.len(), 1);
+    app.apply(Action::CycleVerdictFilter); // legitimate
+    assert_eq!(app.findings.order.len(), 0);
+    app.apply(Action::CycleVerdictFilter); // all
+    app.apply(Action::Top);
+    app.apply(Action::NextUnreviewed);
+    let k = &app.findings.items[app.findings.current().unwrap()].key;
+    assert_eq!(app.decision(k).verdict, Verdict::Unreviewed);
+}
+
+#[test]
+fn sorting_by_the_focused_column_and_reversing() {
+    let mut app = app();
+    // Focus +Minutes (column 6) and sort ascending, then descending.
+    for _ in 0..5 {
+        app.apply(Action::FocusRight);
+    }
+    app.apply(Action::Sort);
+    let added: Vec<String> = app
+        .findings
+        .order
+        .iter()
+        .map(|&i| app.findings.items[i].cells[6].clone())
+        .collect();
+    assert_eq!(
+        added.first().map(String::as_str),
+        Some(""),
+        "null sorts first"
+    );
+    assert_eq!(added[1], "-525539");
+    app.apply(Action::Sort);
+    let first = app.findings.items[app.findings.order[0]].cells[6].clone();
+    assert_eq!(first, "6360");
+}
+
+#[test]
+fn drill_down_steps_through_events_searches_and_keeps_the_selection() {
+    let mut app = sized(app(), 160, 45);
+    keys(&mut app, "/helpdesk");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("drill-down open")
+    };
+    assert_eq!(d.events.len(), 2);
+    let first_event = d.events[0];
+    keys(&mut app, "]");
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!()
+    };
+    assert_ne!(d.events[d.current], first_event);
+    keys(&mut app, "/");
+    keys(&mut app, "ActorIpAddress");
+    press(&mut app, KeyCode::Enter);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!()
+    };
+    let line = d.doc.visible_line(d.cursor).unwrap();
+    assert!(d.doc.lines[line].text().contains("ActorIpAddress"));
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(current_account(&app), "helpdesk@contoso.com");
+}
+
+#[test]
+fn near_misses_are_apart_and_can_be_marked() {
+    let mut app = app();
+    keys(&mut app, "m");
+    assert_eq!(app.view, View::NearMisses);
+    assert_eq!(app.table().order.len(), 3);
+    keys(&mut app, "1");
+    let entries = journal_entries(&mut app);
+    assert!(
+        entries[0].0.starts_with("event:"),
+        "a near miss is keyed by its event id"
+    );
+    keys(&mut app, "m");
+    assert_eq!(app.view, View::Findings);
+    assert_eq!(
+        app.review_counts().0,
+        0,
+        "near misses do not count as reviewed rows"
+    );
+}
+
+#[test]
+fn copying_rows_and_the_report_is_neutralised_markdown() {
+    let mut app = app();
+    app.apply(Action::MarkSuspicious);
+    keys(&mut app, "/evil");
+    press(&mut app, KeyCode::Enter);
+    app.apply(Action::CopyRows);
+    app.apply(Action::CopyReport);
+    let copies: Vec<String> = app
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Copy { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copies.len(), 2);
+    for c in &copies {
+        assert!(
+            !c.chars().any(|ch| ch.is_control() && ch != '\n'),
+            "no raw control character: {c:?}"
+        );
+        assert!(!c.contains('\u{202e}'));
+    }
+    assert!(
+        copies[0].contains("evil\\x1b"),
+        "the payload is visible, escaped: {}",
+        copies[0]
+    );
+    assert!(copies[1].contains("UpdateStsRefreshToken[Solorigate]"));
+    assert!(copies[1].contains("suspicious 1"));
+}
+
+#[test]
+fn ctrl_c_cancels_a_load_first_and_quits_after() {
+    let mut app = App::new("j", "a", HashMap::new());
+    app.apply(Action::LoadPlan {
+        files: 1,
+        bytes: 100,
+    });
+    app.apply(Action::CancelOrQuit);
+    assert_eq!(app.effects, vec![Effect::CancelLoad]);
+    app.apply(Action::LoadFinished { error: None });
+    assert!(app.status.contains("load cancelled"));
+    app.effects.clear();
+    app.apply(Action::CancelOrQuit);
+    assert_eq!(app.effects, vec![Effect::Quit]);
+}
+
+#[test]
+fn rows_appear_while_the_load_runs() {
+    let mut app = App::new("j", "a", HashMap::new());
+    app.apply(Action::LoadPlan {
+        files: 1,
+        bytes: 1000,
+    });
+    let mut msgs = Vec::new();
+    sts_triage::scan::scan_paths_with(
+        &[PathBuf::from(FIXTURE)],
+        &ScanOptions::default(),
+        &mut |m| msgs.push(m),
+    )
+    .unwrap();
+    let mut seen = Vec::new();
+    for m in msgs {
+        let is_event = matches!(m, ScanMessage::Event(_));
+        app.apply(Action::Scan(m));
+        app.apply(Action::Tick);
+        if is_event {
+            seen.push(app.findings.order.len());
+        }
+    }
+    assert!(
+        seen.first() == Some(&1) && seen.last() == Some(&7),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn decisions_from_an_earlier_session_show_up() {
+    let report = report();
+    let key = report.findings[0].row.key();
+    let mut decisions = HashMap::new();
+    decisions.insert(
+        key.clone(),
+        Decision {
+            verdict: Verdict::Legitimate,
+            note: "earlier".into(),
+        },
+    );
+    let app = App::new("j", "a", decisions).with_report(report);
+    assert_eq!(app.review_counts(), (1, 7, 0, 1));
+}
+
+#[test]
+fn verdict_colours_and_no_color() {
+    let mut app = sized(app(), 160, 45);
+    app.apply(Action::MarkSuspicious);
+    app.apply(Action::MarkLegitimate);
+    let t = screen(&app, 160, 45, true);
+    let buf = t.backend().buffer();
+    let find = |word: &str| {
+        let s = text(&t);
+        let (y, line) = s
+            .lines()
+            .enumerate()
+            .skip(3)
+            .find(|(_, l)| l.contains(word))
+            .unwrap();
+        let x = line[..line.find(word).unwrap()].chars().count();
+        (u16::try_from(x).unwrap(), u16::try_from(y).unwrap())
+    };
+    let (x, y) = find("suspicious ");
+    assert_eq!(buf[(x, y)].fg, Color::Red);
+    let (x, y) = find("legitimate ");
+    assert_eq!(buf[(x, y)].fg, Color::Green);
+    let plain = screen(&app, 160, 45, false);
+    let buf = plain.backend().buffer();
+    assert!(
+        buf.content().iter().all(|c| c.fg == Color::Reset),
+        "NO_COLOR: no colour at all"
+    );
+}
+
+#[test]
+fn screen_never_holds_a_raw_control_character() {
+    let mut app = sized(app(), 120, 35);
+    let s = screen(&app, 120, 35, true);
+    assert!(!text(&s).chars().any(|c| c.is_control() && c != '\n'));
+    keys(&mut app, "/evil");
+    press(&mut app, KeyCode::Enter);
+    app.apply(Action::Open);
+    let s = screen(&app, 120, 35, true);
+    let t = text(&s);
+    assert!(
+        !t.chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}')
+    );
+    assert!(
+        t.contains("\\u001b]0;pwned"),
+        "the payload is shown escaped"
+    );
+}
+
+mod snapshots {
+    use super::*;
+
+    fn snap(app: &App, w: u16, h: u16) -> String {
+        text(&screen(app, w, h, true))
+    }
+
+    #[test]
+    fn table() {
+        let app = sized(app(), 80, 24);
+        insta::assert_snapshot!("table_80x24", snap(&app, 80, 24));
+        let app = sized(super::app(), 160, 45);
+        insta::assert_snapshot!("table_160x45", snap(&app, 160, 45));
+    }
+
+    #[test]
+    fn sorted_and_filtered() {
+        let mut app = sized(app(), 160, 45);
+        app.apply(Action::Sort);
+        insta::assert_snapshot!("sorted_by_account_160x45", snap(&app, 160, 45));
+        keys(&mut app, "/ip:203.0 !bob");
+        insta::assert_snapshot!("filtering_80x24", {
+            let app = sized(std::mem::replace(&mut app, super::app()), 80, 24);
+            snap(&app, 80, 24)
+        });
+    }
+
+    #[test]
+    fn drill_down() {
+        let mut app = sized(app(), 160, 45);
+        app.apply(Action::Open);
+        insta::assert_snapshot!("drill_160x45", snap(&app, 160, 45));
+        let mut app = sized(super::app(), 80, 24);
+        app.apply(Action::Open);
+        app.apply(Action::CollapseAll);
+        insta::assert_snapshot!("drill_collapsed_80x24", snap(&app, 80, 24));
+    }
+
+    #[test]
+    fn help_and_near_misses() {
+        let mut app = sized(app(), 80, 24);
+        keys(&mut app, "?");
+        insta::assert_snapshot!("help_80x24", snap(&app, 80, 24));
+        keys(&mut app, "?m");
+        insta::assert_snapshot!("near_misses_80x24", snap(&app, 80, 24));
+        let app2 = sized(super::app(), 160, 45);
+        let mut app2 = app2;
+        keys(&mut app2, "m");
+        insta::assert_snapshot!("near_misses_160x45", snap(&app2, 160, 45));
+    }
+
+    #[test]
+    fn loading() {
+        let mut app = sized(App::new("j.jsonl", "a", HashMap::new()), 80, 24);
+        app.apply(Action::LoadPlan {
+            files: 3,
+            bytes: 3_000_000_000,
+        });
+        insta::assert_snapshot!(
+            "loading_80x24",
+            snap(&app, 80, 24)
+                .lines()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
