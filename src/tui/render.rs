@@ -216,14 +216,14 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 fn column_plan(c: Column) -> (u16, u8) {
     match c {
         Column::Time => (19, 1),
-        Column::Account => (16, 0),
+        Column::Account => (20, 0),
         Column::Role => (16, 3),
         Column::Ip => (15, 2),
         Column::Proxy => (5, 5),
-        Column::Isp => (16, 6),
+        Column::Isp => (16, 4),
         Column::Added => (9, 1),
         Column::Remaining => (9, 1),
-        Column::Events => (6, 4),
+        Column::Events => (6, 6),
         Column::Reason => (24, 0),
         Column::Operation => (34, 4),
         Column::Source => (28, 7),

@@ -1,0 +1,225 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! End to end: the real binary in a real terminal (tmux), driven by keys, read from the
+//! screen. Each test has its own tmux server socket. Waits are bounded polls for what the
+//! screen must show, never fixed sleeps.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+
+struct Tmux {
+    socket: String,
+    _conf: tempfile::NamedTempFile,
+    conf_path: PathBuf,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Self {
+        assert!(
+            Command::new("tmux").arg("-V").output().is_ok(),
+            "tmux is needed for the end-to-end tests (.ci/run installs it)"
+        );
+        let conf = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(
+            conf.path(),
+            "set -g set-clipboard on\nset -g remain-on-exit off\n",
+        )
+        .unwrap();
+        let socket = format!("sts-{name}-{}", std::process::id());
+        let conf_path = conf.path().to_owned();
+        Self {
+            socket,
+            _conf: conf,
+            conf_path,
+        }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("-f")
+            .arg(&self.conf_path)
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn start(&self, cwd: &Path, args: &str) {
+        let cmd = format!("cd {} && exec {BIN} {args}", cwd.display());
+        self.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "120",
+            "-y",
+            "35",
+            &cmd,
+        ]);
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "t", k]);
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Polls the screen until it shows `text` (at most 20 s).
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the screen never showed {text:?}; it shows:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn pane_pid(&self) -> Option<i32> {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// Waits for the session to end (the program quit or was killed).
+    fn wait_gone(&self) {
+        let start = Instant::now();
+        while Command::new("tmux")
+            .args(["-L", &self.socket, "has-session", "-t", "t"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the program did not end"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn workdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/workbench.jsonl",
+        dir.path().join("export.jsonl"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn sort_filter_mark_quit_restart_and_the_marks_are_there() {
+    let dir = workdir();
+    let t = Tmux::new("marks");
+    t.start(dir.path(), "export.jsonl");
+    t.wait_for("reviewed 0/7");
+    // Sort by the account column, then filter to the 203.0 addresses.
+    t.keys(&["s"]);
+    t.wait_for("Account▲");
+    t.keys(&["/", "ip:203.0", "Enter"]);
+    t.wait_for("4 of 7 shown");
+    t.keys(&["1"]);
+    t.wait_for("suspicious 1");
+    t.keys(&["2"]);
+    let s = t.wait_for("saved ✓");
+    assert!(
+        s.contains("reviewed 2/7 · suspicious 1 · legitimate 1"),
+        "{s}"
+    );
+    t.keys(&["q"]);
+    t.wait_gone();
+    let journal =
+        std::fs::read_to_string(dir.path().join("export.jsonl.sts-triage.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 2, "{journal}");
+
+    let t = Tmux::new("marks2");
+    t.start(dir.path(), "export.jsonl");
+    let s = t.wait_for("reviewed 2/7 · suspicious 1 · legitimate 1");
+    assert!(s.contains("2 earlier decisions replayed"), "{s}");
+    // The marked rows are the first two 203.0 rows in account order.
+    t.keys(&["s", "/", "ip:203.0", "Enter"]);
+    let s = t.wait_for("4 of 7 shown");
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("203.0.113")).collect();
+    assert!(
+        rows[0].contains("suspicious") && rows[0].contains("admin@contoso"),
+        "{s}"
+    );
+    assert!(
+        rows[1].contains("legitimate") && rows[1].contains("bob.ops"),
+        "{s}"
+    );
+}
+
+#[test]
+fn copy_goes_through_osc52_into_the_tmux_buffer() {
+    let dir = workdir();
+    let t = Tmux::new("osc52");
+    t.start(dir.path(), "export.jsonl");
+    t.wait_for("reviewed 0/7");
+    t.keys(&["/", "helpdesk", "Enter", "y"]);
+    let s = t.wait_for("copied");
+    assert!(s.contains("OSC 52"), "{s}");
+    let start = Instant::now();
+    let buffer = loop {
+        let b = t.tmux(&["show-buffer"]);
+        if b.contains("helpdesk@contoso.com") || start.elapsed() > Duration::from_secs(10) {
+            break b;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        buffer.contains("| helpdesk@contoso.com |"),
+        "tmux buffer: {buffer:?}"
+    );
+    assert!(
+        buffer.starts_with("| First seen (UTC) | Account |"),
+        "{buffer:?}"
+    );
+}
+
+#[test]
+fn sigkill_right_after_decisions_loses_nothing_confirmed() {
+    let dir = workdir();
+    let t = Tmux::new("kill");
+    t.start(dir.path(), "export.jsonl");
+    t.wait_for("reviewed 0/7");
+    t.keys(&["1", "1", "2"]);
+    t.wait_for("reviewed 3/7");
+    t.wait_for("saved ✓");
+    let pid = t.pane_pid().unwrap();
+    Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    t.wait_gone();
+
+    let t = Tmux::new("kill2");
+    t.start(dir.path(), "export.jsonl");
+    t.wait_for("reviewed 3/7 · suspicious 2 · legitimate 1");
+}
