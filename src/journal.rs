@@ -32,11 +32,17 @@ impl Verdict {
     }
 }
 
-/// The state of one row: its verdict and note.
+/// The state of one row: its verdict and note, and who decided it when.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Decision {
     pub verdict: Verdict,
     pub note: String,
+    /// The analyst of the last entry for the row ("" before any decision).
+    #[serde(default)]
+    pub analyst: String,
+    /// The UTC time of the last entry for the row.
+    #[serde(default)]
+    pub time: String,
 }
 
 /// One line of the journal.
@@ -185,6 +191,8 @@ pub fn replay(path: &str, text: &[u8]) -> Result<Replay, JournalError> {
                     Decision {
                         verdict: entry.verdict,
                         note: entry.note,
+                        analyst: entry.analyst,
+                        time: entry.time,
                     },
                 );
             }
@@ -262,6 +270,7 @@ mod tests {
             &Decision {
                 verdict: v,
                 note: "n".into(),
+                ..Decision::default()
             },
             "ana",
             "set",

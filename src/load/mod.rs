@@ -228,7 +228,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.ends_with(".sts-triage.jsonl") {
+        if name.starts_with('.') || name.ends_with(".sts-triage.jsonl") || is_notes_or_code(&name) {
             continue;
         }
         match entry.file_type() {
@@ -238,6 +238,15 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
         }
     }
     Ok(())
+}
+
+/// Notes and scripts that analysts keep beside their exports (`README.md`, `notes.txt`,
+/// `collect.py`): a folder walk passes over them; named on the command line they are read.
+fn is_notes_or_code(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".md", ".txt", ".py", ".sh", ".ps1", ".rs", ".toml", ".yml", ".yaml", ".pdf", ".docx", ".xlsx"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 /// Counts the bytes read through it, for progress.
@@ -308,6 +317,13 @@ pub enum Shape {
     Csv,
 }
 
+/// An object whose records are in an array under `value`, `records`, `results` or `Results`.
+fn is_envelope(obj: &serde_json::Map<String, serde_json::Value>) -> bool {
+    ["value", "records", "results", "Results"]
+        .iter()
+        .any(|k| obj.get(*k).is_some_and(serde_json::Value::is_array))
+}
+
 /// Decides the shape from the first (decompressed) bytes.
 pub fn sniff(head: &[u8]) -> Result<Shape, String> {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
@@ -325,13 +341,14 @@ pub fn sniff(head: &[u8]) -> Result<Shape, String> {
     match body[0] {
         b'[' => Ok(Shape::JsonDocument),
         b'{' => {
-            // JSON lines when the first line is a whole JSON value on its own.
+            // JSON lines when the first line is a whole JSON value on its own, unless that
+            // value is an envelope of records (`{"Results":[…]}` written on one line).
             let line_end = memchr::memchr(b'\n', body).unwrap_or(body.len());
             let line = &body[..line_end];
-            if serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok() {
-                Ok(Shape::JsonLines)
-            } else {
-                Ok(Shape::JsonDocument)
+            match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) {
+                Ok(obj) if is_envelope(&obj) => Ok(Shape::JsonDocument),
+                Ok(_) => Ok(Shape::JsonLines),
+                Err(_) => Ok(Shape::JsonDocument),
             }
         }
         _ => {

@@ -682,6 +682,7 @@ impl App {
                 let after = Decision {
                     verdict,
                     note: before.note.clone(),
+                    ..Decision::default()
                 };
                 (k, before, after)
             })
@@ -700,11 +701,15 @@ impl App {
     }
 
     /// Records a step: state, undo history, journal effect.
-    fn commit(&mut self, changes: Vec<(String, Decision, Decision)>, action: &str) {
+    fn commit(&mut self, mut changes: Vec<(String, Decision, Decision)>, action: &str) {
         let entries: Vec<Entry> = changes
             .iter()
             .map(|(k, _, after)| Entry::new(k, after, &self.analyst, action))
             .collect();
+        for ((_, _, after), entry) in changes.iter_mut().zip(&entries) {
+            after.analyst.clone_from(&entry.analyst);
+            after.time.clone_from(&entry.time);
+        }
         for (k, _, after) in &changes {
             self.decisions.insert(k.clone(), after.clone());
             self.unsaved.insert(k.clone());
@@ -882,6 +887,7 @@ impl App {
                 let after = Decision {
                     verdict,
                     note: before.note.clone(),
+                    ..Decision::default()
                 };
                 self.commit(vec![(key, before, after)], "set");
             }
@@ -925,6 +931,7 @@ impl App {
                                 let after = Decision {
                                     verdict: before.verdict,
                                     note: note.clone(),
+                                    ..Decision::default()
                                 };
                                 (k, before, after)
                             })

@@ -1,0 +1,133 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! `sts-triage scan` on every bundled sample and on the real public samples: the exact rows,
+//! the near misses with their lines and reasons, and the summary's counts.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+
+struct Scan {
+    rows: BTreeSet<String>,
+    near_misses: BTreeSet<(u64, String)>,
+    stderr: String,
+}
+
+fn scan(path: &Path) -> Scan {
+    let out = Command::new(BIN)
+        .args(["scan", "--format", "jsonl", "--near-misses"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{}: exit {:?}\n{stderr}", path.display(), out.status);
+    let mut rows = BTreeSet::new();
+    let mut near_misses = BTreeSet::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        if v.get("kind").and_then(Value::as_str) == Some("near_miss") {
+            let source = v["source"].as_str().unwrap();
+            let line_no = source.rsplit(':').next().unwrap().parse().unwrap();
+            near_misses.insert((line_no, v["reason"].as_str().unwrap().to_owned()));
+        } else {
+            let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(
+                keys,
+                [
+                    "AccountObjectId",
+                    "AccountDisplayName",
+                    "Role",
+                    "IPAddress",
+                    "IsAnonymousProxy",
+                    "ISP",
+                    "tokenMinutesAdded",
+                    "tokenMinutesRemaining"
+                ]
+            );
+            rows.insert(v.to_string());
+        }
+    }
+    Scan {
+        rows,
+        near_misses,
+        stderr,
+    }
+}
+
+/// The "N STS events" and "N skipped" of a file's summary line.
+fn summary_counts(stderr: &str, file: &Path) -> (u64, u64) {
+    let name = file.display().to_string();
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with(&name))
+        .unwrap_or_else(|| panic!("no summary line for {name} in\n{stderr}"));
+    let num_before = |word: &str| -> u64 {
+        let i = line.find(word).unwrap();
+        line[..i].trim_end().rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    (num_before(" STS events"), num_before(" skipped"))
+}
+
+#[test]
+fn every_bundled_sample_gives_exactly_the_expected_rows() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir("tests/expected").unwrap() {
+        let expected_path = entry.unwrap().path();
+        let name = expected_path.file_name().unwrap().to_str().unwrap();
+        let sample = Path::new("assets/samples").join(name.strip_suffix(".json").unwrap());
+        let expected: Value = serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
+        let got = scan(&sample);
+        let rows: BTreeSet<String> = expected["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(Value::to_string)
+            .collect();
+        assert_eq!(got.rows, rows, "{}: rows", sample.display());
+        let near: BTreeSet<(u64, String)> = expected["near_misses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| (n["line"].as_u64().unwrap(), n["reason"].as_str().unwrap().to_owned()))
+            .collect();
+        assert_eq!(got.near_misses, near, "{}: near misses", sample.display());
+        let (sts, skipped) = summary_counts(&got.stderr, &sample);
+        assert_eq!(sts, expected["sts_events"].as_u64().unwrap(), "{}: STS events\n{}", sample.display(), got.stderr);
+        let malformed_expected = expected.get("skipped").and_then(Value::as_u64).unwrap_or(0);
+        assert_eq!(skipped, malformed_expected, "{}: skipped\n{}", sample.display(), got.stderr);
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} samples checked");
+}
+
+#[test]
+fn the_real_public_samples_load_return_nothing_and_report_nothing() {
+    for name in [
+        "otrf-security-datasets__GoldenSAMLADFSMailAccess__AADAuditEvents.jsonl",
+        "otrf-security-datasets__GoldenSAMLADFSMailAccess__Microsoft365DefenderEvents.jsonl",
+        "otrf-security-datasets__GoldenSAMLADFSMailAccess__OfficeActivityEvents.json",
+    ] {
+        let path = Path::new("tests/data/otrf").join(name);
+        let got = scan(&path);
+        assert!(got.rows.is_empty() && got.near_misses.is_empty(), "{name}");
+        assert!(!got.stderr.contains("warning"), "{name}: {}", got.stderr);
+        let (sts, skipped) = summary_counts(&got.stderr, &path);
+        assert_eq!((sts, skipped), (0, 0), "{name}");
+        assert!(!got.stderr.contains(" 0 records"), "records were read: {}", got.stderr);
+    }
+}
+
+#[test]
+fn the_whole_samples_folder_scans_in_one_go() {
+    let out = Command::new(BIN)
+        .args(["scan", "--format", "csv", "assets/samples"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("AccountObjectId,AccountDisplayName,Role,IPAddress,IsAnonymousProxy,ISP,tokenMinutesAdded,tokenMinutesRemaining\n"));
+    assert!(stdout.lines().count() > 10, "{stdout}");
+}
