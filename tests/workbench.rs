@@ -419,6 +419,7 @@ fn decisions_from_an_earlier_session_show_up() {
         Decision {
             verdict: Verdict::Legitimate,
             note: "earlier".into(),
+            ..Decision::default()
         },
     );
     let app = App::new("j", "a", decisions).with_report(report);
