@@ -11,6 +11,7 @@ use tui_input::Input;
 
 use super::action::Action;
 use super::doc::JsonDoc;
+use crate::hints::{self, Hint, HintConfig};
 use crate::journal::{Decision, Entry, Verdict};
 use crate::kql::format_datetime;
 use crate::load::ScanMessage;
@@ -56,6 +57,7 @@ pub enum Column {
     Reason,
     Operation,
     Source,
+    Hint,
     Verdict,
     Note,
     Flag,
@@ -76,6 +78,7 @@ impl Column {
             Self::Reason => "Reason",
             Self::Operation => "Operation",
             Self::Source => "Source",
+            Self::Hint => "Hints",
             Self::Verdict => "Verdict",
             Self::Note => "✎",
             Self::Flag => "⚠",
@@ -98,6 +101,7 @@ impl Column {
             Self::Reason => &["reason"],
             Self::Operation => &["operation", "op"],
             Self::Source => &["source", "file"],
+            Self::Hint => &["hint", "hints"],
             Self::Verdict => &["verdict"],
             Self::Note => &["note"],
             Self::Flag => &["flag"],
@@ -110,7 +114,7 @@ impl Column {
     }
 }
 
-pub const FINDING_COLUMNS: [Column; 13] = [
+pub const FINDING_COLUMNS: [Column; 14] = [
     Column::Time,
     Column::Account,
     Column::Role,
@@ -120,11 +124,15 @@ pub const FINDING_COLUMNS: [Column; 13] = [
     Column::Added,
     Column::Remaining,
     Column::Events,
+    Column::Hint,
     Column::Verdict,
     Column::Note,
     Column::Flag,
     Column::Source,
 ];
+/// Where the hint badges stand among the finding columns.
+const HINT_COL: usize = 9;
+
 pub const NEAR_MISS_COLUMNS: [Column; 8] = [
     Column::Time,
     Column::Account,
@@ -224,6 +232,8 @@ pub struct Drill {
     /// Where the row came from when it has no raw events (a query-result export).
     pub imported_from: Option<String>,
     pub item_key: String,
+    /// The row's hints with their reasons (flagged rows only).
+    pub hints: Vec<String>,
 }
 
 /// Overlays above the table.
@@ -279,8 +289,10 @@ pub struct App {
     pub effects: Vec<Effect>,
     undo: Vec<Step>,
     redo: Vec<Step>,
+    pub hint_config: HintConfig,
     matcher: SkimMatcherV2,
     dirty: bool,
+    hints_stale: bool,
 }
 
 impl App {
@@ -318,8 +330,10 @@ impl App {
             effects: Vec::new(),
             undo: Vec::new(),
             redo: Vec::new(),
+            hint_config: HintConfig::default(),
             matcher: SkimMatcherV2::default(),
             dirty: false,
+            hints_stale: true,
         }
     }
 
@@ -500,17 +514,20 @@ impl App {
             let text = finding_text(&self.report, i);
             self.findings.items.push(text);
             self.dirty = true;
+            self.hints_stale = true;
         }
         if let Some(i) = touched.filter(|&i| i < findings_before) {
             // An existing row got another event: its time and count may change.
             self.findings.items[i] = finding_text(&self.report, i);
             self.dirty = true;
+            self.hints_stale = true;
         }
         for n in near_before..self.report.near_misses.len() {
             let e = self.report.near_misses[n];
             let text = near_miss_text(&self.report, e);
             self.near.items.push(text);
             self.dirty = true;
+            self.hints_stale = true;
         }
     }
 
@@ -810,15 +827,21 @@ impl App {
             return;
         };
         let item_key = t.items[item].key.clone();
-        let (events, imported_from) = match self.view {
+        let (events, imported_from, row_hints) = match self.view {
             View::Findings => {
                 let f = &self.report.findings[item];
+                let row_hints = self
+                    .hints_of(item)
+                    .iter()
+                    .map(|h| format!("{}: {h}", h.badge()))
+                    .collect();
                 (
                     f.events.clone(),
                     f.imported_from.as_ref().map(ToString::to_string),
+                    row_hints,
                 )
             }
-            View::NearMisses => (vec![self.report.near_misses[item]], None),
+            View::NearMisses => (vec![self.report.near_misses[item]], None, Vec::new()),
         };
         let doc = events.first().map_or_else(JsonDoc::default, |&e| {
             JsonDoc::parse(&self.report.events[e].raw)
@@ -832,6 +855,7 @@ impl App {
             search: String::new(),
             imported_from,
             item_key,
+            hints: row_hints,
         }));
     }
 
@@ -980,6 +1004,9 @@ impl App {
     /// stays on the same item when it is still shown.
     pub fn refresh(&mut self) {
         self.dirty = false;
+        if self.hints_stale {
+            self.recompute_hints();
+        }
         let terms = parse_filter(&self.filter);
         for view in [View::Findings, View::NearMisses] {
             let columns: &[Column] = match view {
@@ -1056,6 +1083,31 @@ impl App {
             table.cursor = cursor;
         }
         self.scroll_into_view();
+    }
+
+    /// The hint badges of every flagged row (an actor's novelty depends on all the data,
+    /// so this runs again whenever rows arrive).
+    fn recompute_hints(&mut self) {
+        self.hints_stale = false;
+        let actors = hints::actor_counts(&self.report);
+        for (i, item) in self.findings.items.iter_mut().enumerate() {
+            let Some(f) = self.report.findings.get(i) else {
+                continue;
+            };
+            let hints = hints::hints_for(f, &actors, self.hint_config);
+            item.cells[HINT_COL] = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
+            item.numbers[HINT_COL] = i64::try_from(hints.len()).ok();
+        }
+    }
+
+    /// The hints of a flagged row, with their reasons.
+    pub fn hints_of(&self, finding: usize) -> Vec<Hint> {
+        let actors = hints::actor_counts(&self.report);
+        self.report
+            .findings
+            .get(finding)
+            .map(|f| hints::hints_for(f, &actors, self.hint_config))
+            .unwrap_or_default()
     }
 
     /// Character positions of a cell that the filter matched, for highlighting.
@@ -1231,6 +1283,7 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
         f.events.len().to_string(),
         String::new(),
         String::new(),
+        String::new(),
         if tampered {
             "⚠".to_owned()
         } else {
@@ -1243,6 +1296,7 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     numbers[6] = r.token_minutes_added;
     numbers[7] = r.token_minutes_remaining;
     numbers[8] = events;
+    numbers[HINT_COL] = Some(0);
     ItemText {
         key: r.key(),
         cells,

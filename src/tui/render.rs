@@ -227,6 +227,7 @@ fn column_plan(c: Column) -> (u16, u8) {
         Column::Reason => (24, 0),
         Column::Operation => (34, 4),
         Column::Source => (28, 7),
+        Column::Hint => (14, 3),
         Column::Verdict => (10, 0),
         Column::Note | Column::Flag => (1, 0),
     }
@@ -462,23 +463,29 @@ fn draw_drill(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .collect();
     let json = Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title));
     frame.render_widget(json, json_area);
-    let why: Vec<Line> = why_lines(&app.report, event)
-        .into_iter()
-        .flat_map(|(clause, value, ok)| {
-            let mark = match ok {
-                Some(true) => Span::styled("✓ ", theme.fg(Color::Green)),
-                Some(false) => Span::styled("✗ ", theme.fg(Color::Red)),
-                None => Span::raw("  "),
-            };
-            [
-                Line::from(vec![
-                    mark,
-                    Span::styled(clause, Style::new().add_modifier(Modifier::BOLD)),
-                ]),
-                Line::from(Span::raw(format!("    {value}"))),
-            ]
-        })
+    let mut why: Vec<Line> = d
+        .hints
+        .iter()
+        .map(|h| Line::from(Span::styled(format!("▲ {h}"), theme.fg(Color::Yellow))))
         .collect();
+    why.extend(
+        why_lines(&app.report, event)
+            .into_iter()
+            .flat_map(|(clause, value, ok)| {
+                let mark = match ok {
+                    Some(true) => Span::styled("✓ ", theme.fg(Color::Green)),
+                    Some(false) => Span::styled("✗ ", theme.fg(Color::Red)),
+                    None => Span::raw("  "),
+                };
+                [
+                    Line::from(vec![
+                        mark,
+                        Span::styled(clause, Style::new().add_modifier(Modifier::BOLD)),
+                    ]),
+                    Line::from(Span::raw(format!("    {value}"))),
+                ]
+            }),
+    );
     let why_p = Paragraph::new(why).wrap(Wrap { trim: false }).block(
         Block::default()
             .borders(Borders::ALL)
