@@ -528,6 +528,14 @@ mod snapshots {
     }
 
     #[test]
+    fn frequency_view_and_histogram() {
+        let mut app = sized(app(), 160, 45);
+        app.apply(Action::FocusRight);
+        keys(&mut app, "F");
+        insta::assert_snapshot!("pivot_160x45", snap(&app, 160, 45));
+    }
+
+    #[test]
     fn loading() {
         let mut app = sized(App::new("j.jsonl", "a", HashMap::new()), 80, 24);
         app.apply(Action::LoadPlan {
@@ -543,4 +551,102 @@ mod snapshots {
                 .join("\n")
         );
     }
+}
+
+#[test]
+fn frequency_view_counts_values_and_enter_filters_to_one() {
+    let mut app = app();
+    app.apply(Action::FocusRight); // Role
+    keys(&mut app, "F");
+    let Overlay::Pivot(p) = &app.overlay else {
+        panic!("pivot open")
+    };
+    let counts: Vec<(String, usize)> = p.rows.iter().map(|r| (r.value.clone(), r.count)).collect();
+    assert_eq!(
+        counts,
+        [
+            ("User".to_owned(), 5),
+            ("Other".to_owned(), 1),
+            ("ServicePrincipal".to_owned(), 1)
+        ],
+        "sorted by count, then value"
+    );
+    keys(&mut app, "j");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(app.findings.order.len(), 1);
+    assert_eq!(current_account(&app), "carol@contoso.com");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.findings.order.len(), 7, "Esc clears the value filter");
+}
+
+#[test]
+fn classify_like_this_proposes_rows_sharing_account_ip_or_isp_and_undoes_as_one() {
+    let mut app = app();
+    keys(&mut app, "/helpdesk");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "2");
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "/helpdesk");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    // Back on the decided helpdesk row.
+    assert_eq!(current_account(&app), "helpdesk@contoso.com");
+    keys(&mut app, "c");
+    let Overlay::Bulk(b) = &app.overlay else {
+        panic!("bulk list open: {}", app.status)
+    };
+    assert_eq!(b.verdict, Verdict::Legitimate);
+    // Every other row shares the ISP "Contoso ISP" except the proxy one.
+    assert_eq!(b.candidates.len(), 5);
+    assert!(b.candidates.iter().all(|c| c.1.contains("ISP")));
+    keys(&mut app, " "); // untick the first
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.review_counts(), (5, 7, 0, 5));
+    keys(&mut app, "u");
+    assert_eq!(
+        app.review_counts(),
+        (1, 7, 0, 1),
+        "one undo reverts the bulk step"
+    );
+}
+
+#[test]
+fn time_window_terms_and_local_time() {
+    let mut app = app();
+    keys(&mut app, "/after:2021-03-01 before:2021-04-30");
+    press(&mut app, KeyCode::Enter);
+    let accounts: Vec<String> = app
+        .findings
+        .order
+        .iter()
+        .map(|&i| app.findings.items[i].cells[1].clone())
+        .collect();
+    assert_eq!(accounts.len(), 3, "{accounts:?}");
+    let utc = app.cell(&app.findings, app.findings.current().unwrap(), 0);
+    keys(&mut app, "t");
+    assert!(app.local_time);
+    let local = app.cell(&app.findings, app.findings.current().unwrap(), 0);
+    let offset = chrono::Local::now().offset().local_minus_utc();
+    assert_eq!(utc == local, offset == 0, "{utc} / {local}");
+}
+
+#[test]
+fn hints_explain_themselves_in_the_drill_down() {
+    let mut app = app();
+    keys(&mut app, "/svc-backup");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!()
+    };
+    let text = d.hints.join("\n");
+    assert!(
+        text.contains("back: StsRefreshTokensValidFrom moved backwards by 525539 minutes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("proxy:") && text.contains("app: the actor is a ServicePrincipal"),
+        "{text}"
+    );
 }

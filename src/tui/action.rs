@@ -20,6 +20,8 @@ pub enum Action {
     Sort,
     StartFilter,
     CycleVerdictFilter,
+    Pivot,
+    ToggleLocalTime,
     // Decisions.
     MarkSuspicious,
     MarkLegitimate,
@@ -30,6 +32,7 @@ pub enum Action {
     Redo,
     NextUnreviewed,
     PrevUnreviewed,
+    ClassifyLike,
     // Hand-over.
     CopyRows,
     CopyReport,
@@ -81,6 +84,15 @@ impl Action {
             "cycle_verdict_filter",
             "show all / unreviewed / suspicious / legitimate",
         ),
+        (
+            "pivot",
+            "frequency of the focused column (Enter filters to a value)",
+        ),
+        ("toggle_local_time", "times in UTC / local time"),
+        (
+            "classify_like",
+            "classify like this: same verdict for rows sharing account, IP or ISP",
+        ),
         ("mark_suspicious", "mark suspicious"),
         ("mark_legitimate", "mark legitimate admin activity"),
         ("mark_unreviewed", "back to unreviewed"),
@@ -125,6 +137,9 @@ impl Action {
             "sort" => Self::Sort,
             "filter" => Self::StartFilter,
             "cycle_verdict_filter" => Self::CycleVerdictFilter,
+            "pivot" => Self::Pivot,
+            "toggle_local_time" => Self::ToggleLocalTime,
+            "classify_like" => Self::ClassifyLike,
             "mark_suspicious" => Self::MarkSuspicious,
             "mark_legitimate" => Self::MarkLegitimate,
             "mark_unreviewed" => Self::MarkUnreviewed,

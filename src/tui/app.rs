@@ -242,6 +242,35 @@ pub enum Overlay {
     None,
     Help { scroll: usize },
     Drill(Box<Drill>),
+    Pivot(Pivot),
+    Bulk(Bulk),
+}
+
+/// One value of a frequency view, with its verdict breakdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PivotRow {
+    pub value: String,
+    pub count: usize,
+    /// Unreviewed, suspicious, legitimate.
+    pub by_verdict: [usize; 3],
+}
+
+/// The frequency view of one column (VisiData's `F`), over the rows shown.
+#[derive(Debug, Clone)]
+pub struct Pivot {
+    pub column: usize,
+    pub rows: Vec<PivotRow>,
+    pub cursor: usize,
+}
+
+/// "Classify like this": rows that share the account, IP or ISP of a decided row.
+#[derive(Debug, Clone)]
+pub struct Bulk {
+    pub verdict: Verdict,
+    pub source: String,
+    /// Item, why it was proposed, ticked.
+    pub candidates: Vec<(usize, String, bool)>,
+    pub cursor: usize,
 }
 
 /// Progress of the background load.
@@ -290,6 +319,12 @@ pub struct App {
     undo: Vec<Step>,
     redo: Vec<Step>,
     pub hint_config: HintConfig,
+    /// Show times in the local zone instead of UTC.
+    pub local_time: bool,
+    /// A frequency view's value the table is narrowed to: view, column, exact value.
+    pub pivot_filter: Option<(View, usize, String)>,
+    /// Events over time: (first, last, flagged per bucket, near misses per bucket).
+    pub histogram: Option<(i64, i64, Vec<u32>, Vec<u32>)>,
     matcher: SkimMatcherV2,
     dirty: bool,
     hints_stale: bool,
@@ -331,6 +366,9 @@ impl App {
             undo: Vec::new(),
             redo: Vec::new(),
             hint_config: HintConfig::default(),
+            local_time: false,
+            pivot_filter: None,
+            histogram: None,
             matcher: SkimMatcherV2::default(),
             dirty: false,
             hints_stale: true,
@@ -405,6 +443,7 @@ impl App {
         let columns = self.columns();
         let it = &table.items[item];
         match columns.get(col) {
+            Some(Column::Time) if self.local_time => it.time.map_or_else(String::new, local_text),
             Some(Column::Verdict) => self.decision(&it.key).verdict.label().to_owned(),
             Some(Column::Note) => {
                 if self.decision(&it.key).note.is_empty() {
@@ -478,6 +517,7 @@ impl App {
             other => match self.overlay {
                 Overlay::Help { .. } => self.apply_help(other),
                 Overlay::Drill(_) => self.apply_drill(other),
+                Overlay::Pivot(_) | Overlay::Bulk(_) => self.apply_list(other),
                 Overlay::None => self.apply_table(other),
             },
         }
@@ -636,8 +676,20 @@ impl App {
                 self.refresh();
             }
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Action::Pivot => self.open_pivot(),
+            Action::ClassifyLike => self.open_bulk(),
+            Action::ToggleLocalTime => {
+                self.local_time = !self.local_time;
+                self.set_status(format!(
+                    "times in {}",
+                    if self.local_time { "local time" } else { "UTC" }
+                ));
+            }
             Action::Back => {
-                if !self.filter.is_empty() {
+                if self.pivot_filter.is_some() {
+                    self.pivot_filter = None;
+                    self.refresh();
+                } else if !self.filter.is_empty() {
                     self.filter.clear();
                     self.refresh();
                 } else if !self.table().selected.is_empty() {
@@ -1006,6 +1058,7 @@ impl App {
         self.dirty = false;
         if self.hints_stale {
             self.recompute_hints();
+            self.recompute_histogram();
         }
         let terms = parse_filter(&self.filter);
         for view in [View::Findings, View::NearMisses] {
@@ -1027,7 +1080,19 @@ impl App {
                         VerdictFilter::All => true,
                         VerdictFilter::Only(v) => v == verdict,
                     };
-                    verdict_ok && matches_terms(&self.matcher, &terms, columns, item, verdict)
+                    let pivot_ok = match &self.pivot_filter {
+                        Some((v, col, value)) if *v == view => {
+                            let text = match columns.get(*col) {
+                                Some(Column::Verdict) => verdict.label(),
+                                _ => item.cells.get(*col).map_or("", String::as_str),
+                            };
+                            text == value
+                        }
+                        _ => true,
+                    };
+                    verdict_ok
+                        && pivot_ok
+                        && matches_terms(&self.matcher, &terms, columns, item, verdict)
                 })
                 .collect();
             if let Some((col, desc)) = table.sort {
@@ -1097,6 +1162,194 @@ impl App {
             let hints = hints::hints_for(f, &actors, self.hint_config);
             item.cells[HINT_COL] = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
             item.numbers[HINT_COL] = i64::try_from(hints.len()).ok();
+        }
+    }
+
+    /// Buckets of events over time (flagged and passed over), for the header's histogram.
+    fn recompute_histogram(&mut self) {
+        const BUCKETS: usize = 240;
+        let times = |flagged: bool| {
+            self.report
+                .events
+                .iter()
+                .filter(move |e| e.is_flagged() == flagged)
+                .filter_map(|e| e.time.as_ref().map(crate::kql::ticks))
+        };
+        let (Some(min), Some(max)) = (
+            times(true).chain(times(false)).min(),
+            times(true).chain(times(false)).max(),
+        ) else {
+            self.histogram = None;
+            return;
+        };
+        let span = (max - min).max(1);
+        let last = i128::try_from(BUCKETS - 1).unwrap_or(0);
+        let bucket = |t: i64| {
+            let b = i128::from(t - min) * last / i128::from(span);
+            usize::try_from(b).unwrap_or(0).min(BUCKETS - 1)
+        };
+        let mut flagged = vec![0u32; BUCKETS];
+        let mut near = vec![0u32; BUCKETS];
+        for t in times(true) {
+            flagged[bucket(t)] += 1;
+        }
+        for t in times(false) {
+            near[bucket(t)] += 1;
+        }
+        self.histogram = Some((min, max, flagged, near));
+    }
+
+    fn open_pivot(&mut self) {
+        let t = self.table();
+        let column = t.focus;
+        let mut counts: HashMap<String, PivotRow> = HashMap::new();
+        for &item in &t.order {
+            let value = self.cell(t, item, column);
+            let verdict = self.decision(&t.items[item].key).verdict;
+            let row = counts.entry(value.clone()).or_insert_with(|| PivotRow {
+                value,
+                count: 0,
+                by_verdict: [0; 3],
+            });
+            row.count += 1;
+            row.by_verdict[match verdict {
+                Verdict::Unreviewed => 0,
+                Verdict::Suspicious => 1,
+                Verdict::Legitimate => 2,
+            }] += 1;
+        }
+        let mut rows: Vec<PivotRow> = counts.into_values().collect();
+        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        self.overlay = Overlay::Pivot(Pivot {
+            column,
+            rows,
+            cursor: 0,
+        });
+    }
+
+    fn open_bulk(&mut self) {
+        if self.view != View::Findings {
+            self.set_status("classify-like-this works on flagged rows".to_owned());
+            return;
+        }
+        let Some(item) = self.findings.current() else {
+            return;
+        };
+        let source = &self.findings.items[item];
+        let decision = self.decision(&source.key);
+        if decision.verdict == Verdict::Unreviewed {
+            self.set_status(
+                "decide this row first (1 or 2); c then proposes the same for rows like it"
+                    .to_owned(),
+            );
+            return;
+        }
+        // The columns compared: account, IP, ISP.
+        let shared = [(1usize, "account"), (3, "IP"), (5, "ISP")];
+        let mut candidates = Vec::new();
+        for (i, other) in self.findings.items.iter().enumerate() {
+            if i == item || self.decision(&other.key).verdict != Verdict::Unreviewed {
+                continue;
+            }
+            let why: Vec<&str> = shared
+                .iter()
+                .filter(|(c, _)| {
+                    !source.cells[*c].is_empty() && source.cells[*c] == other.cells[*c]
+                })
+                .map(|(_, name)| *name)
+                .collect();
+            if !why.is_empty() {
+                candidates.push((i, format!("same {}", why.join(", ")), true));
+            }
+        }
+        if candidates.is_empty() {
+            self.set_status("no unreviewed row shares this row's account, IP or ISP".to_owned());
+            return;
+        }
+        self.overlay = Overlay::Bulk(Bulk {
+            verdict: decision.verdict,
+            source: source.cells[1].clone(),
+            candidates,
+            cursor: 0,
+        });
+    }
+
+    /// Keys in the frequency view and the classify-like-this list.
+    fn apply_list(&mut self, action: Action) {
+        let len = match &self.overlay {
+            Overlay::Pivot(p) => p.rows.len(),
+            Overlay::Bulk(b) => b.candidates.len(),
+            _ => 0,
+        };
+        let page = self.page_rows().saturating_sub(4).max(1);
+        let last = len.saturating_sub(1);
+        let cursor = match &mut self.overlay {
+            Overlay::Pivot(p) => &mut p.cursor,
+            Overlay::Bulk(b) => &mut b.cursor,
+            _ => return,
+        };
+        match action {
+            Action::MoveDown => *cursor = (*cursor + 1).min(last),
+            Action::MoveUp => *cursor = cursor.saturating_sub(1),
+            Action::PageDown => *cursor = (*cursor + page).min(last),
+            Action::PageUp => *cursor = cursor.saturating_sub(page),
+            Action::Top => *cursor = 0,
+            Action::Bottom => *cursor = last,
+            Action::ToggleSelect => {
+                if let Overlay::Bulk(b) = &mut self.overlay {
+                    if let Some(c) = b.candidates.get_mut(b.cursor) {
+                        c.2 = !c.2;
+                    }
+                    b.cursor = (b.cursor + 1).min(last);
+                }
+            }
+            Action::Open | Action::Submit => self.apply_list_choice(),
+            Action::Back | Action::Quit => self.overlay = Overlay::None,
+            Action::CancelOrQuit => self.cancel_or_quit(),
+            _ => {}
+        }
+    }
+
+    /// Enter in a list: filter to the pivot value, or apply the ticked bulk decisions as
+    /// one undoable step.
+    fn apply_list_choice(&mut self) {
+        let overlay = std::mem::replace(&mut self.overlay, Overlay::None);
+        match overlay {
+            Overlay::Pivot(p) => {
+                if let Some(row) = p.rows.get(p.cursor) {
+                    self.pivot_filter = Some((self.view, p.column, row.value.clone()));
+                    self.table_mut().cursor = 0;
+                    self.refresh();
+                }
+            }
+            Overlay::Bulk(b) => {
+                let changes: Vec<(String, Decision, Decision)> = b
+                    .candidates
+                    .iter()
+                    .filter(|c| c.2)
+                    .map(|&(i, _, _)| {
+                        let key = self.findings.items[i].key.clone();
+                        let before = self.decision(&key);
+                        let after = Decision {
+                            verdict: b.verdict,
+                            note: before.note.clone(),
+                            ..Decision::default()
+                        };
+                        (key, before, after)
+                    })
+                    .collect();
+                if !changes.is_empty() {
+                    let n = changes.len();
+                    self.commit(changes, "set");
+                    self.set_status(format!(
+                        "marked {n} row(s) {} like {} (one step: u undoes it)",
+                        b.verdict.label(),
+                        b.source
+                    ));
+                    self.refresh();
+                }
+            }
+            other => self.overlay = other,
         }
     }
 
@@ -1176,12 +1429,29 @@ enum FilterTerm {
         text: String,
     },
     Exclude(String),
+    /// `after:2021-03-01`: events at or after this time (ticks).
+    After(i64),
+    /// `before:2021-03-01`: events before this time (ticks).
+    Before(i64),
 }
 
 fn parse_filter(filter: &str) -> Vec<FilterTerm> {
     filter
         .split_whitespace()
         .filter_map(|t| {
+            for (prefix, after) in [("after:", true), ("before:", false)] {
+                let when = t
+                    .strip_prefix(prefix)
+                    .and_then(crate::dates::parse_export_time);
+                if let Some(dt) = when {
+                    let ticks = crate::kql::ticks(&dt);
+                    return Some(if after {
+                        FilterTerm::After(ticks)
+                    } else {
+                        FilterTerm::Before(ticks)
+                    });
+                }
+            }
             if let Some(rest) = t.strip_prefix('!') {
                 return (!rest.is_empty()).then(|| FilterTerm::Exclude(rest.to_lowercase()));
             }
@@ -1217,6 +1487,8 @@ fn matches_terms(
         }
     };
     terms.iter().all(|term| match term {
+        FilterTerm::After(t) => item.time.is_some_and(|x| x >= *t),
+        FilterTerm::Before(t) => item.time.is_some_and(|x| x < *t),
         FilterTerm::Exclude(text) => {
             !(0..columns.len()).any(|i| cell(i).to_lowercase().contains(text))
         }
@@ -1237,6 +1509,16 @@ fn matches_terms(
         FilterTerm::Fuzzy { column: None, text } => {
             (0..columns.len()).any(|i| matcher.fuzzy_match(cell(i), text).is_some())
         }
+    })
+}
+
+/// A time (ticks) in the local zone.
+pub fn local_text(ticks: i64) -> String {
+    let secs = ticks.div_euclid(10_000_000);
+    chrono::DateTime::from_timestamp(secs, 0).map_or_else(String::new, |t| {
+        t.with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
     })
 }
 

@@ -13,6 +13,8 @@ pub enum Context {
     Table,
     Drill,
     Help,
+    /// The frequency view and the classify-like-this list.
+    List,
 }
 
 impl Context {
@@ -21,6 +23,7 @@ impl Context {
             Self::Table => "table",
             Self::Drill => "drill",
             Self::Help => "help",
+            Self::List => "list",
         }
     }
 }
@@ -174,13 +177,13 @@ impl Keymap {
             .parse()
             .map_err(|e: toml::de::Error| err(line_of(e.span()), e.message().to_owned()))?;
         for (section, table) in &doc {
-            let context = [Context::Table, Context::Drill, Context::Help]
+            let context = [Context::Table, Context::Drill, Context::Help, Context::List]
                 .into_iter()
                 .find(|c| c.section() == section)
                 .ok_or_else(|| {
                     err(
                         find_line(text, &format!("[{section}]")),
-                        format!("unknown section [{section}] (table, drill, help)"),
+                        format!("unknown section [{section}] (table, drill, help, list)"),
                     )
                 })?;
             let toml::Value::Table(entries) = table else {

@@ -73,6 +73,7 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
         Overlay::None => Context::Table,
         Overlay::Drill(_) => Context::Drill,
         Overlay::Help { .. } => Context::Help,
+        Overlay::Pivot(_) | Overlay::Bulk(_) => Context::List,
     };
     keymap.action(context, &Key::from_event(key)?)
 }

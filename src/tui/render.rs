@@ -78,18 +78,33 @@ fn human_bytes(b: u64) -> String {
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
     let area = frame.area();
-    let [header, body, footer] = Layout::vertical([
+    // The histogram of events over time shows where there is room for it.
+    let histogram_rows = if area.height >= 30 && app.histogram.is_some() {
+        2
+    } else {
+        0
+    };
+    let [header, histogram, body, footer] = Layout::vertical([
         Constraint::Length(2),
+        Constraint::Length(histogram_rows),
         Constraint::Min(1),
         Constraint::Length(2),
     ])
     .areas(area);
     draw_header(frame, header, app, theme);
+    if histogram_rows > 0 {
+        draw_histogram(frame, histogram, app, theme);
+    }
     match &app.overlay {
         Overlay::Drill(_) => draw_drill(frame, body, app, theme),
         _ => draw_table(frame, body, app, theme),
     }
     draw_footer(frame, footer, app, keymap, theme);
+    match &app.overlay {
+        Overlay::Pivot(p) => draw_pivot(frame, body, app, p, theme),
+        Overlay::Bulk(b) => draw_bulk(frame, body, app, b, theme),
+        _ => {}
+    }
     if let Overlay::Help { scroll } = app.overlay {
         draw_help(frame, body, keymap, scroll);
     }
@@ -197,6 +212,13 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     if !app.filter.is_empty() {
         spans.push(Span::styled(
             format!(" · filter: {}", app.filter),
+            theme.highlight(),
+        ));
+    }
+    if let Some((_, col, value)) = &app.pivot_filter {
+        let name = app.columns().get(*col).map_or("", |c| c.title());
+        spans.push(Span::styled(
+            format!(" · {name} = {value:?}"),
             theme.highlight(),
         ));
     }
@@ -308,7 +330,10 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let t = app.table();
     let fitted = fit_columns(columns, area.width);
     let header_cells = std::iter::once(Cell::from(" ")).chain(fitted.iter().map(|&(i, _)| {
-        let mut title = columns[i].title().to_owned();
+        let mut title = match columns[i] {
+            Column::Time if app.local_time => "Time (local)".to_owned(),
+            c => c.title().to_owned(),
+        };
         if let Some((c, desc)) = t.sort
             && c == i
         {
@@ -382,6 +407,140 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         };
         frame.render_widget(Paragraph::new(msg).style(theme.dim()), r);
     }
+}
+
+fn popup(area: Rect, width: u16, rows: usize) -> Rect {
+    let w = width.min(area.width.saturating_sub(2));
+    let h = u16::try_from(rows + 3).unwrap_or(u16::MAX).min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y, w, h)
+}
+
+fn draw_pivot(frame: &mut Frame, area: Rect, app: &App, p: &super::app::Pivot, theme: Theme) {
+    let name = app.columns().get(p.column).map_or("", |c| c.title());
+    let rect = popup(area, 90, p.rows.len());
+    let visible = usize::from(rect.height.saturating_sub(3));
+    let start = p.cursor.saturating_sub(visible.saturating_sub(1));
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "{:<44} {:>7} {:>10} {:>10} {:>10}",
+            name, "rows", "unreviewed", "suspicious", "legitimate"
+        ),
+        Style::new().add_modifier(Modifier::BOLD),
+    ))];
+    for (i, row) in p.rows.iter().enumerate().skip(start).take(visible) {
+        let value = if row.value.is_empty() {
+            "(empty)".to_owned()
+        } else {
+            clip(row.value.clone(), 44)
+        };
+        let mut line = Line::from(vec![
+            Span::raw(format!(
+                "{value:<44} {:>7} {:>10} ",
+                row.count, row.by_verdict[0]
+            )),
+            Span::styled(
+                format!("{:>10} ", row.by_verdict[1]),
+                theme.verdict(Verdict::Suspicious),
+            ),
+            Span::styled(
+                format!("{:>10}", row.by_verdict[2]),
+                theme.verdict(Verdict::Legitimate),
+            ),
+        ]);
+        if i == p.cursor {
+            line = line.style(Style::new().add_modifier(Modifier::REVERSED));
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Clear, rect);
+    let title = format!(
+        " frequency of {name} · {} values · Enter filters to one · Esc closes ",
+        p.rows.len()
+    );
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        rect,
+    );
+}
+
+fn draw_bulk(frame: &mut Frame, area: Rect, app: &App, b: &super::app::Bulk, theme: Theme) {
+    let rect = popup(area, 110, b.candidates.len());
+    let visible = usize::from(rect.height.saturating_sub(3));
+    let start = b.cursor.saturating_sub(visible.saturating_sub(1));
+    let mut lines = vec![Line::from(Span::styled(
+        format!("    {:<40} {:<16} {:<18} {}", "Account", "IP", "ISP", "why"),
+        Style::new().add_modifier(Modifier::BOLD),
+    ))];
+    for (i, (item, why, ticked)) in b.candidates.iter().enumerate().skip(start).take(visible) {
+        let it = &app.findings.items[*item];
+        let mut line = Line::from(format!(
+            "{} {:<40} {:<16} {:<18} {}",
+            if *ticked { "[x]" } else { "[ ]" },
+            clip(it.cells[1].clone(), 40),
+            clip(it.cells[3].clone(), 16),
+            clip(it.cells[5].clone(), 18),
+            why
+        ));
+        if i == b.cursor {
+            line = line.style(Style::new().add_modifier(Modifier::REVERSED));
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Clear, rect);
+    let ticked = b.candidates.iter().filter(|c| c.2).count();
+    let title = format!(
+        " classify like {}: mark {ticked} row(s) {} · Space unticks · Enter applies (one undo) · Esc cancels ",
+        clip(b.source.clone(), 30),
+        b.verdict.label()
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(theme.verdict(b.verdict));
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// Two lines of bars: flagged events and events passed over, across the loaded time span.
+fn draw_histogram(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let Some((_, _, flagged, near)) = &app.histogram else {
+        return;
+    };
+    let label_w = 9usize;
+    let width = usize::from(area.width).saturating_sub(label_w + 1).max(1);
+    let resample = |src: &[u32]| -> Vec<u32> {
+        (0..width)
+            .map(|i| {
+                let a = i * src.len() / width;
+                let b = ((i + 1) * src.len() / width).max(a + 1).min(src.len());
+                src[a..b].iter().sum()
+            })
+            .collect()
+    };
+    let f = resample(flagged);
+    let n = resample(near);
+    let peak = f.iter().chain(n.iter()).copied().max().unwrap_or(1).max(1);
+    const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let bars = |v: &[u32]| -> String {
+        v.iter()
+            .map(|&c| {
+                if c == 0 {
+                    ' '
+                } else {
+                    let level = (u64::from(c) * 8).div_ceil(u64::from(peak));
+                    BARS[usize::try_from(level).unwrap_or(8).clamp(1, 8)]
+                }
+            })
+            .collect()
+    };
+    let first = Line::from(vec![
+        Span::styled(format!("{:<label_w$} ", "flagged"), theme.dim()),
+        Span::styled(bars(&f), theme.fg(Color::Red)),
+    ]);
+    let second = Line::from(vec![
+        Span::styled(format!("{:<label_w$} ", "passed"), theme.dim()),
+        Span::styled(bars(&n), theme.dim()),
+    ]);
+    frame.render_widget(Paragraph::new(vec![first, second]), area);
 }
 
 fn tok_style(tok: Tok, theme: Theme) -> Style {
@@ -573,6 +732,7 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme:
             let context = match app.overlay {
                 Overlay::Drill(_) => Context::Drill,
                 Overlay::Help { .. } => Context::Help,
+                Overlay::Pivot(_) | Overlay::Bulk(_) => Context::List,
                 Overlay::None => Context::Table,
             };
             let hints: &[(&str, &str)] = match context {
@@ -598,6 +758,11 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme:
                     ("help", "help"),
                 ],
                 Context::Help => &[("back", "close")],
+                Context::List => &[
+                    ("open", "apply"),
+                    ("toggle_select", "tick / untick"),
+                    ("back", "close"),
+                ],
             };
             let mut spans = Vec::new();
             for (action, label) in hints {
