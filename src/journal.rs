@@ -84,8 +84,8 @@ impl Entry {
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("journal {path}: {source}")]
-    Io { path: String, source: io::Error },
+    #[error("journal {path}: {error}")]
+    Io { path: String, error: io::Error },
     #[error(
         "journal {path}, line {line}: not a journal entry ({why}); fix or move the file, it is never replaced"
     )]
@@ -116,9 +116,9 @@ impl Journal {
     /// Opens (creating if needed) and replays the journal at `path`.
     pub fn open(path: &Path) -> Result<(Self, Replay), JournalError> {
         let display = path.display().to_string();
-        let io_err = |source| JournalError::Io {
+        let io_err = |error| JournalError::Io {
             path: display.clone(),
-            source,
+            error,
         };
         let mut file = OpenOptions::new()
             .read(true)
@@ -126,6 +126,13 @@ impl Journal {
             .create(true)
             .open(path)
             .map_err(io_err)?;
+        // A device or a pipe would never end (or never hold) a journal.
+        if !file.metadata().map_err(io_err)?.is_file() {
+            return Err(JournalError::Io {
+                path: display.clone(),
+                error: io::Error::other("not a regular file"),
+            });
+        }
         let mut text = Vec::new();
         file.read_to_end(&mut text).map_err(io_err)?;
         let replay = replay(&display, &text)?;
@@ -153,14 +160,14 @@ impl Journal {
         for e in entries {
             let line = serde_json::to_vec(e).map_err(|e| JournalError::Io {
                 path: self.path.display().to_string(),
-                source: io::Error::other(e),
+                error: io::Error::other(e),
             })?;
             buf.extend_from_slice(&line);
             buf.push(b'\n');
         }
-        let io_err = |source| JournalError::Io {
+        let io_err = |error| JournalError::Io {
             path: self.path.display().to_string(),
-            source,
+            error,
         };
         self.file.lock().map_err(io_err)?;
         let written = self
@@ -172,6 +179,26 @@ impl Journal {
         unlocked.map_err(io_err)?;
         Ok(())
     }
+}
+
+/// Reads and replays the journal at `path` without creating or writing it (the report
+/// reads decisions, it never makes a journal). Read under a shared lock, so an entry being
+/// appended by a workbench is read whole or not at all. A missing journal is an `Io` error
+/// of kind `NotFound`, for the caller to treat as "no decisions".
+pub fn read_decisions(path: &Path) -> Result<Replay, JournalError> {
+    let display = path.display().to_string();
+    let io_err = |error| JournalError::Io {
+        path: display.clone(),
+        error,
+    };
+    let mut file = File::open(path).map_err(io_err)?;
+    file.lock_shared().map_err(io_err)?;
+    let mut text = Vec::new();
+    let read = file.read_to_end(&mut text);
+    let unlocked = file.unlock();
+    read.map_err(io_err)?;
+    unlocked.map_err(io_err)?;
+    replay(&display, &text)
 }
 
 /// Replays journal text: the last entry of each key wins. A torn last line is ignored with a

@@ -376,8 +376,13 @@ pub(crate) fn parse_datetime_text(text: &str, day_first_fallback: bool) -> Optio
         return None;
     }
     let naive = NaiveDateTime::new(date, time);
-    let utc = naive - chrono::Duration::minutes(i64::from(offset_minutes));
-    Some(utc.and_utc())
+    let utc = naive
+        .checked_sub_signed(chrono::Duration::minutes(i64::from(offset_minutes)))?
+        .and_utc();
+    // Kusto's datetime range is 0001-01-01 to 9999-12-31: outside it (year 0, or a zone
+    // that moves the instant past either end) the value is null, as it would not print
+    // and read back.
+    (1..=9999).contains(&utc.year()).then_some(utc)
 }
 
 /// A tiny cursor over the characters of a date string.
@@ -790,6 +795,11 @@ mod tests {
             Some("2024-03-13T15:40:13.9880000Z".into())
         );
         assert_eq!(dt(" 2022-12-02"), None);
+        // Outside Kusto's range (found by fuzzing: it printed as "-0001-12-31…").
+        assert_eq!(dt("0000-01-01T00:30:00+01:00"), None);
+        assert_eq!(dt("0000-06-01"), None);
+        assert_eq!(dt("9999-12-31T23:30:00-01:00"), None);
+        assert!(dt("0001-01-01T00:00:00Z").is_some());
         assert_eq!(
             dt("9/20/2023 4:05:03 PM").map(|t| format_datetime(&t)),
             Some("2023-09-20T16:05:03.0000000Z".into())

@@ -3,6 +3,7 @@
 //! screen. Each test has its own tmux server socket. Waits are bounded polls for what the
 //! screen must show, never fixed sleeps.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -220,4 +221,36 @@ fn sigkill_right_after_decisions_loses_nothing_confirmed() {
     let t = Tmux::new("kill2");
     t.start(dir.path(), "export.jsonl");
     t.wait_for("reviewed 3/7 · suspicious 2 · legitimate 1");
+}
+
+#[test]
+fn follow_mode_adds_rows_written_after_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = std::fs::read_to_string("tests/fixtures/workbench.jsonl").unwrap();
+    let lines: Vec<&str> = all.lines().collect();
+    let live = dir.path().join("live.jsonl");
+    std::fs::write(&live, format!("{}\n{}\n", lines[0], lines[1])).unwrap();
+    let t = Tmux::new("follow");
+    t.start(dir.path(), "--follow live.jsonl");
+    t.wait_for("reviewed 0/2");
+    t.wait_for("following 1 file(s)");
+    // The export goes on: a line in two writes, as a writer flushes.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&live)
+        .unwrap();
+    let (head, tail) = lines[2].split_at(40);
+    write!(f, "{head}").unwrap();
+    f.flush().unwrap();
+    write!(f, "{tail}\n{}\n", lines[4]).unwrap();
+    f.flush().unwrap();
+    let s = t.wait_for("reviewed 0/4");
+    assert!(
+        s.contains("helpdesk@contoso.com") && s.contains("alice.admin@contoso.com"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("skipped 1"),
+        "the line written in two parts is read whole: {s}"
+    );
 }

@@ -23,7 +23,12 @@ fn scan(path: &Path) -> Scan {
         .output()
         .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(out.status.success(), "{}: exit {:?}\n{stderr}", path.display(), out.status);
+    assert!(
+        out.status.success(),
+        "{}: exit {:?}\n{stderr}",
+        path.display(),
+        out.status
+    );
     let mut rows = BTreeSet::new();
     let mut near_misses = BTreeSet::new();
     for line in String::from_utf8(out.stdout).unwrap().lines() {
@@ -66,7 +71,13 @@ fn summary_counts(stderr: &str, file: &Path) -> (u64, u64) {
         .unwrap_or_else(|| panic!("no summary line for {name} in\n{stderr}"));
     let num_before = |word: &str| -> u64 {
         let i = line.find(word).unwrap();
-        line[..i].trim_end().rsplit(' ').next().unwrap().parse().unwrap()
+        line[..i]
+            .trim_end()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
     };
     (num_before(" STS events"), num_before(" skipped"))
 }
@@ -78,7 +89,8 @@ fn every_bundled_sample_gives_exactly_the_expected_rows() {
         let expected_path = entry.unwrap().path();
         let name = expected_path.file_name().unwrap().to_str().unwrap();
         let sample = Path::new("assets/samples").join(name.strip_suffix(".json").unwrap());
-        let expected: Value = serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
         let got = scan(&sample);
         let rows: BTreeSet<String> = expected["rows"]
             .as_array()
@@ -91,13 +103,30 @@ fn every_bundled_sample_gives_exactly_the_expected_rows() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|n| (n["line"].as_u64().unwrap(), n["reason"].as_str().unwrap().to_owned()))
+            .map(|n| {
+                (
+                    n["line"].as_u64().unwrap(),
+                    n["reason"].as_str().unwrap().to_owned(),
+                )
+            })
             .collect();
         assert_eq!(got.near_misses, near, "{}: near misses", sample.display());
         let (sts, skipped) = summary_counts(&got.stderr, &sample);
-        assert_eq!(sts, expected["sts_events"].as_u64().unwrap(), "{}: STS events\n{}", sample.display(), got.stderr);
+        assert_eq!(
+            sts,
+            expected["sts_events"].as_u64().unwrap(),
+            "{}: STS events\n{}",
+            sample.display(),
+            got.stderr
+        );
         let malformed_expected = expected.get("skipped").and_then(Value::as_u64).unwrap_or(0);
-        assert_eq!(skipped, malformed_expected, "{}: skipped\n{}", sample.display(), got.stderr);
+        assert_eq!(
+            skipped,
+            malformed_expected,
+            "{}: skipped\n{}",
+            sample.display(),
+            got.stderr
+        );
         checked += 1;
     }
     assert!(checked >= 15, "only {checked} samples checked");
@@ -116,7 +145,11 @@ fn the_real_public_samples_load_return_nothing_and_report_nothing() {
         assert!(!got.stderr.contains("warning"), "{name}: {}", got.stderr);
         let (sts, skipped) = summary_counts(&got.stderr, &path);
         assert_eq!((sts, skipped), (0, 0), "{name}");
-        assert!(!got.stderr.contains(" 0 records"), "records were read: {}", got.stderr);
+        assert!(
+            !got.stderr.contains(" 0 records"),
+            "records were read: {}",
+            got.stderr
+        );
     }
 }
 

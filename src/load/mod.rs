@@ -2,6 +2,7 @@
 //! format by content (JSON lines, JSON documents, CSV), never by the file name.
 
 mod csvfile;
+pub mod follow;
 mod json;
 pub mod record;
 
@@ -244,9 +245,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
 /// `collect.py`): a folder walk passes over them; named on the command line they are read.
 fn is_notes_or_code(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".md", ".txt", ".py", ".sh", ".ps1", ".rs", ".toml", ".yml", ".yaml", ".pdf", ".docx", ".xlsx"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
+    [
+        ".md", ".txt", ".py", ".sh", ".ps1", ".rs", ".toml", ".yml", ".yaml", ".pdf", ".docx",
+        ".xlsx",
+    ]
+    .iter()
+    .any(|ext| lower.ends_with(ext))
 }
 
 /// Counts the bytes read through it, for progress.

@@ -56,14 +56,36 @@ pub enum Action {
     Edit(InputRequest),
     Submit,
     // From the edges.
-    Resize { width: u16, height: u16 },
-    LoadPlan { files: usize, bytes: u64 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    LoadPlan {
+        files: usize,
+        bytes: u64,
+    },
     Scan(ScanMessage),
-    LoadFinished { error: Option<String> },
-    Saved { keys: Vec<String> },
-    SaveFailed { keys: Vec<String>, error: String },
-    Copied { path: String, bytes: usize },
-    CopyFailed { error: String },
+    LoadFinished {
+        error: Option<String>,
+    },
+    /// Follow mode is on: these files are read again as they grow.
+    Following {
+        files: usize,
+    },
+    Saved {
+        keys: Vec<String>,
+    },
+    SaveFailed {
+        keys: Vec<String>,
+        error: String,
+    },
+    Copied {
+        path: String,
+        bytes: usize,
+    },
+    CopyFailed {
+        error: String,
+    },
     Tick,
 }
 

@@ -321,6 +321,8 @@ pub struct App {
     pub hint_config: HintConfig,
     /// Show times in the local zone instead of UTC.
     pub local_time: bool,
+    /// How many files follow mode is reading as they grow (0: not following).
+    pub following: usize,
     /// A frequency view's value the table is narrowed to: view, column, exact value.
     pub pivot_filter: Option<(View, usize, String)>,
     /// Events over time: (first, last, flagged per bucket, near misses per bucket).
@@ -367,6 +369,7 @@ impl App {
             redo: Vec::new(),
             hint_config: HintConfig::default(),
             local_time: false,
+            following: 0,
             pivot_filter: None,
             histogram: None,
             matcher: SkimMatcherV2::default(),
@@ -481,6 +484,12 @@ impl App {
                     ));
                 }
                 self.refresh();
+            }
+            Action::Following { files } => {
+                self.following = files;
+                self.set_status(format!(
+                    "following {files} file(s): new rows appear as they are written"
+                ));
             }
             Action::Tick => {
                 if self.dirty {
@@ -661,7 +670,9 @@ impl App {
             Action::PrevUnreviewed => self.jump_unreviewed(false),
             Action::CopyRows => self.copy_rows(),
             Action::CopyReport => {
-                let text = report::markdown_report(&self.report, &self.decisions, &self.analyst);
+                // The inputs are hashed now, when the report is asked for.
+                let ctx = report::ReportContext::new(&self.report, &self.journal_path, true);
+                let text = report::markdown_report(&self.report, &self.decisions, &ctx);
                 self.effects.push(Effect::Copy {
                     text,
                     what: "findings report".to_owned(),
@@ -1038,6 +1049,7 @@ impl App {
             Action::Scan(_)
             | Action::LoadPlan { .. }
             | Action::LoadFinished { .. }
+            | Action::Following { .. }
             | Action::Saved { .. }
             | Action::SaveFailed { .. }
             | Action::Copied { .. }

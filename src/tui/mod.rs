@@ -33,6 +33,10 @@ pub struct TuiOptions {
     pub journal: Option<PathBuf>,
     pub analyst: Option<String>,
     pub keymap: Option<PathBuf>,
+    /// Keep reading JSON-lines files that grow, adding rows live.
+    pub follow: bool,
+    /// The hint threshold for |tokenMinutesRemaining|.
+    pub far_minutes: i64,
 }
 
 /// The keymap: defaults, then `--keymap`, else the config directory's `keymap.toml`.
@@ -78,9 +82,67 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
     keymap.action(context, &Key::from_event(key)?)
 }
 
+/// Follow mode: JSON-lines files are tailed (read now, then again whenever they grow);
+/// other files are read once.
+fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &Sender<Action>) {
+    let files = match crate::load::expand_paths(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = tx.send(Action::LoadFinished {
+                error: Some(e.to_string()),
+            });
+            return;
+        }
+    };
+    let (tailed, once): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .map(|(p, _)| p)
+        .partition(|p| crate::load::follow::can_follow(p));
+    let opts = ScanOptions {
+        cancel: Some(cancel.clone()),
+        ..ScanOptions::default()
+    };
+    let mut send = |msg| {
+        let _ = tx.send(Action::Scan(msg));
+    };
+    if let Err(e) = scan::scan_paths_with(&once, &opts, &mut send) {
+        let _ = tx.send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
+            file: "".into(),
+            line: None,
+            message: e.to_string(),
+        })));
+    }
+    let mut tails: Vec<crate::load::follow::Tail> = tailed
+        .iter()
+        .map(|p| crate::load::follow::Tail::new(p))
+        .collect();
+    let mut first = true;
+    while !cancel.load(Ordering::Relaxed) {
+        for tail in &mut tails {
+            if let Err(e) = tail.poll(&mut send) {
+                send(ScanMessage::Problem(crate::model::Problem {
+                    file: "".into(),
+                    line: None,
+                    message: format!("follow: {e}"),
+                }));
+            }
+        }
+        if first {
+            first = false;
+            let _ = tx.send(Action::LoadFinished { error: None });
+            let _ = tx.send(Action::Following { files: tails.len() });
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
 /// Starts the loader thread: every message becomes an action on the channel.
-fn spawn_loader(paths: Vec<PathBuf>, cancel: Arc<AtomicBool>, tx: Sender<Action>) {
+fn spawn_loader(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, tx: Sender<Action>) {
     std::thread::spawn(move || {
+        if follow {
+            follow_loader(&paths, &cancel, &tx);
+            return;
+        }
         let files = match crate::load::expand_paths(&paths) {
             Ok(f) => f,
             Err(e) => {
@@ -145,6 +207,9 @@ pub fn run(opts: TuiOptions) -> Result<()> {
     };
     let journal_display = journal_path.display().to_string();
     let mut app = App::new(&journal_display, &analyst, replay.decisions);
+    app.hint_config = crate::hints::HintConfig {
+        far_minutes: opts.far_minutes,
+    };
     app.status = match &replay.warning {
         Some(w) => w.clone(),
         None => format!(
@@ -156,7 +221,7 @@ pub fn run(opts: TuiOptions) -> Result<()> {
 
     let (tx, rx) = mpsc::channel();
     let cancel = Arc::new(AtomicBool::new(false));
-    spawn_loader(opts.paths.clone(), cancel.clone(), tx);
+    spawn_loader(opts.paths.clone(), opts.follow, cancel.clone(), tx);
 
     // ratatui::init restores the terminal on panic before the message prints; ours then
     // says where the decisions are (every confirmed one is already on disk).

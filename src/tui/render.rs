@@ -215,6 +215,12 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             theme.highlight(),
         ));
     }
+    if app.following > 0 {
+        spans.push(Span::styled(
+            format!(" · following {} file(s)", app.following),
+            theme.fg(Color::Cyan),
+        ));
+    }
     if let Some((_, col, value)) = &app.pivot_filter {
         let name = app.columns().get(*col).map_or("", |c| c.title());
         spans.push(Span::styled(
