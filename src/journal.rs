@@ -191,6 +191,10 @@ pub fn read_decisions(path: &Path) -> Result<Replay, JournalError> {
         path: display.clone(),
         error,
     };
+    // Checked before opening: opening a pipe to read would wait for a writer.
+    if !std::fs::metadata(path).map_err(io_err)?.is_file() {
+        return Err(io_err(io::Error::other("not a regular file")));
+    }
     let mut file = File::open(path).map_err(io_err)?;
     file.lock_shared().map_err(io_err)?;
     let mut text = Vec::new();

@@ -179,6 +179,39 @@ pub struct ItemText {
     pub numbers: Vec<Option<i64>>,
     pub time: Option<i64>,
     pub tampered: bool,
+    /// The cells in lower case, for filtering and sorting without allocating.
+    pub lower: Vec<String>,
+    /// Every cell in lower case, joined by a separator no term contains: one cheap test
+    /// rejects most rows before the cells are looked at one by one.
+    pub joined: String,
+}
+
+impl ItemText {
+    fn new(
+        key: String,
+        cells: Vec<String>,
+        numbers: Vec<Option<i64>>,
+        time: Option<i64>,
+        tampered: bool,
+    ) -> Self {
+        let mut item = Self {
+            key,
+            cells,
+            numbers,
+            time,
+            tampered,
+            lower: Vec::new(),
+            joined: String::new(),
+        };
+        item.relower();
+        item
+    }
+
+    /// Recomputes the lower-case forms after a cell changed.
+    fn relower(&mut self) {
+        self.lower = self.cells.iter().map(|c| c.to_lowercase()).collect();
+        self.joined = self.lower.join("\u{1}");
+    }
 }
 
 /// The table of one view: what is shown, in which order, where the cursor is.
@@ -1102,14 +1135,13 @@ impl App {
                         }
                         _ => true,
                     };
-                    verdict_ok
-                        && pivot_ok
-                        && matches_terms(&self.matcher, &terms, columns, item, verdict)
+                    verdict_ok && pivot_ok && matches_terms(&terms, columns, item, verdict)
                 })
                 .collect();
             if let Some((col, desc)) = table.sort {
                 let decisions = &self.decisions;
-                let key_of = |i: usize| -> (Option<i64>, String) {
+                // Borrowed keys: sorting 100,000 rows allocates nothing per comparison.
+                let key_of = |i: usize| -> (Option<i64>, &str) {
                     let item = &table.items[i];
                     match columns.get(col) {
                         Some(Column::Verdict) => (
@@ -1118,18 +1150,14 @@ impl App {
                                 .get(&item.key)
                                 .map(|d| d.verdict)
                                 .unwrap_or_default()
-                                .label()
-                                .to_owned(),
+                                .label(),
                         ),
                         Some(Column::Note) => (
                             None,
-                            decisions
-                                .get(&item.key)
-                                .map(|d| d.note.clone())
-                                .unwrap_or_default(),
+                            decisions.get(&item.key).map_or("", |d| d.note.as_str()),
                         ),
-                        Some(c) if c.numeric() => (item.numbers[col], String::new()),
-                        _ => (None, item.cells[col].to_lowercase()),
+                        Some(c) if c.numeric() => (item.numbers[col], ""),
+                        _ => (None, item.lower[col].as_str()),
                     }
                 };
                 order.sort_by(|&a, &b| {
@@ -1173,6 +1201,8 @@ impl App {
             };
             let hints = hints::hints_for(f, &actors, self.hint_config);
             item.cells[HINT_COL] = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
+            item.lower[HINT_COL].clone_from(&item.cells[HINT_COL]);
+            item.joined = item.lower.join("\u{1}");
             item.numbers[HINT_COL] = i64::try_from(hints.len()).ok();
         }
     }
@@ -1474,19 +1504,36 @@ fn parse_filter(filter: &str) -> Vec<FilterTerm> {
             {
                 return Some(FilterTerm::Fuzzy {
                     column: Some(col.to_owned()),
-                    text: text.to_owned(),
+                    text: text.to_lowercase(),
                 });
             }
             Some(FilterTerm::Fuzzy {
                 column: None,
-                text: t.to_owned(),
+                text: t.to_lowercase(),
             })
         })
         .collect()
 }
 
+/// True when the characters of `needle` appear in `hay` in order: the test a fuzzy
+/// matcher makes before it scores. Both are lower case.
+fn is_subsequence(hay: &str, needle: &str) -> bool {
+    let mut want = needle.chars();
+    let Some(mut c) = want.next() else {
+        return true;
+    };
+    for h in hay.chars() {
+        if h == c {
+            match want.next() {
+                Some(next) => c = next,
+                None => return true,
+            }
+        }
+    }
+    false
+}
+
 fn matches_terms(
-    matcher: &SkimMatcherV2,
     terms: &[FilterTerm],
     columns: &[Column],
     item: &ItemText,
@@ -1495,31 +1542,30 @@ fn matches_terms(
     let cell = |i: usize| -> &str {
         match columns.get(i) {
             Some(Column::Verdict) => verdict.label(),
-            _ => item.cells.get(i).map_or("", String::as_str),
+            _ => item.lower.get(i).map_or("", String::as_str),
         }
     };
+    let any_cell = |text: &str| (0..columns.len()).any(|i| is_subsequence(cell(i), text));
     terms.iter().all(|term| match term {
         FilterTerm::After(t) => item.time.is_some_and(|x| x >= *t),
         FilterTerm::Before(t) => item.time.is_some_and(|x| x < *t),
         FilterTerm::Exclude(text) => {
-            !(0..columns.len()).any(|i| cell(i).to_lowercase().contains(text))
+            !(item.joined.contains(text.as_str()) || verdict.label().contains(text.as_str()))
         }
         FilterTerm::Fuzzy {
             column: Some(name),
             text,
         } => {
             match columns.iter().position(|c| c.matches_name(name)) {
-                Some(i) => matcher.fuzzy_match(cell(i), text).is_some(),
+                Some(i) => is_subsequence(cell(i), text),
                 // An unknown column name: read the term as plain text.
-                None => (0..columns.len()).any(|i| {
-                    matcher
-                        .fuzzy_match(cell(i), &format!("{name}:{text}"))
-                        .is_some()
-                }),
+                None => any_cell(&format!("{name}:{text}")),
             }
         }
         FilterTerm::Fuzzy { column: None, text } => {
-            (0..columns.len()).any(|i| matcher.fuzzy_match(cell(i), text).is_some())
+            // Most rows fail on the joined text already; those that pass are matched per cell.
+            (is_subsequence(&item.joined, text) || is_subsequence(verdict.label(), text))
+                && any_cell(text)
         }
     })
 }
@@ -1591,13 +1637,7 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     numbers[7] = r.token_minutes_remaining;
     numbers[8] = events;
     numbers[HINT_COL] = Some(0);
-    ItemText {
-        key: r.key(),
-        cells,
-        numbers,
-        time: ticks,
-        tampered,
-    }
+    ItemText::new(r.key(), cells, numbers, ticks, tampered)
 }
 
 /// The text of a near miss.
@@ -1624,13 +1664,7 @@ pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
         },
     ];
     let numbers = vec![None; cells.len()];
-    ItemText {
-        key: e.key(),
-        cells,
-        numbers,
-        time: ticks,
-        tampered,
-    }
+    ItemText::new(e.key(), cells, numbers, ticks, tampered)
 }
 
 /// The "why flagged" panel: the query's clauses with the values this event gave.
