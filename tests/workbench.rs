@@ -339,7 +339,7 @@ fn copying_rows_and_the_report_is_neutralised_markdown() {
     press(&mut app, KeyCode::Enter);
     app.apply(Action::CopyRows);
     app.apply(Action::CopyReport);
-    let copies: Vec<String> = app
+    let mut copies: Vec<String> = app
         .effects
         .iter()
         .filter_map(|e| match e {
@@ -347,7 +347,9 @@ fn copying_rows_and_the_report_is_neutralised_markdown() {
             _ => None,
         })
         .collect();
-    assert_eq!(copies.len(), 2);
+    assert_eq!(copies.len(), 1);
+    assert_eq!(app.effects.last(), Some(&Effect::Report { to_file: None }));
+    copies.push(sts_triage::tui::report_markdown(&app));
     for c in &copies {
         assert!(
             !c.chars().any(|ch| ch.is_control() && ch != '\n'),
@@ -362,6 +364,23 @@ fn copying_rows_and_the_report_is_neutralised_markdown() {
     );
     assert!(copies[1].contains("UpdateStsRefreshToken[Solorigate]"));
     assert!(copies[1].contains("suspicious 1"));
+}
+
+#[test]
+fn export_writes_the_report_beside_the_journal() {
+    let mut app = App::new("/tmp/x/export.jsonl.sts-triage.jsonl", "a", HashMap::new());
+    keys(&mut app, "E");
+    assert_eq!(
+        app.effects,
+        vec![Effect::Report {
+            to_file: Some(PathBuf::from("/tmp/x/export.jsonl.sts-triage.report.md"))
+        }]
+    );
+    app.apply(Action::Exported {
+        path: "r.md".into(),
+        bytes: 10,
+    });
+    assert!(app.status.contains("report written: r.md"));
 }
 
 #[test]

@@ -207,10 +207,20 @@ pub fn scan_json_lines(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Re
             scope.spawn(move || worker(shared, prefilter, &file, opts, &tx));
         }
         drop(tx);
-        let result = dispatch_in_order(ctx, &shared, &rx);
-        shared.finish();
-        result
+        // However the dispatching ends (done, an error, a cancel, a panic in the sink), the
+        // scanning threads are told to stop, so that the scope can join them.
+        let _finish = Finish(&shared);
+        dispatch_in_order(ctx, &shared, &rx)
     })
+}
+
+/// Stops the scanning threads when dropped.
+struct Finish<'a>(&'a Shared);
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        self.0.finish();
+    }
 }
 
 /// One per core (at most 8), or `STS_TRIAGE_THREADS` (for measurements).
@@ -364,6 +374,9 @@ fn worker(
     opts: &ScanOptions,
     tx: &mpsc::Sender<(u64, Item)>,
 ) {
+    // Should a scanning thread panic, the others stop and the dispatching thread sees the
+    // channel close instead of waiting for its block; the panic then goes on to the caller.
+    let _finish = Finish(shared);
     loop {
         let (seq, item) = {
             let mut state = shared.lock();

@@ -36,6 +36,7 @@ pub enum Action {
     // Hand-over.
     CopyRows,
     CopyReport,
+    ExportReport,
     // Views.
     Open,
     ToggleNearMisses,
@@ -83,6 +84,13 @@ pub enum Action {
         path: String,
         bytes: usize,
     },
+    Exported {
+        path: String,
+        bytes: usize,
+    },
+    ExportFailed {
+        error: String,
+    },
     CopyFailed {
         error: String,
     },
@@ -129,6 +137,10 @@ impl Action {
         ("prev_unreviewed", "previous unreviewed row"),
         ("copy_rows", "copy the selected rows (or this row)"),
         ("copy_report", "copy the findings report (Markdown)"),
+        (
+            "export_report",
+            "write the findings report beside the journal",
+        ),
         ("open", "open the raw events (drill-down)"),
         ("toggle_near_misses", "near misses / flagged rows"),
         ("help", "this help"),
@@ -173,6 +185,7 @@ impl Action {
             "prev_unreviewed" => Self::PrevUnreviewed,
             "copy_rows" => Self::CopyRows,
             "copy_report" => Self::CopyReport,
+            "export_report" => Self::ExportReport,
             "open" => Self::Open,
             "toggle_near_misses" => Self::ToggleNearMisses,
             "help" => Self::Help,

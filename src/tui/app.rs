@@ -30,6 +30,11 @@ pub enum Effect {
         text: String,
         what: String,
     },
+    /// Make the findings report (hashing the inputs) and copy it, or write it to a file;
+    /// then answer `Copied`/`CopyFailed` or `Exported`/`ExportFailed`.
+    Report {
+        to_file: Option<std::path::PathBuf>,
+    },
     /// Stop the background load (what was read is kept).
     CancelLoad,
     Quit,
@@ -552,6 +557,12 @@ impl App {
                 }
                 self.set_error(format!("NOT SAVED: {error}"));
             }
+            Action::Exported { path, bytes } => {
+                self.set_status(format!("report written: {path} ({bytes} bytes)"));
+            }
+            Action::ExportFailed { error } => {
+                self.set_error(format!("report NOT written: {error}"))
+            }
             Action::Copied { path, bytes } => {
                 self.set_status(format!("copied {bytes} bytes via {path}"))
             }
@@ -702,13 +713,12 @@ impl App {
             Action::NextUnreviewed => self.jump_unreviewed(true),
             Action::PrevUnreviewed => self.jump_unreviewed(false),
             Action::CopyRows => self.copy_rows(),
-            Action::CopyReport => {
-                // The inputs are hashed now, when the report is asked for.
-                let ctx = report::ReportContext::new(&self.report, &self.journal_path, true);
-                let text = report::markdown_report(&self.report, &self.decisions, &ctx);
-                self.effects.push(Effect::Copy {
-                    text,
-                    what: "findings report".to_owned(),
+            // The report hashes the input files: that is I/O, done by the shell.
+            Action::CopyReport => self.effects.push(Effect::Report { to_file: None }),
+            Action::ExportReport => {
+                let path = report_path(&self.journal_path);
+                self.effects.push(Effect::Report {
+                    to_file: Some(path),
                 });
             }
             Action::Open => self.open_drill(),
@@ -1087,6 +1097,8 @@ impl App {
             | Action::SaveFailed { .. }
             | Action::Copied { .. }
             | Action::CopyFailed { .. }
+            | Action::Exported { .. }
+            | Action::ExportFailed { .. }
             | Action::Resize { .. }
             | Action::Tick => false,
             _ => true,
@@ -1568,6 +1580,12 @@ fn matches_terms(
                 && any_cell(text)
         }
     })
+}
+
+/// Where `E` writes the report: beside the journal, `<journal>.report.md`.
+pub fn report_path(journal_path: &str) -> std::path::PathBuf {
+    let base = journal_path.strip_suffix(".jsonl").unwrap_or(journal_path);
+    std::path::PathBuf::from(format!("{base}.report.md"))
 }
 
 /// A time (ticks) in the local zone.

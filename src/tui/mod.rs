@@ -181,6 +181,21 @@ fn spawn_loader(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, tx: 
     });
 }
 
+/// The findings report of the workbench's state, as `sts-triage report` writes it (the
+/// input files are hashed here, at the edge).
+pub fn report_markdown(app: &App) -> String {
+    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, true);
+    crate::report::markdown_report(&app.report, &app.decisions, &ctx)
+}
+
+/// Writes a file through a temporary file in the same folder and a rename, so that a
+/// crash never leaves half a report.
+fn write_atomically(path: &std::path::Path, text: &str) -> io::Result<()> {
+    let tmp = path.with_extension("md.tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
+}
+
 /// Runs the workbench until the analyst quits.
 pub fn run(opts: TuiOptions) -> Result<()> {
     let first = opts
@@ -316,6 +331,30 @@ fn event_loop(
                         Err(error) => app.apply(Action::CopyFailed { error }),
                     }
                     let _ = out.flush();
+                }
+                Effect::Report { to_file } => {
+                    let text = report_markdown(app);
+                    match to_file {
+                        None => {
+                            let mut out = io::stdout();
+                            match clipboard.copy(&text, &mut out) {
+                                Ok(path) => app.apply(Action::Copied {
+                                    path: format!("{path} (findings report)"),
+                                    bytes: text.len(),
+                                }),
+                                Err(error) => app.apply(Action::CopyFailed { error }),
+                            }
+                        }
+                        Some(path) => match write_atomically(&path, &text) {
+                            Ok(()) => app.apply(Action::Exported {
+                                path: path.display().to_string(),
+                                bytes: text.len(),
+                            }),
+                            Err(e) => app.apply(Action::ExportFailed {
+                                error: format!("{}: {e}", path.display()),
+                            }),
+                        },
+                    }
                 }
                 Effect::CancelLoad => cancel.store(true, Ordering::Relaxed),
                 Effect::Quit => {
