@@ -669,3 +669,105 @@ fn hints_explain_themselves_in_the_drill_down() {
         "{text}"
     );
 }
+
+/// The table an app shows for a filter, computed from scratch.
+fn fresh_order(report: &ScanReport, filter: &str, sort: Option<usize>) -> Vec<String> {
+    let mut app = App::new("j", "a", HashMap::new()).with_report(report.clone());
+    if let Some(col) = sort {
+        for _ in 1..col {
+            app.apply(Action::FocusRight);
+        }
+        app.apply(Action::Sort);
+    }
+    app.filter = filter.to_owned();
+    app.refresh();
+    app.findings
+        .order
+        .iter()
+        .map(|&i| app.findings.items[i].key.clone())
+        .collect()
+}
+
+#[test]
+fn typing_and_deleting_filters_always_shows_what_a_fresh_filter_shows() {
+    let report = scan_paths(&[PathBuf::from("assets/samples")], &ScanOptions::default()).unwrap();
+    for sort in [None, Some(1), Some(6)] {
+        let mut app = App::new("j", "a", HashMap::new()).with_report(report.clone());
+        if let Some(col) = sort {
+            for _ in 1..col {
+                app.apply(Action::FocusRight);
+            }
+            app.apply(Action::Sort);
+        }
+        keys(&mut app, "/");
+        for typed in [
+            "lee gu",
+            "ip:198.5",
+            "!contoso on",
+            "role:serv !sess",
+            "admin isp:net",
+        ] {
+            for c in typed.chars() {
+                keys(&mut app, &c.to_string());
+                let shown: Vec<String> = app
+                    .findings
+                    .order
+                    .iter()
+                    .map(|&i| app.findings.items[i].key.clone())
+                    .collect();
+                assert_eq!(
+                    shown,
+                    fresh_order(&report, &app.filter, sort),
+                    "filter {:?}",
+                    app.filter
+                );
+            }
+            for _ in typed.chars() {
+                press(&mut app, KeyCode::Backspace);
+                let shown: Vec<String> = app
+                    .findings
+                    .order
+                    .iter()
+                    .map(|&i| app.findings.items[i].key.clone())
+                    .collect();
+                assert_eq!(
+                    shown,
+                    fresh_order(&report, &app.filter, sort),
+                    "filter {:?}",
+                    app.filter
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn decisions_under_a_verdict_filter_update_the_shown_rows() {
+    let mut app = app();
+    keys(&mut app, "v"); // unreviewed only
+    assert_eq!(app.findings.order.len(), 7);
+    keys(&mut app, "1");
+    assert_eq!(
+        app.findings.order.len(),
+        6,
+        "a decided row leaves the unreviewed view"
+    );
+    keys(&mut app, "u");
+    assert_eq!(app.findings.order.len(), 7, "undo brings it back");
+    // Sorting by verdict follows decisions too.
+    keys(&mut app, "v");
+    keys(&mut app, "v");
+    keys(&mut app, "v"); // all
+    for _ in 0..9 {
+        app.apply(Action::FocusRight);
+    }
+    app.apply(Action::Sort);
+    app.apply(Action::Bottom);
+    keys(&mut app, "1");
+    let first = app.findings.order[0];
+    assert_eq!(
+        app.cell(&app.findings, first, 10),
+        "suspicious",
+        "sorted by verdict: suspicious first"
+    );
+}

@@ -184,12 +184,15 @@ pub struct ItemText {
     pub numbers: Vec<Option<i64>>,
     pub time: Option<i64>,
     pub tampered: bool,
-    /// The cells in lower case, for filtering and sorting without allocating.
-    pub lower: Vec<String>,
-    /// Every cell in lower case, joined by a separator no term contains: one cheap test
-    /// rejects most rows before the cells are looked at one by one.
+    /// Every cell in lower case, joined by a separator no term contains: what filtering
+    /// and sorting read, in one allocation so a row costs one memory access, not one a cell.
     pub joined: String,
+    /// Where each cell ends in `joined` (the separator follows).
+    ends: [u32; MAX_COLUMNS],
 }
+
+/// The most columns a table has.
+const MAX_COLUMNS: usize = 16;
 
 impl ItemText {
     fn new(
@@ -205,8 +208,8 @@ impl ItemText {
             numbers,
             time,
             tampered,
-            lower: Vec::new(),
             joined: String::new(),
+            ends: [0; MAX_COLUMNS],
         };
         item.relower();
         item
@@ -214,8 +217,28 @@ impl ItemText {
 
     /// Recomputes the lower-case forms after a cell changed.
     fn relower(&mut self) {
-        self.lower = self.cells.iter().map(|c| c.to_lowercase()).collect();
-        self.joined = self.lower.join("\u{1}");
+        self.joined.clear();
+        for (i, cell) in self.cells.iter().enumerate().take(MAX_COLUMNS) {
+            if i > 0 {
+                self.joined.push('\u{1}');
+            }
+            self.joined.push_str(&cell.to_lowercase());
+            self.ends[i] = u32::try_from(self.joined.len()).unwrap_or(u32::MAX);
+        }
+    }
+
+    /// A cell in lower case.
+    pub fn lower(&self, col: usize) -> &str {
+        if col >= self.cells.len().min(MAX_COLUMNS) {
+            return "";
+        }
+        let end = self.ends[col] as usize;
+        let start = if col == 0 {
+            0
+        } else {
+            self.ends[col - 1] as usize + 1
+        };
+        self.joined.get(start..end).unwrap_or("")
     }
 }
 
@@ -230,11 +253,23 @@ pub struct TableState {
     pub focus: usize,
     pub sort: Option<(usize, bool)>,
     pub selected: HashSet<usize>,
+    /// The verdict of each item, kept in step with the decisions (no hashing per row).
+    verdicts: Vec<Verdict>,
+    /// Item by key.
+    index: HashMap<String, usize>,
+    /// Every item in the current sort order; None when it must be sorted again.
+    base: Option<Vec<usize>>,
+    /// Recent filter texts and what they showed: a filter that only narrows one of them
+    /// (more letters, another term) filters that smaller, already sorted list.
+    narrowed: Vec<(String, Vec<usize>)>,
+    /// The columns of this table.
+    columns: &'static [Column],
 }
 
 impl TableState {
-    fn new() -> Self {
+    fn new(columns: &'static [Column]) -> Self {
         Self {
+            columns,
             items: Vec::new(),
             order: Vec::new(),
             cursor: 0,
@@ -242,7 +277,29 @@ impl TableState {
             focus: 1,
             sort: None,
             selected: HashSet::new(),
+            verdicts: Vec::new(),
+            index: HashMap::new(),
+            base: None,
+            narrowed: Vec::new(),
         }
+    }
+
+    fn push(&mut self, item: ItemText, verdict: Verdict) {
+        self.index.insert(item.key.clone(), self.items.len());
+        self.items.push(item);
+        self.verdicts.push(verdict);
+        self.invalidate();
+    }
+
+    fn replace(&mut self, i: usize, item: ItemText) {
+        self.items[i] = item;
+        self.invalidate();
+    }
+
+    /// The rows changed: sort and filter again from scratch.
+    fn invalidate(&mut self) {
+        self.base = None;
+        self.narrowed.clear();
     }
     pub fn current(&self) -> Option<usize> {
         self.order.get(self.cursor).copied()
@@ -377,8 +434,8 @@ impl App {
             decisions,
             unsaved: HashSet::new(),
             view: View::Findings,
-            findings: TableState::new(),
-            near: TableState::new(),
+            findings: TableState::new(&FINDING_COLUMNS),
+            near: TableState::new(&NEAR_MISS_COLUMNS),
             filter: String::new(),
             verdict_filter: VerdictFilter::All,
             prompt: None,
@@ -420,12 +477,13 @@ impl App {
     pub fn with_report(mut self, report: ScanReport) -> Self {
         for i in 0..report.findings.len() {
             let text = finding_text(&report, i);
-            self.findings.items.push(text);
+            let verdict = self.decision(&text.key).verdict;
+            self.findings.push(text, verdict);
         }
-        for (n, &e) in report.near_misses.iter().enumerate() {
-            let _ = n;
+        for &e in &report.near_misses {
             let text = near_miss_text(&report, e);
-            self.near.items.push(text);
+            let verdict = self.decision(&text.key).verdict;
+            self.near.push(text, verdict);
         }
         self.loading.files_total = report.files.len();
         self.loading.files_done = report.files.len();
@@ -605,20 +663,22 @@ impl App {
         let touched = self.report.apply(msg);
         for i in findings_before..self.report.findings.len() {
             let text = finding_text(&self.report, i);
-            self.findings.items.push(text);
+            let verdict = self.decision(&text.key).verdict;
+            self.findings.push(text, verdict);
             self.dirty = true;
             self.hints_stale = true;
         }
         if let Some(i) = touched.filter(|&i| i < findings_before) {
             // An existing row got another event: its time and count may change.
-            self.findings.items[i] = finding_text(&self.report, i);
+            self.findings.replace(i, finding_text(&self.report, i));
             self.dirty = true;
             self.hints_stale = true;
         }
         for n in near_before..self.report.near_misses.len() {
             let e = self.report.near_misses[n];
             let text = near_miss_text(&self.report, e);
-            self.near.items.push(text);
+            let verdict = self.decision(&text.key).verdict;
+            self.near.push(text, verdict);
             self.dirty = true;
             self.hints_stale = true;
         }
@@ -677,6 +737,7 @@ impl App {
                     Some((c, desc)) if c == focus => Some((c, !desc)),
                     _ => Some((focus, false)),
                 };
+                t.invalidate();
                 self.refresh();
             }
             Action::StartFilter => {
@@ -684,6 +745,8 @@ impl App {
             }
             Action::CycleVerdictFilter => {
                 self.verdict_filter = self.verdict_filter.next();
+                self.findings.narrowed.clear();
+                self.near.narrowed.clear();
                 self.refresh();
             }
             Action::MarkSuspicious => self.mark(Verdict::Suspicious),
@@ -742,6 +805,7 @@ impl App {
             Action::Back => {
                 if self.pivot_filter.is_some() {
                     self.pivot_filter = None;
+                    self.table_mut().narrowed.clear();
                     self.refresh();
                 } else if !self.filter.is_empty() {
                     self.filter.clear();
@@ -823,6 +887,25 @@ impl App {
         self.refresh_keep_cursor();
     }
 
+    /// One decision into the state: the map, the verdict caches, what must be redone.
+    fn set_decision(&mut self, key: &str, decision: Decision) {
+        for table in [&mut self.findings, &mut self.near] {
+            if let Some(&i) = table.index.get(key) {
+                table.verdicts[i] = decision.verdict;
+                // Shown rows may depend on the verdict (filter) and the order on the
+                // verdict or note (sort by those columns).
+                table.narrowed.clear();
+                let by_decision =
+                    |c: usize| matches!(table.columns.get(c), Some(Column::Verdict | Column::Note));
+                if table.sort.is_some_and(|(c, _)| by_decision(c)) {
+                    table.base = None;
+                }
+            }
+        }
+        self.decisions.insert(key.to_owned(), decision);
+        self.unsaved.insert(key.to_owned());
+    }
+
     /// Records a step: state, undo history, journal effect.
     fn commit(&mut self, mut changes: Vec<(String, Decision, Decision)>, action: &str) {
         let entries: Vec<Entry> = changes
@@ -834,8 +917,7 @@ impl App {
             after.time.clone_from(&entry.time);
         }
         for (k, _, after) in &changes {
-            self.decisions.insert(k.clone(), after.clone());
-            self.unsaved.insert(k.clone());
+            self.set_decision(k, after.clone());
         }
         self.set_status(format!("saving {} decision(s)…", changes.len()));
         self.effects.push(Effect::Journal(entries));
@@ -864,8 +946,7 @@ impl App {
         let mut entries = Vec::new();
         for (k, before, after) in &step.changes {
             let target = if undo { before } else { after };
-            self.decisions.insert(k.clone(), target.clone());
-            self.unsaved.insert(k.clone());
+            self.set_decision(k, target.clone());
             entries.push(Entry::new(k, target, &self.analyst, action));
         }
         self.set_status(format!("{action}: {} decision(s)", step.changes.len()));
@@ -1110,7 +1191,8 @@ impl App {
     }
 
     /// Recomputes the shown rows of both tables: filter, verdict filter, sort. The cursor
-    /// stays on the same item when it is still shown.
+    /// stays on the same item when it is still shown. Sorting happens only when the rows
+    /// or the sort changed; a filter that narrows an earlier one filters its result.
     pub fn refresh(&mut self) {
         self.dirty = false;
         if self.hints_stale {
@@ -1123,79 +1205,55 @@ impl App {
                 View::Findings => &FINDING_COLUMNS,
                 View::NearMisses => &NEAR_MISS_COLUMNS,
             };
+            let decisions = &self.decisions;
             let table = match view {
-                View::Findings => &self.findings,
-                View::NearMisses => &self.near,
+                View::Findings => &mut self.findings,
+                View::NearMisses => &mut self.near,
             };
+            if table.base.is_none() {
+                table.base = Some(sort_items(table, columns, decisions));
+                table.narrowed.clear();
+            }
             let current = table.current();
-            let mut order: Vec<usize> = (0..table.items.len())
+            let base = table.base.as_deref().unwrap_or(&[]);
+            let start: &[usize] = table
+                .narrowed
+                .iter()
+                .rev()
+                .find(|(text, _)| narrows(text, &self.filter))
+                .map_or(base, |(_, order)| order.as_slice());
+            let pivot = self.pivot_filter.as_ref().filter(|(v, _, _)| *v == view);
+            let resolved = resolve(&terms, columns);
+            let order: Vec<usize> = start
+                .iter()
+                .copied()
                 .filter(|&i| {
                     let item = &table.items[i];
-                    let d = self.decisions.get(&item.key);
-                    let verdict = d.map(|d| d.verdict).unwrap_or_default();
+                    let verdict = table.verdicts[i];
                     let verdict_ok = match self.verdict_filter {
                         VerdictFilter::All => true,
                         VerdictFilter::Only(v) => v == verdict,
                     };
-                    let pivot_ok = match &self.pivot_filter {
-                        Some((v, col, value)) if *v == view => {
-                            let text = match columns.get(*col) {
-                                Some(Column::Verdict) => verdict.label(),
-                                _ => item.cells.get(*col).map_or("", String::as_str),
-                            };
-                            text == value
-                        }
-                        _ => true,
-                    };
-                    verdict_ok && pivot_ok && matches_terms(&terms, columns, item, verdict)
+                    let pivot_ok = pivot.is_none_or(|(_, col, value)| {
+                        let text = match columns.get(*col) {
+                            Some(Column::Verdict) => verdict.label(),
+                            _ => item.cells.get(*col).map_or("", String::as_str),
+                        };
+                        text == value
+                    });
+                    verdict_ok && pivot_ok && matches_terms(&resolved, columns, item, verdict)
                 })
                 .collect();
-            if let Some((col, desc)) = table.sort {
-                let decisions = &self.decisions;
-                // Borrowed keys: sorting 100,000 rows allocates nothing per comparison.
-                let key_of = |i: usize| -> (Option<i64>, &str) {
-                    let item = &table.items[i];
-                    match columns.get(col) {
-                        Some(Column::Verdict) => (
-                            None,
-                            decisions
-                                .get(&item.key)
-                                .map(|d| d.verdict)
-                                .unwrap_or_default()
-                                .label(),
-                        ),
-                        Some(Column::Note) => (
-                            None,
-                            decisions.get(&item.key).map_or("", |d| d.note.as_str()),
-                        ),
-                        Some(c) if c.numeric() => (item.numbers[col], ""),
-                        _ => (None, item.lower[col].as_str()),
-                    }
-                };
-                order.sort_by(|&a, &b| {
-                    let (ka, kb) = (key_of(a), key_of(b));
-                    let ord = ka.cmp(&kb);
-                    let ord = if desc { ord.reverse() } else { ord };
-                    ord.then_with(|| table.items[a].time.cmp(&table.items[b].time))
-                        .then(a.cmp(&b))
-                });
-            } else {
-                // Default: newest first, as Sentinel and Timeline Explorer show events.
-                order.sort_by(|&a, &b| {
-                    table.items[b]
-                        .time
-                        .cmp(&table.items[a].time)
-                        .then(a.cmp(&b))
-                });
+            if !self.filter.is_empty() && !table.narrowed.iter().any(|(t, _)| *t == self.filter) {
+                if table.narrowed.len() >= 16 {
+                    table.narrowed.remove(0);
+                }
+                table.narrowed.push((self.filter.clone(), order.clone()));
             }
             let cursor = current
                 .and_then(|c| order.iter().position(|&i| i == c))
                 .unwrap_or(0)
                 .min(order.len().saturating_sub(1));
-            let table = match view {
-                View::Findings => &mut self.findings,
-                View::NearMisses => &mut self.near,
-            };
             table.order = order;
             table.cursor = cursor;
         }
@@ -1213,8 +1271,7 @@ impl App {
             };
             let hints = hints::hints_for(f, &actors, self.hint_config);
             item.cells[HINT_COL] = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
-            item.lower[HINT_COL].clone_from(&item.cells[HINT_COL]);
-            item.joined = item.lower.join("\u{1}");
+            item.relower();
             item.numbers[HINT_COL] = i64::try_from(hints.len()).ok();
         }
     }
@@ -1372,6 +1429,7 @@ impl App {
             Overlay::Pivot(p) => {
                 if let Some(row) = p.rows.get(p.cursor) {
                     self.pivot_filter = Some((self.view, p.column, row.value.clone()));
+                    self.table_mut().narrowed.clear();
                     self.table_mut().cursor = 0;
                     self.refresh();
                 }
@@ -1506,6 +1564,12 @@ fn parse_filter(filter: &str) -> Vec<FilterTerm> {
                     });
                 }
             }
+            // A column term still being typed (`ip:`) constrains nothing yet.
+            if let Some(col) = t.strip_suffix(':') {
+                if !col.is_empty() && col.chars().all(|c| c.is_ascii_alphabetic() || c == '+') {
+                    return None;
+                }
+            }
             if let Some(rest) = t.strip_prefix('!') {
                 return (!rest.is_empty()).then(|| FilterTerm::Exclude(rest.to_lowercase()));
             }
@@ -1527,9 +1591,152 @@ fn parse_filter(filter: &str) -> Vec<FilterTerm> {
         .collect()
 }
 
+/// Every item of a table in its sort order: the chosen column (numbers as numbers, text
+/// by its lower case), ties broken by time; without a chosen column, newest first.
+/// Reversing a sort reverses the whole order.
+fn sort_items(
+    table: &TableState,
+    columns: &[Column],
+    decisions: &HashMap<String, Decision>,
+) -> Vec<usize> {
+    let items = &table.items;
+    let Some((col, desc)) = table.sort else {
+        let mut keys: Vec<(std::cmp::Reverse<Option<i64>>, usize)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (std::cmp::Reverse(it.time), i))
+            .collect();
+        keys.sort_unstable();
+        return keys.into_iter().map(|(_, i)| i).collect();
+    };
+    let mut order: Vec<usize> = match columns.get(col) {
+        Some(c) if c.numeric() => {
+            let mut keys: Vec<(Option<i64>, Option<i64>, usize)> = items
+                .iter()
+                .enumerate()
+                .map(|(i, it)| (it.numbers.get(col).copied().flatten(), it.time, i))
+                .collect();
+            keys.sort_unstable();
+            keys.into_iter().map(|(_, _, i)| i).collect()
+        }
+        other => {
+            let texts: Vec<&str> = items
+                .iter()
+                .enumerate()
+                .map(|(i, it)| match other {
+                    Some(Column::Verdict) => table.verdicts[i].label(),
+                    Some(Column::Note) => decisions.get(&it.key).map_or("", |d| d.note.as_str()),
+                    _ => it.lower(col),
+                })
+                .collect();
+            sort_by_text(&texts, items)
+        }
+    };
+    if desc {
+        order.reverse();
+    }
+    order
+}
+
+/// Sorts by text quickly: by eight bytes at a time packed in an integer (a most
+/// significant digit radix sort by 64-bit digits), runs of equal texts by time.
+fn sort_by_text(texts: &[&str], items: &[ItemText]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    sort_run(&mut order, texts, items, 0);
+    order
+}
+
+fn chunk(s: &str, depth: usize) -> u64 {
+    let mut b = [0u8; 8];
+    let bytes = s.as_bytes().get(depth * 8..).unwrap_or(&[]);
+    for (d, s) in b.iter_mut().zip(bytes) {
+        *d = *s;
+    }
+    u64::from_be_bytes(b)
+}
+
+fn sort_run(run: &mut [usize], texts: &[&str], items: &[ItemText], depth: usize) {
+    let whole = |run: &mut [usize]| {
+        run.sort_unstable_by(|&a, &b| {
+            texts[a]
+                .cmp(texts[b])
+                .then_with(|| items[a].time.cmp(&items[b].time))
+                .then(a.cmp(&b))
+        });
+    };
+    if run.len() < 64 || depth >= 16 {
+        whole(run);
+        return;
+    }
+    let mut keys: Vec<(u64, usize)> = run.iter().map(|&i| (chunk(texts[i], depth), i)).collect();
+    keys.sort_unstable();
+    for (slot, (_, i)) in run.iter_mut().zip(&keys) {
+        *slot = *i;
+    }
+    let mut start = 0;
+    while start < keys.len() {
+        let mut end = start + 1;
+        while end < keys.len() && keys[end].0 == keys[start].0 {
+            end += 1;
+        }
+        if end - start > 1 {
+            // Texts that ended within this chunk are equal: order them by time.
+            if texts[run[start]].len() <= (depth + 1) * 8 {
+                whole(&mut run[start..end]);
+            } else {
+                sort_run(&mut run[start..end], texts, items, depth + 1);
+            }
+        }
+        start = end;
+    }
+}
+
+/// True when the filter `new` can only show fewer rows than `old` did: the same terms,
+/// the last one typed further (a fuzzy term's text extended), or more terms added.
+fn narrows(old: &str, new: &str) -> bool {
+    if old == new {
+        return true;
+    }
+    if !new.starts_with(old) {
+        return false;
+    }
+    let (o, n) = (parse_filter(old), parse_filter(new));
+    if o.is_empty() || o.len() > n.len() {
+        return false;
+    }
+    let last = o.len() - 1;
+    o[..last] == n[..last]
+        && match (&o[last], &n[last]) {
+            (a, b) if a == b => true,
+            (
+                FilterTerm::Fuzzy {
+                    column: ca,
+                    text: ta,
+                },
+                FilterTerm::Fuzzy {
+                    column: cb,
+                    text: tb,
+                },
+            ) => ca == cb && tb.starts_with(ta.as_str()),
+            _ => false,
+        }
+}
+
 /// True when the characters of `needle` appear in `hay` in order: the test a fuzzy
 /// matcher makes before it scores. Both are lower case.
 fn is_subsequence(hay: &str, needle: &str) -> bool {
+    if needle.is_ascii() {
+        // Byte by byte with memchr: an ASCII character cannot stand inside another's UTF-8.
+        let hay = hay.as_bytes();
+        let mut pos = 0;
+        for &b in needle.as_bytes() {
+            match memchr::memchr(b, &hay[pos..]) {
+                Some(i) => pos += i + 1,
+                None => return false,
+            }
+        }
+        return true;
+    }
     let mut want = needle.chars();
     let Some(mut c) = want.next() else {
         return true;
@@ -1545,39 +1752,57 @@ fn is_subsequence(hay: &str, needle: &str) -> bool {
     false
 }
 
+/// A filter term with its column found (once per refresh, not once per row).
+enum Resolved<'a> {
+    Column(usize, &'a str),
+    Plain(std::borrow::Cow<'a, str>),
+    Exclude(&'a str),
+    After(i64),
+    Before(i64),
+}
+
+fn resolve<'a>(terms: &'a [FilterTerm], columns: &[Column]) -> Vec<Resolved<'a>> {
+    terms
+        .iter()
+        .map(|term| match term {
+            FilterTerm::After(t) => Resolved::After(*t),
+            FilterTerm::Before(t) => Resolved::Before(*t),
+            FilterTerm::Exclude(text) => Resolved::Exclude(text),
+            FilterTerm::Fuzzy {
+                column: Some(name),
+                text,
+            } => {
+                match columns.iter().position(|c| c.matches_name(name)) {
+                    Some(i) => Resolved::Column(i, text),
+                    // An unknown column name: the term is plain text.
+                    None => Resolved::Plain(format!("{}:{text}", name.to_lowercase()).into()),
+                }
+            }
+            FilterTerm::Fuzzy { column: None, text } => Resolved::Plain(text.as_str().into()),
+        })
+        .collect()
+}
+
 fn matches_terms(
-    terms: &[FilterTerm],
+    terms: &[Resolved],
     columns: &[Column],
     item: &ItemText,
     verdict: Verdict,
 ) -> bool {
-    let cell = |i: usize| -> &str {
-        match columns.get(i) {
-            Some(Column::Verdict) => verdict.label(),
-            _ => item.lower.get(i).map_or("", String::as_str),
-        }
-    };
-    let any_cell = |text: &str| (0..columns.len()).any(|i| is_subsequence(cell(i), text));
     terms.iter().all(|term| match term {
-        FilterTerm::After(t) => item.time.is_some_and(|x| x >= *t),
-        FilterTerm::Before(t) => item.time.is_some_and(|x| x < *t),
-        FilterTerm::Exclude(text) => {
-            !(item.joined.contains(text.as_str()) || verdict.label().contains(text.as_str()))
+        Resolved::After(t) => item.time.is_some_and(|x| x >= *t),
+        Resolved::Before(t) => item.time.is_some_and(|x| x < *t),
+        Resolved::Exclude(text) => !(item.joined.contains(text) || verdict.label().contains(text)),
+        Resolved::Column(i, text) => {
+            let cell = match columns.get(*i) {
+                Some(Column::Verdict) => verdict.label(),
+                _ => item.lower(*i),
+            };
+            is_subsequence(cell, text)
         }
-        FilterTerm::Fuzzy {
-            column: Some(name),
-            text,
-        } => {
-            match columns.iter().position(|c| c.matches_name(name)) {
-                Some(i) => is_subsequence(cell(i), text),
-                // An unknown column name: read the term as plain text.
-                None => any_cell(&format!("{name}:{text}")),
-            }
-        }
-        FilterTerm::Fuzzy { column: None, text } => {
-            // Most rows fail on the joined text already; those that pass are matched per cell.
-            (is_subsequence(&item.joined, text) || is_subsequence(verdict.label(), text))
-                && any_cell(text)
+        // A plain term is matched over the whole row, as fzf matches over a whole line.
+        Resolved::Plain(text) => {
+            is_subsequence(&item.joined, text) || is_subsequence(verdict.label(), text)
         }
     })
 }
