@@ -30,16 +30,20 @@ gen() { # size format file
     fi
 }
 
-# best wall time (s) and largest peak RSS (KB) over $RUNS runs of a command
+# best wall time (s, from bash's EPOCHREALTIME, so sub-10 ms differences show) and largest
+# peak RSS (KB, from GNU time) over $RUNS runs of a command
 measure() {
-    local best="" rss=0 t m
+    local best="" rss=0 t m start end
     for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f "%e %M" -o "$OUT/.time" "$@" >/dev/null 2>"$OUT/.stderr" || {
+        start=$EPOCHREALTIME
+        /usr/bin/time -f "%M" -o "$OUT/.time" "$@" >/dev/null 2>"$OUT/.stderr" || {
             echo "failed: $*" >&2
             cat "$OUT/.stderr" >&2
             return 1
         }
-        read -r t m < <(tail -n 1 "$OUT/.time")
+        end=$EPOCHREALTIME
+        t=$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b - a}')
+        m=$(tail -n 1 "$OUT/.time")
         if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
         if [ "$m" -gt "$rss" ]; then rss=$m; fi
     done

@@ -1565,10 +1565,11 @@ fn parse_filter(filter: &str) -> Vec<FilterTerm> {
                 }
             }
             // A column term still being typed (`ip:`) constrains nothing yet.
-            if let Some(col) = t.strip_suffix(':') {
-                if !col.is_empty() && col.chars().all(|c| c.is_ascii_alphabetic() || c == '+') {
-                    return None;
-                }
+            if let Some(col) = t.strip_suffix(':')
+                && !col.is_empty()
+                && col.chars().all(|c| c.is_ascii_alphabetic() || c == '+')
+            {
+                return None;
             }
             if let Some(rest) = t.strip_prefix('!') {
                 return (!rest.is_empty()).then(|| FilterTerm::Exclude(rest.to_lowercase()));
