@@ -52,7 +52,11 @@ impl Tmux {
     }
 
     fn start(&self, cwd: &Path, args: &str) {
-        let cmd = format!("cd {} && exec {BIN} {args}", cwd.display());
+        self.start_env(cwd, "", args);
+    }
+
+    fn start_env(&self, cwd: &Path, env: &str, args: &str) {
+        let cmd = format!("cd {} && {env} exec {BIN} {args}", cwd.display());
         self.tmux(&[
             "new-session",
             "-d",
@@ -322,4 +326,32 @@ fn hostile_strings_show_escaped_and_leave_the_terminal_unchanged() {
         !styled.contains("\u{1b}]8;;http"),
         "no hyperlink escape reached the terminal"
     );
+}
+
+#[test]
+fn a_panic_restores_the_terminal_says_where_the_journal_is_and_loses_nothing() {
+    let dir = workdir();
+    let t = Tmux::new("panic");
+    // Keep the pane after the process dies, to read what it printed.
+    t.tmux(&["set-option", "-g", "remain-on-exit", "on"]);
+    t.start_env(dir.path(), "STS_TRIAGE_TEST_PANIC=1", "export.jsonl");
+    t.wait_for("reviewed 0/7");
+    t.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
+    t.keys(&["1", "2"]);
+    t.wait_for("reviewed 2/7");
+    t.keys(&["F12"]);
+    let s = t.wait_for("every decision confirmed on screen is saved in");
+    assert!(s.contains("export.jsonl.sts-triage.jsonl"), "{s}");
+    assert!(
+        !s.contains("flagged rows ·"),
+        "the workbench screen is gone:\n{s}"
+    );
+    let alt = t.tmux(&["display-message", "-p", "-t", "t", "#{alternate_on}"]);
+    assert_eq!(alt.trim(), "0", "the alternate screen was left");
+    t.tmux(&["kill-session", "-t", "t"]);
+    t.wait_gone();
+
+    let t = Tmux::new("panic2");
+    t.start(dir.path(), "export.jsonl");
+    t.wait_for("reviewed 2/7 · suspicious 1 · legitimate 1");
 }

@@ -282,6 +282,7 @@ fn event_loop(
     journal: &mut Journal,
 ) -> Result<()> {
     let mut clipboard = clipboard::Clipboard::new();
+    let panic_key_armed = std::env::var_os("STS_TRIAGE_TEST_PANIC").is_some();
     let size = terminal.size()?;
     app.apply(Action::Resize {
         width: size.width,
@@ -292,6 +293,14 @@ fn event_loop(
         if event::poll(Duration::from_millis(40))? {
             match event::read()? {
                 Event::Key(key) => {
+                    if panic_key_armed && key.code == KeyCode::F(12) {
+                        // The end-to-end test of the panic path: a crash mid-triage must
+                        // restore the terminal and lose no confirmed decision.
+                        #[allow(clippy::panic)]
+                        {
+                            panic!("STS_TRIAGE_TEST_PANIC: a deliberate panic for the crash test");
+                        }
+                    }
                     if let Some(a) = key_to_action(app, keymap, &key) {
                         app.apply(a);
                     }
