@@ -70,7 +70,8 @@ impl Ctx<'_> {
 
     pub fn progress(&mut self) {
         let bytes = self.read_so_far.load(Ordering::Relaxed);
-        (self.sink)(ScanMessage::Progress { bytes });
+        let records = self.summary.records;
+        (self.sink)(ScanMessage::Progress { bytes, records });
     }
 
     pub fn csv_prefilter_allowed(&self) -> bool {

@@ -64,7 +64,7 @@ pub enum ScanMessage {
     /// A record that could not be read, or a notice about a file.
     Problem(Problem),
     /// Bytes of the current file read so far (compressed bytes for gzip).
-    Progress { bytes: u64 },
+    Progress { bytes: u64, records: u64 },
     /// A file is done.
     FileDone(FileSummary),
 }

@@ -377,6 +377,9 @@ pub struct Loading {
     pub bytes_total: u64,
     pub bytes_done_files: u64,
     pub bytes_current: u64,
+    /// Records read in the current file, and in the files done.
+    pub records_current: u64,
+    pub records_done_files: u64,
     pub current_file: String,
     pub done: bool,
     pub cancelled: bool,
@@ -447,6 +450,8 @@ impl App {
                 bytes_total: 0,
                 bytes_done_files: 0,
                 bytes_current: 0,
+                records_current: 0,
+                records_done_files: 0,
                 current_file: String::new(),
                 done: false,
                 cancelled: false,
@@ -650,11 +655,16 @@ impl App {
                 self.loading.current_file = path.clone();
                 self.loading.bytes_current = 0;
             }
-            ScanMessage::Progress { bytes } => self.loading.bytes_current = *bytes,
+            ScanMessage::Progress { bytes, records } => {
+                self.loading.bytes_current = *bytes;
+                self.loading.records_current = *records;
+            }
             ScanMessage::FileDone(summary) => {
                 self.loading.files_done += 1;
                 self.loading.bytes_done_files += summary.bytes;
                 self.loading.bytes_current = 0;
+                self.loading.records_done_files += summary.records;
+                self.loading.records_current = 0;
             }
             _ => {}
         }

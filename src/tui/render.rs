@@ -148,7 +148,10 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             " │ flagged {} · near misses {} · files {files} · records {} · skipped {}",
             r.findings.len(),
             r.near_misses.len(),
-            thousands(r.records()),
+            thousands(
+                r.records()
+                    .max(app.loading.records_done_files + app.loading.records_current)
+            ),
             thousands(r.skipped()),
         )),
     ]);
@@ -167,11 +170,13 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             0.0
         };
         let secs = ld.started.elapsed().as_secs_f64().max(0.001);
+        let records = ld.records_done_files + ld.records_current;
         let label = format!(
-            "loading {} of {} · {}/s · file {}/{} · Ctrl+C stops and keeps what was read ",
+            "loading {} of {} · {}/s · {} records/s · file {}/{} · Ctrl+C stops and keeps what was read ",
             human_bytes(done),
             human_bytes(ld.bytes_total),
             human_bytes((done as f64 / secs) as u64),
+            thousands((records as f64 / secs) as u64),
             (ld.files_done + 1).min(ld.files_total.max(1)),
             ld.files_total
         );
