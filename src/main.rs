@@ -62,15 +62,45 @@ struct ReportArgs {
     /// Write the report to this file (default: standard output).
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// The largest record read, in MiB; larger records are skipped and reported.
-    #[arg(long, default_value_t = 64)]
-    max_record_mib: usize,
-    /// The most a gzip file may expand to, in MiB (default 256 GiB).
-    #[arg(long, default_value_t = 256 << 10)]
-    max_decompressed_mib: u64,
+    #[command(flatten)]
+    limits: Limits,
     /// Files or folders (`-` reads standard input).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+}
+
+/// The read limits shared by `scan` and `report`.
+#[derive(clap::Args, Debug)]
+struct Limits {
+    /// The largest record read, in MiB; larger records are skipped and reported.
+    #[arg(long, default_value_t = 64)]
+    max_record_mib: usize,
+    /// The most a gzip file may expand to, in MiB (default 256 GiB); reading stops there
+    /// with a message, keeping the records before.
+    #[arg(long, default_value_t = 256 << 10)]
+    max_decompressed_mib: u64,
+}
+
+impl Limits {
+    /// Scans the paths and prints the summary on standard error; an unreadable path or a
+    /// file of no known format is exit status 2.
+    fn scan(&self, paths: &[PathBuf]) -> Result<scan::ScanReport, ExitCode> {
+        let opts = ScanOptions {
+            max_record_bytes: self.max_record_mib << 20,
+            max_decompressed_bytes: self.max_decompressed_mib.saturating_mul(1 << 20),
+            ..ScanOptions::default()
+        };
+        match scan::scan_paths(paths, &opts) {
+            Ok(report) => {
+                let _ = output::write_summary(&mut io::stderr(), &report);
+                Ok(report)
+            }
+            Err(e) => {
+                eprintln!("sts-triage: {}", neutralize(&e.to_string()));
+                Err(ExitCode::from(2))
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -91,13 +121,8 @@ struct ScanArgs {
     /// Fail (exit 2) when any record is malformed.
     #[arg(long)]
     strict: bool,
-    /// The largest record read, in MiB; larger records are skipped and reported.
-    #[arg(long, default_value_t = 64)]
-    max_record_mib: usize,
-    /// The most a gzip file may expand to, in MiB (default 256 GiB); reading stops there
-    /// with a message, keeping the records before.
-    #[arg(long, default_value_t = 256 << 10)]
-    max_decompressed_mib: u64,
+    #[command(flatten)]
+    limits: Limits,
     /// Files or folders (`-` reads standard input).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
@@ -140,20 +165,10 @@ fn main() -> ExitCode {
 }
 
 fn run_scan(args: &ScanArgs) -> ExitCode {
-    let opts = ScanOptions {
-        max_record_bytes: args.max_record_mib << 20,
-        max_decompressed_bytes: args.max_decompressed_mib.saturating_mul(1 << 20),
-        ..ScanOptions::default()
-    };
-    let report = match scan::scan_paths(&args.paths, &opts) {
+    let report = match args.limits.scan(&args.paths) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("sts-triage: {}", neutralize(&e.to_string()));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let stderr = &mut io::stderr();
-    let _ = output::write_summary(stderr, &report);
     if args.strict && report.skipped() > 0 {
         let first = report
             .problems
@@ -191,19 +206,10 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
 }
 
 fn run_report(args: &ReportArgs) -> ExitCode {
-    let opts = ScanOptions {
-        max_record_bytes: args.max_record_mib << 20,
-        max_decompressed_bytes: args.max_decompressed_mib.saturating_mul(1 << 20),
-        ..ScanOptions::default()
-    };
-    let scanned = match scan::scan_paths(&args.paths, &opts) {
+    let scanned = match args.limits.scan(&args.paths) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("sts-triage: {}", neutralize(&e.to_string()));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let _ = output::write_summary(&mut io::stderr(), &scanned);
     let journal_path = match (&args.journal, args.paths.first()) {
         (Some(j), _) => j.clone(),
         (None, Some(first)) => journal::default_location(first),
