@@ -771,3 +771,30 @@ fn decisions_under_a_verdict_filter_update_the_shown_rows() {
         "sorted by verdict: suspicious first"
     );
 }
+
+#[test]
+fn sorting_keeps_the_row_and_typing_a_filter_starts_at_its_first_match() {
+    let mut app = app();
+    app.apply(Action::MoveDown);
+    let row = current_account(&app);
+    app.apply(Action::Sort);
+    assert_eq!(
+        current_account(&app),
+        row,
+        "sorting keeps the cursor on its row"
+    );
+    keys(&mut app, "/contoso");
+    assert_eq!(
+        app.findings.cursor, 0,
+        "a typed filter shows its first match"
+    );
+    app.apply(Action::MoveDown);
+    let row = current_account(&app);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(
+        current_account(&app),
+        row,
+        "clearing the filter keeps the row"
+    );
+}

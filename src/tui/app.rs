@@ -11,12 +11,12 @@ use tui_input::Input;
 
 use super::action::Action;
 use super::doc::JsonDoc;
+use super::filter::{FilterTerm, matches_terms, narrows, parse_filter, resolve};
+pub use super::items::{ItemText, finding_text, local_text, near_miss_text, why_lines};
+use super::sort::sort_items;
 use crate::hints::{self, Hint, HintConfig};
 use crate::journal::{Decision, Entry, Verdict};
-use crate::kql::format_datetime;
 use crate::load::ScanMessage;
-use crate::model::Outcome;
-use crate::neutralize::{has_dangerous, neutralize};
 use crate::report;
 use crate::scan::ScanReport;
 
@@ -91,7 +91,7 @@ impl Column {
     }
 
     /// Names a filter term can use (`ip:203.0`): the title and short forms.
-    fn matches_name(self, name: &str) -> bool {
+    pub(super) fn matches_name(self, name: &str) -> bool {
         let n = name.to_ascii_lowercase();
         let aliases: &[&str] = match self {
             Self::Time => &["time"],
@@ -136,7 +136,7 @@ pub const FINDING_COLUMNS: [Column; 14] = [
     Column::Source,
 ];
 /// Where the hint badges stand among the finding columns.
-const HINT_COL: usize = 9;
+pub(super) const HINT_COL: usize = 9;
 
 pub const NEAR_MISS_COLUMNS: [Column; 8] = [
     Column::Time,
@@ -173,75 +173,6 @@ impl VerdictFilter {
     }
 }
 
-/// The text of one item, computed once when it arrives (neutralised), for filtering,
-/// sorting and drawing.
-#[derive(Debug, Clone)]
-pub struct ItemText {
-    pub key: String,
-    /// One cell per column of the view (Verdict and Note are filled live).
-    pub cells: Vec<String>,
-    /// Sort keys: numbers where the column is numeric.
-    pub numbers: Vec<Option<i64>>,
-    pub time: Option<i64>,
-    pub tampered: bool,
-    /// Every cell in lower case, joined by a separator no term contains: what filtering
-    /// and sorting read, in one allocation so a row costs one memory access, not one a cell.
-    pub joined: String,
-    /// Where each cell ends in `joined` (the separator follows).
-    ends: [u32; MAX_COLUMNS],
-}
-
-/// The most columns a table has.
-const MAX_COLUMNS: usize = 16;
-
-impl ItemText {
-    fn new(
-        key: String,
-        cells: Vec<String>,
-        numbers: Vec<Option<i64>>,
-        time: Option<i64>,
-        tampered: bool,
-    ) -> Self {
-        let mut item = Self {
-            key,
-            cells,
-            numbers,
-            time,
-            tampered,
-            joined: String::new(),
-            ends: [0; MAX_COLUMNS],
-        };
-        item.relower();
-        item
-    }
-
-    /// Recomputes the lower-case forms after a cell changed.
-    fn relower(&mut self) {
-        self.joined.clear();
-        for (i, cell) in self.cells.iter().enumerate().take(MAX_COLUMNS) {
-            if i > 0 {
-                self.joined.push('\u{1}');
-            }
-            self.joined.push_str(&cell.to_lowercase());
-            self.ends[i] = u32::try_from(self.joined.len()).unwrap_or(u32::MAX);
-        }
-    }
-
-    /// A cell in lower case.
-    pub fn lower(&self, col: usize) -> &str {
-        if col >= self.cells.len().min(MAX_COLUMNS) {
-            return "";
-        }
-        let end = self.ends[col] as usize;
-        let start = if col == 0 {
-            0
-        } else {
-            self.ends[col - 1] as usize + 1
-        };
-        self.joined.get(start..end).unwrap_or("")
-    }
-}
-
 /// The table of one view: what is shown, in which order, where the cursor is.
 #[derive(Debug, Clone)]
 pub struct TableState {
@@ -254,7 +185,7 @@ pub struct TableState {
     pub sort: Option<(usize, bool)>,
     pub selected: HashSet<usize>,
     /// The verdict of each item, kept in step with the decisions (no hashing per row).
-    verdicts: Vec<Verdict>,
+    pub(super) verdicts: Vec<Verdict>,
     /// Item by key.
     index: HashMap<String, usize>,
     /// Every item in the current sort order; None when it must be sorted again.
@@ -1130,9 +1061,12 @@ impl App {
                 };
                 input.handle(*req);
                 if let Prompt::Filter(i) = prompt {
-                    // The table follows the filter as it is typed.
+                    // The table follows the filter as it is typed, from its first match
+                    // (as fzf does); sorting and clearing the filter keep the row instead.
                     self.filter = i.value().to_owned();
-                    self.refresh();
+                    self.findings.cursor = 0;
+                    self.near.cursor = 0;
+                    self.refresh_from_top();
                 }
                 true
             }
@@ -1204,6 +1138,15 @@ impl App {
     /// stays on the same item when it is still shown. Sorting happens only when the rows
     /// or the sort changed; a filter that narrows an earlier one filters its result.
     pub fn refresh(&mut self) {
+        self.refresh_with(false);
+    }
+
+    /// Recomputes the shown rows and puts the cursor on the first.
+    fn refresh_from_top(&mut self) {
+        self.refresh_with(true);
+    }
+
+    fn refresh_with(&mut self, from_top: bool) {
         self.dirty = false;
         if self.hints_stale {
             self.recompute_hints();
@@ -1261,6 +1204,7 @@ impl App {
                 table.narrowed.push((self.filter.clone(), order.clone()));
             }
             let cursor = current
+                .filter(|_| !from_top)
                 .and_then(|c| order.iter().position(|&i| i == c))
                 .unwrap_or(0)
                 .min(order.len().saturating_sub(1));
@@ -1543,491 +1487,8 @@ impl Drill {
     }
 }
 
-/// One term of the filter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum FilterTerm {
-    Fuzzy {
-        column: Option<String>,
-        text: String,
-    },
-    Exclude(String),
-    /// `after:2021-03-01`: events at or after this time (ticks).
-    After(i64),
-    /// `before:2021-03-01`: events before this time (ticks).
-    Before(i64),
-}
-
-fn parse_filter(filter: &str) -> Vec<FilterTerm> {
-    filter
-        .split_whitespace()
-        .filter_map(|t| {
-            for (prefix, after) in [("after:", true), ("before:", false)] {
-                let when = t
-                    .strip_prefix(prefix)
-                    .and_then(crate::dates::parse_export_time);
-                if let Some(dt) = when {
-                    let ticks = crate::kql::ticks(&dt);
-                    return Some(if after {
-                        FilterTerm::After(ticks)
-                    } else {
-                        FilterTerm::Before(ticks)
-                    });
-                }
-            }
-            // A column term still being typed (`ip:`) constrains nothing yet.
-            if let Some(col) = t.strip_suffix(':')
-                && !col.is_empty()
-                && col.chars().all(|c| c.is_ascii_alphabetic() || c == '+')
-            {
-                return None;
-            }
-            if let Some(rest) = t.strip_prefix('!') {
-                return (!rest.is_empty()).then(|| FilterTerm::Exclude(rest.to_lowercase()));
-            }
-            if let Some((col, text)) = t.split_once(':')
-                && !col.is_empty()
-                && !text.is_empty()
-                && col.chars().all(|c| c.is_ascii_alphabetic() || c == '+')
-            {
-                return Some(FilterTerm::Fuzzy {
-                    column: Some(col.to_owned()),
-                    text: text.to_lowercase(),
-                });
-            }
-            Some(FilterTerm::Fuzzy {
-                column: None,
-                text: t.to_lowercase(),
-            })
-        })
-        .collect()
-}
-
-/// Every item of a table in its sort order: the chosen column (numbers as numbers, text
-/// by its lower case), ties broken by time; without a chosen column, newest first.
-/// Reversing a sort reverses the whole order.
-fn sort_items(
-    table: &TableState,
-    columns: &[Column],
-    decisions: &HashMap<String, Decision>,
-) -> Vec<usize> {
-    let items = &table.items;
-    let Some((col, desc)) = table.sort else {
-        let mut keys: Vec<(std::cmp::Reverse<Option<i64>>, usize)> = items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| (std::cmp::Reverse(it.time), i))
-            .collect();
-        keys.sort_unstable();
-        return keys.into_iter().map(|(_, i)| i).collect();
-    };
-    let mut order: Vec<usize> = match columns.get(col) {
-        Some(c) if c.numeric() => {
-            let mut keys: Vec<(Option<i64>, Option<i64>, usize)> = items
-                .iter()
-                .enumerate()
-                .map(|(i, it)| (it.numbers.get(col).copied().flatten(), it.time, i))
-                .collect();
-            keys.sort_unstable();
-            keys.into_iter().map(|(_, _, i)| i).collect()
-        }
-        other => {
-            let texts: Vec<&str> = items
-                .iter()
-                .enumerate()
-                .map(|(i, it)| match other {
-                    Some(Column::Verdict) => table.verdicts[i].label(),
-                    Some(Column::Note) => decisions.get(&it.key).map_or("", |d| d.note.as_str()),
-                    _ => it.lower(col),
-                })
-                .collect();
-            sort_by_text(&texts, items)
-        }
-    };
-    if desc {
-        order.reverse();
-    }
-    order
-}
-
-/// Sorts by text quickly: by eight bytes at a time packed in an integer (a most
-/// significant digit radix sort by 64-bit digits), runs of equal texts by time.
-fn sort_by_text(texts: &[&str], items: &[ItemText]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..texts.len()).collect();
-    sort_run(&mut order, texts, items, 0);
-    order
-}
-
-fn chunk(s: &str, depth: usize) -> u64 {
-    let mut b = [0u8; 8];
-    let bytes = s.as_bytes().get(depth * 8..).unwrap_or(&[]);
-    for (d, s) in b.iter_mut().zip(bytes) {
-        *d = *s;
-    }
-    u64::from_be_bytes(b)
-}
-
-fn sort_run(run: &mut [usize], texts: &[&str], items: &[ItemText], depth: usize) {
-    let whole = |run: &mut [usize]| {
-        run.sort_unstable_by(|&a, &b| {
-            texts[a]
-                .cmp(texts[b])
-                .then_with(|| items[a].time.cmp(&items[b].time))
-                .then(a.cmp(&b))
-        });
-    };
-    if run.len() < 64 || depth >= 16 {
-        whole(run);
-        return;
-    }
-    let mut keys: Vec<(u64, usize)> = run.iter().map(|&i| (chunk(texts[i], depth), i)).collect();
-    keys.sort_unstable();
-    for (slot, (_, i)) in run.iter_mut().zip(&keys) {
-        *slot = *i;
-    }
-    let mut start = 0;
-    while start < keys.len() {
-        let mut end = start + 1;
-        while end < keys.len() && keys[end].0 == keys[start].0 {
-            end += 1;
-        }
-        if end - start > 1 {
-            // Texts that ended within this chunk are equal: order them by time.
-            if texts[run[start]].len() <= (depth + 1) * 8 {
-                whole(&mut run[start..end]);
-            } else {
-                sort_run(&mut run[start..end], texts, items, depth + 1);
-            }
-        }
-        start = end;
-    }
-}
-
-/// True when the filter `new` can only show fewer rows than `old` did: the same terms,
-/// the last one typed further (a fuzzy term's text extended), or more terms added.
-fn narrows(old: &str, new: &str) -> bool {
-    if old == new {
-        return true;
-    }
-    if !new.starts_with(old) {
-        return false;
-    }
-    let (o, n) = (parse_filter(old), parse_filter(new));
-    if o.is_empty() || o.len() > n.len() {
-        return false;
-    }
-    let last = o.len() - 1;
-    o[..last] == n[..last]
-        && match (&o[last], &n[last]) {
-            (a, b) if a == b => true,
-            (
-                FilterTerm::Fuzzy {
-                    column: ca,
-                    text: ta,
-                },
-                FilterTerm::Fuzzy {
-                    column: cb,
-                    text: tb,
-                },
-            ) => ca == cb && tb.starts_with(ta.as_str()),
-            _ => false,
-        }
-}
-
-/// True when the characters of `needle` appear in `hay` in order: the test a fuzzy
-/// matcher makes before it scores. Both are lower case.
-fn is_subsequence(hay: &str, needle: &str) -> bool {
-    if needle.is_ascii() {
-        // Byte by byte with memchr: an ASCII character cannot stand inside another's UTF-8.
-        let hay = hay.as_bytes();
-        let mut pos = 0;
-        for &b in needle.as_bytes() {
-            match memchr::memchr(b, &hay[pos..]) {
-                Some(i) => pos += i + 1,
-                None => return false,
-            }
-        }
-        return true;
-    }
-    let mut want = needle.chars();
-    let Some(mut c) = want.next() else {
-        return true;
-    };
-    for h in hay.chars() {
-        if h == c {
-            match want.next() {
-                Some(next) => c = next,
-                None => return true,
-            }
-        }
-    }
-    false
-}
-
-/// A filter term with its column found (once per refresh, not once per row).
-enum Resolved<'a> {
-    Column(usize, &'a str),
-    Plain(std::borrow::Cow<'a, str>),
-    Exclude(&'a str),
-    After(i64),
-    Before(i64),
-}
-
-fn resolve<'a>(terms: &'a [FilterTerm], columns: &[Column]) -> Vec<Resolved<'a>> {
-    terms
-        .iter()
-        .map(|term| match term {
-            FilterTerm::After(t) => Resolved::After(*t),
-            FilterTerm::Before(t) => Resolved::Before(*t),
-            FilterTerm::Exclude(text) => Resolved::Exclude(text),
-            FilterTerm::Fuzzy {
-                column: Some(name),
-                text,
-            } => {
-                match columns.iter().position(|c| c.matches_name(name)) {
-                    Some(i) => Resolved::Column(i, text),
-                    // An unknown column name: the term is plain text.
-                    None => Resolved::Plain(format!("{}:{text}", name.to_lowercase()).into()),
-                }
-            }
-            FilterTerm::Fuzzy { column: None, text } => Resolved::Plain(text.as_str().into()),
-        })
-        .collect()
-}
-
-fn matches_terms(
-    terms: &[Resolved],
-    columns: &[Column],
-    item: &ItemText,
-    verdict: Verdict,
-) -> bool {
-    terms.iter().all(|term| match term {
-        Resolved::After(t) => item.time.is_some_and(|x| x >= *t),
-        Resolved::Before(t) => item.time.is_some_and(|x| x < *t),
-        Resolved::Exclude(text) => !(item.joined.contains(text) || verdict.label().contains(text)),
-        Resolved::Column(i, text) => {
-            let cell = match columns.get(*i) {
-                Some(Column::Verdict) => verdict.label(),
-                _ => item.lower(*i),
-            };
-            is_subsequence(cell, text)
-        }
-        // A plain term is matched over the whole row, as fzf matches over a whole line.
-        Resolved::Plain(text) => {
-            is_subsequence(&item.joined, text) || is_subsequence(verdict.label(), text)
-        }
-    })
-}
-
 /// Where `E` writes the report: beside the journal, `<journal>.report.md`.
 pub fn report_path(journal_path: &str) -> std::path::PathBuf {
     let base = journal_path.strip_suffix(".jsonl").unwrap_or(journal_path);
     std::path::PathBuf::from(format!("{base}.report.md"))
-}
-
-/// A time (ticks) in the local zone.
-pub fn local_text(ticks: i64) -> String {
-    let secs = ticks.div_euclid(10_000_000);
-    chrono::DateTime::from_timestamp(secs, 0).map_or_else(String::new, |t| {
-        t.with_timezone(&chrono::Local)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string()
-    })
-}
-
-fn opt_text<T: ToString>(v: Option<T>) -> String {
-    v.map_or_else(String::new, |x| x.to_string())
-}
-
-fn short_time(t: Option<crate::kql::KqlDateTime>) -> (String, Option<i64>) {
-    match t {
-        Some(t) => (
-            t.format("%Y-%m-%d %H:%M:%S").to_string(),
-            Some(crate::kql::ticks(&t)),
-        ),
-        None => (String::new(), None),
-    }
-}
-
-/// The text of a flagged row (neutralised once, here).
-pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
-    let f = &report.findings[i];
-    let r = &f.row;
-    let (time, ticks) = short_time(f.first_time(&report.events));
-    let tampered = r.cells().iter().any(|c| has_dangerous(c));
-    let source = f
-        .events
-        .first()
-        .map(|&e| report.events[e].source.to_string())
-        .or_else(|| {
-            f.imported_from
-                .as_ref()
-                .map(|s| format!("{s} (query result)"))
-        })
-        .unwrap_or_default();
-    let cells = vec![
-        time,
-        neutralize(&r.account_display_name).into_owned(),
-        neutralize(&r.role).into_owned(),
-        neutralize(&r.ip_address).into_owned(),
-        r.is_anonymous_proxy
-            .map_or_else(String::new, |b| if b { "yes" } else { "no" }.to_owned()),
-        neutralize(&r.isp).into_owned(),
-        opt_text(r.token_minutes_added),
-        opt_text(r.token_minutes_remaining),
-        f.events.len().to_string(),
-        String::new(),
-        String::new(),
-        String::new(),
-        if tampered {
-            "⚠".to_owned()
-        } else {
-            String::new()
-        },
-        neutralize(&source).into_owned(),
-    ];
-    let events = i64::try_from(f.events.len()).ok();
-    let mut numbers = vec![None; cells.len()];
-    numbers[6] = r.token_minutes_added;
-    numbers[7] = r.token_minutes_remaining;
-    numbers[8] = events;
-    numbers[HINT_COL] = Some(0);
-    ItemText::new(r.key(), cells, numbers, ticks, tampered)
-}
-
-/// The text of a near miss.
-pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
-    let e = &report.events[event];
-    let (time, ticks) = short_time(e.time);
-    let reason = match &e.outcome {
-        Outcome::NearMiss(r) => r.to_string(),
-        Outcome::Flagged(_) => String::new(),
-    };
-    let tampered = has_dangerous(&e.actor) || has_dangerous(&e.operation);
-    let cells = vec![
-        time,
-        neutralize(&e.actor).into_owned(),
-        neutralize(&reason).into_owned(),
-        neutralize(&e.operation).into_owned(),
-        neutralize(&e.source.to_string()).into_owned(),
-        String::new(),
-        String::new(),
-        if tampered {
-            "⚠".to_owned()
-        } else {
-            String::new()
-        },
-    ];
-    let numbers = vec![None; cells.len()];
-    ItemText::new(e.key(), cells, numbers, ticks, tampered)
-}
-
-/// The "why flagged" panel: the query's clauses with the values this event gave.
-pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Option<bool>)> {
-    let e = &report.events[event];
-    let t = &e.trace;
-    let entra = e.kind == crate::model::SourceKind::EntraAudit;
-    let dt = |d: Option<crate::kql::KqlDateTime>| {
-        d.as_ref()
-            .map_or_else(|| "null".to_owned(), format_datetime)
-    };
-    let mut out = Vec::new();
-    out.push((
-        if entra {
-            "OperationName has 'StsRefreshTokenValidFrom'".to_owned()
-        } else {
-            "ActionType == \"Update StsRefreshTokenValidFrom Timestamp.\"".to_owned()
-        },
-        format!("{:?}", neutralize(&t.action_type)),
-        Some(t.action_type_matches),
-    ));
-    out.push((
-        if entra {
-            "modifiedProperties !has 'DirectorySync'".to_owned()
-        } else {
-            "RawEventData !has \"Directorysync\"".to_owned()
-        },
-        t.directory_sync.as_ref().map_or_else(
-            || "no such term".to_owned(),
-            |p| format!("found at {}", neutralize(p)),
-        ),
-        t.action_type_matches.then_some(t.directory_sync.is_none()),
-    ));
-    let name_ok = matches!(e.outcome, Outcome::Flagged(_));
-    out.push((
-        if entra {
-            "modifiedProperties[*].displayName =~ 'StsRefreshTokensValidFrom'".to_owned()
-        } else {
-            "ModifiedProperties[0].Name == \"StsRefreshTokensValidFrom\"".to_owned()
-        },
-        t.display_name
-            .as_ref()
-            .map_or_else(|| "null".to_owned(), |n| format!("{:?}", neutralize(n))),
-        (t.action_type_matches && t.directory_sync.is_none()).then_some(name_ok),
-    ));
-    if name_ok {
-        out.push((
-            "oldValue → todatetime(parse_json(tostring(oldValue))[0])".to_owned(),
-            format!(
-                "{} → {}",
-                neutralize(&t.old_value.clone().unwrap_or_else(|| "null".into())),
-                dt(t.old_valid_from)
-            ),
-            None,
-        ));
-        out.push((
-            "newValue → todatetime(parse_json(tostring(newValue))[0])".to_owned(),
-            format!(
-                "{} → {}",
-                neutralize(&t.new_value.clone().unwrap_or_else(|| "null".into())),
-                dt(t.new_valid_from)
-            ),
-            None,
-        ));
-        out.push((
-            "tokenMinutesAdded = datetime_diff('minute', new, old)".to_owned(),
-            opt_text(t.minutes_added).if_empty("null"),
-            None,
-        ));
-        out.push((
-            format!(
-                "tokenMinutesRemaining = datetime_diff('minute', {}, new)",
-                if entra { "TimeGenerated" } else { "Timestamp" }
-            ),
-            format!(
-                "{} (event time {})",
-                opt_text(t.minutes_remaining).if_empty("null"),
-                dt(t.timestamp)
-            ),
-            None,
-        ));
-        out.push((
-            if entra {
-                "Role = initiator kind".to_owned()
-            } else {
-                "Role = tostring(RawEventData.Actor[-1].ID)".to_owned()
-            },
-            format!("{:?}", neutralize(&t.role)),
-            None,
-        ));
-    }
-    let verdict = match &e.outcome {
-        Outcome::Flagged(rows) => format!("returned by the query ({} row(s))", rows.len()),
-        Outcome::NearMiss(r) => format!("passed over: {}", neutralize(&r.to_string())),
-    };
-    out.push(("Result".to_owned(), verdict, Some(name_ok)));
-    out
-}
-
-trait IfEmpty {
-    fn if_empty(self, default: &str) -> String;
-}
-
-impl IfEmpty for String {
-    fn if_empty(self, default: &str) -> String {
-        if self.is_empty() {
-            default.to_owned()
-        } else {
-            self
-        }
-    }
 }

@@ -6,8 +6,11 @@ pub mod action;
 pub mod app;
 pub mod clipboard;
 pub mod doc;
+mod filter;
+pub mod items;
 pub mod keymap;
 pub mod render;
+mod sort;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
