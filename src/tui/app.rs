@@ -674,11 +674,20 @@ impl App {
             Action::Sort => {
                 let t = self.table_mut();
                 let focus = t.focus;
-                t.sort = match t.sort {
-                    Some((c, desc)) if c == focus => Some((c, !desc)),
-                    _ => Some((focus, false)),
-                };
-                t.invalidate();
+                match t.sort {
+                    // The same column again: the order reversed, no new sort.
+                    Some((c, desc)) if c == focus => {
+                        t.sort = Some((c, !desc));
+                        if let Some(base) = &mut t.base {
+                            base.reverse();
+                        }
+                        t.narrowed.clear();
+                    }
+                    _ => {
+                        t.sort = Some((focus, false));
+                        t.invalidate();
+                    }
+                }
                 self.refresh();
             }
             Action::StartFilter => {
