@@ -222,7 +222,12 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
             "oldValue → todatetime(parse_json(tostring(oldValue))[0])".to_owned(),
             format!(
                 "{} → {}",
-                neutralize(&t.old_value.clone().unwrap_or_else(|| "null".into())),
+                neutralize(
+                    t.old_value
+                        .as_deref()
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or("null")
+                ),
                 dt(t.old_valid_from)
             ),
             None,
@@ -231,7 +236,12 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
             "newValue → todatetime(parse_json(tostring(newValue))[0])".to_owned(),
             format!(
                 "{} → {}",
-                neutralize(&t.new_value.clone().unwrap_or_else(|| "null".into())),
+                neutralize(
+                    t.new_value
+                        .as_deref()
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or("null")
+                ),
                 dt(t.new_valid_from)
             ),
             None,
