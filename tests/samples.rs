@@ -164,3 +164,45 @@ fn the_whole_samples_folder_scans_in_one_go() {
     assert!(stdout.starts_with("AccountObjectId,AccountDisplayName,Role,IPAddress,IsAnonymousProxy,ISP,tokenMinutesAdded,tokenMinutesRemaining\n"));
     assert!(stdout.lines().count() > 10, "{stdout}");
 }
+
+#[test]
+fn standard_input_reads_like_the_file_gzip_included() {
+    use std::io::Write;
+    for name in [
+        "cloudappevents-ah-api.jsonl",
+        "cloudappevents-ah-api.jsonl.gz",
+        "ual-purview.csv",
+    ] {
+        let path = Path::new("assets/samples").join(name);
+        let mut child = Command::new(BIN)
+            .args(["scan", "--format", "jsonl", "--near-misses", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        assert!(out.status.success());
+        let from_stdin: BTreeSet<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.replace("(stdin)", "FILE"))
+            .collect();
+        let file_out = Command::new(BIN)
+            .args(["scan", "--format", "jsonl", "--near-misses"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let from_file: BTreeSet<String> = String::from_utf8(file_out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.replace(&path.display().to_string(), "FILE"))
+            .collect();
+        assert_eq!(from_stdin, from_file, "{name}");
+        assert!(String::from_utf8(out.stderr).unwrap().contains("(stdin)"));
+    }
+}
