@@ -798,3 +798,31 @@ fn sorting_keeps_the_row_and_typing_a_filter_starts_at_its_first_match() {
         "clearing the filter keeps the row"
     );
 }
+
+#[test]
+fn help_and_footer_show_the_effective_keymap() {
+    let mut keymap = Keymap::default_map().unwrap();
+    keymap
+        .overlay(
+            "[table]\n\"Q\" = \"quit\"\n\"x\" = \"mark_suspicious\"\n",
+            "user.toml",
+        )
+        .unwrap();
+    let mut app = sized(app(), 120, 40);
+    let ev = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+    let action = key_to_action(&app, &keymap, &ev).unwrap();
+    app.apply(action);
+    assert_eq!(app.review_counts().2, 1, "x marks suspicious");
+    app.apply(Action::Help);
+    let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| draw(f, &app, &keymap, Theme { color: false }))
+        .unwrap();
+    let screen = text(&t);
+    assert!(screen.contains("1 x  mark suspicious"), "{screen}");
+    let quit = keymap
+        .help(sts_triage::tui::keymap::Context::Table)
+        .into_iter()
+        .find(|(_, desc)| *desc == "quit")
+        .unwrap();
+    assert_eq!(quit.0, "Q q", "both keys quit, and help lists both");
+}
