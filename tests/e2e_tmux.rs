@@ -355,3 +355,22 @@ fn a_panic_restores_the_terminal_says_where_the_journal_is_and_loses_nothing() {
     t.start(dir.path(), "export.jsonl");
     t.wait_for("reviewed 2/7 · suspicious 1 · legitimate 1");
 }
+
+#[test]
+fn a_journal_beside_an_unwritable_input_goes_to_the_data_directory_and_the_screen_says_so() {
+    let dir = workdir();
+    let data = tempfile::tempdir().unwrap();
+    let t = Tmux::new("datadir");
+    // /proc/self/fd/0 is the export, in a folder no one can create files in.
+    let env = format!("XDG_DATA_HOME={}", data.path().display());
+    t.start_env(dir.path(), &env, "/proc/self/fd/0 < export.jsonl");
+    let s = t.wait_for("reviewed 0/7");
+    let expected = data.path().join("sts-triage/0.sts-triage.jsonl");
+    assert!(s.contains("journal"), "{s}");
+    t.keys(&["1"]);
+    t.wait_for("reviewed 1/7");
+    let journal = std::fs::read_to_string(&expected).unwrap();
+    assert_eq!(journal.lines().count(), 1, "{journal}");
+    let status = t.wait_for("saved ✓");
+    assert!(status.contains(&expected.display().to_string()), "{status}");
+}
