@@ -116,6 +116,21 @@ fn main() {
         "{rows} rows loaded into the workbench in {:.0} ms",
         t.elapsed().as_secs_f64() * 1000.0
     );
+    // The workbench sorts one column ahead per idle tick (40 ms) once the load is done.
+    // COLD=1 measures sorts before that cache exists.
+    let ticks = if std::env::var_os("COLD").is_some() {
+        0
+    } else {
+        32
+    };
+    let t = Instant::now();
+    for _ in 0..ticks {
+        app.apply(Action::Tick);
+    }
+    println!(
+        "idle-time sort cache filled in {:.0} ms over {ticks} ticks",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
 
     // Sorting: every column, ascending then descending.
     let mut sort = Vec::new();

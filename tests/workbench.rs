@@ -826,3 +826,29 @@ fn help_and_footer_show_the_effective_keymap() {
         .unwrap();
     assert_eq!(quit.0, "Q q", "both keys quit, and help lists both");
 }
+
+#[test]
+fn sorting_from_the_idle_time_cache_equals_sorting_afresh() {
+    let report = scan_paths(&[PathBuf::from("assets/samples")], &ScanOptions::default()).unwrap();
+    let mut warm = App::new("j", "a", HashMap::new()).with_report(report.clone());
+    for _ in 0..40 {
+        warm.apply(Action::Tick);
+    }
+    let mut cold = App::new("j", "a", HashMap::new()).with_report(report);
+    for _ in 0..warm.columns().len() {
+        for _ in 0..2 {
+            warm.apply(Action::Sort);
+            cold.apply(Action::Sort);
+            let keys = |app: &App| -> Vec<String> {
+                app.findings
+                    .order
+                    .iter()
+                    .map(|&i| app.findings.items[i].key.clone())
+                    .collect()
+            };
+            assert_eq!(keys(&warm), keys(&cold), "sort {:?}", warm.findings.sort);
+        }
+        warm.apply(Action::FocusRight);
+        cold.apply(Action::FocusRight);
+    }
+}

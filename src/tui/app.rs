@@ -194,7 +194,13 @@ pub struct TableState {
     /// (more letters, another term) filters that smaller, already sorted list.
     narrowed: Vec<(String, Vec<usize>)>,
     /// The columns of this table.
-    columns: &'static [Column],
+    pub(super) columns: &'static [Column],
+    /// Per column, every item in ascending order, computed while the workbench is idle so
+    /// that sorting a large table is a copy.
+    pub(super) sorted: Vec<Option<Vec<u32>>>,
+    /// The rows' lower-case text packed together, for filtering and sorting.
+    pub(super) packed: super::items::Packed,
+    packed_stale: bool,
 }
 
 impl TableState {
@@ -209,6 +215,9 @@ impl TableState {
             sort: None,
             selected: HashSet::new(),
             verdicts: Vec::new(),
+            sorted: vec![None; columns.len()],
+            packed: super::items::Packed::default(),
+            packed_stale: false,
             index: HashMap::new(),
             base: None,
             narrowed: Vec::new(),
@@ -217,6 +226,9 @@ impl TableState {
 
     fn push(&mut self, item: ItemText, verdict: Verdict) {
         self.index.insert(item.key.clone(), self.items.len());
+        if !self.packed_stale {
+            self.packed.push(&item);
+        }
         self.items.push(item);
         self.verdicts.push(verdict);
         self.invalidate();
@@ -224,13 +236,44 @@ impl TableState {
 
     fn replace(&mut self, i: usize, item: ItemText) {
         self.items[i] = item;
+        self.packed_stale = true;
         self.invalidate();
+    }
+
+    /// Packs the rows' text again after cells changed in place.
+    fn ensure_packed(&mut self) {
+        if self.packed_stale {
+            self.packed.rebuild(&self.items);
+            self.packed_stale = false;
+        }
     }
 
     /// The rows changed: sort and filter again from scratch.
     fn invalidate(&mut self) {
         self.base = None;
         self.narrowed.clear();
+        for s in &mut self.sorted {
+            *s = None;
+        }
+    }
+
+    /// Fills one missing column of the sort cache; false when there is nothing left to do.
+    fn fill_sort_cache(&mut self) -> bool {
+        // Past a million rows the cache would cost more memory than it saves time.
+        if self.items.len() > 1_000_000 {
+            return false;
+        }
+        let missing = (0..self.columns.len()).find(|&c| {
+            self.sorted[c].is_none() && !super::sort::depends_on_decisions(self.columns[c])
+        });
+        match missing {
+            Some(c) => {
+                self.ensure_packed();
+                self.sorted[c] = Some(super::sort::ascending_order(self, c));
+                true
+            }
+            None => false,
+        }
     }
     pub fn current(&self) -> Option<usize> {
         self.order.get(self.cursor).copied()
@@ -526,6 +569,10 @@ impl App {
             Action::Tick => {
                 if self.dirty {
                     self.refresh();
+                } else if self.loading.done {
+                    // Idle: sort one more column ahead of time (one per tick keeps the
+                    // screen responsive).
+                    let _ = self.findings.fill_sort_cache() || self.near.fill_sort_cache();
                 }
             }
             Action::Resize { width, height } => {
@@ -684,8 +731,10 @@ impl App {
                         t.narrowed.clear();
                     }
                     _ => {
+                        // Another column: sort again (from the idle-time cache if filled).
                         t.sort = Some((focus, false));
-                        t.invalidate();
+                        t.base = None;
+                        t.narrowed.clear();
                     }
                 }
                 self.refresh();
@@ -1172,8 +1221,9 @@ impl App {
                 View::Findings => &mut self.findings,
                 View::NearMisses => &mut self.near,
             };
+            table.ensure_packed();
             if table.base.is_none() {
-                table.base = Some(sort_items(table, columns, decisions));
+                table.base = Some(sort_items(table, table.sort, decisions));
                 table.narrowed.clear();
             }
             let current = table.current();
@@ -1203,7 +1253,9 @@ impl App {
                         };
                         text == value
                     });
-                    verdict_ok && pivot_ok && matches_terms(&resolved, columns, item, verdict)
+                    verdict_ok
+                        && pivot_ok
+                        && matches_terms(&resolved, columns, &table.packed, i, item.time, verdict)
                 })
                 .collect();
             if !self.filter.is_empty() && !table.narrowed.iter().any(|(t, _)| *t == self.filter) {
@@ -1237,6 +1289,7 @@ impl App {
             item.relower();
             item.numbers[HINT_COL] = i64::try_from(hints.len()).ok();
         }
+        self.findings.packed_stale = true;
     }
 
     /// Buckets of events over time (flagged and passed over), for the header's histogram.

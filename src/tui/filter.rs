@@ -3,7 +3,7 @@
 //! only narrows an earlier one (so its result can be filtered instead of every row).
 
 use super::app::Column;
-use super::items::ItemText;
+use super::items::Packed;
 use crate::journal::Verdict;
 
 /// One term of the filter.
@@ -157,26 +157,31 @@ pub(super) fn resolve<'a>(terms: &'a [FilterTerm], columns: &[Column]) -> Vec<Re
         .collect()
 }
 
+/// Whether one row passes every term: `i` is the row in `packed`.
 pub(super) fn matches_terms(
     terms: &[Resolved],
     columns: &[Column],
-    item: &ItemText,
+    packed: &Packed,
+    i: usize,
+    time: Option<i64>,
     verdict: Verdict,
 ) -> bool {
     terms.iter().all(|term| match term {
-        Resolved::After(t) => item.time.is_some_and(|x| x >= *t),
-        Resolved::Before(t) => item.time.is_some_and(|x| x < *t),
-        Resolved::Exclude(text) => !(item.joined.contains(text) || verdict.label().contains(text)),
-        Resolved::Column(i, text) => {
-            let cell = match columns.get(*i) {
+        Resolved::After(t) => time.is_some_and(|x| x >= *t),
+        Resolved::Before(t) => time.is_some_and(|x| x < *t),
+        Resolved::Exclude(text) => {
+            !(packed.row(i).contains(text) || verdict.label().contains(text))
+        }
+        Resolved::Column(c, text) => {
+            let cell = match columns.get(*c) {
                 Some(Column::Verdict) => verdict.label(),
-                _ => item.lower(*i),
+                _ => packed.cell(i, *c),
             };
             is_subsequence(cell, text)
         }
         // A plain term is matched over the whole row, as fzf matches over a whole line.
         Resolved::Plain(text) => {
-            is_subsequence(&item.joined, text) || is_subsequence(verdict.label(), text)
+            is_subsequence(packed.row(i), text) || is_subsequence(verdict.label(), text)
         }
     })
 }

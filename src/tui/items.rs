@@ -27,7 +27,7 @@ pub struct ItemText {
 }
 
 /// The most columns a table has.
-const MAX_COLUMNS: usize = 16;
+pub(super) const MAX_COLUMNS: usize = 16;
 
 impl ItemText {
     pub(super) fn new(
@@ -74,6 +74,68 @@ impl ItemText {
             self.ends[col - 1] as usize + 1
         };
         self.joined.get(start..end).unwrap_or("")
+    }
+}
+
+/// The lower-case text of every row of a table packed in one block, with the cells'
+/// bounds beside it: a filter or sort pass over 100,000 rows then reads compact memory
+/// instead of following pointers from row to row.
+#[derive(Debug, Clone, Default)]
+pub struct Packed {
+    text: String,
+    /// Where each row starts in `text` (one more entry than rows: the end).
+    starts: Vec<u32>,
+    /// Where each cell of a row ends, from the row's start.
+    ends: Vec<[u32; MAX_COLUMNS]>,
+}
+
+impl Packed {
+    pub(super) fn push(&mut self, item: &ItemText) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.text.push_str(&item.joined);
+        self.starts
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        self.ends.push(item.ends);
+    }
+
+    pub(super) fn rebuild(&mut self, items: &[ItemText]) {
+        self.text.clear();
+        self.starts.clear();
+        self.ends.clear();
+        for item in items {
+            self.push(item);
+        }
+    }
+
+    /// A whole row in lower case (cells separated by U+0001).
+    pub(super) fn row(&self, i: usize) -> &str {
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.text.get(a as usize..b as usize).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// One cell of a row in lower case.
+    pub(super) fn cell(&self, i: usize, col: usize) -> &str {
+        let (Some(&start), Some(ends)) = (self.starts.get(i), self.ends.get(i)) else {
+            return "";
+        };
+        if col >= MAX_COLUMNS {
+            return "";
+        }
+        let from = if col == 0 {
+            0
+        } else {
+            ends[col - 1] as usize + 1
+        };
+        let to = ends[col] as usize;
+        if to < from {
+            return "";
+        }
+        let start = start as usize;
+        self.text.get(start + from..start + to).unwrap_or("")
     }
 }
 

@@ -12,11 +12,21 @@ use crate::journal::Decision;
 /// Reversing a sort reverses the whole order.
 pub(super) fn sort_items(
     table: &TableState,
-    columns: &[Column],
+    sort: Option<(usize, bool)>,
     decisions: &HashMap<String, Decision>,
 ) -> Vec<usize> {
     let items = &table.items;
-    let Some((col, desc)) = table.sort else {
+    let columns = table.columns;
+    if let Some((col, desc)) = sort {
+        if let Some(Some(ascending)) = table.sorted.get(col) {
+            let mut order: Vec<usize> = ascending.iter().map(|&i| i as usize).collect();
+            if desc {
+                order.reverse();
+            }
+            return order;
+        }
+    }
+    let Some((col, desc)) = sort else {
         let mut keys: Vec<(std::cmp::Reverse<Option<i64>>, usize)> = items
             .iter()
             .enumerate()
@@ -42,7 +52,7 @@ pub(super) fn sort_items(
                 .map(|(i, it)| match other {
                     Some(Column::Verdict) => table.verdicts[i].label(),
                     Some(Column::Note) => decisions.get(&it.key).map_or("", |d| d.note.as_str()),
-                    _ => it.lower(col),
+                    _ => table.packed.cell(i, col),
                 })
                 .collect();
             sort_by_text(&texts, items)
@@ -105,4 +115,17 @@ fn sort_run(run: &mut [usize], texts: &[&str], items: &[ItemText], depth: usize)
         }
         start = end;
     }
+}
+
+/// True for a column whose order depends on the analyst's decisions (never cached).
+pub(super) fn depends_on_decisions(column: Column) -> bool {
+    matches!(column, Column::Verdict | Column::Note)
+}
+
+/// The ascending order of one column, for the cache filled while the workbench is idle.
+pub(super) fn ascending_order(table: &TableState, col: usize) -> Vec<u32> {
+    sort_items(table, Some((col, false)), &HashMap::new())
+        .into_iter()
+        .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect()
 }
