@@ -17,14 +17,14 @@ pub(super) fn sort_items(
 ) -> Vec<usize> {
     let items = &table.items;
     let columns = table.columns;
-    if let Some((col, desc)) = sort {
-        if let Some(Some(ascending)) = table.sorted.get(col) {
-            let mut order: Vec<usize> = ascending.iter().map(|&i| i as usize).collect();
-            if desc {
-                order.reverse();
-            }
-            return order;
+    if let Some((col, desc)) = sort
+        && let Some(Some(ascending)) = table.sorted.get(col)
+    {
+        let mut order: Vec<usize> = ascending.iter().map(|&i| i as usize).collect();
+        if desc {
+            order.reverse();
         }
+        return order;
     }
     let Some((col, desc)) = sort else {
         let mut keys: Vec<(std::cmp::Reverse<Option<i64>>, usize)> = items
