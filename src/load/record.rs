@@ -79,16 +79,32 @@ pub fn dynamic_value(v: Option<&Value>) -> Value {
     }
 }
 
-fn raw_event_data(v: Option<&Value>) -> RawEventData {
+fn raw_event_data(v: Option<Value>) -> RawEventData {
     match v {
         None | Some(Value::Null) => RawEventData::Null,
         Some(Value::String(s)) if s.trim().is_empty() => RawEventData::Null,
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(&s) {
             Ok(parsed) => RawEventData::Json(parsed),
-            Err(_) => RawEventData::Text(s.clone()),
+            Err(_) => RawEventData::Text(s),
         },
-        Some(other) => RawEventData::Json(other.clone()),
+        Some(other) => RawEventData::Json(other),
     }
+}
+
+/// Takes a column out of a row (found as `column` finds it), without copying it.
+fn take_column(obj: &mut Map<String, Value>, name: &str) -> Option<Value> {
+    let key = [
+        name.to_owned(),
+        format!("{name}_dynamic"),
+        format!("{name}_string"),
+    ]
+    .into_iter()
+    .find_map(|wanted| {
+        obj.iter()
+            .find(|(k, v)| k.eq_ignore_ascii_case(&wanted) && !(v.is_null() && wanted != name))
+            .map(|(k, _)| k.clone())
+    })?;
+    obj.remove(&key)
 }
 
 fn time_column(obj: &Map<String, Value>, names: &[&str]) -> Option<kql::KqlDateTime> {
@@ -98,10 +114,11 @@ fn time_column(obj: &Map<String, Value>, names: &[&str]) -> Option<kql::KqlDateT
         .find_map(|v| v.as_str().and_then(parse_export_time))
 }
 
-fn cloud_app_row(obj: &Map<String, Value>) -> CloudAppRow {
+/// The columns the query reads; RawEventData is moved out of the row, not copied.
+fn cloud_app_row(obj: &mut Map<String, Value>) -> CloudAppRow {
     CloudAppRow {
         action_type: string_column(obj, "ActionType"),
-        raw_event_data: raw_event_data(column(obj, "RawEventData")),
+        raw_event_data: raw_event_data(take_column(obj, "RawEventData")),
         account_object_id: string_column(obj, "AccountObjectId"),
         account_display_name: string_column(obj, "AccountDisplayName"),
         ip_address: string_column(obj, "IPAddress"),
@@ -169,34 +186,42 @@ pub struct Origin<'a> {
 
 /// Classifies one JSON record and, for an STS event, evaluates the rule on it.
 pub fn classify(value: Value, origin: &Origin) -> Classified {
-    let Value::Object(obj) = value else {
+    let Value::Object(mut obj) = value else {
         return Classified::Unknown;
     };
     // Envelopes with `properties`: Defender streaming API and Entra diagnostic settings.
-    if let Some(Value::Object(props)) = obj.get("properties") {
+    if let Some(Value::Object(mut props)) = obj.remove("properties") {
         let category = kql::tostring(obj.get("category"));
-        if category.starts_with("AdvancedHunting-") || has_column(props, "ActionType") {
-            let mut row = cloud_app_row(props);
+        if category.starts_with("AdvancedHunting-") || has_column(&props, "ActionType") {
+            if !rule::is_sts_operation(&string_column(&props, "ActionType")) {
+                return Classified::Other(SourceKind::CloudAppEvents);
+            }
+            let mut row = cloud_app_row(&mut props);
             if row.timestamp.is_none() {
                 row.timestamp = obj
                     .get("time")
                     .and_then(Value::as_str)
                     .and_then(parse_export_time);
             }
-            let id = id_of_cloud_app(props, &row);
+            let id = id_of_cloud_app(&props, &row);
             return cloud_app_event(row, SourceKind::CloudAppEvents, id, origin);
         }
         if props.contains_key("activityDisplayName") || props.contains_key("targetResources") {
-            let mut rec = entra_record(props, obj.get("time"));
+            let mut rec = entra_record(&props, obj.get("time"));
             if rec.operation.is_empty() {
                 rec.operation = kql::tostring(obj.get("operationName"));
             }
             let id = kql::tostring(props.get("id"));
             return entra_event(&rec, id, origin);
         }
+        obj.insert("properties".to_owned(), Value::Object(props));
     }
     if has_column(&obj, "ActionType") {
-        let row = cloud_app_row(&obj);
+        // Most rows are other activity: decided before anything is copied.
+        if !rule::is_sts_operation(&string_column(&obj, "ActionType")) {
+            return Classified::Other(SourceKind::CloudAppEvents);
+        }
+        let row = cloud_app_row(&mut obj);
         let id = id_of_cloud_app(&obj, &row);
         return cloud_app_event(row, SourceKind::CloudAppEvents, id, origin);
     }
@@ -216,6 +241,9 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
             .iter()
             .any(|k| obj.contains_key(*k))
     {
+        if !rule::is_sts_operation(&kql::tostring(obj.get("Operation"))) {
+            return Classified::Other(SourceKind::UnifiedAuditLog);
+        }
         let id = kql::tostring(obj.get("Id"));
         let row = rule::cloud_app_row_from_ual(Value::Object(obj));
         return cloud_app_event(row, SourceKind::UnifiedAuditLog, id, origin);
