@@ -374,3 +374,36 @@ fn a_journal_beside_an_unwritable_input_goes_to_the_data_directory_and_the_scree
     let status = t.wait_for("saved ✓");
     assert!(status.contains(&expected.display().to_string()), "{status}");
 }
+
+#[test]
+fn a_full_disk_is_reported_and_the_decision_is_not_shown_as_saved() {
+    let dir = workdir();
+    let t = Tmux::new("full");
+    // A file-size limit of 1 KiB stands in for a full disk: the journal's first few entries
+    // fit, the next append fails (EFBIG) and must be reported, not shown as saved.
+    t.start_env(dir.path(), "trap '' XFSZ; ulimit -f 1;", "export.jsonl");
+    t.wait_for("reviewed 0/7");
+    for _ in 0..7 {
+        t.keys(&["1"]);
+    }
+    let s = t.wait_for("NOT SAVED");
+    assert!(
+        s.contains("export.jsonl.sts-triage.jsonl"),
+        "the message names the journal:\n{s}"
+    );
+    let unsaved_rows = s.lines().filter(|l| l.starts_with('!')).count();
+    assert!(
+        unsaved_rows >= 1,
+        "rows not saved are marked in the gutter:\n{s}"
+    );
+    let journal =
+        std::fs::read_to_string(dir.path().join("export.jsonl.sts-triage.jsonl")).unwrap();
+    let saved = journal.lines().filter(|l| l.ends_with('}')).count();
+    assert!(saved < 7, "the limit was hit: {saved} entries");
+    // Every row the screen shows as saved (no `!`) is in the journal.
+    let marked = s
+        .lines()
+        .filter(|l| l.starts_with("  20") && l.contains(" suspicious"))
+        .count();
+    assert_eq!(marked, saved, "{marked} shown saved, {saved} written:\n{s}");
+}

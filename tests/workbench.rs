@@ -169,12 +169,23 @@ fn marking_moves_on_journals_and_undo_redo_restore() {
         keys: vec![first, second.clone()],
     });
     assert!(app.unsaved.is_empty());
+    app.effects.clear();
     app.apply(Action::SaveFailed {
         keys: vec![second.clone()],
         error: "disk full".into(),
     });
     assert!(app.unsaved.contains(&second));
     assert!(app.status.contains("NOT SAVED"));
+    // The next decision that saves also writes what the failure left unsaved.
+    app.apply(Action::MarkLegitimate);
+    let next: Vec<String> = journal_entries(&mut app).into_iter().map(|e| e.0).collect();
+    app.apply(Action::Saved { keys: next });
+    let retried = journal_entries(&mut app);
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].0, second);
+    assert_eq!(retried[0].1, Verdict::Legitimate);
+    app.apply(Action::Saved { keys: vec![second] });
+    assert!(app.unsaved.is_empty());
 }
 
 #[test]

@@ -590,6 +590,16 @@ impl App {
                         keys.len(),
                         self.journal_path
                     ));
+                } else {
+                    // The journal takes writes again: write what an earlier failure left
+                    // unsaved (their current state), so nothing decided stays unsaved.
+                    let mut pending: Vec<String> = self.unsaved.iter().cloned().collect();
+                    pending.sort();
+                    let entries = pending
+                        .iter()
+                        .map(|k| Entry::new(k, &self.decision(k), &self.analyst, "set"))
+                        .collect();
+                    self.effects.push(Effect::Journal(entries));
                 }
             }
             Action::SaveFailed { keys, error } => {
