@@ -893,7 +893,7 @@ impl App {
         if n == 1 {
             self.move_cursor(1);
         }
-        self.refresh_keep_cursor();
+        self.refresh();
     }
 
     /// One decision into the state: the map, the verdict caches, what must be redone.
@@ -965,7 +965,7 @@ impl App {
         } else {
             self.undo.push(step);
         }
-        self.refresh_keep_cursor();
+        self.refresh();
     }
 
     fn jump_unreviewed(&mut self, forward: bool) {
@@ -1196,10 +1196,6 @@ impl App {
             | Action::Tick => false,
             _ => true,
         }
-    }
-
-    fn refresh_keep_cursor(&mut self) {
-        self.refresh();
     }
 
     /// Recomputes the shown rows of both tables: filter, verdict filter, sort. The cursor

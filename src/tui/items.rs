@@ -61,20 +61,6 @@ impl ItemText {
             self.ends[i] = u32::try_from(self.joined.len()).unwrap_or(u32::MAX);
         }
     }
-
-    /// A cell in lower case.
-    pub fn lower(&self, col: usize) -> &str {
-        if col >= self.cells.len().min(MAX_COLUMNS) {
-            return "";
-        }
-        let end = self.ends[col] as usize;
-        let start = if col == 0 {
-            0
-        } else {
-            self.ends[col - 1] as usize + 1
-        };
-        self.joined.get(start..end).unwrap_or("")
-    }
 }
 
 /// The lower-case text of every row of a table packed in one block, with the cells'
