@@ -260,9 +260,13 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
         } else {
             "ModifiedProperties[0].Name == \"StsRefreshTokensValidFrom\"".to_owned()
         },
-        t.display_name
-            .as_ref()
-            .map_or_else(|| "null".to_owned(), |n| format!("{:?}", neutralize(n))),
+        if t.action_type_matches && t.directory_sync.is_none() {
+            t.display_name
+                .as_ref()
+                .map_or_else(|| "null".to_owned(), |n| format!("{:?}", neutralize(n)))
+        } else {
+            "not reached: an earlier clause dropped the event".to_owned()
+        },
         (t.action_type_matches && t.directory_sync.is_none()).then_some(name_ok),
     ));
     if name_ok {
