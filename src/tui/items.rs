@@ -222,6 +222,8 @@ pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
     ItemText::new(e.key(), cells, numbers, ticks, tampered)
 }
 
+const NOT_REACHED: &str = "not reached: an earlier clause dropped the event";
+
 /// The "why flagged" panel: the query's clauses with the values this event gave.
 pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Option<bool>)> {
     let e = &report.events[event];
@@ -247,10 +249,14 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
         } else {
             "RawEventData !has \"Directorysync\"".to_owned()
         },
-        t.directory_sync.as_ref().map_or_else(
-            || "no such term".to_owned(),
-            |p| format!("found at {}", neutralize(p)),
-        ),
+        if t.action_type_matches {
+            t.directory_sync.as_ref().map_or_else(
+                || "no such term".to_owned(),
+                |p| format!("found at {}", neutralize(p)),
+            )
+        } else {
+            NOT_REACHED.to_owned()
+        },
         t.action_type_matches.then_some(t.directory_sync.is_none()),
     ));
     let name_ok = matches!(e.outcome, Outcome::Flagged(_));
@@ -265,7 +271,7 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
                 .as_ref()
                 .map_or_else(|| "null".to_owned(), |n| format!("{:?}", neutralize(n)))
         } else {
-            "not reached: an earlier clause dropped the event".to_owned()
+            NOT_REACHED.to_owned()
         },
         (t.action_type_matches && t.directory_sync.is_none()).then_some(name_ok),
     ));
