@@ -863,3 +863,35 @@ fn sorting_from_the_idle_time_cache_equals_sorting_afresh() {
         cold.apply(Action::FocusRight);
     }
 }
+
+#[test]
+fn why_flagged_walks_the_clauses_and_stops_where_the_query_dropped_the_event() {
+    let app = app();
+    let report = &app.report;
+    let dirsync = report
+        .near_misses
+        .iter()
+        .copied()
+        .find(|&e| report.events[e].actor == "sync@contoso.com")
+        .unwrap();
+    let lines = sts_triage::tui::app::why_lines(report, dirsync);
+    assert_eq!(lines[0].2, Some(true), "the operation matched");
+    assert_eq!(lines[1].2, Some(false));
+    assert!(
+        lines[1].1.starts_with("found at ModifiedProperties[1]"),
+        "{:?}",
+        lines[1]
+    );
+    assert!(lines[2].1.starts_with("not reached"), "{:?}", lines[2]);
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .1
+            .starts_with("passed over: DirectorySync")
+    );
+    let flagged = report.findings[0].events[0];
+    let lines = sts_triage::tui::app::why_lines(report, flagged);
+    assert!(lines.iter().any(|l| l.0.starts_with("tokenMinutesAdded")));
+    assert_eq!(lines.last().unwrap().2, Some(true));
+}
