@@ -65,9 +65,11 @@ JQ_PROG='select(.ActionType == "Update StsRefreshTokenValidFrom Timestamp.")
   | def t: sub("\\.[0-9]+Z$"; "Z") | sub("(?<x>[0-9])$"; "\(.x)Z") | fromdateiso8601;
     (($p.OldValue | fromjson | .[0]) | t) as $old
   | (($p.NewValue | fromjson | .[0]) | t) as $new
-  | {AccountObjectId, AccountDisplayName, Role: .RawEventData.Actor[-1].ID, IPAddress,
-     IsAnonymousProxy, ISP, tokenMinutesAdded: ((($new - $old) / 60) | floor),
-     tokenMinutesRemaining: ((((.Timestamp | t) - $new) / 60) | floor)}'
+  | def m: . / 60 | floor;
+    {AccountObjectId, AccountDisplayName, Role: (.RawEventData.Actor[-1].ID // "" | tostring),
+     IPAddress, IsAnonymousProxy, ISP,
+     tokenMinutesAdded: (($new | m) - ($old | m)),
+     tokenMinutesRemaining: (((.Timestamp | t) | m) - ($new | m))}'
 
 DUCK_SQL="SELECT DISTINCT j->>'AccountObjectId', j->>'AccountDisplayName',
     j->'RawEventData'->'Actor'->>-1 AS role_raw, j->>'IPAddress', j->>'IsAnonymousProxy', j->>'ISP',
