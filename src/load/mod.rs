@@ -72,8 +72,8 @@ pub enum ScanMessage {
 /// A path that could not be scanned at all: exit status 2 on the command line.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: {source}")]
-    Unreadable { path: String, source: io::Error },
+    #[error("{path}: {error}")]
+    Unreadable { path: String, error: io::Error },
     #[error("{path}: not a file of any known format ({why})")]
     UnknownFormat { path: String, why: String },
 }
@@ -207,7 +207,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError
         }
         let meta = std::fs::metadata(p).map_err(|e| LoadError::Unreadable {
             path: p.display().to_string(),
-            source: e,
+            error: e,
         })?;
         if meta.is_dir() {
             let mut found = Vec::new();
@@ -224,7 +224,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Unreadable {
         path: dir.display().to_string(),
-        source: e,
+        error: e,
     })?;
     for entry in entries.flatten() {
         let path = entry.path();
@@ -280,7 +280,7 @@ pub fn open_input(path: &Path) -> Result<Input, LoadError> {
     let display = path.display().to_string();
     let unreadable = |e| LoadError::Unreadable {
         path: display.clone(),
-        source: e,
+        error: e,
     };
     let count = Arc::new(AtomicU64::new(0));
     let (raw, size): (Box<dyn Read + Send>, u64) = if path.as_os_str() == "-" {
@@ -396,7 +396,7 @@ pub fn scan_file(
         Some(e) if head.is_empty() => {
             return Err(LoadError::Unreadable {
                 path: display.to_string(),
-                source: e,
+                error: e,
             });
         }
         // A short file cut (or a gzip stream damaged) before its first line ended: what was
@@ -452,7 +452,7 @@ pub fn scan_file(
                 let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
                 return Err(LoadError::Unreadable {
                     path: display.to_string(),
-                    source: io::Error::new(e.kind(), format!("{at}{message}")),
+                    error: io::Error::new(e.kind(), format!("{at}{message}")),
                 });
             }
             ctx.problem(line, message);

@@ -201,6 +201,9 @@ fn write_atomically(path: &std::path::Path, text: &str) -> io::Result<()> {
 
 /// Runs the workbench until the analyst quits.
 pub fn run(opts: TuiOptions) -> Result<()> {
+    // A path that does not exist is an error before anything is created (not a journal
+    // beside a file that is not there).
+    crate::load::expand_paths(&opts.paths)?;
     let first = opts
         .paths
         .first()
