@@ -33,7 +33,7 @@ struct Cli {
     /// A keymap file (TOML) overriding default keys.
     #[arg(long)]
     keymap: Option<PathBuf>,
-    /// Keep reading JSON-lines files that grow (an export still being written).
+    /// Keep reading JSON-lines and CSV files that grow (an export still being written).
     #[arg(long)]
     follow: bool,
     /// Hint threshold: |tokenMinutesRemaining| above this many minutes is "far".

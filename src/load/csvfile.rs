@@ -45,7 +45,9 @@ fn column_name(raw: &str) -> (String, bool) {
 
 pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Result<()> {
     // A UTF-8 BOM and PowerShell's `#TYPE …` line come before the header.
-    let mut first_line_offset = 0u64;
+    // Follow mode feeds the rows appended to a file after a copy of its header: the lines
+    // before those rows are counted in `line_offset`.
+    let mut first_line_offset = ctx.line_offset;
     {
         let head = reader.fill_buf()?;
         if head.starts_with(b"\xef\xbb\xbf") {
@@ -54,7 +56,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         if reader.fill_buf()?.starts_with(b"#TYPE") {
             let mut skipped = Vec::new();
             reader.read_until(b'\n', &mut skipped)?;
-            first_line_offset = 1;
+            first_line_offset += 1;
         }
     }
     let mut csv = csv::ReaderBuilder::new()

@@ -1,6 +1,6 @@
-//! Follow mode: keep reading JSON-lines files that are still being written (an export in
-//! progress) and report the records appended since the last look. Only whole lines are
-//! read; a line still being written waits for its newline.
+//! Follow mode: keep reading JSON-lines and CSV files that are still being written (an
+//! export in progress) and report the records appended since the last look. Only whole
+//! records are read; one still being written waits for its newline (outside quotes, in CSV).
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -11,7 +11,20 @@ use super::record::{Classified, Origin, classify};
 use super::{Prefilter, ScanMessage};
 use crate::model::{Problem, SourceRef};
 
-/// True for a plain (not gzip) file of JSON lines: what follow mode can tail.
+/// What a followed file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TailKind {
+    /// Not known until the file has its first line.
+    Unknown,
+    JsonLines,
+    /// CSV: the header lines (with a `#TYPE` line and BOM if any), kept to read new rows.
+    Csv {
+        header: Vec<u8>,
+        header_lines: u64,
+    },
+}
+
+/// True for a plain (not gzip) file of JSON lines or CSV: what follow mode can tail.
 pub fn can_follow(path: &Path) -> bool {
     let Ok(mut f) = File::open(path) else {
         return false;
@@ -21,7 +34,26 @@ pub fn can_follow(path: &Path) -> bool {
         return false;
     };
     head.truncate(n);
-    !head.starts_with(&[0x1f, 0x8b]) && super::sniff(&head) == Ok(super::Shape::JsonLines)
+    !head.starts_with(&[0x1f, 0x8b])
+        && matches!(
+            super::sniff(&head),
+            Ok(super::Shape::JsonLines | super::Shape::Csv)
+        )
+}
+
+/// The end of the last whole CSV record in `buf` (just after its newline): a newline inside
+/// a quoted field (`""` is a quote inside quotes) does not end a record.
+fn last_csv_record_end(buf: &[u8]) -> Option<usize> {
+    let mut quoted = false;
+    let mut end = None;
+    for (i, &b) in buf.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => end = Some(i + 1),
+            _ => {}
+        }
+    }
+    end
 }
 
 /// The read position in one followed file.
@@ -32,6 +64,8 @@ pub struct Tail {
     line: u64,
     partial: Vec<u8>,
     prefilter: Prefilter,
+    kind: TailKind,
+    opts: super::ScanOptions,
 }
 
 impl Tail {
@@ -44,6 +78,8 @@ impl Tail {
             line: 1,
             partial: Vec::new(),
             prefilter: Prefilter::new(),
+            kind: TailKind::Unknown,
+            opts: super::ScanOptions::default(),
         }
     }
 
@@ -61,6 +97,7 @@ impl Tail {
             self.offset = 0;
             self.line = 1;
             self.partial.clear();
+            self.kind = TailKind::Unknown;
         }
         if len == self.offset {
             return Ok(0);
@@ -70,6 +107,44 @@ impl Tail {
         f.take(len - self.offset).read_to_end(&mut fresh)?;
         self.offset += fresh.len() as u64;
         self.partial.extend_from_slice(&fresh);
+        if self.kind == TailKind::Unknown {
+            self.kind = match memchr::memchr(b'\n', &self.partial) {
+                None => return Ok(0),
+                Some(_) if super::sniff(&self.partial) == Ok(super::Shape::Csv) => {
+                    self.take_csv_header()
+                }
+                Some(_) => TailKind::JsonLines,
+            };
+            if self.kind == TailKind::Unknown {
+                return Ok(0);
+            }
+        }
+        if let TailKind::Csv {
+            header,
+            header_lines,
+        } = &self.kind
+        {
+            let Some(end) = last_csv_record_end(&self.partial) else {
+                return Ok(0);
+            };
+            let rows: Vec<u8> = self.partial.drain(..end).collect();
+            let lines = bytecount::count(&rows, b'\n') as u64;
+            let mut bytes = header.clone();
+            bytes.extend_from_slice(&rows);
+            // Lines of the file before these rows, less the header lines fed again.
+            let offset = (self.line - 1).saturating_sub(*header_lines);
+            if let Err(why) =
+                super::scan_csv_rows(self.file.clone(), bytes, offset, &self.opts, sink)
+            {
+                sink(ScanMessage::Problem(Problem {
+                    file: self.file.clone(),
+                    line: None,
+                    message: format!("follow: {why}"),
+                }));
+            }
+            self.line += lines;
+            return Ok(lines);
+        }
         let Some(last_nl) = memchr::memrchr(b'\n', &self.partial) else {
             return Ok(0);
         };
@@ -85,6 +160,32 @@ impl Tail {
             lines += 1;
         }
         Ok(lines)
+    }
+
+    /// Takes the header (a `#TYPE` line first, if any) off the start of a CSV file.
+    fn take_csv_header(&mut self) -> TailKind {
+        let mut header_lines = 1;
+        let mut end = memchr::memchr(b'\n', &self.partial).map_or(0, |i| i + 1);
+        let body = self
+            .partial
+            .strip_prefix(b"\xef\xbb\xbf")
+            .unwrap_or(&self.partial);
+        if body.starts_with(b"#TYPE") {
+            match memchr::memchr(b'\n', &self.partial[end..]) {
+                Some(i) => {
+                    end += i + 1;
+                    header_lines = 2;
+                }
+                // The header line is not complete yet: look again later.
+                None => return TailKind::Unknown,
+            }
+        }
+        let header: Vec<u8> = self.partial.drain(..end).collect();
+        self.line += header_lines;
+        TailKind::Csv {
+            header,
+            header_lines,
+        }
     }
 
     fn record(&self, bytes: &[u8], line: u64, sink: &mut dyn FnMut(ScanMessage)) {
@@ -166,5 +267,87 @@ mod tests {
             "the completed line 2 is no STS event; line 3 is"
         );
         assert_eq!(tail.poll(&mut |_| {}).expect("poll"), 0, "nothing new");
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+    use std::io::Write;
+
+    fn audit(id: &str, user: &str) -> String {
+        let record = format!(
+            r#"{{"CreationTime":"2023-09-26T01:43:41","Id":"{id}","Operation":"Update StsRefreshTokenValidFrom Timestamp.","UserId":"{user}","ModifiedProperties":[],"Actor":[]}}"#
+        );
+        format!("\"{}\"", record.replace('"', "\"\""))
+    }
+
+    fn poll_events(tail: &mut Tail) -> Vec<(u64, String)> {
+        let mut out = Vec::new();
+        tail.poll(&mut |m| {
+            if let ScanMessage::Event(e) = m {
+                out.push((e.source.line, e.id.clone()));
+            }
+        })
+        .expect("poll");
+        out
+    }
+
+    #[test]
+    fn csv_rows_are_read_as_they_are_appended_with_their_file_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("purview.csv");
+        let header = "CreationDate,UserIds,Operations,AuditData\r\n";
+        let row = |id: &str| {
+            format!(
+                "9/26/2023 1:43:41 AM,a@b,Update StsRefreshTokenValidFrom Timestamp.,{}\r\n",
+                audit(id, "a@b")
+            )
+        };
+        std::fs::write(&path, format!("{header}{}", row("one"))).expect("write");
+        assert!(can_follow(&path));
+        let mut tail = Tail::new(&path);
+        assert_eq!(poll_events(&mut tail), [(2, "one".to_owned())]);
+        // A row arrives in two writes, cut inside its quoted AuditData.
+        let next = row("two");
+        let (a, b) = next.split_at(60);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
+        f.write_all(a.as_bytes()).expect("append");
+        assert!(poll_events(&mut tail).is_empty(), "half a row waits");
+        f.write_all(b.as_bytes()).expect("append");
+        f.write_all(row("three").as_bytes()).expect("append");
+        assert_eq!(
+            poll_events(&mut tail),
+            [(3, "two".to_owned()), (4, "three".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_type_line_and_header_are_kept_and_lines_count_from_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("export.csv");
+        let head = "#TYPE Deserialized.AuditRecord\r\n\"CreationDate\",\"UserIds\",\"Operations\",\"AuditData\"\r\n";
+        let row = |id: &str| {
+            format!(
+                "\"9/26/2023 1:43:41 AM\",\"a@b\",\"Update StsRefreshTokenValidFrom Timestamp.\",{}\r\n",
+                audit(id, "a@b")
+            )
+        };
+        std::fs::write(&path, head).expect("write");
+        let mut tail = Tail::new(&path);
+        assert!(poll_events(&mut tail).is_empty());
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
+        f.write_all(row("x").as_bytes()).expect("append");
+        f.write_all(row("y").as_bytes()).expect("append");
+        assert_eq!(
+            poll_events(&mut tail),
+            [(3, "x".to_owned()), (4, "y".to_owned())]
+        );
     }
 }

@@ -35,6 +35,8 @@ pub struct Ctx<'a> {
     /// The line where a read error (a truncated or damaged gzip stream, a size limit) stopped
     /// the reading, when the loader knows it.
     pub error_line: Option<u64>,
+    /// Lines of the file before what this reader holds (follow mode; otherwise 0).
+    pub line_offset: u64,
 }
 
 impl Ctx<'_> {

@@ -423,6 +423,7 @@ pub fn scan_file(
         problems_reported: 0,
         unknown_why: None,
         error_line: None,
+        line_offset: 0,
     };
     let result = match shape {
         Shape::JsonLines => json::scan_json_lines(&mut ctx, input.reader),
@@ -535,6 +536,39 @@ impl BufRead for DecompressedLimit {
     fn consume(&mut self, amt: usize) {
         self.left = self.left.saturating_sub(amt as u64);
         self.inner.consume(amt);
+    }
+}
+
+/// Scans CSV rows appended to a followed file: `bytes` is the file's header (and `#TYPE`
+/// line) followed by whole rows; `line_offset` is how many lines of the file came before
+/// those rows, less the header's.
+pub(crate) fn scan_csv_rows(
+    file: Arc<str>,
+    bytes: Vec<u8>,
+    line_offset: u64,
+    opts: &ScanOptions,
+    sink: &mut dyn FnMut(ScanMessage),
+) -> Result<FileSummary, String> {
+    let mut ctx = json::Ctx {
+        file: file.clone(),
+        opts,
+        sink,
+        summary: FileSummary {
+            path: file.to_string(),
+            ..FileSummary::default()
+        },
+        kinds: Vec::new(),
+        read_so_far: Arc::new(AtomicU64::new(0)),
+        prefilter: Prefilter::new(),
+        problems_reported: 0,
+        unknown_why: None,
+        error_line: None,
+        line_offset,
+    };
+    csvfile::scan_csv(&mut ctx, Box::new(io::Cursor::new(bytes))).map_err(|e| e.to_string())?;
+    match ctx.unknown_why.take() {
+        Some(why) => Err(why),
+        None => Ok(ctx.summary),
     }
 }
 

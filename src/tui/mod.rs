@@ -36,7 +36,7 @@ pub struct TuiOptions {
     pub journal: Option<PathBuf>,
     pub analyst: Option<String>,
     pub keymap: Option<PathBuf>,
-    /// Keep reading JSON-lines files that grow, adding rows live.
+    /// Keep reading JSON-lines and CSV files that grow, adding rows live.
     pub follow: bool,
     /// The hint threshold for |tokenMinutesRemaining|.
     pub far_minutes: i64,
@@ -85,8 +85,8 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
     keymap.action(context, &Key::from_event(key)?)
 }
 
-/// Follow mode: JSON-lines files are tailed (read now, then again whenever they grow);
-/// other files are read once.
+/// Follow mode: JSON-lines and CSV files are tailed (read now, then again whenever they
+/// grow); other files (gzip, JSON documents) are read once.
 fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &Sender<Action>) {
     let files = match crate::load::expand_paths(paths) {
         Ok(f) => f,
