@@ -42,7 +42,6 @@ fn scan_bytes(data: &[u8], opts: &ScanOptions) {
 fn small_limits() -> ScanOptions {
     ScanOptions {
         max_record_bytes: 512,
-        max_document_bytes: 64 << 10,
         max_decompressed_bytes: 32 << 10,
         ..ScanOptions::default()
     }

@@ -25,7 +25,6 @@ fuzz_target!(|data: &[u8]| {
         ScanOptions::default(),
         ScanOptions {
             max_record_bytes: 256,
-            max_document_bytes: 16 << 10,
             max_decompressed_bytes: 16 << 10,
             ..ScanOptions::default()
         },

@@ -2,6 +2,7 @@
 //! format by content (JSON lines, JSON documents, CSV), never by the file name.
 
 mod csvfile;
+mod docstream;
 pub mod follow;
 mod json;
 pub mod record;
@@ -24,8 +25,6 @@ pub use record::Classified;
 pub struct ScanOptions {
     /// The largest record (line, CSV row, JSON element) read; larger ones are skipped.
     pub max_record_bytes: usize,
-    /// The largest JSON document read into memory, after decompression.
-    pub max_document_bytes: u64,
     /// The most a gzip file may expand to; reading stops there with a message (a gzip
     /// bomb, or a file far larger than expected). The records before are kept.
     pub max_decompressed_bytes: u64,
@@ -37,7 +36,6 @@ impl Default for ScanOptions {
     fn default() -> Self {
         Self {
             max_record_bytes: 64 << 20,
-            max_document_bytes: 4 << 30,
             max_decompressed_bytes: 256 << 30,
             cancel: None,
         }
@@ -427,7 +425,7 @@ pub fn scan_file(
     };
     let result = match shape {
         Shape::JsonLines => json::scan_json_lines(&mut ctx, input.reader),
-        Shape::JsonDocument => json::scan_json_document(&mut ctx, input.reader),
+        Shape::JsonDocument => docstream::scan_json_stream(&mut ctx, input.reader),
         Shape::Csv => csvfile::scan_csv(&mut ctx, input.reader),
     };
     let mut summary = match result {

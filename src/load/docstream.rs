@@ -1,0 +1,337 @@
+//! JSON documents, streamed: arrays of records, envelopes (`{"value":[…]}`,
+//! `{"records":[…]}`, `{"results":[…]}`, `{"Results":[…]}`), single objects and objects one
+//! after another (pretty-printed records). A small state machine finds where each record
+//! starts and ends as the bytes arrive, so memory holds one record at a time, not the
+//! document; each record is then parsed and classified like a JSON line.
+
+use std::io::{self, BufRead, Read};
+
+use super::json::Ctx;
+
+const ENVELOPE_KEYS: [&[u8]; 4] = [b"value", b"records", b"results", b"Results"];
+const CHUNK: usize = 1 << 20;
+
+/// What the container at one nesting level is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// A top-level array: its elements are records.
+    RecordArray,
+    /// The array under an envelope key: its elements are records.
+    EnvelopeArray,
+    /// A top-level object that turned out to be an envelope: not a record itself.
+    Envelope,
+    /// Any other object or array (inside a record, or the top-level record itself).
+    Plain,
+}
+
+/// The scanning state, kept across chunks.
+struct Splitter {
+    /// Bytes not yet consumed: from the start of the record being collected, or from the
+    /// scanning position when no record is open.
+    buf: Vec<u8>,
+    /// Where scanning continues in `buf`.
+    pos: usize,
+    /// Line number at `buf[0]`, and at `pos`.
+    line_at_pos: u64,
+    stack: Vec<Frame>,
+    in_string: bool,
+    escaped: bool,
+    /// The open record: where it starts in `buf`, its line, its depth (stack length at its
+    /// start), and whether it is too large to keep.
+    record: Option<(usize, u64, usize, bool)>,
+    /// In a top-level object (tentative record): the last string at its first level, and
+    /// whether a `:` followed it (the next value belongs to that key).
+    key: Option<(usize, usize)>,
+    after_envelope_key: bool,
+    /// Skipping to the next line that starts with `{` or `[` after a structural error, and
+    /// whether only blanks were seen since the last newline.
+    resyncing: bool,
+    line_start: bool,
+    /// The line where the current top-level value began.
+    top_line: u64,
+}
+
+impl Splitter {
+    fn new() -> Self {
+        Self {
+            buf: Vec::with_capacity(CHUNK * 2),
+            pos: 0,
+            line_at_pos: 1,
+            stack: Vec::new(),
+            in_string: false,
+            escaped: false,
+            record: None,
+            key: None,
+            after_envelope_key: false,
+            resyncing: false,
+            line_start: true,
+            top_line: 1,
+        }
+    }
+
+    /// Drops consumed bytes from the front of the buffer.
+    fn compact(&mut self) {
+        let keep_from = self.record.map_or(self.pos, |(start, ..)| start);
+        if keep_from == 0 {
+            return;
+        }
+        self.buf.drain(..keep_from);
+        self.pos -= keep_from;
+        if let Some((start, ..)) = &mut self.record {
+            *start -= keep_from;
+        }
+        if let Some((a, b)) = &mut self.key {
+            *a = a.saturating_sub(keep_from);
+            *b = b.saturating_sub(keep_from);
+        }
+    }
+
+    /// A record begins at `pos`.
+    fn open_record(&mut self) {
+        self.record = Some((self.pos, self.line_at_pos, self.stack.len(), false));
+    }
+
+    /// The open record ends at `end` (exclusive): parse and classify it.
+    fn close_record(&mut self, ctx: &mut Ctx, end: usize) {
+        if let Some((start, line, _, too_large)) = self.record.take() {
+            if too_large {
+                ctx.summary.records += 1;
+                let message = format!(
+                    "record over the {} byte limit; skipped",
+                    ctx.opts.max_record_bytes
+                );
+                ctx.malformed(line, message);
+            } else {
+                ctx.record(&self.buf[start..end], line);
+            }
+        }
+    }
+
+    /// A structural error: report it and skip to the next line starting with `{` or `[`.
+    fn derail(&mut self, ctx: &mut Ctx, message: String) {
+        let line = self.record.map_or(self.line_at_pos, |(_, l, ..)| l);
+        if self.record.take().is_some() {
+            ctx.summary.records += 1;
+        }
+        ctx.malformed(line, message);
+        self.stack.clear();
+        self.in_string = false;
+        self.escaped = false;
+        self.key = None;
+        self.after_envelope_key = false;
+        self.resyncing = true;
+    }
+
+    /// Scans `buf[pos..]`.
+    fn scan(&mut self, ctx: &mut Ctx) {
+        while self.pos < self.buf.len() {
+            let b = self.buf[self.pos];
+            if b == b'\n' {
+                self.line_at_pos += 1;
+                self.line_start = true;
+                self.pos += 1;
+                continue;
+            }
+            if self.resyncing {
+                // Resume at a line whose first non-blank byte opens a value.
+                match b {
+                    b' ' | b'\t' | b'\r' => {}
+                    b'{' | b'[' if self.line_start => {
+                        self.resyncing = false;
+                        continue;
+                    }
+                    _ => self.line_start = false,
+                }
+                self.pos += 1;
+                continue;
+            }
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                    if self.stack.len() == 1
+                        && self.stack[0] == Frame::Plain
+                        && self.record.is_some()
+                    {
+                        // A string at the first level of a top-level object: maybe a key.
+                        let start = self.key.map_or(self.pos, |(s, _)| s);
+                        self.key = Some((start, self.pos));
+                    }
+                } else {
+                    // Jump to the next byte that matters inside a string.
+                    let rest = &self.buf[self.pos..];
+                    self.pos += memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
+                    continue;
+                }
+                self.pos += 1;
+                continue;
+            }
+            self.structural(ctx, b);
+            // Keep large records from filling memory: note them and keep only the start.
+            if let Some((start, _, _, too_large)) = &mut self.record
+                && !*too_large
+                && self.pos - *start > ctx.opts.max_record_bytes
+            {
+                *too_large = true;
+            }
+            if self.resyncing {
+                continue;
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// True when a value starting now at the current depth is a record.
+    fn at_record_level(&self) -> bool {
+        match self.stack.last() {
+            None => true,
+            Some(Frame::RecordArray | Frame::EnvelopeArray) => self.record.is_none(),
+            _ => false,
+        }
+    }
+
+    fn structural(&mut self, ctx: &mut Ctx, b: u8) {
+        match b {
+            b' ' | b'\t' | b'\r' | b',' | b':' => {
+                if b == b':' && self.stack.len() == 1 && self.stack[0] == Frame::Plain {
+                    // `"value":` at the first level of a top-level object.
+                    if let Some((s, e)) = self.key.take() {
+                        let name = &self.buf[s + 1..e];
+                        self.after_envelope_key = ENVELOPE_KEYS.contains(&name);
+                    }
+                } else if b == b',' {
+                    self.key = None;
+                    self.after_envelope_key = false;
+                }
+            }
+            b'{' | b'[' => {
+                if self.stack.is_empty() {
+                    self.top_line = self.line_at_pos;
+                    if b == b'[' {
+                        self.stack.push(Frame::RecordArray);
+                        return;
+                    }
+                }
+                if self.after_envelope_key && b == b'[' && self.stack.len() == 1 {
+                    // The top-level object is an envelope: its array holds the records,
+                    // the object itself is not one.
+                    self.after_envelope_key = false;
+                    self.record = None;
+                    self.key = None;
+                    self.stack[0] = Frame::Envelope;
+                    self.stack.push(Frame::EnvelopeArray);
+                    return;
+                }
+                self.after_envelope_key = false;
+                if self.at_record_level() {
+                    self.open_record();
+                }
+                self.stack.push(Frame::Plain);
+            }
+            b'}' | b']' => {
+                self.after_envelope_key = false;
+                let Some(frame) = self.stack.pop() else {
+                    self.derail(ctx, format!("unexpected '{}' outside any value", b as char));
+                    return;
+                };
+                if let Some((_, _, depth, _)) = self.record
+                    && frame == Frame::Plain
+                    && self.stack.len() == depth
+                {
+                    self.close_record(ctx, self.pos + 1);
+                }
+            }
+            b'"' => {
+                self.in_string = true;
+                // A key's value that is a string: not an envelope's array.
+                if self.stack.len() == 1 {
+                    self.after_envelope_key = false;
+                }
+                if self.stack.len() == 1 && self.stack[0] == Frame::Plain && self.record.is_some() {
+                    self.key = Some((self.pos, self.pos));
+                }
+                if self.stack.is_empty() {
+                    self.derail(ctx, "unexpected text between JSON values".to_owned());
+                }
+            }
+            _ => {
+                self.after_envelope_key = false;
+                // A bare scalar: no record (in an array of records it is passed over).
+                if self.stack.is_empty() {
+                    self.derail(ctx, "unexpected text between JSON values".to_owned());
+                }
+            }
+        }
+    }
+
+    /// The end of the input: what was open is reported.
+    fn finish(&mut self, ctx: &mut Ctx) {
+        if let Some((start, line, _, _)) = self.record.take() {
+            ctx.summary.records += 1;
+            let why = match serde_json::from_slice::<serde::de::IgnoredAny>(&self.buf[start..]) {
+                Err(e) => e.to_string(),
+                Ok(_) => "EOF while parsing".to_owned(),
+            };
+            ctx.malformed(line, format!("not valid JSON: {why}"));
+        }
+        match self.stack.first() {
+            Some(Frame::RecordArray) => ctx.problem(
+                Some(self.line_at_pos),
+                "the JSON array is not closed: the file looks truncated".to_owned(),
+            ),
+            Some(Frame::Envelope) => ctx.problem(
+                Some(self.top_line),
+                "the JSON document is damaged (EOF while parsing the envelope); \
+                 reading the records before the damage"
+                    .to_owned(),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Scans a JSON document from a reader, record by record, in bounded memory.
+pub fn scan_json_stream(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Result<()> {
+    let mut s = Splitter::new();
+    // A UTF-8 byte order mark before the document.
+    if reader.fill_buf()?.starts_with(b"\xef\xbb\xbf") {
+        reader.consume(3);
+    }
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        if ctx.opts.cancelled() {
+            return Ok(());
+        }
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                // A damaged stream: what came before it counts; the error is reported.
+                s.finish(ctx);
+                ctx.error_line = Some(s.line_at_pos);
+                return Err(e);
+            }
+        };
+        s.compact();
+        s.buf.extend_from_slice(&chunk[..n]);
+        s.scan(ctx);
+        if let Some((start, _, _, true)) = s.record {
+            // Keep only the start of an over-large record (for its line); drop the rest.
+            let keep = start + 1;
+            if s.buf.len() > keep + CHUNK {
+                let drop_from = keep;
+                let removed = s.pos - drop_from;
+                s.buf.drain(drop_from..s.pos);
+                s.pos -= removed;
+            }
+        }
+        ctx.progress();
+    }
+    s.finish(ctx);
+    ctx.progress();
+    Ok(())
+}
