@@ -681,6 +681,15 @@ fn hints_explain_themselves_in_the_drill_down() {
     );
 }
 
+/// The keys of the flagged rows shown, in order.
+fn shown_keys(app: &App) -> Vec<String> {
+    app.findings
+        .order
+        .iter()
+        .map(|&i| app.findings.items[i].key.clone())
+        .collect()
+}
+
 /// The table an app shows for a filter, computed from scratch.
 fn fresh_order(report: &ScanReport, filter: &str, sort: Option<usize>) -> Vec<String> {
     let mut app = App::new("j", "a", HashMap::new()).with_report(report.clone());
@@ -692,11 +701,7 @@ fn fresh_order(report: &ScanReport, filter: &str, sort: Option<usize>) -> Vec<St
     }
     app.filter = filter.to_owned();
     app.refresh();
-    app.findings
-        .order
-        .iter()
-        .map(|&i| app.findings.items[i].key.clone())
-        .collect()
+    shown_keys(&app)
 }
 
 #[test]
@@ -720,14 +725,8 @@ fn typing_and_deleting_filters_always_shows_what_a_fresh_filter_shows() {
         ] {
             for c in typed.chars() {
                 keys(&mut app, &c.to_string());
-                let shown: Vec<String> = app
-                    .findings
-                    .order
-                    .iter()
-                    .map(|&i| app.findings.items[i].key.clone())
-                    .collect();
                 assert_eq!(
-                    shown,
+                    shown_keys(&app),
                     fresh_order(&report, &app.filter, sort),
                     "filter {:?}",
                     app.filter
@@ -735,14 +734,8 @@ fn typing_and_deleting_filters_always_shows_what_a_fresh_filter_shows() {
             }
             for _ in typed.chars() {
                 press(&mut app, KeyCode::Backspace);
-                let shown: Vec<String> = app
-                    .findings
-                    .order
-                    .iter()
-                    .map(|&i| app.findings.items[i].key.clone())
-                    .collect();
                 assert_eq!(
-                    shown,
+                    shown_keys(&app),
                     fresh_order(&report, &app.filter, sort),
                     "filter {:?}",
                     app.filter
@@ -850,14 +843,12 @@ fn sorting_from_the_idle_time_cache_equals_sorting_afresh() {
         for _ in 0..2 {
             warm.apply(Action::Sort);
             cold.apply(Action::Sort);
-            let keys = |app: &App| -> Vec<String> {
-                app.findings
-                    .order
-                    .iter()
-                    .map(|&i| app.findings.items[i].key.clone())
-                    .collect()
-            };
-            assert_eq!(keys(&warm), keys(&cold), "sort {:?}", warm.findings.sort);
+            assert_eq!(
+                shown_keys(&warm),
+                shown_keys(&cold),
+                "sort {:?}",
+                warm.findings.sort
+            );
         }
         warm.apply(Action::FocusRight);
         cold.apply(Action::FocusRight);
