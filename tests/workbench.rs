@@ -886,3 +886,26 @@ fn why_flagged_walks_the_clauses_and_stops_where_the_query_dropped_the_event() {
     assert!(lines.iter().any(|l| l.0.starts_with("tokenMinutesAdded")));
     assert_eq!(lines.last().unwrap().2, Some(true));
 }
+
+#[test]
+fn a_plain_filter_term_matches_within_one_cell_not_across_the_row() {
+    let report = scan_paths(&[PathBuf::from("assets/samples")], &ScanOptions::default()).unwrap();
+    let mut app = App::new("j", "a", HashMap::new()).with_report(report);
+    keys(&mut app, "/lee");
+    let shown: Vec<String> = app
+        .findings
+        .order
+        .iter()
+        .map(|&i| app.findings.items[i].cells[1].clone())
+        .collect();
+    assert!(!shown.is_empty());
+    assert!(
+        shown.iter().all(|a| a.to_lowercase().contains("lee")),
+        "only Lee Gu's rows (the letters spread over a row or a file path do not count): {shown:?}"
+    );
+    keys(&mut app, " source:purview");
+    assert!(
+        app.findings.order.len() < shown.len(),
+        "source: still filters by file"
+    );
+}

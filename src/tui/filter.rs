@@ -180,8 +180,17 @@ pub(super) fn matches_terms(
             is_subsequence(cell, text)
         }
         // A plain term is matched over the whole row, as fzf matches over a whole line.
+        // A plain term matches within one cell (letters spread over several cells, or
+        // over a long file path, would match nearly every row). The whole row is tested
+        // first: most rows fail there, cheaply. The source path is matched only by
+        // `source:` terms, for the same reason.
         Resolved::Plain(text) => {
-            is_subsequence(packed.row(i), text) || is_subsequence(verdict.label(), text)
+            is_subsequence(verdict.label(), text)
+                || (is_subsequence(packed.row(i), text)
+                    && columns.iter().enumerate().any(|(c, col)| {
+                        !matches!(col, Column::Source | Column::Verdict)
+                            && is_subsequence(packed.cell(i, c), text)
+                    }))
         }
     })
 }

@@ -687,7 +687,7 @@ fn draw_help(frame: &mut Frame, area: Rect, keymap: &Keymap, scroll: usize) {
     }
     lines.push(Line::from(""));
     lines.push(Line::from(
-        "Filter: words match fuzzily over the row; col:text in one column (ip:203.0);",
+        "Filter: words match fuzzily within a cell; col:text in one column (ip:203.0);",
     ));
     lines.push(Line::from(
         "        !text excludes rows containing text; after:2021-03-01 before:2021-03-02T10:00",
