@@ -1,0 +1,238 @@
+//! The findings report handed over at the end of a triage (Markdown, JSON, CSV), and the
+//! text of copied rows. Every string from an event is neutralised and escaped for Markdown
+//! and guarded for CSV; JSON keeps the exact values (JSON-escaped).
+//!
+//! The Markdown report is produced by [`markdown_report`] alone: `sts-triage report` writes
+//! it and the workbench's `Y` key copies it, so both are the same text for the same inputs,
+//! journal and decisions.
+//!
+//! Rooms: this module holds what every format shares (the grouping of rows by verdict, the
+//! context of hashes and journal); `markdown`, `json` and `csv` each write one format.
+
+mod csv;
+mod json;
+mod markdown;
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::journal::{Decision, Verdict};
+use crate::kql::KqlDateTime;
+use crate::model::{Finding, StsEvent};
+use crate::scan::ScanReport;
+
+pub use self::csv::{CSV_COLUMNS, write_csv};
+pub use self::json::{JSON_REPORT_FORMAT, json_report, write_json};
+pub use self::markdown::{finding_line, findings_table, markdown_report, near_miss_table};
+
+fn verdict_of(decisions: &HashMap<String, Decision>, key: &str) -> Decision {
+    decisions.get(key).cloned().unwrap_or_default()
+}
+
+/// Where a finding stands in the files: every event's `file:line`, or the line of the
+/// query-result export it was read from.
+fn finding_sources(f: &Finding, events: &[StsEvent]) -> Vec<String> {
+    if f.events.is_empty() {
+        return f.imported_from.iter().map(ToString::to_string).collect();
+    }
+    f.events
+        .iter()
+        .map(|&i| events[i].source.to_string())
+        .collect()
+}
+
+/// Counts of findings per verdict: `[unreviewed, suspicious, legitimate]`.
+pub fn verdict_counts(report: &ScanReport, decisions: &HashMap<String, Decision>) -> [usize; 3] {
+    let mut counts = [0usize; 3];
+    for f in &report.findings {
+        counts[slot(verdict_of(decisions, &f.row.key()).verdict)] += 1;
+    }
+    counts
+}
+
+fn slot(v: Verdict) -> usize {
+    match v {
+        Verdict::Unreviewed => 0,
+        Verdict::Suspicious => 1,
+        Verdict::Legitimate => 2,
+    }
+}
+
+/// The SHA-256 of a file's bytes as stored (a gzip file is hashed compressed), read in
+/// blocks so that a file of any size is hashed in constant memory. Lowercase hex.
+pub fn sha256_file(path: &Path) -> io::Result<String> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        }))
+}
+
+/// The hash of one input file, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileHash {
+    /// Lowercase hex SHA-256 of the bytes as stored.
+    Sha256(String),
+    /// Why the file could not be hashed (standard input, unreadable since the scan).
+    Unavailable(String),
+}
+
+/// Where the decisions of a report came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalSource {
+    pub path: String,
+    /// False when the journal does not exist (no decisions yet).
+    pub found: bool,
+}
+
+/// What the report says beyond the scan and the decisions: the inputs' hashes and the
+/// journal. Computed when the report is made (`sts-triage report`, or `Y` in the workbench).
+#[derive(Debug, Clone, Default)]
+pub struct ReportContext {
+    /// Per input file, by the path the scan shows (`FileSummary::path`).
+    pub hashes: HashMap<String, FileHash>,
+    pub journal: Option<JournalSource>,
+}
+
+impl ReportContext {
+    /// Hashes every file of the report (standard input cannot be hashed again: it was
+    /// consumed by the scan).
+    pub fn new(report: &ScanReport, journal_path: &str, journal_found: bool) -> Self {
+        let hashes = report
+            .files
+            .iter()
+            .map(|f| {
+                let hash = if f.path == "(stdin)" {
+                    FileHash::Unavailable("standard input, not hashed".to_owned())
+                } else {
+                    match sha256_file(Path::new(&f.path)) {
+                        Ok(h) => FileHash::Sha256(h),
+                        Err(e) => FileHash::Unavailable(format!("not hashed: {e}")),
+                    }
+                };
+                (f.path.clone(), hash)
+            })
+            .collect();
+        Self {
+            hashes,
+            journal: Some(JournalSource {
+                path: journal_path.to_owned(),
+                found: journal_found,
+            }),
+        }
+    }
+
+    fn hash(&self, path: &str) -> FileHash {
+        self.hashes
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| FileHash::Unavailable("not hashed".to_owned()))
+    }
+}
+
+/// The rows of a report, grouped by verdict, each group in time order.
+struct Grouped {
+    /// Finding indexes: suspicious, legitimate, unreviewed.
+    findings: [Vec<usize>; 3],
+    /// Near-miss event indexes: suspicious, legitimate.
+    near_misses: [Vec<usize>; 2],
+    near_miss_unreviewed: usize,
+    time_range: Option<(KqlDateTime, KqlDateTime)>,
+    /// Analysts of the suspicious and legitimate decisions reported.
+    analysts: BTreeSet<String>,
+}
+
+impl Grouped {
+    fn new(report: &ScanReport, decisions: &HashMap<String, Decision>) -> Self {
+        let mut findings: [Vec<usize>; 3] = Default::default();
+        let mut analysts = BTreeSet::new();
+        for (i, f) in report.findings.iter().enumerate() {
+            let d = verdict_of(decisions, &f.row.key());
+            let group = match d.verdict {
+                Verdict::Suspicious => 0,
+                Verdict::Legitimate => 1,
+                Verdict::Unreviewed => 2,
+            };
+            if group < 2 && !d.analyst.is_empty() {
+                analysts.insert(d.analyst);
+            }
+            findings[group].push(i);
+        }
+        for group in &mut findings {
+            // Oldest first; rows without events (a query-result export) last.
+            group.sort_by_cached_key(|&i| {
+                let f = &report.findings[i];
+                let t = f.first_time(&report.events);
+                (t.is_none(), t, &f.row)
+            });
+        }
+        let mut near_misses: [Vec<usize>; 2] = Default::default();
+        let mut near_miss_unreviewed = 0;
+        for &e in &report.near_misses {
+            let d = verdict_of(decisions, &report.events[e].key());
+            let group = match d.verdict {
+                Verdict::Suspicious => 0,
+                Verdict::Legitimate => 1,
+                Verdict::Unreviewed => {
+                    near_miss_unreviewed += 1;
+                    continue;
+                }
+            };
+            if !d.analyst.is_empty() {
+                analysts.insert(d.analyst);
+            }
+            near_misses[group].push(e);
+        }
+        for group in &mut near_misses {
+            group.sort_by_cached_key(|&e| {
+                let ev = &report.events[e];
+                (ev.time.is_none(), ev.time, e)
+            });
+        }
+        let times = report.events.iter().filter_map(|e| e.time);
+        let time_range = times.clone().min().zip(times.max());
+        Self {
+            findings,
+            near_misses,
+            near_miss_unreviewed,
+            time_range,
+            analysts,
+        }
+    }
+
+    fn unreviewed(&self) -> usize {
+        self.findings[2].len()
+    }
+}
+
+/// The warning of a report with unreviewed rows, or None when every row is decided.
+pub fn unreviewed_warning(
+    report: &ScanReport,
+    decisions: &HashMap<String, Decision>,
+) -> Option<String> {
+    let unreviewed = verdict_counts(report, decisions)[0];
+    (unreviewed > 0).then(|| {
+        format!(
+            "{unreviewed} of {} flagged rows are still unreviewed",
+            report.findings.len()
+        )
+    })
+}
