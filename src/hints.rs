@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::model::Finding;
-use crate::neutralize::has_dangerous;
+use crate::neutralize::{has_dangerous, neutralize};
 use crate::scan::ScanReport;
 
 /// Thresholds of the hints (command line: `--far-minutes`).
@@ -67,7 +67,10 @@ impl fmt::Display for Hint {
                 "the new valid-from time is {minutes} minutes from the event time (a revocation sets it to now)"
             ),
             Self::AnonymousProxy => write!(f, "the actor came through an anonymous proxy"),
-            Self::NonUserActor { role } => write!(f, "the actor is a {role}, not a user"),
+            // The role is read from the event (Actor[-1].ID): an attacker's string.
+            Self::NonUserActor { role } => {
+                write!(f, "the actor is a {}, not a user", neutralize(role))
+            }
             Self::NewActor => write!(
                 f,
                 "the actor appears in no other STS event of the loaded data"
@@ -174,6 +177,13 @@ mod tests {
             .map(Hint::badge)
             .collect();
         assert_eq!(badges, ["back", "far", "proxy", "app", "new", "ctrl"]);
+        let app = Hint::NonUserActor {
+            role: "\u{9b}31mRole\u{202e}".into(),
+        };
+        assert_eq!(
+            app.to_string(),
+            "the actor is a \\x9b31mRole\\u{202e}, not a user"
+        );
         let lenient = HintConfig { far_minutes: 120 };
         assert!(
             !hints_for(&odd, &actors, lenient)

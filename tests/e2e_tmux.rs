@@ -306,6 +306,8 @@ fn hostile_strings_show_escaped_and_leave_the_terminal_unchanged() {
         s.contains("\\u001b]0;pwned") || s.contains("\\x1b]0;pwned"),
         "{s}"
     );
+    // The `app:` hint quotes the role read from the event: escaped like every other string.
+    assert!(s.contains("app: the actor is a \\x9b31mRole"), "{s}");
     t.keys(&["Escape"]);
     t.wait_for("reviewed 0/1");
     let title_after = t.tmux(&["display-message", "-p", "-t", "t", "#{pane_title}"]);

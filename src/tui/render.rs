@@ -636,7 +636,11 @@ fn draw_drill(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mut why: Vec<Line> = d
         .hints
         .iter()
-        .map(|h| Line::from(Span::styled(format!("▲ {h}"), theme.fg(Color::Yellow))))
+        // Hints quote event strings (the role): neutralised here too, at the screen's edge.
+        .map(|h| {
+            let text = crate::neutralize::neutralize(&format!("▲ {h}")).into_owned();
+            Line::from(Span::styled(text, theme.fg(Color::Yellow)))
+        })
         .collect();
     why.extend(
         why_lines(&app.report, event)
@@ -652,7 +656,10 @@ fn draw_drill(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                         mark,
                         Span::styled(clause, Style::new().add_modifier(Modifier::BOLD)),
                     ]),
-                    Line::from(Span::raw(format!("    {value}"))),
+                    Line::from(Span::raw(format!(
+                        "    {}",
+                        crate::neutralize::neutralize(&value)
+                    ))),
                 ]
             }),
     );
