@@ -36,7 +36,8 @@ pub enum Hint {
     NonUserActor { role: String },
     /// The actor appears in no other STS event of the loaded data.
     NewActor,
-    /// The row's strings hold control or bidi characters.
+    /// The row's strings hold control or bidi characters, or something behind it was read
+    /// with bytes replaced by U+FFFD (`Finding::replaced`).
     ControlCharacters,
 }
 
@@ -77,7 +78,7 @@ impl fmt::Display for Hint {
             ),
             Self::ControlCharacters => write!(
                 f,
-                "the row's strings hold control or bidi characters (shown escaped)"
+                "the row's strings hold control or bidi characters (shown escaped), or its event was read with invalid bytes replaced by U+FFFD"
             ),
         }
     }
@@ -125,7 +126,7 @@ pub fn hints_for(f: &Finding, actors: &HashMap<String, usize>, config: HintConfi
     if actors.get(&actor_key(f)).copied().unwrap_or(0) <= 1 {
         out.push(Hint::NewActor);
     }
-    if r.cells().iter().any(|c| has_dangerous(c)) {
+    if f.replaced || r.cells().iter().any(|c| has_dangerous(c)) {
         out.push(Hint::ControlCharacters);
     }
     out
@@ -141,6 +142,7 @@ mod tests {
             row,
             events: (0..events).collect(),
             imported_from: None,
+            replaced: false,
         }
     }
 

@@ -243,6 +243,9 @@ pub struct Finding {
     pub events: Vec<usize>,
     /// Where the row came from when it was read from a query-result export.
     pub imported_from: Option<SourceRef>,
+    /// Something behind the row was read with bytes or escapes replaced by U+FFFD (invalid
+    /// UTF-8, a lone surrogate): the `ctrl` hint and the ⚠ column show it.
+    pub replaced: bool,
 }
 
 impl Finding {
@@ -278,4 +281,6 @@ pub struct FileSummary {
     pub records: u64,
     pub sts_events: u64,
     pub skipped: u64,
+    /// Records read with invalid UTF-8 or lone surrogate escapes replaced by U+FFFD.
+    pub replaced: u64,
 }

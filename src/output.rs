@@ -222,7 +222,7 @@ pub fn write_table(out: &mut dyn Write, report: &ScanReport, near_misses: bool) 
 /// The summary a scan prints on standard error.
 pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()> {
     for f in &report.files {
-        writeln!(
+        write!(
             out,
             "{}: {}, {} records, {} STS events, {} skipped",
             neutralize(&f.path),
@@ -231,6 +231,14 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
             f.sts_events,
             f.skipped
         )?;
+        if f.replaced > 0 {
+            write!(
+                out,
+                ", {} read with invalid characters replaced by U+FFFD",
+                f.replaced
+            )?;
+        }
+        writeln!(out)?;
     }
     writeln!(
         out,

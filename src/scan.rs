@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use crate::load::decode::{REPLACEMENT, has_replacement};
 use crate::load::{self, LoadError, ScanMessage, ScanOptions};
 use crate::model::{FileSummary, Finding, Outcome, Problem, ResultRow, StsEvent};
 
@@ -61,8 +62,11 @@ impl ScanReport {
         event: Option<usize>,
         imported_from: Option<crate::model::SourceRef>,
     ) -> usize {
+        let replaced = event.is_some_and(|e| has_replacement(&self.events[e].raw))
+            || row.cells().iter().any(|c| c.contains(REPLACEMENT));
         if let Some(&i) = self.finding_index.get(&row) {
             let f = &mut self.findings[i];
+            f.replaced |= replaced;
             if let Some(e) = event
                 && !f.events.contains(&e)
             {
@@ -79,6 +83,7 @@ impl ScanReport {
             row,
             events: event.into_iter().collect(),
             imported_from,
+            replaced,
         });
         i
     }

@@ -308,7 +308,8 @@ fn files_of_another_format() {
 #[test]
 fn invalid_utf8_inside_a_record() {
     let dir = tempfile::tempdir().unwrap();
-    // JSON lines: the bad line is skipped with its line number; the others load.
+    // JSON lines: the bad bytes become U+FFFD (as Kusto does); the record is read, counted
+    // and said where.
     let mut body = format!("{}\n", rec("a1", "alice@x")).into_bytes();
     body.extend_from_slice(
         rec("a2", "b\u{1}ob@x")
@@ -322,14 +323,22 @@ fn invalid_utf8_inside_a_record() {
     let p = write(dir.path(), "badutf.jsonl", &body);
     let r = run(&[], &[&p]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.names(), names(&["alice@x", "carol@x"]));
+    assert_eq!(
+        r.names(),
+        names(&["alice@x", "b\u{fffd}\u{fffd}ob@x", "carol@x"])
+    );
     r.stderr_has(&format!(
-        "{}:2: not valid JSON: invalid unicode code point",
+        "{}:2: 2 invalid UTF-8 byte sequences replaced by U+FFFD",
         p.display()
     ));
-    assert_summary(&r, &p, "JSON lines", "3 records, 2 STS events, 1 skipped");
+    assert_summary(
+        &r,
+        &p,
+        "JSON lines",
+        "3 records, 3 STS events, 0 skipped, 1 read with invalid characters replaced by U+FFFD",
+    );
 
-    // A JSON document element: the same.
+    // A JSON document element: the same (read, not skipped).
     let mut doc = format!("[\n{},\n", rec("d1", "alice@x")).into_bytes();
     doc.extend_from_slice(b"{\"Operation\":\"x\xff\"},\n");
     doc.extend_from_slice(format!("{}\n]\n", rec("d3", "carol@x")).as_bytes());
@@ -337,7 +346,16 @@ fn invalid_utf8_inside_a_record() {
     let r = run(&[], &[&p]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.names(), names(&["alice@x", "carol@x"]));
-    r.stderr_has(&format!("{}:3: not valid JSON", p.display()));
+    r.stderr_has(&format!(
+        "{}:3: 1 invalid UTF-8 byte sequence replaced by U+FFFD",
+        p.display()
+    ));
+    assert_summary(
+        &r,
+        &p,
+        "JSON document",
+        "3 records, 2 STS events, 0 skipped, 1 read with invalid characters replaced by U+FFFD",
+    );
 
     // CSV: the cell is read with the bad bytes replaced (U+FFFD); the row is kept.
     let mut csv = format!("{PURVIEW_HEADER}\n{}\n", purview_row("c1", "alice@x")).into_bytes();

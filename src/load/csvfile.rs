@@ -7,6 +7,7 @@ use std::io::{self, BufRead};
 
 use serde_json::{Map, Value};
 
+use super::decode;
 use super::json::Ctx;
 use super::record::{Origin, classify, unparseable_ual};
 use crate::rule;
@@ -170,6 +171,15 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
             );
             continue;
         }
+        // Invalid UTF-8 in a cell becomes U+FFFD (lossy decoding); the row is read, counted
+        // and said where. Checked only for rows past the prefilter.
+        let mut repair = std::str::from_utf8(record.as_slice())
+            .err()
+            .map(|e| decode::Repair {
+                invalid_sequences: 1,
+                lone_surrogates: 0,
+                first_at: e.valid_up_to(),
+            });
         let field = |i: usize| String::from_utf8_lossy(cell(&record, i)).into_owned();
         match kind {
             CsvKind::AuditData {
@@ -178,7 +188,12 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
                 data_col,
             } => {
                 let text = field(data_col);
-                match serde_json::from_str::<Value>(&text) {
+                let parsed = decode::parse_json_text_repaired(&text).map(|(value, fixed)| {
+                    repair = repair.or(fixed);
+                    value
+                });
+                ctx.repaired(line, repair);
+                match parsed {
                     Ok(value @ Value::Object(_)) => {
                         let origin = Origin {
                             file: &ctx.file,
@@ -211,8 +226,11 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
                 for (i, name) in headers.iter().enumerate() {
                     let cell = field(i);
                     let value = if DYNAMIC_COLUMNS.iter().any(|d| d.eq_ignore_ascii_case(name)) {
-                        match serde_json::from_str::<Value>(&cell) {
-                            Ok(v) if !cell.trim().is_empty() => v,
+                        match decode::parse_json_text_repaired(&cell) {
+                            Ok((v, fixed)) if !cell.trim().is_empty() => {
+                                repair = repair.or(fixed);
+                                v
+                            }
                             _ => Value::String(cell),
                         }
                     } else {
@@ -220,6 +238,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
                     };
                     map.insert(name.clone(), value);
                 }
+                ctx.repaired(line, repair);
                 let raw = Value::Object(map.clone()).to_string();
                 let origin = Origin {
                     file: &ctx.file,

@@ -8,6 +8,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
 use serde_json::Value;
 
+use super::decode;
 use super::record::{Classified, Origin, classify};
 use super::{Prefilter, ScanMessage, ScanOptions};
 use crate::model::{FileSummary, Problem, SourceKind, SourceRef};
@@ -55,6 +56,19 @@ impl Ctx<'_> {
         if self.problems_reported < PROBLEMS_DESCRIBED {
             self.problems_reported += 1;
             self.problem(Some(line), message);
+        }
+    }
+
+    /// A record read with characters replaced: counted in the file's summary, and said
+    /// where for the first few.
+    pub fn repaired(&mut self, line: u64, repair: Option<decode::Repair>) {
+        let Some(repair) = repair else {
+            return;
+        };
+        self.summary.replaced += 1;
+        if self.problems_reported < PROBLEMS_DESCRIBED {
+            self.problems_reported += 1;
+            self.problem(Some(line), repair.describe());
         }
     }
 
@@ -111,7 +125,10 @@ impl Ctx<'_> {
             return;
         }
         match evaluate_record(bytes, line, &self.file, self.opts.max_record_bytes) {
-            Evaluated::Classified(classified) => self.dispatch_at(classified, line),
+            Evaluated::Classified(classified, repair) => {
+                self.repaired(line, repair);
+                self.dispatch_at(classified, line);
+            }
             Evaluated::Malformed(message) => self.malformed(line, message),
         }
     }
@@ -119,10 +136,11 @@ impl Ctx<'_> {
     /// What a record evaluated away from the dispatching thread came to, at its line.
     fn dispatch_evaluated(&mut self, evaluated: Evaluated, line: u64) {
         match evaluated {
-            Evaluated::Classified(mut classified) => {
+            Evaluated::Classified(mut classified, repair) => {
                 if let Classified::Sts(event) = &mut classified {
                     event.source.line = line;
                 }
+                self.repaired(line, repair);
                 self.dispatch_at(classified, line);
             }
             Evaluated::Malformed(message) => self.malformed(line, message),
@@ -130,9 +148,9 @@ impl Ctx<'_> {
     }
 }
 
-/// What a record (past the prefilter) came to.
+/// What a record (past the prefilter) came to, and what was replaced to read it.
 enum Evaluated {
-    Classified(Classified),
+    Classified(Classified, Option<decode::Repair>),
     Malformed(String),
 }
 
@@ -146,22 +164,37 @@ fn evaluate_record(bytes: &[u8], line: u64, file: &Arc<str>, max_record_bytes: u
             max_record_bytes
         ));
     }
-    // Valid UTF-8 is checked once, then parsed as text (the usual case); other bytes are
-    // parsed as bytes, for serde_json's own message.
+    // Valid UTF-8 is checked once, then parsed as text (the usual case). Only a record that
+    // fails is looked at again: invalid UTF-8 and lone surrogate escapes are replaced by
+    // U+FFFD (as Kusto does at ingestion) and the record is read; the fast path is unchanged.
     let parsed = match std::str::from_utf8(bytes) {
         Ok(text) => serde_json::from_str(text).map(|v| (v, std::borrow::Cow::Borrowed(text))),
         Err(_) => serde_json::from_slice(bytes).map(|v| (v, String::from_utf8_lossy(bytes))),
     };
-    let (value, raw): (Value, _) = match parsed {
-        Ok(parsed) => parsed,
-        Err(e) => return Evaluated::Malformed(format!("not valid JSON: {e}")),
+    let (value, raw, repair): (Value, _, _) = match parsed {
+        Ok((value, raw)) => (value, raw, None),
+        Err(e) => match decode::repair_json(bytes) {
+            Some((fixed, repair)) => match serde_json::from_str(&fixed) {
+                Ok(value) => (value, std::borrow::Cow::Owned(fixed), Some(repair)),
+                Err(_) => return Evaluated::Malformed(format!("not valid JSON: {e}")),
+            },
+            None => return Evaluated::Malformed(format!("not valid JSON: {e}")),
+        },
     };
     let origin = Origin {
         file,
         line,
         raw: &raw,
     };
-    Evaluated::Classified(classify(value, &origin))
+    Evaluated::Classified(classify(value, &origin), repair)
+}
+
+/// True when the bytes are one whole JSON value, once invalid UTF-8 and lone surrogate
+/// escapes are replaced (a last line without a newline may be a cut download).
+fn is_whole_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
+        || decode::repair_json(bytes)
+            .is_some_and(|(fixed, _)| serde_json::from_str::<serde::de::IgnoredAny>(&fixed).is_ok())
 }
 
 fn trim_ascii(b: &[u8]) -> &[u8] {
@@ -575,7 +608,7 @@ fn scan_block(
     let tail = trim_ascii(&region[body_end..]);
     if !tail.is_empty() {
         scan.records += 1;
-        let evaluated = if serde_json::from_slice::<serde::de::IgnoredAny>(tail).is_err() {
+        let evaluated = if !is_whole_json(tail) {
             Some(Evaluated::Malformed(TRUNCATED_LAST_LINE.to_owned()))
         } else if prefilter.may_match(tail) {
             Some(evaluate_record(tail, 0, file, max_record_bytes))
@@ -688,7 +721,7 @@ impl Ctx<'_> {
         if trimmed.is_empty() {
             return;
         }
-        if serde_json::from_slice::<serde::de::IgnoredAny>(trimmed).is_err() {
+        if !is_whole_json(trimmed) {
             self.summary.records += 1;
             self.malformed(line, TRUNCATED_LAST_LINE.to_owned());
             return;

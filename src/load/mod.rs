@@ -2,6 +2,7 @@
 //! format by content (JSON lines, JSON documents, CSV), never by the file name.
 
 mod csvfile;
+pub mod decode;
 mod docstream;
 pub mod follow;
 mod json;

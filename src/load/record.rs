@@ -72,7 +72,7 @@ pub fn bool_value(v: Option<&Value>) -> Option<bool> {
 pub fn dynamic_value(v: Option<&Value>) -> Value {
     match v {
         Some(Value::String(s)) => {
-            serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone()))
+            super::decode::parse_json_text(s).unwrap_or_else(|_| Value::String(s.clone()))
         }
         Some(other) => other.clone(),
         None => Value::Null,
@@ -83,7 +83,7 @@ fn raw_event_data(v: Option<Value>) -> RawEventData {
     match v {
         None | Some(Value::Null) => RawEventData::Null,
         Some(Value::String(s)) if s.trim().is_empty() => RawEventData::Null,
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(&s) {
+        Some(Value::String(s)) => match super::decode::parse_json_text(&s) {
             Ok(parsed) => RawEventData::Json(parsed),
             Err(_) => RawEventData::Text(s),
         },

@@ -154,7 +154,7 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     let f = &report.findings[i];
     let r = &f.row;
     let (time, ticks) = short_time(f.first_time(&report.events));
-    let tampered = r.cells().iter().any(|c| has_dangerous(c));
+    let tampered = f.replaced || r.cells().iter().any(|c| has_dangerous(c));
     let source = f
         .events
         .first()
@@ -203,7 +203,9 @@ pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
         Outcome::NearMiss(r) => r.to_string(),
         Outcome::Flagged(_) => String::new(),
     };
-    let tampered = has_dangerous(&e.actor) || has_dangerous(&e.operation);
+    let tampered = has_dangerous(&e.actor)
+        || has_dangerous(&e.operation)
+        || crate::load::decode::has_replacement(&e.raw);
     let cells = vec![
         time,
         neutralize(&e.actor).into_owned(),

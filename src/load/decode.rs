@@ -1,0 +1,258 @@
+//! Text repair at the byte level: a record is never dropped because of a string's content.
+//!
+//! Kusto replaces bytes that are not UTF-8 with U+FFFD (the replacement character) when it
+//! ingests data, and keeps the record. We do the same, and also for the JSON escapes of lone
+//! UTF-16 surrogates (`"\ud800"`): valid JSON grammar (RFC 8259 §8.2 allows them) that no
+//! Unicode string can hold, which serde_json therefore refuses. The repair runs only on the
+//! error path, after a record failed to parse as it is: valid input never pays for it.
+
+use std::borrow::Cow;
+
+/// U+FFFD, the character every replaced byte sequence or escape becomes.
+pub const REPLACEMENT: char = '\u{fffd}';
+
+/// What [`repair_json`] changed in one record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Repair {
+    /// Invalid UTF-8 sequences replaced (each by one U+FFFD, as `String::from_utf8_lossy`).
+    pub invalid_sequences: usize,
+    /// `\uXXXX` escapes of lone surrogates replaced.
+    pub lone_surrogates: usize,
+    /// Byte offset in the record of the first replacement.
+    pub first_at: usize,
+}
+
+impl Repair {
+    /// `invalid UTF-8 (1 byte sequence) replaced by U+FFFD at byte 812 of the record`.
+    pub fn describe(&self) -> String {
+        let mut what = Vec::new();
+        if self.invalid_sequences > 0 {
+            what.push(format!(
+                "{} invalid UTF-8 byte sequence{}",
+                self.invalid_sequences,
+                plural(self.invalid_sequences)
+            ));
+        }
+        if self.lone_surrogates > 0 {
+            what.push(format!(
+                "{} lone surrogate escape{}",
+                self.lone_surrogates,
+                plural(self.lone_surrogates)
+            ));
+        }
+        format!(
+            "{} replaced by U+FFFD (first at byte {} of the record); the record was read",
+            what.join(" and "),
+            self.first_at
+        )
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The record's text with invalid UTF-8 and lone surrogate escapes replaced by U+FFFD, or
+/// `None` when there was nothing to replace (the record is damaged in another way).
+pub fn repair_json(bytes: &[u8]) -> Option<(String, Repair)> {
+    let mut repair = Repair::default();
+    let text = lossy(bytes, &mut repair);
+    let fixed = replace_lone_surrogates(&text, &mut repair);
+    if repair.invalid_sequences == 0 && repair.lone_surrogates == 0 {
+        return None;
+    }
+    Some((fixed.into_owned(), repair))
+}
+
+/// Parses JSON text found inside a record (RawEventData or AuditData written as a string):
+/// as it is first, then, if it fails, with lone surrogate escapes replaced.
+pub fn parse_json_text(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    parse_json_text_repaired(text).map(|(v, _)| v)
+}
+
+/// [`parse_json_text`], also saying what was replaced.
+pub fn parse_json_text_repaired(
+    text: &str,
+) -> Result<(serde_json::Value, Option<Repair>), serde_json::Error> {
+    match serde_json::from_str(text) {
+        Ok(v) => Ok((v, None)),
+        Err(e) => match repair_json(text.as_bytes()) {
+            Some((fixed, repair)) => serde_json::from_str(&fixed)
+                .map(|v| (v, Some(repair)))
+                .map_err(|_| e),
+            None => Err(e),
+        },
+    }
+}
+
+/// True when the text shows that something was replaced when it was read: a U+FFFD, or the
+/// escape of a lone surrogate at any level of JSON-in-JSON nesting (`\\ud800` inside a
+/// RawEventData string), which is replaced only when the inner text is parsed.
+pub fn has_replacement(text: &str) -> bool {
+    if text.contains(REPLACEMENT) {
+        return true;
+    }
+    let b = text.as_bytes();
+    let mut at = 0;
+    while let Some(p) = memchr::memchr(b'\\', &b[at..]).map(|p| p + at) {
+        // Past every backslash of the run: `\\\\u` is the escape of an escaped backslash.
+        let mut q = p;
+        while b.get(q) == Some(&b'\\') {
+            q += 1;
+        }
+        at = q;
+        if b.get(q) != Some(&b'u') {
+            continue;
+        }
+        let Some(code) = hex4(b.get(q + 1..q + 5)) else {
+            continue;
+        };
+        if is_low(code) {
+            return true;
+        }
+        if is_high(code) {
+            // A pair continues with backslashes and a low surrogate.
+            let mut r = q + 5;
+            let run = r;
+            while b.get(r) == Some(&b'\\') {
+                r += 1;
+            }
+            let paired =
+                r > run && b.get(r) == Some(&b'u') && hex4(b.get(r + 1..r + 5)).is_some_and(is_low);
+            if !paired {
+                return true;
+            }
+            at = r + 5;
+        }
+    }
+    false
+}
+
+/// `String::from_utf8_lossy`, counting what it replaced.
+fn lossy<'a>(bytes: &'a [u8], repair: &mut Repair) -> Cow<'a, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(bytes.len() + 16);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            if repair.invalid_sequences == 0 && repair.lone_surrogates == 0 {
+                repair.first_at = chunk_offset(bytes, chunk.invalid());
+            }
+            repair.invalid_sequences += 1;
+            out.push(REPLACEMENT);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Where a sub-slice starts in its parent.
+fn chunk_offset(parent: &[u8], part: &[u8]) -> usize {
+    (part.as_ptr() as usize).saturating_sub(parent.as_ptr() as usize)
+}
+
+fn hex4(digits: Option<&[u8]>) -> Option<u32> {
+    let digits = digits?;
+    let text = std::str::from_utf8(digits).ok()?;
+    if text.len() != 4 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(text, 16).ok()
+}
+
+fn is_high(code: u32) -> bool {
+    (0xd800..0xdc00).contains(&code)
+}
+
+fn is_low(code: u32) -> bool {
+    (0xdc00..0xe000).contains(&code)
+}
+
+/// Replaces `\uD800`-style escapes that are not half of a surrogate pair by U+FFFD (as a
+/// character, which is valid inside a JSON string). Other escapes, `\\u…` (an escaped
+/// backslash followed by text) among them, are left as they are.
+fn replace_lone_surrogates<'a>(text: &'a Cow<'a, str>, repair: &mut Repair) -> Cow<'a, str> {
+    let b = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(p) = memchr::memchr(b'\\', &b[at..]).map(|p| p + at) {
+        if b.get(p + 1) != Some(&b'u') {
+            // Any other escape is two bytes (`\\` included); a multi-byte character after a
+            // backslash is invalid JSON anyway and is left for the parser to name.
+            at = p + 2;
+            continue;
+        }
+        let Some(code) = hex4(b.get(p + 2..p + 6)) else {
+            at = p + 2;
+            continue;
+        };
+        at = p + 6;
+        if is_high(code) {
+            let pair = b.get(p + 6..p + 8) == Some(b"\\u")
+                && hex4(b.get(p + 8..p + 12)).is_some_and(is_low);
+            if pair {
+                at = p + 12;
+                continue;
+            }
+        } else if !is_low(code) {
+            continue;
+        }
+        let s = out.get_or_insert_with(|| String::with_capacity(b.len()));
+        s.push_str(&text[copied..p]);
+        s.push(REPLACEMENT);
+        copied = p + 6;
+        if repair.invalid_sequences == 0 && repair.lone_surrogates == 0 {
+            repair.first_at = p;
+        }
+        repair.lone_surrogates += 1;
+    }
+    match out {
+        None => Cow::Borrowed(text.as_ref()),
+        Some(mut s) => {
+            s.push_str(&text[copied..]);
+            Cow::Owned(s)
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_bytes_and_lone_surrogates_become_the_replacement_character() {
+        let (fixed, r) = repair_json(b"{\"a\":\"x\xffy\",\"b\":\"\\ud800z\"}").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&fixed).unwrap();
+        assert_eq!(v["a"], "x\u{fffd}y");
+        assert_eq!(v["b"], "\u{fffd}z");
+        assert_eq!(
+            (r.invalid_sequences, r.lone_surrogates, r.first_at),
+            (1, 1, 7)
+        );
+
+        // A pair, an escaped backslash before `u`, and a lone low surrogate.
+        let (fixed, r) =
+            repair_json(br#"{"p":"\ud83d\ude00","q":"\\ud800","r":"\uDC00"}"#).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&fixed).unwrap();
+        assert_eq!(v["p"], "\u{1f600}");
+        assert_eq!(v["q"], "\\ud800");
+        assert_eq!(v["r"], "\u{fffd}");
+        assert_eq!(r.lone_surrogates, 1);
+
+        assert!(repair_json(br#"{"a":"ok \u00e9"}"#).is_none());
+        assert!(repair_json(b"{\"a\":").is_none());
+    }
+
+    #[test]
+    fn nested_json_text_is_parsed_with_repair_and_the_mark_is_seen() {
+        let v = parse_json_text(r#"{"UserAgent":"\ud800x"}"#).unwrap();
+        assert_eq!(v["UserAgent"], "\u{fffd}x");
+        assert!(has_replacement(r#"{"RawEventData":"{\"u\":\"\\ud800\"}"}"#));
+        assert!(has_replacement("a\u{fffd}"));
+        assert!(!has_replacement(r#"{"e":"\ud83d\ude00","f":"\u00e9"}"#));
+        assert!(!has_replacement(r#"{"R":"{\"e\":\"\\ud83d\\ude00\"}"}"#));
+    }
+}
