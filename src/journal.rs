@@ -1,11 +1,19 @@
 //! The analyst's decisions, appended to a JSON-lines journal the moment they are made and
 //! replayed on start. Nothing decided is ever lost: every entry is written in one `write`
-//! on an append-only descriptor under an exclusive lock and synced before it counts as saved.
+//! on an append-only descriptor under an exclusive lock and synced before it counts as saved;
+//! a failed write is cut back off the file ([`Journal::append`]). Each entry carries the hash
+//! of the line before it ([`chain`]), so a journal edited by hand is caught by `verify`.
+
+mod append;
+pub mod chain;
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+
+pub use append::Journal;
+pub use chain::GENESIS;
 
 use chrono::{SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -62,6 +70,10 @@ pub struct Entry {
     /// `set`, `undo` or `redo`.
     #[serde(default = "default_action")]
     pub action: String,
+    /// The SHA-256 (lowercase hex) of the previous entry's line, or [`GENESIS`] for the
+    /// first entry; set by [`Journal::append`]. Absent in entries written before the chain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
 }
 
 fn default_action() -> String {
@@ -78,6 +90,7 @@ impl Entry {
             time: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             action: action.to_owned(),
+            prev: None,
         }
     }
 }
@@ -101,84 +114,10 @@ pub enum JournalError {
 pub struct Replay {
     pub decisions: HashMap<String, Decision>,
     pub entries: usize,
-    /// A torn last line (a crash mid-write) that was ignored.
+    /// The SHA-256 of the last entry line (None for a journal without entries).
+    pub head: Option<String>,
+    /// A torn last line (a crash mid-write) that was ignored or cut off.
     pub warning: Option<String>,
-}
-
-/// An open journal, appended to.
-#[derive(Debug)]
-pub struct Journal {
-    path: PathBuf,
-    file: File,
-}
-
-impl Journal {
-    /// Opens (creating if needed) and replays the journal at `path`.
-    pub fn open(path: &Path) -> Result<(Self, Replay), JournalError> {
-        let display = path.display().to_string();
-        let io_err = |error| JournalError::Io {
-            path: display.clone(),
-            error,
-        };
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(path)
-            .map_err(io_err)?;
-        // A device or a pipe would never end (or never hold) a journal.
-        if !file.metadata().map_err(io_err)?.is_file() {
-            return Err(JournalError::Io {
-                path: display.clone(),
-                error: io::Error::other("not a regular file"),
-            });
-        }
-        let mut text = Vec::new();
-        file.read_to_end(&mut text).map_err(io_err)?;
-        let replay = replay(&display, &text)?;
-        if replay.warning.is_some() && !text.ends_with(b"\n") {
-            // Put the torn line on its own so that the next entry starts on a fresh line.
-            file.write_all(b"\n").map_err(io_err)?;
-        }
-        Ok((
-            Self {
-                path: path.to_owned(),
-                file,
-            },
-            replay,
-        ))
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Appends entries (one `write` under an exclusive lock) and syncs them to disk.
-    /// Only when this returns Ok are they saved.
-    pub fn append(&mut self, entries: &[Entry]) -> Result<(), JournalError> {
-        let mut buf = Vec::new();
-        for e in entries {
-            let line = serde_json::to_vec(e).map_err(|e| JournalError::Io {
-                path: self.path.display().to_string(),
-                error: io::Error::other(e),
-            })?;
-            buf.extend_from_slice(&line);
-            buf.push(b'\n');
-        }
-        let io_err = |error| JournalError::Io {
-            path: self.path.display().to_string(),
-            error,
-        };
-        self.file.lock().map_err(io_err)?;
-        let written = self
-            .file
-            .write_all(&buf)
-            .and_then(|()| self.file.sync_data());
-        let unlocked = self.file.unlock();
-        written.map_err(io_err)?;
-        unlocked.map_err(io_err)?;
-        Ok(())
-    }
 }
 
 /// Reads and replays the journal at `path` without creating or writing it (the report
@@ -186,6 +125,13 @@ impl Journal {
 /// appended by a workbench is read whole or not at all. A missing journal is an `Io` error
 /// of kind `NotFound`, for the caller to treat as "no decisions".
 pub fn read_decisions(path: &Path) -> Result<Replay, JournalError> {
+    let text = read_text(path)?;
+    replay(&path.display().to_string(), &text)
+}
+
+/// The journal's bytes, read under a shared lock (so an entry being appended is read whole
+/// or not at all), without creating or writing anything.
+pub fn read_text(path: &Path) -> Result<Vec<u8>, JournalError> {
     let display = path.display().to_string();
     let io_err = |error| JournalError::Io {
         path: display.clone(),
@@ -202,49 +148,70 @@ pub fn read_decisions(path: &Path) -> Result<Replay, JournalError> {
     let unlocked = file.unlock();
     read.map_err(io_err)?;
     unlocked.map_err(io_err)?;
-    replay(&display, &text)
+    Ok(text)
 }
 
 /// Replays journal text: the last entry of each key wins. A torn last line is ignored with a
-/// warning; any other bad line is an error naming it.
+/// warning; any other bad line (a line cut short in the middle included) is an error naming
+/// it.
 pub fn replay(path: &str, text: &[u8]) -> Result<Replay, JournalError> {
+    let parsed = chain::parse(path, text, 1)?;
+    Ok(replay_parsed(path, &parsed, false))
+}
+
+/// The decisions of parsed lines; `cut` says whether a torn last line was cut off the file
+/// (by a workbench holding the lock) or only ignored (by a reader).
+fn replay_parsed(path: &str, parsed: &chain::Parsed, cut: bool) -> Replay {
     let mut out = Replay::default();
-    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
-        let trimmed = line.trim_ascii();
-        if trimmed.is_empty() {
-            continue;
-        }
-        match serde_json::from_slice::<Entry>(trimmed) {
-            Ok(entry) => {
-                out.entries += 1;
-                out.decisions.insert(
-                    entry.key,
-                    Decision {
-                        verdict: entry.verdict,
-                        note: entry.note,
-                        analyst: entry.analyst,
-                        time: entry.time,
-                    },
-                );
-            }
-            Err(e) if e.is_eof() => {
-                // A line cut short is a write torn by a crash (a kill or power loss
-                // mid-append): what it held was never confirmed as saved.
-                out.warning = Some(format!(
-                    "journal {path}: line {} was cut off by a crash and is ignored",
-                    i + 1
-                ));
-            }
-            Err(e) => {
-                return Err(JournalError::Corrupt {
-                    path: path.to_owned(),
-                    line: i + 1,
-                    why: e.to_string(),
-                });
-            }
-        }
+    for l in &parsed.lines {
+        let e = &l.entry;
+        out.entries += 1;
+        out.decisions.insert(
+            e.key.clone(),
+            Decision {
+                verdict: e.verdict,
+                note: e.note.clone(),
+                analyst: e.analyst.clone(),
+                time: e.time.clone(),
+            },
+        );
     }
-    Ok(out)
+    out.head = parsed.lines.last().map(|l| l.hash.clone());
+    if let Some((line, _)) = parsed.torn {
+        out.warning = Some(format!(
+            "journal {path}: line {line} was cut off by a crash (never confirmed as saved) and is {}",
+            if cut { "removed" } else { "ignored" }
+        ));
+    }
+    out
+}
+
+/// What the workbench says when an entry another analyst appended touches the row being
+/// decided: `bob marked this legitimate 2 min ago`. The analyst's name is neutralised (it
+/// comes from a file); an entry without one is "another analyst".
+pub fn foreign_notice(e: &Entry, now: chrono::DateTime<Utc>) -> String {
+    let who = if e.analyst.trim().is_empty() {
+        "another analyst".to_owned()
+    } else {
+        crate::neutralize::neutralize(&e.analyst).into_owned()
+    };
+    let what = match e.action.as_str() {
+        "undo" | "redo" => format!("{} this back to {}", e.action, e.verdict.label()),
+        _ => format!("marked this {}", e.verdict.label()),
+    };
+    let when = chrono::DateTime::parse_from_rfc3339(&e.time).map_or_else(
+        |_| String::new(),
+        |t| {
+            let secs = (now - t.with_timezone(&Utc)).num_seconds().max(0);
+            match secs {
+                0..60 => " just now".to_owned(),
+                60..3600 => format!(" {} min ago", secs / 60),
+                3600..86400 => format!(" {} h ago", secs / 3600),
+                _ => format!(" on {}", t.with_timezone(&Utc).format("%Y-%m-%d")),
+            }
+        },
+    );
+    format!("{who} {what}{when}")
 }
 
 /// Where the journal goes by default: `<first input>.sts-triage.jsonl` beside the input,
