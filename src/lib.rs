@@ -14,3 +14,4 @@ pub mod report;
 pub mod rule;
 pub mod scan;
 pub mod tui;
+pub mod write_safe;

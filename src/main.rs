@@ -268,8 +268,8 @@ fn run_report(args: &ReportArgs) -> ExitCode {
     }
 }
 
-/// Writes the report whole or not at all (a temporary file beside it, renamed over it),
-/// and never over an input file or the journal.
+/// Writes the report whole or not at all (see `write_safe`: a device, FIFO or terminal is
+/// written into, a folder refused), and never over an input file or the journal.
 fn write_report_file(
     path: &Path,
     text: &[u8],
@@ -291,15 +291,5 @@ fn write_report_file(
             }
         }
     }
-    let name = path
-        .file_name()
-        .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(text).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+    sts_triage::write_safe::write_file(path, text)
 }

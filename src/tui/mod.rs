@@ -191,12 +191,9 @@ pub fn report_markdown(app: &App) -> String {
     crate::report::markdown_report(&app.report, &app.decisions, &ctx)
 }
 
-/// Writes a file through a temporary file in the same folder and a rename, so that a
-/// crash never leaves half a report.
+/// Writes the report whole or not at all, never through a planted link (see `write_safe`).
 fn write_atomically(path: &std::path::Path, text: &str) -> io::Result<()> {
-    let tmp = path.with_extension("md.tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+    crate::write_safe::write_file(path, text.as_bytes())
 }
 
 /// Runs the workbench until the analyst quits.
