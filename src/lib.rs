@@ -10,6 +10,8 @@ pub mod load;
 pub mod model;
 pub mod neutralize;
 pub mod output;
+pub mod progress;
+pub mod query;
 pub mod report;
 pub mod rule;
 pub mod scan;

@@ -1,98 +1,47 @@
-//! The `sts-triage` command: the workbench (no subcommand), `scan` and `report`.
+//! The `sts-triage` command: the workbench (no subcommand), `scan`, `report`, `query`,
+//! `completions` and `man`. The options themselves are defined in `cli.rs`.
+
+mod cli;
 
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser};
+
+use cli::{Cli, Command, Format, Limits, QueryArgs, ReportArgs, ReportFormat, ScanArgs};
 
 use sts_triage::journal::{self, JournalError};
 use sts_triage::load::ScanOptions;
 use sts_triage::neutralize::neutralize;
-use sts_triage::{output, report, scan};
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "sts-triage",
-    version,
-    about = "Triage STS refresh-token modifications (UpdateStsRefreshToken[Solorigate]) from exported logs"
-)]
-#[command(args_conflicts_with_subcommands = true)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    /// Files or folders to load into the workbench (`-` reads standard input).
-    paths: Vec<PathBuf>,
-    /// The journal of decisions (default: `<first input>.sts-triage.jsonl` beside it).
-    #[arg(long)]
-    journal: Option<PathBuf>,
-    /// The analyst's name in the journal (default: $USER).
-    #[arg(long)]
-    analyst: Option<String>,
-    /// A keymap file (TOML) overriding default keys.
-    #[arg(long)]
-    keymap: Option<PathBuf>,
-    /// Keep reading JSON-lines and CSV files that grow (an export still being written).
-    #[arg(long)]
-    follow: bool,
-    /// Hint threshold: |tokenMinutesRemaining| above this many minutes is "far".
-    #[arg(long, default_value_t = 60)]
-    far_minutes: i64,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Evaluate the query headlessly and print the result rows.
-    Scan(ScanArgs),
-    /// Write the findings report: rule, files with SHA-256, counts per verdict, the rows by
-    /// verdict with notes and analysts, and the near misses marked. Never creates a journal.
-    Report(ReportArgs),
-}
-
-#[derive(clap::Args, Debug)]
-struct ReportArgs {
-    /// The journal of decisions, read only (default: the workbench's,
-    /// `<first input>.sts-triage.jsonl` beside it).
-    #[arg(long)]
-    journal: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "md")]
-    format: ReportFormat,
-    /// Write the report to this file (default: standard output).
-    #[arg(long, short)]
-    output: Option<PathBuf>,
-    #[command(flatten)]
-    limits: Limits,
-    /// Files or folders (`-` reads standard input).
-    #[arg(required = true)]
-    paths: Vec<PathBuf>,
-}
-
-/// The read limits shared by `scan` and `report`.
-#[derive(clap::Args, Debug)]
-struct Limits {
-    /// The largest record read, in MiB; larger records are skipped and reported.
-    #[arg(long, default_value_t = 64)]
-    max_record_mib: usize,
-    /// The most a gzip file may expand to, in MiB (default 256 GiB); reading stops there
-    /// with a message, keeping the records before.
-    #[arg(long, default_value_t = 256 << 10)]
-    max_decompressed_mib: u64,
-}
+use sts_triage::progress::ScanProgress;
+use sts_triage::{output, query, report, scan};
 
 impl Limits {
-    /// Scans the paths and prints the summary on standard error; an unreadable path or a
-    /// file of no known format is exit status 2.
+    /// Scans the paths, with a progress bar while standard error is a terminal, then prints
+    /// the summary on standard error (not with --quiet; warnings always). An unreadable
+    /// path or a file of no known format is exit status 2.
     fn scan(&self, paths: &[PathBuf]) -> Result<scan::ScanReport, ExitCode> {
         let opts = ScanOptions {
             max_record_bytes: self.max_record_mib << 20,
             max_decompressed_bytes: self.max_decompressed_mib.saturating_mul(1 << 20),
             ..ScanOptions::default()
         };
-        match scan::scan_paths(paths, &opts) {
-            Ok(report) => {
-                let _ = output::write_summary(&mut io::stderr(), &report);
+        let mut progress = ScanProgress::for_paths(paths);
+        let mut report = scan::ScanReport::default();
+        let scanned = scan::scan_paths_with(paths, &opts, &mut |msg| {
+            progress.observe(&msg);
+            report.apply(msg);
+        });
+        progress.finish();
+        match scanned {
+            Ok(()) => {
+                let _ = if self.quiet {
+                    output::write_warnings(&mut io::stderr(), &report)
+                } else {
+                    output::write_summary(&mut io::stderr(), &report)
+                };
                 Ok(report)
             }
             Err(e) => {
@@ -103,43 +52,22 @@ impl Limits {
     }
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum ReportFormat {
-    Md,
-    Json,
-    Csv,
-}
-
-#[derive(clap::Args, Debug)]
-struct ScanArgs {
-    /// Output format (default: table on a terminal, jsonl otherwise).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    /// Also print the STS events the query passed over, with the reason.
-    #[arg(long)]
-    near_misses: bool,
-    /// Fail (exit 2) when any record is malformed.
-    #[arg(long)]
-    strict: bool,
-    #[command(flatten)]
-    limits: Limits,
-    /// Files or folders (`-` reads standard input).
-    #[arg(required = true)]
-    paths: Vec<PathBuf>,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum Format {
-    Table,
-    Jsonl,
-    Csv,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Scan(args)) => run_scan(&args),
         Some(Command::Report(args)) => run_report(&args),
+        Some(Command::Query(args)) => run_query(&args),
+        Some(Command::Completions(args)) => {
+            clap_complete::generate(
+                args.shell,
+                &mut Cli::command(),
+                "sts-triage",
+                &mut io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Some(Command::Man(args)) => run_man(args.dir.as_deref()),
         None => {
             if cli.paths.is_empty() {
                 eprintln!("sts-triage: give the files or folders to load (see --help)");
@@ -160,6 +88,69 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+    }
+}
+
+fn run_query(args: &QueryArgs) -> ExitCode {
+    let bound = |flag: &str, v: &Option<String>| match v.as_deref().map(query::parse_time_bound) {
+        None => Ok(None),
+        Some(Ok(b)) => Ok(Some(b)),
+        Some(Err(e)) => {
+            eprintln!("sts-triage: {flag}: {}", neutralize(&e.to_string()));
+            Err(ExitCode::from(2))
+        }
+    };
+    let (since, until) = match (bound("--since", &args.since), bound("--until", &args.until)) {
+        (Ok(s), Ok(u)) => (s, u),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let spec = query::QuerySpec {
+        engine: args.engine.into(),
+        raw: args.raw,
+        since,
+        until,
+    };
+    print_or_fail(query::query_text(&spec).as_bytes())
+}
+
+/// The man page on standard output, or every page into a folder.
+fn run_man(dir: Option<&Path>) -> ExitCode {
+    let written = match dir {
+        Some(d) => {
+            std::fs::create_dir_all(d).and_then(|()| clap_mangen::generate_to(Cli::command(), d))
+        }
+        None => {
+            let mut text = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut text)
+                .and_then(|()| print_or_fail_io(&text))
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sts-triage: writing the man page: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_or_fail_io(text: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text).and_then(|()| out.flush())
+}
+
+/// Writes text on standard output: exit 0, or 1 when it cannot be written (a closed pipe
+/// is not an error).
+fn print_or_fail(text: &[u8]) -> ExitCode {
+    match print_or_fail_io(text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sts-triage: writing the output: {e}");
+            ExitCode::from(1)
         }
     }
 }

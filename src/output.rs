@@ -250,6 +250,12 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
         report.near_misses.len(),
         report.skipped()
     )?;
+    write_warnings(out, report)
+}
+
+/// The warnings alone (what could not be read): written even with `--quiet`, since nothing
+/// read may be silently left out.
+pub fn write_warnings(out: &mut dyn Write, report: &ScanReport) -> io::Result<()> {
     for p in &report.problems {
         writeln!(out, "warning: {}", neutralize(&p.to_string()))?;
     }

@@ -1,0 +1,187 @@
+//! The command line: every subcommand, option and help text of `sts-triage` in one place,
+//! so that `--help`, the shell completions and the man page are made from the same source.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// The exit statuses, shown at the end of `--help` and in the man page; README.md has the
+/// same table.
+pub const EXIT_STATUSES: &str = "\
+Exit status:
+  0  success: the command did its work (scan and report: whether or not any row is flagged;
+     verify: everything matches)
+  1  the work was done but did not succeed: the output or report could not be written
+     (scan, report); verify: something differs (each difference on one line)
+  2  bad usage or input: a wrong option, no readable input, a file of no known format,
+     a malformed record under --strict, a journal that cannot be read; the workbench
+     stopped on an error";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sts-triage",
+    version,
+    about = "Triage STS refresh-token modifications (UpdateStsRefreshToken[Solorigate]) from exported logs",
+    after_help = EXIT_STATUSES
+)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Files or folders to load into the workbench (`-` reads standard input).
+    pub paths: Vec<PathBuf>,
+    /// The journal of decisions (default: `<first input>.sts-triage.jsonl` beside it).
+    #[arg(long)]
+    pub journal: Option<PathBuf>,
+    /// The analyst's name in the journal (default: $USER).
+    #[arg(long)]
+    pub analyst: Option<String>,
+    /// A keymap file (TOML) overriding default keys.
+    #[arg(long)]
+    pub keymap: Option<PathBuf>,
+    /// Keep reading JSON-lines and CSV files that grow (an export still being written).
+    #[arg(long)]
+    pub follow: bool,
+    /// Hint threshold: |tokenMinutesRemaining| above this many minutes is "far".
+    #[arg(long, default_value_t = 60)]
+    pub far_minutes: i64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate the query headlessly and print the result rows.
+    Scan(ScanArgs),
+    /// Write the findings report: rule, files with SHA-256, counts per verdict, the rows by
+    /// verdict with notes and analysts, and the near misses marked. Never creates a journal.
+    Report(ReportArgs),
+    /// Print the hunting query for the engine that runs it (Defender XDR, Sentinel), or
+    /// with --raw the query whose export gives the workbench every STS event.
+    Query(QueryArgs),
+    /// Print a completion script for a shell (see README: "Shell completions").
+    Completions(CompletionsArgs),
+    /// Print the man page (roff); with --dir, write one page per command into a folder.
+    Man(ManArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// The journal of decisions, read only (default: the workbench's,
+    /// `<first input>.sts-triage.jsonl` beside it).
+    #[arg(long)]
+    pub journal: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: ReportFormat,
+    /// Write the report to this file (default: standard output).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: Limits,
+    /// Files or folders (`-` reads standard input).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+/// The read limits and the messages shared by `scan` and `report`.
+#[derive(clap::Args, Debug)]
+pub struct Limits {
+    /// The largest record read, in MiB; larger records are skipped and reported.
+    #[arg(long, default_value_t = 64)]
+    pub max_record_mib: usize,
+    /// The most a gzip file may expand to, in MiB (default 256 GiB); reading stops there
+    /// with a message, keeping the records before.
+    #[arg(long, default_value_t = 256 << 10)]
+    pub max_decompressed_mib: u64,
+    /// No summary on standard error (warnings and errors are still written).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ScanArgs {
+    /// Output format (default: table on a terminal, jsonl otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Also print the STS events the query passed over, with the reason.
+    #[arg(long)]
+    pub near_misses: bool,
+    /// Fail (exit 2) when any record is malformed.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub limits: Limits,
+    /// Files or folders (`-` reads standard input).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Table,
+    Jsonl,
+    Csv,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct QueryArgs {
+    /// The engine that runs the query: Defender XDR advanced hunting (Timestamp), Microsoft
+    /// Sentinel's CloudAppEvents table (TimeGenerated), or the sibling AuditLogs rule.
+    #[arg(long = "for", value_enum, default_value = "defender")]
+    pub engine: EngineArg,
+    /// Return the STS events themselves (the columns the loader reads, RawEventData
+    /// included) instead of the eight result columns: the export then gives the workbench
+    /// its near misses, drill-down and context panel.
+    #[arg(long)]
+    pub raw: bool,
+    /// The start of the time window: a KQL timespan back from now (`30d`, `12h`, `90m`) or
+    /// a UTC date or time (`2025-10-01`, `2025-10-01T08:00:00Z`).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// The end of the time window (exclusive), in the same forms as --since.
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `query --for`: the engines, as typed.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum EngineArg {
+    /// Defender XDR advanced hunting (CloudAppEvents, Timestamp).
+    Defender,
+    /// Microsoft Sentinel / Log Analytics (CloudAppEvents, TimeGenerated).
+    Sentinel,
+    /// The sibling rule over Entra ID AuditLogs (Sentinel / Log Analytics).
+    #[value(name = "auditlogs")]
+    AuditLogs,
+}
+
+impl From<EngineArg> for sts_triage::query::Engine {
+    fn from(e: EngineArg) -> Self {
+        match e {
+            EngineArg::Defender => Self::Defender,
+            EngineArg::Sentinel => Self::Sentinel,
+            EngineArg::AuditLogs => Self::AuditLogs,
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ManArgs {
+    /// Write sts-triage.1 and a page per subcommand (sts-triage-scan.1, …) into this folder
+    /// instead of printing the main page.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}

@@ -1,0 +1,123 @@
+//! The conventions of the shell: completion scripts, the man page, the exit statuses in
+//! `--help`, no progress drawing when standard error is not a terminal, and `--quiet`.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn sample() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/query-raw/defender-portal.csv")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn completion_scripts_know_the_subcommands_and_the_engines() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let (code, script, stderr) = run(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {stderr}");
+        for word in ["scan", "report", "query", "near-misses", "--for"] {
+            let word = if shell == "fish" {
+                word.trim_start_matches("--")
+            } else {
+                word
+            };
+            assert!(script.contains(word), "{shell} completes {word}");
+        }
+        // PowerShell's script completes names, not values.
+        if shell != "powershell" {
+            assert!(
+                script.contains("auditlogs") && script.contains("sentinel"),
+                "{shell}"
+            );
+        }
+    }
+    let (code, _, stderr) = run(&["completions", "tcsh"]);
+    assert_eq!(code, 2, "an unknown shell is a usage error");
+    assert!(stderr.contains("bash"), "{stderr}");
+}
+
+#[test]
+fn the_man_page_is_roff_with_the_exit_statuses_and_a_page_per_command() {
+    let (code, page, _) = run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH sts-triage 1"), "{page}");
+    assert!(page.contains("Exit status"), "{page}");
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(&["man", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    for name in ["sts-triage.1", "sts-triage-scan.1", "sts-triage-query.1"] {
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        assert!(text.contains(".TH"), "{name}");
+    }
+}
+
+#[test]
+fn help_lists_every_exit_status() {
+    let (code, help, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    let table = &help[help.find("Exit status:").unwrap()..];
+    for status in ["  0  ", "  1  ", "  2  "] {
+        assert!(table.contains(status), "{table}");
+    }
+}
+
+#[test]
+fn a_piped_standard_error_gets_the_summary_and_no_progress_drawing() {
+    let (code, _, stderr) = run(&["scan", "--format", "csv", &sample()]);
+    assert_eq!(code, 0);
+    // Exactly the summary lines: no bar, no carriage return, no escape sequence.
+    assert!(
+        !stderr.contains('\r') && !stderr.contains('\u{1b}'),
+        "{stderr:?}"
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].ends_with("5 records, 5 STS events, 0 skipped"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].starts_with("files: 1 · records read: 5"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn quiet_silences_the_summary_but_never_a_warning() {
+    let (code, stdout, stderr) = run(&["scan", "--quiet", "--format", "csv", &sample()]);
+    assert_eq!(code, 0);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(stdout.contains("mallory@contoso.com"));
+    let (code, _, stderr) = run(&["report", "-q", &sample(), "--journal", "/nonexistent/j"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("files: 1"), "{stderr}");
+    // A record that cannot be read is still reported under --quiet.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    let good = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/query-raw/auditlogs-api.jsonl"),
+    )
+    .unwrap();
+    std::fs::write(
+        &bad,
+        format!("{good}{{\"OperationName\": \"Update StsRefreshTokenValidFrom\n"),
+    )
+    .unwrap();
+    let (_, _, stderr) = run(&["scan", "--quiet", "--format", "csv", bad.to_str().unwrap()]);
+    assert!(stderr.contains("warning:"), "{stderr}");
+    assert!(!stderr.contains("files: 1"), "{stderr}");
+}
