@@ -247,15 +247,15 @@ fn writable(path: &Path) -> bool {
     ok
 }
 
-/// `$XDG_DATA_HOME/sts-triage`, else `~/.local/share/sts-triage`, else the temp folder.
+/// The data folder of sts-triage (the `directories` crate): on Linux `$XDG_DATA_HOME/sts-triage`,
+/// else `~/.local/share/sts-triage` (an unset, empty or relative variable is passed over, as the
+/// XDG spec says); the platform's application-data folder on macOS and Windows. The temp folder
+/// when there is no home at all.
 pub fn data_dir() -> PathBuf {
-    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
-        return PathBuf::from(x).join("sts-triage");
-    }
-    if let Some(h) = std::env::var_os("HOME").filter(|v| !v.is_empty()) {
-        return PathBuf::from(h).join(".local/share/sts-triage");
-    }
-    std::env::temp_dir().join("sts-triage")
+    directories::ProjectDirs::from("", "", "sts-triage").map_or_else(
+        || std::env::temp_dir().join("sts-triage"),
+        |d| d.data_dir().to_owned(),
+    )
 }
 
 #[cfg(test)]

@@ -121,3 +121,74 @@ fn quiet_silences_the_summary_but_never_a_warning() {
     assert!(stderr.contains("warning:"), "{stderr}");
     assert!(!stderr.contains("files: 1"), "{stderr}");
 }
+
+/// Runs the workbench in a terminal (a tmux pane on a server of its own) with `env` set, and
+/// returns what it printed once it has exited.
+fn workbench_output(env: &[(&str, &std::path::Path)], unset: &[&str], path: &str) -> String {
+    let socket = format!("sts-shell-{}-{}", std::process::id(), env.len());
+    let mut cmd = String::from("env");
+    for u in unset {
+        cmd.push_str(&format!(" -u {u}"));
+    }
+    for (k, v) in env {
+        cmd.push_str(&format!(" {k}='{}'", v.display()));
+    }
+    cmd.push_str(&format!(" '{BIN}' '{path}' 2>&1; echo \"exit=$?\"; read x"));
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    tmux(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-x",
+        "160",
+        "-y",
+        "20",
+        "sh",
+        "-c",
+        &cmd,
+    ]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut screen = String::new();
+    while std::time::Instant::now() < deadline {
+        screen = String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+        if screen.contains("exit=") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    tmux(&["kill-server"]);
+    screen
+}
+
+#[test]
+fn the_keymap_is_read_from_the_config_folder() {
+    // A broken keymap stops the workbench with its path: that shows which file was read.
+    let dir = tempfile::tempdir().unwrap();
+    let xdg = dir.path().join("xdg");
+    let home = dir.path().join("home");
+    for folder in [xdg.join("sts-triage"), home.join(".config/sts-triage")] {
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("keymap.toml"), "not = = toml\n").unwrap();
+    }
+    let s = workbench_output(
+        &[("XDG_CONFIG_HOME", &xdg), ("HOME", &home)],
+        &[],
+        &sample(),
+    );
+    let expected = format!("keymap {}", xdg.join("sts-triage/keymap.toml").display());
+    assert!(s.contains(&expected) && s.contains("exit=2"), "{s}");
+    // Without XDG_CONFIG_HOME: ~/.config.
+    let s = workbench_output(&[("HOME", &home)], &["XDG_CONFIG_HOME"], &sample());
+    let expected = format!(
+        "keymap {}",
+        home.join(".config/sts-triage/keymap.toml").display()
+    );
+    assert!(s.contains(&expected) && s.contains("exit=2"), "{s}");
+}

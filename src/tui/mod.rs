@@ -46,10 +46,10 @@ pub struct TuiOptions {
 pub fn load_keymap(path: Option<&PathBuf>) -> Result<Keymap> {
     let mut map = Keymap::default_map()?;
     let user = path.cloned().or_else(|| {
-        let dir = std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-        let p = dir.join("sts-triage/keymap.toml");
+        // `$XDG_CONFIG_HOME/sts-triage` or `~/.config/sts-triage` on Linux; the platform's
+        // own folder on macOS and Windows (the `directories` crate).
+        let dirs = directories::ProjectDirs::from("", "", "sts-triage")?;
+        let p = dirs.config_dir().join("keymap.toml");
         p.exists().then_some(p)
     });
     if let Some(p) = user {
