@@ -13,7 +13,7 @@ use ratatui::backend::TestBackend;
 use sts_triage::load::ScanMessage;
 use sts_triage::model::{ResultRow, SourceRef};
 use sts_triage::scan::ScanReport;
-use sts_triage::tui::action::Action;
+use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::App;
 use sts_triage::tui::keymap::Keymap;
 use sts_triage::tui::render::{Theme, draw};
@@ -138,7 +138,7 @@ fn main() {
     for _ in 0..app.columns().len() {
         for again in [false, true] {
             let t = Instant::now();
-            app.apply(Action::Sort);
+            app.apply(Action::Intent(Intent::Sort));
             if again {
                 reverse.push(t.elapsed());
             } else {
@@ -152,7 +152,7 @@ fn main() {
                 );
             }
         }
-        app.apply(Action::FocusRight);
+        app.apply(Action::Intent(Intent::FocusRight));
     }
     percentiles("sort by a column (first time)", sort);
     percentiles("sort again (reverse)", reverse);
@@ -166,7 +166,7 @@ fn main() {
         "svc role:serv",
         "alice1 isp:anon",
     ] {
-        app.apply(Action::StartFilter);
+        app.apply(Action::Intent(Intent::StartFilter));
         for c in filter.chars() {
             let t = Instant::now();
             app.apply(Action::Edit(InputRequest::InsertChar(c)));
@@ -185,7 +185,7 @@ fn main() {
             app.apply(Action::Edit(InputRequest::DeletePrevChar));
             keys.push(t.elapsed());
         }
-        app.apply(Action::Back);
+        app.apply(Action::Intent(Intent::Back));
     }
     percentiles("filter keystroke", keys);
 
@@ -204,7 +204,7 @@ fn main() {
     let mut draws = Vec::new();
     for i in 0..300 {
         if i % 3 == 0 {
-            app.apply(Action::PageDown);
+            app.apply(Action::Intent(Intent::PageDown));
         }
         let t = Instant::now();
         let _ = terminal.draw(|f| draw(f, &app, &keymap, Theme { color: true }));

@@ -14,7 +14,7 @@ use sts_triage::load::{ScanMessage, ScanOptions};
 use sts_triage::model::{ResultRow, SourceRef};
 use sts_triage::report::{self, CSV_COLUMNS, ReportContext};
 use sts_triage::scan::{ScanReport, scan_paths};
-use sts_triage::tui::action::Action;
+use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Effect};
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
@@ -110,7 +110,7 @@ fn the_report_is_exactly_what_the_workbench_copies() {
     let replay = journal::read_decisions(&manifest_dir().join(JOURNAL)).unwrap();
     // The journal path as the workbench shows it is the one given on its command line.
     let mut app = App::new(JOURNAL, "someone-else", replay.decisions).with_report(scanned);
-    app.apply(Action::CopyReport);
+    app.apply(Action::Intent(Intent::CopyReport));
     assert!(
         app.effects.contains(&Effect::Report { to_file: None }),
         "Y asks the shell for the report"

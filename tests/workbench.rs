@@ -13,7 +13,7 @@ use ratatui::style::Color;
 use sts_triage::journal::{Decision, Verdict};
 use sts_triage::load::{ScanMessage, ScanOptions};
 use sts_triage::scan::{ScanReport, scan_paths};
-use sts_triage::tui::action::Action;
+use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Effect, Overlay, View};
 use sts_triage::tui::key_to_action;
 use sts_triage::tui::keymap::Keymap;
@@ -131,12 +131,12 @@ fn marking_moves_on_journals_and_undo_redo_restore() {
     let first = app.findings.items[app.findings.current().unwrap()]
         .key
         .clone();
-    app.apply(Action::MarkSuspicious);
+    app.apply(Action::Intent(Intent::MarkSuspicious));
     let second = app.findings.items[app.findings.current().unwrap()]
         .key
         .clone();
     assert_ne!(first, second, "the cursor moved to the next row");
-    app.apply(Action::MarkLegitimate);
+    app.apply(Action::Intent(Intent::MarkLegitimate));
     let entries = journal_entries(&mut app);
     assert_eq!(
         entries,
@@ -156,10 +156,10 @@ fn marking_moves_on_journals_and_undo_redo_restore() {
         ]
     );
     assert_eq!(app.review_counts(), (2, 7, 1, 1));
-    app.apply(Action::Undo);
+    app.apply(Action::Intent(Intent::Undo));
     assert_eq!(app.decision(&second).verdict, Verdict::Unreviewed);
     assert_eq!(journal_entries(&mut app)[0].3, "undo");
-    app.apply(Action::Redo);
+    app.apply(Action::Intent(Intent::Redo));
     assert_eq!(app.decision(&second).verdict, Verdict::Legitimate);
     assert!(
         app.unsaved.contains(&second),
@@ -177,7 +177,7 @@ fn marking_moves_on_journals_and_undo_redo_restore() {
     assert!(app.unsaved.contains(&second));
     assert!(app.status.contains("NOT SAVED"));
     // The next decision that saves also writes what the failure left unsaved.
-    app.apply(Action::MarkLegitimate);
+    app.apply(Action::Intent(Intent::MarkLegitimate));
     let next: Vec<String> = journal_entries(&mut app).into_iter().map(|e| e.0).collect();
     app.apply(Action::Saved { keys: next });
     let retried = journal_entries(&mut app);
@@ -191,14 +191,14 @@ fn marking_moves_on_journals_and_undo_redo_restore() {
 #[test]
 fn selection_applies_one_decision_to_many_rows_as_one_step() {
     let mut app = app();
-    app.apply(Action::ToggleSelect);
-    app.apply(Action::ToggleSelect);
-    app.apply(Action::ToggleSelect);
+    app.apply(Action::Intent(Intent::ToggleSelect));
+    app.apply(Action::Intent(Intent::ToggleSelect));
+    app.apply(Action::Intent(Intent::ToggleSelect));
     assert_eq!(app.findings.selected.len(), 3);
-    app.apply(Action::MarkLegitimate);
+    app.apply(Action::Intent(Intent::MarkLegitimate));
     assert_eq!(app.review_counts(), (3, 7, 0, 3));
     assert!(app.findings.selected.is_empty());
-    app.apply(Action::Undo);
+    app.apply(Action::Intent(Intent::Undo));
     assert_eq!(
         app.review_counts(),
         (0, 7, 0, 0),
@@ -253,16 +253,16 @@ fn filter_is_fuzzy_and_knows_columns_and_exclusions() {
 #[test]
 fn verdict_filter_and_unreviewed_jumps() {
     let mut app = app();
-    app.apply(Action::MarkSuspicious);
-    app.apply(Action::CycleVerdictFilter); // unreviewed
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    app.apply(Action::Intent(Intent::CycleVerdictFilter)); // unreviewed
     assert_eq!(app.findings.order.len(), 6);
-    app.apply(Action::CycleVerdictFilter); // suspicious
+    app.apply(Action::Intent(Intent::CycleVerdictFilter)); // suspicious
     assert_eq!(app.findings.order.len(), 1);
-    app.apply(Action::CycleVerdictFilter); // legitimate
+    app.apply(Action::Intent(Intent::CycleVerdictFilter)); // legitimate
     assert_eq!(app.findings.order.len(), 0);
-    app.apply(Action::CycleVerdictFilter); // all
-    app.apply(Action::Top);
-    app.apply(Action::NextUnreviewed);
+    app.apply(Action::Intent(Intent::CycleVerdictFilter)); // all
+    app.apply(Action::Intent(Intent::Top));
+    app.apply(Action::Intent(Intent::NextUnreviewed));
     let k = &app.findings.items[app.findings.current().unwrap()].key;
     assert_eq!(app.decision(k).verdict, Verdict::Unreviewed);
 }
@@ -272,9 +272,9 @@ fn sorting_by_the_focused_column_and_reversing() {
     let mut app = app();
     // Focus +Minutes (column 6) and sort ascending, then descending.
     for _ in 0..5 {
-        app.apply(Action::FocusRight);
+        app.apply(Action::Intent(Intent::FocusRight));
     }
-    app.apply(Action::Sort);
+    app.apply(Action::Intent(Intent::Sort));
     let added: Vec<String> = app
         .findings
         .order
@@ -287,7 +287,7 @@ fn sorting_by_the_focused_column_and_reversing() {
         "null sorts first"
     );
     assert_eq!(added[1], "-525539");
-    app.apply(Action::Sort);
+    app.apply(Action::Intent(Intent::Sort));
     let first = app.findings.items[app.findings.order[0]].cells[6].clone();
     assert_eq!(first, "6360");
 }
@@ -345,11 +345,11 @@ fn near_misses_are_apart_and_can_be_marked() {
 #[test]
 fn copying_rows_and_the_report_is_neutralised_markdown() {
     let mut app = app();
-    app.apply(Action::MarkSuspicious);
+    app.apply(Action::Intent(Intent::MarkSuspicious));
     keys(&mut app, "/evil");
     press(&mut app, KeyCode::Enter);
-    app.apply(Action::CopyRows);
-    app.apply(Action::CopyReport);
+    app.apply(Action::Intent(Intent::CopyRows));
+    app.apply(Action::Intent(Intent::CopyReport));
     let mut copies: Vec<String> = app
         .effects
         .iter()
@@ -401,12 +401,12 @@ fn ctrl_c_cancels_a_load_first_and_quits_after() {
         files: 1,
         bytes: 100,
     });
-    app.apply(Action::CancelOrQuit);
+    app.apply(Action::Intent(Intent::CancelOrQuit));
     assert_eq!(app.effects, vec![Effect::CancelLoad]);
     app.apply(Action::LoadFinished { error: None });
     assert!(app.status.contains("load cancelled"));
     app.effects.clear();
-    app.apply(Action::CancelOrQuit);
+    app.apply(Action::Intent(Intent::CancelOrQuit));
     assert_eq!(app.effects, vec![Effect::Quit]);
 }
 
@@ -459,8 +459,8 @@ fn decisions_from_an_earlier_session_show_up() {
 #[test]
 fn verdict_colours_and_no_color() {
     let mut app = sized(app(), 160, 45);
-    app.apply(Action::MarkSuspicious);
-    app.apply(Action::MarkLegitimate);
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    app.apply(Action::Intent(Intent::MarkLegitimate));
     let t = screen(&app, 160, 45, true);
     let buf = t.backend().buffer();
     let find = |word: &str| {
@@ -493,7 +493,7 @@ fn screen_never_holds_a_raw_control_character() {
     assert!(!text(&s).chars().any(|c| c.is_control() && c != '\n'));
     keys(&mut app, "/evil");
     press(&mut app, KeyCode::Enter);
-    app.apply(Action::Open);
+    app.apply(Action::Intent(Intent::Open));
     let s = screen(&app, 120, 35, true);
     let t = text(&s);
     assert!(
@@ -524,7 +524,7 @@ mod snapshots {
     #[test]
     fn sorted_and_filtered() {
         let mut app = sized(app(), 160, 45);
-        app.apply(Action::Sort);
+        app.apply(Action::Intent(Intent::Sort));
         insta::assert_snapshot!("sorted_by_account_160x45", snap(&app, 160, 45));
         keys(&mut app, "/ip:203.0 !bob");
         insta::assert_snapshot!("filtering_80x24", {
@@ -536,11 +536,11 @@ mod snapshots {
     #[test]
     fn drill_down() {
         let mut app = sized(app(), 160, 45);
-        app.apply(Action::Open);
+        app.apply(Action::Intent(Intent::Open));
         insta::assert_snapshot!("drill_160x45", snap(&app, 160, 45));
         let mut app = sized(super::app(), 80, 24);
-        app.apply(Action::Open);
-        app.apply(Action::CollapseAll);
+        app.apply(Action::Intent(Intent::Open));
+        app.apply(Action::Intent(Intent::CollapseAll));
         insta::assert_snapshot!("drill_collapsed_80x24", snap(&app, 80, 24));
     }
 
@@ -560,7 +560,7 @@ mod snapshots {
     #[test]
     fn frequency_view_and_histogram() {
         let mut app = sized(app(), 160, 45);
-        app.apply(Action::FocusRight);
+        app.apply(Action::Intent(Intent::FocusRight));
         keys(&mut app, "F");
         insta::assert_snapshot!("pivot_160x45", snap(&app, 160, 45));
     }
@@ -586,7 +586,7 @@ mod snapshots {
 #[test]
 fn frequency_view_counts_values_and_enter_filters_to_one() {
     let mut app = app();
-    app.apply(Action::FocusRight); // Role
+    app.apply(Action::Intent(Intent::FocusRight)); // Role
     keys(&mut app, "F");
     let Overlay::Pivot(p) = &app.overlay else {
         panic!("pivot open")
@@ -695,9 +695,9 @@ fn fresh_order(report: &ScanReport, filter: &str, sort: Option<usize>) -> Vec<St
     let mut app = App::new("j", "a", HashMap::new()).with_report(report.clone());
     if let Some(col) = sort {
         for _ in 1..col {
-            app.apply(Action::FocusRight);
+            app.apply(Action::Intent(Intent::FocusRight));
         }
-        app.apply(Action::Sort);
+        app.apply(Action::Intent(Intent::Sort));
     }
     app.filter = filter.to_owned();
     app.refresh();
@@ -711,9 +711,9 @@ fn typing_and_deleting_filters_always_shows_what_a_fresh_filter_shows() {
         let mut app = App::new("j", "a", HashMap::new()).with_report(report.clone());
         if let Some(col) = sort {
             for _ in 1..col {
-                app.apply(Action::FocusRight);
+                app.apply(Action::Intent(Intent::FocusRight));
             }
-            app.apply(Action::Sort);
+            app.apply(Action::Intent(Intent::Sort));
         }
         keys(&mut app, "/");
         for typed in [
@@ -763,10 +763,10 @@ fn decisions_under_a_verdict_filter_update_the_shown_rows() {
     keys(&mut app, "v");
     keys(&mut app, "v"); // all
     for _ in 0..9 {
-        app.apply(Action::FocusRight);
+        app.apply(Action::Intent(Intent::FocusRight));
     }
-    app.apply(Action::Sort);
-    app.apply(Action::Bottom);
+    app.apply(Action::Intent(Intent::Sort));
+    app.apply(Action::Intent(Intent::Bottom));
     keys(&mut app, "1");
     let first = app.findings.order[0];
     assert_eq!(
@@ -779,9 +779,9 @@ fn decisions_under_a_verdict_filter_update_the_shown_rows() {
 #[test]
 fn sorting_keeps_the_row_and_typing_a_filter_starts_at_its_first_match() {
     let mut app = app();
-    app.apply(Action::MoveDown);
+    app.apply(Action::Intent(Intent::MoveDown));
     let row = current_account(&app);
-    app.apply(Action::Sort);
+    app.apply(Action::Intent(Intent::Sort));
     assert_eq!(
         current_account(&app),
         row,
@@ -792,7 +792,7 @@ fn sorting_keeps_the_row_and_typing_a_filter_starts_at_its_first_match() {
         app.findings.cursor, 0,
         "a typed filter shows its first match"
     );
-    app.apply(Action::MoveDown);
+    app.apply(Action::Intent(Intent::MoveDown));
     let row = current_account(&app);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Esc);
@@ -817,7 +817,7 @@ fn help_and_footer_show_the_effective_keymap() {
     let action = key_to_action(&app, &keymap, &ev).unwrap();
     app.apply(action);
     assert_eq!(app.review_counts().2, 1, "x marks suspicious");
-    app.apply(Action::Help);
+    app.apply(Action::Intent(Intent::Help));
     let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
     t.draw(|f| draw(f, &app, &keymap, Theme { color: false }))
         .unwrap();
@@ -841,8 +841,8 @@ fn sorting_from_the_idle_time_cache_equals_sorting_afresh() {
     let mut cold = App::new("j", "a", HashMap::new()).with_report(report);
     for _ in 0..warm.columns().len() {
         for _ in 0..2 {
-            warm.apply(Action::Sort);
-            cold.apply(Action::Sort);
+            warm.apply(Action::Intent(Intent::Sort));
+            cold.apply(Action::Intent(Intent::Sort));
             assert_eq!(
                 shown_keys(&warm),
                 shown_keys(&cold),
@@ -850,8 +850,8 @@ fn sorting_from_the_idle_time_cache_equals_sorting_afresh() {
                 warm.findings.sort
             );
         }
-        warm.apply(Action::FocusRight);
-        cold.apply(Action::FocusRight);
+        warm.apply(Action::Intent(Intent::FocusRight));
+        cold.apply(Action::Intent(Intent::FocusRight));
     }
 }
 

@@ -1,14 +1,17 @@
-//! Everything that can change the workbench's state: keys become actions through the
-//! keymap, the loader thread and the I/O edges send actions too. Nothing else mutates state.
+//! Everything that can change the workbench's state. Two kinds: the analyst's intents
+//! (bindable to keys through the keymap; their names and descriptions live in one table,
+//! `INTENTS`, that the keymap, the help screen and the footer read) and the messages from
+//! the edges (the loader thread, the journal, the clipboard, the terminal's size).
+//! Nothing else mutates state.
 
 use tui_input::InputRequest;
 
 use crate::load::ScanMessage;
 
-/// One change to the application state.
-#[derive(Debug)]
-pub enum Action {
-    // Table and list movement.
+/// What the analyst can ask for with one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Intent {
+    // Movement in the table, the lists and the drill-down.
     MoveUp,
     MoveDown,
     PageUp,
@@ -53,6 +56,221 @@ pub enum Action {
     SearchPrev,
     NextEvent,
     PrevEvent,
+}
+
+/// One row of the intent table: the keymap name, the help text, and the short label the
+/// footer shows (empty: not in the footer).
+#[derive(Debug, Clone, Copy)]
+pub struct IntentInfo {
+    pub intent: Intent,
+    pub name: &'static str,
+    pub help: &'static str,
+    pub short: &'static str,
+}
+
+const fn i(
+    intent: Intent,
+    name: &'static str,
+    help: &'static str,
+    short: &'static str,
+) -> IntentInfo {
+    IntentInfo {
+        intent,
+        name,
+        help,
+        short,
+    }
+}
+
+/// Every intent, in the order help lists them. The keymap file names intents by `name`.
+pub const INTENTS: &[IntentInfo] = &[
+    i(Intent::MoveDown, "move_down", "move down", ""),
+    i(Intent::MoveUp, "move_up", "move up", ""),
+    i(Intent::PageDown, "page_down", "page down", ""),
+    i(Intent::PageUp, "page_up", "page up", ""),
+    i(Intent::Top, "top", "go to the top", ""),
+    i(Intent::Bottom, "bottom", "go to the bottom", ""),
+    i(
+        Intent::FocusLeft,
+        "focus_left",
+        "focus the column on the left",
+        "",
+    ),
+    i(
+        Intent::FocusRight,
+        "focus_right",
+        "focus the column on the right",
+        "",
+    ),
+    i(
+        Intent::Sort,
+        "sort",
+        "sort by the focused column (again: reverse)",
+        "sort",
+    ),
+    i(
+        Intent::StartFilter,
+        "filter",
+        "fuzzy filter (col:text, !exclude)",
+        "filter",
+    ),
+    i(
+        Intent::CycleVerdictFilter,
+        "cycle_verdict_filter",
+        "show all / unreviewed / suspicious / legitimate",
+        "",
+    ),
+    i(
+        Intent::Pivot,
+        "pivot",
+        "frequency of the focused column (Enter filters to a value)",
+        "",
+    ),
+    i(
+        Intent::ToggleLocalTime,
+        "toggle_local_time",
+        "times in UTC / local time",
+        "",
+    ),
+    i(
+        Intent::ClassifyLike,
+        "classify_like",
+        "classify like this: same verdict for rows sharing account, IP or ISP",
+        "",
+    ),
+    i(
+        Intent::MarkSuspicious,
+        "mark_suspicious",
+        "mark suspicious",
+        "suspicious",
+    ),
+    i(
+        Intent::MarkLegitimate,
+        "mark_legitimate",
+        "mark legitimate admin activity",
+        "legitimate",
+    ),
+    i(
+        Intent::MarkUnreviewed,
+        "mark_unreviewed",
+        "back to unreviewed",
+        "",
+    ),
+    i(Intent::EditNote, "edit_note", "edit the note", "note"),
+    i(
+        Intent::ToggleSelect,
+        "toggle_select",
+        "select the row (marks apply to the selection)",
+        "tick / untick",
+    ),
+    i(Intent::Undo, "undo", "undo the last decision", ""),
+    i(Intent::Redo, "redo", "redo", ""),
+    i(
+        Intent::NextUnreviewed,
+        "next_unreviewed",
+        "next unreviewed row",
+        "",
+    ),
+    i(
+        Intent::PrevUnreviewed,
+        "prev_unreviewed",
+        "previous unreviewed row",
+        "",
+    ),
+    i(
+        Intent::CopyRows,
+        "copy_rows",
+        "copy the selected rows (or this row)",
+        "copy",
+    ),
+    i(
+        Intent::CopyReport,
+        "copy_report",
+        "copy the findings report (Markdown)",
+        "",
+    ),
+    i(
+        Intent::ExportReport,
+        "export_report",
+        "write the findings report beside the journal",
+        "",
+    ),
+    i(
+        Intent::Open,
+        "open",
+        "open the raw events (drill-down)",
+        "raw events",
+    ),
+    i(
+        Intent::ToggleNearMisses,
+        "toggle_near_misses",
+        "near misses / flagged rows",
+        "near misses",
+    ),
+    i(Intent::Help, "help", "this help", "help"),
+    i(Intent::Back, "back", "close / clear the filter", "back"),
+    i(Intent::Quit, "quit", "quit", "quit"),
+    i(
+        Intent::CancelOrQuit,
+        "cancel_or_quit",
+        "cancel the load, or quit",
+        "",
+    ),
+    i(
+        Intent::ToggleFold,
+        "toggle_fold",
+        "fold / unfold the object under the cursor",
+        "fold",
+    ),
+    i(Intent::CollapseAll, "collapse_all", "fold everything", ""),
+    i(Intent::ExpandAll, "expand_all", "unfold everything", ""),
+    i(
+        Intent::StartSearch,
+        "search",
+        "search in the event",
+        "search",
+    ),
+    i(Intent::SearchNext, "search_next", "next match", ""),
+    i(Intent::SearchPrev, "search_prev", "previous match", ""),
+    i(
+        Intent::NextEvent,
+        "next_event",
+        "next event of this row",
+        "next event",
+    ),
+    i(
+        Intent::PrevEvent,
+        "prev_event",
+        "previous event of this row",
+        "",
+    ),
+];
+
+impl Intent {
+    /// The intent a keymap name stands for.
+    pub fn from_name(name: &str) -> Option<Self> {
+        INTENTS.iter().find(|i| i.name == name).map(|i| i.intent)
+    }
+
+    /// This intent's row of the table.
+    pub fn info(self) -> &'static IntentInfo {
+        INTENTS
+            .iter()
+            .find(|i| i.intent == self)
+            .unwrap_or(&INTENTS[0])
+    }
+
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+}
+
+/// One change to the application state: an intent, text typed into a prompt, or a
+/// message from an edge.
+#[derive(Debug)]
+pub enum Action {
+    /// A key the keymap turned into an intent.
+    Intent(Intent),
     // Text input (filter, note, search).
     Edit(InputRequest),
     Submit,
@@ -97,117 +315,26 @@ pub enum Action {
     Tick,
 }
 
-impl Action {
-    /// The keymap name of a bindable action, and its description for the help screen.
-    pub const BINDABLE: &'static [(&'static str, &'static str)] = &[
-        ("move_down", "move down"),
-        ("move_up", "move up"),
-        ("page_down", "page down"),
-        ("page_up", "page up"),
-        ("top", "go to the top"),
-        ("bottom", "go to the bottom"),
-        ("focus_left", "focus the column on the left"),
-        ("focus_right", "focus the column on the right"),
-        ("sort", "sort by the focused column (again: reverse)"),
-        ("filter", "fuzzy filter (col:text, !exclude)"),
-        (
-            "cycle_verdict_filter",
-            "show all / unreviewed / suspicious / legitimate",
-        ),
-        (
-            "pivot",
-            "frequency of the focused column (Enter filters to a value)",
-        ),
-        ("toggle_local_time", "times in UTC / local time"),
-        (
-            "classify_like",
-            "classify like this: same verdict for rows sharing account, IP or ISP",
-        ),
-        ("mark_suspicious", "mark suspicious"),
-        ("mark_legitimate", "mark legitimate admin activity"),
-        ("mark_unreviewed", "back to unreviewed"),
-        ("edit_note", "edit the note"),
-        (
-            "toggle_select",
-            "select the row (marks apply to the selection)",
-        ),
-        ("undo", "undo the last decision"),
-        ("redo", "redo"),
-        ("next_unreviewed", "next unreviewed row"),
-        ("prev_unreviewed", "previous unreviewed row"),
-        ("copy_rows", "copy the selected rows (or this row)"),
-        ("copy_report", "copy the findings report (Markdown)"),
-        (
-            "export_report",
-            "write the findings report beside the journal",
-        ),
-        ("open", "open the raw events (drill-down)"),
-        ("toggle_near_misses", "near misses / flagged rows"),
-        ("help", "this help"),
-        ("back", "close / clear the filter"),
-        ("quit", "quit"),
-        ("cancel_or_quit", "cancel the load, or quit"),
-        ("toggle_fold", "fold / unfold the object under the cursor"),
-        ("collapse_all", "fold everything"),
-        ("expand_all", "unfold everything"),
-        ("search", "search in the event"),
-        ("search_next", "next match"),
-        ("search_prev", "previous match"),
-        ("next_event", "next event of this row"),
-        ("prev_event", "previous event of this row"),
-    ];
-
-    /// The action a keymap name stands for.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "move_down" => Self::MoveDown,
-            "move_up" => Self::MoveUp,
-            "page_down" => Self::PageDown,
-            "page_up" => Self::PageUp,
-            "top" => Self::Top,
-            "bottom" => Self::Bottom,
-            "focus_left" => Self::FocusLeft,
-            "focus_right" => Self::FocusRight,
-            "sort" => Self::Sort,
-            "filter" => Self::StartFilter,
-            "cycle_verdict_filter" => Self::CycleVerdictFilter,
-            "pivot" => Self::Pivot,
-            "toggle_local_time" => Self::ToggleLocalTime,
-            "classify_like" => Self::ClassifyLike,
-            "mark_suspicious" => Self::MarkSuspicious,
-            "mark_legitimate" => Self::MarkLegitimate,
-            "mark_unreviewed" => Self::MarkUnreviewed,
-            "edit_note" => Self::EditNote,
-            "toggle_select" => Self::ToggleSelect,
-            "undo" => Self::Undo,
-            "redo" => Self::Redo,
-            "next_unreviewed" => Self::NextUnreviewed,
-            "prev_unreviewed" => Self::PrevUnreviewed,
-            "copy_rows" => Self::CopyRows,
-            "copy_report" => Self::CopyReport,
-            "export_report" => Self::ExportReport,
-            "open" => Self::Open,
-            "toggle_near_misses" => Self::ToggleNearMisses,
-            "help" => Self::Help,
-            "back" => Self::Back,
-            "quit" => Self::Quit,
-            "cancel_or_quit" => Self::CancelOrQuit,
-            "toggle_fold" => Self::ToggleFold,
-            "collapse_all" => Self::CollapseAll,
-            "expand_all" => Self::ExpandAll,
-            "search" => Self::StartSearch,
-            "search_next" => Self::SearchNext,
-            "search_prev" => Self::SearchPrev,
-            "next_event" => Self::NextEvent,
-            "prev_event" => Self::PrevEvent,
-            _ => return None,
-        })
+impl From<Intent> for Action {
+    fn from(intent: Intent) -> Self {
+        Self::Intent(intent)
     }
+}
 
-    pub fn describe(name: &str) -> &'static str {
-        Self::BINDABLE
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("", |(_, d)| d)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_intent_has_one_unique_name() {
+        let mut names: Vec<&str> = INTENTS.iter().map(|i| i.name).collect();
+        names.sort_unstable();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n, "duplicate intent names");
+        for info in INTENTS {
+            assert_eq!(Intent::from_name(info.name), Some(info.intent));
+            assert_eq!(info.intent.name(), info.name);
+        }
     }
 }

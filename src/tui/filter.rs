@@ -2,7 +2,7 @@
 //! exclusions and `after:`/`before:` time windows; and the test that says when a new filter
 //! only narrows an earlier one (so its result can be filtered instead of every row).
 
-use super::app::Column;
+use super::columns::Column;
 use super::items::Packed;
 use crate::journal::Verdict;
 

@@ -1,12 +1,11 @@
-//! The text of the table's rows, computed (and neutralised) once when a row arrives, and the
-//! "why flagged" panel of the drill-down.
+//! The text of the table's rows, computed (and neutralised) once when a row arrives, and
+//! packed for filtering and sorting.
 
-use crate::kql::format_datetime;
 use crate::model::Outcome;
 use crate::neutralize::{has_dangerous, neutralize};
 use crate::scan::ScanReport;
 
-use super::app::HINT_COL;
+use super::columns::{Column, FINDING_COLUMNS, NEAR_MISS_COLUMNS, finding, near_miss};
 
 /// The text of one item, computed once when it arrives (neutralised), for filtering,
 /// sorting and drawing.
@@ -135,7 +134,7 @@ pub fn local_text(ticks: i64) -> String {
     })
 }
 
-fn opt_text<T: ToString>(v: Option<T>) -> String {
+pub(super) fn opt_text<T: ToString>(v: Option<T>) -> String {
     v.map_or_else(String::new, |x| x.to_string())
 }
 
@@ -165,33 +164,27 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
                 .map(|s| format!("{s} (query result)"))
         })
         .unwrap_or_default();
-    let cells = vec![
-        time,
-        neutralize(&r.account_display_name).into_owned(),
-        neutralize(&r.role).into_owned(),
-        neutralize(&r.ip_address).into_owned(),
-        r.is_anonymous_proxy
-            .map_or_else(String::new, |b| if b { "yes" } else { "no" }.to_owned()),
-        neutralize(&r.isp).into_owned(),
-        opt_text(r.token_minutes_added),
-        opt_text(r.token_minutes_remaining),
-        f.events.len().to_string(),
-        String::new(),
-        String::new(),
-        String::new(),
-        if tampered {
-            "⚠".to_owned()
-        } else {
-            String::new()
-        },
-        neutralize(&source).into_owned(),
-    ];
-    let events = i64::try_from(f.events.len()).ok();
-    let mut numbers = vec![None; cells.len()];
-    numbers[6] = r.token_minutes_added;
-    numbers[7] = r.token_minutes_remaining;
-    numbers[8] = events;
-    numbers[HINT_COL] = Some(0);
+    let mut cells = vec![String::new(); FINDING_COLUMNS.len()];
+    let mut numbers = vec![None; FINDING_COLUMNS.len()];
+    cells[finding(Column::Time)] = time;
+    cells[finding(Column::Account)] = neutralize(&r.account_display_name).into_owned();
+    cells[finding(Column::Role)] = neutralize(&r.role).into_owned();
+    cells[finding(Column::Ip)] = neutralize(&r.ip_address).into_owned();
+    cells[finding(Column::Proxy)] = r
+        .is_anonymous_proxy
+        .map_or_else(String::new, |b| if b { "yes" } else { "no" }.to_owned());
+    cells[finding(Column::Isp)] = neutralize(&r.isp).into_owned();
+    cells[finding(Column::Added)] = opt_text(r.token_minutes_added);
+    cells[finding(Column::Remaining)] = opt_text(r.token_minutes_remaining);
+    cells[finding(Column::Events)] = f.events.len().to_string();
+    if tampered {
+        cells[finding(Column::Flag)] = "⚠".to_owned();
+    }
+    cells[finding(Column::Source)] = neutralize(&source).into_owned();
+    numbers[finding(Column::Added)] = r.token_minutes_added;
+    numbers[finding(Column::Remaining)] = r.token_minutes_remaining;
+    numbers[finding(Column::Events)] = i64::try_from(f.events.len()).ok();
+    numbers[finding(Column::Hint)] = Some(0);
     ItemText::new(r.key(), cells, numbers, ticks, tampered)
 }
 
@@ -206,151 +199,15 @@ pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
     let tampered = has_dangerous(&e.actor)
         || has_dangerous(&e.operation)
         || crate::load::decode::has_replacement(&e.raw);
-    let cells = vec![
-        time,
-        neutralize(&e.actor).into_owned(),
-        neutralize(&reason).into_owned(),
-        neutralize(&e.operation).into_owned(),
-        neutralize(&e.source.to_string()).into_owned(),
-        String::new(),
-        String::new(),
-        if tampered {
-            "⚠".to_owned()
-        } else {
-            String::new()
-        },
-    ];
+    let mut cells = vec![String::new(); NEAR_MISS_COLUMNS.len()];
+    cells[near_miss(Column::Time)] = time;
+    cells[near_miss(Column::Account)] = neutralize(&e.actor).into_owned();
+    cells[near_miss(Column::Reason)] = neutralize(&reason).into_owned();
+    cells[near_miss(Column::Operation)] = neutralize(&e.operation).into_owned();
+    cells[near_miss(Column::Source)] = neutralize(&e.source.to_string()).into_owned();
+    if tampered {
+        cells[near_miss(Column::Flag)] = "⚠".to_owned();
+    }
     let numbers = vec![None; cells.len()];
     ItemText::new(e.key(), cells, numbers, ticks, tampered)
-}
-
-const NOT_REACHED: &str = "not reached: an earlier clause dropped the event";
-
-/// The "why flagged" panel: the query's clauses with the values this event gave.
-pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Option<bool>)> {
-    let e = &report.events[event];
-    let t = &e.trace;
-    let entra = e.kind == crate::model::SourceKind::EntraAudit;
-    let dt = |d: Option<crate::kql::KqlDateTime>| {
-        d.as_ref()
-            .map_or_else(|| "null".to_owned(), format_datetime)
-    };
-    let mut out = Vec::new();
-    out.push((
-        if entra {
-            "OperationName has 'StsRefreshTokenValidFrom'".to_owned()
-        } else {
-            "ActionType == \"Update StsRefreshTokenValidFrom Timestamp.\"".to_owned()
-        },
-        format!("{:?}", neutralize(&t.action_type)),
-        Some(t.action_type_matches),
-    ));
-    out.push((
-        if entra {
-            "modifiedProperties !has 'DirectorySync'".to_owned()
-        } else {
-            "RawEventData !has \"Directorysync\"".to_owned()
-        },
-        if t.action_type_matches {
-            t.directory_sync.as_ref().map_or_else(
-                || "no such term".to_owned(),
-                |p| format!("found at {}", neutralize(p)),
-            )
-        } else {
-            NOT_REACHED.to_owned()
-        },
-        t.action_type_matches.then_some(t.directory_sync.is_none()),
-    ));
-    let name_ok = matches!(e.outcome, Outcome::Flagged(_));
-    out.push((
-        if entra {
-            "modifiedProperties[*].displayName =~ 'StsRefreshTokensValidFrom'".to_owned()
-        } else {
-            "ModifiedProperties[0].Name == \"StsRefreshTokensValidFrom\"".to_owned()
-        },
-        if t.action_type_matches && t.directory_sync.is_none() {
-            t.display_name
-                .as_ref()
-                .map_or_else(|| "null".to_owned(), |n| format!("{:?}", neutralize(n)))
-        } else {
-            NOT_REACHED.to_owned()
-        },
-        (t.action_type_matches && t.directory_sync.is_none()).then_some(name_ok),
-    ));
-    if name_ok {
-        out.push((
-            "oldValue → todatetime(parse_json(tostring(oldValue))[0])".to_owned(),
-            format!(
-                "{} → {}",
-                neutralize(
-                    t.old_value
-                        .as_deref()
-                        .filter(|v| !v.is_empty())
-                        .unwrap_or("null")
-                ),
-                dt(t.old_valid_from)
-            ),
-            None,
-        ));
-        out.push((
-            "newValue → todatetime(parse_json(tostring(newValue))[0])".to_owned(),
-            format!(
-                "{} → {}",
-                neutralize(
-                    t.new_value
-                        .as_deref()
-                        .filter(|v| !v.is_empty())
-                        .unwrap_or("null")
-                ),
-                dt(t.new_valid_from)
-            ),
-            None,
-        ));
-        out.push((
-            "tokenMinutesAdded = datetime_diff('minute', new, old)".to_owned(),
-            opt_text(t.minutes_added).if_empty("null"),
-            None,
-        ));
-        out.push((
-            format!(
-                "tokenMinutesRemaining = datetime_diff('minute', {}, new)",
-                if entra { "TimeGenerated" } else { "Timestamp" }
-            ),
-            format!(
-                "{} (event time {})",
-                opt_text(t.minutes_remaining).if_empty("null"),
-                dt(t.timestamp)
-            ),
-            None,
-        ));
-        out.push((
-            if entra {
-                "Role = initiator kind".to_owned()
-            } else {
-                "Role = tostring(RawEventData.Actor[-1].ID)".to_owned()
-            },
-            format!("{:?}", neutralize(&t.role)),
-            None,
-        ));
-    }
-    let verdict = match &e.outcome {
-        Outcome::Flagged(rows) => format!("returned by the query ({} row(s))", rows.len()),
-        Outcome::NearMiss(r) => format!("passed over: {}", neutralize(&r.to_string())),
-    };
-    out.push(("Result".to_owned(), verdict, Some(name_ok)));
-    out
-}
-
-trait IfEmpty {
-    fn if_empty(self, default: &str) -> String;
-}
-
-impl IfEmpty for String {
-    fn if_empty(self, default: &str) -> String {
-        if self.is_empty() {
-            default.to_owned()
-        } else {
-            self
-        }
-    }
 }

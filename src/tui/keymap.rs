@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::action::Action;
+use super::action::{INTENTS, Intent};
 
 /// The screens that have their own keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -202,7 +202,7 @@ impl Keymap {
                         format!("the action of {key_text:?} must be a string"),
                     ));
                 };
-                if Action::from_name(name).is_none() {
+                if Intent::from_name(name).is_none() {
                     return Err(err(line, format!("unknown action {name:?}")));
                 }
                 self.bindings
@@ -214,38 +214,38 @@ impl Keymap {
         Ok(())
     }
 
-    /// The action bound to a key in a screen.
-    pub fn action(&self, context: Context, key: &Key) -> Option<Action> {
+    /// The intent bound to a key in a screen.
+    pub fn action(&self, context: Context, key: &Key) -> Option<Intent> {
         self.bindings
             .get(&context)?
             .get(key)
-            .and_then(|name| Action::from_name(name))
+            .and_then(|name| Intent::from_name(name))
     }
 
-    /// Every binding of a screen, grouped by action in the order of `Action::BINDABLE`.
+    /// Every binding of a screen, grouped by intent in the order of `INTENTS`.
     pub fn help(&self, context: Context) -> Vec<(String, &'static str)> {
         let Some(keys) = self.bindings.get(&context) else {
             return Vec::new();
         };
-        Action::BINDABLE
+        INTENTS
             .iter()
-            .filter_map(|(name, desc)| {
+            .filter_map(|info| {
                 let labels: Vec<String> = keys
                     .iter()
-                    .filter(|(_, n)| n.as_str() == *name)
+                    .filter(|(_, n)| n.as_str() == info.name)
                     .map(|(k, _)| k.label())
                     .collect();
-                (!labels.is_empty()).then(|| (labels.join(" "), *desc))
+                (!labels.is_empty()).then(|| (labels.join(" "), info.help))
             })
             .collect()
     }
 
-    /// The first key bound to an action, for the footer's hints.
-    pub fn key_for(&self, context: Context, action: &str) -> Option<String> {
+    /// The first key bound to an intent, for the footer's hints and on-screen text.
+    pub fn key_for(&self, context: Context, intent: Intent) -> Option<String> {
         let keys = self.bindings.get(&context)?;
         let mut bound: Vec<&Key> = keys
             .iter()
-            .filter(|(_, n)| n.as_str() == action)
+            .filter(|(_, n)| n.as_str() == intent.name())
             .map(|(k, _)| k)
             .collect();
         // Prefer a plain character over a named key in hints.
@@ -270,15 +270,15 @@ mod tests {
         let j = Key::parse("j").expect("key");
         assert!(matches!(
             map.action(Context::Table, &j),
-            Some(Action::MoveDown)
+            Some(Intent::MoveDown)
         ));
         map.overlay("[table]\n\"j\" = \"quit\"\n", "user.toml")
             .expect("overlay");
-        assert!(matches!(map.action(Context::Table, &j), Some(Action::Quit)));
+        assert!(matches!(map.action(Context::Table, &j), Some(Intent::Quit)));
         let k = Key::parse("k").expect("key");
         assert!(matches!(
             map.action(Context::Table, &k),
-            Some(Action::MoveUp)
+            Some(Intent::MoveUp)
         ));
     }
 

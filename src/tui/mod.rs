@@ -5,27 +5,31 @@
 pub mod action;
 pub mod app;
 pub mod clipboard;
+pub mod columns;
 pub mod doc;
 mod filter;
 pub mod items;
 pub mod keymap;
+pub mod layout;
+mod loader;
+pub mod overlay;
 pub mod render;
 mod sort;
+pub mod table;
+pub mod why;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::journal::{self, Journal};
-use crate::load::{ScanMessage, ScanOptions};
-use crate::scan;
-use action::Action;
+use action::{Action, Intent};
 use app::{App, Effect, Overlay};
 use keymap::{Context, Key, Keymap};
 
@@ -69,8 +73,8 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         return match key.code {
             KeyCode::Enter => Some(Action::Submit),
-            KeyCode::Esc => Some(Action::Back),
-            KeyCode::Char('c') if ctrl => Some(Action::CancelOrQuit),
+            KeyCode::Esc => Some(Action::Intent(Intent::Back)),
+            KeyCode::Char('c') if ctrl => Some(Action::Intent(Intent::CancelOrQuit)),
             _ => {
                 tui_input::backend::crossterm::to_input_request(&Event::Key(*key)).map(Action::Edit)
             }
@@ -82,106 +86,9 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
         Overlay::Help { .. } => Context::Help,
         Overlay::Pivot(_) | Overlay::Bulk(_) => Context::List,
     };
-    keymap.action(context, &Key::from_event(key)?)
-}
-
-/// Follow mode: JSON-lines and CSV files are tailed (read now, then again whenever they
-/// grow); other files (gzip, JSON documents) are read once.
-fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &Sender<Action>) {
-    let files = match crate::load::expand_paths(paths) {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = tx.send(Action::LoadFinished {
-                error: Some(e.to_string()),
-            });
-            return;
-        }
-    };
-    let (tailed, once): (Vec<PathBuf>, Vec<PathBuf>) = files
-        .into_iter()
-        .map(|(p, _)| p)
-        .partition(|p| crate::load::follow::can_follow(p));
-    let opts = ScanOptions {
-        cancel: Some(cancel.clone()),
-        ..ScanOptions::default()
-    };
-    let mut send = |msg| {
-        let _ = tx.send(Action::Scan(msg));
-    };
-    if let Err(e) = scan::scan_paths_with(&once, &opts, &mut send) {
-        let _ = tx.send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
-            file: "".into(),
-            line: None,
-            message: e.to_string(),
-        })));
-    }
-    let mut tails: Vec<crate::load::follow::Tail> = tailed
-        .iter()
-        .map(|p| crate::load::follow::Tail::new(p))
-        .collect();
-    let mut first = true;
-    while !cancel.load(Ordering::Relaxed) {
-        for tail in &mut tails {
-            if let Err(e) = tail.poll(&mut send) {
-                send(ScanMessage::Problem(crate::model::Problem {
-                    file: "".into(),
-                    line: None,
-                    message: format!("follow: {e}"),
-                }));
-            }
-        }
-        if first {
-            first = false;
-            let _ = tx.send(Action::LoadFinished { error: None });
-            let _ = tx.send(Action::Following { files: tails.len() });
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
-
-/// Starts the loader thread: every message becomes an action on the channel.
-fn spawn_loader(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, tx: Sender<Action>) {
-    std::thread::spawn(move || {
-        if follow {
-            follow_loader(&paths, &cancel, &tx);
-            return;
-        }
-        let files = match crate::load::expand_paths(&paths) {
-            Ok(f) => f,
-            Err(e) => {
-                let _ = tx.send(Action::LoadFinished {
-                    error: Some(e.to_string()),
-                });
-                return;
-            }
-        };
-        let bytes = files
-            .iter()
-            .filter_map(|(p, _)| std::fs::metadata(p).ok())
-            .map(|m| m.len())
-            .sum();
-        let _ = tx.send(Action::LoadPlan {
-            files: files.len(),
-            bytes,
-        });
-        let opts = ScanOptions {
-            cancel: Some(cancel),
-            ..ScanOptions::default()
-        };
-        let mut last_progress = Instant::now();
-        let result = scan::scan_paths_with(&paths, &opts, &mut |msg| {
-            if matches!(msg, ScanMessage::Progress { .. }) {
-                if last_progress.elapsed() < Duration::from_millis(50) {
-                    return;
-                }
-                last_progress = Instant::now();
-            }
-            let _ = tx.send(Action::Scan(msg));
-        });
-        let _ = tx.send(Action::LoadFinished {
-            error: result.err().map(|e| e.to_string()),
-        });
-    });
+    keymap
+        .action(context, &Key::from_event(key)?)
+        .map(Action::Intent)
 }
 
 /// The findings report of the workbench's state, as `sts-triage report` writes it (the
@@ -239,7 +146,7 @@ pub fn run(opts: TuiOptions) -> Result<()> {
 
     let (tx, rx) = mpsc::channel();
     let cancel = Arc::new(AtomicBool::new(false));
-    spawn_loader(opts.paths.clone(), opts.follow, cancel.clone(), tx);
+    loader::spawn(opts.paths.clone(), opts.follow, cancel.clone(), tx);
 
     // ratatui::init restores the terminal on panic before the message prints; ours then
     // says where the decisions are (every confirmed one is already on disk).

@@ -3,22 +3,32 @@
 
 use std::collections::HashMap;
 
-use super::app::{Column, TableState};
-use super::items::ItemText;
-use crate::journal::Decision;
+use super::columns::Column;
+use super::items::{ItemText, Packed};
+use crate::journal::{Decision, Verdict};
+
+/// The parts of a table a sort reads.
+pub(super) struct Rows<'a> {
+    pub items: &'a [ItemText],
+    pub columns: &'a [Column],
+    pub verdicts: &'a [Verdict],
+    pub packed: &'a Packed,
+}
 
 /// Every item of a table in its sort order: the chosen column (numbers as numbers, text
 /// by its lower case), ties broken by time; without a chosen column, newest first.
-/// Reversing a sort reverses the whole order.
+/// Reversing a sort reverses the whole order. `cache` is the sort column's ascending
+/// order computed ahead of time, if any.
 pub(super) fn sort_items(
-    table: &TableState,
+    table: &Rows,
+    cache: Option<&[u32]>,
     sort: Option<(usize, bool)>,
     decisions: &HashMap<String, Decision>,
 ) -> Vec<usize> {
-    let items = &table.items;
+    let items = table.items;
     let columns = table.columns;
-    if let Some((col, desc)) = sort
-        && let Some(Some(ascending)) = table.sorted.get(col)
+    if let Some((_, desc)) = sort
+        && let Some(ascending) = cache
     {
         let mut order: Vec<usize> = ascending.iter().map(|&i| i as usize).collect();
         if desc {
@@ -117,14 +127,9 @@ fn sort_run(run: &mut [usize], texts: &[&str], items: &[ItemText], depth: usize)
     }
 }
 
-/// True for a column whose order depends on the analyst's decisions (never cached).
-pub(super) fn depends_on_decisions(column: Column) -> bool {
-    matches!(column, Column::Verdict | Column::Note)
-}
-
 /// The ascending order of one column, for the cache filled while the workbench is idle.
-pub(super) fn ascending_order(table: &TableState, col: usize) -> Vec<u32> {
-    sort_items(table, Some((col, false)), &HashMap::new())
+pub(super) fn ascending_order(table: &Rows, col: usize) -> Vec<u32> {
+    sort_items(table, None, Some((col, false)), &HashMap::new())
         .into_iter()
         .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
         .collect()

@@ -1,0 +1,212 @@
+//! Deciding: verdicts and notes on rows, as undoable steps written to the journal; the
+//! journal's answers; copying rows.
+
+use tui_input::Input;
+
+use super::{App, Effect, Prompt, View};
+use crate::journal::{Decision, Entry, Verdict};
+use crate::report;
+
+/// One undoable step: the decisions before and after, per key.
+#[derive(Debug, Clone)]
+pub(super) struct Step {
+    changes: Vec<(String, Decision, Decision)>,
+}
+
+/// What a decision changes on a row; the rest of its decision is kept.
+#[derive(Debug, Clone)]
+pub(super) enum Change {
+    Verdict(Verdict),
+    Note(String),
+}
+
+impl App {
+    /// The keys a decision applies to: the selection, else the current row.
+    pub(super) fn target_keys(&self) -> Vec<String> {
+        let t = self.table();
+        if t.selected.is_empty() {
+            t.current()
+                .map(|i| t.items[i].key.clone())
+                .into_iter()
+                .collect()
+        } else {
+            let mut items: Vec<usize> = t.selected.iter().copied().collect();
+            items.sort_unstable();
+            items.into_iter().map(|i| t.items[i].key.clone()).collect()
+        }
+    }
+
+    /// A verdict key in the table: on the targets, as one step.
+    pub(super) fn mark(&mut self, verdict: Verdict) {
+        let keys = self.target_keys();
+        let n = self.record(keys, &Change::Verdict(verdict));
+        if n == 0 {
+            return;
+        }
+        self.table_mut().selected.clear();
+        // A single decision moves on, as the analyst's next row is usually the one below.
+        if n == 1 {
+            self.move_cursor(1);
+        }
+        self.refresh();
+    }
+
+    /// Opens the note prompt for the targets, with the first one's note.
+    pub(super) fn start_note(&mut self) {
+        let keys = self.target_keys();
+        if let Some(first) = keys.first() {
+            let note = self.decision(first).note;
+            self.prompt = Some(Prompt::Note {
+                input: Input::new(note),
+                keys,
+            });
+        }
+    }
+
+    /// Records a decision on rows: one undoable step, written to the journal. Every way of
+    /// deciding (a key in the table or the drill-down, a note, classify like this) comes
+    /// here. Returns how many rows it touched.
+    pub(super) fn record(&mut self, keys: Vec<String>, change: &Change) -> usize {
+        let changes: Vec<(String, Decision, Decision)> = keys
+            .into_iter()
+            .map(|k| {
+                let before = self.decision(&k);
+                let after = match change {
+                    Change::Verdict(verdict) => Decision {
+                        verdict: *verdict,
+                        note: before.note.clone(),
+                        ..Decision::default()
+                    },
+                    Change::Note(note) => Decision {
+                        verdict: before.verdict,
+                        note: note.clone(),
+                        ..Decision::default()
+                    },
+                };
+                (k, before, after)
+            })
+            .collect();
+        let n = changes.len();
+        if n > 0 {
+            self.commit(changes, "set");
+        }
+        n
+    }
+
+    /// One decision into the state: the map, the verdict caches, what must be redone.
+    fn set_decision(&mut self, key: &str, decision: Decision) {
+        self.findings.verdict_changed(key, decision.verdict);
+        self.near.verdict_changed(key, decision.verdict);
+        self.decisions.insert(key.to_owned(), decision);
+        self.unsaved.insert(key.to_owned());
+    }
+
+    /// Records a step: state, undo history, journal effect.
+    fn commit(&mut self, mut changes: Vec<(String, Decision, Decision)>, action: &str) {
+        let entries: Vec<Entry> = changes
+            .iter()
+            .map(|(k, _, after)| Entry::new(k, after, &self.analyst, action))
+            .collect();
+        for ((_, _, after), entry) in changes.iter_mut().zip(&entries) {
+            after.analyst.clone_from(&entry.analyst);
+            after.time.clone_from(&entry.time);
+        }
+        for (k, _, after) in &changes {
+            self.set_decision(k, after.clone());
+        }
+        self.set_status(format!("saving {} decision(s)…", changes.len()));
+        self.effects.push(Effect::Journal(entries));
+        self.undo.push(Step { changes });
+        self.redo.clear();
+    }
+
+    pub(super) fn undo_redo(&mut self, undo: bool) {
+        let step = if undo {
+            self.undo.pop()
+        } else {
+            self.redo.pop()
+        };
+        let Some(step) = step else {
+            self.set_status(
+                if undo {
+                    "nothing to undo"
+                } else {
+                    "nothing to redo"
+                }
+                .to_owned(),
+            );
+            return;
+        };
+        let action = if undo { "undo" } else { "redo" };
+        let mut entries = Vec::new();
+        for (k, before, after) in &step.changes {
+            let target = if undo { before } else { after };
+            self.set_decision(k, target.clone());
+            entries.push(Entry::new(k, target, &self.analyst, action));
+        }
+        self.set_status(format!("{action}: {} decision(s)", step.changes.len()));
+        self.effects.push(Effect::Journal(entries));
+        if undo {
+            self.redo.push(step);
+        } else {
+            self.undo.push(step);
+        }
+        self.refresh();
+    }
+
+    /// The journal confirmed these keys.
+    pub(super) fn saved(&mut self, keys: Vec<String>) {
+        for k in &keys {
+            self.unsaved.remove(k);
+        }
+        if self.unsaved.is_empty() {
+            self.set_status(format!(
+                "saved ✓ {} decision(s) to {}",
+                keys.len(),
+                self.journal_path
+            ));
+        } else {
+            // The journal takes writes again: write what an earlier failure left unsaved
+            // (their current state), so nothing decided stays unsaved.
+            let mut pending: Vec<String> = self.unsaved.iter().cloned().collect();
+            pending.sort();
+            let entries = pending
+                .iter()
+                .map(|k| Entry::new(k, &self.decision(k), &self.analyst, "set"))
+                .collect();
+            self.effects.push(Effect::Journal(entries));
+        }
+    }
+
+    pub(super) fn save_failed(&mut self, keys: Vec<String>, error: String) {
+        for k in keys {
+            self.unsaved.insert(k);
+        }
+        self.set_error(format!("NOT SAVED: {error}"));
+    }
+
+    pub(super) fn copy_rows(&mut self) {
+        let t = self.table();
+        let mut items: Vec<usize> = if t.selected.is_empty() {
+            t.current().into_iter().collect()
+        } else {
+            t.selected.iter().copied().collect()
+        };
+        items.sort_unstable();
+        if items.is_empty() {
+            return;
+        }
+        let text = match self.view {
+            View::Findings => report::findings_table(&self.report, &items, &self.decisions),
+            View::NearMisses => {
+                let events: Vec<usize> =
+                    items.iter().map(|&i| self.report.near_misses[i]).collect();
+                report::near_miss_table(&self.report, &events, &self.decisions)
+            }
+        };
+        self.effects.push(Effect::Copy {
+            text,
+            what: format!("{} row(s)", items.len()),
+        });
+    }
+}

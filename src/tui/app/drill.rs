@@ -1,0 +1,114 @@
+//! The drill-down: a row's raw events, folded JSON, search, and deciding from there.
+
+use tui_input::Input;
+
+use super::decide::Change;
+use super::{App, Drill, Overlay, Prompt, View};
+use crate::journal::Verdict;
+use crate::tui::action::Intent;
+use crate::tui::doc::JsonDoc;
+
+impl App {
+    pub(super) fn open_drill(&mut self) {
+        let t = self.table();
+        let Some(item) = t.current() else {
+            return;
+        };
+        let item_key = t.items[item].key.clone();
+        let (events, imported_from, row_hints) = match self.view {
+            View::Findings => {
+                let f = &self.report.findings[item];
+                let row_hints = self
+                    .hints_of(item)
+                    .iter()
+                    .map(|h| format!("{}: {h}", h.badge()))
+                    .collect();
+                (
+                    f.events.clone(),
+                    f.imported_from.as_ref().map(ToString::to_string),
+                    row_hints,
+                )
+            }
+            View::NearMisses => (vec![self.report.near_misses[item]], None, Vec::new()),
+        };
+        let doc = events.first().map_or_else(JsonDoc::default, |&e| {
+            JsonDoc::parse(&self.report.events[e].raw)
+        });
+        self.overlay = Overlay::Drill(Box::new(Drill {
+            events,
+            current: 0,
+            doc,
+            cursor: 0,
+            offset: 0,
+            search: String::new(),
+            imported_from,
+            item_key,
+            hints: row_hints,
+        }));
+    }
+
+    /// Lines of the raw event drawn at once (from the shared layout).
+    pub fn drill_page(&self) -> usize {
+        self.areas().event_lines()
+    }
+
+    pub(super) fn apply_drill(&mut self, intent: Intent) {
+        let page = self.drill_page();
+        let Overlay::Drill(d) = &mut self.overlay else {
+            return;
+        };
+        let step = i64::try_from(page).unwrap_or(1);
+        let cursor = i64::try_from(d.cursor).unwrap_or(0);
+        match intent {
+            Intent::Back | Intent::Quit => self.overlay = Overlay::None,
+            Intent::MoveDown => d.move_to(cursor + 1, page),
+            Intent::MoveUp => d.move_to(cursor - 1, page),
+            Intent::PageDown => d.move_to(cursor + step, page),
+            Intent::PageUp => d.move_to(cursor - step, page),
+            Intent::Top => d.move_to(0, page),
+            Intent::Bottom => d.move_to(i64::MAX / 2, page),
+            Intent::ToggleFold => {
+                let line = d.doc.visible_line(d.cursor);
+                if let Some(line) = line {
+                    d.doc.toggle_fold(line);
+                }
+            }
+            Intent::CollapseAll => {
+                d.doc.collapse_all();
+                d.cursor = 0;
+                d.offset = 0;
+            }
+            Intent::ExpandAll => d.doc.expand_all(),
+            Intent::StartSearch => {
+                self.prompt = Some(Prompt::Search(Input::new(d.search.clone())));
+            }
+            Intent::SearchNext => d.find(true, page),
+            Intent::SearchPrev => d.find(false, page),
+            Intent::NextEvent | Intent::PrevEvent => {
+                let n = d.events.len();
+                if n > 1 {
+                    d.current = if intent == Intent::NextEvent {
+                        (d.current + 1) % n
+                    } else {
+                        (d.current + n - 1) % n
+                    };
+                    d.doc = JsonDoc::parse(&self.report.events[d.events[d.current]].raw);
+                    d.cursor = 0;
+                    d.offset = 0;
+                }
+            }
+            Intent::MarkSuspicious | Intent::MarkLegitimate | Intent::MarkUnreviewed => {
+                let verdict = match intent {
+                    Intent::MarkSuspicious => Verdict::Suspicious,
+                    Intent::MarkLegitimate => Verdict::Legitimate,
+                    _ => Verdict::Unreviewed,
+                };
+                let key = d.item_key.clone();
+                self.record(vec![key], &Change::Verdict(verdict));
+            }
+            Intent::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Intent::CancelOrQuit => self.cancel_or_quit(),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The lists drawn over the table: the frequency view of a column, and "classify like
+//! this" (rows like a decided one, to decide the same way in one step).
+
+use std::collections::HashMap;
+
+use super::decide::Change;
+use super::{App, Bulk, Overlay, Pivot, PivotRow, View};
+use crate::journal::Verdict;
+use crate::tui::action::Intent;
+use crate::tui::columns::{Column, finding};
+
+impl App {
+    pub(super) fn open_pivot(&mut self) {
+        let t = self.table();
+        let column = t.focus;
+        let mut counts: HashMap<String, PivotRow> = HashMap::new();
+        for &item in &t.order {
+            let value = self.cell(t, item, column);
+            let verdict = self.decision(&t.items[item].key).verdict;
+            let row = counts.entry(value.clone()).or_insert_with(|| PivotRow {
+                value,
+                count: 0,
+                by_verdict: [0; 3],
+            });
+            row.count += 1;
+            row.by_verdict[match verdict {
+                Verdict::Unreviewed => 0,
+                Verdict::Suspicious => 1,
+                Verdict::Legitimate => 2,
+            }] += 1;
+        }
+        let mut rows: Vec<PivotRow> = counts.into_values().collect();
+        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        self.overlay = Overlay::Pivot(Pivot {
+            column,
+            rows,
+            cursor: 0,
+        });
+    }
+
+    pub(super) fn open_bulk(&mut self) {
+        if self.view != View::Findings {
+            self.set_status("classify-like-this works on flagged rows".to_owned());
+            return;
+        }
+        let Some(item) = self.findings.current() else {
+            return;
+        };
+        let source = &self.findings.items[item];
+        let decision = self.decision(&source.key);
+        if decision.verdict == Verdict::Unreviewed {
+            self.set_status(
+                "decide this row first (1 or 2); c then proposes the same for rows like it"
+                    .to_owned(),
+            );
+            return;
+        }
+        // The columns compared: account, IP, ISP.
+        let shared = [
+            (finding(Column::Account), "account"),
+            (finding(Column::Ip), "IP"),
+            (finding(Column::Isp), "ISP"),
+        ];
+        let mut candidates = Vec::new();
+        for (i, other) in self.findings.items.iter().enumerate() {
+            if i == item || self.decision(&other.key).verdict != Verdict::Unreviewed {
+                continue;
+            }
+            let why: Vec<&str> = shared
+                .iter()
+                .filter(|(c, _)| {
+                    !source.cells[*c].is_empty() && source.cells[*c] == other.cells[*c]
+                })
+                .map(|(_, name)| *name)
+                .collect();
+            if !why.is_empty() {
+                candidates.push((i, format!("same {}", why.join(", ")), true));
+            }
+        }
+        if candidates.is_empty() {
+            self.set_status("no unreviewed row shares this row's account, IP or ISP".to_owned());
+            return;
+        }
+        self.overlay = Overlay::Bulk(Bulk {
+            verdict: decision.verdict,
+            source: source.cells[finding(Column::Account)].clone(),
+            candidates,
+            cursor: 0,
+        });
+    }
+
+    /// Keys in the frequency view and the classify-like-this list.
+    pub(super) fn apply_list(&mut self, intent: Intent) {
+        let len = match &self.overlay {
+            Overlay::Pivot(p) => p.rows.len(),
+            Overlay::Bulk(b) => b.candidates.len(),
+            _ => 0,
+        };
+        let page = self.areas().list_rows();
+        let last = len.saturating_sub(1);
+        let cursor = match &mut self.overlay {
+            Overlay::Pivot(p) => &mut p.cursor,
+            Overlay::Bulk(b) => &mut b.cursor,
+            _ => return,
+        };
+        match intent {
+            Intent::MoveDown => *cursor = (*cursor + 1).min(last),
+            Intent::MoveUp => *cursor = cursor.saturating_sub(1),
+            Intent::PageDown => *cursor = (*cursor + page).min(last),
+            Intent::PageUp => *cursor = cursor.saturating_sub(page),
+            Intent::Top => *cursor = 0,
+            Intent::Bottom => *cursor = last,
+            Intent::ToggleSelect => {
+                if let Overlay::Bulk(b) = &mut self.overlay {
+                    if let Some(c) = b.candidates.get_mut(b.cursor) {
+                        c.2 = !c.2;
+                    }
+                    b.cursor = (b.cursor + 1).min(last);
+                }
+            }
+            Intent::Open => self.apply_list_choice(),
+            Intent::Back | Intent::Quit => self.overlay = Overlay::None,
+            Intent::CancelOrQuit => self.cancel_or_quit(),
+            _ => {}
+        }
+    }
+
+    /// Enter in a list: filter to the pivot value, or apply the ticked bulk decisions as
+    /// one undoable step.
+    fn apply_list_choice(&mut self) {
+        let overlay = std::mem::replace(&mut self.overlay, Overlay::None);
+        match overlay {
+            Overlay::Pivot(p) => {
+                if let Some(row) = p.rows.get(p.cursor) {
+                    self.pivot_filter = Some((self.view, p.column, row.value.clone()));
+                    self.table_mut().forget_narrowed();
+                    self.table_mut().cursor = 0;
+                    self.refresh();
+                }
+            }
+            Overlay::Bulk(b) => {
+                let keys: Vec<String> = b
+                    .candidates
+                    .iter()
+                    .filter(|c| c.2)
+                    .map(|&(i, _, _)| self.findings.items[i].key.clone())
+                    .collect();
+                let n = self.record(keys, &Change::Verdict(b.verdict));
+                if n > 0 {
+                    self.set_status(format!(
+                        "marked {n} row(s) {} like {} (one step: u undoes it)",
+                        b.verdict.label(),
+                        b.source
+                    ));
+                    self.refresh();
+                }
+            }
+            other => self.overlay = other,
+        }
+    }
+}

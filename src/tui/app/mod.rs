@@ -1,0 +1,318 @@
+//! The workbench's state and its one way of changing: `App::apply(Action)`. No terminal and
+//! no I/O here: what must reach the outside (journal writes, clipboard, quitting) is queued
+//! as `Effect`s for the shell to carry out, which answers with actions of its own.
+//!
+//! The `impl App` blocks are split by concern: `loading` (messages from the loader),
+//! `navigate` (the table: moving, sorting, filtering, views), `decide` (verdicts, notes,
+//! undo, the journal's answers), `drill` (the raw events), `lists` (frequency view and
+//! classify like this), `prompt` (text typed into the filter, a note, a search).
+
+mod decide;
+mod drill;
+mod lists;
+mod loading;
+mod navigate;
+mod prompt;
+
+use std::collections::{HashMap, HashSet};
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use super::action::{Action, Intent};
+use super::filter::{FilterTerm, parse_filter};
+use super::layout::{Areas, Shape, layout};
+use crate::hints::{self, Hint, HintConfig};
+use crate::journal::{Decision, Entry, Verdict};
+use crate::scan::ScanReport;
+
+pub use super::columns::{Column, FINDING_COLUMNS, NEAR_MISS_COLUMNS};
+pub use super::items::{ItemText, finding_text, local_text, near_miss_text};
+pub use super::overlay::{Bulk, Drill, Overlay, Pivot, PivotRow, Prompt};
+pub use super::table::{TableState, VerdictFilter};
+pub use super::why::why_lines;
+pub use loading::Loading;
+
+/// I/O the shell carries out for the state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Append to the journal (fsync), then answer `Saved` or `SaveFailed`.
+    Journal(Vec<Entry>),
+    /// Put text on the clipboard, then answer `Copied` or `CopyFailed`.
+    Copy {
+        text: String,
+        what: String,
+    },
+    /// Make the findings report (hashing the inputs) and copy it, or write it to a file;
+    /// then answer `Copied`/`CopyFailed` or `Exported`/`ExportFailed`.
+    Report {
+        to_file: Option<std::path::PathBuf>,
+    },
+    /// Stop the background load (what was read is kept).
+    CancelLoad,
+    Quit,
+}
+
+/// Which list the table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Findings,
+    NearMisses,
+}
+
+/// The whole workbench state.
+pub struct App {
+    pub report: ScanReport,
+    pub decisions: HashMap<String, Decision>,
+    /// Keys whose last decision has not been confirmed as written to the journal.
+    pub unsaved: HashSet<String>,
+    pub view: View,
+    pub findings: TableState,
+    pub near: TableState,
+    pub filter: String,
+    pub verdict_filter: VerdictFilter,
+    pub prompt: Option<Prompt>,
+    pub overlay: Overlay,
+    pub loading: Loading,
+    pub status: String,
+    pub status_error: bool,
+    pub journal_path: String,
+    pub analyst: String,
+    /// The terminal's size, as last reported.
+    pub width: u16,
+    pub height: u16,
+    pub effects: Vec<Effect>,
+    undo: Vec<decide::Step>,
+    redo: Vec<decide::Step>,
+    pub hint_config: HintConfig,
+    /// Show times in the local zone instead of UTC.
+    pub local_time: bool,
+    /// How many files follow mode is reading as they grow (0: not following).
+    pub following: usize,
+    /// A frequency view's value the table is narrowed to: view, column, exact value.
+    pub pivot_filter: Option<(View, usize, String)>,
+    /// Events over time: (first, last, flagged per bucket, near misses per bucket).
+    pub histogram: Option<(i64, i64, Vec<u32>, Vec<u32>)>,
+    matcher: SkimMatcherV2,
+    dirty: bool,
+    hints_stale: bool,
+}
+
+impl App {
+    pub fn new(journal_path: &str, analyst: &str, decisions: HashMap<String, Decision>) -> Self {
+        Self {
+            report: ScanReport::default(),
+            decisions,
+            unsaved: HashSet::new(),
+            view: View::Findings,
+            findings: TableState::new(&FINDING_COLUMNS),
+            near: TableState::new(&NEAR_MISS_COLUMNS),
+            filter: String::new(),
+            verdict_filter: VerdictFilter::All,
+            prompt: None,
+            overlay: Overlay::None,
+            loading: Loading::default(),
+            status: String::new(),
+            status_error: false,
+            journal_path: journal_path.to_owned(),
+            analyst: analyst.to_owned(),
+            width: 120,
+            height: 35,
+            effects: Vec::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            hint_config: HintConfig::default(),
+            local_time: false,
+            following: 0,
+            pivot_filter: None,
+            histogram: None,
+            matcher: SkimMatcherV2::default(),
+            dirty: false,
+            hints_stale: true,
+        }
+    }
+
+    /// A finished report, as if loaded (tests, and a non-interactive start).
+    pub fn with_report(mut self, report: ScanReport) -> Self {
+        for i in 0..report.findings.len() {
+            let text = finding_text(&report, i);
+            let verdict = self.decision(&text.key).verdict;
+            self.findings.push(text, verdict);
+        }
+        for &e in &report.near_misses {
+            let text = near_miss_text(&report, e);
+            let verdict = self.decision(&text.key).verdict;
+            self.near.push(text, verdict);
+        }
+        self.loading.files_total = report.files.len();
+        self.loading.files_done = report.files.len();
+        self.loading.done = true;
+        self.report = report;
+        self.refresh();
+        self
+    }
+
+    pub fn columns(&self) -> &'static [Column] {
+        self.table().columns
+    }
+
+    pub fn table(&self) -> &TableState {
+        match self.view {
+            View::Findings => &self.findings,
+            View::NearMisses => &self.near,
+        }
+    }
+
+    fn table_mut(&mut self) -> &mut TableState {
+        match self.view {
+            View::Findings => &mut self.findings,
+            View::NearMisses => &mut self.near,
+        }
+    }
+
+    pub fn decision(&self, key: &str) -> Decision {
+        self.decisions.get(key).cloned().unwrap_or_default()
+    }
+
+    /// The review counts over the flagged rows: (reviewed, total, suspicious, legitimate).
+    pub fn review_counts(&self) -> (usize, usize, usize, usize) {
+        let mut s = 0;
+        let mut l = 0;
+        for item in &self.findings.items {
+            match self.decision(&item.key).verdict {
+                Verdict::Suspicious => s += 1,
+                Verdict::Legitimate => l += 1,
+                Verdict::Unreviewed => {}
+            }
+        }
+        (s + l, self.findings.items.len(), s, l)
+    }
+
+    /// What of the state decides the screen's layout.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            width: self.width,
+            height: self.height,
+            has_histogram: self.histogram.is_some(),
+        }
+    }
+
+    /// The screen's areas for the last reported size: the same the renderer draws.
+    pub fn areas(&self) -> Areas {
+        layout(self.shape())
+    }
+
+    /// The cell text of an item in a column, with the live verdict and note.
+    pub fn cell(&self, table: &TableState, item: usize, col: usize) -> String {
+        let it = &table.items[item];
+        match table.columns.get(col) {
+            Some(Column::Time) if self.local_time => it.time.map_or_else(String::new, local_text),
+            Some(Column::Verdict) => self.decision(&it.key).verdict.label().to_owned(),
+            Some(Column::Note) => {
+                if self.decision(&it.key).note.is_empty() {
+                    String::new()
+                } else {
+                    "✎".to_owned()
+                }
+            }
+            _ => it.cells.get(col).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        if self.prompt.is_some() && self.apply_prompt(&action) {
+            return;
+        }
+        match action {
+            Action::Intent(intent) => self.apply_intent(intent),
+            Action::Edit(_) | Action::Submit => {}
+            Action::Resize { width, height } => {
+                self.width = width;
+                self.height = height;
+                self.scroll_into_view();
+            }
+            Action::Tick => {
+                if self.dirty {
+                    self.refresh();
+                } else if self.loading.done {
+                    // Idle: sort one more column ahead of time (one per tick keeps the
+                    // screen responsive).
+                    let _ = self.findings.fill_sort_cache() || self.near.fill_sort_cache();
+                }
+            }
+            Action::Scan(msg) => self.take_scan(msg),
+            Action::LoadPlan { files, bytes } => self.load_plan(files, bytes),
+            Action::LoadFinished { error } => self.load_finished(error),
+            Action::Following { files } => self.following(files),
+            Action::Saved { keys } => self.saved(keys),
+            Action::SaveFailed { keys, error } => self.save_failed(keys, error),
+            Action::Exported { path, bytes } => {
+                self.set_status(format!("report written: {path} ({bytes} bytes)"));
+            }
+            Action::ExportFailed { error } => {
+                self.set_error(format!("report NOT written: {error}"));
+            }
+            Action::Copied { path, bytes } => {
+                self.set_status(format!("copied {bytes} bytes via {path}"));
+            }
+            Action::CopyFailed { error } => self.set_error(format!("copy failed: {error}")),
+        }
+    }
+
+    /// An intent goes to the screen that has the keys: an overlay, else the table.
+    fn apply_intent(&mut self, intent: Intent) {
+        match self.overlay {
+            Overlay::Help { .. } => self.apply_help(intent),
+            Overlay::Drill(_) => self.apply_drill(intent),
+            Overlay::Pivot(_) | Overlay::Bulk(_) => self.apply_list(intent),
+            Overlay::None => self.apply_table(intent),
+        }
+    }
+
+    fn set_status(&mut self, s: String) {
+        self.status = s;
+        self.status_error = false;
+    }
+
+    fn set_error(&mut self, s: String) {
+        self.status = s;
+        self.status_error = true;
+    }
+
+    /// The hints of a flagged row, with their reasons.
+    pub fn hints_of(&self, finding: usize) -> Vec<Hint> {
+        let actors = hints::actor_counts(&self.report);
+        self.report
+            .findings
+            .get(finding)
+            .map(|f| hints::hints_for(f, &actors, self.hint_config))
+            .unwrap_or_default()
+    }
+
+    /// Character positions of a cell that the filter matched, for highlighting.
+    pub fn highlights(&self, col: usize, text: &str) -> Vec<usize> {
+        let columns = self.columns();
+        let mut out = Vec::new();
+        for term in parse_filter(&self.filter) {
+            if let FilterTerm::Fuzzy {
+                column,
+                text: pattern,
+            } = term
+            {
+                let applies =
+                    column.is_none_or(|c| columns.get(col).is_some_and(|k| k.matches_name(&c)));
+                if applies && let Some((_, idx)) = self.matcher.fuzzy_indices(text, &pattern) {
+                    out.extend(idx);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Where `E` writes the report: beside the journal, `<journal>.report.md`.
+pub fn report_path(journal_path: &str) -> std::path::PathBuf {
+    let base = journal_path.strip_suffix(".jsonl").unwrap_or(journal_path);
+    std::path::PathBuf::from(format!("{base}.report.md"))
+}

@@ -1,0 +1,267 @@
+//! The table's keys that do not decide anything: moving, sorting, filtering, switching
+//! views; and recomputing what the table shows. Page sizes come from the shared layout.
+
+use tui_input::Input;
+
+use super::{App, Effect, Overlay, Prompt, View, report_path};
+use crate::hints::{self, Hint};
+use crate::journal::Verdict;
+use crate::tui::action::Intent;
+use crate::tui::columns::{Column, finding};
+use crate::tui::filter::{parse_filter, resolve};
+use crate::tui::table::Shown;
+
+impl App {
+    /// Rows of the table drawn at once (from the layout the renderer uses).
+    pub fn page_rows(&self) -> usize {
+        self.areas().table_rows()
+    }
+
+    pub(super) fn apply_help(&mut self, intent: Intent) {
+        match intent {
+            Intent::Back | Intent::Help | Intent::Quit => self.overlay = Overlay::None,
+            Intent::MoveDown => {
+                if let Overlay::Help { scroll } = &mut self.overlay {
+                    *scroll += 1;
+                }
+            }
+            Intent::MoveUp => {
+                if let Overlay::Help { scroll } = &mut self.overlay {
+                    *scroll = scroll.saturating_sub(1);
+                }
+            }
+            Intent::CancelOrQuit => self.cancel_or_quit(),
+            _ => {}
+        }
+    }
+
+    pub(super) fn apply_table(&mut self, intent: Intent) {
+        let page = i64::try_from(self.page_rows()).unwrap_or(1);
+        match intent {
+            Intent::MoveDown => self.move_cursor(1),
+            Intent::MoveUp => self.move_cursor(-1),
+            Intent::PageDown => self.move_cursor(page),
+            Intent::PageUp => self.move_cursor(-page),
+            Intent::Top => self.move_cursor(i64::MIN / 2),
+            Intent::Bottom => self.move_cursor(i64::MAX / 2),
+            Intent::FocusLeft => {
+                let t = self.table_mut();
+                t.focus = t.focus.saturating_sub(1);
+            }
+            Intent::FocusRight => {
+                let t = self.table_mut();
+                t.focus = (t.focus + 1).min(t.columns.len() - 1);
+            }
+            Intent::Sort => {
+                self.table_mut().sort_by_focus();
+                self.refresh();
+            }
+            Intent::StartFilter => {
+                self.prompt = Some(Prompt::Filter(Input::new(self.filter.clone())));
+            }
+            Intent::CycleVerdictFilter => {
+                self.verdict_filter = self.verdict_filter.next();
+                self.findings.forget_narrowed();
+                self.near.forget_narrowed();
+                self.refresh();
+            }
+            Intent::MarkSuspicious => self.mark(Verdict::Suspicious),
+            Intent::MarkLegitimate => self.mark(Verdict::Legitimate),
+            Intent::MarkUnreviewed => self.mark(Verdict::Unreviewed),
+            Intent::EditNote => self.start_note(),
+            Intent::ToggleSelect => {
+                let t = self.table_mut();
+                if let Some(item) = t.current()
+                    && !t.selected.remove(&item)
+                {
+                    t.selected.insert(item);
+                }
+                self.move_cursor(1);
+            }
+            Intent::Undo => self.undo_redo(true),
+            Intent::Redo => self.undo_redo(false),
+            Intent::NextUnreviewed => self.jump_unreviewed(true),
+            Intent::PrevUnreviewed => self.jump_unreviewed(false),
+            Intent::CopyRows => self.copy_rows(),
+            // The report hashes the input files: that is I/O, done by the shell.
+            Intent::CopyReport => self.effects.push(Effect::Report { to_file: None }),
+            Intent::ExportReport => {
+                let path = report_path(&self.journal_path);
+                self.effects.push(Effect::Report {
+                    to_file: Some(path),
+                });
+            }
+            Intent::Open => self.open_drill(),
+            Intent::ToggleNearMisses => {
+                self.view = match self.view {
+                    View::Findings => View::NearMisses,
+                    View::NearMisses => View::Findings,
+                };
+                self.refresh();
+            }
+            Intent::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Intent::Pivot => self.open_pivot(),
+            Intent::ClassifyLike => self.open_bulk(),
+            Intent::ToggleLocalTime => {
+                self.local_time = !self.local_time;
+                self.set_status(format!(
+                    "times in {}",
+                    if self.local_time { "local time" } else { "UTC" }
+                ));
+            }
+            Intent::Back => {
+                if self.pivot_filter.is_some() {
+                    self.pivot_filter = None;
+                    self.table_mut().forget_narrowed();
+                    self.refresh();
+                } else if !self.filter.is_empty() {
+                    self.filter.clear();
+                    self.refresh();
+                } else if !self.table().selected.is_empty() {
+                    self.table_mut().selected.clear();
+                } else if self.view == View::NearMisses {
+                    self.view = View::Findings;
+                    self.refresh();
+                }
+            }
+            Intent::Quit => self.effects.push(Effect::Quit),
+            Intent::CancelOrQuit => self.cancel_or_quit(),
+            _ => {}
+        }
+    }
+
+    pub(super) fn move_cursor(&mut self, delta: i64) {
+        let page = self.page_rows();
+        self.table_mut().move_cursor(delta, page);
+    }
+
+    /// Keeps the highlighted row (and the drill-down's cursor line) among those drawn.
+    pub(super) fn scroll_into_view(&mut self) {
+        let areas = self.areas();
+        let page = areas.table_rows();
+        self.findings.scroll_into_view(page);
+        self.near.scroll_into_view(page);
+        if let Overlay::Drill(d) = &mut self.overlay {
+            let cursor = i64::try_from(d.cursor).unwrap_or(0);
+            d.move_to(cursor, areas.event_lines());
+        }
+    }
+
+    fn jump_unreviewed(&mut self, forward: bool) {
+        let t = self.table();
+        let n = t.order.len();
+        if n == 0 {
+            return;
+        }
+        let found = (1..=n).find_map(|step| {
+            let pos = if forward {
+                (t.cursor + step) % n
+            } else {
+                (t.cursor + n - step % n) % n
+            };
+            let key = &t.items[t.order[pos]].key;
+            (self.decision(key).verdict == Verdict::Unreviewed).then_some(pos)
+        });
+        match found {
+            Some(pos) => {
+                self.table_mut().cursor = pos;
+                self.scroll_into_view();
+            }
+            None => self.set_status("no unreviewed row left".to_owned()),
+        }
+    }
+
+    /// Recomputes the shown rows of both tables: filter, verdict filter, sort. The cursor
+    /// stays on the same item when it is still shown. Sorting happens only when the rows
+    /// or the sort changed; a filter that narrows an earlier one filters its result.
+    pub fn refresh(&mut self) {
+        self.refresh_with(false);
+    }
+
+    /// Recomputes the shown rows and puts the cursor on the first.
+    pub(super) fn refresh_from_top(&mut self) {
+        self.refresh_with(true);
+    }
+
+    fn refresh_with(&mut self, from_top: bool) {
+        self.dirty = false;
+        if self.hints_stale {
+            self.recompute_hints();
+            self.recompute_histogram();
+        }
+        let terms = parse_filter(&self.filter);
+        for view in [View::Findings, View::NearMisses] {
+            let table = match view {
+                View::Findings => &mut self.findings,
+                View::NearMisses => &mut self.near,
+            };
+            let resolved = resolve(&terms, table.columns);
+            let pivot = self
+                .pivot_filter
+                .as_ref()
+                .filter(|(v, _, _)| *v == view)
+                .map(|(_, col, value)| (*col, value.as_str()));
+            table.reorder(&Shown {
+                filter: &self.filter,
+                terms: &resolved,
+                verdicts: self.verdict_filter,
+                pivot,
+                decisions: &self.decisions,
+                from_top,
+            });
+        }
+        self.scroll_into_view();
+    }
+
+    /// The hint badges of every flagged row (an actor's novelty depends on all the data,
+    /// so this runs again whenever rows arrive).
+    fn recompute_hints(&mut self) {
+        self.hints_stale = false;
+        let actors = hints::actor_counts(&self.report);
+        let col = finding(Column::Hint);
+        for (i, item) in self.findings.items.iter_mut().enumerate() {
+            let Some(f) = self.report.findings.get(i) else {
+                continue;
+            };
+            let hints = hints::hints_for(f, &actors, self.hint_config);
+            item.cells[col] = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
+            item.relower();
+            item.numbers[col] = i64::try_from(hints.len()).ok();
+        }
+        self.findings.packed_stale = true;
+    }
+
+    /// Buckets of events over time (flagged and passed over), for the header's histogram.
+    fn recompute_histogram(&mut self) {
+        const BUCKETS: usize = 240;
+        let times = |flagged: bool| {
+            self.report
+                .events
+                .iter()
+                .filter(move |e| e.is_flagged() == flagged)
+                .filter_map(|e| e.time.as_ref().map(crate::kql::ticks))
+        };
+        let (Some(min), Some(max)) = (
+            times(true).chain(times(false)).min(),
+            times(true).chain(times(false)).max(),
+        ) else {
+            self.histogram = None;
+            return;
+        };
+        let span = (max - min).max(1);
+        let last = i128::try_from(BUCKETS - 1).unwrap_or(0);
+        let bucket = |t: i64| {
+            let b = i128::from(t - min) * last / i128::from(span);
+            usize::try_from(b).unwrap_or(0).min(BUCKETS - 1)
+        };
+        let mut flagged = vec![0u32; BUCKETS];
+        let mut near = vec![0u32; BUCKETS];
+        for t in times(true) {
+            flagged[bucket(t)] += 1;
+        }
+        for t in times(false) {
+            near[bucket(t)] += 1;
+        }
+        self.histogram = Some((min, max, flagged, near));
+    }
+}

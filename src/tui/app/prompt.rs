@@ -1,0 +1,76 @@
+//! Text typed into a prompt: the filter (applied as it is typed), a note, a search in the
+//! drill-down.
+
+use super::decide::Change;
+use super::{App, Overlay, Prompt};
+use crate::tui::action::{Action, Intent};
+
+impl App {
+    /// Keys while a prompt is open; returns true when the action was the prompt's.
+    pub(super) fn apply_prompt(&mut self, action: &Action) -> bool {
+        let Some(prompt) = &mut self.prompt else {
+            return false;
+        };
+        match action {
+            Action::Edit(req) => {
+                let input = match prompt {
+                    Prompt::Filter(i) | Prompt::Search(i) | Prompt::Note { input: i, .. } => i,
+                };
+                input.handle(*req);
+                if let Prompt::Filter(i) = prompt {
+                    // The table follows the filter as it is typed, from its first match
+                    // (as fzf does); sorting and clearing the filter keep the row instead.
+                    self.filter = i.value().to_owned();
+                    self.findings.cursor = 0;
+                    self.near.cursor = 0;
+                    self.refresh_from_top();
+                }
+                true
+            }
+            Action::Submit => {
+                match self.prompt.take() {
+                    Some(Prompt::Filter(i)) => {
+                        self.filter = i.value().to_owned();
+                        self.refresh();
+                    }
+                    Some(Prompt::Note { input, keys }) => {
+                        let note = input.value().to_owned();
+                        self.record(keys, &Change::Note(note));
+                    }
+                    Some(Prompt::Search(i)) => {
+                        let page = self.drill_page();
+                        if let Overlay::Drill(d) = &mut self.overlay {
+                            d.search = i.value().to_owned();
+                            d.find(true, page);
+                        }
+                    }
+                    None => {}
+                }
+                true
+            }
+            Action::Intent(Intent::Back) => {
+                if matches!(prompt, Prompt::Filter(_)) {
+                    self.filter.clear();
+                    self.refresh();
+                }
+                self.prompt = None;
+                true
+            }
+            Action::Intent(Intent::CancelOrQuit) => false,
+            // Other keys are ignored while typing; messages from the edges go on.
+            Action::Intent(_) => true,
+            Action::Scan(_)
+            | Action::LoadPlan { .. }
+            | Action::LoadFinished { .. }
+            | Action::Following { .. }
+            | Action::Saved { .. }
+            | Action::SaveFailed { .. }
+            | Action::Copied { .. }
+            | Action::CopyFailed { .. }
+            | Action::Exported { .. }
+            | Action::ExportFailed { .. }
+            | Action::Resize { .. }
+            | Action::Tick => false,
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! What is drawn over the table: the drill-down into a row's raw events, the help, the
+//! frequency view, the classify-like-this list; and the prompts typed into (filter, note,
+//! search in the drill-down).
+
+use tui_input::Input;
+
+use super::doc::JsonDoc;
+use super::table::scroll_to;
+use crate::journal::Verdict;
+
+/// A text being typed: the filter, a note, a search in the drill-down.
+#[derive(Debug, Clone)]
+pub enum Prompt {
+    Filter(Input),
+    Note { input: Input, keys: Vec<String> },
+    Search(Input),
+}
+
+/// Overlays above the table.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    None,
+    Help { scroll: usize },
+    Drill(Box<Drill>),
+    Pivot(Pivot),
+    Bulk(Bulk),
+}
+
+/// The raw-event view of one row.
+#[derive(Debug, Clone)]
+pub struct Drill {
+    /// Event indexes behind the row.
+    pub events: Vec<usize>,
+    pub current: usize,
+    pub doc: JsonDoc,
+    /// Visible line of the cursor, and the first visible line drawn.
+    pub cursor: usize,
+    pub offset: usize,
+    pub search: String,
+    /// Where the row came from when it has no raw events (a query-result export).
+    pub imported_from: Option<String>,
+    pub item_key: String,
+    /// The row's hints with their reasons (flagged rows only).
+    pub hints: Vec<String>,
+}
+
+impl Drill {
+    /// Puts the cursor on a visible line (clamped), keeping it among the `page` drawn.
+    pub(super) fn move_to(&mut self, line: i64, page: usize) {
+        let max = self.doc.visible_count().saturating_sub(1);
+        self.cursor = usize::try_from(line.clamp(0, i64::try_from(max).unwrap_or(0))).unwrap_or(0);
+        self.offset = scroll_to(self.offset, self.cursor, page);
+    }
+
+    /// Moves to the next (or previous) line containing the search text.
+    pub(super) fn find(&mut self, forward: bool, page: usize) {
+        if self.search.is_empty() {
+            return;
+        }
+        self.doc.expand_all();
+        let needle = self.search.to_lowercase();
+        let n = self.doc.visible_count();
+        let hit = (1..=n).find_map(|step| {
+            let pos = if forward {
+                (self.cursor + step) % n
+            } else {
+                (self.cursor + n - step % n) % n
+            };
+            let line = self.doc.visible_line(pos)?;
+            self.doc.lines[line]
+                .text()
+                .to_lowercase()
+                .contains(&needle)
+                .then_some(pos)
+        });
+        if let Some(pos) = hit {
+            self.move_to(i64::try_from(pos).unwrap_or(0), page);
+        }
+    }
+}
+
+/// One value of a frequency view, with its verdict breakdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PivotRow {
+    pub value: String,
+    pub count: usize,
+    /// Unreviewed, suspicious, legitimate.
+    pub by_verdict: [usize; 3],
+}
+
+/// The frequency view of one column (VisiData's `F`), over the rows shown.
+#[derive(Debug, Clone)]
+pub struct Pivot {
+    /// Index of the column in the view's columns.
+    pub column: usize,
+    pub rows: Vec<PivotRow>,
+    pub cursor: usize,
+}
+
+/// "Classify like this": rows that share the account, IP or ISP of a decided row.
+#[derive(Debug, Clone)]
+pub struct Bulk {
+    pub verdict: Verdict,
+    pub source: String,
+    /// Item, why it was proposed, ticked.
+    pub candidates: Vec<(usize, String, bool)>,
+    pub cursor: usize,
+}

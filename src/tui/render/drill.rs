@@ -1,0 +1,125 @@
+//! The drill-down: a row's raw event as folded JSON, and the why-panel beside or below.
+
+use ratatui::Frame;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::Theme;
+use crate::tui::app::{App, Overlay};
+use crate::tui::doc::Tok;
+use crate::tui::layout::Areas;
+use crate::tui::why::why_lines;
+
+fn tok_style(tok: Tok, theme: Theme) -> Style {
+    match tok {
+        Tok::Key => theme.fg(Color::Blue).add_modifier(Modifier::BOLD),
+        Tok::Str => theme.fg(Color::Green),
+        Tok::Num => theme.fg(Color::Magenta),
+        Tok::Lit => theme.fg(Color::Yellow),
+        Tok::Punct => Style::new(),
+    }
+}
+
+pub(super) fn draw_drill(frame: &mut Frame, areas: &Areas, app: &App, theme: Theme) {
+    let Overlay::Drill(d) = &app.overlay else {
+        return;
+    };
+    let area = areas.body;
+    let (json_area, why_area) = (areas.event, areas.why);
+    let decision = app.decision(&d.item_key);
+    let Some(&event) = d.events.get(d.current) else {
+        let text = format!(
+            "This row was read from an export of the query's result ({}); it has no raw events.\nVerdict: {}",
+            d.imported_from.clone().unwrap_or_default(),
+            decision.verdict.label()
+        );
+        frame.render_widget(
+            Paragraph::new(text)
+                .block(Block::default().borders(Borders::ALL).title(" raw events ")),
+            area,
+        );
+        return;
+    };
+    let e = &app.report.events[event];
+    let title = format!(
+        " event {}/{} · {} · {} · id {} · {} ",
+        d.current + 1,
+        d.events.len(),
+        crate::neutralize::neutralize(&e.source.to_string()),
+        e.kind.label(),
+        crate::neutralize::neutralize(&e.id),
+        decision.verdict.label()
+    );
+    let inner_h = areas.event_lines();
+    let needle = d.search.to_lowercase();
+    let lines: Vec<Line> = (d.offset..d.offset + inner_h)
+        .filter_map(|pos| {
+            let line = d.doc.visible_line(pos)?;
+            let depth = d.doc.lines[line].depth;
+            let marker = if d.doc.lines[line].close.is_some() {
+                if d.doc.folded.contains(&line) {
+                    "▸"
+                } else {
+                    "▾"
+                }
+            } else {
+                " "
+            };
+            let mut spans = vec![Span::raw(format!("{marker}{}", "  ".repeat(depth)))];
+            let toks = d.doc.display_tokens(line);
+            let text: String = toks.iter().map(|(_, s)| s.as_str()).collect();
+            let is_match = !needle.is_empty() && text.to_lowercase().contains(&needle);
+            for (tok, s) in toks {
+                let mut st = tok_style(tok, theme);
+                if is_match {
+                    st = st.patch(theme.highlight());
+                }
+                spans.push(Span::styled(s, st));
+            }
+            let mut l = Line::from(spans);
+            if pos == d.cursor {
+                l = l.style(Style::new().add_modifier(Modifier::REVERSED));
+            }
+            Some(l)
+        })
+        .collect();
+    let json = Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title));
+    frame.render_widget(json, json_area);
+    let mut why: Vec<Line> = d
+        .hints
+        .iter()
+        // Hints quote event strings (the role): neutralised here too, at the screen's edge.
+        .map(|h| {
+            let text = crate::neutralize::neutralize(&format!("▲ {h}")).into_owned();
+            Line::from(Span::styled(text, theme.fg(Color::Yellow)))
+        })
+        .collect();
+    why.extend(
+        why_lines(&app.report, event)
+            .into_iter()
+            .flat_map(|(clause, value, ok)| {
+                let mark = match ok {
+                    Some(true) => Span::styled("✓ ", theme.fg(Color::Green)),
+                    Some(false) => Span::styled("✗ ", theme.fg(Color::Red)),
+                    None => Span::raw("  "),
+                };
+                [
+                    Line::from(vec![
+                        mark,
+                        Span::styled(clause, Style::new().add_modifier(Modifier::BOLD)),
+                    ]),
+                    Line::from(Span::raw(format!(
+                        "    {}",
+                        crate::neutralize::neutralize(&value)
+                    ))),
+                ]
+            }),
+    );
+    let why_p = Paragraph::new(why).wrap(Wrap { trim: false }).block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(" why flagged: the query, clause by clause "),
+    );
+    frame.render_widget(why_p, why_area);
+}

@@ -1,0 +1,120 @@
+//! Drawing: a pure function of the state, split by screen (header and bars, table,
+//! drill-down, lists, help, footer). Every area comes from the shared layout
+//! (`super::layout`), the one navigation scrolls by. Every string from an event was
+//! neutralised when it entered the state (item texts, JSON lines); nothing here reads files
+//! or the clock except the load's elapsed time for its rate.
+
+mod drill;
+mod footer;
+mod header;
+mod help;
+mod lists;
+mod table;
+
+use ratatui::Frame;
+use ratatui::style::{Color, Modifier, Style};
+
+use super::app::{App, Overlay, Prompt};
+use super::keymap::Keymap;
+use super::layout::{Shape, layout};
+use crate::journal::Verdict;
+
+/// Colours, or none at all when NO_COLOR is set.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    pub(super) fn fg(self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+    pub(super) fn verdict(self, v: Verdict) -> Style {
+        match v {
+            Verdict::Suspicious => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Verdict::Legitimate => self.fg(Color::Green),
+            Verdict::Unreviewed => Style::new(),
+        }
+    }
+    pub(super) fn highlight(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::UNDERLINED)
+        }
+    }
+    pub(super) fn dim(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        }
+    }
+}
+
+pub(super) fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub(super) fn human_bytes(b: u64) -> String {
+    let f = b as f64;
+    if f >= 1e9 {
+        format!("{:.2} GB", f / 1e9)
+    } else if f >= 1e6 {
+        format!("{:.1} MB", f / 1e6)
+    } else if f >= 1e3 {
+        format!("{:.0} kB", f / 1e3)
+    } else {
+        format!("{b} B")
+    }
+}
+
+/// Draws the whole screen, in the areas of the shared layout.
+pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
+    let size = frame.area();
+    let areas = layout(Shape {
+        width: size.width,
+        height: size.height,
+        ..app.shape()
+    });
+    header::draw_header(frame, areas.header, app, theme);
+    if areas.bars.height > 0 {
+        header::draw_histogram(frame, areas.bars, app, theme);
+    }
+    match &app.overlay {
+        Overlay::Drill(_) => drill::draw_drill(frame, &areas, app, theme),
+        _ => table::draw_table(frame, areas.body, app, theme),
+    }
+    footer::draw_footer(frame, areas.footer, app, keymap, theme);
+    match &app.overlay {
+        Overlay::Pivot(p) => lists::draw_pivot(frame, &areas, app, p, theme),
+        Overlay::Bulk(b) => lists::draw_bulk(frame, &areas, app, b, theme),
+        Overlay::Help { scroll } => help::draw_help(frame, areas.body, keymap, *scroll),
+        _ => {}
+    }
+    if let Some(Prompt::Note { input, keys }) = &app.prompt {
+        footer::draw_note(frame, areas.body, input, keys.len());
+    }
+}
+
+/// Cuts a cell to its column, marking the cut with an ellipsis.
+pub(super) fn clip(text: String, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text;
+    }
+    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}

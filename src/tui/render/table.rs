@@ -1,0 +1,125 @@
+//! The table of flagged rows or near misses.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use super::{Theme, clip};
+use crate::tui::app::{App, View};
+use crate::tui::columns::{self, Column};
+
+fn highlighted_cell(
+    app: &App,
+    col: usize,
+    text: String,
+    base: Style,
+    theme: Theme,
+) -> Cell<'static> {
+    let hits = if app.filter.is_empty() {
+        Vec::new()
+    } else {
+        app.highlights(col, &text)
+    };
+    if hits.is_empty() {
+        return Cell::from(Span::styled(text, base));
+    }
+    let spans: Vec<Span> = text
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let style = if hits.contains(&i) {
+                base.patch(theme.highlight())
+            } else {
+                base
+            };
+            Span::styled(c.to_string(), style)
+        })
+        .collect();
+    Cell::from(Line::from(spans))
+}
+
+pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let columns = app.columns();
+    let t = app.table();
+    let fitted = columns::fit(columns, area.width);
+    let header_cells = std::iter::once(Cell::from(" ")).chain(fitted.iter().map(|&(i, _)| {
+        let mut title = match columns[i] {
+            Column::Time if app.local_time => "Time (local)".to_owned(),
+            c => c.title().to_owned(),
+        };
+        if let Some((c, desc)) = t.sort
+            && c == i
+        {
+            title.push_str(if desc { "▼" } else { "▲" });
+        }
+        let mut style = Style::new().add_modifier(Modifier::BOLD);
+        if t.focus == i {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        Cell::from(title).style(style)
+    }));
+    let header = Row::new(header_cells);
+    let page = usize::from(area.height.saturating_sub(1));
+    let rows = t
+        .order
+        .iter()
+        .enumerate()
+        .skip(t.offset)
+        .take(page)
+        .map(|(pos, &item)| {
+            let key = &t.items[item].key;
+            let d = app.decision(key);
+            let selected = t.selected.contains(&item);
+            let gutter = if selected {
+                "●"
+            } else if app.unsaved.contains(key) {
+                "!"
+            } else {
+                " "
+            };
+            let cells =
+                std::iter::once(Cell::from(gutter)).chain(fitted.iter().map(|&(col, width)| {
+                    let text = clip(app.cell(t, item, col), usize::from(width));
+                    let base = match columns[col] {
+                        Column::Verdict => theme.verdict(d.verdict),
+                        Column::Flag => theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                        Column::Added | Column::Remaining => Style::new(),
+                        _ => Style::new(),
+                    };
+                    highlighted_cell(app, col, text, base, theme)
+                }));
+            let mut style = Style::new();
+            if pos == t.cursor {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            Row::new(cells).style(style)
+        });
+    let widths: Vec<Constraint> = std::iter::once(Constraint::Length(1))
+        .chain(fitted.iter().map(|&(_, w)| Constraint::Length(w)))
+        .collect();
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
+    frame.render_widget(table, area);
+    if t.order.is_empty() {
+        let msg = if !app.loading.done {
+            "reading…".to_owned()
+        } else if t.items.is_empty() {
+            match app.view {
+                View::Findings => {
+                    "The query returns no rows on these files. Press m for the near misses."
+                        .to_owned()
+                }
+                View::NearMisses => "No STS events were passed over.".to_owned(),
+            }
+        } else {
+            "No row matches the filter. Esc clears it.".to_owned()
+        };
+        let r = Rect {
+            y: area.y + 2.min(area.height.saturating_sub(1)),
+            height: 1,
+            ..area
+        };
+        frame.render_widget(Paragraph::new(msg).style(theme.dim()), r);
+    }
+}

@@ -1,0 +1,139 @@
+//! The drill-down's "why" panel: the query's clauses, one by one, with the values this
+//! event gave them (every event string neutralised).
+
+use super::items::opt_text;
+use crate::kql::format_datetime;
+use crate::model::Outcome;
+use crate::neutralize::neutralize;
+use crate::scan::ScanReport;
+
+const NOT_REACHED: &str = "not reached: an earlier clause dropped the event";
+
+/// The "why flagged" panel: the query's clauses with the values this event gave.
+pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Option<bool>)> {
+    let e = &report.events[event];
+    let t = &e.trace;
+    let entra = e.kind == crate::model::SourceKind::EntraAudit;
+    let dt = |d: Option<crate::kql::KqlDateTime>| {
+        d.as_ref()
+            .map_or_else(|| "null".to_owned(), format_datetime)
+    };
+    let mut out = Vec::new();
+    out.push((
+        if entra {
+            "OperationName has 'StsRefreshTokenValidFrom'".to_owned()
+        } else {
+            "ActionType == \"Update StsRefreshTokenValidFrom Timestamp.\"".to_owned()
+        },
+        format!("{:?}", neutralize(&t.action_type)),
+        Some(t.action_type_matches),
+    ));
+    out.push((
+        if entra {
+            "modifiedProperties !has 'DirectorySync'".to_owned()
+        } else {
+            "RawEventData !has \"Directorysync\"".to_owned()
+        },
+        if t.action_type_matches {
+            t.directory_sync.as_ref().map_or_else(
+                || "no such term".to_owned(),
+                |p| format!("found at {}", neutralize(p)),
+            )
+        } else {
+            NOT_REACHED.to_owned()
+        },
+        t.action_type_matches.then_some(t.directory_sync.is_none()),
+    ));
+    let name_ok = matches!(e.outcome, Outcome::Flagged(_));
+    out.push((
+        if entra {
+            "modifiedProperties[*].displayName =~ 'StsRefreshTokensValidFrom'".to_owned()
+        } else {
+            "ModifiedProperties[0].Name == \"StsRefreshTokensValidFrom\"".to_owned()
+        },
+        if t.action_type_matches && t.directory_sync.is_none() {
+            t.display_name
+                .as_ref()
+                .map_or_else(|| "null".to_owned(), |n| format!("{:?}", neutralize(n)))
+        } else {
+            NOT_REACHED.to_owned()
+        },
+        (t.action_type_matches && t.directory_sync.is_none()).then_some(name_ok),
+    ));
+    if name_ok {
+        out.push((
+            "oldValue → todatetime(parse_json(tostring(oldValue))[0])".to_owned(),
+            format!(
+                "{} → {}",
+                neutralize(
+                    t.old_value
+                        .as_deref()
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or("null")
+                ),
+                dt(t.old_valid_from)
+            ),
+            None,
+        ));
+        out.push((
+            "newValue → todatetime(parse_json(tostring(newValue))[0])".to_owned(),
+            format!(
+                "{} → {}",
+                neutralize(
+                    t.new_value
+                        .as_deref()
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or("null")
+                ),
+                dt(t.new_valid_from)
+            ),
+            None,
+        ));
+        out.push((
+            "tokenMinutesAdded = datetime_diff('minute', new, old)".to_owned(),
+            opt_text(t.minutes_added).if_empty("null"),
+            None,
+        ));
+        out.push((
+            format!(
+                "tokenMinutesRemaining = datetime_diff('minute', {}, new)",
+                if entra { "TimeGenerated" } else { "Timestamp" }
+            ),
+            format!(
+                "{} (event time {})",
+                opt_text(t.minutes_remaining).if_empty("null"),
+                dt(t.timestamp)
+            ),
+            None,
+        ));
+        out.push((
+            if entra {
+                "Role = initiator kind".to_owned()
+            } else {
+                "Role = tostring(RawEventData.Actor[-1].ID)".to_owned()
+            },
+            format!("{:?}", neutralize(&t.role)),
+            None,
+        ));
+    }
+    let verdict = match &e.outcome {
+        Outcome::Flagged(rows) => format!("returned by the query ({} row(s))", rows.len()),
+        Outcome::NearMiss(r) => format!("passed over: {}", neutralize(&r.to_string())),
+    };
+    out.push(("Result".to_owned(), verdict, Some(name_ok)));
+    out
+}
+
+trait IfEmpty {
+    fn if_empty(self, default: &str) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, default: &str) -> String {
+        if self.is_empty() {
+            default.to_owned()
+        } else {
+            self
+        }
+    }
+}

@@ -1,0 +1,230 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! Property tests of the workbench on TestBackend: random key sequences at several terminal
+//! sizes, checking after every key what the analyst would see.
+//!
+//! - The highlighted row of the table, the drill-down's cursor line and a list's cursor
+//!   are always drawn (issue 9: a verdict key must act on a row the analyst can see).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Modifier;
+
+use sts_triage::load::ScanOptions;
+use sts_triage::scan::{ScanReport, scan_paths};
+use sts_triage::tui::action::Action;
+use sts_triage::tui::app::{App, Overlay};
+use sts_triage::tui::key_to_action;
+use sts_triage::tui::keymap::Keymap;
+use sts_triage::tui::layout::{Shape, layout};
+use sts_triage::tui::render::{Theme, draw};
+
+const STS_OP: &str = "Update StsRefreshTokenValidFrom Timestamp.";
+
+/// One flagged event (the CloudAppEvents shape), with `extra` more modified properties so
+/// that some raw events are longer than any screen.
+fn flagged_line(i: usize, extra: usize) -> String {
+    let day = 1 + i % 28;
+    let month = 1 + (i / 28) % 12;
+    let mut props = vec![format!(
+        r#"{{"Name": "StsRefreshTokensValidFrom", "OldValue": "[\r\n  \"2021-{month:02}-{day:02}T10:00:00Z\"\r\n]", "NewValue": "[\r\n  \"2021-{month:02}-{day:02}T11:00:00Z\"\r\n]"}}"#
+    )];
+    for p in 0..extra {
+        props.push(format!(
+            r#"{{"Name": "Property{p}", "OldValue": "old {p}", "NewValue": "new {p}"}}"#
+        ));
+    }
+    format!(
+        r#"{{"Timestamp": "2021-{month:02}-{day:02}T11:05:{s:02}Z", "ActionType": "{STS_OP}", "AccountObjectId": "0000-{i:04}", "AccountDisplayName": "user{a}@contoso.com", "IPAddress": "203.0.113.{ip}", "IsAnonymousProxy": false, "ISP": "ISP {isp}", "RawEventData": {{"CreationTime": "2021-{month:02}-{day:02}T11:05:{s:02}", "Id": "{i:08}-aaaa-bbbb-cccc-000000000000", "Operation": "{STS_OP}", "RecordType": 8, "UserId": "user{a}@contoso.com", "ModifiedProperties": [{props}], "Actor": [{{"ID": "user{a}@contoso.com", "Type": 5}}, {{"ID": "User_0000-{i}", "Type": 2}}], "ActorIpAddress": "203.0.113.{ip}", "Workload": "AzureActiveDirectory"}}}}"#,
+        s = i % 60,
+        a = i % 37,
+        ip = i % 200,
+        isp = i % 5,
+        props = props.join(", "),
+    )
+}
+
+/// A near miss: the operation matches, but the change came from directory sync.
+fn near_miss_line(i: usize) -> String {
+    format!(
+        r#"{{"Timestamp": "2021-06-{d:02}T00:00:10Z", "ActionType": "{STS_OP}", "AccountObjectId": "1111-{i:04}", "AccountDisplayName": "sync{i}@contoso.com", "IPAddress": "198.51.100.{i}", "IsAnonymousProxy": false, "ISP": "Contoso ISP", "RawEventData": {{"CreationTime": "2021-06-{d:02}T00:00:10", "Id": "{i:08}-dddd-bbbb-cccc-000000000000", "Operation": "{STS_OP}", "RecordType": 8, "UserId": "sync{i}@contoso.com", "ModifiedProperties": [{{"Name": "StsRefreshTokensValidFrom", "OldValue": "[]", "NewValue": "[]"}}, {{"Name": "Action Client Name", "OldValue": "", "NewValue": "DirectorySync"}}], "Actor": [{{"ID": "sync{i}@contoso.com", "Type": 5}}], "ActorIpAddress": "198.51.100.{i}", "Workload": "AzureActiveDirectory"}}}}"#,
+        d = 1 + i % 28,
+    )
+}
+
+/// 150 flagged rows (some with long raw events) and 40 near misses: more than any screen.
+fn many_rows(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("many.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    for i in 0..150 {
+        writeln!(f, "{}", flagged_line(i, if i % 3 == 0 { 60 } else { 0 })).unwrap();
+    }
+    for i in 0..40 {
+        writeln!(f, "{}", near_miss_line(i)).unwrap();
+    }
+    path
+}
+
+fn report() -> ScanReport {
+    static REPORT: OnceLock<ScanReport> = OnceLock::new();
+    REPORT
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let r = scan_paths(&[many_rows(dir.path())], &ScanOptions::default()).unwrap();
+            assert!(r.findings.len() >= 100, "{} flagged rows", r.findings.len());
+            r
+        })
+        .clone()
+}
+
+const SIZES: [(u16, u16); 4] = [(60, 20), (80, 24), (120, 35), (160, 45)];
+
+/// A step of a random session.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(KeyCode),
+    Resize(usize),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let keys = [
+        "j", "k", "g", "G", "s", "l", "h", "v", "m", "F", "c", "/", "1", "2", "0", " ", "u", "]",
+        "[", "a", "e", "n", "N", "3", "?",
+    ];
+    prop_oneof![
+        8 => proptest::sample::select(keys.to_vec())
+            .prop_map(|k| Step::Key(KeyCode::Char(k.chars().next().unwrap()))),
+        3 => proptest::sample::select(vec![
+            KeyCode::PageDown,
+            KeyCode::PageUp,
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Down,
+            KeyCode::Up,
+            KeyCode::End,
+            KeyCode::Home,
+            KeyCode::Tab,
+            KeyCode::Backspace,
+        ])
+        .prop_map(Step::Key),
+        1 => (0..SIZES.len()).prop_map(Step::Resize),
+    ]
+}
+
+fn reversed_rows(buf: &Buffer, x: u16, ys: std::ops::Range<u16>) -> Vec<u16> {
+    ys.filter(|&y| buf[(x, y)].modifier.contains(Modifier::REVERSED))
+        .collect()
+}
+
+fn row_text(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+}
+
+/// What the analyst sees agrees with the state: the cursor row, line or entry is drawn.
+fn check_cursor_drawn(app: &App, buf: &Buffer, keys: &[Step]) {
+    let (w, h) = (buf.area.width, buf.area.height);
+    let areas = layout(Shape {
+        width: w,
+        height: h,
+        ..app.shape()
+    });
+    match &app.overlay {
+        Overlay::None if app.prompt.is_none() => {
+            let t = app.table();
+            let Some(item) = t.current() else {
+                return;
+            };
+            // Below the column titles, the one highlighted row.
+            let body = areas.body;
+            let rows = reversed_rows(buf, body.x, body.y + 1..body.bottom());
+            assert_eq!(
+                rows.len(),
+                1,
+                "one highlighted row at {w}x{h} after {keys:?}; cursor {} offset {}",
+                t.cursor,
+                t.offset
+            );
+            // The row shows the cursor item's account, and its time where the column is drawn.
+            let text = row_text(buf, rows[0]);
+            let account: String = t.items[item].cells[1].chars().take(12).collect();
+            let time = &t.items[item].cells[0];
+            let time_shown = row_text(buf, body.y).contains("Time");
+            assert!(
+                text.contains(&account) && (!time_shown || text.contains(time.as_str())),
+                "the highlighted row is the cursor's ({account}, {time}) at {w}x{h}: {text:?} after {keys:?}"
+            );
+        }
+        Overlay::Drill(d) if app.prompt.is_none() && d.doc.visible_count() > 0 => {
+            let ev = areas.event;
+            let inner = ev.y + 1..ev.bottom().saturating_sub(1);
+            let rows = reversed_rows(buf, ev.x + 1, inner);
+            assert_eq!(
+                rows.len(),
+                1,
+                "the drill-down's cursor line is drawn at {w}x{h}: cursor {} offset {} after {keys:?}",
+                d.cursor,
+                d.offset
+            );
+        }
+        Overlay::Pivot(p) if !p.rows.is_empty() => {
+            let body = areas.body;
+            let list_rows = reversed_rows(buf, body.x + (body.width / 2), body.y..body.bottom());
+            assert!(
+                !list_rows.is_empty(),
+                "the list's cursor entry is drawn at {w}x{h} after {keys:?}"
+            );
+        }
+        Overlay::Bulk(b) if !b.candidates.is_empty() => {
+            let body = areas.body;
+            let list_rows = reversed_rows(buf, body.x + (body.width / 2), body.y..body.bottom());
+            assert!(
+                !list_rows.is_empty(),
+                "the list's cursor entry is drawn at {w}x{h} after {keys:?}"
+            );
+        }
+        _ => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_cursor_is_always_on_screen(
+        start in 0..SIZES.len(),
+        steps in proptest::collection::vec(step(), 1..60),
+    ) {
+        let keymap = Keymap::default_map().unwrap();
+        let mut app = App::new("props.sts-triage.jsonl", "analyst", HashMap::new())
+            .with_report(report());
+        let (mut w, mut h) = SIZES[start];
+        app.apply(Action::Resize { width: w, height: h });
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        for (n, s) in steps.iter().enumerate() {
+            match s {
+                Step::Key(code) => {
+                    let ev = KeyEvent::new(*code, KeyModifiers::NONE);
+                    if let Some(a) = key_to_action(&app, &keymap, &ev) {
+                        app.apply(a);
+                    }
+                }
+                Step::Resize(i) => {
+                    (w, h) = SIZES[*i];
+                    app.apply(Action::Resize { width: w, height: h });
+                    term = Terminal::new(TestBackend::new(w, h)).unwrap();
+                }
+            }
+            // The shell answers journal writes; here they are dropped, as saved.
+            app.effects.clear();
+            term.draw(|f| draw(f, &app, &keymap, Theme { color: true })).unwrap();
+            check_cursor_drawn(&app, term.backend().buffer(), &steps[..=n]);
+        }
+    }
+}
