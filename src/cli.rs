@@ -61,6 +61,24 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff); with --dir, write one page per command into a folder.
     Man(ManArgs),
+    /// Check a journal's hash chain (`--journal FILE`), or a report against its journal and
+    /// inputs (`--report REPORT --journal FILE PATH...`). Exit 0 when everything matches, 1
+    /// when something differs (one line per difference), 2 for unreadable input.
+    Verify(VerifyArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct VerifyArgs {
+    /// The journal whose chain is checked.
+    #[arg(long, required = true)]
+    pub journal: PathBuf,
+    /// A findings report (Markdown or JSON) to check against the journal and the inputs.
+    #[arg(long, requires = "paths")]
+    pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: Limits,
+    /// The report's input files or folders (with `--report`).
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]

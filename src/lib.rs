@@ -16,4 +16,5 @@ pub mod report;
 pub mod rule;
 pub mod scan;
 pub mod tui;
+pub mod verify;
 pub mod write_safe;

@@ -68,6 +68,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Man(args)) => run_man(args.dir.as_deref()),
+        Some(Command::Verify(args)) => run_verify(&args),
         None => {
             if cli.paths.is_empty() {
                 eprintln!("sts-triage: give the files or folders to load (see --help)");
@@ -207,11 +208,13 @@ fn run_report(args: &ReportArgs) -> ExitCode {
         (None, None) => journal::default_location(Path::new("-")),
     };
     let shown = journal_path.display().to_string();
+    let mut chain = (0, None);
     let (decisions, found) = match journal::read_decisions(&journal_path) {
         Ok(replay) => {
             if let Some(w) = &replay.warning {
                 eprintln!("sts-triage: warning: {}", neutralize(w));
             }
+            chain = (replay.entries, replay.head);
             (replay.decisions, true)
         }
         Err(JournalError::Io { error, .. }) if error.kind() == io::ErrorKind::NotFound => {
@@ -226,7 +229,8 @@ fn run_report(args: &ReportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let ctx = report::ReportContext::new(&scanned, &shown, found);
+    let ctx =
+        report::ReportContext::new(&scanned, &shown, found).with_journal_chain(chain.0, chain.1);
     if let Some(w) = report::unreviewed_warning(&scanned, &decisions) {
         eprintln!("sts-triage: warning: {w}; the report lists them under unreviewed rows");
     }
@@ -283,4 +287,22 @@ fn write_report_file(
         }
     }
     sts_triage::write_safe::write_file(path, text)
+}
+
+/// `sts-triage verify`: the work is in `sts_triage::verify`; exit 0, 1 or 2 as it says.
+fn run_verify(args: &cli::VerifyArgs) -> ExitCode {
+    let opts = ScanOptions {
+        max_record_bytes: args.limits.max_record_mib << 20,
+        max_decompressed_bytes: args.limits.max_decompressed_mib.saturating_mul(1 << 20),
+        ..ScanOptions::default()
+    };
+    let report = args.report.as_deref();
+    match sts_triage::verify::run(&args.journal, report, &args.paths, &opts, &mut io::stdout()) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sts-triage: writing the output: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

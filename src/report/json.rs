@@ -120,7 +120,12 @@ pub fn json_report(
         "report_format": JSON_REPORT_FORMAT,
         "rule": {"name": RULE_NAME, "id": RULE_ID},
         "files": files,
-        "journal": ctx.journal.as_ref().map(|j| json!({"path": j.path, "found": j.found})),
+        "journal": ctx.journal.as_ref().map(|j| json!({
+            "path": j.path,
+            "found": j.found,
+            "entries": j.entries,
+            "head_sha256": j.head,
+        })),
         "time_range": g.time_range.as_ref().map(|(a, b)| json!({
             "first": format_datetime(a),
             "last": format_datetime(b),

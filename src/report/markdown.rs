@@ -137,16 +137,7 @@ pub fn markdown_report(
         );
     }
     if let Some(j) = &ctx.journal {
-        let _ = writeln!(
-            out,
-            "- Journal: {}{}",
-            markdown_cell(&j.path),
-            if j.found {
-                ""
-            } else {
-                " (not found: no decisions)"
-            }
-        );
+        let _ = writeln!(out, "- Journal: {}", journal_line(j));
     }
     match &g.time_range {
         Some((min, max)) => {
@@ -224,4 +215,15 @@ pub fn markdown_report(
         }
     }
     out
+}
+
+/// The journal's line of the Markdown report: path, entries and head hash (what
+/// `sts-triage verify --report` reads back).
+fn journal_line(j: &super::JournalSource) -> String {
+    let path = markdown_cell(&j.path);
+    match (&j.head, j.found) {
+        (_, false) => format!("{path} (not found: no decisions)"),
+        (Some(head), true) => format!("{path}; {} entries; head SHA-256 `{head}`", j.entries),
+        (None, true) => format!("{path}; 0 entries"),
+    }
 }

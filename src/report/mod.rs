@@ -101,6 +101,10 @@ pub struct JournalSource {
     pub path: String,
     /// False when the journal does not exist (no decisions yet).
     pub found: bool,
+    /// The journal's entries when the report was made.
+    pub entries: usize,
+    /// The SHA-256 of its last entry line (lowercase hex), what `verify` checks it against.
+    pub head: Option<String>,
 }
 
 /// What the report says beyond the scan and the decisions: the inputs' hashes and the
@@ -131,13 +135,31 @@ impl ReportContext {
                 (f.path.clone(), hash)
             })
             .collect();
+        // The workbench reports its journal as it is on disk now; `report` replaces this
+        // with the replay its decisions came from (`with_journal_chain`).
+        let chain = journal_found
+            .then(|| crate::journal::read_decisions(Path::new(journal_path)).ok())
+            .flatten();
         Self {
             hashes,
             journal: Some(JournalSource {
                 path: journal_path.to_owned(),
                 found: journal_found,
+                entries: chain.as_ref().map_or(0, |r| r.entries),
+                head: chain.and_then(|r| r.head),
             }),
         }
+    }
+
+    /// The journal's entry count and head hash from the replay the decisions came from, so
+    /// that they describe exactly the decisions reported.
+    #[must_use]
+    pub fn with_journal_chain(mut self, entries: usize, head: Option<String>) -> Self {
+        if let Some(j) = &mut self.journal {
+            j.entries = entries;
+            j.head = head;
+        }
+        self
     }
 
     fn hash(&self, path: &str) -> FileHash {

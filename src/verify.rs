@@ -1,0 +1,422 @@
+//! `sts-triage verify`: checks a journal's hash chain and, given a findings report and the
+//! input files, whether the report matches them (the inputs' SHA-256, the journal's entry
+//! count and head hash, the counts per verdict recomputed from the inputs and the journal).
+//!
+//! Exit status: 0 when everything matches, 1 when something differs (each difference on one
+//! line of standard output), 2 when an input cannot be read (the journal, the report, a path).
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::journal::{self, JournalError, chain};
+use crate::load::ScanOptions;
+use crate::neutralize::neutralize;
+use crate::report::{self, ReportContext};
+
+/// What a check found: differences (exit 1) and notes (said, but not differences).
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub differences: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// A journal as `verify` sees it.
+#[derive(Debug, Default)]
+pub struct JournalFacts {
+    pub entries: usize,
+    pub head: Option<String>,
+    /// Hash of each entry line, in order (to find where a report's head is).
+    pub hashes: Vec<String>,
+    pub decisions: HashMap<String, journal::Decision>,
+}
+
+/// Checks the chain of the journal at `path`. Unreadable is an `Err` (exit 2); a line that
+/// is not an entry or breaks the chain is a difference.
+pub fn check_journal(path: &Path, found: &mut Findings) -> Result<JournalFacts, String> {
+    let shown = neutralize(&path.display().to_string()).into_owned();
+    let text = journal::read_text(path).map_err(|e| neutralize(&e.to_string()).into_owned())?;
+    let parsed = match chain::parse(&shown, &text, 1) {
+        Ok(p) => p,
+        Err(JournalError::Corrupt { line, why, .. }) => {
+            found.differences.push(format!(
+                "journal line {line}: not a journal entry ({})",
+                neutralize(&why)
+            ));
+            return Ok(JournalFacts::default());
+        }
+        Err(e) => return Err(neutralize(&e.to_string()).into_owned()),
+    };
+    if let Some((line, _)) = parsed.torn {
+        found.notes.push(format!(
+            "journal line {line}: cut off by a crash (never confirmed as saved), not counted"
+        ));
+    }
+    let check = chain::check(&parsed.lines);
+    for b in &check.breaks {
+        found
+            .differences
+            .push(format!("journal line {}: {}", b.line, b.what));
+    }
+    match check.chain_start {
+        Some(1) => {}
+        Some(start) => found.notes.push(format!(
+            "journal lines 1-{}: written before the chain, not protected by it (the chain starts at line {start})",
+            start - 1
+        )),
+        None if parsed.lines.is_empty() => {}
+        None => found.notes.push(format!(
+            "journal: none of its {} entries carries prev (written before the chain): nothing to check",
+            parsed.lines.len()
+        )),
+    }
+    let replay = journal::replay(&shown, &text).map_err(|e| e.to_string())?;
+    Ok(JournalFacts {
+        entries: parsed.lines.len(),
+        head: parsed.lines.last().map(|l| l.hash.clone()),
+        hashes: parsed.lines.iter().map(|l| l.hash.clone()).collect(),
+        decisions: replay.decisions,
+    })
+}
+
+/// What a report states, read back from its JSON or Markdown.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Stated {
+    /// (path as shown, SHA-256 or None when unavailable).
+    files: Vec<(String, Option<String>)>,
+    /// (entries, head) of the journal, None when the report names no head.
+    journal: Option<(usize, Option<String>)>,
+    /// total, suspicious, legitimate, unreviewed.
+    findings: Option<[u64; 4]>,
+    near_misses: Option<[u64; 4]>,
+}
+
+fn counts_of(v: &Value) -> Option<[u64; 4]> {
+    let n = |k: &str| v.get(k).and_then(Value::as_u64);
+    Some([
+        n("total")?,
+        n("suspicious")?,
+        n("legitimate")?,
+        n("unreviewed")?,
+    ])
+}
+
+fn stated_from_json(v: &Value) -> Option<Stated> {
+    v.get("report_format")?;
+    let files = v
+        .get("files")?
+        .as_array()?
+        .iter()
+        .map(|f| {
+            (
+                f.get("path")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+                f.get("sha256").and_then(Value::as_str).map(str::to_owned),
+            )
+        })
+        .collect();
+    let journal = v.get("journal").and_then(|j| {
+        let entries = j.get("entries")?.as_u64()?;
+        let head = j.get("head_sha256")?.as_str().map(str::to_owned);
+        Some((usize::try_from(entries).ok()?, head))
+    });
+    let counts = v.get("counts")?;
+    Some(Stated {
+        files,
+        journal,
+        findings: counts.get("findings").and_then(counts_of),
+        near_misses: counts.get("near_misses").and_then(counts_of),
+    })
+}
+
+/// The text between the first "`" after `marker` and the next "`".
+fn backticked_after<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+    let rest = &line[line.find(marker)? + marker.len()..];
+    let rest = rest.strip_prefix('`')?;
+    Some(&rest[..rest.find('`')?])
+}
+
+fn numbers(text: &str) -> Vec<u64> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter_map(|t| t.parse().ok())
+        .collect()
+}
+
+/// Undoes the Markdown escaping of a cell for messages (`\_` → `_`).
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn stated_from_markdown(text: &str) -> Option<Stated> {
+    if !text.starts_with("# Findings") {
+        return None;
+    }
+    let mut s = Stated::default();
+    let mut in_files = false;
+    for line in text.lines() {
+        if line.starts_with("## ") {
+            break;
+        }
+        if line == "- Files:" {
+            in_files = true;
+            continue;
+        }
+        if in_files && let Some(item) = line.strip_prefix("  - ") {
+            let name = item.find(": ").map_or(item, |i| &item[..i]);
+            s.files.push((
+                unescape(name),
+                backticked_after(item, "SHA-256 ").map(str::to_owned),
+            ));
+            continue;
+        }
+        in_files = false;
+        if let Some(rest) = line.strip_prefix("- Journal: ") {
+            s.journal = if rest.ends_with("(not found: no decisions)") {
+                Some((0, None))
+            } else {
+                let head = backticked_after(rest, "; head SHA-256 ").map(str::to_owned);
+                rest.rsplit("; ")
+                    .find_map(|part| part.strip_suffix(" entries")?.parse().ok())
+                    .map(|n| (n, head))
+            };
+        } else if let Some(rest) = line.strip_prefix("- Rows flagged: ") {
+            s.findings = <[u64; 4]>::try_from(numbers(rest)).ok();
+        } else if let Some(rest) = line.strip_prefix("- Near misses: ") {
+            s.near_misses = <[u64; 4]>::try_from(numbers(rest)).ok();
+        }
+    }
+    Some(s)
+}
+
+fn short(h: &str) -> &str {
+    chain::short(h)
+}
+
+fn file_name(p: &str) -> &str {
+    p.rsplit(['/', '\\']).next().unwrap_or(p)
+}
+
+fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findings) {
+    let mut unmatched_report: Vec<&(String, Option<String>)> = stated
+        .files
+        .iter()
+        .filter(|(_, h)| {
+            h.as_ref()
+                .is_none_or(|h| !actual.files.iter().any(|(_, a)| a.as_ref() == Some(h)))
+        })
+        .collect();
+    for (path, hash) in &actual.files {
+        let Some(hash) = hash else {
+            found.notes.push(format!(
+                "input {}: not hashed (standard input), not checked",
+                neutralize(path)
+            ));
+            continue;
+        };
+        if stated.files.iter().any(|(_, h)| h.as_ref() == Some(hash)) {
+            continue;
+        }
+        let same_name = unmatched_report
+            .iter()
+            .position(|(p, _)| file_name(p) == file_name(path));
+        match same_name {
+            Some(i) => {
+                let (_, old) = unmatched_report.remove(i);
+                found.differences.push(format!(
+                    "input {}: SHA-256 {}, the report says {}: the file changed",
+                    neutralize(path),
+                    short(hash),
+                    old.as_deref().map_or("unavailable", short)
+                ));
+            }
+            None => found.differences.push(format!(
+                "input {} (SHA-256 {}): not in the report",
+                neutralize(path),
+                short(hash)
+            )),
+        }
+    }
+    for (path, hash) in unmatched_report {
+        found.differences.push(format!(
+            "the report's file {} (SHA-256 {}): no input given has these bytes",
+            neutralize(path),
+            hash.as_deref().map_or("unavailable", short)
+        ));
+    }
+}
+
+fn compare_journal(stated: &Stated, facts: &JournalFacts, found: &mut Findings) {
+    let Some((entries, head)) = &stated.journal else {
+        found.differences.push(
+            "journal: the report names no entry count and head hash (made by a version without the chain)".to_owned(),
+        );
+        return;
+    };
+    if *entries == facts.entries && *head == facts.head {
+        return;
+    }
+    let Some(head) = head else {
+        found.differences.push(format!(
+            "journal: the report was made with no entries, the journal has {}",
+            facts.entries
+        ));
+        return;
+    };
+    match facts.hashes.iter().position(|h| h == head) {
+        Some(i) if i + 1 == *entries => found.differences.push(format!(
+            "journal: {} entries were added after the report (lines after its head, line {}): decisions made since",
+            facts.entries - entries,
+            i + 1
+        )),
+        Some(i) => found.differences.push(format!(
+            "journal: the report's head {} is entry {} of the journal, but the report counts {entries} entries",
+            short(head),
+            i + 1
+        )),
+        None => found.differences.push(format!(
+            "journal: the report's head {} ({entries} entries) is no line of this journal (now {} entries, head {}): another journal, or its last lines were edited or removed",
+            short(head),
+            facts.entries,
+            facts.head.as_deref().map_or("none", short)
+        )),
+    }
+}
+
+fn compare_counts(stated: &Stated, actual: &Stated, found: &mut Findings) {
+    let show = |c: Option<[u64; 4]>| {
+        c.map_or_else(
+            || "nothing".to_owned(),
+            |[t, s, l, u]| format!("{t} (suspicious {s}, legitimate {l}, unreviewed {u})"),
+        )
+    };
+    for (what, a, b) in [
+        ("rows flagged", stated.findings, actual.findings),
+        ("near misses", stated.near_misses, actual.near_misses),
+    ] {
+        if a != b {
+            found.differences.push(format!(
+                "counts of {what}: the report says {}, the inputs and the journal give {}",
+                show(a),
+                show(b)
+            ));
+        }
+    }
+}
+
+/// Checks a report against the journal and the inputs it names.
+pub fn check_report(
+    report_path: &Path,
+    journal_path: &Path,
+    paths: &[PathBuf],
+    opts: &ScanOptions,
+    found: &mut Findings,
+) -> Result<(), String> {
+    let shown = neutralize(&report_path.display().to_string()).into_owned();
+    let text = std::fs::read_to_string(report_path).map_err(|e| format!("{shown}: {e}"))?;
+    let stated = if text.trim_start().starts_with('{') {
+        serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| stated_from_json(&v))
+    } else {
+        stated_from_markdown(&text)
+    }
+    .ok_or_else(|| format!("{shown}: not a findings report of sts-triage (Markdown or JSON)"))?;
+    let facts = check_journal(journal_path, found)?;
+    let scanned = crate::scan::scan_paths(paths, opts)
+        .map_err(|e| neutralize(&e.to_string()).into_owned())?;
+    let ctx = ReportContext::new(&scanned, &journal_path.display().to_string(), true)
+        .with_journal_chain(facts.entries, facts.head.clone());
+    let actual = stated_from_json(&report::json_report(&scanned, &facts.decisions, &ctx))
+        .ok_or("the recomputed report has no counts")?;
+    compare_files(&stated, &actual, found);
+    compare_journal(&stated, &facts, found);
+    compare_counts(&stated, &actual, found);
+    Ok(())
+}
+
+/// Runs `verify` and returns its exit status (0, 1 or 2), writing one line per difference,
+/// then the notes and a last line saying whether everything matched.
+pub fn run(
+    journal_path: &Path,
+    report_path: Option<&Path>,
+    paths: &[PathBuf],
+    opts: &ScanOptions,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let mut found = Findings::default();
+    let result = match report_path {
+        None => check_journal(journal_path, &mut found).map(|f| {
+            found.notes.push(format!(
+                "journal {}: {} entries, head SHA-256 {}",
+                neutralize(&journal_path.display().to_string()),
+                f.entries,
+                f.head.as_deref().unwrap_or("none (no entries)")
+            ));
+        }),
+        Some(r) => check_report(r, journal_path, paths, opts, &mut found),
+    };
+    if let Err(e) = result {
+        writeln!(out, "unreadable: {e}")?;
+        return Ok(2);
+    }
+    for d in &found.differences {
+        writeln!(out, "DIFFERS {d}")?;
+    }
+    for n in &found.notes {
+        writeln!(out, "note: {n}")?;
+    }
+    if found.differences.is_empty() {
+        writeln!(
+            out,
+            "OK: {}",
+            if report_path.is_some() {
+                "the report matches the journal and the inputs"
+            } else {
+                "the journal's chain is intact"
+            }
+        )?;
+        Ok(0)
+    } else {
+        writeln!(out, "{} difference(s)", found.differences.len())?;
+        Ok(1)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_and_json_reports_state_the_same_facts() {
+        let md = "# Findings: X\n\n- Rule: X\n- Files:\n  - a\\_b.jsonl: JSON lines, 10 bytes, 1 records, 1 STS events, 0 skipped; SHA-256 `abc`\n  - (stdin): JSON lines, 1 bytes, 0 records, 0 STS events, 0 skipped; SHA-256 unavailable (standard input)\n- Journal: j.jsonl; 9 entries; head SHA-256 `def`\n- Rows flagged: 7 (suspicious 2, legitimate 2, unreviewed 3)\n- Near misses: 3 (suspicious 1, legitimate 1, unreviewed 1)\n\n## Suspicious rows (2)\n- Rows flagged: 1 (suspicious 0, legitimate 0, unreviewed 1)\n";
+        let json = serde_json::json!({
+            "report_format": 1,
+            "files": [{"path": "a_b.jsonl", "sha256": "abc"}, {"path": "(stdin)", "sha256": null}],
+            "journal": {"path": "j.jsonl", "found": true, "entries": 9, "head_sha256": "def"},
+            "counts": {
+                "findings": {"total": 7, "suspicious": 2, "legitimate": 2, "unreviewed": 3},
+                "near_misses": {"total": 3, "suspicious": 1, "legitimate": 1, "unreviewed": 1},
+            },
+        });
+        let a = stated_from_markdown(md).unwrap();
+        assert_eq!(a, stated_from_json(&json).unwrap());
+        assert_eq!(a.journal, Some((9, Some("def".to_owned()))));
+        assert!(stated_from_markdown("hello").is_none());
+    }
+}

@@ -1,0 +1,284 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! `sts-triage verify`: the journal's chain caught for each tampering (a line removed,
+//! edited, reordered, appended by hand without `prev`), a report checked against its journal
+//! and inputs (an input changed by one byte, decisions added after the report, the last line
+//! removed), exit statuses 0, 1 and 2.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sts_triage::journal::{Entry, Journal};
+
+const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
+const FIXTURE_JOURNAL: &str = "tests/fixtures/workbench.journal.jsonl";
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sts-triage"))
+        .args(args)
+        .current_dir(manifest_dir())
+        .output()
+        .unwrap()
+}
+
+struct Case {
+    _dir: tempfile::TempDir,
+    input: PathBuf,
+    journal: PathBuf,
+}
+
+/// A copy of the fixture input and a journal written by this version (chained) holding the
+/// fixture journal's decisions.
+fn case() -> Case {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("workbench.jsonl");
+    std::fs::copy(manifest_dir().join(FIXTURE), &input).unwrap();
+    let journal = dir.path().join("workbench.jsonl.sts-triage.jsonl");
+    let (mut j, _) = Journal::open(&journal).unwrap();
+    let old = std::fs::read_to_string(manifest_dir().join(FIXTURE_JOURNAL)).unwrap();
+    for line in old.lines() {
+        let e: Entry = serde_json::from_str(line).unwrap();
+        j.append(&[e]).unwrap();
+    }
+    Case {
+        _dir: dir,
+        input,
+        journal,
+    }
+}
+
+fn verify_journal(journal: &Path) -> (Option<i32>, String) {
+    let out = run(&["verify".as_ref(), "--journal".as_ref(), journal.as_os_str()]);
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn write_lines(path: &Path, lines: &[String]) {
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+fn differences(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("DIFFERS "))
+        .collect()
+}
+
+#[test]
+fn an_untouched_journal_verifies() {
+    let c = case();
+    let (code, out) = verify_journal(&c.journal);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("9 entries"), "{out}");
+    assert!(differences(&out).is_empty());
+}
+
+#[test]
+fn a_removed_line_breaks_the_chain_at_the_next_one() {
+    let c = case();
+    let mut l = lines(&c.journal);
+    l.remove(3);
+    write_lines(&c.journal, &l);
+    let (code, out) = verify_journal(&c.journal);
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(differences(&out).len(), 1, "{out}");
+    assert!(differences(&out)[0].starts_with("journal line 4:"), "{out}");
+}
+
+#[test]
+fn an_edited_line_breaks_the_chain_at_the_next_one() {
+    let c = case();
+    let mut l = lines(&c.journal);
+    assert!(l[1].contains("\"suspicious\""));
+    l[1] = l[1].replace("\"suspicious\"", "\"legitimate\"");
+    write_lines(&c.journal, &l);
+    let (code, out) = verify_journal(&c.journal);
+    assert_eq!(code, Some(1), "{out}");
+    let d = differences(&out);
+    assert_eq!(d.len(), 1, "{out}");
+    assert!(
+        d[0].starts_with("journal line 3:") && d[0].contains("edited"),
+        "{out}"
+    );
+}
+
+#[test]
+fn reordered_lines_break_the_chain() {
+    let c = case();
+    let mut l = lines(&c.journal);
+    l.swap(4, 5);
+    write_lines(&c.journal, &l);
+    let (code, out) = verify_journal(&c.journal);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        differences(&out)
+            .iter()
+            .any(|d| d.starts_with("journal line 5:") && d.contains("reordered")),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_line_appended_by_hand_without_prev_is_caught() {
+    let c = case();
+    let mut l = lines(&c.journal);
+    l.push(
+        r#"{"key":"row:0000","verdict":"legitimate","note":"","analyst":"mallory","time":"2024-03-02T00:00:00Z"}"#
+            .to_owned(),
+    );
+    write_lines(&c.journal, &l);
+    let (code, out) = verify_journal(&c.journal);
+    assert_eq!(code, Some(1), "{out}");
+    let d = differences(&out);
+    assert_eq!(d.len(), 1, "{out}");
+    assert!(
+        d[0].starts_with("journal line 10:") && d[0].contains("no prev"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_older_journal_is_checked_from_where_its_chain_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("old.jsonl");
+    std::fs::copy(manifest_dir().join(FIXTURE_JOURNAL), &journal).unwrap();
+    let (mut j, _) = Journal::open(&journal).unwrap();
+    let first: Entry = serde_json::from_str(&lines(&journal)[0]).unwrap();
+    j.append(&[first]).unwrap();
+    let (code, out) = verify_journal(&journal);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("lines 1-9: written before the chain"), "{out}");
+    // Editing the last line before the chain breaks it.
+    let mut l = lines(&journal);
+    l[8] = l[8].replace("\"note\":\"", "\"note\":\"x");
+    write_lines(&journal, &l);
+    let (code, out) = verify_journal(&journal);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        differences(&out)[0].starts_with("journal line 10:"),
+        "{out}"
+    );
+}
+
+fn make_report(c: &Case, format: &str) -> PathBuf {
+    let path = c.journal.with_file_name(format!("report.{format}"));
+    let out = run(&[
+        "report".as_ref(),
+        "--format".as_ref(),
+        format.as_ref(),
+        "--journal".as_ref(),
+        c.journal.as_os_str(),
+        "--output".as_ref(),
+        path.as_os_str(),
+        c.input.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    path
+}
+
+fn verify_report(c: &Case, report: &Path) -> (Option<i32>, String) {
+    let out = run(&[
+        "verify".as_ref(),
+        "--report".as_ref(),
+        report.as_os_str(),
+        "--journal".as_ref(),
+        c.journal.as_os_str(),
+        c.input.as_os_str(),
+    ]);
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn a_report_matches_its_journal_and_inputs_in_both_formats() {
+    let c = case();
+    for format in ["md", "json"] {
+        let report = make_report(&c, format);
+        let (code, out) = verify_report(&c, &report);
+        assert_eq!(code, Some(0), "{format}: {out}");
+        assert!(out.contains("OK: the report matches"), "{out}");
+    }
+}
+
+#[test]
+fn an_input_changed_by_one_byte_is_caught() {
+    let c = case();
+    let reports = [make_report(&c, "md"), make_report(&c, "json")];
+    let text = std::fs::read_to_string(&c.input).unwrap();
+    std::fs::write(&c.input, text.replacen("Contoso ISP", "Contoso ISQ", 1)).unwrap();
+    for report in &reports {
+        let (code, out) = verify_report(&c, report);
+        assert_eq!(code, Some(1), "{out}");
+        let d = differences(&out);
+        assert!(
+            d.iter()
+                .any(|d| d.starts_with("input ") && d.contains("the file changed")),
+            "{out}"
+        );
+        // The changed ISP is another row: a decided row is gone, an unreviewed one appears.
+        assert!(
+            d.iter().any(|d| d.starts_with("counts of rows flagged")),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn decisions_after_the_report_and_a_removed_last_line_are_caught_by_the_head() {
+    let c = case();
+    let report = make_report(&c, "md");
+    // One more decision after the report was made.
+    let (mut j, _) = Journal::open(&c.journal).unwrap();
+    let first: Entry = serde_json::from_str(&lines(&c.journal)[0]).unwrap();
+    j.append(&[first]).unwrap();
+    drop(j);
+    let (code, out) = verify_report(&c, &report);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        differences(&out)
+            .iter()
+            .any(|d| d.contains("1 entries were added after the report")),
+        "{out}"
+    );
+    // The last two lines removed: the chain alone cannot tell, the report's head does.
+    let mut l = lines(&c.journal);
+    l.truncate(l.len() - 2);
+    write_lines(&c.journal, &l);
+    assert_eq!(verify_journal(&c.journal).0, Some(0));
+    let (code, out) = verify_report(&c, &report);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        differences(&out)
+            .iter()
+            .any(|d| d.contains("is no line of this journal")),
+        "{out}"
+    );
+}
+
+#[test]
+fn unreadable_input_is_exit_status_2() {
+    let c = case();
+    let missing = c.journal.with_file_name("missing.jsonl");
+    let (code, out) = verify_journal(&missing);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.starts_with("unreadable: "), "{out}");
+    let (code, out) = verify_report(&c, &missing);
+    assert_eq!(code, Some(2), "{out}");
+    // Not a report at all.
+    let (code, out) = verify_report(&c, &c.input);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("not a findings report"), "{out}");
+}
