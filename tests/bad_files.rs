@@ -514,7 +514,10 @@ fn a_line_over_the_record_limit() {
     let r = run(&["--max-record-mib", "1"], &[&p]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.names(), names(&["alice@x", "carol@x"]));
-    r.stderr_has(&format!("{}:2: record of ", p.display()));
+    r.stderr_has(&format!(
+        "{}:2: record over the 1048576 byte limit; skipped",
+        p.display()
+    ));
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! Search-UnifiedAuditLog | Export-Csv (`#TYPE` line, every field quoted), AuditLogs, and
 //! exports of the query's own result.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Map, Value};
 
@@ -60,6 +62,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
             first_line_offset += 1;
         }
     }
+    let since_record = Arc::new(AtomicUsize::new(0));
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
         // Records end at `\n` only: with the default (CR, LF or CRLF) the csv crate numbers
@@ -67,8 +70,15 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         // removed by `cell`.
         .terminator(csv::Terminator::Any(b'\n'))
         .has_headers(false)
-        .buffer_capacity(1 << 20)
-        .from_reader(reader);
+        .buffer_capacity(CSV_BUFFER)
+        .from_reader(RecordBound {
+            inner: reader,
+            since_record: since_record.clone(),
+            limit: ctx
+                .opts
+                .max_record_bytes
+                .saturating_add(CSV_BUFFER + (1 << 20)),
+        });
     let mut header_record = csv::ByteRecord::new();
     if !csv.read_byte_record(&mut header_record).map_err(csv_io)? {
         return Ok(());
@@ -118,7 +128,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         }
         match csv.read_byte_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => {}
+            Ok(true) => since_record.store(0, Ordering::Relaxed),
             Err(e) => {
                 if e.is_io_error() {
                     // A truncated gzip stream or a size limit: the reading stops here (a
@@ -252,6 +262,38 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     }
     ctx.progress();
     Ok(())
+}
+
+/// The csv crate's read buffer.
+const CSV_BUFFER: usize = 1 << 20;
+
+/// Bounds the memory of one CSV record: the csv crate keeps a whole record in memory, so a
+/// quote that never closes would make one record of the rest of the file. Counts the bytes
+/// handed to the csv reader since the last record ended (the scan loop resets the count);
+/// past the record limit (plus the read-ahead of the csv buffer) the reading stops with an
+/// error that names the limit. The rows before are kept; other files are read as usual.
+struct RecordBound {
+    inner: Box<dyn BufRead + Send>,
+    since_record: Arc<AtomicUsize>,
+    limit: usize,
+}
+
+impl Read for RecordBound {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let so_far = self.since_record.load(Ordering::Relaxed);
+        if so_far > self.limit {
+            return Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!(
+                    "a CSV record runs past the {} byte record limit (--max-record-mib; a quote that never closes?)",
+                    self.limit - CSV_BUFFER - (1 << 20)
+                ),
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        self.since_record.fetch_add(n, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// A field of a record, without the CR of a CRLF line end on the last field.

@@ -86,6 +86,34 @@ impl Splitter {
         }
     }
 
+    /// Keeps memory within the record limit whatever the bytes are (a string that never
+    /// ends, a record of a billion small values): an open record past the limit is marked
+    /// too large, and only its first byte (for its line) is kept from then on.
+    fn bound(&mut self, max_record_bytes: usize) {
+        let Some((start, _, _, too_large)) = &mut self.record else {
+            return;
+        };
+        if !*too_large && self.pos - *start > max_record_bytes {
+            *too_large = true;
+        }
+        if !*too_large {
+            return;
+        }
+        let keep = *start + 1;
+        if self.buf.len() <= keep + CHUNK {
+            return;
+        }
+        let removed = self.pos - keep;
+        self.buf.drain(keep..self.pos);
+        self.pos -= removed;
+        // A key seen inside the dropped bytes is gone with them.
+        self.key = match self.key {
+            Some((a, b)) if b < keep => Some((a, b)),
+            Some((a, b)) if a >= keep + removed => Some((a - removed, b - removed)),
+            _ => None,
+        };
+    }
+
     /// A record begins at `pos`.
     fn open_record(&mut self) {
         self.record = Some((self.pos, self.line_at_pos, self.stack.len(), false));
@@ -269,14 +297,27 @@ impl Splitter {
 
     /// The end of the input: what was open is reported.
     fn finish(&mut self, ctx: &mut Ctx) {
-        if let Some((start, line, _, _)) = self.record.take() {
+        if let Some((start, line, _, too_large)) = self.record.take() {
             ctx.summary.records += 1;
+            if too_large {
+                let message = format!(
+                    "record over the {} byte limit, not closed at the end of the file; skipped",
+                    ctx.opts.max_record_bytes
+                );
+                ctx.malformed(line, message);
+                return self.finish_frames(ctx);
+            }
             let why = match serde_json::from_slice::<serde::de::IgnoredAny>(&self.buf[start..]) {
                 Err(e) => e.to_string(),
                 Ok(_) => "EOF while parsing".to_owned(),
             };
             ctx.malformed(line, format!("not valid JSON: {why}"));
         }
+        self.finish_frames(ctx);
+    }
+
+    /// The containers still open at the end of the input.
+    fn finish_frames(&self, ctx: &mut Ctx) {
         match self.stack.first() {
             Some(Frame::RecordArray) => ctx.problem(
                 Some(self.line_at_pos),
@@ -319,16 +360,7 @@ pub fn scan_json_stream(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> i
         s.compact();
         s.buf.extend_from_slice(&chunk[..n]);
         s.scan(ctx);
-        if let Some((start, _, _, true)) = s.record {
-            // Keep only the start of an over-large record (for its line); drop the rest.
-            let keep = start + 1;
-            if s.buf.len() > keep + CHUNK {
-                let drop_from = keep;
-                let removed = s.pos - drop_from;
-                s.buf.drain(drop_from..s.pos);
-                s.pos -= removed;
-            }
-        }
+        s.bound(ctx.opts.max_record_bytes);
         ctx.progress();
     }
     s.finish(ctx);

@@ -480,7 +480,7 @@ pub fn scan_file(
             why,
         });
     }
-    if ctx.kinds.is_empty() && summary.records > 0 {
+    if ctx.kinds.is_empty() && summary.records > summary.skipped {
         return Err(LoadError::UnknownFormat {
             path: display.to_string(),
             why: format!(
