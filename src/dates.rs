@@ -11,7 +11,38 @@ pub fn parse_export_time(text: &str) -> Option<KqlDateTime> {
     if t.is_empty() {
         return None;
     }
+    if let Some(t) = dotnet_json_date(t) {
+        return Some(t);
+    }
     parse_datetime_text(t, true)
+}
+
+/// `\/Date(1709287080000)\/`: how Windows PowerShell 5.1 `ConvertTo-Json` writes a .NET
+/// DateTime (milliseconds since 1970-01-01 UTC; an optional `+hhmm` after them tells the
+/// writer's zone and does not move the instant). After JSON decoding the text reads
+/// `/Date(…)/`; a CSV cell may keep the backslashes.
+fn dotnet_json_date(t: &str) -> Option<KqlDateTime> {
+    let inner = t
+        .strip_prefix("\\/Date(")
+        .or_else(|| t.strip_prefix("/Date("))?;
+    let inner = inner
+        .strip_suffix(")\\/")
+        .or_else(|| inner.strip_suffix(")/"))?;
+    let digits_end = inner
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map_or(inner.len(), |(i, _)| i);
+    let (ms, zone) = inner.split_at(digits_end);
+    let zone_ok = zone.is_empty()
+        || (zone.len() == 5
+            && zone.starts_with(['+', '-'])
+            && zone[1..].bytes().all(|b| b.is_ascii_digit()));
+    if !zone_ok {
+        return None;
+    }
+    let ms: i64 = ms.parse().ok()?;
+    chrono::DateTime::from_timestamp_millis(ms)
 }
 
 #[cfg(test)]
@@ -61,6 +92,15 @@ mod tests {
             p("12/14/2020 12:02:26 AM").as_deref(),
             Some("2020-12-14T00:02:26.0000000Z")
         );
+        assert_eq!(
+            p("/Date(1709287080000)/").as_deref(),
+            Some("2024-03-01T09:58:00.0000000Z")
+        );
+        assert_eq!(
+            p("\\/Date(1709287080000+0100)\\/").as_deref(),
+            Some("2024-03-01T09:58:00.0000000Z")
+        );
+        assert_eq!(p("/Date(17092x)/"), None);
         assert_eq!(p("yesterday"), None);
         assert_eq!(p(""), None);
     }

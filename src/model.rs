@@ -122,8 +122,9 @@ pub enum NearMissReason {
     OperationSpelledDifferently { operation: String },
     /// RawEventData holds the whole term DirectorySync.
     DirectorySync { path: String },
-    /// ModifiedProperties is missing or empty.
-    NoModifiedProperties,
+    /// ModifiedProperties is missing or empty. `field` names it as the source spells it
+    /// (`ModifiedProperties` in the UAL, `targetResources[0].modifiedProperties` in Entra).
+    NoModifiedProperties { field: String },
     /// StsRefreshTokensValidFrom is not at index 0 (found elsewhere, or not at all).
     PropertyNotAtIndex0 {
         found_at: Option<usize>,
@@ -133,6 +134,12 @@ pub enum NearMissReason {
     PropertyNameSpelledDifferently { name: String },
     /// RawEventData (or the record) could not be read as JSON.
     UnparseableValues { detail: String },
+    /// The record's JSON (`field`, e.g. AuditData) ends before it closes: the exporting
+    /// service or Excel cut it at `at_chars` characters.
+    RecordCut { field: String, at_chars: usize },
+    /// The record's JSON column holds something that is no record at all (PowerShell's
+    /// `System.Collections.Hashtable`, an empty cell): only the outer columns were read.
+    AuditDataUnusable { field: String, value: String },
 }
 
 impl NearMissReason {
@@ -140,10 +147,12 @@ impl NearMissReason {
         match self {
             Self::OperationSpelledDifferently { .. } => "operation_spelled_differently",
             Self::DirectorySync { .. } => "directory_sync",
-            Self::NoModifiedProperties => "no_modified_properties",
+            Self::NoModifiedProperties { .. } => "no_modified_properties",
             Self::PropertyNotAtIndex0 { .. } => "property_not_at_index_0",
             Self::PropertyNameSpelledDifferently { .. } => "property_name_spelled_differently",
             Self::UnparseableValues { .. } => "unparseable_values",
+            Self::RecordCut { .. } => "record_cut",
+            Self::AuditDataUnusable { .. } => "audit_data_unusable",
         }
     }
 }
@@ -155,7 +164,7 @@ impl fmt::Display for NearMissReason {
                 write!(f, "operation spelled differently: {operation:?}")
             }
             Self::DirectorySync { path } => write!(f, "DirectorySync term found at {path}"),
-            Self::NoModifiedProperties => write!(f, "no ModifiedProperties"),
+            Self::NoModifiedProperties { field } => write!(f, "no {field}"),
             Self::PropertyNotAtIndex0 {
                 found_at: Some(i),
                 at_index_0,
@@ -174,8 +183,32 @@ impl fmt::Display for NearMissReason {
                 write!(f, "property name spelled differently: {name:?}")
             }
             Self::UnparseableValues { detail } => write!(f, "unparseable values: {detail}"),
+            Self::RecordCut { field, at_chars } => {
+                write!(f, "{field} cut at {} characters", thousands(*at_chars))
+            }
+            Self::AuditDataUnusable { field, value } if value.trim().is_empty() => {
+                write!(f, "{field} is empty: only the outer columns were read")
+            }
+            Self::AuditDataUnusable { field, value } => write!(
+                f,
+                "{field} is unusable ({:?}): only the outer columns were read",
+                value.chars().take(60).collect::<String>()
+            ),
         }
     }
+}
+
+/// `3060` → `3,060`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// What the query did with one STS event.
@@ -210,6 +243,8 @@ pub struct StsEvent {
     /// The event's own id (UAL Id, AuditLogs Id, ReportId), else a hash of its raw text.
     pub id: String,
     pub source: SourceRef,
+    /// Other records of the same event (same id) met later: counted once, listed here.
+    pub duplicates: Vec<SourceRef>,
     pub kind: SourceKind,
     /// The record as read (a JSON line, a JSON document element, or a CSV row as JSON).
     pub raw: String,
@@ -229,6 +264,10 @@ impl StsEvent {
             Outcome::NearMiss(r) => Some(r),
             Outcome::Flagged(_) => None,
         }
+    }
+    /// Every record of this event: where it was first read, then its duplicates.
+    pub fn sources(&self) -> impl Iterator<Item = &SourceRef> {
+        std::iter::once(&self.source).chain(&self.duplicates)
     }
     /// The journal key of a near miss: its own id.
     pub fn key(&self) -> String {

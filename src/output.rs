@@ -250,6 +250,13 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
         report.near_misses.len(),
         report.skipped()
     )?;
+    if report.duplicate_records > 0 {
+        writeln!(
+            out,
+            "{} duplicate records (same id): each event counted once",
+            report.duplicate_records
+        )?;
+    }
     write_warnings(out, report)
 }
 

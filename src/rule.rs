@@ -127,7 +127,11 @@ fn explain_property_miss(raw: &RawEventData, props: Option<&Value>) -> NearMissR
     }
     let items = match props.and_then(Value::as_array) {
         Some(items) if !items.is_empty() => items,
-        _ => return NearMissReason::NoModifiedProperties,
+        _ => {
+            return NearMissReason::NoModifiedProperties {
+                field: "ModifiedProperties".to_owned(),
+            };
+        }
     };
     let name_at = |i: usize| kql::tostring(kql::property(items.get(i), "Name"));
     let at_index_0 = name_at(0);
@@ -163,11 +167,11 @@ pub fn cloud_app_row_from_ual(record: Value) -> CloudAppRow {
         .unwrap_or_default()
         .to_owned();
     let actor_ip = get("ActorIpAddress");
-    let ip_address = if actor_ip.is_empty() {
+    let ip_address = ip_without_port(&if actor_ip.is_empty() {
         get("ClientIP")
     } else {
         actor_ip
-    };
+    });
     CloudAppRow {
         action_type: get("Operation"),
         account_display_name: get("UserId"),
@@ -181,12 +185,55 @@ pub fn cloud_app_row_from_ual(record: Value) -> CloudAppRow {
 }
 
 /// An Entra ID audit record in the shape common to AuditLogs, Graph and diagnostic settings.
+/// `target_resources` and `initiated_by` use Graph's camelCase keys.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntraRecord {
     pub operation: String,
     pub time: Option<KqlDateTime>,
     pub target_resources: Value,
     pub initiated_by: Value,
+    /// How the source names the first target's modified properties, for messages
+    /// (`targetResources[0].modifiedProperties`, `Target1ModifiedProperty1Name`…).
+    pub properties_field: String,
+}
+
+/// An `initiatedBy.app` (or `.user`) that names nobody: null, or an object whose values
+/// are all null or empty (Graph PowerShell writes `App` as an object of nulls for a user).
+fn is_empty_actor(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Object(map) => map.values().all(is_empty_actor),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// The address of a UAL `ClientIP`, which may carry a port: `203.0.113.24:51002`,
+/// `[203.0.113.24]:51001`, `[2001:db8::5]:443` (CloudAppEvents' IPAddress is the bare
+/// address). Text that is no address is returned as it is.
+pub fn ip_without_port(text: &str) -> String {
+    use std::net::{IpAddr, SocketAddr};
+    let t = text.trim();
+    if t.parse::<IpAddr>().is_ok() {
+        return t.to_owned();
+    }
+    if let Ok(sock) = t.parse::<SocketAddr>() {
+        return sock.ip().to_string();
+    }
+    // `[203.0.113.24]:51001` and `[2001:db8::5]`: std reads brackets only around IPv6
+    // with a port.
+    if let Some(inner) = t.strip_prefix('[').and_then(|r| r.split_once(']')) {
+        let (address, rest) = inner;
+        let port_ok = rest.is_empty()
+            || rest
+                .strip_prefix(':')
+                .is_some_and(|p| p.parse::<u16>().is_ok());
+        if port_ok && let Ok(ip) = address.parse::<IpAddr>() {
+            return ip.to_string();
+        }
+    }
+    text.to_owned()
 }
 
 /// The sibling rule (Detections/AuditLogs/StsRefreshTokenModification.yaml), mapped onto the
@@ -216,15 +263,16 @@ pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
     let items = match props.and_then(Value::as_array) {
         Some(items) if !items.is_empty() => items,
         _ => {
+            let field = rec.properties_field.clone();
             return Some((
-                Outcome::NearMiss(NearMissReason::NoModifiedProperties),
+                Outcome::NearMiss(NearMissReason::NoModifiedProperties { field }),
                 trace,
             ));
         }
     };
     // | where TargetResources[0].modifiedProperties !has 'DirectorySync'
     if let Some(hit) = props.and_then(|p| kql::dynamic_find_term(p, "DirectorySync")) {
-        let path = format!("TargetResources[0].modifiedProperties{}", hit.path);
+        let path = format!("{}{}", rec.properties_field, hit.path);
         trace.directory_sync = Some(path.clone());
         return Some((
             Outcome::NearMiss(NearMissReason::DirectorySync { path }),
@@ -234,7 +282,7 @@ pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
     let user = kql::property(Some(&rec.initiated_by), "user");
     let app = kql::property(Some(&rec.initiated_by), "app");
     let upn = kql::tostring(kql::property(user, "userPrincipalName"));
-    let (name, object_id, ip, role) = if !upn.is_empty() || app.is_none_or(Value::is_null) {
+    let (name, object_id, ip, role) = if !upn.is_empty() || app.is_none_or(is_empty_actor) {
         (
             upn,
             kql::tostring(kql::property(user, "id")),
@@ -354,7 +402,12 @@ mod tests {
         ));
         let r = row(json!({"ModifiedProperties": [], "Actor": []}));
         let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
-        assert_eq!(o, Outcome::NearMiss(NearMissReason::NoModifiedProperties));
+        assert_eq!(
+            o,
+            Outcome::NearMiss(NearMissReason::NoModifiedProperties {
+                field: "ModifiedProperties".into()
+            })
+        );
         let r = row(json!({"ModifiedProperties": [
             {"Name": "Included Updated Properties", "OldValue": "", "NewValue": "StsRefreshTokensValidFrom"},
             {"Name": "StsRefreshTokensValidFrom", "OldValue": "[]", "NewValue": "[]"}]}));
@@ -394,6 +447,43 @@ mod tests {
     }
 
     #[test]
+    fn client_ip_ports_are_dropped_and_other_text_kept() {
+        assert_eq!(ip_without_port("203.0.113.24:51002"), "203.0.113.24");
+        assert_eq!(ip_without_port("[203.0.113.24]:51001"), "203.0.113.24");
+        assert_eq!(ip_without_port("[2001:db8::5]:443"), "2001:db8::5");
+        assert_eq!(ip_without_port("2001:db8::5"), "2001:db8::5");
+        assert_eq!(ip_without_port("198.51.100.7"), "198.51.100.7");
+        assert_eq!(ip_without_port("<null>"), "<null>");
+        assert_eq!(
+            ip_without_port("[2001:db8::5]:99999"),
+            "[2001:db8::5]:99999"
+        );
+        assert_eq!(ip_without_port(""), "");
+    }
+
+    #[test]
+    fn an_app_of_nulls_is_no_actor() {
+        let rec = EntraRecord {
+            operation: "Update StsRefreshTokenValidFrom Timestamp".into(),
+            time: kql::todatetime("2026-09-10T14:32:30Z"),
+            target_resources: json!([{"modifiedProperties": [
+                {"displayName": "StsRefreshTokensValidFrom", "oldValue": "[\"2025-10-01T00:34:24Z\"]", "newValue": "[\"2026-09-10T14:32:27Z\"]"}]}]),
+            initiated_by: json!({"app": {"appId": null, "displayName": null, "servicePrincipalId": null},
+                "user": {"id": "u1", "displayName": null, "userPrincipalName": "", "ipAddress": "203.0.113.9"}}),
+            properties_field: "TargetResources[0].ModifiedProperties".into(),
+        };
+        let (o, _) = evaluate_entra_record(&rec).expect("sts");
+        let Outcome::Flagged(rows) = o else {
+            unreachable!("flagged expected")
+        };
+        assert_eq!(
+            (rows[0].role.as_str(), rows[0].account_object_id.as_str()),
+            ("User", "u1")
+        );
+        assert_eq!(rows[0].ip_address, "203.0.113.9");
+    }
+
+    #[test]
     fn entra_rule_expands_every_matching_property() {
         let rec = EntraRecord {
             operation: "Update StsRefreshTokenValidFrom Timestamp".into(),
@@ -402,6 +492,7 @@ mod tests {
                 {"displayName": "Included Updated Properties", "oldValue": null, "newValue": "x"},
                 {"displayName": "stsrefreshtokensvalidfrom", "oldValue": "[\"2025-10-01T00:34:24Z\"]", "newValue": "[\"2026-09-10T14:32:27Z\"]"}]}]),
             initiated_by: json!({"user": {"id": "u1", "userPrincipalName": "a@b", "ipAddress": "<null>"}}),
+            properties_field: "targetResources[0].modifiedProperties".into(),
         };
         let (o, _) = evaluate_entra_record(&rec).expect("sts");
         let Outcome::Flagged(rows) = o else {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::load::decode::{REPLACEMENT, has_replacement};
 use crate::load::{self, LoadError, ScanMessage, ScanOptions};
-use crate::model::{FileSummary, Finding, Outcome, Problem, ResultRow, StsEvent};
+use crate::model::{FileSummary, Finding, NearMissReason, Outcome, Problem, ResultRow, StsEvent};
 
 /// Everything a scan found. Built up message by message, so the workbench can show rows
 /// while a load is still running.
@@ -18,7 +18,25 @@ pub struct ScanReport {
     /// Indexes into `events` of the near misses, in the order read.
     pub near_misses: Vec<usize>,
     pub problems: Vec<Problem>,
+    /// Records of an event already read (same event id): counted once, their `file:line`
+    /// kept in the event's `duplicates`.
+    pub duplicate_records: u64,
     finding_index: HashMap<ResultRow, usize>,
+    /// Event id → index in `events`.
+    event_index: HashMap<String, usize>,
+}
+
+/// A near miss whose record could not be read whole: a later whole copy of the same event
+/// tells more.
+fn is_damaged(e: &StsEvent) -> bool {
+    matches!(
+        e.near_miss_reason(),
+        Some(
+            NearMissReason::RecordCut { .. }
+                | NearMissReason::AuditDataUnusable { .. }
+                | NearMissReason::UnparseableValues { .. }
+        )
+    )
 }
 
 impl ScanReport {
@@ -27,7 +45,15 @@ impl ScanReport {
     pub fn apply(&mut self, msg: ScanMessage) -> Option<usize> {
         match msg {
             ScanMessage::Event(event) => {
+                let event = match self.event_index.get(&event.id) {
+                    Some(&first) => match self.same_event_again(first, event) {
+                        Ok(touched) => return touched,
+                        Err(event) => event,
+                    },
+                    None => event,
+                };
                 let idx = self.events.len();
+                self.event_index.insert(event.id.clone(), idx);
                 let rows = match &event.outcome {
                     Outcome::Flagged(rows) => rows.clone(),
                     Outcome::NearMiss(_) => {
@@ -53,6 +79,40 @@ impl ScanReport {
             }
             ScanMessage::FileStarted { .. } | ScanMessage::Progress { .. } => None,
         }
+    }
+
+    /// Another record of an event already read. It is counted once: its `file:line` joins
+    /// the first one's, and a row it gives that the first did not (a CloudAppEvents row
+    /// beside the UAL record of the same event) joins that event. A whole copy replaces a
+    /// damaged near miss's content. Only where a damaged copy came first and this one is
+    /// flagged is it kept as an event of its own (`Err`), so that its row is not lost.
+    fn same_event_again(
+        &mut self,
+        first: usize,
+        event: Box<StsEvent>,
+    ) -> Result<Option<usize>, Box<StsEvent>> {
+        let damaged_first = is_damaged(&self.events[first]);
+        if damaged_first && event.is_flagged() {
+            return Err(event);
+        }
+        self.duplicate_records += 1;
+        let known = &mut self.events[first];
+        if damaged_first && !is_damaged(&event) {
+            let mut whole = *event;
+            let mut sources = std::mem::take(&mut known.duplicates);
+            sources.insert(0, known.source.clone());
+            whole.duplicates = sources;
+            *known = whole;
+            return Ok(None);
+        }
+        known.duplicates.push(event.source.clone());
+        let mut touched = None;
+        if let Outcome::Flagged(rows) = event.outcome {
+            for row in rows {
+                touched = Some(self.add_row(row, Some(first), None));
+            }
+        }
+        Ok(touched)
     }
 
     /// `distinct`: equal rows collapse into one finding that lists every event behind it.
@@ -91,8 +151,9 @@ impl ScanReport {
     pub fn records(&self) -> u64 {
         self.files.iter().map(|f| f.records).sum()
     }
+    /// Distinct STS events (records of the same event id counted once).
     pub fn sts_events(&self) -> u64 {
-        self.files.iter().map(|f| f.sts_events).sum()
+        self.events.len() as u64
     }
     pub fn skipped(&self) -> u64 {
         self.files.iter().map(|f| f.skipped).sum()

@@ -11,18 +11,13 @@ use serde_json::{Map, Value};
 
 use super::decode;
 use super::json::Ctx;
-use super::record::{Origin, classify, unparseable_ual};
-use crate::rule;
+use super::record::{Origin, classify};
 
 /// What a CSV file holds, decided from its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CsvKind {
     /// A column AuditData holds each UAL record as JSON.
-    AuditData {
-        operation_col: Option<usize>,
-        user_col: Option<usize>,
-        data_col: usize,
-    },
+    AuditData { data_col: usize },
     /// Columns are table columns (CloudAppEvents, AuditLogs, query result).
     Columns,
 }
@@ -101,11 +96,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     }
     let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let kind = if let Some(data_col) = find("AuditData") {
-        CsvKind::AuditData {
-            operation_col: find("Operation").or_else(|| find("Operations")),
-            user_col: find("UserId").or_else(|| find("UserIds")),
-            data_col,
-        }
+        CsvKind::AuditData { data_col }
     } else if find("ActionType").is_some()
         || find("tokenMinutesAdded").is_some()
         || find("OperationName").is_some()
@@ -192,44 +183,39 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
             });
         let field = |i: usize| String::from_utf8_lossy(cell(&record, i)).into_owned();
         match kind {
-            CsvKind::AuditData {
-                operation_col,
-                user_col,
-                data_col,
-            } => {
-                let text = field(data_col);
-                let parsed = decode::parse_json_text_repaired(&text).map(|(value, fixed)| {
-                    repair = repair.or(fixed);
-                    value
-                });
-                ctx.repaired(line, repair);
-                match parsed {
-                    Ok(value @ Value::Object(_)) => {
-                        let origin = Origin {
-                            file: &ctx.file,
-                            line,
-                            raw: &text,
-                        };
-                        let classified = classify(value, &origin);
-                        ctx.dispatch_at(classified, line);
-                    }
-                    Ok(_) | Err(_) => {
-                        let operation = operation_col.map(&field).unwrap_or_default();
-                        if rule::is_sts_operation(&operation) {
-                            let actor = user_col.map(&field).unwrap_or_default();
-                            let origin = Origin {
-                                file: &ctx.file,
-                                line,
-                                raw: &text,
-                            };
-                            let detail = "AuditData is not valid JSON".to_owned();
-                            let classified = unparseable_ual(&operation, &actor, detail, &origin);
-                            ctx.dispatch_at(classified, line);
-                        } else {
-                            ctx.malformed(line, "AuditData is not valid JSON".to_owned());
-                        }
+            CsvKind::AuditData { data_col } => {
+                // The whole row goes to the record layer (wrapped UAL): the outer columns
+                // name the event when AuditData cannot be read.
+                let mut map = Map::new();
+                for (i, name) in headers.iter().enumerate() {
+                    if i != data_col {
+                        map.insert(name.clone(), Value::String(field(i)));
                     }
                 }
+                let text = field(data_col);
+                // A record that parses goes in as an object; any other text goes in as it
+                // is, for the record layer to name (cut, unusable).
+                let data = match decode::parse_json_text_repaired(&text) {
+                    Ok((value @ Value::Object(_), fixed)) => {
+                        repair = repair.or(fixed);
+                        value
+                    }
+                    _ => Value::String(text.clone()),
+                };
+                ctx.repaired(line, repair);
+                map.insert(headers[data_col].clone(), data);
+                let raw = if text.trim_start().starts_with('{') {
+                    text
+                } else {
+                    Value::Object(map.clone()).to_string()
+                };
+                let origin = Origin {
+                    file: &ctx.file,
+                    line,
+                    raw: &raw,
+                };
+                let classified = classify(Value::Object(map), &origin);
+                ctx.dispatch_at(classified, line);
             }
             CsvKind::Columns => {
                 let mut map = Map::new();

@@ -7,6 +7,7 @@ mod docstream;
 pub mod follow;
 mod json;
 pub mod record;
+mod wrapped;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::dates::parse_export_time;
 use crate::kql;
-use crate::model::{Outcome, ResultRow, SourceKind, SourceRef, StsEvent};
+use crate::model::{Outcome, ResultRow, SourceKind, SourceRef, StsEvent, Trace};
 use crate::rule::{self, CloudAppRow, EntraRecord, RawEventData};
 
 /// What one record turned out to be.
@@ -139,11 +139,78 @@ fn entra_record(obj: &Map<String, Value>, envelope_time: Option<&Value>) -> Entr
             .and_then(Value::as_str)
             .and_then(parse_export_time)
     });
+    // Most records are other activity: their dynamic columns are not read.
+    if !rule::is_sts_operation(&operation) {
+        return EntraRecord {
+            operation,
+            time,
+            target_resources: Value::Null,
+            initiated_by: Value::Null,
+            properties_field: String::new(),
+        };
+    }
+    let targets_key = key_of(obj, "TargetResources").unwrap_or("targetResources");
+    let target_resources = dynamic_value(column(obj, "TargetResources"));
+    let props_key = kql::index(Some(&target_resources), 0)
+        .and_then(Value::as_object)
+        .and_then(|t| key_of(t, "modifiedProperties"))
+        .unwrap_or("modifiedProperties")
+        .to_owned();
     EntraRecord {
         operation,
         time,
-        target_resources: dynamic_value(column(obj, "TargetResources")),
-        initiated_by: dynamic_value(column(obj, "InitiatedBy")),
+        properties_field: format!("{targets_key}[0].{props_key}"),
+        target_resources: graph_keys(target_resources),
+        initiated_by: graph_keys(dynamic_value(column(obj, "InitiatedBy"))),
+    }
+}
+
+/// The key of a column as the record spells it (found as [`column`] finds it).
+fn key_of<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    if let Some((k, _)) = obj.get_key_value(name) {
+        return Some(k);
+    }
+    obj.keys()
+        .find(|k| k.eq_ignore_ascii_case(name))
+        .map(String::as_str)
+}
+
+/// The Graph directoryAudit keys the AuditLogs rule reads, in Graph's camelCase.
+/// Graph PowerShell (`Get-MgAuditLogDirectoryAudit | ConvertTo-Json`) writes them in
+/// PascalCase (`ModifiedProperties`, `DisplayName`, `IPAddress`).
+const GRAPH_KEYS: [&str; 13] = [
+    "modifiedProperties",
+    "displayName",
+    "oldValue",
+    "newValue",
+    "user",
+    "app",
+    "userPrincipalName",
+    "id",
+    "ipAddress",
+    "servicePrincipalId",
+    "servicePrincipalName",
+    "appId",
+    "type",
+];
+
+/// Renames the keys of [`GRAPH_KEYS`] spelled in another case to Graph's spelling, at every
+/// level (only where a source spells them otherwise; a Graph record is returned as it is).
+fn graph_keys(value: Value) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(items.into_iter().map(graph_keys).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let key = GRAPH_KEYS
+                        .iter()
+                        .find(|g| **g != k && g.eq_ignore_ascii_case(&k))
+                        .map_or(k, |g| (*g).to_owned());
+                    (key, graph_keys(v))
+                })
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -230,11 +297,14 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
     }
     if has_column(&obj, "OperationName")
         && (has_column(&obj, "TargetResources") || has_column(&obj, "InitiatedBy"))
-        || obj.contains_key("activityDisplayName")
+        || has_column(&obj, "activityDisplayName")
     {
         let rec = entra_record(&obj, None);
         let id = string_column(&obj, "Id");
         return entra_event(&rec, id, origin);
+    }
+    if has_column(&obj, "AuditData") {
+        return super::wrapped::wrapped_ual(obj, origin);
     }
     if obj.contains_key("Operation")
         && ["CreationTime", "RecordType", "Workload", "TimeGenerated"]
@@ -244,11 +314,22 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
         if !rule::is_sts_operation(&kql::tostring(obj.get("Operation"))) {
             return Classified::Other(SourceKind::UnifiedAuditLog);
         }
-        let id = kql::tostring(obj.get("Id"));
-        let row = rule::cloud_app_row_from_ual(Value::Object(obj));
-        return cloud_app_event(row, SourceKind::UnifiedAuditLog, id, origin);
+        // A Sentinel OfficeActivity row carries the UAL Id as `OfficeId`.
+        let id = ["Id", "OfficeId"]
+            .iter()
+            .map(|k| kql::tostring(obj.get(*k)))
+            .find(|id| !id.is_empty())
+            .unwrap_or_default();
+        return ual_event(obj, id, origin);
     }
     Classified::Unknown
+}
+
+/// A Unified Audit Log record (the AuditData object), evaluated as the RawEventData of a
+/// CloudAppEvents row.
+pub fn ual_event(record: Map<String, Value>, id: String, origin: &Origin) -> Classified {
+    let row = rule::cloud_app_row_from_ual(Value::Object(record));
+    cloud_app_event(row, SourceKind::UnifiedAuditLog, id, origin)
 }
 
 fn id_of_cloud_app(obj: &Map<String, Value>, row: &CloudAppRow) -> String {
@@ -264,25 +345,52 @@ fn id_of_cloud_app(obj: &Map<String, Value>, row: &CloudAppRow) -> String {
 fn cloud_app_event(row: CloudAppRow, kind: SourceKind, id: String, origin: &Origin) -> Classified {
     match rule::evaluate_cloud_app_row(&row) {
         None => Classified::Other(kind),
-        Some((outcome, trace)) => Classified::Sts(Box::new(StsEvent {
-            id: if id.is_empty() {
-                content_id(origin.raw)
-            } else {
-                id
+        Some((outcome, trace)) => sts_event(
+            EventHead {
+                id,
+                kind,
+                time: row.timestamp,
+                operation: row.action_type,
+                actor: row.account_display_name,
             },
-            source: SourceRef {
-                file: origin.file.clone(),
-                line: origin.line,
-            },
-            kind,
-            raw: origin.raw.to_owned(),
-            time: row.timestamp,
-            operation: row.action_type,
-            actor: row.account_display_name,
             trace,
             outcome,
-        })),
+            origin,
+        ),
     }
+}
+
+/// What an event is called in the workbench: its id, table, time, operation and actor.
+pub struct EventHead {
+    /// Empty when the record carries none: a hash of the raw text is used.
+    pub id: String,
+    pub kind: SourceKind,
+    pub time: Option<kql::KqlDateTime>,
+    pub operation: String,
+    pub actor: String,
+}
+
+/// An STS event read at `origin`.
+pub fn sts_event(head: EventHead, trace: Trace, outcome: Outcome, origin: &Origin) -> Classified {
+    Classified::Sts(Box::new(StsEvent {
+        id: if head.id.is_empty() {
+            content_id(origin.raw)
+        } else {
+            head.id
+        },
+        source: SourceRef {
+            file: origin.file.clone(),
+            line: origin.line,
+        },
+        duplicates: Vec::new(),
+        kind: head.kind,
+        raw: origin.raw.to_owned(),
+        time: head.time,
+        operation: head.operation,
+        actor: head.actor,
+        trace,
+        outcome,
+    }))
 }
 
 fn entra_event(rec: &EntraRecord, id: String, origin: &Origin) -> Classified {
@@ -305,59 +413,14 @@ fn entra_event(rec: &EntraRecord, id: String, origin: &Origin) -> Classified {
                     }
                 }
             };
-            Classified::Sts(Box::new(StsEvent {
-                id: if id.is_empty() {
-                    content_id(origin.raw)
-                } else {
-                    id
-                },
-                source: SourceRef {
-                    file: origin.file.clone(),
-                    line: origin.line,
-                },
+            let head = EventHead {
+                id,
                 kind: SourceKind::EntraAudit,
-                raw: origin.raw.to_owned(),
                 time: rec.time,
                 operation: rec.operation.clone(),
                 actor,
-                trace,
-                outcome,
-            }))
+            };
+            sts_event(head, trace, outcome, origin)
         }
     }
-}
-
-/// A UAL record whose AuditData could not be read as JSON, in a CSV row whose operation
-/// column names the STS operation: kept as a near miss with the reason.
-pub fn unparseable_ual(
-    operation: &str,
-    actor: &str,
-    detail: String,
-    origin: &Origin,
-) -> Classified {
-    let reason = if operation == rule::ACTION_TYPE {
-        crate::model::NearMissReason::UnparseableValues { detail }
-    } else {
-        crate::model::NearMissReason::OperationSpelledDifferently {
-            operation: operation.to_owned(),
-        }
-    };
-    Classified::Sts(Box::new(StsEvent {
-        id: content_id(origin.raw),
-        source: SourceRef {
-            file: origin.file.clone(),
-            line: origin.line,
-        },
-        kind: SourceKind::UnifiedAuditLog,
-        raw: origin.raw.to_owned(),
-        time: None,
-        operation: operation.to_owned(),
-        actor: actor.to_owned(),
-        trace: crate::model::Trace {
-            action_type: operation.to_owned(),
-            action_type_matches: operation == rule::ACTION_TYPE,
-            ..Default::default()
-        },
-        outcome: Outcome::NearMiss(reason),
-    }))
 }

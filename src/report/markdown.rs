@@ -161,6 +161,13 @@ pub fn markdown_report(
         legitimate.len(),
         unreviewed.len()
     );
+    if report.duplicate_records > 0 {
+        let _ = writeln!(
+            out,
+            "- {} duplicate records (same id): each event is counted once; every record is listed",
+            report.duplicate_records
+        );
+    }
     let _ = writeln!(
         out,
         "- Near misses: {} (suspicious {}, legitimate {}, unreviewed {})",

@@ -42,7 +42,8 @@ fn finding_sources(f: &Finding, events: &[StsEvent]) -> Vec<String> {
     }
     f.events
         .iter()
-        .map(|&i| events[i].source.to_string())
+        .flat_map(|&i| events[i].sources())
+        .map(ToString::to_string)
         .collect()
 }
 

@@ -42,11 +42,13 @@ pub(super) fn draw_drill(frame: &mut Frame, areas: &Areas, app: &App, theme: The
         return;
     };
     let e = &app.report.events[event];
+    // Every record of the event (duplicates of the same id included).
+    let sources: Vec<String> = e.sources().map(ToString::to_string).collect();
     let title = format!(
         " event {}/{} · {} · {} · id {} · {} ",
         d.current + 1,
         d.events.len(),
-        crate::neutralize::neutralize(&e.source.to_string()),
+        crate::neutralize::neutralize(&sources.join(", ")),
         e.kind.label(),
         crate::neutralize::neutralize(&e.id),
         decision.verdict.label()

@@ -22,7 +22,7 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(
-            " │ flagged {} · near misses {} · files {files} · records {} · skipped {}",
+            " │ flagged {} · near misses {} · files {files} · records {} · skipped {}{}",
             r.findings.len(),
             r.near_misses.len(),
             thousands(
@@ -30,6 +30,14 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme
                     .max(app.loading.records_done_files + app.loading.records_current)
             ),
             thousands(r.skipped()),
+            if r.duplicate_records > 0 {
+                format!(
+                    " · {} duplicate records (same id)",
+                    thousands(r.duplicate_records)
+                )
+            } else {
+                String::new()
+            },
         )),
     ]);
     frame.render_widget(Paragraph::new(first), Rect { height: 1, ..area });

@@ -1,0 +1,171 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! The export shapes analysts hand over (tests/formats/, each with its `.expected.jsonl`):
+//! `sts-triage scan` must give exactly the expected rows (the query's eight columns) and
+//! the expected near misses (reason code and event id), as a user reading the output sees.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+const COLUMNS: [&str; 8] = [
+    "AccountObjectId",
+    "AccountDisplayName",
+    "Role",
+    "IPAddress",
+    "IsAnonymousProxy",
+    "ISP",
+    "tokenMinutesAdded",
+    "tokenMinutesRemaining",
+];
+
+/// The expected files describe two reasons in words where the code is ours to choose.
+fn reason_code(expected: &str) -> &str {
+    match expected {
+        "(a reason that says AuditData is unusable)" => "audit_data_unusable",
+        "(a reason that says the record was cut short)" => "record_cut",
+        other => other,
+    }
+}
+
+struct Scan {
+    rows: Vec<String>,
+    /// (reason, event id) → the near miss as written.
+    near_misses: BTreeMap<(String, String), Value>,
+    stderr: String,
+}
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats")
+}
+
+fn row_text(v: &Value) -> String {
+    let picked: serde_json::Map<String, Value> = COLUMNS
+        .iter()
+        .map(|k| ((*k).to_owned(), v.get(*k).cloned().unwrap_or(Value::Null)))
+        .collect();
+    Value::Object(picked).to_string()
+}
+
+fn scan(input: &Path) -> Scan {
+    let out = Command::new(BIN)
+        .args(["scan", "--format", "jsonl", "--near-misses"])
+        .arg(input)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{}: {stderr}", input.display());
+    let mut rows = Vec::new();
+    let mut near_misses = BTreeMap::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        if v["kind"] == "near_miss" {
+            let key = (
+                v["reason"].as_str().unwrap().to_owned(),
+                v["event_id"].as_str().unwrap().to_owned(),
+            );
+            assert!(
+                near_misses.insert(key, v.clone()).is_none(),
+                "{}: a near miss listed twice: {v}",
+                input.display()
+            );
+        } else {
+            rows.push(row_text(&v));
+        }
+    }
+    rows.sort();
+    Scan {
+        rows,
+        near_misses,
+        stderr,
+    }
+}
+
+/// Scans `name` and compares with `name.expected.jsonl` (the input is `name` + the first
+/// extension that exists, or the folder `name`).
+fn check(stem: &str) -> Scan {
+    let expected = std::fs::read_to_string(dir().join(format!("{stem}.expected.jsonl"))).unwrap();
+    let input = [".json", ".csv", ".jsonl", ""]
+        .iter()
+        .map(|ext| dir().join(format!("{stem}{ext}")))
+        .find(|p| p.exists())
+        .unwrap();
+    let mut want_rows = Vec::new();
+    let mut want_near = Vec::new();
+    for line in expected.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).unwrap();
+        if v["kind"] == "near_miss" {
+            want_near.push((
+                reason_code(v["reason"].as_str().unwrap()).to_owned(),
+                v["event_id"].as_str().unwrap().to_owned(),
+            ));
+        } else {
+            want_rows.push(row_text(&v));
+        }
+    }
+    want_rows.sort();
+    want_near.sort();
+    let got = scan(&input);
+    assert_eq!(got.rows, want_rows, "{stem}: rows\n{}", got.stderr);
+    let got_near: Vec<_> = got.near_misses.keys().cloned().collect();
+    assert_eq!(got_near, want_near, "{stem}: near misses\n{}", got.stderr);
+    got
+}
+
+fn near<'a>(scan: &'a Scan, id_suffix: &str) -> &'a Value {
+    scan.near_misses
+        .iter()
+        .find(|((_, id), _)| id.ends_with(id_suffix))
+        .map(|(_, v)| v)
+        .unwrap()
+}
+
+#[test]
+fn graph_audit_log_query_records_saved_by_convertto_json() {
+    let s = check("graph-audit-search-records");
+    assert_eq!(near(&s, "5503")["time"], "2024-03-03T14:45:00.0000000Z");
+}
+
+#[test]
+fn graph_records_whose_audit_data_became_a_hashtable_keep_their_own_ids_and_times() {
+    let s = check("graph-audit-search-hashtable");
+    let a = near(&s, "5501");
+    assert_eq!(a["time"], "2024-03-01T10:00:07.0000000Z");
+    assert_eq!(a["actor"], "helpdesk.admin@contoso.example");
+    assert!(
+        a["detail"]
+            .as_str()
+            .unwrap()
+            .contains("System.Collections.Hashtable"),
+        "{a}"
+    );
+    assert_eq!(near(&s, "5502")["actor"], "Token Helper App");
+}
+
+#[test]
+fn search_unifiedauditlog_result_objects_with_nested_audit_data() {
+    check("extractor-ual-wrapped");
+}
+
+#[test]
+fn audit_data_cut_short_is_named_as_cut_with_the_id_and_time_of_the_other_columns() {
+    let s = check("ual-auditdata-cut");
+    let a = near(&s, "5501");
+    assert_eq!(a["detail"], "AuditData cut at 3,060 characters");
+    assert_eq!(a["time"], "2024-03-01T10:00:07.0000000Z");
+    assert_eq!(a["actor"], "helpdesk.admin@contoso.example");
+    assert!(!s.stderr.contains("not valid JSON"), "{}", s.stderr);
+}
+
+#[test]
+fn overlapping_exports_count_every_event_once_and_say_records_repeat() {
+    let s = check("overlapping-exports");
+    assert!(s.stderr.contains("STS events: 3 "), "{}", s.stderr);
+    assert!(
+        s.stderr.contains("5 duplicate records (same id)"),
+        "{}",
+        s.stderr
+    );
+}
