@@ -196,7 +196,8 @@ pub fn foreign_notice(e: &Entry, now: chrono::DateTime<Utc>) -> String {
         crate::neutralize::neutralize(&e.analyst).into_owned()
     };
     let what = match e.action.as_str() {
-        "undo" | "redo" => format!("{} this back to {}", e.action, e.verdict.label()),
+        "undo" => format!("undid a decision, leaving this {}", e.verdict.label()),
+        "redo" => format!("redid a decision, marking this {}", e.verdict.label()),
         _ => format!("marked this {}", e.verdict.label()),
     };
     let when = chrono::DateTime::parse_from_rfc3339(&e.time).map_or_else(
@@ -313,5 +314,34 @@ mod tests {
         std::fs::write(&path, format!("garbage\n{good}\n")).expect("write");
         let err = Journal::open(&path).expect_err("corrupt");
         assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn a_foreign_notice_names_the_analyst_neutralised_and_the_age() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T12:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let mut e = entry("row:a", Verdict::Legitimate);
+        e.analyst = "bob".into();
+        e.time = "2026-01-01T11:58:00.000Z".into();
+        assert_eq!(
+            foreign_notice(&e, now),
+            "bob marked this legitimate 2 min ago"
+        );
+        e.analyst = "ev\u{1b}[2Jil".into();
+        e.time = "2026-01-01T09:00:00Z".into();
+        let n = foreign_notice(&e, now);
+        assert!(
+            !n.contains('\u{1b}') && n.ends_with("marked this legitimate 3 h ago"),
+            "{n}"
+        );
+        e.analyst = String::new();
+        e.action = "undo".into();
+        e.verdict = Verdict::Unreviewed;
+        e.time = "2026-01-01T11:59:59Z".into();
+        assert_eq!(
+            foreign_notice(&e, now),
+            "another analyst undid a decision, leaving this unreviewed just now"
+        );
     }
 }

@@ -298,6 +298,13 @@ pub enum Action {
         keys: Vec<String>,
         error: String,
     },
+    /// Entries another workbench appended to the journal, read before our write of `own`
+    /// (whose entries therefore follow them); `now` dates the notice ("2 min ago").
+    Foreign {
+        entries: Vec<crate::journal::Entry>,
+        own: Vec<String>,
+        now: chrono::DateTime<chrono::Utc>,
+    },
     Copied {
         path: String,
         bytes: usize,

@@ -232,12 +232,22 @@ fn event_loop(
             match effect {
                 Effect::Journal(entries) => {
                     let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
-                    match journal.append(&entries) {
-                        Ok(()) => app.apply(Action::Saved { keys }),
+                    let appended = journal.append(&entries);
+                    let foreign = journal.take_foreign();
+                    match appended {
+                        Ok(()) => app.apply(Action::Saved { keys: keys.clone() }),
                         Err(e) => app.apply(Action::SaveFailed {
-                            keys,
+                            keys: keys.clone(),
                             error: e.to_string(),
                         }),
+                    }
+                    if !foreign.is_empty() {
+                        let now = chrono::Utc::now();
+                        app.apply(Action::Foreign {
+                            entries: foreign,
+                            own: keys,
+                            now,
+                        });
                     }
                 }
                 Effect::Copy { text, what } => {

@@ -178,6 +178,61 @@ impl App {
         }
     }
 
+    /// What another workbench appended before our write: applied as a replay would (our
+    /// entries follow theirs, so on the keys we just decided ours stand), and said on the
+    /// status line: `bob marked this legitimate 2 min ago` when it touches a row being
+    /// decided, else how many decisions were read. A failed save's error stays in front.
+    pub(super) fn foreign(
+        &mut self,
+        entries: Vec<Entry>,
+        own: &[String],
+        now: chrono::DateTime<chrono::Utc>,
+    ) {
+        let mut touched = Vec::new();
+        let mut applied = 0;
+        for e in entries {
+            if own.contains(&e.key) {
+                touched.push(e);
+                continue;
+            }
+            let d = Decision {
+                verdict: e.verdict,
+                note: e.note,
+                analyst: e.analyst,
+                time: e.time,
+            };
+            self.findings.verdict_changed(&e.key, d.verdict);
+            self.near.verdict_changed(&e.key, d.verdict);
+            self.decisions.insert(e.key, d);
+            applied += 1;
+        }
+        let read = (applied > 0)
+            .then(|| format!("{applied} decision(s) by another workbench read from the journal"));
+        let notice = touched.last().map(|e| {
+            let more = touched.len() - 1;
+            let more = if more > 0 {
+                format!(" (and {more} more on the rows being decided)")
+            } else {
+                String::new()
+            };
+            format!("{}{more}", crate::journal::foreign_notice(e, now))
+        });
+        // The notice comes first (a narrow status line cuts the end); "saved" stays said.
+        self.status = match (notice, read, self.status_error) {
+            (Some(n), read, false) => [Some(format!("{n}; yours is saved ✓ after it")), read]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            (Some(n), _, true) => format!("{} · {n}", self.status),
+            (None, Some(r), _) => format!("{} · {r}", self.status),
+            (None, None, _) => return,
+        };
+        if applied > 0 {
+            self.refresh();
+        }
+    }
+
     pub(super) fn save_failed(&mut self, keys: Vec<String>, error: String) {
         for k in keys {
             self.unsaved.insert(k);

@@ -247,6 +247,7 @@ impl App {
             Action::Following { files } => self.following(files),
             Action::Saved { keys } => self.saved(keys),
             Action::SaveFailed { keys, error } => self.save_failed(keys, error),
+            Action::Foreign { entries, own, now } => self.foreign(entries, &own, now),
             Action::Exported { path, bytes } => {
                 self.set_status(format!("report written: {path} ({bytes} bytes)"));
             }

@@ -65,6 +65,7 @@ impl App {
             | Action::Following { .. }
             | Action::Saved { .. }
             | Action::SaveFailed { .. }
+            | Action::Foreign { .. }
             | Action::Copied { .. }
             | Action::CopyFailed { .. }
             | Action::Exported { .. }

@@ -1,0 +1,130 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! Two workbenches on one journal, driven as the event loop drives them (the journal
+//! effect appended, then `Saved` and `Foreign` applied): Alice decides a row Bob marked two
+//! minutes earlier and is told so; Bob's decision on another row reaches her screen; both
+//! decisions are in the journal, chained, and the later one wins on replay.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, SecondsFormat, Utc};
+
+use sts_triage::journal::{Decision, Entry, Journal, Verdict, chain, read_decisions};
+use sts_triage::load::ScanOptions;
+use sts_triage::scan::scan_paths;
+use sts_triage::tui::action::{Action, Intent};
+use sts_triage::tui::app::{App, Effect};
+
+const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
+
+/// What the event loop does with the journal effects of one step.
+fn run_effects(app: &mut App, journal: &mut Journal) {
+    for effect in std::mem::take(&mut app.effects) {
+        if let Effect::Journal(entries) = effect {
+            let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
+            let appended = journal.append(&entries);
+            let foreign = journal.take_foreign();
+            match appended {
+                Ok(()) => app.apply(Action::Saved { keys: keys.clone() }),
+                Err(e) => app.apply(Action::SaveFailed {
+                    keys: keys.clone(),
+                    error: e.to_string(),
+                }),
+            }
+            if !foreign.is_empty() {
+                app.apply(Action::Foreign {
+                    entries: foreign,
+                    own: keys,
+                    now: Utc::now(),
+                });
+            }
+        }
+    }
+}
+
+fn bob_marks(journal: &Path, key: &str, verdict: Verdict, minutes_ago: i64) {
+    let (mut bob, _) = Journal::open(journal).unwrap();
+    let mut e = Entry::new(
+        key,
+        &Decision {
+            verdict,
+            ..Decision::default()
+        },
+        "bob",
+        "set",
+    );
+    e.time =
+        (Utc::now() - Duration::minutes(minutes_ago)).to_rfc3339_opts(SecondsFormat::Millis, true);
+    bob.append(&[e]).unwrap();
+}
+
+#[test]
+fn a_decision_another_analyst_made_meanwhile_is_shown_and_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join("shared.sts-triage.jsonl");
+    let (mut journal, replay) = Journal::open(&path).unwrap();
+    let report = scan_paths(&[PathBuf::from(FIXTURE)], &ScanOptions::default()).unwrap();
+    let mut app =
+        App::new(&path.display().to_string(), "alice", replay.decisions).with_report(report);
+    let items: Vec<String> = app.findings.items.iter().map(|i| i.key.clone()).collect();
+    let current = app.findings.items[app.findings.current().unwrap()]
+        .key
+        .clone();
+    let other = items.iter().find(|k| **k != current).unwrap().clone();
+
+    // Bob, in his own workbench, marks Alice's current row and another one.
+    bob_marks(&path, &current, Verdict::Legitimate, 2);
+    bob_marks(&path, &other, Verdict::Suspicious, 1);
+
+    // Alice marks her current row suspicious.
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    run_effects(&mut app, &mut journal);
+    assert!(
+        app.status
+            .starts_with("bob marked this legitimate 2 min ago; yours is saved ✓ after it"),
+        "{}",
+        app.status
+    );
+    assert!(
+        app.status.contains("1 decision(s) by another workbench"),
+        "{}",
+        app.status
+    );
+    assert!(!app.status_error);
+    // Her decision stands on her row; Bob's other decision is on her screen.
+    assert_eq!(app.decision(&current).verdict, Verdict::Suspicious);
+    let bobs = app.decision(&other);
+    assert_eq!(
+        (bobs.verdict, bobs.analyst.as_str()),
+        (Verdict::Suspicious, "bob")
+    );
+    assert!(app.unsaved.is_empty());
+
+    // The journal holds all three, chained, and replays to the same state.
+    let text = std::fs::read(&path).unwrap();
+    let parsed = chain::parse("j", &text, 1).unwrap();
+    assert_eq!(parsed.lines.len(), 3);
+    assert!(chain::check(&parsed.lines).breaks.is_empty());
+    let r = read_decisions(&path).unwrap();
+    let mine: HashMap<_, _> = [
+        (&current, Verdict::Suspicious),
+        (&other, Verdict::Suspicious),
+    ]
+    .into_iter()
+    .collect();
+    for (k, v) in mine {
+        assert_eq!(r.decisions[k].verdict, v);
+    }
+}
+
+#[test]
+fn nothing_is_said_when_nobody_else_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alone.jsonl");
+    let (mut journal, _) = Journal::open(&path).unwrap();
+    let report = scan_paths(&[PathBuf::from(FIXTURE)], &ScanOptions::default()).unwrap();
+    let mut app = App::new("alone.jsonl", "alice", HashMap::new()).with_report(report);
+    app.apply(Action::Intent(Intent::MarkLegitimate));
+    run_effects(&mut app, &mut journal);
+    assert!(app.status.starts_with("saved ✓"), "{}", app.status);
+}
