@@ -102,6 +102,12 @@ fn actor_key(f: &Finding) -> String {
     f.row.account_display_name.clone()
 }
 
+/// A role that names a user: `User`, or the UAL's usual form of Actor[-1].ID for a user,
+/// `User_<object id>` (Microsoft's Office 365 Management Activity API schema).
+fn is_user_role(role: &str) -> bool {
+    role == "User" || role.starts_with("User_")
+}
+
 /// The hints of one finding.
 pub fn hints_for(f: &Finding, actors: &HashMap<String, usize>, config: HintConfig) -> Vec<Hint> {
     let r = &f.row;
@@ -118,7 +124,7 @@ pub fn hints_for(f: &Finding, actors: &HashMap<String, usize>, config: HintConfi
     if r.is_anonymous_proxy == Some(true) {
         out.push(Hint::AnonymousProxy);
     }
-    if !r.role.is_empty() && r.role != "User" {
+    if !r.role.is_empty() && !is_user_role(&r.role) {
         out.push(Hint::NonUserActor {
             role: r.role.clone(),
         });
@@ -185,6 +191,19 @@ mod tests {
         assert_eq!(
             app.to_string(),
             "the actor is a \\x9b31mRole\\u{202e}, not a user"
+        );
+        let user_guid = finding(
+            ResultRow {
+                account_display_name: "admin".into(),
+                role: "User_5b4c0001-aaaa-bbbb-cccc-000000000000".into(),
+                is_anonymous_proxy: Some(false),
+                ..ResultRow::default()
+            },
+            2,
+        );
+        assert!(
+            hints_for(&user_guid, &actors, HintConfig::default()).is_empty(),
+            "User_<guid> is a user, not an app"
         );
         let lenient = HintConfig { far_minutes: 120 };
         assert!(

@@ -17,6 +17,7 @@ use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Effect, Overlay, View};
 use sts_triage::tui::key_to_action;
 use sts_triage::tui::keymap::Keymap;
+use sts_triage::tui::overlay::{Candidate, Link};
 use sts_triage::tui::render::{Theme, draw};
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
@@ -611,7 +612,7 @@ fn frequency_view_counts_values_and_enter_filters_to_one() {
 }
 
 #[test]
-fn classify_like_this_proposes_rows_sharing_account_ip_or_isp_and_undoes_as_one() {
+fn classify_like_this_lists_ip_and_isp_links_unticked() {
     let mut app = app();
     keys(&mut app, "/helpdesk");
     press(&mut app, KeyCode::Enter);
@@ -627,9 +628,23 @@ fn classify_like_this_proposes_rows_sharing_account_ip_or_isp_and_undoes_as_one(
         panic!("bulk list open: {}", app.status)
     };
     assert_eq!(b.verdict, Verdict::Legitimate);
-    // Every other row shares the ISP "Contoso ISP" except the proxy one.
+    // Every other row shares only the ISP "Contoso ISP" (one is behind a proxy): a weak
+    // link, so nothing is ticked by default.
     assert_eq!(b.candidates.len(), 5);
-    assert!(b.candidates.iter().all(|c| c.1.contains("ISP")));
+    assert!(
+        b.candidates
+            .iter()
+            .all(|c| c.link == Link::Isp && !c.ticked)
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.review_counts(),
+        (1, 7, 0, 1),
+        "nothing ticked, nothing marked"
+    );
+    keys(&mut app, "c");
+    keys(&mut app, "a"); // tick all
+    keys(&mut app, "k");
     keys(&mut app, " "); // untick the first
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.review_counts(), (5, 7, 0, 5));
@@ -638,6 +653,143 @@ fn classify_like_this_proposes_rows_sharing_account_ip_or_isp_and_undoes_as_one(
         app.review_counts(),
         (1, 7, 0, 1),
         "one undo reverts the bulk step"
+    );
+}
+
+#[test]
+fn classify_like_this_ticks_only_the_same_account_without_new_hints() {
+    let report = scan_paths(
+        &[PathBuf::from("tests/fixtures/classify.jsonl")],
+        &ScanOptions::default(),
+    )
+    .unwrap();
+    let mut app = sized(
+        App::new("t.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report),
+        160,
+        45,
+    );
+    // The oldest row (ann, 203.0.113.10, Comcast) is the last: decide it suspicious.
+    keys(&mut app, "G1");
+    keys(&mut app, "G");
+    assert_eq!(current_account(&app), "ann@contoso.com");
+    keys(&mut app, "c");
+    let Overlay::Bulk(b) = &app.overlay else {
+        panic!("bulk list open: {}", app.status)
+    };
+    let account_of = |c: &Candidate| app.findings.items[c.item].cells[1].clone();
+    let listed: Vec<(String, Link, bool, Vec<String>)> = b
+        .candidates
+        .iter()
+        .map(|c| (account_of(c), c.link, c.ticked, c.extra_hints.clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("ann@contoso.com".into(), Link::Account, true, vec![]),
+            (
+                "ann@contoso.com".into(),
+                Link::Account,
+                false,
+                vec!["proxy".into()]
+            ),
+            (
+                "bob@contoso.com".into(),
+                Link::Ip,
+                false,
+                vec!["new".into()]
+            ),
+            (
+                "carl@contoso.com".into(),
+                Link::Isp,
+                false,
+                vec!["new".into()]
+            ),
+        ],
+        "grouped by link; dana shares nothing"
+    );
+    assert_eq!(b.counts(), [2, 1, 1]);
+    let screen = text(&screen(&app, 160, 45, false));
+    assert!(
+        screen.contains("mark 1 row(s) suspicious · same account 2 · IP only 1 · ISP only 1"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Role") && screen.contains("Hints"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("same account, more hints: proxy"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.review_counts(),
+        (2, 6, 2, 0),
+        "the decided row and one like it"
+    );
+}
+
+#[test]
+fn a_decision_never_reaches_a_selected_row_the_filter_hides() {
+    let mut app = sized(app(), 160, 45);
+    // Select the first row, then filter it away and mark the row the cursor is on.
+    let hidden = current_account(&app);
+    keys(&mut app, " ");
+    keys(&mut app, "/helpdesk");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "2");
+    let decided: Vec<(String, Verdict)> = journal_entries(&mut app)
+        .into_iter()
+        .map(|(k, v, _, _)| (k, v))
+        .collect();
+    assert_eq!(decided.len(), 1);
+    let helpdesk = app
+        .findings
+        .items
+        .iter()
+        .find(|i| i.cells[1] == "helpdesk@contoso.com")
+        .unwrap()
+        .key
+        .clone();
+    assert_eq!(decided[0], (helpdesk, Verdict::Legitimate), "the row shown");
+    assert!(
+        app.status
+            .contains("1 selected, all hidden by the filter: applied to the highlighted row only"),
+        "{}",
+        app.status
+    );
+    app.apply(Action::Saved {
+        keys: vec![decided[0].0.clone()],
+    });
+    assert!(app.status.contains("saved ✓ 1") && app.status.contains("hidden by the filter"));
+    let hidden_key = app
+        .findings
+        .items
+        .iter()
+        .find(|i| i.cells[1] == hidden)
+        .unwrap()
+        .key
+        .clone();
+    assert_eq!(app.decision(&hidden_key).verdict, Verdict::Unreviewed);
+
+    // Two selected, one hidden: the key applies to the shown one only.
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "g");
+    press(&mut app, KeyCode::Esc); // clears the old selection
+    keys(&mut app, "  ");
+    let second = app.findings.order[1];
+    let second_account = app.findings.items[second].cells[1].clone();
+    let filter: String = format!("/{}", &second_account[..4]);
+    keys(&mut app, &filter);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "1");
+    let decided: Vec<String> = journal_entries(&mut app).into_iter().map(|e| e.0).collect();
+    assert_eq!(decided, vec![app.findings.items[second].key.clone()]);
+    assert!(
+        app.status
+            .contains("2 selected, 1 hidden by the filter: applied to the 1 shown"),
+        "{}",
+        app.status
     );
 }
 

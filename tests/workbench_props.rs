@@ -4,6 +4,9 @@
 //!
 //! - The highlighted row of the table, the drill-down's cursor line and a list's cursor
 //!   are always drawn (issue 9: a verdict key must act on a row the analyst can see).
+//! - `Y` (the report the workbench copies) and `sts-triage report` on the journal it wrote
+//!   are the same bytes after any sequence of decisions, notes, undo, redo and classify
+//!   like this.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -17,10 +20,11 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Modifier;
 
+use sts_triage::journal::Journal;
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
 use sts_triage::tui::action::Action;
-use sts_triage::tui::app::{App, Overlay};
+use sts_triage::tui::app::{App, Effect, Overlay};
 use sts_triage::tui::key_to_action;
 use sts_triage::tui::keymap::Keymap;
 use sts_triage::tui::layout::{Shape, layout};
@@ -226,5 +230,76 @@ proptest! {
             term.draw(|f| draw(f, &app, &keymap, Theme { color: true })).unwrap();
             check_cursor_drawn(&app, term.backend().buffer(), &steps[..=n]);
         }
+    }
+}
+
+/// Steps of a triage session that decide something.
+fn decision_step() -> impl Strategy<Value = Vec<KeyCode>> {
+    let one = |c: char| vec![KeyCode::Char(c)];
+    prop_oneof![
+        3 => proptest::sample::select(vec!['1', '2', '0']).prop_map(one),
+        2 => proptest::sample::select(vec!['j', 'k', 'G', 'g', ' ']).prop_map(one),
+        2 => proptest::sample::select(vec!['u']).prop_map(one),
+        1 => Just(vec![KeyCode::Char('r')]).prop_map(|_| vec![KeyCode::Char('r')]),
+        // classify like this, tick all, apply
+        1 => Just(vec![KeyCode::Char('c'), KeyCode::Char('a'), KeyCode::Enter]),
+        // a note
+        1 => "[a-z ]{0,12}".prop_map(|t| {
+            let mut k = vec![KeyCode::Char('n')];
+            k.extend(t.chars().map(KeyCode::Char));
+            k.push(KeyCode::Enter);
+            k
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn copied_report_equals_the_report_command(
+        steps in proptest::collection::vec(decision_step(), 1..25),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("input.jsonl");
+        std::fs::copy("tests/fixtures/workbench.jsonl", &input).unwrap();
+        let journal_path = dir.path().join("j.sts-triage.jsonl");
+        let shown = journal_path.display().to_string();
+        let report = scan_paths(std::slice::from_ref(&input), &ScanOptions::default()).unwrap();
+        let keymap = Keymap::default_map().unwrap();
+        let mut app = App::new(&shown, "analyst", HashMap::new()).with_report(report);
+        let mut journal: Option<Journal> = None;
+        for keys in &steps {
+            for code in keys {
+                // ctrl-r is redo; 'r' stands for it here.
+                let ev = if *code == KeyCode::Char('r') {
+                    KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)
+                } else {
+                    KeyEvent::new(*code, KeyModifiers::NONE)
+                };
+                if let Some(a) = key_to_action(&app, &keymap, &ev) {
+                    app.apply(a);
+                }
+                for effect in std::mem::take(&mut app.effects) {
+                    if let Effect::Journal(entries) = effect {
+                        let j = journal.get_or_insert_with(|| Journal::open(&journal_path).unwrap().0);
+                        j.append(&entries).unwrap();
+                        let keys = entries.iter().map(|e| e.key.clone()).collect();
+                        app.apply(Action::Saved { keys });
+                    }
+                }
+            }
+        }
+        let copied = sts_triage::tui::report_markdown(&app);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sts-triage"))
+            .arg("report")
+            .arg("--journal")
+            .arg(&journal_path)
+            .arg("--quiet")
+            .arg(&input)
+            .output()
+            .unwrap();
+        let command = String::from_utf8(out.stdout).unwrap();
+        prop_assert_eq!(copied, command, "after {:?}", steps);
     }
 }

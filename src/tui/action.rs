@@ -31,6 +31,8 @@ pub enum Intent {
     MarkUnreviewed,
     EditNote,
     ToggleSelect,
+    TickAll,
+    UntickAll,
     Undo,
     Redo,
     NextUnreviewed,
@@ -135,7 +137,7 @@ pub const INTENTS: &[IntentInfo] = &[
     i(
         Intent::ClassifyLike,
         "classify_like",
-        "classify like this: same verdict for rows sharing account, IP or ISP",
+        "classify like this: the same verdict for rows like this one (same account ticked; same IP or ISP listed)",
         "",
     ),
     i(
@@ -160,8 +162,20 @@ pub const INTENTS: &[IntentInfo] = &[
     i(
         Intent::ToggleSelect,
         "toggle_select",
-        "select the row (marks apply to the selection)",
+        "select the row (decisions apply to the selected rows shown); in a list: tick",
         "tick / untick",
+    ),
+    i(
+        Intent::TickAll,
+        "tick_all",
+        "tick every row of the list",
+        "tick all",
+    ),
+    i(
+        Intent::UntickAll,
+        "untick_all",
+        "untick every row of the list",
+        "untick all",
     ),
     i(Intent::Undo, "undo", "undo the last decision", ""),
     i(Intent::Redo, "redo", "redo", ""),

@@ -94,7 +94,9 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
 /// The findings report of the workbench's state, as `sts-triage report` writes it (the
 /// input files are hashed here, at the edge).
 pub fn report_markdown(app: &App) -> String {
-    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, true);
+    // As `report` says it: a journal not created yet (no decision made) is "not found".
+    let found = std::path::Path::new(&app.journal_path).exists();
+    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found);
     crate::report::markdown_report(&app.report, &app.decisions, &ctx)
 }
 

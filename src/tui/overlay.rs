@@ -97,12 +97,57 @@ pub struct Pivot {
     pub cursor: usize,
 }
 
-/// "Classify like this": rows that share the account, IP or ISP of a decided row.
+/// How a row proposed by "classify like this" is like the decided one, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Link {
+    /// The same account (AccountObjectId, else the display name).
+    Account,
+    /// Only the same IP address.
+    Ip,
+    /// Only the same ISP.
+    Isp,
+}
+
+impl Link {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Account => "account",
+            Self::Ip => "IP",
+            Self::Isp => "ISP",
+        }
+    }
+}
+
+/// A row "classify like this" proposes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Index of the flagged row.
+    pub item: usize,
+    pub link: Link,
+    /// Hints this row has that the decided row lacks (badges).
+    pub extra_hints: Vec<String>,
+    pub ticked: bool,
+}
+
+/// "Classify like this": unreviewed rows like a decided one, grouped by the link. Only
+/// rows of the same account without a hint the decided row lacks are ticked at first; an
+/// IP or an ISP alone is a weak link (a whole provider's customers share one).
 #[derive(Debug, Clone)]
 pub struct Bulk {
     pub verdict: Verdict,
+    /// The decided row's account, as shown.
     pub source: String,
-    /// Item, why it was proposed, ticked.
-    pub candidates: Vec<(usize, String, bool)>,
+    pub candidates: Vec<Candidate>,
     pub cursor: usize,
+}
+
+impl Bulk {
+    /// How many rows each link proposes: account, IP, ISP.
+    pub fn counts(&self) -> [usize; 3] {
+        let mut n = [0; 3];
+        for c in &self.candidates {
+            n[c.link as usize] += 1;
+        }
+        n
+    }
 }

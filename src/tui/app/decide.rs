@@ -21,29 +21,62 @@ pub(super) enum Change {
 }
 
 impl App {
-    /// The keys a decision applies to: the selection, else the current row.
-    pub(super) fn target_keys(&self) -> Vec<String> {
+    /// The items a decision (or a copy) applies to: the selected rows the table shows,
+    /// else the highlighted row; and how many selected rows the filter hides (they are
+    /// never touched by a key the analyst cannot see the effect of).
+    pub(super) fn targets(&self) -> (Vec<usize>, usize) {
         let t = self.table();
         if t.selected.is_empty() {
-            t.current()
-                .map(|i| t.items[i].key.clone())
-                .into_iter()
-                .collect()
-        } else {
-            let mut items: Vec<usize> = t.selected.iter().copied().collect();
-            items.sort_unstable();
-            items.into_iter().map(|i| t.items[i].key.clone()).collect()
+            return (t.current().into_iter().collect(), 0);
         }
+        let shown: std::collections::HashSet<usize> = t.order.iter().copied().collect();
+        let mut visible: Vec<usize> = t
+            .selected
+            .iter()
+            .copied()
+            .filter(|i| shown.contains(i))
+            .collect();
+        visible.sort_unstable();
+        let hidden = t.selected.len() - visible.len();
+        if visible.is_empty() {
+            return (t.current().into_iter().collect(), hidden);
+        }
+        (visible, hidden)
+    }
+
+    /// The keys of `targets`, and a notice when selected rows are hidden by the filter.
+    pub(super) fn target_keys(&mut self) -> Vec<String> {
+        let (items, hidden) = self.targets();
+        let selected = self.table().selected.len();
+        self.notice = (hidden > 0).then(|| {
+            if selected == hidden {
+                format!(
+                    "{selected} selected, all hidden by the filter: applied to the highlighted row only"
+                )
+            } else {
+                format!(
+                    "{selected} selected, {hidden} hidden by the filter: applied to the {} shown",
+                    selected - hidden
+                )
+            }
+        });
+        let t = self.table();
+        items.iter().map(|&i| t.items[i].key.clone()).collect()
     }
 
     /// A verdict key in the table: on the targets, as one step.
     pub(super) fn mark(&mut self, verdict: Verdict) {
+        let (items, _) = self.targets();
         let keys = self.target_keys();
         let n = self.record(keys, &Change::Verdict(verdict));
         if n == 0 {
             return;
         }
-        self.table_mut().selected.clear();
+        // The rows decided leave the selection; selected rows the filter hides stay selected.
+        let t = self.table_mut();
+        for i in &items {
+            t.selected.remove(i);
+        }
         // A single decision moves on, as the analyst's next row is usually the one below.
         if n == 1 {
             self.move_cursor(1);
@@ -114,7 +147,8 @@ impl App {
         for (k, _, after) in &changes {
             self.set_decision(k, after.clone());
         }
-        self.set_status(format!("saving {} decision(s)…", changes.len()));
+        let status = self.with_notice(format!("saving {} decision(s)…", changes.len()));
+        self.set_status(status);
         self.effects.push(Effect::Journal(entries));
         self.undo.push(Step { changes });
         self.redo.clear();
@@ -141,8 +175,14 @@ impl App {
         let mut entries = Vec::new();
         for (k, before, after) in &step.changes {
             let target = if undo { before } else { after };
-            self.set_decision(k, target.clone());
-            entries.push(Entry::new(k, target, &self.analyst, action));
+            let entry = Entry::new(k, target, &self.analyst, action);
+            // The state holds what the journal will replay: the entry's analyst and time,
+            // so that `Y` and `sts-triage report` agree to the byte.
+            let mut decision = target.clone();
+            decision.analyst.clone_from(&entry.analyst);
+            decision.time.clone_from(&entry.time);
+            self.set_decision(k, decision);
+            entries.push(entry);
         }
         self.set_status(format!("{action}: {} decision(s)", step.changes.len()));
         self.effects.push(Effect::Journal(entries));
@@ -160,20 +200,27 @@ impl App {
             self.unsaved.remove(k);
         }
         if self.unsaved.is_empty() {
-            self.set_status(format!(
+            let saved = format!(
                 "saved ✓ {} decision(s) to {}",
                 keys.len(),
                 self.journal_path
-            ));
+            );
+            let status = self.take_notice(saved);
+            self.set_status(status);
         } else {
             // The journal takes writes again: write what an earlier failure left unsaved
             // (their current state), so nothing decided stays unsaved.
             let mut pending: Vec<String> = self.unsaved.iter().cloned().collect();
             pending.sort();
-            let entries = pending
-                .iter()
-                .map(|k| Entry::new(k, &self.decision(k), &self.analyst, "set"))
-                .collect();
+            let mut entries = Vec::new();
+            for k in &pending {
+                let entry = Entry::new(k, &self.decision(k), &self.analyst, "set");
+                if let Some(d) = self.decisions.get_mut(k) {
+                    d.analyst.clone_from(&entry.analyst);
+                    d.time.clone_from(&entry.time);
+                }
+                entries.push(entry);
+            }
             self.effects.push(Effect::Journal(entries));
         }
     }
@@ -240,16 +287,24 @@ impl App {
         self.set_error(format!("NOT SAVED: {error}"));
     }
 
+    /// The status with the notice of the last decision (selected rows hidden by the
+    /// filter), so that "saved" never hides what was left out.
+    fn with_notice(&self, status: String) -> String {
+        match &self.notice {
+            Some(n) => format!("{status} · {n}"),
+            None => status,
+        }
+    }
+
     pub(super) fn copy_rows(&mut self) {
-        let t = self.table();
-        let mut items: Vec<usize> = if t.selected.is_empty() {
-            t.current().into_iter().collect()
-        } else {
-            t.selected.iter().copied().collect()
-        };
-        items.sort_unstable();
+        let (items, hidden) = self.targets();
         if items.is_empty() {
             return;
+        }
+        if hidden > 0 {
+            self.notice = Some(format!(
+                "{hidden} selected row(s) hidden by the filter were not copied"
+            ));
         }
         let text = match self.view {
             View::Findings => report::findings_table(&self.report, &items, &self.decisions),

@@ -104,6 +104,7 @@ impl App {
                     _ => Verdict::Unreviewed,
                 };
                 let key = d.item_key.clone();
+                self.notice = None;
                 self.record(vec![key], &Change::Verdict(verdict));
             }
             Intent::Help => self.overlay = Overlay::Help { scroll: 0 },

@@ -8,6 +8,7 @@ use super::{App, Bulk, Overlay, Pivot, PivotRow, View};
 use crate::journal::Verdict;
 use crate::tui::action::Intent;
 use crate::tui::columns::{Column, finding};
+use crate::tui::overlay::{Candidate, Link};
 
 impl App {
     pub(super) fn open_pivot(&mut self) {
@@ -50,33 +51,58 @@ impl App {
         let decision = self.decision(&source.key);
         if decision.verdict == Verdict::Unreviewed {
             self.set_status(
-                "decide this row first (1 or 2); c then proposes the same for rows like it"
+                "decide this row first; classify-like-this then proposes the same verdict for rows like it"
                     .to_owned(),
             );
             return;
         }
-        // The columns compared: account, IP, ISP.
-        let shared = [
-            (finding(Column::Account), "account"),
-            (finding(Column::Ip), "IP"),
-            (finding(Column::Isp), "ISP"),
-        ];
+        let row_of = |i: usize| &self.report.findings[i].row;
+        let account = |i: usize| {
+            let r = row_of(i);
+            if r.account_object_id.is_empty() {
+                r.account_display_name.clone()
+            } else {
+                r.account_object_id.clone()
+            }
+        };
+        let hint_col = finding(Column::Hint);
+        let badges = |it: &crate::tui::items::ItemText| -> Vec<String> {
+            it.cells[hint_col]
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect()
+        };
+        let source_account = account(item);
+        let source_hints = badges(source);
+        let (ip, isp) = (finding(Column::Ip), finding(Column::Isp));
         let mut candidates = Vec::new();
         for (i, other) in self.findings.items.iter().enumerate() {
             if i == item || self.decision(&other.key).verdict != Verdict::Unreviewed {
                 continue;
             }
-            let why: Vec<&str> = shared
-                .iter()
-                .filter(|(c, _)| {
-                    !source.cells[*c].is_empty() && source.cells[*c] == other.cells[*c]
-                })
-                .map(|(_, name)| *name)
+            let same = |c: usize| !source.cells[c].is_empty() && source.cells[c] == other.cells[c];
+            let link = if !source_account.is_empty() && account(i) == source_account {
+                Link::Account
+            } else if same(ip) {
+                Link::Ip
+            } else if same(isp) {
+                Link::Isp
+            } else {
+                continue;
+            };
+            let extra_hints: Vec<String> = badges(other)
+                .into_iter()
+                .filter(|b| !source_hints.contains(b))
                 .collect();
-            if !why.is_empty() {
-                candidates.push((i, format!("same {}", why.join(", ")), true));
-            }
+            let ticked = link == Link::Account && extra_hints.is_empty();
+            candidates.push(Candidate {
+                item: i,
+                link,
+                extra_hints,
+                ticked,
+            });
         }
+        candidates.sort_by_key(|c| c.link);
         if candidates.is_empty() {
             self.set_status("no unreviewed row shares this row's account, IP or ISP".to_owned());
             return;
@@ -113,9 +139,16 @@ impl App {
             Intent::ToggleSelect => {
                 if let Overlay::Bulk(b) = &mut self.overlay {
                     if let Some(c) = b.candidates.get_mut(b.cursor) {
-                        c.2 = !c.2;
+                        c.ticked = !c.ticked;
                     }
                     b.cursor = (b.cursor + 1).min(last);
+                }
+            }
+            Intent::TickAll | Intent::UntickAll => {
+                if let Overlay::Bulk(b) = &mut self.overlay {
+                    for c in &mut b.candidates {
+                        c.ticked = intent == Intent::TickAll;
+                    }
                 }
             }
             Intent::Open => self.apply_list_choice(),
@@ -142,9 +175,10 @@ impl App {
                 let keys: Vec<String> = b
                     .candidates
                     .iter()
-                    .filter(|c| c.2)
-                    .map(|&(i, _, _)| self.findings.items[i].key.clone())
+                    .filter(|c| c.ticked)
+                    .map(|c| self.findings.items[c.item].key.clone())
                     .collect();
+                self.notice = None;
                 let n = self.record(keys, &Change::Verdict(b.verdict));
                 if n > 0 {
                     self.set_status(format!(

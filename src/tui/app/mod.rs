@@ -93,6 +93,9 @@ pub struct App {
     pub pivot_filter: Option<(View, usize, String)>,
     /// Events over time: (first, last, flagged per bucket, near misses per bucket).
     pub histogram: Option<(i64, i64, Vec<u32>, Vec<u32>)>,
+    /// What the last decision or copy left out (selected rows hidden by the filter), said
+    /// with its outcome.
+    notice: Option<String>,
     matcher: SkimMatcherV2,
     dirty: bool,
     hints_stale: bool,
@@ -126,6 +129,7 @@ impl App {
             following: 0,
             pivot_filter: None,
             histogram: None,
+            notice: None,
             matcher: SkimMatcherV2::default(),
             dirty: false,
             hints_stale: true,
@@ -255,7 +259,9 @@ impl App {
                 self.set_error(format!("report NOT written: {error}"));
             }
             Action::Copied { path, bytes } => {
-                self.set_status(format!("copied {bytes} bytes via {path}"));
+                let status = format!("copied {bytes} bytes via {path}");
+                let status = self.take_notice(status);
+                self.set_status(status);
             }
             Action::CopyFailed { error } => self.set_error(format!("copy failed: {error}")),
         }
@@ -268,6 +274,13 @@ impl App {
             Overlay::Drill(_) => self.apply_drill(intent),
             Overlay::Pivot(_) | Overlay::Bulk(_) => self.apply_list(intent),
             Overlay::None => self.apply_table(intent),
+        }
+    }
+
+    fn take_notice(&mut self, status: String) -> String {
+        match self.notice.take() {
+            Some(n) => format!("{status} · {n}"),
+            None => status,
         }
     }
 

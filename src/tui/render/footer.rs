@@ -48,7 +48,15 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                 Overlay::None => Context::Table,
             };
             let mut spans = Vec::new();
+            let ticks = matches!(app.overlay, Overlay::Bulk(_));
             for &(intent, label) in footer_intents(context) {
+                let tick_key = matches!(
+                    intent,
+                    Intent::ToggleSelect | Intent::TickAll | Intent::UntickAll
+                );
+                if tick_key && !ticks {
+                    continue;
+                }
                 if let Some(k) = keymap.key_for(context, intent) {
                     spans.push(Span::styled(
                         format!(" {k} "),
@@ -103,6 +111,8 @@ fn footer_intents(context: Context) -> &'static [(Intent, Option<&'static str>)]
         Context::List => &[
             (Intent::Open, Some("apply")),
             (Intent::ToggleSelect, None),
+            (Intent::TickAll, None),
+            (Intent::UntickAll, None),
             (Intent::Back, Some("close")),
         ],
     }

@@ -7,9 +7,12 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::{Theme, clip};
 use crate::journal::Verdict;
+use crate::tui::action::Intent;
 use crate::tui::app::{App, Bulk, Pivot};
 use crate::tui::columns::{Column, finding};
+use crate::tui::keymap::{Context, Keymap};
 use crate::tui::layout::Areas;
+use crate::tui::overlay::{Candidate, Link};
 
 pub(super) fn draw_pivot(frame: &mut Frame, areas: &Areas, app: &App, p: &Pivot, theme: Theme) {
     let name = app.columns().get(p.column).map_or("", |c| c.title());
@@ -59,35 +62,86 @@ pub(super) fn draw_pivot(frame: &mut Frame, areas: &Areas, app: &App, p: &Pivot,
     );
 }
 
-pub(super) fn draw_bulk(frame: &mut Frame, areas: &Areas, app: &App, b: &Bulk, theme: Theme) {
-    let rect = areas.list(110, b.candidates.len());
+pub(super) fn draw_bulk(
+    frame: &mut Frame,
+    areas: &Areas,
+    app: &App,
+    b: &Bulk,
+    keymap: &Keymap,
+    theme: Theme,
+) {
+    let rect = areas.list(140, b.candidates.len());
+    let inner = usize::from(rect.width.saturating_sub(2));
+    // Columns in the order they give way: the link and the account stay.
+    let mut fields: Vec<(&str, usize)> = vec![("Account", 24), ("Link", 36)];
+    for (name, w) in [("Hints", 12), ("Role", 14), ("IP", 15), ("ISP", 16)] {
+        let used: usize = 4 + fields.iter().map(|(_, w)| w + 1).sum::<usize>();
+        if used + w < inner {
+            fields.push((name, w));
+        }
+    }
+    let used: usize = 4 + fields.iter().map(|(_, w)| w + 1).sum::<usize>();
+    fields[0].1 += inner.saturating_sub(used);
+    let cell = |name: &str, c: &Candidate| -> String {
+        let it = &app.findings.items[c.item];
+        let col = |k: Column| it.cells[finding(k)].clone();
+        match name {
+            "Account" => col(Column::Account),
+            "Role" => col(Column::Role),
+            "IP" => col(Column::Ip),
+            "ISP" => col(Column::Isp),
+            "Hints" => col(Column::Hint),
+            _ => {
+                let mut why = format!("same {}", c.link.label());
+                if c.link != Link::Account {
+                    why.push_str(" only");
+                }
+                if !c.extra_hints.is_empty() {
+                    why.push_str(&format!(", more hints: {}", c.extra_hints.join(" ")));
+                }
+                why
+            }
+        }
+    };
     let visible = usize::from(rect.height.saturating_sub(3));
     let start = b.cursor.saturating_sub(visible.saturating_sub(1));
+    let head: String = fields
+        .iter()
+        .map(|(n, w)| format!("{:<w$}", n, w = *w))
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut lines = vec![Line::from(Span::styled(
-        format!("    {:<40} {:<16} {:<18} {}", "Account", "IP", "ISP", "why"),
+        format!("    {head}"),
         Style::new().add_modifier(Modifier::BOLD),
     ))];
-    for (i, (item, why, ticked)) in b.candidates.iter().enumerate().skip(start).take(visible) {
-        let it = &app.findings.items[*item];
-        let mut line = Line::from(format!(
-            "{} {:<40} {:<16} {:<18} {}",
-            if *ticked { "[x]" } else { "[ ]" },
-            clip(it.cells[finding(Column::Account)].clone(), 40),
-            clip(it.cells[finding(Column::Ip)].clone(), 16),
-            clip(it.cells[finding(Column::Isp)].clone(), 18),
-            why
-        ));
+    for (i, c) in b.candidates.iter().enumerate().skip(start).take(visible) {
+        let text: String = fields
+            .iter()
+            .map(|(n, w)| format!("{:<w$}", clip(cell(n, c), *w), w = *w))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut line = Line::from(format!("{} {text}", if c.ticked { "[x]" } else { "[ ]" }));
+        if c.link != Link::Account || !c.extra_hints.is_empty() {
+            line = line.style(theme.dim());
+        }
         if i == b.cursor {
             line = line.style(Style::new().add_modifier(Modifier::REVERSED));
         }
         lines.push(line);
     }
     frame.render_widget(Clear, rect);
-    let ticked = b.candidates.iter().filter(|c| c.2).count();
+    let ticked = b.candidates.iter().filter(|c| c.ticked).count();
+    let [account, ip, isp] = b.counts();
+    let key = |intent| keymap.key_for(Context::List, intent).unwrap_or_default();
     let title = format!(
-        " classify like {}: mark {ticked} row(s) {} · Space unticks · Enter applies (one undo) · Esc cancels ",
+        " classify like {}: mark {ticked} row(s) {} · same account {account} · IP only {ip} · ISP only {isp} · {} ticks · {} all · {} none · {} applies (one undo) · {} cancels ",
         clip(b.source.clone(), 30),
-        b.verdict.label()
+        b.verdict.label(),
+        key(Intent::ToggleSelect),
+        key(Intent::TickAll),
+        key(Intent::UntickAll),
+        key(Intent::Open),
+        key(Intent::Back),
     );
     let block = Block::default()
         .borders(Borders::ALL)

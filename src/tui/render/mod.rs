@@ -100,7 +100,7 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
     footer::draw_footer(frame, areas.footer, app, keymap, theme);
     match &app.overlay {
         Overlay::Pivot(p) => lists::draw_pivot(frame, &areas, app, p, theme),
-        Overlay::Bulk(b) => lists::draw_bulk(frame, &areas, app, b, theme),
+        Overlay::Bulk(b) => lists::draw_bulk(frame, &areas, app, b, keymap, theme),
         Overlay::Help { scroll } => help::draw_help(frame, areas.body, keymap, *scroll),
         _ => {}
     }
