@@ -128,3 +128,38 @@ fn nothing_is_said_when_nobody_else_wrote() {
     run_effects(&mut app, &mut journal);
     assert!(app.status.starts_with("saved ✓"), "{}", app.status);
 }
+
+#[test]
+fn the_workbench_report_reads_the_others_first_and_verifies_against_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("workbench.jsonl");
+    std::fs::copy(FIXTURE, &input).unwrap();
+    let path = dir.path().join("shared.sts-triage.jsonl");
+    let (mut journal, _) = Journal::open(&path).unwrap();
+    let report = scan_paths(std::slice::from_ref(&input), &ScanOptions::default()).unwrap();
+    let mut app =
+        App::new(&path.display().to_string(), "alice", HashMap::new()).with_report(report);
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    run_effects(&mut app, &mut journal);
+    // Bob decides another row after Alice's last write; then Alice copies the report.
+    let other = app.findings.items[app.findings.current().unwrap()]
+        .key
+        .clone();
+    bob_marks(&path, &other, Verdict::Legitimate, 0);
+    let text = sts_triage::tui::report_of_journal(&mut app, &mut journal);
+    assert_eq!(app.decision(&other).analyst, "bob");
+    assert!(text.contains("; 2 entries; head SHA-256"), "{text}");
+    let md = dir.path().join("report.md");
+    std::fs::write(&md, &text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sts-triage"))
+        .arg("verify")
+        .arg("--report")
+        .arg(&md)
+        .arg("--journal")
+        .arg(&path)
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}

@@ -156,6 +156,20 @@ impl Journal {
         Ok(())
     }
 
+    /// Reads what other processes appended since our last read (see
+    /// [`Journal::take_foreign`]) without writing an entry; under the exclusive lock, as a
+    /// torn tail a crashed writer left is cut off.
+    pub fn refresh(&mut self) -> Result<(), JournalError> {
+        let path = self.path.clone();
+        let err = io_err(&path);
+        self.file.lock().map_err(&err)?;
+        let result = self.catch_up();
+        let unlocked = self.file.unlock();
+        result?;
+        unlocked.map_err(&err)?;
+        Ok(())
+    }
+
     fn append_locked(&mut self, entries: &[Entry]) -> Result<(), JournalError> {
         let path = self.path.clone();
         let err = io_err(&path);

@@ -100,6 +100,25 @@ pub fn report_markdown(app: &App) -> String {
     crate::report::markdown_report(&app.report, &app.decisions, &ctx)
 }
 
+/// The report of `Y` and `E`: first what other workbenches appended is read and applied,
+/// then the report names the journal as this workbench has applied it (entries and head),
+/// so that `sts-triage verify` finds the report's decisions in the journal.
+pub fn report_of_journal(app: &mut App, journal: &mut Journal) -> String {
+    if journal.refresh().is_ok() {
+        let foreign = journal.take_foreign();
+        if !foreign.is_empty() {
+            app.apply(Action::Foreign {
+                entries: foreign,
+                own: Vec::new(),
+                now: chrono::Utc::now(),
+            });
+        }
+    }
+    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, true)
+        .with_journal_chain(journal.entries(), journal.head().map(str::to_owned));
+    crate::report::markdown_report(&app.report, &app.decisions, &ctx)
+}
+
 /// Writes the report whole or not at all, never through a planted link (see `write_safe`).
 fn write_atomically(path: &std::path::Path, text: &str) -> io::Result<()> {
     crate::write_safe::write_file(path, text.as_bytes())
@@ -264,7 +283,7 @@ fn event_loop(
                     let _ = out.flush();
                 }
                 Effect::Report { to_file } => {
-                    let text = report_markdown(app);
+                    let text = report_of_journal(app, journal);
                     match to_file {
                         None => {
                             let mut out = io::stdout();
