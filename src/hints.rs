@@ -36,7 +36,7 @@ pub enum Hint {
     NonUserActor { role: String },
     /// The actor appears in no other STS event of the loaded data.
     NewActor,
-    /// The row's strings hold control or bidi characters, or something behind it was read
+    /// The row's strings hold control, bidi or invisible characters, or something behind it was read
     /// with bytes replaced by U+FFFD (`Finding::replaced`).
     ControlCharacters,
 }
@@ -78,7 +78,7 @@ impl fmt::Display for Hint {
             ),
             Self::ControlCharacters => write!(
                 f,
-                "the row's strings hold control or bidi characters (shown escaped), or its event was read with invalid bytes replaced by U+FFFD"
+                "the row's strings hold control, bidi or invisible characters (shown escaped), or its event was read with invalid bytes replaced by U+FFFD"
             ),
         }
     }

@@ -1,11 +1,14 @@
 //! Strings from events are written by attackers. Before any of them reaches a terminal,
-//! the clipboard or an export, control characters and bidi controls are replaced by a
-//! visible escape, so the evidence stays readable and nothing is interpreted.
+//! the clipboard or an export, control characters, bidi controls and invisible characters
+//! are replaced by a visible escape, so the evidence stays readable and nothing is
+//! interpreted or hidden (`adm\u{200b}in` never looks like `admin`).
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// True for a character that must never be written raw: C0 controls, DEL, C1 controls,
-/// and the bidi embeddings, overrides, isolates and marks.
+/// the bidi embeddings, overrides, isolates and marks, and the invisible characters of
+/// [`is_invisible`].
 pub fn is_dangerous(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{1f}'
@@ -13,6 +16,53 @@ pub fn is_dangerous(c: char) -> bool {
         | '\u{202a}'..='\u{202e}'
         | '\u{2066}'..='\u{2069}'
         | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        || is_invisible(c)
+}
+
+/// True for a character that shows nothing (or only a space) yet changes a string: the
+/// zero-width space, non-joiner and joiner (U+200B..U+200D), the word joiner and invisible
+/// operators (U+2060..U+2064), U+FEFF (a byte order mark inside text), the tag characters
+/// (U+E0000..U+E007F), the line and paragraph separators (U+2028, U+2029), the other
+/// format characters of Unicode's category Cf (soft hyphen, Arabic and Syriac marks,
+/// interlinear annotation, deprecated format controls, musical and hieroglyph format
+/// controls, shorthand format controls), the combining grapheme joiner and the Hangul
+/// fillers that render as blanks. Source: Unicode's General_Category=Cf list and UTS #39
+/// (confusables); the bidi controls are in [`is_dangerous`] itself.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{ad}'
+        | '\u{34f}'
+        | '\u{600}'..='\u{605}'
+        | '\u{6dd}'
+        | '\u{70f}'
+        | '\u{890}'..='\u{891}'
+        | '\u{8e2}'
+        | '\u{115f}'..='\u{1160}'
+        | '\u{17b4}'..='\u{17b5}'
+        | '\u{180b}'..='\u{180f}'
+        | '\u{200b}'..='\u{200d}'
+        | '\u{2028}'..='\u{2029}'
+        | '\u{2060}'..='\u{2065}'
+        | '\u{206a}'..='\u{206f}'
+        | '\u{3164}'
+        | '\u{feff}'
+        | '\u{ffa0}'
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{110bd}'
+        | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}'
+        | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0000}'..='\u{e007f}')
+}
+
+/// Appends the JSON escape of one character: `\uXXXX`, or a surrogate pair for a
+/// character beyond U+FFFF (a tag character), as RFC 8259 section 7 requires.
+pub fn push_json_escape(out: &mut String, c: char) {
+    let mut units = [0u16; 2];
+    for u in c.encode_utf16(&mut units) {
+        let _ = write!(out, "\\u{u:04x}");
+    }
 }
 
 /// True when the text holds any character that [`neutralize`] would escape: a sign of
@@ -43,33 +93,127 @@ pub fn neutralize(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A CSV cell that a spreadsheet would read as a formula (`= + - @`, tab, CR) gets a
-/// leading apostrophe so it shows as text; the value is neutralised first.
-pub fn csv_cell(text: &str) -> String {
-    let safe = neutralize(text);
-    match safe.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{safe}"),
-        _ => safe.into_owned(),
-    }
+/// The characters a spreadsheet may take as its list separator: the comma, the semicolon
+/// (Excel and LibreOffice in locales whose decimal separator is a comma) and the tab.
+pub const CSV_SEPARATORS: [char; 3] = [',', ';', '\t'];
+
+/// True for a character that starts a formula in a spreadsheet cell: `= + - @` (Excel,
+/// LibreOffice, Google Sheets; OWASP's CSV injection list), their full-width forms (which
+/// East Asian input methods type and some spreadsheets accept), and tab and CR.
+fn starts_formula(c: char) -> bool {
+    matches!(
+        c,
+        '=' | '+' | '-' | '@' | '\u{ff1d}' | '\u{ff0b}' | '\u{ff0d}' | '\u{ff20}' | '\t' | '\r'
+    )
 }
 
-/// A Markdown table cell: neutralised, with `|` and backticks escaped so a value cannot
-/// break out of its cell.
-pub fn markdown_cell(text: &str) -> String {
+/// A CSV cell's text, neutralised and guarded against formula injection in every locale:
+/// a formula character at the start of the cell, or at the start of any part a spreadsheet
+/// could split off at a separator (`,` `;` tab), white space before it included, gets a
+/// leading apostrophe so it shows as text: `=1+1` → `'=1+1`, `x;=cmd` → `x;'=cmd`,
+/// ` =1` → `' =1`. Quoting is the writer's ([`csv_field`]).
+pub fn csv_cell(text: &str) -> String {
     let safe = neutralize(text);
-    let mut out = String::with_capacity(safe.len());
-    for c in safe.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '`' => out.push_str("\\`"),
-            '*' | '_' | '<' | '>' | '[' | ']' => {
-                out.push('\\');
-                out.push(c);
+    let mut out = String::with_capacity(safe.len() + 2);
+    let mut segment_start = true;
+    let chars: Vec<char> = safe.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if segment_start {
+            // The first character of a part that is not white space decides.
+            let first = chars[i..]
+                .iter()
+                .copied()
+                .find(|&x| !(x.is_whitespace() && x != '\t' && x != '\r'));
+            if first.is_some_and(starts_formula) {
+                out.push('\'');
             }
-            c => out.push(c),
+            segment_start = false;
+        }
+        out.push(c);
+        if CSV_SEPARATORS.contains(&c) {
+            segment_start = true;
         }
     }
     out
+}
+
+/// One field as written in a CSV line: quoted (RFC 4180, `"` doubled) when it holds a
+/// separator a spreadsheet may use (`,` `;` tab), a quote, a line break, or white space at
+/// either end; as it is otherwise.
+pub fn csv_field(text: &str) -> Cow<'_, str> {
+    let needs = text
+        .chars()
+        .any(|c| CSV_SEPARATORS.contains(&c) || matches!(c, '"' | '\n' | '\r'))
+        || text.starts_with(char::is_whitespace)
+        || text.ends_with(char::is_whitespace);
+    if needs {
+        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Writes one CSV line: the fields through [`csv_field`], joined by commas, ended by `\n`.
+pub fn write_csv_line<S: AsRef<str>>(
+    out: &mut dyn std::io::Write,
+    fields: impl IntoIterator<Item = S>,
+) -> std::io::Result<()> {
+    let mut line = String::new();
+    for (i, f) in fields.into_iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        line.push_str(&csv_field(f.as_ref()));
+    }
+    line.push('\n');
+    out.write_all(line.as_bytes())
+}
+
+/// Event text for a Markdown table cell: a code span (see [`markdown_code`]) whose `|` are
+/// written `\|`, the one escape GFM tables read even inside a code span, so that no value
+/// breaks out of its cell.
+pub fn markdown_cell(text: &str) -> String {
+    markdown_code(text, true)
+}
+
+/// Event text for Markdown outside a table (a list item): a code span, see
+/// [`markdown_code`].
+pub fn markdown_inline(text: &str) -> String {
+    markdown_code(text, false)
+}
+
+/// Event text as a Markdown code span (CommonMark 0.31, section 6.1): neutralised, then put
+/// between backtick fences one longer than its longest run of backticks (with a space
+/// inside each fence when the value starts or ends with a backtick or a space; the renderer
+/// removes it, so the value stays exact). Inside a code span nothing is Markdown: no emphasis, link,
+/// image, raw HTML, entity, backslash escape or autolink (not even GFM's bare-URL ones),
+/// so the rendered text is the neutralised value itself. Empty text gives an empty string.
+pub fn markdown_code(text: &str, in_table: bool) -> String {
+    let safe = neutralize(text);
+    if safe.is_empty() {
+        return String::new();
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in safe.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let body = if in_table {
+        safe.replace('|', "\\|")
+    } else {
+        safe.into_owned()
+    };
+    // A space inside each fence only where the renderer needs one: it removes one space
+    // from each side when both sides have one, and a backtick next to the fence would
+    // lengthen it.
+    let pad = if body.starts_with([' ', '`']) || body.ends_with([' ', '`']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{body}{pad}{fence}")
 }
 
 #[cfg(test)]
@@ -90,6 +234,45 @@ mod tests {
         assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(csv_cell("-5"), "'-5");
         assert_eq!(csv_cell("admin@x"), "admin@x");
-        assert_eq!(markdown_cell("a|b`c"), "a\\|b\\`c");
+        assert_eq!(markdown_cell("a|b`c"), "``a\\|b`c``");
+        assert_eq!(markdown_inline("a|b"), "`a|b`");
+        assert_eq!(markdown_cell("```x` "), "```` ```x`  ````");
+        assert_eq!(markdown_cell(" x "), "`  x  `");
+        assert_eq!(markdown_cell(""), "");
+        assert_eq!(markdown_cell("\\[x\\](y)"), "`\\[x\\](y)`");
+    }
+
+    #[test]
+    fn every_part_a_spreadsheet_may_split_off_is_guarded_and_quoted() {
+        assert_eq!(csv_cell("x;=cmd|' /C calc'!A0"), "x;'=cmd|' /C calc'!A0");
+        assert_eq!(csv_cell("a,+1"), "a,'+1");
+        assert_eq!(csv_cell("a, @SUM(1)"), "a,' @SUM(1)");
+        assert_eq!(csv_cell(" =1+1"), "' =1+1");
+        assert_eq!(csv_cell("\u{a0}=1+1"), "'\u{a0}=1+1");
+        assert_eq!(csv_cell("\u{ff1d}1+1"), "'\u{ff1d}1+1");
+        assert_eq!(csv_cell("a;b"), "a;b");
+        // A tab is neutralised to `\t` text first: nothing is left to split on.
+        assert_eq!(csv_cell("\t=1+1"), "\\t=1+1");
+        assert_eq!(csv_field("x;'=cmd"), "\"x;'=cmd\"");
+        assert_eq!(csv_field("a\tb"), "\"a\tb\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_and_json_escapes_astral_ones_as_pairs() {
+        assert_eq!(neutralize("adm\u{200b}in"), "adm\\u{200b}in");
+        assert_eq!(
+            neutralize("user\u{e0049}\u{2028}x\u{feff}"),
+            "user\\u{e0049}\\u{2028}x\\u{feff}"
+        );
+        assert!(has_dangerous("a\u{2060}b") && has_dangerous("\u{ad}"));
+        assert!(!has_dangerous("管理者 Zoë 👍"));
+        let mut s = String::new();
+        push_json_escape(&mut s, '\u{e0049}');
+        push_json_escape(&mut s, '\u{200b}');
+        assert_eq!(s, "\\udb40\\udc49\\u200b");
+        let back: String = serde_json::from_str(&format!("\"{s}\"")).unwrap_or_default();
+        assert_eq!(back, "\u{e0049}\u{200b}");
     }
 }

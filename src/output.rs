@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::kql::format_datetime;
 use crate::model::{ResultRow, StsEvent};
-use crate::neutralize::{csv_cell, neutralize};
+use crate::neutralize::{csv_cell, neutralize, write_csv_line};
 use crate::scan::ScanReport;
 
 /// The result rows, in a stable order (by account, then the rest of the row).
@@ -32,8 +32,8 @@ fn near_miss_json(e: &StsEvent) -> serde_json::Value {
     })
 }
 
-/// A JSON formatter that also writes DEL, the C1 controls and the bidi controls as `\uXXXX`
-/// escapes (serde_json escapes only the C0 controls): the value is unchanged for any JSON
+/// A JSON formatter that also writes DEL, the C1 controls, the bidi controls and the
+/// invisible characters as `\uXXXX` escapes (serde_json escapes only the C0 controls): the value is unchanged for any JSON
 /// reader, and the bytes are safe on a terminal.
 struct SafeJson;
 
@@ -47,7 +47,9 @@ impl serde_json::ser::Formatter for SafeJson {
         for (i, c) in fragment.char_indices() {
             if crate::neutralize::is_dangerous(c) {
                 writer.write_all(&fragment.as_bytes()[start..i])?;
-                write!(writer, "\\u{:04x}", c as u32)?;
+                let mut escape = String::new();
+                crate::neutralize::push_json_escape(&mut escape, c);
+                writer.write_all(escape.as_bytes())?;
                 start = i + c.len_utf8();
             }
         }
@@ -77,48 +79,43 @@ pub fn write_jsonl(out: &mut dyn Write, report: &ScanReport, near_misses: bool) 
     Ok(())
 }
 
-fn csv_error(e: csv::Error) -> io::Error {
-    io::Error::other(e.to_string())
-}
-
-/// CSV: the eight columns (strings neutralised and guarded against formula injection).
-/// Near misses follow after a blank line, as a second table with its own header.
+/// CSV: the eight columns (strings neutralised and guarded against formula injection; a
+/// cell holding `,` `;` or tab quoted, see [`crate::neutralize::csv_field`]). Near misses
+/// follow after a blank line, as a second table with its own header.
 pub fn write_csv(out: &mut dyn Write, report: &ScanReport, near_misses: bool) -> io::Result<()> {
-    {
-        let mut w = csv::Writer::from_writer(&mut *out);
-        w.write_record(ResultRow::COLUMNS).map_err(csv_error)?;
-        for row in sorted_rows(report) {
-            w.write_record(row_cells_for_csv(row)).map_err(csv_error)?;
-        }
-        w.flush()?;
+    write_csv_line(out, ResultRow::COLUMNS)?;
+    for row in sorted_rows(report) {
+        write_csv_line(out, row_cells_for_csv(row))?;
     }
     if near_misses {
         out.write_all(b"\n")?;
-        let mut w = csv::Writer::from_writer(&mut *out);
-        w.write_record([
-            "reason",
-            "detail",
-            "source",
-            "time",
-            "actor",
-            "operation",
-            "event_id",
-        ])
-        .map_err(csv_error)?;
+        write_csv_line(
+            out,
+            [
+                "reason",
+                "detail",
+                "source",
+                "time",
+                "actor",
+                "operation",
+                "event_id",
+            ],
+        )?;
         for e in report.near_miss_events() {
             let reason = e.near_miss_reason();
-            w.write_record([
-                reason.map(|r| r.code().to_owned()).unwrap_or_default(),
-                csv_cell(&reason.map(ToString::to_string).unwrap_or_default()),
-                csv_cell(&e.source.to_string()),
-                e.time.as_ref().map(format_datetime).unwrap_or_default(),
-                csv_cell(&e.actor),
-                csv_cell(&e.operation),
-                csv_cell(&e.id),
-            ])
-            .map_err(csv_error)?;
+            write_csv_line(
+                out,
+                [
+                    reason.map(|r| r.code().to_owned()).unwrap_or_default(),
+                    csv_cell(&reason.map(ToString::to_string).unwrap_or_default()),
+                    csv_cell(&e.source.to_string()),
+                    e.time.as_ref().map(format_datetime).unwrap_or_default(),
+                    csv_cell(&e.actor),
+                    csv_cell(&e.operation),
+                    csv_cell(&e.id),
+                ],
+            )?;
         }
-        w.flush()?;
     }
     Ok(())
 }

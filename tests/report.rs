@@ -17,6 +17,9 @@ use sts_triage::scan::{ScanReport, scan_paths};
 use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Effect};
 
+#[path = "support/markdown.rs"]
+mod markdown;
+
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 const JOURNAL: &str = "tests/fixtures/workbench.journal.jsonl";
 
@@ -143,18 +146,23 @@ fn counts_follow_the_journal_with_undo_and_stray_keys() {
 }
 
 #[test]
-fn markdown_escapes_pipes_and_backticks_and_holds_no_raw_control() {
+fn markdown_renders_event_strings_exactly_and_holds_no_raw_control() {
     let md = stdout(&report_with_fixture_journal("md"));
     assert_no_raw_controls(&md, "markdown");
+    // Rendered (CommonMark with GFM tables), the note and the display name read exactly as
+    // their neutralised values: a pipe, backticks and brackets included.
+    let r = markdown::render(&md);
+    let cells: BTreeSet<&str> = r.rows.iter().flatten().map(String::as_str).collect();
     assert!(
-        md.contains("display name \\| see \\`INC-4711\\`\\x1b\\[2J; token"),
-        "the note is escaped: {md}"
+        cells.contains(
+            "escape and bidi payload in the display name | see `INC-4711`\\x1b[2J; token re-validated 6360 min"
+        ),
+        "{cells:#?}"
     );
-    assert!(md.contains("evil\\x1b\\]0;pwned\\x07\\u{202e}admin@contoso.com"));
-    // Every table line has exactly its columns: no value broke out of its cell.
-    for line in md.lines().filter(|l| l.starts_with('|')) {
-        let cells = line.split('|').count() - 2 - line.matches("\\|").count();
-        assert!(cells == 15 || cells == 10, "{cells} cells in {line:?}");
+    assert!(cells.contains("evil\\x1b]0;pwned\\x07\\u{202e}admin@contoso.com"));
+    // Every table row has exactly its columns: no value broke out of its cell.
+    for row in &r.rows {
+        assert!(row.len() == 15 || row.len() == 10, "{row:?}");
     }
     // Sections in order; nothing hidden.
     let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("no {s:?} in {md}"));
@@ -167,7 +175,7 @@ fn markdown_escapes_pipes_and_backticks_and_holds_no_raw_control() {
     assert!(md.contains("**Warning: 3 of 7 flagged rows are still unreviewed.**"));
     assert!(md.contains("SHA-256 `"));
     assert!(
-        md.contains("- Analysts: alice, bob\n"),
+        r.text.contains("Analysts: alice, bob\n"),
         "carol decided nothing here"
     );
 }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use super::{Grouped, finding_sources, verdict_of};
 use crate::journal::Decision;
 use crate::kql::format_datetime;
-use crate::neutralize::csv_cell;
+use crate::neutralize::{csv_cell, write_csv_line};
 use crate::scan::ScanReport;
 
 /// The CSV report's header.
@@ -31,17 +31,15 @@ pub const CSV_COLUMNS: [&str; 17] = [
 ];
 
 /// Writes the CSV report: one row per finding (suspicious, legitimate, then unreviewed),
-/// every string neutralised and guarded against formula injection. Sources are joined
-/// with `; `.
+/// every string neutralised and guarded against formula injection, a cell holding `,` `;`
+/// or tab quoted. Sources are joined with `; `.
 pub fn write_csv(
     out: &mut dyn Write,
     report: &ScanReport,
     decisions: &HashMap<String, Decision>,
 ) -> io::Result<()> {
     let g = Grouped::new(report, decisions);
-    let mut w = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| io::Error::other(e.to_string());
-    w.write_record(CSV_COLUMNS).map_err(err)?;
+    write_csv_line(out, CSV_COLUMNS)?;
     let num = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     for &i in g.findings.iter().flatten() {
         let f = &report.findings[i];
@@ -49,31 +47,33 @@ pub fn write_csv(
         let key = r.key();
         let d = verdict_of(decisions, &key);
         let last = f.events.iter().filter_map(|&e| report.events[e].time).max();
-        w.write_record([
-            d.verdict.label().to_owned(),
-            csv_cell(&d.note),
-            csv_cell(&d.analyst),
-            csv_cell(&d.time),
-            f.first_time(&report.events)
-                .as_ref()
-                .map(format_datetime)
-                .unwrap_or_default(),
-            last.as_ref().map(format_datetime).unwrap_or_default(),
-            f.events.len().to_string(),
-            csv_cell(&finding_sources(f, &report.events).join("; ")),
-            csv_cell(&r.account_object_id),
-            csv_cell(&r.account_display_name),
-            csv_cell(&r.role),
-            csv_cell(&r.ip_address),
-            r.is_anonymous_proxy
-                .map(|b| b.to_string())
-                .unwrap_or_default(),
-            csv_cell(&r.isp),
-            num(r.token_minutes_added),
-            num(r.token_minutes_remaining),
-            key,
-        ])
-        .map_err(err)?;
+        write_csv_line(
+            out,
+            [
+                d.verdict.label().to_owned(),
+                csv_cell(&d.note),
+                csv_cell(&d.analyst),
+                csv_cell(&d.time),
+                f.first_time(&report.events)
+                    .as_ref()
+                    .map(format_datetime)
+                    .unwrap_or_default(),
+                last.as_ref().map(format_datetime).unwrap_or_default(),
+                f.events.len().to_string(),
+                csv_cell(&finding_sources(f, &report.events).join("; ")),
+                csv_cell(&r.account_object_id),
+                csv_cell(&r.account_display_name),
+                csv_cell(&r.role),
+                csv_cell(&r.ip_address),
+                r.is_anonymous_proxy
+                    .map(|b| b.to_string())
+                    .unwrap_or_default(),
+                csv_cell(&r.isp),
+                num(r.token_minutes_added),
+                num(r.token_minutes_remaining),
+                key,
+            ],
+        )?;
     }
-    w.flush()
+    Ok(())
 }

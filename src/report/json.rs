@@ -1,7 +1,6 @@
 //! The JSON report: exact values, stable field names.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde_json::json;
@@ -9,7 +8,7 @@ use serde_json::json;
 use super::{FileHash, Grouped, ReportContext, finding_sources, unreviewed_warning, verdict_of};
 use crate::journal::Decision;
 use crate::kql::format_datetime;
-use crate::neutralize::is_dangerous;
+use crate::neutralize::{is_dangerous, push_json_escape};
 use crate::rule::{RULE_ID, RULE_NAME};
 use crate::scan::ScanReport;
 
@@ -151,8 +150,8 @@ pub fn json_report(
     })
 }
 
-/// Writes the JSON report, pretty-printed. DEL, the C1 controls and the bidi controls are
-/// written as `\uXXXX` escapes too (serde_json escapes only C0): the values are unchanged
+/// Writes the JSON report, pretty-printed. DEL, the C1 controls, the bidi controls and the
+/// invisible characters are written as `\uXXXX` escapes too (a surrogate pair beyond U+FFFF) (serde_json escapes only C0): the values are unchanged
 /// for any JSON reader and the bytes are safe on a terminal.
 pub fn write_json(
     out: &mut dyn Write,
@@ -168,7 +167,7 @@ pub fn write_json(
     let mut safe = String::with_capacity(text.len());
     for c in text.chars() {
         if is_dangerous(c) && c != '\n' {
-            let _ = write!(safe, "\\u{:04x}", c as u32);
+            push_json_escape(&mut safe, c);
         } else {
             safe.push(c);
         }

@@ -7,7 +7,7 @@ use super::{FileHash, Grouped, ReportContext, finding_sources, unreviewed_warnin
 use crate::journal::Decision;
 use crate::kql::{KqlDateTime, format_datetime};
 use crate::model::{Finding, StsEvent};
-use crate::neutralize::markdown_cell;
+use crate::neutralize::{markdown_cell, markdown_inline};
 use crate::rule::{RULE_ID, RULE_NAME};
 use crate::scan::ScanReport;
 
@@ -123,13 +123,15 @@ pub fn markdown_report(
     for f in &report.files {
         let hash = match ctx.hash(&f.path) {
             FileHash::Sha256(h) => format!("SHA-256 `{h}`"),
-            FileHash::Unavailable(why) => format!("SHA-256 unavailable ({})", markdown_cell(&why)),
+            FileHash::Unavailable(why) => {
+                format!("SHA-256 unavailable ({})", markdown_inline(&why))
+            }
         };
         let _ = writeln!(
             out,
             "  - {}: {}, {} bytes, {} records, {} STS events, {} skipped; {hash}",
-            markdown_cell(&f.path),
-            markdown_cell(&f.format),
+            markdown_inline(&f.path),
+            markdown_inline(&f.format),
             f.bytes,
             f.records,
             f.sts_events,
@@ -176,7 +178,7 @@ pub fn markdown_report(
         g.near_misses[1].len(),
         g.near_miss_unreviewed
     );
-    let analysts: Vec<String> = g.analysts.iter().map(|a| markdown_cell(a)).collect();
+    let analysts: Vec<String> = g.analysts.iter().map(|a| markdown_inline(a)).collect();
     let _ = writeln!(
         out,
         "- Analysts: {}",
@@ -227,7 +229,7 @@ pub fn markdown_report(
 /// The journal's line of the Markdown report: path, entries and head hash (what
 /// `sts-triage verify --report` reads back).
 fn journal_line(j: &super::JournalSource) -> String {
-    let path = markdown_cell(&j.path);
+    let path = markdown_inline(&j.path);
     match (&j.head, j.found) {
         (_, false) => format!("{path} (not found: no decisions)"),
         (Some(head), true) => format!("{path}; {} entries; head SHA-256 `{head}`", j.entries),

@@ -1,0 +1,273 @@
+//! Hostile strings on their way out: the Markdown report and the copied tables (no event
+//! string forms Markdown structure), the CSV outputs (no cell a spreadsheet in any locale
+//! runs as a formula), and the invisible characters that make one string look like another
+//! (shown escaped, with the `ctrl` hint). Input: tests/cases/hostile/hostile-strings.jsonl,
+//! made by gen_hostile.py beside it (one flagged event per payload in every string field).
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sts_triage::hints::{HintConfig, actor_counts, hints_for};
+use sts_triage::load::ScanOptions;
+use sts_triage::neutralize::{has_dangerous, is_dangerous, neutralize};
+use sts_triage::report::{self, ReportContext};
+use sts_triage::scan::{ScanReport, scan_paths};
+use sts_triage::tui::app::why_lines;
+
+#[path = "support/markdown.rs"]
+mod markdown;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+const HOSTILE: &str = "tests/cases/hostile/hostile-strings.jsonl";
+
+fn path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn hostile() -> ScanReport {
+    scan_paths(&[path(HOSTILE)], &ScanOptions::default()).unwrap()
+}
+
+fn run(args: &[&str]) -> String {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The report's own emphasis: the warning while rows are unreviewed.
+fn own_structure(node: &(String, String)) -> bool {
+    matches!(
+        (node.0.as_str(), node.1.as_str()),
+        ("Strong", t) if t.starts_with("Warning: ") && t.ends_with(" flagged rows are still unreviewed.")
+    ) || *node == ("Emphasis".to_owned(), "Unreviewed rows".to_owned())
+}
+
+#[test]
+fn no_event_string_forms_markdown_structure_in_the_report() {
+    let scanned = hostile();
+    assert_eq!(scanned.findings.len(), 42, "one flagged row per payload");
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("none.jsonl");
+    let md = run(&[
+        "report",
+        "--journal",
+        journal.to_str().unwrap(),
+        path(HOSTILE).to_str().unwrap(),
+    ]);
+    let r = markdown::render(&md);
+    let foreign: Vec<_> = r.structure.iter().filter(|n| !own_structure(n)).collect();
+    assert!(
+        foreign.is_empty(),
+        "structure from event strings: {foreign:#?}"
+    );
+    // One row per finding plus the header, each with exactly its 15 cells.
+    let rows: Vec<&Vec<String>> = r.rows.iter().filter(|row| row.len() == 15).collect();
+    assert_eq!(rows.len(), r.rows.len(), "a value broke out of its cell");
+    assert_eq!(rows.len(), 42 + 1, "42 unreviewed rows and their header");
+    // Each string renders exactly as its neutralised value, in its own cell.
+    let shown: BTreeSet<&str> = r.rows.iter().flatten().map(String::as_str).collect();
+    for f in &scanned.findings {
+        for value in [&f.row.account_display_name, &f.row.ip_address, &f.row.isp] {
+            let expected = neutralize(value);
+            assert!(
+                shown.contains(expected.as_ref()),
+                "{value:?} is not shown as {expected:?}"
+            );
+        }
+    }
+    // The payloads that defeated the old escaping are plain text now.
+    for payload in [
+        "\\[click\\](http://evil.example/)",
+        "\\<img src=http://evil.example/x.png\\>",
+        "\\*\\*bold\\*\\*",
+        "![x](http://evil.example/p.png)",
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "`code` ```",
+        "a|b||c",
+    ] {
+        assert!(shown.contains(payload), "{payload} is not shown as written");
+    }
+}
+
+#[test]
+fn the_copied_tables_are_as_safe_as_the_report() {
+    // `y` in the workbench copies these tables; `Y` copies `markdown_report` (same function
+    // as `sts-triage report`, tested in tests/report.rs).
+    let scanned = hostile();
+    let all: Vec<usize> = (0..scanned.findings.len()).collect();
+    let table = report::findings_table(&scanned, &all, &HashMap::new());
+    let r = markdown::render(&table);
+    assert!(r.structure.is_empty(), "{:#?}", r.structure);
+    assert!(r.rows.iter().all(|row| row.len() == 15));
+    let y = report::markdown_report(&scanned, &HashMap::new(), &ReportContext::default());
+    let r = markdown::render(&y);
+    assert!(r.structure.iter().all(own_structure), "{:#?}", r.structure);
+}
+
+/// True when a spreadsheet would run the cell as a formula: its first character that is not
+/// white space is a formula character, and it is not a plain number.
+fn runs_as_formula(cell: &str) -> bool {
+    let trimmed = cell.trim_start_matches(|c: char| c.is_whitespace() && c != '\t' && c != '\r');
+    let starts = trimmed.starts_with([
+        '=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+    ]);
+    starts && trimmed.parse::<f64>().is_err()
+}
+
+/// Reads CSV text the way a spreadsheet of a locale does: split at `separator`, quotes
+/// honoured, and reports every cell that would run.
+fn formulas_when_split_at(text: &str, separator: u8) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut found = Vec::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        found.extend(
+            record
+                .iter()
+                .filter(|c| runs_as_formula(c))
+                .map(str::to_owned),
+        );
+    }
+    found
+}
+
+#[test]
+fn no_csv_cell_runs_as_a_formula_whatever_the_list_separator() {
+    let file = path(HOSTILE);
+    let file = file.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("none.jsonl");
+    let outputs = [
+        (
+            "scan",
+            run(&["scan", "--format", "csv", "--near-misses", file]),
+        ),
+        (
+            "report",
+            run(&[
+                "report",
+                "--format",
+                "csv",
+                "--journal",
+                journal.to_str().unwrap(),
+                file,
+            ]),
+        ),
+    ];
+    for (what, text) in &outputs {
+        for separator in [b',', b';', b'\t'] {
+            let found = formulas_when_split_at(text, separator);
+            assert!(
+                found.is_empty(),
+                "{what}, split at {:?}: {found:?}",
+                separator as char
+            );
+        }
+        // The semicolon payload is one quoted cell, its second part guarded.
+        assert!(
+            text.contains("\"x;'=cmd|' /C calc'!A0\""),
+            "{what}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn invisible_characters_are_shown_and_raise_the_ctrl_hint() {
+    let scanned = hostile();
+    let actors = actor_counts(&scanned);
+    let spoofed = ["zw", "tags", "bidi"];
+    for f in &scanned.findings {
+        let hints = hints_for(f, &actors, HintConfig::default());
+        let ctrl = hints.iter().any(|h| h.badge() == "ctrl");
+        if spoofed.contains(&f.row.account_object_id.as_str()) {
+            assert!(ctrl, "{}: no ctrl hint", f.row.account_object_id);
+        }
+        // Every hint and every line of the why panel is safe to draw.
+        for h in &hints {
+            assert!(!has_dangerous(&h.to_string()), "{h:?}");
+        }
+        for &e in &f.events {
+            for (clause, value, _) in why_lines(&scanned, e) {
+                assert!(!has_dangerous(&clause) && !has_dangerous(&value), "{value}");
+            }
+        }
+    }
+    let table = run(&["scan", "--format", "table", path(HOSTILE).to_str().unwrap()]);
+    assert!(!table.chars().any(|c| is_dangerous(c) && c != '\n'));
+    // (The table clips cells at 48 characters.)
+    assert!(
+        table.contains("adm\\u{200b}in\\u{200d}\\u{2060}\\u{feff}"),
+        "{table}"
+    );
+    assert!(table.contains("user\\u{e0049}\\u{e0047}\\u{e004e}"));
+    // JSON keeps the exact value, every invisible character escaped (a surrogate pair
+    // beyond U+FFFF), and stays valid.
+    let jsonl = run(&["scan", "--format", "jsonl", path(HOSTILE).to_str().unwrap()]);
+    assert!(jsonl.contains("adm\\u200bin\\u200d\\u2060\\ufeff\\u2028\\u2029end"));
+    assert!(jsonl.contains("user\\udb40\\udc49\\udb40\\udc47\\udb40\\udc4e"));
+    let names: BTreeSet<String> = jsonl
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["AccountDisplayName"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert!(names.contains("adm\u{200b}in\u{200d}\u{2060}\u{feff}\u{2028}\u{2029}end"));
+    assert!(names.contains("user\u{e0049}\u{e0047}\u{e004e}"));
+}
+
+#[test]
+fn a_look_alike_account_is_never_shown_as_the_real_one() {
+    // Synthetic: the same name with a zero-width space and with a tag character.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lookalike.jsonl");
+    let line = |name: &str, id: u32| {
+        serde_json::json!({
+            "Timestamp": "2025-10-01T14:00:00Z",
+            "ActionType": "Update StsRefreshTokenValidFrom Timestamp.",
+            "AccountObjectId": format!("oid-{id}"), "AccountDisplayName": name,
+            "IPAddress": "198.51.100.1", "IsAnonymousProxy": false, "ISP": "Contoso",
+            "RawEventData": {"Id": format!("e{id}"),
+                "ModifiedProperties": [{"Name": "StsRefreshTokensValidFrom",
+                    "OldValue": "[\"2025-09-01T00:00:00Z\"]", "NewValue": "[\"2025-10-01T14:00:00Z\"]"}],
+                "Actor": [{"ID": name, "Type": 5}, {"ID": "User", "Type": 2}]}
+        })
+        .to_string()
+    };
+    std::fs::write(
+        &file,
+        [
+            line("admin", 1),
+            line("adm\u{200b}in", 2),
+            line("admin\u{e0020}", 3),
+            line("ad\u{ad}min", 4),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let csv = run(&["scan", "--format", "csv", file.to_str().unwrap()]);
+    let names: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        names.iter().filter(|n| **n == "admin").count(),
+        1,
+        "only the real account reads `admin`: {names:?}"
+    );
+    for shown in ["adm\\u{200b}in", "admin\\u{e0020}", "ad\\xadmin"] {
+        assert!(names.contains(&shown), "{shown} in {names:?}");
+    }
+}
