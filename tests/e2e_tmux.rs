@@ -197,7 +197,7 @@ fn copy_goes_through_osc52_into_the_tmux_buffer() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(
-        buffer.contains("| helpdesk@contoso.com |"),
+        buffer.contains("| `helpdesk@contoso.com` |"),
         "tmux buffer: {buffer:?}"
     );
     assert!(
