@@ -162,6 +162,33 @@ fn unescape(text: &str) -> String {
     out
 }
 
+/// The content of the Markdown code span that starts `text` (CommonMark 6.1: the fence is
+/// a run of backticks closed by a run of the same length; one space is removed from each
+/// side when both have one), as `report` writes event strings.
+fn code_span_at_start(text: &str) -> Option<String> {
+    let fence_len = text.len() - text.trim_start_matches('`').len();
+    if fence_len == 0 {
+        return None;
+    }
+    let fence = &text[..fence_len];
+    let body = &text[fence_len..];
+    let mut from = 0;
+    let end = loop {
+        let at = from + body[from..].find(fence)?;
+        let run = body[at..].len() - body[at..].trim_start_matches('`').len();
+        if run == fence_len {
+            break at;
+        }
+        from = at + run;
+    };
+    let content = &body[..end];
+    let content = match content.strip_prefix(' ').and_then(|c| c.strip_suffix(' ')) {
+        Some(inner) if !content.trim().is_empty() => inner,
+        _ => content,
+    };
+    Some(content.to_owned())
+}
+
 fn stated_from_markdown(text: &str) -> Option<Stated> {
     if !text.starts_with("# Findings") {
         return None;
@@ -177,11 +204,11 @@ fn stated_from_markdown(text: &str) -> Option<Stated> {
             continue;
         }
         if in_files && let Some(item) = line.strip_prefix("  - ") {
-            let name = item.find(": ").map_or(item, |i| &item[..i]);
-            s.files.push((
-                unescape(name),
-                backticked_after(item, "SHA-256 ").map(str::to_owned),
-            ));
+            // The path is a code span (a path may hold ": "); older reports escaped it.
+            let name = code_span_at_start(item)
+                .unwrap_or_else(|| unescape(item.find(": ").map_or(item, |i| &item[..i])));
+            s.files
+                .push((name, backticked_after(item, "SHA-256 ").map(str::to_owned)));
             continue;
         }
         in_files = false;
@@ -418,5 +445,13 @@ mod tests {
         assert_eq!(a, stated_from_json(&json).unwrap());
         assert_eq!(a.journal, Some((9, Some("def".to_owned()))));
         assert!(stated_from_markdown("hello").is_none());
+        // Paths as code spans, as the report writes them now.
+        let spans = md.replace("a\\_b.jsonl", "`a_b.jsonl`");
+        assert_eq!(stated_from_markdown(&spans).unwrap(), a);
+        assert_eq!(
+            code_span_at_start("`` a`b: c ``: x").as_deref(),
+            Some("a`b: c")
+        );
+        assert_eq!(code_span_at_start("plain: x"), None);
     }
 }
