@@ -5,6 +5,13 @@
 //! audit events of about 1 KB, some of them with HTML-safe `\u003c` escapes as .NET writes them.
 //!
 //! cargo run --release --example gen_bench -- --size 1GB --out /tmp/x.jsonl [--format csv]
+//! cargo run --release --example gen_bench -- --events 1000000 --sts-percent 100 --out /tmp/sts.jsonl
+//!
+//! `--sts-percent P` (0 to 100) makes P% of the rows STS events of a tenant whose admins and
+//! automation revoke users' sessions every day (a few actors and addresses, the valid-from
+//! date moved on by about a day, a tenth of them near misses): the findings are many events
+//! behind a bounded number of distinct rows. Without it the mix is the original 1%, with one
+//! actor per event. `--events N` stops after N rows instead of a size.
 //!
 //! The same size and seed always give the same bytes. A tally of what was written goes to
 //! standard error (`expected:` line), so the scan's result can be checked.
@@ -109,6 +116,8 @@ enum Format {
 
 struct Gen {
     rng: Rng,
+    /// Percentage of STS rows in the daily-revocation mix; `None` for the original 1% mix.
+    sts_percent: Option<u64>,
     tenant: String,
     /// Seconds since 2021-02-01T00:00:00Z.
     clock: u64,
@@ -153,13 +162,20 @@ impl Gen {
         ip: &str,
     ) -> (String, &'static str) {
         let target = self.user();
-        let old = format!(
-            "2021-01-{:02}T{:02}:{:02}:{:02}Z",
-            1 + self.rng.below(28),
-            self.rng.below(24),
-            self.rng.below(60),
-            self.rng.below(60)
-        );
+        let old = if self.sts_percent.is_some() {
+            // Revoked the day before by the same job, a few minutes earlier or later.
+            let now = self.clock;
+            let back = 86_400 - 300 + self.rng.below(600);
+            format!("{}Z", time_of(now.saturating_sub(back)).1)
+        } else {
+            format!(
+                "2021-01-{:02}T{:02}:{:02}:{:02}Z",
+                1 + self.rng.below(28),
+                self.rng.below(24),
+                self.rng.below(60),
+                self.rng.below(60)
+            )
+        };
         let new = format!("{date}Z");
         let operation = match kind {
             Sts::SpelledDifferently => "Update StsRefreshTokenValidFrom Timestamp",
@@ -262,9 +278,13 @@ impl Gen {
     }
 
     fn sts_kind(&mut self, i: u64) -> Option<Sts> {
-        // About 1 row in 100 is an STS event; of those 1 in 10 is a near miss and, among the
-        // first rows too, a few write the operation with escapes.
-        if self.rng.below(100) != 0 && i != 1500 {
+        // About 1 row in 100 is an STS event (or the chosen share); of those 1 in 10 is a near
+        // miss and, among the first rows too, a few write the operation with escapes.
+        let sts = match self.sts_percent {
+            None => self.rng.below(100) == 0,
+            Some(p) => self.rng.below(100) < p,
+        };
+        if !sts && i != 1500 {
             return None;
         }
         Some(match self.rng.below(100) {
@@ -289,16 +309,43 @@ impl Gen {
         }
     }
 
+    /// Who revokes sessions in the daily-revocation mix: one of 12 admins (fixed object
+    /// ids), each from one of 8 addresses.
+    fn revoking_actor(&mut self) -> (String, String, String) {
+        let a = self.rng.below(USERS.len() as u64);
+        let user = format!(
+            "{}@contoso.onmicrosoft.com",
+            USERS[usize::try_from(a).unwrap_or(0)]
+        );
+        let oid = format!("0000{a:04x}-5157-4f54-8000-00000000{a:04x}");
+        let ip = format!("203.0.113.{}", 10 + a * 8 + self.rng.below(8));
+        (user, oid, ip)
+    }
+
     /// One CloudAppEvents row as a JSON line.
     fn json_row(&mut self, i: u64, out: &mut String) {
         self.clock += 1 + self.rng.below(3);
         let (ts, date) = time_of(self.clock);
-        let user = self.user();
-        let oid = self.rng.guid();
-        let ip = self.rng.ip();
-        let (country, city) = CITIES[usize::try_from(self.rng.below(5)).unwrap_or(0)];
-        let isp = self.rng.pick(&ISPS);
-        let kind = self.sts_kind(i);
+        // The original mix draws in this order (the same size gives the same bytes as before).
+        let (kind, user, oid, ip, (country, city), isp) = if self.sts_percent.is_none() {
+            let (user, oid, ip) = (self.user(), self.rng.guid(), self.rng.ip());
+            let place = CITIES[usize::try_from(self.rng.below(5)).unwrap_or(0)];
+            let isp = self.rng.pick(&ISPS);
+            (self.sts_kind(i), user, oid, ip, place, isp)
+        } else {
+            let kind = self.sts_kind(i);
+            let (user, oid, ip) = match kind {
+                Some(_) => self.revoking_actor(),
+                None => (self.user(), self.rng.guid(), self.rng.ip()),
+            };
+            let place = CITIES[usize::try_from(self.rng.below(5)).unwrap_or(0)];
+            let isp = match kind {
+                // The admins' own network.
+                Some(_) => ISPS[0],
+                None => self.rng.pick(&ISPS),
+            };
+            (kind, user, oid, ip, place, isp)
+        };
         let (raw, action, app) = match kind {
             Some(k) => {
                 let (raw, op) = self.sts_audit(k, &date, &user, &oid, &ip);
@@ -391,6 +438,8 @@ fn run() -> io::Result<()> {
     let mut out_path = None;
     let mut format = Format::Jsonl;
     let mut seed = 0x5157_5f54_5249_4147u64;
+    let mut events = u64::MAX;
+    let mut sts_percent = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let value = args.next().unwrap_or_default();
@@ -405,9 +454,24 @@ fn run() -> io::Result<()> {
                 }
             }
             "--seed" => seed = value.parse().map_err(|_| io::Error::other("bad --seed"))?,
+            "--events" => {
+                events = value
+                    .parse()
+                    .map_err(|_| io::Error::other("bad --events"))?;
+                size = u64::MAX;
+            }
+            "--sts-percent" => {
+                let p: u64 = value
+                    .parse()
+                    .map_err(|_| io::Error::other("bad --sts-percent"))?;
+                if p > 100 {
+                    return Err(io::Error::other("--sts-percent is 0 to 100"));
+                }
+                sts_percent = Some(p);
+            }
             _ => {
                 return Err(io::Error::other(format!(
-                    "unknown argument {a}; usage: --size 1GB --out FILE [--format jsonl|csv] [--seed N]"
+                    "unknown argument {a}; usage: --size 1GB|--events N --out FILE [--format jsonl|csv] [--sts-percent P] [--seed N]"
                 )));
             }
         }
@@ -418,8 +482,10 @@ fn run() -> io::Result<()> {
     let tenant = rng.guid();
     let mut g = Gen {
         rng,
+        sts_percent,
         tenant,
-        clock: 0,
+        // The daily mix starts a day in, so that every event has a revocation the day before.
+        clock: if sts_percent.is_some() { 86_400 } else { 0 },
         tally: Tally::default(),
     };
     let mut line = String::with_capacity(8192);
@@ -429,7 +495,7 @@ fn run() -> io::Result<()> {
         g.tally.bytes += header.len() as u64;
     }
     let mut i = 0u64;
-    while g.tally.bytes < size {
+    while g.tally.bytes < size && g.tally.rows < events {
         line.clear();
         match format {
             Format::Jsonl => g.json_row(i, &mut line),
