@@ -3,6 +3,7 @@
 //! no terminal code; the workbench and the exports sit on it.
 
 pub mod dates;
+pub mod evidence;
 pub mod hints;
 pub mod journal;
 pub mod kql;

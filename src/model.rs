@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub use crate::evidence::RawText;
 use crate::kql::KqlDateTime;
 
 /// The table an event came from, which decides the rule it is evaluated with.
@@ -246,8 +247,9 @@ pub struct StsEvent {
     /// Other records of the same event (same id) met later: counted once, listed here.
     pub duplicates: Vec<SourceRef>,
     pub kind: SourceKind,
-    /// The record as read (a JSON line, a JSON document element, or a CSV row as JSON).
-    pub raw: String,
+    /// The record as read (a JSON line, a JSON document element, or a CSV row as JSON): kept
+    /// on disk once the loader has filed it, read back with [`RawText::text`].
+    pub raw: RawText,
     pub time: Option<KqlDateTime>,
     pub operation: String,
     pub actor: String,
@@ -268,6 +270,16 @@ impl StsEvent {
     /// Every record of this event: where it was first read, then its duplicates.
     pub fn sources(&self) -> impl Iterator<Item = &SourceRef> {
         std::iter::once(&self.source).chain(&self.duplicates)
+    }
+    /// The raw text, read back from where it is kept (one positioned read); should that fail
+    /// (the input deleted or cut since the scan), a line saying so and where.
+    pub fn raw_text(&self) -> String {
+        self.raw.text().unwrap_or_else(|e| {
+            format!(
+                "(the record could not be read back from {}: {e})",
+                self.source
+            )
+        })
     }
     /// The journal key of a near miss: its own id.
     pub fn key(&self) -> String {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::load::decode::{REPLACEMENT, has_replacement};
+use crate::load::decode::REPLACEMENT;
 use crate::load::{self, LoadError, ScanMessage, ScanOptions};
 use crate::model::{FileSummary, Finding, NearMissReason, Outcome, Problem, ResultRow, StsEvent};
 
@@ -122,13 +122,14 @@ impl ScanReport {
         event: Option<usize>,
         imported_from: Option<crate::model::SourceRef>,
     ) -> usize {
-        let replaced = event.is_some_and(|e| has_replacement(&self.events[e].raw))
+        let replaced = event.is_some_and(|e| self.events[e].raw.has_replacement())
             || row.cells().iter().any(|c| c.contains(REPLACEMENT));
         if let Some(&i) = self.finding_index.get(&row) {
             let f = &mut self.findings[i];
             f.replaced |= replaced;
+            // An event's rows are added one after the other: a repeat is the last one.
             if let Some(e) = event
-                && !f.events.contains(&e)
+                && f.events.last() != Some(&e)
             {
                 f.events.push(e);
             }

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use sts_triage::load::ScanOptions;
 use sts_triage::load::record::{Classified, Origin, classify};
+use sts_triage::model::RawText;
 use sts_triage::scan::{ScanReport, scan_paths};
 
 const OP: &str = "Update StsRefreshTokenValidFrom Timestamp.";
@@ -178,8 +179,19 @@ fn scanned(path: &Path) -> ScanReport {
     report
 }
 
+/// The events as the plain evaluation writes them, each raw text read back from where the
+/// scan kept it (on disk, never in memory): the drill-down shows exactly the record.
 fn debug_events(report: &ScanReport) -> Vec<String> {
-    report.events.iter().map(|e| format!("{e:?}")).collect()
+    report
+        .events
+        .iter()
+        .map(|e| {
+            assert!(e.raw.is_stored(), "{}: raw text kept in memory", e.source);
+            let mut e = e.clone();
+            e.raw = RawText::Text(e.raw.text().expect("read back").into());
+            format!("{e:?}")
+        })
+        .collect()
 }
 
 fn check_same(report: &ScanReport, plain: &[String], records: u64) {

@@ -208,9 +208,13 @@ fn a_raw_export_loads_with_near_misses_and_the_drill_down() {
         assert_eq!(backwards.row.is_anonymous_proxy, Some(true));
         assert_eq!(backwards.row.token_minutes_remaining, Some(16232));
         let e = &report.events[backwards.events[0]];
-        assert!(e.raw.contains("ModifiedProperties"), "{name}: {}", e.raw);
         assert!(
-            e.raw.contains("python-requests/2.31"),
+            e.raw_text().contains("ModifiedProperties"),
+            "{name}: {}",
+            e.raw_text()
+        );
+        assert!(
+            e.raw_text().contains("python-requests/2.31"),
             "{name}: the user agent"
         );
         assert_eq!(e.id, "5e1f0000-0000-4000-8000-000000000001", "{name}");
@@ -243,6 +247,10 @@ fn a_raw_export_loads_with_near_misses_and_the_drill_down() {
             .collect();
         assert_eq!(near, ["directory_sync"], "{name}");
         let e = &report.events[report.findings[0].events[0]];
-        assert!(e.raw.contains("modifiedProperties"), "{name}: {}", e.raw);
+        assert!(
+            e.raw_text().contains("modifiedProperties"),
+            "{name}: {}",
+            e.raw_text()
+        );
     }
 }

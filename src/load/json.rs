@@ -37,6 +37,8 @@ pub struct Ctx<'a> {
     pub error_line: Option<u64>,
     /// Lines of the file before what this reader holds (follow mode; otherwise 0).
     pub line_offset: u64,
+    /// Where the raw texts of the events go (the input itself or a spill file).
+    pub evidence: Arc<crate::evidence::Filer>,
 }
 
 impl Ctx<'_> {
@@ -96,7 +98,8 @@ impl Ctx<'_> {
     /// Sends what a record turned out to be to the sink.
     pub fn dispatch_at(&mut self, classified: Classified, line: u64) {
         match classified {
-            Classified::Sts(event) => {
+            Classified::Sts(mut event) => {
+                self.evidence.file(&mut event.raw);
                 self.summary.sts_events += 1;
                 self.note_kind(event.kind.label());
                 (self.sink)(ScanMessage::Event(event));
@@ -116,7 +119,13 @@ impl Ctx<'_> {
 
     /// One record's bytes: prefilter, parse, classify.
     pub fn record(&mut self, bytes: &[u8], line: u64) {
-        let bytes = trim_ascii(bytes);
+        self.record_placed(bytes, line, None);
+    }
+
+    /// One record's bytes, at content offset `offset` when known (its raw text is then kept
+    /// as that place in the input).
+    fn record_placed(&mut self, untrimmed: &[u8], line: u64, offset: Option<u64>) {
+        let bytes = trim_ascii(untrimmed);
         if bytes.is_empty() {
             return;
         }
@@ -124,7 +133,15 @@ impl Ctx<'_> {
         if self.prefilter_allowed() && !self.prefilter.may_match(bytes) {
             return;
         }
-        match evaluate_record(bytes, line, &self.file, self.opts.max_record_bytes) {
+        let mut evaluated = evaluate_record(bytes, line, &self.file, self.opts.max_record_bytes);
+        if let (Some(offset), Evaluated::Classified(Classified::Sts(event), _)) =
+            (offset, &mut evaluated)
+            && let crate::evidence::RawText::Text(text) = &mut event.raw
+        {
+            let at = offset + (bytes.as_ptr() as usize - untrimmed.as_ptr() as usize) as u64;
+            event.raw = self.evidence.file_at(std::mem::take(text), bytes, at);
+        }
+        match evaluated {
             Evaluated::Classified(classified, repair) => {
                 self.repaired(line, repair);
                 self.dispatch_at(classified, line);
@@ -221,6 +238,7 @@ pub fn scan_json_lines(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Re
         state: Mutex::new(ReadState {
             reader,
             carry: Vec::new(),
+            pos: 0,
             skipping_long_line: false,
             next_seq: 0,
             dispatched: 0,
@@ -234,12 +252,13 @@ pub fn scan_json_lines(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Re
     let prefilter = Prefilter::new();
     let opts: &ScanOptions = ctx.opts;
     let (tx, rx) = mpsc::channel::<(u64, Item)>();
+    let filer = ctx.evidence.clone();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
             let file = ctx.file.clone();
-            let (shared, prefilter) = (&shared, &prefilter);
-            scope.spawn(move || worker(shared, prefilter, &file, opts, &tx));
+            let (shared, prefilter, filer) = (&shared, &prefilter, &*filer);
+            scope.spawn(move || worker(shared, filer, prefilter, &file, opts, &tx));
         }
         drop(tx);
         // However the dispatching ends (done, an error, a cancel, a panic in the sink), the
@@ -283,6 +302,8 @@ struct ReadState {
     reader: Box<dyn BufRead + Send>,
     /// The start of a line the last block cut (no newline in it).
     carry: Vec<u8>,
+    /// The content offset of `carry`'s first byte (of the next read when it is empty).
+    pos: u64,
     skipping_long_line: bool,
     next_seq: u64,
     dispatched: u64,
@@ -303,6 +324,8 @@ enum Item {
 /// Whole lines of the file: `buf[start..end]`.
 struct Block {
     buf: Vec<u8>,
+    /// The content offset of `buf[0]`.
+    base: u64,
     start: usize,
     end: usize,
     /// The block ends the file (no read error): its last line may lack a newline.
@@ -339,6 +362,7 @@ impl ReadState {
     /// Reads the next block of whole lines (or notes the start of an over-long line).
     fn next_item(&mut self, max_record_bytes: usize) -> Item {
         let mut buf = self.free.pop().unwrap_or_default();
+        let mut base = self.pos;
         let mut filled = self.carry.len();
         if buf.len() < filled + CHUNK {
             buf.resize(filled + CHUNK, 0);
@@ -370,6 +394,8 @@ impl ReadState {
                             // skip to its end.
                             let starts = !self.skipping_long_line;
                             self.skipping_long_line = true;
+                            base += filled as u64;
+                            self.pos = base;
                             filled = 0;
                             if starts {
                                 self.free.push(buf);
@@ -388,8 +414,10 @@ impl ReadState {
                 self.skipping_long_line = false;
             }
             self.carry.extend_from_slice(&buf[complete..filled]);
+            self.pos = base + complete as u64;
             return Item::Block(Block {
                 buf,
+                base,
                 start,
                 end: complete,
                 last: eof,
@@ -404,6 +432,7 @@ impl ReadState {
 /// A scanning thread: reads the next block in turn, then scans it.
 fn worker(
     shared: &Shared,
+    filer: &crate::evidence::Filer,
     prefilter: &Prefilter,
     file: &Arc<str>,
     opts: &ScanOptions,
@@ -446,7 +475,11 @@ fn worker(
         let item = match item {
             Item::Block(mut block) if shared.scan.load(Ordering::Relaxed) => {
                 let region = &block.buf[block.start..block.end];
-                let found = scan_block(region, block.last, prefilter, file, opts.max_record_bytes);
+                let at = Filing {
+                    filer,
+                    offset: block.base + block.start as u64,
+                };
+                let found = scan_block(region, block.last, prefilter, file, opts, &at);
                 block.found = Some(found);
                 Item::Block(block)
             }
@@ -501,9 +534,13 @@ fn dispatch_in_order(
         let region = &block.buf[block.start..block.end];
         match block.found {
             Some(found) if ctx.prefilter_allowed() => {
-                apply_scan(ctx, region, found, &mut line_no, block.last);
+                let offset = block.base + block.start as u64;
+                apply_scan(ctx, region, offset, found, &mut line_no, block.last);
             }
-            _ => scan_lines_region(ctx, region, &mut line_no, block.last),
+            _ => {
+                let offset = block.base + block.start as u64;
+                scan_lines_region(ctx, region, offset, &mut line_no, block.last);
+            }
         }
         if !ctx.prefilter_allowed() && ctx.summary.records > ALWAYS_PARSED {
             // Every record of this file is parsed here (query results): the scanning
@@ -568,13 +605,43 @@ fn lines_and_records(stretch: &[u8]) -> (u64, u64) {
     (lines, lines - blank)
 }
 
+/// Where a region of the input stands, for filing the raw texts of its events.
+struct Filing<'a> {
+    filer: &'a crate::evidence::Filer,
+    /// The content offset of the region's first byte.
+    offset: u64,
+}
+
+impl Filing<'_> {
+    /// Evaluates a record of the region and files its event's raw text.
+    fn evaluate(
+        &self,
+        region: &[u8],
+        bytes: &[u8],
+        file: &Arc<str>,
+        opts: &ScanOptions,
+    ) -> Evaluated {
+        let mut evaluated = evaluate_record(bytes, 0, file, opts.max_record_bytes);
+        if let Evaluated::Classified(Classified::Sts(event), _) = &mut evaluated
+            && let crate::evidence::RawText::Text(text) = &mut event.raw
+        {
+            // Pointer arithmetic on two slices of one buffer: the record's place in it.
+            let at = bytes.as_ptr() as usize - region.as_ptr() as usize;
+            let text = std::mem::take(text);
+            event.raw = self.filer.file_at(text, bytes, self.offset + at as u64);
+        }
+        evaluated
+    }
+}
+
 /// Finds and evaluates the candidate records of a block (on a scanning thread).
 fn scan_block(
     region: &[u8],
     last: bool,
     prefilter: &Prefilter,
     file: &Arc<str>,
-    max_record_bytes: usize,
+    opts: &ScanOptions,
+    at: &Filing,
 ) -> BlockScan {
     let mut scan = BlockScan::default();
     // The last line of the file, when it has no newline, is looked at whatever the
@@ -599,7 +666,7 @@ fn scan_block(
             line: scan.lines,
             records_through: scan.records,
             end: (end + 1).min(body.len()),
-            evaluated: evaluate_record(bytes, 0, file, max_record_bytes),
+            evaluated: at.evaluate(region, bytes, file, opts),
         });
         scan.lines += 1;
         pos = end + 1;
@@ -611,7 +678,7 @@ fn scan_block(
         let evaluated = if !is_whole_json(tail) {
             Some(Evaluated::Malformed(TRUNCATED_LAST_LINE.to_owned()))
         } else if prefilter.may_match(tail) {
-            Some(evaluate_record(tail, 0, file, max_record_bytes))
+            Some(at.evaluate(region, tail, file, opts))
         } else {
             None
         };
@@ -628,7 +695,14 @@ fn scan_block(
 }
 
 /// Sends on what a scanning thread found in a block.
-fn apply_scan(ctx: &mut Ctx, region: &[u8], found: BlockScan, line_no: &mut u64, last: bool) {
+fn apply_scan(
+    ctx: &mut Ctx,
+    region: &[u8],
+    offset: u64,
+    found: BlockScan,
+    line_no: &mut u64,
+    last: bool,
+) {
     let base = *line_no;
     let mut records_counted = 0;
     for hit in found.hits {
@@ -639,7 +713,8 @@ fn apply_scan(ctx: &mut Ctx, region: &[u8], found: BlockScan, line_no: &mut u64,
         if !ctx.prefilter_allowed() {
             // A query-result row: from here on every record is parsed.
             *line_no = line + 1;
-            scan_lines_region(ctx, &region[hit.end..], line_no, last);
+            let rest = offset + hit.end as u64;
+            scan_lines_region(ctx, &region[hit.end..], rest, line_no, last);
             return;
         }
     }
@@ -664,7 +739,8 @@ fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<io::Error>
 
 /// Scans whole lines on this thread. `line_no` is the number of the region's first line,
 /// and is advanced.
-fn scan_lines_region(ctx: &mut Ctx, region: &[u8], line_no: &mut u64, last: bool) {
+/// `offset` is the content offset of the region's first byte.
+fn scan_lines_region(ctx: &mut Ctx, region: &[u8], offset: u64, line_no: &mut u64, last: bool) {
     let mut pos = 0;
     while pos < region.len() {
         if ctx.prefilter_allowed() {
@@ -677,7 +753,8 @@ fn scan_lines_region(ctx: &mut Ctx, region: &[u8], line_no: &mut u64, last: bool
                     let start = memchr::memrchr(b'\n', rest).map_or(0, |i| i + 1);
                     count_lines(ctx, &rest[..start], line_no);
                     let line = *line_no;
-                    ctx.record_always(&rest[start..], line);
+                    let at = Some(offset + (pos + start) as u64);
+                    ctx.record_always(&rest[start..], line, at);
                     return;
                 }
                 count_lines(ctx, rest, line_no);
@@ -696,10 +773,11 @@ fn scan_lines_region(ctx: &mut Ctx, region: &[u8], line_no: &mut u64, last: bool
         let end = memchr::memchr(b'\n', &region[pos..]).map_or(region.len(), |i| pos + i);
         let line = *line_no;
         let is_last_unterminated = last && end == region.len();
+        let at = Some(offset + pos as u64);
         if is_last_unterminated {
-            ctx.record_always(&region[pos..end], line);
+            ctx.record_always(&region[pos..end], line, at);
         } else {
-            ctx.record(&region[pos..end], line);
+            ctx.record_placed(&region[pos..end], line, at);
         }
         *line_no += 1;
         pos = end + 1;
@@ -716,7 +794,7 @@ fn count_lines(ctx: &mut Ctx, stretch: &[u8], line_no: &mut u64) {
 impl Ctx<'_> {
     /// A record parsed whatever the prefilter says (the unterminated last line, where a
     /// truncated download shows).
-    fn record_always(&mut self, bytes: &[u8], line: u64) {
+    fn record_always(&mut self, bytes: &[u8], line: u64, offset: Option<u64>) {
         let trimmed = trim_ascii(bytes);
         if trimmed.is_empty() {
             return;
@@ -726,6 +804,6 @@ impl Ctx<'_> {
             self.malformed(line, TRUNCATED_LAST_LINE.to_owned());
             return;
         }
-        self.record(bytes, line);
+        self.record_placed(bytes, line, offset);
     }
 }

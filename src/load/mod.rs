@@ -424,6 +424,10 @@ pub fn scan_file(
         unknown_why: None,
         error_line: None,
         line_offset: 0,
+        // Raw texts are read back from the file itself only when its content is its bytes.
+        evidence: Arc::new(crate::evidence::Filer::new(
+            (!input.gzip && path.as_os_str() != "-").then_some(path),
+        )),
     };
     let result = match shape {
         Shape::JsonLines => json::scan_json_lines(&mut ctx, input.reader),
@@ -564,6 +568,7 @@ pub(crate) fn scan_csv_rows(
         unknown_why: None,
         error_line: None,
         line_offset,
+        evidence: Arc::new(crate::evidence::Filer::new(None)),
     };
     csvfile::scan_csv(&mut ctx, Box::new(io::Cursor::new(bytes))).map_err(|e| e.to_string())?;
     match ctx.unknown_why.take() {

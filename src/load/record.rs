@@ -384,7 +384,7 @@ pub fn sts_event(head: EventHead, trace: Trace, outcome: Outcome, origin: &Origi
         },
         duplicates: Vec::new(),
         kind: head.kind,
-        raw: origin.raw.to_owned(),
+        raw: origin.raw.into(),
         time: head.time,
         operation: head.operation,
         actor: head.actor,

@@ -196,9 +196,8 @@ pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
         Outcome::NearMiss(r) => r.to_string(),
         Outcome::Flagged(_) => String::new(),
     };
-    let tampered = has_dangerous(&e.actor)
-        || has_dangerous(&e.operation)
-        || crate::load::decode::has_replacement(&e.raw);
+    let tampered =
+        has_dangerous(&e.actor) || has_dangerous(&e.operation) || e.raw.has_replacement();
     let mut cells = vec![String::new(); NEAR_MISS_COLUMNS.len()];
     cells[near_miss(Column::Time)] = time;
     cells[near_miss(Column::Account)] = neutralize(&e.actor).into_owned();

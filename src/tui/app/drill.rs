@@ -32,7 +32,7 @@ impl App {
             View::NearMisses => (vec![self.report.near_misses[item]], None, Vec::new()),
         };
         let doc = events.first().map_or_else(JsonDoc::default, |&e| {
-            JsonDoc::parse(&self.report.events[e].raw)
+            JsonDoc::parse(&self.report.events[e].raw_text())
         });
         self.overlay = Overlay::Drill(Box::new(Drill {
             events,
@@ -92,7 +92,7 @@ impl App {
                     } else {
                         (d.current + n - 1) % n
                     };
-                    d.doc = JsonDoc::parse(&self.report.events[d.events[d.current]].raw);
+                    d.doc = JsonDoc::parse(&self.report.events[d.events[d.current]].raw_text());
                     d.cursor = 0;
                     d.offset = 0;
                 }
