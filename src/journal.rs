@@ -216,19 +216,24 @@ pub fn foreign_notice(e: &Entry, now: chrono::DateTime<Utc>) -> String {
 }
 
 /// Where the journal goes by default: `<first input>.sts-triage.jsonl` beside the input,
-/// or, where that folder cannot be written, the user's data directory.
+/// named from its canonical path so that every spelling of one input (`.`, `./`, `/abs/DIR`,
+/// a link) gives one journal: a folder `X` gives `X.sts-triage.jsonl` beside `X`, never
+/// inside it. Where that folder cannot be written (and for standard input), the user's data
+/// directory. Nothing is created here; the workbench creates the journal at the first
+/// decision.
 pub fn default_location(first_input: &Path) -> PathBuf {
-    let name = first_input
+    if first_input.as_os_str() == "-" {
+        return data_dir().join("stdin.sts-triage.jsonl");
+    }
+    let canonical = std::fs::canonicalize(first_input)
+        .or_else(|_| std::path::absolute(first_input))
+        .unwrap_or_else(|_| first_input.to_owned());
+    let name = canonical
         .file_name()
-        .map_or_else(|| "stdin".into(), |n| n.to_string_lossy().into_owned());
-    let name = if first_input.as_os_str() == "-" {
-        "stdin".to_owned()
-    } else {
-        name
-    };
+        .map_or_else(|| "root".into(), |n| n.to_string_lossy().into_owned());
     let file_name = format!("{name}.sts-triage.jsonl");
-    let beside = first_input.with_file_name(&file_name);
-    if first_input.as_os_str() != "-" && writable(&beside) {
+    let beside = canonical.with_file_name(&file_name);
+    if canonical.parent().is_some() && writable(&beside) {
         return beside;
     }
     data_dir().join(file_name)
@@ -262,6 +267,30 @@ pub fn data_dir() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_journal_is_the_same_however_the_input_is_spelled() {
+        let dir = tempfile::tempdir().unwrap();
+        let evidence = dir.path().join("case 7");
+        std::fs::create_dir(&evidence).unwrap();
+        std::fs::write(evidence.join("a.jsonl"), "").unwrap();
+        let expected = std::fs::canonicalize(dir.path())
+            .unwrap()
+            .join("case 7.sts-triage.jsonl");
+        assert_eq!(default_location(&evidence), expected, "a folder: beside it");
+        let trailing = PathBuf::from(format!("{}/", evidence.display()));
+        assert_eq!(default_location(&trailing), expected);
+        let dotted = evidence.join(".");
+        assert_eq!(default_location(&dotted), expected);
+        let file = evidence.join("a.jsonl");
+        assert_eq!(
+            default_location(&file),
+            std::fs::canonicalize(&evidence)
+                .unwrap()
+                .join("a.jsonl.sts-triage.jsonl")
+        );
+        assert!(!expected.exists(), "nothing created");
+    }
 
     fn entry(key: &str, v: Verdict) -> Entry {
         Entry::new(

@@ -301,7 +301,9 @@ fn hostile_strings_show_escaped_and_leave_the_terminal_unchanged() {
     assert!(s.contains("\\x1b[31m203.0."), "{s}");
     assert!(s.contains("\\x9b31mRole"), "{s}");
     t.keys(&["Enter"]);
-    let s = t.wait_for("why flagged");
+    t.wait_for("why flagged");
+    // The screen is drawn in pieces: wait for the event's line itself.
+    let s = t.wait_for("0;pwned");
     assert!(
         s.contains("\\u001b]0;pwned") || s.contains("\\x1b]0;pwned"),
         "{s}"
@@ -363,9 +365,9 @@ fn a_journal_beside_an_unwritable_input_goes_to_the_data_directory_and_the_scree
     let dir = workdir();
     let data = tempfile::tempdir().unwrap();
     let t = Tmux::new("datadir");
-    // /proc/self/fd/0 is the export, in a folder no one can create files in.
-    let env = format!("XDG_DATA_HOME={}", data.path().display());
-    t.start_env(dir.path(), &env, "/proc/self/fd/0 < export.jsonl");
+    // /proc/self/fd/0 is a pipe carrying the export, in a folder no one can create files in.
+    let env = format!("cat export.jsonl | XDG_DATA_HOME={}", data.path().display());
+    t.start_env(dir.path(), &env, "/proc/self/fd/0");
     let s = t.wait_for("reviewed 0/7");
     let expected = data.path().join("sts-triage/0.sts-triage.jsonl");
     assert!(s.contains("journal"), "{s}");
@@ -408,4 +410,94 @@ fn a_full_disk_is_reported_and_the_decision_is_not_shown_as_saved() {
         .filter(|l| l.starts_with("  20") && l.contains(" suspicious"))
         .count();
     assert_eq!(marked, saved, "{marked} shown saved, {saved} written:\n{s}");
+}
+
+#[test]
+fn the_journal_is_created_at_the_first_decision_beside_the_folder_however_it_is_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let evidence = dir.path().join("evidence");
+    std::fs::create_dir(&evidence).unwrap();
+    std::fs::copy(
+        "tests/fixtures/workbench.jsonl",
+        evidence.join("export.jsonl"),
+    )
+    .unwrap();
+    let expected = dir.path().join("evidence.sts-triage.jsonl");
+    let t = Tmux::new("lazyjournal");
+    t.start(&evidence, ".");
+    let s = t.wait_for("reviewed 0/7");
+    assert!(s.contains("created at the first decision"), "{s}");
+    t.keys(&["q"]);
+    t.wait_gone();
+    assert!(!expected.exists(), "looking creates no journal");
+    assert_eq!(
+        std::fs::read_dir(&evidence).unwrap().count(),
+        1,
+        "nothing inside the evidence"
+    );
+
+    let t = Tmux::new("lazyjournal2");
+    t.start(&evidence, ".");
+    t.wait_for("reviewed 0/7");
+    t.keys(&["1"]);
+    let s = t.wait_for("saved ✓");
+    assert!(s.contains("evidence.sts-triage.jsonl"), "{s}");
+    t.keys(&["q"]);
+    t.wait_gone();
+    assert!(expected.exists());
+    assert_eq!(
+        std::fs::read_dir(&evidence).unwrap().count(),
+        1,
+        "nothing inside the evidence"
+    );
+
+    // The absolute spelling finds the same journal.
+    let t = Tmux::new("lazyjournal3");
+    t.start(dir.path(), &evidence.display().to_string());
+    let s = t.wait_for("reviewed 1/7");
+    assert!(s.contains("1 earlier decisions replayed"), "{s}");
+}
+
+#[test]
+fn without_a_terminal_the_workbench_says_so_and_creates_nothing() {
+    let dir = workdir();
+    let out = Command::new(BIN)
+        .arg("export.jsonl")
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("needs a terminal") && err.contains("sts-triage scan"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!dir.path().join("export.jsonl.sts-triage.jsonl").exists());
+}
+
+#[test]
+fn a_file_of_no_known_format_is_an_error_before_the_workbench_opens() {
+    let dir = workdir();
+    // A PNG signature and a few bytes of a header.
+    std::fs::write(
+        dir.path().join("picture.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10",
+    )
+    .unwrap();
+    let t = Tmux::new("png");
+    let cmd = format!(
+        "cd {} && {BIN} picture.png; echo EXIT=$?; sleep 30",
+        dir.path().display()
+    );
+    t.tmux(&["new-session", "-d", "-s", "t", "-x", "80", "-y", "24", &cmd]);
+    let s = t.wait_for("EXIT=");
+    assert!(
+        s.contains("picture.png") && s.contains("not a file of any known format"),
+        "{s}"
+    );
+    assert!(s.contains("EXIT=2"), "{s}");
+    assert!(!dir.path().join("picture.png.sts-triage.jsonl").exists());
 }

@@ -293,9 +293,12 @@ pub enum Action {
         width: u16,
         height: u16,
     },
+    /// The files the load will read: how many, their bytes, their names (as the scan
+    /// shows them).
     LoadPlan {
         files: usize,
         bytes: u64,
+        names: Vec<String>,
     },
     Scan(ScanMessage),
     LoadFinished {

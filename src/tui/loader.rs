@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::SyncSender as Sender;
 use std::time::{Duration, Instant};
 
 use super::action::Action;
@@ -94,18 +94,28 @@ pub(super) fn spawn(
         let _ = tx.send(Action::LoadPlan {
             files: files.len(),
             bytes,
+            names: files.iter().map(|(p, _)| p.display().to_string()).collect(),
         });
         let opts = ScanOptions {
             cancel: Some(cancel),
             ..ScanOptions::default()
         };
         let mut last_progress = Instant::now();
+        // The last progress of a file is always sent (before its end): where a stopped load
+        // stopped.
+        let mut held: Option<ScanMessage> = None;
         let result = scan::scan_paths_with(&paths, &opts, &mut |msg| {
             if matches!(msg, ScanMessage::Progress { .. }) {
                 if last_progress.elapsed() < Duration::from_millis(50) {
+                    held = Some(msg);
                     return;
                 }
                 last_progress = Instant::now();
+                held = None;
+            } else if matches!(msg, ScanMessage::FileDone(_))
+                && let Some(p) = held.take()
+            {
+                let _ = tx.send(Action::Scan(p));
             }
             let _ = tx.send(Action::Scan(msg));
         });

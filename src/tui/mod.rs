@@ -18,7 +18,7 @@ mod sort;
 pub mod table;
 pub mod why;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,8 +96,29 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
 pub fn report_markdown(app: &App) -> String {
     // As `report` says it: a journal not created yet (no decision made) is "not found".
     let found = std::path::Path::new(&app.journal_path).exists();
-    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found);
-    crate::report::markdown_report(&app.report, &app.decisions, &ctx)
+    let mut ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found);
+    let Some(cut) = &app.loading.cut else {
+        return crate::report::markdown_report(&app.report, &app.decisions, &ctx);
+    };
+    // A stopped load: the report says so first, and the hash of a file read in part is
+    // labelled as the whole file's, which the findings do not cover.
+    if let Some((name, read, size, _)) = &cut.file
+        && let Some(hash) = ctx.hashes.get_mut(name)
+        && let crate::report::FileHash::Sha256(h) = hash.clone()
+    {
+        *hash = crate::report::FileHash::Unavailable(format!(
+            "read in part, to about byte {read} of {size}: the whole file's SHA-256 is {h}, which the findings do not cover"
+        ));
+    }
+    let text = crate::report::markdown_report(&app.report, &app.decisions, &ctx);
+    let banner = format!(
+        "> **Partial load.** {}. The findings below cover only what was read.\n\n",
+        crate::neutralize::markdown_cell(&cut.describe())
+    );
+    match text.find("\n\n") {
+        Some(i) => format!("{}{banner}{}", &text[..i + 2], &text[i + 2..]),
+        None => format!("{banner}{text}"),
+    }
 }
 
 /// The report of `Y` and `E`: first what other workbenches appended is read and applied,
@@ -124,11 +145,61 @@ fn write_atomically(path: &std::path::Path, text: &str) -> io::Result<()> {
     crate::write_safe::write_file(path, text.as_bytes())
 }
 
+/// Checks the inputs as `scan` does before anything is created: a path that does not
+/// exist, cannot be read, or names a file of no known format is an error (files of no known
+/// format found inside a folder are passed over and listed in the problems view).
+pub fn check_inputs(paths: &[PathBuf]) -> Result<()> {
+    let files = crate::load::expand_paths(paths)?;
+    // A scan cancelled before it starts opens the file and finds its format the way the
+    // load will, then stops.
+    let opts = crate::load::ScanOptions {
+        cancel: Some(Arc::new(AtomicBool::new(true))),
+        ..crate::load::ScanOptions::default()
+    };
+    for (path, named) in files {
+        // Only regular files: a pipe or a device read here would lose what was read.
+        let regular = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+        if named && regular {
+            crate::load::scan_file(&path, &opts, &mut |_| {})?;
+        }
+    }
+    Ok(())
+}
+
+/// The journal, opened at start when it exists, else created at the first decision (so
+/// that looking at files, or a load that fails, leaves nothing behind).
+struct LazyJournal {
+    path: PathBuf,
+    journal: Option<Journal>,
+}
+
+impl LazyJournal {
+    fn get(&mut self) -> Result<&mut Journal> {
+        if self.journal.is_none() {
+            if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            let (journal, _) = Journal::open(&self.path)?;
+            self.journal = Some(journal);
+        }
+        self.journal
+            .as_mut()
+            .ok_or_else(|| anyhow::anyhow!("journal not open"))
+    }
+}
+
+/// Whether the process has a controlling terminal to read keys from when standard input is
+/// a file or a pipe (`sts-triage - < export.jsonl`).
+fn has_tty() -> bool {
+    cfg!(unix) && std::fs::File::open("/dev/tty").is_ok()
+}
+
 /// Runs the workbench until the analyst quits.
 pub fn run(opts: TuiOptions) -> Result<()> {
-    // A path that does not exist is an error before anything is created (not a journal
-    // beside a file that is not there).
-    crate::load::expand_paths(&opts.paths)?;
+    // Inputs are checked before anything is created (not a journal beside a file that is
+    // not there, or that is a picture).
+    check_inputs(&opts.paths)?;
     let first = opts
         .paths
         .first()
@@ -138,10 +209,25 @@ pub fn run(opts: TuiOptions) -> Result<()> {
         .journal
         .clone()
         .unwrap_or_else(|| journal::default_location(&first));
-    if let Some(dir) = journal_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    // A journal that exists (or a link to one that does not, which is refused) is opened
+    // now; one that does not exist is created at the first decision.
+    let (journal, replay) = if std::fs::symlink_metadata(&journal_path).is_ok() {
+        let (j, r) = Journal::open(&journal_path)?;
+        (Some(j), r)
+    } else {
+        (None, journal::Replay::default())
+    };
+    let mut journal = LazyJournal {
+        path: journal_path.clone(),
+        journal,
+    };
+    // The workbench draws on a terminal and reads keys from one: without, one line saying
+    // what to use instead, before anything is created.
+    if !io::stdout().is_terminal() || !(io::stdin().is_terminal() || has_tty()) {
+        anyhow::bail!(
+            "the workbench needs a terminal (standard output or input is not one); use `sts-triage scan FILE` for the flagged rows or `sts-triage report FILE` for the findings report"
+        );
     }
-    let (mut journal, replay) = Journal::open(&journal_path)?;
     let keymap = load_keymap(opts.keymap.as_ref())?;
     let analyst = opts
         .analyst
@@ -152,20 +238,28 @@ pub fn run(opts: TuiOptions) -> Result<()> {
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let journal_display = journal_path.display().to_string();
+    // Decisions, not journal lines: undo, redo and changed minds add lines.
+    let decided = replay
+        .decisions
+        .values()
+        .filter(|d| d.verdict != journal::Verdict::Unreviewed || !d.note.is_empty())
+        .count();
     let mut app = App::new(&journal_display, &analyst, replay.decisions);
     app.hint_config = crate::hints::HintConfig {
         far_minutes: opts.far_minutes,
     };
     app.status = match &replay.warning {
         Some(w) => w.clone(),
-        None => format!(
-            "journal {} ({} earlier decisions replayed)",
-            journal_display, replay.entries
-        ),
+        None if journal.journal.is_none() => {
+            format!("journal {journal_display} (created at the first decision)")
+        }
+        None => format!("journal {journal_display} ({decided} earlier decisions replayed)"),
     };
     app.status_error = replay.warning.is_some();
 
-    let (tx, rx) = mpsc::channel();
+    // Bounded: the loader cannot run far ahead of the screen, so Ctrl+C stops the rows at
+    // once instead of after a backlog of messages already read.
+    let (tx, rx) = mpsc::sync_channel(1024);
     let cancel = Arc::new(AtomicBool::new(false));
     loader::spawn(opts.paths.clone(), opts.follow, cancel.clone(), tx);
 
@@ -177,7 +271,7 @@ pub fn run(opts: TuiOptions) -> Result<()> {
         previous(info);
         eprintln!("sts-triage: every decision confirmed on screen is saved in {journal_for_panic}");
     }));
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init().context("the workbench needs a terminal")?;
     let outcome = event_loop(
         &mut terminal,
         &mut app,
@@ -191,9 +285,13 @@ pub fn run(opts: TuiOptions) -> Result<()> {
     let _ = std::panic::take_hook();
     outcome?;
     let (reviewed, total, s, l) = app.review_counts();
-    println!(
-        "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}); decisions saved in {journal_display}"
-    );
+    if journal.journal.is_some() {
+        println!(
+            "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}); decisions saved in {journal_display}"
+        );
+    } else {
+        println!("sts-triage: reviewed {reviewed}/{total}; no decision made, no journal written");
+    }
     if !app.unsaved.is_empty() {
         eprintln!(
             "sts-triage: {} decision(s) could not be written to the journal",
@@ -210,7 +308,7 @@ fn event_loop(
     theme: render::Theme,
     rx: &Receiver<Action>,
     cancel: &Arc<AtomicBool>,
-    journal: &mut Journal,
+    journal: &mut LazyJournal,
 ) -> Result<()> {
     let mut clipboard = clipboard::Clipboard::new();
     let panic_key_armed = std::env::var_os("STS_TRIAGE_TEST_PANIC").is_some();
@@ -253,13 +351,18 @@ fn event_loop(
             match effect {
                 Effect::Journal(entries) => {
                     let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
-                    let appended = journal.append(&entries);
-                    let foreign = journal.take_foreign();
+                    let (appended, foreign) = match journal.get() {
+                        Ok(j) => (
+                            j.append(&entries).map_err(|e| e.to_string()),
+                            j.take_foreign(),
+                        ),
+                        Err(e) => (Err(format!("{e:#}")), Vec::new()),
+                    };
                     match appended {
                         Ok(()) => app.apply(Action::Saved { keys: keys.clone() }),
-                        Err(e) => app.apply(Action::SaveFailed {
+                        Err(error) => app.apply(Action::SaveFailed {
                             keys: keys.clone(),
-                            error: e.to_string(),
+                            error,
                         }),
                     }
                     if !foreign.is_empty() {

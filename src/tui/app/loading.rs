@@ -23,6 +23,41 @@ pub struct Loading {
     pub cancelled: bool,
     pub error: Option<String>,
     pub finished_at: Option<Instant>,
+    /// Every file the load was to read, as the scan names them.
+    pub names: Vec<String>,
+    /// The last file done: name, bytes read (as last reported), size, records.
+    last_done: Option<(String, u64, u64, u64)>,
+    /// Where a load the analyst stopped stopped (None: everything was read).
+    pub cut: Option<Cut>,
+}
+
+/// Where a load stopped by the analyst (Ctrl+C) stopped: what the findings do not cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    /// The file being read: name, bytes read (about: reads are buffered), size, records.
+    pub file: Option<(String, u64, u64, u64)>,
+    /// Files not read at all.
+    pub unread: Vec<String>,
+}
+
+impl Cut {
+    /// One line: which file stopped where, and what was not read.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some((name, read, size, records)) = &self.file {
+            parts.push(format!(
+                "{name} read to about byte {read} of {size} ({records} records)"
+            ));
+        }
+        if !self.unread.is_empty() {
+            parts.push(format!(
+                "{} file(s) not read: {}",
+                self.unread.len(),
+                self.unread.join(", ")
+            ));
+        }
+        format!("load stopped by the analyst: {}", parts.join("; "))
+    }
 }
 
 impl Default for Loading {
@@ -41,14 +76,35 @@ impl Default for Loading {
             cancelled: false,
             error: None,
             finished_at: None,
+            names: Vec::new(),
+            last_done: None,
+            cut: None,
         }
     }
 }
 
 impl App {
-    pub(super) fn load_plan(&mut self, files: usize, bytes: u64) {
+    pub(super) fn load_plan(&mut self, files: usize, bytes: u64, names: Vec<String>) {
         self.loading.files_total = files;
         self.loading.bytes_total = bytes;
+        self.loading.names = names;
+    }
+
+    /// After a stopped load: the file cut short and the files never read.
+    fn cut(&self) -> Option<Cut> {
+        let file = self
+            .loading
+            .last_done
+            .clone()
+            .filter(|(_, read, size, _)| read < size);
+        let unread: Vec<String> = self
+            .loading
+            .names
+            .iter()
+            .filter(|n| !self.report.files.iter().any(|f| &f.path == *n))
+            .cloned()
+            .collect();
+        (file.is_some() || !unread.is_empty()).then_some(Cut { file, unread })
     }
 
     pub(super) fn load_finished(&mut self, error: Option<String>) {
@@ -58,8 +114,14 @@ impl App {
             self.set_error(format!("load stopped: {e}"));
             self.loading.error = Some(e);
         } else if self.loading.cancelled {
-            self.set_status(format!(
-                "load cancelled: kept {} flagged rows and {} near misses read so far",
+            self.loading.cut = self.cut();
+            let what = self
+                .loading
+                .cut
+                .as_ref()
+                .map_or_else(|| "everything was read".to_owned(), Cut::describe);
+            self.set_error(format!(
+                "{what}; kept {} flagged rows and {} near misses read before",
                 self.findings.items.len(),
                 self.near.items.len()
             ));
@@ -96,6 +158,12 @@ impl App {
                 self.loading.records_current = *records;
             }
             ScanMessage::FileDone(summary) => {
+                self.loading.last_done = Some((
+                    summary.path.clone(),
+                    self.loading.bytes_current,
+                    summary.bytes,
+                    summary.records,
+                ));
                 self.loading.files_done += 1;
                 self.loading.bytes_done_files += summary.bytes;
                 self.loading.bytes_current = 0;

@@ -31,7 +31,7 @@ pub use super::items::{ItemText, finding_text, local_text, near_miss_text};
 pub use super::overlay::{Bulk, Drill, Overlay, Pivot, PivotRow, Prompt};
 pub use super::table::{TableState, VerdictFilter};
 pub use super::why::why_lines;
-pub use loading::Loading;
+pub use loading::{Cut, Loading};
 
 /// I/O the shell carries out for the state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,7 +246,11 @@ impl App {
                 }
             }
             Action::Scan(msg) => self.take_scan(msg),
-            Action::LoadPlan { files, bytes } => self.load_plan(files, bytes),
+            Action::LoadPlan {
+                files,
+                bytes,
+                names,
+            } => self.load_plan(files, bytes, names),
             Action::LoadFinished { error } => self.load_finished(error),
             Action::Following { files } => self.following(files),
             Action::Saved { keys } => self.saved(keys),

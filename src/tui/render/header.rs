@@ -121,9 +121,17 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme
     if !t.selected.is_empty() {
         spans.push(Span::raw(format!(" · {} selected", t.selected.len())));
     }
-    if ld.cancelled {
+    if let Some(cut) = &ld.cut {
+        // First, where even a narrow screen shows it: the findings cover part of the input.
+        spans.insert(
+            0,
+            Span::styled(
+                "PARTIAL LOAD (stopped) · ",
+                theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ),
+        );
         spans.push(Span::styled(
-            " · load cancelled (partial)",
+            format!(" · {}", cut.describe()),
             theme.fg(Color::Yellow),
         ));
     }
