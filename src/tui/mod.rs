@@ -135,7 +135,8 @@ pub fn report_of_journal(app: &mut App, journal: &mut Journal) -> String {
             });
         }
     }
-    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, true)
+    let found = journal.path().exists();
+    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found)
         .with_journal_chain(journal.entries(), journal.head().map(str::to_owned));
     crate::report::markdown_report(&app.report, &app.decisions, &ctx)
 }
