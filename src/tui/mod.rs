@@ -230,10 +230,13 @@ pub fn run(opts: TuiOptions) -> Result<()> {
         );
     }
     let keymap = load_keymap(opts.keymap.as_ref())?;
+    // Every entry names its analyst (another workbench on the journal shows who decided):
+    // an empty --analyst or $USER counts as none.
     let analyst = opts
         .analyst
         .clone()
-        .or_else(|| std::env::var("USER").ok())
+        .filter(|a| !a.trim().is_empty())
+        .or_else(|| std::env::var("USER").ok().filter(|u| !u.trim().is_empty()))
         .unwrap_or_else(|| "unknown".to_owned());
     let theme = render::Theme {
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
