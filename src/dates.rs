@@ -45,6 +45,116 @@ fn dotnet_json_date(t: &str) -> Option<KqlDateTime> {
     chrono::DateTime::from_timestamp_millis(ms)
 }
 
+/// How the numeric dates of one column are written: `03/01/2024` is 1 March month-first
+/// (US) and 3 January day-first (most of Europe, the Defender portal in such a locale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    MonthFirst,
+    DayFirst,
+}
+
+/// The first two numbers of a numeric date `a/b/yyyy` (or with `.` or `-`) at the start of
+/// the text; `None` for ISO dates, month names and anything else.
+pub fn leading_pair(text: &[u8]) -> Option<(u32, u32)> {
+    let t = text.trim_ascii_start();
+    let number = |from: usize| -> Option<(u32, usize)> {
+        let digits = t[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if !(1..=2).contains(&digits) {
+            return None;
+        }
+        let n = t[from..from + digits]
+            .iter()
+            .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+        Some((n, from + digits))
+    };
+    let (a, at) = number(0)?;
+    let sep = *t.get(at)?;
+    if !matches!(sep, b'/' | b'.' | b'-') {
+        return None;
+    }
+    let (b, at) = number(at + 1)?;
+    if t.get(at) != Some(&sep) {
+        return None;
+    }
+    let year = t[at + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    (year == 4).then_some((a, b))
+}
+
+/// What the values of one date column say about its order, gathered over the whole file.
+#[derive(Debug, Clone, Default)]
+pub struct OrderEvidence {
+    /// The first line with a first number above 12 (only day-first reads it).
+    pub day_first_at: Option<u64>,
+    /// The first line with a second number above 12 (only month-first reads it).
+    pub month_first_at: Option<u64>,
+    /// Values that read differently in the two orders (both numbers 1-12, not equal).
+    pub ambiguous: u64,
+}
+
+impl OrderEvidence {
+    /// Takes one value of the column into account.
+    pub fn observe(&mut self, text: &[u8], line: u64) {
+        let Some((a, b)) = leading_pair(text) else {
+            return;
+        };
+        if a > 12 {
+            self.day_first_at.get_or_insert(line);
+        } else if b > 12 {
+            self.month_first_at.get_or_insert(line);
+        } else if a != b {
+            self.ambiguous += 1;
+        }
+    }
+
+    /// The order the values settle, if they settle one (and only one).
+    pub fn order(&self) -> Option<DateOrder> {
+        match (self.day_first_at, self.month_first_at) {
+            (Some(_), None) => Some(DateOrder::DayFirst),
+            (None, Some(_)) => Some(DateOrder::MonthFirst),
+            _ => None,
+        }
+    }
+
+    /// Both orders were seen: the column mixes two ways of writing dates.
+    pub fn conflicting(&self) -> bool {
+        self.day_first_at.is_some() && self.month_first_at.is_some()
+    }
+}
+
+/// True when the value reads differently day-first and month-first.
+pub fn is_ambiguous(text: &[u8]) -> bool {
+    leading_pair(text).is_some_and(|(a, b)| a <= 12 && b <= 12 && a != b)
+}
+
+/// Parses a timestamp of an export in the given order (`None`: month-first, or day-first
+/// when month-first is impossible, as [`parse_export_time`]).
+pub fn parse_with_order(text: &str, order: Option<DateOrder>) -> Option<KqlDateTime> {
+    let t = text.trim();
+    match order {
+        Some(DateOrder::DayFirst) if leading_pair(t.as_bytes()).is_some() => {
+            // Swap the first two numbers and read month-first.
+            let sep_at = t.find(['/', '.', '-'])?;
+            let sep = t[sep_at..].chars().next()?;
+            let rest = &t[sep_at + 1..];
+            let second_end = rest.find(sep)?;
+            let swapped = format!(
+                "{}{sep}{}{sep}{}",
+                &rest[..second_end],
+                &t[..sep_at],
+                &rest[second_end + 1..]
+            );
+            parse_datetime_text(&swapped, false)
+        }
+        Some(DateOrder::MonthFirst) if leading_pair(t.as_bytes()).is_some() => {
+            parse_datetime_text(t, false)
+        }
+        _ => parse_export_time(t),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +213,38 @@ mod tests {
         assert_eq!(p("/Date(17092x)/"), None);
         assert_eq!(p("yesterday"), None);
         assert_eq!(p(""), None);
+    }
+
+    #[test]
+    fn one_order_per_column_from_all_values() {
+        let mut e = OrderEvidence::default();
+        e.observe(b"01/03/2024, 10:00:07.000 am", 2);
+        e.observe(b"02/03/2024, 9:30:11.000 am", 3);
+        assert_eq!((e.order(), e.ambiguous), (None, 2));
+        e.observe(b"13/03/2024, 2:45:00.000 pm", 4);
+        assert_eq!(e.order(), Some(DateOrder::DayFirst));
+        e.observe(b"2024-03-14T10:00:00Z", 5);
+        e.observe(b"03/03/2024 1:00 PM", 6);
+        assert_eq!((e.ambiguous, e.conflicting()), (2, false));
+        e.observe(b"3/14/2024 1:00 PM", 7);
+        assert!(e.conflicting() && e.order().is_none());
+        let day_first =
+            |s| parse_with_order(s, Some(DateOrder::DayFirst)).map(|t| format_datetime(&t));
+        assert_eq!(
+            day_first("01/03/2024, 10:00:07.000 am").as_deref(),
+            Some("2024-03-01T10:00:07.0000000Z")
+        );
+        assert_eq!(
+            day_first("2024-03-01T10:00:07Z").as_deref(),
+            Some("2024-03-01T10:00:07.0000000Z")
+        );
+        let month_first = parse_with_order("01/03/2024 10:00", Some(DateOrder::MonthFirst));
+        assert_eq!(
+            month_first.map(|t| format_datetime(&t)).as_deref(),
+            Some("2024-01-03T10:00:00.0000000Z")
+        );
+        assert_eq!(leading_pair(b"2024-03-01"), None);
+        assert_eq!(leading_pair(b"1.3.2024 10:00"), Some((1, 3)));
+        assert!(!is_ambiguous(b"03/03/2024"));
     }
 }

@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Map, Value};
 
+use super::csvdates::{FileDates, Waiting};
 use super::decode;
+use super::entracsv;
 use super::json::Ctx;
 use super::record::{Origin, classify};
 
@@ -18,6 +20,8 @@ use super::record::{Origin, classify};
 enum CsvKind {
     /// A column AuditData holds each UAL record as JSON.
     AuditData { data_col: usize },
+    /// The Entra admin center download: flattened directoryAudit columns, no JSON.
+    EntraDownload,
     /// Columns are table columns (CloudAppEvents, AuditLogs, query result).
     Columns,
 }
@@ -30,15 +34,22 @@ const DYNAMIC_COLUMNS: [&str; 5] = [
     "ActivityObjects",
 ];
 
-/// `TimeGenerated [UTC]` → `TimeGenerated`; BOM and white space trimmed.
-fn column_name(raw: &str) -> (String, bool) {
+/// `TimeGenerated [UTC]` → `TimeGenerated`; BOM and white space trimmed. The zone the
+/// header names: `Some(true)` local time, `Some(false)` UTC (`[UTC]`, `Date (UTC)`),
+/// `None` unmarked.
+fn column_name(raw: &str) -> (String, Option<bool>) {
     let name = raw.trim_start_matches('\u{feff}').trim();
     if let Some(open) = name.find(" [") {
-        let zone = &name[open..];
-        let local = zone.to_ascii_lowercase().contains("local");
-        return (name[..open].to_owned(), local);
+        let zone = name[open..].to_ascii_lowercase();
+        let marked = if zone.contains("local") {
+            Some(true)
+        } else {
+            zone.contains("utc").then_some(false)
+        };
+        return (name[..open].to_owned(), marked);
     }
-    (name.to_owned(), false)
+    let utc = name.to_ascii_lowercase().contains("(utc)");
+    (name.to_owned(), utc.then_some(false))
 }
 
 pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Result<()> {
@@ -78,25 +89,23 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     if !csv.read_byte_record(&mut header_record).map_err(csv_io)? {
         return Ok(());
     }
-    let mut local_time = false;
-    let headers: Vec<String> = header_record
+    let (headers, zones): (Vec<String>, Vec<Option<bool>>) = header_record
         .iter()
-        .map(|h| {
-            let (name, local) = column_name(&String::from_utf8_lossy(h));
-            local_time |= local;
-            name
-        })
-        .collect();
-    if local_time {
-        ctx.problem(
-            Some(1 + first_line_offset),
-            "times are in the exporting browser's local time ([Local Time] header); they are read as UTC"
-                .to_owned(),
-        );
-    }
+        .map(|h| column_name(&String::from_utf8_lossy(h)))
+        .unzip();
+    let entra_download = entracsv::is_entra_download(&headers);
+    // The Entra download's rows are put in the Graph shape; its date column is named there.
+    let headers = if entra_download {
+        entracsv::graph_headers(&headers)
+    } else {
+        headers
+    };
+    let mut dates = FileDates::new(&headers, &zones);
     let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let kind = if let Some(data_col) = find("AuditData") {
         CsvKind::AuditData { data_col }
+    } else if entra_download {
+        CsvKind::EntraDownload
     } else if find("ActionType").is_some()
         || find("tokenMinutesAdded").is_some()
         || find("OperationName").is_some()
@@ -110,11 +119,23 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         ));
         return Ok(());
     };
+    // Column index by lower-case name, and the names as the file writes them (the Entra
+    // download's rows are looked up by name).
+    let index: std::collections::HashMap<String, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.to_ascii_lowercase(), i))
+        .collect();
+    let original: Vec<String> = header_record
+        .iter()
+        .map(|h| column_name(&String::from_utf8_lossy(h)).0)
+        .collect();
     let mut record = csv::ByteRecord::new();
     let mut rows_since_progress = 0u32;
     let mut last_line = 1 + first_line_offset;
     loop {
         if ctx.opts.cancelled() {
+            settle_dates(ctx, &mut dates);
             return Ok(());
         }
         match csv.read_byte_record(&mut record) {
@@ -125,6 +146,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
                     // A truncated gzip stream or a size limit: the reading stops here (a
                     // reader that failed once may fail forever).
                     ctx.error_line = Some(last_line + 1);
+                    settle_dates(ctx, &mut dates);
                     return Err(match e.into_kind() {
                         csv::ErrorKind::Io(io) => io,
                         other => io::Error::other(format!("{other:?}")),
@@ -151,10 +173,13 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
             continue; // blank line
         }
         ctx.summary.records += 1;
+        dates.observe(&record, line);
         if ctx.csv_prefilter_allowed() && !ctx.prefilter.may_match(record.as_slice()) {
             continue;
         }
-        if record.len() != headers.len() {
+        // The Entra download leaves out a row's empty trailing cells.
+        let short_ok = kind == CsvKind::EntraDownload && record.len() < headers.len();
+        if record.len() != headers.len() && !short_ok {
             ctx.malformed(
                 line,
                 format!(
@@ -182,7 +207,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
                 first_at: e.valid_up_to(),
             });
         let field = |i: usize| String::from_utf8_lossy(cell(&record, i)).into_owned();
-        match kind {
+        let (mut map, raw) = match kind {
             CsvKind::AuditData { data_col } => {
                 // The whole row goes to the record layer (wrapped UAL): the outer columns
                 // name the event when AuditData cannot be read.
@@ -209,13 +234,25 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
                 } else {
                     Value::Object(map.clone()).to_string()
                 };
-                let origin = Origin {
-                    file: &ctx.file,
-                    line,
-                    raw: &raw,
+                (map, raw)
+            }
+            CsvKind::EntraDownload => {
+                ctx.repaired(line, repair);
+                let at = |name: &str| {
+                    index
+                        .get(&name.to_ascii_lowercase())
+                        .filter(|&&i| i < record.len())
+                        .map(|&i| field(i))
+                        .unwrap_or_default()
                 };
-                let classified = classify(Value::Object(map), &origin);
-                ctx.dispatch_at(classified, line);
+                let map = entracsv::graph_record(&at);
+                let cells: Map<String, Value> = original
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i < record.len() && !cell(&record, i).is_empty())
+                    .map(|(i, name)| (name.clone(), Value::String(field(i))))
+                    .collect();
+                (map, Value::Object(cells).to_string())
             }
             CsvKind::Columns => {
                 let mut map = Map::new();
@@ -236,18 +273,43 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
                 }
                 ctx.repaired(line, repair);
                 let raw = Value::Object(map.clone()).to_string();
-                let origin = Origin {
-                    file: &ctx.file,
-                    line,
-                    raw: &raw,
-                };
-                let classified = classify(Value::Object(map), &origin);
-                ctx.dispatch_at(classified, line);
+                (map, raw)
             }
+        };
+        // An STS row whose time depends on how the file writes dates waits for the file's
+        // decision (rare: only candidate rows are looked at).
+        if dates.has_columns()
+            && ctx.prefilter.may_match(record.as_slice())
+            && dates.must_wait(&mut map)
+        {
+            let now = dates.hold(ctx, Waiting { map, raw, line });
+            classify_rows(ctx, now);
+            continue;
         }
+        classify_rows(ctx, vec![Waiting { map, raw, line }]);
     }
+    settle_dates(ctx, &mut dates);
     ctx.progress();
     Ok(())
+}
+
+/// Classifies rows and sends what they are on.
+fn classify_rows(ctx: &mut Ctx, rows: Vec<Waiting>) {
+    for Waiting { map, raw, line } in rows {
+        let origin = Origin {
+            file: &ctx.file,
+            line,
+            raw: &raw,
+        };
+        let classified = classify(Value::Object(map), &origin);
+        ctx.dispatch_at(classified, line);
+    }
+}
+
+/// The end of the rows: the file's dates are decided and the rows that waited are read.
+fn settle_dates(ctx: &mut Ctx, dates: &mut FileDates) {
+    let rows = dates.settle(ctx);
+    classify_rows(ctx, rows);
 }
 
 /// The csv crate's read buffer.

@@ -1,9 +1,11 @@
 //! Reading the files analysts export: paths and folders, gzip, and the detection of the
 //! format by content (JSON lines, JSON documents, CSV), never by the file name.
 
+mod csvdates;
 mod csvfile;
 pub mod decode;
 mod docstream;
+mod entracsv;
 pub mod follow;
 mod json;
 pub mod record;

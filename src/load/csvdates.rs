@@ -1,0 +1,345 @@
+//! The dates of a CSV export, settled once per file and column, never row by row:
+//! - day-first or month-first from all the column's values (a first number above 12 settles
+//!   day-first, a second above 12 month-first); where every value reads both ways, the
+//!   record's own UTC `CreationTime` (RawEventData or AuditData) settles it; where nothing
+//!   does, the file says so and month-first is used;
+//! - local time (a `[Local Time]` header, or a constant offset against `CreationTime`) is
+//!   converted to UTC, and the offset is said per file.
+//!
+//! The STS rows whose time depends on that decision wait until the end of the file (at most
+//! [`MAX_WAITING`] of them; then the decision is taken on what was seen so far).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::json::Ctx;
+use super::wrapped::leading_string_field;
+use crate::dates::{DateOrder, OrderEvidence, is_ambiguous, parse_export_time, parse_with_order};
+use crate::kql::{KqlDateTime, format_datetime};
+
+/// The time columns of the exports read (names matched ignoring ASCII case).
+const TIME_COLUMNS: [&str; 6] = [
+    "Timestamp",
+    "TimeGenerated",
+    "CreationDate",
+    "createdDateTime",
+    "Date (UTC)",
+    "ActivityDateTime",
+];
+/// Rows kept waiting for the file's decision, at most.
+const MAX_WAITING: usize = 10_000;
+/// A UTC offset is whole quarter hours, at most 14 hours.
+const MAX_OFFSET_SECONDS: i64 = 14 * 3600;
+
+struct DateColumn {
+    index: usize,
+    name: String,
+    local_header: bool,
+    /// The header says the times are UTC: no offset is looked for.
+    utc_header: bool,
+    evidence: OrderEvidence,
+    /// Rows read at once whose time agreed with their CreationTime (no offset).
+    agreeing: u64,
+    /// Once decided (at the end of the file, or when too many rows wait).
+    decided: Option<Option<DateOrder>>,
+    /// The offset of local time, in seconds east of UTC, once known.
+    offset: Option<i64>,
+}
+
+/// A row whose STS event waits for the file's dates.
+pub struct Waiting {
+    pub map: Map<String, Value>,
+    pub raw: String,
+    pub line: u64,
+}
+
+/// The date columns of one CSV file and what their values said.
+pub struct FileDates {
+    columns: Vec<DateColumn>,
+    waiting: Vec<Waiting>,
+}
+
+impl FileDates {
+    /// `headers` are the column names; `zones[i]` what the header says of the zone
+    /// (`Some(true)` local time, `Some(false)` UTC, `None` nothing).
+    pub fn new(headers: &[String], zones: &[Option<bool>]) -> Self {
+        let columns = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| TIME_COLUMNS.iter().any(|t| t.eq_ignore_ascii_case(h)))
+            .map(|(index, name)| DateColumn {
+                index,
+                name: name.clone(),
+                local_header: zones.get(index).copied().flatten() == Some(true),
+                utc_header: zones.get(index).copied().flatten() == Some(false),
+                evidence: OrderEvidence::default(),
+                agreeing: 0,
+                decided: None,
+                offset: None,
+            })
+            .collect();
+        Self {
+            columns,
+            waiting: Vec::new(),
+        }
+    }
+
+    pub fn has_columns(&self) -> bool {
+        !self.columns.is_empty()
+    }
+
+    /// Takes every row's date cells into account (cheap: a few bytes per cell).
+    pub fn observe(&mut self, record: &csv::ByteRecord, line: u64) {
+        for c in &mut self.columns {
+            if let Some(cell) = record.get(c.index) {
+                c.evidence.observe(cell, line);
+            }
+        }
+    }
+
+    /// Applies what is decided to a row read after the decision; true when the row must
+    /// wait for the decision instead (its reading depends on it).
+    pub fn must_wait(&mut self, map: &mut Map<String, Value>) -> bool {
+        let created = creation_time(map);
+        let mut wait = false;
+        for c in &mut self.columns {
+            let Some(Value::String(cell)) = map.get(&c.name) else {
+                continue;
+            };
+            if let Some(order) = c.decided {
+                let utc = parse_with_order(cell, order)
+                    .map(|t| t - chrono::Duration::seconds(row_offset(c, cell, order, created)));
+                if let Some(t) = utc {
+                    map.insert(c.name.clone(), Value::String(format_datetime(&t)));
+                }
+                continue;
+            }
+            if c.local_header || (is_ambiguous(cell.as_bytes()) && c.evidence.order().is_none()) {
+                wait = true;
+                continue;
+            }
+            if c.utc_header {
+                continue;
+            }
+            let read = parse_with_order(cell, c.evidence.order());
+            match (read, created) {
+                (Some(t), Some(ct)) if offset_seconds(t, ct) == Some(0) => c.agreeing += 1,
+                (Some(_), Some(_)) => wait = true,
+                _ => {}
+            }
+        }
+        wait
+    }
+
+    /// Keeps a row until the decision. Returns the rows to classify now, if too many wait
+    /// (the decision is then taken on what was seen so far).
+    pub fn hold(&mut self, ctx: &mut Ctx, row: Waiting) -> Vec<Waiting> {
+        self.waiting.push(row);
+        if self.waiting.len() >= MAX_WAITING {
+            self.settle(ctx)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Decides each column's order and offset, says so, and returns the waiting rows with
+    /// their date cells rewritten in UTC (ISO 8601), to be classified.
+    pub fn settle(&mut self, ctx: &mut Ctx) -> Vec<Waiting> {
+        let mut waiting = std::mem::take(&mut self.waiting);
+        if waiting.is_empty() && self.columns.iter().all(|c| c.decided.is_some()) {
+            return waiting;
+        }
+        for c in &mut self.columns {
+            if c.decided.is_none() {
+                let order = decide_order(ctx, c, &waiting);
+                c.decided = Some(order);
+                decide_offset(ctx, c, &waiting, order);
+            }
+            let order = c.decided.flatten();
+            for w in &mut waiting {
+                let created = creation_time(&w.map);
+                let Some(Value::String(cell)) = w.map.get(&c.name) else {
+                    continue;
+                };
+                let shift = row_offset(c, cell, order, created);
+                if let Some(t) = parse_with_order(cell, order) {
+                    let utc = t - chrono::Duration::seconds(shift);
+                    w.map
+                        .insert(c.name.clone(), Value::String(format_datetime(&utc)));
+                }
+            }
+        }
+        waiting
+    }
+}
+
+/// The offset to remove from one row's time: its own against its CreationTime when the
+/// column is in local time (daylight saving changes it within a file), else the file's.
+fn row_offset(
+    c: &DateColumn,
+    cell: &str,
+    order: Option<DateOrder>,
+    created: Option<KqlDateTime>,
+) -> i64 {
+    let Some(file_offset) = c.offset else {
+        return 0;
+    };
+    parse_with_order(cell, order)
+        .zip(created)
+        .and_then(|(t, ct)| offset_seconds(t, ct))
+        .unwrap_or(file_offset)
+}
+
+fn decide_order(ctx: &mut Ctx, c: &DateColumn, waiting: &[Waiting]) -> Option<DateOrder> {
+    let e = &c.evidence;
+    if let (Some(day), Some(month)) = (e.day_first_at, e.month_first_at) {
+        ctx.problem(
+            None,
+            format!(
+                "{}: day-first dates (line {day}) and month-first dates (line {month}) in one file; \
+                 each value is read the one way it can be, ambiguous ones month-first",
+                c.name
+            ),
+        );
+        return None;
+    }
+    if let Some(order) = e.order() {
+        if let (DateOrder::DayFirst, Some(line)) = (order, e.day_first_at) {
+            ctx.problem(
+                None,
+                format!("{}: dates are day-first (line {line} reads only that way); the whole column is read day-first", c.name),
+            );
+        }
+        return Some(order);
+    }
+    let depends = waiting.iter().any(|w| {
+        matches!(w.map.get(&c.name), Some(Value::String(cell)) if is_ambiguous(cell.as_bytes()))
+    });
+    if e.ambiguous == 0 || !depends {
+        return None;
+    }
+    // Every value reads both ways: the records' own UTC CreationTime settles it.
+    let (mut day, mut month) = (0u64, 0u64);
+    for w in waiting {
+        let (Some(Value::String(cell)), Some(ct)) = (w.map.get(&c.name), creation_time(&w.map))
+        else {
+            continue;
+        };
+        if !is_ambiguous(cell.as_bytes()) {
+            continue;
+        }
+        let near = |order| {
+            parse_with_order(cell, Some(order))
+                .is_some_and(|t| (t - ct).num_seconds().abs() <= MAX_OFFSET_SECONDS)
+        };
+        match (near(DateOrder::DayFirst), near(DateOrder::MonthFirst)) {
+            (true, false) => day += 1,
+            (false, true) => month += 1,
+            _ => {}
+        }
+    }
+    let (order, word) = match (day, month) {
+        (d, 0) if d > 0 => (DateOrder::DayFirst, "day-first"),
+        (0, m) if m > 0 => (DateOrder::MonthFirst, "month-first"),
+        _ => {
+            ctx.problem(
+                None,
+                format!(
+                    "{}: every date reads both day-first and month-first and no CreationTime settles it; read month-first",
+                    c.name
+                ),
+            );
+            return None;
+        }
+    };
+    ctx.problem(
+        None,
+        format!(
+            "{}: every date reads both ways; the records' CreationTime shows they are {word}",
+            c.name
+        ),
+    );
+    Some(order)
+}
+
+fn decide_offset(ctx: &mut Ctx, c: &mut DateColumn, waiting: &[Waiting], order: Option<DateOrder>) {
+    if c.utc_header || (waiting.is_empty() && c.agreeing == 0) {
+        return;
+    }
+    let mut seen: BTreeMap<i64, u64> = BTreeMap::new();
+    let mut unlike = 0u64;
+    for w in waiting {
+        let (Some(Value::String(cell)), Some(ct)) = (w.map.get(&c.name), creation_time(&w.map))
+        else {
+            continue;
+        };
+        if let Some(t) = parse_with_order(cell, order) {
+            match offset_seconds(t, ct) {
+                Some(o) => *seen.entry(o).or_default() += 1,
+                None => unlike += 1,
+            }
+        }
+    }
+    if c.agreeing > 0 {
+        *seen.entry(0).or_default() += c.agreeing;
+    }
+    let most = seen.iter().max_by_key(|(_, n)| **n).map(|(o, _)| *o);
+    // Without the header, only an offset every row shows is local time.
+    let local = c.local_header || (seen.len() == 1 && unlike == 0 && most != Some(0));
+    match most {
+        Some(o) if local && o != 0 => {
+            c.offset = Some(o);
+            let offsets: Vec<String> = seen.keys().map(|&o| utc_offset(o)).collect();
+            ctx.problem(
+                None,
+                format!(
+                    "{}: times are local ({}, against each record's CreationTime); converted to UTC",
+                    c.name,
+                    offsets.join(", ")
+                ),
+            );
+        }
+        None if c.local_header => ctx.problem(
+            None,
+            format!(
+                "{}: times are in local time ([Local Time] header) and no CreationTime tells the offset; read as UTC",
+                c.name
+            ),
+        ),
+        _ => {}
+    }
+}
+
+/// `UTC+01:00`.
+fn utc_offset(seconds: i64) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let m = seconds.abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+/// The offset between a local reading and the UTC instant, when it is one: whole quarter
+/// hours within two minutes (an export's time and the record's CreationTime differ by
+/// seconds at most), at most 14 hours.
+fn offset_seconds(local: KqlDateTime, utc: KqlDateTime) -> Option<i64> {
+    let secs = (local - utc).num_seconds();
+    let quarter = (secs as f64 / 900.0).round() as i64 * 900;
+    ((secs - quarter).abs() <= 120 && quarter.abs() <= MAX_OFFSET_SECONDS).then_some(quarter)
+}
+
+/// The record's own UTC time: RawEventData or AuditData `CreationTime` (an object, JSON
+/// text, or the whole start of text cut short).
+fn creation_time(map: &Map<String, Value>) -> Option<KqlDateTime> {
+    ["RawEventData", "AuditData"].iter().find_map(|name| {
+        let v = map
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)?;
+        let text = match v {
+            Value::Object(o) => o.get("CreationTime")?.as_str()?.to_owned(),
+            Value::String(s) => leading_string_field(s, "CreationTime")?,
+            _ => return None,
+        };
+        parse_export_time(&text)
+    })
+}
