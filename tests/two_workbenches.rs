@@ -146,7 +146,7 @@ fn the_workbench_report_reads_the_others_first_and_verifies_against_the_journal(
         .key
         .clone();
     bob_marks(&path, &other, Verdict::Legitimate, 0);
-    let text = sts_triage::tui::report_of_journal(&mut app, &mut journal);
+    let text = sts_triage::tui::report_of_journal(&mut app, Some(&mut journal));
     assert_eq!(app.decision(&other).analyst, "bob");
     assert!(text.contains("; 2 entries; head SHA-256"), "{text}");
     let md = dir.path().join("report.md");

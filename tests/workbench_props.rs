@@ -290,7 +290,7 @@ proptest! {
                 }
             }
         }
-        let copied = sts_triage::tui::report_markdown(&app);
+        let copied = sts_triage::tui::report_of_journal(&mut app, journal.as_mut());
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_sts-triage"))
             .arg("report")
             .arg("--journal")

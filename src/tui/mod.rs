@@ -96,12 +96,16 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
 pub fn report_markdown(app: &App) -> String {
     // As `report` says it: a journal not created yet (no decision made) is "not found".
     let found = std::path::Path::new(&app.journal_path).exists();
-    let mut ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found);
+    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found);
+    markdown_of(app, ctx)
+}
+
+/// The Markdown report with `ctx`; after a stopped load it says so first, and the hash of a
+/// file read in part is labelled as the whole file's, which the findings do not cover.
+fn markdown_of(app: &App, mut ctx: crate::report::ReportContext) -> String {
     let Some(cut) = &app.loading.cut else {
         return crate::report::markdown_report(&app.report, &app.decisions, &ctx);
     };
-    // A stopped load: the report says so first, and the hash of a file read in part is
-    // labelled as the whole file's, which the findings do not cover.
     if let Some((name, read, size, _)) = &cut.file
         && let Some(hash) = ctx.hashes.get_mut(name)
         && let crate::report::FileHash::Sha256(h) = hash.clone()
@@ -123,8 +127,12 @@ pub fn report_markdown(app: &App) -> String {
 
 /// The report of `Y` and `E`: first what other workbenches appended is read and applied,
 /// then the report names the journal as this workbench has applied it (entries and head),
-/// so that `sts-triage verify` finds the report's decisions in the journal.
-pub fn report_of_journal(app: &mut App, journal: &mut Journal) -> String {
+/// so that `sts-triage verify` finds the report's decisions in the journal. Before the
+/// first decision there is no journal: the report says it was not found, as `report` does.
+pub fn report_of_journal(app: &mut App, journal: Option<&mut Journal>) -> String {
+    let Some(journal) = journal else {
+        return report_markdown(app);
+    };
     if journal.refresh().is_ok() {
         let foreign = journal.take_foreign();
         if !foreign.is_empty() {
@@ -138,7 +146,7 @@ pub fn report_of_journal(app: &mut App, journal: &mut Journal) -> String {
     let found = journal.path().exists();
     let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found)
         .with_journal_chain(journal.entries(), journal.head().map(str::to_owned));
-    crate::report::markdown_report(&app.report, &app.decisions, &ctx)
+    markdown_of(app, ctx)
 }
 
 /// Writes the report whole or not at all, never through a planted link (see `write_safe`).
@@ -390,7 +398,7 @@ fn event_loop(
                     let _ = out.flush();
                 }
                 Effect::Report { to_file } => {
-                    let text = report_of_journal(app, journal);
+                    let text = report_of_journal(app, journal.journal.as_mut());
                     match to_file {
                         None => {
                             let mut out = io::stdout();
