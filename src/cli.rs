@@ -13,9 +13,9 @@ Exit status:
      verify: everything matches)
   1  the work was done but did not succeed: the output or report could not be written
      (scan, report); verify: something differs (each difference on one line)
-  2  bad usage or input: a wrong option, no readable input, a file of no known format,
-     a malformed record under --strict, a journal that cannot be read; the workbench
-     stopped on an error";
+  2  bad usage or input: a wrong option or value, an input path that cannot be read, a
+     named file of no known format, a malformed record under --strict, a journal that
+     cannot be read; the workbench stopped on an error";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -50,12 +50,15 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Evaluate the query headlessly and print the result rows.
+    #[command(after_help = EXIT_STATUSES)]
     Scan(ScanArgs),
     /// Write the findings report: rule, files with SHA-256, counts per verdict, the rows by
     /// verdict with notes and analysts, and the near misses marked. Never creates a journal.
+    #[command(after_help = EXIT_STATUSES)]
     Report(ReportArgs),
     /// Print the hunting query for the engine that runs it (Defender XDR, Sentinel), or
     /// with --raw the query whose export gives the workbench every STS event.
+    #[command(after_help = EXIT_STATUSES)]
     Query(QueryArgs),
     /// Print a completion script for a shell (see README: "Shell completions").
     Completions(CompletionsArgs),
@@ -64,6 +67,7 @@ pub enum Command {
     /// Check a journal's hash chain (`--journal FILE`), or a report against its journal and
     /// inputs (`--report REPORT --journal FILE PATH...`). Exit 0 when everything matches, 1
     /// when something differs (one line per difference), 2 for unreadable input.
+    #[command(after_help = EXIT_STATUSES)]
     Verify(VerifyArgs),
 }
 

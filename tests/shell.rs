@@ -1,7 +1,7 @@
 //! The conventions of the shell: completion scripts, the man page, the exit statuses in
 //! `--help`, no progress drawing when standard error is not a terminal, and `--quiet`.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -67,11 +67,21 @@ fn the_man_page_is_roff_with_the_exit_statuses_and_a_page_per_command() {
 
 #[test]
 fn help_lists_every_exit_status() {
-    let (code, help, _) = run(&["--help"]);
-    assert_eq!(code, 0);
-    let table = &help[help.find("Exit status:").unwrap()..];
-    for status in ["  0  ", "  1  ", "  2  "] {
-        assert!(table.contains(status), "{table}");
+    for args in [
+        &["--help"][..],
+        &["scan", "--help"],
+        &["report", "--help"],
+        &["query", "--help"],
+        &["verify", "--help"],
+    ] {
+        let (code, help, _) = run(args);
+        assert_eq!(code, 0);
+        let table = &help[help
+            .find("Exit status:")
+            .unwrap_or_else(|| panic!("{args:?}: {help}"))..];
+        for status in ["  0  ", "  1  ", "  2  "] {
+            assert!(table.contains(status), "{args:?}: {table}");
+        }
     }
 }
 
