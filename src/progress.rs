@@ -42,9 +42,13 @@ impl ScanProgress {
     /// A bar drawn to `target` (tests pass a hidden or in-memory target).
     pub fn with_target(files: usize, total: u64, target: ProgressDrawTarget) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total), target);
-        if let Ok(style) = ProgressStyle::with_template(
-            "{prefix} {wide_msg} [{bar:24}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-        ) {
+        // Standard input or a pipe has no size: bytes read and the rate, no bar.
+        let template = if total == 0 {
+            "{prefix} {wide_msg} {bytes} {bytes_per_sec}"
+        } else {
+            "{prefix} {wide_msg} [{bar:24}] {bytes}/{total_bytes} {bytes_per_sec} {eta}"
+        };
+        if let Ok(style) = ProgressStyle::with_template(template) {
             bar.set_style(style.progress_chars("=> "));
         }
         Self {

@@ -202,3 +202,75 @@ fn the_keymap_is_read_from_the_config_folder() {
     );
     assert!(s.contains(&expected) && s.contains("exit=2"), "{s}");
 }
+
+#[test]
+fn a_terminal_sees_the_progress_bar_and_then_only_the_summary() {
+    // A FIFO held open by the test keeps the scan inside its file, so the bar is on screen
+    // for as long as the test needs to read it.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("export.jsonl");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let socket = format!("sts-shell-bar-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let cmd = format!(
+        "'{BIN}' scan --format csv '{}' > /dev/null; echo \"exit=$?\"; read x",
+        fifo.display()
+    );
+    tmux(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-x",
+        "120",
+        "-y",
+        "10",
+        "sh",
+        "-c",
+        &cmd,
+    ]);
+    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+    let wait_for = |what: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let s = screen();
+            if s.contains(what) || std::time::Instant::now() > deadline {
+                return s;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    // Opening a FIFO waits for its reader: done on a thread, bounded.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::fs::OpenOptions::new().write(true).open(path));
+    });
+    let mut writer = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .unwrap()
+        .unwrap();
+    let records = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/query-raw/auditlogs-api.jsonl"),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut writer, records.as_bytes()).unwrap();
+    let during = wait_for("file 1/1");
+    drop(writer);
+    let after = wait_for("exit=");
+    tmux(&["kill-server"]);
+    assert!(
+        during.contains("file 1/1") && during.contains("export.jsonl"),
+        "{during}"
+    );
+    assert!(after.contains("exit=0"), "{after}");
+    assert!(!after.contains("file 1/1"), "the bar is cleared: {after}");
+    assert!(after.contains("files: 1 · records read: 2"), "{after}");
+}
