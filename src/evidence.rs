@@ -220,6 +220,12 @@ impl Filer {
         self.opened
             .get_or_init(|| {
                 let path = self.input.as_ref()?;
+                // Only a regular file can be read again at an offset: opening a FIFO again
+                // (a named pipe, `<(zcat …)`) waits for a writer that never comes, and a
+                // device gives other bytes. Those records go to the spill file.
+                if !std::fs::metadata(path).ok()?.is_file() {
+                    return None;
+                }
                 let reader = File::open(path).ok()?;
                 Some(Arc::new(EvidenceFile {
                     reader,
