@@ -117,7 +117,7 @@ fn markdown_of(app: &App, mut ctx: crate::report::ReportContext) -> String {
     let text = crate::report::markdown_report(&app.report, &app.decisions, &ctx);
     let banner = format!(
         "> **Partial load.** {}. The findings below cover only what was read.\n\n",
-        crate::neutralize::markdown_cell(&cut.describe())
+        crate::neutralize::markdown_inline(&cut.describe())
     );
     match text.find("\n\n") {
         Some(i) => format!("{}{banner}{}", &text[..i + 2], &text[i + 2..]),
