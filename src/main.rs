@@ -22,10 +22,11 @@ impl Limits {
     /// Scans the paths, with a progress bar while standard error is a terminal, then prints
     /// the summary on standard error (not with --quiet; warnings always). An unreadable
     /// path or a file of no known format is exit status 2.
-    fn scan(&self, paths: &[PathBuf]) -> Result<scan::ScanReport, ExitCode> {
+    fn scan(&self, paths: &[PathBuf], hash_inputs: bool) -> Result<scan::ScanReport, ExitCode> {
         let opts = ScanOptions {
             max_record_bytes: self.max_record_mib << 20,
             max_decompressed_bytes: self.max_decompressed_mib.saturating_mul(1 << 20),
+            hash_inputs,
             ..ScanOptions::default()
         };
         let mut progress = ScanProgress::for_paths(paths);
@@ -157,7 +158,7 @@ fn print_or_fail(text: &[u8]) -> ExitCode {
 }
 
 fn run_scan(args: &ScanArgs) -> ExitCode {
-    let report = match args.limits.scan(&args.paths) {
+    let report = match args.limits.scan(&args.paths, false) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -198,7 +199,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
 }
 
 fn run_report(args: &ReportArgs) -> ExitCode {
-    let scanned = match args.limits.scan(&args.paths) {
+    // The report's SHA-256 and sizes are those of the bytes the scan read.
+    let scanned = match args.limits.scan(&args.paths, true) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -334,4 +334,7 @@ pub struct FileSummary {
     pub skipped: u64,
     /// Records read with invalid UTF-8 or lone surrogate escapes replaced by U+FFFD.
     pub replaced: u64,
+    /// Lowercase hex SHA-256 of the bytes as they were read (`ScanOptions::hash_inputs`);
+    /// `bytes` is then their count.
+    pub sha256: Option<String>,
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::load::decode::REPLACEMENT;
-use crate::load::{self, LoadError, ScanMessage, ScanOptions};
+use crate::load::{self, LoadError, NotRead, ScanMessage, ScanOptions};
 use crate::model::{FileSummary, Finding, NearMissReason, Outcome, Problem, ResultRow, StsEvent};
 
 /// Everything a scan found. Built up message by message, so the workbench can show rows
@@ -21,6 +21,8 @@ pub struct ScanReport {
     /// Records of an event already read (same event id): counted once, their `file:line`
     /// kept in the event's `duplicates`.
     pub duplicate_records: u64,
+    /// Files found inside a folder that were passed over, with why (also each a problem).
+    pub not_read: Vec<NotRead>,
     finding_index: HashMap<ResultRow, usize>,
     /// Event id → index in `events`.
     event_index: HashMap<String, usize>,
@@ -75,6 +77,10 @@ impl ScanReport {
             }
             ScanMessage::FileDone(summary) => {
                 self.files.push(summary);
+                None
+            }
+            ScanMessage::NotRead(not_read) => {
+                self.not_read.push(not_read);
                 None
             }
             ScanMessage::FileStarted { .. } | ScanMessage::Progress { .. } => None,
@@ -165,8 +171,10 @@ impl ScanReport {
 }
 
 /// Scans every path, sending each message to `sink` as it comes. A file named on the
-/// command line that cannot be read, or is of no known format, is an error; a file of no
-/// known format found inside a folder is reported as a problem and passed over.
+/// command line that cannot be read, or is of no known format, is an error; a file found
+/// inside a folder that is of no known format, empty, unreadable (no permission, a dangling
+/// link, gone since the folder was listed) or not a regular file is reported (a problem and
+/// a [`NotRead`]) and passed over, and the other files are read.
 pub fn scan_paths_with(
     paths: &[PathBuf],
     opts: &ScanOptions,
@@ -181,19 +189,51 @@ pub fn scan_paths_with(
         {
             break;
         }
+        if !named {
+            // A FIFO or a device inside a folder could block the reading forever.
+            let kind = std::fs::metadata(&path).map(|m| m.file_type());
+            if let Ok(t) = kind
+                && !t.is_file()
+            {
+                let reason = if t.is_dir() {
+                    match std::fs::read_dir(&path) {
+                        Err(e) => format!("unreadable folder: {e}"),
+                        Ok(_) => "a folder that could not be listed".to_owned(),
+                    }
+                } else {
+                    "not a regular file (a FIFO, socket or device)".to_owned()
+                };
+                pass_over(&path, reason, sink);
+                continue;
+            }
+        }
         match load::scan_file(&path, opts, sink) {
             Ok(_) => {}
-            Err(e @ LoadError::UnknownFormat { .. }) if !named => {
-                sink(ScanMessage::Problem(Problem {
-                    file: path.display().to_string().into(),
-                    line: None,
-                    message: format!("passed over: {e}"),
-                }));
+            Err(LoadError::UnknownFormat { why, .. }) if !named => {
+                pass_over(
+                    &path,
+                    format!("not a file of any known format ({why})"),
+                    sink,
+                );
+            }
+            Err(LoadError::Unreadable { error, .. }) if !named => {
+                pass_over(&path, format!("unreadable: {error}"), sink);
             }
             Err(e) => return Err(e),
         }
     }
     Ok(())
+}
+
+/// A file inside a folder that is not read: a problem (the summary's warning) and a
+/// [`NotRead`] (the report's "Not read" list, the workbench's problems view).
+fn pass_over(path: &std::path::Path, reason: String, sink: &mut dyn FnMut(ScanMessage)) {
+    sink(ScanMessage::Problem(Problem {
+        file: path.display().to_string().into(),
+        line: None,
+        message: format!("passed over: {reason}"),
+    }));
+    sink(ScanMessage::NotRead(NotRead::new(path, reason)));
 }
 
 /// Scans every path into one report.

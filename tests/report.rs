@@ -194,6 +194,7 @@ fn json_parses_with_stable_keys_and_exact_values() {
             "report_format",
             "rule",
             "files",
+            "not_read",
             "journal",
             "time_range",
             "counts",

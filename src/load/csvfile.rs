@@ -62,6 +62,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         if head.starts_with(b"\xef\xbb\xbf") {
             reader.consume(3);
         }
+        first_line_offset += skip_blank_lines(&mut reader)?;
         if reader.fill_buf()?.starts_with(b"#TYPE") {
             let mut skipped = Vec::new();
             reader.read_until(b'\n', &mut skipped)?;
@@ -310,6 +311,26 @@ fn classify_rows(ctx: &mut Ctx, rows: Vec<Waiting>) {
 fn settle_dates(ctx: &mut Ctx, dates: &mut FileDates) {
     let rows = dates.settle(ctx);
     classify_rows(ctx, rows);
+}
+
+/// Passes over the blank lines before the header (they are counted, for line numbers). The
+/// white space before the header's first character on its own line is left alone.
+fn skip_blank_lines(reader: &mut Box<dyn BufRead + Send>) -> io::Result<u64> {
+    let mut lines = 0;
+    loop {
+        let buf = reader.fill_buf()?;
+        let blank = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        // Only whole blank lines: up to the last newline among the blanks.
+        let Some(nl) = memchr::memrchr(b'\n', &buf[..blank]) else {
+            return Ok(lines);
+        };
+        lines += memchr::memchr_iter(b'\n', &buf[..=nl]).count() as u64;
+        let whole = blank == buf.len();
+        reader.consume(nl + 1);
+        if !whole {
+            return Ok(lines);
+        }
+    }
 }
 
 /// The csv crate's read buffer.

@@ -34,6 +34,10 @@ pub struct ScanOptions {
     pub max_decompressed_bytes: u64,
     /// Set from another thread to stop the scan; what was read so far is kept.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Hash every file's bytes as they are read (`FileSummary::sha256`), so that a report
+    /// describes the bytes the scan read, not the file as it is afterwards. Off for `scan`
+    /// (it costs a SHA-256 pass on the reading thread).
+    pub hash_inputs: bool,
 }
 
 impl Default for ScanOptions {
@@ -42,6 +46,7 @@ impl Default for ScanOptions {
             max_record_bytes: 64 << 20,
             max_decompressed_bytes: 256 << 30,
             cancel: None,
+            hash_inputs: false,
         }
     }
 }
@@ -69,6 +74,68 @@ pub enum ScanMessage {
     Progress { bytes: u64, records: u64 },
     /// A file is done.
     FileDone(FileSummary),
+    /// A file found inside a folder was passed over (unknown format, unreadable, empty).
+    NotRead(NotRead),
+}
+
+/// A file that was passed over, with why: listed in the `scan` summary, under "Not read" in
+/// the report and in the workbench's problems view, so that nothing read is silently left
+/// out. Only files found inside a folder are passed over; a file named on the command line
+/// that cannot be read is an error (exit status 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotRead {
+    /// The path as the scan shows it.
+    pub path: String,
+    /// Why it was not read, for the analyst: `not a file of any known format (a zip archive:
+    /// extract it first)`, `unreadable: Permission denied (os error 13)`, `not a regular file
+    /// (a FIFO)`.
+    pub reason: String,
+    /// Lowercase hex SHA-256 of the file's bytes as stored, when they could be read.
+    pub sha256: Option<String>,
+}
+
+impl NotRead {
+    /// Describes a file passed over; its bytes are hashed when they can be read.
+    pub fn new(path: &Path, reason: String) -> Self {
+        Self {
+            path: path.display().to_string(),
+            reason,
+            // Only a regular file: opening a FIFO would wait for a writer.
+            sha256: std::fs::metadata(path)
+                .is_ok_and(|m| m.is_file())
+                .then(|| sha256_file(path).ok())
+                .flatten(),
+        }
+    }
+}
+
+/// The SHA-256 of a file's bytes as stored (a gzip file is hashed compressed), in constant
+/// memory. Lowercase hex.
+pub fn sha256_file(path: &Path) -> io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 << 10];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Lowercase hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// A path that could not be scanned at all: exit status 2 on the command line.
@@ -213,7 +280,8 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError
         })?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            walk(p, &mut found)?;
+            let mut seen = std::collections::HashSet::new();
+            walk(p, &mut found, &mut seen)?;
             found.sort();
             out.extend(found.into_iter().map(|f| (f, false)));
         } else {
@@ -223,7 +291,19 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+/// The files of a folder, recursively. Symbolic links are followed (a folder reached twice,
+/// through a link loop or two links, is read once); a dangling link, a FIFO or a device is
+/// listed too, so that the scan reports it rather than leaving it out in silence.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<(), LoadError> {
+    if let Ok(real) = std::fs::canonicalize(dir)
+        && !seen.insert(real)
+    {
+        return Ok(());
+    }
     let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Unreadable {
         path: dir.display().to_string(),
         error: e,
@@ -234,10 +314,18 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
         if name.starts_with('.') || name.ends_with(".sts-triage.jsonl") || is_notes_or_code(&name) {
             continue;
         }
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => walk(&path, out)?,
-            Ok(t) if t.is_file() => out.push(path),
-            _ => {}
+        let is_dir = match entry.file_type() {
+            Ok(t) if t.is_symlink() => std::fs::metadata(&path).is_ok_and(|m| m.is_dir()),
+            Ok(t) => t.is_dir(),
+            Err(_) => false,
+        };
+        if is_dir {
+            if walk(&path, out, seen).is_err() {
+                // An unreadable folder inside: listed, and reported by the scan.
+                out.push(path);
+            }
+        } else {
+            out.push(path);
         }
     }
     Ok(())
@@ -255,16 +343,32 @@ fn is_notes_or_code(name: &str) -> bool {
     .any(|ext| lower.ends_with(ext))
 }
 
-/// Counts the bytes read through it, for progress.
+/// Counts the bytes read through it, for progress, and hashes them when asked.
 struct Counting<R> {
     inner: R,
     count: Arc<AtomicU64>,
+    digest: Option<Arc<std::sync::Mutex<ReadDigest>>>,
+}
+
+/// The SHA-256 of a file's bytes as they were read, and whether the reading reached its end.
+#[derive(Default)]
+pub struct ReadDigest {
+    hasher: sha2::Sha256,
+    bytes: u64,
+    at_end: bool,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.count.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(d) = &self.digest {
+            use sha2::Digest;
+            let mut d = d.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            d.hasher.update(&buf[..n]);
+            d.bytes += n as u64;
+            d.at_end |= n == 0 && !buf.is_empty();
+        }
         Ok(n)
     }
 }
@@ -275,10 +379,17 @@ pub struct Input {
     pub read_so_far: Arc<AtomicU64>,
     pub size: u64,
     pub gzip: bool,
+    /// The hash of the bytes read, when [`open_input_hashed`] asked for it.
+    pub digest: Option<Arc<std::sync::Mutex<ReadDigest>>>,
 }
 
 /// Opens a path (or `-`), detecting gzip by its magic bytes.
 pub fn open_input(path: &Path) -> Result<Input, LoadError> {
+    open_input_hashed(path, false)
+}
+
+/// [`open_input`], hashing the bytes as they are read when `hash` is set.
+pub fn open_input_hashed(path: &Path, hash: bool) -> Result<Input, LoadError> {
     let display = path.display().to_string();
     let unreadable = |e| LoadError::Unreadable {
         path: display.clone(),
@@ -292,9 +403,11 @@ pub fn open_input(path: &Path) -> Result<Input, LoadError> {
         let size = f.metadata().map(|m| m.len()).unwrap_or(0);
         (Box::new(f), size)
     };
+    let digest = hash.then(|| Arc::new(std::sync::Mutex::new(ReadDigest::default())));
     let counting = Counting {
         inner: raw,
         count: count.clone(),
+        digest: digest.clone(),
     };
     let mut buffered = BufReader::with_capacity(1 << 20, counting);
     let head = buffered.fill_buf().map_err(unreadable)?;
@@ -312,6 +425,7 @@ pub fn open_input(path: &Path) -> Result<Input, LoadError> {
         read_so_far: count,
         size,
         gzip,
+        digest,
     })
 }
 
@@ -338,12 +452,19 @@ pub fn sniff(head: &[u8]) -> Result<Shape, String> {
         return Err("the file is empty".to_owned());
     };
     let body = &head[first..];
-    if let Some(nul) = memchr::memchr(0, body) {
-        let offset = head.len() - body.len() + nul;
-        return Err(format!(
-            "binary content (a NUL byte at byte offset {offset})"
-        ));
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Err("a zip archive: extract it first".to_owned());
     }
+    // A NUL byte in the text (a damaged cell, a hostile string) does not make a file binary:
+    // the file is binary when its first line is neither JSON nor a CSV header, and a NUL is
+    // then named as the likely cause.
+    let binary = |why: &str| match memchr::memchr(0, body) {
+        Some(nul) => format!(
+            "binary content (a NUL byte at byte offset {})",
+            head.len() - body.len() + nul
+        ),
+        None => why.to_owned(),
+    };
     match body[0] {
         b'[' => Ok(Shape::JsonDocument),
         b'{' => {
@@ -360,10 +481,16 @@ pub fn sniff(head: &[u8]) -> Result<Shape, String> {
         _ => {
             let line_end = memchr::memchr(b'\n', body).unwrap_or(body.len());
             let line = String::from_utf8_lossy(&body[..line_end]);
-            if line.starts_with("#TYPE") || line.contains(',') || line.contains('\t') {
+            let printable = line
+                .chars()
+                .filter(|c| !c.is_control() || *c == '\t' || *c == '\r')
+                .count();
+            let mostly_text = printable * 10 >= line.chars().count() * 9;
+            let delimited = line.contains(',') || line.contains('\t') || line.contains(';');
+            if line.starts_with("#TYPE") || (delimited && mostly_text) {
                 Ok(Shape::Csv)
             } else {
-                Err("neither JSON nor CSV".to_owned())
+                Err(binary("neither JSON nor CSV"))
             }
         }
     }
@@ -380,7 +507,7 @@ pub fn scan_file(
     } else {
         path.display().to_string()
     });
-    let mut input = open_input(path)?;
+    let mut input = open_input_hashed(path, opts.hash_inputs)?;
     if input.gzip {
         input.reader = Box::new(DecompressedLimit {
             inner: input.reader,
@@ -392,7 +519,7 @@ pub fn scan_file(
         path: display.to_string(),
         bytes: input.size,
     });
-    let (head, head_error) = read_head(&mut input.reader);
+    let (head, head_error) = read_head(&mut input.reader, opts.max_record_bytes.max(64 << 10));
     input.reader = match head_error {
         // Nothing readable at all.
         Some(e) if head.is_empty() => {
@@ -495,9 +622,40 @@ pub fn scan_file(
             ),
         });
     }
+    if let Some((sha256, bytes)) = input.digest.as_deref().and_then(read_digest) {
+        summary.sha256 = Some(sha256);
+        if path.as_os_str() != "-" && bytes != summary.bytes {
+            let message = format!(
+                "the file changed while it was read: {} bytes when it was opened, {bytes} bytes read; \
+                 the SHA-256 and the size reported are those of the bytes read",
+                summary.bytes
+            );
+            (ctx.sink)(ScanMessage::Problem(Problem {
+                file: display.clone(),
+                line: None,
+                message,
+            }));
+        }
+        summary.bytes = bytes;
+    }
     let done = summary.clone();
     (ctx.sink)(ScanMessage::FileDone(done));
     Ok(summary)
+}
+
+/// The hash and size of the bytes read, when the reading reached the end of the file. When
+/// it stopped before (a cancel, a limit, a read error) there is none: the report then hashes
+/// the file as it is.
+fn read_digest(digest: &std::sync::Mutex<ReadDigest>) -> Option<(String, u64)> {
+    use sha2::Digest;
+    let mut d = digest
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !d.at_end {
+        return None;
+    }
+    let hasher = std::mem::take(&mut d.hasher);
+    Some((hex(&hasher.finalize()), d.bytes))
 }
 
 /// Stops the reading of a gzip file's content once it has expanded past the limit.
@@ -580,12 +738,19 @@ pub(crate) fn scan_csv_rows(
 }
 
 /// Reads the first bytes of the content: up to the end of the first non-blank line, or
-/// 64 KiB, whichever comes first (pipes may deliver less in one read). A read error ends
-/// the head; it is returned with what was read before it.
-fn read_head(reader: &mut Box<dyn BufRead + Send>) -> (Vec<u8>, Option<io::Error>) {
+/// 64 KiB past the blank lines that lead (those up to `max_blank` bytes), whichever comes
+/// first (pipes may deliver less in one read). A read error ends the head; it is returned
+/// with what was read before it.
+fn read_head(
+    reader: &mut Box<dyn BufRead + Send>,
+    max_blank: usize,
+) -> (Vec<u8>, Option<io::Error>) {
     let mut head = Vec::new();
     let mut chunk = [0u8; 8192];
-    while head.len() < 64 << 10 {
+    // How many bytes at the start are blank (all of `head` while no content was seen): they
+    // do not count against the 64 KiB.
+    let mut blank = 0;
+    while head.len() < blank + (64 << 10) && blank < max_blank {
         let n = match reader.read(&mut chunk) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -594,9 +759,15 @@ fn read_head(reader: &mut Box<dyn BufRead + Send>) -> (Vec<u8>, Option<io::Error
         if n == 0 {
             break;
         }
+        let before = head.len();
         head.extend_from_slice(&chunk[..n]);
-        let content = head.iter().position(|b| !b.is_ascii_whitespace());
-        if content.is_some_and(|start| memchr::memchr(b'\n', &head[start..]).is_some()) {
+        if blank == before {
+            blank += head[before..]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        }
+        if blank < head.len() && memchr::memchr(b'\n', &head[blank..]).is_some() {
             break;
         }
     }

@@ -119,6 +119,11 @@ pub fn json_report(
         "report_format": JSON_REPORT_FORMAT,
         "rule": {"name": RULE_NAME, "id": RULE_ID},
         "files": files,
+        "not_read": report.not_read.iter().map(|n| json!({
+            "path": n.path,
+            "reason": n.reason,
+            "sha256": n.sha256,
+        })).collect::<Vec<_>>(),
         "journal": ctx.journal.as_ref().map(|j| json!({
             "path": j.path,
             "found": j.found,

@@ -223,7 +223,30 @@ pub fn markdown_report(
             out.push_str(&near_miss_table(report, events, decisions));
         }
     }
+    not_read_section(&mut out, report);
     out
+}
+
+/// `## Not read`: the files found inside a folder that were passed over, with why and their
+/// SHA-256, so that nothing is left out of the report in silence. Absent when every file was
+/// read.
+fn not_read_section(out: &mut String, report: &ScanReport) {
+    if report.not_read.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n## Not read ({})\n", report.not_read.len());
+    for n in &report.not_read {
+        let hash = match &n.sha256 {
+            Some(h) => format!("SHA-256 `{h}`"),
+            None => "SHA-256 unavailable".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "- {}: {}; {hash}",
+            markdown_cell(&n.path),
+            markdown_cell(&n.reason)
+        );
+    }
 }
 
 /// The journal's line of the Markdown report: path, entries and head hash (what

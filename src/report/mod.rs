@@ -125,7 +125,10 @@ impl ReportContext {
             .files
             .iter()
             .map(|f| {
-                let hash = if f.path == "(stdin)" {
+                let hash = if let Some(h) = &f.sha256 {
+                    // Hashed by the scan from the bytes it read.
+                    FileHash::Sha256(h.clone())
+                } else if f.path == "(stdin)" {
                     FileHash::Unavailable("standard input, not hashed".to_owned())
                 } else {
                     match sha256_file(Path::new(&f.path)) {

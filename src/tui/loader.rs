@@ -98,6 +98,8 @@ pub(super) fn spawn(
         });
         let opts = ScanOptions {
             cancel: Some(cancel),
+            // The report (`Y`) names the bytes the load read.
+            hash_inputs: true,
             ..ScanOptions::default()
         };
         let mut last_progress = Instant::now();
