@@ -69,9 +69,11 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
             first_line_offset += 1;
         }
     }
+    let delimiter = header_delimiter(reader.fill_buf()?);
     let since_record = Arc::new(AtomicUsize::new(0));
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
+        .delimiter(delimiter)
         // Records end at `\n` only: with the default (CR, LF or CRLF) the csv crate numbers
         // the lines of a CRLF file one too low. The CR left at the end of the last field is
         // removed by `cell`.
@@ -114,8 +116,13 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     {
         CsvKind::Columns
     } else {
+        let dialect = match delimiter {
+            b';' => "CSV with `;`",
+            b'\t' => "CSV with tabs",
+            _ => "CSV",
+        };
         ctx.unknown_why = Some(format!(
-            "CSV header has none of AuditData, ActionType, OperationName or tokenMinutesAdded: {}",
+            "{dialect} whose header has none of AuditData, ActionType, OperationName or tokenMinutesAdded: {}",
             headers.join(",").chars().take(200).collect::<String>()
         ));
         return Ok(());
@@ -311,6 +318,32 @@ fn classify_rows(ctx: &mut Ctx, rows: Vec<Waiting>) {
 fn settle_dates(ctx: &mut Ctx, dates: &mut FileDates) {
     let rows = dates.settle(ctx);
     classify_rows(ctx, rows);
+}
+
+/// The field delimiter, decided from the header line: `,`, `;` (Excel in European locales,
+/// `Export-Csv -UseCulture`) or tab (`-Delimiter "`t"`), whichever separates the most
+/// fields outside quotes; `,` on a tie or when there is none.
+fn header_delimiter(head: &[u8]) -> u8 {
+    let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let delimiters = [b',', b';', b'\t'];
+    let mut best = 0;
+    for i in 1..3 {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    delimiters[best]
 }
 
 /// Passes over the blank lines before the header (they are counted, for line numbers). The

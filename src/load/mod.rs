@@ -519,6 +519,28 @@ pub fn scan_file(
         path: display.to_string(),
         bytes: input.size,
     });
+    // The encoding is decided once from the first bytes; a file that is not UTF-8 is decoded
+    // to UTF-8 as it is read, so every reader after this sees UTF-8 (UTF-8 itself is passed
+    // through untouched: the fast path).
+    let (sample, sample_error) = read_sample(&mut input.reader, decode::SAMPLE);
+    let encoding = decode::detect(&sample);
+    let undecoded: Box<dyn BufRead + Send> = match sample_error {
+        Some(e) => Box::new(io::Cursor::new(sample).chain(FailingReader(Some(e)))),
+        None => Box::new(io::Cursor::new(sample).chain(input.reader)),
+    };
+    input.reader = if encoding == decode::TextEncoding::Utf8 {
+        undecoded
+    } else {
+        match decode::DecodeReader::new(undecoded, encoding) {
+            Some(decoded) => Box::new(decoded),
+            None => {
+                return Err(LoadError::UnknownFormat {
+                    path: display.to_string(),
+                    why: "no decoder for the file's encoding".to_owned(),
+                });
+            }
+        }
+    };
     let (head, head_error) = read_head(&mut input.reader, opts.max_record_bytes.max(64 << 10));
     input.reader = match head_error {
         // Nothing readable at all.
@@ -555,9 +577,13 @@ pub fn scan_file(
         line_offset: 0,
         // Raw texts are read back from the file itself only when its content is its bytes.
         evidence: Arc::new(crate::evidence::Filer::new(
-            (!input.gzip && path.as_os_str() != "-").then_some(path),
+            (!input.gzip && path.as_os_str() != "-" && encoding == decode::TextEncoding::Utf8)
+                .then_some(path),
         )),
     };
+    if let Some(notice) = encoding.notice() {
+        ctx.problem(None, notice);
+    }
     let result = match shape {
         Shape::JsonLines => json::scan_json_lines(&mut ctx, input.reader),
         Shape::JsonDocument => docstream::scan_json_stream(&mut ctx, input.reader),
@@ -772,6 +798,16 @@ fn read_head(
         }
     }
     (head, None)
+}
+
+/// Reads up to `limit` bytes (less at the end of the file); a read error ends the sample and
+/// is returned with what was read before it.
+fn read_sample(reader: &mut Box<dyn BufRead + Send>, limit: usize) -> (Vec<u8>, Option<io::Error>) {
+    let mut sample = Vec::with_capacity(limit.min(64 << 10));
+    match reader.take(limit as u64).read_to_end(&mut sample) {
+        Ok(_) => (sample, None),
+        Err(e) => (sample, Some(e)),
+    }
 }
 
 /// A reader that fails once with the error that ended the head, then is at its end.
