@@ -186,7 +186,7 @@ fn copy_goes_through_osc52_into_the_tmux_buffer() {
     t.start(dir.path(), "export.jsonl");
     t.wait_for("reviewed 0/7");
     t.keys(&["/", "helpdesk", "Enter", "y"]);
-    let s = t.wait_for("copied");
+    let s = t.wait_for("sent to tmux");
     assert!(s.contains("OSC 52"), "{s}");
     let start = Instant::now();
     let buffer = loop {
@@ -500,4 +500,37 @@ fn a_file_of_no_known_format_is_an_error_before_the_workbench_opens() {
     );
     assert!(s.contains("EXIT=2"), "{s}");
     assert!(!dir.path().join("picture.png.sts-triage.jsonl").exists());
+}
+
+#[test]
+fn a_copy_too_large_for_osc52_is_written_beside_the_journal_and_never_claimed() {
+    let dir = tempfile::tempdir().unwrap();
+    // 900 flagged rows: a report of well over 100 kB.
+    let line = std::fs::read_to_string("tests/fixtures/workbench.jsonl").unwrap();
+    let first = line.lines().next().unwrap().to_owned();
+    let mut text = String::new();
+    for i in 0..900 {
+        text.push_str(
+            &first
+                .replace("5b4c-0001", &format!("big-{i:04}"))
+                .replace("admin@contoso.com", &format!("user{i}@contoso.com")),
+        );
+        text.push('\n');
+    }
+    std::fs::write(dir.path().join("big.jsonl"), text).unwrap();
+    let t = Tmux::new("bigcopy");
+    t.start(dir.path(), "big.jsonl");
+    t.wait_for("reviewed 0/900");
+    t.keys(&["Y"]);
+    let s = t.wait_for("the findings report written to");
+    let path = dir.path().join("big.jsonl.sts-triage.copy.md");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.len() > 74_997, "{}", written.len());
+    assert!(written.starts_with("# Findings"), "{written:.80}");
+    assert!(s.contains("big.jsonl.sts-triage.copy.md"), "{s}");
+    assert!(!s.contains("sent to"), "{s}");
+    assert!(
+        t.tmux(&["list-buffers"]).trim().is_empty(),
+        "nothing sent to tmux's buffer"
+    );
 }

@@ -322,7 +322,14 @@ pub enum Action {
         own: Vec<String>,
         now: chrono::DateTime<chrono::Utc>,
     },
+    /// A copy went out: `path` says what and how ("the findings report: sent to ...").
     Copied {
+        path: String,
+        bytes: usize,
+    },
+    /// A copy too large for the terminal's clipboard was written to a file instead.
+    CopiedToFile {
+        what: String,
         path: String,
         bytes: usize,
     },

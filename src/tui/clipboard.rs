@@ -1,6 +1,35 @@
 //! The clipboard: the system clipboard through arboard (kept alive for the whole run, as
 //! X11 and Wayland need the owner to stay), and where there is no display or it fails
 //! (SSH, tmux, CI), an OSC 52 escape sequence that the terminal (or tmux) takes.
+//!
+//! OSC 52 has no answer: a terminal or multiplexer that drops the sequence says nothing.
+//! Each has a limit on one escape sequence, and drops (or cuts) a longer one:
+//! - tmux: 1 MiB for any escape sequence (`INPUT_BUF_LIMIT` in input.c; since tmux 3.4 the
+//!   `input-buffer-size` option);
+//! - xterm: large (copies of 1 MB are reported to work);
+//! - kitty: an escape-code size limit; longer OSC 52 texts are split and joined up to
+//!   8 MB (kitty's clipboard protocol extension); before that, about 6 KB;
+//! - hterm (ChromeOS, the Secure Shell extension): 100,000 bytes of base64;
+//! - WezTerm and Windows Terminal: no documented limit found;
+//! - others are far smaller: Tabby 1 KiB, Termux about 6 KB, mosh and older alacritty
+//!   about 1 KiB.
+//!
+//! So above [`OSC52_SAFE_TEXT`] the text is not sent: the caller writes it to a file and
+//! says where. Below it, the status says the text was sent, not that it arrived.
+
+/// The most text (bytes, before base64) sent through OSC 52: 100,000 bytes once encoded,
+/// the smallest documented limit of the common terminals (hterm) and well within tmux's.
+pub const OSC52_SAFE_TEXT: usize = 74_997;
+
+/// Why a copy did not go to the clipboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CopyError {
+    /// The text is over [`OSC52_SAFE_TEXT`] and there is no system clipboard.
+    TooLarge {
+        bytes: usize,
+    },
+    Failed(String),
+}
 
 use std::io::Write;
 
@@ -23,21 +52,25 @@ impl Clipboard {
         Self { native }
     }
 
-    /// Copies text; returns the path used ("system clipboard", "OSC 52").
-    pub fn copy(&mut self, text: &str, terminal: &mut dyn Write) -> Result<String, String> {
+    /// Copies text; returns what happened, as the status says it ("copied to the system
+    /// clipboard", "sent to the terminal's clipboard (OSC 52)").
+    pub fn copy(&mut self, text: &str, terminal: &mut dyn Write) -> Result<String, CopyError> {
         if let Some(cb) = &mut self.native
             && cb.set_text(text.to_owned()).is_ok()
         {
-            return Ok("the system clipboard".to_owned());
+            return Ok("copied to the system clipboard".to_owned());
+        }
+        if text.len() > OSC52_SAFE_TEXT {
+            return Err(CopyError::TooLarge { bytes: text.len() });
         }
         terminal
             .write_all(osc52(text).as_bytes())
             .and_then(|()| terminal.flush())
-            .map_err(|e| format!("writing OSC 52 to the terminal: {e}"))?;
+            .map_err(|e| CopyError::Failed(format!("writing OSC 52 to the terminal: {e}")))?;
         let via = if std::env::var_os("TMUX").is_some() {
-            "OSC 52 (tmux buffer)"
+            "sent to tmux's clipboard buffer (OSC 52; tmux does not confirm)"
         } else {
-            "OSC 52 (terminal)"
+            "sent to the terminal's clipboard (OSC 52; the terminal does not confirm)"
         };
         Ok(via.to_owned())
     }
@@ -63,5 +96,23 @@ mod tests {
     #[test]
     fn osc52_wraps_base64() {
         assert_eq!(osc52("hi"), "\x1b]52;c;aGk=\x07");
+    }
+
+    #[test]
+    fn text_over_the_safe_size_is_never_sent() {
+        let mut cb = Clipboard { native: None };
+        let mut out = Vec::new();
+        let at_limit = "x".repeat(OSC52_SAFE_TEXT);
+        assert!(cb.copy(&at_limit, &mut out).is_ok());
+        assert!(osc52(&at_limit).len() <= 100_000 + 8);
+        out.clear();
+        let over = "x".repeat(OSC52_SAFE_TEXT + 1);
+        assert_eq!(
+            cb.copy(&over, &mut out),
+            Err(CopyError::TooLarge {
+                bytes: OSC52_SAFE_TEXT + 1
+            })
+        );
+        assert!(out.is_empty(), "nothing written to the terminal");
     }
 }

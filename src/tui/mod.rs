@@ -154,6 +154,48 @@ fn write_atomically(path: &std::path::Path, text: &str) -> io::Result<()> {
     crate::write_safe::write_file(path, text.as_bytes())
 }
 
+/// Where a copy too large for OSC 52 is written instead: beside the journal.
+pub fn copy_path(journal_path: &str) -> PathBuf {
+    let base = journal_path.strip_suffix(".jsonl").unwrap_or(journal_path);
+    PathBuf::from(format!("{base}.copy.md"))
+}
+
+/// Copies text to the clipboard, or, when it is too large for OSC 52, writes it to a file
+/// beside the journal; the action says which happened.
+fn copy_text(
+    clipboard: &mut clipboard::Clipboard,
+    text: &str,
+    what: &str,
+    journal_path: &str,
+) -> Action {
+    let mut out = io::stdout();
+    let result = clipboard.copy(text, &mut out);
+    let _ = out.flush();
+    match result {
+        Ok(how) => Action::Copied {
+            path: format!("{what}: {how}"),
+            bytes: text.len(),
+        },
+        Err(clipboard::CopyError::TooLarge { bytes }) => {
+            let path = copy_path(journal_path);
+            match write_atomically(&path, text) {
+                Ok(()) => Action::CopiedToFile {
+                    what: what.to_owned(),
+                    path: path.display().to_string(),
+                    bytes,
+                },
+                Err(e) => Action::CopyFailed {
+                    error: format!(
+                        "{what} ({bytes} bytes) is too large for the terminal's clipboard, and {} could not be written: {e}",
+                        path.display()
+                    ),
+                },
+            }
+        }
+        Err(clipboard::CopyError::Failed(error)) => Action::CopyFailed { error },
+    }
+}
+
 /// Checks the inputs as `scan` does before anything is created: a path that does not
 /// exist, cannot be read, or names a file of no known format is an error (files of no known
 /// format found inside a folder are passed over and listed in the problems view).
@@ -387,28 +429,20 @@ fn event_loop(
                     }
                 }
                 Effect::Copy { text, what } => {
-                    let mut out = io::stdout();
-                    match clipboard.copy(&text, &mut out) {
-                        Ok(path) => app.apply(Action::Copied {
-                            path: format!("{path} ({what})"),
-                            bytes: text.len(),
-                        }),
-                        Err(error) => app.apply(Action::CopyFailed { error }),
-                    }
-                    let _ = out.flush();
+                    let action = copy_text(&mut clipboard, &text, &what, &app.journal_path);
+                    app.apply(action);
                 }
                 Effect::Report { to_file } => {
                     let text = report_of_journal(app, journal.journal.as_mut());
                     match to_file {
                         None => {
-                            let mut out = io::stdout();
-                            match clipboard.copy(&text, &mut out) {
-                                Ok(path) => app.apply(Action::Copied {
-                                    path: format!("{path} (findings report)"),
-                                    bytes: text.len(),
-                                }),
-                                Err(error) => app.apply(Action::CopyFailed { error }),
-                            }
+                            let action = copy_text(
+                                &mut clipboard,
+                                &text,
+                                "the findings report",
+                                &app.journal_path,
+                            );
+                            app.apply(action);
                         }
                         Some(path) => match write_atomically(&path, &text) {
                             Ok(()) => app.apply(Action::Exported {

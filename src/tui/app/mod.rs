@@ -262,8 +262,16 @@ impl App {
             Action::ExportFailed { error } => {
                 self.set_error(format!("report NOT written: {error}"));
             }
+            Action::CopiedToFile { what, path, bytes } => {
+                let status = format!(
+                    "{what} written to {path}: {bytes} bytes is too large for the terminal's clipboard (OSC 52 is safe up to {} bytes)",
+                    crate::tui::clipboard::OSC52_SAFE_TEXT
+                );
+                let status = self.take_notice(status);
+                self.set_status(status);
+            }
             Action::Copied { path, bytes } => {
-                let status = format!("copied {bytes} bytes via {path}");
+                let status = format!("{path} ({bytes} bytes)");
                 let status = self.take_notice(status);
                 self.set_status(status);
             }

@@ -67,6 +67,7 @@ impl App {
             | Action::SaveFailed { .. }
             | Action::Foreign { .. }
             | Action::Copied { .. }
+            | Action::CopiedToFile { .. }
             | Action::CopyFailed { .. }
             | Action::Exported { .. }
             | Action::ExportFailed { .. }
