@@ -62,8 +62,11 @@ pub fn find_term(haystack: &str, needle: &str) -> Option<usize> {
     }
     let h = haystack.as_bytes();
     let n = needle.as_bytes();
+    let (lower, upper) = (n[0].to_ascii_lowercase(), n[0].to_ascii_uppercase());
     let mut i = 0;
     while i + n.len() <= h.len() {
+        // Jump to the next place the needle's first letter (either case) stands.
+        i += memchr::memchr2(lower, upper, &h[i..=h.len() - n.len()])?;
         // Only a position that starts a term can match.
         if (i == 0 || !is_term_byte(h[i - 1])) && h[i..i + n.len()].eq_ignore_ascii_case(n) {
             let end = i + n.len();
@@ -161,11 +164,10 @@ fn find_in(value: &Value, needle: &str, path: &mut String) -> Option<TermHit> {
                     path.push('.');
                 }
                 path.push_str(k);
-                let key_text = json_string_text(k);
-                if has_term(&key_text, needle) {
+                if has_term_in_json_text(k, needle) {
                     let hit = TermHit {
                         path: format!("{path}{{key}}"),
-                        token: key_text,
+                        token: json_string_text(k),
                     };
                     return Some(hit);
                 }
@@ -187,12 +189,17 @@ fn find_in(value: &Value, needle: &str, path: &mut String) -> Option<TermHit> {
             }
             None
         }
-        Value::String(s) => {
-            let text = json_string_text(s);
-            has_term(&text, needle).then(|| TermHit {
-                path: path.clone(),
-                token: text,
-            })
+        Value::String(s) => has_term_in_json_text(s, needle).then(|| TermHit {
+            path: path.clone(),
+            token: json_string_text(s),
+        }),
+        // A number's text holds no letter but `e` (serde_json writes no inf or NaN).
+        Value::Number(_)
+            if needle
+                .bytes()
+                .any(|b| b.is_ascii_alphabetic() && !b.eq_ignore_ascii_case(&b'e')) =>
+        {
+            None
         }
         other => {
             let text = other.to_string();
@@ -201,6 +208,17 @@ fn find_in(value: &Value, needle: &str, path: &mut String) -> Option<TermHit> {
                 token: text,
             })
         }
+    }
+}
+
+/// `has_term` over the JSON text of a string, without writing it when nothing in it is
+/// escaped (the usual case: the text is then the string itself).
+fn has_term_in_json_text(s: &str, needle: &str) -> bool {
+    let escaped = s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+    if escaped {
+        has_term(&json_string_text(s), needle)
+    } else {
+        has_term(s, needle)
     }
 }
 
@@ -777,6 +795,19 @@ mod tests {
             dynamic_find_term(&v, "Directorysync").map(|h| h.path),
             Some("DirectorySync{key}".to_owned())
         );
+        // Escaped and plain strings, numbers: the serialised text decides.
+        let v: Value = serde_json::json!({"a": "say \"directorysync\"", "b": "DirectorySyncX"});
+        let hit = dynamic_find_term(&v, "Directorysync").expect("found");
+        assert_eq!(
+            (hit.path.as_str(), hit.token.as_str()),
+            ("a", "say \\\"directorysync\\\"")
+        );
+        let v: Value = serde_json::json!({"n": [7, 12345, "x"]});
+        assert_eq!(
+            dynamic_find_term(&v, "12345").map(|h| h.path),
+            Some("n[1]".to_owned())
+        );
+        assert_eq!(dynamic_find_term(&v, "Directorysync"), None);
     }
 
     #[test]

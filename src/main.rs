@@ -53,6 +53,12 @@ impl Limits {
     }
 }
 
+/// The scan allocates for every STS event it parses (a JSON tree per record): with the
+/// system allocator, malloc and free were about a third of the CPU time of a scan of a file
+/// of STS events (perf; BENCHMARKS.md). mimalloc's thread-local free lists cut that.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
