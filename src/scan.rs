@@ -41,6 +41,53 @@ fn is_damaged(e: &StsEvent) -> bool {
     )
 }
 
+/// Some text cell of the row holds U+FFFD (numbers and booleans cannot).
+fn row_has_replacement(row: &ResultRow) -> bool {
+    [
+        &row.account_object_id,
+        &row.account_display_name,
+        &row.role,
+        &row.ip_address,
+        &row.isp,
+    ]
+    .iter()
+    .any(|c| c.contains(REPLACEMENT))
+}
+
+/// `distinct`: the row joins its finding, or makes a new one (the only time it is copied).
+fn merge_row(
+    findings: &mut Vec<Finding>,
+    finding_index: &mut HashMap<ResultRow, usize>,
+    row: &ResultRow,
+    event: Option<usize>,
+    imported_from: Option<crate::model::SourceRef>,
+    replaced: bool,
+) -> usize {
+    if let Some(&i) = finding_index.get(row) {
+        let f = &mut findings[i];
+        f.replaced |= replaced;
+        // An event's rows are added one after the other: a repeat is the last one.
+        if let Some(e) = event
+            && f.events.last() != Some(&e)
+        {
+            f.events.push(e);
+        }
+        if f.imported_from.is_none() {
+            f.imported_from = imported_from;
+        }
+        return i;
+    }
+    let i = findings.len();
+    finding_index.insert(row.clone(), i);
+    findings.push(Finding {
+        row: row.clone(),
+        events: event.into_iter().collect(),
+        imported_from,
+        replaced,
+    });
+    i
+}
+
 impl ScanReport {
     /// Takes one message of the loader into the report. Returns the index of a finding that
     /// was created or grew, if any.
@@ -56,17 +103,26 @@ impl ScanReport {
                 };
                 let idx = self.events.len();
                 self.event_index.insert(event.id.clone(), idx);
-                let rows = match &event.outcome {
-                    Outcome::Flagged(rows) => rows.clone(),
-                    Outcome::NearMiss(_) => {
-                        self.near_misses.push(idx);
-                        Vec::new()
-                    }
-                };
+                if matches!(event.outcome, Outcome::NearMiss(_)) {
+                    self.near_misses.push(idx);
+                }
+                let raw_replaced = event.raw.has_replacement();
                 self.events.push(*event);
+                // The rows stay with the event; a finding copies one only when it is new
+                // (many events, few distinct rows).
+                let Self {
+                    events,
+                    findings,
+                    finding_index,
+                    ..
+                } = self;
                 let mut touched = None;
-                for row in rows {
-                    touched = Some(self.add_row(row, Some(idx), None));
+                if let Outcome::Flagged(rows) = &events[idx].outcome {
+                    for row in rows {
+                        let replaced = raw_replaced || row_has_replacement(row);
+                        let at = merge_row(findings, finding_index, row, Some(idx), None, replaced);
+                        touched = Some(at);
+                    }
                 }
                 touched
             }
@@ -129,30 +185,15 @@ impl ScanReport {
         imported_from: Option<crate::model::SourceRef>,
     ) -> usize {
         let replaced = event.is_some_and(|e| self.events[e].raw.has_replacement())
-            || row.cells().iter().any(|c| c.contains(REPLACEMENT));
-        if let Some(&i) = self.finding_index.get(&row) {
-            let f = &mut self.findings[i];
-            f.replaced |= replaced;
-            // An event's rows are added one after the other: a repeat is the last one.
-            if let Some(e) = event
-                && f.events.last() != Some(&e)
-            {
-                f.events.push(e);
-            }
-            if f.imported_from.is_none() {
-                f.imported_from = imported_from;
-            }
-            return i;
-        }
-        let i = self.findings.len();
-        self.finding_index.insert(row.clone(), i);
-        self.findings.push(Finding {
-            row,
-            events: event.into_iter().collect(),
+            || row_has_replacement(&row);
+        merge_row(
+            &mut self.findings,
+            &mut self.finding_index,
+            &row,
+            event,
             imported_from,
             replaced,
-        });
-        i
+        )
     }
 
     pub fn records(&self) -> u64 {
