@@ -257,3 +257,70 @@ fn the_same_events_in_two_exports_are_counted_once() {
         s.stderr
     );
 }
+
+/// Runs `scan` on a file written here; returns (exit code, stderr).
+fn scan_text(name: &str, text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(BIN)
+        .args(["scan", "--format", "jsonl"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn a_streaming_export_counts_its_records_per_table() {
+    let cloud = |id: &str| {
+        format!(
+            r#"{{"time":"2025-06-10T08:20:45Z","tenantId":"t","operationName":"Publish","category":"AdvancedHunting-CloudAppEvents","properties":{{"ActionType":"Update user.","Timestamp":"2025-06-10T08:20:45Z","ReportId":"{id}","RawEventData":{{"Id":"{id}"}}}}}}"#
+        )
+    };
+    let other = |table: &str| {
+        format!(
+            r#"{{"time":"2025-06-10T08:20:45Z","tenantId":"t","operationName":"Publish","category":"AdvancedHunting-{table}","properties":{{"ActionType":"ProcessCreated","DeviceName":"pc1"}}}}"#
+        )
+    };
+    let lines = [
+        cloud("a1"),
+        other("DeviceEvents"),
+        other("DeviceLogonEvents"),
+        cloud("a2"),
+        other("DeviceEvents"),
+    ];
+    let (code, stderr) = scan_text("streaming.jsonl", &(lines.join("\n") + "\n"));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "5 records: 2 CloudAppEvents, 3 of other tables (DeviceEvents, DeviceLogonEvents), not evaluated"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_intune_diagnostic_file_is_named_as_what_it_is() {
+    let record = r#"{"time":"2025-06-10T08:20:45Z","resourceId":"/TENANTS/5E5E5E5E-0000-4000-8000-00000000F00D/PROVIDERS/MICROSOFT.INTUNE","operationName":"Patch DeviceConfiguration","category":"AuditLogs","properties":{"ActivityDate":"6/10/2025 8:20:45 AM","ActivityType":"Patch DeviceConfiguration","Actor":{"UPN":"ops.lead@fabrikam.example"},"Targets":[{"Name":"Baseline"}]}}"#;
+    let (code, stderr) = scan_text("intune.jsonl", &format!("{record}\n{record}\n"));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("Intune audit log (not Entra ID), not evaluated"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no AuditLogs"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_shape_is_named_with_what_was_seen() {
+    let (code, stderr) = scan_text(
+        "alerts.json",
+        r#"[{"alertId":"1","severity":"high","title":"x"}]"#,
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("top-level keys: alertId, severity, title"),
+        "{stderr}"
+    );
+}

@@ -307,7 +307,7 @@ fn plain(lines: &[String]) -> (BTreeMap<ResultRow, usize>, usize) {
             Classified::ResultRow(r) => {
                 rows.entry(r).or_default().insert(format!("line {i}"));
             }
-            Classified::Other(_) | Classified::Unknown => {}
+            Classified::Other(_) | Classified::Foreign(_) | Classified::Unknown(_) => {}
         }
     }
     let rows = rows.into_iter().map(|(r, ids)| (r, ids.len())).collect();

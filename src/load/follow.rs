@@ -215,7 +215,7 @@ impl Tail {
                     line,
                 },
             }),
-            Classified::Other(_) | Classified::Unknown => {}
+            Classified::Other(_) | Classified::Foreign(_) | Classified::Unknown(_) => {}
         }
     }
 }

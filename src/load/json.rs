@@ -27,6 +27,11 @@ pub struct Ctx<'a> {
     pub sink: &'a mut dyn FnMut(ScanMessage),
     pub summary: FileSummary,
     pub kinds: Vec<String>,
+    /// Records read, by what they are (`CloudAppEvents`, `other:DeviceEvents`…), for the
+    /// file's summary.
+    pub counts: Vec<(String, u64)>,
+    /// What the first record of no known table looked like.
+    pub unknown_seen: Option<String>,
     pub read_so_far: Arc<AtomicU64>,
     pub prefilter: Prefilter,
     pub problems_reported: u64,
@@ -102,6 +107,7 @@ impl Ctx<'_> {
                 self.evidence.file(&mut event.raw);
                 self.summary.sts_events += 1;
                 self.note_kind(event.kind.label());
+                self.count(event.kind.label());
                 (self.sink)(ScanMessage::Event(event));
             }
             Classified::ResultRow(row) => {
@@ -112,9 +118,80 @@ impl Ctx<'_> {
                 };
                 (self.sink)(ScanMessage::ImportedRow { row, source });
             }
-            Classified::Other(kind) => self.note_kind(kind.label()),
-            Classified::Unknown => {}
+            Classified::Other(kind) => {
+                self.note_kind(kind.label());
+                self.count(kind.label());
+            }
+            Classified::Foreign(what) => {
+                self.count(&format!("other:{what}"));
+            }
+            Classified::Unknown(seen) => {
+                self.count("unknown");
+                self.unknown_seen.get_or_insert(seen);
+            }
         }
+    }
+
+    fn count(&mut self, label: &str) {
+        match self.counts.iter_mut().find(|(l, _)| l == label) {
+            Some((_, n)) => *n += 1,
+            None => self.counts.push((label.to_owned(), 1)),
+        }
+    }
+
+    /// `77 records: 5 CloudAppEvents, 72 of other tables (DeviceEvents), not evaluated`,
+    /// when the file holds more than its own table; `None` otherwise.
+    pub fn breakdown(&self) -> Option<String> {
+        let foreign: Vec<&str> = self
+            .counts
+            .iter()
+            .filter_map(|(l, _)| l.strip_prefix("other:"))
+            .collect();
+        if foreign.is_empty() {
+            return None;
+        }
+        let of = |pred: &dyn Fn(&str) -> bool| -> u64 {
+            self.counts
+                .iter()
+                .filter(|(l, _)| pred(l))
+                .map(|(_, n)| n)
+                .sum()
+        };
+        let mut parts: Vec<String> = self
+            .counts
+            .iter()
+            .filter(|(l, _)| !l.starts_with("other:") && l != "unknown")
+            .map(|(l, n)| format!("{n} {l}"))
+            .collect();
+        let other = of(&|l| l.starts_with("other:"));
+        let (tables, more) = if foreign.len() > 3 {
+            (&foreign[..3], ", …")
+        } else {
+            (&foreign[..], "")
+        };
+        parts.push(format!(
+            "{other} of other tables ({}{more}), not evaluated",
+            tables.join(", ")
+        ));
+        let unknown = of(&|l| l == "unknown");
+        if unknown > 0 {
+            parts.push(format!("{unknown} of no known table"));
+        }
+        let counted: u64 = self.counts.iter().map(|(_, n)| n).sum();
+        let unread = self
+            .summary
+            .records
+            .saturating_sub(counted + self.summary.skipped);
+        if unread > 0 {
+            parts.push(format!(
+                "{unread} without the STS operation's name, not parsed"
+            ));
+        }
+        Some(format!(
+            "{} records: {}",
+            self.summary.records,
+            parts.join(", ")
+        ))
     }
 
     /// One record's bytes: prefilter, parse, classify.

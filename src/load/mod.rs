@@ -569,6 +569,8 @@ pub fn scan_file(
             ..FileSummary::default()
         },
         kinds: Vec::new(),
+        counts: Vec::new(),
+        unknown_seen: None,
         read_so_far: input.read_so_far.clone(),
         prefilter: Prefilter::new(),
         problems_reported: 0,
@@ -624,11 +626,24 @@ pub fn scan_file(
         Shape::JsonDocument => "JSON document",
         Shape::Csv => "CSV",
     };
-    let kinds = if ctx.kinds.is_empty() {
-        "no known records".to_owned()
+    let mut kinds = if ctx.kinds.is_empty() {
+        // Only records of tables the query is not about: named as what they are.
+        let foreign: Vec<&str> = ctx
+            .counts
+            .iter()
+            .filter_map(|(l, _)| l.strip_prefix("other:"))
+            .collect();
+        if foreign.is_empty() {
+            "no known records".to_owned()
+        } else {
+            format!("{}, not evaluated", foreign.join(" + "))
+        }
     } else {
         ctx.kinds.join(" + ")
     };
+    if let Some(breakdown) = ctx.breakdown().filter(|_| !ctx.kinds.is_empty()) {
+        kinds = format!("{kinds}; {breakdown}");
+    }
     summary.format = format!(
         "{}{} ({kinds})",
         if input.gzip { "gzip " } else { "" },
@@ -640,11 +655,17 @@ pub fn scan_file(
             why,
         });
     }
-    if ctx.kinds.is_empty() && summary.records > summary.skipped {
+    let foreign_only = ctx.counts.iter().any(|(l, _)| l.starts_with("other:"));
+    if ctx.kinds.is_empty() && !foreign_only && summary.records > summary.skipped {
+        let seen = ctx
+            .unknown_seen
+            .take()
+            .map(|s| format!("; the first record has {s}"))
+            .unwrap_or_default();
         return Err(LoadError::UnknownFormat {
             path: display.to_string(),
             why: format!(
-                "{shape_name} with no CloudAppEvents, Unified Audit Log, AuditLogs or query-result records"
+                "{shape_name} with no CloudAppEvents, Unified Audit Log, AuditLogs or query-result records{seen}"
             ),
         });
     }
@@ -748,6 +769,8 @@ pub(crate) fn scan_csv_rows(
             ..FileSummary::default()
         },
         kinds: Vec::new(),
+        counts: Vec::new(),
+        unknown_seen: None,
         read_so_far: Arc::new(AtomicU64::new(0)),
         prefilter: Prefilter::new(),
         problems_reported: 0,

@@ -20,8 +20,43 @@ pub enum Classified {
     ResultRow(ResultRow),
     /// A record of a known table that is not an STS event.
     Other(SourceKind),
-    /// A JSON object of no known table.
-    Unknown,
+    /// A record of a table or service the query is not about (a Defender streaming export's
+    /// DeviceEvents, an Intune audit record): named, counted, not evaluated.
+    Foreign(String),
+    /// A JSON value of no known table, with what was seen (its top-level keys).
+    Unknown(String),
+}
+
+/// What an unknown record looked like, for the message: its top-level keys.
+fn seen(value: &Value) -> String {
+    match value {
+        Value::Object(obj) => {
+            let keys: Vec<&str> = obj.keys().take(12).map(String::as_str).collect();
+            let more = if obj.len() > 12 { ", …" } else { "" };
+            format!("top-level keys: {}{more}", keys.join(", "))
+        }
+        Value::Array(_) => "an array".to_owned(),
+        other => format!(
+            "a bare {}",
+            kql::tostring(Some(other))
+                .chars()
+                .take(40)
+                .collect::<String>()
+        ),
+    }
+}
+
+/// An Intune diagnostic-settings record: `category` AuditLogs (or OperationalLogs) like
+/// Entra's, but from `Microsoft.Intune` and with Intune's properties (`ActivityType`,
+/// `Targets`), no `targetResources`.
+fn is_intune(obj: &Map<String, Value>, props: &Map<String, Value>) -> bool {
+    let from_intune = kql::tostring(obj.get("resourceId"))
+        .to_ascii_lowercase()
+        .contains("/providers/microsoft.intune");
+    from_intune
+        || (!has_column(props, "targetResources")
+            && has_column(props, "ActivityType")
+            && has_column(props, "Targets"))
 }
 
 /// Looks a column up by name: exact first, then ignoring ASCII case, then with the
@@ -254,11 +289,19 @@ pub struct Origin<'a> {
 /// Classifies one JSON record and, for an STS event, evaluates the rule on it.
 pub fn classify(value: Value, origin: &Origin) -> Classified {
     let Value::Object(mut obj) = value else {
-        return Classified::Unknown;
+        return Classified::Unknown(seen(&value));
     };
     // Envelopes with `properties`: Defender streaming API and Entra diagnostic settings.
     if let Some(Value::Object(mut props)) = obj.remove("properties") {
         let category = kql::tostring(obj.get("category"));
+        if let Some(table) = category.strip_prefix("AdvancedHunting-")
+            && table != "CloudAppEvents"
+        {
+            return Classified::Foreign(table.to_owned());
+        }
+        if is_intune(&obj, &props) {
+            return Classified::Foreign("Intune audit log (not Entra ID)".to_owned());
+        }
         if category.starts_with("AdvancedHunting-") || has_column(&props, "ActionType") {
             if !rule::is_sts_operation(&string_column(&props, "ActionType")) {
                 return Classified::Other(SourceKind::CloudAppEvents);
@@ -322,7 +365,7 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
             .unwrap_or_default();
         return ual_event(obj, id, origin);
     }
-    Classified::Unknown
+    Classified::Unknown(seen(&Value::Object(obj)))
 }
 
 /// A Unified Audit Log record (the AuditData object), evaluated as the RawEventData of a
