@@ -45,6 +45,21 @@ pub struct Cli {
     /// Hint threshold: |tokenMinutesRemaining| above this many minutes is "far".
     #[arg(long, default_value_t = 60)]
     pub far_minutes: i64,
+    /// Hint `reset`: a password reset of the same target within this many minutes.
+    #[arg(long, default_value_t = 5)]
+    pub reset_minutes: i64,
+    /// Hint `bulk`: this many distinct users…
+    #[arg(long, default_value_t = 10)]
+    pub bulk_users: usize,
+    /// …whose tokens one actor changed within this many minutes.
+    #[arg(long, default_value_t = 10)]
+    pub bulk_minutes: i64,
+    /// Context: records of the same target within this many hours are related.
+    #[arg(long, default_value_t = 24)]
+    pub target_hours: i64,
+    /// Context: records of the same actor within this many minutes are related.
+    #[arg(long, default_value_t = 60)]
+    pub actor_minutes: i64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -117,6 +132,10 @@ pub struct Limits {
     /// No summary on standard error (warnings and errors are still written).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Do not keep the related-events index (context of each STS event): a faster scan
+    /// with no related records, no context line and no context hints.
+    #[arg(long)]
+    pub no_context: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -137,6 +156,10 @@ pub struct ScanArgs {
     /// Fail (exit 2) when any record is malformed.
     #[arg(long)]
     pub strict: bool,
+    /// Add the context of each row after the query's columns: `targets` and `actors` (jsonl
+    /// keys, CSV and table columns at the end); near misses get `target` and `actor_id`.
+    #[arg(long)]
+    pub context: bool,
     #[command(flatten)]
     pub limits: Limits,
     /// Files or folders (`-` reads standard input).

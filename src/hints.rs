@@ -1,25 +1,49 @@
-//! Hints, never verdicts: what about a flagged row deserves a second look, each with its
-//! reason. The analyst decides; a hint only sorts and explains.
+//! Hints, never verdicts: what about a flagged row or a near miss deserves a second look,
+//! each with its reason. The analyst decides; a hint only sorts and explains.
+//!
+//! Two kinds: hints on the query's row itself (`back`, `far`, `proxy`, `app`, `ctrl`) and
+//! context hints on the records around the STS event (`reset`, `self`, `bulk`, `first`,
+//! `signin`), read from the related-events index (`crate::context`).
 
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::model::Finding;
+use crate::context::index::TICKS_PER_SEC;
+use crate::context::{ContextIndex, ContextOptions};
+use crate::kql::ticks;
+use crate::model::{Finding, StsEvent};
 use crate::neutralize::{has_dangerous, neutralize};
 use crate::scan::ScanReport;
 
-/// Thresholds of the hints (command line: `--far-minutes`).
+/// Thresholds of the hints (command line: `--far-minutes`, `--reset-minutes`,
+/// `--bulk-users`, `--bulk-minutes`; the context windows: `--target-hours`,
+/// `--actor-minutes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HintConfig {
     /// |tokenMinutesRemaining| above this: the valid-from time was set far from the event
     /// time. A session revocation sets it to "now" (0 or 1 minute away); an hour leaves room
     /// for clock skew and ingestion delay while catching a back- or forward-dated value.
     pub far_minutes: i64,
+    /// A password reset or change of the same target this close (default 5 minutes): the
+    /// usual helpdesk flow writes the reset and the revocation together.
+    pub reset_minutes: i64,
+    /// `bulk`: this many distinct users (default 10)…
+    pub bulk_users: usize,
+    /// …whose tokens the same actor changed within this many minutes (default 10).
+    pub bulk_minutes: i64,
+    /// How far the related records reach (same target, same actor).
+    pub context: ContextOptions,
 }
 
 impl Default for HintConfig {
     fn default() -> Self {
-        Self { far_minutes: 60 }
+        Self {
+            far_minutes: 60,
+            reset_minutes: 5,
+            bulk_users: 10,
+            bulk_minutes: 10,
+            context: ContextOptions::default(),
+        }
     }
 }
 
@@ -34,11 +58,28 @@ pub enum Hint {
     AnonymousProxy,
     /// A service principal or another non-user object made the change.
     NonUserActor { role: String },
-    /// The actor appears in no other STS event of the loaded data.
-    NewActor,
     /// The row's strings hold control, bidi or invisible characters, or something behind it was read
     /// with bytes replaced by U+FFFD (`Finding::replaced`).
     ControlCharacters,
+    /// A password reset or change of the same target in the same correlation or close by.
+    Reset {
+        operation: String,
+        same_actor: bool,
+        correlated: bool,
+        /// The reset's time minus the event's, in seconds.
+        offset_secs: Option<i64>,
+    },
+    /// The actor is the target.
+    SelfChange,
+    /// The actor changed the tokens of many users in a short time.
+    Bulk { users: usize, minutes: i64 },
+    /// The actor's first record of any kind in the loaded data.
+    First,
+    /// The actor signed in from another IP address around the event.
+    SignIn {
+        ip: String,
+        offset_secs: Option<i64>,
+    },
 }
 
 impl Hint {
@@ -49,9 +90,27 @@ impl Hint {
             Self::FarFromEventTime { .. } => "far",
             Self::AnonymousProxy => "proxy",
             Self::NonUserActor { .. } => "app",
-            Self::NewActor => "new",
             Self::ControlCharacters => "ctrl",
+            Self::Reset { .. } => "reset",
+            Self::SelfChange => "self",
+            Self::Bulk { .. } => "bulk",
+            Self::First => "first",
+            Self::SignIn { .. } => "signin",
         }
+    }
+}
+
+/// `1 s before`, `2 min after`, `at the same second`.
+pub fn offset_words(secs: Option<i64>) -> String {
+    let Some(s) = secs else {
+        return "at an unknown time".to_owned();
+    };
+    let (n, side) = (s.unsigned_abs(), if s < 0 { "before" } else { "after" });
+    match n {
+        0 => "in the same second".to_owned(),
+        1..=119 => format!("{n} s {side}"),
+        120..=7199 => format!("{} min {side}", n / 60),
+        _ => format!("{} h {side}", n / 3600),
     }
 }
 
@@ -72,34 +131,133 @@ impl fmt::Display for Hint {
             Self::NonUserActor { role } => {
                 write!(f, "the actor is a {}, not a user", neutralize(role))
             }
-            Self::NewActor => write!(
-                f,
-                "the actor appears in no other STS event of the loaded data"
-            ),
             Self::ControlCharacters => write!(
                 f,
                 "the row's strings hold control, bidi or invisible characters (shown escaped), or its event was read with invalid bytes replaced by U+FFFD"
+            ),
+            Self::Reset {
+                operation,
+                same_actor,
+                correlated,
+                offset_secs,
+            } => write!(
+                f,
+                "{operation:?} of the same target {}{} {}: the usual helpdesk flow writes both",
+                if *same_actor {
+                    "by the same actor"
+                } else {
+                    "by another actor"
+                },
+                if *correlated {
+                    ", same correlation,"
+                } else {
+                    ""
+                },
+                offset_words(*offset_secs)
+            ),
+            Self::SelfChange => write!(
+                f,
+                "the actor is the target: a user changing their own password or signing out everywhere"
+            ),
+            Self::Bulk { users, minutes } => write!(
+                f,
+                "the actor changed the tokens of {users} users within {minutes} minutes: a mass revocation (incident response, or an attacker covering tracks)"
+            ),
+            Self::First => write!(f, "the actor's first record of any kind in the loaded data"),
+            Self::SignIn { ip, offset_secs } => write!(
+                f,
+                "the actor signed in from another IP address ({ip}) {}",
+                offset_words(*offset_secs)
             ),
         }
     }
 }
 
-/// How often each actor (account id, else name) appears across the STS events and the
-/// imported rows.
-pub fn actor_counts(report: &ScanReport) -> HashMap<String, usize> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for f in &report.findings {
-        let n = f.events.len().max(1);
-        *counts.entry(actor_key(f)).or_default() += n;
-    }
-    for e in report.near_miss_events() {
-        *counts.entry(e.actor.clone()).or_default() += 1;
-    }
-    counts
+/// A password reset or change, by its operation name in any of the exports
+/// (`Reset user password.`, `Change user password.`, `Reset password (by admin)`,
+/// `Change password (self-service)`, `Set force change user password.`).
+pub fn is_password_operation(operation: &str) -> bool {
+    let o = operation.to_ascii_lowercase();
+    o.contains("password") && (o.contains("reset") || o.contains("change"))
 }
 
-fn actor_key(f: &Finding) -> String {
-    f.row.account_display_name.clone()
+/// A sign-in record (UAL `UserLoggedIn`, Entra sign-in logs).
+pub fn is_sign_in_operation(operation: &str) -> bool {
+    let o = operation.to_ascii_lowercase();
+    o == "userloggedin" || o == "sign-in activity" || o.starts_with("sign-in")
+}
+
+/// What the hints of a whole scan need, computed once: the `bulk` counts per event.
+pub struct Inputs<'a> {
+    report: &'a ScanReport,
+    config: HintConfig,
+    bulk: HashMap<usize, usize>,
+}
+
+impl<'a> Inputs<'a> {
+    /// The context index must be prepared (`ContextIndex::prepare`; the scan does it at
+    /// each file's end).
+    pub fn new(report: &'a ScanReport, config: HintConfig) -> Self {
+        Self {
+            report,
+            config,
+            bulk: bulk_counts(&report.events, config),
+        }
+    }
+
+    pub fn config(&self) -> HintConfig {
+        self.config
+    }
+
+    /// The context hints of one STS event (by index into the report's events).
+    pub fn event_hints(&self, i: usize) -> Vec<Hint> {
+        let Some(e) = self.report.events.get(i) else {
+            return Vec::new();
+        };
+        let index = &self.report.context;
+        let mut out = Vec::new();
+        if let Some(h) = reset_hint(index, e, self.config) {
+            out.push(h);
+        }
+        let p = &e.parties;
+        let same = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
+        if same(&p.actor, &p.target) || same(&p.actor_id, &p.target_id) {
+            out.push(Hint::SelfChange);
+        }
+        if let Some(&users) = self.bulk.get(&i) {
+            out.push(Hint::Bulk {
+                users,
+                minutes: self.config.bulk_minutes,
+            });
+        }
+        if let Some(t) = e.time.as_ref().map(ticks) {
+            let first = [&p.actor, &p.actor_id]
+                .iter()
+                .filter_map(|a| index.first_time_of_actor(a))
+                .min();
+            if first.is_some_and(|f| f >= t) {
+                out.push(Hint::First);
+            }
+            if let Some(h) = sign_in_hint(index, e, t, self.config) {
+                out.push(h);
+            }
+        }
+        out
+    }
+
+    /// The hints of a flagged row: those of its values, then the context hints of its
+    /// events (each badge once, from the first event that has it).
+    pub fn finding_hints(&self, f: &Finding) -> Vec<Hint> {
+        let mut out = row_hints(f, self.config);
+        for &i in &f.events {
+            for h in self.event_hints(i) {
+                if !out.iter().any(|o| o.badge() == h.badge()) {
+                    out.push(h);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// A role that names a user: `User`, or the UAL's usual form of Actor[-1].ID for a user,
@@ -108,8 +266,8 @@ fn is_user_role(role: &str) -> bool {
     role == "User" || role.starts_with("User_")
 }
 
-/// The hints of one finding.
-pub fn hints_for(f: &Finding, actors: &HashMap<String, usize>, config: HintConfig) -> Vec<Hint> {
+/// The hints of a row's own values.
+pub fn row_hints(f: &Finding, config: HintConfig) -> Vec<Hint> {
     let r = &f.row;
     let mut out = Vec::new();
     if let Some(m) = r.token_minutes_added.filter(|m| *m < 0) {
@@ -129,11 +287,127 @@ pub fn hints_for(f: &Finding, actors: &HashMap<String, usize>, config: HintConfi
             role: r.role.clone(),
         });
     }
-    if actors.get(&actor_key(f)).copied().unwrap_or(0) <= 1 {
-        out.push(Hint::NewActor);
-    }
     if f.replaced || r.cells().iter().any(|c| has_dangerous(c)) {
         out.push(Hint::ControlCharacters);
+    }
+    out
+}
+
+fn reset_hint(index: &ContextIndex, e: &StsEvent, config: HintConfig) -> Option<Hint> {
+    let time = e.time.as_ref().map(ticks);
+    let p = &e.parties;
+    let mut candidates: Vec<(u32, bool)> = index
+        .by_correlation(&p.correlation)
+        .iter()
+        .map(|&i| (i, true))
+        .collect();
+    if let Some(t) = time {
+        for target in [&p.target, &p.target_id] {
+            let near = index.by_target_within(target, t, config.reset_minutes * 60);
+            candidates.extend(near.iter().map(|&i| (i, false)));
+        }
+    }
+    let own = index.entry_of(e);
+    let best = candidates
+        .into_iter()
+        .filter(|(i, _)| Some(*i as usize) != own)
+        .filter(|(i, _)| is_password_operation(index.text(index.entries[*i as usize].operation)))
+        .min_by_key(|(i, correlated)| {
+            let et = index.entries[*i as usize].time;
+            let gap = match time {
+                Some(t) if et != i64::MIN => (et - t).abs(),
+                _ => i64::MAX,
+            };
+            (!correlated, gap)
+        })?;
+    let entry = index.entries[best.0 as usize];
+    let actor = index.text(entry.actor);
+    let same_actor = !actor.is_empty()
+        && (actor.eq_ignore_ascii_case(&p.actor) || actor.eq_ignore_ascii_case(&p.actor_id));
+    Some(Hint::Reset {
+        operation: index.text(entry.operation).to_owned(),
+        same_actor,
+        correlated: best.1,
+        offset_secs: time
+            .filter(|_| entry.time != i64::MIN)
+            .map(|t| (entry.time - t).div_euclid(TICKS_PER_SEC)),
+    })
+}
+
+fn sign_in_hint(index: &ContextIndex, e: &StsEvent, t: i64, config: HintConfig) -> Option<Hint> {
+    let own_ip = index
+        .entry_of(e)
+        .map(|i| index.ip_text(&index.entries[i]))
+        .unwrap_or_default();
+    let p = &e.parties;
+    [&p.actor, &p.actor_id]
+        .iter()
+        .flat_map(|a| index.by_actor_within(a, t, config.context.actor_window_secs))
+        .map(|&i| index.entries[i as usize])
+        .filter(|r| is_sign_in_operation(index.text(r.operation)))
+        .map(|r| (index.ip_text(&r), r.time))
+        .filter(|(ip, _)| !ip.is_empty() && !own_ip.is_empty() && *ip != own_ip)
+        .min_by_key(|(_, rt)| (rt - t).abs())
+        .map(|(ip, rt)| Hint::SignIn {
+            ip,
+            offset_secs: Some((rt - t).div_euclid(TICKS_PER_SEC)),
+        })
+}
+
+/// For each STS event whose actor changed the tokens of `bulk_users` or more distinct
+/// targets within some `bulk_minutes` window that holds the event, that count.
+fn bulk_counts(events: &[StsEvent], config: HintConfig) -> HashMap<usize, usize> {
+    let mut by_actor: HashMap<String, Vec<(i64, usize)>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        let Some(t) = e.time.as_ref().map(ticks) else {
+            continue;
+        };
+        let actor = e.parties.actor_label().to_ascii_lowercase();
+        if actor.is_empty() {
+            continue;
+        }
+        by_actor.entry(actor).or_default().push((t, i));
+    }
+    let w = config.bulk_minutes * 60 * TICKS_PER_SEC;
+    let mut out = HashMap::new();
+    for list in by_actor.values_mut() {
+        if list.len() < config.bulk_users.max(1) {
+            continue;
+        }
+        list.sort_unstable();
+        let target = |k: usize| {
+            events[list[k].1]
+                .parties
+                .target_label()
+                .to_ascii_lowercase()
+        };
+        // Two pointers: the window [t_j, t_j + w] holds the events j..r.
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut r = 0;
+        let mut marked_to = 0;
+        for j in 0..list.len() {
+            while r < list.len() && list[r].0 <= list[j].0 + w {
+                let t = target(r);
+                if !t.is_empty() {
+                    *counts.entry(t).or_default() += 1;
+                }
+                r += 1;
+            }
+            let distinct = counts.len();
+            if distinct >= config.bulk_users {
+                for &(_, event) in &list[j.max(marked_to)..r] {
+                    out.insert(event, distinct);
+                }
+                marked_to = marked_to.max(r);
+            }
+            let t = target(j);
+            if let Some(c) = counts.get_mut(&t) {
+                *c -= 1;
+                if *c == 0 {
+                    counts.remove(&t);
+                }
+            }
+        }
     }
     out
 }
@@ -153,7 +427,7 @@ mod tests {
     }
 
     #[test]
-    fn a_revocation_has_no_hint_and_an_odd_change_has_several() {
+    fn a_revocation_has_no_row_hint_and_an_odd_change_has_several() {
         let revocation = finding(
             ResultRow {
                 account_display_name: "admin".into(),
@@ -165,9 +439,7 @@ mod tests {
             },
             2,
         );
-        let mut actors = HashMap::new();
-        actors.insert("admin".to_owned(), 2);
-        assert!(hints_for(&revocation, &actors, HintConfig::default()).is_empty());
+        assert!(row_hints(&revocation, HintConfig::default()).is_empty());
 
         let odd = finding(
             ResultRow {
@@ -180,11 +452,11 @@ mod tests {
             },
             1,
         );
-        let badges: Vec<&str> = hints_for(&odd, &actors, HintConfig::default())
+        let badges: Vec<&str> = row_hints(&odd, HintConfig::default())
             .iter()
             .map(Hint::badge)
             .collect();
-        assert_eq!(badges, ["back", "far", "proxy", "app", "new", "ctrl"]);
+        assert_eq!(badges, ["back", "far", "proxy", "app", "ctrl"]);
         let app = Hint::NonUserActor {
             role: "\u{9b}31mRole\u{202e}".into(),
         };
@@ -202,14 +474,20 @@ mod tests {
             2,
         );
         assert!(
-            hints_for(&user_guid, &actors, HintConfig::default()).is_empty(),
+            row_hints(&user_guid, HintConfig::default()).is_empty(),
             "User_<guid> is a user, not an app"
         );
-        let lenient = HintConfig { far_minutes: 120 };
-        assert!(
-            !hints_for(&odd, &actors, lenient)
-                .iter()
-                .any(|h| h.badge() == "far")
-        );
+        let lenient = HintConfig {
+            far_minutes: 120,
+            ..HintConfig::default()
+        };
+        assert!(!row_hints(&odd, lenient).iter().any(|h| h.badge() == "far"));
+    }
+
+    #[test]
+    fn offsets_read_as_words() {
+        assert_eq!(offset_words(Some(-1)), "1 s before");
+        assert_eq!(offset_words(Some(300)), "5 min after");
+        assert_eq!(offset_words(Some(0)), "in the same second");
     }
 }

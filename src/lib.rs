@@ -2,6 +2,7 @@
 //! analysts really export. The scan core (formats, KQL semantics, the rule, findings) has
 //! no terminal code; the workbench and the exports sit on it.
 
+pub mod context;
 pub mod dates;
 pub mod evidence;
 pub mod hints;

@@ -27,6 +27,7 @@ impl Limits {
             max_record_bytes: self.max_record_mib << 20,
             max_decompressed_bytes: self.max_decompressed_mib.saturating_mul(1 << 20),
             hash_inputs,
+            context: !self.no_context,
             ..ScanOptions::default()
         };
         let mut progress = ScanProgress::for_paths(paths);
@@ -87,7 +88,16 @@ fn main() -> ExitCode {
                 analyst: cli.analyst,
                 keymap: cli.keymap,
                 follow: cli.follow,
-                far_minutes: cli.far_minutes,
+                hints: sts_triage::hints::HintConfig {
+                    far_minutes: cli.far_minutes,
+                    reset_minutes: cli.reset_minutes,
+                    bulk_users: cli.bulk_users,
+                    bulk_minutes: cli.bulk_minutes,
+                    context: sts_triage::context::ContextOptions {
+                        target_window_secs: cli.target_hours.saturating_mul(3600),
+                        actor_window_secs: cli.actor_minutes.saturating_mul(60),
+                    },
+                },
             };
             match sts_triage::tui::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -190,9 +200,9 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let written = match format {
-        Format::Table => output::write_table(&mut out, &report, args.near_misses),
-        Format::Jsonl => output::write_jsonl(&mut out, &report, args.near_misses),
-        Format::Csv => output::write_csv(&mut out, &report, args.near_misses),
+        Format::Table => output::write_table(&mut out, &report, args.near_misses, args.context),
+        Format::Jsonl => output::write_jsonl(&mut out, &report, args.near_misses, args.context),
+        Format::Csv => output::write_csv(&mut out, &report, args.near_misses, args.context),
     };
     match written.and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,

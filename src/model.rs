@@ -253,8 +253,48 @@ pub struct StsEvent {
     pub time: Option<KqlDateTime>,
     pub operation: String,
     pub actor: String,
+    /// Whose tokens and who did it (context beside the query's columns, never in its rows).
+    pub parties: Parties,
     pub trace: Trace,
     pub outcome: Outcome,
+}
+
+/// Context read from an STS event's record beside the query's columns: the user (or object)
+/// whose StsRefreshTokensValidFrom changed, the actor's stable identity (AccountDisplayName is
+/// chosen by whoever names the account) and the correlation id that ties the record to the
+/// others written with it. Empty strings where the record has no such field. Never changes
+/// the query's rows (see `context::parties` for the fields read per source kind).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parties {
+    /// The target's UPN (or name, when it has no UPN).
+    pub target: String,
+    /// The target's object id (GUID), when the record has it.
+    pub target_id: String,
+    /// The actor's UPN, or the application's display name.
+    pub actor: String,
+    /// The actor's object id or application (service principal) id.
+    pub actor_id: String,
+    /// UAL `InterSystemsId`, AuditLogs `CorrelationId`, Graph `correlationId`.
+    pub correlation: String,
+}
+
+impl Parties {
+    /// The target as shown: the UPN, else the object id.
+    pub fn target_label(&self) -> &str {
+        if self.target.is_empty() {
+            &self.target_id
+        } else {
+            &self.target
+        }
+    }
+    /// The actor as shown: the UPN or application, else its id.
+    pub fn actor_label(&self) -> &str {
+        if self.actor.is_empty() {
+            &self.actor_id
+        } else {
+            &self.actor
+        }
+    }
 }
 
 impl StsEvent {
@@ -300,8 +340,41 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The distinct targets of the events behind the row, in the order first seen.
+    pub fn targets<'a>(&self, events: &'a [StsEvent]) -> Vec<&'a str> {
+        distinct(
+            self.events
+                .iter()
+                .map(|&i| events[i].parties.target_label()),
+        )
+    }
+
+    /// The distinct actors (UPN or application id) of the events behind the row.
+    pub fn actors<'a>(&self, events: &'a [StsEvent]) -> Vec<&'a str> {
+        distinct(self.events.iter().map(|&i| events[i].parties.actor_label()))
+    }
+
     pub fn first_time(&self, events: &[StsEvent]) -> Option<KqlDateTime> {
         self.events.iter().filter_map(|&i| events[i].time).min()
+    }
+}
+
+fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for s in items {
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// A list of targets (or actors) in one cell: the one name, or the count (`3 users`).
+pub fn count_label(items: &[&str], noun: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        many => format!("{} {noun}s", many.len()),
     }
 }
 

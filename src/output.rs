@@ -7,19 +7,49 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use crate::kql::format_datetime;
-use crate::model::{ResultRow, StsEvent};
+use crate::model::{Finding, ResultRow, StsEvent};
 use crate::neutralize::{csv_cell, neutralize, write_csv_line};
 use crate::scan::ScanReport;
 
 /// The result rows, in a stable order (by account, then the rest of the row).
 pub fn sorted_rows(report: &ScanReport) -> Vec<&ResultRow> {
-    let mut rows: Vec<&ResultRow> = report.findings.iter().map(|f| &f.row).collect();
-    rows.sort_by(|a, b| (&a.account_display_name, a).cmp(&(&b.account_display_name, b)));
+    sorted_findings(report)
+        .into_iter()
+        .map(|f| &f.row)
+        .collect()
+}
+
+/// The findings in the order of [`sorted_rows`].
+pub fn sorted_findings(report: &ScanReport) -> Vec<&Finding> {
+    let mut rows: Vec<&Finding> = report.findings.iter().collect();
+    rows.sort_by(|a, b| {
+        (&a.row.account_display_name, &a.row).cmp(&(&b.row.account_display_name, &b.row))
+    });
     rows
 }
 
-fn near_miss_json(e: &StsEvent) -> serde_json::Value {
+/// A row's context cells: its targets and actors, joined with `; `.
+fn context_cells(report: &ScanReport, f: &Finding) -> [String; 2] {
+    [
+        f.targets(&report.events).join("; "),
+        f.actors(&report.events).join("; "),
+    ]
+}
+
+fn near_miss_json(e: &StsEvent, context: bool) -> serde_json::Value {
     let reason = e.near_miss_reason();
+    let mut v = near_miss_json_plain(e, reason);
+    if context && let Some(obj) = v.as_object_mut() {
+        obj.insert("target".into(), json!(e.parties.target_label()));
+        obj.insert("actor_id".into(), json!(e.parties.actor_label()));
+    }
+    v
+}
+
+fn near_miss_json_plain(
+    e: &StsEvent,
+    reason: Option<&crate::model::NearMissReason>,
+) -> serde_json::Value {
     json!({
         "kind": "near_miss",
         "reason": reason.map(|r| r.code()),
@@ -67,13 +97,29 @@ pub fn write_json_line<T: serde::Serialize + ?Sized>(
     out.write_all(b"\n")
 }
 
-pub fn write_jsonl(out: &mut dyn Write, report: &ScanReport, near_misses: bool) -> io::Result<()> {
-    for row in sorted_rows(report) {
-        write_json_line(out, row)?;
+/// JSON lines: the eight keys per row (and with `context`, `targets` and `actors` after
+/// them), then the near misses.
+pub fn write_jsonl(
+    out: &mut dyn Write,
+    report: &ScanReport,
+    near_misses: bool,
+    context: bool,
+) -> io::Result<()> {
+    for f in sorted_findings(report) {
+        if context {
+            let mut v = serde_json::to_value(&f.row).map_err(io::Error::other)?;
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("targets".into(), json!(f.targets(&report.events)));
+                obj.insert("actors".into(), json!(f.actors(&report.events)));
+            }
+            write_json_line(out, &v)?;
+        } else {
+            write_json_line(out, &f.row)?;
+        }
     }
     if near_misses {
         for e in report.near_miss_events() {
-            write_json_line(out, &near_miss_json(e))?;
+            write_json_line(out, &near_miss_json(e, context))?;
         }
     }
     Ok(())
@@ -82,39 +128,55 @@ pub fn write_jsonl(out: &mut dyn Write, report: &ScanReport, near_misses: bool) 
 /// CSV: the eight columns (strings neutralised and guarded against formula injection; a
 /// cell holding `,` `;` or tab quoted, see [`crate::neutralize::csv_field`]). Near misses
 /// follow after a blank line, as a second table with its own header.
-pub fn write_csv(out: &mut dyn Write, report: &ScanReport, near_misses: bool) -> io::Result<()> {
-    write_csv_line(out, ResultRow::COLUMNS)?;
-    for row in sorted_rows(report) {
-        write_csv_line(out, row_cells_for_csv(row))?;
+pub fn write_csv(
+    out: &mut dyn Write,
+    report: &ScanReport,
+    near_misses: bool,
+    context: bool,
+) -> io::Result<()> {
+    let mut header: Vec<&str> = ResultRow::COLUMNS.to_vec();
+    if context {
+        header.extend(["Targets", "Actors"]);
+    }
+    write_csv_line(out, header)?;
+    for f in sorted_findings(report) {
+        let mut cells = row_cells_for_csv(&f.row).to_vec();
+        if context {
+            cells.extend(context_cells(report, f).iter().map(|c| csv_cell(c)));
+        }
+        write_csv_line(out, cells)?;
     }
     if near_misses {
         out.write_all(b"\n")?;
-        write_csv_line(
-            out,
-            [
-                "reason",
-                "detail",
-                "source",
-                "time",
-                "actor",
-                "operation",
-                "event_id",
-            ],
-        )?;
+        let mut header = vec![
+            "reason",
+            "detail",
+            "source",
+            "time",
+            "actor",
+            "operation",
+            "event_id",
+        ];
+        if context {
+            header.extend(["target", "actor_id"]);
+        }
+        write_csv_line(out, header)?;
         for e in report.near_miss_events() {
             let reason = e.near_miss_reason();
-            write_csv_line(
-                out,
-                [
-                    reason.map(|r| r.code().to_owned()).unwrap_or_default(),
-                    csv_cell(&reason.map(ToString::to_string).unwrap_or_default()),
-                    csv_cell(&e.source.to_string()),
-                    e.time.as_ref().map(format_datetime).unwrap_or_default(),
-                    csv_cell(&e.actor),
-                    csv_cell(&e.operation),
-                    csv_cell(&e.id),
-                ],
-            )?;
+            let mut cells = vec![
+                reason.map(|r| r.code().to_owned()).unwrap_or_default(),
+                csv_cell(&reason.map(ToString::to_string).unwrap_or_default()),
+                csv_cell(&e.source.to_string()),
+                e.time.as_ref().map(format_datetime).unwrap_or_default(),
+                csv_cell(&e.actor),
+                csv_cell(&e.operation),
+                csv_cell(&e.id),
+            ];
+            if context {
+                cells.push(csv_cell(e.parties.target_label()));
+                cells.push(csv_cell(e.parties.actor_label()));
+            }
+            write_csv_line(out, cells)?;
         }
     }
     Ok(())
@@ -175,20 +237,38 @@ fn write_aligned(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> 
 }
 
 /// An aligned, readable table (the default on a terminal).
-pub fn write_table(out: &mut dyn Write, report: &ScanReport, near_misses: bool) -> io::Result<()> {
-    let rows: Vec<Vec<String>> = sorted_rows(report)
+pub fn write_table(
+    out: &mut dyn Write,
+    report: &ScanReport,
+    near_misses: bool,
+    context: bool,
+) -> io::Result<()> {
+    let rows: Vec<Vec<String>> = sorted_findings(report)
         .into_iter()
-        .map(|r| {
-            r.cells()
+        .map(|f| {
+            let mut cells: Vec<String> = f
+                .row
+                .cells()
                 .iter()
                 .map(|c| neutralize(c).into_owned())
-                .collect()
+                .collect();
+            if context {
+                let targets = f.targets(&report.events);
+                let actors = f.actors(&report.events);
+                cells.push(neutralize(&crate::model::count_label(&targets, "user")).into_owned());
+                cells.push(neutralize(&crate::model::count_label(&actors, "actor")).into_owned());
+            }
+            cells
         })
         .collect();
+    let mut header: Vec<&str> = ResultRow::COLUMNS.to_vec();
+    if context {
+        header.extend(["Target", "Actor"]);
+    }
     if rows.is_empty() {
         writeln!(out, "No rows: the query returns nothing on these files.")?;
     } else {
-        write_aligned(out, &ResultRow::COLUMNS, &rows)?;
+        write_aligned(out, &header, &rows)?;
     }
     if near_misses {
         writeln!(out)?;

@@ -23,6 +23,8 @@ pub struct ScanReport {
     pub duplicate_records: u64,
     /// Files found inside a folder that were passed over, with why (also each a problem).
     pub not_read: Vec<NotRead>,
+    /// Every record read, compact, for the context of each STS event.
+    pub context: crate::context::ContextIndex,
     finding_index: HashMap<ResultRow, usize>,
     /// Event id → index in `events`.
     event_index: HashMap<String, usize>,
@@ -133,6 +135,11 @@ impl ScanReport {
             }
             ScanMessage::FileDone(summary) => {
                 self.files.push(summary);
+                self.context.prepare();
+                None
+            }
+            ScanMessage::Context(batch) => {
+                self.context.absorb(&batch);
                 None
             }
             ScanMessage::NotRead(not_read) => {

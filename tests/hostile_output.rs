@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sts_triage::hints::{HintConfig, actor_counts, hints_for};
+use sts_triage::hints::{HintConfig, Inputs};
 use sts_triage::load::ScanOptions;
 use sts_triage::neutralize::{has_dangerous, is_dangerous, neutralize};
 use sts_triage::report::{self, ReportContext};
@@ -67,8 +67,9 @@ fn no_event_string_forms_markdown_structure_in_the_report() {
         foreign.is_empty(),
         "structure from event strings: {foreign:#?}"
     );
-    // One row per finding plus the header, each with exactly its 15 cells.
-    let rows: Vec<&Vec<String>> = r.rows.iter().filter(|row| row.len() == 15).collect();
+    // One row per finding plus the header, each with exactly its 17 cells (the query's and
+    // the decision's, then Target and Context).
+    let rows: Vec<&Vec<String>> = r.rows.iter().filter(|row| row.len() == 17).collect();
     assert_eq!(rows.len(), r.rows.len(), "a value broke out of its cell");
     assert_eq!(rows.len(), 42 + 1, "42 unreviewed rows and their header");
     // Each string renders exactly as its neutralised value, in its own cell.
@@ -105,7 +106,7 @@ fn the_copied_tables_are_as_safe_as_the_report() {
     let table = report::findings_table(&scanned, &all, &HashMap::new());
     let r = markdown::render(&table);
     assert!(r.structure.is_empty(), "{:#?}", r.structure);
-    assert!(r.rows.iter().all(|row| row.len() == 15));
+    assert!(r.rows.iter().all(|row| row.len() == 17));
     let y = report::markdown_report(&scanned, &HashMap::new(), &ReportContext::default());
     let r = markdown::render(&y);
     assert!(r.structure.iter().all(own_structure), "{:#?}", r.structure);
@@ -185,10 +186,10 @@ fn no_csv_cell_runs_as_a_formula_whatever_the_list_separator() {
 #[test]
 fn invisible_characters_are_shown_and_raise_the_ctrl_hint() {
     let scanned = hostile();
-    let actors = actor_counts(&scanned);
+    let inputs = Inputs::new(&scanned, HintConfig::default());
     let spoofed = ["zw", "tags", "bidi"];
     for f in &scanned.findings {
-        let hints = hints_for(f, &actors, HintConfig::default());
+        let hints = inputs.finding_hints(f);
         let ctrl = hints.iter().any(|h| h.badge() == "ctrl");
         if spoofed.contains(&f.row.account_object_id.as_str()) {
             assert!(ctrl, "{}: no ctrl hint", f.row.account_object_id);

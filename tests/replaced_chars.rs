@@ -5,12 +5,11 @@
 //! cells, gzip); the event stays flagged, is counted and said where, and its row carries the
 //! `ctrl` hint and the ⚠ column.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sts_triage::hints::{HintConfig, hints_for};
+use sts_triage::hints::{HintConfig, row_hints};
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
 
@@ -51,7 +50,7 @@ fn row_of_line(report: &ScanReport, line: u64) -> usize {
 
 fn marks(report: &ScanReport, i: usize) -> (bool, bool) {
     let f = &report.findings[i];
-    let hints = hints_for(f, &HashMap::new(), HintConfig::default());
+    let hints = row_hints(f, HintConfig::default());
     let ctrl = hints.iter().any(|h| h.badge() == "ctrl");
     let text = sts_triage::tui::items::finding_text(report, i);
     (ctrl, text.cells.iter().any(|c| c == "⚠"))

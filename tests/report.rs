@@ -162,7 +162,7 @@ fn markdown_renders_event_strings_exactly_and_holds_no_raw_control() {
     assert!(cells.contains("evil\\x1b]0;pwned\\x07\\u{202e}admin@contoso.com"));
     // Every table row has exactly its columns: no value broke out of its cell.
     for row in &r.rows {
-        assert!(row.len() == 15 || row.len() == 10, "{row:?}");
+        assert!(row.len() == 17 || row.len() == 12, "{row:?}");
     }
     // Sections in order; nothing hidden.
     let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("no {s:?} in {md}"));
@@ -262,7 +262,12 @@ fn json_parses_with_stable_keys_and_exact_values() {
                 "is_anonymous_proxy",
                 "isp",
                 "token_minutes_added",
-                "token_minutes_remaining"
+                "token_minutes_remaining",
+                "targets",
+                "actors",
+                "context",
+                "related",
+                "related_total"
             ]
         );
     }
@@ -325,7 +330,12 @@ fn json_parses_with_stable_keys_and_exact_values() {
             "operation",
             "reason",
             "detail",
-            "source"
+            "source",
+            "target",
+            "actor_id",
+            "context",
+            "related",
+            "related_total"
         ]
     );
     assert_eq!(near[0]["reason"], "no_modified_properties");

@@ -765,20 +765,10 @@ fn classify_like_this_ticks_only_the_same_account_without_new_hints() {
                 false,
                 vec!["proxy".into()]
             ),
-            (
-                "bob@contoso.com".into(),
-                Link::Ip,
-                false,
-                vec!["new".into()]
-            ),
-            (
-                "carl@contoso.com".into(),
-                Link::Isp,
-                false,
-                vec!["new".into()]
-            ),
+            ("bob@contoso.com".into(), Link::Ip, false, vec![]),
+            ("carl@contoso.com".into(), Link::Isp, false, vec![]),
         ],
-        "grouped by link; dana shares nothing"
+        "grouped by link; dana shares nothing (`first` is on the decided row too: no hint more)"
     );
     assert_eq!(b.counts(), [2, 1, 1]);
     let screen = text(&screen(&app, 160, 45, false));

@@ -182,6 +182,8 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         }
         ctx.summary.records += 1;
         dates.observe(&record, line);
+        let batch = ctx.context.csv_row(&headers, &record, line);
+        ctx.context_batch(batch);
         if ctx.csv_prefilter_allowed() && !ctx.prefilter.may_match(record.as_slice()) {
             continue;
         }

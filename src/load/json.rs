@@ -44,6 +44,8 @@ pub struct Ctx<'a> {
     pub line_offset: u64,
     /// Where the raw texts of the events go (the input itself or a spill file).
     pub evidence: Arc<crate::evidence::Filer>,
+    /// Every record's compact context, for the related-events index.
+    pub context: crate::context::Collector,
 }
 
 impl Ctx<'_> {
@@ -194,6 +196,13 @@ impl Ctx<'_> {
         ))
     }
 
+    /// Hands a full batch of the context collector on.
+    pub fn context_batch(&mut self, batch: Option<crate::context::Batch>) {
+        if let Some(b) = batch.filter(|b| !b.entries.is_empty()) {
+            (self.sink)(ScanMessage::Context(Box::new(b)));
+        }
+    }
+
     /// One record's bytes: prefilter, parse, classify.
     pub fn record(&mut self, bytes: &[u8], line: u64) {
         self.record_placed(bytes, line, None);
@@ -206,6 +215,8 @@ impl Ctx<'_> {
         if bytes.is_empty() {
             return;
         }
+        let batch = self.context.json_record(bytes, line);
+        self.context_batch(batch);
         self.summary.records += 1;
         if self.prefilter_allowed() && !self.prefilter.may_match(bytes) {
             return;
@@ -556,7 +567,10 @@ fn worker(
                     filer,
                     offset: block.base + block.start as u64,
                 };
-                let found = scan_block(region, block.last, prefilter, file, opts, &at);
+                let mut found = scan_block(region, block.last, prefilter, file, opts, &at);
+                if opts.context {
+                    found.context = crate::context::block_batches(file, region);
+                }
                 block.found = Some(found);
                 Item::Block(block)
             }
@@ -610,7 +624,11 @@ fn dispatch_in_order(
         }
         let region = &block.buf[block.start..block.end];
         match block.found {
-            Some(found) if ctx.prefilter_allowed() => {
+            Some(mut found) if ctx.prefilter_allowed() => {
+                for mut batch in std::mem::take(&mut found.context) {
+                    batch.shift_lines(line_no);
+                    ctx.context_batch(Some(batch));
+                }
                 let offset = block.base + block.start as u64;
                 apply_scan(ctx, region, offset, found, &mut line_no, block.last);
             }
@@ -643,6 +661,8 @@ struct BlockScan {
     lines: u64,
     records: u64,
     hits: Vec<Hit>,
+    /// Every record's compact context (`context::block_batches`), lines from 0.
+    context: Vec<crate::context::Batch>,
 }
 
 struct Hit {

@@ -38,6 +38,8 @@ pub struct ScanOptions {
     /// describes the bytes the scan read, not the file as it is afterwards. Off for `scan`
     /// (it costs a SHA-256 pass on the reading thread).
     pub hash_inputs: bool,
+    /// Keep every record's compact context (`context::Collector`); off with `--no-context`.
+    pub context: bool,
 }
 
 impl Default for ScanOptions {
@@ -47,6 +49,7 @@ impl Default for ScanOptions {
             max_decompressed_bytes: 256 << 30,
             cancel: None,
             hash_inputs: false,
+            context: true,
         }
     }
 }
@@ -76,6 +79,8 @@ pub enum ScanMessage {
     FileDone(FileSummary),
     /// A file found inside a folder was passed over (unknown format, unreadable, empty).
     NotRead(NotRead),
+    /// The compact context of a stretch of records (`context::Collector`).
+    Context(Box<crate::context::Batch>),
 }
 
 /// A file that was passed over, with why: listed in the `scan` summary, under "Not read" in
@@ -582,6 +587,7 @@ pub fn scan_file(
             (!input.gzip && path.as_os_str() != "-" && encoding == decode::TextEncoding::Utf8)
                 .then_some(path),
         )),
+        context: crate::context::Collector::new(display.clone(), opts.context),
     };
     if let Some(notice) = encoding.notice() {
         ctx.problem(None, notice);
@@ -685,6 +691,8 @@ pub fn scan_file(
         }
         summary.bytes = bytes;
     }
+    let rest = ctx.context.take();
+    ctx.context_batch(Some(rest));
     let done = summary.clone();
     (ctx.sink)(ScanMessage::FileDone(done));
     Ok(summary)
@@ -778,8 +786,11 @@ pub(crate) fn scan_csv_rows(
         error_line: None,
         line_offset,
         evidence: Arc::new(crate::evidence::Filer::new(None)),
+        context: crate::context::Collector::new(file.clone(), opts.context),
     };
     csvfile::scan_csv(&mut ctx, Box::new(io::Cursor::new(bytes))).map_err(|e| e.to_string())?;
+    let rest = ctx.context.take();
+    ctx.context_batch(Some(rest));
     match ctx.unknown_why.take() {
         Some(why) => Err(why),
         None => Ok(ctx.summary),

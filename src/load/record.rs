@@ -6,9 +6,10 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::context::parties;
 use crate::dates::parse_export_time;
 use crate::kql;
-use crate::model::{Outcome, ResultRow, SourceKind, SourceRef, StsEvent, Trace};
+use crate::model::{Outcome, Parties, ResultRow, SourceKind, SourceRef, StsEvent, Trace};
 use crate::rule::{self, CloudAppRow, EntraRecord, RawEventData};
 
 /// What one record turned out to be.
@@ -314,7 +315,11 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
                     .and_then(parse_export_time);
             }
             let id = id_of_cloud_app(&props, &row);
-            return cloud_app_event(row, SourceKind::CloudAppEvents, id, origin);
+            let parties = parties::cloud_app(&props, raw_json(&row));
+            return with_parties(
+                cloud_app_event(row, SourceKind::CloudAppEvents, id, origin),
+                parties,
+            );
         }
         if props.contains_key("activityDisplayName") || props.contains_key("targetResources") {
             let mut rec = entra_record(&props, obj.get("time"));
@@ -322,7 +327,8 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
                 rec.operation = kql::tostring(obj.get("operationName"));
             }
             let id = kql::tostring(props.get("id"));
-            return entra_event(&rec, id, origin);
+            let correlation = parties::entra_correlation(&props);
+            return entra_event(&rec, id, correlation, origin);
         }
         obj.insert("properties".to_owned(), Value::Object(props));
     }
@@ -333,7 +339,11 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
         }
         let row = cloud_app_row(&mut obj);
         let id = id_of_cloud_app(&obj, &row);
-        return cloud_app_event(row, SourceKind::CloudAppEvents, id, origin);
+        let parties = parties::cloud_app(&obj, raw_json(&row));
+        return with_parties(
+            cloud_app_event(row, SourceKind::CloudAppEvents, id, origin),
+            parties,
+        );
     }
     if has_column(&obj, "tokenMinutesAdded") && has_column(&obj, "tokenMinutesRemaining") {
         return Classified::ResultRow(result_row(&obj));
@@ -344,7 +354,8 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
     {
         let rec = entra_record(&obj, None);
         let id = string_column(&obj, "Id");
-        return entra_event(&rec, id, origin);
+        let correlation = parties::entra_correlation(&obj);
+        return entra_event(&rec, id, correlation, origin);
     }
     if has_column(&obj, "AuditData") {
         return super::wrapped::wrapped_ual(obj, origin);
@@ -371,8 +382,27 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
 /// A Unified Audit Log record (the AuditData object), evaluated as the RawEventData of a
 /// CloudAppEvents row.
 pub fn ual_event(record: Map<String, Value>, id: String, origin: &Origin) -> Classified {
+    let parties = parties::ual(&record);
     let row = rule::cloud_app_row_from_ual(Value::Object(record));
-    cloud_app_event(row, SourceKind::UnifiedAuditLog, id, origin)
+    with_parties(
+        cloud_app_event(row, SourceKind::UnifiedAuditLog, id, origin),
+        parties,
+    )
+}
+
+/// Puts the target and actor read from the record on the event it became.
+fn with_parties(mut classified: Classified, parties: Parties) -> Classified {
+    if let Classified::Sts(e) = &mut classified {
+        e.parties = parties;
+    }
+    classified
+}
+
+fn raw_json(row: &CloudAppRow) -> Option<&Value> {
+    match &row.raw_event_data {
+        RawEventData::Json(v) => Some(v),
+        _ => None,
+    }
 }
 
 fn id_of_cloud_app(obj: &Map<String, Value>, row: &CloudAppRow) -> String {
@@ -430,13 +460,18 @@ pub fn sts_event(head: EventHead, trace: Trace, outcome: Outcome, origin: &Origi
         raw: origin.raw.into(),
         time: head.time,
         operation: head.operation,
+        // The actor's UPN stands in until the record's parties are read.
+        parties: Parties {
+            actor: head.actor.clone(),
+            ..Parties::default()
+        },
         actor: head.actor,
         trace,
         outcome,
     }))
 }
 
-fn entra_event(rec: &EntraRecord, id: String, origin: &Origin) -> Classified {
+fn entra_event(rec: &EntraRecord, id: String, correlation: String, origin: &Origin) -> Classified {
     match rule::evaluate_entra_record(rec) {
         None => Classified::Other(SourceKind::EntraAudit),
         Some((outcome, trace)) => {
@@ -463,7 +498,8 @@ fn entra_event(rec: &EntraRecord, id: String, origin: &Origin) -> Classified {
                 operation: rec.operation.clone(),
                 actor,
             };
-            sts_event(head, trace, outcome, origin)
+            let parties = parties::entra(&rec.target_resources, &rec.initiated_by, correlation);
+            with_parties(sts_event(head, trace, outcome, origin), parties)
         }
     }
 }

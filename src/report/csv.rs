@@ -4,13 +4,15 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use super::{Grouped, finding_sources, verdict_of};
+use crate::context::summary;
+use crate::hints::{HintConfig, Inputs};
 use crate::journal::Decision;
 use crate::kql::format_datetime;
 use crate::neutralize::{csv_cell, write_csv_line};
 use crate::scan::ScanReport;
 
 /// The CSV report's header.
-pub const CSV_COLUMNS: [&str; 17] = [
+pub const CSV_COLUMNS: [&str; 19] = [
     "verdict",
     "note",
     "analyst",
@@ -28,6 +30,8 @@ pub const CSV_COLUMNS: [&str; 17] = [
     "token_minutes_added",
     "token_minutes_remaining",
     "key",
+    "targets",
+    "context",
 ];
 
 /// Writes the CSV report: one row per finding (suspicious, legitimate, then unreviewed),
@@ -39,6 +43,7 @@ pub fn write_csv(
     decisions: &HashMap<String, Decision>,
 ) -> io::Result<()> {
     let g = Grouped::new(report, decisions);
+    let inputs = Inputs::new(report, HintConfig::default());
     write_csv_line(out, CSV_COLUMNS)?;
     let num = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     for &i in g.findings.iter().flatten() {
@@ -72,6 +77,8 @@ pub fn write_csv(
                 num(r.token_minutes_added),
                 num(r.token_minutes_remaining),
                 key,
+                csv_cell(&f.targets(&report.events).join("; ")),
+                csv_cell(&summary::finding_line(&inputs, report, f)),
             ],
         )?;
     }

@@ -6,6 +6,8 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::{FileHash, Grouped, ReportContext, finding_sources, unreviewed_warning, verdict_of};
+use crate::context::summary;
+use crate::hints::{HintConfig, Inputs};
 use crate::journal::Decision;
 use crate::kql::format_datetime;
 use crate::neutralize::{is_dangerous, push_json_escape};
@@ -33,6 +35,7 @@ pub fn json_report(
     ctx: &ReportContext,
 ) -> serde_json::Value {
     let g = Grouped::new(report, decisions);
+    let inputs = Inputs::new(report, HintConfig::default());
     let files: Vec<serde_json::Value> = report
         .files
         .iter()
@@ -88,6 +91,21 @@ pub fn json_report(
                 "token_minutes_remaining".into(),
                 json!(r.token_minutes_remaining),
             );
+            obj.insert("targets".into(), json!(f.targets(&report.events)));
+            obj.insert("actors".into(), json!(f.actors(&report.events)));
+            obj.insert(
+                "context".into(),
+                json!(summary::finding_line(&inputs, report, f)),
+            );
+            let (related, total) = f.events.first().map_or((Vec::new(), 0), |&e| {
+                summary::nearest(report, &report.events[e], &inputs)
+            });
+            let related: Vec<serde_json::Value> = related
+                .iter()
+                .map(|r| summary::related_json(report, r))
+                .collect();
+            obj.insert("related".into(), json!(related));
+            obj.insert("related_total".into(), json!(total));
             serde_json::Value::Object(obj)
         })
         .collect();
@@ -111,6 +129,19 @@ pub fn json_report(
             obj.insert("reason".into(), json!(reason.map(|r| r.code())));
             obj.insert("detail".into(), json!(reason.map(ToString::to_string)));
             obj.insert("source".into(), json!(e.source.to_string()));
+            obj.insert("target".into(), json!(e.parties.target_label()));
+            obj.insert("actor_id".into(), json!(e.parties.actor_label()));
+            obj.insert(
+                "context".into(),
+                json!(summary::event_line(&inputs, report, i)),
+            );
+            let (related, total) = summary::nearest(report, e, &inputs);
+            let related: Vec<serde_json::Value> = related
+                .iter()
+                .map(|r| summary::related_json(report, r))
+                .collect();
+            obj.insert("related".into(), json!(related));
+            obj.insert("related_total".into(), json!(total));
             serde_json::Value::Object(obj)
         })
         .collect();

@@ -4,9 +4,11 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::{FileHash, Grouped, ReportContext, finding_sources, unreviewed_warning, verdict_of};
+use crate::context::summary;
+use crate::hints::{HintConfig, Inputs};
 use crate::journal::Decision;
 use crate::kql::{KqlDateTime, format_datetime};
-use crate::model::{Finding, StsEvent};
+use crate::model::{Finding, StsEvent, count_label};
 use crate::neutralize::{markdown_cell, markdown_inline};
 use crate::rule::{RULE_ID, RULE_NAME};
 use crate::scan::ScanReport;
@@ -19,9 +21,9 @@ fn time_or_dash(t: Option<&KqlDateTime>) -> String {
     t.map_or_else(|| "—".to_owned(), format_datetime)
 }
 
-const ROW_HEADER: &str = "| First seen (UTC) | Account | AccountObjectId | Role | IP | Proxy | ISP | +Minutes | Remaining | Events | Source | Verdict | Note | Analyst | Decided (UTC) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+const ROW_HEADER: &str = "| First seen (UTC) | Account | AccountObjectId | Role | IP | Proxy | ISP | +Minutes | Remaining | Events | Source | Verdict | Note | Analyst | Decided (UTC) | Target | Context |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
-const NEAR_MISS_HEADER: &str = "| Time (UTC) | Actor | Operation | Reason | Source | Event id | Verdict | Note | Analyst | Decided (UTC) |\n|---|---|---|---|---|---|---|---|---|---|\n";
+const NEAR_MISS_HEADER: &str = "| Time (UTC) | Actor | Operation | Reason | Source | Event id | Verdict | Note | Analyst | Decided (UTC) | Target | Context |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
 /// The first source, and how many more there are.
 fn source_summary(f: &Finding, events: &[StsEvent]) -> String {
@@ -34,10 +36,10 @@ fn source_summary(f: &Finding, events: &[StsEvent]) -> String {
 }
 
 /// One Markdown table row for a finding.
-pub fn finding_line(f: &Finding, events: &[StsEvent], d: &Decision) -> String {
+pub fn finding_line(f: &Finding, events: &[StsEvent], d: &Decision, context: &str) -> String {
     let r = &f.row;
     format!(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
         time_or_dash(f.first_time(events).as_ref()),
         markdown_cell(&r.account_display_name),
         markdown_cell(&r.account_object_id),
@@ -53,7 +55,18 @@ pub fn finding_line(f: &Finding, events: &[StsEvent], d: &Decision) -> String {
         markdown_cell(&d.note),
         markdown_cell(&d.analyst),
         markdown_cell(&d.time),
+        markdown_cell(&targets_cell(f, events)),
+        markdown_cell(context),
     )
+}
+
+/// The targets of a row in one cell: the one target, or the count and the list.
+fn targets_cell(f: &Finding, events: &[StsEvent]) -> String {
+    let targets = f.targets(events);
+    match targets.len() {
+        0 | 1 => count_label(&targets, "user"),
+        _ => format!("{}: {}", count_label(&targets, "user"), targets.join(", ")),
+    }
 }
 
 /// The copied text of some findings: a Markdown table.
@@ -63,12 +76,14 @@ pub fn findings_table(
     decisions: &HashMap<String, Decision>,
 ) -> String {
     let mut out = String::from(ROW_HEADER);
+    let inputs = Inputs::new(report, HintConfig::default());
     for &i in indexes {
         let f = &report.findings[i];
         out.push_str(&finding_line(
             f,
             &report.events,
             &verdict_of(decisions, &f.row.key()),
+            &summary::finding_line(&inputs, report, f),
         ));
     }
     out
@@ -81,12 +96,13 @@ pub fn near_miss_table(
     decisions: &HashMap<String, Decision>,
 ) -> String {
     let mut out = String::from(NEAR_MISS_HEADER);
+    let inputs = Inputs::new(report, HintConfig::default());
     for &i in event_indexes {
         let e = &report.events[i];
         let d = verdict_of(decisions, &e.key());
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             time_or_dash(e.time.as_ref()),
             markdown_cell(&e.actor),
             markdown_cell(&e.operation),
@@ -101,6 +117,8 @@ pub fn near_miss_table(
             markdown_cell(&d.note),
             markdown_cell(&d.analyst),
             markdown_cell(&d.time),
+            markdown_cell(e.parties.target_label()),
+            markdown_cell(&summary::event_line(&inputs, report, i)),
         );
     }
     out

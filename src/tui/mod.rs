@@ -42,8 +42,8 @@ pub struct TuiOptions {
     pub keymap: Option<PathBuf>,
     /// Keep reading JSON-lines and CSV files that grow, adding rows live.
     pub follow: bool,
-    /// The hint threshold for |tokenMinutesRemaining|.
-    pub far_minutes: i64,
+    /// The hint thresholds and the context windows.
+    pub hints: crate::hints::HintConfig,
 }
 
 /// The keymap: defaults, then `--keymap`, else the config directory's `keymap.toml`.
@@ -299,9 +299,7 @@ pub fn run(opts: TuiOptions) -> Result<()> {
         .filter(|d| d.verdict != journal::Verdict::Unreviewed || !d.note.is_empty())
         .count();
     let mut app = App::new(&journal_display, &analyst, replay.decisions);
-    app.hint_config = crate::hints::HintConfig {
-        far_minutes: opts.far_minutes,
-    };
+    app.hint_config = opts.hints;
     app.status = match &replay.warning {
         Some(w) => w.clone(),
         None if journal.journal.is_none() => {

@@ -164,6 +164,8 @@ impl App {
                     summary.bytes,
                     summary.records,
                 ));
+                // The context index is complete for this file: context hints may change.
+                self.hints_stale = true;
                 self.loading.files_done += 1;
                 self.loading.bytes_done_files += summary.bytes;
                 self.loading.bytes_current = 0;

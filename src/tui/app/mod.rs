@@ -308,11 +308,11 @@ impl App {
 
     /// The hints of a flagged row, with their reasons.
     pub fn hints_of(&self, finding: usize) -> Vec<Hint> {
-        let actors = hints::actor_counts(&self.report);
+        let inputs = hints::Inputs::new(&self.report, self.hint_config);
         self.report
             .findings
             .get(finding)
-            .map(|f| hints::hints_for(f, &actors, self.hint_config))
+            .map(|f| inputs.finding_hints(f))
             .unwrap_or_default()
     }
 

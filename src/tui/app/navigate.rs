@@ -217,13 +217,13 @@ impl App {
     /// so this runs again whenever rows arrive).
     fn recompute_hints(&mut self) {
         self.hints_stale = false;
-        let actors = hints::actor_counts(&self.report);
+        let inputs = hints::Inputs::new(&self.report, self.hint_config);
         let col = finding(Column::Hint);
         for (i, item) in self.findings.items.iter_mut().enumerate() {
             let Some(f) = self.report.findings.get(i) else {
                 continue;
             };
-            let hints = hints::hints_for(f, &actors, self.hint_config);
+            let hints = inputs.finding_hints(f);
             item.cells[col] = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
             item.relower();
             item.numbers[col] = i64::try_from(hints.len()).ok();

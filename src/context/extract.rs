@@ -1,0 +1,578 @@
+//! The few fields of a record the related-events index keeps, read straight from its bytes.
+//!
+//! Every record of a file passes through here (most of them are not STS events and are
+//! never parsed), so this looks up each field's key with a SIMD substring search instead of
+//! parsing the record: a key is `"Name"` followed by `:` and a string, as JSON writes it, or
+//! `\"Name\"` and `\"value\"` inside a JSON string (RawEventData in Log Analytics exports).
+//! The first occurrence of a key wins; the keys are tried in the order each source kind's
+//! schema places them. Records of the Entra audit and sign-in shapes, whose people are
+//! nested objects, are parsed with serde_json instead (they are rare in large exports).
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
+use crate::dates::parse_export_time;
+use crate::kql;
+
+/// The fields of one record, borrowed from its bytes where they could be.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Fields<'a> {
+    pub time: Option<i64>,
+    pub operation: Cow<'a, str>,
+    pub actor: Cow<'a, str>,
+    pub target: Cow<'a, str>,
+    pub ip: Cow<'a, str>,
+    pub correlation: Cow<'a, str>,
+    pub result: Cow<'a, str>,
+}
+
+/// The keys looked for, all in one multi-pattern search over a record (or a block of
+/// JSON lines). A pattern is the key's opening quote and name: it matches `"Name"` and the
+/// escaped `\"Name\"` alike; [`value_after`] reads what follows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(usize)]
+enum K {
+    ActionType,
+    OperationName,
+    Operation,
+    Timestamp,
+    CreationTime,
+    TimeGenerated,
+    UserId,
+    UserPrincipalName,
+    IpAddress,
+    ClientIp,
+    ActorIp,
+    Workload,
+    ObjectId,
+    InterSystemsId,
+    CorrelationId,
+    ResultStatus,
+    /// `initiatedBy` / `userPrincipalName`: an Entra record, parsed whole.
+    Entra,
+}
+
+const SLOTS: usize = K::Entra as usize + 1;
+
+/// Longer names before their prefixes (`OperationName` before `Operation`): the search
+/// reports the leftmost match, and among those the first pattern listed.
+const PATTERNS: [(&str, K); 19] = [
+    ("\"ActionType", K::ActionType),
+    ("\"OperationName", K::OperationName),
+    ("\"Operation", K::Operation),
+    ("\"Timestamp", K::Timestamp),
+    ("\"CreationTime", K::CreationTime),
+    ("\"TimeGenerated", K::TimeGenerated),
+    ("\"UserId", K::UserId),
+    ("\"UserPrincipalName", K::UserPrincipalName),
+    ("\"IPAddress", K::IpAddress),
+    ("\"ClientIP", K::ClientIp),
+    ("\"ActorIpAddress", K::ActorIp),
+    ("\"Workload", K::Workload),
+    ("\"ObjectId", K::ObjectId),
+    ("\"InterSystemsId", K::InterSystemsId),
+    ("\"CorrelationId", K::CorrelationId),
+    ("\"ResultStatus", K::ResultStatus),
+    ("\"initiatedBy", K::Entra),
+    ("\"InitiatedBy", K::Entra),
+    ("\"userPrincipalName", K::Entra),
+];
+
+enum Search {
+    Teddy(aho_corasick::packed::Searcher),
+    Plain(aho_corasick::AhoCorasick),
+}
+
+static SEARCH: LazyLock<Option<Search>> = LazyLock::new(|| {
+    let patterns = PATTERNS.iter().map(|(p, _)| *p);
+    if let Some(t) = aho_corasick::packed::Config::new()
+        .builder()
+        .extend(patterns.clone())
+        .build()
+    {
+        return Some(Search::Teddy(t));
+    }
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(patterns)
+        .ok()
+        .map(Search::Plain)
+});
+
+/// Every key match in `bytes`: (start, end, pattern index), in order.
+fn for_each_match(bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+    match SEARCH.as_ref() {
+        Some(Search::Teddy(t)) => {
+            for m in t.find_iter(bytes) {
+                f(m.start(), m.end(), m.pattern().as_usize());
+            }
+        }
+        Some(Search::Plain(a)) => {
+            for m in a.find_iter(bytes) {
+                f(m.start(), m.end(), m.pattern().as_usize());
+            }
+        }
+        None => {}
+    }
+}
+
+/// The first value of each key in one record.
+struct Slots<'a> {
+    values: [Option<Cow<'a, str>>; SLOTS],
+    entra: bool,
+}
+
+impl<'a> Slots<'a> {
+    fn new() -> Self {
+        Self {
+            values: Default::default(),
+            entra: false,
+        }
+    }
+
+    fn hit(&mut self, bytes: &'a [u8], end: usize, pattern: usize) {
+        let Some(&(_, k)) = PATTERNS.get(pattern) else {
+            return;
+        };
+        if k == K::Entra {
+            self.entra = true;
+            return;
+        }
+        let slot = &mut self.values[k as usize];
+        if slot.is_none() {
+            *slot = value_after(bytes, end);
+        }
+    }
+
+    fn take(&mut self, k: K) -> Cow<'a, str> {
+        self.values[k as usize].take().unwrap_or_default()
+    }
+
+    fn first(&mut self, keys: &[K]) -> Cow<'a, str> {
+        for &k in keys {
+            let v = self.take(k);
+            if !v.is_empty() {
+                return v;
+            }
+        }
+        Cow::Borrowed("")
+    }
+
+    /// The record's fields; `record` is its bytes, parsed whole when it is an Entra record.
+    fn fields(mut self, record: &'a [u8]) -> Fields<'a> {
+        if self.entra {
+            return parsed(record).unwrap_or_default();
+        }
+        let operation = self.first(&[K::ActionType, K::Operation, K::OperationName]);
+        let time = self.first(&[K::Timestamp, K::CreationTime, K::TimeGenerated]);
+        let actor = self.first(&[K::UserId, K::UserPrincipalName]);
+        let ip = self.first(&[K::IpAddress, K::ClientIp, K::ActorIp]);
+        // Target and correlation only where they mean something: directory (Azure AD)
+        // records. Mail and file records have no correlation id, and their ObjectId is a
+        // file or an item.
+        let workload = self.take(K::Workload);
+        let directory = workload.is_empty() || workload == "AzureActiveDirectory";
+        let (target, correlation) = if directory {
+            (
+                self.take(K::ObjectId),
+                self.first(&[K::InterSystemsId, K::CorrelationId]),
+            )
+        } else {
+            (Cow::Borrowed(""), Cow::Borrowed(""))
+        };
+        Fields {
+            time: time_of(&time),
+            operation,
+            actor,
+            target,
+            ip,
+            correlation,
+            result: self.take(K::ResultStatus),
+        }
+    }
+}
+
+/// The fields of each JSON line of a block that has any: `each(line index from 0, fields)`.
+pub fn json_lines<'a>(region: &'a [u8], mut each: impl FnMut(u64, Fields<'a>)) {
+    let line_end_from =
+        |at: usize| memchr::memchr(b'\n', &region[at..]).map_or(region.len(), |i| at + i);
+    let mut line_start = 0;
+    let mut line_end = line_end_from(0);
+    let mut line_index = 0u64;
+    let mut slots = Slots::new();
+    let mut any = false;
+    for_each_match(region, |start, end, pattern| {
+        if start >= line_end {
+            if any {
+                let record = &region[line_start..line_end];
+                let done = std::mem::replace(&mut slots, Slots::new());
+                each(line_index, done.fields(record));
+            }
+            // Move to the line of this match, counting the lines passed over.
+            let next = (line_end + 1).min(region.len());
+            let between = &region[next..start];
+            line_index += 1 + bytecount::count(between, b'\n') as u64;
+            line_start = memchr::memrchr(b'\n', between).map_or(next, |i| next + i + 1);
+            line_end = line_end_from(start);
+        }
+        any = true;
+        slots.hit(region, end, pattern);
+    });
+    if any {
+        each(line_index, slots.fields(&region[line_start..line_end]));
+    }
+}
+
+/// Reads `"` or `\"`, blanks, `:`, blanks, then a string value (plain or escaped quotes).
+fn value_after(bytes: &[u8], mut i: usize) -> Option<Cow<'_, str>> {
+    let escaped = match bytes.get(i)? {
+        b'"' => false,
+        b'\\' if bytes.get(i + 1) == Some(&b'"') => {
+            i += 1;
+            true
+        }
+        _ => return None,
+    };
+    i += 1;
+    while bytes.get(i)?.is_ascii_whitespace() {
+        i += 1;
+    }
+    if *bytes.get(i)? != b':' {
+        return None;
+    }
+    i += 1;
+    while bytes.get(i)?.is_ascii_whitespace() {
+        i += 1;
+    }
+    if escaped {
+        if bytes.get(i..i + 2)? != b"\\\"" {
+            return Some(Cow::Borrowed(""));
+        }
+        let start = i + 2;
+        let len = memchr::memmem::find(&bytes[start..], b"\\\"")?;
+        let inner = &bytes[start..start + len];
+        return Some(String::from_utf8_lossy(inner));
+    }
+    if *bytes.get(i)? != b'"' {
+        // null, a number: no string value.
+        return Some(Cow::Borrowed(""));
+    }
+    let start = i + 1;
+    let mut j = start;
+    loop {
+        let k = memchr::memchr2(b'"', b'\\', &bytes[j..])? + j;
+        if bytes[k] == b'"' {
+            let inner = &bytes[start..k];
+            return Some(match std::str::from_utf8(inner) {
+                Ok(s) if j == start || !inner.contains(&b'\\') => Cow::Borrowed(s),
+                _ => Cow::Owned(
+                    serde_json::from_slice::<String>(&bytes[start - 1..=k]).unwrap_or_default(),
+                ),
+            });
+        }
+        j = k + 2;
+        if j > bytes.len() {
+            return None;
+        }
+    }
+}
+
+/// 100 ns ticks (as `kql::ticks`) of an export's time: ISO 8601 in UTC read directly
+/// (`2024-03-01T10:00:07`, with up to 7 fraction digits and `Z`), anything else through
+/// `parse_export_time`.
+fn time_of(text: &str) -> Option<i64> {
+    iso_ticks(text.as_bytes()).or_else(|| parse_export_time(text).map(|t| kql::ticks(&t)))
+}
+
+fn iso_ticks(b: &[u8]) -> Option<i64> {
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        b.get(r)?.iter().try_fold(0i64, |a, &c| {
+            c.is_ascii_digit().then(|| a * 10 + i64::from(c - b'0'))
+        })
+    };
+    if b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut i = 19;
+    let mut frac = 0i64;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let mut digits = 0;
+        while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            if digits < 7 {
+                frac = frac * 10 + i64::from(c - b'0');
+                digits += 1;
+            }
+            i += 1;
+        }
+        frac *= 10i64.pow(7 - digits);
+    }
+    match &b[i..] {
+        b"" | b"Z" | b"+00:00" => {}
+        _ => return None,
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(
+        i32::try_from(y).ok()?,
+        u32::try_from(mo).ok()?,
+        u32::try_from(d).ok()?,
+    )?;
+    let time = date.and_hms_opt(
+        u32::try_from(h).ok()?,
+        u32::try_from(mi).ok()?,
+        u32::try_from(s).ok()?,
+    )?;
+    Some(time.and_utc().timestamp() * 10_000_000 + frac)
+}
+
+/// The fields of a JSON record (a JSON line, a document's element, a CSV AuditData cell).
+pub fn json_record(bytes: &[u8]) -> Fields<'_> {
+    let mut slots = Slots::new();
+    for_each_match(bytes, |_, end, pattern| slots.hit(bytes, end, pattern));
+    slots.fields(bytes)
+}
+
+/// An Entra audit record (or a sign-in record) parsed whole.
+fn parsed(bytes: &[u8]) -> Option<Fields<'static>> {
+    let value: Value = serde_json::from_slice(bytes).ok()?;
+    Some(from_value(&value))
+}
+
+fn text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => kql::tostring(Some(other)),
+    }
+}
+
+/// A field by any of its names (ASCII case ignored), a dynamic written as JSON text parsed.
+fn get(obj: &serde_json::Map<String, Value>, names: &[&str]) -> Option<Value> {
+    names.iter().find_map(|n| {
+        let v = obj
+            .iter()
+            .find(|(k, v)| k.eq_ignore_ascii_case(n) && !v.is_null())
+            .map(|(_, v)| v)?;
+        Some(match v {
+            Value::String(s) if s.starts_with(['{', '[']) => {
+                serde_json::from_str(s).unwrap_or_else(|_| v.clone())
+            }
+            other => other.clone(),
+        })
+    })
+}
+
+/// The fields of a parsed record of any shape (Entra audit and sign-in records above all).
+pub fn from_value(value: &Value) -> Fields<'static> {
+    let Some(mut obj) = value.as_object() else {
+        return Fields::default();
+    };
+    let props;
+    if let Some(Value::Object(p)) = obj.get("properties") {
+        props = p;
+        obj = props;
+    }
+    let s = |names: &[&str]| get(obj, names).map(|v| text(Some(&v))).unwrap_or_default();
+    let initiated = get(obj, &["initiatedBy"]).unwrap_or(Value::Null);
+    let targets = get(obj, &["targetResources"]).unwrap_or(Value::Null);
+    let parties = super::parties::entra(&targets, &initiated, s(&["correlationId"]));
+    let user = kql::property(Some(&initiated), "user");
+    let app = kql::property(Some(&initiated), "app");
+    let mut ip = text(kql::property(user, "ipAddress"));
+    if ip.is_empty() {
+        ip = text(kql::property(app, "ipAddress"));
+    }
+    if ip.is_empty() {
+        ip = s(&["IPAddress", "ClientIP", "ActorIpAddress"]);
+    }
+    let mut actor = parties.actor;
+    if actor.is_empty() {
+        actor = s(&["userPrincipalName", "UserId"]);
+    }
+    let mut operation = s(&[
+        "activityDisplayName",
+        "OperationName",
+        "ActionType",
+        "Operation",
+    ]);
+    if operation.is_empty() && get(obj, &["appDisplayName"]).is_some() {
+        operation = "Sign-in activity".to_owned();
+    }
+    let status = get(obj, &["status"]);
+    let mut result = s(&["result", "ResultStatus", "ResultType"]);
+    if result.is_empty()
+        && let Some(code) = kql::property(status.as_ref(), "errorCode")
+    {
+        result = if text(Some(code)) == "0" {
+            "success".to_owned()
+        } else {
+            format!("failure {}", text(Some(code)))
+        };
+    }
+    let time = s(&[
+        "activityDateTime",
+        "createdDateTime",
+        "TimeGenerated",
+        "CreationTime",
+        "Timestamp",
+    ]);
+    Fields {
+        time: time_of(&time),
+        operation: Cow::Owned(operation),
+        actor: Cow::Owned(actor),
+        target: Cow::Owned(parties.target),
+        ip: Cow::Owned(ip),
+        correlation: Cow::Owned(parties.correlation),
+        result: Cow::Owned(result),
+    }
+}
+
+/// Where a CSV file's columns are: found once from its header.
+#[derive(Debug, Clone)]
+pub struct CsvColumns {
+    json: Option<usize>,
+    time: Option<usize>,
+    operation: Option<usize>,
+    actor: Option<usize>,
+    ip: Option<usize>,
+    correlation: Option<usize>,
+    result: Option<usize>,
+    /// An Entra audit CSV (InitiatedBy / TargetResources columns): rows parsed whole.
+    entra: bool,
+}
+
+impl CsvColumns {
+    pub fn new(headers: &[String]) -> Self {
+        let find = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| headers.iter().position(|h| h.eq_ignore_ascii_case(n)))
+        };
+        Self {
+            json: find(&["AuditData", "RawEventData"]),
+            time: find(&[
+                "CreationDate",
+                "CreationTime",
+                "Timestamp",
+                "TimeGenerated",
+                "activityDateTime",
+            ]),
+            operation: find(&[
+                "Operation",
+                "Operations",
+                "ActionType",
+                "OperationName",
+                "activityDisplayName",
+            ]),
+            actor: find(&["UserId", "UserIds", "UserPrincipalName"]),
+            ip: find(&["IPAddress", "ClientIP"]),
+            correlation: find(&["CorrelationId"]),
+            result: find(&["ResultStatus", "Result"]),
+            entra: find(&["InitiatedBy"]).is_some() || find(&["TargetResources"]).is_some(),
+        }
+    }
+
+    /// The fields of one row: the JSON cell's first, the named columns where it has none.
+    pub fn row<'a>(&self, headers: &[String], record: &'a csv::ByteRecord) -> Fields<'a> {
+        let cell = |i: Option<usize>| -> Cow<'a, str> {
+            i.and_then(|i| record.get(i))
+                .map(|b| String::from_utf8_lossy(b.strip_suffix(b"\r").unwrap_or(b)))
+                .unwrap_or_default()
+        };
+        if self.entra {
+            let map: serde_json::Map<String, Value> = headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (h.clone(), Value::String(cell(Some(i)).into_owned())))
+                .collect();
+            return from_value(&Value::Object(map));
+        }
+        let mut f = match self.json.and_then(|i| record.get(i)) {
+            Some(b) if b.trim_ascii_start().first() == Some(&b'{') => json_record(b),
+            _ => Fields::default(),
+        };
+        let fill = |field: &mut Cow<'a, str>, i: Option<usize>| {
+            if field.is_empty() {
+                *field = cell(i);
+            }
+        };
+        fill(&mut f.operation, self.operation);
+        fill(&mut f.actor, self.actor);
+        fill(&mut f.ip, self.ip);
+        fill(&mut f.correlation, self.correlation);
+        fill(&mut f.result, self.result);
+        if let Some(t) = self.time.map(|i| cell(Some(i))) {
+            // The row's own time column is the export's (UTC) time: it wins.
+            if let Some(t) = time_of(&t) {
+                f.time = Some(t);
+            }
+        }
+        f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_times_read_directly_equal_the_export_reader() {
+        for t in [
+            "2024-03-01T10:00:07",
+            "2024-03-01T10:00:07Z",
+            "2024-03-01T10:00:07.1234567Z",
+            "2024-02-29T23:59:59.5",
+        ] {
+            let slow = parse_export_time(t).map(|v| kql::ticks(&v));
+            assert_eq!(iso_ticks(t.as_bytes()), slow, "{t}");
+        }
+        assert_eq!(iso_ticks(b"2024-03-01T10:00:07+02:00"), None);
+        assert!(time_of("2024-03-01T10:00:07+02:00").is_some());
+    }
+
+    #[test]
+    fn a_ual_line_gives_its_fields_without_parsing() {
+        let line = br#"{"CreationTime":"2024-03-01T09:59:58","Id":"x","Operation":"Reset user password.","ResultStatus":"Success","Workload":"AzureActiveDirectory","ClientIP":"203.0.113.9","ObjectId":"victim@contoso.com","UserId":"helpdesk@contoso.com","InterSystemsId":"corr-1"}"#;
+        let f = json_record(line);
+        assert_eq!(f.operation, "Reset user password.");
+        assert_eq!(f.actor, "helpdesk@contoso.com");
+        assert_eq!(f.target, "victim@contoso.com");
+        assert_eq!(f.ip, "203.0.113.9");
+        assert_eq!(f.correlation, "corr-1");
+        assert_eq!(f.result, "Success");
+        assert!(f.time.is_some());
+    }
+
+    #[test]
+    fn escaped_raw_event_data_and_pretty_json_are_read() {
+        let la = br#"{"TimeGenerated":"2024-03-01T10:00:00Z","ActionType":"Update user.","RawEventData":"{\"UserId\":\"admin@contoso.com\",\"ObjectId\":\"v@contoso.com\",\"InterSystemsId\":\"c-2\"}"}"#;
+        let f = json_record(la);
+        assert_eq!(
+            (&*f.actor, &*f.target, &*f.correlation),
+            ("admin@contoso.com", "v@contoso.com", "c-2")
+        );
+        let pretty = b"{\n  \"Operation\" : \"Update user.\",\n  \"UserId\": \"a\\u0040b\"\n}";
+        let f = json_record(pretty);
+        assert_eq!((&*f.operation, &*f.actor), ("Update user.", "a@b"));
+    }
+
+    #[test]
+    fn entra_records_are_parsed_for_their_nested_people() {
+        let rec = br#"{"activityDateTime":"2024-03-01T10:00:00Z","activityDisplayName":"Reset user password","correlationId":"c-3","result":"success","initiatedBy":{"user":{"userPrincipalName":"helpdesk@contoso.com","ipAddress":"198.51.100.4"}},"targetResources":[{"userPrincipalName":"victim@contoso.com","id":"bbbb"}]}"#;
+        let f = json_record(rec);
+        assert_eq!(f.actor, "helpdesk@contoso.com");
+        assert_eq!(f.target, "victim@contoso.com");
+        assert_eq!(f.ip, "198.51.100.4");
+        assert_eq!(f.correlation, "c-3");
+        assert_eq!(f.result, "success");
+    }
+}

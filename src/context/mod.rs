@@ -1,0 +1,188 @@
+//! Context beside every verdict: a compact index of every record read (STS or not) and the
+//! relations of each STS event to the records around it.
+//!
+//! While a file is scanned, every record's time, operation, actor, target, IP address,
+//! result, correlation id and place (file, line) are kept — never its text — in a
+//! [`Collector`] that the loader fills with one call per record (or per block of JSON
+//! lines) and hands on as [`Batch`]es; the scan report gathers them in a [`ContextIndex`].
+//! An STS event is then related to the records that share its correlation id
+//! (`InterSystemsId` / `CorrelationId` / `correlationId`), its target within
+//! [`ContextOptions::target_window_secs`], or its actor within
+//! [`ContextOptions::actor_window_secs`].
+
+pub mod extract;
+pub mod index;
+pub mod parties;
+pub mod summary;
+
+pub use index::{ContextIndex, Entry, Related, Why};
+
+use std::sync::Arc;
+
+use extract::Fields;
+
+/// How far around an STS event its relations reach (command line: `--target-hours`,
+/// `--actor-minutes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContextOptions {
+    /// Records of the same target within this many seconds before or after (default 24 h:
+    /// a helpdesk ticket, its password reset and the user's next sign-ins fall in one day).
+    pub target_window_secs: i64,
+    /// Records of the same actor within this many seconds (default 1 h: one working session).
+    pub actor_window_secs: i64,
+}
+
+impl Default for ContextOptions {
+    fn default() -> Self {
+        Self {
+            target_window_secs: 24 * 3600,
+            actor_window_secs: 3600,
+        }
+    }
+}
+
+/// Entries read but not yet handed on; flushed every [`BATCH`] records and at a file's end.
+const BATCH: usize = 4096;
+
+/// One record's fields, as offsets into the batch's text.
+#[derive(Debug, Clone, Copy)]
+pub struct RawEntry {
+    pub line: u64,
+    pub time: Option<i64>,
+    /// operation, actor, target, ip, correlation, result: `text[start..end]`.
+    pub spans: [(u32, u32); 6],
+}
+
+/// The records of one stretch of a file.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub file: Arc<str>,
+    pub entries: Vec<RawEntry>,
+    pub text: String,
+}
+
+/// The records of a block of JSON lines, read on a scanning thread, their lines counted
+/// from 0 (the block's first line; see [`Batch::shift_lines`]).
+pub fn block_batches(file: &Arc<str>, region: &[u8]) -> Vec<Batch> {
+    let mut c = Collector::new(file.clone(), true);
+    let mut out = c.json_lines(region, 0);
+    out.push(c.take());
+    out
+}
+
+impl Batch {
+    /// Moves the entries' lines on by `by` (a block's first line number).
+    pub fn shift_lines(&mut self, by: u64) {
+        for e in &mut self.entries {
+            e.line += by;
+        }
+    }
+
+    pub fn field(&self, e: &RawEntry, i: usize) -> &str {
+        let (s, end) = e.spans[i];
+        self.text.get(s as usize..end as usize).unwrap_or("")
+    }
+}
+
+/// The loader's side: one per file.
+#[derive(Debug)]
+pub struct Collector {
+    batch: Batch,
+    /// Off: `--no-context`.
+    pub on: bool,
+    /// Where a CSV file's columns are, found once from its header.
+    csv: Option<extract::CsvColumns>,
+}
+
+impl Collector {
+    pub fn new(file: Arc<str>, on: bool) -> Self {
+        Self {
+            batch: Batch {
+                file,
+                entries: Vec::new(),
+                text: String::new(),
+            },
+            on,
+            csv: None,
+        }
+    }
+
+    /// Keeps one CSV row's fields (the header's columns, the JSON in AuditData or
+    /// RawEventData); returns a full batch to hand on.
+    pub fn csv_row(
+        &mut self,
+        headers: &[String],
+        record: &csv::ByteRecord,
+        line: u64,
+    ) -> Option<Batch> {
+        if !self.on {
+            return None;
+        }
+        let columns = self
+            .csv
+            .get_or_insert_with(|| extract::CsvColumns::new(headers));
+        let fields = columns.row(headers, record);
+        self.push(&fields, line)
+    }
+
+    /// Keeps one JSON record's fields; returns a full batch to hand on.
+    pub fn json_record(&mut self, bytes: &[u8], line: u64) -> Option<Batch> {
+        if !self.on {
+            return None;
+        }
+        let fields = extract::json_record(bytes);
+        self.push(&fields, line)
+    }
+
+    /// Keeps the fields of a record read otherwise (a CSV row).
+    pub fn push(&mut self, f: &Fields, line: u64) -> Option<Batch> {
+        if !self.on {
+            return None;
+        }
+        let b = &mut self.batch;
+        let mut span = |s: &str| {
+            let start = b.text.len() as u32;
+            b.text.push_str(s);
+            (start, b.text.len() as u32)
+        };
+        let spans = [
+            span(&f.operation),
+            span(&f.actor),
+            span(&f.target),
+            span(&f.ip),
+            span(&f.correlation),
+            span(&f.result),
+        ];
+        b.entries.push(RawEntry {
+            line,
+            time: f.time,
+            spans,
+        });
+        (b.entries.len() >= BATCH || b.text.len() > (u32::MAX as usize) / 2).then(|| self.take())
+    }
+
+    /// Every line of a block of JSON lines; `first_line` is the block's first line number.
+    pub fn json_lines(&mut self, region: &[u8], first_line: u64) -> Vec<Batch> {
+        let mut out = Vec::new();
+        if !self.on {
+            return out;
+        }
+        extract::json_lines(region, |i, fields| {
+            out.extend(self.push(&fields, first_line + i));
+        });
+        out
+    }
+
+    /// What is left, at the end of a file.
+    pub fn take(&mut self) -> Batch {
+        Batch {
+            file: self.batch.file.clone(),
+            entries: std::mem::take(&mut self.batch.entries),
+            text: std::mem::take(&mut self.batch.text),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.batch.entries.is_empty()
+    }
+}

@@ -1,0 +1,222 @@
+//! Whose tokens and who did it: the target, the actor's stable identity and the correlation
+//! id of a record, read per source kind from the fields Microsoft's schemas give them.
+//!
+//! - Unified Audit Log (Office 365 Management Activity API, "Azure AD" records): the target
+//!   is `ObjectId` (a UPN for user changes) and the `Target` entries (`User_<guid>` gives the
+//!   object id, an entry with an `@` the UPN); the actor is `UserId` and the `Actor` entry
+//!   `User_<guid>` / `ServicePrincipal_<guid>`; the correlation is `InterSystemsId`.
+//! - CloudAppEvents: `ActivityObjects` entries with `Role` "Target object", else `ObjectName`
+//!   / `ObjectId`, else the UAL fields of `RawEventData`; the actor's UPN is
+//!   `RawEventData.UserId` beside `AccountObjectId`.
+//! - Entra AuditLogs / Graph directoryAudits: `targetResources[0]` (`userPrincipalName`,
+//!   `id`, else `displayName`); `initiatedBy.user` (`userPrincipalName`, `id`) or
+//!   `initiatedBy.app` (`displayName`, `appId` / `servicePrincipalId`); `correlationId`.
+
+use serde_json::{Map, Value};
+
+use crate::kql;
+use crate::model::Parties;
+
+fn text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => kql::tostring(Some(other)),
+    }
+}
+
+/// A field looked up as exports spell it (exact, then ASCII case ignored).
+fn field<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    obj.get(name).or_else(|| {
+        obj.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+/// A dynamic column that an export may have written as JSON text.
+fn dynamic(v: Option<&Value>) -> Option<std::borrow::Cow<'_, Value>> {
+    match v? {
+        Value::String(s) => serde_json::from_str(s).ok().map(std::borrow::Cow::Owned),
+        other => Some(std::borrow::Cow::Borrowed(other)),
+    }
+}
+
+/// The GUID of a UAL identity entry `User_<guid>` / `ServicePrincipal_<guid>`.
+fn entry_guid(id: &str) -> Option<&str> {
+    id.strip_prefix("User_")
+        .or_else(|| id.strip_prefix("ServicePrincipal_"))
+        .filter(|g| !g.is_empty())
+}
+
+/// The `ID` values of a UAL `Actor` or `Target` array.
+fn entry_ids(v: Option<&Value>) -> Vec<&str> {
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| field(e.as_object()?, "ID").and_then(Value::as_str))
+        .collect()
+}
+
+/// A Unified Audit Log record (also the RawEventData of a CloudAppEvents row).
+pub fn ual(record: &Map<String, Value>) -> Parties {
+    let targets = entry_ids(field(record, "Target"));
+    let object_id = text(field(record, "ObjectId"));
+    let target_upn = targets.iter().find(|t| t.contains('@')).copied();
+    let target = if object_id.is_empty() || (target_upn.is_some() && !object_id.contains('@')) {
+        target_upn.map(str::to_owned).unwrap_or(object_id)
+    } else {
+        object_id
+    };
+    let target_id = targets
+        .iter()
+        .find_map(|t| entry_guid(t))
+        .unwrap_or_default()
+        .to_owned();
+    let actors = entry_ids(field(record, "Actor"));
+    Parties {
+        target,
+        target_id,
+        actor: text(field(record, "UserId")),
+        actor_id: actors
+            .iter()
+            .find_map(|a| entry_guid(a))
+            .unwrap_or_default()
+            .to_owned(),
+        correlation: text(field(record, "InterSystemsId")),
+    }
+}
+
+/// A CloudAppEvents row (its columns, RawEventData already taken out) and its RawEventData.
+pub fn cloud_app(row: &Map<String, Value>, raw: Option<&Value>) -> Parties {
+    let mut p = raw.and_then(Value::as_object).map(ual).unwrap_or_default();
+    let activity = dynamic(field(row, "ActivityObjects"));
+    let target_object = activity
+        .as_deref()
+        .and_then(Value::as_array)
+        .and_then(|items| {
+            items.iter().filter_map(Value::as_object).find(|o| {
+                field(o, "Role")
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| r.eq_ignore_ascii_case("Target object"))
+            })
+        });
+    if let Some(o) = target_object {
+        let name = text(field(o, "Name"));
+        let id = text(field(o, "Id"));
+        if !name.is_empty() && (p.target.is_empty() || !p.target.contains('@')) {
+            p.target = name;
+        }
+        if !id.is_empty() && p.target_id.is_empty() {
+            p.target_id = id;
+        }
+    }
+    if p.target.is_empty() {
+        p.target = text(field(row, "ObjectName"));
+    }
+    if p.target_id.is_empty() {
+        p.target_id = text(field(row, "ObjectId"));
+    }
+    let account = text(field(row, "AccountObjectId"));
+    if !account.is_empty() {
+        p.actor_id = account;
+    }
+    if p.actor.is_empty() {
+        p.actor = text(field(row, "AccountId"));
+    }
+    p
+}
+
+/// An Entra ID audit record: its `targetResources`, `initiatedBy` and correlation id.
+pub fn entra(target_resources: &Value, initiated_by: &Value, correlation: String) -> Parties {
+    let first = kql::index(Some(target_resources), 0);
+    let upn = text(kql::property(first, "userPrincipalName"));
+    let target = if upn.is_empty() {
+        text(kql::property(first, "displayName"))
+    } else {
+        upn
+    };
+    let user = kql::property(Some(initiated_by), "user").filter(|u| !u.is_null());
+    let app = kql::property(Some(initiated_by), "app").filter(|a| !a.is_null());
+    let user_upn = text(kql::property(user, "userPrincipalName"));
+    let (actor, actor_id) = if !user_upn.is_empty() || app.is_none() {
+        (user_upn, text(kql::property(user, "id")))
+    } else {
+        let app_id = text(kql::property(app, "appId"));
+        let sp = text(kql::property(app, "servicePrincipalId"));
+        (
+            text(kql::property(app, "displayName")),
+            if app_id.is_empty() { sp } else { app_id },
+        )
+    };
+    Parties {
+        target,
+        target_id: text(kql::property(first, "id")),
+        actor,
+        actor_id,
+        correlation,
+    }
+}
+
+/// The correlation column of an Entra record (`CorrelationId`, `correlationId`).
+pub fn entra_correlation(obj: &Map<String, Value>) -> String {
+    text(field(obj, "correlationId"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn ual_target_is_the_object_and_the_actor_its_upn_and_guid() {
+        let p = ual(&obj(json!({
+            "UserId": "helpdesk.admin@contoso.com", "ObjectId": "victim.user@contoso.com",
+            "InterSystemsId": "c0ffee00-0000-4000-8000-000000000001",
+            "Actor": [{"ID": "helpdesk.admin@contoso.com", "Type": 5}, {"ID": "User_aaaa", "Type": 2}],
+            "Target": [{"ID": "User_bbbb", "Type": 2}, {"ID": "victim.user@contoso.com", "Type": 5}]
+        })));
+        assert_eq!(p.target, "victim.user@contoso.com");
+        assert_eq!(p.target_id, "bbbb");
+        assert_eq!(p.actor, "helpdesk.admin@contoso.com");
+        assert_eq!(p.actor_id, "aaaa");
+        assert_eq!(p.correlation, "c0ffee00-0000-4000-8000-000000000001");
+    }
+
+    #[test]
+    fn cloud_app_target_object_and_account_object_id() {
+        let row = obj(json!({
+            "AccountObjectId": "aaaa", "AccountDisplayName": "Helpdesk",
+            "ActivityObjects": "[{\"Type\":\"User\",\"Role\":\"Target object\",\"Name\":\"Victim User\",\"Id\":\"bbbb\"}]"
+        }));
+        let p = cloud_app(&row, Some(&json!({"UserId": "helpdesk@contoso.com"})));
+        assert_eq!(
+            (p.target.as_str(), p.target_id.as_str()),
+            ("Victim User", "bbbb")
+        );
+        assert_eq!(
+            (p.actor.as_str(), p.actor_id.as_str()),
+            ("helpdesk@contoso.com", "aaaa")
+        );
+    }
+
+    #[test]
+    fn entra_target_resource_and_application_initiator() {
+        let p = entra(
+            &json!([{"id": "bbbb", "userPrincipalName": "victim@contoso.com"}]),
+            &json!({"user": null, "app": {"displayName": "Token Helper App", "appId": "app-1", "servicePrincipalId": "sp-1"}}),
+            "corr".into(),
+        );
+        assert_eq!(p.target, "victim@contoso.com");
+        assert_eq!(p.target_id, "bbbb");
+        assert_eq!(p.actor, "Token Helper App");
+        assert_eq!(p.actor_id, "app-1");
+    }
+}

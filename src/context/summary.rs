@@ -1,0 +1,102 @@
+//! Context in words, for the findings report and the copied rows: a short line per STS
+//! event or flagged row (`reset by the same actor 1 s before; 4 related records`) and the
+//! related records as stable references.
+
+use serde_json::json;
+
+use super::Related;
+use crate::hints::{Hint, Inputs, offset_words};
+use crate::model::{Finding, StsEvent};
+use crate::scan::ScanReport;
+
+/// The most related records listed per event in the JSON report.
+pub const RELATED_LISTED: usize = 50;
+
+/// A context hint in a few words.
+pub fn hint_words(h: &Hint) -> Option<String> {
+    Some(match h {
+        Hint::Reset {
+            same_actor,
+            correlated,
+            offset_secs,
+            ..
+        } => format!(
+            "reset by {} {}{}",
+            if *same_actor {
+                "the same actor"
+            } else {
+                "another actor"
+            },
+            offset_words(*offset_secs),
+            if *correlated {
+                " (same correlation)"
+            } else {
+                ""
+            }
+        ),
+        Hint::SelfChange => "the actor is the target".to_owned(),
+        Hint::Bulk { users, minutes } => format!("bulk: {users} users within {minutes} min"),
+        Hint::First => "the actor's first record".to_owned(),
+        Hint::SignIn { ip, offset_secs } => {
+            format!("sign-in from {ip} {}", offset_words(*offset_secs))
+        }
+        _ => return None,
+    })
+}
+
+/// The context line of one STS event.
+pub fn event_line(inputs: &Inputs, report: &ScanReport, i: usize) -> String {
+    let mut parts: Vec<String> = inputs
+        .event_hints(i)
+        .iter()
+        .filter_map(hint_words)
+        .collect();
+    if let Some(e) = report.events.get(i) {
+        let n = report.context.related(e, &inputs.config().context).len();
+        parts.push(match n {
+            0 => "no related records".to_owned(),
+            1 => "1 related record".to_owned(),
+            n => format!("{n} related records"),
+        });
+    }
+    parts.join("; ")
+}
+
+/// The context line of a flagged row: that of its first event (and how many more).
+pub fn finding_line(inputs: &Inputs, report: &ScanReport, f: &Finding) -> String {
+    match f.events.split_first() {
+        None => "no events (read from a query-result export)".to_owned(),
+        Some((&first, [])) => event_line(inputs, report, first),
+        Some((&first, rest)) => format!(
+            "{} (first of {} events)",
+            event_line(inputs, report, first),
+            rest.len() + 1
+        ),
+    }
+}
+
+/// One related record as the JSON report lists it.
+pub fn related_json(report: &ScanReport, r: &Related) -> serde_json::Value {
+    let index = &report.context;
+    let e = &index.entries[r.entry];
+    json!({
+        "source": index.source(e).to_string(),
+        "offset_secs": r.offset_secs,
+        "operation": index.text(e.operation),
+        "actor": index.text(e.actor),
+        "target": index.text(e.target),
+        "ip": index.ip_text(e),
+        "result": index.text(e.result),
+        "why": r.why.label(),
+    })
+}
+
+/// The related records of an event, nearest in time first, at most [`RELATED_LISTED`].
+pub fn nearest(report: &ScanReport, e: &StsEvent, inputs: &Inputs) -> (Vec<Related>, usize) {
+    let mut all = report.context.related(e, &inputs.config().context);
+    let total = all.len();
+    all.sort_by_key(|r| (!r.why.correlation, r.offset_secs.map_or(i64::MAX, i64::abs)));
+    all.truncate(RELATED_LISTED);
+    all.sort_by_key(|r| (r.offset_secs.unwrap_or(i64::MIN), r.entry));
+    (all, total)
+}
