@@ -116,6 +116,16 @@ fn explain_property_miss(raw: &RawEventData, props: Option<&Value>) -> NearMissR
     let text = match raw {
         RawEventData::Json(Value::Object(_)) => None,
         RawEventData::Json(other) => Some(format!("RawEventData is not an object: {other}")),
+        // JSON that stops before it closes was cut (Excel keeps 32,767 characters of a cell).
+        RawEventData::Text(t)
+            if t.trim_start().starts_with('{')
+                && serde_json::from_str::<serde::de::IgnoredAny>(t).is_err_and(|e| e.is_eof()) =>
+        {
+            return NearMissReason::RecordCut {
+                field: "RawEventData".to_owned(),
+                at_chars: t.chars().count(),
+            };
+        }
         RawEventData::Text(t) => Some(format!(
             "RawEventData is not JSON: {}",
             t.chars().take(60).collect::<String>()
@@ -444,6 +454,26 @@ mod tests {
         assert_eq!(r.ip_address, "198.51.100.7");
         assert_eq!(r.account_display_name, "admin@contoso.com");
         assert!(r.timestamp.is_some());
+    }
+
+    #[test]
+    fn raw_event_data_cut_short_is_named_as_cut() {
+        let mut r = row(json!({}));
+        r.raw_event_data = RawEventData::Text(r#"{"Id":"x","ModifiedProperties":[{"Na"#.into());
+        let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
+        assert_eq!(
+            o,
+            Outcome::NearMiss(NearMissReason::RecordCut {
+                field: "RawEventData".into(),
+                at_chars: 36
+            })
+        );
+        r.raw_event_data = RawEventData::Text("not json at all".into());
+        let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
+        assert!(matches!(
+            o,
+            Outcome::NearMiss(NearMissReason::UnparseableValues { .. })
+        ));
     }
 
     #[test]
