@@ -534,3 +534,31 @@ fn a_copy_too_large_for_osc52_is_written_beside_the_journal_and_never_claimed() 
         "nothing sent to tmux's buffer"
     );
 }
+
+#[test]
+fn a_bracketed_paste_in_the_note_editor_runs_no_key() {
+    let dir = workdir();
+    let t = Tmux::new("paste");
+    t.start(dir.path(), "export.jsonl");
+    t.wait_for("reviewed 0/7");
+    let fixture = std::fs::canonicalize("tests/fixtures/note-paste-with-newline.txt").unwrap();
+    t.tmux(&["load-buffer", &fixture.display().to_string()]);
+    t.keys(&["n"]);
+    t.wait_for("note for 1 row(s)");
+    t.tmux(&["paste-buffer", "-p", "-t", "t"]);
+    let s = t.wait_for("looks fine 2j2j2q");
+    assert!(
+        s.contains("note for 1 row(s)"),
+        "the editor is still open:\n{s}"
+    );
+    t.keys(&["Enter"]);
+    let s = t.wait_for("saved ✓");
+    assert!(s.contains("reviewed 0/7"), "no row was marked:\n{s}");
+    let journal =
+        std::fs::read_to_string(dir.path().join("export.jsonl.sts-triage.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 1, "{journal}");
+    assert!(
+        journal.contains("\"note\":\"looks fine 2j2j2q\""),
+        "{journal}"
+    );
+}

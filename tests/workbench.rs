@@ -1124,3 +1124,74 @@ fn a_plain_filter_term_matches_within_one_cell_not_across_the_row() {
         "source: still filters by file"
     );
 }
+
+#[test]
+fn a_paste_is_text_in_the_prompt_and_never_keys() {
+    let paste = std::fs::read_to_string("tests/fixtures/note-paste-with-newline.txt").unwrap();
+    let mut app = app();
+    let first = app.findings.items[app.findings.current().unwrap()]
+        .key
+        .clone();
+    keys(&mut app, "n");
+    app.apply(Action::Paste(paste.clone()));
+    assert!(app.prompt.is_some(), "the note is still being typed");
+    assert!(app.effects.is_empty(), "no key ran: {:?}", app.effects);
+    assert_eq!(app.review_counts(), (0, 7, 0, 0));
+    press(&mut app, KeyCode::Enter);
+    let entries = journal_entries(&mut app);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].0, first);
+    assert_eq!(
+        entries[0].2, "looks fine 2j2j2q",
+        "the line break became a space"
+    );
+    assert_eq!(app.review_counts(), (0, 7, 0, 0));
+    // A long paste is there at once, in one action.
+    keys(&mut app, "n");
+    let long = "x".repeat(5000);
+    app.apply(Action::Paste(long.clone()));
+    press(&mut app, KeyCode::Enter);
+    let entries = journal_entries(&mut app);
+    assert!(entries[0].2.ends_with(&long), "{}", entries[0].2.len());
+    // Outside a prompt a paste does nothing but say so.
+    app.apply(Action::Paste(paste));
+    assert!(app.effects.is_empty());
+    assert!(app.status.contains("paste of"), "{}", app.status);
+}
+
+#[test]
+fn help_returns_to_the_screen_it_was_opened_from_and_lists_every_screen() {
+    let mut app = sized(app(), 80, 24);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "jjj");
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!()
+    };
+    let cursor = d.cursor;
+    keys(&mut app, "?");
+    assert!(matches!(app.overlay, Overlay::Help { .. }));
+    press(&mut app, KeyCode::Esc);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("back in the drill-down")
+    };
+    assert_eq!(d.cursor, cursor);
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "?");
+    // Scroll through the whole help: every screen's keys are listed.
+    let mut seen = String::new();
+    for _ in 0..80 {
+        seen.push_str(&text(&screen(&app, 80, 24, false)));
+        keys(&mut app, "j");
+    }
+    for needle in [
+        "Raw events",
+        "fold / unfold",
+        "next match",
+        "Lists (frequency view",
+        "tick every row",
+    ] {
+        assert!(seen.contains(needle), "{needle} missing from help");
+    }
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+}

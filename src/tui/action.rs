@@ -287,6 +287,8 @@ pub enum Action {
     Intent(Intent),
     // Text input (filter, note, search).
     Edit(InputRequest),
+    /// Text pasted at once (bracketed paste): always text for the open prompt, never keys.
+    Paste(String),
     Submit,
     // From the edges.
     Resize {

@@ -324,6 +324,9 @@ pub fn run(opts: TuiOptions) -> Result<()> {
         eprintln!("sts-triage: every decision confirmed on screen is saved in {journal_for_panic}");
     }));
     let mut terminal = ratatui::try_init().context("the workbench needs a terminal")?;
+    // Bracketed paste: a paste arrives as one text, never as keys (a pasted newline would
+    // otherwise be Enter, and the rest run as commands).
+    let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableBracketedPaste);
     let outcome = event_loop(
         &mut terminal,
         &mut app,
@@ -333,6 +336,7 @@ pub fn run(opts: TuiOptions) -> Result<()> {
         &cancel,
         &mut journal,
     );
+    let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableBracketedPaste);
     ratatui::restore();
     let _ = std::panic::take_hook();
     outcome?;
@@ -371,7 +375,13 @@ fn event_loop(
     });
     loop {
         terminal.draw(|f| render::draw(f, app, keymap, theme))?;
-        if event::poll(Duration::from_millis(40))? {
+        // Every event waiting is taken before the next frame (keys typed or pasted fast
+        // are not drawn one frame each).
+        let mut waited = Duration::from_millis(40);
+        let mut taken = 0;
+        while taken < 10_000 && event::poll(waited)? {
+            waited = Duration::ZERO;
+            taken += 1;
             match event::read()? {
                 Event::Key(key) => {
                     if panic_key_armed && key.code == KeyCode::F(12) {
@@ -387,6 +397,7 @@ fn event_loop(
                     }
                 }
                 Event::Resize(width, height) => app.apply(Action::Resize { width, height }),
+                Event::Paste(text) => app.apply(Action::Paste(text)),
                 _ => {}
             }
         }

@@ -20,7 +20,11 @@ pub enum Prompt {
 #[derive(Debug, Clone)]
 pub enum Overlay {
     None,
-    Help { scroll: usize },
+    /// The help; `previous` is the screen it was opened from, where closing it returns.
+    Help {
+        scroll: usize,
+        previous: Option<Box<Overlay>>,
+    },
     Drill(Box<Drill>),
     Pivot(Pivot),
     Bulk(Bulk),

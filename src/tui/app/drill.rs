@@ -107,7 +107,7 @@ impl App {
                 self.notice = None;
                 self.record(vec![key], &Change::Verdict(verdict));
             }
-            Intent::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Intent::Help => self.open_help(),
             Intent::CancelOrQuit => self.cancel_or_quit(),
             _ => {}
         }

@@ -231,6 +231,13 @@ impl App {
         match action {
             Action::Intent(intent) => self.apply_intent(intent),
             Action::Edit(_) | Action::Submit => {}
+            // A paste outside a prompt is never taken as keys.
+            Action::Paste(text) => {
+                self.set_status(format!(
+                    "paste of {} characters ignored: open a note or the filter first",
+                    text.chars().count()
+                ));
+            }
             Action::Resize { width, height } => {
                 self.width = width;
                 self.height = height;

@@ -27,6 +27,29 @@ impl App {
                 }
                 true
             }
+            Action::Paste(text) => {
+                let input = match prompt {
+                    Prompt::Filter(i) | Prompt::Search(i) | Prompt::Note { input: i, .. } => i,
+                };
+                // A prompt is one line: a pasted line break is a space, never Enter.
+                let text: String = text
+                    .chars()
+                    .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+                    .collect();
+                let value = input.value();
+                let at = value
+                    .char_indices()
+                    .nth(input.cursor())
+                    .map_or(value.len(), |(b, _)| b);
+                let joined = format!("{}{text}{}", &value[..at], &value[at..]);
+                let cursor = input.cursor() + text.chars().count();
+                *input = tui_input::Input::new(joined).with_cursor(cursor);
+                if let Prompt::Filter(i) = prompt {
+                    self.filter = i.value().to_owned();
+                    self.refresh_from_top();
+                }
+                true
+            }
             Action::Submit => {
                 match self.prompt.take() {
                     Some(Prompt::Filter(i)) => {

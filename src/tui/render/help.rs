@@ -13,6 +13,8 @@ pub(super) fn draw_help(frame: &mut Frame, area: Rect, keymap: &Keymap, scroll: 
     let sections = [
         ("Table (flagged rows and near misses)", Context::Table),
         ("Raw events (Enter on a row)", Context::Drill),
+        ("Lists (frequency view, classify like this)", Context::List),
+        ("Help", Context::Help),
     ];
     for (title, context) in sections {
         if !lines.is_empty() {

@@ -101,7 +101,7 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
     match &app.overlay {
         Overlay::Pivot(p) => lists::draw_pivot(frame, &areas, app, p, theme),
         Overlay::Bulk(b) => lists::draw_bulk(frame, &areas, app, b, keymap, theme),
-        Overlay::Help { scroll } => help::draw_help(frame, areas.body, keymap, *scroll),
+        Overlay::Help { scroll, .. } => help::draw_help(frame, areas.body, keymap, *scroll),
         _ => {}
     }
     if let Some(Prompt::Note { input, keys }) = &app.prompt {
