@@ -198,8 +198,9 @@ impl App {
     pub(super) fn saved(&mut self, keys: Vec<String>) {
         for k in &keys {
             self.unsaved.remove(k);
+            self.failed.remove(k);
         }
-        if self.unsaved.is_empty() {
+        if self.failed.is_empty() {
             let saved = format!(
                 "saved ✓ {} decision(s) to {}",
                 keys.len(),
@@ -209,8 +210,9 @@ impl App {
             self.set_status(status);
         } else {
             // The journal takes writes again: write what an earlier failure left unsaved
-            // (their current state), so nothing decided stays unsaved.
-            let mut pending: Vec<String> = self.unsaved.iter().cloned().collect();
+            // (their current state), so nothing decided stays unsaved. Only failed keys:
+            // decisions still on their way are written by their own step.
+            let mut pending: Vec<String> = self.failed.drain().collect();
             pending.sort();
             let mut entries = Vec::new();
             for k in &pending {
@@ -282,7 +284,8 @@ impl App {
 
     pub(super) fn save_failed(&mut self, keys: Vec<String>, error: String) {
         for k in keys {
-            self.unsaved.insert(k);
+            self.unsaved.insert(k.clone());
+            self.failed.insert(k);
         }
         self.set_error(format!("NOT SAVED: {error}"));
     }

@@ -66,6 +66,8 @@ pub struct App {
     pub decisions: HashMap<String, Decision>,
     /// Keys whose last decision has not been confirmed as written to the journal.
     pub unsaved: HashSet<String>,
+    /// Keys whose last write failed, to write again once the journal takes writes.
+    failed: HashSet<String>,
     pub view: View,
     pub findings: TableState,
     pub near: TableState,
@@ -107,6 +109,7 @@ impl App {
             report: ScanReport::default(),
             decisions,
             unsaved: HashSet::new(),
+            failed: HashSet::new(),
             view: View::Findings,
             findings: TableState::new(&FINDING_COLUMNS),
             near: TableState::new(&NEAR_MISS_COLUMNS),
