@@ -1195,3 +1195,23 @@ fn help_returns_to_the_screen_it_was_opened_from_and_lists_every_screen() {
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.overlay, Overlay::None));
 }
+
+#[test]
+fn sorting_by_hints_sorts_by_how_many() {
+    let mut app = app();
+    for _ in 0..8 {
+        app.apply(Action::Intent(Intent::FocusRight));
+    }
+    assert_eq!(app.columns()[app.table().focus].title(), "Hints");
+    app.apply(Action::Intent(Intent::Sort));
+    let counts: Vec<usize> = app
+        .findings
+        .order
+        .iter()
+        .map(|&i| app.findings.items[i].cells[9].split_whitespace().count())
+        .collect();
+    let mut sorted = counts.clone();
+    sorted.sort_unstable();
+    assert_eq!(counts, sorted, "by the number of hints, not their text");
+    assert!(counts.first() < counts.last(), "{counts:?}");
+}

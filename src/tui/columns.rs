@@ -73,9 +73,12 @@ impl Column {
         self.aliases().contains(&n.as_str())
     }
 
-    /// Columns sorted as numbers.
+    /// Columns sorted as numbers (Hints by how many).
     pub fn numeric(self) -> bool {
-        matches!(self, Self::Added | Self::Remaining | Self::Events)
+        matches!(
+            self,
+            Self::Added | Self::Remaining | Self::Events | Self::Hint
+        )
     }
 
     /// Columns whose value comes from the analyst's decisions, not from the row.
