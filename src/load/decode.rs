@@ -177,7 +177,12 @@ fn replace_lone_surrogates<'a>(text: &'a Cow<'a, str>, repair: &mut Repair) -> C
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut at = 0;
-    while let Some(p) = memchr::memchr(b'\\', &b[at..]).map(|p| p + at) {
+    // `at` may pass the end (a backslash as the last byte): `get` ends the loop there.
+    while let Some(p) = b
+        .get(at..)
+        .and_then(|rest| memchr::memchr(b'\\', rest))
+        .map(|p| p + at)
+    {
         if b.get(p + 1) != Some(&b'u') {
             // Any other escape is two bytes (`\\` included); a multi-byte character after a
             // backslash is invalid JSON anyway and is left for the parser to name.
@@ -453,6 +458,9 @@ mod tests {
         assert_eq!(r.lone_surrogates, 1);
 
         assert!(repair_json(br#"{"a":"ok \u00e9"}"#).is_none());
+        // A backslash as the last byte (found by fuzzing: it panicked).
+        assert!(repair_json(b"{\"a\":\"x\xff\\").is_some());
+        assert!(repair_json(b"\\").is_none());
         assert!(repair_json(b"{\"a\":").is_none());
     }
 
