@@ -1215,3 +1215,13 @@ fn sorting_by_hints_sorts_by_how_many() {
     assert_eq!(counts, sorted, "by the number of hints, not their text");
     assert!(counts.first() < counts.last(), "{counts:?}");
 }
+
+#[test]
+fn a_near_miss_explains_why_it_was_passed_over() {
+    let mut app = sized(app(), 160, 45);
+    keys(&mut app, "m");
+    press(&mut app, KeyCode::Enter);
+    let s = text(&screen(&app, 160, 45, false));
+    assert!(s.contains("why passed over: the query"), "{s}");
+    assert!(!s.contains("why flagged"), "{s}");
+}

@@ -121,7 +121,11 @@ pub(super) fn draw_drill(frame: &mut Frame, areas: &Areas, app: &App, theme: The
     let why_p = Paragraph::new(why).wrap(Wrap { trim: false }).block(
         Block::default()
             .borders(Borders::ALL)
-            .title(" why flagged: the query, clause by clause "),
+            .title(if e.is_flagged() {
+                " why flagged: the query, clause by clause "
+            } else {
+                " why passed over: the query, clause by clause "
+            }),
     );
     frame.render_widget(why_p, why_area);
 }
