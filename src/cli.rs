@@ -132,8 +132,9 @@ pub struct Limits {
     /// No summary on standard error (warnings and errors are still written).
     #[arg(long, short)]
     pub quiet: bool,
-    /// Do not keep the related-events index (context of each STS event): a faster scan
-    /// with no related records, no context line and no context hints.
+    /// report: do not keep the related-events index (context of each STS event): a faster
+    /// read with no related records, no context line and no context hints. `scan` never
+    /// keeps it (its output has no use for it), so there this changes nothing.
     #[arg(long)]
     pub no_context: bool,
 }

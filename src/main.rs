@@ -21,13 +21,19 @@ use sts_triage::{output, query, report, scan};
 impl Limits {
     /// Scans the paths, with a progress bar while standard error is a terminal, then prints
     /// the summary on standard error (not with --quiet; warnings always). An unreadable
-    /// path or a file of no known format is exit status 2.
-    fn scan(&self, paths: &[PathBuf], hash_inputs: bool) -> Result<scan::ScanReport, ExitCode> {
+    /// path or a file of no known format is exit status 2. `context` keeps the related-events
+    /// index (for the report's context lines and hints); `--no-context` turns it off.
+    fn scan(
+        &self,
+        paths: &[PathBuf],
+        hash_inputs: bool,
+        context: bool,
+    ) -> Result<scan::ScanReport, ExitCode> {
         let opts = ScanOptions {
             max_record_bytes: self.max_record_mib << 20,
             max_decompressed_bytes: self.max_decompressed_mib.saturating_mul(1 << 20),
             hash_inputs,
-            context: !self.no_context,
+            context: context && !self.no_context,
             ..ScanOptions::default()
         };
         let mut progress = ScanProgress::for_paths(paths);
@@ -174,7 +180,10 @@ fn print_or_fail(text: &[u8]) -> ExitCode {
 }
 
 fn run_scan(args: &ScanArgs) -> ExitCode {
-    let report = match args.limits.scan(&args.paths, false) {
+    // `scan` prints no related events, hints or context lines: the target and actor of
+    // `--context` come from each event's own record, so the index would be work thrown away
+    // (it costs 2-3x on a file of few STS events; BENCHMARKS.md).
+    let report = match args.limits.scan(&args.paths, false, false) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -216,7 +225,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
 
 fn run_report(args: &ReportArgs) -> ExitCode {
     // The report's SHA-256 and sizes are those of the bytes the scan read.
-    let scanned = match args.limits.scan(&args.paths, true) {
+    let scanned = match args.limits.scan(&args.paths, true, true) {
         Ok(r) => r,
         Err(code) => return code,
     };
