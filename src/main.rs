@@ -129,6 +129,16 @@ fn run_query(args: &QueryArgs) -> ExitCode {
         (Ok(s), Ok(u)) => (s, u),
         (Err(code), _) | (_, Err(code)) => return code,
     };
+    if let (Some(s), Some(u)) = (&since, &until)
+        && query::window_is_empty(s, u, chrono::Utc::now())
+    {
+        eprintln!(
+            "sts-triage: --since {} is not before --until {}: the window is empty",
+            s.kql(),
+            u.kql()
+        );
+        return ExitCode::from(2);
+    }
     let spec = query::QuerySpec {
         engine: args.engine.into(),
         raw: args.raw,

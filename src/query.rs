@@ -73,6 +73,36 @@ impl TimeBound {
     }
 }
 
+impl TimeBound {
+    /// The instant the bound stands for when the query runs at `now` (`ago(30d)` is 30 days
+    /// before `now`); `None` for a span too large to place.
+    pub fn instant(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            Self::At(t) => Some(*t),
+            Self::Ago(span) => {
+                let (digits, unit) = span.split_at(span.len().checked_sub(1)?);
+                let n: i64 = digits.parse().ok()?;
+                let secs = match unit {
+                    "d" => n.checked_mul(86_400)?,
+                    "h" => n.checked_mul(3_600)?,
+                    "m" => n.checked_mul(60)?,
+                    _ => n,
+                };
+                now.checked_sub_signed(chrono::TimeDelta::try_seconds(secs)?)
+            }
+        }
+    }
+}
+
+/// True when `--since` is not before `--until`: the window holds no instant, so the query
+/// would return nothing whatever the data (a swapped pair is the usual cause).
+pub fn window_is_empty(since: &TimeBound, until: &TimeBound, now: DateTime<Utc>) -> bool {
+    match (since.instant(now), until.instant(now)) {
+        (Some(s), Some(u)) => s >= u,
+        _ => false,
+    }
+}
+
 /// Why a `--since` or `--until` value was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadTimeBound(pub String);

@@ -107,6 +107,26 @@ fn a_time_bound_that_is_not_a_literal_is_refused() {
     assert!(stderr.contains("--until"), "{stderr}");
 }
 
+#[test]
+fn a_window_that_ends_before_it_starts_is_refused() {
+    for (since, until) in [
+        ("2025-10-02", "2025-10-01"),
+        ("1d", "30d"),
+        ("2025-10-01", "2025-10-01"),
+    ] {
+        let (code, stdout, stderr) = run(&["query", "--since", since, "--until", until]);
+        assert_eq!(code, 2, "{since}..{until}");
+        assert!(stdout.is_empty(), "{since}..{until}: nothing printed");
+        assert!(stderr.contains("window is empty"), "{stderr}");
+    }
+    let (code, stdout, _) = run(&["query", "--since", "30d", "--until", "1d"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("ago(30d)") && stdout.contains("ago(1d)"),
+        "{stdout}"
+    );
+}
+
 /// The header of a CSV export, with the portal's ` [UTC]` zone suffix taken off.
 fn csv_header(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap();
