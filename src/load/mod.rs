@@ -1,6 +1,7 @@
 //! Reading the files analysts export: paths and folders, gzip, and the detection of the
 //! format by content (JSON lines, JSON documents, CSV), never by the file name.
 
+mod blockscan;
 mod csvdates;
 mod csvfile;
 pub mod decode;
@@ -8,6 +9,7 @@ mod docstream;
 mod entracsv;
 pub mod follow;
 mod json;
+mod jsonlines;
 pub mod record;
 mod wrapped;
 
@@ -593,7 +595,7 @@ pub fn scan_file(
         ctx.problem(None, notice);
     }
     let result = match shape {
-        Shape::JsonLines => json::scan_json_lines(&mut ctx, input.reader),
+        Shape::JsonLines => jsonlines::scan_json_lines(&mut ctx, input.reader),
         Shape::JsonDocument => docstream::scan_json_stream(&mut ctx, input.reader),
         Shape::Csv => csvfile::scan_csv(&mut ctx, input.reader),
     };

@@ -1,0 +1,372 @@
+//! JSON lines, streamed in large blocks read and scanned on every core, then taken back in
+//! file order.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
+
+use super::blockscan::{BlockScan, Filing, apply_scan, scan_block, scan_lines_region};
+use super::json::{ALWAYS_PARSED, Ctx};
+use super::{Prefilter, ScanOptions};
+
+const CHUNK: usize = 2 << 20;
+
+/// Blocks read ahead of the one being dispatched, per scanning thread: bounds the memory.
+const AHEAD_PER_WORKER: u64 = 2;
+
+/// JSON lines, streamed in large blocks. Past the first records only lines the prefilter
+/// lets through are parsed; the line count is kept exact for `file:line` references.
+///
+/// The blocks are read and scanned on every core: each scanning thread in turn reads the
+/// next block (cut at its last newline), then looks for candidate lines in it and parses
+/// them. This thread takes the blocks back in file order, numbers their lines and sends what
+/// they held on, so the messages come in the order a plain line-by-line scan sends them.
+pub fn scan_json_lines(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()> {
+    let workers = scanning_threads();
+    let shared = Shared {
+        state: Mutex::new(ReadState {
+            reader,
+            carry: Vec::new(),
+            pos: 0,
+            skipping_long_line: false,
+            next_seq: 0,
+            dispatched: 0,
+            free: Vec::new(),
+            finished: false,
+        }),
+        turn: Condvar::new(),
+        in_flight: AHEAD_PER_WORKER * workers as u64 + 1,
+        scan: AtomicBool::new(true),
+    };
+    let prefilter = Prefilter::new();
+    let opts: &ScanOptions = ctx.opts;
+    let (tx, rx) = mpsc::channel::<(u64, Item)>();
+    let filer = ctx.evidence.clone();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let file = ctx.file.clone();
+            let (shared, prefilter, filer) = (&shared, &prefilter, &*filer);
+            scope.spawn(move || worker(shared, filer, prefilter, &file, opts, &tx));
+        }
+        drop(tx);
+        // However the dispatching ends (done, an error, a cancel, a panic in the sink), the
+        // scanning threads are told to stop, so that the scope can join them.
+        let _finish = Finish(&shared);
+        dispatch_in_order(ctx, &shared, &rx)
+    })
+}
+
+/// Stops the scanning threads when dropped.
+struct Finish<'a>(&'a Shared);
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        self.0.finish();
+    }
+}
+
+/// One per core (at most 8), or `STS_TRIAGE_THREADS` (for measurements).
+fn scanning_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    std::env::var("STS_TRIAGE_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(cores)
+        .clamp(1, 8)
+}
+
+/// The reading side, shared by the scanning threads.
+struct Shared {
+    state: Mutex<ReadState>,
+    turn: Condvar,
+    /// How many blocks may be read and not yet dispatched.
+    in_flight: u64,
+    /// False once the scanning threads' work is of no use (the prefilter is off for the
+    /// file): they then only read.
+    scan: AtomicBool,
+}
+
+struct ReadState {
+    reader: Box<dyn BufRead + Send>,
+    /// The start of a line the last block cut (no newline in it).
+    carry: Vec<u8>,
+    /// The content offset of `carry`'s first byte (of the next read when it is empty).
+    pos: u64,
+    skipping_long_line: bool,
+    next_seq: u64,
+    dispatched: u64,
+    /// Buffers of dispatched blocks, for reuse.
+    free: Vec<Vec<u8>>,
+    /// The end of the file, a read error or a cancel was met, or the dispatching stopped.
+    finished: bool,
+}
+
+/// What the reading side hands on, in sequence.
+enum Item {
+    Block(Block),
+    /// A line longer than the record limit begins here; its bytes are skipped.
+    LongLine,
+    Cancelled,
+}
+
+/// Whole lines of the file: `buf[start..end]`.
+struct Block {
+    buf: Vec<u8>,
+    /// The content offset of `buf[0]`.
+    base: u64,
+    start: usize,
+    end: usize,
+    /// The block ends the file (no read error): its last line may lack a newline.
+    last: bool,
+    /// The block begins with the end of a skipped over-long line.
+    ends_long_line: bool,
+    /// The read error that ended the file after this block.
+    error: Option<io::Error>,
+    /// What a scanning thread found in it, if it looked.
+    found: Option<BlockScan>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, ReadState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A block was dispatched: one more may be read.
+    fn block_done(&self, buf: Option<Vec<u8>>) {
+        let mut state = self.lock();
+        state.dispatched += 1;
+        state.free.extend(buf);
+        drop(state);
+        self.turn.notify_all();
+    }
+
+    fn finish(&self) {
+        self.lock().finished = true;
+        self.turn.notify_all();
+    }
+}
+
+impl ReadState {
+    /// Reads the next block of whole lines (or notes the start of an over-long line).
+    fn next_item(&mut self, max_record_bytes: usize) -> Item {
+        let mut buf = self.free.pop().unwrap_or_default();
+        let mut base = self.pos;
+        let mut filled = self.carry.len();
+        if buf.len() < filled + CHUNK {
+            buf.resize(filled + CHUNK, 0);
+        }
+        buf[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
+        loop {
+            if buf.len() < filled + CHUNK {
+                buf.resize(filled + CHUNK, 0);
+            }
+            let before = filled;
+            // A read error (a truncated gzip stream) ends the file: what was read before it
+            // is scanned first, then the error is reported.
+            let (n, error) = read_full(&mut self.reader, &mut buf[before..before + CHUNK]);
+            filled += n;
+            let eof = n == 0 && error.is_none();
+            let complete = if eof {
+                filled
+            } else if error.is_some() {
+                // The line the error cut is not a record: only whole lines are scanned.
+                memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |i| i + 1)
+            } else {
+                // The bytes before `before` hold no newline.
+                match memchr::memrchr(b'\n', &buf[before..filled]) {
+                    Some(i) => before + i + 1,
+                    None => {
+                        if filled > max_record_bytes {
+                            // A line longer than any record may be: drop what we have and
+                            // skip to its end.
+                            let starts = !self.skipping_long_line;
+                            self.skipping_long_line = true;
+                            base += filled as u64;
+                            self.pos = base;
+                            filled = 0;
+                            if starts {
+                                self.free.push(buf);
+                                return Item::LongLine;
+                            }
+                        }
+                        continue;
+                    }
+                }
+            };
+            let ends_long_line = self.skipping_long_line;
+            let mut start = 0;
+            if ends_long_line {
+                // The rest of the over-long line ends at the first newline.
+                start = memchr::memchr(b'\n', &buf[..complete]).map_or(complete, |i| i + 1);
+                self.skipping_long_line = false;
+            }
+            self.carry.extend_from_slice(&buf[complete..filled]);
+            self.pos = base + complete as u64;
+            return Item::Block(Block {
+                buf,
+                base,
+                start,
+                end: complete,
+                last: eof,
+                ends_long_line,
+                error,
+                found: None,
+            });
+        }
+    }
+}
+
+/// A scanning thread: reads the next block in turn, then scans it.
+fn worker(
+    shared: &Shared,
+    filer: &crate::evidence::Filer,
+    prefilter: &Prefilter,
+    file: &Arc<str>,
+    opts: &ScanOptions,
+    tx: &mpsc::Sender<(u64, Item)>,
+) {
+    // Should a scanning thread panic, the others stop and the dispatching thread sees the
+    // channel close instead of waiting for its block; the panic then goes on to the caller.
+    let _finish = Finish(shared);
+    loop {
+        let (seq, item) = {
+            let mut state = shared.lock();
+            while !state.finished && state.next_seq - state.dispatched >= shared.in_flight {
+                state = shared
+                    .turn
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            if state.finished {
+                return;
+            }
+            let seq = state.next_seq;
+            state.next_seq += 1;
+            let item = if opts.cancelled() {
+                Item::Cancelled
+            } else {
+                state.next_item(opts.max_record_bytes)
+            };
+            let ends = match &item {
+                Item::Block(b) => b.last || b.error.is_some(),
+                Item::LongLine => false,
+                Item::Cancelled => true,
+            };
+            if ends {
+                state.finished = true;
+                drop(state);
+                shared.turn.notify_all();
+            }
+            (seq, item)
+        };
+        let item = match item {
+            Item::Block(mut block) if shared.scan.load(Ordering::Relaxed) => {
+                let region = &block.buf[block.start..block.end];
+                let at = Filing {
+                    filer,
+                    offset: block.base + block.start as u64,
+                };
+                let mut found = scan_block(region, block.last, prefilter, file, opts, &at);
+                if opts.context {
+                    found.context = crate::context::block_batches(file, region);
+                }
+                block.found = Some(found);
+                Item::Block(block)
+            }
+            other => other,
+        };
+        if tx.send((seq, item)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Takes the blocks in file order and sends on what they held.
+fn dispatch_in_order(
+    ctx: &mut Ctx,
+    shared: &Shared,
+    rx: &mpsc::Receiver<(u64, Item)>,
+) -> io::Result<()> {
+    let mut waiting: BTreeMap<u64, Item> = BTreeMap::new();
+    let mut next = 0u64;
+    let mut line_no: u64 = 1;
+    loop {
+        let Some(item) = waiting.remove(&next) else {
+            match rx.recv() {
+                Ok((seq, item)) => {
+                    waiting.insert(seq, item);
+                    continue;
+                }
+                Err(_) => return Ok(()),
+            }
+        };
+        next += 1;
+        let block = match item {
+            Item::Cancelled => return Ok(()),
+            Item::LongLine => {
+                let message = format!(
+                    "line longer than the {} byte record limit; skipped",
+                    ctx.opts.max_record_bytes
+                );
+                ctx.summary.records += 1;
+                ctx.malformed(line_no, message);
+                shared.block_done(None);
+                continue;
+            }
+            Item::Block(block) => block,
+        };
+        if ctx.opts.cancelled() {
+            return Ok(());
+        }
+        if block.ends_long_line {
+            line_no += 1;
+        }
+        let region = &block.buf[block.start..block.end];
+        match block.found {
+            Some(mut found) if ctx.prefilter_allowed() => {
+                for mut batch in std::mem::take(&mut found.context) {
+                    batch.shift_lines(line_no);
+                    ctx.context_batch(Some(batch));
+                }
+                let offset = block.base + block.start as u64;
+                apply_scan(ctx, region, offset, found, &mut line_no, block.last);
+            }
+            _ => {
+                let offset = block.base + block.start as u64;
+                scan_lines_region(ctx, region, offset, &mut line_no, block.last);
+            }
+        }
+        if !ctx.prefilter_allowed() && ctx.summary.records > ALWAYS_PARSED {
+            // Every record of this file is parsed here (query results): the scanning
+            // threads' work would be thrown away.
+            shared.scan.store(false, Ordering::Relaxed);
+        }
+        ctx.progress();
+        shared.block_done(Some(block.buf));
+        if let Some(e) = block.error {
+            ctx.error_line = Some(line_no);
+            return Err(e);
+        }
+        if block.last {
+            return Ok(());
+        }
+    }
+}
+
+/// Fills `buf` as far as the reader goes; returns how much was read and the error that
+/// stopped the reading, if any (the bytes read before it are kept).
+fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (filled, Some(e)),
+        }
+    }
+    (filled, None)
+}
