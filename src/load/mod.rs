@@ -7,23 +7,26 @@ mod csvfile;
 pub mod decode;
 mod docstream;
 mod entracsv;
+mod folder;
 pub mod follow;
+mod input;
 mod json;
 mod jsonlines;
+mod prefilter;
 pub mod record;
 mod wrapped;
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufRead, Read};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use aho_corasick::AhoCorasick;
-use flate2::read::MultiGzDecoder;
-
 use crate::model::{FileSummary, Problem, ResultRow, SourceRef, StsEvent};
 
+pub use folder::expand_paths;
+pub use input::{Input, ReadDigest, open_input, open_input_hashed};
+pub use prefilter::Prefilter;
 pub use record::Classified;
 
 /// Options of a scan.
@@ -152,288 +155,6 @@ pub enum LoadError {
     Unreadable { path: String, error: io::Error },
     #[error("{path}: not a file of any known format ({why})")]
     UnknownFormat { path: String, why: String },
-}
-
-/// The cheap byte test that decides which records are parsed: a record can be an STS event
-/// only if its bytes hold the operation's name (ASCII case ignored), or a JSON `\u` escape
-/// of an ASCII letter (which could spell part of it). Everything else cannot match and is
-/// not parsed: an escape of anything but a letter (`\u003c` for `<`, as .NET writes it)
-/// decodes to a character that is not in the name, so the name could only stand on one side
-/// of it, where it is found as it is written.
-///
-/// The search is a SIMD multi-pattern search (Teddy) for every case spelling of a rare four
-/// letter stretch of the name plus `\u00`; each hit is verified in place.
-pub struct Prefilter {
-    teddy: Option<aho_corasick::packed::Searcher>,
-    /// Used where Teddy is not available.
-    fallback: Option<AhoCorasick>,
-}
-
-/// Where in [`crate::rule::STS_NEEDLE`] the stretch that is searched for starts.
-const FRAGMENT_AT: usize = 12;
-const FRAGMENT_LEN: usize = 4;
-
-impl Prefilter {
-    pub fn new() -> Self {
-        let needle = crate::rule::STS_NEEDLE.as_bytes();
-        let fragment = needle
-            .get(FRAGMENT_AT..FRAGMENT_AT + FRAGMENT_LEN)
-            .unwrap_or(needle);
-        // Pattern 0 is the escape; the others are the case spellings of the fragment.
-        let mut patterns: Vec<Vec<u8>> = vec![b"\\u00".to_vec()];
-        for mask in 0u32..(1 << fragment.len()) {
-            let spelled = fragment
-                .iter()
-                .enumerate()
-                .map(|(i, b)| {
-                    if mask & (1 << i) == 0 {
-                        b.to_ascii_lowercase()
-                    } else {
-                        b.to_ascii_uppercase()
-                    }
-                })
-                .collect();
-            patterns.push(spelled);
-        }
-        let teddy = aho_corasick::packed::Config::new()
-            .builder()
-            .extend(&patterns)
-            .build();
-        let fallback = if teddy.is_some() {
-            None
-        } else {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build([crate::rule::STS_NEEDLE, "\\u"])
-                .ok()
-        };
-        Self { teddy, fallback }
-    }
-
-    /// True when the bytes may hold an STS event.
-    pub fn may_match(&self, bytes: &[u8]) -> bool {
-        self.find_from(bytes, 0).is_some()
-    }
-
-    /// A position at or after `from`, inside the candidate, of the first candidate that
-    /// starts at or after `from` (the name itself or a letter escape).
-    pub fn find_from(&self, bytes: &[u8], from: usize) -> Option<usize> {
-        let Some(teddy) = &self.teddy else {
-            return match &self.fallback {
-                Some(m) => m
-                    .find(aho_corasick::Input::new(bytes).range(from..))
-                    .map(|m| m.start()),
-                None => (from < bytes.len()).then_some(from),
-            };
-        };
-        let needle = crate::rule::STS_NEEDLE.as_bytes();
-        let mut at = from;
-        while at < bytes.len() {
-            let span = aho_corasick::Span {
-                start: at,
-                end: bytes.len(),
-            };
-            let hit = teddy.find_in(bytes, span)?;
-            let p = hit.start();
-            let confirmed = if hit.pattern().as_usize() == 0 {
-                letter_escape(bytes.get(p + 4..p + 6))
-            } else {
-                p.checked_sub(FRAGMENT_AT)
-                    .and_then(|start| bytes.get(start..start + needle.len()))
-                    .is_some_and(|written| written.eq_ignore_ascii_case(needle))
-            };
-            if confirmed {
-                return Some(p);
-            }
-            at = p + 1;
-        }
-        None
-    }
-}
-
-/// True when the two hex digits after `\u00` make an ASCII letter (41-5a, 61-7a).
-fn letter_escape(digits: Option<&[u8]>) -> bool {
-    let Some(&[hi, lo]) = digits else {
-        // Cut off at the end of the bytes: say yes, the record is parsed.
-        return true;
-    };
-    let lo = lo.to_ascii_lowercase();
-    let is_hex = lo.is_ascii_digit() || (b'a'..=b'f').contains(&lo);
-    match hi {
-        b'4' | b'6' => is_hex && lo != b'0',
-        b'5' | b'7' => lo.is_ascii_digit() || lo == b'a',
-        _ => false,
-    }
-}
-
-impl Default for Prefilter {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// The files below the given paths (folders recursed, sorted), with `-` for standard input.
-/// A folder's files that are our own journals are left out.
-pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            out.push((p.clone(), true));
-            continue;
-        }
-        let meta = std::fs::metadata(p).map_err(|e| LoadError::Unreadable {
-            path: p.display().to_string(),
-            error: e,
-        })?;
-        if meta.is_dir() {
-            let mut found = Vec::new();
-            let mut seen = std::collections::HashSet::new();
-            walk(p, &mut found, &mut seen)?;
-            found.sort();
-            out.extend(found.into_iter().map(|f| (f, false)));
-        } else {
-            out.push((p.clone(), true));
-        }
-    }
-    Ok(out)
-}
-
-/// The files of a folder, recursively. Symbolic links are followed (a folder reached twice,
-/// through a link loop or two links, is read once); a dangling link, a FIFO or a device is
-/// listed too, so that the scan reports it rather than leaving it out in silence.
-fn walk(
-    dir: &Path,
-    out: &mut Vec<PathBuf>,
-    seen: &mut std::collections::HashSet<PathBuf>,
-) -> Result<(), LoadError> {
-    if let Ok(real) = std::fs::canonicalize(dir)
-        && !seen.insert(real)
-    {
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Unreadable {
-        path: dir.display().to_string(),
-        error: e,
-    })?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.ends_with(".sts-triage.jsonl") || is_notes_or_code(&name) {
-            continue;
-        }
-        let is_dir = match entry.file_type() {
-            Ok(t) if t.is_symlink() => std::fs::metadata(&path).is_ok_and(|m| m.is_dir()),
-            Ok(t) => t.is_dir(),
-            Err(_) => false,
-        };
-        if is_dir {
-            if walk(&path, out, seen).is_err() {
-                // An unreadable folder inside: listed, and reported by the scan.
-                out.push(path);
-            }
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// Notes and scripts that analysts keep beside their exports (`README.md`, `notes.txt`,
-/// `collect.py`): a folder walk passes over them; named on the command line they are read.
-fn is_notes_or_code(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [
-        ".md", ".txt", ".py", ".sh", ".ps1", ".rs", ".toml", ".yml", ".yaml", ".pdf", ".docx",
-        ".xlsx",
-    ]
-    .iter()
-    .any(|ext| lower.ends_with(ext))
-}
-
-/// Counts the bytes read through it, for progress, and hashes them when asked.
-struct Counting<R> {
-    inner: R,
-    count: Arc<AtomicU64>,
-    digest: Option<Arc<std::sync::Mutex<ReadDigest>>>,
-}
-
-/// The SHA-256 of a file's bytes as they were read, and whether the reading reached its end.
-#[derive(Default)]
-pub struct ReadDigest {
-    hasher: sha2::Sha256,
-    bytes: u64,
-    at_end: bool,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
-        if let Some(d) = &self.digest {
-            use sha2::Digest;
-            let mut d = d.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            d.hasher.update(&buf[..n]);
-            d.bytes += n as u64;
-            d.at_end |= n == 0 && !buf.is_empty();
-        }
-        Ok(n)
-    }
-}
-
-/// An opened input: a buffered reader of its (decompressed) content.
-pub struct Input {
-    pub reader: Box<dyn BufRead + Send>,
-    pub read_so_far: Arc<AtomicU64>,
-    pub size: u64,
-    pub gzip: bool,
-    /// The hash of the bytes read, when [`open_input_hashed`] asked for it.
-    pub digest: Option<Arc<std::sync::Mutex<ReadDigest>>>,
-}
-
-/// Opens a path (or `-`), detecting gzip by its magic bytes.
-pub fn open_input(path: &Path) -> Result<Input, LoadError> {
-    open_input_hashed(path, false)
-}
-
-/// [`open_input`], hashing the bytes as they are read when `hash` is set.
-pub fn open_input_hashed(path: &Path, hash: bool) -> Result<Input, LoadError> {
-    let display = path.display().to_string();
-    let unreadable = |e| LoadError::Unreadable {
-        path: display.clone(),
-        error: e,
-    };
-    let count = Arc::new(AtomicU64::new(0));
-    let (raw, size): (Box<dyn Read + Send>, u64) = if path.as_os_str() == "-" {
-        (Box::new(io::stdin()), 0)
-    } else {
-        let f = File::open(path).map_err(unreadable)?;
-        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-        (Box::new(f), size)
-    };
-    let digest = hash.then(|| Arc::new(std::sync::Mutex::new(ReadDigest::default())));
-    let counting = Counting {
-        inner: raw,
-        count: count.clone(),
-        digest: digest.clone(),
-    };
-    let mut buffered = BufReader::with_capacity(1 << 20, counting);
-    let head = buffered.fill_buf().map_err(unreadable)?;
-    let gzip = head.starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn BufRead + Send> = if gzip {
-        Box::new(BufReader::with_capacity(
-            1 << 20,
-            MultiGzDecoder::new(buffered),
-        ))
-    } else {
-        Box::new(buffered)
-    };
-    Ok(Input {
-        reader,
-        read_so_far: count,
-        size,
-        gzip,
-        digest,
-    })
 }
 
 /// The shape of a file's content, from its first bytes.
@@ -677,7 +398,7 @@ pub fn scan_file(
             ),
         });
     }
-    if let Some((sha256, bytes)) = input.digest.as_deref().and_then(read_digest) {
+    if let Some((sha256, bytes)) = input.digest.as_deref().and_then(input::read_digest) {
         summary.sha256 = Some(sha256);
         if path.as_os_str() != "-" && bytes != summary.bytes {
             let message = format!(
@@ -698,21 +419,6 @@ pub fn scan_file(
     let done = summary.clone();
     (ctx.sink)(ScanMessage::FileDone(done));
     Ok(summary)
-}
-
-/// The hash and size of the bytes read, when the reading reached the end of the file. When
-/// it stopped before (a cancel, a limit, a read error) there is none: the report then hashes
-/// the file as it is.
-fn read_digest(digest: &std::sync::Mutex<ReadDigest>) -> Option<(String, u64)> {
-    use sha2::Digest;
-    let mut d = digest
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if !d.at_end {
-        return None;
-    }
-    let hasher = std::mem::take(&mut d.hasher);
-    Some((hex(&hasher.finalize()), d.bytes))
 }
 
 /// Stops the reading of a gzip file's content once it has expanded past the limit.

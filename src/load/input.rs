@@ -1,0 +1,113 @@
+//! Opening an input (a path or `-`, gzip detected), counting and hashing its bytes as they
+//! are read.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use flate2::read::MultiGzDecoder;
+
+use super::{LoadError, hex};
+
+/// Counts the bytes read through it, for progress, and hashes them when asked.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+    digest: Option<Arc<std::sync::Mutex<ReadDigest>>>,
+}
+
+/// The SHA-256 of a file's bytes as they were read, and whether the reading reached its end.
+#[derive(Default)]
+pub struct ReadDigest {
+    hasher: sha2::Sha256,
+    bytes: u64,
+    at_end: bool,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(d) = &self.digest {
+            use sha2::Digest;
+            let mut d = d.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            d.hasher.update(&buf[..n]);
+            d.bytes += n as u64;
+            d.at_end |= n == 0 && !buf.is_empty();
+        }
+        Ok(n)
+    }
+}
+
+/// An opened input: a buffered reader of its (decompressed) content.
+pub struct Input {
+    pub reader: Box<dyn BufRead + Send>,
+    pub read_so_far: Arc<AtomicU64>,
+    pub size: u64,
+    pub gzip: bool,
+    /// The hash of the bytes read, when [`open_input_hashed`] asked for it.
+    pub digest: Option<Arc<std::sync::Mutex<ReadDigest>>>,
+}
+
+/// Opens a path (or `-`), detecting gzip by its magic bytes.
+pub fn open_input(path: &Path) -> Result<Input, LoadError> {
+    open_input_hashed(path, false)
+}
+
+/// [`open_input`], hashing the bytes as they are read when `hash` is set.
+pub fn open_input_hashed(path: &Path, hash: bool) -> Result<Input, LoadError> {
+    let display = path.display().to_string();
+    let unreadable = |e| LoadError::Unreadable {
+        path: display.clone(),
+        error: e,
+    };
+    let count = Arc::new(AtomicU64::new(0));
+    let (raw, size): (Box<dyn Read + Send>, u64) = if path.as_os_str() == "-" {
+        (Box::new(io::stdin()), 0)
+    } else {
+        let f = File::open(path).map_err(unreadable)?;
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(f), size)
+    };
+    let digest = hash.then(|| Arc::new(std::sync::Mutex::new(ReadDigest::default())));
+    let counting = Counting {
+        inner: raw,
+        count: count.clone(),
+        digest: digest.clone(),
+    };
+    let mut buffered = BufReader::with_capacity(1 << 20, counting);
+    let head = buffered.fill_buf().map_err(unreadable)?;
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn BufRead + Send> = if gzip {
+        Box::new(BufReader::with_capacity(
+            1 << 20,
+            MultiGzDecoder::new(buffered),
+        ))
+    } else {
+        Box::new(buffered)
+    };
+    Ok(Input {
+        reader,
+        read_so_far: count,
+        size,
+        gzip,
+        digest,
+    })
+}
+
+/// The hash and size of the bytes read, when the reading reached the end of the file. When
+/// it stopped before (a cancel, a limit, a read error) there is none: the report then hashes
+/// the file as it is.
+pub(super) fn read_digest(digest: &std::sync::Mutex<ReadDigest>) -> Option<(String, u64)> {
+    use sha2::Digest;
+    let mut d = digest
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !d.at_end {
+        return None;
+    }
+    let hasher = std::mem::take(&mut d.hasher);
+    Some((hex(&hasher.finalize()), d.bytes))
+}
