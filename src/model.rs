@@ -410,4 +410,7 @@ pub struct FileSummary {
     /// Lowercase hex SHA-256 of the bytes as they were read (`ScanOptions::hash_inputs`);
     /// `bytes` is then their count.
     pub sha256: Option<String>,
+    /// Read by follow mode (a file still being written): `bytes` and `sha256` cover the
+    /// whole records read so far, the file may have grown past them.
+    pub followed: bool,
 }

@@ -138,6 +138,14 @@ impl ScanReport {
                 self.context.prepare();
                 None
             }
+            ScanMessage::FileSoFar(summary) => {
+                match self.files.iter_mut().find(|f| f.path == summary.path) {
+                    Some(f) => *f = summary,
+                    None => self.files.push(summary),
+                }
+                self.context.prepare();
+                None
+            }
             ScanMessage::Context(batch) => {
                 self.context.absorb(&batch);
                 None

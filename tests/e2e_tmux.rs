@@ -259,6 +259,60 @@ fn follow_mode_adds_rows_written_after_the_start() {
     );
 }
 
+#[test]
+fn follow_mode_counts_what_it_read_and_its_report_passes_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = std::fs::read_to_string("tests/fixtures/workbench.jsonl").unwrap();
+    let lines: Vec<&str> = all.lines().collect();
+    let live = dir.path().join("live.jsonl");
+    std::fs::write(&live, format!("{}\n", lines[0])).unwrap();
+    let t = Tmux::new("followverify");
+    t.start(dir.path(), "--follow live.jsonl");
+    t.wait_for("following 1 file(s)");
+    t.wait_for("files 1 · records 1 ");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&live)
+        .unwrap();
+    write!(f, "{}\n{}\n{}\n", lines[1], lines[2], lines[4]).unwrap();
+    f.flush().unwrap();
+    t.wait_for("reviewed 0/4");
+    t.wait_for("files 1 · records 4 ");
+    // A decision (the journal is made), then the report written beside the journal.
+    t.keys(&["1"]);
+    t.wait_for("saved ✓");
+    t.keys(&["E"]);
+    t.wait_for("report written");
+    let report_path = dir.path().join("live.jsonl.sts-triage.report.md");
+    let report = std::fs::read_to_string(&report_path).unwrap();
+    let size = std::fs::metadata(&live).unwrap().len();
+    let files: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("  - ") && l.contains("live.jsonl"))
+        .collect();
+    assert_eq!(files.len(), 1, "{report}");
+    assert!(
+        files[0].contains(&format!("{size} bytes, 4 records"))
+            && files[0].contains("bytes read so far"),
+        "the followed file is listed with what was read, its hash labelled: {report}"
+    );
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .args([
+            "verify",
+            "--journal",
+            "live.jsonl.sts-triage.jsonl",
+            "--report",
+            "live.jsonl.sts-triage.report.md",
+            "live.jsonl",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("OK: "), "{text}");
+    assert!(!text.contains("not in the report"), "{text}");
+}
+
 /// A CloudAppEvents row whose every shown string carries a terminal attack.
 fn hostile_row() -> String {
     let raw = serde_json::json!({

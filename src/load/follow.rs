@@ -1,15 +1,22 @@
 //! Follow mode: keep reading JSON-lines and CSV files that are still being written (an
 //! export in progress) and report the records appended since the last look. Only whole
 //! records are read; one still being written waits for its newline (outside quotes, in CSV).
+//!
+//! A followed file never ends, so it never has a `FileDone`: after every look that read
+//! something, the tail sends its summary so far (`ScanMessage::FileSoFar`): the bytes of the
+//! whole records read, their count, and the SHA-256 of exactly those bytes, so that the
+//! header, the report and `sts-triage verify` describe the same bytes.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use sha2::{Digest, Sha256};
+
 use super::record::{Classified, Origin, classify};
 use super::{Prefilter, ScanMessage};
-use crate::model::{Problem, SourceRef};
+use crate::model::{FileSummary, Problem, SourceRef};
 
 /// What a followed file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +73,12 @@ pub struct Tail {
     prefilter: Prefilter,
     kind: TailKind,
     opts: super::ScanOptions,
+    /// What was read so far: counts of the whole records taken, and their bytes.
+    summary: FileSummary,
+    /// The SHA-256 of the bytes taken so far (header and whole records, in file order).
+    hasher: Sha256,
+    /// The summary was sent at least once (an empty file is listed too).
+    announced: bool,
 }
 
 impl Tail {
@@ -80,11 +93,42 @@ impl Tail {
             prefilter: Prefilter::new(),
             kind: TailKind::Unknown,
             opts: super::ScanOptions::default(),
+            summary: FileSummary {
+                path: path.display().to_string(),
+                followed: true,
+                ..FileSummary::default()
+            },
+            hasher: Sha256::new(),
+            announced: false,
         }
     }
 
     /// Reads what was appended since the last call; returns how many whole lines were read.
+    /// When it took bytes (and on the first call), the file's summary so far is sent.
     pub fn poll(&mut self, sink: &mut dyn FnMut(ScanMessage)) -> io::Result<u64> {
+        let before = self.summary.bytes;
+        let lines = self.read_more(sink)?;
+        if !self.announced || self.summary.bytes != before {
+            self.announced = true;
+            self.summary.format = match &self.kind {
+                TailKind::Unknown => "not known yet (followed)",
+                TailKind::JsonLines => "JSON lines (followed)",
+                TailKind::Csv { .. } => "CSV (followed)",
+            }
+            .to_owned();
+            self.summary.sha256 = Some(super::hex(&self.hasher.clone().finalize()));
+            sink(ScanMessage::FileSoFar(self.summary.clone()));
+        }
+        Ok(lines)
+    }
+
+    /// Bytes of whole records (or of the CSV header) taken: counted and hashed in order.
+    fn take(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.summary.bytes += bytes.len() as u64;
+    }
+
+    fn read_more(&mut self, sink: &mut dyn FnMut(ScanMessage)) -> io::Result<u64> {
         let mut f = File::open(&self.path)?;
         let len = f.metadata()?.len();
         if len < self.offset {
@@ -98,6 +142,12 @@ impl Tail {
             self.line = 1;
             self.partial.clear();
             self.kind = TailKind::Unknown;
+            self.hasher = Sha256::new();
+            self.summary = FileSummary {
+                path: self.summary.path.clone(),
+                followed: true,
+                ..FileSummary::default()
+            };
         }
         if len == self.offset {
             return Ok(0);
@@ -133,15 +183,20 @@ impl Tail {
             bytes.extend_from_slice(&rows);
             // Lines of the file before these rows, less the header lines fed again.
             let offset = (self.line - 1).saturating_sub(*header_lines);
-            if let Err(why) =
-                super::scan_csv_rows(self.file.clone(), bytes, offset, &self.opts, sink)
-            {
-                sink(ScanMessage::Problem(Problem {
+            match super::scan_csv_rows(self.file.clone(), bytes, offset, &self.opts, sink) {
+                Ok(s) => {
+                    self.summary.records += s.records;
+                    self.summary.sts_events += s.sts_events;
+                    self.summary.skipped += s.skipped;
+                    self.summary.replaced += s.replaced;
+                }
+                Err(why) => sink(ScanMessage::Problem(Problem {
                     file: self.file.clone(),
                     line: None,
                     message: format!("follow: {why}"),
-                }));
+                })),
             }
+            self.take(&rows);
             self.line += lines;
             return Ok(lines);
         }
@@ -153,12 +208,16 @@ impl Tail {
         // Without its final newline, the block splits into exactly its lines.
         for raw_line in complete[..complete.len() - 1].split(|&b| b == b'\n') {
             let bytes = raw_line.trim_ascii();
-            if !bytes.is_empty() && self.prefilter.may_match(bytes) {
-                self.record(bytes, self.line, sink);
+            if !bytes.is_empty() {
+                self.summary.records += 1;
+                if self.prefilter.may_match(bytes) {
+                    self.record(bytes, self.line, sink);
+                }
             }
             self.line += 1;
             lines += 1;
         }
+        self.take(&complete);
         Ok(lines)
     }
 
@@ -181,6 +240,7 @@ impl Tail {
             }
         }
         let header: Vec<u8> = self.partial.drain(..end).collect();
+        self.take(&header);
         self.line += header_lines;
         TailKind::Csv {
             header,
@@ -188,10 +248,11 @@ impl Tail {
         }
     }
 
-    fn record(&self, bytes: &[u8], line: u64, sink: &mut dyn FnMut(ScanMessage)) {
+    fn record(&mut self, bytes: &[u8], line: u64, sink: &mut dyn FnMut(ScanMessage)) {
         let value = match serde_json::from_slice(bytes) {
             Ok(v) => v,
             Err(e) => {
+                self.summary.skipped += 1;
                 sink(ScanMessage::Problem(Problem {
                     file: self.file.clone(),
                     line: Some(line),
@@ -207,7 +268,10 @@ impl Tail {
             raw: &raw,
         };
         match classify(value, &origin) {
-            Classified::Sts(event) => sink(ScanMessage::Event(event)),
+            Classified::Sts(event) => {
+                self.summary.sts_events += 1;
+                sink(ScanMessage::Event(event));
+            }
             Classified::ResultRow(row) => sink(ScanMessage::ImportedRow {
                 row,
                 source: SourceRef {
@@ -267,6 +331,68 @@ mod tests {
             "the completed line 2 is no STS event; line 3 is"
         );
         assert_eq!(tail.poll(&mut |_| {}).expect("poll"), 0, "nothing new");
+    }
+
+    fn sha256_hex(bytes: &[u8]) -> String {
+        super::super::hex(&Sha256::digest(bytes))
+    }
+
+    fn summaries(tail: &mut Tail) -> Vec<FileSummary> {
+        let mut out = Vec::new();
+        tail.poll(&mut |m| {
+            if let ScanMessage::FileSoFar(s) = m {
+                out.push(s);
+            }
+        })
+        .expect("poll");
+        out
+    }
+
+    #[test]
+    fn the_summary_so_far_counts_and_hashes_the_whole_records_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("live.jsonl");
+        std::fs::write(&path, "").expect("write");
+        let mut tail = Tail::new(&path);
+        let first = summaries(&mut tail);
+        assert_eq!(first.len(), 1, "an empty file is listed too");
+        assert_eq!((first[0].bytes, first[0].records), (0, 0));
+        assert!(first[0].followed);
+
+        let whole = format!("{STS}\n{{\"Operation\":\"StsRefreshTokenValidFrom\n\n");
+        let cut = "{\"Operation\":";
+        std::fs::write(&path, format!("{whole}{cut}")).expect("write");
+        let s = summaries(&mut tail);
+        assert_eq!(s.len(), 1);
+        let s = &s[0];
+        assert_eq!(
+            s.bytes,
+            whole.len() as u64,
+            "the half-written record is not counted"
+        );
+        assert_eq!(
+            s.sha256.as_deref(),
+            Some(sha256_hex(whole.as_bytes()).as_str())
+        );
+        assert_eq!((s.records, s.sts_events, s.skipped), (2, 1, 1));
+        assert_eq!(s.format, "JSON lines (followed)");
+        assert!(summaries(&mut tail).is_empty(), "nothing new, nothing sent");
+
+        let rest = format!("\"x\"}}\n{}\n", STS.replace("x1", "x2"));
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
+        f.write_all(rest.as_bytes()).expect("append");
+        let s = summaries(&mut tail);
+        let all = std::fs::read(&path).expect("read");
+        assert_eq!(s[0].bytes, all.len() as u64);
+        assert_eq!(
+            s[0].sha256.as_deref(),
+            Some(sha256_hex(&all).as_str()),
+            "read to the end: the hash is the whole file's, as `verify` computes it"
+        );
+        assert_eq!((s[0].records, s[0].sts_events), (4, 2));
     }
 }
 
@@ -348,6 +474,30 @@ mod csv_tests {
         assert_eq!(
             poll_events(&mut tail),
             [(3, "x".to_owned()), (4, "y".to_owned())]
+        );
+        let mut last = None;
+        tail.poll(&mut |m| {
+            if let ScanMessage::FileSoFar(s) = m {
+                last = Some(s);
+            }
+        })
+        .expect("poll");
+        assert!(last.is_none(), "nothing new");
+        f.write_all(row("z").as_bytes()).expect("append");
+        tail.poll(&mut |m| {
+            if let ScanMessage::FileSoFar(s) = m {
+                last = Some(s);
+            }
+        })
+        .expect("poll");
+        let s = last.expect("a summary after new rows");
+        let all = std::fs::read(&path).expect("read");
+        assert_eq!((s.records, s.sts_events, s.bytes), (3, 3, all.len() as u64));
+        assert_eq!(s.format, "CSV (followed)");
+        assert_eq!(
+            s.sha256,
+            Some(crate::load::hex(&sha2::Sha256::digest(&all))),
+            "header and rows hashed in file order"
         );
     }
 }

@@ -82,6 +82,9 @@ pub enum ScanMessage {
     Progress { bytes: u64, records: u64 },
     /// A file is done.
     FileDone(FileSummary),
+    /// A followed file as read so far (follow mode): replaces the earlier summary of the
+    /// same path. A followed file never has a `FileDone`.
+    FileSoFar(FileSummary),
     /// A file found inside a folder was passed over (unknown format, unreadable, empty).
     NotRead(NotRead),
     /// The compact context of a stretch of records (`context::Collector`).

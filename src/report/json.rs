@@ -41,7 +41,8 @@ pub fn json_report(
         .iter()
         .map(|f| {
             let (sha256, why) = match ctx.hash(&f.path) {
-                FileHash::Sha256(h) => (Some(h), None),
+                // `bytes` says how many bytes a followed file's hash covers.
+                FileHash::Sha256(h) | FileHash::BytesRead { sha256: h, .. } => (Some(h), None),
                 FileHash::Unavailable(why) => (None, Some(why)),
             };
             json!({

@@ -141,6 +141,9 @@ pub fn markdown_report(
     for f in &report.files {
         let hash = match ctx.hash(&f.path) {
             FileHash::Sha256(h) => format!("SHA-256 `{h}`"),
+            FileHash::BytesRead { sha256, bytes } => format!(
+                "SHA-256 `{sha256}` of the {bytes} bytes read so far (followed: the file may have grown since)"
+            ),
             FileHash::Unavailable(why) => {
                 format!("SHA-256 unavailable ({})", markdown_inline(&why))
             }

@@ -94,6 +94,9 @@ pub enum FileHash {
     Sha256(String),
     /// Why the file could not be hashed (standard input, unreadable since the scan).
     Unavailable(String),
+    /// Lowercase hex SHA-256 of the first `bytes` bytes of a followed file (follow mode):
+    /// the whole records read so far, not the file as it is now (it may have grown).
+    BytesRead { sha256: String, bytes: u64 },
 }
 
 /// Where the decisions of a report came from.
@@ -125,7 +128,12 @@ impl ReportContext {
             .files
             .iter()
             .map(|f| {
-                let hash = if let Some(h) = &f.sha256 {
+                let hash = if let (true, Some(h)) = (f.followed, &f.sha256) {
+                    FileHash::BytesRead {
+                        sha256: h.clone(),
+                        bytes: f.bytes,
+                    }
+                } else if let Some(h) = &f.sha256 {
                     // Hashed by the scan from the bytes it read.
                     FileHash::Sha256(h.clone())
                 } else if f.path == "(stdin)" {
