@@ -56,30 +56,40 @@ impl Drill {
         self.offset = scroll_to(self.offset, self.cursor, page);
     }
 
-    /// Moves to the next (or previous) line containing the search text.
-    pub(super) fn find(&mut self, forward: bool, page: usize) {
+    /// Moves to the next (or previous) line containing the search text (any case),
+    /// unfolding everything first so that no match hides in a fold. Returns which match
+    /// the cursor is on and how many there are; None when nothing matches.
+    pub(super) fn find(&mut self, forward: bool, page: usize) -> Option<(usize, usize)> {
         if self.search.is_empty() {
-            return;
+            return None;
         }
         self.doc.expand_all();
         let needle = self.search.to_lowercase();
         let n = self.doc.visible_count();
-        let hit = (1..=n).find_map(|step| {
-            let pos = if forward {
-                (self.cursor + step) % n
-            } else {
-                (self.cursor + n - step % n) % n
-            };
-            let line = self.doc.visible_line(pos)?;
-            self.doc.lines[line]
-                .text()
-                .to_lowercase()
-                .contains(&needle)
-                .then_some(pos)
-        });
-        if let Some(pos) = hit {
-            self.move_to(i64::try_from(pos).unwrap_or(0), page);
-        }
+        let matches: Vec<usize> = (0..n)
+            .filter(|&pos| {
+                self.doc.visible_line(pos).is_some_and(|line| {
+                    self.doc.lines[line].text().to_lowercase().contains(&needle)
+                })
+            })
+            .collect();
+        let hit = if forward {
+            matches
+                .iter()
+                .copied()
+                .find(|&p| p > self.cursor)
+                .or_else(|| matches.first().copied())
+        } else {
+            matches
+                .iter()
+                .rev()
+                .copied()
+                .find(|&p| p < self.cursor)
+                .or_else(|| matches.last().copied())
+        }?;
+        self.move_to(i64::try_from(hit).unwrap_or(0), page);
+        let which = matches.iter().position(|&p| p == hit).unwrap_or(0) + 1;
+        Some((which, matches.len()))
     }
 }
 

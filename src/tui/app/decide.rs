@@ -147,8 +147,7 @@ impl App {
         for (k, _, after) in &changes {
             self.set_decision(k, after.clone());
         }
-        let status = self.with_notice(format!("saving {} decision(s)…", changes.len()));
-        self.set_status(status);
+        self.set_status_noting(format!("saving {} decision(s)…", changes.len()), false);
         self.effects.push(Effect::Journal(entries));
         self.undo.push(Step { changes });
         self.redo.clear();
@@ -206,8 +205,7 @@ impl App {
                 keys.len(),
                 self.journal_path
             );
-            let status = self.take_notice(saved);
-            self.set_status(status);
+            self.set_status_noting(saved, true);
         } else {
             // The journal takes writes again: write what an earlier failure left unsaved
             // (their current state), so nothing decided stays unsaved. Only failed keys:
@@ -288,15 +286,6 @@ impl App {
             self.failed.insert(k);
         }
         self.set_error(format!("NOT SAVED: {error}"));
-    }
-
-    /// The status with the notice of the last decision (selected rows hidden by the
-    /// filter), so that "saved" never hides what was left out.
-    fn with_notice(&self, status: String) -> String {
-        match &self.notice {
-            Some(n) => format!("{status} · {n}"),
-            None => status,
-        }
     }
 
     pub(super) fn copy_rows(&mut self) {

@@ -47,6 +47,32 @@ impl App {
         }));
     }
 
+    /// Runs the drill-down's search for `text` (empty: the last term again) from the
+    /// cursor, and says on the status line which match the cursor is on.
+    pub(super) fn search_drill(&mut self, text: &str) {
+        let page = self.drill_page();
+        let Overlay::Drill(d) = &mut self.overlay else {
+            return;
+        };
+        if !text.is_empty() {
+            text.clone_into(&mut d.search);
+        }
+        let found = d.find(true, page);
+        self.say_search(found);
+    }
+
+    fn say_search(&mut self, found: Option<(usize, usize)>) {
+        let Overlay::Drill(d) = &self.overlay else {
+            return;
+        };
+        let term = crate::neutralize::neutralize(&d.search).into_owned();
+        match found {
+            _ if term.is_empty() => self.set_status("no search yet".to_owned()),
+            Some((which, of)) => self.set_status(format!("{term}: match {which} of {of}")),
+            None => self.set_error(format!("{term}: not found in this event")),
+        }
+    }
+
     /// Lines of the raw event drawn at once (from the shared layout).
     pub fn drill_page(&self) -> usize {
         self.areas().event_lines()
@@ -79,11 +105,12 @@ impl App {
                 d.offset = 0;
             }
             Intent::ExpandAll => d.doc.expand_all(),
-            Intent::StartSearch => {
-                self.prompt = Some(Prompt::Search(Input::new(d.search.clone())));
+            // An empty prompt: the last term is not typed over (Enter alone repeats it).
+            Intent::StartSearch => self.prompt = Some(Prompt::Search(Input::default())),
+            Intent::SearchNext | Intent::SearchPrev => {
+                let found = d.find(intent == Intent::SearchNext, page);
+                self.say_search(found);
             }
-            Intent::SearchNext => d.find(true, page),
-            Intent::SearchPrev => d.find(false, page),
             Intent::NextEvent | Intent::PrevEvent => {
                 let n = d.events.len();
                 if n > 1 {

@@ -98,6 +98,9 @@ pub struct App {
     /// What the last decision or copy left out (selected rows hidden by the filter), said
     /// with its outcome.
     notice: Option<String>,
+    /// The status line ends with such a notice: it is said again, or taken back, when the
+    /// selection changes (a cleared selection must not stay described as hidden).
+    status_notice: bool,
     matcher: SkimMatcherV2,
     dirty: bool,
     hints_stale: bool,
@@ -133,6 +136,7 @@ impl App {
             pivot_filter: None,
             histogram: None,
             notice: None,
+            status_notice: false,
             matcher: SkimMatcherV2::default(),
             dirty: false,
             hints_stale: true,
@@ -277,13 +281,10 @@ impl App {
                     "{what} written to {path}: {bytes} bytes is too large for the terminal's clipboard (OSC 52 is safe up to {} bytes)",
                     crate::tui::clipboard::OSC52_SAFE_TEXT
                 );
-                let status = self.take_notice(status);
-                self.set_status(status);
+                self.set_status_noting(status, true);
             }
             Action::Copied { path, bytes } => {
-                let status = format!("{path} ({bytes} bytes)");
-                let status = self.take_notice(status);
-                self.set_status(status);
+                self.set_status_noting(format!("{path} ({bytes} bytes)"), true);
             }
             Action::CopyFailed { error } => self.set_error(format!("copy failed: {error}")),
         }
@@ -299,21 +300,53 @@ impl App {
         }
     }
 
-    fn take_notice(&mut self, status: String) -> String {
-        match self.notice.take() {
-            Some(n) => format!("{status} · {n}"),
-            None => status,
-        }
+    /// Sets the status followed by the notice of the last decision or copy (selected rows
+    /// hidden by the filter), so that "saved" never hides what was left out; `take`: the
+    /// notice is said for the last time.
+    fn set_status_noting(&mut self, s: String, take: bool) {
+        let notice = if take {
+            self.notice.take()
+        } else {
+            self.notice.clone()
+        };
+        self.status_notice = notice.is_some();
+        self.status = match notice {
+            Some(n) => format!("{s} · {n}"),
+            None => s,
+        };
+        self.status_error = false;
     }
 
     fn set_status(&mut self, s: String) {
         self.status = s;
         self.status_error = false;
+        self.status_notice = false;
     }
 
     fn set_error(&mut self, s: String) {
         self.status = s;
         self.status_error = true;
+        self.status_notice = false;
+    }
+
+    /// The selection changed: a status that described selected rows hidden by the filter
+    /// says what is selected now, and a notice still waiting for a save is dropped once
+    /// nothing is selected.
+    pub(super) fn selection_changed(&mut self) {
+        let selected = self.table().selected.len();
+        if selected == 0 {
+            self.notice = None;
+        }
+        if !self.status_notice {
+            return;
+        }
+        let (_, hidden) = self.targets();
+        let status = match (selected, hidden) {
+            (0, _) => "selection cleared".to_owned(),
+            (n, 0) => format!("{n} selected"),
+            (n, h) => format!("{n} selected, {h} hidden by the filter"),
+        };
+        self.set_status(status);
     }
 
     /// The hints of a flagged row, with their reasons.

@@ -7,9 +7,9 @@ use super::{App, Effect, Overlay, Prompt, View, report_path};
 use crate::hints::{self, Hint};
 use crate::journal::Verdict;
 use crate::tui::action::Intent;
-use crate::tui::columns::{Column, finding};
+use crate::tui::columns::{self, Column, finding};
 use crate::tui::filter::{parse_filter, resolve};
-use crate::tui::table::Shown;
+use crate::tui::table::{Shown, TableState};
 
 impl App {
     /// Rows of the table drawn at once (from the layout the renderer uses).
@@ -65,15 +65,12 @@ impl App {
             Intent::PageUp => self.move_cursor(-page),
             Intent::Top => self.move_cursor(i64::MIN / 2),
             Intent::Bottom => self.move_cursor(i64::MAX / 2),
-            Intent::FocusLeft => {
-                let t = self.table_mut();
-                t.focus = t.focus.saturating_sub(1);
-            }
-            Intent::FocusRight => {
-                let t = self.table_mut();
-                t.focus = (t.focus + 1).min(t.columns.len() - 1);
-            }
+            Intent::FocusLeft => self.step_focus(false),
+            Intent::FocusRight => self.step_focus(true),
             Intent::Sort => {
+                // The focus is always on a drawn column (see `snap_focus`): the analyst
+                // sees the column the rows are sorted by.
+                self.snap_focus();
                 self.table_mut().sort_by_focus();
                 self.refresh();
             }
@@ -97,6 +94,7 @@ impl App {
                 {
                     t.selected.insert(item);
                 }
+                self.selection_changed();
                 self.move_cursor(1);
             }
             Intent::Undo => self.undo_redo(true),
@@ -140,6 +138,7 @@ impl App {
                     self.refresh();
                 } else if !self.table().selected.is_empty() {
                     self.table_mut().selected.clear();
+                    self.selection_changed();
                 } else if self.view == View::NearMisses {
                     self.view = View::Findings;
                     self.refresh();
@@ -156,8 +155,62 @@ impl App {
         self.table_mut().move_cursor(delta, page);
     }
 
-    /// Keeps the highlighted row (and the drill-down's cursor line) among those drawn.
+    /// Indexes (in the table's columns) of the columns drawn at the current width: the
+    /// only ones focus, sorting and the frequency view can reach.
+    pub fn drawn_columns(&self, table: &TableState) -> Vec<usize> {
+        columns::fit(table.columns, self.areas().body.width)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Moves the focus to the next drawn column to the right (or left), skipping the
+    /// columns a narrow screen hides.
+    fn step_focus(&mut self, right: bool) {
+        let drawn = self.drawn_columns(self.table());
+        let t = self.table_mut();
+        let next = if right {
+            drawn.iter().copied().find(|&c| c > t.focus)
+        } else {
+            drawn.iter().rev().copied().find(|&c| c < t.focus)
+        };
+        if let Some(c) = next {
+            t.focus = c;
+        }
+    }
+
+    /// Puts each table's focus on a drawn column (the nearest to its left, else the first)
+    /// after the screen narrowed or the view changed.
+    fn snap_focus(&mut self) {
+        for view in [View::Findings, View::NearMisses] {
+            let table = match view {
+                View::Findings => &self.findings,
+                View::NearMisses => &self.near,
+            };
+            let drawn = self.drawn_columns(table);
+            let focus = table.focus;
+            if drawn.contains(&focus) {
+                continue;
+            }
+            let snapped = drawn
+                .iter()
+                .rev()
+                .copied()
+                .find(|&c| c < focus)
+                .or_else(|| drawn.first().copied());
+            if let Some(c) = snapped {
+                match view {
+                    View::Findings => self.findings.focus = c,
+                    View::NearMisses => self.near.focus = c,
+                }
+            }
+        }
+    }
+
+    /// Keeps the highlighted row (and the drill-down's cursor line) among those drawn, and
+    /// the focused column among the columns drawn.
     pub(super) fn scroll_into_view(&mut self) {
+        self.snap_focus();
         let areas = self.areas();
         let page = areas.table_rows();
         self.findings.scroll_into_view(page);

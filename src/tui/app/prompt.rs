@@ -2,7 +2,7 @@
 //! drill-down.
 
 use super::decide::Change;
-use super::{App, Overlay, Prompt};
+use super::{App, Prompt};
 use crate::tui::action::{Action, Intent};
 
 impl App {
@@ -60,13 +60,7 @@ impl App {
                         let note = input.value().to_owned();
                         self.record(keys, &Change::Note(note));
                     }
-                    Some(Prompt::Search(i)) => {
-                        let page = self.drill_page();
-                        if let Overlay::Drill(d) = &mut self.overlay {
-                            d.search = i.value().to_owned();
-                            d.find(true, page);
-                        }
-                    }
+                    Some(Prompt::Search(i)) => self.search_drill(i.value()),
                     None => {}
                 }
                 true
