@@ -270,7 +270,8 @@ fn verdict_filter_and_unreviewed_jumps() {
 
 #[test]
 fn sorting_by_the_focused_column_and_reversing() {
-    let mut app = app();
+    // Wide enough that every column is drawn (focus skips hidden ones).
+    let mut app = sized(app(), 200, 45);
     // Focus +Minutes (column 6) and sort ascending, then descending.
     for _ in 0..5 {
         app.apply(Action::Intent(Intent::FocusRight));
@@ -962,7 +963,8 @@ fn typing_and_deleting_filters_always_shows_what_a_fresh_filter_shows() {
 
 #[test]
 fn decisions_under_a_verdict_filter_update_the_shown_rows() {
-    let mut app = app();
+    // Wide enough that every column is drawn (focus skips hidden ones).
+    let mut app = sized(app(), 200, 45);
     keys(&mut app, "v"); // unreviewed only
     assert_eq!(app.findings.order.len(), 7);
     keys(&mut app, "1");
@@ -1198,7 +1200,8 @@ fn help_returns_to_the_screen_it_was_opened_from_and_lists_every_screen() {
 
 #[test]
 fn sorting_by_hints_sorts_by_how_many() {
-    let mut app = app();
+    // Wide enough that every column is drawn (focus skips hidden ones).
+    let mut app = sized(app(), 200, 45);
     for _ in 0..8 {
         app.apply(Action::Intent(Intent::FocusRight));
     }
