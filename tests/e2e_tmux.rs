@@ -313,6 +313,31 @@ fn follow_mode_counts_what_it_read_and_its_report_passes_verify() {
     assert!(!text.contains("not in the report"), "{text}");
 }
 
+#[test]
+fn a_file_passed_over_is_named_in_the_header_and_the_problems_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let evidence = dir.path().join("evidence");
+    std::fs::create_dir(&evidence).unwrap();
+    std::fs::copy(
+        "tests/fixtures/workbench.jsonl",
+        evidence.join("export.jsonl"),
+    )
+    .unwrap();
+    std::fs::write(evidence.join("more.zip"), b"PK\x03\x04zipzip").unwrap();
+    let t = Tmux::new("problems");
+    t.start(dir.path(), "evidence");
+    t.wait_for("reviewed 0/7");
+    t.wait_for("1 file passed over · flagged rows");
+    t.keys(&["p"]);
+    let s = t.wait_for("Files passed over (1)");
+    assert!(
+        s.contains("evidence/more.zip") && s.contains("a zip archive: extract it first"),
+        "{s}"
+    );
+    t.keys(&["Escape"]);
+    t.wait_for("7 of 7 shown");
+}
+
 /// A CloudAppEvents row whose every shown string carries a terminal attack.
 fn hostile_row() -> String {
     let raw = serde_json::json!({

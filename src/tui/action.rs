@@ -45,6 +45,7 @@ pub enum Intent {
     // Views.
     Open,
     ToggleNearMisses,
+    Problems,
     Help,
     Back,
     Quit,
@@ -220,6 +221,12 @@ pub const INTENTS: &[IntentInfo] = &[
         "toggle_near_misses",
         "near misses / flagged rows",
         "near misses",
+    ),
+    i(
+        Intent::Problems,
+        "problems",
+        "problems: each file read and passed over, each record skipped or repaired",
+        "problems",
     ),
     i(Intent::Help, "help", "this help", "help"),
     i(Intent::Back, "back", "close / clear the filter", "back"),

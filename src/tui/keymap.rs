@@ -15,6 +15,8 @@ pub enum Context {
     Help,
     /// The frequency view and the classify-like-this list.
     List,
+    /// The problems view.
+    Problems,
 }
 
 impl Context {
@@ -24,6 +26,7 @@ impl Context {
             Self::Drill => "drill",
             Self::Help => "help",
             Self::List => "list",
+            Self::Problems => "problems",
         }
     }
 }
@@ -177,15 +180,21 @@ impl Keymap {
             .parse()
             .map_err(|e: toml::de::Error| err(line_of(e.span()), e.message().to_owned()))?;
         for (section, table) in &doc {
-            let context = [Context::Table, Context::Drill, Context::Help, Context::List]
-                .into_iter()
-                .find(|c| c.section() == section)
-                .ok_or_else(|| {
-                    err(
-                        find_line(text, &format!("[{section}]")),
-                        format!("unknown section [{section}] (table, drill, help, list)"),
-                    )
-                })?;
+            let context = [
+                Context::Table,
+                Context::Drill,
+                Context::Help,
+                Context::List,
+                Context::Problems,
+            ]
+            .into_iter()
+            .find(|c| c.section() == section)
+            .ok_or_else(|| {
+                err(
+                    find_line(text, &format!("[{section}]")),
+                    format!("unknown section [{section}] (table, drill, help, list, problems)"),
+                )
+            })?;
             let toml::Value::Table(entries) = table else {
                 return Err(err(
                     find_line(text, section),

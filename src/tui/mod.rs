@@ -13,6 +13,7 @@ pub mod keymap;
 pub mod layout;
 mod loader;
 pub mod overlay;
+pub mod problems;
 pub mod render;
 mod sort;
 pub mod table;
@@ -85,6 +86,7 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
         Overlay::Drill(_) => Context::Drill,
         Overlay::Help { .. } => Context::Help,
         Overlay::Pivot(_) | Overlay::Bulk(_) => Context::List,
+        Overlay::Problems(_) => Context::Problems,
     };
     keymap
         .action(context, &Key::from_event(key)?)

@@ -28,6 +28,8 @@ pub enum Overlay {
     Drill(Box<Drill>),
     Pivot(Pivot),
     Bulk(Bulk),
+    /// The files read and passed over, and every problem of the load.
+    Problems(super::problems::ProblemsView),
 }
 
 /// The raw-event view of one row.

@@ -12,6 +12,7 @@ mod drill;
 mod lists;
 mod loading;
 mod navigate;
+mod problems;
 mod prompt;
 
 use std::collections::{HashMap, HashSet};
@@ -288,6 +289,8 @@ impl App {
             }
             Action::CopyFailed { error } => self.set_error(format!("copy failed: {error}")),
         }
+        // An open problems view follows the load.
+        self.refresh_problems();
     }
 
     /// An intent goes to the screen that has the keys: an overlay, else the table.
@@ -296,6 +299,7 @@ impl App {
             Overlay::Help { .. } => self.apply_help(intent),
             Overlay::Drill(_) => self.apply_drill(intent),
             Overlay::Pivot(_) | Overlay::Bulk(_) => self.apply_list(intent),
+            Overlay::Problems(_) => self.apply_problems(intent),
             Overlay::None => self.apply_table(intent),
         }
     }

@@ -119,6 +119,7 @@ impl App {
                 self.refresh();
             }
             Intent::Help => self.open_help(),
+            Intent::Problems => self.open_problems(),
             Intent::Pivot => self.open_pivot(),
             Intent::ClassifyLike => self.open_bulk(),
             Intent::ToggleLocalTime => {
@@ -219,6 +220,7 @@ impl App {
             let cursor = i64::try_from(d.cursor).unwrap_or(0);
             d.move_to(cursor, areas.event_lines());
         }
+        self.refresh_problems();
     }
 
     fn jump_unreviewed(&mut self, forward: bool) {

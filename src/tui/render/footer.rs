@@ -45,11 +45,18 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                 Overlay::Drill(_) => Context::Drill,
                 Overlay::Help { .. } => Context::Help,
                 Overlay::Pivot(_) | Overlay::Bulk(_) => Context::List,
+                Overlay::Problems(_) => Context::Problems,
                 Overlay::None => Context::Table,
             };
             let mut spans = Vec::new();
             let ticks = matches!(app.overlay, Overlay::Bulk(_));
-            for &(intent, label) in footer_intents(context) {
+            let mut intents = footer_intents(context).to_vec();
+            // A load that left something out names the key of the problems view early.
+            let (passed_over, problems) = crate::tui::problems::counts(&app.report);
+            if context == Context::Table && passed_over + problems as usize > 0 {
+                intents.insert(1, (Intent::Problems, None));
+            }
+            for (intent, label) in intents {
                 let tick_key = matches!(
                     intent,
                     Intent::ToggleSelect | Intent::TickAll | Intent::UntickAll
@@ -108,6 +115,12 @@ fn footer_intents(context: Context) -> &'static [(Intent, Option<&'static str>)]
             (Intent::Help, None),
         ],
         Context::Help => &[(Intent::Back, Some("close"))],
+        Context::Problems => &[
+            (Intent::MoveDown, Some("scroll")),
+            (Intent::PageDown, Some("page")),
+            (Intent::Help, None),
+            (Intent::Back, Some("close")),
+        ],
         Context::List => &[
             (Intent::Open, Some("apply")),
             (Intent::ToggleSelect, None),

@@ -121,6 +121,30 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme
     if !t.selected.is_empty() {
         spans.push(Span::raw(format!(" · {} selected", t.selected.len())));
     }
+    // What the load left out or read with problems: first, so a narrow screen shows it too.
+    let (passed_over, problems) = crate::tui::problems::counts(r);
+    let mut left_out = Vec::new();
+    if passed_over > 0 {
+        left_out.push(format!(
+            "{passed_over} file{} passed over",
+            if passed_over == 1 { "" } else { "s" }
+        ));
+    }
+    if problems > 0 {
+        left_out.push(format!(
+            "{problems} problem{}",
+            if problems == 1 { "" } else { "s" }
+        ));
+    }
+    if !left_out.is_empty() {
+        spans.insert(
+            0,
+            Span::styled(
+                format!("{} · ", left_out.join(" · ")),
+                theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ),
+        );
+    }
     if let Some(cut) = &ld.cut {
         // First, where even a narrow screen shows it: the findings cover part of the input.
         spans.insert(

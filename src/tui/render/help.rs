@@ -14,6 +14,7 @@ pub(super) fn draw_help(frame: &mut Frame, area: Rect, keymap: &Keymap, scroll: 
         ("Table (flagged rows and near misses)", Context::Table),
         ("Raw events (Enter on a row)", Context::Drill),
         ("Lists (frequency view, classify like this)", Context::List),
+        ("Problems (files read and passed over)", Context::Problems),
         ("Help", Context::Help),
     ];
     for (title, context) in sections {

@@ -1,0 +1,332 @@
+//! The problems view's content: every input file with its format, records and STS events,
+//! each problem the loader reported for it (`file:line` and the cause: records skipped,
+//! characters replaced, dates converted, records cut), the duplicate records counted once,
+//! and every file passed over with why. A pure function of the scan report and the load,
+//! so that nothing the load left out is silent; wrapped to the view's width here, so that
+//! the renderer and the scrolling count the same lines.
+
+use std::collections::HashMap;
+
+use ratatui::layout::Rect;
+
+use super::app::Loading;
+use super::layout::Areas;
+use crate::neutralize::neutralize;
+use crate::scan::ScanReport;
+
+/// Problems and duplicates listed per file at most; the rest are counted in one line.
+const PER_FILE: usize = 50;
+
+/// What a line of the view is, for its style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A section title.
+    Heading,
+    /// A file read (its name).
+    File,
+    /// The facts of a file (format, counts).
+    Facts,
+    /// A problem: `file:line` and the cause.
+    Problem,
+    /// A file passed over, or a load stopped: what the findings do not cover.
+    Warning,
+    /// Counts of what is not listed one by one, and other notes.
+    Note,
+}
+
+/// One entry of the view, before wrapping; every string neutralised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: Kind,
+    pub text: String,
+}
+
+/// The problems view: where it is scrolled, and its entries as last built (rebuilt when
+/// the report changes, so that drawing never walks the events).
+#[derive(Debug, Clone, Default)]
+pub struct ProblemsView {
+    /// The first line drawn.
+    pub scroll: usize,
+    pub entries: Vec<Entry>,
+    /// What the entries were built from (see [`signature`]).
+    pub built_from: Signature,
+}
+
+/// The counts whose change means the entries must be built again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Signature {
+    files: usize,
+    records: u64,
+    problems: usize,
+    not_read: usize,
+    duplicates: u64,
+    done: bool,
+}
+
+/// What the entries depend on.
+pub fn signature(report: &ScanReport, loading: &Loading) -> Signature {
+    Signature {
+        files: report.files.len(),
+        records: report.records(),
+        problems: report.problems.len(),
+        not_read: report.not_read.len(),
+        duplicates: report.duplicate_records,
+        done: loading.done,
+    }
+}
+
+/// For the header: files passed over, and problems (each one described, plus records
+/// skipped or repaired beyond those described).
+pub fn counts(report: &ScanReport) -> (usize, u64) {
+    let described = described(report);
+    let mut problems = report
+        .problems
+        .iter()
+        .filter(|p| !passed_over(report, p))
+        .count() as u64;
+    for f in &report.files {
+        problems += undescribed(f, &described);
+    }
+    (report.not_read.len(), problems)
+}
+
+/// Per file, the problems described with their line (records skipped or repaired, mostly).
+fn described(report: &ScanReport) -> HashMap<&str, u64> {
+    let mut out: HashMap<&str, u64> = HashMap::new();
+    for p in report.problems.iter().filter(|p| p.line.is_some()) {
+        *out.entry(&p.file).or_default() += 1;
+    }
+    out
+}
+
+/// Records of a file skipped or repaired beyond those the loader described one by one.
+fn undescribed(f: &crate::model::FileSummary, described: &HashMap<&str, u64>) -> u64 {
+    (f.skipped + f.replaced).saturating_sub(described.get(f.path.as_str()).copied().unwrap_or(0))
+}
+
+/// The problem that says a file was passed over: listed with the file, not twice.
+fn passed_over(report: &ScanReport, p: &crate::model::Problem) -> bool {
+    p.line.is_none()
+        && p.message.starts_with("passed over: ")
+        && report.not_read.iter().any(|n| *n.path == *p.file)
+}
+
+fn entry(kind: Kind, text: impl AsRef<str>) -> Entry {
+    Entry {
+        kind,
+        text: neutralize(text.as_ref()).into_owned(),
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The place of `file` in the list by file, added at the end when new.
+fn slot<'a>(
+    file: &'a str,
+    by_file: &mut Vec<(&'a str, Vec<String>)>,
+    index: &mut HashMap<&'a str, usize>,
+) -> usize {
+    *index.entry(file).or_insert_with(|| {
+        by_file.push((file, Vec::new()));
+        by_file.len() - 1
+    })
+}
+
+/// Builds the view's entries.
+pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
+    let mut out = Vec::new();
+    if !loading.done {
+        out.push(entry(
+            Kind::Note,
+            "still loading: this list grows as files are read",
+        ));
+    }
+    if let Some(cut) = &loading.cut {
+        out.push(entry(Kind::Warning, cut.describe()));
+    }
+    if let Some(error) = &loading.error {
+        out.push(entry(Kind::Warning, format!("load stopped: {error}")));
+    }
+    // Problems and duplicates by file: the files read first, in the order read, then any
+    // other file a problem names.
+    let mut by_file: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for f in &report.files {
+        slot(&f.path, &mut by_file, &mut index);
+    }
+    for p in &report.problems {
+        if passed_over(report, p) {
+            continue;
+        }
+        let place = match p.line {
+            Some(l) => format!("{}:{l}", p.file),
+            None => p.file.to_string(),
+        };
+        let i = slot(&p.file, &mut by_file, &mut index);
+        by_file[i].1.push(format!("{place}  {}", p.message));
+    }
+    if report.duplicate_records > 0 {
+        for e in &report.events {
+            for d in &e.duplicates {
+                let i = slot(&d.file, &mut by_file, &mut index);
+                by_file[i].1.push(format!(
+                    "{d}  the same event as {} (id {}): counted once",
+                    e.source, e.id
+                ));
+            }
+        }
+    }
+    let described = described(report);
+    out.push(entry(
+        Kind::Heading,
+        format!("Files read ({})", report.files.len()),
+    ));
+    if report.files.is_empty() {
+        out.push(entry(Kind::Note, "  none yet"));
+    }
+    for (file, problems) in &by_file {
+        let summary = report.files.iter().find(|f| f.path == *file);
+        let name = if file.is_empty() { "(no file)" } else { file };
+        out.push(entry(Kind::File, format!("  {name}")));
+        if let Some(f) = summary {
+            let mut facts = format!(
+                "    {} · {} · {}",
+                f.format,
+                plural(f.records, "record", "records"),
+                plural(f.sts_events, "STS event", "STS events")
+            );
+            if f.skipped > 0 {
+                facts.push_str(&format!(" · {} skipped", f.skipped));
+            }
+            if f.replaced > 0 {
+                facts.push_str(&format!(
+                    " · {} read with invalid characters replaced",
+                    f.replaced
+                ));
+            }
+            if f.followed {
+                facts.push_str(" · followed as it grows");
+            }
+            out.push(entry(Kind::Facts, facts));
+        } else if !file.is_empty() {
+            out.push(entry(
+                Kind::Facts,
+                "    not finished reading (or not read): no summary",
+            ));
+        }
+        if problems.is_empty() && summary.is_some() {
+            out.push(entry(Kind::Note, "    no problems"));
+        }
+        for p in problems.iter().take(PER_FILE) {
+            out.push(entry(Kind::Problem, format!("    {p}")));
+        }
+        if problems.len() > PER_FILE {
+            out.push(entry(
+                Kind::Note,
+                format!(
+                    "    … and {} more (the scan summary and the report count them)",
+                    problems.len() - PER_FILE
+                ),
+            ));
+        }
+        if let Some(f) = summary {
+            let missing = undescribed(f, &described);
+            if missing > 0 {
+                out.push(entry(
+                    Kind::Note,
+                    format!(
+                        "    {missing} more skipped or repaired: counted, not described one by one (the loader describes the first of a file)"
+                    ),
+                ));
+            }
+        }
+    }
+    out.push(entry(
+        Kind::Heading,
+        format!("Files passed over ({})", report.not_read.len()),
+    ));
+    if report.not_read.is_empty() {
+        out.push(entry(Kind::Note, "  none"));
+    }
+    for n in &report.not_read {
+        out.push(entry(Kind::Warning, format!("  {}", n.path)));
+        out.push(entry(Kind::Facts, format!("    {}", n.reason)));
+        let hash = n.sha256.as_deref().map_or_else(
+            || "SHA-256 unavailable".to_owned(),
+            |h| format!("SHA-256 {h}"),
+        );
+        out.push(entry(Kind::Note, format!("    {hash}")));
+    }
+    if report.duplicate_records > 0 {
+        out.push(entry(
+            Kind::Note,
+            format!(
+                "{} (same id): each event counted once, every file:line kept",
+                plural(
+                    report.duplicate_records,
+                    "duplicate record",
+                    "duplicate records"
+                )
+            ),
+        ));
+    }
+    out
+}
+
+/// Where the view is drawn: over the whole body.
+pub fn frame(areas: &Areas) -> Rect {
+    areas.body
+}
+
+/// Lines drawn inside the view's border.
+pub fn visible_lines(areas: &Areas) -> usize {
+    usize::from(frame(areas).height.saturating_sub(2)).max(1)
+}
+
+/// The entries wrapped to the inside of the view's border: the lines drawn and scrolled.
+/// A wrapped line goes on under its own indentation plus two.
+pub fn wrap(entries: &[Entry], areas: &Areas) -> Vec<(Kind, String)> {
+    let width = usize::from(frame(areas).width.saturating_sub(2)).max(8);
+    let mut out = Vec::new();
+    for e in entries {
+        let chars: Vec<char> = e.text.chars().collect();
+        if chars.len() <= width {
+            out.push((e.kind, e.text.clone()));
+            continue;
+        }
+        let indent = chars.iter().take_while(|c| **c == ' ').count() + 2;
+        let indent = if indent * 2 > width { 2 } else { indent };
+        let mut rest: &[char] = &chars;
+        let mut first = true;
+        while !rest.is_empty() {
+            let room = if first { width } else { width - indent };
+            let take = if rest.len() <= room {
+                rest.len()
+            } else {
+                // Break at the last space that fits, else mid-word.
+                rest[..room]
+                    .iter()
+                    .rposition(|c| *c == ' ')
+                    .filter(|&i| i > room / 3)
+                    .map_or(room, |i| i + 1)
+            };
+            let piece: String = rest[..take].iter().collect();
+            let line = if first {
+                piece.trim_end().to_owned()
+            } else {
+                format!("{}{}", " ".repeat(indent), piece.trim())
+            };
+            out.push((e.kind, line));
+            rest = &rest[take..];
+            first = false;
+        }
+    }
+    out
+}
+
+/// The last first line that still fills the view.
+pub fn max_scroll(lines: usize, areas: &Areas) -> usize {
+    lines.saturating_sub(visible_lines(areas))
+}

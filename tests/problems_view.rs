@@ -1,0 +1,227 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! The problems view (issue 9, "what was not read is visible in the workbench"): every file
+//! read with its format, records and STS events and each problem with `file:line` and the
+//! cause, every file passed over with why; the header says how many in the warning colour.
+//! Driven through the keymap and actions, drawn on ratatui's TestBackend.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Color;
+
+use sts_triage::load::ScanOptions;
+use sts_triage::scan::scan_paths;
+use sts_triage::tui::action::Action;
+use sts_triage::tui::app::{App, Overlay};
+use sts_triage::tui::key_to_action;
+use sts_triage::tui::keymap::Keymap;
+use sts_triage::tui::render::{Theme, draw};
+
+/// A folder as analysts have them: an export, an export with a broken line and a repeated
+/// record, a zip archive, a picture and an empty file.
+fn evidence() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let all = std::fs::read_to_string("tests/fixtures/workbench.jsonl").unwrap();
+    std::fs::write(dir.path().join("a-export.jsonl"), &all).unwrap();
+    let first = all.lines().next().unwrap();
+    std::fs::write(
+        dir.path().join("b-broken.jsonl"),
+        format!(
+            "{first}\n{{\"Operation\":\"Update StsRefreshTokenValidFrom Timestamp.\", broken\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("c-archive.bin"), b"PK\x03\x04zipzip").unwrap();
+    std::fs::write(dir.path().join("d-picture.dat"), b"\x89PNG\r\n\x1a\nxxxx").unwrap();
+    std::fs::write(dir.path().join("e-empty.jsonl"), b"").unwrap();
+    dir
+}
+
+fn app_of(dir: &Path, w: u16, h: u16) -> App {
+    let report = scan_paths(&[dir.to_owned()], &ScanOptions::default()).unwrap();
+    let mut app = App::new("j.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report);
+    app.apply(Action::Resize {
+        width: w,
+        height: h,
+    });
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let keymap = Keymap::default_map().unwrap();
+    let ev = KeyEvent::new(code, KeyModifiers::NONE);
+    if let Some(a) = key_to_action(app, &keymap, &ev) {
+        app.apply(a);
+    }
+}
+
+fn screen(app: &App) -> Terminal<TestBackend> {
+    let keymap = Keymap::default_map().unwrap();
+    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    t.draw(|f| draw(f, app, &keymap, Theme { color: true }))
+        .unwrap();
+    t
+}
+
+fn text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The text of the view's inside (between its borders), line by line.
+fn view_lines(t: &Terminal<TestBackend>) -> Vec<String> {
+    text(t)
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .map(|l| l.trim_matches('│').trim_end().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_header_warns_and_the_view_lists_each_file_and_problem() {
+    let dir = evidence();
+    let mut app = app_of(dir.path(), 160, 45);
+    let t = screen(&app);
+    let s = text(&t);
+    let header = s.lines().nth(1).unwrap();
+    assert!(
+        header.starts_with("3 files passed over · 1 problem · "),
+        "{header}"
+    );
+    // In the warning colour.
+    let buf = t.backend().buffer();
+    assert_eq!(buf[(0, 1)].fg, Color::Yellow);
+    // The footer names the view's key at once.
+    assert!(s.lines().nth(43).unwrap().contains("p  problems"), "{s}");
+
+    press(&mut app, KeyCode::Char('p'));
+    assert!(matches!(app.overlay, Overlay::Problems(_)));
+    let s = text(&screen(&app));
+    let d = dir.path().display().to_string();
+    for want in [
+        "Files read (2)".to_owned(),
+        format!("{d}/a-export.jsonl"),
+        "JSON lines (CloudAppEvents) · 12 records · 11 STS events".to_owned(),
+        format!("{d}/b-broken.jsonl:2  not valid JSON"),
+        format!("{d}/b-broken.jsonl:1  the same event as {d}/a-export.jsonl:1"),
+        "Files passed over (3)".to_owned(),
+        format!("{d}/c-archive.bin"),
+        "not a file of any known format (a zip archive: extract it first)".to_owned(),
+        "not a file of any known format (the file is empty)".to_owned(),
+        "SHA-256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".to_owned(),
+    ] {
+        assert!(s.contains(&want), "{want:?} not on screen:\n{s}");
+    }
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+}
+
+#[test]
+fn a_clean_load_says_nothing_in_the_header_and_the_view_says_no_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/workbench.jsonl",
+        dir.path().join("export.jsonl"),
+    )
+    .unwrap();
+    let mut app = app_of(dir.path(), 80, 24);
+    let s = text(&screen(&app));
+    assert!(!s.contains("passed over") && !s.contains("problem"), "{s}");
+    press(&mut app, KeyCode::Char('p'));
+    let lines = view_lines(&screen(&app));
+    assert!(
+        lines.contains(&"Files passed over (0)".to_owned()),
+        "{lines:?}"
+    );
+    assert!(lines.contains(&"    no problems".to_owned()), "{lines:?}");
+}
+
+#[test]
+fn every_line_is_reachable_by_scrolling_at_each_size() {
+    let dir = evidence();
+    for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+        let mut app = app_of(dir.path(), w, h);
+        // All of it, unclipped, on a screen tall enough.
+        let mut tall = app_of(dir.path(), w, 200);
+        press(&mut tall, KeyCode::Char('p'));
+        let all = view_lines(&screen(&tall));
+        let all: Vec<&String> = all.iter().filter(|l| !l.trim().is_empty()).collect();
+
+        press(&mut app, KeyCode::Char('p'));
+        let mut seen: Vec<String> = Vec::new();
+        let mut last = Vec::new();
+        for _ in 0..200 {
+            let lines = view_lines(&screen(&app));
+            for l in &lines {
+                if !seen.contains(l) {
+                    seen.push(l.clone());
+                }
+            }
+            if lines == last {
+                break;
+            }
+            last = lines;
+            press(&mut app, KeyCode::Char('j'));
+        }
+        for l in &all {
+            assert!(seen.contains(l), "{w}x{h}: {l:?} never shown");
+        }
+        assert!(
+            last.iter()
+                .any(|l| l.contains("duplicate record (same id)")),
+            "{w}x{h}: the end is reached and scrolling stops there: {last:?}"
+        );
+        // Top and bottom, and a resize keeps the view within its lines.
+        press(&mut app, KeyCode::Char('g'));
+        assert_eq!(view_lines(&screen(&app))[0], "Files read (2)");
+        press(&mut app, KeyCode::Char('G'));
+        app.apply(Action::Resize {
+            width: w,
+            height: 200,
+        });
+        assert_eq!(view_lines(&screen(&app))[0], "Files read (2)", "{w}x{h}");
+    }
+}
+
+#[test]
+fn names_and_causes_are_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/workbench.jsonl",
+        dir.path().join("export.jsonl"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("evil\x1b]0;pwned\x07.dat"), b"\x89PNG\r\n").unwrap();
+    let mut app = app_of(dir.path(), 120, 35);
+    press(&mut app, KeyCode::Char('p'));
+    let s = text(&screen(&app));
+    assert!(s.contains("evil\\x1b]0;pwned\\x07.dat"), "{s}");
+    assert!(!s.contains('\x1b') && !s.contains('\x07'), "{s:?}");
+}
+
+#[test]
+fn help_lists_the_key_and_the_views_keys() {
+    let dir = evidence();
+    let mut app = app_of(dir.path(), 120, 120);
+    press(&mut app, KeyCode::Char('p'));
+    press(&mut app, KeyCode::Char('?'));
+    let s = text(&screen(&app));
+    assert!(s.contains("Problems (files read and passed over)"), "{s}");
+    assert!(
+        s.contains("p  problems: each file read and passed over"),
+        "{s}"
+    );
+    // Help returns to the view it was opened from.
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::Problems(_)));
+}
