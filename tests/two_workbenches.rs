@@ -14,6 +14,7 @@ use sts_triage::load::ScanOptions;
 use sts_triage::scan::scan_paths;
 use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Effect};
+use sts_triage::tui::lazy_journal::LazyJournal;
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 
@@ -162,4 +163,71 @@ fn the_workbench_report_reads_the_others_first_and_verifies_against_the_journal(
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
+}
+
+/// Two analysts open the same evidence folder before either decided anything: neither has a
+/// journal at start. Bob decides first, creating it; Alice's first decision then reads and
+/// keeps Bob's entries, exactly as her later appends would, and never writes over them.
+#[test]
+fn a_journal_created_by_another_workbench_after_our_start_is_read_at_our_first_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("evidence.sts-triage.jsonl");
+    let report = scan_paths(&[PathBuf::from(FIXTURE)], &ScanOptions::default()).unwrap();
+    let shown = path.display().to_string();
+    let mut alice = App::new(&shown, "alice", HashMap::new()).with_report(report.clone());
+    let mut alice_journal = LazyJournal::new(path.clone(), None);
+    let mut bob = App::new(&shown, "bob", HashMap::new()).with_report(report);
+    let mut bob_journal = LazyJournal::new(path.clone(), None);
+    assert!(!path.exists());
+
+    let first = bob.findings.items[bob.findings.current().unwrap()]
+        .key
+        .clone();
+    bob.apply(Action::Intent(Intent::MarkLegitimate));
+    let second = bob.findings.items[bob.findings.current().unwrap()]
+        .key
+        .clone();
+    bob.apply(Action::Intent(Intent::MarkSuspicious));
+    run_effects(&mut bob, bob_journal.get().unwrap());
+    assert_eq!(read_decisions(&path).unwrap().entries, 2);
+
+    // Alice, on the same first row, decides for the first time.
+    assert_eq!(
+        alice.findings.items[alice.findings.current().unwrap()].key,
+        first
+    );
+    alice.apply(Action::Intent(Intent::MarkSuspicious));
+    run_effects(&mut alice, alice_journal.get().unwrap());
+    assert!(
+        alice.status.starts_with("bob marked this legitimate"),
+        "told who decided her row first: {}",
+        alice.status
+    );
+    assert_eq!(alice.decision(&first).verdict, Verdict::Suspicious);
+    let bobs = alice.decision(&second);
+    assert_eq!(
+        (bobs.verdict, bobs.analyst.as_str()),
+        (Verdict::Suspicious, "bob"),
+        "Bob's other decision reached her screen"
+    );
+    assert!(alice.unsaved.is_empty());
+
+    let text = std::fs::read(&path).unwrap();
+    let parsed = chain::parse("j", &text, 1).unwrap();
+    let analysts: Vec<&str> = parsed
+        .lines
+        .iter()
+        .map(|l| l.entry.analyst.as_str())
+        .collect();
+    assert_eq!(analysts, ["bob", "bob", "alice"]);
+    assert!(chain::check(&parsed.lines).breaks.is_empty());
+    let r = read_decisions(&path).unwrap();
+    assert_eq!(r.decisions[&first].verdict, Verdict::Suspicious);
+    assert_eq!(r.decisions[&second].verdict, Verdict::Suspicious);
+    // The report Alice makes now names the journal as it is: three entries, its head.
+    let md = sts_triage::tui::report_of_journal(&mut alice, alice_journal.journal.as_mut());
+    assert!(
+        md.contains(&format!("; 3 entries; head SHA-256 `{}`", r.head.unwrap())),
+        "{md}"
+    );
 }

@@ -99,6 +99,24 @@ impl Journal {
         ))
     }
 
+    /// Opens the journal for our first decision, creating it if it does not exist, without
+    /// reading it: whatever is in it by then (another workbench on the same evidence may
+    /// have created it since we looked) is read under the lock of our first append, as
+    /// entries another workbench appended ([`Journal::take_foreign`]), and our entries chain
+    /// after them. Nothing in it is overwritten or passed over.
+    pub fn join(path: &Path) -> Result<Self, JournalError> {
+        Ok(Self {
+            path: path.to_owned(),
+            file: open_file(path)?,
+            known_len: 0,
+            known_lines: 0,
+            head: None,
+            entries: 0,
+            needs_newline: false,
+            foreign: Vec::new(),
+        })
+    }
+
     fn read_locked(
         path: &Path,
         file: &mut File,
@@ -371,6 +389,47 @@ mod tests {
         assert_eq!(bob.take_foreign()[0].analyst, "alice");
         let parsed = chain::parse("j", &std::fs::read(&path).unwrap(), 1).unwrap();
         assert!(chain::check(&parsed.lines).breaks.is_empty());
+    }
+
+    #[test]
+    fn a_journal_joined_at_the_first_decision_keeps_what_another_workbench_wrote_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.jsonl");
+        // Alice looked at start: no journal. Bob then created it and decided two rows.
+        let (mut bob, _) = Journal::open(&path).unwrap();
+        bob.append(&[
+            entry("row:x", Verdict::Legitimate, "bob"),
+            entry("row:y", Verdict::Suspicious, "bob"),
+        ])
+        .unwrap();
+        let mut alice = Journal::join(&path).unwrap();
+        alice
+            .append(&[entry("row:x", Verdict::Suspicious, "alice")])
+            .unwrap();
+        let foreign = alice.take_foreign();
+        assert_eq!(
+            foreign
+                .iter()
+                .map(|e| (e.key.as_str(), e.analyst.as_str()))
+                .collect::<Vec<_>>(),
+            [("row:x", "bob"), ("row:y", "bob")]
+        );
+        assert_eq!(alice.entries(), 3);
+        let es = lines(&path);
+        assert_eq!(es.len(), 3, "bob's entries kept, alice's after them");
+        let parsed = chain::parse("j", &std::fs::read(&path).unwrap(), 1).unwrap();
+        assert!(chain::check(&parsed.lines).breaks.is_empty());
+        let r = read_decisions(&path).unwrap();
+        assert_eq!(r.decisions["row:x"].verdict, Verdict::Suspicious);
+        assert_eq!(r.decisions["row:y"].verdict, Verdict::Suspicious);
+        assert_eq!(alice.head(), r.head.as_deref());
+        // Joining a journal nobody created makes it, as before.
+        let fresh = dir.path().join("fresh.jsonl");
+        let mut j = Journal::join(&fresh).unwrap();
+        j.append(&[entry("row:z", Verdict::Legitimate, "ana")])
+            .unwrap();
+        assert!(j.take_foreign().is_empty());
+        assert_eq!(lines(&fresh)[0].prev.as_deref(), Some(GENESIS));
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod filter;
 pub mod items;
 pub mod keymap;
 pub mod layout;
+pub mod lazy_journal;
 mod loader;
 pub mod overlay;
 pub mod problems;
@@ -33,6 +34,7 @@ use crate::journal::{self, Journal};
 use action::{Action, Intent};
 use app::{App, Effect, Overlay};
 use keymap::{Context, Key, Keymap};
+use lazy_journal::LazyJournal;
 
 /// What the workbench is started with.
 #[derive(Debug, Clone)]
@@ -219,29 +221,6 @@ pub fn check_inputs(paths: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// The journal, opened at start when it exists, else created at the first decision (so
-/// that looking at files, or a load that fails, leaves nothing behind).
-struct LazyJournal {
-    path: PathBuf,
-    journal: Option<Journal>,
-}
-
-impl LazyJournal {
-    fn get(&mut self) -> Result<&mut Journal> {
-        if self.journal.is_none() {
-            if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-            }
-            let (journal, _) = Journal::open(&self.path)?;
-            self.journal = Some(journal);
-        }
-        self.journal
-            .as_mut()
-            .ok_or_else(|| anyhow::anyhow!("journal not open"))
-    }
-}
-
 /// Whether the process has a controlling terminal to read keys from when standard input is
 /// a file or a pipe (`sts-triage - < export.jsonl`).
 fn has_tty() -> bool {
@@ -270,10 +249,7 @@ pub fn run(opts: TuiOptions) -> Result<()> {
     } else {
         (None, journal::Replay::default())
     };
-    let mut journal = LazyJournal {
-        path: journal_path.clone(),
-        journal,
-    };
+    let mut journal = LazyJournal::new(journal_path.clone(), journal);
     // The workbench draws on a terminal and reads keys from one: without, one line saying
     // what to use instead, before anything is created.
     if !io::stdout().is_terminal() || !(io::stdin().is_terminal() || has_tty()) {
