@@ -21,9 +21,9 @@ fn time_or_dash(t: Option<&KqlDateTime>) -> String {
     t.map_or_else(|| "—".to_owned(), format_datetime)
 }
 
-const ROW_HEADER: &str = "| First seen (UTC) | Account | AccountObjectId | Role | IP | Proxy | ISP | +Minutes | Remaining | Events | Source | Verdict | Note | Analyst | Decided (UTC) | Target | Context |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+const ROW_HEADER: &str = "| First seen (UTC) | Account | AccountObjectId | Role | IP | Proxy | ISP | +Minutes | Remaining | Events | Source | Verdict | Note | Analyst | Decided (UTC) | Target | Actor UPN / app | Context |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
-const NEAR_MISS_HEADER: &str = "| Time (UTC) | Actor | Operation | Reason | Source | Event id | Verdict | Note | Analyst | Decided (UTC) | Target | Context |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+const NEAR_MISS_HEADER: &str = "| Time (UTC) | Actor | Operation | Reason | Source | Event id | Verdict | Note | Analyst | Decided (UTC) | Target | Actor UPN / app | Context |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
 /// The first source, and how many more there are.
 fn source_summary(f: &Finding, events: &[StsEvent]) -> String {
@@ -39,7 +39,7 @@ fn source_summary(f: &Finding, events: &[StsEvent]) -> String {
 pub fn finding_line(f: &Finding, events: &[StsEvent], d: &Decision, context: &str) -> String {
     let r = &f.row;
     format!(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
         time_or_dash(f.first_time(events).as_ref()),
         markdown_cell(&r.account_display_name),
         markdown_cell(&r.account_object_id),
@@ -56,6 +56,7 @@ pub fn finding_line(f: &Finding, events: &[StsEvent], d: &Decision, context: &st
         markdown_cell(&d.analyst),
         markdown_cell(&d.time),
         markdown_cell(&targets_cell(f, events)),
+        markdown_cell(&f.actors(events).join(", ")),
         markdown_cell(context),
     )
 }
@@ -102,7 +103,7 @@ pub fn near_miss_table(
         let d = verdict_of(decisions, &e.key());
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             time_or_dash(e.time.as_ref()),
             markdown_cell(&e.actor),
             markdown_cell(&e.operation),
@@ -118,6 +119,7 @@ pub fn near_miss_table(
             markdown_cell(&d.analyst),
             markdown_cell(&d.time),
             markdown_cell(e.parties.target_label()),
+            markdown_cell(e.parties.actor_label()),
             markdown_cell(&summary::event_line(&inputs, report, i)),
         );
     }

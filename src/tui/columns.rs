@@ -7,6 +7,10 @@
 pub enum Column {
     Time,
     Account,
+    /// Whose tokens changed (context beside the query's columns: never changes the rows).
+    Target,
+    /// The actor's UPN or application (id): AccountDisplayName can be chosen by anyone.
+    Actor,
     Role,
     Ip,
     Proxy,
@@ -28,6 +32,8 @@ impl Column {
         match self {
             Self::Time => "Time (UTC)",
             Self::Account => "Account",
+            Self::Target => "Target",
+            Self::Actor => "Actor",
             Self::Role => "Role",
             Self::Ip => "IP",
             Self::Proxy => "Proxy",
@@ -49,7 +55,9 @@ impl Column {
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Self::Time => &["time"],
-            Self::Account => &["account", "acc", "actor", "user"],
+            Self::Account => &["account", "acc", "user"],
+            Self::Target => &["target", "tgt"],
+            Self::Actor => &["actor"],
             Self::Role => &["role"],
             Self::Ip => &["ip"],
             Self::Proxy => &["proxy"],
@@ -92,6 +100,10 @@ impl Column {
         match self {
             Self::Time => (19, 1),
             Self::Account => (20, 0),
+            // Context beside the query's columns: drawn once they are (from 143 columns on,
+            // the Actor at 160), never taking the Account's room at 120.
+            Self::Target => (16, 4),
+            Self::Actor => (16, 4),
             Self::Role => (16, 3),
             Self::Ip => (15, 2),
             Self::Proxy => (5, 5),
@@ -110,9 +122,11 @@ impl Column {
 }
 
 /// The columns of the flagged rows, in the order drawn.
-pub const FINDING_COLUMNS: [Column; 14] = [
+pub const FINDING_COLUMNS: [Column; 16] = [
     Column::Time,
     Column::Account,
+    Column::Target,
+    Column::Actor,
     Column::Role,
     Column::Ip,
     Column::Proxy,
@@ -128,9 +142,11 @@ pub const FINDING_COLUMNS: [Column; 14] = [
 ];
 
 /// The columns of the near misses, in the order drawn.
-pub const NEAR_MISS_COLUMNS: [Column; 8] = [
+pub const NEAR_MISS_COLUMNS: [Column; 10] = [
     Column::Time,
     Column::Account,
+    Column::Target,
+    Column::Actor,
     Column::Reason,
     Column::Operation,
     Column::Source,

@@ -148,12 +148,27 @@ fn short_time(t: Option<crate::kql::KqlDateTime>) -> (String, Option<i64>) {
     }
 }
 
+/// The targets (or actors) of a row in one cell: the one name, else the count then the
+/// names (`2 users: a@contoso.com, b@contoso.com`), so that the cell reads as the report's
+/// `2 users` when clipped while `target:b@` still finds the row.
+fn parties_cell(names: &[&str], noun: &str) -> String {
+    let label = crate::model::count_label(names, noun);
+    if names.len() > 1 {
+        format!("{label}: {}", names.join(", "))
+    } else {
+        label
+    }
+}
+
 /// The text of a flagged row (neutralised once, here).
 pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     let f = &report.findings[i];
     let r = &f.row;
     let (time, ticks) = short_time(f.first_time(&report.events));
-    let tampered = f.replaced || r.cells().iter().any(|c| has_dangerous(c));
+    let (targets, actors) = (f.targets(&report.events), f.actors(&report.events));
+    let tampered = f.replaced
+        || r.cells().iter().any(|c| has_dangerous(c))
+        || targets.iter().chain(&actors).any(|c| has_dangerous(c));
     let source = f
         .events
         .first()
@@ -168,6 +183,8 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     let mut numbers = vec![None; FINDING_COLUMNS.len()];
     cells[finding(Column::Time)] = time;
     cells[finding(Column::Account)] = neutralize(&r.account_display_name).into_owned();
+    cells[finding(Column::Target)] = neutralize(&parties_cell(&targets, "user")).into_owned();
+    cells[finding(Column::Actor)] = neutralize(&parties_cell(&actors, "actor")).into_owned();
     cells[finding(Column::Role)] = neutralize(&r.role).into_owned();
     cells[finding(Column::Ip)] = neutralize(&r.ip_address).into_owned();
     cells[finding(Column::Proxy)] = r
@@ -196,11 +213,16 @@ pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
         Outcome::NearMiss(r) => r.to_string(),
         Outcome::Flagged(_) => String::new(),
     };
-    let tampered =
-        has_dangerous(&e.actor) || has_dangerous(&e.operation) || e.raw.has_replacement();
+    let tampered = has_dangerous(&e.actor)
+        || has_dangerous(&e.operation)
+        || has_dangerous(e.parties.target_label())
+        || has_dangerous(e.parties.actor_label())
+        || e.raw.has_replacement();
     let mut cells = vec![String::new(); NEAR_MISS_COLUMNS.len()];
     cells[near_miss(Column::Time)] = time;
     cells[near_miss(Column::Account)] = neutralize(&e.actor).into_owned();
+    cells[near_miss(Column::Target)] = neutralize(e.parties.target_label()).into_owned();
+    cells[near_miss(Column::Actor)] = neutralize(e.parties.actor_label()).into_owned();
     cells[near_miss(Column::Reason)] = neutralize(&reason).into_owned();
     cells[near_miss(Column::Operation)] = neutralize(&e.operation).into_owned();
     cells[near_miss(Column::Source)] = neutralize(&e.source.to_string()).into_owned();

@@ -1,0 +1,247 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! Context in the workbench, driven without a terminal: the Target and Actor columns
+//! (filter, sort, frequency view, copied rows, both tables) and the drill-down's context
+//! panel, on `tests/fixtures/context.jsonl` (a helpdesk reset then revocation in one
+//! correlation, a near miss by the same actor, and one row standing for two targets).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use sts_triage::load::ScanOptions;
+use sts_triage::scan::scan_paths;
+use sts_triage::tui::action::{Action, Intent};
+use sts_triage::tui::app::{App, Effect, Overlay, View};
+use sts_triage::tui::columns::{Column, finding, near_miss};
+use sts_triage::tui::key_to_action;
+use sts_triage::tui::keymap::Keymap;
+use sts_triage::tui::render::{Theme, draw};
+
+const FIXTURE: &str = "tests/fixtures/context.jsonl";
+const HELPDESK: &str = "helpdesk.admin@contoso.com";
+const RESPONDER: &str = "ir.responder@contoso.com";
+const VICTIM: &str = "victim.user@contoso.com";
+
+fn app() -> App {
+    let report = scan_paths(&[PathBuf::from(FIXTURE)], &ScanOptions::default()).unwrap();
+    App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report)
+}
+
+fn sized(mut app: App, w: u16, h: u16) -> App {
+    app.apply(Action::Resize {
+        width: w,
+        height: h,
+    });
+    app
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let keymap = Keymap::default_map().unwrap();
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw(f, app, &keymap, Theme { color: false }))
+        .unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn keys(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let keymap = Keymap::default_map().unwrap();
+    let ev = KeyEvent::new(code, KeyModifiers::NONE);
+    if let Some(a) = key_to_action(app, &keymap, &ev) {
+        app.apply(a);
+    }
+}
+
+fn focus_on(app: &mut App, column: Column) {
+    for _ in 0..app.columns().len() {
+        app.apply(Action::Intent(Intent::FocusLeft));
+    }
+    for _ in 0..app.columns().len() {
+        if app.columns()[app.table().focus] == column {
+            return;
+        }
+        app.apply(Action::Intent(Intent::FocusRight));
+    }
+    panic!("no column {column:?} drawn");
+}
+
+/// A column's cells of the rows shown, in order.
+fn shown(app: &App, column: Column) -> Vec<String> {
+    let t = app.table();
+    let col = t.position(column).unwrap();
+    t.order.iter().map(|&i| app.cell(t, i, col)).collect()
+}
+
+fn filtered(filter: &str) -> App {
+    let mut app = app();
+    keys(&mut app, &format!("/{filter}"));
+    press(&mut app, KeyCode::Enter);
+    app
+}
+
+#[test]
+fn target_and_actor_tell_apart_two_actors_with_the_same_display_name() {
+    let app = app();
+    assert_eq!(app.findings.items.len(), 2);
+    let mut rows: Vec<(String, String, String)> = app
+        .findings
+        .items
+        .iter()
+        .map(|it| {
+            let c = |k| it.cells[finding(k)].clone();
+            (c(Column::Account), c(Column::Target), c(Column::Actor))
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            (
+                "Helpdesk Admin".to_owned(),
+                "2 users: user0@contoso.com, user1@contoso.com".to_owned(),
+                RESPONDER.to_owned()
+            ),
+            (
+                "Helpdesk Admin".to_owned(),
+                VICTIM.to_owned(),
+                HELPDESK.to_owned()
+            ),
+        ],
+        "one display name, two actors; the row of two events counts its two targets"
+    );
+    let near = &app.near.items[0];
+    assert_eq!(
+        near.cells[near_miss(Column::Target)],
+        "other.user@contoso.com"
+    );
+    assert_eq!(near.cells[near_miss(Column::Actor)], HELPDESK);
+}
+
+#[test]
+fn target_and_actor_filter_in_their_own_column() {
+    assert_eq!(shown(&filtered("target:victim"), Column::Actor), [HELPDESK]);
+    assert_eq!(
+        shown(&filtered("target:user1"), Column::Actor),
+        [RESPONDER],
+        "a row of several targets is found by any of them"
+    );
+    assert_eq!(
+        shown(&filtered("actor:ir.resp"), Column::Actor),
+        [RESPONDER]
+    );
+    assert!(
+        shown(&filtered("account:ir.resp"), Column::Actor).is_empty(),
+        "account: is the display name, not the actor's UPN"
+    );
+    assert_eq!(
+        shown(&filtered("account:helpdesk"), Column::Actor).len(),
+        2,
+        "both actors share the display name"
+    );
+    let mut near = app();
+    keys(&mut near, "m/target:other");
+    assert_eq!(near.view, View::NearMisses);
+    assert_eq!(shown(&near, Column::Actor), [HELPDESK]);
+}
+
+#[test]
+fn target_and_actor_sort_and_count_in_the_frequency_view() {
+    // Wide enough that both are drawn (focus reaches only drawn columns).
+    let mut app = sized(app(), 160, 45);
+    focus_on(&mut app, Column::Target);
+    app.apply(Action::Intent(Intent::Sort));
+    assert_eq!(
+        shown(&app, Column::Target),
+        ["2 users: user0@contoso.com, user1@contoso.com", VICTIM]
+    );
+    app.apply(Action::Intent(Intent::Sort));
+    assert_eq!(shown(&app, Column::Target)[0], VICTIM, "reversed");
+    focus_on(&mut app, Column::Actor);
+    keys(&mut app, "F");
+    let Overlay::Pivot(p) = &app.overlay else {
+        panic!("frequency view open")
+    };
+    let mut values: Vec<(String, usize)> =
+        p.rows.iter().map(|r| (r.value.clone(), r.count)).collect();
+    values.sort();
+    assert_eq!(
+        values,
+        [(HELPDESK.to_owned(), 1), (RESPONDER.to_owned(), 1)]
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.findings.order.len(), 1, "Enter narrows to one actor");
+}
+
+#[test]
+fn copied_rows_carry_target_and_actor() {
+    let mut app = filtered("target:user1");
+    keys(&mut app, "y");
+    let Some(Effect::Copy { text, .. }) = app.effects.last() else {
+        panic!("a copy: {:?}", app.effects)
+    };
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("| Target | Actor UPN / app |"), "{header}");
+    assert!(
+        text.contains(
+            "`2 users: user0@contoso.com, user1@contoso.com` | `ir.responder@contoso.com`"
+        ),
+        "{text}"
+    );
+    let mut near = app_near();
+    keys(&mut near, "y");
+    let Some(Effect::Copy { text, .. }) = near.effects.last() else {
+        panic!("a copy")
+    };
+    assert!(
+        text.contains("`other.user@contoso.com` | `helpdesk.admin@contoso.com`"),
+        "{text}"
+    );
+}
+
+fn app_near() -> App {
+    let mut app = app();
+    keys(&mut app, "m");
+    app
+}
+
+#[test]
+fn target_and_actor_are_drawn_where_there_is_room() {
+    for (w, h) in [(60, 20), (80, 24)] {
+        let s = screen(&sized(app(), w, h), w, h);
+        assert!(s.contains("Account") && s.contains("Verdict"), "{s}");
+        assert!(!s.contains("Target"), "given way at {w}x{h}: {s}");
+    }
+    let s = screen(&sized(app(), 120, 35), 120, 35);
+    for title in ["Role", "IP", "+Minutes"] {
+        assert!(s.contains(title), "{title} at 120x35: {s}");
+    }
+    assert!(!s.contains("Target"), "the query's columns first: {s}");
+    let s = screen(&sized(app(), 160, 45), 160, 45);
+    for title in ["Target", "Actor", "Role", "IP", "Hints", "+Minutes"] {
+        assert!(s.contains(title), "{title} at 160x45: {s}");
+    }
+    // Clipped to the column, the local part stays.
+    assert!(
+        s.contains("victim.user@") && s.contains("helpdesk.admin@"),
+        "{s}"
+    );
+    assert!(s.contains("2 users: user0@"), "{s}");
+    let s = screen(&sized(app_near(), 160, 45), 160, 45);
+    assert!(s.contains("other.user@"), "{s}");
+}
