@@ -318,14 +318,7 @@ pub fn run(opts: TuiOptions) -> Result<()> {
     ratatui::restore();
     let _ = std::panic::take_hook();
     outcome?;
-    let (reviewed, total, s, l) = app.review_counts();
-    if journal.journal.is_some() {
-        println!(
-            "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}); decisions saved in {journal_display}"
-        );
-    } else {
-        println!("sts-triage: reviewed {reviewed}/{total}; no decision made, no journal written");
-    }
+    println!("{}", app.quit_summary(journal.journal.is_some()));
     if !app.unsaved.is_empty() {
         eprintln!(
             "sts-triage: {} decision(s) could not be written to the journal",

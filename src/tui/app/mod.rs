@@ -188,16 +188,47 @@ impl App {
 
     /// The review counts over the flagged rows: (reviewed, total, suspicious, legitimate).
     pub fn review_counts(&self) -> (usize, usize, usize, usize) {
+        self.counts_of(&self.findings)
+    }
+
+    /// The review counts over the near misses: (reviewed, total, suspicious, legitimate).
+    pub fn near_miss_counts(&self) -> (usize, usize, usize, usize) {
+        self.counts_of(&self.near)
+    }
+
+    /// What the workbench prints when it ends: the review state of the flagged rows and of
+    /// the near misses (when there are any), and where the decisions are.
+    pub fn quit_summary(&self, journal_written: bool) -> String {
+        let (reviewed, total, s, l) = self.review_counts();
+        let (nr, nt, ns, nl) = self.near_miss_counts();
+        let near = if nt > 0 {
+            format!("; near misses reviewed {nr}/{nt} (suspicious {ns}, legitimate {nl})")
+        } else {
+            String::new()
+        };
+        if journal_written {
+            format!(
+                "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near}; decisions saved in {}",
+                self.journal_path
+            )
+        } else {
+            format!(
+                "sts-triage: reviewed {reviewed}/{total}{near}; no decision made, no journal written"
+            )
+        }
+    }
+
+    fn counts_of(&self, table: &TableState) -> (usize, usize, usize, usize) {
         let mut s = 0;
         let mut l = 0;
-        for item in &self.findings.items {
+        for item in &table.items {
             match self.decision(&item.key).verdict {
                 Verdict::Suspicious => s += 1,
                 Verdict::Legitimate => l += 1,
                 Verdict::Unreviewed => {}
             }
         }
-        (s + l, self.findings.items.len(), s, l)
+        (s + l, table.items.len(), s, l)
     }
 
     /// What of the state decides the screen's layout.

@@ -14,13 +14,20 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme
     let (reviewed, total, s, l) = app.review_counts();
     let r = &app.report;
     let files = app.loading.files_done.max(r.files.len());
-    // The review state first: on a narrow screen it is what must stay visible.
+    // The review state first: on a narrow screen it is what must stay visible. In the
+    // near-miss view, that of the near misses, then that of the flagged rows.
+    let review = match app.view {
+        View::Findings => format!("reviewed {reviewed}/{total} · suspicious {s} · legitimate {l}"),
+        View::NearMisses => {
+            let (nr, nt, ns, nl) = app.near_miss_counts();
+            format!(
+                "near misses reviewed {nr}/{nt} · suspicious {ns} · legitimate {nl} │ flagged rows reviewed {reviewed}/{total}"
+            )
+        }
+    };
     let first = Line::from(vec![
         Span::styled("sts-triage ", Style::new().add_modifier(Modifier::BOLD)),
-        Span::styled(
-            format!("reviewed {reviewed}/{total} · suspicious {s} · legitimate {l}"),
-            Style::new().add_modifier(Modifier::BOLD),
-        ),
+        Span::styled(review, Style::new().add_modifier(Modifier::BOLD)),
         Span::raw(format!(
             " │ flagged {} · near misses {} · files {files} · records {} · skipped {}{}",
             r.findings.len(),

@@ -1,0 +1,100 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! Counts mean what they say (issue 9): in the near-miss view the header counts the near
+//! misses' verdicts, and the summary printed at the end names the near-miss decisions too.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use sts_triage::load::ScanOptions;
+use sts_triage::scan::scan_paths;
+use sts_triage::tui::action::{Action, Intent};
+use sts_triage::tui::app::{App, View};
+use sts_triage::tui::keymap::Keymap;
+use sts_triage::tui::render::{Theme, draw};
+
+fn app() -> App {
+    let report = scan_paths(
+        &[PathBuf::from("tests/fixtures/workbench.jsonl")],
+        &ScanOptions::default(),
+    )
+    .unwrap();
+    let mut app = App::new("j.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report);
+    app.apply(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app
+}
+
+fn header(app: &App) -> String {
+    let keymap = Keymap::default_map().unwrap();
+    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    t.draw(|f| draw(f, app, &keymap, Theme { color: false }))
+        .unwrap();
+    let buf = t.backend().buffer();
+    (0..buf.area.width).map(|x| buf[(x, 0)].symbol()).collect()
+}
+
+/// The journal's answer to every write so far.
+fn saved(app: &mut App) {
+    let keys: Vec<String> = app.unsaved.iter().cloned().collect();
+    app.effects.clear();
+    app.apply(Action::Saved { keys });
+}
+
+#[test]
+fn the_near_miss_view_counts_the_near_misses_verdicts() {
+    let mut app = app();
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    saved(&mut app);
+    assert!(
+        header(&app).starts_with("sts-triage reviewed 1/7 · suspicious 1 · legitimate 0"),
+        "{}",
+        header(&app)
+    );
+    app.apply(Action::Intent(Intent::ToggleNearMisses));
+    assert_eq!(app.view, View::NearMisses);
+    assert!(
+        header(&app)
+            .starts_with("sts-triage near misses reviewed 0/3 · suspicious 0 · legitimate 0"),
+        "{}",
+        header(&app)
+    );
+    app.apply(Action::Intent(Intent::MarkLegitimate));
+    app.apply(Action::Intent(Intent::MarkLegitimate));
+    saved(&mut app);
+    let h = header(&app);
+    assert!(
+        h.starts_with(
+            "sts-triage near misses reviewed 2/3 · suspicious 0 · legitimate 2 │ flagged rows"
+        ),
+        "{h}"
+    );
+    // Back on the flagged rows, their counts, unchanged by the near-miss decisions.
+    app.apply(Action::Intent(Intent::ToggleNearMisses));
+    assert!(
+        header(&app).starts_with("sts-triage reviewed 1/7 · suspicious 1 · legitimate 0"),
+        "{}",
+        header(&app)
+    );
+}
+
+#[test]
+fn the_quit_summary_names_the_near_miss_decisions() {
+    let mut app = app();
+    assert_eq!(
+        app.quit_summary(false),
+        "sts-triage: reviewed 0/7; near misses reviewed 0/3 (suspicious 0, legitimate 0); no decision made, no journal written"
+    );
+    app.apply(Action::Intent(Intent::MarkLegitimate));
+    app.apply(Action::Intent(Intent::ToggleNearMisses));
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    saved(&mut app);
+    assert_eq!(
+        app.quit_summary(true),
+        "sts-triage: reviewed 1/7 (suspicious 0, legitimate 1); near misses reviewed 1/3 (suspicious 1, legitimate 0); decisions saved in j.sts-triage.jsonl"
+    );
+}
