@@ -271,22 +271,19 @@ fn run_report(args: &ReportArgs) -> ExitCode {
     if let Some(w) = report::unreviewed_warning(&scanned, &decisions) {
         eprintln!("sts-triage: warning: {w}; the report lists them under unreviewed rows");
     }
-    let mut text = Vec::new();
-    let written = match args.format {
-        ReportFormat::Md => {
-            text = report::markdown_report(&scanned, &decisions, &ctx).into_bytes();
-            Ok(())
-        }
-        ReportFormat::Json => report::write_json(&mut text, &scanned, &decisions, &ctx),
-        ReportFormat::Csv => report::write_csv(&mut text, &scanned, &decisions),
+    // Streamed row by row: memory holds one row of the report at a time.
+    let mut write = |out: &mut dyn Write| match args.format {
+        ReportFormat::Md => report::write_markdown(out, &scanned, &decisions, &ctx),
+        ReportFormat::Json => report::write_json(out, &scanned, &decisions, &ctx),
+        ReportFormat::Csv => report::write_csv(out, &scanned, &decisions),
     };
-    let written = written.and_then(|()| match &args.output {
-        Some(path) => write_report_file(path, &text, &scanned, &journal_path),
+    let written = match &args.output {
+        Some(path) => write_report_file(path, &mut write, &scanned, &journal_path),
         None => {
-            let mut out = io::stdout().lock();
-            out.write_all(&text).and_then(|()| out.flush())
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            write(&mut out).and_then(|()| out.flush())
         }
-    });
+    };
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -304,7 +301,7 @@ fn run_report(args: &ReportArgs) -> ExitCode {
 /// written into, a folder refused), and never over an input file or the journal.
 fn write_report_file(
     path: &Path,
-    text: &[u8],
+    write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     scanned: &scan::ScanReport,
     journal_path: &Path,
 ) -> io::Result<()> {
@@ -323,7 +320,7 @@ fn write_report_file(
             }
         }
     }
-    sts_triage::write_safe::write_file(path, text)
+    sts_triage::write_safe::write_file_with(path, write)
 }
 
 /// `sts-triage verify`: the work is in `sts_triage::verify`; exit 0, 1 or 2 as it says.

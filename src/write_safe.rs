@@ -21,18 +21,29 @@ fn with_path(path: &Path, e: &io::Error) -> io::Error {
 
 /// Writes `bytes` to `path` as described in the module's documentation. Errors name the path.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_inner(path, bytes).map_err(|e| with_path(path, &e))
+    write_file_with(path, &mut |w| w.write_all(bytes))
 }
 
-fn write_inner(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// As [`write_file`], the bytes written by `fill` as it goes (a report streamed row by row,
+/// never whole in memory): a regular file is still replaced only once `fill` has succeeded.
+pub fn write_file_with(
+    path: &Path,
+    fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    write_inner(path, fill).map_err(|e| with_path(path, &e))
+}
+
+type Fill<'a> = &'a mut dyn FnMut(&mut dyn Write) -> io::Result<()>;
+
+fn write_inner(path: &Path, bytes: Fill<'_>) -> io::Result<()> {
     match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Err(io::Error::other(
             "a folder; give the name of a file to write the report to",
         )),
         Ok(meta) if !meta.is_file() => {
             // A device, FIFO, socket or terminal: write into it, never replace the node.
-            let mut f = OpenOptions::new().write(true).open(path)?;
-            f.write_all(bytes)?;
+            let mut f = io::BufWriter::new(OpenOptions::new().write(true).open(path)?);
+            bytes(&mut f)?;
             f.flush()
         }
         Ok(meta) => {
@@ -59,7 +70,7 @@ fn write_inner(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Writes through an exclusively created temporary file beside `target` and a rename.
-fn replace(target: &Path, bytes: &[u8], keep: Option<fs::Permissions>) -> io::Result<()> {
+fn replace(target: &Path, bytes: Fill<'_>, keep: Option<fs::Permissions>) -> io::Result<()> {
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -81,7 +92,11 @@ fn replace(target: &Path, bytes: &[u8], keep: Option<fs::Permissions>) -> io::Re
         );
     }
     let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    {
+        let mut w = io::BufWriter::new(tmp.as_file_mut());
+        bytes(&mut w)?;
+        w.flush()?;
+    }
     tmp.as_file().sync_all()?;
     if let Some(perm) = keep {
         // The umask narrowed the mode at creation; the existing file's mode is restored.

@@ -267,7 +267,8 @@ fn json_parses_with_stable_keys_and_exact_values() {
                 "actors",
                 "context",
                 "related",
-                "related_total"
+                "related_total",
+                "related_more"
             ]
         );
     }
@@ -335,7 +336,8 @@ fn json_parses_with_stable_keys_and_exact_values() {
             "actor_id",
             "context",
             "related",
-            "related_total"
+            "related_total",
+            "related_more"
         ]
     );
     assert_eq!(near[0]["reason"], "no_modified_properties");

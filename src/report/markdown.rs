@@ -1,7 +1,7 @@
 //! The Markdown report and the Markdown tables of copied rows.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use super::{FileHash, Grouped, ReportContext, finding_sources, unreviewed_warning, verdict_of};
 use crate::context::summary;
@@ -76,18 +76,34 @@ pub fn findings_table(
     indexes: &[usize],
     decisions: &HashMap<String, Decision>,
 ) -> String {
-    let mut out = String::from(ROW_HEADER);
+    let mut out = Vec::new();
     let inputs = Inputs::new(report, HintConfig::default());
+    let _ = write_findings_table(&mut out, report, indexes, decisions, &inputs);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The table of some findings, written row by row.
+fn write_findings_table(
+    out: &mut dyn Write,
+    report: &ScanReport,
+    indexes: &[usize],
+    decisions: &HashMap<String, Decision>,
+    inputs: &Inputs,
+) -> io::Result<()> {
+    out.write_all(ROW_HEADER.as_bytes())?;
     for &i in indexes {
         let f = &report.findings[i];
-        out.push_str(&finding_line(
-            f,
-            &report.events,
-            &verdict_of(decisions, &f.row.key()),
-            &summary::finding_line(&inputs, report, f),
-        ));
+        out.write_all(
+            finding_line(
+                f,
+                &report.events,
+                &verdict_of(decisions, &f.row.key()),
+                &summary::finding_line(inputs, report, f),
+            )
+            .as_bytes(),
+        )?;
     }
-    out
+    Ok(())
 }
 
 /// The copied text of some near misses: a Markdown table.
@@ -96,12 +112,25 @@ pub fn near_miss_table(
     event_indexes: &[usize],
     decisions: &HashMap<String, Decision>,
 ) -> String {
-    let mut out = String::from(NEAR_MISS_HEADER);
+    let mut out = Vec::new();
     let inputs = Inputs::new(report, HintConfig::default());
+    let _ = write_near_miss_table(&mut out, report, event_indexes, decisions, &inputs);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The table of some near misses, written row by row.
+fn write_near_miss_table(
+    out: &mut dyn Write,
+    report: &ScanReport,
+    event_indexes: &[usize],
+    decisions: &HashMap<String, Decision>,
+    inputs: &Inputs,
+) -> io::Result<()> {
+    out.write_all(NEAR_MISS_HEADER.as_bytes())?;
     for &i in event_indexes {
         let e = &report.events[i];
         let d = verdict_of(decisions, &e.key());
-        let _ = writeln!(
+        writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             time_or_dash(e.time.as_ref()),
@@ -120,26 +149,41 @@ pub fn near_miss_table(
             markdown_cell(&d.time),
             markdown_cell(e.parties.target_label()),
             markdown_cell(e.parties.actor_label()),
-            markdown_cell(&summary::event_line(&inputs, report, i)),
-        );
+            markdown_cell(&summary::event_line(inputs, report, i)),
+        )?;
     }
-    out
+    Ok(())
 }
 
 /// The Markdown findings report: rule, files with their SHA-256, journal, time range,
 /// counts per verdict (a warning while rows are unreviewed), then the suspicious, the
 /// legitimate and the unreviewed rows, then the near misses marked suspicious or legitimate.
-/// This is the one producer of the report: `sts-triage report` and the `Y` key both use it.
+/// This is the one producer of the report: `sts-triage report` streams it with
+/// [`write_markdown`] and the `Y` key copies this text of it, so both are the same bytes.
 pub fn markdown_report(
     report: &ScanReport,
     decisions: &HashMap<String, Decision>,
     ctx: &ReportContext,
 ) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_markdown(&mut out, report, decisions, ctx);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes the Markdown findings report row by row: memory holds one row at a time, never
+/// the whole report.
+pub fn write_markdown(
+    out: &mut dyn Write,
+    report: &ScanReport,
+    decisions: &HashMap<String, Decision>,
+    ctx: &ReportContext,
+) -> io::Result<()> {
     let g = Grouped::new(report, decisions);
-    let mut out = String::new();
-    let _ = writeln!(out, "# Findings: {RULE_NAME}\n");
-    let _ = writeln!(out, "- Rule: {RULE_NAME} (id {RULE_ID})");
-    let _ = writeln!(out, "- Files:");
+    let inputs = Inputs::new(report, HintConfig::default());
+    writeln!(out, "# Findings: {RULE_NAME}\n")?;
+    writeln!(out, "- Rule: {RULE_NAME} (id {RULE_ID})")?;
+    writeln!(out, "- Files:")?;
     for f in &report.files {
         let hash = match ctx.hash(&f.path) {
             FileHash::Sha256(h) => format!("SHA-256 `{h}`"),
@@ -150,7 +194,7 @@ pub fn markdown_report(
                 format!("SHA-256 unavailable ({})", markdown_inline(&why))
             }
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "  - {}: {}, {} bytes, {} records, {} STS events, {} skipped; {hash}",
             markdown_inline(&f.path),
@@ -159,50 +203,50 @@ pub fn markdown_report(
             f.records,
             f.sts_events,
             f.skipped
-        );
+        )?;
     }
     if let Some(j) = &ctx.journal {
-        let _ = writeln!(out, "- Journal: {}", journal_line(j));
+        writeln!(out, "- Journal: {}", journal_line(j))?;
     }
     match &g.time_range {
         Some((min, max)) => {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "- Time range of the STS events (UTC): {} – {}",
                 format_datetime(min),
                 format_datetime(max)
-            );
+            )?;
         }
         None => {
-            let _ = writeln!(out, "- Time range of the STS events (UTC): none recorded");
+            writeln!(out, "- Time range of the STS events (UTC): none recorded")?;
         }
     }
     let [suspicious, legitimate, unreviewed] = &g.findings;
-    let _ = writeln!(
+    writeln!(
         out,
         "- Rows flagged: {} (suspicious {}, legitimate {}, unreviewed {})",
         report.findings.len(),
         suspicious.len(),
         legitimate.len(),
         unreviewed.len()
-    );
+    )?;
     if report.duplicate_records > 0 {
-        let _ = writeln!(
+        writeln!(
             out,
             "- {} duplicate records (same id): each event is counted once; every record is listed",
             report.duplicate_records
-        );
+        )?;
     }
-    let _ = writeln!(
+    writeln!(
         out,
         "- Near misses: {} (suspicious {}, legitimate {}, unreviewed {})",
         report.near_misses.len(),
         g.near_misses[0].len(),
         g.near_misses[1].len(),
         g.near_miss_unreviewed
-    );
+    )?;
     let analysts: Vec<String> = g.analysts.iter().map(|a| markdown_inline(a)).collect();
-    let _ = writeln!(
+    writeln!(
         out,
         "- Analysts: {}",
         if analysts.is_empty() {
@@ -210,12 +254,12 @@ pub fn markdown_report(
         } else {
             analysts.join(", ")
         }
-    );
+    )?;
     if let Some(w) = unreviewed_warning(report, decisions) {
-        let _ = writeln!(
+        writeln!(
             out,
             "\n> **Warning: {w}.** They are listed under *Unreviewed rows*; this report is not final."
-        );
+        )?;
     }
     let sections = [
         ("Suspicious rows", suspicious),
@@ -223,11 +267,11 @@ pub fn markdown_report(
         ("Unreviewed rows", unreviewed),
     ];
     for (title, rows) in sections {
-        let _ = writeln!(out, "\n## {title} ({})\n", rows.len());
+        writeln!(out, "\n## {title} ({})\n", rows.len())?;
         if rows.is_empty() {
-            let _ = writeln!(out, "None.");
+            writeln!(out, "None.")?;
         } else {
-            out.push_str(&findings_table(report, rows, decisions));
+            write_findings_table(out, report, rows, decisions, &inputs)?;
         }
     }
     let sections = [
@@ -235,41 +279,41 @@ pub fn markdown_report(
         ("Near misses marked legitimate", &g.near_misses[1]),
     ];
     for (title, events) in sections {
-        let _ = writeln!(out, "\n## {title} ({})\n", events.len());
+        writeln!(out, "\n## {title} ({})\n", events.len())?;
         if events.is_empty() {
-            let _ = writeln!(out, "None.");
+            writeln!(out, "None.")?;
         } else {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "STS refresh-token events the query passed over, with the clause that dropped them.\n"
-            );
-            out.push_str(&near_miss_table(report, events, decisions));
+            )?;
+            write_near_miss_table(out, report, events, decisions, &inputs)?;
         }
     }
-    not_read_section(&mut out, report);
-    out
+    not_read_section(out, report)
 }
 
 /// `## Not read`: the files found inside a folder that were passed over, with why and their
 /// SHA-256, so that nothing is left out of the report in silence. Absent when every file was
 /// read.
-fn not_read_section(out: &mut String, report: &ScanReport) {
+fn not_read_section(out: &mut dyn Write, report: &ScanReport) -> io::Result<()> {
     if report.not_read.is_empty() {
-        return;
+        return Ok(());
     }
-    let _ = writeln!(out, "\n## Not read ({})\n", report.not_read.len());
+    writeln!(out, "\n## Not read ({})\n", report.not_read.len())?;
     for n in &report.not_read {
         let hash = match &n.sha256 {
             Some(h) => format!("SHA-256 `{h}`"),
             None => "SHA-256 unavailable".to_owned(),
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "- {}: {}; {hash}",
             markdown_cell(&n.path),
             markdown_cell(&n.reason)
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// The journal's line of the Markdown report: path, entries and head hash (what

@@ -28,7 +28,9 @@ use crate::scan::ScanReport;
 
 pub use self::csv::{CSV_COLUMNS, write_csv};
 pub use self::json::{JSON_REPORT_FORMAT, json_report, write_json};
-pub use self::markdown::{finding_line, findings_table, markdown_report, near_miss_table};
+pub use self::markdown::{
+    finding_line, findings_table, markdown_report, near_miss_table, write_markdown,
+};
 
 fn verdict_of(decisions: &HashMap<String, Decision>, key: &str) -> Decision {
     decisions.get(key).cloned().unwrap_or_default()
