@@ -59,6 +59,8 @@ pub enum Intent {
     SearchPrev,
     NextEvent,
     PrevEvent,
+    WhyDown,
+    WhyUp,
 }
 
 /// One row of the intent table: the keymap name, the help text, and the short label the
@@ -265,6 +267,8 @@ pub const INTENTS: &[IntentInfo] = &[
         "previous event of this row",
         "",
     ),
+    i(Intent::WhyDown, "why_down", "scroll the why-panel down", ""),
+    i(Intent::WhyUp, "why_up", "scroll the why-panel up", ""),
 ];
 
 impl Intent {

@@ -19,6 +19,7 @@ pub mod render;
 mod sort;
 pub mod table;
 pub mod why;
+pub mod wrap;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;

@@ -42,6 +42,8 @@ pub struct Drill {
     /// Visible line of the cursor, and the first visible line drawn.
     pub cursor: usize,
     pub offset: usize,
+    /// The first line of the why-panel drawn.
+    pub why_scroll: usize,
     pub search: String,
     /// Where the row came from when it has no raw events (a query-result export).
     pub imported_from: Option<String>,

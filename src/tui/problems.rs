@@ -288,42 +288,15 @@ pub fn visible_lines(areas: &Areas) -> usize {
 /// The entries wrapped to the inside of the view's border: the lines drawn and scrolled.
 /// A wrapped line goes on under its own indentation plus two.
 pub fn wrap(entries: &[Entry], areas: &Areas) -> Vec<(Kind, String)> {
-    let width = usize::from(frame(areas).width.saturating_sub(2)).max(8);
-    let mut out = Vec::new();
-    for e in entries {
-        let chars: Vec<char> = e.text.chars().collect();
-        if chars.len() <= width {
-            out.push((e.kind, e.text.clone()));
-            continue;
-        }
-        let indent = chars.iter().take_while(|c| **c == ' ').count() + 2;
-        let indent = if indent * 2 > width { 2 } else { indent };
-        let mut rest: &[char] = &chars;
-        let mut first = true;
-        while !rest.is_empty() {
-            let room = if first { width } else { width - indent };
-            let take = if rest.len() <= room {
-                rest.len()
-            } else {
-                // Break at the last space that fits, else mid-word.
-                rest[..room]
-                    .iter()
-                    .rposition(|c| *c == ' ')
-                    .filter(|&i| i > room / 3)
-                    .map_or(room, |i| i + 1)
-            };
-            let piece: String = rest[..take].iter().collect();
-            let line = if first {
-                piece.trim_end().to_owned()
-            } else {
-                format!("{}{}", " ".repeat(indent), piece.trim())
-            };
-            out.push((e.kind, line));
-            rest = &rest[take..];
-            first = false;
-        }
-    }
-    out
+    let width = usize::from(frame(areas).width.saturating_sub(2));
+    entries
+        .iter()
+        .flat_map(|e| {
+            super::wrap::wrap(&e.text, width)
+                .into_iter()
+                .map(move |l| (e.kind, l))
+        })
+        .collect()
 }
 
 /// The last first line that still fills the view.

@@ -137,3 +137,70 @@ impl IfEmpty for String {
         }
     }
 }
+
+/// What a line of the why-panel is, for its style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhyKind {
+    /// A hint of the row, with its reason.
+    Hint,
+    /// A clause of the query: passed (`Some(true)`), failed, or a computed column (`None`).
+    Clause(Option<bool>),
+    /// The clause that dropped a near miss: marked apart.
+    Dropped,
+    /// The value this event gave a clause.
+    Value,
+    /// The value under the clause that dropped the event.
+    DroppedValue,
+}
+
+/// Marks the clause that dropped a near miss.
+pub const DROPPED_MARK: &str = "▶ ";
+pub const DROPPED_NOTE: &str = " ◀ dropped here";
+
+/// The clause (index into [`why_lines`]) that dropped a near miss: the first that failed.
+/// None for a flagged event.
+pub fn dropped_at(lines: &[(String, String, Option<bool>)]) -> Option<usize> {
+    let (_, clauses) = lines.split_last()?;
+    clauses.iter().position(|(_, _, ok)| *ok == Some(false))
+}
+
+/// The whole why-panel (the row's hints, then the clauses with their values), wrapped to
+/// `width`: the lines drawn and scrolled, with whether each starts a clause.
+pub fn panel_lines(
+    report: &ScanReport,
+    event: usize,
+    hints: &[String],
+    width: usize,
+) -> Vec<(WhyKind, bool, String)> {
+    let mut out = Vec::new();
+    let mut push = |kind: WhyKind, text: &str| {
+        for (i, l) in super::wrap::wrap(text, width).into_iter().enumerate() {
+            out.push((kind, i == 0, l));
+        }
+    };
+    for h in hints {
+        // Hints quote event strings (the role): neutralised here too.
+        push(WhyKind::Hint, &neutralize(&format!("▲ {h}")));
+    }
+    let lines = why_lines(report, event);
+    let dropped = dropped_at(&lines);
+    for (i, (clause, value, ok)) in lines.into_iter().enumerate() {
+        let value = format!("    {}", neutralize(&value));
+        if Some(i) == dropped {
+            push(
+                WhyKind::Dropped,
+                &format!("{DROPPED_MARK}✗ {clause}{DROPPED_NOTE}"),
+            );
+            push(WhyKind::DroppedValue, &value);
+        } else {
+            let mark = match ok {
+                Some(true) => "✓",
+                Some(false) => "✗",
+                None => " ",
+            };
+            push(WhyKind::Clause(ok), &format!("{mark} {clause}"));
+            push(WhyKind::Value, &value);
+        }
+    }
+    out
+}

@@ -40,6 +40,7 @@ impl App {
             doc,
             cursor: 0,
             offset: 0,
+            why_scroll: 0,
             search: String::new(),
             imported_from,
             item_key,
@@ -78,7 +79,28 @@ impl App {
         self.areas().event_lines()
     }
 
+    /// The last first line of the why-panel that still fills it (from the shared layout and
+    /// the lines the panel draws).
+    pub fn why_max_scroll(&self) -> usize {
+        let Overlay::Drill(d) = &self.overlay else {
+            return 0;
+        };
+        let Some(&event) = d.events.get(d.current) else {
+            return 0;
+        };
+        let areas = self.areas();
+        let width = usize::from(areas.why.width.saturating_sub(2));
+        crate::tui::why::panel_lines(&self.report, event, &d.hints, width)
+            .len()
+            .saturating_sub(areas.why_lines())
+    }
+
     pub(super) fn apply_drill(&mut self, intent: Intent) {
+        let why_max = if intent == Intent::WhyDown {
+            self.why_max_scroll()
+        } else {
+            0
+        };
         let page = self.drill_page();
         let Overlay::Drill(d) = &mut self.overlay else {
             return;
@@ -111,7 +133,10 @@ impl App {
                 let found = d.find(intent == Intent::SearchNext, page);
                 self.say_search(found);
             }
+            Intent::WhyDown => d.why_scroll = (d.why_scroll + 1).min(why_max),
+            Intent::WhyUp => d.why_scroll = d.why_scroll.saturating_sub(1),
             Intent::NextEvent | Intent::PrevEvent => {
+                d.why_scroll = 0;
                 let n = d.events.len();
                 if n > 1 {
                     d.current = if intent == Intent::NextEvent {

@@ -216,9 +216,11 @@ impl App {
         let page = areas.table_rows();
         self.findings.scroll_into_view(page);
         self.near.scroll_into_view(page);
+        let why_max = self.why_max_scroll();
         if let Overlay::Drill(d) = &mut self.overlay {
             let cursor = i64::try_from(d.cursor).unwrap_or(0);
             d.move_to(cursor, areas.event_lines());
+            d.why_scroll = d.why_scroll.min(why_max);
         }
         self.refresh_problems();
     }

@@ -3,13 +3,13 @@
 use ratatui::Frame;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
 use crate::tui::app::{App, Overlay};
 use crate::tui::doc::Tok;
+use crate::tui::keymap::Keymap;
 use crate::tui::layout::Areas;
-use crate::tui::why::why_lines;
 
 fn tok_style(tok: Tok, theme: Theme) -> Style {
     match tok {
@@ -21,7 +21,13 @@ fn tok_style(tok: Tok, theme: Theme) -> Style {
     }
 }
 
-pub(super) fn draw_drill(frame: &mut Frame, areas: &Areas, app: &App, theme: Theme) {
+pub(super) fn draw_drill(
+    frame: &mut Frame,
+    areas: &Areas,
+    app: &App,
+    keymap: &Keymap,
+    theme: Theme,
+) {
     let Overlay::Drill(d) = &app.overlay else {
         return;
     };
@@ -88,44 +94,12 @@ pub(super) fn draw_drill(frame: &mut Frame, areas: &Areas, app: &App, theme: The
         .collect();
     let json = Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title));
     frame.render_widget(json, json_area);
-    let mut why: Vec<Line> = d
-        .hints
-        .iter()
-        // Hints quote event strings (the role): neutralised here too, at the screen's edge.
-        .map(|h| {
-            let text = crate::neutralize::neutralize(&format!("▲ {h}")).into_owned();
-            Line::from(Span::styled(text, theme.fg(Color::Yellow)))
-        })
-        .collect();
-    why.extend(
-        why_lines(&app.report, event)
-            .into_iter()
-            .flat_map(|(clause, value, ok)| {
-                let mark = match ok {
-                    Some(true) => Span::styled("✓ ", theme.fg(Color::Green)),
-                    Some(false) => Span::styled("✗ ", theme.fg(Color::Red)),
-                    None => Span::raw("  "),
-                };
-                [
-                    Line::from(vec![
-                        mark,
-                        Span::styled(clause, Style::new().add_modifier(Modifier::BOLD)),
-                    ]),
-                    Line::from(Span::raw(format!(
-                        "    {}",
-                        crate::neutralize::neutralize(&value)
-                    ))),
-                ]
-            }),
-    );
-    let why_p = Paragraph::new(why).wrap(Wrap { trim: false }).block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(if e.is_flagged() {
-                " why flagged: the query, clause by clause "
-            } else {
-                " why passed over: the query, clause by clause "
-            }),
-    );
-    frame.render_widget(why_p, why_area);
+    let panel = super::why::WhyPanel {
+        report: &app.report,
+        event,
+        hints: &d.hints,
+        scroll: d.why_scroll,
+        flagged: e.is_flagged(),
+    };
+    super::why::draw_why(frame, why_area, &panel, keymap, theme);
 }

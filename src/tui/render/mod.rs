@@ -11,6 +11,7 @@ mod help;
 mod lists;
 mod problems;
 mod table;
+mod why;
 
 use ratatui::Frame;
 use ratatui::style::{Color, Modifier, Style};
@@ -95,7 +96,7 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
         header::draw_histogram(frame, areas.bars, app, theme);
     }
     match &app.overlay {
-        Overlay::Drill(_) => drill::draw_drill(frame, &areas, app, theme),
+        Overlay::Drill(_) => drill::draw_drill(frame, &areas, app, keymap, theme),
         _ => table::draw_table(frame, areas.body, app, theme),
     }
     footer::draw_footer(frame, areas.footer, app, keymap, theme);

@@ -1,0 +1,241 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! The drill-down's why-panel (issue 9): it scrolls when it is longer than the panel (every
+//! line reachable at 80x24), and on a near miss the clause that dropped the event is marked.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Color, Modifier};
+
+use sts_triage::load::ScanOptions;
+use sts_triage::scan::{ScanReport, scan_paths};
+use sts_triage::tui::action::Action;
+use sts_triage::tui::app::{App, Overlay};
+use sts_triage::tui::key_to_action;
+use sts_triage::tui::keymap::Keymap;
+use sts_triage::tui::render::{Theme, draw};
+use sts_triage::tui::why::{DROPPED_NOTE, dropped_at, panel_lines, why_lines};
+
+fn report_of(paths: &[&str]) -> ScanReport {
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    scan_paths(&paths, &ScanOptions::default()).unwrap()
+}
+
+fn app(w: u16, h: u16) -> App {
+    let mut app = App::new("j.sts-triage.jsonl", "analyst", HashMap::new())
+        .with_report(report_of(&["tests/fixtures/workbench.jsonl"]));
+    app.apply(Action::Resize {
+        width: w,
+        height: h,
+    });
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let keymap = Keymap::default_map().unwrap();
+    let ev = KeyEvent::new(code, KeyModifiers::NONE);
+    if let Some(a) = key_to_action(app, &keymap, &ev) {
+        app.apply(a);
+    }
+}
+
+fn screen(app: &App) -> Terminal<TestBackend> {
+    let keymap = Keymap::default_map().unwrap();
+    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    t.draw(|f| draw(f, app, &keymap, Theme { color: true }))
+        .unwrap();
+    t
+}
+
+/// The why-panel's inside, line by line (its frame from the shared layout).
+fn panel(app: &App, t: &Terminal<TestBackend>) -> Vec<String> {
+    let why = app.areas().why;
+    let buf = t.backend().buffer();
+    (why.y + 1..why.bottom() - 1)
+        .map(|y| {
+            (why.x + 1..why.right() - 1)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+        })
+        .collect()
+}
+
+fn title(app: &App, t: &Terminal<TestBackend>) -> String {
+    let why = app.areas().why;
+    let buf = t.backend().buffer();
+    (why.x..why.right())
+        .map(|x| buf[(x, why.y)].symbol())
+        .collect()
+}
+
+#[test]
+fn a_long_why_panel_scrolls_and_every_line_is_reachable_at_80x24() {
+    let mut app = app(80, 24);
+    // The row with the most hints: the longest panel.
+    let row = (0..app.findings.order.len())
+        .max_by_key(|&pos| app.hints_of(app.findings.order[pos]).len())
+        .unwrap();
+    for _ in 0..row {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Enter);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("no drill-down");
+    };
+    let event = d.events[0];
+    let width = usize::from(app.areas().why.width - 2);
+    let all: Vec<String> = panel_lines(&app.report, event, &d.hints, width)
+        .into_iter()
+        .map(|(_, _, l)| l)
+        .collect();
+    let page = app.areas().why_lines();
+    assert!(all.len() > page, "the panel is longer than its frame");
+    let t = screen(&app);
+    assert!(
+        title(&app, &t).contains(&format!("lines 1-{page} of {}", all.len())),
+        "{}",
+        title(&app, &t)
+    );
+    assert!(
+        title(&app, &t).contains("J/K scroll"),
+        "{}",
+        title(&app, &t)
+    );
+    let mut seen = Vec::new();
+    for _ in 0..all.len() + 5 {
+        seen.extend(panel(&app, &screen(&app)));
+        press(&mut app, KeyCode::Char('J'));
+    }
+    for line in &all {
+        assert!(
+            seen.iter().any(|s| s == line.trim_end()),
+            "{line:?} never shown"
+        );
+    }
+    // It stops at the end: the last line is at the panel's foot.
+    let last = panel(&app, &screen(&app));
+    assert_eq!(last.last().unwrap(), all.last().unwrap().trim_end());
+    assert_eq!(
+        app.why_max_scroll(),
+        all.len() - page,
+        "scrolling stops where the last line is drawn"
+    );
+    // And back to the top; the JSON cursor never moved.
+    for _ in 0..all.len() {
+        press(&mut app, KeyCode::Char('K'));
+    }
+    assert_eq!(panel(&app, &screen(&app))[0], all[0]);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("no drill-down");
+    };
+    assert_eq!(d.cursor, 0);
+    // A screen where it all fits (side by side, tall): no scrolling, nothing hidden.
+    for _ in 0..all.len() {
+        press(&mut app, KeyCode::Char('J'));
+    }
+    app.apply(Action::Resize {
+        width: 160,
+        height: 60,
+    });
+    assert_eq!(app.why_max_scroll(), 0);
+    let t = screen(&app);
+    assert!(!title(&app, &t).contains("lines"), "{}", title(&app, &t));
+    assert!(panel(&app, &t)[0].starts_with("▲ "), "from the top again");
+}
+
+#[test]
+fn on_a_near_miss_the_clause_that_dropped_it_is_marked() {
+    let mut app = app(160, 45);
+    press(&mut app, KeyCode::Char('m'));
+    let n = app.near.order.len();
+    assert!(n >= 2);
+    let mut marked = Vec::new();
+    for pos in 0..n {
+        press(&mut app, KeyCode::Char('g'));
+        for _ in 0..pos {
+            press(&mut app, KeyCode::Char('j'));
+        }
+        press(&mut app, KeyCode::Enter);
+        let t = screen(&app);
+        let lines = panel(&app, &t);
+        let at: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].starts_with("▶ ✗ "))
+            .collect();
+        assert_eq!(at.len(), 1, "one clause marked: {lines:?}");
+        let line = &lines[at[0]];
+        assert!(
+            lines
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .contains(DROPPED_NOTE.trim()),
+            "{lines:?}"
+        );
+        // Marked apart: red, reversed.
+        let why = app.areas().why;
+        let cell = &t.backend().buffer()[(why.x + 1, why.y + 1 + at[0] as u16)];
+        assert_eq!(cell.fg, Color::Red);
+        assert!(cell.modifier.contains(Modifier::REVERSED));
+        assert!(
+            lines[at[0]..].iter().any(|l| l.starts_with("✗ Result")),
+            "{lines:?}"
+        );
+        marked.push(line.clone());
+        press(&mut app, KeyCode::Esc);
+    }
+    assert!(
+        marked
+            .iter()
+            .any(|l| l.contains("RawEventData !has \"Directorysync\""))
+            && marked
+                .iter()
+                .any(|l| l.contains("ModifiedProperties[0].Name")),
+        "{marked:?}"
+    );
+    // A flagged row has no mark.
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Enter);
+    let lines = panel(&app, &screen(&app));
+    assert!(!lines.iter().any(|l| l.starts_with("▶")), "{lines:?}");
+}
+
+/// The clause each reason stands for: the operation (0), DirectorySync (1), or the
+/// property read at ModifiedProperties[0] (2), which reads null when the record is cut or
+/// unusable.
+fn clause_of(code: &str) -> usize {
+    match code {
+        "operation_spelled_differently" => 0,
+        "directory_sync" => 1,
+        _ => 2,
+    }
+}
+
+#[test]
+fn every_reason_marks_its_clause() {
+    let report = report_of(&[
+        "tests/fixtures/workbench.jsonl",
+        "tests/formats",
+        "assets/samples",
+    ]);
+    let mut codes = std::collections::BTreeSet::new();
+    for &e in &report.near_misses {
+        let code = report.events[e].near_miss_reason().unwrap().code();
+        let lines = why_lines(&report, e);
+        assert_eq!(
+            dropped_at(&lines),
+            Some(clause_of(code)),
+            "{code}: {lines:?}"
+        );
+        codes.insert(code);
+    }
+    for e in report.findings.iter().flat_map(|f| &f.events) {
+        assert_eq!(dropped_at(&why_lines(&report, *e)), None);
+    }
+    assert!(codes.len() >= 6, "the inputs cover most reasons: {codes:?}");
+}
