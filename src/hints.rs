@@ -183,8 +183,10 @@ pub fn is_password_operation(operation: &str) -> bool {
 
 /// A sign-in record (UAL `UserLoggedIn`, Entra sign-in logs).
 pub fn is_sign_in_operation(operation: &str) -> bool {
-    let o = operation.to_ascii_lowercase();
-    o == "userloggedin" || o == "sign-in activity" || o.starts_with("sign-in")
+    // Without a lower-case copy: this runs for every record near every STS event.
+    let prefix = operation.get(..7);
+    operation.eq_ignore_ascii_case("userloggedin")
+        || prefix.is_some_and(|p| p.eq_ignore_ascii_case("sign-in"))
 }
 
 /// What the hints of a whole scan need, computed once: the `bulk` counts per event.
@@ -192,16 +194,59 @@ pub struct Inputs<'a> {
     report: &'a ScanReport,
     config: HintConfig,
     bulk: HashMap<usize, usize>,
+    /// The sign-in records of each actor (as the index keeps it: lower case), in the
+    /// order the index's actor lookup gives them (by time): an actor who acts often has
+    /// thousands of records within the window, of which few or none are sign-ins.
+    sign_ins: HashMap<String, Vec<u32>>,
+    /// The operations (as the index keeps them) that reset or change a password: when no
+    /// record has one, no event has a reset hint and none is looked for.
+    password_ops: std::collections::HashSet<u32>,
+}
+
+/// The sign-in records of the index by actor (see `Inputs::sign_ins`), and the operations
+/// that reset or change a password (`Inputs::password_ops`).
+fn classify_records(
+    index: &ContextIndex,
+) -> (HashMap<String, Vec<u32>>, std::collections::HashSet<u32>) {
+    // Operations are few and repeat: each is classified once.
+    let mut kind: HashMap<u32, (bool, bool)> = HashMap::new();
+    let mut out: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut password_ops = std::collections::HashSet::new();
+    for (i, e) in index.entries.iter().enumerate() {
+        let (sign_in, password) = *kind.entry(e.operation).or_insert_with(|| {
+            let op = index.text(e.operation);
+            (is_sign_in_operation(op), is_password_operation(op))
+        });
+        if password {
+            password_ops.insert(e.operation);
+        }
+        if e.actor == 0 {
+            continue;
+        }
+        if sign_in && let Ok(i) = u32::try_from(i) {
+            out.entry(index.text(e.actor).to_owned())
+                .or_default()
+                .push(i);
+        }
+    }
+    for list in out.values_mut() {
+        // Stable: records of the same time stay in index order, as the actor lookup has them.
+        list.sort_by_key(|&i| index.entries[i as usize].time);
+    }
+    (out, password_ops)
 }
 
 impl<'a> Inputs<'a> {
     /// The context index must be prepared (`ContextIndex::prepare`; the scan does it at
     /// each file's end).
     pub fn new(report: &'a ScanReport, config: HintConfig) -> Self {
+        let (sign_ins, password_ops) = classify_records(&report.context);
         Self {
             report,
             config,
             bulk: bulk_counts(&report.events, config),
+            sign_ins,
+            password_ops,
         }
     }
 
@@ -216,7 +261,7 @@ impl<'a> Inputs<'a> {
         };
         let index = &self.report.context;
         let mut out = Vec::new();
-        if let Some(h) = reset_hint(index, e, self.config) {
+        if let Some(h) = reset_hint(index, &self.password_ops, e, self.config) {
             out.push(h);
         }
         let p = &e.parties;
@@ -238,7 +283,7 @@ impl<'a> Inputs<'a> {
             if first.is_some_and(|f| f >= t) {
                 out.push(Hint::First);
             }
-            if let Some(h) = sign_in_hint(index, e, t, self.config) {
+            if let Some(h) = sign_in_hint(index, &self.sign_ins, e, t, self.config) {
                 out.push(h);
             }
         }
@@ -293,7 +338,15 @@ pub fn row_hints(f: &Finding, config: HintConfig) -> Vec<Hint> {
     out
 }
 
-fn reset_hint(index: &ContextIndex, e: &StsEvent, config: HintConfig) -> Option<Hint> {
+fn reset_hint(
+    index: &ContextIndex,
+    password_ops: &std::collections::HashSet<u32>,
+    e: &StsEvent,
+    config: HintConfig,
+) -> Option<Hint> {
+    if password_ops.is_empty() {
+        return None;
+    }
     let time = e.time.as_ref().map(ticks);
     let p = &e.parties;
     let mut candidates: Vec<(u32, bool)> = index
@@ -311,7 +364,7 @@ fn reset_hint(index: &ContextIndex, e: &StsEvent, config: HintConfig) -> Option<
     let best = candidates
         .into_iter()
         .filter(|(i, _)| Some(*i as usize) != own)
-        .filter(|(i, _)| is_password_operation(index.text(index.entries[*i as usize].operation)))
+        .filter(|(i, _)| password_ops.contains(&index.entries[*i as usize].operation))
         .min_by_key(|(i, correlated)| {
             let et = index.entries[*i as usize].time;
             let gap = match time {
@@ -334,17 +387,40 @@ fn reset_hint(index: &ContextIndex, e: &StsEvent, config: HintConfig) -> Option<
     })
 }
 
-fn sign_in_hint(index: &ContextIndex, e: &StsEvent, t: i64, config: HintConfig) -> Option<Hint> {
+fn sign_in_hint(
+    index: &ContextIndex,
+    sign_ins: &HashMap<String, Vec<u32>>,
+    e: &StsEvent,
+    t: i64,
+    config: HintConfig,
+) -> Option<Hint> {
+    if sign_ins.is_empty() {
+        return None;
+    }
     let own_ip = index
         .entry_of(e)
         .map(|i| index.ip_text(&index.entries[i]))
         .unwrap_or_default();
     let p = &e.parties;
+    // The actor's sign-ins within the window, as `by_actor_within` bounds it.
+    let w = config
+        .context
+        .actor_window_secs
+        .saturating_mul(TICKS_PER_SEC);
+    let (lo, hi) = (t.saturating_sub(w), t.saturating_add(w));
+    let within = |a: &String| -> &[u32] {
+        let Some(list) = sign_ins.get(&a.to_ascii_lowercase()) else {
+            return &[];
+        };
+        let at = |i: &u32| index.entries[*i as usize].time;
+        let start = list.partition_point(|i| at(i) < lo);
+        let end = list.partition_point(|i| at(i) <= hi);
+        &list[start..end.max(start)]
+    };
     [&p.actor, &p.actor_id]
-        .iter()
-        .flat_map(|a| index.by_actor_within(a, t, config.context.actor_window_secs))
+        .into_iter()
+        .flat_map(within)
         .map(|&i| index.entries[i as usize])
-        .filter(|r| is_sign_in_operation(index.text(r.operation)))
         .map(|r| (index.ip_text(&r), r.time))
         .filter(|(ip, _)| !ip.is_empty() && !own_ip.is_empty() && *ip != own_ip)
         .min_by_key(|(_, rt)| (rt - t).abs())

@@ -314,6 +314,9 @@ pub enum Action {
         names: Vec<String>,
     },
     Scan(ScanMessage),
+    /// The load's end is next: every row is about to be sorted once (a frame says so
+    /// before `LoadFinished` sorts).
+    Sorting,
     LoadFinished {
         error: Option<String>,
     },

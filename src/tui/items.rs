@@ -64,31 +64,65 @@ impl ItemText {
 
 /// The lower-case text of every row of a table packed in one block, with the cells'
 /// bounds beside it: a filter or sort pass over 100,000 rows then reads compact memory
-/// instead of following pointers from row to row.
+/// instead of following pointers from row to row. A row whose text changes is written
+/// again at the end of the block; the block is packed anew once more than half of it is
+/// such left-over text, so a change costs the row's length, not the table's.
 #[derive(Debug, Clone, Default)]
 pub struct Packed {
     text: String,
-    /// Where each row starts in `text` (one more entry than rows: the end).
-    starts: Vec<u32>,
+    /// Where each row starts and ends in `text`.
+    spans: Vec<(u32, u32)>,
     /// Where each cell of a row ends, from the row's start.
     ends: Vec<[u32; MAX_COLUMNS]>,
+    /// Bytes of `text` no row points to any more.
+    garbage: usize,
 }
 
 impl Packed {
-    pub(super) fn push(&mut self, item: &ItemText) {
-        if self.starts.is_empty() {
-            self.starts.push(0);
-        }
+    fn append(&mut self, item: &ItemText) -> (u32, u32) {
+        let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
         self.text.push_str(&item.joined);
-        self.starts
-            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        (start, u32::try_from(self.text.len()).unwrap_or(u32::MAX))
+    }
+
+    pub(super) fn push(&mut self, item: &ItemText) {
+        let span = self.append(item);
+        self.spans.push(span);
         self.ends.push(item.ends);
+    }
+
+    /// Row `i`'s text changed to `item`'s.
+    pub(super) fn replace(&mut self, i: usize, item: &ItemText) {
+        let Some(&(a, b)) = self.spans.get(i) else {
+            return;
+        };
+        self.garbage += (b - a) as usize;
+        let span = self.append(item);
+        self.spans[i] = span;
+        self.ends[i] = item.ends;
+        if self.garbage > self.text.len() / 2 {
+            self.compact();
+        }
+    }
+
+    /// Copies the live rows into a new block, in row order.
+    fn compact(&mut self) {
+        let mut text = String::with_capacity(self.text.len() - self.garbage);
+        for span in &mut self.spans {
+            let (a, b) = (span.0 as usize, span.1 as usize);
+            let start = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            text.push_str(self.text.get(a..b).unwrap_or(""));
+            *span = (start, u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        self.text = text;
+        self.garbage = 0;
     }
 
     pub(super) fn rebuild(&mut self, items: &[ItemText]) {
         self.text.clear();
-        self.starts.clear();
+        self.spans.clear();
         self.ends.clear();
+        self.garbage = 0;
         for item in items {
             self.push(item);
         }
@@ -96,15 +130,15 @@ impl Packed {
 
     /// A whole row in lower case (cells separated by U+0001).
     pub(super) fn row(&self, i: usize) -> &str {
-        match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.text.get(a as usize..b as usize).unwrap_or(""),
-            _ => "",
+        match self.spans.get(i) {
+            Some(&(a, b)) => self.text.get(a as usize..b as usize).unwrap_or(""),
+            None => "",
         }
     }
 
     /// One cell of a row in lower case.
     pub(super) fn cell(&self, i: usize, col: usize) -> &str {
-        let (Some(&start), Some(ends)) = (self.starts.get(i), self.ends.get(i)) else {
+        let (Some(&(start, _)), Some(ends)) = (self.spans.get(i), self.ends.get(i)) else {
             return "";
         };
         if col >= MAX_COLUMNS {
@@ -162,9 +196,20 @@ fn parties_cell(names: &[&str], noun: &str) -> String {
 
 /// The text of a flagged row (neutralised once, here).
 pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
+    let first = report.findings[i].first_time(&report.events);
+    finding_text_at(report, i, first)
+}
+
+/// The text of a flagged row whose first event time is known (`first`): while a load runs
+/// a row's first time is kept as its events arrive, not found again among all of them.
+pub fn finding_text_at(
+    report: &ScanReport,
+    i: usize,
+    first: Option<crate::kql::KqlDateTime>,
+) -> ItemText {
     let f = &report.findings[i];
     let r = &f.row;
-    let (time, ticks) = short_time(f.first_time(&report.events));
+    let (time, ticks) = short_time(first);
     let (targets, actors) = (f.targets(&report.events), f.actors(&report.events));
     let tampered = f.replaced
         || r.cells().iter().any(|c| has_dangerous(c))

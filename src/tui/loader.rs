@@ -1,23 +1,75 @@
-//! The background load: a thread reads the inputs and sends every message as an action
-//! on the channel; follow mode reads growing files again.
+//! The background load: a thread reads the inputs and sends every message as an action,
+//! in batches, on the channel; follow mode reads growing files again.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::SyncSender as Sender;
 use std::time::{Duration, Instant};
 
 use super::action::Action;
+use super::wake::DataSender;
 use crate::load::{ScanMessage, ScanOptions};
 use crate::scan;
 
+/// The most messages sent in one batch: the event loop takes a batch whole, so this
+/// bounds how long a key waits behind one (about a millisecond of work).
+const BATCH: usize = 512;
+
+/// The longest a message waits in a batch before it is sent.
+const BATCH_AGE: Duration = Duration::from_millis(30);
+
+/// Gathers the loader's actions into batches: one wake of the event loop (and one
+/// channel message) per batch rather than per event. Any message other than an event is
+/// sent at once with what was gathered before it (progress, a file's end, the load's end).
+struct Sender {
+    tx: DataSender,
+    batch: Vec<Action>,
+    since: Instant,
+}
+
+impl Sender {
+    fn new(tx: DataSender) -> Self {
+        Self {
+            tx,
+            batch: Vec::new(),
+            since: Instant::now(),
+        }
+    }
+
+    fn send(&mut self, action: Action) {
+        if self.batch.is_empty() {
+            self.since = Instant::now();
+        }
+        let urgent = !matches!(
+            action,
+            Action::Scan(ScanMessage::Event(_) | ScanMessage::Context(_))
+        );
+        self.batch.push(action);
+        if urgent || self.batch.len() >= BATCH || self.since.elapsed() >= BATCH_AGE {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let _ = self.tx.send(std::mem::take(&mut self.batch));
+        }
+    }
+}
+
+impl Drop for Sender {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
 /// Follow mode: JSON-lines and CSV files are tailed (read now, then again whenever they
 /// grow); other files (gzip, JSON documents) are read once.
-fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &Sender<Action>) {
+fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &mut Sender) {
     let files = match crate::load::expand_paths(paths) {
         Ok(f) => f,
         Err(e) => {
-            let _ = tx.send(Action::LoadFinished {
+            tx.send(Action::LoadFinished {
                 error: Some(e.to_string()),
             });
             return;
@@ -31,11 +83,8 @@ fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &Sender<Action
         cancel: Some(cancel.clone()),
         ..ScanOptions::default()
     };
-    let mut send = |msg| {
-        let _ = tx.send(Action::Scan(msg));
-    };
-    if let Err(e) = scan::scan_paths_with(&once, &opts, &mut send) {
-        let _ = tx.send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
+    if let Err(e) = scan::scan_paths_with(&once, &opts, &mut |msg| tx.send(Action::Scan(msg))) {
+        tx.send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
             file: "".into(),
             line: None,
             message: e.to_string(),
@@ -48,39 +97,37 @@ fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &Sender<Action
     let mut first = true;
     while !cancel.load(Ordering::Relaxed) {
         for tail in &mut tails {
-            if let Err(e) = tail.poll(&mut send) {
-                send(ScanMessage::Problem(crate::model::Problem {
+            if let Err(e) = tail.poll(&mut |msg| tx.send(Action::Scan(msg))) {
+                tx.send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
                     file: "".into(),
                     line: None,
                     message: format!("follow: {e}"),
-                }));
+                })));
             }
         }
         if first {
             first = false;
-            let _ = tx.send(Action::LoadFinished { error: None });
-            let _ = tx.send(Action::Following { files: tails.len() });
+            tx.send(Action::LoadFinished { error: None });
+            tx.send(Action::Following { files: tails.len() });
         }
+        // What was read in this round is shown now, not when the next one comes.
+        tx.flush();
         std::thread::sleep(Duration::from_millis(500));
     }
 }
 
 /// Starts the loader thread: every message becomes an action on the channel.
-pub(super) fn spawn(
-    paths: Vec<PathBuf>,
-    follow: bool,
-    cancel: Arc<AtomicBool>,
-    tx: Sender<Action>,
-) {
+pub(super) fn spawn(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, tx: DataSender) {
     std::thread::spawn(move || {
+        let mut tx = Sender::new(tx);
         if follow {
-            follow_loader(&paths, &cancel, &tx);
+            follow_loader(&paths, &cancel, &mut tx);
             return;
         }
         let files = match crate::load::expand_paths(&paths) {
             Ok(f) => f,
             Err(e) => {
-                let _ = tx.send(Action::LoadFinished {
+                tx.send(Action::LoadFinished {
                     error: Some(e.to_string()),
                 });
                 return;
@@ -91,7 +138,7 @@ pub(super) fn spawn(
             .filter_map(|(p, _)| std::fs::metadata(p).ok())
             .map(|m| m.len())
             .sum();
-        let _ = tx.send(Action::LoadPlan {
+        tx.send(Action::LoadPlan {
             files: files.len(),
             bytes,
             names: files.iter().map(|(p, _)| p.display().to_string()).collect(),
@@ -117,11 +164,11 @@ pub(super) fn spawn(
             } else if matches!(msg, ScanMessage::FileDone(_))
                 && let Some(p) = held.take()
             {
-                let _ = tx.send(Action::Scan(p));
+                tx.send(Action::Scan(p));
             }
-            let _ = tx.send(Action::Scan(msg));
+            tx.send(Action::Scan(msg));
         });
-        let _ = tx.send(Action::LoadFinished {
+        tx.send(Action::LoadFinished {
             error: result.err().map(|e| e.to_string()),
         });
     });

@@ -18,6 +18,7 @@ pub mod problems;
 pub mod render;
 mod sort;
 pub mod table;
+pub mod wake;
 pub mod why;
 pub mod wrap;
 
@@ -25,7 +26,6 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
@@ -36,6 +36,7 @@ use action::{Action, Intent};
 use app::{App, Effect, Overlay};
 use keymap::{Context, Key, Keymap};
 use lazy_journal::LazyJournal;
+use wake::{DataSender, Inbox};
 
 /// What the workbench is started with.
 #[derive(Debug, Clone)]
@@ -250,7 +251,7 @@ pub fn run(opts: TuiOptions) -> Result<()> {
     } else {
         (None, journal::Replay::default())
     };
-    let mut journal = LazyJournal::new(journal_path.clone(), journal);
+    let journal = LazyJournal::new(journal_path.clone(), journal);
     // The workbench draws on a terminal and reads keys from one: without, one line saying
     // what to use instead, before anything is created.
     if !io::stdout().is_terminal() || !(io::stdin().is_terminal() || has_tty()) {
@@ -289,10 +290,10 @@ pub fn run(opts: TuiOptions) -> Result<()> {
     app.status_error = replay.warning.is_some();
 
     // Bounded: the loader cannot run far ahead of the screen, so Ctrl+C stops the rows at
-    // once instead of after a backlog of messages already read.
-    let (tx, rx) = mpsc::sync_channel(1024);
+    // once instead of after a backlog of batches already read.
+    let (input_tx, data_tx, inbox) = wake::channels(4);
     let cancel = Arc::new(AtomicBool::new(false));
-    loader::spawn(opts.paths.clone(), opts.follow, cancel.clone(), tx);
+    loader::spawn(opts.paths.clone(), opts.follow, cancel.clone(), data_tx);
 
     // ratatui::init restores the terminal on panic before the message prints; ours then
     // says where the decisions are (every confirmed one is already on disk).
@@ -306,15 +307,15 @@ pub fn run(opts: TuiOptions) -> Result<()> {
     // Bracketed paste: a paste arrives as one text, never as keys (a pasted newline would
     // otherwise be Enter, and the rest run as commands).
     let _ = ratatui::crossterm::execute!(io::stdout(), event::EnableBracketedPaste);
-    let outcome = event_loop(
-        &mut terminal,
-        &mut app,
-        &keymap,
-        theme,
-        &rx,
-        &cancel,
-        &mut journal,
-    );
+    // Keys are read on their own thread, which blocks until one comes: the loop sleeps
+    // on its channels instead of polling the terminal.
+    wake::spawn_terminal_reader(input_tx);
+    let mut shell = Shell {
+        journal,
+        ..Shell::new(&keymap, theme, journal_path.clone(), cancel)
+    };
+    let outcome = event_loop(&mut terminal, &mut app, &mut shell, &inbox);
+    let journal = shell.journal;
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableBracketedPaste);
     ratatui::restore();
     let _ = std::panic::take_hook();
@@ -329,119 +330,216 @@ pub fn run(opts: TuiOptions) -> Result<()> {
     Ok(())
 }
 
+/// What the event loop needs besides the state: keys, colours, the journal, the
+/// clipboard, and the load's stop flag.
+pub struct Shell<'a> {
+    keymap: &'a Keymap,
+    theme: render::Theme,
+    clipboard: clipboard::Clipboard,
+    journal: LazyJournal,
+    cancel: Arc<AtomicBool>,
+    panic_key_armed: bool,
+}
+
+impl<'a> Shell<'a> {
+    /// A shell whose journal (at `journal_path`) is created at the first decision;
+    /// `cancel` stops the load.
+    pub fn new(
+        keymap: &'a Keymap,
+        theme: render::Theme,
+        journal_path: PathBuf,
+        cancel: Arc<AtomicBool>,
+    ) -> Self {
+        Self {
+            keymap,
+            theme,
+            clipboard: clipboard::Clipboard::new(),
+            journal: LazyJournal::new(journal_path, None),
+            cancel,
+            panic_key_armed: std::env::var_os("STS_TRIAGE_TEST_PANIC").is_some(),
+        }
+    }
+}
+
+/// Starts the background load: its batches arrive on `tx`'s channel.
+pub fn start_load(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, tx: DataSender) {
+    loader::spawn(paths, follow, cancel, tx);
+}
+
+/// What one frame of the loop did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Go on; `inputs` terminal events were taken in this frame.
+    Continue {
+        inputs: usize,
+    },
+    Quit,
+}
+
+/// The longest the loader's batches are taken for before a frame is drawn.
+const DATA_BUDGET: Duration = Duration::from_millis(25);
+
+/// One frame: sleeps as the state asks (`wake::next_wait`), takes the terminal's events
+/// (keys first), then the loader's batches for at most `DATA_BUDGET` (stopping at once for
+/// a key that arrives meanwhile), carries out the effects, and draws. `data_left` carries
+/// from frame to frame whether batches may still be waiting.
+pub fn frame<B: ratatui::backend::Backend>(
+    terminal: &mut ratatui::Terminal<B>,
+    app: &mut App,
+    shell: &mut Shell,
+    inbox: &Inbox,
+    data_left: &mut bool,
+) -> Result<Flow> {
+    inbox.wait(wake::next_wait(app, *data_left));
+    let mut inputs = 0;
+    // Every event waiting is taken before the next frame (keys typed or pasted fast are
+    // not drawn one frame each).
+    while inputs < 10_000
+        && let Some(event) = inbox.input()
+    {
+        inputs += 1;
+        take_event(app, shell, event?);
+    }
+    let budget = Instant::now();
+    *data_left = false;
+    while let Some(batch) = inbox.data() {
+        for action in batch {
+            if matches!(action, Action::LoadFinished { .. }) {
+                // The load's end sorts every row once: a frame says so first.
+                app.apply(Action::Sorting);
+                let (keymap, theme) = (shell.keymap, shell.theme);
+                terminal
+                    .draw(|f| render::draw(f, app, keymap, theme))
+                    .map_err(|e| anyhow::anyhow!("drawing the screen: {e}"))?;
+            }
+            app.apply(action);
+        }
+        if let Some(event) = inbox.input() {
+            inputs += 1;
+            take_event(app, shell, event?);
+            *data_left = true;
+            break;
+        }
+        if budget.elapsed() >= DATA_BUDGET {
+            *data_left = true;
+            break;
+        }
+    }
+    app.apply(Action::Tick);
+    if carry_out_effects(app, shell) == Flow::Quit {
+        return Ok(Flow::Quit);
+    }
+    let (keymap, theme) = (shell.keymap, shell.theme);
+    terminal
+        .draw(|f| render::draw(f, app, keymap, theme))
+        .map_err(|e| anyhow::anyhow!("drawing the screen: {e}"))?;
+    Ok(Flow::Continue { inputs })
+}
+
+/// A terminal event into the state.
+fn take_event(app: &mut App, shell: &Shell, event: Event) {
+    match event {
+        Event::Key(key) => {
+            if shell.panic_key_armed && key.code == KeyCode::F(12) {
+                // The end-to-end test of the panic path: a crash mid-triage must restore
+                // the terminal and lose no confirmed decision.
+                #[allow(clippy::panic)]
+                {
+                    panic!("STS_TRIAGE_TEST_PANIC: a deliberate panic for the crash test");
+                }
+            }
+            if let Some(a) = key_to_action(app, shell.keymap, &key) {
+                app.apply(a);
+            }
+        }
+        Event::Resize(width, height) => app.apply(Action::Resize { width, height }),
+        Event::Paste(text) => app.apply(Action::Paste(text)),
+        _ => {}
+    }
+}
+
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
-    keymap: &Keymap,
-    theme: render::Theme,
-    rx: &Receiver<Action>,
-    cancel: &Arc<AtomicBool>,
-    journal: &mut LazyJournal,
+    shell: &mut Shell,
+    inbox: &Inbox,
 ) -> Result<()> {
-    let mut clipboard = clipboard::Clipboard::new();
-    let panic_key_armed = std::env::var_os("STS_TRIAGE_TEST_PANIC").is_some();
     let size = terminal.size()?;
     app.apply(Action::Resize {
         width: size.width,
         height: size.height,
     });
-    loop {
-        terminal.draw(|f| render::draw(f, app, keymap, theme))?;
-        // Every event waiting is taken before the next frame (keys typed or pasted fast
-        // are not drawn one frame each).
-        let mut waited = Duration::from_millis(40);
-        let mut taken = 0;
-        while taken < 10_000 && event::poll(waited)? {
-            waited = Duration::ZERO;
-            taken += 1;
-            match event::read()? {
-                Event::Key(key) => {
-                    if panic_key_armed && key.code == KeyCode::F(12) {
-                        // The end-to-end test of the panic path: a crash mid-triage must
-                        // restore the terminal and lose no confirmed decision.
-                        #[allow(clippy::panic)]
-                        {
-                            panic!("STS_TRIAGE_TEST_PANIC: a deliberate panic for the crash test");
-                        }
-                    }
-                    if let Some(a) = key_to_action(app, keymap, &key) {
-                        app.apply(a);
-                    }
+    let (keymap, theme) = (shell.keymap, shell.theme);
+    terminal.draw(|f| render::draw(f, app, keymap, theme))?;
+    let mut data_left = false;
+    while frame(terminal, app, shell, inbox, &mut data_left)? != Flow::Quit {}
+    Ok(())
+}
+
+/// Carries out the state's effects (journal, clipboard, report, stopping the load).
+fn carry_out_effects(app: &mut App, shell: &mut Shell) -> Flow {
+    let Shell {
+        clipboard,
+        journal,
+        cancel,
+        ..
+    } = shell;
+    for effect in std::mem::take(&mut app.effects) {
+        match effect {
+            Effect::Journal(entries) => {
+                let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
+                let (appended, foreign) = match journal.get() {
+                    Ok(j) => (
+                        j.append(&entries).map_err(|e| e.to_string()),
+                        j.take_foreign(),
+                    ),
+                    Err(e) => (Err(format!("{e:#}")), Vec::new()),
+                };
+                match appended {
+                    Ok(()) => app.apply(Action::Saved { keys: keys.clone() }),
+                    Err(error) => app.apply(Action::SaveFailed {
+                        keys: keys.clone(),
+                        error,
+                    }),
                 }
-                Event::Resize(width, height) => app.apply(Action::Resize { width, height }),
-                Event::Paste(text) => app.apply(Action::Paste(text)),
-                _ => {}
+                if !foreign.is_empty() {
+                    let now = chrono::Utc::now();
+                    app.apply(Action::Foreign {
+                        entries: foreign,
+                        own: keys,
+                        now,
+                    });
+                }
             }
-        }
-        // Take what the loader found, for at most a frame's worth of time.
-        let budget = Instant::now();
-        while budget.elapsed() < Duration::from_millis(30) {
-            match rx.try_recv() {
-                Ok(a) => app.apply(a),
-                Err(_) => break,
+            Effect::Copy { text, what } => {
+                let action = copy_text(clipboard, &text, &what, &app.journal_path);
+                app.apply(action);
             }
-        }
-        app.apply(Action::Tick);
-        for effect in std::mem::take(&mut app.effects) {
-            match effect {
-                Effect::Journal(entries) => {
-                    let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
-                    let (appended, foreign) = match journal.get() {
-                        Ok(j) => (
-                            j.append(&entries).map_err(|e| e.to_string()),
-                            j.take_foreign(),
-                        ),
-                        Err(e) => (Err(format!("{e:#}")), Vec::new()),
-                    };
-                    match appended {
-                        Ok(()) => app.apply(Action::Saved { keys: keys.clone() }),
-                        Err(error) => app.apply(Action::SaveFailed {
-                            keys: keys.clone(),
-                            error,
+            Effect::Report { to_file } => {
+                let text = report_of_journal(app, journal.journal.as_mut());
+                match to_file {
+                    None => {
+                        let action =
+                            copy_text(clipboard, &text, "the findings report", &app.journal_path);
+                        app.apply(action);
+                    }
+                    Some(path) => match write_atomically(&path, &text) {
+                        Ok(()) => app.apply(Action::Exported {
+                            path: path.display().to_string(),
+                            bytes: text.len(),
                         }),
-                    }
-                    if !foreign.is_empty() {
-                        let now = chrono::Utc::now();
-                        app.apply(Action::Foreign {
-                            entries: foreign,
-                            own: keys,
-                            now,
-                        });
-                    }
+                        Err(e) => app.apply(Action::ExportFailed {
+                            error: format!("{}: {e}", path.display()),
+                        }),
+                    },
                 }
-                Effect::Copy { text, what } => {
-                    let action = copy_text(&mut clipboard, &text, &what, &app.journal_path);
-                    app.apply(action);
-                }
-                Effect::Report { to_file } => {
-                    let text = report_of_journal(app, journal.journal.as_mut());
-                    match to_file {
-                        None => {
-                            let action = copy_text(
-                                &mut clipboard,
-                                &text,
-                                "the findings report",
-                                &app.journal_path,
-                            );
-                            app.apply(action);
-                        }
-                        Some(path) => match write_atomically(&path, &text) {
-                            Ok(()) => app.apply(Action::Exported {
-                                path: path.display().to_string(),
-                                bytes: text.len(),
-                            }),
-                            Err(e) => app.apply(Action::ExportFailed {
-                                error: format!("{}: {e}", path.display()),
-                            }),
-                        },
-                    }
-                }
-                Effect::CancelLoad => cancel.store(true, Ordering::Relaxed),
-                Effect::Quit => {
-                    cancel.store(true, Ordering::Relaxed);
-                    return Ok(());
-                }
+            }
+            Effect::CancelLoad => cancel.store(true, Ordering::Relaxed),
+            Effect::Quit => {
+                cancel.store(true, Ordering::Relaxed);
+                return Flow::Quit;
             }
         }
     }
+    Flow::Continue { inputs: 0 }
 }

@@ -73,6 +73,39 @@ pub struct TableState {
     /// The rows' lower-case text packed together, for filtering and sorting.
     pub(super) packed: Packed,
     pub(super) packed_stale: bool,
+    /// While a load runs: rows that arrive are added after the rows already in order (in
+    /// the order read) instead of sorting every row again; the load's end sorts once.
+    appending: bool,
+    /// Rows added since the shown rows were last computed (while appending).
+    fresh: Vec<usize>,
+    /// A row's text changed since the shown rows were last computed (while appending).
+    touched: bool,
+    /// What decided the shown rows last time: when it is the same, new rows only need
+    /// their own test.
+    last_shown: Option<ShownKey>,
+}
+
+/// What decides which rows show, as last computed: filter, verdicts, frequency value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ShownKey {
+    filter: String,
+    verdicts: VerdictFilter,
+    pivot: Option<(usize, String)>,
+}
+
+impl ShownKey {
+    fn of(shown: &Shown) -> Self {
+        Self {
+            filter: shown.filter.to_owned(),
+            verdicts: shown.verdicts,
+            pivot: shown.pivot.map(|(c, v)| (c, v.to_owned())),
+        }
+    }
+
+    /// Every row shows: a row's text changing cannot hide it or show it.
+    fn shows_all(&self) -> bool {
+        self.filter.trim().is_empty() && self.verdicts == VerdictFilter::All && self.pivot.is_none()
+    }
 }
 
 /// What decides which rows a refresh shows.
@@ -105,23 +138,49 @@ impl TableState {
             index: HashMap::new(),
             base: None,
             narrowed: Vec::new(),
+            appending: false,
+            fresh: Vec::new(),
+            touched: false,
+            last_shown: None,
         }
     }
 
+    /// While a load runs, new rows go after the rows in order; when it ends
+    /// (`appending` false) everything is sorted again, once.
+    pub(super) fn set_appending(&mut self, appending: bool) {
+        if self.appending && !appending {
+            self.invalidate();
+        }
+        self.appending = appending;
+    }
+
     pub(super) fn push(&mut self, item: ItemText, verdict: Verdict) {
-        self.index.insert(item.key.clone(), self.items.len());
+        let i = self.items.len();
+        self.index.insert(item.key.clone(), i);
         if !self.packed_stale {
             self.packed.push(&item);
         }
         self.items.push(item);
         self.verdicts.push(verdict);
-        self.invalidate();
+        match &mut self.base {
+            Some(base) if self.appending => {
+                base.push(i);
+                self.fresh.push(i);
+            }
+            _ => self.invalidate(),
+        }
     }
 
     pub(super) fn replace(&mut self, i: usize, item: ItemText) {
+        if !self.packed_stale {
+            self.packed.replace(i, &item);
+        }
         self.items[i] = item;
-        self.packed_stale = true;
-        self.invalidate();
+        if self.appending && self.base.is_some() {
+            self.touched = true;
+        } else {
+            self.invalidate();
+        }
     }
 
     /// The item under the cursor.
@@ -154,6 +213,7 @@ impl TableState {
     /// The rows changed: sort and filter again from scratch.
     pub(super) fn invalidate(&mut self) {
         self.base = None;
+        self.last_shown = None;
         self.narrowed.clear();
         for s in &mut self.sorted {
             *s = None;
@@ -163,6 +223,7 @@ impl TableState {
     /// Forget the filtered lists (what decides the shown rows changed).
     pub(super) fn forget_narrowed(&mut self) {
         self.narrowed.clear();
+        self.last_shown = None;
     }
 
     /// Sort by the focused column; the same column again reverses the order.
@@ -172,7 +233,10 @@ impl TableState {
             // The same column again: the order reversed, no new sort.
             Some((c, desc)) if c == focus => {
                 self.sort = Some((c, !desc));
-                if let Some(base) = &mut self.base {
+                if self.appending {
+                    // Rows added in the order read are not in sort order: sort again.
+                    self.base = None;
+                } else if let Some(base) = &mut self.base {
                     base.reverse();
                 }
             }
@@ -183,6 +247,7 @@ impl TableState {
             }
         }
         self.narrowed.clear();
+        self.last_shown = None;
     }
 
     /// A decision changed the verdict of an item: the caches that depend on it.
@@ -192,6 +257,7 @@ impl TableState {
             // Shown rows may depend on the verdict (filter) and the order on the verdict
             // or note (sort by those columns).
             self.narrowed.clear();
+            self.last_shown = None;
             let columns = self.columns;
             if self
                 .sort
@@ -202,15 +268,24 @@ impl TableState {
         }
     }
 
-    /// Fills one missing column of the sort cache; false when there is nothing left to do.
-    pub(super) fn fill_sort_cache(&mut self) -> bool {
+    /// The first column whose idle-time sort is still to be made, if any.
+    fn missing_sort(&self) -> Option<usize> {
         // Past a million rows the cache would cost more memory than it saves time.
         if self.items.len() > 1_000_000 {
-            return false;
+            return None;
         }
-        let missing = (0..self.columns.len())
-            .find(|&c| self.sorted[c].is_none() && !self.columns[c].from_decisions());
-        match missing {
+        (0..self.columns.len())
+            .find(|&c| self.sorted[c].is_none() && !self.columns[c].from_decisions())
+    }
+
+    /// Whether idle time still has a column to sort ahead.
+    pub(super) fn sort_cache_incomplete(&self) -> bool {
+        self.missing_sort().is_some()
+    }
+
+    /// Fills one missing column of the sort cache; false when there is nothing left to do.
+    pub(super) fn fill_sort_cache(&mut self) -> bool {
+        match self.missing_sort() {
             Some(c) => {
                 self.ensure_packed();
                 self.sorted[c] = Some(sort::ascending_order(&self.rows(), c));
@@ -224,6 +299,11 @@ impl TableState {
     /// cursor stays on the same item when it is still shown.
     pub(super) fn reorder(&mut self, shown: &Shown) {
         self.ensure_packed();
+        if self.base.is_some() && !shown.from_top && self.append_fresh(shown) {
+            return;
+        }
+        self.fresh.clear();
+        self.touched = false;
         if self.base.is_none() {
             let cache = self.sort.and_then(|(c, _)| self.sorted.get(c)?.as_deref());
             self.base = Some(sort::sort_items(
@@ -242,24 +322,10 @@ impl TableState {
             .rev()
             .find(|(text, _)| narrows(text, shown.filter))
             .map_or(base, |(_, order)| order.as_slice());
-        let columns = self.columns;
         let order: Vec<usize> = start
             .iter()
             .copied()
-            .filter(|&i| {
-                let item = &self.items[i];
-                let verdict = self.verdicts[i];
-                let pivot_ok = shown.pivot.is_none_or(|(col, value)| {
-                    let text = match columns.get(col) {
-                        Some(Column::Verdict) => verdict.label(),
-                        _ => item.cells.get(col).map_or("", String::as_str),
-                    };
-                    text == value
-                });
-                shown.verdicts.admits(verdict)
-                    && pivot_ok
-                    && matches_terms(shown.terms, columns, &self.packed, i, item.time, verdict)
-            })
+            .filter(|&i| self.passes(shown, i))
             .collect();
         if !shown.filter.is_empty() && !self.narrowed.iter().any(|(t, _)| *t == shown.filter) {
             if self.narrowed.len() >= 16 {
@@ -274,6 +340,54 @@ impl TableState {
             .min(order.len().saturating_sub(1));
         self.order = order;
         self.cursor = cursor;
+        self.last_shown = Some(ShownKey::of(shown));
+    }
+
+    /// While a load runs and nothing but the rows changed since the shown rows were
+    /// computed: only the new rows are tested, and those shown go at the end (the cursor
+    /// stays on its row). False when everything must be computed again.
+    fn append_fresh(&mut self, shown: &Shown) -> bool {
+        let Some(last) = &self.last_shown else {
+            return false;
+        };
+        if !self.appending || *last != ShownKey::of(shown) {
+            return false;
+        }
+        // A row whose text changed may now pass the filter or fail it: only when every
+        // row shows can its place stay as it is.
+        if self.touched && !last.shows_all() {
+            return false;
+        }
+        self.touched = false;
+        if self.fresh.is_empty() {
+            return true;
+        }
+        let fresh = std::mem::take(&mut self.fresh);
+        // The filtered lists kept for narrowing lack the new rows.
+        self.narrowed.clear();
+        let order: Vec<usize> = fresh
+            .into_iter()
+            .filter(|&i| self.passes(shown, i))
+            .collect();
+        self.order.extend(order);
+        true
+    }
+
+    /// Whether item `i` passes the verdict filter, the frequency value and the terms.
+    fn passes(&self, shown: &Shown, i: usize) -> bool {
+        let item = &self.items[i];
+        let verdict = self.verdicts[i];
+        let columns = self.columns;
+        let pivot_ok = shown.pivot.is_none_or(|(col, value)| {
+            let text = match columns.get(col) {
+                Some(Column::Verdict) => verdict.label(),
+                _ => item.cells.get(col).map_or("", String::as_str),
+            };
+            text == value
+        });
+        shown.verdicts.admits(verdict)
+            && pivot_ok
+            && matches_terms(shown.terms, columns, &self.packed, i, item.time, verdict)
     }
 
     /// Moves the cursor by `delta` rows (clamped), keeping it among the `page` rows drawn.

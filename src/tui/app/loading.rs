@@ -3,8 +3,39 @@
 
 use std::time::Instant;
 
-use super::{App, Effect, finding_text, near_miss_text};
+use super::{App, Effect, finding_text, finding_text_at, near_miss_text};
+use crate::kql::KqlDateTime;
 use crate::load::ScanMessage;
+
+/// What the load changed since the last frame, and the figures kept so that a row's text
+/// is made again from its new event alone (not from all its events).
+#[derive(Debug, Default)]
+pub(super) struct Arrivals {
+    /// Flagged rows that got another event since the last frame, once each.
+    touched: Vec<usize>,
+    /// Per flagged row: listed in `touched`.
+    marked: Vec<bool>,
+    /// Per flagged row: its first event's time.
+    first: Vec<Option<KqlDateTime>>,
+    /// Events read when the changed rows' text was last made, and the histogram: both
+    /// read every event of the rows, so while a load runs they are made again only once
+    /// the events have grown by an eighth (see `paced`).
+    remade_at: usize,
+    histogram_at: Option<usize>,
+    /// Files done when the hints were last made: while a load runs, the hints (which
+    /// read the context index, complete at a file's end) are made at each file's end.
+    hints_at_files: Option<usize>,
+    /// Per flagged row, its hints as last made (the drill-down shows them without
+    /// reading every event again).
+    pub(super) hints: Vec<Vec<crate::hints::Hint>>,
+}
+
+/// Whether work that reads every event read so far is due again while a load runs: once
+/// the events have grown by an eighth since it was last done (at least 4,096), so that
+/// all of it together costs a few times one pass over the events, not one pass a frame.
+fn paced(last: usize, now: usize) -> bool {
+    now >= last + (last / 8).max(4096)
+}
 
 /// Progress of the background load.
 #[derive(Debug, Clone)]
@@ -23,6 +54,8 @@ pub struct Loading {
     pub cancelled: bool,
     pub error: Option<String>,
     pub finished_at: Option<Instant>,
+    /// The load is over and every row is being sorted (said on screen for that frame).
+    pub sorting: bool,
     /// Every file the load was to read, as the scan names them.
     pub names: Vec<String>,
     /// The last file done: name, bytes read (as last reported), size, records.
@@ -76,6 +109,7 @@ impl Default for Loading {
             cancelled: false,
             error: None,
             finished_at: None,
+            sorting: false,
             names: Vec::new(),
             last_done: None,
             cut: None,
@@ -109,6 +143,10 @@ impl App {
 
     pub(super) fn load_finished(&mut self, error: Option<String>) {
         self.loading.done = true;
+        self.loading.sorting = false;
+        // Rows were shown in the order read: everything is sorted now, once.
+        self.findings.set_appending(false);
+        self.near.set_appending(false);
         self.loading.finished_at = Some(Instant::now());
         if let Some(e) = error {
             self.set_error(format!("load stopped: {e}"));
@@ -148,6 +186,9 @@ impl App {
     }
 
     pub(super) fn take_scan(&mut self, msg: ScanMessage) {
+        let appending = !self.loading.done;
+        self.findings.set_appending(appending);
+        self.near.set_appending(appending);
         match &msg {
             ScanMessage::FileStarted { path, .. } => {
                 self.loading.current_file = path.clone();
@@ -176,17 +217,41 @@ impl App {
         }
         let near_before = self.report.near_misses.len();
         let findings_before = self.report.findings.len();
+        let events_before = self.report.events.len();
         let touched = self.report.apply(msg);
         for i in findings_before..self.report.findings.len() {
             let text = finding_text(&self.report, i);
             let verdict = self.decision(&text.key).verdict;
+            self.arrivals
+                .first
+                .push(self.report.findings[i].first_time(&self.report.events));
+            self.arrivals.marked.push(false);
             self.findings.push(text, verdict);
             self.dirty = true;
             self.hints_stale = true;
         }
         if let Some(i) = touched.filter(|&i| i < findings_before) {
-            // An existing row got another event: its time and count may change.
-            self.findings.replace(i, finding_text(&self.report, i));
+            // An existing row got another event: its time and count may change. Its first
+            // time is kept here from the new event alone (a duplicate record, which adds
+            // no event, may change it: then it is found again).
+            let first = if self.report.events.len() == events_before + 1 {
+                let new = self.report.events[events_before].time;
+                [self.arrivals.first.get(i).copied().flatten(), new]
+                    .into_iter()
+                    .flatten()
+                    .min()
+            } else {
+                self.report.findings[i].first_time(&self.report.events)
+            };
+            if let Some(slot) = self.arrivals.first.get_mut(i) {
+                *slot = first;
+            }
+            if let Some(marked) = self.arrivals.marked.get_mut(i)
+                && !*marked
+            {
+                *marked = true;
+                self.arrivals.touched.push(i);
+            }
             self.dirty = true;
             self.hints_stale = true;
         }
@@ -198,5 +263,64 @@ impl App {
             self.dirty = true;
             self.hints_stale = true;
         }
+    }
+
+    /// The text of the rows that got events since it was last made, made once each: every
+    /// frame once the load is done, paced while it runs (a row's targets and actors are
+    /// found among all its events).
+    pub(super) fn flush_arrivals(&mut self) {
+        let events = self.report.events.len();
+        if !self.loading.done && !paced(self.arrivals.remade_at, events) {
+            return;
+        }
+        self.arrivals.remade_at = events;
+        for i in std::mem::take(&mut self.arrivals.touched) {
+            if let Some(marked) = self.arrivals.marked.get_mut(i) {
+                *marked = false;
+            }
+            let first = self.arrivals.first.get(i).copied().flatten();
+            self.findings
+                .replace(i, finding_text_at(&self.report, i, first));
+        }
+    }
+
+    /// Whether the hints, which read every event, are to be made again: always once the
+    /// load is done; while it runs, when a file was done since (its context is complete).
+    pub(super) fn hints_due(&self) -> bool {
+        self.loading.done || self.arrivals.hints_at_files != Some(self.loading.files_done)
+    }
+
+    pub(super) fn hints_made(&mut self) {
+        self.arrivals.hints_at_files = Some(self.loading.files_done);
+    }
+
+    /// Whether the histogram is to be made again: when events came in since, paced while
+    /// the load runs.
+    pub(super) fn histogram_due(&self) -> bool {
+        let events = self.report.events.len();
+        match self.arrivals.histogram_at {
+            None => true,
+            Some(at) if at == events => false,
+            Some(at) => self.loading.done || paced(at, events),
+        }
+    }
+
+    pub(super) fn histogram_made(&mut self) {
+        self.arrivals.histogram_at = Some(self.report.events.len());
+    }
+
+    /// A frame's work: the rows that arrived or changed are shown; when nothing is left,
+    /// idle time sorts one more column ahead (one per frame keeps the screen responsive).
+    pub(super) fn tick(&mut self) {
+        if self.dirty {
+            self.refresh();
+        } else if self.loading.done {
+            let _ = self.findings.fill_sort_cache() || self.near.fill_sort_cache();
+        }
+    }
+
+    /// The load is over and every row is about to be sorted once: said on screen first.
+    pub(super) fn sorting(&mut self) {
+        self.loading.sorting = true;
     }
 }

@@ -28,10 +28,11 @@ use crate::journal::{Decision, Entry, Verdict};
 use crate::scan::ScanReport;
 
 pub use super::columns::{Column, FINDING_COLUMNS, NEAR_MISS_COLUMNS};
-pub use super::items::{ItemText, finding_text, local_text, near_miss_text};
+pub use super::items::{ItemText, finding_text, finding_text_at, local_text, near_miss_text};
 pub use super::overlay::{Bulk, Drill, Overlay, Pivot, PivotRow, Prompt};
 pub use super::table::{TableState, VerdictFilter};
 pub use super::why::why_lines;
+use loading::Arrivals;
 pub use loading::{Cut, Loading};
 
 /// I/O the shell carries out for the state.
@@ -105,6 +106,8 @@ pub struct App {
     matcher: SkimMatcherV2,
     dirty: bool,
     hints_stale: bool,
+    /// Rows changed by the load since the last frame, made again once per frame.
+    arrivals: Arrivals,
 }
 
 impl App {
@@ -141,6 +144,7 @@ impl App {
             matcher: SkimMatcherV2::default(),
             dirty: false,
             hints_stale: true,
+            arrivals: Arrivals::default(),
         }
     }
 
@@ -221,14 +225,23 @@ impl App {
     fn counts_of(&self, table: &TableState) -> (usize, usize, usize, usize) {
         let mut s = 0;
         let mut l = 0;
-        for item in &table.items {
-            match self.decision(&item.key).verdict {
+        // The verdicts kept per row (no hashing of every row's key each frame).
+        for verdict in &table.verdicts {
+            match verdict {
                 Verdict::Suspicious => s += 1,
                 Verdict::Legitimate => l += 1,
                 Verdict::Unreviewed => {}
             }
         }
         (s + l, table.items.len(), s, l)
+    }
+
+    /// Whether the next `Tick` has work to do (rows to show, columns to sort ahead while
+    /// idle): the event loop then does not sleep.
+    pub fn has_pending_work(&self) -> bool {
+        self.dirty
+            || (self.loading.done
+                && (self.findings.sort_cache_incomplete() || self.near.sort_cache_incomplete()))
     }
 
     /// What of the state decides the screen's layout.
@@ -282,21 +295,14 @@ impl App {
                 self.height = height;
                 self.scroll_into_view();
             }
-            Action::Tick => {
-                if self.dirty {
-                    self.refresh();
-                } else if self.loading.done {
-                    // Idle: sort one more column ahead of time (one per tick keeps the
-                    // screen responsive).
-                    let _ = self.findings.fill_sort_cache() || self.near.fill_sort_cache();
-                }
-            }
+            Action::Tick => self.tick(),
             Action::Scan(msg) => self.take_scan(msg),
             Action::LoadPlan {
                 files,
                 bytes,
                 names,
             } => self.load_plan(files, bytes, names),
+            Action::Sorting => self.sorting(),
             Action::LoadFinished { error } => self.load_finished(error),
             Action::Following { files } => self.following(files),
             Action::Saved { keys } => self.saved(keys),
@@ -386,6 +392,10 @@ impl App {
 
     /// The hints of a flagged row, with their reasons.
     pub fn hints_of(&self, finding: usize) -> Vec<Hint> {
+        // As last made for the table's Hints column (every event is read to make them).
+        if let Some(hints) = self.arrivals.hints.get(finding) {
+            return hints.clone();
+        }
         let inputs = hints::Inputs::new(&self.report, self.hint_config);
         self.report
             .findings

@@ -263,9 +263,15 @@ impl App {
 
     fn refresh_with(&mut self, from_top: bool) {
         self.dirty = false;
-        if self.hints_stale {
+        self.flush_arrivals();
+        // Both read every event: while a load runs, not every frame (see `hints_due`).
+        if self.hints_stale && self.hints_due() {
             self.recompute_hints();
+            self.hints_made();
+        }
+        if self.histogram_due() {
             self.recompute_histogram();
+            self.histogram_made();
         }
         let terms = parse_filter(&self.filter);
         for view in [View::Findings, View::NearMisses] {
@@ -297,6 +303,7 @@ impl App {
         self.hints_stale = false;
         let inputs = hints::Inputs::new(&self.report, self.hint_config);
         let col = finding(Column::Hint);
+        self.arrivals.hints.clear();
         for (i, item) in self.findings.items.iter_mut().enumerate() {
             let Some(f) = self.report.findings.get(i) else {
                 continue;
@@ -305,6 +312,7 @@ impl App {
             item.cells[col] = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
             item.relower();
             item.numbers[col] = i64::try_from(hints.len()).ok();
+            self.arrivals.hints.push(hints);
         }
         self.findings.packed_stale = true;
     }

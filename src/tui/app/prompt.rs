@@ -78,6 +78,7 @@ impl App {
             Action::Intent(_) => true,
             Action::Scan(_)
             | Action::LoadPlan { .. }
+            | Action::Sorting
             | Action::LoadFinished { .. }
             | Action::Following { .. }
             | Action::Saved { .. }

@@ -63,15 +63,24 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme
         };
         let secs = ld.started.elapsed().as_secs_f64().max(0.001);
         let records = ld.records_done_files + ld.records_current;
-        let label = format!(
-            "loading {} of {} · {}/s · {} records/s · file {}/{} · Ctrl+C stops and keeps what was read ",
-            human_bytes(done),
-            human_bytes(ld.bytes_total),
-            human_bytes((done as f64 / secs) as u64),
-            thousands((records as f64 / secs) as u64),
-            (ld.files_done + 1).min(ld.files_total.max(1)),
-            ld.files_total
-        );
+        let label = if ld.sorting {
+            // The load's end: every row, shown so far in the order read, is sorted once.
+            format!(
+                "read {} · sorting {} rows… ",
+                human_bytes(done),
+                thousands((app.findings.items.len() + app.near.items.len()) as u64)
+            )
+        } else {
+            format!(
+                "loading {} of {} · {}/s · {} records/s · file {}/{} · Ctrl+C stops and keeps what was read ",
+                human_bytes(done),
+                human_bytes(ld.bytes_total),
+                human_bytes((done as f64 / secs) as u64),
+                thousands((records as f64 / secs) as u64),
+                (ld.files_done + 1).min(ld.files_total.max(1)),
+                ld.files_total
+            )
+        };
         let gauge = LineGauge::default()
             .ratio(ratio)
             .label(label)
