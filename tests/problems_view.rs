@@ -225,3 +225,53 @@ fn help_lists_the_key_and_the_views_keys() {
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.overlay, Overlay::Problems(_)));
 }
+
+#[test]
+fn the_view_follows_a_load_still_running() {
+    use sts_triage::load::{NotRead, ScanMessage};
+    use sts_triage::model::{FileSummary, Problem};
+    let mut app = App::new("j.sts-triage.jsonl", "analyst", HashMap::new());
+    app.apply(Action::Resize {
+        width: 100,
+        height: 30,
+    });
+    app.apply(Action::LoadPlan {
+        files: 2,
+        bytes: 100,
+        names: vec!["live/a.jsonl".to_owned(), "live/b.zip".to_owned()],
+    });
+    press(&mut app, KeyCode::Char('p'));
+    let lines = view_lines(&screen(&app));
+    assert!(lines[0].starts_with("still loading"), "{lines:?}");
+    app.apply(Action::Scan(ScanMessage::Problem(Problem {
+        file: "live/a.jsonl".into(),
+        line: Some(7),
+        message: "not valid JSON: EOF while parsing".to_owned(),
+    })));
+    app.apply(Action::Scan(ScanMessage::FileDone(FileSummary {
+        path: "live/a.jsonl".to_owned(),
+        format: "JSON lines (CloudAppEvents)".to_owned(),
+        records: 9,
+        skipped: 1,
+        ..FileSummary::default()
+    })));
+    app.apply(Action::Scan(ScanMessage::NotRead(NotRead {
+        path: "live/b.zip".to_owned(),
+        reason: "not a file of any known format (a zip archive: extract it first)".to_owned(),
+        sha256: None,
+    })));
+    app.apply(Action::Tick);
+    let s = text(&screen(&app));
+    for want in [
+        "live/a.jsonl:7  not valid JSON: EOF while parsing",
+        "JSON lines (CloudAppEvents) · 9 records · 0 STS events · 1 skipped",
+        "Files passed over (1)",
+        "live/b.zip",
+        "SHA-256 unavailable",
+    ] {
+        assert!(s.contains(want), "{want:?} not on screen:\n{s}");
+    }
+    app.apply(Action::LoadFinished { error: None });
+    let lines = view_lines(&screen(&app));
+    assert_eq!(lines[0], "Files read (1)", "{lines:?}");
+}

@@ -280,6 +280,7 @@ impl App {
         if self.prompt.is_some() && self.apply_prompt(&action) {
             return;
         }
+        let ticked = matches!(action, Action::Tick | Action::LoadFinished { .. });
         match action {
             Action::Intent(intent) => self.apply_intent(intent),
             Action::Edit(_) | Action::Submit => {}
@@ -326,8 +327,10 @@ impl App {
             }
             Action::CopyFailed { error } => self.set_error(format!("copy failed: {error}")),
         }
-        // An open problems view follows the load.
-        self.refresh_problems();
+        // An open problems view follows the load, once a frame.
+        if ticked {
+            self.refresh_problems(false);
+        }
     }
 
     /// An intent goes to the screen that has the keys: an overlay, else the table.

@@ -222,7 +222,7 @@ impl App {
             d.move_to(cursor, areas.event_lines());
             d.why_scroll = d.why_scroll.min(why_max);
         }
-        self.refresh_problems();
+        self.refresh_problems(true);
     }
 
     fn jump_unreviewed(&mut self, forward: bool) {

@@ -19,19 +19,27 @@ impl App {
     }
 
     /// Rebuilds the open view's entries when the report changed (rows and problems still
-    /// arriving), and keeps its scroll within its lines.
-    pub(super) fn refresh_problems(&mut self) {
+    /// arriving), and keeps its scroll within its lines (also after a resize: `resized`).
+    pub(super) fn refresh_problems(&mut self, resized: bool) {
         let Overlay::Problems(view) = &self.overlay else {
             return;
         };
-        let mut view = view.clone();
-        if view.built_from != problems::signature(&self.report, &self.loading) {
-            self.build_problems(&mut view);
+        let signature = problems::signature(&self.report, &self.loading);
+        let changed = view.built_from != signature;
+        if !changed && !resized {
+            return;
         }
+        let entries = changed.then(|| problems::entries(&self.report, &self.loading));
         let areas = self.areas();
+        let Overlay::Problems(view) = &mut self.overlay else {
+            return;
+        };
+        if let Some(entries) = entries {
+            view.entries = entries;
+            view.built_from = signature;
+        }
         let lines = problems::wrap(&view.entries, &areas).len();
         view.scroll = view.scroll.min(problems::max_scroll(lines, &areas));
-        self.overlay = Overlay::Problems(view);
     }
 
     pub(super) fn apply_problems(&mut self, intent: Intent) {
