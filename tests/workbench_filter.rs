@@ -291,3 +291,270 @@ fn verdict_keys_in_the_drill_down_still_decide_the_row() {
         .clone();
     assert_eq!(app.decision(&key).verdict, Verdict::Suspicious);
 }
+
+fn shown_cells(app: &App, col: usize) -> Vec<String> {
+    let t = app.table();
+    t.order.iter().map(|&i| app.cell(t, i, col)).collect()
+}
+
+fn prompt_line(app: &App, w: u16, h: u16) -> String {
+    screen(app, w, h)
+        .lines()
+        .nth(usize::from(h) - 2)
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn an_impossible_date_is_an_error_at_once_and_the_last_filter_stays() {
+    let mut app = sized(app(), 80, 24);
+    keys(&mut app, "/after:2021");
+    assert_eq!(app.filter, "after:2021");
+    let kept = app.findings.order.clone();
+    assert!(
+        kept.len() < app.findings.items.len(),
+        "a 2020 row is left out"
+    );
+    keys(&mut app, "-13-45");
+    let err = app.prompt_error().expect("an error while typing");
+    assert_eq!(err.term, "after:2021-13-45");
+    assert!(err.message.contains("month 13 does not exist"), "{err}");
+    assert_eq!(app.filter, "after:2021", "the last filter that reads stays");
+    assert_eq!(app.findings.order, kept);
+    let line = prompt_line(&app, 80, 24);
+    assert!(
+        line.contains("✗ after:2021-13-45: month 13 does not exist"),
+        "{line}"
+    );
+    // Enter does not accept it: the prompt stays open, the error shown.
+    press(&mut app, KeyCode::Enter);
+    assert!(app.prompt.is_some());
+    assert!(prompt_line(&app, 60, 20).contains("✗ after:2021-13-45"));
+    // Fixed, it applies.
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "-03");
+    assert!(app.prompt_error().is_none());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.prompt.is_none());
+    assert_eq!(app.filter, "after:2021-03");
+}
+
+#[test]
+fn an_unknown_column_is_named_at_once() {
+    let mut app = sized(app(), 160, 45);
+    keys(&mut app, "/acount:ops");
+    let err = app.prompt_error().expect("unknown column");
+    assert!(err.to_string().contains("no column \"acount\""), "{err}");
+    assert!(
+        err.to_string().contains("account"),
+        "lists the names: {err}"
+    );
+    let line = prompt_line(&app, 160, 45);
+    assert!(
+        line.contains("✗ acount:ops: no column \"acount\""),
+        "{line}"
+    );
+    // The table does not claim the wrong term matched nothing.
+    let shown = screen(&app, 160, 45);
+    assert!(!shown.contains("No row matches the filter."), "{shown}");
+}
+
+#[test]
+fn structured_columns_never_match_fuzzily() {
+    let mut app = sized(app(), 160, 45);
+    let ip = app
+        .findings
+        .position(sts_triage::tui::columns::Column::Ip)
+        .unwrap();
+    let added = app
+        .findings
+        .position(sts_triage::tui::columns::Column::Added)
+        .unwrap();
+    let remaining = app
+        .findings
+        .position(sts_triage::tui::columns::Column::Remaining)
+        .unwrap();
+    type Wanted<'a> = &'a dyn Fn(&str) -> bool;
+    let cases: [(&str, usize, Wanted); 7] = [
+        ("ip:203.0.113.5", ip, &|c| c == "203.0.113.5"),
+        ("ip:=2001:0db8:0::7", ip, &|c| c == "2001:db8::7"),
+        ("ip:203.0.113.0/28", ip, &|c| {
+            ["203.0.113.5", "203.0.113.12", "203.0.113.9"].contains(&c)
+        }),
+        ("ip:2001:db8::/32", ip, &|c| c == "2001:db8::7"),
+        ("ip:198.51.100.", ip, &|c| c.starts_with("198.51.100.")),
+        ("added:>1515", added, &|c| {
+            c.parse::<i64>().is_ok_and(|n| n > 1515)
+        }),
+        ("remaining:<=0", remaining, &|c| {
+            c.parse::<i64>().is_ok_and(|n| n <= 0)
+        }),
+    ];
+    for (filter, col, want) in cases {
+        keys(&mut app, &format!("/{filter}"));
+        press(&mut app, KeyCode::Enter);
+        assert_eq!(app.filter, filter);
+        let shown = shown_cells(&app, col);
+        let all: Vec<String> = app
+            .findings
+            .items
+            .iter()
+            .map(|i| i.cells[col].clone())
+            .filter(|c| want(c))
+            .collect();
+        assert!(!all.is_empty(), "{filter}: the fixture has a match");
+        assert_eq!(shown.len(), all.len(), "{filter}: {shown:?}");
+        assert!(shown.iter().all(|c| want(c)), "{filter}: {shown:?}");
+        press(&mut app, KeyCode::Esc);
+    }
+}
+
+#[test]
+fn time_terms_read_in_the_zone_shown_and_t_switches_both() {
+    let mut app = sized(samples(), 160, 45);
+    for local in [false, true] {
+        if app.local_time != local {
+            press(&mut app, KeyCode::Esc);
+            keys(&mut app, "t");
+        }
+        assert_eq!(app.local_time, local);
+        // The hour of the first row as shown; the filter keeps exactly the rows shown in it.
+        let first = app.cell(&app.findings, app.findings.order[0], 0);
+        let hour = &first[..13];
+        keys(&mut app, &format!("/time:{}", hour.replace(' ', "T")));
+        press(&mut app, KeyCode::Enter);
+        assert!(app.prompt_error().is_none());
+        let shown = shown_cells(&app, 0);
+        assert!(!shown.is_empty());
+        assert!(
+            shown.iter().all(|t| t.starts_with(hour)),
+            "{local}: {shown:?}"
+        );
+        let everywhere = app
+            .findings
+            .items
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| app.cell(&app.findings, i, 0).starts_with(hour))
+            .count();
+        assert_eq!(
+            shown.len(),
+            everywhere,
+            "{local}: every row shown in that hour"
+        );
+        assert!(screen(&app, 160, 45).contains(if local { "Time (local)" } else { "Time (UTC)" }));
+    }
+}
+
+#[test]
+fn sorting_an_ip_column_sorts_addresses() {
+    let mut app = sized(app(), 200, 45);
+    while app.columns()[app.table().focus] != sts_triage::tui::columns::Column::Ip {
+        keys(&mut app, "l");
+    }
+    keys(&mut app, "s");
+    let ips: Vec<std::net::IpAddr> = shown_cells(&app, app.table().focus)
+        .iter()
+        .filter_map(|c| c.parse().ok())
+        .collect();
+    let mut sorted = ips.clone();
+    sorted.sort();
+    assert_eq!(ips, sorted, "203.0.113.9 before 203.0.113.12");
+}
+
+#[test]
+fn help_and_readme_list_the_filter_language_from_its_table() {
+    let app = sized(app(), 160, 45);
+    let mut app = app;
+    keys(&mut app, "?");
+    // Tall enough to hold the whole help.
+    let help = screen(&app, 160, 160);
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let section = readme
+        .split("### Filter language")
+        .nth(1)
+        .expect("README has a Filter language section");
+    let section = section.split("\n### ").next().unwrap();
+    for (example, meaning) in sts_triage::tui::filter::SYNTAX {
+        assert!(help.contains(example), "help lacks {example}");
+        assert!(help.contains(&meaning[..20]), "help lacks {meaning}");
+        assert!(
+            section.contains(&format!("`{example}`")),
+            "README lacks {example}"
+        );
+    }
+    for (_, names) in sts_triage::tui::filter::columns_by_kind() {
+        for name in names {
+            assert!(help.contains(name), "help lacks column {name}");
+            assert!(
+                section.contains(&format!("`{name}`")),
+                "README lacks column {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn on_screen_text_names_the_keys_of_the_live_keymap() {
+    let mut keymap = Keymap::default_map().unwrap();
+    keymap
+        .overlay(
+            "[list]\n\"o\" = \"open\"\n[table]\n\"Q\" = \"cancel_or_quit\"\n\"M\" = \"toggle_near_misses\"\n\"X\" = \"back\"\n",
+            "user.toml",
+        )
+        .unwrap();
+    let draw_with = |app: &App, w: u16, h: u16| {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| draw(f, app, &keymap, Theme { color: false }))
+            .unwrap();
+        let buf = t.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // The frequency view's title.
+    let mut app = sized(self::app(), 160, 45);
+    keys(&mut app, "F");
+    let shown = draw_with(&app, 160, 45);
+    assert!(shown.contains("o filters to one"), "{shown}");
+    // The table's empty message.
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "/zzzzqqqq");
+    press(&mut app, KeyCode::Enter);
+    assert!(draw_with(&app, 160, 45).contains("X clears it"));
+    // While loading: the key that stops the load.
+    let mut loading = App::new("j", "a", HashMap::new());
+    loading.apply(Action::LoadPlan {
+        files: 1,
+        bytes: 100,
+        names: vec!["x.json".to_owned()],
+    });
+    let shown = draw_with(&loading, 160, 45);
+    assert!(shown.contains("Q stops and keeps what was read"), "{shown}");
+    // An empty findings table names the near-misses key.
+    let mut empty = App::new("j", "a", HashMap::new()).with_report(ScanReport::default());
+    empty.apply(Action::Resize {
+        width: 160,
+        height: 45,
+    });
+    assert!(draw_with(&empty, 160, 45).contains("Press M for the near misses"));
+    // The prompts' fixed keys are the ones the note editor names.
+    let mut noting = sized(self::app(), 160, 45);
+    keys(&mut noting, "n");
+    let title = draw_with(&noting, 160, 45);
+    let submit = sts_triage::tui::keymap::PROMPT_SUBMIT.label();
+    let cancel = sts_triage::tui::keymap::PROMPT_CANCEL.label();
+    assert!(
+        title.contains(&format!("{submit} saves · {cancel} cancels")),
+        "{title}"
+    );
+    press(&mut noting, KeyCode::Esc);
+    assert!(noting.prompt.is_none(), "{cancel} closed the note");
+}

@@ -116,7 +116,7 @@ pub const INTENTS: &[IntentInfo] = &[
     i(
         Intent::StartFilter,
         "filter",
-        "fuzzy filter (col:text, !exclude)",
+        "filter the rows (the filter language is below)",
         "filter",
     ),
     i(

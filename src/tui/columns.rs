@@ -1,6 +1,26 @@
 //! The columns of the two tables: their identities, titles, the names a filter term may
-//! use, and how wide they are drawn. Code names a column by its identity (`Column::Hint`),
-//! never by a number: `position` finds where it stands in a view.
+//! use, what kind of value they hold (which decides how the filter and the sort read them)
+//! and how wide they are drawn. Code names a column by its identity (`Column::Hint`), never
+//! by a number: `position` finds where it stands in a view. A column declared here with its
+//! kind is filterable and sortable; nothing else needs to know it.
+
+/// What a column holds: how a filter term on it matches and how it sorts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Free text: `col:word` matches fuzzily (the letters in order), `col:=x` exactly.
+    Text,
+    /// A whole number (the row's `numbers`): exact, or compared with `> < >= <=`.
+    Number,
+    /// Text badges with a count (Hints): words fuzzily, `=badge` exactly, `>n` by count;
+    /// sorted by the count.
+    Tags,
+    /// An IPv4 or IPv6 address: an address, a CIDR block or a typed prefix; sorted as
+    /// addresses.
+    Ip,
+    /// The row's time: a year, month, day, hour, minute or second in the zone shown;
+    /// sorted by time.
+    Time,
+}
 
 /// A column of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,7 +88,7 @@ impl Column {
             Self::Reason => &["reason"],
             Self::Operation => &["operation", "op"],
             Self::Source => &["source", "file"],
-            Self::Hint => &["hint", "hints"],
+            Self::Hint => &["hints", "hint"],
             Self::Verdict => &["verdict"],
             Self::Note => &["note"],
             Self::Flag => &["flag"],
@@ -81,12 +101,20 @@ impl Column {
         self.aliases().contains(&n.as_str())
     }
 
+    /// What the column holds.
+    pub fn kind(self) -> Kind {
+        match self {
+            Self::Time => Kind::Time,
+            Self::Ip => Kind::Ip,
+            Self::Added | Self::Remaining | Self::Events => Kind::Number,
+            Self::Hint => Kind::Tags,
+            _ => Kind::Text,
+        }
+    }
+
     /// Columns sorted as numbers (Hints by how many).
     pub fn numeric(self) -> bool {
-        matches!(
-            self,
-            Self::Added | Self::Remaining | Self::Events | Self::Hint
-        )
+        matches!(self.kind(), Kind::Number | Kind::Tags)
     }
 
     /// Columns whose value comes from the analyst's decisions, not from the row.
@@ -94,7 +122,20 @@ impl Column {
         matches!(self, Self::Verdict | Self::Note)
     }
 
-    /// The preferred width, and the order in which columns give way on narrow screens
+    /// Columns that share the width left over: (preferred width, share of what remains
+    /// once every flexible column has its preferred width). The near misses' Reason is
+    /// what the analyst reads there; the flagged rows' Account takes all the rest.
+    fn flex(self, near_miss: bool) -> Option<(u16, u16)> {
+        match self {
+            Self::Reason => Some((52, 3)),
+            Self::Account if near_miss => Some((22, 2)),
+            Self::Account => Some((0, 1)),
+            Self::Operation => Some((34, 1)),
+            _ => None,
+        }
+    }
+
+    /// The least width drawn, and the order in which columns give way on narrow screens
     /// (0: never; higher gives way first).
     fn plan(self) -> (u16, u8) {
         match self {
@@ -111,8 +152,8 @@ impl Column {
             Self::Added => (9, 1),
             Self::Remaining => (9, 1),
             Self::Events => (6, 6),
-            Self::Reason => (24, 0),
-            Self::Operation => (34, 4),
+            Self::Reason => (16, 0),
+            Self::Operation => (24, 4),
             Self::Source => (28, 7),
             Self::Hint => (14, 3),
             Self::Verdict => (10, 0),
@@ -155,6 +196,18 @@ pub const NEAR_MISS_COLUMNS: [Column; 10] = [
     Column::Flag,
 ];
 
+/// Every column of either table, each once, in the order the tables draw them: the names
+/// a filter term may use.
+pub fn every_column() -> Vec<Column> {
+    let mut all: Vec<Column> = Vec::new();
+    for c in FINDING_COLUMNS.iter().chain(NEAR_MISS_COLUMNS.iter()) {
+        if !all.contains(c) {
+            all.push(*c);
+        }
+    }
+    all
+}
+
 /// Where a column stands in a view's columns (the index of its cell in a row).
 pub const fn position(columns: &[Column], column: Column) -> Option<usize> {
     let mut i = 0;
@@ -185,14 +238,28 @@ pub const fn near_miss(column: Column) -> usize {
 }
 
 /// Which columns fit in `width` (the table's width, with its one-cell selection gutter),
-/// as (index in `columns`, drawn width); the account or reason column takes the rest.
+/// as (index in `columns`, drawn width). Columns give way in their order (`plan`); the
+/// flexible ones (`flex`) share what is left: first up to their preferred widths (the
+/// largest share first), then by share. Optional columns (giving way from 5: Proxy, Events,
+/// Source; in the near misses the Actor) leave the screen before a flexible column is
+/// kept under its preferred width: in the near misses the Reason and the Operation are what
+/// the analyst reads first.
 pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
+    let near_miss = columns.contains(&Column::Reason);
+    let plan = |c: Column| match c {
+        // Beside a Reason the account is secondary: it starts narrower; the actor's id is
+        // drawn once the Reason and the Operation have their width (the target before).
+        Column::Account if near_miss => (14, 0),
+        Column::Actor if near_miss => (16, 5),
+        c => c.plan(),
+    };
+    let flex = |c: Column| c.flex(near_miss);
     let mut order: Vec<usize> = (0..columns.len()).collect();
-    order.sort_by_key(|&i| columns[i].plan().1);
+    order.sort_by_key(|&i| plan(columns[i]).1);
     let mut chosen: Vec<usize> = Vec::new();
     let mut used: u16 = 2; // the selection gutter
     for i in order {
-        let (w, prio) = columns[i].plan();
+        let (w, prio) = plan(columns[i]);
         let need = w + 1;
         if used + need <= width || prio == 0 && used + 4 <= width {
             chosen.push(i);
@@ -203,14 +270,117 @@ pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
             break;
         }
     }
+    let deficit = |chosen: &[usize]| -> u16 {
+        chosen
+            .iter()
+            .filter_map(|&i| {
+                flex(columns[i]).map(|(pref, _)| pref.saturating_sub(plan(columns[i]).0))
+            })
+            .sum()
+    };
+    while width.saturating_sub(used) < deficit(&chosen) {
+        let optional = chosen
+            .iter()
+            .enumerate()
+            .filter(|&(_, &i)| plan(columns[i]).1 >= 5 && flex(columns[i]).is_none())
+            .max_by_key(|&(_, &i)| plan(columns[i]).1)
+            .map(|(pos, _)| pos);
+        let Some(pos) = optional else {
+            break;
+        };
+        let i = chosen.remove(pos);
+        used = used.saturating_sub(plan(columns[i]).0 + 1);
+    }
     chosen.sort_unstable();
-    let spare = width.saturating_sub(used);
-    chosen
-        .into_iter()
-        .map(|i| {
-            let (w, _) = columns[i].plan();
-            let flex = matches!(columns[i], Column::Account | Column::Reason);
-            (i, if flex { w + spare } else { w })
-        })
-        .collect()
+    let mut spare = width.saturating_sub(used);
+    let mut widths: Vec<(usize, u16)> = chosen.iter().map(|&i| (i, plan(columns[i]).0)).collect();
+    let mut flexible: Vec<(usize, u16, u16)> = widths
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &(i, _))| flex(columns[i]).map(|(pref, share)| (k, pref, share)))
+        .collect();
+    flexible.sort_by_key(|&(k, _, share)| (std::cmp::Reverse(share), k));
+    for &(k, pref, _) in &flexible {
+        let add = pref.saturating_sub(widths[k].1).min(spare);
+        widths[k].1 += add;
+        spare -= add;
+    }
+    let total: u32 = flexible.iter().map(|&(_, _, share)| u32::from(share)).sum();
+    if let Some(&(first, _, _)) = flexible.first()
+        && total > 0
+    {
+        let mut given = 0;
+        for &(k, _, share) in &flexible {
+            let add = u16::try_from(u32::from(spare) * u32::from(share) / total).unwrap_or(0);
+            widths[k].1 += add;
+            given += add;
+        }
+        widths[first].1 += spare - given;
+    }
+    widths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drawn(columns: &[Column], width: u16) -> Vec<(Column, u16)> {
+        let fitted = fit(columns, width);
+        // Every column with its one-cell spacing, and the gutter, within the width.
+        let total: u16 = 2 + fitted.iter().map(|&(_, w)| w + 1).sum::<u16>();
+        assert!(total <= width + 1, "{width}: {total} drawn");
+        fitted.into_iter().map(|(i, w)| (columns[i], w)).collect()
+    }
+
+    fn width_of(drawn: &[(Column, u16)], c: Column) -> Option<u16> {
+        drawn.iter().find(|(d, _)| *d == c).map(|&(_, w)| w)
+    }
+
+    #[test]
+    fn near_misses_give_the_reason_the_width_and_keep_the_time_at_80() {
+        let at80 = drawn(&NEAR_MISS_COLUMNS, 80);
+        assert_eq!(width_of(&at80, Column::Time), Some(19));
+        assert!(
+            width_of(&at80, Column::Reason).is_some_and(|w| w >= 26),
+            "{at80:?}"
+        );
+        assert!(width_of(&at80, Column::Verdict).is_some());
+        let at160 = drawn(&NEAR_MISS_COLUMNS, 160);
+        assert!(
+            width_of(&at160, Column::Reason).is_some_and(|w| w >= 52),
+            "{at160:?}"
+        );
+        assert!(
+            width_of(&at160, Column::Operation).is_some_and(|w| w >= 28),
+            "{at160:?}"
+        );
+        assert_eq!(
+            width_of(&at160, Column::Source),
+            None,
+            "the path gives way first"
+        );
+        let at200 = drawn(&NEAR_MISS_COLUMNS, 200);
+        assert!(
+            width_of(&at200, Column::Target).is_some(),
+            "context once there is room"
+        );
+        let at240 = drawn(&NEAR_MISS_COLUMNS, 240);
+        assert!(
+            width_of(&at240, Column::Source).is_some(),
+            "shown with room to spare"
+        );
+    }
+
+    #[test]
+    fn flagged_rows_keep_the_account_wide_and_fill_the_width() {
+        for width in [60, 80, 120, 160, 200] {
+            let d = drawn(&FINDING_COLUMNS, width);
+            assert!(
+                width_of(&d, Column::Account).is_some_and(|w| w >= 20),
+                "{width}: {d:?}"
+            );
+            let total: u16 = 2 + d.iter().map(|&(_, w)| w + 1).sum::<u16>();
+            assert!(total + 1 >= width, "{width}: the account takes the rest");
+        }
+    }
 }

@@ -137,6 +137,19 @@ impl Key {
     }
 }
 
+/// The key that ends a prompt (filter, note, search) and keeps what was typed. Prompts
+/// take every character key as text, so the keymap does not bind keys in them: these two
+/// are fixed, and on-screen text names them from here.
+pub const PROMPT_SUBMIT: Key = Key {
+    code: KeyCodeName::Enter,
+    ctrl: false,
+};
+/// The key that closes a prompt without keeping it (a filter prompt clears the filter).
+pub const PROMPT_CANCEL: Key = Key {
+    code: KeyCodeName::Esc,
+    ctrl: false,
+};
+
 /// A problem in a keymap file, with the line it is on.
 #[derive(Debug, thiserror::Error)]
 #[error("keymap {source_name}, line {line}: {message}")]

@@ -7,7 +7,7 @@ pub mod app;
 pub mod clipboard;
 pub mod columns;
 pub mod doc;
-mod filter;
+pub mod filter;
 pub mod items;
 pub mod keymap;
 pub mod layout;
@@ -76,9 +76,10 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
     }
     if app.prompt.is_some() {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let named = Key::from_event(key);
         return match key.code {
-            KeyCode::Enter => Some(Action::Submit),
-            KeyCode::Esc => Some(Action::Intent(Intent::Back)),
+            _ if named == Some(keymap::PROMPT_SUBMIT) => Some(Action::Submit),
+            _ if named == Some(keymap::PROMPT_CANCEL) => Some(Action::Intent(Intent::Back)),
             KeyCode::Char('c') if ctrl => Some(Action::Intent(Intent::CancelOrQuit)),
             _ => {
                 tui_input::backend::crossterm::to_input_request(&Event::Key(*key)).map(Action::Edit)

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::columns::Column;
+use super::columns::{Column, Kind};
+use super::filter::cell_address;
 use super::items::{ItemText, Packed};
 use crate::journal::{Decision, Verdict};
 
@@ -45,8 +46,30 @@ pub(super) fn sort_items(
         keys.sort_unstable();
         return keys.into_iter().map(|(_, i)| i).collect();
     };
-    let mut order: Vec<usize> = match columns.get(col) {
-        Some(c) if c.numeric() => {
+    let mut order: Vec<usize> = match columns.get(col).map(|c| c.kind()) {
+        // Times by the instant (the shown text's order differs from it across a change
+        // of the clocks in local time).
+        Some(Kind::Time) => {
+            let mut keys: Vec<(Option<i64>, usize)> = items
+                .iter()
+                .enumerate()
+                .map(|(i, it)| (it.time, i))
+                .collect();
+            keys.sort_unstable();
+            keys.into_iter().map(|(_, i)| i).collect()
+        }
+        // Addresses as addresses (10.0.0.9 before 10.0.0.10; IPv4 before IPv6), cells that
+        // hold none first, as empty numbers are.
+        Some(Kind::Ip) => {
+            let mut keys: Vec<(Option<std::net::IpAddr>, Option<i64>, usize)> = items
+                .iter()
+                .enumerate()
+                .map(|(i, it)| (cell_address(table.packed.cell(i, col)), it.time, i))
+                .collect();
+            keys.sort_unstable();
+            keys.into_iter().map(|(_, _, i)| i).collect()
+        }
+        Some(Kind::Number | Kind::Tags) => {
             let mut keys: Vec<(Option<i64>, Option<i64>, usize)> = items
                 .iter()
                 .enumerate()
@@ -55,11 +78,11 @@ pub(super) fn sort_items(
             keys.sort_unstable();
             keys.into_iter().map(|(_, _, i)| i).collect()
         }
-        other => {
+        Some(Kind::Text) | None => {
             let texts: Vec<&str> = items
                 .iter()
                 .enumerate()
-                .map(|(i, it)| match other {
+                .map(|(i, it)| match columns.get(col) {
                     Some(Column::Verdict) => table.verdicts[i].label(),
                     Some(Column::Note) => decisions.get(&it.key).map_or("", |d| d.note.as_str()),
                     _ => table.packed.cell(i, col),

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::columns::Column;
-use super::filter::{Resolved, matches_terms, narrows};
+use super::filter::{Resolved, Row, Zone, matches_terms, narrows};
 use super::items::{ItemText, Packed};
 use super::sort::{self, Rows};
 use crate::journal::{Decision, Verdict};
@@ -89,6 +89,8 @@ pub struct TableState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ShownKey {
     filter: String,
+    /// The same filter text reads its times differently in another zone.
+    zone: Zone,
     verdicts: VerdictFilter,
     pivot: Option<(usize, String)>,
 }
@@ -97,6 +99,7 @@ impl ShownKey {
     fn of(shown: &Shown) -> Self {
         Self {
             filter: shown.filter.to_owned(),
+            zone: shown.zone,
             verdicts: shown.verdicts,
             pivot: shown.pivot.map(|(c, v)| (c, v.to_owned())),
         }
@@ -112,6 +115,8 @@ impl ShownKey {
 pub(super) struct Shown<'a> {
     pub filter: &'a str,
     pub terms: &'a [Resolved<'a>],
+    /// The zone times are shown (and time terms read) in.
+    pub zone: Zone,
     pub verdicts: VerdictFilter,
     /// A frequency-view value: (column index, exact text).
     pub pivot: Option<(usize, &'a str)>,
@@ -320,7 +325,7 @@ impl TableState {
             .narrowed
             .iter()
             .rev()
-            .find(|(text, _)| narrows(text, shown.filter))
+            .find(|(text, _)| narrows(text, shown.filter, shown.zone))
             .map_or(base, |(_, order)| order.as_slice());
         let order: Vec<usize> = start
             .iter()
@@ -378,16 +383,36 @@ impl TableState {
         let item = &self.items[i];
         let verdict = self.verdicts[i];
         let columns = self.columns;
-        let pivot_ok = shown.pivot.is_none_or(|(col, value)| {
-            let text = match columns.get(col) {
-                Some(Column::Verdict) => verdict.label(),
-                _ => item.cells.get(col).map_or("", String::as_str),
-            };
-            text == value
-        });
+        // The frequency view counted the cells as shown (local times in local time).
+        let pivot_ok = shown
+            .pivot
+            .is_none_or(|(col, value)| match columns.get(col) {
+                Some(Column::Verdict) => verdict.label() == value,
+                Some(Column::Note) => {
+                    let noted = shown
+                        .decisions
+                        .get(&item.key)
+                        .is_some_and(|d| !d.note.is_empty());
+                    value == if noted { "✎" } else { "" }
+                }
+                Some(Column::Time) if shown.zone != Zone::Utc => {
+                    item.time.map(super::items::local_text).unwrap_or_default() == value
+                }
+                _ => item.cells.get(col).map_or("", String::as_str) == value,
+            });
         shown.verdicts.admits(verdict)
             && pivot_ok
-            && matches_terms(shown.terms, columns, &self.packed, i, item.time, verdict)
+            && matches_terms(
+                shown.terms,
+                &Row {
+                    columns,
+                    packed: &self.packed,
+                    i,
+                    item,
+                    verdict,
+                    decisions: shown.decisions,
+                },
+            )
     }
 
     /// Moves the cursor by `delta` rows (clamped), keeping it among the `page` rows drawn.

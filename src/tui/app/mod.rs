@@ -17,11 +17,9 @@ mod prompt;
 
 use std::collections::{HashMap, HashSet};
 
-use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::action::{Action, Intent};
-use super::filter::{FilterTerm, parse_filter};
 use super::layout::{Areas, Shape, layout};
 use crate::hints::{self, Hint, HintConfig};
 use crate::journal::{Decision, Entry, Verdict};
@@ -409,22 +407,13 @@ impl App {
 
     /// Character positions of a cell that the filter matched, for highlighting.
     pub fn highlights(&self, col: usize, text: &str) -> Vec<usize> {
-        let columns = self.columns();
-        let mut out = Vec::new();
-        for term in parse_filter(&self.filter) {
-            if let FilterTerm::Fuzzy {
-                column,
-                text: pattern,
-            } = term
-            {
-                let applies =
-                    column.is_none_or(|c| columns.get(col).is_some_and(|k| k.matches_name(&c)));
-                if applies && let Some((_, idx)) = self.matcher.fuzzy_indices(text, &pattern) {
-                    out.extend(idx);
-                }
-            }
-        }
-        out
+        let (Some(&column), Ok(terms)) = (
+            self.columns().get(col),
+            super::filter::parse_filter(&self.filter, self.zone()),
+        ) else {
+            return Vec::new();
+        };
+        super::filter::highlight(&terms, column, text, &self.matcher)
     }
 }
 

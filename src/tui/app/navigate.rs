@@ -8,10 +8,15 @@ use crate::hints::{self, Hint};
 use crate::journal::Verdict;
 use crate::tui::action::Intent;
 use crate::tui::columns::{self, Column, finding};
-use crate::tui::filter::{parse_filter, resolve};
+use crate::tui::filter::{Zone, parse_filter, resolve};
 use crate::tui::table::{Shown, TableState};
 
 impl App {
+    /// The zone times are shown in, and filter terms read in.
+    pub fn zone(&self) -> Zone {
+        Zone::shown(self.local_time)
+    }
+
     /// Rows of the table drawn at once (from the layout the renderer uses).
     pub fn page_rows(&self) -> usize {
         self.areas().table_rows()
@@ -124,10 +129,24 @@ impl App {
             Intent::ClassifyLike => self.open_bulk(),
             Intent::ToggleLocalTime => {
                 self.local_time = !self.local_time;
-                self.set_status(format!(
-                    "times in {}",
-                    if self.local_time { "local time" } else { "UTC" }
-                ));
+                let zone = self.zone();
+                // The same filter text reads its times in the new zone: filter afresh.
+                self.findings.forget_narrowed();
+                self.near.forget_narrowed();
+                self.refresh();
+                match parse_filter(&self.filter, zone) {
+                    Ok(_) if self.filter.is_empty() => {
+                        self.set_status(format!("times in {}", zone.label()));
+                    }
+                    Ok(_) => self.set_status(format!(
+                        "times in {}, and the filter's times read in it",
+                        zone.label()
+                    )),
+                    Err(e) => self.set_error(format!(
+                        "times in {}; the filter is not applied: {e}",
+                        zone.label()
+                    )),
+                }
             }
             Intent::Back => {
                 if self.pivot_filter.is_some() {
@@ -273,7 +292,10 @@ impl App {
             self.recompute_histogram();
             self.histogram_made();
         }
-        let terms = parse_filter(&self.filter);
+        let zone = self.zone();
+        // The applied filter always read when it was applied; a zone change can make a
+        // time that named an instant name none (a skipped local hour): said by the toggle.
+        let terms = parse_filter(&self.filter, zone).unwrap_or_default();
         for view in [View::Findings, View::NearMisses] {
             let table = match view {
                 View::Findings => &mut self.findings,
@@ -288,6 +310,7 @@ impl App {
             table.reorder(&Shown {
                 filter: &self.filter,
                 terms: &resolved,
+                zone,
                 verdicts: self.verdict_filter,
                 pivot,
                 decisions: &self.decisions,

@@ -4,8 +4,30 @@
 use super::decide::Change;
 use super::{App, Prompt};
 use crate::tui::action::{Action, Intent};
+use crate::tui::filter::{FilterError, parse_filter};
 
 impl App {
+    /// What is wrong with the filter being typed, if anything: shown at once in the
+    /// prompt line, while the last filter that could be read stays applied.
+    pub fn prompt_error(&self) -> Option<FilterError> {
+        match &self.prompt {
+            Some(Prompt::Filter(input)) => parse_filter(input.value(), self.zone()).err(),
+            _ => None,
+        }
+    }
+
+    /// The filter as typed so far: applied when it reads, the table following it from its
+    /// first match (as fzf does; sorting and clearing the filter keep the row instead).
+    fn apply_typed_filter(&mut self, typed: String) {
+        if parse_filter(&typed, self.zone()).is_err() || typed == self.filter {
+            return;
+        }
+        self.filter = typed;
+        self.findings.cursor = 0;
+        self.near.cursor = 0;
+        self.refresh_from_top();
+    }
+
     /// Keys while a prompt is open; returns true when the action was the prompt's.
     pub(super) fn apply_prompt(&mut self, action: &Action) -> bool {
         let Some(prompt) = &mut self.prompt else {
@@ -18,12 +40,8 @@ impl App {
                 };
                 input.handle(*req);
                 if let Prompt::Filter(i) = prompt {
-                    // The table follows the filter as it is typed, from its first match
-                    // (as fzf does); sorting and clearing the filter keep the row instead.
-                    self.filter = i.value().to_owned();
-                    self.findings.cursor = 0;
-                    self.near.cursor = 0;
-                    self.refresh_from_top();
+                    let typed = i.value().to_owned();
+                    self.apply_typed_filter(typed);
                 }
                 true
             }
@@ -45,23 +63,28 @@ impl App {
                 let cursor = input.cursor() + text.chars().count();
                 *input = tui_input::Input::new(joined).with_cursor(cursor);
                 if let Prompt::Filter(i) = prompt {
-                    self.filter = i.value().to_owned();
-                    self.refresh_from_top();
+                    let typed = i.value().to_owned();
+                    self.apply_typed_filter(typed);
                 }
                 true
             }
             Action::Submit => {
+                if self.prompt_error().is_some() {
+                    // Enter does not accept a filter that cannot be read: the prompt stays
+                    // open with the error, the last filter that could stays applied.
+                    return true;
+                }
                 match self.prompt.take() {
-                    Some(Prompt::Filter(i)) => {
+                    Some(Prompt::Filter(i)) if self.filter != i.value() => {
                         self.filter = i.value().to_owned();
                         self.refresh();
                     }
+                    Some(Prompt::Filter(_)) | None => {}
                     Some(Prompt::Note { input, keys }) => {
                         let note = input.value().to_owned();
                         self.record(keys, &Change::Note(note));
                     }
                     Some(Prompt::Search(i)) => self.search_drill(i.value()),
-                    None => {}
                 }
                 true
             }

@@ -11,7 +11,7 @@ use tui_input::Input;
 use super::Theme;
 use crate::tui::action::Intent;
 use crate::tui::app::{App, Overlay, Prompt};
-use crate::tui::keymap::{Context, Keymap};
+use crate::tui::keymap::{Context, Keymap, PROMPT_CANCEL, PROMPT_SUBMIT};
 
 pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme: Theme) {
     let first = Rect { height: 1, ..area };
@@ -23,18 +23,33 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     match &app.prompt {
         Some(Prompt::Filter(input)) | Some(Prompt::Search(input)) => {
             let is_filter = matches!(app.prompt, Some(Prompt::Filter(_)));
-            let label = if is_filter { "/" } else { "search: " };
+            let label = if is_filter {
+                keymap
+                    .key_for(Context::Table, Intent::StartFilter)
+                    .unwrap_or_else(|| "filter: ".to_owned())
+            } else {
+                "search: ".to_owned()
+            };
             let count = if is_filter {
                 let t = app.table();
                 format!("   {} of {}", t.order.len(), t.items.len())
             } else {
                 String::new()
             };
-            let line = Line::from(vec![
-                Span::styled(label, theme.highlight()),
+            let mut spans = vec![
+                Span::styled(label.clone(), theme.highlight()),
                 Span::raw(input.value().to_owned()),
-                Span::styled(count, theme.dim()),
-            ]);
+            ];
+            // A term that cannot be read is said at once, before the count (which is
+            // still the last filter that could be read).
+            if let Some(err) = app.prompt_error() {
+                spans.push(Span::styled(
+                    format!("  ✗ {err}"),
+                    theme.fg(Color::Red).add_modifier(Modifier::BOLD),
+                ));
+            }
+            spans.push(Span::styled(count, theme.dim()));
+            let line = Line::from(spans);
             frame.render_widget(Paragraph::new(line), first);
             let x =
                 first.x + u16::try_from(label.chars().count() + input.visual_cursor()).unwrap_or(0);
@@ -141,7 +156,11 @@ pub(super) fn draw_note(frame: &mut Frame, body: Rect, input: &Input, rows: usiz
         3,
     );
     frame.render_widget(Clear, popup);
-    let title = format!(" note for {rows} row(s) · Enter saves · Esc cancels ");
+    let title = format!(
+        " note for {rows} row(s) · {} saves · {} cancels ",
+        PROMPT_SUBMIT.label(),
+        PROMPT_CANCEL.label()
+    );
     let inner_w = usize::from(w.saturating_sub(2));
     let scroll = input.visual_scroll(inner_w);
     let p = Paragraph::new(input.value())

@@ -8,9 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph};
 
 use super::{Theme, human_bytes, thousands};
+use crate::tui::action::Intent;
 use crate::tui::app::{App, View};
+use crate::tui::keymap::{Context, Keymap};
 
-pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme: Theme) {
     let (reviewed, total, s, l) = app.review_counts();
     let r = &app.report;
     let files = app.loading.files_done.max(r.files.len());
@@ -72,13 +74,16 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme
             )
         } else {
             format!(
-                "loading {} of {} · {}/s · {} records/s · file {}/{} · Ctrl+C stops and keeps what was read ",
+                "loading {} of {} · {}/s · {} records/s · file {}/{} · {} stops and keeps what was read ",
                 human_bytes(done),
                 human_bytes(ld.bytes_total),
                 human_bytes((done as f64 / secs) as u64),
                 thousands((records as f64 / secs) as u64),
                 (ld.files_done + 1).min(ld.files_total.max(1)),
-                ld.files_total
+                ld.files_total,
+                keymap
+                    .key_for(Context::Table, Intent::CancelOrQuit)
+                    .unwrap_or_default(),
             )
         };
         let gauge = LineGauge::default()

@@ -14,7 +14,14 @@ use crate::tui::keymap::{Context, Keymap};
 use crate::tui::layout::Areas;
 use crate::tui::overlay::{Candidate, Link};
 
-pub(super) fn draw_pivot(frame: &mut Frame, areas: &Areas, app: &App, p: &Pivot, theme: Theme) {
+pub(super) fn draw_pivot(
+    frame: &mut Frame,
+    areas: &Areas,
+    app: &App,
+    p: &Pivot,
+    keymap: &Keymap,
+    theme: Theme,
+) {
     let name = app.columns().get(p.column).map_or("", |c| c.title());
     let rect = areas.list(90, p.rows.len());
     let visible = usize::from(rect.height.saturating_sub(3));
@@ -52,9 +59,12 @@ pub(super) fn draw_pivot(frame: &mut Frame, areas: &Areas, app: &App, p: &Pivot,
         lines.push(line);
     }
     frame.render_widget(Clear, rect);
+    let key = |intent| keymap.key_for(Context::List, intent).unwrap_or_default();
     let title = format!(
-        " frequency of {name} · {} values · Enter filters to one · Esc closes ",
-        p.rows.len()
+        " frequency of {name} · {} values · {} filters to one · {} closes ",
+        p.rows.len(),
+        key(Intent::Open),
+        key(Intent::Back),
     );
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),

@@ -91,17 +91,17 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
         height: size.height,
         ..app.shape()
     });
-    header::draw_header(frame, areas.header, app, theme);
+    header::draw_header(frame, areas.header, app, keymap, theme);
     if areas.bars.height > 0 {
         header::draw_histogram(frame, areas.bars, app, theme);
     }
     match &app.overlay {
         Overlay::Drill(_) => drill::draw_drill(frame, &areas, app, keymap, theme),
-        _ => table::draw_table(frame, areas.body, app, theme),
+        _ => table::draw_table(frame, areas.body, app, keymap, theme),
     }
     footer::draw_footer(frame, areas.footer, app, keymap, theme);
     match &app.overlay {
-        Overlay::Pivot(p) => lists::draw_pivot(frame, &areas, app, p, theme),
+        Overlay::Pivot(p) => lists::draw_pivot(frame, &areas, app, p, keymap, theme),
         Overlay::Bulk(b) => lists::draw_bulk(frame, &areas, app, b, keymap, theme),
         Overlay::Help { scroll, .. } => help::draw_help(frame, areas.body, keymap, *scroll),
         Overlay::Problems(view) => problems::draw_problems(frame, &areas, view, theme),

@@ -7,8 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::{Theme, clip};
+use crate::tui::action::Intent;
 use crate::tui::app::{App, View};
 use crate::tui::columns::{self, Column};
+use crate::tui::keymap::{Context, Keymap};
 
 fn highlighted_cell(
     app: &App,
@@ -40,7 +42,8 @@ fn highlighted_cell(
     Cell::from(Line::from(spans))
 }
 
-pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme: Theme) {
+    let key = |intent| keymap.key_for(Context::Table, intent).unwrap_or_default();
     let columns = app.columns();
     let t = app.table();
     let fitted = columns::fit(columns, area.width);
@@ -107,13 +110,19 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme)
         } else if t.items.is_empty() {
             match app.view {
                 View::Findings => {
-                    "The query returns no rows on these files. Press m for the near misses."
-                        .to_owned()
+                    format!(
+                        "The query returns no rows on these files. Press {} for the near misses.",
+                        key(Intent::ToggleNearMisses)
+                    )
                 }
                 View::NearMisses => "No STS events were passed over.".to_owned(),
             }
         } else {
-            "No row matches the filter. Esc clears it.".to_owned()
+            match app.prompt_error() {
+                // The rows are the last readable filter's while a term being typed is wrong.
+                Some(_) => "No row matches the last filter that could be read; the term being typed is wrong (see below).".to_owned(),
+                None => format!("No row matches the filter. {} clears it.", key(Intent::Back)),
+            }
         };
         let r = Rect {
             y: area.y + 2.min(area.height.saturating_sub(1)),

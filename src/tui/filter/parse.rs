@@ -1,0 +1,269 @@
+//! Reading the filter's text into terms, or an error naming the term and what is wrong
+//! with it. Which test a `col:` term makes comes from the column's kind (`columns::Kind`).
+
+use std::net::IpAddr;
+
+use super::time::{Span, Zone, parse_span};
+use crate::tui::columns::{Column, Kind, every_column};
+
+/// How a value is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// What a column term asks of the column's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Test {
+    /// The letters in order within the cell (lower case), as fzf matches: text only.
+    Fuzzy(String),
+    /// The whole cell, in any case.
+    Exact(String),
+    /// A number (or a Tags column's count) compared.
+    Number(Cmp, i64),
+    /// One of a Tags cell's badges, whole.
+    Badge(String),
+    /// The same IP address (IPv4-mapped IPv6 counts as its IPv4 address).
+    Address(IpAddr),
+    /// An address in a CIDR block (network address, prefix length).
+    Cidr(IpAddr, u8),
+    /// An address typed in part: the cell's text starts with it.
+    Prefix(String),
+    /// The row's time compared with a span: `Eq` within it, `Ge` from its start, `Gt`
+    /// from its end, `Lt` before its start, `Le` before its end.
+    Time(Cmp, Span),
+}
+
+/// One term of the filter; a row is shown when it passes every term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    /// A free word: fuzzily within one text cell; the start of an IP or number cell; and
+    /// when it reads as a time (`2024-05`), that span of the row's time.
+    Word { text: String, span: Option<Span> },
+    /// `!word`: rows containing the word in any cell (or their verdict) are left out.
+    Exclude(String),
+    /// `col:…` (and `after:`, `before:` on the time).
+    Column { column: Column, test: Test },
+    /// `!col:…`: the rows the column term would not keep.
+    Not(Box<Term>),
+}
+
+/// A term the filter cannot read: the term as typed and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{term}: {message}")]
+pub struct FilterError {
+    pub term: String,
+    pub message: String,
+}
+
+/// Reads a filter. Times are read in `zone` (the zone the table shows). A term still being
+/// typed (`ip:`, `added:>`, `!`) constrains nothing yet; a term that cannot mean anything
+/// (an unknown column, month 13, a word where a number goes) is an error.
+pub fn parse_filter(filter: &str, zone: Zone) -> Result<Vec<Term>, FilterError> {
+    let mut terms = Vec::new();
+    for token in filter.split_whitespace() {
+        let fail = |message: String| FilterError {
+            term: token.to_owned(),
+            message,
+        };
+        let (negated, body) = match token.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, token),
+        };
+        let Some(term) = parse_term(body, zone).map_err(fail)? else {
+            continue;
+        };
+        terms.push(match (negated, term) {
+            (true, Term::Word { text, .. }) => Term::Exclude(text),
+            (true, term) => Term::Not(Box::new(term)),
+            (false, term) => term,
+        });
+    }
+    Ok(terms)
+}
+
+/// The column part of a token (`ip` of `ip:10.0.0.0/8`), when it has one: letters (and
+/// `+`, for `+minutes`) before the first colon. A whole IPv6 address (`fe80::1`, `dead::1`)
+/// is a word, not a column.
+fn column_part(token: &str) -> Option<(&str, &str)> {
+    let (head, value) = token.split_once(':')?;
+    let is_name = !head.is_empty() && head.chars().all(|c| c.is_ascii_alphabetic() || c == '+');
+    let is_address = token.parse::<IpAddr>().is_ok() || parse_cidr(token).is_ok();
+    (is_name && !is_address).then_some((head, value))
+}
+
+fn parse_term(token: &str, zone: Zone) -> Result<Option<Term>, String> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let Some((head, value)) = column_part(token) else {
+        let text = token.to_lowercase();
+        let span = looks_like_time(token)
+            .then(|| parse_span(token, zone).ok())
+            .flatten();
+        return Ok(Some(Term::Word { text, span }));
+    };
+    let name = head.to_ascii_lowercase();
+    let (column, cmp_forced) = match name.as_str() {
+        "after" => (Column::Time, Some(Cmp::Ge)),
+        "before" => (Column::Time, Some(Cmp::Lt)),
+        _ => {
+            let column = every_column()
+                .into_iter()
+                .find(|c| c.matches_name(&name))
+                .ok_or_else(|| format!("no column {name:?}; {}", column_names()))?;
+            (column, None)
+        }
+    };
+    let (cmp, value) = match cmp_forced {
+        Some(cmp) => (Some(cmp), value),
+        None => split_operator(value),
+    };
+    if value.is_empty() {
+        // Still being typed.
+        return Ok(None);
+    }
+    let test = column_test(column, cmp, value, zone).map_err(|e| {
+        if cmp_forced.is_some() {
+            e
+        } else {
+            format!(
+                "{e} ({} holds {})",
+                column.title(),
+                kind_words(column.kind())
+            )
+        }
+    })?;
+    Ok(Some(Term::Column { column, test }))
+}
+
+/// `>=5` → (Ge, "5"); `=x` → (Eq, "x"); `x` → (None, "x").
+fn split_operator(value: &str) -> (Option<Cmp>, &str) {
+    for (op, cmp) in [
+        (">=", Cmp::Ge),
+        ("<=", Cmp::Le),
+        (">", Cmp::Gt),
+        ("<", Cmp::Lt),
+        ("=", Cmp::Eq),
+    ] {
+        if let Some(rest) = value.strip_prefix(op) {
+            return (Some(cmp), rest);
+        }
+    }
+    (None, value)
+}
+
+fn column_test(column: Column, cmp: Option<Cmp>, value: &str, zone: Zone) -> Result<Test, String> {
+    let lower = value.to_lowercase();
+    let name = column.aliases().first().copied().unwrap_or("");
+    let no_compare =
+        || format!("{name}: compares with = only; > < >= <= are for numbers and times");
+    match (column.kind(), cmp) {
+        (Kind::Text, None) => Ok(Test::Fuzzy(lower)),
+        (Kind::Text, Some(Cmp::Eq)) => Ok(Test::Exact(lower)),
+        (Kind::Ip, Some(Cmp::Eq)) => value
+            .parse::<IpAddr>()
+            .map(Test::Address)
+            .map_err(|_| format!("{value:?} is not a whole IP address")),
+        (Kind::Text | Kind::Ip, Some(_)) => Err(no_compare()),
+        (Kind::Number, cmp) => Ok(Test::Number(cmp.unwrap_or(Cmp::Eq), number(value)?)),
+        (Kind::Tags, None) => Ok(Test::Fuzzy(lower)),
+        (Kind::Tags, Some(Cmp::Eq)) => Ok(match value.parse::<i64>() {
+            Ok(n) => Test::Number(Cmp::Eq, n),
+            Err(_) => Test::Badge(lower),
+        }),
+        (Kind::Tags, Some(cmp)) => Ok(Test::Number(cmp, number(value)?)),
+        (Kind::Ip, None) => ip_test(value),
+        (Kind::Time, cmp) => Ok(Test::Time(cmp.unwrap_or(Cmp::Eq), parse_span(value, zone)?)),
+    }
+}
+
+fn number(value: &str) -> Result<i64, String> {
+    value
+        .parse::<i64>()
+        .map_err(|_| format!("{value:?} is not a whole number"))
+}
+
+/// An IP term without `=`: a CIDR block, a whole address, or the start of one.
+fn ip_test(value: &str) -> Result<Test, String> {
+    if value.contains('/') {
+        let (net, len) = parse_cidr(value)?;
+        return Ok(Test::Cidr(net, len));
+    }
+    if let Ok(addr) = value.parse::<IpAddr>() {
+        return Ok(Test::Address(addr));
+    }
+    if value
+        .chars()
+        .all(|c| c.is_ascii_hexdigit() || c == '.' || c == ':')
+    {
+        return Ok(Test::Prefix(value.to_lowercase()));
+    }
+    Err(format!(
+        "{value:?} is not an IP address, a CIDR block (10.0.0.0/8, 2001:db8::/32) or the start of an address"
+    ))
+}
+
+/// `10.0.0.0/8`, `2001:db8::/32`: the network (host bits cleared, as routers read a
+/// block written from one of its addresses) and the prefix length.
+pub(super) fn parse_cidr(value: &str) -> Result<(IpAddr, u8), String> {
+    let (addr, len) = value
+        .split_once('/')
+        .ok_or_else(|| format!("{value:?} is not a CIDR block"))?;
+    let addr: IpAddr = addr
+        .parse()
+        .map_err(|_| format!("{addr:?} is not an IP address (CIDR: 10.0.0.0/8, 2001:db8::/32)"))?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    let len: u8 = match len.parse() {
+        Ok(n) if n <= max => n,
+        _ if len.is_empty() => return Err(format!("{value:?}: the prefix length is missing")),
+        _ => return Err(format!("{value:?}: the prefix length must be 0 to {max}")),
+    };
+    Ok((mask(addr, len), len))
+}
+
+/// The first `len` bits of an address, the rest cleared.
+pub(super) fn mask(addr: IpAddr, len: u8) -> IpAddr {
+    match addr {
+        IpAddr::V4(a) => {
+            let bits = u32::from(a);
+            let m = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
+            IpAddr::V4((bits & m).into())
+        }
+        IpAddr::V6(a) => {
+            let bits = u128::from(a);
+            let m = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
+            IpAddr::V6((bits & m).into())
+        }
+    }
+}
+
+/// A free word that starts like a date (`2024-`, or four digits alone).
+fn looks_like_time(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit) && (b.len() == 4 || b[4] == b'-')
+}
+
+fn kind_words(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text => "text",
+        Kind::Number => "whole numbers",
+        Kind::Tags => "hint badges, counted",
+        Kind::Ip => "IP addresses",
+        Kind::Time => "times",
+    }
+}
+
+/// The names a `col:` term can use, for the unknown-column error.
+pub fn column_names() -> String {
+    let names: Vec<&str> = every_column()
+        .iter()
+        .filter_map(|c| c.aliases().first().copied())
+        .chain(["after", "before"])
+        .collect();
+    format!("columns: {}", names.join(" "))
+}

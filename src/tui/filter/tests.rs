@@ -1,0 +1,350 @@
+//! The filter language, table-driven: every operator on every kind of column, and every
+//! error, over five synthetic flagged rows.
+
+use std::collections::HashMap;
+
+use chrono::FixedOffset;
+
+use super::*;
+use crate::journal::{Decision, Verdict};
+use crate::tui::columns::{FINDING_COLUMNS, finding};
+use crate::tui::items::{ItemText, Packed};
+
+struct Fixture {
+    items: Vec<ItemText>,
+    verdicts: Vec<Verdict>,
+    packed: Packed,
+    decisions: HashMap<String, Decision>,
+}
+
+/// (key, time, account, ip, isp, added, remaining, events, hints, verdict)
+type Spec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    &'static str,
+    Verdict,
+);
+
+const ROWS: [Spec; 5] = [
+    (
+        "a",
+        "2024-04-30T23:30:00Z",
+        "alice@contoso.com",
+        "203.0.113.7",
+        "Comcast",
+        Some(1440),
+        Some(-5),
+        1,
+        "new app",
+        Verdict::Unreviewed,
+    ),
+    (
+        "b",
+        "2024-05-01T00:30:00Z",
+        "bob@fabrikam.com",
+        "2001:db8::1",
+        "Fabrikam ISP",
+        Some(60),
+        Some(100),
+        12,
+        "",
+        Verdict::Suspicious,
+    ),
+    (
+        "c",
+        "2024-05-15T10:00:00Z",
+        "carol@contoso.com",
+        "10.1.2.3",
+        "Comcast Cable",
+        Some(1441),
+        Some(0),
+        2,
+        "app",
+        Verdict::Legitimate,
+    ),
+    (
+        "d",
+        "2024-06-01T00:00:00Z",
+        "helpdesk@contoso.com",
+        "::ffff:10.9.9.9",
+        "",
+        None,
+        None,
+        3,
+        "",
+        Verdict::Unreviewed,
+    ),
+    (
+        "e",
+        "2024-06-01T00:00:01Z",
+        "eve@contoso.com",
+        "203.0.1.7",
+        "Tor exit",
+        Some(5),
+        Some(5),
+        4,
+        "",
+        Verdict::Unreviewed,
+    ),
+];
+
+fn fixture() -> Fixture {
+    let mut items = Vec::new();
+    let mut verdicts = Vec::new();
+    let mut packed = Packed::default();
+    for (key, time, account, ip, isp, added, remaining, events, hints, verdict) in ROWS {
+        let t = chrono::DateTime::parse_from_rfc3339(time)
+            .expect("time")
+            .to_utc();
+        let mut cells = vec![String::new(); FINDING_COLUMNS.len()];
+        let mut numbers = vec![None; FINDING_COLUMNS.len()];
+        cells[finding(Column::Time)] = t.format("%Y-%m-%d %H:%M:%S").to_string();
+        cells[finding(Column::Account)] = account.to_owned();
+        cells[finding(Column::Ip)] = ip.to_owned();
+        cells[finding(Column::Isp)] = isp.to_owned();
+        cells[finding(Column::Added)] = added.map(|n| n.to_string()).unwrap_or_default();
+        cells[finding(Column::Remaining)] = remaining.map(|n| n.to_string()).unwrap_or_default();
+        cells[finding(Column::Events)] = events.to_string();
+        cells[finding(Column::Hint)] = hints.to_owned();
+        cells[finding(Column::Source)] = "evidence/contoso-export.json".to_owned();
+        numbers[finding(Column::Added)] = added;
+        numbers[finding(Column::Remaining)] = remaining;
+        numbers[finding(Column::Events)] = Some(events);
+        numbers[finding(Column::Hint)] =
+            Some(i64::try_from(hints.split_whitespace().count()).unwrap_or(0));
+        let item = ItemText::new(
+            key.to_owned(),
+            cells,
+            numbers,
+            Some(crate::kql::ticks(&t)),
+            false,
+        );
+        packed.push(&item);
+        items.push(item);
+        verdicts.push(verdict);
+    }
+    let mut decisions = HashMap::new();
+    decisions.insert(
+        "c".to_owned(),
+        Decision {
+            verdict: Verdict::Legitimate,
+            note: "Revoked by the helpdesk".to_owned(),
+            ..Decision::default()
+        },
+    );
+    Fixture {
+        items,
+        verdicts,
+        packed,
+        decisions,
+    }
+}
+
+fn kept(f: &Fixture, filter: &str, zone: Zone) -> String {
+    let terms = parse_filter(filter, zone).unwrap_or_else(|e| panic!("{filter}: {e}"));
+    let resolved = resolve(&terms, &FINDING_COLUMNS);
+    (0..f.items.len())
+        .filter(|&i| {
+            matches_terms(
+                &resolved,
+                &Row {
+                    columns: &FINDING_COLUMNS,
+                    packed: &f.packed,
+                    i,
+                    item: &f.items[i],
+                    verdict: f.verdicts[i],
+                    decisions: &f.decisions,
+                },
+            )
+        })
+        .map(|i| f.items[i].key.as_str())
+        .collect()
+}
+
+#[test]
+fn every_operator_keeps_what_it_says() {
+    let f = fixture();
+    let cases = [
+        // Free words: fuzzy in text cells, prefix on IPs and numbers, a span on the time.
+        ("alce", "a"),
+        ("contoso", "acde"),
+        ("2037", ""),
+        ("203.0.1", "ae"),
+        ("2024-05", "bc"),
+        ("2024", "abcde"),
+        // Text columns.
+        ("account:alice", "a"),
+        ("account:=ALICE@contoso.com", "a"),
+        ("account:=alice", ""),
+        ("isp:comcast", "ac"),
+        ("isp:=comcast", "a"),
+        ("verdict:sus", "b"),
+        ("note:revoked", "c"),
+        ("source:contoso", "abcde"),
+        // Numbers: exact or compared, never by their digits.
+        ("added:1440", "a"),
+        ("added:=60", "b"),
+        ("added:>1440", "c"),
+        ("added:>=1440", "ac"),
+        ("added:<60", "e"),
+        ("added:<=60", "be"),
+        ("remaining:<0", "a"),
+        ("remaining:-5", "a"),
+        ("events:1", "a"),
+        ("events:>3", "be"),
+        // Hints: words, badges, counts.
+        ("hints:>0", "ac"),
+        ("hints:=0", "bde"),
+        ("hints:=app", "ac"),
+        ("hints:=new", "a"),
+        ("hints:ne", "a"),
+        // IPs: an address in any spelling, a CIDR block, a typed prefix.
+        ("ip:203.0.1.7", "e"),
+        ("ip:203.0.113.7", "a"),
+        ("ip:=2001:0db8:0:0::1", "b"),
+        ("ip:2001:db8::/32", "b"),
+        ("ip:10.0.0.0/8", "cd"),
+        ("ip:10.1.2.3/32", "c"),
+        ("ip:10.1.2.99/24", "c"),
+        ("ip:0.0.0.0/0", "acde"),
+        ("ip:::/0", "b"),
+        ("ip:203.0.1", "ae"),
+        ("ip:203.0.1.", "e"),
+        ("ip:2001:db8", "b"),
+        // Times in the zone shown (UTC here).
+        ("time:2024-05", "bc"),
+        ("time:2024-05-01T00", "b"),
+        ("time:2024-06-01T00:00:00", "d"),
+        ("time:=2024-06-01T00:00:01", "e"),
+        ("time:>2024-05", "de"),
+        ("time:>=2024-05-15", "cde"),
+        ("time:<2024-05", "a"),
+        ("time:<=2024-05", "abc"),
+        ("after:2024-05-01", "bcde"),
+        ("before:2024-05-01", "a"),
+        ("after:2024-05-01 before:2024-06", "bc"),
+        ("after:2024-05-01T00:30Z", "bcde"),
+        // Exclusion and negation.
+        ("!contoso", "b"),
+        ("!ip:10.0.0.0/8", "abe"),
+        ("!added:>100", "bde"),
+        ("!after:2024-05", "a"),
+        // Terms combine; terms still being typed constrain nothing.
+        ("contoso ip:10.0.0.0/8", "cd"),
+        ("ip: added:> ! account:= !ip:", "abcde"),
+        // A column the table lacks (near misses have a Reason, flagged rows do not).
+        ("reason:x", ""),
+    ];
+    for (filter, want) in cases {
+        assert_eq!(kept(&f, filter, Zone::Utc), want, "{filter:?}");
+    }
+}
+
+#[test]
+fn time_terms_follow_the_zone_shown() {
+    let f = fixture();
+    let plus2 = Zone::Fixed(FixedOffset::east_opt(2 * 3600).expect("offset"));
+    let minus5 = Zone::Fixed(FixedOffset::west_opt(5 * 3600).expect("offset"));
+    let cases = [
+        // Row a is 2024-04-30 23:30 UTC: 2024-05-01 01:30 at +02:00.
+        ("time:2024-05", plus2, "abc"),
+        ("2024-05", plus2, "abc"),
+        ("before:2024-05-01", plus2, ""),
+        ("after:2024-06-01", plus2, "de"),
+        // Rows d and e are 2024-05-31 19:00 at -05:00.
+        ("time:2024-05", minus5, "cde"),
+        ("time:2024-05-31T19", minus5, "de"),
+        ("time:2024-05-31T19Z", minus5, ""),
+    ];
+    for (filter, zone, want) in cases {
+        assert_eq!(kept(&f, filter, zone), want, "{filter:?} {zone:?}");
+    }
+}
+
+#[test]
+fn every_error_names_the_term_and_what_is_wrong() {
+    let cases = [
+        ("foo:bar", "no column \"foo\""),
+        ("acount:ops", "columns: time account"),
+        ("after:2024-13-45", "month 13 does not exist"),
+        ("before:2024-02-30", "no day 30"),
+        ("time:2024-05-01T25", "hour 25"),
+        ("time:>may", "is not a time"),
+        ("added:>abc", "\"abc\" is not a whole number"),
+        ("events:1.5", "not a whole number"),
+        ("hints:>x", "not a whole number"),
+        ("account:>5", "compares with = only"),
+        ("ip:<10.0.0.1", "compares with = only"),
+        ("ip:10.0.0.0/33", "0 to 32"),
+        ("ip:2001:db8::/129", "0 to 128"),
+        ("ip:10.0.0.0/", "prefix length is missing"),
+        ("ip:10.0.0/8", "is not an IP address"),
+        ("ip:=10.0", "not a whole IP address"),
+        ("ip:zz", "not an IP address"),
+        ("!foo:x", "no column"),
+    ];
+    for (filter, says) in cases {
+        let typed = format!("contoso {filter}");
+        let err = parse_filter(&typed, Zone::Utc).expect_err(filter);
+        assert_eq!(err.term, filter, "the error names the term");
+        assert!(err.to_string().contains(says), "{filter}: {err}");
+    }
+}
+
+#[test]
+fn a_whole_ipv6_address_is_a_word_not_a_column() {
+    for word in ["dead::beef", "fe80::1", "abc::/16"] {
+        let terms = parse_filter(word, Zone::Utc).expect(word);
+        assert!(matches!(terms[0], Term::Word { .. }), "{word}: {terms:?}");
+    }
+}
+
+#[test]
+fn narrowing_is_claimed_only_where_typing_further_can_only_narrow() {
+    let cases = [
+        ("al", "alice", true),
+        ("al", "al ip:10", true),
+        ("account:al", "account:alic", true),
+        ("ip:203.0", "ip:203.0.113", true),
+        ("added:<1", "added:<14", false),
+        ("added:1", "added:14", false),
+        ("!ab", "!abc", false),
+        ("before:2024", "before:2024-05", false),
+        ("ip:10.0.0.0/1", "ip:10.0.0.0/16", false),
+        ("alice", "al", false),
+        ("foo:", "foo:x", false),
+    ];
+    for (old, new, want) in cases {
+        assert_eq!(narrows(old, new, Zone::Utc), want, "{old:?} → {new:?}");
+    }
+}
+
+#[test]
+fn every_column_has_a_filter_name_and_every_name_one_column() {
+    let all = every_column();
+    let mut names: Vec<&str> = all
+        .iter()
+        .flat_map(|c| c.aliases().iter().copied())
+        .collect();
+    for c in &all {
+        assert!(!c.aliases().is_empty(), "{c:?}");
+        let name = c.aliases()[0];
+        let value = if c.kind() == Kind::Time { "2024" } else { "1" };
+        let term = parse_filter(&format!("{name}:{value}"), Zone::Utc).expect(name);
+        assert!(
+            matches!(&term[0], Term::Column { column, .. } if column == c),
+            "{name}"
+        );
+    }
+    names.sort_unstable();
+    let n = names.len();
+    names.dedup();
+    assert_eq!(names.len(), n, "a name used by two columns");
+    assert!(!names.contains(&"after") && !names.contains(&"before"));
+}
