@@ -91,6 +91,9 @@ struct Stated {
     /// total, suspicious, legitimate, unreviewed.
     findings: Option<[u64; 4]>,
     near_misses: Option<[u64; 4]>,
+    /// Hashes that cover only the first bytes of a followed file (`SHA-256 `…` of the N
+    /// bytes read so far`): hash → N.
+    read_so_far: HashMap<String, u64>,
 }
 
 fn counts_of(v: &Value) -> Option<[u64; 4]> {
@@ -130,6 +133,8 @@ fn stated_from_json(v: &Value) -> Option<Stated> {
         journal,
         findings: counts.get("findings").and_then(counts_of),
         near_misses: counts.get("near_misses").and_then(counts_of),
+        // A followed file is reported by the workbench, in Markdown only.
+        read_so_far: HashMap::new(),
     })
 }
 
@@ -207,8 +212,18 @@ fn stated_from_markdown(text: &str) -> Option<Stated> {
             // The path is a code span (a path may hold ": "); older reports escaped it.
             let name = code_span_at_start(item)
                 .unwrap_or_else(|| unescape(item.find(": ").map_or(item, |i| &item[..i])));
-            s.files
-                .push((name, backticked_after(item, "SHA-256 ").map(str::to_owned)));
+            let hash = backticked_after(item, "SHA-256 ").map(str::to_owned);
+            if let Some(h) = &hash
+                && let Some(rest) = item.split_once(&format!("`{h}` of the ")).map(|(_, r)| r)
+                && let Some(n) = rest
+                    .strip_suffix(")")
+                    .unwrap_or(rest)
+                    .split_once(" bytes read so far")
+                    .and_then(|(n, _)| n.parse().ok())
+            {
+                s.read_so_far.insert(h.clone(), n);
+            }
+            s.files.push((name, hash));
             continue;
         }
         in_files = false;
@@ -256,6 +271,11 @@ fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findings) {
             continue;
         };
         if stated.files.iter().any(|(_, h)| h.as_ref() == Some(hash)) {
+            found.notes.push(format!(
+                "input {}: SHA-256 {}, as the report says",
+                neutralize(path),
+                short(hash)
+            ));
             continue;
         }
         let same_name = unmatched_report
@@ -264,12 +284,23 @@ fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findings) {
         match same_name {
             Some(i) => {
                 let (_, old) = unmatched_report.remove(i);
-                found.differences.push(format!(
-                    "input {}: SHA-256 {}, the report says {}: the file changed",
-                    neutralize(path),
-                    short(hash),
-                    old.as_deref().map_or("unavailable", short)
-                ));
+                // A followed file the report covers in part: did it only grow?
+                let grew = old
+                    .as_ref()
+                    .and_then(|h| Some((h, *stated.read_so_far.get(h)?)))
+                    .filter(|(h, n)| sha256_prefix(Path::new(path), *n).is_ok_and(|p| p == **h));
+                found.differences.push(match grew {
+                    Some((_, n)) => format!(
+                        "input {}: grew since the report: its first {n} bytes are the ones the report covers (read while followed), what came after is not in the report",
+                        neutralize(path)
+                    ),
+                    None => format!(
+                        "input {}: SHA-256 {}, the report says {}: the file changed",
+                        neutralize(path),
+                        short(hash),
+                        old.as_deref().map_or("unavailable", short)
+                    ),
+                });
             }
             None => found.differences.push(format!(
                 "input {} (SHA-256 {}): not in the report",
@@ -285,6 +316,32 @@ fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findings) {
             hash.as_deref().map_or("unavailable", short)
         ));
     }
+}
+
+/// The SHA-256 of the first `bytes` bytes of a file (lowercase hex); an error when it is
+/// shorter.
+fn sha256_prefix(path: &Path, bytes: u64) -> io::Result<String> {
+    use io::Read as _;
+    use sha2::Digest as _;
+    let mut file = std::fs::File::open(path)?.take(bytes);
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 << 10];
+    let mut n = 0u64;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(k) => {
+                hasher.update(&buf[..k]);
+                n += k as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if n != bytes {
+        return Err(io::Error::other("shorter than the bytes reported"));
+    }
+    Ok(crate::load::hex(&hasher.finalize()))
 }
 
 fn compare_journal(stated: &Stated, facts: &JournalFacts, found: &mut Findings) {

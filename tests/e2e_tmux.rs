@@ -296,21 +296,39 @@ fn follow_mode_counts_what_it_read_and_its_report_passes_verify() {
             && files[0].contains("bytes read so far"),
         "the followed file is listed with what was read, its hash labelled: {report}"
     );
-    let out = Command::new(BIN)
-        .current_dir(dir.path())
-        .args([
-            "verify",
-            "--journal",
-            "live.jsonl.sts-triage.jsonl",
-            "--report",
-            "live.jsonl.sts-triage.report.md",
-            "live.jsonl",
-        ])
-        .output()
-        .unwrap();
+    let verify = || {
+        Command::new(BIN)
+            .current_dir(dir.path())
+            .args([
+                "verify",
+                "--journal",
+                "live.jsonl.sts-triage.jsonl",
+                "--report",
+                "live.jsonl.sts-triage.report.md",
+                "live.jsonl",
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = verify();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && text.contains("OK: "), "{text}");
-    assert!(!text.contains("not in the report"), "{text}");
+    assert!(
+        text.contains("note: input live.jsonl: SHA-256 ") && text.contains(", as the report says"),
+        "verify names the input it checked: {text}"
+    );
+    // The export goes on after the report: verify says the file grew past what was covered.
+    writeln!(f, "{}", lines[5]).unwrap();
+    f.flush().unwrap();
+    let out = verify();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "DIFFERS input live.jsonl: grew since the report: its first {size} bytes are the ones the report covers"
+        )),
+        "{text}"
+    );
 }
 
 #[test]
