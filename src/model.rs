@@ -216,9 +216,53 @@ fn thousands(n: usize) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Returned by the query as this row (an Entra record may give several rows).
-    Flagged(Vec<ResultRow>),
+    Flagged(Rows),
     /// Passed over, with the reason.
     NearMiss(NearMissReason),
+}
+
+/// The result rows of a flagged event. Shared: once the event has joined its finding, the
+/// event and the finding hold the same row (many events stand behind few distinct rows, so
+/// the row is not copied per event).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Rows(Arc<[ResultRow]>);
+
+impl Rows {
+    /// The one row, shared (no copy).
+    pub fn one(row: Arc<[ResultRow]>) -> Self {
+        Self(row)
+    }
+    /// The shared slice, to hand to another event with the same rows.
+    pub fn shared(&self) -> Arc<[ResultRow]> {
+        self.0.clone()
+    }
+}
+
+impl From<Vec<ResultRow>> for Rows {
+    fn from(rows: Vec<ResultRow>) -> Self {
+        Self(rows.into())
+    }
+}
+
+impl std::ops::Deref for Rows {
+    type Target = [ResultRow];
+    fn deref(&self) -> &[ResultRow] {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a Rows {
+    type Item = &'a ResultRow;
+    type IntoIter = std::slice::Iter<'a, ResultRow>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Debug for Rows {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
 }
 
 /// The clauses of the query with the values this event gave them: the "why flagged" panel.
@@ -255,7 +299,11 @@ pub struct StsEvent {
     pub actor: String,
     /// Whose tokens and who did it (context beside the query's columns, never in its rows).
     pub parties: Parties,
-    pub trace: Trace,
+    /// The clause-by-clause trace, kept only where the raw text is not the record the rule
+    /// read (a CSV row, whose cells were turned into a record): for every other source it is
+    /// `None` and [`StsEvent::trace`] evaluates the raw text again when the drill-down opens
+    /// (about 350 bytes an event not kept in memory).
+    pub trace_kept: Option<Box<Trace>>,
     pub outcome: Outcome,
 }
 

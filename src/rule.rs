@@ -109,7 +109,7 @@ pub fn evaluate_cloud_app_row(row: &CloudAppRow) -> Option<(Outcome, Trace)> {
         token_minutes_added: trace.minutes_added,
         token_minutes_remaining: trace.minutes_remaining,
     };
-    Some((Outcome::Flagged(vec![result]), trace))
+    Some((Outcome::Flagged(vec![result].into()), trace))
 }
 
 fn explain_property_miss(raw: &RawEventData, props: Option<&Value>) -> NearMissReason {
@@ -348,7 +348,7 @@ pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
         };
         return Some((Outcome::NearMiss(reason), trace));
     }
-    Some((Outcome::Flagged(rows), trace))
+    Some((Outcome::Flagged(rows.into()), trace))
 }
 
 #[cfg(test)]

@@ -2,11 +2,17 @@
 //! rows with the events behind them), the near misses, and what could not be read.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use hashbrown::HashTable;
 
 use crate::load::decode::REPLACEMENT;
 use crate::load::{self, LoadError, NotRead, ScanMessage, ScanOptions};
-use crate::model::{FileSummary, Finding, NearMissReason, Outcome, Problem, ResultRow, StsEvent};
+use crate::model::{
+    FileSummary, Finding, NearMissReason, Outcome, Problem, ResultRow, Rows, StsEvent,
+};
 
 /// Everything a scan found. Built up message by message, so the workbench can show rows
 /// while a load is still running.
@@ -26,8 +32,43 @@ pub struct ScanReport {
     /// Every record read, compact, for the context of each STS event.
     pub context: crate::context::ContextIndex,
     finding_index: HashMap<ResultRow, usize>,
-    /// Event id → index in `events`.
-    event_index: HashMap<String, usize>,
+    /// Each finding's row, shared with the events that give it (`Outcome::Flagged`).
+    finding_rows: Vec<Arc<[ResultRow]>>,
+    /// Event id → index in `events`, exact: the table holds only indexes (4 bytes an event)
+    /// and compares the ids of the events themselves, so two ids are never taken for one.
+    event_index: EventIndex,
+}
+
+/// The events by id: a hash table of indexes into the events, hashed and compared by the
+/// events' own ids (no copy of the id).
+#[derive(Default, Clone)]
+struct EventIndex {
+    table: HashTable<u32>,
+    hasher: std::hash::RandomState,
+}
+
+impl std::fmt::Debug for EventIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EventIndex({} ids)", self.table.len())
+    }
+}
+
+impl EventIndex {
+    fn get(&self, events: &[StsEvent], id: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(id);
+        self.table
+            .find(hash, |&i| events[i as usize].id == id)
+            .map(|&i| i as usize)
+    }
+
+    /// Files `events[idx]` under its id (not already filed).
+    fn insert(&mut self, events: &[StsEvent], idx: usize) {
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(&*events[idx].id);
+        let index = u32::try_from(idx).unwrap_or(u32::MAX);
+        self.table
+            .insert_unique(hash, index, |&i| hasher.hash_one(&*events[i as usize].id));
+    }
 }
 
 /// A near miss whose record could not be read whole: a later whole copy of the same event
@@ -56,38 +97,47 @@ fn row_has_replacement(row: &ResultRow) -> bool {
     .any(|c| c.contains(REPLACEMENT))
 }
 
-/// `distinct`: the row joins its finding, or makes a new one (the only time it is copied).
-fn merge_row(
-    findings: &mut Vec<Finding>,
-    finding_index: &mut HashMap<ResultRow, usize>,
-    row: &ResultRow,
-    event: Option<usize>,
-    imported_from: Option<crate::model::SourceRef>,
-    replaced: bool,
-) -> usize {
-    if let Some(&i) = finding_index.get(row) {
-        let f = &mut findings[i];
-        f.replaced |= replaced;
-        // An event's rows are added one after the other: a repeat is the last one.
-        if let Some(e) = event
-            && f.events.last() != Some(&e)
-        {
-            f.events.push(e);
+/// The distinct rows found so far: each finding's row, indexed.
+struct Distinct<'a> {
+    findings: &'a mut Vec<Finding>,
+    index: &'a mut HashMap<ResultRow, usize>,
+    rows: &'a mut Vec<Arc<[ResultRow]>>,
+}
+
+impl Distinct<'_> {
+    /// `distinct`: the row joins its finding, or makes a new one (the only time it is copied).
+    fn merge(
+        &mut self,
+        row: &ResultRow,
+        event: Option<usize>,
+        imported_from: Option<crate::model::SourceRef>,
+        replaced: bool,
+    ) -> usize {
+        if let Some(&i) = self.index.get(row) {
+            let f = &mut self.findings[i];
+            f.replaced |= replaced;
+            // An event's rows are added one after the other: a repeat is the last one.
+            if let Some(e) = event
+                && f.events.last() != Some(&e)
+            {
+                f.events.push(e);
+            }
+            if f.imported_from.is_none() {
+                f.imported_from = imported_from;
+            }
+            return i;
         }
-        if f.imported_from.is_none() {
-            f.imported_from = imported_from;
-        }
-        return i;
+        let i = self.findings.len();
+        self.index.insert(row.clone(), i);
+        self.rows.push(Arc::from([row.clone()]));
+        self.findings.push(Finding {
+            row: row.clone(),
+            events: event.into_iter().collect(),
+            imported_from,
+            replaced,
+        });
+        i
     }
-    let i = findings.len();
-    finding_index.insert(row.clone(), i);
-    findings.push(Finding {
-        row: row.clone(),
-        events: event.into_iter().collect(),
-        imported_from,
-        replaced,
-    });
-    i
 }
 
 impl ScanReport {
@@ -96,39 +146,51 @@ impl ScanReport {
     pub fn apply(&mut self, msg: ScanMessage) -> Option<usize> {
         match msg {
             ScanMessage::Event(event) => {
-                let event = match self.event_index.get(&event.id) {
-                    Some(&first) => match self.same_event_again(first, event) {
+                let event = match self.event_index.get(&self.events, &event.id) {
+                    Some(first) => match self.same_event_again(first, event) {
                         Ok(touched) => return touched,
                         Err(event) => event,
                     },
                     None => event,
                 };
                 let idx = self.events.len();
-                self.event_index.insert(event.id.clone(), idx);
                 if matches!(event.outcome, Outcome::NearMiss(_)) {
                     self.near_misses.push(idx);
                 }
                 let raw_replaced = event.raw.has_replacement();
                 self.events.push(*event);
-                // The rows stay with the event; a finding copies one only when it is new
-                // (many events, few distinct rows).
+                self.event_index.insert(&self.events, idx);
+                // The rows stay with the event; a finding copies one only when it is new, and
+                // a one-row event then shares its finding's row (many events, few rows).
                 let Self {
                     events,
                     findings,
                     finding_index,
+                    finding_rows,
                     ..
                 } = self;
+                let mut distinct = Distinct {
+                    findings,
+                    index: finding_index,
+                    rows: finding_rows,
+                };
+                let event = &mut events[idx];
+                let Outcome::Flagged(rows) = &event.outcome else {
+                    return None;
+                };
                 let mut touched = None;
-                if let Outcome::Flagged(rows) = &events[idx].outcome {
-                    for row in rows {
-                        let replaced = raw_replaced || row_has_replacement(row);
-                        let at = merge_row(findings, finding_index, row, Some(idx), None, replaced);
-                        touched = Some(at);
-                    }
+                for row in rows {
+                    let replaced = raw_replaced || row_has_replacement(row);
+                    touched = Some(distinct.merge(row, Some(idx), None, replaced));
+                }
+                if let (1, Some(at)) = (rows.len(), touched) {
+                    event.outcome = Outcome::Flagged(Rows::one(distinct.rows[at].clone()));
                 }
                 touched
             }
-            ScanMessage::ImportedRow { row, source } => Some(self.add_row(row, None, Some(source))),
+            ScanMessage::ImportedRow { row, source } => {
+                Some(self.add_row(&row, None, Some(source)))
+            }
             ScanMessage::Problem(p) => {
                 self.problems.push(p);
                 None
@@ -184,7 +246,7 @@ impl ScanReport {
         }
         known.duplicates.push(event.source.clone());
         let mut touched = None;
-        if let Outcome::Flagged(rows) = event.outcome {
+        if let Outcome::Flagged(rows) = &event.outcome {
             for row in rows {
                 touched = Some(self.add_row(row, Some(first), None));
             }
@@ -195,20 +257,18 @@ impl ScanReport {
     /// `distinct`: equal rows collapse into one finding that lists every event behind it.
     fn add_row(
         &mut self,
-        row: ResultRow,
+        row: &ResultRow,
         event: Option<usize>,
         imported_from: Option<crate::model::SourceRef>,
     ) -> usize {
-        let replaced = event.is_some_and(|e| self.events[e].raw.has_replacement())
-            || row_has_replacement(&row);
-        merge_row(
-            &mut self.findings,
-            &mut self.finding_index,
-            &row,
-            event,
-            imported_from,
-            replaced,
-        )
+        let replaced =
+            event.is_some_and(|e| self.events[e].raw.has_replacement()) || row_has_replacement(row);
+        Distinct {
+            findings: &mut self.findings,
+            index: &mut self.finding_index,
+            rows: &mut self.finding_rows,
+        }
+        .merge(row, event, imported_from, replaced)
     }
 
     pub fn records(&self) -> u64 {

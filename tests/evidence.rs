@@ -1,12 +1,17 @@
 //! The raw text of every STS event is kept on disk (a place in the input, or a spill file),
 //! not in memory, and the drill-down reads back exactly the record: for each source kind.
+//! The why panel's trace, evaluated again from that text (or kept, for CSV rows), is the
+//! one a plain evaluation of the record gives.
 
 use std::io::Write;
 use std::path::Path;
 
+use std::sync::Arc;
+
 use serde_json::Value;
 use sts_triage::load::ScanOptions;
-use sts_triage::model::RawText;
+use sts_triage::load::record::{Classified, Origin, classify};
+use sts_triage::model::{RawText, Trace};
 use sts_triage::scan::{ScanReport, scan_paths};
 
 const AUDIT: &str = r#"{"CreationTime":"2021-02-04T16:32:42","Id":"e1","Operation":"Update StsRefreshTokenValidFrom Timestamp.","UserId":"admin@contoso.com","ModifiedProperties":[{"Name":"StsRefreshTokensValidFrom","NewValue":"[\r\n  \"2021-02-04T16:32:42Z\"\r\n]","OldValue":"[\r\n  \"2021-01-04T16:32:42Z\"\r\n]"}],"Actor":[{"ID":"User_1","Type":2},{"ID":"User","Type":2}]}"#;
@@ -21,7 +26,25 @@ fn scanned(path: &Path) -> ScanReport {
 fn read_back(report: &ScanReport) -> String {
     let e = &report.events[0];
     assert!(e.raw.is_stored(), "the raw text is held in memory");
+    assert_eq!(e.trace(), plain_trace(), "the why panel's trace");
     e.raw.text().expect("read back")
+}
+
+/// The trace of the UAL record evaluated on its own, as the plain path does.
+fn plain_trace() -> Trace {
+    let file: Arc<str> = Arc::from("plain");
+    let origin = Origin {
+        file: &file,
+        line: 1,
+        raw: AUDIT,
+    };
+    let value = serde_json::from_str(AUDIT).expect("JSON");
+    let Classified::Sts(event) = classify(value, &origin) else {
+        unreachable!("an STS event")
+    };
+    let trace = *event.trace_kept.expect("classify keeps the trace");
+    assert_eq!(trace.minutes_added, Some(44_640), "the record is flagged");
+    trace
 }
 
 #[test]
@@ -57,6 +80,10 @@ fn json_lines_drill_down_reads_the_line_back_from_the_file() {
     let other = r#"{"CreationTime":"2021-02-04T16:30:00","Id":"o1","Operation":"UserLoggedIn","UserId":"a@b"}"#;
     std::fs::write(&path, format!("{other}\r\n  {AUDIT}  \r\n")).expect("write");
     let report = scanned(&path);
+    assert!(
+        report.events[0].trace_kept.is_none(),
+        "the trace is held in memory"
+    );
     assert_eq!(read_back(&report), AUDIT);
     let at = other.len() as u64 + 4;
     assert!(
@@ -81,4 +108,30 @@ fn gzip_and_document_drill_downs_read_the_record_back() {
     let back: Value = serde_json::from_str(&read_back(&scanned(&doc))).expect("JSON");
     let want: Value = serde_json::from_str(AUDIT).expect("JSON");
     assert_eq!(back, want);
+}
+
+#[test]
+fn a_changed_input_gives_the_events_own_fields_in_the_why_panel() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ual.jsonl");
+    std::fs::write(&path, format!("{AUDIT}\n")).expect("write");
+    let report = scanned(&path);
+    std::fs::write(&path, "{}\n").expect("rewrite");
+    let e = &report.events[0];
+    let trace = e.trace();
+    assert_eq!(
+        trace.action_type,
+        "Update StsRefreshTokenValidFrom Timestamp."
+    );
+    assert!(trace.action_type_matches);
+    assert_eq!(trace.timestamp, e.time);
+    assert_eq!(
+        trace.minutes_added, None,
+        "nothing read from a record that is gone"
+    );
+    assert!(
+        e.raw_text().contains("could not be read back"),
+        "{}",
+        e.raw_text()
+    );
 }

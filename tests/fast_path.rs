@@ -180,14 +180,17 @@ fn scanned(path: &Path) -> ScanReport {
 }
 
 /// The events as the plain evaluation writes them, each raw text read back from where the
-/// scan kept it (on disk, never in memory): the drill-down shows exactly the record.
+/// scan kept it (on disk, never in memory): the drill-down shows exactly the record, and the
+/// trace it evaluates again from that text (not kept in memory) is the plain evaluation's.
 fn debug_events(report: &ScanReport) -> Vec<String> {
     report
         .events
         .iter()
         .map(|e| {
             assert!(e.raw.is_stored(), "{}: raw text kept in memory", e.source);
+            assert!(e.trace_kept.is_none(), "{}: trace kept in memory", e.source);
             let mut e = e.clone();
+            e.trace_kept = Some(Box::new(e.trace()));
             e.raw = RawText::Text(e.raw.text().expect("read back").into());
             format!("{e:?}")
         })

@@ -297,8 +297,8 @@ fn plain(lines: &[String]) -> (BTreeMap<ResultRow, usize>, usize) {
                 let first = seen.insert(e.id.clone());
                 match e.outcome {
                     Outcome::Flagged(rs) => {
-                        for r in rs {
-                            rows.entry(r).or_default().insert(e.id.clone());
+                        for r in rs.iter() {
+                            rows.entry(r.clone()).or_default().insert(e.id.clone());
                         }
                     }
                     Outcome::NearMiss(_) => near += usize::from(first),

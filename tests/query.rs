@@ -239,12 +239,12 @@ fn a_raw_export_loads_with_near_misses_and_the_drill_down() {
         );
         assert_eq!(e.id, "5e1f0000-0000-4000-8000-000000000001", "{name}");
         assert!(
-            e.trace
+            e.trace()
                 .new_value
                 .as_deref()
                 .is_some_and(|v| v.contains("2025-09-20T08:00:00Z")),
             "{name}: {:?}",
-            e.trace
+            e.trace()
         );
         assert_eq!(
             e.time.map(|t| sts_triage::kql::format_datetime(&t)),

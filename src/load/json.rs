@@ -261,8 +261,24 @@ pub(super) enum Evaluated {
 }
 
 /// Parses and classifies one trimmed record. The same for every path, so that the parallel
-/// scan returns what the plain one does.
+/// scan returns what the plain one does. An STS event's trace is not kept: its raw text is
+/// the text parsed here (repaired, when it was), so the drill-down gets the same trace back
+/// by evaluating that text again ([`super::retrace`]).
 pub(super) fn evaluate_record(
+    bytes: &[u8],
+    line: u64,
+    file: &Arc<str>,
+    max_record_bytes: usize,
+) -> Evaluated {
+    let mut evaluated = evaluate_record_traced(bytes, line, file, max_record_bytes);
+    if let Evaluated::Classified(Classified::Sts(event), _) = &mut evaluated {
+        event.trace_kept = None;
+    }
+    evaluated
+}
+
+/// [`evaluate_record`], with the event's trace.
+pub(super) fn evaluate_record_traced(
     bytes: &[u8],
     line: u64,
     file: &Arc<str>,

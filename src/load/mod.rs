@@ -14,6 +14,7 @@ mod json;
 mod jsonlines;
 mod prefilter;
 pub mod record;
+mod retrace;
 mod wrapped;
 
 use std::fs::File;

@@ -466,7 +466,7 @@ pub fn sts_event(head: EventHead, trace: Trace, outcome: Outcome, origin: &Origi
             ..Parties::default()
         },
         actor: head.actor,
-        trace,
+        trace_kept: Some(Box::new(trace)),
         outcome,
     }))
 }

@@ -12,7 +12,7 @@ const NOT_REACHED: &str = "not reached: an earlier clause dropped the event";
 /// The "why flagged" panel: the query's clauses with the values this event gave.
 pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Option<bool>)> {
     let e = &report.events[event];
-    let t = &e.trace;
+    let t = &e.trace();
     let entra = e.kind == crate::model::SourceKind::EntraAudit;
     let dt = |d: Option<crate::kql::KqlDateTime>| {
         d.as_ref()
