@@ -350,7 +350,7 @@ fn reset_hint(
     let time = e.time.as_ref().map(ticks);
     let p = &e.parties;
     let mut candidates: Vec<(u32, bool)> = index
-        .by_correlation(&p.correlation)
+        .by_correlation_hash(e.correlation)
         .iter()
         .map(|&i| (i, true))
         .collect();

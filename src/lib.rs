@@ -6,6 +6,7 @@ pub mod context;
 pub mod dates;
 pub mod evidence;
 pub mod hints;
+pub mod intern;
 pub mod journal;
 pub mod kql;
 pub mod load;

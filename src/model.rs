@@ -8,6 +8,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use crate::evidence::RawText;
+pub use crate::intern::Text;
 use crate::kql::KqlDateTime;
 
 /// The table an event came from, which decides the rule it is evaluated with.
@@ -217,8 +218,9 @@ fn thousands(n: usize) -> String {
 pub enum Outcome {
     /// Returned by the query as this row (an Entra record may give several rows).
     Flagged(Rows),
-    /// Passed over, with the reason.
-    NearMiss(NearMissReason),
+    /// Passed over, with the reason (boxed: the rarer case, kept small for the many flagged
+    /// events).
+    NearMiss(Box<NearMissReason>),
 }
 
 /// The result rows of a flagged event. Shared: once the event has joined its finding, the
@@ -282,23 +284,32 @@ pub struct Trace {
     pub role: String,
 }
 
-/// One STS refresh-token event (flagged or not), with everything the workbench shows.
+/// One STS refresh-token event (flagged or not), with everything the workbench's table
+/// shows. Kept for every event of a scan (millions, in a tenant that revokes sessions
+/// daily), so it holds little: repeated values are shared ([`Text`], `Arc<Parties>`, the
+/// finding's row), the raw text is on disk and the trace is evaluated again when asked for.
 #[derive(Debug, Clone)]
 pub struct StsEvent {
     /// The event's own id (UAL Id, AuditLogs Id, ReportId), else a hash of its raw text.
     pub id: String,
     pub source: SourceRef,
-    /// Other records of the same event (same id) met later: counted once, listed here.
-    pub duplicates: Vec<SourceRef>,
+    /// Other records of the same event (same id) met later: counted once, listed here
+    /// (`None` when there are none, as for almost every event).
+    pub duplicates: Option<Box<Vec<SourceRef>>>,
     pub kind: SourceKind,
     /// The record as read (a JSON line, a JSON document element, or a CSV row as JSON): kept
     /// on disk once the loader has filed it, read back with [`RawText::text`].
     pub raw: RawText,
     pub time: Option<KqlDateTime>,
-    pub operation: String,
-    pub actor: String,
-    /// Whose tokens and who did it (context beside the query's columns, never in its rows).
-    pub parties: Parties,
+    pub operation: Text,
+    pub actor: Text,
+    /// Whose tokens and who did it (context beside the query's columns, never in its rows),
+    /// shared by the events with the same parties. Its `correlation` is left empty: the
+    /// event's correlation id is in [`StsEvent::correlation`], as the context index keeps it.
+    pub parties: Arc<Parties>,
+    /// A 64-bit hash of the correlation id (`context::index::correlation_hash`, ASCII case
+    /// ignored; 0: none), the key the context index finds related records by.
+    pub correlation: u64,
     /// The clause-by-clause trace, kept only where the raw text is not the record the rule
     /// read (a CSV row, whose cells were turned into a record): for every other source it is
     /// `None` and [`StsEvent::trace`] evaluates the raw text again when the drill-down opens
@@ -312,7 +323,7 @@ pub struct StsEvent {
 /// chosen by whoever names the account) and the correlation id that ties the record to the
 /// others written with it. Empty strings where the record has no such field. Never changes
 /// the query's rows (see `context::parties` for the fields read per source kind).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Parties {
     /// The target's UPN (or name, when it has no UPN).
     pub target: String,
@@ -357,7 +368,11 @@ impl StsEvent {
     }
     /// Every record of this event: where it was first read, then its duplicates.
     pub fn sources(&self) -> impl Iterator<Item = &SourceRef> {
-        std::iter::once(&self.source).chain(&self.duplicates)
+        std::iter::once(&self.source).chain(self.duplicate_sources())
+    }
+    /// The other records of this event (same id), in the order read.
+    pub fn duplicate_sources(&self) -> &[SourceRef] {
+        self.duplicates.as_deref().map_or(&[], Vec::as_slice)
     }
     /// The raw text, read back from where it is kept (one positioned read); should that fail
     /// (the input deleted or cut since the scan), a line saying so and where.

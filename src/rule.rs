@@ -61,7 +61,7 @@ pub fn evaluate_cloud_app_row(row: &CloudAppRow) -> Option<(Outcome, Trace)> {
         let reason = NearMissReason::OperationSpelledDifferently {
             operation: row.action_type.clone(),
         };
-        return Some((Outcome::NearMiss(reason), trace));
+        return Some((Outcome::NearMiss(Box::new(reason)), trace));
     }
     // | where RawEventData !has "Directorysync"
     let raw = match &row.raw_event_data {
@@ -75,7 +75,7 @@ pub fn evaluate_cloud_app_row(row: &CloudAppRow) -> Option<(Outcome, Trace)> {
     };
     if let Some(path) = &trace.directory_sync {
         let reason = NearMissReason::DirectorySync { path: path.clone() };
-        return Some((Outcome::NearMiss(reason), trace));
+        return Some((Outcome::NearMiss(Box::new(reason)), trace));
     }
     // | extend displayName = RawEventData.ModifiedProperties[0].Name
     // | where displayName == "StsRefreshTokensValidFrom"
@@ -85,7 +85,7 @@ pub fn evaluate_cloud_app_row(row: &CloudAppRow) -> Option<(Outcome, Trace)> {
     trace.display_name = display_name.map(|v| kql::tostring(Some(v)));
     if !kql::dynamic_eq_str(display_name, PROPERTY_NAME) {
         let reason = explain_property_miss(&row.raw_event_data, props);
-        return Some((Outcome::NearMiss(reason), trace));
+        return Some((Outcome::NearMiss(Box::new(reason)), trace));
     }
     // old/new values, minute counts
     let old_value = kql::property(first, "OldValue");
@@ -263,7 +263,7 @@ pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
         let reason = NearMissReason::OperationSpelledDifferently {
             operation: rec.operation.clone(),
         };
-        return Some((Outcome::NearMiss(reason), trace));
+        return Some((Outcome::NearMiss(Box::new(reason)), trace));
     }
     let props = kql::property(
         kql::index(Some(&rec.target_resources), 0),
@@ -275,7 +275,7 @@ pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
         _ => {
             let field = rec.properties_field.clone();
             return Some((
-                Outcome::NearMiss(NearMissReason::NoModifiedProperties { field }),
+                Outcome::NearMiss(Box::new(NearMissReason::NoModifiedProperties { field })),
                 trace,
             ));
         }
@@ -285,7 +285,7 @@ pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
         let path = format!("{}{}", rec.properties_field, hit.path);
         trace.directory_sync = Some(path.clone());
         return Some((
-            Outcome::NearMiss(NearMissReason::DirectorySync { path }),
+            Outcome::NearMiss(Box::new(NearMissReason::DirectorySync { path })),
             trace,
         ));
     }
@@ -346,7 +346,7 @@ pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
             found_at: None,
             at_index_0,
         };
-        return Some((Outcome::NearMiss(reason), trace));
+        return Some((Outcome::NearMiss(Box::new(reason)), trace));
     }
     Some((Outcome::Flagged(rows.into()), trace))
 }
@@ -400,23 +400,23 @@ mod tests {
         let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
         assert_eq!(
             o,
-            Outcome::NearMiss(NearMissReason::DirectorySync {
+            Outcome::NearMiss(Box::new(NearMissReason::DirectorySync {
                 path: "Note".into()
-            })
+            }))
         );
         r.action_type = "Update StsRefreshTokenValidFrom Timestamp".into();
         let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
         assert!(matches!(
             o,
-            Outcome::NearMiss(NearMissReason::OperationSpelledDifferently { .. })
+            Outcome::NearMiss(r) if matches!(*r, NearMissReason::OperationSpelledDifferently { .. })
         ));
         let r = row(json!({"ModifiedProperties": [], "Actor": []}));
         let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
         assert_eq!(
             o,
-            Outcome::NearMiss(NearMissReason::NoModifiedProperties {
+            Outcome::NearMiss(Box::new(NearMissReason::NoModifiedProperties {
                 field: "ModifiedProperties".into()
-            })
+            }))
         );
         let r = row(json!({"ModifiedProperties": [
             {"Name": "Included Updated Properties", "OldValue": "", "NewValue": "StsRefreshTokensValidFrom"},
@@ -424,10 +424,10 @@ mod tests {
         let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
         assert_eq!(
             o,
-            Outcome::NearMiss(NearMissReason::PropertyNotAtIndex0 {
+            Outcome::NearMiss(Box::new(NearMissReason::PropertyNotAtIndex0 {
                 found_at: Some(1),
                 at_index_0: "Included Updated Properties".into()
-            })
+            }))
         );
     }
 
@@ -463,16 +463,16 @@ mod tests {
         let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
         assert_eq!(
             o,
-            Outcome::NearMiss(NearMissReason::RecordCut {
+            Outcome::NearMiss(Box::new(NearMissReason::RecordCut {
                 field: "RawEventData".into(),
                 at_chars: 36
-            })
+            }))
         );
         r.raw_event_data = RawEventData::Text("not json at all".into());
         let (o, _) = evaluate_cloud_app_row(&r).expect("sts");
         assert!(matches!(
             o,
-            Outcome::NearMiss(NearMissReason::UnparseableValues { .. })
+            Outcome::NearMiss(r) if matches!(*r, NearMissReason::UnparseableValues { .. })
         ));
     }
 

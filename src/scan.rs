@@ -8,10 +8,12 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
+use crate::intern::{Interner, TextInterner};
+
 use crate::load::decode::REPLACEMENT;
 use crate::load::{self, LoadError, NotRead, ScanMessage, ScanOptions};
 use crate::model::{
-    FileSummary, Finding, NearMissReason, Outcome, Problem, ResultRow, Rows, StsEvent,
+    FileSummary, Finding, NearMissReason, Outcome, Parties, Problem, ResultRow, Rows, StsEvent,
 };
 
 /// Everything a scan found. Built up message by message, so the workbench can show rows
@@ -34,6 +36,9 @@ pub struct ScanReport {
     finding_index: HashMap<ResultRow, usize>,
     /// Each finding's row, shared with the events that give it (`Outcome::Flagged`).
     finding_rows: Vec<Arc<[ResultRow]>>,
+    /// The shared copies of the values events repeat (operations, accounts, parties).
+    texts: TextInterner,
+    parties: Interner<Parties>,
     /// Event id → index in `events`, exact: the table holds only indexes (4 bytes an event)
     /// and compares the ids of the events themselves, so two ids are never taken for one.
     event_index: EventIndex,
@@ -153,6 +158,10 @@ impl ScanReport {
                     },
                     None => event,
                 };
+                let mut event = event;
+                self.texts.intern(&mut event.operation);
+                self.texts.intern(&mut event.actor);
+                event.parties = self.parties.intern(&event.parties);
                 let idx = self.events.len();
                 if matches!(event.outcome, Outcome::NearMiss(_)) {
                     self.near_misses.push(idx);
@@ -238,13 +247,19 @@ impl ScanReport {
         let known = &mut self.events[first];
         if damaged_first && !is_damaged(&event) {
             let mut whole = *event;
-            let mut sources = std::mem::take(&mut known.duplicates);
+            let mut sources = known.duplicates.take().unwrap_or_default();
             sources.insert(0, known.source.clone());
-            whole.duplicates = sources;
-            *known = whole;
+            whole.duplicates = Some(sources);
+            self.texts.intern(&mut whole.operation);
+            self.texts.intern(&mut whole.actor);
+            whole.parties = self.parties.intern(&whole.parties);
+            self.events[first] = whole;
             return Ok(None);
         }
-        known.duplicates.push(event.source.clone());
+        known
+            .duplicates
+            .get_or_insert_default()
+            .push(event.source.clone());
         let mut touched = None;
         if let Outcome::Flagged(rows) = &event.outcome {
             for row in rows {

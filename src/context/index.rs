@@ -298,6 +298,15 @@ impl ContextIndex {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// [`Self::by_correlation`] by the id's hash ([`correlation_hash`], as an STS event keeps
+    /// it).
+    pub fn by_correlation_hash(&self, hash: u64) -> &[u32] {
+        if hash == 0 {
+            return &[];
+        }
+        self.by_correlation.get(&hash).map_or(&[], Vec::as_slice)
+    }
+
     fn within<'a>(&self, list: &'a [u32], time: i64, window: i64) -> &'a [u32] {
         if time == i64::MIN {
             return &[];
@@ -322,7 +331,7 @@ impl ContextIndex {
         let own = self.entry_of(event);
         let mut found: HashMap<u32, Why> = HashMap::new();
         let p = &event.parties;
-        for &i in self.by_correlation(&p.correlation) {
+        for &i in self.by_correlation_hash(event.correlation) {
             found.entry(i).or_default().correlation = true;
         }
         for t in [&p.target, &p.target_id] {

@@ -390,10 +390,14 @@ pub fn ual_event(record: Map<String, Value>, id: String, origin: &Origin) -> Cla
     )
 }
 
-/// Puts the target and actor read from the record on the event it became.
-fn with_parties(mut classified: Classified, parties: Parties) -> Classified {
+/// Puts the target and actor read from the record on the event it became; the
+/// correlation id goes to the event as the context index keys it (its hash), so that equal
+/// parties are one shared value.
+fn with_parties(mut classified: Classified, mut parties: Parties) -> Classified {
     if let Classified::Sts(e) = &mut classified {
-        e.parties = parties;
+        e.correlation = crate::context::index::correlation_hash(&parties.correlation);
+        parties.correlation = String::new();
+        e.parties = Arc::new(parties);
     }
     classified
 }
@@ -455,17 +459,18 @@ pub fn sts_event(head: EventHead, trace: Trace, outcome: Outcome, origin: &Origi
             file: origin.file.clone(),
             line: origin.line,
         },
-        duplicates: Vec::new(),
+        duplicates: None,
         kind: head.kind,
         raw: origin.raw.into(),
         time: head.time,
-        operation: head.operation,
+        operation: head.operation.into(),
         // The actor's UPN stands in until the record's parties are read.
-        parties: Parties {
+        parties: Arc::new(Parties {
             actor: head.actor.clone(),
             ..Parties::default()
-        },
-        actor: head.actor,
+        }),
+        correlation: 0,
+        actor: head.actor.into(),
         trace_kept: Some(Box::new(trace)),
         outcome,
     }))

@@ -22,7 +22,7 @@ impl StsEvent {
             return (**kept).clone();
         }
         self.trace_from_raw().unwrap_or_else(|| Trace {
-            action_type: self.operation.clone(),
+            action_type: self.operation.to_string(),
             action_type_matches: self.operation == crate::rule::ACTION_TYPE,
             timestamp: self.time,
             ..Trace::default()

@@ -154,7 +154,7 @@ fn unreadable_event(
         operation,
         actor,
     };
-    sts_event(head, trace, Outcome::NearMiss(reason), origin)
+    sts_event(head, trace, Outcome::NearMiss(Box::new(reason)), origin)
 }
 
 /// The string value of `"name":"…"` in the leading, still whole, part of cut JSON text

@@ -169,7 +169,7 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
     }
     if report.duplicate_records > 0 {
         for e in &report.events {
-            for d in &e.duplicates {
+            for d in e.duplicate_sources() {
                 let i = slot(&d.file, &mut by_file, &mut index);
                 by_file[i].1.push(format!(
                     "{d}  the same event as {} (id {}): counted once",
