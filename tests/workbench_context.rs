@@ -245,3 +245,187 @@ fn target_and_actor_are_drawn_where_there_is_room() {
     let s = screen(&sized(app_near(), 160, 45), 160, 45);
     assert!(s.contains("other.user@"), "{s}");
 }
+
+/// The drill-down of the helpdesk row with its context panel open.
+fn context_of_helpdesk(w: u16, h: u16) -> App {
+    let mut app = sized(filtered("actor:helpdesk"), w, h);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "x");
+    app
+}
+
+fn timeline(app: &App) -> Vec<String> {
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("drill-down open")
+    };
+    let p = d.context.as_ref().expect("context panel open");
+    (0..p.rows.len())
+        .map(|i| {
+            let t = p.row_text(&app.report, i);
+            format!("{} {} {}", t.offset, t.why, t.what)
+        })
+        .collect()
+}
+
+#[test]
+fn the_context_panel_is_a_timeline_around_the_event() {
+    let app = context_of_helpdesk(80, 24);
+    assert_eq!(
+        timeline(&app),
+        [
+            "-00:20:07 ··A UserLoggedIn by helpdesk.admin@contoso.com",
+            "-00:00:02 CTA Update user. by helpdesk.admin@contoso.com → victim.user@contoso.com",
+            "-00:00:01 CTA Reset user password. by helpdesk.admin@contoso.com → victim.user@contoso.com",
+            "this event ─── Update StsRefreshTokenValidFrom Timestamp. by helpdesk.admin@contoso.com → victim.user@contoso.com",
+            "+00:29:53 ··A Update StsRefreshTokenValidFrom Timestamp. by helpdesk.admin@contoso.com → other.user@contoso.com",
+        ]
+    );
+    for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+        let mut app = context_of_helpdesk(w, h);
+        keys(&mut app, "k");
+        let s = screen(&app, w, h);
+        assert!(s.contains("context: 4 related"), "{w}x{h}: {s}");
+        assert!(
+            s.contains("-00:00:01 CTA Reset user password."),
+            "{w}x{h}: {s}"
+        );
+        assert!(
+            s.contains("same correlation, same target, same actor"),
+            "the row under the cursor says why in words at {w}x{h}: {s}"
+        );
+        assert!(s.contains("context.jsonl:3"), "{w}x{h}: {s}");
+        assert!(s.contains("x  context"), "the footer names the key: {s}");
+    }
+    // x again: the why-panel is back.
+    let mut app = context_of_helpdesk(160, 45);
+    keys(&mut app, "x");
+    assert!(screen(&app, 160, 45).contains("why flagged"));
+}
+
+fn doc_text(d: &sts_triage::tui::overlay::Drill) -> String {
+    d.doc
+        .lines
+        .iter()
+        .map(sts_triage::tui::doc::DocLine::text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn enter_opens_a_related_record_in_the_events_place_and_esc_comes_back() {
+    let mut app = context_of_helpdesk(160, 45);
+    keys(&mut app, "k");
+    press(&mut app, KeyCode::Enter);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("still in the drill-down")
+    };
+    let text = doc_text(d);
+    assert!(
+        text.contains("\"ActionType\": \"Reset user password.\""),
+        "{text}"
+    );
+    let s = screen(&app, 160, 45);
+    assert!(
+        s.contains("related -00:00:01 · Reset user password."),
+        "{s}"
+    );
+    assert!(s.contains("▶ -00:00:01"), "the opened row is marked: {s}");
+    // Moving now moves in the record; Esc puts the event back, Esc again leaves.
+    keys(&mut app, "j");
+    press(&mut app, KeyCode::Esc);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("Esc goes back to the event, not out")
+    };
+    assert!(doc_text(d).contains("Update StsRefreshTokenValidFrom"));
+    assert!(d.context.is_some(), "the timeline stays");
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+}
+
+#[test]
+fn a_near_miss_has_its_context_too() {
+    let mut app = sized(app_near(), 80, 24);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "x");
+    let t = timeline(&app);
+    assert!(
+        t.iter()
+            .any(|l| l.starts_with("-00:29:53 ··A Update StsRefreshTokenValidFrom")),
+        "the flagged revocation by the same actor half an hour before: {t:?}"
+    );
+    assert!(t.iter().any(|l| l.starts_with("this event")), "{t:?}");
+}
+
+/// The fixture and `extra` lines after it, in a temporary folder.
+fn with_lines(extra: &[String]) -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = std::fs::read_to_string(FIXTURE).unwrap();
+    for l in extra {
+        text.push_str(l);
+        text.push('\n');
+    }
+    let path = dir.path().join("ctx.jsonl");
+    std::fs::write(&path, text).unwrap();
+    let report = scan_paths(&[path], &ScanOptions::default()).unwrap();
+    let app = App::new("j", "a", HashMap::new()).with_report(report);
+    (dir, app)
+}
+
+fn sign_in(n: usize, minute: usize, op: &str) -> String {
+    serde_json::json!({
+        "Timestamp": format!("2024-03-01T10:{minute:02}:30Z"), "ActionType": op,
+        "AccountObjectId": "x", "AccountDisplayName": "Helpdesk Admin", "IPAddress": "203.0.113.10",
+        "ReportId": format!("s{n}"),
+        "RawEventData": {"CreationTime": format!("2024-03-01T10:{minute:02}:30"),
+            "Id": format!("10000000-0000-4000-8000-{n:012}"), "Operation": op, "RecordType": 15,
+            "UserId": HELPDESK, "ClientIP": "203.0.113.10",
+            "Actor": [{"ID": HELPDESK, "Type": 5}]}
+    })
+    .to_string()
+}
+
+#[test]
+fn the_timeline_scrolls_with_its_cursor_at_every_size_and_neutralises_strings() {
+    let mut extra: Vec<String> = (0..40).map(|n| sign_in(n, n, "UserLoggedIn")).collect();
+    extra.push(sign_in(99, 45, "Reset user password.\u{1b}]0;pwned\u{7}"));
+    for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+        let (_dir, app) = with_lines(&extra);
+        let mut app = sized(app, w, h);
+        keys(&mut app, "/actor:helpdesk");
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Enter);
+        keys(&mut app, "xG");
+        let page = app.context_page();
+        let Overlay::Drill(d) = &app.overlay else {
+            panic!()
+        };
+        let p = d.context.as_ref().unwrap();
+        assert_eq!(p.cursor, p.rows.len() - 1);
+        assert!(
+            p.offset <= p.cursor && p.cursor < p.offset + page,
+            "{w}x{h}"
+        );
+        let last = p.row_text(&app.report, p.cursor);
+        let s = screen(&app, w, h);
+        assert!(
+            s.contains(&last.offset),
+            "the last row is drawn at {w}x{h}: {s}"
+        );
+        assert!(!s.contains('\u{1b}'), "no raw escape reaches the screen");
+        keys(&mut app, "g");
+        let s = screen(&app, w, h);
+        assert!(s.contains("-00:20:07"), "back to the first at {w}x{h}: {s}");
+    }
+    let (_dir, app) = with_lines(&extra);
+    let mut app = sized(app, 160, 45);
+    keys(&mut app, "/actor:helpdesk");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "x");
+    let t = timeline(&app);
+    assert!(
+        t.iter()
+            .any(|l| l.contains("Reset user password.\\x1b]0;pwned\\x07")),
+        "shown escaped: {t:?}"
+    );
+}

@@ -13,6 +13,7 @@
 pub mod extract;
 pub mod index;
 pub mod parties;
+pub mod record;
 pub mod summary;
 
 pub use index::{ContextIndex, Entry, Related, Why};

@@ -61,6 +61,10 @@ pub enum Intent {
     PrevEvent,
     WhyDown,
     WhyUp,
+    /// The drill-down's second panel: why flagged ↔ context (related records).
+    SwitchPanel,
+    /// In the context panel: the related record's raw text in the event's place.
+    OpenRelated,
 }
 
 /// One row of the intent table: the keymap name, the help text, and the short label the
@@ -269,6 +273,18 @@ pub const INTENTS: &[IntentInfo] = &[
     ),
     i(Intent::WhyDown, "why_down", "scroll the why-panel down", ""),
     i(Intent::WhyUp, "why_up", "scroll the why-panel up", ""),
+    i(
+        Intent::SwitchPanel,
+        "switch_panel",
+        "why flagged ↔ context panel (related records; j/k move, Enter opens)",
+        "context",
+    ),
+    i(
+        Intent::OpenRelated,
+        "open_related",
+        "context panel: the related record's raw text (Esc: back to the event)",
+        "",
+    ),
 ];
 
 impl Intent {

@@ -86,6 +86,12 @@ impl Areas {
         usize::from(self.why.height.saturating_sub(2)).max(1)
     }
 
+    /// Rows of the context panel's timeline (it is drawn where the why-panel is, two lines
+    /// at its foot describing the row under the cursor).
+    pub fn context_rows(&self) -> usize {
+        self.why_lines().saturating_sub(2).max(1)
+    }
+
     /// A list drawn over the body (frequency view, classify like this): its frame for
     /// `rows` entries at most `width` wide.
     pub fn list(&self, width: u16, rows: usize) -> Rect {

@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod clipboard;
 pub mod columns;
+pub mod context_panel;
 pub mod doc;
 pub mod filter;
 pub mod items;

@@ -50,6 +50,8 @@ pub struct Drill {
     pub item_key: String,
     /// The row's hints with their reasons (flagged rows only).
     pub hints: Vec<String>,
+    /// The context panel, shown instead of the why-panel (`x`).
+    pub context: Option<Box<super::context_panel::ContextPanel>>,
 }
 
 impl Drill {

@@ -45,6 +45,7 @@ impl App {
             imported_from,
             item_key,
             hints: row_hints,
+            context: None,
         }));
     }
 
@@ -96,6 +97,9 @@ impl App {
     }
 
     pub(super) fn apply_drill(&mut self, intent: Intent) {
+        if self.apply_context(intent) {
+            return;
+        }
         let why_max = if intent == Intent::WhyDown {
             self.why_max_scroll()
         } else {
@@ -162,6 +166,9 @@ impl App {
             Intent::Help => self.open_help(),
             Intent::CancelOrQuit => self.cancel_or_quit(),
             _ => {}
+        }
+        if matches!(intent, Intent::NextEvent | Intent::PrevEvent) {
+            self.context_follows_event();
         }
     }
 }

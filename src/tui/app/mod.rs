@@ -7,6 +7,7 @@
 //! undo, the journal's answers), `drill` (the raw events), `lists` (frequency view and
 //! classify like this), `prompt` (text typed into the filter, a note, a search).
 
+mod context;
 mod decide;
 mod drill;
 mod lists;
@@ -102,6 +103,8 @@ pub struct App {
     /// selection changes (a cleared selection must not stay described as hidden).
     status_notice: bool,
     matcher: SkimMatcherV2,
+    /// Reads related records back for the context panel (keeps line offsets per file).
+    records: crate::context::record::RecordReader,
     dirty: bool,
     hints_stale: bool,
     /// Rows changed by the load since the last frame, made again once per frame.
@@ -140,6 +143,7 @@ impl App {
             notice: None,
             status_notice: false,
             matcher: SkimMatcherV2::default(),
+            records: crate::context::record::RecordReader::default(),
             dirty: false,
             hints_stale: true,
             arrivals: Arrivals::default(),

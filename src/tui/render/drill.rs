@@ -50,15 +50,20 @@ pub(super) fn draw_drill(
     let e = &app.report.events[event];
     // Every record of the event (duplicates of the same id included).
     let sources: Vec<String> = e.sources().map(ToString::to_string).collect();
-    let title = format!(
-        " event {}/{} · {} · {} · id {} · {} ",
-        d.current + 1,
-        d.events.len(),
-        crate::neutralize::neutralize(&sources.join(", ")),
-        e.kind.label(),
-        crate::neutralize::neutralize(&e.id),
-        decision.verdict.label()
-    );
+    let opened = d.context.as_ref().and_then(|p| p.open.as_ref());
+    let title = match opened {
+        // A related record opened from the context panel stands where the event was.
+        Some(o) => o.title.clone(),
+        None => format!(
+            " event {}/{} · {} · {} · id {} · {} ",
+            d.current + 1,
+            d.events.len(),
+            crate::neutralize::neutralize(&sources.join(", ")),
+            e.kind.label(),
+            crate::neutralize::neutralize(&e.id),
+            decision.verdict.label()
+        ),
+    };
     let inner_h = areas.event_lines();
     let needle = d.search.to_lowercase();
     let lines: Vec<Line> = (d.offset..d.offset + inner_h)
@@ -94,6 +99,10 @@ pub(super) fn draw_drill(
         .collect();
     let json = Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title));
     frame.render_widget(json, json_area);
+    if let Some(panel) = &d.context {
+        super::context::draw_context(frame, areas, app, panel, theme);
+        return;
+    }
     let panel = super::why::WhyPanel {
         report: &app.report,
         event,

@@ -123,6 +123,7 @@ fn footer_intents(context: Context) -> &'static [(Intent, Option<&'static str>)]
         Context::Drill => &[
             (Intent::Back, None),
             (Intent::NextEvent, None),
+            (Intent::SwitchPanel, None),
             (Intent::ToggleFold, None),
             (Intent::StartSearch, None),
             (Intent::MarkSuspicious, None),

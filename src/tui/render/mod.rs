@@ -4,6 +4,7 @@
 //! neutralised when it entered the state (item texts, JSON lines); nothing here reads files
 //! or the clock except the load's elapsed time for its rate.
 
+mod context;
 mod drill;
 mod footer;
 mod header;

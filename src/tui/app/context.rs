@@ -1,0 +1,169 @@
+//! The drill-down's context panel: switching to it, moving along its timeline, opening a
+//! related record in the event's place and going back.
+
+use super::{App, Overlay};
+use crate::model::SourceRef;
+use crate::neutralize::neutralize;
+use crate::tui::action::Intent;
+use crate::tui::context_panel::{ContextPanel, Moment, Opened, offset_text};
+use crate::tui::doc::JsonDoc;
+
+impl App {
+    /// Rows of the context panel's timeline drawn at once (from the shared layout).
+    pub fn context_page(&self) -> usize {
+        self.areas().context_rows()
+    }
+
+    /// The intents the context panel takes; false for those the drill-down handles as
+    /// usual (moving in a related record opened in the event's place included).
+    pub(super) fn apply_context(&mut self, intent: Intent) -> bool {
+        if intent == Intent::SwitchPanel {
+            self.switch_panel();
+            return true;
+        }
+        let page = self.context_page();
+        let Overlay::Drill(d) = &mut self.overlay else {
+            return false;
+        };
+        let Some(panel) = d.context.as_deref_mut() else {
+            return false;
+        };
+        if panel.open.is_some() {
+            return match intent {
+                Intent::Back => {
+                    self.close_related();
+                    true
+                }
+                Intent::NextEvent | Intent::PrevEvent => {
+                    // The event's document back first; the panel follows the new event.
+                    self.close_related();
+                    false
+                }
+                _ => false,
+            };
+        }
+        let step = i64::try_from(page).unwrap_or(1);
+        match intent {
+            Intent::MoveDown => panel.move_by(1, page),
+            Intent::MoveUp => panel.move_by(-1, page),
+            Intent::PageDown => panel.move_by(step, page),
+            Intent::PageUp => panel.move_by(-step, page),
+            Intent::Top => panel.move_by(i64::MIN / 2, page),
+            Intent::Bottom => panel.move_by(i64::MAX / 2, page),
+            Intent::OpenRelated => self.open_related(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// After the drill-down moved to another event of the row: the panel follows it.
+    pub(super) fn context_follows_event(&mut self) {
+        let Overlay::Drill(d) = &mut self.overlay else {
+            return;
+        };
+        let Some(&event) = d.events.get(d.current) else {
+            return;
+        };
+        if d.context.as_ref().is_some_and(|p| p.event != event) {
+            d.context = Some(Box::new(ContextPanel::new(
+                &self.report,
+                event,
+                self.hint_config,
+            )));
+        }
+    }
+
+    fn switch_panel(&mut self) {
+        let Overlay::Drill(d) = &self.overlay else {
+            return;
+        };
+        if d.context.is_some() {
+            self.close_related();
+            if let Overlay::Drill(d) = &mut self.overlay {
+                d.context = None;
+            }
+            return;
+        }
+        let Some(&event) = d.events.get(d.current) else {
+            self.set_status("this row has no raw events: no context to show".to_owned());
+            return;
+        };
+        let panel = ContextPanel::new(&self.report, event, self.hint_config);
+        let page = self.context_page();
+        let n = panel.total;
+        if let Overlay::Drill(d) = &mut self.overlay {
+            let mut panel = Box::new(panel);
+            // The event's row in view from the start.
+            panel.move_by(0, page);
+            d.context = Some(panel);
+        }
+        self.set_status(match n {
+            0 => "no related records: nothing shares the event's correlation, target or actor in the windows".to_owned(),
+            n => format!("{n} related record(s): j/k move, Enter opens one, x back to why flagged"),
+        });
+    }
+
+    /// Enter on a timeline row: that record's raw text where the event was.
+    fn open_related(&mut self) {
+        let Overlay::Drill(d) = &self.overlay else {
+            return;
+        };
+        let Some(panel) = d.context.as_deref() else {
+            return;
+        };
+        let row = panel.cursor;
+        let Some(Moment::Related(r)) = panel.rows.get(row).copied() else {
+            self.set_status("this is the event itself: its raw text is the event panel".to_owned());
+            return;
+        };
+        let index = &self.report.context;
+        let entry = index.entries[r.entry];
+        let source = index.source(&entry);
+        let title = format!(
+            " related {} · {} · {} · Esc: back to the event ",
+            offset_text(r.offset_secs),
+            neutralize(index.text(entry.operation)),
+            neutralize(&source.to_string()),
+        );
+        let text = self.related_text(&source);
+        let Overlay::Drill(d) = &mut self.overlay else {
+            return;
+        };
+        let doc = std::mem::replace(&mut d.doc, JsonDoc::parse(&text));
+        let saved = (doc, d.cursor, d.offset);
+        d.cursor = 0;
+        d.offset = 0;
+        if let Some(panel) = d.context.as_deref_mut() {
+            panel.open = Some(Opened { row, title, saved });
+        }
+    }
+
+    /// The raw text of a record by its place: an STS event's own stored text when it is one
+    /// (a positioned read, and the only way back to a record read from standard input),
+    /// else read back from the file.
+    fn related_text(&mut self, source: &SourceRef) -> String {
+        if let Some(e) = self
+            .report
+            .events
+            .iter()
+            .find(|e| e.sources().any(|s| s == source))
+        {
+            return e.raw_text();
+        }
+        self.records.read(source)
+    }
+
+    /// The event's document back in its panel.
+    fn close_related(&mut self) {
+        let Overlay::Drill(d) = &mut self.overlay else {
+            return;
+        };
+        let Some(opened) = d.context.as_deref_mut().and_then(|p| p.open.take()) else {
+            return;
+        };
+        let (doc, cursor, offset) = opened.saved;
+        d.doc = doc;
+        d.cursor = cursor;
+        d.offset = offset;
+    }
+}

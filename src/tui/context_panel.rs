@@ -1,0 +1,248 @@
+//! The drill-down's context panel: the records related to the event (same correlation,
+//! same target, same actor; see `crate::context`) as a timeline around it, each with its
+//! offset from the event and why it is related. Every string is neutralised here, where the
+//! panel's text is made.
+
+use super::doc::JsonDoc;
+use crate::context::{Related, Why};
+use crate::hints::HintConfig;
+use crate::neutralize::neutralize;
+use crate::scan::ScanReport;
+
+/// The most related records the timeline lists: the nearest in time to the event.
+pub const MAX_SHOWN: usize = 1000;
+
+/// One line of the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// The STS event itself, where it falls among the others.
+    Event,
+    Related(Related),
+}
+
+/// The context panel of the drill-down's current event.
+#[derive(Debug, Clone)]
+pub struct ContextPanel {
+    /// The STS event (index into the report's events).
+    pub event: usize,
+    pub rows: Vec<Moment>,
+    /// Related records in all (more than listed past [`MAX_SHOWN`]).
+    pub total: usize,
+    pub cursor: usize,
+    pub offset: usize,
+    /// A related record opened in the event's place.
+    pub open: Option<Opened>,
+}
+
+/// A related record shown where the raw event was; Esc puts the event back.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// The timeline row opened.
+    pub row: usize,
+    /// The raw-event panel's title while it is open.
+    pub title: String,
+    /// The event's document, cursor line and first line drawn, to return to.
+    pub saved: (JsonDoc, usize, usize),
+}
+
+/// The text of one timeline row: offset, why (`C`/`T`/`A` or `·`), and the record's
+/// operation, actor and target — all neutralised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowText {
+    pub offset: String,
+    pub why: String,
+    pub what: String,
+}
+
+impl ContextPanel {
+    /// The timeline of `event`, the cursor on the event itself.
+    pub fn new(report: &ScanReport, event: usize, config: HintConfig) -> Self {
+        let mut related = report
+            .events
+            .get(event)
+            .map(|e| report.context.related(e, &config.context))
+            .unwrap_or_default();
+        let total = related.len();
+        if related.len() > MAX_SHOWN {
+            related.sort_by_key(|r| r.offset_secs.map_or(i64::MAX, i64::abs));
+            related.truncate(MAX_SHOWN);
+            related.sort_by_key(|r| (r.offset_secs.unwrap_or(i64::MIN), r.entry));
+        }
+        let at = related
+            .iter()
+            .position(|r| r.offset_secs.is_some_and(|o| o >= 0))
+            .unwrap_or(related.len());
+        let mut rows: Vec<Moment> = related.into_iter().map(Moment::Related).collect();
+        rows.insert(at, Moment::Event);
+        Self {
+            event,
+            rows,
+            total,
+            cursor: at,
+            offset: 0,
+            open: None,
+        }
+    }
+
+    /// Moves the cursor by `delta` rows (clamped), keeping it among the `page` drawn.
+    pub fn move_by(&mut self, delta: i64, page: usize) {
+        let max = i64::try_from(self.rows.len().saturating_sub(1)).unwrap_or(0);
+        let cur = i64::try_from(self.cursor).unwrap_or(0);
+        self.cursor = usize::try_from(cur.saturating_add(delta).clamp(0, max)).unwrap_or(0);
+        self.offset = super::table::scroll_to(self.offset, self.cursor, page);
+    }
+
+    /// The text of a timeline row.
+    pub fn row_text(&self, report: &ScanReport, row: usize) -> RowText {
+        let index = &report.context;
+        match self.rows.get(row) {
+            Some(Moment::Related(r)) => {
+                let e = &index.entries[r.entry];
+                RowText {
+                    offset: offset_text(r.offset_secs),
+                    why: why_code(r.why),
+                    what: what_text(
+                        index.text(e.operation),
+                        index.text(e.actor),
+                        index.text(e.target),
+                    ),
+                }
+            }
+            Some(Moment::Event) => {
+                let (op, actor, target) =
+                    report
+                        .events
+                        .get(self.event)
+                        .map_or_else(Default::default, |e| {
+                            (
+                                e.operation.as_str(),
+                                e.parties.actor_label(),
+                                e.parties.target_label(),
+                            )
+                        });
+                RowText {
+                    offset: "this event".to_owned(),
+                    why: "───".to_owned(),
+                    what: what_text(op, actor, target),
+                }
+            }
+            None => RowText {
+                offset: String::new(),
+                why: String::new(),
+                what: String::new(),
+            },
+        }
+    }
+
+    /// Two lines on the row under the cursor: why it is related, then its time (UTC),
+    /// place, IP address and result.
+    pub fn detail(&self, report: &ScanReport) -> [String; 2] {
+        let index = &report.context;
+        match self.rows.get(self.cursor) {
+            Some(Moment::Related(r)) => {
+                let e = &index.entries[r.entry];
+                let mut place = vec![
+                    utc_text(e.time),
+                    index.source(e).to_string(),
+                    format!("IP {}", index.ip_text(e)),
+                ];
+                if e.result != 0 {
+                    place.push(index.text(e.result).to_owned());
+                }
+                [r.why.label(), neutralize(&place.join(" · ")).into_owned()]
+            }
+            Some(Moment::Event) => [
+                "the STS event itself (Enter on another row opens that record)".to_owned(),
+                report.events.get(self.event).map_or_else(String::new, |e| {
+                    neutralize(&e.source.to_string()).into_owned()
+                }),
+            ],
+            None => [String::new(), String::new()],
+        }
+    }
+}
+
+/// `C`, `T`, `A` for the same correlation, target and actor (`·` where not).
+pub fn why_code(w: Why) -> String {
+    [(w.correlation, 'C'), (w.target, 'T'), (w.actor, 'A')]
+        .iter()
+        .map(|&(on, c)| if on { c } else { '·' })
+        .collect()
+}
+
+fn what_text(operation: &str, actor: &str, target: &str) -> String {
+    let mut s = neutralize(operation).into_owned();
+    if !actor.is_empty() {
+        s.push_str(" by ");
+        s.push_str(&neutralize(actor));
+    }
+    if !target.is_empty() {
+        s.push_str(" → ");
+        s.push_str(&neutralize(target));
+    }
+    s
+}
+
+/// A record's time (100 ns ticks since 1970) in UTC, or `time unknown`.
+fn utc_text(ticks: i64) -> String {
+    if ticks == i64::MIN {
+        return "time unknown".to_owned();
+    }
+    chrono::DateTime::from_timestamp(ticks.div_euclid(10_000_000), 0).map_or_else(
+        || "time unknown".to_owned(),
+        |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+    )
+}
+
+/// An offset from the event: `-00:00:01` within the hour (to the second), `+2 h` or
+/// `+2 h 05 m` within two days, `-3 d 4 h` beyond; `?` when a time is unknown.
+pub fn offset_text(secs: Option<i64>) -> String {
+    let Some(s) = secs else {
+        return "?".to_owned();
+    };
+    let sign = if s < 0 { '-' } else { '+' };
+    let a = s.unsigned_abs();
+    let (d, h, m, sec) = (a / 86_400, a / 3600 % 24, a / 60 % 60, a % 60);
+    if a < 3600 {
+        format!("{sign}00:{m:02}:{sec:02}")
+    } else if a < 2 * 86_400 {
+        let h = a / 3600;
+        if m == 0 {
+            format!("{sign}{h} h")
+        } else {
+            format!("{sign}{h} h {m:02} m")
+        }
+    } else if h == 0 {
+        format!("{sign}{d} d")
+    } else {
+        format!("{sign}{d} d {h} h")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_read_at_the_scale_that_matters() {
+        let cases = [
+            (Some(-1), "-00:00:01"),
+            (Some(0), "+00:00:00"),
+            (Some(1799), "+00:29:59"),
+            (Some(7200), "+2 h"),
+            (Some(-7500), "-2 h 05 m"),
+            (Some(3 * 86_400 + 4 * 3600 + 59), "+3 d 4 h"),
+            (Some(-5 * 86_400), "-5 d"),
+            (None, "?"),
+        ];
+        for (secs, text) in cases {
+            assert_eq!(offset_text(secs), text, "{secs:?}");
+        }
+        let w = Why {
+            correlation: true,
+            target: false,
+            actor: true,
+        };
+        assert_eq!(why_code(w), "C·A");
+    }
+}
