@@ -204,18 +204,26 @@ impl Tail {
             return Ok(0);
         };
         let complete: Vec<u8> = self.partial.drain(..=last_nl).collect();
+        // Every record, STS or not, goes to the related-events index as in a first load.
+        let mut context = crate::context::Collector::new(self.file.clone(), self.opts.context);
         let mut lines = 0;
         // Without its final newline, the block splits into exactly its lines.
         for raw_line in complete[..complete.len() - 1].split(|&b| b == b'\n') {
             let bytes = raw_line.trim_ascii();
             if !bytes.is_empty() {
                 self.summary.records += 1;
+                if let Some(batch) = context.json_record(bytes, self.line) {
+                    sink(ScanMessage::Context(Box::new(batch)));
+                }
                 if self.prefilter.may_match(bytes) {
                     self.record(bytes, self.line, sink);
                 }
             }
             self.line += 1;
             lines += 1;
+        }
+        if !context.is_empty() {
+            sink(ScanMessage::Context(Box::new(context.take())));
         }
         self.take(&complete);
         Ok(lines)
@@ -290,6 +298,33 @@ mod tests {
     use std::io::Write;
 
     const STS: &str = r#"{"CreationTime":"2021-02-04T16:32:42","Id":"x1","Operation":"Update StsRefreshTokenValidFrom Timestamp.","UserId":"a@b","ModifiedProperties":[],"Actor":[]}"#;
+
+    #[test]
+    fn every_appended_record_feeds_the_context_index() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("live.jsonl");
+        let reset = r#"{"CreationTime":"2021-02-04T16:32:41","Id":"r1","Operation":"Reset user password.","UserId":"a@b","ObjectId":"v@b"}"#;
+        std::fs::write(&path, format!("{STS}\n{reset}\n")).expect("write");
+        let mut tail = Tail::new(&path);
+        let mut lines = Vec::new();
+        let mut take = |m: ScanMessage| {
+            if let ScanMessage::Context(b) = m {
+                lines.extend(b.entries.iter().map(|e| e.line));
+            }
+        };
+        tail.poll(&mut take).expect("poll");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
+        writeln!(f, "{}", reset.replace("r1", "r2")).expect("append");
+        tail.poll(&mut take).expect("poll");
+        assert_eq!(
+            lines,
+            [1, 2, 3],
+            "STS or not, each record once, with its line"
+        );
+    }
 
     #[test]
     fn appended_whole_lines_are_read_once_and_a_partial_line_waits() {

@@ -213,6 +213,11 @@ impl App {
                 self.loading.records_done_files += summary.records;
                 self.loading.records_current = 0;
             }
+            // Follow mode: records appended to the index since; context hints may change.
+            ScanMessage::FileSoFar(_) => {
+                self.hints_stale = true;
+                self.dirty = true;
+            }
             _ => {}
         }
         let near_before = self.report.near_misses.len();
