@@ -133,22 +133,25 @@ fn over_long_records_are_skipped_and_the_next_ones_read() {
         r.stderr
     );
 
-    // CSV: a quote that never closes makes the rest of the file one record; the reading
-    // stops at the limit and the rows before are kept.
+    // CSV: a quote that never closes, followed by a line over the limit: the record is
+    // skipped at the limit and the reading goes on with the row after it.
     let csv = dir.path().join("huge.csv");
     let row = flagged("e-csv", "csv@x").replace('"', "\"\"");
+    let after = flagged("e-csv-after", "csv-after@x").replace('"', "\"\"");
     write_huge(
         &csv,
         &format!(
-            "CreationDate,UserIds,Operations,AuditData\n2024-03-01T10:00:07,csv@x,{STS_OP},\"{row}\"\n2024-03-01T10:00:08,y,Update user.,\""
+            "CreationDate,UserIds,Operations,AuditData\n2024-03-01T10:00:07,csv@x,{STS_OP},\"{row}\"\n2024-03-01T10:00:08,y,Update user.,\"{{\n"
         ),
-        "\n",
+        &format!("\n2024-03-01T10:00:09,csv-after@x,{STS_OP},\"{after}\"\n"),
     );
     let r = scan_limited("", &csv);
     assert!(r.stdout.contains("csv@x"), "{}", r.stderr);
+    assert!(r.stdout.contains("csv-after@x"), "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("a CSV record runs past the 4194304 byte record limit"),
+        r.stderr.contains(
+            ":3: a quote opened on line 3 never closes within the 4194304 byte record limit (--max-record-mib): lines 3-4 skipped; reading on at line 5"
+        ),
         "{}",
         r.stderr
     );

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::{Map, Value};
 
 use super::csvdates::{FileDates, Waiting};
+use super::csvframe::{Framer, Skipped};
 use super::decode;
 use super::entracsv;
 use super::json::Ctx;
@@ -37,7 +38,7 @@ const DYNAMIC_COLUMNS: [&str; 5] = [
 /// `TimeGenerated [UTC]` → `TimeGenerated`; BOM and white space trimmed. The zone the
 /// header names: `Some(true)` local time, `Some(false)` UTC (`[UTC]`, `Date (UTC)`),
 /// `None` unmarked.
-fn column_name(raw: &str) -> (String, Option<bool>) {
+pub(super) fn column_name(raw: &str) -> (String, Option<bool>) {
     let name = raw.trim_start_matches('\u{feff}').trim();
     if let Some(open) = name.find(" [") {
         let zone = name[open..].to_ascii_lowercase();
@@ -71,6 +72,19 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     }
     let delimiter = header_delimiter(reader.fill_buf()?);
     let since_record = Arc::new(AtomicUsize::new(0));
+    let skipped = Arc::new(Skipped::default());
+    // Records whose quote never closes are skipped by the framer, which says where.
+    let framer = Framer::new(
+        reader,
+        delimiter,
+        ctx.opts.max_record_bytes,
+        skipped.clone(),
+        |names| {
+            let names: Vec<String> = names.iter().map(|n| column_name(n).0).collect();
+            entracsv::is_entra_download(&names)
+        },
+        first_line_offset,
+    );
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
         .delimiter(delimiter)
@@ -81,11 +95,13 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         .has_headers(false)
         .buffer_capacity(CSV_BUFFER)
         .from_reader(RecordBound {
-            inner: reader,
+            inner: framer,
             since_record: since_record.clone(),
-            limit: ctx
+            limit: ctx.opts.max_record_bytes,
+            bound: ctx
                 .opts
                 .max_record_bytes
+                .saturating_mul(2)
                 .saturating_add(CSV_BUFFER + (1 << 20)),
         });
     let mut header_record = csv::ByteRecord::new();
@@ -143,6 +159,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     let mut last_line = 1 + first_line_offset;
     loop {
         if ctx.opts.cancelled() {
+            report_skipped(ctx, &skipped, None, first_line_offset);
             settle_dates(ctx, &mut dates);
             return Ok(());
         }
@@ -153,6 +170,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
                 if e.is_io_error() {
                     // A truncated gzip stream or a size limit: the reading stops here (a
                     // reader that failed once may fail forever).
+                    report_skipped(ctx, &skipped, None, first_line_offset);
                     ctx.error_line = Some(last_line + 1);
                     settle_dates(ctx, &mut dates);
                     return Err(match e.into_kind() {
@@ -167,6 +185,9 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
                 ctx.malformed(line, format!("unreadable CSV record: {e}"));
                 continue;
             }
+        }
+        if let Some(p) = record.position() {
+            report_skipped(ctx, &skipped, Some(p.line()), first_line_offset);
         }
         let line = record
             .position()
@@ -298,9 +319,23 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         }
         classify_rows(ctx, vec![Waiting { map, raw, line }]);
     }
+    report_skipped(ctx, &skipped, None, first_line_offset);
     settle_dates(ctx, &mut dates);
     ctx.progress();
     Ok(())
+}
+
+/// Says, in line order, what the framer said of the records before `line` (all with
+/// `None`): a skipped one is a record read and skipped; a note is only said.
+fn report_skipped(ctx: &mut Ctx, skipped: &Skipped, line: Option<u64>, offset: u64) {
+    for said in skipped.take_before(line) {
+        if said.skipped {
+            ctx.summary.records += 1;
+            ctx.malformed(said.line + offset, said.message);
+        } else {
+            ctx.problem(Some(said.line + offset), said.message);
+        }
+    }
 }
 
 /// Classifies rows and sends what they are on.
@@ -368,29 +403,36 @@ fn skip_blank_lines(reader: &mut Box<dyn BufRead + Send>) -> io::Result<u64> {
     }
 }
 
-/// The csv crate's read buffer.
-const CSV_BUFFER: usize = 1 << 20;
+/// The csv crate's read buffer: twice the input's buffer, so that the framer's reads go
+/// from the input straight into it (after the start of a line kept from the last read).
+const CSV_BUFFER: usize = 2 << 20;
 
-/// Bounds the memory of one CSV record: the csv crate keeps a whole record in memory, so a
-/// quote that never closes would make one record of the rest of the file. Counts the bytes
-/// handed to the csv reader since the last record ended (the scan loop resets the count);
-/// past the record limit (plus the read-ahead of the csv buffer) the reading stops with an
-/// error that names the limit. The rows before are kept; other files are read as usual.
-struct RecordBound {
-    inner: Box<dyn BufRead + Send>,
+/// Bounds the memory of one CSV record, behind the framer: the csv crate keeps a whole
+/// record in memory. The framer hands it whole records of at most about twice the limit;
+/// this guard stays for a record the framer's quote count cannot see (an even number of
+/// quotes on a line whose last cell opens a quote after a stray one: `a,b"c,"d`). Counts
+/// the bytes handed to the csv reader since the last record ended (the scan loop resets the
+/// count); past twice the record limit (plus the read-ahead of the csv buffer) the reading
+/// stops with an error that names the limit. The rows before are kept; other files are read
+/// as usual.
+struct RecordBound<R> {
+    inner: R,
     since_record: Arc<AtomicUsize>,
+    /// The record limit (`--max-record-mib`), in bytes.
     limit: usize,
+    /// Bytes past which the reading stops.
+    bound: usize,
 }
 
-impl Read for RecordBound {
+impl<R: Read> Read for RecordBound<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let so_far = self.since_record.load(Ordering::Relaxed);
-        if so_far > self.limit {
+        if so_far > self.bound {
             return Err(io::Error::new(
                 io::ErrorKind::FileTooLarge,
                 format!(
                     "a CSV record runs past the {} byte record limit (--max-record-mib; a quote that never closes?)",
-                    self.limit - CSV_BUFFER - (1 << 20)
+                    self.limit
                 ),
             ));
         }

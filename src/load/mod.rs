@@ -4,6 +4,7 @@
 mod blockscan;
 mod csvdates;
 mod csvfile;
+mod csvframe;
 pub mod decode;
 mod docstream;
 mod entracsv;

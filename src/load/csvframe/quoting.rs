@@ -1,0 +1,85 @@
+//! Quotes in CSV lines, read with the csv reader's rules (RFC 4180 as the csv crate reads
+//! it: a quote opens a cell only at the start of a field, `""` in a quoted cell is a quote,
+//! any other quote is text).
+
+/// The line without its line end.
+pub(super) fn trim_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Whether a quoted cell is still open at the end of `line`, given whether one was open at
+/// its start: the csv reader's rules (a quote opens a cell only at the start of a field,
+/// `""` in a quoted cell is a quote, a quote elsewhere is text).
+pub(super) fn ends_inside(line: &[u8], delimiter: u8, mut inside: bool) -> bool {
+    let mut escaped = false;
+    for p in memchr::memchr_iter(b'"', line) {
+        if escaped {
+            escaped = false;
+        } else if inside {
+            if line.get(p + 1) == Some(&b'"') {
+                escaped = true;
+            } else {
+                inside = false;
+            }
+        } else if p == 0 || line[p - 1] == delimiter {
+            inside = true;
+        }
+    }
+    inside
+}
+
+/// A record's fields, read with the csv reader's rules.
+pub(super) struct Shape {
+    pub fields: usize,
+    /// Every closing quote is followed by a delimiter or the end.
+    pub well_formed: bool,
+    /// Well formed, and no quote is text (every quote is in a quoted cell, as exports
+    /// write them).
+    pub strict: bool,
+    /// The record ends inside a quoted cell.
+    pub open: bool,
+}
+
+pub(super) fn shape(record: &[u8], delimiter: u8) -> Shape {
+    let mut fields = 1;
+    let mut well_formed = true;
+    let mut stray = false;
+    let mut inside = false;
+    let mut field_start = true;
+    let mut i = 0;
+    while i < record.len() {
+        let b = record[i];
+        if inside {
+            if b == b'"' {
+                if record.get(i + 1) == Some(&b'"') {
+                    i += 2;
+                    continue;
+                }
+                inside = false;
+                if record.get(i + 1).is_some_and(|&n| n != delimiter) {
+                    well_formed = false;
+                }
+            }
+        } else if b == delimiter {
+            fields += 1;
+            field_start = true;
+            i += 1;
+            continue;
+        } else if b == b'"' {
+            if field_start {
+                inside = true;
+            } else {
+                stray = true;
+            }
+        }
+        field_start = false;
+        i += 1;
+    }
+    Shape {
+        fields,
+        well_formed,
+        strict: well_formed && !stray,
+        open: inside,
+    }
+}
