@@ -330,8 +330,8 @@ pub enum Action {
         names: Vec<String>,
     },
     Scan(ScanMessage),
-    /// The load's end is next: every row is about to be sorted once (a frame says so
-    /// before `LoadFinished` sorts).
+    /// The load's end is next: the last file's context index and hints are made and every
+    /// row is sorted once (a frame says so before the last `FileDone` and `LoadFinished`).
     Sorting,
     LoadFinished {
         error: Option<String>,

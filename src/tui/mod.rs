@@ -406,8 +406,12 @@ pub fn frame<B: ratatui::backend::Backend>(
     *data_left = false;
     while let Some(batch) = inbox.data() {
         for action in batch {
-            if matches!(action, Action::LoadFinished { .. }) {
-                // The load's end sorts every row once: a frame says so first.
+            // The last file's end builds the context index and the hints, and the load's
+            // end sorts every row once: a frame says so first.
+            let last_file = matches!(action, Action::Scan(crate::load::ScanMessage::FileDone(_)))
+                && app.loading.files_done + 1 >= app.loading.files_total;
+            let ending = last_file || matches!(action, Action::LoadFinished { .. });
+            if ending && !app.loading.sorting && !app.loading.done {
                 app.apply(Action::Sorting);
                 let (keymap, theme) = (shell.keymap, shell.theme);
                 terminal

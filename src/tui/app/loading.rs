@@ -54,7 +54,8 @@ pub struct Loading {
     pub cancelled: bool,
     pub error: Option<String>,
     pub finished_at: Option<Instant>,
-    /// The load is over and every row is being sorted (said on screen for that frame).
+    /// The last file is read: the context index and the hints are being made and every
+    /// row sorted (said on screen until the load's end is taken).
     pub sorting: bool,
     /// Every file the load was to read, as the scan names them.
     pub names: Vec<String>,
@@ -324,7 +325,8 @@ impl App {
         }
     }
 
-    /// The load is over and every row is about to be sorted once: said on screen first.
+    /// The load is about to end (the last file's end, then the load's end, which sort
+    /// every row once): said on screen first.
     pub(super) fn sorting(&mut self) {
         self.loading.sorting = true;
     }

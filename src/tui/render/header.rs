@@ -68,7 +68,7 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         let label = if ld.sorting {
             // The load's end: every row, shown so far in the order read, is sorted once.
             format!(
-                "read {} · sorting {} rows… ",
+                "read {} · indexing and sorting {} rows… ",
                 human_bytes(done),
                 thousands((app.findings.items.len() + app.near.items.len()) as u64)
             )
