@@ -413,6 +413,8 @@ pub fn frame<B: ratatui::backend::Backend>(
             let ending = last_file || matches!(action, Action::LoadFinished { .. });
             if ending && !app.loading.sorting && !app.loading.done {
                 app.apply(Action::Sorting);
+                // The rows taken so far are shown in that frame.
+                app.apply(Action::Tick);
                 let (keymap, theme) = (shell.keymap, shell.theme);
                 terminal
                     .draw(|f| render::draw(f, app, keymap, theme))
