@@ -324,3 +324,36 @@ fn an_unknown_shape_is_named_with_what_was_seen() {
         "{stderr}"
     );
 }
+
+/// The same export saved twice (plain and gzip, as the bundled samples are) lists each
+/// event once under its row: a row's Events count is of distinct events, however many
+/// copies were read and in whatever order their rows interleave.
+#[test]
+fn a_second_copy_of_an_export_does_not_count_its_events_twice() {
+    use sts_triage::load::ScanOptions;
+    use sts_triage::scan::scan_paths;
+    let plain = PathBuf::from("assets/samples/cloudappevents-ah-api.jsonl");
+    let gz = PathBuf::from("assets/samples/cloudappevents-ah-api.jsonl.gz");
+    let one = scan_paths(std::slice::from_ref(&plain), &ScanOptions::default()).unwrap();
+    let copies = scan_paths(&[plain.clone(), gz, plain], &ScanOptions::default()).unwrap();
+    let count = |r: &sts_triage::scan::ScanReport| -> BTreeMap<String, usize> {
+        r.findings
+            .iter()
+            .map(|f| (format!("{:?}", f.row), f.events.len()))
+            .collect()
+    };
+    assert!(one.findings.iter().any(|f| f.events.len() > 1));
+    for f in &copies.findings {
+        let mut ids: Vec<&str> = f
+            .events
+            .iter()
+            .map(|&e| copies.events[e].id.as_str())
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "an event listed twice under {:?}", f.row);
+    }
+    assert_eq!(count(&copies), count(&one));
+    assert!(copies.duplicate_records > 0);
+}
