@@ -42,6 +42,10 @@ pub struct ScanReport {
     /// Event id → index in `events`, exact: the table holds only indexes (4 bytes an event)
     /// and compares the ids of the events themselves, so two ids are never taken for one.
     event_index: EventIndex,
+    /// Near misses (indexes into `events`) whose damaged record a later whole copy
+    /// replaced since the workbench last took this list: their rows are to be made again.
+    /// Headless commands read the events at the end and never take it.
+    pub rewritten: Vec<usize>,
 }
 
 /// The events by id: a hash table of indexes into the events, hashed and compared by the
@@ -254,6 +258,7 @@ impl ScanReport {
             self.texts.intern(&mut whole.actor);
             whole.parties = self.parties.intern(&whole.parties);
             self.events[first] = whole;
+            self.rewritten.push(first);
             return Ok(None);
         }
         known

@@ -190,3 +190,37 @@ fn a_filter_typed_during_the_load_shows_exactly_the_matching_rows_read_so_far() 
         keys_of(&scratch, View::NearMisses)
     );
 }
+
+/// A near miss first read from a damaged copy (AuditData turned into a PowerShell
+/// hashtable) and then from a whole one shows the whole record's reason and source, as a
+/// workbench opened on the finished scan does; its row keeps its place.
+#[test]
+fn a_whole_copy_read_later_remakes_the_damaged_near_miss_row() {
+    let dir = PathBuf::from("tests/formats");
+    let paths = [
+        dir.join("graph-audit-search-hashtable.csv"),
+        dir.join("ual-auditdata-cut.csv"),
+    ];
+    let mut msgs = Vec::new();
+    sts_triage::scan::scan_paths_with(&paths, &ScanOptions::default(), &mut |m| msgs.push(m))
+        .unwrap();
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    for m in msgs {
+        app.apply(Action::Scan(m));
+        app.apply(Action::Tick);
+    }
+    app.apply(Action::LoadFinished { error: None });
+    let scratch = from_scratch(&app, "");
+    assert_eq!(cells_of(&app), cells_of(&scratch));
+    let rewritten = app
+        .near
+        .items
+        .iter()
+        .find(|it| it.cells.iter().any(|c| c.contains("ual-auditdata-cut.csv")))
+        .expect("the whole copy's source is shown");
+    assert!(
+        !rewritten.cells.iter().any(|c| c.contains("unusable")),
+        "{:?}",
+        rewritten.cells
+    );
+}

@@ -261,6 +261,17 @@ impl App {
             self.dirty = true;
             self.hints_stale = true;
         }
+        // A whole copy replaced a damaged near miss: its row (reason, source, target)
+        // is made again from the whole record, keeping its place and verdict.
+        for e in std::mem::take(&mut self.report.rewritten) {
+            if let Some(n) = self.report.near_misses[..near_before]
+                .iter()
+                .position(|&x| x == e)
+            {
+                self.near.replace(n, near_miss_text(&self.report, e));
+                self.dirty = true;
+            }
+        }
         for n in near_before..self.report.near_misses.len() {
             let e = self.report.near_misses[n];
             let text = near_miss_text(&self.report, e);
