@@ -73,13 +73,18 @@ fn main() -> ExitCode {
         Some(Command::Report(args)) => run_report(&args),
         Some(Command::Query(args)) => run_query(&args),
         Some(Command::Completions(args)) => {
-            clap_complete::generate(
-                args.shell,
-                &mut Cli::command(),
-                "sts-triage",
-                &mut io::stdout(),
-            );
-            ExitCode::SUCCESS
+            // Made into memory first: clap_complete panics when standard output is closed
+            // (`| head`); a closed pipe is not an error here, as for `man` and `query`.
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "sts-triage", &mut script);
+            match print_or_fail_io(&script) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("sts-triage: writing the completion script: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Some(Command::Man(args)) => run_man(args.dir.as_deref()),
         Some(Command::Verify(args)) => run_verify(&args),

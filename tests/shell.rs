@@ -274,3 +274,21 @@ fn a_terminal_sees_the_progress_bar_and_then_only_the_summary() {
     assert!(!after.contains("file 1/1"), "the bar is cleared: {after}");
     assert!(after.contains("files: 1 · records read: 2"), "{after}");
 }
+
+/// `sts-triage completions bash | head -1`, `man | head`: a reader that stopped reading is
+/// not an error (exit 0, no panic), as for `scan` and `query`.
+#[test]
+fn output_into_a_closed_pipe_is_not_a_crash() {
+    for args in [&["completions", "bash"][..], &["man"][..]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sts-triage"))
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
