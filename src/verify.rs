@@ -41,14 +41,34 @@ pub fn check_journal(path: &Path, found: &mut Findings) -> Result<JournalFacts, 
     let parsed = match chain::parse(&shown, &text, 1) {
         Ok(p) => p,
         Err(JournalError::Corrupt { line, why, .. }) => {
+            // The entries before the bad line are still checked and counted: saying
+            // "0 entries" of a journal whose first 26 lines are sound would be untrue.
+            let before: usize = text
+                .split_inclusive(|&b| b == b'\n')
+                .take(line.saturating_sub(1))
+                .map(<[u8]>::len)
+                .sum();
             found.differences.push(format!(
-                "journal line {line}: not a journal entry ({})",
+                "journal line {line}: not a journal entry ({}); the lines after it are not checked",
                 neutralize(&why)
             ));
-            return Ok(JournalFacts::default());
+            return match chain::parse(&shown, &text[..before], 1) {
+                Ok(p) if line > 1 => Ok(facts_of(&shown, &text[..before], &p, found)?),
+                _ => Ok(JournalFacts::default()),
+            };
         }
         Err(e) => return Err(neutralize(&e.to_string()).into_owned()),
     };
+    facts_of(&shown, &text, &parsed, found)
+}
+
+/// The chain's checks and the facts of journal `text`, parsed into `parsed`.
+fn facts_of(
+    shown: &str,
+    text: &[u8],
+    parsed: &chain::Parsed,
+    found: &mut Findings,
+) -> Result<JournalFacts, String> {
     if let Some((line, _)) = parsed.torn {
         found.notes.push(format!(
             "journal line {line}: cut off by a crash (never confirmed as saved), not counted"
@@ -72,7 +92,7 @@ pub fn check_journal(path: &Path, found: &mut Findings) -> Result<JournalFacts, 
             parsed.lines.len()
         )),
     }
-    let replay = journal::replay(&shown, &text).map_err(|e| e.to_string())?;
+    let replay = journal::replay(shown, text).map_err(|e| e.to_string())?;
     Ok(JournalFacts {
         entries: parsed.lines.len(),
         head: parsed.lines.last().map(|l| l.hash.clone()),

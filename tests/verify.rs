@@ -282,3 +282,19 @@ fn unreadable_input_is_exit_status_2() {
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("not a findings report"), "{out}");
 }
+
+/// A journal with one unreadable line in the middle (a failed save on a full disk): the
+/// line is named, and the sound entries before it are counted, not reported as none.
+#[test]
+fn a_bad_middle_line_is_named_and_the_entries_before_it_still_count() {
+    let out = run(&[
+        "verify".as_ref(),
+        "--journal".as_ref(),
+        "tests/data/journal/after-enospc.jsonl".as_ref(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("DIFFERS journal line 27"), "{text}");
+    assert!(text.contains(": 26 entries, head SHA-256 "), "{text}");
+    assert!(!text.contains("head SHA-256 none"), "{text}");
+}
