@@ -80,14 +80,18 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p", "-t", "t"])
     }
 
-    /// Polls the screen until it shows `text` (at most 20 s).
+    /// Polls the screen until it shows `text` and has finished drawing (the same in two
+    /// captures 50 ms apart: a capture can fall in the middle of a frame on a busy
+    /// machine), at most 20 s.
     fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
+        let mut last = String::new();
         loop {
             let s = self.screen();
-            if s.contains(text) {
+            if s.contains(text) && s == last {
                 return s;
             }
+            last = s.clone();
             assert!(
                 start.elapsed() < Duration::from_secs(20),
                 "the screen never showed {text:?}; it shows:\n{s}"

@@ -237,13 +237,17 @@ fn a_terminal_sees_the_progress_bar_and_then_only_the_summary() {
         &cmd,
     ]);
     let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+    // Until the screen shows `what` and has finished drawing (the same in two captures
+    // 50 ms apart: a capture can fall in the middle of a redraw on a busy machine).
     let wait_for = |what: &str| {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut last = String::new();
         loop {
             let s = screen();
-            if s.contains(what) || std::time::Instant::now() > deadline {
+            if (s.contains(what) && s == last) || std::time::Instant::now() > deadline {
                 return s;
             }
+            last = s.clone();
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
     };
