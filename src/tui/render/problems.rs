@@ -7,10 +7,18 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::Theme;
+use crate::tui::action::Intent;
+use crate::tui::keymap::{Context, Keymap};
 use crate::tui::layout::Areas;
 use crate::tui::problems::{self, Kind, ProblemsView};
 
-pub(super) fn draw_problems(frame: &mut Frame, areas: &Areas, view: &ProblemsView, theme: Theme) {
+pub(super) fn draw_problems(
+    frame: &mut Frame,
+    areas: &Areas,
+    view: &ProblemsView,
+    keymap: &Keymap,
+    theme: Theme,
+) {
     let rect = problems::frame(areas);
     let lines = problems::wrap(&view.entries, areas);
     let total = lines.len();
@@ -41,7 +49,11 @@ pub(super) fn draw_problems(frame: &mut Frame, areas: &Areas, view: &ProblemsVie
     } else {
         String::new()
     };
-    let title = format!(" problems{position} · Esc closes ");
+    // The key named as the live keymap binds it.
+    let close = keymap
+        .key_for(Context::Problems, Intent::Back)
+        .map_or_else(String::new, |k| format!(" · {k} closes"));
+    let title = format!(" problems{position}{close} ");
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(shown).block(Block::default().borders(Borders::ALL).title(title)),
