@@ -68,7 +68,9 @@ impl Clipboard {
             .and_then(|()| terminal.flush())
             .map_err(|e| CopyError::Failed(format!("writing OSC 52 to the terminal: {e}")))?;
         let via = if std::env::var_os("TMUX").is_some() {
-            "sent to tmux's clipboard buffer (OSC 52; tmux does not confirm)"
+            // tmux passes OSC 52 on to the outer terminal only with `set-clipboard` on or
+            // external (the default), and keeps a buffer of it only when on: never claim a buffer.
+            "sent through tmux (OSC 52, unconfirmed; needs tmux set-clipboard on or external)"
         } else {
             "sent to the terminal's clipboard (OSC 52; the terminal does not confirm)"
         };
