@@ -190,7 +190,7 @@ fn copy_goes_through_osc52_into_the_tmux_buffer() {
     t.start(dir.path(), "export.jsonl");
     t.wait_for("reviewed 0/7");
     t.keys(&["/", "helpdesk", "Enter", "y"]);
-    let s = t.wait_for("sent to tmux");
+    let s = t.wait_for("sent through tmux");
     assert!(s.contains("OSC 52"), "{s}");
     let start = Instant::now();
     let buffer = loop {
