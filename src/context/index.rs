@@ -140,18 +140,135 @@ fn lower(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Records kept in fixed chunks of [`Entries::CHUNK`]: growing never copies what is
+/// there, so the peak is the records and one chunk (a `Vec` doubling would hold the old
+/// and the new buffer at once: up to 3× the records).
+#[derive(Debug, Default, Clone)]
+pub struct Entries {
+    chunks: Vec<Vec<Entry>>,
+    len: usize,
+}
+
+impl Entries {
+    /// Records per chunk (16,384 × 56 bytes: under 1 MiB).
+    pub const CHUNK: usize = 1 << 14;
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    pub fn get(&self, i: usize) -> Option<&Entry> {
+        self.chunks.get(i / Self::CHUNK)?.get(i % Self::CHUNK)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.chunks.iter().flatten()
+    }
+    fn push(&mut self, e: Entry) {
+        match self.chunks.last_mut() {
+            Some(c) if c.len() < Self::CHUNK => c.push(e),
+            _ => {
+                let mut c = Vec::with_capacity(Self::CHUNK);
+                c.push(e);
+                self.chunks.push(c);
+            }
+        }
+        self.len += 1;
+    }
+    /// Sorted by place with each place once (records read twice are kept once); the usual
+    /// case, records handed on in file order, is only checked.
+    fn sort_by_place(&mut self) {
+        let place = |e: &Entry| (e.file, e.line);
+        let mut prev = None;
+        let in_order = self.iter().all(|e| {
+            let ok = prev.is_none_or(|p| p < place(e));
+            prev = Some(place(e));
+            ok
+        });
+        if in_order {
+            return;
+        }
+        let mut all: Vec<Entry> = self.iter().copied().collect();
+        all.sort_by_key(place);
+        all.dedup_by_key(|e| place(e));
+        *self = Self::default();
+        for e in all {
+            self.push(e);
+        }
+    }
+}
+
+impl std::ops::Index<usize> for Entries {
+    type Output = Entry;
+    fn index(&self, i: usize) -> &Entry {
+        &self.chunks[i / Self::CHUNK][i % Self::CHUNK]
+    }
+}
+
+/// Entries by key: each key's entries side by side in one list, in time order (no `Vec`
+/// per key: a correlation id is often on one or two records only).
+#[derive(Debug, Clone)]
+struct Lookup<K> {
+    ranges: HashMap<K, (u32, u32), FxBuild>,
+    list: Vec<u32>,
+}
+
+impl<K> Default for Lookup<K> {
+    fn default() -> Self {
+        Self {
+            ranges: HashMap::default(),
+            list: Vec::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Copy> Lookup<K> {
+    /// From the entries in time order (`order`) and the key of each (None: not indexed).
+    fn build(order: &[u32], key: impl Fn(u32) -> Option<K>) -> Self {
+        let mut ranges: HashMap<K, (u32, u32), FxBuild> = HashMap::default();
+        for &i in order {
+            if let Some(k) = key(i) {
+                ranges.entry(k).or_default().1 += 1;
+            }
+        }
+        let mut start = 0u32;
+        for r in ranges.values_mut() {
+            let n = r.1;
+            *r = (start, 0);
+            start += n;
+        }
+        let mut list = vec![0u32; start as usize];
+        for &i in order {
+            if let Some(k) = key(i)
+                && let Some(r) = ranges.get_mut(&k)
+            {
+                list[(r.0 + r.1) as usize] = i;
+                r.1 += 1;
+            }
+        }
+        Self { ranges, list }
+    }
+
+    fn get(&self, k: &K) -> &[u32] {
+        self.ranges
+            .get(k)
+            .map_or(&[], |&(s, n)| &self.list[s as usize..(s + n) as usize])
+    }
+}
+
 /// Every record read, compact, with the lookups by correlation, target and actor.
 #[derive(Debug, Default, Clone)]
 pub struct ContextIndex {
     files: Vec<Arc<str>>,
     strings: Interner,
-    pub entries: Vec<Entry>,
-    /// Entries by key, each list sorted by time; built by [`ContextIndex::prepare`].
-    by_correlation: HashMap<u64, Vec<u32>>,
-    by_target: HashMap<u32, Vec<u32>>,
-    by_actor: HashMap<u32, Vec<u32>>,
+    pub entries: Entries,
+    /// Entries by key, each in time order; built by [`ContextIndex::prepare`].
+    by_correlation: Lookup<u64>,
+    by_target: Lookup<u32>,
+    by_actor: Lookup<u32>,
     /// The earliest time of any record of each actor.
-    first_of_actor: HashMap<u32, i64>,
+    first_of_actor: HashMap<u32, i64, FxBuild>,
     prepared: bool,
     /// Off (`--no-context`): nothing was collected.
     pub disabled: bool,
@@ -170,7 +287,6 @@ impl ContextIndex {
                 (self.files.len() - 1) as u32
             }
         };
-        self.entries.reserve(batch.entries.len());
         for e in &batch.entries {
             let f = |i| batch.field(e, i);
             let entry = Entry {
@@ -198,31 +314,19 @@ impl ContextIndex {
         if self.prepared {
             return;
         }
-        self.entries.sort_by_key(|e| (e.file, e.line));
-        self.entries.dedup_by_key(|e| (e.file, e.line));
-        self.entries.shrink_to_fit();
-        let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
-        order.sort_by_key(|&i| self.entries[i as usize].time);
-        self.by_correlation.clear();
-        self.by_target.clear();
-        self.by_actor.clear();
+        self.entries.sort_by_place();
+        let entries = &self.entries;
+        let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+        order.sort_by_key(|&i| entries[i as usize].time);
+        let e = |i: u32| &entries[i as usize];
+        self.by_correlation = Lookup::build(&order, |i| Some(e(i).correlation).filter(|&c| c != 0));
+        self.by_target = Lookup::build(&order, |i| Some(e(i).target).filter(|&t| t != 0));
+        self.by_actor = Lookup::build(&order, |i| Some(e(i).actor).filter(|&a| a != 0));
         self.first_of_actor.clear();
         for &i in &order {
-            let e = self.entries[i as usize];
-            if e.correlation != 0 {
-                self.by_correlation
-                    .entry(e.correlation)
-                    .or_default()
-                    .push(i);
-            }
-            if e.target != 0 {
-                self.by_target.entry(e.target).or_default().push(i);
-            }
-            if e.actor != 0 {
-                self.by_actor.entry(e.actor).or_default().push(i);
-                if e.time != i64::MIN {
-                    self.first_of_actor.entry(e.actor).or_insert(e.time);
-                }
+            let e = e(i);
+            if e.actor != 0 && e.time != i64::MIN {
+                self.first_of_actor.entry(e.actor).or_insert(e.time);
             }
         }
         self.prepared = true;
@@ -260,9 +364,13 @@ impl ContextIndex {
     /// The entry of the record an STS event was read from.
     pub fn entry_of(&self, event: &StsEvent) -> Option<usize> {
         let file = self.files.iter().position(|f| *f == event.source.file)? as u32;
-        self.entries
-            .binary_search_by_key(&(file, event.source.line), |e| (e.file, e.line))
-            .ok()
+        let want = (file, event.source.line);
+        let n = self.entries.len();
+        let at = partition_point(n, |i| {
+            let e = &self.entries[i];
+            (e.file, e.line) < want
+        });
+        (at < n && (self.entries[at].file, self.entries[at].line) == want).then_some(at)
     }
 
     /// The id of an actor or target string as kept (lower case), if any record has it.
@@ -277,25 +385,26 @@ impl ContextIndex {
 
     /// Records with this actor (UPN or id) within `window` seconds of `time` (ticks).
     pub fn by_actor_within(&self, actor: &str, time: i64, window: i64) -> &[u32] {
-        match self.key(actor).and_then(|k| self.by_actor.get(&k)) {
-            Some(list) => self.within(list, time, window),
+        match self.key(actor) {
+            Some(k) => self.within(self.by_actor.get(&k), time, window),
             None => &[],
         }
     }
 
     /// Records with this target within `window` seconds of `time` (ticks).
     pub fn by_target_within(&self, target: &str, time: i64, window: i64) -> &[u32] {
-        match self.key(target).and_then(|k| self.by_target.get(&k)) {
-            Some(list) => self.within(list, time, window),
+        match self.key(target) {
+            Some(k) => self.within(self.by_target.get(&k), time, window),
             None => &[],
         }
     }
 
     /// Records with this correlation id.
     pub fn by_correlation(&self, correlation: &str) -> &[u32] {
-        self.by_correlation
-            .get(&correlation_hash(correlation))
-            .map_or(&[], Vec::as_slice)
+        match correlation_hash(correlation) {
+            0 => &[],
+            h => self.by_correlation.get(&h),
+        }
     }
 
     /// [`Self::by_correlation`] by the id's hash ([`correlation_hash`], as an STS event keeps
@@ -304,7 +413,7 @@ impl ContextIndex {
         if hash == 0 {
             return &[];
         }
-        self.by_correlation.get(&hash).map_or(&[], Vec::as_slice)
+        self.by_correlation.get(&hash)
     }
 
     fn within<'a>(&self, list: &'a [u32], time: i64, window: i64) -> &'a [u32] {
@@ -329,38 +438,125 @@ impl ContextIndex {
 
     fn related_at(&self, event: &StsEvent, time: i64, opts: &ContextOptions) -> Vec<Related> {
         let own = self.entry_of(event);
-        let mut found: HashMap<u32, Why> = HashMap::new();
+        // (entry, why) pairs, merged by entry after a sort: no map per event.
+        let mut found: Vec<(u32, Why)> = Vec::new();
         let p = &event.parties;
-        for &i in self.by_correlation_hash(event.correlation) {
-            found.entry(i).or_default().correlation = true;
-        }
+        let why = |correlation, target, actor| Why {
+            correlation,
+            target,
+            actor,
+        };
+        found.extend(
+            self.by_correlation_hash(event.correlation)
+                .iter()
+                .map(|&i| (i, why(true, false, false))),
+        );
         for t in [&p.target, &p.target_id] {
-            for &i in self.by_target_within(t, time, opts.target_window_secs) {
-                found.entry(i).or_default().target = true;
-            }
+            let near = self.by_target_within(t, time, opts.target_window_secs);
+            found.extend(near.iter().map(|&i| (i, why(false, true, false))));
         }
         for a in [&p.actor, &p.actor_id] {
-            for &i in self.by_actor_within(a, time, opts.actor_window_secs) {
-                found.entry(i).or_default().actor = true;
+            let near = self.by_actor_within(a, time, opts.actor_window_secs);
+            found.extend(near.iter().map(|&i| (i, why(false, false, true))));
+        }
+        found.sort_unstable_by_key(|&(i, _)| i);
+        let mut out: Vec<Related> = Vec::with_capacity(found.len());
+        for (i, w) in found {
+            if Some(i as usize) == own {
+                continue;
+            }
+            match out.last_mut() {
+                Some(last) if last.entry == i as usize => {
+                    last.why.correlation |= w.correlation;
+                    last.why.target |= w.target;
+                    last.why.actor |= w.actor;
+                }
+                _ => {
+                    let t = self.entries[i as usize].time;
+                    out.push(Related {
+                        entry: i as usize,
+                        why: w,
+                        offset_secs: (t != i64::MIN && time != i64::MIN)
+                            .then(|| (t - time).div_euclid(TICKS_PER_SEC)),
+                    });
+                }
             }
         }
-        let mut out: Vec<Related> = found
-            .into_iter()
-            .filter(|(i, _)| Some(*i as usize) != own)
-            .map(|(i, why)| {
-                let t = self.entries[i as usize].time;
-                Related {
-                    entry: i as usize,
-                    why,
-                    offset_secs: (t != i64::MIN && time != i64::MIN)
-                        .then(|| (t - time).div_euclid(TICKS_PER_SEC)),
-                }
-            })
-            .collect();
         out.sort_by_key(|r| (self.entries[r.entry].time, r.entry));
         out
     }
 }
 
+/// The first `i` in `0..n` for which `before(i)` is false (`before` true, then false).
+fn partition_point(n: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 /// 100 ns ticks per second (Kusto datetime resolution).
 pub const TICKS_PER_SEC: i64 = 10_000_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Collector;
+    use crate::context::extract::Fields;
+
+    /// Hands records on as the loader does (batches of `context::BATCH`).
+    fn absorb(index: &mut ContextIndex, file: &str, lines: &[(u64, &str, &str)]) {
+        let mut c = Collector::new(file.into(), true);
+        for &(line, actor, corr) in lines {
+            let f = Fields {
+                time: Some(i64::try_from(line).unwrap() * TICKS_PER_SEC),
+                operation: "Update user.".into(),
+                actor: actor.into(),
+                correlation: corr.into(),
+                ..Fields::default()
+            };
+            if let Some(b) = c.push(&f, line) {
+                index.absorb(&b);
+            }
+        }
+        index.absorb(&c.take());
+    }
+
+    #[test]
+    fn records_out_of_order_or_read_twice_are_kept_once_in_place_order() {
+        let mut index = ContextIndex::default();
+        // More than one chunk, handed on out of order, the last stretch read twice.
+        let n = Entries::CHUNK as u64 + 10;
+        let mut lines: Vec<(u64, String)> = (1..=n).map(|l| (l, format!("a{}@x", l % 3))).collect();
+        lines.reverse();
+        let refs: Vec<(u64, &str, &str)> =
+            lines.iter().map(|(l, a)| (*l, a.as_str(), "")).collect();
+        absorb(&mut index, "f", &refs);
+        absorb(&mut index, "f", &refs[..5]);
+        absorb(
+            &mut index,
+            "g",
+            &[(1, "A0@X", "corr-1"), (2, "b@x", "corr-1")],
+        );
+        index.prepare();
+        assert_eq!(index.len() as u64, n + 2);
+        let places: Vec<(u32, u64)> = index.entries.iter().map(|e| (e.file, e.line)).collect();
+        assert!(places.windows(2).all(|w| w[0] < w[1]));
+        // Lookups by actor (case ignored), in time order, within a window.
+        let near = index.by_actor_within("a0@x", 30 * TICKS_PER_SEC, 10);
+        let times: Vec<i64> = near
+            .iter()
+            .map(|&i| index.entries[i as usize].time / TICKS_PER_SEC)
+            .collect();
+        assert_eq!(times, [21, 24, 27, 30, 33, 36, 39]);
+        assert_eq!(index.by_correlation("corr-1").len(), 2);
+        assert!(index.by_correlation("").is_empty());
+        assert_eq!(index.first_time_of_actor("A1@x"), Some(TICKS_PER_SEC));
+    }
+}

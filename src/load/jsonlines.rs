@@ -327,6 +327,10 @@ fn dispatch_in_order(
         let region = &block.buf[block.start..block.end];
         match block.found {
             Some(mut found) if ctx.prefilter_allowed() => {
+                // The records read line by line before this block first, so the context
+                // index receives them in file order (no sort at the file's end).
+                let before = ctx.context.take();
+                ctx.context_batch(Some(before));
                 for mut batch in std::mem::take(&mut found.context) {
                     batch.shift_lines(line_no);
                     ctx.context_batch(Some(batch));
