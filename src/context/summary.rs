@@ -12,9 +12,8 @@ use crate::scan::ScanReport;
 /// The most related records listed per row in the JSON report (`related`); how many more
 /// there are is `related_more` (and all of them `related_total`). Ten holds a whole helpdesk
 /// flow in one correlation (reset, update user, the STS change, a group or licence change:
-/// 3-6 records, listed first) and the nearest others in time; the workbench's context panel
-/// lists them all. Fifty made the report on a 1 GB export 100 MB of mostly the same
-/// neighbours repeated row after row.
+/// 3-6 records, listed first) and the nearest others in time. Fifty made the report on a
+/// 1 GB export 99 MB of mostly the same neighbours repeated row after row.
 pub const RELATED_LISTED: usize = 10;
 
 /// A context hint in a few words.
