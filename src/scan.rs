@@ -271,11 +271,11 @@ impl ScanReport {
                 // The first record's own rows already list this event; so may a row an
                 // earlier copy added. Listing the event again would count it twice.
                 let own = matches!(&self.events[first].outcome,
-                    Outcome::Flagged(known) if known.contains(&row));
+                    Outcome::Flagged(known) if known.contains(row));
                 let listed = own
                     || self
                         .finding_index
-                        .get(&row)
+                        .get(row)
                         .is_some_and(|&i| self.findings[i].events.contains(&first));
                 if listed {
                     continue;
