@@ -17,8 +17,8 @@ use sts_triage::report::{self, ReportContext};
 use sts_triage::scan::{ScanReport, scan_paths};
 use sts_triage::tui::app::why_lines;
 
-#[path = "support/markdown.rs"]
-mod markdown;
+mod support;
+use support::markdown;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
 const HOSTILE: &str = "tests/cases/hostile/hostile-strings.jsonl";

@@ -9,16 +9,16 @@ use std::path::Path;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Color;
 
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::scan_paths;
 use sts_triage::tui::action::Action;
 use sts_triage::tui::app::{App, Overlay};
-use sts_triage::tui::key_to_action;
-use sts_triage::tui::keymap::Keymap;
-use sts_triage::tui::render::{Theme, draw};
+
+mod support;
+use support::{press, text};
 
 /// A folder as analysts have them: an export, an export with a broken line and a repeated
 /// record, a zip archive, a picture and an empty file.
@@ -50,32 +50,8 @@ fn app_of(dir: &Path, w: u16, h: u16) -> App {
     app
 }
 
-fn press(app: &mut App, code: KeyCode) {
-    let keymap = Keymap::default_map().unwrap();
-    let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    if let Some(a) = key_to_action(app, &keymap, &ev) {
-        app.apply(a);
-    }
-}
-
 fn screen(app: &App) -> Terminal<TestBackend> {
-    let keymap = Keymap::default_map().unwrap();
-    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    t.draw(|f| draw(f, app, &keymap, Theme { color: true }))
-        .unwrap();
-    t
-}
-
-fn text(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    support::render(app, app.width, app.height, true)
 }
 
 /// The text of the view's inside (between its borders), line by line.

@@ -5,25 +5,16 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use sts_triage::load::ScanOptions;
 use sts_triage::query::{RAW_AUDIT_LOGS_COLUMNS, RAW_CLOUD_APP_COLUMNS};
 use sts_triage::scan;
 
-const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+mod support;
+use support::run_status as run;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 #[test]

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use sts_triage::journal::{self, Verdict};
 use sts_triage::load::{ScanMessage, ScanOptions};
@@ -17,23 +17,16 @@ use sts_triage::scan::{ScanReport, scan_paths};
 use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Effect};
 
-#[path = "support/markdown.rs"]
-mod markdown;
+mod support;
+use support::run_bin as run;
+
+use support::markdown;
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 const JOURNAL: &str = "tests/fixtures/workbench.journal.jsonl";
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs the binary from the crate root (so paths in the report are the relative ones above).
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sts-triage"))
-        .args(args)
-        .current_dir(manifest_dir())
-        .output()
-        .unwrap()
 }
 
 fn report_with_fixture_journal(format: &str) -> Output {

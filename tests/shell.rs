@@ -6,16 +6,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+mod support;
+use support::run_status as run;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
 
 fn sample() -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -5,23 +5,21 @@
 //! removed), exit statuses 0, 1 and 2.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use sts_triage::journal::{Entry, Journal};
+
+mod support;
+use support::run_bin;
+
+fn run(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    run_bin(args)
+}
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 const FIXTURE_JOURNAL: &str = "tests/fixtures/workbench.journal.jsonl";
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sts-triage"))
-        .args(args)
-        .current_dir(manifest_dir())
-        .output()
-        .unwrap()
 }
 
 struct Case {

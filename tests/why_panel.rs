@@ -3,26 +3,18 @@
 //! line reachable at 80x24), and on a near miss the clause that dropped the event is marked.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 
-use sts_triage::load::ScanOptions;
-use sts_triage::scan::{ScanReport, scan_paths};
 use sts_triage::tui::action::Action;
 use sts_triage::tui::app::{App, Overlay};
-use sts_triage::tui::key_to_action;
-use sts_triage::tui::keymap::Keymap;
-use sts_triage::tui::render::{Theme, draw};
 use sts_triage::tui::why::{DROPPED_NOTE, dropped_at, panel_lines, why_lines};
 
-fn report_of(paths: &[&str]) -> ScanReport {
-    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    scan_paths(&paths, &ScanOptions::default()).unwrap()
-}
+mod support;
+use support::{press, scan as report_of};
 
 fn app(w: u16, h: u16) -> App {
     let mut app = App::new("j.sts-triage.jsonl", "analyst", HashMap::new())
@@ -34,20 +26,8 @@ fn app(w: u16, h: u16) -> App {
     app
 }
 
-fn press(app: &mut App, code: KeyCode) {
-    let keymap = Keymap::default_map().unwrap();
-    let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    if let Some(a) = key_to_action(app, &keymap, &ev) {
-        app.apply(a);
-    }
-}
-
 fn screen(app: &App) -> Terminal<TestBackend> {
-    let keymap = Keymap::default_map().unwrap();
-    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    t.draw(|f| draw(f, app, &keymap, Theme { color: true }))
-        .unwrap();
-    t
+    support::render(app, app.width, app.height, true)
 }
 
 /// The why-panel's inside, line by line (its frame from the shared layout).

@@ -21,6 +21,9 @@ use sts_triage::tui::keymap::Keymap;
 use sts_triage::tui::overlay::{Candidate, Link};
 use sts_triage::tui::render::{Theme, draw};
 
+mod support;
+use support::{focus_on, keys, press, render as screen, sized, text};
+
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 
 fn report() -> ScanReport {
@@ -31,68 +34,9 @@ fn app() -> App {
     App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report())
 }
 
-fn sized(mut app: App, w: u16, h: u16) -> App {
-    app.apply(Action::Resize {
-        width: w,
-        height: h,
-    });
-    app
-}
-
-fn screen(app: &App, w: u16, h: u16, color: bool) -> Terminal<TestBackend> {
-    let keymap = Keymap::default_map().unwrap();
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw(f, app, &keymap, Theme { color })).unwrap();
-    t
-}
-
-fn text(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// Focuses a column by its identity, moving right from the first.
-fn focus_on(app: &mut App, column: Column) {
-    for _ in 0..app.columns().len() {
-        app.apply(Action::Intent(Intent::FocusLeft));
-    }
-    for _ in 0..app.columns().len() {
-        if app.columns()[app.table().focus] == column {
-            return;
-        }
-        app.apply(Action::Intent(Intent::FocusRight));
-    }
-    assert_eq!(app.columns()[app.table().focus], column, "focus {column:?}");
-}
-
 fn current_account(app: &App) -> String {
     let t = app.table();
     app.cell(t, t.current().unwrap(), 1)
-}
-
-fn keys(app: &mut App, keys: &str) {
-    let keymap = Keymap::default_map().unwrap();
-    for c in keys.chars() {
-        let ev = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        if let Some(a) = key_to_action(app, &keymap, &ev) {
-            app.apply(a);
-        }
-    }
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    let keymap = Keymap::default_map().unwrap();
-    let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    if let Some(a) = key_to_action(app, &keymap, &ev) {
-        app.apply(a);
-    }
 }
 
 fn journal_entries(app: &mut App) -> Vec<(String, Verdict, String, String)> {

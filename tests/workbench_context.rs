@@ -7,18 +7,16 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::scan_paths;
 use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Effect, Overlay, View};
 use sts_triage::tui::columns::{Column, finding, near_miss};
-use sts_triage::tui::key_to_action;
-use sts_triage::tui::keymap::Keymap;
-use sts_triage::tui::render::{Theme, draw};
+
+mod support;
+use support::{focus_on, keys, press, screen, sized};
 
 const FIXTURE: &str = "tests/fixtures/context.jsonl";
 const HELPDESK: &str = "helpdesk.admin@contoso.com";
@@ -28,57 +26,6 @@ const VICTIM: &str = "victim.user@contoso.com";
 fn app() -> App {
     let report = scan_paths(&[PathBuf::from(FIXTURE)], &ScanOptions::default()).unwrap();
     App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report)
-}
-
-fn sized(mut app: App, w: u16, h: u16) -> App {
-    app.apply(Action::Resize {
-        width: w,
-        height: h,
-    });
-    app
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let keymap = Keymap::default_map().unwrap();
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw(f, app, &keymap, Theme { color: false }))
-        .unwrap();
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn keys(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    let keymap = Keymap::default_map().unwrap();
-    let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    if let Some(a) = key_to_action(app, &keymap, &ev) {
-        app.apply(a);
-    }
-}
-
-fn focus_on(app: &mut App, column: Column) {
-    for _ in 0..app.columns().len() {
-        app.apply(Action::Intent(Intent::FocusLeft));
-    }
-    for _ in 0..app.columns().len() {
-        if app.columns()[app.table().focus] == column {
-            return;
-        }
-        app.apply(Action::Intent(Intent::FocusRight));
-    }
-    panic!("no column {column:?} drawn");
 }
 
 /// A column's cells of the rows shown, in order.

@@ -7,16 +7,18 @@ use std::path::PathBuf;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 use sts_triage::journal::Verdict;
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
 use sts_triage::tui::action::Action;
 use sts_triage::tui::app::{App, Effect, Overlay, View};
-use sts_triage::tui::key_to_action;
 use sts_triage::tui::keymap::Keymap;
 use sts_triage::tui::render::{Theme, draw};
+
+mod support;
+use support::{keys, press, screen, sized};
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 
@@ -31,48 +33,6 @@ fn app() -> App {
 fn samples() -> App {
     let report = scan_paths(&[PathBuf::from("assets/samples")], &ScanOptions::default()).unwrap();
     App::new("j", "a", HashMap::new()).with_report(report)
-}
-
-fn sized(mut app: App, w: u16, h: u16) -> App {
-    app.apply(Action::Resize {
-        width: w,
-        height: h,
-    });
-    app
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let keymap = Keymap::default_map().unwrap();
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw(f, app, &keymap, Theme { color: false }))
-        .unwrap();
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn keys(app: &mut App, keys: &str) {
-    let keymap = Keymap::default_map().unwrap();
-    for c in keys.chars() {
-        let ev = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        if let Some(a) = key_to_action(app, &keymap, &ev) {
-            app.apply(a);
-        }
-    }
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    let keymap = Keymap::default_map().unwrap();
-    let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    if let Some(a) = key_to_action(app, &keymap, &ev) {
-        app.apply(a);
-    }
 }
 
 fn journaled(app: &mut App) -> Vec<String> {

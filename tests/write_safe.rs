@@ -4,22 +4,16 @@
 //! link. (The temporary-file rules themselves are tested in `src/write_safe.rs`.)
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
+
+mod support;
+use support::run_bin;
+
+fn run(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    run_bin(args)
+}
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
-
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sts-triage"))
-        .args(args)
-        .current_dir(manifest_dir())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
 
 fn report_to(output: &Path) -> Output {
     let dir = tempfile::tempdir().unwrap();

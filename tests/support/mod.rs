@@ -1,0 +1,125 @@
+//! Helpers shared by the integration tests: running the binary, scanning fixtures, driving
+//! the workbench through its keymap and reading what ratatui's TestBackend drew.
+//!
+//! Each test binary uses `mod support;` and takes the part it needs; the rest is unused
+//! there, hence the `dead_code` allowance.
+#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
+
+pub mod markdown;
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use sts_triage::load::ScanOptions;
+use sts_triage::scan::{ScanReport, scan_paths};
+use sts_triage::tui::action::{Action, Intent};
+use sts_triage::tui::app::App;
+use sts_triage::tui::columns::Column;
+use sts_triage::tui::key_to_action;
+use sts_triage::tui::keymap::Keymap;
+use sts_triage::tui::render::{Theme, draw};
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+
+/// Runs the binary with `args` from the package root, stdin closed.
+pub fn run_bin<S: AsRef<OsStr>>(args: &[S]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Runs the binary: exit status (-1 when killed by a signal), stdout, stderr (both UTF-8).
+pub fn run_status<S: AsRef<OsStr>>(args: &[S]) -> (i32, String, String) {
+    let out = run_bin(args);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Scans the given files or folders with the default options.
+pub fn scan(paths: &[&str]) -> ScanReport {
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    scan_paths(&paths, &ScanOptions::default()).unwrap()
+}
+
+/// A workbench (journal `journal`, analyst `analyst`, no decisions yet) over `report`.
+pub fn workbench(journal: &str, analyst: &str, report: ScanReport) -> App {
+    App::new(journal, analyst, HashMap::new()).with_report(report)
+}
+
+/// The app after a terminal resize to `w`×`h`.
+pub fn sized(mut app: App, w: u16, h: u16) -> App {
+    app.apply(Action::Resize {
+        width: w,
+        height: h,
+    });
+    app
+}
+
+/// Draws the app on a `w`×`h` TestBackend with the default keymap.
+pub fn render(app: &App, w: u16, h: u16, color: bool) -> Terminal<TestBackend> {
+    let keymap = Keymap::default_map().unwrap();
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw(f, app, &keymap, Theme { color })).unwrap();
+    t
+}
+
+/// What a terminal shows, one line a row (each ending in `\n`).
+pub fn text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The app drawn without colour on `w`×`h`, as text.
+pub fn screen(app: &App, w: u16, h: u16) -> String {
+    text(&render(app, w, h, false))
+}
+
+/// One key press through the default keymap (keys the keymap ignores do nothing).
+pub fn press(app: &mut App, code: KeyCode) {
+    let keymap = Keymap::default_map().unwrap();
+    let ev = KeyEvent::new(code, KeyModifiers::NONE);
+    if let Some(a) = key_to_action(app, &keymap, &ev) {
+        app.apply(a);
+    }
+}
+
+/// Types each character of `keys` as a key press.
+pub fn keys(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// Focuses a column by its identity, moving right from the first.
+pub fn focus_on(app: &mut App, column: Column) {
+    for _ in 0..app.columns().len() {
+        app.apply(Action::Intent(Intent::FocusLeft));
+    }
+    for _ in 0..app.columns().len() {
+        if app.columns()[app.table().focus] == column {
+            return;
+        }
+        app.apply(Action::Intent(Intent::FocusRight));
+    }
+    assert_eq!(app.columns()[app.table().focus], column, "focus {column:?}");
+}
