@@ -357,3 +357,78 @@ fn a_second_copy_of_an_export_does_not_count_its_events_twice() {
     assert_eq!(count(&copies), count(&one));
     assert!(copies.duplicate_records > 0);
 }
+
+#[test]
+fn log_analytics_api_response_of_auditlogs_on_one_line() {
+    // Dynamic columns as JSON text (as the service sends them) and, in one row, as nested
+    // values (a tool that parsed and saved the response again).
+    let s = check_synthetic("la-api-auditlogs");
+    let r = near(&s, "000003");
+    assert_eq!(r["time"], "2025-09-04T12:00:30.3180000Z");
+    assert_eq!(r["actor"], "sec.admin@fabrikam.example");
+}
+
+#[test]
+fn log_analytics_api_response_of_officeactivity_with_a_partial_error() {
+    let s = check_synthetic("la-api-officeactivity");
+    assert!(
+        s.stderr
+            .contains("the query's response reports an error (PartialError")
+            && s.stderr.contains("E_QUERY_RESULT_SET_TOO_LARGE")
+            && s.stderr.contains("may be incomplete"),
+        "{}",
+        s.stderr
+    );
+    assert_eq!(near(&s, "000003")["detail"], "no ModifiedProperties");
+}
+
+#[test]
+fn log_analytics_api_response_of_cloudappevents_with_a_null_raw_event_data() {
+    let s = check_synthetic("la-api-cloudappevents");
+    assert_eq!(
+        near(&s, "000004")["detail"],
+        "unparseable values: RawEventData is null"
+    );
+}
+
+#[test]
+fn az_cli_query_output_of_auditlogs_with_python_spelled_values() {
+    let s = check_synthetic("az-cli-auditlogs");
+    assert_eq!(near(&s, "000003")["actor"], "sec.admin@fabrikam.example");
+}
+
+/// A `union` in `az monitor log-analytics query` output: every row has every column, the
+/// other table's as `""` or `"None"`; `"None"` is no value, never a value of its own.
+#[test]
+fn az_cli_query_output_of_a_union_reads_each_row_as_its_own_table() {
+    let s = check_synthetic("az-cli-union");
+    let n = near(&s, "000004");
+    assert_eq!(n["detail"], "unparseable values: RawEventData is null");
+    assert_eq!(n["actor"], "sec.admin@fabrikam.example");
+    assert!(!s.stderr.contains("None"), "{}", s.stderr);
+}
+
+/// The Kusto v1 spelling of a response of tables, a row of the wrong length, and a table
+/// whose rows come before its columns: every row that can be read is, the others are said.
+#[test]
+fn tables_in_kusto_v1_spelling_and_rows_that_cannot_be_read() {
+    let text = r#"{"Tables":[
+ {"TableName":"Table_0","Columns":[{"ColumnName":"AccountObjectId","DataType":"String"},{"ColumnName":"AccountDisplayName","DataType":"String"},{"ColumnName":"Role","DataType":"String"},{"ColumnName":"IPAddress","DataType":"String"},{"ColumnName":"IsAnonymousProxy","DataType":"Boolean"},{"ColumnName":"ISP","DataType":"String"},{"ColumnName":"tokenMinutesAdded","DataType":"Int64"},{"ColumnName":"tokenMinutesRemaining","DataType":"Int64"}],
+  "Rows":[
+   ["a1","ops@fabrikam.example","User","192.0.2.1",null,"",90,0],
+   ["a2","short row"]
+  ]},
+ {"Rows":[["x"]],"TableName":"Table_1","Columns":[{"ColumnName":"Value","DataType":"String"}]}
+]}"#;
+    let (code, stderr) = scan_text("kusto-v1.json", text);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(":5: a row of 2 values in table `Table_0` of 8 columns; skipped"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(":7: a table has rows before its columns"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("rows flagged: 1"), "{stderr}");
+}

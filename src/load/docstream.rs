@@ -1,12 +1,14 @@
 //! JSON documents, streamed: arrays of records, envelopes (`{"value":[…]}`,
 //! `{"records":[…]}`, `{"results":[…]}`, `{"Results":[…]}`), single objects and objects one
-//! after another (pretty-printed records). A small state machine finds where each record
+//! after another (pretty-printed records), and the tables of a Log Analytics query response
+//! (`{"tables":[{"name","columns","rows"}]}`, each row handed to `tables` with its columns). A small state machine finds where each record
 //! starts and ends as the bytes arrive, so memory holds one record at a time, not the
 //! document; each record is then parsed and classified like a JSON line.
 
 use std::io::{self, BufRead, Read};
 
 use super::json::Ctx;
+use super::tables::{self, Slot, Table};
 
 const ENVELOPE_KEYS: [&[u8]; 4] = [b"value", b"records", b"results", b"Results"];
 const CHUNK: usize = 1 << 20;
@@ -22,6 +24,25 @@ enum Frame {
     Envelope,
     /// Any other object or array (inside a record, or the top-level record itself).
     Plain,
+    /// The array under a top-level `tables` key: its elements are tables.
+    Tables,
+    /// One table object (`name`, `columns`, `rows`): not a record itself.
+    Table,
+    /// The `rows` array of a table: its elements are rows.
+    Rows,
+}
+
+/// What the open record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// A record, classified as one.
+    Record,
+    /// The `columns` array of a table.
+    Columns,
+    /// A row of a table.
+    Row,
+    /// The `error` object beside the tables.
+    Error,
 }
 
 /// The scanning state, kept across chunks.
@@ -43,6 +64,13 @@ struct Splitter {
     /// whether a `:` followed it (the next value belongs to that key).
     key: Option<(usize, usize)>,
     after_envelope_key: bool,
+    /// A top-level `"tables":` key was just read (its array holds tables).
+    after_tables_key: bool,
+    /// In a table object, or beside the tables: what the value after the last key is.
+    slot: Option<Slot>,
+    /// The table being read, and what the open record is.
+    table: Table,
+    held: Held,
     /// Skipping to the next line that starts with `{` or `[` after a structural error, and
     /// whether only blanks were seen since the last newline.
     resyncing: bool,
@@ -63,6 +91,10 @@ impl Splitter {
             record: None,
             key: None,
             after_envelope_key: false,
+            after_tables_key: false,
+            slot: None,
+            table: Table::default(),
+            held: Held::Record,
             resyncing: false,
             line_start: true,
             top_line: 1,
@@ -116,7 +148,23 @@ impl Splitter {
 
     /// A record begins at `pos`.
     fn open_record(&mut self) {
+        self.open(Held::Record);
+    }
+
+    /// A value to be kept whole (a record, a table's columns or row) begins at `pos`.
+    fn open(&mut self, held: Held) {
+        self.held = held;
         self.record = Some((self.pos, self.line_at_pos, self.stack.len(), false));
+    }
+
+    /// True where the keys of an object are followed (`slot`): a table object, and a
+    /// top-level envelope of tables.
+    fn keyed_level(&self) -> bool {
+        match self.stack.last() {
+            Some(Frame::Table) => true,
+            Some(Frame::Envelope) => self.stack.len() == 1 && self.table.seen,
+            _ => false,
+        }
     }
 
     /// The open record ends at `end` (exclusive): parse and classify it.
@@ -130,7 +178,13 @@ impl Splitter {
                 );
                 ctx.malformed(line, message);
             } else {
-                ctx.record(&self.buf[start..end], line);
+                let bytes = &self.buf[start..end];
+                match self.held {
+                    Held::Record => ctx.record(bytes, line),
+                    Held::Columns => self.table.set_columns(ctx, bytes, line),
+                    Held::Row => self.table.row(ctx, bytes, line),
+                    Held::Error => tables::partial_error(ctx, bytes, line),
+                }
             }
         }
     }
@@ -147,6 +201,9 @@ impl Splitter {
         self.escaped = false;
         self.key = None;
         self.after_envelope_key = false;
+        self.after_tables_key = false;
+        self.slot = None;
+        self.table = Table::default();
         self.resyncing = true;
     }
 
@@ -187,6 +244,14 @@ impl Splitter {
                         // A string at the first level of a top-level object: maybe a key.
                         let start = self.key.map_or(self.pos, |(s, _)| s);
                         self.key = Some((start, self.pos));
+                    } else if self.keyed_level() {
+                        let start = self.key.map_or(self.pos, |(s, _)| s);
+                        if self.slot == Some(Slot::Name) {
+                            // The table's name: the value after `"name":`.
+                            self.table.set_name(&self.buf[start..=self.pos]);
+                            self.slot = None;
+                        }
+                        self.key = Some((start, self.pos));
                     }
                 } else {
                     // Jump to the next byte that matters inside a string.
@@ -216,7 +281,7 @@ impl Splitter {
     fn at_record_level(&self) -> bool {
         match self.stack.last() {
             None => true,
-            Some(Frame::RecordArray | Frame::EnvelopeArray) => self.record.is_none(),
+            Some(Frame::RecordArray | Frame::EnvelopeArray | Frame::Rows) => self.record.is_none(),
             _ => false,
         }
     }
@@ -229,19 +294,53 @@ impl Splitter {
                     if let Some((s, e)) = self.key.take() {
                         let name = &self.buf[s + 1..e];
                         self.after_envelope_key = ENVELOPE_KEYS.contains(&name);
+                        self.after_tables_key = tables::is_tables_key(name);
+                    }
+                } else if b == b':' && self.keyed_level() {
+                    // `"columns":` in a table, `"error":` beside the tables.
+                    if let Some((s, e)) = self.key.take() {
+                        let name = &self.buf[s + 1..e];
+                        self.slot = Some(if self.stack.len() == 1 {
+                            if name == b"error" {
+                                Slot::Error
+                            } else {
+                                Slot::Other
+                            }
+                        } else {
+                            tables::table_slot(name)
+                        });
                     }
                 } else if b == b',' {
                     self.key = None;
                     self.after_envelope_key = false;
+                    self.after_tables_key = false;
+                    if self.keyed_level() {
+                        self.slot = None;
+                    }
                 }
             }
             b'{' | b'[' => {
                 if self.stack.is_empty() {
                     self.top_line = self.line_at_pos;
+                    self.table = Table::default();
                     if b == b'[' {
                         self.stack.push(Frame::RecordArray);
                         return;
                     }
+                }
+                if self.after_tables_key && b == b'[' && self.stack.len() == 1 {
+                    // A Log Analytics query response: its array holds tables.
+                    self.after_tables_key = false;
+                    self.after_envelope_key = false;
+                    self.record = None;
+                    self.key = None;
+                    self.table = Table::started();
+                    self.stack[0] = Frame::Envelope;
+                    self.stack.push(Frame::Tables);
+                    return;
+                }
+                if self.tables_structure(b) {
+                    return;
                 }
                 if self.after_envelope_key && b == b'[' && self.stack.len() == 1 {
                     // The top-level object is an envelope: its array holds the records,
@@ -254,6 +353,7 @@ impl Splitter {
                     return;
                 }
                 self.after_envelope_key = false;
+                self.after_tables_key = false;
                 if self.at_record_level() {
                     self.open_record();
                 }
@@ -277,8 +377,11 @@ impl Splitter {
                 // A key's value that is a string: not an envelope's array.
                 if self.stack.len() == 1 {
                     self.after_envelope_key = false;
+                    self.after_tables_key = false;
                 }
-                if self.stack.len() == 1 && self.stack[0] == Frame::Plain && self.record.is_some() {
+                if (self.stack.len() == 1 && self.stack[0] == Frame::Plain && self.record.is_some())
+                    || self.keyed_level()
+                {
                     self.key = Some((self.pos, self.pos));
                 }
                 if self.stack.is_empty() {
@@ -287,11 +390,46 @@ impl Splitter {
             }
             _ => {
                 self.after_envelope_key = false;
+                self.after_tables_key = false;
                 // A bare scalar: no record (in an array of records it is passed over).
                 if self.stack.is_empty() {
                     self.derail(ctx, "unexpected text between JSON values".to_owned());
                 }
             }
+        }
+    }
+
+    /// `{` or `[` inside a Log Analytics response (the tables, a table, its columns, rows
+    /// and the `error` beside them). True when handled here.
+    fn tables_structure(&mut self, b: u8) -> bool {
+        match self.stack.last() {
+            Some(Frame::Tables) if b == b'{' => {
+                // A table: its name and columns come before its rows.
+                self.table = Table::started();
+                self.slot = None;
+                self.key = None;
+                self.stack.push(Frame::Table);
+                true
+            }
+            Some(Frame::Table | Frame::Envelope) if self.keyed_level() => {
+                match (self.slot.take(), b) {
+                    (Some(Slot::Columns), b'[') => self.open(Held::Columns),
+                    (Some(Slot::Rows), b'[') => {
+                        self.stack.push(Frame::Rows);
+                        return true;
+                    }
+                    (Some(Slot::Error), b'{') => self.open(Held::Error),
+                    _ => {}
+                }
+                self.stack.push(Frame::Plain);
+                true
+            }
+            Some(Frame::Rows) => {
+                self.open(Held::Row);
+                self.stack.push(Frame::Plain);
+                true
+            }
+            _ => false,
         }
     }
 

@@ -16,6 +16,7 @@ mod jsonlines;
 mod prefilter;
 pub mod record;
 mod retrace;
+mod tables;
 mod wrapped;
 
 use std::fs::File;
@@ -170,9 +171,10 @@ pub enum Shape {
     Csv,
 }
 
-/// An object whose records are in an array under `value`, `records`, `results` or `Results`.
+/// An object whose records are in an array under `value`, `records`, `results` or `Results`,
+/// or whose tables are under `tables` (a Log Analytics query response).
 fn is_envelope(obj: &serde_json::Map<String, serde_json::Value>) -> bool {
-    ["value", "records", "results", "Results"]
+    ["value", "records", "results", "Results", "tables", "Tables"]
         .iter()
         .any(|k| obj.get(*k).is_some_and(serde_json::Value::is_array))
 }

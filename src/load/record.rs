@@ -292,6 +292,9 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
     let Value::Object(mut obj) = value else {
         return Classified::Unknown(seen(&value));
     };
+    if super::tables::is_az_cli_row(&obj) {
+        obj = super::tables::from_az_cli(obj);
+    }
     // Envelopes with `properties`: Defender streaming API and Entra diagnostic settings.
     if let Some(Value::Object(mut props)) = obj.remove("properties") {
         let category = kql::tostring(obj.get("category"));
@@ -374,6 +377,7 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
             .map(|k| kql::tostring(obj.get(*k)))
             .find(|id| !id.is_empty())
             .unwrap_or_default();
+        let obj = super::tables::office_activity_record(obj);
         return ual_event(obj, id, origin);
     }
     Classified::Unknown(seen(&Value::Object(obj)))
