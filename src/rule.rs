@@ -47,6 +47,16 @@ pub struct CloudAppRow {
 
 /// Evaluates the query on one row. `None`: not an STS event at all (not even a near miss).
 pub fn evaluate_cloud_app_row(row: &CloudAppRow) -> Option<(Outcome, Trace)> {
+    evaluate_cloud_app_row_checked(row, false)
+}
+
+/// [`evaluate_cloud_app_row`], where the caller may already know that RawEventData does not
+/// have the Directorysync term (`term_absent`: the loader proved it on the record's bytes,
+/// `load::pruned`), so its values are not walked again.
+pub fn evaluate_cloud_app_row_checked(
+    row: &CloudAppRow,
+    term_absent: bool,
+) -> Option<(Outcome, Trace)> {
     let mut trace = Trace {
         action_type: row.action_type.clone(),
         timestamp: row.timestamp,
@@ -69,6 +79,7 @@ pub fn evaluate_cloud_app_row(row: &CloudAppRow) -> Option<(Outcome, Trace)> {
         _ => None,
     };
     trace.directory_sync = match &row.raw_event_data {
+        _ if term_absent => None,
         RawEventData::Json(v) => kql::dynamic_find_term(v, DIRECTORY_SYNC).map(|h| h.path),
         RawEventData::Text(t) => kql::has_term(t, DIRECTORY_SYNC).then(|| "(text)".to_owned()),
         RawEventData::Null => None,

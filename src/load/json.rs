@@ -270,7 +270,16 @@ pub(super) fn evaluate_record(
     file: &Arc<str>,
     max_record_bytes: usize,
 ) -> Evaluated {
-    let mut evaluated = evaluate_record_traced(bytes, line, file, max_record_bytes);
+    // Most records past the prefilter are CloudAppEvents rows: read only what the query
+    // reads (`pruned`), else parse the whole record.
+    let quick = (bytes.len() <= max_record_bytes)
+        .then(|| std::str::from_utf8(bytes).ok())
+        .flatten()
+        .and_then(|raw| super::pruned::classify_pruned(raw, &Origin { file, line, raw }));
+    let mut evaluated = match quick {
+        Some(classified) => Evaluated::Classified(classified, None),
+        None => evaluate_record_traced(bytes, line, file, max_record_bytes),
+    };
     if let Evaluated::Classified(Classified::Sts(event), _) = &mut evaluated {
         event.trace_kept = None;
     }

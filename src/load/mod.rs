@@ -14,6 +14,7 @@ mod input;
 mod json;
 mod jsonlines;
 mod prefilter;
+mod pruned;
 pub mod record;
 mod retrace;
 mod tables;

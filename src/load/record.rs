@@ -289,6 +289,12 @@ pub struct Origin<'a> {
 
 /// Classifies one JSON record and, for an STS event, evaluates the rule on it.
 pub fn classify(value: Value, origin: &Origin) -> Classified {
+    classify_checked(value, origin, false)
+}
+
+/// [`classify`], where the caller knows that a CloudAppEvents row's RawEventData does not
+/// have the Directorysync term (`term_absent`, see `rule::evaluate_cloud_app_row_checked`).
+pub(super) fn classify_checked(value: Value, origin: &Origin, term_absent: bool) -> Classified {
     let Value::Object(mut obj) = value else {
         return Classified::Unknown(seen(&value));
     };
@@ -344,7 +350,7 @@ pub fn classify(value: Value, origin: &Origin) -> Classified {
         let id = id_of_cloud_app(&obj, &row);
         let parties = parties::cloud_app(&obj, raw_json(&row));
         return with_parties(
-            cloud_app_event(row, SourceKind::CloudAppEvents, id, origin),
+            cloud_app_event_checked(row, SourceKind::CloudAppEvents, id, origin, term_absent),
             parties,
         );
     }
@@ -424,7 +430,17 @@ fn id_of_cloud_app(obj: &Map<String, Value>, row: &CloudAppRow) -> String {
 }
 
 fn cloud_app_event(row: CloudAppRow, kind: SourceKind, id: String, origin: &Origin) -> Classified {
-    match rule::evaluate_cloud_app_row(&row) {
+    cloud_app_event_checked(row, kind, id, origin, false)
+}
+
+fn cloud_app_event_checked(
+    row: CloudAppRow,
+    kind: SourceKind,
+    id: String,
+    origin: &Origin,
+    term_absent: bool,
+) -> Classified {
+    match rule::evaluate_cloud_app_row_checked(&row, term_absent) {
         None => Classified::Other(kind),
         Some((outcome, trace)) => sts_event(
             EventHead {
