@@ -22,7 +22,8 @@ impl Limits {
     /// Scans the paths, with a progress bar while standard error is a terminal, then prints
     /// the summary on standard error (not with --quiet; warnings always). An unreadable
     /// path or a file of no known format is exit status 2. `context` keeps the related-events
-    /// index (for the report's context lines and hints); `--no-context` turns it off.
+    /// index (for the report's context lines and hints); `--no-context` turns it off. Without
+    /// `context` (`scan`) a flagged event keeps only the target and actor labels `scan` prints.
     fn scan(
         &self,
         paths: &[PathBuf],
@@ -38,6 +39,7 @@ impl Limits {
         };
         let mut progress = ScanProgress::for_paths(paths);
         let mut report = scan::ScanReport::default();
+        report.labels_only = !context;
         let scanned = scan::scan_paths_with(paths, &opts, &mut |msg| {
             progress.observe(&msg);
             report.apply(msg);

@@ -2,12 +2,12 @@
 //! rows with the events behind them), the near misses, and what could not be read.
 
 use std::collections::HashMap;
-use std::hash::BuildHasher;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use hashbrown::HashTable;
+mod ids;
 
+use self::ids::EventIndex;
 use crate::intern::{Interner, TextInterner};
 
 use crate::load::decode::REPLACEMENT;
@@ -46,38 +46,13 @@ pub struct ScanReport {
     /// replaced since the workbench last took this list: their rows are to be made again.
     /// Headless commands read the events at the end and never take it.
     pub rewritten: Vec<usize>,
-}
-
-/// The events by id: a hash table of indexes into the events, hashed and compared by the
-/// events' own ids (no copy of the id).
-#[derive(Default, Clone)]
-struct EventIndex {
-    table: HashTable<u32>,
-    hasher: std::hash::RandomState,
-}
-
-impl std::fmt::Debug for EventIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "EventIndex({} ids)", self.table.len())
-    }
-}
-
-impl EventIndex {
-    fn get(&self, events: &[StsEvent], id: &str) -> Option<usize> {
-        let hash = self.hasher.hash_one(id);
-        self.table
-            .find(hash, |&i| events[i as usize].id == id)
-            .map(|&i| i as usize)
-    }
-
-    /// Files `events[idx]` under its id (not already filed).
-    fn insert(&mut self, events: &[StsEvent], idx: usize) {
-        let hasher = &self.hasher;
-        let hash = hasher.hash_one(&*events[idx].id);
-        let index = u32::try_from(idx).unwrap_or(u32::MAX);
-        self.table
-            .insert_unique(hash, index, |&i| hasher.hash_one(&*events[i as usize].id));
-    }
+    /// Keep of a flagged event's parties only what `scan` prints (the target and actor
+    /// labels, [`Parties::target_label`] and [`Parties::actor_label`]), shared by the events
+    /// with the same two: the full parties (a GUID of the target per event) were about 330
+    /// bytes an event. Off for `report` and the workbench, whose hints and context read
+    /// every field. A flagged event's `id` (printed only for near misses) is then kept in
+    /// the id index as the 16 bytes of its GUID and the event's `id` is empty.
+    pub labels_only: bool,
 }
 
 /// A near miss whose record could not be read whole: a later whole copy of the same event
@@ -163,10 +138,25 @@ impl ScanReport {
                     None => event,
                 };
                 let mut event = event;
+                let idx = self.events.len();
+                let lean = self.labels_only && event.is_flagged();
+                if !(lean && self.event_index.compact(&mut event, idx)) {
+                    // The id outlives the record it was read from: a copy made here keeps
+                    // the long-lived ids together rather than pinning the scanning threads'
+                    // memory, where the record's transient strings were (11 MB at 100,000
+                    // events).
+                    event.id = event.id.as_str().to_owned();
+                }
                 self.texts.intern(&mut event.operation);
                 self.texts.intern(&mut event.actor);
+                if lean {
+                    event.parties = Arc::new(Parties {
+                        target: event.parties.target_label().to_owned(),
+                        actor: event.parties.actor_label().to_owned(),
+                        ..Parties::default()
+                    });
+                }
                 event.parties = self.parties.intern(&event.parties);
-                let idx = self.events.len();
                 if matches!(event.outcome, Outcome::NearMiss(_)) {
                     self.near_misses.push(idx);
                 }
