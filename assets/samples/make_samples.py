@@ -71,7 +71,20 @@ TARGETS = {n: dict(upn=f"{n}@{TENANT_DOMAIN}", oid=G("target-" + n), puid=f"1003
                                   "adele.vance", "grady.archie", "isaiah.langer", "joni.sherman",
                                   "nestor.wilke", "patti.fernandez", "pradeep.gupta",
                                   "miriam.graham", "johanna.lorenz", "lidia.holloway",
-                                  "henrietta.mueller", "christie.cline"], start=1)}
+                                  "henrietta.mueller", "christie.cline",
+                                  # the context story (below)
+                                  "irvin.sayers", "enrico.cattaneo", "debra.berger",
+                                  "emily.braun", "gerhart.moller", "brian.johnson",
+                                  "cameron.white", "raul.razo", "alan.steiner", "ben.walters",
+                                  "candy.parker", "dan.jump"], start=1)}
+
+# The context story's actors: an incident responder, and a user who signs themselves out
+# everywhere (the same object as the target of that name).
+PERSONAS["responder"] = dict(kind="user", upn="allan.deyoung@" + TENANT_DOMAIN,
+                             name="Allan Deyoung", oid=G("responder"), puid="1003200577A1B2C3")
+PERSONAS["selfuser"] = dict(kind="user", upn=TARGETS["enrico.cattaneo"]["upn"],
+                            name="Enrico Cattaneo", oid=TARGETS["enrico.cattaneo"]["oid"],
+                            puid=TARGETS["enrico.cattaneo"]["puid"])
 
 UA_BROWSER = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/129.0.0.0 Safari/537.36 Edg/129.0.0.0")
@@ -273,10 +286,10 @@ scen("nm_op_noperiod", intent="operation_spelled_differently", persona="helpdesk
      target="alex.wilber", when=T("2025-10-09T12:30:00"), old=T("2025-10-02T09:15:40"),
      new=T("2025-10-09T12:29:59"), op=ACTION.rstrip("."), ip="198.51.100.77",
      isp="Example Telecom", city="redmond", note="ActionType/Operation without the trailing period")
-scen("nm_unparseable", intent="unparseable_values", persona="admin", target="diego.siciliani",
+scen("nm_unparseable", intent="record_cut", persona="admin", target="diego.siciliani",
      when=T("2025-10-09T13:40:02"), old=T("2025-10-03T16:00:04"), new=T("2025-10-09T13:40:01"),
      ip="203.0.113.10", broken=True,
-     note="RawEventData/AuditData cut short: not valid JSON")
+     note="RawEventData/AuditData cut short: JSON that never closes")
 scen("nm_sync_dirsync", intent="directory_sync", persona="admin", target="lynne.robbins",
      when=T("2025-10-09T14:02:09"), old=T("2025-10-01T00:35:10"), new=T("2025-10-09T14:02:08"),
      ip="203.0.113.10",
@@ -338,6 +351,103 @@ MAIL_ITEMS = {
     "Folders": ["@{Id=LgAAAAAM7KyTTmWeRac2KXBEz/7aAQARGHK+grzLTpRJraC1QR6kAAAAAAEMAAAB; "
                 "Path=\\Inbox; FolderItems=System.Object[]}"],
     "ClientAppId": PERSONAS["sp"]["appid"]}
+
+
+# --------------------------------------------------------------------------------------------
+# The context story (2025-10-10), APPENDED at the end of every CloudAppEvents, UAL and Entra
+# sample so that the records above keep their lines: the related records a newcomer sees in the
+# context panel and the context hints (reset, self, bulk, first, signin).
+#   08:55:12  Lee Gu signs in from 198.51.100.80
+#   09:00:03  Lee Gu: Update user. -> irvin.sayers        } one correlation
+#   09:00:04  Lee Gu: Reset user password. -> irvin.sayers }
+#   09:00:05  Lee Gu revokes irvin.sayers's sessions (ctx_reset: reset, signin)
+#   09:40:00  irvin.sayers signs in (the target's own sign-in: same target, as its actor)
+#   10:15:00  Enrico Cattaneo revokes his own sessions (ctx_self: self, first)
+#   10:52:30  Allan Deyoung signs in from 203.0.113.60
+#   11:00:05-11:00:50  Allan Deyoung revokes 10 users' sessions from 203.0.113.61 (bulk, signin)
+# --------------------------------------------------------------------------------------------
+
+CTX_CORR = G("ctx-helpdesk-flow")
+BULK_TARGETS = ["debra.berger", "emily.braun", "gerhart.moller", "brian.johnson",
+                "cameron.white", "raul.razo", "alan.steiner", "ben.walters", "candy.parker",
+                "dan.jump"]
+
+scen("ctx_reset", intent="flag", persona="helpdesk", target="irvin.sayers",
+     when=T("2025-10-10T09:00:05"), old=T("2025-08-12T07:41:09"), new=T("2025-10-10T09:00:04"),
+     ip="198.51.100.77", isp="Example Telecom", city="redmond", frac="5550000",
+     note="context story: helpdesk reset then revocation in one correlation; the actor signed "
+          "in from another IP 5 min before; the target signs in 40 min after")
+SCEN["ctx_reset"]["audit"]["InterSystemsId"] = CTX_CORR
+scen("ctx_self", intent="flag", persona="selfuser", target="enrico.cattaneo",
+     when=T("2025-10-10T10:15:00"), old=T("2025-09-28T18:03:44"), new=T("2025-10-10T10:14:59"),
+     ip="203.0.113.70", note="context story: a user signs themselves out everywhere")
+for _i, _t in enumerate(BULK_TARGETS):
+    scen(f"ctx_bulk_{_i:02d}", intent="flag", persona="responder", target=_t,
+         when=T("2025-10-10T11:00:05") + dt.timedelta(seconds=5 * _i),
+         old=T("2025-09-01T00:00:00"), new=T("2025-10-10T11:00:00"), ip="203.0.113.61",
+         ua=UA_PS, note=f"context story: mass revocation {_i + 1} of 10 by one responder "
+                        "within a minute (one distinct row)")
+
+
+def logon(rid, created, upn, oid, ip):
+    """A UAL UserLoggedIn record (Azure AD STS logon): the user is the actor, the target is
+    the application signed in to."""
+    app = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
+    return {
+        "CreationTime": created, "Id": rid, "Operation": "UserLoggedIn",
+        "OrganizationId": TENANT, "RecordType": 15, "ResultStatus": "Success",
+        "UserKey": oid, "UserType": 0, "Version": 1,
+        "Workload": "AzureActiveDirectory", "ClientIP": ip,
+        "ObjectId": app, "UserId": upn,
+        "AzureActiveDirectoryEventType": 1,
+        "ExtendedProperties": [{"Name": "ResultStatusDetail", "Value": "Redirect"},
+                               {"Name": "UserAgent", "Value": UA_BROWSER},
+                               {"Name": "RequestType", "Value": "OAuth2:Authorize"}],
+        "ModifiedProperties": [],
+        "Actor": [{"ID": oid, "Type": 0}, {"ID": upn, "Type": 5}],
+        "ActorContextId": TENANT, "ActorIpAddress": ip,
+        "InterSystemsId": G(rid + "-inter"), "IntraSystemId": G(rid + "-intra"),
+        "SupportTicketId": "",
+        "Target": [{"ID": app, "Type": 0}],
+        "TargetContextId": TENANT, "ApplicationId": "c44b4083-3bb0-49c1-b47d-974e53cbdf3c",
+        "ErrorNumber": "0"}
+
+
+# Who each noise record's CloudAppEvents row names as its account (AccountObjectId,
+# AccountDisplayName); the records above: reset_password by the helpdesk, the others by admin.
+NOISE_WHO = {"reset_password": "helpdesk"}
+
+_hd, _ir, _irvin = PERSONAS["helpdesk"], PERSONAS["responder"], TARGETS["irvin.sayers"]
+NOISE_UAL["ctx_signin_helpdesk"] = logon(G("ctx-signin-helpdesk"), "2025-10-10T08:55:12",
+                                         _hd["upn"], _hd["oid"], "198.51.100.80")
+NOISE_WHO["ctx_signin_helpdesk"] = "helpdesk"
+NOISE_UAL["ctx_update_user"] = ual_record(
+    rid=G("ctx-update-user"), created=T("2025-10-10T09:00:03"), op="Update user.",
+    persona="helpdesk", target="irvin.sayers", actor_ip="198.51.100.77",
+    modprops=[{"Name": "Included Updated Properties", "NewValue": "", "OldValue": ""}])
+NOISE_UAL["ctx_update_user"]["InterSystemsId"] = CTX_CORR
+NOISE_WHO["ctx_update_user"] = "helpdesk"
+NOISE_UAL["ctx_reset_password"] = ual_record(
+    rid=G("ctx-reset-password"), created=T("2025-10-10T09:00:04"), op="Reset user password.",
+    persona="helpdesk", target="irvin.sayers", actor_ip="198.51.100.77", modprops=[])
+NOISE_UAL["ctx_reset_password"]["InterSystemsId"] = CTX_CORR
+NOISE_WHO["ctx_reset_password"] = "helpdesk"
+NOISE_UAL["ctx_signin_target"] = logon(G("ctx-signin-target"), "2025-10-10T09:40:00",
+                                       _irvin["upn"], _irvin["oid"], "203.0.113.88")
+NOISE_WHO["ctx_signin_target"] = ("irvin.sayers", "Irvin Sayers")
+NOISE_UAL["ctx_signin_responder"] = logon(G("ctx-signin-responder"), "2025-10-10T10:52:30",
+                                          _ir["upn"], _ir["oid"], "203.0.113.60")
+NOISE_WHO["ctx_signin_responder"] = "responder"
+
+# The story in time order: SCEN keys (STS events) and NOISE_UAL keys.
+CTX_SEQ = (["ctx_signin_helpdesk", "ctx_update_user", "ctx_reset_password", "ctx_reset",
+            "ctx_signin_target", "ctx_self", "ctx_signin_responder"]
+           + [f"ctx_bulk_{i:02d}" for i in range(len(BULK_TARGETS))])
+CTX_STS = [k for k in CTX_SEQ if k in SCEN]
+
+
+def ctx_when(k):
+    return SCEN[k]["when"] if k in SCEN else T(NOISE_UAL[k]["CreationTime"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -406,14 +516,27 @@ def cae_noise(kind, ts_style="7"):
                 "CountryCode": "US", "UserAgent": "Client=REST;;",
                 "ReportId": f"106830890_20893_{a['Id']}", "RawEventData": a}
     a = NOISE_UAL[kind]
-    p = PERSONAS["helpdesk" if kind == "reset_password" else "admin"]
+    who = NOISE_WHO.get(kind, "admin")
+    if isinstance(who, tuple):
+        oid, name = TARGETS[who[0]]["oid"], who[1]
+    else:
+        oid, name = PERSONAS[who]["oid"], PERSONAS[who]["name"]
     return {"Timestamp": iso(T(a["CreationTime"]), "0000000", ts_style),
             "ActionType": a["Operation"], "Application": "Office 365", "ApplicationId": 11161,
-            "AccountObjectId": p["oid"], "AccountDisplayName": p["name"],
-            "IPAddress": a.get("ActorIpAddress", ""), "IsAnonymousProxy": False,
+            "AccountObjectId": oid, "AccountDisplayName": name,
+            "IPAddress": a.get("ActorIpAddress", a.get("ClientIP", "")), "IsAnonymousProxy": False,
             "ISP": "Contoso Networks", "City": "seattle", "CountryCode": "US",
             "UserAgent": UA_BROWSER, "ReportId": f"104999001_11161_{a['Id']}",
             "RawEventData": a}
+
+
+def cae_any(k, ts_style="7"):
+    """The CloudAppEvents row of a scenario or a noise record."""
+    return cae_row(k, ts_style=ts_style) if k in SCEN else cae_noise(k, ts_style=ts_style)
+
+
+def frac_of(k):
+    return SCEN[k]["frac"] if k in SCEN else "0000000"
 
 
 # --------------------------------------------------------------------------------------------
@@ -513,6 +636,9 @@ def make_ah_api():
             rows.append(cae_noise("update_user"))
         if k == "old_empty":
             rows.insert(len(rows) - 1, cae_noise("add_user"))
+    # the context story, appended (the records above keep their lines)
+    rows += [cae_any(k, ts_style="7") for k in CTX_SEQ]
+    order = order + CTX_STS
     # legacy-API union artefact: IsAnonymousProxy as 0 on one flagged row
     for r in rows:
         if r["ReportId"].endswith(SCEN["boundary"]["rid"]):
@@ -552,6 +678,12 @@ def make_streaming():
             row["City"] = None
             row["CountryCode"] = None
         out.append(envelope(row, SCEN[k]["when"]))
+    for k in CTX_SEQ:
+        row = cae_any(k, ts_style="Z")
+        row["AccountId"] = row["AccountObjectId"]
+        row["IsAdminOperation"] = False
+        out.append(envelope(row, ctx_when(k)))
+    order = order + CTX_STS
     write_text("cloudappevents-streaming.jsonl", jsonl(out), order, "cae")
 
 
@@ -560,6 +692,8 @@ def make_graph_hunting():
     order = ["far_past", "nm_empty", "boundary", "nm_lower_name", "rev_admin"]
     rows = [cae_row(k, ts_style="7") for k in order]
     rows.insert(2, cae_noise("update_user", ts_style="7"))
+    rows += [cae_any(k, ts_style="7") for k in CTX_SEQ]
+    order = order + CTX_STS
     doc = {"@odata.context":
            "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.security.huntingQueryResults",
            "schema": [{"name": c, "type": CAE_TYPES.get(c, "String")} for c in CAE_COLUMNS],
@@ -574,6 +708,8 @@ def make_legacy_api():
     rows = [cae_noise("mail", ts_style="Z")] + [cae_row(k, ts_style="Z") for k in order]
     rows[2]["IsAnonymousProxy"] = 0          # old_brackets: 0 for false, as in the OTRF dump
     rows[5]["IsAnonymousProxy"] = 1          # dup_a: 1 for true (differs from other files)
+    rows += [cae_any(k, ts_style="Z") for k in CTX_SEQ]
+    order = order + CTX_STS
     doc = {"Schema": [{"Name": c, "Type": CAE_TYPES.get(c, "String")} for c in CAE_COLUMNS],
            "Results": rows}
     write_text("cloudappevents-legacy-api.json", compact(doc), order, "cae")
@@ -584,6 +720,8 @@ def make_array():
     order = ["backwards_sp", "nm_index1", "xdirsync", "dup_a", "nm_op_lower", "dup_b"]
     rows = [cae_row(k, ts_style="7") for k in order]
     rows.insert(1, cae_noise("reset_password", ts_style="7"))
+    rows += [cae_any(k, ts_style="7") for k in CTX_SEQ]
+    order = order + CTX_STS
     write_text("cloudappevents-array.json", json.dumps(rows, indent=2, ensure_ascii=False) + "\n",
                order, "cae")
 
@@ -606,6 +744,8 @@ def make_la_json():
     rows = [la_row(cae_noise("mail"), T(MAIL_ITEMS["CreationTime"]), "0000000")]
     for k in order:
         rows.append(la_row(cae_row(k), SCEN[k]["when"], SCEN[k]["frac"]))
+    rows += [la_row(cae_any(k), ctx_when(k), frac_of(k)) for k in CTX_SEQ]
+    order = order + CTX_STS
     text = "[\n" + ",\n".join(compact(r) for r in rows) + "\n]\n"
     write_text("cloudappevents-loganalytics.json", text, order, "cae")
 
@@ -631,6 +771,8 @@ def make_portal_csv():
     for k in order:
         # far_past: RawEventData pretty-printed, so the quoted cell spans several lines
         rows.append(csvrow(cae_row(k), SCEN[k]["when"], pretty=(k == "far_past")))
+    rows += [csvrow(cae_any(k), ctx_when(k)) for k in CTX_SEQ]
+    order = order + CTX_STS
     write_text("cloudappevents-portal.csv", std_csv(header, rows, eol="\r\n"), order, "cae")
 
 
@@ -654,6 +796,8 @@ def make_la_csv():
     rows.append(csvrow(cae_noise("mail"), T(MAIL_ITEMS["CreationTime"]), "0000000"))
     for k in order:
         rows.append(csvrow(cae_row(k), SCEN[k]["when"], SCEN[k]["frac"]))
+    rows += [csvrow(cae_any(k), ctx_when(k), frac_of(k)) for k in CTX_SEQ]
+    order = order + CTX_STS
     write_text("cloudappevents-loganalytics.csv", la_csv(header, rows, eol="\n"), order, "cae")
 
 
@@ -668,6 +812,8 @@ def make_ual_mgmt():
            "add_user", "old_empty", "actor_empty", "nm_lower_name", "xdirsync", "nm_dirsync",
            "sync_host", "nm_op_lower", "nm_op_noperiod", "nm_sync_dirsync"]
     assert sorted(k for k in seq if k in SCEN) == sorted(order)
+    seq = seq + CTX_SEQ
+    order = order + CTX_STS
     lines = []
     for k in seq:
         rec = SCEN[k]["audit"] if k in SCEN else NOISE_UAL[k]
@@ -701,6 +847,11 @@ def make_purview():
         a = SCEN[k]["audit"]
         rows.append([a["Id"], us_time(SCEN[k]["when"]), "8", a["Operation"], a["UserId"],
                      ual_audit_text(k), "", ""])
+    for k in CTX_SEQ:
+        a = SCEN[k]["audit"] if k in SCEN else NOISE_UAL[k]
+        rows.append([a["Id"], us_time(ctx_when(k)), str(a["RecordType"]), a["Operation"],
+                     a["UserId"], compact(a), "", ""])
+    order = order + CTX_STS
     write_text("ual-purview.csv", std_csv(header, rows, eol="\r\n"), order, "ual")
 
 
@@ -717,6 +868,11 @@ def make_purview_classic():
         a = SCEN[k]["audit"]
         rows.append([SCEN[k]["when"].strftime("%Y-%m-%dT%H:%M:%S.0000000Z"), a["UserId"],
                      a["Operation"], compact(a)])
+    for k in CTX_SEQ:
+        a = SCEN[k]["audit"] if k in SCEN else NOISE_UAL[k]
+        rows.append([ctx_when(k).strftime("%Y-%m-%dT%H:%M:%S.0000000Z"), a["UserId"],
+                     a["Operation"], compact(a)])
+    order = order + CTX_STS
     write_text("ual-purview-classic.csv", std_csv(header, rows, eol="\r\n"), order, "ual")
 
 
@@ -726,12 +882,14 @@ def make_search_ual():
               "ResultIndex", "ResultCount", "Identity", "IsValid", "ObjectState"]
     order = ["future", "nm_empty", "old_brackets", "xdirsync", "nm_sync_dirsync", "nm_op_lower"]
     seq = ["add_user", "future", "nm_empty", "old_brackets", "xdirsync", "nm_sync_dirsync",
-           "nm_op_lower"]
+           "nm_op_lower"] + CTX_SEQ
+    order = order + CTX_STS
     runspace = G("runspace")
     rows = []
     for i, k in enumerate(seq, start=1):
         a = SCEN[k]["audit"] if k in SCEN else NOISE_UAL[k]
-        rows.append([runspace, "AzureActiveDirectory", us_time(T(a["CreationTime"])),
+        rtype = "AzureActiveDirectoryStsLogon" if a["RecordType"] == 15 else "AzureActiveDirectory"
+        rows.append([runspace, rtype, us_time(T(a["CreationTime"])),
                      a["UserId"], a["Operation"], compact(a), str(i), str(len(seq)), a["Id"],
                      "True", "Unchanged"])
     pre = "#TYPE Deserialized.Microsoft.Exchange.Management.SystemConfigurationTasks.AuditRecord\r\n"
@@ -839,6 +997,88 @@ entra("e_noise_update", intent="noise", persona="admin", target="megan.bowen",
 entra("e_noise_reset", intent="noise", persona="helpdesk", target="grady.archie",
       when=T("2025-10-04T08:19:31"), op="Reset user password", ip="198.51.100.77", props=[])
 
+# The context story in Entra shapes (see "The context story" above), appended to every Entra
+# sample: audit records, and sign-ins (SignInLogs) where the export can hold them.
+E_CTX_CORR = G("ctx-entra-helpdesk-flow")
+entra("e_ctx_update", intent="noise", persona="helpdesk", target="irvin.sayers",
+      when=T("2025-10-10T09:00:03"), op="Update user", ip="198.51.100.77",
+      props=[{"displayName": "Included Updated Properties", "oldValue": None,
+              "newValue": '""'}])
+entra("e_ctx_resetpw", intent="noise", persona="helpdesk", target="irvin.sayers",
+      when=T("2025-10-10T09:00:04"), op="Reset user password", ip="198.51.100.77", props=[])
+entra("e_ctx_reset", intent="flag", persona="helpdesk", target="irvin.sayers",
+      when=T("2025-10-10T09:00:05"), frac="5550000", ip="198.51.100.77",
+      props=[gprop(T("2025-08-12T07:41:09"), T("2025-10-10T09:00:04"))],
+      note="context story: helpdesk reset then revocation in one correlation")
+for _k in ("e_ctx_update", "e_ctx_resetpw", "e_ctx_reset"):
+    ENTRA[_k]["correlationId"] = E_CTX_CORR
+entra("e_ctx_self", intent="flag", persona="selfuser", target="enrico.cattaneo",
+      when=T("2025-10-10T10:15:00"), ip="203.0.113.70",
+      props=[gprop(T("2025-09-28T18:03:44"), T("2025-10-10T10:14:59"))],
+      note="context story: a user signs themselves out everywhere")
+for _i, _t in enumerate(BULK_TARGETS):
+    entra(f"e_ctx_bulk_{_i:02d}", intent="flag", persona="responder", target=_t,
+          when=T("2025-10-10T11:00:05") + dt.timedelta(seconds=5 * _i), ip="203.0.113.61",
+          props=[gprop(T("2025-09-01T00:00:00"), T("2025-10-10T11:00:00"))],
+          note=f"context story: mass revocation {_i + 1} of 10 by one responder")
+
+# Entra sign-ins of the story: (upn, object id, display name, time, IP).
+SIGNIN = {
+    "s_helpdesk": (PERSONAS["helpdesk"]["upn"], PERSONAS["helpdesk"]["oid"], "Lee Gu",
+                   T("2025-10-10T08:55:12"), "198.51.100.80"),
+    "s_target": (TARGETS["irvin.sayers"]["upn"], TARGETS["irvin.sayers"]["oid"],
+                 "Irvin Sayers", T("2025-10-10T09:40:00"), "203.0.113.88"),
+    "s_responder": (PERSONAS["responder"]["upn"], PERSONAS["responder"]["oid"],
+                    "Allan Deyoung", T("2025-10-10T10:52:30"), "203.0.113.60"),
+}
+E_CTX_SEQ = (["s_helpdesk", "e_ctx_update", "e_ctx_resetpw", "e_ctx_reset", "s_target",
+              "e_ctx_self", "s_responder"] + [f"e_ctx_bulk_{i:02d}" for i in range(10)])
+E_CTX_STS = [k for k in E_CTX_SEQ if k in ENTRA and ENTRA[k]["intent"] != "noise"]
+
+
+def graph_signin(k):
+    """Graph `GET /auditLogs/signIns` shape (the properties of a SignInLogs record)."""
+    upn, oid, name, when, ip = SIGNIN[k]
+    return {"id": G("signin-" + k), "createdDateTime": iso(when, "0000000", "Z"),
+            "userDisplayName": name, "userPrincipalName": upn, "userId": oid,
+            "appId": "c44b4083-3bb0-49c1-b47d-974e53cbdf3c",
+            "appDisplayName": "Office 365 Exchange Online", "ipAddress": ip,
+            "clientAppUsed": "Browser", "correlationId": G("signin-corr-" + k),
+            "conditionalAccessStatus": "success", "isInteractive": True,
+            "riskLevelAggregated": "none", "status": {"errorCode": 0,
+                                                       "failureReason": "Other.",
+                                                       "additionalDetails": None},
+            "location": {"city": "Redmond", "state": "Washington", "countryOrRegion": "US"}}
+
+
+def la_signin_row(k):
+    """Log Analytics SigninLogs row (the same export may union AuditLogs and SigninLogs)."""
+    upn, oid, name, when, ip = SIGNIN[k]
+    g = graph_signin(k)
+    return {"TenantId": TENANT, "SourceSystem": "Azure AD",
+            "TimeGenerated": iso(when, "0000000", "3"),
+            "ResourceId": f"/tenants/{TENANT}/providers/Microsoft.aadiam",
+            "OperationName": "Sign-in activity", "OperationVersion": "1.0",
+            "Category": "SignInLogs", "ResultType": "0", "ResultSignature": "None",
+            "CorrelationId": g["correlationId"], "Identity": name, "Level": "4",
+            "AppDisplayName": g["appDisplayName"], "AppId": g["appId"],
+            "ClientAppUsed": "Browser", "IPAddress": ip, "IsInteractive": True,
+            "UserDisplayName": name, "UserId": oid, "UserPrincipalName": upn,
+            "Status": compact(g["status"]), "Id": g["id"], "Type": "SigninLogs"}
+
+
+def diag_signin(k):
+    """Entra diagnostic settings SignInLogs record (beside AuditLogs in one destination)."""
+    upn, oid, name, when, ip = SIGNIN[k]
+    g = graph_signin(k)
+    return {"time": iso(when, "0000000", "7"),
+            "resourceId": f"/tenants/{TENANT}/providers/Microsoft.aadiam",
+            "operationName": "Sign-in activity", "operationVersion": "1.0",
+            "category": "SignInLogs", "tenantId": TENANT, "resultType": "0",
+            "resultSignature": "None", "durationMs": 0, "callerIpAddress": ip,
+            "correlationId": g["correlationId"], "identity": name, "level": 4,
+            "location": "US", "properties": g}
+
 
 def graph_audit(k, ip_override="keep"):
     e = ENTRA[k]
@@ -878,7 +1118,10 @@ def make_entra_la():
              "e_dup_b"]
     seq = ["e_noise_update", "e_revoke", "e_app_index1", "e_lower", "e_dirsync", "e_empty",
            "e_dup_a", "e_dup_b"]
-    write_text("entra-auditlogs-loganalytics.jsonl", jsonl(la_auditlogs_row(k) for k in seq),
+    seq = seq + E_CTX_SEQ
+    order = order + E_CTX_STS
+    write_text("entra-auditlogs-loganalytics.jsonl",
+               jsonl(la_signin_row(k) if k in SIGNIN else la_auditlogs_row(k) for k in seq),
                order, "entra")
 
 
@@ -888,6 +1131,8 @@ def make_entra_csv():
               "ActivityDateTime [UTC]", "ActivityDisplayName", "AADOperationType", "Type"]
     order = ["e_revoke", "e_capture", "e_sync_user", "e_empty", "e_app_index1"]
     seq = ["e_revoke", "e_noise_reset", "e_capture", "e_sync_user", "e_empty", "e_app_index1"]
+    seq = seq + [k for k in E_CTX_SEQ if k in ENTRA]
+    order = order + E_CTX_STS
     rows = []
     for k in seq:
         r = la_auditlogs_row(k)
@@ -903,8 +1148,10 @@ def make_entra_csv():
 def make_entra_graph():
     order = ["e_capture", "e_app_index1", "e_old_null", "e_dirsync", "e_lower"]
     seq = ["e_capture", "e_noise_update", "e_app_index1", "e_old_null", "e_dirsync", "e_lower"]
+    seq = seq + E_CTX_SEQ
+    order = order + E_CTX_STS
     doc = {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits",
-           "value": [graph_audit(k) for k in seq]}
+           "value": [graph_signin(k) if k in SIGNIN else graph_audit(k) for k in seq]}
     write_text("entra-graph-directoryaudits.json",
                json.dumps(doc, indent=2, ensure_ascii=False) + "\n", order, "entra")
 
@@ -912,8 +1159,13 @@ def make_entra_graph():
 def make_entra_diag():
     order = ["e_revoke", "e_empty", "e_app_index1", "e_sync_user", "e_dirsync"]
     seq = ["e_revoke", "e_empty", "e_noise_reset", "e_app_index1", "e_sync_user", "e_dirsync"]
+    seq = seq + E_CTX_SEQ
+    order = order + E_CTX_STS
     recs = []
     for k in seq:
+        if k in SIGNIN:
+            recs.append(diag_signin(k))
+            continue
         e = ENTRA[k]
         props = graph_audit(k, ip_override="<null>")
         props["activityDateTime"] = e["when"].strftime("%Y-%m-%dT%H:%M:%S.") + e["frac"] + "+00:00"
@@ -1107,7 +1359,7 @@ def eval_cae(res, line, row, record_id):
     # --- near-miss reasons: every reason that applies; a sample record must have exactly one
     reasons = []
     if not parsed_ok:
-        reasons.append("unparseable_values")
+        reasons.append("record_cut")
     if op != ACTION:
         reasons.append("operation_spelled_differently")
     if parsed_ok:
@@ -1309,9 +1561,10 @@ def entra_records(base, text):
         for ln, l in enumerate(text.split("\n"), start=1):
             if l.strip():
                 o = json.loads(l)
+                # a SigninLogs row has no InitiatedBy / TargetResources
                 yield ln, dict(op=o["OperationName"], time=parse_time(o["TimeGenerated"]),
-                               initiatedBy=parse_raw(o["InitiatedBy"]),
-                               targetResources=parse_raw(o["TargetResources"]))
+                               initiatedBy=parse_raw(o.get("InitiatedBy")),
+                               targetResources=parse_raw(o.get("TargetResources")))
     elif base.endswith(".csv"):
         for ln, rec in csv_records(text):
             cols = ci(rec)
@@ -1322,17 +1575,22 @@ def entra_records(base, text):
         doc = json.loads(text)
         lines = json_element_lines(text, ("value",))
         for ln, o in zip(lines, doc["value"]):
-            yield ln, dict(op=o["activityDisplayName"], time=parse_time(o["activityDateTime"]),
-                           initiatedBy=o["initiatedBy"], targetResources=o["targetResources"])
+            # a sign-in (createdDateTime, no activityDisplayName) is not an audit record
+            yield ln, dict(op=o.get("activityDisplayName", "Sign-in activity"),
+                           time=parse_time(o.get("activityDateTime", o.get("createdDateTime"))),
+                           initiatedBy=o.get("initiatedBy"),
+                           targetResources=o.get("targetResources"))
     elif base == "entra-diagnostic.json":
         doc = json.loads(text)
         lines = json_element_lines(text, ("records",))
         for ln, o in zip(lines, doc["records"]):
-            t1, t2 = parse_time(o["time"]), parse_time(o["properties"]["activityDateTime"])
+            props = o["properties"]
+            t1 = parse_time(o["time"])
+            t2 = parse_time(props.get("activityDateTime", props.get("createdDateTime")))
             assert t1 == t2
             yield ln, dict(op=o["operationName"], time=t1,
-                           initiatedBy=o["properties"]["initiatedBy"],
-                           targetResources=o["properties"]["targetResources"])
+                           initiatedBy=props.get("initiatedBy"),
+                           targetResources=props.get("targetResources"))
 
 
 def eval_entra(res, line, rec):
