@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::context::index::TICKS_PER_SEC;
+use crate::context::relate::offset_secs;
 use crate::context::{ContextIndex, ContextOptions};
 use crate::kql::ticks;
 use crate::model::{Finding, StsEvent};
@@ -276,11 +277,7 @@ impl<'a> Inputs<'a> {
             });
         }
         if let Some(t) = e.time.as_ref().map(ticks) {
-            let first = [&p.actor, &p.actor_id]
-                .iter()
-                .filter_map(|a| index.first_time_of_actor(a))
-                .min();
-            if first.is_some_and(|f| f >= t) {
+            if is_first_record(index, e, t) {
                 out.push(Hint::First);
             }
             if let Some(h) = sign_in_hint(index, &self.sign_ins, e, t, self.config) {
@@ -360,10 +357,11 @@ fn reset_hint(
             candidates.extend(near.iter().map(|&i| (i, false)));
         }
     }
-    let own = index.entry_of(e);
+    let mut skip = index.copies(e);
+    skip.extend(index.entry_of(e));
     let best = candidates
         .into_iter()
-        .filter(|(i, _)| Some(*i as usize) != own)
+        .filter(|(i, _)| !skip.contains(&(*i as usize)))
         .filter(|(i, _)| password_ops.contains(&index.entries[*i as usize].operation))
         .min_by_key(|(i, correlated)| {
             let et = index.entries[*i as usize].time;
@@ -381,9 +379,7 @@ fn reset_hint(
         operation: index.text(entry.operation).to_owned(),
         same_actor,
         correlated: best.1,
-        offset_secs: time
-            .filter(|_| entry.time != i64::MIN)
-            .map(|t| (entry.time - t).div_euclid(TICKS_PER_SEC)),
+        offset_secs: time.and_then(|t| offset_secs(entry.time, t)),
     })
 }
 
@@ -426,8 +422,36 @@ fn sign_in_hint(
         .min_by_key(|(_, rt)| (rt - t).abs())
         .map(|(ip, rt)| Hint::SignIn {
             ip,
-            offset_secs: Some((rt - t).div_euclid(TICKS_PER_SEC)),
+            offset_secs: offset_secs(rt, t),
         })
+}
+
+/// `first`: no record of the actor (UPN or object id) before the event at `t` (ticks), other
+/// than copies of the event itself (the same event read elsewhere, perhaps written without
+/// the fraction of its second).
+fn is_first_record(index: &ContextIndex, e: &StsEvent, t: i64) -> bool {
+    let p = &e.parties;
+    let Some(first) = [&p.actor, &p.actor_id]
+        .iter()
+        .filter_map(|a| index.first_time_of_actor(a))
+        .min()
+    else {
+        return false;
+    };
+    if first >= t {
+        return true;
+    }
+    let mut copies = index.copies(e);
+    copies.extend(index.entry_of(e));
+    // Every record of the actor from the first one to the event.
+    let window = (t - first) / TICKS_PER_SEC + 1;
+    [&p.actor, &p.actor_id].iter().all(|a| {
+        index
+            .by_actor_within(a, t, window)
+            .iter()
+            .filter(|&&i| index.entries[i as usize].time < t)
+            .all(|&i| copies.contains(&(i as usize)))
+    })
 }
 
 /// For each STS event whose actor changed the tokens of `bulk_users` or more distinct

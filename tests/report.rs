@@ -261,7 +261,8 @@ fn json_parses_with_stable_keys_and_exact_values() {
                 "context",
                 "related",
                 "related_total",
-                "related_more"
+                "related_more",
+                "copies"
             ]
         );
     }
@@ -330,7 +331,8 @@ fn json_parses_with_stable_keys_and_exact_values() {
             "context",
             "related",
             "related_total",
-            "related_more"
+            "related_more",
+            "copies"
         ]
     );
     assert_eq!(near[0]["reason"], "no_modified_properties");

@@ -206,3 +206,94 @@ fn standard_input_reads_like_the_file_gzip_included() {
         assert!(String::from_utf8(out.stderr).unwrap().contains("(stdin)"));
     }
 }
+
+/// The context story at the end of every bundled CloudAppEvents, UAL and Entra sample
+/// (2025-10-10, see assets/samples/README.md): a helpdesk reset then revocation, a user
+/// signing themselves out, a responder revoking ten users. The findings report's context line
+/// of each story row gives the context hints a newcomer sees on the first run.
+#[test]
+fn every_context_hint_shows_on_the_bundled_samples() {
+    let mut seen = BTreeSet::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir("assets/samples").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let kind = ["cloudappevents-", "ual-", "entra-"];
+        // The legacy API document is written on one line: every record is `file:1`, and
+        // the related-records index tells records apart by their line.
+        if !kind.iter().any(|k| name.starts_with(k)) || name.contains("legacy-api") {
+            continue;
+        }
+        let out = Command::new(BIN)
+            .args(["report", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let story: Vec<(String, String)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["first_seen"].as_str().unwrap().starts_with("2025-10-10"))
+            .map(|f| {
+                (
+                    f["targets"][0].as_str().unwrap().to_owned(),
+                    f["context"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(story.len(), 3, "{name}: {story:?}");
+        if name == "entra-diagnostic.json" {
+            assert!(
+                story.iter().all(|(_, c)| !c.contains("sign-in from")),
+                "{name}: the event's address is unknown: {story:?}"
+            );
+        }
+        let context = |target: &str| {
+            story
+                .iter()
+                .find(|(t, _)| t.starts_with(target))
+                .map(|(_, c)| c.as_str())
+                .unwrap_or_else(|| panic!("{name}: no row on {target}: {story:?}"))
+        };
+        let reset = context("irvin.sayers@");
+        assert!(
+            reset.starts_with("reset by the same actor 1 s before (same correlation)"),
+            "{name}: {reset}"
+        );
+        let own = context("enrico.cattaneo@");
+        assert!(
+            own.starts_with("the actor is the target; the actor's first record"),
+            "{name}: {own}"
+        );
+        let bulk = context("debra.berger@");
+        assert!(
+            bulk.starts_with("bulk: 10 users within 10 min"),
+            "{name}: {bulk}"
+        );
+        for (hint, words) in [
+            ("reset", "reset by"),
+            ("self", "the actor is the target"),
+            ("bulk", "bulk:"),
+            ("first", "the actor's first record"),
+            ("signin", "sign-in from"),
+        ] {
+            if story.iter().any(|(_, c)| c.contains(words)) {
+                seen.insert(hint);
+            }
+        }
+        // A sign-in from another address: every shape that can hold sign-in records has them
+        // (an AuditLogs CSV export has no sign-in columns), except where the event's own
+        // address is unknown (Entra diagnostic settings write `<null>`).
+        if name != "entra-auditlogs.csv" && name != "entra-diagnostic.json" {
+            assert!(
+                reset.contains("; sign-in from 198.51.100.80 4 min before;"),
+                "{name}: {reset}"
+            );
+        }
+        files += 1;
+    }
+    assert_eq!(files, 16);
+    assert_eq!(seen.len(), 5, "{seen:?}");
+}

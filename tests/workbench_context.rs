@@ -225,13 +225,15 @@ fn the_context_panel_is_a_timeline_around_the_event() {
             "-00:00:01 CTA Reset user password. by helpdesk.admin@contoso.com → victim.user@contoso.com",
             "this event ─── Update StsRefreshTokenValidFrom Timestamp. by helpdesk.admin@contoso.com → victim.user@contoso.com",
             "+00:29:53 ··A Update StsRefreshTokenValidFrom Timestamp. by helpdesk.admin@contoso.com → other.user@contoso.com",
+            // The target's own sign-in: the target is its actor (a sign-in has no target).
+            "+1 h 59 m ·T· UserLoggedIn by victim.user@contoso.com",
         ]
     );
     for (w, h) in [(60, 20), (80, 24), (160, 45)] {
         let mut app = context_of_helpdesk(w, h);
         keys(&mut app, "k");
         let s = screen(&app, w, h);
-        assert!(s.contains("context: 4 related"), "{w}x{h}: {s}");
+        assert!(s.contains("context: 5 related"), "{w}x{h}: {s}");
         assert!(
             s.contains("-00:00:01 CTA Reset user password."),
             "{w}x{h}: {s}"

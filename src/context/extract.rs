@@ -422,6 +422,11 @@ pub fn from_value(value: &Value) -> Fields<'static> {
     if ip.is_empty() {
         ip = s(&["IPAddress", "ClientIP", "ActorIpAddress"]);
     }
+    // Entra diagnostic settings write an unknown address as the text `<null>` (the rule reads
+    // it as ""): no address, so no sign-in is "from another address" than this record.
+    if ip == "<null>" {
+        ip.clear();
+    }
     let mut actor = parties.actor;
     if actor.is_empty() {
         actor = s(&["userPrincipalName", "UserId"]);

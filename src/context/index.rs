@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Batch, ContextOptions};
+use super::Batch;
 use crate::model::{SourceRef, StsEvent};
 
 /// A record as kept: its time (100 ns ticks since 0001-01-01, `i64::MIN` when unknown), its
@@ -23,41 +23,6 @@ pub struct Entry {
     pub result: u32,
     /// A 64-bit hash of the correlation id (0: none).
     pub correlation: u64,
-}
-
-/// Why a record is related to an STS event (any of them may hold).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Why {
-    pub correlation: bool,
-    pub target: bool,
-    pub actor: bool,
-}
-
-impl Why {
-    /// `same correlation, same target`.
-    pub fn label(self) -> String {
-        let mut parts = Vec::new();
-        if self.correlation {
-            parts.push("same correlation");
-        }
-        if self.target {
-            parts.push("same target");
-        }
-        if self.actor {
-            parts.push("same actor");
-        }
-        parts.join(", ")
-    }
-}
-
-/// A record related to an STS event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Related {
-    /// Index into [`ContextIndex::entries`].
-    pub entry: usize,
-    pub why: Why,
-    /// The record's time minus the event's, in seconds (None when either is unknown).
-    pub offset_secs: Option<i64>,
 }
 
 /// A fast hash for short strings (FxHash's multiply-rotate): the interner looks every
@@ -363,8 +328,13 @@ impl ContextIndex {
 
     /// The entry of the record an STS event was read from.
     pub fn entry_of(&self, event: &StsEvent) -> Option<usize> {
-        let file = self.files.iter().position(|f| *f == event.source.file)? as u32;
-        let want = (file, event.source.line);
+        self.entry_at(&event.source)
+    }
+
+    /// The entry of the record read at a place (`file:line`).
+    pub fn entry_at(&self, at: &SourceRef) -> Option<usize> {
+        let file = self.files.iter().position(|f| *f == at.file)? as u32;
+        let want = (file, at.line);
         let n = self.entries.len();
         let at = partition_point(n, |i| {
             let e = &self.entries[i];
@@ -426,64 +396,6 @@ impl ContextIndex {
         let start = list.partition_point(|i| t(i) < lo);
         let end = list.partition_point(|i| t(i) <= hi);
         &list[start..end.max(start)]
-    }
-
-    /// The records related to an STS event, oldest first, the event's own record left out.
-    pub fn related(&self, event: &StsEvent, opts: &ContextOptions) -> Vec<Related> {
-        let Some(time) = event.time.as_ref().map(crate::kql::ticks) else {
-            return self.related_at(event, i64::MIN, opts);
-        };
-        self.related_at(event, time, opts)
-    }
-
-    fn related_at(&self, event: &StsEvent, time: i64, opts: &ContextOptions) -> Vec<Related> {
-        let own = self.entry_of(event);
-        // (entry, why) pairs, merged by entry after a sort: no map per event.
-        let mut found: Vec<(u32, Why)> = Vec::new();
-        let p = &event.parties;
-        let why = |correlation, target, actor| Why {
-            correlation,
-            target,
-            actor,
-        };
-        found.extend(
-            self.by_correlation_hash(event.correlation)
-                .iter()
-                .map(|&i| (i, why(true, false, false))),
-        );
-        for t in [&p.target, &p.target_id] {
-            let near = self.by_target_within(t, time, opts.target_window_secs);
-            found.extend(near.iter().map(|&i| (i, why(false, true, false))));
-        }
-        for a in [&p.actor, &p.actor_id] {
-            let near = self.by_actor_within(a, time, opts.actor_window_secs);
-            found.extend(near.iter().map(|&i| (i, why(false, false, true))));
-        }
-        found.sort_unstable_by_key(|&(i, _)| i);
-        let mut out: Vec<Related> = Vec::with_capacity(found.len());
-        for (i, w) in found {
-            if Some(i as usize) == own {
-                continue;
-            }
-            match out.last_mut() {
-                Some(last) if last.entry == i as usize => {
-                    last.why.correlation |= w.correlation;
-                    last.why.target |= w.target;
-                    last.why.actor |= w.actor;
-                }
-                _ => {
-                    let t = self.entries[i as usize].time;
-                    out.push(Related {
-                        entry: i as usize,
-                        why: w,
-                        offset_secs: (t != i64::MIN && time != i64::MIN)
-                            .then(|| (t - time).div_euclid(TICKS_PER_SEC)),
-                    });
-                }
-            }
-        }
-        out.sort_by_key(|r| (self.entries[r.entry].time, r.entry));
-        out
     }
 }
 

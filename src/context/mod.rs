@@ -14,9 +14,11 @@ pub mod extract;
 pub mod index;
 pub mod parties;
 pub mod record;
+pub mod relate;
 pub mod summary;
 
-pub use index::{ContextIndex, Entry, Related, Why};
+pub use index::{ContextIndex, Entry};
+pub use relate::{Related, Why};
 
 use std::sync::Arc;
 

@@ -62,6 +62,12 @@ pub fn event_line(inputs: &Inputs, report: &ScanReport, i: usize) -> String {
             1 => "1 related record".to_owned(),
             n => format!("{n} related records"),
         });
+        // Copies of the event itself are never counted as related records.
+        match report.context.copies(e).len() {
+            0 => {}
+            1 => parts.push("another copy of this event".to_owned()),
+            n => parts.push(format!("{n} other copies of this event")),
+        }
     }
     parts.join("; ")
 }
@@ -77,6 +83,17 @@ pub fn finding_line(inputs: &Inputs, report: &ScanReport, f: &Finding) -> String
             rest.len() + 1
         ),
     }
+}
+
+/// The places (`file:line`) of an event's other copies: the same event id read again.
+pub fn copies_json(report: &ScanReport, e: &StsEvent) -> serde_json::Value {
+    let index = &report.context;
+    let places: Vec<String> = index
+        .copies(e)
+        .iter()
+        .map(|&i| index.source(&index.entries[i]).to_string())
+        .collect();
+    json!(places)
 }
 
 /// One related record as the JSON report lists it.

@@ -116,6 +116,11 @@ impl<'a> Streamed<'a> {
         obj.insert("related".into(), json!(listed));
         obj.insert("related_total".into(), json!(total));
         obj.insert("related_more".into(), json!(more));
+        let copies = event.map_or_else(
+            || json!([]),
+            |e| summary::copies_json(report, &report.events[e]),
+        );
+        obj.insert("copies".into(), copies);
     }
 
     fn finding(&self, i: usize) -> serde_json::Value {

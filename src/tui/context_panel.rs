@@ -17,6 +17,9 @@ pub const MAX_SHOWN: usize = 1000;
 pub enum Moment {
     /// The STS event itself, where it falls among the others.
     Event,
+    /// The event's other copies (the same event id read elsewhere), one line under it:
+    /// never related records.
+    Copies,
     Related(Related),
 }
 
@@ -28,6 +31,8 @@ pub struct ContextPanel {
     pub rows: Vec<Moment>,
     /// Related records in all (more than listed past [`MAX_SHOWN`]).
     pub total: usize,
+    /// The index entries of the event's other copies, in place order.
+    pub copies: Vec<usize>,
     pub cursor: usize,
     pub offset: usize,
     /// A related record opened in the event's place.
@@ -72,12 +77,21 @@ impl ContextPanel {
             .iter()
             .position(|r| r.offset_secs.is_some_and(|o| o >= 0))
             .unwrap_or(related.len());
+        let copies = report
+            .events
+            .get(event)
+            .map(|e| report.context.copies(e))
+            .unwrap_or_default();
         let mut rows: Vec<Moment> = related.into_iter().map(Moment::Related).collect();
+        if !copies.is_empty() {
+            rows.insert(at, Moment::Copies);
+        }
         rows.insert(at, Moment::Event);
         Self {
             event,
             rows,
             total,
+            copies,
             cursor: at,
             offset: 0,
             open: None,
@@ -126,12 +140,36 @@ impl ContextPanel {
                     what: what_text(op, actor, target),
                 }
             }
+            Some(Moment::Copies) => {
+                let first = self
+                    .copies
+                    .first()
+                    .map(|&i| neutralize(&index.source(&index.entries[i]).to_string()).into_owned())
+                    .unwrap_or_default();
+                RowText {
+                    offset: "copy".to_owned(),
+                    why: "───".to_owned(),
+                    what: match self.copies.len() {
+                        1 => format!("another copy of this event ({first})"),
+                        n => format!("{n} other copies of this event ({first}, …)"),
+                    },
+                }
+            }
             None => RowText {
                 offset: String::new(),
                 why: String::new(),
                 what: String::new(),
             },
         }
+    }
+
+    /// The places of the event's other copies (`file:line`, neutralised).
+    pub fn copy_places(&self, report: &ScanReport) -> Vec<String> {
+        let index = &report.context;
+        self.copies
+            .iter()
+            .map(|&i| neutralize(&index.source(&index.entries[i]).to_string()).into_owned())
+            .collect()
     }
 
     /// Two lines on the row under the cursor: why it is related, then its time (UTC),
@@ -151,6 +189,10 @@ impl ContextPanel {
                 }
                 [r.why.label(), neutralize(&place.join(" · ")).into_owned()]
             }
+            Some(Moment::Copies) => [
+                "the same event id read again: a copy, not a related record".to_owned(),
+                self.copy_places(report).join(" · "),
+            ],
             Some(Moment::Event) => [
                 "the STS event itself (Enter on another row opens that record)".to_owned(),
                 report.events.get(self.event).map_or_else(String::new, |e| {

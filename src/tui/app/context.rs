@@ -91,6 +91,11 @@ impl App {
         let panel = ContextPanel::new(&self.report, event, self.hint_config);
         let page = self.context_page();
         let n = panel.total;
+        let copies = match panel.copies.len() {
+            0 => String::new(),
+            1 => " (and another copy of this event, not counted)".to_owned(),
+            c => format!(" (and {c} other copies of this event, not counted)"),
+        };
         if let Overlay::Drill(d) = &mut self.overlay {
             let mut panel = Box::new(panel);
             // The event's row in view from the start.
@@ -98,8 +103,8 @@ impl App {
             d.context = Some(panel);
         }
         self.set_status(match n {
-            0 => "no related records: nothing shares the event's correlation, target or actor in the windows".to_owned(),
-            n => format!("{n} related record(s): j/k move, Enter opens one, x back to why flagged"),
+            0 => format!("no related records{copies}: nothing shares the event's correlation, target or actor in the windows"),
+            n => format!("{n} related record(s){copies}: j/k move, Enter opens one, x back to why flagged"),
         });
     }
 
@@ -112,9 +117,21 @@ impl App {
             return;
         };
         let row = panel.cursor;
-        let Some(Moment::Related(r)) = panel.rows.get(row).copied() else {
-            self.set_status("this is the event itself: its raw text is the event panel".to_owned());
-            return;
+        let r = match panel.rows.get(row).copied() {
+            Some(Moment::Related(r)) => r,
+            Some(Moment::Copies) => {
+                let places = panel.copy_places(&self.report).join(", ");
+                self.set_status(format!(
+                    "copies of this event (the same event id), not related records: {places}"
+                ));
+                return;
+            }
+            _ => {
+                self.set_status(
+                    "this is the event itself: its raw text is the event panel".to_owned(),
+                );
+                return;
+            }
         };
         let index = &self.report.context;
         let entry = index.entries[r.entry];

@@ -35,6 +35,7 @@ pub(super) fn draw_context(
             let text = format!("{mark}{:>OFFSET_WIDTH$} {} {}", t.offset, t.why, t.what);
             let mut style = match p.rows[i] {
                 Moment::Event => theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                Moment::Copies => theme.dim(),
                 Moment::Related(_) => Style::new(),
             };
             if i == p.cursor {
@@ -52,7 +53,11 @@ pub(super) fn draw_context(
             theme.dim(),
         )));
     }
-    let shown = p.rows.len().saturating_sub(1);
+    let shown = p
+        .rows
+        .iter()
+        .filter(|m| matches!(m, Moment::Related(_)))
+        .count();
     let title = if p.total > shown {
         format!(
             " context: {MAX_SHOWN} nearest of {} related · C corr. T target A actor ",
