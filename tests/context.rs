@@ -1,8 +1,10 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 //! Context beside every verdict, on small inputs written for it in every source shape
-//! (UAL JSON lines, CloudAppEvents JSON lines and JSON array, Purview CSV, Graph
-//! directoryAudits with sign-ins): the target and actor of each STS event, the records
-//! related to it, the context hints, and rows that are the same with or without context.
+//! (UAL JSON lines, CloudAppEvents JSON lines, JSON array and portal CSV, Purview CSV, Graph
+//! directoryAudits with sign-ins, Log Analytics AuditLogs with SigninLogs rows, AuditLogs
+//! CSV), each once with flagged STS events and once with every STS event a near miss: the
+//! target and actor of each STS event, the records related to it, the context hints, and
+//! rows that are the same with or without context.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,6 +30,8 @@ struct Ev {
     corr: String,
     ip: &'static str,
     sts: bool,
+    /// An STS event with an empty ModifiedProperties: a near miss.
+    near: bool,
 }
 
 fn ev(time: &str, op: &'static str, actor: &str, target: &str, corr: &str, ip: &'static str) -> Ev {
@@ -39,12 +43,23 @@ fn ev(time: &str, op: &'static str, actor: &str, target: &str, corr: &str, ip: &
         corr: corr.to_owned(),
         ip,
         sts: op == STS,
+        near: false,
     }
 }
 
+/// The story with every STS event a near miss (ModifiedProperties empty, as in most real
+/// Unified Audit Log exports).
+fn near_story() -> Vec<Ev> {
+    let mut v = story();
+    for e in &mut v {
+        e.near = e.sts;
+    }
+    v
+}
+
 /// The story: a helpdesk reset then revocation (same correlation), the admin's sign-in
-/// from another address before, an incident responder revoking 10 users in 5 minutes, and
-/// a user revoking their own sessions.
+/// from another address before, the victim's own sign-in an hour after, an incident
+/// responder revoking 10 users in 5 minutes, and a user revoking their own sessions.
 fn story() -> Vec<Ev> {
     let mut v = vec![
         ev(
@@ -80,6 +95,14 @@ fn story() -> Vec<Ev> {
             "203.0.113.10",
         ),
         ev(
+            "2024-03-01T11:00:00Z",
+            "UserLoggedIn",
+            VICTIM,
+            "",
+            "",
+            "203.0.113.50",
+        ),
+        ev(
             "2024-03-02T08:00:00Z",
             STS,
             SELF_USER,
@@ -112,7 +135,7 @@ fn guid(s: &str) -> String {
 }
 
 fn ual(e: &Ev, i: usize) -> Value {
-    let props = if e.sts {
+    let props = if e.sts && !e.near {
         json!([{"Name": "StsRefreshTokensValidFrom",
                 "OldValue": "[\r\n  \"2024-01-01T00:00:00Z\"\r\n]",
                 "NewValue": format!("[\r\n  \"{}\"\r\n]", e.time)}])
@@ -167,7 +190,7 @@ fn entra(e: &Ev, i: usize) -> Value {
         "Reset user password." => "Reset user password",
         other => other.trim_end_matches('.'),
     };
-    let props = if e.sts {
+    let props = if e.sts && !e.near {
         json!([{"displayName": "StsRefreshTokensValidFrom", "oldValue": "[\"2024-01-01T00:00:00Z\"]",
                 "newValue": format!("[\"{}\"]", e.time)}])
     } else {
@@ -197,6 +220,65 @@ fn purview_csv(evs: &[Ev]) -> String {
     out
 }
 
+/// Defender portal CSV: the row's columns, RawEventData as JSON text in a quoted cell.
+fn cloud_app_csv(evs: &[Ev]) -> String {
+    let mut out = String::from(
+        "Timestamp,ActionType,Application,AccountObjectId,AccountDisplayName,IPAddress,IsAnonymousProxy,ISP,ReportId,RawEventData\r\n",
+    );
+    for (i, e) in evs.iter().enumerate() {
+        let raw = ual(e, i).to_string().replace('"', "\"\"");
+        out.push_str(&format!(
+            "{},{},Microsoft 365,{},Helpdesk,{},false,Contoso ISP,r{i},\"{raw}\"\r\n",
+            e.time,
+            e.op,
+            guid(&e.actor),
+            e.ip
+        ));
+    }
+    out
+}
+
+/// Log Analytics rows, one a line: AuditLogs (InitiatedBy and TargetResources as JSON text)
+/// and SigninLogs (the user's UPN and object id as columns).
+fn log_analytics(e: &Ev, i: usize) -> Value {
+    if e.op == "UserLoggedIn" {
+        return json!({"TimeGenerated": e.time, "OperationName": "Sign-in activity",
+            "Category": "SignInLogs", "ResultType": "0", "CorrelationId": format!("sign-{i}"),
+            "UserPrincipalName": e.actor, "UserId": guid(&e.actor), "IPAddress": e.ip,
+            "AppDisplayName": "Azure Portal", "Type": "SigninLogs"});
+    }
+    let g = entra(e, i);
+    json!({"TimeGenerated": e.time, "OperationName": g["activityDisplayName"],
+        "Category": "UserManagement", "Result": "success", "CorrelationId": e.corr,
+        "Id": g["id"], "InitiatedBy": g["initiatedBy"].to_string(),
+        "TargetResources": g["targetResources"].to_string(), "Type": "AuditLogs"})
+}
+
+/// AuditLogs "Export to CSV" (no sign-in columns: its sign-ins are left out).
+fn entra_csv(evs: &[Ev]) -> String {
+    let mut out = String::from(
+        "TimeGenerated [UTC],OperationName,Category,Result,CorrelationId,Id,InitiatedBy,TargetResources\n",
+    );
+    for (i, e) in evs
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.op != "UserLoggedIn")
+    {
+        let v = log_analytics(e, i);
+        let q = |v: &Value| format!("\"{}\"", v.as_str().unwrap().replace('"', "\"\""));
+        out.push_str(&format!(
+            "{},{},UserManagement,success,{},{},{},{}\n",
+            e.time,
+            q(&v["OperationName"]),
+            e.corr,
+            q(&v["Id"]),
+            q(&v["InitiatedBy"]),
+            q(&v["TargetResources"]),
+        ));
+    }
+    out
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::File::create(&p)
@@ -212,7 +294,10 @@ fn lines(values: impl Iterator<Item = Value>) -> String {
 
 /// Every shape of the story.
 fn inputs(dir: &Path) -> Vec<PathBuf> {
-    let s = story();
+    shapes(dir, &story())
+}
+
+fn shapes(dir: &Path, s: &[Ev]) -> Vec<PathBuf> {
     vec![
         write(dir, "ual.jsonl", &lines(s.iter().enumerate().map(|(i, e)| ual(e, i)))),
         write(
@@ -228,13 +313,20 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
             ))
             .unwrap(),
         ),
-        write(dir, "purview.csv", &purview_csv(&s)),
+        write(dir, "purview.csv", &purview_csv(s)),
         write(
             dir,
             "graph.json",
             &serde_json::to_string_pretty(&json!({"value": s.iter().enumerate().map(|(i, e)| entra(e, i)).collect::<Vec<_>>()}))
                 .unwrap(),
         ),
+        write(dir, "cae-portal.csv", &cloud_app_csv(s)),
+        write(
+            dir,
+            "auditlogs-la.jsonl",
+            &lines(s.iter().enumerate().map(|(i, e)| log_analytics(e, i))),
+        ),
+        write(dir, "auditlogs.csv", &entra_csv(s)),
     ]
 }
 
@@ -268,15 +360,36 @@ fn event_of(report: &ScanReport, actor: &str, target: &str) -> usize {
 
 #[test]
 fn every_shape_gives_targets_actors_related_records_and_context_hints() {
-    let dir = tempfile::tempdir().unwrap();
-    for path in inputs(dir.path()) {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let report = scan(&path, true);
+    for near in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let s = if near { near_story() } else { story() };
+        for path in shapes(dir.path(), &s) {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let name = if near {
+                format!("{name} (near misses)")
+            } else {
+                name
+            };
+            every_shape_case(&name, &path, near);
+        }
+    }
+}
+
+fn every_shape_case(name: &str, path: &Path, near: bool) {
+    {
+        let report = scan(path, true);
         assert_eq!(report.events.len(), 12, "{name}: STS events");
-        assert!(
-            report.context.len() >= 15,
-            "{name}: every record indexed, got {}",
-            report.context.len()
+        assert_eq!(
+            report.near_misses.len(),
+            if near { 12 } else { 0 },
+            "{name}: near misses"
+        );
+        // An AuditLogs CSV export holds no sign-ins.
+        let has_sign_ins = !name.starts_with("auditlogs.csv");
+        assert_eq!(
+            report.context.len(),
+            if has_sign_ins { 16 } else { 14 },
+            "{name}: every record indexed"
         );
         let inputs = Inputs::new(&report, HintConfig::default());
 
@@ -317,9 +430,18 @@ fn every_shape_gives_targets_actors_related_records_and_context_hints() {
             reset.why
         );
         assert_eq!(reset.offset_secs, Some(-1), "{name}");
+        // The victim's own sign-in an hour after: the target is its actor (it has no target).
+        let victim_sign_in = related.iter().find(|r| {
+            let entry = &report.context.entries[r.entry];
+            r.offset_secs == Some(3593) && report.context.text(entry.operation) != STS
+        });
+        assert_eq!(victim_sign_in.is_some(), has_sign_ins, "{name}: {ops:?}");
+        if let Some(r) = victim_sign_in {
+            assert!(r.why.target && !r.why.actor, "{name}: {:?}", r.why);
+        }
         let b = badges(&inputs, i);
         assert!(b.contains(&"reset"), "{name}: {b:?}");
-        assert!(b.contains(&"signin"), "{name}: {b:?}");
+        assert_eq!(b.contains(&"signin"), has_sign_ins, "{name}: {b:?}");
         assert!(
             !b.contains(&"first") && !b.contains(&"self") && !b.contains(&"bulk"),
             "{name}: {b:?}"
