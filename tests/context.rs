@@ -640,8 +640,21 @@ fn copies_of_the_same_event_are_not_related_records_and_change_no_hint() {
             e.parties.target
         );
     }
-    // The helpdesk event: its copies one line under it in the context panel.
+    // The helpdesk event: the reset read in all three files is one related record, its
+    // two repeats counted.
     let i = event_of(&thrice, HELPDESK, VICTIM);
+    let resets: Vec<_> = thrice
+        .context
+        .related(&thrice.events[i], &config)
+        .into_iter()
+        .filter(|r| {
+            let e = &thrice.context.entries[r.entry];
+            thrice.context.text(e.operation) == "Reset user password."
+        })
+        .collect();
+    assert_eq!(resets.len(), 1, "{resets:?}");
+    assert_eq!(resets[0].repeats, 2);
+    // Its copies one line under it in the context panel.
     let panel = ContextPanel::new(&thrice, i, HintConfig::default());
     let at = panel.rows.iter().position(|m| *m == Moment::Event).unwrap();
     assert_eq!(panel.rows[at + 1], Moment::Copies);

@@ -9,6 +9,10 @@
 //!   with ASCII case ignored, as the index keeps them;
 //! - the same actor within [`ContextOptions::actor_window_secs`].
 //!
+//! A record found identical at several places (every kept field the same, to the second) is
+//! one related record with its `repeats` counted: the index keeps no record id, and the
+//! analyst could not tell such records apart anyway.
+//!
 //! Copies of the event itself — the same event id read again (`StsEvent::duplicates`: the
 //! same export loaded twice, a `.gz` beside its file, a CloudAppEvents row and the UAL
 //! record it carries) — are never related records: [`ContextIndex::copies`] lists them apart,
@@ -53,6 +57,11 @@ pub struct Related {
     /// The record's time minus the event's, in whole seconds as the two times read
     /// ([`offset_secs`]; None when either is unknown).
     pub offset_secs: Option<i64>,
+    /// Further records identical to this one in every kept field (second, operation, actor,
+    /// target, IP address, result, correlation) read at other places: the same record in
+    /// several exports (a `.gz` beside its file, a CloudAppEvents row and its UAL record).
+    /// Listed once, counted once.
+    pub repeats: u32,
 }
 
 /// A record's time (ticks, `i64::MIN` unknown) minus an event's, in whole seconds as the two
@@ -135,10 +144,52 @@ impl ContextIndex {
                     entry: i as usize,
                     why: w,
                     offset_secs: offset_secs(self.entries[i as usize].time, time),
+                    repeats: 0,
                 }),
             }
         }
         out.sort_by_key(|r| (self.entries[r.entry].time, r.entry));
+        self.fold_repeats(out)
+    }
+
+    /// Records identical in every kept field (see [`Related::repeats`]) folded into the first
+    /// (in time, then place order), their reasons merged.
+    fn fold_repeats(&self, related: Vec<Related>) -> Vec<Related> {
+        let key = |r: &Related| {
+            let e = &self.entries[r.entry];
+            let second = if e.time == i64::MIN {
+                i64::MIN
+            } else {
+                e.time.div_euclid(TICKS_PER_SEC)
+            };
+            (
+                second,
+                e.operation,
+                e.actor,
+                e.target,
+                e.ip,
+                e.result,
+                e.correlation,
+            )
+        };
+        let mut first: std::collections::HashMap<_, usize> =
+            std::collections::HashMap::with_capacity(related.len());
+        let mut out: Vec<Related> = Vec::with_capacity(related.len());
+        for r in related {
+            match first.entry(key(&r)) {
+                std::collections::hash_map::Entry::Occupied(at) => {
+                    let kept = &mut out[*at.get()];
+                    kept.repeats += 1;
+                    kept.why.correlation |= r.why.correlation;
+                    kept.why.target |= r.why.target;
+                    kept.why.actor |= r.why.actor;
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(out.len());
+                    out.push(r);
+                }
+            }
+        }
         out
     }
 }

@@ -109,6 +109,7 @@ pub fn related_json(report: &ScanReport, r: &Related) -> serde_json::Value {
         "ip": index.ip_text(e),
         "result": index.text(e.result),
         "why": r.why.label(),
+        "repeats": r.repeats,
     })
 }
 

@@ -112,14 +112,18 @@ impl ContextPanel {
         match self.rows.get(row) {
             Some(Moment::Related(r)) => {
                 let e = &index.entries[r.entry];
+                let mut what = what_text(
+                    index.text(e.operation),
+                    index.text(e.actor),
+                    index.text(e.target),
+                );
+                if r.repeats > 0 {
+                    what = format!("×{} {what}", r.repeats + 1);
+                }
                 RowText {
                     offset: offset_text(r.offset_secs),
                     why: why_code(r.why),
-                    what: what_text(
-                        index.text(e.operation),
-                        index.text(e.actor),
-                        index.text(e.target),
-                    ),
+                    what,
                 }
             }
             Some(Moment::Event) => {
@@ -186,6 +190,9 @@ impl ContextPanel {
                 ];
                 if e.result != 0 {
                     place.push(index.text(e.result).to_owned());
+                }
+                if r.repeats > 0 {
+                    place.push(format!("the same record at {} more places", r.repeats));
                 }
                 [r.why.label(), neutralize(&place.join(" · ")).into_owned()]
             }
