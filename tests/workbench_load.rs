@@ -224,3 +224,152 @@ fn a_whole_copy_read_later_remakes_the_damaged_near_miss_row() {
         rewritten.cells
     );
 }
+
+/// The loaded workbench with its filter applied a few rows per step, as a large table's is.
+fn loaded_in_slices(step: usize) -> App {
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    for m in messages() {
+        app.apply(Action::Scan(m));
+    }
+    app.apply(Action::LoadFinished { error: None });
+    app.filter_step = step;
+    app
+}
+
+/// Ticks until the filter is applied to every row; how many it took.
+fn finish_filtering(app: &mut App) -> usize {
+    let mut ticks = 0;
+    while app.filtering() {
+        app.apply(Action::Tick);
+        ticks += 1;
+        assert!(ticks < 10_000, "the filter never ends");
+    }
+    ticks
+}
+
+#[test]
+fn a_filter_applied_in_slices_shows_the_first_matching_rows_then_exactly_all() {
+    let mut app = loaded_in_slices(3);
+    let want = from_scratch(&app, "ip:198");
+    app.apply(Action::Intent(Intent::StartFilter));
+    for c in "ip:198".chars() {
+        app.apply(Action::Edit(InputRequest::InsertChar(c)));
+        // Every key is answered at once with the rows found so far: the first rows of the
+        // whole result, in its order, and the table says it is still filtering.
+        let mut ticks = 0;
+        loop {
+            let f = app.filter.clone();
+            let scratch = from_scratch(&app, &f);
+            for view in [View::Findings, View::NearMisses] {
+                let got = keys_of(&app, view);
+                let all = keys_of(&scratch, view);
+                assert_eq!(got, all[..got.len()], "{view:?} filter {f:?} tick {ticks}");
+            }
+            if !app.filtering() {
+                break;
+            }
+            assert!(app.findings.filtering().or(app.near.filtering()).is_some());
+            app.apply(Action::Tick);
+            ticks += 1;
+        }
+    }
+    app.apply(Action::Submit);
+    for view in [View::Findings, View::NearMisses] {
+        assert_eq!(keys_of(&app, view), keys_of(&want, view), "{view:?}");
+    }
+    assert!(!keys_of(&app, View::Findings).is_empty());
+}
+
+#[test]
+fn a_filter_typed_during_the_load_in_slices_ends_with_exactly_the_matching_rows() {
+    let msgs = messages();
+    let total = msgs.len();
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    app.filter_step = 2;
+    let mut partial_seen = false;
+    for (n, m) in msgs.into_iter().enumerate() {
+        app.apply(Action::Scan(m));
+        if n == total / 3 {
+            app.apply(Action::Tick);
+            type_filter(&mut app, "alice ip:198");
+        }
+        if n % 5 == 0 {
+            app.apply(Action::Tick);
+            partial_seen |= app.filtering();
+            // What is shown so far matches the filter; the rows read so far all show
+            // once the filter has gone over them.
+            let filter = app.filter.clone();
+            let scratch = from_scratch(&app, &filter);
+            for view in [View::Findings, View::NearMisses] {
+                let got: BTreeSet<String> = keys_of(&app, view).into_iter().collect();
+                let want: BTreeSet<String> = keys_of(&scratch, view).into_iter().collect();
+                assert!(got.is_subset(&want), "{view:?} after {n} messages");
+            }
+            finish_filtering(&mut app);
+            let scratch = from_scratch(&app, &filter);
+            for view in [View::Findings, View::NearMisses] {
+                let got: BTreeSet<String> = keys_of(&app, view).into_iter().collect();
+                let want: BTreeSet<String> = keys_of(&scratch, view).into_iter().collect();
+                assert_eq!(got, want, "{view:?} after {n} messages, filter {filter:?}");
+            }
+        }
+    }
+    assert!(partial_seen, "the filter never took more than one step");
+    app.apply(Action::LoadFinished { error: None });
+    finish_filtering(&mut app);
+    let scratch = from_scratch(&app, "alice ip:198");
+    for view in [View::Findings, View::NearMisses] {
+        assert_eq!(keys_of(&app, view), keys_of(&scratch, view), "{view:?}");
+    }
+}
+
+/// The keys a decision was written for (the journal's entries the state asked for).
+fn decided_keys(app: &mut App) -> Vec<String> {
+    let mut keys = Vec::new();
+    for effect in std::mem::take(&mut app.effects) {
+        if let sts_triage::tui::app::Effect::Journal(entries) = effect {
+            keys.extend(entries.into_iter().map(|e| e.key));
+        }
+    }
+    keys
+}
+
+#[test]
+fn a_verdict_while_a_filter_is_being_applied_lands_only_on_rows_shown() {
+    let mut app = loaded_in_slices(2);
+    let matching: BTreeSet<String> = keys_of(&from_scratch(&app, "bob"), View::Findings)
+        .into_iter()
+        .collect();
+    // Rows selected before the filter: some it hides, some it shows.
+    for _ in 0..12 {
+        app.apply(Action::Intent(Intent::ToggleSelect));
+    }
+    let selected = app.findings.selected.len();
+    assert_eq!(selected, 12.min(app.findings.items.len()));
+    app.apply(Action::Intent(Intent::StartFilter));
+    for c in "bob".chars() {
+        app.apply(Action::Edit(InputRequest::InsertChar(c)));
+    }
+    app.apply(Action::Submit);
+    assert!(app.filtering(), "the filter takes more than one step");
+    let mut decided = 0;
+    while app.filtering() || decided == 0 {
+        let shown: BTreeSet<String> = keys_of(&app, View::Findings).into_iter().collect();
+        app.apply(Action::Intent(Intent::MarkSuspicious));
+        let keys = decided_keys(&mut app);
+        assert!(!keys.is_empty() || shown.is_empty());
+        for k in &keys {
+            assert!(shown.contains(k), "{k} decided while not shown");
+            assert!(matching.contains(k), "{k} does not match the filter");
+        }
+        decided += keys.len();
+        app.apply(Action::Tick);
+    }
+    assert!(decided > 0);
+    // Every suspicious row matches the filter: none hidden was decided.
+    for (key, d) in &app.decisions {
+        if d.verdict == sts_triage::journal::Verdict::Suspicious {
+            assert!(matching.contains(key), "{key}");
+        }
+    }
+}

@@ -95,6 +95,8 @@ const SIZES: [(u16, u16); 4] = [(60, 20), (80, 24), (120, 35), (160, 45)];
 enum Step {
     Key(KeyCode),
     Resize(usize),
+    /// A frame with no key: a slice of a filter being applied.
+    Tick,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -119,6 +121,7 @@ fn step() -> impl Strategy<Value = Step> {
         ])
         .prop_map(Step::Key),
         1 => (0..SIZES.len()).prop_map(Step::Resize),
+        2 => Just(Step::Tick),
     ]
 }
 
@@ -204,10 +207,13 @@ proptest! {
     fn the_cursor_is_always_on_screen(
         start in 0..SIZES.len(),
         steps in proptest::collection::vec(step(), 1..60),
+        filter_step in prop_oneof![Just(1usize), Just(4), Just(1_000_000)],
     ) {
         let keymap = Keymap::default_map().unwrap();
         let mut app = App::new("props.sts-triage.jsonl", "analyst", HashMap::new())
             .with_report(report());
+        // A filter applied a few rows per frame, as on a large table, or all at once.
+        app.filter_step = filter_step;
         let (mut w, mut h) = SIZES[start];
         app.apply(Action::Resize { width: w, height: h });
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -224,6 +230,7 @@ proptest! {
                     app.apply(Action::Resize { width: w, height: h });
                     term = Terminal::new(TestBackend::new(w, h)).unwrap();
                 }
+                Step::Tick => app.apply(Action::Tick),
             }
             // The shell answers journal writes; here they are dropped, as saved.
             app.effects.clear();

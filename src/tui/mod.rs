@@ -381,6 +381,9 @@ pub enum Flow {
 /// The longest the loader's batches are taken for before a frame is drawn.
 const DATA_BUDGET: Duration = Duration::from_millis(25);
 
+/// The longest a frame goes on applying a filter before it is drawn.
+const FILTER_BUDGET: Duration = Duration::from_millis(10);
+
 /// One frame: sleeps as the state asks (`wake::next_wait`), takes the terminal's events
 /// (keys first), then the loader's batches for at most `DATA_BUDGET` (stopping at once for
 /// a key that arrives meanwhile), carries out the effects, and draws. `data_left` carries
@@ -434,6 +437,17 @@ pub fn frame<B: ratatui::backend::Backend>(
         }
     }
     app.apply(Action::Tick);
+    // A filter being applied to many rows: more slices of it while the frame's budget
+    // lasts, stopping at once for a key (the screen shows how far it got).
+    let slices = Instant::now();
+    while app.filtering() && slices.elapsed() < FILTER_BUDGET {
+        if let Some(event) = inbox.input() {
+            inputs += 1;
+            take_event(app, shell, event?);
+            break;
+        }
+        app.apply(Action::Tick);
+    }
     if carry_out_effects(app, shell) == Flow::Quit {
         return Ok(Flow::Quit);
     }

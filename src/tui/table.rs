@@ -83,6 +83,28 @@ pub struct TableState {
     /// What decided the shown rows last time: when it is the same, new rows only need
     /// their own test.
     last_shown: Option<ShownKey>,
+    /// A filter being applied a slice at a time (see `step`): `order` holds the rows
+    /// tested so far that pass, in their final order.
+    pending: Option<Pending>,
+    /// The item the cursor goes back to once the filter being applied reaches it (the
+    /// analyst's row before the filter changed); dropped when the analyst moves.
+    keep: Option<usize>,
+    /// Items whose verdict or note changed since the shown rows were computed: tested
+    /// again alone, so a decision does not filter every row again.
+    recheck: Vec<usize>,
+}
+
+/// A filter applied a slice of rows per frame, so that a keystroke is answered at once
+/// however many rows there are; the rows shown so far are exactly the first ones of the
+/// finished result.
+#[derive(Debug, Clone)]
+struct Pending {
+    /// The rows to test, in the order they are shown: None for every row (`base`, which
+    /// grows while a load appends), else a kept result this filter narrows (rows that
+    /// arrive meanwhile are added to it).
+    source: Option<Vec<usize>>,
+    /// How many of them are tested.
+    next: usize,
 }
 
 /// What decides which rows show, as last computed: filter, verdicts, frequency value.
@@ -147,7 +169,20 @@ impl TableState {
             fresh: Vec::new(),
             touched: false,
             last_shown: None,
+            pending: None,
+            keep: None,
+            recheck: Vec::new(),
         }
+    }
+
+    /// While a filter is being applied: rows tested and rows to test in all.
+    pub fn filtering(&self) -> Option<(usize, usize)> {
+        let p = self.pending.as_ref()?;
+        let total = match &p.source {
+            Some(rows) => rows.len(),
+            None => self.base.as_ref().map_or(0, Vec::len),
+        };
+        Some((p.next, total))
     }
 
     /// While a load runs, new rows go after the rows in order; when it ends
@@ -219,9 +254,23 @@ impl TableState {
     pub(super) fn invalidate(&mut self) {
         self.base = None;
         self.last_shown = None;
+        self.pending = None;
+        self.recheck.clear();
         self.narrowed.clear();
         for s in &mut self.sorted {
             *s = None;
+        }
+    }
+
+    /// Cells of some rows changed in place (the hints): while a load appends, the rows
+    /// keep their places unless the filter must test them again; else everything is
+    /// sorted and filtered again.
+    pub(super) fn texts_changed(&mut self) {
+        self.packed_stale = true;
+        if self.appending && self.base.is_some() {
+            self.touched = true;
+        } else {
+            self.invalidate();
         }
     }
 
@@ -259,10 +308,10 @@ impl TableState {
     pub(super) fn verdict_changed(&mut self, key: &str, verdict: Verdict) {
         if let Some(&i) = self.index.get(key) {
             self.verdicts[i] = verdict;
-            // Shown rows may depend on the verdict (filter) and the order on the verdict
-            // or note (sort by those columns).
+            // Shown rows may depend on the verdict (filter): the row is tested again at
+            // the next refresh; the order depends on it when sorted by verdict or note.
             self.narrowed.clear();
-            self.last_shown = None;
+            self.recheck.push(i);
             let columns = self.columns;
             if self
                 .sort
@@ -300,15 +349,17 @@ impl TableState {
         }
     }
 
-    /// Computes the shown rows: verdict filter, frequency value, filter terms, sort. The
-    /// cursor stays on the same item when it is still shown.
+    /// Sets out to compute the shown rows: verdict filter, frequency value, filter terms,
+    /// sort; the rows are then tested a slice at a time by `step`. The cursor goes back to
+    /// the same item once it is found among them.
     pub(super) fn reorder(&mut self, shown: &Shown) {
         self.ensure_packed();
-        if self.base.is_some() && !shown.from_top && self.append_fresh(shown) {
+        if self.base.is_some() && !shown.from_top && self.update_in_place(shown) {
             return;
         }
         self.fresh.clear();
         self.touched = false;
+        self.recheck.clear();
         if self.base.is_none() {
             let cache = self.sort.and_then(|(c, _)| self.sorted.get(c)?.as_deref());
             self.base = Some(sort::sort_items(
@@ -319,48 +370,91 @@ impl TableState {
             ));
             self.narrowed.clear();
         }
-        let current = self.current();
-        let base = self.base.as_deref().unwrap_or(&[]);
-        let start: &[usize] = self
+        self.keep = if shown.from_top {
+            None
+        } else {
+            self.keep.or(self.current())
+        };
+        let source = self
             .narrowed
             .iter()
             .rev()
             .find(|(text, _)| narrows(text, shown.filter, shown.zone))
-            .map_or(base, |(_, order)| order.as_slice());
-        let order: Vec<usize> = start
+            .map(|(_, order)| order.clone());
+        self.pending = Some(Pending { source, next: 0 });
+        self.order.clear();
+        self.cursor = 0;
+        self.last_shown = Some(ShownKey::of(shown));
+    }
+
+    /// Tests at most `rows` more rows of the filter being applied; returns how many it
+    /// tested. When the last is tested the result is kept for narrowing and the cursor
+    /// put back on its row (else kept where it is, within the rows shown).
+    pub(super) fn step(&mut self, shown: &Shown, rows: usize) -> usize {
+        let Some(mut p) = self.pending.take() else {
+            return 0;
+        };
+        let source: &[usize] = match &p.source {
+            Some(v) => v,
+            None => match &self.base {
+                Some(b) => b,
+                // The rows changed under the filter: the next refresh starts it again.
+                None => return 0,
+            },
+        };
+        let end = p.next.saturating_add(rows).min(source.len());
+        let tested = end - p.next;
+        let found: Vec<usize> = source[p.next..end]
             .iter()
             .copied()
             .filter(|&i| self.passes(shown, i))
             .collect();
-        if !shown.filter.is_empty() && !self.narrowed.iter().any(|(t, _)| *t == shown.filter) {
-            if self.narrowed.len() >= 16 {
-                self.narrowed.remove(0);
-            }
-            self.narrowed.push((shown.filter.to_owned(), order.clone()));
+        let done = end == source.len();
+        p.next = end;
+        if let Some(k) = self.keep
+            && let Some(at) = found.iter().position(|&i| i == k)
+        {
+            self.cursor = self.order.len() + at;
+            self.keep = None;
         }
-        let cursor = current
-            .filter(|_| !shown.from_top)
-            .and_then(|c| order.iter().position(|&i| i == c))
-            .unwrap_or(0)
-            .min(order.len().saturating_sub(1));
-        self.order = order;
-        self.cursor = cursor;
-        self.last_shown = Some(ShownKey::of(shown));
+        self.order.extend(found);
+        if done {
+            self.keep = None;
+            if !shown.filter.is_empty() && !self.narrowed.iter().any(|(t, _)| *t == shown.filter) {
+                if self.narrowed.len() >= 16 {
+                    self.narrowed.remove(0);
+                }
+                self.narrowed
+                    .push((shown.filter.to_owned(), self.order.clone()));
+            }
+        } else {
+            self.pending = Some(p);
+        }
+        self.cursor = self.cursor.min(self.order.len().saturating_sub(1));
+        tested
     }
 
-    /// While a load runs and nothing but the rows changed since the shown rows were
-    /// computed: only the new rows are tested, and those shown go at the end (the cursor
-    /// stays on its row). False when everything must be computed again.
-    fn append_fresh(&mut self, shown: &Shown) -> bool {
-        let Some(last) = &self.last_shown else {
+    /// Applies the filter being applied to every row left (what needs the whole result:
+    /// the frequency view, the next unreviewed row).
+    pub(super) fn finish(&mut self, shown: &Shown) {
+        while self.step(shown, usize::MAX) > 0 {}
+    }
+
+    /// When nothing but the rows (a load appending) or some verdicts changed since the
+    /// shown rows were computed: only those rows are tested; rows that arrive and pass go
+    /// at the end (the cursor stays on its row). False when everything must be computed
+    /// again.
+    fn update_in_place(&mut self, shown: &Shown) -> bool {
+        let key = ShownKey::of(shown);
+        if self.last_shown.as_ref() != Some(&key) || !self.recheck_verdicts(shown) {
             return false;
-        };
-        if !self.appending || *last != ShownKey::of(shown) {
-            return false;
+        }
+        if !self.appending {
+            return self.fresh.is_empty() && !self.touched;
         }
         // A row whose text changed may now pass the filter or fail it: only when every
         // row shows can its place stay as it is.
-        if self.touched && !last.shows_all() {
+        if self.touched && !key.shows_all() {
             return false;
         }
         self.touched = false;
@@ -370,11 +464,60 @@ impl TableState {
         let fresh = std::mem::take(&mut self.fresh);
         // The filtered lists kept for narrowing lack the new rows.
         self.narrowed.clear();
-        let order: Vec<usize> = fresh
-            .into_iter()
-            .filter(|&i| self.passes(shown, i))
-            .collect();
-        self.order.extend(order);
+        match &mut self.pending {
+            // Every row (`base`) is being tested: the new rows are in it.
+            Some(Pending { source: None, .. }) => {}
+            Some(Pending {
+                source: Some(rows), ..
+            }) => rows.extend(fresh),
+            None => {
+                let order: Vec<usize> = fresh
+                    .into_iter()
+                    .filter(|&i| self.passes(shown, i))
+                    .collect();
+                self.order.extend(order);
+            }
+        }
+        true
+    }
+
+    /// Tests again the rows whose verdict or note changed: one that no longer passes
+    /// leaves the shown rows (the cursor stays on its row, else goes to the first). False
+    /// when one must be added among them (everything is computed again: it was hidden,
+    /// so no key of the analyst's decided it; an undo or another workbench did).
+    fn recheck_verdicts(&mut self, shown: &Shown) -> bool {
+        if self.recheck.is_empty() {
+            return true;
+        }
+        let current = self.current();
+        let mut removed = false;
+        for i in std::mem::take(&mut self.recheck) {
+            let passes = self.passes(shown, i);
+            match self.order.iter().position(|&x| x == i) {
+                Some(at) if !passes => {
+                    self.order.remove(at);
+                    removed = true;
+                }
+                Some(_) => {}
+                None if !passes => {}
+                None => {
+                    // Not tested yet by the filter being applied: it will be.
+                    let untested = self.pending.as_ref().is_some_and(|p| {
+                        let source = p.source.as_deref().or(self.base.as_deref());
+                        source.is_some_and(|s| s[p.next.min(s.len())..].contains(&i))
+                    });
+                    if !untested {
+                        return false;
+                    }
+                }
+            }
+        }
+        if removed {
+            self.cursor = current
+                .and_then(|c| self.order.iter().position(|&i| i == c))
+                .unwrap_or(0)
+                .min(self.order.len().saturating_sub(1));
+        }
         true
     }
 
@@ -415,8 +558,17 @@ impl TableState {
             )
     }
 
+    /// Puts the cursor on the shown row at `pos` (the analyst's move: it no longer waits
+    /// for an earlier row).
+    pub(super) fn set_cursor(&mut self, pos: usize) {
+        self.keep = None;
+        self.cursor = pos.min(self.order.len().saturating_sub(1));
+    }
+
     /// Moves the cursor by `delta` rows (clamped), keeping it among the `page` rows drawn.
     pub(super) fn move_cursor(&mut self, delta: i64, page: usize) {
+        // The analyst moved: the cursor no longer waits for its earlier row.
+        self.keep = None;
         if self.order.is_empty() {
             self.cursor = 0;
         } else {

@@ -12,6 +12,8 @@ use crate::tui::overlay::{Candidate, Link};
 
 impl App {
     pub(super) fn open_pivot(&mut self) {
+        // The counts are of every shown row.
+        self.finish_filter();
         let t = self.table();
         let column = t.focus;
         let mut counts: HashMap<String, PivotRow> = HashMap::new();

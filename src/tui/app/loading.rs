@@ -326,11 +326,14 @@ impl App {
         self.arrivals.histogram_at = Some(self.report.events.len());
     }
 
-    /// A frame's work: the rows that arrived or changed are shown; when nothing is left,
-    /// idle time sorts one more column ahead (one per frame keeps the screen responsive).
+    /// A frame's work: the rows that arrived or changed are shown, else a slice of the
+    /// filter being applied is tested; when nothing is left, idle time sorts one more
+    /// column ahead (one per frame keeps the screen responsive).
     pub(super) fn tick(&mut self) {
         if self.dirty {
             self.refresh();
+        } else if self.filtering() {
+            self.step_filters();
         } else if self.loading.done {
             let _ = self.findings.fill_sort_cache() || self.near.fill_sort_cache();
         }

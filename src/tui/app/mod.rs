@@ -109,7 +109,14 @@ pub struct App {
     hints_stale: bool,
     /// Rows changed by the load since the last frame, made again once per frame.
     arrivals: Arrivals,
+    /// The most rows a frame's work tests against a changed filter (both tables): the
+    /// rest is tested in the next frames, the rows shown so far being the first ones of
+    /// the result, so that a keystroke is answered however many rows there are.
+    pub filter_step: usize,
 }
+
+/// Rows tested against a changed filter per step: a few milliseconds' work.
+pub const FILTER_STEP: usize = 16_384;
 
 impl App {
     pub fn new(journal_path: &str, analyst: &str, decisions: HashMap<String, Decision>) -> Self {
@@ -147,6 +154,7 @@ impl App {
             dirty: false,
             hints_stale: true,
             arrivals: Arrivals::default(),
+            filter_step: FILTER_STEP,
         }
     }
 
@@ -242,6 +250,7 @@ impl App {
     /// idle): the event loop then does not sleep.
     pub fn has_pending_work(&self) -> bool {
         self.dirty
+            || self.filtering()
             || (self.loading.done
                 && (self.findings.sort_cache_incomplete() || self.near.sort_cache_incomplete()))
     }

@@ -245,6 +245,7 @@ impl App {
     }
 
     fn jump_unreviewed(&mut self, forward: bool) {
+        self.finish_filter();
         let t = self.table();
         let n = t.order.len();
         if n == 0 {
@@ -261,7 +262,7 @@ impl App {
         });
         match found {
             Some(pos) => {
-                self.table_mut().cursor = pos;
+                self.table_mut().set_cursor(pos);
                 self.scroll_into_view();
             }
             None => self.set_status("no unreviewed row left".to_owned()),
@@ -292,11 +293,27 @@ impl App {
             self.recompute_histogram();
             self.histogram_made();
         }
+        self.each_table(
+            |table, shown| {
+                table.reorder(shown);
+                true
+            },
+            from_top,
+        );
+        self.step_filters();
+    }
+
+    /// Runs `f` on each table with what decides its shown rows, the table on screen first.
+    fn each_table(&mut self, mut f: impl FnMut(&mut TableState, &Shown) -> bool, from_top: bool) {
         let zone = self.zone();
         // The applied filter always read when it was applied; a zone change can make a
         // time that named an instant name none (a skipped local hour): said by the toggle.
         let terms = parse_filter(&self.filter, zone).unwrap_or_default();
-        for view in [View::Findings, View::NearMisses] {
+        let views = match self.view {
+            View::Findings => [View::Findings, View::NearMisses],
+            View::NearMisses => [View::NearMisses, View::Findings],
+        };
+        for view in views {
             let table = match view {
                 View::Findings => &mut self.findings,
                 View::NearMisses => &mut self.near,
@@ -307,16 +324,53 @@ impl App {
                 .as_ref()
                 .filter(|(v, _, _)| *v == view)
                 .map(|(_, col, value)| (*col, value.as_str()));
-            table.reorder(&Shown {
-                filter: &self.filter,
-                terms: &resolved,
-                zone,
-                verdicts: self.verdict_filter,
-                pivot,
-                decisions: &self.decisions,
-                from_top,
-            });
+            let go_on = f(
+                table,
+                &Shown {
+                    filter: &self.filter,
+                    terms: &resolved,
+                    zone,
+                    verdicts: self.verdict_filter,
+                    pivot,
+                    decisions: &self.decisions,
+                    from_top,
+                },
+            );
+            if !go_on {
+                break;
+            }
         }
+    }
+
+    /// Whether a filter is still being applied to either table.
+    pub fn filtering(&self) -> bool {
+        self.findings.filtering().is_some() || self.near.filtering().is_some()
+    }
+
+    /// One slice of the filters being applied: at most `filter_step` rows tested, the
+    /// table on screen first (a keystroke is answered before every row is tested).
+    pub(super) fn step_filters(&mut self) {
+        let mut left = self.filter_step.max(1);
+        self.each_table(
+            |table, shown| {
+                left -= table.step(shown, left);
+                left > 0
+            },
+            false,
+        );
+        self.scroll_into_view();
+    }
+
+    /// Finishes the filter being applied to the table on screen (what reads all its shown
+    /// rows: the frequency view, the next unreviewed row).
+    pub(super) fn finish_filter(&mut self) {
+        self.each_table(
+            |table, shown| {
+                table.finish(shown);
+                false
+            },
+            false,
+        );
         self.scroll_into_view();
     }
 
@@ -337,7 +391,7 @@ impl App {
             item.numbers[col] = i64::try_from(hints.len()).ok();
             self.arrivals.hints.push(hints);
         }
-        self.findings.packed_stale = true;
+        self.findings.texts_changed();
     }
 
     /// Buckets of events over time (flagged and passed over), for the header's histogram.

@@ -32,7 +32,10 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             };
             let count = if is_filter {
                 let t = app.table();
-                format!("   {} of {}", t.order.len(), t.items.len())
+                match t.filtering() {
+                    Some((tested, total)) => format!("   filtering… {tested} of {total}"),
+                    None => format!("   {} of {}", t.order.len(), t.items.len()),
+                }
             } else {
                 String::new()
             };

@@ -114,9 +114,8 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             theme.fg(Color::Cyan).add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(
-            " · {} of {} shown · verdicts: {} · sort: {sort}",
-            t.order.len(),
-            t.items.len(),
+            " · {} · verdicts: {} · sort: {sort}",
+            shown_count(t),
             app.verdict_filter.label()
         )),
     ];
@@ -224,4 +223,12 @@ pub(super) fn draw_histogram(frame: &mut Frame, area: Rect, app: &App, theme: Th
         Span::styled(bars(&n), theme.dim()),
     ]);
     frame.render_widget(Paragraph::new(vec![first, second]), area);
+}
+
+/// How many rows the table shows, or, while a filter is being applied, how far it got.
+fn shown_count(t: &crate::tui::table::TableState) -> String {
+    match t.filtering() {
+        Some((tested, total)) => format!("filtering… {tested} of {total}"),
+        None => format!("{} of {} shown", t.order.len(), t.items.len()),
+    }
 }

@@ -105,7 +105,9 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
     let table = Table::new(rows, widths).header(header).column_spacing(1);
     frame.render_widget(table, area);
     if t.order.is_empty() {
-        let msg = if !app.loading.done {
+        let msg = if let Some((tested, total)) = t.filtering() {
+            format!("filtering… {tested} of {total} rows tested")
+        } else if !app.loading.done {
             "reading…".to_owned()
         } else if t.items.is_empty() {
             match app.view {
