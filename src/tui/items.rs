@@ -18,17 +18,13 @@ pub struct ItemText {
     pub numbers: Vec<Option<i64>>,
     pub time: Option<i64>,
     pub tampered: bool,
-    /// Every cell in lower case, joined by a separator no term contains: what filtering
-    /// and sorting read, in one allocation so a row costs one memory access, not one a cell.
-    pub joined: String,
-    /// Where each cell ends in `joined` (the separator follows).
-    ends: [u32; MAX_COLUMNS],
 }
 
 /// The most columns a table has.
 pub(super) const MAX_COLUMNS: usize = 16;
 
 impl ItemText {
+    /// A row's text; its lower-case form is kept once, in the table's `Packed` block.
     pub(super) fn new(
         key: String,
         cells: Vec<String>,
@@ -36,29 +32,18 @@ impl ItemText {
         time: Option<i64>,
         tampered: bool,
     ) -> Self {
-        let mut item = Self {
+        Self {
             key,
             cells,
             numbers,
             time,
             tampered,
-            joined: String::new(),
-            ends: [0; MAX_COLUMNS],
-        };
-        item.relower();
-        item
+        }
     }
 
-    /// Recomputes the lower-case forms after a cell changed.
-    pub(super) fn relower(&mut self) {
-        self.joined.clear();
-        for (i, cell) in self.cells.iter().enumerate().take(MAX_COLUMNS) {
-            if i > 0 {
-                self.joined.push('\u{1}');
-            }
-            self.joined.push_str(&cell.to_lowercase());
-            self.ends[i] = u32::try_from(self.joined.len()).unwrap_or(u32::MAX);
-        }
+    /// The sort number of a column, if it is numeric and has one.
+    pub fn number(&self, col: usize) -> Option<i64> {
+        self.numbers.get(col).copied().flatten()
     }
 }
 
@@ -79,16 +64,29 @@ pub struct Packed {
 }
 
 impl Packed {
-    fn append(&mut self, item: &ItemText) -> (u32, u32) {
-        let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
-        self.text.push_str(&item.joined);
-        (start, u32::try_from(self.text.len()).unwrap_or(u32::MAX))
+    /// Writes a row's cells in lower case, separated by U+0001 (no term contains it), at
+    /// the end of the block: its span, and where each cell ends from the row's start.
+    fn append(&mut self, item: &ItemText) -> ((u32, u32), [u32; MAX_COLUMNS]) {
+        let start = self.text.len();
+        let mut ends = [0; MAX_COLUMNS];
+        for (i, cell) in item.cells.iter().enumerate().take(MAX_COLUMNS) {
+            if i > 0 {
+                self.text.push('\u{1}');
+            }
+            self.text.push_str(&cell.to_lowercase());
+            ends[i] = u32::try_from(self.text.len() - start).unwrap_or(u32::MAX);
+        }
+        let span = (
+            u32::try_from(start).unwrap_or(u32::MAX),
+            u32::try_from(self.text.len()).unwrap_or(u32::MAX),
+        );
+        (span, ends)
     }
 
     pub(super) fn push(&mut self, item: &ItemText) {
-        let span = self.append(item);
+        let (span, ends) = self.append(item);
         self.spans.push(span);
-        self.ends.push(item.ends);
+        self.ends.push(ends);
     }
 
     /// Row `i`'s text changed to `item`'s.
@@ -97,9 +95,9 @@ impl Packed {
             return;
         };
         self.garbage += (b - a) as usize;
-        let span = self.append(item);
+        let (span, ends) = self.append(item);
         self.spans[i] = span;
-        self.ends[i] = item.ends;
+        self.ends[i] = ends;
         if self.garbage > self.text.len() / 2 {
             self.compact();
         }
@@ -274,6 +272,6 @@ pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
     if tampered {
         cells[near_miss(Column::Flag)] = "⚠".to_owned();
     }
-    let numbers = vec![None; cells.len()];
-    ItemText::new(e.key(), cells, numbers, ticks, tampered)
+    // No numeric column: no sort numbers kept (a near miss is one row per event).
+    ItemText::new(e.key(), cells, Vec::new(), ticks, tampered)
 }

@@ -73,7 +73,7 @@ pub(super) fn sort_items(
             let mut keys: Vec<(Option<i64>, Option<i64>, usize)> = items
                 .iter()
                 .enumerate()
-                .map(|(i, it)| (it.numbers.get(col).copied().flatten(), it.time, i))
+                .map(|(i, it)| (it.number(col), it.time, i))
                 .collect();
             keys.sort_unstable();
             keys.into_iter().map(|(_, _, i)| i).collect()

@@ -387,7 +387,6 @@ impl App {
             };
             let hints = inputs.finding_hints(f);
             item.cells[col] = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
-            item.relower();
             item.numbers[col] = i64::try_from(hints.len()).ok();
             self.arrivals.hints.push(hints);
         }
