@@ -432,3 +432,40 @@ fn tables_in_kusto_v1_spelling_and_rows_that_cannot_be_read() {
     );
     assert!(stderr.contains("rows flagged: 1"), "{stderr}");
 }
+
+/// Microsoft-Extractor-Suite Get-UALGraph, its three outputs: the JSON array written record
+/// by record, the CSV (auditData as pretty JSON text over several lines), the JSON lines
+/// with a blank line after each record.
+#[test]
+fn extractor_suite_ual_graph_outputs() {
+    check_synthetic("extractor-ualgraph");
+    check_synthetic("extractor-ualgraph-csv");
+    check_synthetic("extractor-ualgraph-lines");
+}
+
+/// Microsoft-Extractor-Suite Get-UAL -Output JSON: one ConvertTo-Json document per batch
+/// appended to the file, a batch of one written as an object.
+#[test]
+fn extractor_suite_ual_batches_appended_one_after_another() {
+    check_synthetic("extractor-ual-batches");
+}
+
+/// Hawk's simple view spreads ModifiedProperties and Actor over `ModifiedProperties_0_Name`…
+/// columns: put back into arrays, the rows are those of the UAL record (not near misses
+/// for a missing ModifiedProperties).
+#[test]
+fn hawk_simple_view_json_and_csv_are_read_as_the_ual_record() {
+    let s = check_synthetic("hawk-simple");
+    assert!(s.stderr.contains("UTF-16LE"), "{}", s.stderr);
+    check_synthetic("hawk-simple-csv");
+}
+
+/// The Sentinel portal's Export to CSV of OfficeActivity (no AuditData column: the UAL
+/// fields are columns, the arrays JSON text) and of AuditLogs (`TimeGenerated [UTC]` as
+/// `9/2/2025, 7:45:12.000 AM`).
+#[test]
+fn sentinel_portal_csv_of_officeactivity_and_auditlogs() {
+    check_synthetic("sentinel-officeactivity");
+    let s = check_synthetic("sentinel-auditlogs");
+    assert_eq!(near(&s, "000003")["time"], "2025-09-04T12:00:30.0000000Z");
+}

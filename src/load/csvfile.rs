@@ -53,6 +53,16 @@ pub(super) fn column_name(raw: &str) -> (String, Option<bool>) {
     (name.to_owned(), utc.then_some(false))
 }
 
+/// UAL records as columns: a Sentinel OfficeActivity export, Hawk's simple view of
+/// Search-UnifiedAuditLog results. `Operation` beside a column only UAL records have, as
+/// the JSON reader decides.
+fn is_ual_columns(find: &dyn Fn(&str) -> Option<usize>) -> bool {
+    find("Operation").is_some()
+        && ["CreationTime", "RecordType", "Workload", "TimeGenerated"]
+            .iter()
+            .any(|c| find(c).is_some())
+}
+
 pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Result<()> {
     // A UTF-8 BOM and PowerShell's `#TYPE …` line come before the header.
     // Follow mode feeds the rows appended to a file after a copy of its header: the lines
@@ -129,6 +139,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         || find("tokenMinutesAdded").is_some()
         || find("OperationName").is_some()
         || find("ActivityDisplayName").is_some()
+        || is_ual_columns(&find)
     {
         CsvKind::Columns
     } else {
@@ -138,7 +149,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
             _ => "CSV",
         };
         ctx.unknown_why = Some(format!(
-            "{dialect} whose header has none of AuditData, ActionType, OperationName or tokenMinutesAdded: {}",
+            "{dialect} whose header has none of AuditData, ActionType, OperationName, Operation or tokenMinutesAdded: {}",
             headers.join(",").chars().take(200).collect::<String>()
         ));
         return Ok(());

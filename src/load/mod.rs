@@ -8,6 +8,7 @@ mod csvframe;
 pub mod decode;
 mod docstream;
 mod entracsv;
+mod flattened;
 mod folder;
 pub mod follow;
 mod input;

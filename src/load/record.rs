@@ -383,7 +383,7 @@ pub(super) fn classify_checked(value: Value, origin: &Origin, term_absent: bool)
             .map(|k| kql::tostring(obj.get(*k)))
             .find(|id| !id.is_empty())
             .unwrap_or_default();
-        let obj = super::tables::office_activity_record(obj);
+        let obj = super::flattened::ual_record(obj);
         return ual_event(obj, id, origin);
     }
     Classified::Unknown(seen(&Value::Object(obj)))

@@ -252,28 +252,6 @@ pub(super) fn is_az_cli_row(obj: &Map<String, Value>) -> bool {
         && obj.values().all(Value::is_string)
 }
 
-/// A Sentinel OfficeActivity row as the UAL record it was flattened from: the UAL fields
-/// that are arrays or objects (`Actor`, `ModifiedProperties`, `ExtendedProperties`,
-/// `Target`…) are string columns of OfficeActivity holding their JSON text, read back here
-/// so that the row is evaluated as the UAL record is. Any other record is returned as it is.
-pub(super) fn office_activity_record(mut obj: Map<String, Value>) -> Map<String, Value> {
-    if !(obj.contains_key("OfficeId") || obj.contains_key("OfficeWorkload")) {
-        return obj;
-    }
-    for value in obj.values_mut() {
-        let Value::String(text) = value else {
-            continue;
-        };
-        if !matches!(text.trim_start().as_bytes().first(), Some(b'[' | b'{')) {
-            continue;
-        }
-        if let Ok(parsed @ (Value::Array(_) | Value::Object(_))) = decode::parse_json_text(text) {
-            *value = parsed;
-        }
-    }
-    obj
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
