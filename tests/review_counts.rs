@@ -51,15 +51,14 @@ fn the_near_miss_view_counts_the_near_misses_verdicts() {
     app.apply(Action::Intent(Intent::MarkSuspicious));
     saved(&mut app);
     assert!(
-        header(&app).starts_with("sts-triage reviewed 1/7 · suspicious 1 · legitimate 0"),
+        header(&app).starts_with("reviewed 1/7 · suspicious 1 · legitimate 0"),
         "{}",
         header(&app)
     );
     app.apply(Action::Intent(Intent::ToggleNearMisses));
     assert_eq!(app.view, View::NearMisses);
     assert!(
-        header(&app)
-            .starts_with("sts-triage near misses reviewed 0/3 · suspicious 0 · legitimate 0"),
+        header(&app).starts_with("near misses reviewed 0/3 · suspicious 0 · legitimate 0"),
         "{}",
         header(&app)
     );
@@ -69,14 +68,14 @@ fn the_near_miss_view_counts_the_near_misses_verdicts() {
     let h = header(&app);
     assert!(
         h.starts_with(
-            "sts-triage near misses reviewed 2/3 · suspicious 0 · legitimate 2 │ flagged rows"
+            "near misses reviewed 2/3 · suspicious 0 · legitimate 2 │ flagged reviewed 1/7"
         ),
         "{h}"
     );
     // Back on the flagged rows, their counts, unchanged by the near-miss decisions.
     app.apply(Action::Intent(Intent::ToggleNearMisses));
     assert!(
-        header(&app).starts_with("sts-triage reviewed 1/7 · suspicious 1 · legitimate 0"),
+        header(&app).starts_with("reviewed 1/7 · suspicious 1 · legitimate 0"),
         "{}",
         header(&app)
     );

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use tui_input::Input;
 
 use super::Theme;
+use super::fit::{Part, fit, fit_counted, shorten_status};
 use crate::tui::action::Intent;
 use crate::tui::app::{App, Overlay, Prompt};
 use crate::tui::keymap::{Context, Keymap, PROMPT_CANCEL, PROMPT_SUBMIT};
@@ -66,15 +67,16 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                 Overlay::Problems(_) => Context::Problems,
                 Overlay::None => Context::Table,
             };
-            let mut spans = Vec::new();
             let ticks = matches!(app.overlay, Overlay::Bulk(_));
-            let mut intents = footer_intents(context).to_vec();
+            let mut hints = footer_hints(context).to_vec();
             // A load that left something out names the key of the problems view early.
             let (passed_over, problems) = crate::tui::problems::counts(&app.report);
             if context == Context::Table && passed_over + problems as usize > 0 {
-                intents.insert(1, (Intent::Problems, None));
+                hints.insert(1, (Intent::Problems, None, 9, None));
             }
-            for (intent, label) in intents {
+            let key_style = Style::new().add_modifier(Modifier::REVERSED);
+            let (mut parts, mut padded_parts) = (Vec::new(), Vec::new());
+            for (intent, label, priority, short) in hints {
                 let tick_key = matches!(
                     intent,
                     Intent::ToggleSelect | Intent::TickAll | Intent::UntickAll
@@ -82,16 +84,36 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                 if tick_key && !ticks {
                     continue;
                 }
-                if let Some(k) = keymap.key_for(context, intent) {
-                    spans.push(Span::styled(
-                        format!(" {k} "),
-                        Style::new().add_modifier(Modifier::REVERSED),
-                    ));
-                    let label = label.unwrap_or(intent.info().short);
-                    spans.push(Span::raw(format!(" {label} ")));
+                let Some(k) = keymap.key_for(context, intent) else {
+                    continue;
+                };
+                let label = label.unwrap_or(intent.info().short);
+                let padded = vec![
+                    Span::styled(format!(" {k} "), key_style),
+                    Span::raw(format!(" {label} ")),
+                ];
+                // Tight key, then the short word where there is one.
+                let mut forms = vec![vec![
+                    Span::styled(k.clone(), key_style),
+                    Span::raw(format!(" {label} ")),
+                ]];
+                if let Some(short) = short {
+                    forms.push(vec![
+                        Span::styled(k, key_style),
+                        Span::raw(format!(" {short} ")),
+                    ]);
                 }
+                padded_parts.push(Part::new(priority, "", vec![padded]));
+                parts.push(Part::new(priority, "", forms));
             }
-            frame.render_widget(Paragraph::new(Line::from(spans)), first);
+            // Padded keys when every hint fits so; else tight keys, by priority.
+            let (line, whole) = fit_counted(padded_parts, usize::from(first.width));
+            let line = if whole {
+                line
+            } else {
+                fit(parts, usize::from(first.width))
+            };
+            frame.render_widget(Paragraph::new(line), first);
         }
     }
     let status_style = if app.status_error {
@@ -104,48 +126,55 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     } else {
         app.status.clone()
     };
+    let status = shorten_status(&status, usize::from(second.width));
     frame.render_widget(Paragraph::new(status).style(status_style), second);
 }
 
-/// The intents the footer names per screen, with a label where the screen's differs from
-/// the intent's short label.
-fn footer_intents(context: Context) -> &'static [(Intent, Option<&'static str>)] {
+/// A footer hint: the intent, the screen's label where it differs from the intent's short
+/// label, its priority (higher stays longer on a narrow screen; help is always shown) and a
+/// shorter word for the narrowest screens.
+type Hint = (Intent, Option<&'static str>, u8, Option<&'static str>);
+
+/// The hints the footer names per screen, in the order drawn.
+fn footer_hints(context: Context) -> &'static [Hint] {
+    const KEEP: u8 = Part::KEEP;
     match context {
         Context::Table => &[
-            (Intent::Help, None),
-            (Intent::StartFilter, None),
-            (Intent::MarkSuspicious, None),
-            (Intent::MarkLegitimate, None),
-            (Intent::EditNote, None),
-            (Intent::Open, None),
-            (Intent::ToggleNearMisses, None),
-            (Intent::Sort, None),
-            (Intent::CopyRows, None),
-            (Intent::Quit, None),
+            (Intent::Help, None, KEEP, None),
+            (Intent::StartFilter, None, 8, None),
+            (Intent::MarkSuspicious, None, 7, Some("susp")),
+            (Intent::MarkLegitimate, None, 7, Some("legit")),
+            (Intent::EditNote, None, 5, None),
+            (Intent::Open, None, 8, Some("events")),
+            (Intent::ToggleNearMisses, None, 7, None),
+            (Intent::Sort, None, 4, None),
+            (Intent::CopyRows, None, 3, None),
+            (Intent::Quit, None, 5, None),
         ],
         Context::Drill => &[
-            (Intent::Back, None),
-            (Intent::NextEvent, None),
-            (Intent::SwitchPanel, None),
-            (Intent::ToggleFold, None),
-            (Intent::StartSearch, None),
-            (Intent::MarkSuspicious, None),
-            (Intent::MarkLegitimate, None),
-            (Intent::Help, None),
+            (Intent::Back, None, 9, None),
+            (Intent::NextEvent, None, 7, None),
+            // The way into the context panel, and back out of it.
+            (Intent::SwitchPanel, None, 7, None),
+            (Intent::ToggleFold, None, 4, None),
+            (Intent::StartSearch, None, 5, None),
+            (Intent::MarkSuspicious, None, 7, Some("susp")),
+            (Intent::MarkLegitimate, None, 7, Some("legit")),
+            (Intent::Help, None, KEEP, None),
         ],
-        Context::Help => &[(Intent::Back, Some("close"))],
+        Context::Help => &[(Intent::Back, Some("close"), KEEP, None)],
         Context::Problems => &[
-            (Intent::MoveDown, Some("scroll")),
-            (Intent::PageDown, Some("page")),
-            (Intent::Help, None),
-            (Intent::Back, Some("close")),
+            (Intent::MoveDown, Some("scroll"), 6, None),
+            (Intent::PageDown, Some("page"), 5, None),
+            (Intent::Help, None, KEEP, None),
+            (Intent::Back, Some("close"), 9, None),
         ],
         Context::List => &[
-            (Intent::Open, Some("apply")),
-            (Intent::ToggleSelect, None),
-            (Intent::TickAll, None),
-            (Intent::UntickAll, None),
-            (Intent::Back, Some("close")),
+            (Intent::Open, Some("apply"), 9, None),
+            (Intent::ToggleSelect, None, 6, None),
+            (Intent::TickAll, None, 5, None),
+            (Intent::UntickAll, None, 5, None),
+            (Intent::Back, Some("close"), 8, None),
         ],
     }
 }

@@ -7,6 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph};
 
+use super::fit::{Part, fit};
 use super::{Theme, human_bytes, thousands};
 use crate::tui::action::Intent;
 use crate::tui::app::{App, View};
@@ -16,39 +17,98 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     let (reviewed, total, s, l) = app.review_counts();
     let r = &app.report;
     let files = app.loading.files_done.max(r.files.len());
-    // The review state first: on a narrow screen it is what must stay visible. In the
-    // near-miss view, that of the near misses, then that of the flagged rows.
-    let review = match app.view {
-        View::Findings => format!("reviewed {reviewed}/{total} · suspicious {s} · legitimate {l}"),
+    // The review state first and last to go: on a narrow screen it is what must stay
+    // visible. In the near-miss view, that of the near misses, then that of the flagged rows.
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let plain = |t: String| vec![Span::raw(t)];
+    let mut parts = vec![Part::new(
+        5,
+        "",
+        vec![vec![Span::styled("sts-triage", bold)]],
+    )];
+    match app.view {
+        View::Findings => parts.push(Part::new(
+            Part::KEEP,
+            " ",
+            vec![vec![Span::styled(
+                format!("reviewed {reviewed}/{total} · suspicious {s} · legitimate {l}"),
+                bold,
+            )]],
+        )),
         View::NearMisses => {
             let (nr, nt, ns, nl) = app.near_miss_counts();
-            format!(
-                "near misses reviewed {nr}/{nt} · suspicious {ns} · legitimate {nl} │ flagged rows reviewed {reviewed}/{total}"
-            )
+            parts.push(Part::new(
+                Part::KEEP,
+                " ",
+                vec![
+                    vec![Span::styled(
+                        format!(
+                            "near misses reviewed {nr}/{nt} · suspicious {ns} · legitimate {nl}"
+                        ),
+                        bold,
+                    )],
+                    vec![Span::styled(
+                        format!("near misses reviewed {nr}/{nt}"),
+                        bold,
+                    )],
+                ],
+            ));
+            parts.push(Part::new(
+                9,
+                " │ ",
+                vec![
+                    vec![Span::styled(
+                        format!("flagged rows reviewed {reviewed}/{total}"),
+                        bold,
+                    )],
+                    vec![Span::styled(
+                        format!("flagged reviewed {reviewed}/{total}"),
+                        bold,
+                    )],
+                ],
+            ));
         }
-    };
-    let first = Line::from(vec![
-        Span::styled("sts-triage ", Style::new().add_modifier(Modifier::BOLD)),
-        Span::styled(review, Style::new().add_modifier(Modifier::BOLD)),
-        Span::raw(format!(
-            " │ flagged {} · near misses {} · files {files} · records {} · skipped {}{}",
-            r.findings.len(),
-            r.near_misses.len(),
-            thousands(
-                r.records()
-                    .max(app.loading.records_done_files + app.loading.records_current)
-            ),
-            thousands(r.skipped()),
-            if r.duplicate_records > 0 {
-                format!(
-                    " · {} duplicate records (same id)",
-                    thousands(r.duplicate_records)
-                )
-            } else {
-                String::new()
-            },
-        )),
+    }
+    let records = r
+        .records()
+        .max(app.loading.records_done_files + app.loading.records_current);
+    let skipped = r.skipped();
+    parts.extend([
+        Part::new(
+            7,
+            " │ ",
+            vec![plain(format!("flagged {}", r.findings.len()))],
+        ),
+        Part::new(
+            6,
+            " · ",
+            vec![plain(format!("near misses {}", r.near_misses.len()))],
+        ),
+        Part::new(3, " · ", vec![plain(format!("files {files}"))]),
+        Part::new(
+            4,
+            " · ",
+            vec![plain(format!("records {}", thousands(records)))],
+        ),
+        // Records skipped matter more when there are some.
+        Part::new(
+            if skipped > 0 { 8 } else { 2 },
+            " · ",
+            vec![plain(format!("skipped {}", thousands(skipped)))],
+        ),
     ]);
+    if r.duplicate_records > 0 {
+        let n = thousands(r.duplicate_records);
+        parts.push(Part::new(
+            5,
+            " · ",
+            vec![
+                plain(format!("{n} duplicate records (same id)")),
+                plain(format!("{n} duplicate records")),
+            ],
+        ));
+    }
+    let first = fit(parts, usize::from(area.width));
     frame.render_widget(Paragraph::new(first), Rect { height: 1, ..area });
     let second = Rect {
         y: area.y + 1,
@@ -94,10 +154,6 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         return;
     }
     let t = app.table();
-    let view = match app.view {
-        View::Findings => "flagged rows",
-        View::NearMisses => "NEAR MISSES (passed over by the query)",
-    };
     let sort = t.sort.map_or_else(
         || "time ▼".to_owned(),
         |(c, desc)| {
@@ -108,78 +164,138 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             )
         },
     );
-    let mut spans = vec![
-        Span::styled(
-            view.to_string(),
-            theme.fg(Color::Cyan).add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(format!(
-            " · {} · verdicts: {} · sort: {sort}",
-            shown_count(t),
+    let warn = theme.fg(Color::Yellow).add_modifier(Modifier::BOLD);
+    let mut parts = Vec::new();
+    if ld.cut.is_some() {
+        // First, where even a narrow screen shows it: the findings cover part of the input.
+        parts.push(Part::new(
+            Part::KEEP,
+            " · ",
+            vec![
+                vec![Span::styled("PARTIAL LOAD (stopped)", warn)],
+                vec![Span::styled("PARTIAL LOAD", warn)],
+            ],
+        ));
+    }
+    // What the load left out or read with problems: early, so a narrow screen shows it too.
+    let (passed_over, problems) = crate::tui::problems::counts(r);
+    if passed_over > 0 {
+        parts.push(Part::new(
+            Part::KEEP,
+            " · ",
+            vec![vec![Span::styled(
+                format!(
+                    "{passed_over} file{} passed over",
+                    if passed_over == 1 { "" } else { "s" }
+                ),
+                warn,
+            )]],
+        ));
+    }
+    if problems > 0 {
+        parts.push(Part::new(
+            Part::KEEP,
+            " · ",
+            vec![vec![Span::styled(
+                format!("{problems} problem{}", if problems == 1 { "" } else { "s" }),
+                warn,
+            )]],
+        ));
+    }
+    let view_style = theme.fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    parts.push(Part::new(
+        Part::KEEP,
+        " · ",
+        match app.view {
+            View::Findings => vec![vec![Span::styled("flagged rows", view_style)]],
+            View::NearMisses => vec![vec![Span::styled("NEAR MISSES", view_style)]],
+        },
+    ));
+    if app.view == View::NearMisses {
+        parts.push(Part::new(
+            2,
+            " ",
+            vec![vec![Span::styled("(passed over by the query)", view_style)]],
+        ));
+    }
+    let mut shown = vec![vec![Span::raw(shown_count(t))]];
+    if t.filtering().is_none() {
+        shown.push(vec![Span::raw(format!(
+            "{}/{} shown",
+            t.order.len(),
+            t.items.len()
+        ))]);
+    }
+    parts.push(Part::new(9, " · ", shown));
+    parts.push(Part::new(
+        4,
+        " · ",
+        vec![vec![Span::raw(format!(
+            "verdicts: {}",
             app.verdict_filter.label()
-        )),
-    ];
+        ))]],
+    ));
+    parts.push(Part::new(
+        3,
+        " · ",
+        vec![vec![Span::raw(format!("sort: {sort}"))]],
+    ));
     if !app.filter.is_empty() {
-        spans.push(Span::styled(
-            format!(" · filter: {}", app.filter),
-            theme.highlight(),
+        parts.push(Part::new(
+            8,
+            " · ",
+            vec![
+                vec![Span::styled(
+                    format!("filter: {}", app.filter),
+                    theme.highlight(),
+                )],
+                // A filter too long to show still says that one is on.
+                vec![Span::styled("filtered", theme.highlight())],
+            ],
         ));
     }
     if app.following > 0 {
-        spans.push(Span::styled(
-            format!(" · following {} file(s)", app.following),
-            theme.fg(Color::Cyan),
+        parts.push(Part::new(
+            5,
+            " · ",
+            vec![
+                vec![Span::styled(
+                    format!("following {} file(s)", app.following),
+                    theme.fg(Color::Cyan),
+                )],
+                vec![Span::styled(
+                    format!("following {}", app.following),
+                    theme.fg(Color::Cyan),
+                )],
+            ],
         ));
     }
     if let Some((_, col, value)) = &app.pivot_filter {
         let name = app.columns().get(*col).map_or("", |c| c.title());
-        spans.push(Span::styled(
-            format!(" · {name} = {value:?}"),
-            theme.highlight(),
+        parts.push(Part::new(
+            8,
+            " · ",
+            vec![vec![Span::styled(
+                format!("{name} = {value:?}"),
+                theme.highlight(),
+            )]],
         ));
     }
     if !t.selected.is_empty() {
-        spans.push(Span::raw(format!(" · {} selected", t.selected.len())));
-    }
-    // What the load left out or read with problems: first, so a narrow screen shows it too.
-    let (passed_over, problems) = crate::tui::problems::counts(r);
-    let mut left_out = Vec::new();
-    if passed_over > 0 {
-        left_out.push(format!(
-            "{passed_over} file{} passed over",
-            if passed_over == 1 { "" } else { "s" }
+        parts.push(Part::new(
+            8,
+            " · ",
+            vec![vec![Span::raw(format!("{} selected", t.selected.len()))]],
         ));
-    }
-    if problems > 0 {
-        left_out.push(format!(
-            "{problems} problem{}",
-            if problems == 1 { "" } else { "s" }
-        ));
-    }
-    if !left_out.is_empty() {
-        spans.insert(
-            0,
-            Span::styled(
-                format!("{} · ", left_out.join(" · ")),
-                theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            ),
-        );
     }
     if let Some(cut) = &ld.cut {
-        // First, where even a narrow screen shows it: the findings cover part of the input.
-        spans.insert(
-            0,
-            Span::styled(
-                "PARTIAL LOAD (stopped) · ",
-                theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            ),
-        );
-        spans.push(Span::styled(
-            format!(" · {}", cut.describe()),
-            theme.fg(Color::Yellow),
+        parts.push(Part::new(
+            6,
+            " · ",
+            vec![vec![Span::styled(cut.describe(), theme.fg(Color::Yellow))]],
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), second);
+    frame.render_widget(Paragraph::new(fit(parts, usize::from(area.width))), second);
 }
 
 /// Two lines of bars: flagged events and events passed over, across the loaded time span.

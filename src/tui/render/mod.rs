@@ -6,6 +6,7 @@
 
 mod context;
 mod drill;
+mod fit;
 mod footer;
 mod header;
 mod help;

@@ -1,0 +1,214 @@
+//! Fitting a line of parts to the screen's width by priority, so that a narrow terminal
+//! loses whole low-priority parts (or their longer wording) instead of showing a word cut
+//! in half at the right edge (`near misse`, `Ent`).
+
+use ratatui::text::{Line, Span};
+
+/// One part of a line: its wordings, longest first (each a run of styled spans), the
+/// separator drawn before it when another part precedes it, and its priority (higher
+/// stays longer; [`Part::KEEP`] is never dropped).
+pub(super) struct Part {
+    pub forms: Vec<Vec<Span<'static>>>,
+    pub sep: &'static str,
+    pub priority: u8,
+}
+
+impl Part {
+    /// A part that is never dropped (it may still take a shorter wording).
+    pub const KEEP: u8 = u8::MAX;
+
+    pub fn new(priority: u8, sep: &'static str, forms: Vec<Vec<Span<'static>>>) -> Self {
+        debug_assert!(!forms.is_empty(), "a part needs at least one wording");
+        Self {
+            forms,
+            sep,
+            priority,
+        }
+    }
+}
+
+fn width_of(spans: &[Span]) -> usize {
+    spans.iter().map(Span::width).sum()
+}
+
+/// Columns a text takes on the terminal (wide characters count two).
+fn cols(text: &str) -> usize {
+    Span::raw(text).width()
+}
+
+/// Lays `parts` out in order within `width` columns. While the line is too wide, the
+/// lowest priority present gives way: first its parts take their shorter wordings, and
+/// when none has one left, its rightmost part is dropped. Parts
+/// marked [`Part::KEEP`] are never dropped; if they alone are wider, the line is cut.
+/// Last, a dropped part that fits again beside what is left is put back.
+pub(super) fn fit(parts: Vec<Part>, width: usize) -> Line<'static> {
+    let (line, _) = fit_counted(parts, width);
+    line
+}
+
+/// [`fit`], also telling whether everything was shown in its longest wording.
+pub(super) fn fit_counted(parts: Vec<Part>, width: usize) -> (Line<'static>, bool) {
+    let mut form = vec![0usize; parts.len()];
+    let mut kept = vec![true; parts.len()];
+    let total = |form: &[usize], kept: &[bool]| {
+        let mut sum = 0;
+        let mut first = true;
+        for (i, p) in parts.iter().enumerate() {
+            if !kept[i] {
+                continue;
+            }
+            if !first {
+                sum += cols(p.sep);
+            }
+            first = false;
+            sum += width_of(&p.forms[form[i]]);
+        }
+        sum
+    };
+    let mut levels: Vec<u8> = parts.iter().map(|p| p.priority).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    let mut whole = true;
+    'shrink: while total(&form, &kept) > width {
+        whole = false;
+        for &level in &levels {
+            let at_level = |i: &usize| kept[*i] && parts[*i].priority == level;
+            // All parts of a level take their next wording together, so that like hints
+            // read alike (`1 susp 2 legit`, not `1 suspicious 2 legit`).
+            let shorter: Vec<usize> = (0..parts.len())
+                .filter(at_level)
+                .filter(|&i| form[i] + 1 < parts[i].forms.len())
+                .collect();
+            if !shorter.is_empty() {
+                for i in shorter {
+                    form[i] += 1;
+                }
+                continue 'shrink;
+            }
+            if level != Part::KEEP
+                && let Some(i) = (0..parts.len()).rev().find(at_level)
+            {
+                kept[i] = false;
+                continue 'shrink;
+            }
+        }
+        break;
+    }
+    // A part dropped early may fit again once others have gone (the name of the tool
+    // beside a shortened line): put back, highest priority first, whatever still fits.
+    let mut dropped: Vec<usize> = (0..parts.len()).filter(|&i| !kept[i]).collect();
+    dropped.sort_by_key(|&i| std::cmp::Reverse(parts[i].priority));
+    for i in dropped {
+        kept[i] = true;
+        if total(&form, &kept) > width {
+            kept[i] = false;
+        }
+    }
+    let mut spans = Vec::new();
+    for (i, p) in parts.into_iter().enumerate() {
+        if !kept[i] {
+            continue;
+        }
+        if !spans.is_empty() {
+            spans.push(Span::raw(p.sep));
+        }
+        spans.extend(p.forms.into_iter().nth(form[i]).unwrap_or_default());
+    }
+    (Line::from(spans), whole)
+}
+
+/// A status message within `width` columns: as it is when it fits; else each path in it
+/// (a word holding `/` or `\`) keeps only its last two components behind `…`, the file
+/// name the analyst recognises; else it is cut after the last whole word that fits, with `…`.
+pub(super) fn shorten_status(status: &str, width: usize) -> String {
+    if cols(status) <= width {
+        return status.to_owned();
+    }
+    let shortened: Vec<String> = status
+        .split(' ')
+        .map(|word| {
+            let sep = if word.contains('/') { '/' } else { '\\' };
+            let parts: Vec<&str> = word.split(sep).collect();
+            if parts.len() > 3 {
+                format!(
+                    "…{sep}{}{sep}{}",
+                    parts[parts.len() - 2],
+                    parts[parts.len() - 1]
+                )
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect();
+    let joined = shortened.join(" ");
+    if cols(&joined) <= width {
+        return joined;
+    }
+    let mut out = String::new();
+    for word in &shortened {
+        let next = if out.is_empty() {
+            word.clone()
+        } else {
+            format!("{out} {word}")
+        };
+        if cols(&next) + 1 > width {
+            break;
+        }
+        out = next;
+    }
+    if out.is_empty() {
+        // One word longer than the line: its start, so something is said.
+        out = joined.chars().take(width.saturating_sub(1)).collect();
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn shorter_wordings_then_lowest_priority_parts_go_first() {
+        let parts = || {
+            vec![
+                Part::new(Part::KEEP, "", vec![vec![Span::raw("? help")]]),
+                Part::new(
+                    5,
+                    " · ",
+                    vec![
+                        vec![Span::raw("near misses 11")],
+                        vec![Span::raw("near 11")],
+                    ],
+                ),
+                Part::new(1, " · ", vec![vec![Span::raw("records 179")]]),
+            ]
+        };
+        assert_eq!(
+            words(&fit(parts(), 100)),
+            "? help · near misses 11 · records 179"
+        );
+        // The lowest priority goes whole before a higher one takes its shorter wording.
+        assert_eq!(words(&fit(parts(), 30)), "? help · near misses 11");
+        assert_eq!(words(&fit(parts(), 16)), "? help · near 11");
+        assert_eq!(words(&fit(parts(), 7)), "? help");
+    }
+
+    #[test]
+    fn a_long_status_keeps_the_file_name_then_whole_words() {
+        let s = "journal /work/cases/acme/samples.sts-triage.jsonl (created at the first decision)";
+        assert_eq!(shorten_status(s, 200), s);
+        assert_eq!(
+            shorten_status(s, 75),
+            "journal …/acme/samples.sts-triage.jsonl (created at the first decision)"
+        );
+        assert_eq!(
+            shorten_status(s, 50),
+            "journal …/acme/samples.sts-triage.jsonl (created…"
+        );
+    }
+}

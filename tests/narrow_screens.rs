@@ -1,0 +1,131 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! The header, the footer and the status line at widths from 60 to 160 columns, on the
+//! bundled samples: they fit by priority (whole parts dropped, shorter words taken) and
+//! never show a word cut at the right edge (`near misse`, `Ent`); `?` help is always shown.
+
+use std::collections::BTreeSet;
+
+use ratatui::crossterm::event::KeyCode;
+
+use sts_triage::tui::action::Action;
+use sts_triage::tui::app::App;
+
+mod support;
+use support::{press, scan, screen, workbench};
+
+/// The shorter words the footer may use on a narrow screen, for the hints
+/// suspicious, legitimate and raw events.
+const SHORT_WORDS: [&str; 3] = ["susp", "legit", "events"];
+
+const JOURNAL: &str = "/cases/2026/acme-incident-4711/evidence/exports/samples.sts-triage.jsonl";
+
+/// Widths from 60 to 160: every fourth (a draw takes tens of milliseconds in a debug
+/// build), and 80 and 160 themselves.
+fn widths() -> impl Iterator<Item = u16> {
+    (60..=160u16).step_by(4).chain([80, 81, 159, 160])
+}
+
+fn resize(app: &mut App, w: u16, h: u16) {
+    app.apply(Action::Resize {
+        width: w,
+        height: h,
+    });
+}
+
+/// The header's two lines and the footer's hint line (without the status line).
+fn bars(app: &mut App, w: u16) -> Vec<String> {
+    resize(app, w, 12);
+    let s = screen(app, w, 12);
+    let lines: Vec<&str> = s.lines().collect();
+    vec![
+        lines[0].to_owned(),
+        lines[1].to_owned(),
+        lines[lines.len() - 2].to_owned(),
+    ]
+}
+
+fn words(lines: &[String]) -> BTreeSet<String> {
+    lines
+        .iter()
+        .flat_map(|l| l.split_whitespace().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn header_and_footer_fit_without_a_cut_word_from_60_to_160_columns() {
+    let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
+    // Each screen: the table, the near misses, a drill-down.
+    let screens: [&[KeyCode]; 3] = [
+        &[],
+        &[KeyCode::Char('m')],
+        &[KeyCode::Char('m'), KeyCode::Enter],
+    ];
+    for (n, keys) in screens.iter().enumerate() {
+        for k in *keys {
+            press(&mut app, *k);
+        }
+        // Every word the screen says when nothing has to give way.
+        let mut vocabulary = words(&bars(&mut app, 1000));
+        vocabulary.extend(SHORT_WORDS.iter().map(|w| (*w).to_owned()));
+        for w in widths() {
+            let lines = bars(&mut app, w);
+            for word in words(&lines) {
+                assert!(
+                    vocabulary.contains(&word),
+                    "screen {n} at {w} columns: `{word}` is cut or unknown in\n{}",
+                    lines.join("\n")
+                );
+            }
+            assert!(
+                lines[2].split_whitespace().any(|t| t == "?")
+                    && lines[2].split_whitespace().any(|t| t == "help"),
+                "screen {n} at {w} columns: no `? help` in {:?}",
+                lines[2]
+            );
+        }
+        if n == 0 {
+            // The review counts and the problems stay at the narrowest width.
+            let narrow = bars(&mut app, 60).join("\n");
+            assert!(narrow.contains("reviewed 0/27"), "{narrow}");
+            assert!(narrow.contains("3 problems"), "{narrow}");
+            assert!(narrow.contains("p problems"), "{narrow}");
+            // And everything is there at 160.
+            let wide = bars(&mut app, 160).join("\n");
+            for part in [
+                "near misses 11",
+                "records 179",
+                "113 duplicate records",
+                "q  quit",
+            ] {
+                assert!(wide.contains(part), "no {part:?} at 160:\n{wide}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_long_status_keeps_the_journal_file_name_and_cuts_no_word() {
+    let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
+    let full = format!("journal: {JOURNAL}");
+    for w in widths() {
+        resize(&mut app, w, 12);
+        let s = screen(&app, w, 12);
+        let status = s.lines().last().unwrap().trim_end().to_owned();
+        if w as usize >= full.chars().count() {
+            assert_eq!(status, full, "at {w} columns");
+            continue;
+        }
+        assert!(
+            status.contains("/exports/samples.sts-triage.jsonl"),
+            "at {w} columns the journal's name is lost: {status:?}"
+        );
+        for word in status.split_whitespace() {
+            let whole = word.trim_start_matches('…').trim_end_matches('…');
+            assert!(
+                full.split_whitespace()
+                    .any(|f| f == word || f.ends_with(whole)),
+                "at {w} columns `{word}` is cut: {status:?}"
+            );
+        }
+    }
+}
