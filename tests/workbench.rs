@@ -759,11 +759,21 @@ fn a_decision_never_reaches_a_selected_row_the_filter_hides() {
     keys(&mut app, "/helpdesk");
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "2");
-    let decided: Vec<(String, Verdict)> = journal_entries(&mut app)
-        .into_iter()
-        .map(|(k, v, _, _)| (k, v))
-        .collect();
-    assert_eq!(decided.len(), 1);
+    // The analyst meant the selection: the highlighted row is another one, so nothing is
+    // decided and the status says why and what to do.
+    assert!(journal_entries(&mut app).is_empty(), "nothing decided");
+    assert!(
+        app.status.contains(
+            "1 selected row is hidden by the filter: clear the filter or the selection (Esc)"
+        ),
+        "{}",
+        app.status
+    );
+    assert!(
+        text(&screen(&app, 160, 45, false))
+            .contains("1 selected row is hidden by the filter: clear the filter or the selection"),
+        "said on screen"
+    );
     let helpdesk = app
         .findings
         .items
@@ -772,17 +782,20 @@ fn a_decision_never_reaches_a_selected_row_the_filter_hides() {
         .unwrap()
         .key
         .clone();
-    assert_eq!(decided[0], (helpdesk, Verdict::Legitimate), "the row shown");
-    assert!(
-        app.status
-            .contains("1 selected, all hidden by the filter: applied to the highlighted row only"),
-        "{}",
-        app.status
+    assert_eq!(
+        app.decision(&helpdesk).verdict,
+        Verdict::Unreviewed,
+        "the highlighted row is left alone"
     );
-    app.apply(Action::Saved {
-        keys: vec![decided[0].0.clone()],
-    });
-    assert!(app.status.contains("saved ✓ 1") && app.status.contains("hidden by the filter"));
+    // Neither a note nor a copy goes to the highlighted row either.
+    keys(&mut app, "n");
+    assert!(app.prompt.is_none(), "no note prompt");
+    keys(&mut app, "y");
+    assert!(
+        !app.effects.iter().any(|e| matches!(e, Effect::Copy { .. })),
+        "nothing copied"
+    );
+    assert!(app.status.contains("clear the filter or the selection"));
     let hidden_key = app
         .findings
         .items

@@ -148,7 +148,8 @@ fn unticking_the_last_selected_row_also_clears_the_notice() {
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "2");
     assert!(
-        app.status.contains("all hidden by the filter"),
+        app.status
+            .contains("1 selected row is hidden by the filter: clear the filter or the selection"),
         "{}",
         app.status
     );

@@ -22,8 +22,10 @@ pub(super) enum Change {
 
 impl App {
     /// The items a decision (or a copy) applies to: the selected rows the table shows,
-    /// else the highlighted row; and how many selected rows the filter hides (they are
-    /// never touched by a key the analyst cannot see the effect of).
+    /// else (nothing selected) the highlighted row; and how many selected rows the filter
+    /// hides (they are never touched by a key the analyst cannot see the effect of). When
+    /// every selected row is hidden there is no target: the analyst meant the selection,
+    /// and the highlighted row is another row.
     pub(super) fn targets(&self) -> (Vec<usize>, usize) {
         let t = self.table();
         if t.selected.is_empty() {
@@ -38,27 +40,23 @@ impl App {
             .collect();
         visible.sort_unstable();
         let hidden = t.selected.len() - visible.len();
-        if visible.is_empty() {
-            return (t.current().into_iter().collect(), hidden);
-        }
         (visible, hidden)
     }
 
-    /// The keys of `targets`, and a notice when selected rows are hidden by the filter.
+    /// The keys of `targets`, and a notice when selected rows are hidden by the filter;
+    /// none, and the reason as an error, when every selected row is hidden.
     pub(super) fn target_keys(&mut self) -> Vec<String> {
         let (items, hidden) = self.targets();
         let selected = self.table().selected.len();
+        if items.is_empty() && hidden > 0 {
+            self.refuse_hidden_selection();
+            return Vec::new();
+        }
         self.notice = (hidden > 0).then(|| {
-            if selected == hidden {
-                format!(
-                    "{selected} selected, all hidden by the filter: applied to the highlighted row only"
-                )
-            } else {
-                format!(
-                    "{selected} selected, {hidden} hidden by the filter: applied to the {} shown",
-                    selected - hidden
-                )
-            }
+            format!(
+                "{selected} selected, {hidden} hidden by the filter: applied to the {} shown",
+                selected - hidden
+            )
         });
         let t = self.table();
         items.iter().map(|&i| t.items[i].key.clone()).collect()
@@ -288,9 +286,24 @@ impl App {
         self.set_error(format!("NOT SAVED: {error}"));
     }
 
+    /// Says why a key for the selection did nothing: every selected row is hidden.
+    fn refuse_hidden_selection(&mut self) {
+        let hidden = self.table().selected.len();
+        self.notice = None;
+        self.set_error(format!(
+            "{hidden} selected row{} hidden by the filter: clear the filter or the selection (Esc)",
+            if hidden == 1 { " is" } else { "s are" },
+        ));
+        // It describes the selection: a change of selection replaces it.
+        self.status_notice = true;
+    }
+
     pub(super) fn copy_rows(&mut self) {
         let (items, hidden) = self.targets();
         if items.is_empty() {
+            if hidden > 0 {
+                self.refuse_hidden_selection();
+            }
             return;
         }
         if hidden > 0 {
