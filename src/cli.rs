@@ -30,7 +30,8 @@ pub struct Cli {
     pub command: Option<Command>,
     /// Files or folders to load into the workbench (`-` reads standard input).
     pub paths: Vec<PathBuf>,
-    /// The journal of decisions (default: `<first input>.sts-triage.jsonl` beside it).
+    /// The journal of decisions (default: `<first input>.sts-triage.jsonl` beside it, the
+    /// first input in sorted order).
     #[arg(long)]
     pub journal: Option<PathBuf>,
     /// The analyst's name in the journal (default: $USER).
@@ -103,7 +104,7 @@ pub struct VerifyArgs {
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
     /// The journal of decisions, read only (default: the workbench's,
-    /// `<first input>.sts-triage.jsonl` beside it).
+    /// `<first input>.sts-triage.jsonl` beside it, the first in sorted order).
     #[arg(long)]
     pub journal: Option<PathBuf>,
     /// Output format.

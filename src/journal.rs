@@ -215,7 +215,7 @@ pub fn foreign_notice(e: &Entry, now: chrono::DateTime<Utc>) -> String {
     format!("{who} {what}{when}")
 }
 
-/// Where the journal goes by default: `<first input>.sts-triage.jsonl` beside the input,
+/// Where the journal of one input goes by default: `<input>.sts-triage.jsonl` beside it,
 /// named from its canonical path so that every spelling of one input (`.`, `./`, `/abs/DIR`,
 /// a link) gives one journal: a folder `X` gives `X.sts-triage.jsonl` beside `X`, never
 /// inside it. Where that folder cannot be written (and for standard input), the user's data
@@ -237,6 +237,38 @@ pub fn default_location(first_input: &Path) -> PathBuf {
         return beside;
     }
     data_dir().join(file_name)
+}
+
+/// The default journal of a set of inputs, the same whatever their order: that of the
+/// first input in the order of canonical paths ([`default_location`]), so `b.csv a.csv` and
+/// `a.csv b.csv` open one journal. Journals named by the older rule (the first input as
+/// given) are still found: when the sorted name has no journal yet, an existing journal of
+/// the first input as given, else of any other input (in sorted order), is used. With no
+/// input, standard input's.
+pub fn default_for_inputs(inputs: &[PathBuf]) -> PathBuf {
+    let Some(given_first) = inputs.first() else {
+        return default_location(Path::new("-"));
+    };
+    let canonical = |p: &PathBuf| {
+        if p.as_os_str() == "-" {
+            return p.clone();
+        }
+        std::fs::canonicalize(p)
+            .or_else(|_| std::path::absolute(p))
+            .unwrap_or_else(|_| p.clone())
+    };
+    let mut sorted: Vec<(PathBuf, &PathBuf)> = inputs.iter().map(|p| (canonical(p), p)).collect();
+    sorted.sort();
+    sorted.dedup_by(|a, b| a.0 == b.0);
+    let named = default_location(sorted[0].1);
+    if named.exists() {
+        return named;
+    }
+    std::iter::once(given_first)
+        .chain(sorted.iter().map(|(_, p)| *p))
+        .map(|p| default_location(p))
+        .find(|older| older.exists())
+        .unwrap_or(named)
 }
 
 fn writable(path: &Path) -> bool {
@@ -290,6 +322,32 @@ mod tests {
                 .join("a.jsonl.sts-triage.jsonl")
         );
         assert!(!expected.exists(), "nothing created");
+    }
+
+    #[test]
+    fn the_default_journal_of_several_inputs_does_not_depend_on_their_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+        std::fs::write(&a, "").unwrap();
+        std::fs::write(&b, "").unwrap();
+        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let ab = default_for_inputs(&[a.clone(), b.clone()]);
+        assert_eq!(ab, base.join("a.csv.sts-triage.jsonl"));
+        assert_eq!(default_for_inputs(&[b.clone(), a.clone()]), ab);
+        // The same input spelled twice, or given once more: the same journal.
+        let dotted = dir.path().join(".").join("b.csv");
+        assert_eq!(default_for_inputs(&[dotted, a.clone(), b.clone()]), ab);
+        assert!(!ab.exists(), "nothing created");
+        // A journal an older version named after the first input as given (`b.csv a.csv`)
+        // is still found, in either order, until the sorted name has one.
+        let older = base.join("b.csv.sts-triage.jsonl");
+        std::fs::write(&older, "").unwrap();
+        assert_eq!(default_for_inputs(&[b.clone(), a.clone()]), older);
+        assert_eq!(default_for_inputs(&[a.clone(), b.clone()]), older);
+        std::fs::write(&ab, "").unwrap();
+        assert_eq!(default_for_inputs(&[b.clone(), a.clone()]), ab);
+        // One input: as before.
+        assert_eq!(default_for_inputs(std::slice::from_ref(&b)), older);
     }
 
     fn entry(key: &str, v: Verdict) -> Entry {

@@ -246,10 +246,9 @@ fn run_report(args: &ReportArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let journal_path = match (&args.journal, args.paths.first()) {
-        (Some(j), _) => j.clone(),
-        (None, Some(first)) => journal::default_location(first),
-        (None, None) => journal::default_location(Path::new("-")),
+    let journal_path = match &args.journal {
+        Some(j) => j.clone(),
+        None => journal::default_for_inputs(&args.paths),
     };
     let shown = journal_path.display().to_string();
     let mut chain = (0, None);

@@ -236,15 +236,10 @@ pub fn run(opts: TuiOptions) -> Result<()> {
     // Inputs are checked before anything is created (not a journal beside a file that is
     // not there, or that is a picture).
     check_inputs(&opts.paths)?;
-    let first = opts
-        .paths
-        .first()
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from("-"));
     let journal_path = opts
         .journal
         .clone()
-        .unwrap_or_else(|| journal::default_location(&first));
+        .unwrap_or_else(|| journal::default_for_inputs(&opts.paths));
     // A journal that exists (or a link to one that does not, which is refused) is opened
     // now; one that does not exist is created at the first decision.
     let (journal, replay) = if std::fs::symlink_metadata(&journal_path).is_ok() {
