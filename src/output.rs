@@ -311,7 +311,7 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
         if f.replaced > 0 {
             write!(
                 out,
-                ", {} read with invalid characters replaced by U+FFFD",
+                ", {} read with invalid characters or too-deep JSON replaced by U+FFFD",
                 f.replaced
             )?;
         }

@@ -335,7 +335,7 @@ fn invalid_utf8_inside_a_record() {
         &r,
         &p,
         "JSON lines",
-        "3 records, 3 STS events, 0 skipped, 1 read with invalid characters replaced by U+FFFD",
+        "3 records, 3 STS events, 0 skipped, 1 read with invalid characters or too-deep JSON replaced by U+FFFD",
     );
 
     // A JSON document element: the same (read, not skipped).
@@ -356,7 +356,7 @@ fn invalid_utf8_inside_a_record() {
         &r,
         &p,
         "JSON document",
-        "3 records, 2 STS events, 0 skipped, 1 read with invalid characters replaced by U+FFFD",
+        "3 records, 2 STS events, 0 skipped, 1 read with invalid characters or too-deep JSON replaced by U+FFFD",
     );
 
     // CSV: the cell is read with the bad bytes replaced (U+FFFD); the row is kept.

@@ -156,3 +156,70 @@ fn over_long_records_are_skipped_and_the_next_ones_read() {
         r.stderr
     );
 }
+
+#[test]
+fn deep_nesting_stays_within_the_record_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let after = flagged("e-after", "after@x");
+
+    // A JSON document whose last record opens arrays without end: the reader counts the
+    // levels instead of keeping a frame for each (80 MiB of `[` held one byte a level
+    // aborted the old reader under the limit); the record is skipped at the record limit.
+    let doc = dir.path().join("open.json");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&doc).unwrap());
+    write!(f, "[\n{},\n{{\"X\":", flagged("e-first", "first@x")).unwrap();
+    let block = vec![b'['; 1 << 20];
+    for _ in 0..80 {
+        f.write_all(&block).unwrap();
+    }
+    drop(f);
+    let r = scan_limited("", &doc);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("first@x"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            ":3: record over the 4194304 byte limit, not closed at the end of the file; skipped"
+        ),
+        "{}",
+        r.stderr
+    );
+
+    // JSON lines: a flagged record with a field 1.9 million levels deep (3.8 MB, inside the
+    // 4 MiB limit) is read, with the deep value kept as text; one of 50 million levels is
+    // over the limit and skipped; the line after both is read.
+    let lines = dir.path().join("deep.jsonl");
+    let levels = 1_900_000;
+    let deep = flagged("e-deep", "deep@x").replace(
+        "\"RecordType\":8",
+        &format!(
+            "\"RecordType\":8,\"X\":{}{}",
+            "[".repeat(levels),
+            "]".repeat(levels)
+        ),
+    );
+    assert!(deep.len() < 4 << 20 && deep.contains("\"X\":[["));
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&lines).unwrap());
+    writeln!(f, "{deep}").unwrap();
+    f.write_all(b"{\"X\":").unwrap();
+    for _ in 0..50 {
+        f.write_all(&block).unwrap();
+    }
+    writeln!(f, "\n{after}").unwrap();
+    drop(f);
+    let r = scan_limited("", &lines);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("deep@x"), "{}", r.stderr);
+    assert!(r.stdout.contains("after@x"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(":1: 1 value nested deeper than 127 levels kept as JSON text"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains(":2: line longer than the 4194304 byte record limit; skipped"),
+        "{}",
+        r.stderr
+    );
+}

@@ -78,7 +78,7 @@ fn an_invalid_byte_in_a_user_agent_keeps_the_flagged_event() {
         stdout.contains(r#""AccountDisplayName":"Contoso Admin","Role":"User","IPAddress":"203.0.113.10","IsAnonymousProxy":false,"ISP":"Contoso Networks","tokenMinutesAdded":155900,"tokenMinutesRemaining":0"#),
         "the flagged event of line 2 is missing:\n{stdout}"
     );
-    assert!(stderr.contains("23 records, 20 STS events, 0 skipped, 1 read with invalid characters replaced by U+FFFD"), "{stderr}");
+    assert!(stderr.contains("23 records, 20 STS events, 0 skipped, 1 read with invalid characters or too-deep JSON replaced by U+FFFD"), "{stderr}");
     assert!(
         stderr.contains(&format!(
             "{CASE}:2: 1 invalid UTF-8 byte sequence replaced by U+FFFD"

@@ -371,7 +371,7 @@ pub fn json_record(bytes: &[u8]) -> Fields<'_> {
 
 /// An Entra audit record (or a sign-in record) parsed whole.
 fn parsed(bytes: &[u8]) -> Option<Fields<'static>> {
-    let value: Value = serde_json::from_slice(bytes).ok()?;
+    let value = crate::json_depth::parse_value(std::str::from_utf8(bytes).ok()?).ok()?;
     Some(from_value(&value))
 }
 
@@ -392,7 +392,7 @@ fn get(obj: &serde_json::Map<String, Value>, names: &[&str]) -> Option<Value> {
             .map(|(_, v)| v)?;
         Some(match v {
             Value::String(s) if s.starts_with(['{', '[']) => {
-                serde_json::from_str(s).unwrap_or_else(|_| v.clone())
+                crate::json_depth::parse_value(s).unwrap_or_else(|_| v.clone())
             }
             other => other.clone(),
         })

@@ -37,7 +37,9 @@ fn field<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
 /// A dynamic column that an export may have written as JSON text.
 fn dynamic(v: Option<&Value>) -> Option<std::borrow::Cow<'_, Value>> {
     match v? {
-        Value::String(s) => serde_json::from_str(s).ok().map(std::borrow::Cow::Owned),
+        Value::String(s) => crate::json_depth::parse_value(s)
+            .ok()
+            .map(std::borrow::Cow::Owned),
         other => Some(std::borrow::Cow::Borrowed(other)),
     }
 }

@@ -170,7 +170,7 @@ fn record(r: &mut impl BufRead, header: Option<Vec<String>>) -> io::Result<Strin
                     .get(i)
                     .cloned()
                     .unwrap_or_else(|| format!("column {}", i + 1));
-                let v = match serde_json::from_str::<Value>(value) {
+                let v = match crate::json_depth::parse_value(value) {
                     Ok(v @ (Value::Object(_) | Value::Array(_))) => v,
                     _ => Value::String(value.to_owned()),
                 };

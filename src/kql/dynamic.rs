@@ -188,9 +188,10 @@ fn write_json(value: &Value, sort_keys: bool, out: &mut String) {
 }
 
 /// `parse_json(string)`: the parsed value, or (for text that is not JSON) the string itself
-/// as a dynamic string, as the documentation says.
+/// as a dynamic string, as the documentation says. Values nested deeper than serde_json
+/// parses are kept as text (`json_depth`), as when a record is read.
 pub fn parse_json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+    crate::json_depth::parse_value(text).unwrap_or_else(|_| Value::String(text.to_owned()))
 }
 
 /// `todatetime(dynamic)`: a string is parsed with [`todatetime`]; everything else is null.

@@ -245,8 +245,8 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
             .err()
             .map(|e| decode::Repair {
                 invalid_sequences: 1,
-                lone_surrogates: 0,
                 first_at: e.valid_up_to(),
+                ..decode::Repair::default()
             });
         let field = |i: usize| String::from_utf8_lossy(cell(&record, i)).into_owned();
         let (mut map, raw) = match kind {

@@ -18,12 +18,19 @@ pub struct Repair {
     pub invalid_sequences: usize,
     /// `\uXXXX` escapes of lone surrogates replaced.
     pub lone_surrogates: usize,
+    /// Arrays and objects below [`crate::json_depth::MAX_DEPTH`] levels kept as JSON text (a string
+    /// starting with U+FFFD), see [`crate::json_depth`].
+    pub deep_values: usize,
+    /// The text ends inside a value below that depth: what comes before it was parsed, so
+    /// that the error says where the record ends.
+    pub deep_cut_short: bool,
     /// Byte offset in the record of the first replacement.
     pub first_at: usize,
 }
 
 impl Repair {
-    /// `invalid UTF-8 (1 byte sequence) replaced by U+FFFD at byte 812 of the record`.
+    /// `1 invalid UTF-8 byte sequence replaced by U+FFFD (first at byte 812 of the record);
+    /// the record was read`.
     pub fn describe(&self) -> String {
         let mut what = Vec::new();
         if self.invalid_sequences > 0 {
@@ -40,11 +47,29 @@ impl Repair {
                 plural(self.lone_surrogates)
             ));
         }
+        let mut said = Vec::new();
+        if !what.is_empty() {
+            said.push(format!("{} replaced by U+FFFD", what.join(" and ")));
+        }
+        if self.deep_values > 0 {
+            said.push(format!(
+                "{} value{} nested deeper than {} levels kept as JSON text (a string starting with U+FFFD)",
+                self.deep_values,
+                plural(self.deep_values),
+                crate::json_depth::MAX_DEPTH
+            ));
+        }
         format!(
-            "{} replaced by U+FFFD (first at byte {} of the record); the record was read",
-            what.join(" and "),
+            "{} (first at byte {} of the record); the record was read",
+            said.join("; "),
             self.first_at
         )
+    }
+
+    /// True when the nesting was cut: the repaired text's parse error is then the one to
+    /// report (the record's own only says that serde_json's recursion limit was reached).
+    fn cut_nesting(&self) -> bool {
+        self.deep_values > 0 || self.deep_cut_short
     }
 }
 
@@ -52,20 +77,62 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The record's text with invalid UTF-8 and lone surrogate escapes replaced by U+FFFD, or
-/// `None` when there was nothing to replace (the record is damaged in another way).
+/// The record's text with invalid UTF-8 and lone surrogate escapes replaced by U+FFFD and
+/// values nested deeper than [`crate::json_depth::MAX_DEPTH`] kept as text, or `None` when there
+/// was nothing to change (the record is damaged in another way).
 pub fn repair_json(bytes: &[u8]) -> Option<(String, Repair)> {
     let mut repair = Repair::default();
     let text = lossy(bytes, &mut repair);
     let fixed = replace_lone_surrogates(&text, &mut repair);
-    if repair.invalid_sequences == 0 && repair.lone_surrogates == 0 {
-        return None;
+    let replaced = repair.invalid_sequences > 0 || repair.lone_surrogates > 0;
+    match crate::json_depth::cut_deep(&fixed) {
+        Some(cut) => {
+            if !replaced {
+                repair.first_at = cut.first_at;
+            }
+            repair.deep_values = cut.values;
+            repair.deep_cut_short = cut.values == 0;
+            Some((cut.text, repair))
+        }
+        None if replaced => Some((fixed.into_owned(), repair)),
+        None => None,
     }
-    Some((fixed.into_owned(), repair))
+}
+
+/// Parses one record (or JSON text found inside one) as `T`: as it is first (valid input
+/// never pays for more), then, if that fails, repaired by [`repair_json`]. Returns the value,
+/// the text that was parsed (the record's own, or the repaired one, which is what the event
+/// keeps as its raw text) and what was repaired.
+///
+/// Errors: the record's own parse error, or the repaired text's when the nesting was cut.
+pub fn parse_repaired<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<(T, Cow<'_, str>, Option<Repair>), serde_json::Error> {
+    let first = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text).map(|v| (v, Cow::Borrowed(text))),
+        Err(_) => serde_json::from_slice(bytes).map(|v| (v, String::from_utf8_lossy(bytes))),
+    };
+    match first {
+        Ok((v, text)) => Ok((v, text, None)),
+        Err(e) => match repair_json(bytes) {
+            Some((fixed, repair)) => match serde_json::from_str(&fixed) {
+                Ok(v) => Ok((v, Cow::Owned(fixed), Some(repair))),
+                Err(again) if repair.cut_nesting() => Err(again),
+                Err(_) => Err(e),
+            },
+            None => Err(e),
+        },
+    }
+}
+
+/// Checks that the bytes are one JSON value once repaired as [`parse_repaired`] would, without
+/// building it. Errors as [`parse_repaired`].
+pub fn check_repaired(bytes: &[u8]) -> Result<(), serde_json::Error> {
+    parse_repaired::<serde::de::IgnoredAny>(bytes).map(|_| ())
 }
 
 /// Parses JSON text found inside a record (RawEventData or AuditData written as a string):
-/// as it is first, then, if it fails, with lone surrogate escapes replaced.
+/// as it is first, then, if it fails, repaired (lone surrogate escapes, deep nesting).
 pub fn parse_json_text(text: &str) -> Result<serde_json::Value, serde_json::Error> {
     parse_json_text_repaired(text).map(|(v, _)| v)
 }
@@ -74,20 +141,14 @@ pub fn parse_json_text(text: &str) -> Result<serde_json::Value, serde_json::Erro
 pub fn parse_json_text_repaired(
     text: &str,
 ) -> Result<(serde_json::Value, Option<Repair>), serde_json::Error> {
-    match serde_json::from_str(text) {
-        Ok(v) => Ok((v, None)),
-        Err(e) => match repair_json(text.as_bytes()) {
-            Some((fixed, repair)) => serde_json::from_str(&fixed)
-                .map(|v| (v, Some(repair)))
-                .map_err(|_| e),
-            None => Err(e),
-        },
-    }
+    parse_repaired(text.as_bytes()).map(|(v, _, repair)| (v, repair))
 }
 
-/// True when the text shows that something was replaced when it was read: a U+FFFD, or the
+/// True when the text shows that something was replaced when it was read: a U+FFFD, the
 /// escape of a lone surrogate at any level of JSON-in-JSON nesting (`\\ud800` inside a
-/// RawEventData string), which is replaced only when the inner text is parsed.
+/// RawEventData string), which is replaced only when the inner text is parsed, or nesting
+/// deeper than [`crate::json_depth::MAX_DEPTH`] levels (in the text or in JSON text inside it),
+/// whose deep values are kept as text when it is parsed.
 pub fn has_replacement(text: &str) -> bool {
     if text.contains(REPLACEMENT) {
         return true;
@@ -125,7 +186,7 @@ pub fn has_replacement(text: &str) -> bool {
             at = r + 5;
         }
     }
-    false
+    crate::json_depth::holds_deep_json(text)
 }
 
 /// `String::from_utf8_lossy`, counting what it replaced.

@@ -12,6 +12,8 @@ use super::tables::{self, Slot, Table};
 
 const ENVELOPE_KEYS: [&[u8]; 4] = [b"value", b"records", b"results", b"Results"];
 const CHUNK: usize = 1 << 20;
+/// How many levels of frames are kept as such; deeper ones are counted.
+const KEPT_FRAMES: usize = 8;
 
 /// What the container at one nesting level is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +57,10 @@ struct Splitter {
     /// Line number at `buf[0]`, and at `pos`.
     line_at_pos: u64,
     stack: Vec<Frame>,
+    /// Levels below the frames kept in `stack`: past [`KEPT_FRAMES`] every frame is `Plain`
+    /// (inside a record), so deeper levels are only counted, and memory does not grow with
+    /// the nesting (a stream of `[` that never ends).
+    deeper: usize,
     in_string: bool,
     escaped: bool,
     /// The open record: where it starts in `buf`, its line, its depth (stack length at its
@@ -86,6 +92,7 @@ impl Splitter {
             pos: 0,
             line_at_pos: 1,
             stack: Vec::new(),
+            deeper: 0,
             in_string: false,
             escaped: false,
             record: None,
@@ -146,6 +153,27 @@ impl Splitter {
         };
     }
 
+    /// How many containers are open.
+    fn depth(&self) -> usize {
+        self.stack.len() + self.deeper
+    }
+
+    fn push_plain(&mut self) {
+        if self.stack.len() < KEPT_FRAMES {
+            self.stack.push(Frame::Plain);
+        } else {
+            self.deeper += 1;
+        }
+    }
+
+    fn pop(&mut self) -> Option<Frame> {
+        if self.deeper > 0 {
+            self.deeper -= 1;
+            return Some(Frame::Plain);
+        }
+        self.stack.pop()
+    }
+
     /// A record begins at `pos`.
     fn open_record(&mut self) {
         self.open(Held::Record);
@@ -154,7 +182,7 @@ impl Splitter {
     /// A value to be kept whole (a record, a table's columns or row) begins at `pos`.
     fn open(&mut self, held: Held) {
         self.held = held;
-        self.record = Some((self.pos, self.line_at_pos, self.stack.len(), false));
+        self.record = Some((self.pos, self.line_at_pos, self.depth(), false));
     }
 
     /// True where the keys of an object are followed (`slot`): a table object, and a
@@ -197,6 +225,7 @@ impl Splitter {
         }
         ctx.malformed(line, message);
         self.stack.clear();
+        self.deeper = 0;
         self.in_string = false;
         self.escaped = false;
         self.key = None;
@@ -237,10 +266,7 @@ impl Splitter {
                     self.escaped = true;
                 } else if b == b'"' {
                     self.in_string = false;
-                    if self.stack.len() == 1
-                        && self.stack[0] == Frame::Plain
-                        && self.record.is_some()
-                    {
+                    if self.depth() == 1 && self.stack[0] == Frame::Plain && self.record.is_some() {
                         // A string at the first level of a top-level object: maybe a key.
                         let start = self.key.map_or(self.pos, |(s, _)| s);
                         self.key = Some((start, self.pos));
@@ -279,6 +305,9 @@ impl Splitter {
 
     /// True when a value starting now at the current depth is a record.
     fn at_record_level(&self) -> bool {
+        if self.deeper > 0 {
+            return false;
+        }
         match self.stack.last() {
             None => true,
             Some(Frame::RecordArray | Frame::EnvelopeArray | Frame::Rows) => self.record.is_none(),
@@ -289,7 +318,7 @@ impl Splitter {
     fn structural(&mut self, ctx: &mut Ctx, b: u8) {
         match b {
             b' ' | b'\t' | b'\r' | b',' | b':' => {
-                if b == b':' && self.stack.len() == 1 && self.stack[0] == Frame::Plain {
+                if b == b':' && self.depth() == 1 && self.stack[0] == Frame::Plain {
                     // `"value":` at the first level of a top-level object.
                     if let Some((s, e)) = self.key.take() {
                         let name = &self.buf[s + 1..e];
@@ -357,17 +386,17 @@ impl Splitter {
                 if self.at_record_level() {
                     self.open_record();
                 }
-                self.stack.push(Frame::Plain);
+                self.push_plain();
             }
             b'}' | b']' => {
                 self.after_envelope_key = false;
-                let Some(frame) = self.stack.pop() else {
+                let Some(frame) = self.pop() else {
                     self.derail(ctx, format!("unexpected '{}' outside any value", b as char));
                     return;
                 };
                 if let Some((_, _, depth, _)) = self.record
                     && frame == Frame::Plain
-                    && self.stack.len() == depth
+                    && self.depth() == depth
                 {
                     self.close_record(ctx, self.pos + 1);
                 }
@@ -375,7 +404,7 @@ impl Splitter {
             b'"' => {
                 self.in_string = true;
                 // A key's value that is a string: not an envelope's array.
-                if self.stack.len() == 1 {
+                if self.depth() == 1 {
                     self.after_envelope_key = false;
                     self.after_tables_key = false;
                 }
@@ -445,7 +474,7 @@ impl Splitter {
                 ctx.malformed(line, message);
                 return self.finish_frames(ctx);
             }
-            let why = match serde_json::from_slice::<serde::de::IgnoredAny>(&self.buf[start..]) {
+            let why = match super::decode::check_repaired(&self.buf[start..]) {
                 Err(e) => e.to_string(),
                 Ok(_) => "EOF while parsing".to_owned(),
             };

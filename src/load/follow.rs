@@ -14,7 +14,8 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::record::{Classified, Origin, classify};
+use super::json::Evaluated;
+use super::record::Classified;
 use super::{Prefilter, ScanMessage};
 use crate::model::{FileSummary, Problem, SourceRef};
 
@@ -256,26 +257,33 @@ impl Tail {
         }
     }
 
+    /// One record, read as a first load reads it (`json::evaluate_record_traced`: repaired
+    /// characters, deep nesting kept as text, the record limit), its trace kept.
     fn record(&mut self, bytes: &[u8], line: u64, sink: &mut dyn FnMut(ScanMessage)) {
-        let value = match serde_json::from_slice(bytes) {
-            Ok(v) => v,
-            Err(e) => {
+        let max = self.opts.max_record_bytes;
+        let classified = match super::json::evaluate_record_traced(bytes, line, &self.file, max) {
+            Evaluated::Classified(classified, repair) => {
+                if let Some(repair) = repair {
+                    self.summary.replaced += 1;
+                    sink(ScanMessage::Problem(Problem {
+                        file: self.file.clone(),
+                        line: Some(line),
+                        message: repair.describe(),
+                    }));
+                }
+                classified
+            }
+            Evaluated::Malformed(message) => {
                 self.summary.skipped += 1;
                 sink(ScanMessage::Problem(Problem {
                     file: self.file.clone(),
                     line: Some(line),
-                    message: format!("not valid JSON: {e}"),
+                    message,
                 }));
                 return;
             }
         };
-        let raw = String::from_utf8_lossy(bytes);
-        let origin = Origin {
-            file: &self.file,
-            line,
-            raw: &raw,
-        };
-        match classify(value, &origin) {
+        match classified {
             Classified::Sts(event) => {
                 self.summary.sts_events += 1;
                 sink(ScanMessage::Event(event));

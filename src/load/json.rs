@@ -300,22 +300,13 @@ pub(super) fn evaluate_record_traced(
             max_record_bytes
         ));
     }
-    // Valid UTF-8 is checked once, then parsed as text (the usual case). Only a record that
-    // fails is looked at again: invalid UTF-8 and lone surrogate escapes are replaced by
-    // U+FFFD (as Kusto does at ingestion) and the record is read; the fast path is unchanged.
-    let parsed = match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text).map(|v| (v, std::borrow::Cow::Borrowed(text))),
-        Err(_) => serde_json::from_slice(bytes).map(|v| (v, String::from_utf8_lossy(bytes))),
-    };
-    let (value, raw, repair): (Value, _, _) = match parsed {
-        Ok((value, raw)) => (value, raw, None),
-        Err(e) => match decode::repair_json(bytes) {
-            Some((fixed, repair)) => match serde_json::from_str(&fixed) {
-                Ok(value) => (value, std::borrow::Cow::Owned(fixed), Some(repair)),
-                Err(_) => return Evaluated::Malformed(format!("not valid JSON: {e}")),
-            },
-            None => return Evaluated::Malformed(format!("not valid JSON: {e}")),
-        },
+    // Valid UTF-8 is parsed as it is (the usual case). Only a record that fails is looked at
+    // again: invalid UTF-8 and lone surrogate escapes are replaced by U+FFFD (as Kusto does at
+    // ingestion) and values nested deeper than serde_json parses are kept as text (see
+    // `deep`), and the record is read; the fast path is unchanged.
+    let (value, raw, repair): (Value, _, _) = match decode::parse_repaired(bytes) {
+        Ok(parsed) => parsed,
+        Err(e) => return Evaluated::Malformed(format!("not valid JSON: {e}")),
     };
     let origin = Origin {
         file,
@@ -325,12 +316,10 @@ pub(super) fn evaluate_record_traced(
     Evaluated::Classified(classify(value, &origin), repair)
 }
 
-/// True when the bytes are one whole JSON value, once invalid UTF-8 and lone surrogate
-/// escapes are replaced (a last line without a newline may be a cut download).
+/// True when the bytes are one whole JSON value, once repaired as a record is (invalid UTF-8,
+/// lone surrogate escapes, deep nesting): a last line without a newline may be a cut download.
 pub(super) fn is_whole_json(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
-        || decode::repair_json(bytes)
-            .is_some_and(|(fixed, _)| serde_json::from_str::<serde::de::IgnoredAny>(&fixed).is_ok())
+    decode::check_repaired(bytes).is_ok()
 }
 
 pub(super) fn trim_ascii(b: &[u8]) -> &[u8] {

@@ -209,8 +209,8 @@ pub fn sniff(head: &[u8]) -> Result<Shape, String> {
             // value is an envelope of records (`{"Results":[…]}` written on one line).
             let line_end = memchr::memchr(b'\n', body).unwrap_or(body.len());
             let line = &body[..line_end];
-            match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) {
-                Ok(obj) if is_envelope(&obj) => Ok(Shape::JsonDocument),
+            match decode::parse_repaired::<serde_json::Map<String, serde_json::Value>>(line) {
+                Ok((obj, ..)) if is_envelope(&obj) => Ok(Shape::JsonDocument),
                 Ok(_) => Ok(Shape::JsonLines),
                 Err(_) => Ok(Shape::JsonDocument),
             }
@@ -516,8 +516,11 @@ pub(crate) fn scan_csv_rows(
 
 /// Reads the first bytes of the content: up to the end of the first non-blank line, or
 /// 64 KiB past the blank lines that lead (those up to `max_blank` bytes), whichever comes
-/// first (pipes may deliver less in one read). A read error ends the head; it is returned
-/// with what was read before it.
+/// first (pipes may deliver less in one read). A first line that opens an object is read to
+/// its end, up to `max_blank` bytes (the record limit): whether the file is JSON lines is
+/// decided on the whole first record, so a long first record (a long field, deep nesting)
+/// does not turn JSON lines into a document. A read error ends the head; it is returned with
+/// what was read before it.
 fn read_head(
     reader: &mut Box<dyn BufRead + Send>,
     max_blank: usize,
@@ -527,7 +530,20 @@ fn read_head(
     // How many bytes at the start are blank (all of `head` while no content was seen): they
     // do not count against the 64 KiB.
     let mut blank = 0;
-    while head.len() < blank + (64 << 10) && blank < max_blank {
+    let cap = |head: &[u8], blank: usize| {
+        let content = &head[blank.min(head.len())..];
+        if content
+            .strip_prefix(b"\xef\xbb\xbf")
+            .unwrap_or(content)
+            .first()
+            == Some(&b'{')
+        {
+            max_blank
+        } else {
+            64 << 10
+        }
+    };
+    while head.len() < blank + cap(&head, blank) && blank < max_blank {
         let n = match reader.read(&mut chunk) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,

@@ -49,7 +49,7 @@ impl JsonDoc {
     /// Pretty-prints raw text; text that is not JSON is shown line by line.
     pub fn parse(raw: &str) -> Self {
         let mut doc = Self::default();
-        match serde_json::from_str::<Value>(raw) {
+        match crate::json_depth::parse_value(raw) {
             Ok(v) => emit(&v, 0, None, false, &mut doc.lines),
             Err(_) => {
                 for l in raw.lines() {

@@ -202,7 +202,7 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
             }
             if f.replaced > 0 {
                 facts.push_str(&format!(
-                    " · {} read with invalid characters replaced",
+                    " · {} read with invalid characters or too-deep JSON replaced",
                     f.replaced
                 ));
             }
