@@ -303,7 +303,7 @@ pub(super) fn evaluate_record_traced(
     // Valid UTF-8 is parsed as it is (the usual case). Only a record that fails is looked at
     // again: invalid UTF-8 and lone surrogate escapes are replaced by U+FFFD (as Kusto does at
     // ingestion) and values nested deeper than serde_json parses are kept as text (see
-    // `deep`), and the record is read; the fast path is unchanged.
+    // `json_depth`), and the record is read; the fast path is unchanged.
     let (value, raw, repair): (Value, _, _) = match decode::parse_repaired(bytes) {
         Ok(parsed) => parsed,
         Err(e) => return Evaluated::Malformed(format!("not valid JSON: {e}")),
