@@ -149,3 +149,70 @@ fn past_the_record_limit_the_reading_goes_on_at_the_next_row() {
         s.stderr
     );
 }
+
+/// A line whose quotes are even in number yet leaves a cell open: a `"` inside an unquoted
+/// cell is text to the csv reader, so `Mal"lory,"{…` opens the last cell and never closes it.
+/// Counting quotes took such a line for a whole record and the csv reader ran on into the
+/// rows after it; now it is skipped like any other open quote and the next row is read.
+#[test]
+fn a_line_with_even_quotes_that_leaves_a_cell_open_costs_one_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = |id: &str| {
+        serde_json::json!({
+            "Id": id,
+            "ModifiedProperties": [{
+                "Name": "StsRefreshTokensValidFrom",
+                "OldValue": "[\"2020-12-14T10:02:26Z\"]",
+                "NewValue": "[\"2020-12-15T11:03:27Z\"]"
+            }],
+            "Actor": [{"ID": "admin@contoso.example", "Type": 5}, {"ID": "User", "Type": 2}]
+        })
+        .to_string()
+        .replace('"', "\"\"")
+    };
+    let row = |id: &str, name: &str| {
+        format!(
+            "2020-12-15T11:05:00Z,Update StsRefreshTokenValidFrom Timestamp.,oid-{id},{name},198.51.100.7,false,ISP,r-{id},\"{}\"\n",
+            raw(id)
+        )
+    };
+    let mut text = String::from(
+        "Timestamp,ActionType,AccountObjectId,AccountDisplayName,IPAddress,IsAnonymousProxy,ISP,ReportId,RawEventData\n",
+    );
+    text += &row("1", "Before Admin");
+    let damaged = row("2", "Mal\"lory");
+    let damaged = damaged.trim_end().trim_end_matches('"');
+    assert_eq!(
+        damaged.matches('"').count() % 2,
+        0,
+        "the damaged line has even quotes"
+    );
+    text += damaged;
+    text += "\n";
+    for i in 3..40 {
+        text += &row(&i.to_string(), &format!("After Admin {i}"));
+    }
+    let path = dir.path().join("even-quotes-open-cell.csv");
+    std::fs::write(&path, &text).unwrap();
+    let path = path.display().to_string();
+    let s = scan(&["--max-record-mib", "1"], &path);
+    let names: Vec<&str> = s
+        .rows
+        .iter()
+        .map(|r| r["AccountDisplayName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 38, "{names:?}\n{}", s.stderr);
+    assert!(names.contains(&"Before Admin") && names.contains(&"After Admin 39"));
+    assert!(!names.iter().any(|n| n.contains("Mal")), "{names:?}");
+    assert!(
+        s.stderr
+            .contains(&format!("{path}:3: a quote opened on line 3")),
+        "{}",
+        s.stderr
+    );
+    assert!(
+        s.stderr.contains("39 records, 38 STS events, 1 skipped"),
+        "{}",
+        s.stderr
+    );
+}

@@ -5,10 +5,12 @@
 //! would take every following line into one cell until another odd quote, or up to the
 //! record limit. [`Framer`] sits between the decoded bytes and the csv reader:
 //!
-//! - a line with an even number of `"` (nearly every line of every export) is handed on as
-//!   it is: the fast path counts quotes with memchr and copies nothing else;
-//! - a line with an odd number is walked with the csv reader's own quoting rules (a quote
-//!   opens a cell only at the start of a field; `""` inside a quoted cell is a quote); if
+//! - a line that closes every quoted cell it opens (nearly every line of every export) is
+//!   handed on as it is: the fast path walks its quotes with memchr, with the csv reader's own
+//!   quoting rules (a quote opens a cell only at the start of a field; `""` inside a quoted
+//!   cell is a quote), and copies nothing else; the parity of the quotes is not enough
+//!   (`a,b"c,"d` has two and leaves a cell open);
+//! - a line left inside a quoted cell goes to the slow path; if
 //!   its quote is still open at the line's end, the following lines are gathered, up to the
 //!   record limit, until the quote closes or the file ends;
 //! - the gathered record is handed on whole when none of its continuation lines reads as a
@@ -202,11 +204,13 @@ impl Framer {
     }
 
     /// The fast path over the source (lines to read again, or the input's buffer): clears
-    /// the whole lines at its front whose quotes are even (each one ends a record).
+    /// the whole lines at its front that close every quoted cell (each one ends a record).
     fn clear_ahead(&mut self) -> io::Result<()> {
         let limit = self.limit;
+        let delimiter = self.delimiter;
         let chunk = self.source()?;
-        let (at, lines) = whole_even_lines(&chunk[..chunk.len().min(CLEAR_AHEAD)], limit);
+        let (at, lines) =
+            whole_closed_lines(&chunk[..chunk.len().min(CLEAR_AHEAD)], limit, delimiter);
         self.cleared = at;
         self.lines += lines;
         Ok(())
@@ -214,7 +218,7 @@ impl Framer {
 
     /// The fast path without a copy: the input is read straight into the csv reader's
     /// buffer (after the start of a line left over from the last read) and the whole lines
-    /// whose quotes are even are handed on where they are. What follows them is kept: the
+    /// that close every quoted cell are handed on where they are. What follows them is kept: the
     /// start of a line (for the next read), or an odd line and the rest (for the slow path,
     /// `None`).
     fn read_direct(&mut self, buf: &mut [u8]) -> io::Result<Option<usize>> {
@@ -223,7 +227,7 @@ impl Framer {
         self.stash.clear();
         let got = self.inner.read(&mut buf[kept..])?;
         let n = kept + got;
-        let (at, lines) = whole_even_lines(&buf[..n], self.limit);
+        let (at, lines) = whole_closed_lines(&buf[..n], self.limit, self.delimiter);
         self.lines += lines;
         let rest = &buf[at..n];
         if got == 0 || at == 0 || memchr::memchr(b'\n', rest).is_some() {
@@ -567,14 +571,16 @@ impl Read for Framer {
     }
 }
 
-/// The length of the whole lines at the front of `bytes` whose quotes are even and that are
+/// The length of the whole lines at the front of `bytes` that close every quoted cell and are
 /// within the record limit, and how many they are.
-fn whole_even_lines(bytes: &[u8], limit: usize) -> (usize, u64) {
+fn whole_closed_lines(bytes: &[u8], limit: usize, delimiter: u8) -> (usize, u64) {
     let mut at = 0;
     let mut lines = 0;
     while let Some(nl) = memchr::memchr(b'\n', &bytes[at..]) {
         let line = &bytes[at..at + nl + 1];
-        if line.len() > limit || memchr::memchr_iter(b'"', line).count() % 2 == 1 {
+        // The csv reader's own rule, not the parity of the quotes: `a,b"c,"d` has two
+        // quotes yet leaves a quoted cell open (a quote inside an unquoted cell is text).
+        if line.len() > limit || ends_inside(line, delimiter, false) {
             break;
         }
         at += nl + 1;
