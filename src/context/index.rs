@@ -29,7 +29,7 @@ pub struct Entry {
 /// field of every record up, and needs no protection against chosen collisions beyond
 /// what a few slow lookups cost.
 #[derive(Default, Clone, Copy)]
-struct Fx(u64);
+pub(super) struct Fx(u64);
 
 impl std::hash::Hasher for Fx {
     fn finish(&self) -> u64 {
@@ -49,7 +49,7 @@ impl std::hash::Hasher for Fx {
     }
 }
 
-type FxBuild = std::hash::BuildHasherDefault<Fx>;
+pub(super) type FxBuild = std::hash::BuildHasherDefault<Fx>;
 
 #[derive(Debug, Default, Clone)]
 struct Interner {

@@ -172,8 +172,10 @@ impl ContextIndex {
                 e.correlation,
             )
         };
-        let mut first: std::collections::HashMap<_, usize> =
-            std::collections::HashMap::with_capacity(related.len());
+        // The index's fast hash, not SipHash: a busy target's day can relate thousands of
+        // records to each of its events, and this map is built once per event.
+        let mut first: std::collections::HashMap<_, usize, super::index::FxBuild> =
+            std::collections::HashMap::with_capacity_and_hasher(related.len(), Default::default());
         let mut out: Vec<Related> = Vec::with_capacity(related.len());
         for r in related {
             match first.entry(key(&r)) {
