@@ -383,3 +383,42 @@ fn a_verdict_while_a_filter_is_being_applied_lands_only_on_rows_shown() {
         }
     }
 }
+
+/// Found by a first-time user on a 100,000-event file: after the one sort at the end of the
+/// load, the row highlighted since the first frame (the first row read) sat far down the
+/// table and the newest rows were off screen above it. An analyst who did not move starts
+/// at the top; one who moved keeps the row they chose.
+#[test]
+fn after_the_load_the_table_starts_at_the_newest_row_unless_the_analyst_moved() {
+    let load = |moved: bool| {
+        let mut app = App::new("j.jsonl", "a", HashMap::new());
+        for (n, m) in messages().into_iter().enumerate() {
+            app.apply(Action::Scan(m));
+            if n == 40 {
+                app.apply(Action::Tick);
+                if moved {
+                    app.apply(Action::Intent(Intent::MoveDown));
+                }
+            }
+        }
+        app.apply(Action::Tick);
+        let chosen = app.findings.current();
+        app.apply(Action::LoadFinished { error: None });
+        (app, chosen)
+    };
+    let (still, _) = load(false);
+    let newest = from_scratch(&still, "");
+    assert_eq!(still.findings.cursor, 0);
+    assert_eq!(still.findings.offset, 0);
+    assert_eq!(
+        keys_of(&still, View::Findings).first(),
+        keys_of(&newest, View::Findings).first()
+    );
+    let (moved, chosen) = load(true);
+    assert!(chosen.is_some());
+    assert_eq!(
+        moved.findings.current(),
+        chosen,
+        "the row the analyst moved to"
+    );
+}

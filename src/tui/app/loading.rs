@@ -165,7 +165,14 @@ impl App {
                 self.near.items.len()
             ));
         }
-        self.refresh();
+        // An analyst who never moved during the load has the first row read highlighted;
+        // after the one sort it is somewhere below, and the newest rows would be off screen
+        // above it. Start at the top then; a row the analyst moved to stays highlighted.
+        if self.findings.cursor == 0 && self.near.cursor == 0 {
+            self.refresh_from_top();
+        } else {
+            self.refresh();
+        }
     }
 
     pub(super) fn following(&mut self, files: usize) {
