@@ -16,16 +16,38 @@ use serde_json::Value;
 use crate::dates::parse_export_time;
 use crate::kql;
 
-/// The fields of one record, borrowed from its bytes where they could be.
+/// The fields of one record, borrowed from its bytes where they could be. Values are the
+/// bytes as read (JSON escapes decoded): UTF-8 is checked once per distinct value when the
+/// index keeps it (`ContextIndex::absorb`), not here for every record.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Fields<'a> {
     pub time: Option<i64>,
-    pub operation: Cow<'a, str>,
-    pub actor: Cow<'a, str>,
-    pub target: Cow<'a, str>,
-    pub ip: Cow<'a, str>,
-    pub correlation: Cow<'a, str>,
-    pub result: Cow<'a, str>,
+    pub operation: Cow<'a, [u8]>,
+    pub actor: Cow<'a, [u8]>,
+    pub target: Cow<'a, [u8]>,
+    pub ip: Cow<'a, [u8]>,
+    pub correlation: Cow<'a, [u8]>,
+    pub result: Cow<'a, [u8]>,
+}
+
+impl Fields<'_> {
+    /// operation, actor, target, ip, correlation, result as text (tests, messages).
+    pub fn texts(&self) -> [String; 6] {
+        [
+            &self.operation,
+            &self.actor,
+            &self.target,
+            &self.ip,
+            &self.correlation,
+            &self.result,
+        ]
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+    }
+}
+
+/// A string's bytes as a field value.
+fn owned(s: String) -> Cow<'static, [u8]> {
+    Cow::Owned(s.into_bytes())
 }
 
 /// The keys looked for, all in one multi-pattern search over a record (or a block of
@@ -122,7 +144,7 @@ fn find_from(bytes: &[u8], from: usize) -> Option<(usize, usize, usize)> {
 
 /// The first value of each key in one record.
 struct Slots<'a> {
-    values: [Option<Cow<'a, str>>; SLOTS],
+    values: [Option<Cow<'a, [u8]>>; SLOTS],
     entra: bool,
 }
 
@@ -168,21 +190,21 @@ impl<'a> Slots<'a> {
             && self.has(K::ResultStatus)
             && self.values[K::Workload as usize]
                 .as_ref()
-                .is_some_and(|w| !w.is_empty() && w != "AzureActiveDirectory")
+                .is_some_and(|w| !w.is_empty() && **w != *DIRECTORY)
     }
 
-    fn take(&mut self, k: K) -> Cow<'a, str> {
+    fn take(&mut self, k: K) -> Cow<'a, [u8]> {
         self.values[k as usize].take().unwrap_or_default()
     }
 
-    fn first(&mut self, keys: &[K]) -> Cow<'a, str> {
+    fn first(&mut self, keys: &[K]) -> Cow<'a, [u8]> {
         for &k in keys {
             let v = self.take(k);
             if !v.is_empty() {
                 return v;
             }
         }
-        Cow::Borrowed("")
+        Cow::Borrowed(b"")
     }
 
     /// The record's fields; `record` is its bytes, parsed whole when it is an Entra record.
@@ -198,14 +220,14 @@ impl<'a> Slots<'a> {
         // records. Mail and file records have no correlation id, and their ObjectId is a
         // file or an item.
         let workload = self.take(K::Workload);
-        let directory = workload.is_empty() || workload == "AzureActiveDirectory";
+        let directory = workload.is_empty() || *workload == *DIRECTORY;
         let (target, correlation) = if directory {
             (
                 self.take(K::ObjectId),
                 self.first(&[K::InterSystemsId, K::CorrelationId]),
             )
         } else {
-            (Cow::Borrowed(""), Cow::Borrowed(""))
+            (Cow::Borrowed(&b""[..]), Cow::Borrowed(&b""[..]))
         };
         Fields {
             time: time_of(&time),
@@ -253,8 +275,12 @@ pub fn json_lines<'a>(region: &'a [u8], mut each: impl FnMut(u64, Fields<'a>)) {
     }
 }
 
-/// Reads `"` or `\"`, blanks, `:`, blanks, then a string value (plain or escaped quotes).
-fn value_after(bytes: &[u8], mut i: usize) -> Option<Cow<'_, str>> {
+/// The `Workload` of Azure AD (directory) records.
+const DIRECTORY: &[u8] = b"AzureActiveDirectory";
+
+/// Reads `"` or `\"`, blanks, `:`, blanks, then a string value (plain or escaped quotes):
+/// its bytes, JSON escapes decoded (a value that cannot be decoded is empty).
+fn value_after(bytes: &[u8], mut i: usize) -> Option<Cow<'_, [u8]>> {
     let escaped = match bytes.get(i)? {
         b'"' => false,
         b'\\' if bytes.get(i + 1) == Some(&b'"') => {
@@ -276,29 +302,27 @@ fn value_after(bytes: &[u8], mut i: usize) -> Option<Cow<'_, str>> {
     }
     if escaped {
         if bytes.get(i..i + 2)? != b"\\\"" {
-            return Some(Cow::Borrowed(""));
+            return Some(Cow::Borrowed(b""));
         }
         let start = i + 2;
         let len = memchr::memmem::find(&bytes[start..], b"\\\"")?;
-        let inner = &bytes[start..start + len];
-        return Some(String::from_utf8_lossy(inner));
+        return Some(Cow::Borrowed(&bytes[start..start + len]));
     }
     if *bytes.get(i)? != b'"' {
         // null, a number: no string value.
-        return Some(Cow::Borrowed(""));
+        return Some(Cow::Borrowed(b""));
     }
     let start = i + 1;
     let mut j = start;
     loop {
         let k = memchr::memchr2(b'"', b'\\', &bytes[j..])? + j;
         if bytes[k] == b'"' {
-            let inner = &bytes[start..k];
-            return Some(match std::str::from_utf8(inner) {
-                Ok(s) if j == start || !inner.contains(&b'\\') => Cow::Borrowed(s),
-                _ => Cow::Owned(
-                    serde_json::from_slice::<String>(&bytes[start - 1..=k]).unwrap_or_default(),
-                ),
-            });
+            if j == start {
+                // No escape: the bytes as they are.
+                return Some(Cow::Borrowed(&bytes[start..k]));
+            }
+            let decoded = serde_json::from_slice::<String>(&bytes[start - 1..=k]);
+            return Some(Cow::Owned(decoded.unwrap_or_default().into_bytes()));
         }
         j = k + 2;
         if j > bytes.len() {
@@ -310,8 +334,11 @@ fn value_after(bytes: &[u8], mut i: usize) -> Option<Cow<'_, str>> {
 /// 100 ns ticks (as `kql::ticks`) of an export's time: ISO 8601 in UTC read directly
 /// (`2024-03-01T10:00:07`, with up to 7 fraction digits and `Z`), anything else through
 /// `parse_export_time`.
-fn time_of(text: &str) -> Option<i64> {
-    iso_ticks(text.as_bytes()).or_else(|| parse_export_time(text).map(|t| kql::ticks(&t)))
+fn time_of(text: &[u8]) -> Option<i64> {
+    iso_ticks(text).or_else(|| {
+        let t = parse_export_time(std::str::from_utf8(text).ok()?)?;
+        Some(kql::ticks(&t))
+    })
 }
 
 fn iso_ticks(b: &[u8]) -> Option<i64> {
@@ -349,17 +376,32 @@ fn iso_ticks(b: &[u8]) -> Option<i64> {
         b"" | b"Z" | b"+00:00" => {}
         _ => return None,
     }
-    let date = chrono::NaiveDate::from_ymd_opt(
-        i32::try_from(y).ok()?,
-        u32::try_from(mo).ok()?,
-        u32::try_from(d).ok()?,
-    )?;
-    let time = date.and_hms_opt(
-        u32::try_from(h).ok()?,
-        u32::try_from(mi).ok()?,
-        u32::try_from(s).ok()?,
-    )?;
-    Some(time.and_utc().timestamp() * 10_000_000 + frac)
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_days = match mo {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d < 1 || d > month_days || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    let seconds = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s;
+    Some(seconds * 10_000_000 + frac)
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`):
+/// every record's time is read, and this is a few multiplications where a calendar type
+/// validates and converts in several steps.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// The fields of a JSON record (a JSON line, a document's element, a CSV AuditData cell).
@@ -459,13 +501,13 @@ pub fn from_value(value: &Value) -> Fields<'static> {
         "Timestamp",
     ]);
     Fields {
-        time: time_of(&time),
-        operation: Cow::Owned(operation),
-        actor: Cow::Owned(actor),
-        target: Cow::Owned(parties.target),
-        ip: Cow::Owned(ip),
-        correlation: Cow::Owned(parties.correlation),
-        result: Cow::Owned(result),
+        time: time_of(time.as_bytes()),
+        operation: owned(operation),
+        actor: owned(actor),
+        target: owned(parties.target),
+        ip: owned(ip),
+        correlation: owned(parties.correlation),
+        result: owned(result),
     }
 }
 
@@ -516,16 +558,19 @@ impl CsvColumns {
 
     /// The fields of one row: the JSON cell's first, the named columns where it has none.
     pub fn row<'a>(&self, headers: &[String], record: &'a csv::ByteRecord) -> Fields<'a> {
-        let cell = |i: Option<usize>| -> Cow<'a, str> {
+        let cell = |i: Option<usize>| -> Cow<'a, [u8]> {
             i.and_then(|i| record.get(i))
-                .map(|b| String::from_utf8_lossy(b.strip_suffix(b"\r").unwrap_or(b)))
+                .map(|b| Cow::Borrowed(b.strip_suffix(b"\r").unwrap_or(b)))
                 .unwrap_or_default()
         };
         if self.entra {
             let map: serde_json::Map<String, Value> = headers
                 .iter()
                 .enumerate()
-                .map(|(i, h)| (h.clone(), Value::String(cell(Some(i)).into_owned())))
+                .map(|(i, h)| {
+                    let text = String::from_utf8_lossy(&cell(Some(i))).into_owned();
+                    (h.clone(), Value::String(text))
+                })
                 .collect();
             return from_value(&Value::Object(map));
         }
@@ -533,7 +578,7 @@ impl CsvColumns {
             Some(b) if b.trim_ascii_start().first() == Some(&b'{') => json_record(b),
             _ => Fields::default(),
         };
-        let fill = |field: &mut Cow<'a, str>, i: Option<usize>| {
+        let fill = |field: &mut Cow<'a, [u8]>, i: Option<usize>| {
             if field.is_empty() {
                 *field = cell(i);
             }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::Batch;
+use super::{Batch, Span};
 use crate::model::{SourceRef, StsEvent};
 
 /// A record as kept: its time (100 ns ticks since 0001-01-01, `i64::MIN` when unknown), its
@@ -51,33 +51,65 @@ impl std::hash::Hasher for Fx {
 
 pub(super) type FxBuild = std::hash::BuildHasherDefault<Fx>;
 
-#[derive(Debug, Default, Clone)]
+fn fx(bytes: &[u8]) -> u64 {
+    let mut h = Fx::default();
+    std::hash::Hasher::write(&mut h, bytes);
+    h.0
+}
+
+/// Each distinct value once, looked up by its bytes as read. Each string is stored once
+/// (the table holds ids); UTF-8 is checked when a value is first kept, and bytes that are
+/// not UTF-8 are kept as their lossy text (U+FFFD), under that text.
+#[derive(Default, Clone)]
 struct Interner {
     strings: Vec<Box<str>>,
-    ids: HashMap<Box<str>, u32, FxBuild>,
+    ids: hashbrown::HashTable<u32>,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interner")
+            .field("strings", &self.strings.len())
+            .finish()
+    }
 }
 
 impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
+    fn id(&mut self, s: &[u8]) -> u32 {
         if s.is_empty() {
             return 0;
         }
-        if let Some(&id) = self.ids.get(s) {
+        if let Some(id) = self.get(s) {
             return id;
         }
+        let text: Box<str> = match std::str::from_utf8(s) {
+            Ok(t) => t.into(),
+            Err(_) => {
+                let lossy = String::from_utf8_lossy(s);
+                if let Some(id) = self.get(lossy.as_bytes()) {
+                    return id;
+                }
+                lossy.into()
+            }
+        };
         if self.strings.is_empty() {
             self.strings.push("".into());
         }
         let id = self.strings.len() as u32;
-        self.strings.push(s.into());
-        self.ids.insert(s.into(), id);
+        let strings = &self.strings;
+        self.ids.insert_unique(fx(text.as_bytes()), id, |&i| {
+            fx(strings[i as usize].as_bytes())
+        });
+        self.strings.push(text);
         id
     }
-    fn get(&self, s: &str) -> Option<u32> {
+    fn get(&self, s: &[u8]) -> Option<u32> {
         if s.is_empty() {
             return None;
         }
-        self.ids.get(s).copied()
+        self.ids
+            .find(fx(s), |&i| self.strings[i as usize].as_bytes() == s)
+            .copied()
     }
     fn text(&self, id: u32) -> &str {
         self.strings.get(id as usize).map_or("", |s| s)
@@ -86,15 +118,47 @@ impl Interner {
 
 /// FNV-1a: a stable 64-bit hash of a correlation id (never 0).
 pub fn correlation_hash(s: &str) -> u64 {
+    correlation_hash_bytes(s.as_bytes())
+}
+
+/// [`correlation_hash`] of an id's bytes.
+pub fn correlation_hash_bytes(s: &[u8]) -> u64 {
     if s.is_empty() {
         return 0;
     }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
+    for &b in s {
         h ^= u64::from(b.to_ascii_lowercase());
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h.max(1)
+}
+
+/// An IPv4 address written as `std::net::Ipv4Addr` parses it (four decimal octets of at
+/// most three digits, no leading zero), read from bytes without a UTF-8 check.
+pub fn ipv4(b: &[u8]) -> Option<u32> {
+    if b.len() < 7 || b.len() > 15 {
+        return None;
+    }
+    let mut out = 0u32;
+    let mut parts = 0;
+    for part in b.split(|&c| c == b'.') {
+        parts += 1;
+        if parts > 4
+            || part.is_empty()
+            || part.len() > 3
+            || (part.len() > 1 && part[0] == b'0')
+            || !part.iter().all(u8::is_ascii_digit)
+        {
+            return None;
+        }
+        let v = part.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+        if v > 255 {
+            return None;
+        }
+        out = out << 8 | v;
+    }
+    (parts == 4).then_some(out)
 }
 
 fn lower(s: &str) -> std::borrow::Cow<'_, str> {
@@ -253,20 +317,21 @@ impl ContextIndex {
             }
         };
         for e in &batch.entries {
-            let f = |i| batch.field(e, i);
+            let f = |span| batch.field(e, span);
             let entry = Entry {
                 time: e.time.unwrap_or(i64::MIN),
                 line: e.line,
                 file,
-                operation: self.strings.id(f(0)),
-                actor: self.strings.id(&lower(f(1))),
-                target: self.strings.id(&lower(f(2))),
-                ip: match f(3).parse::<std::net::Ipv4Addr>() {
-                    Ok(v4) => 1 << 32 | u64::from(u32::from(v4)),
-                    Err(_) => u64::from(self.strings.id(f(3))),
+                operation: self.strings.id(f(Span::Operation)),
+                // Already in lower case (`Collector::push`).
+                actor: self.strings.id(f(Span::Actor)),
+                target: self.strings.id(f(Span::Target)),
+                ip: match e.ipv4 {
+                    0 => u64::from(self.strings.id(f(Span::Ip))),
+                    v4 => v4,
                 },
-                result: self.strings.id(f(5)),
-                correlation: correlation_hash(f(4)),
+                result: self.strings.id(f(Span::Result)),
+                correlation: e.correlation,
             };
             self.entries.push(entry);
         }
@@ -345,7 +410,7 @@ impl ContextIndex {
 
     /// The id of an actor or target string as kept (lower case), if any record has it.
     fn key(&self, s: &str) -> Option<u32> {
-        self.strings.get(&lower(s))
+        self.strings.get(lower(s).as_bytes())
     }
 
     /// The earliest record time of an actor (UPN or id), if any record has it.
@@ -428,9 +493,9 @@ mod tests {
         for &(line, actor, corr) in lines {
             let f = Fields {
                 time: Some(i64::try_from(line).unwrap() * TICKS_PER_SEC),
-                operation: "Update user.".into(),
-                actor: actor.into(),
-                correlation: corr.into(),
+                operation: b"Update user."[..].into(),
+                actor: actor.as_bytes().into(),
+                correlation: corr.as_bytes().into(),
                 ..Fields::default()
             };
             if let Some(b) = c.push(&f, line) {

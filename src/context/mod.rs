@@ -47,13 +47,31 @@ impl Default for ContextOptions {
 /// Entries read but not yet handed on; flushed every [`BATCH`] records and at a file's end.
 const BATCH: usize = 4096;
 
-/// One record's fields, as offsets into the batch's text.
+/// One record's fields: those the index keeps as numbers already reduced (on the scanning
+/// threads), the others as offsets into the batch's text.
 #[derive(Debug, Clone, Copy)]
 pub struct RawEntry {
     pub line: u64,
     pub time: Option<i64>,
-    /// operation, actor, target, ip, correlation, result: `text[start..end]`.
-    pub spans: [(u32, u32); 6],
+    /// [`index::correlation_hash`] of the correlation id (0: none).
+    pub correlation: u64,
+    /// An IPv4 address as `1 << 32 | address`; 0 when the address (if any) is text, at
+    /// [`Span::Ip`].
+    pub ipv4: u64,
+    /// `text[start..end]` of each [`Span`].
+    pub spans: [(u32, u32); 5],
+}
+
+/// The text fields of a [`RawEntry`]; actor and target are kept in ASCII lower case (UPNs
+/// are case-insensitive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Span {
+    Operation,
+    Actor,
+    Target,
+    Ip,
+    Result,
 }
 
 /// The records of one stretch of a file.
@@ -61,13 +79,17 @@ pub struct RawEntry {
 pub struct Batch {
     pub file: Arc<str>,
     pub entries: Vec<RawEntry>,
-    pub text: String,
+    /// The fields' bytes as read (UTF-8 expected; checked by the index once per value).
+    pub text: Vec<u8>,
 }
 
 /// The records of a block of JSON lines, read on a scanning thread, their lines counted
 /// from 0 (the block's first line; see [`Batch::shift_lines`]).
 pub fn block_batches(file: &Arc<str>, region: &[u8]) -> Vec<Batch> {
     let mut c = Collector::new(file.clone(), true);
+    // About 1/20 of a block of CloudAppEvents rows is kept: sized once, not grown.
+    c.batch.text.reserve(region.len() / 16);
+    c.batch.entries.reserve(region.len() / 1024);
     let mut out = c.json_lines(region, 0);
     out.push(c.take());
     out
@@ -81,9 +103,9 @@ impl Batch {
         }
     }
 
-    pub fn field(&self, e: &RawEntry, i: usize) -> &str {
-        let (s, end) = e.spans[i];
-        self.text.get(s as usize..end as usize).unwrap_or("")
+    pub fn field(&self, e: &RawEntry, span: Span) -> &[u8] {
+        let (s, end) = e.spans[span as usize];
+        self.text.get(s as usize..end as usize).unwrap_or(b"")
     }
 }
 
@@ -103,7 +125,7 @@ impl Collector {
             batch: Batch {
                 file,
                 entries: Vec::new(),
-                text: String::new(),
+                text: Vec::new(),
             },
             on,
             csv: None,
@@ -143,25 +165,34 @@ impl Collector {
             return None;
         }
         let b = &mut self.batch;
-        let mut span = |s: &str| {
-            let start = b.text.len() as u32;
-            b.text.push_str(s);
-            (start, b.text.len() as u32)
+        let mut span = |s: &[u8], lower: bool| {
+            let start = b.text.len();
+            b.text.extend_from_slice(s);
+            if lower {
+                b.text[start..].make_ascii_lowercase();
+            }
+            (start as u32, b.text.len() as u32)
         };
+        let ipv4 = index::ipv4(&f.ip).map_or(0, |a| 1 << 32 | u64::from(a));
         let spans = [
-            span(&f.operation),
-            span(&f.actor),
-            span(&f.target),
-            span(&f.ip),
-            span(&f.correlation),
-            span(&f.result),
+            span(&f.operation, false),
+            span(&f.actor, true),
+            span(&f.target, true),
+            if ipv4 == 0 {
+                span(&f.ip, false)
+            } else {
+                (0, 0)
+            },
+            span(&f.result, false),
         ];
         b.entries.push(RawEntry {
             line,
             time: f.time,
+            correlation: index::correlation_hash_bytes(&f.correlation),
+            ipv4,
             spans,
         });
-        (b.entries.len() >= BATCH || b.text.len() > (u32::MAX as usize) / 2).then(|| self.take())
+        (b.entries.len() >= BATCH || b.text.len() > (u32::MAX as usize) / 2).then(|| self.flush())
     }
 
     /// Every line of a block of JSON lines; `first_line` is the block's first line number.
@@ -183,6 +214,16 @@ impl Collector {
             entries: std::mem::take(&mut self.batch.entries),
             text: std::mem::take(&mut self.batch.text),
         }
+    }
+
+    /// A full batch; the next one sized as this one was (allocated once, not doubled
+    /// step by step).
+    fn flush(&mut self) -> Batch {
+        let (entries, text) = (self.batch.entries.len(), self.batch.text.len());
+        let batch = self.take();
+        self.batch.entries.reserve(entries);
+        self.batch.text.reserve(text);
+        batch
     }
 
     pub fn is_empty(&self) -> bool {
