@@ -80,7 +80,13 @@ pub struct Tail {
     hasher: Sha256,
     /// The summary was sent at least once (an empty file is listed too).
     announced: bool,
+    /// A line over the record limit is being passed over up to its newline.
+    skipping: bool,
 }
+
+/// At most this much of the file is read at a time: a followed file of gigabytes, or an
+/// endless line appended by an attacker, never sits in memory whole.
+const STEP_BYTES: u64 = 8 << 20;
 
 impl Tail {
     /// Starts following `path` from its beginning.
@@ -101,6 +107,7 @@ impl Tail {
             },
             hasher: Sha256::new(),
             announced: false,
+            skipping: false,
         }
     }
 
@@ -129,7 +136,48 @@ impl Tail {
         self.summary.bytes += bytes.len() as u64;
     }
 
+    /// Reads up to the file's end in steps of [`STEP_BYTES`]; whole lines read.
     fn read_more(&mut self, sink: &mut dyn FnMut(ScanMessage)) -> io::Result<u64> {
+        let mut lines = 0;
+        loop {
+            let (read, n) = self.read_step(sink)?;
+            lines += n;
+            self.bound_partial(sink);
+            if read == 0 {
+                return Ok(lines);
+            }
+        }
+    }
+
+    /// The bytes held while their record is not complete stay within the record limit
+    /// (issue 10): a longer one is reported, and passed over up to its newline. Its bytes are
+    /// still hashed and counted, so that what the report covers stays the file's prefix.
+    fn bound_partial(&mut self, sink: &mut dyn FnMut(ScanMessage)) {
+        let limit = self.opts.max_record_bytes;
+        if self.partial.len() <= limit {
+            return;
+        }
+        let held = std::mem::take(&mut self.partial);
+        self.take(&held);
+        self.summary.skipped += 1;
+        self.skipping = true;
+        sink(ScanMessage::Problem(Problem {
+            file: self.file.clone(),
+            line: Some(self.line),
+            message: format!(
+                "record over the {limit} byte limit (--max-record-mib); skipped up to its line's end"
+            ),
+        }));
+    }
+
+    /// One step: at most [`STEP_BYTES`] read; (bytes read, whole lines read).
+    fn read_step(&mut self, sink: &mut dyn FnMut(ScanMessage)) -> io::Result<(u64, u64)> {
+        let before = self.offset;
+        let lines = self.read_chunk(sink)?;
+        Ok((self.offset - before, lines))
+    }
+
+    fn read_chunk(&mut self, sink: &mut dyn FnMut(ScanMessage)) -> io::Result<u64> {
         let mut f = File::open(&self.path)?;
         let len = f.metadata()?.len();
         if len < self.offset {
@@ -142,6 +190,7 @@ impl Tail {
             self.offset = 0;
             self.line = 1;
             self.partial.clear();
+            self.skipping = false;
             self.kind = TailKind::Unknown;
             self.hasher = Sha256::new();
             self.summary = FileSummary {
@@ -155,8 +204,24 @@ impl Tail {
         }
         f.seek(SeekFrom::Start(self.offset))?;
         let mut fresh = Vec::new();
-        f.take(len - self.offset).read_to_end(&mut fresh)?;
+        f.take((len - self.offset).min(STEP_BYTES))
+            .read_to_end(&mut fresh)?;
         self.offset += fresh.len() as u64;
+        if self.skipping {
+            // The rest of a line over the record limit: hashed and counted, not read.
+            match memchr::memchr(b'\n', &fresh) {
+                None => {
+                    self.take(&fresh);
+                    return Ok(0);
+                }
+                Some(i) => {
+                    self.take(&fresh[..=i]);
+                    self.line += 1;
+                    self.skipping = false;
+                    fresh.drain(..=i);
+                }
+            }
+        }
         self.partial.extend_from_slice(&fresh);
         if self.kind == TailKind::Unknown {
             self.kind = match memchr::memchr(b'\n', &self.partial) {
@@ -331,6 +396,49 @@ mod tests {
             lines,
             [1, 2, 3],
             "STS or not, each record once, with its line"
+        );
+    }
+
+    /// Issue 10: no buffer outgrows the record limit, even a line that never ends; the
+    /// record is reported and the records after it are read at their own lines.
+    #[test]
+    fn a_line_over_the_record_limit_is_passed_over_and_never_held_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("live.jsonl");
+        let endless = "x".repeat(20_000);
+        std::fs::write(&path, format!("{STS}\n{{\"Junk\":\"{endless}")).expect("write");
+        let mut tail = Tail::new(&path);
+        tail.opts.max_record_bytes = 4096;
+        let mut events = Vec::new();
+        let mut problems = Vec::new();
+        let mut take = |m: ScanMessage| match m {
+            ScanMessage::Event(e) => events.push(e.source.line),
+            ScanMessage::Problem(p) => problems.push((p.line, p.message)),
+            _ => {}
+        };
+        tail.poll(&mut take).expect("poll");
+        assert!(tail.partial.len() <= 4096, "held {}", tail.partial.len());
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
+        write!(f, "{endless}").expect("append");
+        tail.poll(&mut take).expect("poll");
+        assert!(tail.partial.len() <= 4096, "held {}", tail.partial.len());
+        writeln!(f, "{endless}\"}}\n{}", STS.replace("x1", "x2")).expect("append");
+        tail.poll(&mut take).expect("poll");
+        assert_eq!(
+            events,
+            [1, 3],
+            "the records before and after, at their lines"
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, Some(2));
+        assert!(problems[0].1.contains("over the 4096 byte limit"));
+        let len = std::fs::metadata(&path).expect("len").len();
+        assert_eq!(
+            tail.summary.bytes, len,
+            "every byte read is counted and hashed"
         );
     }
 
