@@ -1,0 +1,102 @@
+use super::*;
+use std::io::Write;
+
+fn audit(id: &str, user: &str) -> String {
+    let record = format!(
+        r#"{{"CreationTime":"2023-09-26T01:43:41","Id":"{id}","Operation":"Update StsRefreshTokenValidFrom Timestamp.","UserId":"{user}","ModifiedProperties":[],"Actor":[]}}"#
+    );
+    format!("\"{}\"", record.replace('"', "\"\""))
+}
+
+fn poll_events(tail: &mut Tail) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    tail.poll(&mut |m| {
+        if let ScanMessage::Event(e) = m {
+            out.push((e.source.line, e.id.clone()));
+        }
+    })
+    .expect("poll");
+    out
+}
+
+#[test]
+fn csv_rows_are_read_as_they_are_appended_with_their_file_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("purview.csv");
+    let header = "CreationDate,UserIds,Operations,AuditData\r\n";
+    let row = |id: &str| {
+        format!(
+            "9/26/2023 1:43:41 AM,a@b,Update StsRefreshTokenValidFrom Timestamp.,{}\r\n",
+            audit(id, "a@b")
+        )
+    };
+    std::fs::write(&path, format!("{header}{}", row("one"))).expect("write");
+    assert!(can_follow(&path));
+    let mut tail = Tail::new(&path);
+    assert_eq!(poll_events(&mut tail), [(2, "one".to_owned())]);
+    // A row arrives in two writes, cut inside its quoted AuditData.
+    let next = row("two");
+    let (a, b) = next.split_at(60);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .expect("open");
+    f.write_all(a.as_bytes()).expect("append");
+    assert!(poll_events(&mut tail).is_empty(), "half a row waits");
+    f.write_all(b.as_bytes()).expect("append");
+    f.write_all(row("three").as_bytes()).expect("append");
+    assert_eq!(
+        poll_events(&mut tail),
+        [(3, "two".to_owned()), (4, "three".to_owned())]
+    );
+}
+
+#[test]
+fn a_type_line_and_header_are_kept_and_lines_count_from_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("export.csv");
+    let head = "#TYPE Deserialized.AuditRecord\r\n\"CreationDate\",\"UserIds\",\"Operations\",\"AuditData\"\r\n";
+    let row = |id: &str| {
+        format!(
+            "\"9/26/2023 1:43:41 AM\",\"a@b\",\"Update StsRefreshTokenValidFrom Timestamp.\",{}\r\n",
+            audit(id, "a@b")
+        )
+    };
+    std::fs::write(&path, head).expect("write");
+    let mut tail = Tail::new(&path);
+    assert!(poll_events(&mut tail).is_empty());
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .expect("open");
+    f.write_all(row("x").as_bytes()).expect("append");
+    f.write_all(row("y").as_bytes()).expect("append");
+    assert_eq!(
+        poll_events(&mut tail),
+        [(3, "x".to_owned()), (4, "y".to_owned())]
+    );
+    let mut last = None;
+    tail.poll(&mut |m| {
+        if let ScanMessage::FileSoFar(s) = m {
+            last = Some(s);
+        }
+    })
+    .expect("poll");
+    assert!(last.is_none(), "nothing new");
+    f.write_all(row("z").as_bytes()).expect("append");
+    tail.poll(&mut |m| {
+        if let ScanMessage::FileSoFar(s) = m {
+            last = Some(s);
+        }
+    })
+    .expect("poll");
+    let s = last.expect("a summary after new rows");
+    let all = std::fs::read(&path).expect("read");
+    assert_eq!((s.records, s.sts_events, s.bytes), (3, 3, all.len() as u64));
+    assert_eq!(s.format, "CSV (followed)");
+    assert_eq!(
+        s.sha256,
+        Some(crate::load::hex(&sha2::Sha256::digest(&all))),
+        "header and rows hashed in file order"
+    );
+}
