@@ -97,28 +97,8 @@ fn the_rows_after_a_quote_that_never_closes_are_found() {
 #[test]
 fn past_the_record_limit_the_reading_goes_on_at_the_next_row() {
     let dir = tempfile::tempdir().unwrap();
-    let raw = |id: &str| {
-        serde_json::json!({
-            "Id": id,
-            "ModifiedProperties": [{
-                "Name": "StsRefreshTokensValidFrom",
-                "OldValue": "[\"2020-12-14T10:02:26Z\"]",
-                "NewValue": "[\"2020-12-15T11:03:27Z\"]"
-            }],
-            "Actor": [{"ID": "admin@contoso.example", "Type": 5}, {"ID": "User", "Type": 2}]
-        })
-        .to_string()
-        .replace('"', "\"\"")
-    };
-    let row = |id: &str, name: &str| {
-        format!(
-            "2020-12-15T11:05:00Z;Update StsRefreshTokenValidFrom Timestamp.;oid-{id};{name};198.51.100.7;false;ISP;r-{id};\"{}\"\n",
-            raw(id)
-        )
-    };
-    let mut text = String::from(
-        "Timestamp;ActionType;AccountObjectId;AccountDisplayName;IPAddress;IsAnonymousProxy;ISP;ReportId;RawEventData\n",
-    );
+    let row = |id: &str, name: &str| portal_row(';', id, name);
+    let mut text = portal_header(';');
     text += &row("1", "Before Admin");
     text += row("2", "Mallory").trim_end().trim_end_matches('"');
     text += "\n";
@@ -157,28 +137,8 @@ fn past_the_record_limit_the_reading_goes_on_at_the_next_row() {
 #[test]
 fn a_line_with_even_quotes_that_leaves_a_cell_open_costs_one_record() {
     let dir = tempfile::tempdir().unwrap();
-    let raw = |id: &str| {
-        serde_json::json!({
-            "Id": id,
-            "ModifiedProperties": [{
-                "Name": "StsRefreshTokensValidFrom",
-                "OldValue": "[\"2020-12-14T10:02:26Z\"]",
-                "NewValue": "[\"2020-12-15T11:03:27Z\"]"
-            }],
-            "Actor": [{"ID": "admin@contoso.example", "Type": 5}, {"ID": "User", "Type": 2}]
-        })
-        .to_string()
-        .replace('"', "\"\"")
-    };
-    let row = |id: &str, name: &str| {
-        format!(
-            "2020-12-15T11:05:00Z,Update StsRefreshTokenValidFrom Timestamp.,oid-{id},{name},198.51.100.7,false,ISP,r-{id},\"{}\"\n",
-            raw(id)
-        )
-    };
-    let mut text = String::from(
-        "Timestamp,ActionType,AccountObjectId,AccountDisplayName,IPAddress,IsAnonymousProxy,ISP,ReportId,RawEventData\n",
-    );
+    let row = |id: &str, name: &str| portal_row(',', id, name);
+    let mut text = portal_header(',');
     text += &row("1", "Before Admin");
     let damaged = row("2", "Mal\"lory");
     let damaged = damaged.trim_end().trim_end_matches('"');
@@ -215,4 +175,47 @@ fn a_line_with_even_quotes_that_leaves_a_cell_open_costs_one_record() {
         "{}",
         s.stderr
     );
+}
+
+/// A Defender portal CSV header with `delimiter`.
+fn portal_header(delimiter: char) -> String {
+    [
+        "Timestamp",
+        "ActionType",
+        "AccountObjectId",
+        "AccountDisplayName",
+        "IPAddress",
+        "IsAnonymousProxy",
+        "ISP",
+        "ReportId",
+        "RawEventData\n",
+    ]
+    .join(&delimiter.to_string())
+}
+
+/// One flagged STS event as a Defender portal CSV row (RawEventData quoted, its quotes doubled).
+fn portal_row(delimiter: char, id: &str, name: &str) -> String {
+    let raw = serde_json::json!({
+        "Id": id,
+        "ModifiedProperties": [{
+            "Name": "StsRefreshTokensValidFrom",
+            "OldValue": "[\"2020-12-14T10:02:26Z\"]",
+            "NewValue": "[\"2020-12-15T11:03:27Z\"]"
+        }],
+        "Actor": [{"ID": "admin@contoso.example", "Type": 5}, {"ID": "User", "Type": 2}]
+    })
+    .to_string()
+    .replace('"', "\"\"");
+    let cells = [
+        "2020-12-15T11:05:00Z".to_owned(),
+        "Update StsRefreshTokenValidFrom Timestamp.".to_owned(),
+        format!("oid-{id}"),
+        name.to_owned(),
+        "198.51.100.7".to_owned(),
+        "false".to_owned(),
+        "ISP".to_owned(),
+        format!("r-{id}"),
+        format!("\"{raw}\"\n"),
+    ];
+    cells.join(&delimiter.to_string())
 }
