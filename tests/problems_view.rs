@@ -89,6 +89,7 @@ fn the_header_warns_and_the_view_lists_each_file_and_problem() {
         format!("{d}/a-export.jsonl"),
         "JSON lines (CloudAppEvents) · 12 records · 11 STS events".to_owned(),
         format!("{d}/b-broken.jsonl:2  not valid JSON"),
+        format!("1 record of {d}/b-broken.jsonl is also in {d}/a-export.jsonl"),
         format!("{d}/b-broken.jsonl:1  the same event as {d}/a-export.jsonl:1"),
         "Files passed over (3)".to_owned(),
         format!("{d}/c-archive.bin"),
@@ -119,7 +120,7 @@ fn a_clean_load_says_nothing_in_the_header_and_the_view_says_no_problems() {
         lines.contains(&"Files passed over (0)".to_owned()),
         "{lines:?}"
     );
-    assert!(lines.contains(&"    no problems".to_owned()), "{lines:?}");
+    assert_eq!(lines[..2], ["Problems (0)", "  none"], "{lines:?}");
 }
 
 #[test]
@@ -153,19 +154,18 @@ fn every_line_is_reachable_by_scrolling_at_each_size() {
             assert!(seen.contains(l), "{w}x{h}: {l:?} never shown");
         }
         assert!(
-            last.iter()
-                .any(|l| l.contains("duplicate record (same id)")),
+            last.iter().any(|l| l.contains("the same event as")),
             "{w}x{h}: the end is reached and scrolling stops there: {last:?}"
         );
         // Top and bottom, and a resize keeps the view within its lines.
         press(&mut app, KeyCode::Char('g'));
-        assert_eq!(view_lines(&screen(&app))[0], "Files read (2)");
+        assert_eq!(view_lines(&screen(&app))[0], "Problems (1)");
         press(&mut app, KeyCode::Char('G'));
         app.apply(Action::Resize {
             width: w,
             height: 200,
         });
-        assert_eq!(view_lines(&screen(&app))[0], "Files read (2)", "{w}x{h}");
+        assert_eq!(view_lines(&screen(&app))[0], "Problems (1)", "{w}x{h}");
     }
 }
 
@@ -249,5 +249,68 @@ fn the_view_follows_a_load_still_running() {
     }
     app.apply(Action::LoadFinished { error: None });
     let lines = view_lines(&screen(&app));
-    assert_eq!(lines[0], "Files read (1)", "{lines:?}");
+    assert_eq!(lines[0], "Problems (1)", "{lines:?}");
+}
+
+/// The bundled samples are many exports of the same tenant: nearly 300 records repeat
+/// events read from another file. The view opens on the three real problems (dates read
+/// one way), and the duplicates follow as one line a pair of files, each with its count;
+/// the records one by one come last.
+#[test]
+fn real_problems_come_first_and_duplicates_are_counted_per_pair_of_files() {
+    let report = scan_paths(&["assets/samples".into()], &ScanOptions::default()).unwrap();
+    let duplicates = report.duplicate_records;
+    let gz = report
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("cloudappevents-ah-api.jsonl.gz"))
+        .unwrap()
+        .sts_events;
+    assert!(duplicates > 200, "{duplicates}");
+    let mut app = App::new("j.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report);
+    app.apply(Action::Resize {
+        width: 160,
+        height: 45,
+    });
+    press(&mut app, KeyCode::Char('p'));
+    let lines = view_lines(&screen(&app));
+    assert_eq!(lines[0], "Problems (3)", "{lines:?}");
+    let first_duplicate = lines
+        .iter()
+        .position(|l| l.contains("same event"))
+        .unwrap_or(lines.len());
+    let problems = lines[..first_duplicate]
+        .iter()
+        .filter(|l| l.contains("every date reads both"))
+        .count();
+    assert_eq!(problems, 3, "the problems before any duplicate: {lines:?}");
+    assert!(lines.contains(&"Files passed over (0)".to_owned()), "{lines:?}");
+    // The whole gzip copy of the AH API export: one line, not one a record.
+    let pair = format!(
+        "  {gz} records of assets/samples/cloudappevents-ah-api.jsonl.gz are also in \
+         assets/samples/cloudappevents-ah-api.jsonl (same event ids): counted once"
+    );
+    assert!(lines.contains(&pair), "{pair:?} not in {lines:?}");
+
+    // Every pair's count, summed over the pairs, is every duplicate record: none left out.
+    let mut tall = app;
+    tall.apply(Action::Resize {
+        width: 160,
+        height: 2000,
+    });
+    let all = view_lines(&screen(&tall));
+    let heading = all
+        .iter()
+        .position(|l| l.starts_with("Duplicate records ("))
+        .unwrap();
+    let files_read = all.iter().position(|l| l.starts_with("Files read")).unwrap();
+    let counted: u64 = all[heading + 1..files_read]
+        .iter()
+        .map(|l| l.trim().split(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(counted, duplicates, "{:?}", &all[heading..files_read]);
+    assert!(
+        all[..heading].iter().all(|l| !l.contains("same event as")),
+        "no record-by-record line before the summary"
+    );
 }

@@ -134,7 +134,49 @@ fn slot<'a>(
     })
 }
 
-/// Builds the view's entries.
+/// The duplicate records, grouped by the pair of files they join: the file a repeated
+/// record was met in, the file its event was first read from, and the records, in the order
+/// met. A folder of several exports of the same tenant repeats hundreds of records per
+/// pair: one line a pair says what happened, the records follow below.
+type Pairs<'a> = Vec<((&'a str, &'a str), Vec<String>)>;
+
+fn duplicate_pairs(report: &ScanReport) -> Pairs<'_> {
+    let mut pairs: Pairs<'_> = Vec::new();
+    if report.duplicate_records == 0 {
+        return pairs;
+    }
+    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    for e in &report.events {
+        for d in e.duplicate_sources() {
+            let key = (&*d.file, &*e.source.file);
+            let i = *index.entry(key).or_insert_with(|| {
+                pairs.push((key, Vec::new()));
+                pairs.len() - 1
+            });
+            pairs[i]
+                .1
+                .push(format!("{d}  the same event as {} (id {})", e.source, e.id));
+        }
+    }
+    pairs
+}
+
+/// The one line that sums up a pair of files' duplicates.
+fn pair_line((repeated, first): (&str, &str), n: usize) -> String {
+    let records = plural(n as u64, "record", "records");
+    if repeated == first {
+        format!(
+            "{records} of {repeated} repeat earlier records of the same file (same event ids): counted once"
+        )
+    } else {
+        let are = if n == 1 { "is" } else { "are" };
+        format!("{records} of {repeated} {are} also in {first} (same event ids): counted once")
+    }
+}
+
+/// Builds the view's entries: first what the findings may lack (problems, files passed
+/// over), then the duplicates one line a pair of files, the files read, and last the
+/// duplicate records one by one.
 pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
     let mut out = Vec::new();
     if !loading.done {
@@ -149,8 +191,8 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
     if let Some(error) = &loading.error {
         out.push(entry(Kind::Warning, format!("load stopped: {error}")));
     }
-    // Problems and duplicates by file: the files read first, in the order read, then any
-    // other file a problem names.
+    // Problems by file: the files read first, in the order read, then any other file a
+    // problem names.
     let mut by_file: Vec<(&str, Vec<String>)> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for f in &report.files {
@@ -167,58 +209,20 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
         let i = slot(&p.file, &mut by_file, &mut index);
         by_file[i].1.push(format!("{place}  {}", p.message));
     }
-    if report.duplicate_records > 0 {
-        for e in &report.events {
-            for d in e.duplicate_sources() {
-                let i = slot(&d.file, &mut by_file, &mut index);
-                by_file[i].1.push(format!(
-                    "{d}  the same event as {} (id {}): counted once",
-                    e.source, e.id
-                ));
-            }
-        }
-    }
     let described = described(report);
-    out.push(entry(
-        Kind::Heading,
-        format!("Files read ({})", report.files.len()),
-    ));
-    if report.files.is_empty() {
-        out.push(entry(Kind::Note, "  none yet"));
+    let (_, problems) = counts(report);
+    out.push(entry(Kind::Heading, format!("Problems ({problems})")));
+    if problems == 0 {
+        out.push(entry(Kind::Note, "  none"));
     }
     for (file, problems) in &by_file {
         let summary = report.files.iter().find(|f| f.path == *file);
+        let missing = summary.map_or(0, |f| undescribed(f, &described));
+        if problems.is_empty() && missing == 0 {
+            continue;
+        }
         let name = if file.is_empty() { "(no file)" } else { file };
         out.push(entry(Kind::File, format!("  {name}")));
-        if let Some(f) = summary {
-            let mut facts = format!(
-                "    {} · {} · {}",
-                f.format,
-                plural(f.records, "record", "records"),
-                plural(f.sts_events, "STS event", "STS events")
-            );
-            if f.skipped > 0 {
-                facts.push_str(&format!(" · {} skipped", f.skipped));
-            }
-            if f.replaced > 0 {
-                facts.push_str(&format!(
-                    " · {} read with invalid characters or too-deep JSON replaced",
-                    f.replaced
-                ));
-            }
-            if f.followed {
-                facts.push_str(" · followed as it grows");
-            }
-            out.push(entry(Kind::Facts, facts));
-        } else if !file.is_empty() {
-            out.push(entry(
-                Kind::Facts,
-                "    not finished reading (or not read): no summary",
-            ));
-        }
-        if problems.is_empty() && summary.is_some() {
-            out.push(entry(Kind::Note, "    no problems"));
-        }
         for p in problems.iter().take(PER_FILE) {
             out.push(entry(Kind::Problem, format!("    {p}")));
         }
@@ -231,16 +235,13 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
                 ),
             ));
         }
-        if let Some(f) = summary {
-            let missing = undescribed(f, &described);
-            if missing > 0 {
-                out.push(entry(
-                    Kind::Note,
-                    format!(
-                        "    {missing} more skipped or repaired: counted, not described one by one (the loader describes the first of a file)"
-                    ),
-                ));
-            }
+        if missing > 0 {
+            out.push(entry(
+                Kind::Note,
+                format!(
+                    "    {missing} more skipped or repaired: counted, not described one by one (the loader describes the first of a file)"
+                ),
+            ));
         }
     }
     out.push(entry(
@@ -259,18 +260,90 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
         );
         out.push(entry(Kind::Note, format!("    {hash}")));
     }
+    let pairs = duplicate_pairs(report);
     if report.duplicate_records > 0 {
         out.push(entry(
-            Kind::Note,
+            Kind::Heading,
             format!(
-                "{} (same id): each event counted once, every file:line kept",
-                plural(
-                    report.duplicate_records,
-                    "duplicate record",
-                    "duplicate records"
-                )
+                "Duplicate records ({}, same id): each event counted once, every file:line kept",
+                report.duplicate_records
             ),
         ));
+        for (pair, records) in &pairs {
+            out.push(entry(
+                Kind::Facts,
+                format!("  {}", pair_line(*pair, records.len())),
+            ));
+        }
+    }
+    out.push(entry(
+        Kind::Heading,
+        format!("Files read ({})", report.files.len()),
+    ));
+    if report.files.is_empty() {
+        out.push(entry(Kind::Note, "  none yet"));
+    }
+    for (file, problems) in &by_file {
+        let Some(f) = report.files.iter().find(|f| f.path == *file) else {
+            continue;
+        };
+        out.push(entry(Kind::File, format!("  {file}")));
+        let mut facts = format!(
+            "    {} · {} · {}",
+            f.format,
+            plural(f.records, "record", "records"),
+            plural(f.sts_events, "STS event", "STS events")
+        );
+        if f.skipped > 0 {
+            facts.push_str(&format!(" · {} skipped", f.skipped));
+        }
+        if f.replaced > 0 {
+            facts.push_str(&format!(
+                " · {} read with invalid characters or too-deep JSON replaced",
+                f.replaced
+            ));
+        }
+        if f.followed {
+            facts.push_str(" · followed as it grows");
+        }
+        if !problems.is_empty() {
+            facts.push_str(&format!(
+                " · {} (above)",
+                plural(problems.len() as u64, "problem", "problems")
+            ));
+        }
+        out.push(entry(Kind::Facts, facts));
+    }
+    // Files a problem names that were not summed up: still being read, or never read.
+    for (file, _) in &by_file {
+        if !file.is_empty() && !report.files.iter().any(|f| f.path == *file) {
+            out.push(entry(Kind::File, format!("  {file}")));
+            out.push(entry(
+                Kind::Facts,
+                "    not finished reading (or not read): no summary",
+            ));
+        }
+    }
+    if !pairs.is_empty() {
+        out.push(entry(Kind::Heading, "Duplicate records one by one"));
+    }
+    for (pair, records) in &pairs {
+        out.push(entry(
+            Kind::File,
+            format!("  {}", pair_line(*pair, records.len())),
+        ));
+        for r in records.iter().take(PER_FILE) {
+            out.push(entry(Kind::Note, format!("    {r}")));
+        }
+        if records.len() > PER_FILE {
+            out.push(entry(
+                Kind::Note,
+                format!(
+                    "    … and {} more (the report lists every file:line)",
+                    records.len() - PER_FILE
+                ),
+            ));
+        }
     }
     out
 }
