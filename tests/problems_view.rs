@@ -284,7 +284,10 @@ fn real_problems_come_first_and_duplicates_are_counted_per_pair_of_files() {
         .filter(|l| l.contains("every date reads both"))
         .count();
     assert_eq!(problems, 3, "the problems before any duplicate: {lines:?}");
-    assert!(lines.contains(&"Files passed over (0)".to_owned()), "{lines:?}");
+    assert!(
+        lines.contains(&"Files passed over (0)".to_owned()),
+        "{lines:?}"
+    );
     // The whole gzip copy of the AH API export: one line, not one a record.
     let pair = format!(
         "  {gz} records of assets/samples/cloudappevents-ah-api.jsonl.gz are also in \
@@ -303,7 +306,10 @@ fn real_problems_come_first_and_duplicates_are_counted_per_pair_of_files() {
         .iter()
         .position(|l| l.starts_with("Duplicate records ("))
         .unwrap();
-    let files_read = all.iter().position(|l| l.starts_with("Files read")).unwrap();
+    let files_read = all
+        .iter()
+        .position(|l| l.starts_with("Files read"))
+        .unwrap();
     let counted: u64 = all[heading + 1..files_read]
         .iter()
         .map(|l| l.trim().split(' ').next().unwrap().parse::<u64>().unwrap())
