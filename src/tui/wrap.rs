@@ -4,13 +4,29 @@
 /// `text` cut into lines of at most `width` characters, at the last space that fits (else
 /// mid-word); lines after the first go on under the text's own indentation plus two.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let indent = text.chars().take_while(|c| *c == ' ').count() + 2;
+    let indent = if indent * 2 > width.max(8) { 2 } else { indent };
+    wrap_under(text, width, indent)
+}
+
+/// Columns a line wrapped under a column keeps at the least; with fewer, it goes on under
+/// two spaces instead.
+const MIN_ROOM: usize = 16;
+
+/// `text` cut as [`wrap`] does, with lines after the first under `indent` spaces (a
+/// column's start: a key's description in the help); on a panel too narrow for that
+/// (fewer than 16 columns left), under two.
+pub fn wrap_under(text: &str, width: usize, indent: usize) -> Vec<String> {
     let width = width.max(8);
     let chars: Vec<char> = text.chars().collect();
     if chars.len() <= width {
         return vec![text.to_owned()];
     }
-    let indent = chars.iter().take_while(|c| **c == ' ').count() + 2;
-    let indent = if indent * 2 > width { 2 } else { indent };
+    let indent = if width.saturating_sub(indent) < MIN_ROOM {
+        2
+    } else {
+        indent
+    };
     let mut out = Vec::new();
     let mut rest: &[char] = &chars;
     let mut first = true;
