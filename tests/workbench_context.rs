@@ -381,3 +381,31 @@ fn the_timeline_scrolls_with_its_cursor_at_every_size_and_neutralises_strings() 
         "shown escaped: {t:?}"
     );
 }
+
+/// The panel's count on the status line leaves with the panel (`x` again, or leaving the
+/// drill-down): the line says again what it said before; what was said since (a decision
+/// being saved) stays.
+#[test]
+fn the_panels_words_leave_the_status_line_with_it() {
+    let mut app = sized(filtered("actor:helpdesk"), 80, 24);
+    press(&mut app, KeyCode::Enter);
+    let before = app.status.clone();
+    keys(&mut app, "x");
+    assert!(app.status.contains("related record(s)"), "{}", app.status);
+    keys(&mut app, "x");
+    assert_eq!(app.status, before, "x closed the panel");
+    keys(&mut app, "x");
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(
+        app.status, before,
+        "Esc left the drill-down with the panel open"
+    );
+
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "x1");
+    let decided = app.status.clone();
+    assert!(decided.contains("decision"), "{decided}");
+    keys(&mut app, "x");
+    assert_eq!(app.status, decided, "a newer message stays");
+}

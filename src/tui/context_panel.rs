@@ -37,6 +37,10 @@ pub struct ContextPanel {
     pub offset: usize,
     /// A related record opened in the event's place.
     pub open: Option<Opened>,
+    /// What the panel said on the status line, and the status line before it (text, is an
+    /// error, describes the selection): closing the panel puts that back while the panel's
+    /// words are still shown, so that they do not outlive it.
+    pub said: Option<(String, (String, bool, bool))>,
 }
 
 /// A related record shown where the raw event was; Esc puts the event back.
@@ -95,6 +99,24 @@ impl ContextPanel {
             cursor: at,
             offset: 0,
             open: None,
+            said: None,
+        }
+    }
+
+    /// The status line's words for the panel just opened: how many related records.
+    pub fn summary(&self) -> String {
+        let copies = match self.copies.len() {
+            0 => String::new(),
+            1 => " (and another copy of this event, not counted)".to_owned(),
+            c => format!(" (and {c} other copies of this event, not counted)"),
+        };
+        match self.total {
+            0 => format!(
+                "no related records{copies}: nothing shares the event's correlation, target or actor in the windows"
+            ),
+            n => format!(
+                "{n} related record(s){copies}: j/k move, Enter opens one, x back to why flagged"
+            ),
         }
     }
 

@@ -64,12 +64,32 @@ impl App {
         let Some(&event) = d.events.get(d.current) else {
             return;
         };
-        if d.context.as_ref().is_some_and(|p| p.event != event) {
-            d.context = Some(Box::new(ContextPanel::new(
-                &self.report,
-                event,
-                self.hint_config,
-            )));
+        if let Some(old) = d.context.as_mut().filter(|p| p.event != event) {
+            let said = old.said.take();
+            let mut panel = Box::new(ContextPanel::new(&self.report, event, self.hint_config));
+            // The count said for the event before is now wrong: say the new one, unless
+            // something else has been said since.
+            if let Some((words, before)) = said
+                && self.status == words
+            {
+                let summary = panel.summary();
+                panel.said = Some((summary.clone(), before));
+                d.context = Some(panel);
+                self.set_status(summary);
+            } else {
+                d.context = Some(panel);
+            }
+        }
+    }
+
+    /// The panel is closing: its words leave the status line with it (see `said`).
+    pub(super) fn panel_closed(&mut self, said: Option<(String, (String, bool, bool))>) {
+        if let Some((words, (status, error, notice))) = said
+            && self.status == words
+        {
+            self.status = status;
+            self.status_error = error;
+            self.status_notice = notice;
         }
     }
 
@@ -80,7 +100,8 @@ impl App {
         if d.context.is_some() {
             self.close_related();
             if let Overlay::Drill(d) = &mut self.overlay {
-                d.context = None;
+                let said = d.context.take().and_then(|p| p.said);
+                self.panel_closed(said);
             }
             return;
         }
@@ -88,24 +109,17 @@ impl App {
             self.set_status("this row has no raw events: no context to show".to_owned());
             return;
         };
-        let panel = ContextPanel::new(&self.report, event, self.hint_config);
+        let mut panel = Box::new(ContextPanel::new(&self.report, event, self.hint_config));
         let page = self.context_page();
-        let n = panel.total;
-        let copies = match panel.copies.len() {
-            0 => String::new(),
-            1 => " (and another copy of this event, not counted)".to_owned(),
-            c => format!(" (and {c} other copies of this event, not counted)"),
-        };
+        let summary = panel.summary();
+        let before = (self.status.clone(), self.status_error, self.status_notice);
+        panel.said = Some((summary.clone(), before));
+        // The event's row in view from the start.
+        panel.move_by(0, page);
         if let Overlay::Drill(d) = &mut self.overlay {
-            let mut panel = Box::new(panel);
-            // The event's row in view from the start.
-            panel.move_by(0, page);
             d.context = Some(panel);
         }
-        self.set_status(match n {
-            0 => format!("no related records{copies}: nothing shares the event's correlation, target or actor in the windows"),
-            n => format!("{n} related record(s){copies}: j/k move, Enter opens one, x back to why flagged"),
-        });
+        self.set_status(summary);
     }
 
     /// Enter on a timeline row: that record's raw text where the event was.

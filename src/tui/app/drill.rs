@@ -112,7 +112,11 @@ impl App {
         let step = i64::try_from(page).unwrap_or(1);
         let cursor = i64::try_from(d.cursor).unwrap_or(0);
         match intent {
-            Intent::Back | Intent::Quit => self.overlay = Overlay::None,
+            Intent::Back | Intent::Quit => {
+                let said = d.context.take().and_then(|p| p.said);
+                self.overlay = Overlay::None;
+                self.panel_closed(said);
+            }
             Intent::MoveDown => d.move_to(cursor + 1, page),
             Intent::MoveUp => d.move_to(cursor - 1, page),
             Intent::PageDown => d.move_to(cursor + step, page),
