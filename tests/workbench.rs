@@ -166,6 +166,52 @@ fn selection_applies_one_decision_to_many_rows_as_one_step() {
     );
 }
 
+/// `u` and Ctrl+R say what they undid or redid, and keep saying it once the journal has
+/// saved it (the save's own message used to replace it in the same frame).
+#[test]
+fn undo_and_redo_say_what_they_did() {
+    let mut app = app();
+    for _ in 0..3 {
+        app.apply(Action::Intent(Intent::ToggleSelect));
+    }
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    let keys: Vec<String> = journal_entries(&mut app).into_iter().map(|e| e.0).collect();
+    app.apply(Action::Saved { keys: keys.clone() });
+    app.apply(Action::Intent(Intent::Undo));
+    assert!(
+        app.status
+            .starts_with("undone: suspicious on 3 rows (back to unreviewed)"),
+        "{}",
+        app.status
+    );
+    journal_entries(&mut app);
+    app.apply(Action::Saved { keys: keys.clone() });
+    assert!(
+        app.status
+            .starts_with("undone: suspicious on 3 rows (back to unreviewed) · saved ✓"),
+        "{}",
+        app.status
+    );
+    app.apply(Action::Intent(Intent::Redo));
+    journal_entries(&mut app);
+    app.apply(Action::Saved { keys });
+    assert!(
+        app.status
+            .starts_with("redone: suspicious on 3 rows · saved ✓"),
+        "{}",
+        app.status
+    );
+    // A later decision's save says its own count again.
+    app.apply(Action::Intent(Intent::MarkLegitimate));
+    let keys: Vec<String> = journal_entries(&mut app).into_iter().map(|e| e.0).collect();
+    app.apply(Action::Saved { keys });
+    assert!(
+        app.status.starts_with("saved ✓ 1 decision(s)"),
+        "{}",
+        app.status
+    );
+}
+
 #[test]
 fn notes_are_typed_and_saved() {
     let mut app = app();

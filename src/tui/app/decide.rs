@@ -181,7 +181,9 @@ impl App {
             self.set_decision(k, decision);
             entries.push(entry);
         }
-        self.set_status(format!("{action}: {} decision(s)", step.changes.len()));
+        let outcome = outcome(undo, &step.changes);
+        self.set_status(format!("{outcome} · saving…"));
+        self.outcome = Some(outcome);
         self.effects.push(Effect::Journal(entries));
         if undo {
             self.redo.push(step);
@@ -198,11 +200,14 @@ impl App {
             self.failed.remove(k);
         }
         if self.failed.is_empty() {
-            let saved = format!(
-                "saved ✓ {} decision(s) to {}",
-                keys.len(),
-                self.journal_path
-            );
+            let saved = match self.outcome.take() {
+                Some(outcome) => format!("{outcome} · saved ✓ to {}", self.journal_path),
+                None => format!(
+                    "saved ✓ {} decision(s) to {}",
+                    keys.len(),
+                    self.journal_path
+                ),
+            };
             self.set_status_noting(saved, true);
         } else {
             // The journal takes writes again: write what an earlier failure left unsaved
@@ -279,6 +284,7 @@ impl App {
     }
 
     pub(super) fn save_failed(&mut self, keys: Vec<String>, error: String) {
+        self.outcome = None;
         for k in keys {
             self.unsaved.insert(k.clone());
             self.failed.insert(k);
@@ -323,5 +329,36 @@ impl App {
             text,
             what: format!("{} row(s)", items.len()),
         });
+    }
+}
+
+/// What undoing (or redoing) a step does, in the analyst's words: `undone: suspicious on
+/// 3 rows (back to unreviewed)`, `redone: note on 1 row`; a step of mixed changes (classify
+/// like this over rows decided differently) is counted.
+fn outcome(undo: bool, changes: &[(String, Decision, Decision)]) -> String {
+    let done = if undo { "undone" } else { "redone" };
+    let rows = match changes.len() {
+        1 => "1 row".to_owned(),
+        n => format!("{n} rows"),
+    };
+    // The verdict the step set, and the one it replaced, where the same on every row.
+    let one = |pick: fn(&(String, Decision, Decision)) -> Verdict| {
+        let first = pick(changes.first()?);
+        changes.iter().all(|c| pick(c) == first).then_some(first)
+    };
+    let set = one(|c| c.2.verdict);
+    let replaced = one(|c| c.1.verdict);
+    let verdicts = changes.iter().all(|(_, b, a)| b.verdict != a.verdict);
+    match (set, replaced) {
+        (Some(set), Some(replaced)) if verdicts && undo => format!(
+            "{done}: {} on {rows} (back to {})",
+            set.label(),
+            replaced.label()
+        ),
+        (Some(set), Some(_)) if verdicts => format!("{done}: {} on {rows}", set.label()),
+        _ if changes.iter().all(|(_, b, a)| b.note != a.note) => {
+            format!("{done}: note on {rows}")
+        }
+        _ => format!("{done}: {} decision(s)", changes.len()),
     }
 }

@@ -102,6 +102,8 @@ pub struct App {
     /// The status line ends with such a notice: it is said again, or taken back, when the
     /// selection changes (a cleared selection must not stay described as hidden).
     status_notice: bool,
+    /// What the last undo or redo did (`undone: suspicious on 3 rows`), said with its save.
+    outcome: Option<String>,
     matcher: SkimMatcherV2,
     /// Reads related records back for the context panel (keeps line offsets per file).
     records: crate::context::record::RecordReader,
@@ -149,6 +151,7 @@ impl App {
             histogram: None,
             notice: None,
             status_notice: false,
+            outcome: None,
             matcher: SkimMatcherV2::default(),
             records: crate::context::record::RecordReader::default(),
             dirty: false,
