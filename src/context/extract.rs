@@ -241,9 +241,10 @@ impl<'a> Slots<'a> {
     }
 }
 
-/// The fields of each JSON line of a block that has any: `each(line index from 0, fields)`.
-/// A line's search stops once its fields are settled (see `Slots::settled`).
-pub fn json_lines<'a>(region: &'a [u8], mut each: impl FnMut(u64, Fields<'a>)) {
+/// The fields of each JSON line of a block that has any: `each(line index from 0, byte
+/// offset of the line's start in `region`, fields)`. A line's search stops once its fields
+/// are settled (see `Slots::settled`).
+pub fn json_lines<'a>(region: &'a [u8], mut each: impl FnMut(u64, usize, Fields<'a>)) {
     let line_end_from =
         |at: usize| memchr::memchr(b'\n', &region[at..]).map_or(region.len(), |i| at + i);
     // Lines before `counted` are counted in `line_index` (the line starting there).
@@ -266,7 +267,11 @@ pub fn json_lines<'a>(region: &'a [u8], mut each: impl FnMut(u64, Fields<'a>)) {
             slots.hit(region, e, p);
             next = find_from(region, e);
         }
-        each(line_index, slots.fields(&region[line_start..line_end]));
+        each(
+            line_index,
+            line_start,
+            slots.fields(&region[line_start..line_end]),
+        );
         counted = (line_end + 1).min(region.len());
         line_index += 1;
         if next.is_some_and(|m| m.0 < counted) {

@@ -64,7 +64,7 @@ fn a_block_reads_each_line_as_a_whole_record_search_does() {
     let lines = [mail, "", aad, "{\"nothing\":1}", ual, entra, mail];
     let block = lines.join("\n");
     let mut got = Vec::new();
-    json_lines(block.as_bytes(), |i, f| got.push((i, f)));
+    json_lines(block.as_bytes(), |i, _, f| got.push((i, f)));
     let want: Vec<(u64, Fields)> = lines
         .iter()
         .enumerate()

@@ -4,17 +4,25 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::record::{Layout, Place};
 use super::{Batch, Span};
 use crate::model::{SourceRef, StsEvent};
 
 /// A record as kept: its time (100 ns ticks since 0001-01-01, `i64::MIN` when unknown), its
 /// place, and its fields as ids of interned strings (0 is the empty string). Actors and
 /// targets are kept in ASCII lower case: UPNs are case-insensitive.
+///
+/// A record is keyed by its file and byte offset (records of a one-line JSON document share
+/// their line); the line is kept beside it for the analyst, in the 4 bytes the layout left
+/// as padding (56 bytes in all, as when records were keyed by line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
     pub time: i64,
-    pub line: u64,
+    /// Where the record starts in its file's content as read (decompressed), in bytes.
+    pub offset: u64,
     pub file: u32,
+    /// The line where the record starts (1-based; `u32::MAX` for any line past it).
+    pub line: u32,
     pub operation: u32,
     pub actor: u32,
     pub target: u32,
@@ -208,7 +216,7 @@ impl Entries {
     /// Sorted by place with each place once (records read twice are kept once); the usual
     /// case, records handed on in file order, is only checked.
     fn sort_by_place(&mut self) {
-        let place = |e: &Entry| (e.file, e.line);
+        let place = |e: &Entry| (e.file, e.offset);
         let mut prev = None;
         let in_order = self.iter().all(|e| {
             let ok = prev.is_none_or(|p| p < place(e));
@@ -290,6 +298,9 @@ impl<K: std::hash::Hash + Eq + Copy> Lookup<K> {
 #[derive(Debug, Default, Clone)]
 pub struct ContextIndex {
     files: Vec<Arc<str>>,
+    /// How the records of a file are written from an offset on, when they are not JSON
+    /// objects (CSV rows, Log Analytics table rows): by file, then offset.
+    layouts: Vec<(u32, u64, Arc<Layout>)>,
     strings: Interner,
     pub entries: Entries,
     /// Entries by key, each in time order; built by [`ContextIndex::prepare`].
@@ -306,7 +317,7 @@ pub struct ContextIndex {
 impl ContextIndex {
     /// Takes a batch of the loader in.
     pub fn absorb(&mut self, batch: &Batch) {
-        if batch.entries.is_empty() {
+        if batch.entries.is_empty() && batch.layouts.is_empty() {
             return;
         }
         let file = match self.files.iter().position(|f| *f == batch.file) {
@@ -316,11 +327,18 @@ impl ContextIndex {
                 (self.files.len() - 1) as u32
             }
         };
+        for (from, layout) in &batch.layouts {
+            let at = self
+                .layouts
+                .partition_point(|(f, o, _)| (*f, *o) <= (file, *from));
+            self.layouts.insert(at, (file, *from, layout.clone()));
+        }
         for e in &batch.entries {
             let f = |span| batch.field(e, span);
             let entry = Entry {
                 time: e.time.unwrap_or(i64::MIN),
-                line: e.line,
+                offset: e.offset,
+                line: u32::try_from(e.line).unwrap_or(u32::MAX),
                 file,
                 operation: self.strings.id(f(Span::Operation)),
                 // Already in lower case (`Collector::push`).
@@ -380,32 +398,76 @@ impl ContextIndex {
             self.strings.text(e.ip as u32).to_owned()
         }
     }
+    /// A record's file and line (`file:line`), as the analyst reads it.
     pub fn source(&self, e: &Entry) -> SourceRef {
         SourceRef {
-            file: self
-                .files
-                .get(e.file as usize)
-                .cloned()
-                .unwrap_or_else(|| "".into()),
-            line: e.line,
+            file: self.file_name(e),
+            line: u64::from(e.line),
+        }
+    }
+
+    fn file_name(&self, e: &Entry) -> Arc<str> {
+        self.files
+            .get(e.file as usize)
+            .cloned()
+            .unwrap_or_else(|| "".into())
+    }
+
+    /// Where a record is and how it is written: what reading it back needs.
+    pub fn place(&self, e: &Entry) -> Place {
+        let at = self
+            .layouts
+            .partition_point(|(f, o, _)| (*f, *o) <= (e.file, e.offset));
+        let layout = at
+            .checked_sub(1)
+            .map(|i| &self.layouts[i])
+            .filter(|(f, ..)| *f == e.file)
+            .map(|(_, _, l)| l.clone());
+        Place {
+            file: self.file_name(e),
+            offset: e.offset,
+            line: u64::from(e.line),
+            layout,
         }
     }
 
     /// The entry of the record an STS event was read from.
     pub fn entry_of(&self, event: &StsEvent) -> Option<usize> {
-        self.entry_at(&event.source)
+        self.entry_at(&event.source, event)
     }
 
-    /// The entry of the record read at a place (`file:line`).
-    pub fn entry_at(&self, at: &SourceRef) -> Option<usize> {
+    /// The entry of the record of `event` (or of a copy of it) read at a place
+    /// (`file:line`). Records of a one-line document share their line: among them, the one
+    /// with the event's time, correlation and operation.
+    pub fn entry_at(&self, at: &SourceRef, event: &StsEvent) -> Option<usize> {
         let file = self.files.iter().position(|f| *f == at.file)? as u32;
-        let want = (file, at.line);
+        let line = u32::try_from(at.line).unwrap_or(u32::MAX);
         let n = self.entries.len();
-        let at = partition_point(n, |i| {
+        // Within a file, lines grow with offsets: the entries are in (file, line) order too.
+        let first = partition_point(n, |i| {
             let e = &self.entries[i];
-            (e.file, e.line) < want
+            (e.file, e.line) < (file, line)
         });
-        (at < n && (self.entries[at].file, self.entries[at].line) == want).then_some(at)
+        let same = |i: usize| i < n && (self.entries[i].file, self.entries[i].line) == (file, line);
+        if !same(first) {
+            return None;
+        }
+        if !same(first + 1) {
+            return Some(first);
+        }
+        let time = event.time.as_ref().map_or(i64::MIN, crate::kql::ticks);
+        let second = |t: i64| (t != i64::MIN).then(|| t.div_euclid(TICKS_PER_SEC));
+        let op = self.strings.get(event.operation.as_str().as_bytes());
+        let score = |i: usize| {
+            let e = &self.entries[i];
+            u8::from(e.time == time) * 4
+                + u8::from(second(e.time) == second(time)) * 2
+                + u8::from(e.correlation == event.correlation)
+                + u8::from(op.is_some_and(|o| o == e.operation))
+        };
+        (first..n)
+            .take_while(|&i| same(i))
+            .max_by_key(|&i| (score(i), std::cmp::Reverse(i)))
     }
 
     /// The id of an actor or target string as kept (lower case), if any record has it.
@@ -498,7 +560,7 @@ mod tests {
                 correlation: corr.as_bytes().into(),
                 ..Fields::default()
             };
-            if let Some(b) = c.push(&f, line) {
+            if let Some(b) = c.push(&f, line, line * 100) {
                 index.absorb(&b);
             }
         }
@@ -523,7 +585,7 @@ mod tests {
         );
         index.prepare();
         assert_eq!(index.len() as u64, n + 2);
-        let places: Vec<(u32, u64)> = index.entries.iter().map(|e| (e.file, e.line)).collect();
+        let places: Vec<(u32, u64)> = index.entries.iter().map(|e| (e.file, e.offset)).collect();
         assert!(places.windows(2).all(|w| w[0] < w[1]));
         // Lookups by actor (case ignored), in time order, within a window.
         let near = index.by_actor_within("a0@x", 30 * TICKS_PER_SEC, 10);

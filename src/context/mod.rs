@@ -2,7 +2,8 @@
 //! relations of each STS event to the records around it.
 //!
 //! While a file is scanned, every record's time, operation, actor, target, IP address,
-//! result, correlation id and place (file, line) are kept — never its text — in a
+//! result, correlation id and place (file, byte offset in the content as read, and line) are
+//! kept — never its text — in a
 //! [`Collector`] that the loader fills with one call per record (or per block of JSON
 //! lines) and hands on as [`Batch`]es; the scan report gathers them in a [`ContextIndex`].
 //! An STS event is then related to the records that share its correlation id
@@ -51,7 +52,12 @@ const BATCH: usize = 4096;
 /// threads), the others as offsets into the batch's text.
 #[derive(Debug, Clone, Copy)]
 pub struct RawEntry {
+    /// The line where the record starts (1-based).
     pub line: u64,
+    /// The byte offset where the record starts in the file's content as read (decompressed;
+    /// blanks before it may be included): records of a one-line JSON document share their
+    /// line, never their offset.
+    pub offset: u64,
     pub time: Option<i64>,
     /// [`index::correlation_hash`] of the correlation id (0: none).
     pub correlation: u64,
@@ -79,27 +85,33 @@ pub enum Span {
 pub struct Batch {
     pub file: Arc<str>,
     pub entries: Vec<RawEntry>,
+    /// How the records from a content offset on are written, when they are not JSON
+    /// objects (a CSV file's rows, a Log Analytics table's rows): in offset order.
+    pub layouts: Vec<(u64, Arc<record::Layout>)>,
     /// The fields' bytes as read (UTF-8 expected; checked by the index once per value).
     pub text: Vec<u8>,
 }
 
 /// The records of a block of JSON lines, read on a scanning thread, their lines counted
-/// from 0 (the block's first line; see [`Batch::shift_lines`]).
+/// from 0 (the block's first line) and their offsets from the block's first byte (see
+/// [`Batch::shift`]).
 pub fn block_batches(file: &Arc<str>, region: &[u8]) -> Vec<Batch> {
     let mut c = Collector::new(file.clone(), true);
     // About 1/20 of a block of CloudAppEvents rows is kept: sized once, not grown.
     c.batch.text.reserve(region.len() / 16);
     c.batch.entries.reserve(region.len() / 1024);
-    let mut out = c.json_lines(region, 0);
+    let mut out = c.json_lines(region, 0, 0);
     out.push(c.take());
     out
 }
 
 impl Batch {
-    /// Moves the entries' lines on by `by` (a block's first line number).
-    pub fn shift_lines(&mut self, by: u64) {
+    /// Moves the entries' lines on by `lines` (a block's first line number) and their
+    /// offsets by `bytes` (the block's content offset).
+    pub fn shift(&mut self, lines: u64, bytes: u64) {
         for e in &mut self.entries {
-            e.line += by;
+            e.line += lines;
+            e.offset += bytes;
         }
     }
 
@@ -117,6 +129,9 @@ pub struct Collector {
     pub on: bool,
     /// Where a CSV file's columns are, found once from its header.
     csv: Option<extract::CsvColumns>,
+    /// The content offset of what the CSV reader counts as byte 0 (a byte order mark, a
+    /// `#TYPE` line read before it; follow mode: the rows' place in the file).
+    pub csv_base: u64,
 }
 
 impl Collector {
@@ -125,10 +140,20 @@ impl Collector {
             batch: Batch {
                 file,
                 entries: Vec::new(),
+                layouts: Vec::new(),
                 text: Vec::new(),
             },
             on,
             csv: None,
+            csv_base: 0,
+        }
+    }
+
+    /// The records from content offset `from` on are written as `layout` says (a table's
+    /// rows after its columns).
+    pub fn layout(&mut self, from: u64, layout: record::Layout) {
+        if self.on {
+            self.batch.layouts.push((from, Arc::new(layout)));
         }
     }
 
@@ -143,24 +168,30 @@ impl Collector {
         if !self.on {
             return None;
         }
+        if self.csv.is_none() {
+            // Rows are read back by their first line: a cell may hold line breaks.
+            self.layout(self.csv_base, record::Layout::Csv);
+        }
         let columns = self
             .csv
             .get_or_insert_with(|| extract::CsvColumns::new(headers));
         let fields = columns.row(headers, record);
-        self.push(&fields, line)
+        let offset = self.csv_base + record.position().map_or(0, csv::Position::byte);
+        self.push(&fields, line, offset)
     }
 
-    /// Keeps one JSON record's fields; returns a full batch to hand on.
-    pub fn json_record(&mut self, bytes: &[u8], line: u64) -> Option<Batch> {
+    /// Keeps one JSON record's fields (`offset`: where its bytes start in the content);
+    /// returns a full batch to hand on.
+    pub fn json_record(&mut self, bytes: &[u8], line: u64, offset: u64) -> Option<Batch> {
         if !self.on {
             return None;
         }
         let fields = extract::json_record(bytes);
-        self.push(&fields, line)
+        self.push(&fields, line, offset)
     }
 
     /// Keeps the fields of a record read otherwise (a CSV row).
-    pub fn push(&mut self, f: &Fields, line: u64) -> Option<Batch> {
+    pub fn push(&mut self, f: &Fields, line: u64, offset: u64) -> Option<Batch> {
         if !self.on {
             return None;
         }
@@ -187,6 +218,7 @@ impl Collector {
         ];
         b.entries.push(RawEntry {
             line,
+            offset,
             time: f.time,
             correlation: index::correlation_hash_bytes(&f.correlation),
             ipv4,
@@ -195,14 +227,15 @@ impl Collector {
         (b.entries.len() >= BATCH || b.text.len() > (u32::MAX as usize) / 2).then(|| self.flush())
     }
 
-    /// Every line of a block of JSON lines; `first_line` is the block's first line number.
-    pub fn json_lines(&mut self, region: &[u8], first_line: u64) -> Vec<Batch> {
+    /// Every line of a block of JSON lines; `first_line` is the block's first line number,
+    /// `offset` its content offset.
+    pub fn json_lines(&mut self, region: &[u8], first_line: u64, offset: u64) -> Vec<Batch> {
         let mut out = Vec::new();
         if !self.on {
             return out;
         }
-        extract::json_lines(region, |i, fields| {
-            out.extend(self.push(&fields, first_line + i));
+        extract::json_lines(region, |i, at, fields| {
+            out.extend(self.push(&fields, first_line + i, offset + at as u64));
         });
         out
     }
@@ -212,6 +245,7 @@ impl Collector {
         Batch {
             file: self.batch.file.clone(),
             entries: std::mem::take(&mut self.batch.entries),
+            layouts: std::mem::take(&mut self.batch.layouts),
             text: std::mem::take(&mut self.batch.text),
         }
     }
@@ -227,6 +261,6 @@ impl Collector {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.batch.entries.is_empty()
+        self.batch.entries.is_empty() && self.batch.layouts.is_empty()
     }
 }

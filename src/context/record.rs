@@ -1,82 +1,148 @@
-//! The raw text of a related record, read back from its file by its place (`file:line`):
-//! the index keeps no text (see the module above). The drill-down's context panel asks for
-//! one record at a time, when the analyst opens it.
+//! The raw text of a related record, read back from its file by its place: the index keeps
+//! no text (see the module above). The drill-down's context panel asks for one record at a
+//! time, when the analyst opens it; the JSON report reads the event ids of those it lists.
 //!
-//! A plain file is read with positioned reads: the byte offset of every [`STRIDE`]th line is
-//! kept once a file was scanned that far, so a second record of the same file costs a short
-//! scan from the nearest kept line. A gzip file is decompressed up to the record (no
-//! offsets into it can be kept). Standard input cannot be read again.
-//!
-//! From the record's first line: a JSON object (JSON lines, a JSON document's element, a row
-//! of a JSON array written one a line) is read to its closing brace; anything else is a CSV
-//! row, given back as a JSON object of the file's header names and the row's values (JSON in
-//! a cell, such as AuditData, embedded as JSON).
+//! A record is found by its byte offset in the file's content as read ([`Place`]): a plain
+//! file with one positioned read, a gzip file decompressed up to it (no offsets into a gzip
+//! stream can be kept). From there one JSON value is read to its end: a JSON line, an element
+//! of a JSON document (an array written on one line or pretty-printed, a Graph `value` page),
+//! or the row of a Log Analytics table (`[v1, v2, …]`), given back as the loader read it, a
+//! record of the table's column names ([`Layout::Rows`]). A CSV row is read from its first
+//! line (a quoted cell may hold line breaks) and given back as a JSON object of the file's
+//! header names and the row's values (JSON in a cell, such as AuditData, embedded as JSON).
+//! Standard input cannot be read again.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::model::SourceRef;
-
 /// Lines between two kept byte offsets.
 pub const STRIDE: u64 = 4096;
 /// The most bytes read for one record: a longer one is cut there, and says so.
 pub const MAX_RECORD: usize = 4 << 20;
 
-/// Reads related records back; keeps per file the byte offsets of lines already passed.
+/// How the records of a file are written, from a content offset on, when they are not JSON
+/// objects (the index keeps it once per file or table, not per record).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout {
+    /// CSV rows: read back from their first line, with the file's header.
+    Csv,
+    /// The rows of a Log Analytics table (`{"tables":[{"name","columns","rows"}]}`), each
+    /// `[v1, v2, …]`: rebuilt into the record the loader read (`load::tables::row_record`).
+    Rows {
+        columns: Vec<String>,
+        /// The table is the query's own result: its null and empty cells are kept.
+        keep_blank: bool,
+    },
+}
+
+/// Where a record is: its file, its byte offset in the file's content as read (decompressed),
+/// its first line, and how the records there are written (`None`: JSON objects).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub file: Arc<str>,
+    pub offset: u64,
+    pub line: u64,
+    pub layout: Option<Arc<Layout>>,
+}
+
+impl fmt::Display for Place {
+    /// `file:line (byte 1234)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{} (byte {})", self.file, self.line, self.offset)
+    }
+}
+
+/// Reads related records back; keeps per file the byte offsets of lines already passed (for
+/// CSV rows, read by line).
 #[derive(Debug, Default)]
 pub struct RecordReader {
     /// Per file: the byte offset of line `1 + k * STRIDE` at index `k`.
     lines: HashMap<Arc<str>, Vec<u64>>,
+    /// The plain files opened, kept open for the next record (the JSON report reads many).
+    open: HashMap<Arc<str>, File>,
 }
 
 impl RecordReader {
     /// The record's text (JSON), or a line saying why it cannot be shown and where it is.
-    pub fn read(&mut self, at: &SourceRef) -> String {
+    pub fn read(&mut self, at: &Place) -> String {
         self.try_read(at)
             .unwrap_or_else(|e| format!("(the record could not be read back from {at}: {e})"))
     }
 
-    fn try_read(&mut self, at: &SourceRef) -> io::Result<String> {
+    /// The record's text (JSON), or why it cannot be read.
+    pub fn try_read(&mut self, at: &Place) -> io::Result<String> {
         let path = &*at.file;
-        if path == "(stdin)" || path.is_empty() {
+        if path == "(stdin)" || path == "-" || path.is_empty() {
             return Err(io::Error::other(
                 "it was read from standard input, which cannot be read again; the index keeps no record's text",
             ));
         }
-        let line = at.line.max(1);
+        if let Some(file) = self.open.get_mut(&at.file)
+            && at.layout.is_none()
+        {
+            file.seek(SeekFrom::Start(at.offset))?;
+            return value_at(&mut BufReader::with_capacity(4096, &*file), None);
+        }
         let mut file = File::open(path)?;
         let mut magic = [0u8; 2];
         let got = file.read(&mut magic)?;
         if got == 2 && (magic == [0xff, 0xfe] || magic == [0xfe, 0xff]) {
             return Err(io::Error::other(
-                "the file is UTF-16, whose lines are not read back here",
+                "the file is UTF-16, whose records are not read back here",
             ));
         }
         let gz = got == 2 && magic == [0x1f, 0x8b];
-        if gz {
-            let mut r = BufReader::new(flate2::read::MultiGzDecoder::new(File::open(path)?));
-            skip_lines(&mut r, line - 1)?;
-            let header = if looks_like_object(r.fill_buf()?) {
-                None
-            } else {
-                let mut h = BufReader::new(flate2::read::MultiGzDecoder::new(File::open(path)?));
-                Some(csv_header(&mut h)?)
-            };
-            return record(&mut r, header);
-        }
-        let start = self.line_offset(&mut file, path, at, line)?;
-        file.seek(SeekFrom::Start(start))?;
-        let mut r = BufReader::new(file);
-        let header = if looks_like_object(r.fill_buf()?) {
-            None
-        } else {
-            Some(csv_header(&mut BufReader::new(File::open(path)?))?)
+        let csv = matches!(at.layout.as_deref(), Some(Layout::Csv));
+        let gunzip = || -> io::Result<BufReader<flate2::read::MultiGzDecoder<File>>> {
+            Ok(BufReader::with_capacity(
+                1 << 16,
+                flate2::read::MultiGzDecoder::new(File::open(path)?),
+            ))
         };
-        record(&mut r, header)
+        if csv {
+            let line = at.line.max(1);
+            if gz {
+                let mut r = gunzip()?;
+                skip_lines(&mut r, line - 1)?;
+                let header = csv_header(&mut gunzip()?)?;
+                return csv_row(&mut r, &header);
+            }
+            let start = self.line_offset(&mut file, path, &at.file, line)?;
+            file.seek(SeekFrom::Start(start))?;
+            let header = csv_header(&mut BufReader::new(File::open(path)?))?;
+            return csv_row(&mut BufReader::new(file), &header);
+        }
+        let layout = at.layout.as_deref();
+        if !gz {
+            let file = self.open.entry(at.file.clone()).or_insert(file);
+            file.seek(SeekFrom::Start(at.offset))?;
+            return value_at(&mut BufReader::with_capacity(4096, &*file), layout);
+        }
+        {
+            let mut r = gunzip()?;
+            let skipped = io::copy(&mut (&mut r).take(at.offset), &mut io::sink())?;
+            if skipped < at.offset {
+                return Err(io::Error::other(
+                    "the file ends before the record (changed since the load?)",
+                ));
+            }
+            value_at(&mut r, layout)
+        }
+    }
+
+    /// The record's event id and the field it came from ([`record_id`]), `None` when it
+    /// cannot be read back or has no id.
+    pub fn id(&mut self, at: &Place) -> Option<(String, &'static str)> {
+        let text = self.try_read(at).ok()?;
+        match id_of_text(&text) {
+            Ok(id) => id,
+            Err(()) => record_id(&crate::json_depth::parse_value(&text).ok()?),
+        }
     }
 
     /// The byte offset where `line` (1-based) starts, from the nearest kept offset.
@@ -84,10 +150,10 @@ impl RecordReader {
         &mut self,
         file: &mut File,
         path: &str,
-        at: &SourceRef,
+        name: &Arc<str>,
         line: u64,
     ) -> io::Result<u64> {
-        let kept = self.lines.entry(at.file.clone()).or_insert_with(|| vec![0]);
+        let kept = self.lines.entry(name.clone()).or_insert_with(|| vec![0]);
         let k = usize::try_from((line - 1) / STRIDE).unwrap_or(usize::MAX);
         let from = k.min(kept.len() - 1);
         let mut offset = kept[from];
@@ -121,6 +187,153 @@ impl RecordReader {
     }
 }
 
+/// Where a record's event id is, in the order looked at, and the name it is given as:
+/// the UAL `Id` inside a CloudAppEvents row's `RawEventData` or a CSV row's `AuditData` (the
+/// id the STS events of those rows get, so copies of one event in several exports agree), the
+/// record's own `Id` (UAL record, AuditLogs and SigninLogs rows, Graph PowerShell), `id`
+/// (Graph `directoryAudits` and `signIns`), `properties.id` (Entra diagnostic-settings
+/// export), `OfficeId` (Sentinel OfficeActivity), `RecordId` (Purview audit search CSV),
+/// then CloudAppEvents' `ReportId`.
+const ID_PATHS: [(&str, Option<&str>, &str); 9] = [
+    ("RawEventData", Some("Id"), "RawEventData.Id"),
+    ("AuditData", Some("Id"), "AuditData.Id"),
+    ("Id", None, "Id"),
+    ("id", None, "id"),
+    ("properties", Some("id"), "properties.id"),
+    ("OfficeId", None, "OfficeId"),
+    ("RecordId", None, "RecordId"),
+    ("ReportId", None, "ReportId"),
+    ("reportId", None, "reportId"),
+];
+
+/// A record's event id (see [`ID_PATHS`]) and the field it came from; a nested record given
+/// as JSON text (`RawEventData`, `AuditData` as exports write them) is read too.
+pub fn record_id(record: &Value) -> Option<(String, &'static str)> {
+    let obj = record.as_object()?;
+    ID_PATHS.iter().find_map(|&(key, inner, name)| {
+        let v = obj.get(key)?;
+        let id = match inner {
+            None => v.clone(),
+            Some(inner) => match v {
+                Value::Object(o) => o.get(inner)?.clone(),
+                Value::String(t) if t.trim_start().starts_with('{') => {
+                    crate::json_depth::parse_value(t).ok()?.get(inner)?.clone()
+                }
+                _ => return None,
+            },
+        };
+        scalar(id)
+            .filter(|id| !id.trim().is_empty())
+            .map(|id| (id, name))
+    })
+}
+
+/// [`record_id`] of a record's text, read without building the record: only the id fields
+/// are kept, the rest passed over (the JSON report reads the ids of tens of thousands of
+/// related records). An error for text this cannot read (deep nesting: see `json_depth`).
+fn id_of_text(text: &str) -> Result<Option<(String, &'static str)>, ()> {
+    use serde::de::Deserializer as _;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let found = de.deserialize_map(IdFields).map_err(|_| ())?;
+    Ok(ID_PATHS
+        .iter()
+        .zip(found)
+        .find_map(|(&(_, _, name), id)| id.filter(|i| !i.trim().is_empty()).map(|i| (i, name))))
+}
+
+/// Reads the fields of [`ID_PATHS`] from a record (the value found for each, in that order).
+struct IdFields;
+
+impl<'de> serde::de::Visitor<'de> for IdFields {
+    type Value = [Option<String>; ID_PATHS.len()];
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a record")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        let mut found: Self::Value = Default::default();
+        while let Some(key) = m.next_key::<std::borrow::Cow<'de, str>>()? {
+            match ID_PATHS.iter().position(|(k, ..)| *k == key) {
+                Some(i) if found[i].is_none() => {
+                    found[i] = match ID_PATHS[i].1 {
+                        None => scalar(m.next_value::<Value>()?),
+                        Some(inner) => m.next_value_seed(Inner(inner))?,
+                    };
+                }
+                _ => {
+                    m.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The value of one key inside an object, or inside JSON text holding one (`RawEventData`
+/// and `AuditData` as exports write them).
+#[derive(Clone, Copy)]
+struct Inner(&'static str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Inner {
+    type Value = Option<String>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Inner {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a record or its JSON text")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = m.next_key::<std::borrow::Cow<'de, str>>()? {
+            if found.is_none() && key == self.0 {
+                found = scalar(m.next_value::<Value>()?);
+            } else {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        use serde::de::Deserializer as _;
+        if !text.trim_start().starts_with('{') {
+            return Ok(None);
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        Ok(de.deserialize_map(self).ok().flatten())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+        while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// An id written as text or as a number.
+fn scalar(v: Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 fn skip_lines(r: &mut impl BufRead, mut n: u64) -> io::Result<()> {
     while n > 0 {
         let buf = r.fill_buf()?;
@@ -141,43 +354,55 @@ fn skip_lines(r: &mut impl BufRead, mut n: u64) -> io::Result<()> {
     Ok(())
 }
 
-/// True when the line starts (after blanks, and an array's `[`) with a JSON object.
-fn looks_like_object(buf: &[u8]) -> bool {
-    let mut rest = buf.iter().skip_while(|b| b.is_ascii_whitespace());
-    match rest.next() {
-        Some(b'{') => true,
-        Some(b'[') => rest.find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
-        _ => false,
+/// One CSV row from the reader's position, as a JSON object of the header's names.
+fn csv_row(r: &mut impl BufRead, header: &[String]) -> io::Result<String> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(r.take(MAX_RECORD as u64));
+    let mut row = csv::StringRecord::new();
+    if !csv.read_record(&mut row).map_err(io::Error::other)? {
+        return Err(io::Error::other("no row at that line"));
     }
+    let mut obj = Map::new();
+    for (i, value) in row.iter().enumerate() {
+        let name = header
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", i + 1));
+        let v = match crate::json_depth::parse_value(value) {
+            Ok(v @ (Value::Object(_) | Value::Array(_))) => v,
+            _ => Value::String(value.to_owned()),
+        };
+        obj.insert(name, v);
+    }
+    Ok(Value::Object(obj).to_string())
 }
 
-/// One record from the reader's position: a JSON object to its end, or a CSV row.
-fn record(r: &mut impl BufRead, header: Option<Vec<String>>) -> io::Result<String> {
-    match header {
-        None => json_object(r),
-        Some(h) => {
-            let mut csv = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(r.take(MAX_RECORD as u64));
-            let mut row = csv::StringRecord::new();
-            if !csv.read_record(&mut row).map_err(io::Error::other)? {
-                return Err(io::Error::other("no row at that line"));
+/// The JSON value from the reader's position (blanks and separators before it passed over):
+/// an object as written; a table's row rebuilt into its record when `layout` gives columns.
+fn value_at(r: &mut impl BufRead, layout: Option<&Layout>) -> io::Result<String> {
+    let text = json_value(r)?;
+    match layout {
+        Some(Layout::Rows {
+            columns,
+            keep_blank,
+        }) if text.starts_with('[') => {
+            let values: Vec<Value> = crate::json_depth::parse_value(&text)
+                .ok()
+                .and_then(|v| serde_json::from_value(v).ok())
+                .ok_or_else(|| io::Error::other("the table row there is not a JSON array"))?;
+            if values.len() != columns.len() {
+                return Err(io::Error::other(format!(
+                    "the table row there has {} values for {} columns",
+                    values.len(),
+                    columns.len()
+                )));
             }
-            let mut obj = Map::new();
-            for (i, value) in row.iter().enumerate() {
-                let name = h
-                    .get(i)
-                    .cloned()
-                    .unwrap_or_else(|| format!("column {}", i + 1));
-                let v = match crate::json_depth::parse_value(value) {
-                    Ok(v @ (Value::Object(_) | Value::Array(_))) => v,
-                    _ => Value::String(value.to_owned()),
-                };
-                obj.insert(name, v);
-            }
-            Ok(Value::Object(obj).to_string())
+            let record = crate::load::tables::row_record(columns, values, *keep_blank);
+            Ok(Value::Object(record).to_string())
         }
+        _ => Ok(text),
     }
 }
 
@@ -198,20 +423,24 @@ fn csv_header(r: &mut impl BufRead) -> io::Result<Vec<String>> {
         .collect())
 }
 
-/// The JSON object starting at the first `{`: up to its matching `}` (strings and escapes
-/// skipped), at most [`MAX_RECORD`] bytes.
-fn json_object(r: &mut impl BufRead) -> io::Result<String> {
+/// The JSON object or array starting at the first `{` or `[`: up to its matching end
+/// (strings and escapes skipped), at most [`MAX_RECORD`] bytes.
+fn json_value(r: &mut impl BufRead) -> io::Result<String> {
     let mut out: Vec<u8> = Vec::new();
     let (mut depth, mut in_str, mut escaped, mut started) = (0usize, false, false, false);
     loop {
         let buf = r.fill_buf()?;
         if buf.is_empty() {
-            return Err(io::Error::other("the file ends inside the record"));
+            return Err(io::Error::other(if started {
+                "the file ends inside the record"
+            } else {
+                "no record there (changed since the load?)"
+            }));
         }
         let mut end = None;
         for (i, &b) in buf.iter().enumerate() {
             if !started {
-                if b == b'{' {
+                if b == b'{' || b == b'[' {
                     started = true;
                     depth = 1;
                     out.push(b);
@@ -260,62 +489,94 @@ fn json_object(r: &mut impl BufRead) -> io::Result<String> {
 mod tests {
     use super::*;
 
-    fn at(path: &std::path::Path, line: u64) -> SourceRef {
-        SourceRef {
+    fn at(path: &std::path::Path, line: u64, offset: u64, layout: Option<Layout>) -> Place {
+        Place {
             file: path.to_string_lossy().as_ref().into(),
+            offset,
             line,
+            layout: layout.map(Arc::new),
         }
     }
 
     #[test]
-    fn a_record_is_read_back_by_its_line_in_every_shape() {
+    fn a_record_is_read_back_by_its_offset_in_every_shape() {
         let dir = tempfile::tempdir().unwrap();
         let mut r = RecordReader::default();
         let lines = dir.path().join("a.jsonl");
-        let many: String = (1..=10_000)
+        let many: Vec<String> = (1..=10_000)
             .map(|i| format!("{{\"n\": {i}, \"s\": \"}} {{\"}}\n"))
             .collect();
-        std::fs::write(&lines, &many).unwrap();
+        let offset_of = |n: usize| many[..n - 1].iter().map(String::len).sum::<usize>() as u64;
+        std::fs::write(&lines, many.concat()).unwrap();
         for n in [1, 4097, 9_999, 2, 10_000] {
-            let v: Value = serde_json::from_str(&r.read(&at(&lines, n))).unwrap();
+            let text = r.read(&at(&lines, n as u64, offset_of(n), None));
+            let v: Value = serde_json::from_str(&text).unwrap();
             assert_eq!(v["n"], n, "line {n}");
         }
-        let pretty = dir.path().join("p.json");
-        std::fs::write(
-            &pretty,
-            "{\"value\": [\n  {\n    \"a\": [1, {\"b\": 2}]\n  },\n  {\"a\": 3}\n]}\n",
-        )
-        .unwrap();
+        // A document on one line: every record on line 1, each at its own offset.
+        let one = dir.path().join("one.json");
+        let doc = r#"{"value":[{"a":1,"s":"]}"},{"a":2,"b":[{"c":3}]}]}"#;
+        std::fs::write(&one, doc).unwrap();
+        let second = doc.find(r#"{"a":2"#).unwrap() as u64;
         assert_eq!(
-            r.read(&at(&pretty, 2)).replace([' ', '\n'], ""),
+            r.read(&at(&one, 1, second, None)),
+            r#"{"a":2,"b":[{"c":3}]}"#
+        );
+        let pretty = dir.path().join("p.json");
+        let text = "{\"value\": [\n  {\n    \"a\": [1, {\"b\": 2}]\n  },\n  {\"a\": 3}\n]}\n";
+        std::fs::write(&pretty, text).unwrap();
+        assert_eq!(
+            r.read(&at(&pretty, 2, 12, None)).replace([' ', '\n'], ""),
             r#"{"a":[1,{"b":2}]}"#
         );
-        let array = dir.path().join("r.json");
-        std::fs::write(&array, "[{\"a\": 1},\n{\"a\": 2}]\n").unwrap();
-        assert_eq!(r.read(&at(&array, 1)), r#"{"a": 1}"#);
+        // A Log Analytics row, rebuilt with its table's columns (blank cells left out).
+        let la = dir.path().join("la.json");
+        let doc = r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"OperationName","type":"string"},{"name":"Extra","type":"string"}],"rows":[["Update user",""],["Reset user password.","x"]]}]}"#;
+        std::fs::write(&la, doc).unwrap();
+        let row = doc.find(r#"["Reset"#).unwrap() as u64;
+        let layout = Layout::Rows {
+            columns: vec!["OperationName".into(), "Extra".into()],
+            keep_blank: false,
+        };
+        let v: Value =
+            serde_json::from_str(&r.read(&at(&la, 1, row, Some(layout.clone())))).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"OperationName": "Reset user password.", "Extra": "x"})
+        );
+        let first = doc.find(r#"["Update"#).unwrap() as u64;
+        let v: Value = serde_json::from_str(&r.read(&at(&la, 1, first, Some(layout)))).unwrap();
+        assert_eq!(v, serde_json::json!({"OperationName": "Update user"}));
+        // CSV rows by their first line: a quoted cell may hold line breaks.
         let csv = dir.path().join("c.csv");
         std::fs::write(
             &csv,
-            "#TYPE X\r\n\"Operation\",\"AuditData\"\r\n\"Reset user password.\",\"{\"\"Id\"\": \"\"x\"\"}\"\r\n",
+            "#TYPE X\r\n\"Operation\",\"AuditData\"\r\n\"Update user.\",\"{\r\n \"\"Id\"\": \"\"a\"\"}\"\r\n\"Reset user password.\",\"{\"\"Id\"\": \"\"x\"\"}\"\r\n",
         )
         .unwrap();
-        let v: Value = serde_json::from_str(&r.read(&at(&csv, 3))).unwrap();
+        let v: Value = serde_json::from_str(&r.read(&at(&csv, 5, 0, Some(Layout::Csv)))).unwrap();
         assert_eq!(v["Operation"], "Reset user password.");
         assert_eq!(v["AuditData"]["Id"], "x", "JSON in a cell is embedded");
+        let v: Value = serde_json::from_str(&r.read(&at(&csv, 3, 0, Some(Layout::Csv)))).unwrap();
+        assert_eq!(v["AuditData"]["Id"], "a");
+        // gzip: the offset in the decompressed content.
         let gz = dir.path().join("g.jsonl.gz");
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        io::Write::write_all(&mut enc, many.as_bytes()).unwrap();
+        io::Write::write_all(&mut enc, many.concat().as_bytes()).unwrap();
         std::fs::write(&gz, enc.finish().unwrap()).unwrap();
-        let v: Value = serde_json::from_str(&r.read(&at(&gz, 5000))).unwrap();
+        let v: Value =
+            serde_json::from_str(&r.read(&at(&gz, 5000, offset_of(5000), None))).unwrap();
         assert_eq!(v["n"], 5000);
-        let gone = r.read(&at(&dir.path().join("gone.jsonl"), 1));
+        let gone = r.read(&at(&dir.path().join("gone.jsonl"), 1, 0, None));
         assert!(
             gone.starts_with("(the record could not be read back from "),
             "{gone}"
         );
-        let stdin = r.read(&SourceRef {
+        let stdin = r.read(&Place {
             file: "(stdin)".into(),
+            offset: 0,
             line: 3,
+            layout: None,
         });
         assert!(stdin.contains("standard input"), "{stdin}");
     }

@@ -93,7 +93,7 @@ impl ContextIndex {
             .duplicates
             .iter()
             .flat_map(|d| d.iter())
-            .filter_map(|at| self.entry_at(at))
+            .filter_map(|at| self.entry_at(at, event))
             .filter(|&i| Some(i) != own)
             .collect();
         out.sort_unstable();

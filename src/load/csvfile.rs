@@ -69,15 +69,20 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     // before those rows are counted in `line_offset`.
     let mut first_line_offset = ctx.line_offset;
     {
+        // The bytes passed over here are counted in the rows' content offsets.
         let head = reader.fill_buf()?;
         if head.starts_with(b"\xef\xbb\xbf") {
             reader.consume(3);
+            ctx.context.csv_base += 3;
         }
-        first_line_offset += skip_blank_lines(&mut reader)?;
+        let (lines, bytes) = skip_blank_lines(&mut reader)?;
+        first_line_offset += lines;
+        ctx.context.csv_base += bytes;
         if reader.fill_buf()?.starts_with(b"#TYPE") {
             let mut skipped = Vec::new();
             reader.read_until(b'\n', &mut skipped)?;
             first_line_offset += 1;
+            ctx.context.csv_base += skipped.len() as u64;
         }
     }
     let delimiter = header_delimiter(reader.fill_buf()?);
@@ -396,20 +401,22 @@ fn header_delimiter(head: &[u8]) -> u8 {
 
 /// Passes over the blank lines before the header (they are counted, for line numbers). The
 /// white space before the header's first character on its own line is left alone.
-fn skip_blank_lines(reader: &mut Box<dyn BufRead + Send>) -> io::Result<u64> {
-    let mut lines = 0;
+/// Passes over the blank lines at the start; returns how many lines and bytes they were.
+fn skip_blank_lines(reader: &mut Box<dyn BufRead + Send>) -> io::Result<(u64, u64)> {
+    let (mut lines, mut bytes) = (0, 0);
     loop {
         let buf = reader.fill_buf()?;
         let blank = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
         // Only whole blank lines: up to the last newline among the blanks.
         let Some(nl) = memchr::memrchr(b'\n', &buf[..blank]) else {
-            return Ok(lines);
+            return Ok((lines, bytes));
         };
         lines += memchr::memchr_iter(b'\n', &buf[..=nl]).count() as u64;
         let whole = blank == buf.len();
         reader.consume(nl + 1);
+        bytes += nl as u64 + 1;
         if !whole {
-            return Ok(lines);
+            return Ok((lines, bytes));
         }
     }
 }

@@ -54,6 +54,10 @@ struct Splitter {
     buf: Vec<u8>,
     /// Where scanning continues in `buf`.
     pos: usize,
+    /// The content offset of `buf[0]`, and the bytes a too-large record had dropped from
+    /// the middle of `buf`: the positions from `.0` on are `.1` bytes further in the content.
+    base: u64,
+    gap: Option<(usize, u64)>,
     /// Line number at `buf[0]`, and at `pos`.
     line_at_pos: u64,
     stack: Vec<Frame>,
@@ -90,6 +94,8 @@ impl Splitter {
         Self {
             buf: Vec::with_capacity(CHUNK * 2),
             pos: 0,
+            base: 0,
+            gap: None,
             line_at_pos: 1,
             stack: Vec::new(),
             deeper: 0,
@@ -116,6 +122,15 @@ impl Splitter {
         }
         self.buf.drain(..keep_from);
         self.pos -= keep_from;
+        self.base += keep_from as u64;
+        self.gap = match self.gap {
+            Some((at, n)) if at <= keep_from => {
+                self.base += n;
+                None
+            }
+            Some((at, n)) => Some((at - keep_from, n)),
+            None => None,
+        };
         if let Some((start, ..)) = &mut self.record {
             *start -= keep_from;
         }
@@ -145,12 +160,19 @@ impl Splitter {
         let removed = self.pos - keep;
         self.buf.drain(keep..self.pos);
         self.pos -= removed;
+        self.gap = Some((keep, self.gap.map_or(0, |g| g.1) + removed as u64));
         // A key seen inside the dropped bytes is gone with them.
         self.key = match self.key {
             Some((a, b)) if b < keep => Some((a, b)),
             Some((a, b)) if a >= keep + removed => Some((a - removed, b - removed)),
             _ => None,
         };
+    }
+
+    /// The content offset of `buf[i]`.
+    fn content_offset(&self, i: usize) -> u64 {
+        let gap = self.gap.filter(|g| i >= g.0).map_or(0, |g| g.1);
+        self.base + i as u64 + gap
     }
 
     /// How many containers are open.
@@ -207,10 +229,11 @@ impl Splitter {
                 ctx.malformed(line, message);
             } else {
                 let bytes = &self.buf[start..end];
+                let at = self.content_offset(start);
                 match self.held {
-                    Held::Record => ctx.record(bytes, line),
-                    Held::Columns => self.table.set_columns(ctx, bytes, line),
-                    Held::Row => self.table.row(ctx, bytes, line),
+                    Held::Record => ctx.record(bytes, line, at),
+                    Held::Columns => self.table.set_columns(ctx, bytes, line, at),
+                    Held::Row => self.table.row(ctx, bytes, line, at),
                     Held::Error => tables::partial_error(ctx, bytes, line),
                 }
             }
@@ -507,6 +530,7 @@ pub fn scan_json_stream(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> i
     // A UTF-8 byte order mark before the document.
     if reader.fill_buf()?.starts_with(b"\xef\xbb\xbf") {
         reader.consume(3);
+        s.base = 3;
     }
     let mut chunk = vec![0u8; CHUNK];
     loop {

@@ -243,13 +243,22 @@ impl Tail {
             let Some(end) = last_csv_record_end(&self.partial) else {
                 return Ok(0);
             };
+            // Where the rows are in the file, less the header fed again before them.
+            let rows_at =
+                (self.offset - self.partial.len() as u64).saturating_sub(header.len() as u64);
             let rows: Vec<u8> = self.partial.drain(..end).collect();
             let lines = bytecount::count(&rows, b'\n') as u64;
             let mut bytes = header.clone();
             bytes.extend_from_slice(&rows);
             // Lines of the file before these rows, less the header lines fed again.
             let offset = (self.line - 1).saturating_sub(*header_lines);
-            match super::scan_csv_rows(self.file.clone(), bytes, offset, &self.opts, sink) {
+            match super::scan_csv_rows(
+                self.file.clone(),
+                bytes,
+                (offset, rows_at),
+                &self.opts,
+                sink,
+            ) {
                 Ok(s) => {
                     self.summary.records += s.records;
                     self.summary.sts_events += s.sts_events;
@@ -269,6 +278,8 @@ impl Tail {
         let Some(last_nl) = memchr::memrchr(b'\n', &self.partial) else {
             return Ok(0);
         };
+        // The content offset of the first line.
+        let mut at = self.offset - self.partial.len() as u64;
         let complete: Vec<u8> = self.partial.drain(..=last_nl).collect();
         // Every record, STS or not, goes to the related-events index as in a first load.
         let mut context = crate::context::Collector::new(self.file.clone(), self.opts.context);
@@ -278,7 +289,7 @@ impl Tail {
             let bytes = raw_line.trim_ascii();
             if !bytes.is_empty() {
                 self.summary.records += 1;
-                if let Some(batch) = context.json_record(bytes, self.line) {
+                if let Some(batch) = context.json_record(bytes, self.line, at) {
                     sink(ScanMessage::Context(Box::new(batch)));
                 }
                 if self.prefilter.may_match(bytes) {
@@ -287,6 +298,7 @@ impl Tail {
             }
             self.line += 1;
             lines += 1;
+            at += raw_line.len() as u64 + 1;
         }
         if !context.is_empty() {
             sink(ScanMessage::Context(Box::new(context.take())));

@@ -199,24 +199,32 @@ impl Ctx<'_> {
 
     /// Hands a full batch of the context collector on.
     pub fn context_batch(&mut self, batch: Option<crate::context::Batch>) {
-        if let Some(b) = batch.filter(|b| !b.entries.is_empty()) {
+        if let Some(b) = batch.filter(|b| !b.entries.is_empty() || !b.layouts.is_empty()) {
             (self.sink)(ScanMessage::Context(Box::new(b)));
         }
     }
 
-    /// One record's bytes: prefilter, parse, classify.
-    pub fn record(&mut self, bytes: &[u8], line: u64) {
-        self.record_placed(bytes, line, None);
+    /// One record's bytes (a JSON document's element, a table's row made into a record) at
+    /// content offset `at` (its place in the context index; its raw text is spilled):
+    /// prefilter, parse, classify.
+    pub fn record(&mut self, bytes: &[u8], line: u64, at: u64) {
+        self.record_in(bytes, line, None, at);
     }
 
-    /// One record's bytes, at content offset `offset` when known (its raw text is then kept
-    /// as that place in the input).
+    /// One record's bytes at content offset `offset` (its raw text is then kept as that
+    /// place in the input).
     pub(super) fn record_placed(&mut self, untrimmed: &[u8], line: u64, offset: Option<u64>) {
+        self.record_in(untrimmed, line, offset, offset.unwrap_or(0));
+    }
+
+    /// One record's bytes; `offset`: where they are in the input, for its raw text; `at`:
+    /// its place in the context index.
+    fn record_in(&mut self, untrimmed: &[u8], line: u64, offset: Option<u64>, at: u64) {
         let bytes = trim_ascii(untrimmed);
         if bytes.is_empty() {
             return;
         }
-        let batch = self.context.json_record(bytes, line);
+        let batch = self.context.json_record(bytes, line, at);
         self.context_batch(batch);
         self.summary.records += 1;
         if self.prefilter_allowed() && !self.prefilter.may_match(bytes) {

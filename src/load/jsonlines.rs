@@ -332,7 +332,7 @@ fn dispatch_in_order(
                 let before = ctx.context.take();
                 ctx.context_batch(Some(before));
                 for mut batch in std::mem::take(&mut found.context) {
-                    batch.shift_lines(line_no);
+                    batch.shift(line_no, block.base + block.start as u64);
                     ctx.context_batch(Some(batch));
                 }
                 let offset = block.base + block.start as u64;

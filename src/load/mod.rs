@@ -18,7 +18,7 @@ mod prefilter;
 mod pruned;
 pub mod record;
 mod retrace;
-mod tables;
+pub(crate) mod tables;
 mod wrapped;
 
 use std::fs::File;
@@ -477,11 +477,11 @@ impl BufRead for DecompressedLimit {
 
 /// Scans CSV rows appended to a followed file: `bytes` is the file's header (and `#TYPE`
 /// line) followed by whole rows; `line_offset` is how many lines of the file came before
-/// those rows, less the header's.
+/// those rows, less the header's, and `byte_offset` how many bytes.
 pub(crate) fn scan_csv_rows(
     file: Arc<str>,
     bytes: Vec<u8>,
-    line_offset: u64,
+    (line_offset, byte_offset): (u64, u64),
     opts: &ScanOptions,
     sink: &mut dyn FnMut(ScanMessage),
 ) -> Result<FileSummary, String> {
@@ -505,6 +505,7 @@ pub(crate) fn scan_csv_rows(
         evidence: Arc::new(crate::evidence::Filer::new(None)),
         context: crate::context::Collector::new(file.clone(), opts.context),
     };
+    ctx.context.csv_base = byte_offset;
     csvfile::scan_csv(&mut ctx, Box::new(io::Cursor::new(bytes))).map_err(|e| e.to_string())?;
     let rest = ctx.context.take();
     ctx.context_batch(Some(rest));

@@ -84,7 +84,9 @@ impl Table {
 
     /// Reads the `columns` array: `[{"name":"TimeGenerated","type":"datetime"},…]` (Kusto
     /// v1: `ColumnName`, `DataType`).
-    pub fn set_columns(&mut self, ctx: &mut Ctx, bytes: &[u8], line: u64) {
+    /// `offset`: where the columns are in the content; the rows after them are read back
+    /// from the context index with these names.
+    pub fn set_columns(&mut self, ctx: &mut Ctx, bytes: &[u8], line: u64, offset: u64) {
         let names = serde_json::from_slice::<Vec<Value>>(bytes)
             .ok()
             .and_then(|cols| {
@@ -102,6 +104,11 @@ impl Table {
             Some(names) => {
                 let has = |n: &str| names.iter().any(|c| c.eq_ignore_ascii_case(n));
                 self.result_row = has("tokenMinutesAdded") && has("tokenMinutesRemaining");
+                let layout = crate::context::record::Layout::Rows {
+                    columns: names.clone(),
+                    keep_blank: self.result_row,
+                };
+                ctx.context.layout(offset, layout);
                 self.columns = Some(names);
             }
             None => ctx.problem(
@@ -128,7 +135,8 @@ impl Table {
     /// (the columns a `union` adds from its other tables, so that a row is recognised by
     /// the columns its own table has), except in the query's own result, whose columns are
     /// all kept.
-    pub fn row(&mut self, ctx: &mut Ctx, bytes: &[u8], line: u64) {
+    /// `offset`: where the row is in the content (its place in the context index).
+    pub fn row(&mut self, ctx: &mut Ctx, bytes: &[u8], line: u64, offset: u64) {
         let Some(columns) = &self.columns else {
             ctx.summary.records += 1;
             if !std::mem::replace(&mut self.rows_without_columns, true) {
@@ -160,16 +168,27 @@ impl Table {
             ctx.malformed(line, message);
             return;
         }
-        let record: Map<String, Value> = columns
-            .iter()
-            .zip(values)
-            .filter(|(_, v)| self.result_row || !is_blank(v))
-            .map(|(c, v)| (c.clone(), v))
-            .collect();
+        let record = row_record(columns, values, self.result_row);
         let text = Value::Object(record).to_string();
         ctx.repaired(line, repair);
-        ctx.record(text.as_bytes(), line);
+        ctx.record(text.as_bytes(), line, offset);
     }
+}
+
+/// A table's row as the record it stands for: `{"column1": v1, …}`, the null and empty
+/// cells left out unless `keep_blank` (see [`Table::row`]). The context panel rebuilds a
+/// related row read back from the file the same way.
+pub(crate) fn row_record(
+    columns: &[String],
+    values: Vec<Value>,
+    keep_blank: bool,
+) -> Map<String, Value> {
+    columns
+        .iter()
+        .zip(values)
+        .filter(|(_, v)| keep_blank || !is_blank(v))
+        .map(|(c, v)| (c.clone(), v))
+        .collect()
 }
 
 fn is_blank(v: &Value) -> bool {

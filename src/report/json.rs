@@ -47,6 +47,8 @@ struct Streamed<'a> {
     ctx: &'a ReportContext,
     g: Grouped,
     inputs: Inputs<'a>,
+    /// Reads related records back for their event ids.
+    records: std::cell::RefCell<crate::context::record::RecordReader>,
 }
 
 /// A list serialised from an iterator made when it is written.
@@ -74,6 +76,7 @@ impl<'a> Streamed<'a> {
             ctx,
             g: Grouped::new(report, decisions),
             inputs: Inputs::new(report, HintConfig::default()),
+            records: std::cell::RefCell::default(),
         }
     }
 
@@ -110,7 +113,11 @@ impl<'a> Streamed<'a> {
         });
         let listed: Vec<serde_json::Value> = related
             .iter()
-            .map(|r| summary::related_json(report, r))
+            .map(|r| {
+                let mut v = summary::related_json(report, r);
+                self.identify(&mut v, r.entry);
+                v
+            })
             .collect();
         let more = total - listed.len();
         obj.insert("related".into(), json!(listed));
@@ -121,6 +128,24 @@ impl<'a> Streamed<'a> {
             |e| summary::copies_json(report, &report.events[e]),
         );
         obj.insert("copies".into(), copies);
+    }
+
+    /// A related record's event id (read back from its place: the index keeps no text) and
+    /// where it is: `id` and `id_field` (null when the record cannot be read back, as from
+    /// standard input, or has no id), `file`, `offset` (bytes into the file's content as
+    /// read, decompressed) and `line`, beside `source` (`file:line`).
+    fn identify(&self, v: &mut serde_json::Value, entry: usize) {
+        let index = &self.report.context;
+        let Some(obj) = v.as_object_mut() else {
+            return;
+        };
+        let place = index.place(&index.entries[entry]);
+        let id = self.records.borrow_mut().id(&place);
+        obj.insert("id".into(), json!(id.as_ref().map(|(id, _)| id)));
+        obj.insert("id_field".into(), json!(id.map(|(_, field)| field)));
+        obj.insert("file".into(), json!(&*place.file));
+        obj.insert("offset".into(), json!(place.offset));
+        obj.insert("line".into(), json!(place.line));
     }
 
     fn finding(&self, i: usize) -> serde_json::Value {

@@ -207,7 +207,7 @@ impl ContextPanel {
                 let e = &index.entries[r.entry];
                 let mut place = vec![
                     utc_text(e.time),
-                    index.source(e).to_string(),
+                    index.place(e).to_string(),
                     format!("IP {}", index.ip_text(e)),
                 ];
                 if e.result != 0 {

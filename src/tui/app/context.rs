@@ -2,7 +2,7 @@
 //! related record in the event's place and going back.
 
 use super::{App, Overlay};
-use crate::model::SourceRef;
+use crate::context::record::Place;
 use crate::neutralize::neutralize;
 use crate::tui::action::Intent;
 use crate::tui::context_panel::{ContextPanel, Moment, Opened, offset_text};
@@ -149,14 +149,14 @@ impl App {
         };
         let index = &self.report.context;
         let entry = index.entries[r.entry];
-        let source = index.source(&entry);
+        let place = index.place(&entry);
         let title = format!(
             " related {} · {} · {} · Esc: back to the event ",
             offset_text(r.offset_secs),
             neutralize(index.text(entry.operation)),
-            neutralize(&source.to_string()),
+            neutralize(&place.to_string()),
         );
-        let text = self.related_text(&source);
+        let text = self.related_text(r.entry, &place);
         let Overlay::Drill(d) = &mut self.overlay else {
             return;
         };
@@ -169,19 +169,19 @@ impl App {
         }
     }
 
-    /// The raw text of a record by its place: an STS event's own stored text when it is one
-    /// (a positioned read, and the only way back to a record read from standard input),
-    /// else read back from the file.
-    fn related_text(&mut self, source: &SourceRef) -> String {
-        if let Some(e) = self
-            .report
-            .events
-            .iter()
-            .find(|e| e.sources().any(|s| s == source))
-        {
+    /// The raw text of a related record: an STS event's own stored text when it is one (a
+    /// positioned read, and the only way back to a record read from standard input), else
+    /// read back from its file at its place.
+    fn related_text(&mut self, entry: usize, place: &Place) -> String {
+        let index = &self.report.context;
+        if let Some(e) = self.report.events.iter().find(|e| {
+            e.sources().any(|s| {
+                s.line == place.line && s.file == place.file && index.entry_at(s, e) == Some(entry)
+            })
+        }) {
             return e.raw_text();
         }
-        self.records.read(source)
+        self.records.read(place)
     }
 
     /// The event's document back in its panel.

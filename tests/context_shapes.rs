@@ -1,0 +1,221 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! Context where records share a line or span lines (`tests/fixtures/context-shapes/`,
+//! written by its `make.py`): a JSON array and a Graph `value` page on one line, a Log
+//! Analytics query response on one line and pretty-printed, gzip-compressed JSON lines and a
+//! Purview CSV whose AuditData cells run over lines. In each, a revocation follows `Update
+//! user` and `Reset user password` of the same user in one correlation, and an unrelated
+//! sign-in comes later: the revocation's row has the `reset` hint, its context panel lists
+//! the reset, Enter on it shows exactly that record, and the JSON report gives the related
+//! records' event ids and places.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ratatui::crossterm::event::KeyCode;
+use serde_json::Value;
+
+use sts_triage::load::ScanOptions;
+use sts_triage::scan::scan_paths;
+use sts_triage::tui::app::{App, Overlay};
+use sts_triage::tui::columns::{Column, finding};
+
+mod support;
+use support::{keys, press, screen, sized};
+
+const DIR: &str = "tests/fixtures/context-shapes";
+
+/// The UAL ids of the flow: Update user, Reset user password, the revocation, the sign-in.
+fn uid(i: usize) -> String {
+    format!("3e3e3e3e-0000-4000-8000-{:012}", i + 1)
+}
+
+/// The event id of the `i`th record of the flow in one input.
+type IdOf = fn(usize) -> String;
+
+/// Each input, and the event id its records are known by (a Graph record has its own).
+fn shapes() -> Vec<(&'static str, IdOf)> {
+    fn graph(i: usize) -> String {
+        format!("Directory_{}", uid(i))
+    }
+    vec![
+        ("cae-array-one-line.json", uid),
+        ("graph-page-one-line.json", graph),
+        ("la-cae-one-line.json", uid),
+        ("la-cae-pretty.json", uid),
+        ("cae-lines.jsonl.gz", uid),
+        ("purview-multiline.csv", uid),
+    ]
+}
+
+fn app(name: &str) -> App {
+    let report = scan_paths(&[Path::new(DIR).join(name)], &ScanOptions::default()).unwrap();
+    App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report)
+}
+
+fn timeline(app: &App) -> Vec<String> {
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("drill-down open")
+    };
+    let p = d.context.as_ref().expect("context panel open");
+    (0..p.rows.len())
+        .map(|i| {
+            let t = p.row_text(&app.report, i);
+            format!("{} {} {}", t.offset, t.why, t.what)
+        })
+        .collect()
+}
+
+fn doc_text(app: &App) -> String {
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("drill-down open")
+    };
+    d.doc
+        .lines
+        .iter()
+        .map(sts_triage::tui::doc::DocLine::text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_revocation_in_every_shape_has_its_reset_beside_it_and_opens_that_record() {
+    for (name, id) in shapes() {
+        let mut app = sized(app(name), 160, 45);
+        assert_eq!(
+            app.findings.items.len(),
+            1,
+            "{name}: the revocation is flagged"
+        );
+        let hints = &app.findings.items[0].cells[finding(Column::Hint)];
+        assert!(hints.contains("reset"), "{name}: hints {hints:?}");
+        press(&mut app, KeyCode::Enter);
+        keys(&mut app, "x");
+        let t = timeline(&app);
+        assert_eq!(
+            t.len(),
+            3,
+            "{name}: the update, the reset, the event: {t:?}"
+        );
+        assert!(
+            t[0].starts_with("-00:00:02 CTA Update user"),
+            "{name}: {t:?}"
+        );
+        assert!(
+            t[1].starts_with("-00:00:01 CTA Reset user password by desk.agent@fabrikam.example → ana.lopes@fabrikam.example")
+                || t[1].starts_with("-00:00:01 CTA Reset user password. by desk.agent@fabrikam.example → ana.lopes@fabrikam.example"),
+            "{name}: {t:?}"
+        );
+        assert!(t[2].starts_with("this event"), "{name}: {t:?}");
+        // Enter on the reset: exactly that record where the event was.
+        keys(&mut app, "k");
+        press(&mut app, KeyCode::Enter);
+        let text = doc_text(&app);
+        assert!(text.contains("Reset user password"), "{name}: {text}");
+        assert!(text.contains(&id(1)), "{name}: the reset's own id: {text}");
+        for other in [0, 2, 3] {
+            assert!(
+                !text.contains(&id(other)),
+                "{name}: nothing of record {other} beside it: {text}"
+            );
+        }
+        let s = screen(&app, 160, 45);
+        assert!(
+            s.contains("related -00:00:01 · Reset user password"),
+            "{name}: {s}"
+        );
+        press(&mut app, KeyCode::Esc);
+        assert!(
+            doc_text(&app).contains("StsRefreshTokensValidFrom"),
+            "{name}: Esc puts the event back"
+        );
+    }
+}
+
+#[test]
+fn a_log_analytics_row_opens_as_the_record_of_its_columns() {
+    for name in ["la-cae-one-line.json", "la-cae-pretty.json"] {
+        let mut app = sized(app(name), 80, 24);
+        press(&mut app, KeyCode::Enter);
+        keys(&mut app, "xk");
+        press(&mut app, KeyCode::Enter);
+        let text = doc_text(&app);
+        let opened: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
+            panic!("{name}: the opened record is one JSON object ({e}): {text}")
+        });
+        assert_eq!(opened["ActionType"], "Reset user password.", "{name}");
+        assert_eq!(opened["ReportId"], format!("CA_{}", uid(1)), "{name}");
+        assert_eq!(opened["Type"], "CloudAppEvents", "{name}");
+        // As the loader reads a row: the empty cells left out, dynamic columns as written.
+        assert!(opened.get("SourceSystem").is_none(), "{name}: {text}");
+        let raw: Value = serde_json::from_str(opened["RawEventData"].as_str().unwrap()).unwrap();
+        assert_eq!(raw["Id"], uid(1), "{name}");
+    }
+}
+
+fn report(path: &Path) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_sts-triage"))
+        .args(["report", "--format", "json", "-q"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_json_report_names_each_related_record_by_its_event_id_and_place() {
+    for (name, id) in shapes() {
+        let path = PathBuf::from(DIR).join(name);
+        let r = report(&path);
+        let f = &r["findings"][0];
+        let related = f["related"].as_array().unwrap();
+        let ids: Vec<&str> = related.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, [id(0), id(1)], "{name}: {related:?}");
+        let field = related[1]["id_field"].as_str().unwrap();
+        let expected_field = match name {
+            "graph-page-one-line.json" => "id",
+            "purview-multiline.csv" => "AuditData.Id",
+            _ => "RawEventData.Id",
+        };
+        assert_eq!(field, expected_field, "{name}");
+        // The place: the file, the byte offset in its content (decompressed) and the line.
+        let content = match name.strip_suffix(".gz") {
+            Some(_) => {
+                let mut text = String::new();
+                std::io::Read::read_to_string(
+                    &mut flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap()),
+                    &mut text,
+                )
+                .unwrap();
+                text
+            }
+            None => std::fs::read_to_string(&path).unwrap(),
+        };
+        let reset = &related[1];
+        assert_eq!(reset["file"], path.to_string_lossy().as_ref(), "{name}");
+        let offset = usize::try_from(reset["offset"].as_u64().unwrap()).unwrap();
+        let line = 1 + content[..offset].matches('\n').count();
+        assert_eq!(reset["line"], line, "{name}");
+        assert_eq!(
+            reset["source"],
+            format!("{}:{line}", path.display()),
+            "{name}"
+        );
+        // The record starts there: its own id comes before any other record's.
+        let rest = &content[offset..];
+        let own = rest.find(&id(1)).unwrap();
+        assert!(
+            rest.find(&id(2)).is_none_or(|other| own < other),
+            "{name}: the offset {offset} is the reset's"
+        );
+        assert!(
+            !content[offset..offset + own].contains(&id(0)),
+            "{name}: not the update's"
+        );
+    }
+}
