@@ -374,15 +374,18 @@ pub enum Flow {
 }
 
 /// The longest the loader's batches are taken for before a frame is drawn.
-const DATA_BUDGET: Duration = Duration::from_millis(25);
+const DATA_BUDGET: Duration = Duration::from_millis(12);
 
 /// The longest a frame goes on applying a filter before it is drawn.
-const FILTER_BUDGET: Duration = Duration::from_millis(10);
+const FILTER_BUDGET: Duration = Duration::from_millis(8);
 
 /// One frame: sleeps as the state asks (`wake::next_wait`), takes the terminal's events
-/// (keys first), then the loader's batches for at most `DATA_BUDGET` (stopping at once for
-/// a key that arrives meanwhile), carries out the effects, and draws. `data_left` carries
-/// from frame to frame whether batches may still be waiting.
+/// (keys first) and, when there were any, draws at once: a key is answered before any
+/// other work (the loader's batches, the rest of a filter), which the frames after it do.
+/// A frame without keys takes the loader's batches for at most `DATA_BUDGET` and applies
+/// a filter for at most `FILTER_BUDGET`, stopping at once for a key that arrives meanwhile
+/// (then drawn at the end of that frame). `data_left` carries from frame to frame whether
+/// batches (or other work) may still be waiting.
 pub fn frame<B: ratatui::backend::Backend>(
     terminal: &mut ratatui::Terminal<B>,
     app: &mut App,
@@ -391,15 +394,47 @@ pub fn frame<B: ratatui::backend::Backend>(
     data_left: &mut bool,
 ) -> Result<Flow> {
     inbox.wait(wake::next_wait(app, *data_left));
+    let mut inputs = take_inputs(app, shell, inbox)?;
+    if inputs == 0 {
+        inputs = background_work(terminal, app, shell, inbox, data_left)?;
+    } else {
+        // What the key left (batches, filter slices, rows' text) is for the next frame,
+        // which then starts without sleeping.
+        *data_left = true;
+    }
+    if carry_out_effects(app, shell) == Flow::Quit {
+        return Ok(Flow::Quit);
+    }
+    let (keymap, theme) = (shell.keymap, shell.theme);
+    terminal
+        .draw(|f| render::draw(f, app, keymap, theme))
+        .map_err(|e| anyhow::anyhow!("drawing the screen: {e}"))?;
+    Ok(Flow::Continue { inputs })
+}
+
+/// Every terminal event waiting, into the state (keys typed or pasted fast are not drawn
+/// one frame each); how many.
+fn take_inputs(app: &mut App, shell: &Shell, inbox: &Inbox) -> Result<usize> {
     let mut inputs = 0;
-    // Every event waiting is taken before the next frame (keys typed or pasted fast are
-    // not drawn one frame each).
     while inputs < 10_000
         && let Some(event) = inbox.input()
     {
         inputs += 1;
         take_event(app, shell, event?);
     }
+    Ok(inputs)
+}
+
+/// A frame's work when no key waits: the loader's batches, the state's `Tick`, slices of a
+/// filter, each within its budget; stops at the first key that arrives, takes it and
+/// returns (1: the frame is drawn at once).
+fn background_work<B: ratatui::backend::Backend>(
+    terminal: &mut ratatui::Terminal<B>,
+    app: &mut App,
+    shell: &Shell,
+    inbox: &Inbox,
+    data_left: &mut bool,
+) -> Result<usize> {
     let budget = Instant::now();
     *data_left = false;
     while let Some(batch) = inbox.data() {
@@ -421,15 +456,19 @@ pub fn frame<B: ratatui::backend::Backend>(
             app.apply(action);
         }
         if let Some(event) = inbox.input() {
-            inputs += 1;
             take_event(app, shell, event?);
             *data_left = true;
-            break;
+            return Ok(1);
         }
         if budget.elapsed() >= DATA_BUDGET {
             *data_left = true;
             break;
         }
+    }
+    if let Some(event) = inbox.input() {
+        take_event(app, shell, event?);
+        *data_left = true;
+        return Ok(1);
     }
     app.apply(Action::Tick);
     // A filter being applied to many rows: more slices of it while the frame's budget
@@ -437,20 +476,13 @@ pub fn frame<B: ratatui::backend::Backend>(
     let slices = Instant::now();
     while app.filtering() && slices.elapsed() < FILTER_BUDGET {
         if let Some(event) = inbox.input() {
-            inputs += 1;
             take_event(app, shell, event?);
-            break;
+            *data_left = true;
+            return Ok(1);
         }
         app.apply(Action::Tick);
     }
-    if carry_out_effects(app, shell) == Flow::Quit {
-        return Ok(Flow::Quit);
-    }
-    let (keymap, theme) = (shell.keymap, shell.theme);
-    terminal
-        .draw(|f| render::draw(f, app, keymap, theme))
-        .map_err(|e| anyhow::anyhow!("drawing the screen: {e}"))?;
-    Ok(Flow::Continue { inputs })
+    Ok(0)
 }
 
 /// A terminal event into the state.

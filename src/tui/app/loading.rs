@@ -168,11 +168,8 @@ impl App {
         // An analyst who never moved during the load has the first row read highlighted;
         // after the one sort it is somewhere below, and the newest rows would be off screen
         // above it. Start at the top then; a row the analyst moved to stays highlighted.
-        if self.findings.cursor == 0 && self.near.cursor == 0 {
-            self.refresh_from_top();
-        } else {
-            self.refresh();
-        }
+        let from_top = self.findings.cursor == 0 && self.near.cursor == 0;
+        self.refresh_with(from_top, true);
     }
 
     pub(super) fn following(&mut self, files: usize) {
@@ -338,7 +335,7 @@ impl App {
     /// column ahead (one per frame keeps the screen responsive).
     pub(super) fn tick(&mut self) {
         if self.dirty {
-            self.refresh();
+            self.refresh_with(false, true);
         } else if self.filtering() {
             self.step_filters();
         } else if self.loading.done {

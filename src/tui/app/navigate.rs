@@ -272,26 +272,32 @@ impl App {
     /// Recomputes the shown rows of both tables: filter, verdict filter, sort. The cursor
     /// stays on the same item when it is still shown. Sorting happens only when the rows
     /// or the sort changed; a filter that narrows an earlier one filters its result.
+    ///
+    /// While a load runs, a key's refresh leaves the work that reads every event (rows'
+    /// text, hints, histogram) to the next `Tick`, so that the key is answered first.
     pub fn refresh(&mut self) {
-        self.refresh_with(false);
+        self.refresh_with(false, self.loading.done);
     }
 
     /// Recomputes the shown rows and puts the cursor on the first.
     pub(super) fn refresh_from_top(&mut self) {
-        self.refresh_with(true);
+        self.refresh_with(true, self.loading.done);
     }
 
-    fn refresh_with(&mut self, from_top: bool) {
-        self.dirty = false;
-        self.flush_arrivals();
-        // Both read every event: while a load runs, not every frame (see `hints_due`).
-        if self.hints_stale && self.hints_due() {
-            self.recompute_hints();
-            self.hints_made();
-        }
-        if self.histogram_due() {
-            self.recompute_histogram();
-            self.histogram_made();
+    /// `catch_up`: first make again what the load changed (rows' text, hints, histogram).
+    pub(super) fn refresh_with(&mut self, from_top: bool, catch_up: bool) {
+        if catch_up {
+            self.dirty = false;
+            self.flush_arrivals();
+            // Both read every event: while a load runs, not every frame (see `hints_due`).
+            if self.hints_stale && self.hints_due() {
+                self.recompute_hints();
+                self.hints_made();
+            }
+            if self.histogram_due() {
+                self.recompute_histogram();
+                self.histogram_made();
+            }
         }
         self.each_table(
             |table, shown| {
