@@ -309,6 +309,8 @@ pub struct ContextIndex {
     by_actor: Lookup<u32>,
     /// The earliest time of any record of each actor.
     first_of_actor: HashMap<u32, i64, FxBuild>,
+    /// Records identical in every kept field (see [`Twins`]).
+    twins: super::twins::Twins,
     prepared: bool,
     /// Off (`--no-context`): nothing was collected.
     pub disabled: bool,
@@ -370,6 +372,7 @@ impl ContextIndex {
         self.by_correlation = Lookup::build(&order, |i| Some(e(i).correlation).filter(|&c| c != 0));
         self.by_target = Lookup::build(&order, |i| Some(e(i).target).filter(|&t| t != 0));
         self.by_actor = Lookup::build(&order, |i| Some(e(i).actor).filter(|&a| a != 0));
+        self.twins = super::twins::Twins::build(&order, entries);
         self.first_of_actor.clear();
         for &i in &order {
             let e = e(i);
@@ -518,11 +521,41 @@ impl ContextIndex {
             return &[];
         }
         let w = window.saturating_mul(TICKS_PER_SEC);
-        let (lo, hi) = (time.saturating_sub(w), time.saturating_add(w));
+        self.between(list, time.saturating_sub(w), time.saturating_add(w))
+    }
+
+    /// The part of a lookup's list (in time order) from `lo` to `hi` ticks, both included.
+    pub(super) fn between<'a>(&self, list: &'a [u32], lo: i64, hi: i64) -> &'a [u32] {
         let t = |i: &u32| self.entries[*i as usize].time;
         let start = list.partition_point(|i| t(i) < lo);
         let end = list.partition_point(|i| t(i) <= hi);
         &list[start..end.max(start)]
+    }
+
+    /// The id under which actors and targets equal to `s` (ASCII case ignored) are kept.
+    pub(super) fn party_key(&self, s: &str) -> Option<u32> {
+        self.key(s)
+    }
+
+    /// Every record whose actor is `key` ([`Self::party_key`]), in time order.
+    pub(super) fn actor_list(&self, key: u32) -> &[u32] {
+        self.by_actor.get(&key)
+    }
+
+    /// Every record whose target is `key` ([`Self::party_key`]), in time order.
+    pub(super) fn target_list(&self, key: u32) -> &[u32] {
+        self.by_target.get(&key)
+    }
+
+    /// The entry read before `entry` (in time, then place order) that is identical to it
+    /// in every kept field ([`super::twins::Twins`]), if any.
+    pub(super) fn earlier_twin(&self, entry: u32) -> Option<u32> {
+        self.twins.earlier(entry)
+    }
+
+    /// Whether an entry read after `entry` is identical to it ([`super::twins::Twins`]).
+    pub(super) fn has_later_twin(&self, entry: u32) -> bool {
+        self.twins.has_later(entry)
     }
 }
 

@@ -17,6 +17,7 @@ pub mod parties;
 pub mod record;
 pub mod relate;
 pub mod summary;
+mod twins;
 
 pub use index::{ContextIndex, Entry};
 pub use relate::{Related, Why};

@@ -10,8 +10,14 @@
 //! - the same actor within [`ContextOptions::actor_window_secs`].
 //!
 //! A record found identical at several places (every kept field the same, to the second) is
-//! one related record with its `repeats` counted: the index keeps no record id, and the
-//! analyst could not tell such records apart anyway.
+//! one related record with its `repeats` counted: the analyst could not tell such records
+//! apart anyway.
+//!
+//! On a busy target's day thousands of records relate to each of its events, so they are
+//! counted without being listed ([`ContextIndex::related_count`]: each lookup's records walked
+//! once, a record found by several taken by the first, identical records known in advance)
+//! and only the nearest are listed ([`ContextIndex::nearest_related`]: the seconds around the
+//! event that hold enough of them), the same records as ranking the whole list.
 //!
 //! Copies of the event itself — the same event id read again (`StsEvent::duplicates`: the
 //! same export loaded twice, a `.gz` beside its file, a CloudAppEvents row and the UAL
@@ -19,7 +25,7 @@
 //! and no hint counts them.
 
 use super::ContextOptions;
-use super::index::{ContextIndex, TICKS_PER_SEC};
+use super::index::{ContextIndex, Entry, TICKS_PER_SEC};
 use crate::model::StsEvent;
 
 /// Why a record is related to an STS event (any of them may hold).
@@ -73,16 +79,45 @@ pub fn offset_secs(record: i64, event: i64) -> Option<i64> {
 }
 
 impl ContextIndex {
-    /// The records related to an STS event, oldest first; the event's own record and its
-    /// copies ([`Self::copies`]) left out.
+    /// The records related to an STS event, oldest first (in time, then place order); the
+    /// event's own record and its copies ([`Self::copies`]) left out.
     pub fn related(&self, event: &StsEvent, opts: &ContextOptions) -> Vec<Related> {
-        let time = event.time.as_ref().map_or(i64::MIN, crate::kql::ticks);
-        let mut skip = self.copies(event);
-        skip.extend(self.entry_of(event));
-        skip.sort_unstable();
-        let mut found = self.candidates(event, time, opts);
-        found.retain(|(i, _)| skip.binary_search(&(*i as usize)).is_err());
-        self.merge(found, time)
+        Query::new(self, event, opts).collect(Reach::ALL)
+    }
+
+    /// How many records [`Self::related`] lists, without listing them: a busy target's day
+    /// relates thousands of records to each of its events.
+    pub fn related_count(&self, event: &StsEvent, opts: &ContextOptions) -> usize {
+        Query::new(self, event, opts).count(Reach::ALL)
+    }
+
+    /// At most `most` of the records related to an STS event — the nearest in time to it,
+    /// and with `correlation_first` those of the same correlation before any other — oldest
+    /// first, and how many records are related in all ([`Self::related_count`]). The same
+    /// records as ranking the whole of [`Self::related`] (ties: the older first), without
+    /// listing the whole: only the seconds around the event that hold enough of them.
+    pub fn nearest_related(
+        &self,
+        event: &StsEvent,
+        opts: &ContextOptions,
+        most: usize,
+        correlation_first: bool,
+    ) -> (Vec<Related>, usize) {
+        let q = Query::new(self, event, opts);
+        let total = q.count(Reach::ALL);
+        if total <= most {
+            return (q.collect(Reach::ALL), total);
+        }
+        let mut picked = q.collect(q.reach_holding(most, !correlation_first, opts));
+        picked.sort_by_key(|r| {
+            (
+                correlation_first && !r.why.correlation,
+                r.offset_secs.map_or(i64::MAX, i64::abs),
+            )
+        });
+        picked.truncate(most);
+        picked.sort_by_key(|r| (self.entries[r.entry].time, r.entry));
+        (picked, total)
     }
 
     /// The entries of the event's other copies (the same event id read at other places), in
@@ -100,98 +135,282 @@ impl ContextIndex {
         out.dedup();
         out
     }
+}
 
-    /// (entry, why) pairs, each entry as often as a relation finds it.
-    fn candidates(&self, event: &StsEvent, time: i64, opts: &ContextOptions) -> Vec<(u32, Why)> {
+/// One relation of an STS event: a lookup (by correlation, target or actor) and its window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// Records with the event's correlation id (its hash), at any time.
+    Correlation(u64),
+    /// Records whose target is `key`, from `lo` to `hi` ticks (both included).
+    Target { key: u32, lo: i64, hi: i64 },
+    /// Records whose actor is `key`, from `lo` to `hi` ticks: the event's target acting
+    /// (`as_target`: a same-target reason) or the event's actor.
+    Acting {
+        key: u32,
+        lo: i64,
+        hi: i64,
+        as_target: bool,
+    },
+}
+
+impl Rule {
+    fn holds(self, e: &Entry) -> bool {
+        match self {
+            Self::Correlation(c) => e.correlation == c,
+            Self::Target { key, lo, hi } => e.target == key && lo <= e.time && e.time <= hi,
+            Self::Acting { key, lo, hi, .. } => e.actor == key && lo <= e.time && e.time <= hi,
+        }
+    }
+
+    fn why(self) -> Why {
+        Why {
+            correlation: matches!(self, Self::Correlation(_)),
+            target: matches!(
+                self,
+                Self::Target { .. }
+                    | Self::Acting {
+                        as_target: true,
+                        ..
+                    }
+            ),
+            actor: matches!(
+                self,
+                Self::Acting {
+                    as_target: false,
+                    ..
+                }
+            ),
+        }
+    }
+}
+
+/// The part of the timeline looked at: records from `lo` to `hi` ticks (both included); the
+/// same-correlation records at any time unless `correlation_too`.
+#[derive(Debug, Clone, Copy)]
+struct Reach {
+    lo: i64,
+    hi: i64,
+    correlation_too: bool,
+}
+
+impl Reach {
+    const ALL: Self = Self {
+        lo: i64::MIN,
+        hi: i64::MAX,
+        correlation_too: false,
+    };
+
+    fn admits(self, rule: Rule, e: &Entry) -> bool {
+        (matches!(rule, Rule::Correlation(_)) && !self.correlation_too)
+            || (self.lo <= e.time && e.time <= self.hi)
+    }
+}
+
+/// An STS event's relations, to walk the records they reach once each.
+struct Query<'a> {
+    index: &'a ContextIndex,
+    /// The event's time in ticks (`i64::MIN`: unknown, then only its correlation relates).
+    time: i64,
+    rules: Vec<Rule>,
+    /// The event's own entry and its copies.
+    skip: Vec<u32>,
+}
+
+impl<'a> Query<'a> {
+    fn new(index: &'a ContextIndex, event: &StsEvent, opts: &ContextOptions) -> Self {
+        let time = event.time.as_ref().map_or(i64::MIN, crate::kql::ticks);
         let p = &event.parties;
-        let why = |correlation, target, actor| Why {
-            correlation,
-            target,
-            actor,
-        };
-        let mut found: Vec<(u32, Why)> = self
-            .by_correlation_hash(event.correlation)
-            .iter()
-            .map(|&i| (i, why(true, false, false)))
-            .collect();
-        for t in [&p.target, &p.target_id] {
-            let w = opts.target_window_secs;
-            let near = self.by_target_within(t, time, w);
-            found.extend(near.iter().map(|&i| (i, why(false, true, false))));
-            // The target acting: its own sign-ins and changes (no target field of theirs).
-            let acting = self.by_actor_within(t, time, w);
-            found.extend(acting.iter().map(|&i| (i, why(false, true, false))));
-        }
-        for a in [&p.actor, &p.actor_id] {
-            let near = self.by_actor_within(a, time, opts.actor_window_secs);
-            found.extend(near.iter().map(|&i| (i, why(false, false, true))));
-        }
-        found
-    }
-
-    /// One [`Related`] per entry, its reasons merged, oldest first (no map per event: a sort).
-    fn merge(&self, mut found: Vec<(u32, Why)>, time: i64) -> Vec<Related> {
-        found.sort_unstable_by_key(|&(i, _)| i);
-        let mut out: Vec<Related> = Vec::with_capacity(found.len());
-        for (i, w) in found {
-            match out.last_mut() {
-                Some(last) if last.entry == i as usize => {
-                    last.why.correlation |= w.correlation;
-                    last.why.target |= w.target;
-                    last.why.actor |= w.actor;
-                }
-                _ => out.push(Related {
-                    entry: i as usize,
-                    why: w,
-                    offset_secs: offset_secs(self.entries[i as usize].time, time),
-                    repeats: 0,
-                }),
+        let mut rules = Vec::with_capacity(7);
+        let mut add = |r: Rule| {
+            if !rules.contains(&r) {
+                rules.push(r);
             }
+        };
+        if event.correlation != 0 {
+            add(Rule::Correlation(event.correlation));
         }
-        out.sort_by_key(|r| (self.entries[r.entry].time, r.entry));
-        self.fold_repeats(out)
-    }
-
-    /// Records identical in every kept field (see [`Related::repeats`]) folded into the first
-    /// (in time, then place order), their reasons merged.
-    fn fold_repeats(&self, related: Vec<Related>) -> Vec<Related> {
-        let key = |r: &Related| {
-            let e = &self.entries[r.entry];
-            let second = if e.time == i64::MIN {
-                i64::MIN
-            } else {
-                e.time.div_euclid(TICKS_PER_SEC)
+        if time != i64::MIN {
+            let window = |secs: i64| {
+                let w = secs.saturating_mul(TICKS_PER_SEC);
+                (time.saturating_sub(w), time.saturating_add(w))
             };
-            (
-                second,
-                e.operation,
-                e.actor,
-                e.target,
-                e.ip,
-                e.result,
-                e.correlation,
-            )
-        };
-        // The index's fast hash, not SipHash: a busy target's day can relate thousands of
-        // records to each of its events, and this map is built once per event.
-        let mut first: std::collections::HashMap<_, usize, super::index::FxBuild> =
-            std::collections::HashMap::with_capacity_and_hasher(related.len(), Default::default());
-        let mut out: Vec<Related> = Vec::with_capacity(related.len());
-        for r in related {
-            match first.entry(key(&r)) {
-                std::collections::hash_map::Entry::Occupied(at) => {
-                    let kept = &mut out[*at.get()];
-                    kept.repeats += 1;
-                    kept.why.correlation |= r.why.correlation;
-                    kept.why.target |= r.why.target;
-                    kept.why.actor |= r.why.actor;
-                }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(out.len());
-                    out.push(r);
-                }
+            let (lo, hi) = window(opts.target_window_secs);
+            for key in [&p.target, &p.target_id].map(|t| index.party_key(t)) {
+                let Some(key) = key else { continue };
+                add(Rule::Target { key, lo, hi });
+                // The target acting: its own sign-ins and changes (no target field of theirs).
+                add(Rule::Acting {
+                    key,
+                    lo,
+                    hi,
+                    as_target: true,
+                });
             }
+            let (lo, hi) = window(opts.actor_window_secs);
+            for key in [&p.actor, &p.actor_id].map(|a| index.party_key(a)) {
+                let Some(key) = key else { continue };
+                add(Rule::Acting {
+                    key,
+                    lo,
+                    hi,
+                    as_target: false,
+                });
+            }
+        }
+        let mut skip: Vec<u32> = index
+            .copies(event)
+            .into_iter()
+            .chain(index.entry_of(event))
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
+        skip.sort_unstable();
+        Self {
+            index,
+            time,
+            rules,
+            skip,
+        }
+    }
+
+    /// The records a rule reaches within `reach`, in time order.
+    fn list(&self, rule: Rule, reach: Reach) -> &'a [u32] {
+        let index = self.index;
+        let (list, lo, hi) = match rule {
+            Rule::Correlation(c) => {
+                let list = index.by_correlation_hash(c);
+                if !reach.correlation_too {
+                    return list;
+                }
+                (list, i64::MIN, i64::MAX)
+            }
+            Rule::Target { key, lo, hi } => (index.target_list(key), lo, hi),
+            Rule::Acting { key, lo, hi, .. } => (index.actor_list(key), lo, hi),
+        };
+        index.between(list, lo.max(reach.lo), hi.min(reach.hi))
+    }
+
+    /// Calls `f` once for each record related within `reach` (the event's own record and
+    /// its copies left out), in no particular order: a record reached by several rules is
+    /// taken where the first of them reaches it.
+    fn walk(&self, reach: Reach, mut f: impl FnMut(u32, &Entry)) {
+        for (j, &rule) in self.rules.iter().enumerate() {
+            let earlier = &self.rules[..j];
+            for &i in self.list(rule, reach) {
+                let e = &self.index.entries[i as usize];
+                // Reached within `reach` by this rule, so by an earlier rule too if it holds.
+                if earlier.iter().any(|r| r.holds(e)) || self.skip.contains(&i) {
+                    continue;
+                }
+                f(i, e);
+            }
+        }
+    }
+
+    /// Whether entry `i` is a related record within `reach`.
+    fn reaches(&self, i: u32, reach: Reach) -> bool {
+        let e = &self.index.entries[i as usize];
+        !self.skip.contains(&i) && self.rules.iter().any(|&r| r.holds(e) && reach.admits(r, e))
+    }
+
+    /// The earliest related record identical to entry `i` (itself when none is earlier):
+    /// the one that stands for them all ([`Related::repeats`]).
+    fn first_twin(&self, i: u32, reach: Reach) -> u32 {
+        let mut first = i;
+        let mut at = i;
+        while let Some(prev) = self.index.earlier_twin(at) {
+            if self.reaches(prev, reach) {
+                first = prev;
+            }
+            at = prev;
+        }
+        first
+    }
+
+    /// How many related records within `reach` ([`Self::collect`]'s length).
+    fn count(&self, reach: Reach) -> usize {
+        let mut n = 0;
+        self.walk(reach, |i, _| {
+            if self.index.earlier_twin(i).is_none() || self.first_twin(i, reach) == i {
+                n += 1;
+            }
+        });
+        n
+    }
+
+    /// Why entry `e` is related, every rule that holds.
+    fn why(&self, e: &Entry) -> Why {
+        let mut why = Why::default();
+        for r in self.rules.iter().filter(|r| r.holds(e)) {
+            let w = r.why();
+            why.correlation |= w.correlation;
+            why.target |= w.target;
+            why.actor |= w.actor;
+        }
+        why
+    }
+
+    /// The related records within `reach` in time, then place order, records identical to
+    /// an earlier one counted as its repeats.
+    fn collect(&self, reach: Reach) -> Vec<Related> {
+        let index = self.index;
+        let mut found: Vec<(i64, u32)> = Vec::new();
+        self.walk(reach, |i, e| found.push((e.time, i)));
+        found.sort_unstable();
+        let mut out: Vec<Related> = Vec::with_capacity(found.len());
+        // Entry of the record kept for some twins → its place in `out`.
+        let mut kept: std::collections::HashMap<u32, usize, super::index::FxBuild> =
+            Default::default();
+        for (time, i) in found {
+            let e = &index.entries[i as usize];
+            let why = self.why(e);
+            if index.earlier_twin(i).is_some()
+                && let Some(&at) = kept.get(&self.first_twin(i, reach))
+            {
+                let r = &mut out[at];
+                r.repeats += 1;
+                r.why.correlation |= why.correlation;
+                r.why.target |= why.target;
+                r.why.actor |= why.actor;
+                continue;
+            }
+            if index.has_later_twin(i) {
+                kept.insert(i, out.len());
+            }
+            out.push(Related {
+                entry: i as usize,
+                why,
+                offset_secs: offset_secs(time, self.time),
+                repeats: 0,
+            });
         }
         out
+    }
+
+    /// The reach around the event, in whole seconds either side, that holds at least `most`
+    /// related records (or all of them), so that the `most` nearest are all within it.
+    /// Same-correlation records count at any time unless `correlation_too` (they are ranked
+    /// first then, nearest or not).
+    fn reach_holding(&self, most: usize, correlation_too: bool, opts: &ContextOptions) -> Reach {
+        if self.time == i64::MIN {
+            return Reach::ALL;
+        }
+        let widest = opts.target_window_secs.max(opts.actor_window_secs);
+        let second = self.time.div_euclid(TICKS_PER_SEC);
+        let mut secs: i64 = 60;
+        while secs <= widest {
+            let reach = Reach {
+                lo: second.saturating_sub(secs).saturating_mul(TICKS_PER_SEC),
+                hi: (second.saturating_add(secs).saturating_add(1))
+                    .saturating_mul(TICKS_PER_SEC)
+                    .saturating_sub(1),
+                correlation_too,
+            };
+            if self.count(reach) >= most {
+                return reach;
+            }
+            secs = secs.saturating_mul(4);
+        }
+        Reach::ALL
     }
 }

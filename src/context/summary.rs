@@ -50,14 +50,27 @@ pub fn hint_words(h: &Hint) -> Option<String> {
 
 /// The context line of one STS event.
 pub fn event_line(inputs: &Inputs, report: &ScanReport, i: usize) -> String {
+    let related = report.events.get(i).map_or(0, |e| {
+        report.context.related_count(e, &inputs.config().context)
+    });
+    event_line_counted(inputs, report, i, related)
+}
+
+/// [`event_line`] with the event's count of related records already known (the JSON
+/// report has it from [`nearest`]): counting them is most of the line's cost.
+pub fn event_line_counted(
+    inputs: &Inputs,
+    report: &ScanReport,
+    i: usize,
+    related: usize,
+) -> String {
     let mut parts: Vec<String> = inputs
         .event_hints(i)
         .iter()
         .filter_map(hint_words)
         .collect();
     if let Some(e) = report.events.get(i) {
-        let n = report.context.related(e, &inputs.config().context).len();
-        parts.push(match n {
+        parts.push(match related {
             0 => "no related records".to_owned(),
             1 => "1 related record".to_owned(),
             n => format!("{n} related records"),
@@ -74,12 +87,29 @@ pub fn event_line(inputs: &Inputs, report: &ScanReport, i: usize) -> String {
 
 /// The context line of a flagged row: that of its first event (and how many more).
 pub fn finding_line(inputs: &Inputs, report: &ScanReport, f: &Finding) -> String {
+    let related = f
+        .events
+        .first()
+        .and_then(|&i| report.events.get(i))
+        .map_or(0, |e| {
+            report.context.related_count(e, &inputs.config().context)
+        });
+    finding_line_counted(inputs, report, f, related)
+}
+
+/// [`finding_line`] with its first event's count of related records already known.
+pub fn finding_line_counted(
+    inputs: &Inputs,
+    report: &ScanReport,
+    f: &Finding,
+    related: usize,
+) -> String {
     match f.events.split_first() {
         None => "no events (read from a query-result export)".to_owned(),
-        Some((&first, [])) => event_line(inputs, report, first),
+        Some((&first, [])) => event_line_counted(inputs, report, first, related),
         Some((&first, rest)) => format!(
             "{} (first of {} events)",
-            event_line(inputs, report, first),
+            event_line_counted(inputs, report, first, related),
             rest.len() + 1
         ),
     }
@@ -113,12 +143,14 @@ pub fn related_json(report: &ScanReport, r: &Related) -> serde_json::Value {
     })
 }
 
-/// The related records of an event, nearest in time first, at most [`RELATED_LISTED`].
+/// The related records of an event to list, at most [`RELATED_LISTED`]: those of the same
+/// correlation first, then the nearest in time (ordered by their offset from the event),
+/// and how many are related in all.
 pub fn nearest(report: &ScanReport, e: &StsEvent, inputs: &Inputs) -> (Vec<Related>, usize) {
-    let mut all = report.context.related(e, &inputs.config().context);
-    let total = all.len();
-    all.sort_by_key(|r| (!r.why.correlation, r.offset_secs.map_or(i64::MAX, i64::abs)));
-    all.truncate(RELATED_LISTED);
-    all.sort_by_key(|r| (r.offset_secs.unwrap_or(i64::MIN), r.entry));
-    (all, total)
+    let (mut listed, total) =
+        report
+            .context
+            .nearest_related(e, &inputs.config().context, RELATED_LISTED, true);
+    listed.sort_by_key(|r| (r.offset_secs.unwrap_or(i64::MIN), r.entry));
+    (listed, total)
 }

@@ -8,7 +8,7 @@ use serde_json::json;
 use serde_json::ser::{Formatter, PrettyFormatter};
 
 use super::{FileHash, Grouped, ReportContext, finding_sources, unreviewed_warning, verdict_of};
-use crate::context::summary;
+use crate::context::{Related, summary};
 use crate::hints::{HintConfig, Inputs};
 use crate::journal::Decision;
 use crate::kql::format_datetime;
@@ -106,11 +106,21 @@ impl<'a> Streamed<'a> {
 
     /// The related records of an event (at most `summary::RELATED_LISTED`, nearest first)
     /// and how many there are in all and beyond the list.
-    fn related(&self, obj: &mut serde_json::Map<String, serde_json::Value>, event: Option<usize>) {
+    fn nearest(&self, event: Option<usize>) -> (Vec<Related>, usize) {
         let report = self.report;
-        let (related, total) = event.map_or((Vec::new(), 0), |e| {
+        event.map_or((Vec::new(), 0), |e| {
             summary::nearest(report, &report.events[e], &self.inputs)
-        });
+        })
+    }
+
+    /// Writes an event's related records (from [`Self::nearest`]) and its copies.
+    fn related(
+        &self,
+        obj: &mut serde_json::Map<String, serde_json::Value>,
+        event: Option<usize>,
+        (related, total): (Vec<Related>, usize),
+    ) {
+        let report = self.report;
         let listed: Vec<serde_json::Value> = related
             .iter()
             .map(|r| {
@@ -182,11 +192,18 @@ impl<'a> Streamed<'a> {
         );
         obj.insert("targets".into(), json!(f.targets(&report.events)));
         obj.insert("actors".into(), json!(f.actors(&report.events)));
+        // The related records are counted once, for the context line and the list.
+        let nearest = self.nearest(f.events.first().copied());
         obj.insert(
             "context".into(),
-            json!(summary::finding_line(&self.inputs, report, f)),
+            json!(summary::finding_line_counted(
+                &self.inputs,
+                report,
+                f,
+                nearest.1
+            )),
         );
-        self.related(&mut obj, f.events.first().copied());
+        self.related(&mut obj, f.events.first().copied(), nearest);
         serde_json::Value::Object(obj)
     }
 
@@ -209,11 +226,17 @@ impl<'a> Streamed<'a> {
         obj.insert("source".into(), json!(e.source.to_string()));
         obj.insert("target".into(), json!(e.parties.target_label()));
         obj.insert("actor_id".into(), json!(e.parties.actor_label()));
+        let nearest = self.nearest(Some(i));
         obj.insert(
             "context".into(),
-            json!(summary::event_line(&self.inputs, report, i)),
+            json!(summary::event_line_counted(
+                &self.inputs,
+                report,
+                i,
+                nearest.1
+            )),
         );
-        self.related(&mut obj, Some(i));
+        self.related(&mut obj, Some(i), nearest);
         serde_json::Value::Object(obj)
     }
 }

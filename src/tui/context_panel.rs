@@ -66,15 +66,17 @@ pub struct RowText {
 impl ContextPanel {
     /// The timeline of `event`, the cursor on the event itself.
     pub fn new(report: &ScanReport, event: usize, config: HintConfig) -> Self {
-        let mut related = report
+        // Only the nearest are listed: a busy target's day relates thousands of records.
+        let (mut related, total) = report
             .events
             .get(event)
-            .map(|e| report.context.related(e, &config.context))
+            .map(|e| {
+                report
+                    .context
+                    .nearest_related(e, &config.context, MAX_SHOWN, false)
+            })
             .unwrap_or_default();
-        let total = related.len();
-        if related.len() > MAX_SHOWN {
-            related.sort_by_key(|r| r.offset_secs.map_or(i64::MAX, i64::abs));
-            related.truncate(MAX_SHOWN);
+        if total > MAX_SHOWN {
             related.sort_by_key(|r| (r.offset_secs.unwrap_or(i64::MIN), r.entry));
         }
         let at = related
