@@ -1,0 +1,54 @@
+//! Tests of the index: records kept once in place order, lookups by key and time.
+
+use super::*;
+use crate::context::Collector;
+use crate::context::extract::Fields;
+
+/// Hands records on as the loader does (batches of `context::BATCH`).
+fn absorb(index: &mut ContextIndex, file: &str, lines: &[(u64, &str, &str)]) {
+    let mut c = Collector::new(file.into(), true);
+    for &(line, actor, corr) in lines {
+        let f = Fields {
+            time: Some(i64::try_from(line).unwrap() * TICKS_PER_SEC),
+            operation: b"Update user."[..].into(),
+            actor: actor.as_bytes().into(),
+            correlation: corr.as_bytes().into(),
+            ..Fields::default()
+        };
+        if let Some(b) = c.push(&f, line, line * 100) {
+            index.absorb(&b);
+        }
+    }
+    index.absorb(&c.take());
+}
+
+#[test]
+fn records_out_of_order_or_read_twice_are_kept_once_in_place_order() {
+    let mut index = ContextIndex::default();
+    // More than one chunk, handed on out of order, the last stretch read twice.
+    let n = Entries::CHUNK as u64 + 10;
+    let mut lines: Vec<(u64, String)> = (1..=n).map(|l| (l, format!("a{}@x", l % 3))).collect();
+    lines.reverse();
+    let refs: Vec<(u64, &str, &str)> = lines.iter().map(|(l, a)| (*l, a.as_str(), "")).collect();
+    absorb(&mut index, "f", &refs);
+    absorb(&mut index, "f", &refs[..5]);
+    absorb(
+        &mut index,
+        "g",
+        &[(1, "A0@X", "corr-1"), (2, "b@x", "corr-1")],
+    );
+    index.prepare();
+    assert_eq!(index.len() as u64, n + 2);
+    let places: Vec<(u32, u64)> = index.entries.iter().map(|e| (e.file, e.offset)).collect();
+    assert!(places.windows(2).all(|w| w[0] < w[1]));
+    // Lookups by actor (case ignored), in time order, within a window.
+    let near = index.by_actor_within("a0@x", 30 * TICKS_PER_SEC, 10);
+    let times: Vec<i64> = near
+        .iter()
+        .map(|&i| index.entries[i as usize].time / TICKS_PER_SEC)
+        .collect();
+    assert_eq!(times, [21, 24, 27, 30, 33, 36, 39]);
+    assert_eq!(index.by_correlation("corr-1").len(), 2);
+    assert!(index.by_correlation("").is_empty());
+    assert_eq!(index.first_time_of_actor("A1@x"), Some(TICKS_PER_SEC));
+}
