@@ -138,3 +138,24 @@ fn a_long_status_keeps_the_journal_file_name_and_cuts_no_word() {
         }
     }
 }
+
+/// At 160x45 the near misses' Reason, what the analyst reads there, is drawn whole on the
+/// bundled samples (a field path, a misspelt operation quoted: up to about 80 characters).
+#[test]
+fn near_miss_reasons_are_whole_at_160_columns() {
+    use sts_triage::tui::columns::{Column, near_miss};
+    let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
+    resize(&mut app, 160, 45);
+    press(&mut app, KeyCode::Char('m'));
+    let s = screen(&app, 160, 45);
+    let reasons: Vec<&String> = app
+        .near
+        .items
+        .iter()
+        .map(|i| &i.cells[near_miss(Column::Reason)])
+        .collect();
+    assert!(reasons.len() > 5 && reasons.iter().any(|r| r.chars().count() > 70));
+    for r in reasons {
+        assert!(s.contains(r.as_str()), "{r:?} not whole on screen:\n{s}");
+    }
+}

@@ -127,7 +127,9 @@ impl Column {
     /// what the analyst reads there; the flagged rows' Account takes all the rest.
     fn flex(self, near_miss: bool) -> Option<(u16, u16)> {
         match self {
-            Self::Reason => Some((52, 3)),
+            // The longest reasons the loader writes (a field path, a misspelt operation
+            // quoted) are up to 82 characters: whole at 160 columns.
+            Self::Reason => Some((82, 3)),
             Self::Account if near_miss => Some((22, 2)),
             Self::Account => Some((0, 1)),
             Self::Operation => Some((34, 1)),
@@ -241,16 +243,19 @@ pub const fn near_miss(column: Column) -> usize {
 /// as (index in `columns`, drawn width). Columns give way in their order (`plan`); the
 /// flexible ones (`flex`) share what is left: first up to their preferred widths (the
 /// largest share first), then by share. Optional columns (giving way from 5: Proxy, Events,
-/// Source; in the near misses the Actor) leave the screen before a flexible column is
+/// Source; in the near misses the Target and the Actor) leave the screen before a flexible column is
 /// kept under its preferred width: in the near misses the Reason and the Operation are what
 /// the analyst reads first.
 pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
     let near_miss = columns.contains(&Column::Reason);
     let plan = |c: Column| match c {
-        // Beside a Reason the account is secondary: it starts narrower; the actor's id is
-        // drawn once the Reason and the Operation have their width (the target before).
+        // Beside a Reason the account is secondary: it starts narrower; the target and the
+        // actor's id are drawn once the Reason and the Operation have their width.
         Column::Account if near_miss => (14, 0),
-        Column::Actor if near_miss => (16, 5),
+        Column::Target | Column::Actor if near_miss => (16, 5),
+        // The operation as written is the same for most near misses, and where its spelling
+        // is why, the Reason quotes it whole: it starts narrow, the Reason takes the room.
+        Column::Operation if near_miss => (16, 4),
         c => c.plan(),
     };
     let flex = |c: Column| c.flex(near_miss);
@@ -345,15 +350,22 @@ mod tests {
             "{at80:?}"
         );
         assert!(width_of(&at80, Column::Verdict).is_some());
+        // At 160 the longest reasons (about 80 characters) whole, the account as wide as
+        // in the flagged rows, the operation's start; the context columns wait.
         let at160 = drawn(&NEAR_MISS_COLUMNS, 160);
         assert!(
-            width_of(&at160, Column::Reason).is_some_and(|w| w >= 52),
+            width_of(&at160, Column::Reason).is_some_and(|w| w >= 80),
             "{at160:?}"
         );
         assert!(
-            width_of(&at160, Column::Operation).is_some_and(|w| w >= 28),
+            width_of(&at160, Column::Account).is_some_and(|w| w >= 20),
             "{at160:?}"
         );
+        assert!(
+            width_of(&at160, Column::Operation).is_some_and(|w| w >= 16),
+            "{at160:?}"
+        );
+        assert_eq!(width_of(&at160, Column::Target), None, "{at160:?}");
         assert_eq!(
             width_of(&at160, Column::Source),
             None,
@@ -364,9 +376,9 @@ mod tests {
             width_of(&at200, Column::Target).is_some(),
             "context once there is room"
         );
-        let at240 = drawn(&NEAR_MISS_COLUMNS, 240);
+        let at260 = drawn(&NEAR_MISS_COLUMNS, 260);
         assert!(
-            width_of(&at240, Column::Source).is_some(),
+            width_of(&at260, Column::Source).is_some(),
             "shown with room to spare"
         );
     }
