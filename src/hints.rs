@@ -101,17 +101,24 @@ impl Hint {
     }
 }
 
-/// `1 s before`, `2 min after`, `at the same second`.
+/// `1 s before`, `4 min 59 s before`, `2 h 05 min after`, `3 d 4 h after`, `in the same
+/// second`: to the unit the context panel's timeline shows (`-00:04:59`, `+2 h 05 m`,
+/// `+3 d 4 h`; `tui::context_panel::offset_text`), so that a hint and the timeline agree.
 pub fn offset_words(secs: Option<i64>) -> String {
     let Some(s) = secs else {
         return "at an unknown time".to_owned();
     };
-    let (n, side) = (s.unsigned_abs(), if s < 0 { "before" } else { "after" });
-    match n {
+    let (a, side) = (s.unsigned_abs(), if s < 0 { "before" } else { "after" });
+    let (d, h, m, sec) = (a / 86_400, a / 3600 % 24, a / 60 % 60, a % 60);
+    match a {
         0 => "in the same second".to_owned(),
-        1..=119 => format!("{n} s {side}"),
-        120..=7199 => format!("{} min {side}", n / 60),
-        _ => format!("{} h {side}", n / 3600),
+        1..=59 => format!("{a} s {side}"),
+        60..=3599 if sec == 0 => format!("{m} min {side}"),
+        60..=3599 => format!("{m} min {sec} s {side}"),
+        3600..=172_799 if m == 0 => format!("{} h {side}", a / 3600),
+        3600..=172_799 => format!("{} h {m:02} min {side}", a / 3600),
+        _ if h == 0 => format!("{d} d {side}"),
+        _ => format!("{d} d {h} h {side}"),
     }
 }
 
@@ -588,6 +595,11 @@ mod tests {
     fn offsets_read_as_words() {
         assert_eq!(offset_words(Some(-1)), "1 s before");
         assert_eq!(offset_words(Some(300)), "5 min after");
+        // To the second within the hour, as the context panel's timeline (-00:04:59).
+        assert_eq!(offset_words(Some(-299)), "4 min 59 s before");
+        assert_eq!(offset_words(Some(90)), "1 min 30 s after");
+        assert_eq!(offset_words(Some(7500)), "2 h 05 min after");
+        assert_eq!(offset_words(Some(3 * 86_400 + 4 * 3600)), "3 d 4 h after");
         assert_eq!(offset_words(Some(0)), "in the same second");
     }
 }

@@ -288,7 +288,7 @@ fn every_context_hint_shows_on_the_bundled_samples() {
         // address is unknown (Entra diagnostic settings write `<null>`).
         if name != "entra-auditlogs.csv" && name != "entra-diagnostic.json" {
             assert!(
-                reset.contains("; sign-in from 198.51.100.80 4 min before;"),
+                reset.contains("; sign-in from 198.51.100.80 4 min 53 s before;"),
                 "{name}: {reset}"
             );
         }

@@ -409,3 +409,36 @@ fn the_panels_words_leave_the_status_line_with_it() {
     keys(&mut app, "x");
     assert_eq!(app.status, decided, "a newer message stays");
 }
+
+/// A hint's offset in words (the why panel, the Hints details, the report) says the same
+/// numbers as the context panel's timeline beside it: `sign-in … 4 min 53 s before` and
+/// `-00:04:53`, not `4 min before` (rounded down) beside `-00:04:53`.
+#[test]
+fn hint_offsets_and_the_timeline_say_the_same_numbers() {
+    use sts_triage::hints::offset_words;
+    use sts_triage::tui::context_panel::offset_text;
+    let numbers = |s: &str| -> Vec<u64> {
+        let all: Vec<u64> = s
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .map(|n| n.parse().unwrap())
+            .collect();
+        // The timeline writes the hours within the hour as 00, and a whole minute's
+        // seconds as 00 (`1 min after` beside `+00:01:00`).
+        let mut all: Vec<u64> = all.into_iter().skip_while(|&n| n == 0).collect();
+        while all.last() == Some(&0) {
+            all.pop();
+        }
+        all
+    };
+    for secs in [
+        0, 1, 59, 60, 61, 119, 120, 293, 299, 3599, 3600, 3660, 7500, 86_399, 172_799, 172_800,
+        190_800, 1_000_000,
+    ] {
+        for s in [secs, -secs] {
+            let (words, text) = (offset_words(Some(s)), offset_text(Some(s)));
+            assert_eq!(numbers(&words), numbers(&text), "{s}: {words:?} / {text:?}");
+            assert_eq!(words.ends_with("before"), s < 0, "{s}: {words}");
+        }
+    }
+}
