@@ -132,7 +132,6 @@ impl Column {
             Self::Reason => Some((82, 3)),
             Self::Account if near_miss => Some((22, 2)),
             Self::Account => Some((0, 1)),
-            Self::Operation => Some((34, 1)),
             _ => None,
         }
     }
@@ -243,19 +242,19 @@ pub const fn near_miss(column: Column) -> usize {
 /// as (index in `columns`, drawn width). Columns give way in their order (`plan`); the
 /// flexible ones (`flex`) share what is left: first up to their preferred widths (the
 /// largest share first), then by share. Optional columns (giving way from 5: Proxy, Events,
-/// Source; in the near misses the Target and the Actor) leave the screen before a flexible column is
-/// kept under its preferred width: in the near misses the Reason and the Operation are what
-/// the analyst reads first.
+/// Source; in the near misses the Operation, then the Actor) leave the
+/// screen before a flexible column is kept under its preferred width: in the near misses
+/// the Reason is what the analyst reads first.
 pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
     let near_miss = columns.contains(&Column::Reason);
     let plan = |c: Column| match c {
-        // Beside a Reason the account is secondary: it starts narrower; the target and the
-        // actor's id are drawn once the Reason and the Operation have their width.
+        // Beside a Reason the account is secondary: it starts narrower; the
+        // actor's id is drawn once the Reason has its width.
         Column::Account if near_miss => (14, 0),
-        Column::Target | Column::Actor if near_miss => (16, 5),
+        Column::Actor if near_miss => (16, 5),
         // The operation as written is the same for most near misses, and where its spelling
-        // is why, the Reason quotes it whole: it starts narrow, the Reason takes the room.
-        Column::Operation if near_miss => (16, 4),
+        // is why, the Reason quotes it whole: it gives way before the target (whose tokens).
+        Column::Operation if near_miss => (34, 6),
         c => c.plan(),
     };
     let flex = |c: Column| c.flex(near_miss);
@@ -350,22 +349,23 @@ mod tests {
             "{at80:?}"
         );
         assert!(width_of(&at80, Column::Verdict).is_some());
-        // At 160 the longest reasons (about 80 characters) whole, the account as wide as
-        // in the flagged rows, the operation's start; the context columns wait.
+        // At 160 the longest reasons (82 characters) whole, the account as wide as in the
+        // flagged rows and whose tokens (the target); the operation, the same on most
+        // rows (the Reason quotes it where its spelling is why), waits for more room.
         let at160 = drawn(&NEAR_MISS_COLUMNS, 160);
         assert!(
-            width_of(&at160, Column::Reason).is_some_and(|w| w >= 80),
+            width_of(&at160, Column::Reason).is_some_and(|w| w >= 82),
             "{at160:?}"
         );
         assert!(
             width_of(&at160, Column::Account).is_some_and(|w| w >= 20),
             "{at160:?}"
         );
+        assert!(width_of(&at160, Column::Target).is_some(), "{at160:?}");
         assert!(
-            width_of(&at160, Column::Operation).is_some_and(|w| w >= 16),
-            "{at160:?}"
+            width_of(&drawn(&NEAR_MISS_COLUMNS, 220), Column::Operation).is_some_and(|w| w >= 34),
+            "the whole operation with room to spare"
         );
-        assert_eq!(width_of(&at160, Column::Target), None, "{at160:?}");
         assert_eq!(
             width_of(&at160, Column::Source),
             None,
