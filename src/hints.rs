@@ -201,7 +201,8 @@ pub fn is_sign_in_operation(operation: &str) -> bool {
 pub struct Inputs<'a> {
     report: &'a ScanReport,
     config: HintConfig,
-    bulk: HashMap<usize, usize>,
+    /// By arrival number (`ScanReport::arrival`).
+    bulk: HashMap<u32, usize>,
     /// The sign-in records of each actor (as the index keeps it: lower case), in the
     /// order the index's actor lookup gives them (by time): an actor who acts often has
     /// thousands of records within the window, of which few or none are sign-ins.
@@ -252,7 +253,7 @@ impl<'a> Inputs<'a> {
         Self {
             report,
             config,
-            bulk: bulk_counts(&report.events, config),
+            bulk: bulk_counts(report, config),
             sign_ins,
             password_ops,
         }
@@ -277,7 +278,7 @@ impl<'a> Inputs<'a> {
         if same(&p.actor, &p.target) || same(&p.actor_id, &p.target_id) {
             out.push(Hint::SelfChange);
         }
-        if let Some(&users) = self.bulk.get(&i) {
+        if let Some(&users) = self.bulk.get(&self.report.arrival(i)) {
             out.push(Hint::Bulk {
                 users,
                 minutes: self.config.bulk_minutes,
@@ -462,48 +463,64 @@ fn is_first_record(index: &ContextIndex, e: &StsEvent, t: i64) -> bool {
 }
 
 /// For each STS event whose actor changed the tokens of `bulk_users` or more distinct
-/// targets within some `bulk_minutes` window that holds the event, that count.
-fn bulk_counts(events: &[StsEvent], config: HintConfig) -> HashMap<usize, usize> {
-    let mut by_actor: HashMap<String, Vec<(i64, usize)>> = HashMap::new();
-    for (i, e) in events.iter().enumerate() {
+/// targets within some `bulk_minutes` window that holds the event, that count; by the
+/// event's arrival number, for the events kept whole (the headless commands keep most
+/// flagged events lean: they count in the windows, but no hint is asked of them).
+fn bulk_counts(report: &ScanReport, config: HintConfig) -> HashMap<u32, usize> {
+    // Actors and targets compared in ASCII lower case, each by number.
+    let mut actors: HashMap<String, u32> = HashMap::new();
+    let mut targets: HashMap<String, u32> = HashMap::new();
+    const WHOLE: u32 = 1 << 31;
+    // Per actor: (time, arrival number, target number | WHOLE for an event kept whole);
+    // target 0 is none.
+    let mut by_actor: Vec<Vec<(i64, u32, u32)>> = Vec::new();
+    for e in report.event_labels() {
         let Some(t) = e.time.as_ref().map(ticks) else {
             continue;
         };
-        let actor = e.parties.actor_label().to_ascii_lowercase();
+        let actor = e.actor.to_ascii_lowercase();
         if actor.is_empty() {
             continue;
         }
-        by_actor.entry(actor).or_default().push((t, i));
+        let a = *actors.entry(actor).or_insert_with(|| {
+            by_actor.push(Vec::new());
+            u32::try_from(by_actor.len() - 1).unwrap_or(u32::MAX)
+        });
+        let target = e.target.to_ascii_lowercase();
+        let tid = if target.is_empty() {
+            0
+        } else {
+            let next = u32::try_from(targets.len() + 1).unwrap_or(u32::MAX);
+            *targets.entry(target).or_insert(next)
+        };
+        by_actor[a as usize].push((t, e.seq, tid | if e.whole { WHOLE } else { 0 }));
     }
     let w = config.bulk_minutes * 60 * TICKS_PER_SEC;
     let mut out = HashMap::new();
-    for list in by_actor.values_mut() {
+    for list in &mut by_actor {
         if list.len() < config.bulk_users.max(1) {
             continue;
         }
         list.sort_unstable();
-        let target = |k: usize| {
-            events[list[k].1]
-                .parties
-                .target_label()
-                .to_ascii_lowercase()
-        };
+        let target = |k: usize| list[k].2 & !WHOLE;
         // Two pointers: the window [t_j, t_j + w] holds the events j..r.
-        let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut counts: HashMap<u32, usize> = HashMap::new();
         let mut r = 0;
         let mut marked_to = 0;
         for j in 0..list.len() {
             while r < list.len() && list[r].0 <= list[j].0 + w {
                 let t = target(r);
-                if !t.is_empty() {
+                if t != 0 {
                     *counts.entry(t).or_default() += 1;
                 }
                 r += 1;
             }
             let distinct = counts.len();
             if distinct >= config.bulk_users {
-                for &(_, event) in &list[j.max(marked_to)..r] {
-                    out.insert(event, distinct);
+                for &(_, seq, tag) in &list[j.max(marked_to)..r] {
+                    if tag & WHOLE != 0 {
+                        out.insert(seq, distinct);
+                    }
                 }
                 marked_to = marked_to.max(r);
             }
@@ -528,6 +545,7 @@ mod tests {
         Finding {
             row,
             events: (0..events).collect(),
+            totals: Default::default(),
             imported_from: None,
             replaced: false,
         }

@@ -40,6 +40,7 @@ impl Limits {
         let mut progress = ScanProgress::for_paths(paths);
         let mut report = scan::ScanReport::default();
         report.labels_only = !context;
+        report.headless = true;
         let scanned = scan::scan_paths_with(paths, &opts, &mut |msg| {
             progress.observe(&msg);
             report.apply(msg);

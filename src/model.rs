@@ -394,7 +394,13 @@ impl StsEvent {
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub row: ResultRow,
+    /// Indexes into the scan's `events` of the events behind the row that are kept whole:
+    /// every one in the workbench; for the headless commands, which keep most flagged
+    /// events as a few numbers (`ScanReport::headless`), the first one and a few others.
+    /// [`Finding::totals`] counts them all.
     pub events: Vec<usize>,
+    /// What the outputs print of all the events behind the row, totalled as each joined it.
+    pub totals: RowTotals,
     /// Where the row came from when it was read from a query-result export.
     pub imported_from: Option<SourceRef>,
     /// Something behind the row was read with bytes or escapes replaced by U+FFFD (invalid
@@ -419,6 +425,84 @@ impl Finding {
 
     pub fn first_time(&self, events: &[StsEvent]) -> Option<KqlDateTime> {
         self.events.iter().filter_map(|&i| events[i].time).min()
+    }
+}
+
+/// What the outputs print of the events behind a row, totalled as each event joins it, so
+/// that the headless commands need not keep every event: how many, the first and last time,
+/// the distinct targets and actors (first seen first, as [`Finding::targets`] lists them),
+/// and for the headless commands every event in the order it joined (a 4-byte reference,
+/// for the report's list of sources). The same whether the events are kept or not:
+/// `tests/row_totals.rs` compares them with the workbench's per-event functions.
+#[derive(Debug, Clone, Default)]
+pub struct RowTotals {
+    /// Distinct events behind the row.
+    pub events: usize,
+    /// The earliest and latest event time (events without a time left out).
+    pub first: Option<KqlDateTime>,
+    pub last: Option<KqlDateTime>,
+    targets: DistinctTexts,
+    actors: DistinctTexts,
+    /// The last event that joined (an event giving the same row twice joins once).
+    pub(crate) last_member: Option<u32>,
+    /// Headless commands: every event that joined, in order (a scan-internal reference to a
+    /// kept or a lean event); empty in the workbench, whose `events` lists them all.
+    pub(crate) members: Vec<u32>,
+}
+
+impl RowTotals {
+    /// Counts one more event behind the row (`target` and `actor` as
+    /// [`Parties::target_label`] and [`Parties::actor_label`] give them).
+    pub fn add(&mut self, time: Option<KqlDateTime>, target: &str, actor: &str) {
+        self.events += 1;
+        if let Some(t) = time {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+        self.targets.add(target);
+        self.actors.add(actor);
+    }
+    /// The distinct targets, in the order first seen (empty ones left out).
+    pub fn targets(&self) -> Vec<&str> {
+        self.targets.list.iter().map(Text::as_str).collect()
+    }
+    /// The distinct actors (UPN or application id), in the order first seen.
+    pub fn actors(&self) -> Vec<&str> {
+        self.actors.list.iter().map(Text::as_str).collect()
+    }
+}
+
+/// Distinct non-empty texts in the order first seen; a set beside the list once it is long
+/// (a row behind which thousands of users' tokens changed).
+#[derive(Debug, Clone, Default)]
+struct DistinctTexts {
+    list: Vec<Text>,
+    set: Option<std::collections::HashSet<Text>>,
+}
+
+impl DistinctTexts {
+    const LINEAR: usize = 16;
+
+    fn add(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        let known = match &self.set {
+            Some(set) => set.contains(s),
+            None => self.list.iter().any(|t| t.as_str() == s),
+        };
+        if known {
+            return;
+        }
+        let t = Text::from(s);
+        if let Some(set) = &mut self.set {
+            set.insert(t.clone());
+        } else if self.list.len() >= Self::LINEAR {
+            let mut set: std::collections::HashSet<Text> = self.list.iter().cloned().collect();
+            set.insert(t.clone());
+            self.set = Some(set);
+        }
+        self.list.push(t);
     }
 }
 

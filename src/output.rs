@@ -29,11 +29,8 @@ pub fn sorted_findings(report: &ScanReport) -> Vec<&Finding> {
 }
 
 /// A row's context cells: its targets and actors, joined with `; `.
-fn context_cells(report: &ScanReport, f: &Finding) -> [String; 2] {
-    [
-        f.targets(&report.events).join("; "),
-        f.actors(&report.events).join("; "),
-    ]
+fn context_cells(f: &Finding) -> [String; 2] {
+    [f.totals.targets().join("; "), f.totals.actors().join("; ")]
 }
 
 fn near_miss_json(e: &StsEvent, context: bool) -> serde_json::Value {
@@ -109,8 +106,8 @@ pub fn write_jsonl(
         if context {
             let mut v = serde_json::to_value(&f.row).map_err(io::Error::other)?;
             if let Some(obj) = v.as_object_mut() {
-                obj.insert("targets".into(), json!(f.targets(&report.events)));
-                obj.insert("actors".into(), json!(f.actors(&report.events)));
+                obj.insert("targets".into(), json!(f.totals.targets()));
+                obj.insert("actors".into(), json!(f.totals.actors()));
             }
             write_json_line(out, &v)?;
         } else {
@@ -142,7 +139,7 @@ pub fn write_csv(
     for f in sorted_findings(report) {
         let mut cells = row_cells_for_csv(&f.row).to_vec();
         if context {
-            cells.extend(context_cells(report, f).iter().map(|c| csv_cell(c)));
+            cells.extend(context_cells(f).iter().map(|c| csv_cell(c)));
         }
         write_csv_line(out, cells)?;
     }
@@ -253,8 +250,8 @@ pub fn write_table(
                 .map(|c| neutralize(c).into_owned())
                 .collect();
             if context {
-                let targets = f.targets(&report.events);
-                let actors = f.actors(&report.events);
+                let targets = f.totals.targets();
+                let actors = f.totals.actors();
                 cells.push(neutralize(&crate::model::count_label(&targets, "user")).into_owned());
                 cells.push(neutralize(&crate::model::count_label(&actors, "actor")).into_owned());
             }

@@ -5,9 +5,16 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod again;
 mod ids;
+mod lean;
+mod rows;
+mod totals;
 
-use self::ids::EventIndex;
+use self::ids::{EventIndex, Events};
+use self::lean::{EventRef, LeanEvents};
+use self::rows::{Distinct, Member};
+pub use self::totals::EventLabels;
 use crate::intern::{Interner, TextInterner};
 
 use crate::load::decode::REPLACEMENT;
@@ -39,9 +46,15 @@ pub struct ScanReport {
     /// The shared copies of the values events repeat (operations, accounts, parties).
     texts: TextInterner,
     parties: Interner<Parties>,
-    /// Event id → index in `events`, exact: the table holds only indexes (4 bytes an event)
-    /// and compares the ids of the events themselves, so two ids are never taken for one.
+    /// Event id → the event, exact: the table holds only 4-byte references and compares the
+    /// ids of the events themselves, so two ids are never taken for one.
     event_index: EventIndex,
+    /// Flagged events the headless commands keep as a few numbers (see `headless`).
+    lean: LeanEvents,
+    /// Headless: the arrival number of each event in `events` (lean events have theirs).
+    whole_seq: Vec<u32>,
+    /// Distinct STS events read (records of the same id counted once).
+    distinct_events: u64,
     /// Near misses (indexes into `events`) whose damaged record a later whole copy
     /// replaced since the workbench last took this list: their rows are to be made again.
     /// Headless commands read the events at the end and never take it.
@@ -50,9 +63,14 @@ pub struct ScanReport {
     /// labels, [`Parties::target_label`] and [`Parties::actor_label`]), shared by the events
     /// with the same two: the full parties (a GUID of the target per event) were about 330
     /// bytes an event. Off for `report` and the workbench, whose hints and context read
-    /// every field. A flagged event's `id` (printed only for near misses) is then kept in
-    /// the id index as the 16 bytes of its GUID and the event's `id` is empty.
+    /// every field.
     pub labels_only: bool,
+    /// Headless commands (`scan`, `report`): a flagged event with one row that an event
+    /// kept whole already gives is kept lean (`scan::lean`: 64 bytes, its context fields
+    /// for the report on a temporary file) and only counted in its row's
+    /// [`crate::model::RowTotals`]; the outputs read the totals. Off for the workbench,
+    /// which shows every event.
+    pub headless: bool,
 }
 
 /// A near miss whose record could not be read whole: a later whole copy of the same event
@@ -81,115 +99,24 @@ fn row_has_replacement(row: &ResultRow) -> bool {
     .any(|c| c.contains(REPLACEMENT))
 }
 
-/// The distinct rows found so far: each finding's row, indexed.
-struct Distinct<'a> {
-    findings: &'a mut Vec<Finding>,
-    index: &'a mut HashMap<ResultRow, usize>,
-    rows: &'a mut Vec<Arc<[ResultRow]>>,
-}
-
-impl Distinct<'_> {
-    /// `distinct`: the row joins its finding, or makes a new one (the only time it is copied).
-    fn merge(
-        &mut self,
-        row: &ResultRow,
-        event: Option<usize>,
-        imported_from: Option<crate::model::SourceRef>,
-        replaced: bool,
-    ) -> usize {
-        if let Some(&i) = self.index.get(row) {
-            let f = &mut self.findings[i];
-            f.replaced |= replaced;
-            // An event's rows are added one after the other: a repeat is the last one.
-            if let Some(e) = event
-                && f.events.last() != Some(&e)
-            {
-                f.events.push(e);
-            }
-            if f.imported_from.is_none() {
-                f.imported_from = imported_from;
-            }
-            return i;
-        }
-        let i = self.findings.len();
-        self.index.insert(row.clone(), i);
-        self.rows.push(Arc::from([row.clone()]));
-        self.findings.push(Finding {
-            row: row.clone(),
-            events: event.into_iter().collect(),
-            imported_from,
-            replaced,
-        });
-        i
-    }
-}
-
 impl ScanReport {
     /// Takes one message of the loader into the report. Returns the index of a finding that
     /// was created or grew, if any.
     pub fn apply(&mut self, msg: ScanMessage) -> Option<usize> {
         match msg {
             ScanMessage::Event(event) => {
-                let event = match self.event_index.get(&self.events, &event.id) {
+                let events = Events {
+                    whole: &self.events,
+                    lean: &self.lean,
+                };
+                let event = match self.event_index.get(&events, &event.id) {
                     Some(first) => match self.same_event_again(first, event) {
                         Ok(touched) => return touched,
                         Err(event) => event,
                     },
                     None => event,
                 };
-                let mut event = event;
-                let idx = self.events.len();
-                let lean = self.labels_only && event.is_flagged();
-                if !(lean && self.event_index.compact(&mut event, idx)) {
-                    // The id outlives the record it was read from: a copy made here keeps
-                    // the long-lived ids together rather than pinning the scanning threads'
-                    // memory, where the record's transient strings were (11 MB at 100,000
-                    // events).
-                    event.id = event.id.as_str().to_owned();
-                }
-                self.texts.intern(&mut event.operation);
-                self.texts.intern(&mut event.actor);
-                if lean {
-                    event.parties = Arc::new(Parties {
-                        target: event.parties.target_label().to_owned(),
-                        actor: event.parties.actor_label().to_owned(),
-                        ..Parties::default()
-                    });
-                }
-                event.parties = self.parties.intern(&event.parties);
-                if matches!(event.outcome, Outcome::NearMiss(_)) {
-                    self.near_misses.push(idx);
-                }
-                let raw_replaced = event.raw.has_replacement();
-                self.events.push(*event);
-                self.event_index.insert(&self.events, idx);
-                // The rows stay with the event; a finding copies one only when it is new, and
-                // a one-row event then shares its finding's row (many events, few rows).
-                let Self {
-                    events,
-                    findings,
-                    finding_index,
-                    finding_rows,
-                    ..
-                } = self;
-                let mut distinct = Distinct {
-                    findings,
-                    index: finding_index,
-                    rows: finding_rows,
-                };
-                let event = &mut events[idx];
-                let Outcome::Flagged(rows) = &event.outcome else {
-                    return None;
-                };
-                let mut touched = None;
-                for row in rows {
-                    let replaced = raw_replaced || row_has_replacement(row);
-                    touched = Some(distinct.merge(row, Some(idx), None, replaced));
-                }
-                if let (1, Some(at)) = (rows.len(), touched) {
-                    event.outcome = Outcome::Flagged(Rows::one(distinct.rows[at].clone()));
-                }
-                touched
+                self.new_event(event)
             }
             ScanMessage::ImportedRow { row, source } => {
                 Some(self.add_row(&row, None, Some(source)))
@@ -223,74 +150,120 @@ impl ScanReport {
         }
     }
 
-    /// Another record of an event already read. It is counted once: its `file:line` joins
-    /// the first one's, and a row it gives that the first did not (a CloudAppEvents row
-    /// beside the UAL record of the same event) joins that event. A whole copy replaces a
-    /// damaged near miss's content. Only where a damaged copy came first and this one is
-    /// flagged is it kept as an event of its own (`Err`), so that its row is not lost.
-    fn same_event_again(
-        &mut self,
-        first: usize,
-        event: Box<StsEvent>,
-    ) -> Result<Option<usize>, Box<StsEvent>> {
-        let damaged_first = is_damaged(&self.events[first]);
-        if damaged_first && event.is_flagged() {
-            return Err(event);
-        }
-        self.duplicate_records += 1;
-        let known = &mut self.events[first];
-        if damaged_first && !is_damaged(&event) {
-            let mut whole = *event;
-            let mut sources = known.duplicates.take().unwrap_or_default();
-            sources.insert(0, known.source.clone());
-            whole.duplicates = Some(sources);
-            self.texts.intern(&mut whole.operation);
-            self.texts.intern(&mut whole.actor);
-            whole.parties = self.parties.intern(&whole.parties);
-            self.events[first] = whole;
-            self.rewritten.push(first);
-            return Ok(None);
-        }
-        known
-            .duplicates
-            .get_or_insert_default()
-            .push(event.source.clone());
-        let mut touched = None;
-        if let Outcome::Flagged(rows) = &event.outcome {
-            for row in rows {
-                // The first record's own rows already list this event; so may a row an
-                // earlier copy added. Listing the event again would count it twice.
-                let own = matches!(&self.events[first].outcome,
-                    Outcome::Flagged(known) if known.contains(row));
-                let listed = own
-                    || self
-                        .finding_index
-                        .get(row)
-                        .is_some_and(|&i| self.findings[i].events.contains(&first));
-                if listed {
-                    continue;
+    /// A distinct event: kept lean when it can be (see [`ScanReport::headless`]), else whole.
+    fn new_event(&mut self, event: Box<StsEvent>) -> Option<usize> {
+        let seq = u32::try_from(self.distinct_events).unwrap_or(u32::MAX);
+        self.distinct_events += 1;
+        if let Some(at) = self.lean_row(&event) {
+            let replaced =
+                event.raw.has_replacement() || row_has_replacement(&self.findings[at].row);
+            if let Ok(j) = self.lean.push(&event, at, seq, replaced) {
+                let events = Events {
+                    whole: &self.events,
+                    lean: &self.lean,
+                };
+                self.event_index.insert(&events, EventRef::Lean(j));
+                let l = self.lean.labels(j);
+                let member = Member {
+                    r: EventRef::Lean(j),
+                    time: l.time,
+                    target: l.target,
+                    actor: l.actor,
+                };
+                self.findings[at].replaced |= replaced;
+                Distinct {
+                    findings: &mut self.findings,
+                    index: &mut self.finding_index,
+                    rows: &mut self.finding_rows,
+                    headless: self.headless,
                 }
-                touched = Some(self.add_row(row, Some(first), None));
+                .join(at, member);
+                return Some(at);
             }
         }
-        Ok(touched)
+        let mut event = event;
+        let idx = self.events.len();
+        // The id outlives the record it was read from: a copy made here keeps the long-lived
+        // ids together rather than pinning the scanning threads' memory, where the record's
+        // transient strings were (11 MB at 100,000 events).
+        event.id = event.id.as_str().to_owned();
+        self.texts.intern(&mut event.operation);
+        self.texts.intern(&mut event.actor);
+        if self.labels_only && event.is_flagged() {
+            event.parties = Arc::new(Parties {
+                target: event.parties.target_label().to_owned(),
+                actor: event.parties.actor_label().to_owned(),
+                ..Parties::default()
+            });
+        }
+        event.parties = self.parties.intern(&event.parties);
+        if matches!(event.outcome, Outcome::NearMiss(_)) {
+            self.near_misses.push(idx);
+        }
+        if self.headless {
+            self.whole_seq.push(seq);
+        }
+        self.push_whole(*event)
     }
 
-    /// `distinct`: equal rows collapse into one finding that lists every event behind it.
-    fn add_row(
-        &mut self,
-        row: &ResultRow,
-        event: Option<usize>,
-        imported_from: Option<crate::model::SourceRef>,
-    ) -> usize {
-        let replaced =
-            event.is_some_and(|e| self.events[e].raw.has_replacement()) || row_has_replacement(row);
-        Distinct {
-            findings: &mut self.findings,
-            index: &mut self.finding_index,
-            rows: &mut self.finding_rows,
+    /// The finding a flagged event would join as a lean event: headless, one row, and a row
+    /// that an event kept whole already gives (whose first event the report's context reads).
+    fn lean_row(&mut self, event: &StsEvent) -> Option<usize> {
+        if !self.headless {
+            return None;
         }
-        .merge(row, event, imported_from, replaced)
+        let Outcome::Flagged(rows) = &event.outcome else {
+            return None;
+        };
+        let [row] = &rows[..] else {
+            return None;
+        };
+        let &at = self.finding_index.get(row)?;
+        if self.findings[at].events.is_empty() || !self.lean.accepts(!self.labels_only) {
+            return None;
+        }
+        Some(at)
+    }
+
+    /// Files an event kept whole at the end of `events` and adds it to its rows.
+    fn push_whole(&mut self, event: StsEvent) -> Option<usize> {
+        let idx = self.events.len();
+        let raw_replaced = event.raw.has_replacement();
+        self.events.push(event);
+        let events = Events {
+            whole: &self.events,
+            lean: &self.lean,
+        };
+        self.event_index.insert(&events, EventRef::Whole(idx));
+        // The rows stay with the event; a finding copies one only when it is new, and
+        // a one-row event then shares its finding's row (many events, few rows).
+        let Self {
+            events,
+            findings,
+            finding_index,
+            finding_rows,
+            headless,
+            ..
+        } = self;
+        let mut distinct = Distinct {
+            findings,
+            index: finding_index,
+            rows: finding_rows,
+            headless: *headless,
+        };
+        let event = &mut events[idx];
+        let Outcome::Flagged(rows) = &event.outcome else {
+            return None;
+        };
+        let mut touched = None;
+        for row in rows {
+            let replaced = raw_replaced || row_has_replacement(row);
+            touched = Some(distinct.merge(row, Some(Member::whole(idx, event)), None, replaced));
+        }
+        if let (1, Some(at)) = (rows.len(), touched) {
+            event.outcome = Outcome::Flagged(Rows::one(distinct.rows[at].clone()));
+        }
+        touched
     }
 
     pub fn records(&self) -> u64 {
@@ -298,8 +271,9 @@ impl ScanReport {
     }
     /// Distinct STS events (records of the same event id counted once).
     pub fn sts_events(&self) -> u64 {
-        self.events.len() as u64
+        self.distinct_events
     }
+
     pub fn skipped(&self) -> u64 {
         self.files.iter().map(|f| f.skipped).sum()
     }

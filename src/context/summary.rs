@@ -106,12 +106,13 @@ pub fn finding_line_counted(
 ) -> String {
     match f.events.split_first() {
         None => "no events (read from a query-result export)".to_owned(),
-        Some((&first, [])) => event_line_counted(inputs, report, first, related),
-        Some((&first, rest)) => format!(
+        // The headless commands keep most events of a row lean: its totals count them all.
+        Some((&first, _)) if f.totals.events > 1 => format!(
             "{} (first of {} events)",
             event_line_counted(inputs, report, first, related),
-            rest.len() + 1
+            f.totals.events
         ),
+        Some((&first, _)) => event_line_counted(inputs, report, first, related),
     }
 }
 

@@ -51,7 +51,6 @@ pub fn write_csv(
         let r = &f.row;
         let key = r.key();
         let d = verdict_of(decisions, &key);
-        let last = f.events.iter().filter_map(|&e| report.events[e].time).max();
         write_csv_line(
             out,
             [
@@ -59,13 +58,18 @@ pub fn write_csv(
                 csv_cell(&d.note),
                 csv_cell(&d.analyst),
                 csv_cell(&d.time),
-                f.first_time(&report.events)
+                f.totals
+                    .first
                     .as_ref()
                     .map(format_datetime)
                     .unwrap_or_default(),
-                last.as_ref().map(format_datetime).unwrap_or_default(),
-                f.events.len().to_string(),
-                csv_cell(&finding_sources(f, &report.events).join("; ")),
+                f.totals
+                    .last
+                    .as_ref()
+                    .map(format_datetime)
+                    .unwrap_or_default(),
+                f.totals.events.to_string(),
+                csv_cell(&finding_sources(report, f).join("; ")),
                 csv_cell(&r.account_object_id),
                 csv_cell(&r.account_display_name),
                 csv_cell(&r.role),
@@ -77,7 +81,7 @@ pub fn write_csv(
                 num(r.token_minutes_added),
                 num(r.token_minutes_remaining),
                 key,
-                csv_cell(&f.targets(&report.events).join("; ")),
+                csv_cell(&f.totals.targets().join("; ")),
                 csv_cell(&summary::finding_line(&inputs, report, f)),
             ],
         )?;

@@ -168,17 +168,16 @@ impl<'a> Streamed<'a> {
         for (k, v) in decision_json(&verdict_of(self.decisions, &key)) {
             obj.insert(k.into(), v);
         }
-        let last = f.events.iter().filter_map(|&e| report.events[e].time).max();
         obj.insert(
             "first_seen".into(),
-            json!(f.first_time(&report.events).as_ref().map(format_datetime)),
+            json!(f.totals.first.as_ref().map(format_datetime)),
         );
         obj.insert(
             "last_seen".into(),
-            json!(last.as_ref().map(format_datetime)),
+            json!(f.totals.last.as_ref().map(format_datetime)),
         );
-        obj.insert("events".into(), json!(f.events.len()));
-        obj.insert("sources".into(), json!(finding_sources(f, &report.events)));
+        obj.insert("events".into(), json!(f.totals.events));
+        obj.insert("sources".into(), json!(finding_sources(report, f)));
         obj.insert("account_object_id".into(), json!(r.account_object_id));
         obj.insert("account_display_name".into(), json!(r.account_display_name));
         obj.insert("role".into(), json!(r.role));
@@ -190,8 +189,8 @@ impl<'a> Streamed<'a> {
             "token_minutes_remaining".into(),
             json!(r.token_minutes_remaining),
         );
-        obj.insert("targets".into(), json!(f.targets(&report.events)));
-        obj.insert("actors".into(), json!(f.actors(&report.events)));
+        obj.insert("targets".into(), json!(f.totals.targets()));
+        obj.insert("actors".into(), json!(f.totals.actors()));
         // The related records are counted once, for the context line and the list.
         let nearest = self.nearest(f.events.first().copied());
         obj.insert(

@@ -8,7 +8,7 @@ use crate::context::summary;
 use crate::hints::{HintConfig, Inputs};
 use crate::journal::Decision;
 use crate::kql::{KqlDateTime, format_datetime};
-use crate::model::{Finding, StsEvent, count_label};
+use crate::model::{Finding, count_label};
 use crate::neutralize::{markdown_cell, markdown_inline};
 use crate::rule::{RULE_ID, RULE_NAME};
 use crate::scan::ScanReport;
@@ -26,8 +26,8 @@ const ROW_HEADER: &str = "| First seen (UTC) | Account | AccountObjectId | Role 
 const NEAR_MISS_HEADER: &str = "| Time (UTC) | Actor | Operation | Reason | Source | Event id | Verdict | Note | Analyst | Decided (UTC) | Target | Actor UPN / app | Context |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
 /// The first source, and how many more there are.
-fn source_summary(f: &Finding, events: &[StsEvent]) -> String {
-    let sources = finding_sources(f, events);
+fn source_summary(report: &ScanReport, f: &Finding) -> String {
+    let sources = finding_sources(report, f);
     match sources.split_first() {
         None => String::new(),
         Some((first, [])) => first.clone(),
@@ -36,11 +36,11 @@ fn source_summary(f: &Finding, events: &[StsEvent]) -> String {
 }
 
 /// One Markdown table row for a finding.
-pub fn finding_line(f: &Finding, events: &[StsEvent], d: &Decision, context: &str) -> String {
+pub fn finding_line(report: &ScanReport, f: &Finding, d: &Decision, context: &str) -> String {
     let r = &f.row;
     format!(
         "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-        time_or_dash(f.first_time(events).as_ref()),
+        time_or_dash(f.totals.first.as_ref()),
         markdown_cell(&r.account_display_name),
         markdown_cell(&r.account_object_id),
         markdown_cell(&r.role),
@@ -49,21 +49,21 @@ pub fn finding_line(f: &Finding, events: &[StsEvent], d: &Decision, context: &st
         markdown_cell(&r.isp),
         opt(r.token_minutes_added),
         opt(r.token_minutes_remaining),
-        f.events.len(),
-        markdown_cell(&source_summary(f, events)),
+        f.totals.events,
+        markdown_cell(&source_summary(report, f)),
         d.verdict.label(),
         markdown_cell(&d.note),
         markdown_cell(&d.analyst),
         markdown_cell(&d.time),
-        markdown_cell(&targets_cell(f, events)),
-        markdown_cell(&f.actors(events).join(", ")),
+        markdown_cell(&targets_cell(f)),
+        markdown_cell(&f.totals.actors().join(", ")),
         markdown_cell(context),
     )
 }
 
 /// The targets of a row in one cell: the one target, or the count and the list.
-fn targets_cell(f: &Finding, events: &[StsEvent]) -> String {
-    let targets = f.targets(events);
+fn targets_cell(f: &Finding) -> String {
+    let targets = f.totals.targets();
     match targets.len() {
         0 | 1 => count_label(&targets, "user"),
         _ => format!("{}: {}", count_label(&targets, "user"), targets.join(", ")),
@@ -95,8 +95,8 @@ fn write_findings_table(
         let f = &report.findings[i];
         out.write_all(
             finding_line(
+                report,
                 f,
-                &report.events,
                 &verdict_of(decisions, &f.row.key()),
                 &summary::finding_line(inputs, report, f),
             )

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 
 use crate::journal::{Decision, Verdict};
 use crate::kql::KqlDateTime;
-use crate::model::{Finding, StsEvent};
+use crate::model::Finding;
 use crate::scan::ScanReport;
 
 pub use self::csv::{CSV_COLUMNS, write_csv};
@@ -38,13 +38,10 @@ fn verdict_of(decisions: &HashMap<String, Decision>, key: &str) -> Decision {
 
 /// Where a finding stands in the files: every event's `file:line`, or the line of the
 /// query-result export it was read from.
-fn finding_sources(f: &Finding, events: &[StsEvent]) -> Vec<String> {
-    if f.events.is_empty() {
-        return f.imported_from.iter().map(ToString::to_string).collect();
-    }
-    f.events
+fn finding_sources(report: &ScanReport, f: &Finding) -> Vec<String> {
+    report
+        .row_sources(f)
         .iter()
-        .flat_map(|&i| events[i].sources())
         .map(ToString::to_string)
         .collect()
 }
@@ -216,7 +213,7 @@ impl Grouped {
             // Oldest first; rows without events (a query-result export) last.
             group.sort_by_cached_key(|&i| {
                 let f = &report.findings[i];
-                let t = f.first_time(&report.events);
+                let t = f.totals.first;
                 (t.is_none(), t, &f.row)
             });
         }
@@ -243,8 +240,7 @@ impl Grouped {
                 (ev.time.is_none(), ev.time, e)
             });
         }
-        let times = report.events.iter().filter_map(|e| e.time);
-        let time_range = times.clone().min().zip(times.max());
+        let time_range = report.time_range();
         Self {
             findings,
             near_misses,

@@ -1,14 +1,14 @@
-//! The events by id, exact: a hash table of indexes into the events, hashed and compared by
-//! the events' own ids (no copy of the id in the table). Where only the headless outputs are
-//! made (`ScanReport::labels_only`), a flagged event's id (never printed) is kept as the 16
-//! bytes of its GUID instead of a 36-character string, when it is a GUID in the canonical
-//! lowercase form: that form and the 16 bytes map one to one, so two ids are never taken for
-//! one (any other id is kept and compared as its text).
+//! The events by id, exact: a hash table of 4-byte event references, hashed and compared by
+//! the events' own ids (no copy of the id in the table). A lean event of the headless
+//! commands (`scan::lean`) keeps its id as the 16 bytes of its GUID when it is a GUID in the
+//! canonical lowercase form: that form and the 16 bytes map one to one, so two ids are never
+//! taken for one (any other id is kept and compared as its text).
 
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 
+use super::lean::{EventRef, LeanEvents};
 use crate::model::StsEvent;
 
 /// A GUID written `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lowercase hex, as its 16 bytes in
@@ -45,6 +45,27 @@ impl Guid {
     }
 }
 
+impl Guid {
+    pub(crate) fn bytes(self) -> [u8; 16] {
+        self.0
+    }
+    pub(crate) fn from_bytes(b: [u8; 16]) -> Self {
+        Self(b)
+    }
+    /// The canonical lowercase text (what [`Guid::parse`] read).
+    pub(crate) fn text(self) -> String {
+        let hex: String = self.0.iter().map(|x| format!("{x:02x}")).collect();
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    }
+}
+
 /// An id as the table hashes and compares it.
 #[derive(PartialEq, Eq, Hash)]
 enum Key<'a> {
@@ -58,12 +79,29 @@ impl<'a> Key<'a> {
     }
 }
 
+/// The events an id is looked up among: those kept whole and the lean ones.
+pub(super) struct Events<'a> {
+    pub whole: &'a [StsEvent],
+    pub lean: &'a LeanEvents,
+}
+
+impl<'a> Events<'a> {
+    fn key(&self, r: u32) -> Key<'a> {
+        match EventRef::unpack(r) {
+            EventRef::Whole(i) => Key::of(&self.whole[i].id),
+            EventRef::Lean(j) => match self.lean.id(j) {
+                Ok(g) => Key::Guid(g),
+                Err(t) => Key::Text(t),
+            },
+        }
+    }
+}
+
 #[derive(Default, Clone)]
 pub(super) struct EventIndex {
+    /// Packed [`EventRef`]s.
     table: HashTable<u32>,
     hasher: std::hash::RandomState,
-    /// Per event (by index), its id as a GUID when the event's `id` was emptied for it.
-    guids: Vec<Option<Guid>>,
 }
 
 impl std::fmt::Debug for EventIndex {
@@ -73,73 +111,26 @@ impl std::fmt::Debug for EventIndex {
 }
 
 impl EventIndex {
-    fn key<'e>(&self, events: &'e [StsEvent], i: usize) -> Key<'e> {
-        match self.guids.get(i) {
-            Some(Some(g)) => Key::Guid(*g),
-            _ => Key::of(&events[i].id),
-        }
-    }
-
     /// The first event filed under `id`.
-    pub(super) fn get(&self, events: &[StsEvent], id: &str) -> Option<usize> {
+    pub(super) fn get(&self, events: &Events, id: &str) -> Option<EventRef> {
         let key = Key::of(id);
         let hash = self.hasher.hash_one(&key);
         self.table
-            .find(hash, |&i| self.key(events, i as usize) == key)
-            .map(|&i| i as usize)
+            .find(hash, |&r| events.key(r) == key)
+            .map(|&r| EventRef::unpack(r))
     }
 
-    /// Files `events[idx]` under its id.
-    pub(super) fn insert(&mut self, events: &[StsEvent], idx: usize) {
-        let Self {
-            table,
-            hasher,
-            guids,
-        } = self;
-        let key_of = |i: usize| match guids.get(i) {
-            Some(Some(g)) => Key::Guid(*g),
-            _ => Key::of(&events[i].id),
-        };
-        let hash = hasher.hash_one(key_of(idx));
-        let index = u32::try_from(idx).unwrap_or(u32::MAX);
-        table.insert_unique(hash, index, |&i| hasher.hash_one(key_of(i as usize)));
-    }
-
-    /// Keeps the id of `event` (to be filed at `idx`) as its 16 bytes when it is a canonical
-    /// GUID, and empties the event's `id`. The event's id is no longer readable from it.
-    pub(super) fn compact(&mut self, event: &mut StsEvent, idx: usize) -> bool {
-        let Some(g) = Guid::parse(&event.id) else {
-            return false;
-        };
-        if self.guids.len() <= idx {
-            self.guids.resize(idx + 1, None);
-        }
-        self.guids[idx] = Some(g);
-        event.id = String::new();
-        true
-    }
-
-    /// The id of `events[i]` as filed (the GUID written back when it was compacted).
-    #[cfg(test)]
-    fn id_of(&self, events: &[StsEvent], i: usize) -> String {
-        match self.key(events, i) {
-            Key::Text(t) => t.to_owned(),
-            Key::Guid(Guid(b)) => {
-                let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-                format!(
-                    "{}-{}-{}-{}-{}",
-                    &hex[0..8],
-                    &hex[8..12],
-                    &hex[12..16],
-                    &hex[16..20],
-                    &hex[20..32]
-                )
-            }
-        }
+    /// Files `r` under its id.
+    pub(super) fn insert(&mut self, events: &Events, r: EventRef) {
+        let Self { table, hasher } = self;
+        let packed = r.pack();
+        let hash = hasher.hash_one(events.key(packed));
+        table.insert_unique(hash, packed, |&x| hasher.hash_one(events.key(x)));
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -163,11 +154,11 @@ mod tests {
         );
     }
 
-    fn event(id: &str) -> StsEvent {
+    fn event(id: &str, line: u64) -> StsEvent {
         let file: std::sync::Arc<str> = "f.jsonl".into();
         let origin = crate::load::record::Origin {
             file: &file,
-            line: 1,
+            line,
             raw: "{}",
         };
         let head = crate::load::record::EventHead {
@@ -185,31 +176,53 @@ mod tests {
     }
 
     #[test]
-    fn compacted_and_textual_ids_are_found_exactly() {
+    fn lean_and_whole_ids_are_found_exactly() {
         let ids = [
             "dc5fb7d6-8e0e-35e7-bef9-220e32a40bb4",
             "DC5FB7D6-8E0E-35E7-BEF9-220E32A40BB4",
             "dc5fb7d6-8e0e-35e7-bef9-220e32a40bb5",
             "not-a-guid",
             "00000000-0000-0000-0000-000000000000",
+            "dc5fb7d6-8e0e-35e7-bef9-220e32a40bb6",
         ];
         let mut index = EventIndex::default();
-        let mut events = Vec::new();
+        let mut whole = Vec::new();
+        let mut lean = LeanEvents::default();
+        assert!(lean.accepts(false));
+        let mut refs = Vec::new();
         for (i, id) in ids.iter().enumerate() {
-            let mut e = event(id);
-            // Every other event keeps its id as text, as the workbench's do.
-            let compacted = i % 2 == 0 && index.compact(&mut e, i);
-            assert_eq!(compacted, i % 2 == 0 && Guid::parse(id).is_some());
-            assert_eq!(e.id.is_empty(), compacted);
-            events.push(e);
-            index.insert(&events, i);
+            let e = event(id, i as u64 + 1);
+            // Every other event is lean, as the headless commands keep most flagged events.
+            let r = if i % 2 == 0 {
+                let j = lean.push(&e, 0, i as u32, false).unwrap();
+                EventRef::Lean(j)
+            } else {
+                whole.push(e);
+                EventRef::Whole(whole.len() - 1)
+            };
+            refs.push(r);
+            let events = Events {
+                whole: &whole,
+                lean: &lean,
+            };
+            index.insert(&events, r);
         }
-        for (i, id) in ids.iter().enumerate() {
-            assert_eq!(index.get(&events, id), Some(i), "{id}");
-            assert_eq!(index.id_of(&events, i), *id);
+        let events = Events {
+            whole: &whole,
+            lean: &lean,
+        };
+        for (id, r) in ids.iter().zip(&refs) {
+            assert_eq!(index.get(&events, id), Some(*r), "{id}");
+            if let EventRef::Lean(j) = r {
+                let back = match lean.id(*j) {
+                    Ok(g) => g.text(),
+                    Err(t) => t.to_owned(),
+                };
+                assert_eq!(back, *id);
+            }
         }
         assert_eq!(
-            index.get(&events, "dc5fb7d6-8e0e-35e7-bef9-220e32a40bb6"),
+            index.get(&events, "dc5fb7d6-8e0e-35e7-bef9-220e32a40bb7"),
             None
         );
         assert_eq!(

@@ -1,0 +1,190 @@
+//! The same event read again (same id): in another export, twice in one file, or as the
+//! UAL record beside its CloudAppEvents row. It is counted once; its place joins the first
+//! record's, and a row it gives that the first did not is joined by the event.
+
+use super::lean::EventRef;
+use super::rows::{Distinct, Member};
+use super::{ScanReport, is_damaged, row_has_replacement};
+use crate::model::{Outcome, Problem, ResultRow, StsEvent};
+
+impl ScanReport {
+    /// Another record of an event already read. It is counted once: its `file:line` joins
+    /// the first one's, and a row it gives that the first did not (a CloudAppEvents row
+    /// beside the UAL record of the same event) joins that event. A whole copy replaces a
+    /// damaged near miss's content. Only where a damaged copy came first and this one is
+    /// flagged is it kept as an event of its own (`Err`), so that its row is not lost.
+    pub(super) fn same_event_again(
+        &mut self,
+        first: EventRef,
+        event: Box<StsEvent>,
+    ) -> Result<Option<usize>, Box<StsEvent>> {
+        let first = match first {
+            EventRef::Lean(j) => return Ok(self.lean_again(j, &event)),
+            EventRef::Whole(i) => i,
+        };
+        let damaged_first = is_damaged(&self.events[first]);
+        if damaged_first && event.is_flagged() {
+            return Err(event);
+        }
+        self.duplicate_records += 1;
+        let known = &mut self.events[first];
+        if damaged_first && !is_damaged(&event) {
+            let mut whole = *event;
+            let mut sources = known.duplicates.take().unwrap_or_default();
+            sources.insert(0, known.source.clone());
+            whole.duplicates = Some(sources);
+            self.texts.intern(&mut whole.operation);
+            self.texts.intern(&mut whole.actor);
+            whole.parties = self.parties.intern(&whole.parties);
+            self.events[first] = whole;
+            self.rewritten.push(first);
+            return Ok(None);
+        }
+        known
+            .duplicates
+            .get_or_insert_default()
+            .push(event.source.clone());
+        let mut touched = None;
+        if let Outcome::Flagged(rows) = &event.outcome {
+            for row in rows {
+                // The first record's own rows already list this event; so may a row an
+                // earlier copy added. Listing the event again would count it twice.
+                let own = matches!(&self.events[first].outcome,
+                    Outcome::Flagged(known) if known.contains(row));
+                let listed = own
+                    || self
+                        .finding_index
+                        .get(row)
+                        .is_some_and(|&i| self.findings[i].events.contains(&first));
+                if listed {
+                    continue;
+                }
+                touched = Some(self.add_row(row, Some(first), None));
+            }
+        }
+        Ok(touched)
+    }
+
+    /// Another record of a lean event (never damaged: it is flagged). As
+    /// [`Self::same_event_again`]: its place joins the event's, and a row it gives that the
+    /// event does not is joined by the event; where that row is new, the report needs the
+    /// event whole (its context), so it is made whole first.
+    fn lean_again(&mut self, j: usize, event: &StsEvent) -> Option<usize> {
+        self.duplicate_records += 1;
+        match self.lean.promoted(j) {
+            Some(i) => self.events[i]
+                .duplicates
+                .get_or_insert_default()
+                .push(event.source.clone()),
+            None => self.lean.add_duplicate(j, event.source.clone()),
+        }
+        let Outcome::Flagged(rows) = &event.outcome else {
+            return None;
+        };
+        let packed = EventRef::Lean(j).pack();
+        let mut touched = None;
+        for row in rows {
+            // Made whole by an earlier row of this copy: on as for a whole event.
+            if let Some(i) = self.lean.promoted(j) {
+                let listed = self
+                    .finding_index
+                    .get(row)
+                    .is_some_and(|&f| self.findings[f].totals.members.contains(&packed))
+                    || matches!(&self.events[i].outcome,
+                        Outcome::Flagged(known) if known.contains(row))
+                    || self
+                        .finding_index
+                        .get(row)
+                        .is_some_and(|&f| self.findings[f].events.contains(&i));
+                if !listed {
+                    touched = Some(self.add_lean_row(row, i, j));
+                }
+                continue;
+            }
+            let l = self.lean.labels(j);
+            let own = self.findings[l.finding].row == *row;
+            let known = self.finding_index.get(row).copied();
+            let listed =
+                own || known.is_some_and(|f| self.findings[f].totals.members.contains(&packed));
+            if listed {
+                continue;
+            }
+            let member = Member {
+                r: EventRef::Lean(j),
+                time: l.time,
+                target: l.target,
+                actor: l.actor,
+            };
+            let replaced = l.replaced || row_has_replacement(row);
+            let lean_ok = known.is_some_and(|f| !self.findings[f].events.is_empty());
+            if lean_ok || self.labels_only {
+                // `scan` reads no event whole: a row whose first event is lean is fine.
+                let mut distinct = Distinct {
+                    findings: &mut self.findings,
+                    index: &mut self.finding_index,
+                    rows: &mut self.finding_rows,
+                    headless: self.headless,
+                };
+                touched = Some(distinct.merge(row, Some(member), None, replaced));
+                continue;
+            }
+            touched = self.make_whole(j).map(|i| self.add_lean_row(row, i, j));
+        }
+        touched
+    }
+
+    /// Lean event `j` made whole, at the end of `events` (its rows keep listing it lean).
+    /// None when its context fields cannot be read back (the spill file failed): it is then
+    /// counted in no new row, which is said as a problem.
+    fn make_whole(&mut self, j: usize) -> Option<usize> {
+        let i = self.events.len();
+        let at = self.lean.labels(j).finding;
+        let row = self.finding_rows[at].clone();
+        match self.lean.make_whole(j, row, i) {
+            Ok(mut event) => {
+                event.parties = self.parties.intern(&event.parties);
+                self.events.push(event);
+                self.whole_seq.push(self.lean.seq(j));
+                Some(i)
+            }
+            Err(e) => {
+                let sources = self.lean.sources(j);
+                self.problems.push(Problem {
+                    file: sources[0].file.clone(),
+                    line: Some(sources[0].line),
+                    message: format!(
+                        "a copy of this event gives another row, which is not reported: its context could not be read back ({e})"
+                    ),
+                });
+                None
+            }
+        }
+    }
+
+    /// A row joined by lean event `j` made whole (`events[i]`, whose raw text is not kept:
+    /// whether it held a replacement character is the lean event's).
+    fn add_lean_row(&mut self, row: &ResultRow, i: usize, j: usize) -> usize {
+        let at = self.add_row(row, Some(i), None);
+        self.findings[at].replaced |= self.lean.labels(j).replaced;
+        at
+    }
+
+    /// `distinct`: equal rows collapse into one finding that lists every event behind it.
+    pub(super) fn add_row(
+        &mut self,
+        row: &ResultRow,
+        event: Option<usize>,
+        imported_from: Option<crate::model::SourceRef>,
+    ) -> usize {
+        let replaced =
+            event.is_some_and(|e| self.events[e].raw.has_replacement()) || row_has_replacement(row);
+        let member = event.map(|e| Member::whole(e, &self.events[e]));
+        Distinct {
+            findings: &mut self.findings,
+            index: &mut self.finding_index,
+            rows: &mut self.finding_rows,
+            headless: self.headless,
+        }
+        .merge(row, member, imported_from, replaced)
+    }
+}

@@ -1,0 +1,524 @@
+//! Flagged events kept as a few numbers by the headless commands (`ScanReport::headless`).
+//!
+//! `scan` and `report` print per row totals (count, first and last time, targets, actors,
+//! every event's `file:line`), so an event whose row is already found needs no `StsEvent`
+//! (168 bytes, its id's text and its parties: 400-500 bytes with a per-event target id).
+//! It is kept here as 64 bytes: its id (the 16 bytes of a canonical GUID), its place, time,
+//! arrival number, row, and target and actor labels as numbers into shared texts. What only
+//! the report's context needs of such an event (the parties, the correlation id, the
+//! operation), needed when a copy of the event read later gives a row of its own, is written
+//! to an anonymous temporary file as a fixed 48-byte record and read back in that rare case.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::sync::Arc;
+
+use chrono::DateTime;
+
+use super::ids::Guid;
+use crate::evidence::RawText;
+use crate::kql::KqlDateTime;
+use crate::model::{Outcome, Parties, ResultRow, Rows, SourceKind, SourceRef, StsEvent, Text};
+
+/// An event of a scan: kept whole (an index into `ScanReport::events`) or lean (an index
+/// into [`LeanEvents`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EventRef {
+    Whole(usize),
+    Lean(usize),
+}
+
+const LEAN_BIT: u32 = 1 << 31;
+
+impl EventRef {
+    /// As 4 bytes (the id table and the rows' member lists hold millions of them).
+    pub(crate) fn pack(self) -> u32 {
+        match self {
+            Self::Whole(i) => u32::try_from(i).unwrap_or(LEAN_BIT - 1) & !LEAN_BIT,
+            Self::Lean(j) => u32::try_from(j).unwrap_or(LEAN_BIT - 1) | LEAN_BIT,
+        }
+    }
+    pub(crate) fn unpack(r: u32) -> Self {
+        if r & LEAN_BIT == 0 {
+            Self::Whole(r as usize)
+        } else {
+            Self::Lean((r & !LEAN_BIT) as usize)
+        }
+    }
+}
+
+/// Items in fixed chunks: growing never copies (a doubling `Vec` of millions of events
+/// holds the old and the new buffer at once).
+#[derive(Debug, Clone)]
+struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Self {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    const CHUNK: usize = 1 << 14;
+
+    fn push(&mut self, item: T) {
+        match self.chunks.last_mut() {
+            Some(c) if c.len() < Self::CHUNK => c.push(item),
+            _ => {
+                let mut c = Vec::with_capacity(Self::CHUNK);
+                c.push(item);
+                self.chunks.push(c);
+            }
+        }
+        self.len += 1;
+    }
+    fn get(&self, i: usize) -> &T {
+        &self.chunks[i / Self::CHUNK][i % Self::CHUNK]
+    }
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten()
+    }
+}
+
+/// Texts kept once and named by number.
+#[derive(Debug, Clone, Default)]
+struct Labels {
+    texts: Vec<Text>,
+    ids: HashMap<Text, u32>,
+}
+
+impl Labels {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
+        let t = Text::from(s);
+        self.texts.push(t.clone());
+        self.ids.insert(t, id);
+        id
+    }
+    fn get(&self, id: u32) -> &Text {
+        &self.texts[id as usize]
+    }
+}
+
+/// No time: `Lean::nanos` holds this.
+const NO_TIME: u32 = u32::MAX;
+/// `Lean::flags`: the raw text held a replacement character.
+const REPLACED: u8 = 1;
+/// `Lean::flags`: the id is not a canonical GUID; its text is in `LeanEvents::text_ids`.
+const ID_TEXT: u8 = 2;
+
+/// One lean event (64 bytes).
+#[derive(Debug, Clone, Copy)]
+struct Lean {
+    id: [u8; 16],
+    line: u64,
+    secs: i64,
+    nanos: u32,
+    /// The arrival number among all distinct events of the scan.
+    seq: u32,
+    file: u32,
+    finding: u32,
+    /// [`Parties::target_label`] and [`Parties::actor_label`], as numbers into `labels`.
+    target: u32,
+    actor: u32,
+    flags: u8,
+}
+
+/// The context fields of a lean event (the report's), as written to the spill file.
+struct Extras {
+    kind: SourceKind,
+    target: u32,
+    target_id: u32,
+    actor: u32,
+    actor_id: u32,
+    operation: u32,
+    event_actor: u32,
+    correlation: u64,
+}
+
+const EXTRAS_LEN: usize = 48;
+
+impl Extras {
+    fn encode(&self) -> [u8; EXTRAS_LEN] {
+        let mut b = [0u8; EXTRAS_LEN];
+        b[0] = match self.kind {
+            SourceKind::CloudAppEvents => 0,
+            SourceKind::UnifiedAuditLog => 1,
+            SourceKind::EntraAudit => 2,
+            SourceKind::QueryResult => 3,
+        };
+        let words = [
+            self.target,
+            self.target_id,
+            self.actor,
+            self.actor_id,
+            self.operation,
+            self.event_actor,
+        ];
+        for (k, w) in words.iter().enumerate() {
+            b[4 + 4 * k..8 + 4 * k].copy_from_slice(&w.to_le_bytes());
+        }
+        b[28..36].copy_from_slice(&self.correlation.to_le_bytes());
+        b
+    }
+    fn decode(b: &[u8; EXTRAS_LEN]) -> Self {
+        let w = |k: usize| {
+            let mut x = [0u8; 4];
+            x.copy_from_slice(&b[4 + 4 * k..8 + 4 * k]);
+            u32::from_le_bytes(x)
+        };
+        let mut c = [0u8; 8];
+        c.copy_from_slice(&b[28..36]);
+        Self {
+            kind: match b[0] {
+                0 => SourceKind::CloudAppEvents,
+                1 => SourceKind::UnifiedAuditLog,
+                2 => SourceKind::EntraAudit,
+                _ => SourceKind::QueryResult,
+            },
+            target: w(0),
+            target_id: w(1),
+            actor: w(2),
+            actor_id: w(3),
+            operation: w(4),
+            event_actor: w(5),
+            correlation: u64::from_le_bytes(c),
+        }
+    }
+}
+
+/// The anonymous temporary file of the lean events' [`Extras`], record `j` at `j × 48`.
+struct Spill {
+    out: BufWriter<File>,
+}
+
+impl std::fmt::Debug for Spill {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Spill")
+    }
+}
+
+/// The lean events of a headless scan.
+#[derive(Debug, Default)]
+pub(crate) struct LeanEvents {
+    events: Chunked<Lean>,
+    labels: Labels,
+    files: Vec<Arc<str>>,
+    /// Ids that are not canonical lowercase GUIDs, by lean index.
+    text_ids: HashMap<u32, Box<str>>,
+    /// Other records of the same event, by lean index (rare).
+    duplicates: HashMap<u32, Vec<SourceRef>>,
+    /// Lean events made whole again (a copy read later gave a new row): index in `events`.
+    promoted: HashMap<u32, usize>,
+    /// Where the report's context fields go (`None`: not kept, as for `scan`; or the file
+    /// could not be made, and then no event is made lean).
+    spill: Option<Spill>,
+    /// Keep the context fields (the report); `scan` does not read them.
+    with_extras: bool,
+    spill_failed: bool,
+}
+
+impl Clone for LeanEvents {
+    /// A copy without the spill file: its events can no longer be made whole (only the
+    /// headless commands make lean events, and they never copy their report).
+    fn clone(&self) -> Self {
+        Self {
+            events: self.events.clone(),
+            labels: self.labels.clone(),
+            files: self.files.clone(),
+            text_ids: self.text_ids.clone(),
+            duplicates: self.duplicates.clone(),
+            promoted: self.promoted.clone(),
+            spill: None,
+            with_extras: self.with_extras,
+            spill_failed: true,
+        }
+    }
+}
+
+/// What a lean event gives to the totals of a row.
+pub(crate) struct LeanLabels<'a> {
+    pub time: Option<KqlDateTime>,
+    pub target: &'a str,
+    pub actor: &'a str,
+    pub replaced: bool,
+    pub finding: usize,
+}
+
+impl LeanEvents {
+    /// Whether events can be made lean: for the report, only while the spill file works.
+    pub(crate) fn accepts(&mut self, with_extras: bool) -> bool {
+        if !with_extras {
+            return true;
+        }
+        self.with_extras = true;
+        if self.spill.is_none() && !self.spill_failed {
+            match tempfile::tempfile() {
+                Ok(f) => {
+                    self.spill = Some(Spill {
+                        out: BufWriter::with_capacity(1 << 16, f),
+                    });
+                }
+                Err(_) => self.spill_failed = true,
+            }
+        }
+        self.spill.is_some()
+    }
+
+    /// Keeps `event` (flagged, one row: `finding`) as a lean event; its index.
+    pub(crate) fn push(
+        &mut self,
+        event: &StsEvent,
+        finding: usize,
+        seq: u32,
+        replaced: bool,
+    ) -> io::Result<usize> {
+        let j = self.events.len;
+        let idx = u32::try_from(j).unwrap_or(u32::MAX);
+        if self.with_extras {
+            let p = &event.parties;
+            let extras = Extras {
+                kind: event.kind,
+                target: self.labels.id(&p.target),
+                target_id: self.labels.id(&p.target_id),
+                actor: self.labels.id(&p.actor),
+                actor_id: self.labels.id(&p.actor_id),
+                operation: self.labels.id(&event.operation),
+                event_actor: self.labels.id(&event.actor),
+                correlation: event.correlation,
+            };
+            let Some(spill) = &mut self.spill else {
+                return Err(io::Error::other("no spill file"));
+            };
+            if let Err(e) = spill.out.write_all(&extras.encode()) {
+                self.spill = None;
+                self.spill_failed = true;
+                return Err(e);
+            }
+        }
+        let mut flags = if replaced { REPLACED } else { 0 };
+        let id = match Guid::parse(&event.id) {
+            Some(g) => g.bytes(),
+            None => {
+                flags |= ID_TEXT;
+                self.text_ids.insert(idx, event.id.as_str().into());
+                [0; 16]
+            }
+        };
+        let file = match self.files.iter().position(|f| *f == event.source.file) {
+            Some(i) => i,
+            None => {
+                self.files.push(event.source.file.clone());
+                self.files.len() - 1
+            }
+        };
+        let (secs, nanos) = event.time.map_or((0, NO_TIME), |t| {
+            (t.timestamp(), t.timestamp_subsec_nanos())
+        });
+        let lean = Lean {
+            id,
+            line: event.source.line,
+            secs,
+            nanos,
+            seq,
+            file: u32::try_from(file).unwrap_or(u32::MAX),
+            finding: u32::try_from(finding).unwrap_or(u32::MAX),
+            target: self.labels.id(event.parties.target_label()),
+            actor: self.labels.id(event.parties.actor_label()),
+            flags,
+        };
+        self.events.push(lean);
+        Ok(j)
+    }
+
+    /// The id of lean event `j` as the id table compares it.
+    pub(crate) fn id(&self, j: usize) -> Result<Guid, &str> {
+        let e = self.events.get(j);
+        if e.flags & ID_TEXT == 0 {
+            return Ok(Guid::from_bytes(e.id));
+        }
+        let idx = u32::try_from(j).unwrap_or(u32::MAX);
+        Err(self.text_ids.get(&idx).map_or("", |t| &**t))
+    }
+
+    fn time_of(e: &Lean) -> Option<KqlDateTime> {
+        (e.nanos != NO_TIME)
+            .then(|| DateTime::from_timestamp(e.secs, e.nanos))
+            .flatten()
+    }
+
+    /// What lean event `j` gives to a row's totals.
+    pub(crate) fn labels(&self, j: usize) -> LeanLabels<'_> {
+        let e = self.events.get(j);
+        LeanLabels {
+            time: Self::time_of(e),
+            target: self.labels.get(e.target),
+            actor: self.labels.get(e.actor),
+            replaced: e.flags & REPLACED != 0,
+            finding: e.finding as usize,
+        }
+    }
+
+    /// The index in `events` of lean event `j` made whole again, if it was.
+    pub(crate) fn promoted(&self, j: usize) -> Option<usize> {
+        let idx = u32::try_from(j).ok()?;
+        self.promoted.get(&idx).copied()
+    }
+
+    /// Another record of lean event `j` (not made whole).
+    pub(crate) fn add_duplicate(&mut self, j: usize, source: SourceRef) {
+        let idx = u32::try_from(j).unwrap_or(u32::MAX);
+        self.duplicates.entry(idx).or_default().push(source);
+    }
+
+    /// Every record of lean event `j` (not made whole): where it was first read, then its
+    /// duplicates.
+    pub(crate) fn sources(&self, j: usize) -> Vec<SourceRef> {
+        let e = self.events.get(j);
+        let first = SourceRef {
+            file: self.files[e.file as usize].clone(),
+            line: e.line,
+        };
+        let idx = u32::try_from(j).unwrap_or(u32::MAX);
+        let mut out = vec![first];
+        out.extend(self.duplicates.get(&idx).into_iter().flatten().cloned());
+        out
+    }
+
+    /// The lean events not made whole: (index, arrival number, time).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, u32, Option<KqlDateTime>)> + '_ {
+        self.events
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| {
+                self.promoted.is_empty()
+                    || u32::try_from(*j).is_ok_and(|k| !self.promoted.contains_key(&k))
+            })
+            .map(|(j, e)| (j, e.seq, Self::time_of(e)))
+    }
+
+    /// The arrival number of lean event `j`.
+    pub(crate) fn seq(&self, j: usize) -> u32 {
+        self.events.get(j).seq
+    }
+
+    /// Lean event `j` as a whole event again (for the report: a copy read later gives a row
+    /// of its own, of which this event is the first). The raw text is not kept by the
+    /// headless commands, which never show it. Errors: the spill file cannot be read.
+    pub(crate) fn make_whole(
+        &mut self,
+        j: usize,
+        row: Arc<[ResultRow]>,
+        whole_index: usize,
+    ) -> io::Result<StsEvent> {
+        let extras = self.read_extras(j)?;
+        let e = *self.events.get(j);
+        let idx = u32::try_from(j).unwrap_or(u32::MAX);
+        let sources = self.sources(j);
+        let id = match self.id(j) {
+            Ok(g) => g.text(),
+            Err(t) => t.to_owned(),
+        };
+        let text = |id: u32| self.labels.get(id).clone();
+        let event = StsEvent {
+            id,
+            source: sources[0].clone(),
+            duplicates: (sources.len() > 1).then(|| Box::new(sources[1..].to_vec())),
+            kind: extras.kind,
+            raw: RawText::Text("".into()),
+            time: Self::time_of(&e),
+            operation: text(extras.operation),
+            actor: text(extras.event_actor),
+            parties: Arc::new(Parties {
+                target: text(extras.target).to_string(),
+                target_id: text(extras.target_id).to_string(),
+                actor: text(extras.actor).to_string(),
+                actor_id: text(extras.actor_id).to_string(),
+                correlation: String::new(),
+            }),
+            correlation: extras.correlation,
+            trace_kept: None,
+            outcome: Outcome::Flagged(Rows::one(row)),
+        };
+        self.duplicates.remove(&idx);
+        self.promoted.insert(idx, whole_index);
+        Ok(event)
+    }
+
+    fn read_extras(&mut self, j: usize) -> io::Result<Extras> {
+        let Some(spill) = &mut self.spill else {
+            return Err(io::Error::other("the lean events' spill file is gone"));
+        };
+        spill.out.flush()?;
+        let mut b = [0u8; EXTRAS_LEN];
+        let at = (j * EXTRAS_LEN) as u64;
+        read_exact_at(spill.out.get_ref(), &mut b, at)?;
+        Ok(Extras::decode(&b))
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    let mut done = 0;
+    while done < buf.len() {
+        let n =
+            std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], offset + done as u64)?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        done += n;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lean_event_is_64_bytes_and_its_extras_round_trip() {
+        assert_eq!(std::mem::size_of::<Lean>(), 64);
+        let x = Extras {
+            kind: SourceKind::EntraAudit,
+            target: 1,
+            target_id: 2,
+            actor: 3,
+            actor_id: u32::MAX,
+            operation: 5,
+            event_actor: 6,
+            correlation: 0xdead_beef_0123_4567,
+        };
+        let y = Extras::decode(&x.encode());
+        assert_eq!(y.kind, SourceKind::EntraAudit);
+        assert_eq!(
+            [
+                y.target,
+                y.target_id,
+                y.actor,
+                y.actor_id,
+                y.operation,
+                y.event_actor
+            ],
+            [1, 2, 3, u32::MAX, 5, 6]
+        );
+        assert_eq!(y.correlation, x.correlation);
+        for r in [EventRef::Whole(0), EventRef::Whole(7), EventRef::Lean(0)] {
+            assert_eq!(EventRef::unpack(r.pack()), r);
+        }
+    }
+}

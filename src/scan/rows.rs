@@ -1,0 +1,90 @@
+//! `distinct`: the query's distinct rows, each with the totals of the events behind it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::lean::EventRef;
+use crate::kql::KqlDateTime;
+use crate::model::{Finding, ResultRow, RowTotals, StsEvent};
+
+/// An event joining a row: what the row's totals take of it.
+pub(super) struct Member<'a> {
+    pub r: EventRef,
+    pub time: Option<KqlDateTime>,
+    pub target: &'a str,
+    pub actor: &'a str,
+}
+
+impl<'a> Member<'a> {
+    pub fn whole(i: usize, e: &'a StsEvent) -> Self {
+        Self {
+            r: EventRef::Whole(i),
+            time: e.time,
+            target: e.parties.target_label(),
+            actor: e.parties.actor_label(),
+        }
+    }
+}
+
+/// The distinct rows found so far: each finding's row, indexed.
+pub(super) struct Distinct<'a> {
+    pub findings: &'a mut Vec<Finding>,
+    pub index: &'a mut HashMap<ResultRow, usize>,
+    pub rows: &'a mut Vec<Arc<[ResultRow]>>,
+    pub headless: bool,
+}
+
+impl Distinct<'_> {
+    /// `distinct`: the row joins its finding, or makes a new one (the only time it is copied).
+    pub fn merge(
+        &mut self,
+        row: &ResultRow,
+        event: Option<Member>,
+        imported_from: Option<crate::model::SourceRef>,
+        replaced: bool,
+    ) -> usize {
+        let i = match self.index.get(row) {
+            Some(&i) => {
+                let f = &mut self.findings[i];
+                f.replaced |= replaced;
+                if f.imported_from.is_none() {
+                    f.imported_from = imported_from;
+                }
+                i
+            }
+            None => {
+                let i = self.findings.len();
+                self.index.insert(row.clone(), i);
+                self.rows.push(Arc::from([row.clone()]));
+                self.findings.push(Finding {
+                    row: row.clone(),
+                    events: Vec::new(),
+                    totals: RowTotals::default(),
+                    imported_from,
+                    replaced,
+                });
+                i
+            }
+        };
+        if let Some(m) = event {
+            self.join(i, m);
+        }
+        i
+    }
+
+    /// An event joins finding `i` (whose row it gives).
+    pub fn join(&mut self, i: usize, m: Member) {
+        let f = &mut self.findings[i];
+        // An event's rows are added one after the other: a repeat is the last one.
+        if f.totals.last_member != Some(m.r.pack()) {
+            f.totals.last_member = Some(m.r.pack());
+            if let EventRef::Whole(e) = m.r {
+                f.events.push(e);
+            }
+            if self.headless {
+                f.totals.members.push(m.r.pack());
+            }
+            f.totals.add(m.time, m.target, m.actor);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! What the outputs read of the events behind the rows, whether kept whole or lean.
+
+use super::ScanReport;
+use super::lean::EventRef;
+use crate::kql::KqlDateTime;
+use crate::model::{Finding, SourceRef};
+
+/// What the `bulk` hint reads of an STS event (see [`ScanReport::event_labels`]).
+#[derive(Debug, Clone, Copy)]
+pub struct EventLabels<'a> {
+    pub seq: u32,
+    pub time: Option<KqlDateTime>,
+    pub target: &'a str,
+    pub actor: &'a str,
+    pub whole: bool,
+}
+
+impl ScanReport {
+    /// Every record of every event behind a row (`file:line`, each event's first record
+    /// then its copies, the events in the order they joined), or the line of the
+    /// query-result export the row was read from.
+    pub fn row_sources(&self, f: &Finding) -> Vec<SourceRef> {
+        if f.totals.events == 0 {
+            return f.imported_from.iter().cloned().collect();
+        }
+        if !self.headless {
+            return f
+                .events
+                .iter()
+                .flat_map(|&i| self.events[i].sources())
+                .cloned()
+                .collect();
+        }
+        let mut out = Vec::new();
+        for &r in &f.totals.members {
+            match EventRef::unpack(r) {
+                EventRef::Whole(i) => out.extend(self.events[i].sources().cloned()),
+                EventRef::Lean(j) => match self.lean.promoted(j) {
+                    Some(i) => out.extend(self.events[i].sources().cloned()),
+                    None => out.extend(self.lean.sources(j)),
+                },
+            }
+        }
+        out
+    }
+
+    /// The earliest and the latest time of all STS events (flagged and near misses).
+    pub fn time_range(&self) -> Option<(KqlDateTime, KqlDateTime)> {
+        let times = self
+            .events
+            .iter()
+            .map(|e| e.time)
+            .chain(self.lean.iter().map(|(_, _, t)| t))
+            .flatten();
+        times.fold(None, |acc, t| match acc {
+            None => Some((t, t)),
+            Some((a, b)) => Some((a.min(t), b.max(t))),
+        })
+    }
+
+    /// Every distinct STS event's arrival number, time, target and actor labels
+    /// ([`Parties::target_label`], [`Parties::actor_label`]) and whether it is kept whole
+    /// (in `events`, at the index [`Self::arrival`] gives back) or lean; in no set order.
+    pub fn event_labels(&self) -> impl Iterator<Item = EventLabels<'_>> {
+        let whole = self.events.iter().enumerate().map(|(i, e)| EventLabels {
+            seq: self.arrival(i),
+            time: e.time,
+            target: e.parties.target_label(),
+            actor: e.parties.actor_label(),
+            whole: true,
+        });
+        let lean = self.lean.iter().map(|(j, seq, time)| {
+            let l = self.lean.labels(j);
+            EventLabels {
+                seq,
+                time,
+                target: l.target,
+                actor: l.actor,
+                whole: false,
+            }
+        });
+        whole.chain(lean)
+    }
+
+    /// The arrival number of `events[i]` among all distinct events (`i` itself in the
+    /// workbench, which keeps every event whole).
+    pub fn arrival(&self, i: usize) -> u32 {
+        match self.whole_seq.get(i) {
+            Some(&s) if self.headless => s,
+            _ => u32::try_from(i).unwrap_or(u32::MAX),
+        }
+    }
+}
