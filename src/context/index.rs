@@ -442,6 +442,8 @@ impl ContextIndex {
     /// The entry of the record of `event` (or of a copy of it) read at a place
     /// (`file:line`). Records of a one-line document share their line: among them, the one
     /// with the event's time, correlation and operation.
+    // Kept out of `related`, whose loop over thousands of records per event is the hot one.
+    #[inline(never)]
     pub fn entry_at(&self, at: &SourceRef, event: &StsEvent) -> Option<usize> {
         let file = self.files.iter().position(|f| *f == at.file)? as u32;
         let line = u32::try_from(at.line).unwrap_or(u32::MAX);

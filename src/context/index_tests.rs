@@ -23,6 +23,13 @@ fn absorb(index: &mut ContextIndex, file: &str, lines: &[(u64, &str, &str)]) {
 }
 
 #[test]
+fn a_record_is_kept_in_56_bytes_with_its_offset_and_line() {
+    // The byte offset that keys a record took the place of the line, and the line the
+    // padding: the index is no larger than when records were keyed by line.
+    assert_eq!(std::mem::size_of::<Entry>(), 56);
+}
+
+#[test]
 fn records_out_of_order_or_read_twice_are_kept_once_in_place_order() {
     let mut index = ContextIndex::default();
     // More than one chunk, handed on out of order, the last stretch read twice.

@@ -65,6 +65,8 @@ pub struct RecordReader {
     lines: HashMap<Arc<str>, Vec<u64>>,
     /// The plain files opened, kept open for the next record (the JSON report reads many).
     open: HashMap<Arc<str>, File>,
+    /// Whether each file asked about is gzip-compressed.
+    gzip: HashMap<Arc<str>, bool>,
 }
 
 impl RecordReader {
@@ -143,6 +145,53 @@ impl RecordReader {
             Ok(id) => id,
             Err(()) => record_id(&crate::json_depth::parse_value(&text).ok()?),
         }
+    }
+
+    /// True when the file is gzip-compressed: its records are read back by decompressing up
+    /// to them, so many are read in one pass ([`Self::ids_in_order`]), not one by one.
+    pub fn is_gzip(&mut self, file: &Arc<str>) -> bool {
+        *self.gzip.entry(file.clone()).or_insert_with(|| {
+            let mut magic = [0u8; 2];
+            File::open(&**file)
+                .and_then(|mut f| f.read_exact(&mut magic))
+                .is_ok_and(|()| magic == [0x1f, 0x8b])
+        })
+    }
+
+    /// The event ids ([`Self::id`]) of records of one gzip file, in one decompression pass:
+    /// `places` in offset order (a CSV row is read by its line, one by one).
+    pub fn ids_in_order(&mut self, places: &[Place]) -> Vec<Option<(String, &'static str)>> {
+        let Some(first) = places.first() else {
+            return Vec::new();
+        };
+        let opened = File::open(&*first.file).map(|f| {
+            BufReader::with_capacity(
+                1 << 16,
+                Counted {
+                    inner: flate2::read::MultiGzDecoder::new(f),
+                    pos: 0,
+                },
+            )
+        });
+        let Ok(mut r) = opened else {
+            return vec![None; places.len()];
+        };
+        places
+            .iter()
+            .map(|at| {
+                if matches!(at.layout.as_deref(), Some(Layout::Csv)) {
+                    return self.id(at);
+                }
+                let pos = r.get_ref().pos - r.buffer().len() as u64;
+                let skip = at.offset.checked_sub(pos)?;
+                io::copy(&mut (&mut r).take(skip), &mut io::sink()).ok()?;
+                let text = value_at(&mut r, at.layout.as_deref()).ok()?;
+                match id_of_text(&text) {
+                    Ok(id) => id,
+                    Err(()) => record_id(&crate::json_depth::parse_value(&text).ok()?),
+                }
+            })
+            .collect()
     }
 
     /// The byte offset where `line` (1-based) starts, from the nearest kept offset.
@@ -331,6 +380,20 @@ fn scalar(v: Value) -> Option<String> {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+/// A reader that counts the bytes it gave.
+struct Counted<R> {
+    inner: R,
+    pos: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
     }
 }
 

@@ -49,6 +49,8 @@ struct Streamed<'a> {
     inputs: Inputs<'a>,
     /// Reads related records back for their event ids.
     records: std::cell::RefCell<crate::context::record::RecordReader>,
+    /// The ids of the related records of gzip files, read in one pass when first needed.
+    gzip_ids: std::cell::OnceCell<HashMap<usize, Option<(String, &'static str)>>>,
 }
 
 /// A list serialised from an iterator made when it is written.
@@ -77,6 +79,7 @@ impl<'a> Streamed<'a> {
             g: Grouped::new(report, decisions),
             inputs: Inputs::new(report, HintConfig::default()),
             records: std::cell::RefCell::default(),
+            gzip_ids: std::cell::OnceCell::new(),
         }
     }
 
@@ -150,12 +153,58 @@ impl<'a> Streamed<'a> {
             return;
         };
         let place = index.place(&index.entries[entry]);
-        let id = self.records.borrow_mut().id(&place);
+        let gzip = self.records.borrow_mut().is_gzip(&place.file);
+        let id = if gzip {
+            self.gzip_ids
+                .get_or_init(|| self.read_gzip_ids())
+                .get(&entry)
+                .cloned()
+                .flatten()
+        } else {
+            self.records.borrow_mut().id(&place)
+        };
         obj.insert("id".into(), json!(id.as_ref().map(|(id, _)| id)));
         obj.insert("id_field".into(), json!(id.map(|(_, field)| field)));
         obj.insert("file".into(), json!(&*place.file));
         obj.insert("offset".into(), json!(place.offset));
         obj.insert("line".into(), json!(place.line));
+    }
+
+    /// The ids of every related record the report lists from a gzip file, each file
+    /// decompressed once (one by one, each record would decompress the file up to it).
+    fn read_gzip_ids(&self) -> HashMap<usize, Option<(String, &'static str)>> {
+        let report = self.report;
+        let index = &report.context;
+        let firsts = self
+            .g
+            .findings
+            .iter()
+            .flatten()
+            .filter_map(|&i| report.findings[i].events.first().copied());
+        let near = self.g.near_misses.iter().flatten().copied();
+        let mut wanted: Vec<usize> = Vec::new();
+        let mut reader = self.records.borrow_mut();
+        for e in firsts.chain(near) {
+            let (related, _) = summary::nearest(report, &report.events[e], &self.inputs);
+            for r in related {
+                let file = index.place(&index.entries[r.entry]).file;
+                if reader.is_gzip(&file) {
+                    wanted.push(r.entry);
+                }
+            }
+        }
+        // Entries are in (file, offset) order: one pass per file.
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut ids = HashMap::with_capacity(wanted.len());
+        for same_file in wanted.chunk_by(|&a, &b| index.entries[a].file == index.entries[b].file) {
+            let places: Vec<_> = same_file
+                .iter()
+                .map(|&i| index.place(&index.entries[i]))
+                .collect();
+            ids.extend(same_file.iter().copied().zip(reader.ids_in_order(&places)));
+        }
+        ids
     }
 
     fn finding(&self, i: usize) -> serde_json::Value {
