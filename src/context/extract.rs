@@ -1,19 +1,35 @@
 //! The few fields of a record the related-events index keeps, read straight from its bytes.
 //!
 //! Every record of a file passes through here (most of them are not STS events and are
-//! never parsed), so this looks up each field's key with a SIMD substring search instead of
-//! parsing the record: a key is `"Name"` followed by `:` and a string, as JSON writes it, or
-//! `\"Name\"` and `\"value\"` inside a JSON string (RawEventData in Log Analytics exports).
-//! The first occurrence of a key wins; the keys are tried in the order each source kind's
-//! schema places them. Records of the Entra audit and sign-in shapes, whose people are
-//! nested objects, are parsed with serde_json instead (they are rare in large exports).
+//! never parsed), so the record is not parsed into a value: [`Walker`] goes through
+//! its structure and each field is read from the key at its place in the schema, never from
+//! text inside a string value (a display name or a user agent can hold
+//! `", "ObjectId": "victim…`):
+//! - the record's own members (a CloudAppEvents or Log Analytics row's columns, a Unified
+//!   Audit Log record's fields);
+//! - the members of its audit record, `RawEventData` (CloudAppEvents) or `AuditData`
+//!   (Search-UnifiedAuditLog, Purview), an object or JSON text in a string, which is decoded
+//!   once and walked as its own document. Only the Unified Audit Log's keys are read there
+//!   ([`ual_key`]), and where both levels have a key the audit record's value is taken (it is
+//!   the event as Microsoft wrote it; a row's `ObjectId` column is an object id, its
+//!   `RawEventData.ObjectId` the UPN the STS event's own target is read from).
+//!
+//! Nothing deeper is read: a key inside `ModifiedProperties`, `ExtendedProperties` or any
+//! other nested value is not the record's.
+//!
+//! Keys are matched as the schemas spell them (ASCII case kept). A key written twice in one
+//! object gives its last value, as serde_json's map (and so the query's reading of the
+//! record in `load`) keeps it. Records of the Entra audit and sign-in shapes (an
+//! `initiatedBy` / `InitiatedBy` or `userPrincipalName` member, at the top or in a
+//! `properties` envelope), whose people are nested objects, are parsed whole with serde_json
+//! instead (they are rare in large exports).
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
 use serde_json::Value;
 
-use crate::dates::parse_export_time;
+use super::times::time_of;
+use super::walk::Walker;
 use crate::kql;
 
 /// The fields of one record, borrowed from its bytes where they could be. Values are the
@@ -50,9 +66,7 @@ fn owned(s: String) -> Cow<'static, [u8]> {
     Cow::Owned(s.into_bytes())
 }
 
-/// The keys looked for, all in one multi-pattern search over a record (or a block of
-/// JSON lines). A pattern is the key's opening quote and name: it matches `"Name"` and the
-/// escaped `\"Name\"` alike; [`value_after`] reads what follows.
+/// The keys read, as the schemas spell them.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(usize)]
 enum K {
@@ -62,8 +76,8 @@ enum K {
     Timestamp,
     CreationTime,
     TimeGenerated,
-    UserId,
     UserPrincipalName,
+    UserId,
     IpAddress,
     ClientIp,
     ActorIp,
@@ -72,80 +86,71 @@ enum K {
     InterSystemsId,
     CorrelationId,
     ResultStatus,
-    /// `initiatedBy` / `userPrincipalName`: an Entra record, parsed whole.
+}
+
+const SLOTS: usize = K::ResultStatus as usize + 1;
+
+/// What a member of the record itself is to the index.
+enum Member {
+    Field(K),
+    /// `RawEventData` / `AuditData`: the audit record, walked as its own object.
+    Audit,
+    /// `initiatedBy` / `InitiatedBy` / `userPrincipalName`: an Entra record, parsed whole.
     Entra,
+    /// `properties`: the envelope of a row (Defender's streaming API, Entra diagnostic
+    /// settings), walked as the record itself.
+    Envelope,
+    Other,
 }
 
-const SLOTS: usize = K::Entra as usize + 1;
-
-/// Longer names before their prefixes (`OperationName` before `Operation`): the search
-/// reports the leftmost match, and among those the first pattern listed.
-const PATTERNS: [(&str, K); 19] = [
-    ("\"ActionType", K::ActionType),
-    ("\"OperationName", K::OperationName),
-    ("\"Operation", K::Operation),
-    ("\"Timestamp", K::Timestamp),
-    ("\"CreationTime", K::CreationTime),
-    ("\"TimeGenerated", K::TimeGenerated),
-    ("\"UserId", K::UserId),
-    ("\"UserPrincipalName", K::UserPrincipalName),
-    ("\"IPAddress", K::IpAddress),
-    ("\"ClientIP", K::ClientIp),
-    ("\"ActorIpAddress", K::ActorIp),
-    ("\"Workload", K::Workload),
-    ("\"ObjectId", K::ObjectId),
-    ("\"InterSystemsId", K::InterSystemsId),
-    ("\"CorrelationId", K::CorrelationId),
-    ("\"ResultStatus", K::ResultStatus),
-    ("\"initiatedBy", K::Entra),
-    ("\"InitiatedBy", K::Entra),
-    ("\"userPrincipalName", K::Entra),
-];
-
-enum Search {
-    Teddy(aho_corasick::packed::Searcher),
-    Plain(aho_corasick::AhoCorasick),
+/// A member of the record itself: a row's columns (CloudAppEvents, Log Analytics: Kusto
+/// column names), or a Unified Audit Log record's fields when the record is one.
+fn row_member(name: &[u8]) -> Member {
+    Member::Field(match name {
+        b"ActionType" => K::ActionType,
+        b"OperationName" => K::OperationName,
+        b"Timestamp" => K::Timestamp,
+        b"TimeGenerated" => K::TimeGenerated,
+        b"UserPrincipalName" => K::UserPrincipalName,
+        b"IPAddress" => K::IpAddress,
+        b"RawEventData" | b"AuditData" => return Member::Audit,
+        b"initiatedBy" | b"InitiatedBy" | b"userPrincipalName" => return Member::Entra,
+        b"properties" => return Member::Envelope,
+        _ => return ual_key(name).map_or(Member::Other, Member::Field),
+    })
 }
 
-static SEARCH: LazyLock<Option<Search>> = LazyLock::new(|| {
-    let patterns = PATTERNS.iter().map(|(p, _)| *p);
-    if let Some(t) = aho_corasick::packed::Config::new()
-        .builder()
-        .extend(patterns.clone())
-        .build()
-    {
-        return Some(Search::Teddy(t));
-    }
-    aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .build(patterns)
-        .ok()
-        .map(Search::Plain)
-});
-
-/// Every key match in `bytes`: (start, end, pattern index), in order.
-fn for_each_match(bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
-    let mut at = 0;
-    while let Some((start, end, pattern)) = find_from(bytes, at) {
-        f(start, end, pattern);
-        at = end;
-    }
+/// A key of the Unified Audit Log's schema (common schema and Azure AD records): at the top
+/// of a UAL record, or in a row's `RawEventData` / `AuditData`.
+fn ual_key(name: &[u8]) -> Option<K> {
+    Some(match name {
+        b"Operation" => K::Operation,
+        b"CreationTime" => K::CreationTime,
+        b"UserId" => K::UserId,
+        b"ClientIP" => K::ClientIp,
+        b"ActorIpAddress" => K::ActorIp,
+        b"Workload" => K::Workload,
+        b"ObjectId" => K::ObjectId,
+        b"InterSystemsId" => K::InterSystemsId,
+        b"CorrelationId" => K::CorrelationId,
+        b"ResultStatus" => K::ResultStatus,
+        _ => return None,
+    })
 }
 
-/// The first key match in `bytes[from..]`: (start, end, pattern index).
-fn find_from(bytes: &[u8], from: usize) -> Option<(usize, usize, usize)> {
-    let span = aho_corasick::Span::from(from..bytes.len());
-    let m = match SEARCH.as_ref()? {
-        Search::Teddy(t) => t.find_in(bytes, span)?,
-        Search::Plain(a) => a.find(aho_corasick::Input::new(bytes).span(span))?,
-    };
-    Some((m.start(), m.end(), m.pattern().as_usize()))
+/// The record's own level and its audit record's.
+#[derive(Clone, Copy)]
+enum Level {
+    Row = 0,
+    Audit = 1,
 }
 
-/// The first value of each key in one record.
+/// The value of each key in one record, at each level (the last, where a key repeats).
 struct Slots<'a> {
-    values: [Option<Cow<'a, [u8]>>; SLOTS],
+    values: [[Option<Cow<'a, [u8]>>; SLOTS]; 2],
     entra: bool,
+    /// Any key read: a JSON line without one gives no record to the index.
+    any: bool,
 }
 
 impl<'a> Slots<'a> {
@@ -153,58 +158,80 @@ impl<'a> Slots<'a> {
         Self {
             values: Default::default(),
             entra: false,
+            any: false,
         }
     }
 
-    fn hit(&mut self, bytes: &'a [u8], end: usize, pattern: usize) {
-        let Some(&(_, k)) = PATTERNS.get(pattern) else {
-            return;
-        };
-        if k == K::Entra {
-            self.entra = true;
-            return;
-        }
-        let slot = &mut self.values[k as usize];
-        if slot.is_none() {
-            *slot = value_after(bytes, end);
-        }
+    fn set(&mut self, level: Level, k: K, v: Cow<'a, [u8]>) {
+        self.values[level as usize][k as usize] = Some(v);
+        self.any = true;
     }
 
-    fn has(&self, k: K) -> bool {
-        self.values[k as usize]
-            .as_ref()
-            .is_some_and(|v| !v.is_empty())
+    /// Walks one record (a JSON object); a record that breaks off keeps what was read.
+    fn read(bytes: &'a [u8]) -> Self {
+        let mut slots = Self::new();
+        let _ = slots.row(&mut Walker::new(bytes), true);
+        slots
     }
 
-    /// True when nothing later in the record can change its fields: the first-choice key of
-    /// each field has a value (a CloudAppEvents row: `ActionType`, `Timestamp`, `IPAddress`,
-    /// then RawEventData's `UserId` and `ResultStatus`), and its `Workload` is not the
-    /// directory's, so target and correlation are not read. Most rows of a large export
-    /// (mail and file activity) end here, half-way through their bytes.
-    fn settled(&self) -> bool {
-        !self.entra
-            && self.has(K::ActionType)
-            && self.has(K::Timestamp)
-            && self.has(K::IpAddress)
-            && self.has(K::UserId)
-            && self.has(K::ResultStatus)
-            && self.values[K::Workload as usize]
-                .as_ref()
-                .is_some_and(|w| !w.is_empty() && **w != *DIRECTORY)
-    }
-
-    fn take(&mut self, k: K) -> Cow<'a, [u8]> {
-        self.values[k as usize].take().unwrap_or_default()
-    }
-
-    fn first(&mut self, keys: &[K]) -> Cow<'a, [u8]> {
-        for &k in keys {
-            let v = self.take(k);
-            if !v.is_empty() {
-                return v;
+    /// The members of a row (the record, or the row in its `properties` envelope when
+    /// `envelope` allows one: Defender's streaming API, Entra diagnostic settings).
+    fn row(&mut self, w: &mut Walker<'a>, envelope: bool) -> Option<()> {
+        w.object(|w, key| match row_member(key) {
+            Member::Field(k) => {
+                let v = w.text()?;
+                self.set(Level::Row, k, v);
+                Some(())
             }
+            Member::Audit => self.audit(w),
+            Member::Entra => {
+                self.entra = true;
+                self.any = true;
+                Some(())
+            }
+            Member::Envelope if envelope && w.peek()? == b'{' => self.row(w, false),
+            Member::Envelope | Member::Other => Some(()),
+        })
+    }
+
+    /// The audit record at the cursor: an object, or JSON text in a string (decoded once,
+    /// then walked as a document of its own; its values are copied out of it).
+    fn audit(&mut self, w: &mut Walker<'a>) -> Option<()> {
+        match w.peek()? {
+            b'{' => w.object(|w, key| {
+                if let Some(k) = ual_key(key) {
+                    let v = w.text()?;
+                    self.set(Level::Audit, k, v);
+                }
+                Some(())
+            }),
+            b'"' => {
+                let text = w.text()?;
+                let _ = Walker::new(&text).object(|w, key| {
+                    if let Some(k) = ual_key(key) {
+                        let v = w.text()?.into_owned();
+                        self.set(Level::Audit, k, Cow::Owned(v));
+                    }
+                    Some(())
+                });
+                Some(())
+            }
+            _ => w.skip(),
         }
-        Cow::Borrowed(b"")
+    }
+
+    /// A key's value: the audit record's, else the row's; None when empty.
+    fn take(&mut self, k: K) -> Option<Cow<'a, [u8]>> {
+        let [row, audit] = &mut self.values;
+        audit[k as usize]
+            .take()
+            .filter(|v| !v.is_empty())
+            .or_else(|| row[k as usize].take().filter(|v| !v.is_empty()))
+    }
+
+    /// The value of the first of `keys` that has one.
+    fn first(&mut self, keys: &[K]) -> Cow<'a, [u8]> {
+        keys.iter().find_map(|&k| self.take(k)).unwrap_or_default()
     }
 
     /// The record's fields; `record` is its bytes, parsed whole when it is an Entra record.
@@ -214,16 +241,18 @@ impl<'a> Slots<'a> {
         }
         let operation = self.first(&[K::ActionType, K::Operation, K::OperationName]);
         let time = self.first(&[K::Timestamp, K::CreationTime, K::TimeGenerated]);
-        let actor = self.first(&[K::UserId, K::UserPrincipalName]);
+        // Log Analytics sign-in rows have both: the UPN is whom an analyst knows (UserId is
+        // the object id there; in the Unified Audit Log, UserId is the UPN).
+        let actor = self.first(&[K::UserPrincipalName, K::UserId]);
         let ip = self.first(&[K::IpAddress, K::ClientIp, K::ActorIp]);
         // Target and correlation only where they mean something: directory (Azure AD)
         // records. Mail and file records have no correlation id, and their ObjectId is a
         // file or an item.
-        let workload = self.take(K::Workload);
+        let workload = self.first(&[K::Workload]);
         let directory = workload.is_empty() || *workload == *DIRECTORY;
         let (target, correlation) = if directory {
             (
-                self.take(K::ObjectId),
+                self.first(&[K::ObjectId]),
                 self.first(&[K::InterSystemsId, K::CorrelationId]),
             )
         } else {
@@ -236,184 +265,36 @@ impl<'a> Slots<'a> {
             target,
             ip,
             correlation,
-            result: self.take(K::ResultStatus),
+            result: self.first(&[K::ResultStatus]),
         }
     }
 }
 
-/// The fields of each JSON line of a block that has any: `each(line index from 0, byte
-/// offset of the line's start in `region`, fields)`. A line's search stops once its fields
-/// are settled (see `Slots::settled`).
+/// The fields of each JSON line of a block that has any key the index reads:
+/// `each(line index from 0, byte offset of the line's start in `region`, fields)`.
 pub fn json_lines<'a>(region: &'a [u8], mut each: impl FnMut(u64, usize, Fields<'a>)) {
-    let line_end_from =
-        |at: usize| memchr::memchr(b'\n', &region[at..]).map_or(region.len(), |i| at + i);
-    // Lines before `counted` are counted in `line_index` (the line starting there).
-    let mut counted = 0;
-    let mut line_index = 0u64;
-    let mut next = find_from(region, 0);
-    while let Some((start, end, pattern)) = next {
-        let between = &region[counted..start];
-        line_index += bytecount::count(between, b'\n') as u64;
-        let line_start = memchr::memrchr(b'\n', between).map_or(counted, |i| counted + i + 1);
-        let line_end = line_end_from(start);
-        let mut slots = Slots::new();
-        slots.hit(region, end, pattern);
-        next = find_from(region, end);
-        while let Some((_, e, p)) = next.filter(|m| m.0 < line_end) {
-            if slots.settled() {
-                next = find_from(region, line_end);
-                break;
+    let mut start = 0;
+    let mut index = 0u64;
+    while start < region.len() {
+        let end = memchr::memchr(b'\n', &region[start..]).map_or(region.len(), |i| start + i);
+        let line = &region[start..end];
+        if line.trim_ascii_start().first() == Some(&b'{') {
+            let slots = Slots::read(line);
+            if slots.any {
+                each(index, start, slots.fields(line));
             }
-            slots.hit(region, e, p);
-            next = find_from(region, e);
         }
-        each(
-            line_index,
-            line_start,
-            slots.fields(&region[line_start..line_end]),
-        );
-        counted = (line_end + 1).min(region.len());
-        line_index += 1;
-        if next.is_some_and(|m| m.0 < counted) {
-            next = find_from(region, counted);
-        }
+        start = end + 1;
+        index += 1;
     }
 }
 
 /// The `Workload` of Azure AD (directory) records.
 const DIRECTORY: &[u8] = b"AzureActiveDirectory";
 
-/// Reads `"` or `\"`, blanks, `:`, blanks, then a string value (plain or escaped quotes):
-/// its bytes, JSON escapes decoded (a value that cannot be decoded is empty).
-fn value_after(bytes: &[u8], mut i: usize) -> Option<Cow<'_, [u8]>> {
-    let escaped = match bytes.get(i)? {
-        b'"' => false,
-        b'\\' if bytes.get(i + 1) == Some(&b'"') => {
-            i += 1;
-            true
-        }
-        _ => return None,
-    };
-    i += 1;
-    while bytes.get(i)?.is_ascii_whitespace() {
-        i += 1;
-    }
-    if *bytes.get(i)? != b':' {
-        return None;
-    }
-    i += 1;
-    while bytes.get(i)?.is_ascii_whitespace() {
-        i += 1;
-    }
-    if escaped {
-        if bytes.get(i..i + 2)? != b"\\\"" {
-            return Some(Cow::Borrowed(b""));
-        }
-        let start = i + 2;
-        let len = memchr::memmem::find(&bytes[start..], b"\\\"")?;
-        return Some(Cow::Borrowed(&bytes[start..start + len]));
-    }
-    if *bytes.get(i)? != b'"' {
-        // null, a number: no string value.
-        return Some(Cow::Borrowed(b""));
-    }
-    let start = i + 1;
-    let mut j = start;
-    loop {
-        let k = memchr::memchr2(b'"', b'\\', &bytes[j..])? + j;
-        if bytes[k] == b'"' {
-            if j == start {
-                // No escape: the bytes as they are.
-                return Some(Cow::Borrowed(&bytes[start..k]));
-            }
-            let decoded = serde_json::from_slice::<String>(&bytes[start - 1..=k]);
-            return Some(Cow::Owned(decoded.unwrap_or_default().into_bytes()));
-        }
-        j = k + 2;
-        if j > bytes.len() {
-            return None;
-        }
-    }
-}
-
-/// 100 ns ticks (as `kql::ticks`) of an export's time: ISO 8601 in UTC read directly
-/// (`2024-03-01T10:00:07`, with up to 7 fraction digits and `Z`), anything else through
-/// `parse_export_time`.
-fn time_of(text: &[u8]) -> Option<i64> {
-    iso_ticks(text).or_else(|| {
-        let t = parse_export_time(std::str::from_utf8(text).ok()?)?;
-        Some(kql::ticks(&t))
-    })
-}
-
-fn iso_ticks(b: &[u8]) -> Option<i64> {
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        b.get(r)?.iter().try_fold(0i64, |a, &c| {
-            c.is_ascii_digit().then(|| a * 10 + i64::from(c - b'0'))
-        })
-    };
-    if b.len() < 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let mut i = 19;
-    let mut frac = 0i64;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let mut digits = 0;
-        while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
-            if digits < 7 {
-                frac = frac * 10 + i64::from(c - b'0');
-                digits += 1;
-            }
-            i += 1;
-        }
-        frac *= 10i64.pow(7 - digits);
-    }
-    match &b[i..] {
-        b"" | b"Z" | b"+00:00" => {}
-        _ => return None,
-    }
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let month_days = match mo {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if d < 1 || d > month_days || h > 23 || mi > 59 || s > 59 {
-        return None;
-    }
-    let seconds = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s;
-    Some(seconds * 10_000_000 + frac)
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`):
-/// every record's time is read, and this is a few multiplications where a calendar type
-/// validates and converts in several steps.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// The fields of a JSON record (a JSON line, a document's element, a CSV AuditData cell).
 pub fn json_record(bytes: &[u8]) -> Fields<'_> {
-    let mut slots = Slots::new();
-    for_each_match(bytes, |_, end, pattern| slots.hit(bytes, end, pattern));
-    slots.fields(bytes)
+    Slots::read(bytes).fields(bytes)
 }
 
 /// An Entra audit record (or a sign-in record) parsed whole.

@@ -1,5 +1,7 @@
-//! Tests of `context::extract`: fields read from bytes equal those of a whole parse.
+//! Tests of `context::extract`: fields read from bytes, at their level of the record.
 use super::*;
+use crate::context::times::{iso_ticks, time_of};
+use crate::dates::parse_export_time;
 
 #[test]
 fn iso_times_read_directly_equal_the_export_reader() {
@@ -56,7 +58,7 @@ fn escaped_raw_event_data_and_pretty_json_are_read() {
 }
 
 #[test]
-fn a_block_reads_each_line_as_a_whole_record_search_does() {
+fn a_block_reads_each_line_as_the_record_alone() {
     let mail = r#"{"Timestamp":"2024-03-01T10:00:00Z","ActionType":"MailItemsAccessed","IPAddress":"203.0.113.5","RawEventData":{"CreationTime":"2024-03-01T10:00:00","Operation":"MailItemsAccessed","ResultStatus":"Succeeded","UserId":"Megan@Contoso.com","Workload":"Exchange","ClientIP":"198.51.100.1","ObjectId":"mailbox item","InterSystemsId":"not-read"}}"#;
     let aad = r#"{"Timestamp":"2024-03-01T10:00:01Z","ActionType":"UserLoggedIn","IPAddress":"203.0.113.6","RawEventData":{"ResultStatus":"Success","UserId":"lee@contoso.com","Workload":"AzureActiveDirectory","ObjectId":"app-1","InterSystemsId":"corr-9"}}"#;
     let ual = r#"{"CreationTime":"2024-03-01T09:59:58","Operation":"Reset user password.","ResultStatus":"Success","Workload":"AzureActiveDirectory","ClientIP":"203.0.113.9","ObjectId":"victim@contoso.com","UserId":"helpdesk@contoso.com","InterSystemsId":"corr-1"}"#;
@@ -74,7 +76,7 @@ fn a_block_reads_each_line_as_a_whole_record_search_does() {
         .map(|(i, l)| (i as u64, json_record(l.as_bytes())))
         .collect();
     assert_eq!(got, want);
-    // A mail row stops before its body's ObjectId and correlation: not read for it.
+    // A mail row (not a directory record): its ObjectId and correlation are not kept.
     assert_eq!(
         (&*got[0].1.target, &*got[0].1.correlation),
         (&b""[..], &b""[..])
@@ -121,4 +123,70 @@ fn ipv4_addresses_are_read_as_the_standard_parser_reads_them() {
         let std = s.parse::<std::net::Ipv4Addr>().ok().map(u32::from);
         assert_eq!(crate::context::index::ipv4(s.as_bytes()), std, "{s:?}");
     }
+}
+
+#[test]
+fn keys_are_read_only_at_their_level_of_the_record() {
+    // A UAL key deeper than the audit record (ModifiedProperties, Target entries) and a row
+    // column inside RawEventData are not the record's.
+    let line = br#"{"Timestamp":"2024-03-01T10:00:00Z","ActionType":"Update user.","Extra":{"ObjectId":"deep@contoso.com","UserId":"deep"},"RawEventData":{"ActionType":"not a column","ModifiedProperties":[{"Name":"x","ObjectId":"deeper@contoso.com","InterSystemsId":"deep-corr"}],"Workload":"AzureActiveDirectory","UserId":"admin@contoso.com","ObjectId":"v@contoso.com","InterSystemsId":"c-1"}}"#;
+    let f = json_record(line).texts();
+    assert_eq!(
+        [&f[0], &f[1], &f[2], &f[4]],
+        ["Update user.", "admin@contoso.com", "v@contoso.com", "c-1"]
+    );
+    // Nothing but nested keys: nothing read (a JSON line of it gives no record).
+    let nested_only = br#"{"Extra":{"ObjectId":"deep@contoso.com","Operation":"Update user."}}"#;
+    assert_eq!(json_record(nested_only), Fields::default());
+    let mut n = 0;
+    json_lines(nested_only, |_, _, _| n += 1);
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn a_key_written_twice_gives_its_last_value_as_the_query_reads_it() {
+    // serde_json's map (preserve_order) keeps the last value of a repeated key, and the
+    // loader reads the record with it: the index takes the same value.
+    let line = br#"{"CreationTime":"2024-03-01T10:00:00","Operation":"Update user.","ObjectId":"first@contoso.com","UserId":"a@contoso.com","ObjectId":"last@contoso.com"}"#;
+    let parsed: serde_json::Value = serde_json::from_slice(line).unwrap();
+    assert_eq!(parsed["ObjectId"], "last@contoso.com");
+    assert_eq!(json_record(line).texts()[2], "last@contoso.com");
+    // The audit record's value before the row's (a CloudAppEvents ObjectId column is an id).
+    let row = br#"{"ActionType":"Update user.","ObjectId":"bbbb","RawEventData":{"ObjectId":"v@contoso.com"},"ObjectId":"cccc"}"#;
+    assert_eq!(json_record(row).texts()[2], "v@contoso.com");
+}
+
+#[test]
+fn entra_names_inside_a_string_do_not_make_a_record_entra() {
+    // Parsed whole as an Entra record, a CloudAppEvents row would lose its actor.
+    let line = br#"{"ActionType":"Update user.","AccountDisplayName":"x\", \"initiatedBy\": {}, \"userPrincipalName\": \"y","RawEventData":{"UserId":"admin@contoso.com","ObjectId":"v@contoso.com"}}"#;
+    let f = json_record(line).texts();
+    assert_eq!([&f[1], &f[2]], ["admin@contoso.com", "v@contoso.com"]);
+    // An Entra diagnostic-settings record (its `properties` envelope) is parsed whole.
+    let diag = br#"{"time":"2024-03-01T10:00:00Z","properties":{"activityDisplayName":"Reset user password","correlationId":"c-9","initiatedBy":{"user":{"userPrincipalName":"h@contoso.com"}},"targetResources":[{"userPrincipalName":"v@contoso.com"}]}}"#;
+    let f = json_record(diag).texts();
+    assert_eq!(
+        [&f[0], &f[1], &f[2], &f[4]],
+        [
+            "Reset user password",
+            "h@contoso.com",
+            "v@contoso.com",
+            "c-9"
+        ]
+    );
+}
+
+#[test]
+fn a_sign_in_row_names_its_actor_by_upn_not_object_id() {
+    // Log Analytics SigninLogs: UserId is the object id there; the UPN is whom the analyst
+    // knows, and what the STS events' parties name (relations match it).
+    let la = br#"{"TimeGenerated":"2024-03-01T10:00:00Z","OperationName":"Sign-in activity","UserId":"e89b3950-284f-56fe-98a2-025375625124","UserPrincipalName":"Lee.Gu@contoso.com","IPAddress":"198.51.100.4","CorrelationId":"sign-1"}"#;
+    let f = json_record(la).texts();
+    assert_eq!(
+        [&f[0], &f[1], &f[4]],
+        ["Sign-in activity", "Lee.Gu@contoso.com", "sign-1"]
+    );
+    // A UAL record has no UserPrincipalName: its UserId (the UPN there) is the actor.
+    let ual = br#"{"CreationTime":"2024-03-01T10:00:00","Operation":"UserLoggedIn","UserId":"lee.gu@contoso.com"}"#;
+    assert_eq!(json_record(ual).texts()[1], "lee.gu@contoso.com");
 }

@@ -17,7 +17,9 @@ pub mod parties;
 pub mod record;
 pub mod relate;
 pub mod summary;
+mod times;
 mod twins;
+mod walk;
 
 pub use index::{ContextIndex, Entry};
 pub use relate::{Related, Why};
