@@ -10,8 +10,8 @@ use aho_corasick::AhoCorasick;
 /// of it, where it is found as it is written.
 ///
 /// The search is a SIMD multi-pattern search (Teddy) for every case spelling of a rare two
-/// letter stretch of the name (`sr`, of `StsRefresh`) plus `\u`; each hit is verified in
-/// place. Two-byte patterns let Teddy compare two bytes a position instead of four, which
+/// letter stretch of the name (`sr`, of `StsRefresh`) plus the escapes `\u004`-`\u007`;
+/// each hit is verified in place. Two-byte patterns let Teddy compare two bytes a position instead of four, which
 /// doubles its speed over blocks of JSON (about 13 GB/s against 6-7 GB/s for `kenv` and
 /// `\u00`); the pair is rare in exports (in the generated 1%-STS data it stands nowhere but
 /// in the name), so the extra hits to verify cost little.
@@ -25,14 +25,19 @@ pub struct Prefilter {
 const FRAGMENT_AT: usize = 2;
 const FRAGMENT_LEN: usize = 2;
 
+/// The escapes that can be ASCII letters, up to their first hex digit (4-7); the second is
+/// checked in place. Searched whole by Teddy (it verifies its own candidates), so the many
+/// escapes of other characters (`\u003c`, `\u00e9`) do not stop the search one by one.
+const ESCAPES: [&[u8]; 4] = [b"\\u004", b"\\u005", b"\\u006", b"\\u007"];
+
 impl Prefilter {
     pub fn new() -> Self {
         let needle = crate::rule::STS_NEEDLE.as_bytes();
         let fragment = needle
             .get(FRAGMENT_AT..FRAGMENT_AT + FRAGMENT_LEN)
             .unwrap_or(needle);
-        // Pattern 0 is the escape; the others are the case spellings of the fragment.
-        let mut patterns: Vec<Vec<u8>> = vec![b"\\u".to_vec()];
+        // The escapes first; the others are the case spellings of the fragment.
+        let mut patterns: Vec<Vec<u8>> = ESCAPES.iter().map(|e| e.to_vec()).collect();
         for mask in 0u32..(1 << fragment.len()) {
             let spelled = fragment
                 .iter()
@@ -87,8 +92,8 @@ impl Prefilter {
             };
             let hit = teddy.find_in(bytes, span)?;
             let p = hit.start();
-            let confirmed = if hit.pattern().as_usize() == 0 {
-                escaped_letter(bytes, p)
+            let confirmed = if hit.pattern().as_usize() < ESCAPES.len() {
+                letter_escape(bytes.get(p + 4..p + 6))
             } else {
                 p.checked_sub(FRAGMENT_AT)
                     .and_then(|start| bytes.get(start..start + needle.len()))
@@ -100,19 +105,6 @@ impl Prefilter {
             at = p + 1;
         }
         None
-    }
-}
-
-/// True when the `\u` at `p` escapes an ASCII letter (`\u0041`-`\u005a`,
-/// `\u0061`-`\u007a`, hex digits in either case), or is cut off by the end of the bytes
-/// before that is known (the record is then parsed: a cut escape is no valid JSON anyway).
-fn escaped_letter(bytes: &[u8], p: usize) -> bool {
-    match bytes.get(p + 2..p + 4) {
-        Some(b"00") => letter_escape(bytes.get(p + 4..p + 6)),
-        Some(_) => false,
-        None => bytes
-            .get(p + 2..)
-            .is_none_or(|rest| b"00".starts_with(rest)),
     }
 }
 
@@ -227,11 +219,13 @@ mod tests {
             assert!(!p.may_match(&line(&escape(c, false))), "{c}");
             assert!(!p.may_match(&line(&escape(c, true))), "{c}");
         }
-        // An escape cut off by the end of the bytes: parsed (a cut record is reported).
-        for cut in [&b"x\\u"[..], b"x\\u0", b"x\\u00", b"x\\u005"] {
-            assert!(p.may_match(cut), "{}", String::from_utf8_lossy(cut));
+        // An escape cut off by the end of the bytes after its first digit: parsed. Cut
+        // before, it is not a candidate: the bytes are no JSON, so no STS event, and the last
+        // line of a file, where a cut download shows, is checked whatever the prefilter says.
+        assert!(p.may_match(b"x\\u005"));
+        for cut in [&b"x\\u"[..], b"x\\u0", b"x\\u00", b"x\\u1", b"x\\u003"] {
+            assert!(!p.may_match(cut), "{}", String::from_utf8_lossy(cut));
         }
-        assert!(!p.may_match(b"x\\u1"));
     }
 
     #[test]
