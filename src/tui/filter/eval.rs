@@ -93,11 +93,28 @@ fn word_passes(row: &Row, text: &str, span: Option<Span>) -> bool {
             let cell = row.packed.cell(row.i, c);
             match col.kind() {
                 _ if matches!(col, Column::Source | Column::Verdict) => false,
-                Kind::Text | Kind::Tags => is_subsequence(cell, text),
+                Kind::Text | Kind::Tags => fuzzy_in_cell(*col, cell, text),
                 Kind::Ip | Kind::Number => cell.starts_with(text),
                 Kind::Time => false,
             }
         })
+}
+
+/// A fuzzy word in a text cell. A Target or Actor cell of several parties
+/// (`3 users: a@contoso.com, b@contoso.com, c@…`) is tested name by name: over the whole
+/// list the letters of almost any name appear in order (`miriam` in `…@contoso.onmicrosoft.com,
+/// isaiah…`), so a filter for one user kept other users' bulk rows, where a verdict given to
+/// "every row shown" would land on them.
+fn fuzzy_in_cell(column: Column, cell: &str, text: &str) -> bool {
+    if !matches!(column, Column::Target | Column::Actor) {
+        return is_subsequence(cell, text);
+    }
+    match cell.split_once(": ") {
+        Some((label, names)) if label.starts_with(|c: char| c.is_ascii_digit()) => {
+            is_subsequence(label, text) || names.split(", ").any(|name| is_subsequence(name, text))
+        }
+        _ => is_subsequence(cell, text),
+    }
 }
 
 fn column_passes(row: &Row, index: usize, column: Column, test: &Test) -> bool {
@@ -115,7 +132,7 @@ fn column_passes(row: &Row, index: usize, column: Column, test: &Test) -> bool {
         _ => row.packed.cell(row.i, index),
     };
     match test {
-        Test::Fuzzy(text) => is_subsequence(cell, text),
+        Test::Fuzzy(text) => fuzzy_in_cell(column, cell, text),
         Test::Exact(text) => cell == text,
         Test::Prefix(text) => cell.starts_with(text.as_str()),
         Test::Badge(badge) => cell.split_whitespace().any(|b| b == badge),

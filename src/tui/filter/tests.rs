@@ -113,6 +113,7 @@ fn fixture() -> Fixture {
         cells[finding(Column::Events)] = events.to_string();
         cells[finding(Column::Hint)] = hints.to_owned();
         cells[finding(Column::Source)] = "evidence/contoso-export.json".to_owned();
+        cells[finding(Column::Target)] = target_of(key).to_owned();
         numbers[finding(Column::Added)] = added;
         numbers[finding(Column::Remaining)] = remaining;
         numbers[finding(Column::Events)] = Some(events);
@@ -143,6 +144,17 @@ fn fixture() -> Fixture {
         verdicts,
         packed,
         decisions,
+    }
+}
+
+/// Whose tokens changed: one user, or a row of several (the cell the table builds for them).
+fn target_of(key: &str) -> &'static str {
+    match key {
+        "a" => "Miriam.Graham@contoso.com",
+        "b" => {
+            "2 users: grady.archie@fabrikam.onmicrosoft.com, isaiah.langer@fabrikam.onmicrosoft.com"
+        }
+        _ => "",
     }
 }
 
@@ -347,4 +359,21 @@ fn every_column_has_a_filter_name_and_every_name_one_column() {
     names.dedup();
     assert_eq!(names.len(), n, "a name used by two columns");
     assert!(!names.contains(&"after") && !names.contains(&"before"));
+}
+
+#[test]
+fn a_name_filter_keeps_rows_of_that_name_not_rows_of_several_other_users() {
+    let f = fixture();
+    // Over the whole list of row b the letters of "miriam" stand in order (onMIcRosoft.com,
+    // IsAiah…onMicrosoft); a verdict on "every row shown" would have landed on b.
+    for filter in ["target:miriam", "miriam", "tgt:mgraham"] {
+        assert_eq!(kept(&f, filter, Zone::Utc), "a", "{filter}");
+    }
+    for filter in ["target:isaiah", "target:ilanger", "target:2 users"] {
+        assert_eq!(kept(&f, filter, Zone::Utc), "b", "{filter}");
+    }
+    assert_eq!(
+        kept(&f, "target:=miriam.graham@contoso.com", Zone::Utc),
+        "a"
+    );
 }
