@@ -67,6 +67,9 @@ pub enum Hint {
         operation: String,
         same_actor: bool,
         correlated: bool,
+        /// False when the reset shares only the correlation and its record names no target
+        /// the index could read (a correlated reset of another, known user is no `reset`).
+        same_target: bool,
         /// The reset's time minus the event's, in seconds.
         offset_secs: Option<i64>,
     },
@@ -147,10 +150,16 @@ impl fmt::Display for Hint {
                 operation,
                 same_actor,
                 correlated,
+                same_target,
                 offset_secs,
             } => write!(
                 f,
-                "{operation:?} of the same target {}{} {}: the usual helpdesk flow writes both",
+                "{operation:?} {} {}{} {}: the usual helpdesk flow writes both",
+                if *same_target {
+                    "of the same target"
+                } else {
+                    "(its record names no target)"
+                },
                 if *same_actor {
                     "by the same actor"
                 } else {
@@ -367,9 +376,20 @@ fn reset_hint(
     }
     let mut skip = index.copies(e);
     skip.extend(index.entry_of(e));
+    // The rule: a reset *of the same target*, in the same correlation or close by.
+    // A correlation id alone is not enough when the reset names another user: the helpdesk
+    // flow resets the user whose sessions it revokes.
+    let names_target = |i: u32| {
+        let target = index.text(index.entries[i as usize].target);
+        let known = !(p.target.is_empty() && p.target_id.is_empty());
+        (known && !target.is_empty()).then(|| {
+            target.eq_ignore_ascii_case(&p.target) || target.eq_ignore_ascii_case(&p.target_id)
+        })
+    };
     let best = candidates
         .into_iter()
         .filter(|(i, _)| !skip.contains(&(*i as usize)))
+        .filter(|(i, _)| names_target(*i) != Some(false))
         .filter(|(i, _)| password_ops.contains(&index.entries[*i as usize].operation))
         .min_by_key(|(i, correlated)| {
             let et = index.entries[*i as usize].time;
@@ -387,6 +407,7 @@ fn reset_hint(
         operation: index.text(entry.operation).to_owned(),
         same_actor,
         correlated: best.1,
+        same_target: names_target(best.0).is_some(),
         offset_secs: time.and_then(|t| offset_secs(entry.time, t)),
     })
 }

@@ -256,3 +256,25 @@ fn without_forgery_the_same_pair_relates_by_actor_and_a_real_reset_fires() {
         assert!(same_target && same_corr, "{name}");
     }
 }
+
+#[test]
+fn a_reset_of_another_user_in_the_same_correlation_is_no_reset_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    // The rule is a reset *of the same target* (in the same correlation or close
+    // by): the attacker resets a throwaway account inside the revocation's correlation.
+    // It stays related by correlation, but must not read as the helpdesk flow.
+    let text = lines(&[
+        row(
+            RESET_AT,
+            RESET,
+            json!({}),
+            reset_ual(THROWAWAY, REVOCATION_CORR, json!({})),
+        ),
+        row(STS_AT, STS, json!({}), revocation_ual()),
+    ]);
+    let (badges, reset) = revocation_context(&write(dir.path(), "other.jsonl", &text));
+    assert!(!badges.contains(&"reset"), "{badges:?}");
+    let (same_target, same_corr, target) = reset.unwrap();
+    assert!(!same_target && same_corr);
+    assert!(target.eq_ignore_ascii_case(THROWAWAY), "{target}");
+}

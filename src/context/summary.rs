@@ -22,10 +22,11 @@ pub fn hint_words(h: &Hint) -> Option<String> {
         Hint::Reset {
             same_actor,
             correlated,
+            same_target,
             offset_secs,
             ..
         } => format!(
-            "reset by {} {}{}",
+            "reset by {} {}{}{}",
             if *same_actor {
                 "the same actor"
             } else {
@@ -36,6 +37,11 @@ pub fn hint_words(h: &Hint) -> Option<String> {
                 " (same correlation)"
             } else {
                 ""
+            },
+            if *same_target {
+                ""
+            } else {
+                " (its record names no target)"
             }
         ),
         Hint::SelfChange => "the actor is the target".to_owned(),
