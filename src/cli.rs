@@ -110,7 +110,7 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
     pub format: ReportFormat,
-    /// Write the report to this file (default: standard output).
+    /// Write the report to this file (default, or `-`: standard output).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     #[command(flatten)]

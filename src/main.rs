@@ -285,8 +285,11 @@ fn run_report(args: &ReportArgs) -> ExitCode {
         ReportFormat::Csv => report::write_csv(out, &scanned, &decisions),
     };
     let written = match &args.output {
-        Some(path) => write_report_file(path, &mut write, &scanned, &journal_path),
-        None => {
+        // `-` is standard output, as it is standard input among the paths read.
+        Some(path) if path.as_os_str() != "-" => {
+            write_report_file(path, &mut write, &scanned, &journal_path)
+        }
+        _ => {
             let mut out = io::BufWriter::new(io::stdout().lock());
             write(&mut out).and_then(|()| out.flush())
         }

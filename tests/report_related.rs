@@ -113,4 +113,15 @@ fn a_row_lists_ten_related_records_correlation_first_and_says_how_many_more() {
     let printed = report(&input, &[]);
     report(&input, &["-o", file.to_str().unwrap()]);
     assert_eq!(std::fs::read(&file).unwrap(), printed);
+
+    // `-o -` is standard output, as `-` is standard input among the paths; no file named `-`.
+    let out = Command::new(env!("CARGO_BIN_EXE_sts-triage"))
+        .args(["report", "--format", "json", "-q", "-o", "-"])
+        .arg(&input)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout, printed);
+    assert!(!dir.path().join("-").exists());
 }
