@@ -219,3 +219,101 @@ fn the_json_report_names_each_related_record_by_its_event_id_and_place() {
         );
     }
 }
+
+#[test]
+fn related_records_of_windows_1252_and_utf16_files_are_read_back_at_their_place() {
+    // The gzip JSON lines above, with 1100 letters that are one byte in Windows-1252 and two
+    // in UTF-8 in the record before the reset: offsets count the decoded content, so a
+    // read-back by the raw bytes landed 1100 bytes late, in the revocation (and gave its
+    // id); UTF-16 records were not read back at all.
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(
+            std::fs::File::open(PathBuf::from(DIR).join("cae-lines.jsonl.gz")).unwrap(),
+        ),
+        &mut text,
+    )
+    .unwrap();
+    let name = "\"AccountDisplayName\": \"Desk Agent";
+    assert!(text.contains(name));
+    let text = text.replacen(name, &format!("{name} {}", "Jürgen ".repeat(1100)), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let (cp1252, _, lossy) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!lossy && cp1252.len() < text.len());
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    for (file, bytes) in [("cp1252.jsonl", cp1252.to_vec()), ("utf16.jsonl", utf16)] {
+        let path = dir.path().join(file);
+        std::fs::write(&path, bytes).unwrap();
+        let r = report(&path);
+        let related = r["findings"][0]["related"].as_array().unwrap();
+        let ids: Vec<&str> = related
+            .iter()
+            .map(|r| r["id"].as_str().unwrap_or("(none)"))
+            .collect();
+        assert_eq!(ids, [uid(0), uid(1)], "{file}: {related:?}");
+        // Enter on the reset in the context panel opens the reset.
+        let report = scan_paths(std::slice::from_ref(&path), &ScanOptions::default()).unwrap();
+        let app = App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report);
+        let mut app = sized(app, 160, 45);
+        press(&mut app, KeyCode::Enter);
+        keys(&mut app, "x");
+        let t = timeline(&app);
+        assert!(t[1].contains("Reset user password"), "{file}: {t:?}");
+        keys(&mut app, "k");
+        press(&mut app, KeyCode::Enter);
+        let shown = doc_text(&app);
+        let opened: Value = serde_json::from_str(&shown)
+            .unwrap_or_else(|e| panic!("{file}: one record opened ({e}): {shown}"));
+        assert_eq!(opened["ActionType"], "Reset user password.", "{file}");
+        assert_eq!(
+            opened["RawEventData"]["Id"],
+            uid(1),
+            "{file}: the reset's own record"
+        );
+    }
+}
+
+#[test]
+fn a_purview_csv_in_windows_1252_or_utf16_opens_its_related_rows_decoded() {
+    // Export-Csv of Windows PowerShell 5.1 writes Windows-1252 ("Default") or UTF-16
+    // ("Unicode"); the reset's AuditData names a user with accented letters.
+    let text = std::fs::read_to_string(PathBuf::from(DIR).join("purview-multiline.csv")).unwrap();
+    let op = "\"\"Operation\"\": \"\"Reset user password.\"\",";
+    assert!(text.contains(op));
+    let text = text.replacen(
+        op,
+        &format!("{op}\n  \"\"ActorName\"\": \"\"Jürgen Müller, Telefónica\"\","),
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (cp1252, _, lossy) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!lossy);
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    for (file, bytes) in [("cp1252.csv", cp1252.to_vec()), ("utf16.csv", utf16)] {
+        let path = dir.path().join(file);
+        std::fs::write(&path, bytes).unwrap();
+        let r = report(&path);
+        let related = r["findings"][0]["related"].as_array().unwrap();
+        let ids: Vec<&str> = related
+            .iter()
+            .map(|r| r["id"].as_str().unwrap_or("(none)"))
+            .collect();
+        assert_eq!(ids, [uid(0), uid(1)], "{file}: {related:?}");
+        let report = scan_paths(std::slice::from_ref(&path), &ScanOptions::default()).unwrap();
+        let app = App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report);
+        let mut app = sized(app, 160, 45);
+        press(&mut app, KeyCode::Enter);
+        keys(&mut app, "xk");
+        press(&mut app, KeyCode::Enter);
+        let shown = doc_text(&app);
+        let opened: Value = serde_json::from_str(&shown)
+            .unwrap_or_else(|e| panic!("{file}: one record opened ({e}): {shown}"));
+        assert_eq!(opened["AuditData"]["Id"], uid(1), "{file}: {shown}");
+        assert_eq!(
+            opened["AuditData"]["ActorName"], "Jürgen Müller, Telefónica",
+            "{file}: decoded as the loader read it"
+        );
+    }
+}

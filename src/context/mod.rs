@@ -15,6 +15,7 @@ pub mod extract;
 pub mod index;
 pub mod parties;
 pub mod record;
+mod record_id;
 pub mod relate;
 pub mod summary;
 mod times;

@@ -20,6 +20,9 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::record_id::id_of_text;
+pub use super::record_id::record_id;
+
 /// Lines between two kept byte offsets.
 pub const STRIDE: u64 = 4096;
 /// The most bytes read for one record: a longer one is cut there, and says so.
@@ -65,8 +68,8 @@ pub struct RecordReader {
     lines: HashMap<Arc<str>, Vec<u64>>,
     /// The plain files opened, kept open for the next record (the JSON report reads many).
     open: HashMap<Arc<str>, File>,
-    /// Whether each file asked about is gzip-compressed.
-    gzip: HashMap<Arc<str>, bool>,
+    /// Whether each file asked about is read from its start ([`Self::is_streamed`]).
+    streamed: HashMap<Arc<str>, bool>,
 }
 
 impl RecordReader {
@@ -90,51 +93,30 @@ impl RecordReader {
             file.seek(SeekFrom::Start(at.offset))?;
             return value_at(&mut BufReader::with_capacity(4096, &*file), None);
         }
-        let mut file = File::open(path)?;
-        let mut magic = [0u8; 2];
-        let got = file.read(&mut magic)?;
-        if got == 2 && (magic == [0xff, 0xfe] || magic == [0xfe, 0xff]) {
-            return Err(io::Error::other(
-                "the file is UTF-16, whose records are not read back here",
-            ));
-        }
-        let gz = got == 2 && magic == [0x1f, 0x8b];
         let csv = matches!(at.layout.as_deref(), Some(Layout::Csv));
-        let gunzip = || -> io::Result<BufReader<flate2::read::MultiGzDecoder<File>>> {
-            Ok(BufReader::with_capacity(
-                1 << 16,
-                flate2::read::MultiGzDecoder::new(File::open(path)?),
-            ))
-        };
-        if csv {
-            let line = at.line.max(1);
-            if gz {
-                let mut r = gunzip()?;
-                skip_lines(&mut r, line - 1)?;
-                let header = csv_header(&mut gunzip()?)?;
+        if self.is_streamed(&at.file) {
+            let mut r = content(path)?.reader;
+            if csv {
+                skip_lines(&mut r, at.line.max(1) - 1)?;
+                let header = csv_header(&mut content(path)?.reader)?;
                 return csv_row(&mut r, &header);
             }
-            let start = self.line_offset(&mut file, path, &at.file, line)?;
+            skip_to(&mut r, at.offset)?;
+            return value_at(&mut r, at.layout.as_deref());
+        }
+        let mut file = File::open(path)?;
+        if csv {
+            let start = self.line_offset(&mut file, path, &at.file, at.line.max(1))?;
             file.seek(SeekFrom::Start(start))?;
             let header = csv_header(&mut BufReader::new(File::open(path)?))?;
             return csv_row(&mut BufReader::new(file), &header);
         }
-        let layout = at.layout.as_deref();
-        if !gz {
-            let file = self.open.entry(at.file.clone()).or_insert(file);
-            file.seek(SeekFrom::Start(at.offset))?;
-            return value_at(&mut BufReader::with_capacity(4096, &*file), layout);
-        }
-        {
-            let mut r = gunzip()?;
-            let skipped = io::copy(&mut (&mut r).take(at.offset), &mut io::sink())?;
-            if skipped < at.offset {
-                return Err(io::Error::other(
-                    "the file ends before the record (changed since the load?)",
-                ));
-            }
-            value_at(&mut r, layout)
-        }
+        let file = self.open.entry(at.file.clone()).or_insert(file);
+        file.seek(SeekFrom::Start(at.offset))?;
+        value_at(
+            &mut BufReader::with_capacity(4096, &*file),
+            at.layout.as_deref(),
+        )
     }
 
     /// The record's event id and the field it came from ([`record_id`]), `None` when it
@@ -147,35 +129,36 @@ impl RecordReader {
         }
     }
 
-    /// True when the file is gzip-compressed: its records are read back by decompressing up
-    /// to them, so many are read in one pass ([`Self::ids_in_order`]), not one by one.
-    pub fn is_gzip(&mut self, file: &Arc<str>) -> bool {
-        *self.gzip.entry(file.clone()).or_insert_with(|| {
-            let mut magic = [0u8; 2];
-            File::open(&**file)
-                .and_then(|mut f| f.read_exact(&mut magic))
-                .is_ok_and(|()| magic == [0x1f, 0x8b])
-        })
+    /// True when the file's content is not its bytes, so that its records are read back by
+    /// reading the content from its start: gzip-compressed (decompressed up to them) or in
+    /// another encoding than UTF-8 (UTF-16, Windows-1252: decoded as the loader did, since
+    /// offsets and lines count the decoded content, and a read by the raw bytes would land on
+    /// another record). Many of its records are read in one pass ([`Self::ids_in_order`]),
+    /// not one by one.
+    pub fn is_streamed(&mut self, file: &Arc<str>) -> bool {
+        *self
+            .streamed
+            .entry(file.clone())
+            .or_insert_with(|| content(file).is_ok_and(|c| c.streamed))
     }
 
-    /// The event ids ([`Self::id`]) of records of one gzip file, in one decompression pass:
-    /// `places` in offset order (a CSV row is read by its line, one by one).
+    /// The event ids ([`Self::id`]) of records of one file read from its start
+    /// ([`Self::is_streamed`]), in one pass: `places` in offset order (a CSV row is read by
+    /// its line, one by one).
     pub fn ids_in_order(&mut self, places: &[Place]) -> Vec<Option<(String, &'static str)>> {
         let Some(first) = places.first() else {
             return Vec::new();
         };
-        let opened = File::open(&*first.file).map(|f| {
-            BufReader::with_capacity(
-                1 << 16,
-                Counted {
-                    inner: flate2::read::MultiGzDecoder::new(f),
-                    pos: 0,
-                },
-            )
-        });
-        let Ok(mut r) = opened else {
+        let Ok(opened) = content(&first.file) else {
             return vec![None; places.len()];
         };
+        let mut r = BufReader::with_capacity(
+            1 << 16,
+            Counted {
+                inner: opened.reader,
+                pos: 0,
+            },
+        );
         places
             .iter()
             .map(|at| {
@@ -233,153 +216,6 @@ impl RecordReader {
             r.consume(used);
         }
         Ok(offset)
-    }
-}
-
-/// Where a record's event id is, in the order looked at, and the name it is given as:
-/// the UAL `Id` inside a CloudAppEvents row's `RawEventData` or a CSV row's `AuditData` (the
-/// id the STS events of those rows get, so copies of one event in several exports agree), the
-/// record's own `Id` (UAL record, AuditLogs and SigninLogs rows, Graph PowerShell), `id`
-/// (Graph `directoryAudits` and `signIns`), `properties.id` (Entra diagnostic-settings
-/// export), `OfficeId` (Sentinel OfficeActivity), `RecordId` (Purview audit search CSV),
-/// then CloudAppEvents' `ReportId`.
-const ID_PATHS: [(&str, Option<&str>, &str); 9] = [
-    ("RawEventData", Some("Id"), "RawEventData.Id"),
-    ("AuditData", Some("Id"), "AuditData.Id"),
-    ("Id", None, "Id"),
-    ("id", None, "id"),
-    ("properties", Some("id"), "properties.id"),
-    ("OfficeId", None, "OfficeId"),
-    ("RecordId", None, "RecordId"),
-    ("ReportId", None, "ReportId"),
-    ("reportId", None, "reportId"),
-];
-
-/// A record's event id (see [`ID_PATHS`]) and the field it came from; a nested record given
-/// as JSON text (`RawEventData`, `AuditData` as exports write them) is read too.
-pub fn record_id(record: &Value) -> Option<(String, &'static str)> {
-    let obj = record.as_object()?;
-    ID_PATHS.iter().find_map(|&(key, inner, name)| {
-        let v = obj.get(key)?;
-        let id = match inner {
-            None => v.clone(),
-            Some(inner) => match v {
-                Value::Object(o) => o.get(inner)?.clone(),
-                Value::String(t) if t.trim_start().starts_with('{') => {
-                    crate::json_depth::parse_value(t).ok()?.get(inner)?.clone()
-                }
-                _ => return None,
-            },
-        };
-        scalar(id)
-            .filter(|id| !id.trim().is_empty())
-            .map(|id| (id, name))
-    })
-}
-
-/// [`record_id`] of a record's text, read without building the record: only the id fields
-/// are kept, the rest passed over (the JSON report reads the ids of tens of thousands of
-/// related records). An error for text this cannot read (deep nesting: see `json_depth`).
-fn id_of_text(text: &str) -> Result<Option<(String, &'static str)>, ()> {
-    use serde::de::Deserializer as _;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let found = de.deserialize_map(IdFields).map_err(|_| ())?;
-    Ok(ID_PATHS
-        .iter()
-        .zip(found)
-        .find_map(|(&(_, _, name), id)| id.filter(|i| !i.trim().is_empty()).map(|i| (i, name))))
-}
-
-/// Reads the fields of [`ID_PATHS`] from a record (the value found for each, in that order).
-struct IdFields;
-
-impl<'de> serde::de::Visitor<'de> for IdFields {
-    type Value = [Option<String>; ID_PATHS.len()];
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a record")
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-        let mut found: Self::Value = Default::default();
-        while let Some(key) = m.next_key::<std::borrow::Cow<'de, str>>()? {
-            match ID_PATHS.iter().position(|(k, ..)| *k == key) {
-                Some(i) if found[i].is_none() => {
-                    found[i] = match ID_PATHS[i].1 {
-                        None => scalar(m.next_value::<Value>()?),
-                        Some(inner) => m.next_value_seed(Inner(inner))?,
-                    };
-                }
-                _ => {
-                    m.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(found)
-    }
-}
-
-/// The value of one key inside an object, or inside JSON text holding one (`RawEventData`
-/// and `AuditData` as exports write them).
-#[derive(Clone, Copy)]
-struct Inner(&'static str);
-
-impl<'de> serde::de::DeserializeSeed<'de> for Inner {
-    type Value = Option<String>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Inner {
-    type Value = Option<String>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a record or its JSON text")
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
-        while let Some(key) = m.next_key::<std::borrow::Cow<'de, str>>()? {
-            if found.is_none() && key == self.0 {
-                found = scalar(m.next_value::<Value>()?);
-            } else {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(found)
-    }
-    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-        use serde::de::Deserializer as _;
-        if !text.trim_start().starts_with('{') {
-            return Ok(None);
-        }
-        let mut de = serde_json::Deserializer::from_str(text);
-        Ok(de.deserialize_map(self).ok().flatten())
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
-        while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-}
-
-/// An id written as text or as a number.
-fn scalar(v: Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
     }
 }
 
@@ -551,3 +387,49 @@ fn json_value(r: &mut impl BufRead) -> io::Result<String> {
 #[cfg(test)]
 #[path = "record_tests.rs"]
 mod tests;
+
+/// A file's content as the loader read it, from its start: gzip decompressed, and decoded to
+/// UTF-8 when the first MiB says it is in another encoding (`load::decode::detect`, the
+/// loader's own choice on the same bytes).
+struct Content {
+    reader: Box<dyn BufRead + Send>,
+    /// The content is not the file's bytes (gzip, or decoded): no offset can be sought.
+    streamed: bool,
+}
+
+fn content(path: &str) -> io::Result<Content> {
+    use crate::load::decode;
+    let input = crate::load::open_input(std::path::Path::new(path))
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let mut reader = input.reader;
+    let mut sample = Vec::new();
+    (&mut reader)
+        .take(decode::SAMPLE as u64)
+        .read_to_end(&mut sample)?;
+    let encoding = decode::detect(&sample);
+    let whole = io::Cursor::new(sample).chain(reader);
+    if encoding == decode::TextEncoding::Utf8 {
+        return Ok(Content {
+            reader: Box::new(whole),
+            streamed: input.gzip,
+        });
+    }
+    match decode::DecodeReader::new(whole, encoding) {
+        Some(r) => Ok(Content {
+            reader: Box::new(BufReader::with_capacity(1 << 16, r)),
+            streamed: true,
+        }),
+        None => Err(io::Error::other("no decoder for the file's encoding")),
+    }
+}
+
+/// Passes over the content up to `offset`.
+fn skip_to(r: &mut impl BufRead, offset: u64) -> io::Result<()> {
+    let skipped = io::copy(&mut r.take(offset), &mut io::sink())?;
+    if skipped < offset {
+        return Err(io::Error::other(
+            "the file ends before the record (changed since the load?)",
+        ));
+    }
+    Ok(())
+}

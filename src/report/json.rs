@@ -153,7 +153,7 @@ impl<'a> Streamed<'a> {
             return;
         };
         let place = index.place(&index.entries[entry]);
-        let gzip = self.records.borrow_mut().is_gzip(&place.file);
+        let gzip = self.records.borrow_mut().is_streamed(&place.file);
         let id = if gzip {
             self.gzip_ids
                 .get_or_init(|| self.read_gzip_ids())
@@ -170,8 +170,9 @@ impl<'a> Streamed<'a> {
         obj.insert("line".into(), json!(place.line));
     }
 
-    /// The ids of every related record the report lists from a gzip file, each file
-    /// decompressed once (one by one, each record would decompress the file up to it).
+    /// The ids of every related record the report lists from a gzip file (or one decoded
+    /// from another encoding), each file read once (one by one, each record would
+    /// decompress or decode the file up to it).
     fn read_gzip_ids(&self) -> HashMap<usize, Option<(String, &'static str)>> {
         let report = self.report;
         let index = &report.context;
@@ -188,7 +189,7 @@ impl<'a> Streamed<'a> {
             let (related, _) = summary::nearest(report, &report.events[e], &self.inputs);
             for r in related {
                 let file = index.place(&index.entries[r.entry]).file;
-                if reader.is_gzip(&file) {
+                if reader.is_streamed(&file) {
                     wanted.push(r.entry);
                 }
             }
