@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::lookup::{Lookup, Stretch};
 use super::record::{Layout, Place};
 use super::{Batch, Span};
 use crate::model::{SourceRef, StsEvent};
@@ -243,55 +244,15 @@ impl std::ops::Index<usize> for Entries {
     }
 }
 
-/// Entries by key: each key's entries side by side in one list, in time order (no `Vec`
-/// per key: a correlation id is often on one or two records only).
-#[derive(Debug, Clone)]
-struct Lookup<K> {
-    ranges: HashMap<K, (u32, u32), FxBuild>,
-    list: Vec<u32>,
-}
-
-impl<K> Default for Lookup<K> {
-    fn default() -> Self {
-        Self {
-            ranges: HashMap::default(),
-            list: Vec::new(),
-        }
-    }
-}
-
-impl<K: std::hash::Hash + Eq + Copy> Lookup<K> {
-    /// From the entries in time order (`order`) and the key of each (None: not indexed).
-    fn build(order: &[u32], key: impl Fn(u32) -> Option<K>) -> Self {
-        let mut ranges: HashMap<K, (u32, u32), FxBuild> = HashMap::default();
-        for &i in order {
-            if let Some(k) = key(i) {
-                ranges.entry(k).or_default().1 += 1;
-            }
-        }
-        let mut start = 0u32;
-        for r in ranges.values_mut() {
-            let n = r.1;
-            *r = (start, 0);
-            start += n;
-        }
-        let mut list = vec![0u32; start as usize];
-        for &i in order {
-            if let Some(k) = key(i)
-                && let Some(r) = ranges.get_mut(&k)
-            {
-                list[(r.0 + r.1) as usize] = i;
-                r.1 += 1;
-            }
-        }
-        Self { ranges, list }
-    }
-
-    fn get(&self, k: &K) -> &[u32] {
-        self.ranges
-            .get(k)
-            .map_or(&[], |&(s, n)| &self.list[s as usize..(s + n) as usize])
-    }
+/// A lookup and its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum By {
+    /// Records with this correlation id's hash ([`correlation_hash`]; 0: none).
+    Correlation(u64),
+    /// Records whose target is this key ([`ContextIndex::party_key`]).
+    Target(u32),
+    /// Records whose actor is this key.
+    Actor(u32),
 }
 
 /// Every record read, compact, with the lookups by correlation, target and actor.
@@ -369,10 +330,15 @@ impl ContextIndex {
         let mut order: Vec<u32> = (0..entries.len() as u32).collect();
         order.sort_by_key(|&i| entries[i as usize].time);
         let e = |i: u32| &entries[i as usize];
-        self.by_correlation = Lookup::build(&order, |i| Some(e(i).correlation).filter(|&c| c != 0));
-        self.by_target = Lookup::build(&order, |i| Some(e(i).target).filter(|&t| t != 0));
-        self.by_actor = Lookup::build(&order, |i| Some(e(i).actor).filter(|&a| a != 0));
         self.twins = super::twins::Twins::build(&order, entries);
+        let twinned = |i: u32| self.twins.earlier(i).is_some();
+        self.by_correlation = Lookup::build(
+            &order,
+            |i| Some(e(i).correlation).filter(|&c| c != 0),
+            twinned,
+        );
+        self.by_target = Lookup::build(&order, |i| Some(e(i).target).filter(|&t| t != 0), twinned);
+        self.by_actor = Lookup::build(&order, |i| Some(e(i).actor).filter(|&a| a != 0), twinned);
         self.first_of_actor.clear();
         for &i in &order {
             let e = e(i);
@@ -527,26 +493,44 @@ impl ContextIndex {
     }
 
     /// The part of a lookup's list (in time order) from `lo` to `hi` ticks, both included.
-    pub(super) fn between<'a>(&self, list: &'a [u32], lo: i64, hi: i64) -> &'a [u32] {
+    fn between<'a>(&self, list: &'a [u32], lo: i64, hi: i64) -> &'a [u32] {
+        let (start, end) = self.between_places(list, lo, hi);
+        &list[start..end]
+    }
+
+    /// Where [`Self::between`]'s part starts and ends in `list`.
+    fn between_places(&self, list: &[u32], lo: i64, hi: i64) -> (usize, usize) {
         let t = |i: &u32| self.entries[*i as usize].time;
         let start = list.partition_point(|i| t(i) < lo);
         let end = list.partition_point(|i| t(i) <= hi);
-        &list[start..end.max(start)]
+        (start, end.max(start))
+    }
+
+    /// The records of a lookup's key from `lo` to `hi` ticks (both included), in time
+    /// order, and those of them with an identical record before them.
+    pub(super) fn stretch(&self, by: By, lo: i64, hi: i64) -> Stretch<'_> {
+        match by {
+            By::Correlation(0) => Stretch::EMPTY,
+            By::Correlation(c) => self.stretch_of(&self.by_correlation, &c, lo, hi),
+            By::Target(k) => self.stretch_of(&self.by_target, &k, lo, hi),
+            By::Actor(k) => self.stretch_of(&self.by_actor, &k, lo, hi),
+        }
+    }
+
+    fn stretch_of<'a, K: std::hash::Hash + Eq + Copy>(
+        &self,
+        lookup: &'a Lookup<K>,
+        k: &K,
+        lo: i64,
+        hi: i64,
+    ) -> Stretch<'a> {
+        let (start, end) = self.between_places(lookup.get(k), lo, hi);
+        lookup.stretch(k, start, end)
     }
 
     /// The id under which actors and targets equal to `s` (ASCII case ignored) are kept.
     pub(super) fn party_key(&self, s: &str) -> Option<u32> {
         self.key(s)
-    }
-
-    /// Every record whose actor is `key` ([`Self::party_key`]), in time order.
-    pub(super) fn actor_list(&self, key: u32) -> &[u32] {
-        self.by_actor.get(&key)
-    }
-
-    /// Every record whose target is `key` ([`Self::party_key`]), in time order.
-    pub(super) fn target_list(&self, key: u32) -> &[u32] {
-        self.by_target.get(&key)
     }
 
     /// The entry read before `entry` (in time, then place order) that is identical to it

@@ -13,6 +13,7 @@
 
 pub mod extract;
 pub mod index;
+mod lookup;
 pub mod parties;
 pub mod record;
 mod record_id;

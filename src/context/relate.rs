@@ -14,8 +14,9 @@
 //! apart anyway.
 //!
 //! On a busy target's day thousands of records relate to each of its events, so they are
-//! counted without being listed ([`ContextIndex::related_count`]: each lookup's records walked
-//! once, a record found by several taken by the first, identical records known in advance)
+//! counted without being listed ([`ContextIndex::related_count`]: the longest lookup's
+//! stretch counted from its length, the others' records walked once, a record found by
+//! several taken once, identical records known in advance)
 //! and only the nearest are listed ([`ContextIndex::nearest_related`]: the seconds around the
 //! event that hold enough of them), the same records as ranking the whole list.
 //!
@@ -25,7 +26,8 @@
 //! and no hint counts them.
 
 use super::ContextOptions;
-use super::index::{ContextIndex, Entry, TICKS_PER_SEC};
+use super::index::{By, ContextIndex, Entry, TICKS_PER_SEC};
+use super::lookup::Stretch;
 use crate::model::StsEvent;
 
 /// Why a record is related to an STS event (any of them may hold).
@@ -274,20 +276,17 @@ impl<'a> Query<'a> {
     }
 
     /// The records a rule reaches within `reach`, in time order.
-    fn list(&self, rule: Rule, reach: Reach) -> &'a [u32] {
-        let index = self.index;
-        let (list, lo, hi) = match rule {
-            Rule::Correlation(c) => {
-                let list = index.by_correlation_hash(c);
-                if !reach.correlation_too {
-                    return list;
-                }
-                (list, i64::MIN, i64::MAX)
+    fn stretch(&self, rule: Rule, reach: Reach) -> Stretch<'a> {
+        let (by, lo, hi) = match rule {
+            // At any time, unless the reach bounds it too.
+            Rule::Correlation(c) if !reach.correlation_too => {
+                return self.index.stretch(By::Correlation(c), i64::MIN, i64::MAX);
             }
-            Rule::Target { key, lo, hi } => (index.target_list(key), lo, hi),
-            Rule::Acting { key, lo, hi, .. } => (index.actor_list(key), lo, hi),
+            Rule::Correlation(c) => (By::Correlation(c), i64::MIN, i64::MAX),
+            Rule::Target { key, lo, hi } => (By::Target(key), lo, hi),
+            Rule::Acting { key, lo, hi, .. } => (By::Actor(key), lo, hi),
         };
-        index.between(list, lo.max(reach.lo), hi.min(reach.hi))
+        self.index.stretch(by, lo.max(reach.lo), hi.min(reach.hi))
     }
 
     /// Calls `f` once for each record related within `reach` (the event's own record and
@@ -296,7 +295,7 @@ impl<'a> Query<'a> {
     fn walk(&self, reach: Reach, mut f: impl FnMut(u32, &Entry)) {
         for (j, &rule) in self.rules.iter().enumerate() {
             let earlier = &self.rules[..j];
-            for &i in self.list(rule, reach) {
+            for &i in self.stretch(rule, reach).records {
                 let e = &self.index.entries[i as usize];
                 // Reached within `reach` by this rule, so by an earlier rule too if it holds.
                 if earlier.iter().any(|r| r.holds(e)) || self.skip.contains(&i) {
@@ -327,14 +326,45 @@ impl<'a> Query<'a> {
         first
     }
 
-    /// How many related records within `reach` ([`Self::collect`]'s length).
+    /// How many related records within `reach` ([`Self::collect`]'s length). The longest
+    /// of the rules' stretches is counted from its length (less the event's own record and
+    /// copies, and the records an identical earlier one stands for); only the others are
+    /// walked, each record of theirs counted unless that stretch or an earlier rule has it.
+    /// On a busy target's day the target acting is thousands of records an event, the
+    /// others tens.
     fn count(&self, reach: Reach) -> usize {
-        let mut n = 0;
-        self.walk(reach, |i, _| {
-            if self.index.earlier_twin(i).is_none() || self.first_twin(i, reach) == i {
-                n += 1;
+        let stretches: Vec<Stretch<'a>> =
+            self.rules.iter().map(|&r| self.stretch(r, reach)).collect();
+        let Some(longest) = (0..stretches.len()).max_by_key(|&j| stretches[j].records.len()) else {
+            return 0;
+        };
+        let (long_rule, long) = (self.rules[longest], stretches[longest]);
+        let in_long = |e: &Entry| long_rule.holds(e) && reach.admits(long_rule, e);
+        let entry = |i: u32| &self.index.entries[i as usize];
+        let mut n = long.records.len();
+        n -= self.skip.iter().filter(|&&i| in_long(entry(i))).count();
+        n -= long
+            .twinned()
+            .filter(|i| !self.skip.contains(i) && self.first_twin(*i, reach) != *i)
+            .count();
+        for (j, (&rule, stretch)) in self.rules.iter().zip(&stretches).enumerate() {
+            if j == longest {
+                continue;
             }
-        });
+            let earlier = &self.rules[..j];
+            for &i in stretch.records {
+                let e = entry(i);
+                // Reached within `reach` by this rule, so by an earlier rule too if it holds
+                // (see `walk`).
+                if in_long(e) || earlier.iter().any(|r| r.holds(e)) || self.skip.contains(&i) {
+                    continue;
+                }
+                debug_assert!(rule.holds(e));
+                if self.index.earlier_twin(i).is_none() || self.first_twin(i, reach) == i {
+                    n += 1;
+                }
+            }
+        }
         n
     }
 
