@@ -18,6 +18,7 @@ pub mod parties;
 pub mod record;
 mod record_id;
 pub mod relate;
+pub mod stdin_copy;
 pub mod summary;
 mod times;
 mod twins;

@@ -10,7 +10,8 @@
 //! record of the table's column names ([`Layout::Rows`]). A CSV row is read from its first
 //! line (a quoted cell may hold line breaks) and given back as a JSON object of the file's
 //! header names and the row's values (JSON in a cell, such as AuditData, embedded as JSON).
-//! Standard input cannot be read again.
+//! Standard input, which cannot be read again, is read back from the copy kept of it
+//! ([`super::stdin_copy`]).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -22,6 +23,7 @@ use serde_json::{Map, Value};
 
 use super::record_id::id_of_text;
 pub use super::record_id::record_id;
+use super::stdin_copy;
 
 /// Lines between two kept byte offsets.
 pub const STRIDE: u64 = 4096;
@@ -67,7 +69,7 @@ pub struct RecordReader {
     /// Per file: the byte offset of line `1 + k * STRIDE` at index `k`.
     lines: HashMap<Arc<str>, Vec<u64>>,
     /// The plain files opened, kept open for the next record (the JSON report reads many).
-    open: HashMap<Arc<str>, File>,
+    open: HashMap<Arc<str>, Raw>,
     /// Whether each file asked about is read from its start ([`Self::is_streamed`]).
     streamed: HashMap<Arc<str>, bool>,
 }
@@ -82,16 +84,11 @@ impl RecordReader {
     /// The record's text (JSON), or why it cannot be read.
     pub fn try_read(&mut self, at: &Place) -> io::Result<String> {
         let path = &*at.file;
-        if path == "(stdin)" || path == "-" || path.is_empty() {
-            return Err(io::Error::other(
-                "it was read from standard input, which cannot be read again; the index keeps no record's text",
-            ));
-        }
         if let Some(file) = self.open.get_mut(&at.file)
             && at.layout.is_none()
         {
             file.seek(SeekFrom::Start(at.offset))?;
-            return value_at(&mut BufReader::with_capacity(4096, &*file), None);
+            return value_at(&mut BufReader::with_capacity(4096, file), None);
         }
         let csv = matches!(at.layout.as_deref(), Some(Layout::Csv));
         if self.is_streamed(&at.file) {
@@ -104,17 +101,17 @@ impl RecordReader {
             skip_to(&mut r, at.offset)?;
             return value_at(&mut r, at.layout.as_deref());
         }
-        let mut file = File::open(path)?;
+        let mut file = Raw::open(path)?;
         if csv {
             let start = self.line_offset(&mut file, path, &at.file, at.line.max(1))?;
             file.seek(SeekFrom::Start(start))?;
-            let header = csv_header(&mut BufReader::new(File::open(path)?))?;
+            let header = csv_header(&mut BufReader::new(Raw::open(path)?))?;
             return csv_row(&mut BufReader::new(file), &header);
         }
         let file = self.open.entry(at.file.clone()).or_insert(file);
         file.seek(SeekFrom::Start(at.offset))?;
         value_at(
-            &mut BufReader::with_capacity(4096, &*file),
+            &mut BufReader::with_capacity(4096, file),
             at.layout.as_deref(),
         )
     }
@@ -180,7 +177,7 @@ impl RecordReader {
     /// The byte offset where `line` (1-based) starts, from the nearest kept offset.
     fn line_offset(
         &mut self,
-        file: &mut File,
+        file: &mut Raw,
         path: &str,
         name: &Arc<str>,
         line: u64,
@@ -399,6 +396,13 @@ struct Content {
 
 fn content(path: &str) -> io::Result<Content> {
     use crate::load::decode;
+    if is_stdin(path) {
+        // Its copy holds the content as read: decompressed and decoded already.
+        return Ok(Content {
+            reader: Box::new(BufReader::new(stdin_copy::reader()?)),
+            streamed: false,
+        });
+    }
     let input = crate::load::open_input(std::path::Path::new(path))
         .map_err(|e| io::Error::other(e.to_string()))?;
     let mut reader = input.reader;
@@ -420,6 +424,45 @@ fn content(path: &str) -> io::Result<Content> {
             streamed: true,
         }),
         None => Err(io::Error::other("no decoder for the file's encoding")),
+    }
+}
+
+/// True for the name the loader gives standard input.
+fn is_stdin(path: &str) -> bool {
+    path == "(stdin)" || path == "-"
+}
+
+/// A file whose content is its bytes, or standard input's copy: read from any offset.
+#[derive(Debug)]
+enum Raw {
+    File(File),
+    Stdin(stdin_copy::Reader),
+}
+
+impl Raw {
+    fn open(path: &str) -> io::Result<Self> {
+        if is_stdin(path) {
+            return stdin_copy::reader().map(Self::Stdin);
+        }
+        File::open(path).map(Self::File)
+    }
+}
+
+impl Read for Raw {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Self::File(f) => f.read(buf),
+            Self::Stdin(r) => r.read(buf),
+        }
+    }
+}
+
+impl Seek for Raw {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        match self {
+            Self::File(f) => f.seek(to),
+            Self::Stdin(r) => r.seek(to),
+        }
     }
 }
 

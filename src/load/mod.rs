@@ -278,6 +278,7 @@ pub fn scan_file(
             }
         }
     };
+    input.reader = crate::context::stdin_copy::tee(path, opts.context, input.reader);
     let (head, head_error) = read_head(&mut input.reader, opts.max_record_bytes.max(64 << 10));
     input.reader = match head_error {
         // Nothing readable at all.
