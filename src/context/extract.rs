@@ -386,11 +386,18 @@ pub fn from_value(value: &Value) -> Fields<'static> {
         "CreationTime",
         "Timestamp",
     ]);
+    // The index keys a record by one target: the UPN, else the object id (an STS event is
+    // looked up by both).
+    let target = if parties.target.is_empty() {
+        parties.target_id
+    } else {
+        parties.target
+    };
     Fields {
         time: time_of(time.as_bytes()),
         operation: owned(operation),
         actor: owned(actor),
-        target: owned(parties.target),
+        target: owned(target),
         ip: owned(ip),
         correlation: owned(parties.correlation),
         result: owned(result),

@@ -8,9 +8,10 @@
 //! - CloudAppEvents: `ActivityObjects` entries with `Role` "Target object", else `ObjectName`
 //!   / `ObjectId`, else the UAL fields of `RawEventData`; the actor's UPN is
 //!   `RawEventData.UserId` beside `AccountObjectId`.
-//! - Entra AuditLogs / Graph directoryAudits: `targetResources[0]` (`userPrincipalName`,
-//!   `id`, else `displayName`); `initiatedBy.user` (`userPrincipalName`, `id`) or
-//!   `initiatedBy.app` (`displayName`, `appId` / `servicePrincipalId`); `correlationId`.
+//! - Entra AuditLogs / Graph directoryAudits: the `targetResources` entry of type `User`
+//!   (`userPrincipalName`, `id`; never `displayName`, see [`entra`]); `initiatedBy.user`
+//!   (`userPrincipalName`, `id`) or `initiatedBy.app` (`displayName`, `appId` /
+//!   `servicePrincipalId`); `correlationId`.
 
 use serde_json::{Map, Value};
 
@@ -129,14 +130,47 @@ pub fn cloud_app(row: &Map<String, Value>, raw: Option<&Value>) -> Parties {
     p
 }
 
+/// The type of a `targetResources` entry (`User`, `Group`, `Application`…; "" when none).
+fn entry_type(entry: &Value) -> String {
+    text(kql::property(Some(entry), "type"))
+}
+
+/// The entry of an Entra record's `targetResources` that is the user acted on, if any: the
+/// first of `"type": "User"` (Graph directoryAudit, AuditLogs, diagnostic settings, the
+/// admin center's download as its `Target<n>Type`); in a record whose entries have no type
+/// at all, the first with a `userPrincipalName`. A record may list a group or an
+/// application before the user: an entry of another type is never taken for a user's,
+/// whatever its `displayName` says.
+fn user_entry(items: &[Value]) -> Option<&Value> {
+    if let Some(user) = items
+        .iter()
+        .find(|e| entry_type(e).eq_ignore_ascii_case("User"))
+    {
+        return Some(user);
+    }
+    if items.iter().any(|e| !entry_type(e).is_empty()) {
+        return None;
+    }
+    items
+        .iter()
+        .find(|e| !text(kql::property(Some(e), "userPrincipalName")).is_empty())
+}
+
 /// An Entra ID audit record: its `targetResources`, `initiatedBy` and correlation id.
+///
+/// The target is the user entry's `userPrincipalName` and `id` ([`user_entry`]); a record
+/// with no user among its targets has its first object's `id` as target id (an object id
+/// never equals a user's UPN or id). A `displayName` is chosen by whoever names the object
+/// (a group can be named `victim@contoso.com`): it never stands for the target, so it never
+/// makes a record's target equal to an STS event's.
 pub fn entra(target_resources: &Value, initiated_by: &Value, correlation: String) -> Parties {
-    let first = kql::index(Some(target_resources), 0);
-    let upn = text(kql::property(first, "userPrincipalName"));
-    let target = if upn.is_empty() {
-        text(kql::property(first, "displayName"))
-    } else {
-        upn
+    let items = target_resources.as_array().map_or(&[][..], Vec::as_slice);
+    let (target, target_id) = match user_entry(items) {
+        Some(user) => (
+            text(kql::property(Some(user), "userPrincipalName")),
+            text(kql::property(Some(user), "id")),
+        ),
+        None => (String::new(), text(kql::property(items.first(), "id"))),
     };
     let user = kql::property(Some(initiated_by), "user").filter(|u| !u.is_null());
     let app = kql::property(Some(initiated_by), "app").filter(|a| !a.is_null());
@@ -153,7 +187,7 @@ pub fn entra(target_resources: &Value, initiated_by: &Value, correlation: String
     };
     Parties {
         target,
-        target_id: text(kql::property(first, "id")),
+        target_id,
         actor,
         actor_id,
         correlation,
@@ -220,5 +254,34 @@ mod tests {
         assert_eq!(p.target_id, "bbbb");
         assert_eq!(p.actor, "Token Helper App");
         assert_eq!(p.actor_id, "app-1");
+    }
+
+    #[test]
+    fn entra_target_is_the_user_entry_never_a_display_name() {
+        let group = json!({"id": "gggg", "displayName": "victim@contoso.com", "type": "Group"});
+        let app = json!({"id": "pppp", "displayName": "victim@contoso.com", "type": "Application"});
+        let victim = json!({"id": "vvvv", "displayName": "Victim", "type": "User",
+            "userPrincipalName": "victim@contoso.com"});
+        let target = |targets: Value| {
+            let p = entra(&targets, &Value::Null, String::new());
+            (p.target, p.target_id)
+        };
+        assert_eq!(
+            target(json!([group, victim])),
+            ("victim@contoso.com".into(), "vvvv".into())
+        );
+        // No user among the targets: the first object's id, never its display name.
+        assert_eq!(target(json!([group, app])), (String::new(), "gggg".into()));
+        // A user written with its id alone: the id, not the display name.
+        assert_eq!(
+            target(json!([{"id": "vvvv", "displayName": "victim@contoso.com", "type": "User"}])),
+            (String::new(), "vvvv".into())
+        );
+        // The type as the admin center's download writes it (any case).
+        assert_eq!(
+            target(json!([{"id": "vvvv", "type": "user", "userPrincipalName": "v@contoso.com"}])),
+            ("v@contoso.com".into(), "vvvv".into())
+        );
+        assert_eq!(target(json!([])), (String::new(), String::new()));
     }
 }
