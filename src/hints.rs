@@ -433,7 +433,7 @@ fn sign_in_hint(
         .actor_window_secs
         .saturating_mul(TICKS_PER_SEC);
     let (lo, hi) = (t.saturating_sub(w), t.saturating_add(w));
-    let within = |a: &String| -> &[u32] {
+    let within = |a: &crate::model::Text| -> &[u32] {
         let Some(list) = sign_ins.get(&a.to_ascii_lowercase()) else {
             return &[];
         };

@@ -126,6 +126,11 @@ impl<T: Eq + Hash> Interner<T> {
         value.clone()
     }
 
+    /// The shared copy of `value`, if one is kept.
+    pub fn get(&self, value: &T) -> Option<Arc<T>> {
+        self.seen.get(value).cloned()
+    }
+
     /// How many distinct values are kept.
     pub fn len(&self) -> usize {
         self.seen.len()
@@ -148,6 +153,18 @@ impl TextInterner {
         if let Some(known) = self.seen.get(text.as_str()) {
             *text = known.clone();
         } else {
+            self.seen.insert(text.clone());
+        }
+    }
+
+    /// As [`TextInterner::intern`], but a new value is kept as a copy made here: a text
+    /// made on another thread (a scanning thread, among that record's short-lived values)
+    /// would keep that thread's memory from being reused while it lives.
+    pub fn intern_copy(&mut self, text: &mut Text) {
+        if let Some(known) = self.seen.get(text.as_str()) {
+            *text = known.clone();
+        } else {
+            *text = Text::from(text.as_str());
             self.seen.insert(text.clone());
         }
     }

@@ -20,7 +20,7 @@ use crate::intern::{Interner, TextInterner};
 use crate::load::decode::REPLACEMENT;
 use crate::load::{self, LoadError, NotRead, ScanMessage, ScanOptions};
 use crate::model::{
-    FileSummary, Finding, NearMissReason, Outcome, Parties, Problem, ResultRow, Rows, StsEvent,
+    EventParties, FileSummary, Finding, NearMissReason, Outcome, Problem, ResultRow, Rows, StsEvent,
 };
 
 /// Everything a scan found. Built up message by message, so the workbench can show rows
@@ -45,7 +45,7 @@ pub struct ScanReport {
     finding_rows: Vec<Arc<[ResultRow]>>,
     /// The shared copies of the values events repeat (operations, accounts, parties).
     texts: TextInterner,
-    parties: Interner<Parties>,
+    parties: Interner<EventParties>,
     /// Event id → the event, exact: the table holds only 4-byte references and compares the
     /// ids of the events themselves, so two ids are never taken for one.
     event_index: EventIndex,
@@ -190,13 +190,13 @@ impl ScanReport {
         self.texts.intern(&mut event.operation);
         self.texts.intern(&mut event.actor);
         if self.labels_only && event.is_flagged() {
-            event.parties = Arc::new(Parties {
-                target: event.parties.target_label().to_owned(),
-                actor: event.parties.actor_label().to_owned(),
-                ..Parties::default()
+            event.parties = Arc::new(EventParties {
+                target: event.parties.target_label().into(),
+                actor: event.parties.actor_label().into(),
+                ..EventParties::default()
             });
         }
-        event.parties = self.parties.intern(&event.parties);
+        event.parties = self.share_parties(&event.parties);
         if matches!(event.outcome, Outcome::NearMiss(_)) {
             self.near_misses.push(idx);
         }
@@ -204,6 +204,25 @@ impl ScanReport {
             self.whole_seq.push(seq);
         }
         self.push_whole(*event)
+    }
+
+    /// The shared copy of an event's parties: the one already kept when another event has
+    /// the same four texts, else these with each text shared ([`TextInterner`]: a target,
+    /// an actor and their ids repeat from event to event even where the four together do not).
+    fn share_parties(&mut self, parties: &Arc<EventParties>) -> Arc<EventParties> {
+        if let Some(known) = self.parties.get(parties) {
+            return known;
+        }
+        let mut p = EventParties::clone(parties);
+        for t in [
+            &mut p.target,
+            &mut p.target_id,
+            &mut p.actor,
+            &mut p.actor_id,
+        ] {
+            self.texts.intern_copy(t);
+        }
+        self.parties.intern(&Arc::new(p))
     }
 
     /// The finding a flagged event would join as a lean event: headless, one row, and a row

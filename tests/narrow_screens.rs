@@ -148,7 +148,7 @@ fn near_miss_reasons_are_whole_at_160_columns() {
     resize(&mut app, 160, 45);
     press(&mut app, KeyCode::Char('m'));
     let s = screen(&app, 160, 45);
-    let reasons: Vec<&String> = app
+    let reasons: Vec<&str> = app
         .near
         .items
         .iter()
@@ -156,6 +156,6 @@ fn near_miss_reasons_are_whole_at_160_columns() {
         .collect();
     assert!(reasons.len() > 5 && reasons.iter().any(|r| r.chars().count() > 70));
     for r in reasons {
-        assert!(s.contains(r.as_str()), "{r:?} not whole on screen:\n{s}");
+        assert!(s.contains(r), "{r:?} not whole on screen:\n{s}");
     }
 }

@@ -66,7 +66,7 @@ fn the_table_shows_one_row_per_distinct_result_newest_first() {
         "the newest event first"
     );
     assert!(
-        app.findings.items.iter().any(|i| i.cells[1]
+        app.findings.items.iter().any(|i| &i.cells[1]
             == "evil\\x1b]0;pwned\\x07\\u{202e}admin@contoso.com"
             && i.tampered),
         "the hostile name is escaped and flagged"
@@ -75,7 +75,7 @@ fn the_table_shows_one_row_per_distinct_result_newest_first() {
         .findings
         .order
         .iter()
-        .find(|&&i| app.findings.items[i].cells[1] == "helpdesk@contoso.com")
+        .find(|&&i| &app.findings.items[i].cells[1] == "helpdesk@contoso.com")
         .copied()
         .unwrap();
     assert_eq!(
@@ -284,7 +284,7 @@ fn sorting_by_the_focused_column_and_reversing() {
         .findings
         .order
         .iter()
-        .map(|&i| app.findings.items[i].cells[finding(Column::Added)].clone())
+        .map(|&i| app.findings.items[i].cells[finding(Column::Added)].to_owned())
         .collect();
     assert_eq!(
         added.first().map(String::as_str),
@@ -293,7 +293,7 @@ fn sorting_by_the_focused_column_and_reversing() {
     );
     assert_eq!(added[1], "-525539");
     app.apply(Action::Intent(Intent::Sort));
-    let first = app.findings.items[app.findings.order[0]].cells[finding(Column::Added)].clone();
+    let first = app.findings.items[app.findings.order[0]].cells[finding(Column::Added)].to_owned();
     assert_eq!(first, "6360");
 }
 
@@ -753,7 +753,7 @@ fn classify_like_this_ticks_only_the_same_account_without_new_hints() {
     let Overlay::Bulk(b) = &app.overlay else {
         panic!("bulk list open: {}", app.status)
     };
-    let account_of = |c: &Candidate| app.findings.items[c.item].cells[1].clone();
+    let account_of = |c: &Candidate| app.findings.items[c.item].cells[1].to_owned();
     let listed: Vec<(String, Link, bool, Vec<String>)> = b
         .candidates
         .iter()
@@ -824,7 +824,7 @@ fn a_decision_never_reaches_a_selected_row_the_filter_hides() {
         .findings
         .items
         .iter()
-        .find(|i| i.cells[1] == "helpdesk@contoso.com")
+        .find(|i| &i.cells[1] == "helpdesk@contoso.com")
         .unwrap()
         .key
         .clone();
@@ -858,7 +858,7 @@ fn a_decision_never_reaches_a_selected_row_the_filter_hides() {
     press(&mut app, KeyCode::Esc); // clears the old selection
     keys(&mut app, "  ");
     let second = app.findings.order[1];
-    let second_account = app.findings.items[second].cells[1].clone();
+    let second_account = app.findings.items[second].cells[1].to_owned();
     let filter: String = format!("/{}", &second_account[..4]);
     keys(&mut app, &filter);
     press(&mut app, KeyCode::Enter);
@@ -882,7 +882,7 @@ fn time_window_terms_and_local_time() {
         .findings
         .order
         .iter()
-        .map(|&i| app.findings.items[i].cells[1].clone())
+        .map(|&i| app.findings.items[i].cells[1].to_owned())
         .collect();
     assert_eq!(accounts.len(), 3, "{accounts:?}");
     let utc = app.cell(&app.findings, app.findings.current().unwrap(), 0);
@@ -1136,7 +1136,7 @@ fn a_plain_filter_term_matches_within_one_cell_not_across_the_row() {
         .map(|&i| {
             let cells = &app.findings.items[i].cells;
             [Column::Account, Column::Target, Column::Actor]
-                .map(|c| cells[finding(c)].clone())
+                .map(|c| cells[finding(c)].to_owned())
                 .join(" | ")
         })
         .collect();

@@ -51,7 +51,7 @@ fn target_and_actor_tell_apart_two_actors_with_the_same_display_name() {
         .items
         .iter()
         .map(|it| {
-            let c = |k| it.cells[finding(k)].clone();
+            let c = |k| it.cells[finding(k)].to_owned();
             (c(Column::Account), c(Column::Target), c(Column::Actor))
         })
         .collect();
@@ -74,10 +74,10 @@ fn target_and_actor_tell_apart_two_actors_with_the_same_display_name() {
     );
     let near = &app.near.items[0];
     assert_eq!(
-        near.cells[near_miss(Column::Target)],
+        &near.cells[near_miss(Column::Target)],
         "other.user@contoso.com"
     );
-    assert_eq!(near.cells[near_miss(Column::Actor)], HELPDESK);
+    assert_eq!(&near.cells[near_miss(Column::Actor)], HELPDESK);
 }
 
 #[test]

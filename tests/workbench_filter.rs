@@ -116,7 +116,7 @@ fn the_hidden_selection_notice_goes_when_the_selection_is_cleared() {
     // Two rows selected, a filter hides one, a verdict goes to the one shown.
     keys(&mut app, "  ");
     let second = app.findings.order[1];
-    let account = app.findings.items[second].cells[1].clone();
+    let account = app.findings.items[second].cells[1].to_owned();
     keys(&mut app, &format!("/{}", &account[..4]));
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "1");
@@ -362,7 +362,7 @@ fn structured_columns_never_match_fuzzily() {
             .findings
             .items
             .iter()
-            .map(|i| i.cells[col].clone())
+            .map(|i| i.cells[col].to_owned())
             .filter(|c| want(c))
             .collect();
         assert!(!all.is_empty(), "{filter}: the fixture has a match");

@@ -91,7 +91,7 @@ fn cells_of(app: &App) -> Vec<(String, Vec<String>)> {
         .items
         .iter()
         .chain(&app.near.items)
-        .map(|it| (it.key.clone(), it.cells.clone()))
+        .map(|it| (it.key.clone(), it.cells.iter().map(str::to_owned).collect()))
         .collect();
     out.sort();
     out

@@ -9,7 +9,9 @@ use sha2::{Digest, Sha256};
 use crate::context::parties;
 use crate::dates::parse_export_time;
 use crate::kql;
-use crate::model::{Outcome, Parties, ResultRow, SourceKind, SourceRef, StsEvent, Trace};
+use crate::model::{
+    EventParties, Outcome, Parties, ResultRow, SourceKind, SourceRef, StsEvent, Trace,
+};
 use crate::rule::{self, CloudAppRow, EntraRecord, RawEventData};
 
 /// What one record turned out to be.
@@ -407,7 +409,7 @@ fn with_parties(mut classified: Classified, mut parties: Parties) -> Classified 
     if let Classified::Sts(e) = &mut classified {
         e.correlation = crate::context::index::correlation_hash(&parties.correlation);
         parties.correlation = String::new();
-        e.parties = Arc::new(parties);
+        e.parties = Arc::new(parties.into());
     }
     classified
 }
@@ -485,9 +487,9 @@ pub fn sts_event(head: EventHead, trace: Trace, outcome: Outcome, origin: &Origi
         time: head.time,
         operation: head.operation.into(),
         // The actor's UPN stands in until the record's parties are read.
-        parties: Arc::new(Parties {
-            actor: head.actor.clone(),
-            ..Parties::default()
+        parties: Arc::new(EventParties {
+            actor: head.actor.as_str().into(),
+            ..EventParties::default()
         }),
         correlation: 0,
         actor: head.actor.into(),

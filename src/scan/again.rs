@@ -35,7 +35,7 @@ impl ScanReport {
             whole.duplicates = Some(sources);
             self.texts.intern(&mut whole.operation);
             self.texts.intern(&mut whole.actor);
-            whole.parties = self.parties.intern(&whole.parties);
+            whole.parties = self.share_parties(&whole.parties);
             self.events[first] = whole;
             self.rewritten.push(first);
             return Ok(None);
@@ -142,7 +142,7 @@ impl ScanReport {
         let row = self.finding_rows[at].clone();
         match self.lean.make_whole(j, row, i) {
             Ok(mut event) => {
-                event.parties = self.parties.intern(&event.parties);
+                event.parties = self.share_parties(&event.parties);
                 self.events.push(event);
                 self.whole_seq.push(self.lean.seq(j));
                 Some(i)

@@ -19,7 +19,7 @@ use chrono::DateTime;
 use super::ids::Guid;
 use crate::evidence::RawText;
 use crate::kql::KqlDateTime;
-use crate::model::{Outcome, Parties, ResultRow, Rows, SourceKind, SourceRef, StsEvent, Text};
+use crate::model::{EventParties, Outcome, ResultRow, Rows, SourceKind, SourceRef, StsEvent, Text};
 
 /// An event of a scan: kept whole (an index into `ScanReport::events`) or lean (an index
 /// into [`LeanEvents`]).
@@ -439,12 +439,11 @@ impl LeanEvents {
             time: Self::time_of(&e),
             operation: text(extras.operation),
             actor: text(extras.event_actor),
-            parties: Arc::new(Parties {
-                target: text(extras.target).to_string(),
-                target_id: text(extras.target_id).to_string(),
-                actor: text(extras.actor).to_string(),
-                actor_id: text(extras.actor_id).to_string(),
-                correlation: String::new(),
+            parties: Arc::new(EventParties {
+                target: text(extras.target),
+                target_id: text(extras.target_id),
+                actor: text(extras.actor),
+                actor_id: text(extras.actor_id),
             }),
             correlation: extras.correlation,
             trace_kept: None,

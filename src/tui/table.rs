@@ -3,6 +3,7 @@
 //! the scroll offset, the selection.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use super::columns::Column;
 use super::filter::{Resolved, Row, Zone, matches_terms, narrows};
@@ -62,8 +63,8 @@ pub struct TableState {
     pub selected: HashSet<usize>,
     /// The verdict of each item, kept in step with the decisions (no hashing per row).
     pub(super) verdicts: Vec<Verdict>,
-    /// Item by key.
-    pub(super) index: HashMap<String, usize>,
+    /// Item by key: item numbers hashed by their item's key (no second copy of every key).
+    index: KeyIndex,
     /// Every item in the current sort order; None when it must be sorted again.
     base: Option<Vec<usize>>,
     /// Recent filter texts and what they showed: a filter that only narrows one of them
@@ -96,6 +97,46 @@ pub struct TableState {
     /// Items whose verdict or note changed since the shown rows were computed: tested
     /// again alone, so a decision does not filter every row again.
     recheck: Vec<usize>,
+}
+
+/// The items by key, as a table of item numbers hashed and compared by the items' own keys.
+/// Two items with one key: the later one is found (as a map's insert would keep it).
+#[derive(Default, Clone)]
+struct KeyIndex {
+    table: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl std::fmt::Debug for KeyIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyIndex({} keys)", self.table.len())
+    }
+}
+
+impl KeyIndex {
+    fn get(&self, items: &[ItemText], key: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(key);
+        self.table
+            .find(hash, |&i| items[i as usize].key == key)
+            .map(|&i| i as usize)
+    }
+
+    /// Files item `i` (not yet in `items`) under `key`.
+    fn insert(&mut self, items: &[ItemText], key: &str, i: usize) {
+        let Ok(n) = u32::try_from(i) else {
+            return;
+        };
+        let Self { table, hasher } = self;
+        let hash = hasher.hash_one(key);
+        match table.find_mut(hash, |&j| items[j as usize].key == key) {
+            Some(slot) => *slot = n,
+            None => {
+                table.insert_unique(hash, n, |&j| {
+                    hasher.hash_one(items[j as usize].key.as_str())
+                });
+            }
+        }
+    }
 }
 
 /// A filter applied a slice of rows per frame, so that a keystroke is answered at once
@@ -166,7 +207,7 @@ impl TableState {
             sorted: vec![None; columns.len()],
             packed: Packed::default(),
             packed_stale: false,
-            index: HashMap::new(),
+            index: KeyIndex::default(),
             base: None,
             narrowed: Vec::new(),
             appending: false,
@@ -200,7 +241,7 @@ impl TableState {
 
     pub(super) fn push(&mut self, item: ItemText, verdict: Verdict) {
         let i = self.items.len();
-        self.index.insert(item.key.clone(), i);
+        self.index.insert(&self.items, &item.key, i);
         if !self.packed_stale {
             self.packed.push(&item);
         }
@@ -310,7 +351,7 @@ impl TableState {
 
     /// A decision changed the verdict of an item: the caches that depend on it.
     pub(super) fn verdict_changed(&mut self, key: &str, verdict: Verdict) {
-        if let Some(&i) = self.index.get(key) {
+        if let Some(i) = self.index.get(&self.items, key) {
             self.verdicts[i] = verdict;
             // Shown rows may depend on the verdict (filter): the row is tested again at
             // the next refresh; the order depends on it when sorted by verdict or note.
@@ -548,7 +589,7 @@ impl TableState {
                 Some(Column::Time) if shown.zone != Zone::Utc => {
                     item.time.map(super::items::local_text).unwrap_or_default() == value
                 }
-                _ => item.cells.get(col).map_or("", String::as_str) == value,
+                _ => item.cells.get(col).unwrap_or("") == value,
             });
         shown.verdicts.admits(verdict)
             && pivot_ok

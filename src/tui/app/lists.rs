@@ -111,7 +111,7 @@ impl App {
         }
         self.overlay = Overlay::Bulk(Bulk {
             verdict: decision.verdict,
-            source: source.cells[finding(Column::Account)].clone(),
+            source: source.cells[finding(Column::Account)].to_owned(),
             candidates,
             cursor: 0,
         });

@@ -286,7 +286,7 @@ impl App {
                     "✎".to_owned()
                 }
             }
-            _ => it.cells.get(col).cloned().unwrap_or_default(),
+            _ => it.cells.get(col).map(str::to_owned).unwrap_or_default(),
         }
     }
 

@@ -392,7 +392,8 @@ impl App {
                 continue;
             };
             let hints = inputs.finding_hints(f);
-            item.cells[col] = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
+            let badges = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
+            item.cells.set(col, &badges);
             item.numbers[col] = i64::try_from(hints.len()).ok();
             self.arrivals.hints.push(hints);
         }

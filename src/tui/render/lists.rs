@@ -94,7 +94,7 @@ pub(super) fn draw_bulk(
     fields[0].1 += inner.saturating_sub(used);
     let cell = |name: &str, c: &Candidate| -> String {
         let it = &app.findings.items[c.item];
-        let col = |k: Column| it.cells[finding(k)].clone();
+        let col = |k: Column| it.cells[finding(k)].to_owned();
         match name {
             "Account" => col(Column::Account),
             "Role" => col(Column::Role),
