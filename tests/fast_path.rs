@@ -287,6 +287,35 @@ fn every_line_ending_in_crlf() {
     check_same(&scanned(&path), &plain, records);
 }
 
+/// A regular file is read in blocks at positions, each by a thread of its own: the same
+/// events and counts as the plain evaluation, and the hash of the file is that of its bytes
+/// (hashed block by block in file order, from the first byte, though the format was sniffed
+/// from the first bytes before).
+#[test]
+fn a_file_read_at_positions_is_hashed_whole() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    // The file ends inside the fourth 2 MiB block, on a line without its newline.
+    let data = generate_lines(2000, 17);
+    assert!(data.len() > 6 << 20);
+    let path = write(dir.path(), "hashed.jsonl", data.as_bytes());
+    let file: Arc<str> = Arc::from(path.display().to_string());
+    let (plain, records) = plain_lines(&data, &file);
+    let opts = ScanOptions {
+        hash_inputs: true,
+        ..ScanOptions::default()
+    };
+    let report = scan_paths(std::slice::from_ref(&path), &opts).unwrap();
+    check_same(&report, &plain, records);
+    let summary = &report.files[0];
+    let want: String = Sha256::digest(data.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(summary.sha256.as_deref(), Some(want.as_str()));
+    assert_eq!(summary.bytes, data.len() as u64);
+}
+
 #[test]
 fn gzip_json_lines_equal_plain_evaluation() {
     let dir = tempfile::tempdir().unwrap();

@@ -31,13 +31,30 @@ impl<R: Read> Read for Counting<R> {
         let n = self.inner.read(buf)?;
         self.count.fetch_add(n as u64, Ordering::Relaxed);
         if let Some(d) = &self.digest {
-            use sha2::Digest;
             let mut d = d.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            d.hasher.update(&buf[..n]);
-            d.bytes += n as u64;
+            d.update(&buf[..n]);
             d.at_end |= n == 0 && !buf.is_empty();
         }
         Ok(n)
+    }
+}
+
+impl ReadDigest {
+    /// Forgets what was hashed: the file is read again from its first byte.
+    pub(super) fn restart(&mut self) {
+        *self = Self::default();
+    }
+
+    /// Hashes the next bytes of the file (read elsewhere, in order).
+    pub(super) fn update(&mut self, bytes: &[u8]) {
+        use sha2::Digest;
+        self.hasher.update(bytes);
+        self.bytes += bytes.len() as u64;
+    }
+
+    /// The reading reached the end of the file.
+    pub(super) fn reached_end(&mut self) {
+        self.at_end = true;
     }
 }
 
@@ -49,6 +66,8 @@ pub struct Input {
     pub gzip: bool,
     /// The hash of the bytes read, when [`open_input_hashed`] asked for it.
     pub digest: Option<Arc<std::sync::Mutex<ReadDigest>>>,
+    /// The file itself (another handle) when it is a regular file, for positioned reads.
+    pub regular_file: Option<File>,
 }
 
 /// Opens a path (or `-`), detecting gzip by its magic bytes.
@@ -64,12 +83,16 @@ pub fn open_input_hashed(path: &Path, hash: bool) -> Result<Input, LoadError> {
         error: e,
     };
     let count = Arc::new(AtomicU64::new(0));
+    let mut regular_file = None;
     let (raw, size): (Box<dyn Read + Send>, u64) = if path.as_os_str() == "-" {
         (Box::new(io::stdin()), 0)
     } else {
         let f = File::open(path).map_err(unreadable)?;
-        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-        (Box::new(f), size)
+        let meta = f.metadata().ok();
+        if meta.as_ref().is_some_and(std::fs::Metadata::is_file) {
+            regular_file = f.try_clone().ok();
+        }
+        (Box::new(f), meta.map_or(0, |m| m.len()))
     };
     let digest = hash.then(|| Arc::new(std::sync::Mutex::new(ReadDigest::default())));
     let counting = Counting {
@@ -94,6 +117,7 @@ pub fn open_input_hashed(path: &Path, hash: bool) -> Result<Input, LoadError> {
         size,
         gzip,
         digest,
+        regular_file: if gzip { None } else { regular_file },
     })
 }
 

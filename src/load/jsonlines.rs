@@ -2,13 +2,15 @@
 //! file order.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::{self, BufRead, Read};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
 use super::blockscan::{BlockScan, Filing, apply_scan, scan_block, scan_lines_region};
 use super::json::{ALWAYS_PARSED, Ctx};
-use super::{Prefilter, ScanOptions};
+use super::{Prefilter, ReadDigest, ScanOptions, positioned};
 
 const CHUNK: usize = 2 << 20;
 
@@ -18,12 +20,26 @@ const AHEAD_PER_WORKER: u64 = 2;
 /// JSON lines, streamed in large blocks. Past the first records only lines the prefilter
 /// lets through are parsed; the line count is kept exact for `file:line` references.
 ///
-/// The blocks are read and scanned on every core: each scanning thread in turn reads the
-/// next block (cut at its last newline), then looks for candidate lines in it and parses
-/// them. This thread takes the blocks back in file order, numbers their lines and sends what
-/// they held on, so the messages come in the order a plain line-by-line scan sends them.
-pub fn scan_json_lines(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()> {
+/// The blocks are read and scanned on every core. A regular file (`seekable`) is read at
+/// positions: each scanning thread reads a block of its own, outside any lock
+/// (`positioned`). Any other input (gzip, standard input, decoded text) is read in turn:
+/// each scanning thread reads the next block (cut at its last newline) under a lock. Then
+/// the thread looks for candidate lines in its block and parses them. This thread takes the
+/// blocks back in file order, numbers their lines and sends what they held on, so the
+/// messages come in the order a plain line-by-line scan sends them.
+pub fn scan_json_lines(
+    ctx: &mut Ctx,
+    reader: Box<dyn BufRead + Send>,
+    seekable: Option<Seekable>,
+) -> io::Result<()> {
     let workers = scanning_threads();
+    if let Some(digest) = seekable.as_ref().and_then(|s| s.digest.as_ref()) {
+        // The file is read again from its first byte: hash from there.
+        digest
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .restart();
+    }
     let shared = Shared {
         state: Mutex::new(ReadState {
             reader,
@@ -38,6 +54,8 @@ pub fn scan_json_lines(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Re
         turn: Condvar::new(),
         in_flight: AHEAD_PER_WORKER * workers as u64 + 1,
         scan: AtomicBool::new(true),
+        seekable,
+        read_so_far: ctx.read_so_far.clone(),
     };
     let prefilter = Prefilter::new();
     let opts: &ScanOptions = ctx.opts;
@@ -86,6 +104,17 @@ struct Shared {
     /// False once the scanning threads' work is of no use (the prefilter is off for the
     /// file): they then only read.
     scan: AtomicBool,
+    /// The file, when it is read at positions (`state.reader` is then not read).
+    seekable: Option<Seekable>,
+    /// Bytes read, for progress.
+    read_so_far: Arc<AtomicU64>,
+}
+
+/// A regular file whose content is its bytes (no gzip, no decoding), read at positions.
+pub struct Seekable {
+    pub file: File,
+    /// The hash of the file's bytes, when asked for: updated here in file order.
+    pub digest: Option<Arc<Mutex<ReadDigest>>>,
 }
 
 struct ReadState {
@@ -124,6 +153,10 @@ struct Block {
     ends_long_line: bool,
     /// The read error that ended the file after this block.
     error: Option<io::Error>,
+    /// A line longer than the record limit begins after the block (positioned reads).
+    long_line: bool,
+    /// The bytes of the file the block covers, to hash in order (positioned reads).
+    own: Option<Range<usize>>,
     /// What a scanning thread found in it, if it looked.
     found: Option<BlockScan>,
 }
@@ -140,6 +173,11 @@ impl Shared {
         state.free.extend(buf);
         drop(state);
         self.turn.notify_all();
+    }
+
+    /// The hash to update in file order (positioned reads, when asked for).
+    fn digest(&self) -> Option<&Mutex<ReadDigest>> {
+        self.seekable.as_ref()?.digest.as_deref()
     }
 
     fn finish(&self) {
@@ -213,6 +251,8 @@ impl ReadState {
                 last: eof,
                 ends_long_line,
                 error,
+                long_line: false,
+                own: None,
                 found: None,
             });
         }
@@ -232,35 +272,8 @@ fn worker(
     // channel close instead of waiting for its block; the panic then goes on to the caller.
     let _finish = Finish(shared);
     loop {
-        let (seq, item) = {
-            let mut state = shared.lock();
-            while !state.finished && state.next_seq - state.dispatched >= shared.in_flight {
-                state = shared
-                    .turn
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner);
-            }
-            if state.finished {
-                return;
-            }
-            let seq = state.next_seq;
-            state.next_seq += 1;
-            let item = if opts.cancelled() {
-                Item::Cancelled
-            } else {
-                state.next_item(opts.max_record_bytes)
-            };
-            let ends = match &item {
-                Item::Block(b) => b.last || b.error.is_some(),
-                Item::LongLine => false,
-                Item::Cancelled => true,
-            };
-            if ends {
-                state.finished = true;
-                drop(state);
-                shared.turn.notify_all();
-            }
-            (seq, item)
+        let Some((seq, item)) = claim(shared, opts) else {
+            return;
         };
         let item = match item {
             Item::Block(mut block) if shared.scan.load(Ordering::Relaxed) => {
@@ -282,6 +295,73 @@ fn worker(
             return;
         }
     }
+}
+
+/// The next item in turn, read by this thread: `None` once the file is read (or the
+/// dispatching stopped).
+fn claim(shared: &Shared, opts: &ScanOptions) -> Option<(u64, Item)> {
+    let mut state = shared.lock();
+    while !state.finished && state.next_seq - state.dispatched >= shared.in_flight {
+        state = shared
+            .turn
+            .wait(state)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+    if state.finished {
+        return None;
+    }
+    let seq = state.next_seq;
+    state.next_seq += 1;
+    let item = if opts.cancelled() {
+        Item::Cancelled
+    } else if let Some(seekable) = &shared.seekable {
+        // A block of its own, read with the lock released.
+        let buf = state.free.pop().unwrap_or_default();
+        drop(state);
+        let item = read_block_at(seekable, seq, buf, opts.max_record_bytes);
+        if let Item::Block(b) = &item {
+            let read = b.base + b.own.as_ref().map_or(0, |o| o.end) as u64;
+            shared.read_so_far.fetch_max(read, Ordering::Relaxed);
+        }
+        if ends_file(&item) {
+            shared.finish();
+        }
+        return Some((seq, item));
+    } else {
+        state.next_item(opts.max_record_bytes)
+    };
+    if ends_file(&item) {
+        state.finished = true;
+        drop(state);
+        shared.turn.notify_all();
+    }
+    Some((seq, item))
+}
+
+/// Whether no block comes after this item.
+fn ends_file(item: &Item) -> bool {
+    match item {
+        Item::Block(b) => b.last || b.error.is_some(),
+        Item::LongLine => false,
+        Item::Cancelled => true,
+    }
+}
+
+/// Block `k` of a file read at positions.
+fn read_block_at(seekable: &Seekable, k: u64, mut buf: Vec<u8>, max_record_bytes: usize) -> Item {
+    let owned = positioned::read_block(&seekable.file, k, CHUNK, &mut buf, max_record_bytes);
+    Item::Block(Block {
+        buf,
+        base: owned.base,
+        start: owned.lines.start,
+        end: owned.lines.end,
+        last: owned.last,
+        ends_long_line: false,
+        error: owned.error,
+        long_line: owned.long_line,
+        own: Some(owned.own),
+        found: None,
+    })
 }
 
 /// Takes the blocks in file order and sends on what they held.
@@ -307,12 +387,7 @@ fn dispatch_in_order(
         let block = match item {
             Item::Cancelled => return Ok(()),
             Item::LongLine => {
-                let message = format!(
-                    "line longer than the {} byte record limit; skipped",
-                    ctx.opts.max_record_bytes
-                );
-                ctx.summary.records += 1;
-                ctx.malformed(line_no, message);
+                long_line(ctx, line_no);
                 shared.block_done(None);
                 continue;
             }
@@ -343,6 +418,17 @@ fn dispatch_in_order(
                 scan_lines_region(ctx, region, offset, &mut line_no, block.last);
             }
         }
+        if block.long_line {
+            long_line(ctx, line_no);
+            line_no += 1;
+        }
+        if let (Some(own), Some(digest)) = (&block.own, shared.digest()) {
+            let mut digest = digest.lock().unwrap_or_else(PoisonError::into_inner);
+            digest.update(&block.buf[own.clone()]);
+            if block.last {
+                digest.reached_end();
+            }
+        }
         if !ctx.prefilter_allowed() && ctx.summary.records > ALWAYS_PARSED {
             // Every record of this file is parsed here (query results): the scanning
             // threads' work would be thrown away.
@@ -358,6 +444,16 @@ fn dispatch_in_order(
             return Ok(());
         }
     }
+}
+
+/// A line longer than the record limit: counted as a record, and skipped.
+fn long_line(ctx: &mut Ctx, line_no: u64) {
+    let message = format!(
+        "line longer than the {} byte record limit; skipped",
+        ctx.opts.max_record_bytes
+    );
+    ctx.summary.records += 1;
+    ctx.malformed(line_no, message);
 }
 
 /// Fills `buf` as far as the reader goes; returns how much was read and the error that

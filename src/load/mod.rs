@@ -14,6 +14,7 @@ pub mod follow;
 mod input;
 mod json;
 mod jsonlines;
+mod positioned;
 mod prefilter;
 mod pruned;
 pub mod record;
@@ -261,6 +262,10 @@ pub fn scan_file(
     // through untouched: the fast path).
     let (sample, sample_error) = read_sample(&mut input.reader, decode::SAMPLE);
     let encoding = decode::detect(&sample);
+    // A regular file whose content is its bytes may be read at positions, from its start.
+    let mut seekable = (encoding == decode::TextEncoding::Utf8 && sample_error.is_none())
+        .then(|| input.regular_file.take())
+        .flatten();
     let undecoded: Box<dyn BufRead + Send> = match sample_error {
         Some(e) => Box::new(io::Cursor::new(sample).chain(FailingReader(Some(e)))),
         None => Box::new(io::Cursor::new(sample).chain(input.reader)),
@@ -280,6 +285,9 @@ pub fn scan_file(
     };
     input.reader = crate::context::stdin_copy::tee(path, opts.context, input.reader);
     let (head, head_error) = read_head(&mut input.reader, opts.max_record_bytes.max(64 << 10));
+    if head_error.is_some() {
+        seekable = None;
+    }
     input.reader = match head_error {
         // Nothing readable at all.
         Some(e) if head.is_empty() => {
@@ -326,7 +334,13 @@ pub fn scan_file(
         ctx.problem(None, notice);
     }
     let result = match shape {
-        Shape::JsonLines => jsonlines::scan_json_lines(&mut ctx, input.reader),
+        Shape::JsonLines => {
+            let seekable = seekable.map(|file| jsonlines::Seekable {
+                file,
+                digest: input.digest.clone(),
+            });
+            jsonlines::scan_json_lines(&mut ctx, input.reader, seekable)
+        }
         Shape::JsonDocument => docstream::scan_json_stream(&mut ctx, input.reader),
         Shape::Csv => csvfile::scan_csv(&mut ctx, input.reader),
     };

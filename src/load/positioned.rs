@@ -1,0 +1,150 @@
+//! The blocks of a regular file, each read by a scanning thread on its own with positioned
+//! reads (`pread`), outside any lock.
+//!
+//! Reading a file is mostly the kernel's copy out of the page cache: with few STS events it
+//! is the largest single cost of a scan. Read in turn under a lock, it ran on one core at a
+//! time, and each hand-over of the lock waited for the scheduler; read at positions, every
+//! scanning thread copies its own block while the others search theirs.
+//!
+//! Block `k` of size `C` owns the lines that begin in bytes `[k·C, (k+1)·C)` of the file (a
+//! line begins at byte 0 and after every `\n`). To know whether a line begins at its first
+//! byte it reads from the byte before; to end its last line it reads on past its end up to
+//! that line's newline, and no further than the record limit. So the blocks cover every line
+//! exactly once and in order, and none needs to know where another one stopped.
+
+use std::fs::File;
+use std::io;
+use std::ops::Range;
+
+/// The first read past a block's end for its last line (doubled while no newline comes):
+/// a few times the length of a typical record.
+const PROBE: usize = 16 << 10;
+
+/// What block `k` holds: the lines that begin in it are `buf[lines]`.
+#[derive(Debug)]
+pub(super) struct Owned {
+    /// The content offset of `buf[0]`.
+    pub(super) base: u64,
+    /// Whole lines (each ends with `\n`, except the file's last line when `last`).
+    pub(super) lines: Range<usize>,
+    /// The block's own bytes, `[k·C, (k+1)·C)` of the file (less at the end of the file;
+    /// up to the end of the file when its last line ends it), for hashing the file in
+    /// order.
+    pub(super) own: Range<usize>,
+    /// The file ends within the block (or before it).
+    pub(super) last: bool,
+    /// A line longer than the record limit begins at `lines.end`; the blocks after it
+    /// begin after its newline.
+    pub(super) long_line: bool,
+    /// The read error met after `lines`: the lines of the block after it are not read.
+    pub(super) error: Option<io::Error>,
+}
+
+/// Reads block `k` (of `block` bytes) of `file` into `buf` (grown as needed, reused by the
+/// caller). A line that begins in the block and goes on past its end is read to its
+/// newline, unless it is longer than `max_record_bytes`: then it is skipped (`long_line`),
+/// read no further than the limit.
+pub(super) fn read_block(
+    file: &File,
+    k: u64,
+    block: usize,
+    buf: &mut Vec<u8>,
+    max_record_bytes: usize,
+) -> Owned {
+    let at = k * block as u64;
+    let base = at.saturating_sub(1);
+    // The byte before the block, when there is one: whether a line begins at `at`.
+    let lead = usize::from(at > 0);
+    let want = lead + block;
+    if buf.len() < want + PROBE {
+        buf.resize(want + PROBE, 0);
+    }
+    let (n, error) = read_full_at(file, &mut buf[..want], base);
+    let own = lead.min(n)..n;
+    let start = if lead == 0 {
+        0
+    } else {
+        memchr::memchr(b'\n', &buf[..n]).map_or(n, |i| i + 1)
+    };
+    let owned = |end: usize, last: bool, long_line: bool, error: Option<io::Error>| Owned {
+        base,
+        lines: start..end.max(start),
+        own: own.clone(),
+        last,
+        long_line,
+        error,
+    };
+    if error.is_some() {
+        // Only whole lines before the error are scanned; the error is reported after them.
+        let end = memchr::memrchr(b'\n', &buf[start..n]).map_or(start, |i| start + i + 1);
+        return owned(end, false, false, error);
+    }
+    if n < want {
+        return owned(n, true, false, None);
+    }
+    if start == n || buf[n - 1] == b'\n' {
+        // No line begins in the block (it lies inside a long line), or its last line ends
+        // with it.
+        return owned(n, false, false, None);
+    }
+    // The block's last line goes on into the next block: read on to its newline.
+    let line_start = memchr::memrchr(b'\n', &buf[start..n]).map_or(start, |i| start + i + 1);
+    let mut filled = n;
+    let mut probe = PROBE;
+    loop {
+        // Never more than the record limit of one line: a line with no newline in its first
+        // `max_record_bytes + 1` bytes is longer than any record may be.
+        let room = (line_start + max_record_bytes + 1).saturating_sub(filled);
+        if room == 0 {
+            return owned(line_start, false, true, None);
+        }
+        let step = probe.min(room);
+        if buf.len() < filled + step {
+            buf.resize(filled + step, 0);
+        }
+        let (m, error) = read_full_at(file, &mut buf[filled..filled + step], base + filled as u64);
+        if let Some(i) = memchr::memchr(b'\n', &buf[filled..filled + m]) {
+            return owned(filled + i + 1, false, false, None);
+        }
+        filled += m;
+        if error.is_some() {
+            return owned(line_start, false, false, error);
+        }
+        if m < step {
+            // The file ends here: the bytes after the block are the rest of the file, and
+            // no block after this one is read (`last`).
+            let mut rest = owned(filled, true, false, None);
+            rest.own.end = filled;
+            return rest;
+        }
+        probe = (probe * 2).min(block.max(PROBE));
+    }
+}
+
+/// Fills `buf` from `offset` as far as the file goes; returns how much was read and the
+/// error that stopped the reading, if any (the bytes read before it are kept).
+fn read_full_at(file: &File, buf: &mut [u8], offset: u64) -> (usize, Option<io::Error>) {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match read_at(file, &mut buf[filled..], offset + filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (filled, Some(e)),
+        }
+    }
+    (filled, None)
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
+}
+
+#[cfg(test)]
+mod tests;
