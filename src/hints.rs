@@ -422,10 +422,13 @@ fn sign_in_hint(
     if sign_ins.is_empty() {
         return None;
     }
-    let own_ip = index
-        .entry_of(e)
-        .map(|i| index.ip_text(&index.entries[i]))
-        .unwrap_or_default();
+    // Addresses compared as the index keeps them (an IPv4 address as a number, any other
+    // text as its interned id; 0: none): equal exactly when their texts are, so only the
+    // nearest sign-in's address is written out as text.
+    let own_ip = index.entry_of(e).map_or(0, |i| index.entries[i].ip);
+    if own_ip == 0 {
+        return None;
+    }
     let p = &e.parties;
     // The actor's sign-ins within the window, as `by_actor_within` bounds it.
     let w = config
@@ -445,13 +448,12 @@ fn sign_in_hint(
     [&p.actor, &p.actor_id]
         .into_iter()
         .flat_map(within)
-        .map(|&i| index.entries[i as usize])
-        .map(|r| (index.ip_text(&r), r.time))
-        .filter(|(ip, _)| !ip.is_empty() && !own_ip.is_empty() && *ip != own_ip)
-        .min_by_key(|(_, rt)| (rt - t).abs())
-        .map(|(ip, rt)| Hint::SignIn {
-            ip,
-            offset_secs: offset_secs(rt, t),
+        .map(|&i| &index.entries[i as usize])
+        .filter(|r| r.ip != 0 && r.ip != own_ip)
+        .min_by_key(|r| (r.time - t).abs())
+        .map(|r| Hint::SignIn {
+            ip: index.ip_text(r),
+            offset_secs: offset_secs(r.time, t),
         })
 }
 
