@@ -3,7 +3,7 @@
 
 mod cli;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,11 +24,13 @@ impl Limits {
     /// path or a file of no known format is exit status 2. `context` keeps the related-events
     /// index (for the report's context lines and hints); `--no-context` turns it off. Without
     /// `context` (`scan`) a flagged event keeps only the target and actor labels `scan` prints.
+    /// `near_misses_to_keep`: see [`scan::ScanReport::near_misses_to_keep`] (the report's).
     fn scan(
         &self,
         paths: &[PathBuf],
         hash_inputs: bool,
         context: bool,
+        near_misses_to_keep: Option<HashSet<String>>,
     ) -> Result<scan::ScanReport, ExitCode> {
         let opts = ScanOptions {
             max_record_bytes: self.max_record_mib << 20,
@@ -41,6 +43,7 @@ impl Limits {
         let mut report = scan::ScanReport::default();
         report.labels_only = !context;
         report.headless = true;
+        report.near_misses_to_keep = near_misses_to_keep;
         let scanned = scan::scan_paths_with(paths, &opts, &mut |msg| {
             progress.observe(&msg);
             report.apply(msg);
@@ -201,7 +204,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     // `scan` prints no related events, hints or context lines: the target and actor of
     // `--context` come from each event's own record, so the index would be work thrown away
     // (it costs 2-3x on a file of few STS events; BENCHMARKS.md).
-    let report = match args.limits.scan(&args.paths, false, false) {
+    let report = match args.limits.scan(&args.paths, false, false, None) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -242,11 +245,6 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
 }
 
 fn run_report(args: &ReportArgs) -> ExitCode {
-    // The report's SHA-256 and sizes are those of the bytes the scan read.
-    let scanned = match args.limits.scan(&args.paths, true, true) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
     let journal_path = match &args.journal {
         Some(j) => j.clone(),
         None => journal::default_for_inputs(&args.paths),
@@ -272,6 +270,21 @@ fn run_report(args: &ReportArgs) -> ExitCode {
             eprintln!("sts-triage: {}", neutralize(&e.to_string()));
             return ExitCode::from(2);
         }
+    };
+    // The journal is read first: a near miss it has no decision on is only counted, so the
+    // scan keeps it as a few numbers (`ScanReport::near_misses_to_keep`).
+    let decided_near_misses = decisions
+        .keys()
+        .filter_map(|k| k.strip_prefix("event:"))
+        .map(str::to_owned)
+        .collect();
+    // The report's SHA-256 and sizes are those of the bytes the scan read.
+    let scanned = match args
+        .limits
+        .scan(&args.paths, true, true, Some(decided_near_misses))
+    {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let ctx =
         report::ReportContext::new(&scanned, &shown, found).with_journal_chain(chain.0, chain.1);

@@ -321,7 +321,7 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
         report.records(),
         report.sts_events(),
         report.findings.len(),
-        report.near_misses.len(),
+        report.near_miss_count(),
         report.skipped()
     )?;
     if report.duplicate_records > 0 {

@@ -1,7 +1,7 @@
 //! A whole scan: every path, every file, gathered into the findings (the query's distinct
 //! rows with the events behind them), the near misses, and what could not be read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -9,6 +9,7 @@ mod again;
 mod ids;
 mod lean;
 mod rows;
+mod spill;
 mod totals;
 
 use self::ids::{EventIndex, Events};
@@ -30,7 +31,9 @@ pub struct ScanReport {
     pub files: Vec<FileSummary>,
     pub events: Vec<StsEvent>,
     pub findings: Vec<Finding>,
-    /// Indexes into `events` of the near misses, in the order read.
+    /// Indexes into `events` of the near misses kept whole, in the order read: every near
+    /// miss, except in a report given [`ScanReport::near_misses_to_keep`] (then
+    /// [`ScanReport::near_miss_count`] counts them all).
     pub near_misses: Vec<usize>,
     pub problems: Vec<Problem>,
     /// Records of an event already read (same event id): counted once, their `file:line`
@@ -71,6 +74,14 @@ pub struct ScanReport {
     /// [`crate::model::RowTotals`]; the outputs read the totals. Off for the workbench,
     /// which shows every event.
     pub headless: bool,
+    /// The report, headless, with its journal read before the scan: the ids of the near
+    /// misses the journal has a decision on (`event:<id>` keys), the only near misses it
+    /// prints. Any other near miss is only counted (and read by the `bulk` hint's windows),
+    /// so it is kept lean as a flagged event is (`scan::lean`), unless its record is damaged
+    /// (a later whole copy may replace it). None: every near miss is kept whole.
+    pub near_misses_to_keep: Option<HashSet<String>>,
+    /// Near misses kept lean (see `near_misses_to_keep`).
+    lean_near_misses: usize,
 }
 
 /// A near miss whose record could not be read whole: a later whole copy of the same event
@@ -157,7 +168,7 @@ impl ScanReport {
         if let Some(at) = self.lean_row(&event) {
             let replaced =
                 event.raw.has_replacement() || row_has_replacement(&self.findings[at].row);
-            if let Ok(j) = self.lean.push(&event, at, seq, replaced) {
+            if let Ok(j) = self.lean.push(&event, Some(at), seq, replaced) {
                 let events = Events {
                     whole: &self.events,
                     lean: &self.lean,
@@ -180,6 +191,19 @@ impl ScanReport {
                 .join(at, member);
                 return Some(at);
             }
+        }
+        if self.lean_near_miss(&event)
+            && let Ok(j) = self
+                .lean
+                .push(&event, None, seq, event.raw.has_replacement())
+        {
+            let events = Events {
+                whole: &self.events,
+                lean: &self.lean,
+            };
+            self.event_index.insert(&events, EventRef::Lean(j));
+            self.lean_near_misses += 1;
+            return None;
         }
         let mut event = event;
         let idx = self.events.len();
@@ -244,6 +268,18 @@ impl ScanReport {
         Some(at)
     }
 
+    /// Whether a near miss is kept lean: a headless report's, not decided on in its journal,
+    /// its record not damaged (see [`ScanReport::near_misses_to_keep`]).
+    fn lean_near_miss(&mut self, event: &StsEvent) -> bool {
+        let Some(keep) = &self.near_misses_to_keep else {
+            return false;
+        };
+        self.headless
+            && lean::near_miss_can_be_lean(event)
+            && !keep.contains(event.id.as_str())
+            && self.lean.accepts(!self.labels_only)
+    }
+
     /// Files an event kept whole at the end of `events` and adds it to its rows.
     fn push_whole(&mut self, event: StsEvent) -> Option<usize> {
         let idx = self.events.len();
@@ -295,6 +331,10 @@ impl ScanReport {
 
     pub fn skipped(&self) -> u64 {
         self.files.iter().map(|f| f.skipped).sum()
+    }
+    /// Every distinct near miss: those kept whole (`near_misses`) and those kept lean.
+    pub fn near_miss_count(&self) -> usize {
+        self.near_misses.len() + self.lean_near_misses
     }
     pub fn near_miss_events(&self) -> impl Iterator<Item = &StsEvent> {
         self.near_misses.iter().map(|&i| &self.events[i])

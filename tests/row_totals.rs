@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use sts_triage::journal::{Decision, Verdict};
 use sts_triage::load::ScanOptions;
 use sts_triage::model::Finding;
 use sts_triage::report::{self, ReportContext};
@@ -281,4 +282,121 @@ fn row_totals_of_lean_events_equal_the_per_event_path() {
     }
     assert_eq!(reports(&lean), reports(&full));
     assert_eq!(scan_outputs(&labels), scan_outputs(&full));
+}
+
+fn decision(verdict: Verdict, note: &str) -> Decision {
+    Decision {
+        verdict,
+        note: note.to_owned(),
+        analyst: "ana".to_owned(),
+        time: "2024-03-20T10:00:00Z".to_owned(),
+    }
+}
+
+fn reports_with(r: &ScanReport, decisions: &HashMap<String, Decision>) -> [Vec<u8>; 3] {
+    let ctx = ReportContext::new(r, "journal.jsonl", true);
+    let mut out: [Vec<u8>; 3] = Default::default();
+    report::write_markdown(&mut out[0], r, decisions, &ctx).unwrap();
+    report::write_json(&mut out[1], r, decisions, &ctx).unwrap();
+    report::write_csv(&mut out[2], r, decisions).unwrap();
+    out
+}
+
+/// The report reads its journal first and keeps a near miss it has no decision on as a few
+/// numbers (it is only counted). What it prints must not change: the decided near misses
+/// whole, the counts, the rows and their context, also where a copy of a lean near miss read
+/// later is flagged and gives a row of its own (a UAL record whose Operation is spelled as
+/// the query spells it, beside the CloudAppEvents row whose ActionType is not), so that the
+/// near miss is made whole again as that row's first event.
+#[test]
+fn near_misses_without_a_decision_are_kept_lean_and_the_reports_are_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = mixture(dir.path());
+    let a = std::fs::read_to_string(&paths[0]).unwrap();
+    let spelled: Vec<Value> = a
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| r["ActionType"] == "Update StsRefreshTokenValidFrom Timestamp")
+        .map(|r| {
+            let mut ual = r["RawEventData"].clone();
+            ual["Operation"] = json!("Update StsRefreshTokenValidFrom Timestamp.");
+            ual
+        })
+        .collect();
+    assert!(spelled.len() > 10, "{}", spelled.len());
+    // Read before the other UAL records: the first such copy gives a new row.
+    let d = dir.path().join("d.jsonl");
+    write_lines(&d, &spelled);
+    paths.insert(2, d);
+
+    let full = scan(&paths, false, false);
+    let mut decisions = HashMap::new();
+    for (k, &e) in full
+        .near_misses
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| k % 4 == 1)
+    {
+        let v = if k % 8 == 1 {
+            Verdict::Suspicious
+        } else {
+            Verdict::Legitimate
+        };
+        decisions.insert(full.events[e].key(), decision(v, "near miss"));
+    }
+    let decided = decisions.len();
+    for (_, f) in full.findings.iter().enumerate().filter(|(k, _)| k % 3 == 0) {
+        decisions.insert(f.row.key(), decision(Verdict::Suspicious, "row"));
+    }
+    let keep = decisions
+        .keys()
+        .filter_map(|k| k.strip_prefix("event:"))
+        .map(str::to_owned)
+        .collect();
+
+    let mut compact = ScanReport::default();
+    compact.headless = true;
+    compact.near_misses_to_keep = Some(keep);
+    let opts = ScanOptions {
+        hash_inputs: true,
+        context: true,
+        ..ScanOptions::default()
+    };
+    scan_paths_with(&paths, &opts, &mut |m| {
+        compact.apply(m);
+    })
+    .unwrap();
+
+    // Only the decided near misses are kept whole; all are counted.
+    assert_eq!(compact.near_misses.len(), decided);
+    assert!(full.near_misses.len() > decided + 20);
+    assert_eq!(compact.near_miss_count(), full.near_miss_count());
+    assert_eq!(compact.sts_events(), full.sts_events());
+    assert_eq!(compact.duplicate_records, full.duplicate_records);
+    assert_eq!(compact.time_range(), full.time_range());
+    // A lean near miss was made whole again: the first event of the row its copy gives.
+    let made_whole = compact
+        .findings
+        .iter()
+        .filter(|f| {
+            f.events
+                .first()
+                .is_some_and(|&e| compact.events[e].near_miss_reason().is_some())
+        })
+        .count();
+    assert!(made_whole > 0, "no near miss made whole again");
+    assert_eq!(compact.findings.len(), full.findings.len());
+    for (f, g) in full.findings.iter().zip(&compact.findings) {
+        assert_eq!(f.row, g.row);
+        assert_eq!(f.replaced, g.replaced);
+        assert_eq!(per_event(&full, f), totals(&compact, g), "{:?}", f.row);
+    }
+    let want = reports_with(&full, &decisions);
+    let got = reports_with(&compact, &decisions);
+    for (w, g) in want.iter().zip(&got) {
+        assert_eq!(String::from_utf8_lossy(g), String::from_utf8_lossy(w));
+    }
+    // The decided near misses are printed.
+    let md = String::from_utf8_lossy(&got[0]);
+    assert!(md.contains("## Near misses marked suspicious"), "{md}");
 }

@@ -333,7 +333,7 @@ impl Serialize for Streamed<'_> {
                     g.unreviewed(),
                 ),
                 "near_misses": counts(
-                    report.near_misses.len(),
+                    report.near_miss_count(),
                     g.near_misses[0].len(),
                     g.near_misses[1].len(),
                     g.near_miss_unreviewed,

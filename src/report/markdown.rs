@@ -240,7 +240,7 @@ pub fn write_markdown(
     writeln!(
         out,
         "- Near misses: {} (suspicious {}, legitimate {}, unreviewed {})",
-        report.near_misses.len(),
+        report.near_miss_count(),
         g.near_misses[0].len(),
         g.near_misses[1].len(),
         g.near_miss_unreviewed

@@ -218,7 +218,8 @@ impl Grouped {
             });
         }
         let mut near_misses: [Vec<usize>; 2] = Default::default();
-        let mut near_miss_unreviewed = 0;
+        // Near misses kept lean have no decision (`ScanReport::near_misses_to_keep`).
+        let mut near_miss_unreviewed = report.near_miss_count() - report.near_misses.len();
         for &e in &report.near_misses {
             let d = verdict_of(decisions, &report.events[e].key());
             let group = match d.verdict {

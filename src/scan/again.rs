@@ -65,7 +65,8 @@ impl ScanReport {
         Ok(touched)
     }
 
-    /// Another record of a lean event (never damaged: it is flagged). As
+    /// Another record of a lean event (never damaged: it is flagged, or a near miss whose
+    /// record is whole). As
     /// [`Self::same_event_again`]: its place joins the event's, and a row it gives that the
     /// event does not is joined by the event; where that row is new, the report needs the
     /// event whole (its context), so it is made whole first.
@@ -102,7 +103,8 @@ impl ScanReport {
                 continue;
             }
             let l = self.lean.labels(j);
-            let own = self.findings[l.finding].row == *row;
+            // A lean near miss gives no row of its own.
+            let own = l.finding.is_some_and(|f| self.findings[f].row == *row);
             let known = self.finding_index.get(row).copied();
             let listed =
                 own || known.is_some_and(|f| self.findings[f].totals.members.contains(&packed));
@@ -138,8 +140,11 @@ impl ScanReport {
     /// counted in no new row, which is said as a problem.
     fn make_whole(&mut self, j: usize) -> Option<usize> {
         let i = self.events.len();
-        let at = self.lean.labels(j).finding;
-        let row = self.finding_rows[at].clone();
+        let row = self
+            .lean
+            .labels(j)
+            .finding
+            .map(|at| self.finding_rows[at].clone());
         match self.lean.make_whole(j, row, i) {
             Ok(mut event) => {
                 event.parties = self.share_parties(&event.parties);

@@ -194,7 +194,7 @@ mod tests {
             let e = event(id, i as u64 + 1);
             // Every other event is lean, as the headless commands keep most flagged events.
             let r = if i % 2 == 0 {
-                let j = lean.push(&e, 0, i as u32, false).unwrap();
+                let j = lean.push(&e, Some(0), i as u32, false).unwrap();
                 EventRef::Lean(j)
             } else {
                 whole.push(e);

@@ -7,19 +7,23 @@
 //! arrival number, row, and target and actor labels as numbers into shared texts. What only
 //! the report's context needs of such an event (the parties, the correlation id, the
 //! operation), needed when a copy of the event read later gives a row of its own, is written
-//! to an anonymous temporary file as a fixed 48-byte record and read back in that rare case.
+//! to anonymous temporary files (`scan::spill`) and read back in that rare case.
+//!
+//! The report keeps a near miss the journal does not decide on the same way (it is only
+//! counted and read by the `bulk` hint's windows), with no row: its reason's kind is
+//! spilled, for the rare copy read later that gives a row and makes it whole again.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::sync::Arc;
 
 use chrono::DateTime;
 
 use super::ids::Guid;
+use super::spill::{self, Extras, Spill};
 use crate::evidence::RawText;
 use crate::kql::KqlDateTime;
-use crate::model::{EventParties, Outcome, ResultRow, Rows, SourceKind, SourceRef, StsEvent, Text};
+use crate::model::{EventParties, Outcome, ResultRow, Rows, SourceRef, StsEvent, Text};
 
 /// An event of a scan: kept whole (an index into `ScanReport::events`) or lean (an index
 /// into [`LeanEvents`]).
@@ -134,78 +138,15 @@ struct Lean {
     flags: u8,
 }
 
-/// The context fields of a lean event (the report's), as written to the spill file.
-struct Extras {
-    kind: SourceKind,
-    target: u32,
-    target_id: u32,
-    actor: u32,
-    actor_id: u32,
-    operation: u32,
-    event_actor: u32,
-    correlation: u64,
-}
+/// `Lean::finding` of a near miss (no row).
+const NO_ROW: u32 = u32::MAX;
 
-const EXTRAS_LEN: usize = 48;
-
-impl Extras {
-    fn encode(&self) -> [u8; EXTRAS_LEN] {
-        let mut b = [0u8; EXTRAS_LEN];
-        b[0] = match self.kind {
-            SourceKind::CloudAppEvents => 0,
-            SourceKind::UnifiedAuditLog => 1,
-            SourceKind::EntraAudit => 2,
-            SourceKind::QueryResult => 3,
-        };
-        let words = [
-            self.target,
-            self.target_id,
-            self.actor,
-            self.actor_id,
-            self.operation,
-            self.event_actor,
-        ];
-        for (k, w) in words.iter().enumerate() {
-            b[4 + 4 * k..8 + 4 * k].copy_from_slice(&w.to_le_bytes());
-        }
-        b[28..36].copy_from_slice(&self.correlation.to_le_bytes());
-        b
-    }
-    fn decode(b: &[u8; EXTRAS_LEN]) -> Self {
-        let w = |k: usize| {
-            let mut x = [0u8; 4];
-            x.copy_from_slice(&b[4 + 4 * k..8 + 4 * k]);
-            u32::from_le_bytes(x)
-        };
-        let mut c = [0u8; 8];
-        c.copy_from_slice(&b[28..36]);
-        Self {
-            kind: match b[0] {
-                0 => SourceKind::CloudAppEvents,
-                1 => SourceKind::UnifiedAuditLog,
-                2 => SourceKind::EntraAudit,
-                _ => SourceKind::QueryResult,
-            },
-            target: w(0),
-            target_id: w(1),
-            actor: w(2),
-            actor_id: w(3),
-            operation: w(4),
-            event_actor: w(5),
-            correlation: u64::from_le_bytes(c),
-        }
-    }
-}
-
-/// The anonymous temporary file of the lean events' [`Extras`], record `j` at `j × 48`.
-struct Spill {
-    out: BufWriter<File>,
-}
-
-impl std::fmt::Debug for Spill {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Spill")
-    }
+/// Whether a near miss can be kept lean: its reason is not a damaged record's.
+pub(crate) fn near_miss_can_be_lean(event: &StsEvent) -> bool {
+    event
+        .near_miss_reason()
+        .and_then(spill::reason_code)
+        .is_some()
 }
 
 /// The lean events of a headless scan.
@@ -252,7 +193,8 @@ pub(crate) struct LeanLabels<'a> {
     pub target: &'a str,
     pub actor: &'a str,
     pub replaced: bool,
-    pub finding: usize,
+    /// The row the event gives; None for a near miss.
+    pub finding: Option<usize>,
 }
 
 impl LeanEvents {
@@ -263,23 +205,20 @@ impl LeanEvents {
         }
         self.with_extras = true;
         if self.spill.is_none() && !self.spill_failed {
-            match tempfile::tempfile() {
-                Ok(f) => {
-                    self.spill = Some(Spill {
-                        out: BufWriter::with_capacity(1 << 16, f),
-                    });
-                }
+            match Spill::new() {
+                Ok(s) => self.spill = Some(s),
                 Err(_) => self.spill_failed = true,
             }
         }
         self.spill.is_some()
     }
 
-    /// Keeps `event` (flagged, one row: `finding`) as a lean event; its index.
+    /// Keeps `event` (flagged, one row: `finding`; or a near miss whose reason
+    /// [`near_miss_can_be_lean`], no row) as a lean event; its index.
     pub(crate) fn push(
         &mut self,
         event: &StsEvent,
-        finding: usize,
+        finding: Option<usize>,
         seq: u32,
         replaced: bool,
     ) -> io::Result<usize> {
@@ -289,18 +228,21 @@ impl LeanEvents {
             let p = &event.parties;
             let extras = Extras {
                 kind: event.kind,
+                reason: event
+                    .near_miss_reason()
+                    .and_then(spill::reason_code)
+                    .unwrap_or(0),
                 target: self.labels.id(&p.target),
-                target_id: self.labels.id(&p.target_id),
                 actor: self.labels.id(&p.actor),
                 actor_id: self.labels.id(&p.actor_id),
                 operation: self.labels.id(&event.operation),
                 event_actor: self.labels.id(&event.actor),
                 correlation: event.correlation,
             };
-            let Some(spill) = &mut self.spill else {
+            let Some(spilled) = &mut self.spill else {
                 return Err(io::Error::other("no spill file"));
             };
-            if let Err(e) = spill.out.write_all(&extras.encode()) {
+            if let Err(e) = spilled.push(&extras, &p.target_id) {
                 self.spill = None;
                 self.spill_failed = true;
                 return Err(e);
@@ -332,7 +274,7 @@ impl LeanEvents {
             nanos,
             seq,
             file: u32::try_from(file).unwrap_or(u32::MAX),
-            finding: u32::try_from(finding).unwrap_or(u32::MAX),
+            finding: finding.map_or(NO_ROW, |f| u32::try_from(f).unwrap_or(NO_ROW - 1)),
             target: self.labels.id(event.parties.target_label()),
             actor: self.labels.id(event.parties.actor_label()),
             flags,
@@ -365,7 +307,7 @@ impl LeanEvents {
             target: self.labels.get(e.target),
             actor: self.labels.get(e.actor),
             replaced: e.flags & REPLACED != 0,
-            finding: e.finding as usize,
+            finding: (e.finding != NO_ROW).then_some(e.finding as usize),
         }
     }
 
@@ -413,15 +355,24 @@ impl LeanEvents {
     }
 
     /// Lean event `j` as a whole event again (for the report: a copy read later gives a row
-    /// of its own, of which this event is the first). The raw text is not kept by the
-    /// headless commands, which never show it. Errors: the spill file cannot be read.
+    /// of its own, of which this event is the first). `row` is the row of a flagged event
+    /// (None for a near miss, whose reason is rebuilt from its kind: [`reason_of_code`]).
+    /// The raw text is not kept by the headless commands, which never show it. Errors: the
+    /// spill file cannot be read.
     pub(crate) fn make_whole(
         &mut self,
         j: usize,
-        row: Arc<[ResultRow]>,
+        row: Option<Arc<[ResultRow]>>,
         whole_index: usize,
     ) -> io::Result<StsEvent> {
-        let extras = self.read_extras(j)?;
+        let Some(spilled) = &mut self.spill else {
+            return Err(io::Error::other("the lean events' spill file is gone"));
+        };
+        let (extras, target_id) = spilled.read(j)?;
+        let outcome = match row {
+            Some(row) => Outcome::Flagged(Rows::one(row)),
+            None => Outcome::NearMiss(Box::new(spill::reason_of_code(extras.reason))),
+        };
         let e = *self.events.get(j);
         let idx = u32::try_from(j).unwrap_or(u32::MAX);
         let sources = self.sources(j);
@@ -441,48 +392,18 @@ impl LeanEvents {
             actor: text(extras.event_actor),
             parties: Arc::new(EventParties {
                 target: text(extras.target),
-                target_id: text(extras.target_id),
+                target_id: target_id.into(),
                 actor: text(extras.actor),
                 actor_id: text(extras.actor_id),
             }),
             correlation: extras.correlation,
             trace_kept: None,
-            outcome: Outcome::Flagged(Rows::one(row)),
+            outcome,
         };
         self.duplicates.remove(&idx);
         self.promoted.insert(idx, whole_index);
         Ok(event)
     }
-
-    fn read_extras(&mut self, j: usize) -> io::Result<Extras> {
-        let Some(spill) = &mut self.spill else {
-            return Err(io::Error::other("the lean events' spill file is gone"));
-        };
-        spill.out.flush()?;
-        let mut b = [0u8; EXTRAS_LEN];
-        let at = (j * EXTRAS_LEN) as u64;
-        read_exact_at(spill.out.get_ref(), &mut b, at)?;
-        Ok(Extras::decode(&b))
-    }
-}
-
-#[cfg(unix)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    let mut done = 0;
-    while done < buf.len() {
-        let n =
-            std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], offset + done as u64)?;
-        if n == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        done += n;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -490,32 +411,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_lean_event_is_64_bytes_and_its_extras_round_trip() {
+    fn a_lean_event_is_64_bytes_and_its_reference_round_trips() {
         assert_eq!(std::mem::size_of::<Lean>(), 64);
-        let x = Extras {
-            kind: SourceKind::EntraAudit,
-            target: 1,
-            target_id: 2,
-            actor: 3,
-            actor_id: u32::MAX,
-            operation: 5,
-            event_actor: 6,
-            correlation: 0xdead_beef_0123_4567,
-        };
-        let y = Extras::decode(&x.encode());
-        assert_eq!(y.kind, SourceKind::EntraAudit);
-        assert_eq!(
-            [
-                y.target,
-                y.target_id,
-                y.actor,
-                y.actor_id,
-                y.operation,
-                y.event_actor
-            ],
-            [1, 2, 3, u32::MAX, 5, 6]
-        );
-        assert_eq!(y.correlation, x.correlation);
         for r in [EventRef::Whole(0), EventRef::Whole(7), EventRef::Lean(0)] {
             assert_eq!(EventRef::unpack(r.pack()), r);
         }

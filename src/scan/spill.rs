@@ -1,0 +1,223 @@
+//! What the report's context needs of a lean event (`scan::lean`), on anonymous temporary
+//! files rather than in memory: read back only in the rare case that a copy of the event
+//! read later gives a row of its own, whose first event the report's context line reads.
+//!
+//! Two files: fixed 48-byte records (record `j` at `j × 48`: the source kind, a near miss's
+//! reason kind, the parties and the operation as numbers into the lean events' shared texts,
+//! the correlation hash), and the target object ids as text, which the records point into.
+//! A target's object id is kept apart because it is often different for every event (a
+//! generated export's `User_<GUID>`), so sharing it as a text would keep about 100 bytes an
+//! event in memory.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+
+use crate::model::{NearMissReason, SourceKind};
+
+/// The context fields of a lean event, beside its target object id.
+pub(super) struct Extras {
+    pub kind: SourceKind,
+    /// A near miss's reason, by kind ([`reason_code`]); 0 for a flagged event.
+    pub reason: u8,
+    pub target: u32,
+    pub actor: u32,
+    pub actor_id: u32,
+    pub operation: u32,
+    pub event_actor: u32,
+    pub correlation: u64,
+}
+
+const RECORD_LEN: usize = 48;
+
+/// A record: the extras, and where the target object id is in the texts file.
+fn encode(x: &Extras, text_at: u64, text_len: u32) -> [u8; RECORD_LEN] {
+    let mut b = [0u8; RECORD_LEN];
+    b[0] = match x.kind {
+        SourceKind::CloudAppEvents => 0,
+        SourceKind::UnifiedAuditLog => 1,
+        SourceKind::EntraAudit => 2,
+        SourceKind::QueryResult => 3,
+    };
+    b[1] = x.reason;
+    let words = [x.target, x.actor, x.actor_id, x.operation, x.event_actor];
+    for (k, w) in words.iter().enumerate() {
+        b[4 + 4 * k..8 + 4 * k].copy_from_slice(&w.to_le_bytes());
+    }
+    b[24..32].copy_from_slice(&x.correlation.to_le_bytes());
+    b[32..40].copy_from_slice(&text_at.to_le_bytes());
+    b[40..44].copy_from_slice(&text_len.to_le_bytes());
+    b
+}
+
+fn decode(b: &[u8; RECORD_LEN]) -> (Extras, u64, u32) {
+    let w = |k: usize| {
+        let mut x = [0u8; 4];
+        x.copy_from_slice(&b[4 + 4 * k..8 + 4 * k]);
+        u32::from_le_bytes(x)
+    };
+    let d = |at: usize| {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(x)
+    };
+    let extras = Extras {
+        kind: match b[0] {
+            0 => SourceKind::CloudAppEvents,
+            1 => SourceKind::UnifiedAuditLog,
+            2 => SourceKind::EntraAudit,
+            _ => SourceKind::QueryResult,
+        },
+        reason: b[1],
+        target: w(0),
+        actor: w(1),
+        actor_id: w(2),
+        operation: w(3),
+        event_actor: w(4),
+        correlation: d(24),
+    };
+    let mut len = [0u8; 4];
+    len.copy_from_slice(&b[40..44]);
+    (extras, d(32), u32::from_le_bytes(len))
+}
+
+/// The kind of a near miss's reason that a lean near miss can have (1-5: never a damaged
+/// record's, which a later whole copy may replace, so such a near miss is kept whole).
+pub(super) fn reason_code(r: &NearMissReason) -> Option<u8> {
+    Some(match r {
+        NearMissReason::OperationSpelledDifferently { .. } => 1,
+        NearMissReason::DirectorySync { .. } => 2,
+        NearMissReason::NoModifiedProperties { .. } => 3,
+        NearMissReason::PropertyNotAtIndex0 { .. } => 4,
+        NearMissReason::PropertyNameSpelledDifferently { .. } => 5,
+        NearMissReason::UnparseableValues { .. }
+        | NearMissReason::RecordCut { .. }
+        | NearMissReason::AuditDataUnusable { .. } => return None,
+    })
+}
+
+/// The reason of a lean near miss made whole again: its kind, without the values it quoted
+/// (not kept: the report prints no near miss its journal has no decision on, and only those
+/// are lean).
+pub(super) fn reason_of_code(code: u8) -> NearMissReason {
+    match code {
+        1 => NearMissReason::OperationSpelledDifferently {
+            operation: String::new(),
+        },
+        2 => NearMissReason::DirectorySync {
+            path: String::new(),
+        },
+        3 => NearMissReason::NoModifiedProperties {
+            field: String::new(),
+        },
+        4 => NearMissReason::PropertyNotAtIndex0 {
+            found_at: None,
+            at_index_0: String::new(),
+        },
+        _ => NearMissReason::PropertyNameSpelledDifferently {
+            name: String::new(),
+        },
+    }
+}
+
+/// The two anonymous temporary files (deleted by the system when closed).
+pub(super) struct Spill {
+    records: BufWriter<File>,
+    texts: BufWriter<File>,
+    texts_len: u64,
+}
+
+impl std::fmt::Debug for Spill {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Spill")
+    }
+}
+
+impl Spill {
+    pub fn new() -> io::Result<Self> {
+        Ok(Self {
+            records: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
+            texts: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
+            texts_len: 0,
+        })
+    }
+
+    /// Writes the next record (the lean events' next index) and its target object id.
+    pub fn push(&mut self, x: &Extras, target_id: &str) -> io::Result<()> {
+        let len = u32::try_from(target_id.len()).map_err(io::Error::other)?;
+        let at = self.texts_len;
+        self.texts.write_all(target_id.as_bytes())?;
+        self.texts_len += u64::from(len);
+        self.records.write_all(&encode(x, at, len))
+    }
+
+    /// Record `j` and its target object id.
+    pub fn read(&mut self, j: usize) -> io::Result<(Extras, String)> {
+        self.records.flush()?;
+        self.texts.flush()?;
+        let mut b = [0u8; RECORD_LEN];
+        read_exact_at(self.records.get_ref(), &mut b, (j * RECORD_LEN) as u64)?;
+        let (x, at, len) = decode(&b);
+        let mut text = vec![0u8; len as usize];
+        read_exact_at(self.texts.get_ref(), &mut text, at)?;
+        let text = String::from_utf8(text).map_err(io::Error::other)?;
+        Ok((x, text))
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    let mut done = 0;
+    while done < buf.len() {
+        let n =
+            std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], offset + done as u64)?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        done += n;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_and_target_ids_round_trip() {
+        let mut spill = Spill::new().unwrap();
+        let ids = ["User_2f0c1a4e-0000-4000-8000-000000000001", "", "bbbb"];
+        for (k, id) in ids.iter().enumerate() {
+            let x = Extras {
+                kind: SourceKind::EntraAudit,
+                reason: 4,
+                target: 1,
+                actor: 3,
+                actor_id: u32::MAX,
+                operation: 5,
+                event_actor: u32::try_from(k).unwrap(),
+                correlation: 0xdead_beef_0123_4567,
+            };
+            spill.push(&x, id).unwrap();
+        }
+        for (k, id) in ids.iter().enumerate().rev() {
+            let (y, text) = spill.read(k).unwrap();
+            assert_eq!(text, *id);
+            assert_eq!(y.kind, SourceKind::EntraAudit);
+            assert_eq!(y.reason, 4);
+            assert_eq!(
+                [y.target, y.actor, y.actor_id, y.operation, y.event_actor],
+                [1, 3, u32::MAX, 5, u32::try_from(k).unwrap()]
+            );
+            assert_eq!(y.correlation, 0xdead_beef_0123_4567);
+        }
+        assert_eq!(reason_of_code(4).code(), "property_not_at_index_0");
+        for code in 1..=5 {
+            assert_eq!(reason_code(&reason_of_code(code)), Some(code));
+        }
+    }
+}
