@@ -19,6 +19,7 @@ pub mod problems;
 pub mod render;
 mod sort;
 pub mod table;
+mod verdict_filter;
 pub mod wake;
 pub mod why;
 pub mod wrap;

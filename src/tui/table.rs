@@ -9,41 +9,12 @@ use super::columns::Column;
 use super::filter::{Resolved, Row, Zone, matches_terms, narrows};
 use super::items::{ItemText, Packed};
 use super::sort::{self, Rows};
+pub use super::verdict_filter::VerdictFilter;
 use crate::journal::{Decision, Verdict};
 
 /// The most rows a table has for its columns to be sorted ahead while the workbench is
 /// idle (each sort is a few milliseconds at this size).
 const SORT_AHEAD_ROWS: usize = 20_000;
-
-/// Which verdicts the table shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VerdictFilter {
-    All,
-    Only(Verdict),
-}
-
-impl VerdictFilter {
-    pub(super) fn next(self) -> Self {
-        match self {
-            Self::All => Self::Only(Verdict::Unreviewed),
-            Self::Only(Verdict::Unreviewed) => Self::Only(Verdict::Suspicious),
-            Self::Only(Verdict::Suspicious) => Self::Only(Verdict::Legitimate),
-            Self::Only(Verdict::Legitimate) => Self::All,
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::All => "all",
-            Self::Only(v) => v.label(),
-        }
-    }
-    fn admits(self, verdict: Verdict) -> bool {
-        match self {
-            Self::All => true,
-            Self::Only(v) => v == verdict,
-        }
-    }
-}
 
 /// The table of one view: what is shown, in which order, where the cursor is.
 #[derive(Debug, Clone)]
@@ -97,6 +68,9 @@ pub struct TableState {
     /// Items whose verdict or note changed since the shown rows were computed: tested
     /// again alone, so a decision does not filter every row again.
     recheck: Vec<usize>,
+    /// A sort moved the rows: once the cursor's row has its new place, the view is set
+    /// afresh (see `scroll_into_view`) instead of moved as little as possible.
+    sorted_anew: bool,
 }
 
 /// The items by key, as a table of item numbers hashed and compared by the items' own keys.
@@ -217,6 +191,7 @@ impl TableState {
             pending: None,
             keep: None,
             recheck: Vec::new(),
+            sorted_anew: false,
         }
     }
 
@@ -347,6 +322,7 @@ impl TableState {
         }
         self.narrowed.clear();
         self.last_shown = None;
+        self.sorted_anew = true;
     }
 
     /// A decision changed the verdict of an item: the caches that depend on it.
@@ -627,8 +603,20 @@ impl TableState {
         self.scroll_into_view(page);
     }
 
-    /// Scrolls so that the cursor is among the `page` rows drawn.
+    /// Scrolls so that the cursor is among the `page` rows drawn. After a sort, once the
+    /// cursor's row is placed, the view starts at the first row when the cursor's row is on
+    /// the first page, else centres it: the rows kept from the old view mean nothing in the
+    /// new order, and the first rows are what a sort is asked for.
     pub(super) fn scroll_into_view(&mut self, page: usize) {
+        if self.sorted_anew && self.keep.is_none() {
+            self.sorted_anew = false;
+            let page = page.max(1);
+            self.offset = if self.cursor < page {
+                0
+            } else {
+                (self.cursor - page / 2).min(self.order.len().saturating_sub(page))
+            };
+        }
         self.offset = scroll_to(self.offset, self.cursor, page);
     }
 }

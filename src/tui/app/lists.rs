@@ -41,11 +41,16 @@ impl App {
         });
     }
 
+    /// Opens "classify like this" over the rows the table shows: a row the filter hides is
+    /// never offered (a verdict must not land where the analyst cannot see it); how many
+    /// rows like it the filter hides is said on the status line.
     pub(super) fn open_bulk(&mut self) {
         if self.view != View::Findings {
             self.set_status("classify-like-this works on flagged rows".to_owned());
             return;
         }
+        // Every shown row is needed, not only those the filter has tested so far.
+        self.finish_filter();
         let Some(item) = self.findings.current() else {
             return;
         };
@@ -77,7 +82,9 @@ impl App {
         let source_account = account(item);
         let source_hints = badges(source);
         let (ip, isp) = (finding(Column::Ip), finding(Column::Isp));
+        let shown: std::collections::HashSet<usize> = self.findings.order.iter().copied().collect();
         let mut candidates = Vec::new();
+        let mut hidden = 0;
         for (i, other) in self.findings.items.iter().enumerate() {
             if i == item || self.decision(&other.key).verdict != Verdict::Unreviewed {
                 continue;
@@ -92,6 +99,10 @@ impl App {
             } else {
                 continue;
             };
+            if !shown.contains(&i) {
+                hidden += 1;
+                continue;
+            }
             let extra_hints: Vec<String> = badges(other)
                 .into_iter()
                 .filter(|b| !source_hints.contains(b))
@@ -105,13 +116,24 @@ impl App {
             });
         }
         candidates.sort_by_key(|c| c.link);
+        let hidden_note = match hidden {
+            0 => String::new(),
+            1 => " (1 row like it is hidden by the filter: not offered)".to_owned(),
+            n => format!(" ({n} rows like it are hidden by the filter: not offered)"),
+        };
         if candidates.is_empty() {
-            self.set_status("no unreviewed row shares this row's account, IP or ISP".to_owned());
+            self.set_status(format!(
+                "no unreviewed row shown shares this row's account, IP or ISP{hidden_note}"
+            ));
             return;
+        }
+        let source = source.cells[finding(Column::Account)].to_owned();
+        if hidden > 0 {
+            self.set_status(format!("classify like this{hidden_note}"));
         }
         self.overlay = Overlay::Bulk(Bulk {
             verdict: decision.verdict,
-            source: source.cells[finding(Column::Account)].to_owned(),
+            source,
             candidates,
             cursor: 0,
         });
@@ -174,10 +196,15 @@ impl App {
                 }
             }
             Overlay::Bulk(b) => {
+                // Only rows still shown: rows arriving or decided elsewhere since the list
+                // opened may have changed what the filter shows.
+                self.finish_filter();
+                let shown: std::collections::HashSet<usize> =
+                    self.findings.order.iter().copied().collect();
                 let keys: Vec<String> = b
                     .candidates
                     .iter()
-                    .filter(|c| c.ticked)
+                    .filter(|c| c.ticked && shown.contains(&c.item))
                     .map(|c| self.findings.items[c.item].key.clone())
                     .collect();
                 self.notice = None;

@@ -1,0 +1,183 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! What the analyst sees of the rows a key will touch: the classify-like-this list offers
+//! only rows the filter shows, a sort leaves the row under the cursor and the first rows in
+//! view, the target is named at 80×24. Driven without a terminal, drawn on TestBackend.
+
+use std::collections::HashMap;
+
+use ratatui::crossterm::event::KeyCode;
+
+use sts_triage::journal::Verdict;
+use sts_triage::tui::app::{App, Effect, Overlay};
+use sts_triage::tui::columns::{Column, finding};
+
+mod support;
+use support::{keys, press, scan, screen, sized};
+
+fn classify_app(w: u16, h: u16) -> App {
+    let report = scan(&["tests/fixtures/classify.jsonl"]);
+    sized(
+        App::new("t.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report),
+        w,
+        h,
+    )
+}
+
+fn account_ip(app: &App, item: usize) -> (String, String) {
+    let t = &app.findings;
+    (
+        app.cell(t, item, finding(Column::Account)),
+        app.cell(t, item, finding(Column::Ip)),
+    )
+}
+
+fn journaled(app: &mut App) -> Vec<String> {
+    app.effects
+        .drain(..)
+        .filter_map(|e| match e {
+            Effect::Journal(entries) => Some(entries),
+            _ => None,
+        })
+        .flatten()
+        .map(|e| e.key)
+        .collect()
+}
+
+#[test]
+fn classify_like_this_never_offers_a_row_the_filter_hides() {
+    for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+        let mut app = classify_app(w, h);
+        // ann's oldest row (203.0.113.10, Comcast), the last: decided suspicious.
+        keys(&mut app, "G1G");
+        assert_eq!(
+            account_ip(&app, app.findings.current().unwrap()).1,
+            "203.0.113.10"
+        );
+        // Hide ann's row from 198.51.100.20: the one row like it ticked by default.
+        keys(&mut app, "/!ip:198.51.100.20");
+        press(&mut app, KeyCode::Enter);
+        journaled(&mut app);
+        keys(&mut app, "G");
+        assert_eq!(
+            account_ip(&app, app.findings.current().unwrap()).1,
+            "203.0.113.10"
+        );
+        keys(&mut app, "c");
+        let Overlay::Bulk(b) = &app.overlay else {
+            panic!("bulk list open: {}", app.status)
+        };
+        let offered: Vec<(String, String)> = b
+            .candidates
+            .iter()
+            .map(|c| account_ip(&app, c.item))
+            .collect();
+        assert!(
+            !offered.iter().any(|(_, ip)| ip == "198.51.100.20"),
+            "{w}x{h}: a hidden row offered: {offered:?}"
+        );
+        assert_eq!(
+            offered.len(),
+            3,
+            "{w}x{h}: ann behind a proxy, bob, carl: {offered:?}"
+        );
+        assert!(
+            app.status
+                .contains("1 row like it is hidden by the filter: not offered"),
+            "{w}x{h}: {}",
+            app.status
+        );
+        let drawn = screen(&app, w, h);
+        assert!(
+            !drawn
+                .lines()
+                .any(|l| l.contains("198.51.100.20") && !l.contains("filter:")),
+            "{w}x{h}:\n{drawn}"
+        );
+        if w >= 80 {
+            assert!(
+                drawn.contains("1 row like it is hidden by the filter: not offered"),
+                "{w}x{h}:\n{drawn}"
+            );
+        }
+        // Tick every row offered and apply: only shown rows get the verdict.
+        keys(&mut app, "a");
+        press(&mut app, KeyCode::Enter);
+        let decided = journaled(&mut app);
+        assert_eq!(decided.len(), 3, "{w}x{h}");
+        let hidden_key = app
+            .findings
+            .items
+            .iter()
+            .find(|i| &i.cells[finding(Column::Ip)] == "198.51.100.20")
+            .unwrap()
+            .key
+            .clone();
+        assert!(!decided.contains(&hidden_key), "{w}x{h}");
+        assert_eq!(app.decision(&hidden_key).verdict, Verdict::Unreviewed);
+    }
+}
+
+/// The rows drawn, as the table's first data line shows them: the Time cell of each.
+fn drawn_rows(app: &App, w: u16, h: u16) -> Vec<String> {
+    let drawn = screen(app, w, h);
+    drawn
+        .lines()
+        .filter_map(|l| {
+            let cells: String = l.chars().skip(2).take(19).collect();
+            (cells.len() == 19 && cells.starts_with("20")).then_some(cells)
+        })
+        .collect()
+}
+
+#[test]
+fn after_a_sort_the_cursor_row_and_the_first_rows_are_in_view() {
+    use sts_triage::tui::action::{Action, Intent};
+    for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+        let report = scan(&["assets/samples"]);
+        let mut app = sized(App::new("j", "a", HashMap::new()).with_report(report), w, h);
+        let page = app.page_rows();
+        // From the last row sort by Account, sort again (reversed) from where the cursor
+        // is, then sort by time from a row below the first page.
+        for (from, column) in [
+            ("last", Column::Account),
+            ("here", Column::Account),
+            ("below the first page", Column::Time),
+        ] {
+            match from {
+                "last" => keys(&mut app, "G"),
+                "here" => {}
+                _ => {
+                    keys(&mut app, "g");
+                    for _ in 0..page + 3 {
+                        app.apply(Action::Intent(Intent::MoveDown));
+                    }
+                }
+            }
+            support::focus_on(&mut app, column);
+            let row = app.findings.current().unwrap();
+            app.apply(Action::Intent(Intent::Sort));
+            let t = &app.findings;
+            assert_eq!(
+                t.current(),
+                Some(row),
+                "{w}x{h} {from}: the sort keeps the row"
+            );
+            let (cursor, offset) = (t.cursor, t.offset);
+            assert!(
+                offset <= cursor && cursor < offset + page,
+                "{w}x{h}: the cursor's row drawn ({cursor} in {offset}..+{page})"
+            );
+            if cursor < page {
+                assert_eq!(
+                    offset, 0,
+                    "{w}x{h}: no row above the view when the cursor's row fits on the first page"
+                );
+            }
+            // What is drawn: the first line is the first row of the new order when it fits.
+            let time = |i: usize| app.cell(t, t.order[i], finding(Column::Time));
+            let rows = drawn_rows(&app, w, h);
+            assert_eq!(rows.first(), Some(&time(offset)), "{w}x{h}");
+            assert!(rows.contains(&time(cursor)), "{w}x{h}");
+        }
+    }
+}
