@@ -69,7 +69,7 @@ fn a_long_why_panel_scrolls_and_every_line_is_reachable_at_80x24() {
     };
     let event = d.events[0];
     let width = usize::from(app.areas().why.width - 2);
-    let all: Vec<String> = panel_lines(&app.report, event, &d.hints, width)
+    let all: Vec<String> = panel_lines(&app.report, event, &d.hints, "", width)
         .into_iter()
         .map(|(_, _, l)| l)
         .collect();
@@ -125,7 +125,10 @@ fn a_long_why_panel_scrolls_and_every_line_is_reachable_at_80x24() {
     assert_eq!(app.why_max_scroll(), 0);
     let t = screen(&app);
     assert!(!title(&app, &t).contains("lines"), "{}", title(&app, &t));
-    assert!(panel(&app, &t)[0].starts_with("▲ "), "from the top again");
+    assert!(
+        panel(&app, &t)[0].starts_with("◆ target "),
+        "from the top again"
+    );
 }
 
 #[test]

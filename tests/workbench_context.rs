@@ -234,8 +234,9 @@ fn the_context_panel_is_a_timeline_around_the_event() {
         keys(&mut app, "k");
         let s = screen(&app, w, h);
         assert!(s.contains("context: 5 related"), "{w}x{h}: {s}");
+        // The operation and actor are shortened before the target is.
         assert!(
-            s.contains("-00:00:01 CTA Reset user password."),
+            s.contains("-00:00:01 CTA Reset user") && s.contains("→ victim.user@c"),
             "{w}x{h}: {s}"
         );
         assert!(

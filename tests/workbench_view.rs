@@ -181,3 +181,82 @@ fn after_a_sort_the_cursor_row_and_the_first_rows_are_in_view() {
         }
     }
 }
+
+#[test]
+fn at_80x24_the_why_and_context_panels_name_the_target() {
+    let report = scan(&["assets/samples"]);
+    let mut app = sized(
+        App::new("j", "a", HashMap::new()).with_report(report),
+        80,
+        24,
+    );
+    // Allan Deyoung's bulk revocation: the first row, its event revoking debra.berger.
+    press(&mut app, KeyCode::Enter);
+    let drawn = screen(&app, 80, 24);
+    assert!(
+        drawn.contains("◆ target debra.berger@contoso.onmicrosoft.com")
+            && drawn.contains("allan.deyoung@contoso.onmicrosoft.com"),
+        "the why panel's first line names target and actor:\n{drawn}"
+    );
+    // A note is read in the drill-down without opening the edit box.
+    keys(&mut app, "q");
+    keys(&mut app, "n");
+    app.apply(sts_triage::tui::action::Action::Paste(
+        "called Allan: IR drill".to_owned(),
+    ));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let drawn = screen(&app, 80, 24);
+    assert!(drawn.contains("✎ note: called Allan: IR drill"), "{drawn}");
+    // The context panel: every related line that names a target shows `→ ` and its start.
+    keys(&mut app, "x");
+    let drawn = screen(&app, 80, 24);
+    let lines: Vec<&str> = drawn
+        .lines()
+        .filter(|l| l.contains(" by ") && (l.contains("Update S") || l.contains("this event")))
+        .collect();
+    assert!(lines.len() >= 3, "{drawn}");
+    assert!(
+        drawn.contains("this event ─── Update StsR… by allan.dey… → debra.berger@contoso"),
+        "{drawn}"
+    );
+    for l in lines {
+        assert!(l.contains(" → "), "the target cut off: {l}\n{drawn}");
+        let after = l.split(" → ").nth(1).unwrap();
+        assert!(
+            after.chars().filter(|c| c.is_alphanumeric()).count() >= 10,
+            "{l}"
+        );
+    }
+}
+
+#[test]
+fn the_why_panel_says_what_is_wrong_with_an_unusable_record_not_no_such_term() {
+    use sts_triage::tui::why::why_lines;
+    let report = scan(&["tests/formats", "assets/samples"]);
+    let mut seen = 0;
+    for &e in &report.near_misses {
+        let reason = report.events[e].near_miss_reason().unwrap();
+        if !matches!(
+            reason.code(),
+            "record_cut" | "audit_data_unusable" | "unparseable_values"
+        ) {
+            continue;
+        }
+        seen += 1;
+        let lines = why_lines(&report, e);
+        let values: Vec<&str> = lines.iter().map(|(_, v, _)| v.as_str()).collect();
+        assert!(
+            !values.contains(&"no such term") && !values.contains(&"null"),
+            "{}: {values:?}",
+            reason.code()
+        );
+        assert!(
+            values
+                .iter()
+                .any(|v| v.contains("not found in what could be read: ")),
+            "{values:?}"
+        );
+    }
+    assert!(seen > 0, "the inputs hold an unusable record");
+}

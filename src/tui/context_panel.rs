@@ -61,6 +61,60 @@ pub struct RowText {
     pub offset: String,
     pub why: String,
     pub what: String,
+    /// A record's operation (with its `×N` count), actor and target apart (neutralised),
+    /// for [`RowText::what_within`]; None for the lines that are no record.
+    pub parts: Option<[String; 3]>,
+}
+
+impl RowText {
+    /// `what` within `width` characters, shortening the operation, then the actor, before
+    /// the target: the target is what the analyst reads a related record for (at 80
+    /// columns `→ target` was cut off the end of every line).
+    pub fn what_within(&self, width: usize) -> String {
+        let Some([op, actor, target]) = &self.parts else {
+            return clip_chars(&self.what, width);
+        };
+        if self.what.chars().count() <= width {
+            return self.what.clone();
+        }
+        let len = |s: &str| s.chars().count();
+        let by = if actor.is_empty() { 0 } else { 4 };
+        let to = if target.is_empty() { 0 } else { 3 };
+        // The operation and the actor keep their first characters (12 and 10: enough to
+        // tell a reset from a sign-in, one admin from another); the target the rest, at
+        // least a third of the line; what is left goes to the actor, then the operation.
+        let (op_min, actor_min) = (len(op).min(12), len(actor).min(10));
+        let target_w = len(target).min(
+            width
+                .saturating_sub(by + to + op_min + actor_min)
+                .max(width / 3),
+        );
+        let rest = width.saturating_sub(target_w + by + to);
+        let actor_w = len(actor).min(actor_min.max(rest.saturating_sub(len(op))));
+        let op_w = rest.saturating_sub(actor_w);
+        let mut s = clip_chars(op, op_w);
+        if !actor.is_empty() {
+            s.push_str(" by ");
+            s.push_str(&clip_chars(actor, actor_w));
+        }
+        if !target.is_empty() {
+            s.push_str(" → ");
+            s.push_str(&clip_chars(target, target_w));
+        }
+        clip_chars(&s, width)
+    }
+}
+
+/// `text` cut to `width` characters, an ellipsis marking the cut.
+fn clip_chars(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    if width > 0 {
+        s.push('…');
+    }
+    s
 }
 
 impl ContextPanel {
@@ -136,18 +190,14 @@ impl ContextPanel {
         match self.rows.get(row) {
             Some(Moment::Related(r)) => {
                 let e = &index.entries[r.entry];
-                let mut what = what_text(
-                    index.text(e.operation),
-                    index.text(e.actor),
-                    index.text(e.target),
-                );
+                let mut op = neutralize(index.text(e.operation)).into_owned();
                 if r.repeats > 0 {
-                    what = format!("×{} {what}", r.repeats + 1);
+                    op = format!("×{} {op}", r.repeats + 1);
                 }
                 RowText {
                     offset: offset_text(r.offset_secs),
                     why: why_code(r.why),
-                    what,
+                    ..row_parts(op, index.text(e.actor), index.text(e.target))
                 }
             }
             Some(Moment::Event) => {
@@ -165,7 +215,7 @@ impl ContextPanel {
                 RowText {
                     offset: "this event".to_owned(),
                     why: "───".to_owned(),
-                    what: what_text(op, actor, target),
+                    ..row_parts(neutralize(op).into_owned(), actor, target)
                 }
             }
             Some(Moment::Copies) => {
@@ -181,12 +231,14 @@ impl ContextPanel {
                         1 => format!("another copy of this event ({first})"),
                         n => format!("{n} other copies of this event ({first}, …)"),
                     },
+                    parts: None,
                 }
             }
             None => RowText {
                 offset: String::new(),
                 why: String::new(),
                 what: String::new(),
+                parts: None,
             },
         }
     }
@@ -243,17 +295,28 @@ pub fn why_code(w: Why) -> String {
         .collect()
 }
 
-fn what_text(operation: &str, actor: &str, target: &str) -> String {
-    let mut s = neutralize(operation).into_owned();
+/// A record's line: `operation by actor → target` (the operation already neutralised),
+/// and its parts; offset and why left empty.
+fn row_parts(operation: String, actor: &str, target: &str) -> RowText {
+    let (actor, target) = (
+        neutralize(actor).into_owned(),
+        neutralize(target).into_owned(),
+    );
+    let mut what = operation.clone();
     if !actor.is_empty() {
-        s.push_str(" by ");
-        s.push_str(&neutralize(actor));
+        what.push_str(" by ");
+        what.push_str(&actor);
     }
     if !target.is_empty() {
-        s.push_str(" → ");
-        s.push_str(&neutralize(target));
+        what.push_str(" → ");
+        what.push_str(&target);
     }
-    s
+    RowText {
+        offset: String::new(),
+        why: String::new(),
+        what,
+        parts: Some([operation, actor, target]),
+    }
 }
 
 /// A record's time (100 ns ticks since 1970) in UTC, or `time unknown`.

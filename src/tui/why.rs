@@ -36,7 +36,11 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
         },
         if t.action_type_matches {
             t.directory_sync.as_ref().map_or_else(
-                || "no such term".to_owned(),
+                || match unusable(e) {
+                    // "no such term" would read as if the record had been searched whole.
+                    Some(why) => format!("not found in what could be read: {why}"),
+                    None => "no such term".to_owned(),
+                },
                 |p| format!("found at {}", neutralize(p)),
             )
         } else {
@@ -52,9 +56,13 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
             "ModifiedProperties[0].Name == \"StsRefreshTokensValidFrom\"".to_owned()
         },
         if t.action_type_matches && t.directory_sync.is_none() {
-            t.display_name
-                .as_ref()
-                .map_or_else(|| "null".to_owned(), |n| format!("{:?}", neutralize(n)))
+            t.display_name.as_ref().map_or_else(
+                || match unusable(e) {
+                    Some(why) => format!("null: {why}"),
+                    None => "null".to_owned(),
+                },
+                |n| format!("{:?}", neutralize(n)),
+            )
         } else {
             NOT_REACHED.to_owned()
         },
@@ -124,6 +132,36 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
     out
 }
 
+/// `◆ target victim@… · by actor@…`: whose tokens changed and who changed them, by UPN
+/// (else the object id), as the record names them (neutralised). The ids are in the raw
+/// record above; at 80 columns this stays within two lines.
+fn parties_line(p: &crate::model::EventParties) -> String {
+    let named = |label: &str| {
+        if label.is_empty() {
+            "(not named by the record)".to_owned()
+        } else {
+            neutralize(label).into_owned()
+        }
+    };
+    format!(
+        "◆ target {} · by {}",
+        named(p.target_label()),
+        named(p.actor_label())
+    )
+}
+
+/// What is wrong with an event's record when it could not be read whole (cut, no JSON,
+/// no record at all), neutralised; None for a record read whole.
+fn unusable(e: &crate::model::StsEvent) -> Option<String> {
+    use crate::model::NearMissReason as R;
+    match e.near_miss_reason()? {
+        r @ (R::UnparseableValues { .. } | R::RecordCut { .. } | R::AuditDataUnusable { .. }) => {
+            Some(neutralize(&r.to_string()).into_owned())
+        }
+        _ => None,
+    }
+}
+
 trait IfEmpty {
     fn if_empty(self, default: &str) -> String;
 }
@@ -141,6 +179,10 @@ impl IfEmpty for String {
 /// What a line of the why-panel is, for its style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WhyKind {
+    /// Whose tokens and who did it: the event's target and actor, first of all.
+    Parties,
+    /// The analyst's note on the row.
+    Note,
     /// A hint of the row, with its reason.
     Hint,
     /// A clause of the query: passed (`Some(true)`), failed, or a computed column (`None`).
@@ -164,12 +206,14 @@ pub fn dropped_at(lines: &[(String, String, Option<bool>)]) -> Option<usize> {
     clauses.iter().position(|(_, _, ok)| *ok == Some(false))
 }
 
-/// The whole why-panel (the row's hints, then the clauses with their values), wrapped to
-/// `width`: the lines drawn and scrolled, with whether each starts a clause.
+/// The whole why-panel (the event's target and actor, the row's note, its hints, then the
+/// clauses with their values), wrapped to `width`: the lines drawn and scrolled, with
+/// whether each starts a clause.
 pub fn panel_lines(
     report: &ScanReport,
     event: usize,
     hints: &[String],
+    note: &str,
     width: usize,
 ) -> Vec<(WhyKind, bool, String)> {
     let mut out = Vec::new();
@@ -178,6 +222,13 @@ pub fn panel_lines(
             out.push((kind, i == 0, l));
         }
     };
+    if let Some(e) = report.events.get(event) {
+        push(WhyKind::Parties, &parties_line(&e.parties));
+    }
+    if !note.is_empty() {
+        // The note is the analyst's text, perhaps pasted from an event: neutralised too.
+        push(WhyKind::Note, &format!("✎ note: {}", neutralize(note)));
+    }
     for h in hints {
         // Hints quote event strings (the role): neutralised here too.
         push(WhyKind::Hint, &neutralize(&format!("▲ {h}")));

@@ -91,7 +91,8 @@ impl App {
         };
         let areas = self.areas();
         let width = usize::from(areas.why.width.saturating_sub(2));
-        crate::tui::why::panel_lines(&self.report, event, &d.hints, width)
+        let note = self.decision(&d.item_key).note;
+        crate::tui::why::panel_lines(&self.report, event, &d.hints, &note, width)
             .len()
             .saturating_sub(areas.why_lines())
     }

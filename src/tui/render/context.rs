@@ -32,7 +32,9 @@ pub(super) fn draw_context(
         .map(|i| {
             let t = p.row_text(&app.report, i);
             let mark = if opened == Some(i) { "▶" } else { " " };
-            let text = format!("{mark}{:>OFFSET_WIDTH$} {} {}", t.offset, t.why, t.what);
+            let head = format!("{mark}{:>OFFSET_WIDTH$} {} ", t.offset, t.why);
+            let room = inner_w.saturating_sub(head.chars().count());
+            let text = format!("{head}{}", t.what_within(room));
             let mut style = match p.rows[i] {
                 Moment::Event => theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
                 Moment::Copies => theme.dim(),

@@ -107,6 +107,7 @@ pub(super) fn draw_drill(
         report: &app.report,
         event,
         hints: &d.hints,
+        note: &decision.note,
         scroll: d.why_scroll,
         flagged: e.is_flagged(),
     };

@@ -18,6 +18,8 @@ pub(super) struct WhyPanel<'a> {
     pub report: &'a crate::scan::ScanReport,
     pub event: usize,
     pub hints: &'a [String],
+    /// The row's note.
+    pub note: &'a str,
     pub scroll: usize,
     pub flagged: bool,
 }
@@ -31,7 +33,7 @@ pub(super) fn draw_why(
 ) {
     let width = usize::from(area.width.saturating_sub(2));
     let page = usize::from(area.height.saturating_sub(2)).max(1);
-    let lines = panel_lines(panel.report, panel.event, panel.hints, width);
+    let lines = panel_lines(panel.report, panel.event, panel.hints, panel.note, width);
     let total = lines.len();
     let scroll = panel.scroll.min(total.saturating_sub(page));
     let shown: Vec<Line> = lines
@@ -67,6 +69,11 @@ fn styled(kind: WhyKind, first: bool, text: String, theme: Theme) -> Line<'stati
     let bold = Style::new().add_modifier(Modifier::BOLD);
     match kind {
         WhyKind::Hint => Line::from(Span::styled(text, theme.fg(Color::Yellow))),
+        WhyKind::Parties => Line::from(Span::styled(
+            text,
+            theme.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        )),
+        WhyKind::Note => Line::from(Span::styled(text, theme.fg(Color::Magenta))),
         WhyKind::Dropped => Line::from(Span::styled(
             text,
             theme
