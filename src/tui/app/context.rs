@@ -169,16 +169,18 @@ impl App {
         }
     }
 
-    /// The raw text of a related record: an STS event's own stored text when it is one (a
-    /// positioned read, and the only way back to a record read from standard input), else
-    /// read back from its file at its place.
+    /// The raw text of a related record: an STS event's own stored text when the record is
+    /// the one that text was kept from (its first source), else read back from its file at
+    /// its place. Another copy of the event (the same id in another export) is read from its
+    /// own file: the first copy's text under this copy's file and line showed one export's
+    /// record as another's.
     fn related_text(&mut self, entry: usize, place: &Place) -> String {
         let index = &self.report.context;
-        if let Some(e) = self.report.events.iter().find(|e| {
-            e.sources().any(|s| {
-                s.line == place.line && s.file == place.file && index.entry_at(s, e) == Some(entry)
-            })
-        }) {
+        let at_first_source = |e: &crate::model::StsEvent| {
+            let s = &e.source;
+            s.line == place.line && s.file == place.file && index.entry_at(s, e) == Some(entry)
+        };
+        if let Some(e) = self.report.events.iter().find(|e| at_first_source(e)) {
             return e.raw_text();
         }
         self.records.read(place)
