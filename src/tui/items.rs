@@ -266,23 +266,14 @@ fn parties_cell(names: &[&str], noun: &str) -> String {
     }
 }
 
-/// The text of a flagged row (neutralised once, here).
+/// The text of a flagged row (neutralised once, here), from the row's totals (its first
+/// time, targets and actors as its events joined it: the same as read from every event,
+/// `tests/row_totals.rs`), so that a row's text costs its distinct parties, not its events.
 pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
-    let first = report.findings[i].first_time(&report.events);
-    finding_text_at(report, i, first)
-}
-
-/// The text of a flagged row whose first event time is known (`first`): while a load runs
-/// a row's first time is kept as its events arrive, not found again among all of them.
-pub fn finding_text_at(
-    report: &ScanReport,
-    i: usize,
-    first: Option<crate::kql::KqlDateTime>,
-) -> ItemText {
     let f = &report.findings[i];
     let r = &f.row;
-    let (time, ticks) = short_time(first);
-    let (targets, actors) = (f.targets(&report.events), f.actors(&report.events));
+    let (time, ticks) = short_time(f.totals.first);
+    let (targets, actors) = (f.totals.targets(), f.totals.actors());
     let tampered = f.replaced
         || r.cells().iter().any(|c| has_dangerous(c))
         || targets.iter().chain(&actors).any(|c| has_dangerous(c));

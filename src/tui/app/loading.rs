@@ -3,23 +3,19 @@
 
 use std::time::Instant;
 
-use super::{App, Effect, finding_text, finding_text_at, near_miss_text};
-use crate::kql::KqlDateTime;
+use super::{App, Effect, finding_text, near_miss_text};
 use crate::load::ScanMessage;
 
-/// What the load changed since the last frame, and the figures kept so that a row's text
-/// is made again from its new event alone (not from all its events).
+/// What the load changed since the last frame.
 #[derive(Debug, Default)]
 pub(super) struct Arrivals {
     /// Flagged rows that got another event since the last frame, once each.
     touched: Vec<usize>,
     /// Per flagged row: listed in `touched`.
     marked: Vec<bool>,
-    /// Per flagged row: its first event's time.
-    first: Vec<Option<KqlDateTime>>,
-    /// Events read when the changed rows' text was last made, and the histogram: both
-    /// read every event of the rows, so while a load runs they are made again only once
-    /// the events have grown by an eighth (see `paced`).
+    /// Events read when the changed rows' text was last made, and the histogram: while a
+    /// load runs they are made again only once the events have grown by an eighth (see
+    /// `paced`; the histogram reads every event, a row's text all its distinct parties).
     remade_at: usize,
     histogram_at: Option<usize>,
     /// Files done when the hints were last made: while a load runs, the hints (which
@@ -227,35 +223,17 @@ impl App {
         }
         let near_before = self.report.near_misses.len();
         let findings_before = self.report.findings.len();
-        let events_before = self.report.events.len();
         let touched = self.report.apply(msg);
         for i in findings_before..self.report.findings.len() {
             let text = finding_text(&self.report, i);
             let verdict = self.decision(&text.key).verdict;
-            self.arrivals
-                .first
-                .push(self.report.findings[i].first_time(&self.report.events));
             self.arrivals.marked.push(false);
             self.findings.push(text, verdict);
             self.dirty = true;
             self.hints_stale = true;
         }
         if let Some(i) = touched.filter(|&i| i < findings_before) {
-            // An existing row got another event: its time and count may change. Its first
-            // time is kept here from the new event alone (a duplicate record, which adds
-            // no event, may change it: then it is found again).
-            let first = if self.report.events.len() == events_before + 1 {
-                let new = self.report.events[events_before].time;
-                [self.arrivals.first.get(i).copied().flatten(), new]
-                    .into_iter()
-                    .flatten()
-                    .min()
-            } else {
-                self.report.findings[i].first_time(&self.report.events)
-            };
-            if let Some(slot) = self.arrivals.first.get_mut(i) {
-                *slot = first;
-            }
+            // An existing row got another event: its time, count and parties may change.
             if let Some(marked) = self.arrivals.marked.get_mut(i)
                 && !*marked
             {
@@ -299,9 +277,7 @@ impl App {
             if let Some(marked) = self.arrivals.marked.get_mut(i) {
                 *marked = false;
             }
-            let first = self.arrivals.first.get(i).copied().flatten();
-            self.findings
-                .replace(i, finding_text_at(&self.report, i, first));
+            self.findings.replace(i, finding_text(&self.report, i));
         }
     }
 

@@ -27,7 +27,7 @@ use crate::journal::{Decision, Entry, Verdict};
 use crate::scan::ScanReport;
 
 pub use super::columns::{Column, FINDING_COLUMNS, NEAR_MISS_COLUMNS};
-pub use super::items::{ItemText, finding_text, finding_text_at, local_text, near_miss_text};
+pub use super::items::{ItemText, finding_text, local_text, near_miss_text};
 pub use super::overlay::{Bulk, Drill, Overlay, Pivot, PivotRow, Prompt};
 pub use super::table::{TableState, VerdictFilter};
 pub use super::why::why_lines;
