@@ -180,10 +180,18 @@ pub fn entra(target_resources: &Value, initiated_by: &Value, correlation: String
     } else {
         let app_id = text(kql::property(app, "appId"));
         let sp = text(kql::property(app, "servicePrincipalId"));
-        (
-            text(kql::property(app, "displayName")),
-            if app_id.is_empty() { sp } else { app_id },
-        )
+        let id = if app_id.is_empty() { sp } else { app_id };
+        // An app's displayName is chosen by whoever registers it: an app named
+        // `helpdesk@contoso.com` must never be the same actor as that user (a `reset`, `self`
+        // or `bulk` hint would read an attacker's app as the helpdesk). Its id, given by
+        // Entra, goes into the name the actor is known by.
+        let name = text(kql::property(app, "displayName"));
+        let actor = match (name.is_empty(), id.is_empty()) {
+            (_, true) => name,
+            (true, false) => id.clone(),
+            (false, false) => format!("{name} ({id})"),
+        };
+        (actor, id)
     };
     Parties {
         target,
@@ -252,7 +260,7 @@ mod tests {
         );
         assert_eq!(p.target, "victim@contoso.com");
         assert_eq!(p.target_id, "bbbb");
-        assert_eq!(p.actor, "Token Helper App");
+        assert_eq!(p.actor, "Token Helper App (app-1)");
         assert_eq!(p.actor_id, "app-1");
     }
 
