@@ -326,7 +326,7 @@ pub(super) fn classify_checked(value: Value, origin: &Origin, term_absent: bool)
                     .and_then(parse_export_time);
             }
             let id = id_of_cloud_app(&props, &row);
-            let parties = parties::cloud_app(&props, raw_json(&row));
+            let parties = parties::cloud_app(&props, raw_json(&row).as_deref());
             return with_parties(
                 cloud_app_event(row, SourceKind::CloudAppEvents, id, origin),
                 parties,
@@ -350,7 +350,7 @@ pub(super) fn classify_checked(value: Value, origin: &Origin, term_absent: bool)
         }
         let row = cloud_app_row(&mut obj);
         let id = id_of_cloud_app(&obj, &row);
-        let parties = parties::cloud_app(&obj, raw_json(&row));
+        let parties = parties::cloud_app(&obj, raw_json(&row).as_deref());
         return with_parties(
             cloud_app_event_checked(row, SourceKind::CloudAppEvents, id, origin, term_absent),
             parties,
@@ -405,7 +405,7 @@ pub fn ual_event(record: Map<String, Value>, id: String, origin: &Origin) -> Cla
 /// Puts the target and actor read from the record on the event it became; the
 /// correlation id goes to the event as the context index keys it (its hash), so that equal
 /// parties are one shared value.
-fn with_parties(mut classified: Classified, mut parties: Parties) -> Classified {
+pub(super) fn with_parties(mut classified: Classified, mut parties: Parties) -> Classified {
     if let Classified::Sts(e) = &mut classified {
         e.correlation = crate::context::index::correlation_hash(&parties.correlation);
         parties.correlation = String::new();
@@ -414,9 +414,14 @@ fn with_parties(mut classified: Classified, mut parties: Parties) -> Classified 
     classified
 }
 
-fn raw_json(row: &CloudAppRow) -> Option<&Value> {
+/// The row's RawEventData as a JSON value, where its parties are read: of JSON text cut
+/// short, its members whole before the cut (as the context index reads its fields).
+fn raw_json(row: &CloudAppRow) -> Option<std::borrow::Cow<'_, Value>> {
     match &row.raw_event_data {
-        RawEventData::Json(v) => Some(v),
+        RawEventData::Json(v) => Some(std::borrow::Cow::Borrowed(v)),
+        RawEventData::Text(t) if t.trim_start().starts_with('{') => Some(std::borrow::Cow::Owned(
+            Value::Object(super::wrapped::leading_members(t)),
+        )),
         _ => None,
     }
 }

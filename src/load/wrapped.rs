@@ -11,7 +11,7 @@
 
 use serde_json::{Map, Value};
 
-use super::record::{Classified, EventHead, Origin, column, sts_event, ual_event};
+use super::record::{Classified, EventHead, Origin, column, sts_event, ual_event, with_parties};
 use crate::dates::parse_export_time;
 use crate::kql;
 use crate::model::{NearMissReason, Outcome, SourceKind, Trace};
@@ -126,6 +126,9 @@ fn unreadable_event(
     if actor.is_empty() {
         actor = leading_string_field(cut_text, "UserId").unwrap_or_default();
     }
+    // Its parties too, as the context index reads them from the same whole members: the
+    // relations of the event and of its record in the index must agree.
+    let mut parties = crate::context::parties::ual(&leading_members(cut_text));
     let matches = operation == rule::ACTION_TYPE;
     let reason = if !matches {
         // The query's first clause already passes it over.
@@ -147,6 +150,9 @@ fn unreadable_event(
         timestamp: time,
         ..Trace::default()
     };
+    if parties.actor.is_empty() {
+        parties.actor.clone_from(&actor);
+    }
     let head = EventHead {
         id,
         kind: SourceKind::UnifiedAuditLog,
@@ -154,7 +160,33 @@ fn unreadable_event(
         operation,
         actor,
     };
-    sts_event(head, trace, Outcome::NearMiss(Box::new(reason)), origin)
+    with_parties(
+        sts_event(head, trace, Outcome::NearMiss(Box::new(reason)), origin),
+        parties,
+    )
+}
+
+/// The members of cut JSON object text that are whole before the cut, as serde_json reads
+/// them (a member written twice: its last value); empty for text that is not an object.
+pub(crate) fn leading_members(text: &str) -> Map<String, Value> {
+    use serde::de::Deserializer as _;
+    struct Members<'m>(&'m mut Map<String, Value>);
+    impl<'de> serde::de::Visitor<'de> for Members<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+            // A member cut inside its value fails here: those read before it stay.
+            while let Some((k, v)) = m.next_entry::<String, Value>()? {
+                self.0.insert(k, v);
+            }
+            Ok(())
+        }
+    }
+    let mut members = Map::new();
+    let _ = serde_json::Deserializer::from_str(text).deserialize_map(Members(&mut members));
+    members
 }
 
 /// The string value of `"name":"…"` in the leading, still whole, part of cut JSON text
