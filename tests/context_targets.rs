@@ -5,6 +5,11 @@
 //! - An Entra audit record names its target by the `targetResources` entry of type `User`,
 //!   by UPN or object id: a group (or an application) whose display name is the victim's
 //!   UPN, listed first in a password reset, never makes that reset the victim's.
+//! - Microsoft Graph audit log query records (`auditData`, and their own `objectId` when it
+//!   is empty), Sentinel OfficeActivity rows (`OfficeObjectId`, `AADTarget`,
+//!   `InterSystemsId`; JSON lines and the portal CSV), Hawk's simple view (JSON and CSV) and
+//!   the Entra admin center download give their reset a target (and a correlation where the
+//!   shape has one): the revocation beside it has the `reset` hint.
 
 use std::path::{Path, PathBuf};
 
@@ -144,6 +149,317 @@ fn a_group_named_like_the_victim_is_not_the_victim_in_a_reset() {
                 0,
             );
             assert_eq!(line.starts_with("reset by"), reset, "{shape} {n}: {line}");
+        }
+    }
+}
+
+// --- Shapes whose target and correlation were not read ------------------------------------
+
+const STS: &str = "Update StsRefreshTokenValidFrom Timestamp.";
+const RESET: &str = "Reset user password.";
+const CORR: &str = "c0ffee00-0000-4000-8000-0000000000c0";
+
+/// A Unified Audit Log record (Azure AD) of the helpdesk admin on the victim at 10:29:`second`.
+fn ual(second: u32, op: &str, corr: &str, n: u32) -> Value {
+    let props = if op == STS {
+        json!([{"Name": "StsRefreshTokensValidFrom",
+            "NewValue": "[\r\n  \"2024-05-02T10:30:00Z\"\r\n]",
+            "OldValue": "[\r\n  \"2024-05-01T00:00:00Z\"\r\n]"}])
+    } else {
+        json!([])
+    };
+    json!({"CreationTime": format!("2024-05-02T10:29:{second:02}"),
+        "Id": format!("5e5e5e5e-0000-4000-8000-{n:012}"), "Operation": op,
+        "OrganizationId": "0c0c0c0c-0000-4000-8000-00000000c0de", "RecordType": 8,
+        "ResultStatus": "Success", "UserKey": "10037FFE80000001@contoso.com", "UserType": 0,
+        "Version": 1, "Workload": "AzureActiveDirectory", "ClientIP": "198.51.100.23",
+        "ObjectId": VICTIM, "UserId": HELPDESK, "AzureActiveDirectoryEventType": 1,
+        "ExtendedProperties": [{"Name": "extendedAuditEventCategory", "Value": "User"}],
+        "ModifiedProperties": props,
+        "Actor": [{"ID": HELPDESK, "Type": 5}, {"ID": format!("User_{HELPDESK_ID}"), "Type": 2},
+            {"ID": HELPDESK_ID, "Type": 2}, {"ID": "User", "Type": 2}],
+        "ActorContextId": "0c0c0c0c-0000-4000-8000-00000000c0de", "ActorIpAddress": "",
+        "InterSystemsId": corr, "IntraSystemId": format!("1a1a1a1a-0000-4000-8000-{n:012}"),
+        "SupportTicketId": "",
+        "Target": [{"ID": format!("User_{VICTIM_ID}"), "Type": 2}, {"ID": VICTIM, "Type": 5}],
+        "TargetContextId": "0c0c0c0c-0000-4000-8000-00000000c0de"})
+}
+
+/// An update of the victim (noise) 30 s before, the reset 1 s before the revocation (in
+/// `reset_corr`), the revocation (in `CORR`).
+fn flow(reset_corr: &str) -> Vec<Value> {
+    vec![
+        ual(
+            30,
+            "Update user.",
+            "c0ffee00-0000-4000-8000-0000000000aa",
+            1,
+        ),
+        ual(59, RESET, reset_corr, 2),
+        {
+            let mut sts = ual(0, STS, CORR, 3);
+            sts["CreationTime"] = json!("2024-05-02T10:30:00");
+            sts
+        },
+    ]
+}
+
+/// A Microsoft Graph audit log query record (`/security/auditLog/queries/{id}/records`).
+fn graph_record(r: &Value) -> Value {
+    json!({"id": r["Id"], "createdDateTime": format!("{}Z", r["CreationTime"].as_str().unwrap()),
+        "auditLogRecordType": "azureActiveDirectory", "operation": r["Operation"],
+        "organizationId": r["OrganizationId"], "userType": "regular",
+        "userId": "10037FFE80000001@contoso.com", "service": "AzureActiveDirectory",
+        "objectId": r["ObjectId"], "userPrincipalName": HELPDESK, "clientIp": r["ClientIP"],
+        "administrativeUnits": [], "auditData": r})
+}
+
+/// A Sentinel OfficeActivity row: the UAL's arrays as JSON text, `OfficeObjectId`,
+/// `AADTarget`, `OfficeWorkload`, `OfficeId`.
+fn office_activity(r: &Value) -> Value {
+    json!({"TenantId": r["OrganizationId"],
+        "TimeGenerated": format!("{}Z", r["CreationTime"].as_str().unwrap()),
+        "Operation": r["Operation"], "OrganizationId": r["OrganizationId"], "UserType": "Regular",
+        "UserKey": r["UserKey"], "OfficeWorkload": "AzureActiveDirectory", "ResultStatus": "Success",
+        "OfficeObjectId": r["ObjectId"], "UserId": r["UserId"], "ClientIP": r["ClientIP"],
+        "Actor": r["Actor"].to_string(), "ActorContextId": r["ActorContextId"], "ActorIpAddress": "",
+        "AzureActiveDirectory_EventType": "1", "ExtendedProperties": r["ExtendedProperties"].to_string(),
+        "ModifiedProperties": r["ModifiedProperties"].to_string(), "AADTarget": r["ObjectId"],
+        "InterSystemsId": r["InterSystemsId"], "IntraSystemId": r["IntraSystemId"],
+        "TargetContextId": r["TargetContextId"], "RecordType": "AzureActiveDirectory",
+        "SourceSystem": "OfficeActivityManager", "OfficeId": r["Id"], "Type": "OfficeActivity"})
+}
+
+/// Hawk's simple view of a Search-UnifiedAuditLog result: the arrays spread over
+/// `Actor_0_ID`, `ModifiedProperties_0_Name`… columns (an empty array as "").
+fn hawk(r: &Value) -> Vec<(String, String)> {
+    let time = r["CreationTime"].as_str().unwrap();
+    let ms = chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H:%M:%S")
+        .unwrap()
+        .and_utc()
+        .timestamp_millis();
+    let mut out: Vec<(String, String)> = [
+        ("RunspaceId", "3c3c".to_owned()),
+        ("RecordType", "8".to_owned()),
+        ("CreationDate", format!("/Date({ms})/")),
+        ("UserIds", HELPDESK.to_owned()),
+        ("Operations", r["Operation"].as_str().unwrap().to_owned()),
+        ("ResultIndex", "1".to_owned()),
+        ("ResultCount", "3".to_owned()),
+        ("Identity", r["Id"].as_str().unwrap().to_owned()),
+        ("IsValid", "True".to_owned()),
+        ("ObjectState", "Unchanged".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    for (k, v) in r.as_object().unwrap() {
+        match v {
+            Value::Array(items) if items.is_empty() => out.push((k.clone(), String::new())),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    for (f, x) in item.as_object().unwrap() {
+                        let text = x.as_str().map_or_else(|| x.to_string(), str::to_owned);
+                        out.push((format!("{k}_{i}_{f}"), text));
+                    }
+                }
+            }
+            Value::String(s) => out.push((k.clone(), s.clone())),
+            other => out.push((k.clone(), other.to_string())),
+        }
+    }
+    out
+}
+
+/// CSV text of rows of (column, value), every field quoted (Export-Csv); the header is the
+/// union of the rows' columns, in the order first seen.
+fn csv_text(rows: &[Vec<(String, String)>]) -> String {
+    let mut header: Vec<String> = Vec::new();
+    for row in rows {
+        for (k, _) in row {
+            if !header.contains(k) {
+                header.push(k.clone());
+            }
+        }
+    }
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = header.iter().map(|h| q(h)).collect::<Vec<_>>().join(",") + "\r\n";
+    for row in rows {
+        let cells: Vec<String> = header
+            .iter()
+            .map(|h| q(row.iter().find(|(k, _)| k == h).map_or("", |(_, v)| v)))
+            .collect();
+        out += &(cells.join(",") + "\r\n");
+    }
+    out
+}
+
+/// The Sentinel portal's CSV export of OfficeActivity rows (`TimeGenerated [UTC]`).
+fn office_activity_csv(rows: &[Value]) -> String {
+    let rows: Vec<Vec<(String, String)>> = rows
+        .iter()
+        .map(|r| {
+            office_activity(r)
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| {
+                    let k = if k == "TimeGenerated" {
+                        "TimeGenerated [UTC]".to_owned()
+                    } else {
+                        k.clone()
+                    };
+                    (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                })
+                .collect()
+        })
+        .collect();
+    csv_text(&rows)
+}
+
+/// The Entra admin center's "Download" (CSV) of the same records (Graph activity names).
+fn entra_download(rows: &[Value]) -> String {
+    let header = "Date (UTC),CorrelationId,Service,Category,Activity,Result,ResultReason,User Agent,ActorType,ActorDisplayName,ActorObjectId,ActorUserPrincipalName,IPAddress,ActorHomeTenantId,ActorHomeTenantName,ActorServicePrincipalId,ActorServicePrincipalName,Target1Type,Target1DisplayName,Target1ObjectId,Target1UserPrincipalName,Target1ModifiedProperty1Name,Target1ModifiedProperty1OldValue,Target1ModifiedProperty1NewValue,Target2Type,Target2DisplayName,Target2ObjectId,Target2UserPrincipalName";
+    let mut out = header.to_owned() + "\r\n";
+    for r in rows {
+        let op = r["Operation"].as_str().unwrap().trim_end_matches('.');
+        let props = if op == STS.trim_end_matches('.') {
+            "StsRefreshTokensValidFrom,\"[\"\"2024-05-01T00:00:00Z\"\"]\",\"[\"\"2024-05-02T10:30:00Z\"\"]\""
+        } else {
+            ",,"
+        };
+        // A group named like the victim beside each record's user: it is not the target.
+        out += &format!(
+            "{}.1230000+00:00,{},Core Directory,UserManagement,{op},success,,,User,Helpdesk Admin,{HELPDESK_ID},{HELPDESK},198.51.100.23,,,,,User,Victim User,{VICTIM_ID},{VICTIM},{props},Group,{VICTIM},9f9f9f00-0000-4000-8000-00000000009f,\r\n",
+            r["CreationTime"].as_str().unwrap(),
+            r["InterSystemsId"].as_str().unwrap(),
+        );
+    }
+    out
+}
+
+fn json_lines(rows: impl Iterator<Item = Value>) -> String {
+    rows.map(|v| v.to_string()).collect::<Vec<_>>().join("\n") + "\n"
+}
+
+/// Each shape of the flow: (file name, text, whether the shape carries a correlation id).
+fn flow_shapes(reset_corr: &str) -> Vec<(&'static str, String, bool)> {
+    let rows = flow(reset_corr);
+    let no_audit = |r: &Value| {
+        let mut g = graph_record(r);
+        // A Graph record's auditData can come back empty: its own columns still name it.
+        if r["Operation"] != STS {
+            g["auditData"] = json!("");
+        }
+        g
+    };
+    vec![
+        (
+            "graph-records.json",
+            serde_json::to_string_pretty(&rows.iter().map(graph_record).collect::<Vec<_>>())
+                .unwrap(),
+            true,
+        ),
+        (
+            "graph-records.jsonl",
+            json_lines(rows.iter().map(graph_record)),
+            true,
+        ),
+        (
+            "graph-records-no-audit.jsonl",
+            json_lines(rows.iter().map(no_audit)),
+            false,
+        ),
+        (
+            "officeactivity.jsonl",
+            json_lines(rows.iter().map(office_activity)),
+            true,
+        ),
+        ("officeactivity.csv", office_activity_csv(&rows), true),
+        (
+            "hawk.json",
+            serde_json::to_string_pretty(
+                &rows
+                    .iter()
+                    .map(|r| {
+                        Value::Object(
+                            hawk(r)
+                                .into_iter()
+                                .map(|(k, v)| (k, Value::String(v)))
+                                .collect(),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap(),
+            true,
+        ),
+        (
+            "hawk.csv",
+            csv_text(&rows.iter().map(hawk).collect::<Vec<_>>()),
+            true,
+        ),
+        ("entra-download.csv", entra_download(&rows), true),
+    ]
+}
+
+#[test]
+fn a_reset_beside_a_revocation_is_found_in_every_export_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    // In the revocation's correlation, and (in another correlation) by its target 1 s before.
+    for correlated in [true, false] {
+        let reset_corr = if correlated {
+            CORR
+        } else {
+            "c0ffee00-0000-4000-8000-0000000000bb"
+        };
+        for (name, text, has_corr) in flow_shapes(reset_corr) {
+            let name = format!("{}-{name}", if correlated { "corr" } else { "near" });
+            let path = write(dir.path(), &name, &text);
+            let report = scan(&path);
+            assert_eq!(report.events.len(), 1, "{name}: the revocation");
+            let e = &report.events[0];
+            assert!(
+                e.parties.target.eq_ignore_ascii_case(VICTIM),
+                "{name}: {:?}",
+                e.parties
+            );
+            assert_eq!(report.context.len(), 3, "{name}: every record indexed");
+            let related = report.context.related(e, &HintConfig::default().context);
+            let reset = related
+                .iter()
+                .find(|r| {
+                    let entry = &report.context.entries[r.entry];
+                    report.context.text(entry.operation).starts_with("Reset")
+                })
+                .unwrap_or_else(|| panic!("{name}: the reset is related: {related:?}"));
+            let entry = &report.context.entries[reset.entry];
+            assert!(
+                report
+                    .context
+                    .text(entry.target)
+                    .eq_ignore_ascii_case(VICTIM),
+                "{name}: the reset's target"
+            );
+            assert!(reset.why.target, "{name}: {:?}", reset.why);
+            assert_eq!(
+                reset.why.correlation,
+                correlated && has_corr,
+                "{name}: {:?}",
+                reset.why
+            );
+            assert_eq!(reset.offset_secs, Some(-1), "{name}");
+            let b = badges(&report);
+            assert!(b.contains(&"reset"), "{name}: {b:?}");
+            let line = sts_triage::context::summary::event_line(
+                &Inputs::new(&report, HintConfig::default()),
+                &report,
+                0,
+            );
+            assert!(
+                line.starts_with("reset by the same actor 1 s before"),
+                "{name}: {line}"
+            );
         }
     }
 }

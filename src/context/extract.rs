@@ -7,8 +7,9 @@
 //! `", "ObjectId": "victim…`):
 //! - the record's own members (a CloudAppEvents or Log Analytics row's columns, a Unified
 //!   Audit Log record's fields);
-//! - the members of its audit record, `RawEventData` (CloudAppEvents) or `AuditData`
-//!   (Search-UnifiedAuditLog, Purview), an object or JSON text in a string, which is decoded
+//! - the members of its audit record, `RawEventData` (CloudAppEvents), `AuditData`
+//!   (Search-UnifiedAuditLog, Purview) or `auditData` (Microsoft Graph audit log query
+//!   records), an object or JSON text in a string, which is decoded
 //!   once and walked as its own document. Only the Unified Audit Log's keys are read there
 //!   ([`ual_key`]), and where both levels have a key the audit record's value is taken (it is
 //!   the event as Microsoft wrote it; a row's `ObjectId` column is an object id, its
@@ -20,9 +21,9 @@
 //! Keys are matched as the schemas spell them (ASCII case kept). A key written twice in one
 //! object gives its last value, as serde_json's map (and so the query's reading of the
 //! record in `load`) keeps it. Records of the Entra audit and sign-in shapes (an
-//! `initiatedBy` / `InitiatedBy` or `userPrincipalName` member, at the top or in a
-//! `properties` envelope), whose people are nested objects, are parsed whole with serde_json
-//! instead (they are rare in large exports).
+//! `initiatedBy` / `InitiatedBy` member, or a `userPrincipalName` member and no audit
+//! record, at the top or in a `properties` envelope), whose people are nested objects, are
+//! parsed whole with serde_json instead (they are rare in large exports).
 
 use std::borrow::Cow;
 
@@ -83,6 +84,8 @@ enum K {
     ActorIp,
     Workload,
     ObjectId,
+    OfficeObjectId,
+    AadTarget,
     InterSystemsId,
     CorrelationId,
     ResultStatus,
@@ -93,10 +96,13 @@ const SLOTS: usize = K::ResultStatus as usize + 1;
 /// What a member of the record itself is to the index.
 enum Member {
     Field(K),
-    /// `RawEventData` / `AuditData`: the audit record, walked as its own object.
+    /// `RawEventData` / `AuditData` / `auditData`: the audit record, walked as its own object.
     Audit,
-    /// `initiatedBy` / `InitiatedBy` / `userPrincipalName`: an Entra record, parsed whole.
+    /// `initiatedBy` / `InitiatedBy`: an Entra audit record, parsed whole.
     Entra,
+    /// `userPrincipalName`: an Entra sign-in record (parsed whole), unless the record has an
+    /// audit record (a Graph audit log query record names its actor so).
+    Upn,
     /// `properties`: the envelope of a row (Defender's streaming API, Entra diagnostic
     /// settings), walked as the record itself.
     Envelope,
@@ -104,7 +110,10 @@ enum Member {
 }
 
 /// A member of the record itself: a row's columns (CloudAppEvents, Log Analytics: Kusto
-/// column names), or a Unified Audit Log record's fields when the record is one.
+/// column names; Sentinel's OfficeActivity names the UAL's `ObjectId` `OfficeObjectId`, its
+/// target user `AADTarget` and its `Workload` `OfficeWorkload`), the members of a Microsoft
+/// Graph audit log query record (`operation`, `createdDateTime`, `clientIp`, `objectId`
+/// beside its `auditData`), or a Unified Audit Log record's fields when the record is one.
 fn row_member(name: &[u8]) -> Member {
     Member::Field(match name {
         b"ActionType" => K::ActionType,
@@ -113,8 +122,16 @@ fn row_member(name: &[u8]) -> Member {
         b"TimeGenerated" => K::TimeGenerated,
         b"UserPrincipalName" => K::UserPrincipalName,
         b"IPAddress" => K::IpAddress,
-        b"RawEventData" | b"AuditData" => return Member::Audit,
-        b"initiatedBy" | b"InitiatedBy" | b"userPrincipalName" => return Member::Entra,
+        b"OfficeObjectId" => K::OfficeObjectId,
+        b"AADTarget" => K::AadTarget,
+        b"OfficeWorkload" => K::Workload,
+        b"operation" => K::Operation,
+        b"createdDateTime" => K::CreationTime,
+        b"clientIp" => K::ClientIp,
+        b"objectId" => K::ObjectId,
+        b"RawEventData" | b"AuditData" | b"auditData" => return Member::Audit,
+        b"initiatedBy" | b"InitiatedBy" => return Member::Entra,
+        b"userPrincipalName" => return Member::Upn,
         b"properties" => return Member::Envelope,
         _ => return ual_key(name).map_or(Member::Other, Member::Field),
     })
@@ -149,6 +166,10 @@ enum Level {
 struct Slots<'a> {
     values: [[Option<Cow<'a, [u8]>>; SLOTS]; 2],
     entra: bool,
+    /// A `userPrincipalName` member (read as the row's `UserPrincipalName`).
+    upn: bool,
+    /// A `RawEventData` / `AuditData` / `auditData` member.
+    audit: bool,
     /// Any key read: a JSON line without one gives no record to the index.
     any: bool,
 }
@@ -158,6 +179,8 @@ impl<'a> Slots<'a> {
         Self {
             values: Default::default(),
             entra: false,
+            upn: false,
+            audit: false,
             any: false,
         }
     }
@@ -183,10 +206,19 @@ impl<'a> Slots<'a> {
                 self.set(Level::Row, k, v);
                 Some(())
             }
-            Member::Audit => self.audit(w),
+            Member::Audit => {
+                self.audit = true;
+                self.audit(w)
+            }
             Member::Entra => {
                 self.entra = true;
                 self.any = true;
+                Some(())
+            }
+            Member::Upn => {
+                self.upn = true;
+                let v = w.text()?;
+                self.set(Level::Row, K::UserPrincipalName, v);
                 Some(())
             }
             Member::Envelope if envelope && w.peek()? == b'{' => self.row(w, false),
@@ -236,7 +268,7 @@ impl<'a> Slots<'a> {
 
     /// The record's fields; `record` is its bytes, parsed whole when it is an Entra record.
     fn fields(mut self, record: &'a [u8]) -> Fields<'a> {
-        if self.entra {
+        if self.entra || (self.upn && !self.audit) {
             return parsed(record).unwrap_or_default();
         }
         let operation = self.first(&[K::ActionType, K::Operation, K::OperationName]);
@@ -252,7 +284,7 @@ impl<'a> Slots<'a> {
         let directory = workload.is_empty() || *workload == *DIRECTORY;
         let (target, correlation) = if directory {
             (
-                self.first(&[K::ObjectId]),
+                self.first(&[K::ObjectId, K::OfficeObjectId, K::AadTarget]),
                 self.first(&[K::InterSystemsId, K::CorrelationId]),
             )
         } else {
@@ -412,10 +444,16 @@ pub struct CsvColumns {
     operation: Option<usize>,
     actor: Option<usize>,
     ip: Option<usize>,
+    target: Option<usize>,
+    workload: Option<usize>,
     correlation: Option<usize>,
     result: Option<usize>,
     /// An Entra audit CSV (InitiatedBy / TargetResources columns): rows parsed whole.
     entra: bool,
+    /// The Entra admin center's download (`Activity`, `ActorUserPrincipalName`,
+    /// `Target1Type`…): each row put in the Graph directoryAudit shape, then read as one.
+    /// The header's columns by lower-case name.
+    download: Option<std::collections::HashMap<String, usize>>,
 }
 
 impl CsvColumns {
@@ -433,6 +471,7 @@ impl CsvColumns {
                 "Timestamp",
                 "TimeGenerated",
                 "activityDateTime",
+                "createdDateTime",
             ]),
             operation: find(&[
                 "Operation",
@@ -441,11 +480,25 @@ impl CsvColumns {
                 "OperationName",
                 "activityDisplayName",
             ]),
-            actor: find(&["UserId", "UserIds", "UserPrincipalName"]),
+            // Graph audit log query records have both: `userId` is not a UPN there.
+            actor: find(&["UserPrincipalName", "UserId", "UserIds"]),
             ip: find(&["IPAddress", "ClientIP"]),
-            correlation: find(&["CorrelationId"]),
+            // UAL `ObjectId` (Hawk's simple view, a Graph record's `objectId`), Sentinel
+            // OfficeActivity `OfficeObjectId` and `AADTarget`.
+            target: find(&["ObjectId", "OfficeObjectId", "AADTarget"]),
+            workload: find(&["Workload", "OfficeWorkload"]),
+            correlation: find(&["CorrelationId", "InterSystemsId"]),
             result: find(&["ResultStatus", "Result"]),
             entra: find(&["InitiatedBy"]).is_some() || find(&["TargetResources"]).is_some(),
+            download: (find(&["Activity"]).is_some()
+                && find(&["ActorUserPrincipalName", "Target1Type"]).is_some())
+            .then(|| {
+                headers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| (h.to_ascii_lowercase(), i))
+                    .collect()
+            }),
         }
     }
 
@@ -467,10 +520,31 @@ impl CsvColumns {
                 .collect();
             return from_value(&Value::Object(map));
         }
-        let mut f = match self.json.and_then(|i| record.get(i)) {
-            Some(b) if b.trim_ascii_start().first() == Some(&b'{') => json_record(b),
-            _ => Fields::default(),
-        };
+        if let Some(columns) = &self.download {
+            let text = |name: &str| {
+                let i = columns.get(&name.to_ascii_lowercase()).copied();
+                String::from_utf8_lossy(&cell(i)).into_owned()
+            };
+            let graph = crate::load::entra_download_record(&text);
+            return from_value(&Value::Object(graph));
+        }
+        let json = self
+            .json
+            .and_then(|i| record.get(i))
+            .filter(|b| b.trim_ascii_start().first() == Some(&b'{'));
+        let mut f = json.map(json_record).unwrap_or_default();
+        // Target and correlation from the columns only for a row with no audit record in a
+        // cell (Hawk's simple view, OfficeActivity, a Graph record whose auditData is not
+        // JSON), of a directory record, as for a JSON record.
+        let directory = |w: &[u8]| w.is_empty() || w == DIRECTORY;
+        if json.is_none() {
+            if directory(&cell(self.workload)) {
+                f.target = cell(self.target);
+                f.correlation = cell(self.correlation);
+            }
+        } else if f.correlation.is_empty() {
+            f.correlation = cell(self.correlation);
+        }
         let fill = |field: &mut Cow<'a, [u8]>, i: Option<usize>| {
             if field.is_empty() {
                 *field = cell(i);
@@ -479,7 +553,6 @@ impl CsvColumns {
         fill(&mut f.operation, self.operation);
         fill(&mut f.actor, self.actor);
         fill(&mut f.ip, self.ip);
-        fill(&mut f.correlation, self.correlation);
         fill(&mut f.result, self.result);
         if let Some(t) = self.time.map(|i| cell(Some(i))) {
             // The row's own time column is the export's (UTC) time: it wins.

@@ -2,7 +2,8 @@
 //! id of a record, read per source kind from the fields Microsoft's schemas give them.
 //!
 //! - Unified Audit Log (Office 365 Management Activity API, "Azure AD" records): the target
-//!   is `ObjectId` (a UPN for user changes) and the `Target` entries (`User_<guid>` gives the
+//!   is `ObjectId` (a UPN for user changes; Sentinel OfficeActivity: `OfficeObjectId`, else
+//!   `AADTarget`) and the `Target` entries (`User_<guid>` gives the
 //!   object id, an entry with an `@` the UPN); the actor is `UserId` and the `Actor` entry
 //!   `User_<guid>` / `ServicePrincipal_<guid>`; the correlation is `InterSystemsId`.
 //! - CloudAppEvents: `ActivityObjects` entries with `Role` "Target object", else `ObjectName`
@@ -64,7 +65,13 @@ fn entry_ids(v: Option<&Value>) -> Vec<&str> {
 /// A Unified Audit Log record (also the RawEventData of a CloudAppEvents row).
 pub fn ual(record: &Map<String, Value>) -> Parties {
     let targets = entry_ids(field(record, "Target"));
-    let object_id = text(field(record, "ObjectId"));
+    // Sentinel's OfficeActivity names the UAL's ObjectId `OfficeObjectId`, and the user
+    // acted on `AADTarget` (it keeps no `Target` entries).
+    let object_id = ["ObjectId", "OfficeObjectId", "AADTarget"]
+        .iter()
+        .map(|k| text(field(record, k)))
+        .find(|t| !t.is_empty())
+        .unwrap_or_default();
     let target_upn = targets.iter().find(|t| t.contains('@')).copied();
     let target = if object_id.is_empty() || (target_upn.is_some() && !object_id.contains('@')) {
         target_upn.map(str::to_owned).unwrap_or(object_id)

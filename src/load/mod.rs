@@ -30,6 +30,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::model::{FileSummary, Problem, ResultRow, SourceRef, StsEvent};
 
+/// An Entra admin center download row in the Graph directoryAudit shape (the context index
+/// reads its related records as the loader reads its STS events).
+pub use entracsv::graph_record as entra_download_record;
 pub use folder::expand_paths;
 pub use input::{Input, ReadDigest, open_input, open_input_hashed};
 pub use prefilter::Prefilter;
