@@ -212,7 +212,7 @@ pub struct Inputs<'a> {
     config: HintConfig,
     /// By arrival number (`ScanReport::arrival`).
     bulk: HashMap<u32, usize>,
-    /// The sign-in records of each actor (as the index keeps it: lower case), in the
+    /// The sign-in records of each actor (in ASCII lower case), in the
     /// order the index's actor lookup gives them (by time): an actor who acts often has
     /// thousands of records within the window, of which few or none are sign-ins.
     sign_ins: HashMap<String, Vec<u32>>,
@@ -242,7 +242,7 @@ fn classify_records(
             continue;
         }
         if sign_in && let Ok(i) = u32::try_from(i) {
-            out.entry(index.text(e.actor).to_owned())
+            out.entry(index.text(e.actor).to_ascii_lowercase())
                 .or_default()
                 .push(i);
         }

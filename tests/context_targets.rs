@@ -10,13 +10,22 @@
 //!   `InterSystemsId`; JSON lines and the portal CSV), Hawk's simple view (JSON and CSV) and
 //!   the Entra admin center download give their reset a target (and a correlation where the
 //!   shape has one): the revocation beside it has the `reset` hint.
+//! - A related record's target and actor are shown as first written (the index compares
+//!   them with ASCII case ignored).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+use ratatui::crossterm::event::KeyCode;
 
 use serde_json::{Value, json};
 use sts_triage::hints::{HintConfig, Inputs};
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
+use sts_triage::tui::app::{App, Overlay};
+
+mod support;
+use support::{keys, press, sized};
 
 const VICTIM: &str = "victim.user@contoso.com";
 const VICTIM_ID: &str = "b1c7a000-0000-4000-8000-0000000000b1";
@@ -462,4 +471,69 @@ fn a_reset_beside_a_revocation_is_found_in_every_export_shape() {
             );
         }
     }
+}
+
+// --- Related records as written ------------------------------------------------------------
+
+/// The JSON report of `path` (`report --format json`).
+fn json_report(path: &Path) -> Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sts-triage"))
+        .args(["report", "--format", "json", "-q"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_related_record_shows_its_target_and_actor_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // The update and the reset write the victim and the admin with capitals; the revocation
+    // in lower case.
+    let mut rows = flow(CORR);
+    for r in &mut rows[..2] {
+        r["ObjectId"] = json!("Victim.User@Contoso.com");
+        r["UserId"] = json!("HelpDesk.Admin@Contoso.com");
+    }
+    let path = write(dir.path(), "ual.jsonl", &json_lines(rows.into_iter()));
+
+    let report = scan(&path);
+    assert!(
+        badges(&report).contains(&"reset"),
+        "case is ignored to relate"
+    );
+    let v = json_report(&path);
+    let related = v["findings"][0]["related"].as_array().unwrap();
+    assert_eq!(related.len(), 2, "{related:#?}");
+    for r in related {
+        assert_eq!(r["target"], "Victim.User@Contoso.com", "{r:#}");
+        assert_eq!(r["actor"], "HelpDesk.Admin@Contoso.com", "{r:#}");
+    }
+
+    // The workbench's context panel shows the same.
+    let mut app = sized(
+        App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report),
+        160,
+        45,
+    );
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "x");
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("drill-down open")
+    };
+    let p = d.context.as_ref().expect("context panel open");
+    let lines: Vec<String> = (0..p.rows.len())
+        .map(|i| p.row_text(&app.report, i).what)
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("by HelpDesk.Admin@Contoso.com → Victim.User@Contoso.com")),
+        "{lines:?}"
+    );
 }

@@ -11,7 +11,8 @@ use crate::model::{SourceRef, StsEvent};
 
 /// A record as kept: its time (100 ns ticks since 0001-01-01, `i64::MIN` when unknown), its
 /// place, and its fields as ids of interned strings (0 is the empty string). Actors and
-/// targets are kept in ASCII lower case: UPNs are case-insensitive.
+/// targets are interned with ASCII case ignored (UPNs are case-insensitive): one id for every
+/// spelling, whose text is the first spelling read.
 ///
 /// A record is keyed by its file and byte offset (records of a one-line JSON document share
 /// their line); the line is kept beside it for the analyst, in the 4 bytes the layout left
@@ -40,20 +41,22 @@ pub struct Entry {
 #[derive(Default, Clone, Copy)]
 pub(super) struct Fx(u64);
 
+/// FxHash's multiplier.
+const FX_K: u64 = 0x517c_c1b7_2722_0a95;
+
 impl std::hash::Hasher for Fx {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let mut w = [0u8; 8];
             w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(FX_K);
         }
         for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(FX_K);
         }
     }
 }
@@ -66,13 +69,46 @@ fn fx(bytes: &[u8]) -> u64 {
     h.0
 }
 
+/// The 8 bytes of `w` with their ASCII capitals in lower case (each byte on its own: a byte
+/// from `A` to `Z` gains 0x20; bytes of 0x80 and over are left as they are).
+fn ascii_lower_word(w: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let low7 = w & !HI;
+    // The high bit of each byte: set from `A` on, and past `Z` (no byte carries into the next).
+    let from_a = low7 + LO * u64::from(0x80 - b'A');
+    let past_z = low7 + LO * u64::from(0x7f - b'Z');
+    let upper = from_a & !past_z & !w & HI;
+    w | (upper >> 2)
+}
+
+/// [`fx`] of the bytes with ASCII case ignored (as of their ASCII lower case).
+fn fx_folded(bytes: &[u8]) -> u64 {
+    let mut h = 0u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ ascii_lower_word(u64::from_le_bytes(w))).wrapping_mul(FX_K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FX_K);
+    }
+    h
+}
+
 /// Each distinct value once, looked up by its bytes as read. Each string is stored once
-/// (the table holds ids); UTF-8 is checked when a value is first kept, and bytes that are
+/// (the tables hold ids); UTF-8 is checked when a value is first kept, and bytes that are
 /// not UTF-8 are kept as their lossy text (U+FFFD), under that text.
+///
+/// Actors and targets (UPNs, object ids) have a table of their own where ASCII case is
+/// ignored ([`Interner::party_id`]): every spelling of one has the id, and the text, of its
+/// first spelling, so that it is shown as a record wrote it (`Victim.User@Contoso.com`).
 #[derive(Default, Clone)]
 struct Interner {
     strings: Vec<Box<str>>,
     ids: hashbrown::HashTable<u32>,
+    parties: hashbrown::HashTable<u32>,
 }
 
 impl std::fmt::Debug for Interner {
@@ -101,16 +137,57 @@ impl Interner {
                 lossy.into()
             }
         };
+        let id = self.push(text);
+        let strings = &self.strings;
+        self.ids
+            .insert_unique(fx(strings[id as usize].as_bytes()), id, |&i| {
+                fx(strings[i as usize].as_bytes())
+            });
+        id
+    }
+    fn push(&mut self, text: Box<str>) -> u32 {
         if self.strings.is_empty() {
             self.strings.push("".into());
         }
-        let id = self.strings.len() as u32;
-        let strings = &self.strings;
-        self.ids.insert_unique(fx(text.as_bytes()), id, |&i| {
-            fx(strings[i as usize].as_bytes())
-        });
         self.strings.push(text);
+        (self.strings.len() - 1) as u32
+    }
+    /// The id of an actor or target, ASCII case ignored: a spelling not seen before (in any
+    /// case) is kept as written.
+    fn party_id(&mut self, s: &[u8]) -> u32 {
+        if s.is_empty() {
+            return 0;
+        }
+        if let Some(id) = self.party_get(s) {
+            return id;
+        }
+        let text: Box<str> = match std::str::from_utf8(s) {
+            Ok(t) => t.into(),
+            Err(_) => {
+                let lossy = String::from_utf8_lossy(s);
+                if let Some(id) = self.party_get(lossy.as_bytes()) {
+                    return id;
+                }
+                lossy.into()
+            }
+        };
+        let id = self.push(text);
+        let strings = &self.strings;
+        self.parties
+            .insert_unique(fx_folded(strings[id as usize].as_bytes()), id, |&i| {
+                fx_folded(strings[i as usize].as_bytes())
+            });
         id
+    }
+    fn party_get(&self, s: &[u8]) -> Option<u32> {
+        if s.is_empty() {
+            return None;
+        }
+        self.parties
+            .find(fx_folded(s), |&i| {
+                self.strings[i as usize].as_bytes().eq_ignore_ascii_case(s)
+            })
+            .copied()
     }
     fn get(&self, s: &[u8]) -> Option<u32> {
         if s.is_empty() {
@@ -168,14 +245,6 @@ pub fn ipv4(b: &[u8]) -> Option<u32> {
         out = out << 8 | v;
     }
     (parts == 4).then_some(out)
-}
-
-fn lower(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(s.to_ascii_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
 }
 
 /// Records kept in fixed chunks of [`Entries::CHUNK`]: growing never copies what is
@@ -304,9 +373,8 @@ impl ContextIndex {
                 line: u32::try_from(e.line).unwrap_or(u32::MAX),
                 file,
                 operation: self.strings.id(f(Span::Operation)),
-                // Already in lower case (`Collector::push`).
-                actor: self.strings.id(f(Span::Actor)),
-                target: self.strings.id(f(Span::Target)),
+                actor: self.strings.party_id(f(Span::Actor)),
+                target: self.strings.party_id(f(Span::Target)),
                 ip: match e.ipv4 {
                     0 => u64::from(self.strings.id(f(Span::Ip))),
                     v4 => v4,
@@ -441,9 +509,9 @@ impl ContextIndex {
             .max_by_key(|&i| (score(i), std::cmp::Reverse(i)))
     }
 
-    /// The id of an actor or target string as kept (lower case), if any record has it.
+    /// The id of an actor or target (ASCII case ignored), if any record has it.
     fn key(&self, s: &str) -> Option<u32> {
-        self.strings.get(lower(s).as_bytes())
+        self.strings.party_get(s.as_bytes())
     }
 
     /// The earliest record time of an actor (UPN or id), if any record has it.

@@ -59,3 +59,57 @@ fn records_out_of_order_or_read_twice_are_kept_once_in_place_order() {
     assert!(index.by_correlation("").is_empty());
     assert_eq!(index.first_time_of_actor("A1@x"), Some(TICKS_PER_SEC));
 }
+
+#[test]
+fn ascii_case_is_ignored_by_the_folded_hash_and_nothing_else() {
+    for b in 0..=255u8 {
+        for at in 0..8 {
+            let mut w = [b'x'; 8];
+            w[at] = b;
+            let mut lower = w;
+            lower.make_ascii_lowercase();
+            assert_eq!(
+                ascii_lower_word(u64::from_le_bytes(w)),
+                u64::from_le_bytes(lower),
+                "byte {b:#x} at {at}"
+            );
+        }
+    }
+    for s in [
+        "",
+        "a",
+        "Victim.User@Contoso.COM",
+        "0E0E0E0E-AAAA-4000-8000-0000000000AA",
+    ] {
+        assert_eq!(
+            fx_folded(s.as_bytes()),
+            fx_folded(s.to_ascii_lowercase().as_bytes())
+        );
+    }
+}
+
+#[test]
+fn actors_and_targets_keep_their_first_spelling_and_match_any_other() {
+    let mut index = ContextIndex::default();
+    absorb(
+        &mut index,
+        "f",
+        &[
+            (1, "Megan.Bowen@Contoso.com", ""),
+            (2, "megan.bowen@contoso.com", ""),
+            (3, "MEGAN.BOWEN@CONTOSO.COM", ""),
+        ],
+    );
+    index.prepare();
+    let ids: Vec<u32> = index.entries.iter().map(|e| e.actor).collect();
+    assert!(ids.iter().all(|&id| id == ids[0]), "{ids:?}");
+    assert_eq!(index.text(ids[0]), "Megan.Bowen@Contoso.com");
+    assert_eq!(
+        index
+            .by_actor_within("megan.BOWEN@contoso.com", 2 * TICKS_PER_SEC, 5)
+            .len(),
+        3
+    );
+    // The operation keeps its own case: another table.
+    assert!(index.strings.get(b"update user.").is_none());
+}

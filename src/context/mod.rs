@@ -74,8 +74,8 @@ pub struct RawEntry {
     pub spans: [(u32, u32); 5],
 }
 
-/// The text fields of a [`RawEntry`]; actor and target are kept in ASCII lower case (UPNs
-/// are case-insensitive).
+/// The text fields of a [`RawEntry`], as written (the index compares actors and targets
+/// with ASCII case ignored: UPNs are case-insensitive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(usize)]
 pub enum Span {
@@ -202,25 +202,18 @@ impl Collector {
             return None;
         }
         let b = &mut self.batch;
-        let mut span = |s: &[u8], lower: bool| {
+        let mut span = |s: &[u8]| {
             let start = b.text.len();
             b.text.extend_from_slice(s);
-            if lower {
-                b.text[start..].make_ascii_lowercase();
-            }
             (start as u32, b.text.len() as u32)
         };
         let ipv4 = index::ipv4(&f.ip).map_or(0, |a| 1 << 32 | u64::from(a));
         let spans = [
-            span(&f.operation, false),
-            span(&f.actor, true),
-            span(&f.target, true),
-            if ipv4 == 0 {
-                span(&f.ip, false)
-            } else {
-                (0, 0)
-            },
-            span(&f.result, false),
+            span(&f.operation),
+            span(&f.actor),
+            span(&f.target),
+            if ipv4 == 0 { span(&f.ip) } else { (0, 0) },
+            span(&f.result),
         ];
         b.entries.push(RawEntry {
             line,
