@@ -3,6 +3,7 @@
 use super::*;
 use crate::context::Collector;
 use crate::context::extract::Fields;
+use crate::context::interner::{ascii_lower_word, fx_folded};
 
 /// Hands records on as the loader does (batches of `context::BATCH`).
 fn absorb(index: &mut ContextIndex, file: &str, lines: &[(u64, &str, &str)]) {

@@ -13,6 +13,7 @@
 
 pub mod extract;
 pub mod index;
+mod interner;
 mod lookup;
 pub mod parties;
 pub mod record;

@@ -10,6 +10,7 @@ pub mod context_panel;
 pub mod doc;
 pub mod filter;
 pub mod items;
+mod key_index;
 pub mod keymap;
 pub mod layout;
 pub mod lazy_journal;

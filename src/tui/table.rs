@@ -3,11 +3,11 @@
 //! the scroll offset, the selection.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasher;
 
 use super::columns::Column;
 use super::filter::{Resolved, Row, Zone, matches_terms, narrows};
 use super::items::{ItemText, Packed};
+use super::key_index::KeyIndex;
 use super::sort::{self, Rows};
 pub use super::verdict_filter::VerdictFilter;
 use crate::journal::{Decision, Verdict};
@@ -71,46 +71,6 @@ pub struct TableState {
     /// A sort moved the rows: once the cursor's row has its new place, the view is set
     /// afresh (see `scroll_into_view`) instead of moved as little as possible.
     sorted_anew: bool,
-}
-
-/// The items by key, as a table of item numbers hashed and compared by the items' own keys.
-/// Two items with one key: the later one is found (as a map's insert would keep it).
-#[derive(Default, Clone)]
-struct KeyIndex {
-    table: hashbrown::HashTable<u32>,
-    hasher: hashbrown::DefaultHashBuilder,
-}
-
-impl std::fmt::Debug for KeyIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "KeyIndex({} keys)", self.table.len())
-    }
-}
-
-impl KeyIndex {
-    fn get(&self, items: &[ItemText], key: &str) -> Option<usize> {
-        let hash = self.hasher.hash_one(key);
-        self.table
-            .find(hash, |&i| items[i as usize].key == key)
-            .map(|&i| i as usize)
-    }
-
-    /// Files item `i` (not yet in `items`) under `key`.
-    fn insert(&mut self, items: &[ItemText], key: &str, i: usize) {
-        let Ok(n) = u32::try_from(i) else {
-            return;
-        };
-        let Self { table, hasher } = self;
-        let hash = hasher.hash_one(key);
-        match table.find_mut(hash, |&j| items[j as usize].key == key) {
-            Some(slot) => *slot = n,
-            None => {
-                table.insert_unique(hash, n, |&j| {
-                    hasher.hash_one(items[j as usize].key.as_str())
-                });
-            }
-        }
-    }
 }
 
 /// A filter applied a slice of rows per frame, so that a keystroke is answered at once

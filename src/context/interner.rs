@@ -1,0 +1,169 @@
+//! The context index's interner: each distinct field value once, and the fast hash it
+//! looks values up by (split out of `index`, which keeps the records and lookups).
+
+/// A fast hash for short strings (FxHash's multiply-rotate): the interner looks every
+/// field of every record up, and needs no protection against chosen collisions beyond
+/// what a few slow lookups cost.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Fx(u64);
+
+/// FxHash's multiplier.
+const FX_K: u64 = 0x517c_c1b7_2722_0a95;
+
+impl std::hash::Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(FX_K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(FX_K);
+        }
+    }
+}
+
+pub(super) type FxBuild = std::hash::BuildHasherDefault<Fx>;
+
+pub(super) fn fx(bytes: &[u8]) -> u64 {
+    let mut h = Fx::default();
+    std::hash::Hasher::write(&mut h, bytes);
+    h.0
+}
+
+/// The 8 bytes of `w` with their ASCII capitals in lower case (each byte on its own: a byte
+/// from `A` to `Z` gains 0x20; bytes of 0x80 and over are left as they are).
+pub(super) fn ascii_lower_word(w: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let low7 = w & !HI;
+    // The high bit of each byte: set from `A` on, and past `Z` (no byte carries into the next).
+    let from_a = low7 + LO * u64::from(0x80 - b'A');
+    let past_z = low7 + LO * u64::from(0x7f - b'Z');
+    let upper = from_a & !past_z & !w & HI;
+    w | (upper >> 2)
+}
+
+/// [`fx`] of the bytes with ASCII case ignored (as of their ASCII lower case).
+pub(super) fn fx_folded(bytes: &[u8]) -> u64 {
+    let mut h = 0u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ ascii_lower_word(u64::from_le_bytes(w))).wrapping_mul(FX_K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FX_K);
+    }
+    h
+}
+
+/// Each distinct value once, looked up by its bytes as read. Each string is stored once
+/// (the tables hold ids); UTF-8 is checked when a value is first kept, and bytes that are
+/// not UTF-8 are kept as their lossy text (U+FFFD), under that text.
+///
+/// Actors and targets (UPNs, object ids) have a table of their own where ASCII case is
+/// ignored ([`Interner::party_id`]): every spelling of one has the id, and the text, of its
+/// first spelling, so that it is shown as a record wrote it (`Victim.User@Contoso.com`).
+#[derive(Default, Clone)]
+pub(super) struct Interner {
+    strings: Vec<Box<str>>,
+    ids: hashbrown::HashTable<u32>,
+    parties: hashbrown::HashTable<u32>,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interner")
+            .field("strings", &self.strings.len())
+            .finish()
+    }
+}
+
+impl Interner {
+    pub(super) fn id(&mut self, s: &[u8]) -> u32 {
+        if s.is_empty() {
+            return 0;
+        }
+        if let Some(id) = self.get(s) {
+            return id;
+        }
+        let text: Box<str> = match std::str::from_utf8(s) {
+            Ok(t) => t.into(),
+            Err(_) => {
+                let lossy = String::from_utf8_lossy(s);
+                if let Some(id) = self.get(lossy.as_bytes()) {
+                    return id;
+                }
+                lossy.into()
+            }
+        };
+        let id = self.push(text);
+        let strings = &self.strings;
+        self.ids
+            .insert_unique(fx(strings[id as usize].as_bytes()), id, |&i| {
+                fx(strings[i as usize].as_bytes())
+            });
+        id
+    }
+    pub(super) fn push(&mut self, text: Box<str>) -> u32 {
+        if self.strings.is_empty() {
+            self.strings.push("".into());
+        }
+        self.strings.push(text);
+        (self.strings.len() - 1) as u32
+    }
+    /// The id of an actor or target, ASCII case ignored: a spelling not seen before (in any
+    /// case) is kept as written.
+    pub(super) fn party_id(&mut self, s: &[u8]) -> u32 {
+        if s.is_empty() {
+            return 0;
+        }
+        if let Some(id) = self.party_get(s) {
+            return id;
+        }
+        let text: Box<str> = match std::str::from_utf8(s) {
+            Ok(t) => t.into(),
+            Err(_) => {
+                let lossy = String::from_utf8_lossy(s);
+                if let Some(id) = self.party_get(lossy.as_bytes()) {
+                    return id;
+                }
+                lossy.into()
+            }
+        };
+        let id = self.push(text);
+        let strings = &self.strings;
+        self.parties
+            .insert_unique(fx_folded(strings[id as usize].as_bytes()), id, |&i| {
+                fx_folded(strings[i as usize].as_bytes())
+            });
+        id
+    }
+    pub(super) fn party_get(&self, s: &[u8]) -> Option<u32> {
+        if s.is_empty() {
+            return None;
+        }
+        self.parties
+            .find(fx_folded(s), |&i| {
+                self.strings[i as usize].as_bytes().eq_ignore_ascii_case(s)
+            })
+            .copied()
+    }
+    pub(super) fn get(&self, s: &[u8]) -> Option<u32> {
+        if s.is_empty() {
+            return None;
+        }
+        self.ids
+            .find(fx(s), |&i| self.strings[i as usize].as_bytes() == s)
+            .copied()
+    }
+    pub(super) fn text(&self, id: u32) -> &str {
+        self.strings.get(id as usize).map_or("", |s| s)
+    }
+}
