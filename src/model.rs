@@ -330,7 +330,8 @@ pub struct Parties {
     pub target: String,
     /// The target's object id (GUID), when the record has it.
     pub target_id: String,
-    /// The actor's UPN, or the application's display name.
+    /// The actor's UPN, or an Entra app as `name (appId)` (an app's name alone is chosen by
+    /// whoever registers it).
     pub actor: String,
     /// The actor's object id or application (service principal) id.
     pub actor_id: String,
@@ -338,22 +339,19 @@ pub struct Parties {
     pub correlation: String,
 }
 
+/// A party as shown: its name (UPN, or an app's `name (appId)`), else its id.
+fn name_else_id<'a>(name: &'a str, id: &'a str) -> &'a str {
+    if name.is_empty() { id } else { name }
+}
+
 impl Parties {
     /// The target as shown: the UPN, else the object id.
     pub fn target_label(&self) -> &str {
-        if self.target.is_empty() {
-            &self.target_id
-        } else {
-            &self.target
-        }
+        name_else_id(&self.target, &self.target_id)
     }
     /// The actor as shown: the UPN or application, else its id.
     pub fn actor_label(&self) -> &str {
-        if self.actor.is_empty() {
-            &self.actor_id
-        } else {
-            &self.actor
-        }
+        name_else_id(&self.actor, &self.actor_id)
     }
 }
 
@@ -389,19 +387,11 @@ impl From<Parties> for EventParties {
 impl EventParties {
     /// The target as shown: the UPN, else the object id.
     pub fn target_label(&self) -> &str {
-        if self.target.is_empty() {
-            &self.target_id
-        } else {
-            &self.target
-        }
+        name_else_id(&self.target, &self.target_id)
     }
     /// The actor as shown: the UPN or application, else its id.
     pub fn actor_label(&self) -> &str {
-        if self.actor.is_empty() {
-            &self.actor_id
-        } else {
-            &self.actor
-        }
+        name_else_id(&self.actor, &self.actor_id)
     }
 }
 
