@@ -422,13 +422,10 @@ fn sign_in_hint(
     if sign_ins.is_empty() {
         return None;
     }
-    // Addresses compared as the index keeps them (an IPv4 address as a number, any other
-    // text as its interned id; 0: none): equal exactly when their texts are, so only the
-    // nearest sign-in's address is written out as text.
-    let own_ip = index.entry_of(e).map_or(0, |i| index.entries[i].ip);
-    if own_ip == 0 {
-        return None;
-    }
+    // Addresses compared as addresses, however each record wrote its own (UAL `ClientIP`
+    // with a port, IPv4-mapped IPv6, IPv6 in another case or zero compression:
+    // `ContextIndex::address`); the nearest other sign-in's address is shown as written.
+    let own_ip = index.address(&index.entries[index.entry_of(e)?])?;
     let p = &e.parties;
     // The actor's sign-ins within the window, as `by_actor_within` bounds it.
     let w = config
@@ -449,7 +446,7 @@ fn sign_in_hint(
         .into_iter()
         .flat_map(within)
         .map(|&i| &index.entries[i as usize])
-        .filter(|r| r.ip != 0 && r.ip != own_ip)
+        .filter(|r| index.address(r).is_some_and(|a| a != own_ip))
         .min_by_key(|r| (r.time - t).abs())
         .map(|r| Hint::SignIn {
             ip: index.ip_text(r),

@@ -36,6 +36,15 @@ pub struct Entry {
     /// A 64-bit hash of the correlation id (0: none).
     pub correlation: u64,
 }
+/// A record's IP address as compared ([`ContextIndex::address`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Address {
+    /// An address, in `std::net`'s value (IPv4-mapped IPv6 as IPv4).
+    Ip(std::net::IpAddr),
+    /// Text that is no address, by its interned id (equal when written alike).
+    Text(u32),
+}
+
 /// FNV-1a: a stable 64-bit hash of a correlation id (never 0).
 pub fn correlation_hash(s: &str) -> u64 {
     correlation_hash_bytes(s.as_bytes())
@@ -267,6 +276,20 @@ impl ContextIndex {
             std::net::Ipv4Addr::from(e.ip as u32).to_string()
         } else {
             self.strings.text(e.ip as u32).to_owned()
+        }
+    }
+    /// A record's IP address as compared: the address however it was written (a port,
+    /// IPv4-mapped IPv6, IPv6 in another case or zero compression: [`super::interner::address`]),
+    /// else the text as written; None when the record has none. Shown as written
+    /// ([`Self::ip_text`]), compared as this.
+    pub fn address(&self, e: &Entry) -> Option<Address> {
+        match e.ip {
+            0 => None,
+            v4 if v4 >> 32 == 1 => Some(Address::Ip(std::net::Ipv4Addr::from(v4 as u32).into())),
+            id => {
+                let text = self.strings.text(id as u32);
+                Some(super::interner::address(text).map_or(Address::Text(id as u32), Address::Ip))
+            }
         }
     }
     /// A record's file and line (`file:line`), as the analyst reads it.

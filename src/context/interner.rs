@@ -167,3 +167,68 @@ impl Interner {
         self.strings.get(id as usize).map_or("", |s| s)
     }
 }
+
+/// An IP address as the sign-in hint compares it, however a record wrote it: a bare
+/// address, one with a port (`203.0.113.5:51000`, `[2001:db8::5]:443`, `[203.0.113.5]:443`,
+/// as UAL `ClientIP` writes it), IPv4-mapped IPv6 (`::ffff:203.0.113.5`, `[::ffff:…]:443`)
+/// as its IPv4 address, IPv6 in any case and zero compression (`2001:DB8:0:0:0:0:0:5` is
+/// `2001:db8::5`): the parsed value, as `std::net` reads it. None for text that is no
+/// address (`<null>`, a host name): such text is compared as written.
+pub(crate) fn address(text: &str) -> Option<std::net::IpAddr> {
+    use std::net::{IpAddr, SocketAddr};
+    let t = text.trim();
+    let bare = |s: &str| s.parse::<IpAddr>().ok();
+    let ip = bare(t)
+        .or_else(|| t.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| {
+            // `[203.0.113.5]:443` and `[2001:db8::5]`: std reads brackets only around IPv6
+            // with a port.
+            let (inside, rest) = t.strip_prefix('[')?.split_once(']')?;
+            let port_ok = rest.is_empty()
+                || rest
+                    .strip_prefix(':')
+                    .is_some_and(|p| p.parse::<u16>().is_ok());
+            port_ok.then(|| bare(inside)).flatten()
+        })?;
+    Some(ip.to_canonical())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::address;
+
+    #[test]
+    fn an_address_is_the_same_however_it_is_written() {
+        let v4 = address("203.0.113.5");
+        assert!(v4.is_some());
+        for s in [
+            " 203.0.113.5 ",
+            "203.0.113.5:51000",
+            "[203.0.113.5]:443",
+            "[203.0.113.5]",
+            "::ffff:203.0.113.5",
+            "::FFFF:cb00:7105",
+            "[::ffff:203.0.113.5]:443",
+        ] {
+            assert_eq!(address(s), v4, "{s}");
+        }
+        let v6 = address("2001:db8::5");
+        for s in [
+            "2001:DB8:0:0:0:0:0:5",
+            "2001:0db8::0005",
+            "[2001:db8::5]:443",
+        ] {
+            assert_eq!(address(s), v6, "{s}");
+        }
+        assert_ne!(address("203.0.113.6"), v4);
+        for s in [
+            "",
+            "<null>",
+            "host.contoso.com",
+            "[203.0.113.5]:99999",
+            "203.0.113.5:x",
+        ] {
+            assert_eq!(address(s), None, "{s}");
+        }
+    }
+}
