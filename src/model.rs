@@ -330,7 +330,7 @@ pub struct Parties {
     pub target: String,
     /// The target's object id (GUID), when the record has it.
     pub target_id: String,
-    /// The actor's UPN, or an Entra app as `name (appId)` (an app's name alone is chosen by
+    /// The actor's UPN, or an app as `name (service principal id)` (an app's name alone is chosen by
     /// whoever registers it).
     pub actor: String,
     /// The actor's object id or application (service principal) id.
@@ -339,7 +339,7 @@ pub struct Parties {
     pub correlation: String,
 }
 
-/// A party as shown: its name (UPN, or an app's `name (appId)`), else its id.
+/// A party as shown: its name (UPN, or an app's `name (id)`), else its id.
 fn name_else_id<'a>(name: &'a str, id: &'a str) -> &'a str {
     if name.is_empty() { id } else { name }
 }

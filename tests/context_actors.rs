@@ -49,3 +49,106 @@ fn a_sign_in_from_the_same_address_written_another_way_is_no_other_ip() {
         assert_eq!(ip, Some(written), "{actor}: {h:?}");
     }
 }
+
+const HELPDESK: &str = "helpdesk.admin@contoso.com";
+/// The service principal named like the helpdesk admin (its object id).
+const EVIL_SP: &str = "e5e5e5e5-0000-4000-8000-0000000000e5";
+
+fn badges(hints: &[Hint]) -> Vec<&'static str> {
+    hints.iter().map(Hint::badge).collect()
+}
+
+#[test]
+fn a_ual_service_principal_named_like_a_user_is_not_that_user() {
+    let report = scan(&[&format!("{DIR}/ual-app-named-like-a-user.jsonl")]);
+    let app = format!("{HELPDESK} ({EVIL_SP})");
+    let hints = hints_by_actor(&report);
+    assert_eq!(hints.len(), 2, "{hints:?}");
+    for (i, (actor, _)) in hints.iter().enumerate() {
+        assert_eq!(actor, &app, "known by its id, not by its UserId");
+        assert_eq!(report.events[i].parties.actor_id.as_str(), EVIL_SP);
+    }
+    // The victim's revocation: the admin's reset 30 s before is by another actor, and the
+    // app's revocation is its first record.
+    let (_, victim) = &hints[0];
+    let reset = victim.iter().find_map(|h| match h {
+        Hint::Reset { same_actor, .. } => Some(*same_actor),
+        _ => None,
+    });
+    assert_eq!(reset, Some(false), "{victim:?}");
+    assert!(badges(victim).contains(&"first"), "{victim:?}");
+    // The admin's own sessions revoked by the app named like the admin: no `self`.
+    let (_, own) = &hints[1];
+    assert!(!badges(own).contains(&"self"), "{own:?}");
+    // And in the findings report.
+    let out = support::run_bin(&[
+        "report",
+        "--format",
+        "md",
+        "-o",
+        "-",
+        &format!("{DIR}/ual-app-named-like-a-user.jsonl"),
+    ]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("reset by another actor 30 s before"), "{md}");
+    assert!(!md.contains("the actor is the target"), "{md}");
+    assert!(md.contains(EVIL_SP), "the app named with its id: {md}");
+}
+
+#[test]
+fn a_ual_service_principal_named_like_a_bulk_actor_does_not_join_the_bulk() {
+    // Nine revocations by the admin, a tenth by the app named like the admin: no one
+    // revoked ten users.
+    let report = scan(&[&format!("{DIR}/ual-app-bulk.jsonl")]);
+    let hints = hints_by_actor(&report);
+    assert_eq!(hints.len(), 10, "{hints:?}");
+    assert!(
+        hints.iter().all(|(_, h)| !badges(h).contains(&"bulk")),
+        "{hints:?}"
+    );
+    assert_eq!(
+        hints.iter().filter(|(a, _)| a.contains(EVIL_SP)).count(),
+        1,
+        "{hints:?}"
+    );
+}
+
+#[test]
+fn one_service_principal_in_the_ual_and_in_entra_audit_logs_is_one_actor() {
+    // Token Helper resets the victim's password (AuditLogs row: initiatedBy.app) then
+    // revokes the victim's sessions (UAL record: UserId "Token Helper", Actor
+    // ServicePrincipal_<id>), 20 s later in another correlation.
+    let report = scan(&[&format!("{DIR}/sp-in-two-logs")]);
+    assert_eq!(report.events.len(), 1);
+    let sp = "f1f1f1f1-0000-4000-8000-0000000000f1";
+    let p = &report.events[0].parties;
+    assert_eq!(p.actor.as_str(), format!("Token Helper ({sp})"));
+    assert_eq!(p.actor_id.as_str(), sp);
+    let related = report
+        .context
+        .related(&report.events[0], &Default::default());
+    let reset = related
+        .iter()
+        .find(|r| {
+            report
+                .context
+                .text(report.context.entries[r.entry].operation)
+                == "Reset user password"
+        })
+        .unwrap();
+    assert!(reset.why.actor && reset.why.target, "{:?}", reset.why);
+    assert_eq!(
+        report
+            .context
+            .text(report.context.entries[reset.entry].actor),
+        p.actor.as_str()
+    );
+    let hints = hints_by_actor(&report);
+    let h = &hints[0].1;
+    let same_actor = h.iter().find_map(|h| match h {
+        Hint::Reset { same_actor, .. } => Some(*same_actor),
+        _ => None,
+    });
+    assert_eq!(same_actor, Some(true), "{h:?}");
+    assert!(!badges(h).contains(&"first"), "{h:?}");
+}

@@ -1,5 +1,5 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
-//! An Entra app is known by its id, never by its displayName alone: whoever registers an
+//! An Entra app is known by its service principal id, never by its displayName alone: whoever registers an
 //! app names it, and an app named `lee.gu@contoso.onmicrosoft.com` is not that user. In
 //! `tests/fixtures/context-app-actor/` (Log Analytics AuditLogs rows, synthetic values):
 //! the user resets irvin's password, then an app named like the user revokes irvin's
@@ -64,10 +64,7 @@ fn an_app_named_like_a_user_is_not_that_user() {
     assert!(md.contains("reset by another actor 30 s before"), "{md}");
     assert!(!md.contains("same actor"), "{md}");
     assert!(!md.contains("the actor is the target"), "{md}");
-    assert!(
-        md.contains("(evil-app-id)"),
-        "the app named with its id: {md}"
-    );
+    assert!(md.contains("(evil-sp)"), "the app named with its id: {md}");
 }
 
 #[test]

@@ -88,6 +88,8 @@ enum K {
     AadTarget,
     InterSystemsId,
     CorrelationId,
+    /// UAL `Actor`: kept as written, read only for an application ([`app_actor`]).
+    Actor,
     ResultStatus,
 }
 
@@ -150,9 +152,31 @@ fn ual_key(name: &[u8]) -> Option<K> {
         b"ObjectId" => K::ObjectId,
         b"InterSystemsId" => K::InterSystemsId,
         b"CorrelationId" => K::CorrelationId,
+        b"Actor" => K::Actor,
         b"ResultStatus" => K::ResultStatus,
         _ => return None,
     })
+}
+
+/// A key's value at the cursor: the text of a string; the `Actor` array as written.
+fn value<'a>(w: &mut Walker<'a>, k: K) -> Option<Cow<'a, [u8]>> {
+    if k == K::Actor {
+        return w.raw().map(Cow::Borrowed);
+    }
+    w.text()
+}
+
+/// An application's actor as `context::parties::ual_actor` names it (`name (id)`), when
+/// the UAL `Actor` entries say the record's actor is one; `user_id` (the record's `UserId`)
+/// is then its display name. None for a user (the `UserId` stands), which is most records:
+/// the entries are parsed only when they name a service principal.
+fn app_actor(user_id: &[u8], actor: &[u8]) -> Option<Vec<u8>> {
+    memchr::memmem::find(actor, b"ServicePrincipal")?;
+    let entries: Value = serde_json::from_slice(actor).ok()?;
+    let user_id = String::from_utf8_lossy(user_id);
+    let list = super::parties::actor_entries(Some(&entries));
+    let (name, id) = super::parties::ual_actor(&user_id, &list);
+    (!id.is_empty()).then(|| name.into_bytes())
 }
 
 /// The record's own level and its audit record's.
@@ -202,7 +226,7 @@ impl<'a> Slots<'a> {
     fn row(&mut self, w: &mut Walker<'a>, envelope: bool) -> Option<()> {
         w.object(|w, key| match row_member(key) {
             Member::Field(k) => {
-                let v = w.text()?;
+                let v = value(w, k)?;
                 self.set(Level::Row, k, v);
                 Some(())
             }
@@ -232,7 +256,7 @@ impl<'a> Slots<'a> {
         match w.peek()? {
             b'{' => w.object(|w, key| {
                 if let Some(k) = ual_key(key) {
-                    let v = w.text()?;
+                    let v = value(w, k)?;
                     self.set(Level::Audit, k, v);
                 }
                 Some(())
@@ -241,7 +265,7 @@ impl<'a> Slots<'a> {
                 let text = w.text()?;
                 let _ = Walker::new(&text).object(|w, key| {
                     if let Some(k) = ual_key(key) {
-                        let v = w.text()?.into_owned();
+                        let v = value(w, k)?.into_owned();
                         self.set(Level::Audit, k, Cow::Owned(v));
                     }
                     Some(())
@@ -275,7 +299,11 @@ impl<'a> Slots<'a> {
         let time = self.first(&[K::Timestamp, K::CreationTime, K::TimeGenerated]);
         // Log Analytics sign-in rows have both: the UPN is whom an analyst knows (UserId is
         // the object id there; in the Unified Audit Log, UserId is the UPN).
-        let actor = self.first(&[K::UserPrincipalName, K::UserId]);
+        let mut actor = self.first(&[K::UserPrincipalName, K::UserId]);
+        // An application acting (UAL): its UserId is its display name, its id is in `Actor`.
+        if let Some(app) = self.take(K::Actor).and_then(|a| app_actor(&actor, &a)) {
+            actor = Cow::Owned(app);
+        }
         let ip = self.first(&[K::IpAddress, K::ClientIp, K::ActorIp]);
         // Target and correlation only where they mean something: directory (Azure AD)
         // records. Mail and file records have no correlation id, and their ObjectId is a

@@ -190,3 +190,38 @@ fn a_sign_in_row_names_its_actor_by_upn_not_object_id() {
     let ual = br#"{"CreationTime":"2024-03-01T10:00:00","Operation":"UserLoggedIn","UserId":"lee.gu@contoso.com"}"#;
     assert_eq!(json_record(ual).texts()[1], "lee.gu@contoso.com");
 }
+
+#[test]
+fn an_application_acting_is_known_by_its_service_principal_id_as_its_parties_name_it() {
+    // UAL: UserId is the app's display name (here a user's UPN), the id is in `Actor`.
+    let actor = r#"[{"ID":"helpdesk@contoso.com","Type":1},{"ID":"app-9","Type":2},{"ID":"ServicePrincipal_sp-9","Type":2},{"ID":"sp-9","Type":2},{"ID":"ServicePrincipal","Type":2}]"#;
+    let ual = format!(
+        r#"{{"CreationTime":"2024-03-01T10:00:00","Operation":"Reset user password.","UserId":"helpdesk@contoso.com","Actor":{actor},"ObjectId":"v@contoso.com"}}"#
+    );
+    let want = "helpdesk@contoso.com (sp-9)";
+    assert_eq!(json_record(ual.as_bytes()).texts()[1], want);
+    let record: serde_json::Value = serde_json::from_str(&ual).unwrap();
+    let parties = crate::context::parties::ual(record.as_object().unwrap());
+    assert_eq!(
+        (parties.actor.as_str(), parties.actor_id.as_str()),
+        (want, "sp-9")
+    );
+    // The same record as a CloudAppEvents row's RawEventData, an object or JSON text.
+    let row = format!(r#"{{"ActionType":"Reset user password.","RawEventData":{ual}}}"#);
+    assert_eq!(json_record(row.as_bytes()).texts()[1], want);
+    let text = serde_json::to_string(&ual).unwrap();
+    let row = format!(r#"{{"ActionType":"Reset user password.","RawEventData":{text}}}"#);
+    assert_eq!(json_record(row.as_bytes()).texts()[1], want);
+    // Entra: the same service principal in `initiatedBy.app`.
+    let entra = br#"{"activityDateTime":"2024-03-01T10:00:00Z","activityDisplayName":"Reset user password","initiatedBy":{"app":{"appId":"app-9","displayName":"helpdesk@contoso.com","servicePrincipalId":"sp-9"}}}"#;
+    assert_eq!(json_record(entra).texts()[1], want);
+    // A user acting through an application (the M365 admin portal): the user.
+    let portal = r#"{"CreationTime":"2024-03-01T10:00:00","Operation":"Reset user password.","UserId":"admin@contoso.com","Actor":[{"ID":"admin@contoso.com","Type":5},{"ID":"Microsoft Office 365 Portal","Type":1},{"ID":"00000006-0000-0ff1-ce00-000000000000","Type":2},{"ID":"User_u-1","Type":2},{"ID":"u-1","Type":2},{"ID":"User","Type":2}]}"#;
+    assert_eq!(
+        json_record(portal.as_bytes()).texts()[1],
+        "admin@contoso.com"
+    );
+    // No ServicePrincipal_ entry, the class last: the object id the UAL writes before it.
+    let bare = r#"{"CreationTime":"2024-03-01T10:00:00","Operation":"Reset user password.","UserId":"Sync App","Actor":[{"ID":"Sync App","Type":1},{"ID":"sp-7","Type":2},{"ID":"ServicePrincipal","Type":2}]}"#;
+    assert_eq!(json_record(bare.as_bytes()).texts()[1], "Sync App (sp-7)");
+}

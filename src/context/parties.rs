@@ -5,14 +5,15 @@
 //!   is `ObjectId` (a UPN for user changes; Sentinel OfficeActivity: `OfficeObjectId`, else
 //!   `AADTarget`) and the `Target` entries (`User_<guid>` gives the
 //!   object id, an entry with an `@` the UPN); the actor is `UserId` and the `Actor` entry
-//!   `User_<guid>` / `ServicePrincipal_<guid>`; the correlation is `InterSystemsId`.
+//!   `User_<guid>`, or an application `name (id)` ([`ual_actor`]); the correlation is
+//!   `InterSystemsId`.
 //! - CloudAppEvents: `ActivityObjects` entries with `Role` "Target object", else `ObjectName`
 //!   / `ObjectId`, else the UAL fields of `RawEventData`; the actor's UPN is
 //!   `RawEventData.UserId` beside `AccountObjectId`.
 //! - Entra AuditLogs / Graph directoryAudits: the `targetResources` entry of type `User`
 //!   (`userPrincipalName`, `id`; never `displayName`, see [`entra`]); `initiatedBy.user`
-//!   (`userPrincipalName`, `id`) or `initiatedBy.app` (`displayName`, `appId` /
-//!   `servicePrincipalId`); `correlationId`.
+//!   (`userPrincipalName`, `id`) or `initiatedBy.app` as `displayName (servicePrincipalId)`
+//!   (else its `appId`); `correlationId`.
 
 use serde_json::{Map, Value};
 
@@ -53,6 +54,81 @@ fn entry_guid(id: &str) -> Option<&str> {
         .filter(|g| !g.is_empty())
 }
 
+/// An application as the actor is known: `name (id)`, the id alone when it has no name. Its
+/// name is chosen by whoever registers it (an app can be named `helpdesk@contoso.com`): the
+/// id, given by Entra, goes into the name, so that no app is ever the same actor as a user
+/// or as another app of the same name. The id is the service principal's object id, which
+/// both logs carry: UAL `Actor` `ServicePrincipal_<id>`, Entra `initiatedBy.app.servicePrincipalId`.
+pub fn app_actor(name: &str, id: &str) -> String {
+    match (name.is_empty(), id.is_empty()) {
+        (_, true) => name.to_owned(),
+        (true, false) => id.to_owned(),
+        (false, false) => format!("{name} ({id})"),
+    }
+}
+
+/// The actor of a UAL record (Azure AD records; Office 365 Management Activity API
+/// schema), from its `UserId` and the `ID`s of its `Actor` entries: (actor, actor id).
+///
+/// A user is its `UserId` (the UPN) and the GUID of `User_<guid>`. An application (a
+/// `ServicePrincipal_<guid>` entry, or the class entry `ServicePrincipal` that the query
+/// reads as Role, with no `User_<guid>`) has its display name in `UserId` (`Microsoft
+/// Graph`, or whatever its owner named it): it is `name (id)` ([`app_actor`]) with the
+/// service principal's object id, the GUID of `ServicePrincipal_<guid>`, else the entry the
+/// UAL writes just before the class (the same object id, written bare). Its name is
+/// `UserId`, else the entry of type 1 (Name).
+pub fn ual_actor(user_id: &str, entries: &[(&str, Option<i64>)]) -> (String, String) {
+    if let Some(user) = entries
+        .iter()
+        .find_map(|(id, _)| id.strip_prefix("User_").filter(|g| !g.is_empty()))
+    {
+        return (user_id.to_owned(), user.to_owned());
+    }
+    let sp = entries
+        .iter()
+        .find_map(|(id, _)| id.strip_prefix("ServicePrincipal_"))
+        .filter(|g| !g.is_empty());
+    let class = entries
+        .iter()
+        .rposition(|(id, _)| id.eq_ignore_ascii_case("ServicePrincipal"));
+    let id = match (sp, class) {
+        (Some(g), _) => g,
+        (None, Some(c)) => c
+            .checked_sub(1)
+            .map(|i| entries[i])
+            .filter(|(id, ty)| *ty != Some(1) && !id.contains(['@', '_', ' ']))
+            .map_or("", |(id, _)| id),
+        (None, None) => return (user_id.to_owned(), String::new()),
+    };
+    let name = if user_id.is_empty() {
+        entries
+            .iter()
+            .find(|(_, ty)| *ty == Some(1))
+            .map_or("", |(id, _)| id)
+    } else {
+        user_id
+    };
+    (app_actor(name, id), id.to_owned())
+}
+
+/// The `ID` and `Type` of each entry of a UAL `Actor` array (a Type written as text read
+/// as its number).
+pub fn actor_entries(v: Option<&Value>) -> Vec<(&str, Option<i64>)> {
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let e = e.as_object()?;
+            let id = field(e, "ID").and_then(Value::as_str)?;
+            let ty = field(e, "Type").and_then(|t| match t {
+                Value::String(s) => s.trim().parse().ok(),
+                other => other.as_i64(),
+            });
+            Some((id, ty))
+        })
+        .collect()
+}
+
 /// The `ID` values of a UAL `Actor` or `Target` array.
 fn entry_ids(v: Option<&Value>) -> Vec<&str> {
     v.and_then(Value::as_array)
@@ -83,16 +159,15 @@ pub fn ual(record: &Map<String, Value>) -> Parties {
         .find_map(|t| entry_guid(t))
         .unwrap_or_default()
         .to_owned();
-    let actors = entry_ids(field(record, "Actor"));
+    let (actor, actor_id) = ual_actor(
+        &text(field(record, "UserId")),
+        &actor_entries(field(record, "Actor")),
+    );
     Parties {
         target,
         target_id,
-        actor: text(field(record, "UserId")),
-        actor_id: actors
-            .iter()
-            .find_map(|a| entry_guid(a))
-            .unwrap_or_default()
-            .to_owned(),
+        actor,
+        actor_id,
         correlation: text(field(record, "InterSystemsId")),
     }
 }
@@ -185,20 +260,19 @@ pub fn entra(target_resources: &Value, initiated_by: &Value, correlation: String
     let (actor, actor_id) = if !user_upn.is_empty() || app.is_none() {
         (user_upn, text(kql::property(user, "id")))
     } else {
-        let app_id = text(kql::property(app, "appId"));
+        // The service principal's object id, as the UAL names the same app
+        // (`ServicePrincipal_<id>`: one actor in both logs); the application id only where
+        // the record has no service principal id.
         let sp = text(kql::property(app, "servicePrincipalId"));
-        let id = if app_id.is_empty() { sp } else { app_id };
-        // An app's displayName is chosen by whoever registers it: an app named
-        // `helpdesk@contoso.com` must never be the same actor as that user (a `reset`, `self`
-        // or `bulk` hint would read an attacker's app as the helpdesk). Its id, given by
-        // Entra, goes into the name the actor is known by.
-        let name = text(kql::property(app, "displayName"));
-        let actor = match (name.is_empty(), id.is_empty()) {
-            (_, true) => name,
-            (true, false) => id.clone(),
-            (false, false) => format!("{name} ({id})"),
+        let id = if sp.is_empty() {
+            text(kql::property(app, "appId"))
+        } else {
+            sp
         };
-        (actor, id)
+        // An app named `helpdesk@contoso.com` must never be the same actor as that user (a
+        // `reset`, `self` or `bulk` hint would read an attacker's app as the helpdesk).
+        let name = text(kql::property(app, "displayName"));
+        (app_actor(&name, &id), id)
     };
     Parties {
         target,
@@ -267,8 +341,18 @@ mod tests {
         );
         assert_eq!(p.target, "victim@contoso.com");
         assert_eq!(p.target_id, "bbbb");
-        assert_eq!(p.actor, "Token Helper App (app-1)");
-        assert_eq!(p.actor_id, "app-1");
+        assert_eq!(p.actor, "Token Helper App (sp-1)");
+        assert_eq!(p.actor_id, "sp-1");
+        // A record with no service principal id: the application id.
+        let p = entra(
+            &json!([]),
+            &json!({"app": {"displayName": "Token Helper App", "appId": "app-1", "servicePrincipalId": null}}),
+            String::new(),
+        );
+        assert_eq!(
+            (p.actor.as_str(), p.actor_id.as_str()),
+            ("Token Helper App (app-1)", "app-1")
+        );
     }
 
     #[test]

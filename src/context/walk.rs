@@ -141,6 +141,15 @@ impl<'b> Walker<'b> {
         })
     }
 
+    /// The value at the cursor as written (passed over whole), for a caller that reads it
+    /// only when it must (a UAL `Actor` array).
+    pub fn raw(&mut self) -> Option<&'b [u8]> {
+        self.peek()?;
+        let start = self.at;
+        self.skip()?;
+        self.bytes.get(start..self.at)
+    }
+
     /// Passes over the value at the cursor.
     pub fn skip(&mut self) -> Option<()> {
         match self.peek()? {
