@@ -72,18 +72,36 @@ fn every_related_json_record_of_the_samples_opens_as_its_own_file_holds_it() {
         for _ in 0..n {
             keys(&mut app, "k");
         }
-        for i in 0..n {
-            let (entry, cursor) = {
+        // A folded record (one record seen in several exports) is unfolded by Enter, and
+        // each of its records opened in turn: the rows grow as the walk goes.
+        let mut i = 0;
+        loop {
+            let (entry, cursor, folded) = {
                 let Overlay::Drill(d) = &app.overlay else {
                     panic!("drill-down open")
                 };
                 let p = d.context.as_ref().unwrap();
-                (p.rows[p.cursor], p.cursor)
+                if i >= p.rows.len() {
+                    break;
+                }
+                let folded = matches!(p.rows[p.cursor], Moment::Related(r) if p.folds.contains_key(&r.entry));
+                (p.rows[p.cursor], p.cursor, folded)
             };
             assert_eq!(cursor, i);
-            if let Moment::Related(r) = entry {
+            i += 1;
+            if folded {
+                press(&mut app, KeyCode::Enter);
+                keys(&mut app, "j");
+                continue;
+            }
+            let record = match entry {
+                Moment::Related(r) => Some(r.entry),
+                Moment::Member { entry, .. } => Some(entry),
+                _ => None,
+            };
+            if let Some(record) = record {
                 let index = &app.report.context;
-                let place = index.place(&index.entries[r.entry]);
+                let place = index.place(&index.entries[record]);
                 let file = Path::new(&*place.file);
                 let name = file.to_string_lossy().to_string();
                 let json = name.ends_with(".json") || name.ends_with(".jsonl");

@@ -182,7 +182,7 @@ pub struct ContextIndex {
     by_actor: Lookup<u32>,
     /// The earliest time of any record of each actor.
     first_of_actor: HashMap<u32, i64, FxBuild>,
-    /// Records identical in every kept field (see [`Twins`]).
+    /// The same record read at several places (see [`super::twins::Twins`]).
     twins: super::twins::Twins,
     prepared: bool,
     /// Off (`--no-context`): nothing was collected.
@@ -241,7 +241,18 @@ impl ContextIndex {
         let mut order: Vec<u32> = (0..entries.len() as u32).collect();
         order.sort_by_key(|&i| entries[i as usize].time);
         let e = |i: u32| &entries[i as usize];
-        self.twins = super::twins::Twins::build(&order, entries);
+        // Each operation folded once ([`super::twins::fold_operation`]), to a number.
+        let mut folded_ids: HashMap<String, u32> = HashMap::new();
+        let mut by_operation: HashMap<u32, u32, FxBuild> = HashMap::default();
+        let strings = &self.strings;
+        self.twins = super::twins::Twins::build(&order, entries, |op| {
+            *by_operation.entry(op).or_insert_with(|| {
+                let next = u32::try_from(folded_ids.len()).unwrap_or(u32::MAX);
+                *folded_ids
+                    .entry(super::twins::fold_operation(strings.text(op)))
+                    .or_insert(next)
+            })
+        });
         let twinned = |i: u32| self.twins.earlier(i).is_some();
         self.by_correlation = Lookup::build(
             &order,
@@ -458,15 +469,30 @@ impl ContextIndex {
         self.key(s)
     }
 
-    /// The entry read before `entry` (in time, then place order) that is identical to it
-    /// in every kept field ([`super::twins::Twins`]), if any.
+    /// The twin of `entry` just before it (in time, then place order): the same record read
+    /// at another place ([`super::twins::Twins`]), if any.
     pub(super) fn earlier_twin(&self, entry: u32) -> Option<u32> {
         self.twins.earlier(entry)
     }
 
-    /// Whether an entry read after `entry` is identical to it ([`super::twins::Twins`]).
+    /// Whether a twin of `entry` comes after it ([`super::twins::Twins`]).
     pub(super) fn has_later_twin(&self, entry: u32) -> bool {
         self.twins.has_later(entry)
+    }
+
+    /// `entry` and its twins (the same record at other places: the same second, operation
+    /// as [`super::twins::fold_operation`] compares it, actor and target), in time, then
+    /// place order.
+    pub fn twins_of(&self, entry: usize) -> Vec<usize> {
+        match u32::try_from(entry) {
+            Ok(e) => self
+                .twins
+                .group(e)
+                .into_iter()
+                .map(|i| i as usize)
+                .collect(),
+            Err(_) => vec![entry],
+        }
     }
 }
 

@@ -9,9 +9,11 @@
 //!   with ASCII case ignored, as the index keeps them;
 //! - the same actor within [`ContextOptions::actor_window_secs`].
 //!
-//! A record found identical at several places (every kept field the same, to the second) is
-//! one related record with its `repeats` counted: the analyst could not tell such records
-//! apart anyway.
+//! One record seen at several places (the same reset in a CloudAppEvents, a UAL and an Entra
+//! export: the same second, operation, actor and target; `twins`) is one related record with
+//! its `repeats` counted, and [`ContextIndex::folded`] lists the records it stands for. The
+//! same record of the event itself in another export is a copy of the event, never a
+//! related record.
 //!
 //! On a busy target's day thousands of records relate to each of its events, so they are
 //! counted without being listed ([`ContextIndex::related_count`]: the longest lookup's
@@ -65,10 +67,11 @@ pub struct Related {
     /// The record's time minus the event's, in whole seconds as the two times read
     /// ([`offset_secs`]; None when either is unknown).
     pub offset_secs: Option<i64>,
-    /// Further records identical to this one in every kept field (second, operation, actor,
-    /// target, IP address, result, correlation) read at other places: the same record in
-    /// several exports (a `.gz` beside its file, a CloudAppEvents row and its UAL record).
-    /// Listed once, counted once.
+    /// Further records of the same second, operation, actor and target (`twins`) read at
+    /// other places and related to the event too: the same record in several exports (a
+    /// `.gz` beside its file, a CloudAppEvents row, its UAL record and the Entra audit
+    /// record), or distinct records one export wrote alike. Listed once, counted once;
+    /// [`ContextIndex::folded`] lists them.
     pub repeats: u32,
 }
 
@@ -122,20 +125,47 @@ impl ContextIndex {
         (picked, total)
     }
 
-    /// The entries of the event's other copies (the same event id read at other places), in
-    /// place order.
+    /// The entries of the event's other copies, in place order: the same event id read at
+    /// other places, and the same record in another export under an id of that export's own
+    /// (an Entra audit record beside the UAL record and the CloudAppEvents row: its twin,
+    /// [`ContextIndex::twins_of`]). A twin in the same file as the record it matches is
+    /// another event (one export holds each record once; a record exported twice has its
+    /// id twice, and is among the first kind).
     pub fn copies(&self, event: &StsEvent) -> Vec<usize> {
         let own = self.entry_of(event);
-        let mut out: Vec<usize> = event
+        let by_id: Vec<usize> = event
             .duplicates
             .iter()
             .flat_map(|d| d.iter())
             .filter_map(|at| self.entry_at(at, event))
-            .filter(|&i| Some(i) != own)
             .collect();
+        let mut out = by_id.clone();
+        for &i in own.iter().chain(&by_id) {
+            let file = self.entries[i].file;
+            out.extend(
+                self.twins_of(i)
+                    .into_iter()
+                    .filter(|&t| self.entries[t].file != file),
+            );
+        }
+        out.retain(|&i| Some(i) != own);
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// The records a folded related record stands for (itself first, then its twins that
+    /// are related to the event too: [`Related::repeats`] of them), in time, then place
+    /// order.
+    pub fn folded(&self, event: &StsEvent, opts: &ContextOptions, r: &Related) -> Vec<usize> {
+        if r.repeats == 0 {
+            return vec![r.entry];
+        }
+        let q = Query::new(self, event, opts);
+        self.twins_of(r.entry)
+            .into_iter()
+            .filter(|&i| i == r.entry || u32::try_from(i).is_ok_and(|i| q.reaches(i, Reach::ALL)))
+            .collect()
     }
 }
 

@@ -1,64 +1,77 @@
-//! Records identical in every kept field, found once when the index's lookups are built.
+//! One record seen at several places — the same reset in a CloudAppEvents export, a UAL
+//! export and an Entra audit export of one incident, loaded together — found once when the
+//! index's lookups are built, so that it is listed and counted once.
+//!
+//! The exports write one record differently: the UAL to the second (`CreationTime`), Entra
+//! and CloudAppEvents with seven fraction digits; the UAL's operation ends with a `.`
+//! (`Reset user password.`), Entra's does not; the IP address, result and correlation id are
+//! each exports' own (Entra gives no IP address of the actor, `success` in lower case). So
+//! two records are twins when they share the second, the operation (case-folded, a
+//! trailing `.` and blanks dropped), the actor and the target (compared as the index keeps
+//! them: ASCII case ignored). A record with no time is nobody's twin: two of them need not be
+//! one moment.
 
 use std::collections::HashMap;
 
 use super::index::{Entries, Entry, FxBuild, TICKS_PER_SEC};
 
-/// Records identical in every kept field — the second, operation, actor, target, IP address,
-/// result and correlation — read at several places (the same record in two exports), found
-/// once when the lookups are built: a related record's repeats are then counted without a
-/// map per STS event. Few records have a twin, so a bit per record says whether to look.
+/// Twin records (see the module's documentation), as chains in time, then place order.
+/// Few records have a twin, so a bit per record says whether to look.
 #[derive(Debug, Default, Clone)]
 pub(super) struct Twins {
-    /// Bit `i`: entry `i` has an identical entry before it.
+    /// Bit `i`: entry `i` has a twin before it.
     has_earlier: Vec<u64>,
-    /// Bit `i`: entry `i` has an identical entry after it.
+    /// Bit `i`: entry `i` has a twin after it.
     has_later: Vec<u64>,
-    /// Entry → the identical entry just before it (in time, then place order).
+    /// Entry → its twin just before it (in time, then place order).
     earlier: HashMap<u32, u32, FxBuild>,
+    /// Entry → its twin just after it.
+    later: HashMap<u32, u32, FxBuild>,
+}
+
+/// An operation as twins compare it: lower case, without trailing blanks and `.`
+/// (`Reset user password.` in the UAL, `Reset user password` in Entra, `Reset user
+/// password. ` in a Log Analytics column).
+pub(super) fn fold_operation(op: &str) -> String {
+    op.trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_lowercase()
 }
 
 impl Twins {
-    /// From the entries in time order (`order`; equal times in place order).
-    pub(super) fn build(order: &[u32], entries: &Entries) -> Self {
+    /// From the entries in time order (`order`; equal times in place order); `operation`
+    /// gives an entry's operation id as twins compare it ([`fold_operation`]).
+    pub(super) fn build(
+        order: &[u32],
+        entries: &Entries,
+        mut operation: impl FnMut(u32) -> u32,
+    ) -> Self {
         let mut out = Self {
             has_earlier: vec![0; entries.len().div_ceil(64)],
             has_later: vec![0; entries.len().div_ceil(64)],
             earlier: HashMap::default(),
+            later: HashMap::default(),
         };
-        let second = |e: &Entry| {
-            if e.time == i64::MIN {
-                i64::MIN
-            } else {
-                e.time.div_euclid(TICKS_PER_SEC)
-            }
-        };
-        let key = |e: &Entry| {
-            (
-                e.operation,
-                e.actor,
-                e.target,
-                e.ip,
-                e.result,
-                e.correlation,
-            )
-        };
-        // Identical records share their second: each second's records apart.
-        let mut last: HashMap<(u32, u32, u32, u64, u32, u64), u32, FxBuild> = HashMap::default();
+        let second = |e: &Entry| e.time.div_euclid(TICKS_PER_SEC);
+        // Twins share their second: each second's records apart.
+        let mut last: HashMap<(u32, u32, u32), u32, FxBuild> = HashMap::default();
         let mut start = 0;
         while start < order.len() {
-            let s = second(&entries[order[start] as usize]);
+            let first = &entries[order[start] as usize];
+            let s = second(first);
             let mut end = start + 1;
             while end < order.len() && second(&entries[order[end] as usize]) == s {
                 end += 1;
             }
-            if end - start > 1 {
+            if end - start > 1 && first.time != i64::MIN {
                 last.clear();
                 for &i in &order[start..end] {
-                    if let Some(prev) = last.insert(key(&entries[i as usize]), i) {
+                    let e = &entries[i as usize];
+                    if let Some(prev) = last.insert((operation(e.operation), e.actor, e.target), i)
+                    {
                         out.has_earlier[i as usize / 64] |= 1 << (i % 64);
                         out.has_later[prev as usize / 64] |= 1 << (prev % 64);
                         out.earlier.insert(i, prev);
+                        out.later.insert(prev, i);
                     }
                 }
             }
@@ -74,12 +87,49 @@ impl Twins {
         self.earlier.get(&entry).copied()
     }
 
+    pub(super) fn later(&self, entry: u32) -> Option<u32> {
+        if !bit(&self.has_later, entry) {
+            return None;
+        }
+        self.later.get(&entry).copied()
+    }
+
     pub(super) fn has_later(&self, entry: u32) -> bool {
         bit(&self.has_later, entry)
+    }
+
+    /// Every twin of `entry` and itself, in time, then place order.
+    pub(super) fn group(&self, entry: u32) -> Vec<u32> {
+        let mut first = entry;
+        while let Some(prev) = self.earlier(first) {
+            first = prev;
+        }
+        let mut out = vec![first];
+        while let Some(next) = self.later(*out.last().unwrap_or(&first)) {
+            out.push(next);
+        }
+        out
     }
 }
 
 fn bit(bits: &[u64], i: u32) -> bool {
     bits.get(i as usize / 64)
         .is_some_and(|w| w >> (i % 64) & 1 == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold_operation;
+
+    #[test]
+    fn operations_fold_as_the_exports_write_them() {
+        let ual = fold_operation("Reset user password.");
+        assert_eq!(ual, fold_operation("Reset user password"));
+        assert_eq!(ual, fold_operation("reset User Password. "));
+        assert_ne!(ual, fold_operation("Reset user password (by admin)"));
+        assert_ne!(
+            fold_operation("Update user."),
+            fold_operation("Update users.")
+        );
+    }
 }

@@ -21,6 +21,17 @@ pub enum Moment {
     /// never related records.
     Copies,
     Related(Related),
+    /// One of the records a folded related record stands for (the same record in several
+    /// exports, or records written alike: [`Related::repeats`]), listed under it when Enter
+    /// unfolds it: Enter on it opens that record.
+    Member {
+        /// Index into the context index's entries.
+        entry: usize,
+        /// Its time minus the event's, in whole seconds.
+        offset_secs: Option<i64>,
+        /// The last of its fold.
+        last: bool,
+    },
 }
 
 /// The context panel of the drill-down's current event.
@@ -33,6 +44,9 @@ pub struct ContextPanel {
     pub total: usize,
     /// The index entries of the event's other copies, in place order.
     pub copies: Vec<usize>,
+    /// The records each folded related record stands for (by its entry; itself first):
+    /// [`crate::context::ContextIndex::folded`].
+    pub folds: std::collections::HashMap<usize, Vec<usize>>,
     pub cursor: usize,
     pub offset: usize,
     /// A related record opened in the event's place.
@@ -61,9 +75,12 @@ pub struct RowText {
     pub offset: String,
     pub why: String,
     pub what: String,
-    /// A record's operation (with its `×N` count), actor and target apart (neutralised),
-    /// for [`RowText::what_within`]; None for the lines that are no record.
+    /// A record's operation, actor and target apart (neutralised), for
+    /// [`RowText::what_within`]; None for the lines that are no record.
     pub parts: Option<[String; 3]>,
+    /// Said after the record, kept whole however narrow the panel: where a folded record
+    /// was seen (`(3 sources)`, `(4 records)`); empty for the others.
+    pub fold: String,
 }
 
 impl RowText {
@@ -71,6 +88,16 @@ impl RowText {
     /// the target: the target is what the analyst reads a related record for (at 80
     /// columns `→ target` was cut off the end of every line).
     pub fn what_within(&self, width: usize) -> String {
+        if self.fold.is_empty() {
+            return self.record_within(width);
+        }
+        let fold = self.fold.chars().count() + 1;
+        let record = self.record_within(width.saturating_sub(fold));
+        clip_chars(&format!("{record} {}", self.fold), width)
+    }
+
+    /// [`Self::what_within`] without the fold's words.
+    fn record_within(&self, width: usize) -> String {
         let Some([op, actor, target]) = &self.parts else {
             return clip_chars(&self.what, width);
         };
@@ -142,6 +169,17 @@ impl ContextPanel {
             .get(event)
             .map(|e| report.context.copies(e))
             .unwrap_or_default();
+        let folds = report
+            .events
+            .get(event)
+            .map(|e| {
+                related
+                    .iter()
+                    .filter(|r| r.repeats > 0)
+                    .map(|r| (r.entry, report.context.folded(e, &config.context, r)))
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut rows: Vec<Moment> = related.into_iter().map(Moment::Related).collect();
         if !copies.is_empty() {
             rows.insert(at, Moment::Copies);
@@ -152,6 +190,7 @@ impl ContextPanel {
             rows,
             total,
             copies,
+            folds,
             cursor: at,
             offset: 0,
             open: None,
@@ -190,14 +229,40 @@ impl ContextPanel {
         match self.rows.get(row) {
             Some(Moment::Related(r)) => {
                 let e = &index.entries[r.entry];
-                let mut op = neutralize(index.text(e.operation)).into_owned();
-                if r.repeats > 0 {
-                    op = format!("×{} {op}", r.repeats + 1);
-                }
+                let op = neutralize(index.text(e.operation)).into_owned();
+                let fold = self.folds.get(&r.entry).map_or_else(String::new, |m| {
+                    let mark = if self.unfolded(row) { '▾' } else { '▸' };
+                    format!("{mark}({})", fold_words(report, m))
+                });
                 RowText {
                     offset: offset_text(r.offset_secs),
                     why: why_code(r.why),
+                    fold,
                     ..row_parts(op, index.text(e.actor), index.text(e.target))
+                }
+            }
+            Some(&Moment::Member {
+                entry,
+                offset_secs,
+                last,
+            }) => {
+                let e = &index.entries[entry];
+                let mut what = vec![
+                    index.place(e).to_string(),
+                    index.text(e.operation).to_owned(),
+                ];
+                if e.ip != 0 {
+                    what.push(format!("IP {}", index.ip_text(e)));
+                }
+                if e.result != 0 {
+                    what.push(index.text(e.result).to_owned());
+                }
+                RowText {
+                    offset: offset_text(offset_secs),
+                    why: if last { " └ " } else { " ├ " }.to_owned(),
+                    what: neutralize(&what.join(" · ")).into_owned(),
+                    parts: None,
+                    fold: String::new(),
                 }
             }
             Some(Moment::Event) => {
@@ -232,6 +297,7 @@ impl ContextPanel {
                         n => format!("{n} other copies of this event ({first}, …)"),
                     },
                     parts: None,
+                    fold: String::new(),
                 }
             }
             None => RowText {
@@ -239,6 +305,7 @@ impl ContextPanel {
                 why: String::new(),
                 what: String::new(),
                 parts: None,
+                fold: String::new(),
             },
         }
     }
@@ -250,6 +317,42 @@ impl ContextPanel {
             .iter()
             .map(|&i| neutralize(&index.source(&index.entries[i]).to_string()).into_owned())
             .collect()
+    }
+
+    /// Whether the folded related record at `row` is unfolded (its records listed under it).
+    pub fn unfolded(&self, row: usize) -> bool {
+        matches!(self.rows.get(row + 1), Some(Moment::Member { .. }))
+    }
+
+    /// Enter on a folded related record: lists the records it stands for under it, or
+    /// folds them again. False when the row is no folded record.
+    pub fn toggle_fold(&mut self, row: usize) -> bool {
+        let Some(Moment::Related(r)) = self.rows.get(row).copied() else {
+            return false;
+        };
+        let Some(members) = self.folds.get(&r.entry) else {
+            return false;
+        };
+        if self.unfolded(row) {
+            let end = (row + 1..self.rows.len())
+                .find(|&i| !matches!(self.rows[i], Moment::Member { .. }))
+                .unwrap_or(self.rows.len());
+            self.rows.drain(row + 1..end);
+            return true;
+        }
+        let n = members.len();
+        let listed: Vec<Moment> = members
+            .iter()
+            .enumerate()
+            .map(|(k, &entry)| Moment::Member {
+                entry,
+                // Twins share their second, so their offset (in whole seconds) too.
+                offset_secs: r.offset_secs,
+                last: k + 1 == n,
+            })
+            .collect();
+        self.rows.splice(row + 1..row + 1, listed);
+        true
     }
 
     /// Two lines on the row under the cursor: why it is related, then its time (UTC),
@@ -267,10 +370,43 @@ impl ContextPanel {
                 if e.result != 0 {
                     place.push(index.text(e.result).to_owned());
                 }
-                if r.repeats > 0 {
-                    place.push(format!("the same record at {} more places", r.repeats));
+                let Some(members) = self.folds.get(&r.entry) else {
+                    return [r.why.label(), neutralize(&place.join(" · ")).into_owned()];
+                };
+                // Folded: what it stands for, and where each record is.
+                let places: Vec<String> = members
+                    .iter()
+                    .map(|&i| index.source(&index.entries[i]).to_string())
+                    .collect();
+                let how = if self.unfolded(self.cursor) {
+                    "Enter folds them"
+                } else {
+                    "Enter lists them"
+                };
+                [
+                    format!(
+                        "{}, {how} · {}",
+                        fold_sentence(report, members),
+                        r.why.label()
+                    ),
+                    neutralize(&format!("{} · {}", utc_text(e.time), places.join(" · ")))
+                        .into_owned(),
+                ]
+            }
+            Some(&Moment::Member { entry, .. }) => {
+                let e = &index.entries[entry];
+                let mut place = vec![
+                    utc_text(e.time),
+                    index.place(e).to_string(),
+                    format!("IP {}", index.ip_text(e)),
+                ];
+                if e.result != 0 {
+                    place.push(index.text(e.result).to_owned());
                 }
-                [r.why.label(), neutralize(&place.join(" · ")).into_owned()]
+                [
+                    "one of the records folded above (Enter opens it)".to_owned(),
+                    neutralize(&place.join(" · ")).into_owned(),
+                ]
             }
             Some(Moment::Copies) => [
                 "the same event id read again: a copy, not a related record".to_owned(),
@@ -285,6 +421,40 @@ impl ContextPanel {
             None => [String::new(), String::new()],
         }
     }
+}
+
+/// How many records a fold stands for, and in how many files: `3 sources` (one record in
+/// each of three exports: the same record seen three times), `4 records` (four records of
+/// one file written alike: four records, never one), `4 records, 2 files`.
+pub fn fold_words(report: &ScanReport, members: &[usize]) -> String {
+    let (records, files) = fold_counts(report, members);
+    if records == files {
+        format!("{records} sources")
+    } else if files == 1 {
+        format!("{records} records")
+    } else {
+        format!("{records} records, {files} files")
+    }
+}
+
+/// The detail line's words for a fold ([`fold_words`] in a sentence).
+fn fold_sentence(report: &ScanReport, members: &[usize]) -> String {
+    let (records, files) = fold_counts(report, members);
+    if records == files {
+        format!("the same record in {files} exports")
+    } else if files == 1 {
+        format!("{records} records alike in one export")
+    } else {
+        format!("{records} records alike in {files} files")
+    }
+}
+
+fn fold_counts(report: &ScanReport, members: &[usize]) -> (usize, usize) {
+    let index = &report.context;
+    let mut files: Vec<u32> = members.iter().map(|&i| index.entries[i].file).collect();
+    files.sort_unstable();
+    files.dedup();
+    (members.len(), files.len())
 }
 
 /// `C`, `T`, `A` for the same correlation, target and actor (`·` where not).
@@ -316,6 +486,7 @@ fn row_parts(operation: String, actor: &str, target: &str) -> RowText {
         why: String::new(),
         what,
         parts: Some([operation, actor, target]),
+        fold: String::new(),
     }
 }
 

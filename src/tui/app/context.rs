@@ -131,8 +131,15 @@ impl App {
             return;
         };
         let row = panel.cursor;
-        let r = match panel.rows.get(row).copied() {
-            Some(Moment::Related(r)) => r,
+        let (entry, offset) = match panel.rows.get(row).copied() {
+            Some(Moment::Related(r)) if panel.folds.contains_key(&r.entry) => {
+                self.toggle_fold(row);
+                return;
+            }
+            Some(Moment::Related(r)) => (r.entry, r.offset_secs),
+            Some(Moment::Member {
+                entry, offset_secs, ..
+            }) => (entry, offset_secs),
             Some(Moment::Copies) => {
                 let places = panel.copy_places(&self.report).join(", ");
                 self.set_status(format!(
@@ -148,15 +155,15 @@ impl App {
             }
         };
         let index = &self.report.context;
-        let entry = index.entries[r.entry];
-        let place = index.place(&entry);
+        let record = index.entries[entry];
+        let place = index.place(&record);
         let title = format!(
             " related {} · {} · {} · Esc: back to the event ",
-            offset_text(r.offset_secs),
-            neutralize(index.text(entry.operation)),
+            offset_text(offset),
+            neutralize(index.text(record.operation)),
             neutralize(&place.to_string()),
         );
-        let text = self.related_text(r.entry, &place);
+        let text = self.related_text(entry, &place);
         let Overlay::Drill(d) = &mut self.overlay else {
             return;
         };
@@ -167,6 +174,27 @@ impl App {
         if let Some(panel) = d.context.as_deref_mut() {
             panel.open = Some(Opened { row, title, saved });
         }
+    }
+
+    /// Enter on a folded related record: its records listed under it (or folded again).
+    fn toggle_fold(&mut self, row: usize) {
+        let page = self.context_page();
+        let Overlay::Drill(d) = &mut self.overlay else {
+            return;
+        };
+        let Some(panel) = d.context.as_deref_mut() else {
+            return;
+        };
+        if !panel.toggle_fold(row) {
+            return;
+        }
+        let words = if panel.unfolded(row) {
+            "the records folded here, one a line: Enter on one opens it, Enter on the first line folds them"
+        } else {
+            "folded again: Enter lists them"
+        };
+        panel.move_by(0, page);
+        self.set_status(words.to_owned());
     }
 
     /// The raw text of a related record: an STS event's own stored text when the record is

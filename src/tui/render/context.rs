@@ -38,7 +38,7 @@ pub(super) fn draw_context(
             let mut style = match p.rows[i] {
                 Moment::Event => theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
                 Moment::Copies => theme.dim(),
-                Moment::Related(_) => Style::new(),
+                Moment::Related(_) | Moment::Member { .. } => Style::new(),
             };
             if i == p.cursor {
                 style = style.add_modifier(Modifier::REVERSED);
