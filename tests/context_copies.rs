@@ -6,31 +6,17 @@
 //! stored text under its own file and line: a Log Analytics row titled
 //! `entra-diagnostic.json:532`.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use ratatui::crossterm::event::KeyCode;
 use serde_json::Value;
 
-use sts_triage::load::ScanOptions;
-use sts_triage::scan::scan_paths;
-use sts_triage::tui::app::{App, Overlay};
+use sts_triage::tui::app::Overlay;
 use sts_triage::tui::context_panel::Moment;
 
 mod support;
-use support::{keys, press, sized};
-
-fn doc_text(app: &App) -> String {
-    let Overlay::Drill(d) = &app.overlay else {
-        panic!("drill-down open")
-    };
-    d.doc
-        .lines
-        .iter()
-        .map(sts_triage::tui::doc::DocLine::text)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use support::context::{app_of, doc_text};
+use support::{keys, press};
 
 /// The JSON record that starts at `offset` in `file` (a plain JSON or JSON-lines file).
 fn record_in_file(file: &Path, offset: u64) -> Value {
@@ -43,12 +29,7 @@ fn record_in_file(file: &Path, offset: u64) -> Value {
 #[test]
 fn every_related_json_record_of_the_samples_opens_as_its_own_file_holds_it() {
     let dir = Path::new("assets/samples");
-    let report = scan_paths(&[dir.to_path_buf()], &ScanOptions::default()).unwrap();
-    let mut app = sized(
-        App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report),
-        160,
-        45,
-    );
+    let mut app = app_of(dir, 160, 45);
     let rows = app.findings.items.len();
     assert!(rows > 5, "the samples have findings: {rows}");
     let (mut checked, mut copies) = (0, 0);

@@ -8,27 +8,18 @@
 //! the reset, Enter on it shows exactly that record, and the JSON report gives the related
 //! records' event ids and places.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use ratatui::crossterm::event::KeyCode;
 use serde_json::Value;
 
-use sts_triage::load::ScanOptions;
-use sts_triage::scan::scan_paths;
-use sts_triage::tui::app::{App, Overlay};
 use sts_triage::tui::columns::{Column, finding};
 
 mod support;
-use support::{keys, press, screen, sized};
+use support::context::{app_of, doc_text, json_report, shapes_uid as uid, timeline};
+use support::{keys, press, screen};
 
 const DIR: &str = "tests/fixtures/context-shapes";
-
-/// The UAL ids of the flow: Update user, Reset user password, the revocation, the sign-in.
-fn uid(i: usize) -> String {
-    format!("3e3e3e3e-0000-4000-8000-{:012}", i + 1)
-}
 
 /// The event id of the `i`th record of the flow in one input.
 type IdOf = fn(usize) -> String;
@@ -48,40 +39,10 @@ fn shapes() -> Vec<(&'static str, IdOf)> {
     ]
 }
 
-fn app(name: &str) -> App {
-    let report = scan_paths(&[Path::new(DIR).join(name)], &ScanOptions::default()).unwrap();
-    App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report)
-}
-
-fn timeline(app: &App) -> Vec<String> {
-    let Overlay::Drill(d) = &app.overlay else {
-        panic!("drill-down open")
-    };
-    let p = d.context.as_ref().expect("context panel open");
-    (0..p.rows.len())
-        .map(|i| {
-            let t = p.row_text(&app.report, i);
-            format!("{} {} {}", t.offset, t.why, t.what)
-        })
-        .collect()
-}
-
-fn doc_text(app: &App) -> String {
-    let Overlay::Drill(d) = &app.overlay else {
-        panic!("drill-down open")
-    };
-    d.doc
-        .lines
-        .iter()
-        .map(sts_triage::tui::doc::DocLine::text)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn a_revocation_in_every_shape_has_its_reset_beside_it_and_opens_that_record() {
     for (name, id) in shapes() {
-        let mut app = sized(app(name), 160, 45);
+        let mut app = app_of(&Path::new(DIR).join(name), 160, 45);
         assert_eq!(
             app.findings.items.len(),
             1,
@@ -135,7 +96,7 @@ fn a_revocation_in_every_shape_has_its_reset_beside_it_and_opens_that_record() {
 #[test]
 fn a_log_analytics_row_opens_as_the_record_of_its_columns() {
     for name in ["la-cae-one-line.json", "la-cae-pretty.json"] {
-        let mut app = sized(app(name), 80, 24);
+        let mut app = app_of(&Path::new(DIR).join(name), 80, 24);
         press(&mut app, KeyCode::Enter);
         keys(&mut app, "xk");
         press(&mut app, KeyCode::Enter);
@@ -153,25 +114,11 @@ fn a_log_analytics_row_opens_as_the_record_of_its_columns() {
     }
 }
 
-fn report(path: &Path) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_sts-triage"))
-        .args(["report", "--format", "json", "-q"])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 #[test]
 fn the_json_report_names_each_related_record_by_its_event_id_and_place() {
     for (name, id) in shapes() {
         let path = PathBuf::from(DIR).join(name);
-        let r = report(&path);
+        let r = json_report(&path);
         let f = &r["findings"][0];
         let related = f["related"].as_array().unwrap();
         let ids: Vec<&str> = related.iter().map(|r| r["id"].as_str().unwrap()).collect();
@@ -245,7 +192,7 @@ fn related_records_of_windows_1252_and_utf16_files_are_read_back_at_their_place(
     for (file, bytes) in [("cp1252.jsonl", cp1252.to_vec()), ("utf16.jsonl", utf16)] {
         let path = dir.path().join(file);
         std::fs::write(&path, bytes).unwrap();
-        let r = report(&path);
+        let r = json_report(&path);
         let related = r["findings"][0]["related"].as_array().unwrap();
         let ids: Vec<&str> = related
             .iter()
@@ -253,9 +200,7 @@ fn related_records_of_windows_1252_and_utf16_files_are_read_back_at_their_place(
             .collect();
         assert_eq!(ids, [uid(0), uid(1)], "{file}: {related:?}");
         // Enter on the reset in the context panel opens the reset.
-        let report = scan_paths(std::slice::from_ref(&path), &ScanOptions::default()).unwrap();
-        let app = App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report);
-        let mut app = sized(app, 160, 45);
+        let mut app = app_of(&path, 160, 45);
         press(&mut app, KeyCode::Enter);
         keys(&mut app, "x");
         let t = timeline(&app);
@@ -294,16 +239,14 @@ fn a_purview_csv_in_windows_1252_or_utf16_opens_its_related_rows_decoded() {
     for (file, bytes) in [("cp1252.csv", cp1252.to_vec()), ("utf16.csv", utf16)] {
         let path = dir.path().join(file);
         std::fs::write(&path, bytes).unwrap();
-        let r = report(&path);
+        let r = json_report(&path);
         let related = r["findings"][0]["related"].as_array().unwrap();
         let ids: Vec<&str> = related
             .iter()
             .map(|r| r["id"].as_str().unwrap_or("(none)"))
             .collect();
         assert_eq!(ids, [uid(0), uid(1)], "{file}: {related:?}");
-        let report = scan_paths(std::slice::from_ref(&path), &ScanOptions::default()).unwrap();
-        let app = App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report);
-        let mut app = sized(app, 160, 45);
+        let mut app = app_of(&path, 160, 45);
         press(&mut app, KeyCode::Enter);
         keys(&mut app, "xk");
         press(&mut app, KeyCode::Enter);

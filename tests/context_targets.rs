@@ -13,7 +13,6 @@
 //! - A related record's target and actor are shown as first written (the index compares
 //!   them with ASCII case ignored).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use ratatui::crossterm::event::KeyCode;
@@ -22,10 +21,11 @@ use serde_json::{Value, json};
 use sts_triage::hints::{HintConfig, Inputs};
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
-use sts_triage::tui::app::{App, Overlay};
+use sts_triage::tui::app::Overlay;
 
 mod support;
-use support::{keys, press, sized};
+use support::context::{app_of, json_report};
+use support::{keys, press};
 
 const VICTIM: &str = "victim.user@contoso.com";
 const VICTIM_ID: &str = "b1c7a000-0000-4000-8000-0000000000b1";
@@ -475,21 +475,6 @@ fn a_reset_beside_a_revocation_is_found_in_every_export_shape() {
 
 // --- Related records as written ------------------------------------------------------------
 
-/// The JSON report of `path` (`report --format json`).
-fn json_report(path: &Path) -> Value {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sts-triage"))
-        .args(["report", "--format", "json", "-q"])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 #[test]
 fn a_related_record_shows_its_target_and_actor_as_written() {
     let dir = tempfile::tempdir().unwrap();
@@ -516,11 +501,7 @@ fn a_related_record_shows_its_target_and_actor_as_written() {
     }
 
     // The workbench's context panel shows the same.
-    let mut app = sized(
-        App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report),
-        160,
-        45,
-    );
+    let mut app = app_of(&path, 160, 45);
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "x");
     let Overlay::Drill(d) = &app.overlay else {

@@ -11,19 +11,17 @@
 //! same user 1 s later and a whole one 1 s after that, all by one helpdesk agent in one
 //! correlation.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use ratatui::crossterm::event::KeyCode;
 use serde_json::json;
 
-use sts_triage::load::ScanOptions;
-use sts_triage::scan::scan_paths;
-use sts_triage::tui::app::{App, Overlay, View};
+use sts_triage::tui::app::{Overlay, View};
 use sts_triage::tui::columns::{Column, finding, near_miss};
 
 mod support;
-use support::{keys, press, sized};
+use support::context::{app_of, timeline};
+use support::{keys, press};
 
 const TARGET: &str = "ana.lopes@fabrikam.example";
 const ACTOR: &str = "desk.agent@fabrikam.example";
@@ -117,26 +115,6 @@ fn cloud_app_lines() -> String {
         .collect()
 }
 
-fn app(path: &Path) -> App {
-    let report = scan_paths(&[path.to_owned()], &ScanOptions::default()).unwrap();
-    let app = App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report);
-    sized(app, 160, 45)
-}
-
-/// The context panel's rows: `offset why what`.
-fn timeline(app: &App) -> Vec<String> {
-    let Overlay::Drill(d) = &app.overlay else {
-        panic!("drill-down open")
-    };
-    let p = d.context.as_ref().expect("context panel open");
-    (0..p.rows.len())
-        .map(|i| {
-            let t = p.row_text(&app.report, i);
-            format!("{} {} {}", t.offset, t.why, t.what)
-        })
-        .collect()
-}
-
 #[test]
 fn a_cut_record_and_the_revocation_after_it_list_each_other_alike() {
     let dir = tempfile::tempdir().unwrap();
@@ -150,7 +128,7 @@ fn a_cut_record_and_the_revocation_after_it_list_each_other_alike() {
 
         // The cut revocation: a near miss named as cut, with its target and the same
         // relations as anyone else's.
-        let mut a = app(&path);
+        let mut a = app_of(&path, 160, 45);
         assert_eq!(a.findings.items.len(), 1, "{name}: the whole revocation");
         assert_eq!(a.near.items.len(), 1, "{name}: the cut one");
         keys(&mut a, "m");
@@ -172,7 +150,7 @@ fn a_cut_record_and_the_revocation_after_it_list_each_other_alike() {
         );
 
         // The whole revocation lists the cut one for the same reasons.
-        let mut c = app(&path);
+        let mut c = app_of(&path, 160, 45);
         let row = &c.findings.items[0].cells;
         assert_eq!(&row[finding(Column::Target)], TARGET, "{name}");
         press(&mut c, KeyCode::Enter);

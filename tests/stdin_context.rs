@@ -13,13 +13,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
-const DIR: &str = "tests/fixtures/context-shapes";
+mod support;
+use support::BIN;
+use support::context::shapes_uid as uid;
 
-/// The UAL ids of the flow: Update user, Reset user password, the revocation, the sign-in.
-fn uid(i: usize) -> String {
-    format!("3e3e3e3e-0000-4000-8000-{:012}", i + 1)
-}
+const DIR: &str = "tests/fixtures/context-shapes";
 
 /// `report --format json -` with `input` on standard input.
 fn report_of_stdin(input: &[u8], data_home: &Path) -> Value {

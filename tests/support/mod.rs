@@ -5,6 +5,7 @@
 //! there, hence the `dead_code` allowance.
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
+pub mod context;
 pub mod markdown;
 
 use std::collections::HashMap;
