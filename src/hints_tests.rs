@@ -64,6 +64,17 @@ fn a_revocation_has_no_row_hint_and_an_odd_change_has_several() {
         row_hints(&user_guid, HintConfig::default()).is_empty(),
         "User_<guid> is a user, not an app"
     );
+    // A record with no Actor entries: the query's Role is "", which says nothing of the
+    // actor's kind (the hint would read "the actor is a , not a user").
+    let no_actor = finding(
+        ResultRow {
+            account_display_name: "admin".into(),
+            is_anonymous_proxy: Some(false),
+            ..ResultRow::default()
+        },
+        1,
+    );
+    assert!(row_hints(&no_actor, HintConfig::default()).is_empty());
     let lenient = HintConfig {
         far_minutes: 120,
         ..HintConfig::default()

@@ -152,3 +152,79 @@ fn one_service_principal_in_the_ual_and_in_entra_audit_logs_is_one_actor() {
     assert_eq!(same_actor, Some(true), "{h:?}");
     assert!(!badges(h).contains(&"first"), "{h:?}");
 }
+
+#[test]
+fn a_cloud_app_target_named_like_the_victim_is_not_the_victim() {
+    // The admin resets the victim's password, then (1 s later) revokes the sessions of an
+    // account renamed "victim.user@contoso.com"; the victim revokes a group so named.
+    // RawEventData.ObjectId is each object's id; ActivityObjects names them like the victim.
+    let report = scan(&[&format!("{DIR}/cae-target-named-like-victim.jsonl")]);
+    let hints = hints_by_actor(&report);
+    assert_eq!(hints.len(), 2, "{hints:?}");
+    let target = |i: usize| {
+        let p = &report.events[i].parties;
+        (p.target.to_string(), p.target_label().to_owned())
+    };
+    // The renamed account: known by its object id; the victim's reset is not its reset.
+    assert_eq!(
+        target(0),
+        (String::new(), "d4d4d4d4-0000-4000-8000-0000000000d4".into())
+    );
+    assert!(!badges(&hints[0].1).contains(&"reset"), "{hints:?}");
+    // The group, by the victim: not the victim changing their own sessions.
+    assert_eq!(hints[1].0, "victim.user@contoso.com");
+    assert_eq!(
+        target(1),
+        (String::new(), "9f9f9f00-0000-4000-8000-00000000009f".into())
+    );
+    assert!(!badges(&hints[1].1).contains(&"self"), "{hints:?}");
+}
+
+#[test]
+fn classify_like_this_compares_ids_with_ids_and_upns_with_upns() {
+    use sts_triage::tui::app::Overlay;
+    use sts_triage::tui::columns::{Column, finding};
+    use sts_triage::tui::overlay::Link;
+    // ann's CloudAppEvents row (AccountObjectId, UPN in RawEventData), ann's UAL row (no
+    // User_<id> entry: no AccountObjectId, her UPN), mallory's row named as ann's object id.
+    let report = scan(&[&format!("{DIR}/classify-identity.jsonl")]);
+    let mut app = support::sized(
+        support::workbench("t.sts-triage.jsonl", "analyst", report),
+        80,
+        24,
+    );
+    let ip = |app: &sts_triage::tui::app::App, item: usize| {
+        app.cell(&app.findings, item, finding(Column::Ip))
+    };
+    let go_to = |app: &mut sts_triage::tui::app::App, address: &str| {
+        support::keys(app, "g");
+        while ip(app, app.findings.current().unwrap()) != address {
+            support::keys(app, "j");
+        }
+    };
+    go_to(&mut app, "203.0.113.10");
+    support::keys(&mut app, "1");
+    go_to(&mut app, "203.0.113.10");
+    support::keys(&mut app, "c");
+    let Overlay::Bulk(b) = &app.overlay else {
+        panic!("bulk list open: {}", app.status)
+    };
+    let offered: Vec<(String, Link, bool)> = b
+        .candidates
+        .iter()
+        .map(|c| (ip(&app, c.item), c.link, c.ticked))
+        .collect();
+    // ann's other row, by her UPN, ticked; never mallory's, named like ann's object id.
+    assert_eq!(
+        offered,
+        vec![("198.51.100.20".to_owned(), Link::Account, true)],
+        "{}",
+        support::screen(&app, 80, 24)
+    );
+    press_enter(&mut app);
+}
+
+fn press_enter(app: &mut sts_triage::tui::app::App) {
+    support::press(app, ratatui::crossterm::event::KeyCode::Enter);
+    assert!(app.status.contains("marked 1 row(s)"), "{}", app.status);
+}

@@ -7,8 +7,9 @@
 //!   object id, an entry with an `@` the UPN); the actor is `UserId` and the `Actor` entry
 //!   `User_<guid>`, or an application `name (id)` ([`ual_actor`]); the correlation is
 //!   `InterSystemsId`.
-//! - CloudAppEvents: `ActivityObjects` entries with `Role` "Target object", else `ObjectName`
-//!   / `ObjectId`, else the UAL fields of `RawEventData`; the actor's UPN is
+//! - CloudAppEvents: the UAL fields of `RawEventData` (its `ObjectId` when a UPN), else the
+//!   `Id` of the `ActivityObjects` entry with `Role` "Target object" (a UPN, else the object
+//!   id; never its `Name`), else the row's `ObjectId`; the actor's UPN is
 //!   `RawEventData.UserId` beside `AccountObjectId`.
 //! - Entra AuditLogs / Graph directoryAudits: the `targetResources` entry of type `User`
 //!   (`userPrincipalName`, `id`; never `displayName`, see [`entra`]); `initiatedBy.user`
@@ -186,18 +187,22 @@ pub fn cloud_app(row: &Map<String, Value>, raw: Option<&Value>) -> Parties {
                     .is_some_and(|r| r.eq_ignore_ascii_case("Target object"))
             })
         });
+    // The target object's `Id` names it (a UPN, or its object id); its `Name` (as the row's
+    // `ObjectName`) is a display name, chosen by whoever names the object: a group, an app or
+    // an account renamed `victim@contoso.com` is not the victim, so a name never becomes
+    // the target. RawEventData's `ObjectId` stands when it is a UPN.
     if let Some(o) = target_object {
-        let name = text(field(o, "Name"));
         let id = text(field(o, "Id"));
-        if !name.is_empty() && (p.target.is_empty() || !p.target.contains('@')) {
-            p.target = name;
+        if !id.is_empty() && !p.target.contains('@') {
+            if id.contains('@') {
+                p.target = id;
+            } else {
+                p.target.clear();
+                if p.target_id.is_empty() {
+                    p.target_id = id;
+                }
+            }
         }
-        if !id.is_empty() && p.target_id.is_empty() {
-            p.target_id = id;
-        }
-    }
-    if p.target.is_empty() {
-        p.target = text(field(row, "ObjectName"));
     }
     if p.target_id.is_empty() {
         p.target_id = text(field(row, "ObjectId"));
@@ -322,14 +327,43 @@ mod tests {
             "ActivityObjects": "[{\"Type\":\"User\",\"Role\":\"Target object\",\"Name\":\"Victim User\",\"Id\":\"bbbb\"}]"
         }));
         let p = cloud_app(&row, Some(&json!({"UserId": "helpdesk@contoso.com"})));
-        assert_eq!(
-            (p.target.as_str(), p.target_id.as_str()),
-            ("Victim User", "bbbb")
-        );
+        assert_eq!((p.target.as_str(), p.target_id.as_str()), ("", "bbbb"));
         assert_eq!(
             (p.actor.as_str(), p.actor_id.as_str()),
             ("helpdesk@contoso.com", "aaaa")
         );
+    }
+
+    #[test]
+    fn cloud_app_target_is_an_id_or_a_upn_never_a_name() {
+        let row = |objects: &str, raw: Value| {
+            let row = obj(json!({"ActivityObjects": objects, "ObjectName": "victim@contoso.com"}));
+            let p = cloud_app(&row, Some(&raw));
+            (p.target, p.target_id)
+        };
+        let group =
+            r#"[{"Type":"Group","Role":"Target object","Name":"victim@contoso.com","Id":"gggg"}]"#;
+        // RawEventData's ObjectId is the group's id, or its name.
+        for object_id in ["gggg", "Victim Group"] {
+            assert_eq!(
+                row(group, json!({"ObjectId": object_id})),
+                (String::new(), "gggg".into())
+            );
+        }
+        // An Id that is a UPN is the target; a UPN in ObjectId stands.
+        let user =
+            r#"[{"Type":"User","Role":"Target object","Name":"Victim","Id":"v@contoso.com"}]"#;
+        assert_eq!(
+            row(user, json!({"ObjectId": "vvvv"})),
+            ("v@contoso.com".into(), String::new())
+        );
+        assert_eq!(
+            row(group, json!({"ObjectId": "v@contoso.com"})),
+            ("v@contoso.com".into(), String::new())
+        );
+        // A name and nothing else: no target.
+        let named = r#"[{"Type":"Group","Role":"Target object","Name":"victim@contoso.com"}]"#;
+        assert_eq!(row(named, json!({})), (String::new(), String::new()));
     }
 
     #[test]

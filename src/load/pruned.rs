@@ -34,7 +34,7 @@ use super::record::{Classified, Origin, classify_checked, column};
 
 /// The columns `record::classify` and `context::parties::cloud_app` read from a
 /// CloudAppEvents row.
-const ROW_COLUMNS: [&str; 14] = [
+const ROW_COLUMNS: [&str; 13] = [
     "ActionType",
     "RawEventData",
     "AccountObjectId",
@@ -46,7 +46,6 @@ const ROW_COLUMNS: [&str; 14] = [
     "TimeGenerated",
     "ReportId",
     "ActivityObjects",
-    "ObjectName",
     "ObjectId",
     "AccountId",
 ];

@@ -120,7 +120,7 @@ pub struct Pivot {
 /// How a row proposed by "classify like this" is like the decided one, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Link {
-    /// The same account (AccountObjectId, else the display name).
+    /// The same account: the same object id or actor UPN, never by display name.
     Account,
     /// Only the same IP address.
     Ip,

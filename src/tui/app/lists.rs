@@ -63,15 +63,7 @@ impl App {
             );
             return;
         }
-        let row_of = |i: usize| &self.report.findings[i].row;
-        let account = |i: usize| {
-            let r = row_of(i);
-            if r.account_object_id.is_empty() {
-                r.account_display_name.clone()
-            } else {
-                r.account_object_id.clone()
-            }
-        };
+        let account = |i: usize| self.account_identity(i);
         let hint_col = finding(Column::Hint);
         let badges = |it: &crate::tui::items::ItemText| -> Vec<String> {
             it.cells[hint_col]
@@ -90,7 +82,7 @@ impl App {
                 continue;
             }
             let same = |c: usize| !source.cells[c].is_empty() && source.cells[c] == other.cells[c];
-            let link = if !source_account.is_empty() && account(i) == source_account {
+            let link = if source_account.same_as(&account(i)) {
                 Link::Account
             } else if same(ip) {
                 Link::Ip
@@ -137,6 +129,26 @@ impl App {
             candidates,
             cursor: 0,
         });
+    }
+
+    /// Who made a flagged row's change, as classify-like-this compares rows: the row's
+    /// AccountObjectId and the actor ids and actors (UPN, or an app's `name (id)`) of its
+    /// events. Never the display name, which whoever names the account chooses.
+    fn account_identity(&self, item: usize) -> AccountIdentity {
+        let f = &self.report.findings[item];
+        let mut who = AccountIdentity::default();
+        let add = |list: &mut Vec<String>, s: &str| {
+            let s = s.trim().to_ascii_lowercase();
+            if !s.is_empty() && !list.contains(&s) {
+                list.push(s);
+            }
+        };
+        add(&mut who.ids, &f.row.account_object_id);
+        for e in f.events.iter().filter_map(|&i| self.report.events.get(i)) {
+            add(&mut who.ids, &e.parties.actor_id);
+            add(&mut who.names, &e.parties.actor);
+        }
+        who
     }
 
     /// Keys in the frequency view and the classify-like-this list.
@@ -220,5 +232,22 @@ impl App {
             }
             other => self.overlay = other,
         }
+    }
+}
+
+/// A row's account as classify-like-this compares it: object ids (AccountObjectId, the
+/// actor's object or service principal id) and actors (UPN, an app's `name (id)`), each in
+/// ASCII lower case. Like is compared with like: an id with ids, an actor with actors.
+#[derive(Debug, Default)]
+struct AccountIdentity {
+    ids: Vec<String>,
+    names: Vec<String>,
+}
+
+impl AccountIdentity {
+    /// Whether two rows share an object id or an actor (never true for a row with neither).
+    fn same_as(&self, other: &Self) -> bool {
+        self.ids.iter().any(|i| other.ids.contains(i))
+            || self.names.iter().any(|n| other.names.contains(n))
     }
 }
