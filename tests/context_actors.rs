@@ -228,3 +228,21 @@ fn press_enter(app: &mut sts_triage::tui::app::App) {
     support::press(app, ratatui::crossterm::event::KeyCode::Enter);
     assert!(app.status.contains("marked 1 row(s)"), "{}", app.status);
 }
+
+#[test]
+fn an_office_activity_app_with_its_actor_as_json_text_is_known_by_its_id() {
+    // Sentinel OfficeActivity writes Actor as JSON text (Log Analytics JSON, the CSV).
+    let app = format!("{HELPDESK} ({EVIL_SP})");
+    for name in ["office-activity-app.jsonl", "office-activity-app.csv"] {
+        let report = scan(&[&format!("{DIR}/{name}")]);
+        let hints = hints_by_actor(&report);
+        assert_eq!(hints.len(), 1, "{name}: {hints:?}");
+        assert_eq!(hints[0].0, app, "{name}");
+        // Its own record in the index is the app's too, and the admin's update a minute
+        // before is not the app's: the app's first record.
+        let index = &report.context;
+        let actors: Vec<&str> = index.entries.iter().map(|e| index.text(e.actor)).collect();
+        assert_eq!(actors, [HELPDESK, app.as_str()], "{name}");
+        assert!(badges(&hints[0].1).contains(&"first"), "{name}: {hints:?}");
+    }
+}

@@ -172,7 +172,11 @@ fn value<'a>(w: &mut Walker<'a>, k: K) -> Option<Cow<'a, [u8]>> {
 /// the entries are parsed only when they name a service principal.
 fn app_actor(user_id: &[u8], actor: &[u8]) -> Option<Vec<u8>> {
     memchr::memmem::find(actor, b"ServicePrincipal")?;
-    let entries: Value = serde_json::from_slice(actor).ok()?;
+    let mut entries: Value = serde_json::from_slice(actor).ok()?;
+    // JSON text in a string (Sentinel OfficeActivity in Log Analytics JSON).
+    if let Value::String(text) = &entries {
+        entries = serde_json::from_str(text).ok()?;
+    }
     let user_id = String::from_utf8_lossy(user_id);
     let list = super::parties::actor_entries(Some(&entries));
     let (name, id) = super::parties::ual_actor(&user_id, &list);
@@ -474,6 +478,8 @@ pub struct CsvColumns {
     ip: Option<usize>,
     target: Option<usize>,
     workload: Option<usize>,
+    /// UAL `Actor` (Sentinel OfficeActivity): an application's id ([`app_actor`]).
+    actor_entries: Option<usize>,
     correlation: Option<usize>,
     result: Option<usize>,
     /// An Entra audit CSV (InitiatedBy / TargetResources columns): rows parsed whole.
@@ -515,6 +521,7 @@ impl CsvColumns {
             // OfficeActivity `OfficeObjectId` and `AADTarget`.
             target: find(&["ObjectId", "OfficeObjectId", "AADTarget"]),
             workload: find(&["Workload", "OfficeWorkload"]),
+            actor_entries: find(&["Actor"]),
             correlation: find(&["CorrelationId", "InterSystemsId"]),
             result: find(&["ResultStatus", "Result"]),
             entra: find(&["InitiatedBy"]).is_some() || find(&["TargetResources"]).is_some(),
@@ -580,6 +587,11 @@ impl CsvColumns {
         };
         fill(&mut f.operation, self.operation);
         fill(&mut f.actor, self.actor);
+        if json.is_none()
+            && let Some(app) = app_actor(&f.actor, &cell(self.actor_entries))
+        {
+            f.actor = Cow::Owned(app);
+        }
         fill(&mut f.ip, self.ip);
         fill(&mut f.result, self.result);
         if let Some(t) = self.time.map(|i| cell(Some(i))) {

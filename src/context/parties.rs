@@ -141,7 +141,10 @@ fn entry_ids(v: Option<&Value>) -> Vec<&str> {
 
 /// A Unified Audit Log record (also the RawEventData of a CloudAppEvents row).
 pub fn ual(record: &Map<String, Value>) -> Parties {
-    let targets = entry_ids(field(record, "Target"));
+    // `Actor` and `Target` are arrays, or JSON text where an export writes its dynamic
+    // columns so (Sentinel OfficeActivity in Log Analytics JSON and CSV).
+    let target_entries = dynamic(field(record, "Target"));
+    let targets = entry_ids(target_entries.as_deref());
     // Sentinel's OfficeActivity names the UAL's ObjectId `OfficeObjectId`, and the user
     // acted on `AADTarget` (it keeps no `Target` entries).
     let object_id = ["ObjectId", "OfficeObjectId", "AADTarget"]
@@ -160,9 +163,10 @@ pub fn ual(record: &Map<String, Value>) -> Parties {
         .find_map(|t| entry_guid(t))
         .unwrap_or_default()
         .to_owned();
+    let actor_entries_value = dynamic(field(record, "Actor"));
     let (actor, actor_id) = ual_actor(
         &text(field(record, "UserId")),
-        &actor_entries(field(record, "Actor")),
+        &actor_entries(actor_entries_value.as_deref()),
     );
     Parties {
         target,
