@@ -14,7 +14,7 @@ use crate::context::{ContextIndex, ContextOptions};
 use crate::kql::ticks;
 use crate::model::{Finding, StsEvent};
 use crate::neutralize::{has_dangerous, neutralize};
-use crate::scan::ScanReport;
+use crate::scan::{RowEvent, ScanReport};
 
 /// Thresholds of the hints (command line: `--far-minutes`, `--reset-minutes`,
 /// `--bulk-users`, `--bulk-minutes`; the context windows: `--target-hours`,
@@ -210,8 +210,11 @@ pub fn is_sign_in_operation(operation: &str) -> bool {
 pub struct Inputs<'a> {
     report: &'a ScanReport,
     config: HintConfig,
-    /// By arrival number (`ScanReport::arrival`).
+    /// By arrival number (`ScanReport::arrival`), of the events kept whole.
     bulk: HashMap<u32, usize>,
+    /// By row (index into `findings`), of the lean events of the headless commands (one row
+    /// each): the most users of a window one of them is in.
+    bulk_rows: HashMap<usize, usize>,
     /// The sign-in records of each actor (in ASCII lower case), in the
     /// order the index's actor lookup gives them (by time): an actor who acts often has
     /// thousands of records within the window, of which few or none are sign-ins.
@@ -259,10 +262,12 @@ impl<'a> Inputs<'a> {
     /// each file's end).
     pub fn new(report: &'a ScanReport, config: HintConfig) -> Self {
         let (sign_ins, password_ops) = classify_records(&report.context);
+        let (bulk, bulk_rows) = bulk_counts(report, config);
         Self {
             report,
             config,
-            bulk: bulk_counts(report, config),
+            bulk,
+            bulk_rows,
             sign_ins,
             password_ops,
         }
@@ -277,9 +282,23 @@ impl<'a> Inputs<'a> {
         let Some(e) = self.report.events.get(i) else {
             return Vec::new();
         };
+        let bulk = self.bulk.get(&self.report.arrival(i)).copied();
+        self.hints_of(e, bulk, |_| false)
+    }
+
+    /// The context hints of an event whose `bulk` count is known, those whose badge `have`
+    /// says the caller has already left out (their lookups are most of the cost).
+    fn hints_of(
+        &self,
+        e: &StsEvent,
+        bulk: Option<usize>,
+        have: impl Fn(&str) -> bool,
+    ) -> Vec<Hint> {
         let index = &self.report.context;
         let mut out = Vec::new();
-        if let Some(h) = reset_hint(index, &self.password_ops, e, self.config) {
+        if !have("reset")
+            && let Some(h) = reset_hint(index, &self.password_ops, e, self.config)
+        {
             out.push(h);
         }
         let p = &e.parties;
@@ -287,29 +306,46 @@ impl<'a> Inputs<'a> {
         if same(&p.actor, &p.target) || same(&p.actor_id, &p.target_id) {
             out.push(Hint::SelfChange);
         }
-        if let Some(&users) = self.bulk.get(&self.report.arrival(i)) {
+        if let Some(users) = bulk {
             out.push(Hint::Bulk {
                 users,
                 minutes: self.config.bulk_minutes,
             });
         }
         if let Some(t) = e.time.as_ref().map(ticks) {
-            if is_first_record(index, e, t) {
+            if !have("first") && is_first_record(index, e, t) {
                 out.push(Hint::First);
             }
-            if let Some(h) = sign_in_hint(index, &self.sign_ins, e, t, self.config) {
+            if !have("signin")
+                && let Some(h) = sign_in_hint(index, &self.sign_ins, e, t, self.config)
+            {
                 out.push(h);
             }
         }
         out
     }
 
-    /// The hints of a flagged row: those of its values, then the context hints of its
-    /// events (each badge once, from the first event that has it).
+    /// The hints of a flagged row: those of its values, then the context hints of every
+    /// event behind it (each badge once, from the first event that has it, in the order
+    /// they joined the row). Every event, whether kept whole or lean
+    /// ([`ScanReport::row_events`]): the workbench's Hints column, the report's and the
+    /// rows copied with `y` give the same badges.
     pub fn finding_hints(&self, f: &Finding) -> Vec<Hint> {
+        const CONTEXT: [&str; 5] = ["reset", "self", "bulk", "first", "signin"];
         let mut out = row_hints(f, self.config);
-        for &i in &f.events {
-            for h in self.event_hints(i) {
+        for event in self.report.row_events(f) {
+            let have = |badge: &str| out.iter().any(|o| o.badge() == badge);
+            if CONTEXT.iter().all(|b| have(b)) {
+                break;
+            }
+            let hints = match &event {
+                RowEvent::Whole(i) => {
+                    let bulk = self.bulk.get(&self.report.arrival(*i)).copied();
+                    self.hints_of(&self.report.events[*i], bulk, have)
+                }
+                RowEvent::Lean(e, row) => self.hints_of(e, self.bulk_rows.get(row).copied(), have),
+            };
+            for h in hints {
                 if !out.iter().any(|o| o.badge() == h.badge()) {
                     out.push(h);
                 }
@@ -483,17 +519,22 @@ fn is_first_record(index: &ContextIndex, e: &StsEvent, t: i64) -> bool {
 }
 
 /// For each STS event whose actor changed the tokens of `bulk_users` or more distinct
-/// targets within some `bulk_minutes` window that holds the event, that count; by the
-/// event's arrival number, for the events kept whole (the headless commands keep most
-/// flagged events lean: they count in the windows, but no hint is asked of them).
-fn bulk_counts(report: &ScanReport, config: HintConfig) -> HashMap<u32, usize> {
+/// targets within some `bulk_minutes` window that holds the event, that count: by the
+/// event's arrival number for the events kept whole, and by row for the lean events of the
+/// headless commands (each gives one row; the most of its lean events' counts), so that a
+/// row's `bulk` is the same whether its events were kept whole or not.
+fn bulk_counts(
+    report: &ScanReport,
+    config: HintConfig,
+) -> (HashMap<u32, usize>, HashMap<usize, usize>) {
     // Actors and targets compared in ASCII lower case, each by number.
     let mut actors: HashMap<String, u32> = HashMap::new();
     let mut targets: HashMap<String, u32> = HashMap::new();
     const WHOLE: u32 = 1 << 31;
-    // Per actor: (time, arrival number, target number | WHOLE for an event kept whole);
-    // target 0 is none.
-    let mut by_actor: Vec<Vec<(i64, u32, u32)>> = Vec::new();
+    // Per actor: (time, arrival number, target number | WHOLE for an event kept whole, the
+    // row of a lean flagged event or NO_ROW); target 0 is none.
+    const NO_ROW: u32 = u32::MAX;
+    let mut by_actor: Vec<Vec<(i64, u32, u32, u32)>> = Vec::new();
     for e in report.event_labels() {
         let Some(t) = e.time.as_ref().map(ticks) else {
             continue;
@@ -513,10 +554,15 @@ fn bulk_counts(report: &ScanReport, config: HintConfig) -> HashMap<u32, usize> {
             let next = u32::try_from(targets.len() + 1).unwrap_or(u32::MAX);
             *targets.entry(target).or_insert(next)
         };
-        by_actor[a as usize].push((t, e.seq, tid | if e.whole { WHOLE } else { 0 }));
+        let row = e
+            .finding
+            .and_then(|f| u32::try_from(f).ok())
+            .unwrap_or(NO_ROW);
+        by_actor[a as usize].push((t, e.seq, tid | if e.whole { WHOLE } else { 0 }, row));
     }
     let w = config.bulk_minutes * 60 * TICKS_PER_SEC;
     let mut out = HashMap::new();
+    let mut rows: HashMap<usize, usize> = HashMap::new();
     for list in &mut by_actor {
         if list.len() < config.bulk_users.max(1) {
             continue;
@@ -537,9 +583,12 @@ fn bulk_counts(report: &ScanReport, config: HintConfig) -> HashMap<u32, usize> {
             }
             let distinct = counts.len();
             if distinct >= config.bulk_users {
-                for &(_, seq, tag) in &list[j.max(marked_to)..r] {
+                for &(_, seq, tag, row) in &list[j.max(marked_to)..r] {
                     if tag & WHOLE != 0 {
                         out.insert(seq, distinct);
+                    } else if row != NO_ROW {
+                        let most = rows.entry(row as usize).or_default();
+                        *most = (*most).max(distinct);
                     }
                 }
                 marked_to = marked_to.max(r);
@@ -553,7 +602,7 @@ fn bulk_counts(report: &ScanReport, config: HintConfig) -> HashMap<u32, usize> {
             }
         }
     }
-    out
+    (out, rows)
 }
 
 #[cfg(test)]

@@ -67,9 +67,9 @@ fn no_event_string_forms_markdown_structure_in_the_report() {
         foreign.is_empty(),
         "structure from event strings: {foreign:#?}"
     );
-    // One row per finding plus the header, each with exactly its 18 cells (the query's and
-    // the decision's, then Target, Actor UPN / app and Context).
-    let rows: Vec<&Vec<String>> = r.rows.iter().filter(|row| row.len() == 18).collect();
+    // One row per finding plus the header, each with exactly its 19 cells (the query's and
+    // the decision's, then Target, Actor UPN / app, Context and Hints).
+    let rows: Vec<&Vec<String>> = r.rows.iter().filter(|row| row.len() == 19).collect();
     assert_eq!(rows.len(), r.rows.len(), "a value broke out of its cell");
     assert_eq!(rows.len(), 42 + 1, "42 unreviewed rows and their header");
     // Each string renders exactly as its neutralised value, in its own cell.
@@ -106,7 +106,7 @@ fn the_copied_tables_are_as_safe_as_the_report() {
     let table = report::findings_table(&scanned, &all, &HashMap::new());
     let r = markdown::render(&table);
     assert!(r.structure.is_empty(), "{:#?}", r.structure);
-    assert!(r.rows.iter().all(|row| row.len() == 18));
+    assert!(r.rows.iter().all(|row| row.len() == 19));
     let y = report::markdown_report(&scanned, &HashMap::new(), &ReportContext::default());
     let r = markdown::render(&y);
     assert!(r.structure.iter().all(own_structure), "{:#?}", r.structure);

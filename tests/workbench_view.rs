@@ -260,3 +260,46 @@ fn the_why_panel_says_what_is_wrong_with_an_unusable_record_not_no_such_term() {
     }
     assert!(seen > 0, "the inputs hold an unusable record");
 }
+
+#[test]
+fn copied_rows_carry_the_row_hints_as_the_table_shows_them() {
+    let report = scan(&["assets/samples"]);
+    let mut app = sized(
+        App::new("j", "a", HashMap::new()).with_report(report),
+        80,
+        24,
+    );
+    // The first row: Allan Deyoung's bulk revocation (bulk, signin, first).
+    let hints = app.cell(
+        &app.findings,
+        app.findings.current().unwrap(),
+        finding(Column::Hint),
+    );
+    assert!(
+        hints.contains("bulk") && hints.contains("signin"),
+        "{hints}"
+    );
+    keys(&mut app, "y");
+    let Some(Effect::Copy { text, .. }) = app.effects.last() else {
+        panic!("a copy: {:?}", app.effects)
+    };
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    assert!(header.ends_with("| Context | Hints |"), "{header}");
+    let row = lines.nth(1).unwrap();
+    let last = row.trim_end_matches('|').rsplit('|').next().unwrap().trim();
+    assert_eq!(last.trim_matches('`'), hints, "{row}");
+    // The near misses too.
+    keys(&mut app, "m");
+    keys(&mut app, "y");
+    let Some(Effect::Copy { text, .. }) = app.effects.last() else {
+        panic!("a copy")
+    };
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .ends_with("| Context | Hints |"),
+        "{text}"
+    );
+}

@@ -21,9 +21,9 @@ fn time_or_dash(t: Option<&KqlDateTime>) -> String {
     t.map_or_else(|| "—".to_owned(), format_datetime)
 }
 
-const ROW_HEADER: &str = "| First seen (UTC) | Account | AccountObjectId | Role | IP | Proxy | ISP | +Minutes | Remaining | Events | Source | Verdict | Note | Analyst | Decided (UTC) | Target | Actor UPN / app | Context |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+const ROW_HEADER: &str = "| First seen (UTC) | Account | AccountObjectId | Role | IP | Proxy | ISP | +Minutes | Remaining | Events | Source | Verdict | Note | Analyst | Decided (UTC) | Target | Actor UPN / app | Context | Hints |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
-const NEAR_MISS_HEADER: &str = "| Time (UTC) | Actor | Operation | Reason | Source | Event id | Verdict | Note | Analyst | Decided (UTC) | Target | Actor UPN / app | Context |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+const NEAR_MISS_HEADER: &str = "| Time (UTC) | Actor | Operation | Reason | Source | Event id | Verdict | Note | Analyst | Decided (UTC) | Target | Actor UPN / app | Context | Hints |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
 /// The first source, and how many more there are.
 fn source_summary(report: &ScanReport, f: &Finding) -> String {
@@ -35,11 +35,26 @@ fn source_summary(report: &ScanReport, f: &Finding) -> String {
     }
 }
 
-/// One Markdown table row for a finding.
-pub fn finding_line(report: &ScanReport, f: &Finding, d: &Decision, context: &str) -> String {
+/// The hints' badges in one cell (`reset first`), as the workbench's Hints column shows them.
+fn badges(hints: &[crate::hints::Hint]) -> String {
+    hints
+        .iter()
+        .map(crate::hints::Hint::badge)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One Markdown table row for a finding; `hints` its badges (`reset first`).
+pub fn finding_line(
+    report: &ScanReport,
+    f: &Finding,
+    d: &Decision,
+    context: &str,
+    hints: &str,
+) -> String {
     let r = &f.row;
     format!(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
         time_or_dash(f.totals.first.as_ref()),
         markdown_cell(&r.account_display_name),
         markdown_cell(&r.account_object_id),
@@ -58,6 +73,7 @@ pub fn finding_line(report: &ScanReport, f: &Finding, d: &Decision, context: &st
         markdown_cell(&targets_cell(f)),
         markdown_cell(&f.totals.actors().join(", ")),
         markdown_cell(context),
+        markdown_cell(hints),
     )
 }
 
@@ -99,6 +115,7 @@ fn write_findings_table(
                 f,
                 &verdict_of(decisions, &f.row.key()),
                 &summary::finding_line(inputs, report, f),
+                &badges(&inputs.finding_hints(f)),
             )
             .as_bytes(),
         )?;
@@ -132,7 +149,7 @@ fn write_near_miss_table(
         let d = verdict_of(decisions, &e.key());
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             time_or_dash(e.time.as_ref()),
             markdown_cell(&e.actor),
             markdown_cell(&e.operation),
@@ -150,6 +167,7 @@ fn write_near_miss_table(
             markdown_cell(e.parties.target_label()),
             markdown_cell(e.parties.actor_label()),
             markdown_cell(&summary::event_line(inputs, report, i)),
+            markdown_cell(&badges(&inputs.event_hints(i))),
         )?;
     }
     Ok(())

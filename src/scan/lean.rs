@@ -368,20 +368,41 @@ impl LeanEvents {
         let Some(spilled) = &mut self.spill else {
             return Err(io::Error::other("the lean events' spill file is gone"));
         };
-        let (extras, target_id) = spilled.read(j)?;
+        let spilled = spilled.read(j)?;
+        let event = self.event_of(j, spilled, row);
+        let idx = u32::try_from(j).unwrap_or(u32::MAX);
+        self.duplicates.remove(&idx);
+        self.promoted.insert(idx, whole_index);
+        Ok(event)
+    }
+
+    /// Lean event `j` as a whole event, for its row's hints (what [`Self::make_whole`] makes,
+    /// leaving it lean); its row is `row`. Errors: the spill file cannot be read.
+    pub(crate) fn event(&self, j: usize, row: Arc<[ResultRow]>) -> io::Result<StsEvent> {
+        let Some(spilled) = &self.spill else {
+            return Err(io::Error::other("the lean events' spill file is gone"));
+        };
+        Ok(self.event_of(j, spilled.read_shared(j)?, Some(row)))
+    }
+
+    fn event_of(
+        &self,
+        j: usize,
+        (extras, target_id): (Extras, String),
+        row: Option<Arc<[ResultRow]>>,
+    ) -> StsEvent {
         let outcome = match row {
             Some(row) => Outcome::Flagged(Rows::one(row)),
             None => Outcome::NearMiss(Box::new(spill::reason_of_code(extras.reason))),
         };
         let e = *self.events.get(j);
-        let idx = u32::try_from(j).unwrap_or(u32::MAX);
         let sources = self.sources(j);
         let id = match self.id(j) {
             Ok(g) => g.text(),
             Err(t) => t.to_owned(),
         };
         let text = |id: u32| self.labels.get(id).clone();
-        let event = StsEvent {
+        StsEvent {
             id,
             source: sources[0].clone(),
             duplicates: (sources.len() > 1).then(|| Box::new(sources[1..].to_vec())),
@@ -399,10 +420,7 @@ impl LeanEvents {
             correlation: extras.correlation,
             trace_kept: None,
             outcome,
-        };
-        self.duplicates.remove(&idx);
-        self.promoted.insert(idx, whole_index);
-        Ok(event)
+        }
     }
 }
 

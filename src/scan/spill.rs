@@ -124,6 +124,8 @@ pub(super) struct Spill {
     records: BufWriter<File>,
     texts: BufWriter<File>,
     texts_len: u64,
+    /// Bytes written to `records` (flushed or still in its buffer).
+    records_len: u64,
 }
 
 impl std::fmt::Debug for Spill {
@@ -138,6 +140,7 @@ impl Spill {
             records: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
             texts: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
             texts_len: 0,
+            records_len: 0,
         })
     }
 
@@ -147,7 +150,26 @@ impl Spill {
         let at = self.texts_len;
         self.texts.write_all(target_id.as_bytes())?;
         self.texts_len += u64::from(len);
-        self.records.write_all(&encode(x, at, len))
+        self.records.write_all(&encode(x, at, len))?;
+        self.records_len += RECORD_LEN as u64;
+        Ok(())
+    }
+
+    /// [`Self::read`] without flushing first (the hints read every lean event of a row
+    /// through a shared report): what is still in a buffer is read from there.
+    pub fn read_shared(&self, j: usize) -> io::Result<(Extras, String)> {
+        let mut b = [0u8; RECORD_LEN];
+        read_written(
+            &self.records,
+            self.records_len,
+            &mut b,
+            (j * RECORD_LEN) as u64,
+        )?;
+        let (x, at, len) = decode(&b);
+        let mut text = vec![0u8; len as usize];
+        read_written(&self.texts, self.texts_len, &mut text, at)?;
+        let text = String::from_utf8(text).map_err(io::Error::other)?;
+        Ok((x, text))
     }
 
     /// Record `j` and its target object id.
@@ -162,6 +184,28 @@ impl Spill {
         let text = String::from_utf8(text).map_err(io::Error::other)?;
         Ok((x, text))
     }
+}
+
+/// Bytes `at..at + buf.len()` of what was written through `w` (`total` bytes in all): from
+/// the file up to what was flushed, the rest from the writer's buffer.
+fn read_written(w: &BufWriter<File>, total: u64, buf: &mut [u8], at: u64) -> io::Result<()> {
+    let pending = w.buffer();
+    let flushed = total.saturating_sub(pending.len() as u64);
+    let end = at + buf.len() as u64;
+    if end > total {
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
+    let from_file = usize::try_from(flushed.saturating_sub(at).min(buf.len() as u64))
+        .map_err(io::Error::other)?;
+    let (head, tail) = buf.split_at_mut(from_file);
+    if !head.is_empty() {
+        read_exact_at(w.get_ref(), head, at)?;
+    }
+    if !tail.is_empty() {
+        let start = usize::try_from(at + from_file as u64 - flushed).map_err(io::Error::other)?;
+        tail.copy_from_slice(&pending[start..start + tail.len()]);
+    }
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -203,6 +247,12 @@ mod tests {
                 correlation: 0xdead_beef_0123_4567,
             };
             spill.push(&x, id).unwrap();
+        }
+        // Read while still buffered, then from the file.
+        for (k, id) in ids.iter().enumerate() {
+            let (y, text) = spill.read_shared(k).unwrap();
+            assert_eq!(text, *id);
+            assert_eq!(y.event_actor, u32::try_from(k).unwrap());
         }
         for (k, id) in ids.iter().enumerate().rev() {
             let (y, text) = spill.read(k).unwrap();

@@ -3,7 +3,17 @@
 use super::ScanReport;
 use super::lean::EventRef;
 use crate::kql::KqlDateTime;
-use crate::model::{Finding, SourceRef};
+use crate::model::{Finding, SourceRef, StsEvent};
+
+/// An event behind a row, as the row's hints read it: kept whole (an index into
+/// `ScanReport::events`), or a lean event of the headless commands read back for the
+/// occasion ([`ScanReport::row_events`]).
+#[derive(Debug)]
+pub enum RowEvent {
+    Whole(usize),
+    /// A lean event read back, and the row (index into `findings`) it gives.
+    Lean(Box<StsEvent>, usize),
+}
 
 /// What the `bulk` hint reads of an STS event (see [`ScanReport::event_labels`]).
 #[derive(Debug, Clone, Copy)]
@@ -13,6 +23,9 @@ pub struct EventLabels<'a> {
     pub target: &'a str,
     pub actor: &'a str,
     pub whole: bool,
+    /// The row (index into `findings`) a lean flagged event gives; None for an event kept
+    /// whole and a near miss.
+    pub finding: Option<usize>,
 }
 
 impl ScanReport {
@@ -44,6 +57,39 @@ impl ScanReport {
         out
     }
 
+    /// Every event behind a row, in the order they joined it: all of them whole in the
+    /// workbench; for the headless commands, the lean ones read back one at a time as the
+    /// iterator reaches them (their context fields from the spill file), so that a row's
+    /// hints are those of all its events whether they were kept whole or not. A lean event
+    /// whose fields cannot be read back (the spill file failed) is passed over.
+    pub fn row_events<'a>(&'a self, f: &'a Finding) -> impl Iterator<Item = RowEvent> + 'a {
+        let refs: Vec<EventRef> = if self.headless && !f.totals.members.is_empty() {
+            f.totals
+                .members
+                .iter()
+                .map(|&r| match EventRef::unpack(r) {
+                    EventRef::Lean(j) => self
+                        .lean
+                        .promoted(j)
+                        .map_or(EventRef::Lean(j), EventRef::Whole),
+                    whole => whole,
+                })
+                .collect()
+        } else {
+            f.events.iter().map(|&i| EventRef::Whole(i)).collect()
+        };
+        let at = self.finding_index.get(&f.row).copied();
+        let row = at.and_then(|k| self.finding_rows.get(k)).cloned();
+        refs.into_iter().filter_map(move |r| match r {
+            EventRef::Whole(i) => Some(RowEvent::Whole(i)),
+            EventRef::Lean(j) => {
+                let (row, at) = (row.clone()?, at?);
+                let e = self.lean.event(j, row).ok()?;
+                Some(RowEvent::Lean(Box::new(e), at))
+            }
+        })
+    }
+
     /// The earliest and the latest time of all STS events (flagged and near misses).
     pub fn time_range(&self) -> Option<(KqlDateTime, KqlDateTime)> {
         let times = self
@@ -68,6 +114,7 @@ impl ScanReport {
             target: e.parties.target_label(),
             actor: e.parties.actor_label(),
             whole: true,
+            finding: None,
         });
         let lean = self.lean.iter().map(|(j, seq, time)| {
             let l = self.lean.labels(j);
@@ -77,6 +124,7 @@ impl ScanReport {
                 target: l.target,
                 actor: l.actor,
                 whole: false,
+                finding: l.finding,
             }
         });
         whole.chain(lean)
