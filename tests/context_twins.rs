@@ -129,6 +129,30 @@ fn one_record_in_three_exports_is_one_related_line_counted_once() {
             "{f}"
         );
         assert_eq!(f["copies"].as_array().unwrap().len(), 2, "{f}");
+        // Where the folded records are, besides the one listed.
+        let at = |k: usize| f["related"][k]["repeats_at"].clone();
+        assert_eq!(
+            at(0),
+            serde_json::json!(["tests/fixtures/twins/cae.jsonl:1"]),
+            "{f}"
+        );
+        assert_eq!(
+            at(1),
+            serde_json::json!([
+                "tests/fixtures/twins/ual.json:87",
+                "tests/fixtures/twins/ual.json:134",
+                "tests/fixtures/twins/ual.json:181"
+            ]),
+            "{f}"
+        );
+        assert_eq!(
+            at(2),
+            serde_json::json!([
+                "tests/fixtures/twins/cae.jsonl:2",
+                "tests/fixtures/twins/entra.json:4"
+            ]),
+            "{f}"
+        );
     }
     let out = run_bin(
         &[

@@ -150,6 +150,28 @@ pub fn related_json(report: &ScanReport, r: &Related) -> serde_json::Value {
     })
 }
 
+/// The places (`file:line`) of the records folded into a related record besides its own
+/// ([`Related::repeats`] of them: the same record in other exports, or records written
+/// alike), so that the JSON report never passes several records off as one.
+pub fn repeats_at(
+    report: &ScanReport,
+    e: &StsEvent,
+    inputs: &Inputs,
+    r: &Related,
+) -> serde_json::Value {
+    if r.repeats == 0 {
+        return json!([]);
+    }
+    let index = &report.context;
+    let places: Vec<String> = index
+        .folded(e, &inputs.config().context, r)
+        .into_iter()
+        .filter(|&i| i != r.entry)
+        .map(|i| index.source(&index.entries[i]).to_string())
+        .collect();
+    json!(places)
+}
+
 /// The related records of an event to list, at most [`RELATED_LISTED`]: those of the same
 /// correlation first, then the nearest in time (ordered by their offset from the event),
 /// and how many are related in all.

@@ -129,6 +129,10 @@ impl<'a> Streamed<'a> {
             .map(|r| {
                 let mut v = summary::related_json(report, r);
                 self.identify(&mut v, r.entry);
+                if let (Some(e), Some(obj)) = (event, v.as_object_mut()) {
+                    let at = summary::repeats_at(report, &report.events[e], &self.inputs, r);
+                    obj.insert("repeats_at".into(), at);
+                }
                 v
             })
             .collect();
