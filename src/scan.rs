@@ -137,8 +137,19 @@ impl ScanReport {
                 None
             }
             ScanMessage::FileDone(summary) => {
+                let file: Arc<str> = summary.path.as_str().into();
                 self.files.push(summary);
                 self.context.prepare();
+                if let Some(e) = self.context.take_disk_error() {
+                    self.problems.push(Problem {
+                        file,
+                        line: None,
+                        message: format!(
+                            "the related records could not be kept on a temporary file ({e}): \
+                             some may be missing from the context"
+                        ),
+                    });
+                }
                 None
             }
             ScanMessage::FileSoFar(summary) => {
@@ -150,6 +161,12 @@ impl ScanReport {
                 None
             }
             ScanMessage::Context(batch) => {
+                if self.headless {
+                    // The report relates events to records only once a file is read: the
+                    // records wait on a temporary file until then, not beside the scan's
+                    // blocks (the index's `hold_on_disk`).
+                    self.context.hold_on_disk();
+                }
                 self.context.absorb(&batch);
                 None
             }

@@ -93,10 +93,35 @@ pub fn ipv4(b: &[u8]) -> Option<u32> {
 /// Records kept in fixed chunks of [`Entries::CHUNK`]: growing never copies what is
 /// there, so the peak is the records and one chunk (a `Vec` doubling would hold the old
 /// and the new buffer at once: up to 3× the records).
-#[derive(Debug, Default, Clone)]
+///
+/// A headless report holds the records pushed since the lookups were last built on a
+/// temporary file ([`ContextIndex::hold_on_disk`]); only those in memory are counted and
+/// reached here until [`ContextIndex::prepare`] reads them back.
+#[derive(Debug, Default)]
 pub struct Entries {
     chunks: Vec<Vec<Entry>>,
     len: usize,
+    disk: Option<super::on_disk::Disk>,
+    /// Why records could not be held on, or read back from, the temporary file.
+    disk_error: Option<String>,
+}
+
+impl Clone for Entries {
+    /// A copy with every record in memory (those on the file read).
+    fn clone(&self) -> Self {
+        let mut out = Self {
+            chunks: self.chunks.clone(),
+            len: self.len,
+            disk: None,
+            disk_error: self.disk_error.clone(),
+        };
+        if let Some(d) = &self.disk
+            && let Err(e) = d.each(&mut |e| out.push(e))
+        {
+            out.disk_error = Some(e.to_string());
+        }
+        out
+    }
 }
 
 impl Entries {
@@ -116,6 +141,20 @@ impl Entries {
         self.chunks.iter().flatten()
     }
     fn push(&mut self, e: Entry) {
+        if let Some(d) = &mut self.disk {
+            match d.push(&e) {
+                Ok(()) => return,
+                Err(err) => {
+                    // The records written so far come back first, in order; this one and
+                    // the later ones are kept in memory.
+                    self.disk_error = Some(err.to_string());
+                    self.read_back();
+                }
+            }
+        }
+        self.push_in_memory(e);
+    }
+    fn push_in_memory(&mut self, e: Entry) {
         match self.chunks.last_mut() {
             Some(c) if c.len() < Self::CHUNK => c.push(e),
             _ => {
@@ -125,6 +164,18 @@ impl Entries {
             }
         }
         self.len += 1;
+    }
+    /// The records on the temporary file back in memory, after those already there. The
+    /// file is used again for the records pushed next, unless it failed.
+    fn read_back(&mut self) {
+        let Some(mut d) = self.disk.take() else {
+            return;
+        };
+        match d.drain(|e| self.push_in_memory(e)) {
+            Ok(()) if self.disk_error.is_none() => self.disk = Some(d),
+            Ok(()) => {}
+            Err(err) => self.disk_error = Some(err.to_string()),
+        }
     }
     /// Sorted by place with each place once (records read twice are kept once); the usual
     /// case, records handed on in file order, is only checked.
@@ -142,9 +193,10 @@ impl Entries {
         let mut all: Vec<Entry> = self.iter().copied().collect();
         all.sort_by_key(place);
         all.dedup_by_key(|e| place(e));
-        *self = Self::default();
+        self.chunks.clear();
+        self.len = 0;
         for e in all {
-            self.push(e);
+            self.push_in_memory(e);
         }
     }
 }
@@ -230,12 +282,33 @@ impl ContextIndex {
         self.prepared = false;
     }
 
+    /// Records taken in from now on wait on an anonymous temporary file until the lookups
+    /// are built ([`Self::prepare`]), rather than in memory beside the scan's blocks (see
+    /// `on_disk`). For a headless report, whose lookups are built once a file is read; if
+    /// the file cannot be made, the records stay in memory ([`Self::take_disk_error`]).
+    pub fn hold_on_disk(&mut self) {
+        if self.entries.disk.is_some() || self.entries.disk_error.is_some() {
+            return;
+        }
+        match super::on_disk::Disk::new() {
+            Ok(d) => self.entries.disk = Some(d),
+            Err(e) => self.entries.disk_error = Some(e.to_string()),
+        }
+    }
+
+    /// Why records could not be held on a temporary file or read back from it, once: the
+    /// records that could not be read back are missing from the index.
+    pub fn take_disk_error(&mut self) -> Option<String> {
+        self.entries.disk_error.take()
+    }
+
     /// Builds the lookups (again, when records came in since). Records read twice (a block
     /// read once by the fast path and once line by line) are kept once.
     pub fn prepare(&mut self) {
         if self.prepared {
             return;
         }
+        self.entries.read_back();
         self.entries.sort_by_place();
         let entries = &self.entries;
         let mut order: Vec<u32> = (0..entries.len() as u32).collect();
@@ -453,7 +526,7 @@ impl ContextIndex {
         }
     }
 
-    fn stretch_of<'a, K: std::hash::Hash + Eq + Copy>(
+    fn stretch_of<'a, K: Ord + Copy>(
         &self,
         lookup: &'a Lookup<K>,
         k: &K,

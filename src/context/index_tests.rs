@@ -114,3 +114,56 @@ fn actors_and_targets_keep_their_first_spelling_and_match_any_other() {
     // The operation keeps its own case: another table.
     assert!(index.strings.get(b"update user.").is_none());
 }
+
+#[test]
+fn records_held_on_disk_until_prepared_give_the_same_index() {
+    // A headless report's records wait on a temporary file: after `prepare` the index is
+    // the one kept in memory throughout, over several files, records out of order and read
+    // twice, and a copy taken while records were on the file.
+    let n = Entries::CHUNK as u64 + 10;
+    let lines: Vec<(u64, String, String)> = (1..=n)
+        .rev()
+        .map(|l| (l, format!("a{}@x", l % 3), format!("c{}", l % 5)))
+        .collect();
+    let refs: Vec<(u64, &str, &str)> = lines
+        .iter()
+        .map(|(l, a, c)| (*l, a.as_str(), c.as_str()))
+        .collect();
+    let fill = |index: &mut ContextIndex, held: bool| -> ContextIndex {
+        if held {
+            index.hold_on_disk();
+        }
+        absorb(index, "f", &refs);
+        absorb(index, "f", &refs[..5]);
+        let copy = index.clone();
+        index.prepare();
+        absorb(index, "g", &[(1, "A0@X", "c1"), (2, "b@x", "c1")]);
+        if held {
+            // Held, not yet in memory.
+            assert_eq!(index.len() as u64, n);
+        }
+        index.prepare();
+        copy
+    };
+    let (mut memory, mut held) = (ContextIndex::default(), ContextIndex::default());
+    let mut copies = [fill(&mut memory, false), fill(&mut held, true)];
+    assert!(held.take_disk_error().is_none());
+    assert_eq!(held.len() as u64, n + 2);
+    let all = |i: &ContextIndex| i.entries.iter().copied().collect::<Vec<_>>();
+    assert_eq!(all(&held), all(&memory));
+    for c in &mut copies {
+        c.prepare();
+    }
+    assert_eq!(all(&copies[1]), all(&copies[0]));
+    for actor in ["a0@x", "A1@X", "b@x"] {
+        assert_eq!(
+            held.by_actor_within(actor, 30 * TICKS_PER_SEC, 10),
+            memory.by_actor_within(actor, 30 * TICKS_PER_SEC, 10)
+        );
+    }
+    for c in ["c1", "c4", "c9"] {
+        assert_eq!(held.by_correlation(c), memory.by_correlation(c));
+    }
+    let c1 = (1..=n).filter(|l| l % 5 == 1).count();
+    assert_eq!(held.by_correlation("c1").len(), c1 + 2);
+}

@@ -2,15 +2,16 @@
 //! one list, in time order, with the places of the records that have an identical record
 //! before them, so that a stretch of a list can be counted from its length.
 
-use std::collections::HashMap;
-
-use super::index::FxBuild;
-
 /// Entries by key: each key's entries side by side in one list, in time order (no `Vec`
-/// per key: a correlation id is often on one or two records only).
+/// per key: a correlation id is often on one or two records only), found through the keys
+/// sorted (no hash map: with a correlation id on most records, a map of 16-byte slots at
+/// most 7/8 full held more than the lists themselves).
 #[derive(Debug, Clone)]
 pub(super) struct Lookup<K> {
-    ranges: HashMap<K, (u32, u32), FxBuild>,
+    /// Every key once, ascending.
+    keys: Vec<K>,
+    /// Where each key's entries start in `list` (one more than `keys`: the last is the end).
+    starts: Vec<u32>,
     list: Vec<u32>,
     /// The places in `list` (ascending) of the entries that have an identical entry before
     /// them (`Twins`): few, so a stretch of a list counts its records without walking it.
@@ -20,7 +21,8 @@ pub(super) struct Lookup<K> {
 impl<K> Default for Lookup<K> {
     fn default() -> Self {
         Self {
-            ranges: HashMap::default(),
+            keys: Vec::new(),
+            starts: vec![0],
             list: Vec::new(),
             twinned: Vec::new(),
         }
@@ -51,7 +53,44 @@ impl<'a> Stretch<'a> {
     }
 }
 
-impl<K: std::hash::Hash + Eq + Copy> Lookup<K> {
+/// Keys gathered this many entries at a time, sorted and merged: the keys of every entry
+/// are never all in memory at once, only the distinct ones.
+const KEYS_AT_A_TIME: usize = 1 << 16;
+
+/// The distinct keys of the entries, ascending.
+fn distinct_keys<K: Ord + Copy>(order: &[u32], key: &impl Fn(u32) -> Option<K>) -> Vec<K> {
+    let mut keys: Vec<K> = Vec::new();
+    let mut part: Vec<K> = Vec::with_capacity(KEYS_AT_A_TIME.min(order.len()));
+    for chunk in order.chunks(KEYS_AT_A_TIME) {
+        part.clear();
+        part.extend(chunk.iter().filter_map(|&i| key(i)));
+        part.sort_unstable();
+        part.dedup();
+        if part.iter().all(|k| keys.binary_search(k).is_ok()) {
+            continue;
+        }
+        let mut merged = Vec::with_capacity(keys.len() + part.len());
+        let (mut a, mut b) = (keys.iter().peekable(), part.iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(&&x), Some(&&y)) if x < y => a.next(),
+                (Some(&&x), Some(&&y)) if y < x => b.next(),
+                (Some(_), Some(_)) => {
+                    b.next();
+                    a.next()
+                }
+                (Some(_), None) => a.next(),
+                (None, Some(_)) => b.next(),
+                (None, None) => break,
+            };
+            merged.extend(next.copied());
+        }
+        keys = merged;
+    }
+    keys
+}
+
+impl<K: Ord + Copy> Lookup<K> {
     /// From the entries in time order (`order`), the key of each (None: not indexed), and
     /// whether each has an identical entry before it.
     pub(super) fn build(
@@ -59,32 +98,32 @@ impl<K: std::hash::Hash + Eq + Copy> Lookup<K> {
         key: impl Fn(u32) -> Option<K>,
         twinned: impl Fn(u32) -> bool,
     ) -> Self {
-        let mut ranges: HashMap<K, (u32, u32), FxBuild> = HashMap::default();
+        let keys = distinct_keys(order, &key);
+        let place = |k: &K| keys.binary_search(k).ok();
+        let mut starts = vec![0u32; keys.len() + 1];
         for &i in order {
-            if let Some(k) = key(i) {
-                ranges.entry(k).or_default().1 += 1;
+            if let Some(p) = key(i).as_ref().and_then(place) {
+                starts[p + 1] += 1;
             }
         }
-        let mut start = 0u32;
-        for r in ranges.values_mut() {
-            let n = r.1;
-            *r = (start, 0);
-            start += n;
+        for p in 1..starts.len() {
+            starts[p] += starts[p - 1];
         }
-        let mut list = vec![0u32; start as usize];
+        let mut list = vec![0u32; starts[keys.len()] as usize];
+        // Each key's next free place, taken in time order.
+        let mut next = starts.clone();
         for &i in order {
-            if let Some(k) = key(i)
-                && let Some(r) = ranges.get_mut(&k)
-            {
-                list[(r.0 + r.1) as usize] = i;
-                r.1 += 1;
+            if let Some(p) = key(i).as_ref().and_then(place) {
+                list[next[p] as usize] = i;
+                next[p] += 1;
             }
         }
         let twinned = (0..list.len() as u32)
             .filter(|&p| twinned(list[p as usize]))
             .collect();
         Self {
-            ranges,
+            keys,
+            starts,
             list,
             twinned,
         }
@@ -97,9 +136,10 @@ impl<K: std::hash::Hash + Eq + Copy> Lookup<K> {
     }
 
     fn span(&self, k: &K) -> (usize, usize) {
-        self.ranges
-            .get(k)
-            .map_or((0, 0), |&(s, n)| (s as usize, n as usize))
+        self.keys.binary_search(k).map_or((0, 0), |p| {
+            let s = self.starts[p] as usize;
+            (s, self.starts[p + 1] as usize - s)
+        })
     }
 
     /// The records of a key from its `start`-th to before its `end`-th (in time order).
@@ -113,5 +153,36 @@ impl<K: std::hash::Hash + Eq + Copy> Lookup<K> {
             list: &self.list,
             twinned: &self.twinned[twins],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_key_gets_its_entries_in_the_given_order_across_many_gathering_steps() {
+        // More entries than one gathering step, keys spread so that the steps' keys overlap
+        // and differ: the lists must be those of a plain grouping.
+        let n = KEYS_AT_A_TIME as u32 * 3 + 17;
+        let key_of = |i: u32| {
+            (!i.is_multiple_of(7)).then(|| u64::from(i.wrapping_mul(2_654_435_761) % 50_000))
+        };
+        let order: Vec<u32> = (0..n).rev().collect();
+        let lookup = Lookup::build(&order, key_of, |i| i % 1000 == 1);
+        let mut expected: std::collections::BTreeMap<u64, Vec<u32>> = Default::default();
+        for &i in &order {
+            if let Some(k) = key_of(i) {
+                expected.entry(k).or_default().push(i);
+            }
+        }
+        assert_eq!(lookup.keys, expected.keys().copied().collect::<Vec<_>>());
+        for (k, list) in &expected {
+            assert_eq!(lookup.get(k), &list[..], "key {k}");
+        }
+        assert!(lookup.get(&50_001).is_empty());
+        let all = lookup.stretch(&expected.keys().next().copied().unwrap(), 0, usize::MAX);
+        assert!(all.twinned().all(|i| i % 1000 == 1));
+        assert!(Lookup::<u64>::default().get(&1).is_empty());
     }
 }

@@ -15,6 +15,7 @@ pub mod extract;
 pub mod index;
 mod interner;
 mod lookup;
+mod on_disk;
 pub mod parties;
 pub mod record;
 mod record_id;
