@@ -243,6 +243,8 @@ fn main() {
     let cancel = Arc::new(AtomicBool::new(false));
     start_load(vec![PathBuf::from(&file)], false, cancel.clone(), data_tx);
     let mut app = App::new(&journal.display().to_string(), "bench", Default::default());
+    // As the binary runs it: rows' hints made a slice a frame.
+    app.hint_budget = Some(sts_triage::tui::app::HINT_BUDGET);
     app.apply(sts_triage::tui::action::Action::Resize { width, height });
     let _ = terminal.draw(|f| draw(f, &app, &keymap, theme));
     println!(

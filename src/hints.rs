@@ -257,7 +257,43 @@ fn classify_records(
     (out, password_ops)
 }
 
+/// What [`Inputs`] computed of a whole scan (the `bulk` counts, the actors' sign-ins, the
+/// password operations), apart from the report: the workbench makes its rows' hints a few
+/// rows a frame and keeps these between frames ([`Inputs::into_tables`],
+/// [`Inputs::with_tables`]). Valid for the report as it was when they were made.
+pub struct Tables {
+    config: HintConfig,
+    bulk: HashMap<u32, usize>,
+    bulk_rows: HashMap<usize, usize>,
+    sign_ins: HashMap<String, Vec<u32>>,
+    password_ops: std::collections::HashSet<u32>,
+}
+
 impl<'a> Inputs<'a> {
+    /// What was computed, for [`Inputs::with_tables`] later.
+    pub fn into_tables(self) -> Tables {
+        Tables {
+            config: self.config,
+            bulk: self.bulk,
+            bulk_rows: self.bulk_rows,
+            sign_ins: self.sign_ins,
+            password_ops: self.password_ops,
+        }
+    }
+
+    /// The inputs of `report` again from what [`Inputs::into_tables`] kept (the report
+    /// unchanged since, else the hints are those of the report as it was).
+    pub fn with_tables(report: &'a ScanReport, tables: Tables) -> Self {
+        Self {
+            report,
+            config: tables.config,
+            bulk: tables.bulk,
+            bulk_rows: tables.bulk_rows,
+            sign_ins: tables.sign_ins,
+            password_ops: tables.password_ops,
+        }
+    }
+
     /// The context index must be prepared (`ContextIndex::prepare`; the scan does it at
     /// each file's end).
     pub fn new(report: &'a ScanReport, config: HintConfig) -> Self {
@@ -343,7 +379,13 @@ impl<'a> Inputs<'a> {
                     let bulk = self.bulk.get(&self.report.arrival(*i)).copied();
                     self.hints_of(&self.report.events[*i], bulk, have)
                 }
-                RowEvent::Lean(e, row) => self.hints_of(e, self.bulk_rows.get(row).copied(), have),
+                // The workbench counts each lean event's own bulk, as of an event kept whole.
+                RowEvent::Lean(e, _, seq) if self.report.lean_shown => {
+                    self.hints_of(e, self.bulk.get(seq).copied(), have)
+                }
+                RowEvent::Lean(e, row, _) => {
+                    self.hints_of(e, self.bulk_rows.get(row).copied(), have)
+                }
             };
             for h in hints {
                 if !out.iter().any(|o| o.badge() == h.badge()) {

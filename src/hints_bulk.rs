@@ -74,7 +74,8 @@ pub(super) fn bulk_counts(
             let distinct = counts.len();
             if distinct >= config.bulk_users {
                 for &(_, seq, tag, row) in &list[j.max(marked_to)..r] {
-                    if tag & WHOLE != 0 {
+                    // The workbench asks each lean event's own count (`lean_shown`).
+                    if tag & WHOLE != 0 || report.lean_shown {
                         out.insert(seq, distinct);
                     } else if row != NO_ROW {
                         let most = rows.entry(row as usize).or_default();

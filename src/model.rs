@@ -434,8 +434,9 @@ impl StsEvent {
 pub struct Finding {
     pub row: ResultRow,
     /// Indexes into the scan's `events` of the events behind the row that are kept whole:
-    /// every one in the workbench; for the headless commands, which keep most flagged
-    /// events as a few numbers (`ScanReport::headless`), the first one and a few others.
+    /// every one after a plain scan; for the headless commands and the workbench, which keep
+    /// most flagged events as a few numbers (`ScanReport::headless`), the first one and a few
+    /// others.
     /// [`Finding::totals`] counts them all.
     pub events: Vec<usize>,
     /// What the outputs print of all the events behind the row, totalled as each joined it.
@@ -485,7 +486,7 @@ pub struct RowTotals {
     /// The last event that joined (an event giving the same row twice joins once).
     pub(crate) last_member: Option<u32>,
     /// Headless commands: every event that joined, in order (a scan-internal reference to a
-    /// kept or a lean event); empty in the workbench, whose `events` lists them all.
+    /// kept or a lean event); empty after a plain scan, whose `events` lists them all.
     pub(crate) members: Vec<u32>,
 }
 

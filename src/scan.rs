@@ -71,8 +71,9 @@ pub struct ScanReport {
     /// Headless commands (`scan`, `report`): a flagged event with one row that an event
     /// kept whole already gives is kept lean (`scan::lean`: 64 bytes, its context fields
     /// for the report on a temporary file) and only counted in its row's
-    /// [`crate::model::RowTotals`]; the outputs read the totals. Off for the workbench,
-    /// which shows every event.
+    /// [`crate::model::RowTotals`]; the outputs read the totals. The workbench sets it
+    /// with [`ScanReport::lean_shown`] (a report made by a scan that keeps every event
+    /// whole, as the tests make, works the same).
     pub headless: bool,
     /// The report, headless, with its journal read before the scan: the ids of the near
     /// misses the journal has a decision on (`event:<id>` keys), the only near misses it
@@ -82,6 +83,13 @@ pub struct ScanReport {
     pub near_misses_to_keep: Option<HashSet<String>>,
     /// Near misses kept lean (see `near_misses_to_keep`).
     lean_near_misses: usize,
+    /// The workbench, with [`ScanReport::headless`]: flagged events are kept lean as the
+    /// headless commands keep them, with what makes one whole again when it is shown (the
+    /// place of its raw text, its context fields, on the spill file: `scan::lean`), so that
+    /// memory holds about 64 bytes per flagged event; an event whose raw text is held in
+    /// memory (follow mode) or whose trace is kept (a CSV row) stays whole. The hints read
+    /// every event ([`ScanReport::row_events`]).
+    pub lean_shown: bool,
 }
 
 /// A near miss whose record could not be read whole: a later whole copy of the same event
@@ -278,6 +286,10 @@ impl ScanReport {
         let [row] = &rows[..] else {
             return None;
         };
+        // Shown whole on demand: the raw text must be on disk, the trace made from it.
+        if self.lean_shown && (!event.raw.is_stored() || event.trace_kept.is_some()) {
+            return None;
+        }
         let &at = self.finding_index.get(row)?;
         if self.findings[at].events.is_empty() || !self.lean.accepts(!self.labels_only) {
             return None;

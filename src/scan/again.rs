@@ -138,7 +138,7 @@ impl ScanReport {
     /// Lean event `j` made whole, at the end of `events` (its rows keep listing it lean).
     /// None when its context fields cannot be read back (the spill file failed): it is then
     /// counted in no new row, which is said as a problem.
-    fn make_whole(&mut self, j: usize) -> Option<usize> {
+    pub(super) fn make_whole(&mut self, j: usize) -> Option<usize> {
         let i = self.events.len();
         let row = self
             .lean

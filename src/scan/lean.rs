@@ -15,13 +15,13 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::DateTime;
 
 use super::ids::Guid;
-use super::spill::{self, Extras, Spill};
-use crate::evidence::RawText;
+use super::spill::{self, Extras, RawPlace, Spill};
+use crate::evidence::{EvidenceFile, RawText};
 use crate::kql::KqlDateTime;
 use crate::model::{EventParties, Outcome, ResultRow, Rows, SourceRef, StsEvent, Text};
 
@@ -149,6 +149,16 @@ pub(crate) fn near_miss_can_be_lean(event: &StsEvent) -> bool {
         .is_some()
 }
 
+/// A file that holds raw texts (shown by name only in `Debug`).
+#[derive(Clone)]
+struct Evidence(Arc<EvidenceFile>);
+
+impl std::fmt::Debug for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EvidenceFile")
+    }
+}
+
 /// The lean events of a headless scan.
 #[derive(Debug, Default)]
 pub(crate) struct LeanEvents {
@@ -161,28 +171,36 @@ pub(crate) struct LeanEvents {
     duplicates: HashMap<u32, Vec<SourceRef>>,
     /// Lean events made whole again (a copy read later gave a new row): index in `events`.
     promoted: HashMap<u32, usize>,
+    /// The files that hold lean events' raw texts (`RawText::Stored`), by number.
+    evidence: Vec<Evidence>,
     /// Where the report's context fields go (`None`: not kept, as for `scan`; or the file
-    /// could not be made, and then no event is made lean).
-    spill: Option<Spill>,
+    /// could not be made, and then no event is made lean). In a lock so that a lean event
+    /// can be made whole for reading (`LeanEvents::whole_event`) through a shared reference.
+    spill: Option<Arc<Mutex<Spill>>>,
+    /// A copy of another's (see `Clone`): it makes no event lean.
+    copied: bool,
     /// Keep the context fields (the report); `scan` does not read them.
     with_extras: bool,
     spill_failed: bool,
 }
 
 impl Clone for LeanEvents {
-    /// A copy without the spill file: its events can no longer be made whole (only the
-    /// headless commands make lean events, and they never copy their report).
+    /// A copy that reads the same spill file (the records of its events, which the original
+    /// never writes again) and makes no event lean: the events read into it later are kept
+    /// whole (the headless commands never copy their report; the workbench's tests do).
     fn clone(&self) -> Self {
         Self {
             events: self.events.clone(),
             labels: self.labels.clone(),
             files: self.files.clone(),
+            evidence: self.evidence.clone(),
             text_ids: self.text_ids.clone(),
             duplicates: self.duplicates.clone(),
             promoted: self.promoted.clone(),
-            spill: None,
+            spill: self.spill.clone(),
+            copied: true,
             with_extras: self.with_extras,
-            spill_failed: true,
+            spill_failed: self.spill_failed,
         }
     }
 }
@@ -200,13 +218,16 @@ pub(crate) struct LeanLabels<'a> {
 impl LeanEvents {
     /// Whether events can be made lean: for the report, only while the spill file works.
     pub(crate) fn accepts(&mut self, with_extras: bool) -> bool {
+        if self.copied {
+            return false;
+        }
         if !with_extras {
             return true;
         }
         self.with_extras = true;
         if self.spill.is_none() && !self.spill_failed {
             match Spill::new() {
-                Ok(s) => self.spill = Some(s),
+                Ok(s) => self.spill = Some(Arc::new(Mutex::new(s))),
                 Err(_) => self.spill_failed = true,
             }
         }
@@ -238,11 +259,16 @@ impl LeanEvents {
                 operation: self.labels.id(&event.operation),
                 event_actor: self.labels.id(&event.actor),
                 correlation: event.correlation,
+                raw: self.raw_place(&event.raw),
             };
             let Some(spilled) = &mut self.spill else {
                 return Err(io::Error::other("no spill file"));
             };
-            if let Err(e) = spilled.push(&extras, &p.target_id) {
+            let pushed = spilled
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(&extras, &p.target_id);
+            if let Err(e) = pushed {
                 self.spill = None;
                 self.spill_failed = true;
                 return Err(e);
@@ -281,6 +307,29 @@ impl LeanEvents {
         };
         self.events.push(lean);
         Ok(j)
+    }
+
+    /// Where a stored raw text is, its evidence file numbered (None: held in memory).
+    fn raw_place(&mut self, raw: &RawText) -> Option<RawPlace> {
+        let RawText::Stored {
+            file, offset, len, ..
+        } = raw
+        else {
+            return None;
+        };
+        // Few files, and events of one file come together: the last one first.
+        let at = match self.evidence.iter().rposition(|f| Arc::ptr_eq(&f.0, file)) {
+            Some(i) => i,
+            None => {
+                self.evidence.push(Evidence(file.clone()));
+                self.evidence.len() - 1
+            }
+        };
+        Some(RawPlace {
+            file: u32::try_from(at).ok()?,
+            offset: *offset,
+            len: *len,
+        })
     }
 
     /// The id of lean event `j` as the id table compares it.
@@ -349,27 +398,40 @@ impl LeanEvents {
             .map(|(j, e)| (j, e.seq, Self::time_of(e)))
     }
 
+    /// Whether lean event `j` was first read at `file:line`.
+    pub(crate) fn first_source_is(&self, j: usize, file: &str, line: u64) -> bool {
+        let e = self.events.get(j);
+        e.line == line && &*self.files[e.file as usize] == file
+    }
+
+    /// The lean events (not made whole) that have other records.
+    pub(crate) fn with_duplicates(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .duplicates
+            .keys()
+            .map(|&j| j as usize)
+            .filter(|&j| self.promoted(j).is_none())
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     /// The arrival number of lean event `j`.
     pub(crate) fn seq(&self, j: usize) -> u32 {
         self.events.get(j).seq
     }
 
     /// Lean event `j` as a whole event again (for the report: a copy read later gives a row
-    /// of its own, of which this event is the first). `row` is the row of a flagged event
-    /// (None for a near miss, whose reason is rebuilt from its kind: [`reason_of_code`]).
-    /// The raw text is not kept by the headless commands, which never show it. Errors: the
-    /// spill file cannot be read.
+    /// of its own, of which this event is the first), recorded as `events[whole_index]`.
+    /// `row` is the row of a flagged event (None for a near miss, whose reason is rebuilt
+    /// from its kind: [`reason_of_code`]). Errors: the spill file cannot be read.
     pub(crate) fn make_whole(
         &mut self,
         j: usize,
         row: Option<Arc<[ResultRow]>>,
         whole_index: usize,
     ) -> io::Result<StsEvent> {
-        let Some(spilled) = &mut self.spill else {
-            return Err(io::Error::other("the lean events' spill file is gone"));
-        };
-        let spilled = spilled.read(j)?;
-        let event = self.event_of(j, spilled, row);
+        let event = self.whole_event(j, row)?;
         let idx = u32::try_from(j).unwrap_or(u32::MAX);
         self.duplicates.remove(&idx);
         self.promoted.insert(idx, whole_index);
@@ -379,18 +441,26 @@ impl LeanEvents {
     /// Lean event `j` as a whole event, for its row's hints (what [`Self::make_whole`] makes,
     /// leaving it lean); its row is `row`. Errors: the spill file cannot be read.
     pub(crate) fn event(&self, j: usize, row: Arc<[ResultRow]>) -> io::Result<StsEvent> {
+        self.whole_event(j, Some(row))
+    }
+
+    /// Lean event `j` as the whole event it was read as, for reading (the workbench's hints
+    /// and drill-down): its raw text where it was kept (`RawText::Stored`, whose place the
+    /// spill file holds; the headless commands keep none: then empty), every record of it
+    /// as its duplicates. `row` as for [`Self::make_whole`]. Errors: the spill file cannot
+    /// be read.
+    pub(crate) fn whole_event(
+        &self,
+        j: usize,
+        row: Option<Arc<[ResultRow]>>,
+    ) -> io::Result<StsEvent> {
         let Some(spilled) = &self.spill else {
             return Err(io::Error::other("the lean events' spill file is gone"));
         };
-        Ok(self.event_of(j, spilled.read_shared(j)?, Some(row)))
-    }
-
-    fn event_of(
-        &self,
-        j: usize,
-        (extras, target_id): (Extras, String),
-        row: Option<Arc<[ResultRow]>>,
-    ) -> StsEvent {
+        let (extras, target_id) = spilled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .read_shared(j)?;
         let outcome = match row {
             Some(row) => Outcome::Flagged(Rows::one(row)),
             None => Outcome::NearMiss(Box::new(spill::reason_of_code(extras.reason))),
@@ -402,12 +472,24 @@ impl LeanEvents {
             Err(t) => t.to_owned(),
         };
         let text = |id: u32| self.labels.get(id).clone();
-        StsEvent {
+        let raw = match extras.raw {
+            Some(at) => match self.evidence.get(at.file as usize) {
+                Some(file) => RawText::Stored {
+                    file: file.0.clone(),
+                    offset: at.offset,
+                    len: at.len,
+                    replaced: e.flags & REPLACED != 0,
+                },
+                None => RawText::Text("".into()),
+            },
+            None => RawText::Text("".into()),
+        };
+        Ok(StsEvent {
             id,
             source: sources[0].clone(),
             duplicates: (sources.len() > 1).then(|| Box::new(sources[1..].to_vec())),
             kind: extras.kind,
-            raw: RawText::Text("".into()),
+            raw,
             time: Self::time_of(&e),
             operation: text(extras.operation),
             actor: text(extras.event_actor),
@@ -420,7 +502,7 @@ impl LeanEvents {
             correlation: extras.correlation,
             trace_kept: None,
             outcome,
-        }
+        })
     }
 }
 

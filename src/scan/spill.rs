@@ -2,9 +2,10 @@
 //! files rather than in memory: read back only in the rare case that a copy of the event
 //! read later gives a row of its own, whose first event the report's context line reads.
 //!
-//! Two files: fixed 48-byte records (record `j` at `j × 48`: the source kind, a near miss's
+//! Two files: fixed 64-byte records (record `j` at `j × 64`: the source kind, a near miss's
 //! reason kind, the parties and the operation as numbers into the lean events' shared texts,
-//! the correlation hash), and the target object ids as text, which the records point into.
+//! the correlation hash, where the raw text is kept), and the target object ids as text,
+//! which the records point into.
 //! A target's object id is kept apart because it is often different for every event (a
 //! generated export's `User_<GUID>`), so sharing it as a text would keep about 100 bytes an
 //! event in memory.
@@ -25,9 +26,24 @@ pub(super) struct Extras {
     pub operation: u32,
     pub event_actor: u32,
     pub correlation: u64,
+    /// Where the raw text is kept (`RawText::Stored`): an evidence file (a number the lean
+    /// events give it), the byte offset and the length. The workbench reads it back when a
+    /// lean event is shown; the headless commands keep none.
+    pub raw: Option<RawPlace>,
 }
 
-const RECORD_LEN: usize = 48;
+/// Where a lean event's raw text is: `len` bytes at `offset` of evidence file `file`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct RawPlace {
+    pub file: u32,
+    pub offset: u64,
+    pub len: u32,
+}
+
+/// `RawPlace::file` of a record without one.
+const NO_RAW: u32 = u32::MAX;
+
+const RECORD_LEN: usize = 64;
 
 /// A record: the extras, and where the target object id is in the texts file.
 fn encode(x: &Extras, text_at: u64, text_len: u32) -> [u8; RECORD_LEN] {
@@ -46,6 +62,14 @@ fn encode(x: &Extras, text_at: u64, text_len: u32) -> [u8; RECORD_LEN] {
     b[24..32].copy_from_slice(&x.correlation.to_le_bytes());
     b[32..40].copy_from_slice(&text_at.to_le_bytes());
     b[40..44].copy_from_slice(&text_len.to_le_bytes());
+    let raw = x.raw.unwrap_or(RawPlace {
+        file: NO_RAW,
+        offset: 0,
+        len: 0,
+    });
+    b[44..48].copy_from_slice(&raw.file.to_le_bytes());
+    b[48..56].copy_from_slice(&raw.offset.to_le_bytes());
+    b[56..60].copy_from_slice(&raw.len.to_le_bytes());
     b
 }
 
@@ -60,6 +84,16 @@ fn decode(b: &[u8; RECORD_LEN]) -> (Extras, u64, u32) {
         x.copy_from_slice(&b[at..at + 8]);
         u64::from_le_bytes(x)
     };
+    let word = |at: usize| {
+        let mut x = [0u8; 4];
+        x.copy_from_slice(&b[at..at + 4]);
+        u32::from_le_bytes(x)
+    };
+    let raw = (word(44) != NO_RAW).then(|| RawPlace {
+        file: word(44),
+        offset: d(48),
+        len: word(56),
+    });
     let extras = Extras {
         kind: match b[0] {
             0 => SourceKind::CloudAppEvents,
@@ -74,10 +108,9 @@ fn decode(b: &[u8; RECORD_LEN]) -> (Extras, u64, u32) {
         operation: w(3),
         event_actor: w(4),
         correlation: d(24),
+        raw,
     };
-    let mut len = [0u8; 4];
-    len.copy_from_slice(&b[40..44]);
-    (extras, d(32), u32::from_le_bytes(len))
+    (extras, d(32), word(40))
 }
 
 /// The kind of a near miss's reason that a lean near miss can have (1-5: never a damaged
@@ -155,8 +188,9 @@ impl Spill {
         Ok(())
     }
 
-    /// [`Self::read`] without flushing first (the hints read every lean event of a row
-    /// through a shared report): what is still in a buffer is read from there.
+    /// Record `j` and its target object id, without flushing first (the hints read every
+    /// lean event of a row through a shared report): what is still in a buffer is read from
+    /// there.
     pub fn read_shared(&self, j: usize) -> io::Result<(Extras, String)> {
         let mut b = [0u8; RECORD_LEN];
         read_written(
@@ -168,19 +202,6 @@ impl Spill {
         let (x, at, len) = decode(&b);
         let mut text = vec![0u8; len as usize];
         read_written(&self.texts, self.texts_len, &mut text, at)?;
-        let text = String::from_utf8(text).map_err(io::Error::other)?;
-        Ok((x, text))
-    }
-
-    /// Record `j` and its target object id.
-    pub fn read(&mut self, j: usize) -> io::Result<(Extras, String)> {
-        self.records.flush()?;
-        self.texts.flush()?;
-        let mut b = [0u8; RECORD_LEN];
-        read_exact_at(self.records.get_ref(), &mut b, (j * RECORD_LEN) as u64)?;
-        let (x, at, len) = decode(&b);
-        let mut text = vec![0u8; len as usize];
-        read_exact_at(self.texts.get_ref(), &mut text, at)?;
         let text = String::from_utf8(text).map_err(io::Error::other)?;
         Ok((x, text))
     }
@@ -245,6 +266,11 @@ mod tests {
                 operation: 5,
                 event_actor: u32::try_from(k).unwrap(),
                 correlation: 0xdead_beef_0123_4567,
+                raw: (k == 1).then_some(RawPlace {
+                    file: 2,
+                    offset: 1 << 40,
+                    len: 77,
+                }),
             };
             spill.push(&x, id).unwrap();
         }
@@ -255,7 +281,7 @@ mod tests {
             assert_eq!(y.event_actor, u32::try_from(k).unwrap());
         }
         for (k, id) in ids.iter().enumerate().rev() {
-            let (y, text) = spill.read(k).unwrap();
+            let (y, text) = spill.read_shared(k).unwrap();
             assert_eq!(text, *id);
             assert_eq!(y.kind, SourceKind::EntraAudit);
             assert_eq!(y.reason, 4);
@@ -264,6 +290,12 @@ mod tests {
                 [1, 3, u32::MAX, 5, u32::try_from(k).unwrap()]
             );
             assert_eq!(y.correlation, 0xdead_beef_0123_4567);
+            let raw = (k == 1).then_some(RawPlace {
+                file: 2,
+                offset: 1 << 40,
+                len: 77,
+            });
+            assert_eq!(y.raw, raw);
         }
         assert_eq!(reason_of_code(4).code(), "property_not_at_index_0");
         for code in 1..=5 {

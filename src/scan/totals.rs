@@ -11,8 +11,9 @@ use crate::model::{Finding, SourceRef, StsEvent};
 #[derive(Debug)]
 pub enum RowEvent {
     Whole(usize),
-    /// A lean event read back, and the row (index into `findings`) it gives.
-    Lean(Box<StsEvent>, usize),
+    /// A lean event read back, the row (index into `findings`) it gives, and its arrival
+    /// number (see [`ScanReport::arrival`]).
+    Lean(Box<StsEvent>, usize, u32),
 }
 
 /// What the `bulk` hint reads of an STS event (see [`ScanReport::event_labels`]).
@@ -85,7 +86,7 @@ impl ScanReport {
             EventRef::Lean(j) => {
                 let (row, at) = (row.clone()?, at?);
                 let e = self.lean.event(j, row).ok()?;
-                Some(RowEvent::Lean(Box::new(e), at))
+                Some(RowEvent::Lean(Box::new(e), at, self.lean.seq(j)))
             }
         })
     }
@@ -130,12 +131,81 @@ impl ScanReport {
         whole.chain(lean)
     }
 
-    /// The arrival number of `events[i]` among all distinct events (`i` itself in the
-    /// workbench, which keeps every event whole).
+    /// The arrival number of `events[i]` among all distinct events (`i` itself after a
+    /// plain scan, which keeps every event whole).
     pub fn arrival(&self, i: usize) -> u32 {
         match self.whole_seq.get(i) {
             Some(&s) if self.headless => s,
             _ => u32::try_from(i).unwrap_or(u32::MAX),
         }
+    }
+}
+
+impl ScanReport {
+    /// The indexes in `events` of every event behind finding `at`, in the order they
+    /// joined it: lean events are made whole first (the drill-down shows each). A lean
+    /// event whose fields cannot be read back is left out (said as a problem).
+    pub fn row_event_indexes(&mut self, at: usize) -> Vec<usize> {
+        let Some(f) = self.findings.get(at) else {
+            return Vec::new();
+        };
+        if !self.headless {
+            return f.events.clone();
+        }
+        let members = f.totals.members.clone();
+        members
+            .into_iter()
+            .filter_map(|r| match EventRef::unpack(r) {
+                EventRef::Whole(i) => Some(i),
+                EventRef::Lean(j) => self.lean.promoted(j).or_else(|| self.make_whole(j)),
+            })
+            .collect()
+    }
+
+    /// Makes whole the lean events first read at `file:line` (the context panel opens such
+    /// a record as the event's own raw text); their indexes in `events`.
+    pub fn make_whole_at(&mut self, file: &str, line: u64) -> Vec<usize> {
+        let at: Vec<usize> = self
+            .lean
+            .iter()
+            .map(|(j, _, _)| j)
+            .filter(|&j| self.lean.first_source_is(j, file, line))
+            .collect();
+        at.into_iter().filter_map(|j| self.make_whole(j)).collect()
+    }
+
+    /// Whether each STS event is flagged, and its time: every distinct event, kept whole
+    /// or lean (the workbench's histogram).
+    pub fn event_times(&self) -> impl Iterator<Item = (bool, Option<KqlDateTime>)> + '_ {
+        let whole = self.events.iter().map(|e| (e.is_flagged(), e.time));
+        let lean = self
+            .lean
+            .iter()
+            .map(|(j, _, time)| (self.lean.labels(j).finding.is_some(), time));
+        whole.chain(lean)
+    }
+
+    /// The distinct events read that have other records (same id), whole, in the order
+    /// read (lean ones made whole for the call).
+    pub fn events_with_duplicates(&self) -> Vec<std::borrow::Cow<'_, StsEvent>> {
+        let mut out: Vec<(u32, std::borrow::Cow<'_, StsEvent>)> = self
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.duplicates.is_some())
+            .map(|(i, e)| (self.arrival(i), std::borrow::Cow::Borrowed(e)))
+            .collect();
+        for j in self.lean.with_duplicates() {
+            let row = self
+                .lean
+                .labels(j)
+                .finding
+                .map(|at| self.finding_rows[at].clone());
+            if let Ok(e) = self.lean.whole_event(j, row) {
+                out.push((self.lean.seq(j), std::borrow::Cow::Owned(e)));
+            }
+        }
+        out.sort_by_key(|(seq, _)| *seq);
+        out.into_iter().map(|(_, e)| e).collect()
     }
 }

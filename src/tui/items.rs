@@ -301,14 +301,14 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     cells[finding(Column::Isp)] = neutralize(&r.isp).into_owned();
     cells[finding(Column::Added)] = opt_text(r.token_minutes_added);
     cells[finding(Column::Remaining)] = opt_text(r.token_minutes_remaining);
-    cells[finding(Column::Events)] = f.events.len().to_string();
+    cells[finding(Column::Events)] = f.totals.events.to_string();
     if tampered {
         cells[finding(Column::Flag)] = "⚠".to_owned();
     }
     cells[finding(Column::Source)] = neutralize(&source).into_owned();
     numbers[finding(Column::Added)] = r.token_minutes_added;
     numbers[finding(Column::Remaining)] = r.token_minutes_remaining;
-    numbers[finding(Column::Events)] = i64::try_from(f.events.len()).ok();
+    numbers[finding(Column::Events)] = i64::try_from(f.totals.events).ok();
     numbers[finding(Column::Hint)] = Some(0);
     ItemText::new(r.key(), cells, numbers, ticks, tampered)
 }

@@ -279,6 +279,7 @@ pub fn run(opts: TuiOptions) -> Result<()> {
         .count();
     let mut app = App::new(&journal_display, &analyst, replay.decisions);
     app.hint_config = opts.hints;
+    app.hint_budget = Some(app::HINT_BUDGET);
     app.status = match &replay.warning {
         Some(w) => w.clone(),
         None if journal.journal.is_none() => {

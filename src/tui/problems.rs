@@ -6,6 +6,7 @@
 //! the renderer and the scrolling count the same lines.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ratatui::layout::Rect;
 
@@ -138,18 +139,19 @@ fn slot<'a>(
 /// record was met in, the file its event was first read from, and the records, in the order
 /// met. A folder of several exports of the same tenant repeats hundreds of records per
 /// pair: one line a pair says what happened, the records follow below.
-type Pairs<'a> = Vec<((&'a str, &'a str), Vec<String>)>;
+type Pairs = Vec<((Arc<str>, Arc<str>), Vec<String>)>;
 
-fn duplicate_pairs(report: &ScanReport) -> Pairs<'_> {
-    let mut pairs: Pairs<'_> = Vec::new();
+fn duplicate_pairs(report: &ScanReport) -> Pairs {
+    let mut pairs: Pairs = Vec::new();
     if report.duplicate_records == 0 {
         return pairs;
     }
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
-    for e in &report.events {
+    let mut index: HashMap<(Arc<str>, Arc<str>), usize> = HashMap::new();
+    // Every event, kept whole or lean (the workbench keeps most flagged events lean).
+    for e in report.events_with_duplicates() {
         for d in e.duplicate_sources() {
-            let key = (&*d.file, &*e.source.file);
-            let i = *index.entry(key).or_insert_with(|| {
+            let key = (d.file.clone(), e.source.file.clone());
+            let i = *index.entry(key.clone()).or_insert_with(|| {
                 pairs.push((key, Vec::new()));
                 pairs.len() - 1
             });
@@ -272,7 +274,7 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
         for (pair, records) in &pairs {
             out.push(entry(
                 Kind::Facts,
-                format!("  {}", pair_line(*pair, records.len())),
+                format!("  {}", pair_line((&pair.0, &pair.1), records.len())),
             ));
         }
     }
@@ -330,7 +332,7 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
     for (pair, records) in &pairs {
         out.push(entry(
             Kind::File,
-            format!("  {}", pair_line(*pair, records.len())),
+            format!("  {}", pair_line((&pair.0, &pair.1), records.len())),
         ));
         for r in records.iter().take(PER_FILE) {
             out.push(entry(Kind::Note, format!("    {r}")));

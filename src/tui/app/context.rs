@@ -211,6 +211,20 @@ impl App {
         if let Some(e) = self.report.events.iter().find(|e| at_first_source(e)) {
             return e.raw_text();
         }
+        // An event kept lean (the workbench keeps most flagged events so) is made whole.
+        let made = self.report.make_whole_at(&place.file, place.line);
+        let index = &self.report.context;
+        let at_first_source = |e: &crate::model::StsEvent| {
+            let s = &e.source;
+            s.line == place.line && s.file == place.file && index.entry_at(s, e) == Some(entry)
+        };
+        if let Some(e) = made
+            .iter()
+            .map(|&i| &self.report.events[i])
+            .find(|e| at_first_source(e))
+        {
+            return e.raw_text();
+        }
         self.records.read(place)
     }
 

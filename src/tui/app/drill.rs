@@ -17,14 +17,16 @@ impl App {
         let item_key = t.items[item].key.clone();
         let (events, imported_from, row_hints) = match self.view {
             View::Findings => {
-                let f = &self.report.findings[item];
                 let row_hints = self
                     .hints_of(item)
                     .iter()
                     .map(|h| format!("{}: {h}", h.badge()))
                     .collect();
+                // Events kept lean are made whole to be shown.
+                let events = self.report.row_event_indexes(item);
+                let f = &self.report.findings[item];
                 (
-                    f.events.clone(),
+                    events,
                     f.imported_from.as_ref().map(ToString::to_string),
                     row_hints,
                 )

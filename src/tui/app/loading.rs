@@ -24,6 +24,22 @@ pub(super) struct Arrivals {
     /// Per flagged row, its hints as last made (the drill-down shows them without
     /// reading every event again).
     pub(super) hints: Vec<Vec<crate::hints::Hint>>,
+    /// The pass making every row's hints, while under way (`App::step_hints`).
+    pub(super) pass: Option<HintPass>,
+}
+
+/// A pass over the flagged rows making their hints, a slice a frame: what the hints read
+/// of the whole scan (made in the pass's first slice) and the next row.
+#[derive(Default)]
+pub(super) struct HintPass {
+    pub(super) tables: Option<crate::hints::Tables>,
+    pub(super) next: usize,
+}
+
+impl std::fmt::Debug for HintPass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HintPass {{ next: {} }}", self.next)
+    }
 }
 
 /// Whether work that reads every event read so far is due again while a load runs: once
@@ -268,7 +284,7 @@ impl App {
     /// frame once the load is done, paced while it runs (a row's targets and actors are
     /// found among all its events).
     pub(super) fn flush_arrivals(&mut self) {
-        let events = self.report.events.len();
+        let events = self.events_read();
         if !self.loading.done && !paced(self.arrivals.remade_at, events) {
             return;
         }
@@ -294,7 +310,7 @@ impl App {
     /// Whether the histogram is to be made again: when events came in since, paced while
     /// the load runs.
     pub(super) fn histogram_due(&self) -> bool {
-        let events = self.report.events.len();
+        let events = self.events_read();
         match self.arrivals.histogram_at {
             None => true,
             Some(at) if at == events => false,
@@ -303,7 +319,12 @@ impl App {
     }
 
     pub(super) fn histogram_made(&mut self) {
-        self.arrivals.histogram_at = Some(self.report.events.len());
+        self.arrivals.histogram_at = Some(self.events_read());
+    }
+
+    /// Distinct STS events read so far (kept whole or lean).
+    fn events_read(&self) -> usize {
+        usize::try_from(self.report.sts_events()).unwrap_or(usize::MAX)
     }
 
     /// A frame's work: the rows that arrived or changed are shown, else a slice of the
@@ -312,6 +333,8 @@ impl App {
     pub(super) fn tick(&mut self) {
         if self.dirty {
             self.refresh_with(false, true);
+        } else if self.arrivals.pass.is_some() {
+            self.step_hints();
         } else if self.filtering() {
             self.step_filters();
         } else if self.loading.done {

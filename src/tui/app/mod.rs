@@ -115,16 +115,28 @@ pub struct App {
     /// rest is tested in the next frames, the rows shown so far being the first ones of
     /// the result, so that a keystroke is answered however many rows there are.
     pub filter_step: usize,
+    /// The longest a frame spends making rows' hints (None: every row's at once, as the
+    /// tests and a finished report want); the event loop sets it so that a key typed while
+    /// the hints of millions of events are made is answered.
+    pub hint_budget: Option<std::time::Duration>,
 }
 
 /// Rows tested against a changed filter per step: about a millisecond's work (the event
 /// loop takes as many steps as its frame's time allows, and draws a keystroke after one).
 pub const FILTER_STEP: usize = 4_096;
 
+/// The event loop's [`App::hint_budget`]: rows' hints are made for about this long a frame.
+pub const HINT_BUDGET: std::time::Duration = std::time::Duration::from_millis(8);
+
 impl App {
     pub fn new(journal_path: &str, analyst: &str, decisions: HashMap<String, Decision>) -> Self {
+        // Flagged events are kept lean (about 64 bytes each, `scan::lean`) and made whole
+        // when shown: millions of them fit in bounded memory.
+        let mut report = ScanReport::default();
+        report.headless = true;
+        report.lean_shown = true;
         Self {
-            report: ScanReport::default(),
+            report,
             decisions,
             unsaved: HashSet::new(),
             failed: HashSet::new(),
@@ -159,6 +171,7 @@ impl App {
             hints_stale: true,
             arrivals: Arrivals::default(),
             filter_step: FILTER_STEP,
+            hint_budget: None,
         }
     }
 
@@ -254,6 +267,7 @@ impl App {
     /// idle): the event loop then does not sleep.
     pub fn has_pending_work(&self) -> bool {
         self.dirty
+            || self.arrivals.pass.is_some()
             || self.filtering()
             || (self.loading.done
                 && (self.findings.sort_cache_incomplete() || self.near.sort_cache_incomplete()))

@@ -3,6 +3,7 @@
 
 use tui_input::Input;
 
+use super::loading::HintPass;
 use super::{App, Effect, Overlay, Prompt, View, report_path};
 use crate::hints::{self, Hint};
 use crate::journal::Verdict;
@@ -381,34 +382,75 @@ impl App {
     }
 
     /// The hint badges of every flagged row (an actor's novelty depends on all the data,
-    /// so this runs again whenever rows arrive).
+    /// so this runs again whenever rows arrive): a pass over the rows, made at once, or a
+    /// slice a frame when [`App::hint_budget`] is set (the screen answers keys meanwhile;
+    /// the rows not reached yet keep the hints they had).
     fn recompute_hints(&mut self) {
         self.hints_stale = false;
-        let inputs = hints::Inputs::new(&self.report, self.hint_config);
-        let col = finding(Column::Hint);
-        self.arrivals.hints.clear();
-        for (i, item) in self.findings.items.iter_mut().enumerate() {
-            let Some(f) = self.report.findings.get(i) else {
-                continue;
-            };
-            let hints = inputs.finding_hints(f);
-            let badges = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
-            item.cells.set(col, &badges);
-            item.numbers[col] = i64::try_from(hints.len()).ok();
-            self.arrivals.hints.push(hints);
+        self.arrivals.pass = Some(HintPass::default());
+        if self.hint_budget.is_none() {
+            self.step_hints();
         }
-        self.findings.texts_changed();
+    }
+
+    /// Makes the hints of the next rows of the pass under way: all of them, or as many as
+    /// [`App::hint_budget`] allows (at least one).
+    pub(super) fn step_hints(&mut self) {
+        let Some(mut pass) = self.arrivals.pass.take() else {
+            return;
+        };
+        let started = std::time::Instant::now();
+        let inputs = match pass.tables.take() {
+            Some(t) => hints::Inputs::with_tables(&self.report, t),
+            None => hints::Inputs::new(&self.report, self.hint_config),
+        };
+        let col = finding(Column::Hint);
+        let rows = self.report.findings.len().min(self.findings.items.len());
+        let mut changed = false;
+        while pass.next < rows {
+            let i = pass.next;
+            pass.next += 1;
+            let hints = inputs.finding_hints(&self.report.findings[i]);
+            let item = &mut self.findings.items[i];
+            let badges = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
+            if item.cells[col] != *badges.as_str()
+                || item.numbers[col] != i64::try_from(hints.len()).ok()
+            {
+                item.cells.set(col, &badges);
+                item.numbers[col] = i64::try_from(hints.len()).ok();
+                changed = true;
+            }
+            match self.arrivals.hints.get_mut(i) {
+                Some(h) => *h = hints,
+                None => self.arrivals.hints.push(hints),
+            }
+            if self
+                .hint_budget
+                .is_some_and(|budget| started.elapsed() >= budget)
+            {
+                break;
+            }
+        }
+        if pass.next < rows {
+            pass.tables = Some(inputs.into_tables());
+            self.arrivals.pass = Some(pass);
+        }
+        if changed {
+            self.findings.texts_changed();
+            // The rows are ordered and filtered again with their new hints.
+            self.dirty |= self.hint_budget.is_some();
+        }
     }
 
     /// Buckets of events over time (flagged and passed over), for the header's histogram.
     fn recompute_histogram(&mut self) {
         const BUCKETS: usize = 240;
+        // Every event, kept whole or lean.
         let times = |flagged: bool| {
             self.report
-                .events
-                .iter()
-                .filter(move |e| e.is_flagged() == flagged)
-                .filter_map(|e| e.time.as_ref().map(crate::kql::ticks))
+                .event_times()
+                .filter(move |(f, _)| *f == flagged)
+                .filter_map(|(_, t)| t.as_ref().map(crate::kql::ticks))
         };
         let (Some(min), Some(max)) = (
             times(true).chain(times(false)).min(),

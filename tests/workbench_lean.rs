@@ -1,0 +1,273 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+
+//! The workbench keeps most flagged events lean (a few numbers each, `scan::lean`) and makes
+//! them whole when they are shown. What the analyst sees must not change: on every bundled
+//! sample, the fixtures, the cases and inputs of many events behind few rows (plain, gzip,
+//! JSON documents, CSV, a repeated record), a workbench loaded as the loader loads it shows
+//! the same rows, counts, hints, drill-down screens (raw text, why panel) for every event,
+//! problems view and report as a workbench opened on a scan that keeps every event whole.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::{Duration, TimeZone, Utc};
+
+use ratatui::crossterm::event::KeyCode;
+use sts_triage::load::ScanOptions;
+use sts_triage::tui::action::Action;
+use sts_triage::tui::app::{App, Overlay, View};
+
+mod support;
+use support::{keys, press, screen, sized};
+
+/// A workbench loaded message by message as the loader sends them, then the load's end.
+fn loaded(paths: &[PathBuf]) -> App {
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    sts_triage::scan::scan_paths_with(paths, &ScanOptions::default(), &mut |m| {
+        app.apply(Action::Scan(m));
+    })
+    .unwrap();
+    app.apply(Action::Sorting);
+    app.apply(Action::LoadFinished { error: None });
+    while app.has_pending_work() {
+        app.apply(Action::Tick);
+    }
+    sized(app, 160, 45)
+}
+
+/// A workbench opened on a scan that keeps every event whole.
+fn whole(paths: &[PathBuf]) -> App {
+    let report = sts_triage::scan::scan_paths(paths, &ScanOptions::default()).unwrap();
+    assert!(!report.headless);
+    let mut app = App::new("j.jsonl", "a", HashMap::new()).with_report(report);
+    while app.has_pending_work() {
+        app.apply(Action::Tick);
+    }
+    sized(app, 160, 45)
+}
+
+/// The screen without its first line (the header says how long the load took).
+fn body(app: &App) -> String {
+    let s = screen(app, 160, 45);
+    s.lines().skip(1).collect::<Vec<_>>().join("\n")
+}
+
+/// Everything shown of the table on screen, and of every row's drill-down: each event's
+/// screen (raw text and why panel), stepping through all of them.
+fn seen(app: &mut App) -> Vec<String> {
+    let mut out = vec![body(app)];
+    // The first rows and events of each (drawing is slow in a debug build).
+    let n = app.table().order.len().min(ROWS_SEEN);
+    for pos in 0..n {
+        match app.view {
+            View::Findings => app.findings.cursor = pos,
+            View::NearMisses => app.near.cursor = pos,
+        }
+        press(app, KeyCode::Enter);
+        let Overlay::Drill(d) = &app.overlay else {
+            panic!("the drill-down opens on row {pos}")
+        };
+        let events = d.events.len().clamp(1, EVENTS_SEEN);
+        out.push(format!("row {pos}: {events} events, hints {:?}", d.hints));
+        for _ in 0..events {
+            let Overlay::Drill(d) = &app.overlay else {
+                panic!()
+            };
+            let raw = d
+                .events
+                .get(d.current)
+                .map(|&e| app.report.events[e].raw_text());
+            out.push(format!("{raw:?}"));
+            out.push(body(app));
+            keys(app, "]");
+        }
+        press(app, KeyCode::Esc);
+    }
+    out
+}
+
+const ROWS_SEEN: usize = 8;
+const EVENTS_SEEN: usize = 24;
+
+/// What both workbenches show, compared piece by piece (the first difference is named).
+fn same_as_whole(paths: &[PathBuf]) -> usize {
+    let mut lean = loaded(paths);
+    let mut full = whole(paths);
+    let what = format!("{paths:?}");
+    // How many flagged events the lean workbench did not keep whole (before the
+    // drill-downs below make those they show whole).
+    let kept_lean = full.report.events.len() - lean.report.events.len();
+    assert_eq!(lean.review_counts(), full.review_counts(), "{what}");
+    assert_eq!(lean.near_miss_counts(), full.near_miss_counts(), "{what}");
+    assert_eq!(lean.report.sts_events(), full.report.sts_events(), "{what}");
+    for i in 0..full.report.findings.len() {
+        assert_eq!(
+            lean.hints_of(i),
+            full.hints_of(i),
+            "{what}: hints of row {i}"
+        );
+        assert_eq!(
+            lean.report.findings[i].totals.events, full.report.findings[i].totals.events,
+            "{what}"
+        );
+        assert_eq!(
+            lean.report.row_sources(&lean.report.findings[i]),
+            full.report.row_sources(&full.report.findings[i]),
+            "{what}: row {i}'s records"
+        );
+    }
+    for view in [View::Findings, View::NearMisses] {
+        lean.view = view;
+        full.view = view;
+        let (a, b) = (seen(&mut lean), seen(&mut full));
+        assert_eq!(a.len(), b.len(), "{what}");
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x, y, "{what}");
+        }
+    }
+    let problems = |app: &App| -> Vec<String> {
+        sts_triage::tui::problems::entries(&app.report, &app.loading)
+            .into_iter()
+            .map(|e| e.text)
+            .collect()
+    };
+    assert_eq!(problems(&lean), problems(&full), "{what}");
+    assert_eq!(
+        sts_triage::tui::report_markdown(&lean),
+        sts_triage::tui::report_markdown(&full),
+        "{what}"
+    );
+    kept_lean
+}
+
+fn files_in(dir: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            !(name.ends_with(".md")
+                || name.ends_with(".py")
+                || name.contains(".expected.")
+                || name.starts_with("LICENSE"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// One CloudAppEvents record of an STS event: the same account and address on other days
+/// give the same row (the valid-from time moves with the event); every event has a target
+/// of its own (a per-event object id).
+fn sts_line(id: usize, account: &str, ip: &str, day: usize) -> String {
+    let t = Utc.with_ymd_and_hms(2021, 3, 1, 9, 0, 0).unwrap()
+        + Duration::days(i64::try_from(day).unwrap())
+        + Duration::minutes(i64::try_from(id % 60).unwrap());
+    let from = t - Duration::minutes(2);
+    let old = from - Duration::days(1);
+    let f = |d: chrono::DateTime<Utc>| d.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    serde_json::json!({
+        "Timestamp": f(t),
+        "ActionType": "Update StsRefreshTokenValidFrom Timestamp.",
+        "AccountObjectId": format!("obj-{account}"),
+        "AccountDisplayName": format!("{account}@contoso.com"),
+        "IPAddress": ip,
+        "IsAnonymousProxy": false,
+        "ISP": "Contoso ISP",
+        "RawEventData": {
+            "CreationTime": t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            "Id": format!("{id:08}-aaaa-bbbb-cccc-000000000000"),
+            "Operation": "Update StsRefreshTokenValidFrom Timestamp.",
+            "RecordType": 8,
+            "UserId": format!("{account}@contoso.com"),
+            "CorrelationId": format!("c{}", id % 5),
+            "ModifiedProperties": [{
+                "Name": "StsRefreshTokensValidFrom",
+                "OldValue": format!("[\r\n  \"{}\"\r\n]", f(old)),
+                "NewValue": format!("[\r\n  \"{}\"\r\n]", f(from)),
+            }],
+            "Actor": [{"ID": format!("{account}@contoso.com"), "Type": 5}, {"ID": "User", "Type": 2}],
+            "Target": [{"ID": format!("User_{id:04}-0000-4000-8000-000000000000"), "Type": 2},
+                       {"ID": format!("user{}@contoso.com", id % 13), "Type": 5}],
+            "ActorIpAddress": ip,
+            "Workload": "AzureActiveDirectory",
+        }
+    })
+    .to_string()
+}
+
+/// Many events behind few rows, with a password reset beside some and one record twice.
+fn many_events() -> String {
+    let accounts = ["alice", "bob", "carol"];
+    let ips = ["203.0.113.5", "198.51.100.7"];
+    let mut lines = Vec::new();
+    for k in 0..90usize {
+        lines.push(sts_line(k, accounts[k % 3], ips[(k / 4) % 2], k % 3));
+        if k % 17 == 0 {
+            lines.push(
+                serde_json::json!({
+                    "Timestamp": format!("2021-03-{:02}T09:{:02}:30Z", 1 + k % 3, k % 60),
+                    "ActionType": "Reset user password.",
+                    "AccountDisplayName": "helpdesk@contoso.com",
+                    "RawEventData": {
+                        "Id": format!("{k:08}-dddd-bbbb-cccc-000000000000"),
+                        "Operation": "Reset user password.",
+                        "UserId": "helpdesk@contoso.com",
+                        "CorrelationId": format!("c{}", k % 5),
+                        "Target": [{"ID": format!("user{}@contoso.com", k % 13), "Type": 5}],
+                    }
+                })
+                .to_string(),
+            );
+        }
+    }
+    lines.push(lines[5].clone());
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn lean_events_show_the_same_as_whole_ones_on_many_events_behind_few_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = many_events();
+    let plain = dir.path().join("many.jsonl");
+    std::fs::write(&plain, &text).unwrap();
+    let gz = dir.path().join("many.jsonl.gz");
+    let mut enc =
+        flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), Default::default());
+    enc.write_all(text.as_bytes()).unwrap();
+    enc.finish().unwrap();
+    let doc = dir.path().join("many.json");
+    let values: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    std::fs::write(&doc, serde_json::to_string_pretty(&values).unwrap()).unwrap();
+    for paths in [
+        vec![plain.clone()],
+        vec![gz.clone()],
+        vec![doc.clone()],
+        vec![plain.clone(), gz.clone()],
+    ] {
+        let lean = same_as_whole(&paths);
+        assert!(lean > 50, "{paths:?}: only {lean} events kept lean");
+    }
+}
+
+#[test]
+fn lean_events_show_the_same_as_whole_ones_on_the_samples_fixtures_and_cases() {
+    let mut inputs: Vec<PathBuf> = files_in("assets/samples");
+    inputs.extend(files_in("tests/fixtures"));
+    inputs.extend(files_in("tests/cases/formats"));
+    let mut checked = 0;
+    for p in &inputs {
+        if sts_triage::scan::scan_paths(std::slice::from_ref(p), &ScanOptions::default()).is_ok() {
+            same_as_whole(std::slice::from_ref(p));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 18, "only {checked} inputs checked");
+    // All the samples together: events of one row from several files.
+    same_as_whole(&files_in("assets/samples"));
+}
