@@ -70,6 +70,13 @@ pub struct Entry {
     /// `set`, `undo` or `redo`.
     #[serde(default = "default_action")]
     pub action: String,
+    /// On an entry that puts an earlier decision back (an undo or a redo, or a write
+    /// retried after a failed save): who made that decision and when, which the replay
+    /// restores, while `analyst` and `time` above say who put it back and when. Both empty:
+    /// the row had no decision, and has none again. Absent on a new decision (and on undo
+    /// entries written before this field, which replay as decisions of their own analyst).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restores: Option<Restored>,
     /// The SHA-256 (lowercase hex) of the previous entry's line, or [`GENESIS`] for the
     /// first entry; set by [`Journal::append`]. Absent in entries written before the chain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,6 +85,16 @@ pub struct Entry {
 
 fn default_action() -> String {
     "set".to_owned()
+}
+
+/// Who made the decision an entry puts back, and when (see [`Entry::restores`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Restored {
+    #[serde(default)]
+    pub analyst: String,
+    /// UTC time of that decision, RFC 3339; empty when there was no decision.
+    #[serde(default)]
+    pub time: String,
 }
 
 impl Entry {
@@ -90,8 +107,38 @@ impl Entry {
             time: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             action: action.to_owned(),
+            restores: None,
             prev: None,
         }
+    }
+
+    /// An entry putting `earlier` back exactly (verdict, note, its analyst and time; or no
+    /// decision, when `earlier` has no time), written by `analyst` now.
+    pub fn restoring(key: &str, earlier: &Decision, analyst: &str, action: &str) -> Self {
+        Self {
+            restores: Some(Restored {
+                analyst: earlier.analyst.clone(),
+                time: earlier.time.clone(),
+            }),
+            ..Self::new(key, earlier, analyst, action)
+        }
+    }
+
+    /// The row's decision once this entry is applied: its own verdict, note, analyst and
+    /// time; for an entry that restores one, the restored analyst and time; None when it
+    /// restores no decision at all.
+    pub fn decision(&self) -> Option<Decision> {
+        let (analyst, time) = match &self.restores {
+            Some(r) if r.time.is_empty() => return None,
+            Some(r) => (&r.analyst, &r.time),
+            None => (&self.analyst, &self.time),
+        };
+        Some(Decision {
+            verdict: self.verdict,
+            note: self.note.clone(),
+            analyst: analyst.clone(),
+            time: time.clone(),
+        })
     }
 }
 
@@ -166,15 +213,10 @@ fn replay_parsed(path: &str, parsed: &chain::Parsed, cut: bool) -> Replay {
     for l in &parsed.lines {
         let e = &l.entry;
         out.entries += 1;
-        out.decisions.insert(
-            e.key.clone(),
-            Decision {
-                verdict: e.verdict,
-                note: e.note.clone(),
-                analyst: e.analyst.clone(),
-                time: e.time.clone(),
-            },
-        );
+        match e.decision() {
+            Some(d) => out.decisions.insert(e.key.clone(), d),
+            None => out.decisions.remove(&e.key),
+        };
     }
     out.head = parsed.lines.last().map(|l| l.hash.clone());
     if let Some((line, _)) = parsed.torn {

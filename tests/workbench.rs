@@ -180,15 +180,16 @@ fn undo_and_redo_say_what_they_did() {
     app.apply(Action::Intent(Intent::Undo));
     assert!(
         app.status
-            .starts_with("undone: suspicious on 3 rows (back to unreviewed)"),
+            .starts_with("undone: suspicious on 3 rows (back to unreviewed: no decision)"),
         "{}",
         app.status
     );
     journal_entries(&mut app);
     app.apply(Action::Saved { keys: keys.clone() });
     assert!(
-        app.status
-            .starts_with("undone: suspicious on 3 rows (back to unreviewed) · saved ✓"),
+        app.status.starts_with(
+            "undone: suspicious on 3 rows (back to unreviewed: no decision) · saved ✓"
+        ),
         "{}",
         app.status
     );

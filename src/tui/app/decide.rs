@@ -124,11 +124,16 @@ impl App {
         n
     }
 
-    /// One decision into the state: the map, the verdict caches, what must be redone.
+    /// One decision into the state: the map, the verdict caches, what must be redone. A
+    /// decision without a time is no decision (an undo back to before the first one).
     fn set_decision(&mut self, key: &str, decision: Decision) {
         self.findings.verdict_changed(key, decision.verdict);
         self.near.verdict_changed(key, decision.verdict);
-        self.decisions.insert(key.to_owned(), decision);
+        if decision.time.is_empty() {
+            self.decisions.remove(key);
+        } else {
+            self.decisions.insert(key.to_owned(), decision);
+        }
         self.unsaved.insert(key.to_owned());
     }
 
@@ -171,15 +176,12 @@ impl App {
         let action = if undo { "undo" } else { "redo" };
         let mut entries = Vec::new();
         for (k, before, after) in &step.changes {
+            // The decision comes back exactly as it was (verdict, note, who and when; or
+            // none at all): the entry says who put it back, and the replay restores the
+            // same, so that the screen, `Y` and `sts-triage report` agree to the byte.
             let target = if undo { before } else { after };
-            let entry = Entry::new(k, target, &self.analyst, action);
-            // The state holds what the journal will replay: the entry's analyst and time,
-            // so that `Y` and `sts-triage report` agree to the byte.
-            let mut decision = target.clone();
-            decision.analyst.clone_from(&entry.analyst);
-            decision.time.clone_from(&entry.time);
-            self.set_decision(k, decision);
-            entries.push(entry);
+            entries.push(Entry::restoring(k, target, &self.analyst, action));
+            self.set_decision(k, target.clone());
         }
         let outcome = outcome(undo, &step.changes);
         self.set_status(format!("{outcome} · saving…"));
@@ -217,12 +219,8 @@ impl App {
             pending.sort();
             let mut entries = Vec::new();
             for k in &pending {
-                let entry = Entry::new(k, &self.decision(k), &self.analyst, "set");
-                if let Some(d) = self.decisions.get_mut(k) {
-                    d.analyst.clone_from(&entry.analyst);
-                    d.time.clone_from(&entry.time);
-                }
-                entries.push(entry);
+                // Written as the screen holds it: who decided and when (or no decision).
+                entries.push(Entry::restoring(k, &self.decision(k), &self.analyst, "set"));
             }
             self.effects.push(Effect::Journal(entries));
         }
@@ -245,15 +243,14 @@ impl App {
                 touched.push(e);
                 continue;
             }
-            let d = Decision {
-                verdict: e.verdict,
-                note: e.note,
-                analyst: e.analyst,
-                time: e.time,
+            let d = e.decision();
+            let verdict = d.as_ref().map_or(Verdict::Unreviewed, |d| d.verdict);
+            self.findings.verdict_changed(&e.key, verdict);
+            self.near.verdict_changed(&e.key, verdict);
+            match d {
+                Some(d) => self.decisions.insert(e.key, d),
+                None => self.decisions.remove(&e.key),
             };
-            self.findings.verdict_changed(&e.key, d.verdict);
-            self.near.verdict_changed(&e.key, d.verdict);
-            self.decisions.insert(e.key, d);
             applied += 1;
         }
         let read = (applied > 0)
@@ -351,14 +348,36 @@ fn outcome(undo: bool, changes: &[(String, Decision, Decision)]) -> String {
     let verdicts = changes.iter().all(|(_, b, a)| b.verdict != a.verdict);
     match (set, replaced) {
         (Some(set), Some(replaced)) if verdicts && undo => format!(
-            "{done}: {} on {rows} (back to {})",
+            "{done}: {} on {rows} (back to {}{})",
             set.label(),
-            replaced.label()
+            replaced.label(),
+            restored_by(changes)
         ),
         (Some(set), Some(_)) if verdicts => format!("{done}: {} on {rows}", set.label()),
         _ if changes.iter().all(|(_, b, a)| b.note != a.note) => {
             format!("{done}: note on {rows}")
         }
         _ => format!("{done}: {} decision(s)", changes.len()),
+    }
+}
+
+/// Whose decision an undo put back, where the same on every row: `: no decision` when the
+/// rows had none, ` by bob` (neutralised: a name read from the journal) when one analyst
+/// made them all; else nothing.
+fn restored_by(changes: &[(String, Decision, Decision)]) -> String {
+    let first = match changes.first() {
+        Some((_, before, _)) => before,
+        None => return String::new(),
+    };
+    if changes.iter().all(|(_, b, _)| b.time.is_empty()) {
+        return ": no decision".to_owned();
+    }
+    let same = changes
+        .iter()
+        .all(|(_, b, _)| !b.time.is_empty() && b.analyst == first.analyst);
+    if same && !first.analyst.trim().is_empty() {
+        format!(" by {}", crate::neutralize::neutralize(&first.analyst))
+    } else {
+        String::new()
     }
 }
