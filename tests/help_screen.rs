@@ -93,3 +93,101 @@ fn long_descriptions_wrap_under_their_column_at_each_width() {
         }
     }
 }
+
+/// The inside of the help's frame on a `w`×`h` screen, and its foot (bottom border).
+fn help_page(app: &sts_triage::tui::app::App, w: u16, h: u16) -> (Vec<String>, String) {
+    let s = screen(app, w, h);
+    let lines: Vec<&str> = s.lines().collect();
+    let top = lines.iter().position(|l| l.contains("┌ help")).unwrap();
+    let bottom = top + lines[top..].iter().position(|l| l.contains('└')).unwrap();
+    let inside = lines[top + 1..bottom]
+        .iter()
+        .map(|l| {
+            let chars: Vec<char> = l.chars().collect();
+            let first = chars.iter().position(|&c| c == '│').unwrap();
+            let last = chars.iter().rposition(|&c| c == '│').unwrap();
+            chars[first + 1..last].iter().collect::<String>()
+        })
+        .collect();
+    (inside, lines[bottom].to_owned())
+}
+
+fn ctrl(app: &mut sts_triage::tui::app::App, c: char) {
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    let keymap = sts_triage::tui::keymap::Keymap::default_map().unwrap();
+    let ev = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    if let Some(a) = sts_triage::tui::key_to_action(app, &keymap, &ev) {
+        app.apply(a);
+    }
+}
+
+/// Help pages like the rest of the workbench (j/k, PgDn/PgUp, Space, Ctrl+D/Ctrl+U, g/G),
+/// says "more below" while it is cut, and every line of it can be reached at 60×20.
+#[test]
+fn every_line_of_help_is_reachable_on_a_small_screen() {
+    for (w, h) in [(60, 20), (80, 24)] {
+        let all = help_lines(w);
+        let mut app = support::sized(
+            workbench("j.sts-triage.jsonl", "analyst", scan(&["assets/samples"])),
+            w,
+            h,
+        );
+        press(&mut app, KeyCode::Char('?'));
+        let (first, foot) = help_page(&app, w, h);
+        assert!(first.len() < all.len(), "{w}x{h}: the help fits?");
+        assert_eq!(first, all[..first.len()], "{w}x{h}: the first page");
+        assert!(foot.contains("more below"), "{w}x{h}: {foot}");
+        let page = first.len();
+        // Space pages down, to the end, which is said; every line is seen on the way.
+        let mut seen: Vec<String> = first.clone();
+        for _ in 0..all.len() {
+            press(&mut app, KeyCode::Char(' '));
+            let (lines, _) = help_page(&app, w, h);
+            let start = all
+                .windows(lines.len())
+                .position(|win| win == lines.as_slice())
+                .unwrap();
+            seen.truncate(start);
+            seen.extend(lines);
+        }
+        assert_eq!(seen, all, "{w}x{h}: paging with Space shows every line");
+        let (last, foot) = help_page(&app, w, h);
+        assert_eq!(last, all[all.len() - page..], "{w}x{h}: the last page");
+        assert!(
+            !foot.contains("more below") && foot.contains("end"),
+            "{w}x{h}: {foot}"
+        );
+        // Past the end nothing moves, and one k is one line back.
+        press(&mut app, KeyCode::Char('j'));
+        assert_eq!(help_page(&app, w, h).0, last);
+        press(&mut app, KeyCode::Char('k'));
+        assert_eq!(
+            help_page(&app, w, h).0,
+            all[all.len() - page - 1..all.len() - 1]
+        );
+        press(&mut app, KeyCode::Char('g'));
+        assert_eq!(help_page(&app, w, h).0, first, "g: the top");
+        press(&mut app, KeyCode::Char('G'));
+        assert_eq!(help_page(&app, w, h).0, last, "G: the end");
+        press(&mut app, KeyCode::PageUp);
+        assert_eq!(
+            help_page(&app, w, h).0,
+            all[all.len() - 2 * page..all.len() - page],
+            "PgUp: a page back"
+        );
+        press(&mut app, KeyCode::Home);
+        ctrl(&mut app, 'd');
+        assert_eq!(help_page(&app, w, h).0, all[page..2 * page], "Ctrl+D");
+        ctrl(&mut app, 'u');
+        assert_eq!(help_page(&app, w, h).0, first, "Ctrl+U");
+        press(&mut app, KeyCode::PageDown);
+        press(&mut app, KeyCode::Char('j'));
+        assert_eq!(
+            help_page(&app, w, h).0,
+            all[page + 1..2 * page + 1],
+            "PgDn, j"
+        );
+        press(&mut app, KeyCode::Esc);
+        assert!(!screen(&app, w, h).contains("┌ help"), "Esc closes it");
+    }
+}

@@ -1044,7 +1044,7 @@ fn help_and_footer_show_the_effective_keymap() {
             "user.toml",
         )
         .unwrap();
-    let mut app = sized(app(), 120, 40);
+    let mut app = sized(app().with_help(&keymap), 120, 40);
     let ev = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
     let action = key_to_action(&app, &keymap, &ev).unwrap();
     app.apply(action);

@@ -277,7 +277,7 @@ pub fn run(opts: TuiOptions) -> Result<()> {
         .values()
         .filter(|d| d.verdict != journal::Verdict::Unreviewed || !d.note.is_empty())
         .count();
-    let mut app = App::new(&journal_display, &analyst, replay.decisions);
+    let mut app = App::new(&journal_display, &analyst, replay.decisions).with_help(&keymap);
     app.hint_config = opts.hints;
     app.hint_budget = Some(app::HINT_BUDGET);
     app.status = match &replay.warning {

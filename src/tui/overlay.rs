@@ -2,6 +2,8 @@
 //! frequency view, the classify-like-this list; and the prompts typed into (filter, note,
 //! search in the drill-down).
 
+pub mod help;
+
 use tui_input::Input;
 
 use super::doc::JsonDoc;

@@ -10,6 +10,7 @@
 mod context;
 mod decide;
 mod drill;
+mod help;
 mod lists;
 mod loading;
 mod navigate;
@@ -104,6 +105,8 @@ pub struct App {
     status_notice: bool,
     /// What the last undo or redo did (`undone: suspicious on 3 rows`), said with its save.
     outcome: Option<String>,
+    /// The help's text, from the live keymap ([`App::with_help`]; the defaults until then).
+    pub help: std::sync::Arc<crate::tui::overlay::help::HelpText>,
     matcher: SkimMatcherV2,
     /// Reads related records back for the context panel (keeps line offsets per file).
     records: crate::context::record::RecordReader,
@@ -165,6 +168,7 @@ impl App {
             notice: None,
             status_notice: false,
             outcome: None,
+            help: std::sync::Arc::new(crate::tui::overlay::help::HelpText::defaults()),
             matcher: SkimMatcherV2::default(),
             records: crate::context::record::RecordReader::default(),
             dirty: false,

@@ -23,45 +23,6 @@ impl App {
         self.areas().table_rows()
     }
 
-    pub(super) fn apply_help(&mut self, intent: Intent) {
-        match intent {
-            Intent::Back | Intent::Help | Intent::Quit => {
-                // Back to the screen help was opened from (the drill-down keeps its place).
-                let overlay = std::mem::replace(&mut self.overlay, Overlay::None);
-                if let Overlay::Help {
-                    previous: Some(previous),
-                    ..
-                } = overlay
-                {
-                    self.overlay = *previous;
-                    self.scroll_into_view();
-                }
-            }
-            Intent::MoveDown => {
-                if let Overlay::Help { scroll, .. } = &mut self.overlay {
-                    *scroll += 1;
-                }
-            }
-            Intent::MoveUp => {
-                if let Overlay::Help { scroll, .. } = &mut self.overlay {
-                    *scroll = scroll.saturating_sub(1);
-                }
-            }
-            Intent::CancelOrQuit => self.cancel_or_quit(),
-            _ => {}
-        }
-    }
-
-    /// Opens the help over the current screen, remembering it.
-    pub(super) fn open_help(&mut self) {
-        let previous = std::mem::replace(&mut self.overlay, Overlay::None);
-        let previous = (!matches!(previous, Overlay::None)).then(|| Box::new(previous));
-        self.overlay = Overlay::Help {
-            scroll: 0,
-            previous,
-        };
-    }
-
     pub(super) fn apply_table(&mut self, intent: Intent) {
         let page = i64::try_from(self.page_rows()).unwrap_or(1);
         match intent {

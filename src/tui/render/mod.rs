@@ -105,7 +105,7 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
     match &app.overlay {
         Overlay::Pivot(p) => lists::draw_pivot(frame, &areas, app, p, keymap, theme),
         Overlay::Bulk(b) => lists::draw_bulk(frame, &areas, app, b, keymap, theme),
-        Overlay::Help { scroll, .. } => help::draw_help(frame, areas.body, keymap, *scroll),
+        Overlay::Help { scroll, .. } => help::draw_help(frame, areas.body, app, keymap, *scroll),
         Overlay::Problems(view) => problems::draw_problems(frame, &areas, view, keymap, theme),
         _ => {}
     }
