@@ -33,6 +33,10 @@ pub const SYNTAX: &[(&str, &str)] = &[
     ),
     ("account:alice", "in one column; text columns fuzzily"),
     ("account:=alice@contoso.com", "the whole cell, any case"),
+    (
+        "isp:=\"Comcast Cable\"",
+        "a value with spaces in double quotes (\\\" a quote, \\\\ a backslash)",
+    ),
     ("added:>1440", "numbers: = > < >= <= (added:1440 is exact)"),
     ("remaining:<0", "a negative number of minutes left"),
     ("hints:>0", "hints by how many; hints:=app has that badge"),

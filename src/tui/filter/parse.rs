@@ -65,16 +65,16 @@ pub struct FilterError {
 /// (an unknown column, month 13, a word where a number goes) is an error.
 pub fn parse_filter(filter: &str, zone: Zone) -> Result<Vec<Term>, FilterError> {
     let mut terms = Vec::new();
-    for token in filter.split_whitespace() {
+    for token in tokens(filter) {
         let fail = |message: String| FilterError {
-            term: token.to_owned(),
+            term: token.typed.to_owned(),
             message,
         };
-        let (negated, body) = match token.strip_prefix('!') {
-            Some(rest) => (true, rest),
-            None => (false, token),
+        let (negated, body, head) = match token.text.strip_prefix('!') {
+            Some(rest) if token.head > 0 => (true, rest, token.head - 1),
+            _ => (false, token.text.as_str(), token.head),
         };
-        let Some(term) = parse_term(body, zone).map_err(fail)? else {
+        let Some(term) = parse_term(body, head, zone).map_err(fail)? else {
             continue;
         };
         terms.push(match (negated, term) {
@@ -86,21 +86,74 @@ pub fn parse_filter(filter: &str, zone: Zone) -> Result<Vec<Term>, FilterError> 
     Ok(terms)
 }
 
+/// One term of the filter's text: as typed, and its text with the quotes taken off.
+struct Token<'a> {
+    typed: &'a str,
+    text: String,
+    /// The bytes of `text` before the first quote: only there can a column name be.
+    head: usize,
+}
+
+/// The filter's terms: runs of characters between spaces, where a part in double quotes
+/// keeps its spaces (`account:"Contoso Admin"`, `"sign in"`); inside quotes `\"` is a
+/// quote and `\\` a backslash. A quote still open at the end (being typed) runs to the end.
+fn tokens(filter: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut chars = filter.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let (mut text, mut head, mut quoted) = (String::new(), None, false);
+        let mut end = filter.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_whitespace() && !quoted {
+                end = i;
+                break;
+            }
+            chars.next();
+            match c {
+                '"' => {
+                    head.get_or_insert(text.len());
+                    quoted = !quoted;
+                }
+                '\\' if quoted => {
+                    if let Some(&(_, next @ ('"' | '\\'))) = chars.peek() {
+                        chars.next();
+                        text.push(next);
+                    } else {
+                        text.push(c);
+                    }
+                }
+                _ => text.push(c),
+            }
+        }
+        out.push(Token {
+            typed: &filter[start..end],
+            head: head.unwrap_or(text.len()),
+            text,
+        });
+    }
+    out
+}
+
 /// The column part of a token (`ip` of `ip:10.0.0.0/8`), when it has one: letters (and
-/// `+`, for `+minutes`) before the first colon. A whole IPv6 address (`fe80::1`, `dead::1`)
-/// is a word, not a column.
-fn column_part(token: &str) -> Option<(&str, &str)> {
-    let (head, value) = token.split_once(':')?;
+/// `+`, for `+minutes`) before the first colon, itself before any quote (`head`: the bytes
+/// before it). A whole IPv6 address (`fe80::1`, `dead::1`) is a word, not a column.
+fn column_part(token: &str, head: usize) -> Option<(&str, &str)> {
+    let colon = token[..head].find(':')?;
+    let (head, value) = (&token[..colon], &token[colon + 1..]);
     let is_name = !head.is_empty() && head.chars().all(|c| c.is_ascii_alphabetic() || c == '+');
     let is_address = token.parse::<IpAddr>().is_ok() || parse_cidr(token).is_ok();
     (is_name && !is_address).then_some((head, value))
 }
 
-fn parse_term(token: &str, zone: Zone) -> Result<Option<Term>, String> {
+fn parse_term(token: &str, head: usize, zone: Zone) -> Result<Option<Term>, String> {
     if token.is_empty() {
         return Ok(None);
     }
-    let Some((head, value)) = column_part(token) else {
+    let Some((head, value)) = column_part(token, head) else {
         let text = token.to_lowercase();
         let span = looks_like_time(token)
             .then(|| parse_span(token, zone).ok())

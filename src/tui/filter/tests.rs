@@ -258,6 +258,63 @@ fn every_operator_keeps_what_it_says() {
     }
 }
 
+/// A value with spaces goes in double quotes; inside them `\"` is a quote and `\\` a
+/// backslash. Without quotes, the space ends the term.
+#[test]
+fn quoted_values_keep_their_spaces() {
+    let f = fixture();
+    let cases = [
+        (r#"isp:="Comcast Cable""#, "c"),
+        ("isp:=Comcast Cable", ""),
+        (r#"isp:"comcast cable""#, "c"),
+        (r#"isp:="tor exit""#, "e"),
+        (r#"!isp:="Comcast Cable""#, "abde"),
+        (r#""tor exit""#, "e"),
+        (r#"!"comcast cable""#, "abde"),
+        (r#"note:"revoked by the""#, "c"),
+        (r#"account:"alice@contoso.com""#, "a"),
+        // Still being typed: an open quote runs to the end.
+        (r#"isp:"comcast ca"#, "c"),
+        (r#"isp:="comcast ca"#, ""),
+        (r#"isp:"#, "abcde"),
+        (r#"isp:"""#, "abcde"),
+    ];
+    for (filter, want) in cases {
+        assert_eq!(kept(&f, filter, Zone::Utc), want, "{filter:?}");
+    }
+    let term = |filter: &str| parse_filter(filter, Zone::Utc).unwrap();
+    assert_eq!(
+        term(r#"note:="say \"hi\" \\ ok" isp:x"#),
+        [
+            Term::Column {
+                column: Column::Note,
+                test: Test::Exact(r#"say "hi" \ ok"#.to_owned()),
+            },
+            Term::Column {
+                column: Column::Isp,
+                test: Test::Fuzzy("x".to_owned()),
+            },
+        ]
+    );
+    // A colon inside quotes is not a column; a quoted `!` is a character.
+    assert_eq!(
+        term(r#""ip:x" "!y""#),
+        [
+            Term::Word {
+                text: "ip:x".to_owned(),
+                span: None
+            },
+            Term::Word {
+                text: "!y".to_owned(),
+                span: None
+            },
+        ]
+    );
+    // An error names the term as typed, quotes and all.
+    let err = parse_filter(r#"isp:x added:"a b""#, Zone::Utc).unwrap_err();
+    assert_eq!(err.term, r#"added:"a b""#);
+}
+
 #[test]
 fn time_terms_follow_the_zone_shown() {
     let f = fixture();
