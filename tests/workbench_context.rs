@@ -443,3 +443,65 @@ fn hint_offsets_and_the_timeline_say_the_same_numbers() {
         }
     }
 }
+
+/// The frequency view counts each party of a bulk row's Target (`2 users: a, b`) under its
+/// own name, says that such a row counts under several values, and Enter on one party keeps
+/// the rows that hold it. Every count column is on screen at 80 and 60 columns.
+#[test]
+fn the_frequency_view_counts_each_party_of_a_bulk_row() {
+    let mut app = sized(app(), 160, 45);
+    focus_on(&mut app, Column::Target);
+    keys(&mut app, "F");
+    let Overlay::Pivot(p) = &app.overlay else {
+        panic!("frequency view open")
+    };
+    let mut values: Vec<(String, usize)> =
+        p.rows.iter().map(|r| (r.value.clone(), r.count)).collect();
+    values.sort();
+    assert_eq!(
+        values,
+        [
+            ("user0@contoso.com".to_owned(), 1),
+            ("user1@contoso.com".to_owned(), 1),
+            (VICTIM.to_owned(), 1)
+        ]
+    );
+    let at = p
+        .rows
+        .iter()
+        .position(|r| r.value == "user1@contoso.com")
+        .unwrap();
+    for (w, h) in [(160, 45), (80, 24), (60, 20)] {
+        app.apply(Action::Resize {
+            width: w,
+            height: h,
+        });
+        let s = screen(&app, w, h);
+        assert!(
+            s.contains("1 row holds several values: it counts under each"),
+            "{w}x{h}:\n{s}"
+        );
+        let header = s.lines().find(|l| l.contains("unreviewed")).unwrap();
+        assert!(
+            header.contains("rows")
+                && header.contains("suspicious")
+                && header.contains("legitimate"),
+            "{w}x{h}: {header}"
+        );
+        let line = s.lines().find(|l| l.contains("user1@contoso")).unwrap();
+        let numbers: Vec<&str> = line
+            .split(|c: char| c == '│' || c.is_whitespace())
+            .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        assert_eq!(numbers, ["1", "1", "0", "0"], "{w}x{h}: {line}");
+    }
+    for _ in 0..at {
+        keys(&mut app, "j");
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        shown(&app, Column::Target),
+        ["2 users: user0@contoso.com, user1@contoso.com"],
+        "Enter keeps the row that holds the user"
+    );
+}

@@ -197,6 +197,25 @@ pub const NEAR_MISS_COLUMNS: [Column; 10] = [
     Column::Flag,
 ];
 
+/// The values of a cell, each counted on its own by the frequency view and matched by its
+/// Enter: a Target or Actor cell of several parties (`2 users: a@contoso.com, b@contoso.com`,
+/// as `items::parties_cell` writes it) holds each party; any other cell is one value.
+pub fn cell_values(column: Column, cell: &str) -> Vec<&str> {
+    if matches!(column, Column::Target | Column::Actor)
+        && let Some((label, names)) = cell.split_once(": ")
+        && label.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return names.split(", ").collect();
+    }
+    vec![cell]
+}
+
+/// Whether a cell of `column` (None: a column the view lacks) holds `value` among its
+/// values ([`cell_values`]).
+pub fn has_value(column: Option<&Column>, cell: &str, value: &str) -> bool {
+    column.map_or(cell == value, |&c| cell_values(c, cell).contains(&value))
+}
+
 /// Every column of either table, each once, in the order the tables draw them: the names
 /// a filter term may use.
 pub fn every_column() -> Vec<Column> {

@@ -117,6 +117,9 @@ pub struct Pivot {
     pub column: usize,
     pub rows: Vec<PivotRow>,
     pub cursor: usize,
+    /// Rows of several values (a bulk row's users), counted under each: the counts then
+    /// add up to more than the rows.
+    pub several: usize,
 }
 
 /// How a row proposed by "classify like this" is like the decided one, strongest first.

@@ -525,7 +525,7 @@ impl TableState {
                 Some(Column::Time) if shown.zone != Zone::Utc => {
                     item.time.map(super::items::local_text).unwrap_or_default() == value
                 }
-                _ => item.cells.get(col).unwrap_or("") == value,
+                c => super::columns::has_value(c, item.cells.get(col).unwrap_or(""), value),
             });
         shown.verdicts.admits(verdict)
             && pivot_ok

@@ -17,20 +17,31 @@ impl App {
         let t = self.table();
         let column = t.focus;
         let mut counts: HashMap<String, PivotRow> = HashMap::new();
+        // A cell of several values (a bulk row's users) counts under each of them.
+        let mut several = 0;
         for &item in &t.order {
-            let value = self.cell(t, item, column);
+            let cell = self.cell(t, item, column);
+            let values = self
+                .columns()
+                .get(column)
+                .map_or(vec![cell.as_str()], |&c| {
+                    crate::tui::columns::cell_values(c, &cell)
+                });
+            several += usize::from(values.len() > 1);
             let verdict = self.decision(&t.items[item].key).verdict;
-            let row = counts.entry(value.clone()).or_insert_with(|| PivotRow {
-                value,
-                count: 0,
-                by_verdict: [0; 3],
-            });
-            row.count += 1;
-            row.by_verdict[match verdict {
-                Verdict::Unreviewed => 0,
-                Verdict::Suspicious => 1,
-                Verdict::Legitimate => 2,
-            }] += 1;
+            for value in values {
+                let row = counts.entry(value.to_owned()).or_insert_with(|| PivotRow {
+                    value: value.to_owned(),
+                    count: 0,
+                    by_verdict: [0; 3],
+                });
+                row.count += 1;
+                row.by_verdict[match verdict {
+                    Verdict::Unreviewed => 0,
+                    Verdict::Suspicious => 1,
+                    Verdict::Legitimate => 2,
+                }] += 1;
+            }
         }
         let mut rows: Vec<PivotRow> = counts.into_values().collect();
         rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
@@ -38,6 +49,7 @@ impl App {
             column,
             rows,
             cursor: 0,
+            several,
         });
     }
 

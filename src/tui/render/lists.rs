@@ -26,10 +26,17 @@ pub(super) fn draw_pivot(
     let rect = areas.list(90, p.rows.len());
     let visible = usize::from(rect.height.saturating_sub(3));
     let start = p.cursor.saturating_sub(visible.saturating_sub(1));
+    // The counts keep their width; the value takes what is left (44 at most), so that every
+    // count is on screen at 80 columns and at 60.
+    let counts = COUNT_COLUMNS.iter().map(|(_, w)| w + 1).sum::<usize>();
+    let vw = usize::from(rect.width.saturating_sub(2))
+        .saturating_sub(counts)
+        .clamp(8, 44);
+    let [(rows, rw), (unrev, uw), (susp, sw), (legit, lw)] = COUNT_COLUMNS;
     let mut lines = vec![Line::from(Span::styled(
         format!(
-            "{:<44} {:>7} {:>10} {:>10} {:>10}",
-            name, "rows", "unreviewed", "suspicious", "legitimate"
+            "{:<vw$} {rows:>rw$} {unrev:>uw$} {susp:>sw$} {legit:>lw$}",
+            clip(name.to_owned(), vw)
         ),
         Style::new().add_modifier(Modifier::BOLD),
     ))];
@@ -37,19 +44,19 @@ pub(super) fn draw_pivot(
         let value = if row.value.is_empty() {
             "(empty)".to_owned()
         } else {
-            clip(row.value.clone(), 44)
+            clip(row.value.clone(), vw)
         };
         let mut line = Line::from(vec![
             Span::raw(format!(
-                "{value:<44} {:>7} {:>10} ",
+                "{value:<vw$} {:>rw$} {:>uw$} ",
                 row.count, row.by_verdict[0]
             )),
             Span::styled(
-                format!("{:>10} ", row.by_verdict[1]),
+                format!("{:>sw$} ", row.by_verdict[1]),
                 theme.verdict(Verdict::Suspicious),
             ),
             Span::styled(
-                format!("{:>10}", row.by_verdict[2]),
+                format!("{:>lw$}", row.by_verdict[2]),
                 theme.verdict(Verdict::Legitimate),
             ),
         ]);
@@ -66,11 +73,30 @@ pub(super) fn draw_pivot(
         key(Intent::Open),
         key(Intent::Back),
     );
+    // Counts that add up to more than the rows shown say why.
+    let foot = match p.several {
+        0 => String::new(),
+        1 => " 1 row holds several values: it counts under each ".to_owned(),
+        n => format!(" {n} rows hold several values: each counts under each "),
+    };
     frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(title)
+                .title_bottom(foot),
+        ),
         rect,
     );
 }
+
+/// The frequency view's count columns: title and width.
+const COUNT_COLUMNS: [(&str, usize); 4] = [
+    ("rows", 7),
+    ("unreviewed", 10),
+    ("suspicious", 10),
+    ("legitimate", 10),
+];
 
 pub(super) fn draw_bulk(
     frame: &mut Frame,
