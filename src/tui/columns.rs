@@ -124,13 +124,18 @@ impl Column {
 
     /// Columns that share the width left over: (preferred width, share of what remains
     /// once every flexible column has its preferred width). The near misses' Reason is
-    /// what the analyst reads there; the flagged rows' Account takes all the rest.
+    /// what the analyst reads there. In the flagged rows the Target and the Actor take the
+    /// rest first, up to 40 each (their UPNs, `first.last@tenant.onmicrosoft.com`, whole),
+    /// then share it with the Account, twice as much each. Their preferred width never
+    /// takes another column off the screen: only a column that is always drawn does that
+    /// (see `fit`).
     fn flex(self, near_miss: bool) -> Option<(u16, u16)> {
         match self {
             // The longest reasons the loader writes (a field path, a misspelt operation
             // quoted) are up to 82 characters: whole at 160 columns.
             Self::Reason => Some((82, 3)),
             Self::Account if near_miss => Some((22, 2)),
+            Self::Target | Self::Actor if !near_miss => Some((40, 2)),
             Self::Account => Some((0, 1)),
             _ => None,
         }
@@ -293,9 +298,11 @@ pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
             break;
         }
     }
+    // What the flexible columns that are always drawn lack of their preferred widths.
     let deficit = |chosen: &[usize]| -> u16 {
         chosen
             .iter()
+            .filter(|&&i| plan(columns[i]).1 == 0)
             .filter_map(|&i| {
                 flex(columns[i]).map(|(pref, _)| pref.saturating_sub(plan(columns[i]).0))
             })
@@ -400,6 +407,39 @@ mod tests {
             width_of(&at260, Column::Source).is_some(),
             "shown with room to spare"
         );
+    }
+
+    /// Past the width where the Target and the Actor are drawn, they take the room first:
+    /// a UPN of 40 characters is whole at 280 columns (the Target at 260); the same columns are drawn.
+    #[test]
+    fn wide_screens_give_the_target_and_the_actor_the_room() {
+        let at160 = drawn(&FINDING_COLUMNS, 160);
+        assert_eq!(width_of(&at160, Column::Target), Some(16), "{at160:?}");
+        let at200 = drawn(&FINDING_COLUMNS, 200);
+        assert!(
+            width_of(&at200, Column::Target).is_some_and(|w| w > 20),
+            "{at200:?}"
+        );
+        let at280 = drawn(&FINDING_COLUMNS, 280);
+        for c in [Column::Target, Column::Actor] {
+            assert!(
+                width_of(&at280, c).is_some_and(|w| w >= 40),
+                "{c:?} at 280: {at280:?}"
+            );
+        }
+        assert!(
+            width_of(&at280, Column::Account).is_some_and(|w| (20..40).contains(&w)),
+            "{at280:?}"
+        );
+        // The same columns are drawn as before at every width: only the widths change.
+        for width in [60, 80, 120, 126, 143, 160, 200] {
+            let d = drawn(&FINDING_COLUMNS, width);
+            assert_eq!(
+                width_of(&d, Column::Target).is_some(),
+                width >= 143,
+                "{width}: {d:?}"
+            );
+        }
     }
 
     #[test]
