@@ -159,3 +159,44 @@ fn near_miss_reasons_are_whole_at_160_columns() {
         assert!(s.contains(r), "{r:?} not whole on screen:\n{s}");
     }
 }
+
+/// At 80 and 60 columns the facts stay on the header: the review counts with the flagged
+/// rows and the near misses (labels shortened, not facts dropped), the sort beside an
+/// active filter, and while loading how far it got and the key that stops it, whole.
+#[test]
+fn the_facts_fit_at_80_and_60_columns() {
+    for w in [80u16, 60] {
+        let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
+        let head = bars(&mut app, w);
+        assert!(
+            head[0].contains("flagged 36") && head[0].contains("near") && head[0].contains(" 11"),
+            "{w}: {head:?}"
+        );
+        assert!(
+            head[0].contains("legit 0") || head[0].contains("legitimate 0"),
+            "{w}: {head:?}"
+        );
+        // A filter on: the sort still shows.
+        for c in "/account:contoso".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        press(&mut app, KeyCode::Enter);
+        let head = bars(&mut app, w);
+        assert!(head[1].contains("time ▼"), "{w}: the sort, beside {head:?}");
+        assert!(head[1].contains("filter"), "{w}: {head:?}");
+
+        let mut loading = App::new("j.jsonl", "a", Default::default());
+        loading.apply(Action::LoadPlan {
+            files: 3,
+            bytes: 3_000_000_000,
+            names: Vec::new(),
+        });
+        let head = bars(&mut loading, w);
+        assert!(
+            head[1].contains("Ctrl+C stops")
+                && head[1].contains("3.00 GB")
+                && head[1].contains("1/3"),
+            "{w}: {head:?}"
+        );
+    }
+}

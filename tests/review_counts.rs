@@ -51,7 +51,7 @@ fn the_near_miss_view_counts_the_near_misses_verdicts() {
     app.apply(Action::Intent(Intent::MarkSuspicious));
     saved(&mut app);
     assert!(
-        header(&app).starts_with("reviewed 1/7 · suspicious 1 · legitimate 0"),
+        header(&app).starts_with("reviewed 1/7 · susp 1 · legit 0 │ flagged 7 · near misses 3"),
         "{}",
         header(&app)
     );
@@ -75,7 +75,7 @@ fn the_near_miss_view_counts_the_near_misses_verdicts() {
     // Back on the flagged rows, their counts, unchanged by the near-miss decisions.
     app.apply(Action::Intent(Intent::ToggleNearMisses));
     assert!(
-        header(&app).starts_with("reviewed 1/7 · suspicious 1 · legitimate 0"),
+        header(&app).starts_with("reviewed 1/7 · susp 1 · legit 0 │ flagged 7 · near misses 3"),
         "{}",
         header(&app)
     );

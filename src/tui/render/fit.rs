@@ -11,6 +11,9 @@ pub(super) struct Part {
     pub forms: Vec<Vec<Span<'static>>>,
     pub sep: &'static str,
     pub priority: u8,
+    /// The level at which it takes its shorter wordings, when earlier than `priority`
+    /// ([`Part::shrinking_at`]).
+    shrink: Option<u8>,
 }
 
 impl Part {
@@ -23,7 +26,20 @@ impl Part {
             forms,
             sep,
             priority,
+            shrink: None,
         }
+    }
+
+    /// The part takes its shorter wordings at `level`, before the parts of higher levels
+    /// are dropped (a part that must stay, in its short wording, so that other facts fit
+    /// beside it on a narrow screen); it is dropped at its own priority.
+    pub fn shrinking_at(mut self, level: u8) -> Self {
+        self.shrink = Some(level);
+        self
+    }
+
+    fn shrink_level(&self) -> u8 {
+        self.shrink.unwrap_or(self.priority)
     }
 }
 
@@ -65,7 +81,10 @@ pub(super) fn fit_counted(parts: Vec<Part>, width: usize) -> (Line<'static>, boo
         }
         sum
     };
-    let mut levels: Vec<u8> = parts.iter().map(|p| p.priority).collect();
+    let mut levels: Vec<u8> = parts
+        .iter()
+        .flat_map(|p| [p.priority, p.shrink_level()])
+        .collect();
     levels.sort_unstable();
     levels.dedup();
     let mut whole = true;
@@ -76,7 +95,7 @@ pub(super) fn fit_counted(parts: Vec<Part>, width: usize) -> (Line<'static>, boo
             // All parts of a level take their next wording together, so that like hints
             // read alike (`1 susp 2 legit`, not `1 suspicious 2 legit`).
             let shorter: Vec<usize> = (0..parts.len())
-                .filter(at_level)
+                .filter(|i| kept[*i] && parts[*i].shrink_level() == level)
                 .filter(|&i| form[i] + 1 < parts[i].forms.len())
                 .collect();
             if !shorter.is_empty() {
@@ -102,6 +121,27 @@ pub(super) fn fit_counted(parts: Vec<Part>, width: usize) -> (Line<'static>, boo
         kept[i] = true;
         if total(&form, &kept) > width {
             kept[i] = false;
+        }
+    }
+    // Then parts shortened early may fit whole again: the longer wordings back, a level
+    // at a time (its parts together, as they were shortened), highest first, where they
+    // still fit.
+    for &level in levels.iter().rev() {
+        loop {
+            let longer: Vec<usize> = (0..parts.len())
+                .filter(|&i| kept[i] && parts[i].shrink_level() == level && form[i] > 0)
+                .collect();
+            if longer.is_empty() {
+                break;
+            }
+            let mut tried = form.clone();
+            for &i in &longer {
+                tried[i] -= 1;
+            }
+            if total(&tried, &kept) > width {
+                break;
+            }
+            form = tried;
         }
     }
     let mut spans = Vec::new();
@@ -196,6 +236,37 @@ mod tests {
         assert_eq!(words(&fit(parts(), 30)), "? help · near misses 11");
         assert_eq!(words(&fit(parts(), 16)), "? help · near 11");
         assert_eq!(words(&fit(parts(), 7)), "? help");
+    }
+
+    #[test]
+    fn a_part_shrinking_early_makes_room_before_others_are_dropped() {
+        let parts = || {
+            vec![
+                Part::new(
+                    Part::KEEP,
+                    "",
+                    vec![
+                        vec![Span::raw("reviewed 0/36 · suspicious 0")],
+                        vec![Span::raw("reviewed 0/36 · susp 0")],
+                    ],
+                )
+                .shrinking_at(3),
+                Part::new(6, " · ", vec![vec![Span::raw("near misses 11")]]),
+                Part::new(4, " · ", vec![vec![Span::raw("records 465")]]),
+            ]
+        };
+        assert_eq!(
+            words(&fit(parts(), 100)),
+            "reviewed 0/36 · suspicious 0 · near misses 11 · records 465"
+        );
+        assert_eq!(
+            words(&fit(parts(), 53)),
+            "reviewed 0/36 · susp 0 · near misses 11 · records 465"
+        );
+        assert_eq!(
+            words(&fit(parts(), 40)),
+            "reviewed 0/36 · susp 0 · near misses 11"
+        );
     }
 
     #[test]

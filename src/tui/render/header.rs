@@ -21,20 +21,31 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     // visible. In the near-miss view, that of the near misses, then that of the flagged rows.
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let plain = |t: String| vec![Span::raw(t)];
+    // The tool's name goes first: the facts matter more on a narrow screen.
     let mut parts = vec![Part::new(
-        5,
+        1,
         "",
         vec![vec![Span::styled("sts-triage", bold)]],
     )];
     match app.view {
-        View::Findings => parts.push(Part::new(
-            Part::KEEP,
-            " ",
-            vec![vec![Span::styled(
-                format!("reviewed {reviewed}/{total} · suspicious {s} · legitimate {l}"),
-                bold,
-            )]],
-        )),
+        // Its short wording comes early, so that the counts beside it stay on screen.
+        View::Findings => parts.push(
+            Part::new(
+                Part::KEEP,
+                " ",
+                vec![
+                    vec![Span::styled(
+                        format!("reviewed {reviewed}/{total} · suspicious {s} · legitimate {l}"),
+                        bold,
+                    )],
+                    vec![Span::styled(
+                        format!("reviewed {reviewed}/{total} · susp {s} · legit {l}"),
+                        bold,
+                    )],
+                ],
+            )
+            .shrinking_at(3),
+        ),
         View::NearMisses => {
             let (nr, nt, ns, nl) = app.near_miss_counts();
             parts.push(Part::new(
@@ -45,6 +56,10 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                         format!(
                             "near misses reviewed {nr}/{nt} · suspicious {ns} · legitimate {nl}"
                         ),
+                        bold,
+                    )],
+                    vec![Span::styled(
+                        format!("near misses reviewed {nr}/{nt} · susp {ns} · legit {nl}"),
                         bold,
                     )],
                     vec![Span::styled(
@@ -82,7 +97,10 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         Part::new(
             6,
             " · ",
-            vec![plain(format!("near misses {}", r.near_misses.len()))],
+            vec![
+                plain(format!("near misses {}", r.near_misses.len())),
+                plain(format!("near {}", r.near_misses.len())),
+            ],
         ),
         Part::new(3, " · ", vec![plain(format!("files {files}"))]),
         Part::new(
@@ -125,25 +143,85 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         };
         let secs = ld.started.elapsed().as_secs_f64().max(0.001);
         let records = ld.records_done_files + ld.records_current;
+        // The label leaves the gauge at least 8 columns; on a narrow screen its parts take
+        // short wordings and the rates go first, never the key that stops the load.
+        let room = usize::from(second.width).saturating_sub(8).max(20);
+        let rows = thousands((app.findings.items.len() + app.near.items.len()) as u64);
         let label = if ld.sorting {
             // The load's end: every row, shown so far in the order read, is sorted once.
-            format!(
-                "read {} · indexing and sorting {} rows… ",
-                human_bytes(done),
-                thousands((app.findings.items.len() + app.near.items.len()) as u64)
+            fit(
+                vec![
+                    Part::new(3, "", vec![plain(format!("read {} · ", human_bytes(done)))]),
+                    Part::new(
+                        Part::KEEP,
+                        "",
+                        vec![
+                            plain(format!("indexing and sorting {rows} rows… ")),
+                            plain(format!("sorting {rows} rows… ")),
+                        ],
+                    ),
+                ],
+                room,
             )
         } else {
-            format!(
-                "loading {} of {} · {}/s · {} records/s · file {}/{} · {} stops and keeps what was read ",
-                human_bytes(done),
-                human_bytes(ld.bytes_total),
-                human_bytes((done as f64 / secs) as u64),
-                thousands((records as f64 / secs) as u64),
-                (ld.files_done + 1).min(ld.files_total.max(1)),
-                ld.files_total,
-                keymap
-                    .key_for(Context::Table, Intent::CancelOrQuit)
-                    .unwrap_or_default(),
+            let key = keymap
+                .key_for(Context::Table, Intent::CancelOrQuit)
+                .unwrap_or_default();
+            let (done, total) = (human_bytes(done), human_bytes(ld.bytes_total));
+            let file = (ld.files_done + 1).min(ld.files_total.max(1));
+            fit(
+                vec![
+                    Part::new(
+                        Part::KEEP,
+                        "",
+                        vec![
+                            plain(format!("loading {done} of {total}")),
+                            plain(format!("{done}/{total}")),
+                        ],
+                    )
+                    .shrinking_at(2),
+                    Part::new(
+                        3,
+                        " · ",
+                        vec![plain(format!(
+                            "{}/s",
+                            human_bytes((done_bytes(ld) as f64 / secs) as u64)
+                        ))],
+                    ),
+                    Part::new(
+                        2,
+                        " · ",
+                        vec![
+                            plain(format!(
+                                "{} records/s",
+                                thousands((records as f64 / secs) as u64)
+                            )),
+                            plain(format!(
+                                "{} rec/s",
+                                thousands((records as f64 / secs) as u64)
+                            )),
+                        ],
+                    ),
+                    Part::new(
+                        6,
+                        " · ",
+                        vec![
+                            plain(format!("file {file}/{}", ld.files_total)),
+                            plain(format!("{file}/{}", ld.files_total)),
+                        ],
+                    ),
+                    Part::new(
+                        Part::KEEP,
+                        " · ",
+                        vec![
+                            plain(format!("{key} stops and keeps what was read ")),
+                            plain(format!("{key} stops, keeps what was read ")),
+                            plain(format!("{key} stops ")),
+                        ],
+                    )
+                    .shrinking_at(5),
+                ],
+                room,
             )
         };
         let gauge = LineGauge::default()
@@ -203,14 +281,20 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         ));
     }
     let view_style = theme.fg(Color::Cyan).add_modifier(Modifier::BOLD);
-    parts.push(Part::new(
-        Part::KEEP,
-        " · ",
-        match app.view {
-            View::Findings => vec![vec![Span::styled("flagged rows", view_style)]],
-            View::NearMisses => vec![vec![Span::styled("NEAR MISSES", view_style)]],
-        },
-    ));
+    parts.push(
+        Part::new(
+            Part::KEEP,
+            " · ",
+            match app.view {
+                View::Findings => vec![
+                    vec![Span::styled("flagged rows", view_style)],
+                    vec![Span::styled("flagged", view_style)],
+                ],
+                View::NearMisses => vec![vec![Span::styled("NEAR MISSES", view_style)]],
+            },
+        )
+        .shrinking_at(7),
+    );
     if app.view == View::NearMisses {
         parts.push(Part::new(
             2,
@@ -235,14 +319,18 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             app.verdict_filter.label()
         ))]],
     ));
+    // As important as the filter: the order of the rows shown is part of what they mean.
     parts.push(Part::new(
-        3,
+        8,
         " · ",
-        vec![vec![Span::raw(format!("sort: {sort}"))]],
+        vec![
+            vec![Span::raw(format!("sort: {sort}"))],
+            vec![Span::raw(sort)],
+        ],
     ));
     if !app.filter.is_empty() {
         parts.push(Part::new(
-            8,
+            9,
             " · ",
             vec![
                 vec![Span::styled(
@@ -342,6 +430,11 @@ pub(super) fn draw_histogram(frame: &mut Frame, area: Rect, app: &App, theme: Th
 }
 
 /// How many rows the table shows, or, while a filter is being applied, how far it got.
+/// Bytes read so far, of every file.
+fn done_bytes(ld: &crate::tui::app::Loading) -> u64 {
+    ld.bytes_done_files + ld.bytes_current
+}
+
 fn shown_count(t: &crate::tui::table::TableState) -> String {
     match t.filtering() {
         Some((tested, total)) => format!("filtering… {tested} of {total}"),
