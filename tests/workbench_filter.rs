@@ -499,13 +499,33 @@ fn on_screen_text_names_the_keys_of_the_live_keymap() {
     });
     let shown = draw_with(&loading, 160, 45);
     assert!(shown.contains("Q stops and keeps what was read"), "{shown}");
-    // An empty findings table names the near-misses key.
-    let mut empty = App::new("j", "a", HashMap::new()).with_report(ScanReport::default());
+    // An empty findings table names the near-misses key when there are near misses, and
+    // says there are none when there are none (no key sends the analyst to an empty view).
+    let mut only_near = report();
+    only_near.findings.clear();
+    let mut empty = App::new("j", "a", HashMap::new()).with_report(only_near);
     empty.apply(Action::Resize {
         width: 160,
         height: 45,
     });
-    assert!(draw_with(&empty, 160, 45).contains("Press M for the near misses"));
+    let shown = draw_with(&empty, 160, 45);
+    assert!(shown.contains("Press M for the 3 near misses."), "{shown}");
+    let mut empty = App::new("j", "a", HashMap::new()).with_report(ScanReport::default());
+    for (w, h) in [(160, 45), (60, 20)] {
+        empty.apply(Action::Resize {
+            width: w,
+            height: h,
+        });
+        let shown = draw_with(&empty, w, h);
+        let words: Vec<&str> = shown.split_whitespace().collect();
+        assert!(
+            words.join(" ").contains(
+                "The query returns no rows on these files, and passed over no STS event: no near misses either."
+            ),
+            "{w}x{h}: {shown}"
+        );
+        assert!(!shown.contains("Press M"), "{w}x{h}: {shown}");
+    }
     // The prompts' fixed keys are the ones the note editor names.
     let mut noting = sized(self::app(), 160, 45);
     keys(&mut noting, "n");

@@ -111,12 +111,15 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
             "reading…".to_owned()
         } else if t.items.is_empty() {
             match app.view {
-                View::Findings => {
-                    format!(
-                        "The query returns no rows on these files. Press {} for the near misses.",
-                        key(Intent::ToggleNearMisses)
-                    )
-                }
+                // Sent to the near misses only when there are some to see.
+                View::Findings => match app.report.near_misses.len() {
+                    0 => "The query returns no rows on these files, and passed over no STS event: no near misses either.".to_owned(),
+                    n => format!(
+                        "The query returns no rows on these files. Press {} for the {n} near miss{}.",
+                        key(Intent::ToggleNearMisses),
+                        if n == 1 { "" } else { "es" }
+                    ),
+                },
                 View::NearMisses => "No STS events were passed over.".to_owned(),
             }
         } else {
@@ -126,11 +129,18 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
                 None => format!("No row matches the filter. {} clears it.", key(Intent::Back)),
             }
         };
+        // Wrapped: a narrow screen shows the whole message.
+        let y = area.y + 2.min(area.height.saturating_sub(1));
         let r = Rect {
-            y: area.y + 2.min(area.height.saturating_sub(1)),
-            height: 1,
+            y,
+            height: (area.bottom() - y).min(3),
             ..area
         };
-        frame.render_widget(Paragraph::new(msg).style(theme.dim()), r);
+        frame.render_widget(
+            Paragraph::new(msg)
+                .style(theme.dim())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            r,
+        );
     }
 }
