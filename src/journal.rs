@@ -257,6 +257,12 @@ pub fn foreign_notice(e: &Entry, now: chrono::DateTime<Utc>) -> String {
     format!("{who} {what}{when}")
 }
 
+/// Said when standard input is read without `--journal`: its default journal is one file
+/// (`stdin.sts-triage.jsonl` in the data folder) whatever the content, so the decisions of
+/// every input piped in meet there (standard input's content is known only once read, after
+/// the journal is opened and replayed).
+pub const STDIN_SHARED: &str = "sts-triage: warning: standard input has one journal in the data folder, shared by everything ever read from standard input: give --journal FILE to keep this input's decisions apart";
+
 /// Where the journal of one input goes by default: `<input>.sts-triage.jsonl` beside it,
 /// named from its canonical path so that every spelling of one input (`.`, `./`, `/abs/DIR`,
 /// a link) gives one journal: a folder `X` gives `X.sts-triage.jsonl` beside `X`, never

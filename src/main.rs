@@ -250,6 +250,9 @@ fn run_report(args: &ReportArgs) -> ExitCode {
         None => journal::default_for_inputs(&args.paths),
     };
     let shown = journal_path.display().to_string();
+    if args.journal.is_none() && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!("{}", journal::STDIN_SHARED);
+    }
     let mut chain = (0, None);
     let (decisions, found) = match journal::read_decisions(&journal_path) {
         Ok(replay) => {
