@@ -1,8 +1,9 @@
 //! The few fields of a record the related-events index keeps, read straight from its bytes.
 //!
 //! Every record of a file passes through here (most of them are not STS events and are
-//! never parsed), so the record is not parsed into a value: [`Walker`] goes through
-//! its structure and each field is read from the key at its place in the schema, never from
+//! never parsed), so the record is not parsed into a value: its structure is found from
+//! bitmaps of its bytes ([`Skeleton`]; a record of another shape is walked string by string
+//! by [`Walker`], which reads the same members) and each field is read from the key at its place in the schema, never from
 //! text inside a string value (a display name or a user agent can hold
 //! `", "ObjectId": "victim…`):
 //! - the record's own members (a CloudAppEvents or Log Analytics row's columns, a Unified
@@ -29,6 +30,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use super::skeleton::Skeleton;
 use super::times::time_of;
 use super::walk::Walker;
 use crate::kql;
@@ -218,8 +220,18 @@ impl<'a> Slots<'a> {
         self.any = true;
     }
 
-    /// Walks one record (a JSON object); a record that breaks off keeps what was read.
-    fn read(bytes: &'a [u8]) -> Self {
+    /// Reads one record (a JSON object) from its skeleton, else walks it; a record that
+    /// breaks off keeps what was read. `skeleton` is scratch space.
+    fn read(bytes: &'a [u8], skeleton: &mut Skeleton) -> Self {
+        let mut slots = Self::new();
+        if skeleton.mark(bytes) && slots.members(bytes, skeleton).is_some() {
+            return slots;
+        }
+        Self::walked(bytes)
+    }
+
+    /// Walks one record string by string (any shape: pretty JSON, an envelope).
+    fn walked(bytes: &'a [u8]) -> Self {
         let mut slots = Self::new();
         let _ = slots.row(&mut Walker::new(bytes), true);
         slots
@@ -337,13 +349,14 @@ impl<'a> Slots<'a> {
 /// The fields of each JSON line of a block that has any key the index reads:
 /// `each(line index from 0, byte offset of the line's start in `region`, fields)`.
 pub fn json_lines<'a>(region: &'a [u8], mut each: impl FnMut(u64, usize, Fields<'a>)) {
+    let mut skeleton = Skeleton::default();
     let mut start = 0;
     let mut index = 0u64;
     while start < region.len() {
         let end = memchr::memchr(b'\n', &region[start..]).map_or(region.len(), |i| start + i);
         let line = &region[start..end];
         if line.trim_ascii_start().first() == Some(&b'{') {
-            let slots = Slots::read(line);
+            let slots = Slots::read(line, &mut skeleton);
             if slots.any {
                 each(index, start, slots.fields(line));
             }
@@ -358,7 +371,22 @@ const DIRECTORY: &[u8] = b"AzureActiveDirectory";
 
 /// The fields of a JSON record (a JSON line, a document's element, a CSV AuditData cell).
 pub fn json_record(bytes: &[u8]) -> Fields<'_> {
-    Slots::read(bytes).fields(bytes)
+    thread_local! {
+        // One scratch a thread: a JSON document's records come here one by one.
+        static SKELETON: std::cell::RefCell<Skeleton> = std::cell::RefCell::default();
+    }
+    SKELETON
+        .with(|skeleton| match skeleton.try_borrow_mut() {
+            Ok(mut skeleton) => Slots::read(bytes, &mut skeleton),
+            Err(_) => Slots::walked(bytes),
+        })
+        .fields(bytes)
+}
+
+/// The fields of a JSON record read by the walk alone (tests compare both readers).
+#[cfg(test)]
+pub fn walked_record(bytes: &[u8]) -> Fields<'_> {
+    Slots::walked(bytes).fields(bytes)
 }
 
 /// An Entra audit record (or a sign-in record) parsed whole.
@@ -603,6 +631,9 @@ impl CsvColumns {
         f
     }
 }
+
+#[path = "extract_members.rs"]
+mod members;
 
 #[cfg(test)]
 #[path = "extract_tests.rs"]

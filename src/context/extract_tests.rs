@@ -225,3 +225,108 @@ fn an_application_acting_is_known_by_its_service_principal_id_as_its_parties_nam
     let bare = r#"{"CreationTime":"2024-03-01T10:00:00","Operation":"Reset user password.","UserId":"Sync App","Actor":[{"ID":"Sync App","Type":1},{"ID":"sp-7","Type":2},{"ID":"ServicePrincipal","Type":2}]}"#;
     assert_eq!(json_record(bare.as_bytes()).texts()[1], "Sync App (sp-7)");
 }
+
+mod fast_and_walked {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+
+    /// Keys the reader looks for, and some it does not, at either level.
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "ActionType",
+                "Timestamp",
+                "IPAddress",
+                "UserId",
+                "ObjectId",
+                "Workload",
+                "InterSystemsId",
+                "CorrelationId",
+                "ResultStatus",
+                "Operation",
+                "CreationTime",
+                "ClientIP",
+                "UserPrincipalName",
+                "userPrincipalName",
+                "properties",
+                "AdditionalFields",
+                "Actor",
+            ])
+            .prop_map(str::to_owned),
+            "[a-zA-Z\"\\\\]{0,4}",
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("AzureActiveDirectory".to_owned()),
+            Just("2024-03-01T10:00:07Z".to_owned()),
+            Just(r#"", "ObjectId": "victim@contoso.com"#.to_owned()),
+            Just("\\\"".to_owned()),
+            "[a-z@.]{0,8}",
+            "\\PC{0,6}",
+        ]
+    }
+
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            4 => text().prop_map(Value::String),
+            1 => Just(Value::Null),
+            1 => any::<i32>().prop_map(Value::from),
+            1 => text().prop_map(|t| json!([{ "ObjectId": t }])),
+            1 => text().prop_map(|t| json!({ "UserId": t, "ObjectId": t })),
+            1 => text().prop_map(|t| json!([
+                { "ID": t, "Type": 1 },
+                { "ID": "ServicePrincipal_sp-1", "Type": 2 },
+                { "ID": "sp-1", "Type": 2 },
+            ])),
+        ]
+    }
+
+    fn object(values: impl Strategy<Value = Value>) -> impl Strategy<Value = Map<String, Value>> {
+        proptest::collection::vec((key(), values), 0..8).prop_map(|kv| kv.into_iter().collect())
+    }
+
+    /// A record with an audit record (an object, or JSON text in a string) among its
+    /// members, or an envelope.
+    fn record() -> impl Strategy<Value = Value> {
+        let audit = prop_oneof![
+            object(leaf()).prop_map(Value::Object),
+            object(leaf()).prop_map(|m| Value::String(Value::Object(m).to_string())),
+            leaf(),
+        ];
+        (
+            object(leaf()),
+            prop::sample::select(vec!["RawEventData", "AuditData", "auditData"]),
+            audit,
+            object(leaf()),
+        )
+            .prop_map(|(mut first, name, audit, rest)| {
+                first.insert(name.to_owned(), audit);
+                first.extend(rest);
+                Value::Object(first)
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn the_skeleton_reads_what_the_walk_reads(record in record()) {
+            for text in [
+                serde_json::to_string(&record).expect("serializes"),
+                serde_json::to_string_pretty(&record).expect("serializes"),
+            ] {
+                let bytes = text.as_bytes();
+                prop_assert_eq!(json_record(bytes), walked_record(bytes), "{}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn a_forged_key_in_the_audit_record_is_read_by_neither() {
+        let line = br#"{"Timestamp":"2024-03-01T10:00:00Z","ActionType":"Update user.","RawEventData":{"Workload":"AzureActiveDirectory","UserId":"admin\", \"ObjectId\": \"victim@contoso.com","ObjectId":"throwaway@contoso.com","ExtendedProperties":[{"ObjectId":"deep@contoso.com"}]}}"#;
+        let f = json_record(line);
+        assert_eq!(f, walked_record(line));
+        assert_eq!(f.texts()[2], "throwaway@contoso.com");
+    }
+}

@@ -20,6 +20,7 @@ pub mod parties;
 pub mod record;
 mod record_id;
 pub mod relate;
+mod skeleton;
 pub mod stdin_copy;
 pub mod summary;
 mod times;

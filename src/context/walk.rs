@@ -91,6 +91,11 @@ impl<'b> Walker<'b> {
         Self { bytes, at: 0 }
     }
 
+    /// A walk of `bytes` from the value at `at` (found otherwise: [`super::skeleton`]).
+    pub fn at(bytes: &'b [u8], at: usize) -> Self {
+        Self { bytes, at }
+    }
+
     /// The next byte that is not whitespace (the cursor moved to it).
     pub fn peek(&mut self) -> Option<u8> {
         while let Some(&c) = self.bytes.get(self.at) {
