@@ -1,0 +1,146 @@
+//! A CSV row's fields for the context index: the JSON in its AuditData / RawEventData cell
+//! read as a JSON record, the named columns where it has none (moved out of
+//! `context::extract` unchanged).
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::{DIRECTORY, Fields, app_actor, from_value, json_record};
+use crate::context::times::time_of;
+
+/// Where a CSV file's columns are: found once from its header.
+#[derive(Debug, Clone)]
+pub struct CsvColumns {
+    json: Option<usize>,
+    time: Option<usize>,
+    operation: Option<usize>,
+    actor: Option<usize>,
+    ip: Option<usize>,
+    target: Option<usize>,
+    workload: Option<usize>,
+    /// UAL `Actor` (Sentinel OfficeActivity): an application's id ([`app_actor`]).
+    actor_entries: Option<usize>,
+    correlation: Option<usize>,
+    result: Option<usize>,
+    /// An Entra audit CSV (InitiatedBy / TargetResources columns): rows parsed whole.
+    entra: bool,
+    /// The Entra admin center's download (`Activity`, `ActorUserPrincipalName`,
+    /// `Target1Type`…): each row put in the Graph directoryAudit shape, then read as one.
+    /// The header's columns by lower-case name.
+    download: Option<std::collections::HashMap<String, usize>>,
+}
+
+impl CsvColumns {
+    pub fn new(headers: &[String]) -> Self {
+        let find = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| headers.iter().position(|h| h.eq_ignore_ascii_case(n)))
+        };
+        Self {
+            json: find(&["AuditData", "RawEventData"]),
+            time: find(&[
+                "CreationDate",
+                "CreationTime",
+                "Timestamp",
+                "TimeGenerated",
+                "activityDateTime",
+                "createdDateTime",
+            ]),
+            operation: find(&[
+                "Operation",
+                "Operations",
+                "ActionType",
+                "OperationName",
+                "activityDisplayName",
+            ]),
+            // Graph audit log query records have both: `userId` is not a UPN there.
+            actor: find(&["UserPrincipalName", "UserId", "UserIds"]),
+            ip: find(&["IPAddress", "ClientIP"]),
+            // UAL `ObjectId` (Hawk's simple view, a Graph record's `objectId`), Sentinel
+            // OfficeActivity `OfficeObjectId` and `AADTarget`.
+            target: find(&["ObjectId", "OfficeObjectId", "AADTarget"]),
+            workload: find(&["Workload", "OfficeWorkload"]),
+            actor_entries: find(&["Actor"]),
+            correlation: find(&["CorrelationId", "InterSystemsId"]),
+            result: find(&["ResultStatus", "Result"]),
+            entra: find(&["InitiatedBy"]).is_some() || find(&["TargetResources"]).is_some(),
+            download: (find(&["Activity"]).is_some()
+                && find(&["ActorUserPrincipalName", "Target1Type"]).is_some())
+            .then(|| {
+                headers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| (h.to_ascii_lowercase(), i))
+                    .collect()
+            }),
+        }
+    }
+
+    /// The fields of one row: the JSON cell's first, the named columns where it has none.
+    pub fn row<'a>(&self, headers: &[String], record: &'a csv::ByteRecord) -> Fields<'a> {
+        let cell = |i: Option<usize>| -> Cow<'a, [u8]> {
+            i.and_then(|i| record.get(i))
+                .map(|b| Cow::Borrowed(b.strip_suffix(b"\r").unwrap_or(b)))
+                .unwrap_or_default()
+        };
+        if self.entra {
+            let map: serde_json::Map<String, Value> = headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let text = String::from_utf8_lossy(&cell(Some(i))).into_owned();
+                    (h.clone(), Value::String(text))
+                })
+                .collect();
+            return from_value(&Value::Object(map));
+        }
+        if let Some(columns) = &self.download {
+            let text = |name: &str| {
+                let i = columns.get(&name.to_ascii_lowercase()).copied();
+                String::from_utf8_lossy(&cell(i)).into_owned()
+            };
+            let graph = crate::load::entra_download_record(&text);
+            return from_value(&Value::Object(graph));
+        }
+        let json = self
+            .json
+            .and_then(|i| record.get(i))
+            .filter(|b| b.trim_ascii_start().first() == Some(&b'{'));
+        let mut f = json.map(json_record).unwrap_or_default();
+        // Target and correlation from the columns only for a row with no audit record in a
+        // cell (Hawk's simple view, OfficeActivity, a Graph record whose auditData is not
+        // JSON), of a directory record, as for a JSON record.
+        let directory = |w: &[u8]| w.is_empty() || w == DIRECTORY;
+        if json.is_none() {
+            if directory(&cell(self.workload)) {
+                f.target = cell(self.target);
+                f.correlation = cell(self.correlation);
+            }
+        } else if f.correlation.is_empty() {
+            f.correlation = cell(self.correlation);
+        }
+        let fill = |field: &mut Cow<'a, [u8]>, i: Option<usize>| {
+            if field.is_empty() {
+                *field = cell(i);
+            }
+        };
+        fill(&mut f.operation, self.operation);
+        fill(&mut f.actor, self.actor);
+        if json.is_none()
+            && let Some(app) = app_actor(&f.actor, &cell(self.actor_entries))
+        {
+            f.actor = Cow::Owned(app);
+        }
+        fill(&mut f.ip, self.ip);
+        fill(&mut f.result, self.result);
+        if let Some(t) = self.time.map(|i| cell(Some(i))) {
+            // The row's own time column is the export's (UTC) time: it wins.
+            if let Some(t) = time_of(&t) {
+                f.time = Some(t);
+            }
+        }
+        f
+    }
+}
