@@ -302,11 +302,10 @@ pub(super) fn evaluate_record_traced(
     max_record_bytes: usize,
 ) -> Evaluated {
     if bytes.len() > max_record_bytes {
-        return Evaluated::Malformed(format!(
-            "record of {} bytes is over the {} byte limit; skipped",
-            bytes.len(),
-            max_record_bytes
-        ));
+        // The words of a line the reader cut at the limit: where the blocks of a file fall
+        // decides which of the two sees a long line, and a file read by its path and through
+        // standard input falls into blocks differently.
+        return Evaluated::Malformed(over_limit_message(max_record_bytes));
     }
     // Valid UTF-8 is parsed as it is (the usual case). Only a record that fails is looked at
     // again: invalid UTF-8 and lone surrogate escapes are replaced by U+FFFD (as Kusto does at
@@ -328,6 +327,20 @@ pub(super) fn evaluate_record_traced(
 /// lone surrogate escapes, deep nesting): a last line without a newline may be a cut download.
 pub(super) fn is_whole_json(bytes: &[u8]) -> bool {
     decode::check_repaired(bytes).is_ok()
+}
+
+/// Whether a line of JSON lines (its newline left out) is over the record limit: the
+/// record is what is left without the blanks around it (a `\r` of a CRLF line among them),
+/// as [`evaluate_record`] measures it. One rule for every reader, so that a file read by its
+/// path (blocks at fixed places) and through standard input (blocks where reads end) keeps
+/// and skips the same lines.
+pub(super) fn over_record_limit(line: &[u8], max_record_bytes: usize) -> bool {
+    trim_ascii(line).len() > max_record_bytes
+}
+
+/// The warning for a line over the record limit, wherever it was found.
+pub(super) fn over_limit_message(max_record_bytes: usize) -> String {
+    format!("line longer than the {max_record_bytes} byte record limit; skipped")
 }
 
 pub(super) fn trim_ascii(b: &[u8]) -> &[u8] {

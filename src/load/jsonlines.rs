@@ -217,7 +217,9 @@ impl ReadState {
                 match memchr::memrchr(b'\n', &buf[before..filled]) {
                     Some(i) => before + i + 1,
                     None => {
-                        if filled > max_record_bytes {
+                        // No newline yet: over the limit once even a `\r` before the
+                        // coming `\n` leaves more than the limit ([`super::json::over_record_limit`]).
+                        if filled > max_record_bytes.saturating_add(1) {
                             // A line longer than any record may be: drop what we have and
                             // skip to its end.
                             let starts = !self.skipping_long_line;
@@ -448,10 +450,7 @@ fn dispatch_in_order(
 
 /// A line longer than the record limit: counted as a record, and skipped.
 fn long_line(ctx: &mut Ctx, line_no: u64) {
-    let message = format!(
-        "line longer than the {} byte record limit; skipped",
-        ctx.opts.max_record_bytes
-    );
+    let message = super::json::over_limit_message(ctx.opts.max_record_bytes);
     ctx.summary.records += 1;
     ctx.malformed(line_no, message);
 }

@@ -42,8 +42,8 @@ pub(super) struct Owned {
 
 /// Reads block `k` (of `block` bytes) of `file` into `buf` (grown as needed, reused by the
 /// caller). A line that begins in the block and goes on past its end is read to its
-/// newline, unless it is longer than `max_record_bytes`: then it is skipped (`long_line`),
-/// read no further than the limit.
+/// newline, unless it is over the record limit ([`super::json::over_record_limit`]): then it is
+/// skipped (`long_line`), read no further than the limit.
 pub(super) fn read_block(
     file: &File,
     k: u64,
@@ -93,8 +93,9 @@ pub(super) fn read_block(
     let mut probe = PROBE;
     loop {
         // Never more than the record limit of one line: a line with no newline in its first
-        // `max_record_bytes + 1` bytes is longer than any record may be.
-        let room = (line_start + max_record_bytes + 1).saturating_sub(filled);
+        // `max_record_bytes + 2` bytes (the record, a `\r` and the `\n`) is longer than any
+        // record may be.
+        let room = (line_start + max_record_bytes + 2).saturating_sub(filled);
         if room == 0 {
             return owned(line_start, false, true, None);
         }
@@ -104,7 +105,11 @@ pub(super) fn read_block(
         }
         let (m, error) = read_full_at(file, &mut buf[filled..filled + step], base + filled as u64);
         if let Some(i) = memchr::memchr(b'\n', &buf[filled..filled + m]) {
-            return owned(filled + i + 1, false, false, None);
+            let end = filled + i;
+            if super::json::over_record_limit(&buf[line_start..end], max_record_bytes) {
+                return owned(line_start, false, true, None);
+            }
+            return owned(end + 1, false, false, None);
         }
         filled += m;
         if error.is_some() {
