@@ -122,13 +122,34 @@ impl RowText {
         let mut s = clip_chars(op, op_w);
         if !actor.is_empty() {
             s.push_str(" by ");
-            s.push_str(&clip_chars(actor, actor_w));
+            s.push_str(&clip_party(actor, actor_w));
         }
         if !target.is_empty() {
             s.push_str(" → ");
             s.push_str(&clip_chars(target, target_w));
         }
         clip_chars(&s, width)
+    }
+}
+
+/// An actor cut to `width` characters. An application is written `name (id)` because its
+/// name is chosen by whoever registers it (an app can be named like a user): cutting the end
+/// would leave the name alone and the app would read as that user, so the name is cut first
+/// and the start of the id kept (`helpdesk.…(e5e5…)`).
+fn clip_party(actor: &str, width: usize) -> String {
+    let len = actor.chars().count();
+    let split = actor
+        .strip_suffix(')')
+        .and_then(|s| s.rfind(" (").map(|at| (&s[..at], &s[at + 2..])));
+    match split {
+        Some((name, id)) if len > width && width >= 8 && !id.is_empty() => {
+            // `(` and `)` take two; the id keeps up to half of the rest, at least its first 4
+            // characters and the ellipsis.
+            let id_w = id.chars().count().min(((width - 2) / 2).max(5));
+            let name_w = width.saturating_sub(id_w + 2);
+            format!("{}({})", clip_chars(name, name_w), clip_chars(id, id_w))
+        }
+        _ => clip_chars(actor, width),
     }
 }
 
@@ -551,5 +572,32 @@ mod tests {
             actor: true,
         };
         assert_eq!(why_code(w), "C·A");
+    }
+
+    #[test]
+    fn a_shortened_app_actor_keeps_the_start_of_its_id() {
+        let app = "helpdesk.admin@contoso.com (e5e5f0a1-0000-4000-8000-000000000001)";
+        let short = clip_party(app, 16);
+        assert_eq!(short.chars().count(), 16, "{short}");
+        assert!(short.contains("(e5e5"), "the id is cut off: {short}");
+        assert!(short.starts_with("helpd"), "{short}");
+        // A user (no id in brackets) is cut as before, and what fits is left whole.
+        assert_eq!(clip_party("helpdesk.admin@contoso.com", 10), "helpdesk.…");
+        assert_eq!(clip_party(app, 200), app);
+        let what = format!("Reset user password. by {app} → victim.user@contoso.com");
+        let line = RowText {
+            offset: String::new(),
+            why: String::new(),
+            what,
+            parts: Some([
+                "Reset user password.".into(),
+                app.into(),
+                "victim.user@contoso.com".into(),
+            ]),
+            fold: String::new(),
+        };
+        let cut = line.what_within(60);
+        assert!(cut.contains("(e5e5"), "{cut}");
+        assert!(cut.contains("→ victim"), "{cut}");
     }
 }
