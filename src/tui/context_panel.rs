@@ -4,6 +4,7 @@
 //! panel's text is made.
 
 use super::doc::JsonDoc;
+use super::wrap::{clip_chars, clip_party};
 use crate::context::{Related, Why};
 use crate::hints::HintConfig;
 use crate::neutralize::neutralize;
@@ -130,39 +131,6 @@ impl RowText {
         }
         clip_chars(&s, width)
     }
-}
-
-/// An actor cut to `width` characters. An application is written `name (id)` because its
-/// name is chosen by whoever registers it (an app can be named like a user): cutting the end
-/// would leave the name alone and the app would read as that user, so the name is cut first
-/// and the start of the id kept (`helpdesk.…(e5e5…)`).
-fn clip_party(actor: &str, width: usize) -> String {
-    let len = actor.chars().count();
-    let split = actor
-        .strip_suffix(')')
-        .and_then(|s| s.rfind(" (").map(|at| (&s[..at], &s[at + 2..])));
-    match split {
-        Some((name, id)) if len > width && width >= 8 && !id.is_empty() => {
-            // `(` and `)` take two; the id keeps up to half of the rest, at least its first 4
-            // characters and the ellipsis.
-            let id_w = id.chars().count().min(((width - 2) / 2).max(5));
-            let name_w = width.saturating_sub(id_w + 2);
-            format!("{}({})", clip_chars(name, name_w), clip_chars(id, id_w))
-        }
-        _ => clip_chars(actor, width),
-    }
-}
-
-/// `text` cut to `width` characters, an ellipsis marking the cut.
-fn clip_chars(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
-    }
-    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
-    if width > 0 {
-        s.push('…');
-    }
-    s
 }
 
 impl ContextPanel {
@@ -577,13 +545,6 @@ mod tests {
     #[test]
     fn a_shortened_app_actor_keeps_the_start_of_its_id() {
         let app = "helpdesk.admin@contoso.com (e5e5f0a1-0000-4000-8000-000000000001)";
-        let short = clip_party(app, 16);
-        assert_eq!(short.chars().count(), 16, "{short}");
-        assert!(short.contains("(e5e5"), "the id is cut off: {short}");
-        assert!(short.starts_with("helpd"), "{short}");
-        // A user (no id in brackets) is cut as before, and what fits is left whole.
-        assert_eq!(clip_party("helpdesk.admin@contoso.com", 10), "helpdesk.…");
-        assert_eq!(clip_party(app, 200), app);
         let what = format!("Reset user password. by {app} → victim.user@contoso.com");
         let line = RowText {
             offset: String::new(),

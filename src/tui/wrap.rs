@@ -1,5 +1,5 @@
-//! Wrapping text to a panel's width, the same for drawing and for scrolling: a panel that
-//! scrolls must know how many lines it draws.
+//! Fitting text to a panel's width (wrapping, and cutting with an ellipsis), the same for drawing
+//! and for scrolling: a panel that scrolls must know how many lines it draws.
 
 /// `text` cut into lines of at most `width` characters, at the last space that fits (else
 /// mid-word); lines after the first go on under the text's own indentation plus two.
@@ -68,5 +68,55 @@ mod tests {
             assert_eq!(words.concat(), text.split_whitespace().collect::<String>());
         }
         assert_eq!(wrap("short", 80), ["short"]);
+    }
+}
+
+/// An actor cut to `width` characters. An application is written `name (id)` because its
+/// name is chosen by whoever registers it (an app can be named like a user): cutting the end
+/// would leave the name alone and the app would read as that user, so the name is cut first
+/// and the start of the id kept (`helpdesk.…(e5e5…)`).
+pub fn clip_party(actor: &str, width: usize) -> String {
+    let len = actor.chars().count();
+    let split = actor
+        .strip_suffix(')')
+        .and_then(|s| s.rfind(" (").map(|at| (&s[..at], &s[at + 2..])));
+    match split {
+        Some((name, id)) if len > width && width >= 8 && !id.is_empty() => {
+            // `(` and `)` take two; the id keeps up to half of the rest, at least its first 4
+            // characters and the ellipsis.
+            let id_w = id.chars().count().min(((width - 2) / 2).max(5));
+            let name_w = width.saturating_sub(id_w + 2);
+            format!("{}({})", clip_chars(name, name_w), clip_chars(id, id_w))
+        }
+        _ => clip_chars(actor, width),
+    }
+}
+
+/// `text` cut to `width` characters, an ellipsis marking the cut.
+pub fn clip_chars(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    if width > 0 {
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+
+    #[test]
+    fn a_shortened_app_actor_keeps_the_start_of_its_id() {
+        let app = "helpdesk.admin@contoso.com (e5e5f0a1-0000-4000-8000-000000000001)";
+        let short = clip_party(app, 16);
+        assert_eq!(short.chars().count(), 16, "{short}");
+        assert!(short.contains("(e5e5"), "the id is cut off: {short}");
+        assert!(short.starts_with("helpd"), "{short}");
+        // A user (no id in brackets) is cut as before, and what fits is left whole.
+        assert_eq!(clip_party("helpdesk.admin@contoso.com", 10), "helpdesk.…");
+        assert_eq!(clip_party(app, 200), app);
     }
 }
