@@ -8,6 +8,7 @@ pub mod evidence;
 pub mod hints;
 pub mod intern;
 pub mod journal;
+pub mod json_controls;
 pub mod json_depth;
 pub mod kql;
 pub mod load;

@@ -174,10 +174,11 @@ fn value<'a>(w: &mut Walker<'a>, k: K) -> Option<Cow<'a, [u8]>> {
 /// the entries are parsed only when they name a service principal.
 fn app_actor(user_id: &[u8], actor: &[u8]) -> Option<Vec<u8>> {
     memchr::memmem::find(actor, b"ServicePrincipal")?;
-    let mut entries: Value = serde_json::from_slice(actor).ok()?;
+    // Read as the loader reads it (a raw control character in an app's name included).
+    let (mut entries, _, _) = crate::load::decode::parse_repaired::<Value>(actor).ok()?;
     // JSON text in a string (Sentinel OfficeActivity in Log Analytics JSON).
     if let Value::String(text) = &entries {
-        entries = serde_json::from_str(text).ok()?;
+        entries = crate::json_depth::parse_value(text).ok()?;
     }
     let user_id = String::from_utf8_lossy(user_id);
     let list = super::parties::actor_entries(Some(&entries));

@@ -28,11 +28,12 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// A string's text with its escapes decoded; a string serde_json refuses (an escape of a
-/// lone surrogate, a raw control character) as empty, as `serde_json::from_slice` gives no
-/// text for it.
+/// A string's text with its escapes decoded, read as the loader reads it
+/// (`load::decode::parse_repaired`: a lone surrogate's escape as U+FFFD, a raw control
+/// character as itself); a string that is not JSON even so as empty.
 pub fn decode(quoted: &[u8]) -> Vec<u8> {
-    serde_json::from_slice::<String>(quoted)
+    crate::load::decode::parse_repaired::<String>(quoted)
+        .map(|(text, _, _)| text)
         .unwrap_or_default()
         .into_bytes()
 }

@@ -1,0 +1,264 @@
+//! The text encoding of a file (UTF-8, UTF-16, Windows-1252), decided once from its first
+//! bytes, and the reader that decodes it to UTF-8 before every record reader.
+
+/// How many bytes at the start of a file decide its encoding.
+pub const SAMPLE: usize = 1 << 20;
+
+/// The text encoding of a file, decided once from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    /// UTF-8 (with or without BOM): read as it is, the fast path.
+    Utf8,
+    /// UTF-16, and how it was recognised (a byte order mark, or the NUL pattern of ASCII
+    /// text: every other byte zero).
+    Utf16 { big_endian: bool, bom: bool },
+    /// Windows-1252 (Excel's "CSV" save, Windows PowerShell 5.1 "Default"): the bytes are not
+    /// UTF-8 and their high bytes stand inside words, as accented letters do.
+    Windows1252,
+}
+
+impl TextEncoding {
+    /// The notice said once for a file that is decoded, or `None` for UTF-8.
+    pub fn notice(self) -> Option<String> {
+        match self {
+            Self::Utf8 => None,
+            Self::Utf16 { big_endian, bom } => Some(format!(
+                "decoded as UTF-16{} ({})",
+                if big_endian { "BE" } else { "LE" },
+                if bom {
+                    "byte order mark"
+                } else {
+                    "no byte order mark; every other byte is NUL"
+                }
+            )),
+            Self::Windows1252 => Some(
+                "decoded as Windows-1252 (the bytes are not UTF-8; accented letters as Excel and Windows PowerShell 5.1 write them)"
+                    .to_owned(),
+            ),
+        }
+    }
+
+    fn encoding(self) -> Option<&'static encoding_rs::Encoding> {
+        match self {
+            Self::Utf8 => None,
+            Self::Utf16 {
+                big_endian: false, ..
+            } => Some(encoding_rs::UTF_16LE),
+            Self::Utf16 {
+                big_endian: true, ..
+            } => Some(encoding_rs::UTF_16BE),
+            Self::Windows1252 => Some(encoding_rs::WINDOWS_1252),
+        }
+    }
+}
+
+/// Decides the encoding from the first bytes of a file (up to [`SAMPLE`]), in this order:
+/// a UTF-16 byte order mark; UTF-16 without one when the NUL pattern is certain (ASCII text
+/// in UTF-16 has a NUL in every other byte; at least 16 bytes, no NUL on the other side);
+/// UTF-8 when the bytes are valid UTF-8 (a sequence cut by the end of the sample allowed),
+/// or when they hold a valid multi-byte sequence (a UTF-8 file with a few bad bytes: those
+/// become U+FFFD record by record); else Windows-1252 when most high bytes are letters in
+/// Windows-1252 that follow an ASCII letter or come before a lower-case one, as accented
+/// letters do (`Jürgen`, `Telefónica`).
+/// A lone high byte elsewhere (`"\xffMozilla`) is a bad byte in a UTF-8 file.
+pub fn detect(sample: &[u8]) -> TextEncoding {
+    if sample.starts_with(b"\xff\xfe") {
+        return TextEncoding::Utf16 {
+            big_endian: false,
+            bom: true,
+        };
+    }
+    if sample.starts_with(b"\xfe\xff") {
+        return TextEncoding::Utf16 {
+            big_endian: true,
+            bom: true,
+        };
+    }
+    if let Some(big_endian) = utf16_by_nuls(sample) {
+        return TextEncoding::Utf16 {
+            big_endian,
+            bom: false,
+        };
+    }
+    match std::str::from_utf8(sample) {
+        Ok(_) => return TextEncoding::Utf8,
+        Err(e) if e.error_len().is_none() => return TextEncoding::Utf8,
+        Err(_) => {}
+    }
+    let mut multibyte = false;
+    for chunk in sample.utf8_chunks() {
+        if chunk.valid().chars().any(|c| c.len_utf8() > 1) {
+            multibyte = true;
+            break;
+        }
+    }
+    if multibyte {
+        return TextEncoding::Utf8;
+    }
+    let (mut high, mut in_word) = (0usize, 0usize);
+    for (i, &b) in sample.iter().enumerate() {
+        if b < 0x80 {
+            continue;
+        }
+        high += 1;
+        if !is_cp1252_letter(b) {
+            continue;
+        }
+        let before = i.checked_sub(1).and_then(|j| sample.get(j));
+        let after = sample.get(i + 1);
+        if before.is_some_and(u8::is_ascii_alphabetic) || after.is_some_and(u8::is_ascii_lowercase)
+        {
+            in_word += 1;
+        }
+    }
+    if in_word * 2 > high {
+        TextEncoding::Windows1252
+    } else {
+        TextEncoding::Utf8
+    }
+}
+
+/// True for a byte that is a letter in Windows-1252 (`À`-`ÿ` but `×` and `÷`, and `Š Œ Ž
+/// š œ ž Ÿ ƒ ª µ º`).
+fn is_cp1252_letter(b: u8) -> bool {
+    matches!(b, 0xc0..=0xff if b != 0xd7 && b != 0xf7)
+        || matches!(
+            b,
+            0x83 | 0x8a | 0x8c | 0x8e | 0x9a | 0x9c | 0x9e | 0x9f | 0xaa | 0xb5 | 0xba
+        )
+}
+
+/// UTF-16 without a byte order mark: `Some(big_endian)` when one side of every byte pair is
+/// NUL and the other never is (ASCII text), over at least 16 bytes.
+fn utf16_by_nuls(sample: &[u8]) -> Option<bool> {
+    let pairs = &sample[..sample.len().min(4096) & !1];
+    if pairs.len() < 16 {
+        return None;
+    }
+    let (mut even_nul, mut odd_nul) = (0usize, 0usize);
+    for pair in pairs.chunks_exact(2) {
+        even_nul += usize::from(pair[0] == 0);
+        odd_nul += usize::from(pair[1] == 0);
+    }
+    let n = pairs.len() / 2;
+    // Nearly every pair has its NUL on one side (a few non-ASCII characters allowed), and
+    // none on the other (a NUL there would be U+0000 or a character like U+0100).
+    if odd_nul * 10 >= n * 9 && even_nul == 0 {
+        Some(false)
+    } else if even_nul * 10 >= n * 9 && odd_nul == 0 {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// A reader that decodes its input to UTF-8 as it is read (encoding_rs), so that the
+/// readers after it see UTF-8 whatever the file's encoding. A byte order mark is removed;
+/// malformed sequences become U+FFFD.
+pub struct DecodeReader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    out: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl<R: std::io::BufRead> DecodeReader<R> {
+    /// Decodes `inner` from `encoding`; `None` for UTF-8, which needs no reader.
+    pub fn new(inner: R, encoding: TextEncoding) -> Option<Self> {
+        let decoder = encoding.encoding()?.new_decoder_with_bom_removal();
+        Some(Self {
+            inner,
+            decoder,
+            out: Vec::new(),
+            pos: 0,
+            done: false,
+        })
+    }
+}
+
+impl<R: std::io::BufRead> std::io::Read for DecodeReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let avail = std::io::BufRead::fill_buf(self)?;
+            let n = avail.len().min(buf.len());
+            buf[..n].copy_from_slice(&avail[..n]);
+            n
+        };
+        std::io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+impl<R: std::io::BufRead> std::io::BufRead for DecodeReader<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self.pos >= self.out.len() && !self.done {
+            self.out.clear();
+            self.out.resize(64 << 10, 0);
+            let src = self.inner.fill_buf()?;
+            let last = src.is_empty();
+            let (_, read, written, _) = self.decoder.decode_to_utf8(src, &mut self.out, last);
+            self.inner.consume(read);
+            self.out.truncate(written);
+            self.pos = 0;
+            self.done = last;
+        }
+        Ok(&self.out[self.pos.min(self.out.len())..])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.pos += amt;
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_are_told_apart() {
+        let utf16le: Vec<u8> = "{\"UserId\":\"a@x\"}\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let utf16be: Vec<u8> = "UserIds,Operations\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        let le = TextEncoding::Utf16 {
+            big_endian: false,
+            bom: false,
+        };
+        let be = TextEncoding::Utf16 {
+            big_endian: true,
+            bom: false,
+        };
+        assert_eq!(detect(&utf16le), le);
+        assert_eq!(detect(&utf16be), be);
+        assert_eq!(
+            detect(b"Name,ISP\nJ\xfcrgen M\xfcller,Telef\xf3nica\n"),
+            TextEncoding::Windows1252
+        );
+        // One bad byte in an otherwise ASCII UTF-8 file, and bad bytes beside real UTF-8.
+        assert_eq!(
+            detect(b"{\"UserAgent\":\"\xffMozilla/5.0\"}\n"),
+            TextEncoding::Utf8
+        );
+        assert_eq!(
+            detect("{\"a\":\"J\u{fc}rgen\"}\n".as_bytes()),
+            TextEncoding::Utf8
+        );
+        assert_eq!(
+            detect(b"{\"a\":\"J\xfcrgen \xc3\xa9\"}"),
+            TextEncoding::Utf8
+        );
+        // A UTF-8 sequence cut by the end of the sample is still UTF-8.
+        assert_eq!(detect(b"{\"a\":\"\xc3"), TextEncoding::Utf8);
+
+        let mut decoded = String::new();
+        let mut r = DecodeReader::new(&utf16le[..], le).unwrap();
+        std::io::Read::read_to_string(&mut r, &mut decoded).unwrap();
+        assert_eq!(decoded, "{\"UserId\":\"a@x\"}\r\n");
+    }
+}

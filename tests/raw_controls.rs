@@ -1,0 +1,149 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! A raw control character inside a JSON string (a TAB, ESC or 0x01 byte written unescaped,
+//! which strict JSON forbids) never hides an event: the string holds the character, as Kusto
+//! reads it, in JSON lines, JSON documents and gzip, through the quick and the full parse
+//! and in the context index; the event stays flagged with the `ctrl` hint and ⚠, and the
+//! character is shown escaped.
+//!
+//! The input (`tests/cases/hostile/jsonl-raw-controls-in-strings.jsonl`) is the samples'
+//! helpdesk flow: `Update user.`, `Reset user password.` (line 2: a TAB and an ESC in its
+//! UserAgent, 0x01 in its UserId) and the revocation (line 3: the same, and an ESC in the
+//! display name).
+
+mod support;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sts_triage::hints::{HintConfig, row_hints};
+use sts_triage::load::ScanOptions;
+use sts_triage::scan::{ScanReport, scan_paths};
+
+const CASE: &str = "tests/cases/hostile/jsonl-raw-controls-in-strings.jsonl";
+/// The display name and actor as Kusto holds them: the characters themselves.
+const NAME: &str = "Lee\u{1b}Gu";
+const ACTOR: &str = "lee.gu\u{1}@contoso.onmicrosoft.com";
+
+fn scan(path: &Path) -> ScanReport {
+    scan_paths(&[path.to_path_buf()], &ScanOptions::default()).unwrap()
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// The case as JSON lines, as a pretty-printed JSON document (raw TABs and newlines between
+/// values as well), and both gzipped.
+fn every_shape(dir: &Path) -> Vec<PathBuf> {
+    let lines = std::fs::read(CASE).unwrap();
+    let mut doc = b"{\n\t\"value\": [\n\t\t".to_vec();
+    for (i, l) in lines
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        if i > 0 {
+            doc.extend_from_slice(b",\r\n\t\t");
+        }
+        doc.extend_from_slice(l);
+    }
+    doc.extend_from_slice(b"\n\t]\n}\n");
+    let mut out = vec![PathBuf::from(CASE)];
+    for (name, data) in [
+        ("doc.json", doc.clone()),
+        ("lines.jsonl.gz", gzip(&lines)),
+        ("doc.json.gz", gzip(&doc)),
+    ] {
+        let p = dir.join(name);
+        std::fs::write(&p, data).unwrap();
+        out.push(p);
+    }
+    out
+}
+
+#[test]
+fn raw_control_characters_keep_the_flagged_event_and_mark_it() {
+    let (code, stdout, stderr) = support::run_status(&["scan", "--format", "jsonl", CASE]);
+    assert_eq!(code, 0, "{stderr}");
+    // The value as Kusto gives it: the ESC is in the name (JSON-escaped on output).
+    assert!(
+        stdout.contains(
+            r#""AccountDisplayName":"Lee\u001bGu","Role":"User","IPAddress":"198.51.100.77""#
+        ),
+        "the flagged event of line 3 is missing:\n{stdout}"
+    );
+    assert!(
+        stderr.contains("3 records, 1 STS events, 0 skipped"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "{CASE}:3: 4 raw control characters inside a string (JSON requires them escaped) kept as written"
+        )),
+        "{stderr}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    for path in every_shape(dir.path()) {
+        let report = scan(&path);
+        let at = path.display();
+        assert_eq!(report.skipped(), 0, "{at}: {:?}", report.problems);
+        assert_eq!(report.files[0].replaced, 2, "{at}");
+        assert_eq!(report.findings.len(), 1, "{at}");
+        let f = &report.findings[0];
+        assert_eq!(f.row.account_display_name, NAME, "{at}");
+        assert_eq!(f.row.token_minutes_added, Some(85_039), "{at}");
+        let hints = row_hints(f, HintConfig::default());
+        assert!(hints.iter().any(|h| h.badge() == "ctrl"), "{at}: {hints:?}");
+        // On screen the character is shown escaped, and the row carries ⚠.
+        let text = sts_triage::tui::items::finding_text(&report, 0);
+        assert!(
+            text.cells.iter().any(|c| c == "⚠"),
+            "{at}: {:?}",
+            text.cells
+        );
+        assert!(
+            text.cells
+                .iter()
+                .any(|c| c.contains("Lee") && c.contains("Gu")),
+            "{at}: {:?}",
+            text.cells
+        );
+        assert!(
+            text.cells.iter().all(|c| !c.chars().any(char::is_control)),
+            "{at}: {:?}",
+            text.cells
+        );
+    }
+}
+
+/// The related record with raw control characters is read by the context index as the
+/// loader reads it: its id, its actor (the 0x01 kept) and the `reset` hint of the row.
+#[test]
+fn the_context_index_reads_a_related_record_with_raw_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in every_shape(dir.path()) {
+        let report = support::context::json_report(&path);
+        let f = &report["findings"][0];
+        let at = path.display();
+        assert_eq!(f["actors"][0], ACTOR, "{at}");
+        let related = f["related"].as_array().unwrap();
+        let reset = related
+            .iter()
+            .find(|r| r["operation"] == "Reset user password.")
+            .unwrap_or_else(|| panic!("{at}: no related reset: {related:?}"));
+        assert_eq!(reset["actor"], ACTOR, "{at}");
+        assert_eq!(reset["id"], "ba1cd387-13fb-5eed-adf5-d12a737408eb", "{at}");
+        assert!(
+            reset["why"].as_str().unwrap().contains("same actor"),
+            "{at}: {reset}"
+        );
+        let context = f["context"].as_str().unwrap();
+        assert!(
+            context.starts_with("reset by the same actor 1 s before"),
+            "{at}: {context}"
+        );
+    }
+}
