@@ -22,11 +22,14 @@ pub fn is_dangerous(c: char) -> bool {
 /// True for a character that shows nothing (or only a space) yet changes a string: the
 /// zero-width space, non-joiner and joiner (U+200B..U+200D), the word joiner and invisible
 /// operators (U+2060..U+2064), U+FEFF (a byte order mark inside text), the tag characters
-/// (U+E0000..U+E007F), the line and paragraph separators (U+2028, U+2029), the other
-/// format characters of Unicode's category Cf (soft hyphen, Arabic and Syriac marks,
-/// interlinear annotation, deprecated format controls, musical and hieroglyph format
-/// controls, shorthand format controls), the combining grapheme joiner and the Hangul
-/// fillers that render as blanks. Source: Unicode's General_Category=Cf list and UTS #39
+/// (U+E0000..U+E007F), the variation selectors (U+FE00..U+FE0F, U+E0100..U+E01EF: they
+/// change nothing or only a glyph's style, so `admin` and `admin\u{fe0f}` look the same)
+/// and the rest of the default ignorable blocks (U+FFF0..U+FFF8, up to U+E0FFF), the line
+/// and paragraph separators (U+2028, U+2029), the other format characters of Unicode's
+/// category Cf (soft hyphen, Arabic and Syriac marks, interlinear annotation, deprecated
+/// format controls, musical and hieroglyph format controls, shorthand format controls), the
+/// combining grapheme joiner and the Hangul fillers that render as blanks. Source: Unicode's
+/// General_Category=Cf list, its Default_Ignorable_Code_Point property and UTS #39
 /// (confusables); the bidi controls are in [`is_dangerous`] itself.
 pub fn is_invisible(c: char) -> bool {
     matches!(c,
@@ -45,6 +48,7 @@ pub fn is_invisible(c: char) -> bool {
         | '\u{2060}'..='\u{2065}'
         | '\u{206a}'..='\u{206f}'
         | '\u{3164}'
+        | '\u{fe00}'..='\u{fe0f}'
         | '\u{feff}'
         | '\u{ffa0}'
         | '\u{fff9}'..='\u{fffb}'
@@ -53,7 +57,8 @@ pub fn is_invisible(c: char) -> bool {
         | '\u{13430}'..='\u{1343f}'
         | '\u{1bca0}'..='\u{1bca3}'
         | '\u{1d173}'..='\u{1d17a}'
-        | '\u{e0000}'..='\u{e007f}')
+        | '\u{fff0}'..='\u{fff8}'
+        | '\u{e0000}'..='\u{e0fff}')
 }
 
 /// Appends the JSON escape of one character: `\uXXXX`, or a surrogate pair for a

@@ -272,3 +272,66 @@ fn a_look_alike_account_is_never_shown_as_the_real_one() {
         assert!(names.contains(&shown), "{shown} in {names:?}");
     }
 }
+
+/// Variation selectors (U+FE0F, U+E0100) make a name look like another on screen and in
+/// copies: the workbench's table, the rows copied with `y` and the report show them escaped,
+/// so only the real account reads `admin` (JSON keeps the exact value, escaped).
+#[test]
+fn variation_selectors_are_shown_in_the_table_the_copy_and_the_report() {
+    use sts_triage::tui::app::Effect;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("selectors.jsonl");
+    let line = |name: &str, id: u32| {
+        serde_json::json!({
+            "Timestamp": format!("2025-10-01T14:00:0{id}Z"),
+            "ActionType": "Update StsRefreshTokenValidFrom Timestamp.",
+            "AccountObjectId": format!("oid-{id}"), "AccountDisplayName": name,
+            "IPAddress": "198.51.100.1", "IsAnonymousProxy": false, "ISP": "Contoso",
+            "RawEventData": {"Id": format!("e{id}"),
+                "ModifiedProperties": [{"Name": "StsRefreshTokensValidFrom",
+                    "OldValue": "[\"2025-09-01T00:00:00Z\"]", "NewValue": "[\"2025-10-01T14:00:00Z\"]"}],
+                "Actor": [{"ID": name, "Type": 5}, {"ID": "User", "Type": 2}]}
+        })
+        .to_string()
+    };
+    let names = ["admin", "admin\u{fe0f}", "ad\u{e0100}min", "adm\u{fe00}in"];
+    let lines: Vec<String> = (1..).zip(names).map(|(i, n)| line(n, i)).collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let shown = ["admin\\u{fe0f}", "ad\\u{e0100}min", "adm\\u{fe00}in"];
+    let only_one_admin = |text: &str, at: &str| {
+        for s in shown {
+            assert!(text.contains(s), "{at}: {s} not shown in\n{text}");
+        }
+        assert!(
+            !text.chars().any(|c| is_dangerous(c) && c != '\n'),
+            "{at}: a raw selector in\n{text}"
+        );
+    };
+
+    let scanned = scan_paths(std::slice::from_ref(&file), &ScanOptions::default()).unwrap();
+    assert_eq!(scanned.findings.len(), 4);
+    let mut app = support::sized(support::workbench("j.jsonl", "analyst", scanned), 160, 30);
+    only_one_admin(&support::screen(&app, 160, 30), "table");
+    // `y` on each row.
+    support::keys(&mut app, "gg");
+    let mut copied = String::new();
+    for _ in 0..4 {
+        support::keys(&mut app, "y");
+        let Some(Effect::Copy { text, .. }) = app.effects.last() else {
+            panic!("a copy: {:?}", app.effects)
+        };
+        copied.push_str(text);
+        support::keys(&mut app, "j");
+    }
+    assert_eq!(copied.matches("`admin`").count(), 1, "{copied}");
+    only_one_admin(&copied, "y");
+    let md = run(&["report", "-q", file.to_str().unwrap()]);
+    assert_eq!(md.matches("`admin`").count(), 1, "{md}");
+    only_one_admin(&md, "report");
+    let json = run(&["report", "-q", "--format", "json", file.to_str().unwrap()]);
+    assert!(
+        json.contains("admin\\ufe0f") && json.contains("ad\\udb40\\udd00min"),
+        "{json}"
+    );
+}
