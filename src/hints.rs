@@ -215,10 +215,10 @@ pub struct Inputs<'a> {
     /// By row (index into `findings`), of the lean events of the headless commands (one row
     /// each): the most users of a window one of them is in.
     bulk_rows: HashMap<usize, usize>,
-    /// The sign-in records of each actor (in ASCII lower case), in the
-    /// order the index's actor lookup gives them (by time): an actor who acts often has
+    /// The sign-in records of each actor (by its typed key, `ContextIndex::actor_keys`), in
+    /// the order the index's actor lookup gives them (by time): an actor who acts often has
     /// thousands of records within the window, of which few or none are sign-ins.
-    sign_ins: HashMap<String, Vec<u32>>,
+    sign_ins: HashMap<u32, Vec<u32>>,
     /// The operations (as the index keeps them) that reset or change a password: when no
     /// record has one, no event has a reset hint and none is looked for.
     password_ops: std::collections::HashSet<u32>,
@@ -228,10 +228,10 @@ pub struct Inputs<'a> {
 /// that reset or change a password (`Inputs::password_ops`).
 fn classify_records(
     index: &ContextIndex,
-) -> (HashMap<String, Vec<u32>>, std::collections::HashSet<u32>) {
+) -> (HashMap<u32, Vec<u32>>, std::collections::HashSet<u32>) {
     // Operations are few and repeat: each is classified once.
     let mut kind: HashMap<u32, (bool, bool)> = HashMap::new();
-    let mut out: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut out: HashMap<u32, Vec<u32>> = HashMap::new();
     let mut password_ops = std::collections::HashSet::new();
     for (i, e) in index.entries.iter().enumerate() {
         let (sign_in, password) = *kind.entry(e.operation).or_insert_with(|| {
@@ -245,9 +245,7 @@ fn classify_records(
             continue;
         }
         if sign_in && let Ok(i) = u32::try_from(i) {
-            out.entry(index.text(e.actor).to_ascii_lowercase())
-                .or_default()
-                .push(i);
+            out.entry(e.actor).or_default().push(i);
         }
     }
     for list in out.values_mut() {
@@ -265,7 +263,7 @@ pub struct Tables {
     config: HintConfig,
     bulk: HashMap<u32, usize>,
     bulk_rows: HashMap<usize, usize>,
-    sign_ins: HashMap<String, Vec<u32>>,
+    sign_ins: HashMap<u32, Vec<u32>>,
     password_ops: std::collections::HashSet<u32>,
 }
 
@@ -337,9 +335,8 @@ impl<'a> Inputs<'a> {
         {
             out.push(h);
         }
-        let p = &e.parties;
-        let same = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
-        if same(&p.actor, &p.target) || same(&p.actor_id, &p.target_id) {
+        // A user acting on themselves: never an application, whatever it is named.
+        if e.parties.actor_is_target() {
             out.push(Hint::SelfChange);
         }
         if let Some(users) = bulk {
@@ -478,9 +475,8 @@ fn reset_hint(
             (!correlated, gap)
         })?;
     let entry = index.entries[best.0 as usize];
-    let actor = index.text(entry.actor);
-    let same_actor = !actor.is_empty()
-        && (actor.eq_ignore_ascii_case(&p.actor) || actor.eq_ignore_ascii_case(&p.actor_id));
+    // The same principal by a key of the same kind (an app named like a user is another).
+    let same_actor = entry.actor != 0 && index.actor_keys(p).contains(&entry.actor);
     Some(Hint::Reset {
         operation: index.text(entry.operation).to_owned(),
         same_actor,
@@ -492,7 +488,7 @@ fn reset_hint(
 
 fn sign_in_hint(
     index: &ContextIndex,
-    sign_ins: &HashMap<String, Vec<u32>>,
+    sign_ins: &HashMap<u32, Vec<u32>>,
     e: &StsEvent,
     t: i64,
     config: HintConfig,
@@ -511,8 +507,8 @@ fn sign_in_hint(
         .actor_window_secs
         .saturating_mul(TICKS_PER_SEC);
     let (lo, hi) = (t.saturating_sub(w), t.saturating_add(w));
-    let within = |a: &crate::model::Text| -> &[u32] {
-        let Some(list) = sign_ins.get(&a.to_ascii_lowercase()) else {
+    let within = |a: u32| -> &[u32] {
+        let Some(list) = sign_ins.get(&a) else {
             return &[];
         };
         let at = |i: &u32| index.entries[*i as usize].time;
@@ -520,7 +516,8 @@ fn sign_in_hint(
         let end = list.partition_point(|i| at(i) <= hi);
         &list[start..end.max(start)]
     };
-    [&p.actor, &p.actor_id]
+    index
+        .actor_keys(p)
         .into_iter()
         .flat_map(within)
         .map(|&i| &index.entries[i as usize])
@@ -536,10 +533,10 @@ fn sign_in_hint(
 /// than copies of the event itself (the same event read elsewhere, perhaps written without
 /// the fraction of its second).
 fn is_first_record(index: &ContextIndex, e: &StsEvent, t: i64) -> bool {
-    let p = &e.parties;
-    let Some(first) = [&p.actor, &p.actor_id]
+    let keys = index.actor_keys(&e.parties);
+    let Some(first) = keys
         .iter()
-        .filter_map(|a| index.first_time_of_actor(a))
+        .filter_map(|&a| index.first_time_of_actor_key(a))
         .min()
     else {
         return false;
@@ -551,9 +548,9 @@ fn is_first_record(index: &ContextIndex, e: &StsEvent, t: i64) -> bool {
     copies.extend(index.entry_of(e));
     // Every record of the actor from the first one to the event.
     let window = (t - first) / TICKS_PER_SEC + 1;
-    [&p.actor, &p.actor_id].iter().all(|a| {
+    keys.iter().all(|&a| {
         index
-            .by_actor_within(a, t, window)
+            .by_actor_key_within(a, t, window)
             .iter()
             .filter(|&&i| index.entries[i as usize].time < t)
             .all(|&i| copies.contains(&(i as usize)))

@@ -18,7 +18,8 @@ pub(super) fn bulk_counts(
     config: HintConfig,
 ) -> (HashMap<u32, usize>, HashMap<usize, usize>) {
     // Actors and targets compared in ASCII lower case, each by number.
-    let mut actors: HashMap<String, u32> = HashMap::new();
+    // An actor by its kind too: an app named like a user is another actor.
+    let mut actors: HashMap<(crate::model::ActorKind, String), u32> = HashMap::new();
     let mut targets: HashMap<String, u32> = HashMap::new();
     const WHOLE: u32 = 1 << 31;
     // Per actor: (time, arrival number, target number | WHOLE for an event kept whole, the
@@ -33,7 +34,7 @@ pub(super) fn bulk_counts(
         if actor.is_empty() {
             continue;
         }
-        let a = *actors.entry(actor).or_insert_with(|| {
+        let a = *actors.entry((e.actor_kind, actor)).or_insert_with(|| {
             by_actor.push(Vec::new());
             u32::try_from(by_actor.len() - 1).unwrap_or(u32::MAX)
         });

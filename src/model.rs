@@ -335,8 +335,48 @@ pub struct Parties {
     pub actor: String,
     /// The actor's object id or application (service principal) id.
     pub actor_id: String,
+    /// What kind of principal the actor is: compared only with its own kind.
+    pub actor_kind: ActorKind,
     /// UAL `InterSystemsId`, AuditLogs `CorrelationId`, Graph `correlationId`.
     pub correlation: String,
+}
+
+/// What kind of principal an actor is. Two actors are one only when they are of one kind
+/// and share a key of it ([`actor_keys`]): an application is named by whoever registers
+/// it, so an app named `helpdesk@contoso.com`, or `Helpdesk (a1b2…)`, is never that user.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ActorKind {
+    /// A user (or a record that names no class): known by its UPN and its object id.
+    #[default]
+    User,
+    /// An application known by its id: the service principal's object id (UAL
+    /// `ServicePrincipal_<id>`, Entra `initiatedBy.app.servicePrincipalId`), else its
+    /// application id; the actor is shown `name (id)`.
+    App,
+    /// An application the record gives no id of (Entra `initiatedBy.app` with null ids, a UAL
+    /// `ServicePrincipal` class with no id): known by its name, shown `name (app, no id)`
+    /// (`context::parties::named_app_actor`), and the same actor only as another app of that
+    /// name with no id.
+    NamedApp,
+}
+
+/// The keys an actor is known by, each with its kind: a user by its UPN (`actor`) and its
+/// object id (`actor_id`); an app by its id alone (its `name (id)` is for the eye); an app
+/// with no id by its name. Empty keys left out.
+pub fn actor_keys<'a>(
+    kind: ActorKind,
+    actor: &'a str,
+    actor_id: &'a str,
+) -> Vec<(ActorKind, &'a str)> {
+    let keys: &[&str] = match kind {
+        ActorKind::User => &[actor, actor_id],
+        ActorKind::App => &[actor_id],
+        ActorKind::NamedApp => &[actor],
+    };
+    keys.iter()
+        .filter(|k| !k.is_empty())
+        .map(|&k| (kind, k))
+        .collect()
 }
 
 /// A party as shown: its name (UPN, or an app's `name (id)`), else its id.
@@ -371,6 +411,8 @@ pub struct EventParties {
     pub actor: Text,
     /// The actor's object id or application (service principal) id.
     pub actor_id: Text,
+    /// What kind of principal the actor is ([`ActorKind`]).
+    pub actor_kind: ActorKind,
 }
 
 impl From<Parties> for EventParties {
@@ -380,6 +422,7 @@ impl From<Parties> for EventParties {
             target_id: p.target_id.into(),
             actor: p.actor.into(),
             actor_id: p.actor_id.into(),
+            actor_kind: p.actor_kind,
         }
     }
 }
@@ -392,6 +435,17 @@ impl EventParties {
     /// The actor as shown: the UPN or application, else its id.
     pub fn actor_label(&self) -> &str {
         name_else_id(&self.actor, &self.actor_id)
+    }
+    /// The keys the actor is known by ([`actor_keys`]).
+    pub fn actor_keys(&self) -> Vec<(ActorKind, &str)> {
+        actor_keys(self.actor_kind, &self.actor, &self.actor_id)
+    }
+    /// Whether the actor is the target: a user whose UPN or object id is the target's
+    /// (never an application, whatever it is named).
+    pub fn actor_is_target(&self) -> bool {
+        let same = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
+        self.actor_kind == ActorKind::User
+            && (same(&self.actor, &self.target) || same(&self.actor_id, &self.target_id))
     }
 }
 

@@ -242,6 +242,7 @@ impl ScanReport {
             event.parties = Arc::new(EventParties {
                 target: event.parties.target_label().into(),
                 actor: event.parties.actor_label().into(),
+                actor_kind: event.parties.actor_kind,
                 ..EventParties::default()
             });
         }

@@ -140,7 +140,7 @@ fn one_service_principal_in_the_ual_and_in_entra_audit_logs_is_one_actor() {
     assert_eq!(
         report
             .context
-            .text(report.context.entries[reset.entry].actor),
+            .actor_label(report.context.entries[reset.entry].actor),
         p.actor.as_str()
     );
     let hints = hints_by_actor(&report);
@@ -241,7 +241,11 @@ fn an_office_activity_app_with_its_actor_as_json_text_is_known_by_its_id() {
         // Its own record in the index is the app's too, and the admin's update a minute
         // before is not the app's: the app's first record.
         let index = &report.context;
-        let actors: Vec<&str> = index.entries.iter().map(|e| index.text(e.actor)).collect();
+        let actors: Vec<String> = index
+            .entries
+            .iter()
+            .map(|e| index.actor_label(e.actor))
+            .collect();
         assert_eq!(actors, [HELPDESK, app.as_str()], "{name}");
         assert!(badges(&hints[0].1).contains(&"first"), "{name}: {hints:?}");
     }

@@ -34,6 +34,7 @@ use super::skeleton::Skeleton;
 use super::times::time_of;
 use super::walk::Walker;
 use crate::kql;
+use crate::model::ActorKind;
 
 /// The fields of one record, borrowed from its bytes where they could be. Values are the
 /// bytes as read (JSON escapes decoded): UTF-8 is checked once per distinct value when the
@@ -42,7 +43,12 @@ use crate::kql;
 pub struct Fields<'a> {
     pub time: Option<i64>,
     pub operation: Cow<'a, [u8]>,
+    /// The actor's key as its kind knows it ([`crate::model::actor_keys`]): a user's UPN, an
+    /// application's id, the name of an application with no id.
     pub actor: Cow<'a, [u8]>,
+    pub actor_kind: ActorKind,
+    /// An application's name ([`ActorKind::App`]; empty otherwise), shown beside its id.
+    pub actor_name: Cow<'a, [u8]>,
     pub target: Cow<'a, [u8]>,
     pub ip: Cow<'a, [u8]>,
     pub correlation: Cow<'a, [u8]>,
@@ -168,22 +174,33 @@ fn value<'a>(w: &mut Walker<'a>, k: K) -> Option<Cow<'a, [u8]>> {
     w.text()
 }
 
-/// An application's actor as `context::parties::ual_actor` names it (`name (id)`), when
-/// the UAL `Actor` entries say the record's actor is one; `user_id` (the record's `UserId`)
-/// is then its display name. None for a user (the `UserId` stands), which is most records:
-/// the entries are parsed only when they name a service principal.
-fn app_actor(user_id: &[u8], actor: &[u8]) -> Option<Vec<u8>> {
-    memchr::memmem::find(actor, b"ServicePrincipal")?;
+/// An application's actor as `context::parties::ual_actor` reads it, when the record's
+/// `UserId` (`ServicePrincipal_<id>`) or its UAL `Actor` entries say the actor is one: its
+/// kind, its key (the service principal's id; the name of an app with no id) and its name.
+/// None for a user (the `UserId` stands), which is most records: the entries are parsed
+/// only when they name a service principal.
+fn app_actor(user_id: &[u8], actor: &[u8]) -> Option<(ActorKind, Vec<u8>, Vec<u8>)> {
+    if !user_id.starts_with(b"ServicePrincipal_") {
+        memchr::memmem::find(actor, b"ServicePrincipal")?;
+    }
     // Read as the loader reads it (a raw control character in an app's name included).
-    let (mut entries, _, _) = crate::load::decode::parse_repaired::<Value>(actor).ok()?;
+    let mut entries =
+        crate::load::decode::parse_repaired::<Value>(actor).map_or(Value::Null, |(v, _, _)| v);
     // JSON text in a string (Sentinel OfficeActivity in Log Analytics JSON).
     if let Value::String(text) = &entries {
-        entries = crate::json_depth::parse_value(text).ok()?;
+        entries = crate::json_depth::parse_value(text).unwrap_or(Value::Null);
     }
     let user_id = String::from_utf8_lossy(user_id);
     let list = super::parties::actor_entries(Some(&entries));
-    let (name, id) = super::parties::ual_actor(&user_id, &list);
-    (!id.is_empty()).then(|| name.into_bytes())
+    let (shown, id, kind) = super::parties::ual_actor(&user_id, &list);
+    match kind {
+        ActorKind::User => None,
+        ActorKind::App => {
+            let name = super::parties::app_name(&shown, &id).as_bytes().to_vec();
+            Some((kind, id.into_bytes(), name))
+        }
+        ActorKind::NamedApp => Some((kind, shown.into_bytes(), Vec::new())),
+    }
 }
 
 /// The record's own level and its audit record's.
@@ -317,9 +334,11 @@ impl<'a> Slots<'a> {
         // Log Analytics sign-in rows have both: the UPN is whom an analyst knows (UserId is
         // the object id there; in the Unified Audit Log, UserId is the UPN).
         let mut actor = self.first(&[K::UserPrincipalName, K::UserId]);
+        let (mut actor_kind, mut actor_name) = (ActorKind::User, Cow::Borrowed(&b""[..]));
         // An application acting (UAL): its UserId is its display name, its id is in `Actor`.
-        if let Some(app) = self.take(K::Actor).and_then(|a| app_actor(&actor, &a)) {
-            actor = Cow::Owned(app);
+        let entries = self.take(K::Actor).unwrap_or_default();
+        if let Some((kind, key, name)) = app_actor(&actor, &entries) {
+            (actor_kind, actor, actor_name) = (kind, Cow::Owned(key), Cow::Owned(name));
         }
         let ip = self.first(&[K::IpAddress, K::ClientIp, K::ActorIp]);
         // Target and correlation only where they mean something: directory (Azure AD)
@@ -339,6 +358,8 @@ impl<'a> Slots<'a> {
             time: time_of(&time),
             operation,
             actor,
+            actor_kind,
+            actor_name,
             target,
             ip,
             correlation,
@@ -448,8 +469,15 @@ pub fn from_value(value: &Value) -> Fields<'static> {
     if ip == "<null>" {
         ip.clear();
     }
-    let mut actor = parties.actor;
-    if actor.is_empty() {
+    // An application is kept by its id, its name beside it ([`crate::model::actor_keys`]).
+    let (mut actor, actor_name) = match parties.actor_kind {
+        ActorKind::App => (
+            parties.actor_id.clone(),
+            super::parties::app_name(&parties.actor, &parties.actor_id).to_owned(),
+        ),
+        _ => (parties.actor.clone(), String::new()),
+    };
+    if actor.is_empty() && parties.actor_kind == ActorKind::User {
         actor = s(&["userPrincipalName", "UserId"]);
     }
     let mut operation = s(&[
@@ -490,6 +518,8 @@ pub fn from_value(value: &Value) -> Fields<'static> {
         time: time_of(time.as_bytes()),
         operation: owned(operation),
         actor: owned(actor),
+        actor_kind: parties.actor_kind,
+        actor_name: owned(actor_name),
         target: owned(target),
         ip: owned(ip),
         correlation: owned(parties.correlation),

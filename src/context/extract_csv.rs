@@ -127,11 +127,13 @@ impl CsvColumns {
             }
         };
         fill(&mut f.operation, self.operation);
-        fill(&mut f.actor, self.actor);
+        if f.actor_kind == crate::model::ActorKind::User {
+            fill(&mut f.actor, self.actor);
+        }
         if json.is_none()
-            && let Some(app) = app_actor(&f.actor, &cell(self.actor_entries))
+            && let Some((kind, key, name)) = app_actor(&f.actor, &cell(self.actor_entries))
         {
-            f.actor = Cow::Owned(app);
+            (f.actor_kind, f.actor, f.actor_name) = (kind, Cow::Owned(key), Cow::Owned(name));
         }
         fill(&mut f.ip, self.ip);
         fill(&mut f.result, self.result);

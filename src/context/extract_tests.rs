@@ -2,6 +2,7 @@
 use super::*;
 use crate::context::times::{iso_ticks, time_of};
 use crate::dates::parse_export_time;
+use crate::model::ActorKind;
 
 #[test]
 fn iso_times_read_directly_equal_the_export_reader() {
@@ -191,6 +192,13 @@ fn a_sign_in_row_names_its_actor_by_upn_not_object_id() {
     assert_eq!(json_record(ual).texts()[1], "lee.gu@contoso.com");
 }
 
+/// The actor of a record as the index keeps it: its kind, its key and an app's name.
+fn actor_of(bytes: &[u8]) -> (ActorKind, String, String) {
+    let f = json_record(bytes);
+    let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+    (f.actor_kind, text(&f.actor), text(&f.actor_name))
+}
+
 #[test]
 fn an_application_acting_is_known_by_its_service_principal_id_as_its_parties_name_it() {
     // UAL: UserId is the app's display name (here a user's UPN), the id is in `Actor`.
@@ -199,31 +207,74 @@ fn an_application_acting_is_known_by_its_service_principal_id_as_its_parties_nam
         r#"{{"CreationTime":"2024-03-01T10:00:00","Operation":"Reset user password.","UserId":"helpdesk@contoso.com","Actor":{actor},"ObjectId":"v@contoso.com"}}"#
     );
     let want = "helpdesk@contoso.com (sp-9)";
-    assert_eq!(json_record(ual.as_bytes()).texts()[1], want);
+    let app = (
+        ActorKind::App,
+        "sp-9".to_owned(),
+        "helpdesk@contoso.com".to_owned(),
+    );
+    assert_eq!(actor_of(ual.as_bytes()), app);
     let record: serde_json::Value = serde_json::from_str(&ual).unwrap();
     let parties = crate::context::parties::ual(record.as_object().unwrap());
     assert_eq!(
-        (parties.actor.as_str(), parties.actor_id.as_str()),
-        (want, "sp-9")
+        (
+            parties.actor.as_str(),
+            parties.actor_id.as_str(),
+            parties.actor_kind
+        ),
+        (want, "sp-9", ActorKind::App)
     );
     // The same record as a CloudAppEvents row's RawEventData, an object or JSON text.
     let row = format!(r#"{{"ActionType":"Reset user password.","RawEventData":{ual}}}"#);
-    assert_eq!(json_record(row.as_bytes()).texts()[1], want);
+    assert_eq!(actor_of(row.as_bytes()), app);
     let text = serde_json::to_string(&ual).unwrap();
     let row = format!(r#"{{"ActionType":"Reset user password.","RawEventData":{text}}}"#);
-    assert_eq!(json_record(row.as_bytes()).texts()[1], want);
+    assert_eq!(actor_of(row.as_bytes()), app);
     // Entra: the same service principal in `initiatedBy.app`.
     let entra = br#"{"activityDateTime":"2024-03-01T10:00:00Z","activityDisplayName":"Reset user password","initiatedBy":{"app":{"appId":"app-9","displayName":"helpdesk@contoso.com","servicePrincipalId":"sp-9"}}}"#;
-    assert_eq!(json_record(entra).texts()[1], want);
+    assert_eq!(actor_of(entra), app);
     // A user acting through an application (the M365 admin portal): the user.
     let portal = r#"{"CreationTime":"2024-03-01T10:00:00","Operation":"Reset user password.","UserId":"admin@contoso.com","Actor":[{"ID":"admin@contoso.com","Type":5},{"ID":"Microsoft Office 365 Portal","Type":1},{"ID":"00000006-0000-0ff1-ce00-000000000000","Type":2},{"ID":"User_u-1","Type":2},{"ID":"u-1","Type":2},{"ID":"User","Type":2}]}"#;
     assert_eq!(
-        json_record(portal.as_bytes()).texts()[1],
-        "admin@contoso.com"
+        actor_of(portal.as_bytes()),
+        (ActorKind::User, "admin@contoso.com".into(), String::new())
     );
     // No ServicePrincipal_ entry, the class last: the object id the UAL writes before it.
     let bare = r#"{"CreationTime":"2024-03-01T10:00:00","Operation":"Reset user password.","UserId":"Sync App","Actor":[{"ID":"Sync App","Type":1},{"ID":"sp-7","Type":2},{"ID":"ServicePrincipal","Type":2}]}"#;
-    assert_eq!(json_record(bare.as_bytes()).texts()[1], "Sync App (sp-7)");
+    assert_eq!(
+        actor_of(bare.as_bytes()),
+        (ActorKind::App, "sp-7".into(), "Sync App".into())
+    );
+}
+
+#[test]
+fn an_application_without_an_id_is_its_own_kind_never_the_user_of_its_name() {
+    // UAL: the class ServicePrincipal and a UPN-like name, no id.
+    let ual = br#"{"CreationTime":"2024-03-01T10:00:00","Operation":"Reset user password.","UserId":"helpdesk@contoso.com","Actor":[{"ID":"helpdesk@contoso.com","Type":5},{"ID":"ServicePrincipal","Type":2}]}"#;
+    let named = (
+        ActorKind::NamedApp,
+        "helpdesk@contoso.com (app, no id)".to_owned(),
+        String::new(),
+    );
+    assert_eq!(actor_of(ual), named);
+    // Entra: initiatedBy.app with null ids.
+    let entra = br#"{"activityDateTime":"2024-03-01T10:00:00Z","activityDisplayName":"Reset user password","initiatedBy":{"user":null,"app":{"appId":null,"displayName":"helpdesk@contoso.com","servicePrincipalId":null}}}"#;
+    assert_eq!(actor_of(entra), named);
+}
+
+#[test]
+fn a_ual_user_id_that_is_the_service_principal_is_that_app_by_its_id() {
+    // The UAL writes `ServicePrincipal_<id>` as UserId; the name is the entry of type 1.
+    let named = br#"{"CreationTime":"2024-03-01T10:00:00","Operation":"Update user.","UserId":"ServicePrincipal_sp-5","Actor":[{"ID":"Session Manager","Type":1},{"ID":"ServicePrincipal_sp-5","Type":2},{"ID":"sp-5","Type":2},{"ID":"ServicePrincipal","Type":2}]}"#;
+    assert_eq!(
+        actor_of(named),
+        (ActorKind::App, "sp-5".into(), "Session Manager".into())
+    );
+    // No Actor entries at all: the app of that id, with no name of its own.
+    let bare = br#"{"CreationTime":"2024-03-01T10:00:00","Operation":"Update user.","UserId":"ServicePrincipal_sp-5"}"#;
+    assert_eq!(
+        actor_of(bare),
+        (ActorKind::App, "sp-5".into(), String::new())
+    );
 }
 
 mod fast_and_walked {

@@ -9,7 +9,12 @@ use super::interner::Interner;
 use super::lookup::{Lookup, Stretch};
 use super::record::{Layout, Place};
 use super::{Batch, Span};
-use crate::model::{SourceRef, StsEvent};
+use crate::model::{ActorKind, SourceRef, StsEvent};
+
+#[path = "index_actors.rs"]
+mod actors;
+use actors::ID_MASK;
+pub use actors::{actor_key_of, actor_kind_of};
 
 /// A record as kept: its time (100 ns ticks since 0001-01-01, `i64::MIN` when unknown), its
 /// place, and its fields as ids of interned strings (0 is the empty string). Actors and
@@ -234,6 +239,10 @@ pub struct ContextIndex {
     by_actor: Lookup<u32>,
     /// The earliest time of any record of each actor.
     first_of_actor: HashMap<u32, i64, FxBuild>,
+    /// The name of each application known by its id ([`ActorKind::App`] keys), as the
+    /// first record that names it does: a UAL record written with `ServicePrincipal_<id>`
+    /// alone shows the name another record gives.
+    app_names: HashMap<u32, u32, FxBuild>,
     /// The same record read at several places (see [`super::twins::Twins`]).
     twins: super::twins::Twins,
     prepared: bool,
@@ -268,7 +277,7 @@ impl ContextIndex {
                 line: u32::try_from(e.line).unwrap_or(u32::MAX),
                 file,
                 operation: self.strings.id(f(Span::Operation)),
-                actor: self.strings.party_id(f(Span::Actor)),
+                actor: actor_key_of(e.actor_kind, self.strings.party_id(f(Span::Actor))),
                 target: self.strings.party_id(f(Span::Target)),
                 ip: match e.ipv4 {
                     0 => u64::from(self.strings.id(f(Span::Ip))),
@@ -277,6 +286,13 @@ impl ContextIndex {
                 result: self.strings.id(f(Span::Result)),
                 correlation: e.correlation,
             };
+            if actor_kind_of(entry.actor) == ActorKind::App
+                && !self.app_names.contains_key(&entry.actor)
+                && !f(Span::ActorName).is_empty()
+            {
+                let name = self.strings.id(f(Span::ActorName));
+                self.app_names.insert(entry.actor, name);
+            }
             self.entries.push(entry);
         }
         self.prepared = false;
@@ -351,9 +367,12 @@ impl ContextIndex {
         self.entries.is_empty()
     }
 
+    /// The text of an interned id (of an actor's key: its key text, see
+    /// [`Self::actor_label`] for how it is shown).
     pub fn text(&self, id: u32) -> &str {
-        self.strings.text(id)
+        self.strings.text(id & ID_MASK)
     }
+
     /// A record's IP address as text.
     pub fn ip_text(&self, e: &Entry) -> String {
         if e.ip >> 32 == 1 {
@@ -453,19 +472,6 @@ impl ContextIndex {
     /// The id of an actor or target (ASCII case ignored), if any record has it.
     fn key(&self, s: &str) -> Option<u32> {
         self.strings.party_get(s.as_bytes())
-    }
-
-    /// The earliest record time of an actor (UPN or id), if any record has it.
-    pub fn first_time_of_actor(&self, actor: &str) -> Option<i64> {
-        self.first_of_actor.get(&self.key(actor)?).copied()
-    }
-
-    /// Records with this actor (UPN or id) within `window` seconds of `time` (ticks).
-    pub fn by_actor_within(&self, actor: &str, time: i64, window: i64) -> &[u32] {
-        match self.key(actor) {
-            Some(k) => self.within(self.by_actor.get(&k), time, window),
-            None => &[],
-        }
     }
 
     /// Records with this target within `window` seconds of `time` (ticks).

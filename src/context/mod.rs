@@ -73,8 +73,10 @@ pub struct RawEntry {
     /// An IPv4 address as `1 << 32 | address`; 0 when the address (if any) is text, at
     /// [`Span::Ip`].
     pub ipv4: u64,
+    /// What kind of principal the actor is (its key at [`Span::Actor`]).
+    pub actor_kind: crate::model::ActorKind,
     /// `text[start..end]` of each [`Span`].
-    pub spans: [(u32, u32); 5],
+    pub spans: [(u32, u32); 6],
 }
 
 /// The text fields of a [`RawEntry`], as written (the index compares actors and targets
@@ -87,6 +89,8 @@ pub enum Span {
     Target,
     Ip,
     Result,
+    /// An application's name ([`extract::Fields::actor_name`]).
+    ActorName,
 }
 
 /// The records of one stretch of a file.
@@ -217,6 +221,7 @@ impl Collector {
             span(&f.target),
             if ipv4 == 0 { span(&f.ip) } else { (0, 0) },
             span(&f.result),
+            span(&f.actor_name),
         ];
         b.entries.push(RawEntry {
             line,
@@ -224,6 +229,7 @@ impl Collector {
             time: f.time,
             correlation: index::correlation_hash_bytes(&f.correlation),
             ipv4,
+            actor_kind: f.actor_kind,
             spans,
         });
         (b.entries.len() >= BATCH || b.text.len() > (u32::MAX as usize) / 2).then(|| self.flush())

@@ -19,7 +19,7 @@
 use serde_json::{Map, Value};
 
 use crate::kql;
-use crate::model::Parties;
+use crate::model::{ActorKind, Parties};
 
 fn text(v: Option<&Value>) -> String {
     match v {
@@ -68,40 +68,59 @@ pub fn app_actor(name: &str, id: &str) -> String {
     }
 }
 
+/// An application the record gives no id of, as shown and kept: `name (app, no id)`, so
+/// that it never reads as the user (or the app with an id) its owner named it after, in a
+/// column, a frequency view or a report ("" when it has no name either).
+pub fn named_app_actor(name: &str) -> String {
+    if name.is_empty() {
+        String::new()
+    } else {
+        format!("{name} (app, no id)")
+    }
+}
+
 /// The actor of a UAL record (Azure AD records; Office 365 Management Activity API
-/// schema), from its `UserId` and the `ID`s of its `Actor` entries: (actor, actor id).
+/// schema), from its `UserId` and the `ID`s of its `Actor` entries: (actor, actor id, kind).
 ///
 /// A user is its `UserId` (the UPN) and the GUID of `User_<guid>`. An application (a
-/// `ServicePrincipal_<guid>` entry, or the class entry `ServicePrincipal` that the query
-/// reads as Role, with no `User_<guid>`) has its display name in `UserId` (`Microsoft
-/// Graph`, or whatever its owner named it): it is `name (id)` ([`app_actor`]) with the
-/// service principal's object id, the GUID of `ServicePrincipal_<guid>`, else the entry the
-/// UAL writes just before the class (the same object id, written bare). Its name is
-/// `UserId`, else the entry of type 1 (Name).
-pub fn ual_actor(user_id: &str, entries: &[(&str, Option<i64>)]) -> (String, String) {
+/// `ServicePrincipal_<guid>` entry or `UserId`, or the class entry `ServicePrincipal` that
+/// the query reads as Role, with no `User_<guid>`) is [`ActorKind::App`] by the service
+/// principal's object id: the GUID of `ServicePrincipal_<guid>`, else the entry the UAL
+/// writes just before the class (the same object id, written bare). It is shown `name (id)`
+/// ([`app_actor`]); its name is `UserId` (`Microsoft Graph`, or whatever its owner named
+/// it) unless `UserId` is the id itself (`ServicePrincipal_<guid>`, as the UAL writes an
+/// app it has no name for), else the entry of type 1 (Name). An application with no id is
+/// [`ActorKind::NamedApp`]: its name, never the user of that name.
+pub fn ual_actor(user_id: &str, entries: &[(&str, Option<i64>)]) -> (String, String, ActorKind) {
     if let Some(user) = entries
         .iter()
         .find_map(|(id, _)| id.strip_prefix("User_").filter(|g| !g.is_empty()))
     {
-        return (user_id.to_owned(), user.to_owned());
+        return (user_id.to_owned(), user.to_owned(), ActorKind::User);
     }
-    let sp = entries
-        .iter()
-        .find_map(|(id, _)| id.strip_prefix("ServicePrincipal_"))
-        .filter(|g| !g.is_empty());
+    let sp = |s: &'_ str| {
+        s.strip_prefix("ServicePrincipal_")
+            .filter(|g| !g.is_empty())
+            .map(str::to_owned)
+    };
+    let from_entry = entries.iter().find_map(|(id, _)| sp(id));
+    let from_user_id = sp(user_id);
     let class = entries
         .iter()
         .rposition(|(id, _)| id.eq_ignore_ascii_case("ServicePrincipal"));
-    let id = match (sp, class) {
-        (Some(g), _) => g,
-        (None, Some(c)) => c
+    let id = match (from_entry, &from_user_id, class) {
+        (Some(g), ..) => g,
+        (None, Some(g), _) => g.clone(),
+        (None, None, Some(c)) => c
             .checked_sub(1)
             .map(|i| entries[i])
             .filter(|(id, ty)| *ty != Some(1) && !id.contains(['@', '_', ' ']))
-            .map_or("", |(id, _)| id),
-        (None, None) => return (user_id.to_owned(), String::new()),
+            .map_or(String::new(), |(id, _)| id.to_owned()),
+        (None, None, None) => return (user_id.to_owned(), String::new(), ActorKind::User),
     };
-    let name = if user_id.is_empty() {
+    let names_itself =
+        from_user_id.is_some() || (!id.is_empty() && user_id.eq_ignore_ascii_case(&id));
+    let name = if user_id.is_empty() || names_itself {
         entries
             .iter()
             .find(|(_, ty)| *ty == Some(1))
@@ -109,7 +128,23 @@ pub fn ual_actor(user_id: &str, entries: &[(&str, Option<i64>)]) -> (String, Str
     } else {
         user_id
     };
-    (app_actor(name, id), id.to_owned())
+    if id.is_empty() {
+        return (named_app_actor(name), String::new(), ActorKind::NamedApp);
+    }
+    (app_actor(name, &id), id, ActorKind::App)
+}
+
+/// An application's name as its actor shows it: `name` of `name (id)` ([`app_actor`]),
+/// "" when it has none.
+pub fn app_name<'a>(actor: &'a str, id: &str) -> &'a str {
+    if actor.eq_ignore_ascii_case(id) {
+        return "";
+    }
+    actor
+        .strip_suffix(')')
+        .and_then(|a| a.strip_suffix(id))
+        .and_then(|a| a.strip_suffix(" ("))
+        .unwrap_or(actor)
 }
 
 /// The `ID` and `Type` of each entry of a UAL `Actor` array (a Type written as text read
@@ -164,7 +199,7 @@ pub fn ual(record: &Map<String, Value>) -> Parties {
         .unwrap_or_default()
         .to_owned();
     let actor_entries_value = dynamic(field(record, "Actor"));
-    let (actor, actor_id) = ual_actor(
+    let (actor, actor_id, actor_kind) = ual_actor(
         &text(field(record, "UserId")),
         &actor_entries(actor_entries_value.as_deref()),
     );
@@ -173,6 +208,7 @@ pub fn ual(record: &Map<String, Value>) -> Parties {
         target_id,
         actor,
         actor_id,
+        actor_kind,
         correlation: text(field(record, "InterSystemsId")),
     }
 }
@@ -211,9 +247,16 @@ pub fn cloud_app(row: &Map<String, Value>, raw: Option<&Value>) -> Parties {
     if p.target_id.is_empty() {
         p.target_id = text(field(row, "ObjectId"));
     }
+    // AccountObjectId is the user's object id, or the application's (the id an app is
+    // known by: its actor is `name (id)` again with it).
     let account = text(field(row, "AccountObjectId"));
     if !account.is_empty() {
-        p.actor_id = account;
+        if p.actor_kind == ActorKind::App && !p.actor_id.eq_ignore_ascii_case(&account) {
+            p.actor = app_actor(app_name(&p.actor, &p.actor_id), &account);
+        }
+        if p.actor_kind == ActorKind::User || p.actor_kind == ActorKind::App {
+            p.actor_id = account;
+        }
     }
     if p.actor.is_empty() {
         p.actor = text(field(row, "AccountId"));
@@ -266,8 +309,8 @@ pub fn entra(target_resources: &Value, initiated_by: &Value, correlation: String
     let user = kql::property(Some(initiated_by), "user").filter(|u| !u.is_null());
     let app = kql::property(Some(initiated_by), "app").filter(|a| !a.is_null());
     let user_upn = text(kql::property(user, "userPrincipalName"));
-    let (actor, actor_id) = if !user_upn.is_empty() || app.is_none() {
-        (user_upn, text(kql::property(user, "id")))
+    let (actor, actor_id, actor_kind) = if !user_upn.is_empty() || app.is_none() {
+        (user_upn, text(kql::property(user, "id")), ActorKind::User)
     } else {
         // The service principal's object id, as the UAL names the same app
         // (`ServicePrincipal_<id>`: one actor in both logs); the application id only where
@@ -281,13 +324,18 @@ pub fn entra(target_resources: &Value, initiated_by: &Value, correlation: String
         // An app named `helpdesk@contoso.com` must never be the same actor as that user (a
         // `reset`, `self` or `bulk` hint would read an attacker's app as the helpdesk).
         let name = text(kql::property(app, "displayName"));
-        (app_actor(&name, &id), id)
+        if id.is_empty() {
+            (named_app_actor(&name), id, ActorKind::NamedApp)
+        } else {
+            (app_actor(&name, &id), id, ActorKind::App)
+        }
     };
     Parties {
         target,
         target_id,
         actor,
         actor_id,
+        actor_kind,
         correlation,
     }
 }

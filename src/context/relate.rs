@@ -271,17 +271,19 @@ impl<'a> Query<'a> {
             for key in [&p.target, &p.target_id].map(|t| index.party_key(t)) {
                 let Some(key) = key else { continue };
                 add(Rule::Target { key, lo, hi });
-                // The target acting: its own sign-ins and changes (no target field of theirs).
+                // The target acting: its own sign-ins and changes (no target field of theirs),
+                // as a user (the key of a user is its text's: `actor_key_of`).
                 add(Rule::Acting {
-                    key,
+                    key: super::index::actor_key_of(crate::model::ActorKind::User, key),
                     lo,
                     hi,
                     as_target: true,
                 });
             }
+            // The actor by its typed keys: a user by UPN and object id, an app by its id
+            // (never a user of its name, nor a user written `name (id)`).
             let (lo, hi) = window(opts.actor_window_secs);
-            for key in [&p.actor, &p.actor_id].map(|a| index.party_key(a)) {
-                let Some(key) = key else { continue };
+            for key in index.actor_keys(p) {
                 add(Rule::Acting {
                     key,
                     lo,

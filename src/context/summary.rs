@@ -141,7 +141,7 @@ pub fn related_json(report: &ScanReport, r: &Related) -> serde_json::Value {
         "source": index.source(e).to_string(),
         "offset_secs": r.offset_secs,
         "operation": index.text(e.operation),
-        "actor": index.text(e.actor),
+        "actor": index.actor_label(e.actor),
         "target": index.text(e.target),
         "ip": index.ip_text(e),
         "result": index.text(e.result),

@@ -23,7 +23,7 @@ use super::ids::Guid;
 use super::spill::{self, Extras, RawPlace, Spill};
 use crate::evidence::{EvidenceFile, RawText};
 use crate::kql::KqlDateTime;
-use crate::model::{EventParties, Outcome, ResultRow, Rows, SourceRef, StsEvent, Text};
+use crate::model::{ActorKind, EventParties, Outcome, ResultRow, Rows, SourceRef, StsEvent, Text};
 
 /// An event of a scan: kept whole (an index into `ScanReport::events`) or lean (an index
 /// into [`LeanEvents`]).
@@ -120,6 +120,21 @@ const NO_TIME: u32 = u32::MAX;
 const REPLACED: u8 = 1;
 /// `Lean::flags`: the id is not a canonical GUID; its text is in `LeanEvents::text_ids`.
 const ID_TEXT: u8 = 2;
+/// `Lean::flags`: the actor is an application known by its id (`ActorKind::App`).
+const ACTOR_APP: u8 = 4;
+/// `Lean::flags`: the actor is an application with no id (`ActorKind::NamedApp`).
+const ACTOR_NAMED_APP: u8 = 8;
+
+/// The [`ActorKind`] a lean event's flags give.
+fn actor_kind(flags: u8) -> ActorKind {
+    if flags & ACTOR_APP != 0 {
+        ActorKind::App
+    } else if flags & ACTOR_NAMED_APP != 0 {
+        ActorKind::NamedApp
+    } else {
+        ActorKind::User
+    }
+}
 
 /// One lean event (64 bytes).
 #[derive(Debug, Clone, Copy)]
@@ -210,6 +225,8 @@ pub(crate) struct LeanLabels<'a> {
     pub time: Option<KqlDateTime>,
     pub target: &'a str,
     pub actor: &'a str,
+    /// What kind of principal the actor is (an app named like a user is not that user).
+    pub actor_kind: ActorKind,
     pub replaced: bool,
     /// The row the event gives; None for a near miss.
     pub finding: Option<usize>,
@@ -256,6 +273,7 @@ impl LeanEvents {
                 target: self.labels.id(&p.target),
                 actor: self.labels.id(&p.actor),
                 actor_id: self.labels.id(&p.actor_id),
+                actor_kind: p.actor_kind,
                 operation: self.labels.id(&event.operation),
                 event_actor: self.labels.id(&event.actor),
                 correlation: event.correlation,
@@ -275,6 +293,11 @@ impl LeanEvents {
             }
         }
         let mut flags = if replaced { REPLACED } else { 0 };
+        flags |= match event.parties.actor_kind {
+            ActorKind::User => 0,
+            ActorKind::App => ACTOR_APP,
+            ActorKind::NamedApp => ACTOR_NAMED_APP,
+        };
         let id = match Guid::parse(&event.id) {
             Some(g) => g.bytes(),
             None => {
@@ -355,6 +378,7 @@ impl LeanEvents {
             time: Self::time_of(e),
             target: self.labels.get(e.target),
             actor: self.labels.get(e.actor),
+            actor_kind: actor_kind(e.flags),
             replaced: e.flags & REPLACED != 0,
             finding: (e.finding != NO_ROW).then_some(e.finding as usize),
         }
@@ -498,6 +522,7 @@ impl LeanEvents {
                 target_id: target_id.into(),
                 actor: text(extras.actor),
                 actor_id: text(extras.actor_id),
+                actor_kind: extras.actor_kind,
             }),
             correlation: extras.correlation,
             trace_kept: None,

@@ -13,7 +13,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
-use crate::model::{NearMissReason, SourceKind};
+use crate::model::{ActorKind, NearMissReason, SourceKind};
 
 /// The context fields of a lean event, beside its target object id.
 pub(super) struct Extras {
@@ -23,6 +23,8 @@ pub(super) struct Extras {
     pub target: u32,
     pub actor: u32,
     pub actor_id: u32,
+    /// What kind of principal the actor is.
+    pub actor_kind: ActorKind,
     pub operation: u32,
     pub event_actor: u32,
     pub correlation: u64,
@@ -55,6 +57,11 @@ fn encode(x: &Extras, text_at: u64, text_len: u32) -> [u8; RECORD_LEN] {
         SourceKind::QueryResult => 3,
     };
     b[1] = x.reason;
+    b[2] = match x.actor_kind {
+        ActorKind::User => 0,
+        ActorKind::App => 1,
+        ActorKind::NamedApp => 2,
+    };
     let words = [x.target, x.actor, x.actor_id, x.operation, x.event_actor];
     for (k, w) in words.iter().enumerate() {
         b[4 + 4 * k..8 + 4 * k].copy_from_slice(&w.to_le_bytes());
@@ -102,6 +109,11 @@ fn decode(b: &[u8; RECORD_LEN]) -> (Extras, u64, u32) {
             _ => SourceKind::QueryResult,
         },
         reason: b[1],
+        actor_kind: match b[2] {
+            1 => ActorKind::App,
+            2 => ActorKind::NamedApp,
+            _ => ActorKind::User,
+        },
         target: w(0),
         actor: w(1),
         actor_id: w(2),
@@ -263,6 +275,7 @@ mod tests {
                 target: 1,
                 actor: 3,
                 actor_id: u32::MAX,
+                actor_kind: ActorKind::App,
                 operation: 5,
                 event_actor: u32::try_from(k).unwrap(),
                 correlation: 0xdead_beef_0123_4567,

@@ -23,6 +23,8 @@ pub struct EventLabels<'a> {
     pub time: Option<KqlDateTime>,
     pub target: &'a str,
     pub actor: &'a str,
+    /// What kind of principal the actor is (an app named like a user is not that user).
+    pub actor_kind: crate::model::ActorKind,
     pub whole: bool,
     /// The row (index into `findings`) a lean flagged event gives; None for an event kept
     /// whole and a near miss.
@@ -114,6 +116,7 @@ impl ScanReport {
             time: e.time,
             target: e.parties.target_label(),
             actor: e.parties.actor_label(),
+            actor_kind: e.parties.actor_kind,
             whole: true,
             finding: None,
         });
@@ -124,6 +127,7 @@ impl ScanReport {
                 time,
                 target: l.target,
                 actor: l.actor,
+                actor_kind: l.actor_kind,
                 whole: false,
                 finding: l.finding,
             }

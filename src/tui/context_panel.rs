@@ -227,7 +227,7 @@ impl ContextPanel {
                     offset: offset_text(r.offset_secs),
                     why: why_code(r.why),
                     fold,
-                    ..row_parts(op, index.text(e.actor), index.text(e.target))
+                    ..row_parts(op, &index.actor_label(e.actor), index.text(e.target))
                 }
             }
             Some(&Moment::Member {

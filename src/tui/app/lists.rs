@@ -144,21 +144,42 @@ impl App {
     }
 
     /// Who made a flagged row's change, as classify-like-this compares rows: the row's
-    /// AccountObjectId and the actor ids and actors (UPN, or an app's `name (id)`) of its
-    /// events. Never the display name, which whoever names the account chooses.
+    /// AccountObjectId and the typed keys of its events' actors (a user's object id and
+    /// UPN, an app's id, the name of an app with no id: `model::actor_keys`). Never the
+    /// display name, which whoever names the account chooses, and never a key of one kind
+    /// for a key of another (an app named like a user is not that user).
     fn account_identity(&self, item: usize) -> AccountIdentity {
+        use crate::model::ActorKind;
         let f = &self.report.findings[item];
         let mut who = AccountIdentity::default();
-        let add = |list: &mut Vec<String>, s: &str| {
-            let s = s.trim().to_ascii_lowercase();
-            if !s.is_empty() && !list.contains(&s) {
+        let add = |list: &mut Vec<String>, kind: ActorKind, s: &str| {
+            let s = format!("{kind:?}:{}", s.trim().to_ascii_lowercase());
+            if !s.ends_with(':') && !list.contains(&s) {
                 list.push(s);
             }
         };
-        add(&mut who.ids, &f.row.account_object_id);
-        for e in f.events.iter().filter_map(|&i| self.report.events.get(i)) {
-            add(&mut who.ids, &e.parties.actor_id);
-            add(&mut who.names, &e.parties.actor);
+        let events: Vec<_> = f
+            .events
+            .iter()
+            .filter_map(|&i| self.report.events.get(i))
+            .collect();
+        // AccountObjectId is the id of the row's actor, of the kind its events give.
+        let kind = events
+            .first()
+            .map_or(ActorKind::User, |e| e.parties.actor_kind);
+        if kind != ActorKind::NamedApp {
+            add(&mut who.ids, kind, &f.row.account_object_id);
+        }
+        for e in events {
+            let p = &e.parties;
+            match p.actor_kind {
+                ActorKind::User => {
+                    add(&mut who.ids, p.actor_kind, &p.actor_id);
+                    add(&mut who.names, p.actor_kind, &p.actor);
+                }
+                ActorKind::App => add(&mut who.ids, p.actor_kind, &p.actor_id),
+                ActorKind::NamedApp => add(&mut who.names, p.actor_kind, &p.actor),
+            }
         }
         who
     }
@@ -248,8 +269,9 @@ impl App {
 }
 
 /// A row's account as classify-like-this compares it: object ids (AccountObjectId, the
-/// actor's object or service principal id) and actors (UPN, an app's `name (id)`), each in
-/// ASCII lower case. Like is compared with like: an id with ids, an actor with actors.
+/// actor's object or service principal id) and actors (a user's UPN, an app's name when it
+/// has no id), each in ASCII lower case after its kind (`User:`, `App:`, `NamedApp:`). Like
+/// is compared with like: an id with ids, an actor with actors, a kind with its kind.
 #[derive(Debug, Default)]
 struct AccountIdentity {
     ids: Vec<String>,

@@ -1,0 +1,184 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! Two principals never look like one: an actor is a user (UPN, object id), an application
+//! by its id, or an application with no id by its name, and a key of one kind never equals
+//! a key of another, whatever the texts. Inputs in `tests/fixtures/typed-actors/` (written
+//! by its `make.py`: synthetic values in the UAL's and Log Analytics AuditLogs' shapes).
+
+use sts_triage::hints::{Hint, HintConfig, Inputs};
+use sts_triage::model::ActorKind;
+use sts_triage::scan::ScanReport;
+use sts_triage::tui::app::Overlay;
+use sts_triage::tui::columns::{Column, finding};
+
+mod support;
+use support::scan;
+
+const DIR: &str = "tests/fixtures/typed-actors";
+const HELPDESK: &str = "helpdesk.admin@contoso.com";
+
+/// Each STS event's actor as shown, its kind and its context hints.
+fn hints(report: &ScanReport) -> Vec<(String, ActorKind, Vec<Hint>)> {
+    let inputs = Inputs::new(report, HintConfig::default());
+    (0..report.events.len())
+        .map(|i| {
+            let p = &report.events[i].parties;
+            (
+                p.actor_label().to_owned(),
+                p.actor_kind,
+                inputs.event_hints(i),
+            )
+        })
+        .collect()
+}
+
+fn badges(hints: &[Hint]) -> Vec<&'static str> {
+    hints.iter().map(Hint::badge).collect()
+}
+
+fn reset_by_same_actor(hints: &[Hint]) -> Option<bool> {
+    hints.iter().find_map(|h| match h {
+        Hint::Reset { same_actor, .. } => Some(*same_actor),
+        _ => None,
+    })
+}
+
+/// The admin's revocation after a reset by the app without id named like the admin: the
+/// reset is another actor's, the revocation is the admin's first record, and the reset is
+/// related by its target only.
+fn assert_the_admins_revocation_is_apart(name: &str) {
+    let report = scan(&[&format!("{DIR}/{name}")]);
+    let hints = hints(&report);
+    let (i, (_, _, admin)) = hints
+        .iter()
+        .enumerate()
+        .find(|(_, (a, k, _))| a == HELPDESK && *k == ActorKind::User)
+        .unwrap_or_else(|| panic!("{name}: the admin's revocation: {hints:?}"));
+    assert_eq!(reset_by_same_actor(admin), Some(false), "{name}: {admin:?}");
+    assert!(badges(admin).contains(&"first"), "{name}: {admin:?}");
+    let index = &report.context;
+    let related = index.related(&report.events[i], &Default::default());
+    let reset = related
+        .iter()
+        .find(|r| {
+            index
+                .text(index.entries[r.entry].operation)
+                .starts_with("Reset")
+        })
+        .unwrap_or_else(|| panic!("{name}: the reset is related: {related:?}"));
+    assert!(
+        reset.why.target && !reset.why.actor,
+        "{name}: {:?}",
+        reset.why
+    );
+    assert_eq!(
+        index.actor_label(index.entries[reset.entry].actor),
+        format!("{HELPDESK} (app, no id)"),
+        "{name}"
+    );
+}
+
+#[test]
+fn an_entra_app_without_ids_named_like_the_admin_is_not_the_admin() {
+    assert_the_admins_revocation_is_apart("entra-app-without-id.jsonl");
+}
+
+#[test]
+fn a_ual_application_class_without_id_named_like_the_admin_is_not_the_admin() {
+    assert_the_admins_revocation_is_apart("ual-app-class-without-id.jsonl");
+    // The app's revocation of the admin's own sessions: no `self`, and shown as an app.
+    let report = scan(&[&format!("{DIR}/ual-app-class-without-id.jsonl")]);
+    let hints = hints(&report);
+    let (actor, kind, own) = &hints[1];
+    assert_eq!(
+        (actor.as_str(), *kind),
+        (
+            format!("{HELPDESK} (app, no id)").as_str(),
+            ActorKind::NamedApp
+        )
+    );
+    assert_eq!(report.events[1].parties.target.as_str(), HELPDESK);
+    assert!(!badges(own).contains(&"self"), "{own:?}");
+    // Its reset 5 min before is its own: the same app without id is one actor.
+    assert_eq!(
+        reset_by_same_actor(own),
+        None,
+        "another target's reset: {own:?}"
+    );
+    assert!(!badges(own).contains(&"first"), "{own:?}");
+}
+
+#[test]
+fn a_user_written_like_an_apps_name_and_id_is_not_that_app() {
+    // The app "Token Helper (f1f1…)" resets the victim's password; a user whose UserId reads
+    // "Token Helper (f1f1…)" revokes the victim's sessions.
+    let report = scan(&[&format!("{DIR}/user-written-like-an-app.jsonl")]);
+    let hints = hints(&report);
+    assert_eq!(hints.len(), 1, "{hints:?}");
+    let (actor, kind, h) = &hints[0];
+    assert_eq!(kind, &ActorKind::User);
+    let index = &report.context;
+    let reset = index
+        .entries
+        .iter()
+        .find(|e| index.text(e.operation) == "Reset user password")
+        .unwrap();
+    assert_eq!(
+        &index.actor_label(reset.actor),
+        actor,
+        "one rendered string"
+    );
+    assert_eq!(reset_by_same_actor(h), Some(false), "{h:?}");
+    assert!(badges(h).contains(&"first"), "{h:?}");
+}
+
+#[test]
+fn an_app_without_id_named_like_a_bulk_actor_does_not_join_the_bulk() {
+    let report = scan(&[&format!("{DIR}/app-without-id-bulk.jsonl")]);
+    let hints = hints(&report);
+    assert_eq!(hints.len(), 10, "{hints:?}");
+    assert!(
+        hints.iter().all(|(_, _, h)| !badges(h).contains(&"bulk")),
+        "nine users by the admin, one by the app: {hints:?}"
+    );
+}
+
+#[test]
+fn the_frequency_view_and_classify_like_this_keep_the_app_apart() {
+    let report = scan(&[&format!("{DIR}/ual-app-class-without-id.jsonl")]);
+    let mut app = support::sized(
+        support::workbench("t.sts-triage.jsonl", "analyst", report),
+        160,
+        45,
+    );
+    support::focus_on(&mut app, Column::Actor);
+    support::keys(&mut app, "F");
+    let Overlay::Pivot(p) = &app.overlay else {
+        panic!("frequency view open: {}", app.status)
+    };
+    let mut values: Vec<(String, usize)> =
+        p.rows.iter().map(|r| (r.value.clone(), r.count)).collect();
+    values.sort();
+    assert_eq!(
+        values,
+        [
+            (HELPDESK.to_owned(), 1),
+            (format!("{HELPDESK} (app, no id)"), 1)
+        ]
+    );
+    support::press(&mut app, ratatui::crossterm::event::KeyCode::Esc);
+    // The admin's row decided: the app's row is not the same account.
+    let actor = |app: &sts_triage::tui::app::App, item: usize| {
+        app.cell(&app.findings, item, finding(Column::Actor))
+    };
+    support::keys(&mut app, "g");
+    while actor(&app, app.findings.current().unwrap()) != HELPDESK {
+        support::keys(&mut app, "j");
+    }
+    support::keys(&mut app, "1c");
+    assert!(
+        !matches!(&app.overlay, Overlay::Bulk(b) if !b.candidates.is_empty()),
+        "nothing like the admin's row: {}",
+        support::screen(&app, 160, 45)
+    );
+    assert!(app.status.contains("no unreviewed row"), "{}", app.status);
+}
