@@ -20,6 +20,7 @@ pub mod query;
 pub mod report;
 pub mod rule;
 pub mod scan;
+pub mod temp_file;
 pub mod tui;
 pub mod verify;
 pub mod write_safe;

@@ -7,8 +7,9 @@
 //! and rows were still in memory beside them, which made the report's peak nearly twice the
 //! scan's. On a file the entries cost nothing until the scan ends and its blocks are freed.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io;
+
+use crate::temp_file::TempFile;
 
 use super::index::Entry;
 
@@ -59,92 +60,41 @@ pub(super) fn decode(b: &[u8; RECORD_LEN]) -> Entry {
 }
 
 /// The records written since the index last read them back, in the order pushed.
+#[derive(Debug)]
 pub(super) struct Disk {
-    file: BufWriter<File>,
-    records: usize,
-}
-
-impl std::fmt::Debug for Disk {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Disk({} records)", self.records)
-    }
+    file: TempFile,
 }
 
 impl Disk {
     pub(super) fn new() -> io::Result<Self> {
         Ok(Self {
-            file: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
-            records: 0,
+            file: TempFile::new()?,
         })
     }
 
     pub(super) fn push(&mut self, e: &Entry) -> io::Result<()> {
-        self.file.write_all(&encode(e))?;
-        self.records += 1;
-        Ok(())
+        self.file.append(&encode(e)).map(|_| ())
     }
 
     /// Every record written since the last call, in order, handed to `f`; the file is then
     /// empty again.
     pub(super) fn drain(&mut self, mut f: impl FnMut(Entry)) -> io::Result<()> {
-        self.file.flush()?;
-        each_record(self.file.get_ref(), self.records, &[], &mut f)?;
-        self.file.get_ref().set_len(0)?;
-        io::Seek::rewind(self.file.get_mut())?;
-        self.records = 0;
+        self.each(&mut f)?;
+        self.file.clear()
+    }
+
+    /// Every record written so far, without changing the file: for a copy of the index.
+    pub(super) fn each(&self, f: &mut impl FnMut(Entry)) -> io::Result<()> {
+        let mut bad = false;
+        self.file.each_record(RECORD_LEN, |r| match r.try_into() {
+            Ok(r) => f(decode(r)),
+            Err(_) => bad = true,
+        })?;
+        if bad {
+            return Err(io::Error::other("a record of the wrong length"));
+        }
         Ok(())
     }
-
-    /// Every record written so far, without changing the file (what is still in the
-    /// writer's buffer included): for a copy of the index.
-    pub(super) fn each(&self, f: &mut impl FnMut(Entry)) -> io::Result<()> {
-        let buffered = self.file.buffer();
-        let on_file = self.records - buffered.len() / RECORD_LEN;
-        each_record(self.file.get_ref(), on_file, buffered, f)
-    }
-}
-
-/// The first `records` records of `file`, then those in `tail`.
-fn each_record(
-    file: &File,
-    records: usize,
-    tail: &[u8],
-    f: &mut impl FnMut(Entry),
-) -> io::Result<()> {
-    let mut buf = vec![0u8; RECORD_LEN * 4096];
-    let mut done = 0usize;
-    while done < records {
-        let n = (records - done).min(4096);
-        read_exact_at(file, &mut buf[..n * RECORD_LEN], (done * RECORD_LEN) as u64)?;
-        for r in buf[..n * RECORD_LEN].chunks_exact(RECORD_LEN) {
-            f(decode(r.try_into().map_err(io::Error::other)?));
-        }
-        done += n;
-    }
-    for r in tail.chunks_exact(RECORD_LEN) {
-        f(decode(r.try_into().map_err(io::Error::other)?));
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    let mut done = 0;
-    while done < buf.len() {
-        match std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], offset + done as u64)
-        {
-            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
-            Ok(n) => done += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

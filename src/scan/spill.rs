@@ -10,10 +10,10 @@
 //! generated export's `User_<GUID>`), so sharing it as a text would keep about 100 bytes an
 //! event in memory.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io;
 
 use crate::model::{ActorKind, NearMissReason, SourceKind};
+use crate::temp_file::TempFile;
 
 /// The context fields of a lean event, beside its target object id.
 pub(super) struct Extras {
@@ -165,38 +165,25 @@ pub(super) fn reason_of_code(code: u8) -> NearMissReason {
 }
 
 /// The two anonymous temporary files (deleted by the system when closed).
+#[derive(Debug)]
 pub(super) struct Spill {
-    records: BufWriter<File>,
-    texts: BufWriter<File>,
-    texts_len: u64,
-    /// Bytes written to `records` (flushed or still in its buffer).
-    records_len: u64,
-}
-
-impl std::fmt::Debug for Spill {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Spill")
-    }
+    records: TempFile,
+    texts: TempFile,
 }
 
 impl Spill {
     pub fn new() -> io::Result<Self> {
         Ok(Self {
-            records: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
-            texts: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
-            texts_len: 0,
-            records_len: 0,
+            records: TempFile::new()?,
+            texts: TempFile::new()?,
         })
     }
 
     /// Writes the next record (the lean events' next index) and its target object id.
     pub fn push(&mut self, x: &Extras, target_id: &str) -> io::Result<()> {
         let len = u32::try_from(target_id.len()).map_err(io::Error::other)?;
-        let at = self.texts_len;
-        self.texts.write_all(target_id.as_bytes())?;
-        self.texts_len += u64::from(len);
-        self.records.write_all(&encode(x, at, len))?;
-        self.records_len += RECORD_LEN as u64;
+        let at = self.texts.append(target_id.as_bytes())?;
+        self.records.append(&encode(x, at, len))?;
         Ok(())
     }
 
@@ -205,59 +192,13 @@ impl Spill {
     /// there.
     pub fn read_shared(&self, j: usize) -> io::Result<(Extras, String)> {
         let mut b = [0u8; RECORD_LEN];
-        read_written(
-            &self.records,
-            self.records_len,
-            &mut b,
-            (j * RECORD_LEN) as u64,
-        )?;
+        self.records.read_at((j * RECORD_LEN) as u64, &mut b)?;
         let (x, at, len) = decode(&b);
         let mut text = vec![0u8; len as usize];
-        read_written(&self.texts, self.texts_len, &mut text, at)?;
+        self.texts.read_at(at, &mut text)?;
         let text = String::from_utf8(text).map_err(io::Error::other)?;
         Ok((x, text))
     }
-}
-
-/// Bytes `at..at + buf.len()` of what was written through `w` (`total` bytes in all): from
-/// the file up to what was flushed, the rest from the writer's buffer.
-fn read_written(w: &BufWriter<File>, total: u64, buf: &mut [u8], at: u64) -> io::Result<()> {
-    let pending = w.buffer();
-    let flushed = total.saturating_sub(pending.len() as u64);
-    let end = at + buf.len() as u64;
-    if end > total {
-        return Err(io::ErrorKind::UnexpectedEof.into());
-    }
-    let from_file = usize::try_from(flushed.saturating_sub(at).min(buf.len() as u64))
-        .map_err(io::Error::other)?;
-    let (head, tail) = buf.split_at_mut(from_file);
-    if !head.is_empty() {
-        read_exact_at(w.get_ref(), head, at)?;
-    }
-    if !tail.is_empty() {
-        let start = usize::try_from(at + from_file as u64 - flushed).map_err(io::Error::other)?;
-        tail.copy_from_slice(&pending[start..start + tail.len()]);
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    let mut done = 0;
-    while done < buf.len() {
-        let n =
-            std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], offset + done as u64)?;
-        if n == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        done += n;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
