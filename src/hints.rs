@@ -499,7 +499,7 @@ fn sign_in_hint(
     // Addresses compared as addresses, however each record wrote its own (UAL `ClientIP`
     // with a port, IPv4-mapped IPv6, IPv6 in another case or zero compression:
     // `ContextIndex::address`); the nearest other sign-in's address is shown as written.
-    let own_ip = index.address(&index.entries[index.entry_of(e)?])?;
+    let own_ip = index.address(&index.record(index.entry_of(e)?))?;
     let p = &e.parties;
     // The actor's sign-ins within the window, as `by_actor_within` bounds it.
     let w = config
@@ -516,15 +516,21 @@ fn sign_in_hint(
         let end = list.partition_point(|i| at(i) <= hi);
         &list[start..end.max(start)]
     };
-    index
+    // The nearest first, in list order among equally near ones (the first of the nearest
+    // with another address is the one shown): a headless report reads a record's address
+    // back from a temporary file, so only until one differs, not for every sign-in.
+    let mut near: Vec<(i64, u32)> = index
         .actor_keys(p)
         .into_iter()
         .flat_map(within)
-        .map(|&i| &index.entries[i as usize])
-        .filter(|r| index.address(r).is_some_and(|a| a != own_ip))
-        .min_by_key(|r| (r.time - t).abs())
+        .map(|&i| ((index.entries[i as usize].time - t).abs(), i))
+        .collect();
+    near.sort_by_key(|&(gap, _)| gap);
+    near.into_iter()
+        .map(|(_, i)| index.record(i as usize))
+        .find(|r| index.address(r).is_some_and(|a| a != own_ip))
         .map(|r| Hint::SignIn {
-            ip: index.ip_text(r),
+            ip: index.ip_text(&r),
             offset_secs: offset_secs(r.time, t),
         })
 }

@@ -82,7 +82,7 @@ fn every_related_json_record_of_the_samples_opens_as_its_own_file_holds_it() {
             };
             if let Some(record) = record {
                 let index = &app.report.context;
-                let place = index.place(&index.entries[record]);
+                let place = index.place(&index.record(record));
                 let file = Path::new(&*place.file);
                 let name = file.to_string_lossy().to_string();
                 let json = name.ends_with(".json") || name.ends_with(".jsonl");

@@ -154,7 +154,7 @@ fn reference(index: &ContextIndex, e: &StsEvent, opts: &ContextOptions) -> Vec<R
     let mut first: HashMap<_, usize> = HashMap::new();
     let mut last_entry = None;
     for (i, w) in found {
-        let r = &index.entries[i as usize];
+        let r = &index.record(i as usize);
         let second = r.time.div_euclid(TICKS_PER_SEC);
         let key = (
             second,

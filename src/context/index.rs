@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use super::entries::{Compact, Entries};
 pub(super) use super::interner::FxBuild;
 use super::interner::Interner;
 use super::lookup::{Lookup, Stretch};
@@ -93,124 +94,6 @@ pub fn ipv4(b: &[u8]) -> Option<u32> {
         out = out << 8 | v;
     }
     (parts == 4).then_some(out)
-}
-
-/// Records kept in fixed chunks of [`Entries::CHUNK`]: growing never copies what is
-/// there, so the peak is the records and one chunk (a `Vec` doubling would hold the old
-/// and the new buffer at once: up to 3× the records).
-///
-/// A headless report holds the records pushed since the lookups were last built on a
-/// temporary file ([`ContextIndex::hold_on_disk`]); only those in memory are counted and
-/// reached here until [`ContextIndex::prepare`] reads them back.
-#[derive(Debug, Default)]
-pub struct Entries {
-    chunks: Vec<Vec<Entry>>,
-    len: usize,
-    disk: Option<super::on_disk::Disk>,
-    /// Why records could not be held on, or read back from, the temporary file.
-    disk_error: Option<String>,
-}
-
-impl Clone for Entries {
-    /// A copy with every record in memory (those on the file read).
-    fn clone(&self) -> Self {
-        let mut out = Self {
-            chunks: self.chunks.clone(),
-            len: self.len,
-            disk: None,
-            disk_error: self.disk_error.clone(),
-        };
-        if let Some(d) = &self.disk
-            && let Err(e) = d.each(&mut |e| out.push(e))
-        {
-            out.disk_error = Some(e.to_string());
-        }
-        out
-    }
-}
-
-impl Entries {
-    /// Records per chunk (16,384 × 56 bytes: under 1 MiB).
-    pub const CHUNK: usize = 1 << 14;
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-    pub fn get(&self, i: usize) -> Option<&Entry> {
-        self.chunks.get(i / Self::CHUNK)?.get(i % Self::CHUNK)
-    }
-    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
-        self.chunks.iter().flatten()
-    }
-    fn push(&mut self, e: Entry) {
-        if let Some(d) = &mut self.disk {
-            match d.push(&e) {
-                Ok(()) => return,
-                Err(err) => {
-                    // The records written so far come back first, in order; this one and
-                    // the later ones are kept in memory.
-                    self.disk_error = Some(err.to_string());
-                    self.read_back();
-                }
-            }
-        }
-        self.push_in_memory(e);
-    }
-    fn push_in_memory(&mut self, e: Entry) {
-        match self.chunks.last_mut() {
-            Some(c) if c.len() < Self::CHUNK => c.push(e),
-            _ => {
-                let mut c = Vec::with_capacity(Self::CHUNK);
-                c.push(e);
-                self.chunks.push(c);
-            }
-        }
-        self.len += 1;
-    }
-    /// The records on the temporary file back in memory, after those already there. The
-    /// file is used again for the records pushed next, unless it failed.
-    fn read_back(&mut self) {
-        let Some(mut d) = self.disk.take() else {
-            return;
-        };
-        match d.drain(|e| self.push_in_memory(e)) {
-            Ok(()) if self.disk_error.is_none() => self.disk = Some(d),
-            Ok(()) => {}
-            Err(err) => self.disk_error = Some(err.to_string()),
-        }
-    }
-    /// Sorted by place with each place once (records read twice are kept once); the usual
-    /// case, records handed on in file order, is only checked.
-    fn sort_by_place(&mut self) {
-        let place = |e: &Entry| (e.file, e.offset);
-        let mut prev = None;
-        let in_order = self.iter().all(|e| {
-            let ok = prev.is_none_or(|p| p < place(e));
-            prev = Some(place(e));
-            ok
-        });
-        if in_order {
-            return;
-        }
-        let mut all: Vec<Entry> = self.iter().copied().collect();
-        all.sort_by_key(place);
-        all.dedup_by_key(|e| place(e));
-        self.chunks.clear();
-        self.len = 0;
-        for e in all {
-            self.push_in_memory(e);
-        }
-    }
-}
-
-impl std::ops::Index<usize> for Entries {
-    type Output = Entry;
-    fn index(&self, i: usize) -> &Entry {
-        &self.chunks[i / Self::CHUNK][i % Self::CHUNK]
-    }
 }
 
 /// A lookup and its key.
@@ -310,6 +193,9 @@ impl ContextIndex {
             Ok(d) => self.entries.disk = Some(d),
             Err(e) => self.entries.disk_error = Some(e.to_string()),
         }
+        if let Err(e) = self.entries.hold_details_on_disk() {
+            self.entries.disk_error = Some(e.to_string());
+        }
     }
 
     /// Why records could not be held on a temporary file or read back from it, once: the
@@ -395,6 +281,24 @@ impl ContextIndex {
             }
         }
     }
+    /// Record `i` whole: its details (offset, IP address, result) are read back from a
+    /// temporary file in a headless report ([`Entries::record`]).
+    pub fn record(&self, i: usize) -> Entry {
+        self.entries.record(i)
+    }
+
+    /// Record `i`'s file and line (`file:line`), as the analyst reads it (nothing read back).
+    pub fn source_at(&self, i: usize) -> SourceRef {
+        SourceRef {
+            file: self
+                .files
+                .get(self.entries.file_of(i) as usize)
+                .cloned()
+                .unwrap_or_else(|| "".into()),
+            line: u64::from(self.entries[i].line),
+        }
+    }
+
     /// A record's file and line (`file:line`), as the analyst reads it.
     pub fn source(&self, e: &Entry) -> SourceRef {
         SourceRef {
@@ -443,11 +347,9 @@ impl ContextIndex {
         let line = u32::try_from(at.line).unwrap_or(u32::MAX);
         let n = self.entries.len();
         // Within a file, lines grow with offsets: the entries are in (file, line) order too.
-        let first = partition_point(n, |i| {
-            let e = &self.entries[i];
-            (e.file, e.line) < (file, line)
-        });
-        let same = |i: usize| i < n && (self.entries[i].file, self.entries[i].line) == (file, line);
+        let at = |i: usize| (self.entries.file_of(i), self.entries[i].line);
+        let first = partition_point(n, |i| at(i) < (file, line));
+        let same = |i: usize| i < n && at(i) == (file, line);
         if !same(first) {
             return None;
         }

@@ -11,6 +11,7 @@
 //! [`ContextOptions::target_window_secs`], or its actor within
 //! [`ContextOptions::actor_window_secs`].
 
+mod entries;
 pub mod extract;
 pub mod index;
 mod interner;

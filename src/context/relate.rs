@@ -28,7 +28,7 @@
 //! and no hint counts them.
 
 use super::ContextOptions;
-use super::index::{By, ContextIndex, Entry, TICKS_PER_SEC};
+use super::index::{By, Compact, ContextIndex, TICKS_PER_SEC};
 use super::lookup::Stretch;
 use crate::model::StsEvent;
 
@@ -141,11 +141,11 @@ impl ContextIndex {
             .collect();
         let mut out = by_id.clone();
         for &i in own.iter().chain(&by_id) {
-            let file = self.entries[i].file;
+            let file = self.entries.file_of(i);
             out.extend(
                 self.twins_of(i)
                     .into_iter()
-                    .filter(|&t| self.entries[t].file != file),
+                    .filter(|&t| self.entries.file_of(t) != file),
             );
         }
         out.retain(|&i| Some(i) != own);
@@ -187,7 +187,7 @@ enum Rule {
 }
 
 impl Rule {
-    fn holds(self, e: &Entry) -> bool {
+    fn holds(self, e: &Compact) -> bool {
         match self {
             Self::Correlation(c) => e.correlation == c,
             Self::Target { key, lo, hi } => e.target == key && lo <= e.time && e.time <= hi,
@@ -233,7 +233,7 @@ impl Reach {
         correlation_too: false,
     };
 
-    fn admits(self, rule: Rule, e: &Entry) -> bool {
+    fn admits(self, rule: Rule, e: &Compact) -> bool {
         (matches!(rule, Rule::Correlation(_)) && !self.correlation_too)
             || (self.lo <= e.time && e.time <= self.hi)
     }
@@ -324,7 +324,7 @@ impl<'a> Query<'a> {
     /// Calls `f` once for each record related within `reach` (the event's own record and
     /// its copies left out), in no particular order: a record reached by several rules is
     /// taken where the first of them reaches it.
-    fn walk(&self, reach: Reach, mut f: impl FnMut(u32, &Entry)) {
+    fn walk(&self, reach: Reach, mut f: impl FnMut(u32, &Compact)) {
         for (j, &rule) in self.rules.iter().enumerate() {
             let earlier = &self.rules[..j];
             for &i in self.stretch(rule, reach).records {
@@ -371,7 +371,7 @@ impl<'a> Query<'a> {
             return 0;
         };
         let (long_rule, long) = (self.rules[longest], stretches[longest]);
-        let in_long = |e: &Entry| long_rule.holds(e) && reach.admits(long_rule, e);
+        let in_long = |e: &Compact| long_rule.holds(e) && reach.admits(long_rule, e);
         let entry = |i: u32| &self.index.entries[i as usize];
         let mut n = long.records.len();
         n -= self.skip.iter().filter(|&&i| in_long(entry(i))).count();
@@ -401,7 +401,7 @@ impl<'a> Query<'a> {
     }
 
     /// Why entry `e` is related, every rule that holds.
-    fn why(&self, e: &Entry) -> Why {
+    fn why(&self, e: &Compact) -> Why {
         let mut why = Why::default();
         for r in self.rules.iter().filter(|r| r.holds(e)) {
             let w = r.why();

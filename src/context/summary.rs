@@ -128,7 +128,7 @@ pub fn copies_json(report: &ScanReport, e: &StsEvent) -> serde_json::Value {
     let places: Vec<String> = index
         .copies(e)
         .iter()
-        .map(|&i| index.source(&index.entries[i]).to_string())
+        .map(|&i| index.source_at(i).to_string())
         .collect();
     json!(places)
 }
@@ -136,7 +136,7 @@ pub fn copies_json(report: &ScanReport, e: &StsEvent) -> serde_json::Value {
 /// One related record as the JSON report lists it.
 pub fn related_json(report: &ScanReport, r: &Related) -> serde_json::Value {
     let index = &report.context;
-    let e = &index.entries[r.entry];
+    let e = &index.record(r.entry);
     json!({
         "source": index.source(e).to_string(),
         "offset_secs": r.offset_secs,
@@ -167,7 +167,7 @@ pub fn repeats_at(
         .folded(e, &inputs.config().context, r)
         .into_iter()
         .filter(|&i| i != r.entry)
-        .map(|i| index.source(&index.entries[i]).to_string())
+        .map(|i| index.source_at(i).to_string())
         .collect();
     json!(places)
 }

@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use super::index::{Entries, Entry, FxBuild, TICKS_PER_SEC};
+use super::index::{Compact, Entries, FxBuild, TICKS_PER_SEC};
 
 /// Twin records (see the module's documentation), as chains in time, then place order.
 /// Few records have a twin, so a bit per record says whether to look.
@@ -51,7 +51,7 @@ impl Twins {
             earlier: HashMap::default(),
             later: HashMap::default(),
         };
-        let second = |e: &Entry| e.time.div_euclid(TICKS_PER_SEC);
+        let second = |e: &Compact| e.time.div_euclid(TICKS_PER_SEC);
         // Twins share their second: each second's records apart.
         let mut last: HashMap<(u32, u32, u32), u32, FxBuild> = HashMap::default();
         let mut start = 0;

@@ -156,7 +156,7 @@ impl<'a> Streamed<'a> {
         let Some(obj) = v.as_object_mut() else {
             return;
         };
-        let place = index.place(&index.entries[entry]);
+        let place = index.place(&index.record(entry));
         let gzip = self.records.borrow_mut().is_streamed(&place.file);
         let id = if gzip {
             self.gzip_ids
@@ -192,7 +192,7 @@ impl<'a> Streamed<'a> {
         for e in firsts.chain(near) {
             let (related, _) = summary::nearest(report, &report.events[e], &self.inputs);
             for r in related {
-                let file = index.place(&index.entries[r.entry]).file;
+                let file = index.source_at(r.entry).file;
                 if reader.is_streamed(&file) {
                     wanted.push(r.entry);
                 }
@@ -202,10 +202,12 @@ impl<'a> Streamed<'a> {
         wanted.sort_unstable();
         wanted.dedup();
         let mut ids = HashMap::with_capacity(wanted.len());
-        for same_file in wanted.chunk_by(|&a, &b| index.entries[a].file == index.entries[b].file) {
+        for same_file in
+            wanted.chunk_by(|&a, &b| index.entries.file_of(a) == index.entries.file_of(b))
+        {
             let places: Vec<_> = same_file
                 .iter()
-                .map(|&i| index.place(&index.entries[i]))
+                .map(|&i| index.place(&index.record(i)))
                 .collect();
             ids.extend(same_file.iter().copied().zip(reader.ids_in_order(&places)));
         }

@@ -235,7 +235,7 @@ impl ContextPanel {
                 offset_secs,
                 last,
             }) => {
-                let e = &index.entries[entry];
+                let e = &index.record(entry);
                 let mut what = vec![
                     index.place(e).to_string(),
                     index.text(e.operation).to_owned(),
@@ -276,7 +276,7 @@ impl ContextPanel {
                 let first = self
                     .copies
                     .first()
-                    .map(|&i| neutralize(&index.source(&index.entries[i]).to_string()).into_owned())
+                    .map(|&i| neutralize(&index.source_at(i).to_string()).into_owned())
                     .unwrap_or_default();
                 RowText {
                     offset: "copy".to_owned(),
@@ -304,7 +304,7 @@ impl ContextPanel {
         let index = &report.context;
         self.copies
             .iter()
-            .map(|&i| neutralize(&index.source(&index.entries[i]).to_string()).into_owned())
+            .map(|&i| neutralize(&index.source_at(i).to_string()).into_owned())
             .collect()
     }
 
@@ -350,7 +350,7 @@ impl ContextPanel {
         let index = &report.context;
         match self.rows.get(self.cursor) {
             Some(Moment::Related(r)) => {
-                let e = &index.entries[r.entry];
+                let e = &index.record(r.entry);
                 let mut place = vec![
                     utc_text(e.time),
                     index.place(e).to_string(),
@@ -365,7 +365,7 @@ impl ContextPanel {
                 // Folded: what it stands for, and where each record is.
                 let places: Vec<String> = members
                     .iter()
-                    .map(|&i| index.source(&index.entries[i]).to_string())
+                    .map(|&i| index.source_at(i).to_string())
                     .collect();
                 let how = if self.unfolded(self.cursor) {
                     "Enter folds them"
@@ -383,7 +383,7 @@ impl ContextPanel {
                 ]
             }
             Some(&Moment::Member { entry, .. }) => {
-                let e = &index.entries[entry];
+                let e = &index.record(entry);
                 let mut place = vec![
                     utc_text(e.time),
                     index.place(e).to_string(),
@@ -440,7 +440,7 @@ fn fold_sentence(report: &ScanReport, members: &[usize]) -> String {
 
 fn fold_counts(report: &ScanReport, members: &[usize]) -> (usize, usize) {
     let index = &report.context;
-    let mut files: Vec<u32> = members.iter().map(|&i| index.entries[i].file).collect();
+    let mut files: Vec<u32> = members.iter().map(|&i| index.entries.file_of(i)).collect();
     files.sort_unstable();
     files.dedup();
     (members.len(), files.len())

@@ -155,7 +155,7 @@ impl App {
             }
         };
         let index = &self.report.context;
-        let record = index.entries[entry];
+        let record = index.record(entry);
         let place = index.place(&record);
         let title = format!(
             " related {} · {} · {} · Esc: back to the event ",

@@ -1,0 +1,394 @@
+//! The index's records as kept: for every record, what the lookups and the relations read
+//! (time, keys, line: [`Compact`], 32 bytes) in memory; its file as runs of records; and
+//! what only a listed record needs (byte offset, IP address, result: [`Detail`]) in memory
+//! in the workbench, on an anonymous temporary file in a headless report.
+//!
+//! A headless report reads a record's details for the few related records it lists of each
+//! row and for the sign-ins a hint compares: on the 1%-STS 1 GB file (631,104 records) the
+//! details on disk are 15 MB less at the peak, when the lookups are built after the scan
+//! (BENCHMARKS.md, report memory, seventh round).
+
+use std::io;
+use std::sync::OnceLock;
+
+use super::index::Entry;
+use super::on_disk::Disk;
+use crate::temp_file::TempFile;
+
+/// What the lookups, the relations and the hints read of every record: its time (100 ns
+/// ticks since 0001-01-01, `i64::MIN` when unknown), the hash of its correlation id (0:
+/// none), its line (1-based; `u32::MAX` for any line past it), and its operation, actor and
+/// target as interned string ids (see [`Entry`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compact {
+    pub time: i64,
+    pub correlation: u64,
+    pub line: u32,
+    pub operation: u32,
+    pub actor: u32,
+    pub target: u32,
+}
+
+/// What only a listed record needs: where it starts in its file's content (bytes), its IP
+/// address and its result, as [`Entry`] keeps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Detail {
+    offset: u64,
+    ip: u64,
+    result: u32,
+}
+
+/// One [`Detail`] on the file: its fields in order, little-endian.
+const DETAIL_LEN: usize = 20;
+
+fn encode(d: &Detail) -> [u8; DETAIL_LEN] {
+    let mut b = [0u8; DETAIL_LEN];
+    b[..8].copy_from_slice(&d.offset.to_le_bytes());
+    b[8..16].copy_from_slice(&d.ip.to_le_bytes());
+    b[16..].copy_from_slice(&d.result.to_le_bytes());
+    b
+}
+
+fn decode(b: &[u8]) -> Detail {
+    let word = |s: &[u8]| s.iter().rev().fold(0u64, |a, &x| a << 8 | u64::from(x));
+    Detail {
+        offset: word(&b[..8]),
+        ip: word(&b[8..16]),
+        result: word(&b[16..DETAIL_LEN]) as u32,
+    }
+}
+
+/// The details of every record, in the records' order.
+#[derive(Debug)]
+enum Details {
+    Memory(Vec<Vec<Detail>>),
+    /// Record `i`'s at `i × DETAIL_LEN`.
+    Disk(TempFile),
+}
+
+/// Records kept in fixed chunks of [`Entries::CHUNK`]: growing never copies what is
+/// there, so the peak is the records and one chunk (a `Vec` doubling would hold the old
+/// and the new buffer at once: up to 3× the records).
+///
+/// A headless report holds the records pushed since the lookups were last built on a
+/// temporary file ([`super::ContextIndex::hold_on_disk`]), whole; only those in memory are
+/// counted and reached here until [`super::ContextIndex::prepare`] reads them back (their
+/// details to another temporary file).
+#[derive(Debug)]
+pub struct Entries {
+    chunks: Vec<Vec<Compact>>,
+    len: usize,
+    /// Each record's file, as runs: (first record, file), ascending by record.
+    files: Vec<(usize, u32)>,
+    details: Details,
+    /// The place (file, offset) of the last record, and whether every record came after
+    /// the one before (the usual case: [`Self::sort_by_place`] then has nothing to do).
+    last_place: Option<(u32, u64)>,
+    in_order: bool,
+    pub(super) disk: Option<Disk>,
+    /// Why records could not be held on, or read back from, a temporary file.
+    pub(super) disk_error: Option<String>,
+    /// Why a record's details could not be read back when it was listed (shown empty then).
+    read_error: OnceLock<String>,
+}
+
+impl Default for Entries {
+    fn default() -> Self {
+        Self {
+            chunks: Vec::new(),
+            len: 0,
+            files: Vec::new(),
+            details: Details::Memory(Vec::new()),
+            last_place: None,
+            in_order: true,
+            disk: None,
+            disk_error: None,
+            read_error: OnceLock::new(),
+        }
+    }
+}
+
+impl Clone for Entries {
+    /// A copy with every record in memory (those on the files read).
+    fn clone(&self) -> Self {
+        let mut out = Self {
+            chunks: self.chunks.clone(),
+            len: self.len,
+            files: self.files.clone(),
+            details: Details::Memory(Vec::new()),
+            last_place: self.last_place,
+            in_order: self.in_order,
+            disk: None,
+            disk_error: self.disk_error.clone(),
+            read_error: self.read_error.clone(),
+        };
+        match self.all_details() {
+            Ok(all) => out.details = Details::Memory(chunked(all)),
+            Err(e) => {
+                out.disk_error = Some(e.to_string());
+                out.details = Details::Memory(chunked(vec![Detail::default(); self.len]));
+            }
+        }
+        if let Some(d) = &self.disk
+            && let Err(e) = d.each(&mut |e| out.push(e))
+        {
+            out.disk_error = Some(e.to_string());
+        }
+        out
+    }
+}
+
+/// `all` in chunks of [`Entries::CHUNK`].
+fn chunked<T: Clone>(all: Vec<T>) -> Vec<Vec<T>> {
+    all.chunks(Entries::CHUNK).map(<[T]>::to_vec).collect()
+}
+
+impl Entries {
+    /// Records per chunk (16,384 × 32 bytes: 512 KiB).
+    pub const CHUNK: usize = 1 << 14;
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    pub fn get(&self, i: usize) -> Option<&Compact> {
+        self.chunks.get(i / Self::CHUNK)?.get(i % Self::CHUNK)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Compact> {
+        self.chunks.iter().flatten()
+    }
+
+    /// The file (its number in the index) of record `i`.
+    pub fn file_of(&self, i: usize) -> u32 {
+        let at = self.files.partition_point(|&(first, _)| first <= i);
+        at.checked_sub(1).map_or(0, |r| self.files[r].1)
+    }
+
+    /// Record `i` whole (its details read back from the temporary file when held there;
+    /// empty if that fails: [`Self::read_error`]).
+    pub fn record(&self, i: usize) -> Entry {
+        self.whole(i, self.detail(i))
+    }
+
+    fn whole(&self, i: usize, d: Detail) -> Entry {
+        let c = self[i];
+        Entry {
+            time: c.time,
+            offset: d.offset,
+            file: self.file_of(i),
+            line: c.line,
+            operation: c.operation,
+            actor: c.actor,
+            target: c.target,
+            ip: d.ip,
+            result: d.result,
+            correlation: c.correlation,
+        }
+    }
+
+    /// Why a record's details could not be read back, the first time it happened.
+    pub fn read_error(&self) -> Option<&str> {
+        self.read_error.get().map(String::as_str)
+    }
+
+    fn detail(&self, i: usize) -> Detail {
+        match &self.details {
+            Details::Memory(chunks) => chunks
+                .get(i / Self::CHUNK)
+                .and_then(|c| c.get(i % Self::CHUNK))
+                .copied()
+                .unwrap_or_default(),
+            Details::Disk(file) => {
+                let mut b = [0u8; DETAIL_LEN];
+                match file.read_at((i * DETAIL_LEN) as u64, &mut b) {
+                    Ok(()) => decode(&b),
+                    Err(e) => {
+                        self.read_error.get_or_init(|| e.to_string());
+                        Detail::default()
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every record's details, in order.
+    fn all_details(&self) -> io::Result<Vec<Detail>> {
+        match &self.details {
+            Details::Memory(chunks) => Ok(chunks.iter().flatten().copied().collect()),
+            Details::Disk(file) => {
+                let mut all = Vec::with_capacity(self.len);
+                file.each_record(DETAIL_LEN, |b| all.push(decode(b)))?;
+                Ok(all)
+            }
+        }
+    }
+
+    /// The details of the records pushed from now on go to a temporary file (those already
+    /// kept too); an error leaves them in memory.
+    pub(super) fn hold_details_on_disk(&mut self) -> io::Result<()> {
+        let Details::Memory(chunks) = &self.details else {
+            return Ok(());
+        };
+        let mut file = TempFile::new()?;
+        for d in chunks.iter().flatten() {
+            file.append(&encode(d))?;
+        }
+        self.details = Details::Disk(file);
+        Ok(())
+    }
+
+    pub(super) fn push(&mut self, e: Entry) {
+        if let Some(d) = &mut self.disk {
+            match d.push(&e) {
+                Ok(()) => return,
+                Err(err) => {
+                    // The records written so far come back first, in order; this one and
+                    // the later ones are kept in memory.
+                    self.disk_error = Some(err.to_string());
+                    self.read_back();
+                }
+            }
+        }
+        self.push_in_memory(e);
+    }
+
+    fn push_in_memory(&mut self, e: Entry) {
+        let place = (e.file, e.offset);
+        self.in_order &= self.last_place.is_none_or(|p| p < place);
+        self.last_place = Some(place);
+        if self.files.last().is_none_or(|&(_, f)| f != e.file) {
+            self.files.push((self.len, e.file));
+        }
+        let compact = Compact {
+            time: e.time,
+            correlation: e.correlation,
+            line: e.line,
+            operation: e.operation,
+            actor: e.actor,
+            target: e.target,
+        };
+        match self.chunks.last_mut() {
+            Some(c) if c.len() < Self::CHUNK => c.push(compact),
+            _ => {
+                let mut c = Vec::with_capacity(Self::CHUNK);
+                c.push(compact);
+                self.chunks.push(c);
+            }
+        }
+        self.push_detail(Detail {
+            offset: e.offset,
+            ip: e.ip,
+            result: e.result,
+        });
+        self.len += 1;
+    }
+
+    fn push_detail(&mut self, d: Detail) {
+        if let Details::Disk(file) = &mut self.details {
+            let at = self.len * DETAIL_LEN;
+            match file.append(&encode(&d)) {
+                Ok(_) => return,
+                Err(err) => {
+                    // Those written come back into memory; this one and the later ones
+                    // stay there.
+                    self.disk_error = Some(err.to_string());
+                    let mut back = Vec::with_capacity(self.len);
+                    let read = file.each_record(DETAIL_LEN, |b| back.push(decode(b)));
+                    if let Err(err) = read {
+                        self.disk_error = Some(err.to_string());
+                    }
+                    back.truncate(at / DETAIL_LEN);
+                    back.resize(self.len, Detail::default());
+                    self.details = Details::Memory(chunked(back));
+                }
+            }
+        }
+        if let Details::Memory(chunks) = &mut self.details {
+            match chunks.last_mut() {
+                Some(c) if c.len() < Self::CHUNK => c.push(d),
+                _ => {
+                    let mut c = Vec::with_capacity(Self::CHUNK);
+                    c.push(d);
+                    chunks.push(c);
+                }
+            }
+        }
+    }
+
+    /// The records on the temporary file back in memory, after those already there. The
+    /// file is used again for the records pushed next, unless it failed.
+    pub(super) fn read_back(&mut self) {
+        let Some(mut d) = self.disk.take() else {
+            return;
+        };
+        match d.drain(|e| self.push_in_memory(e)) {
+            Ok(()) if self.disk_error.is_none() => self.disk = Some(d),
+            Ok(()) => {}
+            Err(err) => self.disk_error = Some(err.to_string()),
+        }
+    }
+
+    /// Sorted by place with each place once (records read twice are kept once); the usual
+    /// case, records handed on in file order, was checked as they came.
+    pub(super) fn sort_by_place(&mut self) {
+        if self.in_order {
+            return;
+        }
+        let details = match self.all_details() {
+            Ok(d) => d,
+            Err(e) => {
+                self.disk_error = Some(e.to_string());
+                vec![Detail::default(); self.len]
+            }
+        };
+        let mut all: Vec<Entry> = Vec::with_capacity(self.len);
+        for (i, d) in details.into_iter().enumerate() {
+            all.push(self.whole(i, d));
+        }
+        let place = |e: &Entry| (e.file, e.offset);
+        all.sort_by_key(place);
+        all.dedup_by_key(|e| place(e));
+        self.chunks.clear();
+        self.files.clear();
+        self.len = 0;
+        self.last_place = None;
+        self.in_order = true;
+        if let Details::Disk(file) = &mut self.details
+            && let Err(e) = file.clear()
+        {
+            self.disk_error = Some(e.to_string());
+            self.details = Details::Memory(Vec::new());
+        }
+        if let Details::Memory(chunks) = &mut self.details {
+            chunks.clear();
+        }
+        for e in all {
+            self.push_in_memory(e);
+        }
+    }
+}
+
+impl std::ops::Index<usize> for Entries {
+    type Output = Compact;
+    fn index(&self, i: usize) -> &Compact {
+        &self.chunks[i / Self::CHUNK][i % Self::CHUNK]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_round_trip_through_their_file_form() {
+        let d = Detail {
+            offset: u64::MAX - 3,
+            ip: 1 << 32 | 0x0a00_0001,
+            result: u32::MAX - 1,
+        };
+        assert_eq!(decode(&encode(&d)), d);
+        assert_eq!(decode(&encode(&Detail::default())), Detail::default());
+    }
+}
