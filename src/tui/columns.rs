@@ -136,6 +136,9 @@ impl Column {
             Self::Reason => Some((82, 3)),
             Self::Account if near_miss => Some((22, 2)),
             Self::Target | Self::Actor if !near_miss => Some((40, 2)),
+            // The hints whole (`back far app first`, four or five badges) before the Target
+            // and the Actor widen or are drawn: they are what the row is triaged by.
+            Self::Hint => Some((HINTS_WIDE, 0)),
             Self::Account => Some((0, 1)),
             _ => None,
         }
@@ -147,8 +150,8 @@ impl Column {
         match self {
             Self::Time => (19, 1),
             Self::Account => (20, 0),
-            // Context beside the query's columns: drawn once they are (from 143 columns on,
-            // the Actor at 160), never taking the Account's room at 120.
+            // Context beside the query's columns: drawn once they are and the hints are whole
+            // (from 153 columns on, the Actor at 170), never taking the Account's room at 120.
             Self::Target => (16, 4),
             Self::Actor => (16, 4),
             Self::Role => (16, 3),
@@ -167,6 +170,9 @@ impl Column {
         }
     }
 }
+
+/// The Hints column's preferred width: four or five badges whole (`back far proxy app ctrl`).
+const HINTS_WIDE: u16 = 24;
 
 /// The columns of the flagged rows, in the order drawn.
 pub const FINDING_COLUMNS: [Column; 16] = [
@@ -308,6 +314,25 @@ pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
             })
             .sum()
     };
+    // The Hints column's width comes before the columns that give way after it (the Target
+    // and the Actor): they are drawn once the hints are whole.
+    if let Some(hint) = chosen.iter().copied().find(|&i| columns[i] == Column::Hint) {
+        let (least, prio) = plan(columns[hint]);
+        let lack = |used: u16| HINTS_WIDE.saturating_sub(least) > width.saturating_sub(used);
+        while lack(used) {
+            let later = chosen
+                .iter()
+                .enumerate()
+                .filter(|&(_, &i)| plan(columns[i]).1 > prio)
+                .max_by_key(|&(_, &i)| (plan(columns[i]).1, i))
+                .map(|(pos, _)| pos);
+            let Some(pos) = later else {
+                break;
+            };
+            let i = chosen.remove(pos);
+            used = used.saturating_sub(plan(columns[i]).0 + 1);
+        }
+    }
     while width.saturating_sub(used) < deficit(&chosen) {
         let optional = chosen
             .iter()
@@ -329,14 +354,15 @@ pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
         .enumerate()
         .filter_map(|(k, &(i, _))| flex(columns[i]).map(|(pref, share)| (k, pref, share)))
         .collect();
-    flexible.sort_by_key(|&(k, _, share)| (std::cmp::Reverse(share), k));
+    // Columns without a share of the rest (the Hints) get their preferred width first.
+    flexible.sort_by_key(|&(k, _, share)| (share != 0, std::cmp::Reverse(share), k));
     for &(k, pref, _) in &flexible {
         let add = pref.saturating_sub(widths[k].1).min(spare);
         widths[k].1 += add;
         spare -= add;
     }
     let total: u32 = flexible.iter().map(|&(_, _, share)| u32::from(share)).sum();
-    if let Some(&(first, _, _)) = flexible.first()
+    if let Some(&(first, _, _)) = flexible.iter().find(|f| f.2 > 0)
         && total > 0
     {
         let mut given = 0;
@@ -413,12 +439,13 @@ mod tests {
     /// a UPN of 40 characters is whole at 280 columns (the Target at 260); the same columns are drawn.
     #[test]
     fn wide_screens_give_the_target_and_the_actor_the_room() {
-        let at160 = drawn(&FINDING_COLUMNS, 160);
-        assert_eq!(width_of(&at160, Column::Target), Some(16), "{at160:?}");
-        let at200 = drawn(&FINDING_COLUMNS, 200);
+        let at170 = drawn(&FINDING_COLUMNS, 170);
+        assert_eq!(width_of(&at170, Column::Target), Some(16), "{at170:?}");
+        assert_eq!(width_of(&at170, Column::Actor), Some(16), "{at170:?}");
+        let at220 = drawn(&FINDING_COLUMNS, 220);
         assert!(
-            width_of(&at200, Column::Target).is_some_and(|w| w > 20),
-            "{at200:?}"
+            width_of(&at220, Column::Target).is_some_and(|w| w > 20),
+            "{at220:?}"
         );
         let at280 = drawn(&FINDING_COLUMNS, 280);
         for c in [Column::Target, Column::Actor] {
@@ -432,13 +459,17 @@ mod tests {
             "{at280:?}"
         );
         // The same columns are drawn as before at every width: only the widths change.
-        for width in [60, 80, 120, 126, 143, 160, 200] {
+        for width in [60, 80, 120, 126, 143, 152, 153, 160, 200] {
             let d = drawn(&FINDING_COLUMNS, width);
             assert_eq!(
                 width_of(&d, Column::Target).is_some(),
-                width >= 143,
+                width >= 153,
                 "{width}: {d:?}"
             );
+            // The hints whole before the Target is drawn.
+            if width >= 136 {
+                assert_eq!(width_of(&d, Column::Hint), Some(HINTS_WIDE), "{width}");
+            }
         }
     }
 

@@ -357,8 +357,38 @@ fn outcome(undo: bool, changes: &[(String, Decision, Decision)]) -> String {
         _ if changes.iter().all(|(_, b, a)| b.note != a.note) => {
             format!("{done}: note on {rows}")
         }
+        // One verdict over rows decided differently before (classify like this): an undo
+        // says what each row went back to.
+        (Some(set), _) if undo => format!(
+            "{done}: {} on {rows} (back to {})",
+            set.label(),
+            verdicts_before(changes)
+        ),
+        (Some(set), _) => format!("{done}: {} on {rows}", set.label()),
+        _ if undo => format!(
+            "{done}: {} decision(s) (back to {})",
+            changes.len(),
+            verdicts_before(changes)
+        ),
         _ => format!("{done}: {} decision(s)", changes.len()),
     }
+}
+
+/// The verdicts the rows had before the step, counted: `2 unreviewed, 1 legitimate`
+/// (unreviewed, suspicious, legitimate, in that order).
+fn verdicts_before(changes: &[(String, Decision, Decision)]) -> String {
+    [
+        Verdict::Unreviewed,
+        Verdict::Suspicious,
+        Verdict::Legitimate,
+    ]
+    .into_iter()
+    .filter_map(|v| {
+        let n = changes.iter().filter(|(_, b, _)| b.verdict == v).count();
+        (n > 0).then(|| format!("{n} {}", v.label()))
+    })
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 /// Whose decision an undo put back, where the same on every row: `: no decision` when the

@@ -170,6 +170,16 @@ impl App {
                 self.notice = None;
                 self.record(vec![key], &Change::Verdict(verdict));
             }
+            // The note of the row whose events are open (`n` is the search's next match
+            // here, so the drill-down binds its own key).
+            Intent::EditNote => {
+                let key = d.item_key.clone();
+                let note = self.decision(&key).note;
+                self.prompt = Some(Prompt::Note {
+                    input: Input::new(note),
+                    keys: vec![key],
+                });
+            }
             Intent::Help => self.open_help(),
             Intent::CancelOrQuit => self.cancel_or_quit(),
             _ => {}

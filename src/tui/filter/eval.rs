@@ -9,7 +9,7 @@ use super::is_subsequence;
 use super::parse::{Cmp, Term, Test, mask};
 use super::time::Span;
 use crate::journal::{Decision, Verdict};
-use crate::tui::columns::{Column, Kind};
+use crate::tui::columns::{Column, Kind, cell_values};
 use crate::tui::items::{ItemText, Packed};
 
 /// A term with its column found in one table.
@@ -101,20 +101,15 @@ fn word_passes(row: &Row, text: &str, span: Option<Span>) -> bool {
 }
 
 /// A fuzzy word in a text cell. A Target or Actor cell of several parties
-/// (`3 users: a@contoso.com, b@contoso.com, c@…`) is tested name by name: over the whole
-/// list the letters of almost any name appear in order (`miriam` in `…@contoso.onmicrosoft.com,
-/// isaiah…`), so a filter for one user kept other users' bulk rows, where a verdict given to
-/// "every row shown" would land on them.
+/// (`3 users: a@contoso.com, b@contoso.com, c@…`) is tested name by name
+/// ([`cell_values`]): over the whole list the letters of almost any name appear in order
+/// (`miriam` in `…@contoso.onmicrosoft.com, isaiah…`), so a filter for one user kept other
+/// users' bulk rows, where a verdict given to "every row shown" would land on them; and the
+/// count before the names (`10 users`) is the table's summary, no party's name.
 fn fuzzy_in_cell(column: Column, cell: &str, text: &str) -> bool {
-    if !matches!(column, Column::Target | Column::Actor) {
-        return is_subsequence(cell, text);
-    }
-    match cell.split_once(": ") {
-        Some((label, names)) if label.starts_with(|c: char| c.is_ascii_digit()) => {
-            is_subsequence(label, text) || names.split(", ").any(|name| is_subsequence(name, text))
-        }
-        _ => is_subsequence(cell, text),
-    }
+    cell_values(column, cell)
+        .into_iter()
+        .any(|name| is_subsequence(name, text))
 }
 
 fn column_passes(row: &Row, index: usize, column: Column, test: &Test) -> bool {
@@ -133,8 +128,10 @@ fn column_passes(row: &Row, index: usize, column: Column, test: &Test) -> bool {
     };
     match test {
         Test::Fuzzy(text) => fuzzy_in_cell(column, cell, text),
-        Test::Exact(text) => cell == text,
-        Test::Prefix(text) => cell.starts_with(text.as_str()),
+        Test::Exact(text) => cell_values(column, cell).contains(&text.as_str()),
+        Test::Prefix(text) => cell_values(column, cell)
+            .iter()
+            .any(|name| name.starts_with(text.as_str())),
         Test::Badge(badge) => cell.split_whitespace().any(|b| b == badge),
         Test::Number(cmp, n) => row
             .item

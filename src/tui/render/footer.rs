@@ -160,6 +160,7 @@ fn footer_hints(context: Context) -> &'static [Hint] {
             (Intent::StartSearch, None, 5, None),
             (Intent::MarkSuspicious, None, 7, Some("susp")),
             (Intent::MarkLegitimate, None, 7, Some("legit")),
+            (Intent::EditNote, None, 5, None),
             (Intent::Help, None, KEEP, None),
         ],
         Context::Help => &[(Intent::Back, Some("close"), KEEP, None)],
