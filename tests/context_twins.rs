@@ -23,6 +23,7 @@ use sts_triage::tui::app::{App, Overlay};
 use sts_triage::tui::context_panel::{ContextPanel, Moment};
 
 mod support;
+use support::context::doc_text;
 use support::{keys, press, run_bin, screen, sized};
 
 const DIR: &str = "tests/fixtures/twins";
@@ -178,18 +179,6 @@ fn drilled_panel(app: &App) -> &ContextPanel {
         panic!("drill-down open")
     };
     d.context.as_deref().expect("context panel open")
-}
-
-fn doc_text(app: &App) -> String {
-    let Overlay::Drill(d) = &app.overlay else {
-        panic!("drill-down open")
-    };
-    d.doc
-        .lines
-        .iter()
-        .map(sts_triage::tui::doc::DocLine::text)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Four `Update user.` records of the UAL export, four ids, in one second: folded, the line

@@ -228,31 +228,34 @@ fn invisible_characters_are_shown_and_raise_the_ctrl_hint() {
     assert!(names.contains("user\u{e0049}\u{e0047}\u{e004e}"));
 }
 
+/// A flagged CloudAppEvents record of the account `name` (its own object id and event id
+/// from `id`, a second apart).
+fn account_line(name: &str, id: u32) -> String {
+    serde_json::json!({
+        "Timestamp": format!("2025-10-01T14:00:0{id}Z"),
+        "ActionType": "Update StsRefreshTokenValidFrom Timestamp.",
+        "AccountObjectId": format!("oid-{id}"), "AccountDisplayName": name,
+        "IPAddress": "198.51.100.1", "IsAnonymousProxy": false, "ISP": "Contoso",
+        "RawEventData": {"Id": format!("e{id}"),
+            "ModifiedProperties": [{"Name": "StsRefreshTokensValidFrom",
+                "OldValue": "[\"2025-09-01T00:00:00Z\"]", "NewValue": "[\"2025-10-01T14:00:00Z\"]"}],
+            "Actor": [{"ID": name, "Type": 5}, {"ID": "User", "Type": 2}]}
+    })
+    .to_string()
+}
+
 #[test]
 fn a_look_alike_account_is_never_shown_as_the_real_one() {
     // Synthetic: the same name with a zero-width space and with a tag character.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("lookalike.jsonl");
-    let line = |name: &str, id: u32| {
-        serde_json::json!({
-            "Timestamp": "2025-10-01T14:00:00Z",
-            "ActionType": "Update StsRefreshTokenValidFrom Timestamp.",
-            "AccountObjectId": format!("oid-{id}"), "AccountDisplayName": name,
-            "IPAddress": "198.51.100.1", "IsAnonymousProxy": false, "ISP": "Contoso",
-            "RawEventData": {"Id": format!("e{id}"),
-                "ModifiedProperties": [{"Name": "StsRefreshTokensValidFrom",
-                    "OldValue": "[\"2025-09-01T00:00:00Z\"]", "NewValue": "[\"2025-10-01T14:00:00Z\"]"}],
-                "Actor": [{"ID": name, "Type": 5}, {"ID": "User", "Type": 2}]}
-        })
-        .to_string()
-    };
     std::fs::write(
         &file,
         [
-            line("admin", 1),
-            line("adm\u{200b}in", 2),
-            line("admin\u{e0020}", 3),
-            line("ad\u{ad}min", 4),
+            account_line("admin", 1),
+            account_line("adm\u{200b}in", 2),
+            account_line("admin\u{e0020}", 3),
+            account_line("ad\u{ad}min", 4),
         ]
         .join("\n"),
     )
@@ -282,21 +285,8 @@ fn variation_selectors_are_shown_in_the_table_the_copy_and_the_report() {
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("selectors.jsonl");
-    let line = |name: &str, id: u32| {
-        serde_json::json!({
-            "Timestamp": format!("2025-10-01T14:00:0{id}Z"),
-            "ActionType": "Update StsRefreshTokenValidFrom Timestamp.",
-            "AccountObjectId": format!("oid-{id}"), "AccountDisplayName": name,
-            "IPAddress": "198.51.100.1", "IsAnonymousProxy": false, "ISP": "Contoso",
-            "RawEventData": {"Id": format!("e{id}"),
-                "ModifiedProperties": [{"Name": "StsRefreshTokensValidFrom",
-                    "OldValue": "[\"2025-09-01T00:00:00Z\"]", "NewValue": "[\"2025-10-01T14:00:00Z\"]"}],
-                "Actor": [{"ID": name, "Type": 5}, {"ID": "User", "Type": 2}]}
-        })
-        .to_string()
-    };
     let names = ["admin", "admin\u{fe0f}", "ad\u{e0100}min", "adm\u{fe00}in"];
-    let lines: Vec<String> = (1..).zip(names).map(|(i, n)| line(n, i)).collect();
+    let lines: Vec<String> = (1..).zip(names).map(|(i, n)| account_line(n, i)).collect();
     std::fs::write(&file, lines.join("\n")).unwrap();
     let shown = ["admin\\u{fe0f}", "ad\\u{e0100}min", "adm\\u{fe00}in"];
     let only_one_admin = |text: &str, at: &str| {

@@ -12,7 +12,6 @@
 
 mod support;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sts_triage::hints::{HintConfig, row_hints};
@@ -28,33 +27,16 @@ fn scan(path: &Path) -> ScanReport {
     scan_paths(&[path.to_path_buf()], &ScanOptions::default()).unwrap()
 }
 
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
 /// The case as JSON lines, as a pretty-printed JSON document (raw TABs and newlines between
 /// values as well), and both gzipped.
 fn every_shape(dir: &Path) -> Vec<PathBuf> {
     let lines = std::fs::read(CASE).unwrap();
-    let mut doc = b"{\n\t\"value\": [\n\t\t".to_vec();
-    for (i, l) in lines
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .enumerate()
-    {
-        if i > 0 {
-            doc.extend_from_slice(b",\r\n\t\t");
-        }
-        doc.extend_from_slice(l);
-    }
-    doc.extend_from_slice(b"\n\t]\n}\n");
+    let doc = support::json_document(&lines, b"{\n\t\"value\": [\n\t\t", b",\r\n\t\t");
     let mut out = vec![PathBuf::from(CASE)];
     for (name, data) in [
         ("doc.json", doc.clone()),
-        ("lines.jsonl.gz", gzip(&lines)),
-        ("doc.json.gz", gzip(&doc)),
+        ("lines.jsonl.gz", support::gzip(&lines)),
+        ("doc.json.gz", support::gzip(&doc)),
     ] {
         let p = dir.join(name);
         std::fs::write(&p, data).unwrap();

@@ -5,13 +5,14 @@
 //! cells, gzip); the event stays flagged, is counted and said where, and its row carries the
 //! `ctrl` hint and the ⚠ column.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sts_triage::hints::{HintConfig, row_hints};
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
+
+mod support;
 
 const STS_OP: &str = "Update StsRefreshTokenValidFrom Timestamp.";
 const CASE: &str = "tests/cases/hostile/jsonl-invalid-utf8-drops-flagged-event.jsonl";
@@ -134,12 +135,6 @@ fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
     p
 }
 
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
 /// `\ud800` as the record holds it at its top level, and as a string inside a string.
 const LONE: &[u8] = b"\\ud800";
 
@@ -156,21 +151,10 @@ fn lone_surrogates_and_bad_bytes_in_every_reader() {
     lines.push(b'\n');
     let jsonl = write(dir.path(), "ual.jsonl", &lines);
 
-    let mut doc = b"{\"value\":[\n".to_vec();
-    for (i, l) in lines
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .enumerate()
-    {
-        if i > 0 {
-            doc.extend_from_slice(b",\n");
-        }
-        doc.extend_from_slice(l);
-    }
-    doc.extend_from_slice(b"\n]}\n");
+    let doc = support::json_document(&lines, b"{\"value\":[\n", b",\n");
     let document = write(dir.path(), "ual.json", &doc);
-    let gz = write(dir.path(), "ual.jsonl.gz", &gzip(&lines));
-    let gz_doc = write(dir.path(), "ual-doc.json.gz", &gzip(&doc));
+    let gz = write(dir.path(), "ual.jsonl.gz", &support::gzip(&lines));
+    let gz_doc = write(dir.path(), "ual-doc.json.gz", &support::gzip(&doc));
 
     for p in [&jsonl, &document, &gz, &gz_doc] {
         let report = scan(p);

@@ -25,16 +25,21 @@ fn workbench(analyst: &str, journal: &Path) -> App {
     App::new(&journal.display().to_string(), analyst, decisions).with_report(report)
 }
 
-/// Writes the journal effects to the journal, as the shell does, and confirms them.
-fn save(app: &mut App, journal: &Path) {
-    let entries: Vec<_> = std::mem::take(&mut app.effects)
+/// The journal entries the workbench asked to write since the last call (its effects taken).
+fn journal_effects(app: &mut App) -> Vec<journal::Entry> {
+    std::mem::take(&mut app.effects)
         .into_iter()
         .filter_map(|e| match e {
             Effect::Journal(entries) => Some(entries),
             _ => None,
         })
         .flatten()
-        .collect();
+        .collect()
+}
+
+/// Writes the journal effects to the journal, as the shell does, and confirms them.
+fn save(app: &mut App, journal: &Path) {
+    let entries = journal_effects(app);
     let (mut j, _) = Journal::open(journal).unwrap();
     j.append(&entries).unwrap();
     app.apply(Action::Saved {
@@ -45,6 +50,20 @@ fn save(app: &mut App, journal: &Path) {
 fn current_key(app: &App) -> String {
     let t = app.table();
     t.items[t.current().unwrap()].key.clone()
+}
+
+/// alice's first decision (suspicious on the current row) saved to a new journal, then
+/// undone (not saved yet): the folder (kept while the test runs), the journal, the
+/// workbench and the row's key.
+fn first_decision_undone() -> (tempfile::TempDir, PathBuf, App, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("case.sts-triage.jsonl");
+    let mut app = workbench("alice", &path);
+    let key = current_key(&app);
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    save(&mut app, &path);
+    app.apply(Action::Intent(Intent::Undo));
+    (dir, path, app, key)
 }
 
 /// The JSON report's row of `key`: (verdict, note, analyst, decided_at), and its analysts.
@@ -152,13 +171,7 @@ fn undo_restores_the_earlier_analysts_decision_on_screen_after_restart_and_in_th
 
 #[test]
 fn undoing_a_first_decision_leaves_no_decision_anywhere() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("case.sts-triage.jsonl");
-    let mut app = workbench("alice", &path);
-    let key = current_key(&app);
-    app.apply(Action::Intent(Intent::MarkSuspicious));
-    save(&mut app, &path);
-    app.apply(Action::Intent(Intent::Undo));
+    let (_dir, path, mut app, key) = first_decision_undone();
     assert_eq!(app.decision(&key), Decision::default(), "the screen");
     assert_eq!(app.decision(&key).verdict, Verdict::Unreviewed);
     save(&mut app, &path);
@@ -182,13 +195,7 @@ fn undoing_a_first_decision_leaves_no_decision_anywhere() {
 /// that failed to save still leaves no decision once saved.
 #[test]
 fn a_retried_undo_still_restores_no_decision() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("case.sts-triage.jsonl");
-    let mut app = workbench("alice", &path);
-    let key = current_key(&app);
-    app.apply(Action::Intent(Intent::MarkSuspicious));
-    save(&mut app, &path);
-    app.apply(Action::Intent(Intent::Undo));
+    let (_dir, path, mut app, key) = first_decision_undone();
     app.effects.clear();
     app.apply(Action::SaveFailed {
         keys: vec![key.clone()],
@@ -223,15 +230,7 @@ fn the_undo_message_is_the_one_the_readme_shows() {
     }
     app.apply(Action::Intent(Intent::MarkSuspicious));
     let confirm = |app: &mut App| {
-        let keys: Vec<String> = std::mem::take(&mut app.effects)
-            .into_iter()
-            .filter_map(|e| match e {
-                Effect::Journal(entries) => Some(entries),
-                _ => None,
-            })
-            .flatten()
-            .map(|e| e.key)
-            .collect();
+        let keys = journal_effects(app).into_iter().map(|e| e.key).collect();
         app.apply(Action::Saved { keys });
     };
     confirm(&mut app);

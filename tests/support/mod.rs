@@ -124,3 +124,30 @@ pub fn focus_on(app: &mut App, column: Column) {
     }
     assert_eq!(app.columns()[app.table().focus], column, "focus {column:?}");
 }
+
+/// The bytes gzipped (as exporters and `gzip` write them).
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// JSON lines as one JSON document (`{"value":[...]}`), each record on its own line between
+/// `head` and the closing `]}`, separated by `sep` (`",\n"`, or blanks and CRLF as a
+/// pretty-printer writes them).
+pub fn json_document(lines: &[u8], head: &[u8], sep: &[u8]) -> Vec<u8> {
+    let mut doc = head.to_vec();
+    for (i, l) in lines
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        if i > 0 {
+            doc.extend_from_slice(sep);
+        }
+        doc.extend_from_slice(l);
+    }
+    doc.extend_from_slice(b"\n]}\n");
+    doc
+}
