@@ -11,6 +11,13 @@ pub use crate::evidence::RawText;
 pub use crate::intern::Text;
 use crate::kql::KqlDateTime;
 
+mod parties;
+mod totals;
+
+pub use parties::{ActorKind, EventParties, Parties, actor_keys};
+use totals::distinct;
+pub use totals::{RowTotals, count_label};
+
 /// The table an event came from, which decides the rule it is evaluated with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -319,136 +326,6 @@ pub struct StsEvent {
     pub outcome: Outcome,
 }
 
-/// Context read from an STS event's record beside the query's columns: the user (or object)
-/// whose StsRefreshTokensValidFrom changed, the actor's stable identity (AccountDisplayName is
-/// chosen by whoever names the account) and the correlation id that ties the record to the
-/// others written with it. Empty strings where the record has no such field. Never changes
-/// the query's rows (see `context::parties` for the fields read per source kind).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct Parties {
-    /// The target's UPN (or name, when it has no UPN).
-    pub target: String,
-    /// The target's object id (GUID), when the record has it.
-    pub target_id: String,
-    /// The actor's UPN, or an app as `name (service principal id)` (an app's name alone is chosen by
-    /// whoever registers it).
-    pub actor: String,
-    /// The actor's object id or application (service principal) id.
-    pub actor_id: String,
-    /// What kind of principal the actor is: compared only with its own kind.
-    pub actor_kind: ActorKind,
-    /// UAL `InterSystemsId`, AuditLogs `CorrelationId`, Graph `correlationId`.
-    pub correlation: String,
-}
-
-/// What kind of principal an actor is. Two actors are one only when they are of one kind
-/// and share a key of it ([`actor_keys`]): an application is named by whoever registers
-/// it, so an app named `helpdesk@contoso.com`, or `Helpdesk (a1b2…)`, is never that user.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum ActorKind {
-    /// A user (or a record that names no class): known by its UPN and its object id.
-    #[default]
-    User,
-    /// An application known by its id: the service principal's object id (UAL
-    /// `ServicePrincipal_<id>`, Entra `initiatedBy.app.servicePrincipalId`), else its
-    /// application id; the actor is shown `name (id)`.
-    App,
-    /// An application the record gives no id of (Entra `initiatedBy.app` with null ids, a UAL
-    /// `ServicePrincipal` class with no id): known by its name, shown `name (app, no id)`
-    /// (`context::parties::named_app_actor`), and the same actor only as another app of that
-    /// name with no id.
-    NamedApp,
-}
-
-/// The keys an actor is known by, each with its kind: a user by its UPN (`actor`) and its
-/// object id (`actor_id`); an app by its id alone (its `name (id)` is for the eye); an app
-/// with no id by its name. Empty keys left out.
-pub fn actor_keys<'a>(
-    kind: ActorKind,
-    actor: &'a str,
-    actor_id: &'a str,
-) -> Vec<(ActorKind, &'a str)> {
-    let keys: &[&str] = match kind {
-        ActorKind::User => &[actor, actor_id],
-        ActorKind::App => &[actor_id],
-        ActorKind::NamedApp => &[actor],
-    };
-    keys.iter()
-        .filter(|k| !k.is_empty())
-        .map(|&k| (kind, k))
-        .collect()
-}
-
-/// A party as shown: its name (UPN, or an app's `name (id)`), else its id.
-fn name_else_id<'a>(name: &'a str, id: &'a str) -> &'a str {
-    if name.is_empty() { id } else { name }
-}
-
-impl Parties {
-    /// The target as shown: the UPN, else the object id.
-    pub fn target_label(&self) -> &str {
-        name_else_id(&self.target, &self.target_id)
-    }
-    /// The actor as shown: the UPN or application, else its id.
-    pub fn actor_label(&self) -> &str {
-        name_else_id(&self.actor, &self.actor_id)
-    }
-}
-
-/// The [`Parties`] of an event as it keeps them: each text shared ([`Text`], interned by
-/// the scan), so that an event whose target object id is its own (every event of a tenant
-/// that writes the target's id per record) keeps that one text and shares its target's
-/// name, actor and actor id with the other events (about 150 bytes an event less than four
-/// `String`s of its own). The correlation id is the event's own field
-/// ([`StsEvent::correlation`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct EventParties {
-    /// The target's UPN (or name, when it has no UPN).
-    pub target: Text,
-    /// The target's object id (GUID), when the record has it.
-    pub target_id: Text,
-    /// The actor's UPN, or the application's display name.
-    pub actor: Text,
-    /// The actor's object id or application (service principal) id.
-    pub actor_id: Text,
-    /// What kind of principal the actor is ([`ActorKind`]).
-    pub actor_kind: ActorKind,
-}
-
-impl From<Parties> for EventParties {
-    fn from(p: Parties) -> Self {
-        Self {
-            target: p.target.into(),
-            target_id: p.target_id.into(),
-            actor: p.actor.into(),
-            actor_id: p.actor_id.into(),
-            actor_kind: p.actor_kind,
-        }
-    }
-}
-
-impl EventParties {
-    /// The target as shown: the UPN, else the object id.
-    pub fn target_label(&self) -> &str {
-        name_else_id(&self.target, &self.target_id)
-    }
-    /// The actor as shown: the UPN or application, else its id.
-    pub fn actor_label(&self) -> &str {
-        name_else_id(&self.actor, &self.actor_id)
-    }
-    /// The keys the actor is known by ([`actor_keys`]).
-    pub fn actor_keys(&self) -> Vec<(ActorKind, &str)> {
-        actor_keys(self.actor_kind, &self.actor, &self.actor_id)
-    }
-    /// Whether the actor is the target: a user whose UPN or object id is the target's
-    /// (never an application, whatever it is named).
-    pub fn actor_is_target(&self) -> bool {
-        let same = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
-        self.actor_kind == ActorKind::User
-            && (same(&self.actor, &self.target) || same(&self.actor_id, &self.target_id))
-    }
-}
-
 impl StsEvent {
     pub fn is_flagged(&self) -> bool {
         matches!(self.outcome, Outcome::Flagged(_))
@@ -519,103 +396,6 @@ impl Finding {
 
     pub fn first_time(&self, events: &[StsEvent]) -> Option<KqlDateTime> {
         self.events.iter().filter_map(|&i| events[i].time).min()
-    }
-}
-
-/// What the outputs print of the events behind a row, totalled as each event joins it, so
-/// that the headless commands need not keep every event: how many, the first and last time,
-/// the distinct targets and actors (first seen first, as [`Finding::targets`] lists them),
-/// and for the headless commands every event in the order it joined (a 4-byte reference,
-/// for the report's list of sources). The same whether the events are kept or not:
-/// `tests/row_totals.rs` compares them with the workbench's per-event functions.
-#[derive(Debug, Clone, Default)]
-pub struct RowTotals {
-    /// Distinct events behind the row.
-    pub events: usize,
-    /// The earliest and latest event time (events without a time left out).
-    pub first: Option<KqlDateTime>,
-    pub last: Option<KqlDateTime>,
-    targets: DistinctTexts,
-    actors: DistinctTexts,
-    /// The last event that joined (an event giving the same row twice joins once).
-    pub(crate) last_member: Option<u32>,
-    /// Headless commands: every event that joined, in order (a scan-internal reference to a
-    /// kept or a lean event); empty after a plain scan, whose `events` lists them all.
-    pub(crate) members: Vec<u32>,
-}
-
-impl RowTotals {
-    /// Counts one more event behind the row (`target` and `actor` as
-    /// [`Parties::target_label`] and [`Parties::actor_label`] give them).
-    pub fn add(&mut self, time: Option<KqlDateTime>, target: &str, actor: &str) {
-        self.events += 1;
-        if let Some(t) = time {
-            self.first = Some(self.first.map_or(t, |f| f.min(t)));
-            self.last = Some(self.last.map_or(t, |l| l.max(t)));
-        }
-        self.targets.add(target);
-        self.actors.add(actor);
-    }
-    /// The distinct targets, in the order first seen (empty ones left out).
-    pub fn targets(&self) -> Vec<&str> {
-        self.targets.list.iter().map(Text::as_str).collect()
-    }
-    /// The distinct actors (UPN or application id), in the order first seen.
-    pub fn actors(&self) -> Vec<&str> {
-        self.actors.list.iter().map(Text::as_str).collect()
-    }
-}
-
-/// Distinct non-empty texts in the order first seen; a set beside the list once it is long
-/// (a row behind which thousands of users' tokens changed).
-#[derive(Debug, Clone, Default)]
-struct DistinctTexts {
-    list: Vec<Text>,
-    set: Option<std::collections::HashSet<Text>>,
-}
-
-impl DistinctTexts {
-    const LINEAR: usize = 16;
-
-    fn add(&mut self, s: &str) {
-        if s.is_empty() {
-            return;
-        }
-        let known = match &self.set {
-            Some(set) => set.contains(s),
-            None => self.list.iter().any(|t| t.as_str() == s),
-        };
-        if known {
-            return;
-        }
-        let t = Text::from(s);
-        if let Some(set) = &mut self.set {
-            set.insert(t.clone());
-        } else if self.list.len() >= Self::LINEAR {
-            let mut set: std::collections::HashSet<Text> = self.list.iter().cloned().collect();
-            set.insert(t.clone());
-            self.set = Some(set);
-        }
-        self.list.push(t);
-    }
-}
-
-fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for s in items {
-        if !s.is_empty() && !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    out
-}
-
-/// A list of targets (or actors) in one cell: the one name, or the count (`3 users`).
-pub fn count_label(items: &[&str], noun: &str) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        many => format!("{} {noun}s", many.len()),
     }
 }
 

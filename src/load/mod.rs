@@ -19,6 +19,7 @@ mod prefilter;
 mod pruned;
 pub mod record;
 mod retrace;
+mod sniff;
 pub(crate) mod tables;
 mod wrapped;
 
@@ -37,6 +38,8 @@ pub use folder::expand_paths;
 pub use input::{Input, ReadDigest, open_input, open_input_hashed};
 pub use prefilter::Prefilter;
 pub use record::Classified;
+use sniff::{FailingReader, read_head, read_sample};
+pub use sniff::{Shape, sniff};
 
 /// Options of a scan.
 #[derive(Debug, Clone)]
@@ -167,74 +170,6 @@ pub enum LoadError {
     Unreadable { path: String, error: io::Error },
     #[error("{path}: not a file of any known format ({why})")]
     UnknownFormat { path: String, why: String },
-}
-
-/// The shape of a file's content, from its first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    JsonLines,
-    JsonDocument,
-    Csv,
-}
-
-/// An object whose records are in an array under `value`, `records`, `results` or `Results`,
-/// or whose tables are under `tables` (a Log Analytics query response).
-fn is_envelope(obj: &serde_json::Map<String, serde_json::Value>) -> bool {
-    ["value", "records", "results", "Results", "tables", "Tables"]
-        .iter()
-        .any(|k| obj.get(*k).is_some_and(serde_json::Value::is_array))
-}
-
-/// Decides the shape from the first (decompressed) bytes.
-pub fn sniff(head: &[u8]) -> Result<Shape, String> {
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let first = head.iter().position(|b| !b.is_ascii_whitespace());
-    let Some(first) = first else {
-        return Err("the file is empty".to_owned());
-    };
-    let body = &head[first..];
-    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
-        return Err("a zip archive: extract it first".to_owned());
-    }
-    // A NUL byte in the text (a damaged cell, a hostile string) does not make a file binary:
-    // the file is binary when its first line is neither JSON nor a CSV header, and a NUL is
-    // then named as the likely cause.
-    let binary = |why: &str| match memchr::memchr(0, body) {
-        Some(nul) => format!(
-            "binary content (a NUL byte at byte offset {})",
-            head.len() - body.len() + nul
-        ),
-        None => why.to_owned(),
-    };
-    match body[0] {
-        b'[' => Ok(Shape::JsonDocument),
-        b'{' => {
-            // JSON lines when the first line is a whole JSON value on its own, unless that
-            // value is an envelope of records (`{"Results":[…]}` written on one line).
-            let line_end = memchr::memchr(b'\n', body).unwrap_or(body.len());
-            let line = &body[..line_end];
-            match decode::parse_repaired::<serde_json::Map<String, serde_json::Value>>(line) {
-                Ok((obj, ..)) if is_envelope(&obj) => Ok(Shape::JsonDocument),
-                Ok(_) => Ok(Shape::JsonLines),
-                Err(_) => Ok(Shape::JsonDocument),
-            }
-        }
-        _ => {
-            let line_end = memchr::memchr(b'\n', body).unwrap_or(body.len());
-            let line = String::from_utf8_lossy(&body[..line_end]);
-            let printable = line
-                .chars()
-                .filter(|c| !c.is_control() || *c == '\t' || *c == '\r')
-                .count();
-            let mostly_text = printable * 10 >= line.chars().count() * 9;
-            let delimited = line.contains(',') || line.contains('\t') || line.contains(';');
-            if line.starts_with("#TYPE") || (delimited && mostly_text) {
-                Ok(Shape::Csv)
-            } else {
-                Err(binary("neither JSON nor CSV"))
-            }
-        }
-    }
 }
 
 /// Scans one file (or standard input), sending what it finds to `sink`.
@@ -531,87 +466,4 @@ pub(crate) fn scan_csv_rows(
         Some(why) => Err(why),
         None => Ok(ctx.summary),
     }
-}
-
-/// Reads the first bytes of the content: up to the end of the first non-blank line, or
-/// 64 KiB past the blank lines that lead (those up to `max_blank` bytes), whichever comes
-/// first (pipes may deliver less in one read). A first line that opens an object is read to
-/// its end, up to `max_blank` bytes (the record limit): whether the file is JSON lines is
-/// decided on the whole first record, so a long first record (a long field, deep nesting)
-/// does not turn JSON lines into a document. A read error ends the head; it is returned with
-/// what was read before it.
-fn read_head(
-    reader: &mut Box<dyn BufRead + Send>,
-    max_blank: usize,
-) -> (Vec<u8>, Option<io::Error>) {
-    let mut head = Vec::new();
-    let mut chunk = [0u8; 8192];
-    // How many bytes at the start are blank (all of `head` while no content was seen): they
-    // do not count against the 64 KiB.
-    let mut blank = 0;
-    let cap = |head: &[u8], blank: usize| {
-        let content = &head[blank.min(head.len())..];
-        if content
-            .strip_prefix(b"\xef\xbb\xbf")
-            .unwrap_or(content)
-            .first()
-            == Some(&b'{')
-        {
-            max_blank
-        } else {
-            64 << 10
-        }
-    };
-    while head.len() < blank + cap(&head, blank) && blank < max_blank {
-        let n = match reader.read(&mut chunk) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return (head, Some(e)),
-        };
-        if n == 0 {
-            break;
-        }
-        let before = head.len();
-        head.extend_from_slice(&chunk[..n]);
-        if blank == before {
-            blank += head[before..]
-                .iter()
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
-        }
-        if blank < head.len() && memchr::memchr(b'\n', &head[blank..]).is_some() {
-            break;
-        }
-    }
-    (head, None)
-}
-
-/// Reads up to `limit` bytes (less at the end of the file); a read error ends the sample and
-/// is returned with what was read before it.
-fn read_sample(reader: &mut Box<dyn BufRead + Send>, limit: usize) -> (Vec<u8>, Option<io::Error>) {
-    let mut sample = Vec::with_capacity(limit.min(64 << 10));
-    match reader.take(limit as u64).read_to_end(&mut sample) {
-        Ok(_) => (sample, None),
-        Err(e) => (sample, Some(e)),
-    }
-}
-
-/// A reader that fails once with the error that ended the head, then is at its end.
-struct FailingReader(Option<io::Error>);
-
-impl Read for FailingReader {
-    fn read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
-        self.0.take().map_or(Ok(0), Err)
-    }
-}
-
-impl BufRead for FailingReader {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        match self.0.take() {
-            Some(e) => Err(e),
-            None => Ok(&[]),
-        }
-    }
-
-    fn consume(&mut self, _amt: usize) {}
 }

@@ -1,0 +1,136 @@
+//! Who an STS event is about and who made it: the target and actor read from its record
+//! beside the query's columns, as read ([`Parties`]) and as an event keeps them
+//! ([`EventParties`]), and the kinds and keys an actor is known by ([`ActorKind`],
+//! [`actor_keys`]).
+
+use crate::intern::Text;
+
+/// Context read from an STS event's record beside the query's columns: the user (or object)
+/// whose StsRefreshTokensValidFrom changed, the actor's stable identity (AccountDisplayName is
+/// chosen by whoever names the account) and the correlation id that ties the record to the
+/// others written with it. Empty strings where the record has no such field. Never changes
+/// the query's rows (see `context::parties` for the fields read per source kind).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Parties {
+    /// The target's UPN (or name, when it has no UPN).
+    pub target: String,
+    /// The target's object id (GUID), when the record has it.
+    pub target_id: String,
+    /// The actor's UPN, or an app as `name (service principal id)` (an app's name alone is chosen by
+    /// whoever registers it).
+    pub actor: String,
+    /// The actor's object id or application (service principal) id.
+    pub actor_id: String,
+    /// What kind of principal the actor is: compared only with its own kind.
+    pub actor_kind: ActorKind,
+    /// UAL `InterSystemsId`, AuditLogs `CorrelationId`, Graph `correlationId`.
+    pub correlation: String,
+}
+
+/// What kind of principal an actor is. Two actors are one only when they are of one kind
+/// and share a key of it ([`actor_keys`]): an application is named by whoever registers
+/// it, so an app named `helpdesk@contoso.com`, or `Helpdesk (a1b2…)`, is never that user.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ActorKind {
+    /// A user (or a record that names no class): known by its UPN and its object id.
+    #[default]
+    User,
+    /// An application known by its id: the service principal's object id (UAL
+    /// `ServicePrincipal_<id>`, Entra `initiatedBy.app.servicePrincipalId`), else its
+    /// application id; the actor is shown `name (id)`.
+    App,
+    /// An application the record gives no id of (Entra `initiatedBy.app` with null ids, a UAL
+    /// `ServicePrincipal` class with no id): known by its name, shown `name (app, no id)`
+    /// (`context::parties::named_app_actor`), and the same actor only as another app of that
+    /// name with no id.
+    NamedApp,
+}
+
+/// The keys an actor is known by, each with its kind: a user by its UPN (`actor`) and its
+/// object id (`actor_id`); an app by its id alone (its `name (id)` is for the eye); an app
+/// with no id by its name. Empty keys left out.
+pub fn actor_keys<'a>(
+    kind: ActorKind,
+    actor: &'a str,
+    actor_id: &'a str,
+) -> Vec<(ActorKind, &'a str)> {
+    let keys: &[&str] = match kind {
+        ActorKind::User => &[actor, actor_id],
+        ActorKind::App => &[actor_id],
+        ActorKind::NamedApp => &[actor],
+    };
+    keys.iter()
+        .filter(|k| !k.is_empty())
+        .map(|&k| (kind, k))
+        .collect()
+}
+
+/// A party as shown: its name (UPN, or an app's `name (id)`), else its id.
+fn name_else_id<'a>(name: &'a str, id: &'a str) -> &'a str {
+    if name.is_empty() { id } else { name }
+}
+
+impl Parties {
+    /// The target as shown: the UPN, else the object id.
+    pub fn target_label(&self) -> &str {
+        name_else_id(&self.target, &self.target_id)
+    }
+    /// The actor as shown: the UPN or application, else its id.
+    pub fn actor_label(&self) -> &str {
+        name_else_id(&self.actor, &self.actor_id)
+    }
+}
+
+/// The [`Parties`] of an event as it keeps them: each text shared ([`Text`], interned by
+/// the scan), so that an event whose target object id is its own (every event of a tenant
+/// that writes the target's id per record) keeps that one text and shares its target's
+/// name, actor and actor id with the other events (about 150 bytes an event less than four
+/// `String`s of its own). The correlation id is the event's own field
+/// ([`super::StsEvent::correlation`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct EventParties {
+    /// The target's UPN (or name, when it has no UPN).
+    pub target: Text,
+    /// The target's object id (GUID), when the record has it.
+    pub target_id: Text,
+    /// The actor's UPN, or the application's display name.
+    pub actor: Text,
+    /// The actor's object id or application (service principal) id.
+    pub actor_id: Text,
+    /// What kind of principal the actor is ([`ActorKind`]).
+    pub actor_kind: ActorKind,
+}
+
+impl From<Parties> for EventParties {
+    fn from(p: Parties) -> Self {
+        Self {
+            target: p.target.into(),
+            target_id: p.target_id.into(),
+            actor: p.actor.into(),
+            actor_id: p.actor_id.into(),
+            actor_kind: p.actor_kind,
+        }
+    }
+}
+
+impl EventParties {
+    /// The target as shown: the UPN, else the object id.
+    pub fn target_label(&self) -> &str {
+        name_else_id(&self.target, &self.target_id)
+    }
+    /// The actor as shown: the UPN or application, else its id.
+    pub fn actor_label(&self) -> &str {
+        name_else_id(&self.actor, &self.actor_id)
+    }
+    /// The keys the actor is known by ([`actor_keys`]).
+    pub fn actor_keys(&self) -> Vec<(ActorKind, &str)> {
+        actor_keys(self.actor_kind, &self.actor, &self.actor_id)
+    }
+    /// Whether the actor is the target: a user whose UPN or object id is the target's
+    /// (never an application, whatever it is named).
+    pub fn actor_is_target(&self) -> bool {
+        let same = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
+        self.actor_kind == ActorKind::User
+            && (same(&self.actor, &self.target) || same(&self.actor_id, &self.target_id))
+    }
+}

@@ -1,0 +1,102 @@
+//! What the outputs print of the events behind a row, totalled as each event joins it
+//! ([`RowTotals`]), and the cell that lists a row's targets or actors ([`count_label`]).
+
+use crate::intern::Text;
+use crate::kql::KqlDateTime;
+
+/// What the outputs print of the events behind a row, totalled as each event joins it, so
+/// that the headless commands need not keep every event: how many, the first and last time,
+/// the distinct targets and actors (first seen first, as [`super::Finding::targets`] lists them),
+/// and for the headless commands every event in the order it joined (a 4-byte reference,
+/// for the report's list of sources). The same whether the events are kept or not:
+/// `tests/row_totals.rs` compares them with the workbench's per-event functions.
+#[derive(Debug, Clone, Default)]
+pub struct RowTotals {
+    /// Distinct events behind the row.
+    pub events: usize,
+    /// The earliest and latest event time (events without a time left out).
+    pub first: Option<KqlDateTime>,
+    pub last: Option<KqlDateTime>,
+    targets: DistinctTexts,
+    actors: DistinctTexts,
+    /// The last event that joined (an event giving the same row twice joins once).
+    pub(crate) last_member: Option<u32>,
+    /// Headless commands: every event that joined, in order (a scan-internal reference to a
+    /// kept or a lean event); empty after a plain scan, whose `events` lists them all.
+    pub(crate) members: Vec<u32>,
+}
+
+impl RowTotals {
+    /// Counts one more event behind the row (`target` and `actor` as
+    /// [`super::Parties::target_label`] and [`super::Parties::actor_label`] give them).
+    pub fn add(&mut self, time: Option<KqlDateTime>, target: &str, actor: &str) {
+        self.events += 1;
+        if let Some(t) = time {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+        self.targets.add(target);
+        self.actors.add(actor);
+    }
+    /// The distinct targets, in the order first seen (empty ones left out).
+    pub fn targets(&self) -> Vec<&str> {
+        self.targets.list.iter().map(Text::as_str).collect()
+    }
+    /// The distinct actors (UPN or application id), in the order first seen.
+    pub fn actors(&self) -> Vec<&str> {
+        self.actors.list.iter().map(Text::as_str).collect()
+    }
+}
+
+/// Distinct non-empty texts in the order first seen; a set beside the list once it is long
+/// (a row behind which thousands of users' tokens changed).
+#[derive(Debug, Clone, Default)]
+struct DistinctTexts {
+    list: Vec<Text>,
+    set: Option<std::collections::HashSet<Text>>,
+}
+
+impl DistinctTexts {
+    const LINEAR: usize = 16;
+
+    fn add(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        let known = match &self.set {
+            Some(set) => set.contains(s),
+            None => self.list.iter().any(|t| t.as_str() == s),
+        };
+        if known {
+            return;
+        }
+        let t = Text::from(s);
+        if let Some(set) = &mut self.set {
+            set.insert(t.clone());
+        } else if self.list.len() >= Self::LINEAR {
+            let mut set: std::collections::HashSet<Text> = self.list.iter().cloned().collect();
+            set.insert(t.clone());
+            self.set = Some(set);
+        }
+        self.list.push(t);
+    }
+}
+
+pub(super) fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for s in items {
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// A list of targets (or actors) in one cell: the one name, or the count (`3 users`).
+pub fn count_label(items: &[&str], noun: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        many => format!("{} {noun}s", many.len()),
+    }
+}
