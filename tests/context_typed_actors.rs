@@ -147,7 +147,7 @@ fn the_frequency_view_and_classify_like_this_keep_the_app_apart() {
     let report = scan(&[&format!("{DIR}/ual-app-class-without-id.jsonl")]);
     let mut app = support::sized(
         support::workbench("t.sts-triage.jsonl", "analyst", report),
-        160,
+        170,
         45,
     );
     support::focus_on(&mut app, Column::Actor);
@@ -178,7 +178,7 @@ fn the_frequency_view_and_classify_like_this_keep_the_app_apart() {
     assert!(
         !matches!(&app.overlay, Overlay::Bulk(b) if !b.candidates.is_empty()),
         "nothing like the admin's row: {}",
-        support::screen(&app, 160, 45)
+        support::screen(&app, 170, 45)
     );
     assert!(app.status.contains("no unreviewed row"), "{}", app.status);
 }
