@@ -144,7 +144,7 @@ impl fmt::Display for Hint {
             }
             Self::ControlCharacters => write!(
                 f,
-                "the row's strings hold control, bidi or invisible characters (shown escaped), or its event was read with invalid bytes or JSON nested too deep replaced by U+FFFD"
+                "the row's strings hold control, bidi or invisible characters (shown escaped), or its event was read with invalid bytes or JSON nested too deep replaced by U+FFFD, or with raw control characters inside its JSON strings"
             ),
             Self::Reset {
                 operation,

@@ -78,7 +78,12 @@ fn raw_control_characters_keep_the_flagged_event_and_mark_it() {
         assert_eq!(f.row.account_display_name, NAME, "{at}");
         assert_eq!(f.row.token_minutes_added, Some(85_039), "{at}");
         let hints = row_hints(f, HintConfig::default());
-        assert!(hints.iter().any(|h| h.badge() == "ctrl"), "{at}: {hints:?}");
+        let ctrl = hints.iter().find(|h| h.badge() == "ctrl");
+        // The why panel says why in words.
+        assert!(
+            ctrl.is_some_and(|h| h.to_string().contains("raw control characters")),
+            "{at}: {hints:?}"
+        );
         // On screen the character is shown escaped, and the row carries ⚠.
         let text = sts_triage::tui::items::finding_text(&report, 0);
         assert!(
