@@ -12,7 +12,7 @@ use crate::neutralize::{csv_cell, write_csv_line};
 use crate::scan::ScanReport;
 
 /// The CSV report's header.
-pub const CSV_COLUMNS: [&str; 19] = [
+pub const CSV_COLUMNS: [&str; 20] = [
     "verdict",
     "note",
     "analyst",
@@ -32,11 +32,15 @@ pub const CSV_COLUMNS: [&str; 19] = [
     "key",
     "targets",
     "context",
+    // Last, so that the columns before keep their places: the actor's stable identity
+    // (UPN, or an application's service principal id), which the attacker does not choose,
+    // beside `account_display_name`, which they do (Markdown's `Actor UPN / app`).
+    "actors",
 ];
 
 /// Writes the CSV report: one row per finding (suspicious, legitimate, then unreviewed),
 /// every string neutralised and guarded against formula injection, a cell holding `,` `;`
-/// or tab quoted. Sources are joined with `; `.
+/// or tab quoted. Sources, targets and actors are joined with `; `.
 pub fn write_csv(
     out: &mut dyn Write,
     report: &ScanReport,
@@ -83,6 +87,7 @@ pub fn write_csv(
                 key,
                 csv_cell(&f.totals.targets().join("; ")),
                 csv_cell(&summary::finding_line(&inputs, report, f)),
+                csv_cell(&f.totals.actors().join("; ")),
             ],
         )?;
     }
