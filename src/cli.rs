@@ -43,6 +43,15 @@ pub struct Cli {
     /// Keep reading JSON-lines and CSV files that grow (an export still being written).
     #[arg(long)]
     pub follow: bool,
+    #[command(flatten)]
+    pub hints: HintArgs,
+}
+
+/// The hint thresholds and the context windows: the workbench's options, and the same
+/// options with the same names on `report`, so that a report states the hints the analyst
+/// saw (README: the hints table).
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct HintArgs {
     /// Hint threshold: |tokenMinutesRemaining| above this many minutes is "far".
     #[arg(long, default_value_t = 60)]
     pub far_minutes: i64,
@@ -61,6 +70,22 @@ pub struct Cli {
     /// Context: records of the same actor within this many minutes are related.
     #[arg(long, default_value_t = 60)]
     pub actor_minutes: i64,
+}
+
+impl HintArgs {
+    /// The thresholds as the hints and the context read them.
+    pub fn config(self) -> sts_triage::hints::HintConfig {
+        sts_triage::hints::HintConfig {
+            far_minutes: self.far_minutes,
+            reset_minutes: self.reset_minutes,
+            bulk_users: self.bulk_users,
+            bulk_minutes: self.bulk_minutes,
+            context: sts_triage::context::ContextOptions {
+                target_window_secs: self.target_hours.saturating_mul(3600),
+                actor_window_secs: self.actor_minutes.saturating_mul(60),
+            },
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -115,6 +140,9 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub limits: Limits,
+    /// The hint thresholds and context windows, as the workbench's (the report names them).
+    #[command(flatten)]
+    pub hints: HintArgs,
     /// Files or folders (`-` reads standard input).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,

@@ -257,11 +257,43 @@ pub fn foreign_notice(e: &Entry, now: chrono::DateTime<Utc>) -> String {
     format!("{who} {what}{when}")
 }
 
-/// Said when standard input is read without `--journal`: its default journal is one file
-/// (`stdin.sts-triage.jsonl` in the data folder) whatever the content, so the decisions of
-/// every input piped in meet there (standard input's content is known only once read, after
-/// the journal is opened and replayed).
-pub const STDIN_SHARED: &str = "sts-triage: warning: standard input has one journal in the data folder, shared by everything ever read from standard input: give --journal FILE to keep this input's decisions apart";
+/// Said when standard input, read without `--journal`, could not be read ahead to name its
+/// journal by its content ([`for_inputs_reading_stdin`]): it then has the one journal
+/// `stdin.sts-triage.jsonl` in the data folder, shared by every input piped in so.
+pub const STDIN_SHARED: &str = "standard input has one journal in the data folder, shared by everything ever read from standard input: give --journal FILE to keep this input's decisions apart";
+
+/// The journal of an input read from standard input: `stdin-<hash>.sts-triage.jsonl` in
+/// the data folder, `<hash>` the first 32 hex digits (128 bits: no two inputs meet by
+/// chance or by design) of the SHA-256 of its bytes as they came, the hash the report gives
+/// `(stdin)`. So two different inputs piped in never share decisions, and the same input
+/// piped in again finds its own. The whole hash made the name too long to read in the
+/// status line.
+pub fn stdin_location(sha256: &str) -> PathBuf {
+    let short = sha256.get(..32).unwrap_or(sha256);
+    data_dir().join(format!("stdin-{short}.sts-triage.jsonl"))
+}
+
+/// The default journal of a set of inputs ([`default_for_inputs`]), except that when one
+/// of them is standard input (`-`, always first in the sorted order) all of it is read
+/// first into a temporary file (`context::stdin_copy::spool`, which the load then reads)
+/// and the journal is named by its content ([`stdin_location`]). When it cannot be read
+/// ahead (no temporary file could be created), the shared `stdin.sts-triage.jsonl`, with
+/// the warning to give (why, then [`STDIN_SHARED`]). A failure once reading started (a read
+/// error, a full disk) is an error: what was read cannot be read again.
+pub fn for_inputs_reading_stdin(inputs: &[PathBuf]) -> io::Result<(PathBuf, Option<String>)> {
+    if !inputs.iter().any(|p| p.as_os_str() == "-") {
+        return Ok((default_for_inputs(inputs), None));
+    }
+    match crate::context::stdin_copy::spool()? {
+        Ok(sha256) => Ok((stdin_location(&sha256), None)),
+        Err(e) => Ok((
+            default_location(Path::new("-")),
+            Some(format!(
+                "standard input could not be read ahead into a temporary file ({e}); {STDIN_SHARED}"
+            )),
+        )),
+    }
+}
 
 /// Where the journal of one input goes by default: `<input>.sts-triage.jsonl` beside it,
 /// named from its canonical path so that every spelling of one input (`.`, `./`, `/abs/DIR`,

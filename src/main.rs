@@ -105,16 +105,7 @@ fn main() -> ExitCode {
                 analyst: cli.analyst,
                 keymap: cli.keymap,
                 follow: cli.follow,
-                hints: sts_triage::hints::HintConfig {
-                    far_minutes: cli.far_minutes,
-                    reset_minutes: cli.reset_minutes,
-                    bulk_users: cli.bulk_users,
-                    bulk_minutes: cli.bulk_minutes,
-                    context: sts_triage::context::ContextOptions {
-                        target_window_secs: cli.target_hours.saturating_mul(3600),
-                        actor_window_secs: cli.actor_minutes.saturating_mul(60),
-                    },
-                },
+                hints: cli.hints.config(),
             };
             match sts_triage::tui::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -245,14 +236,24 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
 }
 
 fn run_report(args: &ReportArgs) -> ExitCode {
+    // Standard input is read ahead first (into a temporary file the scan then reads), so
+    // that its journal is named by its content: two inputs piped in never share one.
     let journal_path = match &args.journal {
         Some(j) => j.clone(),
-        None => journal::default_for_inputs(&args.paths),
+        None => match journal::for_inputs_reading_stdin(&args.paths) {
+            Ok((path, warning)) => {
+                if let Some(w) = warning {
+                    eprintln!("sts-triage: warning: {}", neutralize(&w));
+                }
+                path
+            }
+            Err(e) => {
+                eprintln!("sts-triage: reading standard input: {e}");
+                return ExitCode::from(2);
+            }
+        },
     };
     let shown = journal_path.display().to_string();
-    if args.journal.is_none() && args.paths.iter().any(|p| p.as_os_str() == "-") {
-        eprintln!("{}", journal::STDIN_SHARED);
-    }
     let mut chain = (0, None);
     let (decisions, found) = match journal::read_decisions(&journal_path) {
         Ok(replay) => {
@@ -289,8 +290,9 @@ fn run_report(args: &ReportArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let ctx =
-        report::ReportContext::new(&scanned, &shown, found).with_journal_chain(chain.0, chain.1);
+    let ctx = report::ReportContext::new(&scanned, &shown, found)
+        .with_journal_chain(chain.0, chain.1)
+        .with_hints(args.hints.config());
     if let Some(w) = report::unreviewed_warning(&scanned, &decisions) {
         eprintln!("sts-triage: warning: {w}; the report lists them under unreviewed rows");
     }
@@ -298,7 +300,7 @@ fn run_report(args: &ReportArgs) -> ExitCode {
     let mut write = |out: &mut dyn Write| match args.format {
         ReportFormat::Md => report::write_markdown(out, &scanned, &decisions, &ctx),
         ReportFormat::Json => report::write_json(out, &scanned, &decisions, &ctx),
-        ReportFormat::Csv => report::write_csv(out, &scanned, &decisions),
+        ReportFormat::Csv => report::write_csv(out, &scanned, &decisions, &ctx),
     };
     let written = match &args.output {
         // `-` is standard output, as it is standard input among the paths read.

@@ -103,7 +103,7 @@ fn the_copied_tables_are_as_safe_as_the_report() {
     // as `sts-triage report`, tested in tests/report.rs).
     let scanned = hostile();
     let all: Vec<usize> = (0..scanned.findings.len()).collect();
-    let table = report::findings_table(&scanned, &all, &HashMap::new());
+    let table = report::findings_table(&scanned, &all, &HashMap::new(), HintConfig::default());
     let r = markdown::render(&table);
     assert!(r.structure.is_empty(), "{:#?}", r.structure);
     assert!(r.rows.iter().all(|row| row.len() == 19));

@@ -189,6 +189,7 @@ fn json_parses_with_stable_keys_and_exact_values() {
             "files",
             "not_read",
             "journal",
+            "hint_thresholds",
             "time_range",
             "counts",
             "analysts",
@@ -427,7 +428,7 @@ fn csv_cells_are_guarded_against_formulas() {
         },
     )]);
     let mut out = Vec::new();
-    report::write_csv(&mut out, &scanned, &decisions).unwrap();
+    report::write_csv(&mut out, &scanned, &decisions, &ReportContext::default()).unwrap();
     let text = String::from_utf8(out).unwrap();
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let row = r.records().next().unwrap().unwrap();

@@ -225,7 +225,7 @@ fn reports(r: &ScanReport) -> [Vec<u8>; 3] {
     let mut js = Vec::new();
     report::write_json(&mut js, r, &decisions, &ctx).unwrap();
     let mut csv = Vec::new();
-    report::write_csv(&mut csv, r, &decisions).unwrap();
+    report::write_csv(&mut csv, r, &decisions, &report::ReportContext::default()).unwrap();
     [md, js, csv]
 }
 
@@ -298,7 +298,7 @@ fn reports_with(r: &ScanReport, decisions: &HashMap<String, Decision>) -> [Vec<u
     let mut out: [Vec<u8>; 3] = Default::default();
     report::write_markdown(&mut out[0], r, decisions, &ctx).unwrap();
     report::write_json(&mut out[1], r, decisions, &ctx).unwrap();
-    report::write_csv(&mut out[2], r, decisions).unwrap();
+    report::write_csv(&mut out[2], r, decisions, &report::ReportContext::default()).unwrap();
     out
 }
 

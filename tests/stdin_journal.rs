@@ -1,13 +1,39 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
-//! Standard input's default journal is one file whatever was piped in: `report -` says so,
-//! and names `--journal` to keep an input's decisions apart; with `--journal` it says nothing.
+//! Standard input's journal is named by its content (`stdin-<SHA-256>.sts-triage.jsonl` in
+//! the data folder): two different exports piped in get two journals, the same export piped
+//! in again finds its own, and its verdicts come back, in `report -` and in the workbench
+//! reading `-`. `--journal` still overrides it.
 
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sha2::Digest as _;
+use sts_triage::journal::{Decision, Entry, Journal, Verdict};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 
-fn report_of_stdin(extra: &[&str], data_home: &std::path::Path) -> String {
+/// The fixture (7 flagged rows), and the same without its first line (6): two inputs.
+fn inputs() -> [Vec<u8>; 2] {
+    let a = std::fs::read(FIXTURE).unwrap();
+    let first = a.iter().position(|&b| b == b'\n').unwrap();
+    let b = a[first + 1..].to_vec();
+    [a, b]
+}
+
+fn journal_of(data_home: &Path, input: &[u8]) -> PathBuf {
+    let hash: String = sha2::Sha256::digest(input)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    // The first 32 hex digits of the report's SHA-256 of `(stdin)`.
+    data_home.join(format!("sts-triage/stdin-{}.sts-triage.jsonl", &hash[..32]))
+}
+
+/// `report -q ARGS -` with `input` piped in: stdout (the report) and stderr.
+fn report_of_stdin(input: &[u8], extra: &[&str], data_home: &Path) -> (String, String) {
     let mut child = Command::new(BIN)
         .args(["report", "-q"])
         .args(extra)
@@ -18,29 +44,181 @@ fn report_of_stdin(extra: &[&str], data_home: &std::path::Path) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let input = std::fs::read("tests/fixtures/workbench.jsonl").unwrap();
+    let input = input.to_vec();
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stderr).unwrap()
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{err}");
+    (String::from_utf8(out.stdout).unwrap(), err)
+}
+
+/// The report's `- Journal:` line.
+fn journal_line(md: &str) -> &str {
+    md.lines().find(|l| l.starts_with("- Journal: ")).unwrap()
 }
 
 #[test]
-fn standard_input_without_a_journal_is_told_its_journal_is_shared() {
+fn report_of_standard_input_uses_a_journal_named_by_its_content() {
     let data = tempfile::tempdir().unwrap();
-    let err = report_of_stdin(&[], data.path());
+    let [a, b] = inputs();
+    let (ja, jb) = (journal_of(data.path(), &a), journal_of(data.path(), &b));
+    assert_ne!(ja, jb);
+    let (md, err) = report_of_stdin(&a, &[], data.path());
     assert!(
-        err.contains("shared by everything ever read from standard input")
-            && err.contains("--journal FILE"),
-        "{err}"
+        journal_line(&md).contains(&ja.display().to_string()),
+        "{md}"
     );
-    let journal = data.path().join("j.jsonl");
-    let err = report_of_stdin(&["--journal", journal.to_str().unwrap()], data.path());
+    assert!(!err.contains("shared by"), "not shared any more: {err}");
+    let (md, _) = report_of_stdin(&b, &[], data.path());
+    assert!(
+        journal_line(&md).contains(&jb.display().to_string()),
+        "{md}"
+    );
+    assert!(
+        !ja.exists() && !jb.exists(),
+        "report never creates a journal"
+    );
+
+    // A verdict in A's journal comes back for A, and only for A.
+    let (json, _) = report_of_stdin(&a, &["--format", "json"], data.path());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let key = v["findings"][0]["key"].as_str().unwrap().to_owned();
+    std::fs::create_dir_all(ja.parent().unwrap()).unwrap();
+    let (mut journal, _) = Journal::open(&ja).unwrap();
+    let decision = Decision {
+        verdict: Verdict::Suspicious,
+        note: "piped".into(),
+        ..Decision::default()
+    };
+    journal
+        .append(&[Entry::new(&key, &decision, "ana", "set")])
+        .unwrap();
+    drop(journal);
+    let (md, _) = report_of_stdin(&a, &[], data.path());
+    assert!(md.contains("suspicious 1,"), "{md}");
+    let (md, _) = report_of_stdin(&b, &[], data.path());
+    assert!(md.contains("suspicious 0,"), "B is not A: {md}");
+
+    // --journal overrides it, with no warning.
+    let own = data.path().join("own.jsonl");
+    let (md, err) = report_of_stdin(&a, &["--journal", own.to_str().unwrap()], data.path());
+    assert!(journal_line(&md).contains("own.jsonl"), "{md}");
+    assert!(md.contains("suspicious 0,"), "{md}");
     assert!(!err.contains("shared by"), "{err}");
+}
+
+/// The workbench in tmux on `cat INPUT | sts-triage -`, its own server socket; bounded polls
+/// for what the screen must show.
+struct Workbench {
+    socket: String,
+}
+
+impl Workbench {
+    fn start(name: &str, input: &Path, data_home: &Path) -> Self {
+        assert!(
+            Command::new("tmux").arg("-V").output().is_ok(),
+            "tmux is needed for the end-to-end tests"
+        );
+        let w = Self {
+            socket: format!("sts-{name}-{}", std::process::id()),
+        };
+        let cmd = format!(
+            "cat {} | XDG_DATA_HOME={} exec {BIN} -",
+            input.display(),
+            data_home.display()
+        );
+        w.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "120",
+            "-y",
+            "35",
+            &cmd,
+        ]);
+        w
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.tmux(&["capture-pane", "-p", "-t", "t"]);
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the screen never showed {text:?}; it shows:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn quit(&self) {
+        self.tmux(&["send-keys", "-t", "t", "q"]);
+        let start = Instant::now();
+        while Command::new("tmux")
+            .args(["-L", &self.socket, "has-session", "-t", "t"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            assert!(start.elapsed() < Duration::from_secs(20), "it did not quit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Workbench {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+#[test]
+fn the_workbench_on_standard_input_keeps_each_inputs_verdicts_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let [a, b] = inputs();
+    let (pa, pb) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    std::fs::write(&pa, &a).unwrap();
+    std::fs::write(&pb, &b).unwrap();
+    let (ja, jb) = (journal_of(&data, &a), journal_of(&data, &b));
+
+    let w = Workbench::start("stdin-a", &pa, &data);
+    let s = w.wait_for("reviewed 0/7");
+    let name = ja.file_name().unwrap().to_str().unwrap();
+    assert!(s.contains(&format!("{name} (created at")), "{s}");
+    w.tmux(&["send-keys", "-t", "t", "1"]);
+    w.wait_for("saved ✓");
+    w.quit();
+    assert_eq!(std::fs::read_to_string(&ja).unwrap().lines().count(), 1);
+
+    // Another input piped in: its own journal, no decision of A's.
+    let w = Workbench::start("stdin-b", &pb, &data);
+    w.wait_for("reviewed 0/6");
+    w.quit();
+    assert!(!jb.exists(), "created at the first decision only");
+
+    // A again: its decision is back; `report -` of A finds it too.
+    let w = Workbench::start("stdin-a2", &pa, &data);
+    let s = w.wait_for("reviewed 1/7");
+    assert!(s.contains("1 earlier decisions replayed"), "{s}");
+    w.quit();
+    let (md, _) = report_of_stdin(&a, &[], &data);
+    assert!(md.contains("suspicious 1,"), "{md}");
 }

@@ -27,6 +27,57 @@ struct Copy {
     failed: Mutex<Option<String>>,
 }
 
+/// Standard input read ahead into a temporary file ([`spool`]), which the loader then reads
+/// in its place; taken by the first reader.
+static SPOOL: Mutex<Option<File>> = Mutex::new(None);
+
+/// Reads the whole of standard input into an anonymous temporary file (in `$TMPDIR`; the
+/// system deletes it when sts-triage exits, however it exits), as its bytes came (a gzip
+/// stream stays compressed), and returns their SHA-256 (lowercase hex): the hash the report
+/// gives standard input, known before anything else is read, so that its journal can be
+/// named by its content (`journal::stdin_location`). The loader then reads `-` from this
+/// file ([`stdin_source`]). `Ok(Err(why))`: no temporary file could be created, and nothing
+/// was read (standard input is then read as it comes); `Err`: reading standard input or
+/// writing the file failed, after part of it was read: an error to stop on, since that part
+/// cannot be read again.
+pub fn spool() -> io::Result<Result<String, io::Error>> {
+    use sha2::Digest;
+    use std::io::Write;
+    let mut file = match tempfile::tempfile() {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut hasher = sha2::Sha256::new();
+    let mut input = io::stdin().lock();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+        file.write_all(&buf[..n])?;
+    }
+    file.seek(SeekFrom::Start(0))?;
+    *SPOOL.lock().unwrap_or_else(PoisonError::into_inner) = Some(file);
+    Ok(Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()))
+}
+
+/// What the loader reads for `-`: standard input's bytes from the file [`spool`] wrote, if
+/// it ran, else standard input itself.
+pub fn stdin_source() -> Box<dyn Read + Send> {
+    match SPOOL.lock().unwrap_or_else(PoisonError::into_inner).take() {
+        Some(file) => Box::new(file),
+        None => Box::new(io::stdin()),
+    }
+}
+
 /// The content of the input at `path`, as the loader reads it (decompressed, decoded): for
 /// standard input (`-`) with the context kept, with every byte read also written to the copy
 /// that [`reader`] reads back; else `content` itself.

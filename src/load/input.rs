@@ -85,7 +85,8 @@ pub fn open_input_hashed(path: &Path, hash: bool) -> Result<Input, LoadError> {
     let count = Arc::new(AtomicU64::new(0));
     let mut regular_file = None;
     let (raw, size): (Box<dyn Read + Send>, u64) = if path.as_os_str() == "-" {
-        (Box::new(io::stdin()), 0)
+        // Standard input itself, or its bytes read ahead to name its journal.
+        (crate::context::stdin_copy::stdin_source(), 0)
     } else {
         let f = File::open(path).map_err(unreadable)?;
         let meta = f.metadata().ok();

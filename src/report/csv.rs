@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::{Grouped, finding_sources, verdict_of};
+use super::{Grouped, ReportContext, finding_sources, verdict_of};
 use crate::context::summary;
-use crate::hints::{HintConfig, Inputs};
+use crate::hints::Inputs;
 use crate::journal::Decision;
 use crate::kql::format_datetime;
 use crate::neutralize::{csv_cell, write_csv_line};
@@ -40,14 +40,16 @@ pub const CSV_COLUMNS: [&str; 20] = [
 
 /// Writes the CSV report: one row per finding (suspicious, legitimate, then unreviewed),
 /// every string neutralised and guarded against formula injection, a cell holding `,` `;`
-/// or tab quoted. Sources, targets and actors are joined with `; `.
+/// or tab quoted. Sources, targets and actors are joined with `; `. The context column is
+/// made with `ctx.hints` (CSV has no header line to state them: the Markdown and JSON do).
 pub fn write_csv(
     out: &mut dyn Write,
     report: &ScanReport,
     decisions: &HashMap<String, Decision>,
+    ctx: &ReportContext,
 ) -> io::Result<()> {
     let g = Grouped::new(report, decisions);
-    let inputs = Inputs::new(report, HintConfig::default());
+    let inputs = Inputs::new(report, ctx.hints);
     write_csv_line(out, CSV_COLUMNS)?;
     let num = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     for &i in g.findings.iter().flatten() {

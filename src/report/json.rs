@@ -7,9 +7,12 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::json;
 use serde_json::ser::{Formatter, PrettyFormatter};
 
-use super::{FileHash, Grouped, ReportContext, finding_sources, unreviewed_warning, verdict_of};
+use super::{
+    FileHash, Grouped, ReportContext, finding_sources, thresholds_json, unreviewed_warning,
+    verdict_of,
+};
 use crate::context::{Related, summary};
-use crate::hints::{HintConfig, Inputs};
+use crate::hints::Inputs;
 use crate::journal::Decision;
 use crate::kql::format_datetime;
 use crate::neutralize::{is_dangerous, push_json_escape};
@@ -77,7 +80,7 @@ impl<'a> Streamed<'a> {
             decisions,
             ctx,
             g: Grouped::new(report, decisions),
-            inputs: Inputs::new(report, HintConfig::default()),
+            inputs: Inputs::new(report, ctx.hints),
             records: std::cell::RefCell::default(),
             gzip_ids: std::cell::OnceCell::new(),
         }
@@ -323,6 +326,7 @@ impl Serialize for Streamed<'_> {
                 })
             }),
         )?;
+        m.serialize_entry("hint_thresholds", &thresholds_json(&self.ctx.hints))?;
         m.serialize_entry(
             "time_range",
             &g.time_range

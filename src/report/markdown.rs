@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::{FileHash, Grouped, ReportContext, finding_sources, unreviewed_warning, verdict_of};
+use super::{
+    FileHash, Grouped, ReportContext, finding_sources, thresholds_line, unreviewed_warning,
+    verdict_of,
+};
 use crate::context::summary;
 use crate::hints::{HintConfig, Inputs};
 use crate::journal::Decision;
@@ -87,13 +90,15 @@ fn targets_cell(f: &Finding) -> String {
 }
 
 /// The copied text of some findings: a Markdown table.
+/// `hints`: the thresholds of the workbench the rows are copied from.
 pub fn findings_table(
     report: &ScanReport,
     indexes: &[usize],
     decisions: &HashMap<String, Decision>,
+    hints: HintConfig,
 ) -> String {
     let mut out = Vec::new();
-    let inputs = Inputs::new(report, HintConfig::default());
+    let inputs = Inputs::new(report, hints);
     let _ = write_findings_table(&mut out, report, indexes, decisions, &inputs);
     String::from_utf8_lossy(&out).into_owned()
 }
@@ -124,13 +129,15 @@ fn write_findings_table(
 }
 
 /// The copied text of some near misses: a Markdown table.
+/// `hints`: the thresholds of the workbench the rows are copied from.
 pub fn near_miss_table(
     report: &ScanReport,
     event_indexes: &[usize],
     decisions: &HashMap<String, Decision>,
+    hints: HintConfig,
 ) -> String {
     let mut out = Vec::new();
-    let inputs = Inputs::new(report, HintConfig::default());
+    let inputs = Inputs::new(report, hints);
     let _ = write_near_miss_table(&mut out, report, event_indexes, decisions, &inputs);
     String::from_utf8_lossy(&out).into_owned()
 }
@@ -198,9 +205,10 @@ pub fn write_markdown(
     ctx: &ReportContext,
 ) -> io::Result<()> {
     let g = Grouped::new(report, decisions);
-    let inputs = Inputs::new(report, HintConfig::default());
+    let inputs = Inputs::new(report, ctx.hints);
     writeln!(out, "# Findings: {RULE_NAME}\n")?;
     writeln!(out, "- Rule: {RULE_NAME} (id {RULE_ID})")?;
+    writeln!(out, "- Hint thresholds: {}", thresholds_line(&ctx.hints))?;
     writeln!(out, "- Files:")?;
     for f in &report.files {
         let hash = match ctx.hash(&f.path) {

@@ -21,6 +21,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use crate::hints::HintConfig;
 use crate::journal::{Decision, Verdict};
 use crate::kql::KqlDateTime;
 use crate::model::Finding;
@@ -117,6 +118,9 @@ pub struct ReportContext {
     /// Per input file, by the path the scan shows (`FileSummary::path`).
     pub hashes: HashMap<String, FileHash>,
     pub journal: Option<JournalSource>,
+    /// The thresholds the report's hints and context lines are made with: the workbench's
+    /// (`E`, `Y`) or `report`'s options of the same names; the report states them.
+    pub hints: HintConfig,
 }
 
 impl ReportContext {
@@ -159,7 +163,16 @@ impl ReportContext {
                 entries: chain.as_ref().map_or(0, |r| r.entries),
                 head: chain.and_then(|r| r.head),
             }),
+            hints: HintConfig::default(),
         }
+    }
+
+    /// The hint thresholds and context windows to make the report with (default: the
+    /// defaults of the command line).
+    #[must_use]
+    pub fn with_hints(mut self, hints: HintConfig) -> Self {
+        self.hints = hints;
+        self
     }
 
     /// The journal's entry count and head hash from the replay the decisions came from, so
@@ -267,5 +280,31 @@ pub fn unreviewed_warning(
             "{unreviewed} of {} flagged rows are still unreviewed",
             report.findings.len()
         )
+    })
+}
+
+/// The thresholds a report was made with, in the words of the options that set them
+/// (`--far-minutes` … `--actor-minutes`): the Markdown report's `- Hint thresholds:` line.
+fn thresholds_line(h: &HintConfig) -> String {
+    format!(
+        "far {} min (--far-minutes), reset {} min (--reset-minutes), bulk {} users in {} min (--bulk-users, --bulk-minutes); related records: the target's within ±{} h (--target-hours), the actor's within ±{} min (--actor-minutes)",
+        h.far_minutes,
+        h.reset_minutes,
+        h.bulk_users,
+        h.bulk_minutes,
+        h.context.target_window_secs / 3600,
+        h.context.actor_window_secs / 60,
+    )
+}
+
+/// The same thresholds as the JSON report's `hint_thresholds`, keyed by the options' names.
+fn thresholds_json(h: &HintConfig) -> serde_json::Value {
+    serde_json::json!({
+        "far_minutes": h.far_minutes,
+        "reset_minutes": h.reset_minutes,
+        "bulk_users": h.bulk_users,
+        "bulk_minutes": h.bulk_minutes,
+        "target_hours": h.context.target_window_secs / 3600,
+        "actor_minutes": h.context.actor_window_secs / 60,
     })
 }

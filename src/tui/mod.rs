@@ -106,7 +106,8 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
 pub fn report_markdown(app: &App) -> String {
     // As `report` says it: a journal not created yet (no decision made) is "not found".
     let found = std::path::Path::new(&app.journal_path).exists();
-    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found);
+    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found)
+        .with_hints(app.hint_config);
     markdown_of(app, ctx)
 }
 
@@ -155,7 +156,8 @@ pub fn report_of_journal(app: &mut App, journal: Option<&mut Journal>) -> String
     }
     let found = journal.path().exists();
     let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found)
-        .with_journal_chain(journal.entries(), journal.head().map(str::to_owned));
+        .with_journal_chain(journal.entries(), journal.head().map(str::to_owned))
+        .with_hints(app.hint_config);
     markdown_of(app, ctx)
 }
 
@@ -238,10 +240,12 @@ pub fn run(opts: TuiOptions) -> Result<()> {
     // Inputs are checked before anything is created (not a journal beside a file that is
     // not there, or that is a picture).
     check_inputs(&opts.paths)?;
-    let journal_path = opts
-        .journal
-        .clone()
-        .unwrap_or_else(|| journal::default_for_inputs(&opts.paths));
+    // Standard input is read whole first (into a temporary file the load reads), so that
+    // its journal is named by its content: two inputs piped in never share one.
+    let (journal_path, stdin_warning) = match opts.journal.clone() {
+        Some(j) => (j, None),
+        None => journal::for_inputs_reading_stdin(&opts.paths).context("reading standard input")?,
+    };
     // A journal that exists (or a link to one that does not, which is refused) is opened
     // now; one that does not exist is created at the first decision.
     let (journal, replay) = if std::fs::symlink_metadata(&journal_path).is_ok() {
@@ -280,14 +284,16 @@ pub fn run(opts: TuiOptions) -> Result<()> {
     let mut app = App::new(&journal_display, &analyst, replay.decisions).with_help(&keymap);
     app.hint_config = opts.hints;
     app.hint_budget = Some(app::HINT_BUDGET);
-    app.status = match &replay.warning {
+    let warning =
+        (replay.warning.iter().cloned().chain(stdin_warning)).reduce(|a, b| format!("{a}; {b}"));
+    app.status = match &warning {
         Some(w) => w.clone(),
         None if journal.journal.is_none() => {
             format!("journal {journal_display} (created at the first decision)")
         }
         None => format!("journal {journal_display} ({decided} earlier decisions replayed)"),
     };
-    app.status_error = replay.warning.is_some();
+    app.status_error = warning.is_some();
 
     // Bounded: the loader cannot run far ahead of the screen, so Ctrl+C stops the rows at
     // once instead of after a backlog of batches already read.

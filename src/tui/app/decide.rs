@@ -315,11 +315,13 @@ impl App {
             ));
         }
         let text = match self.view {
-            View::Findings => report::findings_table(&self.report, &items, &self.decisions),
+            View::Findings => {
+                report::findings_table(&self.report, &items, &self.decisions, self.hint_config)
+            }
             View::NearMisses => {
                 let events: Vec<usize> =
                     items.iter().map(|&i| self.report.near_misses[i]).collect();
-                report::near_miss_table(&self.report, &events, &self.decisions)
+                report::near_miss_table(&self.report, &events, &self.decisions, self.hint_config)
             }
         };
         self.effects.push(Effect::Copy {
