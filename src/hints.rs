@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::context::index::TICKS_PER_SEC;
 use crate::context::relate::offset_secs;
@@ -206,26 +207,14 @@ pub fn is_sign_in_operation(operation: &str) -> bool {
         || prefix.is_some_and(|p| p.eq_ignore_ascii_case("sign-in"))
 }
 
-/// What the hints of a whole scan need, computed once: the `bulk` counts per event.
+/// What the hints of a whole scan need, computed once ([`Tables`]), with the scan.
 pub struct Inputs<'a> {
     report: &'a ScanReport,
-    config: HintConfig,
-    /// By arrival number (`ScanReport::arrival`), of the events kept whole.
-    bulk: HashMap<u32, usize>,
-    /// By row (index into `findings`), of the lean events of the headless commands (one row
-    /// each): the most users of a window one of them is in.
-    bulk_rows: HashMap<usize, usize>,
-    /// The sign-in records of each actor (by its typed key, `ContextIndex::actor_keys`), in
-    /// the order the index's actor lookup gives them (by time): an actor who acts often has
-    /// thousands of records within the window, of which few or none are sign-ins.
-    sign_ins: HashMap<u32, Vec<u32>>,
-    /// The operations (as the index keeps them) that reset or change a password: when no
-    /// record has one, no event has a reset hint and none is looked for.
-    password_ops: std::collections::HashSet<u32>,
+    tables: Arc<Tables>,
 }
 
-/// The sign-in records of the index by actor (see `Inputs::sign_ins`), and the operations
-/// that reset or change a password (`Inputs::password_ops`).
+/// The sign-in records of the index by actor (see `Tables::sign_ins`), and the operations
+/// that reset or change a password (`Tables::password_ops`).
 fn classify_records(
     index: &ContextIndex,
 ) -> (HashMap<u32, Vec<u32>>, std::collections::HashSet<u32>) {
@@ -255,41 +244,44 @@ fn classify_records(
     (out, password_ops)
 }
 
-/// What [`Inputs`] computed of a whole scan (the `bulk` counts, the actors' sign-ins, the
-/// password operations), apart from the report: the workbench makes its rows' hints a few
-/// rows a frame and keeps these between frames ([`Inputs::into_tables`],
-/// [`Inputs::with_tables`]). Valid for the report as it was when they were made.
+/// What the hints of a whole scan read beside the index, computed once: the `bulk` counts,
+/// the actors' sign-ins, the password operations. The workbench makes its rows' hints a
+/// slice a frame and keeps these between frames, and makes one row's hints on demand
+/// with them (the drill-down): [`Inputs::tables`], [`Inputs::with_tables`]. Valid for the
+/// report as it was when they were made.
 pub struct Tables {
     config: HintConfig,
+    /// By arrival number (`ScanReport::arrival`), of the events kept whole (and of every
+    /// lean event in the workbench, `ScanReport::lean_shown`).
     bulk: HashMap<u32, usize>,
+    /// By row (index into `findings`), of the lean events of the headless commands (one row
+    /// each): the most users of a window one of them is in.
     bulk_rows: HashMap<usize, usize>,
+    /// The sign-in records of each actor (by its typed key, `ContextIndex::actor_keys`), in
+    /// the order the index's actor lookup gives them (by time): an actor who acts often has
+    /// thousands of records within the window, of which few or none are sign-ins.
     sign_ins: HashMap<u32, Vec<u32>>,
+    /// The operations (as the index keeps them) that reset or change a password: when no
+    /// record has one, no event has a reset hint and none is looked for.
     password_ops: std::collections::HashSet<u32>,
 }
 
+impl fmt::Debug for Tables {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Tables {{ {} bulk counts }}", self.bulk.len())
+    }
+}
+
 impl<'a> Inputs<'a> {
-    /// What was computed, for [`Inputs::with_tables`] later.
-    pub fn into_tables(self) -> Tables {
-        Tables {
-            config: self.config,
-            bulk: self.bulk,
-            bulk_rows: self.bulk_rows,
-            sign_ins: self.sign_ins,
-            password_ops: self.password_ops,
-        }
+    /// What was computed, shared, for [`Inputs::with_tables`] later.
+    pub fn tables(&self) -> Arc<Tables> {
+        self.tables.clone()
     }
 
-    /// The inputs of `report` again from what [`Inputs::into_tables`] kept (the report
+    /// The inputs of `report` again from what [`Inputs::tables`] gave (the report
     /// unchanged since, else the hints are those of the report as it was).
-    pub fn with_tables(report: &'a ScanReport, tables: Tables) -> Self {
-        Self {
-            report,
-            config: tables.config,
-            bulk: tables.bulk,
-            bulk_rows: tables.bulk_rows,
-            sign_ins: tables.sign_ins,
-            password_ops: tables.password_ops,
-        }
+    pub fn with_tables(report: &'a ScanReport, tables: Arc<Tables>) -> Self {
+        Self { report, tables }
     }
 
     /// The context index must be prepared (`ContextIndex::prepare`; the scan does it at
@@ -299,16 +291,18 @@ impl<'a> Inputs<'a> {
         let (bulk, bulk_rows) = bulk_counts(report, config);
         Self {
             report,
-            config,
-            bulk,
-            bulk_rows,
-            sign_ins,
-            password_ops,
+            tables: Arc::new(Tables {
+                config,
+                bulk,
+                bulk_rows,
+                sign_ins,
+                password_ops,
+            }),
         }
     }
 
     pub fn config(&self) -> HintConfig {
-        self.config
+        self.tables.config
     }
 
     /// The context hints of one STS event (by index into the report's events).
@@ -316,7 +310,7 @@ impl<'a> Inputs<'a> {
         let Some(e) = self.report.events.get(i) else {
             return Vec::new();
         };
-        let bulk = self.bulk.get(&self.report.arrival(i)).copied();
+        let bulk = self.tables.bulk.get(&self.report.arrival(i)).copied();
         self.hints_of(e, bulk, |_| false)
     }
 
@@ -331,7 +325,7 @@ impl<'a> Inputs<'a> {
         let index = &self.report.context;
         let mut out = Vec::new();
         if !have("reset")
-            && let Some(h) = reset_hint(index, &self.password_ops, e, self.config)
+            && let Some(h) = reset_hint(index, &self.tables.password_ops, e, self.tables.config)
         {
             out.push(h);
         }
@@ -342,7 +336,7 @@ impl<'a> Inputs<'a> {
         if let Some(users) = bulk {
             out.push(Hint::Bulk {
                 users,
-                minutes: self.config.bulk_minutes,
+                minutes: self.tables.config.bulk_minutes,
             });
         }
         if let Some(t) = e.time.as_ref().map(ticks) {
@@ -350,7 +344,8 @@ impl<'a> Inputs<'a> {
                 out.push(Hint::First);
             }
             if !have("signin")
-                && let Some(h) = sign_in_hint(index, &self.sign_ins, e, t, self.config)
+                && let Some(h) =
+                    sign_in_hint(index, &self.tables.sign_ins, e, t, self.tables.config)
             {
                 out.push(h);
             }
@@ -365,7 +360,7 @@ impl<'a> Inputs<'a> {
     /// rows copied with `y` give the same badges.
     pub fn finding_hints(&self, f: &Finding) -> Vec<Hint> {
         const CONTEXT: [&str; 5] = ["reset", "self", "bulk", "first", "signin"];
-        let mut out = row_hints(f, self.config);
+        let mut out = row_hints(f, self.tables.config);
         for event in self.report.row_events(f) {
             let have = |badge: &str| out.iter().any(|o| o.badge() == badge);
             if CONTEXT.iter().all(|b| have(b)) {
@@ -373,15 +368,15 @@ impl<'a> Inputs<'a> {
             }
             let hints = match &event {
                 RowEvent::Whole(i) => {
-                    let bulk = self.bulk.get(&self.report.arrival(*i)).copied();
+                    let bulk = self.tables.bulk.get(&self.report.arrival(*i)).copied();
                     self.hints_of(&self.report.events[*i], bulk, have)
                 }
                 // The workbench counts each lean event's own bulk, as of an event kept whole.
                 RowEvent::Lean(e, _, seq) if self.report.lean_shown => {
-                    self.hints_of(e, self.bulk.get(seq).copied(), have)
+                    self.hints_of(e, self.tables.bulk.get(seq).copied(), have)
                 }
                 RowEvent::Lean(e, row, _) => {
-                    self.hints_of(e, self.bulk_rows.get(row).copied(), have)
+                    self.hints_of(e, self.tables.bulk_rows.get(row).copied(), have)
                 }
             };
             for h in hints {
@@ -449,6 +444,10 @@ fn reset_hint(
             candidates.extend(near.iter().map(|&i| (i, false)));
         }
     }
+    if candidates.is_empty() {
+        // Most events: nothing to tell apart from the event's own records.
+        return None;
+    }
     let mut skip = index.copies(e);
     skip.extend(index.entry_of(e));
     // The rule: a reset *of the same target*, in the same correlation or close by.
@@ -496,10 +495,6 @@ fn sign_in_hint(
     if sign_ins.is_empty() {
         return None;
     }
-    // Addresses compared as addresses, however each record wrote its own (UAL `ClientIP`
-    // with a port, IPv4-mapped IPv6, IPv6 in another case or zero compression:
-    // `ContextIndex::address`); the nearest other sign-in's address is shown as written.
-    let own_ip = index.address(&index.record(index.entry_of(e)?))?;
     let p = &e.parties;
     // The actor's sign-ins within the window, as `by_actor_within` bounds it.
     let w = config
@@ -516,11 +511,20 @@ fn sign_in_hint(
         let end = list.partition_point(|i| at(i) <= hi);
         &list[start..end.max(start)]
     };
+    let keys = index.actor_keys(p);
+    if keys.iter().all(|&a| within(a).is_empty()) {
+        // Most events: no sign-in of the actor near by, and the event's own record (a
+        // search among every record) is not needed.
+        return None;
+    }
+    // Addresses compared as addresses, however each record wrote its own (UAL `ClientIP`
+    // with a port, IPv4-mapped IPv6, IPv6 in another case or zero compression:
+    // `ContextIndex::address`); the nearest other sign-in's address is shown as written.
+    let own_ip = index.address(&index.record(index.entry_of(e)?))?;
     // The nearest first, in list order among equally near ones (the first of the nearest
     // with another address is the one shown): a headless report reads a record's address
     // back from a temporary file, so only until one differs, not for every sign-in.
-    let mut near: Vec<(i64, u32)> = index
-        .actor_keys(p)
+    let mut near: Vec<(i64, u32)> = keys
         .into_iter()
         .flat_map(within)
         .map(|&i| ((index.entries[i as usize].time - t).abs(), i))
@@ -550,10 +554,29 @@ fn is_first_record(index: &ContextIndex, e: &StsEvent, t: i64) -> bool {
     if first >= t {
         return true;
     }
-    let mut copies = index.copies(e);
-    copies.extend(index.entry_of(e));
     // Every record of the actor from the first one to the event.
     let window = (t - first) / TICKS_PER_SEC + 1;
+    if e.duplicates.is_none() && e.source.line < u64::from(u32::MAX) {
+        // Most events: the actor's first record is another event's. Without copies by id,
+        // the event's copies are the twins of its own record (`ContextIndex::copies`), so
+        // a first record none of whose twins is at the event's place is none of them: told
+        // without finding the event's own record (a search among every record).
+        let earliest = keys
+            .iter()
+            .filter_map(|&a| index.by_actor_key_within(a, t, window).first())
+            .find(|&&i| index.entries[i as usize].time == first);
+        if let Some(&r) = earliest {
+            let at_own_place = index
+                .twins_of(r as usize)
+                .into_iter()
+                .any(|g| index.source_at(g) == e.source);
+            if !at_own_place {
+                return false;
+            }
+        }
+    }
+    let mut copies = index.copies(e);
+    copies.extend(index.entry_of(e));
     keys.iter().all(|&a| {
         index
             .by_actor_key_within(a, t, window)
@@ -566,6 +589,10 @@ fn is_first_record(index: &ContextIndex, e: &StsEvent, t: i64) -> bool {
 #[path = "hints_bulk.rs"]
 mod bulk;
 use bulk::bulk_counts;
+
+#[path = "hints_pass.rs"]
+mod pass;
+pub use pass::RowHintsPass;
 
 #[cfg(test)]
 #[path = "hints_tests.rs"]

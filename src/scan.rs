@@ -15,7 +15,7 @@ mod totals;
 use self::ids::{EventIndex, Events};
 use self::lean::{EventRef, LeanEvents};
 use self::rows::{Distinct, Member};
-pub use self::totals::{EventLabels, RowEvent};
+pub use self::totals::{EventLabels, RowEvent, RowMember, RunEvent};
 use crate::intern::{Interner, TextInterner};
 
 use crate::load::decode::REPLACEMENT;

@@ -117,6 +117,16 @@ fn same_as_whole(paths: &[PathBuf]) -> usize {
             "{what}: row {i}'s records"
         );
     }
+    // The workbench's pass over every event gives each row what its events give it one
+    // row at a time (the report's way, and the drill-down's while the pass runs).
+    let inputs = sts_triage::hints::Inputs::new(&lean.report, lean.hint_config);
+    for (i, f) in lean.report.findings.iter().enumerate() {
+        assert_eq!(
+            lean.hints_of(i),
+            inputs.finding_hints(f),
+            "{what}: row {i}'s hints, from the pass and alone"
+        );
+    }
     for view in [View::Findings, View::NearMisses] {
         lean.view = view;
         full.view = view;
@@ -270,4 +280,59 @@ fn lean_events_show_the_same_as_whole_ones_on_the_samples_fixtures_and_cases() {
     assert!(checked >= 18, "only {checked} inputs checked");
     // All the samples together: events of one row from several files.
     same_as_whole(&files_in("assets/samples"));
+}
+
+/// The hints each row's drill-down shows, row by row (each opened and closed).
+fn drill_hints(app: &mut App) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for pos in 0..app.findings.order.len() {
+        app.findings.cursor = pos;
+        press(app, KeyCode::Enter);
+        let Overlay::Drill(d) = &app.overlay else {
+            panic!("the drill-down opens on row {pos}")
+        };
+        out.push(d.hints.clone());
+        press(app, KeyCode::Esc);
+    }
+    out
+}
+
+#[test]
+fn a_drill_down_opened_while_the_hints_are_made_shows_its_rows_final_hints() {
+    // As the event loop runs it, the pass a few events a frame (none: the least a step
+    // does), over every sample (rows of events from several files).
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    app.hint_budget = Some(std::time::Duration::ZERO);
+    let samples = files_in("assets/samples");
+    sts_triage::scan::scan_paths_with(&samples, &ScanOptions::default(), &mut |m| {
+        app.apply(Action::Scan(m));
+    })
+    .unwrap();
+    app.apply(Action::Sorting);
+    app.apply(Action::LoadFinished { error: None });
+    let mut app = sized(app, 160, 45);
+    assert!(app.hints_progress().is_some());
+    // Until the pass ends the screen says that the hints are not all made.
+    assert!(screen(&app, 160, 45).contains("making hints"));
+    let during = drill_hints(&mut app);
+    assert!(
+        app.hints_progress().is_some(),
+        "the pass ended too early to test"
+    );
+    while app.has_pending_work() {
+        app.apply(Action::Tick);
+    }
+    assert!(app.hints_progress().is_none());
+    assert!(!screen(&app, 160, 45).contains("making hints"));
+    let after = drill_hints(&mut app);
+    assert_eq!(during, after);
+    // Not vacuous: context hints of lean events are among them.
+    let badges: Vec<&str> = after
+        .iter()
+        .flatten()
+        .filter_map(|h| h.split(':').next())
+        .collect();
+    for b in ["reset", "signin", "first", "bulk"] {
+        assert!(badges.contains(&b), "no {b} hint in {after:?}");
+    }
 }

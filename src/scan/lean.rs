@@ -91,6 +91,15 @@ impl<T> Chunked<T> {
     }
 }
 
+/// A lean event read back in a run ([`LeanEvents::flagged_run`]).
+#[derive(Debug)]
+pub enum RunEvent {
+    /// Made whole again since: its index in `ScanReport::events`.
+    Whole(usize),
+    /// Read back from its context fields.
+    Lean(Box<StsEvent>),
+}
+
 /// Texts kept once and named by number.
 #[derive(Debug, Clone, Default)]
 struct Labels {
@@ -485,6 +494,64 @@ impl LeanEvents {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .read_shared(j)?;
+        Ok(self.assemble(j, extras, target_id, row, true))
+    }
+
+    /// How many lean events there are (made whole again or not): their indexes are
+    /// `0..lean_len()`.
+    pub(crate) fn len(&self) -> usize {
+        self.events.len
+    }
+
+    /// The flagged lean events among `from..from + count`, with the index and arrival
+    /// number of each: those made whole again by their index in `events`, the others as
+    /// [`Self::event`] makes them but for their id (a canonical GUID is left empty: the
+    /// hints do not read it), read from the spill file in one run (see
+    /// [`Spill::read_run`]); `row` gives a row's values by index. Errors: the spill file
+    /// cannot be read.
+    pub(crate) fn flagged_run(
+        &self,
+        from: usize,
+        count: usize,
+        row: impl Fn(usize) -> Option<Arc<[ResultRow]>>,
+    ) -> io::Result<Vec<(usize, u32, RunEvent)>> {
+        let Some(spilled) = &self.spill else {
+            return Err(io::Error::other("the lean events' spill file is gone"));
+        };
+        let run = spilled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .read_run(from, count)?;
+        let mut out = Vec::with_capacity(run.len());
+        for (k, (extras, target_id)) in run.into_iter().enumerate() {
+            let j = from + k;
+            let e = self.events.get(j);
+            if e.finding == NO_ROW {
+                continue;
+            }
+            if let Some(i) = self.promoted(j) {
+                out.push((j, e.seq, RunEvent::Whole(i)));
+                continue;
+            }
+            let Some(values) = row(e.finding as usize) else {
+                continue;
+            };
+            let event = self.assemble(j, extras, target_id, Some(values), false);
+            out.push((j, e.seq, RunEvent::Lean(Box::new(event))));
+        }
+        Ok(out)
+    }
+
+    /// Lean event `j` whole again from its context fields read back (see
+    /// [`Self::whole_event`]); `with_id`: its id written out when it is a canonical GUID.
+    fn assemble(
+        &self,
+        j: usize,
+        extras: Extras,
+        target_id: String,
+        row: Option<Arc<[ResultRow]>>,
+        with_id: bool,
+    ) -> StsEvent {
         let outcome = match row {
             Some(row) => Outcome::Flagged(Rows::one(row)),
             None => Outcome::NearMiss(Box::new(spill::reason_of_code(extras.reason))),
@@ -492,6 +559,8 @@ impl LeanEvents {
         let e = *self.events.get(j);
         let sources = self.sources(j);
         let id = match self.id(j) {
+            // The hints read no id: not written out for them (a tenth of their pass).
+            Ok(_) if !with_id => String::new(),
             Ok(g) => g.text(),
             Err(t) => t.to_owned(),
         };
@@ -508,7 +577,7 @@ impl LeanEvents {
             },
             None => RawText::Text("".into()),
         };
-        Ok(StsEvent {
+        StsEvent {
             id,
             source: sources[0].clone(),
             duplicates: (sources.len() > 1).then(|| Box::new(sources[1..].to_vec())),
@@ -527,7 +596,7 @@ impl LeanEvents {
             correlation: extras.correlation,
             trace_kept: None,
             outcome,
-        })
+        }
     }
 }
 

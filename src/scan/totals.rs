@@ -2,6 +2,7 @@
 
 use super::ScanReport;
 use super::lean::EventRef;
+pub use super::lean::RunEvent;
 use crate::kql::KqlDateTime;
 use crate::model::{Finding, SourceRef, StsEvent};
 
@@ -14,6 +15,15 @@ pub enum RowEvent {
     /// A lean event read back, the row (index into `findings`) it gives, and its arrival
     /// number (see [`ScanReport::arrival`]).
     Lean(Box<StsEvent>, usize, u32),
+}
+
+/// An event behind a row ([`ScanReport::row_members`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowMember {
+    /// Kept whole from the start: an index into `ScanReport::events`.
+    Whole(usize),
+    /// Kept lean: an index among the lean events (`0..ScanReport::lean_events()`).
+    Lean(usize),
 }
 
 /// What the `bulk` hint reads of an STS event (see [`ScanReport::event_labels`]).
@@ -91,6 +101,55 @@ impl ScanReport {
                 Some(RowEvent::Lean(Box::new(e), at, self.lean.seq(j)))
             }
         })
+    }
+
+    /// Every event behind a row, in the order they joined it: kept whole from the start
+    /// (an index into `events`), or lean (an index among the lean events, made whole
+    /// again since or not: what [`Self::lean_row_events`] gives back).
+    pub fn row_members(&self, f: &Finding) -> Vec<RowMember> {
+        if !self.headless || f.totals.members.is_empty() {
+            return f.events.iter().map(|&i| RowMember::Whole(i)).collect();
+        }
+        f.totals
+            .members
+            .iter()
+            .map(|&r| match EventRef::unpack(r) {
+                EventRef::Whole(i) => RowMember::Whole(i),
+                EventRef::Lean(j) => RowMember::Lean(j),
+            })
+            .collect()
+    }
+
+    /// How many lean events the scan keeps (some perhaps made whole again since): the
+    /// events [`Self::lean_row_events`] walks through, `0..lean_events()`.
+    pub fn lean_events(&self) -> usize {
+        self.lean.len()
+    }
+
+    /// The lean events among `from..from + count` behind rows, with the index (among the
+    /// lean events) and the arrival number of each: those made whole again since by their
+    /// index in `events`, the others read back as [`Self::row_events`] reads them (but for
+    /// the id of one whose id is a GUID, left empty: the hints do not read it), with one
+    /// read of the spill file for them all (the workbench's hint pass walks every lean
+    /// event in order). A lean event whose fields cannot be read back is passed over, as
+    /// `row_events` does.
+    pub fn lean_row_events(&self, from: usize, count: usize) -> Vec<(usize, u32, RunEvent)> {
+        let row = |at: usize| self.finding_rows.get(at).cloned();
+        if let Ok(run) = self.lean.flagged_run(from, count, row) {
+            return run;
+        }
+        // The run could not be read at once: each event on its own, as `row_events` does.
+        let end = from.saturating_add(count).min(self.lean.len());
+        (from..end)
+            .filter_map(|j| {
+                let at = self.lean.labels(j).finding?;
+                let event = match self.lean.promoted(j) {
+                    Some(i) => RunEvent::Whole(i),
+                    None => RunEvent::Lean(Box::new(self.lean.event(j, row(at)?).ok()?)),
+                };
+                Some((j, self.lean.seq(j), event))
+            })
+            .collect()
     }
 
     /// The earliest and the latest time of all STS events (flagged and near misses).

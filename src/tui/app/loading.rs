@@ -25,21 +25,10 @@ pub(super) struct Arrivals {
     /// reading every event again).
     pub(super) hints: Vec<Vec<crate::hints::Hint>>,
     /// The pass making every row's hints, while under way (`App::step_hints`).
-    pub(super) pass: Option<HintPass>,
-}
-
-/// A pass over the flagged rows making their hints, a slice a frame: what the hints read
-/// of the whole scan (made in the pass's first slice) and the next row.
-#[derive(Default)]
-pub(super) struct HintPass {
-    pub(super) tables: Option<crate::hints::Tables>,
-    pub(super) next: usize,
-}
-
-impl std::fmt::Debug for HintPass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "HintPass {{ next: {} }}", self.next)
-    }
+    pub(super) pass: Option<crate::hints::RowHintsPass>,
+    /// What the last pass's hints read of the whole scan: one row's hints are made with
+    /// them on demand (the drill-down of a row the pass has not given its hints yet).
+    pub(super) tables: Option<std::sync::Arc<crate::hints::Tables>>,
 }
 
 /// Whether work that reads every event read so far is due again while a load runs: once

@@ -428,11 +428,18 @@ impl App {
 
     /// The hints of a flagged row, with their reasons.
     pub fn hints_of(&self, finding: usize) -> Vec<Hint> {
-        // As last made for the table's Hints column (every event is read to make them).
-        if let Some(hints) = self.arrivals.hints.get(finding) {
+        // As last made for the table's Hints column, unless a pass is making them again:
+        // then this row's alone, as the pass will make them (the drill-down never waits
+        // for the pass, nor shows hints it is about to change).
+        if self.arrivals.pass.is_none()
+            && let Some(hints) = self.arrivals.hints.get(finding)
+        {
             return hints.clone();
         }
-        let inputs = hints::Inputs::new(&self.report, self.hint_config);
+        let inputs = match &self.arrivals.tables {
+            Some(t) => hints::Inputs::with_tables(&self.report, t.clone()),
+            None => hints::Inputs::new(&self.report, self.hint_config),
+        };
         self.report
             .findings
             .get(finding)

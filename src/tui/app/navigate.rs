@@ -3,7 +3,6 @@
 
 use tui_input::Input;
 
-use super::loading::HintPass;
 use super::{App, Effect, Overlay, Prompt, View, report_path};
 use crate::hints::{self, Hint};
 use crate::journal::Verdict;
@@ -343,36 +342,34 @@ impl App {
     }
 
     /// The hint badges of every flagged row (an actor's novelty depends on all the data,
-    /// so this runs again whenever rows arrive): a pass over the rows, made at once, or a
-    /// slice a frame when [`App::hint_budget`] is set (the screen answers keys meanwhile;
-    /// the rows not reached yet keep the hints they had).
+    /// so this runs again whenever rows arrive): a pass over the events, made at once, or a
+    /// slice a frame when [`App::hint_budget`] is set (the screen answers keys meanwhile
+    /// and says that the hints are being made; the rows keep the hints they had until the
+    /// pass ends, and the drill-down makes its row's hints on demand).
     fn recompute_hints(&mut self) {
         self.hints_stale = false;
-        self.arrivals.pass = Some(HintPass::default());
+        let pass = hints::RowHintsPass::new(&self.report, self.hint_config);
+        self.arrivals.tables = Some(pass.tables());
+        self.arrivals.pass = Some(pass);
         if self.hint_budget.is_none() {
             self.step_hints();
         }
     }
 
-    /// Makes the hints of the next rows of the pass under way: all of them, or as many as
-    /// [`App::hint_budget`] allows (at least one).
+    /// Goes on with the pass under way: to its end, or for about [`App::hint_budget`];
+    /// at its end every row's hints are shown.
     pub(super) fn step_hints(&mut self) {
         let Some(mut pass) = self.arrivals.pass.take() else {
             return;
         };
-        let started = std::time::Instant::now();
-        let inputs = match pass.tables.take() {
-            Some(t) => hints::Inputs::with_tables(&self.report, t),
-            None => hints::Inputs::new(&self.report, self.hint_config),
-        };
+        if !pass.step(&self.report, self.hint_budget) {
+            self.arrivals.pass = Some(pass);
+            return;
+        }
+        let made = pass.finish(&self.report);
         let col = finding(Column::Hint);
-        let rows = self.report.findings.len().min(self.findings.items.len());
         let mut changed = false;
-        while pass.next < rows {
-            let i = pass.next;
-            pass.next += 1;
-            let hints = inputs.finding_hints(&self.report.findings[i]);
-            let item = &mut self.findings.items[i];
+        for (item, hints) in self.findings.items.iter_mut().zip(&made) {
             let badges = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
             if item.cells[col] != *badges.as_str()
                 || item.numbers[col] != i64::try_from(hints.len()).ok()
@@ -381,26 +378,21 @@ impl App {
                 item.numbers[col] = i64::try_from(hints.len()).ok();
                 changed = true;
             }
-            match self.arrivals.hints.get_mut(i) {
-                Some(h) => *h = hints,
-                None => self.arrivals.hints.push(hints),
-            }
-            if self
-                .hint_budget
-                .is_some_and(|budget| started.elapsed() >= budget)
-            {
-                break;
-            }
         }
-        if pass.next < rows {
-            pass.tables = Some(inputs.into_tables());
-            self.arrivals.pass = Some(pass);
-        }
+        self.arrivals.hints = made;
         if changed {
             self.findings.texts_changed();
             // The rows are ordered and filtered again with their new hints.
             self.dirty |= self.hint_budget.is_some();
         }
+    }
+
+    /// How far the pass making the rows' hints is, while one is under way: (done, of).
+    pub fn hints_progress(&self) -> Option<(usize, usize)> {
+        self.arrivals
+            .pass
+            .as_ref()
+            .map(hints::RowHintsPass::progress)
     }
 
     /// Buckets of events over time (flagged and passed over), for the header's histogram.

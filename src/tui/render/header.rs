@@ -311,6 +311,24 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         ))]);
     }
     parts.push(Part::new(9, " · ", shown));
+    if let Some((done, of)) = app.hints_progress() {
+        // The Hints column is made again after the load: until then it is not complete.
+        let pct = done.saturating_mul(100) / of.max(1);
+        parts.push(Part::new(
+            8,
+            " · ",
+            vec![
+                vec![Span::styled(
+                    format!("making hints {pct}%…"),
+                    theme.fg(Color::Yellow),
+                )],
+                vec![Span::styled(
+                    format!("hints {pct}%…"),
+                    theme.fg(Color::Yellow),
+                )],
+            ],
+        ));
+    }
     parts.push(Part::new(
         4,
         " · ",
