@@ -312,6 +312,15 @@ fn run_report(args: &ReportArgs) -> ExitCode {
             write(&mut out).and_then(|()| out.flush())
         }
     };
+    // The related records' details (offset, IP address, result) wait on a temporary file
+    // in a headless report: if one could not be read back, its fields were written empty.
+    if let Some(e) = scanned.context.entries.read_error() {
+        eprintln!(
+            "sts-triage: warning: the IP address and result of some related records could \
+             not be read back from a temporary file ({}): the report shows them empty",
+            neutralize(e)
+        );
+    }
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
