@@ -342,22 +342,13 @@ fn write_report_file(
     scanned: &scan::ScanReport,
     journal_path: &Path,
 ) -> io::Result<()> {
-    if let Ok(target) = path.canonicalize() {
-        let protected = scanned
-            .files
-            .iter()
-            .map(|f| PathBuf::from(&f.path))
-            .chain([journal_path.to_owned()]);
-        for p in protected {
-            if p.canonicalize().is_ok_and(|p| p == target) {
-                return Err(io::Error::other(format!(
-                    "{} is an input or the journal; it is never written",
-                    path.display()
-                )));
-            }
-        }
-    }
-    sts_triage::write_safe::write_file_with(path, write)
+    let protected: Vec<PathBuf> = scanned
+        .files
+        .iter()
+        .map(|f| PathBuf::from(&f.path))
+        .chain([journal_path.to_owned()])
+        .collect();
+    sts_triage::write_safe::write_file_except(path, &protected, write)
 }
 
 /// `sts-triage verify`: the work is in `sts_triage::verify`; exit 0, 1 or 2 as it says.

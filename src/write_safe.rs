@@ -33,6 +33,54 @@ pub fn write_file_with(
     write_inner(path, fill).map_err(|e| with_path(path, &e))
 }
 
+/// Whether `a` and `b` are the same file, by identity (device and inode on Unix), however
+/// the paths are spelled: a link, `..`, another case of a name or a hard link is the same
+/// file; a path that does not exist is no file. Without Unix identities, the canonical paths.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(a), fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (fs::canonicalize(a), fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// The one check of every report or copy written (`report -o`, the workbench's `E` and the
+/// file of `Y`): a target that is one of `protected` (the inputs, the journal), compared by
+/// [`same_file`], is refused before anything is opened, with
+/// "`PATH` is an input or the journal; it is never written".
+pub fn refuse_protected(path: &Path, protected: &[std::path::PathBuf]) -> io::Result<()> {
+    if protected.iter().any(|p| same_file(path, p)) {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "{} is an input or the journal; it is never written",
+                path.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// As [`write_file_with`], after [`refuse_protected`]: never over an input or the journal.
+pub fn write_file_except(
+    path: &Path,
+    protected: &[std::path::PathBuf],
+    fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    refuse_protected(path, protected)?;
+    write_file_with(path, fill)
+}
+
 type Fill<'a> = &'a mut dyn FnMut(&mut dyn Write) -> io::Result<()>;
 
 fn write_inner(path: &Path, bytes: Fill<'_>) -> io::Result<()> {
@@ -123,6 +171,31 @@ mod tests {
         // And a new one is created.
         write_file(&dir.path().join("new.md"), b"x").unwrap();
         assert_eq!(std::fs::read(dir.path().join("new.md")).unwrap(), b"x");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_input_is_never_written_however_it_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("a.jsonl");
+        std::fs::write(&input, "the export").unwrap();
+        // A hard link: another name, the same file.
+        let hard = dir.path().join("j.report.md");
+        std::fs::hard_link(&input, &hard).unwrap();
+        let spelled = dir.path().join(".").join("a.jsonl");
+        for target in [&input, &hard, &spelled] {
+            let e = write_file_except(target, std::slice::from_ref(&input), &mut |w| {
+                w.write_all(b"report")
+            })
+            .unwrap_err();
+            assert!(e.to_string().contains("is an input or the journal"), "{e}");
+        }
+        assert_eq!(std::fs::read(&input).unwrap(), b"the export");
+        // Another file with the same bytes is not the input.
+        let other = dir.path().join("b.md");
+        std::fs::write(&other, "the export").unwrap();
+        write_file_except(&other, &[input], &mut |w| w.write_all(b"report")).unwrap();
+        assert_eq!(std::fs::read(&other).unwrap(), b"report");
     }
 
     #[test]

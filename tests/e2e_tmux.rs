@@ -686,3 +686,26 @@ fn a_bracketed_paste_in_the_note_editor_runs_no_key() {
         "{journal}"
     );
 }
+
+#[test]
+fn e_never_writes_over_an_input_named_like_its_report() {
+    // The input is named as `E`'s report of journal j.jsonl would be: `E` refuses it (by
+    // file identity, as `report -o` does) and says nothing was written.
+    let dir = workdir();
+    std::fs::rename(
+        dir.path().join("export.jsonl"),
+        dir.path().join("j.report.md"),
+    )
+    .unwrap();
+    let before = std::fs::read(dir.path().join("j.report.md")).unwrap();
+    let t = Tmux::new("einput");
+    t.start(dir.path(), "--journal ./j.jsonl ./j.report.md");
+    t.wait_for("reviewed 0/7");
+    t.keys(&["E"]);
+    let s = t.wait_for("report NOT written");
+    assert!(s.contains("is an input or the journal"), "{s}");
+    assert_eq!(
+        std::fs::read(dir.path().join("j.report.md")).unwrap(),
+        before
+    );
+}

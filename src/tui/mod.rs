@@ -162,8 +162,9 @@ pub fn report_of_journal(app: &mut App, journal: Option<&mut Journal>) -> String
 }
 
 /// Writes the report whole or not at all, never through a planted link (see `write_safe`).
-fn write_atomically(path: &std::path::Path, text: &str) -> io::Result<()> {
-    crate::write_safe::write_file(path, text.as_bytes())
+/// An input or the journal is never written (`write_safe::refuse_protected`).
+fn write_atomically(path: &std::path::Path, text: &str, protected: &[PathBuf]) -> io::Result<()> {
+    crate::write_safe::write_file_except(path, protected, &mut |w| w.write_all(text.as_bytes()))
 }
 
 /// Where a copy too large for OSC 52 is written instead: beside the journal.
@@ -179,6 +180,7 @@ fn copy_text(
     text: &str,
     what: &str,
     journal_path: &str,
+    protected: &[PathBuf],
 ) -> Action {
     let mut out = io::stdout();
     let result = clipboard.copy(text, &mut out);
@@ -190,7 +192,7 @@ fn copy_text(
         },
         Err(clipboard::CopyError::TooLarge { bytes }) => {
             let path = copy_path(journal_path);
-            match write_atomically(&path, text) {
+            match write_atomically(&path, text, protected) {
                 Ok(()) => Action::CopiedToFile {
                     what: what.to_owned(),
                     path: path.display().to_string(),
@@ -198,8 +200,7 @@ fn copy_text(
                 },
                 Err(e) => Action::CopyFailed {
                     error: format!(
-                        "{what} ({bytes} bytes) is too large for the terminal's clipboard, and {} could not be written: {e}",
-                        path.display()
+                        "{what} ({bytes} bytes) is too large for the terminal's clipboard, and was not written: {e}"
                     ),
                 },
             }
@@ -320,6 +321,14 @@ pub fn run(opts: TuiOptions) -> Result<()> {
         journal,
         ..Shell::new(&keymap, theme, journal_path.clone(), cancel)
     };
+    // Every input file (inside folders too) is kept from `E` and `Y`, as `report -o` does.
+    let inputs = crate::load::expand_paths(&opts.paths).unwrap_or_default();
+    shell.protected.extend(
+        inputs
+            .into_iter()
+            .map(|(p, _)| p)
+            .filter(|p| p.as_os_str() != "-"),
+    );
     let outcome = event_loop(&mut terminal, &mut app, &mut shell, &inbox);
     let journal = shell.journal;
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableBracketedPaste);
@@ -345,6 +354,8 @@ pub struct Shell<'a> {
     journal: LazyJournal,
     cancel: Arc<AtomicBool>,
     panic_key_armed: bool,
+    /// Files `E` and `Y` never write (the inputs and the journal), compared by identity.
+    protected: Vec<PathBuf>,
 }
 
 impl<'a> Shell<'a> {
@@ -360,6 +371,7 @@ impl<'a> Shell<'a> {
             keymap,
             theme,
             clipboard: clipboard::Clipboard::new(),
+            protected: vec![journal_path.clone()],
             journal: LazyJournal::new(journal_path, None),
             cancel,
             panic_key_armed: std::env::var_os("STS_TRIAGE_TEST_PANIC").is_some(),
@@ -540,6 +552,7 @@ fn carry_out_effects(app: &mut App, shell: &mut Shell) -> Flow {
         clipboard,
         journal,
         cancel,
+        protected,
         ..
     } = shell;
     for effect in std::mem::take(&mut app.effects) {
@@ -570,24 +583,30 @@ fn carry_out_effects(app: &mut App, shell: &mut Shell) -> Flow {
                 }
             }
             Effect::Copy { text, what } => {
-                let action = copy_text(clipboard, &text, &what, &app.journal_path);
+                let action = copy_text(clipboard, &text, &what, &app.journal_path, protected);
                 app.apply(action);
             }
             Effect::Report { to_file } => {
                 let text = report_of_journal(app, journal.journal.as_mut());
                 match to_file {
                     None => {
-                        let action =
-                            copy_text(clipboard, &text, "the findings report", &app.journal_path);
+                        let action = copy_text(
+                            clipboard,
+                            &text,
+                            "the findings report",
+                            &app.journal_path,
+                            protected,
+                        );
                         app.apply(action);
                     }
-                    Some(path) => match write_atomically(&path, &text) {
+                    Some(path) => match write_atomically(&path, &text, protected) {
                         Ok(()) => app.apply(Action::Exported {
                             path: path.display().to_string(),
                             bytes: text.len(),
                         }),
+                        // The error names the path (write_safe): not twice.
                         Err(e) => app.apply(Action::ExportFailed {
-                            error: format!("{}: {e}", path.display()),
+                            error: e.to_string(),
                         }),
                     },
                 }
