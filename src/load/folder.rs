@@ -5,8 +5,12 @@ use std::path::{Path, PathBuf};
 use super::LoadError;
 
 /// The files below the given paths (folders recursed, sorted), with `-` for standard input.
-/// A folder's files that are our own journals are left out.
+/// A folder's files that are our own journals are left out. Errors: a path that cannot be
+/// read; `-` given twice ([`LoadError::StdinTwice`]: standard input can be read once).
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError> {
+    if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err(LoadError::StdinTwice);
+    }
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {

@@ -170,6 +170,9 @@ pub enum LoadError {
     Unreadable { path: String, error: io::Error },
     #[error("{path}: not a file of any known format ({why})")]
     UnknownFormat { path: String, why: String },
+    /// `-` named more than once: what the first reading takes, a second never sees.
+    #[error("- given twice: standard input can be read once")]
+    StdinTwice,
 }
 
 /// Scans one file (or standard input), sending what it finds to `sink`.
