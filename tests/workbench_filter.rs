@@ -14,6 +14,7 @@ use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
 use sts_triage::tui::action::Action;
 use sts_triage::tui::app::{App, Effect, Overlay, View};
+use sts_triage::tui::columns::Column;
 use sts_triage::tui::keymap::Keymap;
 use sts_triage::tui::render::{Theme, draw};
 
@@ -538,4 +539,36 @@ fn on_screen_text_names_the_keys_of_the_live_keymap() {
     );
     press(&mut noting, KeyCode::Esc);
     assert!(noting.prompt.is_none(), "{cancel} closed the note");
+}
+
+#[test]
+fn proxy_filters_read_true_false_yes_no_and_1_0() {
+    let yes = {
+        let app = app();
+        let col = app
+            .columns()
+            .iter()
+            .position(|c| *c == Column::Proxy)
+            .unwrap();
+        let cells = shown_cells(&app, col);
+        (
+            cells.iter().filter(|c| *c == "yes").count(),
+            cells.iter().filter(|c| *c == "no").count(),
+        )
+    };
+    assert!(yes.0 > 0 && yes.1 > 0, "{yes:?}");
+    for (filter, want) in [
+        ("proxy:true", yes.0),
+        ("proxy:yes", yes.0),
+        ("proxy:1", yes.0),
+        ("proxy:TRUE", yes.0),
+        ("proxy:false", yes.1),
+        ("proxy:no", yes.1),
+        ("proxy:0", yes.1),
+    ] {
+        let mut app = sized(app(), 80, 24);
+        keys(&mut app, &format!("/{filter}"));
+        press(&mut app, KeyCode::Enter);
+        assert_eq!(app.findings.order.len(), want, "{filter}");
+    }
 }

@@ -126,6 +126,13 @@ fn column_passes(row: &Row, index: usize, column: Column, test: &Test) -> bool {
         }
         _ => row.packed.cell(row.i, index),
     };
+    // A yes/no column (Proxy) is written true/false by scan, report and the CSV: either
+    // spelling, and 1/0, is the same value here.
+    if column == Column::Proxy
+        && let Some(want) = boolean_word(test)
+    {
+        return cell == want;
+    }
     match test {
         Test::Fuzzy(text) => fuzzy_in_cell(column, cell, text),
         Test::Exact(text) => cell_values(column, cell).contains(&text.as_str()),
@@ -150,6 +157,19 @@ fn column_passes(row: &Row, index: usize, column: Column, test: &Test) -> bool {
             Cmp::Lt => t < span.start,
             Cmp::Le => t < span.end,
         }),
+    }
+}
+
+/// The cell text (`yes`/`no`) a boolean word of a filter means: true, yes, 1 or false, no, 0
+/// (any case); None for any other test.
+fn boolean_word(test: &Test) -> Option<&'static str> {
+    let (Test::Fuzzy(text) | Test::Exact(text) | Test::Prefix(text)) = test else {
+        return None;
+    };
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Some("yes"),
+        "false" | "no" | "0" => Some("no"),
+        _ => None,
     }
 }
 
