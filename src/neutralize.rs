@@ -17,6 +17,19 @@ pub fn is_dangerous(c: char) -> bool {
         | '\u{2066}'..='\u{2069}'
         | '\u{200e}' | '\u{200f}' | '\u{061c}')
         || is_invisible(c)
+        || is_lookalike_space(c)
+}
+
+/// True for a character drawn as a blank that is not the space U+0020, so that
+/// `Contoso\u{a0}Admin` would look like `Contoso Admin`: the no-break spaces (U+00A0,
+/// U+202F), the typographic spaces U+2000..U+200A (U+2007 the figure space among them), the
+/// medium mathematical space U+205F, the ideographic space U+3000 and the blank Braille
+/// pattern U+2800. Source: Unicode's Zs category and UTS #39's confusables of U+0020.
+pub fn is_lookalike_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{2800}' | '\u{3000}'
+    )
 }
 
 /// True for a character that shows nothing (or only a space) yet changes a string: the
@@ -253,7 +266,8 @@ mod tests {
         assert_eq!(csv_cell("a,+1"), "a,'+1");
         assert_eq!(csv_cell("a, @SUM(1)"), "a,' @SUM(1)");
         assert_eq!(csv_cell(" =1+1"), "' =1+1");
-        assert_eq!(csv_cell("\u{a0}=1+1"), "'\u{a0}=1+1");
+        // A no-break space is shown escaped: the cell no longer starts a formula.
+        assert_eq!(csv_cell("\u{a0}=1+1"), "\\xa0=1+1");
         assert_eq!(csv_cell("\u{ff1d}1+1"), "'\u{ff1d}1+1");
         assert_eq!(csv_cell("a;b"), "a;b");
         // A tab is neutralised to `\t` text first: nothing is left to split on.
@@ -273,6 +287,18 @@ mod tests {
         );
         assert!(has_dangerous("a\u{2060}b") && has_dangerous("\u{ad}"));
         assert!(!has_dangerous("管理者 Zoë 👍"));
+        // Look-alike spaces: `Contoso Admin` spelled with each of them is shown escaped.
+        for (space, shown) in [
+            ('\u{a0}', "\\xa0"),
+            ('\u{202f}', "\\u{202f}"),
+            ('\u{2007}', "\\u{2007}"),
+            ('\u{2800}', "\\u{2800}"),
+            ('\u{3000}', "\\u{3000}"),
+        ] {
+            let name = format!("Contoso{space}Admin");
+            assert!(has_dangerous(&name), "{shown}");
+            assert_eq!(neutralize(&name), format!("Contoso{shown}Admin"));
+        }
         let mut s = String::new();
         push_json_escape(&mut s, '\u{e0049}');
         push_json_escape(&mut s, '\u{200b}');

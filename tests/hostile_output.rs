@@ -329,3 +329,73 @@ fn variation_selectors_are_shown_in_the_table_the_copy_and_the_report() {
         "{json}"
     );
 }
+
+/// Look-alike spaces (U+00A0, U+202F, U+2007, U+2800, U+3000) make `Contoso Admin` of
+/// another name: the table, `y` and the report show them escaped and the rows raise `ctrl`.
+#[test]
+fn look_alike_spaces_are_shown_in_the_table_the_copy_and_the_report() {
+    use sts_triage::tui::app::Effect;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spaces.jsonl");
+    let line = |name: &str, id: u32| {
+        serde_json::json!({
+            "Timestamp": format!("2025-10-01T14:00:0{id}Z"),
+            "ActionType": "Update StsRefreshTokenValidFrom Timestamp.",
+            "AccountObjectId": format!("oid-{id}"), "AccountDisplayName": name,
+            "IPAddress": "198.51.100.1", "IsAnonymousProxy": false, "ISP": "Contoso",
+            "RawEventData": {"Id": format!("e{id}"),
+                "ModifiedProperties": [{"Name": "StsRefreshTokensValidFrom",
+                    "OldValue": "[\"2025-09-01T00:00:00Z\"]", "NewValue": "[\"2025-10-01T14:00:00Z\"]"}],
+                "Actor": [{"ID": "admin@contoso.com", "Type": 5}, {"ID": "User", "Type": 2}]}
+        })
+        .to_string()
+    };
+    let names = [
+        "Contoso Admin",
+        "Contoso\u{a0}Admin",
+        "Contoso\u{202f}Admin",
+        "Contoso\u{2007}Admin",
+        "Contoso\u{2800}Admin",
+        "Contoso\u{3000}Admin",
+    ];
+    let lines: Vec<String> = (1..).zip(names).map(|(i, n)| line(n, i)).collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let shown = [
+        "Contoso\\xa0Admin",
+        "Contoso\\u{202f}Admin",
+        "Contoso\\u{2007}Admin",
+        "Contoso\\u{2800}Admin",
+        "Contoso\\u{3000}Admin",
+    ];
+    let each_escaped = |text: &str, at: &str| {
+        for s in shown {
+            assert!(text.contains(s), "{at}: {s} not shown in\n{text}");
+        }
+        assert!(
+            !text.chars().any(|c| is_dangerous(c) && c != '\n'),
+            "{at}: a raw look-alike space in\n{text}"
+        );
+    };
+
+    let scanned = scan_paths(std::slice::from_ref(&file), &ScanOptions::default()).unwrap();
+    assert_eq!(scanned.findings.len(), 6);
+    let mut app = support::sized(support::workbench("j.jsonl", "analyst", scanned), 160, 30);
+    let screen = support::screen(&app, 160, 30);
+    each_escaped(&screen, "table");
+    assert_eq!(screen.matches("ctrl").count(), 5, "{screen}");
+    support::keys(&mut app, "gg");
+    let mut copied = String::new();
+    for _ in 0..6 {
+        support::keys(&mut app, "y");
+        let Some(Effect::Copy { text, .. }) = app.effects.last() else {
+            panic!("a copy: {:?}", app.effects)
+        };
+        copied.push_str(text);
+        support::keys(&mut app, "j");
+    }
+    assert_eq!(copied.matches("`Contoso Admin`").count(), 1, "{copied}");
+    each_escaped(&copied, "y");
+    let md = run(&["report", "-q", file.to_str().unwrap()]);
+    each_escaped(&md, "report");
+}
