@@ -97,3 +97,57 @@ fn the_quit_summary_names_the_near_miss_decisions() {
         "sts-triage: reviewed 1/7 (suspicious 0, legitimate 1); near misses reviewed 1/3 (suspicious 1, legitimate 0); decisions saved in j.sts-triage.jsonl"
     );
 }
+
+#[test]
+fn the_quit_summary_never_says_saved_for_decisions_a_full_disk_refused() {
+    let mut app = app();
+    app.apply(Action::Intent(Intent::MarkLegitimate));
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    let keys: Vec<String> = app.unsaved.iter().cloned().collect();
+    assert_eq!(keys.len(), 2);
+    let refused = keys.clone();
+    app.effects.clear();
+    app.apply(Action::SaveFailed {
+        keys,
+        error: "No space left on device (os error 28)".into(),
+    });
+    let line = app.quit_summary(true);
+    assert!(!line.contains("decisions saved in"), "{line}");
+    assert!(
+        line.contains(
+            "2 of these decision(s) NOT saved: they could not be written to j.sts-triage.jsonl"
+        ),
+        "{line}"
+    );
+    // Space is freed: the next decision is saved, then the two left unsaved are written, and
+    // the status counts them.
+    app.apply(Action::Intent(Intent::MarkLegitimate));
+    let new: Vec<String> = app
+        .unsaved
+        .iter()
+        .filter(|k| !refused.contains(k))
+        .cloned()
+        .collect();
+    app.effects.clear();
+    app.apply(Action::Saved { keys: new });
+    let pending = app
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            sts_triage::tui::app::Effect::Journal(entries) => {
+                Some(entries.iter().map(|e| e.key.clone()).collect::<Vec<_>>())
+            }
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(pending.len(), 2);
+    app.apply(Action::Saved { keys: pending });
+    assert!(
+        app.status
+            .contains("and the 2 decision(s) not written before are saved now"),
+        "{}",
+        app.status
+    );
+    assert!(app.unsaved.is_empty());
+    assert!(app.quit_summary(true).contains("decisions saved in"));
+}

@@ -231,3 +231,44 @@ fn a_journal_created_by_another_workbench_after_our_start_is_read_at_our_first_d
         "{md}"
     );
 }
+
+#[test]
+fn an_undo_never_erases_a_decision_another_analyst_made_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join("j2.jsonl");
+    let (mut journal, replay) = Journal::open(&path).unwrap();
+    let report = scan_paths(&[PathBuf::from(FIXTURE)], &ScanOptions::default()).unwrap();
+    let mut app =
+        App::new(&path.display().to_string(), "alice", replay.decisions).with_report(report);
+    let row = app.findings.items[app.findings.current().unwrap()]
+        .key
+        .clone();
+    // Alice marks the row suspicious; then Bob, in his workbench, marks it legitimate.
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    run_effects(&mut app, &mut journal);
+    bob_marks(&path, &row, Verdict::Legitimate, 0);
+    // Alice presses `u`: the shell reads the journal first, as before every undo.
+    sts_triage::tui::read_foreign(&mut app, &mut journal);
+    app.apply(Action::Intent(Intent::Undo));
+    assert!(
+        app.status
+            .contains("not undone: bob marked this legitimate after you"),
+        "{}",
+        app.status
+    );
+    assert!(app.status_error);
+    assert!(
+        !app.effects.iter().any(|e| matches!(e, Effect::Journal(_))),
+        "nothing written"
+    );
+    run_effects(&mut app, &mut journal);
+    assert_eq!(app.decision(&row).verdict, Verdict::Legitimate);
+    let r = read_decisions(&path).unwrap();
+    assert_eq!(
+        (
+            r.decisions[&row].verdict,
+            r.decisions[&row].analyst.as_str()
+        ),
+        (Verdict::Legitimate, "bob")
+    );
+}

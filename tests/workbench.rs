@@ -477,7 +477,7 @@ fn a_stopped_load_says_it_is_partial_on_screen_and_in_the_report() {
     );
     let report = sts_triage::tui::report_markdown(&narrow);
     assert!(
-        report.contains("> **Partial load.**") && report.contains(&expected),
+        report.contains("> **PARTIAL LOAD.**") && report.contains(&expected),
         "{report}"
     );
     assert!(

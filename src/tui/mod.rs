@@ -111,13 +111,15 @@ pub fn report_markdown(app: &App) -> String {
     markdown_of(app, ctx)
 }
 
-/// The Markdown report with `ctx`; after a stopped load it says so first, and the hash of a
-/// file read in part is labelled as the whole file's, which the findings do not cover.
+/// The Markdown report with `ctx`; a report made before the load is complete (still
+/// loading, or stopped by the analyst) says so first, from the same state the header shows
+/// (`App::load_gaps`), and the hash of a file read in part is labelled as the whole file's,
+/// which the findings do not cover.
 fn markdown_of(app: &App, mut ctx: crate::report::ReportContext) -> String {
-    let Some(cut) = &app.loading.cut else {
+    let Some(gaps) = app.load_gaps() else {
         return crate::report::markdown_report(&app.report, &app.decisions, &ctx);
     };
-    if let Some((name, read, size, _)) = &cut.file
+    if let Some((name, read, size, _)) = &gaps.cut.file
         && let Some(hash) = ctx.hashes.get_mut(name)
         && let crate::report::FileHash::Sha256(h) = hash.clone()
     {
@@ -126,10 +128,27 @@ fn markdown_of(app: &App, mut ctx: crate::report::ReportContext) -> String {
         ));
     }
     let text = crate::report::markdown_report(&app.report, &app.decisions, &ctx);
-    let banner = format!(
-        "> **Partial load.** {}. The findings below cover only what was read.\n\n",
-        crate::neutralize::markdown_inline(&cut.describe())
+    let mut banner = format!(
+        "> **PARTIAL LOAD.** {}. The findings below cover only what was read.\n",
+        crate::neutralize::markdown_inline(&gaps.describe())
     );
+    // Every file the load was to read, and how far it was read.
+    let mut names: Vec<&String> = gaps.cut.unread.iter().collect();
+    if let Some((name, ..)) = &gaps.cut.file {
+        names.insert(0, name);
+    }
+    for name in names {
+        let how = if gaps.cut.file.as_ref().is_some_and(|f| &f.0 == name) {
+            "read in part"
+        } else {
+            "not read"
+        };
+        banner.push_str(&format!(
+            ">\n> - {} ({how})\n",
+            crate::neutralize::markdown_inline(name)
+        ));
+    }
+    banner.push('\n');
     match text.find("\n\n") {
         Some(i) => format!("{}{banner}{}", &text[..i + 2], &text[i + 2..]),
         None => format!("{banner}{text}"),
@@ -144,6 +163,18 @@ pub fn report_of_journal(app: &mut App, journal: Option<&mut Journal>) -> String
     let Some(journal) = journal else {
         return report_markdown(app);
     };
+    read_foreign(app, journal);
+    let found = journal.path().exists();
+    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found)
+        .with_journal_chain(journal.entries(), journal.head().map(str::to_owned))
+        .with_hints(app.hint_config);
+    markdown_of(app, ctx)
+}
+
+/// What other workbenches appended to the journal since it was last read, applied to the
+/// state (before `Y`/`E`, and before an undo or redo, which must see the row's decision as
+/// the journal now has it: another analyst's later verdict is never silently undone).
+pub fn read_foreign(app: &mut App, journal: &mut Journal) {
     if journal.refresh().is_ok() {
         let foreign = journal.take_foreign();
         if !foreign.is_empty() {
@@ -154,11 +185,6 @@ pub fn report_of_journal(app: &mut App, journal: Option<&mut Journal>) -> String
             });
         }
     }
-    let found = journal.path().exists();
-    let ctx = crate::report::ReportContext::new(&app.report, &app.journal_path, found)
-        .with_journal_chain(journal.entries(), journal.head().map(str::to_owned))
-        .with_hints(app.hint_config);
-    markdown_of(app, ctx)
 }
 
 /// Writes the report whole or not at all, never through a planted link (see `write_safe`).
@@ -435,7 +461,7 @@ pub fn frame<B: ratatui::backend::Backend>(
 
 /// Every terminal event waiting, into the state (keys typed or pasted fast are not drawn
 /// one frame each); how many.
-fn take_inputs(app: &mut App, shell: &Shell, inbox: &Inbox) -> Result<usize> {
+fn take_inputs(app: &mut App, shell: &mut Shell, inbox: &Inbox) -> Result<usize> {
     let mut inputs = 0;
     while inputs < 10_000
         && let Some(event) = inbox.input()
@@ -452,7 +478,7 @@ fn take_inputs(app: &mut App, shell: &Shell, inbox: &Inbox) -> Result<usize> {
 fn background_work<B: ratatui::backend::Backend>(
     terminal: &mut ratatui::Terminal<B>,
     app: &mut App,
-    shell: &Shell,
+    shell: &mut Shell,
     inbox: &Inbox,
     data_left: &mut bool,
 ) -> Result<usize> {
@@ -507,7 +533,7 @@ fn background_work<B: ratatui::backend::Backend>(
 }
 
 /// A terminal event into the state.
-fn take_event(app: &mut App, shell: &Shell, event: Event) {
+fn take_event(app: &mut App, shell: &mut Shell, event: Event) {
     match event {
         Event::Key(key) => {
             if shell.panic_key_armed && key.code == KeyCode::F(12) {
@@ -519,6 +545,11 @@ fn take_event(app: &mut App, shell: &Shell, event: Event) {
                 }
             }
             if let Some(a) = key_to_action(app, shell.keymap, &key) {
+                if matches!(a, Action::Intent(Intent::Undo | Intent::Redo))
+                    && let Some(journal) = shell.journal.journal.as_mut()
+                {
+                    read_foreign(app, journal);
+                }
                 app.apply(a);
             }
         }

@@ -174,6 +174,29 @@ impl App {
             return;
         };
         let action = if undo { "undo" } else { "redo" };
+        // Only what is still as this step left it is put back: another workbench's later
+        // decision on one of its rows (read from the journal first) is never overwritten.
+        let moved = step.changes.iter().find(|(k, before, after)| {
+            let expected = if undo { after } else { before };
+            let now = self.decision(k);
+            (now.verdict, &now.note, &now.analyst)
+                != (expected.verdict, &expected.note, &expected.analyst)
+        });
+        if let Some((k, ..)) = moved {
+            let now = self.decision(k);
+            let who = if now.analyst.trim().is_empty() {
+                "another analyst".to_owned()
+            } else {
+                crate::neutralize::neutralize(&now.analyst).into_owned()
+            };
+            let what = if now.verdict == Verdict::Unreviewed && now.note.is_empty() {
+                "left this unreviewed".to_owned()
+            } else {
+                format!("marked this {}", now.verdict.label())
+            };
+            self.set_error(format!("not {action}ne: {who} {what} after you"));
+            return;
+        }
         let mut entries = Vec::new();
         for (k, before, after) in &step.changes {
             // The decision comes back exactly as it was (verdict, note, who and when; or
@@ -202,7 +225,7 @@ impl App {
             self.failed.remove(k);
         }
         if self.failed.is_empty() {
-            let saved = match self.outcome.take() {
+            let mut saved = match self.outcome.take() {
                 Some(outcome) => format!("{outcome} · saved ✓ to {}", self.journal_path),
                 None => format!(
                     "saved ✓ {} decision(s) to {}",
@@ -210,6 +233,14 @@ impl App {
                     self.journal_path
                 ),
             };
+            if self.rewriting > 0 {
+                // The decisions an earlier failure left unsaved were written too: said, so
+                // the count is of everything this save wrote.
+                saved.push_str(&format!(
+                    " · and the {} decision(s) not written before are saved now",
+                    std::mem::take(&mut self.rewriting)
+                ));
+            }
             self.set_status_noting(saved, true);
         } else {
             // The journal takes writes again: write what an earlier failure left unsaved
@@ -217,6 +248,7 @@ impl App {
             // decisions still on their way are written by their own step.
             let mut pending: Vec<String> = self.failed.drain().collect();
             pending.sort();
+            self.rewriting = pending.len();
             let mut entries = Vec::new();
             for k in &pending {
                 // Written as the screen holds it: who decided and when (or no decision).
@@ -282,6 +314,7 @@ impl App {
 
     pub(super) fn save_failed(&mut self, keys: Vec<String>, error: String) {
         self.outcome = None;
+        self.rewriting = 0;
         for k in keys {
             self.unsaved.insert(k.clone());
             self.failed.insert(k);

@@ -51,6 +51,8 @@ pub struct Loading {
     pub records_current: u64,
     pub records_done_files: u64,
     pub current_file: String,
+    /// The size of the file being read, in bytes (0: not known, or standard input).
+    pub current_size: u64,
     pub done: bool,
     pub cancelled: bool,
     pub error: Option<String>,
@@ -95,6 +97,57 @@ impl Cut {
     }
 }
 
+/// A load that has not read everything (see [`App::load_gaps`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadGaps {
+    /// The analyst stopped it (Ctrl+C).
+    pub stopped: bool,
+    /// The loader is still at work (loading, or winding down after Ctrl+C).
+    pub reading: bool,
+    pub files_read: usize,
+    pub files_total: usize,
+    /// Bytes read so far (None once the load is over: the cut says where it stopped).
+    pub bytes_read: Option<u64>,
+    pub bytes_total: u64,
+    /// The file being (or last) read in part, and the files not read at all.
+    pub cut: Cut,
+}
+
+impl LoadGaps {
+    /// One line for the report's header and the status.
+    pub fn describe(&self) -> String {
+        if !self.reading {
+            return self.cut.describe();
+        }
+        let mut parts = vec![format!(
+            "{} when this was made: {} of {} files read",
+            if self.stopped {
+                "load stopped by the analyst, still winding down"
+            } else {
+                "still loading"
+            },
+            self.files_read,
+            self.files_total
+        )];
+        if let Some(read) = self.bytes_read {
+            parts.push(format!("{read} of {} bytes read", self.bytes_total));
+        }
+        if let Some((name, read, size, records)) = &self.cut.file {
+            parts.push(format!(
+                "{name} being read, to about byte {read} of {size} ({records} records)"
+            ));
+        }
+        if !self.cut.unread.is_empty() {
+            parts.push(format!(
+                "{} file(s) not read yet: {}",
+                self.cut.unread.len(),
+                self.cut.unread.join(", ")
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
 impl Default for Loading {
     fn default() -> Self {
         Self {
@@ -107,6 +160,7 @@ impl Default for Loading {
             records_current: 0,
             records_done_files: 0,
             current_file: String::new(),
+            current_size: 0,
             done: false,
             cancelled: false,
             error: None,
@@ -141,6 +195,51 @@ impl App {
             .cloned()
             .collect();
         (file.is_some() || !unread.is_empty()).then_some(Cut { file, unread })
+    }
+
+    /// What the findings do not cover, from the load state the header shows: `None` once
+    /// everything was read (or a follow load read every file to its end once). The report
+    /// of `Y` and `E` and the header's `PARTIAL LOAD` both come from here, so a report made
+    /// during a load or after Ctrl+C says so at once, not when the loader has wound down.
+    pub fn load_gaps(&self) -> Option<LoadGaps> {
+        let ld = &self.loading;
+        if ld.done {
+            return ld.cut.clone().map(|cut| LoadGaps {
+                stopped: true,
+                reading: false,
+                files_read: self.report.files.len(),
+                files_total: ld.files_total.max(self.report.files.len()),
+                bytes_read: None,
+                bytes_total: ld.bytes_total,
+                cut,
+            });
+        }
+        if self.following > 0 {
+            return None;
+        }
+        let file = (!ld.current_file.is_empty()).then(|| {
+            (
+                ld.current_file.clone(),
+                ld.bytes_current,
+                ld.current_size,
+                ld.records_current,
+            )
+        });
+        let unread: Vec<String> = ld
+            .names
+            .iter()
+            .filter(|n| **n != ld.current_file && !self.report.files.iter().any(|f| &f.path == *n))
+            .cloned()
+            .collect();
+        Some(LoadGaps {
+            stopped: ld.cancelled,
+            reading: true,
+            files_read: ld.files_done,
+            files_total: ld.files_total,
+            bytes_read: Some(ld.bytes_done_files + ld.bytes_current),
+            bytes_total: ld.bytes_total,
+            cut: Cut { file, unread },
+        })
     }
 
     pub(super) fn load_finished(&mut self, error: Option<String>) {
@@ -196,8 +295,9 @@ impl App {
         self.findings.set_appending(appending);
         self.near.set_appending(appending);
         match &msg {
-            ScanMessage::FileStarted { path, .. } => {
+            ScanMessage::FileStarted { path, bytes } => {
                 self.loading.current_file = path.clone();
+                self.loading.current_size = *bytes;
                 self.loading.bytes_current = 0;
             }
             ScanMessage::Progress { bytes, records } => {
@@ -216,6 +316,7 @@ impl App {
                 self.loading.files_done += 1;
                 self.loading.bytes_done_files += summary.bytes;
                 self.loading.bytes_current = 0;
+                self.loading.current_file.clear();
                 self.loading.records_done_files += summary.records;
                 self.loading.records_current = 0;
             }

@@ -33,7 +33,7 @@ pub use super::overlay::{Bulk, Drill, Overlay, Pivot, PivotRow, Prompt};
 pub use super::table::{TableState, VerdictFilter};
 pub use super::why::why_lines;
 use loading::Arrivals;
-pub use loading::{Cut, Loading};
+pub use loading::{Cut, LoadGaps, Loading};
 
 /// I/O the shell carries out for the state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +70,8 @@ pub struct App {
     pub unsaved: HashSet<String>,
     /// Keys whose last write failed, to write again once the journal takes writes.
     failed: HashSet<String>,
+    /// Decisions a failed save left unsaved, being written again (said when saved).
+    rewriting: usize,
     pub view: View,
     pub findings: TableState,
     pub near: TableState,
@@ -143,6 +145,7 @@ impl App {
             decisions,
             unsaved: HashSet::new(),
             failed: HashSet::new(),
+            rewriting: 0,
             view: View::Findings,
             findings: TableState::new(&FINDING_COLUMNS),
             near: TableState::new(&NEAR_MISS_COLUMNS),
@@ -241,7 +244,14 @@ impl App {
         } else {
             String::new()
         };
-        if journal_written {
+        if !self.unsaved.is_empty() {
+            // A full disk or a lost journal: never "saved" for what was not written.
+            let n = self.unsaved.len();
+            format!(
+                "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near}; {n} of these decision(s) NOT saved: they could not be written to {}; the others are saved there",
+                self.journal_path
+            )
+        } else if journal_written {
             format!(
                 "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near}; decisions saved in {}",
                 self.journal_path

@@ -244,7 +244,9 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     );
     let warn = theme.fg(Color::Yellow).add_modifier(Modifier::BOLD);
     let mut parts = Vec::new();
-    if ld.cut.is_some() {
+    // As soon as the analyst stops the load (not when the loader has wound down), from the
+    // same state the report's header comes from (`App::load_gaps`).
+    if app.load_gaps().is_some_and(|g| g.stopped) {
         // First, where even a narrow screen shows it: the findings cover part of the input.
         parts.push(Part::new(
             Part::KEEP,
