@@ -57,7 +57,10 @@ fn a_report_made_during_the_load_says_it_is_partial_and_names_the_files_not_read
     assert!(!app.report.findings.is_empty(), "rows were read");
     let report = sts_triage::tui::report_markdown(&app);
     let head: String = report.lines().take(12).collect::<Vec<_>>().join("\n");
-    assert!(head.contains("> **PARTIAL LOAD.** still loading"), "{head}");
+    assert!(
+        head.contains("> **PARTIAL LOAD.** `still loading"),
+        "{head}"
+    );
     assert!(head.contains("0 of 2 files read"), "{head}");
     assert!(
         head.contains(&format!("700 of {} bytes read", size + 1000)),
@@ -92,7 +95,7 @@ fn after_ctrl_c_the_header_and_the_report_say_partial_before_the_loader_has_stop
     assert!(s.contains("PARTIAL LOAD"), "{s}");
     let report = sts_triage::tui::report_markdown(&app);
     assert!(
-        report.contains("> **PARTIAL LOAD.** load stopped by the analyst"),
+        report.contains("> **PARTIAL LOAD.** `load stopped by the analyst"),
         "{report}"
     );
     assert!(report.contains("> - second.jsonl (not read)"), "{report}");

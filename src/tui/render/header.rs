@@ -169,58 +169,73 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                 .unwrap_or_default();
             let (done, total) = (human_bytes(done), human_bytes(ld.bytes_total));
             let file = (ld.files_done + 1).min(ld.files_total.max(1));
+            let mut parts = Vec::new();
+            if ld.cancelled {
+                // Stopped by the analyst, the loader winding down: said at once, first.
+                parts.push(Part::new(
+                    Part::KEEP,
+                    "",
+                    vec![
+                        plain("PARTIAL LOAD (stopped) · ".to_owned()),
+                        plain("PARTIAL LOAD · ".to_owned()),
+                    ],
+                ));
+            }
             fit(
-                vec![
-                    Part::new(
-                        Part::KEEP,
-                        "",
-                        vec![
-                            plain(format!("loading {done} of {total}")),
-                            plain(format!("{done}/{total}")),
-                        ],
-                    )
-                    .shrinking_at(2),
-                    Part::new(
-                        3,
-                        " · ",
-                        vec![plain(format!(
-                            "{}/s",
-                            human_bytes((done_bytes(ld) as f64 / secs) as u64)
-                        ))],
-                    ),
-                    Part::new(
-                        2,
-                        " · ",
-                        vec![
-                            plain(format!(
-                                "{} records/s",
-                                thousands((records as f64 / secs) as u64)
-                            )),
-                            plain(format!(
-                                "{} rec/s",
-                                thousands((records as f64 / secs) as u64)
-                            )),
-                        ],
-                    ),
-                    Part::new(
-                        6,
-                        " · ",
-                        vec![
-                            plain(format!("file {file}/{}", ld.files_total)),
-                            plain(format!("{file}/{}", ld.files_total)),
-                        ],
-                    ),
-                    Part::new(
-                        Part::KEEP,
-                        " · ",
-                        vec![
-                            plain(format!("{key} stops and keeps what was read ")),
-                            plain(format!("{key} stops, keeps what was read ")),
-                            plain(format!("{key} stops ")),
-                        ],
-                    )
-                    .shrinking_at(5),
-                ],
+                parts
+                    .into_iter()
+                    .chain([
+                        Part::new(
+                            Part::KEEP,
+                            "",
+                            vec![
+                                plain(format!("loading {done} of {total}")),
+                                plain(format!("{done}/{total}")),
+                            ],
+                        )
+                        .shrinking_at(2),
+                        Part::new(
+                            3,
+                            " · ",
+                            vec![plain(format!(
+                                "{}/s",
+                                human_bytes((done_bytes(ld) as f64 / secs) as u64)
+                            ))],
+                        ),
+                        Part::new(
+                            2,
+                            " · ",
+                            vec![
+                                plain(format!(
+                                    "{} records/s",
+                                    thousands((records as f64 / secs) as u64)
+                                )),
+                                plain(format!(
+                                    "{} rec/s",
+                                    thousands((records as f64 / secs) as u64)
+                                )),
+                            ],
+                        ),
+                        Part::new(
+                            6,
+                            " · ",
+                            vec![
+                                plain(format!("file {file}/{}", ld.files_total)),
+                                plain(format!("{file}/{}", ld.files_total)),
+                            ],
+                        ),
+                        Part::new(
+                            Part::KEEP,
+                            " · ",
+                            vec![
+                                plain(format!("{key} stops and keeps what was read ")),
+                                plain(format!("{key} stops, keeps what was read ")),
+                                plain(format!("{key} stops ")),
+                            ],
+                        )
+                        .shrinking_at(5),
+                    ])
+                    .collect(),
                 room,
             )
         };
