@@ -3,7 +3,9 @@
 //! drill-down reads the one record back with a positioned read.
 //!
 //! - A plain (uncompressed) input: the record's bytes are read back from the input itself,
-//!   when the text the loader kept is exactly those bytes (valid UTF-8, as read).
+//!   when the text the loader kept is exactly those bytes (valid UTF-8, as read). A
+//!   fingerprint of the bytes, taken at the load, is checked at each read-back: an input
+//!   rewritten since the load shows a line saying so, never another record's bytes.
 //! - Everything else (gzip, standard input, JSON documents, CSV rows turned into JSON, text
 //!   that was decoded or repaired): the text is appended to a spill file, an anonymous
 //!   temporary file that the system deletes when the last event referring to it is gone (or
@@ -28,8 +30,29 @@ pub enum RawText {
         /// The text holds U+FFFD or a lone surrogate escape (see
         /// [`crate::load::decode::has_replacement`]), noted when it was filed.
         replaced: bool,
+        /// [`fingerprint`] of the record's bytes when it was filed from the input itself,
+        /// checked when it is read back: an input rewritten since the load (replaced by
+        /// another export, reordered) has other bytes at that place. Unchecked for a spill
+        /// file, which only this process writes.
+        fingerprint: u32,
     },
 }
+
+/// A 32-bit fingerprint of a record's bytes: enough to tell a record from another one
+/// written at its place (a chance of about 1 in 4·10⁹ that two differ unseen), and 4 bytes
+/// where a lean event keeps its place on disk. foldhash: fast over long records (the bytes
+/// are in hand at the load; hashing them is a small part of its cost).
+pub fn fingerprint(bytes: &[u8]) -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(0x5354_5352_4546_5245).build_hasher();
+    h.write(bytes);
+    let x = h.finish();
+    (x ^ (x >> 32)) as u32
+}
+
+/// What a read-back of a record of an input says when the input changed since the load.
+pub const CHANGED_SINCE_LOAD: &str =
+    "the file changed since the load: this record cannot be shown; reload";
 
 impl From<&str> for RawText {
     fn from(s: &str) -> Self {
@@ -53,8 +76,12 @@ impl RawText {
         match self {
             Self::Text(t) => Ok(t.to_string()),
             Self::Stored {
-                file, offset, len, ..
-            } => file.read(*offset, *len),
+                file,
+                offset,
+                len,
+                fingerprint,
+                ..
+            } => file.read(*offset, *len, *fingerprint),
         }
     }
 
@@ -87,7 +114,11 @@ struct Spill {
 }
 
 impl EvidenceFile {
-    fn read(&self, offset: u64, len: u32) -> io::Result<String> {
+    /// `len` bytes at `offset`. Errors: the file cannot be read there, or (an input) it is
+    /// shorter than at the load or holds other bytes there than the record's
+    /// (`fingerprint`): [`CHANGED_SINCE_LOAD`]. An input that only grew (`--follow`, an
+    /// append) still reads back its records.
+    fn read(&self, offset: u64, len: u32, fingerprint: u32) -> io::Result<String> {
         if let Some(spill) = &self.spill {
             let mut s = spill.lock().unwrap_or_else(PoisonError::into_inner);
             if s.flushed < offset + u64::from(len) {
@@ -96,9 +127,18 @@ impl EvidenceFile {
             }
         }
         let mut buf = vec![0u8; len as usize];
-        read_exact_at(&self.reader, &mut buf, offset)?;
-        // The input's bytes are filed only when they were valid UTF-8; a changed file shows
-        // as replacement characters rather than failing.
+        let changed = || io::Error::new(io::ErrorKind::InvalidData, CHANGED_SINCE_LOAD);
+        match read_exact_at(&self.reader, &mut buf, offset) {
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && self.spill.is_none() => {
+                return Err(changed());
+            }
+            r => r?,
+        }
+        if self.spill.is_none() && self::fingerprint(&buf) != fingerprint {
+            return Err(changed());
+        }
+        // The input's bytes are filed only when they were valid UTF-8 (and checked above);
+        // should they not be, they show as replacement characters rather than failing.
         Ok(String::from_utf8(buf)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
@@ -175,6 +215,7 @@ impl Filer {
                 offset,
                 len: bytes.len() as u32,
                 replaced: crate::load::decode::has_replacement(&text),
+                fingerprint: fingerprint(bytes),
             };
         }
         self.spill(text)
@@ -194,6 +235,7 @@ impl Filer {
                 offset,
                 len: text.len() as u32,
                 replaced: crate::load::decode::has_replacement(&text),
+                fingerprint: 0,
             },
             Err(_) => RawText::Text(text),
         }
@@ -281,5 +323,34 @@ mod tests {
         // Text that is not the bytes as read (decoded, repaired) goes to the spill file.
         let repaired = filer.file_at("{\"y\":\"\u{fffd}\"}".into(), b"{\"y\":\"\xff\"}", 0);
         assert_eq!(repaired.text().expect("read"), "{\"y\":\"\u{fffd}\"}");
+    }
+
+    /// The tester's steps: the input rewritten while the workbench is open (another export
+    /// in its place, or its lines reordered at the same size) gave another record's bytes
+    /// under this record's title.
+    #[test]
+    fn a_record_of_an_input_rewritten_since_the_load_is_not_shown() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x.jsonl");
+        std::fs::write(&path, "{\"x\":1}\n{\"y\":2}\n").expect("write");
+        let filer = Filer::new(Some(&path));
+        let _first = filer.file_at("{\"x\":1}".into(), b"{\"x\":1}", 0);
+        let raw = filer.file_at("{\"y\":2}".into(), b"{\"y\":2}", 8);
+        assert_eq!(raw.text().expect("read"), "{\"y\":2}");
+        // Appended to (`--follow`): still the record.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
+        f.write_all(b"{\"z\":3}\n").expect("append");
+        assert_eq!(raw.text().expect("read"), "{\"y\":2}");
+        // Rewritten in place at the same size, lines reordered (`tac`).
+        std::fs::write(&path, "{\"z\":3}\n{\"x\":1}\n{\"y\":2}\n").expect("write");
+        let e = raw.text().expect_err("another record is at its place");
+        assert_eq!(e.to_string(), CHANGED_SINCE_LOAD);
+        // Cut shorter.
+        std::fs::write(&path, "{}\n").expect("write");
+        let e = raw.text().expect_err("the record is gone");
+        assert_eq!(e.to_string(), CHANGED_SINCE_LOAD);
     }
 }

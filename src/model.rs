@@ -348,10 +348,7 @@ impl StsEvent {
     /// (the input deleted or cut since the scan), a line saying so and where.
     pub fn raw_text(&self) -> String {
         self.raw.text().unwrap_or_else(|e| {
-            format!(
-                "(the record could not be read back from {}: {e})",
-                self.source
-            )
+            format!("(the record could not be read back: {e} · {})", self.source)
         })
     }
     /// The journal key of a near miss: its own id.

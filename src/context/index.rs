@@ -327,6 +327,10 @@ impl ContextIndex {
             offset: e.offset,
             line: u64::from(e.line),
             layout,
+            expect: Some(super::record::Expect {
+                time: e.time,
+                correlation: e.correlation,
+            }),
         }
     }
 

@@ -53,6 +53,18 @@ pub struct Place {
     pub offset: u64,
     pub line: u64,
     pub layout: Option<Arc<Layout>>,
+    /// What the record held at the load, checked when it is read back (`None`: unchecked).
+    pub expect: Option<Expect>,
+}
+
+/// What the context index kept of a JSON record at the load ([`super::Entry`]'s time and
+/// correlation hash): the record read back at its place must give the same, else the file
+/// changed since the load (rewritten, replaced by another export) and another record is
+/// there. CSV rows (`layout` set) are read back by line and not checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expect {
+    pub time: i64,
+    pub correlation: u64,
 }
 
 impl fmt::Display for Place {
@@ -81,8 +93,27 @@ impl RecordReader {
             .unwrap_or_else(|e| format!("(the record could not be read back from {at}: {e})"))
     }
 
-    /// The record's text (JSON), or why it cannot be read.
+    /// The record's text (JSON), or why it cannot be read: among others
+    /// [`crate::evidence::CHANGED_SINCE_LOAD`] when another record is at its place now.
     pub fn try_read(&mut self, at: &Place) -> io::Result<String> {
+        let text = self.read_text(at)?;
+        if let Some(x) = at.expect
+            && at.layout.is_none()
+        {
+            let f = super::extract::json_record(text.as_bytes());
+            if f.time.unwrap_or(i64::MIN) != x.time
+                || super::index::correlation_hash_bytes(&f.correlation) != x.correlation
+            {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    crate::evidence::CHANGED_SINCE_LOAD,
+                ));
+            }
+        }
+        Ok(text)
+    }
+
+    fn read_text(&mut self, at: &Place) -> io::Result<String> {
         let path = &*at.file;
         if let Some(file) = self.open.get_mut(&at.file)
             && at.layout.is_none()

@@ -8,6 +8,7 @@ fn at(path: &std::path::Path, line: u64, offset: u64, layout: Option<Layout>) ->
         offset,
         line,
         layout: layout.map(Arc::new),
+        expect: None,
     }
 }
 
@@ -88,6 +89,7 @@ fn a_record_is_read_back_by_its_offset_in_every_shape() {
         offset: 0,
         line: 3,
         layout: None,
+        expect: None,
     });
     assert!(stdin.contains("standard input"), "{stdin}");
 }

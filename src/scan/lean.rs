@@ -344,7 +344,11 @@ impl LeanEvents {
     /// Where a stored raw text is, its evidence file numbered (None: held in memory).
     fn raw_place(&mut self, raw: &RawText) -> Option<RawPlace> {
         let RawText::Stored {
-            file, offset, len, ..
+            file,
+            offset,
+            len,
+            fingerprint,
+            ..
         } = raw
         else {
             return None;
@@ -361,6 +365,7 @@ impl LeanEvents {
             file: u32::try_from(at).ok()?,
             offset: *offset,
             len: *len,
+            fingerprint: *fingerprint,
         })
     }
 
@@ -572,6 +577,7 @@ impl LeanEvents {
                     offset: at.offset,
                     len: at.len,
                     replaced: e.flags & REPLACED != 0,
+                    fingerprint: at.fingerprint,
                 },
                 None => RawText::Text("".into()),
             },

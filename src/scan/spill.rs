@@ -34,12 +34,14 @@ pub(super) struct Extras {
     pub raw: Option<RawPlace>,
 }
 
-/// Where a lean event's raw text is: `len` bytes at `offset` of evidence file `file`.
+/// Where a lean event's raw text is: `len` bytes at `offset` of evidence file `file`, whose
+/// bytes had [`crate::evidence::fingerprint`] `fingerprint` at the load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct RawPlace {
     pub file: u32,
     pub offset: u64,
     pub len: u32,
+    pub fingerprint: u32,
 }
 
 /// `RawPlace::file` of a record without one.
@@ -73,10 +75,12 @@ fn encode(x: &Extras, text_at: u64, text_len: u32) -> [u8; RECORD_LEN] {
         file: NO_RAW,
         offset: 0,
         len: 0,
+        fingerprint: 0,
     });
     b[44..48].copy_from_slice(&raw.file.to_le_bytes());
     b[48..56].copy_from_slice(&raw.offset.to_le_bytes());
     b[56..60].copy_from_slice(&raw.len.to_le_bytes());
+    b[60..64].copy_from_slice(&raw.fingerprint.to_le_bytes());
     b
 }
 
@@ -100,6 +104,7 @@ fn decode(b: &[u8; RECORD_LEN]) -> (Extras, u64, u32) {
         file: word(44),
         offset: d(48),
         len: word(56),
+        fingerprint: word(60),
     });
     let extras = Extras {
         kind: match b[0] {
@@ -266,6 +271,7 @@ mod tests {
                     file: 2,
                     offset: 1 << 40,
                     len: 77,
+                    fingerprint: 0xfeed_f00d,
                 }),
             };
             spill.push(&x, id).unwrap();
@@ -290,6 +296,7 @@ mod tests {
                 file: 2,
                 offset: 1 << 40,
                 len: 77,
+                fingerprint: 0xfeed_f00d,
             });
             assert_eq!(y.raw, raw);
         }

@@ -1,0 +1,119 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+
+//! A tester replaced an input while the workbench was open (another export written over
+//! it, or its lines reordered at the same size): Enter on the first row showed the tail of
+//! one record and then another event's JSON under the first row's title, and the context
+//! panel's related records showed whatever now lay at their byte offsets. The evidence is
+//! read back by place; the read-back must prove it is the record loaded, or say the file
+//! changed. Appends (`--follow`) still read back.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use ratatui::crossterm::event::KeyCode;
+use sts_triage::evidence::CHANGED_SINCE_LOAD;
+use sts_triage::load::ScanOptions;
+use sts_triage::tui::action::Action;
+use sts_triage::tui::app::App;
+
+mod support;
+use support::context::doc_text;
+use support::{keys, press, sized};
+
+const SAMPLE: &str = "assets/samples/cloudappevents-ah-api.jsonl";
+
+/// A workbench loaded message by message as the loader sends them (events kept lean).
+fn loaded(path: &Path) -> App {
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    sts_triage::scan::scan_paths_with(&[path.to_path_buf()], &ScanOptions::default(), &mut |m| {
+        app.apply(Action::Scan(m));
+    })
+    .unwrap();
+    app.apply(Action::Sorting);
+    app.apply(Action::LoadFinished { error: None });
+    while app.has_pending_work() {
+        app.apply(Action::Tick);
+    }
+    sized(app, 160, 45)
+}
+
+fn copy_of_sample(dir: &Path) -> PathBuf {
+    let path = dir.join("e.jsonl");
+    std::fs::copy(SAMPLE, &path).unwrap();
+    path
+}
+
+/// The first row's drill-down text, and the text of its first related record (the
+/// context panel's first row, opened with Enter).
+fn first_row_evidence(app: &mut App) -> (String, String) {
+    keys(app, "gg");
+    press(app, KeyCode::Enter);
+    let own = doc_text(app);
+    keys(app, "x");
+    keys(app, "gg");
+    press(app, KeyCode::Enter);
+    let related = doc_text(app);
+    press(app, KeyCode::Esc);
+    keys(app, "x");
+    press(app, KeyCode::Char('q'));
+    (own, related)
+}
+
+#[test]
+fn an_input_rewritten_since_the_load_shows_no_other_records_bytes() {
+    let sample = std::fs::read_to_string(SAMPLE).unwrap();
+    let ual = std::fs::read_to_string("assets/samples/ual-management-api.jsonl").unwrap();
+    let head: String = ual.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let reversed: String = sample.lines().rev().map(|l| format!("{l}\n")).collect();
+    assert_eq!(reversed.len(), sample.len());
+    for (how, rewrite) in [
+        (
+            "another export's lines before it",
+            format!("{head}{sample}"),
+        ),
+        ("its lines reordered at the same size", reversed),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = copy_of_sample(dir.path());
+        let mut app = loaded(&path);
+        let (own, related) = first_row_evidence(&mut app);
+        assert!(own.contains("StsRefreshTokenValidFrom"), "{how}: {own}");
+        assert!(
+            !related.contains("could not be read back"),
+            "{how}: {related}"
+        );
+
+        // `cat r > e.jsonl`: the same file (inode), other bytes.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&path)
+            .unwrap()
+            .write_all(rewrite.as_bytes())
+            .unwrap();
+        let (own, related) = first_row_evidence(&mut app);
+        assert!(own.contains(CHANGED_SINCE_LOAD), "{how}: {own}");
+        assert!(
+            !own.contains('{'),
+            "{how}: no JSON of another record: {own}"
+        );
+        assert!(related.contains(CHANGED_SINCE_LOAD), "{how}: {related}");
+    }
+}
+
+#[test]
+fn an_input_appended_to_since_the_load_still_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_sample(dir.path());
+    let mut app = loaded(&path);
+    let before = first_row_evidence(&mut app);
+    let more = std::fs::read_to_string("assets/samples/ual-management-api.jsonl").unwrap();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(more.as_bytes())
+        .unwrap();
+    assert_eq!(first_row_evidence(&mut app), before);
+}
