@@ -63,8 +63,9 @@ pub struct ContextPanel {
 pub struct Opened {
     /// The timeline row opened.
     pub row: usize,
-    /// The raw-event panel's title while it is open.
-    pub title: String,
+    /// The raw-event panel's title while it is open, in parts fitted to its width when
+    /// drawn.
+    pub title: Vec<crate::tui::wrap::TitlePart>,
     /// The event's document, cursor line and first line drawn, to return to.
     pub saved: (JsonDoc, usize, usize),
 }

@@ -120,3 +120,219 @@ mod clip_tests {
         assert_eq!(clip_party(app, 200), app);
     }
 }
+
+/// One part of a panel's title, for [`fit_title`]. Texts are already neutralised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TitlePart {
+    /// Kept (`event 1/10`, `help`): cut with `…` only when nothing else is left to shorten.
+    Keep(String),
+    /// Dropped whole when the title does not fit, the lowest rank first (a source's kind,
+    /// a verdict the table shows, key hints).
+    Drop(u8, String),
+    /// Where records are (`path:line`, `path:line (byte n)`): their folders are shortened
+    /// from the left first (`…/cloudappevents-ah-api.jsonl:31`), then the places after the
+    /// first are counted (`+2 more`), then the first one's name is cut from the left, never
+    /// its line number.
+    Places(Vec<String>),
+    /// An identifier after its label (`id`, `e75d…`): whole, or cut with `…` when it cannot
+    /// fit, never silently.
+    Id(&'static str, String),
+}
+
+/// Separator between title parts.
+const TITLE_SEP: &str = " · ";
+
+/// A panel's title fitted to `width` columns (the panel's width less its two corners), as
+/// ` part · part `: whole when it fits; else the places' folders are shortened from the
+/// left, then the droppable parts go (lowest rank first), then an id is cut to its first
+/// 8 characters, the places after the first are counted and its name is cut from the
+/// left, then the id is cut further, and only then the title's end is cut with `…`. A title is never cut without a `…` where it was cut, so that a line number or an id
+/// shown is never a shorter, wrong one.
+pub fn fit_title(parts: &[TitlePart], width: usize) -> String {
+    let mut parts: Vec<TitlePart> = parts.to_vec();
+    let len = |parts: &[TitlePart]| title_of(parts).chars().count();
+    if len(&parts) <= width {
+        return title_of(&parts);
+    }
+    for p in &mut parts {
+        if let TitlePart::Places(places) = p {
+            for place in places.iter_mut() {
+                *place = without_folder(place);
+            }
+        }
+    }
+    while len(&parts) > width {
+        let lowest = parts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| match p {
+                TitlePart::Drop(rank, _) => Some((*rank, i)),
+                _ => None,
+            })
+            .min();
+        let Some((_, i)) = lowest else { break };
+        parts.remove(i);
+    }
+    // An id keeps its first 8 characters (a GUID's first group) before a place's name is
+    // cut, a place its name before the id is cut further.
+    cut_ids(&mut parts, width, 9);
+    // The other records of the event (copies in other exports) are counted, not named:
+    // the first place stays whole.
+    if len(&parts) > width {
+        for p in &mut parts {
+            if let TitlePart::Places(places) = p
+                && places.len() > 1
+            {
+                let more = format!("+{} more", places.len() - 1);
+                places.truncate(1);
+                places.push(more);
+            }
+        }
+    }
+    // The name keeps its last 16 characters before the id is cut further.
+    cut_first_place(&mut parts, width, 16);
+    cut_ids(&mut parts, width, 5);
+    cut_first_place(&mut parts, width, 0);
+    clip_chars(&title_of(&parts), width)
+}
+
+/// Cuts the first place's name from the left as far as the title is too long, to no fewer
+/// than `least` characters, never into its line number.
+fn cut_first_place(parts: &mut [TitlePart], width: usize, least: usize) {
+    let over = title_of(parts).chars().count().saturating_sub(width);
+    if over == 0 {
+        return;
+    }
+    for p in parts.iter_mut() {
+        if let TitlePart::Places(places) = p
+            && let Some(place) = places.first_mut()
+        {
+            let n = place.chars().count();
+            let keep = n
+                .saturating_sub(over)
+                .max(least.min(n))
+                .max(tail_min(place));
+            *place = clip_left(place, keep);
+        }
+    }
+}
+
+/// Cuts the ids (with `…`) as far as the title is too long, to no fewer than `least`
+/// characters.
+fn cut_ids(parts: &mut [TitlePart], width: usize, least: usize) {
+    let over = title_of(parts).chars().count().saturating_sub(width);
+    if over == 0 {
+        return;
+    }
+    for p in parts.iter_mut() {
+        if let TitlePart::Id(_, id) = p {
+            let n = id.chars().count();
+            if n > least {
+                *id = clip_chars(id, n.saturating_sub(over).max(least));
+            }
+        }
+    }
+}
+
+fn title_of(parts: &[TitlePart]) -> String {
+    let texts: Vec<String> = parts
+        .iter()
+        .map(|p| match p {
+            TitlePart::Keep(t) | TitlePart::Drop(_, t) => t.clone(),
+            TitlePart::Places(places) => places.join(", "),
+            TitlePart::Id(label, id) => format!("{label} {id}"),
+        })
+        .collect();
+    format!(" {} ", texts.join(TITLE_SEP))
+}
+
+/// `…/name:line` for `folder/name:line` (the folder's separator `/` or `\`).
+fn without_folder(place: &str) -> String {
+    // The folder ends at the last separator before the line number.
+    let name_end = place.rfind(':').unwrap_or(place.len());
+    match place[..name_end].rfind(['/', '\\']) {
+        Some(at) => format!("…{}", &place[at..]),
+        None => place.to_owned(),
+    }
+}
+
+/// What of a place is never cut: its line number and what follows (`:31`, `:30 (byte 9)`)
+/// and the `…` before it.
+fn tail_min(place: &str) -> usize {
+    place
+        .rfind(':')
+        .map_or(1, |at| place[at..].chars().count() + 1)
+}
+
+/// `text` cut from its start to `width` characters, an ellipsis marking the cut.
+pub fn clip_left(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        return text.to_owned();
+    }
+    let tail: String = text.chars().skip(n - width.saturating_sub(1)).collect();
+    format!("…{tail}")
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::*;
+
+    fn drill() -> Vec<TitlePart> {
+        vec![
+            TitlePart::Keep("event 1/10".into()),
+            TitlePart::Places(vec!["assets/samples/cloudappevents-ah-api.jsonl:31".into()]),
+            TitlePart::Drop(1, "CloudAppEvents".into()),
+            TitlePart::Id("id", "e75d259f-37dd-52f5-9431-d6a70c4deb0f".into()),
+            TitlePart::Drop(2, "unreviewed".into()),
+        ]
+    }
+
+    /// The tester's screens: at 60 columns the title read `…ah-api.jsonl:3` (line 31), at
+    /// 100 the id lost its last digit with nothing saying so.
+    #[test]
+    fn a_cut_title_keeps_the_line_number_and_marks_every_cut() {
+        for width in [20, 40, 58, 78, 98, 158, 300] {
+            let t = fit_title(&drill(), width);
+            assert!(t.chars().count() <= width, "{width}: {t}");
+            if width >= 40 {
+                assert!(t.contains(".jsonl:31 "), "{width}: {t}");
+                assert!(t.contains("event 1/10"), "{width}: {t}");
+            }
+            if width >= 78 {
+                assert!(
+                    t.contains("/cloudappevents-ah-api.jsonl:31 "),
+                    "{width}: {t}"
+                );
+            }
+            // An id shown is whole or ends with `…`.
+            let id = t
+                .split("id ")
+                .nth(1)
+                .map(|s| s.split(' ').next().unwrap_or(""));
+            if let Some(id) = id {
+                assert!(
+                    id == "e75d259f-37dd-52f5-9431-d6a70c4deb0f" || id.ends_with('…'),
+                    "{width}: {t}"
+                );
+            }
+        }
+        assert_eq!(
+            fit_title(&drill(), 300),
+            " event 1/10 · assets/samples/cloudappevents-ah-api.jsonl:31 · CloudAppEvents · id e75d259f-37dd-52f5-9431-d6a70c4deb0f · unreviewed "
+        );
+        assert_eq!(
+            fit_title(&[TitlePart::Keep("help · Esc closes".into())], 10),
+            " help · E…"
+        );
+    }
+}
+
+/// A title of one part fitted to a panel `panel_width` columns wide (its corners left out):
+/// the title as [`fit_title`] cuts a [`TitlePart::Keep`].
+pub fn fit_plain_title(title: &str, panel_width: u16) -> String {
+    fit_title(
+        &[TitlePart::Keep(title.trim().to_owned())],
+        usize::from(panel_width.saturating_sub(2)),
+    )
+}

@@ -7,6 +7,7 @@ use crate::neutralize::neutralize;
 use crate::tui::action::Intent;
 use crate::tui::context_panel::{ContextPanel, Moment, Opened, offset_text};
 use crate::tui::doc::JsonDoc;
+use crate::tui::wrap::TitlePart;
 
 impl App {
     /// Rows of the context panel's timeline drawn at once (from the shared layout).
@@ -157,12 +158,12 @@ impl App {
         let index = &self.report.context;
         let record = index.record(entry);
         let place = index.place(&record);
-        let title = format!(
-            " related {} · {} · {} · Esc: back to the event ",
-            offset_text(offset),
-            neutralize(index.text(record.operation)),
-            neutralize(&place.to_string()),
-        );
+        let title = vec![
+            TitlePart::Keep(format!("related {}", offset_text(offset))),
+            TitlePart::Drop(2, neutralize(index.text(record.operation)).into_owned()),
+            TitlePart::Places(vec![neutralize(&place.to_string()).into_owned()]),
+            TitlePart::Drop(1, "Esc: back to the event".to_owned()),
+        ];
         let text = self.related_text(entry, &place);
         let Overlay::Drill(d) = &mut self.overlay else {
             return;

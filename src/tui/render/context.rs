@@ -71,7 +71,9 @@ pub(super) fn draw_context(
             p.total
         )
     };
-    let block = Block::default().borders(Borders::ALL).title(title);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(crate::tui::wrap::fit_plain_title(&title, area.width));
     frame.render_widget(Paragraph::new(lines).block(block), area);
     // The row under the cursor, described at the panel's foot (inside its border).
     let [why, place] = p.detail(&app.report);

@@ -10,6 +10,7 @@ use crate::tui::app::{App, Overlay};
 use crate::tui::doc::Tok;
 use crate::tui::keymap::Keymap;
 use crate::tui::layout::Areas;
+use crate::tui::wrap::{TitlePart, fit_plain_title, fit_title};
 
 fn tok_style(tok: Tok, theme: Theme) -> Style {
     match tok {
@@ -41,8 +42,11 @@ pub(super) fn draw_drill(
             decision.verdict.label()
         );
         frame.render_widget(
-            Paragraph::new(text)
-                .block(Block::default().borders(Borders::ALL).title(" raw events ")),
+            Paragraph::new(text).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(fit_plain_title(" raw events ", area.width)),
+            ),
             area,
         );
         return;
@@ -51,17 +55,24 @@ pub(super) fn draw_drill(
     // Every record of the event (duplicates of the same id included).
     let sources: Vec<String> = e.sources().map(ToString::to_string).collect();
     let opened = d.context.as_ref().and_then(|p| p.open.as_ref());
+    let title_width = usize::from(json_area.width.saturating_sub(2));
     let title = match opened {
         // A related record opened from the context panel stands where the event was.
-        Some(o) => o.title.clone(),
-        None => format!(
-            " event {}/{} · {} · {} · id {} · {} ",
-            d.current + 1,
-            d.events.len(),
-            crate::neutralize::neutralize(&sources.join(", ")),
-            e.kind.label(),
-            crate::neutralize::neutralize(&e.id),
-            decision.verdict.label()
+        Some(o) => fit_title(&o.title, title_width),
+        None => fit_title(
+            &[
+                TitlePart::Keep(format!("event {}/{}", d.current + 1, d.events.len())),
+                TitlePart::Places(
+                    sources
+                        .iter()
+                        .map(|s| crate::neutralize::neutralize(s).into_owned())
+                        .collect(),
+                ),
+                TitlePart::Drop(1, e.kind.label().to_owned()),
+                TitlePart::Id("id", crate::neutralize::neutralize(&e.id).into_owned()),
+                TitlePart::Drop(2, decision.verdict.label().to_owned()),
+            ],
+            title_width,
         ),
     };
     let inner_h = areas.event_lines();

@@ -199,7 +199,11 @@ pub(super) fn draw_note(frame: &mut Frame, body: Rect, input: &Input, rows: usiz
     let scroll = input.visual_scroll(inner_w);
     let p = Paragraph::new(input.value())
         .scroll((0, u16::try_from(scroll).unwrap_or(0)))
-        .block(Block::default().borders(Borders::ALL).title(title));
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(crate::tui::wrap::fit_plain_title(&title, w)),
+        );
     frame.render_widget(p, popup);
     let x = popup.x + 1 + u16::try_from(input.visual_cursor().saturating_sub(scroll)).unwrap_or(0);
     frame.set_cursor_position((x, popup.y + 1));

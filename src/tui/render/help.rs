@@ -50,7 +50,10 @@ pub(super) fn draw_help(frame: &mut Frame, area: Rect, app: &App, keymap: &Keyma
     let p = Paragraph::new(lines).block(
         Block::default()
             .borders(Borders::ALL)
-            .title(format!(" help{closes} "))
+            .title(crate::tui::wrap::fit_plain_title(
+                &format!(" help{closes} "),
+                help.popup.width,
+            ))
             .title_bottom(foot),
     );
     frame.render_widget(p, help.popup);

@@ -83,7 +83,7 @@ pub(super) fn draw_pivot(
         Paragraph::new(lines).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(title)
+                .title(crate::tui::wrap::fit_plain_title(&title, rect.width))
                 .title_bottom(foot),
         ),
         rect,
@@ -181,7 +181,7 @@ pub(super) fn draw_bulk(
     );
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(title)
+        .title(crate::tui::wrap::fit_plain_title(&title, rect.width))
         .border_style(theme.verdict(b.verdict));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }

@@ -56,7 +56,11 @@ pub(super) fn draw_problems(
     let title = format!(" problems{position}{close} ");
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(shown).block(Block::default().borders(Borders::ALL).title(title)),
+        Paragraph::new(shown).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(crate::tui::wrap::fit_plain_title(&title, rect.width)),
+        ),
         rect,
     );
 }

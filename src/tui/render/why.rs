@@ -60,7 +60,11 @@ pub(super) fn draw_why(
         format!(" {what}: the query, clause by clause ")
     };
     frame.render_widget(
-        Paragraph::new(shown).block(Block::default().borders(Borders::ALL).title(title)),
+        Paragraph::new(shown).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(crate::tui::wrap::fit_plain_title(&title, area.width)),
+        ),
         area,
     );
 }
