@@ -77,10 +77,10 @@ fn a_report_made_during_the_load_says_it_is_partial_and_names_the_files_not_read
         "{head}"
     );
     assert!(
-        head.contains(&format!("> - {FIXTURE} (read in part)")),
+        head.contains(&format!("> - `{FIXTURE}` (read in part)")),
         "{head}"
     );
-    assert!(head.contains("> - second.jsonl (not read)"), "{head}");
+    assert!(head.contains("> - `second.jsonl` (not read)"), "{head}");
 }
 
 #[test]
@@ -98,5 +98,5 @@ fn after_ctrl_c_the_header_and_the_report_say_partial_before_the_loader_has_stop
         report.contains("> **PARTIAL LOAD.** `load stopped by the analyst"),
         "{report}"
     );
-    assert!(report.contains("> - second.jsonl (not read)"), "{report}");
+    assert!(report.contains("> - `second.jsonl` (not read)"), "{report}");
 }
