@@ -131,7 +131,9 @@ pub(super) fn narrows(old: &str, new: &str, zone: Zone) -> bool {
                     column: cb,
                     test: Test::Prefix(b),
                 },
-            ) => ca == cb && b.starts_with(a.as_str()),
+                // A boolean word (`proxy:t` -> `proxy:true`) is read as a whole, not as
+                // letters: the rows of `proxy:t` are no superset of those of `proxy:true`.
+            ) => ca == cb && *ca != Column::Proxy && b.starts_with(a.as_str()),
             _ => false,
         }
 }
