@@ -58,7 +58,7 @@ pub fn actor_kind_of(key: u32) -> ActorKind {
 
 impl ContextIndex {
     /// An actor as shown, from its key ([`super::Entry::actor`]): a user's UPN, an application's
-    /// `name (id)` (the name any record gave the id; the id alone when none did), the name
+    /// `name (id)` (the name any record gave the id; `app (id)` when none did), the name
     /// of an application with no id.
     pub fn actor_label(&self, key: u32) -> String {
         let text = self.text(key);

@@ -55,7 +55,8 @@ fn entry_guid(id: &str) -> Option<&str> {
         .filter(|g| !g.is_empty())
 }
 
-/// An application as the actor is known: `name (id)`, the id alone when it has no name. Its
+/// An application as the actor is known: `name (id)`, `app (id)` when it has no name (a bare
+/// GUID would read as a user's object id). Its
 /// name is chosen by whoever registers it (an app can be named `helpdesk@contoso.com`): the
 /// id, given by Entra, goes into the name, so that no app is ever the same actor as a user
 /// or as another app of the same name. The id is the service principal's object id, which
@@ -63,7 +64,7 @@ fn entry_guid(id: &str) -> Option<&str> {
 pub fn app_actor(name: &str, id: &str) -> String {
     match (name.is_empty(), id.is_empty()) {
         (_, true) => name.to_owned(),
-        (true, false) => id.to_owned(),
+        (true, false) => format!("app ({id})"),
         (false, false) => format!("{name} ({id})"),
     }
 }
@@ -137,7 +138,12 @@ pub fn ual_actor(user_id: &str, entries: &[(&str, Option<i64>)]) -> (String, Str
 /// An application's name as its actor shows it: `name` of `name (id)` ([`app_actor`]),
 /// "" when it has none.
 pub fn app_name<'a>(actor: &'a str, id: &str) -> &'a str {
-    if actor.eq_ignore_ascii_case(id) {
+    if actor.eq_ignore_ascii_case(id)
+        || actor
+            .strip_prefix("app (")
+            .and_then(|a| a.strip_suffix(')'))
+            == Some(id)
+    {
         return "";
     }
     actor
@@ -384,6 +390,18 @@ mod tests {
             Value::Object(m) => m,
             _ => Map::new(),
         }
+    }
+
+    #[test]
+    fn an_app_known_only_by_its_id_never_reads_as_a_bare_guid() {
+        // A UAL record whose UserId is `ServicePrincipal_<id>` with no Name entry: shown as
+        // a bare GUID it passed for a user's object id in the Actor column.
+        let id = "aaaaaaaa-1111-2222-3333-444444444444";
+        let (actor, actor_id, kind) = ual_actor(&format!("ServicePrincipal_{id}"), &[]);
+        assert_eq!((actor.as_str(), actor_id.as_str()), (format!("app ({id})").as_str(), id));
+        assert_eq!(kind, ActorKind::App);
+        assert_eq!(app_name(&actor, id), "");
+        assert_eq!(app_actor("Microsoft Graph", id), format!("Microsoft Graph ({id})"));
     }
 
     #[test]
