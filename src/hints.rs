@@ -474,9 +474,8 @@ fn reset_hint(
             (!correlated, gap)
         })?;
     let entry = index.entries[best.0 as usize];
-    // The same principal by a key of the same kind (an app named like a user is another),
-    // its object id agreeing (another principal under the same UPN is another).
-    let same_actor = index.same_principal(best.0 as usize, p);
+    // The same principal by a key of the same kind (an app named like a user is another).
+    let same_actor = entry.actor != 0 && index.actor_keys(p).contains(&entry.actor);
     Some(Hint::Reset {
         operation: index.text(entry.operation).to_owned(),
         same_actor,

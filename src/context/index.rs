@@ -10,7 +10,7 @@ use super::interner::Interner;
 use super::lookup::{Lookup, Stretch};
 use super::record::{Layout, Place};
 use super::{Batch, Span};
-use crate::model::{SourceRef, StsEvent};
+use crate::model::{ActorKind, SourceRef, StsEvent};
 
 #[path = "index_actors.rs"]
 mod actors;
@@ -122,8 +122,10 @@ pub struct ContextIndex {
     by_actor: Lookup<u32>,
     /// The earliest time of any record of each actor.
     first_of_actor: HashMap<u32, i64, FxBuild>,
-    /// Actors' names and ids beside their keys ([`actors::ActorIds`]).
-    actor_ids: actors::ActorIds,
+    /// The name of each application known by its id ([`ActorKind::App`] keys), as the
+    /// first record that names it does: a UAL record written with `ServicePrincipal_<id>`
+    /// alone shows the name another record gives.
+    app_names: HashMap<u32, u32, FxBuild>,
     /// The same record read at several places (see [`super::twins::Twins`]).
     twins: super::twins::Twins,
     prepared: bool,
@@ -167,7 +169,13 @@ impl ContextIndex {
                 result: self.strings.id(f(Span::Result)),
                 correlation: e.correlation,
             };
-            self.note_actor(&entry, f(Span::ActorName), f(Span::ActorId));
+            if actor_kind_of(entry.actor) == ActorKind::App
+                && !self.app_names.contains_key(&entry.actor)
+                && !f(Span::ActorName).is_empty()
+            {
+                let name = self.strings.id(f(Span::ActorName));
+                self.app_names.insert(entry.actor, name);
+            }
             self.entries.push(entry);
         }
         self.prepared = false;
@@ -212,20 +220,14 @@ impl ContextIndex {
         let mut folded_ids: HashMap<String, u32> = HashMap::new();
         let mut by_operation: HashMap<u32, u32, FxBuild> = HashMap::default();
         let strings = &self.strings;
-        let operation = |op| {
+        self.twins = super::twins::Twins::build(&order, entries, |op| {
             *by_operation.entry(op).or_insert_with(|| {
                 let next = u32::try_from(folded_ids.len()).unwrap_or(u32::MAX);
                 *folded_ids
                     .entry(super::twins::fold_operation(strings.text(op)))
                     .or_insert(next)
             })
-        };
-        // A record's actor id and address, read only for records alike (few).
-        let principal = |i: u32| {
-            let r = self.record(i as usize);
-            (self.actor_id_of(&r), self.address(&r))
-        };
-        self.twins = super::twins::Twins::build(&order, entries, operation, principal);
+        });
         let twinned = |i: u32| self.twins.earlier(i).is_some();
         self.by_correlation = Lookup::build(
             &order,

@@ -2,27 +2,8 @@
 //! by its id, an application with no id by its name, never one for another (split out of
 //! `index`).
 
-use std::collections::HashMap;
-
-use super::{ContextIndex, Entry, FxBuild};
+use super::ContextIndex;
 use crate::model::{ActorKind, EventParties};
-
-/// What the index knows of actors beside their keys: each application's name, and each
-/// user's object id, kept once per actor rather than in every record (a UPN has one object
-/// id in almost every tenant's logs). A record whose id is not its actor's usual one (none,
-/// where the actor has one; another principal under a reused or forged UPN) is noted by
-/// its place.
-#[derive(Debug, Default, Clone)]
-pub(super) struct ActorIds {
-    /// The name of each application known by its id ([`ActorKind::App`] keys), as the first
-    /// record that names it does: a UAL record written with `ServicePrincipal_<id>` alone
-    /// shows the name another record gives.
-    app_names: HashMap<u32, u32, FxBuild>,
-    /// A user's object id (interned) as the first record of the actor that has one gives it.
-    usual: HashMap<u32, u32, FxBuild>,
-    /// By place (file, offset): a record's id where it is not its actor's usual one (0: none).
-    odd: HashMap<(u32, u64), u32, FxBuild>,
-}
 
 /// An actor's key in [`super::Entry::actor`]: the interned id of its key text (a user's UPN, an
 /// application's id, the name of an application with no id; see
@@ -64,7 +45,7 @@ impl ContextIndex {
         let text = self.text(key);
         match actor_kind_of(key) {
             ActorKind::App => {
-                let name = self.app_name(key).unwrap_or("");
+                let name = self.app_names.get(&key).map_or("", |&n| self.text(n));
                 crate::context::parties::app_actor(name, text)
             }
             _ => text.to_owned(),
@@ -84,70 +65,7 @@ impl ContextIndex {
 
     /// The application's name for its key, if any record named it.
     pub fn app_name(&self, key: u32) -> Option<&str> {
-        self.actor_ids.app_names.get(&key).map(|&n| self.text(n))
-    }
-
-    /// Keeps what a record says of its actor beside its key: an application's `name`, a
-    /// user's object `id` (as written; empty when the record has none).
-    pub(super) fn note_actor(&mut self, e: &Entry, name: &[u8], id: &[u8]) {
-        match actor_kind_of(e.actor) {
-            ActorKind::App
-                if !name.is_empty() && !self.actor_ids.app_names.contains_key(&e.actor) =>
-            {
-                let name = self.strings.id(name);
-                self.actor_ids.app_names.insert(e.actor, name);
-            }
-            ActorKind::User if e.actor != 0 => {
-                let id = self.strings.party_id(id);
-                let ids = &mut self.actor_ids;
-                match ids.usual.get(&e.actor) {
-                    Some(&usual) if usual != id => {
-                        ids.odd.insert((e.file, e.offset), id);
-                    }
-                    Some(_) => {}
-                    // A record with no id before any with one is taken as having the id that
-                    // comes: the stricter reading (it folds with fewer records).
-                    None if id != 0 => {
-                        ids.usual.insert(e.actor, id);
-                    }
-                    None => {}
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Whether record `i`'s actor is an event's: a key of the same kind, and for a user the
-    /// object ids agreeing where both have one (another principal under the same UPN is
-    /// another actor).
-    pub fn same_principal(&self, i: usize, p: &EventParties) -> bool {
-        let actor = self.entries[i].actor;
-        if actor == 0 || !self.actor_keys(p).contains(&actor) {
-            return false;
-        }
-        if p.actor_id.is_empty() || actor_kind_of(actor) != ActorKind::User {
-            return true;
-        }
-        // The record's place is read (back) only when some record's id is not its actor's
-        // usual one.
-        let record = match self.actor_ids.odd.is_empty() {
-            true => self.actor_ids.usual.get(&actor).copied().unwrap_or(0),
-            false => self.actor_id_of(&self.record(i)),
-        };
-        record == 0 || self.key(&p.actor_id) == Some(record)
-    }
-
-    /// The object id (interned; 0: none) of a record's actor, when a user: as the record
-    /// gives it. An application's id is its key.
-    pub(super) fn actor_id_of(&self, e: &Entry) -> u32 {
-        if actor_kind_of(e.actor) != ActorKind::User || e.actor == 0 {
-            return 0;
-        }
-        let ids = &self.actor_ids;
-        match ids.odd.get(&(e.file, e.offset)) {
-            Some(&id) => id,
-            None => ids.usual.get(&e.actor).copied().unwrap_or(0),
-        }
+        self.app_names.get(&key).map(|&n| self.text(n))
     }
     /// The earliest record time of a user (UPN or object id), if any record has it.
     pub fn first_time_of_actor(&self, actor: &str) -> Option<i64> {

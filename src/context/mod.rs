@@ -77,7 +77,7 @@ pub struct RawEntry {
     /// What kind of principal the actor is (its key at [`Span::Actor`]).
     pub actor_kind: crate::model::ActorKind,
     /// `text[start..end]` of each [`Span`].
-    pub spans: [(u32, u32); 7],
+    pub spans: [(u32, u32); 6],
 }
 
 /// The text fields of a [`RawEntry`], as written (the index compares actors and targets
@@ -92,8 +92,6 @@ pub enum Span {
     Result,
     /// An application's name ([`extract::Fields::actor_name`]).
     ActorName,
-    /// A user's object id ([`extract::Fields::actor_id`]).
-    ActorId,
 }
 
 /// The records of one stretch of a file.
@@ -225,7 +223,6 @@ impl Collector {
             if ipv4 == 0 { span(&f.ip) } else { (0, 0) },
             span(&f.result),
             span(&f.actor_name),
-            span(&f.actor_id),
         ];
         b.entries.push(RawEntry {
             line,
