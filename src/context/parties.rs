@@ -369,10 +369,16 @@ mod tests {
         // a bare GUID it passed for a user's object id in the Actor column.
         let id = "aaaaaaaa-1111-2222-3333-444444444444";
         let (actor, actor_id, kind) = ual_actor(&format!("ServicePrincipal_{id}"), &[]);
-        assert_eq!((actor.as_str(), actor_id.as_str()), (format!("app ({id})").as_str(), id));
+        assert_eq!(
+            (actor.as_str(), actor_id.as_str()),
+            (format!("app ({id})").as_str(), id)
+        );
         assert_eq!(kind, ActorKind::App);
         assert_eq!(app_name(&actor, id), "");
-        assert_eq!(app_actor("Microsoft Graph", id), format!("Microsoft Graph ({id})"));
+        assert_eq!(
+            app_actor("Microsoft Graph", id),
+            format!("Microsoft Graph ({id})")
+        );
     }
 
     #[test]
