@@ -19,6 +19,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::DateTime;
 
+mod chunked;
+use chunked::Chunked;
+
 use super::ids::Guid;
 use super::spill::{self, Extras, RawPlace, Spill};
 use crate::evidence::{EvidenceFile, RawText};
@@ -49,45 +52,6 @@ impl EventRef {
         } else {
             Self::Lean((r & !LEAN_BIT) as usize)
         }
-    }
-}
-
-/// Items in fixed chunks: growing never copies (a doubling `Vec` of millions of events
-/// holds the old and the new buffer at once).
-#[derive(Debug, Clone)]
-struct Chunked<T> {
-    chunks: Vec<Vec<T>>,
-    len: usize,
-}
-
-impl<T> Default for Chunked<T> {
-    fn default() -> Self {
-        Self {
-            chunks: Vec::new(),
-            len: 0,
-        }
-    }
-}
-
-impl<T> Chunked<T> {
-    const CHUNK: usize = 1 << 14;
-
-    fn push(&mut self, item: T) {
-        match self.chunks.last_mut() {
-            Some(c) if c.len() < Self::CHUNK => c.push(item),
-            _ => {
-                let mut c = Vec::with_capacity(Self::CHUNK);
-                c.push(item);
-                self.chunks.push(c);
-            }
-        }
-        self.len += 1;
-    }
-    fn get(&self, i: usize) -> &T {
-        &self.chunks[i / Self::CHUNK][i % Self::CHUNK]
-    }
-    fn iter(&self) -> impl Iterator<Item = &T> {
-        self.chunks.iter().flatten()
     }
 }
 
