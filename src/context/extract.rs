@@ -75,97 +75,6 @@ fn owned(s: String) -> Cow<'static, [u8]> {
     Cow::Owned(s.into_bytes())
 }
 
-/// The keys read, as the schemas spell them.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[repr(usize)]
-enum K {
-    ActionType,
-    OperationName,
-    Operation,
-    Timestamp,
-    CreationTime,
-    TimeGenerated,
-    UserPrincipalName,
-    UserId,
-    IpAddress,
-    ClientIp,
-    ActorIp,
-    Workload,
-    ObjectId,
-    OfficeObjectId,
-    AadTarget,
-    InterSystemsId,
-    CorrelationId,
-    /// UAL `Actor`: kept as written, read only for an application ([`app_actor`]).
-    Actor,
-    ResultStatus,
-}
-
-const SLOTS: usize = K::ResultStatus as usize + 1;
-
-/// What a member of the record itself is to the index.
-enum Member {
-    Field(K),
-    /// `RawEventData` / `AuditData` / `auditData`: the audit record, walked as its own object.
-    Audit,
-    /// `initiatedBy` / `InitiatedBy`: an Entra audit record, parsed whole.
-    Entra,
-    /// `userPrincipalName`: an Entra sign-in record (parsed whole), unless the record has an
-    /// audit record (a Graph audit log query record names its actor so).
-    Upn,
-    /// `properties`: the envelope of a row (Defender's streaming API, Entra diagnostic
-    /// settings), walked as the record itself.
-    Envelope,
-    Other,
-}
-
-/// A member of the record itself: a row's columns (CloudAppEvents, Log Analytics: Kusto
-/// column names; Sentinel's OfficeActivity names the UAL's `ObjectId` `OfficeObjectId`, its
-/// target user `AADTarget` and its `Workload` `OfficeWorkload`), the members of a Microsoft
-/// Graph audit log query record (`operation`, `createdDateTime`, `clientIp`, `objectId`
-/// beside its `auditData`), or a Unified Audit Log record's fields when the record is one.
-fn row_member(name: &[u8]) -> Member {
-    Member::Field(match name {
-        b"ActionType" => K::ActionType,
-        b"OperationName" => K::OperationName,
-        b"Timestamp" => K::Timestamp,
-        b"TimeGenerated" => K::TimeGenerated,
-        b"UserPrincipalName" => K::UserPrincipalName,
-        b"IPAddress" => K::IpAddress,
-        b"OfficeObjectId" => K::OfficeObjectId,
-        b"AADTarget" => K::AadTarget,
-        b"OfficeWorkload" => K::Workload,
-        b"operation" => K::Operation,
-        b"createdDateTime" => K::CreationTime,
-        b"clientIp" => K::ClientIp,
-        b"objectId" => K::ObjectId,
-        b"RawEventData" | b"AuditData" | b"auditData" => return Member::Audit,
-        b"initiatedBy" | b"InitiatedBy" => return Member::Entra,
-        b"userPrincipalName" => return Member::Upn,
-        b"properties" => return Member::Envelope,
-        _ => return ual_key(name).map_or(Member::Other, Member::Field),
-    })
-}
-
-/// A key of the Unified Audit Log's schema (common schema and Azure AD records): at the top
-/// of a UAL record, or in a row's `RawEventData` / `AuditData`.
-fn ual_key(name: &[u8]) -> Option<K> {
-    Some(match name {
-        b"Operation" => K::Operation,
-        b"CreationTime" => K::CreationTime,
-        b"UserId" => K::UserId,
-        b"ClientIP" => K::ClientIp,
-        b"ActorIpAddress" => K::ActorIp,
-        b"Workload" => K::Workload,
-        b"ObjectId" => K::ObjectId,
-        b"InterSystemsId" => K::InterSystemsId,
-        b"CorrelationId" => K::CorrelationId,
-        b"Actor" => K::Actor,
-        b"ResultStatus" => K::ResultStatus,
-        _ => return None,
-    })
-}
-
 /// A key's value at the cursor: the text of a string; the `Actor` array as written.
 fn value<'a>(w: &mut Walker<'a>, k: K) -> Option<Cow<'a, [u8]>> {
     if k == K::Actor {
@@ -526,6 +435,10 @@ pub fn from_value(value: &Value) -> Fields<'static> {
         result: owned(result),
     }
 }
+
+#[path = "extract_keys.rs"]
+mod keys;
+use keys::{K, Member, SLOTS, row_member, ual_key};
 
 #[path = "extract_csv.rs"]
 mod csv_columns;

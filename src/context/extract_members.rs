@@ -25,16 +25,36 @@ impl<'a> Slots<'a> {
     pub(super) fn members(&mut self, bytes: &'a [u8], skeleton: &Skeleton) -> Option<()> {
         let mut in_audit = false;
         for (colon, nested) in skeleton.members() {
-            let key = skeleton.key(bytes, colon);
+            // A depth-2 member of any object but the audit record is never read: its key
+            // is not even looked at.
+            if nested && !in_audit {
+                continue;
+            }
+            let (start, end) = skeleton.key_raw(colon).unwrap_or((0, 0));
+            let raw = &bytes[start..end];
             if nested {
-                if in_audit && let Some(k) = ual_key(&key) {
+                // The schemas' keys have no escape: a key written as one is either such a
+                // key as written, or holds a backslash and is read decoded.
+                let k = ual_key(raw).or_else(|| {
+                    skeleton
+                        .escaped(start, end)
+                        .then(|| ual_key(&skeleton.key(bytes, colon)))
+                        .flatten()
+                });
+                if let Some(k) = k {
                     let v = value_of(bytes, skeleton, colon, k)?;
                     self.set(Level::Audit, k, v);
                 }
                 continue;
             }
             in_audit = false;
-            match row_member(&key) {
+            let member = match row_member(raw) {
+                Member::Other if skeleton.escaped(start, end) => {
+                    row_member(&skeleton.key(bytes, colon))
+                }
+                member => member,
+            };
+            match member {
                 Member::Field(k) => {
                     let v = value_of(bytes, skeleton, colon, k)?;
                     self.set(Level::Row, k, v);

@@ -381,3 +381,143 @@ mod fast_and_walked {
         assert_eq!(f.texts()[2], "throwaway@contoso.com");
     }
 }
+
+#[test]
+fn keys_written_with_escapes_are_read_as_their_text() {
+    // A compact record (read from its skeleton) whose keys, at the row and in its audit
+    // record, are written with `\u` escapes: each is the key its text spells, as serde_json
+    // reads it; an escaped key that spells no key of the index stays unread.
+    let line = br#"{"Timestamp":"2024-03-01T10:00:00Z","Acti\u006fnType":"Update user.","R\u0061wEventData":{"Us\u0065rId":"admin@contoso.com","Workload":"AzureActiveDirectory","\u004fbjectId":"v@contoso.com","InterSystemsI\u0064":"c-1","Res\u0075ltStatusX":"no"}}"#;
+    let f = json_record(line);
+    assert_eq!(
+        f.texts(),
+        [
+            "Update user.",
+            "admin@contoso.com",
+            "v@contoso.com",
+            "",
+            "c-1",
+            ""
+        ]
+    );
+    assert_eq!(f, walked_record(line));
+}
+
+/// The keys as the schemas spell them and what each is to the index: the reference the
+/// length-first lookups ([`row_member`], [`ual_key`]) are checked against.
+fn reference_row_member(name: &[u8]) -> Member {
+    Member::Field(match name {
+        b"ActionType" => K::ActionType,
+        b"OperationName" => K::OperationName,
+        b"Timestamp" => K::Timestamp,
+        b"TimeGenerated" => K::TimeGenerated,
+        b"UserPrincipalName" => K::UserPrincipalName,
+        b"IPAddress" => K::IpAddress,
+        b"OfficeObjectId" => K::OfficeObjectId,
+        b"AADTarget" => K::AadTarget,
+        b"OfficeWorkload" => K::Workload,
+        b"operation" => K::Operation,
+        b"createdDateTime" => K::CreationTime,
+        b"clientIp" => K::ClientIp,
+        b"objectId" => K::ObjectId,
+        b"RawEventData" | b"AuditData" | b"auditData" => return Member::Audit,
+        b"initiatedBy" | b"InitiatedBy" => return Member::Entra,
+        b"userPrincipalName" => return Member::Upn,
+        b"properties" => return Member::Envelope,
+        _ => return reference_ual_key(name).map_or(Member::Other, Member::Field),
+    })
+}
+
+fn reference_ual_key(name: &[u8]) -> Option<K> {
+    Some(match name {
+        b"Operation" => K::Operation,
+        b"CreationTime" => K::CreationTime,
+        b"UserId" => K::UserId,
+        b"ClientIP" => K::ClientIp,
+        b"ActorIpAddress" => K::ActorIp,
+        b"Workload" => K::Workload,
+        b"ObjectId" => K::ObjectId,
+        b"InterSystemsId" => K::InterSystemsId,
+        b"CorrelationId" => K::CorrelationId,
+        b"Actor" => K::Actor,
+        b"ResultStatus" => K::ResultStatus,
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_key_and_every_near_miss_is_told_apart_as_the_schemas_spell_them() {
+    const NAMES: &[&str] = &[
+        "ActionType",
+        "OperationName",
+        "Timestamp",
+        "TimeGenerated",
+        "UserPrincipalName",
+        "IPAddress",
+        "OfficeObjectId",
+        "AADTarget",
+        "OfficeWorkload",
+        "operation",
+        "createdDateTime",
+        "clientIp",
+        "objectId",
+        "RawEventData",
+        "AuditData",
+        "auditData",
+        "initiatedBy",
+        "InitiatedBy",
+        "userPrincipalName",
+        "properties",
+        "Operation",
+        "CreationTime",
+        "UserId",
+        "ClientIP",
+        "ActorIpAddress",
+        "Workload",
+        "ObjectId",
+        "InterSystemsId",
+        "CorrelationId",
+        "Actor",
+        "ResultStatus",
+        // Columns of the rows that are no key of the index.
+        "Application",
+        "AccountDisplayName",
+        "ReportId",
+        "Id",
+        "UserKey",
+        "Target",
+        "",
+    ];
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    for n in NAMES.iter().map(|n| n.as_bytes()) {
+        names.push(n.to_vec());
+        // Cut or grown by a byte at either end, and each byte changed (case, neighbour).
+        if !n.is_empty() {
+            names.push(n[1..].to_vec());
+            names.push(n[..n.len() - 1].to_vec());
+        }
+        names.push([n, b"s"].concat());
+        names.push([b"x", n].concat());
+        for i in 0..n.len() {
+            for change in [0x20u8, 0x01] {
+                let mut m = n.to_vec();
+                m[i] ^= change;
+                names.push(m);
+            }
+        }
+    }
+    for n in &names {
+        let (row, ual) = (row_member(n), ual_key(n));
+        assert_eq!(
+            row,
+            reference_row_member(n),
+            "{}",
+            String::from_utf8_lossy(n)
+        );
+        assert_eq!(ual, reference_ual_key(n), "{}", String::from_utf8_lossy(n));
+    }
+    // Every key of the schemas is known, the other columns are not.
+    for (i, n) in NAMES.iter().enumerate() {
+        assert_eq!(row_member(n.as_bytes()) != Member::Other, i < 31, "{n}");
+    }
+}

@@ -245,6 +245,7 @@ impl Skeleton {
     }
 
     /// The last quote before `at` that opens or closes a string.
+    #[inline]
     fn quote_before(&self, at: usize) -> Option<usize> {
         let mut w = at / 64;
         let mut bits = self.quotes.get(w)? & span(0, (at % 64) as u32);
@@ -256,6 +257,7 @@ impl Skeleton {
     }
 
     /// The first quote at or after `at` that opens or closes a string.
+    #[inline]
     fn quote_from(&self, at: usize) -> Option<usize> {
         let mut w = at / 64;
         let mut bits = self.quotes.get(w)? & (u64::MAX << (at % 64));
@@ -267,6 +269,7 @@ impl Skeleton {
     }
 
     /// Whether any byte of `from..to` is a backslash.
+    #[inline]
     fn any_backslash(&self, from: usize, to: usize) -> bool {
         if !self.any_slash || from >= to {
             return false;
@@ -293,6 +296,22 @@ impl Skeleton {
         }
     }
 
+    /// Where the key of the member whose colon is at `colon` is written: its bytes as
+    /// written are `bytes[start..end]`, its text is [`Self::key`]'s when [`Self::escaped`]
+    /// says they hold a backslash. No copy and no decoding: every member's key comes here,
+    /// most of them to be found no key the index reads.
+    #[inline]
+    pub fn key_raw(&self, colon: usize) -> Option<(usize, usize)> {
+        let close = colon - 1;
+        Some((self.quote_before(close)? + 1, close))
+    }
+
+    /// Whether any byte of `from..to` is a backslash (an escape in a string written there).
+    #[inline]
+    pub fn escaped(&self, from: usize, to: usize) -> bool {
+        self.any_backslash(from, to)
+    }
+
     /// The key of the member whose colon is at `colon` (its escapes decoded).
     pub fn key<'a>(&self, bytes: &'a [u8], colon: usize) -> Cow<'a, [u8]> {
         let close = colon - 1;
@@ -303,6 +322,7 @@ impl Skeleton {
     }
 
     /// Where the value of the member whose colon is at `colon` begins, and its first byte.
+    #[inline]
     pub fn value_at(bytes: &[u8], colon: usize) -> Option<(usize, u8)> {
         let skip = bytes
             .get(colon + 1..)?
@@ -315,6 +335,7 @@ impl Skeleton {
     /// The value of the member whose colon is at `colon`, as [`super::walk::Walker::text`]
     /// reads it: a string's text, escapes decoded; any other value empty. None where the
     /// value breaks off (a string with no closing quote, no value at all).
+    #[inline]
     pub fn text<'a>(&self, bytes: &'a [u8], colon: usize) -> Option<Cow<'a, [u8]>> {
         match Self::value_at(bytes, colon)? {
             (open, b'"') => {
