@@ -45,7 +45,7 @@ pub fn scan_json_lines(
             reader,
             carry: Vec::new(),
             pos: 0,
-            skipping_long_line: false,
+            skipping: Skipping::No,
             next_seq: 0,
             dispatched: 0,
             free: Vec::new(),
@@ -123,13 +123,23 @@ struct ReadState {
     carry: Vec<u8>,
     /// The content offset of `carry`'s first byte (of the next read when it is empty).
     pos: u64,
-    skipping_long_line: bool,
+    skipping: Skipping,
     next_seq: u64,
     dispatched: u64,
     /// Buffers of dispatched blocks, for reuse.
     free: Vec<Vec<u8>>,
     /// The end of the file, a read error or a cancel was met, or the dispatching stopped.
     finished: bool,
+}
+
+/// A line over the record limit being passed over: blanks so far (a blank line is never a
+/// record, however long: it is neither counted nor reported), or a record (reported once,
+/// as [`Item::LongLine`], when its first non-blank byte is met).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Skipping {
+    No,
+    Blank,
+    Record,
 }
 
 /// What the reading side hands on, in sequence.
@@ -151,10 +161,15 @@ struct Block {
     last: bool,
     /// The block begins with the end of a skipped over-long line.
     ends_long_line: bool,
+    /// That line held only blanks up to its last read: if its end holds more, it is a
+    /// record over the limit not yet reported (never for a line of blanks).
+    ends_blank_line: bool,
     /// The read error that ended the file after this block.
     error: Option<io::Error>,
     /// A line longer than the record limit begins after the block (positioned reads).
     long_line: bool,
+    /// That line holds only blanks: no record, neither counted nor reported.
+    long_line_blank: bool,
     /// The bytes of the file the block covers, to hash in order (positioned reads).
     own: Option<Range<usize>>,
     /// What a scanning thread found in it, if it looked.
@@ -221,9 +236,16 @@ impl ReadState {
                         // coming `\n` leaves more than the limit ([`super::json::over_record_limit`]).
                         if filled > max_record_bytes.saturating_add(1) {
                             // A line longer than any record may be: drop what we have and
-                            // skip to its end.
-                            let starts = !self.skipping_long_line;
-                            self.skipping_long_line = true;
+                            // skip to its end. It is reported once a byte that is not a
+                            // blank shows it holds a record (`buf` holds only this line).
+                            let blank = self.skipping != Skipping::Record
+                                && buf[..filled].iter().all(u8::is_ascii_whitespace);
+                            let starts = self.skipping != Skipping::Record && !blank;
+                            self.skipping = if blank {
+                                Skipping::Blank
+                            } else {
+                                Skipping::Record
+                            };
                             base += filled as u64;
                             self.pos = base;
                             filled = 0;
@@ -236,12 +258,13 @@ impl ReadState {
                     }
                 }
             };
-            let ends_long_line = self.skipping_long_line;
+            let ends_long_line = self.skipping != Skipping::No;
+            let ends_blank_line = self.skipping == Skipping::Blank;
             let mut start = 0;
             if ends_long_line {
                 // The rest of the over-long line ends at the first newline.
                 start = memchr::memchr(b'\n', &buf[..complete]).map_or(complete, |i| i + 1);
-                self.skipping_long_line = false;
+                self.skipping = Skipping::No;
             }
             self.carry.extend_from_slice(&buf[complete..filled]);
             self.pos = base + complete as u64;
@@ -252,8 +275,10 @@ impl ReadState {
                 end: complete,
                 last: eof,
                 ends_long_line,
+                ends_blank_line,
                 error,
                 long_line: false,
+                long_line_blank: false,
                 own: None,
                 found: None,
             });
@@ -359,8 +384,10 @@ fn read_block_at(seekable: &Seekable, k: u64, mut buf: Vec<u8>, max_record_bytes
         end: owned.lines.end,
         last: owned.last,
         ends_long_line: false,
+        ends_blank_line: false,
         error: owned.error,
         long_line: owned.long_line,
+        long_line_blank: owned.long_blank,
         own: Some(owned.own),
         found: None,
     })
@@ -399,6 +426,11 @@ fn dispatch_in_order(
             return Ok(());
         }
         if block.ends_long_line {
+            // A line of blanks whose end holds more is a record over the limit after all.
+            let tail = &block.buf[..block.start];
+            if block.ends_blank_line && !tail.iter().all(u8::is_ascii_whitespace) {
+                long_line(ctx, line_no);
+            }
             line_no += 1;
         }
         let region = &block.buf[block.start..block.end];
@@ -421,7 +453,9 @@ fn dispatch_in_order(
             }
         }
         if block.long_line {
-            long_line(ctx, line_no);
+            if !block.long_line_blank {
+                long_line(ctx, line_no);
+            }
             line_no += 1;
         }
         if let (Some(own), Some(digest)) = (&block.own, shared.digest()) {

@@ -45,6 +45,9 @@ pub(super) struct Owned {
     /// A line longer than the record limit begins at `lines.end`; the blocks after it
     /// begin after its newline.
     pub(super) long_line: bool,
+    /// That line holds only blanks (to its newline or the end of the file): it is no
+    /// record, and is passed over unreported.
+    pub(super) long_blank: bool,
     /// The read error met after `lines`: the lines of the block after it are not read.
     pub(super) error: Option<io::Error>,
 }
@@ -82,6 +85,7 @@ pub(super) fn read_block(
         own: own.clone(),
         last,
         long_line,
+        long_blank: false,
         error,
     };
     if error.is_some() {
@@ -107,7 +111,10 @@ pub(super) fn read_block(
         // record may be.
         let room = (line_start + max_record_bytes + 2).saturating_sub(filled);
         if room == 0 {
-            return owned(line_start, false, true, None);
+            let mut long = owned(line_start, false, true, None);
+            long.long_blank = buf[line_start..filled].iter().all(u8::is_ascii_whitespace)
+                && blanks_to_line_end(file, buf, filled, base + filled as u64);
+            return long;
         }
         let step = probe.min(room);
         if buf.len() < filled + step {
@@ -133,6 +140,28 @@ pub(super) fn read_block(
             return rest;
         }
         probe = (probe * 2).min(block.max(PROBE));
+    }
+}
+
+/// Whether the line going on at `offset` holds only blanks up to its newline (or the end
+/// of the file, or a read error: the blocks after say that one). Read a step at a time into
+/// `buf[from..]`, never held whole: a line of blanks may be any length.
+fn blanks_to_line_end(file: &File, buf: &mut Vec<u8>, from: usize, mut offset: u64) -> bool {
+    let step = PROBE;
+    if buf.len() < from + step {
+        buf.resize(from + step, 0);
+    }
+    loop {
+        let (m, error) = read_full_at(file, &mut buf[from..from + step], offset);
+        let read = &buf[from..from + m];
+        let line = memchr::memchr(b'\n', read).map_or(read, |i| &read[..i]);
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            return false;
+        }
+        if line.len() < m || m < step || error.is_some() {
+            return true;
+        }
+        offset += m as u64;
     }
 }
 
