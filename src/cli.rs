@@ -158,6 +158,11 @@ pub struct Limits {
     /// with a message, keeping the records before.
     #[arg(long, default_value_t = 256 << 10)]
     pub max_decompressed_mib: u64,
+    /// The most a gzip file may expand per byte of the file once past the record limit
+    /// (0: no limit); reading stops there with a message, keeping the records before.
+    /// Real exports expand 5 to 30 times; a gzip bomb about 1030 times.
+    #[arg(long, default_value_t = sts_triage::load::DEFAULT_GZIP_RATIO)]
+    pub max_gzip_ratio: u64,
     /// No summary on standard error (warnings and errors are still written).
     #[arg(long, short)]
     pub quiet: bool,

@@ -35,6 +35,7 @@ impl Limits {
         let opts = ScanOptions {
             max_record_bytes: self.max_record_mib << 20,
             max_decompressed_bytes: self.max_decompressed_mib.saturating_mul(1 << 20),
+            max_gzip_ratio: self.max_gzip_ratio,
             hash_inputs,
             context: context && !self.no_context,
             ..ScanOptions::default()
@@ -356,6 +357,7 @@ fn run_verify(args: &cli::VerifyArgs) -> ExitCode {
     let opts = ScanOptions {
         max_record_bytes: args.limits.max_record_mib << 20,
         max_decompressed_bytes: args.limits.max_decompressed_mib.saturating_mul(1 << 20),
+        max_gzip_ratio: args.limits.max_gzip_ratio,
         ..ScanOptions::default()
     };
     let report = args.report.as_deref();

@@ -688,6 +688,37 @@ fn gzip_expanding_past_the_limit() {
 }
 
 #[test]
+fn gzip_expanding_too_many_times_per_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two STS rows, a line of 16 MiB of `x` (gzip holds it in about 16 KB: a thousand
+    // times), then a third row.
+    let before = format!("{}\n{}\n", rec("a1", "alice@x"), rec("a2", "bob@x"));
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    gz.write_all(before.as_bytes()).unwrap();
+    let block = vec![b'x'; 1 << 20];
+    for _ in 0..16 {
+        gz.write_all(&block).unwrap();
+    }
+    gz.write_all(format!("\n{}\n", rec("a9", "zed@x")).as_bytes())
+        .unwrap();
+    let p = write(dir.path(), "bomb.jsonl.gz", &gz.finish().unwrap());
+    // Past the record limit (1 MiB), more than 500 bytes out per byte in: reading stops,
+    // the rows before are kept, and the warning names the file, how much was read and the
+    // option.
+    let r = run(&["--max-record-mib", "1"], &[&p]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.names(), names(&["alice@x", "bob@x"]));
+    r.stderr_has(&format!("warning: {}:", p.display()));
+    r.stderr_has("stopped reading");
+    r.stderr_has("the gzip content expands more than 500 times");
+    r.stderr_has("(--max-gzip-ratio)");
+    // Without that limit the whole file is read: the long line is skipped, the last row read.
+    let r = run(&["--max-record-mib", "1", "--max-gzip-ratio", "0"], &[&p]);
+    assert_eq!(r.names(), names(&["alice@x", "bob@x", "zed@x"]));
+    r.stderr_has("line longer than the 1048576 byte record limit");
+}
+
+#[test]
 fn json_array_cut_in_the_middle() {
     let dir = tempfile::tempdir().unwrap();
     let full = format!(

@@ -83,8 +83,10 @@ fn a_gzip_document_whose_string_never_ends() {
     // 3 MB of gzip expanding to 3 GB: one JSON document whose string never ends. The whole
     // expansion would take minutes in a debug build, so the reading is stopped after 128 MiB
     // by the decompression limit: the old loader held all of it and aborted under the limit.
+    // The expansion per byte is not limited here (`--max-gzip-ratio 0`): the record limit
+    // alone bounds the memory.
     let path = Path::new("tests/cases/hostile/gzip-3MB-unterminated-string.json.gz");
-    let r = scan_limited("--max-decompressed-mib 128", path);
+    let r = scan_limited("--max-decompressed-mib 128 --max-gzip-ratio 0", path);
     assert!(
         r.stderr
             .contains("the gzip content expands past the 134217728 byte limit"),
@@ -92,6 +94,28 @@ fn a_gzip_document_whose_string_never_ends() {
         r.stderr
     );
     assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn a_gzip_bomb_is_stopped_by_its_expansion_per_byte() {
+    // By default the same file stops being read once past the record limit (4 MiB here)
+    // it has expanded more than 500 times per byte taken: a few MiB read (the decoder takes
+    // its input 32 KiB at a time, which expands to 16 MiB here), not 3 GB. The
+    // message names the file, how many bytes of it gave how many, and the option.
+    let path = Path::new("tests/cases/hostile/gzip-3MB-unterminated-string.json.gz");
+    let r = scan_limited("", path);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("expands more than 500 times"))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(line.contains(&path.display().to_string()), "{line}");
+    assert!(line.contains("--max-gzip-ratio"), "{line}");
+    let gave = line.split(" bytes gave ").nth(1).unwrap();
+    let out: u64 = gave.split(' ').next().unwrap().parse().unwrap();
+    assert!((4 << 20..32 << 20).contains(&out), "{line}");
 }
 
 #[test]

@@ -18,6 +18,30 @@ struct Counting<R> {
     digest: Option<Arc<std::sync::Mutex<ReadDigest>>>,
 }
 
+/// Counts the bytes taken from a buffered reader (the gzip decoder's input).
+struct Consumed<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: BufRead> Read for Consumed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Consumed<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        self.count.fetch_add(amt as u64, Ordering::Relaxed);
+        self.inner.consume(amt);
+    }
+}
+
 /// The SHA-256 of a file's bytes as they were read, and whether the reading reached its end.
 #[derive(Default)]
 pub struct ReadDigest {
@@ -66,6 +90,9 @@ pub struct Input {
     pub gzip: bool,
     /// The hash of the bytes read, when [`open_input_hashed`] asked for it.
     pub digest: Option<Arc<std::sync::Mutex<ReadDigest>>>,
+    /// Bytes of the gzip file its decoder has taken so far (0 for other files): read ahead
+    /// is not counted, so that how far the content expands is known from the first bytes.
+    pub gzip_consumed: Arc<AtomicU64>,
     /// The file itself (another handle) when it is a regular file, for positioned reads.
     pub regular_file: Option<File>,
 }
@@ -104,10 +131,14 @@ pub fn open_input_hashed(path: &Path, hash: bool) -> Result<Input, LoadError> {
     let mut buffered = BufReader::with_capacity(1 << 20, counting);
     let head = buffered.fill_buf().map_err(unreadable)?;
     let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let gzip_consumed = Arc::new(AtomicU64::new(0));
     let reader: Box<dyn BufRead + Send> = if gzip {
         Box::new(BufReader::with_capacity(
             1 << 20,
-            MultiGzDecoder::new(buffered),
+            MultiGzDecoder::new(Consumed {
+                inner: buffered,
+                count: gzip_consumed.clone(),
+            }),
         ))
     } else {
         Box::new(buffered)
@@ -118,6 +149,7 @@ pub fn open_input_hashed(path: &Path, hash: bool) -> Result<Input, LoadError> {
         size,
         gzip,
         digest,
+        gzip_consumed,
         regular_file: if gzip { None } else { regular_file },
     })
 }

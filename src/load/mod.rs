@@ -41,6 +41,9 @@ pub use record::Classified;
 use sniff::{FailingReader, read_head, read_sample};
 pub use sniff::{Shape, sniff};
 
+/// The default of [`ScanOptions::max_gzip_ratio`].
+pub const DEFAULT_GZIP_RATIO: u64 = 500;
+
 /// Options of a scan.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
@@ -49,6 +52,12 @@ pub struct ScanOptions {
     /// The most a gzip file may expand to; reading stops there with a message (a gzip
     /// bomb, or a file far larger than expected). The records before are kept.
     pub max_decompressed_bytes: u64,
+    /// The most a gzip file's content may expand per byte of the file once past the record
+    /// limit (`--max-gzip-ratio`; 0: no such limit). Real exports expand 5 to 30 times,
+    /// a file of one line repeated about 350 times; deflate cannot pass about 1030 times,
+    /// which is what a gzip bomb does (3 MB that expand to 3 GB). Reading stops there with
+    /// a message naming how much was read; the records before are kept.
+    pub max_gzip_ratio: u64,
     /// Set from another thread to stop the scan; what was read so far is kept.
     pub cancel: Option<Arc<AtomicBool>>,
     /// Hash every file's bytes as they are read (`FileSummary::sha256`), so that a report
@@ -64,6 +73,7 @@ impl Default for ScanOptions {
         Self {
             max_record_bytes: 64 << 20,
             max_decompressed_bytes: 256 << 30,
+            max_gzip_ratio: DEFAULT_GZIP_RATIO,
             cancel: None,
             hash_inputs: false,
             context: true,
@@ -192,6 +202,10 @@ pub fn scan_file(
             inner: input.reader,
             left: opts.max_decompressed_bytes,
             limit: opts.max_decompressed_bytes,
+            out: 0,
+            consumed: input.gzip_consumed.clone(),
+            max_ratio: opts.max_gzip_ratio,
+            ratio_from: opts.max_record_bytes as u64,
         });
     }
     sink(ScanMessage::FileStarted {
@@ -225,7 +239,11 @@ pub fn scan_file(
         }
     };
     input.reader = crate::context::stdin_copy::tee(path, opts.context, input.reader);
-    let (head, head_error) = read_head(&mut input.reader, opts.max_record_bytes.max(64 << 10));
+    let (head, head_error) = read_head(
+        &mut input.reader,
+        opts.max_record_bytes.max(64 << 10),
+        &|| opts.cancelled(),
+    );
     if head_error.is_some() {
         seekable = None;
     }
@@ -391,6 +409,14 @@ struct DecompressedLimit {
     inner: Box<dyn BufRead + Send>,
     left: u64,
     limit: u64,
+    /// Bytes of content handed on so far.
+    out: u64,
+    /// Bytes of the gzip file the decoder has taken so far.
+    consumed: Arc<AtomicU64>,
+    /// [`ScanOptions::max_gzip_ratio`] (0: none), checked once `out` passes `ratio_from`
+    /// (the record limit: one record may be that long whatever it holds).
+    max_ratio: u64,
+    ratio_from: u64,
 }
 
 impl Read for DecompressedLimit {
@@ -413,6 +439,20 @@ impl BufRead for DecompressedLimit {
         if avail.is_empty() {
             return Ok(avail);
         }
+        let consumed = self.consumed.load(Ordering::Relaxed);
+        if self.max_ratio > 0
+            && self.out > self.ratio_from
+            && self.out > consumed.saturating_mul(self.max_ratio)
+        {
+            let (out, ratio) = (self.out, self.max_ratio);
+            return Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!(
+                    "the gzip content expands more than {ratio} times: its first {consumed} bytes gave \
+                     {out} bytes (a decompression bomb, or one line repeated) (--max-gzip-ratio)"
+                ),
+            ));
+        }
         if left == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::FileTooLarge,
@@ -427,6 +467,7 @@ impl BufRead for DecompressedLimit {
 
     fn consume(&mut self, amt: usize) {
         self.left = self.left.saturating_sub(amt as u64);
+        self.out += amt as u64;
         self.inner.consume(amt);
     }
 }

@@ -80,10 +80,13 @@ pub fn sniff(head: &[u8]) -> Result<Shape, String> {
 /// its end, up to `max_blank` bytes (the record limit): whether the file is JSON lines is
 /// decided on the whole first record, so a long first record (a long field, deep nesting)
 /// does not turn JSON lines into a document. A read error ends the head; it is returned with
-/// what was read before it.
+/// what was read before it. So does a cancel past the first 64 KiB (enough to tell the
+/// shape): a long first record of a gzip file takes a while to expand, and Ctrl+C in the
+/// workbench is answered at once.
 pub(super) fn read_head(
     reader: &mut Box<dyn BufRead + Send>,
     max_blank: usize,
+    cancelled: &dyn Fn() -> bool,
 ) -> (Vec<u8>, Option<io::Error>) {
     let mut head = Vec::new();
     let mut chunk = [0u8; 8192];
@@ -104,6 +107,9 @@ pub(super) fn read_head(
         }
     };
     while head.len() < blank + cap(&head, blank) && blank < max_blank {
+        if head.len() > 64 << 10 && cancelled() {
+            break;
+        }
         let n = match reader.read(&mut chunk) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -120,7 +126,11 @@ pub(super) fn read_head(
                 .take_while(|b| b.is_ascii_whitespace())
                 .count();
         }
-        if blank < head.len() && memchr::memchr(b'\n', &head[blank..]).is_some() {
+        // Only the bytes just read can hold the first newline after the blanks: looking
+        // through the whole head again at each read made a long first line quadratic (a
+        // 64 MiB one took 46 s).
+        let from = blank.max(before);
+        if from < head.len() && memchr::memchr(b'\n', &head[from..]).is_some() {
             break;
         }
     }

@@ -158,9 +158,14 @@ fn copy_text(
 pub fn check_inputs(paths: &[PathBuf]) -> Result<()> {
     let files = crate::load::expand_paths(paths)?;
     // A scan cancelled before it starts opens the file and finds its format the way the
-    // load will, then stops.
+    // load will, then stops. It reads no more than the first 64 KiB of a first record (the
+    // shape is told from its first byte), so that the first frame comes at once whatever
+    // the input: a gzip file whose first record is long (or never ends) is expanded behind
+    // the frame, by the load, which says what it cut.
     let opts = crate::load::ScanOptions {
         cancel: Some(Arc::new(AtomicBool::new(true))),
+        max_record_bytes: 64 << 10,
+        max_gzip_ratio: 0,
         ..crate::load::ScanOptions::default()
     };
     for (path, named) in files {
