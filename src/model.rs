@@ -324,6 +324,46 @@ pub struct StsEvent {
     /// (about 350 bytes an event not kept in memory).
     pub trace_kept: Option<Box<Trace>>,
     pub outcome: Outcome,
+    /// A 32-bit hash of the StsRefreshTokensValidFrom old and new values the rule read
+    /// ([`valid_from_hash`]; 0: not read): with the time and the IP, what tells two records
+    /// of one id apart (a copy folds into the first; a record with other content is another
+    /// event).
+    pub valid_from: u32,
+}
+
+/// The [`StsEvent::valid_from`] of an evaluation: its old and new valid-from times as read,
+/// or, when neither reads as a time, their texts; of a record with no ModifiedProperties,
+/// none. 0 where the rule stopped before the values (another operation spelling,
+/// DirectorySync, the property not first): they are not known, and not compared. The same
+/// hash for every source of one event (a UAL record and its CloudAppEvents row read the
+/// same ModifiedProperties).
+pub fn valid_from_hash(trace: &Trace, outcome: &Outcome) -> u32 {
+    use std::hash::{Hash, Hasher};
+    match outcome {
+        Outcome::Flagged(_) => {}
+        Outcome::NearMiss(r) if matches!(**r, NearMissReason::NoModifiedProperties { .. }) => {}
+        Outcome::NearMiss(_) => return 0,
+    }
+    let v = if trace.old_valid_from.is_some() || trace.new_valid_from.is_some() {
+        // A multiply-xor mix of the two instants (one per STS event: SipHash cost 40 ns).
+        let part = |t: Option<KqlDateTime>| {
+            t.map_or(0x9e37_79b9_7f4a_7c15u64, |t| {
+                (t.timestamp() as u64) ^ (u64::from(t.timestamp_subsec_nanos()) << 34)
+            })
+        };
+        let mix = |x: u64| {
+            let x = (x ^ (x >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+            (x ^ (x >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53)
+        };
+        mix(mix(part(trace.old_valid_from)) ^ part(trace.new_valid_from))
+    } else {
+        // SipHash with fixed keys: the same value in every run.
+        let mut h = std::hash::DefaultHasher::new();
+        (&trace.old_value, &trace.new_value).hash(&mut h);
+        h.finish()
+    };
+    // Never 0, which says "not read".
+    (v ^ (v >> 32)) as u32 | 1
 }
 
 impl StsEvent {

@@ -12,7 +12,7 @@ mod rows;
 mod spill;
 mod totals;
 
-use self::ids::{EventIndex, Events};
+use self::ids::{EventIndex, Events, Found};
 use self::lean::{EventRef, LeanEvents};
 use self::rows::{Distinct, Member};
 pub use self::totals::{EventLabels, RowEvent, RowMember, RunEvent};
@@ -128,12 +128,19 @@ impl ScanReport {
                     whole: &self.events,
                     lean: &self.lean,
                 };
-                let event = match self.event_index.get(&events, &event.id) {
-                    Some(first) => match self.same_event_again(first, event) {
+                let found = self
+                    .event_index
+                    .find(&events, &event.id, |r| self.same_content(r, &event));
+                let event = match found {
+                    Found::Copy(first) => match self.same_event_again(first, event) {
                         Ok(touched) => return touched,
                         Err(event) => event,
                     },
-                    None => event,
+                    Found::Other(first) => {
+                        self.different_content(first, &event);
+                        event
+                    }
+                    Found::None => event,
                 };
                 self.new_event(event)
             }

@@ -1,13 +1,83 @@
 //! The same event read again (same id): in another export, twice in one file, or as the
 //! UAL record beside its CloudAppEvents row. It is counted once; its place joins the first
 //! record's, and a row it gives that the first did not is joined by the event.
+//!
+//! A record is a copy only when its content is the event's too: the same time (to the
+//! second), the same StsRefreshTokensValidFrom old and new values (when the rule read them
+//! in both: not where it stopped before them, `StsEvent::valid_from`), and the same IP when
+//! both have one. Display fields are not compared (a UAL record and its CloudAppEvents row
+//! name the actor differently). A record of a known id with other content is another event,
+//! kept as one and reported (`same id, different content`), whichever comes first.
 
 use super::lean::EventRef;
 use super::rows::{Distinct, Member};
 use super::{ScanReport, is_damaged, row_has_replacement};
 use crate::model::{Outcome, Problem, ResultRow, StsEvent};
 
+/// The IP of an event's first row (empty for a near miss).
+fn row_ip(e: &StsEvent) -> &str {
+    match &e.outcome {
+        Outcome::Flagged(rows) => rows.first().map_or("", |r| r.ip_address.as_str()),
+        Outcome::NearMiss(_) => "",
+    }
+}
+
 impl ScanReport {
+    /// Whether `new` is a copy of the event `known` (same id): see the module. A damaged
+    /// record's content is not known: it is taken for a copy (a whole copy then replaces a
+    /// damaged near miss, [`Self::same_event_again`]).
+    pub(super) fn same_content(&self, known: EventRef, new: &StsEvent) -> bool {
+        if is_damaged(new) {
+            return true;
+        }
+        let whole = match known {
+            EventRef::Whole(i) => Some(i),
+            EventRef::Lean(j) => self.lean.promoted(j),
+        };
+        let (time, valid_from, ip) = match (whole, known) {
+            (Some(i), _) => {
+                let e = &self.events[i];
+                if is_damaged(e) {
+                    return true;
+                }
+                (e.time, e.valid_from, row_ip(e))
+            }
+            (None, EventRef::Lean(j)) => {
+                let l = self.lean.labels(j);
+                let ip = l
+                    .finding
+                    .map_or("", |f| self.findings[f].row.ip_address.as_str());
+                (l.time, self.lean.valid_from(j), ip)
+            }
+            (None, EventRef::Whole(_)) => return true,
+        };
+        let new_ip = row_ip(new);
+        time.map(|t| t.timestamp()) == new.time.map(|t| t.timestamp())
+            && (valid_from == new.valid_from || valid_from == 0 || new.valid_from == 0)
+            && (ip.is_empty() || new_ip.is_empty() || ip == new_ip)
+    }
+
+    /// `new` has the id of `known` but not its content: it is kept as an event of its own
+    /// (the caller does so), and the two places are reported.
+    pub(super) fn different_content(&mut self, known: EventRef, new: &StsEvent) {
+        let first = match known {
+            EventRef::Whole(i) => self.events[i].source.clone(),
+            EventRef::Lean(j) => match self.lean.promoted(j) {
+                Some(i) => self.events[i].source.clone(),
+                None => self.lean.sources(j)[0].clone(),
+            },
+        };
+        self.problems.push(Problem {
+            file: new.source.file.clone(),
+            line: Some(new.source.line),
+            message: format!(
+                "same id, different content: event id {:?} here and at {first} with another time, \
+                 StsRefreshTokensValidFrom values or IP; kept as two events",
+                new.id
+            ),
+        });
+    }
+
     /// Another record of an event already read. It is counted once: its `file:line` joins
     /// the first one's, and a row it gives that the first did not (a CloudAppEvents row
     /// beside the UAL record of the same event) joins that event. A whole copy replaces a

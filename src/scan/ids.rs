@@ -110,8 +110,44 @@ impl std::fmt::Debug for EventIndex {
     }
 }
 
+/// What the events filed under an id say of another record of that id.
+pub(super) enum Found {
+    /// None is filed under it.
+    None,
+    /// This one has the record's content (`same` said so): the record is a copy of it.
+    Copy(EventRef),
+    /// Some are, none with the record's content (this one among them): another event.
+    Other(EventRef),
+}
+
 impl EventIndex {
+    /// The event filed under `id` that `same` says the record is a copy of, else one of the
+    /// others filed under it, if any (several events may share an id: records of one id
+    /// whose content differs are each an event).
+    pub(super) fn find(
+        &self,
+        events: &Events,
+        id: &str,
+        mut same: impl FnMut(EventRef) -> bool,
+    ) -> Found {
+        let key = Key::of(id);
+        let hash = self.hasher.hash_one(&key);
+        let mut other = None;
+        for &r in self.table.iter_hash(hash) {
+            if events.key(r) != key {
+                continue;
+            }
+            let r = EventRef::unpack(r);
+            if same(r) {
+                return Found::Copy(r);
+            }
+            other.get_or_insert(r);
+        }
+        other.map_or(Found::None, Found::Other)
+    }
+
     /// The first event filed under `id`.
+    #[cfg(test)]
     pub(super) fn get(&self, events: &Events, id: &str) -> Option<EventRef> {
         let key = Key::of(id);
         let hash = self.hasher.hash_one(&key);

@@ -123,6 +123,8 @@ struct Lean {
     /// [`Parties::target_label`] and [`Parties::actor_label`], as numbers into `labels`.
     target: u32,
     actor: u32,
+    /// [`StsEvent::valid_from`].
+    valid_from: u32,
     flags: u8,
 }
 
@@ -297,6 +299,7 @@ impl LeanEvents {
             seq,
             file: u32::try_from(file).unwrap_or(u32::MAX),
             finding: finding.map_or(NO_ROW, |f| u32::try_from(f).unwrap_or(NO_ROW - 1)),
+            valid_from: event.valid_from,
             target: self.labels.id(event.parties.target_label()),
             actor: self.labels.id(event.parties.actor_label()),
             flags,
@@ -360,6 +363,11 @@ impl LeanEvents {
             replaced: e.flags & REPLACED != 0,
             finding: (e.finding != NO_ROW).then_some(e.finding as usize),
         }
+    }
+
+    /// [`StsEvent::valid_from`] of lean event `j`.
+    pub(crate) fn valid_from(&self, j: usize) -> u32 {
+        self.events.get(j).valid_from
     }
 
     /// The index in `events` of lean event `j` made whole again, if it was.
@@ -566,6 +574,7 @@ impl LeanEvents {
             correlation: extras.correlation,
             trace_kept: None,
             outcome,
+            valid_from: e.valid_from,
         }
     }
 }
