@@ -1,8 +1,12 @@
 //! The dates of a CSV export, settled once per file and column, never row by row:
 //! - day-first or month-first from all the column's values (a first number above 12 settles
 //!   day-first, a second above 12 month-first); where every value reads both ways, the
-//!   record's own UTC `CreationTime` (RawEventData or AuditData) settles it; where nothing
-//!   does, the file says so and month-first is used;
+//!   record's own UTC `CreationTime` (RawEventData or AuditData) settles it; else the
+//!   file's other date texts written the same way (`dd/mm/yyyy` with the column's
+//!   separator: the StsRefreshTokensValidFrom OldValue/NewValue inside the JSON cell, a
+//!   date in any other cell) settle day-first when one of them can only be read so (a
+//!   first number above 12) and none only month-first; where nothing does, the file says
+//!   so and month-first is used;
 //! - local time (a `[Local Time]` header, or a constant offset against `CreationTime`) is
 //!   converted to UTC, and the offset is said per file.
 //!
@@ -45,7 +49,12 @@ struct DateColumn {
     decided: Option<Option<DateOrder>>,
     /// The offset of local time, in seconds east of UTC, once known.
     offset: Option<i64>,
+    /// The separator of the column's numeric dates (`/`, `.` or `-`), once one is seen.
+    sep: Option<u8>,
 }
+
+/// The separators of numeric dates, in [`FileDates::texts`] order.
+const SEPARATORS: [u8; 3] = [b'/', b'.', b'-'];
 
 /// A row whose STS event waits for the file's dates.
 pub struct Waiting {
@@ -58,6 +67,9 @@ pub struct Waiting {
 pub struct FileDates {
     columns: Vec<DateColumn>,
     waiting: Vec<Waiting>,
+    /// What the numeric dates in the file's other cells say of their order, by separator
+    /// ([`SEPARATORS`]): looked for only while some column reads both ways.
+    texts: [OrderEvidence; 3],
 }
 
 impl FileDates {
@@ -77,11 +89,13 @@ impl FileDates {
                 agreeing: 0,
                 decided: None,
                 offset: None,
+                sep: None,
             })
             .collect();
         Self {
             columns,
             waiting: Vec::new(),
+            texts: Default::default(),
         }
     }
 
@@ -91,9 +105,25 @@ impl FileDates {
 
     /// Takes every row's date cells into account (cheap: a few bytes per cell).
     pub fn observe(&mut self, record: &csv::ByteRecord, line: u64) {
+        let mut unsettled = false;
         for c in &mut self.columns {
             if let Some(cell) = record.get(c.index) {
                 c.evidence.observe(cell, line);
+                if c.sep.is_none() {
+                    c.sep = numeric_date_separator(cell);
+                }
+            }
+            unsettled |= c.evidence.order().is_none() && !c.evidence.conflicting();
+        }
+        if !unsettled || self.texts.iter().all(OrderEvidence::conflicting) {
+            return;
+        }
+        for (i, cell) in record.iter().enumerate() {
+            if self.columns.iter().any(|c| c.index == i) {
+                continue;
+            }
+            for (k, &sep) in SEPARATORS.iter().enumerate() {
+                observe_dates_in(cell, sep, line, &mut self.texts[k]);
             }
         }
     }
@@ -152,7 +182,7 @@ impl FileDates {
         }
         for c in &mut self.columns {
             if c.decided.is_none() {
-                let order = decide_order(ctx, c, &waiting);
+                let order = decide_order(ctx, c, &waiting, &self.texts);
                 c.decided = Some(order);
                 decide_offset(ctx, c, &waiting, order);
             }
@@ -191,7 +221,47 @@ fn row_offset(
         .unwrap_or(file_offset)
 }
 
-fn decide_order(ctx: &mut Ctx, c: &DateColumn, waiting: &[Waiting]) -> Option<DateOrder> {
+/// The separator of a column's dates and the first line where another text of the file
+/// written with it reads only day-first, when none reads only month-first.
+fn texts_day_first(c: &DateColumn, texts: &[OrderEvidence; 3]) -> Option<(u8, u64)> {
+    let sep = c.sep?;
+    let k = SEPARATORS.iter().position(|&s| s == sep)?;
+    let e = &texts[k];
+    match (e.day_first_at, e.month_first_at) {
+        (Some(line), None) => Some((sep, line)),
+        _ => None,
+    }
+}
+
+/// The separator of a numeric date `a/b/yyyy` at the start of `cell` (`.` or `-` too).
+fn numeric_date_separator(cell: &[u8]) -> Option<u8> {
+    crate::dates::leading_pair(cell)?;
+    let t = cell.trim_ascii_start();
+    t.iter().copied().find(|b| !b.is_ascii_digit())
+}
+
+/// Every numeric date `a<sep>b<sep>yyyy` inside `text` (its first number one or two digits
+/// after something that is not a digit, its year four digits), into `evidence`.
+fn observe_dates_in(text: &[u8], sep: u8, line: u64, evidence: &mut OrderEvidence) {
+    for at in memchr::memchr_iter(sep, text) {
+        let run = text[..at]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if !(1..=2).contains(&run) {
+            continue;
+        }
+        evidence.observe(&text[at - run..], line);
+    }
+}
+
+fn decide_order(
+    ctx: &mut Ctx,
+    c: &DateColumn,
+    waiting: &[Waiting],
+    texts: &[OrderEvidence; 3],
+) -> Option<DateOrder> {
     let e = &c.evidence;
     if let (Some(day), Some(month)) = (e.day_first_at, e.month_first_at) {
         ctx.problem(
@@ -242,6 +312,19 @@ fn decide_order(ctx: &mut Ctx, c: &DateColumn, waiting: &[Waiting]) -> Option<Da
     let (order, word) = match (day, month) {
         (d, 0) if d > 0 => (DateOrder::DayFirst, "day-first"),
         (0, m) if m > 0 => (DateOrder::MonthFirst, "month-first"),
+        (0, 0) if texts_day_first(c, texts).is_some() => {
+            let (sep, line) = texts_day_first(c, texts).unwrap_or_default();
+            ctx.problem(
+                None,
+                format!(
+                    "{}: every date reads both ways; another date in the file written the same way \
+                     (dd{sep}mm{sep}yyyy, line {line}) reads only day-first: the whole column is read day-first",
+                    c.name,
+                    sep = char::from(sep)
+                ),
+            );
+            return Some(DateOrder::DayFirst);
+        }
         _ => {
             ctx.problem(
                 None,
