@@ -204,8 +204,30 @@ pub fn todatetime_dynamic(value: Option<&Value>) -> Option<KqlDateTime> {
 
 /// `todatetime(parse_json(tostring(v))[0])`, the query's way of reading OldValue/NewValue.
 pub fn first_datetime_of(value: Option<&Value>) -> Option<KqlDateTime> {
+    // The usual value, `[\r\n  "2021-02-02T00:00:03Z"\r\n]`, is read in place: its first
+    // element is its one string. Every other text is parsed as the query parses it.
+    if let Some(Value::String(text)) = value
+        && let Some(only) = lone_plain_string(text)
+    {
+        return todatetime(only);
+    }
     let parsed = parse_json(&tostring(value));
     todatetime_dynamic(index(Some(&parsed), 0))
+}
+
+/// The element of a JSON array text that holds one string and nothing else (JSON white
+/// space around them), when the string has no escape and no control character: then
+/// `parse_json(text)[0]` is that string, as written. `None` for any other text.
+fn lone_plain_string(text: &str) -> Option<&str> {
+    let json_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let inner = text
+        .trim_matches(json_space)
+        .strip_prefix('[')?
+        .strip_suffix(']')?
+        .trim_matches(json_space);
+    let body = inner.strip_prefix('"')?.strip_suffix('"')?;
+    let plain = !body.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+    plain.then_some(body)
 }
 
 #[cfg(test)]
@@ -237,6 +259,37 @@ mod tests {
             Some("n[1]".to_owned())
         );
         assert_eq!(dynamic_find_term(&v, "Directorysync"), None);
+    }
+
+    #[test]
+    fn a_lone_string_read_in_place_is_what_parse_json_gives() {
+        for text in [
+            "[\r\n  \"2020-12-14T10:02:26Z\"\r\n]",
+            "[\"2020-12-14T10:02:26Z\"]",
+            " \t[ \"2020-12-14 10:02:26\" ]\n",
+            "[\"\"]",
+            "[\"not a date\"]",
+            "[\"2020-12-14T10:02:26Z\" ",
+            "[\"2020-12-14T10:02:26Z\",]",
+            "[\"2020-12-14T10:02:26Z\", \"2021-01-01\"]",
+            "[\"2020-12-14T10:02:26Z\"\"]",
+            "[\"2020-12-14\\u0054 10:02:26\"]",
+            "[\"2020-12-14\t10:02:26\"]",
+            "[\"\u{a0}2020-12-14T10:02:26Z\"]",
+            "\u{a0}[\"2020-12-14T10:02:26Z\"]",
+            "[\" 2020-12-14T10:02:26Z\"]",
+        ] {
+            let parsed = parse_json(text);
+            let plain = todatetime_dynamic(index(Some(&parsed), 0));
+            let value = Value::String(text.to_owned());
+            assert_eq!(first_datetime_of(Some(&value)), plain, "{text:?}");
+        }
+        assert_eq!(
+            lone_plain_string("[\r\n  \"2020-12-14T10:02:26Z\"\r\n]"),
+            Some("2020-12-14T10:02:26Z")
+        );
+        assert_eq!(lone_plain_string("[\"a\\\"b\"]"), None);
+        assert_eq!(lone_plain_string("[\"a\", \"b\"]"), None);
     }
 
     #[test]

@@ -178,7 +178,8 @@ impl<'de> Visitor<'de> for RowVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut row = Map::new();
+        // Room for every kept column at once: the map is not grown (and rehashed) as it fills.
+        let mut row = Map::with_capacity(ROW_COLUMNS.len());
         // The spelling of each kept column, to leave two spellings of one to the full parse.
         let mut spelled: [Option<Cow<'de, str>>; ROW_COLUMNS.len()] = Default::default();
         while let Some(Key(key)) = map.next_key()? {
@@ -249,7 +250,7 @@ impl<'de> Visitor<'de> for RawEventData {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut raw = Map::new();
+        let mut raw = Map::with_capacity(RAW_MEMBERS.len());
         while let Some(Key(key)) = map.next_key()? {
             if name_of(&key, &RAW_MEMBERS, false).is_some() {
                 let value = map.next_value()?;

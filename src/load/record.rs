@@ -76,11 +76,19 @@ pub fn column<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> 
         return found;
     }
     ["_dynamic", "_string"].iter().find_map(|suffix| {
-        let wanted = format!("{name}{suffix}");
         obj.iter()
-            .find(|(k, v)| k.eq_ignore_ascii_case(&wanted) && !v.is_null())
+            .find(|(k, v)| is_spelled(k, name, suffix) && !v.is_null())
             .map(|(_, v)| v)
     })
+}
+
+/// Whether `key` is `name` followed by `suffix`, ASCII case ignored (what comparing it with
+/// `format!("{name}{suffix}")` says, without making that text for every lookup).
+fn is_spelled(key: &str, name: &str, suffix: &str) -> bool {
+    let (key, name, suffix) = (key.as_bytes(), name.as_bytes(), suffix.as_bytes());
+    key.len() == name.len() + suffix.len()
+        && key[..name.len()].eq_ignore_ascii_case(name)
+        && key[name.len()..].eq_ignore_ascii_case(suffix)
 }
 
 fn has_column(obj: &Map<String, Value>, name: &str) -> bool {
@@ -131,15 +139,9 @@ fn raw_event_data(v: Option<Value>) -> RawEventData {
 
 /// Takes a column out of a row (found as `column` finds it), without copying it.
 fn take_column(obj: &mut Map<String, Value>, name: &str) -> Option<Value> {
-    let key = [
-        name.to_owned(),
-        format!("{name}_dynamic"),
-        format!("{name}_string"),
-    ]
-    .into_iter()
-    .find_map(|wanted| {
+    let key = ["", "_dynamic", "_string"].iter().find_map(|suffix| {
         obj.iter()
-            .find(|(k, v)| k.eq_ignore_ascii_case(&wanted) && !(v.is_null() && wanted != name))
+            .find(|(k, v)| is_spelled(k, name, suffix) && (!v.is_null() || suffix.is_empty()))
             .map(|(k, _)| k.clone())
     })?;
     obj.remove(&key)
