@@ -1,7 +1,10 @@
 //! The quick reading of a CloudAppEvents record: only the columns, and the members of
 //! RawEventData, that the query and the event read are built as JSON values; every other
-//! value is checked exactly as a full parse checks it and dropped unbuilt. The pruned record
-//! then goes through the very same `record::classify` as a fully parsed one.
+//! value is checked exactly as a full parse checks it and dropped unbuilt. The row's columns
+//! are kept in slots, not in a JSON map (no key copied, no lookup hashed), and go through
+//! `record::classify_checked`'s steps for a CloudAppEvents row (`classify_row`), with its
+//! own functions for each column; RawEventData and the columns the event's parties read stay
+//! JSON values as before.
 //!
 //! Why it gives what the full parse gives (`tests/fast_path.rs` and the proptests compare
 //! the two; debug builds compare them on every record read this way):
@@ -30,7 +33,12 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::record::{Classified, Origin, classify_checked, column};
+use super::record::{self, Classified, Origin, bool_value};
+use crate::context::parties;
+use crate::dates::parse_export_time;
+use crate::kql;
+use crate::model::SourceKind;
+use crate::rule::{self, CloudAppRow};
 
 /// The columns `record::classify` and `context::parties::cloud_app` read from a
 /// CloudAppEvents row.
@@ -45,6 +53,25 @@ const ROW_COLUMNS: [&str; 13] = [
     "Timestamp",
     "TimeGenerated",
     "ReportId",
+    "ActivityObjects",
+    "ObjectId",
+    "AccountId",
+];
+
+/// Where the columns the event's own fields come from stand in [`ROW_COLUMNS`].
+const ACTION_TYPE: usize = 0;
+const ACCOUNT_DISPLAY_NAME: usize = 3;
+const IP_ADDRESS: usize = 4;
+const IS_ANONYMOUS_PROXY: usize = 5;
+const ISP: usize = 6;
+const TIMESTAMP: usize = 7;
+const TIME_GENERATED: usize = 8;
+const REPORT_ID: usize = 9;
+
+/// The columns of [`ROW_COLUMNS`] that `context::parties::cloud_app` reads from the row (and
+/// `AccountObjectId`, which the event's row reads too): kept in a map, keyed as written.
+const PARTY_COLUMNS: [&str; 4] = [
+    "AccountObjectId",
     "ActivityObjects",
     "ObjectId",
     "AccountId",
@@ -78,10 +105,89 @@ pub(super) fn classify_pruned(text: &str, origin: &Origin) -> Option<Classified>
     let mut de = serde_json::Deserializer::from_str(text);
     let row = de.deserialize_any(RowVisitor).ok()??;
     de.end().ok()?;
-    let classified = classify_checked(Value::Object(row), origin, true);
+    let classified = classify_row(row, origin);
     #[cfg(debug_assertions)]
     check_against_full_parse(text, origin, &classified);
     Some(classified)
+}
+
+/// A CloudAppEvents row read the quick way. Each name of [`ROW_COLUMNS`] has at most one
+/// spelling in it (two go to the full parse), so what `record::column` finds for a name in
+/// the whole row is what its slot holds: the same value, read as `record::classify_checked`
+/// reads it (`record::column`: a null under a union's suffix is no value).
+struct Row {
+    /// Each column's value, and whether its key has a union's suffix (`_dynamic`, `_string`);
+    /// the slots of [`PARTY_COLUMNS`] stay empty.
+    slots: [Option<(bool, Value)>; ROW_COLUMNS.len()],
+    /// The columns of [`PARTY_COLUMNS`], keyed as written.
+    parties: Map<String, Value>,
+}
+
+impl Row {
+    /// The column's value as `record::column` finds it.
+    fn value(&self, at: usize) -> Option<&Value> {
+        match &self.slots[at] {
+            Some((suffixed, v)) if !(*suffixed && v.is_null()) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The column's value taken out, as `record::column` finds it.
+    fn take(&mut self, at: usize) -> Option<Value> {
+        match self.slots[at].take() {
+            Some((suffixed, v)) if !(suffixed && v.is_null()) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// `kql::tostring` of the column (`record::string_column`), its text moved, not copied.
+    fn take_text(&mut self, at: usize) -> String {
+        match self.take(at) {
+            Some(Value::String(s)) => s,
+            other => kql::tostring(other.as_ref()),
+        }
+    }
+}
+
+/// `record::classify_checked` of a CloudAppEvents row (RawEventData without the
+/// Directorysync term), step by step on the columns read the quick way.
+fn classify_row(mut row: Row, origin: &Origin) -> Classified {
+    let action_type = row.take_text(ACTION_TYPE);
+    // Most rows are other activity: decided before anything is copied.
+    if !rule::is_sts_operation(&action_type) {
+        return Classified::Other(SourceKind::CloudAppEvents);
+    }
+    // `record::cloud_app_row`.
+    let raw_event_data = record::raw_event_data(row.take(RAW_EVENT_DATA));
+    let timestamp = [TIMESTAMP, TIME_GENERATED]
+        .iter()
+        .filter_map(|&at| row.value(at))
+        .find_map(|v| v.as_str().and_then(parse_export_time));
+    let cloud = CloudAppRow {
+        action_type,
+        raw_event_data,
+        account_object_id: record::string_column(&row.parties, "AccountObjectId"),
+        account_display_name: row.take_text(ACCOUNT_DISPLAY_NAME),
+        ip_address: row.take_text(IP_ADDRESS),
+        is_anonymous_proxy: bool_value(row.value(IS_ANONYMOUS_PROXY)),
+        isp: row.take_text(ISP),
+        timestamp,
+    };
+    // `record::id_of_cloud_app`.
+    let raw_id = match &cloud.raw_event_data {
+        rule::RawEventData::Json(raw) => kql::tostring(kql::property(Some(raw), "Id")),
+        _ => String::new(),
+    };
+    let id = if raw_id.is_empty() {
+        row.take_text(REPORT_ID)
+    } else {
+        raw_id
+    };
+    let parties = parties::cloud_app(&row.parties, record::raw_json(&cloud).as_deref());
+    record::with_parties(
+        record::cloud_app_event_checked(cloud, SourceKind::CloudAppEvents, id, origin, true),
+        parties,
+    )
 }
 
 /// True when the text holds a `\u` escape or the Directorysync term's letters (ASCII case
@@ -171,15 +277,17 @@ fn full_parse<E: de::Error>() -> E {
 struct RowVisitor;
 
 impl<'de> Visitor<'de> for RowVisitor {
-    type Value = Option<Map<String, Value>>;
+    type Value = Option<Row>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        // Room for every kept column at once: the map is not grown (and rehashed) as it fills.
-        let mut row = Map::with_capacity(ROW_COLUMNS.len());
+        let mut row = Row {
+            slots: Default::default(),
+            parties: Map::new(),
+        };
         // The spelling of each kept column, to leave two spellings of one to the full parse.
         let mut spelled: [Option<Cow<'de, str>>; ROW_COLUMNS.len()] = Default::default();
         while let Some(Key(key)) = map.next_key()? {
@@ -200,10 +308,16 @@ impl<'de> Visitor<'de> for RowVisitor {
             } else {
                 map.next_value()?
             };
-            row.insert(key.into_owned(), value);
+            // Duplicate keys: the last value counts, as `Map::insert` keeps it.
+            if PARTY_COLUMNS.contains(&ROW_COLUMNS[i]) {
+                row.parties.insert(key.into_owned(), value);
+            } else {
+                let suffixed = !key.eq_ignore_ascii_case(ROW_COLUMNS[i]);
+                row.slots[i] = Some((suffixed, value));
+            }
         }
         // A row without its ActionType is of another table: `classify` reads other keys.
-        Ok(column(&row, "ActionType").is_some().then_some(row))
+        Ok(row.value(ACTION_TYPE).is_some().then_some(row))
     }
 
     // Every other JSON value is read (and checked) whole by the full parse.

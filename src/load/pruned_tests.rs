@@ -218,3 +218,26 @@ proptest! {
         quick(&row(&cols, &raw));
     }
 }
+
+#[test]
+fn the_column_places_are_those_of_their_names() {
+    use super::*;
+    let places = [
+        (ACTION_TYPE, "ActionType"),
+        (RAW_EVENT_DATA, "RawEventData"),
+        (ACCOUNT_DISPLAY_NAME, "AccountDisplayName"),
+        (IP_ADDRESS, "IPAddress"),
+        (IS_ANONYMOUS_PROXY, "IsAnonymousProxy"),
+        (ISP, "ISP"),
+        (TIMESTAMP, "Timestamp"),
+        (TIME_GENERATED, "TimeGenerated"),
+        (REPORT_ID, "ReportId"),
+    ];
+    for (at, name) in places {
+        assert_eq!(ROW_COLUMNS[at], name);
+        assert!(!PARTY_COLUMNS.contains(&name), "{name}");
+    }
+    for name in PARTY_COLUMNS {
+        assert!(ROW_COLUMNS.contains(&name), "{name}");
+    }
+}

@@ -96,7 +96,7 @@ fn has_column(obj: &Map<String, Value>, name: &str) -> bool {
 }
 
 /// A string column: never null in Kusto (missing or null → ""); numbers and booleans as text.
-fn string_column(obj: &Map<String, Value>, name: &str) -> String {
+pub(super) fn string_column(obj: &Map<String, Value>, name: &str) -> String {
     kql::tostring(column(obj, name))
 }
 
@@ -125,7 +125,7 @@ pub fn dynamic_value(v: Option<&Value>) -> Value {
     }
 }
 
-fn raw_event_data(v: Option<Value>) -> RawEventData {
+pub(super) fn raw_event_data(v: Option<Value>) -> RawEventData {
     match v {
         None | Some(Value::Null) => RawEventData::Null,
         Some(Value::String(s)) if s.trim().is_empty() => RawEventData::Null,
@@ -418,7 +418,7 @@ pub(super) fn with_parties(mut classified: Classified, mut parties: Parties) -> 
 
 /// The row's RawEventData as a JSON value, where its parties are read: of JSON text cut
 /// short, its members whole before the cut (as the context index reads its fields).
-fn raw_json(row: &CloudAppRow) -> Option<std::borrow::Cow<'_, Value>> {
+pub(super) fn raw_json(row: &CloudAppRow) -> Option<std::borrow::Cow<'_, Value>> {
     match &row.raw_event_data {
         RawEventData::Json(v) => Some(std::borrow::Cow::Borrowed(v)),
         RawEventData::Text(t) if t.trim_start().starts_with('{') => Some(std::borrow::Cow::Owned(
@@ -442,7 +442,7 @@ fn cloud_app_event(row: CloudAppRow, kind: SourceKind, id: String, origin: &Orig
     cloud_app_event_checked(row, kind, id, origin, false)
 }
 
-fn cloud_app_event_checked(
+pub(super) fn cloud_app_event_checked(
     row: CloudAppRow,
     kind: SourceKind,
     id: String,
