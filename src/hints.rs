@@ -213,37 +213,6 @@ pub struct Inputs<'a> {
     tables: Arc<Tables>,
 }
 
-/// The sign-in records of the index by actor (see `Tables::sign_ins`), and the operations
-/// that reset or change a password (`Tables::password_ops`).
-fn classify_records(
-    index: &ContextIndex,
-) -> (HashMap<u32, Vec<u32>>, std::collections::HashSet<u32>) {
-    // Operations are few and repeat: each is classified once.
-    let mut kind: HashMap<u32, (bool, bool)> = HashMap::new();
-    let mut out: HashMap<u32, Vec<u32>> = HashMap::new();
-    let mut password_ops = std::collections::HashSet::new();
-    for (i, e) in index.entries.iter().enumerate() {
-        let (sign_in, password) = *kind.entry(e.operation).or_insert_with(|| {
-            let op = index.text(e.operation);
-            (is_sign_in_operation(op), is_password_operation(op))
-        });
-        if password {
-            password_ops.insert(e.operation);
-        }
-        if e.actor == 0 {
-            continue;
-        }
-        if sign_in && let Ok(i) = u32::try_from(i) {
-            out.entry(e.actor).or_default().push(i);
-        }
-    }
-    for list in out.values_mut() {
-        // Stable: records of the same time stay in index order, as the actor lookup has them.
-        list.sort_by_key(|&i| index.entries[i as usize].time);
-    }
-    (out, password_ops)
-}
-
 /// What the hints of a whole scan read beside the index, computed once: the `bulk` counts,
 /// the actors' sign-ins, the password operations. The workbench makes its rows' hints a
 /// slice a frame and keeps these between frames, and makes one row's hints on demand
@@ -287,17 +256,9 @@ impl<'a> Inputs<'a> {
     /// The context index must be prepared (`ContextIndex::prepare`; the scan does it at
     /// each file's end).
     pub fn new(report: &'a ScanReport, config: HintConfig) -> Self {
-        let (sign_ins, password_ops) = classify_records(&report.context);
-        let (bulk, bulk_rows) = bulk_counts(report, config);
         Self {
             report,
-            tables: Arc::new(Tables {
-                config,
-                bulk,
-                bulk_rows,
-                sign_ins,
-                password_ops,
-            }),
+            tables: Arc::new(TablesBuild::run(report, config)),
         }
     }
 
@@ -588,7 +549,10 @@ fn is_first_record(index: &ContextIndex, e: &StsEvent, t: i64) -> bool {
 
 #[path = "hints_bulk.rs"]
 mod bulk;
-use bulk::bulk_counts;
+
+#[path = "hints_tables.rs"]
+mod tables;
+use tables::TablesBuild;
 
 #[path = "hints_pass.rs"]
 mod pass;

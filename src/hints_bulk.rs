@@ -1,5 +1,6 @@
 //! The `bulk` hint's counts: for each actor, the distinct users whose tokens it changed
-//! within a sliding window (split out of `hints`).
+//! within a sliding window (split out of `hints`), made a slice at a time
+//! ([`BulkBuild::step`]) so that the workbench answers keys while they are made.
 
 use std::collections::HashMap;
 
@@ -8,33 +9,94 @@ use crate::context::index::TICKS_PER_SEC;
 use crate::kql::ticks;
 use crate::scan::ScanReport;
 
+/// `by_actor`'s tag of an event kept whole.
+const WHOLE: u32 = 1 << 31;
+/// `by_actor`'s row of an event that gives none (kept whole, or a near miss).
+const NO_ROW: u32 = u32::MAX;
+
+/// The `bulk` counts being made: first every event's actor, target and time are gathered
+/// by actor (one place of [`ScanReport::event_label_at`] at a time), then each actor's
+/// windows are counted (one actor at a time). Valid for the report as it was when the
+/// build began (events read since are not counted).
+///
 /// For each STS event whose actor changed the tokens of `bulk_users` or more distinct
 /// targets within some `bulk_minutes` window that holds the event, that count: by the
 /// event's arrival number for the events kept whole, and by row for the lean events of the
 /// headless commands (each gives one row; the most of its lean events' counts), so that a
 /// row's `bulk` is the same whether its events were kept whole or not.
-pub(super) fn bulk_counts(
-    report: &ScanReport,
+pub(super) struct BulkBuild {
     config: HintConfig,
-) -> (HashMap<u32, usize>, HashMap<usize, usize>) {
     // Actors and targets compared in ASCII lower case, each by number.
     // An actor by its kind too: an app named like a user is another actor.
-    let mut actors: HashMap<(crate::model::ActorKind, String), u32> = HashMap::new();
-    let mut targets: HashMap<String, u32> = HashMap::new();
-    const WHOLE: u32 = 1 << 31;
-    // Per actor: (time, arrival number, target number | WHOLE for an event kept whole, the
-    // row of a lean flagged event or NO_ROW); target 0 is none.
-    const NO_ROW: u32 = u32::MAX;
-    let mut by_actor: Vec<Vec<(i64, u32, u32, u32)>> = Vec::new();
-    for e in report.event_labels() {
+    actors: HashMap<(crate::model::ActorKind, String), u32>,
+    targets: HashMap<String, u32>,
+    /// Per actor: (time, arrival number, target number | WHOLE for an event kept whole,
+    /// the row of a lean flagged event or NO_ROW); target 0 is none.
+    by_actor: Vec<Vec<(i64, u32, u32, u32)>>,
+    /// The events kept whole when the build began, and the places to gather.
+    whole: usize,
+    places: usize,
+    /// The next place to gather, then the next actor whose windows are counted.
+    gathered: usize,
+    counted: usize,
+    /// By arrival number: the count of an event kept whole (and of every lean event in
+    /// the workbench, `ScanReport::lean_shown`).
+    pub(super) out: HashMap<u32, usize>,
+    /// By row: the most of its lean events' counts (headless commands).
+    pub(super) rows: HashMap<usize, usize>,
+}
+
+impl BulkBuild {
+    pub(super) fn new(report: &ScanReport, config: HintConfig) -> Self {
+        Self {
+            config,
+            actors: HashMap::new(),
+            targets: HashMap::new(),
+            by_actor: Vec::new(),
+            whole: report.events.len(),
+            places: report.event_label_places(),
+            gathered: 0,
+            counted: 0,
+            out: HashMap::new(),
+            rows: HashMap::new(),
+        }
+    }
+
+    /// Works on until done (true) or until `out_of_time` says so (false; asked every 64
+    /// events, a few microseconds, and after each actor's windows).
+    pub(super) fn step(&mut self, report: &ScanReport, out_of_time: &dyn Fn() -> bool) -> bool {
+        while self.gathered < self.places {
+            let k = self.gathered;
+            self.gathered += 1;
+            self.gather(report, k);
+            if self.gathered.is_multiple_of(64) && self.gathered < self.places && out_of_time() {
+                return false;
+            }
+        }
+        while self.counted < self.by_actor.len() {
+            let a = self.counted;
+            self.counted += 1;
+            self.count(report, a);
+            if out_of_time() {
+                return self.counted >= self.by_actor.len();
+            }
+        }
+        true
+    }
+
+    fn gather(&mut self, report: &ScanReport, k: usize) {
+        let Some(e) = report.event_label_at(k, self.whole) else {
+            return;
+        };
         let Some(t) = e.time.as_ref().map(ticks) else {
-            continue;
+            return;
         };
         let actor = e.actor.to_ascii_lowercase();
         if actor.is_empty() {
-            continue;
+            return;
         }
-        let a = *actors.entry((e.actor_kind, actor)).or_insert_with(|| {
+        let by_actor = &mut self.by_actor;
+        let a = *self.actors.entry((e.actor_kind, actor)).or_insert_with(|| {
             by_actor.push(Vec::new());
             u32::try_from(by_actor.len() - 1).unwrap_or(u32::MAX)
         });
@@ -42,8 +104,8 @@ pub(super) fn bulk_counts(
         let tid = if target.is_empty() {
             0
         } else {
-            let next = u32::try_from(targets.len() + 1).unwrap_or(u32::MAX);
-            *targets.entry(target).or_insert(next)
+            let next = u32::try_from(self.targets.len() + 1).unwrap_or(u32::MAX);
+            *self.targets.entry(target).or_insert(next)
         };
         let row = e
             .finding
@@ -51,13 +113,15 @@ pub(super) fn bulk_counts(
             .unwrap_or(NO_ROW);
         by_actor[a as usize].push((t, e.seq, tid | if e.whole { WHOLE } else { 0 }, row));
     }
-    let w = config.bulk_minutes * 60 * TICKS_PER_SEC;
-    let mut out = HashMap::new();
-    let mut rows: HashMap<usize, usize> = HashMap::new();
-    for list in &mut by_actor {
+
+    /// The windows of actor `a`'s events.
+    fn count(&mut self, report: &ScanReport, a: usize) {
+        let config = self.config;
+        let list = &mut self.by_actor[a];
         if list.len() < config.bulk_users.max(1) {
-            continue;
+            return;
         }
+        let w = config.bulk_minutes * 60 * TICKS_PER_SEC;
         list.sort_unstable();
         let target = |k: usize| list[k].2 & !WHOLE;
         // Two pointers: the window [t_j, t_j + w] holds the events j..r.
@@ -77,9 +141,9 @@ pub(super) fn bulk_counts(
                 for &(_, seq, tag, row) in &list[j.max(marked_to)..r] {
                     // The workbench asks each lean event's own count (`lean_shown`).
                     if tag & WHOLE != 0 || report.lean_shown {
-                        out.insert(seq, distinct);
+                        self.out.insert(seq, distinct);
                     } else if row != NO_ROW {
-                        let most = rows.entry(row as usize).or_default();
+                        let most = self.rows.entry(row as usize).or_default();
                         *most = (*most).max(distinct);
                     }
                 }
@@ -93,6 +157,15 @@ pub(super) fn bulk_counts(
                 }
             }
         }
+        // Counted: the list is not read again.
+        *list = Vec::new();
     }
-    (out, rows)
+
+    /// How far the build is: (done, of), in events and actors.
+    pub(super) fn progress(&self) -> (usize, usize) {
+        (
+            self.gathered + self.counted,
+            self.places + self.by_actor.len(),
+        )
+    }
 }

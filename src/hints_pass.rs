@@ -12,6 +12,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::tables::TablesBuild;
 use super::{Hint, HintConfig, Inputs, Tables, row_hints};
 use crate::scan::{RowMember, RunEvent, ScanReport};
 
@@ -27,6 +28,8 @@ const NO_PLACE: u32 = u32::MAX;
 
 /// Where the pass is.
 enum Stage {
+    /// The tables every row's hints read, being made.
+    Tables(Box<TablesBuild>),
     /// The events kept whole, row by row: the next row.
     Whole(usize),
     /// The lean events, in the order kept: the next one not read, and those read and not
@@ -42,7 +45,10 @@ enum Stage {
 /// then [`RowHintsPass::finish`]). Valid for the report as it was when the pass began
 /// (rows and events added since are not read).
 pub struct RowHintsPass {
-    tables: Arc<Tables>,
+    /// Made in the pass's first stage.
+    tables: Option<Arc<Tables>>,
+    /// The work of that stage, once made (for the progress).
+    tables_work: usize,
     /// Per row: each context badge found so far, with the place among the row's events of
     /// the event that gave it (the first such event wins).
     found: Vec<Vec<(u32, Hint)>>,
@@ -62,32 +68,38 @@ impl std::fmt::Debug for RowHintsPass {
 }
 
 impl RowHintsPass {
-    /// A pass over `report`'s rows, with the tables every row's hints read (the `bulk`
-    /// counts over every event, the sign-ins and password operations of the index: one
-    /// pass over each, made here).
+    /// A pass over `report`'s rows, whose first stage makes the tables every row's hints
+    /// read (the `bulk` counts over every event, the sign-ins and password operations of
+    /// the index: one pass over each), a slice at a time as the rest.
     pub fn new(report: &ScanReport, config: HintConfig) -> Self {
         Self {
-            tables: Inputs::new(report, config).tables(),
+            tables: None,
+            tables_work: 0,
             found: vec![Vec::new(); report.findings.len()],
-            stage: Stage::Whole(0),
+            stage: Stage::Tables(Box::new(TablesBuild::new(report, config))),
             lean: report.lean_events(),
             places: vec![(NO_PLACE, NO_PLACE); report.lean_events()],
         }
     }
 
-    /// The tables the pass reads: one row's hints made with them
-    /// ([`Inputs::with_tables`]) are those the pass will give it.
-    pub fn tables(&self) -> Arc<Tables> {
+    /// The tables the pass reads, once its first stage made them (None before): one
+    /// row's hints made with them ([`Inputs::with_tables`]) are those the pass will give it.
+    pub fn tables(&self) -> Option<Arc<Tables>> {
         self.tables.clone()
     }
 
     /// How far the pass is, in events of a sort: (done, of).
     pub fn progress(&self) -> (usize, usize) {
         let rows = self.found.len();
-        let of = rows + self.lean;
+        let of = self.tables_work + rows + self.lean;
+        let t = self.tables_work;
         match &self.stage {
-            Stage::Whole(r) => (*r, of),
-            Stage::Lean { next, read } => (rows + next.saturating_sub(read.len()), of),
+            Stage::Tables(build) => {
+                let (done, tables) = build.progress();
+                (done, tables + rows + self.lean)
+            }
+            Stage::Whole(r) => (t + *r, of),
+            Stage::Lean { next, read } => (t + rows + next.saturating_sub(read.len()), of),
             Stage::Done => (of, of),
         }
     }
@@ -96,8 +108,25 @@ impl RowHintsPass {
     /// read.
     pub fn step(&mut self, report: &ScanReport, budget: Option<Duration>) -> bool {
         let started = Instant::now();
-        let inputs = Inputs::with_tables(report, self.tables.clone());
         let out_of_time = || budget.is_some_and(|b| started.elapsed() >= b);
+        if let Stage::Tables(build) = &mut self.stage {
+            if !build.step(report, &out_of_time) {
+                return false;
+            }
+            let Stage::Tables(build) = std::mem::replace(&mut self.stage, Stage::Whole(0)) else {
+                return false;
+            };
+            self.tables_work = build.progress().1;
+            self.tables = Some(Arc::new(build.finish(report)));
+            // The rows' hints in the next frames: the frame that made the tables is drawn.
+            if budget.is_some() {
+                return false;
+            }
+        }
+        let Some(tables) = self.tables.clone() else {
+            return false;
+        };
+        let inputs = Inputs::with_tables(report, tables.clone());
         let mut k = 0usize;
         loop {
             // The clock is read every few events (a few microseconds each).
@@ -125,13 +154,11 @@ impl RowHintsPass {
                             let row = row as usize;
                             // As `Inputs::finding_hints` counts each kind of event's bulk.
                             let (e, bulk) = match &event {
-                                RunEvent::Whole(i) => {
-                                    (&report.events[*i], self.tables.bulk.get(&seq))
-                                }
+                                RunEvent::Whole(i) => (&report.events[*i], tables.bulk.get(&seq)),
                                 RunEvent::Lean(e) if report.lean_shown => {
-                                    (&**e, self.tables.bulk.get(&seq))
+                                    (&**e, tables.bulk.get(&seq))
                                 }
-                                RunEvent::Lean(e) => (&**e, self.tables.bulk_rows.get(&row)),
+                                RunEvent::Lean(e) => (&**e, tables.bulk_rows.get(&row)),
                             };
                             take(found, place, |have| inputs.hints_of(e, bulk.copied(), have));
                         }
@@ -143,6 +170,7 @@ impl RowHintsPass {
                         *next += count;
                     }
                 },
+                Stage::Tables(_) => return false,
                 Stage::Done => return true,
             }
         }
@@ -178,7 +206,9 @@ impl RowHintsPass {
     /// context badges in the order the row's events gave them. Call once
     /// [`RowHintsPass::step`] said done.
     pub fn finish(self, report: &ScanReport) -> Vec<Vec<Hint>> {
-        let config = self.tables.config;
+        let Some(config) = self.tables.as_ref().map(|t| t.config) else {
+            return Vec::new();
+        };
         self.found
             .into_iter()
             .zip(&report.findings)

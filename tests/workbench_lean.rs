@@ -210,10 +210,15 @@ fn sts_line(id: usize, account: &str, ip: &str, day: usize) -> String {
 
 /// Many events behind few rows, with a password reset beside some and one record twice.
 fn many_events() -> String {
+    events_behind_few_rows(90)
+}
+
+/// `n` events behind a few rows, with a password reset beside some and one record twice.
+fn events_behind_few_rows(n: usize) -> String {
     let accounts = ["alice", "bob", "carol"];
     let ips = ["203.0.113.5", "198.51.100.7"];
     let mut lines = Vec::new();
-    for k in 0..90usize {
+    for k in 0..n {
         lines.push(sts_line(k, accounts[k % 3], ips[(k / 4) % 2], k % 3));
         if k % 17 == 0 {
             lines.push(
@@ -314,6 +319,10 @@ fn a_drill_down_opened_while_the_hints_are_made_shows_its_rows_final_hints() {
     assert!(app.hints_progress().is_some());
     // Until the pass ends the screen says that the hints are not all made.
     assert!(screen(&app, 160, 45).contains("making hints"));
+    // The pass first makes the tables the hints read (a frame or more of its own).
+    while !app.hint_tables_made() {
+        app.apply(Action::Tick);
+    }
     let during = drill_hints(&mut app);
     assert!(
         app.hints_progress().is_some(),
@@ -333,6 +342,73 @@ fn a_drill_down_opened_while_the_hints_are_made_shows_its_rows_final_hints() {
         .filter_map(|h| h.split(':').next())
         .collect();
     for b in ["reset", "signin", "first", "bulk"] {
+        assert!(badges.contains(&b), "no {b} hint in {after:?}");
+    }
+}
+
+/// The badges of a row's own hints (not read from the context).
+const OWN: [&str; 5] = ["back", "far", "proxy", "app", "ctrl"];
+
+#[test]
+fn the_hint_tables_are_made_over_several_frames_keys_meanwhile_see_the_hints_as_they_are() {
+    // Enough events that the tables (sign-ins of every record, `bulk` windows over every
+    // event) take several frames at the least a step does.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.jsonl");
+    std::fs::write(&path, events_behind_few_rows(700)).unwrap();
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    app.hint_budget = Some(std::time::Duration::ZERO);
+    sts_triage::scan::scan_paths_with(&[path], &ScanOptions::default(), &mut |m| {
+        app.apply(Action::Scan(m));
+    })
+    .unwrap();
+    app.apply(Action::Sorting);
+    app.apply(Action::LoadFinished { error: None });
+    let mut app = sized(app, 160, 45);
+    // The load's end made no table: the rows are shown, the header says what is under way.
+    assert!(!app.hint_tables_made());
+    assert!(screen(&app, 160, 45).contains("making hints"));
+    let mut frames = 0;
+    let mut seen_during = Vec::new();
+    while !app.hint_tables_made() {
+        // A key between two slices is answered from the state as it is: each row's
+        // drill-down shows its own hints (none were made from the context before).
+        if frames % 4 == 0 {
+            seen_during.push(drill_hints(&mut app));
+        }
+        app.apply(Action::Tick);
+        frames += 1;
+    }
+    assert!(frames > 3, "the tables were made in {frames} frame(s)");
+    while app.has_pending_work() {
+        app.apply(Action::Tick);
+    }
+    let after = drill_hints(&mut app);
+    for during in &seen_during {
+        let own: Vec<Vec<String>> = after
+            .iter()
+            .map(|hints| {
+                hints
+                    .iter()
+                    .filter(|h| OWN.iter().any(|b| h.starts_with(&format!("{b}:"))))
+                    .cloned()
+                    .collect()
+            })
+            .collect();
+        assert_eq!(during, &own);
+    }
+    // The hints made with tables made a slice a frame are those made in one go.
+    let inputs = sts_triage::hints::Inputs::new(&app.report, app.hint_config);
+    for (i, f) in app.report.findings.iter().enumerate() {
+        assert_eq!(app.hints_of(i), inputs.finding_hints(f), "row {i}");
+    }
+    // Not vacuous: the context hints that read the tables are there.
+    let badges: Vec<&str> = after
+        .iter()
+        .flatten()
+        .filter_map(|h| h.split(':').next())
+        .collect();
+    for b in ["bulk", "first"] {
         assert!(badges.contains(&b), "no {b} hint in {after:?}");
     }
 }

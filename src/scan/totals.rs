@@ -194,6 +194,54 @@ impl ScanReport {
         whole.chain(lean)
     }
 
+    /// How many places [`ScanReport::event_label_at`] has: the events kept whole, then
+    /// every lean event (made whole since or not).
+    pub fn event_label_places(&self) -> usize {
+        self.events.len() + self.lean.len()
+    }
+
+    /// [`ScanReport::event_labels`] one place at a time, so that a pass over them can stop
+    /// and go on in a later frame: place `k < events.len()` is `events[k]`, place
+    /// `events.len() + j` lean event `j`. A pass over `0..n` (n as
+    /// [`ScanReport::event_label_places`] said when it began) gives each event once even
+    /// when lean events are made whole meanwhile (the drill-down): one made whole before
+    /// the pass began is given at its place among the events kept whole (below `whole`,
+    /// the events kept whole when the pass began), one made whole since at its lean place.
+    pub fn event_label_at(&self, k: usize, whole: usize) -> Option<EventLabels<'_>> {
+        let labels_of_whole = |i: usize| {
+            let e = self.events.get(i)?;
+            Some(EventLabels {
+                seq: self.arrival(i),
+                time: e.time,
+                target: e.parties.target_label(),
+                actor: e.parties.actor_label(),
+                actor_kind: e.parties.actor_kind,
+                whole: true,
+                finding: None,
+            })
+        };
+        if k < whole {
+            return labels_of_whole(k);
+        }
+        let j = k - whole;
+        if j >= self.lean.len() {
+            return None;
+        }
+        if let Some(i) = self.lean.promoted(j) {
+            return (i >= whole).then(|| labels_of_whole(i)).flatten();
+        }
+        let l = self.lean.labels(j);
+        Some(EventLabels {
+            seq: self.lean.seq(j),
+            time: l.time,
+            target: l.target,
+            actor: l.actor,
+            actor_kind: l.actor_kind,
+            whole: false,
+            finding: l.finding,
+        })
+    }
+
     /// The arrival number of `events[i]` among all distinct events (`i` itself after a
     /// plain scan, which keeps every event whole).
     pub fn arrival(&self, i: usize) -> u32 {

@@ -349,7 +349,9 @@ impl App {
     fn recompute_hints(&mut self) {
         self.hints_stale = false;
         let pass = hints::RowHintsPass::new(&self.report, self.hint_config);
-        self.arrivals.tables = Some(pass.tables());
+        // The tables of the pass before are not this report's: until this pass has made
+        // its own, a row's hints are those last made (`App::hints_of`).
+        self.arrivals.tables = None;
         self.arrivals.pass = Some(pass);
         if self.hint_budget.is_none() {
             self.step_hints();
@@ -362,7 +364,11 @@ impl App {
         let Some(mut pass) = self.arrivals.pass.take() else {
             return;
         };
-        if !pass.step(&self.report, self.hint_budget) {
+        let done = pass.step(&self.report, self.hint_budget);
+        if self.arrivals.tables.is_none() {
+            self.arrivals.tables = pass.tables();
+        }
+        if !done {
             self.arrivals.pass = Some(pass);
             return;
         }
@@ -385,6 +391,13 @@ impl App {
             // The rows are ordered and filtered again with their new hints.
             self.dirty |= self.hint_budget.is_some();
         }
+    }
+
+    /// Whether a row's hints are made as the pass under way will make them: no pass runs,
+    /// or it has made the tables they read (its first stage). Until then the drill-down
+    /// shows each row's hints as last made ([`App::hints_of`]).
+    pub fn hint_tables_made(&self) -> bool {
+        self.arrivals.pass.is_none() || self.arrivals.tables.is_some()
     }
 
     /// How far the pass making the rows' hints is, while one is under way: (done, of).

@@ -1,0 +1,126 @@
+//! What the hints of a whole scan read beside the index ([`Tables`]), made a slice at a
+//! time ([`TablesBuild::step`]; split out of `hints`). At 2,000,000 events they are a pass
+//! over every record of the index and every STS event (about 0.7 s on a quiet machine):
+//! made in one go at the load's end, a key typed then waited for them.
+
+use std::collections::{HashMap, HashSet};
+
+use super::bulk::BulkBuild;
+use super::{HintConfig, Tables, is_password_operation, is_sign_in_operation};
+use crate::scan::ScanReport;
+
+/// The sign-in records of the index by actor (see `Tables::sign_ins`), and the operations
+/// that reset or change a password (`Tables::password_ops`), being gathered: records
+/// `0..len` of the index as it was when the build began, `next` the first not read.
+struct SignIns {
+    /// Operations are few and repeat: each is classified once.
+    kind: HashMap<u32, (bool, bool)>,
+    out: HashMap<u32, Vec<u32>>,
+    password_ops: HashSet<u32>,
+    next: usize,
+    len: usize,
+}
+
+impl SignIns {
+    /// Reads records until done (true) or `out_of_time` says so (asked every 256).
+    fn step(&mut self, report: &ScanReport, out_of_time: &dyn Fn() -> bool) -> bool {
+        while self.next < self.len {
+            let i = self.next;
+            self.next += 1;
+            self.read(report, i);
+            if self.next.is_multiple_of(256) && self.next < self.len && out_of_time() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Record `i` of the index.
+    fn read(&mut self, report: &ScanReport, i: usize) {
+        let index = &report.context;
+        let Some(e) = index.entries.get(i) else {
+            return;
+        };
+        let (sign_in, password) = *self.kind.entry(e.operation).or_insert_with(|| {
+            let op = index.text(e.operation);
+            (is_sign_in_operation(op), is_password_operation(op))
+        });
+        if password {
+            self.password_ops.insert(e.operation);
+        }
+        if e.actor == 0 {
+            return;
+        }
+        if sign_in && let Ok(i) = u32::try_from(i) {
+            self.out.entry(e.actor).or_default().push(i);
+        }
+    }
+
+    /// Each actor's sign-ins by time.
+    fn finish(mut self, report: &ScanReport) -> (HashMap<u32, Vec<u32>>, HashSet<u32>) {
+        let index = &report.context;
+        for list in self.out.values_mut() {
+            // Stable: records of the same time stay in index order, as the actor lookup
+            // has them.
+            list.sort_by_key(|&i| index.entries[i as usize].time);
+        }
+        (self.out, self.password_ops)
+    }
+}
+
+/// [`Tables`] being made: the sign-ins, then the `bulk` counts. Valid for the report as it
+/// was when the build began, as the tables made in one go ([`TablesBuild::run`], which
+/// the one-go callers use: the same steps to their end).
+pub(super) struct TablesBuild {
+    config: HintConfig,
+    sign_ins: SignIns,
+    bulk: BulkBuild,
+}
+
+impl TablesBuild {
+    /// The context index must be prepared (`ContextIndex::prepare`; the scan does it at
+    /// each file's end).
+    pub(super) fn new(report: &ScanReport, config: HintConfig) -> Self {
+        Self {
+            config,
+            sign_ins: SignIns {
+                kind: HashMap::new(),
+                out: HashMap::new(),
+                password_ops: HashSet::new(),
+                next: 0,
+                len: report.context.entries.len(),
+            },
+            bulk: BulkBuild::new(report, config),
+        }
+    }
+
+    /// Works on until done (true) or until `out_of_time` says so (false).
+    pub(super) fn step(&mut self, report: &ScanReport, out_of_time: &dyn Fn() -> bool) -> bool {
+        self.sign_ins.step(report, out_of_time) && self.bulk.step(report, out_of_time)
+    }
+
+    /// How far the build is: (done, of), in records, events and actors.
+    pub(super) fn progress(&self) -> (usize, usize) {
+        let (b, of) = self.bulk.progress();
+        (self.sign_ins.next + b, self.sign_ins.len + of)
+    }
+
+    /// The tables, once [`TablesBuild::step`] said done.
+    pub(super) fn finish(self, report: &ScanReport) -> Tables {
+        let (sign_ins, password_ops) = self.sign_ins.finish(report);
+        Tables {
+            config: self.config,
+            bulk: self.bulk.out,
+            bulk_rows: self.bulk.rows,
+            sign_ins,
+            password_ops,
+        }
+    }
+
+    /// The tables made in one go.
+    pub(super) fn run(report: &ScanReport, config: HintConfig) -> Tables {
+        let mut build = Self::new(report, config);
+        while !build.step(report, &|| false) {}
+        build.finish(report)
+    }
+}
