@@ -182,3 +182,29 @@ fn the_frequency_view_and_classify_like_this_keep_the_app_apart() {
     );
     assert!(app.status.contains("no unreviewed row"), "{}", app.status);
 }
+
+#[test]
+fn two_principals_under_one_upn_in_one_second_are_never_one_record() {
+    use sts_triage::hints::HintConfig;
+    use sts_triage::tui::context_panel::{ContextPanel, Moment};
+    // The admin's reset in three exports, another principal's reset under the admin's UPN
+    // and the admin's reset from another address, all in one second; then the revocation.
+    let report = scan(&[&format!("{DIR}/twins")]);
+    assert_eq!(report.events.len(), 1);
+    let panel = ContextPanel::new(&report, 0, HintConfig::default());
+    let lines: Vec<String> = (0..panel.rows.len())
+        .filter(|&i| matches!(panel.rows[i], Moment::Related(_)))
+        .map(|i| panel.row_text(&report, i).what_within(200))
+        .collect();
+    let reset = format!("Reset user password. by {HELPDESK} → victim.user@contoso.com");
+    let mut want = vec![
+        reset.clone(),
+        reset.clone(),
+        format!("{reset} ▸(3 sources)"),
+    ];
+    let mut got = lines.clone();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "{lines:?}");
+    assert_eq!(panel.total, 3, "three resets, the admin's counted once");
+}

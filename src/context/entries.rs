@@ -1,7 +1,8 @@
 //! The index's records as kept: for every record, what the lookups and the relations read
-//! (time, keys, line: [`Compact`], 32 bytes) in memory; its file as runs of records; and
-//! what only a listed record needs (byte offset, IP address, result: [`Detail`]) in memory
-//! in the workbench, on an anonymous temporary file in a headless report.
+//! (time, keys, principal: [`Compact`], 32 bytes) in memory; its line (2 bytes: [`Lines`])
+//! and its file as runs of records; and what only a listed record needs (byte offset, IP
+//! address, result: [`Detail`]) in memory in the workbench, on an anonymous temporary file
+//! in a headless report.
 //!
 //! A headless report reads a record's details for the few related records it lists of each
 //! row and for the sign-ins a hint compares: on the 1%-STS 1 GB file (631,104 records) the
@@ -17,16 +18,89 @@ use crate::temp_file::TempFile;
 
 /// What the lookups, the relations and the hints read of every record: its time (100 ns
 /// ticks since 0001-01-01, `i64::MIN` when unknown), the hash of its correlation id (0:
-/// none), its line (1-based; `u32::MAX` for any line past it), and its operation, actor and
-/// target as interned string ids (see [`Entry`]).
+/// none), its operation, actor and target as interned string ids (see [`Entry`]), and its
+/// actor's principal: a 32-bit hash of a user's object id (0: none, or an app, whose key is
+/// its id already; `principal_hash`), which tells two principals under one UPN apart.
+///
+/// 32 bytes: the principal took the 4 bytes the line had, and the line is kept apart in
+/// 2 bytes a record ([`Lines`]): the records of one file come in line order, so a line is
+/// a small step from its run's first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Compact {
     pub time: i64,
     pub correlation: u64,
-    pub line: u32,
     pub operation: u32,
     pub actor: u32,
     pub target: u32,
+    pub principal: u32,
+}
+
+/// Records whose lines are kept from one base line ([`Lines`]).
+const LINES_RUN: usize = 64;
+/// A line offset that does not fit: the line is in [`Lines::far`].
+const FAR: u16 = u16::MAX;
+
+/// Each record's line (1-based; `u32::MAX` for any line past it) in about 2 bytes: the line
+/// of every [`LINES_RUN`]-th record, and each record's distance from its run's, in chunks
+/// of [`Entries::CHUNK`] (grown without copying). A record whose line is before its run's
+/// (another file) or 65,535 lines or more after it (a huge multi-line record) is kept
+/// whole in `far`. JSON lines: 1 line a record; a pretty-printed Graph page about 40.
+#[derive(Debug, Clone, Default)]
+struct Lines {
+    base: Vec<u32>,
+    offsets: Vec<Vec<u16>>,
+    /// (record, line) of the records whose line is no small step from its run's base, by
+    /// record.
+    far: Vec<(u32, u32)>,
+}
+
+impl Lines {
+    /// Record `i`'s line, the records before it pushed.
+    fn push(&mut self, i: usize, line: u32) {
+        if i.is_multiple_of(LINES_RUN) {
+            self.base.push(line);
+        }
+        let base = self.base.last().copied().unwrap_or(0);
+        let step = line
+            .checked_sub(base)
+            .and_then(|d| u16::try_from(d).ok())
+            .filter(|&d| d != FAR);
+        if step.is_none() {
+            self.far.push((i as u32, line));
+        }
+        let off = step.unwrap_or(FAR);
+        match self.offsets.last_mut() {
+            Some(c) if c.len() < Entries::CHUNK => c.push(off),
+            _ => {
+                let mut c = Vec::with_capacity(Entries::CHUNK);
+                c.push(off);
+                self.offsets.push(c);
+            }
+        }
+    }
+
+    fn get(&self, i: usize) -> u32 {
+        let off = self
+            .offsets
+            .get(i / Entries::CHUNK)
+            .and_then(|c| c.get(i % Entries::CHUNK))
+            .copied()
+            .unwrap_or(FAR);
+        if off == FAR {
+            let i = i as u32;
+            return self
+                .far
+                .binary_search_by_key(&i, |&(r, _)| r)
+                .map_or(0, |at| self.far[at].1);
+        }
+        self.base.get(i / LINES_RUN).copied().unwrap_or(0) + u32::from(off)
+    }
+
+    fn clear(&mut self) {
+        self.base.clear();
+        self.offsets.clear();
+        self.far.clear();
+    }
 }
 
 /// What only a listed record needs: where it starts in its file's content (bytes), its IP
@@ -77,6 +151,7 @@ enum Details {
 #[derive(Debug)]
 pub struct Entries {
     chunks: Vec<Vec<Compact>>,
+    lines: Lines,
     len: usize,
     /// Each record's file, as runs: (first record, file), ascending by record.
     files: Vec<(usize, u32)>,
@@ -96,6 +171,7 @@ impl Default for Entries {
     fn default() -> Self {
         Self {
             chunks: Vec::new(),
+            lines: Lines::default(),
             len: 0,
             files: Vec::new(),
             details: Details::Memory(Vec::new()),
@@ -113,6 +189,7 @@ impl Clone for Entries {
     fn clone(&self) -> Self {
         let mut out = Self {
             chunks: self.chunks.clone(),
+            lines: self.lines.clone(),
             len: self.len,
             files: self.files.clone(),
             details: Details::Memory(Vec::new()),
@@ -160,6 +237,11 @@ impl Entries {
         self.chunks.iter().flatten()
     }
 
+    /// The line of record `i` (1-based; `u32::MAX` for any line past it).
+    pub fn line(&self, i: usize) -> u32 {
+        self.lines.get(i)
+    }
+
     /// The file (its number in the index) of record `i`.
     pub fn file_of(&self, i: usize) -> u32 {
         let at = self.files.partition_point(|&(first, _)| first <= i);
@@ -178,10 +260,11 @@ impl Entries {
             time: c.time,
             offset: d.offset,
             file: self.file_of(i),
-            line: c.line,
+            line: self.line(i),
             operation: c.operation,
             actor: c.actor,
             target: c.target,
+            principal: c.principal,
             ip: d.ip,
             result: d.result,
             correlation: c.correlation,
@@ -264,11 +347,12 @@ impl Entries {
         let compact = Compact {
             time: e.time,
             correlation: e.correlation,
-            line: e.line,
             operation: e.operation,
             actor: e.actor,
             target: e.target,
+            principal: e.principal,
         };
+        self.lines.push(self.len, e.line);
         match self.chunks.last_mut() {
             Some(c) if c.len() < Self::CHUNK => c.push(compact),
             _ => {
@@ -351,6 +435,7 @@ impl Entries {
         all.sort_by_key(place);
         all.dedup_by_key(|e| place(e));
         self.chunks.clear();
+        self.lines.clear();
         self.files.clear();
         self.len = 0;
         self.last_place = None;
@@ -390,5 +475,23 @@ mod tests {
         };
         assert_eq!(decode(&encode(&d)), d);
         assert_eq!(decode(&encode(&Detail::default())), Detail::default());
+    }
+
+    #[test]
+    fn every_record_keeps_its_line_however_far_from_its_runs() {
+        // JSON lines, a pretty-printed page (40 lines a record), lines that go back (a second
+        // file in the same run), a step of 65,535 lines and more, and the last line kept.
+        let mut want: Vec<u32> = (1..200).collect();
+        want.extend((0..100).map(|i| 1000 + 40 * i));
+        want.extend([7, 3, 70_000, 70_000 + 65_535, 70_000 + 65_534, u32::MAX, 1]);
+        want.extend((0..Entries::CHUNK as u32 + 70).map(|i| 200_000 + i));
+        let mut lines = Lines::default();
+        for (i, &l) in want.iter().enumerate() {
+            lines.push(i, l);
+        }
+        let got: Vec<u32> = (0..want.len()).map(|i| lines.get(i)).collect();
+        assert_eq!(got, want);
+        // Whole lines only from a jump to the end of its run (here 21 of 16,760 records).
+        assert!(lines.far.len() <= LINES_RUN, "{:?}", lines.far);
     }
 }

@@ -49,6 +49,10 @@ pub struct Fields<'a> {
     pub actor_kind: ActorKind,
     /// An application's name ([`ActorKind::App`]; empty otherwise), shown beside its id.
     pub actor_name: Cow<'a, [u8]>,
+    /// A user's object id (CloudAppEvents `AccountObjectId`, UAL `User_<guid>`, Entra
+    /// `initiatedBy.user.id`; empty when the record has none or the actor is an app): kept
+    /// as a hash, it tells two principals under one UPN apart (`ContextIndex`'s principal).
+    pub actor_id: Cow<'a, [u8]>,
     pub target: Cow<'a, [u8]>,
     pub ip: Cow<'a, [u8]>,
     pub correlation: Cow<'a, [u8]>,
@@ -246,8 +250,16 @@ impl<'a> Slots<'a> {
         let (mut actor_kind, mut actor_name) = (ActorKind::User, Cow::Borrowed(&b""[..]));
         // An application acting (UAL): its UserId is its display name, its id is in `Actor`.
         let entries = self.take(K::Actor).unwrap_or_default();
+        // A user's object id: AccountObjectId (CloudAppEvents), else the `User_<guid>` entry.
+        let mut actor_id = self.first(&[K::AccountObjectId]);
+        if actor_id.is_empty()
+            && let Some(g) = super::parties::user_guid(&entries)
+        {
+            actor_id = Cow::Owned(g.to_vec());
+        }
         if let Some((kind, key, name)) = app_actor(&actor, &entries) {
             (actor_kind, actor, actor_name) = (kind, Cow::Owned(key), Cow::Owned(name));
+            actor_id = Cow::Borrowed(&b""[..]);
         }
         let ip = self.first(&[K::IpAddress, K::ClientIp, K::ActorIp]);
         // Target and correlation only where they mean something: directory (Azure AD)
@@ -269,6 +281,7 @@ impl<'a> Slots<'a> {
             actor,
             actor_kind,
             actor_name,
+            actor_id,
             target,
             ip,
             correlation,
@@ -429,6 +442,10 @@ pub fn from_value(value: &Value) -> Fields<'static> {
         actor: owned(actor),
         actor_kind: parties.actor_kind,
         actor_name: owned(actor_name),
+        actor_id: owned(match parties.actor_kind {
+            ActorKind::User => parties.actor_id,
+            _ => String::new(),
+        }),
         target: owned(target),
         ip: owned(ip),
         correlation: owned(parties.correlation),

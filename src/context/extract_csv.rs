@@ -16,6 +16,8 @@ pub struct CsvColumns {
     time: Option<usize>,
     operation: Option<usize>,
     actor: Option<usize>,
+    /// CloudAppEvents `AccountObjectId`: a user's object id.
+    actor_id: Option<usize>,
     ip: Option<usize>,
     target: Option<usize>,
     workload: Option<usize>,
@@ -57,6 +59,7 @@ impl CsvColumns {
             ]),
             // Graph audit log query records have both: `userId` is not a UPN there.
             actor: find(&["UserPrincipalName", "UserId", "UserIds"]),
+            actor_id: find(&["AccountObjectId"]),
             ip: find(&["IPAddress", "ClientIP"]),
             // UAL `ObjectId` (Hawk's simple view, a Graph record's `objectId`), Sentinel
             // OfficeActivity `OfficeObjectId` and `AADTarget`.
@@ -129,11 +132,13 @@ impl CsvColumns {
         fill(&mut f.operation, self.operation);
         if f.actor_kind == crate::model::ActorKind::User {
             fill(&mut f.actor, self.actor);
+            fill(&mut f.actor_id, self.actor_id);
         }
         if json.is_none()
             && let Some((kind, key, name)) = app_actor(&f.actor, &cell(self.actor_entries))
         {
             (f.actor_kind, f.actor, f.actor_name) = (kind, Cow::Owned(key), Cow::Owned(name));
+            f.actor_id = Cow::Borrowed(&b""[..]);
         }
         fill(&mut f.ip, self.ip);
         fill(&mut f.result, self.result);

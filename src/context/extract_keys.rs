@@ -22,8 +22,11 @@ pub(super) enum K {
     AadTarget,
     InterSystemsId,
     CorrelationId,
-    /// UAL `Actor`: kept as written, read only for an application (`extract::app_actor`).
+    /// UAL `Actor`: kept as written, read for an application (`extract::app_actor`) and a
+    /// user's `User_<guid>`.
     Actor,
+    /// CloudAppEvents `AccountObjectId`: the actor's object id.
+    AccountObjectId,
     ResultStatus,
 }
 
@@ -97,6 +100,7 @@ pub(super) fn row_member(name: &[u8]) -> Member {
         },
         15 => match fixed::<15>(name) {
             Some(b"createdDateTime") => Field(K::CreationTime),
+            Some(b"AccountObjectId") => Field(K::AccountObjectId),
             _ => Member::Other,
         },
         17 => match fixed::<17>(name) {

@@ -15,7 +15,7 @@ use crate::model::{ActorKind, SourceRef, StsEvent};
 #[path = "index_actors.rs"]
 mod actors;
 use actors::ID_MASK;
-pub use actors::{actor_key_of, actor_kind_of};
+pub use actors::{actor_key_of, actor_kind_of, principal_hash};
 
 /// A record as kept: its time (100 ns ticks since 0001-01-01, `i64::MIN` when unknown), its
 /// place, and its fields as ids of interned strings (0 is the empty string). Actors and
@@ -36,6 +36,9 @@ pub struct Entry {
     pub operation: u32,
     pub actor: u32,
     pub target: u32,
+    /// The actor's principal: a 32-bit hash of a user's object id (0: none;
+    /// [`principal_hash`]).
+    pub principal: u32,
     /// An IPv4 address as `1 << 32 | address`, anything else as an interned string id.
     pub ip: u64,
     pub result: u32,
@@ -162,6 +165,7 @@ impl ContextIndex {
                 operation: self.strings.id(f(Span::Operation)),
                 actor: actor_key_of(e.actor_kind, self.strings.party_id(f(Span::Actor))),
                 target: self.strings.party_id(f(Span::Target)),
+                principal: e.principal,
                 ip: match e.ipv4 {
                     0 => u64::from(self.strings.id(f(Span::Ip))),
                     v4 => v4,
@@ -220,14 +224,17 @@ impl ContextIndex {
         let mut folded_ids: HashMap<String, u32> = HashMap::new();
         let mut by_operation: HashMap<u32, u32, FxBuild> = HashMap::default();
         let strings = &self.strings;
-        self.twins = super::twins::Twins::build(&order, entries, |op| {
+        let operation = |op| {
             *by_operation.entry(op).or_insert_with(|| {
                 let next = u32::try_from(folded_ids.len()).unwrap_or(u32::MAX);
                 *folded_ids
                     .entry(super::twins::fold_operation(strings.text(op)))
                     .or_insert(next)
             })
-        });
+        };
+        // A record's address, read (back) only for records alike in all the rest (few).
+        let address = |i: u32| self.address(&self.record(i as usize));
+        self.twins = super::twins::Twins::build(&order, entries, operation, address);
         let twinned = |i: u32| self.twins.earlier(i).is_some();
         self.by_correlation = Lookup::build(
             &order,
@@ -295,7 +302,7 @@ impl ContextIndex {
                 .get(self.entries.file_of(i) as usize)
                 .cloned()
                 .unwrap_or_else(|| "".into()),
-            line: u64::from(self.entries[i].line),
+            line: u64::from(self.entries.line(i)),
         }
     }
 
@@ -351,7 +358,7 @@ impl ContextIndex {
         let line = u32::try_from(at.line).unwrap_or(u32::MAX);
         let n = self.entries.len();
         // Within a file, lines grow with offsets: the entries are in (file, line) order too.
-        let at = |i: usize| (self.entries.file_of(i), self.entries[i].line);
+        let at = |i: usize| (self.entries.file_of(i), self.entries.line(i));
         let first = partition_point(n, |i| at(i) < (file, line));
         let same = |i: usize| i < n && at(i) == (file, line);
         if !same(first) {

@@ -193,7 +193,7 @@ impl ContextIndex {
     /// The record at a file's line (the first of them).
     fn entries_at_line(&self, file: &str, line: u32) -> usize {
         (0..self.len())
-            .find(|&i| &*self.source_at(i).file == file && self.entries[i].line == line)
+            .find(|&i| &*self.source_at(i).file == file && self.entries.line(i) == line)
             .expect("a record at that line")
     }
 }

@@ -76,6 +76,8 @@ pub struct RawEntry {
     pub ipv4: u64,
     /// What kind of principal the actor is (its key at [`Span::Actor`]).
     pub actor_kind: crate::model::ActorKind,
+    /// [`index::principal_hash`] of a user's object id (0: none).
+    pub principal: u32,
     /// `text[start..end]` of each [`Span`].
     pub spans: [(u32, u32); 6],
 }
@@ -231,6 +233,7 @@ impl Collector {
             correlation: index::correlation_hash_bytes(&f.correlation),
             ipv4,
             actor_kind: f.actor_kind,
+            principal: index::principal_hash(&f.actor_id),
             spans,
         });
         (b.entries.len() >= BATCH || b.text.len() > (u32::MAX as usize) / 2).then(|| self.flush())

@@ -14,7 +14,7 @@ use crate::temp_file::TempFile;
 use super::index::Entry;
 
 /// One record on the file: [`Entry`]'s fields in order, little-endian.
-pub(super) const RECORD_LEN: usize = 56;
+pub(super) const RECORD_LEN: usize = 60;
 
 pub(super) fn encode(e: &Entry) -> [u8; RECORD_LEN] {
     let mut b = [0u8; RECORD_LEN];
@@ -30,6 +30,7 @@ pub(super) fn encode(e: &Entry) -> [u8; RECORD_LEN] {
     put(&e.operation.to_le_bytes());
     put(&e.actor.to_le_bytes());
     put(&e.target.to_le_bytes());
+    put(&e.principal.to_le_bytes());
     put(&e.ip.to_le_bytes());
     put(&e.result.to_le_bytes());
     put(&e.correlation.to_le_bytes());
@@ -53,6 +54,7 @@ pub(super) fn decode(b: &[u8; RECORD_LEN]) -> Entry {
         operation: u32_of(take(4)),
         actor: u32_of(take(4)),
         target: u32_of(take(4)),
+        principal: u32_of(take(4)),
         ip: u64_of(take(8)),
         result: u32_of(take(4)),
         correlation: u64_of(take(8)),
@@ -110,6 +112,7 @@ mod tests {
             operation: 1,
             actor: 2,
             target: 3,
+            principal: 0x8000_0000 | i as u32,
             ip: 1 << 32 | i,
             result: 4,
             correlation: u64::MAX - i,

@@ -153,6 +153,35 @@ pub fn app_name<'a>(actor: &'a str, id: &str) -> &'a str {
         .unwrap_or(actor)
 }
 
+/// The GUID of the `User_<guid>` entry of a UAL `Actor` array, read from the array's bytes
+/// as written (`[{"ID":"User_<guid>",…}]`), as [`ual_actor`] reads it from the parsed
+/// entries: the first string that starts `User_` and holds only a GUID's characters after
+/// it. None when there is none, or when the array is JSON text in a string (Sentinel
+/// OfficeActivity). Most UAL records have one: the index reads it for every record without
+/// parsing the array (`context::extract`).
+pub fn user_guid(actor: &[u8]) -> Option<&[u8]> {
+    if actor.first() != Some(&b'[') {
+        return None;
+    }
+    memchr::memmem::find_iter(actor, b"\"User_").find_map(|at| {
+        // A quote that opens a string: not escaped (an even run of backslashes before it).
+        let escapes = actor[..at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if escapes % 2 == 1 {
+            return None;
+        }
+        let start = at + 6;
+        let len = actor[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit() || **b == b'-')
+            .count();
+        (len > 0 && actor.get(start + len) == Some(&b'"')).then(|| &actor[start..start + len])
+    })
+}
+
 /// The `ID` and `Type` of each entry of a UAL `Actor` array (a Type written as text read
 /// as its number).
 pub fn actor_entries(v: Option<&Value>) -> Vec<(&str, Option<i64>)> {

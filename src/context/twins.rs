@@ -8,12 +8,27 @@
 //! each exports' own (Entra gives no IP address of the actor, `success` in lower case). So
 //! two records are twins when they share the second, the operation (case-folded, a
 //! trailing `.` and blanks dropped), the actor and the target (compared as the index keeps
-//! them: ASCII case ignored). A record with no time is nobody's twin: two of them need not be
-//! one moment.
+//! them: ASCII case ignored, an actor by its typed key), and when the actor's principal and
+//! the IP address agree where both records have one: the principal as the hash of the
+//! user's object id each record keeps ([`Compact::principal`]), the address as an address
+//! (`ContextIndex::address`, read back only for records alike in all the rest: few). Two
+//! principals under one UPN (re-created, or a look-alike), or one UPN from two addresses in
+//! one second, are two records, never one seen twice. A record with no time is nobody's
+//! twin: two of them need not be one moment.
 
 use std::collections::HashMap;
 
-use super::index::{Compact, Entries, FxBuild, TICKS_PER_SEC};
+use super::index::{Address, Compact, Entries, FxBuild, TICKS_PER_SEC};
+
+/// What tells apart two principals behind records otherwise alike: the hash of the actor's
+/// object id (0: none) and the record's IP address, each where the record has it.
+type Principal = (u32, Option<Address>);
+
+/// Whether two principals can be one: their ids and their addresses agree where both have
+/// them.
+fn agree(a: Principal, b: Principal) -> bool {
+    (a.0 == 0 || b.0 == 0 || a.0 == b.0) && (a.1.is_none() || b.1.is_none() || a.1 == b.1)
+}
 
 /// Twin records (see the module's documentation), as chains in time, then place order.
 /// Few records have a twin, so a bit per record says whether to look.
@@ -39,11 +54,14 @@ pub(super) fn fold_operation(op: &str) -> String {
 
 impl Twins {
     /// From the entries in time order (`order`; equal times in place order); `operation`
-    /// gives an entry's operation id as twins compare it ([`fold_operation`]).
+    /// gives an entry's operation id as twins compare it ([`fold_operation`]), `address` an
+    /// entry's IP address, asked only of the records alike by second, operation, actor and
+    /// target (in a headless report it is read back from a temporary file).
     pub(super) fn build(
         order: &[u32],
         entries: &Entries,
         mut operation: impl FnMut(u32) -> u32,
+        address: impl Fn(u32) -> Option<Address>,
     ) -> Self {
         let mut out = Self {
             has_earlier: vec![0; entries.len().div_ceil(64)],
@@ -52,8 +70,15 @@ impl Twins {
             later: HashMap::default(),
         };
         let second = |e: &Compact| e.time.div_euclid(TICKS_PER_SEC);
-        // Twins share their second: each second's records apart.
-        let mut last: HashMap<(u32, u32, u32), u32, FxBuild> = HashMap::default();
+        let principal = |i: u32| (entries[i as usize].principal, address(i));
+        // Twins share their second: each second's records apart. Records alike by operation,
+        // actor and target make chains, one per principal ([`agree`]), almost always one:
+        // the first chain of each kind of record; each chain's last record, what its
+        // records gave of their principal (None until a record alike comes), and the next
+        // chain of its kind (NONE: the last).
+        const NONE: usize = usize::MAX;
+        let mut last: HashMap<(u32, u32, u32), usize, FxBuild> = HashMap::default();
+        let mut chains: Vec<(u32, Option<Principal>, usize)> = Vec::new();
         let mut start = 0;
         while start < order.len() {
             let first = &entries[order[start] as usize];
@@ -64,15 +89,47 @@ impl Twins {
             }
             if end - start > 1 && first.time != i64::MIN {
                 last.clear();
+                chains.clear();
                 for &i in &order[start..end] {
                     let e = &entries[i as usize];
-                    if let Some(prev) = last.insert((operation(e.operation), e.actor, e.target), i)
-                    {
-                        out.has_earlier[i as usize / 64] |= 1 << (i % 64);
-                        out.has_later[prev as usize / 64] |= 1 << (prev % 64);
-                        out.earlier.insert(i, prev);
-                        out.later.insert(prev, i);
+                    let head = last
+                        .entry((operation(e.operation), e.actor, e.target))
+                        .or_insert(NONE);
+                    if *head == NONE {
+                        chains.push((i, None, NONE));
+                        *head = chains.len() - 1;
+                        continue;
                     }
+                    let who = principal(i);
+                    let (mut at, mut tail) = (*head, NONE);
+                    while at != NONE {
+                        let chain = &mut chains[at];
+                        let known = *chain.1.get_or_insert_with(|| principal(chain.0));
+                        if agree(known, who) {
+                            break;
+                        }
+                        tail = at;
+                        at = chain.2;
+                    }
+                    if at == NONE {
+                        // A principal of its own: a new chain, after the others of its kind.
+                        chains.push((i, Some(who), NONE));
+                        chains[tail].2 = chains.len() - 1;
+                        continue;
+                    }
+                    let chain = &mut chains[at];
+                    let prev = chain.0;
+                    let known = chain.1.unwrap_or(who);
+                    chain.0 = i;
+                    // What the chain's records gave, each part from the first that had it.
+                    chain.1 = Some((
+                        if known.0 == 0 { who.0 } else { known.0 },
+                        known.1.or(who.1),
+                    ));
+                    out.has_earlier[i as usize / 64] |= 1 << (i % 64);
+                    out.has_later[prev as usize / 64] |= 1 << (prev % 64);
+                    out.earlier.insert(i, prev);
+                    out.later.insert(prev, i);
                 }
             }
             start = end;
