@@ -435,8 +435,9 @@ fn reset_hint(
             (!correlated, gap)
         })?;
     let entry = index.entries[best.0 as usize];
-    // The same principal by a key of the same kind (an app named like a user is another).
-    let same_actor = entry.actor != 0 && index.actor_keys(p).contains(&entry.actor);
+    // The same principal by a key of the same kind (an app named like a user is another),
+    // and by its object id where both give one (another principal under the UPN is another).
+    let same_actor = index.actor_rules(p).iter().any(|r| r.holds(&entry));
     Some(Hint::Reset {
         operation: index.text(entry.operation).to_owned(),
         same_actor,
@@ -472,8 +473,13 @@ fn sign_in_hint(
         let end = list.partition_point(|i| at(i) <= hi);
         &list[start..end.max(start)]
     };
-    let keys = index.actor_keys(p);
-    if keys.iter().all(|&a| within(a).is_empty()) {
+    let rules = index.actor_rules(p);
+    let of_actor = |r: crate::context::index::ActorRule| {
+        within(r.key)
+            .iter()
+            .filter(move |&&i| r.holds(&index.entries[i as usize]))
+    };
+    if rules.iter().all(|&r| of_actor(r).next().is_none()) {
         // Most events: no sign-in of the actor near by, and the event's own record (a
         // search among every record) is not needed.
         return None;
@@ -485,9 +491,9 @@ fn sign_in_hint(
     // The nearest first, in list order among equally near ones (the first of the nearest
     // with another address is the one shown): a headless report reads a record's address
     // back from a temporary file, so only until one differs, not for every sign-in.
-    let mut near: Vec<(i64, u32)> = keys
-        .into_iter()
-        .flat_map(within)
+    let mut near: Vec<(i64, u32)> = rules
+        .iter()
+        .flat_map(|&r| of_actor(r))
         .map(|&i| ((index.entries[i as usize].time - t).abs(), i))
         .collect();
     near.sort_by_key(|&(gap, _)| gap);
@@ -500,59 +506,16 @@ fn sign_in_hint(
         })
 }
 
-/// `first`: no record of the actor (UPN or object id) before the event at `t` (ticks), other
-/// than copies of the event itself (the same event read elsewhere, perhaps written without
-/// the fraction of its second).
-fn is_first_record(index: &ContextIndex, e: &StsEvent, t: i64) -> bool {
-    let keys = index.actor_keys(&e.parties);
-    let Some(first) = keys
-        .iter()
-        .filter_map(|&a| index.first_time_of_actor_key(a))
-        .min()
-    else {
-        return false;
-    };
-    if first >= t {
-        return true;
-    }
-    // Every record of the actor from the first one to the event.
-    let window = (t - first) / TICKS_PER_SEC + 1;
-    if e.duplicates.is_none() && e.source.line < u64::from(u32::MAX) {
-        // Most events: the actor's first record is another event's. Without copies by id,
-        // the event's copies are the twins of its own record (`ContextIndex::copies`), so
-        // a first record none of whose twins is at the event's place is none of them: told
-        // without finding the event's own record (a search among every record).
-        let earliest = keys
-            .iter()
-            .filter_map(|&a| index.by_actor_key_within(a, t, window).first())
-            .find(|&&i| index.entries[i as usize].time == first);
-        if let Some(&r) = earliest {
-            let at_own_place = index
-                .twins_of(r as usize)
-                .into_iter()
-                .any(|g| index.source_at(g) == e.source);
-            if !at_own_place {
-                return false;
-            }
-        }
-    }
-    let mut copies = index.copies(e);
-    copies.extend(index.entry_of(e));
-    keys.iter().all(|&a| {
-        index
-            .by_actor_key_within(a, t, window)
-            .iter()
-            .filter(|&&i| index.entries[i as usize].time < t)
-            .all(|&i| copies.contains(&(i as usize)))
-    })
-}
-
 #[path = "hints_bulk.rs"]
 mod bulk;
 
 #[path = "hints_tables.rs"]
 mod tables;
 use tables::TablesBuild;
+
+#[path = "hints_first.rs"]
+mod first;
+use first::is_first_record;
 
 #[path = "hints_pass.rs"]
 mod pass;

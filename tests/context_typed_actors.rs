@@ -208,3 +208,54 @@ fn two_principals_under_one_upn_in_one_second_are_never_one_record() {
     assert_eq!(got, want, "{lines:?}");
     assert_eq!(panel.total, 3, "three resets, the admin's counted once");
 }
+#[test]
+fn a_reset_by_another_principal_under_the_admins_upn_is_by_another_actor() {
+    let report = scan(&[&format!("{DIR}/other-principal-reset.jsonl")]);
+    let hints = hints(&report);
+    assert_eq!(hints.len(), 1, "{hints:?}");
+    assert_eq!(reset_by_same_actor(&hints[0].2), Some(false), "{hints:?}");
+}
+
+/// The records related to the one STS event of `name` by its actor, as shown.
+fn related_by_actor(report: &ScanReport) -> Vec<String> {
+    let index = &report.context;
+    index
+        .related(&report.events[0], &Default::default())
+        .iter()
+        .filter(|r| r.why.actor)
+        .map(|r| {
+            let e = &index.entries[r.entry];
+            format!(
+                "{} by {}",
+                index.text(e.operation),
+                index.actor_label(e.actor)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn another_principal_under_the_admins_upn_is_not_the_admin() {
+    // A CloudAppEvents row by another object id under the admin's UPN, 10 min before the
+    // admin's revocation (UAL): not related by its actor, and the revocation is the admin's
+    // first record.
+    let report = scan(&[&format!("{DIR}/same-actor/look-alike-before.jsonl")]);
+    assert_eq!(report.events.len(), 1);
+    assert_eq!(related_by_actor(&report), Vec::<String>::new());
+    let hints = hints(&report);
+    assert!(badges(&hints[0].2).contains(&"first"), "{hints:?}");
+}
+
+#[test]
+fn the_admins_object_id_under_its_old_upn_is_the_admin() {
+    // The admin's object id under its old UPN (UAL) 20 min before its revocation (a
+    // CloudAppEvents row): related by its actor, and the revocation is not its first record.
+    let report = scan(&[&format!("{DIR}/same-actor/renamed-before.jsonl")]);
+    assert_eq!(report.events.len(), 1);
+    assert_eq!(
+        related_by_actor(&report),
+        ["Add member to group. by helpdesk.old@contoso.com"]
+    );
+    let hints = hints(&report);
+    assert!(!badges(&hints[0].2).contains(&"first"), "{hints:?}");
+}

@@ -314,7 +314,10 @@ fn with_lines(extra: &[String]) -> (tempfile::TempDir, App) {
 fn sign_in(n: usize, minute: usize, op: &str) -> String {
     serde_json::json!({
         "Timestamp": format!("2024-03-01T10:{minute:02}:30Z"), "ActionType": op,
-        "AccountObjectId": "x", "AccountDisplayName": "Helpdesk Admin", "IPAddress": "203.0.113.10",
+        // The admin's own object id: a record under its UPN with another id is another
+        // principal's, never related by its actor.
+        "AccountObjectId": "86d8b1a7-0000-4000-8000-00000000001a",
+        "AccountDisplayName": "Helpdesk Admin", "IPAddress": "203.0.113.10",
         "ReportId": format!("s{n}"),
         "RawEventData": {"CreationTime": format!("2024-03-01T10:{minute:02}:30"),
             "Id": format!("10000000-0000-4000-8000-{n:012}"), "Operation": op, "RecordType": 15,

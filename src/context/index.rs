@@ -15,7 +15,7 @@ use crate::model::{ActorKind, SourceRef, StsEvent};
 #[path = "index_actors.rs"]
 mod actors;
 use actors::ID_MASK;
-pub use actors::{actor_key_of, actor_kind_of, principal_hash};
+pub use actors::{ActorRule, actor_key_of, actor_kind_of, principal_hash};
 
 /// A record as kept: its time (100 ns ticks since 0001-01-01, `i64::MIN` when unknown), its
 /// place, and its fields as ids of interned strings (0 is the empty string). Actors and
@@ -131,6 +131,8 @@ pub struct ContextIndex {
     app_names: HashMap<u32, u32, FxBuild>,
     /// The same record read at several places (see [`super::twins::Twins`]).
     twins: super::twins::Twins,
+    /// Users' principals across records ([`actors::Principals`]).
+    principals: actors::Principals,
     prepared: bool,
     /// Off (`--no-context`): nothing was collected.
     pub disabled: bool,
@@ -217,6 +219,7 @@ impl ContextIndex {
         self.entries.read_back();
         self.entries.sort_by_place();
         let entries = &self.entries;
+        self.principals = actors::Principals::build(entries);
         let mut order: Vec<u32> = (0..entries.len() as u32).collect();
         order.sort_by_key(|&i| entries[i as usize].time);
         let e = |i: u32| &entries[i as usize];

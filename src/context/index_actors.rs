@@ -2,8 +2,124 @@
 //! by its id, an application with no id by its name, never one for another (split out of
 //! `index`).
 
-use super::ContextIndex;
+use std::collections::HashMap;
+
+use super::{Compact, ContextIndex, Entries, FxBuild};
 use crate::model::{ActorKind, EventParties};
+
+/// What the index knows of users' principals (the hash of a user's object id each record
+/// keeps: [`Compact::principal`]) across records, built with the lookups: per actor key
+/// and per principal, never per record (but one bit).
+#[derive(Debug, Default, Clone)]
+pub(super) struct Principals {
+    /// A user's key → the one principal its records give, or [`SEVERAL`] (two principals
+    /// under one UPN: a re-created account, or a look-alike). Keys whose records give none
+    /// are not in it.
+    of_key: HashMap<u32, u32, FxBuild>,
+    /// A principal under several users' keys (a renamed account: one object id, two UPNs)
+    /// → those keys.
+    renamed: HashMap<u32, Vec<u32>, FxBuild>,
+    /// Bit `i`: record `i` is the earliest (in time, then place order) of its principal.
+    earliest: Vec<u64>,
+    /// A user's key → the earliest time of its records that give no principal.
+    first_unidentified: HashMap<u32, i64, FxBuild>,
+}
+
+/// [`Principals::of_key`] of a key with two principals or more (a principal hash is never 0).
+const SEVERAL: u32 = 0;
+
+impl Principals {
+    /// From the entries (in place order), before the lookups and their order by time are
+    /// made: one sort of the records that give a principal (8 bytes each, freed before the
+    /// lookups are built, so below the peak they make), of which only the principals of
+    /// several records are looked at again.
+    pub(super) fn build(entries: &Entries) -> Self {
+        let mut out = Self {
+            earliest: vec![0; entries.len().div_ceil(64)],
+            ..Self::default()
+        };
+        let user = |e: &Compact| e.actor != 0 && actor_kind_of(e.actor) == ActorKind::User;
+        let with = entries
+            .iter()
+            .filter(|e| user(e) && e.principal != 0)
+            .count();
+        let mut by_principal: Vec<u64> = Vec::with_capacity(with);
+        for (i, e) in entries.iter().enumerate() {
+            if !user(e) {
+                continue;
+            }
+            if e.principal == 0 {
+                if e.time != i64::MIN {
+                    let first = out.first_unidentified.entry(e.actor).or_insert(e.time);
+                    *first = (*first).min(e.time);
+                }
+                continue;
+            }
+            out.of_key
+                .entry(e.actor)
+                .and_modify(|p| {
+                    if *p != e.principal {
+                        *p = SEVERAL;
+                    }
+                })
+                .or_insert(e.principal);
+            by_principal.push(u64::from(e.principal) << 32 | i as u64);
+        }
+        by_principal.sort_unstable();
+        let entry = |r: u64| (r & 0xffff_ffff) as usize;
+        let mut keys: Vec<u32> = Vec::new();
+        for run in by_principal.chunk_by(|a, b| a >> 32 == b >> 32) {
+            // In place order: the earliest is the first of the earliest known time.
+            let first = match run {
+                [one] => entry(*one),
+                _ => run
+                    .iter()
+                    .map(|&r| entry(r))
+                    .min_by_key(|&i| (entries[i].time == i64::MIN, entries[i].time, i))
+                    .unwrap_or(0),
+            };
+            out.earliest[first / 64] |= 1 << (first % 64);
+            if run.len() > 1 {
+                keys.clear();
+                for &r in run {
+                    let key = entries[entry(r)].actor;
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+                if keys.len() > 1 {
+                    out.renamed.insert((run[0] >> 32) as u32, keys.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A record's actor as an event's actor, by key and principal ([`ContextIndex::actor_rules`]):
+/// a record whose actor is `key` and, when `principal` is not 0, whose principal is it, or
+/// (unless `strict`) gives none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActorRule {
+    pub key: u32,
+    pub principal: u32,
+    pub strict: bool,
+}
+
+impl ActorRule {
+    /// Whether a record's actor is this rule's.
+    pub fn holds(self, e: &Compact) -> bool {
+        e.actor == self.key
+            && (self.principal == 0
+                || e.principal == self.principal
+                || (!self.strict && e.principal == 0))
+    }
+
+    /// Whether every record of the key holds (no principal to compare).
+    pub fn whole_key(self) -> bool {
+        self.principal == 0
+    }
+}
 
 /// An actor's key in [`super::Entry::actor`]: the interned id of its key text (a user's UPN, an
 /// application's id, the name of an application with no id; see
@@ -100,5 +216,73 @@ impl ContextIndex {
     /// `time` (ticks).
     pub fn by_actor_key_within(&self, key: u32, time: i64, window: i64) -> &[u32] {
         self.within(self.by_actor.get(&key), time, window)
+    }
+
+    /// How the records of an event's actor are found ([`ActorRule`]): a user's keys (UPN,
+    /// object id), where another principal's records are under one of them compared by
+    /// principal too (two records of one UPN are two actors where both give an object id
+    /// and the ids differ); the other keys its principal has (the same object id under
+    /// another UPN: a renamed account is one actor), those records by principal alone. An
+    /// application by its id, an application with no id by its name, as
+    /// [`Self::actor_keys`].
+    pub fn actor_rules(&self, p: &EventParties) -> Vec<ActorRule> {
+        let principal = match p.actor_kind {
+            ActorKind::User => principal_hash(p.actor_id.as_bytes()),
+            _ => 0,
+        };
+        self.rules_of(self.actor_keys(p), principal)
+    }
+
+    /// The rules of a user as the target acting: its UPN and object id as keys, its
+    /// object id (`target_id`) as principal.
+    pub(crate) fn target_rules(&self, keys: Vec<u32>, target_id: &str) -> Vec<ActorRule> {
+        self.rules_of(keys, principal_hash(target_id.as_bytes()))
+    }
+
+    fn rules_of(&self, keys: Vec<u32>, principal: u32) -> Vec<ActorRule> {
+        let ps = &self.principals;
+        let mut out: Vec<ActorRule> = keys
+            .iter()
+            .map(|&key| {
+                let user = actor_kind_of(key) == ActorKind::User;
+                // A key whose records give this principal alone (or none) needs no compare.
+                let alone = ps.of_key.get(&key).is_none_or(|&k| k == principal);
+                ActorRule {
+                    key,
+                    principal: if user && principal != 0 && !alone {
+                        principal
+                    } else {
+                        0
+                    },
+                    strict: false,
+                }
+            })
+            .collect();
+        if principal != 0
+            && let Some(others) = ps.renamed.get(&principal)
+        {
+            for &key in others.iter().filter(|k| !keys.contains(k)) {
+                out.push(ActorRule {
+                    key,
+                    principal,
+                    strict: true,
+                });
+            }
+        }
+        out
+    }
+
+    /// Whether record `i` is the earliest record (in time, then place order) of its
+    /// principal.
+    pub fn earliest_of_principal(&self, i: usize) -> bool {
+        self.principals
+            .earliest
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+
+    /// The earliest time of an actor key's records that give no principal.
+    pub fn first_unidentified(&self, key: u32) -> Option<i64> {
+        self.principals.first_unidentified.get(&key).copied()
     }
 }

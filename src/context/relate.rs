@@ -28,7 +28,7 @@
 //! and no hint counts them.
 
 use super::ContextOptions;
-use super::index::{By, Compact, ContextIndex, TICKS_PER_SEC};
+use super::index::{ActorRule, By, Compact, ContextIndex, TICKS_PER_SEC};
 use super::lookup::Stretch;
 use crate::model::StsEvent;
 
@@ -176,10 +176,11 @@ enum Rule {
     Correlation(u64),
     /// Records whose target is `key`, from `lo` to `hi` ticks (both included).
     Target { key: u32, lo: i64, hi: i64 },
-    /// Records whose actor is `key`, from `lo` to `hi` ticks: the event's target acting
-    /// (`as_target`: a same-target reason) or the event's actor.
+    /// Records whose actor is the rule's (its key, and its principal where it has one:
+    /// [`ActorRule`]), from `lo` to `hi` ticks: the event's target acting (`as_target`: a
+    /// same-target reason) or the event's actor.
     Acting {
-        key: u32,
+        actor: ActorRule,
         lo: i64,
         hi: i64,
         as_target: bool,
@@ -191,7 +192,16 @@ impl Rule {
         match self {
             Self::Correlation(c) => e.correlation == c,
             Self::Target { key, lo, hi } => e.target == key && lo <= e.time && e.time <= hi,
-            Self::Acting { key, lo, hi, .. } => e.actor == key && lo <= e.time && e.time <= hi,
+            Self::Acting { actor, lo, hi, .. } => actor.holds(e) && lo <= e.time && e.time <= hi,
+        }
+    }
+
+    /// Whether every record of the rule's lookup stretch holds: an actor compared by
+    /// principal too has records of another principal in its key's stretch.
+    fn whole(self) -> bool {
+        match self {
+            Self::Acting { actor, .. } => actor.whole_key(),
+            _ => true,
         }
     }
 
@@ -268,24 +278,32 @@ impl<'a> Query<'a> {
                 (time.saturating_sub(w), time.saturating_add(w))
             };
             let (lo, hi) = window(opts.target_window_secs);
+            let mut acting = Vec::new();
             for key in [&p.target, &p.target_id].map(|t| index.party_key(t)) {
                 let Some(key) = key else { continue };
                 add(Rule::Target { key, lo, hi });
                 // The target acting: its own sign-ins and changes (no target field of theirs),
                 // as a user (the key of a user is its text's: `actor_key_of`).
+                acting.push(super::index::actor_key_of(
+                    crate::model::ActorKind::User,
+                    key,
+                ));
+            }
+            for actor in index.target_rules(acting, &p.target_id) {
                 add(Rule::Acting {
-                    key: super::index::actor_key_of(crate::model::ActorKind::User, key),
+                    actor,
                     lo,
                     hi,
                     as_target: true,
                 });
             }
             // The actor by its typed keys: a user by UPN and object id, an app by its id
-            // (never a user of its name, nor a user written `name (id)`).
+            // (never a user of its name, nor a user written `name (id)`), and a user's
+            // records by its principal ([`ContextIndex::actor_rules`]).
             let (lo, hi) = window(opts.actor_window_secs);
-            for key in index.actor_keys(p) {
+            for actor in index.actor_rules(p) {
                 add(Rule::Acting {
-                    key,
+                    actor,
                     lo,
                     hi,
                     as_target: false,
@@ -316,7 +334,7 @@ impl<'a> Query<'a> {
             }
             Rule::Correlation(c) => (By::Correlation(c), i64::MIN, i64::MAX),
             Rule::Target { key, lo, hi } => (By::Target(key), lo, hi),
-            Rule::Acting { key, lo, hi, .. } => (By::Actor(key), lo, hi),
+            Rule::Acting { actor, lo, hi, .. } => (By::Actor(actor.key), lo, hi),
         };
         self.index.stretch(by, lo.max(reach.lo), hi.min(reach.hi))
     }
@@ -330,7 +348,7 @@ impl<'a> Query<'a> {
             for &i in self.stretch(rule, reach).records {
                 let e = &self.index.entries[i as usize];
                 // Reached within `reach` by this rule, so by an earlier rule too if it holds.
-                if earlier.iter().any(|r| r.holds(e)) || self.skip.contains(&i) {
+                if !rule.holds(e) || earlier.iter().any(|r| r.holds(e)) || self.skip.contains(&i) {
                     continue;
                 }
                 f(i, e);
@@ -363,24 +381,30 @@ impl<'a> Query<'a> {
     /// copies, and the records an identical earlier one stands for); only the others are
     /// walked, each record of theirs counted unless that stretch or an earlier rule has it.
     /// On a busy target's day the target acting is thousands of records an event, the
-    /// others tens.
+    /// others tens. A stretch some of whose records do not hold (an actor compared by
+    /// principal too: [`Rule::whole`]) is walked.
     fn count(&self, reach: Reach) -> usize {
         let stretches: Vec<Stretch<'a>> =
             self.rules.iter().map(|&r| self.stretch(r, reach)).collect();
-        let Some(longest) = (0..stretches.len()).max_by_key(|&j| stretches[j].records.len()) else {
-            return 0;
-        };
-        let (long_rule, long) = (self.rules[longest], stretches[longest]);
-        let in_long = |e: &Compact| long_rule.holds(e) && reach.admits(long_rule, e);
+        let longest = (0..stretches.len())
+            .filter(|&j| self.rules[j].whole())
+            .max_by_key(|&j| stretches[j].records.len());
         let entry = |i: u32| &self.index.entries[i as usize];
-        let mut n = long.records.len();
-        n -= self.skip.iter().filter(|&&i| in_long(entry(i))).count();
-        n -= long
-            .twinned()
-            .filter(|i| !self.skip.contains(i) && self.first_twin(*i, reach) != *i)
-            .count();
+        let in_long = |e: &Compact| {
+            longest.is_some_and(|j| self.rules[j].holds(e) && reach.admits(self.rules[j], e))
+        };
+        let mut n = 0;
+        if let Some(j) = longest {
+            let long = stretches[j];
+            n = long.records.len();
+            n -= self.skip.iter().filter(|&&i| in_long(entry(i))).count();
+            n -= long
+                .twinned()
+                .filter(|i| !self.skip.contains(i) && self.first_twin(*i, reach) != *i)
+                .count();
+        }
         for (j, (&rule, stretch)) in self.rules.iter().zip(&stretches).enumerate() {
-            if j == longest {
+            if Some(j) == longest {
                 continue;
             }
             let earlier = &self.rules[..j];
@@ -388,10 +412,13 @@ impl<'a> Query<'a> {
                 let e = entry(i);
                 // Reached within `reach` by this rule, so by an earlier rule too if it holds
                 // (see `walk`).
-                if in_long(e) || earlier.iter().any(|r| r.holds(e)) || self.skip.contains(&i) {
+                if !rule.holds(e)
+                    || in_long(e)
+                    || earlier.iter().any(|r| r.holds(e))
+                    || self.skip.contains(&i)
+                {
                     continue;
                 }
-                debug_assert!(rule.holds(e));
                 if self.index.earlier_twin(i).is_none() || self.first_twin(i, reach) == i {
                     n += 1;
                 }
