@@ -362,7 +362,37 @@ fn flow_shapes(reset_corr: &str) -> Vec<(&'static str, String, bool)> {
         }
         g
     };
+    // A script's Export-Csv (or ConvertTo-Json at its default depth) writes a nested
+    // auditData as `System.Collections.Hashtable`: the record's own `objectId` names the
+    // target, of the STS event as of the records beside it.
+    let hashtable = |r: &Value| {
+        let mut g = graph_record(r);
+        g["auditData"] = json!("System.Collections.Hashtable");
+        g["administrativeUnits"] = json!("");
+        g
+    };
+    let hashtable_csv: Vec<Vec<(String, String)>> = rows
+        .iter()
+        .map(|r| {
+            let g = hashtable(r);
+            g.as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect()
+        })
+        .collect();
     vec![
+        (
+            "graph-records-hashtable.csv",
+            csv_text(&hashtable_csv),
+            false,
+        ),
+        (
+            "graph-records-hashtable.json",
+            serde_json::to_string_pretty(&rows.iter().map(hashtable).collect::<Vec<_>>()).unwrap(),
+            false,
+        ),
         (
             "graph-records.json",
             serde_json::to_string_pretty(&rows.iter().map(graph_record).collect::<Vec<_>>())
@@ -516,5 +546,72 @@ fn a_related_record_shows_its_target_and_actor_as_written() {
             .iter()
             .any(|l| l.contains("by HelpDesk.Admin@Contoso.com → Victim.User@Contoso.com")),
         "{lines:?}"
+    );
+}
+
+// --- A Graph record whose auditData became a Hashtable --------------------------------------
+
+/// A Microsoft Graph audit log query record whose `auditData` a script wrote as
+/// `System.Collections.Hashtable` (the case handed over as CSV, and the same records saved by
+/// `ConvertTo-Json` at its default depth, written for this project) still names its target by
+/// its own `objectId`: the Target column, the `target:` filter and the event all say it.
+#[test]
+fn a_hashtable_audit_data_leaves_the_record_s_object_id_as_the_target() {
+    let formats = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats");
+    for (path, targets, filter) in [
+        (
+            formats.join("graph-audit-search-hashtable.csv"),
+            &[
+                "victim.user@contoso.example",
+                "second.victim@contoso.example",
+                "third.user@contoso.example",
+            ][..],
+            "second",
+        ),
+        (
+            formats.join("synthetic/graph-records-hashtable.json"),
+            &[
+                "lena.fischer@fabrikam.example",
+                "3c3c3c3c-0000-4000-8000-0000000000c3",
+            ][..],
+            "lena",
+        ),
+    ] {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let report = scan(&path);
+        let mut got: Vec<&str> = report
+            .events
+            .iter()
+            .map(|e| e.parties.target.as_str())
+            .collect();
+        got.sort_unstable();
+        let mut want = targets.to_vec();
+        want.sort_unstable();
+        assert_eq!(got, want, "{name}: the events' targets");
+
+        let mut app = app_of(&path, 160, 45);
+        keys(&mut app, "m");
+        let col = sts_triage::tui::columns::near_miss(sts_triage::tui::columns::Column::Target);
+        let t = &app.near;
+        let mut cells: Vec<String> = t.order.iter().map(|&i| app.cell(t, i, col)).collect();
+        cells.sort_unstable();
+        assert_eq!(cells, want, "{name}: the Target column");
+        keys(&mut app, &format!("/target:{filter}"));
+        press(&mut app, KeyCode::Enter);
+        let shown = support::screen(&app, 160, 45);
+        let count = format!("1 of {} shown", targets.len());
+        assert!(shown.contains(&count), "{name}: {count}\n{shown}");
+    }
+    // The reset beside the revocation is related by its target, with no correlation.
+    let report = scan(&formats.join("synthetic/graph-records-hashtable.json"));
+    assert!(
+        report.events.iter().any(|e| {
+            report
+                .context
+                .related(e, &HintConfig::default().context)
+                .iter()
+                .any(|r| r.why.target && !r.why.correlation)
+        }),
+        "the reset is related by target"
     );
 }

@@ -162,6 +162,16 @@ fn graph_records_whose_audit_data_became_a_hashtable_keep_their_own_ids_and_time
 }
 
 #[test]
+fn graph_records_saved_by_convertto_json_whose_audit_data_became_a_hashtable() {
+    // Written for this project (synthetic/graph-records-hashtable.json): the same class as
+    // the CSV above, in the JSON a script's ConvertTo-Json writes at its default depth.
+    let s = check_synthetic("graph-records-hashtable");
+    let a = near(&s, "0103");
+    assert_eq!(a["time"], "2025-10-06T08:12:02.0000000Z");
+    assert_eq!(a["actor"], "sec.admin@fabrikam.example");
+}
+
+#[test]
 fn search_unifiedauditlog_result_objects_with_nested_audit_data() {
     check("extractor-ual-wrapped");
 }

@@ -459,7 +459,7 @@ use keys::{K, Member, SLOTS, row_member, ual_key};
 
 #[path = "extract_csv.rs"]
 mod csv_columns;
-pub use csv_columns::CsvColumns;
+pub use csv_columns::{CsvColumns, OUTER_TARGET, OUTER_WORKLOAD, outer_target};
 
 #[path = "extract_members.rs"]
 mod members;

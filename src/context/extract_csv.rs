@@ -9,6 +9,37 @@ use serde_json::Value;
 use super::{DIRECTORY, Fields, app_actor, from_value, json_record};
 use crate::context::times::time_of;
 
+/// The outer columns that name the target of a record with no audit record in a cell, in
+/// the order tried: the UAL `ObjectId` (Hawk's simple view; a Microsoft Graph audit log
+/// query record's `objectId`), Sentinel OfficeActivity `OfficeObjectId` and `AADTarget`
+/// (names matched ignoring ASCII case).
+pub const OUTER_TARGET: [&str; 3] = ["ObjectId", "OfficeObjectId", "AADTarget"];
+
+/// The outer columns that name a record's workload (UAL `Workload`, OfficeActivity
+/// `OfficeWorkload`); a record without one is read as a directory record.
+pub const OUTER_WORKLOAD: [&str; 2] = ["Workload", "OfficeWorkload"];
+
+/// Whether a record of this workload names its target by `ObjectId`: a directory (Azure AD)
+/// record, or one that names no workload. Mail and file records' `ObjectId` is an item.
+pub fn directory(workload: &[u8]) -> bool {
+    workload.is_empty() || workload == DIRECTORY
+}
+
+/// The target of a record whose audit record cannot be read (no audit cell, or one that is
+/// empty or `System.Collections.Hashtable`): its outer target column (`column`, the first of
+/// [`OUTER_TARGET`] the record has), for a directory record only ([`directory`]); empty
+/// otherwise. README, "its target": a Graph record's `auditData.ObjectId`, else its own
+/// `objectId`. One rule for the STS event (`load::wrapped`) and the context index (this
+/// file), so the Target column, the `target:` filter, the report and relating by target
+/// agree.
+pub fn outer_target<T: AsRef<[u8]> + Default>(column: T, workload: &[u8]) -> T {
+    if directory(workload) {
+        column
+    } else {
+        T::default()
+    }
+}
+
 /// Where a CSV file's columns are: found once from its header.
 #[derive(Debug, Clone)]
 pub struct CsvColumns {
@@ -61,10 +92,8 @@ impl CsvColumns {
             actor: find(&["UserPrincipalName", "UserId", "UserIds"]),
             actor_id: find(&["AccountObjectId"]),
             ip: find(&["IPAddress", "ClientIP"]),
-            // UAL `ObjectId` (Hawk's simple view, a Graph record's `objectId`), Sentinel
-            // OfficeActivity `OfficeObjectId` and `AADTarget`.
-            target: find(&["ObjectId", "OfficeObjectId", "AADTarget"]),
-            workload: find(&["Workload", "OfficeWorkload"]),
+            target: find(&OUTER_TARGET),
+            workload: find(&OUTER_WORKLOAD),
             actor_entries: find(&["Actor"]),
             correlation: find(&["CorrelationId", "InterSystemsId"]),
             result: find(&["ResultStatus", "Result"]),
@@ -115,10 +144,10 @@ impl CsvColumns {
         // Target and correlation from the columns only for a row with no audit record in a
         // cell (Hawk's simple view, OfficeActivity, a Graph record whose auditData is not
         // JSON), of a directory record, as for a JSON record.
-        let directory = |w: &[u8]| w.is_empty() || w == DIRECTORY;
         if json.is_none() {
-            if directory(&cell(self.workload)) {
-                f.target = cell(self.target);
+            let workload = cell(self.workload);
+            f.target = outer_target(cell(self.target), &workload);
+            if directory(&workload) {
                 f.correlation = cell(self.correlation);
             }
         } else if f.correlation.is_empty() {

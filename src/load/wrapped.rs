@@ -100,6 +100,7 @@ fn unreadable_event(
         Unreadable::Cut { text, .. } => text.as_str(),
         Unreadable::Unusable(_) => "",
     };
+    let cut = matches!(why, Unreadable::Cut { .. });
     let operation = if operation.is_empty() {
         leading_string_field(cut_text, "Operation").unwrap_or_default()
     } else {
@@ -153,6 +154,9 @@ fn unreadable_event(
     if parties.actor.is_empty() {
         parties.actor.clone_from(&actor);
     }
+    if !cut {
+        parties.target = outer_target(obj);
+    }
     let head = EventHead {
         id,
         kind: SourceKind::UnifiedAuditLog,
@@ -164,6 +168,23 @@ fn unreadable_event(
         sts_event(head, trace, Outcome::NearMiss(Box::new(reason)), origin),
         parties,
     )
+}
+
+/// The target of an outer record whose inner record holds nothing (`System.Collections.Hashtable`,
+/// empty): its own target column (a Graph record's `objectId`), by the rule the context index
+/// reads the same row with ([`crate::context::extract::outer_target`]), so the event's target
+/// and its related records' agree. A cut record keeps what its whole members name.
+fn outer_target(obj: &Map<String, Value>) -> String {
+    use crate::context::extract::{OUTER_TARGET, OUTER_WORKLOAD};
+    let first = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| column(obj, n))
+            .map(|v| kql::tostring(Some(v)))
+            .unwrap_or_default()
+    };
+    let workload = first(&OUTER_WORKLOAD);
+    crate::context::extract::outer_target(first(&OUTER_TARGET), workload.as_bytes())
 }
 
 /// The members of cut JSON object text that are whole before the cut, as serde_json reads
