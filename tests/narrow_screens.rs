@@ -200,3 +200,43 @@ fn the_facts_fit_at_80_and_60_columns() {
         );
     }
 }
+
+/// What hides rows is always in the header: a verdict filter beside a text filter at 80
+/// columns (the sort gives way first, the filter text is cut with `…`), at every width.
+#[test]
+fn the_verdict_filter_and_the_filter_stay_in_the_header_at_every_width() {
+    let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
+    support::keys(&mut app, "vv");
+    support::keys(&mut app, "/henr");
+    press(&mut app, KeyCode::Enter);
+    for long in [false, true] {
+        if long {
+            support::keys(&mut app, "/");
+            for _ in 0..4 {
+                press(&mut app, KeyCode::Backspace);
+            }
+            support::keys(
+                &mut app,
+                "account:someone-with-a-very-long-name@example.com",
+            );
+            press(&mut app, KeyCode::Enter);
+        }
+        for w in widths() {
+            let header = bars(&mut app, w)[1].clone();
+            assert!(
+                header.contains("verdicts: suspicious"),
+                "{w}: the verdict filter shown: {header:?}"
+            );
+            assert!(
+                header.contains("filter: ") || header.contains("filtered"),
+                "{w}: the filter shown: {header:?}"
+            );
+            if w == 80 && !long {
+                assert!(header.contains("filter: henr"), "{header:?}");
+            }
+            if w == 80 && long {
+                assert!(header.contains('…'), "cut with …: {header:?}");
+            }
+        }
+    }
+}

@@ -346,8 +346,11 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             ],
         ));
     }
+    // What hides rows is always said (a verdict filter, the filter, a pivot's value): an
+    // analyst who sees "0 of 1883 shown" must see why. `verdicts: all` hides nothing.
+    let verdicts_hide = app.verdict_filter != crate::tui::verdict_filter::VerdictFilter::All;
     parts.push(Part::new(
-        4,
+        if verdicts_hide { Part::KEEP } else { 4 },
         " · ",
         vec![vec![Span::raw(format!(
             "verdicts: {}",
@@ -355,27 +358,26 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         ))]],
     ));
     // As important as the filter: the order of the rows shown is part of what they mean.
-    parts.push(Part::new(
-        8,
-        " · ",
-        vec![
-            vec![Span::raw(format!("sort: {sort}"))],
-            vec![Span::raw(sort)],
-        ],
-    ));
-    if !app.filter.is_empty() {
-        parts.push(Part::new(
+    // Short first, dropped last but one: before it goes, the filter's text is cut.
+    parts.push(
+        Part::new(
             9,
             " · ",
             vec![
-                vec![Span::styled(
-                    format!("filter: {}", app.filter),
-                    theme.highlight(),
-                )],
-                // A filter too long to show still says that one is on.
-                vec![Span::styled("filtered", theme.highlight())],
+                vec![Span::raw(format!("sort: {sort}"))],
+                vec![Span::raw(sort)],
             ],
-        ));
+        )
+        .shrinking_at(7),
+    );
+    if !app.filter.is_empty() {
+        // Its text cut with `…` when the line is short (before the sort is dropped): never
+        // dropped itself.
+        let forms = cut_forms("filter: ", &app.filter)
+            .into_iter()
+            .map(|t| vec![Span::styled(t, theme.highlight())])
+            .collect();
+        parts.push(Part::new(Part::KEEP, " · ", forms).shrinking_at(8));
     }
     if app.following > 0 {
         parts.push(Part::new(
@@ -395,14 +397,11 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     }
     if let Some((_, col, value)) = &app.pivot_filter {
         let name = app.columns().get(*col).map_or("", |c| c.title());
-        parts.push(Part::new(
-            8,
-            " · ",
-            vec![vec![Span::styled(
-                format!("{name} = {value:?}"),
-                theme.highlight(),
-            )]],
-        ));
+        let forms = cut_forms(&format!("{name} = "), &format!("{value:?}"))
+            .into_iter()
+            .map(|t| vec![Span::styled(t, theme.highlight())])
+            .collect();
+        parts.push(Part::new(Part::KEEP, " · ", forms).shrinking_at(8));
     }
     if !t.selected.is_empty() {
         parts.push(Part::new(
@@ -462,6 +461,19 @@ pub(super) fn draw_histogram(frame: &mut Frame, area: Rect, app: &App, theme: Th
         Span::styled(bars(&n), theme.dim()),
     ]);
     frame.render_widget(Paragraph::new(vec![first, second]), area);
+}
+
+/// The wordings of a part that names what hides rows: `label` + `text` whole, then `text`
+/// cut to 24, 12 and 4 characters with `…` (so even a short line says what hides rows).
+fn cut_forms(label: &str, text: &str) -> Vec<String> {
+    let mut forms = vec![format!("{label}{text}")];
+    for keep in [24, 12, 4] {
+        if text.chars().count() > keep {
+            let cut: String = text.chars().take(keep).collect();
+            forms.push(format!("{label}{cut}…"));
+        }
+    }
+    forms
 }
 
 /// How many rows the table shows, or, while a filter is being applied, how far it got.
