@@ -303,3 +303,47 @@ fn copied_rows_carry_the_row_hints_as_the_table_shows_them() {
         "{text}"
     );
 }
+
+/// A taller screen after a resize shows the rows above the cursor rather than blank lines
+/// below the last row: the offset is the smallest that keeps the cursor drawn and fills the
+/// screen, for drawing as for moving.
+#[test]
+fn a_taller_screen_after_a_resize_fills_with_the_rows_above() {
+    use sts_triage::tui::action::{Action, Intent};
+    let report = scan(&["assets/samples"]);
+    let mut app = sized(
+        App::new("j", "a", HashMap::new()).with_report(report),
+        80,
+        24,
+    );
+    keys(&mut app, "Gkk");
+    let n = app.findings.order.len();
+    let small = app.page_rows();
+    assert!(
+        n > small,
+        "more rows than the 80x24 page ({n} rows, page {small})"
+    );
+    assert!(app.findings.offset > 0, "scrolled at 80x24");
+    for h in [45, 60] {
+        app.apply(Action::Resize {
+            width: 80,
+            height: h,
+        });
+        let page = app.page_rows();
+        let t = &app.findings;
+        let want = n.saturating_sub(page);
+        assert_eq!(t.offset, want, "80x{h}: page {page}, {n} rows");
+        let drawn = drawn_rows(&app, 80, h);
+        assert_eq!(
+            drawn.len(),
+            n.min(page),
+            "80x{h}: every line of the table used"
+        );
+        let time = |i: usize| app.cell(t, t.order[i], finding(Column::Time));
+        assert_eq!(drawn.first(), Some(&time(want)), "80x{h}");
+        // Moving afterwards agrees with what is drawn.
+        app.apply(Action::Intent(Intent::MoveUp));
+        app.apply(Action::Intent(Intent::MoveDown));
+        assert_eq!(app.findings.offset, want, "80x{h}: after k j");
+    }
+}

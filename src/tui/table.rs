@@ -578,6 +578,11 @@ impl TableState {
             };
         }
         self.offset = scroll_to(self.offset, self.cursor, page);
+        // Never blank lines below while rows are hidden above (a taller screen after a
+        // resize, fewer rows after a filter): the view ends at the last row at the latest.
+        self.offset = self
+            .offset
+            .min(self.order.len().saturating_sub(page.max(1)));
     }
 }
 
