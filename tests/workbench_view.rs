@@ -347,3 +347,56 @@ fn a_taller_screen_after_a_resize_fills_with_the_rows_above() {
         assert_eq!(app.findings.offset, want, "80x{h}: after k j");
     }
 }
+
+/// The status line follows the last action: what the drill-down said leaves with it, the
+/// classify-like-this list says what it holds, a note saved in the drill-down is said saved.
+#[test]
+fn the_status_line_follows_the_last_action() {
+    use sts_triage::tui::action::Action;
+    // A search in the drill-down, leaving it, then a filter typed in the table.
+    let mut app = sized(
+        App::new("j", "a", HashMap::new()).with_report(scan(&["assets/samples"])),
+        80,
+        24,
+    );
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "/Update");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.status.contains("match"), "{:?}", app.status);
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "/henr");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        !app.status.contains("match"),
+        "the drill-down's search left with it: {:?}",
+        app.status
+    );
+
+    // Classify like this opens over an older line: the status says what the list is.
+    let mut app = classify_app(80, 24);
+    // ann's oldest row, the last: decided suspicious, saved, then the list of rows like it.
+    keys(&mut app, "G1");
+    let keys_saved = journaled(&mut app);
+    app.apply(Action::Saved { keys: keys_saved });
+    assert!(app.status.contains("saved ✓"), "{:?}", app.status);
+    keys(&mut app, "Gc");
+    assert!(matches!(app.overlay, Overlay::Bulk(_)), "the list is open");
+    assert!(
+        app.status.starts_with("classify like this"),
+        "{:?}",
+        app.status
+    );
+
+    // A note saved inside the drill-down is said saved.
+    let mut app = classify_app(80, 24);
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Overlay::Drill(_)), "drill-down open");
+    keys(&mut app, "a");
+    keys(&mut app, "seen before");
+    press(&mut app, KeyCode::Enter);
+    let keys_saved = journaled(&mut app);
+    assert_eq!(keys_saved.len(), 1, "the note is written");
+    app.apply(Action::Saved { keys: keys_saved });
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("saved ✓"), "{:?}\n{shown}", app.status);
+}

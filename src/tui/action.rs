@@ -169,7 +169,7 @@ pub const INTENTS: &[IntentInfo] = &[
     i(
         Intent::ToggleSelect,
         "toggle_select",
-        "select the row (decisions apply to the selected rows shown); in a list: tick",
+        "select or unselect the row, then move down to the next (decisions apply to the selected rows shown); in a list: tick or untick, then move down",
         "tick / untick",
     ),
     i(

@@ -119,6 +119,12 @@ impl App {
                 let said = d.context.take().and_then(|p| p.said);
                 self.overlay = Overlay::None;
                 self.panel_closed(said);
+                // What the drill-down said (a search's match, a related record) is about a
+                // screen now closed: the status follows the table again. An error or a
+                // notice of what a decision left out stays until it is read elsewhere.
+                if !self.status_error && !self.status_notice {
+                    self.set_status(String::new());
+                }
             }
             Intent::MoveDown => d.move_to(cursor + 1, page),
             Intent::MoveUp => d.move_to(cursor - 1, page),

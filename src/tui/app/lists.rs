@@ -132,9 +132,13 @@ impl App {
             return;
         }
         let source = source.cells[finding(Column::Account)].to_owned();
-        if hidden > 0 {
-            self.set_status(format!("classify like this{hidden_note}"));
-        }
+        // The status follows the list just opened, never an older line beneath it.
+        let ticked = candidates.iter().filter(|c| c.ticked).count();
+        self.set_status(format!(
+            "classify like this{hidden_note}: {} row(s) like it, {ticked} ticked; Space ticks, Enter marks them {}",
+            candidates.len(),
+            decision.verdict.label()
+        ));
         self.overlay = Overlay::Bulk(Bulk {
             verdict: decision.verdict,
             source,
