@@ -12,7 +12,9 @@ Exit status:
   0  success: the command did its work (scan and report: whether or not any row is flagged;
      verify: everything matches)
   1  the work was done but did not succeed: the output or report could not be written
-     (scan, report); verify: something differs (each difference on one line)
+     (scan, report); verify: something differs (each difference on one line); the
+     workbench: quit with decisions the journal did not take (the line printed says how
+     many)
   2  bad usage or input: a wrong option or value, an input path that cannot be read, a
      named file of no known format, a malformed record under --strict, a journal that
      cannot be read; the workbench stopped on an error";

@@ -109,7 +109,10 @@ fn main() -> ExitCode {
                 hints: cli.hints.config(),
             };
             match sts_triage::tui::run(opts) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(0) => ExitCode::SUCCESS,
+                // Decisions that could not be written to the journal (the line printed
+                // says how many): the work was done but did not succeed.
+                Ok(_) => ExitCode::from(1),
                 Err(e) => {
                     eprintln!("sts-triage: {}", neutralize(&format!("{e:#}")));
                     ExitCode::from(2)

@@ -56,18 +56,12 @@ impl Tmux {
     }
 
     fn start_env(&self, cwd: &Path, env: &str, args: &str) {
-        let cmd = format!("cd {} && {env} exec {BIN} {args}", cwd.display());
-        self.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            "120",
-            "-y",
-            "35",
-            &cmd,
-        ]);
+        self.start_shell(&format!("cd {} && {env} exec {BIN} {args}", cwd.display()));
+    }
+
+    /// Runs a shell command line in the session (the session ends when it does).
+    fn start_shell(&self, cmd: &str) {
+        self.tmux(&["new-session", "-d", "-s", "t", "-x", "120", "-y", "35", cmd]);
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -534,6 +528,64 @@ fn a_full_disk_is_reported_and_the_decision_is_not_shown_as_saved() {
         s,
         "the screen changed after the journal was read"
     );
+}
+
+/// The breaker tester's finding: with two decisions the journal refused (a full disk), `q`
+/// quit at once with status 0 and both decisions were lost without a word.
+#[test]
+fn quitting_with_decisions_not_saved_asks_first_and_ends_with_status_1() {
+    let dir = workdir();
+    let t = Tmux::new("quitunsaved");
+    let status = dir.path().join("status");
+    // A file-size limit of 0 stands in for a full disk: every append fails (EFBIG).
+    t.start_shell(&format!(
+        "cd {} && (trap '' XFSZ; ulimit -f 0; {BIN} export.jsonl); echo $? > {}",
+        dir.path().display(),
+        status.display()
+    ));
+    t.wait_for_all(&["reviewed 0/7", "7 of 7 shown"]);
+    t.keys(&["1"]);
+    t.wait_for_all(&["NOT SAVED", "reviewed 1/7"]);
+    t.keys(&["2"]);
+    t.wait_for_all(&["NOT SAVED", "reviewed 2/7"]);
+    t.keys(&["q"]);
+    let s = t.wait_for("2 decision(s) NOT saved");
+    assert!(s.contains("quit and lose them? q or y quits"), "{s}");
+    // Any other key returns to the workbench, and does nothing else.
+    t.keys(&["j"]);
+    let s = t.wait_for("not quit: 2 decision(s) still NOT saved");
+    assert!(s.contains("reviewed 2/7"), "{s}");
+    assert!(!status.exists(), "the workbench ended:\n{s}");
+    t.keys(&["q"]);
+    t.wait_for("quit and lose them?");
+    t.keys(&["y"]);
+    t.wait_gone();
+    let code = std::fs::read_to_string(&status).unwrap();
+    assert_eq!(
+        code.trim(),
+        "1",
+        "the exit status of a quit with decisions not saved"
+    );
+}
+
+/// Every decision saved: `q` quits at once, status 0.
+#[test]
+fn quitting_with_every_decision_saved_asks_nothing_and_ends_with_status_0() {
+    let dir = workdir();
+    let t = Tmux::new("quitsaved");
+    let status = dir.path().join("status");
+    t.start_shell(&format!(
+        "cd {} && {BIN} export.jsonl; echo $? > {}",
+        dir.path().display(),
+        status.display()
+    ));
+    t.wait_for_all(&["reviewed 0/7", "7 of 7 shown"]);
+    t.keys(&["1"]);
+    t.wait_for("saved ✓");
+    t.keys(&["q"]);
+    t.wait_gone();
+    let code = std::fs::read_to_string(&status).unwrap();
+    assert_eq!(code.trim(), "0");
 }
 
 #[test]

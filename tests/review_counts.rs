@@ -151,3 +151,76 @@ fn the_quit_summary_never_says_saved_for_decisions_a_full_disk_refused() {
     assert!(app.unsaved.is_empty());
     assert!(app.quit_summary(true).contains("decisions saved in"));
 }
+
+/// The breaker tester's finding: `q` with decisions a full disk refused quit at once and
+/// lost them. Now it asks, naming how many; any other key returns; `q` or `y` quits.
+#[test]
+fn q_with_decisions_not_saved_asks_first_and_any_other_key_returns() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use sts_triage::tui::app::Effect;
+    let keymap = Keymap::default_map().unwrap();
+    let press = |app: &mut App, c: char| {
+        let ev = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        if let Some(a) = sts_triage::tui::key_to_action(app, &keymap, &ev) {
+            app.apply(a);
+        }
+    };
+    let quits = |app: &App| app.effects.iter().any(|e| matches!(e, Effect::Quit));
+    let mut app = app();
+    press(&mut app, '1');
+    press(&mut app, '2');
+    let keys: Vec<String> = app.unsaved.iter().cloned().collect();
+    app.apply(Action::SaveFailed {
+        keys,
+        error: "No space left on device (os error 28)".into(),
+    });
+    app.effects.clear();
+    let cursor = app.table().cursor;
+    press(&mut app, 'q');
+    assert!(!quits(&app), "quit without asking");
+    assert!(
+        app.status
+            .contains("2 decision(s) NOT saved to j.sts-triage.jsonl")
+            && app.status.contains("q or y quits, any other key returns"),
+        "{}",
+        app.status
+    );
+    // Any other key returns, and does nothing else (`j` does not move the cursor).
+    press(&mut app, 'j');
+    assert!(!quits(&app));
+    assert_eq!(app.table().cursor, cursor);
+    assert!(
+        app.status
+            .contains("not quit: 2 decision(s) still NOT saved")
+    );
+    // Once returned, keys act again.
+    press(&mut app, 'j');
+    assert_ne!(app.table().cursor, cursor);
+    for answer in ['q', 'y'] {
+        press(&mut app, 'q');
+        assert!(!quits(&app));
+        press(&mut app, answer);
+        assert!(quits(&app), "{answer} quits");
+        app.effects.clear();
+    }
+    assert!(
+        app.quit_summary(true)
+            .contains("2 of these decision(s) NOT saved")
+    );
+}
+
+/// Every decision saved: `q` quits at once.
+#[test]
+fn q_with_every_decision_saved_quits_at_once() {
+    let mut app = app();
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    let keys: Vec<String> = app.unsaved.iter().cloned().collect();
+    app.apply(Action::Saved { keys });
+    app.effects.clear();
+    app.apply(Action::Intent(Intent::Quit));
+    assert!(
+        app.effects
+            .iter()
+            .any(|e| matches!(e, sts_triage::tui::app::Effect::Quit))
+    );
+}

@@ -376,6 +376,11 @@ pub enum Action {
         error: String,
     },
     Tick,
+    /// The key pressed after a quit that asked first (decisions not saved): `quit` when it
+    /// was `q`, `y` or Ctrl+C, which quit and lose them.
+    QuitAnswer {
+        quit: bool,
+    },
 }
 
 impl From<Intent> for Action {

@@ -80,6 +80,18 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
     if key.kind == KeyEventKind::Release {
         return None;
     }
+    if app.quit_pending.is_some() {
+        // The answer to "quit and lose N decisions?": the quit key, `y` or Ctrl+C quit; any
+        // other key returns to the workbench and does nothing else.
+        let ctrl_c =
+            key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
+        let quit = ctrl_c
+            || matches!(key.code, KeyCode::Char('y' | 'Y'))
+            || Key::from_event(key)
+                .and_then(|k| keymap.action(Context::Table, &k))
+                .is_some_and(|i| matches!(i, Intent::Quit | Intent::CancelOrQuit));
+        return Some(Action::QuitAnswer { quit });
+    }
     if app.prompt.is_some() {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let named = Key::from_event(key);
@@ -184,8 +196,10 @@ fn has_tty() -> bool {
     cfg!(unix) && std::fs::File::open("/dev/tty").is_ok()
 }
 
-/// Runs the workbench until the analyst quits.
-pub fn run(opts: TuiOptions) -> Result<()> {
+/// Runs the workbench until the analyst quits: `Ok(0)` when every decision is saved, else
+/// how many are not (the analyst was asked and quit anyway; the process then ends with
+/// status 1).
+pub fn run(opts: TuiOptions) -> Result<usize> {
     // Inputs are checked before anything is created (not a journal beside a file that is
     // not there, or that is a picture).
     check_inputs(&opts.paths)?;
@@ -290,7 +304,7 @@ pub fn run(opts: TuiOptions) -> Result<()> {
             app.unsaved.len()
         );
     }
-    Ok(())
+    Ok(app.unsaved.len())
 }
 
 /// What the event loop needs besides the state: keys, colours, the journal, the

@@ -286,7 +286,7 @@ impl App {
             self.effects.push(Effect::CancelLoad);
             self.set_status("cancelling the load…".to_owned());
         } else {
-            self.effects.push(Effect::Quit);
+            self.request_quit();
         }
     }
 

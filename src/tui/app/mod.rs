@@ -16,6 +16,7 @@ mod loading;
 mod navigate;
 mod problems;
 mod prompt;
+mod quit;
 
 use std::collections::{HashMap, HashSet};
 
@@ -124,6 +125,9 @@ pub struct App {
     /// tests and a finished report want); the event loop sets it so that a key typed while
     /// the hints of millions of events are made is answered.
     pub hint_budget: Option<std::time::Duration>,
+    /// `q` (or Ctrl+C) was pressed while this many decisions were not saved: the next key
+    /// answers (`q` or `y` quits and loses them, any other returns; `quit`).
+    pub quit_pending: Option<usize>,
 }
 
 /// Rows tested against a changed filter per step: about a millisecond's work (the event
@@ -179,6 +183,7 @@ impl App {
             arrivals: Arrivals::default(),
             filter_step: FILTER_STEP,
             hint_budget: None,
+            quit_pending: None,
         }
     }
 
@@ -340,6 +345,7 @@ impl App {
                 self.scroll_into_view();
             }
             Action::Tick => self.tick(),
+            Action::QuitAnswer { quit } => self.answer_quit(quit),
             Action::Scan(msg) => self.take_scan(msg),
             Action::LoadPlan {
                 files,

@@ -125,7 +125,7 @@ impl App {
                     self.refresh();
                 }
             }
-            Intent::Quit => self.effects.push(Effect::Quit),
+            Intent::Quit => self.request_quit(),
             Intent::CancelOrQuit => self.cancel_or_quit(),
             _ => {}
         }

@@ -113,6 +113,9 @@ impl App {
             | Action::Exported { .. }
             | Action::ExportFailed { .. }
             | Action::Resize { .. }
+            // The answer to "quit and lose N decisions?" (asked over an open prompt after
+            // Ctrl+C) is the workbench's, not the prompt's.
+            | Action::QuitAnswer { .. }
             | Action::Tick => false,
         }
     }
