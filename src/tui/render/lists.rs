@@ -23,15 +23,28 @@ pub(super) fn draw_pivot(
     theme: Theme,
 ) {
     let name = app.columns().get(p.column).map_or("", |c| c.title());
-    let rect = areas.list(90, p.rows.len());
+    // As wide as the longest value needs, up to the screen's width: two principals that
+    // differ only after 44 characters (`…onmicrosoft.com` and `…onmicrosoft.com.evil.example`)
+    // read whole wherever the screen has the room.
+    let counts = COUNT_COLUMNS.iter().map(|(_, w)| w + 1).sum::<usize>();
+    let longest = p
+        .rows
+        .iter()
+        .map(|r| r.value.chars().count())
+        .chain([name.chars().count(), "(empty)".len(), 44])
+        .max()
+        .unwrap_or(44);
+    let want = u16::try_from(longest + counts + 2)
+        .unwrap_or(u16::MAX)
+        .max(90);
+    let rect = areas.list(want, p.rows.len());
     let visible = usize::from(rect.height.saturating_sub(3));
     let start = p.cursor.saturating_sub(visible.saturating_sub(1));
-    // The counts keep their width; the value takes what is left (44 at most), so that every
-    // count is on screen at 80 columns and at 60.
-    let counts = COUNT_COLUMNS.iter().map(|(_, w)| w + 1).sum::<usize>();
+    // The counts keep their width; the value takes what is left, so that every count is on
+    // screen at 80 columns and at 60.
     let vw = usize::from(rect.width.saturating_sub(2))
         .saturating_sub(counts)
-        .clamp(8, 44);
+        .clamp(8, longest);
     let [(rows, rw), (unrev, uw), (susp, sw), (legit, lw)] = COUNT_COLUMNS;
     let mut lines = vec![Line::from(Span::styled(
         format!(
@@ -44,7 +57,7 @@ pub(super) fn draw_pivot(
         let value = if row.value.is_empty() {
             "(empty)".to_owned()
         } else {
-            clip(row.value.clone(), vw)
+            clip_middle(&row.value, vw)
         };
         let mut line = Line::from(vec![
             Span::raw(format!(
@@ -88,6 +101,21 @@ pub(super) fn draw_pivot(
         ),
         rect,
     );
+}
+
+/// `text` cut to `width` characters in its middle, an ellipsis marking the cut: its start and
+/// its end (two thirds of what is kept) stay, so that `admin@contoso.onmicrosoft.com` and
+/// `admin@contoso.onmicrosoft.com.evil.example` never read the same when cut.
+pub(super) fn clip_middle(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        return text.to_owned();
+    }
+    let kept = width.saturating_sub(1);
+    let tail = kept - kept / 3;
+    let head: String = text.chars().take(kept - tail).collect();
+    let end: String = text.chars().skip(n - tail).collect();
+    format!("{head}…{end}")
 }
 
 /// The frequency view's count columns: title and width.
