@@ -1,7 +1,8 @@
 //! Hints, never verdicts: what about a flagged row or a near miss deserves a second look,
 //! each with its reason. The analyst decides; a hint only sorts and explains.
 //!
-//! Two kinds: hints on the query's row itself (`back`, `far`, `proxy`, `app`, `ctrl`) and
+//! Two kinds: hints on the query's row itself (`back`, `far`, `proxy`, `app`, `ctrl`; and
+//! `lookalike`, which compares the row's principals with the others loaded) and
 //! context hints on the records around the STS event (`reset`, `self`, `bulk`, `first`,
 //! `signin`), read from the related-events index (`crate::context`).
 
@@ -13,8 +14,9 @@ use crate::context::index::TICKS_PER_SEC;
 use crate::context::relate::offset_secs;
 use crate::context::{ContextIndex, ContextOptions};
 use crate::kql::ticks;
+use crate::lookalike::Principals;
 use crate::model::{Finding, StsEvent};
-use crate::neutralize::{has_dangerous, neutralize};
+use crate::neutralize::has_dangerous;
 use crate::scan::{RowEvent, ScanReport};
 
 /// Thresholds of the hints (command line: `--far-minutes`, `--reset-minutes`,
@@ -85,6 +87,13 @@ pub enum Hint {
         ip: String,
         offset_secs: Option<i64>,
     },
+    /// A principal of the row (actor, target, account) may pass for another: mixed scripts,
+    /// look-alike letters, or the same TR39 skeleton as another principal of the loaded
+    /// data (`crate::lookalike`); the first few, and how many more.
+    Lookalike {
+        principals: Vec<crate::lookalike::Lookalike>,
+        more: usize,
+    },
 }
 
 impl Hint {
@@ -101,6 +110,7 @@ impl Hint {
             Self::Bulk { .. } => "bulk",
             Self::First => "first",
             Self::SignIn { .. } => "signin",
+            Self::Lookalike { .. } => "lookalike",
         }
     }
 }
@@ -123,71 +133,6 @@ pub fn offset_words(secs: Option<i64>) -> String {
         3600..=172_799 => format!("{} h {m:02} min {side}", a / 3600),
         _ if h == 0 => format!("{d} d {side}"),
         _ => format!("{d} d {h} h {side}"),
-    }
-}
-
-impl fmt::Display for Hint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::MovedBackwards { minutes } => write!(
-                f,
-                "StsRefreshTokensValidFrom moved backwards by {} minutes: older tokens become valid again",
-                -minutes
-            ),
-            Self::FarFromEventTime { minutes } => write!(
-                f,
-                "the new valid-from time is {minutes} minutes from the event time (a revocation sets it to now)"
-            ),
-            Self::AnonymousProxy => write!(f, "the actor came through an anonymous proxy"),
-            // The role is read from the event (Actor[-1].ID): an attacker's string.
-            Self::NonUserActor { role } => {
-                write!(f, "the actor is a {}, not a user", neutralize(role))
-            }
-            Self::ControlCharacters => write!(
-                f,
-                "the row's strings hold control, bidi or invisible characters (shown escaped), or its event was read with invalid bytes or JSON nested too deep replaced by U+FFFD, or with raw control characters inside its JSON strings"
-            ),
-            Self::Reset {
-                operation,
-                same_actor,
-                correlated,
-                same_target,
-                offset_secs,
-            } => write!(
-                f,
-                "{operation:?} {} {}{} {}: the usual helpdesk flow writes both",
-                if *same_target {
-                    "of the same target"
-                } else {
-                    "(its record names no target)"
-                },
-                if *same_actor {
-                    "by the same actor"
-                } else {
-                    "by another actor"
-                },
-                if *correlated {
-                    ", same correlation,"
-                } else {
-                    ""
-                },
-                offset_words(*offset_secs)
-            ),
-            Self::SelfChange => write!(
-                f,
-                "the actor is the target: a user changing their own password or signing out everywhere"
-            ),
-            Self::Bulk { users, minutes } => write!(
-                f,
-                "the actor changed the tokens of {users} users within {minutes} minutes: a mass revocation (incident response, or an attacker covering tracks)"
-            ),
-            Self::First => write!(f, "the actor's first record of any kind in the loaded data"),
-            Self::SignIn { ip, offset_secs } => write!(
-                f,
-                "the actor signed in from another IP address ({ip}) {}",
-                offset_words(*offset_secs)
-            ),
-        }
     }
 }
 
@@ -233,6 +178,21 @@ pub struct Tables {
     /// The operations (as the index keeps them) that reset or change a password: when no
     /// record has one, no event has a reset hint and none is looked for.
     password_ops: std::collections::HashSet<u32>,
+    /// The principals of the loaded data that look like another of them (`lookalike`).
+    principals: Principals,
+}
+
+impl Tables {
+    /// The hints of a row's own values ([`row_hints`]), then `lookalike`, which reads the
+    /// other principals of the loaded data.
+    pub fn own_hints(&self, f: &Finding) -> Vec<Hint> {
+        let mut out = row_hints(f, self.config);
+        let (principals, more) = crate::lookalike::of_row(f, &self.principals);
+        if !principals.is_empty() {
+            out.push(Hint::Lookalike { principals, more });
+        }
+        out
+    }
 }
 
 impl fmt::Debug for Tables {
@@ -321,7 +281,7 @@ impl<'a> Inputs<'a> {
     /// rows copied with `y` give the same badges.
     pub fn finding_hints(&self, f: &Finding) -> Vec<Hint> {
         const CONTEXT: [&str; 5] = ["reset", "self", "bulk", "first", "signin"];
-        let mut out = row_hints(f, self.tables.config);
+        let mut out = self.tables.own_hints(f);
         for event in self.report.row_events(f) {
             let have = |badge: &str| out.iter().any(|o| o.badge() == badge);
             if CONTEXT.iter().all(|b| have(b)) {
@@ -348,6 +308,24 @@ impl<'a> Inputs<'a> {
         }
         out
     }
+}
+
+/// Every principal text of the report: the flagged rows' targets, actors and display
+/// names, the near misses' targets and actors.
+fn principal_texts(report: &ScanReport) -> impl Iterator<Item = &str> {
+    let rows = report.findings.iter().flat_map(|f| {
+        let (targets, actors) = (f.totals.targets(), f.totals.actors());
+        targets
+            .into_iter()
+            .chain(actors)
+            .chain([f.row.account_display_name.as_str()])
+    });
+    let near = report
+        .events
+        .iter()
+        .filter(|e| !e.is_flagged())
+        .flat_map(|e| [e.parties.target_label(), e.parties.actor_label(), &e.actor]);
+    rows.chain(near)
 }
 
 /// A role that names a user: `User`, or the UAL's usual form of Actor[-1].ID for a user,
@@ -505,6 +483,9 @@ fn sign_in_hint(
             offset_secs: offset_secs(r.time, t),
         })
 }
+
+#[path = "hints_words.rs"]
+mod words;
 
 #[path = "hints_bulk.rs"]
 mod bulk;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::tables::TablesBuild;
-use super::{Hint, HintConfig, Inputs, Tables, row_hints};
+use super::{Hint, HintConfig, Inputs, Tables};
 use crate::scan::{RowMember, RunEvent, ScanReport};
 
 /// Lean events read back at once: about a quarter of a MiB of the spill file, a few
@@ -206,14 +206,14 @@ impl RowHintsPass {
     /// context badges in the order the row's events gave them. Call once
     /// [`RowHintsPass::step`] said done.
     pub fn finish(self, report: &ScanReport) -> Vec<Vec<Hint>> {
-        let Some(config) = self.tables.as_ref().map(|t| t.config) else {
+        let Some(tables) = self.tables.as_ref() else {
             return Vec::new();
         };
         self.found
             .into_iter()
             .zip(&report.findings)
             .map(|(mut found, f)| {
-                let mut out = row_hints(f, config);
+                let mut out = tables.own_hints(f);
                 let order = |h: &Hint| CONTEXT.iter().position(|b| *b == h.badge());
                 found.sort_by_key(|(seq, h)| (*seq, order(h)));
                 out.extend(found.into_iter().map(|(_, h)| h));

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::bulk::BulkBuild;
 use super::{HintConfig, Tables, is_password_operation, is_sign_in_operation};
+use crate::lookalike::Principals;
 use crate::scan::ScanReport;
 
 /// The sign-in records of the index by actor (see `Tables::sign_ins`), and the operations
@@ -114,6 +115,7 @@ impl TablesBuild {
             bulk_rows: self.bulk.rows,
             sign_ins,
             password_ops,
+            principals: Principals::new(super::principal_texts(report)),
         }
     }
 

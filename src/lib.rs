@@ -12,6 +12,7 @@ pub mod json_controls;
 pub mod json_depth;
 pub mod kql;
 pub mod load;
+pub mod lookalike;
 pub mod model;
 pub mod neutralize;
 pub mod output;

@@ -175,9 +175,10 @@ fn no_csv_cell_runs_as_a_formula_whatever_the_list_separator() {
                 separator as char
             );
         }
-        // The actor's UPN is an attacker's string too: guarded in the report's `actors`.
+        // The actor's UPN is an attacker's string too: guarded in the report's `actors`
+        // (followed by `hints` and `lookalike`).
         if *what == "report" {
-            assert!(text.contains(",'=cmd|' /C calc'!A0\n"), "{what}:\n{text}");
+            assert!(text.contains(",'=cmd|' /C calc'!A0,"), "{what}:\n{text}");
         }
         // The semicolon payload is one quoted cell, its second part guarded.
         assert!(

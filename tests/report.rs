@@ -263,7 +263,9 @@ fn json_parses_with_stable_keys_and_exact_values() {
                 "related",
                 "related_total",
                 "related_more",
-                "copies"
+                "copies",
+                "hints",
+                "lookalike"
             ]
         );
     }

@@ -5,14 +5,14 @@ use std::io::{self, Write};
 
 use super::{Grouped, ReportContext, finding_sources, verdict_of};
 use crate::context::summary;
-use crate::hints::Inputs;
+use crate::hints::{Hint, Inputs};
 use crate::journal::Decision;
 use crate::kql::format_datetime;
 use crate::neutralize::{csv_cell, write_csv_line};
 use crate::scan::ScanReport;
 
 /// The CSV report's header.
-pub const CSV_COLUMNS: [&str; 20] = [
+pub const CSV_COLUMNS: [&str; 22] = [
     "verdict",
     "note",
     "analyst",
@@ -36,7 +36,17 @@ pub const CSV_COLUMNS: [&str; 20] = [
     // (UPN, or an application's service principal id), which the attacker does not choose,
     // beside `account_display_name`, which they do (Markdown's `Actor UPN / app`).
     "actors",
+    // Added after, for the same reason: the row's hints as the Markdown's Hints column
+    // gives them (`lookalike far`), and why a principal of the row may pass for another.
+    "hints",
+    "lookalike",
 ];
+
+/// The badges of a row's hints in one cell (`lookalike far`).
+fn hints_cell(hints: &[Hint]) -> String {
+    let badges: Vec<&str> = hints.iter().map(Hint::badge).collect();
+    badges.join(" ")
+}
 
 /// Writes the CSV report: one row per finding (suspicious, legitimate, then unreviewed),
 /// every string neutralised and guarded against formula injection, a cell holding `,` `;`
@@ -57,6 +67,7 @@ pub fn write_csv(
         let r = &f.row;
         let key = r.key();
         let d = verdict_of(decisions, &key);
+        let hints = inputs.finding_hints(f);
         write_csv_line(
             out,
             [
@@ -90,6 +101,12 @@ pub fn write_csv(
                 csv_cell(&f.totals.targets().join("; ")),
                 csv_cell(&summary::finding_line(&inputs, report, f)),
                 csv_cell(&f.totals.actors().join("; ")),
+                hints_cell(&hints),
+                hints
+                    .iter()
+                    .find(|h| matches!(h, Hint::Lookalike { .. }))
+                    .map(|h| csv_cell(&h.to_string()))
+                    .unwrap_or_default(),
             ],
         )?;
     }

@@ -262,6 +262,27 @@ impl<'a> Streamed<'a> {
             )),
         );
         self.related(&mut obj, f.events.first().copied(), nearest);
+        // Last, added without a format change: the row's badges (the Markdown's Hints) and
+        // why a principal of it may pass for another (`lookalike`'s reason, or null).
+        let hints = self.inputs.finding_hints(f);
+        obj.insert(
+            "hints".into(),
+            json!(
+                hints
+                    .iter()
+                    .map(crate::hints::Hint::badge)
+                    .collect::<Vec<_>>()
+            ),
+        );
+        obj.insert(
+            "lookalike".into(),
+            json!(
+                hints
+                    .iter()
+                    .find(|h| matches!(h, crate::hints::Hint::Lookalike { .. }))
+                    .map(ToString::to_string)
+            ),
+        );
         serde_json::Value::Object(obj)
     }
 

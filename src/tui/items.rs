@@ -1,6 +1,7 @@
 //! The text of the table's rows, computed (and neutralised) once when a row arrives, and
 //! packed for filtering and sorting.
 
+use crate::lookalike;
 use crate::model::Outcome;
 use crate::neutralize::{has_dangerous, neutralize};
 use crate::scan::ScanReport;
@@ -274,9 +275,17 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     let r = &f.row;
     let (time, ticks) = short_time(f.totals.first);
     let (targets, actors) = (f.totals.targets(), f.totals.actors());
+    // A principal that may pass for another on its own (mixed scripts, look-alike letters)
+    // is marked at once; one that looks like another principal when the load's hints are
+    // made (`App::step_hints`).
     let tampered = f.replaced
         || r.cells().iter().any(|c| has_dangerous(c))
-        || targets.iter().chain(&actors).any(|c| has_dangerous(c));
+        || targets.iter().chain(&actors).any(|c| has_dangerous(c))
+        || targets
+            .iter()
+            .chain(&actors)
+            .chain([&r.account_display_name.as_str()])
+            .any(|c| !lookalike::why(c).is_empty());
     let source = f
         .events
         .first()
@@ -325,7 +334,10 @@ pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
         || has_dangerous(&e.operation)
         || has_dangerous(e.parties.target_label())
         || has_dangerous(e.parties.actor_label())
-        || e.raw.has_replacement();
+        || e.raw.has_replacement()
+        || [&e.actor, e.parties.target_label(), e.parties.actor_label()]
+            .iter()
+            .any(|c| !lookalike::why(c).is_empty());
     let mut cells = vec![String::new(); NEAR_MISS_COLUMNS.len()];
     cells[near_miss(Column::Time)] = time;
     cells[near_miss(Column::Account)] = neutralize(&e.actor).into_owned();

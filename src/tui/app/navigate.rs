@@ -374,8 +374,16 @@ impl App {
         }
         let made = pass.finish(&self.report);
         let col = finding(Column::Hint);
+        let flag = finding(Column::Flag);
         let mut changed = false;
         for (item, hints) in self.findings.items.iter_mut().zip(&made) {
+            // A principal that looks like another of the loaded data is marked ⚠ as the
+            // row's strings are (its hint says which and why).
+            if !item.tampered && hints.iter().any(|h| matches!(h, Hint::Lookalike { .. })) {
+                item.tampered = true;
+                item.cells.set(flag, "⚠");
+                changed = true;
+            }
             let badges = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
             if item.cells[col] != *badges.as_str()
                 || item.numbers[col] != i64::try_from(hints.len()).ok()

@@ -1,0 +1,79 @@
+//! The hints in words: the reason the drill-down gives for each (split out of `hints`).
+
+use std::fmt;
+
+use super::{Hint, offset_words};
+use crate::neutralize::neutralize;
+
+impl fmt::Display for Hint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MovedBackwards { minutes } => write!(
+                f,
+                "StsRefreshTokensValidFrom moved backwards by {} minutes: older tokens become valid again",
+                -minutes
+            ),
+            Self::FarFromEventTime { minutes } => write!(
+                f,
+                "the new valid-from time is {minutes} minutes from the event time (a revocation sets it to now)"
+            ),
+            Self::AnonymousProxy => write!(f, "the actor came through an anonymous proxy"),
+            // The role is read from the event (Actor[-1].ID): an attacker's string.
+            Self::NonUserActor { role } => {
+                write!(f, "the actor is a {}, not a user", neutralize(role))
+            }
+            Self::ControlCharacters => write!(
+                f,
+                "the row's strings hold control, bidi or invisible characters (shown escaped), or its event was read with invalid bytes or JSON nested too deep replaced by U+FFFD, or with raw control characters inside its JSON strings"
+            ),
+            Self::Reset {
+                operation,
+                same_actor,
+                correlated,
+                same_target,
+                offset_secs,
+            } => write!(
+                f,
+                "{operation:?} {} {}{} {}: the usual helpdesk flow writes both",
+                if *same_target {
+                    "of the same target"
+                } else {
+                    "(its record names no target)"
+                },
+                if *same_actor {
+                    "by the same actor"
+                } else {
+                    "by another actor"
+                },
+                if *correlated {
+                    ", same correlation,"
+                } else {
+                    ""
+                },
+                offset_words(*offset_secs)
+            ),
+            Self::SelfChange => write!(
+                f,
+                "the actor is the target: a user changing their own password or signing out everywhere"
+            ),
+            Self::Bulk { users, minutes } => write!(
+                f,
+                "the actor changed the tokens of {users} users within {minutes} minutes: a mass revocation (incident response, or an attacker covering tracks)"
+            ),
+            Self::First => write!(f, "the actor's first record of any kind in the loaded data"),
+            Self::SignIn { ip, offset_secs } => write!(
+                f,
+                "the actor signed in from another IP address ({ip}) {}",
+                offset_words(*offset_secs)
+            ),
+            Self::Lookalike { principals, more } => {
+                let each: Vec<String> = principals.iter().map(ToString::to_string).collect();
+                write!(f, "{}", each.join("; "))?;
+                match more {
+                    0 => Ok(()),
+                    n => write!(f, "; and {n} more"),
+                }
+            }
+        }
+    }
+}
