@@ -226,13 +226,22 @@ impl<'a> Inputs<'a> {
         self.tables.config
     }
 
-    /// The context hints of one STS event (by index into the report's events).
+    /// The context hints of one STS event (by index into the report's events); a near
+    /// miss's `lookalike` too.
     pub fn event_hints(&self, i: usize) -> Vec<Hint> {
         let Some(e) = self.report.events.get(i) else {
             return Vec::new();
         };
         let bulk = self.tables.bulk.get(&self.report.arrival(i)).copied();
-        self.hints_of(e, bulk, |_| false)
+        let mut out = self.hints_of(e, bulk, |_| false);
+        // A near miss has no row of its own: its principals' look-alikes are its event's.
+        if !e.is_flagged() {
+            let (principals, more) = crate::lookalike::of_event(e, &self.tables.principals);
+            if !principals.is_empty() {
+                out.push(Hint::Lookalike { principals, more });
+            }
+        }
+        out
     }
 
     /// The context hints of an event whose `bulk` count is known, those whose badge `have`

@@ -30,7 +30,7 @@ use unicode_script::{Script, UnicodeScript};
 use unicode_security::general_security_profile::IdentifierType;
 use unicode_security::{GeneralSecurityProfile, MixedScript, skeleton};
 
-use crate::model::Finding;
+use crate::model::{Finding, StsEvent};
 use crate::neutralize::neutralize;
 
 /// Why a principal's text may pass for another's (see the module's rules).
@@ -345,6 +345,24 @@ pub fn of_row(f: &Finding, principals: &Principals) -> (Vec<Lookalike>, usize) {
             "account",
             f.row.account_display_name.as_str(),
         )));
+    of_parties(parties, principals)
+}
+
+/// The look-alike principals of one STS event (a near miss): its actor, target and the
+/// actor as the query reads it, as [`of_row`] gives them.
+pub fn of_event(e: &StsEvent, principals: &Principals) -> (Vec<Lookalike>, usize) {
+    let parties = [
+        ("actor", e.parties.actor_label()),
+        ("target", e.parties.target_label()),
+        ("account", e.actor.as_str()),
+    ];
+    of_parties(parties.into_iter(), principals)
+}
+
+fn of_parties<'a>(
+    parties: impl Iterator<Item = (&'static str, &'a str)>,
+    principals: &Principals,
+) -> (Vec<Lookalike>, usize) {
     let mut out: Vec<Lookalike> = Vec::new();
     let mut more = 0;
     for (party, text) in parties {

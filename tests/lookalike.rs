@@ -65,6 +65,9 @@ fn look_alike_principals_get_the_hint_and_the_mark_and_a_real_name_does_not() {
             );
         }
     }
+    // The near miss by the Cyrillic `а` is marked too.
+    assert_eq!(app.near.items.len(), 1);
+    assert!(app.near.items[0].tampered);
 }
 
 /// The drill-down gives the reason: which principal, why, what it looks like.
@@ -118,7 +121,16 @@ fn the_drill_down_says_which_principal_why_and_what_it_looks_like() {
 /// The Markdown report's Hints column, and the CSV's `hints` and `lookalike` columns.
 #[test]
 fn the_reports_carry_the_hint_and_its_reason() {
-    let (code, md, err) = run_status(&["report", "--journal", "/nonexistent/j.jsonl", LOOKALIKE]);
+    // The near miss marked suspicious, so that the report lists it.
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    std::fs::write(
+        &journal,
+        "{\"key\":\"event:eeeeeeee-0000-0000-0000-0000000000ff\",\"verdict\":\"suspicious\",\"note\":\"\",\"analyst\":\"alice\",\"time\":\"2025-10-04T09:00:00.000Z\",\"version\":\"0.1.0\",\"action\":\"set\"}\n",
+    )
+    .unwrap();
+    let journal = journal.to_str().unwrap();
+    let (code, md, err) = run_status(&["report", "--journal", journal, LOOKALIKE]);
     assert_eq!(code, 0, "{err}");
     let row = md
         .lines()
