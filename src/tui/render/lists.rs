@@ -5,6 +5,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use super::{Theme, clip};
 use crate::journal::Verdict;
 use crate::tui::action::Intent;
@@ -30,7 +32,7 @@ pub(super) fn draw_pivot(
     let longest = p
         .rows
         .iter()
-        .map(|r| r.value.chars().count())
+        .map(|r| r.value.width())
         .chain([name.chars().count(), "(empty)".len(), 44])
         .max()
         .unwrap_or(44);
@@ -45,6 +47,21 @@ pub(super) fn draw_pivot(
     let vw = usize::from(rect.width.saturating_sub(2))
         .saturating_sub(counts)
         .clamp(8, longest);
+    // A value too long is cut at its end, as the table's cells are, unless that makes it
+    // read as another value cut so: then both are cut in their middle, their ends kept
+    // (`helpdesk.ad…rosoft.com.evil.example`, `helpdesk.ad…contoso.onmicrosoft.com`).
+    let mut cut_forms: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for r in &p.rows {
+        *cut_forms.entry(clip_end(&r.value, vw)).or_default() += 1;
+    }
+    let cut = |v: &str| {
+        let end_cut = clip_end(v, vw);
+        if cut_forms.get(&end_cut).is_some_and(|n| *n > 1) {
+            clip_middle(v, vw)
+        } else {
+            end_cut
+        }
+    };
     let [(rows, rw), (unrev, uw), (susp, sw), (legit, lw)] = COUNT_COLUMNS;
     let mut lines = vec![Line::from(Span::styled(
         format!(
@@ -57,11 +74,13 @@ pub(super) fn draw_pivot(
         let value = if row.value.is_empty() {
             "(empty)".to_owned()
         } else {
-            clip_middle(&row.value, vw)
+            cut(&row.value)
         };
+        // Padded by the columns it takes on screen (a CJK letter two, a combining mark none).
+        let value = format!("{value}{}", " ".repeat(vw.saturating_sub(value.width())));
         let mut line = Line::from(vec![
             Span::raw(format!(
-                "{value:<vw$} {:>rw$} {:>uw$} ",
+                "{value} {:>rw$} {:>uw$} ",
                 row.count, row.by_verdict[0]
             )),
             Span::styled(
@@ -103,19 +122,58 @@ pub(super) fn draw_pivot(
     );
 }
 
-/// `text` cut to `width` characters in its middle, an ellipsis marking the cut: its start and
-/// its end (two thirds of what is kept) stay, so that `admin@contoso.onmicrosoft.com` and
-/// `admin@contoso.onmicrosoft.com.evil.example` never read the same when cut.
+/// `text` cut to `width` columns of the screen in its middle, an ellipsis marking the cut:
+/// its start and its end (two thirds of what is kept) stay, so that
+/// `admin@contoso.onmicrosoft.com` and `admin@contoso.onmicrosoft.com.evil.example` never
+/// read the same when cut. Columns, not characters: a CJK letter takes two, a combining
+/// mark none.
 pub(super) fn clip_middle(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    if n <= width {
+    if text.width() <= width {
         return text.to_owned();
     }
     let kept = width.saturating_sub(1);
-    let tail = kept - kept / 3;
-    let head: String = text.chars().take(kept - tail).collect();
-    let end: String = text.chars().skip(n - tail).collect();
+    let tail_room = kept - kept / 3;
+    let mut end: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > tail_room {
+            break;
+        }
+        used += w;
+        end.push(c);
+    }
+    let mut head = String::new();
+    let mut head_used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if head_used + w > kept - used {
+            break;
+        }
+        head_used += w;
+        head.push(c);
+    }
+    let end: String = end.into_iter().rev().collect();
     format!("{head}…{end}")
+}
+
+/// `text` cut to `width` columns of the screen at its end, an ellipsis marking the cut.
+fn clip_end(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// The frequency view's count columns: title and width.
@@ -212,4 +270,26 @@ pub(super) fn draw_bulk(
         .title(crate::tui::wrap::fit_plain_title(&title, rect.width))
         .border_style(theme.verdict(b.verdict));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cut by the screen's columns: a CJK letter takes two, a combining mark none, and the
+    /// end is kept.
+    #[test]
+    fn a_value_is_cut_in_its_middle_by_screen_columns() {
+        let evil = "helpdesk.admin.tier0.operations@contoso.onmicrosoft.com.evil.example";
+        let cut = clip_middle(evil, 37);
+        assert_eq!(cut.width(), 37);
+        assert!(cut.ends_with("com.evil.example"), "{cut}");
+        assert!(cut.starts_with("helpdesk.ad"), "{cut}");
+        let han = "管理者管理者管理者管理者管理者@contoso.com";
+        let cut = clip_middle(han, 20);
+        assert!(cut.width() <= 20, "{cut}");
+        assert!(cut.ends_with("@contoso.com"), "{cut}");
+        let marks = format!("a\u{301}dmin{}@contoso.com", "\u{336}".repeat(60));
+        assert_eq!(clip_middle(&marks, 20), marks, "18 columns fit whole");
+    }
 }
