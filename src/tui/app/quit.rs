@@ -14,8 +14,9 @@ impl App {
             return;
         }
         self.quit_pending = Some(n);
+        // The question and its keys first: at 80 columns the journal's name is cut.
         self.set_error(format!(
-            "{n} decision(s) NOT saved to {}: quit and lose them? q or y quits, any other key returns",
+            "quit and lose {n} decision(s) NOT saved? q or y quits, any other key returns (journal {})",
             self.journal_path
         ));
     }
@@ -30,7 +31,7 @@ impl App {
             self.effects.push(Effect::Quit);
         } else {
             self.set_error(format!(
-                "not quit: {n} decision(s) still NOT saved to {} (marked !): each is written again with the next decision that saves",
+                "not quit: {n} decision(s) still NOT saved (marked !), written again with the next decision that saves (journal {})",
                 self.journal_path
             ));
         }
