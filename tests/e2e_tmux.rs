@@ -720,11 +720,11 @@ fn a_bracketed_paste_in_the_note_editor_runs_no_key() {
     let fixture = std::fs::canonicalize("tests/fixtures/note-paste-with-newline.txt").unwrap();
     t.tmux(&["load-buffer", &fixture.display().to_string()]);
     t.keys(&["n"]);
-    t.wait_for("note for 1 row(s)");
+    t.wait_for("note for 1 row ");
     t.tmux(&["paste-buffer", "-p", "-t", "t"]);
     let s = t.wait_for("looks fine 2j2j2q");
     assert!(
-        s.contains("note for 1 row(s)"),
+        s.contains("note for 1 row "),
         "the editor is still open:\n{s}"
     );
     t.keys(&["Enter"]);

@@ -14,7 +14,15 @@ use crate::journal::Verdict;
 #[derive(Debug, Clone)]
 pub enum Prompt {
     Filter(Input),
-    Note { input: Input, keys: Vec<String> },
+    /// A note for the rows of `keys`. The box names them, so the analyst sees where it is
+    /// written: `about` in its title (`1 row`, `3 rows`, `the row just marked legitimate`),
+    /// `rows` above the text (the row's time and actor; of several rows, the first's).
+    Note {
+        input: Input,
+        keys: Vec<String>,
+        about: String,
+        rows: String,
+    },
     Search(Input),
 }
 

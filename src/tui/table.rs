@@ -285,6 +285,11 @@ impl TableState {
         self.sorted_anew = true;
     }
 
+    /// The item whose key is `key`, if the table has it (shown or not).
+    pub fn item_of(&self, key: &str) -> Option<usize> {
+        self.index.get(&self.items, key)
+    }
+
     /// A decision changed the verdict of an item: the caches that depend on it.
     pub(super) fn verdict_changed(&mut self, key: &str, verdict: Verdict) {
         if let Some(i) = self.index.get(&self.items, key) {

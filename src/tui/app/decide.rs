@@ -3,7 +3,7 @@
 
 use tui_input::Input;
 
-use super::{App, Effect, Prompt, View};
+use super::{App, Column, Effect, Prompt, View};
 use crate::journal::{Decision, Entry, Verdict};
 use crate::report;
 
@@ -75,22 +75,72 @@ impl App {
         for i in &items {
             t.selected.remove(i);
         }
-        // A single decision moves on, as the analyst's next row is usually the one below.
+        // A single decision moves on, as the analyst's next row is usually the one below;
+        // a note typed at once (`n` as the next key) is for the row just decided.
         if n == 1 {
+            self.just_decided = Some((self.view, keys_decided(&items, self.table())));
             self.move_cursor(1);
         }
         self.refresh();
     }
 
-    /// Opens the note prompt for the targets, with the first one's note.
+    /// Opens the note prompt for the targets, with the first one's note. Right after a
+    /// single decision (`n` the next key), for the row just decided, which the cursor has
+    /// left: the analyst writes why they decided, and the box says so.
     pub(super) fn start_note(&mut self) {
-        let keys = self.target_keys();
-        if let Some(first) = keys.first() {
-            let note = self.decision(first).note;
-            self.prompt = Some(Prompt::Note {
-                input: Input::new(note),
-                keys,
-            });
+        let after_mark = self
+            .after_mark
+            .take()
+            .filter(|(view, _)| *view == self.view && self.table().selected.is_empty());
+        let (keys, just) = match after_mark {
+            Some((_, key)) => (vec![key], true),
+            None => (self.target_keys(), false),
+        };
+        let Some(first) = keys.first() else {
+            return;
+        };
+        let note = self.decision(first).note;
+        let (mut about, rows) = self.rows_named(&keys);
+        if just {
+            about = format!(
+                "the row just marked {}",
+                self.decision(first).verdict.label()
+            );
+        }
+        self.prompt = Some(Prompt::Note {
+            input: Input::new(note),
+            keys,
+            about,
+            rows,
+        });
+    }
+
+    /// The rows of `keys` as the note box names them: how many (`1 row`, `3 rows`), and the
+    /// time and the actor of the row (the Account when the actor is unknown), of the first
+    /// when there are several (`first: …`).
+    pub(super) fn rows_named(&self, keys: &[String]) -> (String, String) {
+        let t = self.table();
+        let col = |c: Column| t.columns.iter().position(|&x| x == c);
+        let name = |key: &String| -> String {
+            let Some(item) = t.item_of(key) else {
+                return "a row no longer loaded".to_owned();
+            };
+            let cell = |c: Column| col(c).map(|i| self.cell(t, item, i)).unwrap_or_default();
+            let actor = cell(Column::Actor);
+            let who = if actor.trim().is_empty() {
+                cell(Column::Account)
+            } else {
+                actor
+            };
+            format!("{} · {who}", cell(Column::Time))
+        };
+        match keys {
+            [] => (String::new(), String::new()),
+            [one] => ("1 row".to_owned(), name(one)),
+            [first, ..] => (
+                format!("{} rows", keys.len()),
+                format!("first: {}", name(first)),
+            ),
         }
     }
 
@@ -362,6 +412,14 @@ impl App {
             what: format!("{} row(s)", items.len()),
         });
     }
+}
+
+/// The key of the one row a single decision touched.
+fn keys_decided(items: &[usize], table: &crate::tui::table::TableState) -> String {
+    items
+        .first()
+        .map(|&i| table.items[i].key.clone())
+        .unwrap_or_default()
 }
 
 /// What undoing (or redoing) a step does, in the analyst's words: `undone: suspicious on

@@ -181,9 +181,13 @@ impl App {
             Intent::EditNote => {
                 let key = d.item_key.clone();
                 let note = self.decision(&key).note;
+                let keys = vec![key];
+                let (about, rows) = self.rows_named(&keys);
                 self.prompt = Some(Prompt::Note {
                     input: Input::new(note),
-                    keys: vec![key],
+                    keys,
+                    about,
+                    rows,
                 });
             }
             Intent::Help => self.open_help(),

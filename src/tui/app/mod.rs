@@ -106,6 +106,11 @@ pub struct App {
     /// The status line ends with such a notice: it is said again, or taken back, when the
     /// selection changes (a cleared selection must not stay described as hidden).
     status_notice: bool,
+    /// The row a single verdict key just decided (the cursor moved on): `n` as the very
+    /// next key writes its note there. Any other key forgets it.
+    just_decided: Option<(View, String)>,
+    /// `just_decided` while the key after it is applied.
+    after_mark: Option<(View, String)>,
     /// What the last undo or redo did (`undone: suspicious on 3 rows`), said with its save.
     outcome: Option<String>,
     /// The help's text, from the live keymap ([`App::with_help`]; the defaults until then).
@@ -175,6 +180,8 @@ impl App {
             notice: None,
             status_notice: false,
             outcome: None,
+            just_decided: None,
+            after_mark: None,
             help: std::sync::Arc::new(crate::tui::overlay::help::HelpText::defaults()),
             matcher: SkimMatcherV2::default(),
             records: crate::context::record::RecordReader::default(),
@@ -330,7 +337,13 @@ impl App {
         }
         let ticked = matches!(action, Action::Tick | Action::LoadFinished { .. });
         match action {
-            Action::Intent(intent) => self.apply_intent(intent),
+            Action::Intent(intent) => {
+                // `n` right after a verdict is for the row just decided; any other key
+                // (a move, another verdict) ends that.
+                self.after_mark = self.just_decided.take();
+                self.apply_intent(intent);
+                self.after_mark = None;
+            }
             Action::Edit(_) | Action::Submit => {}
             // A paste outside a prompt is never taken as keys.
             Action::Paste(text) => {

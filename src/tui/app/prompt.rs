@@ -80,7 +80,7 @@ impl App {
                         self.refresh();
                     }
                     Some(Prompt::Filter(_)) | None => {}
-                    Some(Prompt::Note { input, keys }) => {
+                    Some(Prompt::Note { input, keys, .. }) => {
                         let note = input.value().to_owned();
                         self.record(keys, &Change::Note(note));
                     }

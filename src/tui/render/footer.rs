@@ -180,31 +180,47 @@ fn footer_hints(context: Context) -> &'static [Hint] {
     }
 }
 
-/// The note editor, over the body.
-pub(super) fn draw_note(frame: &mut Frame, body: Rect, input: &Input, rows: usize) {
+/// The note editor, over the body: which rows it writes to (`about` in the title, the
+/// row's time and actor on its first line), the text, the keys.
+pub(super) fn draw_note(frame: &mut Frame, body: Rect, input: &Input, about: &str, rows: &str) {
     let w = body.width.saturating_sub(8).min(90);
     let popup = Rect::new(
         body.x + (body.width - w) / 2,
         body.y + body.height / 3,
         w,
-        3,
+        4.min(body.height),
     );
     frame.render_widget(Clear, popup);
-    let title = format!(
-        " note for {rows} row(s) · {} saves · {} cancels ",
+    let title = format!(" note for {about} ");
+    let keys = format!(
+        " {} saves · {} cancels ",
         PROMPT_SUBMIT.label(),
         PROMPT_CANCEL.label()
     );
     let inner_w = usize::from(w.saturating_sub(2));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(crate::tui::wrap::fit_plain_title(&title, w))
+        .title_bottom(crate::tui::wrap::fit_plain_title(&keys, w));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    // The row named in full up to the box's width (cut with '…'): time first, then actor.
+    let named = super::clip(rows.to_owned(), inner_w);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            named,
+            Style::new().add_modifier(Modifier::DIM),
+        ))),
+        Rect { height: 1, ..inner },
+    );
+    let text_area = Rect {
+        y: inner.y + 1,
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
     let scroll = input.visual_scroll(inner_w);
-    let p = Paragraph::new(input.value())
-        .scroll((0, u16::try_from(scroll).unwrap_or(0)))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(crate::tui::wrap::fit_plain_title(&title, w)),
-        );
-    frame.render_widget(p, popup);
-    let x = popup.x + 1 + u16::try_from(input.visual_cursor().saturating_sub(scroll)).unwrap_or(0);
-    frame.set_cursor_position((x, popup.y + 1));
+    let p = Paragraph::new(input.value()).scroll((0, u16::try_from(scroll).unwrap_or(0)));
+    frame.render_widget(p, text_area);
+    let x = text_area.x + u16::try_from(input.visual_cursor().saturating_sub(scroll)).unwrap_or(0);
+    frame.set_cursor_position((x, text_area.y));
 }

@@ -109,8 +109,11 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
         Overlay::Problems(view) => problems::draw_problems(frame, &areas, view, keymap, theme),
         _ => {}
     }
-    if let Some(Prompt::Note { input, keys }) = &app.prompt {
-        footer::draw_note(frame, areas.body, input, keys.len());
+    if let Some(Prompt::Note {
+        input, about, rows, ..
+    }) = &app.prompt
+    {
+        footer::draw_note(frame, areas.body, input, about, rows);
     }
 }
 
