@@ -103,3 +103,57 @@ fn a_note_for_several_rows_names_their_count_and_the_first() {
     let (time, actor) = time_and_actor(&app, &keys[0]);
     assert_eq!(rows, format!("first: {time} · {actor}"));
 }
+
+#[test]
+fn undo_puts_the_cursor_on_the_row_it_changes() {
+    let mut app = app();
+    // A short screen: the bottom row and the first ones are never on one page.
+    app.apply(Action::Resize {
+        width: 80,
+        height: 8,
+    });
+    key(&mut app, Intent::MoveDown);
+    let decided = current_key(&app);
+    key(&mut app, Intent::MarkLegitimate);
+    key(&mut app, Intent::Bottom);
+    assert_ne!(current_key(&app), decided);
+    key(&mut app, Intent::Undo);
+    assert!(
+        app.status.starts_with("undone: legitimate on 1 row"),
+        "{}",
+        app.status
+    );
+    assert_eq!(current_key(&app), decided);
+    let t = app.table();
+    assert!(t.offset <= t.cursor && t.cursor < t.offset + app.page_rows());
+    // Redo too.
+    key(&mut app, Intent::Top);
+    key(&mut app, Intent::Redo);
+    assert_eq!(current_key(&app), decided);
+}
+
+#[test]
+fn an_undo_on_a_row_the_filter_hides_names_the_row() {
+    let mut app = app();
+    key(&mut app, Intent::StartFilter);
+    app.apply(Action::Paste("verdict:=unreviewed".into()));
+    app.apply(Action::Submit);
+    key(&mut app, Intent::MoveDown);
+    let decided = current_key(&app);
+    key(&mut app, Intent::MarkSuspicious);
+    // The filter hides it now; undone, it shows again, under the cursor.
+    key(&mut app, Intent::Bottom);
+    key(&mut app, Intent::Undo);
+    assert_eq!(current_key(&app), decided);
+    // Redone, the filter hides it again: said first, with the row's time and actor.
+    key(&mut app, Intent::Redo);
+    assert_eq!(app.decision(&decided).verdict.label(), "suspicious");
+    let (time, actor) = time_and_actor(&app, &decided);
+    assert!(
+        app.status.starts_with(&format!(
+            "hidden by the filter: {time} · {actor} · redone: suspicious on 1 row"
+        )),
+        "{}",
+        app.status
+    );
+}

@@ -201,7 +201,9 @@ fn a_retried_undo_still_restores_no_decision() {
         keys: vec![key.clone()],
         error: "disk full".into(),
     });
-    // The next decision saves, then the retry of the failed key goes out.
+    // The next decision (on another row: the undo put the cursor on the row it changed)
+    // saves, then the retry of the failed key goes out.
+    app.apply(Action::Intent(Intent::MoveDown));
     app.apply(Action::Intent(Intent::MarkLegitimate));
     save(&mut app, &path);
     save(&mut app, &path);

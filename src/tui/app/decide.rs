@@ -256,16 +256,70 @@ impl App {
             entries.push(Entry::restoring(k, target, &self.analyst, action));
             self.set_decision(k, target.clone());
         }
-        let outcome = outcome(undo, &step.changes);
-        self.set_status(format!("{outcome} · saving…"));
-        self.outcome = Some(outcome);
+        let mut outcome = outcome(undo, &step.changes);
         self.effects.push(Effect::Journal(entries));
+        let keys: Vec<String> = step.changes.iter().map(|(k, ..)| k.clone()).collect();
         if undo {
             self.redo.push(step);
         } else {
             self.undo.push(step);
         }
         self.refresh();
+        if let Some(unseen) = self.show_changed(&keys) {
+            // First: a narrow status line cuts the end.
+            outcome = format!("{unseen} · {outcome}");
+        }
+        self.set_status(format!("{outcome} · saving…"));
+        self.outcome = Some(outcome);
+    }
+
+    /// Brings the rows an undo or redo changed into view: the cursor on the first of them
+    /// the table shows. What the analyst cannot see is said, naming the row (time and
+    /// actor): rows the filter hides, rows of the other view. Never a silent change.
+    fn show_changed(&mut self, keys: &[String]) -> Option<String> {
+        // The whole filter's result, so that a row is placed, or known hidden, now.
+        self.finish_filter();
+        let t = self.table();
+        let mut shown: Vec<usize> = Vec::new();
+        let mut hidden: Vec<String> = Vec::new();
+        let mut elsewhere: Vec<String> = Vec::new();
+        for k in keys {
+            match t.item_of(k) {
+                Some(item) => match t.order.iter().position(|&i| i == item) {
+                    Some(pos) => shown.push(pos),
+                    None => hidden.push(k.clone()),
+                },
+                None => elsewhere.push(k.clone()),
+            }
+        }
+        if let Some(&pos) = shown.iter().min() {
+            self.table_mut().set_cursor(pos);
+            self.scroll_into_view();
+        }
+        let mut unseen = Vec::new();
+        if !hidden.is_empty() {
+            let (count, rows) = self.rows_named(&hidden);
+            unseen.push(if hidden.len() == 1 {
+                format!("hidden by the filter: {rows}")
+            } else {
+                format!("{count} hidden by the filter, {rows}")
+            });
+        }
+        if !elsewhere.is_empty() {
+            let other = match self.view {
+                View::Findings => View::NearMisses,
+                View::NearMisses => View::Findings,
+            };
+            let here = std::mem::replace(&mut self.view, other);
+            let (count, rows) = self.rows_named(&elsewhere);
+            self.view = here;
+            let view = match other {
+                View::Findings => "the flagged rows",
+                View::NearMisses => "the near misses",
+            };
+            unseen.push(format!("{count} in {view} (m): {rows}"));
+        }
+        (!unseen.is_empty()).then(|| unseen.join(" · "))
     }
 
     /// The journal confirmed these keys.
