@@ -51,6 +51,29 @@ pub struct Decision {
     /// The UTC time of the last entry for the row.
     #[serde(default)]
     pub time: String,
+    /// How many events the row stood for when it was decided (a flagged row; None for a
+    /// near miss, one event by its id, and for decisions written before this was kept).
+    /// More events now: events joined the row that the analyst never saw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<u64>,
+}
+
+impl Decision {
+    /// How many events joined the row since this decision, for a row of `now` events:
+    /// None for no verdict, for a decision that kept no count, or for no more events.
+    pub fn new_events(&self, now: u64) -> Option<u64> {
+        let then = self.events?;
+        (self.verdict != Verdict::Unreviewed && now > then).then(|| now - then)
+    }
+}
+
+/// `1 new event since your decision`: the same words on the row's drill-down, the
+/// workbench's report and `sts-triage report`.
+pub fn new_events_text(n: u64) -> String {
+    format!(
+        "{n} new event{} since your decision",
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 /// One line of the journal.
@@ -77,6 +100,10 @@ pub struct Entry {
     /// entries written before this field, which replay as decisions of their own analyst).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restores: Option<Restored>,
+    /// How many events the row stood for when decided ([`Decision::events`]); absent on a
+    /// near miss and in entries written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<u64>,
     /// The SHA-256 (lowercase hex) of the previous entry's line, or [`GENESIS`] for the
     /// first entry; set by [`Journal::append`]. Absent in entries written before the chain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,6 +135,7 @@ impl Entry {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             action: action.to_owned(),
             restores: None,
+            events: decision.events,
             prev: None,
         }
     }
@@ -138,6 +166,7 @@ impl Entry {
             note: self.note.clone(),
             analyst: analyst.clone(),
             time: time.clone(),
+            events: self.events,
         })
     }
 }

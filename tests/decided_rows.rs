@@ -157,3 +157,112 @@ fn an_undo_on_a_row_the_filter_hides_names_the_row() {
         app.status
     );
 }
+
+/// Session 1 decides the carol row (one event) and saves it; the export then gains a second
+/// event of the same row (another id, the same eight values): what session 2 shows.
+fn decided_then_joined() -> (tempfile::TempDir, App, String) {
+    use sts_triage::journal::{self, Journal};
+    use sts_triage::tui::app::Effect;
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("export.jsonl");
+    let text = std::fs::read_to_string(FIXTURE).unwrap();
+    std::fs::write(&export, &text).unwrap();
+    let journal_path = dir.path().join("export.jsonl.sts-triage.jsonl");
+    let scan = |p: &PathBuf| scan_paths(std::slice::from_ref(p), &ScanOptions::default()).unwrap();
+    let mut first = App::new(&journal_path.display().to_string(), "alice", HashMap::new())
+        .with_report(scan(&export));
+    let carol = current_key(&first);
+    key(&mut first, Intent::MarkLegitimate);
+    let entries: Vec<journal::Entry> = std::mem::take(&mut first.effects)
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Journal(entries) => Some(entries),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(
+        entries[0].events,
+        Some(1),
+        "the journal keeps the events seen"
+    );
+    let (mut j, _) = Journal::open(&journal_path).unwrap();
+    j.append(&entries).unwrap();
+    // The later export: the row's event again under another id.
+    let line = text
+        .lines()
+        .find(|l| l.contains("\"2021-05-01T10:00:59Z\""))
+        .unwrap();
+    let id = "00000008-aaaa-bbbb-cccc-000000000000";
+    assert!(line.contains(id));
+    let joined = line.replace(id, "00000099-aaaa-bbbb-cccc-000000000000");
+    std::fs::write(&export, format!("{text}{joined}\n")).unwrap();
+    let decisions = journal::read_decisions(&journal_path).unwrap().decisions;
+    let mut app = App::new(&journal_path.display().to_string(), "alice", decisions)
+        .with_report(scan(&export));
+    app.apply(Action::Resize {
+        width: 100,
+        height: 24,
+    });
+    (dir, app, carol)
+}
+
+fn screen(app: &App) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use sts_triage::tui::keymap::Keymap;
+    use sts_triage::tui::render::{Theme, draw};
+    let keymap = Keymap::default_map().unwrap();
+    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    t.draw(|f| draw(f, app, &keymap, Theme { color: false }))
+        .unwrap();
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_new_event_joining_a_decided_row_is_shown_counted_listed_and_reported() {
+    let (_dir, mut app, carol) = decided_then_joined();
+    assert_eq!(app.decision(&carol).verdict.label(), "legitimate");
+    assert_eq!(app.new_events(&carol), Some((1, 2)));
+    let s = screen(&app);
+    assert!(s.contains("1 row changed since decided"), "{s}");
+    let row = s.lines().find(|l| l.contains("carol@contoso.com")).unwrap();
+    assert!(row.starts_with('+') && row.contains("legit +1"), "{row}");
+    // The verdict filter's last step lists only such rows.
+    for _ in 0..4 {
+        key(&mut app, Intent::CycleVerdictFilter);
+    }
+    assert_eq!(app.verdict_filter.label(), "changed since decided");
+    assert_eq!(app.table().order.len(), 1);
+    assert_eq!(current_key(&app), carol);
+    // The drill-down says it first.
+    key(&mut app, Intent::Open);
+    let s = screen(&app);
+    assert!(
+        s.lines()
+            .find(|l| l.starts_with("┌ event"))
+            .unwrap()
+            .contains("event 1/2 · 1 new event since your decision"),
+        "{s}"
+    );
+    // The report says the same.
+    let ctx = sts_triage::report::ReportContext::new(&app.report, "j.jsonl", true);
+    let md = sts_triage::report::markdown_report(&app.report, &app.decisions, &ctx);
+    assert!(md.contains("- Rows changed since decided: 1 "), "{md}");
+    assert!(
+        md.contains("| legitimate (1 new event since your decision) |"),
+        "{md}"
+    );
+    // Deciding it again, having seen both events, clears the mark.
+    key(&mut app, Intent::MarkLegitimate);
+    assert_eq!(app.new_events(&carol), None);
+    assert_eq!(app.changed_since_decided(), 0);
+}

@@ -427,6 +427,7 @@ fn csv_cells_are_guarded_against_formulas() {
             note: "=cmd|' /C calc'!A0".into(),
             analyst: "+ana".into(),
             time: "2024-03-01T09:00:00.000Z".into(),
+            events: None,
         },
     )]);
     let mut out = Vec::new();

@@ -290,6 +290,7 @@ fn decision(verdict: Verdict, note: &str) -> Decision {
         note: note.to_owned(),
         analyst: "ana".to_owned(),
         time: "2024-03-20T10:00:00Z".to_owned(),
+        events: None,
     }
 }
 

@@ -269,6 +269,8 @@ fn verdict_filter_and_unreviewed_jumps() {
     assert_eq!(app.findings.order.len(), 1);
     app.apply(Action::Intent(Intent::CycleVerdictFilter)); // legitimate
     assert_eq!(app.findings.order.len(), 0);
+    app.apply(Action::Intent(Intent::CycleVerdictFilter)); // changed since decided
+    assert_eq!(app.findings.order.len(), 0);
     app.apply(Action::Intent(Intent::CycleVerdictFilter)); // all
     app.apply(Action::Intent(Intent::Top));
     app.apply(Action::Intent(Intent::NextUnreviewed));
@@ -997,6 +999,7 @@ fn decisions_under_a_verdict_filter_update_the_shown_rows() {
     // Sorting by verdict follows decisions too.
     keys(&mut app, "v");
     keys(&mut app, "v");
+    keys(&mut app, "v"); // changed since decided
     keys(&mut app, "v"); // all
     focus_on(&mut app, Column::Verdict);
     app.apply(Action::Intent(Intent::Sort));

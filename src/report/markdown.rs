@@ -69,7 +69,7 @@ pub fn finding_line(
         opt(r.token_minutes_remaining),
         f.totals.events,
         markdown_cell(&source_summary(report, f)),
-        d.verdict.label(),
+        verdict_cell(d, f),
         markdown_cell(&d.note),
         markdown_cell(&d.analyst),
         markdown_cell(&d.time),
@@ -78,6 +78,20 @@ pub fn finding_line(
         markdown_cell(context),
         markdown_cell(hints),
     )
+}
+
+/// The verdict of a row, and the events that joined it since (`legitimate (1 new event
+/// since your decision)`), as the workbench marks such a row: the verdict does not cover
+/// them.
+fn verdict_cell(d: &Decision, f: &Finding) -> String {
+    match d.new_events(u64::try_from(f.totals.events).unwrap_or(u64::MAX)) {
+        Some(n) => format!(
+            "{} ({})",
+            d.verdict.label(),
+            crate::journal::new_events_text(n)
+        ),
+        None => d.verdict.label().to_owned(),
+    }
 }
 
 /// The targets of a row in one cell: the one target, or the count and the list.
@@ -256,6 +270,21 @@ pub fn write_markdown(
         legitimate.len(),
         unreviewed.len()
     )?;
+    let changed = report
+        .findings
+        .iter()
+        .filter(|f| {
+            verdict_of(decisions, &f.row.key())
+                .new_events(u64::try_from(f.totals.events).unwrap_or(u64::MAX))
+                .is_some()
+        })
+        .count();
+    if changed > 0 {
+        writeln!(
+            out,
+            "- Rows changed since decided: {changed} (events joined them after their verdict, which does not cover them: see `new event` in the Verdict column)"
+        )?;
+    }
     if report.duplicate_records > 0 {
         writeln!(
             out,

@@ -533,6 +533,8 @@ impl TableState {
                 c => super::columns::has_value(c, item.cells.get(col).unwrap_or(""), value),
             });
         shown.verdicts.admits(verdict)
+            && (shown.verdicts != VerdictFilter::ChangedSinceDecided
+                || super::verdict_filter::changed_since_decided(columns, item, shown.decisions))
             && pivot_ok
             && matches_terms(
                 shown.terms,

@@ -153,14 +153,19 @@ impl App {
             .map(|k| {
                 let before = self.decision(&k);
                 let after = match change {
+                    // The events the analyst saw are kept with the verdict: more later
+                    // (a file followed, a later export) marks the row changed since.
                     Change::Verdict(verdict) => Decision {
                         verdict: *verdict,
                         note: before.note.clone(),
+                        events: self.events_now(&k),
                         ..Decision::default()
                     },
+                    // A note confirms no verdict: the count of its verdict stays.
                     Change::Note(note) => Decision {
                         verdict: before.verdict,
                         note: note.clone(),
+                        events: before.events,
                         ..Decision::default()
                     },
                 };

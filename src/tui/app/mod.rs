@@ -7,6 +7,7 @@
 //! undo, the journal's answers), `drill` (the raw events), `lists` (frequency view and
 //! classify like this), `prompt` (text typed into the filter, a note, a search).
 
+mod changed;
 mod context;
 mod decide;
 mod drill;

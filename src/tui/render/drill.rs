@@ -59,9 +59,17 @@ pub(super) fn draw_drill(
     let title = match opened {
         // A related record opened from the context panel stands where the event was.
         Some(o) => fit_title(&o.title, title_width),
-        None => fit_title(
-            &[
-                TitlePart::Keep(format!("event {}/{}", d.current + 1, d.events.len())),
+        None => {
+            let mut parts = vec![TitlePart::Keep(format!(
+                "event {}/{}",
+                d.current + 1,
+                d.events.len()
+            ))];
+            // The verdict covers fewer events than the row has now: said before the rest.
+            if let Some((then, now)) = app.new_events(&d.item_key) {
+                parts.push(TitlePart::Keep(crate::journal::new_events_text(now - then)));
+            }
+            parts.extend([
                 TitlePart::Places(
                     sources
                         .iter()
@@ -71,9 +79,9 @@ pub(super) fn draw_drill(
                 TitlePart::Drop(1, e.kind.label().to_owned()),
                 TitlePart::Id("id", crate::neutralize::neutralize(&e.id).into_owned()),
                 TitlePart::Drop(2, decision.verdict.label().to_owned()),
-            ],
-            title_width,
-        ),
+            ]);
+            fit_title(&parts, title_width)
+        }
     };
     let inner_h = areas.event_lines();
     let needle = d.search.to_lowercase();

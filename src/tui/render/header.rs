@@ -84,6 +84,26 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             ));
         }
     }
+    // Decided rows that events joined since their verdict: what the counts above do not
+    // cover, kept as long as the counts are.
+    let changed = app.changed_since_decided();
+    if changed > 0 {
+        let warn = theme.fg(Color::Yellow).add_modifier(Modifier::BOLD);
+        parts.push(Part::new(
+            10,
+            " · ",
+            vec![
+                vec![Span::styled(
+                    format!(
+                        "{changed} row{} changed since decided",
+                        if changed == 1 { "" } else { "s" }
+                    ),
+                    warn,
+                )],
+                vec![Span::styled(format!("{changed} changed"), warn)],
+            ],
+        ));
+    }
     let records = r
         .records()
         .max(app.loading.records_done_files + app.loading.records_current);

@@ -75,17 +75,39 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
             let key = &t.items[item].key;
             let d = app.decision(key);
             let selected = t.selected.contains(&item);
+            // Events joined the row since its verdict: `+` in the gutter, `legit +1` in
+            // the Verdict cell (the verdict covers events the analyst never saw).
+            let joined = match app.view {
+                View::Findings => app.new_events(key),
+                View::NearMisses => None,
+            };
             let gutter = if selected {
                 "●"
             } else if app.unsaved.contains(key) {
                 "!"
+            } else if joined.is_some() {
+                "+"
             } else {
                 " "
             };
             let cells =
                 std::iter::once(Cell::from(gutter)).chain(fitted.iter().map(|&(col, width)| {
-                    let text = clip(app.cell(t, item, col), usize::from(width));
+                    let text = match (columns[col], joined) {
+                        (Column::Verdict, Some((then, now))) => {
+                            let short = match d.verdict {
+                                crate::journal::Verdict::Suspicious => "susp",
+                                crate::journal::Verdict::Legitimate => "legit",
+                                crate::journal::Verdict::Unreviewed => "",
+                            };
+                            format!("{short} +{}", now - then)
+                        }
+                        _ => app.cell(t, item, col),
+                    };
+                    let text = clip(text, usize::from(width));
                     let base = match columns[col] {
+                        Column::Verdict if joined.is_some() => theme
+                            .verdict(d.verdict)
+                            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
                         Column::Verdict => theme.verdict(d.verdict),
                         Column::Flag => theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
                         Column::Added | Column::Remaining => Style::new(),
