@@ -83,17 +83,25 @@ impl Tmux {
 
     /// As [`Tmux::wait_for`], for a screen that shows every one of `texts` at once.
     fn wait_for_all(&self, texts: &[&str]) -> String {
+        self.wait_until(&format!("{texts:?}"), |s| {
+            texts.iter().all(|t| s.contains(t))
+        })
+    }
+
+    /// Waits until the screen, the same on two looks in a row, passes `test` (`what` says
+    /// what was waited for when it never does).
+    fn wait_until(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         let mut last = String::new();
         loop {
             let s = self.screen();
-            if texts.iter().all(|t| s.contains(t)) && s == last {
+            if test(&s) && s == last {
                 return s;
             }
             last = s.clone();
             assert!(
                 start.elapsed() < Duration::from_secs(20),
-                "the screen never showed {texts:?}; it shows:\n{s}"
+                "the screen never showed {what}; it shows:\n{s}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -495,7 +503,11 @@ fn a_full_disk_is_reported_and_the_decision_is_not_shown_as_saved() {
     }
     // The frame that took the last key: the workbench writes a decision's entry before it
     // draws the frame, so from then on neither the journal nor the screen changes.
-    let s = t.wait_for_all(&["NOT SAVED", "reviewed 7/7"]);
+    // Every row shows its verdict; the header counts only what the journal holds and the
+    // refused decisions apart (`reviewed 4/7 · … · 3 NOT SAVED`).
+    let s = t.wait_until("every row decided, some NOT SAVED", |s| {
+        s.contains("NOT SAVED │") && s.contains("NOT SAVED: ") && !s.contains("unreviewed")
+    });
     assert!(
         s.contains("export.jsonl.sts-triage.jsonl"),
         "the message names the journal:\n{s}"
@@ -523,6 +535,14 @@ fn a_full_disk_is_reported_and_the_decision_is_not_shown_as_saved() {
         .filter(|l| l.starts_with("  20") && l.contains(" suspicious"))
         .count();
     assert_eq!(marked, saved, "{marked} shown saved, {saved} written:\n{s}");
+    let header = s.lines().next().unwrap();
+    assert!(
+        header.starts_with(&format!(
+            "reviewed {saved}/7 · suspicious {saved} · legitimate 0 · {} NOT SAVED │",
+            7 - saved
+        )),
+        "the header counts the saved decisions only:\n{s}"
+    );
     assert_eq!(
         t.screen(),
         s,

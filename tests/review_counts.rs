@@ -113,11 +113,21 @@ fn the_quit_summary_never_says_saved_for_decisions_a_full_disk_refused() {
     });
     let line = app.quit_summary(true);
     assert!(!line.contains("decisions saved in"), "{line}");
+    // Refused decisions are no review: counted apart, on quitting and in the header.
+    assert!(
+        line.starts_with("sts-triage: reviewed 0/7 (suspicious 0, legitimate 0);"),
+        "{line}"
+    );
     assert!(
         line.contains(
-            "2 of these decision(s) NOT saved: they could not be written to j.sts-triage.jsonl"
+            "2 more decision(s) NOT saved (not counted above): they could not be written to j.sts-triage.jsonl"
         ),
         "{line}"
+    );
+    let h = header(&app);
+    assert!(
+        h.starts_with("reviewed 0/7 · susp 0 · legit 0 · 2 NOT SAVED │"),
+        "{h}"
     );
     // Space is freed: the next decision is saved, then the two left unsaved are written, and
     // the status counts them.
@@ -150,6 +160,8 @@ fn the_quit_summary_never_says_saved_for_decisions_a_full_disk_refused() {
     );
     assert!(app.unsaved.is_empty());
     assert!(app.quit_summary(true).contains("decisions saved in"));
+    let h = header(&app);
+    assert!(h.starts_with("reviewed 3/7 · susp 1 · legit 2 │"), "{h}");
 }
 
 /// The breaker tester's finding: `q` with decisions a full disk refused quit at once and

@@ -136,6 +136,20 @@ pub struct App {
     pub quit_pending: Option<usize>,
 }
 
+/// A table's review state as saved ([`App::saved_counts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SavedCounts {
+    /// Rows whose saved decision is suspicious or legitimate.
+    pub reviewed: usize,
+    pub total: usize,
+    pub suspicious: usize,
+    pub legitimate: usize,
+    /// Rows whose last decision is not yet confirmed as written (being saved or refused).
+    pub unsaved: usize,
+    /// Of those, rows whose write failed (a full disk, a read-only journal).
+    pub refused: usize,
+}
+
 /// Rows tested against a changed filter per step: about a millisecond's work (the event
 /// loop takes as many steps as its frame's time allows, and draws a keystroke after one).
 pub const FILTER_STEP: usize = 4_096;
@@ -247,11 +261,45 @@ impl App {
         self.counts_of(&self.near)
     }
 
+    /// The review counts of the flagged rows (`near`: of the near misses) as saved: only
+    /// decisions the journal confirmed count; (reviewed, total, suspicious, legitimate,
+    /// decisions not saved, of which refused). A decision being written, or refused by a
+    /// full disk, is counted apart, never as reviewed: the header says `2 NOT SAVED`.
+    pub fn saved_counts(&self, near: bool) -> SavedCounts {
+        let table = if near { &self.near } else { &self.findings };
+        let (_, total, mut suspicious, mut legitimate) = self.counts_of(table);
+        let mut unsaved = 0;
+        let mut refused = 0;
+        for key in &self.unsaved {
+            let Some(item) = table.item_of(key) else {
+                continue;
+            };
+            unsaved += 1;
+            refused += usize::from(self.failed.contains(key));
+            match table.verdicts.get(item) {
+                Some(Verdict::Suspicious) => suspicious -= 1,
+                Some(Verdict::Legitimate) => legitimate -= 1,
+                _ => {}
+            }
+        }
+        SavedCounts {
+            reviewed: suspicious + legitimate,
+            total,
+            suspicious,
+            legitimate,
+            unsaved,
+            refused,
+        }
+    }
+
     /// What the workbench prints when it ends: the review state of the flagged rows and of
     /// the near misses (when there are any), and where the decisions are.
     pub fn quit_summary(&self, journal_written: bool) -> String {
-        let (reviewed, total, s, l) = self.review_counts();
-        let (nr, nt, ns, nl) = self.near_miss_counts();
+        // Only what the journal holds counts as reviewed; the rest is named apart.
+        let f = self.saved_counts(false);
+        let n = self.saved_counts(true);
+        let (reviewed, total, s, l) = (f.reviewed, f.total, f.suspicious, f.legitimate);
+        let (nr, nt, ns, nl) = (n.reviewed, n.total, n.suspicious, n.legitimate);
         let near = if nt > 0 {
             format!("; near misses reviewed {nr}/{nt} (suspicious {ns}, legitimate {nl})")
         } else {
@@ -261,7 +309,7 @@ impl App {
             // A full disk or a lost journal: never "saved" for what was not written.
             let n = self.unsaved.len();
             format!(
-                "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near}; {n} of these decision(s) NOT saved: they could not be written to {}; the others are saved there",
+                "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near} saved; {n} more decision(s) NOT saved (not counted above): they could not be written to {}; the others are saved there",
                 self.journal_path
             )
         } else if journal_written {

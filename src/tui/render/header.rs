@@ -14,7 +14,15 @@ use crate::tui::app::{App, View};
 use crate::tui::keymap::{Context, Keymap};
 
 pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme: Theme) {
-    let (reviewed, total, s, l) = app.review_counts();
+    // Only saved decisions count as reviewed: a decision being written or refused by a
+    // full disk is shown apart (`1 saving…`, `2 NOT SAVED`).
+    let saved = app.saved_counts(false);
+    let (reviewed, total, s, l) = (
+        saved.reviewed,
+        saved.total,
+        saved.suspicious,
+        saved.legitimate,
+    );
     let r = &app.report;
     let files = app.loading.files_done.max(r.files.len());
     // The review state first and last to go: on a narrow screen it is what must stay
@@ -47,7 +55,8 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             .shrinking_at(3),
         ),
         View::NearMisses => {
-            let (nr, nt, ns, nl) = app.near_miss_counts();
+            let near = app.saved_counts(true);
+            let (nr, nt, ns, nl) = (near.reviewed, near.total, near.suspicious, near.legitimate);
             parts.push(Part::new(
                 Part::KEEP,
                 " ",
@@ -83,6 +92,26 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                 ],
             ));
         }
+    }
+    // Decisions not (yet) in the journal, of the view's table, beside the counts they are
+    // not part of.
+    let shown = match app.view {
+        View::Findings => saved,
+        View::NearMisses => app.saved_counts(true),
+    };
+    if shown.unsaved > 0 {
+        let (text, style) = if shown.refused > 0 {
+            (
+                format!("{} NOT SAVED", shown.unsaved),
+                theme.fg(Color::Red).add_modifier(Modifier::BOLD),
+            )
+        } else {
+            (format!("{} saving…", shown.unsaved), Style::new())
+        };
+        parts.insert(
+            2,
+            Part::new(Part::KEEP, " · ", vec![vec![Span::styled(text, style)]]),
+        );
     }
     // Decided rows that events joined since their verdict: what the counts above do not
     // cover, kept as long as the counts are.
