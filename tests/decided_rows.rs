@@ -266,3 +266,42 @@ fn a_new_event_joining_a_decided_row_is_shown_counted_listed_and_reported() {
     assert_eq!(app.new_events(&carol), None);
     assert_eq!(app.changed_since_decided(), 0);
 }
+
+#[test]
+fn while_the_first_file_loads_the_header_says_how_many_files_are_read_of_how_many() {
+    let mut app = App::new("j", "a", HashMap::new());
+    app.apply(Action::Resize {
+        width: 160,
+        height: 24,
+    });
+    app.apply(Action::LoadPlan {
+        files: 1,
+        bytes: 100,
+        names: vec!["export.jsonl".into()],
+    });
+    let s = screen(&app);
+    let first = s.lines().next().unwrap();
+    assert!(first.contains("files 0 of 1 read"), "{s}");
+    assert!(!first.contains("files 0 ·"), "{s}");
+    assert!(s.lines().nth(1).unwrap().contains("file 1/1"), "{s}");
+}
+
+#[test]
+fn a_frequency_list_longer_than_its_box_says_more_is_below() {
+    let mut app = app();
+    app.apply(Action::Resize {
+        width: 60,
+        height: 12,
+    });
+    key(&mut app, Intent::Pivot);
+    let s = screen(&app);
+    let foot = s.lines().find(|l| l.contains('└')).unwrap();
+    assert!(foot.contains("↓ more below (j) · 1–"), "{s}");
+    assert!(foot.contains(" of 7"), "{s}");
+    for _ in 0..7 {
+        key(&mut app, Intent::MoveDown);
+    }
+    let s = screen(&app);
+    let foot = s.lines().find(|l| l.contains('└')).unwrap();
+    assert!(foot.contains("end · ") && foot.contains("–7 of 7"), "{s}");
+}

@@ -151,7 +151,17 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                 plain(format!("near {}", r.near_misses.len())),
             ],
         ),
-        Part::new(3, " · ", vec![plain(format!("files {files}"))]),
+        // While loading, how many of the files named are read: `files 0` beside the second
+        // line's `file 1/1` read as if nothing were being read.
+        Part::new(
+            3,
+            " · ",
+            vec![if app.loading.done || app.loading.files_total == 0 {
+                plain(format!("files {files}"))
+            } else {
+                plain(format!("files {files} of {} read", app.loading.files_total))
+            }],
+        ),
         Part::new(
             4,
             " · ",

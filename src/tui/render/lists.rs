@@ -106,10 +106,34 @@ pub(super) fn draw_pivot(
         key(Intent::Back),
     );
     // Counts that add up to more than the rows shown say why.
-    let foot = match p.several {
+    let several = match p.several {
         0 => String::new(),
-        1 => " 1 row holds several values: it counts under each ".to_owned(),
-        n => format!(" {n} rows hold several values: each counts under each "),
+        1 => "1 row holds several values: it counts under each".to_owned(),
+        n => format!("{n} rows hold several values: each counts under each"),
+    };
+    // A list longer than the box says so, as the help does: more below, with the key that
+    // shows it, or the end; and which values are shown of how many.
+    let total = p.rows.len();
+    let last = (start + visible).min(total);
+    let place = if total <= visible {
+        String::new()
+    } else if last < total {
+        let more = keymap
+            .key_for(Context::List, Intent::MoveDown)
+            .map_or_else(String::new, |k| format!(" ({k})"));
+        format!("↓ more below{more} · {}–{last} of {total}", start + 1)
+    } else {
+        format!("end · {}–{last} of {total}", start + 1)
+    };
+    let foot = [place, several]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let foot = if foot.is_empty() {
+        foot
+    } else {
+        crate::tui::wrap::fit_plain_title(&format!(" {foot} "), rect.width)
     };
     frame.render_widget(
         Paragraph::new(lines).block(
