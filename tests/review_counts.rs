@@ -217,7 +217,7 @@ fn q_with_decisions_not_saved_asks_first_and_any_other_key_returns() {
     }
     assert!(
         app.quit_summary(true)
-            .contains("2 of these decision(s) NOT saved")
+            .contains("2 more decision(s) NOT saved")
     );
 }
 
