@@ -284,7 +284,8 @@ fn run_report(args: &ReportArgs) -> ExitCode {
     let decided_near_misses = decisions
         .keys()
         .filter_map(|k| k.strip_prefix("event:"))
-        .map(str::to_owned)
+        // `event:<id>#<content>`: a near miss of an id others share (`StsEvent::key`).
+        .map(|k| k.split_once('#').map_or(k, |(id, _)| id).to_owned())
         .collect();
     // The report's SHA-256 and sizes are those of the bytes the scan read.
     let scanned = match args
@@ -297,6 +298,10 @@ fn run_report(args: &ReportArgs) -> ExitCode {
     let ctx = report::ReportContext::new(&scanned, &shown, found)
         .with_journal_chain(chain.0, chain.1)
         .with_hints(args.hints.config());
+    for (id, n) in report::decisions_not_applied(&scanned, &decisions) {
+        let w = report::not_applied_sentence(&neutralize(&id), n);
+        eprintln!("sts-triage: warning: {w}");
+    }
     if let Some(w) = report::unreviewed_warning(&scanned, &decisions) {
         eprintln!("sts-triage: warning: {w}; the report lists them under unreviewed rows");
     }

@@ -329,6 +329,9 @@ pub struct StsEvent {
     /// of one id apart (a copy folds into the first; a record with other content is another
     /// event).
     pub valid_from: u32,
+    /// Another near miss with this id but other content was read (`same id, different
+    /// content`): the journal key then names this one's content ([`StsEvent::key`]).
+    pub shares_id: bool,
 }
 
 /// The [`StsEvent::valid_from`] of an evaluation: its old and new valid-from times as read,
@@ -338,7 +341,6 @@ pub struct StsEvent {
 /// hash for every source of one event (a UAL record and its CloudAppEvents row read the
 /// same ModifiedProperties).
 pub fn valid_from_hash(trace: &Trace, outcome: &Outcome) -> u32 {
-    use std::hash::{Hash, Hasher};
     match outcome {
         Outcome::Flagged(_) => {}
         Outcome::NearMiss(r) if matches!(**r, NearMissReason::NoModifiedProperties { .. }) => {}
@@ -357,10 +359,20 @@ pub fn valid_from_hash(trace: &Trace, outcome: &Outcome) -> u32 {
         };
         mix(mix(part(trace.old_valid_from)) ^ part(trace.new_valid_from))
     } else {
-        // SipHash with fixed keys: the same value in every run.
-        let mut h = std::hash::DefaultHasher::new();
-        (&trace.old_value, &trace.new_value).hash(&mut h);
-        h.finish()
+        // FNV-1a: the same value in every run and every build (it reaches journal keys
+        // through `StsEvent::content_fingerprint`; std's hasher may change between releases).
+        let mut h = Fnv::default();
+        for v in [&trace.old_value, &trace.new_value] {
+            match v {
+                Some(v) => {
+                    h.write(&[1]);
+                    h.write(v.as_bytes());
+                    h.write(&[0xff]);
+                }
+                None => h.write(&[0]),
+            }
+        }
+        h.0
     };
     // Never 0, which says "not read".
     (v ^ (v >> 32)) as u32 | 1
@@ -391,9 +403,36 @@ impl StsEvent {
             format!("(the record could not be read back: {e} · {})", self.source)
         })
     }
-    /// The journal key of a near miss: its own id.
+    /// The journal key of a near miss: its own id, `event:<id>`; when another near miss
+    /// with this id but other content was read ([`StsEvent::shares_id`]), its id and its
+    /// content, `event:<id>#<8 hex digits>` ([`StsEvent::content_fingerprint`]), so that a
+    /// decision on one never applies to the other. The plain key stays that of the usual
+    /// case, so every journal written before still applies.
     pub fn key(&self) -> String {
+        if self.shares_id {
+            format!("event:{}#{:08x}", self.id, self.content_fingerprint())
+        } else {
+            self.plain_key()
+        }
+    }
+    /// `event:<id>`: the key of a near miss whose id no other near miss shares.
+    pub fn plain_key(&self) -> String {
         format!("event:{}", self.id)
+    }
+    /// A 32-bit fingerprint of what tells records of one id apart (the content
+    /// `scan::again` compares): the time to the second, the StsRefreshTokensValidFrom
+    /// values' hash ([`StsEvent::valid_from`]) and the IP. A function of the event's own
+    /// record only (FNV-1a), so the same whatever the file order or the other files read.
+    pub fn content_fingerprint(&self) -> u32 {
+        let mut h = Fnv::default();
+        h.write(&self.time.map_or(i64::MIN, |t| t.timestamp()).to_le_bytes());
+        h.write(&self.valid_from.to_le_bytes());
+        let ip = match &self.outcome {
+            Outcome::Flagged(rows) => rows.first().map_or("", |r| r.ip_address.as_str()),
+            Outcome::NearMiss(_) => "",
+        };
+        h.write(ip.as_bytes());
+        (h.0 ^ (h.0 >> 32)) as u32
     }
 }
 
@@ -471,4 +510,22 @@ pub struct FileSummary {
     /// Read by follow mode (a file still being written): `bytes` and `sha256` cover the
     /// whole records read so far, the file may have grown past them.
     pub followed: bool,
+}
+
+/// FNV-1a (64 bits): a hash that is the same in every run and every build, for values that
+/// reach the journal.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }

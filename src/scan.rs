@@ -138,6 +138,8 @@ impl ScanReport {
                     },
                     Found::Other(first) => {
                         self.different_content(first, &event);
+                        let mut event = event;
+                        self.near_misses_share_id(&mut event);
                         event
                     }
                     Found::None => event,

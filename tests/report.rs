@@ -194,6 +194,7 @@ fn json_parses_with_stable_keys_and_exact_values() {
             "counts",
             "analysts",
             "warning",
+            "decisions_not_applied",
             "findings",
             "near_misses"
         ]

@@ -501,6 +501,7 @@ pub fn sts_event(head: EventHead, trace: Trace, outcome: Outcome, origin: &Origi
         correlation: 0,
         actor: head.actor.into(),
         valid_from: crate::model::valid_from_hash(&trace, &outcome),
+        shares_id: false,
         trace_kept: Some(Box::new(trace)),
         outcome,
     }))

@@ -373,6 +373,13 @@ impl Serialize for Streamed<'_> {
         )?;
         m.serialize_entry("analysts", &g.analysts)?;
         m.serialize_entry("warning", &unreviewed_warning(report, self.decisions))?;
+        // Decisions under a plain `event:<id>` that two near misses now share: applied to
+        // neither, each said once (the id as read, JSON-escaped).
+        let not_applied: Vec<String> = super::decisions_not_applied(report, self.decisions)
+            .into_iter()
+            .map(|(id, n)| super::not_applied_sentence(&id, n))
+            .collect();
+        m.serialize_entry("decisions_not_applied", &not_applied)?;
         m.serialize_entry(
             "findings",
             &Lazy(|| g.findings.iter().flatten().map(|&i| self.finding(i))),

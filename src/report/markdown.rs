@@ -316,6 +316,10 @@ pub fn write_markdown(
             "\n> **Warning: {w}.** They are listed under *Unreviewed rows*; this report is not final."
         )?;
     }
+    for (id, n) in super::decisions_not_applied(report, decisions) {
+        let w = super::not_applied_sentence(&markdown_inline(&id), n);
+        writeln!(out, "\n> **Warning:** {w}.")?;
+    }
     let sections = [
         ("Suspicious rows", suspicious),
         ("Legitimate rows", legitimate),

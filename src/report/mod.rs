@@ -283,6 +283,49 @@ pub fn unreviewed_warning(
     })
 }
 
+/// Decisions saved under a plain `event:<id>` that no longer apply: near misses of that id
+/// whose contents differ were read since ([`crate::model::StsEvent::shares_id`]), so the
+/// decision cannot say which it was about. Applied to neither (each is keyed by its own
+/// content), never dropped from the journal. Each such id (as read: quote it for the
+/// output) with the number of near misses sharing it, in the order of the ids.
+pub fn decisions_not_applied(
+    report: &ScanReport,
+    decisions: &HashMap<String, Decision>,
+) -> Vec<(String, usize)> {
+    let mut shared: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for e in report
+        .events
+        .iter()
+        .filter(|e| e.shares_id && !e.is_flagged())
+    {
+        if decisions.contains_key(&e.plain_key()) {
+            *shared.entry(e.id.as_str()).or_default() += 1;
+        }
+    }
+    shared
+        .into_iter()
+        .map(|(id, n)| (id.to_owned(), n))
+        .collect()
+}
+
+/// The sentence said once per id of [`decisions_not_applied`] (in the report, the
+/// workbench's header and problems); `id` already quoted for where it goes.
+pub fn not_applied_sentence(id: &str, n: usize) -> String {
+    format!(
+        "a decision on event {id} was not applied: {n} different events now share this id; decide each again"
+    )
+}
+
+/// Whether near miss `e` is one whose plain `event:<id>` decision was not applied (see
+/// [`decisions_not_applied`]) and that has no decision of its own yet: the workbench marks
+/// its row.
+pub fn decision_not_applied(
+    e: &crate::model::StsEvent,
+    decisions: &HashMap<String, Decision>,
+) -> bool {
+    e.shares_id && decisions.contains_key(&e.plain_key()) && !decisions.contains_key(&e.key())
+}
+
 /// The thresholds a report was made with, in the words of the options that set them
 /// (`--far-minutes` … `--actor-minutes`): the Markdown report's `- Hint thresholds:` line.
 fn thresholds_line(h: &HintConfig) -> String {

@@ -57,6 +57,41 @@ impl ScanReport {
             && (ip.is_empty() || new_ip.is_empty() || ip == new_ip)
     }
 
+    /// `new` has the id of events already read but none's content: when it and one of
+    /// them are near misses, each gets a journal key of its own content
+    /// ([`StsEvent::shares_id`]), so that a decision on one never applies to the other.
+    /// (A flagged event is decided by its row's values, never by its id.) Lean near misses
+    /// are those a report's journal does not name: their key is never looked up.
+    pub(super) fn near_misses_share_id(&mut self, new: &mut StsEvent) {
+        if new.is_flagged() {
+            return;
+        }
+        let events = super::ids::Events {
+            whole: &self.events,
+            lean: &self.lean,
+        };
+        let others = self.event_index.all(&events, &new.id);
+        for r in others {
+            let i = match r {
+                EventRef::Whole(i) => Some(i),
+                EventRef::Lean(j) => self.lean.promoted(j),
+            };
+            match i {
+                Some(i) if !self.events[i].is_flagged() => {
+                    if !self.events[i].shares_id {
+                        self.events[i].shares_id = true;
+                        // Its key changed: the workbench makes its row again.
+                        self.rewritten.push(i);
+                    }
+                    new.shares_id = true;
+                }
+                Some(_) => {}
+                // A lean near miss's id is not in the report's journal, nor then `new`'s.
+                None => {}
+            }
+        }
+    }
+
     /// `new` has the id of `known` but not its content: it is kept as an event of its own
     /// (the caller does so), and the two places are reported.
     pub(super) fn different_content(&mut self, known: EventRef, new: &StsEvent) {

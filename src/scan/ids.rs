@@ -146,6 +146,17 @@ impl EventIndex {
         other.map_or(Found::None, Found::Other)
     }
 
+    /// Every event filed under `id`.
+    pub(super) fn all(&self, events: &Events, id: &str) -> Vec<EventRef> {
+        let key = Key::of(id);
+        let hash = self.hasher.hash_one(&key);
+        self.table
+            .iter_hash(hash)
+            .filter(|&&r| events.key(r) == key)
+            .map(|&r| EventRef::unpack(r))
+            .collect()
+    }
+
     /// The first event filed under `id`.
     #[cfg(test)]
     pub(super) fn get(&self, events: &Events, id: &str) -> Option<EventRef> {

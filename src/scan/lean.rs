@@ -575,6 +575,8 @@ impl LeanEvents {
             trace_kept: None,
             outcome,
             valid_from: e.valid_from,
+            // A lean near miss is one the journal does not name: its key is not looked up.
+            shares_id: false,
         }
     }
 }

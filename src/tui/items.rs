@@ -322,8 +322,14 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     ItemText::new(r.key(), cells, numbers, ticks, tampered)
 }
 
-/// The text of a near miss.
-pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
+/// The marker a near miss's reason starts with while a decision on its id was not applied
+/// (two near misses now share the id): the analyst decides it again.
+pub const NOT_APPLIED_MARK: &str = "[decide again: id shared] ";
+
+/// The text of a near miss; `not_applied`: a decision under its plain `event:<id>` was not
+/// applied because another near miss now shares the id
+/// ([`crate::report::decision_not_applied`]): its reason starts with a marker saying so.
+pub fn near_miss_text(report: &ScanReport, event: usize, not_applied: bool) -> ItemText {
     let e = &report.events[event];
     let (time, ticks) = short_time(e.time);
     let reason = match &e.outcome {
@@ -343,7 +349,11 @@ pub fn near_miss_text(report: &ScanReport, event: usize) -> ItemText {
     cells[near_miss(Column::Account)] = neutralize(&e.actor).into_owned();
     cells[near_miss(Column::Target)] = neutralize(e.parties.target_label()).into_owned();
     cells[near_miss(Column::Actor)] = neutralize(e.parties.actor_label()).into_owned();
-    cells[near_miss(Column::Reason)] = neutralize(&reason).into_owned();
+    cells[near_miss(Column::Reason)] = if not_applied {
+        format!("{NOT_APPLIED_MARK}{}", neutralize(&reason))
+    } else {
+        neutralize(&reason).into_owned()
+    };
     cells[near_miss(Column::Operation)] = neutralize(&e.operation).into_owned();
     cells[near_miss(Column::Source)] = neutralize(&e.source.to_string()).into_owned();
     if tampered {

@@ -203,6 +203,11 @@ impl TableState {
         }
     }
 
+    /// The verdict of each item, in item order (as the table shows them).
+    pub fn verdicts(&self) -> &[Verdict] {
+        &self.verdicts
+    }
+
     /// The item under the cursor.
     pub fn current(&self) -> Option<usize> {
         self.order.get(self.cursor).copied()

@@ -356,13 +356,21 @@ impl App {
                 .iter()
                 .position(|&x| x == e)
             {
-                self.near.replace(n, near_miss_text(&self.report, e));
+                // Its key may have changed too (another near miss now shares its id).
+                let not_applied =
+                    crate::report::decision_not_applied(&self.report.events[e], &self.decisions);
+                let text = near_miss_text(&self.report, e, not_applied);
+                let verdict = self.decision(&text.key).verdict;
+                self.near.replace(n, text);
+                self.near.verdicts[n] = verdict;
                 self.dirty = true;
             }
         }
         for n in near_before..self.report.near_misses.len() {
             let e = self.report.near_misses[n];
-            let text = near_miss_text(&self.report, e);
+            let not_applied =
+                crate::report::decision_not_applied(&self.report.events[e], &self.decisions);
+            let text = near_miss_text(&self.report, e, not_applied);
             let verdict = self.decision(&text.key).verdict;
             self.near.push(text, verdict);
             self.dirty = true;

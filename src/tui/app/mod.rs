@@ -217,7 +217,9 @@ impl App {
             self.findings.push(text, verdict);
         }
         for &e in &report.near_misses {
-            let text = near_miss_text(&report, e);
+            let not_applied =
+                crate::report::decision_not_applied(&report.events[e], &self.decisions);
+            let text = near_miss_text(&report, e, not_applied);
             let verdict = self.decision(&text.key).verdict;
             self.near.push(text, verdict);
         }

@@ -2,6 +2,7 @@
 //! layout), close it; and keep its entries current while the load goes on.
 
 use super::{App, Overlay};
+use crate::neutralize::neutralize;
 use crate::tui::action::Intent;
 use crate::tui::problems::{self, ProblemsView};
 
@@ -14,8 +15,23 @@ impl App {
     }
 
     fn build_problems(&self, view: &mut ProblemsView) {
-        view.entries = problems::entries(&self.report, &self.loading);
+        view.entries = self.problem_entries();
         view.built_from = problems::signature(&self.report, &self.loading);
+    }
+
+    /// The view's entries: first each decision on an id that near misses of other content
+    /// now share, not applied (said once an id), then the load's.
+    fn problem_entries(&self) -> Vec<problems::Entry> {
+        let mut entries: Vec<problems::Entry> =
+            crate::report::decisions_not_applied(&self.report, &self.decisions)
+                .into_iter()
+                .map(|(id, n)| problems::Entry {
+                    kind: problems::Kind::Warning,
+                    text: crate::report::not_applied_sentence(&neutralize(&id), n),
+                })
+                .collect();
+        entries.extend(problems::entries(&self.report, &self.loading));
+        entries
     }
 
     /// Rebuilds the open view's entries when the report changed (rows and problems still
@@ -29,7 +45,7 @@ impl App {
         if !changed && !resized {
             return;
         }
-        let entries = changed.then(|| problems::entries(&self.report, &self.loading));
+        let entries = changed.then(|| self.problem_entries());
         let areas = self.areas();
         let Overlay::Problems(view) = &mut self.overlay else {
             return;
