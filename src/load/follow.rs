@@ -82,6 +82,14 @@ pub struct Tail {
     announced: bool,
     /// A line over the record limit is being passed over up to its newline.
     skipping: bool,
+    /// The line being passed over is blanks so far: a blank line (not reported, not a
+    /// record) if its newline comes first, a record over the limit if something else does.
+    blank_run: bool,
+}
+
+/// A byte of a blank line (README, *Limits*: a line of blanks is never a record).
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r')
 }
 
 /// At most this much of the file is read at a time: a followed file of gigabytes, or an
@@ -108,6 +116,7 @@ impl Tail {
             hasher: Sha256::new(),
             announced: false,
             skipping: false,
+            blank_run: false,
         }
     }
 
@@ -159,8 +168,20 @@ impl Tail {
         }
         let held = std::mem::take(&mut self.partial);
         self.take(&held);
-        self.summary.skipped += 1;
         self.skipping = true;
+        // A JSON line of blanks is a blank line however long, as the other readers read it
+        // (a CSV record may hold blanks inside a quoted cell: not read this way).
+        if !matches!(self.kind, TailKind::Csv { .. }) && held.iter().all(|&b| is_blank(b)) {
+            self.blank_run = true;
+            return;
+        }
+        self.report_over_limit(sink);
+    }
+
+    /// The line passed over is a record over the limit: counted as skipped and reported.
+    fn report_over_limit(&mut self, sink: &mut dyn FnMut(ScanMessage)) {
+        let limit = self.opts.max_record_bytes;
+        self.summary.skipped += 1;
         sink(ScanMessage::Problem(Problem {
             file: self.file.clone(),
             line: Some(self.line),
@@ -191,6 +212,7 @@ impl Tail {
             self.line = 1;
             self.partial.clear();
             self.skipping = false;
+            self.blank_run = false;
             self.kind = TailKind::Unknown;
             self.hasher = Sha256::new();
             self.summary = FileSummary {
@@ -207,6 +229,17 @@ impl Tail {
         f.take((len - self.offset).min(STEP_BYTES))
             .read_to_end(&mut fresh)?;
         self.offset += fresh.len() as u64;
+        if self.skipping && self.blank_run {
+            // Blanks so far: the line is reported only at its first byte that is not one.
+            match fresh.iter().position(|&b| !is_blank(b)) {
+                Some(i) if fresh[i] != b'\n' => {
+                    self.blank_run = false;
+                    self.report_over_limit(sink);
+                }
+                Some(_) => self.blank_run = false,
+                None => {}
+            }
+        }
         if self.skipping {
             // The rest of a line over the record limit: hashed and counted, not read.
             match memchr::memchr(b'\n', &fresh) {

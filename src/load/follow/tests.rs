@@ -176,3 +176,49 @@ fn the_summary_so_far_counts_and_hashes_the_whole_records_read() {
     );
     assert_eq!((s[0].records, s[0].sts_events), (4, 2));
 }
+
+/// A line of blanks over the record limit is a blank line, as in the other readers
+/// (tests/blank_long_lines.rs), even when it arrives in several appends; blanks that end in
+/// something else are a record over the limit, reported at its line.
+#[test]
+fn a_line_of_blanks_over_the_record_limit_is_a_blank_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("live.jsonl");
+    let blanks = " \t".repeat(3000);
+    std::fs::write(&path, format!("{STS}\n{blanks}")).expect("write");
+    let mut tail = Tail::new(&path);
+    tail.opts.max_record_bytes = 4096;
+    let mut events = Vec::new();
+    let mut problems = Vec::new();
+    let mut take = |m: ScanMessage| match m {
+        ScanMessage::Event(e) => events.push(e.source.line),
+        ScanMessage::Problem(p) => problems.push((p.line, p.message)),
+        _ => {}
+    };
+    tail.poll(&mut take).expect("poll");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .expect("open");
+    write!(f, "{blanks}\r\n{}\n", STS.replace("x1", "x2")).expect("append");
+    tail.poll(&mut take).expect("poll");
+    // Blanks past the limit, then (in a later append) a record on the same line: a record
+    // over the limit. (Read whole in one step, the line is measured without its blanks, as
+    // the JSON-lines reader measures every line.)
+    write!(f, "{blanks}{blanks}").expect("append");
+    tail.poll(&mut take).expect("poll");
+    assert_eq!(tail.summary.skipped, 0, "blanks so far: not skipped");
+    writeln!(f, "{}", STS.replace("x1", "x3")).expect("append");
+    writeln!(f, "{}", STS.replace("x1", "x4")).expect("append");
+    tail.poll(&mut take).expect("poll");
+    assert_eq!(events, [1, 3, 5], "the records at their lines");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].0, Some(4));
+    assert!(problems[0].1.contains("over the 4096 byte limit"));
+    assert_eq!(tail.summary.skipped, 1);
+    let len = std::fs::metadata(&path).expect("len").len();
+    assert_eq!(
+        tail.summary.bytes, len,
+        "every byte read is counted and hashed"
+    );
+}
