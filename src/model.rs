@@ -415,6 +415,18 @@ impl StsEvent {
             self.plain_key()
         }
     }
+    /// The key a near miss is decided under given what is `decided`: [`StsEvent::key`],
+    /// except that a near miss whose id no other near miss shares (now) and that has no
+    /// decision under its plain key keeps one saved under its content key (made while
+    /// another near miss shared its id): nothing decided is lost when it is read alone.
+    pub fn key_in(&self, decided: impl Fn(&str) -> bool) -> String {
+        let key = self.key();
+        if self.shares_id || decided(&key) {
+            return key;
+        }
+        let own = format!("event:{}#{:08x}", self.id, self.content_fingerprint());
+        if decided(&own) { own } else { key }
+    }
     /// `event:<id>`: the key of a near miss whose id no other near miss shares.
     pub fn plain_key(&self) -> String {
         format!("event:{}", self.id)

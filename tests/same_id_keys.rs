@@ -127,6 +127,19 @@ fn two_near_misses_of_one_id_are_decided_apart_in_both_file_orders() {
             "{order:?}"
         );
     }
+    // Loaded alone again, b keeps the decision made under its own key.
+    let app = App::new("j", "ana", decided(&[&ab["b.jsonl"]])).with_report(scan(&[&b]));
+    assert_eq!(
+        near_rows(&app),
+        ["b.jsonl Suspicious no ModifiedProperties"]
+    );
+    let alone = scan(&[&b]);
+    let md = report::markdown_report(
+        &alone,
+        &decided(&[&ab["b.jsonl"]]),
+        &ReportContext::default(),
+    );
+    assert!(md.contains("## Near misses marked suspicious (1)"), "{md}");
     // Decided in the workbench, a row's entry names its own key.
     let mut app =
         App::new("j.sts-triage.jsonl", "ana", HashMap::new()).with_report(scan(&[&b, &a]));

@@ -289,7 +289,7 @@ impl<'a> Streamed<'a> {
     fn near_miss(&self, i: usize) -> serde_json::Value {
         let report = self.report;
         let e = &report.events[i];
-        let key = e.key();
+        let key = e.key_in(|k| self.decisions.contains_key(k));
         let mut obj = serde_json::Map::new();
         obj.insert("key".into(), json!(key));
         for (k, v) in decision_json(&verdict_of(self.decisions, &key)) {

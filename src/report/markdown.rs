@@ -167,7 +167,7 @@ fn write_near_miss_table(
     out.write_all(NEAR_MISS_HEADER.as_bytes())?;
     for &i in event_indexes {
         let e = &report.events[i];
-        let d = verdict_of(decisions, &e.key());
+        let d = verdict_of(decisions, &e.key_in(|k| decisions.contains_key(k)));
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",

@@ -234,7 +234,10 @@ impl Grouped {
         // Near misses kept lean have no decision (`ScanReport::near_misses_to_keep`).
         let mut near_miss_unreviewed = report.near_miss_count() - report.near_misses.len();
         for &e in &report.near_misses {
-            let d = verdict_of(decisions, &report.events[e].key());
+            let d = verdict_of(
+                decisions,
+                &report.events[e].key_in(|k| decisions.contains_key(k)),
+            );
             let group = match d.verdict {
                 Verdict::Suspicious => 0,
                 Verdict::Legitimate => 1,

@@ -1,6 +1,9 @@
 //! The text of the table's rows, computed (and neutralised) once when a row arrives, and
 //! packed for filtering and sorting.
 
+use std::collections::HashMap;
+
+use crate::journal::Decision;
 use crate::lookalike;
 use crate::model::Outcome;
 use crate::neutralize::{has_dangerous, neutralize};
@@ -326,11 +329,18 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
 /// (two near misses now share the id): the analyst decides it again.
 pub const NOT_APPLIED_MARK: &str = "[decide again: id shared] ";
 
-/// The text of a near miss; `not_applied`: a decision under its plain `event:<id>` was not
-/// applied because another near miss now shares the id
-/// ([`crate::report::decision_not_applied`]): its reason starts with a marker saying so.
-pub fn near_miss_text(report: &ScanReport, event: usize, not_applied: bool) -> ItemText {
+/// The text of a near miss, keyed as `decisions` decide it ([`crate::model::StsEvent::key_in`]); when a
+/// decision under its plain `event:<id>` was not applied because another near miss now
+/// shares the id ([`crate::report::decision_not_applied`]), its reason starts with a marker
+/// saying so.
+pub fn near_miss_text(
+    report: &ScanReport,
+    event: usize,
+    decisions: &HashMap<String, Decision>,
+) -> ItemText {
     let e = &report.events[event];
+    let key = e.key_in(|k| decisions.contains_key(k));
+    let not_applied = crate::report::decision_not_applied(e, decisions);
     let (time, ticks) = short_time(e.time);
     let reason = match &e.outcome {
         Outcome::NearMiss(r) => r.to_string(),
@@ -360,5 +370,5 @@ pub fn near_miss_text(report: &ScanReport, event: usize, not_applied: bool) -> I
         cells[near_miss(Column::Flag)] = "⚠".to_owned();
     }
     // No numeric column: no sort numbers kept (a near miss is one row per event).
-    ItemText::new(e.key(), cells, Vec::new(), ticks, tampered)
+    ItemText::new(key, cells, Vec::new(), ticks, tampered)
 }

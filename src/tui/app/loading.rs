@@ -357,9 +357,7 @@ impl App {
                 .position(|&x| x == e)
             {
                 // Its key may have changed too (another near miss now shares its id).
-                let not_applied =
-                    crate::report::decision_not_applied(&self.report.events[e], &self.decisions);
-                let text = near_miss_text(&self.report, e, not_applied);
+                let text = near_miss_text(&self.report, e, &self.decisions);
                 let verdict = self.decision(&text.key).verdict;
                 self.near.replace(n, text);
                 self.near.verdicts[n] = verdict;
@@ -368,9 +366,7 @@ impl App {
         }
         for n in near_before..self.report.near_misses.len() {
             let e = self.report.near_misses[n];
-            let not_applied =
-                crate::report::decision_not_applied(&self.report.events[e], &self.decisions);
-            let text = near_miss_text(&self.report, e, not_applied);
+            let text = near_miss_text(&self.report, e, &self.decisions);
             let verdict = self.decision(&text.key).verdict;
             self.near.push(text, verdict);
             self.dirty = true;

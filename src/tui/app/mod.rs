@@ -217,9 +217,7 @@ impl App {
             self.findings.push(text, verdict);
         }
         for &e in &report.near_misses {
-            let not_applied =
-                crate::report::decision_not_applied(&report.events[e], &self.decisions);
-            let text = near_miss_text(&report, e, not_applied);
+            let text = near_miss_text(&report, e, &self.decisions);
             let verdict = self.decision(&text.key).verdict;
             self.near.push(text, verdict);
         }
