@@ -44,7 +44,24 @@ pub(super) struct BulkBuild {
     pub(super) out: HashMap<u32, usize>,
     /// By row: the most of its lean events' counts (headless commands).
     pub(super) rows: HashMap<usize, usize>,
+    /// Where the counting of actor `counted`'s windows stands, when a slice ended in it:
+    /// an actor may hold most of a file's events (a tenant-wide revocation by one admin:
+    /// 170,000 at 2M), too many for one slice.
+    window: Option<Window>,
 }
+
+/// The sliding window over one actor's sorted events: it holds the events `j..r`, and
+/// `counts` their distinct targets; events before `marked_to` have their count.
+#[derive(Default)]
+struct Window {
+    j: usize,
+    r: usize,
+    marked_to: usize,
+    counts: HashMap<u32, usize>,
+}
+
+/// How many of an actor's events a slice steps through between two looks at the clock.
+const WINDOW_STEPS: usize = 128;
 
 impl BulkBuild {
     pub(super) fn new(report: &ScanReport, config: HintConfig) -> Self {
@@ -59,6 +76,7 @@ impl BulkBuild {
             counted: 0,
             out: HashMap::new(),
             rows: HashMap::new(),
+            window: None,
         }
     }
 
@@ -75,8 +93,10 @@ impl BulkBuild {
         }
         while self.counted < self.by_actor.len() {
             let a = self.counted;
+            if !self.count(report, a, out_of_time) {
+                return false;
+            }
             self.counted += 1;
-            self.count(report, a);
             if out_of_time() {
                 return self.counted >= self.by_actor.len();
             }
@@ -114,31 +134,36 @@ impl BulkBuild {
         by_actor[a as usize].push((t, e.seq, tid | if e.whole { WHOLE } else { 0 }, row));
     }
 
-    /// The windows of actor `a`'s events.
-    fn count(&mut self, report: &ScanReport, a: usize) {
+    /// Counts the windows of actor `a`'s events, from where the last slice stopped; false
+    /// when `out_of_time` said so first (asked every [`WINDOW_STEPS`] events).
+    fn count(&mut self, report: &ScanReport, a: usize, out_of_time: &dyn Fn() -> bool) -> bool {
         let config = self.config;
         let list = &mut self.by_actor[a];
         if list.len() < config.bulk_users.max(1) {
-            return;
+            return true;
         }
         let w = config.bulk_minutes * 60 * TICKS_PER_SEC;
-        list.sort_unstable();
+        let mut at = match self.window.take() {
+            Some(at) => at,
+            None => {
+                list.sort_unstable();
+                Window::default()
+            }
+        };
         let target = |k: usize| list[k].2 & !WHOLE;
         // Two pointers: the window [t_j, t_j + w] holds the events j..r.
-        let mut counts: HashMap<u32, usize> = HashMap::new();
-        let mut r = 0;
-        let mut marked_to = 0;
-        for j in 0..list.len() {
-            while r < list.len() && list[r].0 <= list[j].0 + w {
-                let t = target(r);
+        while at.j < list.len() {
+            let j = at.j;
+            while at.r < list.len() && list[at.r].0 <= list[j].0 + w {
+                let t = target(at.r);
                 if t != 0 {
-                    *counts.entry(t).or_default() += 1;
+                    *at.counts.entry(t).or_default() += 1;
                 }
-                r += 1;
+                at.r += 1;
             }
-            let distinct = counts.len();
+            let distinct = at.counts.len();
             if distinct >= config.bulk_users {
-                for &(_, seq, tag, row) in &list[j.max(marked_to)..r] {
+                for &(_, seq, tag, row) in &list[j.max(at.marked_to)..at.r] {
                     // The workbench asks each lean event's own count (`lean_shown`).
                     if tag & WHOLE != 0 || report.lean_shown {
                         self.out.insert(seq, distinct);
@@ -147,18 +172,25 @@ impl BulkBuild {
                         *most = (*most).max(distinct);
                     }
                 }
-                marked_to = marked_to.max(r);
+                at.marked_to = at.marked_to.max(at.r);
             }
             let t = target(j);
-            if let Some(c) = counts.get_mut(&t) {
+            if let Some(c) = at.counts.get_mut(&t) {
                 *c -= 1;
                 if *c == 0 {
-                    counts.remove(&t);
+                    at.counts.remove(&t);
                 }
+            }
+            at.j += 1;
+            // A slice goes on past where the last one stopped before it looks at the clock.
+            if at.j.is_multiple_of(WINDOW_STEPS) && at.j < list.len() && out_of_time() {
+                self.window = Some(at);
+                return false;
             }
         }
         // Counted: the list is not read again.
         *list = Vec::new();
+        true
     }
 
     /// How far the build is: (done, of), in events and actors.
