@@ -170,15 +170,7 @@ impl ScanReport {
     /// ([`Parties::target_label`], [`Parties::actor_label`]) and whether it is kept whole
     /// (in `events`, at the index [`Self::arrival`] gives back) or lean; in no set order.
     pub fn event_labels(&self) -> impl Iterator<Item = EventLabels<'_>> {
-        let whole = self.events.iter().enumerate().map(|(i, e)| EventLabels {
-            seq: self.arrival(i),
-            time: e.time,
-            target: e.parties.target_label(),
-            actor: e.parties.actor_label(),
-            actor_kind: e.parties.actor_kind,
-            whole: true,
-            finding: None,
-        });
+        let whole = (0..self.events.len()).filter_map(|i| self.whole_labels(i));
         let lean = self.lean.iter().map(|(j, seq, time)| {
             let l = self.lean.labels(j);
             EventLabels {
@@ -208,27 +200,15 @@ impl ScanReport {
     /// the pass began is given at its place among the events kept whole (below `whole`,
     /// the events kept whole when the pass began), one made whole since at its lean place.
     pub fn event_label_at(&self, k: usize, whole: usize) -> Option<EventLabels<'_>> {
-        let labels_of_whole = |i: usize| {
-            let e = self.events.get(i)?;
-            Some(EventLabels {
-                seq: self.arrival(i),
-                time: e.time,
-                target: e.parties.target_label(),
-                actor: e.parties.actor_label(),
-                actor_kind: e.parties.actor_kind,
-                whole: true,
-                finding: None,
-            })
-        };
         if k < whole {
-            return labels_of_whole(k);
+            return self.whole_labels(k);
         }
         let j = k - whole;
         if j >= self.lean.len() {
             return None;
         }
         if let Some(i) = self.lean.promoted(j) {
-            return (i >= whole).then(|| labels_of_whole(i)).flatten();
+            return (i >= whole).then(|| self.whole_labels(i)).flatten();
         }
         let l = self.lean.labels(j);
         Some(EventLabels {
@@ -239,6 +219,20 @@ impl ScanReport {
             actor_kind: l.actor_kind,
             whole: false,
             finding: l.finding,
+        })
+    }
+
+    /// The labels of `events[i]`, an event kept whole.
+    fn whole_labels(&self, i: usize) -> Option<EventLabels<'_>> {
+        let e = self.events.get(i)?;
+        Some(EventLabels {
+            seq: self.arrival(i),
+            time: e.time,
+            target: e.parties.target_label(),
+            actor: e.parties.actor_label(),
+            actor_kind: e.parties.actor_kind,
+            whole: true,
+            finding: None,
         })
     }
 
