@@ -151,3 +151,18 @@ pub fn json_document(lines: &[u8], head: &[u8], sep: &[u8]) -> Vec<u8> {
     doc.extend_from_slice(b"\n]}\n");
     doc
 }
+
+/// The `ModifiedProperties` of a UAL STS record (Management Activity API) moving
+/// StsRefreshTokensValidFrom from `old` to `new`, each written as the service writes it (a
+/// JSON array in a string, CRLF-indented); none (a near miss) when `new` is empty.
+pub fn ual_sts_props(old: &str, new: &str) -> serde_json::Value {
+    if new.is_empty() {
+        return serde_json::json!([]);
+    }
+    serde_json::json!([
+        {"Name": "StsRefreshTokensValidFrom",
+         "NewValue": format!("[\r\n  \"{new}\"\r\n]"),
+         "OldValue": format!("[\r\n  \"{old}\"\r\n]")},
+        {"Name": "Included Updated Properties", "NewValue": "StsRefreshTokensValidFrom", "OldValue": ""}
+    ])
+}
