@@ -272,3 +272,47 @@ fn an_undo_never_erases_a_decision_another_analyst_made_after() {
         (Verdict::Legitimate, "bob")
     );
 }
+
+/// Bob's workbench starts before any journal exists; Alice's decision creates it. Bob's
+/// `E`/`Y` report, his undo and his quit line must see her verdict (before, a workbench that
+/// found no journal at start never looked again until its own first decision, and its report
+/// said "Rows flagged: n (suspicious 0 …)" under the journal's own entry count and head).
+#[test]
+fn a_journal_another_workbench_created_after_our_start_reaches_our_report_and_quit_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("evidence.sts-triage.jsonl");
+    let report = scan_paths(&[PathBuf::from(FIXTURE)], &ScanOptions::default()).unwrap();
+    let shown = path.display().to_string();
+    let mut bob = App::new(&shown, "bob", HashMap::new()).with_report(report.clone());
+    let mut bob_journal = LazyJournal::new(path.clone(), None);
+    // Looking never creates the journal.
+    assert!(bob_journal.existing().is_none());
+    assert!(!path.exists());
+
+    let mut alice = App::new(&shown, "alice", HashMap::new()).with_report(report);
+    let mut alice_journal = LazyJournal::new(path.clone(), None);
+    let key = alice.findings.items[alice.findings.current().unwrap()]
+        .key
+        .clone();
+    alice.apply(Action::Intent(Intent::MarkSuspicious));
+    run_effects(&mut alice, alice_journal.get().unwrap());
+
+    let md = sts_triage::tui::report_of_journal(&mut bob, bob_journal.existing());
+    let head = read_decisions(&path).unwrap().head.unwrap();
+    assert!(
+        md.contains(&format!("; 1 entries; head SHA-256 `{head}`")),
+        "{md}"
+    );
+    assert!(md.contains("(suspicious 1, legitimate 0,"), "{md}");
+    let d = bob.decision(&key);
+    assert_eq!(
+        (d.verdict, d.analyst.as_str()),
+        (Verdict::Suspicious, "alice")
+    );
+    assert!(
+        bob.quit_summary(bob_journal.journal.is_some())
+            .contains("(suspicious 1, legitimate 0)"),
+        "{}",
+        bob.quit_summary(true)
+    );
+}

@@ -36,4 +36,16 @@ impl LazyJournal {
             .as_mut()
             .ok_or_else(|| anyhow::anyhow!("journal not open"))
     }
+
+    /// The journal when it is open or exists on disk now, without creating it: another
+    /// workbench may have created it after our start, and what it holds must reach `Y`,
+    /// `E`, undo and the quit line (joined, so its entries are read as foreign). None when
+    /// nobody has written one (looking at files leaves nothing behind) or it cannot be
+    /// opened (the next decision says why).
+    pub fn existing(&mut self) -> Option<&mut Journal> {
+        if self.journal.is_none() && self.path.is_file() {
+            self.journal = Journal::join(&self.path).ok();
+        }
+        self.journal.as_mut()
+    }
 }

@@ -292,11 +292,15 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
             .filter(|p| p.as_os_str() != "-"),
     );
     let outcome = event_loop(&mut terminal, &mut app, &mut shell, &inbox);
-    let journal = shell.journal;
+    let mut journal = shell.journal;
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableBracketedPaste);
     ratatui::restore();
     let _ = std::panic::take_hook();
     outcome?;
+    // The quit line counts what the journal holds now, another workbench's decisions too.
+    if let Some(j) = journal.existing() {
+        read_foreign(&mut app, j);
+    }
     println!("{}", app.quit_summary(journal.journal.is_some()));
     if !app.unsaved.is_empty() {
         eprintln!(
@@ -486,7 +490,7 @@ fn take_event(app: &mut App, shell: &mut Shell, event: Event) {
             }
             if let Some(a) = key_to_action(app, shell.keymap, &key) {
                 if matches!(a, Action::Intent(Intent::Undo | Intent::Redo))
-                    && let Some(journal) = shell.journal.journal.as_mut()
+                    && let Some(journal) = shell.journal.existing()
                 {
                     read_foreign(app, journal);
                 }
@@ -558,7 +562,7 @@ fn carry_out_effects(app: &mut App, shell: &mut Shell) -> Flow {
                 app.apply(action);
             }
             Effect::Report { to_file } => {
-                let text = report_of_journal(app, journal.journal.as_mut());
+                let text = report_of_journal(app, journal.existing());
                 match to_file {
                     None => {
                         let action = copy_text(
