@@ -1,0 +1,111 @@
+//! Classify like this: the links it lists (IP, ISP) unticked, and the rows it ticks.
+
+use super::*;
+
+#[test]
+fn classify_like_this_lists_ip_and_isp_links_unticked() {
+    let mut app = app();
+    keys(&mut app, "/helpdesk");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "2");
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "/helpdesk");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    // Back on the decided helpdesk row.
+    assert_eq!(current_account(&app), "helpdesk@contoso.com");
+    keys(&mut app, "c");
+    let Overlay::Bulk(b) = &app.overlay else {
+        panic!("bulk list open: {}", app.status)
+    };
+    assert_eq!(b.verdict, Verdict::Legitimate);
+    // Every other row shares only the ISP "Contoso ISP" (one is behind a proxy): a weak
+    // link, so nothing is ticked by default.
+    assert_eq!(b.candidates.len(), 5);
+    assert!(
+        b.candidates
+            .iter()
+            .all(|c| c.link == Link::Isp && !c.ticked)
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.review_counts(),
+        (1, 7, 0, 1),
+        "nothing ticked, nothing marked"
+    );
+    keys(&mut app, "c");
+    keys(&mut app, "a"); // tick all
+    keys(&mut app, "k");
+    keys(&mut app, " "); // untick the first
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.review_counts(), (5, 7, 0, 5));
+    keys(&mut app, "u");
+    assert_eq!(
+        app.review_counts(),
+        (1, 7, 0, 1),
+        "one undo reverts the bulk step"
+    );
+}
+
+#[test]
+fn classify_like_this_ticks_only_the_same_account_without_new_hints() {
+    let report = scan_paths(
+        &[PathBuf::from("tests/fixtures/classify.jsonl")],
+        &ScanOptions::default(),
+    )
+    .unwrap();
+    let mut app = sized(
+        App::new("t.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report),
+        160,
+        45,
+    );
+    // The oldest row (ann, 203.0.113.10, Comcast) is the last: decide it suspicious.
+    keys(&mut app, "G1");
+    keys(&mut app, "G");
+    assert_eq!(current_account(&app), "ann@contoso.com");
+    keys(&mut app, "c");
+    let Overlay::Bulk(b) = &app.overlay else {
+        panic!("bulk list open: {}", app.status)
+    };
+    let account_of = |c: &Candidate| app.findings.items[c.item].cells[1].to_owned();
+    let listed: Vec<(String, Link, bool, Vec<String>)> = b
+        .candidates
+        .iter()
+        .map(|c| (account_of(c), c.link, c.ticked, c.extra_hints.clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("ann@contoso.com".into(), Link::Account, true, vec![]),
+            (
+                "ann@contoso.com".into(),
+                Link::Account,
+                false,
+                vec!["proxy".into()]
+            ),
+            ("bob@contoso.com".into(), Link::Ip, false, vec![]),
+            ("carl@contoso.com".into(), Link::Isp, false, vec![]),
+        ],
+        "grouped by link; dana shares nothing (`first` is on the decided row too: no hint more)"
+    );
+    assert_eq!(b.counts(), [2, 1, 1]);
+    let screen = text(&screen(&app, 160, 45, false));
+    assert!(
+        screen.contains("mark 1 row(s) suspicious · same account 2 · IP only 1 · ISP only 1"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Role") && screen.contains("Hints"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("same account, more hints: proxy"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.review_counts(),
+        (2, 6, 2, 0),
+        "the decided row and one like it"
+    );
+}

@@ -1,0 +1,222 @@
+//! The filter: fuzzy terms, columns and exclusions, verdict filters and unreviewed jumps, time
+//! windows, typing and deleting, pastes, and the frequency view that filters to one value.
+
+use super::*;
+
+#[test]
+fn filter_is_fuzzy_and_knows_columns_and_exclusions() {
+    let mut app = app();
+    keys(&mut app, "/hlpdsk");
+    assert_eq!(app.findings.order.len(), 1, "fuzzy match");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.findings.order.len(), 7, "Esc clears");
+    keys(&mut app, "/ip:203.0");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.findings
+            .order
+            .iter()
+            .all(|&i| app.findings.items[i].cells[finding(Column::Ip)].starts_with("203.0"))
+    );
+    assert_eq!(app.findings.order.len(), 4);
+    keys(&mut app, "/");
+    press(&mut app, KeyCode::Backspace);
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "!contoso.com");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.findings.order.len(), 0);
+}
+
+#[test]
+fn verdict_filter_and_unreviewed_jumps() {
+    let mut app = app();
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    app.apply(Action::Intent(Intent::CycleVerdictFilter)); // unreviewed
+    assert_eq!(app.findings.order.len(), 6);
+    app.apply(Action::Intent(Intent::CycleVerdictFilter)); // suspicious
+    assert_eq!(app.findings.order.len(), 1);
+    app.apply(Action::Intent(Intent::CycleVerdictFilter)); // legitimate
+    assert_eq!(app.findings.order.len(), 0);
+    app.apply(Action::Intent(Intent::CycleVerdictFilter)); // changed since decided
+    assert_eq!(app.findings.order.len(), 0);
+    app.apply(Action::Intent(Intent::CycleVerdictFilter)); // all
+    app.apply(Action::Intent(Intent::Top));
+    app.apply(Action::Intent(Intent::NextUnreviewed));
+    let k = &app.findings.items[app.findings.current().unwrap()].key;
+    assert_eq!(app.decision(k).verdict, Verdict::Unreviewed);
+}
+
+#[test]
+fn frequency_view_counts_values_and_enter_filters_to_one() {
+    let mut app = app();
+    focus_on(&mut app, Column::Role);
+    keys(&mut app, "F");
+    let Overlay::Pivot(p) = &app.overlay else {
+        panic!("pivot open")
+    };
+    let counts: Vec<(String, usize)> = p.rows.iter().map(|r| (r.value.clone(), r.count)).collect();
+    assert_eq!(
+        counts,
+        [
+            ("User".to_owned(), 5),
+            ("Other".to_owned(), 1),
+            ("ServicePrincipal".to_owned(), 1)
+        ],
+        "sorted by count, then value"
+    );
+    keys(&mut app, "j");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(app.findings.order.len(), 1);
+    assert_eq!(current_account(&app), "carol@contoso.com");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.findings.order.len(), 7, "Esc clears the value filter");
+}
+
+#[test]
+fn time_window_terms_and_local_time() {
+    let mut app = app();
+    keys(&mut app, "/after:2021-03-01 before:2021-04-30");
+    press(&mut app, KeyCode::Enter);
+    let accounts: Vec<String> = app
+        .findings
+        .order
+        .iter()
+        .map(|&i| app.findings.items[i].cells[1].to_owned())
+        .collect();
+    assert_eq!(accounts.len(), 3, "{accounts:?}");
+    let utc = app.cell(&app.findings, app.findings.current().unwrap(), 0);
+    keys(&mut app, "t");
+    assert!(app.local_time);
+    let local = app.cell(&app.findings, app.findings.current().unwrap(), 0);
+    let offset = chrono::Local::now().offset().local_minus_utc();
+    assert_eq!(utc == local, offset == 0, "{utc} / {local}");
+}
+
+/// The table an app shows for a filter, computed from scratch.
+fn fresh_order(report: &ScanReport, filter: &str, sort: Option<usize>) -> Vec<String> {
+    let mut app = App::new("j", "a", HashMap::new()).with_report(report.clone());
+    if let Some(col) = sort {
+        for _ in 1..col {
+            app.apply(Action::Intent(Intent::FocusRight));
+        }
+        app.apply(Action::Intent(Intent::Sort));
+    }
+    app.filter = filter.to_owned();
+    app.refresh();
+    shown_keys(&app)
+}
+
+#[test]
+fn typing_and_deleting_filters_always_shows_what_a_fresh_filter_shows() {
+    let report = scan_paths(&[PathBuf::from("assets/samples")], &ScanOptions::default()).unwrap();
+    for sort in [None, Some(1), Some(6)] {
+        let mut app = App::new("j", "a", HashMap::new()).with_report(report.clone());
+        if let Some(col) = sort {
+            for _ in 1..col {
+                app.apply(Action::Intent(Intent::FocusRight));
+            }
+            app.apply(Action::Intent(Intent::Sort));
+        }
+        keys(&mut app, "/");
+        for typed in [
+            "lee gu",
+            "ip:198.5",
+            "!contoso on",
+            "role:serv !sess",
+            "admin isp:net",
+        ] {
+            for c in typed.chars() {
+                keys(&mut app, &c.to_string());
+                assert_eq!(
+                    shown_keys(&app),
+                    fresh_order(&report, &app.filter, sort),
+                    "filter {:?}",
+                    app.filter
+                );
+            }
+            for _ in typed.chars() {
+                press(&mut app, KeyCode::Backspace);
+                assert_eq!(
+                    shown_keys(&app),
+                    fresh_order(&report, &app.filter, sort),
+                    "filter {:?}",
+                    app.filter
+                );
+            }
+        }
+    }
+}
+
+/// The letters of `needle` appear in `hay` in order (what a fuzzy term asks of one cell).
+fn in_order(hay: &str, needle: &str) -> bool {
+    let mut rest = hay.chars();
+    needle.chars().all(|n| rest.any(|h| h == n))
+}
+
+#[test]
+fn a_plain_filter_term_matches_within_one_cell_not_across_the_row() {
+    let report = scan_paths(&[PathBuf::from("assets/samples")], &ScanOptions::default()).unwrap();
+    let mut app = App::new("j", "a", HashMap::new()).with_report(report);
+    keys(&mut app, "/lee");
+    let shown: Vec<String> = app
+        .findings
+        .order
+        .iter()
+        .map(|&i| {
+            let cells = &app.findings.items[i].cells;
+            [Column::Account, Column::Target, Column::Actor]
+                .map(|c| cells[finding(c)].to_owned())
+                .join(" | ")
+        })
+        .collect();
+    assert!(!shown.is_empty());
+    assert!(
+        shown.iter().all(|people| people
+            .to_lowercase()
+            .split(" | ")
+            .any(|c| in_order(c, "lee"))),
+        "only rows where Lee Gu acts or is the target (the letters spread over a row or a file path do not count): {shown:?}"
+    );
+    keys(&mut app, " source:purview");
+    assert!(
+        app.findings.order.len() < shown.len(),
+        "source: still filters by file"
+    );
+}
+
+#[test]
+fn a_paste_is_text_in_the_prompt_and_never_keys() {
+    let paste = std::fs::read_to_string("tests/fixtures/note-paste-with-newline.txt").unwrap();
+    let mut app = app();
+    let first = app.findings.items[app.findings.current().unwrap()]
+        .key
+        .clone();
+    keys(&mut app, "n");
+    app.apply(Action::Paste(paste.clone()));
+    assert!(app.prompt.is_some(), "the note is still being typed");
+    assert!(app.effects.is_empty(), "no key ran: {:?}", app.effects);
+    assert_eq!(app.review_counts(), (0, 7, 0, 0));
+    press(&mut app, KeyCode::Enter);
+    let entries = journal_entries(&mut app);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].0, first);
+    assert_eq!(
+        entries[0].2, "looks fine 2j2j2q",
+        "the line break became a space"
+    );
+    assert_eq!(app.review_counts(), (0, 7, 0, 0));
+    // A long paste is there at once, in one action.
+    keys(&mut app, "n");
+    let long = "x".repeat(5000);
+    app.apply(Action::Paste(long.clone()));
+    press(&mut app, KeyCode::Enter);
+    let entries = journal_entries(&mut app);
+    assert!(entries[0].2.ends_with(&long), "{}", entries[0].2.len());
+    // Outside a prompt a paste does nothing but say so.
+    app.apply(Action::Paste(paste));
+    assert!(app.effects.is_empty());
+    assert!(app.status.contains("paste of"), "{}", app.status);
+}

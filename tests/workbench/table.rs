@@ -1,0 +1,186 @@
+//! The table: one row per distinct result, sorting by the focused column (and by hints), the
+//! row kept across a sort, verdict colours and a screen free of raw control characters.
+
+use super::*;
+
+#[test]
+fn the_table_shows_one_row_per_distinct_result_newest_first() {
+    let app = app();
+    assert_eq!(
+        app.findings.items.len(),
+        7,
+        "8 flagged events, two collapse"
+    );
+    assert_eq!(app.near.items.len(), 3);
+    assert_eq!(
+        current_account(&app),
+        "carol@contoso.com",
+        "the newest event first"
+    );
+    assert!(
+        app.findings.items.iter().any(|i| &i.cells[1]
+            == "evil\\x1b]0;pwned\\x07\\u{202e}admin@contoso.com"
+            && i.tampered),
+        "the hostile name is escaped and flagged"
+    );
+    let dup = app
+        .findings
+        .order
+        .iter()
+        .find(|&&i| &app.findings.items[i].cells[1] == "helpdesk@contoso.com")
+        .copied()
+        .unwrap();
+    assert_eq!(
+        app.cell(&app.findings, dup, finding(Column::Events)),
+        "2",
+        "two events stand behind the collapsed row"
+    );
+}
+
+#[test]
+fn sorting_by_the_focused_column_and_reversing() {
+    // Wide enough that every column is drawn (focus skips hidden ones).
+    let mut app = sized(app(), 200, 45);
+    // Focus +Minutes and sort ascending, then descending.
+    focus_on(&mut app, Column::Added);
+    app.apply(Action::Intent(Intent::Sort));
+    let added: Vec<String> = app
+        .findings
+        .order
+        .iter()
+        .map(|&i| app.findings.items[i].cells[finding(Column::Added)].to_owned())
+        .collect();
+    assert_eq!(
+        added.first().map(String::as_str),
+        Some(""),
+        "null sorts first"
+    );
+    assert_eq!(added[1], "-525539");
+    app.apply(Action::Intent(Intent::Sort));
+    let first = app.findings.items[app.findings.order[0]].cells[finding(Column::Added)].to_owned();
+    assert_eq!(first, "6360");
+}
+
+#[test]
+fn verdict_colours_and_no_color() {
+    let mut app = sized(app(), 160, 45);
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    app.apply(Action::Intent(Intent::MarkLegitimate));
+    let t = screen(&app, 160, 45, true);
+    let buf = t.backend().buffer();
+    let find = |word: &str| {
+        let s = text(&t);
+        let (y, line) = s
+            .lines()
+            .enumerate()
+            .skip(3)
+            .find(|(_, l)| l.contains(word))
+            .unwrap();
+        let x = line[..line.find(word).unwrap()].chars().count();
+        (u16::try_from(x).unwrap(), u16::try_from(y).unwrap())
+    };
+    let (x, y) = find("suspicious ");
+    assert_eq!(buf[(x, y)].fg, Color::Red);
+    let (x, y) = find("legitimate ");
+    assert_eq!(buf[(x, y)].fg, Color::Green);
+    let plain = screen(&app, 160, 45, false);
+    let buf = plain.backend().buffer();
+    assert!(
+        buf.content().iter().all(|c| c.fg == Color::Reset),
+        "NO_COLOR: no colour at all"
+    );
+}
+
+#[test]
+fn screen_never_holds_a_raw_control_character() {
+    let mut app = sized(app(), 120, 35);
+    let s = screen(&app, 120, 35, true);
+    assert!(!text(&s).chars().any(|c| c.is_control() && c != '\n'));
+    keys(&mut app, "/evil");
+    press(&mut app, KeyCode::Enter);
+    app.apply(Action::Intent(Intent::Open));
+    let s = screen(&app, 120, 35, true);
+    let t = text(&s);
+    assert!(
+        !t.chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}')
+    );
+    assert!(
+        t.contains("\\u001b]0;pwned"),
+        "the payload is shown escaped"
+    );
+}
+
+#[test]
+fn sorting_keeps_the_row_and_typing_a_filter_starts_at_its_first_match() {
+    let mut app = app();
+    app.apply(Action::Intent(Intent::MoveDown));
+    let row = current_account(&app);
+    app.apply(Action::Intent(Intent::Sort));
+    assert_eq!(
+        current_account(&app),
+        row,
+        "sorting keeps the cursor on its row"
+    );
+    keys(&mut app, "/contoso");
+    assert_eq!(
+        app.findings.cursor, 0,
+        "a typed filter shows its first match"
+    );
+    app.apply(Action::Intent(Intent::MoveDown));
+    let row = current_account(&app);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(
+        current_account(&app),
+        row,
+        "clearing the filter keeps the row"
+    );
+}
+
+#[test]
+fn sorting_from_the_idle_time_cache_equals_sorting_afresh() {
+    let report = scan_paths(&[PathBuf::from("assets/samples")], &ScanOptions::default()).unwrap();
+    let mut warm = App::new("j", "a", HashMap::new()).with_report(report.clone());
+    for _ in 0..40 {
+        warm.apply(Action::Tick);
+    }
+    let mut cold = App::new("j", "a", HashMap::new()).with_report(report);
+    for _ in 0..warm.columns().len() {
+        for _ in 0..2 {
+            warm.apply(Action::Intent(Intent::Sort));
+            cold.apply(Action::Intent(Intent::Sort));
+            assert_eq!(
+                shown_keys(&warm),
+                shown_keys(&cold),
+                "sort {:?}",
+                warm.findings.sort
+            );
+        }
+        warm.apply(Action::Intent(Intent::FocusRight));
+        cold.apply(Action::Intent(Intent::FocusRight));
+    }
+}
+
+#[test]
+fn sorting_by_hints_sorts_by_how_many() {
+    // Wide enough that every column is drawn (focus skips hidden ones).
+    let mut app = sized(app(), 200, 45);
+    focus_on(&mut app, Column::Hint);
+    assert_eq!(app.columns()[app.table().focus].title(), "Hints");
+    app.apply(Action::Intent(Intent::Sort));
+    let counts: Vec<usize> = app
+        .findings
+        .order
+        .iter()
+        .map(|&i| {
+            app.findings.items[i].cells[finding(Column::Hint)]
+                .split_whitespace()
+                .count()
+        })
+        .collect();
+    let mut sorted = counts.clone();
+    sorted.sort_unstable();
+    assert_eq!(counts, sorted, "by the number of hints, not their text");
+    assert!(counts.first() < counts.last(), "{counts:?}");
+}
