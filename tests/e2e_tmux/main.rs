@@ -1,0 +1,157 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! End to end: the real binary in a real terminal (tmux), driven by keys, read from the
+//! screen. Each test has its own tmux server socket. Waits are bounded polls for what the
+//! screen must show, never fixed sleeps.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+mod copy;
+mod follow;
+mod hostile;
+mod inputs;
+mod journal;
+mod triage;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+
+struct Tmux {
+    socket: String,
+    _conf: tempfile::NamedTempFile,
+    conf_path: PathBuf,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Self {
+        assert!(
+            Command::new("tmux").arg("-V").output().is_ok(),
+            "tmux is needed for the end-to-end tests (.ci/run installs it)"
+        );
+        let conf = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(
+            conf.path(),
+            "set -g set-clipboard on\nset -g remain-on-exit off\n",
+        )
+        .unwrap();
+        let socket = format!("sts-{name}-{}", std::process::id());
+        let conf_path = conf.path().to_owned();
+        Self {
+            socket,
+            _conf: conf,
+            conf_path,
+        }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("-f")
+            .arg(&self.conf_path)
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn start(&self, cwd: &Path, args: &str) {
+        self.start_env(cwd, "", args);
+    }
+
+    fn start_env(&self, cwd: &Path, env: &str, args: &str) {
+        self.start_shell(&format!("cd {} && {env} exec {BIN} {args}", cwd.display()));
+    }
+
+    /// Runs a shell command line in the session (the session ends when it does).
+    fn start_shell(&self, cmd: &str) {
+        self.tmux(&["new-session", "-d", "-s", "t", "-x", "120", "-y", "35", cmd]);
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "t", k]);
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Polls the screen until it shows `text` and has finished drawing (the same in two
+    /// captures 50 ms apart: a capture can fall in the middle of a frame on a busy
+    /// machine), at most 20 s.
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_for_all(&[text])
+    }
+
+    /// As [`Tmux::wait_for`], for a screen that shows every one of `texts` at once.
+    fn wait_for_all(&self, texts: &[&str]) -> String {
+        self.wait_until(&format!("{texts:?}"), |s| {
+            texts.iter().all(|t| s.contains(t))
+        })
+    }
+
+    /// Waits until the screen, the same on two looks in a row, passes `test` (`what` says
+    /// what was waited for when it never does).
+    fn wait_until(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        let mut last = String::new();
+        loop {
+            let s = self.screen();
+            if test(&s) && s == last {
+                return s;
+            }
+            last = s.clone();
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the screen never showed {what}; it shows:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn pane_pid(&self) -> Option<i32> {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// Waits for the session to end (the program quit or was killed).
+    fn wait_gone(&self) {
+        let start = Instant::now();
+        while Command::new("tmux")
+            .args(["-L", &self.socket, "has-session", "-t", "t"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the program did not end"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn workdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/workbench.jsonl",
+        dir.path().join("export.jsonl"),
+    )
+    .unwrap();
+    dir
+}
