@@ -17,10 +17,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use sts_triage::load::ScanOptions;
-use sts_triage::scan::{ScanReport, scan_paths};
+use sts_triage::journal::Entry;
+use sts_triage::load::{ScanMessage, ScanOptions};
+use sts_triage::scan::{ScanReport, scan_paths, scan_paths_with};
 use sts_triage::tui::action::{Action, Intent};
-use sts_triage::tui::app::App;
+use sts_triage::tui::app::{App, Effect, View};
 use sts_triage::tui::columns::Column;
 use sts_triage::tui::key_to_action;
 use sts_triage::tui::keymap::Keymap;
@@ -71,10 +72,25 @@ pub fn sized(mut app: App, w: u16, h: u16) -> App {
 
 /// Draws the app on a `w`×`h` TestBackend with the default keymap.
 pub fn render(app: &App, w: u16, h: u16, color: bool) -> Terminal<TestBackend> {
-    let keymap = Keymap::default_map().unwrap();
+    render_with(app, &Keymap::default_map().unwrap(), w, h, color)
+}
+
+/// Draws the app on a `w`×`h` TestBackend with `keymap` (its help and footer show it).
+pub fn render_with(
+    app: &App,
+    keymap: &Keymap,
+    w: u16,
+    h: u16,
+    color: bool,
+) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw(f, app, &keymap, Theme { color })).unwrap();
+    t.draw(|f| draw(f, app, keymap, Theme { color })).unwrap();
     t
+}
+
+/// Draws the app in colour at the size its last resize gave it.
+pub fn drawn(app: &App) -> Terminal<TestBackend> {
+    render(app, app.width, app.height, true)
 }
 
 /// What a terminal shows, one line a row (each ending in `\n`).
@@ -93,6 +109,50 @@ pub fn text(t: &Terminal<TestBackend>) -> String {
 /// The app drawn without colour on `w`×`h`, as text.
 pub fn screen(app: &App, w: u16, h: u16) -> String {
     text(&render(app, w, h, false))
+}
+
+/// The messages the loader sends for `paths` (default options), in its order.
+pub fn scan_messages(paths: &[PathBuf]) -> Vec<ScanMessage> {
+    let mut msgs = Vec::new();
+    scan_paths_with(paths, &ScanOptions::default(), &mut |m| msgs.push(m)).unwrap();
+    msgs
+}
+
+/// A workbench (journal `j.jsonl`) loaded message by message as the loader sends them
+/// (events kept lean), the load's end and the idle work after it done, sized 160×45.
+pub fn loaded(paths: &[PathBuf]) -> App {
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    scan_paths_with(paths, &ScanOptions::default(), &mut |m| {
+        app.apply(Action::Scan(m));
+    })
+    .unwrap();
+    app.apply(Action::Sorting);
+    app.apply(Action::LoadFinished { error: None });
+    while app.has_pending_work() {
+        app.apply(Action::Tick);
+    }
+    sized(app, 160, 45)
+}
+
+/// The keys of the rows `view` shows, in their order.
+pub fn keys_of(app: &App, view: View) -> Vec<String> {
+    let t = match view {
+        View::Findings => &app.findings,
+        View::NearMisses => &app.near,
+    };
+    t.order.iter().map(|&i| t.items[i].key.clone()).collect()
+}
+
+/// The journal entries the workbench asked to write since the last call (its effects taken).
+pub fn journal_effects(app: &mut App) -> Vec<Entry> {
+    std::mem::take(&mut app.effects)
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Journal(entries) => Some(entries),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 /// One key press through the default keymap (keys the keymap ignores do nothing).

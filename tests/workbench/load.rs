@@ -37,13 +37,7 @@ fn a_stopped_load_says_it_is_partial_on_screen_and_in_the_report() {
         names: vec![FIXTURE.into(), "second.jsonl".into()],
     });
     // The first five records are read, then the analyst stops the load.
-    let mut msgs = Vec::new();
-    sts_triage::scan::scan_paths_with(
-        &[PathBuf::from(FIXTURE)],
-        &ScanOptions::default(),
-        &mut |m| msgs.push(m),
-    )
-    .unwrap();
+    let msgs = support::scan_messages(&[PathBuf::from(FIXTURE)]);
     let mut events = 0;
     for m in msgs {
         match m {
@@ -98,13 +92,7 @@ fn rows_appear_while_the_load_runs() {
         bytes: 1000,
         names: Vec::new(),
     });
-    let mut msgs = Vec::new();
-    sts_triage::scan::scan_paths_with(
-        &[PathBuf::from(FIXTURE)],
-        &ScanOptions::default(),
-        &mut |m| msgs.push(m),
-    )
-    .unwrap();
+    let msgs = support::scan_messages(&[PathBuf::from(FIXTURE)]);
     let mut seen = Vec::new();
     for m in msgs {
         let is_event = matches!(m, ScanMessage::Event(_));

@@ -1,6 +1,12 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 //! The workbench driven without a terminal: actions into the state, key events through the
 //! keymap, and the screen rendered on ratatui's TestBackend (insta snapshots).
+//!
+//! One test binary for the whole workbench (each top-level test file is a binary to link):
+//! a module per thing the analyst does or sees. The modules of the first split (verdicts,
+//! filter, table, drill, classify, copy, load, help, snapshots) share this file's fixture and
+//! helpers; the others were test files of their own and keep their own setup, with what
+//! several of them repeated in `tests/support`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -25,15 +31,34 @@ use sts_triage::tui::render::{Theme, draw};
 mod support;
 use support::{focus_on, keys, press, render as screen, sized, text};
 
+mod changed_input;
 mod classify;
+mod context;
 mod copy;
+mod decided_rows;
 mod drill;
+mod faults;
 mod filter;
+mod filter_search;
+mod frames;
 mod help;
+mod help_screen;
+mod lean;
 mod load;
+mod load_batches;
+mod narrow_screens;
+mod panel_titles;
+mod partial_report;
+mod problems_view;
+mod props;
+mod review_counts;
 mod snapshots;
 mod table;
+mod touched_rows;
+mod two_workbenches;
+mod undo_restores;
 mod verdicts;
+mod why_panel;
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 
@@ -50,23 +75,23 @@ fn current_account(app: &App) -> String {
     app.cell(t, t.current().unwrap(), 1)
 }
 
+/// The journal entries asked for since the last call: (key, verdict, note, action).
 fn journal_entries(app: &mut App) -> Vec<(String, Verdict, String, String)> {
-    app.effects
-        .drain(..)
-        .filter_map(|e| match e {
-            Effect::Journal(entries) => Some(entries),
-            _ => None,
-        })
-        .flatten()
+    support::journal_effects(app)
+        .into_iter()
         .map(|e| (e.key, e.verdict, e.note, e.action))
+        .collect()
+}
+
+/// The keys of the journal entries asked for since the last call.
+fn journaled(app: &mut App) -> Vec<String> {
+    support::journal_effects(app)
+        .into_iter()
+        .map(|e| e.key)
         .collect()
 }
 
 /// The keys of the flagged rows shown, in order.
 fn shown_keys(app: &App) -> Vec<String> {
-    app.findings
-        .order
-        .iter()
-        .map(|&i| app.findings.items[i].key.clone())
-        .collect()
+    support::keys_of(app, View::Findings)
 }

@@ -6,14 +6,13 @@
 //! exactly the rows a workbench opened on the finished scan shows.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use sts_triage::load::{ScanMessage, ScanOptions};
+use sts_triage::load::ScanMessage;
 use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, View};
 use sts_triage::tui::keymap::Keymap;
@@ -21,6 +20,8 @@ use sts_triage::tui::render::Theme;
 use sts_triage::tui::wake::{self, Inbox, InputSender};
 use sts_triage::tui::{Flow, Shell, frame};
 use tui_input::InputRequest;
+
+use crate::support::{keys_of, scan_messages};
 
 /// Synthetic CloudAppEvents STS records: six accounts, three addresses, one in seven a
 /// near miss (the operation without its final period).
@@ -66,20 +67,7 @@ fn messages() -> Vec<ScanMessage> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sts.jsonl");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    let mut msgs = Vec::new();
-    sts_triage::scan::scan_paths_with(&[PathBuf::from(&path)], &ScanOptions::default(), &mut |m| {
-        msgs.push(m)
-    })
-    .unwrap();
-    msgs
-}
-
-fn keys_of(app: &App, view: View) -> Vec<String> {
-    let t = match view {
-        View::Findings => &app.findings,
-        View::NearMisses => &app.near,
-    };
-    t.order.iter().map(|&i| t.items[i].key.clone()).collect()
+    scan_messages(&[path])
 }
 
 fn key(code: KeyCode) -> std::io::Result<Event> {

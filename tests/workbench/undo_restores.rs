@@ -9,11 +9,10 @@ use sts_triage::journal::{self, Decision, Journal, Verdict};
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::scan_paths;
 use sts_triage::tui::action::{Action, Intent};
-use sts_triage::tui::app::{App, Effect};
+use sts_triage::tui::app::App;
 
-mod support;
+use crate::support::{journal_effects, keys, press, run_bin};
 use ratatui::crossterm::event::KeyCode;
-use support::{keys, press, run_bin};
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 
@@ -23,18 +22,6 @@ fn workbench(analyst: &str, journal: &Path) -> App {
         .unwrap_or_default();
     let report = scan_paths(&[PathBuf::from(FIXTURE)], &ScanOptions::default()).unwrap();
     App::new(&journal.display().to_string(), analyst, decisions).with_report(report)
-}
-
-/// The journal entries the workbench asked to write since the last call (its effects taken).
-fn journal_effects(app: &mut App) -> Vec<journal::Entry> {
-    std::mem::take(&mut app.effects)
-        .into_iter()
-        .filter_map(|e| match e {
-            Effect::Journal(entries) => Some(entries),
-            _ => None,
-        })
-        .flatten()
-        .collect()
 }
 
 /// Writes the journal effects to the journal, as the shell does, and confirms them.

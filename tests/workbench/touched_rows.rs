@@ -11,8 +11,8 @@ use sts_triage::journal::Verdict;
 use sts_triage::tui::app::{App, Effect, Overlay};
 use sts_triage::tui::columns::{Column, finding};
 
-mod support;
-use support::{keys, press, scan, screen, sized};
+use super::journaled;
+use crate::support::{keys, press, scan, screen, sized};
 
 fn classify_app(w: u16, h: u16) -> App {
     let report = scan(&["tests/fixtures/classify.jsonl"]);
@@ -29,18 +29,6 @@ fn account_ip(app: &App, item: usize) -> (String, String) {
         app.cell(t, item, finding(Column::Account)),
         app.cell(t, item, finding(Column::Ip)),
     )
-}
-
-fn journaled(app: &mut App) -> Vec<String> {
-    app.effects
-        .drain(..)
-        .filter_map(|e| match e {
-            Effect::Journal(entries) => Some(entries),
-            _ => None,
-        })
-        .flatten()
-        .map(|e| e.key)
-        .collect()
 }
 
 #[test]
@@ -153,7 +141,7 @@ fn after_a_sort_the_cursor_row_and_the_first_rows_are_in_view() {
                     }
                 }
             }
-            support::focus_on(&mut app, column);
+            crate::support::focus_on(&mut app, column);
             let row = app.findings.current().unwrap();
             app.apply(Action::Intent(Intent::Sort));
             let t = &app.findings;

@@ -7,35 +7,21 @@
 //! read back by place; the read-back must prove it is the record loaded, or say the file
 //! changed. Appends (`--follow`) still read back.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ratatui::crossterm::event::KeyCode;
 use sts_triage::evidence::CHANGED_SINCE_LOAD;
-use sts_triage::load::ScanOptions;
-use sts_triage::tui::action::Action;
 use sts_triage::tui::app::App;
 
-mod support;
-use support::context::doc_text;
-use support::{keys, press, sized};
+use crate::support::context::doc_text;
+use crate::support::{keys, press};
 
 const SAMPLE: &str = "assets/samples/cloudappevents-ah-api.jsonl";
 
 /// A workbench loaded message by message as the loader sends them (events kept lean).
 fn loaded(path: &Path) -> App {
-    let mut app = App::new("j.jsonl", "a", HashMap::new());
-    sts_triage::scan::scan_paths_with(&[path.to_path_buf()], &ScanOptions::default(), &mut |m| {
-        app.apply(Action::Scan(m));
-    })
-    .unwrap();
-    app.apply(Action::Sorting);
-    app.apply(Action::LoadFinished { error: None });
-    while app.has_pending_work() {
-        app.apply(Action::Tick);
-    }
-    sized(app, 160, 45)
+    crate::support::loaded(&[path.to_path_buf()])
 }
 
 fn copy_of_sample(dir: &Path) -> PathBuf {

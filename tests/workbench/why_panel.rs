@@ -13,8 +13,7 @@ use sts_triage::tui::action::Action;
 use sts_triage::tui::app::{App, Overlay};
 use sts_triage::tui::why::{DROPPED_NOTE, dropped_at, panel_lines, why_lines};
 
-mod support;
-use support::{press, scan as report_of};
+use crate::support::{drawn as screen, press, scan as report_of};
 
 fn app(w: u16, h: u16) -> App {
     let mut app = App::new("j.sts-triage.jsonl", "analyst", HashMap::new())
@@ -24,10 +23,6 @@ fn app(w: u16, h: u16) -> App {
         height: h,
     });
     app
-}
-
-fn screen(app: &App) -> Terminal<TestBackend> {
-    support::render(app, app.width, app.height, true)
 }
 
 /// The why-panel's inside, line by line (its frame from the shared layout).

@@ -7,8 +7,7 @@
 
 use ratatui::crossterm::event::KeyCode;
 
-mod support;
-use support::{keys, press, scan, screen, sized, workbench};
+use crate::support::{keys, press, scan, screen, sized, workbench};
 
 /// The top border of the drill-down (the first line starting with `┌ event`).
 fn drill_title(screen: &str) -> String {

@@ -17,8 +17,7 @@ use sts_triage::scan::scan_paths;
 use sts_triage::tui::action::Action;
 use sts_triage::tui::app::{App, Overlay};
 
-mod support;
-use support::{press, text};
+use crate::support::{drawn as screen, press, text};
 
 /// A folder as analysts have them: an export, an export with a broken line and a repeated
 /// record, a zip archive, a picture and an empty file.
@@ -48,10 +47,6 @@ fn app_of(dir: &Path, w: u16, h: u16) -> App {
         height: h,
     });
     app
-}
-
-fn screen(app: &App) -> Terminal<TestBackend> {
-    support::render(app, app.width, app.height, true)
 }
 
 /// The text of the view's inside (between its borders), line by line.

@@ -15,9 +15,8 @@ use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Effect, Overlay, View};
 use sts_triage::tui::columns::{Column, finding, near_miss};
 
-mod support;
-use support::context::{doc_text, timeline};
-use support::{focus_on, keys, press, screen, sized};
+use crate::support::context::{doc_text, timeline};
+use crate::support::{focus_on, keys, press, screen, sized};
 
 const FIXTURE: &str = "tests/fixtures/context.jsonl";
 const HELPDESK: &str = "helpdesk.admin@contoso.com";

@@ -5,12 +5,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use sts_triage::load::{ScanMessage, ScanOptions};
+use sts_triage::load::ScanMessage;
 use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::App;
 
-mod support;
-use support::{render as screen, sized, text};
+use crate::support::{render as screen, sized, text};
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 
@@ -24,13 +23,7 @@ fn half_loaded(journal: &str) -> (App, u64) {
         bytes: size + 1000,
         names: vec![FIXTURE.into(), "second.jsonl".into()],
     });
-    let mut msgs = Vec::new();
-    sts_triage::scan::scan_paths_with(
-        &[PathBuf::from(FIXTURE)],
-        &ScanOptions::default(),
-        &mut |m| msgs.push(m),
-    )
-    .unwrap();
+    let msgs = crate::support::scan_messages(&[PathBuf::from(FIXTURE)]);
     let mut events = 0;
     for m in msgs {
         match m {

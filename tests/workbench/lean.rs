@@ -18,23 +18,7 @@ use sts_triage::load::ScanOptions;
 use sts_triage::tui::action::Action;
 use sts_triage::tui::app::{App, Overlay, View};
 
-mod support;
-use support::{keys, press, screen, sized};
-
-/// A workbench loaded message by message as the loader sends them, then the load's end.
-fn loaded(paths: &[PathBuf]) -> App {
-    let mut app = App::new("j.jsonl", "a", HashMap::new());
-    sts_triage::scan::scan_paths_with(paths, &ScanOptions::default(), &mut |m| {
-        app.apply(Action::Scan(m));
-    })
-    .unwrap();
-    app.apply(Action::Sorting);
-    app.apply(Action::LoadFinished { error: None });
-    while app.has_pending_work() {
-        app.apply(Action::Tick);
-    }
-    sized(app, 160, 45)
-}
+use crate::support::{keys, loaded, press, screen, sized};
 
 /// A workbench opened on a scan that keeps every event whole.
 fn whole(paths: &[PathBuf]) -> App {

@@ -10,8 +10,7 @@ use ratatui::crossterm::event::KeyCode;
 use sts_triage::tui::action::Action;
 use sts_triage::tui::app::App;
 
-mod support;
-use support::{press, scan, screen, workbench};
+use crate::support::{press, scan, screen, workbench};
 
 /// The shorter words the footer may use on a narrow screen, for the hints
 /// suspicious, legitimate and raw events.
@@ -206,16 +205,16 @@ fn the_facts_fit_at_80_and_60_columns() {
 #[test]
 fn the_verdict_filter_and_the_filter_stay_in_the_header_at_every_width() {
     let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
-    support::keys(&mut app, "vv");
-    support::keys(&mut app, "/henr");
+    crate::support::keys(&mut app, "vv");
+    crate::support::keys(&mut app, "/henr");
     press(&mut app, KeyCode::Enter);
     for long in [false, true] {
         if long {
-            support::keys(&mut app, "/");
+            crate::support::keys(&mut app, "/");
             for _ in 0..4 {
                 press(&mut app, KeyCode::Backspace);
             }
-            support::keys(
+            crate::support::keys(
                 &mut app,
                 "account:someone-with-a-very-long-name@example.com",
             );

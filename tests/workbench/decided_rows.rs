@@ -162,7 +162,7 @@ fn an_undo_on_a_row_the_filter_hides_names_the_row() {
 /// event of the same row (another id, the same eight values): what session 2 shows.
 fn decided_then_joined() -> (tempfile::TempDir, App, String) {
     use sts_triage::journal::{self, Journal};
-    use sts_triage::tui::app::Effect;
+
     let dir = tempfile::tempdir().unwrap();
     let export = dir.path().join("export.jsonl");
     let text = std::fs::read_to_string(FIXTURE).unwrap();
@@ -173,14 +173,7 @@ fn decided_then_joined() -> (tempfile::TempDir, App, String) {
         .with_report(scan(&export));
     let carol = current_key(&first);
     key(&mut first, Intent::MarkLegitimate);
-    let entries: Vec<journal::Entry> = std::mem::take(&mut first.effects)
-        .into_iter()
-        .filter_map(|e| match e {
-            Effect::Journal(entries) => Some(entries),
-            _ => None,
-        })
-        .flatten()
-        .collect();
+    let entries = crate::support::journal_effects(&mut first);
     assert_eq!(
         entries[0].events,
         Some(1),
@@ -208,23 +201,7 @@ fn decided_then_joined() -> (tempfile::TempDir, App, String) {
 }
 
 fn screen(app: &App) -> String {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    use sts_triage::tui::keymap::Keymap;
-    use sts_triage::tui::render::{Theme, draw};
-    let keymap = Keymap::default_map().unwrap();
-    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    t.draw(|f| draw(f, app, &keymap, Theme { color: false }))
-        .unwrap();
-    let buf = t.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::support::screen(app, app.width, app.height)
 }
 
 #[test]

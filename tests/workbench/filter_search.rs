@@ -5,45 +5,23 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 
 use sts_triage::journal::Verdict;
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
 use sts_triage::tui::action::Action;
-use sts_triage::tui::app::{App, Effect, Overlay, View};
+use sts_triage::tui::app::{App, Overlay, View};
 use sts_triage::tui::columns::Column;
 use sts_triage::tui::keymap::Keymap;
-use sts_triage::tui::render::{Theme, draw};
 
-mod support;
-use support::{keys, press, screen, sized};
+use crate::support::{keys, press, render_with, screen, sized, text};
 
-const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
-
-fn report() -> ScanReport {
-    scan_paths(&[PathBuf::from(FIXTURE)], &ScanOptions::default()).unwrap()
-}
-
-fn app() -> App {
-    App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report())
-}
+use super::{app, journaled, report};
 
 fn samples() -> App {
     let report = scan_paths(&[PathBuf::from("assets/samples")], &ScanOptions::default()).unwrap();
     App::new("j", "a", HashMap::new()).with_report(report)
-}
-
-fn journaled(app: &mut App) -> Vec<String> {
-    let mut keys = Vec::new();
-    for e in app.effects.drain(..) {
-        if let Effect::Journal(entries) = e {
-            keys.extend(entries.into_iter().map(|e| e.key));
-        }
-    }
-    keys
 }
 
 #[test]
@@ -467,20 +445,7 @@ fn on_screen_text_names_the_keys_of_the_live_keymap() {
             "user.toml",
         )
         .unwrap();
-    let draw_with = |app: &App, w: u16, h: u16| {
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| draw(f, app, &keymap, Theme { color: false }))
-            .unwrap();
-        let buf = t.backend().buffer();
-        (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    let draw_with = |app: &App, w: u16, h: u16| text(&render_with(app, &keymap, w, h, false));
     // The frequency view's title.
     let mut app = sized(self::app(), 160, 45);
     keys(&mut app, "F");

@@ -10,8 +10,7 @@ use sts_triage::tui::action::Action;
 use sts_triage::tui::app::{App, Overlay};
 use sts_triage::tui::columns::{Column, finding};
 
-mod support;
-use support::{keys, press, scan, screen, sized, workbench};
+use crate::support::{keys, press, scan, screen, sized, workbench};
 
 const SAMPLE: &str = "assets/samples/cloudappevents-ah-api.jsonl";
 

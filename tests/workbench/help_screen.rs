@@ -7,8 +7,7 @@ use ratatui::crossterm::event::KeyCode;
 
 use sts_triage::tui::action::Action;
 
-mod support;
-use support::{press, scan, screen, workbench};
+use crate::support::{press, scan, screen, workbench};
 
 /// The inside of the help's border, line by line, on a screen tall enough for all of it.
 fn help_lines(w: u16) -> Vec<String> {
@@ -127,7 +126,7 @@ fn ctrl(app: &mut sts_triage::tui::app::App, c: char) {
 fn every_line_of_help_is_reachable_on_a_small_screen() {
     for (w, h) in [(60, 20), (80, 24)] {
         let all = help_lines(w);
-        let mut app = support::sized(
+        let mut app = crate::support::sized(
             workbench("j.sts-triage.jsonl", "analyst", scan(&["assets/samples"])),
             w,
             h,

@@ -9,10 +9,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use chrono::{Duration, TimeZone, Utc};
-use sts_triage::load::{ScanMessage, ScanOptions};
+use sts_triage::load::ScanMessage;
 use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, View};
 use tui_input::InputRequest;
+
+use crate::support::{keys_of, scan_messages};
 
 /// One CloudAppEvents record of an STS event: the same account and address on another
 /// day make the same result row (the valid-from date moves with the event).
@@ -69,20 +71,7 @@ fn messages() -> Vec<ScanMessage> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sts.jsonl");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    let mut msgs = Vec::new();
-    sts_triage::scan::scan_paths_with(&[PathBuf::from(&path)], &ScanOptions::default(), &mut |m| {
-        msgs.push(m)
-    })
-    .unwrap();
-    msgs
-}
-
-fn keys_of(app: &App, view: View) -> Vec<String> {
-    let t = match view {
-        View::Findings => &app.findings,
-        View::NearMisses => &app.near,
-    };
-    t.order.iter().map(|&i| t.items[i].key.clone()).collect()
+    scan_messages(&[path])
 }
 
 fn cells_of(app: &App) -> Vec<(String, Vec<String>)> {
@@ -201,9 +190,7 @@ fn a_whole_copy_read_later_remakes_the_damaged_near_miss_row() {
         dir.join("graph-audit-search-hashtable.csv"),
         dir.join("ual-auditdata-cut.csv"),
     ];
-    let mut msgs = Vec::new();
-    sts_triage::scan::scan_paths_with(&paths, &ScanOptions::default(), &mut |m| msgs.push(m))
-        .unwrap();
+    let msgs = scan_messages(&paths);
     let mut app = App::new("j.jsonl", "a", HashMap::new());
     for m in msgs {
         app.apply(Action::Scan(m));
