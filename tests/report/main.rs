@@ -29,6 +29,10 @@ mod files;
 mod golden;
 mod journal_read;
 mod json_keys;
+mod related;
+mod row_hints;
+mod thresholds;
+mod write_safe;
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 const JOURNAL: &str = "tests/fixtures/workbench.journal.jsonl";

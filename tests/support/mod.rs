@@ -6,6 +6,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
 pub mod context;
+pub mod hints;
 pub mod markdown;
 
 use std::collections::HashMap;

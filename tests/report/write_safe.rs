@@ -6,8 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-mod support;
-use support::run_bin;
+use crate::support::run_bin;
 
 fn run(args: &[&std::ffi::OsStr]) -> std::process::Output {
     run_bin(args)

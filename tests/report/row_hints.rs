@@ -14,54 +14,20 @@ use std::path::PathBuf;
 
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::scan_paths;
-use sts_triage::tui::app::{App, Effect};
-use sts_triage::tui::columns::{Column, finding};
+use sts_triage::tui::app::App;
 
-mod support;
-use support::markdown::render;
-use support::{keys, run_bin, sized};
-
-/// The query's eight columns of a Markdown row (Account … Remaining), and its Hints cell.
-fn row_of(cells: &[String]) -> (String, String) {
-    assert_eq!(cells.len(), 19, "{cells:?}");
-    (cells[1..9].join(" | "), cells[18].clone())
-}
-
-/// Badges by row, from the Markdown tables of a text (header rows left out).
-fn table_hints(md: &str) -> BTreeMap<String, String> {
-    render(md)
-        .rows
-        .iter()
-        .filter(|r| r.len() == 19 && r[0] != "First seen (UTC)")
-        .map(|r| row_of(r))
-        .collect()
-}
+use crate::support::hints::{screen_and_copy, table_hints};
+use crate::support::{run_bin, sized};
 
 /// The workbench's Hints column and the `y` copy of each row, by row.
-fn screen_and_copy(paths: &[PathBuf]) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+fn workbench_hints(paths: &[PathBuf]) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
     let report = scan_paths(paths, &ScanOptions::default()).unwrap();
     let mut app = sized(
         App::new("test.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report),
         200,
         50,
     );
-    let (mut screen, mut copied) = (BTreeMap::new(), BTreeMap::new());
-    keys(&mut app, "gg");
-    for _ in 0..app.findings.items.len() {
-        let at = app.findings.current().unwrap();
-        let shown = app.cell(&app.findings, at, finding(Column::Hint));
-        keys(&mut app, "y");
-        let Some(Effect::Copy { text, .. }) = app.effects.last() else {
-            panic!("a copy: {:?}", app.effects)
-        };
-        let rows = table_hints(text);
-        assert_eq!(rows.len(), 1, "{text}");
-        let (row, hints) = rows.into_iter().next().unwrap();
-        screen.insert(row.clone(), shown);
-        copied.insert(row, hints);
-        keys(&mut app, "j");
-    }
-    (screen, copied)
+    screen_and_copy(&mut app)
 }
 
 fn report_hints(paths: &[PathBuf]) -> BTreeMap<String, String> {
@@ -76,7 +42,7 @@ fn report_hints(paths: &[PathBuf]) -> BTreeMap<String, String> {
 }
 
 fn same_badges_everywhere(paths: &[PathBuf]) -> BTreeMap<String, String> {
-    let (screen, copied) = screen_and_copy(paths);
+    let (screen, copied) = workbench_hints(paths);
     let report = report_hints(paths);
     assert_eq!(copied, screen, "y and the screen");
     assert_eq!(report, screen, "the report and the screen");

@@ -13,12 +13,10 @@ use sts_triage::context::ContextOptions;
 use sts_triage::hints::HintConfig;
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::scan_paths;
-use sts_triage::tui::app::{App, Effect};
-use sts_triage::tui::columns::{Column, finding};
+use sts_triage::tui::app::App;
 
-mod support;
-use support::markdown::render;
-use support::{keys, run_bin, sized};
+use crate::support::hints::{screen_and_copy, table_hints};
+use crate::support::{run_bin, sized};
 
 const SAMPLES: &str = "assets/samples";
 const JOURNAL: &str = "none.sts-triage.jsonl";
@@ -48,16 +46,6 @@ fn tuned() -> (HintConfig, [&'static str; 8]) {
     (config, flags)
 }
 
-/// Badges by row (the query's eight columns), from the Markdown tables of a text.
-fn table_hints(md: &str) -> BTreeMap<String, String> {
-    render(md)
-        .rows
-        .iter()
-        .filter(|r| r.len() == 19 && r[0] != "First seen (UTC)")
-        .map(|r| (r[1..9].join(" | "), r[18].clone()))
-        .collect()
-}
-
 /// The workbench with `config`: its Hints column and its `y` copy by row, and the report
 /// `E` writes (no journal yet: the Markdown of the state).
 fn workbench(config: HintConfig) -> (BTreeMap<String, String>, BTreeMap<String, String>, String) {
@@ -65,20 +53,7 @@ fn workbench(config: HintConfig) -> (BTreeMap<String, String>, BTreeMap<String, 
     let mut app = App::new(JOURNAL, "analyst", HashMap::new());
     app.hint_config = config;
     let mut app = sized(app.with_report(report), 200, 50);
-    let (mut screen, mut copied) = (BTreeMap::new(), BTreeMap::new());
-    keys(&mut app, "gg");
-    for _ in 0..app.findings.items.len() {
-        let at = app.findings.current().unwrap();
-        let shown = app.cell(&app.findings, at, finding(Column::Hint));
-        keys(&mut app, "y");
-        let Some(Effect::Copy { text, .. }) = app.effects.last() else {
-            panic!("a copy: {:?}", app.effects)
-        };
-        let (row, hints) = table_hints(text).into_iter().next().unwrap();
-        screen.insert(row.clone(), shown);
-        copied.insert(row, hints);
-        keys(&mut app, "j");
-    }
+    let (screen, copied) = screen_and_copy(&mut app);
     (screen, copied, sts_triage::tui::report_markdown(&app))
 }
 
