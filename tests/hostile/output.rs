@@ -17,8 +17,7 @@ use sts_triage::report::{self, ReportContext};
 use sts_triage::scan::{ScanReport, scan_paths};
 use sts_triage::tui::app::why_lines;
 
-mod support;
-use support::markdown;
+use crate::support::markdown;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
 const HOSTILE: &str = "tests/cases/hostile/hostile-strings.jsonl";
@@ -233,9 +232,9 @@ fn invisible_characters_are_shown_and_raise_the_ctrl_hint() {
     assert!(names.contains("user\u{e0049}\u{e0047}\u{e004e}"));
 }
 
-/// A flagged CloudAppEvents record of the account `name` (its own object id and event id
-/// from `id`, a second apart).
-fn account_line(name: &str, id: u32) -> String {
+/// A flagged CloudAppEvents record (one JSON line) of the account `name` (its own object id
+/// and event id from `id`, a second apart), done by `actor`.
+fn account_line_by(name: &str, actor: &str, id: u32) -> String {
     serde_json::json!({
         "Timestamp": format!("2025-10-01T14:00:0{id}Z"),
         "ActionType": "Update StsRefreshTokenValidFrom Timestamp.",
@@ -244,9 +243,68 @@ fn account_line(name: &str, id: u32) -> String {
         "RawEventData": {"Id": format!("e{id}"),
             "ModifiedProperties": [{"Name": "StsRefreshTokensValidFrom",
                 "OldValue": "[\"2025-09-01T00:00:00Z\"]", "NewValue": "[\"2025-10-01T14:00:00Z\"]"}],
-            "Actor": [{"ID": name, "Type": 5}, {"ID": "User", "Type": 2}]}
+            "Actor": [{"ID": actor, "Type": 5}, {"ID": "User", "Type": 2}]}
     })
     .to_string()
+}
+
+/// `account_line_by` of an account acting on itself.
+fn account_line(name: &str, id: u32) -> String {
+    account_line_by(name, name, id)
+}
+
+/// A file of one flagged record per name, in order (ids from 1), done by `actor`.
+fn accounts_file(
+    dir: &Path,
+    file: &str,
+    names: &[&str],
+    actor: impl Fn(&str) -> String,
+) -> PathBuf {
+    let path = dir.join(file);
+    let lines: Vec<String> = (1..)
+        .zip(names)
+        .map(|(i, n)| account_line_by(n, &actor(n), i))
+        .collect();
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path
+}
+
+/// Every one of `shown` (escaped forms) is in `text`, and no raw dangerous character (line
+/// feeds aside): `what` names the characters, `at` where the text was read.
+fn assert_escaped(text: &str, shown: &[&str], what: &str, at: &str) {
+    for s in shown {
+        assert!(text.contains(s), "{at}: {s} not shown in\n{text}");
+    }
+    assert!(
+        !text.chars().any(|c| is_dangerous(c) && c != '\n'),
+        "{at}: a raw {what} in\n{text}"
+    );
+}
+
+/// The workbench over `file` at 160×30, and what `y` copied on each of its first `rows`
+/// rows from the top, joined.
+fn copied_rows(file: &Path, rows: usize, screen: impl FnOnce(&str)) -> String {
+    use sts_triage::tui::app::Effect;
+
+    let scanned = scan_paths(&[file.to_path_buf()], &ScanOptions::default()).unwrap();
+    assert_eq!(scanned.findings.len(), rows);
+    let mut app = crate::support::sized(
+        crate::support::workbench("j.jsonl", "analyst", scanned),
+        160,
+        30,
+    );
+    screen(&crate::support::screen(&app, 160, 30));
+    crate::support::keys(&mut app, "gg");
+    let mut copied = String::new();
+    for _ in 0..rows {
+        crate::support::keys(&mut app, "y");
+        let Some(Effect::Copy { text, .. }) = app.effects.last() else {
+            panic!("a copy: {:?}", app.effects)
+        };
+        copied.push_str(text);
+        crate::support::keys(&mut app, "j");
+    }
+    copied
 }
 
 #[test]
@@ -286,39 +344,13 @@ fn a_look_alike_account_is_never_shown_as_the_real_one() {
 /// so only the real account reads `admin` (JSON keeps the exact value, escaped).
 #[test]
 fn variation_selectors_are_shown_in_the_table_the_copy_and_the_report() {
-    use sts_triage::tui::app::Effect;
-
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("selectors.jsonl");
     let names = ["admin", "admin\u{fe0f}", "ad\u{e0100}min", "adm\u{fe00}in"];
-    let lines: Vec<String> = (1..).zip(names).map(|(i, n)| account_line(n, i)).collect();
-    std::fs::write(&file, lines.join("\n")).unwrap();
+    let file = accounts_file(dir.path(), "selectors.jsonl", &names, str::to_owned);
     let shown = ["admin\\u{fe0f}", "ad\\u{e0100}min", "adm\\u{fe00}in"];
-    let only_one_admin = |text: &str, at: &str| {
-        for s in shown {
-            assert!(text.contains(s), "{at}: {s} not shown in\n{text}");
-        }
-        assert!(
-            !text.chars().any(|c| is_dangerous(c) && c != '\n'),
-            "{at}: a raw selector in\n{text}"
-        );
-    };
+    let only_one_admin = |text: &str, at: &str| assert_escaped(text, &shown, "selector", at);
 
-    let scanned = scan_paths(std::slice::from_ref(&file), &ScanOptions::default()).unwrap();
-    assert_eq!(scanned.findings.len(), 4);
-    let mut app = support::sized(support::workbench("j.jsonl", "analyst", scanned), 160, 30);
-    only_one_admin(&support::screen(&app, 160, 30), "table");
-    // `y` on each row.
-    support::keys(&mut app, "gg");
-    let mut copied = String::new();
-    for _ in 0..4 {
-        support::keys(&mut app, "y");
-        let Some(Effect::Copy { text, .. }) = app.effects.last() else {
-            panic!("a copy: {:?}", app.effects)
-        };
-        copied.push_str(text);
-        support::keys(&mut app, "j");
-    }
+    let copied = copied_rows(&file, 4, |screen| only_one_admin(screen, "table"));
     assert_eq!(copied.matches("`admin`").count(), 1, "{copied}");
     only_one_admin(&copied, "y");
     let md = run(&["report", "-q", file.to_str().unwrap()]);
@@ -335,23 +367,7 @@ fn variation_selectors_are_shown_in_the_table_the_copy_and_the_report() {
 /// another name: the table, `y` and the report show them escaped and the rows raise `ctrl`.
 #[test]
 fn look_alike_spaces_are_shown_in_the_table_the_copy_and_the_report() {
-    use sts_triage::tui::app::Effect;
-
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("spaces.jsonl");
-    let line = |name: &str, id: u32| {
-        serde_json::json!({
-            "Timestamp": format!("2025-10-01T14:00:0{id}Z"),
-            "ActionType": "Update StsRefreshTokenValidFrom Timestamp.",
-            "AccountObjectId": format!("oid-{id}"), "AccountDisplayName": name,
-            "IPAddress": "198.51.100.1", "IsAnonymousProxy": false, "ISP": "Contoso",
-            "RawEventData": {"Id": format!("e{id}"),
-                "ModifiedProperties": [{"Name": "StsRefreshTokensValidFrom",
-                    "OldValue": "[\"2025-09-01T00:00:00Z\"]", "NewValue": "[\"2025-10-01T14:00:00Z\"]"}],
-                "Actor": [{"ID": "admin@contoso.com", "Type": 5}, {"ID": "User", "Type": 2}]}
-        })
-        .to_string()
-    };
     let names = [
         "Contoso Admin",
         "Contoso\u{a0}Admin",
@@ -360,8 +376,9 @@ fn look_alike_spaces_are_shown_in_the_table_the_copy_and_the_report() {
         "Contoso\u{2800}Admin",
         "Contoso\u{3000}Admin",
     ];
-    let lines: Vec<String> = (1..).zip(names).map(|(i, n)| line(n, i)).collect();
-    std::fs::write(&file, lines.join("\n")).unwrap();
+    let file = accounts_file(dir.path(), "spaces.jsonl", &names, |_| {
+        "admin@contoso.com".to_owned()
+    });
     let shown = [
         "Contoso\\xa0Admin",
         "Contoso\\u{202f}Admin",
@@ -369,32 +386,12 @@ fn look_alike_spaces_are_shown_in_the_table_the_copy_and_the_report() {
         "Contoso\\u{2800}Admin",
         "Contoso\\u{3000}Admin",
     ];
-    let each_escaped = |text: &str, at: &str| {
-        for s in shown {
-            assert!(text.contains(s), "{at}: {s} not shown in\n{text}");
-        }
-        assert!(
-            !text.chars().any(|c| is_dangerous(c) && c != '\n'),
-            "{at}: a raw look-alike space in\n{text}"
-        );
-    };
+    let each_escaped = |text: &str, at: &str| assert_escaped(text, &shown, "look-alike space", at);
 
-    let scanned = scan_paths(std::slice::from_ref(&file), &ScanOptions::default()).unwrap();
-    assert_eq!(scanned.findings.len(), 6);
-    let mut app = support::sized(support::workbench("j.jsonl", "analyst", scanned), 160, 30);
-    let screen = support::screen(&app, 160, 30);
-    each_escaped(&screen, "table");
-    assert_eq!(screen.matches("ctrl").count(), 5, "{screen}");
-    support::keys(&mut app, "gg");
-    let mut copied = String::new();
-    for _ in 0..6 {
-        support::keys(&mut app, "y");
-        let Some(Effect::Copy { text, .. }) = app.effects.last() else {
-            panic!("a copy: {:?}", app.effects)
-        };
-        copied.push_str(text);
-        support::keys(&mut app, "j");
-    }
+    let copied = copied_rows(&file, 6, |screen| {
+        each_escaped(screen, "table");
+        assert_eq!(screen.matches("ctrl").count(), 5, "{screen}");
+    });
     assert_eq!(copied.matches("`Contoso Admin`").count(), 1, "{copied}");
     each_escaped(&copied, "y");
     let md = run(&["report", "-q", file.to_str().unwrap()]);

@@ -10,8 +10,6 @@
 //! UserAgent, 0x01 in its UserId) and the revocation (line 3: the same, and an ESC in the
 //! display name).
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
 use sts_triage::hints::{HintConfig, row_hints};
@@ -31,12 +29,12 @@ fn scan(path: &Path) -> ScanReport {
 /// values as well), and both gzipped.
 fn every_shape(dir: &Path) -> Vec<PathBuf> {
     let lines = std::fs::read(CASE).unwrap();
-    let doc = support::json_document(&lines, b"{\n\t\"value\": [\n\t\t", b",\r\n\t\t");
+    let doc = crate::support::json_document(&lines, b"{\n\t\"value\": [\n\t\t", b",\r\n\t\t");
     let mut out = vec![PathBuf::from(CASE)];
     for (name, data) in [
         ("doc.json", doc.clone()),
-        ("lines.jsonl.gz", support::gzip(&lines)),
-        ("doc.json.gz", support::gzip(&doc)),
+        ("lines.jsonl.gz", crate::support::gzip(&lines)),
+        ("doc.json.gz", crate::support::gzip(&doc)),
     ] {
         let p = dir.join(name);
         std::fs::write(&p, data).unwrap();
@@ -47,7 +45,7 @@ fn every_shape(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn raw_control_characters_keep_the_flagged_event_and_mark_it() {
-    let (code, stdout, stderr) = support::run_status(&["scan", "--format", "jsonl", CASE]);
+    let (code, stdout, stderr) = crate::support::run_status(&["scan", "--format", "jsonl", CASE]);
     assert_eq!(code, 0, "{stderr}");
     // The value as Kusto gives it: the ESC is in the name (JSON-escaped on output).
     assert!(
@@ -112,7 +110,7 @@ fn raw_control_characters_keep_the_flagged_event_and_mark_it() {
 fn the_context_index_reads_a_related_record_with_raw_control_characters() {
     let dir = tempfile::tempdir().unwrap();
     for path in every_shape(dir.path()) {
-        let report = support::context::json_report(&path);
+        let report = crate::support::context::json_report(&path);
         let f = &report["findings"][0];
         let at = path.display();
         assert_eq!(f["actors"][0], ACTOR, "{at}");
