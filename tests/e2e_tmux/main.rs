@@ -5,14 +5,19 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "../support/mod.rs"]
+mod support;
 
 mod copy;
 mod follow;
 mod hostile;
 mod inputs;
 mod journal;
+mod stdin_context;
+mod stdin_journal;
 mod triage;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
@@ -68,7 +73,13 @@ impl Tmux {
 
     /// Runs a shell command line in the session (the session ends when it does).
     fn start_shell(&self, cmd: &str) {
-        self.tmux(&["new-session", "-d", "-s", "t", "-x", "120", "-y", "35", cmd]);
+        self.start_sized(cmd, 120, 35);
+    }
+
+    /// As [`Tmux::start_shell`], on a `w`×`h` screen.
+    fn start_sized(&self, cmd: &str, w: u16, h: u16) {
+        let (w, h) = (w.to_string(), h.to_string());
+        self.tmux(&["new-session", "-d", "-s", "t", "-x", &w, "-y", &h, cmd]);
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -144,6 +155,29 @@ impl Drop for Tmux {
             .args(["-L", &self.socket, "kill-server"])
             .output();
     }
+}
+
+/// `report -q ARGS -` with `input` piped in (`XDG_DATA_HOME` at `data_home`), which must
+/// succeed: stdout (the report) and stderr.
+fn report_of_stdin(input: &[u8], extra: &[&str], data_home: &Path) -> (String, String) {
+    let mut child = Command::new(BIN)
+        .args(["report", "-q"])
+        .args(extra)
+        .arg("-")
+        .env("XDG_DATA_HOME", data_home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = input.to_vec();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{err}");
+    (String::from_utf8(out.stdout).unwrap(), err)
 }
 
 fn workdir() -> tempfile::TempDir {

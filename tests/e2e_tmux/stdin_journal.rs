@@ -4,15 +4,13 @@
 //! in again finds its own, and its verdicts come back, in `report -` and in the workbench
 //! reading `-`. `--journal` still overrides it.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use sha2::Digest as _;
 use sts_triage::journal::{Decision, Entry, Journal, Verdict};
 
-const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+use super::{BIN, Tmux, report_of_stdin};
+
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 
 /// The fixture (7 flagged rows), and the same without its first line (6): two inputs.
@@ -30,28 +28,6 @@ fn journal_of(data_home: &Path, input: &[u8]) -> PathBuf {
         .collect();
     // The first 32 hex digits of the report's SHA-256 of `(stdin)`.
     data_home.join(format!("sts-triage/stdin-{}.sts-triage.jsonl", &hash[..32]))
-}
-
-/// `report -q ARGS -` with `input` piped in: stdout (the report) and stderr.
-fn report_of_stdin(input: &[u8], extra: &[&str], data_home: &Path) -> (String, String) {
-    let mut child = Command::new(BIN)
-        .args(["report", "-q"])
-        .args(extra)
-        .arg("-")
-        .env("XDG_DATA_HOME", data_home)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = input.to_vec();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(out.status.success(), "{err}");
-    (String::from_utf8(out.stdout).unwrap(), err)
 }
 
 /// The report's `- Journal:` line.
@@ -109,84 +85,21 @@ fn report_of_standard_input_uses_a_journal_named_by_its_content() {
     assert!(!err.contains("shared by"), "{err}");
 }
 
-/// The workbench in tmux on `cat INPUT | sts-triage -`, its own server socket; bounded polls
-/// for what the screen must show.
-struct Workbench {
-    socket: String,
+/// The workbench in tmux on `cat INPUT | sts-triage -` (`XDG_DATA_HOME` at `data_home`).
+fn start(name: &str, input: &Path, data_home: &Path) -> Tmux {
+    let t = Tmux::new(name);
+    t.start_shell(&format!(
+        "cat {} | XDG_DATA_HOME={} exec {BIN} -",
+        input.display(),
+        data_home.display()
+    ));
+    t
 }
 
-impl Workbench {
-    fn start(name: &str, input: &Path, data_home: &Path) -> Self {
-        assert!(
-            Command::new("tmux").arg("-V").output().is_ok(),
-            "tmux is needed for the end-to-end tests"
-        );
-        let w = Self {
-            socket: format!("sts-{name}-{}", std::process::id()),
-        };
-        let cmd = format!(
-            "cat {} | XDG_DATA_HOME={} exec {BIN} -",
-            input.display(),
-            data_home.display()
-        );
-        w.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            "120",
-            "-y",
-            "35",
-            &cmd,
-        ]);
-        w
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.tmux(&["capture-pane", "-p", "-t", "t"]);
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "the screen never showed {text:?}; it shows:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn quit(&self) {
-        self.tmux(&["send-keys", "-t", "t", "q"]);
-        let start = Instant::now();
-        while Command::new("tmux")
-            .args(["-L", &self.socket, "has-session", "-t", "t"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            assert!(start.elapsed() < Duration::from_secs(20), "it did not quit");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Workbench {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
+/// Quits with `q` and waits for the workbench to end.
+fn quit(t: &Tmux) {
+    t.keys(&["q"]);
+    t.wait_gone();
 }
 
 #[test]
@@ -199,26 +112,26 @@ fn the_workbench_on_standard_input_keeps_each_inputs_verdicts_apart() {
     std::fs::write(&pb, &b).unwrap();
     let (ja, jb) = (journal_of(&data, &a), journal_of(&data, &b));
 
-    let w = Workbench::start("stdin-a", &pa, &data);
+    let w = start("stdin-a", &pa, &data);
     let s = w.wait_for("reviewed 0/7");
     let name = ja.file_name().unwrap().to_str().unwrap();
     assert!(s.contains(&format!("{name} (created at")), "{s}");
-    w.tmux(&["send-keys", "-t", "t", "1"]);
+    w.keys(&["1"]);
     w.wait_for("saved ✓");
-    w.quit();
+    quit(&w);
     assert_eq!(std::fs::read_to_string(&ja).unwrap().lines().count(), 1);
 
     // Another input piped in: its own journal, no decision of A's.
-    let w = Workbench::start("stdin-b", &pb, &data);
+    let w = start("stdin-b", &pb, &data);
     w.wait_for("reviewed 0/6");
-    w.quit();
+    quit(&w);
     assert!(!jb.exists(), "created at the first decision only");
 
     // A again: its decision is back; `report -` of A finds it too.
-    let w = Workbench::start("stdin-a2", &pa, &data);
+    let w = start("stdin-a2", &pa, &data);
     let s = w.wait_for("reviewed 1/7");
     assert!(s.contains("1 earlier decisions replayed"), "{s}");
-    w.quit();
+    quit(&w);
     let (md, _) = report_of_stdin(&a, &[], &data);
     assert!(md.contains("suspicious 1,"), "{md}");
 }
