@@ -5,6 +5,11 @@
 //! CSV), each once with flagged STS events and once with every STS event a near miss: the
 //! target and actor of each STS event, the records related to it, the context hints, and
 //! rows that are the same with or without context.
+//!
+//! One test binary for the context: the story above in every shape (every_shape, rows,
+//! inputs_read, copies, with the shapes written by `shapes`), and the modules that were test
+//! files of their own, each with its own inputs (actors, app_actor, open_related, forgery,
+//! line_shapes, twins, typed_actors, cut, related_bounded, lookalike).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,11 +19,24 @@ use sts_triage::hints::{HintConfig, Inputs};
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
 
+#[path = "../support/mod.rs"]
+mod support;
+
+mod actors;
+mod app_actor;
 mod copies;
+mod cut;
 mod every_shape;
+mod forgery;
 mod inputs_read;
+mod line_shapes;
+mod lookalike;
+mod open_related;
+mod related_bounded;
 mod rows;
 mod shapes;
+mod twins;
+mod typed_actors;
 
 use shapes::*;
 

@@ -5,11 +5,12 @@
 //! busy users, identical records read twice, copies of events, self-changes and records at
 //! the windows' edges; and a row with 200 related records says so while listing 10.
 
-use std::collections::HashMap;
-use std::path::Path;
 use std::process::Command;
 
-use serde_json::{Value, json};
+use crate::support::context::json_report as report_json;
+use std::collections::HashMap;
+
+use serde_json::json;
 use sts_triage::context::index::TICKS_PER_SEC;
 use sts_triage::context::relate::offset_secs;
 use sts_triage::context::{ContextIndex, ContextOptions, Related, Why};
@@ -261,20 +262,6 @@ fn counted_and_nearest_related_records_are_those_of_the_whole_list() {
     assert!(with_twins > 100, "{with_twins}");
     assert!(with_copies > 10, "{with_copies}");
     assert!(cut > 2000, "{cut}");
-}
-
-fn report_json(path: &Path) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_sts-triage"))
-        .args(["report", "--format", "json", "-q"])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]

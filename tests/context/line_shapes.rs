@@ -15,9 +15,8 @@ use serde_json::Value;
 
 use sts_triage::tui::columns::{Column, finding};
 
-mod support;
-use support::context::{app_of, doc_text, json_report, shapes_uid as uid, timeline};
-use support::{keys, press, screen};
+use crate::support::context::{app_of, doc_text, json_report, shapes_uid as uid, timeline};
+use crate::support::{keys, press, screen};
 
 const DIR: &str = "tests/fixtures/context-shapes";
 

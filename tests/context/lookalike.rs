@@ -4,8 +4,7 @@
 //! another (on screen, in the drill-down, in the reports); and the frequency view that shows
 //! two long principals apart.
 
-mod support;
-use support::{focus_on, keys, run_status, scan, screen, sized, workbench};
+use crate::support::{focus_on, keys, run_status, scan, screen, sized, workbench};
 
 use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::App;

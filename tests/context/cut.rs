@@ -19,9 +19,8 @@ use serde_json::json;
 use sts_triage::tui::app::{Overlay, View};
 use sts_triage::tui::columns::{Column, finding, near_miss};
 
-mod support;
-use support::context::{app_of, timeline};
-use support::{keys, press};
+use crate::support::context::{app_of, timeline};
+use crate::support::{keys, press};
 
 const TARGET: &str = "ana.lopes@fabrikam.example";
 const ACTOR: &str = "desk.agent@fabrikam.example";

@@ -15,8 +15,7 @@ use sts_triage::scan::scan_paths;
 use sts_triage::tui::app::App;
 use sts_triage::tui::columns::{Column, finding};
 
-mod support;
-use support::{run_bin, sized};
+use crate::support::{run_bin, sized};
 
 const DIR: &str = "tests/fixtures/context-app-actor";
 

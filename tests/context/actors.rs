@@ -7,8 +7,7 @@
 use sts_triage::hints::{Hint, HintConfig, Inputs};
 use sts_triage::scan::ScanReport;
 
-mod support;
-use support::scan;
+use crate::support::scan;
 
 const DIR: &str = "tests/fixtures/context-actors";
 
@@ -81,7 +80,7 @@ fn a_ual_service_principal_named_like_a_user_is_not_that_user() {
     let (_, own) = &hints[1];
     assert!(!badges(own).contains(&"self"), "{own:?}");
     // And in the findings report.
-    let out = support::run_bin(&[
+    let out = crate::support::run_bin(&[
         "report",
         "--format",
         "md",
@@ -188,8 +187,8 @@ fn classify_like_this_compares_ids_with_ids_and_upns_with_upns() {
     // ann's CloudAppEvents row (AccountObjectId, UPN in RawEventData), ann's UAL row (no
     // User_<id> entry: no AccountObjectId, her UPN), mallory's row named as ann's object id.
     let report = scan(&[&format!("{DIR}/classify-identity.jsonl")]);
-    let mut app = support::sized(
-        support::workbench("t.sts-triage.jsonl", "analyst", report),
+    let mut app = crate::support::sized(
+        crate::support::workbench("t.sts-triage.jsonl", "analyst", report),
         80,
         24,
     );
@@ -197,15 +196,15 @@ fn classify_like_this_compares_ids_with_ids_and_upns_with_upns() {
         app.cell(&app.findings, item, finding(Column::Ip))
     };
     let go_to = |app: &mut sts_triage::tui::app::App, address: &str| {
-        support::keys(app, "g");
+        crate::support::keys(app, "g");
         while ip(app, app.findings.current().unwrap()) != address {
-            support::keys(app, "j");
+            crate::support::keys(app, "j");
         }
     };
     go_to(&mut app, "203.0.113.10");
-    support::keys(&mut app, "1");
+    crate::support::keys(&mut app, "1");
     go_to(&mut app, "203.0.113.10");
-    support::keys(&mut app, "c");
+    crate::support::keys(&mut app, "c");
     let Overlay::Bulk(b) = &app.overlay else {
         panic!("bulk list open: {}", app.status)
     };
@@ -219,13 +218,13 @@ fn classify_like_this_compares_ids_with_ids_and_upns_with_upns() {
         offered,
         vec![("198.51.100.20".to_owned(), Link::Account, true)],
         "{}",
-        support::screen(&app, 80, 24)
+        crate::support::screen(&app, 80, 24)
     );
     press_enter(&mut app);
 }
 
 fn press_enter(app: &mut sts_triage::tui::app::App) {
-    support::press(app, ratatui::crossterm::event::KeyCode::Enter);
+    crate::support::press(app, ratatui::crossterm::event::KeyCode::Enter);
     assert!(app.status.contains("marked 1 row(s)"), "{}", app.status);
 }
 

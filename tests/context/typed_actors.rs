@@ -10,8 +10,7 @@ use sts_triage::scan::ScanReport;
 use sts_triage::tui::app::Overlay;
 use sts_triage::tui::columns::{Column, finding};
 
-mod support;
-use support::scan;
+use crate::support::scan;
 
 const DIR: &str = "tests/fixtures/typed-actors";
 const HELPDESK: &str = "helpdesk.admin@contoso.com";
@@ -145,13 +144,13 @@ fn an_app_without_id_named_like_a_bulk_actor_does_not_join_the_bulk() {
 #[test]
 fn the_frequency_view_and_classify_like_this_keep_the_app_apart() {
     let report = scan(&[&format!("{DIR}/ual-app-class-without-id.jsonl")]);
-    let mut app = support::sized(
-        support::workbench("t.sts-triage.jsonl", "analyst", report),
+    let mut app = crate::support::sized(
+        crate::support::workbench("t.sts-triage.jsonl", "analyst", report),
         170,
         45,
     );
-    support::focus_on(&mut app, Column::Actor);
-    support::keys(&mut app, "F");
+    crate::support::focus_on(&mut app, Column::Actor);
+    crate::support::keys(&mut app, "F");
     let Overlay::Pivot(p) = &app.overlay else {
         panic!("frequency view open: {}", app.status)
     };
@@ -165,20 +164,20 @@ fn the_frequency_view_and_classify_like_this_keep_the_app_apart() {
             (format!("{HELPDESK} (app, no id)"), 1)
         ]
     );
-    support::press(&mut app, ratatui::crossterm::event::KeyCode::Esc);
+    crate::support::press(&mut app, ratatui::crossterm::event::KeyCode::Esc);
     // The admin's row decided: the app's row is not the same account.
     let actor = |app: &sts_triage::tui::app::App, item: usize| {
         app.cell(&app.findings, item, finding(Column::Actor))
     };
-    support::keys(&mut app, "g");
+    crate::support::keys(&mut app, "g");
     while actor(&app, app.findings.current().unwrap()) != HELPDESK {
-        support::keys(&mut app, "j");
+        crate::support::keys(&mut app, "j");
     }
-    support::keys(&mut app, "1c");
+    crate::support::keys(&mut app, "1c");
     assert!(
         !matches!(&app.overlay, Overlay::Bulk(b) if !b.candidates.is_empty()),
         "nothing like the admin's row: {}",
-        support::screen(&app, 170, 45)
+        crate::support::screen(&app, 170, 45)
     );
     assert!(app.status.contains("no unreviewed row"), "{}", app.status);
 }

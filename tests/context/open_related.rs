@@ -14,9 +14,8 @@ use serde_json::Value;
 use sts_triage::tui::app::Overlay;
 use sts_triage::tui::context_panel::Moment;
 
-mod support;
-use support::context::{app_of, doc_text};
-use support::{keys, press};
+use crate::support::context::{app_of, doc_text};
+use crate::support::{keys, press};
 
 /// The JSON record that starts at `offset` in `file` (a plain JSON or JSON-lines file).
 fn record_in_file(file: &Path, offset: u64) -> Value {

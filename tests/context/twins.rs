@@ -22,9 +22,8 @@ use sts_triage::scan::{ScanReport, scan_paths};
 use sts_triage::tui::app::{App, Overlay};
 use sts_triage::tui::context_panel::{ContextPanel, Moment};
 
-mod support;
-use support::context::doc_text;
-use support::{keys, press, run_bin, screen, sized};
+use crate::support::context::doc_text;
+use crate::support::{keys, press, run_bin, screen, sized};
 
 const DIR: &str = "tests/fixtures/twins";
 const FILES: [&str; 3] = ["cae.jsonl", "ual.json", "entra.json"];
