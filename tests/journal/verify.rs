@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 
 use sts_triage::journal::{Entry, Journal};
 
-mod support;
-use support::run_bin;
+use crate::support::run_bin;
 
 fn run(args: &[&std::ffi::OsStr]) -> std::process::Output {
     run_bin(args)

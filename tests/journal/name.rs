@@ -3,8 +3,7 @@
 //! (`b.jsonl a.jsonl` and `a.jsonl b.jsonl` read one journal), and a journal named by the
 //! older rule (after the first input as given) is still found.
 
-mod support;
-use support::run_bin;
+use crate::support::run_bin;
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 const JOURNAL: &str = "tests/fixtures/workbench.journal.jsonl";

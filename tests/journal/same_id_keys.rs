@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-mod support;
 use sts_triage::journal::{Decision, Verdict};
 use sts_triage::load::ScanOptions;
 use sts_triage::report::{self, ReportContext};
@@ -24,7 +23,7 @@ const ID: &str = "11111111-2222-4333-8444-555555555502";
 /// A UAL record of event `ID` at `time`; no ModifiedProperties (a near miss) when `new`
 /// is empty, else a flagged move of the valid-from time to `new`.
 fn ual(time: &str, new: &str) -> serde_json::Value {
-    let props = support::ual_sts_props("2024-01-01T00:00:00Z", new);
+    let props = crate::support::ual_sts_props("2024-01-01T00:00:00Z", new);
     json!({
         "CreationTime": time, "Id": ID, "Operation": STS_OP, "RecordType": 8,
         "Workload": "AzureActiveDirectory", "UserId": "helpdesk.admin@contoso.example",

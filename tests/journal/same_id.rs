@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-mod support;
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
 
@@ -21,7 +20,7 @@ const ID: &str = "11111111-2222-4333-8444-555555555501";
 /// A UAL record (Management Activity API) of event `ID` at `time`, moving the valid-from
 /// time from `old` to `new` (no ModifiedProperties when `new` is empty: a near miss).
 fn ual(time: &str, old: &str, new: &str, ip: &str) -> serde_json::Value {
-    let props = support::ual_sts_props(old, new);
+    let props = crate::support::ual_sts_props(old, new);
     json!({
         "CreationTime": time,
         "Id": ID,
