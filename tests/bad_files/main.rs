@@ -23,12 +23,21 @@ use flate2::write::GzEncoder;
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::scan_paths;
 
+#[path = "../support/mod.rs"]
+mod support;
+
 mod cut;
+mod deep_nesting;
+mod encodings;
 mod gzip;
 mod library;
+mod memory_bound;
+mod not_read;
 mod not_records;
 mod record_limit;
+mod replaced_chars;
 mod text;
+mod unclosed_quote;
 
 const STS_OP: &str = "Update StsRefreshTokenValidFrom Timestamp.";
 

@@ -12,8 +12,6 @@ use sts_triage::hints::{HintConfig, row_hints};
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
 
-mod support;
-
 const STS_OP: &str = "Update StsRefreshTokenValidFrom Timestamp.";
 const CASE: &str = "tests/cases/hostile/jsonl-invalid-utf8-drops-flagged-event.jsonl";
 
@@ -151,10 +149,10 @@ fn lone_surrogates_and_bad_bytes_in_every_reader() {
     lines.push(b'\n');
     let jsonl = write(dir.path(), "ual.jsonl", &lines);
 
-    let doc = support::json_document(&lines, b"{\"value\":[\n", b",\n");
+    let doc = crate::support::json_document(&lines, b"{\"value\":[\n", b",\n");
     let document = write(dir.path(), "ual.json", &doc);
-    let gz = write(dir.path(), "ual.jsonl.gz", &support::gzip(&lines));
-    let gz_doc = write(dir.path(), "ual-doc.json.gz", &support::gzip(&doc));
+    let gz = write(dir.path(), "ual.jsonl.gz", &crate::support::gzip(&lines));
+    let gz_doc = write(dir.path(), "ual-doc.json.gz", &crate::support::gzip(&doc));
 
     for p in [&jsonl, &document, &gz, &gz_doc] {
         let report = scan(p);
