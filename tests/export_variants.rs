@@ -1,0 +1,140 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! Further files of each export class of tests/formats (tests/formats/variants, written by
+//! `make_variants.py` from the public documentation of the tools and APIs, synthetic values):
+//! `sts-triage scan` must give exactly the expected rows (the query's eight columns) and near
+//! misses (reason code and event id), and say what it decided about the file where a user
+//! needs to know (its encoding, how its dates were read).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
+const COLUMNS: [&str; 8] = [
+    "AccountObjectId",
+    "AccountDisplayName",
+    "Role",
+    "IPAddress",
+    "IsAnonymousProxy",
+    "ISP",
+    "tokenMinutesAdded",
+    "tokenMinutesRemaining",
+];
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats/variants")
+}
+
+/// A flagged row as the eight columns, or a near miss as (reason, event id).
+fn item(v: &Value) -> String {
+    if v["kind"] == "near_miss" {
+        format!("near miss {} {}", v["reason"], v["event_id"])
+    } else {
+        let picked: serde_json::Map<String, Value> = COLUMNS
+            .iter()
+            .map(|k| ((*k).to_owned(), v.get(*k).cloned().unwrap_or(Value::Null)))
+            .collect();
+        Value::Object(picked).to_string()
+    }
+}
+
+/// Scans `file` of tests/formats/variants, checks its rows and near misses against
+/// `<stem>.expected.jsonl`, and returns what the scan wrote on standard error.
+fn check(file: &str) -> String {
+    let input = dir().join(file);
+    let stem = file.rsplit_once('.').unwrap().0;
+    let expected = std::fs::read_to_string(dir().join(format!("{stem}.expected.jsonl"))).unwrap();
+    let want: BTreeSet<String> = expected
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| item(&serde_json::from_str(l).unwrap()))
+        .collect();
+    let out = Command::new(BIN)
+        .args(["scan", "--format", "jsonl", "--near-misses"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{file}: {stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<String> = stdout
+        .lines()
+        .map(|l| item(&serde_json::from_str(l).unwrap()))
+        .collect();
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "{file}: an item listed twice or missing\n{stdout}\n{stderr}"
+    );
+    assert_eq!(
+        got.into_iter().collect::<BTreeSet<_>>(),
+        want,
+        "{file}\n{stderr}"
+    );
+    stderr
+}
+
+#[test]
+fn graph_audit_query_pages_one_per_line() {
+    check("graph-pages-one-per-line.json");
+}
+
+#[test]
+fn graph_audit_query_records_whose_audit_data_powershell_7_wrote_as_object_text() {
+    check("graph-ps7-depth-objects.json");
+}
+
+#[test]
+fn graph_directory_audits_paged_and_one_per_line() {
+    check("directory-audits-pages.json");
+    check("directory-audits-lines.jsonl");
+}
+
+#[test]
+fn search_unifiedauditlog_csv_and_json_of_powershell_scripts() {
+    check("sual-export-csv-type-line.csv");
+    let err = check("sual-useculture-de.csv");
+    assert!(err.contains("CreationDate: every date reads both ways; the records' CreationTime shows they are day-first"), "{err}");
+    check("sual-ps51-single-object.json");
+    check("sual-ps7-local-offset.json");
+}
+
+#[test]
+fn utf16_and_utf8_bom_json_lines_and_csv() {
+    let err = check("ual-lines-utf16le-nobom.jsonl");
+    assert!(
+        err.contains("decoded as UTF-16LE (no byte order mark"),
+        "{err}"
+    );
+    check("ual-lines-utf16be-bom.jsonl");
+    check("ual-lines-utf8-bom.jsonl");
+    check("sual-export-csv-utf16.csv");
+    check("portal-excel-unicode-text.csv");
+}
+
+#[test]
+fn excel_saved_portal_csv_in_windows_1252_with_semicolons_and_minutes_only() {
+    let err = check("portal-excel-de-cp1252.csv");
+    assert!(err.contains("decoded as Windows-1252"), "{err}");
+    assert!(err.contains("Timestamp: every date reads both ways; the records' CreationTime shows they are day-first"), "{err}");
+}
+
+#[test]
+fn day_first_dates_of_other_locales_and_offsets() {
+    for file in ["portal-en-gb-24h.csv", "portal-dmy-12h.csv"] {
+        let err = check(file);
+        assert!(
+            err.contains("the records' CreationTime shows they are day-first"),
+            "{file}: {err}"
+        );
+    }
+    check("ah-api-offsets.jsonl");
+}
+
+#[test]
+fn dates_nothing_settles_are_read_month_first_and_the_file_says_so() {
+    let err = check("sentinel-auditlogs-ambiguous.csv");
+    assert!(err.contains("TimeGenerated: every date reads both day-first and month-first and no CreationTime settles it; read month-first"), "{err}");
+}
