@@ -77,8 +77,14 @@ fn check(file: &str) -> String {
 }
 
 #[test]
-fn graph_audit_query_pages_one_per_line() {
+fn graph_audit_query_pages_one_per_line_and_collected_in_one_array() {
     check("graph-pages-one-per-line.json");
+    // The pages of a paging loop saved as one array: each page's records are read, the
+    // pages themselves are no records.
+    let err = check("graph-pages-in-array.json");
+    assert!(err.contains("5 records, 4 STS events, 0 skipped"), "{err}");
+    let err = check("directory-audits-in-array.json");
+    assert!(err.contains("5 records, 4 STS events, 0 skipped"), "{err}");
 }
 
 #[test]

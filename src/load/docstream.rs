@@ -11,6 +11,11 @@ use super::json::Ctx;
 use super::tables::{self, Slot, Table};
 
 const ENVELOPE_KEYS: [&[u8]; 4] = [b"value", b"records", b"results", b"Results"];
+/// The envelope keys of pages saved together in one array: Graph's `value` (a paging loop's
+/// responses collected in a list) and diagnostic settings' `records` (blobs merged). The
+/// `results` of the hunting APIs are not paged, so an array element holding `results` stays
+/// a record.
+const PAGE_KEYS: [&[u8]; 2] = [b"value", b"records"];
 const CHUNK: usize = 1 << 20;
 /// How many levels of frames are kept as such; deeper ones are counted.
 const KEPT_FRAMES: usize = 8;
@@ -289,8 +294,8 @@ impl Splitter {
                     self.escaped = true;
                 } else if b == b'"' {
                     self.in_string = false;
-                    if self.depth() == 1 && self.stack[0] == Frame::Plain && self.record.is_some() {
-                        // A string at the first level of a top-level object: maybe a key.
+                    if self.at_outer_keys() {
+                        // A string at the first level of an outer object: maybe a key.
                         let start = self.key.map_or(self.pos, |(s, _)| s);
                         self.key = Some((start, self.pos));
                     } else if self.keyed_level() {
@@ -326,6 +331,18 @@ impl Splitter {
         }
     }
 
+    /// True at the first level of an outer object, one that may be an envelope rather than
+    /// a record: a top-level object, or an element of a top-level array (Graph pages
+    /// collected in a list and saved as one array, `[{"@odata.context":…,"value":[…]},…]`).
+    fn at_outer_keys(&self) -> bool {
+        self.deeper == 0
+            && self.record.is_some()
+            && matches!(
+                self.stack.as_slice(),
+                [Frame::Plain] | [Frame::RecordArray, Frame::Plain]
+            )
+    }
+
     /// True when a value starting now at the current depth is a record.
     fn at_record_level(&self) -> bool {
         if self.deeper > 0 {
@@ -341,12 +358,16 @@ impl Splitter {
     fn structural(&mut self, ctx: &mut Ctx, b: u8) {
         match b {
             b' ' | b'\t' | b'\r' | b',' | b':' => {
-                if b == b':' && self.depth() == 1 && self.stack[0] == Frame::Plain {
-                    // `"value":` at the first level of a top-level object.
+                if b == b':' && self.at_outer_keys() {
+                    // `"value":` at the first level of an outer object.
                     if let Some((s, e)) = self.key.take() {
                         let name = &self.buf[s + 1..e];
-                        self.after_envelope_key = ENVELOPE_KEYS.contains(&name);
-                        self.after_tables_key = tables::is_tables_key(name);
+                        if self.stack.len() == 1 {
+                            self.after_envelope_key = ENVELOPE_KEYS.contains(&name);
+                            self.after_tables_key = tables::is_tables_key(name);
+                        } else {
+                            self.after_envelope_key = PAGE_KEYS.contains(&name);
+                        }
                     }
                 } else if b == b':' && self.keyed_level() {
                     // `"columns":` in a table, `"error":` beside the tables.
@@ -394,13 +415,15 @@ impl Splitter {
                 if self.tables_structure(b) {
                     return;
                 }
-                if self.after_envelope_key && b == b'[' && self.stack.len() == 1 {
-                    // The top-level object is an envelope: its array holds the records,
-                    // the object itself is not one.
+                if self.after_envelope_key && b == b'[' && self.at_outer_keys() {
+                    // The outer object is an envelope: its array holds the records, the
+                    // object itself is not one.
                     self.after_envelope_key = false;
                     self.record = None;
                     self.key = None;
-                    self.stack[0] = Frame::Envelope;
+                    if let Some(last) = self.stack.last_mut() {
+                        *last = Frame::Envelope;
+                    }
                     self.stack.push(Frame::EnvelopeArray);
                     return;
                 }
@@ -427,13 +450,11 @@ impl Splitter {
             b'"' => {
                 self.in_string = true;
                 // A key's value that is a string: not an envelope's array.
-                if self.depth() == 1 {
+                if self.depth() == 1 || self.at_outer_keys() {
                     self.after_envelope_key = false;
                     self.after_tables_key = false;
                 }
-                if (self.stack.len() == 1 && self.stack[0] == Frame::Plain && self.record.is_some())
-                    || self.keyed_level()
-                {
+                if self.at_outer_keys() || self.keyed_level() {
                     self.key = Some((self.pos, self.pos));
                 }
                 if self.stack.is_empty() {

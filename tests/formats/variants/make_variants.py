@@ -237,6 +237,9 @@ dpages = [{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#auditLo
 write("directory-audits-pages.json", "\r\n".join(ps51_json(p) for p in dpages) + "\r\n", encoding="utf-8-sig",
       expected=ENTRA_EXPECTED)
 
+# 5b. The same pages collected in one array (a paging loop's responses saved together).
+write("directory-audits-in-array.json", json.dumps(dpages, indent=2), expected=ENTRA_EXPECTED)
+
 # 6. directoryAudit objects one per line (the Entra admin center's JSON download is an array of
 #    these; a script writing each with ConvertTo-Json -Compress gives lines).
 write("directory-audits-lines.jsonl", "".join(json.dumps(a) + "\n" for a in audits), expected=ENTRA_EXPECTED)
