@@ -17,6 +17,7 @@ pub mod model;
 pub mod neutralize;
 pub mod output;
 pub mod progress;
+pub mod pstext;
 pub mod query;
 pub mod report;
 pub mod rule;

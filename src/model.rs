@@ -198,6 +198,15 @@ impl fmt::Display for NearMissReason {
             Self::AuditDataUnusable { field, value } if value.trim().is_empty() => {
                 write!(f, "{field} is empty: only the outer columns were read")
             }
+            Self::AuditDataUnusable { field, value } if crate::pstext::is_object_text(value) => {
+                write!(
+                    f,
+                    "{field} is PowerShell's text of an object ({:?}), not its content \
+                     (written past ConvertTo-Json's -Depth, or by Export-Csv): only the \
+                     fields around it were read",
+                    value.chars().take(60).collect::<String>()
+                )
+            }
             Self::AuditDataUnusable { field, value } => write!(
                 f,
                 "{field} is unusable ({:?}): only the outer columns were read",

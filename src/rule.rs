@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::kql::{self, KqlDateTime};
 use crate::model::{NearMissReason, Outcome, ResultRow, Trace};
+use crate::pstext;
 
 pub const RULE_NAME: &str = "UpdateStsRefreshToken[Solorigate]";
 pub const RULE_ID: &str = "634dfbd6-0a42-40da-854e-2161cf137f14";
@@ -146,6 +147,11 @@ fn explain_property_miss(raw: &RawEventData, props: Option<&Value>) -> NearMissR
     if let Some(detail) = text {
         return NearMissReason::UnparseableValues { detail };
     }
+    // PowerShell's text of an object where the property list or its first item should be
+    // (ConvertTo-Json past its -Depth): the values are gone, and the reason says so.
+    if let Some(value) = pstext::object_text(props) {
+        return object_text_miss("ModifiedProperties", value);
+    }
     let items = match props.and_then(Value::as_array) {
         Some(items) if !items.is_empty() => items,
         _ => {
@@ -154,6 +160,9 @@ fn explain_property_miss(raw: &RawEventData, props: Option<&Value>) -> NearMissR
             };
         }
     };
+    if let Some(value) = pstext::object_text(items.first()) {
+        return object_text_miss("ModifiedProperties[0]", value);
+    }
     let name_at = |i: usize| kql::tostring(kql::property(items.get(i), "Name"));
     let at_index_0 = name_at(0);
     if kql::eq_ignore_case(&at_index_0, PROPERTY_NAME) {
@@ -163,6 +172,13 @@ fn explain_property_miss(raw: &RawEventData, props: Option<&Value>) -> NearMissR
     NearMissReason::PropertyNotAtIndex0 {
         found_at,
         at_index_0,
+    }
+}
+
+fn object_text_miss(field: &str, value: &str) -> NearMissReason {
+    NearMissReason::AuditDataUnusable {
+        field: field.to_owned(),
+        value: value.to_owned(),
     }
 }
 
@@ -276,10 +292,22 @@ pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
         };
         return Some((Outcome::NearMiss(Box::new(reason)), trace));
     }
-    let props = kql::property(
-        kql::index(Some(&rec.target_resources), 0),
-        "modifiedProperties",
-    );
+    let target = kql::index(Some(&rec.target_resources), 0);
+    let props = kql::property(target, "modifiedProperties");
+    // PowerShell's text of an object where the targets, the first target or its properties
+    // should be (Get-MgAuditLogDirectoryAudit | ConvertTo-Json past its -Depth).
+    let targets = rec.properties_field.split('[').next().unwrap_or_default();
+    let object_text = [
+        (targets.to_owned(), Some(&rec.target_resources)),
+        (format!("{targets}[0]"), target),
+        (rec.properties_field.clone(), props),
+    ]
+    .into_iter()
+    .find_map(|(field, v)| pstext::object_text(v).map(|text| (field, text)));
+    if let Some((field, value)) = object_text {
+        let reason = object_text_miss(&field, value);
+        return Some((Outcome::NearMiss(Box::new(reason)), trace));
+    }
     // | where TargetResources[0].modifiedProperties != '[]'
     let items = match props.and_then(Value::as_array) {
         Some(items) if !items.is_empty() => items,
@@ -352,6 +380,10 @@ pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
         });
     }
     if rows.is_empty() {
+        if let Some(value) = pstext::object_text(items.first()) {
+            let reason = object_text_miss(&format!("{}[0]", rec.properties_field), value);
+            return Some((Outcome::NearMiss(Box::new(reason)), trace));
+        }
         let at_index_0 = kql::tostring(kql::property(items.first(), "displayName"));
         let reason = NearMissReason::PropertyNotAtIndex0 {
             found_at: None,

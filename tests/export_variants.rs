@@ -92,6 +92,44 @@ fn graph_audit_query_records_whose_audit_data_powershell_7_wrote_as_object_text(
     check("graph-ps7-depth-objects.json");
 }
 
+/// The near misses of `file`, as written by `scan --format jsonl --near-misses`.
+fn near_miss_details(file: &str) -> Vec<String> {
+    let out = Command::new(BIN)
+        .args(["scan", "--format", "jsonl", "--near-misses"])
+        .arg(dir().join(file))
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["kind"] == "near_miss")
+        .map(|v| v["detail"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn records_whose_properties_powershell_wrote_as_object_text_say_so() {
+    // ConvertTo-Json of one Graph audit query record at its default depth: ModifiedProperties'
+    // items are '@{Name=StsRefreshTokensValidFrom; …}' text (it said "no
+    // StsRefreshTokensValidFrom property ([0] is \"\")").
+    check("graph-one-record-depth-items.json");
+    let details = near_miss_details("graph-one-record-depth-items.json");
+    assert!(
+        details[0].starts_with("ModifiedProperties[0] is PowerShell's text of an object (\"@{Name=StsRefreshTokensValidFrom;"),
+        "{details:?}"
+    );
+    // Get-MgAuditLogDirectoryAudit | ConvertTo-Json: each target is its class name (it said
+    // "no TargetResources[0].ModifiedProperties").
+    check("mg-directory-audits-depth.json");
+    let details = near_miss_details("mg-directory-audits-depth.json");
+    assert_eq!(details.len(), 4);
+    assert!(
+        details.iter().all(|d| d.starts_with("TargetResources[0] is PowerShell's text of an object (\"Microsoft.Graph.PowerShell.Models.")),
+        "{details:?}"
+    );
+}
+
 #[test]
 fn graph_directory_audits_paged_and_one_per_line() {
     check("directory-audits-pages.json");

@@ -244,6 +244,28 @@ write("directory-audits-in-array.json", json.dumps(dpages, indent=2), expected=E
 #    these; a script writing each with ConvertTo-Json -Compress gives lines).
 write("directory-audits-lines.jsonl", "".join(json.dumps(a) + "\n" for a in audits), expected=ENTRA_EXPECTED)
 
+# 6b. Get-MgAuditLogDirectoryAudit | ConvertTo-Json in PowerShell 7 at its default depth (2):
+#     the array is depth 0, each record depth 1, its TargetResources and InitiatedBy depth 2,
+#     and what they hold (depth 3) is written as the .NET class name of Graph PowerShell's
+#     objects: every target and its modified properties are lost.
+M = "Microsoft.Graph.PowerShell.Models."
+
+
+def mg_depth(e, op=ENTRA_STS):
+    a = directory_audit(e, op)
+    return {"ActivityDateTime": a["activityDateTime"], "ActivityDisplayName": op,
+            "AdditionalDetails": [M + "MicrosoftGraphKeyValue"], "Category": "UserManagement",
+            "CorrelationId": a["correlationId"], "Id": a["id"],
+            "InitiatedBy": {"App": M + "MicrosoftGraphAppIdentity", "User": M + "MicrosoftGraphUserIdentity",
+                            "AdditionalProperties": "System.Collections.Generic.Dictionary`2[System.String,System.Object]"},
+            "LoggedByService": "Core Directory", "OperationType": "Update", "Result": "success", "ResultReason": "",
+            "TargetResources": [M + "MicrosoftGraphTargetResource"], "AdditionalProperties": {}}
+
+
+write("mg-directory-audits-depth.json",
+      json.dumps([mg_depth(N, "Update user"), mg_depth(S), mg_depth(T), mg_depth(U), mg_depth(D)], indent=2),
+      expected=[nm("audit_data_unusable", entra_id(e)) for e in (S, T, U, D)])
+
 # ---- Search-UnifiedAuditLog, PowerShell collection scripts -----------------------------------
 SUAL_H = ["RunspaceId", "RecordType", "CreationDate", "UserIds", "Operations", "AuditData", "ResultIndex", "ResultCount",
           "Identity", "IsValid", "ObjectState"]
