@@ -182,3 +182,30 @@ fn dates_nothing_settles_are_read_month_first_and_the_file_says_so() {
     let err = check("sentinel-auditlogs-ambiguous.csv");
     assert!(err.contains("TimeGenerated: every date reads both day-first and month-first and no CreationTime settles it; read month-first"), "{err}");
 }
+
+#[test]
+fn dates_of_more_locales_excel_minutes_and_iso_offsets_in_csv() {
+    for file in [
+        "portal-ja-jp.csv",
+        "portal-nl-nl.csv",
+        "portal-sv-se.csv",
+        "portal-excel-us-minutes.csv",
+        "portal-iso-offsets.csv",
+        "purview-fr-fr.csv",
+    ] {
+        check(file);
+    }
+}
+
+#[test]
+fn more_encodings_utf16be_without_bom_windows_1252_json_lines_and_utf16_in_gzip() {
+    check("sual-export-csv-utf16be-nobom.csv");
+    let err = check("ual-lines-cp1252.jsonl");
+    assert!(err.contains("decoded as Windows-1252"), "{err}");
+    check("ual-lines-utf16le.jsonl.gz");
+}
+
+#[test]
+fn graph_records_export_csv_whose_audit_data_is_a_class_name() {
+    check("graph-records-object-text.csv");
+}

@@ -438,3 +438,76 @@ write("sentinel-auditlogs-ambiguous.csv",
       csv_text(AH, [auditlogs_row(N, "Update user"), auditlogs_row(S), auditlogs_row(T), auditlogs_row(U), auditlogs_row(D)],
                quote_all=False),
       encoding="utf-8-sig", expected=ENTRA_EXPECTED)
+
+# ---- More locales and encodings ----------------------------------------------------------------
+# 21. ja-JP: yyyy/MM/dd H:mm:ss.
+write("portal-ja-jp.csv", csv_text(PH, [portal_row(e, op, t(e["time"]).strftime("%Y/%m/%d ") + "%d:%s" % (
+    t(e["time"]).hour, t(e["time"]).strftime("%M:%S"))) for e, op in PEV], quote_all=False), expected=PORTAL_EXPECTED)
+# 22. nl-NL: dd-MM-yyyy HH:mm:ss (every day 12 or less; the CreationTime settles it).
+write("portal-nl-nl.csv", csv_text(PH, [portal_row(e, op, t(e["time"]).strftime("%d-%m-%Y %H:%M:%S")) for e, op in PEV],
+                                   quote_all=False), expected=PORTAL_EXPECTED)
+# 23. sv-SE (and Excel's yyyy-mm-dd hh:mm:ss): ISO with a space, no zone.
+write("portal-sv-se.csv", csv_text(PH, [portal_row(e, op, t(e["time"]).strftime("%Y-%m-%d %H:%M:%S")) for e, op in PEV],
+                                   quote_all=False), expected=PORTAL_EXPECTED)
+
+
+# 24. Excel en-US saving again: M/d/yyyy H:mm (24 h, no seconds).
+def us_minutes(s):
+    d = t(s)
+    return "%d/%d/%d %d:%02d" % (d.month, d.day, d.year, d.hour, d.minute)
+
+
+write("portal-excel-us-minutes.csv", csv_text(PH, [portal_row(e, op, us_minutes(e["time"])) for e, op in PEV],
+                                              quote_all=False), expected=PORTAL_EXPECTED)
+
+
+# 25. A Sentinel AuditLogs CSV from a de-DE browser: d.M.yyyy, HH:mm:ss.fff. Dates written
+#     with dots are day-first in every culture that writes them, so nothing is ambiguous.
+def la_de(s):
+    d = t(s)
+    return "%d.%d.%d, %s.123" % (d.day, d.month, d.year, d.strftime("%H:%M:%S"))
+
+
+def auditlogs_row_with(e, date, op=ENTRA_STS):
+    r = auditlogs_row(e, op)
+    r[0] = date
+    r[8] = date
+    return r
+
+
+write("sentinel-auditlogs-de-de.csv",
+      csv_text(AH, [auditlogs_row_with(N, la_de(N["time"]), "Update user")] +
+               [auditlogs_row_with(e, la_de(e["time"])) for e in (S, T, U, D)], quote_all=False),
+      encoding="utf-8-sig", expected=ENTRA_EXPECTED)
+
+# 26. Purview audit search CSV from a fr-FR machine: dd/MM/yyyy HH:mm:ss.
+PURVIEW_H = ["RecordId", "CreationDate", "RecordType", "Operation", "UserId", "AuditData", "AssociatedAdminUnits",
+             "AssociatedAdminUnitsNames"]
+write("purview-fr-fr.csv", csv_text(PURVIEW_H, [[e["id"], gb(e["time"]), "8", op, e["upn"],
+                                                 json.dumps(ual(e, op), separators=(",", ":")), "", ""]
+                                                for e, op in EVENTS], quote_all=False))
+# 27. Export-Csv -Encoding BigEndianUnicode without its BOM (a file cut from a larger one).
+write("sual-export-csv-utf16be-nobom.csv",
+      csv_text(SUAL_H, [sual_row(e, op, i + 1, us(e["time"])) for i, (e, op) in enumerate(EVENTS)]).encode("utf-16-be"))
+# 28. UAL JSON lines in Windows-1252 (Out-File -Encoding Default in Windows PowerShell 5.1),
+#     an application named with accented letters.
+TA = dict(T, upn="Société Token Tool")
+w1252 = [(N, "Update user."), (S, STS), (TA, STS), (U, STS), (D, STS)]
+write("ual-lines-cp1252.jsonl", "".join(json.dumps(ual(e, op), ensure_ascii=False) + "\r\n" for e, op in w1252),
+      encoding="cp1252", expected=[ual_expected(S), ual_expected(TA), nm("no_modified_properties", U["id"]),
+                                   nm("directory_sync", D["id"])])
+# 29. The UTF-16LE file compressed (Compress-Archive is zip; gzip by a collector script).
+import gzip
+write("ual-lines-utf16le.jsonl.gz", gzip.compress(b"\xff\xfe" + lines.encode("utf-16-le"), mtime=0))
+# 30. A portal CSV with ISO offsets in the Timestamp column.
+write("portal-iso-offsets.csv", csv_text(PH, [portal_row(e, op, local_iso(e["time"], 2).replace("+", ".000+"))
+                                              for e, op in PEV], quote_all=False), expected=PORTAL_EXPECTED)
+# 31. Graph audit query records written by Export-Csv from objects: auditData became '@{…}'.
+GH = ["id", "createdDateTime", "auditLogRecordType", "operation", "organizationId", "userType", "userId", "service",
+      "objectId", "userPrincipalName", "clientIp", "administrativeUnits", "auditData"]
+write("graph-records-object-text.csv",
+      "#TYPE Microsoft.Graph.Beta.PowerShell.Models.MicrosoftGraphSecurityAuditLogRecord\r\n" +
+      csv_text(GH, [[e["id"], us(e["time"]), "azureActiveDirectory", op, ORG, "regular", "10037FFE8C1D2E3F@woodgrove.example",
+                     "AzureActiveDirectory", e["victim"], e["upn"], e["ip"], "System.String[]",
+                     "Microsoft.Graph.Beta.PowerShell.Models.MicrosoftGraphSecurityAuditData"] for e, op in EVENTS]),
+      expected=[nm("audit_data_unusable", e["id"]) for e in (S, T, U, D)])
