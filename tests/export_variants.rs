@@ -209,3 +209,14 @@ fn more_encodings_utf16be_without_bom_windows_1252_json_lines_and_utf16_in_gzip(
 fn graph_records_export_csv_whose_audit_data_is_a_class_name() {
     check("graph-records-object-text.csv");
 }
+
+#[test]
+fn dotted_dates_nothing_else_settles_are_read_day_first_and_said() {
+    // A Sentinel AuditLogs CSV from a de-DE browser ('5.11.2024, 16:42:19.123'), no
+    // CreationTime: it was read month-first (tokenMinutesRemaining -256320 for 0).
+    let err = check("sentinel-auditlogs-de-de.csv");
+    assert!(
+        err.contains("TimeGenerated: every date reads both ways; dates written with dots (dd.mm.yyyy) are day-first"),
+        "{err}"
+    );
+}

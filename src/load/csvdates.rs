@@ -5,8 +5,9 @@
 //!   file's other date texts written the same way (`dd/mm/yyyy` with the column's
 //!   separator: the StsRefreshTokensValidFrom OldValue/NewValue inside the JSON cell, a
 //!   date in any other cell) settle day-first when one of them can only be read so (a
-//!   first number above 12) and none only month-first; where nothing does, the file says
-//!   so and month-first is used;
+//!   first number above 12) and none only month-first; dates written with dots
+//!   (`dd.mm.yyyy`) are day-first, as every culture that writes them reads them; where
+//!   nothing settles it, the file says so and month-first is used;
 //! - local time (a `[Local Time]` header, or a constant offset against `CreationTime`) is
 //!   converted to UTC, and the offset is said per file.
 //!
@@ -312,6 +313,19 @@ fn decide_order(
     let (order, word) = match (day, month) {
         (d, 0) if d > 0 => (DateOrder::DayFirst, "day-first"),
         (0, m) if m > 0 => (DateOrder::MonthFirst, "month-first"),
+        // Dates written with dots (d.M.yyyy: de-DE, ru-RU, pl-PL, fi-FI, tr-TR, …) are
+        // day-first in every culture that writes them; no culture writes M.d.yyyy.
+        (0, 0) if c.sep == Some(b'.') => {
+            ctx.problem(
+                None,
+                format!(
+                    "{}: every date reads both ways; dates written with dots (dd.mm.yyyy) are \
+                     day-first wherever they are written: the whole column is read day-first",
+                    c.name
+                ),
+            );
+            return Some(DateOrder::DayFirst);
+        }
         (0, 0) if texts_day_first(c, texts).is_some() => {
             let (sep, line) = texts_day_first(c, texts).unwrap_or_default();
             ctx.problem(
