@@ -44,7 +44,7 @@ fn item(v: &Value) -> String {
 /// `<stem>.expected.jsonl`, and returns what the scan wrote on standard error.
 fn check(file: &str) -> String {
     let input = dir().join(file);
-    let stem = file.rsplit_once('.').unwrap().0;
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
     let expected = std::fs::read_to_string(dir().join(format!("{stem}.expected.jsonl"))).unwrap();
     let want: BTreeSet<String> = expected
         .lines()
@@ -219,4 +219,26 @@ fn dotted_dates_nothing_else_settles_are_read_day_first_and_said() {
         err.contains("TimeGenerated: every date reads both ways; dates written with dots (dd.mm.yyyy) are day-first"),
         "{err}"
     );
+}
+
+#[test]
+fn one_collection_folder_of_three_envelopes_and_encodings_counts_each_event_once() {
+    let err = check("overlapping-mixed");
+    assert!(
+        err.contains("7 duplicate records (same id): each event counted once"),
+        "{err}"
+    );
+}
+
+#[test]
+fn audit_data_cut_inside_escapes_and_between_members_is_named_cut_with_its_id() {
+    check("sual-auditdata-cut-escapes.csv");
+}
+
+#[test]
+fn more_of_the_hashtable_download_and_gzip_classes() {
+    check("graph-records-hashtable-lines.jsonl");
+    check("entra-download.json");
+    let err = check("portal-cp1252.csv.gz");
+    assert!(err.contains("decoded as Windows-1252"), "{err}");
 }

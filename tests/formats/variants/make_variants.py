@@ -511,3 +511,58 @@ write("graph-records-object-text.csv",
                      "AzureActiveDirectory", e["victim"], e["upn"], e["ip"], "System.String[]",
                      "Microsoft.Graph.Beta.PowerShell.Models.MicrosoftGraphSecurityAuditData"] for e, op in EVENTS]),
       expected=[nm("audit_data_unusable", e["id"]) for e in (S, T, U, D)])
+
+# ---- Batch 3: overlapping exports, cut AuditData, hashtables, Entra JSON download ----------------
+# 32. A collection folder where the same events come in three envelopes and encodings: Graph
+#     audit query pages (UTF-8), Search-UnifiedAuditLog Export-Csv (UTF-16LE) and UAL JSON lines
+#     (Windows-1252), with S twice in the CSV: every event is counted once.
+os.makedirs(os.path.join(OUT, "overlapping-mixed"), exist_ok=True)
+open(os.path.join(OUT, "overlapping-mixed", "graph-records.json"), "w").write(json.dumps(pages, indent=2))
+open(os.path.join(OUT, "overlapping-mixed", "sual.csv"), "wb").write(
+    b"\xff\xfe" + csv_text(SUAL_H, [sual_row(e, op, i + 1, us(e["time"])) for i, (e, op) in
+                                    enumerate(EVENTS + [(S, STS)])]).encode("utf-16-le"))
+open(os.path.join(OUT, "overlapping-mixed", "ual.jsonl"), "wb").write(
+    "".join(json.dumps(ual(e, op), ensure_ascii=False) + "\r\n" for e, op in EVENTS[1:3]).encode("cp1252"))
+with open(os.path.join(OUT, "overlapping-mixed.expected.jsonl"), "w") as f:
+    for item in UAL_EXPECTED:
+        f.write(json.dumps(item) + "\n")
+
+# 33. Search-UnifiedAuditLog Export-Csv whose AuditData the service cut at different places: in
+#     the middle of a \" escape (S), of a \u escape (U, whose target has an accented name) and
+#     right after a whole member (D); T is whole. Classic header, en-GB dates.
+def cut_at(text, marker, extra=0):
+    i = text.index(marker) + extra
+    return text[:i]
+
+
+cs = json.dumps(ual(S), separators=(",", ":"))
+cu = json.dumps(dict(ual(U), ObjectId="zoé.berg@woodgrove.example"), separators=(",", ":"))
+cd = json.dumps(ual(D), separators=(",", ":"))
+cuts = [(N, "Update user.", json.dumps(ual(N, "Update user."), separators=(",", ":"))),
+        (S, STS, cut_at(cs, '\\"Mozilla', 1)),
+        (T, STS, json.dumps(ual(T), separators=(",", ":"))),
+        (U, STS, cut_at(cu, "\\u00e9", 3)),
+        (D, STS, cut_at(cd, ',"Actor"'))]
+write("sual-auditdata-cut-escapes.csv",
+      csv_text(["CreationDate", "UserIds", "Operations", "AuditData"], [[gb(e["time"]), e["upn"], op, a] for e, op, a in cuts]),
+      expected=[ual_expected(T), nm("record_cut", S["id"]), nm("record_cut", U["id"]), nm("record_cut", D["id"])])
+
+# 34. Graph audit query records by ConvertTo-Json -Compress one per line from hashtables
+#     (Invoke-MgGraphRequest): auditData became System.Collections.Hashtable.
+write("graph-records-hashtable-lines.jsonl",
+      "".join(json.dumps(graph_record(e, op, audit="System.Collections.Hashtable")) + "\n" for e, op in EVENTS),
+      expected=[nm("audit_data_unusable", e["id"]) for e in (S, T, U, D)])
+
+# 35. The Entra admin center's JSON download of audit logs: one array of camelCase
+#     directoryAudit objects, UTF-8 with BOM, CRLF.
+write("entra-download.json", json.dumps(audits, indent=2).replace("\n", "\r\n"), encoding="utf-8-sig",
+      expected=ENTRA_EXPECTED)
+
+# 36. A Windows-1252 CSV inside gzip.
+write("portal-cp1252.csv.gz", gzip.compress(csv_text(PH, [portal_row(e, op, us(e["time"])) for e, op in PEV],
+                                                     quote_all=False).encode("cp1252"), mtime=0),
+      expected=PORTAL_EXPECTED)
+
+# 37. Excel's 'sep=' line before the header (CSV written for Excel to open with ';').
+write("portal-excel-sep-line.csv", "sep=;\r\n" + csv_text(PH, [portal_row(e, op, us(e["time"])) for e, op in PEV],
+                                                           delimiter=";", quote_all=False), expected=PORTAL_EXPECTED)
