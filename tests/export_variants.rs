@@ -242,3 +242,9 @@ fn more_of_the_hashtable_download_and_gzip_classes() {
     let err = check("portal-cp1252.csv.gz");
     assert!(err.contains("decoded as Windows-1252"), "{err}");
 }
+
+#[test]
+fn an_excel_sep_line_names_the_delimiter() {
+    // `sep=;` before the header: the file was rejected as a CSV whose header is `sep=,`.
+    check("portal-excel-sep-line.csv");
+}

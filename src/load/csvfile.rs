@@ -68,6 +68,8 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     // Follow mode feeds the rows appended to a file after a copy of its header: the lines
     // before those rows are counted in `line_offset`.
     let mut first_line_offset = ctx.line_offset;
+    // Excel's `sep=;` line, which names the delimiter, also comes before the header.
+    let named_delimiter;
     {
         // The bytes passed over here are counted in the rows' content offsets.
         let head = reader.fill_buf()?;
@@ -78,14 +80,19 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         let (lines, bytes) = skip_blank_lines(&mut reader)?;
         first_line_offset += lines;
         ctx.context.csv_base += bytes;
-        if reader.fill_buf()?.starts_with(b"#TYPE") {
+        let head = reader.fill_buf()?;
+        named_delimiter = excel_sep_line(head);
+        if head.starts_with(b"#TYPE") || named_delimiter.is_some() {
             let mut skipped = Vec::new();
             reader.read_until(b'\n', &mut skipped)?;
             first_line_offset += 1;
             ctx.context.csv_base += skipped.len() as u64;
         }
     }
-    let delimiter = header_delimiter(reader.fill_buf()?);
+    let delimiter = match named_delimiter {
+        Some(d) => d,
+        None => header_delimiter(reader.fill_buf()?),
+    };
     let since_record = Arc::new(AtomicUsize::new(0));
     let skipped = Arc::new(Skipped::default());
     // Records whose quote never closes are skipped by the framer, which says where.
@@ -376,6 +383,19 @@ fn settle_dates(ctx: &mut Ctx, dates: &mut FileDates) {
 /// The field delimiter, decided from the header line: `,`, `;` (Excel in European locales,
 /// `Export-Csv -UseCulture`) or tab (`-Delimiter "`t"`), whichever separates the most
 /// fields outside quotes; `,` on a tie or when there is none.
+/// The delimiter named by Excel's first line `sep=;` (also `sep=,`, `sep=|`, a tab), which
+/// files written for Excel carry so that it splits them whatever the locale.
+pub fn excel_sep_line(head: &[u8]) -> Option<u8> {
+    let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    match line {
+        [s, e, p, b'=', d] if [*s, *e, *p].eq_ignore_ascii_case(b"sep") && b",;|\t".contains(d) => {
+            Some(*d)
+        }
+        _ => None,
+    }
+}
+
 fn header_delimiter(head: &[u8]) -> u8 {
     let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
     let mut counts = [0usize; 3];

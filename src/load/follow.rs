@@ -348,7 +348,7 @@ impl Tail {
             .partial
             .strip_prefix(b"\xef\xbb\xbf")
             .unwrap_or(&self.partial);
-        if body.starts_with(b"#TYPE") {
+        if body.starts_with(b"#TYPE") || super::csvfile::excel_sep_line(body).is_some() {
             match memchr::memchr(b'\n', &self.partial[end..]) {
                 Some(i) => {
                     end += i + 1;

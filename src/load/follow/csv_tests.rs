@@ -100,3 +100,26 @@ fn a_type_line_and_header_are_kept_and_lines_count_from_the_file() {
         "header and rows hashed in file order"
     );
 }
+
+#[test]
+fn an_excel_sep_line_names_the_delimiter_of_the_rows_appended() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("export.csv");
+    // Written for Excel: `sep=;` then a header whose cells hold commas.
+    let head = "sep=;\r\nCreationDate;UserIds;Operations;AuditData\r\n";
+    let row = |id: &str| {
+        format!(
+            "26.09.2023 01:43:41;a@b;Update StsRefreshTokenValidFrom Timestamp.;{}\r\n",
+            audit(id, "a@b")
+        )
+    };
+    std::fs::write(&path, format!("{head}{}", row("x"))).expect("write");
+    let mut tail = Tail::new(&path);
+    assert_eq!(poll_events(&mut tail), [(3, "x".to_owned())]);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .expect("open");
+    f.write_all(row("y").as_bytes()).expect("append");
+    assert_eq!(poll_events(&mut tail), [(4, "y".to_owned())]);
+}
