@@ -248,3 +248,15 @@ fn an_excel_sep_line_names_the_delimiter() {
     // `sep=;` before the header: the file was rejected as a CSV whose header is `sep=,`.
     check("portal-excel-sep-line.csv");
 }
+
+#[test]
+fn a_time_value_no_reader_knows_is_said_with_its_line_and_count() {
+    // .NET's long date ("Tuesday, November 5, 2024 4:42:19 PM"): the rows are kept, their
+    // tokenMinutesRemaining empty (Kusto's todatetime gives null too), and the file says so
+    // (nothing was said).
+    let err = check("portal-long-date.csv");
+    assert!(
+        err.contains("portal-long-date.csv:2: Timestamp: \"Tuesday, November 5, 2024 4:40:00 PM\" is no date or time sts-triage reads (5 values of the column, the first here)"),
+        "{err}"
+    );
+}

@@ -52,6 +52,9 @@ struct DateColumn {
     offset: Option<i64>,
     /// The separator of the column's numeric dates (`/`, `.` or `-`), once one is seen.
     sep: Option<u8>,
+    /// Values that are no date read in either order: how many, and the first (line, text).
+    unreadable: u64,
+    first_unreadable: Option<(u64, String)>,
 }
 
 /// The separators of numeric dates, in [`FileDates::texts`] order.
@@ -91,6 +94,8 @@ impl FileDates {
                 decided: None,
                 offset: None,
                 sep: None,
+                unreadable: 0,
+                first_unreadable: None,
             })
             .collect();
         Self {
@@ -113,6 +118,7 @@ impl FileDates {
                 if c.sep.is_none() {
                     c.sep = numeric_date_separator(cell);
                 }
+                c.observe_readable(cell, line);
             }
             unsettled |= c.evidence.order().is_none() && !c.evidence.conflicting();
         }
@@ -202,6 +208,47 @@ impl FileDates {
             }
         }
         waiting
+    }
+}
+
+impl DateColumn {
+    /// Notes a value that is no date in either order (a culture's spelling not read): its
+    /// row would have no time, so the file says so.
+    fn observe_readable(&mut self, cell: &[u8], line: u64) {
+        let text = String::from_utf8_lossy(cell);
+        let text = text.trim();
+        if text.is_empty()
+            || parse_with_order(text, None).is_some()
+            || parse_with_order(text, Some(DateOrder::DayFirst)).is_some()
+        {
+            return;
+        }
+        self.unreadable += 1;
+        if self.first_unreadable.is_none() {
+            self.first_unreadable = Some((line, text.chars().take(60).collect()));
+        }
+    }
+}
+
+impl FileDates {
+    /// Says, once per column at the end of the file, how many of its values were no date.
+    pub fn report_unreadable(&mut self, ctx: &mut Ctx) {
+        for c in &mut self.columns {
+            let Some((line, text)) = c.first_unreadable.take() else {
+                continue;
+            };
+            let n = c.unreadable;
+            ctx.problem(
+                Some(line),
+                format!(
+                    "{}: {text:?} is no date or time sts-triage reads ({n} value{} of the \
+                     column, the first here): those rows have no time, and their \
+                     tokenMinutesRemaining is empty",
+                    c.name,
+                    if n == 1 { "" } else { "s" }
+                ),
+            );
+        }
     }
 }
 

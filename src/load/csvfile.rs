@@ -376,6 +376,7 @@ fn classify_rows(ctx: &mut Ctx, rows: Vec<Waiting>) {
 
 /// The end of the rows: the file's dates are decided and the rows that waited are read.
 fn settle_dates(ctx: &mut Ctx, dates: &mut FileDates) {
+    dates.report_unreadable(ctx);
     let rows = dates.settle(ctx);
     classify_rows(ctx, rows);
 }

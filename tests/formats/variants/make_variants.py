@@ -566,3 +566,34 @@ write("portal-cp1252.csv.gz", gzip.compress(csv_text(PH, [portal_row(e, op, us(e
 # 37. Excel's 'sep=' line before the header (CSV written for Excel to open with ';').
 write("portal-excel-sep-line.csv", "sep=;\r\n" + csv_text(PH, [portal_row(e, op, us(e["time"])) for e, op in PEV],
                                                            delimiter=";", quote_all=False), expected=PORTAL_EXPECTED)
+
+# ---- Batch 4: other cultures' spellings of the time ------------------------------------------
+def h12(d):
+    return (d.hour % 12) or 12
+
+
+# 38. en-CA: yyyy-MM-dd h:mm:ss with a.m./p.m.
+write("portal-en-ca.csv", csv_text(PH, [portal_row(e, op, t(e["time"]).strftime("%Y-%m-%d ") + "%d:%s %s" % (
+    h12(t(e["time"])), t(e["time"]).strftime("%M:%S"), "a.m." if t(e["time"]).hour < 12 else "p.m.")) for e, op in PEV],
+    quote_all=False), expected=PORTAL_EXPECTED)
+# 39. es-MX Search-UnifiedAuditLog Export-Csv: dd/MM/yyyy hh:mm:ss with a. m./p. m.
+write("sual-export-csv-es-mx.csv",
+      csv_text(SUAL_H, [sual_row(e, op, i + 1, t(e["time"]).strftime("%d/%m/%Y ") + "%02d:%s %s" % (
+          h12(t(e["time"])), t(e["time"]).strftime("%M:%S"), "a. m." if t(e["time"]).hour < 12 else "p. m."))
+          for i, (e, op) in enumerate(EVENTS)]), encoding="utf-8-sig")
+# 40. hu-HU: yyyy. MM. dd. H:mm:ss.
+write("portal-hu-hu.csv", csv_text(PH, [portal_row(e, op, t(e["time"]).strftime("%Y. %m. %d. ") + "%d:%s" % (
+    t(e["time"]).hour, t(e["time"]).strftime("%M:%S"))) for e, op in PEV], delimiter=";", quote_all=False),
+      encoding="utf-8-sig", expected=PORTAL_EXPECTED)
+# 41. ko-KR: yyyy. M. d. 오전/오후 h:mm:ss.
+write("portal-ko-kr.csv", csv_text(PH, [portal_row(e, op, "%d. %d. %d. %s %d:%s" % (
+    t(e["time"]).year, t(e["time"]).month, t(e["time"]).day, "오전" if t(e["time"]).hour < 12 else "오후",
+    h12(t(e["time"])), t(e["time"]).strftime("%M:%S"))) for e, op in PEV], quote_all=False),
+      encoding="utf-8-sig", expected=PORTAL_EXPECTED)
+# 42. A long date (.NET's "F" format, a script's ToString('F')): not read; the rows keep a
+#     null time and the file says which values and where.
+long_expected = [dict(portal_expected(PS), tokenMinutesRemaining=None), dict(portal_expected(PT), tokenMinutesRemaining=None),
+                 nm("no_modified_properties", U["id"]), nm("directory_sync", D["id"])]
+write("portal-long-date.csv", csv_text(PH, [portal_row(e, op, t(e["time"]).strftime("%A, %B ") + "%d, %d %d:%s %s" % (
+    t(e["time"]).day, t(e["time"]).year, h12(t(e["time"])), t(e["time"]).strftime("%M:%S"),
+    "AM" if t(e["time"]).hour < 12 else "PM")) for e, op in PEV]), expected=long_expected)
