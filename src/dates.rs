@@ -2,12 +2,15 @@
 //! US locale styles with AM/PM, `Dec 29, 2025 12:10:57 PM`, day-first `13/03/2024, 3:40 pm`,
 //! and a trailing space (Purview). All are read as UTC.
 
+use std::borrow::Cow;
+
 use crate::kql::{KqlDateTime, parse_datetime_text};
 
 /// Parses a timestamp column of an export. Unlike Kusto's `todatetime`, surrounding white
 /// space is ignored and a day-first date is accepted when the month-first reading is impossible.
 pub fn parse_export_time(text: &str) -> Option<KqlDateTime> {
-    let t = text.trim();
+    let t = export_spelling(text.trim());
+    let t = t.as_ref();
     if t.is_empty() {
         return None;
     }
@@ -15,6 +18,87 @@ pub fn parse_export_time(text: &str) -> Option<KqlDateTime> {
         return Some(t);
     }
     parse_datetime_text(t, true)
+}
+
+/// The date and time as Kusto's reader spells them, from the spellings of other cultures
+/// that .NET (PowerShell, the portals' CSV) writes: the meridiem as `a.m.`/`p.m.` (en-CA,
+/// en-IE, en-NZ…) or `a. m.`/`p. m.` (es-*), or as a word before the time (오전/오후 ko-KR,
+/// 午前/午後 ja-JP, 上午/下午 zh-*), becomes `AM`/`PM` after it; a year-first date with dots
+/// (`2024. 11. 5.` hu-HU and ko-KR, `2024.11.05.`) becomes `2024-11-05`. Anything else is
+/// left as it is.
+fn export_spelling(t: &str) -> Cow<'_, str> {
+    let mut out = Cow::Borrowed(t);
+    // The usual spellings (ISO 8601, en-US) pass untouched and unallocated.
+    if t.is_ascii() && !t.ends_with('.') && t.as_bytes().get(4) != Some(&b'.') {
+        return out;
+    }
+    let end = t.get(t.len().saturating_sub(6)..).unwrap_or_default();
+    for (suffix, word) in [
+        ("a. m.", "AM"),
+        ("p. m.", "PM"),
+        ("a.m.", "AM"),
+        ("p.m.", "PM"),
+    ] {
+        if end.to_ascii_lowercase().ends_with(suffix) {
+            out = Cow::Owned(format!("{}{word}", &t[..t.len() - suffix.len()]));
+            break;
+        }
+    }
+    for (before, word) in [
+        ("오전", "AM"),
+        ("오후", "PM"),
+        ("午前", "AM"),
+        ("午後", "PM"),
+        ("上午", "AM"),
+        ("下午", "PM"),
+    ] {
+        if let Some(i) = out.find(before) {
+            let rest = out[i + before.len()..].trim_start();
+            out = Cow::Owned(format!("{} {rest} {word}", out[..i].trim_end()));
+            break;
+        }
+    }
+    if let Some(iso) = year_first_dotted(&out) {
+        out = Cow::Owned(iso);
+    }
+    out
+}
+
+/// `2024. 11. 5. 16:42:19` (hu-HU, ko-KR) or `2024.11.05 16:42` → `2024-11-05 16:42:19`.
+fn year_first_dotted(t: &str) -> Option<String> {
+    let b = t.as_bytes();
+    if b.len() < 8 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'.' {
+        return None;
+    }
+    let mut at = 5;
+    let number = |at: &mut usize| -> Option<u32> {
+        while b.get(*at) == Some(&b' ') {
+            *at += 1;
+        }
+        let digits = b[*at..]
+            .iter()
+            .take(2)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let n = t.get(*at..*at + digits)?.parse().ok()?;
+        *at += digits;
+        Some(n)
+    };
+    let month = number(&mut at)?;
+    if b.get(at) != Some(&b'.') {
+        return None;
+    }
+    at += 1;
+    let day = number(&mut at)?;
+    if b.get(at) == Some(&b'.') {
+        at += 1;
+    }
+    let rest = t[at..].trim_start();
+    Some(
+        format!("{}-{month:02}-{day:02} {rest}", &t[..4])
+            .trim_end()
+            .to_owned(),
+    )
 }
 
 /// `\/Date(1709287080000)\/`: how Windows PowerShell 5.1 `ConvertTo-Json` writes a .NET
@@ -132,7 +216,8 @@ pub fn is_ambiguous(text: &[u8]) -> bool {
 /// Parses a timestamp of an export in the given order (`None`: month-first, or day-first
 /// when month-first is impossible, as [`parse_export_time`]).
 pub fn parse_with_order(text: &str, order: Option<DateOrder>) -> Option<KqlDateTime> {
-    let t = text.trim();
+    let t = export_spelling(text.trim());
+    let t = t.as_ref();
     match order {
         Some(DateOrder::DayFirst) if leading_pair(t.as_bytes()).is_some() => {
             // Swap the first two numbers and read month-first.
@@ -211,6 +296,20 @@ mod tests {
             Some("2024-03-01T09:58:00.0000000Z")
         );
         assert_eq!(p("/Date(17092x)/"), None);
+        // Other cultures' spellings (.NET's, in CSVs written on such machines).
+        for (text, want) in [
+            ("2024-11-05 4:42:19 p.m.", "2024-11-05T16:42:19.0000000Z"),
+            ("11/5/2024 4:42:19 p. m.", "2024-11-05T16:42:19.0000000Z"),
+            ("11/5/2024 9:05:00 a.m.", "2024-11-05T09:05:00.0000000Z"),
+            ("2024. 11. 05. 16:42:19", "2024-11-05T16:42:19.0000000Z"),
+            ("2024. 11. 5. 오후 4:42:19", "2024-11-05T16:42:19.0000000Z"),
+            ("2024/11/05 午前 9:05:00", "2024-11-05T09:05:00.0000000Z"),
+            ("2024.11.05 16:42", "2024-11-05T16:42:00.0000000Z"),
+        ] {
+            assert_eq!(p(text).as_deref(), Some(want), "{text}");
+        }
+        assert_eq!(p("2024. 13. 05. 16:42:19"), None);
+        assert_eq!(p("p.m."), None);
         assert_eq!(p("yesterday"), None);
         assert_eq!(p(""), None);
     }

@@ -260,3 +260,19 @@ fn a_time_value_no_reader_knows_is_said_with_its_line_and_count() {
         "{err}"
     );
 }
+
+#[test]
+fn times_in_other_cultures_spellings_are_read() {
+    // en-CA 'p.m.', hu-HU '2024. 11. 05. 16:42:19', ko-KR '2024. 11. 5. 오후 4:42:19': their
+    // rows had no time (tokenMinutesRemaining empty); es-MX 'p. m.' in a CreationDate whose
+    // AuditData has the time.
+    for file in [
+        "portal-en-ca.csv",
+        "portal-hu-hu.csv",
+        "portal-ko-kr.csv",
+        "sual-export-csv-es-mx.csv",
+    ] {
+        let err = check(file);
+        assert!(!err.contains("is no date or time"), "{file}: {err}");
+    }
+}
