@@ -276,3 +276,12 @@ fn times_in_other_cultures_spellings_are_read() {
         assert!(!err.contains("is no date or time"), "{file}: {err}");
     }
 }
+
+#[test]
+fn graph_v1_audit_data_keeps_the_record_in_dynamic_properties() {
+    // auditData as Graph v1.0 documents it: {"@odata.type": "#…azureActiveDirectoryAuditRecord",
+    // "dynamicProperties": {the UAL record}}. Both flagged events were near misses "no
+    // ModifiedProperties".
+    check("graph-v1-dynamic-properties.json");
+    check("graph-v1-dynamic-properties-lines.jsonl");
+}

@@ -68,7 +68,7 @@ pub fn wrapped_ual(mut obj: Map<String, Value>, origin: &Origin) -> Classified {
         Some(other) => Err(Unreadable::Unusable(kql::tostring(Some(&other)))),
         None => Err(Unreadable::Unusable(String::new())),
     };
-    match inner {
+    match inner.map(dynamic_properties) {
         Ok(mut record) => {
             if !record.contains_key("Operation") && !operation.is_empty() {
                 record.insert("Operation".to_owned(), Value::String(operation));
@@ -82,6 +82,30 @@ pub fn wrapped_ual(mut obj: Map<String, Value>, origin: &Origin) -> Classified {
             ual_event(record, id, origin)
         }
         Err(why) => unreadable_event(&obj, field, operation, outer_id, why, origin),
+    }
+}
+
+/// The UAL record of a Graph v1.0 `auditData`: a derived type of
+/// `microsoft.graph.security.auditData` (`#microsoft.graph.security.azureActiveDirectoryAuditRecord`…)
+/// keeps the event's properties in its open dictionary `dynamicProperties`; that dictionary
+/// is the record (its own `@odata.type` left out), whether `auditData` is an object or JSON
+/// text. A record without such a dictionary is returned as it is.
+fn dynamic_properties(mut outer: Map<String, Value>) -> Map<String, Value> {
+    let key = outer
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("dynamicProperties"))
+        .cloned();
+    match key.map(|k| (outer.remove(&k), k)) {
+        Some((Some(Value::Object(mut props)), _)) => {
+            props.remove("@odata.type");
+            props
+        }
+        Some((Some(other), k)) => {
+            // Not a dictionary: the record is left as it was.
+            outer.insert(k, other);
+            outer
+        }
+        _ => outer,
     }
 }
 

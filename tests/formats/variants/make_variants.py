@@ -597,3 +597,21 @@ long_expected = [dict(portal_expected(PS), tokenMinutesRemaining=None), dict(por
 write("portal-long-date.csv", csv_text(PH, [portal_row(e, op, t(e["time"]).strftime("%A, %B ") + "%d, %d %d:%s %s" % (
     t(e["time"]).day, t(e["time"]).year, h12(t(e["time"])), t(e["time"]).strftime("%M:%S"),
     "AM" if t(e["time"]).hour < 12 else "PM")) for e, op in PEV]), expected=long_expected)
+
+# ---- Batch 5: the Graph audit query API v1.0 shape ---------------------------------------------
+# 43. auditData as v1.0 documents it: a derived type of microsoft.graph.security.auditData whose
+#     event properties are in its open dictionary `dynamicProperties` (a page of the v1.0 API).
+def v1_record(e, op=STS):
+    r = graph_record(e, op)
+    r["auditData"] = {"@odata.type": "#microsoft.graph.security.azureActiveDirectoryAuditRecord",
+                      "dynamicProperties": dict({"@odata.type": "microsoft.graph.security.auditRecordTypeDictionary"}, **ual(e, op))}
+    return r
+
+
+write("graph-v1-dynamic-properties.json",
+      json.dumps({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#security/auditLog/queries('b7c1')/records",
+                  "value": [v1_record(e, op) for e, op in EVENTS]}, indent=2))
+# 44. The same records one per line, auditData as JSON text (a script's ConvertTo-Json -Compress
+#     of auditData before saving).
+write("graph-v1-dynamic-properties-lines.jsonl",
+      "".join(json.dumps(dict(r, auditData=json.dumps(r["auditData"]))) + "\n" for r in (v1_record(e, op) for e, op in EVENTS)))
