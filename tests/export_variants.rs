@@ -285,3 +285,13 @@ fn graph_v1_audit_data_keeps_the_record_in_dynamic_properties() {
     check("graph-v1-dynamic-properties.json");
     check("graph-v1-dynamic-properties-lines.jsonl");
 }
+
+#[test]
+fn graph_powershell_sdk_records_keep_audit_data_in_additional_properties() {
+    // Get-MgBetaSecurityAuditLogQueryRecord / Get-MgSecurityAuditLogQueryRecord | ConvertTo-Json:
+    // PascalCase, the record in AuditData.AdditionalProperties (beta) or in
+    // AuditData.DynamicProperties.AdditionalProperties (v1.0). Both flagged events were near
+    // misses "no ModifiedProperties".
+    check("graph-sdk-beta-additional-properties.json");
+    check("graph-sdk-v1-dynamic-properties.json");
+}

@@ -85,28 +85,47 @@ pub fn wrapped_ual(mut obj: Map<String, Value>, origin: &Origin) -> Classified {
     }
 }
 
-/// The UAL record of a Graph v1.0 `auditData`: a derived type of
-/// `microsoft.graph.security.auditData` (`#microsoft.graph.security.azureActiveDirectoryAuditRecord`…)
-/// keeps the event's properties in its open dictionary `dynamicProperties`; that dictionary
-/// is the record (its own `@odata.type` left out), whether `auditData` is an object or JSON
-/// text. A record without such a dictionary is returned as it is.
-fn dynamic_properties(mut outer: Map<String, Value>) -> Map<String, Value> {
-    let key = outer
-        .keys()
-        .find(|k| k.eq_ignore_ascii_case("dynamicProperties"))
-        .cloned();
-    match key.map(|k| (outer.remove(&k), k)) {
-        Some((Some(Value::Object(mut props)), _)) => {
-            props.remove("@odata.type");
-            props
+/// The UAL record inside a Graph `auditData`, unwrapped from the dictionaries that hold it:
+/// - Graph v1.0 documents `auditData` as a derived type of `microsoft.graph.security.auditData`
+///   (`#microsoft.graph.security.azureActiveDirectoryAuditRecord`…) that keeps the event's
+///   properties in its open dictionary `dynamicProperties`;
+/// - the Graph PowerShell SDK (`Get-MgBetaSecurityAuditLogQueryRecord | ConvertTo-Json`) puts
+///   an open type's undeclared properties in `AdditionalProperties`.
+///
+/// Whether `auditData` was an object or JSON text; `@odata.type` is left out. A record
+/// with its own UAL fields is returned as it is.
+fn dynamic_properties(mut record: Map<String, Value>) -> Map<String, Value> {
+    let key_of = |m: &Map<String, Value>, name: &str| {
+        m.iter()
+            .find(|(k, v)| k.eq_ignore_ascii_case(name) && v.is_object())
+            .map(|(k, _)| k.clone())
+    };
+    let own_fields = |m: &Map<String, Value>| {
+        ["Operation", "CreationTime", "Id", "RecordType"]
+            .iter()
+            .any(|k| m.contains_key(*k))
+    };
+    // Each step takes one dictionary out, so this ends.
+    loop {
+        if own_fields(&record) {
+            break;
         }
-        Some((Some(other), k)) => {
-            // Not a dictionary: the record is left as it was.
-            outer.insert(k, other);
-            outer
+        if let Some(k) = key_of(&record, "dynamicProperties") {
+            if let Some(Value::Object(inner)) = record.remove(&k) {
+                record = inner;
+            }
+        } else if let Some(k) = key_of(&record, "AdditionalProperties") {
+            if let Some(Value::Object(inner)) = record.remove(&k) {
+                for (name, value) in inner {
+                    record.entry(name).or_insert(value);
+                }
+            }
+        } else {
+            break;
         }
-        _ => outer,
+        record.remove("@odata.type");
     }
+    record
 }
 
 /// A near miss from the outer columns of a record whose inner record cannot be read.

@@ -615,3 +615,24 @@ write("graph-v1-dynamic-properties.json",
 #     of auditData before saving).
 write("graph-v1-dynamic-properties-lines.jsonl",
       "".join(json.dumps(dict(r, auditData=json.dumps(r["auditData"]))) + "\n" for r in (v1_record(e, op) for e, op in EVENTS)))
+
+# 45. Get-MgBetaSecurityAuditLogQueryRecord | ConvertTo-Json -Depth 10 (Graph PowerShell SDK
+#     objects): PascalCase properties, and auditData, an open type with no declared property,
+#     holds the whole record in the SDK's AdditionalProperties dictionary.
+def sdk_record(e, op, audit):
+    r = graph_record(e, op)
+    out = {k[0].upper() + k[1:]: v for k, v in r.items() if k != "auditData"}
+    out["AuditData"] = audit
+    out["AdditionalProperties"] = {}
+    return out
+
+
+write("graph-sdk-beta-additional-properties.json",
+      json.dumps([sdk_record(e, op, {"AdditionalProperties": dict({"@odata.type": "#microsoft.graph.security.azureActiveDirectoryAuditRecord"}, **ual(e, op))})
+                  for e, op in EVENTS], indent=2))
+# 46. Get-MgSecurityAuditLogQueryRecord (v1.0 SDK): AuditData.DynamicProperties, itself an open
+#     dictionary, holds the record in its AdditionalProperties; the type in AuditData's own.
+write("graph-sdk-v1-dynamic-properties.json",
+      json.dumps([sdk_record(e, op, {"DynamicProperties": {"AdditionalProperties": ual(e, op)},
+                                     "AdditionalProperties": {"@odata.type": "#microsoft.graph.security.azureActiveDirectoryAuditRecord"}})
+                  for e, op in EVENTS], indent=2))
