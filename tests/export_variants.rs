@@ -295,3 +295,47 @@ fn graph_powershell_sdk_records_keep_audit_data_in_additional_properties() {
     check("graph-sdk-beta-additional-properties.json");
     check("graph-sdk-v1-dynamic-properties.json");
 }
+
+/// The related records of the finding of `actor` in `report --format json` of `file`:
+/// (operation, why) of each.
+fn related(file: &str, actor: &str) -> Vec<(String, String)> {
+    let out = Command::new(BIN)
+        .args(["report", "--format", "json"])
+        .arg(dir().join(file))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["account_display_name"] == actor)
+        .unwrap();
+    finding["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let text = |k: &str| r[k].as_str().unwrap_or_default().to_owned();
+            (text("operation"), text("why"))
+        })
+        .collect()
+}
+
+#[test]
+fn graph_sdk_and_v1_records_are_related_as_the_plain_graph_records_are() {
+    // The 'Update user.' of the same target and actor two minutes before S: the context index
+    // read neither its time (CreatedDateTime) nor its target inside AdditionalProperties.
+    let want = vec![(
+        "Update user.".to_owned(),
+        "same target, same actor".to_owned(),
+    )];
+    for file in [
+        "graph-pages-in-array.json",
+        "graph-v1-dynamic-properties-lines.jsonl",
+        "graph-sdk-beta-additional-properties.json",
+        "graph-sdk-v1-dynamic-properties.json",
+    ] {
+        assert_eq!(related(file, "sec.admin@woodgrove.example"), want, "{file}");
+    }
+}

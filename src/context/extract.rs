@@ -205,22 +205,33 @@ impl<'a> Slots<'a> {
                 if let Some(k) = ual_key(key) {
                     let v = value(w, k)?;
                     self.set(Level::Audit, k, v);
+                } else if is_dictionary(key) && w.peek()? == b'{' {
+                    self.audit_copied(w)?;
                 }
                 Some(())
             }),
             b'"' => {
                 let text = w.text()?;
-                let _ = Walker::new(&text).object(|w, key| {
-                    if let Some(k) = ual_key(key) {
-                        let v = value(w, k)?.into_owned();
-                        self.set(Level::Audit, k, Cow::Owned(v));
-                    }
-                    Some(())
-                });
+                let _ = self.audit_copied(&mut Walker::new(&text));
                 Some(())
             }
             _ => w.skip(),
         }
+    }
+
+    /// An audit record whose values are copied out (JSON text decoded, or a dictionary that
+    /// holds the record: Graph v1.0's `dynamicProperties`, the Graph PowerShell SDK's
+    /// `AdditionalProperties`, as the loader reads them).
+    fn audit_copied(&mut self, w: &mut Walker<'_>) -> Option<()> {
+        w.object(|w, key| {
+            if let Some(k) = ual_key(key) {
+                let v = value(w, k)?.into_owned();
+                self.set(Level::Audit, k, Cow::Owned(v));
+            } else if is_dictionary(key) && w.peek()? == b'{' {
+                self.audit_copied(w)?;
+            }
+            Some(())
+        })
     }
 
     /// A key's value: the audit record's, else the row's; None when empty.
@@ -312,6 +323,12 @@ pub fn json_lines<'a>(region: &'a [u8], mut each: impl FnMut(u64, usize, Fields<
 
 /// The `Workload` of Azure AD (directory) records.
 const DIRECTORY: &[u8] = b"AzureActiveDirectory";
+
+/// A member of an audit record that holds the record's own members (see `audit_copied`).
+fn is_dictionary(key: &[u8]) -> bool {
+    key.eq_ignore_ascii_case(b"dynamicProperties")
+        || key.eq_ignore_ascii_case(b"AdditionalProperties")
+}
 
 /// The fields of a JSON record (a JSON line, a document's element, a CSV AuditData cell).
 pub fn json_record(bytes: &[u8]) -> Fields<'_> {

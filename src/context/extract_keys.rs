@@ -63,7 +63,7 @@ pub(super) fn row_member(name: &[u8]) -> Member {
     use Member::{Audit, Entra, Envelope, Field, Upn};
     match name.len() {
         8 => match fixed::<8>(name) {
-            Some(b"clientIp") => Field(K::ClientIp),
+            Some(b"clientIp" | b"ClientIp") => Field(K::ClientIp),
             Some(b"objectId") => Field(K::ObjectId),
             _ => ual_key(name).map_or(Member::Other, Field),
         },
@@ -99,7 +99,8 @@ pub(super) fn row_member(name: &[u8]) -> Member {
             _ => ual_key(name).map_or(Member::Other, Field),
         },
         15 => match fixed::<15>(name) {
-            Some(b"createdDateTime") => Field(K::CreationTime),
+            // Graph, and the Graph PowerShell SDK's PascalCase.
+            Some(b"createdDateTime" | b"CreatedDateTime") => Field(K::CreationTime),
             Some(b"AccountObjectId") => Field(K::AccountObjectId),
             _ => Member::Other,
         },
