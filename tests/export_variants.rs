@@ -339,3 +339,19 @@ fn graph_sdk_and_v1_records_are_related_as_the_plain_graph_records_are() {
         assert_eq!(related(file, "sec.admin@woodgrove.example"), want, "{file}");
     }
 }
+
+#[test]
+fn a_raw_event_data_cut_by_excel_keeps_the_event_id_a_whole_copy_has() {
+    // A Defender portal CSV whose RawEventData Excel cut at 32,767 characters: the near miss
+    // took the id 11_11161_<guid> (ReportId) and stayed beside the whole UAL copy of the
+    // same event (2 STS events for 1).
+    check("portal-rawevent-cut.csv");
+    let err = check("cut-and-whole");
+    assert!(err.contains("STS events: 1 "), "{err}");
+    assert!(err.contains("1 duplicate records (same id)"), "{err}");
+}
+
+#[test]
+fn a_utf16_json_document_of_search_unifiedauditlog_objects() {
+    check("sual-ps51-out-file-utf16.json");
+}

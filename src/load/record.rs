@@ -429,13 +429,20 @@ pub(super) fn raw_json(row: &CloudAppRow) -> Option<std::borrow::Cow<'_, Value>>
 }
 
 fn id_of_cloud_app(obj: &Map<String, Value>, row: &CloudAppRow) -> String {
-    if let RawEventData::Json(raw) = &row.raw_event_data {
-        let id = kql::tostring(kql::property(Some(raw), "Id"));
-        if !id.is_empty() {
-            return id;
+    let id = match &row.raw_event_data {
+        RawEventData::Json(raw) => kql::tostring(kql::property(Some(raw), "Id")),
+        // Cut short (Excel keeps 32,767 characters of a cell): its leading `Id`, the UAL
+        // record's, is the id a whole copy of the event has; ReportId would make it another.
+        RawEventData::Text(t) if t.trim_start().starts_with('{') => {
+            super::wrapped::leading_string_field(t, "Id").unwrap_or_default()
         }
+        _ => String::new(),
+    };
+    if id.is_empty() {
+        string_column(obj, "ReportId")
+    } else {
+        id
     }
-    string_column(obj, "ReportId")
 }
 
 fn cloud_app_event(row: CloudAppRow, kind: SourceKind, id: String, origin: &Origin) -> Classified {

@@ -168,7 +168,7 @@ fn the_facts_fit_at_80_and_60_columns() {
         let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
         let head = bars(&mut app, w);
         assert!(
-            head[0].contains("flagged 36") && head[0].contains("near") && head[0].contains(" 11"),
+            head[0].contains("flagged 36") && head[0].contains("near") && head[0].contains(" 10"),
             "{w}: {head:?}"
         );
         assert!(

@@ -636,3 +636,37 @@ write("graph-sdk-v1-dynamic-properties.json",
       json.dumps([sdk_record(e, op, {"DynamicProperties": {"AdditionalProperties": ual(e, op)},
                                      "AdditionalProperties": {"@odata.type": "#microsoft.graph.security.azureActiveDirectoryAuditRecord"}})
                   for e, op in EVENTS], indent=2))
+
+# ---- Batch 6 ---------------------------------------------------------------------------------------
+# 47. ConvertTo-Json | Out-File in Windows PowerShell 5.1: a pretty JSON document of
+#     Search-UnifiedAuditLog objects in UTF-16LE with a BOM, CRLF.
+objs51 = [{"RunspaceId": "4d4d4d4d-0000-4000-8000-000000000001", "RecordType": "AzureActiveDirectory",
+           "CreationDate": "\\/Date(%d)\\/" % int(t(e["time"]).timestamp() * 1000), "UserIds": e["upn"], "Operations": op,
+           "AuditData": json.dumps(ual(e, op), separators=(",", ":")), "ResultIndex": i + 1, "ResultCount": 5,
+           "Identity": e["id"], "IsValid": True, "ObjectState": "Unchanged"} for i, (e, op) in enumerate(EVENTS)]
+write("sual-ps51-out-file-utf16.json",
+      b"\xff\xfe" + ps51_json(objs51).replace("\\\\/Date(", "\\/Date(").replace(")\\\\/", ")\\/").encode("utf-16-le"))
+
+# 48. A Defender portal CSV whose RawEventData Excel cut at 32,767 characters (a long
+#     ExtendedProperties value pushes S's record past the limit), day-first dates.
+def long_raw(e, op):
+    raw = ual(e, op)
+    raw["ExtendedProperties"].insert(0, {"Name": "additionalDetails", "Value": "x" * 40000})
+    return json.dumps(raw, separators=(",", ":"), ensure_ascii=False)[:32767]
+
+
+rows48 = []
+for e, op in PEV:
+    r = portal_row(e, op, dmy12(e["time"]))
+    if e is PS:
+        r[-1] = long_raw(e, op)
+    rows48.append(r)
+write("portal-rawevent-cut.csv", csv_text(PH, rows48, quote_all=False),
+      expected=[portal_expected(PT), nm("record_cut", PS["id"]), nm("no_modified_properties", U["id"]),
+                nm("directory_sync", D["id"])])
+# 49. The whole UAL record of S beside the portal CSV whose copy of S is cut: one event.
+os.makedirs(os.path.join(OUT, "cut-and-whole"), exist_ok=True)
+open(os.path.join(OUT, "cut-and-whole", "a-ual.jsonl"), "w").write(json.dumps(ual(S)) + "\n")
+open(os.path.join(OUT, "cut-and-whole", "b-portal.csv"), "w").write(csv_text(PH, [rows48[1]], quote_all=False))
+with open(os.path.join(OUT, "cut-and-whole.expected.jsonl"), "w") as f:
+    f.write(json.dumps(ual_expected(S)) + "\n")
