@@ -256,7 +256,7 @@ fn a_time_value_no_reader_knows_is_said_with_its_line_and_count() {
     // (nothing was said).
     let err = check("portal-long-date.csv");
     assert!(
-        err.contains("portal-long-date.csv:2: Timestamp: \"Tuesday, November 5, 2024 4:40:00 PM\" is no date or time sts-triage reads (5 values of the column, the first here)"),
+        err.contains("portal-long-date.csv:3: Timestamp: \"Tuesday, November 5, 2024 4:42:19 PM\" is no date or time sts-triage reads (4 values of the STS rows, the first here)"),
         "{err}"
     );
 }

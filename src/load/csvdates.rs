@@ -118,7 +118,6 @@ impl FileDates {
                 if c.sep.is_none() {
                     c.sep = numeric_date_separator(cell);
                 }
-                c.observe_readable(cell, line);
             }
             unsettled |= c.evidence.order().is_none() && !c.evidence.conflicting();
         }
@@ -137,13 +136,14 @@ impl FileDates {
 
     /// Applies what is decided to a row read after the decision; true when the row must
     /// wait for the decision instead (its reading depends on it).
-    pub fn must_wait(&mut self, map: &mut Map<String, Value>) -> bool {
+    pub fn must_wait(&mut self, map: &mut Map<String, Value>, line: u64) -> bool {
         let created = creation_time(map);
         let mut wait = false;
         for c in &mut self.columns {
             let Some(Value::String(cell)) = map.get(&c.name) else {
                 continue;
             };
+            c.observe_readable(cell.as_bytes(), line);
             if let Some(order) = c.decided {
                 let utc = parse_with_order(cell, order)
                     .map(|t| t - chrono::Duration::seconds(row_offset(c, cell, order, created)));
@@ -213,7 +213,8 @@ impl FileDates {
 
 impl DateColumn {
     /// Notes a value that is no date in either order (a culture's spelling not read): its
-    /// row would have no time, so the file says so.
+    /// row would have no time, so the file says so. Only the rows that may be STS events
+    /// come here (the others' times are never read), so a large file pays nothing for it.
     fn observe_readable(&mut self, cell: &[u8], line: u64) {
         let text = String::from_utf8_lossy(cell);
         let text = text.trim();
@@ -242,7 +243,7 @@ impl FileDates {
                 Some(line),
                 format!(
                     "{}: {text:?} is no date or time sts-triage reads ({n} value{} of the \
-                     column, the first here): those rows have no time, and their \
+                     STS rows, the first here): those rows have no time, and their \
                      tokenMinutesRemaining is empty",
                     c.name,
                     if n == 1 { "" } else { "s" }

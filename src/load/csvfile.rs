@@ -334,7 +334,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         // decision (rare: only candidate rows are looked at).
         if dates.has_columns()
             && ctx.prefilter.may_match(record.as_slice())
-            && dates.must_wait(&mut map)
+            && dates.must_wait(&mut map, line)
         {
             let now = dates.hold(ctx, Waiting { map, raw, line });
             classify_rows(ctx, now);
