@@ -355,3 +355,15 @@ fn a_raw_event_data_cut_by_excel_keeps_the_event_id_a_whole_copy_has() {
 fn a_utf16_json_document_of_search_unifiedauditlog_objects() {
     check("sual-ps51-out-file-utf16.json");
 }
+
+#[test]
+fn exports_joined_one_after_another_pass_over_the_repeated_type_line_and_header() {
+    // Two Export-Csv parts joined byte for byte: the second part's BOM, #TYPE line and header
+    // were "CSV row has 1 fields where the header has 11; skipped" and a record.
+    let err = check("sual-joined-exports.csv");
+    assert!(err.contains("5 records, 4 STS events, 0 skipped"), "{err}");
+    assert!(
+        err.contains("sual-joined-exports.csv:6: PowerShell's #TYPE line again (exports joined one after another): passed over, not a record"),
+        "{err}"
+    );
+}

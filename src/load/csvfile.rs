@@ -180,6 +180,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     let mut record = csv::ByteRecord::new();
     let mut rows_since_progress = 0u32;
     let mut last_line = 1 + first_line_offset;
+    let mut said_joined = false;
     loop {
         if ctx.opts.cancelled() {
             report_skipped(ctx, &skipped, None, first_line_offset);
@@ -223,6 +224,21 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         }
         if record.len() == 1 && cell(&record, 0).is_empty() {
             continue; // blank line
+        }
+        // Exports joined one after another (`cat a.csv b.csv`, `Get-Content *.csv |
+        // Set-Content`): each part's `#TYPE` line and header come again. No records.
+        if let Some(what) = repeated_head(&record, &header_record) {
+            if !said_joined {
+                said_joined = true;
+                ctx.problem(
+                    Some(line),
+                    format!(
+                        "{what} again (exports joined one after another): passed over, not a \
+                         record; the same at any later line"
+                    ),
+                );
+            }
+            continue;
         }
         ctx.summary.records += 1;
         dates.observe(&record, line);
@@ -384,6 +400,20 @@ fn settle_dates(ctx: &mut Ctx, dates: &mut FileDates) {
 /// The field delimiter, decided from the header line: `,`, `;` (Excel in European locales,
 /// `Export-Csv -UseCulture`) or tab (`-Delimiter "`t"`), whichever separates the most
 /// fields outside quotes; `,` on a tie or when there is none.
+/// A row that is a part's head again, in exports joined one after another: PowerShell's
+/// `#TYPE` line, or the header itself (cell for cell, a UTF-8 BOM before it passed over).
+fn repeated_head(record: &csv::ByteRecord, header: &csv::ByteRecord) -> Option<&'static str> {
+    let first = cell(record, 0);
+    let first = first.strip_prefix(b"\xef\xbb\xbf").unwrap_or(first);
+    if first.starts_with(b"#TYPE ") && record.len() <= 2 {
+        return Some("PowerShell's #TYPE line");
+    }
+    let same = record.len() == header.len()
+        && first == cell(header, 0)
+        && (1..record.len()).all(|i| cell(record, i) == cell(header, i));
+    same.then_some("the header")
+}
+
 /// The delimiter named by Excel's first line `sep=;` (also `sep=,`, `sep=|`, a tab), which
 /// files written for Excel carry so that it splits them whatever the locale.
 pub fn excel_sep_line(head: &[u8]) -> Option<u8> {

@@ -670,3 +670,13 @@ open(os.path.join(OUT, "cut-and-whole", "a-ual.jsonl"), "w").write(json.dumps(ua
 open(os.path.join(OUT, "cut-and-whole", "b-portal.csv"), "w").write(csv_text(PH, [rows48[1]], quote_all=False))
 with open(os.path.join(OUT, "cut-and-whole.expected.jsonl"), "w") as f:
     f.write(json.dumps(ual_expected(S)) + "\n")
+
+# 50. Two Search-UnifiedAuditLog Export-Csv parts (Windows PowerShell 5.1, -Encoding UTF8: a
+#     BOM, the #TYPE line, the header) joined byte for byte (copy /b a.csv+b.csv all.csv): the
+#     second part's BOM, #TYPE line and header come again in the middle of the file.
+def sual_part(events, start):
+    return ("\ufeff#TYPE System.Management.Automation.PSCustomObject\r\n" +
+            csv_text(SUAL_H, [sual_row(e, op, start + i, us(e["time"])) for i, (e, op) in enumerate(events)])).encode("utf-8")
+
+
+write("sual-joined-exports.csv", sual_part(EVENTS[:3], 1) + sual_part(EVENTS[3:], 4))
