@@ -3,10 +3,11 @@
 //! correlation first and then the nearest in time, with how many more there are; and the
 //! report written to a file (`-o`) is the same bytes as the one written to standard output.
 
-use std::path::Path;
 use std::process::Command;
 
 use serde_json::{Value, json};
+
+use crate::support::context::json_report_bytes as report;
 
 const STS: &str = "Update StsRefreshTokenValidFrom Timestamp.";
 const ADMIN: &str = "role.admin@fabrikam.example";
@@ -36,21 +37,6 @@ fn ual(minute: u32, op: &str, target: &str, corr: &str, n: usize) -> String {
         "Target": [{"ID": target, "Type": 5}],
     })
     .to_string()
-}
-
-fn report(path: &Path, extra: &[&str]) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_sts-triage"))
-        .args(["report", "--format", "json", "-q"])
-        .args(extra)
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
 }
 
 #[test]

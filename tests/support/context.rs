@@ -56,8 +56,14 @@ pub fn timeline(app: &App) -> Vec<String> {
 
 /// `report --format json -q PATH`, which must succeed.
 pub fn json_report(path: &Path) -> Value {
+    serde_json::from_slice(&json_report_bytes(path, &[])).unwrap()
+}
+
+/// `report --format json -q EXTRA PATH`, which must succeed: what it prints, as printed.
+pub fn json_report_bytes(path: &Path, extra: &[&str]) -> Vec<u8> {
     let out = Command::new(super::BIN)
         .args(["report", "--format", "json", "-q"])
+        .args(extra)
         .arg(path)
         .output()
         .unwrap();
@@ -66,5 +72,5 @@ pub fn json_report(path: &Path) -> Value {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    out.stdout
 }
