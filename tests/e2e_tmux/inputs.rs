@@ -4,14 +4,7 @@ use super::*;
 
 #[test]
 fn a_file_passed_over_is_named_in_the_header_and_the_problems_view() {
-    let dir = tempfile::tempdir().unwrap();
-    let evidence = dir.path().join("evidence");
-    std::fs::create_dir(&evidence).unwrap();
-    std::fs::copy(
-        "tests/fixtures/workbench.jsonl",
-        evidence.join("export.jsonl"),
-    )
-    .unwrap();
+    let (dir, evidence) = evidence_dir();
     std::fs::write(evidence.join("more.zip"), b"PK\x03\x04zipzip").unwrap();
     let t = Tmux::new("problems");
     t.start(dir.path(), "evidence");

@@ -136,14 +136,7 @@ fn a_full_disk_is_reported_and_the_decision_is_not_shown_as_saved() {
 
 #[test]
 fn the_journal_is_created_at_the_first_decision_beside_the_folder_however_it_is_spelled() {
-    let dir = tempfile::tempdir().unwrap();
-    let evidence = dir.path().join("evidence");
-    std::fs::create_dir(&evidence).unwrap();
-    std::fs::copy(
-        "tests/fixtures/workbench.jsonl",
-        evidence.join("export.jsonl"),
-    )
-    .unwrap();
+    let (dir, evidence) = evidence_dir();
     let expected = dir.path().join("evidence.sts-triage.jsonl");
     let t = Tmux::new("lazyjournal");
     t.start(&evidence, ".");

@@ -180,6 +180,20 @@ fn report_of_stdin(input: &[u8], extra: &[&str], data_home: &Path) -> (String, S
     (String::from_utf8(out.stdout).unwrap(), err)
 }
 
+/// A temporary folder holding the folder `evidence` with the workbench fixture in it
+/// (`evidence/export.jsonl`), and that folder's path.
+fn evidence_dir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let evidence = dir.path().join("evidence");
+    std::fs::create_dir(&evidence).unwrap();
+    std::fs::copy(
+        "tests/fixtures/workbench.jsonl",
+        evidence.join("export.jsonl"),
+    )
+    .unwrap();
+    (dir, evidence)
+}
+
 fn workdir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
