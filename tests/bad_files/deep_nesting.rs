@@ -9,7 +9,6 @@
 //! the same record. Every scan runs on a thread with a 2 MiB stack (the default for a spawned
 //! thread), at 130, 100,000 and 1,000,000 levels: nothing recursive walks the depth.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -18,6 +17,9 @@ use sts_triage::hints::{HintConfig, row_hints};
 use sts_triage::load::ScanOptions;
 use sts_triage::model::ResultRow;
 use sts_triage::scan::{ScanReport, scan_paths};
+
+use super::write;
+use crate::support::gzip;
 
 const STS_OP: &str = "Update StsRefreshTokenValidFrom Timestamp.";
 const LEVELS: [usize; 3] = [130, 100_000, 1_000_000];
@@ -97,18 +99,6 @@ fn with_deep(record: &Value, levels: Option<usize>) -> String {
             }
         }
     }
-}
-
-fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, data).unwrap();
-    p
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
 }
 
 /// The flagged row of `user`, with whether it carries the `ctrl` hint and ⚠.

@@ -12,6 +12,8 @@ use sts_triage::hints::{HintConfig, row_hints};
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
 
+use super::write;
+
 const STS_OP: &str = "Update StsRefreshTokenValidFrom Timestamp.";
 const CASE: &str = "tests/cases/hostile/jsonl-invalid-utf8-drops-flagged-event.jsonl";
 
@@ -125,12 +127,6 @@ fn damaged_line(id: &str, user: &str, bad: &[u8]) -> Vec<u8> {
         out.extend_from_slice(part.as_bytes());
     }
     out
-}
-
-fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, data).unwrap();
-    p
 }
 
 /// `\ud800` as the record holds it at its top level, and as a string inside a string.
