@@ -23,10 +23,8 @@ use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
 use sts_triage::tui::app::Overlay;
 
-#[path = "../support/mod.rs"]
-mod support;
-use support::context::{app_of, json_report};
-use support::{keys, press};
+use crate::support::context::{app_of, json_report};
+use crate::support::{self, keys, press};
 
 mod as_written;
 mod entra;
