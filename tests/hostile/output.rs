@@ -99,7 +99,7 @@ fn no_event_string_forms_markdown_structure_in_the_report() {
 #[test]
 fn the_copied_tables_are_as_safe_as_the_report() {
     // `y` in the workbench copies these tables; `Y` copies `markdown_report` (same function
-    // as `sts-triage report`, tested in tests/report.rs).
+    // as `sts-triage report`, tested in tests/report/).
     let scanned = hostile();
     let all: Vec<usize> = (0..scanned.findings.len()).collect();
     let table = report::findings_table(&scanned, &all, &HashMap::new(), HintConfig::default());
