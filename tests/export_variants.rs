@@ -59,9 +59,20 @@ fn check(file: &str) -> String {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(out.status.success(), "{file}: {stderr}");
     let stdout = String::from_utf8(out.stdout).unwrap();
+    // An expected near miss with an empty event id (the Entra download has no id column;
+    // its id is a hash of the record) is matched by its reason.
     let got: Vec<String> = stdout
         .lines()
-        .map(|l| item(&serde_json::from_str(l).unwrap()))
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            if v["kind"] == "near_miss" {
+                let blank = format!("near miss {} \"\"", v["reason"]);
+                if want.contains(&blank) {
+                    v["event_id"] = Value::String(String::new());
+                }
+            }
+            item(&v)
+        })
         .collect();
     assert_eq!(
         got.len(),
@@ -364,6 +375,17 @@ fn exports_joined_one_after_another_pass_over_the_repeated_type_line_and_header(
     assert!(err.contains("5 records, 4 STS events, 0 skipped"), "{err}");
     assert!(
         err.contains("sual-joined-exports.csv:6: PowerShell's #TYPE line again (exports joined one after another): passed over, not a record"),
+        "{err}"
+    );
+}
+
+#[test]
+fn date_messages_name_the_column_as_the_file_spells_it() {
+    // The Entra download re-saved by Excel (de-DE): its 'Date (UTC)' is read as Graph's
+    // activityDateTime, and the message named that, a column the file does not have.
+    let err = check("entra-download-excel-de.csv");
+    assert!(
+        err.contains("Date (UTC): every date reads both ways; dates written with dots (dd.mm.yyyy) are day-first"),
         "{err}"
     );
 }

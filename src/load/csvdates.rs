@@ -39,7 +39,11 @@ const MAX_OFFSET_SECONDS: i64 = 14 * 3600;
 
 struct DateColumn {
     index: usize,
+    /// The column's name in the record (its map key).
     name: String,
+    /// The column's name as the file's header spells it, for messages (the Entra download's
+    /// `Date (UTC)` is read as Graph's `activityDateTime`).
+    label: String,
     local_header: bool,
     /// The header says the times are UTC: no offset is looked for.
     utc_header: bool,
@@ -79,7 +83,8 @@ pub struct FileDates {
 impl FileDates {
     /// `headers` are the column names; `zones[i]` what the header says of the zone
     /// (`Some(true)` local time, `Some(false)` UTC, `None` nothing).
-    pub fn new(headers: &[String], zones: &[Option<bool>]) -> Self {
+    /// `labels` are the names as the file's header spells them (for messages).
+    pub fn new(headers: &[String], labels: &[String], zones: &[Option<bool>]) -> Self {
         let columns = headers
             .iter()
             .enumerate()
@@ -87,6 +92,7 @@ impl FileDates {
             .map(|(index, name)| DateColumn {
                 index,
                 name: name.clone(),
+                label: labels.get(index).unwrap_or(name).clone(),
                 local_header: zones.get(index).copied().flatten() == Some(true),
                 utc_header: zones.get(index).copied().flatten() == Some(false),
                 evidence: OrderEvidence::default(),
@@ -245,7 +251,7 @@ impl FileDates {
                     "{}: {text:?} is no date or time sts-triage reads ({n} value{} of the \
                      STS rows, the first here): those rows have no time, and their \
                      tokenMinutesRemaining is empty",
-                    c.name,
+                    c.label,
                     if n == 1 { "" } else { "s" }
                 ),
             );
@@ -318,7 +324,7 @@ fn decide_order(
             format!(
                 "{}: day-first dates (line {day}) and month-first dates (line {month}) in one file; \
                  each value is read the one way it can be, ambiguous ones month-first",
-                c.name
+                c.label
             ),
         );
         return None;
@@ -327,7 +333,7 @@ fn decide_order(
         if let (DateOrder::DayFirst, Some(line)) = (order, e.day_first_at) {
             ctx.problem(
                 None,
-                format!("{}: dates are day-first (line {line} reads only that way); the whole column is read day-first", c.name),
+                format!("{}: dates are day-first (line {line} reads only that way); the whole column is read day-first", c.label),
             );
         }
         return Some(order);
@@ -369,7 +375,7 @@ fn decide_order(
                 format!(
                     "{}: every date reads both ways; dates written with dots (dd.mm.yyyy) are \
                      day-first wherever they are written: the whole column is read day-first",
-                    c.name
+                    c.label
                 ),
             );
             return Some(DateOrder::DayFirst);
@@ -381,7 +387,7 @@ fn decide_order(
                 format!(
                     "{}: every date reads both ways; another date in the file written the same way \
                      (dd{sep}mm{sep}yyyy, line {line}) reads only day-first: the whole column is read day-first",
-                    c.name,
+                    c.label,
                     sep = char::from(sep)
                 ),
             );
@@ -392,7 +398,7 @@ fn decide_order(
                 None,
                 format!(
                     "{}: every date reads both day-first and month-first and no CreationTime settles it; read month-first",
-                    c.name
+                    c.label
                 ),
             );
             return None;
@@ -402,7 +408,7 @@ fn decide_order(
         None,
         format!(
             "{}: every date reads both ways; the records' CreationTime shows they are {word}",
-            c.name
+            c.label
         ),
     );
     Some(order)
@@ -440,7 +446,7 @@ fn decide_offset(ctx: &mut Ctx, c: &mut DateColumn, waiting: &[Waiting], order: 
                 None,
                 format!(
                     "{}: times are local ({}, against each record's CreationTime); converted to UTC",
-                    c.name,
+                    c.label,
                     offsets.join(", ")
                 ),
             );
@@ -449,7 +455,7 @@ fn decide_offset(ctx: &mut Ctx, c: &mut DateColumn, waiting: &[Waiting], order: 
             None,
             format!(
                 "{}: times are in local time ([Local Time] header) and no CreationTime tells the offset; read as UTC",
-                c.name
+                c.label
             ),
         ),
         _ => {}

@@ -134,6 +134,8 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         .iter()
         .map(|h| column_name(&String::from_utf8_lossy(h)))
         .unzip();
+    // The names as the file spells them, for messages.
+    let labels = headers.clone();
     let entra_download = entracsv::is_entra_download(&headers);
     // The Entra download's rows are put in the Graph shape; its date column is named there.
     let headers = if entra_download {
@@ -141,7 +143,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
     } else {
         headers
     };
-    let mut dates = FileDates::new(&headers, &zones);
+    let mut dates = FileDates::new(&headers, &labels, &zones);
     let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let kind = if let Some(data_col) = find("AuditData") {
         CsvKind::AuditData { data_col }

@@ -680,3 +680,17 @@ def sual_part(events, start):
 
 
 write("sual-joined-exports.csv", sual_part(EVENTS[:3], 1) + sual_part(EVENTS[3:], 4))
+
+# 51. The Entra admin center's Download CSV (tests/formats/synthetic/entra-download.csv) opened
+#     and saved again by Excel on a de-DE machine: ';', Windows-1252, 'Date (UTC)' as
+#     dd.MM.yyyy HH:mm. Its expected values are the synthetic file's (minute counts do not
+#     depend on the seconds).
+SYN = os.path.join(OUT, "..", "synthetic")
+erows = list(csv.reader(io.StringIO(open(os.path.join(SYN, "entra-download.csv"), encoding="utf-8-sig").read())))
+di = erows[0].index("Date (UTC)")
+for r in erows[1:]:
+    r[di] = datetime.strptime(r[di][:19], "%Y-%m-%dT%H:%M:%S").strftime("%d.%m.%Y %H:%M")
+ebuf = io.StringIO()
+csv.writer(ebuf, delimiter=";", lineterminator="\r\n").writerows(erows)
+write("entra-download-excel-de.csv", ebuf.getvalue(), encoding="cp1252",
+      expected=[json.loads(l) for l in open(os.path.join(SYN, "entra-download.expected.jsonl"))])
