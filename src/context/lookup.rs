@@ -129,6 +129,45 @@ impl<K: Ord + Copy> Lookup<K> {
         }
     }
 
+    /// The same keys, each key's records ordered by `sub` (ascending) and, within one
+    /// `sub`, in the order they had (time order): a stretch of one key and one `sub` is
+    /// then side by side in the list ([`Self::stretch`] of its places). Each key's records
+    /// are sorted apart, so nothing is searched per record.
+    pub(super) fn regrouped(&self, sub: impl Fn(u32) -> u32, twinned: impl Fn(u32) -> bool) -> Self
+    where
+        K: Clone,
+    {
+        let mut list = self.list.clone();
+        // (sub, place in the key's records) sorted as one number: no compare reads a record.
+        let mut order: Vec<u64> = Vec::new();
+        for w in self.starts.windows(2) {
+            let records = &mut list[w[0] as usize..w[1] as usize];
+            if records.is_sorted_by_key(|&i| sub(i)) {
+                continue;
+            }
+            order.clear();
+            order.extend(
+                (0u64..)
+                    .zip(records.iter())
+                    .map(|(at, &i)| u64::from(sub(i)) << 32 | at),
+            );
+            order.sort_unstable();
+            let was: Vec<u32> = records.to_vec();
+            for (to, &o) in records.iter_mut().zip(&order) {
+                *to = was[(o & 0xffff_ffff) as usize];
+            }
+        }
+        let twinned = (0..list.len() as u32)
+            .filter(|&p| twinned(list[p as usize]))
+            .collect();
+        Self {
+            keys: self.keys.clone(),
+            starts: self.starts.clone(),
+            list,
+            twinned,
+        }
+    }
+
     /// Every record of a key, in time order.
     pub(super) fn get(&self, k: &K) -> &[u32] {
         let (s, n) = self.span(k);

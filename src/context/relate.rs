@@ -28,9 +28,9 @@
 //! and no hint counts them.
 
 use super::ContextOptions;
-use super::index::{ActorRule, By, Compact, ContextIndex, TICKS_PER_SEC};
+use super::index::{ActorRule, By, Compact, ContextIndex, TICKS_PER_SEC, actor_kind_of};
 use super::lookup::Stretch;
-use crate::model::StsEvent;
+use crate::model::{ActorKind, StsEvent};
 
 /// Why a record is related to an STS event (any of them may hold).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -196,13 +196,33 @@ impl Rule {
         }
     }
 
-    /// Whether every record of the rule's lookup stretch holds: an actor compared by
-    /// principal too has records of another principal in its key's stretch.
-    fn whole(self) -> bool {
-        match self {
-            Self::Acting { actor, .. } => actor.whole_key(),
-            _ => true,
-        }
+    /// The lookup stretches that hold the rule's records, each of whose records holds
+    /// within the rule's window: one, or for an actor compared by principal too
+    /// ([`ActorRule`]) the records of its key with its principal and (unless strict) those
+    /// with none, never its key's whole stretch (other principals' records are in it).
+    fn parts(self) -> impl Iterator<Item = Part> {
+        let (first, second) = match self {
+            Self::Correlation(c) => (By::Correlation(c), None),
+            Self::Target { key, .. } => (By::Target(key), None),
+            Self::Acting { actor, .. }
+                if actor.whole_key() || actor_kind_of(actor.key) != ActorKind::User =>
+            {
+                (By::Actor(actor.key), None)
+            }
+            Self::Acting { actor, .. } => {
+                let as_principal = |principal| By::ActorAs {
+                    key: actor.key,
+                    principal,
+                };
+                (
+                    as_principal(actor.principal),
+                    (!actor.strict).then(|| as_principal(0)),
+                )
+            }
+        };
+        std::iter::once(first)
+            .chain(second)
+            .map(move |by| Part { rule: self, by })
     }
 
     fn why(self) -> Why {
@@ -224,6 +244,38 @@ impl Rule {
                 }
             ),
         }
+    }
+}
+
+/// One lookup stretch of a rule ([`Rule::parts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Part {
+    rule: Rule,
+    by: By,
+}
+
+impl Part {
+    /// Whether a record is of this part of its rule (the parts of one rule are disjoint).
+    fn holds(self, e: &Compact) -> bool {
+        self.rule.holds(e)
+            && match self.by {
+                By::ActorAs { principal, .. } => e.principal == principal,
+                _ => true,
+            }
+    }
+
+    /// Whether every record of the part's lookup stretch holds (not so only for an
+    /// application's key compared by principal, which no rule makes: [`ActorRule`]).
+    fn whole(self) -> bool {
+        match (self.rule, self.by) {
+            (Rule::Acting { actor, .. }, By::Actor(_)) => actor.whole_key(),
+            _ => true,
+        }
+    }
+
+    /// Whether a record of this part lies within `reach` (see [`Reach::admits`]).
+    fn admits(self, reach: Reach, e: &Compact) -> bool {
+        reach.admits(self.rule, e)
     }
 }
 
@@ -255,6 +307,8 @@ struct Query<'a> {
     /// The event's time in ticks (`i64::MIN`: unknown, then only its correlation relates).
     time: i64,
     rules: Vec<Rule>,
+    /// The rules' lookup stretches, in the rules' order ([`Rule::parts`]).
+    parts: Vec<Part>,
     /// The event's own entry and its copies.
     skip: Vec<u32>,
 }
@@ -317,38 +371,42 @@ impl<'a> Query<'a> {
             .filter_map(|i| u32::try_from(i).ok())
             .collect();
         skip.sort_unstable();
+        let parts = rules.iter().flat_map(|r| r.parts()).collect();
         Self {
             index,
             time,
             rules,
+            parts,
             skip,
         }
     }
 
-    /// The records a rule reaches within `reach`, in time order.
-    fn stretch(&self, rule: Rule, reach: Reach) -> Stretch<'a> {
-        let (by, lo, hi) = match rule {
+    /// The records of a rule's part within `reach`, in time order.
+    fn stretch(&self, part: Part, reach: Reach) -> Stretch<'a> {
+        let (lo, hi) = match part.rule {
             // At any time, unless the reach bounds it too.
-            Rule::Correlation(c) if !reach.correlation_too => {
-                return self.index.stretch(By::Correlation(c), i64::MIN, i64::MAX);
+            Rule::Correlation(_) if !reach.correlation_too => {
+                return self.index.stretch(part.by, i64::MIN, i64::MAX);
             }
-            Rule::Correlation(c) => (By::Correlation(c), i64::MIN, i64::MAX),
-            Rule::Target { key, lo, hi } => (By::Target(key), lo, hi),
-            Rule::Acting { actor, lo, hi, .. } => (By::Actor(actor.key), lo, hi),
+            Rule::Correlation(_) => (i64::MIN, i64::MAX),
+            Rule::Target { lo, hi, .. } | Rule::Acting { lo, hi, .. } => (lo, hi),
         };
-        self.index.stretch(by, lo.max(reach.lo), hi.min(reach.hi))
+        self.index
+            .stretch(part.by, lo.max(reach.lo), hi.min(reach.hi))
     }
 
     /// Calls `f` once for each record related within `reach` (the event's own record and
     /// its copies left out), in no particular order: a record reached by several rules is
-    /// taken where the first of them reaches it.
+    /// taken where the first of them reaches it (the parts of a rule are disjoint, so the
+    /// parts before a part hold a record exactly when an earlier rule, or an earlier part of
+    /// its own rule, does).
     fn walk(&self, reach: Reach, mut f: impl FnMut(u32, &Compact)) {
-        for (j, &rule) in self.rules.iter().enumerate() {
-            let earlier = &self.rules[..j];
-            for &i in self.stretch(rule, reach).records {
+        for (j, &part) in self.parts.iter().enumerate() {
+            let earlier = &self.parts[..j];
+            for &i in self.stretch(part, reach).records {
                 let e = &self.index.entries[i as usize];
-                // Reached within `reach` by this rule, so by an earlier rule too if it holds.
-                if !rule.holds(e) || earlier.iter().any(|r| r.holds(e)) || self.skip.contains(&i) {
+                // Reached within `reach` by this part, so by an earlier part too if it holds.
+                if !part.holds(e) || earlier.iter().any(|r| r.holds(e)) || self.skip.contains(&i) {
                     continue;
                 }
                 f(i, e);
@@ -377,21 +435,22 @@ impl<'a> Query<'a> {
     }
 
     /// How many related records within `reach` ([`Self::collect`]'s length). The longest
-    /// of the rules' stretches is counted from its length (less the event's own record and
-    /// copies, and the records an identical earlier one stands for); only the others are
-    /// walked, each record of theirs counted unless that stretch or an earlier rule has it.
-    /// On a busy target's day the target acting is thousands of records an event, the
-    /// others tens. A stretch some of whose records do not hold (an actor compared by
-    /// principal too: [`Rule::whole`]) is walked.
+    /// of the rules' stretches ([`Rule::parts`]) is counted from its length (less the
+    /// event's own record and copies, and the records an identical earlier one stands
+    /// for); only the others are walked, each record of theirs counted unless that stretch
+    /// or an earlier part has it. On a busy target's day the target acting is thousands of
+    /// records an event, the others tens. Every record of a part's stretch holds (but
+    /// [`Part::whole`]), so none has to be walked to be counted: an actor compared by
+    /// principal reads its principal's stretches, not its key's.
     fn count(&self, reach: Reach) -> usize {
         let stretches: Vec<Stretch<'a>> =
-            self.rules.iter().map(|&r| self.stretch(r, reach)).collect();
+            self.parts.iter().map(|&p| self.stretch(p, reach)).collect();
         let longest = (0..stretches.len())
-            .filter(|&j| self.rules[j].whole())
+            .filter(|&j| self.parts[j].whole())
             .max_by_key(|&j| stretches[j].records.len());
         let entry = |i: u32| &self.index.entries[i as usize];
         let in_long = |e: &Compact| {
-            longest.is_some_and(|j| self.rules[j].holds(e) && reach.admits(self.rules[j], e))
+            longest.is_some_and(|j| self.parts[j].holds(e) && self.parts[j].admits(reach, e))
         };
         let mut n = 0;
         if let Some(j) = longest {
@@ -403,16 +462,16 @@ impl<'a> Query<'a> {
                 .filter(|i| !self.skip.contains(i) && self.first_twin(*i, reach) != *i)
                 .count();
         }
-        for (j, (&rule, stretch)) in self.rules.iter().zip(&stretches).enumerate() {
+        for (j, (&part, stretch)) in self.parts.iter().zip(&stretches).enumerate() {
             if Some(j) == longest {
                 continue;
             }
-            let earlier = &self.rules[..j];
+            let earlier = &self.parts[..j];
             for &i in stretch.records {
                 let e = entry(i);
-                // Reached within `reach` by this rule, so by an earlier rule too if it holds
-                // (see `walk`).
-                if !rule.holds(e)
+                // Reached within `reach` by this part, so by an earlier part too if it
+                // holds (see `walk`).
+                if !part.holds(e)
                     || in_long(e)
                     || earlier.iter().any(|r| r.holds(e))
                     || self.skip.contains(&i)
@@ -503,3 +562,7 @@ impl<'a> Query<'a> {
         Reach::ALL
     }
 }
+
+#[cfg(test)]
+#[path = "relate_tests.rs"]
+mod tests;
