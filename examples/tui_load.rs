@@ -3,7 +3,10 @@
 //! sent from another thread as the terminal reader sends them. Prints the load time, the
 //! first frame, each key's latency (sent → answered on screen) during and after the load
 //! by kind (moving, filtering, marking with the journal's fsync, sorting, drill-down,
-//! frequency view), the CPU used over 10 s of idle time, and the peak RSS.
+//! frequency view), then the keys that work on whole tables (verdict filter, problems
+//! view, help, classify like this with every row ticked and its undo, copy, and `E` and
+//! `Y` with the moves typed while the report is made, and how long it takes), the CPU used
+//! over 10 s of idle time, and the peak RSS.
 //!
 //! `cargo build --release --example tui_load`
 //! `target/release/examples/tui_load FILE [WIDTH HEIGHT]`   (default 80×24)
@@ -118,6 +121,47 @@ fn after_load(columns: usize) -> Vec<Step> {
     out
 }
 
+/// Keys that work on whole tables, typed after the load: on the near misses (the largest
+/// table) where `after_load` ended, then on the flagged rows.
+fn whole_tables() -> Vec<Step> {
+    let mut out = Vec::new();
+    for _ in 0..3 {
+        out.push(key('v', "verdict filter (v)"));
+    }
+    out.push(key('v', "verdict filter (v)"));
+    out.push(key('p', "problems view (p)"));
+    out.push(key('p', "other"));
+    out.push(key('?', "help (?)"));
+    out.push(code(KeyCode::Esc, "other"));
+    // Classify like this works on flagged rows, from a decided one.
+    out.push(key('m', "switch view"));
+    out.push(key('1', "mark (journal fsync)"));
+    out.push(key('k', "move"));
+    out.push(key('c', "classify like (c)"));
+    out.push(key('a', "tick all (a)"));
+    out.push(code(KeyCode::Enter, "bulk decision (enter)"));
+    out.push(key('u', "undo bulk (u)"));
+    out.push(key('y', "copy row (y)"));
+    out
+}
+
+/// `E` or `Y` (`report`), then moves while it is made.
+fn report_keys(report: char) -> Vec<Step> {
+    let mut out = vec![key(
+        report,
+        if report == 'E' {
+            "E (export report)"
+        } else {
+            "Y (copy report)"
+        },
+    )];
+    for _ in 0..10 {
+        out.push(key('j', "move while a report is made"));
+        out.push(key('k', "move while a report is made"));
+    }
+    out
+}
+
 /// The process's CPU time so far (user + system), from /proc/self/stat.
 fn cpu_time() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -154,6 +198,7 @@ fn typist(
     sent: mpsc::Sender<(Instant, &'static str, bool)>,
     answered: mpsc::Receiver<()>,
     loaded: Arc<AtomicBool>,
+    writing: Arc<AtomicBool>,
     columns: usize,
 ) {
     std::thread::spawn(move || {
@@ -176,6 +221,20 @@ fn typist(
         for step in after_load(columns) {
             send(step, false);
             std::thread::sleep(Duration::from_millis(20));
+        }
+        for step in whole_tables() {
+            send(step, false);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        for report in ['E', 'Y'] {
+            for step in report_keys(report) {
+                send(step, false);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            // The report is left to finish before the next key.
+            while writing.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
         }
         // Idle: nothing typed, nothing loading.
         std::thread::sleep(Duration::from_secs(1));
@@ -256,17 +315,21 @@ fn main() {
     let (sent_tx, sent_rx) = mpsc::channel();
     let (ack_tx, ack_rx) = mpsc::channel();
     let loaded = Arc::new(AtomicBool::new(false));
+    let writing = Arc::new(AtomicBool::new(false));
     typist(
         input_tx,
         sent_tx,
         ack_rx,
         loaded.clone(),
+        writing.clone(),
         app.findings.columns.len().max(app.near.columns.len()),
     );
 
     let mut latencies: BTreeMap<(bool, &'static str), Vec<Duration>> = BTreeMap::new();
     let mut data_left = false;
     let mut slowest_frame = Duration::ZERO;
+    let mut report_started: Option<Instant> = None;
+    let mut reports = Vec::new();
     loop {
         let t = Instant::now();
         let flow = match frame(&mut terminal, &mut app, &mut shell, &inbox, &mut data_left) {
@@ -277,6 +340,23 @@ fn main() {
             }
         };
         let now = Instant::now();
+        // A report of `E` or `Y`: how long it took from its key to its answer.
+        match (app.report_writing.is_some(), report_started) {
+            (true, None) => {
+                report_started = Some(t);
+                writing.store(true, Ordering::Relaxed);
+            }
+            (false, Some(at)) => {
+                report_started = None;
+                reports.push(format!(
+                    "report made in {:.2} s: {}",
+                    (now - at).as_secs_f64(),
+                    app.status
+                ));
+                writing.store(false, Ordering::Relaxed);
+            }
+            _ => {}
+        }
         if !loaded.load(Ordering::Relaxed) && app.loading.done {
             loaded.store(true, Ordering::Relaxed);
             slowest_frame = slowest_frame.max(now - t);
@@ -317,6 +397,9 @@ fn main() {
                 percentiles(kind, v.clone());
             }
         }
+    }
+    for r in &reports {
+        println!("{r}");
     }
     println!("peak RSS (VmHWM): {}", peak_rss());
 }

@@ -267,6 +267,26 @@ impl ScanReport {
             .collect()
     }
 
+    /// [`ScanReport::row_event_indexes`] without changing the report: `None` when one of
+    /// the row's events is still kept lean (the workbench's drill-down while a report
+    /// being written shares the rows).
+    pub fn row_event_indexes_made(&self, at: usize) -> Option<Vec<usize>> {
+        let Some(f) = self.findings.get(at) else {
+            return Some(Vec::new());
+        };
+        if !self.headless {
+            return Some(f.events.clone());
+        }
+        f.totals
+            .members
+            .iter()
+            .map(|&r| match EventRef::unpack(r) {
+                EventRef::Whole(i) => Some(i),
+                EventRef::Lean(j) => self.lean.promoted(j),
+            })
+            .collect()
+    }
+
     /// Makes whole the lean events first read at `file:line` (the context panel opens such
     /// a record as the event's own raw text); their indexes in `events`.
     pub fn make_whole_at(&mut self, file: &str, line: u64) -> Vec<usize> {

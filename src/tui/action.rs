@@ -375,6 +375,17 @@ pub enum Action {
     CopyFailed {
         error: String,
     },
+    /// The report of `E` or `Y` being made off the key path is this far (percent of its
+    /// lines); `quitting`: the workbench quits once it is done, and says so.
+    ReportProgress {
+        percent: u64,
+        quitting: bool,
+    },
+    /// The report being made is done (its answer, `Exported`, `Copied`…, came just before);
+    /// `decided_since`: decisions made after its key press, which it does not hold.
+    ReportDone {
+        decided_since: usize,
+    },
     Tick,
     /// The key pressed after a quit that asked first (decisions not saved): `quit` when it
     /// was `q`, `y` or Ctrl+C, which quit and lose them.

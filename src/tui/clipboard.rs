@@ -1,6 +1,7 @@
 //! The clipboard: the system clipboard through arboard (kept alive for the whole run, as
 //! X11 and Wayland need the owner to stay), and where there is no display or it fails
 //! (SSH, tmux, CI), an OSC 52 escape sequence that the terminal (or tmux) takes.
+//! A copy too large for OSC 52 is written beside the journal instead ([`copy_text`]).
 //!
 //! OSC 52 has no answer: a terminal or multiplexer that drops the sequence says nothing.
 //! Each has a limit on one escape sequence, and drops (or cuts) a longer one:
@@ -32,8 +33,11 @@ pub enum CopyError {
 }
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use base64::Engine;
+
+use super::action::Action;
 
 pub struct Clipboard {
     native: Option<arboard::Clipboard>,
@@ -89,6 +93,58 @@ impl Default for Clipboard {
 pub fn osc52(text: &str) -> String {
     let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     format!("\x1b]52;c;{b64}\x07")
+}
+
+/// Writes the report whole or not at all, never through a planted link (see `write_safe`).
+/// An input or the journal is never written (`write_safe::refuse_protected`).
+pub(super) fn write_atomically(
+    path: &std::path::Path,
+    text: &str,
+    protected: &[PathBuf],
+) -> std::io::Result<()> {
+    crate::write_safe::write_file_except(path, protected, &mut |w| w.write_all(text.as_bytes()))
+}
+
+/// Where a copy too large for OSC 52 is written instead: beside the journal.
+pub fn copy_path(journal_path: &str) -> PathBuf {
+    let base = journal_path.strip_suffix(".jsonl").unwrap_or(journal_path);
+    PathBuf::from(format!("{base}.copy.md"))
+}
+
+/// Copies text to the clipboard, or, when it is too large for OSC 52, writes it to a file
+/// beside the journal; the action says which happened.
+pub(super) fn copy_text(
+    clipboard: &mut Clipboard,
+    text: &str,
+    what: &str,
+    journal_path: &str,
+    protected: &[PathBuf],
+) -> Action {
+    let mut out = std::io::stdout();
+    let result = clipboard.copy(text, &mut out);
+    let _ = out.flush();
+    match result {
+        Ok(how) => Action::Copied {
+            path: format!("{what}: {how}"),
+            bytes: text.len(),
+        },
+        Err(CopyError::TooLarge { bytes }) => {
+            let path = copy_path(journal_path);
+            match write_atomically(&path, text, protected) {
+                Ok(()) => Action::CopiedToFile {
+                    what: what.to_owned(),
+                    path: path.display().to_string(),
+                    bytes,
+                },
+                Err(e) => Action::CopyFailed {
+                    error: format!(
+                        "{what} ({bytes} bytes) is too large for the terminal's clipboard, and was not written: {e}"
+                    ),
+                },
+            }
+        }
+        Err(CopyError::Failed(error)) => Action::CopyFailed { error },
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod loader;
 pub mod overlay;
 pub mod problems;
 pub mod render;
+mod report_job;
 mod report_text;
 mod sort;
 pub mod table;
@@ -26,7 +27,7 @@ pub mod wake;
 pub mod why;
 pub mod wrap;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,7 +43,9 @@ use keymap::{Context, Key, Keymap};
 use lazy_journal::LazyJournal;
 use wake::{DataSender, Inbox};
 
-pub use report_text::{read_foreign, report_markdown, report_of_journal};
+pub use report_text::{
+    ReportSnapshot, read_foreign, report_markdown, report_of_journal, report_snapshot,
+};
 
 /// What the workbench is started with.
 #[derive(Debug, Clone)]
@@ -114,54 +117,6 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
     keymap
         .action(context, &Key::from_event(key)?)
         .map(Action::Intent)
-}
-
-/// Writes the report whole or not at all, never through a planted link (see `write_safe`).
-/// An input or the journal is never written (`write_safe::refuse_protected`).
-fn write_atomically(path: &std::path::Path, text: &str, protected: &[PathBuf]) -> io::Result<()> {
-    crate::write_safe::write_file_except(path, protected, &mut |w| w.write_all(text.as_bytes()))
-}
-
-/// Where a copy too large for OSC 52 is written instead: beside the journal.
-pub fn copy_path(journal_path: &str) -> PathBuf {
-    let base = journal_path.strip_suffix(".jsonl").unwrap_or(journal_path);
-    PathBuf::from(format!("{base}.copy.md"))
-}
-
-/// Copies text to the clipboard, or, when it is too large for OSC 52, writes it to a file
-/// beside the journal; the action says which happened.
-fn copy_text(
-    clipboard: &mut clipboard::Clipboard,
-    text: &str,
-    what: &str,
-    journal_path: &str,
-    protected: &[PathBuf],
-) -> Action {
-    let mut out = io::stdout();
-    let result = clipboard.copy(text, &mut out);
-    let _ = out.flush();
-    match result {
-        Ok(how) => Action::Copied {
-            path: format!("{what}: {how}"),
-            bytes: text.len(),
-        },
-        Err(clipboard::CopyError::TooLarge { bytes }) => {
-            let path = copy_path(journal_path);
-            match write_atomically(&path, text, protected) {
-                Ok(()) => Action::CopiedToFile {
-                    what: what.to_owned(),
-                    path: path.display().to_string(),
-                    bytes,
-                },
-                Err(e) => Action::CopyFailed {
-                    error: format!(
-                        "{what} ({bytes} bytes) is too large for the terminal's clipboard, and was not written: {e}"
-                    ),
-                },
-            }
-        }
-        Err(clipboard::CopyError::Failed(error)) => Action::CopyFailed { error },
-    }
 }
 
 /// Checks the inputs as `scan` does before anything is created: a path that does not
@@ -293,10 +248,15 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
     );
     let outcome = event_loop(&mut terminal, &mut app, &mut shell, &inbox);
     let mut journal = shell.journal;
+    let farewell = shell.farewell;
     let _ = ratatui::crossterm::execute!(io::stdout(), event::DisableBracketedPaste);
     ratatui::restore();
     let _ = std::panic::take_hook();
     outcome?;
+    // A report the quit waited for: where it went (its status was not drawn again).
+    if let Some(said) = farewell {
+        println!("sts-triage: {said}");
+    }
     // The quit line counts what the journal holds now, another workbench's decisions too.
     if let Some(j) = journal.existing() {
         read_foreign(&mut app, j);
@@ -322,6 +282,12 @@ pub struct Shell<'a> {
     panic_key_armed: bool,
     /// Files `E` and `Y` never write (the inputs and the journal), compared by identity.
     protected: Vec<PathBuf>,
+    /// The report of `E` or `Y` being made off the key path (one at a time).
+    report_job: Option<report_job::ReportJob>,
+    /// What became of a report the quit waited for (`run` prints it).
+    farewell: Option<String>,
+    /// The next report's worker waits for this before it starts ([`Shell::hold_report`]).
+    gate: Option<std::sync::mpsc::Receiver<()>>,
 }
 
 impl<'a> Shell<'a> {
@@ -341,7 +307,28 @@ impl<'a> Shell<'a> {
             journal: LazyJournal::new(journal_path, None),
             cancel,
             panic_key_armed: std::env::var_os("STS_TRIAGE_TEST_PANIC").is_some(),
+            report_job: None,
+            farewell: None,
+            gate: None,
         }
+    }
+
+    /// The next report of `E` or `Y` is made only once `gate` receives (or its sender is
+    /// dropped): the tests see the workbench while a report is in progress, without
+    /// depending on how fast it is made.
+    pub fn hold_report(&mut self, gate: std::sync::mpsc::Receiver<()>) {
+        self.gate = Some(gate);
+    }
+
+    /// Whether a report of `E` or `Y` is being made (the load waits meanwhile: the report
+    /// shares its rows).
+    pub fn writing_report(&self) -> bool {
+        self.report_job.is_some()
+    }
+
+    /// What became of the report a quit waited for (the status it would have shown).
+    pub fn farewell(&self) -> Option<&str> {
+        self.farewell.as_deref()
     }
 }
 
@@ -394,7 +381,12 @@ pub fn frame<B: ratatui::backend::Backend>(
         *data_left = true;
     }
     if carry_out_effects(app, shell) == Flow::Quit {
+        report_job::finish_before_quitting(terminal, app, shell)?;
         return Ok(Flow::Quit);
+    }
+    if report_job::poll(app, shell, None, false) {
+        // The load waited for the report: its batches are taken from the next frame on.
+        *data_left = true;
     }
     let (keymap, theme) = (shell.keymap, shell.theme);
     terminal
@@ -428,7 +420,11 @@ fn background_work<B: ratatui::backend::Backend>(
 ) -> Result<usize> {
     let budget = Instant::now();
     *data_left = false;
-    while let Some(batch) = inbox.data() {
+    // While a report is made from the rows (shared with it, never copied), the load's
+    // batches wait: the report holds the rows as they were at its key press.
+    while shell.report_job.is_none()
+        && let Some(batch) = inbox.data()
+    {
         for action in batch {
             // The last file's end builds the context index and the hints, and the load's
             // end sorts every row once: a frame says so first.
@@ -528,11 +524,16 @@ fn carry_out_effects(app: &mut App, shell: &mut Shell) -> Flow {
         journal,
         cancel,
         protected,
+        report_job,
+        gate,
         ..
     } = shell;
     for effect in std::mem::take(&mut app.effects) {
         match effect {
             Effect::Journal(entries) => {
+                if let Some(job) = report_job {
+                    job.decided_since += entries.len();
+                }
                 let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
                 let (appended, foreign) = match journal.get() {
                     Ok(j) => (
@@ -558,32 +559,21 @@ fn carry_out_effects(app: &mut App, shell: &mut Shell) -> Flow {
                 }
             }
             Effect::Copy { text, what } => {
-                let action = copy_text(clipboard, &text, &what, &app.journal_path, protected);
+                let action =
+                    clipboard::copy_text(clipboard, &text, &what, &app.journal_path, protected);
                 app.apply(action);
             }
+            // The text is made by a worker from the state as it is now (`report_job`);
+            // the state starts one report at a time.
             Effect::Report { to_file } => {
-                let text = report_of_journal(app, journal.existing());
-                match to_file {
-                    None => {
-                        let action = copy_text(
-                            clipboard,
-                            &text,
-                            "the findings report",
-                            &app.journal_path,
-                            protected,
-                        );
-                        app.apply(action);
-                    }
-                    Some(path) => match write_atomically(&path, &text, protected) {
-                        Ok(()) => app.apply(Action::Exported {
-                            path: path.display().to_string(),
-                            bytes: text.len(),
-                        }),
-                        // The error names the path (write_safe): not twice.
-                        Err(e) => app.apply(Action::ExportFailed {
-                            error: e.to_string(),
-                        }),
-                    },
+                if report_job.is_none() {
+                    let snapshot = report_snapshot(app, journal.existing());
+                    *report_job = Some(report_job::ReportJob::start(
+                        snapshot,
+                        to_file,
+                        protected.clone(),
+                        gate.take(),
+                    ));
                 }
             }
             Effect::CancelLoad => cancel.store(true, Ordering::Relaxed),

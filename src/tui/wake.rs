@@ -33,11 +33,17 @@ pub enum Wait {
 /// shows is computed from the elapsed time).
 pub const GAUGE_REDRAW: Duration = Duration::from_secs(1);
 
+/// How often the status says again how far a report being made is.
+pub const REPORT_PROGRESS: Duration = Duration::from_millis(100);
+
 /// The loop's sleep before the next frame, from the state alone: `data_left` says that
 /// the loader's messages were not all taken in the last frame.
 pub fn next_wait(app: &App, data_left: bool) -> Wait {
     if data_left || app.has_pending_work() {
         Wait::Now
+    } else if app.report_writing.is_some() {
+        // The status says how far a report of `E` or `Y` is (`tui::report_job`).
+        Wait::For(REPORT_PROGRESS)
     } else if !app.loading.done {
         Wait::For(GAUGE_REDRAW)
     } else {

@@ -212,8 +212,12 @@ impl App {
         if let Some(e) = self.report.events.iter().find(|e| at_first_source(e)) {
             return e.raw_text();
         }
-        // An event kept lean (the workbench keeps most flagged events so) is made whole.
-        let made = self.report.make_whole_at(&place.file, place.line);
+        // An event kept lean (the workbench keeps most flagged events so) is made whole;
+        // while a report being written shares the events (never copied for this), the
+        // record is read back from its file below instead.
+        let made = std::sync::Arc::get_mut(&mut self.report)
+            .map(|r| r.make_whole_at(&place.file, place.line))
+            .unwrap_or_default();
         let index = &self.report.context;
         let at_first_source = |e: &crate::model::StsEvent| {
             let s = &e.source;

@@ -22,8 +22,22 @@ impl App {
                     .iter()
                     .map(|h| format!("{}: {h}", h.badge()))
                     .collect();
-                // Events kept lean are made whole to be shown.
-                let events = self.report.row_event_indexes(item);
+                // Events kept lean are made whole to be shown; not while a report being
+                // written shares the rows (they would be copied whole, seconds at 1M
+                // events): then only a row whose events are all made whole opens.
+                let events = match std::sync::Arc::get_mut(&mut self.report) {
+                    Some(report) => report.row_event_indexes(item),
+                    None => {
+                        let Some(events) = self.report.row_event_indexes_made(item) else {
+                            self.set_status(format!(
+                                "{} · this row's events open once it is done",
+                                self.status_of_report()
+                            ));
+                            return;
+                        };
+                        events
+                    }
+                };
                 let f = &self.report.findings[item];
                 (
                     events,

@@ -329,7 +329,7 @@ impl App {
         }
         let near_before = self.report.near_misses.len();
         let findings_before = self.report.findings.len();
-        let touched = self.report.apply(msg);
+        let touched = std::sync::Arc::make_mut(&mut self.report).apply(msg);
         for i in findings_before..self.report.findings.len() {
             let text = finding_text(&self.report, i);
             let verdict = self.decision(&text.key).verdict;
@@ -351,7 +351,7 @@ impl App {
         }
         // A whole copy replaced a damaged near miss: its row (reason, source, target)
         // is made again from the whole record, keeping its place and verdict.
-        for e in std::mem::take(&mut self.report.rewritten) {
+        for e in std::mem::take(&mut std::sync::Arc::make_mut(&mut self.report).rewritten) {
             if let Some(n) = self.report.near_misses[..near_before]
                 .iter()
                 .position(|&x| x == e)

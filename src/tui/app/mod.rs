@@ -18,6 +18,7 @@ mod navigate;
 mod problems;
 mod prompt;
 mod quit;
+mod report;
 
 use std::collections::{HashMap, HashSet};
 
@@ -36,6 +37,7 @@ pub use super::table::{TableState, VerdictFilter};
 pub use super::why::why_lines;
 use loading::Arrivals;
 pub use loading::{Cut, LoadGaps, Loading};
+pub use report::{COPYING_REPORT, ReportWriting, WRITING_REPORT};
 
 /// I/O the shell carries out for the state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +68,9 @@ pub enum View {
 
 /// The whole workbench state.
 pub struct App {
-    pub report: ScanReport,
+    /// Shared with a report being written off the key path (`E`, `Y`): the load waits
+    /// while it is (`tui::report_job`), so it is never copied.
+    pub report: std::sync::Arc<ScanReport>,
     pub decisions: HashMap<String, Decision>,
     /// Keys whose last decision has not been confirmed as written to the journal.
     pub unsaved: HashSet<String>,
@@ -93,6 +97,8 @@ pub struct App {
     undo: Vec<decide::Step>,
     redo: Vec<decide::Step>,
     pub hint_config: HintConfig,
+    /// A report of `E` or `Y` being made by the shell off the key path (one at a time).
+    pub report_writing: Option<ReportWriting>,
     /// Show times in the local zone instead of UTC.
     pub local_time: bool,
     /// How many files follow mode is reading as they grow (0: not following).
@@ -165,7 +171,7 @@ impl App {
         report.headless = true;
         report.lean_shown = true;
         Self {
-            report,
+            report: std::sync::Arc::new(report),
             decisions,
             unsaved: HashSet::new(),
             failed: HashSet::new(),
@@ -188,6 +194,7 @@ impl App {
             undo: Vec::new(),
             redo: Vec::new(),
             hint_config: HintConfig::default(),
+            report_writing: None,
             local_time: false,
             following: 0,
             pivot_filter: None,
@@ -210,7 +217,8 @@ impl App {
     }
 
     /// A finished report, as if loaded (tests, and a non-interactive start).
-    pub fn with_report(mut self, report: ScanReport) -> Self {
+    pub fn with_report(mut self, report: impl Into<std::sync::Arc<ScanReport>>) -> Self {
+        let report: std::sync::Arc<ScanReport> = report.into();
         for i in 0..report.findings.len() {
             let text = finding_text(&report, i);
             let verdict = self.decision(&text.key).verdict;
@@ -437,6 +445,10 @@ impl App {
                 self.set_status_noting(format!("{path} ({bytes} bytes)"), true);
             }
             Action::CopyFailed { error } => self.set_error(format!("copy failed: {error}")),
+            Action::ReportProgress { percent, quitting } => {
+                self.report_progress(percent, quitting);
+            }
+            Action::ReportDone { decided_since } => self.report_done(decided_since),
         }
         // An open problems view follows the load, once a frame.
         if ticked {

@@ -3,7 +3,7 @@
 
 use tui_input::Input;
 
-use super::{App, Effect, Overlay, Prompt, View, report_path};
+use super::{App, Overlay, Prompt, View, report_path};
 use crate::hints::{self, Hint};
 use crate::journal::Verdict;
 use crate::tui::action::Intent;
@@ -68,14 +68,10 @@ impl App {
             Intent::NextUnreviewed => self.jump_unreviewed(true),
             Intent::PrevUnreviewed => self.jump_unreviewed(false),
             Intent::CopyRows => self.copy_rows(),
-            // The report hashes the input files: that is I/O, done by the shell.
-            Intent::CopyReport => self.effects.push(Effect::Report { to_file: None }),
-            Intent::ExportReport => {
-                let path = report_path(&self.journal_path);
-                self.effects.push(Effect::Report {
-                    to_file: Some(path),
-                });
-            }
+            // The report is made by the shell off the key path (`tui::report_job`); the
+            // status says how far it is.
+            Intent::CopyReport => self.start_report(None),
+            Intent::ExportReport => self.start_report(Some(report_path(&self.journal_path))),
             Intent::Open => self.open_drill(),
             Intent::ToggleNearMisses => {
                 self.view = match self.view {

@@ -112,6 +112,8 @@ impl App {
             | Action::CopyFailed { .. }
             | Action::Exported { .. }
             | Action::ExportFailed { .. }
+            | Action::ReportProgress { .. }
+            | Action::ReportDone { .. }
             | Action::Resize { .. }
             // The answer to "quit and lose N decisions?" (asked over an open prompt after
             // Ctrl+C) is the workbench's, not the prompt's.
