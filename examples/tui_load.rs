@@ -103,7 +103,14 @@ fn after_load(columns: usize) -> Vec<Step> {
         }
         out.push(code(KeyCode::Enter, "open drill-down"));
         out.push(code(KeyCode::Esc, "other"));
-        out.push(key('F', "open frequency view"));
+        out.push(key(
+            'F',
+            if view == 0 {
+                "open frequency view"
+            } else {
+                "open frequency view (near misses)"
+            },
+        ));
         out.push(code(KeyCode::Esc, "other"));
         out.push(key('g', "move"));
         for _ in 0..columns {

@@ -16,31 +16,36 @@ impl App {
         self.finish_filter();
         let t = self.table();
         let column = t.focus;
+        let kind = self.columns().get(column).copied();
+        // Every shown row is counted on the key path: each cell is borrowed from the row's
+        // text and its verdict from the kept ones (no key hashed, no decision copied, no
+        // String made per row: 131 ms for 90,139 near misses, busy machine, before).
         let mut counts: HashMap<String, PivotRow> = HashMap::new();
         // A cell of several values (a bulk row's users) counts under each of them.
         let mut several = 0;
         for &item in &t.order {
-            let cell = self.cell(t, item, column);
-            let values = self
-                .columns()
-                .get(column)
-                .map_or(vec![cell.as_str()], |&c| {
-                    crate::tui::columns::cell_values(c, &cell)
-                });
+            let cell = self.pivot_cell(t, item, kind, column);
+            let values = kind.map_or_else(
+                || vec![cell.as_ref()],
+                |c| crate::tui::columns::cell_values(c, &cell),
+            );
             several += usize::from(values.len() > 1);
-            let verdict = self.decision(&t.items[item].key).verdict;
+            let slot = match t.verdicts().get(item) {
+                Some(Verdict::Suspicious) => 1,
+                Some(Verdict::Legitimate) => 2,
+                Some(Verdict::Unreviewed) | None => 0,
+            };
             for value in values {
-                let row = counts.entry(value.to_owned()).or_insert_with(|| PivotRow {
-                    value: value.to_owned(),
-                    count: 0,
-                    by_verdict: [0; 3],
-                });
+                let row = match counts.get_mut(value) {
+                    Some(row) => row,
+                    None => counts.entry(value.to_owned()).or_insert_with(|| PivotRow {
+                        value: value.to_owned(),
+                        count: 0,
+                        by_verdict: [0; 3],
+                    }),
+                };
                 row.count += 1;
-                row.by_verdict[match verdict {
-                    Verdict::Unreviewed => 0,
-                    Verdict::Suspicious => 1,
-                    Verdict::Legitimate => 2,
-                }] += 1;
+                row.by_verdict[slot] += 1;
             }
         }
         let mut rows: Vec<PivotRow> = counts.into_values().collect();
@@ -51,6 +56,30 @@ impl App {
             cursor: 0,
             several,
         });
+    }
+
+    /// A cell as the frequency view counts it: [`App::cell`]'s text, borrowed where the
+    /// row keeps it, the verdict from the table's kept verdicts.
+    fn pivot_cell<'a>(
+        &'a self,
+        t: &'a crate::tui::table::TableState,
+        item: usize,
+        kind: Option<Column>,
+        column: usize,
+    ) -> std::borrow::Cow<'a, str> {
+        use std::borrow::Cow;
+        match kind {
+            Some(Column::Verdict) => Cow::Borrowed(
+                t.verdicts()
+                    .get(item)
+                    .copied()
+                    .unwrap_or(Verdict::Unreviewed)
+                    .label(),
+            ),
+            Some(Column::Time) if self.local_time => Cow::Owned(self.cell(t, item, column)),
+            Some(Column::Note) => Cow::Owned(self.cell(t, item, column)),
+            _ => Cow::Borrowed(t.items[item].cells.get(column).unwrap_or_default()),
+        }
     }
 
     /// Opens "classify like this" over the rows the table shows: a row the filter hides is
