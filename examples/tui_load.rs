@@ -171,7 +171,17 @@ fn report_keys(report: char) -> Vec<Step> {
 
 /// The process's CPU time so far (user + system), from /proc/self/stat.
 fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    cpu_time_of("/proc/self/stat")
+}
+
+/// The CPU time of the screen thread (the process's first thread, which runs `main`).
+fn screen_cpu_time() -> Duration {
+    cpu_time_of(&format!("/proc/self/task/{}/stat", std::process::id()))
+}
+
+/// User + system time from a `stat` file of /proc.
+fn cpu_time_of(path: &str) -> Duration {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
     let fields: Vec<&str> = stat
         .rsplit_once(')')
         .map_or("", |(_, rest)| rest)
@@ -311,6 +321,7 @@ fn main() {
     let mut app = App::new(&journal.display().to_string(), "bench", Default::default());
     // As the binary runs it: rows' hints made a slice a frame.
     app.hint_budget = Some(sts_triage::tui::app::HINT_BUDGET);
+    app.context_off_thread = true;
     app.apply(sts_triage::tui::action::Action::Resize { width, height });
     let _ = terminal.draw(|f| draw(f, &app, &keymap, theme));
     println!(
@@ -364,6 +375,18 @@ fn main() {
             }
             _ => {}
         }
+        if now - t >= Duration::from_millis(100) {
+            // What the long frame did is in the frame log (`STS_TRIAGE_FRAME_LOG`).
+            println!(
+                "long frame: {:.0} ms at {:.2} s (files done {}, last file's end {}, loaded {}, hints {:?})",
+                (now - t).as_secs_f64() * 1000.0,
+                started.elapsed().as_secs_f64(),
+                app.loading.files_done,
+                app.loading.sorting,
+                app.loading.done,
+                app.hints_progress()
+            );
+        }
         if !loaded.load(Ordering::Relaxed) && app.loading.done {
             loaded.store(true, Ordering::Relaxed);
             slowest_frame = slowest_frame.max(now - t);
@@ -374,6 +397,11 @@ fn main() {
                 app.near.items.len(),
                 app.report.records(),
                 (now - t).as_secs_f64() * 1000.0
+            );
+            println!(
+                "CPU of the load: {:.2} s, of which the screen thread {:.2} s",
+                cpu_time().as_secs_f64(),
+                screen_cpu_time().as_secs_f64()
             );
         }
         let inputs = match flow {

@@ -154,19 +154,9 @@ impl ScanReport {
                 None
             }
             ScanMessage::FileDone(summary) => {
-                let file: Arc<str> = summary.path.as_str().into();
                 self.files.push(summary);
                 self.context.prepare();
-                if let Some(e) = self.context.take_disk_error() {
-                    self.problems.push(Problem {
-                        file,
-                        line: None,
-                        message: format!(
-                            "the related records could not be kept on a temporary file ({e}): \
-                             some may be missing from the context"
-                        ),
-                    });
-                }
+                self.context_prepared();
                 None
             }
             ScanMessage::FileSoFar(summary) => {
@@ -192,6 +182,43 @@ impl ScanReport {
                 None
             }
             ScanMessage::FileStarted { .. } | ScanMessage::Progress { .. } => None,
+        }
+    }
+
+    /// A file's end whose context index the caller prepares: the file is filed as
+    /// [`ScanReport::apply`] files it, and the index, not yet prepared, is taken out (an
+    /// empty one left in its place) so that the workbench prepares it off its screen thread
+    /// ([`crate::context::ContextIndex::prepare`] sorts and indexes every record: seconds at
+    /// 2,000,000 events) and gives it back with [`ScanReport::put_context`].
+    pub fn file_done_unprepared(&mut self, summary: FileSummary) -> crate::context::ContextIndex {
+        self.files.push(summary);
+        std::mem::take(&mut self.context)
+    }
+
+    /// The index taken by [`ScanReport::file_done_unprepared`], prepared: put back, and a
+    /// failure to keep its records on disk said as a problem of the last file, as
+    /// [`ScanReport::apply`] says it.
+    pub fn put_context(&mut self, context: crate::context::ContextIndex) {
+        self.context = context;
+        self.context_prepared();
+    }
+
+    /// After the index was prepared at a file's end: a failure to keep the related records
+    /// on a temporary file is a problem of that file (the context may lack some).
+    fn context_prepared(&mut self) {
+        if let Some(e) = self.context.take_disk_error() {
+            let file: Arc<str> = self
+                .files
+                .last()
+                .map_or_else(|| "".into(), |f| f.path.as_str().into());
+            self.problems.push(Problem {
+                file,
+                line: None,
+                message: format!(
+                    "the related records could not be kept on a temporary file ({e}): \
+                     some may be missing from the context"
+                ),
+            });
         }
     }
 

@@ -9,6 +9,7 @@ pub mod columns;
 pub mod context_panel;
 pub mod doc;
 pub mod filter;
+pub mod frame_log;
 pub mod items;
 mod key_index;
 pub mod keymap;
@@ -202,6 +203,7 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
     let mut app = App::new(&journal_display, &analyst, replay.decisions).with_help(&keymap);
     app.hint_config = opts.hints;
     app.hint_budget = Some(app::HINT_BUDGET);
+    app.context_off_thread = true;
     let warning =
         (replay.warning.iter().cloned().chain(stdin_warning)).reduce(|a, b| format!("{a}; {b}"));
     app.status = match &warning {
@@ -389,9 +391,11 @@ pub fn frame<B: ratatui::backend::Backend>(
         *data_left = true;
     }
     let (keymap, theme) = (shell.keymap, shell.theme);
+    let t = Instant::now();
     terminal
         .draw(|f| render::draw(f, app, keymap, theme))
         .map_err(|e| anyhow::anyhow!("drawing the screen: {e}"))?;
+    frame_log::note("draw", t);
     Ok(Flow::Continue { inputs })
 }
 
@@ -440,7 +444,9 @@ fn background_work<B: ratatui::backend::Backend>(
                     .draw(|f| render::draw(f, app, keymap, theme))
                     .map_err(|e| anyhow::anyhow!("drawing the screen: {e}"))?;
             }
+            let (t, what) = (Instant::now(), action_name(&action));
             app.apply(action);
+            frame_log::note(what, t);
         }
         if let Some(event) = inbox.input() {
             take_event(app, shell, event?);
@@ -457,7 +463,9 @@ fn background_work<B: ratatui::backend::Backend>(
         *data_left = true;
         return Ok(1);
     }
+    let t = Instant::now();
     app.apply(Action::Tick);
+    frame_log::note("tick", t);
     // A filter being applied to many rows: more slices of it while the frame's budget
     // lasts, stopping at once for a key (the screen shows how far it got).
     let slices = Instant::now();
@@ -470,6 +478,18 @@ fn background_work<B: ratatui::backend::Backend>(
         app.apply(Action::Tick);
     }
     Ok(0)
+}
+
+/// What an action from the loader is, for the frame log.
+fn action_name(action: &Action) -> &'static str {
+    match action {
+        Action::Scan(crate::load::ScanMessage::Event(_)) => "an event",
+        Action::Scan(crate::load::ScanMessage::Context(_)) => "a context batch",
+        Action::Scan(crate::load::ScanMessage::FileDone(_)) => "a file's end",
+        Action::Scan(_) => "another scan message",
+        Action::LoadFinished { .. } => "the load's end",
+        _ => "another action",
+    }
 }
 
 /// A terminal event into the state.

@@ -36,6 +36,10 @@ pub const GAUGE_REDRAW: Duration = Duration::from_secs(1);
 /// How often the status says again how far a report being made is.
 pub const REPORT_PROGRESS: Duration = Duration::from_millis(100);
 
+/// While the last file's context index is prepared off the screen thread, how often the
+/// loop looks whether it is ready (the load ends then; a key wakes the loop meanwhile).
+pub const CONTEXT_POLL: Duration = Duration::from_millis(10);
+
 /// The loop's sleep before the next frame, from the state alone: `data_left` says that
 /// the loader's messages were not all taken in the last frame.
 pub fn next_wait(app: &App, data_left: bool) -> Wait {
@@ -44,6 +48,8 @@ pub fn next_wait(app: &App, data_left: bool) -> Wait {
     } else if app.report_writing.is_some() {
         // The status says how far a report of `E` or `Y` is (`tui::report_job`).
         Wait::For(REPORT_PROGRESS)
+    } else if app.context_preparing() {
+        Wait::For(CONTEXT_POLL)
     } else if !app.loading.done {
         Wait::For(GAUGE_REDRAW)
     } else {

@@ -137,6 +137,11 @@ pub struct App {
     /// tests and a finished report want); the event loop sets it so that a key typed while
     /// the hints of millions of events are made is answered.
     pub hint_budget: Option<std::time::Duration>,
+    /// The last file's context index is prepared on a thread of its own (sorting and
+    /// indexing every record: seconds at 2,000,000 events, which a key typed then would
+    /// wait for), the load ending when it is ready; the event loop sets it. Off (the
+    /// tests' default), it is prepared in the frame that takes the file's end.
+    pub context_off_thread: bool,
     /// `q` (or Ctrl+C) was pressed while this many decisions were not saved: the next key
     /// answers (`q` or `y` quits and loses them, any other returns; `quit`).
     pub quit_pending: Option<usize>,
@@ -212,6 +217,7 @@ impl App {
             arrivals: Arrivals::default(),
             filter_step: FILTER_STEP,
             hint_budget: None,
+            context_off_thread: false,
             quit_pending: None,
         }
     }
@@ -351,6 +357,7 @@ impl App {
     pub fn has_pending_work(&self) -> bool {
         self.dirty
             || self.arrivals.pass.is_some()
+            || self.context_ready()
             || self.filtering()
             || (self.loading.done
                 && (self.findings.sort_cache_incomplete() || self.near.sort_cache_incomplete()))

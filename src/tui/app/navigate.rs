@@ -243,19 +243,28 @@ impl App {
 
     /// `catch_up`: first make again what the load changed (rows' text, hints, histogram).
     pub(super) fn refresh_with(&mut self, from_top: bool, catch_up: bool) {
+        use crate::tui::frame_log::note;
+        use std::time::Instant;
         if catch_up {
             self.dirty = false;
+            let t = Instant::now();
             self.flush_arrivals();
+            note("rows' text", t);
             // Both read every event: while a load runs, not every frame (see `hints_due`).
             if self.hints_stale && self.hints_due() {
+                let t = Instant::now();
                 self.recompute_hints();
                 self.hints_made();
+                note("hint pass start", t);
             }
             if self.histogram_due() {
+                let t = Instant::now();
                 self.recompute_histogram();
                 self.histogram_made();
+                note("histogram", t);
             }
         }
+        let t = Instant::now();
         self.each_table(
             |table, shown| {
                 table.reorder(shown);
@@ -263,7 +272,10 @@ impl App {
             },
             from_top,
         );
+        note("reorder", t);
+        let t = Instant::now();
         self.step_filters();
+        note("filter step", t);
     }
 
     /// Runs `f` on each table with what decides its shown rows, the table on screen first.
