@@ -321,7 +321,9 @@ fn main() {
     let mut app = App::new(&journal.display().to_string(), "bench", Default::default());
     // As the binary runs it: rows' hints made a slice a frame.
     app.hint_budget = Some(sts_triage::tui::app::HINT_BUDGET);
-    app.context_off_thread = true;
+    // `TUI_LOAD_PREPARE_IN_FRAME=1`: the last file's context index prepared in the frame
+    // that takes its end, as before `App::context_off_thread` (paired runs).
+    app.context_off_thread = std::env::var_os("TUI_LOAD_PREPARE_IN_FRAME").is_none();
     app.apply(sts_triage::tui::action::Action::Resize { width, height });
     let _ = terminal.draw(|f| draw(f, &app, &keymap, theme));
     println!(
