@@ -421,6 +421,11 @@ impl App {
     /// Prepares the index on a thread of its own; where no thread can be started, here.
     /// The thread is handed the index only once it runs, so that a failed start keeps it.
     fn prepare_context(&mut self, index: ContextIndex) {
+        // A hint pass of an earlier file's end reads the index: it stops (the rows keep
+        // the hints last made, the drill-down shows them) and the load's end makes them
+        // again from the whole index.
+        self.arrivals.pass = None;
+        self.arrivals.tables = None;
         let (tx, rx) = std::sync::mpsc::channel::<ContextIndex>();
         let job = std::thread::Builder::new()
             .name("context index".to_owned())
