@@ -302,6 +302,9 @@ fn run_report(args: &ReportArgs) -> ExitCode {
         let w = report::not_applied_sentence(&neutralize(&id), n);
         eprintln!("sts-triage: warning: {w}");
     }
+    for w in report::folded_row_decisions(&scanned, &decisions) {
+        eprintln!("sts-triage: warning: {w}");
+    }
     if let Some(w) = report::unreviewed_warning(&scanned, &decisions) {
         eprintln!("sts-triage: warning: {w}; the report lists them under unreviewed rows");
     }

@@ -34,6 +34,21 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    /// Which of the records of one event (copies in several export shapes) is its canonical
+    /// copy, the one whose row it gives: the lowest rank, then the file name, then the line.
+    /// The query was written for CloudAppEvents columns (0); the Unified Audit Log record is
+    /// the RawEventData the query reads there (1); Entra AuditLogs and Graph directoryAudits
+    /// are read through the sibling rule, with other names for the actor (2); an imported
+    /// query result (3) is never a copy of an event.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::CloudAppEvents => 0,
+            Self::UnifiedAuditLog => 1,
+            Self::EntraAudit => 2,
+            Self::QueryResult => 3,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::CloudAppEvents => "CloudAppEvents",
@@ -477,6 +492,13 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A row no event stands behind any more: every event that gave it was found to be a
+    /// copy of an event whose canonical record gives another row (`scan::again`). It is not
+    /// a row: the outputs, the counts and the workbench pass it over.
+    pub fn is_folded(&self) -> bool {
+        self.totals.events == 0 && self.imported_from.is_none()
+    }
+
     /// The distinct targets of the events behind the row, in the order first seen.
     pub fn targets<'a>(&self, events: &'a [StsEvent]) -> Vec<&'a str> {
         distinct(

@@ -21,7 +21,7 @@ pub fn sorted_rows(report: &ScanReport) -> Vec<&ResultRow> {
 
 /// The findings in the order of [`sorted_rows`].
 pub fn sorted_findings(report: &ScanReport) -> Vec<&Finding> {
-    let mut rows: Vec<&Finding> = report.findings.iter().collect();
+    let mut rows: Vec<&Finding> = report.findings.iter().filter(|f| !f.is_folded()).collect();
     rows.sort_by(|a, b| {
         (&a.row.account_display_name, &a.row).cmp(&(&b.row.account_display_name, &b.row))
     });
@@ -320,16 +320,19 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
         report.files.len(),
         report.records(),
         report.sts_events(),
-        report.findings.len(),
+        report.rows_flagged(),
         report.near_miss_count(),
         report.skipped()
     )?;
     if report.duplicate_records > 0 {
         writeln!(
             out,
-            "{} duplicate records (same id): each event counted once",
+            "{} duplicate records (same id, or the same change in another export): each event counted once",
             report.duplicate_records
         )?;
+    }
+    if let Some(line) = crate::report::folded_sentence(report) {
+        writeln!(out, "{line}")?;
     }
     write_warnings(out, report)
 }

@@ -11,6 +11,7 @@ mod lean;
 mod rows;
 mod spill;
 mod totals;
+mod twins;
 
 use self::ids::{EventIndex, Events, Found};
 use self::lean::{EventRef, LeanEvents};
@@ -36,9 +37,26 @@ pub struct ScanReport {
     /// [`ScanReport::near_miss_count`] counts them all).
     pub near_misses: Vec<usize>,
     pub problems: Vec<Problem>,
-    /// Records of an event already read (same event id): counted once, their `file:line`
-    /// kept in the event's `duplicates`.
+    /// Records of an event already read (same event id, or the same change under another
+    /// export's id: `scan::twins`): counted once, their `file:line` kept in the event's
+    /// `duplicates`.
     pub duplicate_records: u64,
+    /// Each flagged copy (a record of an event that is not its canonical record): the
+    /// finding its own row is (made, folded, when no event gives it) and whether that is not
+    /// a row of its event (counted in [`ScanReport::folded_records`]). Kept for copies only,
+    /// so that a move (`scan::again`) counts them again against the new canonical record.
+    copy_rows: HashMap<crate::model::SourceRef, (u32, bool)>,
+    /// Records of an event whose own row is not the event's: copies of an event whose
+    /// canonical record (CloudAppEvents, then UAL, then Entra AuditLogs; see
+    /// [`crate::model::SourceKind::rank`]) gives another row. Each is listed among its
+    /// event's copies, never as a row of its own.
+    pub folded_records: u64,
+    /// [`ScanReport::folded_records`] by the file they were read from.
+    pub folded_from: std::collections::BTreeMap<Arc<str>, u64>,
+    /// Findings an event left since the workbench last took this list (its canonical
+    /// record was read after another copy): their text is to be made again, and a finding
+    /// left with no event is no longer shown ([`Finding::is_folded`]).
+    pub regrouped: Vec<usize>,
     /// Files found inside a folder that were passed over, with why (also each a problem).
     pub not_read: Vec<NotRead>,
     /// Every record read, compact, for the context of each STS event.
@@ -52,6 +70,9 @@ pub struct ScanReport {
     /// Event id → the event, exact: the table holds only 4-byte references and compares the
     /// ids of the events themselves, so two ids are never taken for one.
     event_index: EventIndex,
+    /// STS events by second, target and actor: the same change under another id in
+    /// another export (`scan::twins`).
+    twin_index: twins::TwinIndex,
     /// Flagged events the headless commands keep as a few numbers (see `headless`).
     lean: LeanEvents,
     /// Headless: the arrival number of each event in `events` (lean events have theirs).
@@ -142,7 +163,13 @@ impl ScanReport {
                         self.near_misses_share_id(&mut event);
                         event
                     }
-                    Found::None => event,
+                    Found::None => match self.twin_of(&event) {
+                        Some(first) => match self.same_event_again(first, event) {
+                            Ok(touched) => return touched,
+                            Err(event) => event,
+                        },
+                        None => event,
+                    },
                 };
                 self.new_event(event)
             }
@@ -222,6 +249,23 @@ impl ScanReport {
         }
     }
 
+    /// The event read earlier that `event`, under another id, is the same change of: its
+    /// twin (`scan::twins`) with the content of a copy.
+    fn twin_of(&self, event: &StsEvent) -> Option<EventRef> {
+        let key = twins::TwinKey::of(
+            event.time,
+            event.parties.target_label(),
+            event.parties.actor_label(),
+        )?;
+        let events = Events {
+            whole: &self.events,
+            lean: &self.lean,
+        };
+        self.twin_index.find(&events, key, &event.source.file, |r| {
+            self.same_content(r, event)
+        })
+    }
+
     /// A distinct event: kept lean when it can be (see [`ScanReport::headless`]), else whole.
     fn new_event(&mut self, event: Box<StsEvent>) -> Option<usize> {
         let seq = u32::try_from(self.distinct_events).unwrap_or(u32::MAX);
@@ -235,6 +279,7 @@ impl ScanReport {
                     lean: &self.lean,
                 };
                 self.event_index.insert(&events, EventRef::Lean(j));
+                self.twin_index.insert(&events, EventRef::Lean(j));
                 let l = self.lean.labels(j);
                 let member = Member {
                     r: EventRef::Lean(j),
@@ -263,6 +308,7 @@ impl ScanReport {
                 lean: &self.lean,
             };
             self.event_index.insert(&events, EventRef::Lean(j));
+            self.twin_index.insert(&events, EventRef::Lean(j));
             self.lean_near_misses += 1;
             return None;
         }
@@ -356,6 +402,7 @@ impl ScanReport {
             lean: &self.lean,
         };
         self.event_index.insert(&events, EventRef::Whole(idx));
+        self.twin_index.insert(&events, EventRef::Whole(idx));
         // The rows stay with the event; a finding copies one only when it is new, and
         // a one-row event then shares its finding's row (many events, few rows).
         let Self {
@@ -385,6 +432,12 @@ impl ScanReport {
             event.outcome = Outcome::Flagged(Rows::one(distinct.rows[at].clone()));
         }
         touched
+    }
+
+    /// The query's distinct rows: every finding but those whose events all moved to the
+    /// row of their canonical record ([`Finding::is_folded`]).
+    pub fn rows_flagged(&self) -> usize {
+        self.findings.iter().filter(|f| !f.is_folded()).count()
     }
 
     pub fn records(&self) -> u64 {

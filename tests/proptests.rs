@@ -327,7 +327,14 @@ proptest! {
         let mut lines: Vec<String> = (0..1001)
             .map(|i| format!(r#"{{"CreationTime":"2020-12-15T11:05:00","Id":"h{i}","Operation":"UserLoggedIn","RecordType":15}}"#))
             .collect();
-        lines.extend(tail);
+        // An id of its own a line: records of one id are one event behind one row (copies)
+        // or several (`tests/same_id.rs`, `tests/one_event_one_row.rs`), which this plain
+        // model of the query does not follow; here the fast path is compared, not ids.
+        lines.extend(
+            tail.iter()
+                .enumerate()
+                .map(|(i, l)| l.replace("\"Id\":\"", &format!("\"Id\":\"t{i}-"))),
+        );
         let sep = if crlf { "\r\n" } else { "\n" };
         let mut text = lines.join(sep);
         if final_newline {

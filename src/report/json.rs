@@ -358,7 +358,7 @@ impl Serialize for Streamed<'_> {
             "counts",
             &json!({
                 "findings": counts(
-                    report.findings.len(),
+                    report.rows_flagged(),
                     g.findings[0].len(),
                     g.findings[1].len(),
                     g.unreviewed(),
@@ -378,8 +378,22 @@ impl Serialize for Streamed<'_> {
         let not_applied: Vec<String> = super::decisions_not_applied(report, self.decisions)
             .into_iter()
             .map(|(id, n)| super::not_applied_sentence(&id, n))
+            .chain(super::folded_row_decisions(report, self.decisions))
             .collect();
         m.serialize_entry("decisions_not_applied", &not_applied)?;
+        // Records whose own row is not their event's (copies of an event whose canonical
+        // record gives another row), by file: each is in its event's `sources`.
+        m.serialize_entry(
+            "folded_records",
+            &json!({
+                "total": report.folded_records,
+                "files": report
+                    .folded_from
+                    .iter()
+                    .map(|(f, n)| (f.to_string(), *n))
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            }),
+        )?;
         m.serialize_entry(
             "findings",
             &Lazy(|| g.findings.iter().flatten().map(|&i| self.finding(i))),

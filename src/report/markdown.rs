@@ -288,9 +288,12 @@ pub fn write_markdown(
     if report.duplicate_records > 0 {
         writeln!(
             out,
-            "- {} duplicate records (same id): each event is counted once; every record is listed",
+            "- {} duplicate records (same id, or the same change in another export): each event is counted once; every record is listed",
             report.duplicate_records
         )?;
+    }
+    if let Some(line) = super::folded_sentence(report) {
+        writeln!(out, "- {line}")?;
     }
     writeln!(
         out,
@@ -318,6 +321,9 @@ pub fn write_markdown(
     }
     for (id, n) in super::decisions_not_applied(report, decisions) {
         let w = super::not_applied_sentence(&markdown_inline(&id), n);
+        writeln!(out, "\n> **Warning:** {w}.")?;
+    }
+    for w in super::folded_row_decisions(report, decisions) {
         writeln!(out, "\n> **Warning:** {w}.")?;
     }
     let sections = [

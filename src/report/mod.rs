@@ -50,7 +50,7 @@ fn finding_sources(report: &ScanReport, f: &Finding) -> Vec<String> {
 /// Counts of findings per verdict: `[unreviewed, suspicious, legitimate]`.
 pub fn verdict_counts(report: &ScanReport, decisions: &HashMap<String, Decision>) -> [usize; 3] {
     let mut counts = [0usize; 3];
-    for f in &report.findings {
+    for f in report.findings.iter().filter(|f| !f.is_folded()) {
         counts[slot(verdict_of(decisions, &f.row.key()).verdict)] += 1;
     }
     counts
@@ -210,7 +210,13 @@ impl Grouped {
     fn new(report: &ScanReport, decisions: &HashMap<String, Decision>) -> Self {
         let mut findings: [Vec<usize>; 3] = Default::default();
         let mut analysts = BTreeSet::new();
-        for (i, f) in report.findings.iter().enumerate() {
+        // A folded row is no row: its events are those of other rows.
+        for (i, f) in report
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.is_folded())
+        {
             let d = verdict_of(decisions, &f.row.key());
             let group = match d.verdict {
                 Verdict::Suspicious => 0,
@@ -281,9 +287,59 @@ pub fn unreviewed_warning(
     (unreviewed > 0).then(|| {
         format!(
             "{unreviewed} of {} flagged rows are still unreviewed",
-            report.findings.len()
+            report.rows_flagged()
         )
     })
+}
+
+/// How many records were folded into events of other rows, and from which files: copies of
+/// an event whose canonical record gives another row ([`ScanReport::folded_records`]);
+/// None when none was. Each stays listed among its event's copies.
+pub fn folded_sentence(report: &ScanReport) -> Option<String> {
+    if report.folded_records == 0 {
+        return None;
+    }
+    let files: Vec<String> = report
+        .folded_from
+        .iter()
+        .map(|(file, n)| format!("{} {n}", crate::neutralize::neutralize(file)))
+        .collect();
+    Some(format!(
+        "{} records folded into events of other rows (copies of one event in several exports give \
+         the row of its CloudAppEvents record, else UAL, else Entra AuditLogs; each is listed \
+         among its event's copies): {}",
+        report.folded_records,
+        files.join(", ")
+    ))
+}
+
+/// Decisions saved on a row that is no row any more: every event behind it was found to be
+/// a copy of an event whose canonical record gives another row ([`Finding::is_folded`]),
+/// so the verdict was made on evidence now read as another row's. Applied to no row (the
+/// row that now holds the events may deserve another verdict), never dropped from the
+/// journal: one sentence each, in the order of the keys. Why not carried over: the events
+/// may now stand behind a row that holds other events too, which that verdict never saw.
+pub fn folded_row_decisions(
+    report: &ScanReport,
+    decisions: &HashMap<String, Decision>,
+) -> Vec<String> {
+    let mut out: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.is_folded())
+        .filter_map(|f| {
+            let key = f.row.key();
+            let d = decisions.get(&key)?;
+            Some(format!(
+                "a decision ({}) on row {key} was not applied: its events are copies of events of \
+                 another row (the row of their CloudAppEvents record, else UAL, else Entra \
+                 AuditLogs); decide that row",
+                d.verdict.label()
+            ))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Decisions saved under a plain `event:<id>` that no longer apply: near misses of that id

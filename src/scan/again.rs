@@ -1,6 +1,8 @@
-//! The same event read again (same id): in another export, twice in one file, or as the
-//! UAL record beside its CloudAppEvents row. It is counted once; its place joins the first
-//! record's, and a row it gives that the first did not is joined by the event.
+//! The same event read again (same id, or under another export's id: `scan::twins`): in
+//! another export, twice in one file, or as the UAL record beside its CloudAppEvents row. It
+//! is counted once and stands behind exactly one row, its canonical record's (the lowest
+//! `SourceKind::rank`, then file name, then line, whatever the order read); its other
+//! records are listed as its copies, and the rows they would give are folded (no rows).
 //!
 //! A record is a copy only when its content is the event's too: the same time (to the
 //! second), the same StsRefreshTokensValidFrom old and new values (when the rule read them
@@ -12,7 +14,16 @@
 use super::lean::EventRef;
 use super::rows::{Distinct, Member};
 use super::{ScanReport, is_damaged, row_has_replacement};
-use crate::model::{Outcome, Problem, ResultRow, StsEvent};
+use crate::model::{Outcome, Problem, ResultRow, SourceRef, StsEvent};
+
+/// The record of an event that gives its row, as a copy read later is compared with it.
+struct Canonical {
+    rank: u8,
+    place: SourceRef,
+    flagged: bool,
+    /// The findings its rows are.
+    rows: Vec<usize>,
+}
 
 /// The IP of an event's first row (empty for a near miss).
 fn row_ip(e: &StsEvent) -> &str {
@@ -113,131 +124,330 @@ impl ScanReport {
         });
     }
 
-    /// Another record of an event already read. It is counted once: its `file:line` joins
-    /// the first one's, and a row it gives that the first did not (a CloudAppEvents row
-    /// beside the UAL record of the same event) joins that event. A whole copy replaces a
+    /// Another record of an event already read. It is counted once, its `file:line` listed
+    /// among the event's records, and the event stays behind exactly one row: the row of its
+    /// canonical record (the lowest [`SourceKind::rank`], then file name, then line; see
+    /// the README's *One event, one row*), whatever order the records come in. A copy that
+    /// is not the canonical record gives no row of its own (its row, where another, is
+    /// counted as folded: [`ScanReport::folded_records`]); one that is takes the event's
+    /// place: the event moves to its row ([`Self::move_event`]). A whole copy replaces a
     /// damaged near miss's content. Only where a damaged copy came first and this one is
     /// flagged is it kept as an event of its own (`Err`), so that its row is not lost.
+    ///
+    /// [`SourceKind::rank`]: crate::model::SourceKind::rank
     pub(super) fn same_event_again(
         &mut self,
         first: EventRef,
         event: Box<StsEvent>,
     ) -> Result<Option<usize>, Box<StsEvent>> {
-        let first = match first {
-            EventRef::Lean(j) => return Ok(self.lean_again(j, &event)),
-            EventRef::Whole(i) => i,
+        let (whole, lean) = match first {
+            EventRef::Whole(i) => (Some(i), None),
+            EventRef::Lean(j) => (self.lean.promoted(j), Some(j)),
         };
-        let damaged_first = is_damaged(&self.events[first]);
-        if damaged_first && event.is_flagged() {
-            return Err(event);
-        }
-        self.duplicate_records += 1;
-        let known = &mut self.events[first];
-        if damaged_first && !is_damaged(&event) {
-            let mut whole = *event;
-            let mut sources = known.duplicates.take().unwrap_or_default();
-            sources.insert(0, known.source.clone());
-            whole.duplicates = Some(sources);
-            self.texts.intern(&mut whole.operation);
-            self.texts.intern(&mut whole.actor);
-            whole.parties = self.share_parties(&whole.parties);
-            self.events[first] = whole;
-            self.rewritten.push(first);
-            return Ok(None);
-        }
-        known
-            .duplicates
-            .get_or_insert_default()
-            .push(event.source.clone());
-        let mut touched = None;
-        if let Outcome::Flagged(rows) = &event.outcome {
-            for row in rows {
-                // The first record's own rows already list this event; so may a row an
-                // earlier copy added. Listing the event again would count it twice.
-                let own = matches!(&self.events[first].outcome,
-                    Outcome::Flagged(known) if known.contains(row));
-                let listed = own
-                    || self
-                        .finding_index
-                        .get(row)
-                        .is_some_and(|&i| self.findings[i].events.contains(&first));
-                if listed {
-                    continue;
-                }
-                touched = Some(self.add_row(row, Some(first), None));
+        if let Some(first) = whole {
+            let damaged_first = is_damaged(&self.events[first]);
+            if damaged_first && event.is_flagged() {
+                return Err(event);
+            }
+            if damaged_first && !is_damaged(&event) {
+                self.duplicate_records += 1;
+                let known = &mut self.events[first];
+                let mut whole = *event;
+                let mut sources = known.duplicates.take().unwrap_or_default();
+                sources.insert(0, known.source.clone());
+                whole.duplicates = Some(sources);
+                self.texts.intern(&mut whole.operation);
+                self.texts.intern(&mut whole.actor);
+                whole.parties = self.share_parties(&whole.parties);
+                self.events[first] = whole;
+                self.rewritten.push(first);
+                return Ok(None);
             }
         }
-        Ok(touched)
-    }
-
-    /// Another record of a lean event (never damaged: it is flagged, or a near miss whose
-    /// record is whole). As
-    /// [`Self::same_event_again`]: its place joins the event's, and a row it gives that the
-    /// event does not is joined by the event; where that row is new, the report needs the
-    /// event whole (its context), so it is made whole first.
-    fn lean_again(&mut self, j: usize, event: &StsEvent) -> Option<usize> {
         self.duplicate_records += 1;
-        match self.lean.promoted(j) {
-            Some(i) => self.events[i]
+        let canonical = self.canonical_of(whole, lean);
+        let better = !is_damaged(&event)
+            && event.is_flagged() == canonical.flagged
+            && (event.kind.rank(), &*event.source.file, event.source.line)
+                < (canonical.rank, &*canonical.place.file, canonical.place.line);
+        if better {
+            return Ok(self.move_event(whole, lean, *event, &canonical.rows));
+        }
+        if !canonical.flagged && event.is_flagged() {
+            return Ok(self.near_miss_flagged_copy(whole, lean, &event));
+        }
+        self.note_copy(&event.source, &event.outcome, &canonical.rows);
+        match (whole, lean) {
+            (Some(i), _) => self.events[i]
                 .duplicates
                 .get_or_insert_default()
                 .push(event.source.clone()),
-            None => self.lean.add_duplicate(j, event.source.clone()),
+            (None, Some(j)) => self.lean.add_duplicate(j, event.source.clone()),
+            (None, None) => {}
         }
+        Ok(None)
+    }
+
+    /// A flagged copy of an event first read as a near miss (the query judged the two
+    /// records apart): a flagged result is never hidden under a near miss, so its rows are
+    /// kept and joined by the event (made whole first when it is lean), as before the one
+    /// event, one row rule; its place joins the event's records.
+    fn near_miss_flagged_copy(
+        &mut self,
+        whole: Option<usize>,
+        lean: Option<usize>,
+        event: &StsEvent,
+    ) -> Option<usize> {
+        let i = match (whole, lean) {
+            (Some(i), _) => i,
+            (None, Some(j)) => match self.make_whole(j) {
+                Some(i) => i,
+                None => {
+                    self.lean.add_duplicate(j, event.source.clone());
+                    return None;
+                }
+            },
+            (None, None) => return None,
+        };
+        self.events[i]
+            .duplicates
+            .get_or_insert_default()
+            .push(event.source.clone());
         let Outcome::Flagged(rows) = &event.outcome else {
             return None;
         };
-        let packed = EventRef::Lean(j).pack();
         let mut touched = None;
         for row in rows {
-            // Made whole by an earlier row of this copy: on as for a whole event.
-            if let Some(i) = self.lean.promoted(j) {
-                let listed = self
-                    .finding_index
-                    .get(row)
-                    .is_some_and(|&f| self.findings[f].totals.members.contains(&packed))
-                    || matches!(&self.events[i].outcome,
-                        Outcome::Flagged(known) if known.contains(row))
-                    || self
-                        .finding_index
-                        .get(row)
-                        .is_some_and(|&f| self.findings[f].events.contains(&i));
-                if !listed {
-                    touched = Some(self.add_lean_row(row, i, j));
-                }
-                continue;
+            let listed = self
+                .finding_index
+                .get(row)
+                .is_some_and(|&f| self.findings[f].events.contains(&i));
+            if !listed {
+                touched = Some(self.add_row(row, Some(i), None));
             }
-            let l = self.lean.labels(j);
-            // A lean near miss gives no row of its own.
-            let own = l.finding.is_some_and(|f| self.findings[f].row == *row);
-            let known = self.finding_index.get(row).copied();
-            let listed =
-                own || known.is_some_and(|f| self.findings[f].totals.members.contains(&packed));
-            if listed {
-                continue;
-            }
-            let member = Member {
-                r: EventRef::Lean(j),
-                time: l.time,
-                target: l.target,
-                actor: l.actor,
-            };
-            let replaced = l.replaced || row_has_replacement(row);
-            let lean_ok = known.is_some_and(|f| !self.findings[f].events.is_empty());
-            if lean_ok || self.labels_only {
-                // `scan` reads no event whole: a row whose first event is lean is fine.
-                let mut distinct = Distinct {
-                    findings: &mut self.findings,
-                    index: &mut self.finding_index,
-                    rows: &mut self.finding_rows,
-                    headless: self.headless,
-                };
-                touched = Some(distinct.merge(row, Some(member), None, replaced));
-                continue;
-            }
-            touched = self.make_whole(j).map(|i| self.add_lean_row(row, i, j));
         }
         touched
+    }
+
+    /// The canonical record of an event (kept whole: `whole`; or lean `lean`, not made whole).
+    fn canonical_of(&self, whole: Option<usize>, lean: Option<usize>) -> Canonical {
+        match (whole, lean) {
+            (Some(i), _) => {
+                let e = &self.events[i];
+                let rows = match &e.outcome {
+                    Outcome::Flagged(rows) => rows
+                        .iter()
+                        .filter_map(|r| self.finding_index.get(r).copied())
+                        .collect(),
+                    Outcome::NearMiss(_) => Vec::new(),
+                };
+                Canonical {
+                    rank: e.kind.rank(),
+                    place: e.source.clone(),
+                    flagged: e.is_flagged(),
+                    rows,
+                }
+            }
+            (None, Some(j)) => {
+                let (rank, place) = self.lean.canonical(j);
+                let finding = self.lean.labels(j).finding;
+                Canonical {
+                    rank,
+                    place,
+                    flagged: finding.is_some(),
+                    rows: finding.into_iter().collect(),
+                }
+            }
+            (None, None) => Canonical {
+                rank: u8::MAX,
+                place: SourceRef {
+                    file: "".into(),
+                    line: 0,
+                },
+                flagged: false,
+                rows: Vec::new(),
+            },
+        }
+    }
+
+    /// A flagged copy read at `source` whose rows are `outcome`'s: its first row (made a
+    /// folded finding when no event gives it) is kept for it ([`ScanReport::copy_rows`]),
+    /// and counted as folded when it is not among `canonical` (the findings of its event).
+    fn note_copy(&mut self, source: &SourceRef, outcome: &Outcome, canonical: &[usize]) {
+        let Outcome::Flagged(rows) = outcome else {
+            return;
+        };
+        let Some(row) = rows.first() else {
+            return;
+        };
+        let at = match self.finding_index.get(row) {
+            Some(&at) => at,
+            None => self.add_row(row, None, None),
+        };
+        let folded = !canonical.contains(&at);
+        if folded {
+            self.fold(&source.file, true);
+        }
+        let at = u32::try_from(at).unwrap_or(u32::MAX);
+        self.copy_rows.insert(source.clone(), (at, folded));
+    }
+
+    /// One record of `file` more (`add`) or less folded into another row's event.
+    fn fold(&mut self, file: &std::sync::Arc<str>, add: bool) {
+        let n = self.folded_from.entry(file.clone()).or_default();
+        if add {
+            self.folded_records += 1;
+            *n += 1;
+        } else {
+            self.folded_records -= 1;
+            *n -= 1;
+            if *n == 0 {
+                self.folded_from.remove(file);
+            }
+        }
+    }
+
+    /// `new`, a copy of an event read earlier, is its canonical record: it takes the
+    /// event's place (kept whole; every record read before becomes its copy), the event
+    /// leaves the rows of its former canonical record (`old_rows`, whose totals are made
+    /// again; a row left with no event is folded, [`crate::model::Finding::is_folded`]) and
+    /// joins the rows `new` gives. The rows it left are in [`ScanReport::regrouped`] for the
+    /// workbench. Returns the last row joined.
+    fn move_event(
+        &mut self,
+        whole: Option<usize>,
+        lean: Option<usize>,
+        new: StsEvent,
+        old_rows: &[usize],
+    ) -> Option<usize> {
+        let old_sources: Vec<SourceRef> = match (whole, lean) {
+            (Some(i), _) => self.events[i].sources().cloned().collect(),
+            (None, Some(j)) => self.lean.sources(j),
+            (None, None) => Vec::new(),
+        };
+        // The former canonical record is a copy now: its row is kept as a copy's.
+        if let (Some(first), Some(&at)) = (old_sources.first(), old_rows.first()) {
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            self.copy_rows.insert(first.clone(), (at, false));
+        }
+        // The new canonical record was never a copy of this event.
+        if let Some((_, true)) = self.copy_rows.remove(&new.source) {
+            self.fold(&new.source.file, false);
+        }
+        let mut e = new;
+        e.duplicates = Some(Box::new(old_sources));
+        e.id = e.id.as_str().to_owned();
+        if let Some(i) = whole {
+            e.shares_id = self.events[i].shares_id;
+        }
+        self.texts.intern(&mut e.operation);
+        self.texts.intern(&mut e.actor);
+        if self.labels_only && e.is_flagged() {
+            e.parties = std::sync::Arc::new(crate::model::EventParties {
+                target: e.parties.target_label().into(),
+                actor: e.parties.actor_label().into(),
+                actor_kind: e.parties.actor_kind,
+                ..crate::model::EventParties::default()
+            });
+        }
+        e.parties = self.share_parties(&e.parties);
+        let near = !e.is_flagged();
+        let idx = match (whole, lean) {
+            (Some(i), _) => {
+                self.events[i] = e;
+                if near {
+                    // The workbench makes the near miss's row again from its new record.
+                    self.rewritten.push(i);
+                }
+                i
+            }
+            (None, Some(j)) => {
+                let i = self.events.len();
+                self.events.push(e);
+                if self.headless {
+                    self.whole_seq.push(self.lean.seq(j));
+                }
+                self.lean.replaced_by(j, i);
+                if near {
+                    self.near_misses.push(i);
+                    self.lean_near_misses = self.lean_near_misses.saturating_sub(1);
+                }
+                i
+            }
+            (None, None) => return None,
+        };
+        for &at in old_rows {
+            self.unjoin(at, idx, lean);
+            self.regrouped.push(at);
+        }
+        let Outcome::Flagged(rows) = &self.events[idx].outcome else {
+            return None;
+        };
+        let rows = rows.clone();
+        let mut touched = None;
+        let mut joined = Vec::new();
+        for row in &rows {
+            let at = self.add_row(row, Some(idx), None);
+            joined.push(at);
+            touched = Some(at);
+        }
+        if let (1, Some(at)) = (rows.len(), touched) {
+            self.events[idx].outcome =
+                Outcome::Flagged(crate::model::Rows::one(self.finding_rows[at].clone()));
+        }
+        // Every copy counted again against the rows of the new canonical record.
+        let copies: Vec<SourceRef> = self.events[idx].duplicate_sources().to_vec();
+        for s in copies {
+            if let Some(&(at, was)) = self.copy_rows.get(&s) {
+                let now = !joined.contains(&(at as usize));
+                if now != was {
+                    self.copy_rows.insert(s.clone(), (at, now));
+                    self.fold(&s.file, now);
+                }
+            }
+        }
+        touched
+    }
+
+    /// Event `idx` (lean `lean` before it was made whole, if it was) leaves finding `at`:
+    /// the row's totals are made again from the events left behind it (few: a move happens
+    /// only when an event's canonical record is read after another of its copies).
+    fn unjoin(&mut self, at: usize, idx: usize, lean: Option<usize>) {
+        let gone = |r: u32| {
+            r == EventRef::Whole(idx).pack() || lean.is_some_and(|j| r == EventRef::Lean(j).pack())
+        };
+        let f = &mut self.findings[at];
+        f.events.retain(|&e| e != idx);
+        let members: Vec<u32> = std::mem::take(&mut f.totals.members)
+            .into_iter()
+            .filter(|&r| !gone(r))
+            .collect();
+        let refs: Vec<EventRef> = if self.headless {
+            members.iter().map(|&r| EventRef::unpack(r)).collect()
+        } else {
+            f.events.iter().map(|&e| EventRef::Whole(e)).collect()
+        };
+        let mut totals = crate::model::RowTotals::default();
+        for r in &refs {
+            let whole = match *r {
+                EventRef::Whole(i) => Some(i),
+                EventRef::Lean(j) => self.lean.promoted(j),
+            };
+            match (whole, *r) {
+                (Some(i), _) => {
+                    let e = &self.events[i];
+                    totals.add(e.time, e.parties.target_label(), e.parties.actor_label());
+                }
+                (None, EventRef::Lean(j)) => {
+                    let l = self.lean.labels(j);
+                    totals.add(l.time, l.target, l.actor);
+                }
+                (None, EventRef::Whole(_)) => {}
+            }
+        }
+        totals.last_member = refs.last().map(|r| r.pack());
+        totals.members = members;
+        self.findings[at].totals = totals;
     }
 
     /// Lean event `j` made whole, at the end of `events` (its rows keep listing it lean).
@@ -269,14 +479,6 @@ impl ScanReport {
                 None
             }
         }
-    }
-
-    /// A row joined by lean event `j` made whole (`events[i]`, whose raw text is not kept:
-    /// whether it held a replacement character is the lean event's).
-    fn add_lean_row(&mut self, row: &ResultRow, i: usize, j: usize) -> usize {
-        let at = self.add_row(row, Some(i), None);
-        self.findings[at].replaced |= self.lean.labels(j).replaced;
-        at
     }
 
     /// `distinct`: equal rows collapse into one finding that lists every event behind it.

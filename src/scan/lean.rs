@@ -97,6 +97,9 @@ const ID_TEXT: u8 = 2;
 const ACTOR_APP: u8 = 4;
 /// `Lean::flags`: the actor is an application with no id (`ActorKind::NamedApp`).
 const ACTOR_NAMED_APP: u8 = 8;
+/// `Lean::flags`, two bits: the export shape's rank ([`crate::model::SourceKind::rank`]),
+/// which decides a copy's canonical record.
+const RANK_SHIFT: u8 = 4;
 
 /// The [`ActorKind`] a lean event's flags give.
 fn actor_kind(flags: u8) -> ActorKind {
@@ -202,7 +205,6 @@ pub(crate) struct LeanLabels<'a> {
     pub actor: &'a str,
     /// What kind of principal the actor is (an app named like a user is not that user).
     pub actor_kind: ActorKind,
-    pub replaced: bool,
     /// The row the event gives; None for a near miss.
     pub finding: Option<usize>,
 }
@@ -273,6 +275,7 @@ impl LeanEvents {
             ActorKind::App => ACTOR_APP,
             ActorKind::NamedApp => ACTOR_NAMED_APP,
         };
+        flags |= event.kind.rank() << RANK_SHIFT;
         let id = match Guid::parse(&event.id) {
             Some(g) => g.bytes(),
             None => {
@@ -360,7 +363,6 @@ impl LeanEvents {
             target: self.labels.get(e.target),
             actor: self.labels.get(e.actor),
             actor_kind: actor_kind(e.flags),
-            replaced: e.flags & REPLACED != 0,
             finding: (e.finding != NO_ROW).then_some(e.finding as usize),
         }
     }
@@ -374,6 +376,32 @@ impl LeanEvents {
     pub(crate) fn promoted(&self, j: usize) -> Option<usize> {
         let idx = u32::try_from(j).ok()?;
         self.promoted.get(&idx).copied()
+    }
+
+    /// Where lean event `j` was first read, with the rank of its export shape: what decides
+    /// whether another record of it is its canonical copy (`scan::again`).
+    pub(crate) fn canonical(&self, j: usize) -> (u8, SourceRef) {
+        let e = self.events.get(j);
+        let source = SourceRef {
+            file: self.files[e.file as usize].clone(),
+            line: e.line,
+        };
+        ((e.flags >> RANK_SHIFT) & 3, source)
+    }
+
+    /// The file lean event `j` was first read from.
+    pub(crate) fn file_of(&self, j: usize) -> &str {
+        &self.files[self.events.get(j).file as usize]
+    }
+
+    /// Lean event `j` replaced by a whole record of it (its canonical copy, read later),
+    /// kept at `events[whole_index]`: found through `j` as one made whole. Its records, every
+    /// one of [`Self::sources`], become the whole record's copies (the caller takes them
+    /// first).
+    pub(crate) fn replaced_by(&mut self, j: usize, whole_index: usize) {
+        let idx = u32::try_from(j).unwrap_or(u32::MAX);
+        self.duplicates.remove(&idx);
+        self.promoted.insert(idx, whole_index);
     }
 
     /// Another record of lean event `j` (not made whole).

@@ -22,6 +22,9 @@ pub struct ItemText {
     pub numbers: Vec<Option<i64>>,
     pub time: Option<i64>,
     pub tampered: bool,
+    /// A flagged row whose events all moved to the row of their canonical record
+    /// ([`crate::model::Finding::is_folded`]): not shown, not counted.
+    pub folded: bool,
 }
 
 /// The cells of a row in one block of text with where each ends: a near-miss row keeps
@@ -116,6 +119,7 @@ impl ItemText {
             numbers,
             time,
             tampered,
+            folded: false,
         }
     }
 
@@ -322,7 +326,9 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     numbers[finding(Column::Remaining)] = r.token_minutes_remaining;
     numbers[finding(Column::Events)] = i64::try_from(f.totals.events).ok();
     numbers[finding(Column::Hint)] = Some(0);
-    ItemText::new(r.key(), cells, numbers, ticks, tampered)
+    let mut item = ItemText::new(r.key(), cells, numbers, ticks, tampered);
+    item.folded = f.is_folded();
+    item
 }
 
 /// The marker a near miss's reason starts with while a decision on its id was not applied

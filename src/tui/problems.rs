@@ -262,12 +262,19 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
         );
         out.push(entry(Kind::Note, format!("    {hash}")));
     }
+    if let Some(line) = crate::report::folded_sentence(report) {
+        out.push(entry(
+            Kind::Heading,
+            "Records folded into events of other rows",
+        ));
+        out.push(entry(Kind::Facts, format!("  {line}")));
+    }
     let pairs = duplicate_pairs(report);
     if report.duplicate_records > 0 {
         out.push(entry(
             Kind::Heading,
             format!(
-                "Duplicate records ({}, same id): each event counted once, every file:line kept",
+                "Duplicate records ({}, same id or the same change in another export): each event counted once, every file:line kept",
                 report.duplicate_records
             ),
         ));

@@ -56,6 +56,8 @@ pub struct TableState {
     fresh: Vec<usize>,
     /// A row's text changed since the shown rows were last computed (while appending).
     touched: bool,
+    /// Items that are folded rows ([`ItemText::folded`]): kept in place, never shown.
+    folded: usize,
     /// What decided the shown rows last time: when it is the same, new rows only need
     /// their own test.
     last_shown: Option<ShownKey>,
@@ -147,6 +149,7 @@ impl TableState {
             appending: false,
             fresh: Vec::new(),
             touched: false,
+            folded: 0,
             last_shown: None,
             pending: None,
             keep: None,
@@ -180,6 +183,7 @@ impl TableState {
         if !self.packed_stale {
             self.packed.push(&item);
         }
+        self.folded += usize::from(item.folded);
         self.items.push(item);
         self.verdicts.push(verdict);
         match &mut self.base {
@@ -195,12 +199,19 @@ impl TableState {
         if !self.packed_stale {
             self.packed.replace(i, &item);
         }
+        self.folded = self.folded + usize::from(item.folded) - usize::from(self.items[i].folded);
+        let refilter = item.folded != self.items[i].folded;
         self.items[i] = item;
-        if self.appending && self.base.is_some() {
+        if self.appending && self.base.is_some() && !refilter {
             self.touched = true;
         } else {
             self.invalidate();
         }
+    }
+
+    /// How many rows the table has: its items but the folded ones ([`ItemText::folded`]).
+    pub fn total(&self) -> usize {
+        self.items.len() - self.folded
     }
 
     /// The verdict of each item, in item order (as the table shows them).
@@ -537,7 +548,8 @@ impl TableState {
                 }
                 c => super::columns::has_value(c, item.cells.get(col).unwrap_or(""), value),
             });
-        shown.verdicts.admits(verdict)
+        !item.folded
+            && shown.verdicts.admits(verdict)
             && (shown.verdicts != VerdictFilter::ChangedSinceDecided
                 || super::verdict_filter::changed_since_decided(columns, item, shown.decisions))
             && pivot_ok

@@ -41,7 +41,12 @@ fn a_copy_too_large_for_osc52_is_written_beside_the_journal_and_never_claimed() 
         text.push_str(
             &first
                 .replace("5b4c-0001", &format!("big-{i:04}"))
-                .replace("admin@contoso.com", &format!("user{i}@contoso.com")),
+                .replace("admin@contoso.com", &format!("user{i}@contoso.com"))
+                // An event of its own each: copies of one event give one row.
+                .replace(
+                    "00000001-aaaa-bbbb-cccc-000000000000",
+                    &format!("00000001-aaaa-bbbb-cccc-{i:012}"),
+                ),
         );
         text.push('\n');
     }

@@ -24,6 +24,7 @@ fn json_parses_with_stable_keys_and_exact_values() {
             "analysts",
             "warning",
             "decisions_not_applied",
+            "folded_records",
             "findings",
             "near_misses"
         ]

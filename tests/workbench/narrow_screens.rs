@@ -85,7 +85,7 @@ fn header_and_footer_fit_without_a_cut_word_from_60_to_160_columns() {
         if n == 0 {
             // The review counts and the problems stay at the narrowest width.
             let narrow = bars(&mut app, 60).join("\n");
-            let flagged = app.report.findings.len();
+            let flagged = app.report.rows_flagged();
             assert!(
                 narrow.contains(&format!("reviewed 0/{flagged}")),
                 "{narrow}"
@@ -168,7 +168,7 @@ fn the_facts_fit_at_80_and_60_columns() {
         let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
         let head = bars(&mut app, w);
         assert!(
-            head[0].contains("flagged 36") && head[0].contains("near") && head[0].contains(" 10"),
+            head[0].contains("flagged 15") && head[0].contains("near") && head[0].contains(" 8"),
             "{w}: {head:?}"
         );
         assert!(

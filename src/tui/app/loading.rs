@@ -384,6 +384,18 @@ impl App {
             self.dirty = true;
             self.hints_stale = true;
         }
+        // An event moved to the row of its canonical record, read after another copy: the
+        // rows it left are made again (one left with no event is no longer shown).
+        for i in std::mem::take(&mut std::sync::Arc::make_mut(&mut self.report).regrouped) {
+            if let Some(marked) = self.arrivals.marked.get_mut(i)
+                && !*marked
+            {
+                *marked = true;
+                self.arrivals.touched.push(i);
+            }
+            self.dirty = true;
+            self.hints_stale = true;
+        }
         // A whole copy replaced a damaged near miss: its row (reason, source, target)
         // is made again from the whole record, keeping its place and verdict.
         for e in std::mem::take(&mut std::sync::Arc::make_mut(&mut self.report).rewritten) {

@@ -29,6 +29,14 @@ impl App {
                     kind: problems::Kind::Warning,
                     text: crate::report::not_applied_sentence(&neutralize(&id), n),
                 })
+                .chain(
+                    crate::report::folded_row_decisions(&self.report, &self.decisions)
+                        .into_iter()
+                        .map(|text| problems::Entry {
+                            kind: problems::Kind::Warning,
+                            text,
+                        }),
+                )
                 .collect();
         entries.extend(problems::entries(&self.report, &self.loading));
         entries

@@ -35,7 +35,7 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                 let t = app.table();
                 match t.filtering() {
                     Some((tested, total)) => format!("   filtering… {tested} of {total}"),
-                    None => format!("   {} of {}", t.order.len(), t.items.len()),
+                    None => format!("   {} of {}", t.order.len(), t.total()),
                 }
             } else {
                 String::new()

@@ -141,7 +141,7 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         Part::new(
             7,
             " │ ",
-            vec![plain(format!("flagged {}", r.findings.len()))],
+            vec![plain(format!("flagged {}", r.rows_flagged()))],
         ),
         Part::new(
             6,
@@ -180,8 +180,19 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             5,
             " · ",
             vec![
-                plain(format!("{n} duplicate records (same id)")),
+                plain(format!("{n} duplicate records (same event)")),
                 plain(format!("{n} duplicate records")),
+            ],
+        ));
+    }
+    if r.folded_records > 0 {
+        let n = thousands(r.folded_records);
+        parts.push(Part::new(
+            5,
+            " · ",
+            vec![
+                plain(format!("{n} records folded into other rows")),
+                plain(format!("{n} folded")),
             ],
         ));
     }
@@ -205,7 +216,7 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         // The label leaves the gauge at least 8 columns; on a narrow screen its parts take
         // short wordings and the rates go first, never the key that stops the load.
         let room = usize::from(second.width).saturating_sub(8).max(20);
-        let rows = thousands((app.findings.items.len() + app.near.items.len()) as u64);
+        let rows = thousands((app.findings.total() + app.near.total()) as u64);
         let label = if ld.sorting {
             // The load's end: every row, shown so far in the order read, is sorted once.
             fit(
@@ -383,7 +394,7 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         shown.push(vec![Span::raw(format!(
             "{}/{} shown",
             t.order.len(),
-            t.items.len()
+            t.total()
         ))]);
     }
     parts.push(Part::new(9, " · ", shown));
@@ -544,6 +555,6 @@ fn done_bytes(ld: &crate::tui::app::Loading) -> u64 {
 fn shown_count(t: &crate::tui::table::TableState) -> String {
     match t.filtering() {
         Some((tested, total)) => format!("filtering… {tested} of {total}"),
-        None => format!("{} of {} shown", t.order.len(), t.items.len()),
+        None => format!("{} of {} shown", t.order.len(), t.total()),
     }
 }

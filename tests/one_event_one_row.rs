@@ -1,0 +1,320 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! One event backs exactly one row. The same change (Lee Gu revoking irvin.sayers's
+//! sessions, event id `b8545a3f…`) as a CloudAppEvents line, its UAL record (same id) and
+//! its Entra AuditLogs record (an id of its own: the same change, a twin) is one event and
+//! one row, the CloudAppEvents row's, whatever order the files come in; its other records
+//! are its copies, never another row's sources, and the rows they would give are said as
+//! folded. The three lines are taken from the bundled samples.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use ratatui::crossterm::event::KeyCode;
+use serde_json::Value;
+use sts_triage::journal::Verdict;
+use sts_triage::load::ScanOptions;
+use sts_triage::scan::{ScanReport, scan_paths};
+use sts_triage::tui::app::Overlay;
+
+mod support;
+use support::{press, run_bin, screen, sized, workbench};
+
+/// Line `n` (1-based) of a sample file.
+fn sample_line(file: &str, n: usize) -> String {
+    let text = std::fs::read_to_string(Path::new("assets/samples").join(file)).unwrap();
+    text.lines().nth(n - 1).unwrap().to_owned()
+}
+
+/// The change as written by three exports, each in a file of its own in `dir`:
+/// CloudAppEvents, UAL, Entra AuditLogs (Log Analytics), in that order.
+fn write_three(dir: &Path) -> [PathBuf; 3] {
+    let lines = [
+        ("cae.jsonl", sample_line("cloudappevents-ah-api.jsonl", 27)),
+        ("ual.jsonl", sample_line("ual-management-api.jsonl", 27)),
+        (
+            "entra.jsonl",
+            sample_line("entra-auditlogs-loganalytics.jsonl", 12),
+        ),
+    ];
+    lines.map(|(name, line)| {
+        let path = dir.join(name);
+        std::fs::write(&path, format!("{line}\n")).unwrap();
+        path
+    })
+}
+
+/// Writes the journal entries the workbench asked for (its I/O edge does so on screen).
+fn write_effects(app: &mut sts_triage::tui::app::App, journal: &Path) {
+    use sts_triage::journal::{self, Journal};
+    use sts_triage::tui::app::Effect;
+    let entries: Vec<journal::Entry> = std::mem::take(&mut app.effects)
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Journal(entries) => Some(entries),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(!entries.is_empty());
+    let (mut j, _) = Journal::open(journal).unwrap();
+    j.append(&entries).unwrap();
+}
+
+fn json_report(paths: &[PathBuf], journal: &Path) -> Value {
+    let mut args = vec![
+        "report".to_owned(),
+        "--format".to_owned(),
+        "json".to_owned(),
+        "--journal".to_owned(),
+        journal.display().to_string(),
+    ];
+    args.extend(paths.iter().map(|p| p.display().to_string()));
+    let out = run_bin(&args);
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Every `file:line` a report lists under a finding (its sources and its copies), with the
+/// keys of the findings that list it.
+fn places(v: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in v["findings"].as_array().unwrap() {
+        let key = f["key"].as_str().unwrap().to_owned();
+        for list in ["sources", "copies"] {
+            for s in f[list].as_array().unwrap() {
+                out.entry(s.as_str().unwrap().to_owned())
+                    .or_default()
+                    .insert(key.clone());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_same_change_in_three_exports_is_one_row_in_any_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let [cae, ual, entra] = write_three(dir.path());
+    let journal = dir.path().join("none.jsonl");
+    let orders = [
+        vec![cae.clone(), ual.clone(), entra.clone()],
+        vec![entra.clone(), ual.clone(), cae.clone()],
+        vec![ual.clone(), entra.clone(), cae.clone()],
+        vec![dir.path().to_path_buf()],
+    ];
+    let mut seen = Vec::new();
+    for order in &orders {
+        let v = json_report(order, &journal);
+        let findings = v["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 1, "{order:?}: {v}");
+        let f = &findings[0];
+        // The CloudAppEvents row: the query was written for its columns.
+        assert_eq!(f["account_display_name"], "Lee Gu", "{order:?}");
+        assert_eq!(f["events"], 1, "{order:?}");
+        assert_eq!(
+            f["targets"],
+            serde_json::json!(["irvin.sayers@contoso.onmicrosoft.com"])
+        );
+        let sources: Vec<&str> = f["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        // The canonical record first, then its copies, whatever the order read.
+        assert_eq!(sources.len(), 3, "{order:?}: {sources:?}");
+        assert!(
+            sources[0].ends_with("cae.jsonl:1"),
+            "{order:?}: {sources:?}"
+        );
+        // Each place is under exactly one row.
+        for (place, keys) in places(&v) {
+            assert_eq!(keys.len(), 1, "{order:?}: {place} under {keys:?}");
+        }
+        // The rows the copies would give are said, with their files.
+        assert_eq!(v["folded_records"]["total"], 2, "{order:?}: {v}");
+        let files = v["folded_records"]["files"].as_object().unwrap();
+        assert!(files.keys().any(|k| k.ends_with("ual.jsonl")), "{files:?}");
+        assert!(
+            files.keys().any(|k| k.ends_with("entra.jsonl")),
+            "{files:?}"
+        );
+        assert_eq!(v["counts"]["findings"]["total"], 1);
+        seen.push((f["key"].clone(), f["copies"].as_array().unwrap().len()));
+    }
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+
+    // The summary counts one event and one row.
+    let out = run_bin(&[
+        "scan",
+        "--format",
+        "jsonl",
+        &dir.path().display().to_string(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("STS events: 1 · rows flagged: 1"), "{err}");
+    assert!(
+        err.contains("2 records folded into events of other rows"),
+        "{err}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+}
+
+fn scan(paths: &[PathBuf]) -> ScanReport {
+    scan_paths(paths, &ScanOptions::default()).unwrap()
+}
+
+#[test]
+fn the_rows_drill_down_shows_its_own_event_and_its_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let [cae, ual, entra] = write_three(dir.path());
+    // The canonical record read last: the event moves to its row, the rows it left go.
+    let report = scan(&[entra, ual, cae]);
+    assert_eq!(report.sts_events(), 1);
+    assert_eq!(report.rows_flagged(), 1);
+    let journal = dir.path().join("j.jsonl");
+    let mut app = sized(
+        workbench(&journal.display().to_string(), "x", report),
+        80,
+        24,
+    );
+    assert_eq!(app.findings.total(), 1);
+    assert_eq!(app.findings.order.len(), 1);
+    press(&mut app, KeyCode::Enter);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("no drill-down");
+    };
+    assert_eq!(d.events.len(), 1);
+    let e = &app.report.events[d.events[0]];
+    assert!(
+        e.source.to_string().ends_with("cae.jsonl:1"),
+        "{}",
+        e.source
+    );
+    let copies: Vec<String> = e
+        .duplicate_sources()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(copies.len(), 2, "{copies:?}");
+    let raw = e.raw_text();
+    assert!(raw.contains("\"AccountDisplayName\":\"Lee Gu\""), "{raw}");
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("event 1/1"), "{shown}");
+}
+
+#[test]
+fn a_decision_on_the_row_covers_the_event_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let [cae, ual, entra] = write_three(dir.path());
+    let journal = dir.path().join("j.jsonl");
+    let mut app = sized(
+        workbench(
+            &journal.display().to_string(),
+            "x",
+            scan(&[ual.clone(), entra.clone(), cae.clone()]),
+        ),
+        80,
+        24,
+    );
+    assert_eq!(app.findings.total(), 1);
+    // Legitimate (the cursor moves on).
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(
+        app.findings.verdicts()[app.findings.order[0]],
+        Verdict::Legitimate
+    );
+    write_effects(&mut app, &journal);
+    let v = json_report(&[cae, ual, entra], &journal);
+    assert_eq!(
+        v["counts"]["findings"],
+        serde_json::json!({"total": 1, "suspicious": 0, "legitimate": 1, "unreviewed": 0}),
+        "{v}"
+    );
+    assert!(v["warning"].is_null(), "{v}");
+}
+
+#[test]
+fn every_sample_record_is_under_exactly_one_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = json_report(
+        &[PathBuf::from("assets/samples")],
+        &dir.path().join("none.jsonl"),
+    );
+    // A JSON document written on one line names each of its records `file:1`.
+    let one_line: HashMap<String, bool> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap().to_owned();
+            let text = std::fs::read(&path).unwrap_or_default();
+            let lines = text.iter().filter(|&&b| b == b'\n').count();
+            (path, lines <= 1)
+        })
+        .collect();
+    let all = places(&v);
+    assert!(all.len() > 250, "{}", all.len());
+    for (place, keys) in &all {
+        let file = place.rsplit_once(':').unwrap().0;
+        if one_line.get(file) == Some(&true) {
+            continue;
+        }
+        assert_eq!(keys.len(), 1, "{place} under {keys:?}");
+    }
+    // The samples' scenarios (assets/samples/README.md), each written by every export:
+    // 25 flagged changes (13 single cases, dup_a/dup_b/dup_c, ctx_reset, ctx_self and ten
+    // ctx_bulk; every Entra case is the Entra record of one of them) and 8 near misses.
+    // Rows: dup_a and dup_b collapse under distinct, the ten ctx_bulk too: 25 - 1 - 9 = 15.
+    let rows = v["findings"].as_array().unwrap();
+    assert_eq!(rows.len(), 15);
+    let events: u64 = rows.iter().map(|f| f["events"].as_u64().unwrap()).sum();
+    assert_eq!(events, 25);
+    assert_eq!(v["counts"]["near_misses"]["total"], 8);
+}
+
+#[test]
+fn a_decision_on_a_row_that_folded_away_is_said_and_applied_to_no_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let [cae, ual, entra] = write_three(dir.path());
+    let journal = dir.path().join("j.jsonl");
+    // Earlier, with the UAL export alone: its row decided suspicious.
+    let mut app = sized(
+        workbench(
+            &journal.display().to_string(),
+            "x",
+            scan(std::slice::from_ref(&ual)),
+        ),
+        80,
+        24,
+    );
+    assert_eq!(app.findings.total(), 1);
+    let ual_key = app.findings.items[app.findings.order[0]].key.clone();
+    press(&mut app, KeyCode::Char('1'));
+    assert_eq!(
+        app.findings.verdicts()[app.findings.order[0]],
+        Verdict::Suspicious
+    );
+    write_effects(&mut app, &journal);
+    // Now the three exports: the event is the CloudAppEvents row's, the UAL row is no row.
+    let v = json_report(&[ual, entra, cae], &journal);
+    let rows = v["findings"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_ne!(rows[0]["key"], ual_key.as_str());
+    assert_eq!(
+        v["counts"]["findings"],
+        serde_json::json!({"total": 1, "suspicious": 0, "legitimate": 0, "unreviewed": 1}),
+        "{v}"
+    );
+    let said: Vec<&str> = v["decisions_not_applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].contains(&format!("(suspicious) on row {ual_key} was not applied")),
+        "{said:?}"
+    );
+}
