@@ -11,6 +11,7 @@ pub use crate::evidence::RawText;
 pub use crate::intern::Text;
 use crate::kql::KqlDateTime;
 
+pub mod copies;
 mod parties;
 mod totals;
 
@@ -356,6 +357,10 @@ pub struct StsEvent {
     /// Another near miss with this id but other content was read (`same id, different
     /// content`): the journal key then names this one's content ([`StsEvent::key`]).
     pub shares_id: bool,
+    /// Another near miss with this id differs from this one only by its parties or
+    /// operation: the content key journals wrote before those were compared
+    /// ([`StsEvent::legacy_fingerprint`]) would name both, so it names neither.
+    pub shares_legacy_key: bool,
 }
 
 /// The [`StsEvent::valid_from`] of an evaluation: its old and new valid-from times as read,
@@ -443,13 +448,38 @@ impl StsEvent {
     /// except that a near miss whose id no other near miss shares (now) and that has no
     /// decision under its plain key keeps one saved under its content key (made while
     /// another near miss shared its id): nothing decided is lost when it is read alone.
+    ///
+    /// A decision saved under the content key of the journals written before the parties
+    /// and the operation were part of the content ([`StsEvent::legacy_fingerprint`]) is
+    /// kept too, unless another near miss of this id has that key as well
+    /// ([`StsEvent::shares_legacy_key`]): it cannot say which one it was about.
     pub fn key_in(&self, decided: impl Fn(&str) -> bool) -> String {
         let key = self.key();
-        if self.shares_id || decided(&key) {
+        if decided(&key) {
             return key;
         }
         let own = format!("event:{}#{:08x}", self.id, self.content_fingerprint());
-        if decided(&own) { own } else { key }
+        if !self.shares_id && decided(&own) {
+            return own;
+        }
+        let legacy = self.legacy_key();
+        if !self.shares_legacy_key && decided(&legacy) {
+            return legacy;
+        }
+        key
+    }
+    /// `event:<id>#<legacy fingerprint>`: the content key journals wrote before the parties
+    /// and the operation were compared ([`StsEvent::legacy_fingerprint`]).
+    pub fn legacy_key(&self) -> String {
+        format!("event:{}#{:08x}", self.id, self.legacy_fingerprint())
+    }
+    /// Whether `decided` holds a decision under a key that now names this near miss and
+    /// another one (the plain key while another near miss shares the id; the legacy content
+    /// key while another differs from it only by its parties or operation), which is
+    /// therefore applied to neither ([`StsEvent::key_in`]).
+    pub fn stale_key_decided(&self, decided: impl Fn(&str) -> bool) -> bool {
+        (self.shares_id && decided(&self.plain_key()))
+            || (self.shares_legacy_key && decided(&self.legacy_key()))
     }
     /// `event:<id>`: the key of a near miss whose id no other near miss shares.
     pub fn plain_key(&self) -> String {
@@ -457,9 +487,24 @@ impl StsEvent {
     }
     /// A 32-bit fingerprint of what tells records of one id apart (the content
     /// `scan::again` compares): the time to the second, the StsRefreshTokensValidFrom
-    /// values' hash ([`StsEvent::valid_from`]) and the IP. A function of the event's own
-    /// record only (FNV-1a), so the same whatever the file order or the other files read.
+    /// values' hash ([`StsEvent::valid_from`]), the IP, and the parties and operation as
+    /// the copy rule compares them ([`copies::parties_text`]). A
+    /// function of the event's own record only (FNV-1a), so the same whatever the file
+    /// order or the other files read.
     pub fn content_fingerprint(&self) -> u32 {
+        let mut h = self.legacy_hash();
+        h.write(&[0xfe]);
+        h.write(copies::parties_text(&self.parties, &self.operation).as_bytes());
+        (h.0 ^ (h.0 >> 32)) as u32
+    }
+    /// The content fingerprint of the journals written before the parties and the
+    /// operation were compared: the time, the valid-from values' hash and the IP only
+    /// ([`StsEvent::key_in`] still finds decisions saved under it).
+    pub fn legacy_fingerprint(&self) -> u32 {
+        let h = self.legacy_hash();
+        (h.0 ^ (h.0 >> 32)) as u32
+    }
+    fn legacy_hash(&self) -> Fnv {
         let mut h = Fnv::default();
         h.write(&self.time.map_or(i64::MIN, |t| t.timestamp()).to_le_bytes());
         h.write(&self.valid_from.to_le_bytes());
@@ -468,7 +513,7 @@ impl StsEvent {
             Outcome::NearMiss(_) => "",
         };
         h.write(ip.as_bytes());
-        (h.0 ^ (h.0 >> 32)) as u32
+        h
     }
 }
 

@@ -321,9 +321,12 @@ impl ScanReport {
         self.texts.intern(&mut event.operation);
         self.texts.intern(&mut event.actor);
         if self.labels_only && event.is_flagged() {
+            // The actor's id stays for the copy rule (`scan::again`): shared, as few as
+            // the actors.
             event.parties = Arc::new(EventParties {
                 target: event.parties.target_label().into(),
                 actor: event.parties.actor_label().into(),
+                actor_id: event.parties.actor_id.clone(),
                 actor_kind: event.parties.actor_kind,
                 ..EventParties::default()
             });

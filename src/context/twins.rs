@@ -15,17 +15,23 @@
 //! principals under one UPN (re-created, or a look-alike), or one UPN from two addresses in
 //! one second, are two records, never one seen twice. A record with no time is nobody's
 //! twin: two of them need not be one moment.
+//!
+//! This is the copy rule of [`crate::model::copies`], which the scan folds two STS records
+//! of one event id by: here on the index's keys (the actor's typed key, the target, the
+//! folded operation, each interned with ASCII case ignored) and the 32-bit hashes of the
+//! users' object ids.
 
 use std::collections::HashMap;
 
 use super::index::{Address, Compact, Entries, FxBuild, TICKS_PER_SEC};
+pub(super) use crate::model::copies::fold_operation;
 
 /// What tells apart two principals behind records otherwise alike: the hash of the actor's
 /// object id (0: none) and the record's IP address, each where the record has it.
 type Principal = (u32, Option<Address>);
 
 /// Whether two principals can be one: their ids and their addresses agree where both have
-/// them.
+/// them (as [`crate::model::copies::same_parties`] compares the ids).
 fn agree(a: Principal, b: Principal) -> bool {
     (a.0 == 0 || b.0 == 0 || a.0 == b.0) && (a.1.is_none() || b.1.is_none() || a.1 == b.1)
 }
@@ -42,14 +48,6 @@ pub(super) struct Twins {
     earlier: HashMap<u32, u32, FxBuild>,
     /// Entry → its twin just after it.
     later: HashMap<u32, u32, FxBuild>,
-}
-
-/// An operation as twins compare it: lower case, without trailing blanks and `.`
-/// (`Reset user password.` in the UAL, `Reset user password` in Entra, `Reset user
-/// password. ` in a Log Analytics column).
-pub(super) fn fold_operation(op: &str) -> String {
-    op.trim_end_matches(|c: char| c == '.' || c.is_whitespace())
-        .to_lowercase()
 }
 
 impl Twins {
@@ -172,21 +170,4 @@ impl Twins {
 fn bit(bits: &[u64], i: u32) -> bool {
     bits.get(i as usize / 64)
         .is_some_and(|w| w >> (i % 64) & 1 == 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fold_operation;
-
-    #[test]
-    fn operations_fold_as_the_exports_write_them() {
-        let ual = fold_operation("Reset user password.");
-        assert_eq!(ual, fold_operation("Reset user password"));
-        assert_eq!(ual, fold_operation("reset User Password. "));
-        assert_ne!(ual, fold_operation("Reset user password (by admin)"));
-        assert_ne!(
-            fold_operation("Update user."),
-            fold_operation("Update users.")
-        );
-    }
 }

@@ -509,6 +509,7 @@ pub fn sts_event(head: EventHead, trace: Trace, outcome: Outcome, origin: &Origi
         actor: head.actor.into(),
         valid_from: crate::model::valid_from_hash(&trace, &outcome),
         shares_id: false,
+        shares_legacy_key: false,
         trace_kept: Some(Box::new(trace)),
         outcome,
     }))

@@ -344,7 +344,8 @@ pub fn folded_row_decisions(
 
 /// Decisions saved under a plain `event:<id>` that no longer apply: near misses of that id
 /// whose contents differ were read since ([`crate::model::StsEvent::shares_id`]), so the
-/// decision cannot say which it was about. Applied to neither (each is keyed by its own
+/// decision cannot say which it was about; so too a content key saved before the parties
+/// were compared that now names two ([`crate::model::StsEvent::stale_key_decided`]). Applied to neither (each is keyed by its own
 /// content), never dropped from the journal. Each such id (as read: quote it for the
 /// output) with the number of near misses sharing it, in the order of the ids.
 pub fn decisions_not_applied(
@@ -357,7 +358,7 @@ pub fn decisions_not_applied(
         .iter()
         .filter(|e| e.shares_id && !e.is_flagged())
     {
-        if decisions.contains_key(&e.plain_key()) {
+        if e.stale_key_decided(|k| decisions.contains_key(k)) {
             *shared.entry(e.id.as_str()).or_default() += 1;
         }
     }
@@ -382,7 +383,8 @@ pub fn decision_not_applied(
     e: &crate::model::StsEvent,
     decisions: &HashMap<String, Decision>,
 ) -> bool {
-    e.shares_id && decisions.contains_key(&e.plain_key()) && !decisions.contains_key(&e.key())
+    e.stale_key_decided(|k| decisions.contains_key(k))
+        && !decisions.contains_key(&e.key_in(|k| decisions.contains_key(k)))
 }
 
 /// The thresholds a report was made with, in the words of the options that set them

@@ -4,17 +4,22 @@
 //! `SourceKind::rank`, then file name, then line, whatever the order read); its other
 //! records are listed as its copies, and the rows they would give are folded (no rows).
 //!
-//! A record is a copy only when its content is the event's too: the same time (to the
-//! second), the same StsRefreshTokensValidFrom old and new values (when the rule read them
-//! in both: not where it stopped before them, `StsEvent::valid_from`), and the same IP when
-//! both have one. Display fields are not compared (a UAL record and its CloudAppEvents row
-//! name the actor differently). A record of a known id with other content is another event,
-//! kept as one and reported (`same id, different content`), whichever comes first.
+//! A record is a copy only when everything the analyst relies on is the event's too: the
+//! same time (to the second), the same StsRefreshTokensValidFrom old and new values (when
+//! the rule read them in both: not where it stopped before them, `StsEvent::valid_from`),
+//! the same IP when both have one, and the same actor, target and operation: the rule the
+//! context index finds one record seen in several exports by (`context::twins`, the rule of
+//! [`crate::model::copies`]). Display fields are not compared (a UAL record and its
+//! CloudAppEvents row name the actor differently). A record of a known id with other
+//! content (a forged record reusing an admin's event id for another actor and target) is
+//! another event, kept as one and reported (`same id, different content`), whichever
+//! comes first.
 
 use super::lean::EventRef;
 use super::rows::{Distinct, Member};
 use super::{ScanReport, is_damaged, row_has_replacement};
-use crate::model::{Outcome, Problem, ResultRow, SourceRef, StsEvent};
+use crate::model::copies::{principal, principals_agree, same_operation, same_parties};
+use crate::model::{ActorKind, EventParties, Outcome, Problem, ResultRow, SourceRef, StsEvent};
 
 /// The record of an event that gives its row, as a copy read later is compared with it.
 struct Canonical {
@@ -31,6 +36,27 @@ fn row_ip(e: &StsEvent) -> &str {
         Outcome::Flagged(rows) => rows.first().map_or("", |r| r.ip_address.as_str()),
         Outcome::NearMiss(_) => "",
     }
+}
+
+/// The labels part of the copy rule ([`crate::model::copies`]) where the known event keeps
+/// its parties as shown (`scan` keeps no more of a flagged event): the actor's kind and
+/// key (an application's id from its `name (id)`), the target as shown.
+fn labels_agree(known: &EventParties, new: &EventParties) -> bool {
+    let key = |label: &str| {
+        match known.actor_kind {
+            ActorKind::App => label
+                .strip_suffix(')')
+                .and_then(|l| l.rsplit_once('('))
+                .map_or(label, |(_, id)| id),
+            ActorKind::User | ActorKind::NamedApp => label,
+        }
+        .to_owned()
+    };
+    known.actor_kind == new.actor_kind
+        && key(known.actor_label()).eq_ignore_ascii_case(&key(new.actor_label()))
+        && known
+            .target_label()
+            .eq_ignore_ascii_case(new.target_label())
 }
 
 impl ScanReport {
@@ -51,9 +77,23 @@ impl ScanReport {
                 if is_damaged(e) {
                     return true;
                 }
+                // `scan` keeps a flagged event's parties as labels (and the actor's id).
+                let alike = if self.labels_only && e.is_flagged() {
+                    labels_agree(&e.parties, &new.parties)
+                        && same_operation(&e.operation, &new.operation)
+                        && principals_agree(principal(&e.parties), principal(&new.parties))
+                } else {
+                    same_parties(&e.parties, &e.operation, &new.parties, &new.operation)
+                };
+                if !alike {
+                    return false;
+                }
                 (e.time, e.valid_from, row_ip(e))
             }
             (None, EventRef::Lean(j)) => {
+                if !self.lean_same_parties(j, new) {
+                    return false;
+                }
                 let l = self.lean.labels(j);
                 let ip = l
                     .finding
@@ -66,6 +106,31 @@ impl ScanReport {
         time.map(|t| t.timestamp()) == new.time.map(|t| t.timestamp())
             && (valid_from == new.valid_from || valid_from == 0 || new.valid_from == 0)
             && (ip.is_empty() || new_ip.is_empty() || ip == new_ip)
+    }
+
+    /// The parties part of the copy rule for lean event `j`: its labels and its
+    /// [`CopyKeys`](super::lean::CopyKeys) first (all `scan` keeps), then, where its fields
+    /// were kept (the report, the workbench), the fields themselves.
+    fn lean_same_parties(&self, j: usize, new: &StsEvent) -> bool {
+        let l = self.lean.labels(j);
+        let p = &new.parties;
+        let labels = EventParties {
+            target: l.target.into(),
+            actor: l.actor.into(),
+            actor_kind: l.actor_kind,
+            ..EventParties::default()
+        };
+        let alike =
+            labels_agree(&labels, p) && self.lean.copy_keys(j).agree(self.lean.copy_keys_of(new));
+        if !alike || !self.lean.has_extras() {
+            return alike;
+        }
+        // Read back only for a record alike in all the rest (an export read twice); should
+        // the spill file fail, what `scan` compares stands.
+        match self.lean.whole_event(j, None) {
+            Ok(known) => same_parties(&known.parties, &known.operation, p, &new.operation),
+            Err(_) => true,
+        }
     }
 
     /// `new` has the id of events already read but none's content: when it and one of
@@ -95,6 +160,11 @@ impl ScanReport {
                         self.rewritten.push(i);
                     }
                     new.shares_id = true;
+                    // Told apart only by what journals' content keys left out before.
+                    if self.events[i].legacy_fingerprint() == new.legacy_fingerprint() {
+                        self.events[i].shares_legacy_key = true;
+                        new.shares_legacy_key = true;
+                    }
                 }
                 Some(_) => {}
                 // A lean near miss's id is not in the report's journal, nor then `new`'s.
@@ -118,7 +188,7 @@ impl ScanReport {
             line: Some(new.source.line),
             message: format!(
                 "same id, different content: event id {:?} here and at {first} with another time, \
-                 StsRefreshTokensValidFrom values or IP; kept as two events",
+                 StsRefreshTokensValidFrom values, IP, actor, target or operation; kept as two events",
                 new.id
             ),
         });

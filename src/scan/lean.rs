@@ -21,6 +21,10 @@ use chrono::DateTime;
 
 mod chunked;
 use chunked::Chunked;
+mod copy_keys;
+pub(crate) use copy_keys::CopyKeys;
+mod labels;
+use labels::Labels;
 
 use super::ids::Guid;
 use super::spill::{self, Extras, RawPlace, Spill};
@@ -62,29 +66,6 @@ pub enum RunEvent {
     Whole(usize),
     /// Read back from its context fields.
     Lean(Box<StsEvent>),
-}
-
-/// Texts kept once and named by number.
-#[derive(Debug, Clone, Default)]
-struct Labels {
-    texts: Vec<Text>,
-    ids: HashMap<Text, u32>,
-}
-
-impl Labels {
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
-        let t = Text::from(s);
-        self.texts.push(t.clone());
-        self.ids.insert(t, id);
-        id
-    }
-    fn get(&self, id: u32) -> &Text {
-        &self.texts[id as usize]
-    }
 }
 
 /// No time: `Lean::nanos` holds this.
@@ -129,6 +110,9 @@ struct Lean {
     /// [`StsEvent::valid_from`].
     valid_from: u32,
     flags: u8,
+    /// What the labels leave out of the copy rule ([`CopyKeys`]), in the layout's padding.
+    principal: u16,
+    operation: u8,
 }
 
 /// `Lean::finding` of a near miss (no row).
@@ -175,6 +159,10 @@ pub(crate) struct LeanEvents {
     /// Keep the context fields (the report); `scan` does not read them.
     with_extras: bool,
     spill_failed: bool,
+    /// The key of the [`CopyKeys`] hashes (a copy keeps it: its events compare with ours),
+    /// and the last operation hashed.
+    copy_hasher: std::hash::RandomState,
+    last_operation: Option<(Text, u8)>,
 }
 
 impl Clone for LeanEvents {
@@ -194,6 +182,8 @@ impl Clone for LeanEvents {
             copied: true,
             with_extras: self.with_extras,
             spill_failed: self.spill_failed,
+            copy_hasher: self.copy_hasher.clone(),
+            last_operation: None,
         }
     }
 }
@@ -291,6 +281,7 @@ impl LeanEvents {
                 self.files.len() - 1
             }
         };
+        let copy = CopyKeys::of(&self.copy_hasher, event, &mut self.last_operation);
         let (secs, nanos) = event.time.map_or((0, NO_TIME), |t| {
             (t.timestamp(), t.timestamp_subsec_nanos())
         });
@@ -306,6 +297,8 @@ impl LeanEvents {
             target: self.labels.id(event.parties.target_label()),
             actor: self.labels.id(event.parties.actor_label()),
             flags,
+            principal: copy.principal,
+            operation: copy.operation,
         };
         self.events.push(lean);
         Ok(j)
@@ -365,6 +358,18 @@ impl LeanEvents {
             actor_kind: actor_kind(e.flags),
             finding: (e.finding != NO_ROW).then_some(e.finding as usize),
         }
+    }
+
+    /// The [`CopyKeys`] of lean event `j`, and of any event as they would be kept.
+    pub(crate) fn copy_keys(&self, j: usize) -> CopyKeys {
+        CopyKeys::new(self.events.get(j).principal, self.events.get(j).operation)
+    }
+    pub(crate) fn copy_keys_of(&self, e: &StsEvent) -> CopyKeys {
+        CopyKeys::of(&self.copy_hasher, e, &mut None)
+    }
+    /// Whether the context fields are kept (the report, the workbench): [`Self::whole_event`].
+    pub(crate) fn has_extras(&self) -> bool {
+        self.with_extras && self.spill.is_some()
     }
 
     /// [`StsEvent::valid_from`] of lean event `j`.
@@ -605,6 +610,7 @@ impl LeanEvents {
             valid_from: e.valid_from,
             // A lean near miss is one the journal does not name: its key is not looked up.
             shares_id: false,
+            shares_legacy_key: false,
         }
     }
 }

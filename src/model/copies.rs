@@ -1,0 +1,184 @@
+//! The copy rule: when two records are one record seen twice (an export read twice, the
+//! UAL record beside its CloudAppEvents row, one reset in three exports of an incident).
+//! Everything the analyst relies on must agree: the actor, the target, the operation, the
+//! time to the second, and the IP where both records have one. The scan folds two STS
+//! records of one event id into one event by it (`scan::again`, which also compares the
+//! StsRefreshTokensValidFrom values, which only STS records have), and the related-events
+//! index lists one record seen at several places once by it (`context::twins`, on its
+//! interned keys and hashes). This module holds the parts both read the same way.
+//!
+//! The parties and the operation ([`same_parties`]): the actor's kind and key (a user's
+//! UPN, an application's id, the name of an application with no id: [`actor_key`]), a
+//! user's object id where both records have one ([`principal`]: a UAL record may name the
+//! user by UPN alone where its CloudAppEvents row gives `AccountObjectId`; two object ids
+//! under one UPN are two principals), the target (its UPN, else its object id), each ASCII
+//! case ignored,
+//! and the operation folded as the exports write it ([`fold_operation`]). Display names are
+//! not compared (a UAL record and its CloudAppEvents row name the actor differently).
+
+use super::{ActorKind, EventParties};
+
+/// An operation as the rule compares it: lower case, without trailing blanks and `.`
+/// (`Reset user password.` in the UAL, `Reset user password` in Entra, `Reset user
+/// password. ` in a Log Analytics column).
+pub fn fold_operation(op: &str) -> String {
+    trim_operation(op).to_lowercase()
+}
+
+fn trim_operation(op: &str) -> &str {
+    op.trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+}
+
+/// Whether two operations fold to one ([`fold_operation`]), without making either.
+pub fn same_operation(a: &str, b: &str) -> bool {
+    trim_operation(a)
+        .chars()
+        .flat_map(char::to_lowercase)
+        .eq(trim_operation(b).chars().flat_map(char::to_lowercase))
+}
+
+/// The actor's key as the related-events index keys it ([`super::actor_keys`]): a user's
+/// UPN, an application's id, the name of an application with no id.
+pub fn actor_key(p: &EventParties) -> &str {
+    match p.actor_kind {
+        ActorKind::App => &p.actor_id,
+        ActorKind::User | ActorKind::NamedApp => &p.actor,
+    }
+}
+
+/// A user's object id ("" for an application, whose key is its id already).
+pub fn principal(p: &EventParties) -> &str {
+    match p.actor_kind {
+        ActorKind::User => p.actor_id.trim(),
+        ActorKind::App | ActorKind::NamedApp => "",
+    }
+}
+
+/// Whether two users' object ids ([`principal`]) can be one: equal (ASCII case ignored)
+/// where both records have one.
+pub fn principals_agree(a: &str, b: &str) -> bool {
+    a.is_empty() || b.is_empty() || a.eq_ignore_ascii_case(b)
+}
+
+/// Whether records whose parties are `a` and `b` and whose operations are `a_op` and
+/// `b_op` can be one record seen twice (see the module).
+pub fn same_parties(a: &EventParties, a_op: &str, b: &EventParties, b_op: &str) -> bool {
+    let eq = |x: &str, y: &str| x.eq_ignore_ascii_case(y);
+    a.actor_kind == b.actor_kind
+        && eq(actor_key(a), actor_key(b))
+        && principals_agree(principal(a), principal(b))
+        && eq(a.target_label(), b.target_label())
+        && same_operation(a_op, b_op)
+}
+
+/// What [`same_parties`] compares, as text to hash (journal keys of near misses that
+/// share an id: `StsEvent::content_fingerprint`): the same text for parties it finds one
+/// where both records have the object id (as the fingerprint's IP: a copy without it
+/// gives the event it is read first as another key).
+pub fn parties_text(p: &EventParties, op: &str) -> String {
+    let kind = match p.actor_kind {
+        ActorKind::User => 'u',
+        ActorKind::App => 'a',
+        ActorKind::NamedApp => 'n',
+    };
+    format!(
+        "{kind}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        actor_key(p).to_ascii_lowercase(),
+        principal(p).to_ascii_lowercase(),
+        p.target_label().to_ascii_lowercase(),
+        fold_operation(op)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_fold_as_the_exports_write_them() {
+        let ual = fold_operation("Reset user password.");
+        assert_eq!(ual, fold_operation("Reset user password"));
+        assert_eq!(ual, fold_operation("reset User Password. "));
+        assert_ne!(ual, fold_operation("Reset user password (by admin)"));
+        assert_ne!(
+            fold_operation("Update user."),
+            fold_operation("Update users.")
+        );
+        assert!(same_operation(
+            "Reset user password.",
+            "reset User Password "
+        ));
+        assert!(!same_operation("Update user.", "Update users."));
+    }
+
+    fn parties(actor: &str, actor_id: &str, kind: ActorKind, target: &str) -> EventParties {
+        EventParties {
+            target: target.into(),
+            actor: actor.into(),
+            actor_id: actor_id.into(),
+            actor_kind: kind,
+            ..EventParties::default()
+        }
+    }
+
+    #[test]
+    fn parties_agree_by_key_principal_and_target_case_ignored() {
+        let op = "Update StsRefreshTokenValidFrom Timestamp.";
+        let admin = parties(
+            "admin@c.example",
+            "7cf4",
+            ActorKind::User,
+            "victim@c.example",
+        );
+        let same = parties(
+            "ADMIN@c.example",
+            "7CF4",
+            ActorKind::User,
+            "Victim@c.example",
+        );
+        assert!(same_parties(
+            &admin,
+            op,
+            &same,
+            "update StsRefreshTokenValidFrom Timestamp"
+        ));
+        assert_eq!(parties_text(&admin, op), parties_text(&same, op));
+        for other in [
+            parties(
+                "evil@c.example",
+                "7cf4",
+                ActorKind::User,
+                "victim@c.example",
+            ),
+            parties(
+                "admin@c.example",
+                "9999",
+                ActorKind::User,
+                "victim@c.example",
+            ),
+            parties("admin@c.example", "7cf4", ActorKind::User, "ceo@c.example"),
+            parties(
+                "admin@c.example",
+                "7cf4",
+                ActorKind::NamedApp,
+                "victim@c.example",
+            ),
+        ] {
+            assert!(!same_parties(&admin, op, &other, op), "{other:?}");
+            assert_ne!(parties_text(&admin, op), parties_text(&other, op));
+        }
+        assert!(!same_parties(&admin, op, &admin, "Reset user password."));
+        // No object id in one of them: compared without it.
+        let no_id = parties("admin@c.example", "", ActorKind::User, "victim@c.example");
+        assert!(same_parties(&admin, op, &no_id, op));
+        // An application by its id: its name is anyone's to choose.
+        let app = parties("Graph (sp-1)", "sp-1", ActorKind::App, "victim@c.example");
+        let renamed = parties(
+            "Helpdesk (sp-1)",
+            "SP-1",
+            ActorKind::App,
+            "victim@c.example",
+        );
+        assert!(same_parties(&app, op, &renamed, op));
+    }
+}
