@@ -457,7 +457,19 @@ pub fn why_code(w: Why) -> String {
 
 /// A record's line: `operation by actor → target` (the operation already neutralised),
 /// and its parts; offset and why left empty.
+///
+/// A sign-in (UAL `UserLoggedIn`, whose `ObjectId` is the resource the user signed in to,
+/// an application id) has no target: the user who signed in is its actor. Its resource is
+/// said with the operation (`UserLoggedIn: sign-in to 797f4846-…`), never after `→`, where
+/// a GUID would read as the object id of whose tokens.
 fn row_parts(operation: String, actor: &str, target: &str) -> RowText {
+    let (operation, target) =
+        if crate::hints::is_sign_in_operation(&operation) && !target.is_empty() {
+            let to = format!("{operation}: sign-in to {}", neutralize(target));
+            (to, "")
+        } else {
+            (operation, target)
+        };
     let (actor, target) = (
         neutralize(actor).into_owned(),
         neutralize(target).into_owned(),
