@@ -73,6 +73,18 @@ pub struct TableState {
     /// A sort moved the rows: once the cursor's row has its new place, the view is set
     /// afresh (see `scroll_into_view`) instead of moved as little as possible.
     sorted_anew: bool,
+    /// Near misses whose reason starts with `[decide again: id shared]` (a decision on
+    /// their id no longer applies and they have none of their own): the header counts them.
+    pub decide_again: usize,
+}
+
+/// Whether a row is marked `[decide again: id shared]` (its Reason cell starts so).
+fn decide_again(columns: &[Column], item: &ItemText) -> bool {
+    columns
+        .iter()
+        .position(|&c| c == Column::Reason)
+        .and_then(|at| item.cells.get(at))
+        .is_some_and(|r| r.starts_with(crate::tui::items::NOT_APPLIED_MARK))
 }
 
 /// A filter applied a slice of rows per frame, so that a keystroke is answered at once
@@ -155,6 +167,7 @@ impl TableState {
             keep: None,
             recheck: Vec::new(),
             sorted_anew: false,
+            decide_again: 0,
         }
     }
 
@@ -179,6 +192,7 @@ impl TableState {
 
     pub(super) fn push(&mut self, item: ItemText, verdict: Verdict) {
         let i = self.items.len();
+        self.decide_again += usize::from(decide_again(self.columns, &item));
         self.index.insert(&self.items, &item.key, i);
         if !self.packed_stale {
             self.packed.push(&item);
@@ -196,6 +210,12 @@ impl TableState {
     }
 
     pub(super) fn replace(&mut self, i: usize, item: ItemText) {
+        let was = self
+            .items
+            .get(i)
+            .is_some_and(|o| decide_again(self.columns, o));
+        self.decide_again =
+            self.decide_again - usize::from(was) + usize::from(decide_again(self.columns, &item));
         if !self.packed_stale {
             self.packed.replace(i, &item);
         }

@@ -190,6 +190,27 @@ impl App {
             self.decisions.insert(key.to_owned(), decision);
         }
         self.unsaved.insert(key.to_owned());
+        self.near_decided_again(key);
+    }
+
+    /// A near miss marked `[decide again: id shared]` loses the mark as soon as it has a
+    /// decision under its own key (and gets it back when that decision is undone): its
+    /// text is made again from the decisions, as a reload would make it.
+    fn near_decided_again(&mut self, key: &str) {
+        let Some(i) = self.near.item_of(key) else {
+            return;
+        };
+        let Some(&e) = self.report.near_misses.get(i) else {
+            return;
+        };
+        if !self.report.events.get(e).is_some_and(|e| e.shares_id) {
+            return;
+        }
+        let text = super::near_miss_text(&self.report, e, &self.decisions);
+        if text.key == key && text.cells != self.near.items[i].cells {
+            self.near.replace(i, text);
+            self.dirty = true;
+        }
     }
 
     /// Records a step: state, undo history, journal effect.

@@ -133,6 +133,20 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             ],
         ));
     }
+    // Near misses a decision on their id no longer applies to (two now share the id),
+    // which have no decision of their own yet: unreviewed, but decided once already.
+    let again = app.near.decide_again;
+    if again > 0 {
+        let warn = theme.fg(Color::Yellow).add_modifier(Modifier::BOLD);
+        parts.push(Part::new(
+            10,
+            " · ",
+            vec![
+                vec![Span::styled(format!("{again} to decide again"), warn)],
+                vec![Span::styled(format!("{again} again"), warn)],
+            ],
+        ));
+    }
     let records = r
         .records()
         .max(app.loading.records_done_files + app.loading.records_current);
