@@ -101,6 +101,9 @@ pub struct App {
     pub report_writing: Option<ReportWriting>,
     /// Show times in the local zone instead of UTC.
     pub local_time: bool,
+    /// The local zone's name (`Europe/Berlin`, else `UTC+01:00`), which titles name
+    /// whenever times are shown in it ([`super::items::local_zone_name`]).
+    pub local_zone: String,
     /// How many files follow mode is reading as they grow (0: not following).
     pub following: usize,
     /// A frequency view's value the table is narrowed to: view, column, exact value.
@@ -201,6 +204,7 @@ impl App {
             hint_config: HintConfig::default(),
             report_writing: None,
             local_time: false,
+            local_zone: super::items::local_zone_name(),
             following: 0,
             pivot_filter: None,
             histogram: None,
@@ -241,6 +245,15 @@ impl App {
         self.report = report;
         self.refresh();
         self
+    }
+
+    /// A column's title as drawn: the Time column names the zone its times are in
+    /// (`Time (UTC)`, `Time (Europe/Berlin)`).
+    pub fn column_title(&self, column: Column) -> String {
+        match column {
+            Column::Time if self.local_time => format!("Time ({})", self.local_zone),
+            c => c.title().to_owned(),
+        }
     }
 
     pub fn columns(&self) -> &'static [Column] {

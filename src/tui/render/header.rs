@@ -336,7 +336,7 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         |(c, desc)| {
             format!(
                 "{} {}",
-                app.columns()[c].title(),
+                app.column_title(app.columns()[c]),
                 if desc { "▼" } else { "▲" }
             )
         },
@@ -454,6 +454,18 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         )
         .shrinking_at(7),
     );
+    // Local times name their zone here too, whole: the Time column's title is cut to its
+    // 19 columns (`Time (Europe/Berl…`).
+    if app.local_time {
+        parts.push(Part::new(
+            Part::KEEP,
+            " · ",
+            vec![
+                vec![Span::raw(format!("times in {}", app.local_zone))],
+                vec![Span::raw(app.local_zone.clone())],
+            ],
+        ));
+    }
     if !app.filter.is_empty() {
         // Its text cut with `…` when the line is short (before the sort is dropped): never
         // dropped itself.
@@ -480,7 +492,10 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         ));
     }
     if let Some((_, col, value)) = &app.pivot_filter {
-        let name = app.columns().get(*col).map_or("", |c| c.title());
+        let name = app
+            .columns()
+            .get(*col)
+            .map_or_else(String::new, |&c| app.column_title(c));
         let forms = cut_forms(&format!("{name} = "), &format!("{value:?}"))
             .into_iter()
             .map(|t| vec![Span::styled(t, theme.highlight())])

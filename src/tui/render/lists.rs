@@ -24,7 +24,11 @@ pub(super) fn draw_pivot(
     keymap: &Keymap,
     theme: Theme,
 ) {
-    let name = app.columns().get(p.column).map_or("", |c| c.title());
+    let name = app
+        .columns()
+        .get(p.column)
+        .map_or_else(String::new, |&c| app.column_title(c));
+    let name = name.as_str();
     // As wide as the longest value needs, up to the screen's width: two principals that
     // differ only after 44 characters (`…onmicrosoft.com` and `…onmicrosoft.com.evil.example`)
     // read whole wherever the screen has the room.
@@ -218,8 +222,10 @@ pub(super) fn draw_bulk(
 ) {
     let rect = areas.list(140, b.candidates.len());
     let inner = usize::from(rect.width.saturating_sub(2));
-    // Columns in the order they give way: the link and the account stay.
-    let mut fields: Vec<(&str, usize)> = vec![("Account", 24), ("Link", 36)];
+    // Columns in the order they give way: the time (as the table shows it, in its zone),
+    // the link and the account stay; on a narrow screen the link, then the account, narrow.
+    let time_title = app.column_title(Column::Time);
+    let mut fields: Vec<(&str, usize)> = vec![(&time_title, 19), ("Account", 24), ("Link", 36)];
     for (name, w) in [("Hints", 12), ("Role", 14), ("IP", 15), ("ISP", 16)] {
         let used: usize = 4 + fields.iter().map(|(_, w)| w + 1).sum::<usize>();
         if used + w < inner {
@@ -227,11 +233,19 @@ pub(super) fn draw_bulk(
         }
     }
     let used: usize = 4 + fields.iter().map(|(_, w)| w + 1).sum::<usize>();
-    fields[0].1 += inner.saturating_sub(used);
+    if used <= inner {
+        fields[1].1 += inner - used;
+    } else {
+        let over = used - inner;
+        let link = over.min(fields[2].1 - 16);
+        fields[2].1 -= link;
+        fields[1].1 -= (over - link).min(fields[1].1 - 8);
+    }
     let cell = |name: &str, c: &Candidate| -> String {
         let it = &app.findings.items[c.item];
         let col = |k: Column| it.cells[finding(k)].to_owned();
         match name {
+            _ if name == time_title => app.cell(&app.findings, c.item, finding(Column::Time)),
             "Account" => col(Column::Account),
             "Role" => col(Column::Role),
             "IP" => col(Column::Ip),
@@ -263,7 +277,11 @@ pub(super) fn draw_bulk(
     for (i, c) in b.candidates.iter().enumerate().skip(start).take(visible) {
         let text: String = fields
             .iter()
-            .map(|(n, w)| format!("{:<w$}", clip(cell(n, c), *w), w = *w))
+            .map(|(n, w)| {
+                let v = clip(cell(n, c), *w);
+                let pad = w.saturating_sub(v.width());
+                format!("{v}{}", " ".repeat(pad))
+            })
             .collect::<Vec<_>>()
             .join(" ");
         let mut line = Line::from(format!("{} {text}", if c.ticked { "[x]" } else { "[ ]" }));

@@ -48,15 +48,17 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
     let t = app.table();
     let fitted = columns::fit(columns, area.width);
     let header_cells = std::iter::once(Cell::from(" ")).chain(fitted.iter().map(|&(i, _)| {
-        let mut title = match columns[i] {
-            Column::Time if app.local_time => "Time (local)".to_owned(),
-            c => c.title().to_owned(),
-        };
+        let mut title = app.column_title(columns[i]);
         if let Some((c, desc)) = t.sort
             && c == i
         {
             title.push_str(if desc { "▼" } else { "▲" });
         }
+        // Cut with `…` as the cells are (a long zone name in the Time column's title).
+        let title = match fitted.iter().find(|&&(c, _)| c == i) {
+            Some(&(_, w)) => clip(title, usize::from(w)),
+            None => title,
+        };
         let mut style = Style::new().add_modifier(Modifier::BOLD);
         if t.focus == i {
             style = style.add_modifier(Modifier::REVERSED);
