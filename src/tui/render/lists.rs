@@ -187,21 +187,7 @@ pub(super) fn clip_middle(text: &str, width: usize) -> String {
 
 /// `text` cut to `width` columns of the screen at its end, an ellipsis marking the cut.
 fn clip_end(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width.saturating_sub(1) {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
+    clip(text.to_owned(), width)
 }
 
 /// The frequency view's count columns: title and width.

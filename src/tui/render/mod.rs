@@ -117,12 +117,26 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
     }
 }
 
-/// Cuts a cell to its column, marking the cut with an ellipsis.
+/// Cuts a cell to `width` columns of the screen (a CJK letter or an emoji takes two, a
+/// combining mark none), marking the cut with an ellipsis; a wide character that would
+/// straddle the cut is left out whole, never split.
 pub(super) fn clip(text: String, width: usize) -> String {
-    if text.chars().count() <= width {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
         return text;
     }
-    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
-    s.push('…');
-    s
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
 }
