@@ -554,8 +554,17 @@ impl Finding {
     }
 
     /// The distinct actors (UPN or application id) of the events behind the row.
+    /// One label per principal (kind and label), as [`RowTotals::actors`] lists them.
     pub fn actors<'a>(&self, events: &'a [StsEvent]) -> Vec<&'a str> {
-        distinct(self.events.iter().map(|&i| events[i].parties.actor_label()))
+        let mut out: Vec<(ActorKind, &str)> = Vec::new();
+        for &i in &self.events {
+            let p = &events[i].parties;
+            let a = (p.actor_kind, p.actor_label());
+            if !a.1.is_empty() && !out.contains(&a) {
+                out.push(a);
+            }
+        }
+        out.into_iter().map(|(_, a)| a).collect()
     }
 
     pub fn first_time(&self, events: &[StsEvent]) -> Option<KqlDateTime> {

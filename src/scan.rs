@@ -286,6 +286,7 @@ impl ScanReport {
                     time: l.time,
                     target: l.target,
                     actor: l.actor,
+                    actor_kind: l.actor_kind,
                 };
                 self.findings[at].replaced |= replaced;
                 Distinct {

@@ -46,6 +46,19 @@ pub enum ActorKind {
     NamedApp,
 }
 
+impl ActorKind {
+    /// The kind in words, as the report, the CSV and copied rows name it beside the actor's
+    /// text (outside it: the text is the event's, the kind is ours): `user`, `app` (an
+    /// application known by its service principal id), `app without id`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::App => "app",
+            Self::NamedApp => "app without id",
+        }
+    }
+}
+
 /// The keys an actor is known by, each with its kind: a user by its UPN (`actor`) and its
 /// object id (`actor_id`); an app by its id alone (its `name (id)` is for the eye); an app
 /// with no id by its name. Empty keys left out.

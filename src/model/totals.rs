@@ -3,6 +3,7 @@
 
 use crate::intern::Text;
 use crate::kql::KqlDateTime;
+use crate::model::ActorKind;
 
 /// What the outputs print of the events behind a row, totalled as each event joins it, so
 /// that the headless commands need not keep every event: how many, the first and last time,
@@ -18,6 +19,8 @@ pub struct RowTotals {
     pub first: Option<KqlDateTime>,
     pub last: Option<KqlDateTime>,
     targets: DistinctTexts,
+    /// The distinct actors as principals (kind and label): a user whose UPN reads like an
+    /// app's `name (id)` is another actor than that app, and is listed apart.
     actors: DistinctTexts,
     /// The last event that joined (an event giving the same row twice joins once).
     pub(crate) last_member: Option<u32>,
@@ -28,53 +31,83 @@ pub struct RowTotals {
 
 impl RowTotals {
     /// Counts one more event behind the row (`target` and `actor` as
-    /// [`super::Parties::target_label`] and [`super::Parties::actor_label`] give them).
-    pub fn add(&mut self, time: Option<KqlDateTime>, target: &str, actor: &str) {
+    /// [`super::Parties::target_label`] and [`super::Parties::actor_label`] give them, and
+    /// the actor's kind).
+    pub fn add(
+        &mut self,
+        time: Option<KqlDateTime>,
+        target: &str,
+        actor: &str,
+        actor_kind: ActorKind,
+    ) {
         self.events += 1;
         if let Some(t) = time {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
         }
-        self.targets.add(target);
-        self.actors.add(actor);
+        self.targets.add(target, ActorKind::User);
+        self.actors.add(actor, actor_kind);
     }
     /// The distinct targets, in the order first seen (empty ones left out).
     pub fn targets(&self) -> Vec<&str> {
-        self.targets.list.iter().map(Text::as_str).collect()
+        self.targets.list.iter().map(|(_, t)| t.as_str()).collect()
     }
-    /// The distinct actors (UPN or application id), in the order first seen.
+    /// The distinct actors (UPN or application id), in the order first seen: one label per
+    /// principal (two principals of different kinds that read alike are listed twice; see
+    /// [`Self::actor_principals`]).
     pub fn actors(&self) -> Vec<&str> {
-        self.actors.list.iter().map(Text::as_str).collect()
+        self.actors.list.iter().map(|(_, t)| t.as_str()).collect()
+    }
+    /// The distinct actors with their kinds, in the order first seen.
+    pub fn actor_principals(&self) -> Vec<(ActorKind, &str)> {
+        self.actors
+            .list
+            .iter()
+            .map(|(k, t)| (*k, t.as_str()))
+            .collect()
     }
 }
 
-/// Distinct non-empty texts in the order first seen; a set beside the list once it is long
-/// (a row behind which thousands of users' tokens changed).
+/// Distinct non-empty texts, each with a kind (targets all have one), in the order first
+/// seen; a set beside the list once it is long (a row behind which thousands of users'
+/// tokens changed).
 #[derive(Debug, Clone, Default)]
 struct DistinctTexts {
-    list: Vec<Text>,
-    set: Option<std::collections::HashSet<Text>>,
+    list: Vec<(ActorKind, Text)>,
+    set: Option<hashbrown::HashSet<(ActorKind, Text)>>,
+}
+
+/// A principal looked up in [`DistinctTexts`]'s set without making a [`Text`] of it:
+/// hashes as `(ActorKind, Text)` does (the kind, then the text as a `str`).
+#[derive(Hash)]
+struct Key<'a>(ActorKind, &'a str);
+
+impl hashbrown::Equivalent<(ActorKind, Text)> for Key<'_> {
+    fn equivalent(&self, key: &(ActorKind, Text)) -> bool {
+        self.0 == key.0 && self.1 == key.1.as_str()
+    }
 }
 
 impl DistinctTexts {
     const LINEAR: usize = 16;
 
-    fn add(&mut self, s: &str) {
+    fn add(&mut self, s: &str, kind: ActorKind) {
         if s.is_empty() {
             return;
         }
         let known = match &self.set {
-            Some(set) => set.contains(s),
-            None => self.list.iter().any(|t| t.as_str() == s),
+            Some(set) => set.contains(&Key(kind, s)),
+            None => self.list.iter().any(|(k, t)| *k == kind && t.as_str() == s),
         };
         if known {
             return;
         }
-        let t = Text::from(s);
+        let t = (kind, Text::from(s));
         if let Some(set) = &mut self.set {
             set.insert(t.clone());
         } else if self.list.len() >= Self::LINEAR {
-            let mut set: std::collections::HashSet<Text> = self.list.iter().cloned().collect();
+            let mut set: hashbrown::HashSet<(ActorKind, Text)> =
+                self.list.iter().cloned().collect();
             set.insert(t.clone());
             self.set = Some(set);
         }

@@ -12,7 +12,7 @@ use crate::neutralize::{csv_cell, write_csv_line};
 use crate::scan::ScanReport;
 
 /// The CSV report's header.
-pub const CSV_COLUMNS: [&str; 22] = [
+pub const CSV_COLUMNS: [&str; 23] = [
     "verdict",
     "note",
     "analyst",
@@ -40,6 +40,9 @@ pub const CSV_COLUMNS: [&str; 22] = [
     // gives them (`lookalike far`), and why a principal of the row may pass for another.
     "hints",
     "lookalike",
+    // The kind of each of `actors`, in its order (`user; app`): an app may be named like a
+    // user's UPN or like another app's `name (id)`; the kind is ours, not the event's.
+    "actor_kinds",
 ];
 
 /// The badges of a row's hints in one cell (`lookalike far`).
@@ -107,6 +110,12 @@ pub fn write_csv(
                     .find(|h| matches!(h, Hint::Lookalike { .. }))
                     .map(|h| csv_cell(&h.to_string()))
                     .unwrap_or_default(),
+                f.totals
+                    .actor_principals()
+                    .iter()
+                    .map(|(k, _)| k.word())
+                    .collect::<Vec<_>>()
+                    .join("; "),
             ],
         )?;
     }

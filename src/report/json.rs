@@ -283,6 +283,18 @@ impl<'a> Streamed<'a> {
                     .map(ToString::to_string)
             ),
         );
+        // The kind of each of `actors`, in the same order (`user`, `app`, `app without
+        // id`): an app may be named like a user's UPN, or like another app's `name (id)`.
+        obj.insert(
+            "actor_kinds".into(),
+            json!(
+                f.totals
+                    .actor_principals()
+                    .iter()
+                    .map(|(k, _)| k.word())
+                    .collect::<Vec<_>>()
+            ),
+        );
         serde_json::Value::Object(obj)
     }
 
@@ -316,6 +328,11 @@ impl<'a> Streamed<'a> {
             )),
         );
         self.related(&mut obj, Some(i), nearest);
+        // The kind of `actor_id` (`user`, `app`, `app without id`; null with no actor).
+        obj.insert(
+            "actor_kind".into(),
+            json!((!e.parties.actor_label().is_empty()).then(|| e.parties.actor_kind.word())),
+        );
         serde_json::Value::Object(obj)
     }
 }

@@ -74,7 +74,7 @@ pub fn finding_line(
         markdown_cell(&d.analyst),
         markdown_cell(&d.time),
         markdown_cell(&targets_cell(f)),
-        markdown_cell(&f.totals.actors().join(", ")),
+        actors_cell(&f.totals.actor_principals()),
         markdown_cell(context),
         markdown_cell(hints),
     )
@@ -92,6 +92,19 @@ fn verdict_cell(d: &Decision, f: &Finding) -> String {
         ),
         None => d.verdict.label().to_owned(),
     }
+}
+
+/// The actors of a row in one cell, each as its kind in words outside its code span (`user
+/// `a@contoso.com``, `app `Microsoft Graph (00000003-…)``): the text inside is the
+/// event's, the kind before it is ours, so an app named like a user's UPN never reads as
+/// that user.
+fn actors_cell(actors: &[(crate::model::ActorKind, &str)]) -> String {
+    actors
+        .iter()
+        .filter(|(_, a)| !a.is_empty())
+        .map(|(k, a)| format!("{} {}", k.word(), markdown_cell(a)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The targets of a row in one cell: the one target, or the count and the list.
@@ -186,7 +199,7 @@ fn write_near_miss_table(
             markdown_cell(&d.analyst),
             markdown_cell(&d.time),
             markdown_cell(e.parties.target_label()),
-            markdown_cell(e.parties.actor_label()),
+            actors_cell(&[(e.parties.actor_kind, e.parties.actor_label())]),
             markdown_cell(&summary::event_line(inputs, report, i)),
             markdown_cell(&badges(&inputs.event_hints(i))),
         )?;

@@ -506,11 +506,16 @@ impl ScanReport {
             match (whole, *r) {
                 (Some(i), _) => {
                     let e = &self.events[i];
-                    totals.add(e.time, e.parties.target_label(), e.parties.actor_label());
+                    totals.add(
+                        e.time,
+                        e.parties.target_label(),
+                        e.parties.actor_label(),
+                        e.parties.actor_kind,
+                    );
                 }
                 (None, EventRef::Lean(j)) => {
                     let l = self.lean.labels(j);
-                    totals.add(l.time, l.target, l.actor);
+                    totals.add(l.time, l.target, l.actor, l.actor_kind);
                 }
                 (None, EventRef::Whole(_)) => {}
             }

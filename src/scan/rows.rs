@@ -13,6 +13,7 @@ pub(super) struct Member<'a> {
     pub time: Option<KqlDateTime>,
     pub target: &'a str,
     pub actor: &'a str,
+    pub actor_kind: crate::model::ActorKind,
 }
 
 impl<'a> Member<'a> {
@@ -22,6 +23,7 @@ impl<'a> Member<'a> {
             time: e.time,
             target: e.parties.target_label(),
             actor: e.parties.actor_label(),
+            actor_kind: e.parties.actor_kind,
         }
     }
 }
@@ -84,7 +86,7 @@ impl Distinct<'_> {
             if self.headless {
                 f.totals.members.push(m.r.pack());
             }
-            f.totals.add(m.time, m.target, m.actor);
+            f.totals.add(m.time, m.target, m.actor, m.actor_kind);
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::journal::Decision;
 use crate::lookalike;
-use crate::model::Outcome;
+use crate::model::{ActorKind, Outcome};
 use crate::neutralize::{has_dangerous, neutralize};
 use crate::scan::ScanReport;
 
@@ -25,6 +25,55 @@ pub struct ItemText {
     /// A flagged row whose events all moved to the row of their canonical record
     /// ([`crate::model::Finding::is_folded`]): not shown, not counted.
     pub folded: bool,
+    /// The kind of the row's actor, drawn by us before the Actor cell's text.
+    pub actor: ActorMark,
+}
+
+/// The kind of principal a row's actor is, as the table marks it in a cell of its own
+/// before the actor's text: the text is the event's (an app may be named
+/// `helpdesk.admin@contoso.example` or `Microsoft Graph (00000003-…)`), the mark is not,
+/// and it always takes the first cell of the column, so no text can stand in its place.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ActorMark {
+    /// The record names no actor.
+    #[default]
+    Unknown,
+    /// Every actor of the row is of this kind.
+    Kind(ActorKind),
+    /// The row's actors are of several kinds.
+    Several,
+}
+
+impl ActorMark {
+    /// The mark of a row whose actors are of `kinds`.
+    pub fn of(kinds: impl IntoIterator<Item = ActorKind>) -> Self {
+        kinds.into_iter().fold(Self::Unknown, |m, k| match m {
+            Self::Unknown => Self::Kind(k),
+            Self::Kind(was) if was == k => m,
+            _ => Self::Several,
+        })
+    }
+
+    /// The one cell drawn: `U` a user, `A` an app (known by its service principal id), `N`
+    /// an app with no id (known by name only), `?` no actor, `*` actors of several kinds.
+    pub fn glyph(self) -> char {
+        match self {
+            Self::Unknown => '?',
+            Self::Kind(ActorKind::User) => 'U',
+            Self::Kind(ActorKind::App) => 'A',
+            Self::Kind(ActorKind::NamedApp) => 'N',
+            Self::Several => '*',
+        }
+    }
+
+    /// In words, for the help and the frequency view (`user`, `app`, …).
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Unknown => "no actor",
+            Self::Kind(k) => k.word(),
+            Self::Several => "several kinds",
+        }
+    }
 }
 
 /// The cells of a row in one block of text with where each ends: a near-miss row keeps
@@ -120,6 +169,7 @@ impl ItemText {
             time,
             tampered,
             folded: false,
+            actor: ActorMark::Unknown,
         }
     }
 
@@ -367,6 +417,7 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     numbers[finding(Column::Hint)] = Some(0);
     let mut item = ItemText::new(r.key(), cells, numbers, ticks, tampered);
     item.folded = f.is_folded();
+    item.actor = ActorMark::of(f.totals.actor_principals().into_iter().map(|(k, _)| k));
     item
 }
 
@@ -415,5 +466,9 @@ pub fn near_miss_text(
         cells[near_miss(Column::Flag)] = "⚠".to_owned();
     }
     // No numeric column: no sort numbers kept (a near miss is one row per event).
-    ItemText::new(key, cells, Vec::new(), ticks, tampered)
+    let mut item = ItemText::new(key, cells, Vec::new(), ticks, tampered);
+    if !e.parties.actor_label().is_empty() {
+        item.actor = ActorMark::Kind(e.parties.actor_kind);
+    }
+    item
 }

@@ -113,6 +113,9 @@ impl Drill {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PivotRow {
     pub value: String,
+    /// In the frequency of the Actor column, the kind of principal the line counts: a
+    /// user and an app whose texts read alike are two lines, each marked with its kind.
+    pub kind: Option<super::items::ActorMark>,
     pub count: usize,
     /// Unreviewed, suspicious, legitimate.
     pub by_verdict: [usize; 3],

@@ -132,9 +132,11 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
     out
 }
 
-/// `◆ target victim@… · by actor@…`: whose tokens changed and who changed them, by UPN
-/// (else the object id), as the record names them (neutralised). The ids are in the raw
-/// record above; at 80 columns this stays within two lines.
+/// `◆ target victim@… · by user actor@…`: whose tokens changed and who changed them, by UPN
+/// (else the object id), as the record names them (neutralised). The actor's kind (`user`,
+/// `app`, `app without id`) is ours and comes first: an app named `helpdesk@contoso.com`
+/// reads `by app helpdesk@contoso.com (<id>)`. The ids are in the raw record above; at 80
+/// columns this stays within two lines.
 fn parties_line(p: &crate::model::EventParties) -> String {
     let named = |label: &str| {
         if label.is_empty() {
@@ -143,8 +145,13 @@ fn parties_line(p: &crate::model::EventParties) -> String {
             neutralize(label).into_owned()
         }
     };
+    let kind = if p.actor_label().is_empty() {
+        String::new()
+    } else {
+        format!("{} ", p.actor_kind.word())
+    };
     format!(
-        "◆ target {} · by {}",
+        "◆ target {} · by {kind}{}",
         named(p.target_label()),
         named(p.actor_label())
     )

@@ -207,14 +207,15 @@ fn the_frequency_view_shows_long_principals_whole_where_the_screen_has_room() {
     focus_on(&mut app, Column::Actor);
     keys(&mut app, "F");
     let s = screen(&app, 200, 30);
-    let values = frequency_values(&s, "helpdesk.");
+    // Each after its kind mark (`U` a user).
+    let values = frequency_values(&s, "U helpdesk.");
     assert_eq!(values.len(), 2, "{s}");
     assert!(
-        values.iter().any(|v| v.starts_with(&format!("{EVIL} "))),
+        values.iter().any(|v| v.starts_with(&format!("U {EVIL} "))),
         "{s}"
     );
     assert!(
-        values.iter().any(|v| v.starts_with(&format!("{REAL} "))),
+        values.iter().any(|v| v.starts_with(&format!("U {REAL} "))),
         "{s}"
     );
 }

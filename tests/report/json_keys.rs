@@ -96,7 +96,8 @@ fn json_parses_with_stable_keys_and_exact_values() {
                 "related_more",
                 "copies",
                 "hints",
-                "lookalike"
+                "lookalike",
+                "actor_kinds"
             ]
         );
     }
@@ -166,7 +167,8 @@ fn json_parses_with_stable_keys_and_exact_values() {
             "related",
             "related_total",
             "related_more",
-            "copies"
+            "copies",
+            "actor_kind"
         ]
     );
     assert_eq!(near[0]["reason"], "no_modified_properties");

@@ -33,10 +33,13 @@ pub(super) fn draw_pivot(
     // differ only after 44 characters (`…onmicrosoft.com` and `…onmicrosoft.com.evil.example`)
     // read whole wherever the screen has the room.
     let counts = COUNT_COLUMNS.iter().map(|(_, w)| w + 1).sum::<usize>();
+    // The Actor column's kind mark (ours, drawn apart) and a space before each value.
+    let marked = p.rows.iter().any(|r| r.kind.is_some());
+    let mark_w = if marked { 2 } else { 0 };
     let longest = p
         .rows
         .iter()
-        .map(|r| r.value.width())
+        .map(|r| r.value.width() + mark_w)
         .chain([name.chars().count(), "(empty)".len(), 44])
         .max()
         .unwrap_or(44);
@@ -51,17 +54,25 @@ pub(super) fn draw_pivot(
     let vw = usize::from(rect.width.saturating_sub(2))
         .saturating_sub(counts)
         .clamp(8, longest);
+    let room = vw.saturating_sub(mark_w);
     // A value too long is cut at its end, as the table's cells are, unless that makes it
     // read as another value cut so: then both are cut in their middle, their ends kept
     // (`helpdesk.ad…rosoft.com.evil.example`, `helpdesk.ad…contoso.onmicrosoft.com`).
-    let mut cut_forms: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut cut_forms: std::collections::HashMap<(Option<char>, String), usize> =
+        std::collections::HashMap::new();
+    let glyph = |r: &crate::tui::overlay::PivotRow| r.kind.map(|k| k.glyph());
     for r in &p.rows {
-        *cut_forms.entry(clip_end(&r.value, vw)).or_default() += 1;
+        *cut_forms
+            .entry((glyph(r), clip_end(&r.value, room)))
+            .or_default() += 1;
     }
-    let cut = |v: &str| {
-        let end_cut = clip_end(v, vw);
-        if cut_forms.get(&end_cut).is_some_and(|n| *n > 1) {
-            clip_middle(v, vw)
+    let cut = |r: &crate::tui::overlay::PivotRow| {
+        let end_cut = clip_end(&r.value, room);
+        if cut_forms
+            .get(&(glyph(r), end_cut.clone()))
+            .is_some_and(|n| *n > 1)
+        {
+            clip_middle(&r.value, room)
         } else {
             end_cut
         }
@@ -78,11 +89,20 @@ pub(super) fn draw_pivot(
         let value = if row.value.is_empty() {
             "(empty)".to_owned()
         } else {
-            cut(&row.value)
+            cut(row)
         };
         // Padded by the columns it takes on screen (a CJK letter two, a combining mark none).
-        let value = format!("{value}{}", " ".repeat(vw.saturating_sub(value.width())));
-        let mut line = Line::from(vec![
+        let value = format!("{value}{}", " ".repeat(room.saturating_sub(value.width())));
+        let mut spans = Vec::new();
+        if marked {
+            let mark = row.kind.unwrap_or_default();
+            spans.push(Span::styled(
+                mark.glyph().to_string(),
+                super::mark_style(theme),
+            ));
+            spans.push(Span::raw(" "));
+        }
+        spans.extend(vec![
             Span::raw(format!(
                 "{value} {:>rw$} {:>uw$} ",
                 row.count, row.by_verdict[0]
@@ -96,6 +116,7 @@ pub(super) fn draw_pivot(
                 theme.verdict(Verdict::Legitimate),
             ),
         ]);
+        let mut line = Line::from(spans);
         if i == p.cursor {
             line = line.style(Style::new().add_modifier(Modifier::REVERSED));
         }

@@ -117,6 +117,16 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
     }
 }
 
+/// The style of an actor's kind mark (`U`, `A`…), drawn apart from the event's text: bold
+/// cyan, or bold underlined without colour.
+pub(super) fn mark_style(theme: Theme) -> Style {
+    if theme.color {
+        Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+}
+
 /// Cuts a cell to `width` columns of the screen (a CJK letter or an emoji takes two, a
 /// combining mark none), marking the cut with an ellipsis; a wide character that would
 /// straddle the cut is left out whole, never split.

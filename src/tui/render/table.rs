@@ -6,6 +6,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
+use std::collections::{HashMap, HashSet};
+
+use super::lists::clip_middle;
 use super::{Theme, clip};
 use crate::tui::action::Intent;
 use crate::tui::app::{App, View};
@@ -19,16 +22,28 @@ fn highlighted_cell(
     base: Style,
     theme: Theme,
 ) -> Cell<'static> {
+    Cell::from(Line::from(highlighted_cell_spans(
+        app, col, text, base, theme,
+    )))
+}
+
+/// The spans of a cell's text, the letters a filter term matched highlighted.
+fn highlighted_cell_spans(
+    app: &App,
+    col: usize,
+    text: String,
+    base: Style,
+    theme: Theme,
+) -> Vec<Span<'static>> {
     let hits = if app.filter.is_empty() {
         Vec::new()
     } else {
         app.highlights(col, &text)
     };
     if hits.is_empty() {
-        return Cell::from(Span::styled(text, base));
+        return vec![Span::styled(text, base)];
     }
-    let spans: Vec<Span> = text
-        .chars()
+    text.chars()
         .enumerate()
         .map(|(i, c)| {
             let style = if hits.contains(&i) {
@@ -38,8 +53,7 @@ fn highlighted_cell(
             };
             Span::styled(c.to_string(), style)
         })
-        .collect();
-    Cell::from(Line::from(spans))
+        .collect()
 }
 
 pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme: Theme) {
@@ -67,6 +81,7 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
     }));
     let header = Row::new(header_cells);
     let page = usize::from(area.height.saturating_sub(1));
+    let shown = Shown::new(app, &fitted, page);
     let rows = t
         .order
         .iter()
@@ -105,7 +120,10 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
                         }
                         _ => app.cell(t, item, col),
                     };
-                    let text = clip(text, usize::from(width));
+                    if columns[col] == Column::Actor {
+                        return actor_cell(app, item, col, text, width, &shown, theme);
+                    }
+                    let text = shown.cut(col, text, usize::from(width));
                     let base = match columns[col] {
                         Column::Verdict if joined.is_some() => theme
                             .verdict(d.verdict)
@@ -167,4 +185,85 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
             r,
         );
     }
+}
+
+/// The room the Actor column leaves its text: its kind mark and a space come first.
+const MARK_ROOM: usize = 2;
+
+/// How the page's Target and Actor cells are cut: at their end, unless two different
+/// principals on the page would then read the same (`Microsoft Graph (00000003-…` for the
+/// real Microsoft Graph and an app named after it): those are cut in their middle, their
+/// ends kept (the id an app's `name (id)` ends with, a UPN's domain).
+struct Shown {
+    /// Per column (index in the view), the end-cut forms that two principals share.
+    clash: HashMap<usize, HashSet<String>>,
+}
+
+impl Shown {
+    fn new(app: &App, fitted: &[(usize, u16)], page: usize) -> Self {
+        let t = app.table();
+        let columns = app.columns();
+        let mut clash = HashMap::new();
+        for &(col, width) in fitted {
+            let room = match columns[col] {
+                Column::Actor => usize::from(width).saturating_sub(MARK_ROOM),
+                Column::Target => usize::from(width),
+                _ => continue,
+            };
+            // Each end-cut form with the first principal (kind mark and whole text) seen
+            // under it; a second principal under it marks a clash.
+            let mut seen: HashMap<String, (char, String)> = HashMap::new();
+            let mut shared = HashSet::new();
+            for &item in t.order.iter().skip(t.offset).take(page) {
+                let text = app.cell(t, item, col);
+                let mark = match columns[col] {
+                    Column::Actor => t.items[item].actor.glyph(),
+                    _ => ' ',
+                };
+                let cut = clip(text.clone(), room);
+                match seen.get(&cut) {
+                    Some(first) if *first != (mark, text.clone()) => {
+                        shared.insert(cut);
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(cut, (mark, text));
+                    }
+                }
+            }
+            clash.insert(col, shared);
+        }
+        Self { clash }
+    }
+
+    /// Cell `text` of column `col` cut to `room` columns of the screen.
+    fn cut(&self, col: usize, text: String, room: usize) -> String {
+        let end_cut = clip(text.clone(), room);
+        match self.clash.get(&col) {
+            Some(shared) if shared.contains(&end_cut) => clip_middle(&text, room),
+            _ => end_cut,
+        }
+    }
+}
+
+/// The Actor cell: the kind mark we draw (`U` user, `A` app, `N` app without id, `?` none,
+/// `*` several kinds; see `ActorMark`), styled apart, then the actor's text cut to the rest.
+fn actor_cell(
+    app: &App,
+    item: usize,
+    col: usize,
+    text: String,
+    width: u16,
+    shown: &Shown,
+    theme: Theme,
+) -> Cell<'static> {
+    let t = app.table();
+    let mark = t.items[item].actor;
+    let text = shown.cut(col, text, usize::from(width).saturating_sub(MARK_ROOM));
+    let mut spans = vec![
+        Span::styled(mark.glyph().to_string(), super::mark_style(theme)),
+        Span::raw(" "),
+    ];
+    spans.extend(highlighted_cell_spans(app, col, text, Style::new(), theme));
+    Cell::from(Line::from(spans))
 }
