@@ -81,11 +81,12 @@ fn rows_to_decide_again_are_counted_and_lose_the_mark_once_decided() {
             .count()
     };
     assert_eq!(marked(&app), 2);
-    for w in [80, 120] {
+    // Kept however narrow the screen, in its short wording at 60 columns.
+    for w in [60, 80, 120] {
+        let h = header(&app, w);
         assert!(
-            header(&app, w).contains("2 to decide again"),
-            "{w}: {}",
-            header(&app, 120)
+            h.contains("2 to decide again") || h.contains("· 2 again"),
+            "{w}: {h}"
         );
     }
     // Decided again under its own key: the mark goes at once, the count follows.

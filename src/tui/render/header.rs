@@ -134,12 +134,13 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         ));
     }
     // Near misses a decision on their id no longer applies to (two now share the id),
-    // which have no decision of their own yet: unreviewed, but decided once already.
+    // which have no decision of their own yet: unreviewed, but decided once already. Kept
+    // as the review counts are (a decision the analyst made is not applied).
     let again = app.near.decide_again;
     if again > 0 {
         let warn = theme.fg(Color::Yellow).add_modifier(Modifier::BOLD);
         parts.push(Part::new(
-            10,
+            Part::KEEP,
             " · ",
             vec![
                 vec![Span::styled(format!("{again} to decide again"), warn)],
