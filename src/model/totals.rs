@@ -18,10 +18,10 @@ pub struct RowTotals {
     /// The earliest and latest event time (events without a time left out).
     pub first: Option<KqlDateTime>,
     pub last: Option<KqlDateTime>,
-    targets: DistinctTexts,
+    targets: Distinct<Text>,
     /// The distinct actors as principals (kind and label): a user whose UPN reads like an
     /// app's `name (id)` is another actor than that app, and is listed apart.
-    actors: DistinctTexts,
+    actors: Distinct<(ActorKind, Text)>,
     /// The last event that joined (an event giving the same row twice joins once).
     pub(crate) last_member: Option<u32>,
     /// Headless commands: every event that joined, in order (a scan-internal reference to a
@@ -45,12 +45,17 @@ impl RowTotals {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
         }
-        self.targets.add(target, ActorKind::User);
-        self.actors.add(actor, actor_kind);
+        if !target.is_empty() {
+            self.targets.add(target, || Text::from(target));
+        }
+        if !actor.is_empty() {
+            self.actors
+                .add(&Key(actor_kind, actor), || (actor_kind, Text::from(actor)));
+        }
     }
     /// The distinct targets, in the order first seen (empty ones left out).
     pub fn targets(&self) -> Vec<&str> {
-        self.targets.list.iter().map(|(_, t)| t.as_str()).collect()
+        self.targets.list.iter().map(Text::as_str).collect()
     }
     /// The distinct actors (UPN or application id), in the order first seen: one label per
     /// principal (two principals of different kinds that read alike are listed twice; see
@@ -68,16 +73,26 @@ impl RowTotals {
     }
 }
 
-/// Distinct non-empty texts, each with a kind (targets all have one), in the order first
+/// Distinct non-empty values (a target's text, an actor's kind and text) in the order first
 /// seen; a set beside the list once it is long (a row behind which thousands of users'
-/// tokens changed).
-#[derive(Debug, Clone, Default)]
-struct DistinctTexts {
-    list: Vec<(ActorKind, Text)>,
-    set: Option<hashbrown::HashSet<(ActorKind, Text)>>,
+/// tokens changed). Looked up by a borrowed form (`&str`, [`Key`]), so that a value seen
+/// again makes no [`Text`].
+#[derive(Debug, Clone)]
+struct Distinct<T> {
+    list: Vec<T>,
+    set: Option<hashbrown::HashSet<T>>,
 }
 
-/// A principal looked up in [`DistinctTexts`]'s set without making a [`Text`] of it:
+impl<T> Default for Distinct<T> {
+    fn default() -> Self {
+        Self {
+            list: Vec::new(),
+            set: None,
+        }
+    }
+}
+
+/// A principal looked up in the actors' [`Distinct`] without making a [`Text`] of it:
 /// hashes as `(ActorKind, Text)` does (the kind, then the text as a `str`).
 #[derive(Hash)]
 struct Key<'a>(ActorKind, &'a str);
@@ -88,26 +103,26 @@ impl hashbrown::Equivalent<(ActorKind, Text)> for Key<'_> {
     }
 }
 
-impl DistinctTexts {
+impl<T: std::hash::Hash + Eq + Clone> Distinct<T> {
     const LINEAR: usize = 16;
 
-    fn add(&mut self, s: &str, kind: ActorKind) {
-        if s.is_empty() {
-            return;
-        }
+    /// Adds the value `key` stands for (`make` makes it) unless it is there.
+    fn add<Q>(&mut self, key: &Q, make: impl FnOnce() -> T)
+    where
+        Q: std::hash::Hash + hashbrown::Equivalent<T> + ?Sized,
+    {
         let known = match &self.set {
-            Some(set) => set.contains(&Key(kind, s)),
-            None => self.list.iter().any(|(k, t)| *k == kind && t.as_str() == s),
+            Some(set) => set.contains(key),
+            None => self.list.iter().any(|t| key.equivalent(t)),
         };
         if known {
             return;
         }
-        let t = (kind, Text::from(s));
+        let t = make();
         if let Some(set) = &mut self.set {
             set.insert(t.clone());
         } else if self.list.len() >= Self::LINEAR {
-            let mut set: hashbrown::HashSet<(ActorKind, Text)> =
-                self.list.iter().cloned().collect();
+            let mut set: hashbrown::HashSet<T> = self.list.iter().cloned().collect();
             set.insert(t.clone());
             self.set = Some(set);
         }
