@@ -85,5 +85,25 @@ fn the_classify_list_shows_each_rows_time_as_the_table_does() {
             .collect();
         assert!(s.contains("Time (UTC)"), "{w}x{h}: {s}");
         assert!(list[0].contains(&time), "{w}x{h}: {s}");
+        // In local time, a long zone name is cut in the list's title too: its columns stay
+        // under their titles.
+        app.local_zone = "Europe/Berlin".to_owned();
+        app.local_time = true;
+        let s = screen(&app, w, h);
+        let lines: Vec<&str> = s.lines().collect();
+        let head = lines
+            .iter()
+            .position(|l| l.contains("Time (Europe/"))
+            .unwrap_or_else(|| panic!("{w}x{h}: {s}"));
+        let at = |l: &str, word: &str| {
+            l.chars()
+                .collect::<String>()
+                .find(word)
+                .map(|b| l[..b].chars().count())
+        };
+        let account = at(lines[head], "Account").unwrap();
+        let row = lines[head + 1];
+        let acc = app.findings.items[first].cells[finding(Column::Account)].to_owned();
+        assert_eq!(at(row, &acc[..5]), Some(account), "{w}x{h}: {s}");
     }
 }

@@ -274,7 +274,8 @@ pub(super) fn draw_bulk(
     let start = b.cursor.saturating_sub(visible.saturating_sub(1));
     let head: String = fields
         .iter()
-        .map(|(n, w)| format!("{:<w$}", n, w = *w))
+        // Titles cut as the cells are (`Time (Europe/Berli…`), so the columns stay aligned.
+        .map(|(n, w)| format!("{:<w$}", clip((*n).to_owned(), *w), w = *w))
         .collect::<Vec<_>>()
         .join(" ");
     let mut lines = vec![Line::from(Span::styled(
