@@ -344,7 +344,7 @@ fn principal_texts(report: &ScanReport) -> impl Iterator<Item = &str> {
 
 /// A role that names a user: `User`, or the UAL's usual form of Actor[-1].ID for a user,
 /// `User_<object id>` (Microsoft's Office 365 Management Activity API schema).
-fn is_user_role(role: &str) -> bool {
+pub(crate) fn is_user_role(role: &str) -> bool {
     role == "User" || role.starts_with("User_")
 }
 

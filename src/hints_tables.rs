@@ -115,7 +115,8 @@ impl TablesBuild {
             bulk_rows: self.bulk.rows,
             sign_ins,
             password_ops,
-            principals: Principals::new(super::principal_texts(report)),
+            principals: Principals::new(super::principal_texts(report))
+                .with_identities(report.findings.iter().map(crate::lookalike::row_identity)),
         }
     }
 

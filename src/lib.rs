@@ -13,6 +13,7 @@ pub mod json_depth;
 pub mod kql;
 pub mod load;
 pub mod lookalike;
+pub mod lookalike_ids;
 pub mod model;
 pub mod neutralize;
 pub mod output;

@@ -45,6 +45,18 @@ pub enum Why {
     Compatibility(&'static str),
     /// A combining mark repeated, or more than four on one letter.
     StackedMarks,
+    /// White space at the start or end, a space that is not U+0020, or two in a row:
+    /// `admin@contoso.com ` passes for `admin@contoso.com`.
+    Spaces,
+    /// The display name is another principal's too: the other's object id.
+    SharedName(String),
+    /// The UPN is another principal's too (another object id): the other's object id.
+    SharedUpn(String),
+    /// The display name is (or looks like) another principal's UPN: that UPN.
+    NameIsUpn(String),
+    /// An application or service principal named as (or like) a user's UPN or display
+    /// name: that text.
+    AppNamedLikeUser(String),
 }
 
 impl fmt::Display for Why {
@@ -57,6 +69,21 @@ impl fmt::Display for Why {
             }
             Self::Compatibility(kind) => write!(f, "{kind} letters"),
             Self::StackedMarks => write!(f, "stacked combining marks"),
+            Self::Spaces => write!(f, "white space a principal's name has not"),
+            Self::SharedName(id) => {
+                write!(f, "display name also used by object id {}", neutralize(id))
+            }
+            Self::SharedUpn(id) => write!(f, "same UPN, another object id {}", neutralize(id)),
+            Self::NameIsUpn(upn) => {
+                write!(
+                    f,
+                    "display name is another principal's UPN {}",
+                    visible(upn)
+                )
+            }
+            Self::AppNamedLikeUser(name) => {
+                write!(f, "application named like user {}", visible(name))
+            }
         }
     }
 }
@@ -72,10 +99,13 @@ fn own_script(c: char) -> Option<Script> {
 /// Why `text` may pass for another principal's on its own (no other text needed): empty
 /// for almost every text (any ASCII text at once).
 pub fn why(text: &str) -> Vec<Why> {
-    if text.is_ascii() {
-        return Vec::new();
-    }
     let mut out = Vec::new();
+    if has_odd_spaces(text) {
+        out.push(Why::Spaces);
+    }
+    if text.is_ascii() {
+        return out;
+    }
     let words: Vec<&str> = text
         .split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c)))
         .filter(|w| !w.is_empty())
@@ -121,6 +151,44 @@ pub fn why(text: &str) -> Vec<Why> {
         out.push(Why::StackedMarks);
     }
     out
+}
+
+/// A white space character, U+0020 or any other (NBSP, the typographic spaces, ...).
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || crate::neutralize::is_lookalike_space(c)
+}
+
+/// White space at either end, a space other than U+0020, or two spaces in a row.
+fn has_odd_spaces(text: &str) -> bool {
+    text.starts_with(is_space)
+        || text.ends_with(is_space)
+        || text.chars().any(|c| is_space(c) && c != ' ')
+        || text.contains("  ")
+}
+
+/// The text neutralised, with a space at either end written `␠` (a bare trailing space
+/// is invisible on screen and Markdown drops it).
+pub fn visible(text: &str) -> String {
+    mark_edge_spaces(&neutralize(text)).into_owned()
+}
+
+/// `text` with each U+0020 at either end written `␠` (the text itself when it has none).
+pub fn mark_edge_spaces(text: &str) -> std::borrow::Cow<'_, str> {
+    let lead = text.len() - text.trim_start_matches(' ').len();
+    let trail = text.len() - text.trim_end_matches(' ').len();
+    if lead == 0 && trail == 0 {
+        return text.into();
+    }
+    if lead == text.len() {
+        return "␠".repeat(text.len()).into();
+    }
+    format!(
+        "{}{}{}",
+        "␠".repeat(lead),
+        &text[lead..text.len() - trail],
+        "␠".repeat(trail)
+    )
+    .into()
 }
 
 fn push_once(out: &mut Vec<Why>, why: Why) {
@@ -206,50 +274,128 @@ pub fn skeleton_of(text: &str) -> String {
     skeleton(text).collect()
 }
 
-/// The principals of the loaded data that look like another of them (the same skeleton,
-/// not the same text ASCII case aside), each with those it looks like.
+/// ASCII look-alikes TR39's skeletons leave apart once they are lower-cased: `rn` and
+/// `m` (TR39 maps `m` to `rn` but keeps `M`), `5` and `s`, `vv` and `w` (`0`/`o` and
+/// `1`/`l`/`I` TR39 maps itself). The pairs are those of the homoglyph tables of domain
+/// typo-squatting checkers (dnstwist's `o`: `0`, `l`: `1`, `s`: `5`, `m`: `rn`, `w`: `vv`).
+const ASCII_ALIKE: [(&str, &str); 4] = [("rn", "m"), ("5", "s"), ("vv", "w"), ("0", "o")];
+
+/// The texts two look-alikes share one of: the TR39 skeleton of the text as written, of
+/// its upper case and of its lower case, each lower-cased and with [`ASCII_ALIKE`] applied
+/// (`ADMlN` and `admin`: the skeleton of `ADMIN` is `ADMlN`; `admin@c0ntoso.com`); white
+/// space left out (`admin@contoso.com ` is `admin@contoso.com`).
+pub fn match_keys(text: &str) -> Vec<String> {
+    let base: String = text.chars().filter(|c| !is_space(*c)).collect();
+    let mut out: Vec<String> = Vec::with_capacity(3);
+    for variant in [base.to_uppercase(), base.to_lowercase(), base] {
+        let mut k = skeleton_of(&variant).to_lowercase();
+        for (from, to) in ASCII_ALIKE {
+            if k.contains(from) {
+                k = k.replace(from, to);
+            }
+        }
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// Whether two texts are one principal's name written twice: equal once case is folded
+/// (UPNs and display names are matched without case by the directory).
+fn same_text(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
+}
+
+/// The principals of the loaded data that look like another of them (a [`match_keys`]
+/// key in common, not the same text case aside), each with those it looks like; and who
+/// is who ([`Identity`]): one display name or UPN used by several object ids, a display
+/// name that is another's UPN, an application named like a user.
 #[derive(Debug, Default, Clone)]
 pub struct Principals {
     alike: HashMap<String, Vec<String>>,
+    ids: crate::lookalike_ids::Identities,
 }
 
 impl Principals {
     /// From every principal text of the loaded data (repeats and empty texts are fine).
     pub fn new<'a>(texts: impl Iterator<Item = &'a str>) -> Self {
-        let distinct: HashSet<&str> = texts.filter(|t| !t.is_empty()).collect();
-        let mut groups: HashMap<String, Vec<&str>> = HashMap::new();
-        for t in distinct {
-            groups.entry(skeleton_of(t)).or_default().push(t);
+        let distinct: Vec<&str> = {
+            let set: HashSet<&str> = texts.filter(|t| !t.is_empty()).collect();
+            let mut v: Vec<&str> = set.into_iter().collect();
+            v.sort_unstable();
+            v
+        };
+        let keys: Vec<Vec<String>> = distinct.iter().map(|t| match_keys(t)).collect();
+        let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, ks) in keys.iter().enumerate() {
+            for k in ks {
+                groups.entry(k.as_str()).or_default().push(i);
+            }
         }
         let mut alike = HashMap::new();
-        for mut group in groups.into_values() {
-            if group.len() < 2 {
+        let mut plain: HashMap<usize, bool> = HashMap::new();
+        let mut is_plain = |i: usize| {
+            *plain
+                .entry(i)
+                .or_insert_with(|| why(distinct[i]).is_empty())
+        };
+        for (i, t) in distinct.iter().enumerate() {
+            let mut near: Vec<usize> = keys[i]
+                .iter()
+                .flat_map(|k| groups.get(k.as_str()).into_iter().flatten().copied())
+                .filter(|&j| j != i && !same_text(distinct[j], t))
+                .collect();
+            if near.is_empty() {
+                continue;
+            }
+            near.sort_unstable();
+            near.dedup();
+            // The one plain text among odd ones is what they imitate, not a look-alike.
+            if is_plain(i) && near.iter().all(|&j| !is_plain(j)) {
                 continue;
             }
             // Plain texts (nothing odd on their own) first, then in text order: the first
             // named is the one a look-alike most likely passes for.
-            let plain: Vec<bool> = group.iter().map(|t| why(t).is_empty()).collect();
-            let mut order: Vec<(bool, &str)> =
-                plain.iter().map(|p| !p).zip(group.drain(..)).collect();
-            order.sort_unstable();
-            let plains = order.iter().filter(|(odd, _)| !odd).count();
-            for (odd, t) in &order {
-                // The one plain text among odd ones is what they imitate, not a look-alike.
-                if !odd && plains == 1 {
-                    continue;
-                }
-                let others: Vec<String> = order
-                    .iter()
-                    .map(|(_, o)| *o)
-                    .filter(|o| !o.eq_ignore_ascii_case(t))
-                    .map(str::to_owned)
-                    .collect();
-                if !others.is_empty() {
-                    alike.insert((*t).to_owned(), others);
-                }
-            }
+            // Among those, one that differs only in white space or case first,
+            let bare = |t: &str| -> String { t.chars().filter(|c| !is_space(*c)).collect() };
+            let own = bare(t);
+            // then one of the same skeleton as written (case kept, then case aside).
+            let skel = skeleton_of(t);
+            near.sort_by_key(|&j| {
+                let o = distinct[j];
+                let b = bare(o);
+                let rank = if b == own {
+                    0
+                } else if same_text(&b, &own) {
+                    1
+                } else if skeleton_of(o) == skel {
+                    2
+                } else if skeleton_of(o).to_lowercase() == skel.to_lowercase() {
+                    3
+                } else {
+                    4
+                };
+                (!is_plain(j), rank, j)
+            });
+            alike.insert(
+                (*t).to_owned(),
+                near.into_iter().map(|j| distinct[j].to_owned()).collect(),
+            );
         }
-        Self { alike }
+        Self {
+            alike,
+            ids: Default::default(),
+        }
+    }
+
+    /// The same, with who is who of the loaded data's rows.
+    pub fn with_identities<'a>(
+        mut self,
+        ids: impl Iterator<Item = crate::lookalike_ids::Identity<'a>>,
+    ) -> Self {
+        self.ids = crate::lookalike_ids::Identities::new(ids);
+        self
     }
 
     /// The other principals `text` looks like (plain ones first), if any.
@@ -312,7 +458,7 @@ impl fmt::Display for Lookalike {
     /// `actor аdmin@contoso.com (U+0430): mixed scripts: Latin + Cyrillic; looks like
     /// admin@contoso.com, another principal in the loaded data`: event strings neutralised.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.party, neutralize(&self.text))?;
+        write!(f, "{} {}", self.party, visible(&self.text))?;
         let odd = self.odd_chars();
         if !odd.is_empty() {
             write!(f, " ({odd})")?;
@@ -323,7 +469,7 @@ impl fmt::Display for Lookalike {
         }
         if let Some(like) = &self.looks_like {
             let sep = if why.is_empty() { ":" } else { ";" };
-            write!(f, "{sep} looks like {}", neutralize(like))?;
+            write!(f, "{sep} looks like {}", visible(like))?;
             if self.another {
                 write!(f, ", another principal in the loaded data")?;
             }
@@ -337,6 +483,7 @@ impl fmt::Display for Lookalike {
 /// at most [`LISTED`] of them; and how many more there are.
 pub fn of_row(f: &Finding, principals: &Principals) -> (Vec<Lookalike>, usize) {
     let (targets, actors) = (f.totals.targets(), f.totals.actors());
+    let id = row_identity(f);
     let parties = actors
         .iter()
         .map(|t| ("actor", *t))
@@ -345,7 +492,40 @@ pub fn of_row(f: &Finding, principals: &Principals) -> (Vec<Lookalike>, usize) {
             "account",
             f.row.account_display_name.as_str(),
         )));
-    of_parties(parties, principals)
+    let (mut out, mut more) = of_parties(parties, principals);
+    for (text, why) in principals.ids.whys(&id) {
+        if let Some(l) = out.iter_mut().find(|l| l.text == text) {
+            push_once(&mut l.why, why);
+        } else if out.len() < LISTED {
+            let party = match (text == id.name, id.upns.contains(&text)) {
+                (true, true) => "actor and account",
+                (true, false) => "account",
+                _ => "actor",
+            };
+            out.push(Lookalike {
+                party: party.to_owned(),
+                text: text.to_owned(),
+                why: vec![why],
+                looks_like: None,
+                another: false,
+            });
+        } else {
+            more += 1;
+        }
+    }
+    (out, more)
+}
+
+/// Who a row's principal is: its object id, display name, UPNs (a user's actors) and
+/// whether it is an application (its role is not a user's).
+pub fn row_identity(f: &Finding) -> crate::lookalike_ids::Identity<'_> {
+    let app = !crate::hints::is_user_role(&f.row.role);
+    crate::lookalike_ids::Identity {
+        key: &f.row.account_object_id,
+        name: &f.row.account_display_name,
+        upns: if app { Vec::new() } else { f.totals.actors() },
+        app,
+    }
 }
 
 /// The look-alike principals of one STS event (a near miss): its actor, target and the

@@ -11,6 +11,7 @@ use crate::context::summary;
 use crate::hints::{HintConfig, Inputs};
 use crate::journal::Decision;
 use crate::kql::{KqlDateTime, format_datetime};
+use crate::lookalike::mark_edge_spaces;
 use crate::model::{Finding, count_label};
 use crate::neutralize::{markdown_cell, markdown_inline};
 use crate::rule::{RULE_ID, RULE_NAME};
@@ -59,7 +60,7 @@ pub fn finding_line(
     format!(
         "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
         time_or_dash(f.totals.first.as_ref()),
-        markdown_cell(&r.account_display_name),
+        markdown_cell(&mark_edge_spaces(&r.account_display_name)),
         markdown_cell(&r.account_object_id),
         markdown_cell(&r.role),
         markdown_cell(&r.ip_address),
@@ -73,7 +74,7 @@ pub fn finding_line(
         markdown_cell(&d.note),
         markdown_cell(&d.analyst),
         markdown_cell(&d.time),
-        markdown_cell(&targets_cell(f)),
+        markdown_cell(&mark_edge_spaces(&targets_cell(f))),
         actors_cell(&f.totals.actor_principals()),
         markdown_cell(context),
         markdown_cell(hints),
@@ -102,7 +103,7 @@ fn actors_cell(actors: &[(crate::model::ActorKind, &str)]) -> String {
     actors
         .iter()
         .filter(|(_, a)| !a.is_empty())
-        .map(|(k, a)| format!("{} {}", k.word(), markdown_cell(a)))
+        .map(|(k, a)| format!("{} {}", k.word(), markdown_cell(&mark_edge_spaces(a))))
         .collect::<Vec<_>>()
         .join(", ")
 }

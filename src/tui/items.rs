@@ -395,9 +395,9 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     let mut cells = vec![String::new(); FINDING_COLUMNS.len()];
     let mut numbers = vec![None; FINDING_COLUMNS.len()];
     cells[finding(Column::Time)] = time;
-    cells[finding(Column::Account)] = neutralize(&r.account_display_name).into_owned();
-    cells[finding(Column::Target)] = neutralize(&parties_cell(&targets, "user")).into_owned();
-    cells[finding(Column::Actor)] = neutralize(&parties_cell(&actors, "actor")).into_owned();
+    cells[finding(Column::Account)] = lookalike::visible(&r.account_display_name);
+    cells[finding(Column::Target)] = lookalike::visible(&parties_cell(&targets, "user"));
+    cells[finding(Column::Actor)] = lookalike::visible(&parties_cell(&actors, "actor"));
     cells[finding(Column::Role)] = neutralize(&r.role).into_owned();
     cells[finding(Column::Ip)] = neutralize(&r.ip_address).into_owned();
     cells[finding(Column::Proxy)] = r
@@ -452,8 +452,8 @@ pub fn near_miss_text(
             .any(|c| !lookalike::why(c).is_empty());
     let mut cells = vec![String::new(); NEAR_MISS_COLUMNS.len()];
     cells[near_miss(Column::Time)] = time;
-    cells[near_miss(Column::Account)] = neutralize(&e.actor).into_owned();
-    cells[near_miss(Column::Target)] = neutralize(e.parties.target_label()).into_owned();
+    cells[near_miss(Column::Account)] = lookalike::visible(&e.actor);
+    cells[near_miss(Column::Target)] = lookalike::visible(e.parties.target_label());
     cells[near_miss(Column::Actor)] = neutralize(e.parties.actor_label()).into_owned();
     cells[near_miss(Column::Reason)] = if not_applied {
         format!("{NOT_APPLIED_MARK}{}", neutralize(&reason))

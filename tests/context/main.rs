@@ -32,6 +32,7 @@ mod forgery;
 mod inputs_read;
 mod line_shapes;
 mod lookalike;
+mod lookalike_ids;
 mod open_related;
 mod related_bounded;
 mod rows;
