@@ -126,7 +126,7 @@ pub const INTENTS: &[IntentInfo] = &[
     i(
         Intent::CycleVerdictFilter,
         "cycle_verdict_filter",
-        "show all / unreviewed / suspicious / legitimate",
+        "show all / unreviewed / suspicious / legitimate / changed since decided",
         "",
     ),
     i(

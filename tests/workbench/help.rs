@@ -66,3 +66,28 @@ fn help_returns_to_the_screen_it_was_opened_from_and_lists_every_screen() {
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.overlay, Overlay::None));
 }
+
+/// The help's line for the verdict filter key names every step the key takes: pressed
+/// four times, `v` shows the rows changed since decided, which the help left out.
+#[test]
+fn the_verdict_filter_help_names_every_step_of_the_key() {
+    let keymap = Keymap::default_map().unwrap();
+    let (_, desc) = keymap
+        .help(sts_triage::tui::keymap::Context::Table)
+        .into_iter()
+        .find(|(_, desc)| desc.starts_with("show all / unreviewed"))
+        .unwrap();
+    let mut app = sized(app(), 120, 40);
+    for _ in 0..4 {
+        app.apply(Action::Intent(Intent::CycleVerdictFilter));
+        let screen = text(&screen(&app, 120, 40, false));
+        let shown = screen
+            .split("verdicts: ")
+            .nth(1)
+            .and_then(|s| s.split(" · ").next())
+            .unwrap()
+            .trim()
+            .to_owned();
+        assert!(desc.contains(&shown), "{desc:?} leaves out {shown:?}");
+    }
+}
