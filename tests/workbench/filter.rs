@@ -48,6 +48,34 @@ fn verdict_filter_and_unreviewed_jumps() {
     assert_eq!(app.decision(k).verdict, Verdict::Unreviewed);
 }
 
+/// Equal counts of a number column in the numbers' order (the breaker's `155900, 16811,
+/// 56820, 6, 85039` was text order).
+#[test]
+fn frequency_view_orders_equal_counts_of_a_number_column_as_numbers() {
+    let mut app = app();
+    focus_on(&mut app, Column::Added);
+    keys(&mut app, "F");
+    let Overlay::Pivot(p) = &app.overlay else {
+        panic!("pivot open")
+    };
+    let mut checked = 0;
+    for pair in p.rows.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if a.count != b.count {
+            continue;
+        }
+        let (Ok(x), Ok(y)) = (a.value.parse::<i64>(), b.value.parse::<i64>()) else {
+            continue;
+        };
+        checked += 1;
+        assert!(x < y, "{} before {}", a.value, b.value);
+    }
+    assert!(
+        checked >= 2,
+        "the fixture has equal counts of several numbers"
+    );
+}
+
 #[test]
 fn frequency_view_counts_values_and_enter_filters_to_one() {
     let mut app = app();

@@ -63,9 +63,22 @@ impl App {
             .into_values()
             .flat_map(HashMap::into_values)
             .collect();
+        // Equal counts in the value's order: a number column's as numbers (6 before
+        // 16811 before 155900), values that are no number after them, as text.
+        let numbers = kind.is_some_and(|c| c.kind() == crate::tui::columns::Kind::Number);
+        let number = |v: &str| {
+            if numbers {
+                v.trim().parse::<i64>().ok()
+            } else {
+                None
+            }
+        };
         rows.sort_by(|a, b| {
+            let (na, nb) = (number(&a.value), number(&b.value));
             b.count
                 .cmp(&a.count)
+                .then_with(|| na.is_none().cmp(&nb.is_none()))
+                .then_with(|| na.cmp(&nb))
                 .then_with(|| a.value.cmp(&b.value))
                 .then_with(|| {
                     a.kind
