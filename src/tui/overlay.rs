@@ -136,8 +136,11 @@ pub struct Pivot {
 /// How a row proposed by "classify like this" is like the decided one, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Link {
-    /// The same account: the same object id or actor UPN, never by display name.
+    /// The same account: the same principal (object id where both rows have one, else
+    /// the actor's UPN), never by display name.
     Account,
+    /// The same actor UPN under another object id: another principal (not pre-ticked).
+    UpnOtherId,
     /// Only the same IP address.
     Ip,
     /// Only the same ISP.
@@ -148,6 +151,7 @@ impl Link {
     pub fn label(self) -> &'static str {
         match self {
             Self::Account => "account",
+            Self::UpnOtherId => "UPN, another object id",
             Self::Ip => "IP",
             Self::Isp => "ISP",
         }
@@ -179,8 +183,9 @@ pub struct Bulk {
 
 impl Bulk {
     /// How many rows each link proposes: account, IP, ISP.
-    pub fn counts(&self) -> [usize; 3] {
-        let mut n = [0; 3];
+    /// How many candidates of each [`Link`], in its order.
+    pub fn counts(&self) -> [usize; 4] {
+        let mut n = [0; 4];
         for c in &self.candidates {
             n[c.link as usize] += 1;
         }

@@ -88,7 +88,7 @@ fn classify_like_this_ticks_only_the_same_account_without_new_hints() {
         ],
         "grouped by link; dana shares nothing (`first` is on the decided row too: no hint more)"
     );
-    assert_eq!(b.counts(), [2, 1, 1]);
+    assert_eq!(b.counts(), [2, 0, 1, 1]);
     let screen = text(&screen(&app, 160, 45, false));
     assert!(
         screen.contains("mark 1 row(s) suspicious · same account 2 · IP only 1 · ISP only 1"),
@@ -108,4 +108,39 @@ fn classify_like_this_ticks_only_the_same_account_without_new_hints() {
         (2, 6, 2, 0),
         "the decided row and one like it"
     );
+}
+
+/// One UPN under two object ids is two principals, as `first`, relate and reset count
+/// them: classify-like-this says "same UPN, another object id" and does not pre-tick it
+/// (it ticked the other object id's row as "same account").
+#[test]
+fn classify_like_this_does_not_take_one_upn_of_two_object_ids_for_one_account() {
+    let report = scan_paths(
+        &[PathBuf::from(
+            "tests/fixtures/lookalike-ids/same-upn-two-oids.jsonl",
+        )],
+        &ScanOptions::default(),
+    )
+    .unwrap();
+    let mut app = sized(
+        App::new("t.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report),
+        160,
+        45,
+    );
+    keys(&mut app, "G");
+    assert_eq!(current_account(&app), "admin@contoso.com");
+    keys(&mut app, "1c");
+    let Overlay::Bulk(b) = &app.overlay else {
+        panic!("bulk list open: {}", app.status)
+    };
+    let admin: Vec<&Candidate> = b
+        .candidates
+        .iter()
+        .filter(|c| app.findings.items[c.item].cells[1] == *"admin@contoso.com")
+        .collect();
+    assert_eq!(admin.len(), 1, "{:?}", b.candidates);
+    assert_eq!(admin[0].link, Link::UpnOtherId);
+    assert!(!admin[0].ticked);
+    let screen = text(&screen(&app, 160, 45, false));
+    assert!(screen.contains("same UPN, another object id 1"), "{screen}");
 }

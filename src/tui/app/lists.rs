@@ -182,14 +182,12 @@ impl App {
                 continue;
             }
             let same = |c: usize| !source.cells[c].is_empty() && source.cells[c] == other.cells[c];
-            let link = if source_account.same_as(&account(i)) {
-                Link::Account
-            } else if same(ip) {
-                Link::Ip
-            } else if same(isp) {
-                Link::Isp
-            } else {
-                continue;
+            let link = match source_account.compare(&account(i)) {
+                Same::Principal => Link::Account,
+                Same::UpnOnly => Link::UpnOtherId,
+                Same::No if same(ip) => Link::Ip,
+                Same::No if same(isp) => Link::Isp,
+                Same::No => continue,
             };
             if !shown.contains(&i) {
                 hidden += 1;
@@ -370,10 +368,28 @@ struct AccountIdentity {
     names: Vec<String>,
 }
 
+/// How two rows' principals compare ([`AccountIdentity::compare`]).
+enum Same {
+    /// One principal: an object id in common, or (a row without one) the actor's UPN.
+    Principal,
+    /// The same UPN under other object ids: another principal, as `first`, relate and
+    /// reset count them.
+    UpnOnly,
+    No,
+}
+
 impl AccountIdentity {
-    /// Whether two rows share an object id or an actor (never true for a row with neither).
-    fn same_as(&self, other: &Self) -> bool {
-        self.ids.iter().any(|i| other.ids.contains(i))
-            || self.names.iter().any(|n| other.names.contains(n))
+    /// Whether two rows are one principal: by object id where both rows have one (a UPN
+    /// two object ids share is [`Same::UpnOnly`]), else by actor (never for a row with
+    /// neither).
+    fn compare(&self, other: &Self) -> Same {
+        let ids = self.ids.iter().any(|i| other.ids.contains(i));
+        let names = self.names.iter().any(|n| other.names.contains(n));
+        match (ids, names) {
+            (true, _) => Same::Principal,
+            (false, true) if !self.ids.is_empty() && !other.ids.is_empty() => Same::UpnOnly,
+            (false, true) => Same::Principal,
+            (false, false) => Same::No,
+        }
     }
 }

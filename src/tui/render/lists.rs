@@ -260,7 +260,7 @@ pub(super) fn draw_bulk(
             "Hints" => col(Column::Hint),
             _ => {
                 let mut why = format!("same {}", c.link.label());
-                if c.link != Link::Account {
+                if matches!(c.link, Link::Ip | Link::Isp) {
                     why.push_str(" only");
                 }
                 if !c.extra_hints.is_empty() {
@@ -303,10 +303,14 @@ pub(super) fn draw_bulk(
     }
     frame.render_widget(Clear, rect);
     let ticked = b.candidates.iter().filter(|c| c.ticked).count();
-    let [account, ip, isp] = b.counts();
+    let [account, upn, ip, isp] = b.counts();
+    let upn = match upn {
+        0 => String::new(),
+        n => format!(" · same UPN, another object id {n}"),
+    };
     let key = |intent| keymap.key_for(Context::List, intent).unwrap_or_default();
     let title = format!(
-        " classify like {}: mark {ticked} row(s) {} · same account {account} · IP only {ip} · ISP only {isp} · {} ticks · {} all · {} none · {} applies (one undo) · {} cancels ",
+        " classify like {}: mark {ticked} row(s) {} · same account {account}{upn} · IP only {ip} · ISP only {isp} · {} ticks · {} all · {} none · {} applies (one undo) · {} cancels ",
         clip(b.source.clone(), 30),
         b.verdict.label(),
         key(Intent::ToggleSelect),
