@@ -144,3 +144,25 @@ fn classify_like_this_does_not_take_one_upn_of_two_object_ids_for_one_account() 
     let screen = text(&screen(&app, 160, 45, false));
     assert!(screen.contains("same UPN, another object id 1"), "{screen}");
 }
+
+/// Closing classify-like-this with Esc clears its status line ("… row(s) like it, … ticked;
+/// Space ticks…"), which stayed through a filter, a sort and the frequency view.
+#[test]
+fn closing_classify_like_this_clears_its_status() {
+    let mut app = app();
+    keys(&mut app, "/helpdesk");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "2");
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "/helpdesk");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "c");
+    assert!(matches!(app.overlay, Overlay::Bulk(_)), "{}", app.status);
+    assert!(app.status.contains("Space ticks"), "{}", app.status);
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert!(!app.status.contains("Space ticks"), "{}", app.status);
+    keys(&mut app, "s");
+    assert!(!app.status.contains("classify like this"), "{}", app.status);
+}

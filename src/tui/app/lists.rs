@@ -311,7 +311,14 @@ impl App {
                 }
             }
             Intent::Open => self.apply_list_choice(),
-            Intent::Back | Intent::Quit => self.overlay = Overlay::None,
+            Intent::Back | Intent::Quit => {
+                // The status said what the list offered ("8 row(s) like it, 5 ticked;
+                // Space ticks…"): closed, that is no longer so.
+                if matches!(self.overlay, Overlay::Bulk(_)) {
+                    self.set_status(String::new());
+                }
+                self.overlay = Overlay::None;
+            }
             Intent::CancelOrQuit => self.cancel_or_quit(),
             _ => {}
         }
