@@ -296,3 +296,42 @@ fn decisions_under_a_verdict_filter_update_the_shown_rows() {
         "sorted by verdict: suspicious first"
     );
 }
+
+/// An undo during a full disk that returns a row to what the journal holds writes nothing
+/// and leaves nothing unsaved: the row was re-stamped (`!`, `1 NOT SAVED`, and a redundant
+/// `set` entry with `restores` once the disk had room).
+#[test]
+fn an_undo_back_to_what_the_journal_holds_writes_nothing() {
+    let mut app = app();
+    app.apply(Action::Intent(Intent::MarkSuspicious));
+    let key = app.findings.items[app.findings.current().unwrap()]
+        .key
+        .clone();
+    let written: Vec<String> = journal_entries(&mut app).into_iter().map(|e| e.0).collect();
+    app.apply(Action::Saved { keys: written });
+    let held = app.decision(&key);
+    app.apply(Action::Intent(Intent::MarkLegitimate));
+    assert_eq!(journal_entries(&mut app).len(), 1);
+    app.apply(Action::SaveFailed {
+        keys: vec![key.clone()],
+        error: "No space left on device".into(),
+    });
+    assert!(app.unsaved.contains(&key));
+    app.apply(Action::Intent(Intent::Undo));
+    assert_eq!(app.decision(&key), held);
+    assert!(journal_entries(&mut app).is_empty(), "nothing to write");
+    assert!(!app.unsaved.contains(&key), "{}", app.status);
+    assert!(!app.status.contains("NOT SAVED"), "{}", app.status);
+    assert!(app.status.contains("nothing to write"), "{}", app.status);
+    // The next save writes its own row only: no entry re-stamps the undone one.
+    app.apply(Action::Intent(Intent::MoveDown));
+    app.apply(Action::Intent(Intent::MarkLegitimate));
+    let next: Vec<String> = journal_entries(&mut app).into_iter().map(|e| e.0).collect();
+    assert!(!next.contains(&key));
+    app.apply(Action::Saved { keys: next });
+    assert!(
+        journal_entries(&mut app).is_empty(),
+        "no retry of the undone row"
+    );
+    assert!(app.unsaved.is_empty());
+}

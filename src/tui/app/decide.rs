@@ -184,6 +184,10 @@ impl App {
     fn set_decision(&mut self, key: &str, decision: Decision) {
         self.findings.verdict_changed(key, decision.verdict);
         self.near.verdict_changed(key, decision.verdict);
+        if !self.unsaved.contains(key) {
+            let held = self.decision(key).clone();
+            self.held.insert(key.to_owned(), held);
+        }
         if decision.time.is_empty() {
             self.decisions.remove(key);
         } else {
@@ -225,6 +229,8 @@ impl App {
         }
         for (k, _, after) in &changes {
             self.set_decision(k, after.clone());
+            // This write supersedes a failed one: the failed one is not written again.
+            self.failed.remove(k);
         }
         self.set_status_noting(format!("saving {} decision(s)…", changes.len()), false);
         self.effects.push(Effect::Journal(entries));
@@ -279,11 +285,27 @@ impl App {
             // none at all): the entry says who put it back, and the replay restores the
             // same, so that the screen, `Y` and `sts-triage report` agree to the byte.
             let target = if undo { before } else { after };
-            entries.push(Entry::restoring(k, target, &self.analyst, action));
             self.set_decision(k, target.clone());
+            // Back to what the journal holds, its last write failed and none since: there
+            // is nothing to write (a write would re-stamp an unchanged row).
+            let same = |a: &Decision, b: &Decision| {
+                (a.verdict, &a.note, &a.analyst, &a.time)
+                    == (b.verdict, &b.note, &b.analyst, &b.time)
+            };
+            if self.failed.contains(k) && self.held.get(k).is_some_and(|h| same(h, target)) {
+                self.failed.remove(k);
+                self.unsaved.remove(k);
+                self.held.remove(k);
+                continue;
+            }
+            self.failed.remove(k);
+            entries.push(Entry::restoring(k, target, &self.analyst, action));
         }
         let mut outcome = outcome(undo, &step.changes);
-        self.effects.push(Effect::Journal(entries));
+        let nothing = entries.is_empty();
+        if !nothing {
+            self.effects.push(Effect::Journal(entries));
+        }
         let keys: Vec<String> = step.changes.iter().map(|(k, ..)| k.clone()).collect();
         if undo {
             self.redo.push(step);
@@ -294,6 +316,12 @@ impl App {
         if let Some(unseen) = self.show_changed(&keys) {
             // First: a narrow status line cuts the end.
             outcome = format!("{unseen} · {outcome}");
+        }
+        if nothing {
+            self.set_status(format!(
+                "{outcome} · nothing to write: the journal holds this already"
+            ));
+            return;
         }
         self.set_status(format!("{outcome} · saving…"));
         self.outcome = Some(outcome);
@@ -353,6 +381,7 @@ impl App {
         for k in &keys {
             self.unsaved.remove(k);
             self.failed.remove(k);
+            self.held.remove(k);
         }
         if self.failed.is_empty() {
             let mut saved = match self.outcome.take() {

@@ -76,6 +76,9 @@ pub struct App {
     pub unsaved: HashSet<String>,
     /// Keys whose last write failed, to write again once the journal takes writes.
     failed: HashSet<String>,
+    /// For each unsaved key, the decision the journal held before its first unsaved
+    /// change (none: no decision), so that an undo back to it writes nothing.
+    held: HashMap<String, Decision>,
     /// Decisions a failed save left unsaved, being written again (said when saved).
     rewriting: usize,
     pub view: View,
@@ -183,6 +186,7 @@ impl App {
             decisions,
             unsaved: HashSet::new(),
             failed: HashSet::new(),
+            held: HashMap::new(),
             rewriting: 0,
             view: View::Findings,
             findings: TableState::new(&FINDING_COLUMNS),
