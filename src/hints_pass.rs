@@ -203,7 +203,8 @@ impl RowHintsPass {
     }
 
     /// Every row's hints, as [`Inputs::finding_hints`] gives them: the row's own, then the
-    /// context badges in the order the row's events gave them. Call once
+    /// context badges in their one order (`CONTEXT`), whatever the order of the row's events
+    /// (each badge is the earliest event's that gave it). Call once
     /// [`RowHintsPass::step`] said done.
     pub fn finish(self, report: &ScanReport) -> Vec<Vec<Hint>> {
         let Some(tables) = self.tables.as_ref() else {
@@ -215,7 +216,7 @@ impl RowHintsPass {
             .map(|(mut found, f)| {
                 let mut out = tables.own_hints(f);
                 let order = |h: &Hint| CONTEXT.iter().position(|b| *b == h.badge());
-                found.sort_by_key(|(seq, h)| (*seq, order(h)));
+                found.sort_by_key(|(_, h)| order(h));
                 out.extend(found.into_iter().map(|(_, h)| h));
                 out
             })
