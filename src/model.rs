@@ -12,9 +12,11 @@ pub use crate::intern::Text;
 use crate::kql::KqlDateTime;
 
 pub mod copies;
+mod near_miss;
 mod parties;
 mod totals;
 
+pub use near_miss::NearMissReason;
 pub use parties::{ActorKind, EventParties, Parties, actor_keys};
 use totals::distinct;
 pub use totals::{RowTotals, count_label};
@@ -137,112 +139,6 @@ impl ResultRow {
 
 fn opt_to_string<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
-}
-
-/// Why the query passed over an STS refresh-token event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
-pub enum NearMissReason {
-    /// ActionType (or Operation) is not exactly the query's literal.
-    OperationSpelledDifferently { operation: String },
-    /// RawEventData holds the whole term DirectorySync.
-    DirectorySync { path: String },
-    /// ModifiedProperties is missing or empty. `field` names it as the source spells it
-    /// (`ModifiedProperties` in the UAL, `targetResources[0].modifiedProperties` in Entra).
-    NoModifiedProperties { field: String },
-    /// StsRefreshTokensValidFrom is not at index 0 (found elsewhere, or not at all).
-    PropertyNotAtIndex0 {
-        found_at: Option<usize>,
-        at_index_0: String,
-    },
-    /// The property at index 0 is StsRefreshTokensValidFrom in another case.
-    PropertyNameSpelledDifferently { name: String },
-    /// RawEventData (or the record) could not be read as JSON.
-    UnparseableValues { detail: String },
-    /// The record's JSON (`field`, e.g. AuditData) ends before it closes: the exporting
-    /// service or Excel cut it at `at_chars` characters.
-    RecordCut { field: String, at_chars: usize },
-    /// The record's JSON column holds something that is no record at all (PowerShell's
-    /// `System.Collections.Hashtable`, an empty cell): only the outer columns were read.
-    AuditDataUnusable { field: String, value: String },
-}
-
-impl NearMissReason {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::OperationSpelledDifferently { .. } => "operation_spelled_differently",
-            Self::DirectorySync { .. } => "directory_sync",
-            Self::NoModifiedProperties { .. } => "no_modified_properties",
-            Self::PropertyNotAtIndex0 { .. } => "property_not_at_index_0",
-            Self::PropertyNameSpelledDifferently { .. } => "property_name_spelled_differently",
-            Self::UnparseableValues { .. } => "unparseable_values",
-            Self::RecordCut { .. } => "record_cut",
-            Self::AuditDataUnusable { .. } => "audit_data_unusable",
-        }
-    }
-}
-
-impl fmt::Display for NearMissReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::OperationSpelledDifferently { operation } => {
-                write!(f, "operation spelled differently: {operation:?}")
-            }
-            Self::DirectorySync { path } => write!(f, "DirectorySync term found at {path}"),
-            Self::NoModifiedProperties { field } => write!(f, "no {field}"),
-            Self::PropertyNotAtIndex0 {
-                found_at: Some(i),
-                at_index_0,
-            } => write!(
-                f,
-                "StsRefreshTokensValidFrom at index {i}, not 0 ([0] is {at_index_0:?})"
-            ),
-            Self::PropertyNotAtIndex0 {
-                found_at: None,
-                at_index_0,
-            } => write!(
-                f,
-                "no StsRefreshTokensValidFrom property ([0] is {at_index_0:?})"
-            ),
-            Self::PropertyNameSpelledDifferently { name } => {
-                write!(f, "property name spelled differently: {name:?}")
-            }
-            Self::UnparseableValues { detail } => write!(f, "unparseable values: {detail}"),
-            Self::RecordCut { field, at_chars } => {
-                write!(f, "{field} cut at {} characters", thousands(*at_chars))
-            }
-            Self::AuditDataUnusable { field, value } if value.trim().is_empty() => {
-                write!(f, "{field} is empty: only the outer columns were read")
-            }
-            Self::AuditDataUnusable { field, value } if crate::pstext::is_object_text(value) => {
-                write!(
-                    f,
-                    "{field} is PowerShell's text of an object ({:?}), not its content \
-                     (written past ConvertTo-Json's -Depth, or by Export-Csv): only the \
-                     fields around it were read",
-                    value.chars().take(60).collect::<String>()
-                )
-            }
-            Self::AuditDataUnusable { field, value } => write!(
-                f,
-                "{field} is unusable ({:?}): only the outer columns were read",
-                value.chars().take(60).collect::<String>()
-            ),
-        }
-    }
-}
-
-/// `3060` → `3,060`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// What the query did with one STS event.
