@@ -9,6 +9,7 @@
 
 mod changed;
 mod context;
+mod context_prep;
 mod decide;
 mod drill;
 mod help;

@@ -1,0 +1,116 @@
+//! The load's last context index prepared off the screen thread: started when the last
+//! file ends, taken back when ready, with the load's end held until then. Apart from the
+//! arrivals (`loading`) because it is the one part of a load that runs on a thread of its
+//! own and owns that thread's start, join and failure.
+
+use super::App;
+use crate::context::ContextIndex;
+
+/// A context index being prepared off the screen thread, and the load's end if it came
+/// meanwhile (the load ends once the index is back: the hints, the report and the
+/// context panel read it).
+#[derive(Debug)]
+pub(super) struct Preparing {
+    /// Gives the index back prepared (None: it never reached the thread, which cannot
+    /// happen: it is sent before the job is kept).
+    job: std::thread::JoinHandle<Option<ContextIndex>>,
+    pub(super) finished: Option<Option<String>>,
+}
+
+impl App {
+    /// Whether the file's end just taken is the last of a load whose context index is
+    /// prepared off the screen thread (not in follow mode, where more records come).
+    pub(super) fn prepares_off_thread(&self) -> bool {
+        self.context_off_thread
+            && self.following == 0
+            && self.loading.files_total > 0
+            && self.loading.files_done >= self.loading.files_total
+    }
+
+    /// Prepares the index on a thread of its own; where no thread can be started, here.
+    /// The thread is handed the index only once it runs, so that a failed start keeps it.
+    pub(super) fn prepare_context(&mut self, index: ContextIndex) {
+        // A hint pass of an earlier file's end reads the index: it stops (the rows keep
+        // the hints last made, the drill-down shows them) and the load's end makes them
+        // again from the whole index.
+        self.arrivals.pass = None;
+        self.arrivals.tables = None;
+        let (tx, rx) = std::sync::mpsc::channel::<ContextIndex>();
+        let job = std::thread::Builder::new()
+            .name("context index".to_owned())
+            .spawn(move || {
+                rx.recv().ok().map(|mut index| {
+                    index.prepare();
+                    index
+                })
+            });
+        match job {
+            Ok(job) => {
+                let sent = tx.send(index);
+                debug_assert!(sent.is_ok(), "the thread waits for the index");
+                self.arrivals.preparing = Some(Preparing {
+                    job,
+                    finished: None,
+                });
+            }
+            Err(_) => {
+                let mut index = index;
+                index.prepare();
+                std::sync::Arc::make_mut(&mut self.report).put_context(index);
+            }
+        }
+    }
+
+    /// The last file's context index is being prepared off the screen thread (the event
+    /// loop looks again shortly: [`crate::tui::wake::next_wait`]).
+    pub fn context_preparing(&self) -> bool {
+        self.arrivals.preparing.is_some()
+    }
+
+    /// The index being prepared off the screen thread is ready to be taken.
+    pub(super) fn context_ready(&self) -> bool {
+        self.arrivals
+            .preparing
+            .as_ref()
+            .is_some_and(|p| p.job.is_finished())
+    }
+
+    /// Waits for the context index being prepared off the screen thread and takes it (and
+    /// the load's end, if it came): the state a frame reaches once the thread is done.
+    /// For a caller that needs the final state now (the tests).
+    pub fn wait_for_context(&mut self) {
+        self.take_prepared_context(true);
+    }
+
+    /// Takes the index prepared off the screen thread when it is ready (`wait`: waits for
+    /// it), then ends the load if its end came meanwhile.
+    pub(super) fn take_prepared_context(&mut self, wait: bool) {
+        // A report of `E`/`Y` being made shares the scan: taking the index now would copy
+        // the whole scan (`Arc::make_mut`); it is taken once the report is done.
+        if !wait && std::sync::Arc::strong_count(&self.report) > 1 {
+            return;
+        }
+        let Some(p) = self
+            .arrivals
+            .preparing
+            .take_if(|p| wait || p.job.is_finished())
+        else {
+            return;
+        };
+        match p.job.join() {
+            Ok(Some(index)) => std::sync::Arc::make_mut(&mut self.report).put_context(index),
+            Ok(None) => self.set_error(
+                "the related records were lost: the thread preparing them never got them"
+                    .to_owned(),
+            ),
+            // A fault in the index is the screen thread's, as when it was prepared there.
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        // The context hints may change now.
+        self.hints_stale = true;
+        self.dirty = true;
+        if let Some(error) = p.finished {
+            self.load_finished(error);
+        }
+    }
+}
