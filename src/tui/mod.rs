@@ -8,6 +8,7 @@ pub mod clipboard;
 pub mod columns;
 pub mod context_panel;
 pub mod doc;
+mod effects;
 pub mod filter;
 pub mod frame_log;
 pub mod items;
@@ -31,7 +32,7 @@ pub mod wrap;
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
@@ -39,7 +40,7 @@ use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, Ke
 
 use crate::journal::{self, Journal};
 use action::{Action, Intent};
-use app::{App, Effect, Overlay};
+use app::{App, Overlay};
 use keymap::{Context, Key, Keymap};
 use lazy_journal::LazyJournal;
 use wake::{DataSender, Inbox};
@@ -382,7 +383,7 @@ pub fn frame<B: ratatui::backend::Backend>(
         // which then starts without sleeping.
         *data_left = true;
     }
-    if carry_out_effects(app, shell) == Flow::Quit {
+    if effects::carry_out_effects(app, shell) == Flow::Quit {
         report_job::finish_before_quitting(terminal, app, shell)?;
         return Ok(Flow::Quit);
     }
@@ -535,73 +536,4 @@ fn event_loop(
     let mut data_left = false;
     while frame(terminal, app, shell, inbox, &mut data_left)? != Flow::Quit {}
     Ok(())
-}
-
-/// Carries out the state's effects (journal, clipboard, report, stopping the load).
-fn carry_out_effects(app: &mut App, shell: &mut Shell) -> Flow {
-    let Shell {
-        clipboard,
-        journal,
-        cancel,
-        protected,
-        report_job,
-        gate,
-        ..
-    } = shell;
-    for effect in std::mem::take(&mut app.effects) {
-        match effect {
-            Effect::Journal(entries) => {
-                if let Some(job) = report_job {
-                    job.decided_since += entries.len();
-                }
-                let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
-                let (appended, foreign) = match journal.get() {
-                    Ok(j) => (
-                        j.append(&entries).map_err(|e| e.to_string()),
-                        j.take_foreign(),
-                    ),
-                    Err(e) => (Err(format!("{e:#}")), Vec::new()),
-                };
-                match appended {
-                    Ok(()) => app.apply(Action::Saved { keys: keys.clone() }),
-                    Err(error) => app.apply(Action::SaveFailed {
-                        keys: keys.clone(),
-                        error,
-                    }),
-                }
-                if !foreign.is_empty() {
-                    let now = chrono::Utc::now();
-                    app.apply(Action::Foreign {
-                        entries: foreign,
-                        own: keys,
-                        now,
-                    });
-                }
-            }
-            Effect::Copy { text, what } => {
-                let action =
-                    clipboard::copy_text(clipboard, &text, &what, &app.journal_path, protected);
-                app.apply(action);
-            }
-            // The text is made by a worker from the state as it is now (`report_job`);
-            // the state starts one report at a time.
-            Effect::Report { to_file } => {
-                if report_job.is_none() {
-                    let snapshot = report_snapshot(app, journal.existing());
-                    *report_job = Some(report_job::ReportJob::start(
-                        snapshot,
-                        to_file,
-                        protected.clone(),
-                        gate.take(),
-                    ));
-                }
-            }
-            Effect::CancelLoad => cancel.store(true, Ordering::Relaxed),
-            Effect::Quit => {
-                cancel.store(true, Ordering::Relaxed);
-                return Flow::Quit;
-            }
-        }
-    }
-    Flow::Continue { inputs: 0 }
 }
