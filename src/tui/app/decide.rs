@@ -1,5 +1,5 @@
-//! Deciding: verdicts and notes on rows, as undoable steps written to the journal; the
-//! journal's answers; copying rows.
+//! Deciding: verdicts and notes on rows, as undoable steps written to the journal; copying
+//! rows. The journal's answers to those steps are in `journal_answers.rs`.
 
 use tui_input::Input;
 
@@ -374,111 +374,6 @@ impl App {
             unseen.push(format!("{count} in {view} (m): {rows}"));
         }
         (!unseen.is_empty()).then(|| unseen.join(" · "))
-    }
-
-    /// The journal confirmed these keys.
-    pub(super) fn saved(&mut self, keys: Vec<String>) {
-        for k in &keys {
-            self.unsaved.remove(k);
-            self.failed.remove(k);
-            self.held.remove(k);
-        }
-        if self.failed.is_empty() {
-            let mut saved = match self.outcome.take() {
-                Some(outcome) => format!("{outcome} · saved ✓ to {}", self.journal_path),
-                None => format!(
-                    "saved ✓ {} decision(s) to {}",
-                    keys.len(),
-                    self.journal_path
-                ),
-            };
-            if self.rewriting > 0 {
-                // The decisions an earlier failure left unsaved were written too: said, so
-                // the count is of everything this save wrote.
-                saved.push_str(&format!(
-                    " · and the {} decision(s) not written before are saved now",
-                    std::mem::take(&mut self.rewriting)
-                ));
-            }
-            self.set_status_noting(saved, true);
-        } else {
-            // The journal takes writes again: write what an earlier failure left unsaved
-            // (their current state), so nothing decided stays unsaved. Only failed keys:
-            // decisions still on their way are written by their own step.
-            let mut pending: Vec<String> = self.failed.drain().collect();
-            pending.sort();
-            self.rewriting = pending.len();
-            let mut entries = Vec::new();
-            for k in &pending {
-                // Written as the screen holds it: who decided and when (or no decision).
-                entries.push(Entry::restoring(k, &self.decision(k), &self.analyst, "set"));
-            }
-            self.effects.push(Effect::Journal(entries));
-        }
-    }
-
-    /// What another workbench appended before our write: applied as a replay would (our
-    /// entries follow theirs, so on the keys we just decided ours stand), and said on the
-    /// status line: `bob marked this legitimate 2 min ago` when it touches a row being
-    /// decided, else how many decisions were read. A failed save's error stays in front.
-    pub(super) fn foreign(
-        &mut self,
-        entries: Vec<Entry>,
-        own: &[String],
-        now: chrono::DateTime<chrono::Utc>,
-    ) {
-        let mut touched = Vec::new();
-        let mut applied = 0;
-        for e in entries {
-            if own.contains(&e.key) {
-                touched.push(e);
-                continue;
-            }
-            let d = e.decision();
-            let verdict = d.as_ref().map_or(Verdict::Unreviewed, |d| d.verdict);
-            self.findings.verdict_changed(&e.key, verdict);
-            self.near.verdict_changed(&e.key, verdict);
-            match d {
-                Some(d) => self.decisions.insert(e.key, d),
-                None => self.decisions.remove(&e.key),
-            };
-            applied += 1;
-        }
-        let read = (applied > 0)
-            .then(|| format!("{applied} decision(s) by another workbench read from the journal"));
-        let notice = touched.last().map(|e| {
-            let more = touched.len() - 1;
-            let more = if more > 0 {
-                format!(" (and {more} more on the rows being decided)")
-            } else {
-                String::new()
-            };
-            format!("{}{more}", crate::journal::foreign_notice(e, now))
-        });
-        // The notice comes first (a narrow status line cuts the end); "saved" stays said.
-        self.status = match (notice, read, self.status_error) {
-            (Some(n), read, false) => [Some(format!("{n}; yours is saved ✓ after it")), read]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · "),
-            (Some(n), _, true) => format!("{} · {n}", self.status),
-            (None, Some(r), _) => format!("{} · {r}", self.status),
-            (None, None, _) => return,
-        };
-        if applied > 0 {
-            self.refresh();
-        }
-    }
-
-    pub(super) fn save_failed(&mut self, keys: Vec<String>, error: String) {
-        self.outcome = None;
-        self.rewriting = 0;
-        for k in keys {
-            self.unsaved.insert(k.clone());
-            self.failed.insert(k);
-        }
-        self.set_error(format!("NOT SAVED: {error}"));
     }
 
     /// Says why a key for the selection did nothing: every selected row is hidden.

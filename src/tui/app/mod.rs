@@ -13,6 +13,7 @@ mod context_prep;
 mod decide;
 mod drill;
 mod help;
+mod journal_answers;
 mod lists;
 mod loading;
 mod navigate;
