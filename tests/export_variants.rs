@@ -12,16 +12,8 @@ use std::process::Command;
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
-const COLUMNS: [&str; 8] = [
-    "AccountObjectId",
-    "AccountDisplayName",
-    "Role",
-    "IPAddress",
-    "IsAnonymousProxy",
-    "ISP",
-    "tokenMinutesAdded",
-    "tokenMinutesRemaining",
-];
+/// The query's eight result columns, as the library names them.
+const COLUMNS: [&str; 8] = sts_triage::model::ResultRow::COLUMNS;
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats/variants")

@@ -10,16 +10,8 @@ use std::process::Command;
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
-const COLUMNS: [&str; 8] = [
-    "AccountObjectId",
-    "AccountDisplayName",
-    "Role",
-    "IPAddress",
-    "IsAnonymousProxy",
-    "ISP",
-    "tokenMinutesAdded",
-    "tokenMinutesRemaining",
-];
+/// The query's eight result columns, as the library names them.
+const COLUMNS: [&str; 8] = sts_triage::model::ResultRow::COLUMNS;
 
 /// The expected files describe two reasons in words where the code is ours to choose.
 fn reason_code(expected: &str) -> &str {
