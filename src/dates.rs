@@ -1,6 +1,9 @@
 //! Timestamps as exports write them (data-formats.md §0.4): ISO 8601 with or without zone,
 //! US locale styles with AM/PM, `Dec 29, 2025 12:10:57 PM`, day-first `13/03/2024, 3:40 pm`,
-//! and a trailing space (Purview). All are read as UTC.
+//! and a trailing space (Purview), and the long patterns whose month is a word
+//! ([`named_month`]). All are read as UTC.
+
+mod named_month;
 
 use std::borrow::Cow;
 
@@ -17,7 +20,12 @@ pub fn parse_export_time(text: &str) -> Option<KqlDateTime> {
     if let Some(t) = dotnet_json_date(t) {
         return Some(t);
     }
-    parse_datetime_text(t, true)
+    parse_datetime_text(t, true).or_else(|| {
+        // A long date (`Tuesday, November 5, 2024 4:42:19 PM`): tried only when nothing
+        // else reads the value, so no value read before is read otherwise.
+        let iso = named_month::to_iso(t)?;
+        parse_datetime_text(&export_spelling(&iso), true)
+    })
 }
 
 /// The date and time as Kusto's reader spells them, from the spellings of other cultures
@@ -305,10 +313,25 @@ mod tests {
             ("2024. 11. 5. 오후 4:42:19", "2024-11-05T16:42:19.0000000Z"),
             ("2024/11/05 午前 9:05:00", "2024-11-05T09:05:00.0000000Z"),
             ("2024.11.05 16:42", "2024-11-05T16:42:00.0000000Z"),
+            // .NET's long patterns ("F"), the month a word.
+            (
+                "Tuesday, November 5, 2024 4:42:19 PM",
+                "2024-11-05T16:42:19.0000000Z",
+            ),
+            (
+                "Dienstag, 5. November 2024 16:42:19",
+                "2024-11-05T16:42:19.0000000Z",
+            ),
+            (
+                "martes, 5 de noviembre de 2024 4:42:19 p. m.",
+                "2024-11-05T16:42:19.0000000Z",
+            ),
         ] {
             assert_eq!(p(text).as_deref(), Some(want), "{text}");
         }
         assert_eq!(p("2024. 13. 05. 16:42:19"), None);
+        // A weekday that is not the date's own: not read (and so reported).
+        assert_eq!(p("Monday, November 5, 2024 4:42:19 PM"), None);
         assert_eq!(p("p.m."), None);
         assert_eq!(p("yesterday"), None);
         assert_eq!(p(""), None);

@@ -11,6 +11,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
+// Further shapes of each class (make_variants2.py), by class.
+#[path = "export_variants/dates.rs"]
+mod dates;
+
 const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
 /// The query's eight result columns, as the library names them.
 const COLUMNS: [&str; 8] = sts_triage::model::ResultRow::COLUMNS;
@@ -254,12 +258,12 @@ fn an_excel_sep_line_names_the_delimiter() {
 
 #[test]
 fn a_time_value_no_reader_knows_is_said_with_its_line_and_count() {
-    // .NET's long date ("Tuesday, November 5, 2024 4:42:19 PM"): the rows are kept, their
-    // tokenMinutesRemaining empty (Kusto's todatetime gives null too), and the file says so
-    // (nothing was said).
-    let err = check("portal-long-date.csv");
+    // A long date whose weekday is not the date's own (typed or altered by hand): the rows
+    // are kept, their tokenMinutesRemaining empty (Kusto's todatetime gives null too), and
+    // the file says so.
+    let err = check("portal-long-date-wrong-weekday.csv");
     assert!(
-        err.contains("portal-long-date.csv:3: Timestamp: \"Tuesday, November 5, 2024 4:42:19 PM\" is no date or time sts-triage reads (4 values of the STS rows, the first here)"),
+        err.contains("portal-long-date-wrong-weekday.csv:3: Timestamp: \"Wednesday, November 5, 2024 4:42:19 PM\" is no date or time sts-triage reads (4 values of the STS rows, the first here)"),
         "{err}"
     );
 }
