@@ -14,6 +14,8 @@ use serde_json::Value;
 // Further shapes of each class (make_variants2.py), by class.
 #[path = "export_variants/dates.rs"]
 mod dates;
+#[path = "export_variants/encodings.rs"]
+mod encodings;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
 /// The query's eight result columns, as the library names them.

@@ -1,5 +1,5 @@
-//! The text encoding of a file (UTF-8, UTF-16, Windows-1252), decided once from its first
-//! bytes, and the reader that decodes it to UTF-8 before every record reader.
+//! The text encoding of a file (UTF-8, UTF-16, UTF-32, Windows-1252), decided once from its
+//! first bytes, and the reader that decodes it to UTF-8 before every record reader.
 
 /// How many bytes at the start of a file decide its encoding.
 pub const SAMPLE: usize = 1 << 20;
@@ -12,6 +12,10 @@ pub enum TextEncoding {
     /// UTF-16, and how it was recognised (a byte order mark, or the NUL pattern of ASCII
     /// text: every other byte zero).
     Utf16 { big_endian: bool, bom: bool },
+    /// UTF-32 with a byte order mark (Windows PowerShell 5.1 `Out-File -Encoding UTF32`,
+    /// `Export-Csv -Encoding UTF32`). encoding_rs has no UTF-32 (the web never uses it): the
+    /// reader decodes it itself, four bytes a character.
+    Utf32 { big_endian: bool },
     /// Windows-1252 (Excel's "CSV" save, Windows PowerShell 5.1 "Default"): the bytes are not
     /// UTF-8 and their high bytes stand inside words, as accented letters do.
     Windows1252,
@@ -31,6 +35,10 @@ impl TextEncoding {
                     "no byte order mark; every other byte is NUL"
                 }
             )),
+            Self::Utf32 { big_endian } => Some(format!(
+                "decoded as UTF-32{} (byte order mark)",
+                if big_endian { "BE" } else { "LE" }
+            )),
             Self::Windows1252 => Some(
                 "decoded as Windows-1252 (the bytes are not UTF-8; accented letters as Excel and Windows PowerShell 5.1 write them)"
                     .to_owned(),
@@ -40,7 +48,7 @@ impl TextEncoding {
 
     fn encoding(self) -> Option<&'static encoding_rs::Encoding> {
         match self {
-            Self::Utf8 => None,
+            Self::Utf8 | Self::Utf32 { .. } => None,
             Self::Utf16 {
                 big_endian: false, ..
             } => Some(encoding_rs::UTF_16LE),
@@ -53,7 +61,8 @@ impl TextEncoding {
 }
 
 /// Decides the encoding from the first bytes of a file (up to [`SAMPLE`]), in this order:
-/// a UTF-16 byte order mark; UTF-16 without one when the NUL pattern is certain (ASCII text
+/// a UTF-32 byte order mark (before UTF-16's, whose LE mark begins UTF-32LE's); a UTF-16
+/// byte order mark; UTF-16 without one when the NUL pattern is certain (ASCII text
 /// in UTF-16 has a NUL in every other byte; at least 16 bytes, no NUL on the other side);
 /// UTF-8 when the bytes are valid UTF-8 (a sequence cut by the end of the sample allowed),
 /// or when they hold a valid multi-byte sequence (a UTF-8 file with a few bad bytes: those
@@ -62,6 +71,12 @@ impl TextEncoding {
 /// letters do (`Jürgen`, `Telefónica`).
 /// A lone high byte elsewhere (`"\xffMozilla`) is a bad byte in a UTF-8 file.
 pub fn detect(sample: &[u8]) -> TextEncoding {
+    if sample.starts_with(b"\xff\xfe\0\0") {
+        return TextEncoding::Utf32 { big_endian: false };
+    }
+    if sample.starts_with(b"\0\0\xfe\xff") {
+        return TextEncoding::Utf32 { big_endian: true };
+    }
     if sample.starts_with(b"\xff\xfe") {
         return TextEncoding::Utf16 {
             big_endian: false,
@@ -101,14 +116,25 @@ pub fn detect(sample: &[u8]) -> TextEncoding {
             continue;
         }
         high += 1;
-        if !is_cp1252_letter(b) {
-            continue;
-        }
         let before = i.checked_sub(1).and_then(|j| sample.get(j));
         let after = sample.get(i + 1);
-        if before.is_some_and(u8::is_ascii_alphabetic) || after.is_some_and(u8::is_ascii_lowercase)
-        {
-            in_word += 1;
+        if is_cp1252_letter(b) {
+            if before.is_some_and(u8::is_ascii_alphabetic)
+                || after.is_some_and(u8::is_ascii_lowercase)
+            {
+                in_word += 1;
+            }
+        } else if is_cp1252_punctuation(b) {
+            // Typographic quotes and dashes (`O’Brien`, `“Business”`, `Fiber – Cable`)
+            // stand beside a letter, a digit or a space, or beside one another.
+            let beside = |c: Option<&u8>| {
+                c.is_some_and(|&c| {
+                    c.is_ascii_alphanumeric() || c == b' ' || is_cp1252_punctuation(c)
+                })
+            };
+            if beside(before) || beside(after) {
+                in_word += 1;
+            }
         }
     }
     if in_word * 2 > high {
@@ -126,6 +152,12 @@ fn is_cp1252_letter(b: u8) -> bool {
             b,
             0x83 | 0x8a | 0x8c | 0x8e | 0x9a | 0x9c | 0x9e | 0x9f | 0xaa | 0xb5 | 0xba
         )
+}
+
+/// True for a byte that is typographic punctuation in Windows-1252, as Word and Excel write
+/// it: `‘ ’ “ ” • – —` (0x91-0x97), `…` (0x85) and `€` (0x80).
+fn is_cp1252_punctuation(b: u8) -> bool {
+    matches!(b, 0x80 | 0x85 | 0x91..=0x97)
 }
 
 /// UTF-16 without a byte order mark: `Some(big_endian)` when one side of every byte pair is
@@ -157,7 +189,7 @@ fn utf16_by_nuls(sample: &[u8]) -> Option<bool> {
 /// malformed sequences become U+FFFD.
 pub struct DecodeReader<R> {
     inner: R,
-    decoder: encoding_rs::Decoder,
+    decoder: Decoder,
     out: Vec<u8>,
     pos: usize,
     done: bool,
@@ -166,7 +198,14 @@ pub struct DecodeReader<R> {
 impl<R: std::io::BufRead> DecodeReader<R> {
     /// Decodes `inner` from `encoding`; `None` for UTF-8, which needs no reader.
     pub fn new(inner: R, encoding: TextEncoding) -> Option<Self> {
-        let decoder = encoding.encoding()?.new_decoder_with_bom_removal();
+        let decoder = match encoding {
+            TextEncoding::Utf32 { big_endian } => Decoder::Utf32 {
+                big_endian,
+                started: false,
+                carry: Vec::new(),
+            },
+            other => Decoder::Encoding(other.encoding()?.new_decoder_with_bom_removal()),
+        };
         Some(Self {
             inner,
             decoder,
@@ -194,12 +233,22 @@ impl<R: std::io::BufRead> std::io::BufRead for DecodeReader<R> {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
         while self.pos >= self.out.len() && !self.done {
             self.out.clear();
-            self.out.resize(64 << 10, 0);
             let src = self.inner.fill_buf()?;
             let last = src.is_empty();
-            let (_, read, written, _) = self.decoder.decode_to_utf8(src, &mut self.out, last);
+            let read = match &mut self.decoder {
+                Decoder::Encoding(decoder) => {
+                    self.out.resize(64 << 10, 0);
+                    let (_, read, written, _) = decoder.decode_to_utf8(src, &mut self.out, last);
+                    self.out.truncate(written);
+                    read
+                }
+                Decoder::Utf32 {
+                    big_endian,
+                    started,
+                    carry,
+                } => decode_utf32(src, last, *big_endian, started, carry, &mut self.out),
+            };
             self.inner.consume(read);
-            self.out.truncate(written);
             self.pos = 0;
             self.done = last;
         }
@@ -209,6 +258,62 @@ impl<R: std::io::BufRead> std::io::BufRead for DecodeReader<R> {
     fn consume(&mut self, amt: usize) {
         self.pos += amt;
     }
+}
+
+/// The decoder of a [`DecodeReader`].
+enum Decoder {
+    Encoding(encoding_rs::Decoder),
+    /// UTF-32: whether the first character (a byte order mark, removed) was read, and the
+    /// bytes of a character split between two reads.
+    Utf32 {
+        big_endian: bool,
+        started: bool,
+        carry: Vec<u8>,
+    },
+}
+
+/// Decodes the UTF-32 bytes `src` to UTF-8 in `out` and returns how many were used (all):
+/// a value that is no character (a surrogate, above U+10FFFF) and bytes left over at the
+/// end become U+FFFD.
+fn decode_utf32(
+    src: &[u8],
+    last: bool,
+    big_endian: bool,
+    started: &mut bool,
+    carry: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+) -> usize {
+    let mut text = String::with_capacity(src.len() / 4 + 4);
+    let mut push = |unit: [u8; 4]| {
+        let v = if big_endian {
+            u32::from_be_bytes(unit)
+        } else {
+            u32::from_le_bytes(unit)
+        };
+        if !std::mem::replace(started, true) && v == 0xfeff {
+            return;
+        }
+        text.push(char::from_u32(v).unwrap_or(char::REPLACEMENT_CHARACTER));
+    };
+    let fill = (4 - carry.len()) % 4;
+    let head = fill.min(src.len());
+    carry.extend_from_slice(&src[..head]);
+    if carry.len() == 4 {
+        push([carry[0], carry[1], carry[2], carry[3]]);
+        carry.clear();
+    }
+    let body = &src[head..];
+    let whole = body.len() / 4 * 4;
+    for unit in body[..whole].chunks_exact(4) {
+        push([unit[0], unit[1], unit[2], unit[3]]);
+    }
+    carry.extend_from_slice(&body[whole..]);
+    if last && !carry.is_empty() {
+        carry.clear();
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    out.extend_from_slice(text.as_bytes());
+    src.len()
 }
 
 #[cfg(test)]
@@ -240,6 +345,11 @@ mod tests {
             detect(b"Name,ISP\nJ\xfcrgen M\xfcller,Telef\xf3nica\n"),
             TextEncoding::Windows1252
         );
+        // Only typographic punctuation above ASCII (Excel's save of `O’Brien`, `“x” – y`).
+        assert_eq!(
+            detect(b"Name,ISP\nSean O\x92Brien,Fiber \x96 \x93Business\x94\n"),
+            TextEncoding::Windows1252
+        );
         // One bad byte in an otherwise ASCII UTF-8 file, and bad bytes beside real UTF-8.
         assert_eq!(
             detect(b"{\"UserAgent\":\"\xffMozilla/5.0\"}\n"),
@@ -260,5 +370,29 @@ mod tests {
         let mut r = DecodeReader::new(&utf16le[..], le).unwrap();
         std::io::Read::read_to_string(&mut r, &mut decoded).unwrap();
         assert_eq!(decoded, "{\"UserId\":\"a@x\"}\r\n");
+    }
+
+    #[test]
+    fn utf32_is_decoded_across_reads_that_split_its_characters() {
+        let text = "{\"UserId\":\"J\u{fc}rgen \u{1f600}\"}\r\n";
+        for (big_endian, bom) in [(false, &b"\xff\xfe\0\0"[..]), (true, &b"\0\0\xfe\xff"[..])] {
+            let mut bytes = bom.to_vec();
+            for c in text.chars() {
+                let v = c as u32;
+                bytes.extend(if big_endian {
+                    v.to_be_bytes()
+                } else {
+                    v.to_le_bytes()
+                });
+            }
+            bytes.push(0x41); // a character cut by the end of the file
+            assert_eq!(detect(&bytes), TextEncoding::Utf32 { big_endian });
+            // A 3-byte buffer: every character is split between reads.
+            let inner = std::io::BufReader::with_capacity(3, &bytes[..]);
+            let mut r = DecodeReader::new(inner, TextEncoding::Utf32 { big_endian }).unwrap();
+            let mut decoded = String::new();
+            std::io::Read::read_to_string(&mut r, &mut decoded).unwrap();
+            assert_eq!(decoded, format!("{text}\u{fffd}"));
+        }
     }
 }

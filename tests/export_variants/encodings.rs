@@ -1,0 +1,33 @@
+//! Encodings and CSV framing: UTF-32, Windows-1252 whose only high bytes are typographic
+//! punctuation, UTF-8 files joined with their byte order marks, and Management Activity API
+//! content blobs one after another.
+
+use super::check;
+
+#[test]
+fn utf32_with_its_byte_order_mark_is_decoded() {
+    // Out-File -Encoding UTF32: it was "not a file of any known format (binary content (a
+    // NUL byte at byte offset 0))", exit 2.
+    let err = check("ual-lines-utf32le.jsonl");
+    assert!(
+        err.contains("decoded as UTF-32LE (byte order mark)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn windows_1252_whose_high_bytes_are_only_quotes_and_dashes_is_decoded() {
+    // 'Seán O’Brien', 'Woodgrove – Fiber “Business”': every row was read with U+FFFD in the
+    // name and the ISP (so its key changed with the file's encoding).
+    let err = check("portal-cp1252-smart-quotes.csv");
+    assert!(err.contains("decoded as Windows-1252"), "{err}");
+    assert!(!err.contains("U+FFFD"), "{err}");
+}
+
+#[test]
+fn joined_utf8_json_lines_and_api_content_blobs() {
+    let err = check("ual-lines-joined-boms.jsonl");
+    assert!(err.contains("5 records, 4 STS events, 0 skipped"), "{err}");
+    let err = check("mgmt-api-blobs.json");
+    assert!(err.contains("5 records, 4 STS events, 0 skipped"), "{err}");
+}
