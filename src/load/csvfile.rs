@@ -160,6 +160,7 @@ pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Resul
         let dialect = match delimiter {
             b';' => "CSV with `;`",
             b'\t' => "CSV with tabs",
+            b'|' => "CSV with `|`",
             _ => "CSV",
         };
         ctx.unknown_why = Some(format!(
@@ -400,7 +401,8 @@ fn settle_dates(ctx: &mut Ctx, dates: &mut FileDates) {
 }
 
 /// The field delimiter, decided from the header line: `,`, `;` (Excel in European locales,
-/// `Export-Csv -UseCulture`) or tab (`-Delimiter "`t"`), whichever separates the most
+/// `Export-Csv -UseCulture`), tab (`-Delimiter "`t"`) or `|` (`-Delimiter '|'`, chosen by
+/// scripts because AuditData is full of commas), whichever separates the most
 /// fields outside quotes; `,` on a tie or when there is none.
 /// A row that is a part's head again, in exports joined one after another: PowerShell's
 /// `#TYPE` line, or the header itself (cell for cell, a UTF-8 BOM before it passed over).
@@ -431,20 +433,22 @@ pub fn excel_sep_line(head: &[u8]) -> Option<u8> {
 
 fn header_delimiter(head: &[u8]) -> u8 {
     let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
-    let mut counts = [0usize; 3];
+    let delimiters = [b',', b';', b'\t', b'|'];
+    let mut counts = [0usize; 4];
     let mut quoted = false;
     for &b in line {
         match b {
             b'"' => quoted = !quoted,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
+            _ if quoted => {}
+            _ => {
+                if let Some(i) = delimiters.iter().position(|&d| d == b) {
+                    counts[i] += 1;
+                }
+            }
         }
     }
-    let delimiters = [b',', b';', b'\t'];
     let mut best = 0;
-    for i in 1..3 {
+    for i in 1..delimiters.len() {
         if counts[i] > counts[best] {
             best = i;
         }

@@ -64,7 +64,7 @@ pub fn sniff(head: &[u8]) -> Result<Shape, String> {
                 .filter(|c| !c.is_control() || *c == '\t' || *c == '\r')
                 .count();
             let mostly_text = printable * 10 >= line.chars().count() * 9;
-            let delimited = line.contains(',') || line.contains('\t') || line.contains(';');
+            let delimited = line.contains([',', '\t', ';', '|']);
             if line.starts_with("#TYPE") || (delimited && mostly_text) {
                 Ok(Shape::Csv)
             } else {

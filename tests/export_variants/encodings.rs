@@ -1,6 +1,6 @@
 //! Encodings and CSV framing: UTF-32, Windows-1252 whose only high bytes are typographic
-//! punctuation, UTF-8 files joined with their byte order marks, and Management Activity API
-//! content blobs one after another.
+//! punctuation, `|` as the delimiter, UTF-8 files joined with their byte order marks, and
+//! Management Activity API content blobs one after another.
 
 use super::check;
 
@@ -22,6 +22,14 @@ fn windows_1252_whose_high_bytes_are_only_quotes_and_dashes_is_decoded() {
     let err = check("portal-cp1252-smart-quotes.csv");
     assert!(err.contains("decoded as Windows-1252"), "{err}");
     assert!(!err.contains("U+FFFD"), "{err}");
+}
+
+#[test]
+fn a_pipe_delimited_export_csv_is_read() {
+    // Export-Csv -Delimiter '|': it was "not a file of any known format (neither JSON nor
+    // CSV)", exit 2.
+    let err = check("sual-export-csv-pipe.csv");
+    assert!(err.contains("5 records, 4 STS events, 0 skipped"), "{err}");
 }
 
 #[test]
