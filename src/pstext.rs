@@ -36,9 +36,55 @@ pub fn object_text(value: Option<&Value>) -> Option<&str> {
         .filter(|text| is_object_text(text))
 }
 
+/// The text of member `name` of PowerShell's text of an object (`@{CreationTime=…; Id=…;
+/// …}`), read up to the next `; ` at the object's own level: the first such member (the UAL
+/// writes `Id` second, before any text an actor chooses). `None` when there is none, or when
+/// `text` is no such object text. Only a scalar member is meaningful: a nested object or
+/// array was written as its type name.
+pub fn member<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+    let body = text.trim().strip_prefix("@{")?.strip_suffix('}')?;
+    let mut depth = 0usize;
+    let mut start = 0;
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        let end_of_member = i == bytes.len() || (depth == 0 && bytes[i..].starts_with(b"; "));
+        if end_of_member {
+            // A piece without `=` is the rest of a value that holds `; ` (a user agent).
+            if let Some((key, value)) = body[start..i].split_once('=')
+                && key == name
+            {
+                return Some(value);
+            }
+            start = i + 2;
+            i += 2;
+            continue;
+        }
+        if bytes[i..].starts_with(b"@{") {
+            depth += 1;
+        } else if bytes[i] == b'}' {
+            depth = depth.saturating_sub(1);
+        }
+        i += 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_of_object_text_is_read_at_the_objects_own_level() {
+        let text = "@{CreationTime=2024-11-05T16:42:19; Id=5c5c-11; Inner=@{Id=no; X=1}; \
+                    UserAgent=Mozilla/5.0 (Windows NT 10.0; Id=forged); ModifiedProperties=System.Object[]}";
+        assert_eq!(member(text, "Id"), Some("5c5c-11"));
+        assert_eq!(member(text, "CreationTime"), Some("2024-11-05T16:42:19"));
+        assert_eq!(member(text, "X"), None);
+        assert_eq!(member(text, "Missing"), None);
+        assert_eq!(member("System.Object[]", "Id"), None);
+        assert_eq!(member("@{Id=}", "Id"), Some(""));
+    }
 
     #[test]
     fn the_texts_powershell_writes_for_objects() {

@@ -138,6 +138,11 @@ fn explain_property_miss(raw: &RawEventData, props: Option<&Value>) -> NearMissR
                 at_chars: t.chars().count(),
             };
         }
+        // PowerShell's text of the object (the API's JSON made objects by Invoke-RestMethod,
+        // then Export-Csv): the record's values are gone, and the reason says so.
+        RawEventData::Text(t) if pstext::is_object_text(t) => {
+            return object_text_miss("RawEventData", t);
+        }
         RawEventData::Text(t) => Some(format!(
             "RawEventData is not JSON: {}",
             t.chars().take(60).collect::<String>()

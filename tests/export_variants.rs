@@ -16,6 +16,8 @@ use serde_json::Value;
 mod dates;
 #[path = "export_variants/encodings.rs"]
 mod encodings;
+#[path = "export_variants/objects.rs"]
+mod objects;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
 /// The query's eight result columns, as the library names them.

@@ -436,6 +436,12 @@ fn id_of_cloud_app(obj: &Map<String, Value>, row: &CloudAppRow) -> String {
         RawEventData::Text(t) if t.trim_start().starts_with('{') => {
             super::wrapped::leading_string_field(t, "Id").unwrap_or_default()
         }
+        // PowerShell's text of the record (`@{CreationTime=…; Id=…; …}`): its `Id` is the
+        // one a readable copy of the event has.
+        RawEventData::Text(t) => crate::pstext::member(t, "Id")
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.contains(char::is_whitespace))
+            .unwrap_or_default(),
         _ => String::new(),
     };
     if id.is_empty() {

@@ -1,0 +1,28 @@
+//! PowerShell's objects written as text.
+
+use super::{check, near_miss_details};
+
+#[test]
+fn raw_event_data_as_powershells_object_text_is_named_and_keeps_the_records_id() {
+    // The advanced hunting API through Invoke-RestMethod, its Results piped to Export-Csv:
+    // RawEventData is '@{CreationTime=…; Id=…; ModifiedProperties=System.Object[]; …}'. It
+    // was "unparseable values: RawEventData is not JSON" under the ReportId
+    // (11_11161_<id>), so a readable copy of the event was another event.
+    check("ah-api-irm-export-csv.csv");
+    let details = near_miss_details("ah-api-irm-export-csv.csv");
+    assert_eq!(details.len(), 4, "{details:?}");
+    assert!(
+        details.iter().all(|d| d.starts_with(
+            "RawEventData is PowerShell's text of an object (\"@{CreationTime=2024-11-0"
+        )),
+        "{details:?}"
+    );
+    // Read after the UAL records of the same events, each copy folds into its event, and
+    // the readable copy stands for it (the rows are flagged). It was another event under
+    // its ReportId: 'STS events: 8'.
+    let err = check("irm-csv-and-ual");
+    assert!(
+        err.contains("4 duplicate records (same id, or the same change in another export)"),
+        "{err}"
+    );
+}
