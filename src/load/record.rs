@@ -236,20 +236,28 @@ const GRAPH_KEYS: [&str; 13] = [
 
 /// Renames the keys of [`GRAPH_KEYS`] spelled in another case to Graph's spelling, at every
 /// level (only where a source spells them otherwise; a Graph record is returned as it is).
+/// The AzureAD module (`Get-AzureADAuditDirectoryLogs`, AzureADPreview) names the user's
+/// address `Ip`: it is Graph's `ipAddress` where the object has no `ipAddress` of its own.
 fn graph_keys(value: Value) -> Value {
     match value {
         Value::Array(items) => Value::Array(items.into_iter().map(graph_keys).collect()),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = GRAPH_KEYS
-                        .iter()
-                        .find(|g| **g != k && g.eq_ignore_ascii_case(&k))
-                        .map_or(k, |g| (*g).to_owned());
-                    (key, graph_keys(v))
-                })
-                .collect(),
-        ),
+        Value::Object(map) => {
+            let has_ip_address = map.keys().any(|k| k.eq_ignore_ascii_case("ipAddress"));
+            Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        if !has_ip_address && k.eq_ignore_ascii_case("ip") {
+                            return ("ipAddress".to_owned(), graph_keys(v));
+                        }
+                        let key = GRAPH_KEYS
+                            .iter()
+                            .find(|g| **g != k && g.eq_ignore_ascii_case(&k))
+                            .map_or(k, |g| (*g).to_owned());
+                        (key, graph_keys(v))
+                    })
+                    .collect(),
+            )
+        }
         other => other,
     }
 }

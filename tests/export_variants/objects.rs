@@ -1,4 +1,4 @@
-//! PowerShell's objects written as text.
+//! PowerShell's objects written as text, and the AzureAD module's spellings.
 
 use super::{check, near_miss_details};
 
@@ -25,4 +25,13 @@ fn raw_event_data_as_powershells_object_text_is_named_and_keeps_the_records_id()
         err.contains("4 duplicate records (same id, or the same change in another export)"),
         "{err}"
     );
+}
+
+#[test]
+fn azuread_module_records_give_the_users_ip_address() {
+    // Get-AzureADAuditDirectoryLogs | ConvertTo-Json -Depth 10: InitiatedBy.User.Ip. The
+    // row's IPAddress was empty.
+    check("aad-preview-depth10.json");
+    // Its Export-Csv: the nested objects are their class text, a near miss under the id.
+    check("aad-preview-export-csv.csv");
 }
