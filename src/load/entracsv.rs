@@ -12,6 +12,12 @@
 //! (`activityDisplayName`, `activityDateTime`, `initiatedBy`, `targetResources[]`
 //! with `modifiedProperties[]`), which the AuditLogs rule reads like any Entra record.
 //! Rows may stop before the header's last columns (empty trailing cells left out).
+//!
+//! The download's header, as public scripts that process it list it, has no id column; a
+//! row is then keyed by a hash of its text. A file that has one (`Id`, as the Graph and Log
+//! Analytics exports of the same records name it, in any case) gives the row its record's
+//! id, so the row and its copies in other exports (the JSON download, Graph
+//! `directoryAudits`, AuditLogs) are one event.
 
 use serde_json::{Map, Value, json};
 
@@ -115,6 +121,10 @@ pub fn graph_record(cell: &dyn Fn(&str) -> String) -> Map<String, Value> {
         Value::String(cell("Activity")),
     );
     map.insert(TIME_KEY.to_owned(), Value::String(cell(TIME_KEY)));
+    let id = cell("Id");
+    if !id.trim().is_empty() {
+        map.insert("id".to_owned(), Value::String(id.trim().to_owned()));
+    }
     map.insert(
         "correlationId".to_owned(),
         Value::String(cell("CorrelationId")),

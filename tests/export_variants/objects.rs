@@ -1,4 +1,5 @@
-//! PowerShell's objects written as text, and the AzureAD module's spellings.
+//! PowerShell's objects written as text, the AzureAD module's spellings, and the Entra
+//! download keyed by its record's id.
 
 use super::{check, near_miss_details};
 
@@ -34,4 +35,17 @@ fn azuread_module_records_give_the_users_ip_address() {
     check("aad-preview-depth10.json");
     // Its Export-Csv: the nested objects are their class text, a near miss under the id.
     check("aad-preview-export-csv.csv");
+}
+
+#[test]
+fn the_entra_download_with_an_id_column_keys_rows_by_it() {
+    // The near misses were keyed by a hash of the row's text (990aba69…): a verdict on one
+    // did not carry over to the same record in another export.
+    check("entra-download-id.csv");
+    // Beside the JSON download of the same records: one event each, under its id.
+    let err = check("entra-download-id-and-json");
+    assert!(
+        err.contains("4 duplicate records (same id, or the same change in another export)"),
+        "{err}"
+    );
 }
