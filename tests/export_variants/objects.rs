@@ -21,6 +21,9 @@ fn raw_event_data_as_powershells_object_text_is_named_and_keeps_the_records_id()
     // Read after the UAL records of the same events, each copy folds into its event, and
     // the readable copy stands for it (the rows are flagged). It was another event under
     // its ReportId: 'STS events: 8'.
+    // The same response saved with ConvertTo-Json at its default depth: RawEventData is
+    // the same text inside JSON (it was the same "unparseable values" under the ReportId).
+    check("ah-api-irm-convertto-json.json");
     let err = check("irm-csv-and-ual");
     assert!(
         err.contains("4 duplicate records (same id, or the same change in another export)"),

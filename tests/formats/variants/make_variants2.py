@@ -240,3 +240,49 @@ write("portal-long-date-wrong-weekday.csv", csv_text(PH, fmt_rows(lambda d: (d +
     "%B ") + "%d, %d %d:%s %s" % (d.day, d.year, h12(d), d.strftime("%M:%S"), "AM" if d.hour < 12 else "PM"))),
       expected=[dict(portal_expected(PS), tokenMinutesRemaining=None), dict(portal_expected(PT), tokenMinutesRemaining=None),
                 nm("no_modified_properties", U["id"]), nm("directory_sync", D["id"])])
+
+# ---- Batch 8: what Excel and PowerShell do to values -----------------------------------------------
+# 68. A portal CSV opened and saved again by Excel in de-DE and fr-FR: Excel reads
+#     IsAnonymousProxy's FALSE as a boolean and writes it in the culture's words (FALSCH,
+#     FAUX), with the culture's ';' and dates.
+
+
+def excel_bool_rows(word, fmt):
+    rows = []
+    for e, op in PEV:
+        r = portal_row(e, op, fmt(t(e["time"])))
+        r[7] = word if r[7] == "FALSE" else r[7]
+        rows.append(r)
+    return rows
+
+
+write("portal-excel-de-booleans.csv", csv_text(PH, excel_bool_rows("FALSCH", lambda d: d.strftime("%d.%m.%Y %H:%M")),
+                                               delimiter=";", quote_all=False), encoding="cp1252", expected=PORTAL_EXPECTED)
+write("portal-excel-fr-booleans.csv", csv_text(PH, excel_bool_rows("FAUX", lambda d: d.strftime("%d/%m/%Y %H:%M")),
+                                               delimiter=";", quote_all=False), encoding="cp1252", expected=PORTAL_EXPECTED)
+
+# 69. Excel for Mac's "Macintosh Comma Separated" save: records end with CR alone (classic
+#     Mac OS line ends); ASCII values.
+AS = dict(PS, upn="Jorg Schafer")
+
+
+def ascii_row(e, op):
+    r = portal_row(e, op, us(e["time"]))
+    r[8] = "Societe Reseaux" if r[8] else ""
+    r[9] = "koln"
+    r[5] = e["upn"]
+    return r
+
+
+write("portal-excel-mac-cr.csv", csv_text(PH, [ascii_row(e, op) for e, op in [(N, "Update user."), (AS, STS), (PT, STS),
+                                                                             (U, STS), (D, STS)]], quote_all=False, eol="\r"),
+      encoding="ascii", expected=[portal_expected(AS, "Societe Reseaux"), portal_expected(PT),
+                                  nm("no_modified_properties", U["id"]), nm("directory_sync", D["id"])])
+
+# 70. The advanced hunting API's response through Invoke-RestMethod saved with ConvertTo-Json
+#     at its default depth (Windows PowerShell 5.1): each row's RawEventData, an object one
+#     level too deep, is written as its text '@{…}'.
+ah_resp = {"Schema": [{"Name": h, "Type": "String"} for h in AHH],
+           "Results": [dict(zip(AHH, ah_csv_row(e, op))) for e, op in EVENTS]}
+write("ah-api-irm-convertto-json.json", ps51_json(ah_resp), encoding="utf-8-sig",
+      expected=[nm("audit_data_unusable", e["id"]) for e in (S, T, U, D)])
