@@ -16,6 +16,8 @@ use serde_json::Value;
 mod dates;
 #[path = "export_variants/encodings.rs"]
 mod encodings;
+#[path = "export_variants/excel.rs"]
+mod excel;
 #[path = "export_variants/objects.rs"]
 mod objects;
 

@@ -100,14 +100,23 @@ pub(super) fn string_column(obj: &Map<String, Value>, name: &str) -> String {
     kql::tostring(column(obj, name))
 }
 
-/// A boolean column as exports write it: true/false, 0/1, "True"/"false", or null/"".
+/// A boolean column as exports write it: true/false, 0/1, "True"/"false", or null/"", and
+/// as Excel writes TRUE and FALSE when it saves a CSV again in another language (`FALSCH`
+/// de, `FAUX` fr, `FALSO` es/it/pt, `ONWAAR` nl, `FALSKT` sv, `FALSK` da/nb, `EPÄTOSI` fi,
+/// `FAŁSZ` pl, `NEPRAVDA` cs, `HAMIS` hu, `YANLIŞ` tr (lower-cased `yanliş`), `ЛОЖЬ` ru, and their TRUE).
 pub fn bool_value(v: Option<&Value>) -> Option<bool> {
     match v? {
         Value::Bool(b) => Some(*b),
         Value::Number(n) => n.as_f64().map(|x| x != 0.0),
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+        Value::String(s) => match s.trim().to_lowercase().as_str() {
             "true" | "1" => Some(true),
             "false" | "0" => Some(false),
+            "wahr" | "vrai" | "verdadero" | "vero" | "verdadeiro" | "waar" | "sant" | "sand"
+            | "sann" | "tosi" | "prawda" | "pravda" | "igaz" | "doğru" | "истина" => {
+                Some(true)
+            }
+            "falsch" | "faux" | "falso" | "onwaar" | "falskt" | "falsk" | "usann" | "epätosi"
+            | "fałsz" | "nepravda" | "hamis" | "yanliş" | "ложь" => Some(false),
             _ => None,
         },
         _ => None,
