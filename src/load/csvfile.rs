@@ -16,6 +16,8 @@ use super::entracsv;
 use super::json::Ctx;
 use super::record::{Origin, classify};
 
+mod cr_lines;
+
 /// What a CSV file holds, decided from its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CsvKind {
@@ -63,7 +65,19 @@ fn is_ual_columns(find: &dyn Fn(&str) -> Option<usize>) -> bool {
             .any(|c| find(c).is_some())
 }
 
-pub fn scan_csv(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Result<()> {
+pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()> {
+    let mut reader = match cr_lines::lone_cr_lines(reader)? {
+        Ok(lines) => {
+            ctx.problem(
+                None,
+                "records end with a carriage return alone (classic Mac OS line ends, as Excel \
+                 for Mac's \"Macintosh\" CSV writes them): read as line ends"
+                    .to_owned(),
+            );
+            lines
+        }
+        Err(reader) => reader,
+    };
     // A UTF-8 BOM and PowerShell's `#TYPE …` line come before the header.
     // Follow mode feeds the rows appended to a file after a copy of its header: the lines
     // before those rows are counted in `line_offset`.
