@@ -31,6 +31,13 @@ pub fn sniff(head: &[u8]) -> Result<Shape, String> {
     };
     let body = &head[first..];
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        // An Office Open XML file (an .xlsx workbook) names its content types first.
+        if memchr::memmem::find(head, b"[Content_Types].xml").is_some() {
+            return Err(
+                "an Office file (an Excel workbook is a zip archive of XML): save it as CSV UTF-8 first"
+                    .to_owned(),
+            );
+        }
         return Err("a zip archive: extract it first".to_owned());
     }
     // A NUL byte in the text (a damaged cell, a hostile string) does not make a file binary:
@@ -65,13 +72,54 @@ pub fn sniff(head: &[u8]) -> Result<Shape, String> {
                 .count();
             let mostly_text = printable * 10 >= line.chars().count() * 9;
             let delimited = line.contains([',', '\t', ';', '|']);
-            if line.starts_with("#TYPE") || (delimited && mostly_text) {
+            if let Some(what) = powershell_view(body) {
+                Err(what.to_owned())
+            } else if line.starts_with("#TYPE") || (delimited && mostly_text) {
                 Ok(Shape::Csv)
             } else {
                 Err(binary("neither JSON nor CSV"))
             }
         }
     }
+}
+
+/// PowerShell's other ways of writing objects to a file, none of which keeps them whole:
+/// CliXML (`Export-Clixml`), and the list and table views (`Format-List`, `Format-Table`,
+/// or objects sent to `Out-File` or `>`), whose long values are cut to the console's
+/// width. What it is and how to export it instead.
+fn powershell_view(body: &[u8]) -> Option<&'static str> {
+    if body.starts_with(b"#< CLIXML") || body.starts_with(b"<Objs ") {
+        return Some(
+            "PowerShell CliXML (Export-Clixml), not read: load it with Import-Clixml and save it \
+             with Export-Csv or ConvertTo-Json -Depth 10",
+        );
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty())
+        .take(3)
+        .collect();
+    // `RunspaceId   : 4d4d…` / `AuditData    : {"CreationTime":…`
+    let list_line = |l: &str| {
+        let key = l
+            .split_once(" : ")
+            .map_or(l.strip_suffix(" :"), |(k, _)| Some(k));
+        key.map(str::trim_end).is_some_and(|k| {
+            k.starts_with(|c: char| c.is_ascii_alphabetic())
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
+    // A line of dashes under each column's name.
+    let rule_line = |l: &str| l.contains("--") && l.chars().all(|c| c == '-' || c == ' ');
+    let listed = lines.len() >= 2 && lines[..2].iter().all(|l| list_line(l));
+    let tabled = lines.get(1).is_some_and(|l| rule_line(l));
+    (listed || tabled).then_some(
+        "PowerShell's list or table view of objects (Format-List, Format-Table, or objects sent \
+         to Out-File), whose long values are cut to the console's width: not read; save the \
+         objects with Export-Csv or ConvertTo-Json -Depth 10",
+    )
 }
 
 /// Reads the first bytes of the content: up to the end of the first non-blank line, or

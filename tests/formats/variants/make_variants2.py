@@ -286,3 +286,44 @@ ah_resp = {"Schema": [{"Name": h, "Type": "String"} for h in AHH],
            "Results": [dict(zip(AHH, ah_csv_row(e, op))) for e, op in EVENTS]}
 write("ah-api-irm-convertto-json.json", ps51_json(ah_resp), encoding="utf-8-sig",
       expected=[nm("audit_data_unusable", e["id"]) for e in (S, T, U, D)])
+
+# ---- Batch 9: what is not read, and says why ---------------------------------------------------------
+# 71. Search-UnifiedAuditLog results sent to Out-File (Windows PowerShell 5.1: UTF-16LE): the
+#     list view, AuditData cut to the console's width. Not read; named.
+
+
+def list_view(e, op, i):
+    audit = json.dumps(ual(e, op), separators=(",", ":"))
+    return "\r\n".join([
+        "RunspaceId   : 4d4d4d4d-0000-4000-8000-000000000001", "RecordType   : AzureActiveDirectory",
+        "CreationDate : %s" % us(e["time"]), "UserIds      : %s" % e["upn"], "Operations   : %s" % op,
+        "AuditData    : %s..." % audit[:100], "ResultIndex  : %d" % i, "ResultCount  : 5", "Identity     : %s" % e["id"],
+        "IsValid      : True", "ObjectState  : Unchanged"]) + "\r\n\r\n"
+
+
+open(os.path.join(OUT, "sual-out-file-list.txt"), "wb").write(
+    b"\xff\xfe" + ("\r\n\r\n" + "".join(list_view(e, op, i + 1) for i, (e, op) in enumerate(EVENTS))).encode("utf-16-le"))
+# 72. The same results saved with Export-Clixml. Not read; named.
+open(os.path.join(OUT, "sual-export-clixml.xml"), "w", newline="").write(
+    "#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">"
+    "<Obj RefId=\"0\"><TN RefId=\"0\"><T>Deserialized.Microsoft.Exchange.Management.SystemConfigurationTasks."
+    "UnifiedAuditLogResult</T><T>Deserialized.System.Object</T></TN><Props><S N=\"AuditData\">%s</S>"
+    "</Props></Obj></Objs>" % json.dumps(ual(S)).replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;"))
+# 73. A portal export opened in Excel and saved as a workbook (.xlsx: a zip archive of XML).
+#     Not read; named. (A minimal workbook: the parts Excel writes first.)
+import zipfile  # noqa: E402
+zbuf = io.BytesIO()
+with zipfile.ZipFile(zbuf, "w") as z:
+    z.writestr(zipfile.ZipInfo("[Content_Types].xml", (1980, 1, 1, 0, 0, 0)),
+               '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Types xmlns="http://schemas.'
+               'openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+               '</Types>')
+    z.writestr(zipfile.ZipInfo("xl/workbook.xml", (1980, 1, 1, 0, 0, 0)), "<workbook/>")
+open(os.path.join(OUT, "portal-saved-as.xlsx"), "wb").write(zbuf.getvalue())
+# 74. Sentinel's "Export to CSV (displayed columns)" of CloudAppEvents: no RawEventData, so
+#     the STS rows are near misses, and the file says which column is missing.
+DH = ["TimeGenerated [UTC]", "ActionType", "Application", "AccountObjectId", "AccountDisplayName", "IPAddress", "ReportId"]
+write("sentinel-displayed-columns.csv",
+      csv_text(DH, [[e["time"].replace("Z", ".000Z"), op, "Microsoft 365", e["oid"], e["upn"], e["ip"],
+                     "%d_11161_%s" % (e["n"], e["id"])] for e, op in EVENTS], quote_all=False),
+      expected=[nm("unparseable_values", "%d_11161_%s" % (e["n"], e["id"])) for e in (S, T, U, D)])
