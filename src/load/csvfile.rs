@@ -183,6 +183,21 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
         ));
         return Ok(());
     };
+    // An export of the displayed columns only (Sentinel's "Export to CSV (displayed
+    // columns)", a portal view without RawEventData or TargetResources): its rows are read,
+    // but the column the query takes the token times from is not there. Said at the first
+    // STS row, so that other tables' exports say nothing.
+    let mut missing_column = if kind != CsvKind::Columns || find("tokenMinutesAdded").is_some() {
+        None
+    } else if find("ActionType").is_some() && find("RawEventData").is_none() {
+        Some("RawEventData")
+    } else if (find("OperationName").is_some() || find("ActivityDisplayName").is_some())
+        && find("TargetResources").is_none()
+    {
+        Some("TargetResources")
+    } else {
+        None
+    };
     // Column index by lower-case name, and the names as the file writes them (the Entra
     // download's rows are looked up by name).
     let index: std::collections::HashMap<String, usize> = headers
@@ -263,6 +278,16 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
         ctx.context_batch(batch);
         if ctx.csv_prefilter_allowed() && !ctx.prefilter.may_match(record.as_slice()) {
             continue;
+        }
+        if let Some(column) = missing_column.take_if(|_| ctx.prefilter.may_match(record.as_slice()))
+        {
+            ctx.problem(
+                Some(line),
+                format!(
+                    "no {column} column (the displayed columns only?): the query reads the token \
+                     times from it, so the STS rows can only be near misses; export all columns"
+                ),
+            );
         }
         // The Entra download leaves out a row's empty trailing cells.
         let short_ok = kind == CsvKind::EntraDownload && record.len() < headers.len();

@@ -1,9 +1,9 @@
 //! Files that hold records in a shape no reader can take whole, each named with what it is
-//! and what to export instead.
+//! and what to export instead; and an export that lacks the column the query reads.
 
 use std::process::Command;
 
-use super::{BIN, dir};
+use super::{BIN, check, dir};
 
 /// `scan` of a named file that is not read: its exit status and what it said.
 fn refused(file: &str) -> String {
@@ -32,6 +32,17 @@ fn powershell_views_clixml_and_workbooks_are_named() {
         err.contains(
             "an Office file (an Excel workbook is a zip archive of XML): save it as CSV UTF-8 first"
         ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_export_of_the_displayed_columns_says_which_column_is_missing() {
+    // Sentinel's "Export to CSV (displayed columns)": the near misses said only
+    // "RawEventData is null", row by row.
+    let err = check("sentinel-displayed-columns.csv");
+    assert!(
+        err.contains("sentinel-displayed-columns.csv:3: no RawEventData column (the displayed columns only?): the query reads the token times from it, so the STS rows can only be near misses; export all columns"),
         "{err}"
     );
 }
