@@ -4,6 +4,7 @@
 //! ([`named_month`]). All are read as UTC.
 
 mod named_month;
+mod numeric;
 
 use std::borrow::Cow;
 
@@ -35,6 +36,9 @@ pub fn parse_export_time(text: &str) -> Option<KqlDateTime> {
 /// (`2024. 11. 5.` hu-HU and ko-KR, `2024.11.05.`) becomes `2024-11-05`. Anything else is
 /// left as it is.
 fn export_spelling(t: &str) -> Cow<'_, str> {
+    if let Some(respelled) = numeric::respelled(t) {
+        return Cow::Owned(export_spelling(&respelled).into_owned());
+    }
     let mut out = Cow::Borrowed(t);
     // The usual spellings (ISO 8601, en-US) pass untouched and unallocated.
     if t.is_ascii() && !t.ends_with('.') && t.as_bytes().get(4) != Some(&b'.') {
@@ -146,9 +150,19 @@ pub enum DateOrder {
 }
 
 /// The first two numbers of a numeric date `a/b/yyyy` (or with `.` or `-`) at the start of
-/// the text; `None` for ISO dates, month names and anything else.
+/// a time column's value, as cultures write it: also with a two-digit year (`05/11/24`, a
+/// short date pattern set so) and with a space after each dot (`5. 11. 2024`, sk-SK);
+/// `None` for ISO dates, month names and anything else.
 pub fn leading_pair(text: &[u8]) -> Option<(u32, u32)> {
+    pair(text, true)
+}
+
+/// [`leading_pair`] of a date inside other text (a value in AuditData): only the strict
+/// `a/b/yyyy`, so that a version number (`1.2.10`) is no date.
+fn pair(text: &[u8], in_column: bool) -> Option<(u32, u32)> {
     let t = text.trim_ascii_start();
+    let space_after =
+        |sep: u8, at: usize| usize::from(in_column && sep == b'.' && t.get(at) == Some(&b' '));
     let number = |from: usize| -> Option<(u32, usize)> {
         let digits = t[from..].iter().take_while(|b| b.is_ascii_digit()).count();
         if !(1..=2).contains(&digits) {
@@ -164,15 +178,14 @@ pub fn leading_pair(text: &[u8]) -> Option<(u32, u32)> {
     if !matches!(sep, b'/' | b'.' | b'-') {
         return None;
     }
-    let (b, at) = number(at + 1)?;
+    let at = at + 1 + space_after(sep, at + 1);
+    let (b, at) = number(at)?;
     if t.get(at) != Some(&sep) {
         return None;
     }
-    let year = t[at + 1..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    (year == 4).then_some((a, b))
+    let at = at + 1 + space_after(sep, at + 1);
+    let year = t[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+    (year == 4 || (in_column && year == 2)).then_some((a, b))
 }
 
 /// What the values of one date column say about its order, gathered over the whole file.
@@ -189,7 +202,16 @@ pub struct OrderEvidence {
 impl OrderEvidence {
     /// Takes one value of the column into account.
     pub fn observe(&mut self, text: &[u8], line: u64) {
-        let Some((a, b)) = leading_pair(text) else {
+        self.observe_pair(pair(text, true), line);
+    }
+
+    /// Takes into account a date written inside other text (strictly `a/b/yyyy`).
+    pub fn observe_in_text(&mut self, text: &[u8], line: u64) {
+        self.observe_pair(pair(text, false), line);
+    }
+
+    fn observe_pair(&mut self, pair: Option<(u32, u32)>, line: u64) {
+        let Some((a, b)) = pair else {
             return;
         };
         if a > 12 {
@@ -367,6 +389,20 @@ mod tests {
         );
         assert_eq!(leading_pair(b"2024-03-01"), None);
         assert_eq!(leading_pair(b"1.3.2024 10:00"), Some((1, 3)));
+        // Other cultures' numeric dates: spaced dots (sk-SK), two-digit years.
+        assert_eq!(leading_pair(b"5. 11. 2024 16:42:19"), Some((5, 11)));
+        assert_eq!(leading_pair(b"05/11/24 16:42"), Some((5, 11)));
+        // Inside other text only the strict form is a date: a version is none.
+        assert_eq!(pair(b"1.2.10 build", false), None);
+        assert_eq!(pair(b"5. 11. 2024", false), None);
+        for (text, want) in [
+            ("5. 11. 2024 16:42:19", "2024-11-05T16:42:19.0000000Z"),
+            ("5.11.2024. 16:42:19", "2024-11-05T16:42:19.0000000Z"),
+            ("5.11.2024 16.42.19", "2024-11-05T16:42:19.0000000Z"),
+            ("05/11/24 16:42", "2024-11-05T16:42:00.0000000Z"),
+        ] {
+            assert_eq!(day_first(text).as_deref(), Some(want), "{text}");
+        }
         assert!(!is_ambiguous(b"03/03/2024"));
     }
 }

@@ -307,7 +307,7 @@ fn observe_dates_in(text: &[u8], sep: u8, line: u64, evidence: &mut OrderEvidenc
         if !(1..=2).contains(&run) {
             continue;
         }
-        evidence.observe(&text[at - run..], line);
+        evidence.observe_in_text(&text[at - run..], line);
     }
 }
 

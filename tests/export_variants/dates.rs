@@ -32,3 +32,26 @@ fn named_months_and_iso_spellings_other_tools_write() {
         assert!(!err.contains("is no date or time"), "{file}: {err}");
     }
 }
+
+#[test]
+fn numeric_dates_of_more_cultures_are_read_and_their_order_settled() {
+    // sk-SK '5. 11. 2024', hr-HR '5.11.2024.', fi-FI '16.42.19': "is no date or time"
+    // (no time, tokenMinutesRemaining empty). it-IT's '05/11/2024 16.42.19' likewise. A
+    // two-digit year '05/11/24 16:42' was read month-first with nothing said (-256320
+    // minutes remaining for 0), although every record's CreationTime says day-first.
+    for file in [
+        "portal-sk-sk.csv",
+        "portal-hr-hr.csv",
+        "portal-fi-fi.csv",
+        "portal-it-it-dotted-time.csv",
+        "portal-two-digit-year.csv",
+    ] {
+        let err = check(file);
+        assert!(!err.contains("is no date or time"), "{file}: {err}");
+    }
+    let err = check("portal-two-digit-year.csv");
+    assert!(
+        err.contains("Timestamp: every date reads both ways; the records' CreationTime shows they are day-first"),
+        "{err}"
+    );
+}

@@ -327,3 +327,17 @@ write("sentinel-displayed-columns.csv",
       csv_text(DH, [[e["time"].replace("Z", ".000Z"), op, "Microsoft 365", e["oid"], e["upn"], e["ip"],
                      "%d_11161_%s" % (e["n"], e["id"])] for e, op in EVENTS], quote_all=False),
       expected=[nm("unparseable_values", "%d_11161_%s" % (e["n"], e["id"])) for e in (S, T, U, D)])
+
+# ---- Batch 10: numeric dates of more cultures (Excel "CSV UTF-8" saves, .NET short patterns) ----------
+# 75. sk-SK "d. M. yyyy H:mm:ss" (a space after each dot), hr-HR "d.M.yyyy. H:mm:ss" (a dot
+#     after the year), fi-FI "d.M.yyyy H.mm.ss" (dots in the time), it-IT's older
+#     "dd/MM/yyyy HH.mm.ss", and a short date set to a two-digit year "dd/MM/yy HH:mm".
+for name, fmt in [
+    ("portal-sk-sk.csv", lambda d: "%d. %d. %d %d:%s" % (d.day, d.month, d.year, d.hour, d.strftime("%M:%S"))),
+    ("portal-hr-hr.csv", lambda d: "%d.%d.%d. %d:%s" % (d.day, d.month, d.year, d.hour, d.strftime("%M:%S"))),
+    ("portal-fi-fi.csv", lambda d: "%d.%d.%d %d.%s" % (d.day, d.month, d.year, d.hour, d.strftime("%M.%S"))),
+    ("portal-it-it-dotted-time.csv", lambda d: d.strftime("%d/%m/%Y %H.%M.%S")),
+    ("portal-two-digit-year.csv", lambda d: d.strftime("%d/%m/%y %H:%M")),
+]:
+    write(name, csv_text(PH, fmt_rows(fmt), delimiter=";", quote_all=False), encoding="utf-8-sig",
+          expected=PORTAL_EXPECTED)
