@@ -17,6 +17,7 @@ use super::json::Ctx;
 use super::record::{Origin, classify};
 
 mod cr_lines;
+mod unquoted;
 
 /// What a CSV file holds, decided from its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,12 +293,19 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
         // The Entra download leaves out a row's empty trailing cells.
         let short_ok = kind == CsvKind::EntraDownload && record.len() < headers.len();
         if record.len() != headers.len() && !short_ok {
+            let cause = match kind {
+                CsvKind::AuditData { data_col } => {
+                    unquoted::likely_cause(&record, headers.len(), data_col)
+                }
+                _ => None,
+            };
             ctx.malformed(
                 line,
                 format!(
-                    "CSV row has {} fields where the header has {}; skipped",
+                    "CSV row has {} fields where the header has {}{}; skipped",
                     record.len(),
-                    headers.len()
+                    headers.len(),
+                    cause.unwrap_or_default()
                 ),
             );
             continue;

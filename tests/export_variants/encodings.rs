@@ -39,3 +39,22 @@ fn joined_utf8_json_lines_and_api_content_blobs() {
     let err = check("mgmt-api-blobs.json");
     assert!(err.contains("5 records, 4 STS events, 0 skipped"), "{err}");
 }
+
+#[test]
+fn audit_data_written_without_quotes_is_reported_with_its_cause() {
+    // PowerShell 7 Export-Csv -UseQuotes Never: AuditData is split at its commas, and the
+    // quotes that begin its pieces read as CSV quoting, so no row can be put back as it
+    // was. Each row is still reported and skipped, now with the cause and what to do (it
+    // said only "CSV row has 54 fields where the header has 11; skipped").
+    let out = std::process::Command::new(super::BIN)
+        .args(["scan", "--format", "jsonl"])
+        .arg(super::dir().join("sual-export-csv-usequotes-never.csv"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("5 records, 0 STS events, 5 skipped"), "{err}");
+    assert!(
+        err.contains("sual-export-csv-usequotes-never.csv:3: CSV row has 54 fields where the header has 11 (its JSON column written without quotes, as Export-Csv -UseQuotes Never does, is split at its commas: export with quotes); skipped"),
+        "{err}"
+    );
+}

@@ -341,3 +341,12 @@ for name, fmt in [
 ]:
     write(name, csv_text(PH, fmt_rows(fmt), delimiter=";", quote_all=False), encoding="utf-8-sig",
           expected=PORTAL_EXPECTED)
+
+# ---- Batch 11: PowerShell 7's Export-Csv -UseQuotes Never ----------------------------------------------
+# 76. Search-UnifiedAuditLog results written by PowerShell 7 `Export-Csv -UseQuotes Never`
+#     (about the parameter: "Never: don't quote anything"): AuditData's commas split it, and
+#     the quotes that begin its pieces read as CSV quoting. Not read (each row reported with
+#     the cause); no expected rows.
+open(os.path.join(OUT, "sual-export-csv-usequotes-never.csv"), "w", newline="").write(
+    "\r\n".join(",".join(r) for r in [SUAL_H] + [sual_row(e, op, i + 1, us(e["time"]))
+                                              for i, (e, op) in enumerate(EVENTS)]) + "\r\n")
