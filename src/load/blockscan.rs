@@ -7,6 +7,12 @@ use super::json::{Ctx, Evaluated, evaluate_record, is_whole_json, trim_ascii};
 use super::record::Classified;
 use super::{Prefilter, ScanOptions};
 
+/// The last line without a DOS end-of-file mark (Ctrl+Z, 0x1A), which `copy a+b all`
+/// writes after the files it joins (its ASCII mode): the mark is no record.
+fn without_dos_eof(last: &[u8]) -> &[u8] {
+    last.strip_suffix(b"\x1a").map_or(last, trim_ascii)
+}
+
 const TRUNCATED_LAST_LINE: &str =
     "truncated or invalid JSON on the last line (no newline at the end of the file)";
 
@@ -125,7 +131,7 @@ pub(super) fn scan_block(
         pos = end + 1;
     }
     scan.count(&body[pos.min(body.len())..]);
-    let tail = trim_ascii(&region[body_end..]);
+    let tail = without_dos_eof(trim_ascii(&region[body_end..]));
     if !tail.is_empty() {
         scan.records += 1;
         let evaluated = if !is_whole_json(tail) {
@@ -239,7 +245,7 @@ impl Ctx<'_> {
     /// A record parsed whatever the prefilter says (the unterminated last line, where a
     /// truncated download shows).
     fn record_always(&mut self, bytes: &[u8], line: u64, offset: Option<u64>) {
-        let trimmed = trim_ascii(bytes);
+        let trimmed = without_dos_eof(trim_ascii(bytes));
         if trimmed.is_empty() {
             return;
         }

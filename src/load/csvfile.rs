@@ -255,8 +255,10 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
             rows_since_progress = 0;
             ctx.progress();
         }
-        if record.len() == 1 && cell(&record, 0).is_empty() {
-            continue; // blank line
+        // A blank line, or the DOS end-of-file mark (Ctrl+Z) `copy a+b all` writes after
+        // the files it joins.
+        if record.len() == 1 && matches!(cell(&record, 0), b"" | b"\x1a") {
+            continue;
         }
         // Exports joined one after another (`cat a.csv b.csv`, `Get-Content *.csv |
         // Set-Content`): each part's `#TYPE` line and header come again. No records.

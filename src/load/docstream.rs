@@ -461,6 +461,9 @@ impl Splitter {
                     self.derail(ctx, "unexpected text between JSON values".to_owned());
                 }
             }
+            // A DOS end-of-file mark (Ctrl+Z: `copy a+b all` writes it after the files it
+            // joins) between or after documents: no value.
+            0x1a if self.stack.is_empty() => {}
             _ => {
                 self.after_envelope_key = false;
                 self.after_tables_key = false;

@@ -58,3 +58,21 @@ fn audit_data_written_without_quotes_is_reported_with_its_cause() {
         "{err}"
     );
 }
+
+#[test]
+fn the_end_of_file_mark_of_cmds_copy_is_no_record() {
+    // `copy a+b all` (ASCII mode) ends the file with Ctrl+Z: it was a skipped record ("CSV
+    // row has 1 fields where the header has 11", "truncated or invalid JSON on the last
+    // line", "unexpected text between JSON values"), failing --strict.
+    for file in [
+        "sual-copy-joined.csv",
+        "ual-lines-copy-joined.jsonl",
+        "graph-pages-copy-joined.json",
+    ] {
+        let err = check(file);
+        assert!(
+            err.contains("5 records, 4 STS events, 0 skipped"),
+            "{file}: {err}"
+        );
+    }
+}

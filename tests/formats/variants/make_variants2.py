@@ -350,3 +350,16 @@ for name, fmt in [
 open(os.path.join(OUT, "sual-export-csv-usequotes-never.csv"), "w", newline="").write(
     "\r\n".join(",".join(r) for r in [SUAL_H] + [sual_row(e, op, i + 1, us(e["time"]))
                                               for i, (e, op) in enumerate(EVENTS)]) + "\r\n")
+
+# ---- Batch 12: files joined by cmd's copy without /b --------------------------------------------------
+# 77. `copy a.csv+b.csv all.csv` joins in ASCII mode, which ends the result with a DOS
+#     end-of-file mark (Ctrl+Z, 0x1A): two Export-Csv -NoTypeInformation parts, UAL JSON
+#     lines, and two Graph audit log query pages so joined.
+sual_a = csv_text(SUAL_H, [sual_row(e, op, i + 1, us(e["time"])) for i, (e, op) in enumerate(EVENTS[:3])])
+sual_b = csv_text(SUAL_H, [sual_row(e, op, i + 4, us(e["time"])) for i, (e, op) in enumerate(EVENTS[3:])])
+write("sual-copy-joined.csv", (sual_a + sual_b).encode("ascii") + b"\x1a")
+write("ual-lines-copy-joined.jsonl",
+      "".join(json.dumps(ual(e, op)) + "\r\n" for e, op in EVENTS).encode("ascii") + b"\x1a")
+from make_variants import pages  # noqa: E402
+write("graph-pages-copy-joined.json",
+      "".join(json.dumps(p, indent=2) + "\r\n" for p in pages).encode("ascii") + b"\x1a")
