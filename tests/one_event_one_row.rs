@@ -318,3 +318,97 @@ fn a_decision_on_a_row_that_folded_away_is_said_and_applied_to_no_row() {
         "{said:?}"
     );
 }
+
+/// The report of `paths` in `format` with `journal`, written by `report -o`.
+fn report_file(paths: &[PathBuf], journal: &Path, format: &str, out: &Path) {
+    let mut args = vec![
+        "report".to_owned(),
+        "--format".to_owned(),
+        format.to_owned(),
+        "--journal".to_owned(),
+        journal.display().to_string(),
+        "-o".to_owned(),
+        out.display().to_string(),
+    ];
+    args.extend(paths.iter().map(|p| p.display().to_string()));
+    let run = run_bin(&args);
+    assert!(run.status.success(), "{run:?}");
+}
+
+#[test]
+fn every_report_and_verify_count_the_rows_after_folding() {
+    // Breaker finding (session 10): the Markdown report said `Rows flagged: 36` of the
+    // samples where JSON, the header and the scan said 15 (it counted the rows before the
+    // copies folded), so `verify` rejected an untouched report.
+    let dir = tempfile::tempdir().unwrap();
+    let [cae, ual, entra] = write_three(dir.path());
+    let paths = [ual, entra, cae];
+    assert_eq!(scan(&paths).rows_flagged(), 1);
+    // A journal of one decision on the row, made in the workbench.
+    let journal = dir.path().join("j.jsonl");
+    let mut app = sized(
+        workbench(&journal.display().to_string(), "x", scan(&paths)),
+        80,
+        24,
+    );
+    press(&mut app, KeyCode::Char('2'));
+    write_effects(&mut app, &journal);
+    let md = dir.path().join("r.md");
+    report_file(&paths, &journal, "md", &md);
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        text.contains("- Rows flagged: 1 (suspicious 0, legitimate 1, unreviewed 0)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("Rows changed since decided"), "{text}");
+    let json = json_report(&paths, &journal);
+    assert_eq!(json["counts"]["findings"]["total"], 1, "{json}");
+    let csv = dir.path().join("r.csv");
+    report_file(&paths, &journal, "csv", &csv);
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(rows.lines().filter(|l| !l.is_empty()).count(), 2, "{rows}");
+    // `verify` reads the counts of the Markdown and JSON reports (CSV states none).
+    let json_file = dir.path().join("r.json");
+    report_file(&paths, &journal, "json", &json_file);
+    for report in [&md, &json_file] {
+        let mut args = vec![
+            "verify".to_owned(),
+            "--journal".to_owned(),
+            journal.display().to_string(),
+            "--report".to_owned(),
+            report.display().to_string(),
+        ];
+        args.extend(paths.iter().map(|p| p.display().to_string()));
+        let out = run_bin(&args);
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{}: {said}", report.display());
+    }
+}
+
+#[test]
+fn classify_like_this_counts_no_folded_row_as_hidden() {
+    // The rows the copies would give are no rows: classify-like-this must not say they are
+    // rows like it hidden by the filter (there is no filter).
+    let dir = tempfile::tempdir().unwrap();
+    let [cae, ual, entra] = write_three(dir.path());
+    let journal = dir.path().join("j.jsonl");
+    let mut app = sized(
+        workbench(
+            &journal.display().to_string(),
+            "x",
+            scan(&[ual, entra, cae]),
+        ),
+        80,
+        24,
+    );
+    assert_eq!(app.findings.total(), 1);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('c'));
+    assert!(
+        app.status
+            .starts_with("no unreviewed row shown shares this row's account"),
+        "{}",
+        app.status
+    );
+    assert!(!app.status.contains("hidden"), "{}", app.status);
+}

@@ -279,7 +279,9 @@ pub fn write_markdown(
     writeln!(
         out,
         "- Rows flagged: {} (suspicious {}, legitimate {}, unreviewed {})",
-        report.findings.len(),
+        // The rows after folding (a folded row is no row: `ScanReport::rows_flagged`), as
+        // the JSON report, the scan summary, the header and `verify` count them.
+        report.rows_flagged(),
         suspicious.len(),
         legitimate.len(),
         unreviewed.len()
@@ -287,6 +289,7 @@ pub fn write_markdown(
     let changed = report
         .findings
         .iter()
+        .filter(|f| !f.is_folded())
         .filter(|f| {
             verdict_of(decisions, &f.row.key())
                 .new_events(u64::try_from(f.totals.events).unwrap_or(u64::MAX))

@@ -178,7 +178,10 @@ impl App {
         let mut candidates = Vec::new();
         let mut hidden = 0;
         for (i, other) in self.findings.items.iter().enumerate() {
-            if i == item || self.decision(&other.key).verdict != Verdict::Unreviewed {
+            // A folded row is no row (its events are another row's): neither offered nor
+            // counted as hidden by the filter.
+            if i == item || other.folded || self.decision(&other.key).verdict != Verdict::Unreviewed
+            {
                 continue;
             }
             let same = |c: usize| !source.cells[c].is_empty() && source.cells[c] == other.cells[c];
