@@ -284,8 +284,13 @@ fn run_report(args: &ReportArgs) -> ExitCode {
     let decided_near_misses = decisions
         .keys()
         .filter_map(|k| k.strip_prefix("event:"))
-        // `event:<id>#<content>`: a near miss of an id others share (`StsEvent::key`).
-        .map(|k| k.split_once('#').map_or(k, |(id, _)| id).to_owned())
+        // `event:<id>#<content>`: a near miss of an id others share (`StsEvent::key`). An id
+        // may hold `#` itself: the key whole is kept too (a near miss kept whole needlessly
+        // costs a little memory; one not kept loses its decision in the report).
+        .flat_map(|k| {
+            let id = k.rsplit_once('#').map_or(k, |(id, _)| id);
+            [k.to_owned(), id.to_owned()]
+        })
         .collect();
     // The report's SHA-256 and sizes are those of the bytes the scan read.
     let scanned = match args

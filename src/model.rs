@@ -109,13 +109,31 @@ impl ResultRow {
         "tokenMinutesRemaining",
     ];
 
-    /// A stable fingerprint of the eight values: the same row from any export format of
-    /// the same data gets the same key, so decisions carry over.
+    /// A stable fingerprint of the eight values, `row:<24 hex digits>` (the first 96 bits
+    /// of a SHA-256): the same row from any export format of the same data gets the same
+    /// key, so decisions carry over; two rows whose values differ get different keys.
+    ///
+    /// The values are hashed each followed by the unit separator 0x1F: one-to-one while no
+    /// value holds 0x1F, and every journal keys its rows so. A value holding 0x1F (a display
+    /// name is anyone's to choose) would move the boundary (`Eve\x1fUser` + `X` read as
+    /// `Eve` + `User\x1fX`: two rows, one key, a verdict on both); such a row's values are
+    /// hashed length-prefixed after a tag of nine 0x1F bytes instead, which no row without
+    /// 0x1F (exactly eight of them) can hash as, so the keys of all other rows are unchanged.
     pub fn key(&self) -> String {
+        let cells = self.cells();
         let mut h = Sha256::new();
-        for cell in self.cells() {
-            h.update(cell.as_bytes());
-            h.update([0x1f]);
+        if cells.iter().any(|c| c.as_bytes().contains(&0x1f)) {
+            h.update([0x1f; 9]);
+            h.update(b"row key, length-prefixed");
+            for cell in &cells {
+                h.update((cell.len() as u64).to_le_bytes());
+                h.update(cell.as_bytes());
+            }
+        } else {
+            for cell in &cells {
+                h.update(cell.as_bytes());
+                h.update([0x1f]);
+            }
         }
         let digest = h.finalize();
         let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();

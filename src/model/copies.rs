@@ -81,13 +81,26 @@ pub fn parties_text(p: &EventParties, op: &str) -> String {
         ActorKind::App => 'a',
         ActorKind::NamedApp => 'n',
     };
-    format!(
-        "{kind}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+    let parts = [
         actor_key(p).to_ascii_lowercase(),
         principal(p).to_ascii_lowercase(),
         p.target_label().to_ascii_lowercase(),
-        fold_operation(op)
-    )
+        fold_operation(op),
+    ];
+    if parts.iter().all(|t| !t.contains('\u{1f}')) {
+        return format!(
+            "{kind}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            parts[0], parts[1], parts[2], parts[3]
+        );
+    }
+    // A part holding the separator would move the boundary between two parties (the keys
+    // of two near misses alike): each part length-prefixed, after two separators, which
+    // no text of four parts without one starts with (the kind letter comes first).
+    let mut out = format!("\u{1f}\u{1f}{kind}");
+    for t in &parts {
+        out.push_str(&format!("{}:{t}", t.len()));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -168,6 +181,15 @@ mod tests {
             assert_ne!(parties_text(&admin, op), parties_text(&other, op));
         }
         assert!(!same_parties(&admin, op, &admin, "Reset user password."));
+        // A unit separator (0x1F) inside a party moves no boundary: two texts.
+        let split = |actor: &str, target: &str| {
+            parties_text(&parties(actor, "", ActorKind::NamedApp, target), op)
+        };
+        assert_ne!(split("a\u{1f}b", "c"), split("a", "b\u{1f}c"));
+        assert_eq!(
+            split("a", "c"),
+            format!("n\u{1f}a\u{1f}\u{1f}c\u{1f}{}", fold_operation(op))
+        );
         // No object id in one of them: compared without it.
         let no_id = parties("admin@c.example", "", ActorKind::User, "victim@c.example");
         assert!(same_parties(&admin, op, &no_id, op));

@@ -10,6 +10,7 @@ mod support;
 
 mod name;
 mod props;
+mod row_keys;
 mod same_id;
 mod same_id_keys;
 mod stdin_twice;
