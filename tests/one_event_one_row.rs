@@ -265,11 +265,25 @@ fn every_sample_record_is_under_exactly_one_row() {
     // The samples' scenarios (assets/samples/README.md), each written by every export:
     // 25 flagged changes (13 single cases, dup_a/dup_b/dup_c, ctx_reset, ctx_self and ten
     // ctx_bulk; every Entra case is the Entra record of one of them) and 8 near misses.
-    // Rows: dup_a and dup_b collapse under distinct, the ten ctx_bulk too: 25 - 1 - 9 = 15.
+    // Rows: dup_a and dup_b collapse under distinct, the ten ctx_bulk too: 25 - 1 - 9 = 15;
+    // and the legacy API's dup_a, through an anonymous proxy there (IsAnonymousProxy 1,
+    // unlike every other export of it), is a record of its own with a row of its own: two
+    // CloudAppEvents records whose query values differ are not one record seen twice
+    // (`copies::rows_agree`), and its `proxy` must not vanish behind the first one read.
     let rows = v["findings"].as_array().unwrap();
-    assert_eq!(rows.len(), 15);
+    assert_eq!(rows.len(), 16);
+    let proxy: Vec<&Value> = rows
+        .iter()
+        .filter(|f| {
+            f["sources"] == serde_json::json!(["assets/samples/cloudappevents-legacy-api.json:1"])
+                && f["is_anonymous_proxy"] == true
+        })
+        .collect();
+    assert_eq!(proxy.len(), 1, "{rows:?}");
+    assert_eq!(proxy[0]["token_minutes_added"], 20240);
+    assert_eq!(proxy[0]["copies"], serde_json::json!([]));
     let events: u64 = rows.iter().map(|f| f["events"].as_u64().unwrap()).sum();
-    assert_eq!(events, 25);
+    assert_eq!(events, 26);
     assert_eq!(v["counts"]["near_misses"]["total"], 8);
 }
 

@@ -393,3 +393,58 @@ fn a_lean_event_does_not_take_in_a_record_of_another_target() {
         ]
     );
 }
+
+#[test]
+fn one_export_kind_with_other_query_values_under_one_id_gives_both_rows_in_either_order() {
+    // Breaker finding (session 10, X14): two CloudAppEvents rows of one event id, alike
+    // but for ISP, IsAnonymousProxy and the display name, were folded into one row (the
+    // first read), so the `proxy` hint came and went with the line order; Kusto returns
+    // both rows (their eight values differ). Two records of one source kind give the
+    // query's values alike when they are one record seen twice.
+    let dir = tempfile::tempdir().unwrap();
+    let ip = "203.0.113.10";
+    let plain = cloud_app(&ual(ADMIN, ip));
+    let mut proxy = plain.clone();
+    proxy["ISP"] = "Evil VPN".into();
+    proxy["IsAnonymousProxy"] = true.into();
+    proxy["AccountDisplayName"] = "Evil Name".into();
+    for (name, records) in [
+        ("x14.jsonl", [plain.clone(), proxy.clone()]),
+        ("x14b.jsonl", [proxy.clone(), plain.clone()]),
+    ] {
+        let path = write(dir.path(), name, &records);
+        let report = scan(std::slice::from_ref(&path));
+        assert_eq!(report.rows_flagged(), 2, "{name}");
+        assert_eq!(report.folded_records, 0, "{name}");
+        assert_eq!(report.duplicate_records, 0, "{name}");
+        assert_eq!(different_content(&report).len(), 1, "{:?}", report.problems);
+        // The report (its events kept lean): both rows, one behind the proxy.
+        let args = ["report", "--format", "json", &path.display().to_string()];
+        let (code, out, err) = run_status(&args);
+        assert_eq!(code, 0, "{err}");
+        assert!(!err.contains("folded"), "{name}: {err}");
+        let json: Value = serde_json::from_str(&out).unwrap();
+        let mut got: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {} {}",
+                    f["account_display_name"], f["isp"], f["is_anonymous_proxy"], f["hints"]
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got.len(), 2, "{name}: {got:?}");
+        assert!(
+            got[0].starts_with("\"Evil Name\" \"Evil VPN\" true"),
+            "{got:?}"
+        );
+        assert!(got[0].contains("proxy"), "{got:?}");
+        assert!(
+            got[1].starts_with("\"admin@contoso.example\" \"Contoso Networks\" false"),
+            "{got:?}"
+        );
+    }
+}

@@ -139,15 +139,7 @@ impl ContextIndex {
             .flat_map(|d| d.iter())
             .filter_map(|at| self.entry_at(at, event))
             .collect();
-        let mut out = by_id.clone();
-        for &i in own.iter().chain(&by_id) {
-            let file = self.entries.file_of(i);
-            out.extend(
-                self.twins_of(i)
-                    .into_iter()
-                    .filter(|&t| self.entries.file_of(t) != file),
-            );
-        }
+        let mut out = by_id;
         out.retain(|&i| Some(i) != own);
         out.sort_unstable();
         out.dedup();

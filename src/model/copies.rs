@@ -16,7 +16,7 @@
 //! and the operation folded as the exports write it ([`fold_operation`]). Display names are
 //! not compared (a UAL record and its CloudAppEvents row name the actor differently).
 
-use super::{ActorKind, EventParties};
+use super::{ActorKind, EventParties, ResultRow, SourceKind};
 
 /// An operation as the rule compares it: lower case, without trailing blanks and `.`
 /// (`Reset user password.` in the UAL, `Reset user password` in Entra, `Reset user
@@ -69,6 +69,45 @@ pub fn same_parties(a: &EventParties, a_op: &str, b: &EventParties, b_op: &str) 
         && principals_agree(principal(a), principal(b))
         && eq(a.target_label(), b.target_label())
         && same_operation(a_op, b_op)
+}
+
+/// Whether records of source kinds `a_kind` and `b_kind` giving result rows `a_rows` and
+/// `b_rows` (none: a near miss) can be one record seen twice, as far as their rows go.
+/// Two exports of one source kind give the query's eight values alike (an export read
+/// twice, two CloudAppEvents shapes of one row): where both are flagged, a value that
+/// differs (another ISP, IsAnonymousProxy or display name under one event id) makes them
+/// two records, and Kusto returns both rows. Not a difference: a value one of them lacks
+/// (empty or null: a shape without the column, a record without an IP) or writes in
+/// another ASCII case (a UPN). Records of two kinds may differ where a kind lacks a field
+/// (the UAL has no ISP) and are compared by the rest of the rule alone.
+pub fn rows_agree(
+    a_kind: SourceKind,
+    a_rows: &[ResultRow],
+    b_kind: SourceKind,
+    b_rows: &[ResultRow],
+) -> bool {
+    a_kind != b_kind
+        || a_rows.is_empty()
+        || b_rows.is_empty()
+        || (a_rows.len() == b_rows.len()
+            && a_rows.iter().zip(b_rows).all(|(a, b)| values_agree(a, b)))
+}
+
+fn values_agree(a: &ResultRow, b: &ResultRow) -> bool {
+    fn text(x: &str, y: &str) -> bool {
+        x.is_empty() || y.is_empty() || x.eq_ignore_ascii_case(y)
+    }
+    fn value<T: PartialEq>(x: Option<T>, y: Option<T>) -> bool {
+        x.is_none() || y.is_none() || x == y
+    }
+    text(&a.account_object_id, &b.account_object_id)
+        && text(&a.account_display_name, &b.account_display_name)
+        && text(&a.role, &b.role)
+        && text(&a.ip_address, &b.ip_address)
+        && value(a.is_anonymous_proxy, b.is_anonymous_proxy)
+        && text(&a.isp, &b.isp)
+        && value(a.token_minutes_added, b.token_minutes_added)
+        && value(a.token_minutes_remaining, b.token_minutes_remaining)
 }
 
 /// What [`same_parties`] compares, as text to hash (journal keys of near misses that

@@ -10,7 +10,10 @@
 //! the same IP when both have one, and the same actor, target and operation: the rule the
 //! context index finds one record seen in several exports by (`context::twins`, the rule of
 //! [`crate::model::copies`]). Display fields are not compared (a UAL record and its
-//! CloudAppEvents row name the actor differently). A record of a known id with other
+//! CloudAppEvents row name the actor differently), except between two records of one
+//! source kind, which give the query's values alike: where both are flagged, other values
+//! (another ISP, IsAnonymousProxy or display name) are another record ([`copies::rows_agree`]).
+//! A record of a known id with other
 //! content (a forged record reusing an admin's event id for another actor and target) is
 //! another event, kept as one and reported (`same id, different content`), whichever
 //! comes first.
@@ -18,7 +21,7 @@
 use super::lean::EventRef;
 use super::rows::{Distinct, Member};
 use super::{ScanReport, is_damaged, row_has_replacement};
-use crate::model::copies::{principal, principals_agree, same_operation, same_parties};
+use crate::model::copies::{self, principal, principals_agree, same_operation, same_parties};
 use crate::model::{ActorKind, EventParties, Outcome, Problem, ResultRow, SourceRef, StsEvent};
 
 /// The record of an event that gives its row, as a copy read later is compared with it.
@@ -28,6 +31,14 @@ struct Canonical {
     flagged: bool,
     /// The findings its rows are.
     rows: Vec<usize>,
+}
+
+/// The rows of an event (none for a near miss).
+fn rows_of(e: &StsEvent) -> &[ResultRow] {
+    match &e.outcome {
+        Outcome::Flagged(rows) => rows,
+        Outcome::NearMiss(_) => &[],
+    }
 }
 
 /// The IP of an event's first row (empty for a near miss).
@@ -85,7 +96,7 @@ impl ScanReport {
                 } else {
                     same_parties(&e.parties, &e.operation, &new.parties, &new.operation)
                 };
-                if !alike {
+                if !alike || !copies::rows_agree(e.kind, rows_of(e), new.kind, rows_of(new)) {
                     return false;
                 }
                 (e.time, e.valid_from, row_ip(e))
@@ -95,9 +106,19 @@ impl ScanReport {
                     return false;
                 }
                 let l = self.lean.labels(j);
-                let ip = l
-                    .finding
-                    .map_or("", |f| self.findings[f].row.ip_address.as_str());
+                let row = l.finding.map(|f| &self.findings[f].row);
+                let rank = self.lean.canonical(j).0;
+                if rank == new.kind.rank()
+                    && !copies::rows_agree(
+                        new.kind,
+                        row.map(std::slice::from_ref).unwrap_or_default(),
+                        new.kind,
+                        rows_of(new),
+                    )
+                {
+                    return false;
+                }
+                let ip = row.map_or("", |r| r.ip_address.as_str());
                 (l.time, self.lean.valid_from(j), ip)
             }
             (None, EventRef::Whole(_)) => return true,
@@ -188,7 +209,8 @@ impl ScanReport {
             line: Some(new.source.line),
             message: format!(
                 "same id, different content: event id {:?} here and at {first} with another time, \
-                 StsRefreshTokensValidFrom values, IP, actor, target or operation; kept as two events",
+                 StsRefreshTokensValidFrom values, IP, actor, target or operation, or in one kind \
+                 of export other values of the query; kept as two events",
                 new.id
             ),
         });

@@ -90,7 +90,7 @@ fn header_and_footer_fit_without_a_cut_word_from_60_to_160_columns() {
                 narrow.contains(&format!("reviewed 0/{flagged}")),
                 "{narrow}"
             );
-            assert!(narrow.contains("3 problems"), "{narrow}");
+            assert!(narrow.contains("4 problems"), "{narrow}");
             assert!(narrow.contains("p problems"), "{narrow}");
             // And everything is there at 160.
             let wide = bars(&mut app, 160).join("\n");
@@ -168,7 +168,7 @@ fn the_facts_fit_at_80_and_60_columns() {
         let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
         let head = bars(&mut app, w);
         assert!(
-            head[0].contains("flagged 15") && head[0].contains("near") && head[0].contains(" 8"),
+            head[0].contains("flagged 16") && head[0].contains("near") && head[0].contains(" 8"),
             "{w}: {head:?}"
         );
         assert!(
