@@ -45,7 +45,10 @@ pub struct ScanReport {
     /// finding its own row is (made, folded, when no event gives it) and whether that is not
     /// a row of its event (counted in [`ScanReport::folded_records`]). Kept for copies only,
     /// so that a move (`scan::again`) counts them again against the new canonical record.
-    copy_rows: HashMap<crate::model::SourceRef, (u32, bool)>,
+    /// Keyed by place and event ([`again::CopyKey`]): `file:line` alone is every record of
+    /// a one-line JSON document, whose copies then overwrote each other's and the count
+    /// depended on the order the files were read.
+    copy_rows: HashMap<again::CopyKey, (u32, bool)>,
     /// Records of an event whose own row is not the event's: copies of an event whose
     /// canonical record (CloudAppEvents, then UAL, then Entra AuditLogs; see
     /// [`crate::model::SourceKind::rank`]) gives another row. Each is listed among its

@@ -426,3 +426,82 @@ fn classify_like_this_counts_no_folded_row_as_hidden() {
     );
     assert!(!app.status.contains("hidden"), "{}", app.status);
 }
+
+/// The samples' Graph directoryAudits document and UAL records written as one-line JSON
+/// documents (every record on line 1, as the legacy API and some tools write them) or
+/// pretty-printed (a record a few lines), beside two CloudAppEvents exports of the same
+/// events: [graph, ual, cloudappevents-array, cloudappevents-ah-api].
+fn write_documents(dir: &Path, one_line: bool) -> [PathBuf; 4] {
+    let samples = Path::new("assets/samples");
+    let graph: Value = serde_json::from_str(
+        &std::fs::read_to_string(samples.join("entra-graph-directoryaudits.json")).unwrap(),
+    )
+    .unwrap();
+    let ual: Value = std::fs::read_to_string(samples.join("ual-management-api.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .collect();
+    let text = |v: &Value| {
+        if one_line {
+            serde_json::to_string(v).unwrap()
+        } else {
+            serde_json::to_string_pretty(v).unwrap()
+        }
+    };
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    [
+        write("graph.json", text(&graph)),
+        write("ual.json", text(&ual)),
+        write(
+            "cae-array.json",
+            std::fs::read_to_string(samples.join("cloudappevents-array.json")).unwrap(),
+        ),
+        write(
+            "cae-ah.jsonl",
+            std::fs::read_to_string(samples.join("cloudappevents-ah-api.jsonl")).unwrap(),
+        ),
+    ]
+}
+
+/// The folded count (header `N folded`, the report's `folded_records`) and its files.
+fn folded(report: &ScanReport) -> (u64, BTreeMap<String, u64>) {
+    let files = report
+        .folded_from
+        .iter()
+        .map(|(f, n)| {
+            let name = Path::new(&**f).file_name().unwrap().to_string_lossy();
+            (name.into_owned(), *n)
+        })
+        .collect();
+    (report.folded_records, files)
+}
+
+#[test]
+fn the_folded_count_of_one_line_documents_does_not_depend_on_the_read_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pretty, one_line) = (dir.path().join("pretty"), dir.path().join("one-line"));
+    std::fs::create_dir(&pretty).unwrap();
+    std::fs::create_dir(&one_line).unwrap();
+    let [g, u, ca, ch] = write_documents(&pretty, false);
+    // Each record of its own line: its place tells the copies apart.
+    let expected = folded(&scan(&[g, u, ca, ch]));
+    assert!(
+        expected.0 > 0,
+        "the samples' UAL and Graph copies give other rows"
+    );
+    let [g, u, ca, ch] = write_documents(&one_line, true);
+    for order in [
+        vec![ch.clone(), ca.clone(), u.clone(), g.clone()],
+        vec![g.clone(), u.clone(), ca.clone(), ch.clone()],
+        vec![g.clone(), ca.clone(), u.clone(), ch.clone()],
+        vec![ca.clone(), g.clone(), u.clone(), ch.clone()],
+    ] {
+        assert_eq!(folded(&scan(&order)), expected, "{order:?}");
+    }
+}

@@ -41,6 +41,29 @@ fn rows_of(e: &StsEvent) -> &[ResultRow] {
     }
 }
 
+/// A flagged copy as [`ScanReport::copy_rows`] keeps it: its place, and the second and the
+/// StsRefreshTokensValidFrom hash every record of its event shares (the copy rule compares
+/// them), so that the copies of two events at one `file:line` (every record of a legacy
+/// one-line JSON document is on line 1) are kept apart. Made the same from the copy, from
+/// the canonical record and from the event after a move, whatever the order read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct CopyKey {
+    place: SourceRef,
+    secs: Option<i64>,
+    valid_from: u32,
+}
+
+impl CopyKey {
+    /// The key of the copy at `place` of the event `e` (any record of it).
+    fn of(place: &SourceRef, e: &StsEvent) -> Self {
+        Self {
+            place: place.clone(),
+            secs: e.time.map(|t| t.timestamp()),
+            valid_from: e.valid_from,
+        }
+    }
+}
+
 /// The IP of an event's first row (empty for a near miss).
 fn row_ip(e: &StsEvent) -> &str {
     match &e.outcome {
@@ -268,7 +291,7 @@ impl ScanReport {
         if !canonical.flagged && event.is_flagged() {
             return Ok(self.near_miss_flagged_copy(whole, lean, &event));
         }
-        self.note_copy(&event.source, &event.outcome, &canonical.rows);
+        self.note_copy(&event, &canonical.rows);
         match (whole, lean) {
             (Some(i), _) => self.events[i]
                 .duplicates
@@ -362,11 +385,12 @@ impl ScanReport {
         }
     }
 
-    /// A flagged copy read at `source` whose rows are `outcome`'s: its first row (made a
-    /// folded finding when no event gives it) is kept for it ([`ScanReport::copy_rows`]),
-    /// and counted as folded when it is not among `canonical` (the findings of its event).
-    fn note_copy(&mut self, source: &SourceRef, outcome: &Outcome, canonical: &[usize]) {
-        let Outcome::Flagged(rows) = outcome else {
+    /// A flagged copy `copy`: its first row (made a folded finding when no event gives
+    /// it) is kept for it ([`ScanReport::copy_rows`]), and counted as folded when it is
+    /// not among `canonical` (the findings of its event).
+    fn note_copy(&mut self, copy: &StsEvent, canonical: &[usize]) {
+        let source = &copy.source;
+        let Outcome::Flagged(rows) = &copy.outcome else {
             return;
         };
         let Some(row) = rows.first() else {
@@ -381,7 +405,8 @@ impl ScanReport {
             self.fold(&source.file, true);
         }
         let at = u32::try_from(at).unwrap_or(u32::MAX);
-        self.copy_rows.insert(source.clone(), (at, folded));
+        self.copy_rows
+            .insert(CopyKey::of(source, copy), (at, folded));
     }
 
     /// One record of `file` more (`add`) or less folded into another row's event.
@@ -420,10 +445,10 @@ impl ScanReport {
         // The former canonical record is a copy now: its row is kept as a copy's.
         if let (Some(first), Some(&at)) = (old_sources.first(), old_rows.first()) {
             let at = u32::try_from(at).unwrap_or(u32::MAX);
-            self.copy_rows.insert(first.clone(), (at, false));
+            self.copy_rows.insert(CopyKey::of(first, &new), (at, false));
         }
         // The new canonical record was never a copy of this event.
-        if let Some((_, true)) = self.copy_rows.remove(&new.source) {
+        if let Some((_, true)) = self.copy_rows.remove(&CopyKey::of(&new.source, &new)) {
             self.fold(&new.source.file, false);
         }
         let mut e = new;
@@ -488,13 +513,18 @@ impl ScanReport {
                 Outcome::Flagged(crate::model::Rows::one(self.finding_rows[at].clone()));
         }
         // Every copy counted again against the rows of the new canonical record.
-        let copies: Vec<SourceRef> = self.events[idx].duplicate_sources().to_vec();
-        for s in copies {
-            if let Some(&(at, was)) = self.copy_rows.get(&s) {
+        let copies: Vec<CopyKey> = self.events[idx]
+            .duplicate_sources()
+            .iter()
+            .map(|s| CopyKey::of(s, &self.events[idx]))
+            .collect();
+        for key in copies {
+            if let Some(&(at, was)) = self.copy_rows.get(&key) {
                 let now = !joined.contains(&(at as usize));
                 if now != was {
-                    self.copy_rows.insert(s.clone(), (at, now));
-                    self.fold(&s.file, now);
+                    let file = key.place.file.clone();
+                    self.copy_rows.insert(key, (at, now));
+                    self.fold(&file, now);
                 }
             }
         }
