@@ -142,6 +142,16 @@ pub fn parties_text(p: &EventParties, op: &str) -> String {
     out
 }
 
+/// An event's other records counted, as the drill-down's title and the report say them:
+/// `+1 copy`, `+3 copies` (never "more", which reads as more events of the row).
+pub fn copies_text(n: usize) -> String {
+    if n == 1 {
+        "+1 copy".to_owned()
+    } else {
+        format!("+{n} copies")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,13 +29,30 @@ const ROW_HEADER: &str = "| First seen (UTC) | Account | AccountObjectId | Role 
 
 const NEAR_MISS_HEADER: &str = "| Time (UTC) | Actor | Operation | Reason | Source | Event id | Verdict | Note | Analyst | Decided (UTC) | Target | Actor UPN / app | Context | Hints |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
-/// The first source, and how many more there are.
+/// The first source, then how many other events and copies (records of the row's events
+/// that are not their own: the same event read again) there are, apart: `a.jsonl:3 (+1
+/// event, +2 copies)`. The Events column counts events, never copies.
 fn source_summary(report: &ScanReport, f: &Finding) -> String {
     let sources = finding_sources(report, f);
-    match sources.split_first() {
-        None => String::new(),
-        Some((first, [])) => first.clone(),
-        Some((first, rest)) => format!("{first} (+{} more)", rest.len()),
+    let Some(first) = sources.first() else {
+        return String::new();
+    };
+    // A row read from a query-result export has one source and no event.
+    let events = f.totals.events.max(1);
+    let mut more = Vec::new();
+    match events - 1 {
+        0 => {}
+        1 => more.push("+1 event".to_owned()),
+        n => more.push(format!("+{n} events")),
+    }
+    let copies = sources.len().saturating_sub(events);
+    if copies > 0 {
+        more.push(crate::model::copies::copies_text(copies));
+    }
+    if more.is_empty() {
+        first.clone()
+    } else {
+        format!("{first} ({})", more.join(", "))
     }
 }
 

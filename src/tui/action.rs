@@ -59,6 +59,10 @@ pub enum Intent {
     SearchPrev,
     NextEvent,
     PrevEvent,
+    /// The drill-down: the event's next (previous) record, its copies after its own (the
+    /// same event read again, in another export or twice: `StsEvent::sources`).
+    NextCopy,
+    PrevCopy,
     WhyDown,
     WhyUp,
     /// The drill-down's second panel: why flagged ↔ context (related records).
@@ -269,6 +273,18 @@ pub const INTENTS: &[IntentInfo] = &[
         Intent::PrevEvent,
         "prev_event",
         "previous event of this row",
+        "",
+    ),
+    i(
+        Intent::NextCopy,
+        "next_copy",
+        "next copy of this event (the same event in another export): its raw record",
+        "copies",
+    ),
+    i(
+        Intent::PrevCopy,
+        "prev_copy",
+        "previous copy of this event (back to its own record after the first)",
         "",
     ),
     i(Intent::WhyDown, "why_down", "scroll the why-panel down", ""),

@@ -48,6 +48,10 @@ pub struct Drill {
     /// Event indexes behind the row.
     pub events: Vec<usize>,
     pub current: usize,
+    /// Which record of the current event `doc` shows: 0 its own (the canonical record,
+    /// which gives the row), `k` its `k`-th copy (`StsEvent::sources`), read back from its
+    /// file (`}` / `{`).
+    pub copy: usize,
     pub doc: JsonDoc,
     /// Visible line of the cursor, and the first visible line drawn.
     pub cursor: usize,

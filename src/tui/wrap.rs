@@ -131,7 +131,7 @@ pub enum TitlePart {
     Drop(u8, String),
     /// Where records are (`path:line`, `path:line (byte n)`): their folders are shortened
     /// from the left first (`…/cloudappevents-ah-api.jsonl:31`), then the places after the
-    /// first are counted (`+2 more`), then the first one's name is cut from the left, never
+    /// first are counted (`+2 copies`: the places are one event's records), then the first one's name is cut from the left, never
     /// its line number.
     Places(Vec<String>),
     /// An identifier after its label (`id`, `e75d…`): whole, or cut with `…` when it cannot
@@ -183,7 +183,7 @@ pub fn fit_title(parts: &[TitlePart], width: usize) -> String {
             if let TitlePart::Places(places) = p
                 && places.len() > 1
             {
-                let more = format!("+{} more", places.len() - 1);
+                let more = crate::model::copies::copies_text(places.len() - 1);
                 places.truncate(1);
                 places.push(more);
             }

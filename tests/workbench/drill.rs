@@ -93,3 +93,116 @@ fn a_near_miss_explains_why_it_was_passed_over() {
     assert!(s.contains("why passed over: the query"), "{s}");
     assert!(!s.contains("why flagged"), "{s}");
 }
+
+/// The raw text shown in the drill-down, as one JSON value.
+fn shown(app: &App) -> serde_json::Value {
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("drill-down open")
+    };
+    let mut doc = d.doc.clone();
+    doc.expand_all();
+    let text: String = (0..doc.visible_count())
+        .filter_map(|pos| doc.visible_line(pos))
+        .map(|line| doc.lines[line].text())
+        .collect();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// A tester could not see the UAL record or the Entra record of an event whose
+/// CloudAppEvents row was open: `]` walks the row's events, not an event's copies. `}` /
+/// `{` walk the event's records (its own, then each copy read back from its file), the
+/// title and the status say which and where, Esc comes back to the event's own record.
+#[test]
+fn the_drill_down_walks_the_copies_of_an_event() {
+    let report = crate::support::scan(&["assets/samples"]);
+    let mut app = sized(crate::support::workbench("j.jsonl", "a", report), 160, 45);
+    keys(&mut app, "gg");
+    press(&mut app, KeyCode::Enter);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("drill-down open")
+    };
+    let event = d.events[d.current];
+    let places: Vec<String> = app.report.events[event]
+        .sources()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        places.len() > 2,
+        "the samples hold the event in several files: {places:?}"
+    );
+    let own = shown(&app);
+    let mut seen = vec![own.clone()];
+    for k in 1..places.len() {
+        keys(&mut app, "}");
+        let Overlay::Drill(d) = &app.overlay else {
+            panic!()
+        };
+        assert_eq!(d.copy, k);
+        assert_eq!(d.events[d.current], event, "the same event");
+        assert!(
+            app.status
+                .contains(&format!("copy {k} of {}", places.len() - 1))
+                && app.status.contains(&places[k]),
+            "{}",
+            app.status
+        );
+        let copy = shown(&app);
+        // A JSON-lines copy is exactly its line.
+        let (file, line) = places[k].rsplit_once(':').unwrap();
+        if file.ends_with(".jsonl") {
+            let text = std::fs::read_to_string(file).unwrap();
+            let at: usize = line.parse().unwrap();
+            let want: serde_json::Value =
+                serde_json::from_str(text.lines().nth(at - 1).unwrap()).unwrap();
+            assert_eq!(copy, want, "{}", places[k]);
+        }
+        seen.push(copy);
+        let s = crate::support::screen(&app, 160, 45);
+        let title = s.lines().find(|l| l.starts_with("┌ event")).unwrap();
+        // The place (its folder shortened to fit), its line number whole.
+        let name = places[k].rsplit('/').next().unwrap();
+        assert!(
+            title.contains(&format!("copy {k}/{}", places.len() - 1))
+                && title.contains(&format!("/{name} ")),
+            "{title}"
+        );
+        // The footer names the key, from the live keymap.
+        assert!(s.contains("}  copies"), "{s}");
+    }
+    // The UAL and Entra records of the event read as what they are, not as its row.
+    assert!(seen[1..].iter().any(|c| *c != own), "{places:?}");
+    // Round the end: the event's own record again; `{` goes back to the last copy.
+    keys(&mut app, "}");
+    assert_eq!(shown(&app), own);
+    keys(&mut app, "{");
+    assert_eq!(&shown(&app), seen.last().unwrap());
+    // Esc: the event's own record, then the table.
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(&app.overlay, Overlay::Drill(d) if d.copy == 0));
+    assert_eq!(shown(&app), own);
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+}
+
+/// The drill-down title counted the event's copies as `+n more`, which read as more events
+/// of the row: it says `+n copies`, and the footer names the key that walks them.
+#[test]
+fn a_cut_drill_down_title_counts_copies_as_copies() {
+    for (w, h) in [(60, 20), (80, 24)] {
+        let report = crate::support::scan(&["assets/samples"]);
+        let mut app = sized(crate::support::workbench("j.jsonl", "a", report), w, h);
+        keys(&mut app, "gg");
+        press(&mut app, KeyCode::Enter);
+        let Overlay::Drill(d) = &app.overlay else {
+            panic!()
+        };
+        let copies = app.report.events[d.events[d.current]].sources().count() - 1;
+        let s = crate::support::screen(&app, w, h);
+        let title = s.lines().find(|l| l.starts_with("┌ event")).unwrap();
+        assert!(
+            title.contains(&format!("+{copies} copies")),
+            "{w}x{h}: {title}"
+        );
+        assert!(!s.contains(" more"), "{w}x{h}:\n{s}");
+    }
+}

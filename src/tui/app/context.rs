@@ -35,7 +35,7 @@ impl App {
                     self.close_related();
                     true
                 }
-                Intent::NextEvent | Intent::PrevEvent => {
+                Intent::NextEvent | Intent::PrevEvent | Intent::NextCopy | Intent::PrevCopy => {
                     // The event's document back first; the panel follows the new event.
                     self.close_related();
                     false
@@ -203,7 +203,7 @@ impl App {
     /// its place. Another copy of the event (the same id in another export) is read from its
     /// own file: the first copy's text under this copy's file and line showed one export's
     /// record as another's.
-    fn related_text(&mut self, entry: usize, place: &Place) -> String {
+    pub(super) fn related_text(&mut self, entry: usize, place: &Place) -> String {
         let index = &self.report.context;
         let at_first_source = |e: &crate::model::StsEvent| {
             let s = &e.source;

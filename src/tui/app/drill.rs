@@ -5,6 +5,8 @@ use tui_input::Input;
 use super::decide::Change;
 use super::{App, Drill, Overlay, Prompt, View};
 use crate::journal::Verdict;
+use crate::model::SourceRef;
+use crate::neutralize::neutralize;
 use crate::tui::action::Intent;
 use crate::tui::doc::JsonDoc;
 
@@ -53,6 +55,7 @@ impl App {
         self.overlay = Overlay::Drill(Box::new(Drill {
             events,
             current: 0,
+            copy: 0,
             doc,
             cursor: 0,
             offset: 0,
@@ -113,6 +116,70 @@ impl App {
             .saturating_sub(areas.why_lines())
     }
 
+    /// `}` / `{` (`forward`), or back to the event's own record (None): shows the current
+    /// event's next or previous record, its copies after its own (the same event read
+    /// again: in another export, or twice), each read back from its file at its place,
+    /// and says on the status line which one it is and where.
+    fn walk_copies(&mut self, forward: Option<bool>) {
+        let Overlay::Drill(d) = &self.overlay else {
+            return;
+        };
+        let Some(&event) = d.events.get(d.current) else {
+            self.set_status("this row has no raw events: no copies to show".to_owned());
+            return;
+        };
+        let places: Vec<SourceRef> = self.report.events[event].sources().cloned().collect();
+        let n = places.len();
+        if n < 2 && forward.is_some() {
+            self.set_status(
+                "this event has no copies: it was read once (a copy is the same event read again, in another export or twice)"
+                    .to_owned(),
+            );
+            return;
+        }
+        let k = match forward {
+            None => 0,
+            Some(true) => (d.copy + 1) % n,
+            Some(false) => (d.copy + n - 1) % n,
+        };
+        let text = if k == 0 {
+            self.report.events[event].raw_text()
+        } else {
+            self.copy_text(event, &places[k])
+        };
+        let place = neutralize(&places[k].to_string()).into_owned();
+        let words = if k == 0 {
+            format!("the event's own record, which gives the row: {place}")
+        } else {
+            format!(
+                "copy {k} of {}: {place} · the same event read again; it gives no row of its own",
+                n - 1
+            )
+        };
+        let Overlay::Drill(d) = &mut self.overlay else {
+            return;
+        };
+        d.doc = JsonDoc::parse(&text);
+        d.copy = k;
+        d.cursor = 0;
+        d.offset = 0;
+        self.set_status(words);
+    }
+
+    /// The raw text of the copy of `event` at `place`: the record the related-events index
+    /// lists there, read back from its file (a one-line document's records share a line:
+    /// the one of this event's time and correlation).
+    fn copy_text(&mut self, event: usize, place: &SourceRef) -> String {
+        let index = &self.report.context;
+        let Some(entry) = index.entry_at(place, &self.report.events[event]) else {
+            return format!(
+                "(this copy is not in the related-events index yet, so it cannot be read back: {place})"
+            );
+        };
+        let at = index.place(&index.record(entry));
+        self.related_text(entry, &at)
+    }
+
     pub(super) fn apply_drill(&mut self, intent: Intent) {
         if self.apply_context(intent) {
             return;
@@ -129,6 +196,10 @@ impl App {
         let step = i64::try_from(page).unwrap_or(1);
         let cursor = i64::try_from(d.cursor).unwrap_or(0);
         match intent {
+            // A copy shown: back to the event's own record first.
+            Intent::Back | Intent::Quit if d.copy > 0 => self.walk_copies(None),
+            Intent::NextCopy => self.walk_copies(Some(true)),
+            Intent::PrevCopy => self.walk_copies(Some(false)),
             Intent::Back | Intent::Quit => {
                 let said = d.context.take().and_then(|p| p.said);
                 self.overlay = Overlay::None;
@@ -176,6 +247,7 @@ impl App {
                         (d.current + n - 1) % n
                     };
                     d.doc = JsonDoc::parse(&self.report.events[d.events[d.current]].raw_text());
+                    d.copy = 0;
                     d.cursor = 0;
                     d.offset = 0;
                 }

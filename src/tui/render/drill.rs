@@ -59,6 +59,19 @@ pub(super) fn draw_drill(
     let title = match opened {
         // A related record opened from the context panel stands where the event was.
         Some(o) => fit_title(&o.title, title_width),
+        // A copy of the event read back (`}`): which one and where, before anything else.
+        None if d.copy > 0 => {
+            let place = sources.get(d.copy).map_or_else(String::new, |s| {
+                crate::neutralize::neutralize(s).into_owned()
+            });
+            let parts = [
+                TitlePart::Keep(format!("event {}/{}", d.current + 1, d.events.len())),
+                TitlePart::Keep(format!("copy {}/{}", d.copy, sources.len() - 1)),
+                TitlePart::Places(vec![place]),
+                TitlePart::Drop(1, "Esc: back to the event's record".to_owned()),
+            ];
+            fit_title(&parts, title_width)
+        }
         None => {
             let mut parts = vec![TitlePart::Keep(format!(
                 "event {}/{}",

@@ -154,6 +154,7 @@ fn footer_hints(context: Context) -> &'static [Hint] {
         Context::Drill => &[
             (Intent::Back, None, 9, None),
             (Intent::NextEvent, None, 7, None),
+            (Intent::NextCopy, None, 4, None),
             // The way into the context panel, and back out of it.
             (Intent::SwitchPanel, None, 7, None),
             (Intent::ToggleFold, None, 4, None),
