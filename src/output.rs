@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use crate::kql::format_datetime;
-use crate::model::{Finding, ResultRow, StsEvent};
+use crate::model::{ActorKind, Finding, ResultRow, StsEvent};
 use crate::neutralize::{csv_cell, neutralize, write_csv_line};
 use crate::scan::ScanReport;
 
@@ -28,9 +28,36 @@ pub fn sorted_findings(report: &ScanReport) -> Vec<&Finding> {
     rows
 }
 
-/// A row's context cells: its targets and actors, joined with `; `.
-fn context_cells(f: &Finding) -> [String; 2] {
-    [f.totals.targets().join("; "), f.totals.actors().join("; ")]
+/// A row's context cells: its targets, its actors (joined with `; `), the mark of their
+/// kinds as the workbench's Actor column draws it (`U`, `A`, `N`, `*` several, `?` none:
+/// [`ActorKind::mark`]) and each actor's kind letter, in the order of the actors.
+fn context_cells(f: &Finding) -> [String; 4] {
+    [
+        f.totals.targets().join("; "),
+        f.totals.actors().join("; "),
+        row_actor_kind(f).to_string(),
+        actor_letters(f).join("; "),
+    ]
+}
+
+/// The mark of a row's actors' kinds (see [`context_cells`]).
+fn row_actor_kind(f: &Finding) -> char {
+    ActorKind::mark(f.totals.actor_principals().iter().map(|(k, _)| *k))
+}
+
+/// Each of a row's actors' kind letter, in the order of [`crate::model::RowTotals::actors`].
+fn actor_letters(f: &Finding) -> Vec<String> {
+    f.totals
+        .actor_principals()
+        .iter()
+        .map(|(k, _)| k.letter().to_string())
+        .collect()
+}
+
+/// A near miss's actor kind letter (`?` without an actor).
+fn near_miss_actor_kind(e: &StsEvent) -> char {
+    let p = &e.parties;
+    ActorKind::mark((!p.actor_label().is_empty()).then_some(p.actor_kind))
 }
 
 fn near_miss_json(e: &StsEvent, context: bool) -> serde_json::Value {
@@ -39,6 +66,10 @@ fn near_miss_json(e: &StsEvent, context: bool) -> serde_json::Value {
     if context && let Some(obj) = v.as_object_mut() {
         obj.insert("target".into(), json!(e.parties.target_label()));
         obj.insert("actor_id".into(), json!(e.parties.actor_label()));
+        obj.insert(
+            "actor_kind".into(),
+            json!(near_miss_actor_kind(e).to_string()),
+        );
     }
     v
 }
@@ -108,6 +139,8 @@ pub fn write_jsonl(
             if let Some(obj) = v.as_object_mut() {
                 obj.insert("targets".into(), json!(f.totals.targets()));
                 obj.insert("actors".into(), json!(f.totals.actors()));
+                obj.insert("actor_kind".into(), json!(row_actor_kind(f).to_string()));
+                obj.insert("actor_kinds".into(), json!(actor_letters(f)));
             }
             write_json_line(out, &v)?;
         } else {
@@ -133,7 +166,7 @@ pub fn write_csv(
 ) -> io::Result<()> {
     let mut header: Vec<&str> = ResultRow::COLUMNS.to_vec();
     if context {
-        header.extend(["Targets", "Actors"]);
+        header.extend(["Targets", "Actors", "ActorKind", "ActorKinds"]);
     }
     write_csv_line(out, header)?;
     for f in sorted_findings(report) {
@@ -155,7 +188,7 @@ pub fn write_csv(
             "event_id",
         ];
         if context {
-            header.extend(["target", "actor_id"]);
+            header.extend(["target", "actor_id", "actor_kind"]);
         }
         write_csv_line(out, header)?;
         for e in report.near_miss_events() {
@@ -172,6 +205,7 @@ pub fn write_csv(
             if context {
                 cells.push(csv_cell(e.parties.target_label()));
                 cells.push(csv_cell(e.parties.actor_label()));
+                cells.push(csv_cell(&near_miss_actor_kind(e).to_string()));
             }
             write_csv_line(out, cells)?;
         }

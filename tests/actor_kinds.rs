@@ -268,3 +268,68 @@ fn the_why_panel_names_the_actors_kind() {
         assert!(!s.contains("· by app"), "{w}x{h}: {s}");
     }
 }
+
+/// `scan --context` wrote the actors without their kinds, so a script reading its CSV or
+/// JSON lines could not tell the app named like the user from the user: each row has the
+/// workbench's mark (`ActorKind` / `actor_kind`: `U`, `A`, `N`, `*` several, `?` none) and
+/// each actor's letter (`ActorKinds` / `actor_kinds`), a near miss its actor's.
+#[test]
+fn scan_context_names_each_actors_kind_as_the_workbench_marks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_input(dir.path());
+    // A near miss without an actor beside them (the rule stops at its missing properties).
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    let mut lone = ual(5, 14, "", json!([]), "cio@contoso.example");
+    lone["ModifiedProperties"] = json!([]);
+    text.push_str(&format!("{lone}\n"));
+    std::fs::write(&path, text).unwrap();
+    let scan_out = |format: &str| {
+        let out = run_bin(&[
+            "scan",
+            "--format",
+            format,
+            "--context",
+            "--near-misses",
+            &path,
+        ]);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let want = |actor: &str| {
+        if actor == UPN { "U" } else { "A" }
+    };
+    let jsonl = scan_out("jsonl");
+    let lines: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let rows: Vec<&Value> = lines.iter().filter(|v| v["kind"].is_null()).collect();
+    assert_eq!(rows.len(), 4, "{jsonl}");
+    for v in rows {
+        let actor = v["actors"][0].as_str().unwrap();
+        assert_eq!(v["actor_kind"], want(actor), "{v}");
+        assert_eq!(v["actor_kinds"], json!([want(actor)]), "{v}");
+    }
+    let near: Vec<&Value> = lines.iter().filter(|v| v["kind"] == "near_miss").collect();
+    assert_eq!(near.len(), 1, "{jsonl}");
+    assert_eq!(near[0]["actor_kind"], "?", "{}", near[0]);
+
+    let csv = scan_out("csv");
+    let (rows, near) = csv.split_once("\n\n").unwrap();
+    let mut rows = csv::Reader::from_reader(rows.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (actors, kind, kinds) = (col("Actors"), col("ActorKind"), col("ActorKinds"));
+    let mut n = 0;
+    for r in rows.records() {
+        let r = r.unwrap();
+        assert_eq!(&r[kind], want(&r[actors]), "{r:?}");
+        assert_eq!(&r[kinds], want(&r[actors]), "{r:?}");
+        n += 1;
+    }
+    assert_eq!(n, 4, "{csv}");
+    let mut near = csv::Reader::from_reader(near.as_bytes());
+    let header = near.headers().unwrap().clone();
+    let at = header.iter().position(|h| h == "actor_kind").unwrap();
+    let marks: Vec<String> = near.records().map(|r| r.unwrap()[at].to_owned()).collect();
+    assert_eq!(marks, ["?"], "{csv}");
+}

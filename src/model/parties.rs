@@ -57,6 +57,27 @@ impl ActorKind {
             Self::NamedApp => "app without id",
         }
     }
+
+    /// The kind in one letter, as the workbench's Actor column marks it and `scan
+    /// --context` writes it: `U` a user, `A` an app known by its id, `N` an app without id.
+    pub fn letter(self) -> char {
+        match self {
+            Self::User => 'U',
+            Self::App => 'A',
+            Self::NamedApp => 'N',
+        }
+    }
+
+    /// The mark of actors of `kinds` as one letter: their [`ActorKind::letter`] when they
+    /// are all of one kind, `*` when of several, `?` when there is no actor.
+    pub fn mark(kinds: impl IntoIterator<Item = Self>) -> char {
+        let mut kinds = kinds.into_iter();
+        match kinds.next() {
+            None => '?',
+            Some(k) if kinds.all(|o| o == k) => k.letter(),
+            Some(_) => '*',
+        }
+    }
 }
 
 /// The keys an actor is known by, each with its kind: a user by its UPN (`actor`) and its
@@ -145,5 +166,21 @@ impl EventParties {
         let same = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
         self.actor_kind == ActorKind::User
             && (same(&self.actor, &self.target) || same(&self.actor_id, &self.target_id))
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::ActorKind::{App, NamedApp, User};
+    use super::*;
+
+    #[test]
+    fn actors_of_one_kind_are_marked_by_it_of_several_by_a_star() {
+        assert_eq!(ActorKind::mark([]), '?');
+        assert_eq!(ActorKind::mark([User, User]), 'U');
+        assert_eq!(ActorKind::mark([App]), 'A');
+        assert_eq!(ActorKind::mark([NamedApp]), 'N');
+        assert_eq!(ActorKind::mark([User, App]), '*');
+        assert_eq!(ActorKind::mark([App, App, NamedApp]), '*');
     }
 }

@@ -59,9 +59,7 @@ impl ActorMark {
     pub fn glyph(self) -> char {
         match self {
             Self::Unknown => '?',
-            Self::Kind(ActorKind::User) => 'U',
-            Self::Kind(ActorKind::App) => 'A',
-            Self::Kind(ActorKind::NamedApp) => 'N',
+            Self::Kind(k) => k.letter(),
             Self::Several => '*',
         }
     }
