@@ -134,15 +134,29 @@ pub fn copies_json(report: &ScanReport, e: &StsEvent) -> serde_json::Value {
 }
 
 /// One related record as the JSON report lists it.
+///
+/// A sign-in (UAL `UserLoggedIn`, whose `ObjectId` is the resource signed in to, an
+/// application id) has no target: the user who signed in is its actor, and the resource is
+/// its `resource` (null for every other record), as the context panel says `sign-in to
+/// <resource>` and never `→ <resource>`, where a GUID would read as whose tokens.
 pub fn related_json(report: &ScanReport, r: &Related) -> serde_json::Value {
     let index = &report.context;
     let e = &index.record(r.entry);
+    let operation = index.text(e.operation);
+    let target = index.text(e.target);
+    let (target, resource) = if crate::hints::is_sign_in_operation(operation) && !target.is_empty()
+    {
+        ("", Some(target))
+    } else {
+        (target, None)
+    };
     json!({
         "source": index.source(e).to_string(),
         "offset_secs": r.offset_secs,
-        "operation": index.text(e.operation),
+        "operation": operation,
         "actor": index.actor_label(e.actor),
-        "target": index.text(e.target),
+        "target": target,
+        "resource": resource,
         "ip": index.ip_text(e),
         "result": index.text(e.result),
         "why": r.why.label(),

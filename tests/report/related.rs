@@ -111,3 +111,39 @@ fn a_row_lists_ten_related_records_correlation_first_and_says_how_many_more() {
     assert_eq!(out.stdout, printed);
     assert!(!dir.path().join("-").exists());
 }
+
+/// The JSON report listed a UAL `UserLoggedIn`'s `ObjectId` (the resource signed in to, an
+/// application id) as the related record's target, where the context panel says `sign-in
+/// to <app>`: a GUID there read as the object id of whose tokens. The signed-in user is the
+/// actor, the resource is `resource`, the target empty; other records keep their target.
+#[test]
+fn a_related_sign_in_names_its_resource_apart_from_the_target() {
+    let v: Value =
+        serde_json::from_slice(&report(std::path::Path::new("assets/samples"), &[])).unwrap();
+    let related: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["related"].as_array().unwrap())
+        .collect();
+    let sign_ins: Vec<&&Value> = related
+        .iter()
+        .filter(|r| r["operation"] == "UserLoggedIn")
+        .collect();
+    assert!(!sign_ins.is_empty(), "the samples' sign-ins are related");
+    for r in sign_ins {
+        assert_eq!(r["target"], "", "{r}");
+        let resource = r["resource"].as_str().unwrap();
+        assert_eq!(resource.len(), 36, "an application id: {r}");
+        assert!(r["actor"].as_str().unwrap().contains('@'), "the user: {r}");
+    }
+    let others: Vec<&&Value> = related
+        .iter()
+        .filter(|r| r["operation"] == "Reset user password.")
+        .collect();
+    assert!(!others.is_empty());
+    for r in others {
+        assert!(r["target"].as_str().unwrap().contains('@'), "{r}");
+        assert_eq!(r["resource"], Value::Null, "{r}");
+    }
+}
