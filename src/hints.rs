@@ -183,6 +183,12 @@ pub struct Tables {
 }
 
 impl Tables {
+    /// Whether near miss `e` names a principal that may pass for another of the loaded
+    /// data (its `lookalike` hint, [`crate::lookalike::of_event`], who is who included).
+    pub fn near_miss_lookalike(&self, e: &StsEvent) -> bool {
+        !crate::lookalike::of_event(e, &self.principals).0.is_empty()
+    }
+
     /// The hints of a row's own values ([`row_hints`]), then `lookalike`, which reads the
     /// other principals of the loaded data.
     pub fn own_hints(&self, f: &Finding) -> Vec<Hint> {

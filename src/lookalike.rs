@@ -493,7 +493,20 @@ pub fn of_row(f: &Finding, principals: &Principals) -> (Vec<Lookalike>, usize) {
             f.row.account_display_name.as_str(),
         )));
     let (mut out, mut more) = of_parties(parties, principals);
-    for (text, why) in principals.ids.whys(&id) {
+    add_identity_whys(&mut out, &mut more, &id, principals);
+    (out, more)
+}
+
+/// Who is who ([`crate::lookalike_ids::Identities::whys`]) added to the look-alikes of a
+/// row or a near miss whose principal is `id`: to the same text's reasons, else as one
+/// more principal (counted in `more` past [`LISTED`]).
+fn add_identity_whys(
+    out: &mut Vec<Lookalike>,
+    more: &mut usize,
+    id: &crate::lookalike_ids::Identity<'_>,
+    principals: &Principals,
+) {
+    for (text, why) in principals.ids.whys(id) {
         if let Some(l) = out.iter_mut().find(|l| l.text == text) {
             push_once(&mut l.why, why);
         } else if out.len() < LISTED {
@@ -510,10 +523,9 @@ pub fn of_row(f: &Finding, principals: &Principals) -> (Vec<Lookalike>, usize) {
                 another: false,
             });
         } else {
-            more += 1;
+            *more += 1;
         }
     }
-    (out, more)
 }
 
 /// Who a row's principal is: its object id, display name, UPNs (a user's actors) and
@@ -529,14 +541,18 @@ pub fn row_identity(f: &Finding) -> crate::lookalike_ids::Identity<'_> {
 }
 
 /// The look-alike principals of one STS event (a near miss): its actor, target and the
-/// actor as the query reads it, as [`of_row`] gives them.
+/// actor as the query reads it, as [`of_row`] gives them, who is who included (its
+/// actor's object id against the rows': [`crate::lookalike_ids::event_identity`]).
 pub fn of_event(e: &StsEvent, principals: &Principals) -> (Vec<Lookalike>, usize) {
     let parties = [
         ("actor", e.parties.actor_label()),
         ("target", e.parties.target_label()),
         ("account", e.actor.as_str()),
     ];
-    of_parties(parties.into_iter(), principals)
+    let (mut out, mut more) = of_parties(parties.into_iter(), principals);
+    let id = crate::lookalike_ids::event_identity(e);
+    add_identity_whys(&mut out, &mut more, &id, principals);
+    (out, more)
 }
 
 fn of_parties<'a>(

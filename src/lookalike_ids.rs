@@ -45,6 +45,25 @@ fn add_pair(list: &mut Vec<(String, String)>, text: &str, key: &str) {
     }
 }
 
+/// Who a near miss's actor is, as [`crate::lookalike::row_identity`] says it of a row (a
+/// near miss has no row: its record's actor stands for the row's account): the actor's
+/// object id (an application's id), the actor as the query reads it (the row's
+/// AccountDisplayName), its UPN (a user's) and whether it is an application.
+pub fn event_identity(e: &crate::model::StsEvent) -> Identity<'_> {
+    let p = &e.parties;
+    let app = p.actor_kind != crate::model::ActorKind::User;
+    Identity {
+        key: p.actor_id.trim(),
+        name: e.actor.as_str(),
+        upns: if app || p.actor.is_empty() {
+            Vec::new()
+        } else {
+            vec![p.actor.as_str()]
+        },
+        app,
+    }
+}
+
 impl Identities {
     /// From the rows' principals (repeats fine; rows without an object id are left out:
     /// nothing tells their principal apart).

@@ -333,6 +333,27 @@ impl<'a> Streamed<'a> {
             "actor_kind".into(),
             json!((!e.parties.actor_label().is_empty()).then(|| e.parties.actor_kind.word())),
         );
+        // Its hints as the Markdown's near-miss Hints column, and why a principal of it may
+        // pass for another, as a row's (`lookalike`'s reason, or null).
+        let hints = self.inputs.event_hints(i);
+        obj.insert(
+            "hints".into(),
+            json!(
+                hints
+                    .iter()
+                    .map(crate::hints::Hint::badge)
+                    .collect::<Vec<_>>()
+            ),
+        );
+        obj.insert(
+            "lookalike".into(),
+            json!(
+                hints
+                    .iter()
+                    .find(|h| matches!(h, crate::hints::Hint::Lookalike { .. }))
+                    .map(ToString::to_string)
+            ),
+        );
         serde_json::Value::Object(obj)
     }
 }

@@ -153,3 +153,88 @@ fn a_trailing_space_is_shown_where_it_would_be_invisible() {
     assert_eq!(code, 0, "{err}");
     assert!(md.contains("| `admin@contoso.com␠` |"), "{md}");
 }
+
+/// The fixture's admin (flagged) and, as a near miss (its property renamed, so the query
+/// passes it over), the second account named `Contoso Admin` under another object id.
+fn near_miss_namesake(dir: &std::path::Path) -> std::path::PathBuf {
+    let text =
+        std::fs::read_to_string("tests/fixtures/lookalike-ids/same-display-name.jsonl").unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let near = lines[1].replace("\"StsRefreshTokensValidFrom\"", "\"LastDirSyncTime\"");
+    assert_ne!(near, lines[1]);
+    let path = dir.join("namesake.jsonl");
+    std::fs::write(&path, format!("{}\n{near}\n", lines[0])).unwrap();
+    path
+}
+
+/// Near misses were checked for odd letters only: a second account given the admin's
+/// display name passed over by the query showed no ⚠ and no reason. It gets the rows'
+/// who-is-who checks: ⚠ in the near-miss view, the reason in its drill-down, and the
+/// badge and reason in the report.
+#[test]
+fn a_near_miss_under_the_admins_display_name_is_marked_like_a_row() {
+    use ratatui::crossterm::event::KeyCode;
+    use sts_triage::tui::app::Overlay;
+    let dir = tempfile::tempdir().unwrap();
+    let path = near_miss_namesake(dir.path());
+    let report = crate::support::scan(&[path.to_str().unwrap()]);
+    assert_eq!((report.findings.len(), report.near_misses.len()), (1, 1));
+    let mut app = crate::support::sized(crate::support::workbench("j.jsonl", "a", report), 160, 30);
+    crate::support::keys(&mut app, "m");
+    let s = crate::support::screen(&app, 160, 30);
+    let row = s
+        .lines()
+        .find(|l| l.contains("Contoso Admin"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(row.contains('⚠'), "{s}");
+    crate::support::press(&mut app, KeyCode::Enter);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("drill-down")
+    };
+    let why = "display name also used by object id 11111111-0000-0000-0000-000000000001";
+    assert!(d.hints.iter().any(|h| h.contains(why)), "{:?}", d.hints);
+
+    // The report lists it once decided, with the badge and the reason.
+    let key = app.near.items[0].key.clone();
+    let journal = dir.path().join("j.jsonl");
+    let (mut j, _) = sts_triage::journal::Journal::open(&journal).unwrap();
+    let decision = sts_triage::journal::Decision {
+        verdict: sts_triage::journal::Verdict::Suspicious,
+        ..Default::default()
+    };
+    j.append(&[sts_triage::journal::Entry::new(
+        &key, &decision, "a", "mark",
+    )])
+    .unwrap();
+    let out = crate::support::run_bin(&[
+        "report",
+        "--format",
+        "json",
+        "--journal",
+        journal.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let near = &v["near_misses"][0];
+    assert!(
+        near["hints"]
+            .as_array()
+            .unwrap()
+            .contains(&"lookalike".into()),
+        "{near}"
+    );
+    assert!(near["lookalike"].as_str().unwrap().contains(why), "{near}");
+    let out = crate::support::run_bin(&[
+        "report",
+        "--journal",
+        journal.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    let md = String::from_utf8(out.stdout).unwrap();
+    let row = md
+        .lines()
+        .find(|l| l.contains("namesake.jsonl:2"))
+        .unwrap_or_else(|| panic!("{md}"));
+    let hints = row.trim_end_matches(" |").rsplit("| ").next().unwrap();
+    assert!(hints.contains("lookalike"), "{row}");
+}

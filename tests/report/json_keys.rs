@@ -168,7 +168,9 @@ fn json_parses_with_stable_keys_and_exact_values() {
             "related_total",
             "related_more",
             "copies",
-            "actor_kind"
+            "actor_kind",
+            "hints",
+            "lookalike"
         ]
     );
     assert_eq!(near[0]["reason"], "no_modified_properties");

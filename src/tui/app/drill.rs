@@ -47,7 +47,10 @@ impl App {
                     row_hints,
                 )
             }
-            View::NearMisses => (vec![self.report.near_misses[item]], None, Vec::new()),
+            View::NearMisses => {
+                let e = self.report.near_misses[item];
+                (vec![e], None, self.near_miss_hints(e))
+            }
         };
         let doc = events.first().map_or_else(JsonDoc::default, |&e| {
             JsonDoc::parse(&self.report.events[e].raw_text())
@@ -66,6 +69,20 @@ impl App {
             hints: row_hints,
             context: None,
         }));
+    }
+
+    /// The hints of near miss `event` with their reasons, as the report's near-miss tables
+    /// give them (its `lookalike` included), once the hints' tables are made (none before:
+    /// the drill-down never waits for them).
+    fn near_miss_hints(&self, event: usize) -> Vec<String> {
+        let Some(tables) = &self.arrivals.tables else {
+            return Vec::new();
+        };
+        crate::hints::Inputs::with_tables(&self.report, tables.clone())
+            .event_hints(event)
+            .iter()
+            .map(|h| format!("{}: {h}", h.badge()))
+            .collect()
     }
 
     /// Runs the drill-down's search for `text` (empty: the last term again) from the

@@ -406,11 +406,52 @@ impl App {
             }
         }
         self.arrivals.hints = made;
+        changed |= self.mark_near_miss_lookalikes();
         if changed {
             self.findings.texts_changed();
             // The rows are ordered and filtered again with their new hints.
             self.dirty |= self.hint_budget.is_some();
         }
+    }
+
+    /// The near misses whose principal looks like another of the loaded data (the
+    /// `lookalike` hint the report gives them: another principal's look-alike, one display
+    /// name on several object ids, a name that is another's UPN, an app named like a
+    /// user) are marked ⚠ as the rows are, once the hints' tables are made. Asked once per
+    /// distinct parties and actor text (events share them: `ScanReport` interns them), so
+    /// that millions of near misses of a few principals cost a lookup each. True when a
+    /// mark was added.
+    fn mark_near_miss_lookalikes(&mut self) -> bool {
+        let Some(tables) = self.arrivals.tables.clone() else {
+            return false;
+        };
+        let flag = crate::tui::columns::near_miss(Column::Flag);
+        let mut asked: std::collections::HashMap<(usize, usize), bool> =
+            std::collections::HashMap::new();
+        let mut changed = false;
+        for (item, &i) in self.near.items.iter_mut().zip(&self.report.near_misses) {
+            if item.tampered {
+                continue;
+            }
+            let e = &self.report.events[i];
+            // Where the shared texts are: the same parties and actor ask the same.
+            let at = (
+                std::sync::Arc::as_ptr(&e.parties) as usize,
+                e.actor.as_str().as_ptr() as usize,
+            );
+            if *asked
+                .entry(at)
+                .or_insert_with(|| tables.near_miss_lookalike(e))
+            {
+                item.tampered = true;
+                item.cells.set(flag, "⚠");
+                changed = true;
+            }
+        }
+        if changed {
+            self.near.texts_changed();
+        }
+        changed
     }
 
     /// Whether a row's hints are made as the pass under way will make them: no pass runs,
