@@ -212,13 +212,19 @@ pub const NEAR_MISS_COLUMNS: [Column; 10] = [
 /// Enter: a Target or Actor cell of several parties (`2 users: a@contoso.com, b@contoso.com`,
 /// as `items::parties_cell` writes it) holds each party; any other cell is one value.
 pub fn cell_values(column: Column, cell: &str) -> Vec<&str> {
+    several_parties(column, cell).map_or_else(|| vec![cell], |names| names.split(", ").collect())
+}
+
+/// The parties of a Target or Actor cell of several (`2 users: a@…, b@…` → `a@…, b@…`),
+/// None for a cell of one value ([`cell_values`]).
+pub fn several_parties(column: Column, cell: &str) -> Option<&str> {
     if matches!(column, Column::Target | Column::Actor)
         && let Some((label, names)) = cell.split_once(": ")
         && label.starts_with(|c: char| c.is_ascii_digit())
     {
-        return names.split(", ").collect();
+        return Some(names);
     }
-    vec![cell]
+    None
 }
 
 /// Whether a cell of `column` (None: a column the view lacks) holds `value` among its
