@@ -24,7 +24,7 @@ impl fmt::Display for Hint {
             }
             Self::ControlCharacters => write!(
                 f,
-                "the row's strings hold control, bidi or invisible characters (shown escaped), or its event was read with invalid bytes or JSON nested too deep replaced by U+FFFD, or with raw control characters inside its JSON strings"
+                "the row's strings, or another field of its event (a user agent), hold control, bidi or invisible characters or a flood of combining marks (shown escaped), or its event was read with invalid bytes or JSON nested too deep replaced by U+FFFD, or with raw control characters inside its JSON strings"
             ),
             Self::Reset {
                 operation,

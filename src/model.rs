@@ -446,7 +446,9 @@ pub struct Finding {
     /// Where the row came from when it was read from a query-result export.
     pub imported_from: Option<SourceRef>,
     /// Something behind the row was read with bytes or escapes replaced by U+FFFD (invalid
-    /// UTF-8, a lone surrogate): the `ctrl` hint and the ⚠ column show it.
+    /// UTF-8, a lone surrogate), or a field of its record holds a character the neutraliser
+    /// escapes (`crate::load::decode::has_replacement`): the `ctrl` hint and the ⚠ column
+    /// show it.
     pub replaced: bool,
 }
 

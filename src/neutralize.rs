@@ -1,49 +1,92 @@
 //! Strings from events are written by attackers. Before any of them reaches a terminal,
 //! the clipboard or an export, control characters, bidi controls and invisible characters
 //! are replaced by a visible escape, so the evidence stays readable and nothing is
-//! interpreted or hidden (`adm\u{200b}in` never looks like `admin`).
+//! interpreted or hidden (`adm\u{200b}in` never looks like `admin`), and a run of combining
+//! marks longer than [`MAX_MARKS`] is shown as one counted escape, so a display name of a
+//! million marks (which take no screen column) costs a few bytes, not megabytes a redraw.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use unicode_general_category::{GeneralCategory, get_general_category};
+
+/// The most combining marks kept on one character: the rest of the run is shown as one
+/// escape, `\u{301}×999996` (the first hidden mark, `…` when the others differ from it, and
+/// how many were hidden). Four, the `lookalike` hint's own limit of marks on one letter
+/// (`src/lookalike.rs`): text in any script, Vietnamese or Tibetan stacks included, needs
+/// fewer.
+pub const MAX_MARKS: usize = 4;
+
 /// True for a character that must never be written raw: C0 controls, DEL, C1 controls,
-/// the bidi embeddings, overrides, isolates and marks, and the invisible characters of
-/// [`is_invisible`].
+/// the bidi embeddings, overrides, isolates and marks, the invisible characters of
+/// [`is_invisible`], the look-alike spaces of [`is_lookalike_space`], and whatever Unicode
+/// 16's general categories say shows nothing or nothing known: every format character
+/// (Cf), private-use (Co) and unassigned (Cn) code point, line and paragraph separator.
 pub fn is_dangerous(c: char) -> bool {
+    let u = c as u32;
+    if u < 0xa0 {
+        return !(0x20..0x7f).contains(&u);
+    }
     matches!(c,
-        '\u{0}'..='\u{1f}'
-        | '\u{7f}'..='\u{9f}'
-        | '\u{202a}'..='\u{202e}'
+        '\u{202a}'..='\u{202e}'
         | '\u{2066}'..='\u{2069}'
         | '\u{200e}' | '\u{200f}' | '\u{061c}')
         || is_invisible(c)
         || is_lookalike_space(c)
+        || matches!(
+            get_general_category(c),
+            GeneralCategory::Format
+                | GeneralCategory::PrivateUse
+                | GeneralCategory::Unassigned
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+                | GeneralCategory::SpaceSeparator
+                | GeneralCategory::Control
+                | GeneralCategory::Surrogate
+        )
+}
+
+/// True for a combining mark drawn on the character before it, taking no column of its
+/// own: Unicode's nonspacing (Mn) and enclosing (Me) marks. Runs of them are cut at
+/// [`MAX_MARKS`] by [`neutralize`].
+pub fn is_zero_width_mark(c: char) -> bool {
+    (c as u32) >= 0x300
+        && matches!(
+            get_general_category(c),
+            GeneralCategory::NonspacingMark | GeneralCategory::EnclosingMark
+        )
 }
 
 /// True for a character drawn as a blank that is not the space U+0020, so that
 /// `Contoso\u{a0}Admin` would look like `Contoso Admin`: the no-break spaces (U+00A0,
-/// U+202F), the typographic spaces U+2000..U+200A (U+2007 the figure space among them), the
-/// medium mathematical space U+205F, the ideographic space U+3000 and the blank Braille
-/// pattern U+2800. Source: Unicode's Zs category and UTS #39's confusables of U+0020.
+/// U+202F), the Ogham space mark U+1680, the typographic spaces U+2000..U+200A (U+2007 the
+/// figure space among them), the medium mathematical space U+205F, the ideographic space
+/// U+3000 and the blank Braille pattern U+2800. Source: Unicode's Zs category and UTS #39's
+/// confusables of U+0020.
 pub fn is_lookalike_space(c: char) -> bool {
     matches!(
         c,
-        '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{2800}' | '\u{3000}'
+        '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{2800}' | '\u{3000}'
     )
 }
 
-/// True for a character that shows nothing (or only a space) yet changes a string: the
-/// zero-width space, non-joiner and joiner (U+200B..U+200D), the word joiner and invisible
-/// operators (U+2060..U+2064), U+FEFF (a byte order mark inside text), the tag characters
-/// (U+E0000..U+E007F), the variation selectors (U+FE00..U+FE0F, U+E0100..U+E01EF: they
-/// change nothing or only a glyph's style, so `admin` and `admin\u{fe0f}` look the same)
-/// and the rest of the default ignorable blocks (U+FFF0..U+FFF8, up to U+E0FFF), the line
-/// and paragraph separators (U+2028, U+2029), the other format characters of Unicode's
-/// category Cf (soft hyphen, Arabic and Syriac marks, interlinear annotation, deprecated
-/// format controls, musical and hieroglyph format controls, shorthand format controls), the
-/// combining grapheme joiner and the Hangul fillers that render as blanks. Source: Unicode's
-/// General_Category=Cf list, its Default_Ignorable_Code_Point property and UTS #39
-/// (confusables); the bidi controls are in [`is_dangerous`] itself.
+/// True for a character that shows nothing (or only a space, or a box standing for
+/// nothing) yet changes a string: the zero-width space, non-joiner and joiner
+/// (U+200B..U+200D), the word joiner and invisible operators (U+2060..U+2064), U+FEFF (a
+/// byte order mark inside text), the tag characters (U+E0000..U+E007F), the variation
+/// selectors (U+FE00..U+FE0F, U+E0100..U+E01EF: they change nothing or only a glyph's
+/// style, so `admin` and `admin\u{fe0f}` look the same) and the rest of the default
+/// ignorable blocks (U+FFF0..U+FFF8, up to U+E0FFF), the line and paragraph separators
+/// (U+2028, U+2029), the other format characters of Unicode's category Cf (soft hyphen,
+/// Arabic and Syriac marks, interlinear annotation, deprecated format controls, musical and
+/// hieroglyph format controls, shorthand format controls; [`is_dangerous`] takes the whole
+/// category from Unicode's tables too), the combining grapheme joiner, the Hangul fillers and
+/// the Khitan small script filler (U+16FE4) that render as blanks, the object replacement
+/// character U+FFFC (a stand-in for an embedded object that is not there) and the musical
+/// null notehead U+1D159 (a blank glyph). Source: Unicode's General_Category=Cf list, its
+/// Default_Ignorable_Code_Point property and UTS #39 (confusables); the bidi controls are in
+/// [`is_dangerous`] itself.
 pub fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{ad}'
@@ -64,11 +107,13 @@ pub fn is_invisible(c: char) -> bool {
         | '\u{fe00}'..='\u{fe0f}'
         | '\u{feff}'
         | '\u{ffa0}'
-        | '\u{fff9}'..='\u{fffb}'
+        | '\u{fff9}'..='\u{fffc}'
         | '\u{110bd}'
         | '\u{110cd}'
         | '\u{13430}'..='\u{1343f}'
+        | '\u{16fe4}'
         | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d159}'
         | '\u{1d173}'..='\u{1d17a}'
         | '\u{fff0}'..='\u{fff8}'
         | '\u{e0000}'..='\u{e0fff}')
@@ -83,19 +128,81 @@ pub fn push_json_escape(out: &mut String, c: char) {
     }
 }
 
-/// True when the text holds any character that [`neutralize`] would escape: a sign of
-/// tampering the workbench shows as a flag.
+/// True when the text holds any character that [`neutralize`] would escape, or a run of
+/// more than [`MAX_MARKS`] combining marks (one at the very start counts as such a run: it
+/// has no character of the text to sit on): a sign of tampering the workbench shows as a
+/// flag.
 pub fn has_dangerous(text: &str) -> bool {
-    text.chars().any(is_dangerous)
+    if text.is_ascii() {
+        return text.bytes().any(|b| b < 0x20 || b == 0x7f);
+    }
+    dangerous_in(text, true)
 }
 
-/// The text with every dangerous character shown as an escape: `\x1b`, `\n`, `\u{202e}`.
+/// [`has_dangerous`] for the characters beyond ASCII of a record's raw text (whose ASCII
+/// controls are JSON's white space or already counted as raw controls inside strings): a
+/// character the neutraliser escapes, or a flood of combining marks, written as it is.
+pub fn has_dangerous_beyond_ascii(text: &str) -> bool {
+    !text.is_ascii() && dangerous_in(text, false)
+}
+
+fn dangerous_in(text: &str, ascii: bool) -> bool {
+    let mut marks = MAX_MARKS;
+    for c in text.chars() {
+        if c.is_ascii() && !ascii {
+            marks = 0;
+            continue;
+        }
+        if is_dangerous(c) {
+            return true;
+        }
+        if is_zero_width_mark(c) {
+            marks += 1;
+            if marks > MAX_MARKS {
+                return true;
+            }
+        } else {
+            marks = 0;
+        }
+    }
+    false
+}
+
+/// The text with every dangerous character shown as an escape (`\x1b`, `\n`,
+/// `\u{202e}`) and every run of combining marks past [`MAX_MARKS`] on one character shown
+/// as one counted escape: `Admiń́́́` then `\u{301}×999996` (U+0301 and 999,995 more marks
+/// of that run hidden), `\u{301}…×7` when the hidden marks are not all the first's.
 pub fn neutralize(text: &str) -> Cow<'_, str> {
     if !has_dangerous(text) {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    let mut out = String::with_capacity(text.len().min(1 << 16) + 8);
+    // Marks kept on the current character; at the start there is none to carry them.
+    let mut marks = MAX_MARKS;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let is_mark = is_zero_width_mark(c) && !is_dangerous(c);
+        if is_mark && marks < MAX_MARKS {
+            marks += 1;
+            out.push(c);
+            continue;
+        }
+        if is_mark {
+            let (mut hidden, mut same) = (1usize, true);
+            while let Some(&d) = chars.peek() {
+                if !is_zero_width_mark(d) || is_dangerous(d) {
+                    break;
+                }
+                same &= d == c;
+                hidden += 1;
+                chars.next();
+            }
+            let more = if same { "" } else { "…" };
+            let _ = write!(out, "\\u{{{:x}}}{more}×{hidden}", c as u32);
+            marks = 0;
+            continue;
+        }
+        marks = 0;
         if !is_dangerous(c) {
             out.push(c);
             continue;
@@ -104,8 +211,12 @@ pub fn neutralize(text: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if (c as u32) < 0x100 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
         }
     }
     Cow::Owned(out)
@@ -305,5 +416,57 @@ mod tests {
         assert_eq!(s, "\\udb40\\udc49\\u200b");
         let back: String = serde_json::from_str(&format!("\"{s}\"")).unwrap_or_default();
         assert_eq!(back, "\u{e0049}\u{200b}");
+    }
+}
+
+#[cfg(test)]
+mod mark_tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_of_combining_marks_is_cut_to_four_and_counted() {
+        let zalgo = format!("Contoso Admin{}", "\u{301}".repeat(1_000_000));
+        assert!(has_dangerous(&zalgo));
+        let shown = neutralize(&zalgo);
+        assert_eq!(
+            shown,
+            "Contoso Admin\u{301}\u{301}\u{301}\u{301}\\u{301}×999996"
+        );
+        assert!(!has_dangerous(&shown));
+        // Marks of several kinds: the first hidden one, `…`, and how many.
+        assert_eq!(
+            neutralize("a\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}"),
+            "a\u{301}\u{302}\u{303}\u{304}\\u{305}…×2"
+        );
+        // A mark with no character to sit on is shown, not drawn on what comes before.
+        assert_eq!(neutralize("\u{301}x"), "\\u{301}×1x");
+        // Ordinary accents and stacks stay as written.
+        for text in [
+            "José",
+            "Nguyê\u{303}n",
+            "e\u{301}\u{302}\u{303}\u{304}",
+            "ཀྵྭྱ",
+        ] {
+            assert!(!has_dangerous(text), "{text}");
+            assert!(matches!(neutralize(text), Cow::Borrowed(_)));
+        }
+    }
+
+    #[test]
+    fn blanks_and_unknown_code_points_are_escaped_by_their_category() {
+        for (c, shown) in [
+            ('\u{1680}', "\\u{1680}"),   // Ogham space mark (Zs)
+            ('\u{fffc}', "\\u{fffc}"),   // object replacement character
+            ('\u{1d159}', "\\u{1d159}"), // musical symbol null notehead
+            ('\u{16fe4}', "\\u{16fe4}"), // Khitan small script filler
+            ('\u{e000}', "\\u{e000}"),   // private use
+            ('\u{0378}', "\\u{378}"),    // unassigned
+            ('\u{110bd}', "\\u{110bd}"), // Kaithi number sign (Cf)
+        ] {
+            assert!(is_dangerous(c), "{shown}");
+            assert_eq!(neutralize(&format!("a{c}b")), format!("a{shown}b"));
+        }
+        assert!(is_lookalike_space('\u{1680}'));
+        assert!(!has_dangerous("管理者 Zoë 👍 \u{fffd}"));
     }
 }

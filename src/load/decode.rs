@@ -194,9 +194,14 @@ pub fn parse_json_text_repaired(
 /// RawEventData string), which is replaced only when the inner text is parsed, or nesting
 /// deeper than [`crate::json_depth::MAX_DEPTH`] levels (in the text or in JSON text inside it),
 /// whose deep values are kept as text when it is parsed, or a raw control character inside a
-/// string (see [`crate::json_controls`]).
+/// string (see [`crate::json_controls`]); or that a value, once decoded, holds a character
+/// the neutraliser escapes (a flood of combining marks among them): written as it is or as
+/// a `\uXXXX` escape at any level of nesting (`\u001b`, `\u202e`, a pair for a tag
+/// character), in any field, so a record's `ctrl` hint does not depend on how its export
+/// spelled the character. The escapes of a tab, line feed and carriage return are not
+/// counted (multi-line values are ordinary in exports), nor the short ones (`\n`).
 pub fn has_replacement(text: &str) -> bool {
-    if text.contains(REPLACEMENT) {
+    if text.contains(REPLACEMENT) || crate::neutralize::has_dangerous_beyond_ascii(text) {
         return true;
     }
     let b = text.as_bytes();
@@ -224,12 +229,19 @@ pub fn has_replacement(text: &str) -> bool {
             while b.get(r) == Some(&b'\\') {
                 r += 1;
             }
-            let paired =
-                r > run && b.get(r) == Some(&b'u') && hex4(b.get(r + 1..r + 5)).is_some_and(is_low);
-            if !paired {
+            let low = hex4(b.get(r + 1..r + 5)).filter(|&l| is_low(l));
+            let (true, Some(low)) = (r > run && b.get(r) == Some(&b'u'), low) else {
+                return true;
+            };
+            let pair = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+            if char::from_u32(pair).is_some_and(crate::neutralize::is_dangerous) {
                 return true;
             }
             at = r + 5;
+        } else if !matches!(code, 0x09 | 0x0a | 0x0d)
+            && char::from_u32(code).is_some_and(crate::neutralize::is_dangerous)
+        {
+            return true;
         }
     }
     crate::json_controls::in_strings(text) || crate::json_depth::holds_deep_json(text)

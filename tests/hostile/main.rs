@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod hidden;
 mod output;
 mod raw_controls;
 mod scan;

@@ -30,7 +30,7 @@ fn hostile() -> ScanReport {
     scan_paths(&[path(HOSTILE)], &ScanOptions::default()).unwrap()
 }
 
-fn run(args: &[&str]) -> String {
+pub(crate) fn run(args: &[&str]) -> String {
     let out = Command::new(BIN).args(args).output().unwrap();
     assert!(
         out.status.success(),
@@ -234,7 +234,7 @@ fn invisible_characters_are_shown_and_raise_the_ctrl_hint() {
 
 /// A flagged CloudAppEvents record (one JSON line) of the account `name` (its own object id
 /// and event id from `id`, a second apart), done by `actor`.
-fn account_line_by(name: &str, actor: &str, id: u32) -> String {
+pub(crate) fn account_line_by(name: &str, actor: &str, id: u32) -> String {
     serde_json::json!({
         "Timestamp": format!("2025-10-01T14:00:0{id}Z"),
         "ActionType": "Update StsRefreshTokenValidFrom Timestamp.",
@@ -254,7 +254,7 @@ fn account_line(name: &str, id: u32) -> String {
 }
 
 /// A file of one flagged record per name, in order (ids from 1), done by `actor`.
-fn accounts_file(
+pub(crate) fn accounts_file(
     dir: &Path,
     file: &str,
     names: &[&str],
@@ -283,7 +283,7 @@ fn assert_escaped(text: &str, shown: &[&str], what: &str, at: &str) {
 
 /// The workbench over `file` at 160×30, and what `y` copied on each of its first `rows`
 /// rows from the top, joined.
-fn copied_rows(file: &Path, rows: usize, screen: impl FnOnce(&str)) -> String {
+pub(crate) fn copied_rows(file: &Path, rows: usize, screen: impl FnOnce(&str)) -> String {
     use sts_triage::tui::app::Effect;
 
     let scanned = scan_paths(&[file.to_path_buf()], &ScanOptions::default()).unwrap();
