@@ -543,3 +543,25 @@ fn proxy_filters_read_true_false_yes_no_and_1_0() {
         assert_eq!(app.findings.order.len(), want, "{filter}");
     }
 }
+
+/// A typo in a column name (`acount:`) is an unreadable term that is left out, never the
+/// search word it was a keystroke before the colon: the rows of the rest stay, and the
+/// header says the filter applied.
+#[test]
+fn a_term_naming_no_column_leaves_the_rest_applied() {
+    let mut app = sized(app(), 80, 24);
+    keys(&mut app, "/remaining:>60");
+    let kept = app.findings.order.clone();
+    assert!(!kept.is_empty());
+    keys(&mut app, " acount:ops");
+    let err = app.prompt_error().expect("unknown column");
+    assert!(err.to_string().contains("no column \"acount\""), "{err}");
+    assert_eq!(app.filter, "remaining:>60");
+    assert_eq!(app.findings.order, kept);
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("filter: remaining:>60 "), "{shown}");
+    assert!(
+        !shown.contains("acount ") && !shown.contains("No row matches"),
+        "{shown}"
+    );
+}

@@ -8,7 +8,8 @@ use crate::tui::filter::{FilterError, parse_filter};
 
 impl App {
     /// What is wrong with the filter being typed, if anything: shown at once in the
-    /// prompt line, while the last filter that could be read stays applied.
+    /// prompt line, while the last filter that could be read (without any term naming no
+    /// column) stays applied.
     pub fn prompt_error(&self) -> Option<FilterError> {
         match &self.prompt {
             Some(Prompt::Filter(input)) => parse_filter(input.value(), self.zone()).err(),
@@ -16,10 +17,20 @@ impl App {
         }
     }
 
-    /// The filter as typed so far: applied when it reads, the table following it from its
-    /// first match (as fzf does; sorting and clearing the filter keep the row instead).
+    /// The filter as typed so far, the table following it from its first match (as fzf
+    /// does; sorting and clearing the filter keep the row instead). A term naming no column
+    /// (`acount:ops`) is left out of what is applied, never kept as the word it was a
+    /// keystroke before (`acount`): the header says the filter applied. Any other term that
+    /// cannot be read leaves the last filter that could applied.
     fn apply_typed_filter(&mut self, typed: String) {
-        if parse_filter(&typed, self.zone()).is_err() || typed == self.filter {
+        let typed = match parse_filter(&typed, self.zone()) {
+            Ok(_) => typed,
+            Err(_) => match crate::tui::filter::without_unknown_columns(&typed, self.zone()) {
+                Some(rest) => rest,
+                None => return,
+            },
+        };
+        if typed == self.filter {
             return;
         }
         self.filter = typed;

@@ -19,7 +19,9 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 pub(crate) use eval::{Resolved, Row, cell_address, matches_terms, resolve};
-pub use parse::{Cmp, FilterError, Term, Test, column_names, parse_filter};
+pub use parse::{
+    Cmp, FilterError, Term, Test, column_names, parse_filter, without_unknown_columns,
+};
 pub use time::{Span, Zone};
 
 use super::columns::{Column, Kind, every_column};

@@ -86,6 +86,35 @@ pub fn parse_filter(filter: &str, zone: Zone) -> Result<Vec<Term>, FilterError> 
     Ok(terms)
 }
 
+/// The filter with its terms that name no column left out, the others as typed (one space
+/// apart), when the rest can be read: what stays applied while such a term is there, so
+/// `remaining:>60 acount:ops` (no column `acount`) keeps the rows of `remaining:>60`, never
+/// those of the word `acount` it was a keystroke before the colon. `None` when another term
+/// is wrong (`after:2021-13`): the last filter that could be read then stays, as a value being
+/// typed further is often wrong on the way (`after:2021-1` → `-13` → `-03`).
+pub fn without_unknown_columns(filter: &str, zone: Zone) -> Option<String> {
+    let kept: Vec<&str> = tokens(filter)
+        .into_iter()
+        .filter(|t| !names_no_column(t))
+        .map(|t| t.typed)
+        .collect();
+    let kept = kept.join(" ");
+    parse_filter(&kept, zone).is_ok().then_some(kept)
+}
+
+/// True when the token is a column term (negated or not) whose column does not exist.
+fn names_no_column(token: &Token) -> bool {
+    let (body, head) = match token.text.strip_prefix('!') {
+        Some(rest) if token.head > 0 => (rest, token.head - 1),
+        _ => (token.text.as_str(), token.head),
+    };
+    column_part(body, head).is_some_and(|(name, _)| {
+        let name = name.to_ascii_lowercase();
+        !matches!(name.as_str(), "after" | "before")
+            && !every_column().into_iter().any(|c| c.matches_name(&name))
+    })
+}
+
 /// One term of the filter's text: as typed, and its text with the quotes taken off.
 struct Token<'a> {
     typed: &'a str,

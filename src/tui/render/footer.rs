@@ -44,8 +44,8 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                 Span::styled(label.clone(), theme.highlight()),
                 Span::raw(input.value().to_owned()),
             ];
-            // A term that cannot be read is said at once, before the count (which is
-            // still the last filter that could be read).
+            // A term that cannot be read is said at once, before the count (of the
+            // filter applied without it).
             if let Some(err) = app.prompt_error() {
                 spans.push(Span::styled(
                     format!("  ✗ {err}"),

@@ -167,7 +167,7 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
         } else {
             match app.prompt_error() {
                 // The rows are the last readable filter's while a term being typed is wrong.
-                Some(_) => "No row matches the last filter that could be read; the term being typed is wrong (see below).".to_owned(),
+                Some(_) => "No row matches the filter applied (the header's); the term being typed is wrong (see below).".to_owned(),
                 None => format!("No row matches the filter. {} clears it.", key(Intent::Back)),
             }
         };
