@@ -184,3 +184,48 @@ fn sorting_by_hints_sorts_by_how_many() {
     assert_eq!(counts, sorted, "by the number of hints, not their text");
     assert!(counts.first() < counts.last(), "{counts:?}");
 }
+
+/// Rows standing for several targets whose cells start alike (`3 users: adele…`) are cut by
+/// whole names, the count kept: never in the middle (`3 user…contoso.com`), which named
+/// nobody. Two rows of three targets each, the first two shared.
+#[test]
+fn a_target_cell_of_several_users_keeps_its_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |oid: &str, id: usize, target: &str| {
+        serde_json::json!({
+            "Timestamp": "2024-03-03T12:00:00Z",
+            "ActionType": "Update StsRefreshTokenValidFrom Timestamp.",
+            "AccountObjectId": oid, "AccountDisplayName": "Helpdesk Admin",
+            "IPAddress": "192.0.2.9", "IsAnonymousProxy": false, "ISP": "Contoso ISP",
+            "RawEventData": {"Id": format!("00000000-0000-4000-8000-{id:012}"),
+                "ObjectId": target, "UserId": "ir.responder@contoso.com",
+                "ModifiedProperties": [{"Name": "StsRefreshTokensValidFrom",
+                    "OldValue": "[\"2024-01-01T00:00:00Z\"]",
+                    "NewValue": "[\"2024-03-03T12:00:00Z\"]"}],
+                "Actor": [{"ID": "ir.responder@contoso.com", "Type": 5}, {"ID": "User", "Type": 2}]}
+        })
+        .to_string()
+    };
+    let mut lines = Vec::new();
+    for (oid, last) in [("oid-a", "zoe.a"), ("oid-b", "zoe.b")] {
+        for target in ["adele.vance", "alex.wilber", last] {
+            let id = lines.len() + 1;
+            lines.push(line(oid, id, &format!("{target}@contoso.onmicrosoft.com")));
+        }
+    }
+    let file = dir.path().join("bulk.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let report = scan_paths(&[file], &ScanOptions::default()).unwrap();
+    assert_eq!(report.findings.len(), 2);
+    let app = sized(
+        App::new("j.jsonl", "analyst", HashMap::new()).with_report(report),
+        160,
+        45,
+    );
+    let shown = crate::support::screen(&app, 160, 45);
+    let rows: Vec<&str> = shown.lines().filter(|l| l.contains("Helpdesk")).collect();
+    assert_eq!(rows.len(), 2, "{shown}");
+    for row in rows {
+        assert!(row.contains("3 users: adele.vance@"), "{row}");
+    }
+}

@@ -8,6 +8,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use std::collections::{HashMap, HashSet};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::lists::clip_middle;
 use super::{Theme, clip};
 use crate::tui::action::Intent;
@@ -220,6 +222,10 @@ impl Shown {
                     Column::Actor => t.items[item].actor.glyph(),
                     _ => ' ',
                 };
+                if is_summary(&text) {
+                    // Cut by names, never in its middle: see `clip_summary`.
+                    continue;
+                }
                 let cut = clip(text.clone(), room);
                 match seen.get(&cut) {
                     Some(first) if *first != (mark, text.clone()) => {
@@ -238,6 +244,9 @@ impl Shown {
 
     /// Cell `text` of column `col` cut to `room` columns of the screen.
     fn cut(&self, col: usize, text: String, room: usize) -> String {
+        if let Some(summary) = clip_summary(&text, room) {
+            return summary;
+        }
         let end_cut = clip(text.clone(), room);
         match self.clash.get(&col) {
             Some(shared) if shared.contains(&end_cut) => clip_middle(&text, room),
@@ -266,4 +275,75 @@ fn actor_cell(
     ];
     spans.extend(highlighted_cell_spans(app, col, text, Style::new(), theme));
     Cell::from(Line::from(spans))
+}
+
+/// The count and the names of a cell summing several parties up (`12 users: a@…, b@…`,
+/// `2 actors: …`, as `items::parties_cell` writes it), or `None` for any other cell.
+fn summary_parts(text: &str) -> Option<(&str, &str)> {
+    let (label, names) = text.split_once(": ")?;
+    let (count, noun) = label.split_once(' ')?;
+    let several = count.parse::<usize>().is_ok_and(|n| n > 1);
+    (several && matches!(noun, "users" | "actors")).then_some((label, names))
+}
+
+fn is_summary(text: &str) -> bool {
+    summary_parts(text).is_some()
+}
+
+/// A summary cell (`12 users: a@contoso.com, b@contoso.com, …`) cut to `width` columns: the
+/// count always whole, then as many whole names as fit, `…` where the rest is left out (the
+/// first name cut at its end when no whole one fits). A cut in the middle would read
+/// `12 user…onmicrosoft.com`, naming nobody and not even the count. `None` for other cells.
+fn clip_summary(text: &str, width: usize) -> Option<String> {
+    let (label, names) = summary_parts(text)?;
+    if text.width() <= width {
+        return Some(text.to_owned());
+    }
+    if label.width() + 1 >= width {
+        return Some(clip(label.to_owned(), width));
+    }
+    let mut out = label.to_owned();
+    let mut shown = 0;
+    for name in names.split(", ") {
+        let sep = if shown == 0 { ": " } else { ", " };
+        // Room kept for `, …` after it: the whole text does not fit, so a name is left out.
+        if out.width() + sep.width() + name.width() + 3 > width {
+            break;
+        }
+        out.push_str(sep);
+        out.push_str(name);
+        shown += 1;
+    }
+    if shown == 0 {
+        // No whole name fits: the first one, cut at its end.
+        let first = names.split(", ").next().unwrap_or_default();
+        return Some(clip(format!("{out}: {first}"), width));
+    }
+    out.push_str(", …");
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip_summary;
+
+    #[test]
+    fn a_summary_keeps_its_count_and_whole_names() {
+        let cell = "12 users: adele.vance@contoso.com, alex.wilber@contoso.com, megan@contoso.com";
+        assert_eq!(
+            clip_summary(cell, 61).as_deref(),
+            Some("12 users: adele.vance@contoso.com, alex.wilber@contoso.com, …")
+        );
+        assert_eq!(
+            clip_summary(cell, 40).as_deref(),
+            Some("12 users: adele.vance@contoso.com, …")
+        );
+        assert_eq!(
+            clip_summary(cell, 23).as_deref(),
+            Some("12 users: adele.vance@…")
+        );
+        assert_eq!(clip_summary(cell, 9).as_deref(), Some("12 users"));
+        assert_eq!(clip_summary("victim@contoso.com", 9), None);
+        assert_eq!(clip_summary("1 users: x", 5), None);
+    }
 }
