@@ -148,7 +148,10 @@ impl Column {
     /// (0: never; higher gives way first).
     fn plan(self) -> (u16, u8) {
         match self {
-            Self::Time => (19, 1),
+            // Below 78 columns the query's two numbers stay and the time gives way: they
+            // are what the rule returns and what `far` and `back` read; the rows are in
+            // time order and the drill-down gives each event's time.
+            Self::Time => (19, 2),
             Self::Account => (20, 0),
             // Context beside the query's columns: drawn once they are and the hints are whole
             // (from 153 columns on, the Actor at 170), never taking the Account's room at 120.

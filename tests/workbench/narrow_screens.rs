@@ -66,11 +66,14 @@ fn header_and_footer_fit_without_a_cut_word_from_60_to_160_columns() {
         // Every word the screen says when nothing has to give way.
         let mut vocabulary = words(&bars(&mut app, 1000));
         vocabulary.extend(SHORT_WORDS.iter().map(|w| (*w).to_owned()));
+        // How many columns a narrow screen leaves out (`+10 cols`, `3 columns off screen`).
+        vocabulary.extend(["cols", "columns", "off", "screen", "copies"].map(str::to_owned));
         for w in widths() {
             let lines = bars(&mut app, w);
             for word in words(&lines) {
+                let count = word.trim_start_matches('+').parse::<u16>().is_ok();
                 assert!(
-                    vocabulary.contains(&word),
+                    vocabulary.contains(&word) || count,
                     "screen {n} at {w} columns: `{word}` is cut or unknown in\n{}",
                     lines.join("\n")
                 );
@@ -238,4 +241,47 @@ fn the_verdict_filter_and_the_filter_stay_in_the_header_at_every_width() {
             }
         }
     }
+}
+
+/// At 60×20 the table keeps the query's two numbers (+Minutes, Remaining) beside the Account
+/// and the Verdict, the time giving way, and the header says how many columns are off screen;
+/// at 80 the time is back. Nothing is left out unsaid.
+#[test]
+fn a_narrow_table_keeps_the_query_numbers_and_says_what_is_off_screen() {
+    let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
+    resize(&mut app, 60, 20);
+    let s = screen(&app, 60, 20);
+    let titles = s.lines().find(|l| l.contains("Account")).unwrap();
+    for title in ["Account", "+Minutes", "Remaining", "Verdict"] {
+        assert!(titles.contains(title), "{title} in {titles}\n{s}");
+    }
+    let hidden = app.columns().len() - app.drawn_columns(app.table()).len();
+    let header = s.lines().nth(1).unwrap();
+    assert!(
+        header.contains(&format!("+{hidden} cols"))
+            || header.contains(&format!("{hidden} columns off screen")),
+        "{s}"
+    );
+    resize(&mut app, 80, 24);
+    let s = screen(&app, 80, 24);
+    let titles = s.lines().find(|l| l.contains("Account")).unwrap();
+    for title in ["Time (UTC)", "+Minutes", "Remaining"] {
+        assert!(titles.contains(title), "{title} in {titles}\n{s}");
+    }
+    // The records folded into other rows are said as what they are, even short.
+    let mut said = 0;
+    for w in widths() {
+        let first = bars(&mut app, w).remove(0);
+        if first.contains("folded") {
+            said += 1;
+            assert!(
+                first.contains("copies folded") || first.contains("records folded into"),
+                "{w}: {first}"
+            );
+        }
+    }
+    assert!(
+        said > 0,
+        "the samples' folded records are said at some width"
+    );
 }

@@ -207,7 +207,7 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             " · ",
             vec![
                 plain(format!("{n} records folded into other rows")),
-                plain(format!("{n} folded")),
+                plain(format!("{n} copies folded")),
             ],
         ));
     }
@@ -413,6 +413,16 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         ))]);
     }
     parts.push(Part::new(9, " · ", shown));
+    // Columns a narrow screen leaves out are said, so none goes unnoticed (README, *Table*).
+    let hidden = app.columns().len() - app.drawn_columns(t).len();
+    if hidden > 0 && !matches!(app.overlay, crate::tui::overlay::Overlay::Drill(_)) {
+        let (long, short) = (
+            format!("{hidden} columns off screen"),
+            format!("+{hidden} cols"),
+        );
+        let forms = vec![vec![Span::raw(long)], vec![Span::raw(short)]];
+        parts.push(Part::new(7, " · ", forms));
+    }
     if let Some((done, of)) = app.hints_progress() {
         // The Hints column is made again after the load: until then it is not complete.
         let pct = done.saturating_mul(100) / of.max(1);
