@@ -91,3 +91,24 @@ fn the_verdict_filter_help_names_every_step_of_the_key() {
         assert!(desc.contains(&shown), "{desc:?} leaves out {shown:?}");
     }
 }
+
+/// `?` from the drill-down draws the help over the drill-down, not over the table it left.
+#[test]
+fn help_opened_from_the_drill_down_is_drawn_over_it() {
+    let mut app = sized(app(), 160, 45);
+    press(&mut app, KeyCode::Enter);
+    let drill = text(&screen(&app, 160, 45, false));
+    let table_titles = "Time (UTC)";
+    assert!(!drill.contains(table_titles), "{drill}");
+    keys(&mut app, "?");
+    let shown = text(&screen(&app, 160, 45, false));
+    assert!(
+        !shown.contains(table_titles),
+        "the table under the help:\n{shown}"
+    );
+    // What the help leaves visible is the drill-down's.
+    let (drill_lines, shown_lines): (Vec<&str>, Vec<&str>) =
+        (drill.lines().collect(), shown.lines().collect());
+    let last = shown_lines.len() - 3;
+    assert_eq!(shown_lines[last], drill_lines[last], "{shown}");
+}

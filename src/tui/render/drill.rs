@@ -29,8 +29,16 @@ pub(super) fn draw_drill(
     keymap: &Keymap,
     theme: Theme,
 ) {
-    let Overlay::Drill(d) = &app.overlay else {
-        return;
+    // Under the help opened from the drill-down, the drill-down is still what is drawn.
+    let d = match &app.overlay {
+        Overlay::Drill(d) => d,
+        Overlay::Help {
+            previous: Some(p), ..
+        } => match p.as_ref() {
+            Overlay::Drill(d) => d,
+            _ => return,
+        },
+        _ => return,
     };
     let area = areas.body;
     let (json_area, why_area) = (areas.event, areas.why);

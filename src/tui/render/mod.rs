@@ -97,7 +97,14 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
     if areas.bars.height > 0 {
         header::draw_histogram(frame, areas.bars, app, theme);
     }
-    match &app.overlay {
+    // The help draws over the screen it was opened from: the drill-down's, or the table.
+    let under = match &app.overlay {
+        Overlay::Help {
+            previous: Some(p), ..
+        } => p.as_ref(),
+        o => o,
+    };
+    match under {
         Overlay::Drill(_) => drill::draw_drill(frame, &areas, app, keymap, theme),
         _ => table::draw_table(frame, areas.body, app, keymap, theme),
     }
