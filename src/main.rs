@@ -240,6 +240,12 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
 }
 
 fn run_report(args: &ReportArgs) -> ExitCode {
+    // `-` twice is refused before anything is said of a journal (which would name the first
+    // `-`'s own, as if the report could be made).
+    if args.paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        eprintln!("sts-triage: {}", sts_triage::load::LoadError::StdinTwice);
+        return ExitCode::from(2);
+    }
     // Standard input is read ahead first (into a temporary file the scan then reads), so
     // that its journal is named by its content: two inputs piped in never share one.
     let journal_path = match &args.journal {

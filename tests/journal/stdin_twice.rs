@@ -14,6 +14,7 @@ fn stdin_given_twice_is_refused_by_scan_report_and_the_workbench() {
     for args in [
         vec!["scan", "-", "-"],
         vec!["report", "--journal", &j, "-", "-"],
+        vec!["report", "-", "-"],
         vec!["--journal", &j, "-", "-"],
     ] {
         let mut child = Command::new(BIN)
@@ -38,6 +39,8 @@ fn stdin_given_twice_is_refused_by_scan_report_and_the_workbench() {
             "{args:?}: {err}"
         );
         assert!(!err.contains("empty"), "{args:?}: {err}");
+        // Refused first: nothing said of a journal it would have used.
+        assert!(!err.contains("journal"), "{args:?}: {err}");
     }
     assert!(!journal.path().join("j.jsonl").exists(), "nothing created");
 }
