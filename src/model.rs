@@ -19,7 +19,7 @@ mod totals;
 pub use near_miss::NearMissReason;
 pub use parties::{ActorKind, EventParties, Parties, actor_keys};
 use totals::distinct;
-pub use totals::{RowTotals, count_label};
+pub use totals::{RowTotals, count_label, thousands};
 
 /// The table an event came from, which decides the rule it is evaluated with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

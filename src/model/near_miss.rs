@@ -76,7 +76,11 @@ impl fmt::Display for NearMissReason {
             }
             Self::UnparseableValues { detail } => write!(f, "unparseable values: {detail}"),
             Self::RecordCut { field, at_chars } => {
-                write!(f, "{field} cut at {} characters", thousands(*at_chars))
+                write!(
+                    f,
+                    "{field} cut at {} characters",
+                    super::thousands(*at_chars as u64)
+                )
             }
             Self::AuditDataUnusable { field, value } if value.trim().is_empty() => {
                 write!(f, "{field} is empty: only the outer columns were read")
@@ -97,17 +101,4 @@ impl fmt::Display for NearMissReason {
             ),
         }
     }
-}
-
-/// `3060` → `3,060`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -1,5 +1,6 @@
 //! What the outputs print of the events behind a row, totalled as each event joins it
-//! ([`RowTotals`]), and the cell that lists a row's targets or actors ([`count_label`]).
+//! ([`RowTotals`]), the cell that lists a row's targets or actors ([`count_label`]), and a
+//! count as people read it ([`thousands`]).
 
 use crate::intern::Text;
 use crate::kql::KqlDateTime;
@@ -146,5 +147,33 @@ pub fn count_label(items: &[&str], noun: &str) -> String {
         [] => String::new(),
         [one] => (*one).to_owned(),
         many => format!("{} {noun}s", many.len()),
+    }
+}
+
+/// A count with a comma between each group of three digits, as the workbench's header and
+/// the near-miss details print it: `3060` → `3,060`, `999` → `999`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_groups_three_digits_from_the_right() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(3060), "3,060");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
     }
 }

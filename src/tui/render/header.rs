@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph};
 
 use super::fit::{Part, fit};
-use super::{Theme, human_bytes, thousands};
+use super::{Theme, human_bytes};
+use crate::model::thousands;
 use crate::tui::action::Intent;
 use crate::tui::app::{App, View};
 use crate::tui::keymap::{Context, Keymap};

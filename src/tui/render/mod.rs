@@ -60,18 +60,6 @@ impl Theme {
     }
 }
 
-pub(super) fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 pub(super) fn human_bytes(b: u64) -> String {
     let f = b as f64;
     if f >= 1e9 {
