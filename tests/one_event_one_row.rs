@@ -14,10 +14,10 @@ use serde_json::Value;
 use sts_triage::journal::Verdict;
 use sts_triage::load::ScanOptions;
 use sts_triage::scan::{ScanReport, scan_paths};
-use sts_triage::tui::app::Overlay;
+use sts_triage::tui::app::{App, Overlay};
 
 mod support;
-use support::{press, run_bin, screen, sized, workbench};
+use support::{journal_effects, press, run_bin, screen, sized, strings, workbench};
 
 /// Line `n` (1-based) of a sample file.
 fn sample_line(file: &str, n: usize) -> String {
@@ -44,17 +44,9 @@ fn write_three(dir: &Path) -> [PathBuf; 3] {
 }
 
 /// Writes the journal entries the workbench asked for (its I/O edge does so on screen).
-fn write_effects(app: &mut sts_triage::tui::app::App, journal: &Path) {
-    use sts_triage::journal::{self, Journal};
-    use sts_triage::tui::app::Effect;
-    let entries: Vec<journal::Entry> = std::mem::take(&mut app.effects)
-        .into_iter()
-        .filter_map(|e| match e {
-            Effect::Journal(entries) => Some(entries),
-            _ => None,
-        })
-        .flatten()
-        .collect();
+fn write_effects(app: &mut App, journal: &Path) {
+    use sts_triage::journal::Journal;
+    let entries = journal_effects(app);
     assert!(!entries.is_empty());
     let (mut j, _) = Journal::open(journal).unwrap();
     j.append(&entries).unwrap();
@@ -115,12 +107,7 @@ fn the_same_change_in_three_exports_is_one_row_in_any_order() {
             f["targets"],
             serde_json::json!(["irvin.sayers@contoso.onmicrosoft.com"])
         );
-        let sources: Vec<&str> = f["sources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_str().unwrap())
-            .collect();
+        let sources = strings(&f["sources"]);
         // The canonical record first, then its copies, whatever the order read.
         assert_eq!(sources.len(), 3, "{order:?}: {sources:?}");
         assert!(
@@ -164,6 +151,15 @@ fn scan(paths: &[PathBuf]) -> ScanReport {
     scan_paths(paths, &ScanOptions::default()).unwrap()
 }
 
+/// A workbench (analyst `x`, journal `journal`) over `report`, on 80×24.
+fn workbench_80x24(journal: &Path, report: ScanReport) -> App {
+    sized(
+        workbench(&journal.display().to_string(), "x", report),
+        80,
+        24,
+    )
+}
+
 #[test]
 fn the_rows_drill_down_shows_its_own_event_and_its_copies() {
     let dir = tempfile::tempdir().unwrap();
@@ -173,11 +169,7 @@ fn the_rows_drill_down_shows_its_own_event_and_its_copies() {
     assert_eq!(report.sts_events(), 1);
     assert_eq!(report.rows_flagged(), 1);
     let journal = dir.path().join("j.jsonl");
-    let mut app = sized(
-        workbench(&journal.display().to_string(), "x", report),
-        80,
-        24,
-    );
+    let mut app = workbench_80x24(&journal, report);
     assert_eq!(app.findings.total(), 1);
     assert_eq!(app.findings.order.len(), 1);
     press(&mut app, KeyCode::Enter);
@@ -208,15 +200,7 @@ fn a_decision_on_the_row_covers_the_event_once() {
     let dir = tempfile::tempdir().unwrap();
     let [cae, ual, entra] = write_three(dir.path());
     let journal = dir.path().join("j.jsonl");
-    let mut app = sized(
-        workbench(
-            &journal.display().to_string(),
-            "x",
-            scan(&[ual.clone(), entra.clone(), cae.clone()]),
-        ),
-        80,
-        24,
-    );
+    let mut app = workbench_80x24(&journal, scan(&[ual.clone(), entra.clone(), cae.clone()]));
     assert_eq!(app.findings.total(), 1);
     // Legitimate (the cursor moves on).
     press(&mut app, KeyCode::Char('2'));
@@ -293,15 +277,7 @@ fn a_decision_on_a_row_that_folded_away_is_said_and_applied_to_no_row() {
     let [cae, ual, entra] = write_three(dir.path());
     let journal = dir.path().join("j.jsonl");
     // Earlier, with the UAL export alone: its row decided suspicious.
-    let mut app = sized(
-        workbench(
-            &journal.display().to_string(),
-            "x",
-            scan(std::slice::from_ref(&ual)),
-        ),
-        80,
-        24,
-    );
+    let mut app = workbench_80x24(&journal, scan(std::slice::from_ref(&ual)));
     assert_eq!(app.findings.total(), 1);
     let ual_key = app.findings.items[app.findings.order[0]].key.clone();
     press(&mut app, KeyCode::Char('1'));
@@ -320,12 +296,7 @@ fn a_decision_on_a_row_that_folded_away_is_said_and_applied_to_no_row() {
         serde_json::json!({"total": 1, "suspicious": 0, "legitimate": 0, "unreviewed": 1}),
         "{v}"
     );
-    let said: Vec<&str> = v["decisions_not_applied"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap())
-        .collect();
+    let said = strings(&v["decisions_not_applied"]);
     assert_eq!(said.len(), 1, "{said:?}");
     assert!(
         said[0].contains(&format!("(suspicious) on row {ual_key} was not applied")),

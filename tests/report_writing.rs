@@ -66,6 +66,22 @@ impl Bench {
         (app, input)
     }
 
+    /// The workbench loaded and its shell, with a decision made first (`1`: the report holds
+    /// it, and names the journal's one entry); the input, and what `sts-triage report`
+    /// writes for the journal as it is then.
+    fn decided_once<'k>(&mut self, keymap: &'k Keymap) -> (App, Shell<'k>, PathBuf, String) {
+        let (mut app, input) = self.app();
+        let mut shell = Shell::new(
+            keymap,
+            Theme { color: false },
+            self.journal(),
+            Arc::new(AtomicBool::new(false)),
+        );
+        self.key(&mut app, &mut shell, '1');
+        let expected = cli_report(&input, &self.journal());
+        (app, shell, input, expected)
+    }
+
     /// Types `c` and runs one frame; what the frame did.
     fn key(&mut self, app: &mut App, shell: &mut Shell, c: char) -> Flow {
         let k = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
@@ -102,35 +118,19 @@ impl Bench {
 
 /// `sts-triage report` on the input with the journal as it is now.
 fn cli_report(input: &Path, journal: &Path) -> String {
-    let out = std::process::Command::new(support::BIN)
-        .arg("report")
-        .arg(input)
-        .arg("--journal")
-        .arg(journal)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    support::stdout_of(&[
+        "report".as_ref(),
+        input.as_os_str(),
+        "--journal".as_ref(),
+        journal.as_os_str(),
+    ])
 }
 
 #[test]
 fn e_is_answered_at_once_and_keys_move_while_the_report_is_written() {
     let mut bench = Bench::new();
-    let (mut app, input) = bench.app();
     let keymap = Keymap::default_map().unwrap();
-    let mut shell = Shell::new(
-        &keymap,
-        Theme { color: false },
-        bench.journal(),
-        Arc::new(AtomicBool::new(false)),
-    );
-    // A decision first: the report holds it, and names the journal's one entry.
-    bench.key(&mut app, &mut shell, '1');
-    let expected = cli_report(&input, &bench.journal());
+    let (mut app, mut shell, input, expected) = bench.decided_once(&keymap);
     let (open, gate) = mpsc::channel();
     shell.hold_report(gate);
 
@@ -195,16 +195,8 @@ fn e_is_answered_at_once_and_keys_move_while_the_report_is_written() {
 #[test]
 fn quitting_while_the_report_is_written_waits_for_it_and_says_where_it_went() {
     let mut bench = Bench::new();
-    let (mut app, input) = bench.app();
     let keymap = Keymap::default_map().unwrap();
-    let mut shell = Shell::new(
-        &keymap,
-        Theme { color: false },
-        bench.journal(),
-        Arc::new(AtomicBool::new(false)),
-    );
-    bench.key(&mut app, &mut shell, '1');
-    let expected = cli_report(&input, &bench.journal());
+    let (mut app, mut shell, _input, expected) = bench.decided_once(&keymap);
     let (open, gate) = mpsc::channel::<()>();
     shell.hold_report(gate);
     bench.key(&mut app, &mut shell, 'E');

@@ -104,12 +104,7 @@ fn copies_of_the_same_event_are_not_related_records_and_change_no_hint() {
         .iter()
         .find(|f| f["targets"] == json!([VICTIM]))
         .unwrap();
-    let copies: Vec<&str> = helpdesk["copies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap())
-        .collect();
+    let copies = crate::support::strings(&helpdesk["copies"]);
     assert_eq!(copies.len(), 2, "{copies:?}");
     assert!(copies.iter().any(|c| c.ends_with("c-ual.jsonl.gz:4")));
     for r in helpdesk["related"].as_array().unwrap() {

@@ -166,6 +166,50 @@ fn the_json_report_names_each_related_record_by_its_event_id_and_place() {
     }
 }
 
+/// `text` written in Windows-1252 (each character one byte: fewer bytes than in UTF-8) and
+/// in UTF-16LE with its byte order mark, as `cp1252.EXT` and `utf16.EXT` in `dir`: each
+/// file's name and path.
+fn windows_1252_and_utf16(text: &str, dir: &Path, ext: &str) -> Vec<(String, PathBuf)> {
+    let (cp1252, _, lossy) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!lossy && cp1252.len() < text.len());
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    [("cp1252", cp1252.to_vec()), ("utf16", utf16)]
+        .into_iter()
+        .map(|(name, bytes)| {
+            let file = format!("{name}.{ext}");
+            let path = dir.join(&file);
+            std::fs::write(&path, bytes).unwrap();
+            (file, path)
+        })
+        .collect()
+}
+
+/// The flow's revocation in `path` (named `file` in messages): its JSON report relates the
+/// update and the reset, by their event ids; in the workbench its context panel lists the
+/// reset second, and Enter on it opens one record: that record, and the drill-down's text.
+fn related_and_reset_opened(path: &Path, file: &str) -> (Value, String) {
+    let r = json_report(path);
+    let related = r["findings"][0]["related"].as_array().unwrap();
+    let ids: Vec<&str> = related
+        .iter()
+        .map(|r| r["id"].as_str().unwrap_or("(none)"))
+        .collect();
+    assert_eq!(ids, [uid(0), uid(1)], "{file}: {related:?}");
+    // Enter on the reset in the context panel opens the reset.
+    let mut app = app_of(path, 160, 45);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "x");
+    let t = timeline(&app);
+    assert!(t[1].contains("Reset user password"), "{file}: {t:?}");
+    keys(&mut app, "k");
+    press(&mut app, KeyCode::Enter);
+    let shown = doc_text(&app);
+    let opened: Value = serde_json::from_str(&shown)
+        .unwrap_or_else(|e| panic!("{file}: one record opened ({e}): {shown}"));
+    (opened, shown)
+}
+
 #[test]
 fn related_records_of_windows_1252_and_utf16_files_are_read_back_at_their_place() {
     // The gzip JSON lines above, with 1100 letters that are one byte in Windows-1252 and two
@@ -184,31 +228,8 @@ fn related_records_of_windows_1252_and_utf16_files_are_read_back_at_their_place(
     assert!(text.contains(name));
     let text = text.replacen(name, &format!("{name} {}", "Jürgen ".repeat(1100)), 1);
     let dir = tempfile::tempdir().unwrap();
-    let (cp1252, _, lossy) = encoding_rs::WINDOWS_1252.encode(&text);
-    assert!(!lossy && cp1252.len() < text.len());
-    let mut utf16 = vec![0xff, 0xfe];
-    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-    for (file, bytes) in [("cp1252.jsonl", cp1252.to_vec()), ("utf16.jsonl", utf16)] {
-        let path = dir.path().join(file);
-        std::fs::write(&path, bytes).unwrap();
-        let r = json_report(&path);
-        let related = r["findings"][0]["related"].as_array().unwrap();
-        let ids: Vec<&str> = related
-            .iter()
-            .map(|r| r["id"].as_str().unwrap_or("(none)"))
-            .collect();
-        assert_eq!(ids, [uid(0), uid(1)], "{file}: {related:?}");
-        // Enter on the reset in the context panel opens the reset.
-        let mut app = app_of(&path, 160, 45);
-        press(&mut app, KeyCode::Enter);
-        keys(&mut app, "x");
-        let t = timeline(&app);
-        assert!(t[1].contains("Reset user password"), "{file}: {t:?}");
-        keys(&mut app, "k");
-        press(&mut app, KeyCode::Enter);
-        let shown = doc_text(&app);
-        let opened: Value = serde_json::from_str(&shown)
-            .unwrap_or_else(|e| panic!("{file}: one record opened ({e}): {shown}"));
+    for (file, path) in windows_1252_and_utf16(&text, dir.path(), "jsonl") {
+        let (opened, _) = related_and_reset_opened(&path, &file);
         assert_eq!(opened["ActionType"], "Reset user password.", "{file}");
         assert_eq!(
             opened["RawEventData"]["Id"],
@@ -231,27 +252,8 @@ fn a_purview_csv_in_windows_1252_or_utf16_opens_its_related_rows_decoded() {
         1,
     );
     let dir = tempfile::tempdir().unwrap();
-    let (cp1252, _, lossy) = encoding_rs::WINDOWS_1252.encode(&text);
-    assert!(!lossy);
-    let mut utf16 = vec![0xff, 0xfe];
-    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-    for (file, bytes) in [("cp1252.csv", cp1252.to_vec()), ("utf16.csv", utf16)] {
-        let path = dir.path().join(file);
-        std::fs::write(&path, bytes).unwrap();
-        let r = json_report(&path);
-        let related = r["findings"][0]["related"].as_array().unwrap();
-        let ids: Vec<&str> = related
-            .iter()
-            .map(|r| r["id"].as_str().unwrap_or("(none)"))
-            .collect();
-        assert_eq!(ids, [uid(0), uid(1)], "{file}: {related:?}");
-        let mut app = app_of(&path, 160, 45);
-        press(&mut app, KeyCode::Enter);
-        keys(&mut app, "xk");
-        press(&mut app, KeyCode::Enter);
-        let shown = doc_text(&app);
-        let opened: Value = serde_json::from_str(&shown)
-            .unwrap_or_else(|e| panic!("{file}: one record opened ({e}): {shown}"));
+    for (file, path) in windows_1252_and_utf16(&text, dir.path(), "csv") {
+        let (opened, shown) = related_and_reset_opened(&path, &file);
         assert_eq!(opened["AuditData"]["Id"], uid(1), "{file}: {shown}");
         assert_eq!(
             opened["AuditData"]["ActorName"], "Jürgen Müller, Telefónica",

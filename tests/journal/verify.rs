@@ -64,6 +64,22 @@ fn write_lines(path: &Path, lines: &[String]) {
     std::fs::write(path, lines.join("\n") + "\n").unwrap();
 }
 
+/// Writes `lines` as the journal and verifies it, which must fail (exit status 1): what
+/// `verify` printed.
+fn verify_tampered(journal: &Path, lines: &[String]) -> String {
+    write_lines(journal, lines);
+    let (code, out) = verify_journal(journal);
+    assert_eq!(code, Some(1), "{out}");
+    out
+}
+
+/// The one difference `verify` printed (it must print exactly one).
+fn only_difference(out: &str) -> &str {
+    let d = differences(out);
+    assert_eq!(d.len(), 1, "{out}");
+    d[0]
+}
+
 fn differences(stdout: &str) -> Vec<&str> {
     stdout
         .lines()
@@ -85,11 +101,11 @@ fn a_removed_line_breaks_the_chain_at_the_next_one() {
     let c = case();
     let mut l = lines(&c.journal);
     l.remove(3);
-    write_lines(&c.journal, &l);
-    let (code, out) = verify_journal(&c.journal);
-    assert_eq!(code, Some(1), "{out}");
-    assert_eq!(differences(&out).len(), 1, "{out}");
-    assert!(differences(&out)[0].starts_with("journal line 4:"), "{out}");
+    let out = verify_tampered(&c.journal, &l);
+    assert!(
+        only_difference(&out).starts_with("journal line 4:"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -98,13 +114,10 @@ fn an_edited_line_breaks_the_chain_at_the_next_one() {
     let mut l = lines(&c.journal);
     assert!(l[1].contains("\"suspicious\""));
     l[1] = l[1].replace("\"suspicious\"", "\"legitimate\"");
-    write_lines(&c.journal, &l);
-    let (code, out) = verify_journal(&c.journal);
-    assert_eq!(code, Some(1), "{out}");
-    let d = differences(&out);
-    assert_eq!(d.len(), 1, "{out}");
+    let out = verify_tampered(&c.journal, &l);
+    let d = only_difference(&out);
     assert!(
-        d[0].starts_with("journal line 3:") && d[0].contains("edited"),
+        d.starts_with("journal line 3:") && d.contains("edited"),
         "{out}"
     );
 }
@@ -114,9 +127,7 @@ fn reordered_lines_break_the_chain() {
     let c = case();
     let mut l = lines(&c.journal);
     l.swap(4, 5);
-    write_lines(&c.journal, &l);
-    let (code, out) = verify_journal(&c.journal);
-    assert_eq!(code, Some(1), "{out}");
+    let out = verify_tampered(&c.journal, &l);
     assert!(
         differences(&out)
             .iter()
@@ -133,13 +144,10 @@ fn a_line_appended_by_hand_without_prev_is_caught() {
         r#"{"key":"row:0000","verdict":"legitimate","note":"","analyst":"mallory","time":"2024-03-02T00:00:00Z"}"#
             .to_owned(),
     );
-    write_lines(&c.journal, &l);
-    let (code, out) = verify_journal(&c.journal);
-    assert_eq!(code, Some(1), "{out}");
-    let d = differences(&out);
-    assert_eq!(d.len(), 1, "{out}");
+    let out = verify_tampered(&c.journal, &l);
+    let d = only_difference(&out);
     assert!(
-        d[0].starts_with("journal line 10:") && d[0].contains("no prev"),
+        d.starts_with("journal line 10:") && d.contains("no prev"),
         "{out}"
     );
 }
@@ -158,9 +166,7 @@ fn an_older_journal_is_checked_from_where_its_chain_starts() {
     // Editing the last line before the chain breaks it.
     let mut l = lines(&journal);
     l[8] = l[8].replace("\"note\":\"", "\"note\":\"x");
-    write_lines(&journal, &l);
-    let (code, out) = verify_journal(&journal);
-    assert_eq!(code, Some(1), "{out}");
+    let out = verify_tampered(&journal, &l);
     assert!(
         differences(&out)[0].starts_with("journal line 10:"),
         "{out}"

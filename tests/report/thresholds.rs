@@ -16,7 +16,7 @@ use sts_triage::scan::scan_paths;
 use sts_triage::tui::app::App;
 
 use crate::support::hints::{screen_and_copy, table_hints};
-use crate::support::{run_bin, sized};
+use crate::support::{sized, stdout_of};
 
 const SAMPLES: &str = "assets/samples";
 const JOURNAL: &str = "none.sts-triage.jsonl";
@@ -61,13 +61,7 @@ fn report(extra: &[&str]) -> String {
     let mut args = vec!["report", "-q", "--journal", JOURNAL];
     args.extend_from_slice(extra);
     args.push(SAMPLES);
-    let out = run_bin(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    stdout_of(&args)
 }
 
 #[test]

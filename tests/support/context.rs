@@ -1,8 +1,8 @@
 //! What the context tests read: a workbench over one input at a size, the drill-down's
 //! text, the context panel's timeline and the JSON report of an input.
 
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -61,16 +61,11 @@ pub fn json_report(path: &Path) -> Value {
 
 /// `report --format json -q EXTRA PATH`, which must succeed: what it prints, as printed.
 pub fn json_report_bytes(path: &Path, extra: &[&str]) -> Vec<u8> {
-    let out = Command::new(super::BIN)
-        .args(["report", "--format", "json", "-q"])
-        .args(extra)
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    let mut args: Vec<&OsStr> = ["report", "--format", "json", "-q"]
+        .iter()
+        .map(OsStr::new)
+        .collect();
+    args.extend(extra.iter().map(OsStr::new));
+    args.push(path.as_os_str());
+    super::stdout_bytes_of(&args)
 }

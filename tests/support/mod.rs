@@ -51,6 +51,23 @@ pub fn run_status<S: AsRef<OsStr>>(args: &[S]) -> (i32, String, String) {
     )
 }
 
+/// Runs the binary, which must succeed (its standard error said otherwise): its standard
+/// output (UTF-8).
+pub fn stdout_of<S: AsRef<OsStr>>(args: &[S]) -> String {
+    String::from_utf8(stdout_bytes_of(args)).unwrap()
+}
+
+/// As [`stdout_of`], the standard output as printed.
+pub fn stdout_bytes_of<S: AsRef<OsStr>>(args: &[S]) -> Vec<u8> {
+    let out = run_bin(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// Scans the given files or folders with the default options.
 pub fn scan(paths: &[&str]) -> ScanReport {
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
@@ -211,6 +228,15 @@ pub fn json_document(lines: &[u8], head: &[u8], sep: &[u8]) -> Vec<u8> {
     }
     doc.extend_from_slice(b"\n]}\n");
     doc
+}
+
+/// The strings of a JSON array of strings (it must be one).
+pub fn strings(v: &serde_json::Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|s| s.as_str().unwrap_or_else(|| panic!("not a string: {s}")))
+        .collect()
 }
 
 /// The `ModifiedProperties` of a UAL STS record (Management Activity API) moving

@@ -2,8 +2,9 @@
 
 use super::*;
 
-#[test]
-fn classify_like_this_lists_ip_and_isp_links_unticked() {
+/// The workbench's fixture with the helpdesk row decided legitimate, filtered to again and
+/// the filter closed: the decided row is the current one.
+fn helpdesk_decided_legitimate() -> App {
     let mut app = app();
     keys(&mut app, "/helpdesk");
     press(&mut app, KeyCode::Enter);
@@ -12,6 +13,22 @@ fn classify_like_this_lists_ip_and_isp_links_unticked() {
     keys(&mut app, "/helpdesk");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Esc);
+    app
+}
+
+/// A workbench (journal `t.sts-triage.jsonl`, no decisions) over one fixture, on 160×45.
+fn app_on(fixture: &str) -> App {
+    let report = support::scan(&[fixture]);
+    sized(
+        support::workbench("t.sts-triage.jsonl", "analyst", report),
+        160,
+        45,
+    )
+}
+
+#[test]
+fn classify_like_this_lists_ip_and_isp_links_unticked() {
+    let mut app = helpdesk_decided_legitimate();
     // Back on the decided helpdesk row.
     assert_eq!(current_account(&app), "helpdesk@contoso.com");
     keys(&mut app, "c");
@@ -49,16 +66,7 @@ fn classify_like_this_lists_ip_and_isp_links_unticked() {
 
 #[test]
 fn classify_like_this_ticks_only_the_same_account_without_new_hints() {
-    let report = scan_paths(
-        &[PathBuf::from("tests/fixtures/classify.jsonl")],
-        &ScanOptions::default(),
-    )
-    .unwrap();
-    let mut app = sized(
-        App::new("t.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report),
-        160,
-        45,
-    );
+    let mut app = app_on("tests/fixtures/classify.jsonl");
     // The oldest row (ann, 203.0.113.10, Comcast) is the last: decide it suspicious.
     keys(&mut app, "G1");
     keys(&mut app, "G");
@@ -115,18 +123,7 @@ fn classify_like_this_ticks_only_the_same_account_without_new_hints() {
 /// (it ticked the other object id's row as "same account").
 #[test]
 fn classify_like_this_does_not_take_one_upn_of_two_object_ids_for_one_account() {
-    let report = scan_paths(
-        &[PathBuf::from(
-            "tests/fixtures/lookalike-ids/same-upn-two-oids.jsonl",
-        )],
-        &ScanOptions::default(),
-    )
-    .unwrap();
-    let mut app = sized(
-        App::new("t.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report),
-        160,
-        45,
-    );
+    let mut app = app_on("tests/fixtures/lookalike-ids/same-upn-two-oids.jsonl");
     keys(&mut app, "G");
     assert_eq!(current_account(&app), "admin@contoso.com");
     keys(&mut app, "1c");
@@ -149,14 +146,7 @@ fn classify_like_this_does_not_take_one_upn_of_two_object_ids_for_one_account() 
 /// Space ticks…"), which stayed through a filter, a sort and the frequency view.
 #[test]
 fn closing_classify_like_this_clears_its_status() {
-    let mut app = app();
-    keys(&mut app, "/helpdesk");
-    press(&mut app, KeyCode::Enter);
-    keys(&mut app, "2");
-    press(&mut app, KeyCode::Esc);
-    keys(&mut app, "/helpdesk");
-    press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Esc);
+    let mut app = helpdesk_decided_legitimate();
     keys(&mut app, "c");
     assert!(matches!(app.overlay, Overlay::Bulk(_)), "{}", app.status);
     assert!(app.status.contains("Space ticks"), "{}", app.status);

@@ -1,3 +1,4 @@
+use super::tests::{append_to, summaries};
 use super::*;
 use std::io::Write;
 
@@ -37,10 +38,7 @@ fn csv_rows_are_read_as_they_are_appended_with_their_file_lines() {
     // A row arrives in two writes, cut inside its quoted AuditData.
     let next = row("two");
     let (a, b) = next.split_at(60);
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .expect("open");
+    let mut f = append_to(&path);
     f.write_all(a.as_bytes()).expect("append");
     assert!(poll_events(&mut tail).is_empty(), "half a row waits");
     f.write_all(b.as_bytes()).expect("append");
@@ -65,32 +63,18 @@ fn a_type_line_and_header_are_kept_and_lines_count_from_the_file() {
     std::fs::write(&path, head).expect("write");
     let mut tail = Tail::new(&path);
     assert!(poll_events(&mut tail).is_empty());
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .expect("open");
+    let mut f = append_to(&path);
     f.write_all(row("x").as_bytes()).expect("append");
     f.write_all(row("y").as_bytes()).expect("append");
     assert_eq!(
         poll_events(&mut tail),
         [(3, "x".to_owned()), (4, "y".to_owned())]
     );
-    let mut last = None;
-    tail.poll(&mut |m| {
-        if let ScanMessage::FileSoFar(s) = m {
-            last = Some(s);
-        }
-    })
-    .expect("poll");
-    assert!(last.is_none(), "nothing new");
+    assert!(summaries(&mut tail).is_empty(), "nothing new");
     f.write_all(row("z").as_bytes()).expect("append");
-    tail.poll(&mut |m| {
-        if let ScanMessage::FileSoFar(s) = m {
-            last = Some(s);
-        }
-    })
-    .expect("poll");
-    let s = last.expect("a summary after new rows");
+    let s = summaries(&mut tail)
+        .pop()
+        .expect("a summary after new rows");
     let all = std::fs::read(&path).expect("read");
     assert_eq!((s.records, s.sts_events, s.bytes), (3, 3, all.len() as u64));
     assert_eq!(s.format, "CSV (followed)");
@@ -116,10 +100,7 @@ fn an_excel_sep_line_names_the_delimiter_of_the_rows_appended() {
     std::fs::write(&path, format!("{head}{}", row("x"))).expect("write");
     let mut tail = Tail::new(&path);
     assert_eq!(poll_events(&mut tail), [(3, "x".to_owned())]);
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .expect("open");
+    let mut f = append_to(&path);
     f.write_all(row("y").as_bytes()).expect("append");
     assert_eq!(poll_events(&mut tail), [(4, "y".to_owned())]);
 }

@@ -17,10 +17,7 @@ fn every_appended_record_feeds_the_context_index() {
         }
     };
     tail.poll(&mut take).expect("poll");
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .expect("open");
+    let mut f = append_to(&path);
     writeln!(f, "{}", reset.replace("r1", "r2")).expect("append");
     tail.poll(&mut take).expect("poll");
     assert_eq!(
@@ -40,37 +37,22 @@ fn a_line_over_the_record_limit_is_passed_over_and_never_held_whole() {
     std::fs::write(&path, format!("{STS}\n{{\"Junk\":\"{endless}")).expect("write");
     let mut tail = Tail::new(&path);
     tail.opts.max_record_bytes = 4096;
-    let mut events = Vec::new();
-    let mut problems = Vec::new();
-    let mut take = |m: ScanMessage| match m {
-        ScanMessage::Event(e) => events.push(e.source.line),
-        ScanMessage::Problem(p) => problems.push((p.line, p.message)),
-        _ => {}
-    };
-    tail.poll(&mut take).expect("poll");
+    let mut seen = Seen::default();
+    seen.poll(&mut tail);
     assert!(tail.partial.len() <= 4096, "held {}", tail.partial.len());
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .expect("open");
+    let mut f = append_to(&path);
     write!(f, "{endless}").expect("append");
-    tail.poll(&mut take).expect("poll");
+    seen.poll(&mut tail);
     assert!(tail.partial.len() <= 4096, "held {}", tail.partial.len());
     writeln!(f, "{endless}\"}}\n{}", STS.replace("x1", "x2")).expect("append");
-    tail.poll(&mut take).expect("poll");
+    seen.poll(&mut tail);
     assert_eq!(
-        events,
+        seen.events,
         [1, 3],
         "the records before and after, at their lines"
     );
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert_eq!(problems[0].0, Some(2));
-    assert!(problems[0].1.contains("over the 4096 byte limit"));
-    let len = std::fs::metadata(&path).expect("len").len();
-    assert_eq!(
-        tail.summary.bytes, len,
-        "every byte read is counted and hashed"
-    );
+    seen.one_problem_over_4096_bytes_at(2);
+    every_byte_counted(&tail, &path);
 }
 
 #[test]
@@ -79,33 +61,16 @@ fn appended_whole_lines_are_read_once_and_a_partial_line_waits() {
     let path = dir.path().join("live.jsonl");
     std::fs::write(&path, format!("{STS}\n{{\"Operation\":\"x\"")).expect("write");
     let mut tail = Tail::new(&path);
-    let mut events = Vec::new();
-    let n = tail
-        .poll(&mut |m| {
-            if let ScanMessage::Event(e) = m {
-                events.push(e.source.line);
-            }
-        })
-        .expect("poll");
+    let (n, events) = poll_lines(&mut tail);
     assert_eq!((n, events.as_slice()), (1, &[1u64][..]));
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .expect("open");
+    let mut f = append_to(&path);
     writeln!(
         f,
         ",\"CreationTime\":\"2021\"}}\n{}",
         STS.replace("x1", "x2")
     )
     .expect("append");
-    let mut events = Vec::new();
-    let n = tail
-        .poll(&mut |m| {
-            if let ScanMessage::Event(e) = m {
-                events.push(e.source.line);
-            }
-        })
-        .expect("poll");
+    let (n, events) = poll_lines(&mut tail);
     assert_eq!(n, 2);
     assert_eq!(
         events,
@@ -119,7 +84,65 @@ fn sha256_hex(bytes: &[u8]) -> String {
     super::super::hex(&Sha256::digest(bytes))
 }
 
-fn summaries(tail: &mut Tail) -> Vec<FileSummary> {
+/// The file opened for appending, as an export still being written is.
+pub(super) fn append_to(path: &std::path::Path) -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .expect("open")
+}
+
+/// What the polls of a tail sent: the lines of its STS events, each problem's line and
+/// message.
+#[derive(Default)]
+struct Seen {
+    events: Vec<u64>,
+    problems: Vec<(Option<u64>, String)>,
+}
+
+impl Seen {
+    fn poll(&mut self, tail: &mut Tail) {
+        tail.poll(&mut |m| match m {
+            ScanMessage::Event(e) => self.events.push(e.source.line),
+            ScanMessage::Problem(p) => self.problems.push((p.line, p.message)),
+            _ => {}
+        })
+        .expect("poll");
+    }
+
+    /// One problem was said, at `line`: a record over the 4096 byte limit.
+    fn one_problem_over_4096_bytes_at(&self, line: u64) {
+        let problems = &self.problems;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, Some(line));
+        assert!(problems[0].1.contains("over the 4096 byte limit"));
+    }
+}
+
+/// Every byte of the file was read, counted and hashed.
+fn every_byte_counted(tail: &Tail, path: &std::path::Path) {
+    let len = std::fs::metadata(path).expect("len").len();
+    assert_eq!(
+        tail.summary.bytes, len,
+        "every byte read is counted and hashed"
+    );
+}
+
+/// One poll: what it returned (the records read) and the lines of the STS events.
+fn poll_lines(tail: &mut Tail) -> (u64, Vec<u64>) {
+    let mut events = Vec::new();
+    let n = tail
+        .poll(&mut |m| {
+            if let ScanMessage::Event(e) = m {
+                events.push(e.source.line);
+            }
+        })
+        .expect("poll");
+    (n, events)
+}
+
+/// The summaries so far one poll sent.
+pub(super) fn summaries(tail: &mut Tail) -> Vec<FileSummary> {
     let mut out = Vec::new();
     tail.poll(&mut |m| {
         if let ScanMessage::FileSoFar(s) = m {
@@ -161,10 +184,7 @@ fn the_summary_so_far_counts_and_hashes_the_whole_records_read() {
     assert!(summaries(&mut tail).is_empty(), "nothing new, nothing sent");
 
     let rest = format!("\"x\"}}\n{}\n", STS.replace("x1", "x2"));
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .expect("open");
+    let mut f = append_to(&path);
     f.write_all(rest.as_bytes()).expect("append");
     let s = summaries(&mut tail);
     let all = std::fs::read(&path).expect("read");
@@ -188,37 +208,22 @@ fn a_line_of_blanks_over_the_record_limit_is_a_blank_line() {
     std::fs::write(&path, format!("{STS}\n{blanks}")).expect("write");
     let mut tail = Tail::new(&path);
     tail.opts.max_record_bytes = 4096;
-    let mut events = Vec::new();
-    let mut problems = Vec::new();
-    let mut take = |m: ScanMessage| match m {
-        ScanMessage::Event(e) => events.push(e.source.line),
-        ScanMessage::Problem(p) => problems.push((p.line, p.message)),
-        _ => {}
-    };
-    tail.poll(&mut take).expect("poll");
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .expect("open");
+    let mut seen = Seen::default();
+    seen.poll(&mut tail);
+    let mut f = append_to(&path);
     write!(f, "{blanks}\r\n{}\n", STS.replace("x1", "x2")).expect("append");
-    tail.poll(&mut take).expect("poll");
+    seen.poll(&mut tail);
     // Blanks past the limit, then (in a later append) a record on the same line: a record
     // over the limit. (Read whole in one step, the line is measured without its blanks, as
     // the JSON-lines reader measures every line.)
     write!(f, "{blanks}{blanks}").expect("append");
-    tail.poll(&mut take).expect("poll");
+    seen.poll(&mut tail);
     assert_eq!(tail.summary.skipped, 0, "blanks so far: not skipped");
     writeln!(f, "{}", STS.replace("x1", "x3")).expect("append");
     writeln!(f, "{}", STS.replace("x1", "x4")).expect("append");
-    tail.poll(&mut take).expect("poll");
-    assert_eq!(events, [1, 3, 5], "the records at their lines");
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert_eq!(problems[0].0, Some(4));
-    assert!(problems[0].1.contains("over the 4096 byte limit"));
+    seen.poll(&mut tail);
+    assert_eq!(seen.events, [1, 3, 5], "the records at their lines");
+    seen.one_problem_over_4096_bytes_at(4);
     assert_eq!(tail.summary.skipped, 1);
-    let len = std::fs::metadata(&path).expect("len").len();
-    assert_eq!(
-        tail.summary.bytes, len,
-        "every byte read is counted and hashed"
-    );
+    every_byte_counted(&tail, &path);
 }
