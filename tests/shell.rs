@@ -158,15 +158,14 @@ fn workbench_output(env: &[(&str, &std::path::Path)], unset: &[&str], path: &str
         "-c",
         &cmd,
     ]);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let mut screen = String::new();
-    while std::time::Instant::now() < deadline {
-        screen = String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+    let screen = support::poll_until("the workbench to exit", || {
+        let screen = String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
         if screen.contains("exit=") {
-            break;
+            Ok(screen)
+        } else {
+            Err(screen)
         }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    });
     tmux(&["kill-server"]);
     screen
 }
@@ -234,16 +233,15 @@ fn a_terminal_sees_the_progress_bar_and_then_only_the_summary() {
     // Until the screen shows `what` and has finished drawing (the same in two captures
     // 50 ms apart: a capture can fall in the middle of a redraw on a busy machine).
     let wait_for = |what: &str| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         let mut last = String::new();
-        loop {
+        support::poll_until(&format!("the screen to show {what:?}"), || {
             let s = screen();
-            if (s.contains(what) && s == last) || std::time::Instant::now() > deadline {
-                return s;
+            if s.contains(what) && s == last {
+                return Ok(s);
             }
-            last = s.clone();
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+            last.clone_from(&s);
+            Err(s)
+        })
     };
     // Opening a FIFO waits for its reader: done on a thread, bounded.
     let (tx, rx) = std::sync::mpsc::channel();
@@ -251,10 +249,7 @@ fn a_terminal_sees_the_progress_bar_and_then_only_the_summary() {
     std::thread::spawn(move || {
         let _ = tx.send(std::fs::OpenOptions::new().write(true).open(path));
     });
-    let mut writer = rx
-        .recv_timeout(std::time::Duration::from_secs(20))
-        .unwrap()
-        .unwrap();
+    let mut writer = rx.recv_timeout(support::HANG_GUARD).unwrap().unwrap();
     let records = std::fs::read_to_string(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/query-raw/auditlogs-api.jsonl"),
     )

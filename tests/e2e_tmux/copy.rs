@@ -12,14 +12,15 @@ fn copy_goes_through_osc52_into_the_tmux_buffer() {
     t.keys(&["/", "helpdesk", "Enter", "y"]);
     let s = t.wait_for("sent through tmux");
     assert!(s.contains("OSC 52"), "{s}");
-    let start = Instant::now();
-    let buffer = loop {
+    // tmux takes the sequence as the program writes it: the buffer may come a moment later.
+    let buffer = support::poll_until("the copy in tmux's buffer", || {
         let b = t.tmux(&["show-buffer"]);
-        if b.contains("helpdesk@contoso.com") || start.elapsed() > Duration::from_secs(10) {
-            break b;
+        if b.contains("helpdesk@contoso.com") {
+            Ok(b)
+        } else {
+            Err(b)
         }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    });
     assert!(
         buffer.contains("| `helpdesk@contoso.com` |"),
         "tmux buffer: {buffer:?}"
@@ -33,11 +34,12 @@ fn copy_goes_through_osc52_into_the_tmux_buffer() {
 #[test]
 fn a_copy_too_large_for_osc52_is_written_beside_the_journal_and_never_claimed() {
     let dir = tempfile::tempdir().unwrap();
-    // 900 flagged rows: a report of well over 100 kB.
+    // 400 flagged rows: a report of about 106 kB, well over what OSC 52 is safe for
+    // (74,997 bytes).
     let line = std::fs::read_to_string("tests/fixtures/workbench.jsonl").unwrap();
     let first = line.lines().next().unwrap().to_owned();
     let mut text = String::new();
-    for i in 0..900 {
+    for i in 0..400 {
         text.push_str(
             &first
                 .replace("5b4c-0001", &format!("big-{i:04}"))
@@ -53,10 +55,19 @@ fn a_copy_too_large_for_osc52_is_written_beside_the_journal_and_never_claimed() 
     std::fs::write(dir.path().join("big.jsonl"), text).unwrap();
     let t = Tmux::new("bigcopy");
     t.start(dir.path(), "big.jsonl");
-    t.wait_for("reviewed 0/900");
+    t.wait_for("reviewed 0/400");
     t.keys(&["Y"]);
-    let s = t.wait_for("the findings report written to");
+    // The copy is made off the key path and written whole (renamed into place): waited for
+    // as the file, then as the status that follows it.
     let path = dir.path().join("big.jsonl.sts-triage.copy.md");
+    support::poll_until("the copy written beside the journal", || {
+        if path.exists() {
+            Ok(())
+        } else {
+            Err(t.screen())
+        }
+    });
+    let s = t.wait_for("the findings report written to");
     let written = std::fs::read_to_string(&path).unwrap();
     assert!(written.len() > 74_997, "{}", written.len());
     assert!(written.starts_with("# Findings"), "{written:.80}");

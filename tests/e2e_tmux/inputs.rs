@@ -51,7 +51,8 @@ fn a_file_of_no_known_format_is_an_error_before_the_workbench_opens() {
     .unwrap();
     let t = Tmux::new("png");
     let cmd = format!(
-        "cd {} && {BIN} picture.png; echo EXIT=$?; sleep 30",
+        // `read` keeps the pane (and what it shows) until the test ends the server.
+        "cd {} && {BIN} picture.png; echo EXIT=$?; read x",
         dir.path().display()
     );
     t.tmux(&["new-session", "-d", "-s", "t", "-x", "80", "-y", "24", &cmd]);

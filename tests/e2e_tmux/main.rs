@@ -1,12 +1,12 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 //! End to end: the real binary in a real terminal (tmux), driven by keys, read from the
-//! screen. Each test has its own tmux server socket. Waits are bounded polls for what the
-//! screen must show, never fixed sleeps.
+//! screen. Each test has its own tmux server socket. Waits are polls for what must come (a
+//! screen line, a file, the program's exit), never fixed sleeps, and never a bound the test
+//! passes by: the one bound, `support::HANG_GUARD`, only stops a hung test.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -94,7 +94,7 @@ impl Tmux {
 
     /// Polls the screen until it shows `text` and has finished drawing (the same in two
     /// captures 50 ms apart: a capture can fall in the middle of a frame on a busy
-    /// machine), at most 20 s.
+    /// machine); fails only past the hang guard (`support::HANG_GUARD`).
     fn wait_for(&self, text: &str) -> String {
         self.wait_for_all(&[text])
     }
@@ -109,20 +109,15 @@ impl Tmux {
     /// Waits until the screen, the same on two looks in a row, passes `test` (`what` says
     /// what was waited for when it never does).
     fn wait_until(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
         let mut last = String::new();
-        loop {
+        support::poll_until(&format!("the screen to show {what}"), || {
             let s = self.screen();
             if test(&s) && s == last {
-                return s;
+                return Ok(s);
             }
-            last = s.clone();
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "the screen never showed {what}; it shows:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            last.clone_from(&s);
+            Err(s)
+        })
     }
 
     fn pane_pid(&self) -> Option<i32> {
@@ -134,18 +129,13 @@ impl Tmux {
 
     /// Waits for the session to end (the program quit or was killed).
     fn wait_gone(&self) {
-        let start = Instant::now();
-        while Command::new("tmux")
-            .args(["-L", &self.socket, "has-session", "-t", "t"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "the program did not end"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        support::poll_until("the program to end", || {
+            let alive = Command::new("tmux")
+                .args(["-L", &self.socket, "has-session", "-t", "t"])
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if alive { Err(self.screen()) } else { Ok(()) }
+        });
     }
 }
 

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -27,6 +28,28 @@ use sts_triage::tui::columns::Column;
 use sts_triage::tui::key_to_action;
 use sts_triage::tui::keymap::Keymap;
 use sts_triage::tui::render::{Theme, draw};
+
+/// How long a test waits for what must come (a screen line, a file, a process's exit)
+/// before it fails: a guard against a hang only, never what a test passes by. Generous: on
+/// a loaded machine (two cores shared by several builds) a step of a second can take a
+/// minute.
+pub const HANG_GUARD: Duration = Duration::from_secs(300);
+
+/// Looks every 50 ms until `look` gives what was waited for (`Ok`); past [`HANG_GUARD`] the
+/// test fails, saying `what` it waited for and what the last look saw (`Err`).
+pub fn poll_until<T>(what: &str, mut look: impl FnMut() -> Result<T, String>) -> T {
+    let start = Instant::now();
+    loop {
+        match look() {
+            Ok(found) => return found,
+            Err(seen) => assert!(
+                start.elapsed() < HANG_GUARD,
+                "waited {HANG_GUARD:?} for {what}; the last look saw:\n{seen}"
+            ),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
