@@ -1,14 +1,20 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 //! The journal: its default name, its promises under random decisions, decisions on events that
-//! share an id, standard input named twice, and its chain verified (`sts-triage verify`). One
-//! test binary; the journal under SIGKILL and under a failing disk (journal_crash,
-//! journal_faults) stay binaries of their own, as they run their own binary again as a child by
-//! test name.
+//! share an id (and the parties that make two records of one id two events), decisions to
+//! make again, standard input named twice, its chain verified (`sts-triage verify`), and the
+//! journal under SIGKILL and under a failing disk (`crash`, `faults`: they run this binary
+//! again as a child, by their module's test name). One test binary: one link step.
 
 #[path = "../support/mod.rs"]
 mod support;
 
+mod crash;
+mod decide_again;
+mod faults;
 mod name;
+mod parties;
+mod parties_keys;
+mod parties_records;
 mod props;
 mod row_keys;
 mod same_id;

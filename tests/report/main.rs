@@ -33,6 +33,7 @@ mod related;
 mod row_hints;
 mod thresholds;
 mod write_safe;
+mod writing;
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
 const JOURNAL: &str = "tests/fixtures/workbench.journal.jsonl";

@@ -1,6 +1,7 @@
-//! The records the same_id_parties tests write: an admin's revocation and a forged one
-//! by `evil` under the same event id, in the UAL, CloudAppEvents, Graph directoryAudit and
-//! Purview CSV shapes, and what the tests read of a scan.
+//! The records the parties tests (`parties.rs`, `parties_keys.rs`) write: an admin's
+//! revocation and a forged one by `evil` under the same event id, in the UAL,
+//! CloudAppEvents, Graph directoryAudit and Purview CSV shapes, and what the tests read of a
+//! scan.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};

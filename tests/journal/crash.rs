@@ -49,7 +49,7 @@ fn spawn_child(path: &Path, prefix: &str) -> std::process::Child {
     Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "journal_child_writer",
+            "crash::journal_child_writer",
             "--nocapture",
             "--test-threads=1",
         ])

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-mod support;
+use crate::support;
 use sts_triage::journal::{Decision, Verdict};
 use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Column, NEAR_MISS_COLUMNS};

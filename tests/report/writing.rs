@@ -7,7 +7,7 @@
 //! is the bytes `sts-triage report` writes for the journal as it was at the key press, and
 //! quitting waits for the report and says what became of it.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -13,15 +13,13 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-mod support;
+use crate::support;
 use sts_triage::scan::ScanReport;
 use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Overlay};
 use support::{run_status, screen, sized, workbench};
 
-#[path = "same_id_parties/records.rs"]
-mod records;
-use records::*;
+use super::parties_records::*;
 
 /// Each flagged row as `actor -> target @ file:line (copies)` read from the event its
 /// drill-down opens first (the row's own record), sorted.

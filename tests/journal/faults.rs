@@ -86,7 +86,7 @@ fn child(shell: &str, path: &Path, filler: Option<&Path>) -> Output {
         .arg(exe)
         .args([
             "--exact",
-            "journal_fill_child",
+            "faults::journal_fill_child",
             "--nocapture",
             "--test-threads=1",
         ])

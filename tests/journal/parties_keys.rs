@@ -9,15 +9,12 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-mod support;
 use sts_triage::journal::Verdict;
 use sts_triage::report;
 use sts_triage::scan::ScanReport;
 use sts_triage::tui::app::App;
 
-#[path = "same_id_parties/records.rs"]
-mod records;
-use records::*;
+use super::parties_records::*;
 
 #[test]
 fn near_misses_of_another_actor_are_two_and_decided_apart() {
