@@ -55,7 +55,7 @@ fn wide_letters_are_cut_by_screen_columns_with_an_ellipsis() {
     let dir = tempfile::tempdir().unwrap();
     let path = input(dir.path());
     for (w, columns) in [
-        (60, &["Account", "Verdict"][..]),
+        (60, &["Account", "+Minutes"][..]),
         (80, &["Account", "+Minutes"]),
         (160, &["Account", "Target", "Role"]),
         (200, &["Account", "Target", "Actor", "Role"]),

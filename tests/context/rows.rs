@@ -57,8 +57,9 @@ fn a_row_of_several_targets_shows_the_count_and_scan_context_lists_them() {
     let v: Value =
         serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(keys.len(), 10, "{keys:?}");
+    assert_eq!(keys.len(), 12, "{keys:?}");
     assert_eq!(keys[8], "targets");
+    assert_eq!(keys[10], "actor_kind");
     assert_eq!(
         v["targets"],
         json!(["a.user@contoso.com", "b.user@contoso.com"])
