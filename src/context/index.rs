@@ -457,16 +457,16 @@ impl ContextIndex {
             By::Actor(k) => self.stretch_of(&self.by_actor, &k, lo, hi),
             By::ActorAs { key, principal } => {
                 let list = self.by_actor_as.get(&key);
-                let of = |i: &u32| self.entries[*i as usize].principal;
-                let from = list.partition_point(|i| of(i) < principal);
-                let to = from + list[from..].partition_point(|i| of(i) <= principal);
+                let (from, to) = self
+                    .by_actor_as
+                    .sub_places(&key, principal, |i| self.entries[i as usize].principal);
                 let (start, end) = self.between_places(&list[from..to], lo, hi);
                 self.by_actor_as.stretch(&key, from + start, from + end)
             }
         }
     }
 
-    fn stretch_of<'a, K: Ord + Copy>(
+    fn stretch_of<'a, K: super::lookup::Key>(
         &self,
         lookup: &'a Lookup<K>,
         k: &K,

@@ -16,7 +16,15 @@ pub(super) struct Lookup<K> {
     /// The places in `list` (ascending) of the entries that have an identical entry before
     /// them (`Twins`): few, so a stretch of a list counts its records without walking it.
     twinned: Vec<u32>,
+    /// A regrouped lookup's ([`Self::regrouped`]) `sub` of every [`SUB_STEP`]-th record of
+    /// `list` (empty otherwise): a key's stretch of one `sub` is found in these, then among
+    /// at most [`SUB_STEP`] records, instead of reading a record at each of ~16 steps of a
+    /// binary search over a busy key's list (each read a cache miss in the index's records).
+    subs: Vec<u32>,
 }
+
+/// One record in this many of a regrouped lookup's list has its `sub` kept beside it.
+const SUB_STEP: usize = 16;
 
 impl<K> Default for Lookup<K> {
     fn default() -> Self {
@@ -25,6 +33,7 @@ impl<K> Default for Lookup<K> {
             starts: vec![0],
             list: Vec::new(),
             twinned: Vec::new(),
+            subs: Vec::new(),
         }
     }
 }
@@ -58,7 +67,7 @@ impl<'a> Stretch<'a> {
 const KEYS_AT_A_TIME: usize = 1 << 16;
 
 /// The distinct keys of the entries, ascending.
-fn distinct_keys<K: Ord + Copy>(order: &[u32], key: &impl Fn(u32) -> Option<K>) -> Vec<K> {
+fn distinct_keys<K: Key>(order: &[u32], key: &impl Fn(u32) -> Option<K>) -> Vec<K> {
     let mut keys: Vec<K> = Vec::new();
     let mut part: Vec<K> = Vec::with_capacity(KEYS_AT_A_TIME.min(order.len()));
     for chunk in order.chunks(KEYS_AT_A_TIME) {
@@ -90,7 +99,75 @@ fn distinct_keys<K: Ord + Copy>(order: &[u32], key: &impl Fn(u32) -> Option<K>) 
     keys
 }
 
-impl<K: Ord + Copy> Lookup<K> {
+/// A key as a number, for [`Directory`]: its order is the key's order.
+pub(super) trait Key: Ord + Copy {
+    fn number(self) -> u64;
+}
+
+impl Key for u32 {
+    fn number(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+impl Key for u64 {
+    fn number(self) -> u64 {
+        self
+    }
+}
+
+/// Where a key is among sorted distinct keys, found from its number's high bits (a
+/// table of about one slot per 4 keys over the keys' range) and then a binary search of
+/// the few keys of its slot: [`Lookup::build`] places every keyed record, and a binary
+/// search of all the keys (about 17 steps over 131,000 correlation ids on the 1%-STS
+/// file) cost more than the rest of the build.
+struct Directory {
+    min: u64,
+    shift: u32,
+    /// Where each slot's keys start (one more than the slots: the last is the end).
+    starts: Vec<u32>,
+}
+
+impl Directory {
+    fn new<K: Key>(keys: &[K]) -> Self {
+        let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
+            return Self {
+                min: 0,
+                shift: 63,
+                starts: vec![0, 0],
+            };
+        };
+        let (min, range) = (first.number(), last.number() - first.number());
+        // A power of two, at least 2 (so the shift is at most 63).
+        let slots = (keys.len() / 4).max(2).next_power_of_two() as u64;
+        // The fewest low bits dropped from the range that leave at most `slots` slots.
+        let shift = (64 - range.leading_zeros()).saturating_sub(slots.trailing_zeros());
+        let count = (range >> shift) as usize + 1;
+        let mut starts = Vec::with_capacity(count + 1);
+        for (p, k) in keys.iter().enumerate() {
+            let slot = ((k.number() - min) >> shift) as usize;
+            while starts.len() <= slot {
+                starts.push(p as u32);
+            }
+        }
+        while starts.len() <= count {
+            starts.push(keys.len() as u32);
+        }
+        Self { min, shift, starts }
+    }
+
+    /// `keys.binary_search(&k).ok()`, for the keys the directory was made from.
+    fn place<K: Key>(&self, keys: &[K], k: K) -> Option<usize> {
+        let slot = (k.number().checked_sub(self.min)? >> self.shift) as usize;
+        let (from, to) = (
+            *self.starts.get(slot)? as usize,
+            *self.starts.get(slot + 1)? as usize,
+        );
+        keys[from..to].binary_search(&k).ok().map(|p| from + p)
+    }
+}
+
+impl<K: Key> Lookup<K> {
     /// From the entries in time order (`order`), the key of each (None: not indexed), and
     /// whether each has an identical entry before it.
     pub(super) fn build(
@@ -99,7 +176,8 @@ impl<K: Ord + Copy> Lookup<K> {
         twinned: impl Fn(u32) -> bool,
     ) -> Self {
         let keys = distinct_keys(order, &key);
-        let place = |k: &K| keys.binary_search(k).ok();
+        let directory = Directory::new(&keys);
+        let place = |k: &K| directory.place(&keys, *k);
         let mut starts = vec![0u32; keys.len() + 1];
         for &i in order {
             if let Some(p) = key(i).as_ref().and_then(place) {
@@ -126,6 +204,7 @@ impl<K: Ord + Copy> Lookup<K> {
             starts,
             list,
             twinned,
+            subs: Vec::new(),
         }
     }
 
@@ -160,12 +239,55 @@ impl<K: Ord + Copy> Lookup<K> {
         let twinned = (0..list.len() as u32)
             .filter(|&p| twinned(list[p as usize]))
             .collect();
+        let subs = list.iter().step_by(SUB_STEP).map(|&i| sub(i)).collect();
         Self {
             keys: self.keys.clone(),
             starts: self.starts.clone(),
             list,
             twinned,
+            subs,
         }
+    }
+
+    /// In a lookup made by [`Self::regrouped`] with `sub`: where the records of key `k`
+    /// whose `sub` is `value` start and end among the key's records (as
+    /// [`Self::get`]`(k)` numbers them), as a binary search of the key's records by `sub`
+    /// gives them.
+    pub(super) fn sub_places(&self, k: &K, value: u32, sub: impl Fn(u32) -> u32) -> (usize, usize) {
+        let (s, n) = self.span(k);
+        let from = self.sub_partition(s, s + n, |v| v < value, &sub);
+        let to = self.sub_partition(from, s + n, |v| v <= value, &sub);
+        (from - s, to - s)
+    }
+
+    /// The first place in `list[from..to]` (records ordered by `sub`) whose `sub` is not
+    /// `before`, found first among the kept [`Self::subs`] of that stretch.
+    fn sub_partition(
+        &self,
+        from: usize,
+        to: usize,
+        before: impl Fn(u32) -> bool,
+        sub: &impl Fn(u32) -> u32,
+    ) -> usize {
+        // The kept places within from..to: j * SUB_STEP for j in first..last.
+        let (first, last) = (
+            from.div_ceil(SUB_STEP),
+            to.div_ceil(SUB_STEP).min(self.subs.len()),
+        );
+        let (lo, hi) = if first < last {
+            let j = first + self.subs[first..last].partition_point(|&v| before(v));
+            (
+                if j == first {
+                    from
+                } else {
+                    (j - 1) * SUB_STEP + 1
+                },
+                if j == last { to } else { j * SUB_STEP },
+            )
+        } else {
+            (from, to)
+        };
+        lo + self.list[lo..hi].partition_point(|&i| before(sub(i)))
     }
 
     /// Every record of a key, in time order.
@@ -223,5 +345,53 @@ mod tests {
         let all = lookup.stretch(&expected.keys().next().copied().unwrap(), 0, usize::MAX);
         assert!(all.twinned().all(|i| i % 1000 == 1));
         assert!(Lookup::<u64>::default().get(&1).is_empty());
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The directory places every key where a binary search of the keys does, and
+        /// finds no key that is not there: keys bunched (interned ids), spread over all of
+        /// u64 (hashes) and at both ends of the range.
+        #[test]
+        fn the_directory_places_keys_as_a_binary_search_does(
+            mut keys in prop::collection::vec(
+                prop_oneof![0u64..64, any::<u64>(), Just(u64::MAX), Just(0)], 0..300),
+            probes in prop::collection::vec(any::<u64>(), 0..50),
+        ) {
+            keys.sort_unstable();
+            keys.dedup();
+            let directory = Directory::new(&keys);
+            for k in keys.iter().chain(&probes).copied().chain([0, 1, u64::MAX]) {
+                prop_assert_eq!(directory.place(&keys, k), keys.binary_search(&k).ok(), "key {}", k);
+            }
+            let small: Vec<u32> = keys.iter().map(|&k| (k % 1000) as u32).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+            let directory = Directory::new(&small);
+            for k in (0..1001u32).chain([u32::MAX]) {
+                prop_assert_eq!(directory.place(&small, k), small.binary_search(&k).ok());
+            }
+        }
+
+        /// A regrouped lookup finds a key's records of one `sub` where a binary search of
+        /// the key's records by `sub` does, for keys of fewer and of many more records than
+        /// the step between kept `sub`s, `sub`s repeated or not, present or not.
+        #[test]
+        fn a_sub_is_found_where_a_binary_search_finds_it(
+            entries in prop::collection::vec((0u64..4, 0u32..40), 0..400),
+            probes in prop::collection::vec(0u32..42, 1..20),
+        ) {
+            let order: Vec<u32> = (0..entries.len() as u32).collect();
+            let key = |i: u32| Some(entries[i as usize].0).filter(|&k| k != 3);
+            let sub = |i: u32| entries[i as usize].1;
+            let lookup = Lookup::build(&order, key, |_| false).regrouped(sub, |_| false);
+            for k in 0..5u64 {
+                let list = lookup.get(&k);
+                for &p in &probes {
+                    let from = list.partition_point(|&i| sub(i) < p);
+                    let to = from + list[from..].partition_point(|&i| sub(i) <= p);
+                    prop_assert_eq!(lookup.sub_places(&k, p, sub), (from, to), "key {} sub {}", k, p);
+                }
+            }
+        }
     }
 }
