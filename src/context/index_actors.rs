@@ -130,7 +130,7 @@ pub(super) const KIND_SHIFT: u32 = 30;
 pub(super) const ID_MASK: u32 = (1 << KIND_SHIFT) - 1;
 
 /// A user's object id as the index keeps it beside the actor's key ([`super::Entry::principal`]):
-/// 32 bits of its FNV-1a hash with ASCII case ignored (GUIDs are written in either case),
+/// 32 bits of its [`super::correlation_hash_bytes`] with ASCII case ignored (GUIDs are written in either case),
 /// never 0; 0 for none. Two principals under one UPN compare unequal but for one chance in
 /// 2^32, and then only records that already agree in their actor's UPN are taken for one.
 pub fn principal_hash(id: &[u8]) -> u32 {

@@ -102,6 +102,35 @@ fn ascii_case_is_ignored_by_the_folded_hash_and_nothing_else() {
 }
 
 #[test]
+fn the_correlation_hash_ignores_ascii_case_and_nothing_else() {
+    // Ids of every length around the 8-byte steps, in both cases; the same id with one
+    // byte changed anywhere, a byte more (a zero too) or less, must hash apart.
+    let id = "0E0E0E0E-AAAA-4000-8000-0000000000AA-Victim.User@Contoso.COM";
+    let mut seen = std::collections::HashSet::new();
+    for len in 1..=id.len() {
+        let s = &id.as_bytes()[..len];
+        let h = correlation_hash_bytes(s);
+        assert_ne!(h, 0);
+        assert_eq!(h, correlation_hash_bytes(&s.to_ascii_lowercase()), "{len}");
+        assert!(
+            seen.insert(h),
+            "prefix of {len} bytes hashes as a shorter one"
+        );
+        let mut zero = s.to_vec();
+        zero.push(0);
+        assert_ne!(h, correlation_hash_bytes(&zero), "{len} and a zero byte");
+        for at in 0..len {
+            let mut other = s.to_vec();
+            other[at] ^= 0x01;
+            assert_ne!(h, correlation_hash_bytes(&other), "{len}, byte {at}");
+        }
+    }
+    assert_eq!(correlation_hash_bytes(b""), 0);
+    assert_eq!(principal_hash(b"  "), 0);
+    assert_eq!(principal_hash(b" AbC "), principal_hash(b"abc"));
+}
+
+#[test]
 fn actors_and_targets_keep_their_first_spelling_and_match_any_other() {
     let mut index = ContextIndex::default();
     absorb(
