@@ -476,3 +476,62 @@ fn the_folded_count_of_one_line_documents_does_not_depend_on_the_read_order() {
         assert_eq!(folded(&scan(&order)), expected, "{order:?}");
     }
 }
+
+#[test]
+fn a_decision_on_a_row_that_folds_while_followed_is_said_at_once_and_counted() {
+    // Breaker finding (session 10): under --follow, the UAL row decided legitimate became
+    // `unreviewed` when its event's CloudAppEvents line was appended, the header said
+    // `reviewed 0/1` and the status still `saved ✓`; only `p` and `report` said the
+    // decision was not applied. The row that now holds the event shows values the verdict
+    // never saw (ISP, IsAnonymousProxy), so the decision is not carried: it is said at
+    // once and counted in the header's `to decide again`, as `report` and `p` say it.
+    use sts_triage::scan::scan_paths_with;
+    use sts_triage::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let [cae, ual, _] = write_three(dir.path());
+    let mut app = sized(
+        sts_triage::tui::app::App::new("j.jsonl", "a", HashMap::new()),
+        120,
+        24,
+    );
+    let feed = |app: &mut sts_triage::tui::app::App, path: &PathBuf| {
+        scan_paths_with(
+            std::slice::from_ref(path),
+            &ScanOptions::default(),
+            &mut |m| {
+                app.apply(Action::Scan(m));
+            },
+        )
+        .unwrap();
+        while app.has_pending_work() {
+            app.apply(Action::Tick);
+        }
+    };
+    feed(&mut app, &ual);
+    // The first round read, as `--follow`'s loader says it; later lines arrive after.
+    app.apply(Action::LoadFinished { error: None });
+    app.apply(Action::Following { files: 2 });
+    assert_eq!(app.findings.total(), 1);
+    let ual_key = app.findings.items[app.findings.order[0]].key.clone();
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.review_counts(), (1, 1, 0, 1));
+    assert!(!screen(&app, 120, 24).contains("to decide again"));
+    // The CloudAppEvents line of the same event arrives.
+    feed(&mut app, &cae);
+    assert_eq!(app.findings.total(), 1);
+    assert_ne!(app.findings.items[app.findings.order[0]].key, ual_key);
+    assert_eq!(app.review_counts(), (0, 1, 0, 0));
+    assert!(
+        app.status.contains(&format!(
+            "a decision (legitimate) was not applied: row {ual_key} folded"
+        )),
+        "{}",
+        app.status
+    );
+    assert!(app.status_error, "{}", app.status);
+    let shown = screen(&app, 120, 24);
+    assert!(shown.contains("1 to decide again"), "{shown}");
+    // Undone, the decision is gone from the count.
+    press(&mut app, KeyCode::Char('u'));
+    assert!(!screen(&app, 120, 24).contains("to decide again"));
+}

@@ -35,4 +35,48 @@ impl App {
             .filter(|k| self.new_events(k).is_some())
             .count()
     }
+
+    /// Flagged row `i` folded: its events are copies of events of another row, whose
+    /// record came later (a followed file that grew, a later export): the other row's
+    /// canonical record (CloudAppEvents, else UAL, else Entra) gives that event's row. A
+    /// decision on row `i` is applied to no row, as `report` and `p` say: the row that now
+    /// holds the event shows values the verdict never saw (an ISP, `IsAnonymousProxy`
+    /// where the UAL has none) and may hold other events. Said at once, loudly, and counted
+    /// in the header's `to decide again` ([`App::folded_decisions`]) until it is undone or
+    /// that row decided; never dropped from the journal.
+    pub(super) fn row_folded(&mut self, i: usize) {
+        self.arrivals.folded.push(i);
+        let Some(key) = self.findings.items.get(i).map(|t| t.key.clone()) else {
+            return;
+        };
+        let Some(d) = self.decisions.get(&key) else {
+            return;
+        };
+        if d.verdict == crate::journal::Verdict::Unreviewed {
+            return;
+        }
+        // What matters first, whole at 60 columns: a decision is not applied.
+        self.set_error(format!(
+            "a decision ({}) was not applied: row {key} folded into another row, that of its \
+             event's record read since (CloudAppEvents, else UAL, else Entra AuditLogs); \
+             decide that row (p lists it)",
+            d.verdict.label()
+        ));
+    }
+
+    /// How many decided flagged rows folded ([`App::row_folded`]): decisions applied to no
+    /// row, counted with the near misses to decide again in the header.
+    pub fn folded_decisions(&self) -> usize {
+        let verdicts = self.findings.verdicts();
+        self.arrivals
+            .folded
+            .iter()
+            .filter(|&&i| {
+                self.findings.items.get(i).is_some_and(|t| t.folded)
+                    && verdicts
+                        .get(i)
+                        .is_some_and(|v| *v != crate::journal::Verdict::Unreviewed)
+            })
+            .count()
+    }
 }

@@ -26,6 +26,10 @@ pub(super) struct Arrivals {
     /// Files done when the hints were last made: while a load runs, the hints (which
     /// read the context index, complete at a file's end) are made at each file's end.
     hints_at_files: Option<usize>,
+    /// Flagged rows that folded (their events are copies of another row's events, read
+    /// since: `Finding::is_folded`): a decision on one is applied to no row, and the
+    /// header counts it among the rows to decide again ([`App::folded_decisions`]).
+    pub(super) folded: Vec<usize>,
     /// Per flagged row, its hints as last made (the drill-down shows them without
     /// reading every event again).
     pub(super) hints: Vec<Vec<crate::hints::Hint>>,
@@ -436,7 +440,11 @@ impl App {
             if let Some(marked) = self.arrivals.marked.get_mut(i) {
                 *marked = false;
             }
-            self.findings.replace(i, finding_text(&self.report, i));
+            let text = finding_text(&self.report, i);
+            if text.folded && !self.findings.items.get(i).is_some_and(|t| t.folded) {
+                self.row_folded(i);
+            }
+            self.findings.replace(i, text);
             made += 1;
             if let Some(budget) = self.hint_budget
                 && made.is_multiple_of(16)

@@ -238,6 +238,7 @@ impl App {
         for i in 0..report.findings.len() {
             let text = finding_text(&report, i);
             let verdict = self.decision(&text.key).verdict;
+            self.arrivals.folded.extend(text.folded.then_some(i));
             self.findings.push(text, verdict);
         }
         for &e in &report.near_misses {
@@ -309,7 +310,12 @@ impl App {
             };
             unsaved += 1;
             refused += usize::from(self.failed.contains(key));
-            match table.verdicts.get(item) {
+            // A folded row's verdict is in no count (`counts_of`).
+            match table
+                .verdicts
+                .get(item)
+                .filter(|_| !table.items[item].folded)
+            {
                 Some(Verdict::Suspicious) => suspicious -= 1,
                 Some(Verdict::Legitimate) => legitimate -= 1,
                 _ => {}
@@ -322,38 +328,6 @@ impl App {
             legitimate,
             unsaved,
             refused,
-        }
-    }
-
-    /// What the workbench prints when it ends: the review state of the flagged rows and of
-    /// the near misses (when there are any), and where the decisions are.
-    pub fn quit_summary(&self, journal_written: bool) -> String {
-        // Only what the journal holds counts as reviewed; the rest is named apart.
-        let f = self.saved_counts(false);
-        let n = self.saved_counts(true);
-        let (reviewed, total, s, l) = (f.reviewed, f.total, f.suspicious, f.legitimate);
-        let (nr, nt, ns, nl) = (n.reviewed, n.total, n.suspicious, n.legitimate);
-        let near = if nt > 0 {
-            format!("; near misses reviewed {nr}/{nt} (suspicious {ns}, legitimate {nl})")
-        } else {
-            String::new()
-        };
-        if !self.unsaved.is_empty() {
-            // A full disk or a lost journal: never "saved" for what was not written.
-            let n = self.unsaved.len();
-            format!(
-                "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near} saved; {n} more decision(s) NOT saved (not counted above): they could not be written to {}; the others are saved there",
-                self.journal_path
-            )
-        } else if journal_written {
-            format!(
-                "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near}; decisions saved in {}",
-                self.journal_path
-            )
-        } else {
-            format!(
-                "sts-triage: reviewed {reviewed}/{total}{near}; no decision made, no journal written"
-            )
         }
     }
 

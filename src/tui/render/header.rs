@@ -134,10 +134,10 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             ],
         ));
     }
-    // Near misses a decision on their id no longer applies to (two now share the id),
-    // which have no decision of their own yet: unreviewed, but decided once already. Kept
-    // as the review counts are (a decision the analyst made is not applied).
-    let again = app.near.decide_again;
+    // Near misses a decision on their id no longer applies to (two now share the id), with
+    // no decision of their own yet, and decided flagged rows that folded into another row:
+    // kept as the review counts are (a decision the analyst made is not applied).
+    let again = app.near.decide_again + app.folded_decisions();
     if again > 0 {
         let warn = theme.fg(Color::Yellow).add_modifier(Modifier::BOLD);
         parts.push(Part::new(
