@@ -116,6 +116,37 @@ pub struct ScanReport {
     pub lean_shown: bool,
 }
 
+/// A record's hashes in the event index and the twin index ([`ScanReport::hashes`]).
+struct Hashes {
+    id: u64,
+    twin: Option<twins::TwinHash>,
+}
+
+impl Hashes {
+    /// Files event `r` under its id and its twin key.
+    fn file(
+        &self,
+        ids: &mut EventIndex,
+        twin_index: &mut twins::TwinIndex,
+        events: &Events,
+        r: EventRef,
+    ) {
+        ids.insert(events, r, self.id);
+        if let Some(h) = self.twin {
+            twin_index.insert(r, h);
+        }
+    }
+}
+
+/// An event's twin key (`scan::twins`), if it has one.
+fn twin_key(event: &StsEvent) -> Option<twins::TwinKey<'_>> {
+    twins::TwinKey::of(
+        event.time,
+        event.parties.target_label(),
+        event.parties.actor_label(),
+    )
+}
+
 /// A near miss whose record could not be read whole: a later whole copy of the same event
 /// tells more.
 fn is_damaged(e: &StsEvent) -> bool {
@@ -148,13 +179,14 @@ impl ScanReport {
     pub fn apply(&mut self, msg: ScanMessage) -> Option<usize> {
         match msg {
             ScanMessage::Event(event) => {
+                let hashes = self.hashes(&event);
                 let events = Events {
                     whole: &self.events,
                     lean: &self.lean,
                 };
-                let found = self
-                    .event_index
-                    .find(&events, &event.id, |r| self.same_content(r, &event));
+                let found = self.event_index.find(&events, &event.id, hashes.id, |r| {
+                    self.same_content(r, &event)
+                });
                 let event = match found {
                     Found::Copy(first) => match self.same_event_again(first, event) {
                         Ok(touched) => return touched,
@@ -166,7 +198,7 @@ impl ScanReport {
                         self.near_misses_share_id(&mut event);
                         event
                     }
-                    Found::None => match self.twin_of(&event) {
+                    Found::None => match self.twin_of(&event, hashes.twin) {
                         Some(first) => match self.same_event_again(first, event) {
                             Ok(touched) => return touched,
                             Err(event) => event,
@@ -174,7 +206,7 @@ impl ScanReport {
                         None => event,
                     },
                 };
-                self.new_event(event)
+                self.new_event(event, hashes)
             }
             ScanMessage::ImportedRow { row, source } => {
                 Some(self.add_row(&row, None, Some(source)))
@@ -252,25 +284,52 @@ impl ScanReport {
         }
     }
 
+    /// An event's hashes in the two indexes, made once per record.
+    fn hashes(&self, event: &StsEvent) -> Hashes {
+        Hashes {
+            id: self.event_index.hash(&event.id),
+            twin: twin_key(event).map(|k| k.hash_in(&self.twin_index)),
+        }
+    }
+
     /// The event read earlier that `event`, under another id, is the same change of: its
-    /// twin (`scan::twins`) with the content of a copy.
-    fn twin_of(&self, event: &StsEvent) -> Option<EventRef> {
-        let key = twins::TwinKey::of(
-            event.time,
-            event.parties.target_label(),
-            event.parties.actor_label(),
-        )?;
+    /// twin (`scan::twins`) with the content of a copy. `hash` is its key's.
+    fn twin_of(&self, event: &StsEvent, hash: Option<twins::TwinHash>) -> Option<EventRef> {
+        let key = twin_key(event)?;
         let events = Events {
             whole: &self.events,
             lean: &self.lean,
         };
-        self.twin_index.find(&events, key, &event.source.file, |r| {
-            self.same_content(r, event)
-        })
+        self.twin_index
+            .find(&events, key, hash?, &event.source.file, |r| {
+                self.same_content(r, event)
+            })
+    }
+
+    /// The twin key's hash of event `r` as it is now.
+    fn twin_hash_at(&self, r: EventRef) -> Option<twins::TwinHash> {
+        let events = Events {
+            whole: &self.events,
+            lean: &self.lean,
+        };
+        twins::key_at(&events, r).map(|(k, _)| k.hash_in(&self.twin_index))
+    }
+
+    /// Event `r`'s record was replaced by another copy (its canonical record, or a whole
+    /// copy of a damaged one) whose labels may be written otherwise: when its twin key's
+    /// hash is no longer `before`, it is filed under the new one too, so that a later twin
+    /// of the record that stands for it is found.
+    fn refile_twin(&mut self, r: EventRef, before: Option<twins::TwinHash>) {
+        let now = self.twin_hash_at(r);
+        if let Some(now) = now
+            && Some(now) != before
+        {
+            self.twin_index.insert(r, now);
+        }
     }
 
     /// A distinct event: kept lean when it can be (see [`ScanReport::headless`]), else whole.
-    fn new_event(&mut self, event: Box<StsEvent>) -> Option<usize> {
+    fn new_event(&mut self, event: Box<StsEvent>, hashes: Hashes) -> Option<usize> {
         let seq = u32::try_from(self.distinct_events).unwrap_or(u32::MAX);
         self.distinct_events += 1;
         if let Some(at) = self.lean_row(&event) {
@@ -281,8 +340,12 @@ impl ScanReport {
                     whole: &self.events,
                     lean: &self.lean,
                 };
-                self.event_index.insert(&events, EventRef::Lean(j));
-                self.twin_index.insert(&events, EventRef::Lean(j));
+                hashes.file(
+                    &mut self.event_index,
+                    &mut self.twin_index,
+                    &events,
+                    EventRef::Lean(j),
+                );
                 let l = self.lean.labels(j);
                 let member = Member {
                     r: EventRef::Lean(j),
@@ -311,8 +374,12 @@ impl ScanReport {
                 whole: &self.events,
                 lean: &self.lean,
             };
-            self.event_index.insert(&events, EventRef::Lean(j));
-            self.twin_index.insert(&events, EventRef::Lean(j));
+            hashes.file(
+                &mut self.event_index,
+                &mut self.twin_index,
+                &events,
+                EventRef::Lean(j),
+            );
             self.lean_near_misses += 1;
             return None;
         }
@@ -342,7 +409,7 @@ impl ScanReport {
         if self.headless {
             self.whole_seq.push(seq);
         }
-        self.push_whole(*event)
+        self.push_whole(*event, &hashes)
     }
 
     /// The shared copy of an event's parties: the one already kept when another event has
@@ -400,7 +467,7 @@ impl ScanReport {
     }
 
     /// Files an event kept whole at the end of `events` and adds it to its rows.
-    fn push_whole(&mut self, event: StsEvent) -> Option<usize> {
+    fn push_whole(&mut self, event: StsEvent, hashes: &Hashes) -> Option<usize> {
         let idx = self.events.len();
         let raw_replaced = event.raw.has_replacement();
         self.events.push(event);
@@ -408,8 +475,12 @@ impl ScanReport {
             whole: &self.events,
             lean: &self.lean,
         };
-        self.event_index.insert(&events, EventRef::Whole(idx));
-        self.twin_index.insert(&events, EventRef::Whole(idx));
+        hashes.file(
+            &mut self.event_index,
+            &mut self.twin_index,
+            &events,
+            EventRef::Whole(idx),
+        );
         // The rows stay with the event; a finding copies one only when it is new, and
         // a one-row event then shares its finding's row (many events, few rows).
         let Self {

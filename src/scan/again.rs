@@ -274,7 +274,10 @@ impl ScanReport {
                 self.texts.intern(&mut whole.operation);
                 self.texts.intern(&mut whole.actor);
                 whole.parties = self.share_parties(&whole.parties);
+                let r = lean.map_or(EventRef::Whole(first), EventRef::Lean);
+                let before = self.twin_hash_at(r);
                 self.events[first] = whole;
+                self.refile_twin(r, before);
                 self.rewritten.push(first);
                 return Ok(None);
             }
@@ -469,6 +472,9 @@ impl ScanReport {
         }
         e.parties = self.share_parties(&e.parties);
         let near = !e.is_flagged();
+        // Filed in the twin index as it was first kept (lean `j`, else whole `i`).
+        let filed = lean.map(EventRef::Lean).or(whole.map(EventRef::Whole));
+        let before = filed.and_then(|r| self.twin_hash_at(r));
         let idx = match (whole, lean) {
             (Some(i), _) => {
                 self.events[i] = e;
@@ -493,6 +499,9 @@ impl ScanReport {
             }
             (None, None) => return None,
         };
+        if let Some(r) = filed {
+            self.refile_twin(r, before);
+        }
         for &at in old_rows {
             self.unjoin(at, idx, lean);
             self.regrouped.push(at);

@@ -121,17 +121,23 @@ pub(super) enum Found {
 }
 
 impl EventIndex {
-    /// The event filed under `id` that `same` says the record is a copy of, else one of the
-    /// others filed under it, if any (several events may share an id: records of one id
-    /// whose content differs are each an event).
+    /// The hash of `id` in this index, made once per record ([`EventIndex::find`] and
+    /// [`EventIndex::insert`] take it).
+    pub(super) fn hash(&self, id: &str) -> u64 {
+        self.hasher.hash_one(Key::of(id))
+    }
+
+    /// The event filed under `id` (whose [`EventIndex::hash`] is `hash`) that `same` says
+    /// the record is a copy of, else one of the others filed under it, if any (several
+    /// events may share an id: records of one id whose content differs are each an event).
     pub(super) fn find(
         &self,
         events: &Events,
         id: &str,
+        hash: u64,
         mut same: impl FnMut(EventRef) -> bool,
     ) -> Found {
         let key = Key::of(id);
-        let hash = self.hasher.hash_one(&key);
         let mut other = None;
         for &r in self.table.iter_hash(hash) {
             if events.key(r) != key {
@@ -167,12 +173,10 @@ impl EventIndex {
             .map(|&r| EventRef::unpack(r))
     }
 
-    /// Files `r` under its id.
-    pub(super) fn insert(&mut self, events: &Events, r: EventRef) {
+    /// Files `r` under its id, whose [`EventIndex::hash`] is `hash`.
+    pub(super) fn insert(&mut self, events: &Events, r: EventRef, hash: u64) {
         let Self { table, hasher } = self;
-        let packed = r.pack();
-        let hash = hasher.hash_one(events.key(packed));
-        table.insert_unique(hash, packed, |&x| hasher.hash_one(events.key(x)));
+        table.insert_unique(hash, r.pack(), |&x| hasher.hash_one(events.key(x)));
     }
 }
 
@@ -252,7 +256,8 @@ mod tests {
                 whole: &whole,
                 lean: &lean,
             };
-            index.insert(&events, r);
+            let hash = index.hash(id);
+            index.insert(&events, r, hash);
         }
         let events = Events {
             whole: &whole,

@@ -14,13 +14,18 @@ use super::ids::Events;
 use super::lean::EventRef;
 use crate::kql::KqlDateTime;
 
-/// A label hashed with ASCII case ignored (a UPN is written in either case by the exports).
+/// A label hashed with ASCII case ignored (a UPN is written in either case by the exports),
+/// folded a stretch at a time: SipHash takes a slice far faster than byte by byte.
 struct Folded<'a>(&'a str);
 
 impl Hash for Folded<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        for b in self.0.bytes() {
-            state.write_u8(b.to_ascii_lowercase());
+        let mut buf = [0u8; 64];
+        for chunk in self.0.as_bytes().chunks(buf.len()) {
+            let out = &mut buf[..chunk.len()];
+            out.copy_from_slice(chunk);
+            out.make_ascii_lowercase();
+            state.write(out);
         }
         state.write_u8(0xff);
     }
@@ -51,15 +56,35 @@ impl<'a> TwinKey<'a> {
             && self.actor.eq_ignore_ascii_case(other.actor)
     }
 
-    fn hash_with(&self, hasher: &impl BuildHasher) -> u64 {
-        hasher.hash_one((self.secs, Folded(self.target), Folded(self.actor)))
+    /// The key's hash in `index` (see [`TwinHash`]).
+    pub(super) fn hash_in(&self, index: &TwinIndex) -> TwinHash {
+        let h = index
+            .hasher
+            .hash_one((self.secs, Folded(self.target), Folded(self.actor)));
+        TwinHash((h >> 32) as u32)
     }
 }
 
-/// STS events by their twin key: 4-byte references, compared through the events' labels.
+/// A twin key's hash, made once per record: the table keeps it beside each reference, so
+/// that growing the table never hashes a label again and a lookup compares labels only
+/// where the hashes agree. 32 bits are enough to place an entry (the table's 64-bit hash is
+/// these twice: hashbrown takes the bucket from the low bits, the tag from the high ones).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) struct TwinHash(u32);
+
+impl TwinHash {
+    fn table(self) -> u64 {
+        let h = u64::from(self.0);
+        h << 32 | h
+    }
+}
+
+/// STS events by their twin key: 4-byte references, each with its key's [`TwinHash`],
+/// compared through the events' labels.
 #[derive(Default, Clone)]
 pub(super) struct TwinIndex {
-    table: HashTable<u32>,
+    /// (the key's hash, the packed [`EventRef`]).
+    table: HashTable<(u32, u32)>,
     hasher: std::hash::RandomState,
 }
 
@@ -70,7 +95,7 @@ impl std::fmt::Debug for TwinIndex {
 }
 
 /// The twin key and the first file of an event.
-fn key_at<'a>(events: &Events<'a>, r: EventRef) -> Option<(TwinKey<'a>, &'a str)> {
+pub(super) fn key_at<'a>(events: &Events<'a>, r: EventRef) -> Option<(TwinKey<'a>, &'a str)> {
     let whole = match r {
         EventRef::Whole(i) => Some(i),
         EventRef::Lean(j) => events.lean.promoted(j),
@@ -93,31 +118,28 @@ fn key_at<'a>(events: &Events<'a>, r: EventRef) -> Option<(TwinKey<'a>, &'a str)
 }
 
 impl TwinIndex {
-    /// Files event `r` under its twin key (an event without one is not filed).
-    pub(super) fn insert(&mut self, events: &Events, r: EventRef) {
-        let Some((key, _)) = key_at(events, r) else {
-            return;
-        };
-        let Self { table, hasher } = self;
-        let hash = key.hash_with(hasher);
-        table.insert_unique(hash, r.pack(), |&x| {
-            key_at(events, EventRef::unpack(x)).map_or(0, |(k, _)| k.hash_with(hasher))
-        });
+    /// Files event `r` under `hash`, its twin key's (an event without a key is not filed).
+    pub(super) fn insert(&mut self, r: EventRef, hash: TwinHash) {
+        self.table
+            .insert_unique(hash.table(), (hash.0, r.pack()), |&(h, _)| {
+                TwinHash(h).table()
+            });
     }
 
-    /// An event filed with `key`, read from another file than `file`, that `same` says the
-    /// record is a copy of.
+    /// An event filed with `key` (whose hash is `hash`), read from another file than
+    /// `file`, that `same` says the record is a copy of.
     pub(super) fn find(
         &self,
         events: &Events,
         key: TwinKey,
+        hash: TwinHash,
         file: &str,
         mut same: impl FnMut(EventRef) -> bool,
     ) -> Option<EventRef> {
-        let hash = key.hash_with(&self.hasher);
         self.table
-            .iter_hash(hash)
-            .map(|&r| EventRef::unpack(r))
+            .iter_hash(hash.table())
+            .filter(|&&(h, _)| h == hash.0)
+            .map(|&(_, r)| EventRef::unpack(r))
             .find(|&r| key_at(events, r).is_some_and(|(k, f)| k.same(&key) && f != file) && same(r))
     }
 }
