@@ -64,7 +64,7 @@ pub struct ScanReport {
     pub not_read: Vec<NotRead>,
     /// Every record read, compact, for the context of each STS event.
     pub context: crate::context::ContextIndex,
-    finding_index: HashMap<ResultRow, usize>,
+    finding_index: rows::RowIndex,
     /// Each finding's row, shared with the events that give it (`Outcome::Flagged`).
     finding_rows: Vec<Arc<[ResultRow]>>,
     /// The shared copies of the values events repeat (operations, accounts, parties).
@@ -447,7 +447,7 @@ impl ScanReport {
         if self.lean_shown && (!event.raw.is_stored() || event.trace_kept.is_some()) {
             return None;
         }
-        let &at = self.finding_index.get(row)?;
+        let at = self.finding_index.get(&self.findings, row)?;
         if self.findings[at].events.is_empty() || !self.lean.accepts(!self.labels_only) {
             return None;
         }

@@ -338,8 +338,8 @@ impl ScanReport {
         for row in rows {
             let listed = self
                 .finding_index
-                .get(row)
-                .is_some_and(|&f| self.findings[f].events.contains(&i));
+                .get(&self.findings, row)
+                .is_some_and(|f| self.findings[f].events.contains(&i));
             if !listed {
                 touched = Some(self.add_row(row, Some(i), None));
             }
@@ -355,7 +355,7 @@ impl ScanReport {
                 let rows = match &e.outcome {
                     Outcome::Flagged(rows) => rows
                         .iter()
-                        .filter_map(|r| self.finding_index.get(r).copied())
+                        .filter_map(|r| self.finding_index.get(&self.findings, r))
                         .collect(),
                     Outcome::NearMiss(_) => Vec::new(),
                 };
@@ -399,8 +399,8 @@ impl ScanReport {
         let Some(row) = rows.first() else {
             return;
         };
-        let at = match self.finding_index.get(row) {
-            Some(&at) => at,
+        let at = match self.finding_index.get(&self.findings, row) {
+            Some(at) => at,
             None => self.add_row(row, None, None),
         };
         let folded = !canonical.contains(&at);

@@ -1,7 +1,9 @@
 //! `distinct`: the query's distinct rows, each with the totals of the events behind it.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::Arc;
+
+use hashbrown::HashTable;
 
 use super::lean::EventRef;
 use crate::kql::KqlDateTime;
@@ -28,10 +30,40 @@ impl<'a> Member<'a> {
     }
 }
 
+/// The findings by their row: indexes into `findings`, hashed and compared by the findings'
+/// own rows, so that a row is kept once (a map keyed by the row held a second copy of every
+/// row: about 2 MiB of the report's peak on the 1%-STS file, 5,769 rows).
+#[derive(Default, Clone)]
+pub(super) struct RowIndex {
+    table: HashTable<usize>,
+    hasher: std::hash::RandomState,
+}
+
+impl std::fmt::Debug for RowIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RowIndex({} rows)", self.table.len())
+    }
+}
+
+impl RowIndex {
+    /// The finding whose row is `row`.
+    pub fn get(&self, findings: &[Finding], row: &ResultRow) -> Option<usize> {
+        let hash = self.hasher.hash_one(row);
+        self.table.find(hash, |&i| findings[i].row == *row).copied()
+    }
+
+    /// Files finding `i` (its row not filed yet) under its row.
+    fn insert(&mut self, findings: &[Finding], i: usize) {
+        let Self { table, hasher } = self;
+        let hash = hasher.hash_one(&findings[i].row);
+        table.insert_unique(hash, i, |&j| hasher.hash_one(&findings[j].row));
+    }
+}
+
 /// The distinct rows found so far: each finding's row, indexed.
 pub(super) struct Distinct<'a> {
     pub findings: &'a mut Vec<Finding>,
-    pub index: &'a mut HashMap<ResultRow, usize>,
+    pub index: &'a mut RowIndex,
     pub rows: &'a mut Vec<Arc<[ResultRow]>>,
     pub headless: bool,
 }
@@ -45,8 +77,8 @@ impl Distinct<'_> {
         imported_from: Option<crate::model::SourceRef>,
         replaced: bool,
     ) -> usize {
-        let i = match self.index.get(row) {
-            Some(&i) => {
+        let i = match self.index.get(self.findings, row) {
+            Some(i) => {
                 let f = &mut self.findings[i];
                 f.replaced |= replaced;
                 if f.imported_from.is_none() {
@@ -56,7 +88,6 @@ impl Distinct<'_> {
             }
             None => {
                 let i = self.findings.len();
-                self.index.insert(row.clone(), i);
                 self.rows.push(Arc::from([row.clone()]));
                 self.findings.push(Finding {
                     row: row.clone(),
@@ -65,6 +96,7 @@ impl Distinct<'_> {
                     imported_from,
                     replaced,
                 });
+                self.index.insert(self.findings, i);
                 i
             }
         };

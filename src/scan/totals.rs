@@ -91,7 +91,7 @@ impl ScanReport {
         } else {
             f.events.iter().map(|&i| EventRef::Whole(i)).collect()
         };
-        let at = self.finding_index.get(&f.row).copied();
+        let at = self.finding_index.get(&self.findings, &f.row);
         let row = at.and_then(|k| self.finding_rows.get(k)).cloned();
         refs.into_iter().filter_map(move |r| match r {
             EventRef::Whole(i) => Some(RowEvent::Whole(i)),
