@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 mod again;
+mod filing;
 mod ids;
 mod lean;
 mod rows;
@@ -13,6 +14,7 @@ mod spill;
 mod totals;
 mod twins;
 
+use self::filing::Hashes;
 use self::ids::{EventIndex, Events, Found};
 use self::lean::{EventRef, LeanEvents};
 use self::rows::{Distinct, Member};
@@ -114,37 +116,6 @@ pub struct ScanReport {
     /// memory (follow mode) or whose trace is kept (a CSV row) stays whole. The hints read
     /// every event ([`ScanReport::row_events`]).
     pub lean_shown: bool,
-}
-
-/// A record's hashes in the event index and the twin index ([`ScanReport::hashes`]).
-struct Hashes {
-    id: u64,
-    twin: Option<twins::TwinHash>,
-}
-
-impl Hashes {
-    /// Files event `r` under its id and its twin key.
-    fn file(
-        &self,
-        ids: &mut EventIndex,
-        twin_index: &mut twins::TwinIndex,
-        events: &Events,
-        r: EventRef,
-    ) {
-        ids.insert(events, r, self.id);
-        if let Some(h) = self.twin {
-            twin_index.insert(r, h);
-        }
-    }
-}
-
-/// An event's twin key (`scan::twins`), if it has one.
-fn twin_key(event: &StsEvent) -> Option<twins::TwinKey<'_>> {
-    twins::TwinKey::of(
-        event.time,
-        event.parties.target_label(),
-        event.parties.actor_label(),
-    )
 }
 
 /// A near miss whose record could not be read whole: a later whole copy of the same event
@@ -281,50 +252,6 @@ impl ScanReport {
                      some may be missing from the context"
                 ),
             });
-        }
-    }
-
-    /// An event's hashes in the two indexes, made once per record.
-    fn hashes(&self, event: &StsEvent) -> Hashes {
-        Hashes {
-            id: self.event_index.hash(&event.id),
-            twin: twin_key(event).map(|k| k.hash_in(&self.twin_index)),
-        }
-    }
-
-    /// The event read earlier that `event`, under another id, is the same change of: its
-    /// twin (`scan::twins`) with the content of a copy. `hash` is its key's.
-    fn twin_of(&self, event: &StsEvent, hash: Option<twins::TwinHash>) -> Option<EventRef> {
-        let key = twin_key(event)?;
-        let events = Events {
-            whole: &self.events,
-            lean: &self.lean,
-        };
-        self.twin_index
-            .find(&events, key, hash?, &event.source.file, |r| {
-                self.same_content(r, event)
-            })
-    }
-
-    /// The twin key's hash of event `r` as it is now.
-    fn twin_hash_at(&self, r: EventRef) -> Option<twins::TwinHash> {
-        let events = Events {
-            whole: &self.events,
-            lean: &self.lean,
-        };
-        twins::key_at(&events, r).map(|(k, _)| k.hash_in(&self.twin_index))
-    }
-
-    /// Event `r`'s record was replaced by another copy (its canonical record, or a whole
-    /// copy of a damaged one) whose labels may be written otherwise: when its twin key's
-    /// hash is no longer `before`, it is filed under the new one too, so that a later twin
-    /// of the record that stands for it is found.
-    fn refile_twin(&mut self, r: EventRef, before: Option<twins::TwinHash>) {
-        let now = self.twin_hash_at(r);
-        if let Some(now) = now
-            && Some(now) != before
-        {
-            self.twin_index.insert(r, now);
         }
     }
 
