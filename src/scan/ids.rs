@@ -86,6 +86,35 @@ pub(super) struct Events<'a> {
 }
 
 impl<'a> Events<'a> {
+    /// Where event `r` was first read (its canonical record's file and line), then its
+    /// reference: the order in which the events sharing an id, or a twin key, are compared
+    /// with a record, so that which one a record is a copy of (or named beside, `same id,
+    /// different content`) does not depend on the hash table's order (the process's random
+    /// hash seed).
+    pub(super) fn order(&self, r: EventRef) -> (std::sync::Arc<str>, u64, u32) {
+        let whole = match r {
+            EventRef::Whole(i) => Some(i),
+            EventRef::Lean(j) => self.lean.promoted(j),
+        };
+        let place = match (whole, r) {
+            (Some(i), _) => self.whole[i].source.clone(),
+            (None, EventRef::Lean(j)) => self.lean.canonical(j).1,
+            (None, EventRef::Whole(_)) => crate::model::SourceRef {
+                file: "".into(),
+                line: 0,
+            },
+        };
+        (place.file, place.line, r.pack())
+    }
+
+    /// The earlier of two events in [`Events::order`].
+    pub(super) fn earlier(&self, a: Option<EventRef>, b: EventRef) -> EventRef {
+        match a {
+            Some(a) if self.order(a) <= self.order(b) => a,
+            _ => b,
+        }
+    }
+
     fn key(&self, r: u32) -> Key<'a> {
         match EventRef::unpack(r) {
             EventRef::Whole(i) => Key::of(&self.whole[i].id),
@@ -129,7 +158,8 @@ impl EventIndex {
 
     /// The event filed under `id` (whose [`EventIndex::hash`] is `hash`) that `same` says
     /// the record is a copy of, else one of the others filed under it, if any (several
-    /// events may share an id: records of one id whose content differs are each an event).
+    /// events may share an id: records of one id whose content differs are each an event);
+    /// among several, the first in [`Events::order`].
     pub(super) fn find(
         &self,
         events: &Events,
@@ -138,18 +168,23 @@ impl EventIndex {
         mut same: impl FnMut(EventRef) -> bool,
     ) -> Found {
         let key = Key::of(id);
-        let mut other = None;
+        let (mut copy, mut other) = (None, None);
         for &r in self.table.iter_hash(hash) {
             if events.key(r) != key {
                 continue;
             }
             let r = EventRef::unpack(r);
             if same(r) {
-                return Found::Copy(r);
+                copy = Some(events.earlier(copy, r));
+            } else if copy.is_none() {
+                other = Some(events.earlier(other, r));
             }
-            other.get_or_insert(r);
         }
-        other.map_or(Found::None, Found::Other)
+        match (copy, other) {
+            (Some(r), _) => Found::Copy(r),
+            (None, Some(r)) => Found::Other(r),
+            (None, None) => Found::None,
+        }
     }
 
     /// Every event filed under `id`.

@@ -127,7 +127,8 @@ impl TwinIndex {
     }
 
     /// An event filed with `key` (whose hash is `hash`), read from another file than
-    /// `file`, that `same` says the record is a copy of.
+    /// `file`, that `same` says the record is a copy of: among several, the first in
+    /// [`Events::order`].
     pub(super) fn find(
         &self,
         events: &Events,
@@ -140,6 +141,9 @@ impl TwinIndex {
             .iter_hash(hash.table())
             .filter(|&&(h, _)| h == hash.0)
             .map(|&(_, r)| EventRef::unpack(r))
-            .find(|&r| key_at(events, r).is_some_and(|(k, f)| k.same(&key) && f != file) && same(r))
+            .filter(|&r| {
+                key_at(events, r).is_some_and(|(k, f)| k.same(&key) && f != file) && same(r)
+            })
+            .fold(None, |first, r| Some(events.earlier(first, r)))
     }
 }
