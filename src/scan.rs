@@ -10,6 +10,7 @@ mod filing;
 mod ids;
 mod lean;
 mod rows;
+mod sharded;
 mod spill;
 mod totals;
 mod twins;

@@ -6,9 +6,8 @@
 
 use std::hash::BuildHasher;
 
-use hashbrown::HashTable;
-
 use super::lean::{EventRef, LeanEvents};
+use super::sharded::ShardedTable;
 use crate::model::StsEvent;
 
 /// A GUID written `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lowercase hex, as its 16 bytes in
@@ -129,7 +128,7 @@ impl<'a> Events<'a> {
 #[derive(Default, Clone)]
 pub(super) struct EventIndex {
     /// Packed [`EventRef`]s.
-    table: HashTable<u32>,
+    table: ShardedTable<u32>,
     hasher: std::hash::RandomState,
 }
 

@@ -8,10 +8,9 @@
 
 use std::hash::{BuildHasher, Hash, Hasher};
 
-use hashbrown::HashTable;
-
 use super::ids::Events;
 use super::lean::EventRef;
+use super::sharded::ShardedTable;
 use crate::kql::KqlDateTime;
 
 /// A label hashed with ASCII case ignored (a UPN is written in either case by the exports),
@@ -84,7 +83,7 @@ impl TwinHash {
 #[derive(Default, Clone)]
 pub(super) struct TwinIndex {
     /// (the key's hash, the packed [`EventRef`]).
-    table: HashTable<(u32, u32)>,
+    table: ShardedTable<(u32, u32)>,
     hasher: std::hash::RandomState,
 }
 
