@@ -22,6 +22,7 @@ pub mod problems;
 pub mod render;
 mod report_job;
 mod report_text;
+mod reviewed;
 mod sort;
 pub mod table;
 mod verdict_filter;
@@ -467,6 +468,13 @@ fn background_work<B: ratatui::backend::Backend>(
     let t = Instant::now();
     app.apply(Action::Tick);
     frame_log::note("tick", t);
+    // A key typed during the tick (a slice of the hints, of the rows' text) is answered
+    // in this frame's draw, not after it and another draw.
+    if let Some(event) = inbox.input() {
+        take_event(app, shell, event?);
+        *data_left = true;
+        return Ok(1);
+    }
     // A filter being applied to many rows: more slices of it while the frame's budget
     // lasts, stopping at once for a key (the screen shows how far it got).
     let slices = Instant::now();

@@ -34,6 +34,8 @@ pub struct TableState {
     pub selected: HashSet<usize>,
     /// The verdict of each item, kept in step with the decisions (no hashing per row).
     pub(super) verdicts: Vec<Verdict>,
+    /// `verdicts` counted (`tui::reviewed`: the header shows it every frame).
+    pub(super) reviewed: super::reviewed::Reviewed,
     /// Item by key: item numbers hashed by their item's key (no second copy of every key).
     index: KeyIndex,
     /// Every item in the current sort order; None when it must be sorted again.
@@ -152,6 +154,7 @@ impl TableState {
             sort: None,
             selected: HashSet::new(),
             verdicts: Vec::new(),
+            reviewed: Default::default(),
             sorted: vec![None; columns.len()],
             packed: Packed::default(),
             packed_stale: false,
@@ -198,6 +201,7 @@ impl TableState {
             self.packed.push(&item);
         }
         self.folded += usize::from(item.folded);
+        self.reviewed.change(None, Some((verdict, item.folded)));
         self.items.push(item);
         self.verdicts.push(verdict);
         match &mut self.base {
@@ -221,6 +225,9 @@ impl TableState {
         }
         self.folded = self.folded + usize::from(item.folded) - usize::from(self.items[i].folded);
         let refilter = item.folded != self.items[i].folded;
+        let v = self.verdicts[i];
+        self.reviewed
+            .change(Some((v, self.items[i].folded)), Some((v, item.folded)));
         self.items[i] = item;
         if self.appending && self.base.is_some() && !refilter {
             self.touched = true;
@@ -329,7 +336,7 @@ impl TableState {
     /// A decision changed the verdict of an item: the caches that depend on it.
     pub(super) fn verdict_changed(&mut self, key: &str, verdict: Verdict) {
         if let Some(i) = self.index.get(&self.items, key) {
-            self.verdicts[i] = verdict;
+            self.set_verdict(i, verdict);
             // Shown rows may depend on the verdict (filter): the row is tested again at
             // the next refresh; the order depends on it when sorted by verdict or note.
             self.narrowed.clear();

@@ -400,7 +400,7 @@ impl App {
                 let text = near_miss_text(&self.report, e, &self.decisions);
                 let verdict = self.decision(&text.key).verdict;
                 self.near.replace(n, text);
-                self.near.verdicts[n] = verdict;
+                self.near.set_verdict(n, verdict);
                 self.dirty = true;
             }
         }
@@ -496,15 +496,21 @@ impl App {
     /// filter being applied is tested; when nothing is left, idle time sorts one more
     /// column ahead (one per frame keeps the screen responsive).
     pub(super) fn tick(&mut self) {
+        use crate::tui::frame_log::note;
         self.take_prepared_context(false);
+        let t = Instant::now();
         if self.dirty {
             self.refresh_with(false, true);
+            note("tick: the rows again", t);
         } else if self.arrivals.pass.is_some() {
             self.step_hints();
+            note("tick: a slice of the hint pass", t);
         } else if self.filtering() {
             self.step_filters();
+            note("tick: a slice of the filter", t);
         } else if self.loading.done {
             let _ = self.findings.fill_sort_cache() || self.near.fill_sort_cache();
+            note("tick: a column sorted ahead", t);
         }
     }
 

@@ -332,20 +332,8 @@ impl App {
     }
 
     fn counts_of(&self, table: &TableState) -> (usize, usize, usize, usize) {
-        let mut s = 0;
-        let mut l = 0;
-        let mut folded = 0;
-        // The verdicts kept per row (no hashing of every row's key each frame); a folded
-        // row is no row.
-        for (verdict, item) in table.verdicts.iter().zip(&table.items) {
-            match verdict {
-                _ if item.folded => folded += 1,
-                Verdict::Suspicious => s += 1,
-                Verdict::Legitimate => l += 1,
-                Verdict::Unreviewed => {}
-            }
-        }
-        debug_assert_eq!(table.items.len() - folded, table.total());
+        // Kept as verdicts change (`tui::reviewed`), not counted over every row each frame.
+        let (s, l) = table.verdict_counts();
         (s + l, table.total(), s, l)
     }
 
