@@ -66,3 +66,44 @@ impl TableState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::columns::FINDING_COLUMNS;
+    use crate::tui::items::ItemText;
+
+    fn item(key: &str, folded: bool) -> ItemText {
+        let n = FINDING_COLUMNS.len();
+        let mut item = ItemText::new(
+            key.to_owned(),
+            vec![String::new(); n],
+            vec![None; n],
+            None,
+            false,
+        );
+        item.folded = folded;
+        item
+    }
+
+    #[test]
+    fn the_kept_counts_follow_decisions_folded_rows_and_rows_made_again() {
+        let mut t = TableState::new(&FINDING_COLUMNS);
+        t.push(item("a", false), Verdict::Suspicious);
+        t.push(item("b", false), Verdict::Legitimate);
+        // A folded row is no row: its verdict is not counted.
+        t.push(item("c", true), Verdict::Suspicious);
+        t.push(item("d", false), Verdict::Unreviewed);
+        assert_eq!(t.verdict_counts(), (1, 1));
+        t.verdict_changed("d", Verdict::Suspicious);
+        assert_eq!(t.verdict_counts(), (2, 1));
+        // The load folds a row, and another gets an event of its own again.
+        t.replace(0, item("a", true));
+        assert_eq!(t.verdict_counts(), (1, 1));
+        t.replace(2, item("c", false));
+        assert_eq!(t.verdict_counts(), (2, 1));
+        t.set_verdict(1, Verdict::Unreviewed);
+        assert_eq!(t.verdict_counts(), (2, 0));
+        assert_eq!(t.reviewed, Reviewed::of(&t));
+    }
+}
