@@ -9,6 +9,7 @@ mod again;
 mod filing;
 mod ids;
 mod lean;
+mod moving;
 mod rows;
 mod sharded;
 mod spill;
