@@ -331,11 +331,7 @@ fn every_report_and_verify_count_the_rows_after_folding() {
     assert_eq!(scan(&paths).rows_flagged(), 1);
     // A journal of one decision on the row, made in the workbench.
     let journal = dir.path().join("j.jsonl");
-    let mut app = sized(
-        workbench(&journal.display().to_string(), "x", scan(&paths)),
-        80,
-        24,
-    );
+    let mut app = workbench_80x24(&journal, scan(&paths));
     press(&mut app, KeyCode::Char('2'));
     write_effects(&mut app, &journal);
     let md = dir.path().join("r.md");
@@ -377,15 +373,7 @@ fn classify_like_this_counts_no_folded_row_as_hidden() {
     let dir = tempfile::tempdir().unwrap();
     let [cae, ual, entra] = write_three(dir.path());
     let journal = dir.path().join("j.jsonl");
-    let mut app = sized(
-        workbench(
-            &journal.display().to_string(),
-            "x",
-            scan(&[ual, entra, cae]),
-        ),
-        80,
-        24,
-    );
+    let mut app = workbench_80x24(&journal, scan(&[ual, entra, cae]));
     assert_eq!(app.findings.total(), 1);
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('c'));
