@@ -186,15 +186,19 @@ impl EventIndex {
         }
     }
 
-    /// Every event filed under `id`.
+    /// Every event filed under `id`, in [`Events::order`] (not the table's, which follows
+    /// the run's random hash seed: the workbench remakes their rows in this order).
     pub(super) fn all(&self, events: &Events, id: &str) -> Vec<EventRef> {
         let key = Key::of(id);
         let hash = self.hasher.hash_one(&key);
-        self.table
+        let mut all: Vec<EventRef> = self
+            .table
             .iter_hash(hash)
             .filter(|&&r| events.key(r) == key)
             .map(|&r| EventRef::unpack(r))
-            .collect()
+            .collect();
+        all.sort_by_cached_key(|&r| events.order(r));
+        all
     }
 
     /// The first event filed under `id`.

@@ -31,6 +31,7 @@ mod journal_read;
 mod json_keys;
 mod related;
 mod row_hints;
+mod same_inputs;
 mod thresholds;
 mod write_safe;
 mod writing;
