@@ -1,6 +1,7 @@
 //! `sts-triage verify`: checks a journal's hash chain and, given a findings report and the
 //! input files, whether the report matches them (the inputs' SHA-256, the journal's entry
-//! count and head hash, the counts per verdict recomputed from the inputs and the journal).
+//! count and head hash, the counts per verdict recomputed from the inputs and the journal,
+//! and each row's verdict, note, analyst and decision time: see [`rows`]).
 //!
 //! Exit status: 0 when everything matches, 1 when something differs (each difference on one
 //! line of standard output), 2 when an input cannot be read (the journal, the report, a path).
@@ -15,6 +16,8 @@ use crate::journal::{self, JournalError, chain};
 use crate::load::ScanOptions;
 use crate::neutralize::neutralize;
 use crate::report::{self, ReportContext};
+
+mod rows;
 
 /// What a check found: differences (exit 1) and notes (said, but not differences).
 #[derive(Debug, Default)]
@@ -432,12 +435,14 @@ pub fn check_report(
 ) -> Result<(), String> {
     let shown = neutralize(&report_path.display().to_string()).into_owned();
     let text = std::fs::read_to_string(report_path).map_err(|e| format!("{shown}: {e}"))?;
-    let stated = if text.trim_start().starts_with('{') {
-        serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|v| stated_from_json(&v))
-    } else {
-        stated_from_markdown(&text)
+    let json = text
+        .trim_start()
+        .starts_with('{')
+        .then(|| serde_json::from_str::<Value>(&text).ok())
+        .flatten();
+    let stated = match &json {
+        Some(v) => stated_from_json(v),
+        None => stated_from_markdown(&text),
     }
     .ok_or_else(|| format!("{shown}: not a findings report of sts-triage (Markdown or JSON)"))?;
     let facts = check_journal(journal_path, found)?;
@@ -445,11 +450,20 @@ pub fn check_report(
         .map_err(|e| neutralize(&e.to_string()).into_owned())?;
     let ctx = ReportContext::new(&scanned, &journal_path.display().to_string(), true)
         .with_journal_chain(facts.entries, facts.head.clone());
-    let actual = stated_from_json(&report::json_report(&scanned, &facts.decisions, &ctx))
-        .ok_or("the recomputed report has no counts")?;
+    let expected = report::json_report(&scanned, &facts.decisions, &ctx);
+    let actual = stated_from_json(&expected).ok_or("the recomputed report has no counts")?;
     compare_files(&stated, &actual, found);
     compare_journal(&stated, &facts, found);
     compare_counts(&stated, &actual, found);
+    // Each row's verdict, note, analyst and time, as the report's own writer renders them.
+    match &json {
+        Some(v) => rows::compare_json(v, &expected, &mut found.differences),
+        None => rows::compare_markdown(
+            &text,
+            &report::markdown_report(&scanned, &facts.decisions, &ctx),
+            &mut found.differences,
+        ),
+    }
     Ok(())
 }
 

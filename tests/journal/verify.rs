@@ -21,7 +21,7 @@ fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-struct Case {
+pub(super) struct Case {
     _dir: tempfile::TempDir,
     input: PathBuf,
     journal: PathBuf,
@@ -29,7 +29,7 @@ struct Case {
 
 /// A copy of the fixture input and a journal written by this version (chained) holding the
 /// fixture journal's decisions.
-fn case() -> Case {
+pub(super) fn case() -> Case {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("workbench.jsonl");
     std::fs::copy(manifest_dir().join(FIXTURE), &input).unwrap();
@@ -80,7 +80,7 @@ fn only_difference(out: &str) -> &str {
     d[0]
 }
 
-fn differences(stdout: &str) -> Vec<&str> {
+pub(super) fn differences(stdout: &str) -> Vec<&str> {
     stdout
         .lines()
         .filter_map(|l| l.strip_prefix("DIFFERS "))
@@ -173,7 +173,7 @@ fn an_older_journal_is_checked_from_where_its_chain_starts() {
     );
 }
 
-fn make_report(c: &Case, format: &str) -> PathBuf {
+pub(super) fn make_report(c: &Case, format: &str) -> PathBuf {
     let path = c.journal.with_file_name(format!("report.{format}"));
     let out = run(&[
         "report".as_ref(),
@@ -193,7 +193,7 @@ fn make_report(c: &Case, format: &str) -> PathBuf {
     path
 }
 
-fn verify_report(c: &Case, report: &Path) -> (Option<i32>, String) {
+pub(super) fn verify_report(c: &Case, report: &Path) -> (Option<i32>, String) {
     let out = run(&[
         "verify".as_ref(),
         "--report".as_ref(),
