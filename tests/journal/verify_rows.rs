@@ -115,3 +115,43 @@ fn json_verdicts_swapped_a_note_and_an_analyst_rewritten_are_caught() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_markdown_row_removed_or_moved_to_another_section_is_named() {
+    let c = case();
+    let report = make_report(&c, "md");
+    let without = |t: &str, who: &str| -> String {
+        t.lines()
+            .filter(|l| !l.contains(who))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    let d = verify_edited(&c, &report, |t| without(t, "`helpdesk@contoso.com`"));
+    assert!(
+        d.iter().any(|l| l.starts_with("row ")
+            && l.contains("helpdesk@contoso.com")
+            && l.contains("missing from the report")),
+        "{d:?}"
+    );
+    // The row moved to the unreviewed table with its verdict cell rewritten: found by its
+    // cells, not its place.
+    let d = verify_edited(&c, &report, |t| {
+        let row = t
+            .lines()
+            .find(|l| l.contains("`admin@contoso.com` |"))
+            .unwrap()
+            .replace("| legitimate | `sessions", "| unreviewed | `sessions");
+        let moved = without(t, "`admin@contoso.com` |");
+        // Before the first unreviewed row (alice.admin's).
+        let at = moved.find("| 2021-03-02T09:15:30").unwrap();
+        format!("{}{row}\n{}", &moved[..at], &moved[at..])
+    });
+    assert!(
+        d.iter().any(|l| l.starts_with("row ")
+            && l.contains("admin@contoso.com")
+            && l.contains(
+                "verdict: the report says \"unreviewed\", the journal gives \"legitimate\""
+            )),
+        "{d:?}"
+    );
+}
