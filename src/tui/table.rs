@@ -109,7 +109,7 @@ struct ShownKey {
     /// The same filter text reads its times differently in another zone.
     zone: Zone,
     verdicts: VerdictFilter,
-    pivot: Option<(usize, String)>,
+    pivot: Option<(Option<usize>, String)>,
 }
 
 impl ShownKey {
@@ -135,8 +135,10 @@ pub(super) struct Shown<'a> {
     /// The zone times are shown (and time terms read) in.
     pub zone: Zone,
     pub verdicts: VerdictFilter,
-    /// A frequency-view value: (column index, exact text).
-    pub pivot: Option<(usize, &'a str)>,
+    /// A frequency-view value: (column index in this table, exact text). No index: the
+    /// value's column is not one of this table's, and no row shows (as a `/` term naming
+    /// a column the table lacks).
+    pub pivot: Option<(Option<usize>, &'a str)>,
     pub decisions: &'a HashMap<String, Decision>,
     /// Put the cursor on the first shown row instead of keeping its row.
     pub from_top: bool,
@@ -559,9 +561,9 @@ impl TableState {
         let verdict = self.verdicts[i];
         let columns = self.columns;
         // The frequency view counted the cells as shown (local times in local time).
-        let pivot_ok = shown
-            .pivot
-            .is_none_or(|(col, value)| match columns.get(col) {
+        let pivot_ok = shown.pivot.is_none_or(|(col, value)| {
+            let Some(col) = col else { return false };
+            match columns.get(col) {
                 Some(Column::Verdict) => verdict.label() == value,
                 Some(Column::Note) => {
                     let noted = shown
@@ -574,7 +576,8 @@ impl TableState {
                     item.time.map(super::items::local_text).unwrap_or_default() == value
                 }
                 c => super::columns::has_value(c, item.cells.get(col).unwrap_or(""), value),
-            });
+            }
+        });
         !item.folded
             && shown.verdicts.admits(verdict)
             && (shown.verdicts != VerdictFilter::ChangedSinceDecided

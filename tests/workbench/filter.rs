@@ -257,3 +257,72 @@ fn a_paste_is_text_in_the_prompt_and_never_keys() {
     assert!(app.effects.is_empty());
     assert!(app.status.contains("paste of"), "{}", app.status);
 }
+
+/// The frequency view's value narrows the near misses too, as a `/` term does: the header
+/// that names it never stands over rows it did not filter (newcomer's finding: `Target =
+/// "grady.archie@…"` over all 8 near misses, none of that user).
+#[test]
+fn frequency_value_narrows_the_near_misses_the_header_names_it_over() {
+    use sts_triage::tui::columns::near_miss;
+    // At 160 columns, where Target is drawn (and so can be focused), as the newcomer did.
+    let samples = || {
+        sized(
+            support::workbench(
+                "t.sts-triage.jsonl",
+                "a",
+                support::scan(&["assets/samples"]),
+            ),
+            160,
+            45,
+        )
+    };
+    // The near-miss rows shown (the samples have 8), and the header's "N of 8 shown".
+    let near_shown = |app: &App, column: Column, value: &str| {
+        let cells: Vec<String> = app
+            .near
+            .order
+            .iter()
+            .map(|&i| app.cell(&app.near, i, near_miss(column)))
+            .collect();
+        assert!(cells.iter().all(|c| c == value), "{value}: {cells:?}");
+        let header = support::screen(app, 160, 45)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .to_owned();
+        assert!(
+            header.contains(&format!("{} of 8 shown", cells.len())),
+            "{header}"
+        );
+        assert!(header.contains(&format!("= \"{value}")), "{header}");
+        cells.len()
+    };
+    for (column, wanted) in [
+        (Column::Target, "grady.archie@contoso.onmicrosoft.com"),
+        (Column::Account, "Lee Gu"),
+    ] {
+        let mut app = samples();
+        let every = (app.findings.order.len(), app.near.order.len());
+        focus_on(&mut app, column);
+        keys(&mut app, "F");
+        let Overlay::Pivot(p) = &app.overlay else {
+            panic!("pivot open")
+        };
+        let at = p.rows.iter().position(|r| r.value == wanted).unwrap();
+        for _ in 0..at {
+            keys(&mut app, "j");
+        }
+        press(&mut app, KeyCode::Enter);
+        assert!(!app.findings.order.is_empty());
+        keys(&mut app, "m");
+        assert_eq!(app.view, View::NearMisses);
+        let n = near_shown(&app, column, wanted);
+        // No near miss is grady.archie's; one is Lee Gu's (the check is not of no rows only).
+        assert_eq!(n, usize::from(column == Column::Account), "{wanted}");
+        // Esc in the near misses takes the value off both tables.
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.near.order.len(), every.1);
+        keys(&mut app, "m");
+        assert_eq!(app.findings.order.len(), every.0);
+    }
+}

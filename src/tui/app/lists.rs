@@ -374,9 +374,12 @@ impl App {
         let overlay = std::mem::replace(&mut self.overlay, Overlay::None);
         match overlay {
             Overlay::Pivot(p) => {
-                if let Some(row) = p.rows.get(p.cursor) {
-                    self.pivot_filter = Some((self.view, p.column, row.value.clone()));
-                    self.table_mut().forget_narrowed();
+                if let (Some(row), Some(&column)) =
+                    (p.rows.get(p.cursor), self.columns().get(p.column))
+                {
+                    self.pivot_filter = Some((column, row.value.clone()));
+                    self.findings.forget_narrowed();
+                    self.near.forget_narrowed();
                     self.table_mut().cursor = 0;
                     self.refresh();
                 }

@@ -111,8 +111,9 @@ pub struct App {
     pub local_zone: String,
     /// How many files follow mode is reading as they grow (0: not following).
     pub following: usize,
-    /// A frequency view's value the table is narrowed to: view, column, exact value.
-    pub pivot_filter: Option<(View, usize, String)>,
+    /// A frequency view's value the rows are narrowed to: column, exact value. It narrows
+    /// both tables, as a `/` term does (the header names it in either view).
+    pub pivot_filter: Option<(Column, String)>,
     /// Events over time: (first, last, flagged per bucket, near misses per bucket).
     pub histogram: Option<(i64, i64, Vec<u32>, Vec<u32>)>,
     /// What the last decision or copy left out (selected rows hidden by the filter), said

@@ -108,7 +108,8 @@ impl App {
             Intent::Back => {
                 if self.pivot_filter.is_some() {
                     self.pivot_filter = None;
-                    self.table_mut().forget_narrowed();
+                    self.findings.forget_narrowed();
+                    self.near.forget_narrowed();
                     self.refresh();
                 } else if !self.filter.is_empty() {
                     self.filter.clear();
@@ -298,11 +299,12 @@ impl App {
                 View::NearMisses => &mut self.near,
             };
             let resolved = resolve(&terms, table.columns);
-            let pivot = self
-                .pivot_filter
-                .as_ref()
-                .filter(|(v, _, _)| *v == view)
-                .map(|(_, col, value)| (*col, value.as_str()));
+            let pivot = self.pivot_filter.as_ref().map(|(column, value)| {
+                (
+                    crate::tui::columns::position(table.columns, *column),
+                    value.as_str(),
+                )
+            });
             let go_on = f(
                 table,
                 &Shown {

@@ -503,11 +503,8 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             ],
         ));
     }
-    if let Some((_, col, value)) = &app.pivot_filter {
-        let name = app
-            .columns()
-            .get(*col)
-            .map_or_else(String::new, |&c| app.column_title(c));
+    if let Some((column, value)) = &app.pivot_filter {
+        let name = app.column_title(*column);
         let forms = cut_forms(&format!("{name} = "), &format!("{value:?}"))
             .into_iter()
             .map(|t| vec![Span::styled(t, theme.highlight())])
