@@ -293,7 +293,7 @@ fn an_unknown_column_is_named_at_once() {
     );
     let line = prompt_line(&app, 160, 45);
     assert!(
-        line.contains("✗ acount:ops: no column \"acount\""),
+        line.contains("✗ acount:ops: did you mean account? no column \"acount\""),
         "{line}"
     );
     // The table does not claim the wrong term matched nothing.

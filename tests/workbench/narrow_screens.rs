@@ -285,3 +285,22 @@ fn a_narrow_table_keeps_the_query_numbers_and_says_what_is_off_screen() {
         "the samples' folded records are said at some width"
     );
 }
+
+/// An unknown column's error at 60 columns: the likely column named first, and the cut
+/// list of columns ends with `…` (it read `columns: time`, as if time were the only one).
+#[test]
+fn unknown_column_error_is_cut_with_an_ellipsis_and_names_the_near_column() {
+    let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
+    resize(&mut app, 60, 20);
+    crate::keys(&mut app, "/acount:ops");
+    let s = screen(&app, 60, 20);
+    let line = s.lines().find(|l| l.contains('✗')).unwrap().trim_end();
+    assert!(line.contains("did you mean account?"), "{line}");
+    assert!(line.ends_with('…'), "{line}");
+    // Wide enough, the error is whole and the count follows it.
+    resize(&mut app, 220, 20);
+    let s = screen(&app, 220, 20);
+    let line = s.lines().find(|l| l.contains('✗')).unwrap().trim_end();
+    assert!(line.contains("reason operation after before"), "{line}");
+    assert!(!line.contains('…') && line.ends_with("16 of 16"), "{line}");
+}

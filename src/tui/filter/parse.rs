@@ -197,7 +197,16 @@ fn parse_term(token: &str, head: usize, zone: Zone) -> Result<Option<Term>, Stri
             let column = every_column()
                 .into_iter()
                 .find(|c| c.matches_name(&name))
-                .ok_or_else(|| format!("no column {name:?}; {}", column_names()))?;
+                .ok_or_else(|| match nearest_column_name(&name) {
+                    // The likely meaning first: a narrow screen cuts the list, not it.
+                    Some(near) => {
+                        format!(
+                            "did you mean {near}? no column {name:?}; {}",
+                            column_names()
+                        )
+                    }
+                    None => format!("no column {name:?}; {}", column_names()),
+                })?;
             (column, None)
         }
     };
@@ -348,4 +357,59 @@ pub fn column_names() -> String {
         .chain(["after", "before"])
         .collect();
     format!("columns: {}", names.join(" "))
+}
+
+/// The column name (a column's first alias, or `after`/`before`) a mistyped `name` most
+/// likely meant: the fewest letters added, left out or changed (Levenshtein distance), at
+/// most one for a name of up to four letters and two for a longer one; none when two
+/// names are equally near (the message would guess). `acount` -> `account`.
+pub fn nearest_column_name(name: &str) -> Option<&'static str> {
+    let most = if name.chars().count() <= 4 { 1 } else { 2 };
+    let mut best: Option<(usize, &'static str, bool)> = None;
+    for c in every_column() {
+        let canonical = c.aliases().first().copied().unwrap_or_default();
+        let far = c
+            .aliases()
+            .iter()
+            .map(|a| edit_distance(name, a))
+            .min()
+            .unwrap_or(usize::MAX);
+        best = nearer(best, far, canonical);
+    }
+    for word in ["after", "before"] {
+        best = nearer(best, edit_distance(name, word), word);
+    }
+    best.filter(|&(far, _, tie)| far <= most && !tie)
+        .map(|(_, near, _)| near)
+}
+
+/// The nearer of the best so far and `candidate` at distance `far` (a tie is marked).
+fn nearer(
+    best: Option<(usize, &'static str, bool)>,
+    far: usize,
+    candidate: &'static str,
+) -> Option<(usize, &'static str, bool)> {
+    match best {
+        Some((b, n, _)) if b == far && n != candidate => Some((b, n, true)),
+        Some((b, ..)) if b <= far => best,
+        _ => Some((far, candidate, false)),
+    }
+}
+
+/// Levenshtein distance of two names, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }

@@ -341,6 +341,8 @@ fn every_error_names_the_term_and_what_is_wrong() {
     let cases = [
         ("foo:bar", "no column \"foo\""),
         ("acount:ops", "columns: time account"),
+        ("acount:ops", "did you mean account? no column \"acount\""),
+        ("tagret:x", "did you mean target?"),
         ("after:2024-13-45", "month 13 does not exist"),
         ("before:2024-02-30", "no day 30"),
         ("time:2024-05-01T25", "hour 25"),

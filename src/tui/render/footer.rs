@@ -46,13 +46,25 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             ];
             // A term that cannot be read is said at once, before the count (of the
             // filter applied without it).
+            let mut count_fits = true;
             if let Some(err) = app.prompt_error() {
+                // Cut with `…` to the room left, so a cut list of columns never reads
+                // as whole (`columns: time` at 60 columns); the count goes first, as
+                // a bare `16` after the cut would say nothing.
+                use unicode_width::UnicodeWidthStr;
+                let room = usize::from(first.width)
+                    .saturating_sub(label.width() + input.value().width() + 4);
+                let err = err.to_string();
+                let said = shorten_status(&err, room);
+                count_fits = said == err && said.width() + count.width() <= room;
                 spans.push(Span::styled(
-                    format!("  ✗ {err}"),
+                    format!("  ✗ {said}"),
                     theme.fg(Color::Red).add_modifier(Modifier::BOLD),
                 ));
             }
-            spans.push(Span::styled(count, theme.dim()));
+            if count_fits {
+                spans.push(Span::styled(count, theme.dim()));
+            }
             let line = Line::from(spans);
             frame.render_widget(Paragraph::new(line), first);
             let x =
