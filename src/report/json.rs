@@ -264,25 +264,7 @@ impl<'a> Streamed<'a> {
         self.related(&mut obj, f.events.first().copied(), nearest);
         // Last, added without a format change: the row's badges (the Markdown's Hints) and
         // why a principal of it may pass for another (`lookalike`'s reason, or null).
-        let hints = self.inputs.finding_hints(f);
-        obj.insert(
-            "hints".into(),
-            json!(
-                hints
-                    .iter()
-                    .map(crate::hints::Hint::badge)
-                    .collect::<Vec<_>>()
-            ),
-        );
-        obj.insert(
-            "lookalike".into(),
-            json!(
-                hints
-                    .iter()
-                    .find(|h| matches!(h, crate::hints::Hint::Lookalike { .. }))
-                    .map(ToString::to_string)
-            ),
-        );
+        insert_hints(&mut obj, &self.inputs.finding_hints(f));
         // The kind of each of `actors`, in the same order (`user`, `app`, `app without
         // id`): an app may be named like a user's UPN, or like another app's `name (id)`.
         obj.insert(
@@ -335,25 +317,7 @@ impl<'a> Streamed<'a> {
         );
         // Its hints as the Markdown's near-miss Hints column, and why a principal of it may
         // pass for another, as a row's (`lookalike`'s reason, or null).
-        let hints = self.inputs.event_hints(i);
-        obj.insert(
-            "hints".into(),
-            json!(
-                hints
-                    .iter()
-                    .map(crate::hints::Hint::badge)
-                    .collect::<Vec<_>>()
-            ),
-        );
-        obj.insert(
-            "lookalike".into(),
-            json!(
-                hints
-                    .iter()
-                    .find(|h| matches!(h, crate::hints::Hint::Lookalike { .. }))
-                    .map(ToString::to_string)
-            ),
-        );
+        insert_hints(&mut obj, &self.inputs.event_hints(i));
         serde_json::Value::Object(obj)
     }
 }
@@ -508,4 +472,31 @@ pub fn write_json(
         .serialize(&mut ser)
         .map_err(io::Error::from)?;
     out.write_all(b"\n")
+}
+
+/// `hints` (each hint's badge, as the Markdown's Hints cell) and `lookalike` (why a
+/// principal may pass for another: the `lookalike` hint's reason, or null), for a row and
+/// for a near miss alike.
+fn insert_hints(
+    obj: &mut serde_json::Map<String, serde_json::Value>,
+    hints: &[crate::hints::Hint],
+) {
+    obj.insert(
+        "hints".into(),
+        json!(
+            hints
+                .iter()
+                .map(crate::hints::Hint::badge)
+                .collect::<Vec<_>>()
+        ),
+    );
+    obj.insert(
+        "lookalike".into(),
+        json!(
+            hints
+                .iter()
+                .find(|h| matches!(h, crate::hints::Hint::Lookalike { .. }))
+                .map(ToString::to_string)
+        ),
+    );
 }
