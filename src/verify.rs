@@ -17,6 +17,7 @@ use crate::load::ScanOptions;
 use crate::neutralize::neutralize;
 use crate::report::{self, ReportContext};
 
+mod facts;
 mod rows;
 
 /// What a check found: differences (exit 1) and notes (said, but not differences).
@@ -448,21 +449,52 @@ pub fn check_report(
     let facts = check_journal(journal_path, found)?;
     let scanned = crate::scan::scan_paths(paths, opts)
         .map_err(|e| neutralize(&e.to_string()).into_owned())?;
-    let ctx = ReportContext::new(&scanned, &journal_path.display().to_string(), true)
+    // Re-rendered with the thresholds the report states, so that its header says the same.
+    let thresholds = match &json {
+        Some(v) => facts::json_thresholds(v),
+        None => facts::markdown_thresholds(&text),
+    };
+    let mut ctx = ReportContext::new(&scanned, &journal_path.display().to_string(), true)
         .with_journal_chain(facts.entries, facts.head.clone());
+    if let Some(h) = thresholds {
+        ctx = ctx.with_hints(h);
+    }
     let expected = report::json_report(&scanned, &facts.decisions, &ctx);
     let actual = stated_from_json(&expected).ok_or("the recomputed report has no counts")?;
     compare_files(&stated, &actual, found);
     compare_journal(&stated, &facts, found);
     compare_counts(&stated, &actual, found);
-    // Each row's verdict, note, analyst and time, as the report's own writer renders them.
-    match &json {
-        Some(v) => rows::compare_json(v, &expected, &mut found.differences),
-        None => rows::compare_markdown(
-            &text,
-            &report::markdown_report(&scanned, &facts.decisions, &ctx),
-            &mut found.differences,
-        ),
+    // The same bytes given under another path (a hand-over copied elsewhere): the report's
+    // cells name them by the path the report was made with.
+    let text = facts::same_files_renamed(&text, &stated, &actual, json.is_some());
+    let diffs = &mut found.differences;
+    match serde_json::from_str::<Value>(&text)
+        .ok()
+        .filter(|_| json.is_some())
+    {
+        Some(v) => {
+            facts::compare(&facts::json_facts(&v), &facts::json_facts(&expected), diffs);
+            rows::compare_json(&v, &expected, diffs);
+        }
+        None => {
+            let md = report::markdown_report(&scanned, &facts.decisions, &ctx);
+            // A followed file's line says what was read while followed, compared above.
+            let not_followed = |facts: Vec<(String, String)>| -> Vec<(String, String)> {
+                facts
+                    .into_iter()
+                    .filter(|(name, _)| {
+                        name.strip_prefix("file ")
+                            .is_none_or(|h| !stated.read_so_far.contains_key(h))
+                    })
+                    .collect()
+            };
+            facts::compare(
+                &not_followed(facts::markdown_facts(&text)),
+                &not_followed(facts::markdown_facts(&md)),
+                diffs,
+            );
+            rows::compare_markdown(&text, &md, diffs);
+        }
     }
     Ok(())
 }

@@ -1,16 +1,24 @@
-//! `verify`'s check of each row: the verdict, note, analyst and decision time a report shows
-//! for each flagged row and near miss, against what the journal gives that row. The totals
-//! per verdict alone miss two verdicts swapped between rows, or a note rewritten.
+//! `verify`'s check of each row: every cell a report shows for each flagged row and near
+//! miss (the event's values, its targets, actors, sources and copies, and the verdict, note,
+//! analyst and decision time), against what the inputs and the journal give that row. The
+//! totals per verdict alone miss two verdicts swapped between rows, a note rewritten, or a
+//! suspicious row moved to another account, address or target.
 //!
 //! The expected report is re-rendered from the inputs and the journal by the report's own
 //! writer (`report::markdown_report` or `report::json_report`), and the two are compared
 //! row by row. A row is found by what identifies it, never by its place in a section: a
 //! row moved to another section along with its verdict is still the same row.
-//! - JSON: `findings[].key` and `near_misses[].key`; compared: `verdict`, `note`,
-//!   `analyst`, `decided_at`.
+//! - JSON: `findings[].key` and `near_misses[].key`.
 //! - Markdown: a flagged row by its First seen and Source cells, a near miss by its Time,
-//!   Source and Event id cells; compared: the Verdict, Note, Analyst and Decided cells, as
-//!   the writer renders them (see `report::markdown::finding_line`).
+//!   Source and Event id cells (see `report::markdown::finding_line`). Several rows can share
+//!   these (two events of one second on one line of a JSON document): among them, a row of
+//!   the report equal in every compared cell to an expected one is that row; the others are
+//!   paired with the expected row they share the most cells with, and their differing cells
+//!   named.
+//!
+//! Not compared: the cells that depend on the related records read (`Context`, `Hints`;
+//! JSON `context`, `related`, `related_total`, `related_more`, `hints`): a report made with
+//! `--no-context` or other windows shows other ones for the same inputs.
 
 use std::collections::HashMap;
 
@@ -18,10 +26,26 @@ use serde_json::Value;
 
 use crate::neutralize::neutralize;
 
-/// The fields of a row's decision, in the order they are compared and named.
-const DECISION_FIELDS: [&str; 4] = ["verdict", "note", "analyst", "decided at"];
+/// The decision fields (JSON key, Markdown column), named in messages as "the journal gives".
+const DECISION_FIELDS: [(&str, &str); 4] = [
+    ("verdict", "Verdict"),
+    ("note", "Note"),
+    ("analyst", "Analyst"),
+    ("decided_at", "Decided (UTC)"),
+];
 
-/// One row of a report: what names it in messages, what finds it, its decision fields.
+/// Fields and columns left out of the comparison (see the module's doc).
+const NOT_COMPARED: [&str; 7] = [
+    "context",
+    "related",
+    "related_total",
+    "related_more",
+    "hints",
+    "Context",
+    "Hints",
+];
+
+/// One row of a report: what names it in messages, what finds it, its compared cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Row {
     /// "row" or "near miss".
@@ -30,7 +54,17 @@ struct Row {
     id: String,
     /// How a message names the row (neutralised when written).
     name: String,
-    decision: [String; 4],
+    /// (field or column name, value), in the report's order.
+    cells: Vec<(String, String)>,
+}
+
+impl Row {
+    fn same_cells(&self, other: &Row) -> usize {
+        self.cells
+            .iter()
+            .filter(|c| other.cells.contains(c))
+            .count()
+    }
 }
 
 fn json_rows(v: &Value) -> Vec<Row> {
@@ -51,11 +85,18 @@ fn json_rows(v: &Value) -> Vec<Row> {
             } else {
                 (s("time"), s("actor"))
             };
+            let cells = item
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| k.as_str() != "key" && !NOT_COMPARED.contains(&k.as_str()))
+                .map(|(k, _)| (k.clone(), s(k)))
+                .collect();
             rows.push(Row {
                 kind,
                 id: key.clone(),
                 name: format!("{key} ({time}, {who})"),
-                decision: [s("verdict"), s("note"), s("analyst"), s("decided_at")],
+                cells,
             });
         }
     }
@@ -85,28 +126,37 @@ fn cells(line: &str) -> Option<Vec<&str>> {
 
 fn markdown_rows(text: &str) -> Vec<Row> {
     let mut rows = Vec::new();
-    // (kind, identifying cells, first decision cell) of the table being read.
-    let mut table: Option<(&'static str, &[usize], usize)> = None;
+    // (kind, identifying cells, column names) of the table being read.
+    let mut table: Option<(&'static str, &[usize], Vec<String>)> = None;
     for line in text.lines() {
         if line.starts_with("## ") {
             table = None;
             continue;
         }
-        if line.starts_with("| First seen (UTC) |") {
-            table = Some(("row", &[0, 10], 11));
+        let ids: Option<(&'static str, &'static [usize])> =
+            if line.starts_with("| First seen (UTC) |") {
+                Some(("row", &[0, 10]))
+            } else if line.starts_with("| Time (UTC) |") {
+                Some(("near miss", &[0, 4, 5]))
+            } else {
+                None
+            };
+        if let Some((kind, ids)) = ids {
+            let names = cells(line)
+                .unwrap_or_default()
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            table = Some((kind, ids, names));
             continue;
         }
-        if line.starts_with("| Time (UTC) |") {
-            table = Some(("near miss", &[0, 4, 5], 6));
-            continue;
-        }
-        let Some((kind, ids, at)) = table else {
+        let Some((kind, ids, names)) = &table else {
             continue;
         };
         let Some(c) = cells(line) else {
             continue;
         };
-        if c.len() < at + 4 || c[0].starts_with("---") {
+        if c.len() < names.len() || c[0].starts_with("---") {
             continue;
         }
         let id: Vec<&str> = ids.iter().map(|&i| c[i]).collect();
@@ -114,50 +164,102 @@ fn markdown_rows(text: &str) -> Vec<Row> {
             kind,
             id: id.join(" | "),
             name: format!("{} {}, {}", c[0], c[1], id[1..].join(", ")),
-            decision: [0, 1, 2, 3].map(|k| c[at + k].to_owned()),
+            cells: names
+                .iter()
+                .zip(&c)
+                .filter(|(n, _)| !NOT_COMPARED.contains(&n.as_str()))
+                .map(|(n, v)| (n.clone(), (*v).to_owned()))
+                .collect(),
         });
     }
     rows
 }
 
-/// Compares the rows of a report with the expected ones: one difference per row whose
-/// decision fields differ (naming each field), per row of the report the inputs and journal
-/// do not give, and per expected row the report leaves out.
-fn compare(stated: &[Row], expected: &[Row], out: &mut Vec<String>) {
-    let mut left: HashMap<(&str, &str), Vec<&Row>> = HashMap::new();
-    for r in expected {
-        left.entry((r.kind, &r.id)).or_default().push(r);
+/// The differences of one row of the report from the expected row it stands for: each
+/// differing cell, the decision's as what the journal gives, the others as what the inputs
+/// give.
+fn cell_differences(r: &Row, want: &Row) -> Vec<String> {
+    let mut what = Vec::new();
+    for (field, value) in &r.cells {
+        let expected = want
+            .cells
+            .iter()
+            .find(|(f, _)| f == field)
+            .map_or("", |(_, v)| v.as_str());
+        if value == expected {
+            continue;
+        }
+        let decision = DECISION_FIELDS
+            .iter()
+            .find(|(json, md)| field == json || field == md);
+        let (name, source) = match decision {
+            Some((json, _)) => (json.replace('_', " "), "the journal gives"),
+            None => (field.clone(), "the inputs give"),
+        };
+        what.push(format!(
+            "{}: the report says {}, {source} {}",
+            neutralize(&name),
+            shown(value),
+            shown(expected)
+        ));
     }
+    for (field, value) in &want.cells {
+        if !r.cells.iter().any(|(f, _)| f == field) {
+            what.push(format!(
+                "{}: missing from the report, the inputs give {}",
+                neutralize(field),
+                shown(value)
+            ));
+        }
+    }
+    what
+}
+
+/// Compares the rows of a report with the expected ones: one difference per row whose
+/// cells differ (naming each cell), per row of the report the inputs and journal do not
+/// give, and per expected row the report leaves out. Differences come in the report's
+/// order, then the missing rows in the expected report's order.
+fn compare(stated: &[Row], expected: &[Row], out: &mut Vec<String>) {
+    let mut left: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, r) in expected.iter().enumerate() {
+        left.entry((r.kind, &r.id)).or_default().push(i);
+    }
+    // Rows equal in every compared cell first, so that a pair of look-alike rows is
+    // never matched crosswise.
+    let mut pending = Vec::new();
     for r in stated {
+        let group = left.entry((r.kind, r.id.as_str())).or_default();
+        match group.iter().position(|&e| expected[e].cells == r.cells) {
+            Some(at) => {
+                group.remove(at);
+            }
+            None => pending.push(r),
+        }
+    }
+    for r in pending {
         let name = neutralize(&r.name);
-        let Some(want) = left.get_mut(&(r.kind, r.id.as_str())).and_then(|v| {
-            // Rows with the same identity (rare): the one with the same decision if any.
-            let i = v.iter().position(|e| e.decision == r.decision).unwrap_or(0);
-            (!v.is_empty()).then(|| v.remove(i))
-        }) else {
+        let group = left.entry((r.kind, r.id.as_str())).or_default();
+        let best = (0..group.len()).max_by_key(|&k| {
+            // The most cells in common; on a tie the first.
+            (r.same_cells(&expected[group[k]]), std::cmp::Reverse(k))
+        });
+        let Some(at) = best else {
             out.push(format!(
                 "{} {name}: in the report, but the inputs and the journal give no such {}",
                 r.kind, r.kind
             ));
             continue;
         };
-        let what: Vec<String> = DECISION_FIELDS
-            .iter()
-            .zip(r.decision.iter().zip(&want.decision))
-            .filter(|(_, (a, b))| a != b)
-            .map(|(field, (a, b))| {
-                format!(
-                    "{field}: the report says {}, the journal gives {}",
-                    shown(a),
-                    shown(b)
-                )
-            })
-            .collect();
+        let want = &expected[group.remove(at)];
+        let what = cell_differences(r, want);
         if !what.is_empty() {
             out.push(format!("{} {name}: {}", r.kind, what.join("; ")));
         }
     }
-    for r in left.values().flatten() {
+    let mut missing: Vec<usize> = left.into_values().flatten().collect();
+    missing.sort_unstable();
+    for i in missing {
+        let r = &expected[i];
         out.push(format!(
             "{} {}: given by the inputs and the journal, missing from the report",
             r.kind,

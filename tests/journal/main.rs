@@ -22,4 +22,5 @@ mod same_id;
 mod same_id_keys;
 mod stdin_twice;
 mod verify;
+mod verify_cells;
 mod verify_rows;

@@ -23,8 +23,8 @@ fn manifest_dir() -> &'static Path {
 
 pub(super) struct Case {
     _dir: tempfile::TempDir,
-    input: PathBuf,
-    journal: PathBuf,
+    pub(super) input: PathBuf,
+    pub(super) journal: PathBuf,
 }
 
 /// A copy of the fixture input and a journal written by this version (chained) holding the

@@ -1,0 +1,262 @@
+//! `verify`'s check of what a report states above its rows: each input's format, size and
+//! record counts (matched by SHA-256, not by name), the time range of the STS events, the
+//! analysts, the duplicate and folded records, the files not read, the decisions not
+//! applied, the rule and the hint thresholds. The counts per verdict, the files' hashes
+//! and the journal's head are compared apart (`verify.rs`), with their own messages.
+//!
+//! Each fact is a (name, value) pair: in JSON a top-level member (a file: its member of
+//! `files` without its path, named by its hash); in Markdown a line of the header (the
+//! lines before the first `## `), named by its text before the first `: ` with digits left
+//! out (`- N duplicate records (…)`), a file's line by its hash and read after its path.
+//! A fact of the report that the re-rendered report states otherwise, or does not state, is
+//! a difference; so is a fact the re-rendered report states and the report leaves out.
+
+use serde_json::Value;
+
+use crate::hints::HintConfig;
+use crate::neutralize::neutralize;
+
+/// Top-level JSON members compared elsewhere (rows, hashes, journal, counts).
+const JSON_ELSEWHERE: [&str; 5] = ["findings", "near_misses", "files", "journal", "counts"];
+
+/// Markdown header lines compared elsewhere.
+const MARKDOWN_ELSEWHERE: [&str; 4] = [
+    "- Journal:",
+    "- Rows flagged:",
+    "- Near misses:",
+    "- Files:",
+];
+
+/// `text` with each path of the report replaced by the path of the input with the same
+/// SHA-256, where the two differ (as JSON string content when `json`).
+pub(super) fn same_files_renamed(
+    text: &str,
+    stated: &super::Stated,
+    actual: &super::Stated,
+    json: bool,
+) -> String {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (path, hash) in &stated.files {
+        let Some(hash) = hash else { continue };
+        let Some((now, _)) = actual.files.iter().find(|(_, h)| h.as_ref() == Some(hash)) else {
+            continue;
+        };
+        if now != path {
+            let form = |p: &str| {
+                if json {
+                    let q = serde_json::to_string(p).unwrap_or_default();
+                    q.trim_matches('"').to_owned()
+                } else {
+                    p.to_owned()
+                }
+            };
+            pairs.push((form(path), form(now)));
+        }
+    }
+    // Longest first, so that a path inside another is not replaced within it.
+    pairs.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+    let mut out = text.to_owned();
+    for (from, to) in pairs.iter().filter(|(f, _)| !f.is_empty()) {
+        out = out.replace(from.as_str(), to);
+    }
+    out
+}
+
+/// (name, value) facts of a JSON report.
+pub fn json_facts(v: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Some(obj) = v.as_object() else {
+        return out;
+    };
+    for (k, value) in obj {
+        if !JSON_ELSEWHERE.contains(&k.as_str()) {
+            out.push((k.clone(), value.to_string()));
+        }
+    }
+    for f in v
+        .get("files")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(hash) = f.get("sha256").and_then(Value::as_str) else {
+            continue;
+        };
+        let mut rest = f.clone();
+        if let Some(o) = rest.as_object_mut() {
+            o.remove("path");
+        }
+        out.push((format!("file {hash}"), rest.to_string()));
+    }
+    out
+}
+
+/// (name, value) facts of a Markdown report's header.
+pub fn markdown_facts(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut in_files = false;
+    for line in text.lines() {
+        if line.starts_with("## ") {
+            break;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        if line == "- Files:" {
+            in_files = true;
+            continue;
+        }
+        if in_files && let Some(item) = line.strip_prefix("  - ") {
+            // `path`: what was read; SHA-256 `hash`. The path is matched by the hash.
+            if let Some(hash) = super::backticked_after(item, "SHA-256 ") {
+                let after_path = super::code_span_at_start(item)
+                    .map_or(item, |_| item.find("`: ").map_or(item, |i| &item[i + 3..]));
+                out.push((format!("file {hash}"), after_path.to_owned()));
+            }
+            continue;
+        }
+        in_files = false;
+        if MARKDOWN_ELSEWHERE.iter().any(|p| line.starts_with(p)) {
+            continue;
+        }
+        let (head, value) = line.split_once(": ").unwrap_or((line, line));
+        let name: String = head.chars().filter(|c| !c.is_ascii_digit()).collect();
+        // A count before the colon (`- 315 duplicate records (…): …`) is part of the value.
+        let value = if name == head { value } else { line };
+        out.push((name, value.to_owned()));
+    }
+    out
+}
+
+/// The hint thresholds a report states (JSON `hint_thresholds`), to re-render it with them.
+pub fn json_thresholds(v: &Value) -> Option<HintConfig> {
+    let h = v.get("hint_thresholds")?;
+    let n = |k: &str| h.get(k).and_then(Value::as_i64);
+    thresholds([
+        n("far_minutes")?,
+        n("reset_minutes")?,
+        n("bulk_users")?,
+        n("bulk_minutes")?,
+        n("target_hours")?,
+        n("actor_minutes")?,
+    ])
+}
+
+/// The hint thresholds a Markdown report states (`- Hint thresholds: far 60 min …`: its six
+/// numbers in the order `report::thresholds_line` writes them).
+pub fn markdown_thresholds(text: &str) -> Option<HintConfig> {
+    let line = text
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .find_map(|l| l.strip_prefix("- Hint thresholds: "))?;
+    let n: Vec<i64> = super::numbers(line)
+        .into_iter()
+        .map(i64::try_from)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    thresholds(<[i64; 6]>::try_from(n).ok()?)
+}
+
+fn thresholds([far, reset, users, bulk, target_h, actor_m]: [i64; 6]) -> Option<HintConfig> {
+    let mut h = HintConfig {
+        far_minutes: far,
+        reset_minutes: reset,
+        bulk_users: usize::try_from(users).ok()?,
+        bulk_minutes: bulk,
+        ..HintConfig::default()
+    };
+    h.context.target_window_secs = target_h.checked_mul(3600)?;
+    h.context.actor_window_secs = actor_m.checked_mul(60)?;
+    Some(h)
+}
+
+/// Each fact of `stated` that `expected` states otherwise or not at all, and each fact of
+/// `expected` that `stated` leaves out, as one difference.
+pub fn compare(stated: &[(String, String)], expected: &[(String, String)], out: &mut Vec<String>) {
+    let shown = |v: &str| {
+        let v = neutralize(v);
+        let mut cut: String = v.chars().take(300).collect();
+        if cut.len() < v.len() {
+            cut.push('…');
+        }
+        cut
+    };
+    let mut left: Vec<Option<&(String, String)>> = expected.iter().map(Some).collect();
+    for (name, value) in stated {
+        let at = left
+            .iter()
+            .position(|e| e.is_some_and(|(n, v)| n == name && v == value))
+            .or_else(|| left.iter().position(|e| e.is_some_and(|(n, _)| n == name)));
+        match at.and_then(|i| left[i].take()) {
+            Some((_, v)) if v == value => {}
+            Some((_, v)) => out.push(format!(
+                "{}: the report says {}, the inputs and the journal give {}",
+                what(name),
+                shown(value),
+                shown(v)
+            )),
+            None => out.push(format!(
+                "{}: the report says {}, the inputs and the journal state nothing of it",
+                what(name),
+                shown(value)
+            )),
+        }
+    }
+    for (name, value) in left.into_iter().flatten() {
+        out.push(format!(
+            "{}: missing from the report, the inputs and the journal give {}",
+            what(name),
+            shown(value)
+        ));
+    }
+}
+
+/// A fact's name in a message.
+fn what(name: &str) -> String {
+    let name = name.trim_start_matches("- ").trim();
+    match name.strip_prefix("file ") {
+        Some(hash) => format!("the file with SHA-256 {}", super::short(hash)),
+        None => neutralize(name).into_owned(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_missing_or_added_fact_is_each_one_difference() {
+        let f = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect()
+        };
+        let expected = f(&[("- Analysts", "`alice`"), ("- Rule", "X")]);
+        let mut out = Vec::new();
+        compare(&expected, &expected, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        let stated = f(&[("- Analysts", "`mallory`"), ("- Extra", "y")]);
+        compare(&stated, &expected, &mut out);
+        assert_eq!(out.len(), 3, "{out:?}");
+        assert!(
+            out[0].starts_with("Analysts: the report says `mallory`"),
+            "{out:?}"
+        );
+        assert!(out[1].starts_with("Extra: the report says"));
+        assert!(out[2].starts_with("Rule: missing from the report"));
+    }
+
+    #[test]
+    fn thresholds_are_read_back_from_either_format() {
+        let h = HintConfig {
+            far_minutes: 30,
+            bulk_users: 4,
+            ..HintConfig::default()
+        };
+        let md = "# Findings: X\n\n- Hint thresholds: far 30 min (--far-minutes), reset 5 min (--reset-minutes), bulk 4 users in 10 min (--bulk-users, --bulk-minutes); related records: the target's within ±24 h (--target-hours), the actor's within ±60 min (--actor-minutes)\n";
+        assert_eq!(markdown_thresholds(md), Some(h));
+        let json = serde_json::json!({"hint_thresholds": {"far_minutes": 30, "reset_minutes": 5, "bulk_users": 4, "bulk_minutes": 10, "target_hours": 24, "actor_minutes": 60}});
+        assert_eq!(json_thresholds(&json), Some(h));
+    }
+}
