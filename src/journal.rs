@@ -302,10 +302,46 @@ pub fn stdin_location(sha256: &str) -> PathBuf {
     data_dir().join(format!("stdin-{short}.sts-triage.jsonl"))
 }
 
+/// The journal of standard input read beside files (`report - a.jsonl`): `-` alone keeps
+/// [`stdin_location`] and files alone [`default_for_inputs`], so journals of single-input
+/// runs keep applying. With both, the name depends on every input, never on standard input
+/// alone: `stdin+files-<hash>.sts-triage.jsonl` in the data folder, `<hash>` 32 hex digits of
+/// the SHA-256 of standard input's SHA-256 and the other inputs' canonical paths, sorted (the
+/// paths, as a file's own journal is named by its path). Else the rows of `a.jsonl` would be
+/// decided in whatever journal the bytes piped beside it named, and a different file piped
+/// beside the same bytes would find those decisions.
+pub fn stdin_with_files_location(stdin_sha256: &str, inputs: &[PathBuf]) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    let mut files: Vec<PathBuf> = inputs
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| {
+            std::fs::canonicalize(p)
+                .or_else(|_| std::path::absolute(p))
+                .unwrap_or_else(|_| p.clone())
+        })
+        .collect();
+    if files.is_empty() {
+        return stdin_location(stdin_sha256);
+    }
+    files.sort();
+    files.dedup();
+    let mut h = Sha256::new();
+    h.update(b"stdin\0");
+    h.update(stdin_sha256.as_bytes());
+    for f in &files {
+        h.update(b"\0");
+        h.update(f.as_os_str().as_encoded_bytes());
+    }
+    let hex = crate::load::hex(&h.finalize());
+    data_dir().join(format!("stdin+files-{}.sts-triage.jsonl", &hex[..32]))
+}
+
 /// The default journal of a set of inputs ([`default_for_inputs`]), except that when one
 /// of them is standard input (`-`, always first in the sorted order) all of it is read
 /// first into a temporary file (`context::stdin_copy::spool`, which the load then reads)
-/// and the journal is named by its content ([`stdin_location`]). When it cannot be read
+/// and the journal is named by its content ([`stdin_location`]; beside files, by it and
+/// them: [`stdin_with_files_location`]). When it cannot be read
 /// ahead (no temporary file could be created), the shared `stdin.sts-triage.jsonl`, with
 /// the warning to give (why, then [`STDIN_SHARED`]). A failure once reading started (a read
 /// error, a full disk) is an error: what was read cannot be read again.
@@ -314,7 +350,7 @@ pub fn for_inputs_reading_stdin(inputs: &[PathBuf]) -> io::Result<(PathBuf, Opti
         return Ok((default_for_inputs(inputs), None));
     }
     match crate::context::stdin_copy::spool()? {
-        Ok(sha256) => Ok((stdin_location(&sha256), None)),
+        Ok(sha256) => Ok((stdin_with_files_location(&sha256, inputs), None)),
         Err(e) => Ok((
             default_location(Path::new("-")),
             Some(format!(
