@@ -84,6 +84,16 @@ fn every_document_shape_gives_what_json_lines_give() {
         ),
         ("concatenated.json", pretty.join("\n")),
         ("bom.json", format!("\u{feff}[{}]", compact.join(",\r\n"))),
+        // RFC 7464 (`application/json-seq`): each JSON text is `RS text LF`; a text may be
+        // pretty-printed, with blanks around it.
+        (
+            "seq.json-seq",
+            compact.iter().map(|r| format!("\x1e{r}\n")).collect(),
+        ),
+        (
+            "seq-pretty.json-seq",
+            pretty.iter().map(|r| format!("\x1e {r}\r\n")).collect(),
+        ),
     ];
     let base = {
         let p = dir.path().join("base.jsonl");
@@ -132,4 +142,53 @@ fn records_in_a_pretty_document_keep_their_starting_lines() {
         );
     }
     assert_eq!(r.events.len(), 11);
+}
+
+/// RFC 7464, section 2.4: a text cut off (a writer that died mid-record) is followed by the
+/// next record separator; that text is reported, named by its line, and every other is read.
+#[test]
+fn a_json_text_sequence_with_a_text_cut_off_reads_every_other_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let recs = records();
+    let compact: Vec<String> = recs.iter().map(ToString::to_string).collect();
+    let whole = |skip: usize| -> String {
+        (0..compact.len())
+            .filter(|i| *i != skip)
+            .map(|i| format!("{}\n", compact[i]))
+            .collect()
+    };
+    for (cut_at, what) in [(compact[3].len() / 2, "in a value"), (1, "at its start")] {
+        // Cut in the middle of a string (after `"Timestamp": "` ...) or after its `{`.
+        let cut = &compact[3][..cut_at];
+        let seq: String = compact
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                if i == 3 {
+                    format!("\x1e{cut}\n")
+                } else {
+                    format!("\x1e{r}\n")
+                }
+            })
+            .collect();
+        let p = dir.path().join("cut.json-seq");
+        std::fs::write(&p, &seq).unwrap();
+        let r = scan_paths(std::slice::from_ref(&p), &ScanOptions::default()).unwrap();
+        assert_eq!(r.problems.len(), 1, "{what}: {:?}", r.problems);
+        let problem = &r.problems[0];
+        assert!(
+            problem.line == Some(4) && problem.message.contains("record separator"),
+            "{what}: {problem}"
+        );
+        let rest = dir.path().join("rest.jsonl");
+        std::fs::write(&rest, whole(3)).unwrap();
+        let expected = outcome(&rest);
+        let rows: BTreeSet<String> = r
+            .findings
+            .iter()
+            .map(|f| serde_json::to_string(&f.row).unwrap())
+            .collect();
+        let near: BTreeSet<String> = r.near_miss_events().map(|e| e.id.clone()).collect();
+        assert_eq!((rows, near), (expected.0, expected.1), "{what}");
+    }
 }

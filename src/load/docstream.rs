@@ -53,6 +53,9 @@ enum Held {
 }
 
 /// The scanning state, kept across chunks.
+/// The record separator that starts each text of a JSON text sequence (RFC 7464).
+const RS: u8 = 0x1e;
+
 struct Splitter {
     /// Bytes not yet consumed: from the start of the record being collected, or from the
     /// scanning position when no record is open.
@@ -90,6 +93,10 @@ struct Splitter {
     /// whether only blanks were seen since the last newline.
     resyncing: bool,
     line_start: bool,
+    /// A record separator (0x1E) was seen between values: the content is a JSON text
+    /// sequence (RFC 7464, `application/json-seq`), where one inside a value marks that
+    /// value as cut off (the RFC's truncated text) and the next one starts a new text.
+    seq: bool,
     /// The line where the current top-level value began.
     top_line: u64,
 }
@@ -115,6 +122,7 @@ impl Splitter {
             held: Held::Record,
             resyncing: false,
             line_start: true,
+            seq: false,
             top_line: 1,
         }
     }
@@ -274,6 +282,23 @@ impl Splitter {
                 self.pos += 1;
                 continue;
             }
+            if b == RS && (self.seq || self.stack.is_empty()) {
+                // RFC 7464: each JSON text is preceded by a record separator. One before a
+                // value ends means that value was cut off (section 2.4); reading resumes
+                // at the text it starts, as at a new line.
+                if !self.resyncing && (self.in_string || !self.stack.is_empty()) {
+                    self.derail(
+                        ctx,
+                        "cut off before its end: the next record separator (0x1E) of the JSON \
+                         text sequence came first"
+                            .to_owned(),
+                    );
+                }
+                self.seq = true;
+                self.line_start = true;
+                self.pos += 1;
+                continue;
+            }
             if self.resyncing {
                 // Resume at a line whose first non-blank byte opens a value.
                 match b {
@@ -310,7 +335,12 @@ impl Splitter {
                 } else {
                     // Jump to the next byte that matters inside a string.
                     let rest = &self.buf[self.pos..];
-                    self.pos += memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
+                    let mut next = memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
+                    if self.seq {
+                        // A record separator inside a string: the text was cut off there.
+                        next = memchr::memchr(RS, &rest[..next]).unwrap_or(next);
+                    }
+                    self.pos += next;
                     continue;
                 }
                 self.pos += 1;

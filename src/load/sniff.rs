@@ -51,7 +51,9 @@ pub fn sniff(head: &[u8]) -> Result<Shape, String> {
         None => why.to_owned(),
     };
     match body[0] {
-        b'[' => Ok(Shape::JsonDocument),
+        // A JSON text sequence (RFC 7464, `application/json-seq`): each text after a record
+        // separator, read as JSON documents one after another.
+        b'[' | 0x1e => Ok(Shape::JsonDocument),
         b'{' => {
             // JSON lines when the first line is a whole JSON value on its own, unless that
             // value is an envelope of records (`{"Results":[…]}` written on one line).
