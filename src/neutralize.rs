@@ -222,6 +222,57 @@ pub fn neutralize(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A file name (or `file:line`) as shown: [`neutralize`]d, and never the same as another
+/// name's. A name with a real ESC shows `ev\x1b.jsonl`; so would a name holding the four
+/// characters `\x1b` as text. So in a name a run of backslashes that reads as the start of an
+/// escape (before `x` and two hex digits, `u{`, or a character shown escaped) is doubled,
+/// and the control characters are all shown `\xNN` (never `\n`): `ev\\x1b.jsonl` is the
+/// text, `ev\x1b.jsonl` the ESC. Read back, a run of n backslashes before an escape's body
+/// is n/2 backslashes when n is even and (n-1)/2 and an escape when odd; elsewhere every
+/// backslash is itself. A Windows path (`C:\Users\new\temp`, `\\server\share`) shows as it is.
+pub fn name(text: &str) -> Cow<'_, str> {
+    if !text.contains('\\') && !has_dangerous(text) {
+        return Cow::Borrowed(text);
+    }
+    let escape_like = |after: &str| {
+        let b = after.as_bytes();
+        // A mark right after a backslash has no character to carry it: shown escaped.
+        after
+            .chars()
+            .next()
+            .is_some_and(|c| is_dangerous(c) || is_zero_width_mark(c))
+            || after.starts_with("u{")
+            || (b.len() >= 3
+                && b[0] == b'x'
+                && b[1].is_ascii_hexdigit()
+                && b[2].is_ascii_hexdigit())
+    };
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run = rest.len() - rest.trim_start_matches('\\').len();
+        if run > 0 {
+            let after = &rest[run..];
+            let shown = if escape_like(after) { run * 2 } else { run };
+            out.extend(std::iter::repeat_n('\\', shown));
+            rest = after;
+            continue;
+        }
+        let end = rest.find('\\').unwrap_or(rest.len());
+        let safe = neutralize(&rest[..end]);
+        // Every backslash of `safe` starts an escape: `\n` `\r` `\t` read as `\x0a`... so
+        // that `\n` in a Windows path (`C:\new`) never needs doubling.
+        out.push_str(
+            &safe
+                .replace("\\n", "\\x0a")
+                .replace("\\r", "\\x0d")
+                .replace("\\t", "\\x09"),
+        );
+        rest = &rest[end..];
+    }
+    Cow::Owned(out)
+}
+
 /// The characters a spreadsheet may take as its list separator: the comma, the semicolon
 /// (Excel and LibreOffice in locales whose decimal separator is a comma) and the tab.
 pub const CSV_SEPARATORS: [char; 3] = [',', ';', '\t'];
@@ -348,6 +399,43 @@ pub fn markdown_code(text: &str, in_table: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_with_an_escape_never_shows_as_a_name_with_that_text() {
+        let names = [
+            "D2/ev\x1b.jsonl",
+            "D2/ev\\x1b.jsonl",
+            "D2/ev\\\u{1b}.jsonl",
+            "D2/ev\\\\x1b.jsonl",
+            "D2/ev\u{202e}.jsonl",
+            "D2/ev\\u{202e}.jsonl",
+            "D2/ev\n.jsonl",
+            "D2/ev\\n.jsonl",
+            "D2/ev\\x0a.jsonl",
+            "C:\\cases\\x1\\\u{1b}",
+            "C:\\cases\\x1\\\\x1b",
+            "a\\\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}",
+            "a\\u{301}×6",
+            "a\\\\u{301}×6",
+        ];
+        let shown: Vec<String> = names.iter().map(|n| name(n).into_owned()).collect();
+        for (i, a) in shown.iter().enumerate() {
+            assert!(!a.chars().any(is_dangerous), "{a}");
+            for (j, b) in shown.iter().enumerate().skip(i + 1) {
+                assert_ne!(a, b, "{:?} and {:?}", names[i], names[j]);
+            }
+        }
+        assert_eq!(shown[0], "D2/ev\\x1b.jsonl");
+        assert_eq!(shown[1], "D2/ev\\\\x1b.jsonl");
+        // Ordinary Windows paths and text without escapes show as they are.
+        for plain in [
+            "C:\\Users\\new\\temp\\export.csv",
+            "\\\\server\\share\\x.jsonl",
+            "a.jsonl:3",
+        ] {
+            assert_eq!(name(plain), plain);
+        }
+    }
 
     #[test]
     fn escapes_are_visible_and_nothing_raw_remains() {

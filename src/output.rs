@@ -310,7 +310,7 @@ pub fn write_table(
                 let reason = e.near_miss_reason();
                 vec![
                     reason.map(|r| r.code().to_owned()).unwrap_or_default(),
-                    neutralize(&e.source.to_string()).into_owned(),
+                    crate::neutralize::name(&e.source.to_string()).into_owned(),
                     e.time.as_ref().map(format_datetime).unwrap_or_default(),
                     neutralize(&e.actor).into_owned(),
                     neutralize(&reason.map(ToString::to_string).unwrap_or_default()).into_owned(),
@@ -333,7 +333,7 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
         write!(
             out,
             "{}: {}, {} records, {} STS events, {} skipped",
-            neutralize(&f.path),
+            crate::neutralize::name(&f.path),
             f.format,
             f.records,
             f.sts_events,
@@ -375,7 +375,12 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
 /// read may be silently left out.
 pub fn write_warnings(out: &mut dyn Write, report: &ScanReport) -> io::Result<()> {
     for p in &report.problems {
-        writeln!(out, "warning: {}", neutralize(&p.to_string()))?;
+        // The file as every other line names it (`neutralize::name`), then the message.
+        let file = crate::neutralize::name(&p.file);
+        match p.line {
+            Some(l) => writeln!(out, "warning: {file}:{l}: {}", neutralize(&p.message))?,
+            None => writeln!(out, "warning: {file}: {}", neutralize(&p.message))?,
+        }
     }
     Ok(())
 }

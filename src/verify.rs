@@ -40,7 +40,7 @@ pub struct JournalFacts {
 /// Checks the chain of the journal at `path`. Unreadable is an `Err` (exit 2); a line that
 /// is not an entry or breaks the chain is a difference.
 pub fn check_journal(path: &Path, found: &mut Findings) -> Result<JournalFacts, String> {
-    let shown = neutralize(&path.display().to_string()).into_owned();
+    let shown = crate::neutralize::name(&path.display().to_string()).into_owned();
     let text = journal::read_text(path).map_err(|e| neutralize(&e.to_string()).into_owned())?;
     let parsed = match chain::parse(&shown, &text, 1) {
         Ok(p) => p,
@@ -290,14 +290,14 @@ fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findings) {
         let Some(hash) = hash else {
             found.notes.push(format!(
                 "input {}: not hashed (standard input), not checked",
-                neutralize(path)
+                crate::neutralize::name(path)
             ));
             continue;
         };
         if stated.files.iter().any(|(_, h)| h.as_ref() == Some(hash)) {
             found.notes.push(format!(
                 "input {}: SHA-256 {}, as the report says",
-                neutralize(path),
+                crate::neutralize::name(path),
                 short(hash)
             ));
             continue;
@@ -316,11 +316,11 @@ fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findings) {
                 found.differences.push(match grew {
                     Some((_, n)) => format!(
                         "input {}: grew since the report: its first {n} bytes are the ones the report covers (read while followed), what came after is not in the report",
-                        neutralize(path)
+                        crate::neutralize::name(path)
                     ),
                     None => format!(
                         "input {}: SHA-256 {}, the report says {}: the file changed",
-                        neutralize(path),
+                        crate::neutralize::name(path),
                         short(hash),
                         old.as_deref().map_or("unavailable", short)
                     ),
@@ -328,7 +328,7 @@ fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findings) {
             }
             None => found.differences.push(format!(
                 "input {} (SHA-256 {}): not in the report",
-                neutralize(path),
+                crate::neutralize::name(path),
                 short(hash)
             )),
         }
@@ -434,7 +434,7 @@ pub fn check_report(
     opts: &ScanOptions,
     found: &mut Findings,
 ) -> Result<(), String> {
-    let shown = neutralize(&report_path.display().to_string()).into_owned();
+    let shown = crate::neutralize::name(&report_path.display().to_string()).into_owned();
     let text = std::fs::read_to_string(report_path).map_err(|e| format!("{shown}: {e}"))?;
     let json = text
         .trim_start()
@@ -513,7 +513,7 @@ pub fn run(
         None => check_journal(journal_path, &mut found).map(|f| {
             found.notes.push(format!(
                 "journal {}: {} entries, head SHA-256 {}",
-                neutralize(&journal_path.display().to_string()),
+                crate::neutralize::name(&journal_path.display().to_string()),
                 f.entries,
                 f.head.as_deref().unwrap_or("none (no entries)")
             ));

@@ -49,8 +49,9 @@ fn source_summary(report: &ScanReport, f: &Finding) -> String {
     if copies > 0 {
         more.push(crate::model::copies::copies_text(copies));
     }
+    let first = crate::neutralize::name(first);
     if more.is_empty() {
-        first.clone()
+        first.into_owned()
     } else {
         format!("{first} ({})", more.join(", "))
     }
@@ -210,7 +211,7 @@ fn write_near_miss_table(
                     .map(ToString::to_string)
                     .unwrap_or_default()
             ),
-            markdown_cell(&e.source.to_string()),
+            markdown_cell(&crate::neutralize::name(&e.source.to_string())),
             markdown_cell(&e.id),
             d.verdict.label(),
             markdown_cell(&d.note),
@@ -268,7 +269,7 @@ pub fn write_markdown(
         writeln!(
             out,
             "  - {}: {}, {} bytes, {} records, {} STS events, {} skipped; {hash}",
-            markdown_inline(&f.path),
+            markdown_inline(&crate::neutralize::name(&f.path)),
             markdown_inline(&f.format),
             f.bytes,
             f.records,
@@ -408,7 +409,7 @@ fn not_read_section(out: &mut dyn Write, report: &ScanReport) -> io::Result<()> 
         writeln!(
             out,
             "- {}: {}; {hash}",
-            markdown_cell(&n.path),
+            markdown_cell(&crate::neutralize::name(&n.path)),
             markdown_cell(&n.reason)
         )?;
     }

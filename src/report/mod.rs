@@ -302,7 +302,7 @@ pub fn folded_sentence(report: &ScanReport) -> Option<String> {
     let files: Vec<String> = report
         .folded_from
         .iter()
-        .map(|(file, n)| format!("{} {n}", crate::neutralize::neutralize(file)))
+        .map(|(file, n)| format!("{} {n}", crate::neutralize::name(file)))
         .collect();
     Some(format!(
         "{} records folded into events of other rows (copies of one event in several exports give \

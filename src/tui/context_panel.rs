@@ -277,7 +277,7 @@ impl ContextPanel {
                 let first = self
                     .copies
                     .first()
-                    .map(|&i| neutralize(&index.source_at(i).to_string()).into_owned())
+                    .map(|&i| crate::neutralize::name(&index.source_at(i).to_string()).into_owned())
                     .unwrap_or_default();
                 RowText {
                     offset: "copy".to_owned(),
@@ -305,7 +305,7 @@ impl ContextPanel {
         let index = &report.context;
         self.copies
             .iter()
-            .map(|&i| neutralize(&index.source_at(i).to_string()).into_owned())
+            .map(|&i| crate::neutralize::name(&index.source_at(i).to_string()).into_owned())
             .collect()
     }
 
@@ -405,7 +405,7 @@ impl ContextPanel {
             Some(Moment::Event) => [
                 "the STS event itself (Enter on another row opens that record)".to_owned(),
                 report.events.get(self.event).map_or_else(String::new, |e| {
-                    neutralize(&e.source.to_string()).into_owned()
+                    crate::neutralize::name(&e.source.to_string()).into_owned()
                 }),
             ],
             None => [String::new(), String::new()],

@@ -408,7 +408,7 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     if tampered {
         cells[finding(Column::Flag)] = "⚠".to_owned();
     }
-    cells[finding(Column::Source)] = neutralize(&source).into_owned();
+    cells[finding(Column::Source)] = crate::neutralize::name(&source).into_owned();
     numbers[finding(Column::Added)] = r.token_minutes_added;
     numbers[finding(Column::Remaining)] = r.token_minutes_remaining;
     numbers[finding(Column::Events)] = i64::try_from(f.totals.events).ok();
@@ -459,7 +459,7 @@ pub fn near_miss_text(
         neutralize(&reason).into_owned()
     };
     cells[near_miss(Column::Operation)] = neutralize(&e.operation).into_owned();
-    cells[near_miss(Column::Source)] = neutralize(&e.source.to_string()).into_owned();
+    cells[near_miss(Column::Source)] = crate::neutralize::name(&e.source.to_string()).into_owned();
     if tampered {
         cells[near_miss(Column::Flag)] = "⚠".to_owned();
     }

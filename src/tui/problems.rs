@@ -204,9 +204,10 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
         if passed_over(report, p) {
             continue;
         }
+        let file = crate::neutralize::name(&p.file);
         let place = match p.line {
-            Some(l) => format!("{}:{l}", p.file),
-            None => p.file.to_string(),
+            Some(l) => format!("{file}:{l}"),
+            None => file.into_owned(),
         };
         let i = slot(&p.file, &mut by_file, &mut index);
         by_file[i].1.push(format!("{place}  {}", p.message));
@@ -223,7 +224,11 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
         if problems.is_empty() && missing == 0 {
             continue;
         }
-        let name = if file.is_empty() { "(no file)" } else { file };
+        let name = if file.is_empty() {
+            "(no file)".into()
+        } else {
+            crate::neutralize::name(file)
+        };
         out.push(entry(Kind::File, format!("  {name}")));
         for p in problems.iter().take(PER_FILE) {
             out.push(entry(Kind::Problem, format!("    {p}")));
@@ -254,7 +259,10 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
         out.push(entry(Kind::Note, "  none"));
     }
     for n in &report.not_read {
-        out.push(entry(Kind::Warning, format!("  {}", n.path)));
+        out.push(entry(
+            Kind::Warning,
+            format!("  {}", crate::neutralize::name(&n.path)),
+        ));
         out.push(entry(Kind::Facts, format!("    {}", n.reason)));
         let hash = n.sha256.as_deref().map_or_else(
             || "SHA-256 unavailable".to_owned(),
@@ -296,7 +304,10 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
         let Some(f) = report.files.iter().find(|f| f.path == *file) else {
             continue;
         };
-        out.push(entry(Kind::File, format!("  {file}")));
+        out.push(entry(
+            Kind::File,
+            format!("  {}", crate::neutralize::name(file)),
+        ));
         let mut facts = format!(
             "    {} · {} · {}",
             f.format,
@@ -326,7 +337,10 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
     // Files a problem names that were not summed up: still being read, or never read.
     for (file, _) in &by_file {
         if !file.is_empty() && !report.files.iter().any(|f| f.path == *file) {
-            out.push(entry(Kind::File, format!("  {file}")));
+            out.push(entry(
+                Kind::File,
+                format!("  {}", crate::neutralize::name(file)),
+            ));
             out.push(entry(
                 Kind::Facts,
                 "    not finished reading (or not read): no summary",

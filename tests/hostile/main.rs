@@ -7,6 +7,7 @@
 mod support;
 
 mod hidden;
+mod names;
 mod output;
 mod raw_controls;
 mod scan;
