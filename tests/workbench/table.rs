@@ -229,3 +229,27 @@ fn a_target_cell_of_several_users_keeps_its_count() {
         assert!(row.contains("3 users: adele.vance@"), "{row}");
     }
 }
+
+/// newbie2 #6: at 80 columns the sorted Remaining column's title is cut (`Remainin…`); its
+/// sort arrow stays, the title cut before it.
+#[test]
+fn a_sorted_column_whose_title_is_cut_keeps_its_arrow() {
+    let report = support::scan(&["assets/samples"]);
+    let mut app = sized(support::workbench("/tmp/x.jsonl", "a", report), 80, 24);
+    focus_on(&mut app, Column::Remaining);
+    for (key, arrow) in [('s', '▲'), ('s', '▼')] {
+        press(&mut app, KeyCode::Char(key));
+        let s = text(&screen(&app, 80, 24, false));
+        let titles = s
+            .lines()
+            .find(|l| l.contains("Account"))
+            .unwrap()
+            .to_owned();
+        let sorted = titles
+            .split_whitespace()
+            .find(|w| w.starts_with("Rem"))
+            .unwrap_or_else(|| panic!("{titles}"));
+        assert!(sorted.ends_with(arrow), "{titles}");
+        assert!(sorted.contains('…'), "cut at 80 columns: {titles}");
+    }
+}

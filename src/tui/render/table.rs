@@ -64,17 +64,21 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
     let t = app.table();
     let fitted = columns::fit(columns, area.width);
     let header_cells = std::iter::once(Cell::from(" ")).chain(fitted.iter().map(|&(i, _)| {
-        let mut title = app.column_title(columns[i]);
-        if let Some((c, desc)) = t.sort
-            && c == i
-        {
-            title.push_str(if desc { "▼" } else { "▲" });
-        }
-        // Cut with `…` as the cells are (a long zone name in the Time column's title).
-        let title = match fitted.iter().find(|&&(c, _)| c == i) {
-            Some(&(_, w)) => clip(title, usize::from(w)),
-            None => title,
+        let arrow = match t.sort {
+            Some((c, desc)) if c == i => Some(if desc { "▼" } else { "▲" }),
+            _ => None,
         };
+        // Cut with `…` as the cells are (a long zone name in the Time column's title), and
+        // before the sort arrow, which stays: `Remainin…` alone hid the sorted column.
+        let room = fitted
+            .iter()
+            .find(|&&(c, _)| c == i)
+            .map(|&(_, w)| usize::from(w).saturating_sub(usize::from(arrow.is_some())));
+        let mut title = app.column_title(columns[i]);
+        if let Some(w) = room {
+            title = clip(title, w);
+        }
+        title.push_str(arrow.unwrap_or_default());
         let mut style = Style::new().add_modifier(Modifier::BOLD);
         if t.focus == i {
             style = style.add_modifier(Modifier::REVERSED);
