@@ -49,7 +49,7 @@ fn a_revocation_has_no_row_hint_and_an_odd_change_has_several() {
     };
     assert_eq!(
         app.to_string(),
-        "the actor is a \\x9b31mRole\\u{202e}, not a user"
+        "the query's Role is \\x9b31mRole\\u{202e}, not a user's"
     );
     let user_guid = finding(
         ResultRow {

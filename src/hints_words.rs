@@ -3,7 +3,6 @@
 use std::fmt;
 
 use super::{Hint, offset_words};
-use crate::neutralize::neutralize;
 
 impl fmt::Display for Hint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -18,10 +17,15 @@ impl fmt::Display for Hint {
                 "the new valid-from time is {minutes} minutes from the event time (a revocation sets it to now)"
             ),
             Self::AnonymousProxy => write!(f, "the actor came through an anonymous proxy"),
-            // The role is read from the event (Actor[-1].ID): an attacker's string.
-            Self::NonUserActor { role } => {
-                write!(f, "the actor is a {}, not a user", neutralize(role))
-            }
+            // The role is read from the event (Actor[-1].ID): an attacker's string, shown as
+            // the Role cell shows it. Worded about the query's Role, not the actor: the
+            // drill-down's `by user` comes from the actor's own fields, and "the actor is
+            // a ..., not a user" beside it read as a contradiction.
+            Self::NonUserActor { role } => write!(
+                f,
+                "the query's Role is {}, not a user's",
+                crate::lookalike::visible(role)
+            ),
             Self::ControlCharacters => write!(
                 f,
                 "the row's strings, or another field of its event (a user agent), hold control, bidi or invisible characters or a flood of combining marks (shown escaped), or its event was read with invalid bytes or JSON nested too deep replaced by U+FFFD, or with raw control characters inside its JSON strings"

@@ -396,12 +396,14 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     cells[finding(Column::Account)] = lookalike::visible(&r.account_display_name);
     cells[finding(Column::Target)] = lookalike::visible(&parties_cell(&targets, "user"));
     cells[finding(Column::Actor)] = lookalike::visible(&parties_cell(&actors, "actor"));
-    cells[finding(Column::Role)] = neutralize(&r.role).into_owned();
-    cells[finding(Column::Ip)] = neutralize(&r.ip_address).into_owned();
+    // One neutraliser for every event string (a leading space is `␠` in each, as in the
+    // Account cell), so a cell never looks like another's value with a blank before it.
+    cells[finding(Column::Role)] = lookalike::visible(&r.role);
+    cells[finding(Column::Ip)] = lookalike::visible(&r.ip_address);
     cells[finding(Column::Proxy)] = r
         .is_anonymous_proxy
         .map_or_else(String::new, |b| if b { "yes" } else { "no" }.to_owned());
-    cells[finding(Column::Isp)] = neutralize(&r.isp).into_owned();
+    cells[finding(Column::Isp)] = lookalike::visible(&r.isp);
     cells[finding(Column::Added)] = opt_text(r.token_minutes_added);
     cells[finding(Column::Remaining)] = opt_text(r.token_minutes_remaining);
     cells[finding(Column::Events)] = f.totals.events.to_string();
@@ -452,13 +454,13 @@ pub fn near_miss_text(
     cells[near_miss(Column::Time)] = time;
     cells[near_miss(Column::Account)] = lookalike::visible(&e.actor);
     cells[near_miss(Column::Target)] = lookalike::visible(e.parties.target_label());
-    cells[near_miss(Column::Actor)] = neutralize(e.parties.actor_label()).into_owned();
+    cells[near_miss(Column::Actor)] = lookalike::visible(e.parties.actor_label());
     cells[near_miss(Column::Reason)] = if not_applied {
         format!("{NOT_APPLIED_MARK}{}", neutralize(&reason))
     } else {
         neutralize(&reason).into_owned()
     };
-    cells[near_miss(Column::Operation)] = neutralize(&e.operation).into_owned();
+    cells[near_miss(Column::Operation)] = lookalike::visible(&e.operation);
     cells[near_miss(Column::Source)] = crate::neutralize::name(&e.source.to_string()).into_owned();
     if tampered {
         cells[near_miss(Column::Flag)] = "⚠".to_owned();

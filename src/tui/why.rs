@@ -142,7 +142,8 @@ fn parties_line(p: &crate::model::EventParties) -> String {
         if label.is_empty() {
             "(not named by the record)".to_owned()
         } else {
-            neutralize(label).into_owned()
+            // As the table's cells show it: a leading space is `␠`.
+            crate::lookalike::visible(label)
         }
     };
     let kind = if p.actor_label().is_empty() {

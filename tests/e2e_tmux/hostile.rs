@@ -53,7 +53,7 @@ fn hostile_strings_show_escaped_and_leave_the_terminal_unchanged() {
         "{s}"
     );
     // The `app:` hint quotes the role read from the event: escaped like every other string.
-    assert!(s.contains("app: the actor is a \\x9b31mRole"), "{s}");
+    assert!(s.contains("app: the query's Role is \\x9b31mRole"), "{s}");
     t.keys(&["Escape"]);
     t.wait_for("reviewed 0/1");
     let title_after = t.tmux(&["display-message", "-p", "-t", "t", "#{pane_title}"]);

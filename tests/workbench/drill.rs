@@ -47,7 +47,8 @@ fn hints_explain_themselves_in_the_drill_down() {
         "{text}"
     );
     assert!(
-        text.contains("proxy:") && text.contains("app: the actor is a ServicePrincipal"),
+        text.contains("proxy:")
+            && text.contains("app: the query's Role is ServicePrincipal, not a user's"),
         "{text}"
     );
 }

@@ -217,3 +217,44 @@ fn every_reason_marks_its_clause() {
     }
     assert!(codes.len() >= 6, "the inputs cover most reasons: {codes:?}");
 }
+
+/// newbie2 #7: a value with a leading space shows `␠` in every cell and in the why panel,
+/// one neutraliser for all (the Account cell had `␠=1+1`, Role, IP, ISP and the panel a bare
+/// space); and the `app` hint speaks of the query's Role, never calling the actor "not a
+/// user" on the line after `by user`.
+#[test]
+fn a_leading_space_is_shown_alike_in_every_cell_and_in_the_why_panel() {
+    use sts_triage::tui::columns::{Column, finding};
+    let report = report_of(&["tests/cases/hostile/hostile-strings.jsonl"]);
+    let event = report
+        .events
+        .iter()
+        .position(|e| e.id.contains("000000000019"))
+        .unwrap();
+    let app = crate::support::loaded(&[std::path::PathBuf::from(
+        "tests/cases/hostile/hostile-strings.jsonl",
+    )]);
+    let t = &app.findings;
+    let item = (0..t.items.len())
+        .find(|&i| app.cell(t, i, finding(Column::Account)) == "␠=1+1")
+        .unwrap();
+    for col in [Column::Role, Column::Ip, Column::Isp] {
+        assert_eq!(app.cell(t, item, finding(col)), "␠=1+1", "{col:?}");
+    }
+    let hint = sts_triage::hints::Hint::NonUserActor {
+        role: " =1+1".to_owned(),
+    }
+    .to_string();
+    let lines: Vec<String> = panel_lines(&report, event, &[hint], "", 200)
+        .into_iter()
+        .map(|(_, _, l)| l)
+        .collect();
+    assert!(lines[0].contains("by user ␠=1+1"), "{lines:?}");
+    assert!(lines[1].contains("Role is ␠=1+1,"), "{lines:?}");
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("  =1+1") || l.contains("not a user,")),
+        "{lines:?}"
+    );
+}
