@@ -326,3 +326,22 @@ fn frequency_value_narrows_the_near_misses_the_header_names_it_over() {
         assert_eq!(app.findings.order.len(), every.0);
     }
 }
+
+/// newbie2 #4: `source:` matches the file of the row's own record, never its events' copies
+/// in other files (`/source:portal` keeps no row of the samples, though the portal's CSV
+/// holds copies of 14 of them); the help says so where `source:` is explained.
+#[test]
+fn source_terms_say_that_copies_are_not_searched() {
+    let mut app = support::loaded(&[PathBuf::from("assets/samples")]);
+    keys(&mut app, "/source:portal");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.findings.order.len(), 0);
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "?");
+    let help = text(&screen(&app, 160, 160, false));
+    let line = help
+        .lines()
+        .find(|l| l.contains("source:portal"))
+        .unwrap_or_else(|| panic!("{help}"));
+    assert!(line.contains("copies not searched"), "{line}");
+}

@@ -43,6 +43,10 @@ pub const SYNTAX: &[(&str, &str)] = &[
     ("remaining:<0", "a negative number of minutes left"),
     ("hints:>0", "hints by how many; hints:=app has that badge"),
     (
+        "source:portal",
+        "the file of the row's own record; copies not searched",
+    ),
+    (
         "ip:203.0.113.7",
         "that address (IPv4 or IPv6, any spelling of it)",
     ),
