@@ -67,18 +67,51 @@ impl Clipboard {
         if text.len() > OSC52_SAFE_TEXT {
             return Err(CopyError::TooLarge { bytes: text.len() });
         }
+        let via = if std::env::var_os("TMUX").is_some() {
+            through_tmux(tmux_set_clipboard().as_deref())?
+        } else {
+            "sent to the terminal's clipboard (OSC 52; the terminal does not confirm)"
+        };
         terminal
             .write_all(osc52(text).as_bytes())
             .and_then(|()| terminal.flush())
             .map_err(|e| CopyError::Failed(format!("writing OSC 52 to the terminal: {e}")))?;
-        let via = if std::env::var_os("TMUX").is_some() {
-            // tmux passes OSC 52 on to the outer terminal only with `set-clipboard` on or
-            // external (the default), and keeps a buffer of it only when on: never claim a buffer.
-            "sent through tmux (OSC 52, unconfirmed; needs tmux set-clipboard on or external)"
-        } else {
-            "sent to the terminal's clipboard (OSC 52; the terminal does not confirm)"
-        };
         Ok(via.to_owned())
+    }
+}
+
+/// The tmux server's `set-clipboard` option (`tmux show -gv set-clipboard`, the server of
+/// `$TMUX`): `on`, `external`, `off`; `None` when tmux cannot be asked.
+fn tmux_set_clipboard() -> Option<String> {
+    let out = std::process::Command::new("tmux")
+        .args(["show", "-gv", "set-clipboard"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// What an OSC 52 copy inside tmux does, by tmux's `set-clipboard` (tmux(1)): `on` keeps it
+/// as tmux's newest paste buffer and passes it on to the terminal; `external` passes it on
+/// only; `off` drops it, so nothing is sent and nothing claimed. Unknown (tmux not asked):
+/// said so.
+pub fn through_tmux(set_clipboard: Option<&str>) -> Result<&'static str, CopyError> {
+    match set_clipboard {
+        Some("on") => Ok(
+            "sent through tmux into its paste buffer (set-clipboard on) and on to the terminal's clipboard (OSC 52; the terminal does not confirm)",
+        ),
+        Some("external") => Ok(
+            "sent through tmux to the terminal's clipboard (OSC 52, set-clipboard external: no tmux buffer; the terminal does not confirm)",
+        ),
+        Some("off") => Err(CopyError::Failed(
+            "tmux's set-clipboard is off: tmux drops the clipboard sequence (OSC 52), nothing was copied; tmux set -g set-clipboard on".to_owned(),
+        )),
+        _ => Ok(
+            "sent through tmux (OSC 52; tmux's set-clipboard could not be read: tmux passes it on only when on or external)",
+        ),
     }
 }
 
@@ -150,6 +183,19 @@ pub(super) fn copy_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inside_tmux_the_status_says_what_its_set_clipboard_does() {
+        let on = through_tmux(Some("on")).unwrap();
+        assert!(on.contains("paste buffer") && !on.contains("needs"), "{on}");
+        let external = through_tmux(Some("external")).unwrap();
+        assert!(external.contains("no tmux buffer"), "{external}");
+        // Off: tmux drops the sequence; nothing is claimed.
+        assert!(
+            matches!(through_tmux(Some("off")), Err(CopyError::Failed(m)) if m.contains("nothing was copied"))
+        );
+        assert!(through_tmux(None).unwrap().contains("could not be read"));
+    }
 
     #[test]
     fn osc52_wraps_base64() {

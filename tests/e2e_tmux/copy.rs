@@ -12,6 +12,12 @@ fn copy_goes_through_osc52_into_the_tmux_buffer() {
     t.keys(&["/", "helpdesk", "Enter", "y"]);
     let s = t.wait_for("sent through tmux");
     assert!(s.contains("OSC 52"), "{s}");
+    // tmux was asked: its set-clipboard is on (the test server's), and the status says so,
+    // not that it needs to be.
+    assert!(
+        s.contains("paste buffer") && !s.contains("needs tmux"),
+        "{s}"
+    );
     // tmux takes the sequence as the program writes it: the buffer may come a moment later.
     let buffer = support::poll_until("the copy in tmux's buffer", || {
         let b = t.tmux(&["show-buffer"]);
