@@ -3,6 +3,7 @@
 //! draws. State and drawing live in `app` and `render`, testable without a terminal.
 
 pub mod action;
+pub mod alike;
 pub mod app;
 pub mod clipboard;
 pub mod columns;

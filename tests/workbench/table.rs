@@ -253,3 +253,52 @@ fn a_sorted_column_whose_title_is_cut_keeps_its_arrow() {
         assert!(sorted.contains('…'), "cut at 80 columns: {titles}");
     }
 }
+
+/// newbie2 #5: at 80 columns two rows of the samples read the same (`Lee Gu 20240 0`, one
+/// of them the conflicting copy with IsAnonymousProxy set): both get `≠` in the ⚠ column,
+/// and the why panel says they differ in Proxy. Wide enough to show Proxy, no mark.
+#[test]
+fn rows_that_read_alike_at_a_narrow_width_are_marked_and_explained() {
+    use sts_triage::tui::alike::reads_like_neighbour;
+    let mut app = support::loaded(&[PathBuf::from("assets/samples")]);
+    app = sized(app, 80, 24);
+    let order = app.findings.order.clone();
+    let lee: Vec<usize> = (0..order.len())
+        .filter(|&p| {
+            app.cell(&app.findings, order[p], finding(Column::Account)) == "Lee Gu"
+                && app.cell(&app.findings, order[p], finding(Column::Time)) == "2025-10-04 08:20:05"
+        })
+        .collect();
+    assert_eq!(lee.len(), 2, "the samples' two look-alike rows");
+    for &p in &lee {
+        let (_, hidden) = reads_like_neighbour(&app, p, 80).unwrap();
+        assert!(hidden.contains(&Column::Proxy), "{hidden:?}");
+        assert!(reads_like_neighbour(&app, p, 160).is_none());
+    }
+    let s = text(&screen(&app, 80, 24, false));
+    let marked: Vec<&str> = s
+        .lines()
+        .filter(|l| l.contains("08:20:05 Lee Gu"))
+        .collect();
+    assert!(
+        marked.len() == 2 && marked.iter().all(|l| l.contains('≠')),
+        "{s}"
+    );
+    // No other row of the samples is marked.
+    assert_eq!(s.matches('≠').count(), 2, "{s}");
+    // The drill-down of one of them says why.
+    for _ in 0..lee[0] {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("no drill-down")
+    };
+    assert!(
+        d.hints
+            .iter()
+            .any(|h| h.contains("reads like the row") && h.contains("Proxy")),
+        "{:?}",
+        d.hints
+    );
+}

@@ -17,7 +17,10 @@ impl App {
             return;
         };
         let item_key = t.items[item].key.clone();
-        let (events, imported_from, row_hints) = match self.view {
+        let width = self.areas().body.width;
+        let alike = crate::tui::alike::reads_like_neighbour(self, t.cursor, width)
+            .map(|(side, hidden)| crate::tui::alike::explain(self, side, &hidden, width));
+        let (events, imported_from, mut row_hints) = match self.view {
             View::Findings => {
                 let row_hints = self
                     .hints_of(item)
@@ -52,6 +55,7 @@ impl App {
                 (vec![e], None, self.near_miss_hints(e))
             }
         };
+        row_hints.extend(alike);
         let doc = events.first().map_or_else(JsonDoc::default, |&e| {
             JsonDoc::parse(&self.report.events[e].raw_text())
         });

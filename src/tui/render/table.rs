@@ -124,6 +124,19 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
                             };
                             format!("{short} +{}", now - then)
                         }
+                        // A row that reads like its neighbour at this width: `≠` where ⚠
+                        // would be (a tampered row keeps its ⚠; its why panel says both).
+                        (Column::Flag, _) => {
+                            let text = app.cell(t, item, col);
+                            if text.is_empty()
+                                && crate::tui::alike::reads_like_neighbour(app, pos, area.width)
+                                    .is_some()
+                            {
+                                crate::tui::alike::MARK.to_owned()
+                            } else {
+                                text
+                            }
+                        }
                         _ => app.cell(t, item, col),
                     };
                     if columns[col] == Column::Actor {
