@@ -290,3 +290,60 @@ proptest! {
         prop_assert_eq!(listing(&pretty), want, "{}", pretty);
     }
 }
+
+/// Bytes as records hold them: JSON's structure, backslashes, text, anything.
+fn block_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let byte = prop_oneof![
+        4 => proptest::sample::select(b"\"\\:{}[],aZ 0\x7b\x5b\x7d\x5d\x3a\x22\x5c".to_vec()),
+        1 => any::<u8>(),
+    ];
+    proptest::collection::vec(byte, 0..300)
+}
+
+/// What [`Skeleton::mark_with`] found, as a test compares it.
+fn marks(s: &Skeleton) -> (Vec<u64>, Vec<u64>, bool, Vec<u32>) {
+    (
+        s.quotes.clone(),
+        s.slashes.clone(),
+        s.any_slash,
+        s.colons.clone(),
+    )
+}
+
+proptest! {
+    /// The AVX2 classification the CPU is given at run time is the SSE2 (or byte by byte)
+    /// one, byte for byte: on a CPU with AVX2 the latter is never used by `mark`.
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn avx2_kinds_are_the_plain_kinds(bytes in proptest::collection::vec(any::<u8>(), 64), specials in block_bytes()) {
+        let Some(simd) = pulp::x86::V3::try_new() else { return Ok(()) };
+        for source in [bytes, specials] {
+            let mut block = [b' '; 64];
+            let n = source.len().min(64);
+            block[..n].copy_from_slice(&source[..n]);
+            let (a, b) = (kinds(&block), kinds_avx2(simd, &block));
+            prop_assert_eq!(
+                (a.quote, a.slash, a.colon, a.open, a.close),
+                (b.quote, b.slash, b.colon, b.open, b.close)
+            );
+        }
+    }
+
+    /// `mark` (AVX2 where the CPU has it) finds what the portable classification finds, on
+    /// records and on bytes that are no JSON at all.
+    #[test]
+    fn mark_is_the_same_with_either_classification(record in record(), junk in block_bytes()) {
+        let compact = serde_json::to_string(&record).expect("serializes");
+        let mut junk_record = b"{".to_vec();
+        junk_record.extend_from_slice(&junk);
+        for bytes in [compact.as_bytes(), &junk_record[..]] {
+            let (mut fast, mut plain) = (Skeleton::default(), Skeleton::default());
+            let fast_ok = fast.mark(bytes);
+            let plain_ok = plain.mark_with(bytes, kinds);
+            prop_assert_eq!(fast_ok, plain_ok);
+            if fast_ok {
+                prop_assert_eq!(marks(&fast), marks(&plain));
+            }
+        }
+    }
+}
