@@ -352,6 +352,12 @@ pub enum Action {
     LoadFinished {
         error: Option<String>,
     },
+    /// The SHA-256 of an input's bytes, made after the load from the file as it was read
+    /// (`input_hash`): the report names it.
+    InputHashed {
+        path: String,
+        sha256: String,
+    },
     /// Follow mode is on: these files are read again as they grow.
     Following {
         files: usize,

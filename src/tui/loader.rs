@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::action::Action;
+use super::input_hash::{self, ReadFile, Rehashed, Stamp};
 use super::wake::DataSender;
 use crate::load::{ScanMessage, ScanOptions};
 use crate::scan;
@@ -144,17 +145,37 @@ pub(super) fn spawn(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, 
             bytes,
             names: files.iter().map(|(p, _)| p.display().to_string()).collect(),
         });
+        // The report (`Y`) names the bytes the load read: standard input is hashed as it
+        // is read (it cannot be read again), files once every row is in (`input_hash`).
+        let hash_after = !paths.iter().any(|p| p.as_os_str() == "-");
         let opts = ScanOptions {
-            cancel: Some(cancel),
-            // The report (`Y`) names the bytes the load read.
-            hash_inputs: true,
+            cancel: Some(cancel.clone()),
+            hash_inputs: !hash_after,
             ..ScanOptions::default()
         };
         let mut last_progress = Instant::now();
         // The last progress of a file is always sent (before its end): where a stopped load
         // stopped.
         let mut held: Option<ScanMessage> = None;
+        let mut opened: Option<ReadFile> = None;
+        let mut read: Vec<ReadFile> = Vec::new();
         let result = scan::scan_paths_with(&paths, &opts, &mut |msg| {
+            if hash_after {
+                match &msg {
+                    ScanMessage::FileStarted { path, .. } => {
+                        opened = Some(ReadFile {
+                            path: path.clone(),
+                            opened: Stamp::of(std::path::Path::new(path)),
+                        });
+                    }
+                    ScanMessage::FileDone(summary) => {
+                        if let Some(file) = opened.take().filter(|f| f.path == summary.path) {
+                            read.push(file);
+                        }
+                    }
+                    _ => {}
+                }
+            }
             if matches!(msg, ScanMessage::Progress { .. }) {
                 if last_progress.elapsed() < Duration::from_millis(50) {
                     held = Some(msg);
@@ -169,8 +190,31 @@ pub(super) fn spawn(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, 
             }
             tx.send(Action::Scan(msg));
         });
+        let complete = result.is_ok() && !cancel.load(Ordering::Relaxed);
         tx.send(Action::LoadFinished {
             error: result.err().map(|e| e.to_string()),
         });
+        // A load stopped early names no hash of the bytes read (the report hashes the files
+        // as they are, as before).
+        if complete {
+            for file in &read {
+                if cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+                tx.send(match input_hash::rehash(file) {
+                    Rehashed::Same(sha256) => Action::InputHashed {
+                        path: file.path.clone(),
+                        sha256,
+                    },
+                    Rehashed::Changed(message) => {
+                        Action::Scan(ScanMessage::Problem(crate::model::Problem {
+                            file: file.path.as_str().into(),
+                            line: None,
+                            message,
+                        }))
+                    }
+                });
+            }
+        }
     });
 }

@@ -12,6 +12,7 @@ pub mod doc;
 mod effects;
 pub mod filter;
 pub mod frame_log;
+mod input_hash;
 pub mod items;
 mod key_index;
 pub mod keymap;

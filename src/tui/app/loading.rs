@@ -289,6 +289,19 @@ impl App {
         self.refresh_with(from_top, true);
     }
 
+    /// An input's SHA-256, made after the load from the file as it was read: the report
+    /// names it. A file already hashed (standard input, follow mode) keeps its own.
+    pub(super) fn input_hashed(&mut self, path: &str, sha256: String) {
+        if let Some(i) = self
+            .report
+            .files
+            .iter()
+            .position(|f| f.path == path && f.sha256.is_none() && !f.followed)
+        {
+            std::sync::Arc::make_mut(&mut self.report).files[i].sha256 = Some(sha256);
+        }
+    }
+
     pub(super) fn following(&mut self, files: usize) {
         self.following = files;
         self.set_status(format!(

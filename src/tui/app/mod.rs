@@ -417,6 +417,7 @@ impl App {
             } => self.load_plan(files, bytes, names),
             Action::Sorting => self.sorting(),
             Action::LoadFinished { error } => self.load_finished(error),
+            Action::InputHashed { path, sha256 } => self.input_hashed(&path, sha256),
             Action::Following { files } => self.following(files),
             Action::Saved { keys } => self.saved(keys),
             Action::SaveFailed { keys, error } => self.save_failed(keys, error),

@@ -115,6 +115,7 @@ impl App {
             | Action::Sorting
             | Action::LoadFinished { .. }
             | Action::Following { .. }
+            | Action::InputHashed { .. }
             | Action::Saved { .. }
             | Action::SaveFailed { .. }
             | Action::Foreign { .. }
