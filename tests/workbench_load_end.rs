@@ -4,7 +4,8 @@
 //! what one go gives. The last file's context index is prepared off the screen thread
 //! (`App::context_off_thread`, as the event loop runs the workbench): sorting and indexing
 //! every record took seconds at 2,000,000 events, in the one frame that took the file's
-//! end, and a key typed then waited for it. The rows' text is made again a slice a frame
+//! end, and a key typed then waited for it. The load ends without waiting for it (every
+//! row is in); what reads it (the hints, the drill-down, the report) waits for it. The rows' text is made again a slice a frame
 //! (`App::hint_budget`): every row's targets and actors, each checked for look-alikes, took
 //! up to a second of one frame at 1,000,000 events on a loaded machine. Meanwhile the rows
 //! read are shown and keys answered from the state as it is.
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 
 use ratatui::crossterm::event::KeyCode;
 use sts_triage::load::{ScanMessage, ScanOptions};
-use sts_triage::tui::action::Action;
+use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Overlay};
 
 mod support;
@@ -99,11 +100,14 @@ fn keys_are_answered_while_the_index_is_prepared_and_the_end_equals_one_made_in_
         "the samples are read"
     );
     let mut app = taken(&paths, true, None);
-    // The last file's index is away: the load has not ended, the rows read are shown and
-    // the header says what is under way.
+    // The last file's index is away (no frame has taken it back): the load has ended
+    // (every row is in and sorted) and the header says the related records are being
+    // indexed.
     assert!(app.context_preparing());
-    assert!(!app.loading.done);
-    assert!(screen(&app, 160, 45).contains("indexing and sorting"));
+    assert!(app.loading.done);
+    let first = screen(&app, 160, 45);
+    assert!(first.contains("indexing related records…"), "{first}");
+    assert!(!first.contains("indexing and sorting"), "{first}");
     let rows = app.findings.order.len();
     assert!(rows > 1);
     // A key is answered from the state as it is (no waiting for the index).
@@ -112,15 +116,20 @@ fn keys_are_answered_while_the_index_is_prepared_and_the_end_equals_one_made_in_
     assert!(app.context_preparing());
     press(&mut app, KeyCode::Char('k'));
     assert_eq!(app.findings.cursor, 0);
-    settle(&mut app);
-    assert!(!app.context_preparing());
-    assert!(app.loading.done);
-    assert!(!screen(&app, 160, 45).contains("indexing and sorting"));
-
     let mut once = taken(&paths, false, None);
     assert!(!once.context_preparing());
     settle(&mut once);
+    // The drill-down opened while the index is away waits for it: its context panel is
+    // never made from an index read in part.
+    assert!(app.context_preparing());
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Overlay::Drill(_)));
+    assert!(!app.context_preparing());
     assert_eq!(app.report.context.len(), once.report.context.len());
+    press(&mut app, KeyCode::Esc);
+    settle(&mut app);
+    assert!(app.loading.done);
+    assert!(!screen(&app, 160, 45).contains("indexing related records"));
     assert_eq!(screen(&app, 160, 45), screen(&once, 160, 45));
     let (a, b) = (drill_downs(&mut app), drill_downs(&mut once));
     assert_eq!(a, b);
@@ -134,13 +143,27 @@ fn keys_are_answered_while_the_index_is_prepared_and_the_end_equals_one_made_in_
 }
 
 #[test]
-fn a_load_stopped_by_an_error_says_so_once_the_index_is_back() {
+fn a_load_stopped_by_an_error_says_so_at_once_while_the_index_is_prepared() {
     let mut app = taken(&samples(), true, Some("disk gone".to_owned()));
-    assert!(!app.loading.done);
-    settle(&mut app);
     assert!(app.loading.done);
     assert_eq!(app.loading.error.as_deref(), Some("disk gone"));
     assert!(screen(&app, 160, 45).contains("load stopped: disk gone"));
+    settle(&mut app);
+    assert!(!app.context_preparing());
+    assert_eq!(app.loading.error.as_deref(), Some("disk gone"));
+}
+
+#[test]
+fn a_report_asked_for_while_the_index_is_prepared_waits_for_it() {
+    let paths = samples();
+    let mut app = taken(&paths, true, None);
+    let mut once = taken(&paths, false, None);
+    settle(&mut once);
+    assert!(app.context_preparing());
+    app.apply(Action::Intent(Intent::CopyReport));
+    assert!(!app.context_preparing(), "the report reads the whole index");
+    assert_eq!(app.report.context.len(), once.report.context.len());
+    assert_ne!(app.report.context.len(), 0);
 }
 
 /// An STS event of `account` changing `target`'s refresh token.

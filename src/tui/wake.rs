@@ -37,7 +37,7 @@ pub const GAUGE_REDRAW: Duration = Duration::from_secs(1);
 pub const REPORT_PROGRESS: Duration = Duration::from_millis(100);
 
 /// While the last file's context index is prepared off the screen thread, how often the
-/// loop looks whether it is ready (the load ends then; a key wakes the loop meanwhile).
+/// loop looks whether it is ready (the hints are made then; a key wakes the loop meanwhile).
 pub const CONTEXT_POLL: Duration = Duration::from_millis(10);
 
 /// The loop's sleep before the next frame, from the state alone: `data_left` says that

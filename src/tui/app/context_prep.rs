@@ -1,20 +1,21 @@
 //! The load's last context index prepared off the screen thread: started when the last
-//! file ends, taken back when ready, with the load's end held until then. Apart from the
-//! arrivals (`loading`) because it is the one part of a load that runs on a thread of its
-//! own and owns that thread's start, join and failure.
+//! file ends, taken back when ready. The load's end does not wait for it: every row is in,
+//! sorted and answered while the index is made (the header says `indexing related
+//! records…`); what reads the index waits for it instead: the hints (made once it is back),
+//! the drill-down and the report (`Enter`, `Y`, `E` take it back first, waiting for the
+//! thread), so that nothing shown is made from an index that is not complete. Apart from
+//! the arrivals (`loading`) because it is the one part of a load that runs on a thread of
+//! its own and owns that thread's start, join and failure.
 
 use super::App;
 use crate::context::ContextIndex;
 
-/// A context index being prepared off the screen thread, and the load's end if it came
-/// meanwhile (the load ends once the index is back: the hints, the report and the
-/// context panel read it).
+/// A context index being prepared off the screen thread.
 #[derive(Debug)]
 pub(super) struct Preparing {
     /// Gives the index back prepared (None: it never reached the thread, which cannot
     /// happen: it is sent before the job is kept).
     job: std::thread::JoinHandle<Option<ContextIndex>>,
-    pub(super) finished: Option<Option<String>>,
 }
 
 impl App {
@@ -48,10 +49,7 @@ impl App {
             Ok(job) => {
                 let sent = tx.send(index);
                 debug_assert!(sent.is_ok(), "the thread waits for the index");
-                self.arrivals.preparing = Some(Preparing {
-                    job,
-                    finished: None,
-                });
+                self.arrivals.preparing = Some(Preparing { job });
             }
             Err(_) => {
                 let mut index = index;
@@ -75,15 +73,15 @@ impl App {
             .is_some_and(|p| p.job.is_finished())
     }
 
-    /// Waits for the context index being prepared off the screen thread and takes it (and
-    /// the load's end, if it came): the state a frame reaches once the thread is done.
-    /// For a caller that needs the final state now (the tests).
+    /// Waits for the context index being prepared off the screen thread and takes it: the
+    /// state a frame reaches once the thread is done. For what reads the index (the
+    /// drill-down, the report) and a caller that needs the final state now (the tests).
     pub fn wait_for_context(&mut self) {
         self.take_prepared_context(true);
     }
 
     /// Takes the index prepared off the screen thread when it is ready (`wait`: waits for
-    /// it), then ends the load if its end came meanwhile.
+    /// it).
     pub(super) fn take_prepared_context(&mut self, wait: bool) {
         // A report of `E`/`Y` being made shares the scan: taking the index now would copy
         // the whole scan (`Arc::make_mut`); it is taken once the report is done.
@@ -109,8 +107,5 @@ impl App {
         // The context hints may change now.
         self.hints_stale = true;
         self.dirty = true;
-        if let Some(error) = p.finished {
-            self.load_finished(error);
-        }
     }
 }

@@ -12,6 +12,9 @@ use crate::tui::doc::JsonDoc;
 
 impl App {
     pub(super) fn open_drill(&mut self) {
+        // The hints and context panel read the context index: one being prepared after
+        // the load is waited for, never shown in part.
+        self.wait_for_context();
         let t = self.table();
         let Some(item) = t.current() else {
             return;

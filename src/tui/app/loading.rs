@@ -254,12 +254,10 @@ impl App {
         })
     }
 
+    /// The load's end: every row is in and sorted once. The last file's context index may
+    /// still be being prepared off the screen thread (`context_prep`): it is not waited
+    /// for, what reads it waits for it.
     pub(super) fn load_finished(&mut self, error: Option<String>) {
-        if let Some(p) = self.arrivals.preparing.as_mut() {
-            // Ends when the context index is back (`take_prepared_context`).
-            p.finished = Some(error);
-            return;
-        }
         self.loading.done = true;
         self.loading.sorting = false;
         // Rows were shown in the order read: everything is sorted now, once.

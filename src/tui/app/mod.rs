@@ -148,7 +148,8 @@ pub struct App {
     pub hint_budget: Option<std::time::Duration>,
     /// The last file's context index is prepared on a thread of its own (sorting and
     /// indexing every record: seconds at 2,000,000 events, which a key typed then would
-    /// wait for), the load ending when it is ready; the event loop sets it. Off (the
+    /// wait for): the load ends without it, the hints, the drill-down and the report wait
+    /// for it (`context_prep`); the event loop sets it. Off (the
     /// tests' default), it is prepared in the frame that takes the file's end.
     pub context_off_thread: bool,
     /// `q` (or Ctrl+C) was pressed while this many decisions were not saved: the next key

@@ -45,6 +45,9 @@ impl App {
             ));
             return;
         }
+        // The report's context lines read the context index: one being prepared after the
+        // load is waited for (the report shares the scan from here on).
+        self.wait_for_context();
         let w = ReportWriting {
             copying: to_file.is_none(),
             percent: 0,

@@ -424,6 +424,24 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         let forms = vec![vec![Span::raw(long)], vec![Span::raw(short)]];
         parts.push(Part::new(7, " · ", forms));
     }
+    if app.loading.done && app.context_preparing() {
+        // Every row is in; the related records of the last file are still being indexed:
+        // no hint that reads them is shown before they are (`context_prep`).
+        parts.push(Part::new(
+            8,
+            " · ",
+            vec![
+                vec![Span::styled(
+                    "indexing related records…".to_owned(),
+                    theme.fg(Color::Yellow),
+                )],
+                vec![Span::styled(
+                    "indexing…".to_owned(),
+                    theme.fg(Color::Yellow),
+                )],
+            ],
+        ));
+    }
     if let Some((done, of)) = app.hints_progress() {
         // The Hints column is made again after the load: until then it is not complete.
         let pct = done.saturating_mul(100) / of.max(1);
