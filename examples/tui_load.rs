@@ -315,6 +315,8 @@ fn main() {
     };
 
     let started = Instant::now();
+    // The frame log's clock (`STS_TRIAGE_FRAME_LOG`): the slow keys are named on it.
+    let epoch = sts_triage::tui::frame_log::epoch();
     let (input_tx, data_tx, inbox) = wake::channels(4);
     let cancel = Arc::new(AtomicBool::new(false));
     start_load(vec![PathBuf::from(&file)], false, cancel.clone(), data_tx);
@@ -324,6 +326,9 @@ fn main() {
     // `TUI_LOAD_PREPARE_IN_FRAME=1`: the last file's context index prepared in the frame
     // that takes its end, as before `App::context_off_thread` (paired runs).
     app.context_off_thread = std::env::var_os("TUI_LOAD_PREPARE_IN_FRAME").is_none();
+    // `TUI_LOAD_HINTS_IN_FRAME=1`: the hint pass after the load in slices on the screen
+    // thread, as before `App::hints_off_thread` (paired runs).
+    app.hints_off_thread = std::env::var_os("TUI_LOAD_HINTS_IN_FRAME").is_none();
     app.apply(sts_triage::tui::action::Action::Resize { width, height });
     let _ = terminal.draw(|f| draw(f, &app, &keymap, theme));
     println!(
@@ -350,6 +355,7 @@ fn main() {
     let mut slowest_frame = Duration::ZERO;
     let mut report_started: Option<Instant> = None;
     let mut reports = Vec::new();
+    let mut hints_running = false;
     loop {
         let t = Instant::now();
         let flow = match frame(&mut terminal, &mut app, &mut shell, &inbox, &mut data_left) {
@@ -391,6 +397,10 @@ fn main() {
         }
         if !loaded.load(Ordering::Relaxed) && app.loading.done {
             loaded.store(true, Ordering::Relaxed);
+            println!(
+                "loaded at {:.3} s on the frame log's clock",
+                now.saturating_duration_since(epoch).as_secs_f64()
+            );
             slowest_frame = slowest_frame.max(now - t);
             println!(
                 "loaded in {:.2} s: {} flagged rows, {} near misses, {} records (last frame {:.0} ms: sorting once)",
@@ -406,16 +416,34 @@ fn main() {
                 screen_cpu_time().as_secs_f64()
             );
         }
+        // When the hint pass after the load ends, on the frame log's clock.
+        let running = app.hints_progress().is_some();
+        if hints_running && !running && app.loading.done {
+            println!(
+                "hint pass done at {:.3} s",
+                now.saturating_duration_since(epoch).as_secs_f64()
+            );
+        }
+        hints_running = running;
         let inputs = match flow {
             Flow::Quit => break,
             Flow::Continue { inputs } => inputs,
         };
         for _ in 0..inputs {
             if let Ok((at, kind, during)) = sent_rx.try_recv() {
-                latencies
-                    .entry((during, kind))
-                    .or_default()
-                    .push(now.saturating_duration_since(at));
+                let took = now.saturating_duration_since(at);
+                if !during && took >= Duration::from_millis(16) {
+                    // Which step it waited for: the frame log's lines that end between
+                    // the two times.
+                    println!(
+                        "slow key after the load: {kind} {:.1} ms, sent at {:.3} s, answered at {:.3} s (hints {:?})",
+                        took.as_secs_f64() * 1000.0,
+                        at.saturating_duration_since(epoch).as_secs_f64(),
+                        now.saturating_duration_since(epoch).as_secs_f64(),
+                        app.hints_progress()
+                    );
+                }
+                latencies.entry((during, kind)).or_default().push(took);
                 let _ = ack_tx.send(());
             }
         }

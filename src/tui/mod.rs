@@ -208,6 +208,7 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
     app.hint_config = opts.hints;
     app.hint_budget = Some(app::HINT_BUDGET);
     app.context_off_thread = true;
+    app.hints_off_thread = true;
     let warning =
         (replay.warning.iter().cloned().chain(stdin_warning)).reduce(|a, b| format!("{a}; {b}"));
     app.status = match &warning {

@@ -40,6 +40,10 @@ pub const REPORT_PROGRESS: Duration = Duration::from_millis(100);
 /// loop looks whether it is ready (the hints are made then; a key wakes the loop meanwhile).
 pub const CONTEXT_POLL: Duration = Duration::from_millis(10);
 
+/// While the hint pass after the load runs on a thread of its own, how often the loop
+/// looks whether it is done and redraws its progress (a key wakes the loop meanwhile).
+pub const HINTS_POLL: Duration = Duration::from_millis(50);
+
 /// The loop's sleep before the next frame, from the state alone: `data_left` says that
 /// the loader's messages were not all taken in the last frame.
 pub fn next_wait(app: &App, data_left: bool) -> Wait {
@@ -50,6 +54,8 @@ pub fn next_wait(app: &App, data_left: bool) -> Wait {
         Wait::For(REPORT_PROGRESS)
     } else if app.context_preparing() {
         Wait::For(CONTEXT_POLL)
+    } else if app.hints_running_off_thread() {
+        Wait::For(HINTS_POLL)
     } else if !app.loading.done {
         Wait::For(GAUGE_REDRAW)
     } else {

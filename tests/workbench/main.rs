@@ -43,6 +43,7 @@ mod filter_search;
 mod frames;
 mod help;
 mod help_screen;
+mod hints_off_thread;
 mod input_hash;
 mod lean;
 mod load;

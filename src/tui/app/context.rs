@@ -215,7 +215,8 @@ impl App {
         // An event kept lean (the workbench keeps most flagged events so) is made whole;
         // while a report being written shares the events (never copied for this), the
         // record is read back from its file below instead.
-        let made = std::sync::Arc::get_mut(&mut self.report)
+        let made = self
+            .report_to_change()
             .map(|r| r.make_whole_at(&place.file, place.line))
             .unwrap_or_default();
         let index = &self.report.context;

@@ -33,7 +33,7 @@ impl App {
                 // Events kept lean are made whole to be shown; not while a report being
                 // written shares the rows (they would be copied whole, seconds at 1M
                 // events): then only a row whose events are all made whole opens.
-                let events = match std::sync::Arc::get_mut(&mut self.report) {
+                let events = match self.report_to_change() {
                     Some(report) => report.row_event_indexes(item),
                     None => {
                         let Some(events) = self.report.row_event_indexes_made(item) else {

@@ -13,6 +13,8 @@ mod context_prep;
 mod decide;
 mod drill;
 mod help;
+mod hints_job;
+mod histogram_job;
 mod journal_answers;
 mod lists;
 mod loading;
@@ -152,6 +154,15 @@ pub struct App {
     /// for it (`context_prep`); the event loop sets it. Off (the
     /// tests' default), it is prepared in the frame that takes the file's end.
     pub context_off_thread: bool,
+    /// Once the load is done, the hint pass runs on a thread of its own, the rows' hints
+    /// taken back when it is done (`hints_job`): a key never waits for a slice of it.
+    /// The event loop sets it; off (the tests' default), it runs in slices as
+    /// [`App::hint_budget`] says.
+    pub hints_off_thread: bool,
+    /// The hint pass running on its own thread ([`App::hints_off_thread`]).
+    hints_job: Option<hints_job::HintsJob>,
+    /// The histogram being made on its own thread ([`App::hints_off_thread`]).
+    histogram_job: Option<histogram_job::HistogramJob>,
     /// `q` (or Ctrl+C) was pressed while this many decisions were not saved: the next key
     /// answers (`q` or `y` quits and loses them, any other returns; `quit`).
     pub quit_pending: Option<usize>,
@@ -230,6 +241,9 @@ impl App {
             filter_step: FILTER_STEP,
             hint_budget: None,
             context_off_thread: false,
+            hints_off_thread: false,
+            hints_job: None,
+            histogram_job: None,
             quit_pending: None,
         }
     }
@@ -344,6 +358,8 @@ impl App {
     pub fn has_pending_work(&self) -> bool {
         self.dirty
             || self.arrivals.pass.is_some()
+            || self.hints_job_ready()
+            || self.histogram_job_ready()
             || self.context_ready()
             || self.filtering()
             || (self.loading.done
@@ -527,7 +543,7 @@ impl App {
                     .map(|f| hints::row_hints(f, self.hint_config))
             })
         };
-        if self.arrivals.pass.is_none() {
+        if self.arrivals.pass.is_none() && self.hints_job.is_none() {
             if let Some(hints) = self.arrivals.hints.get(finding) {
                 return hints.clone();
             }

@@ -265,7 +265,6 @@ impl App {
             } else if self.histogram_due() {
                 let t = Instant::now();
                 self.recompute_histogram();
-                self.histogram_made();
                 note("histogram", t);
             }
         }
@@ -366,6 +365,8 @@ impl App {
         // The tables of the pass before are not this report's: until this pass has made
         // its own, a row's hints are those last made (`App::hints_of`).
         self.arrivals.tables = None;
+        // A pass on its own thread over the report before stops.
+        self.hints_job = None;
         self.arrivals.pass = Some(pass);
         if self.hint_budget.is_none() {
             self.step_hints();
@@ -373,20 +374,41 @@ impl App {
     }
 
     /// Goes on with the pass under way: to its end, or for about [`App::hint_budget`];
-    /// at its end every row's hints are shown.
+    /// at its end every row's hints are shown. Once the load is done, the event loop's
+    /// pass goes to a thread of its own instead ([`App::hints_off_thread`]).
     pub(super) fn step_hints(&mut self) {
+        if self.hints_go_off_thread() {
+            self.start_hints_job();
+        }
         let Some(mut pass) = self.arrivals.pass.take() else {
             return;
         };
+        let t = std::time::Instant::now();
         let done = pass.step(&self.report, self.hint_budget);
         if self.arrivals.tables.is_none() {
             self.arrivals.tables = pass.tables();
+            if self.arrivals.tables.is_some() {
+                crate::tui::frame_log::note("hint pass: the slice that made its tables", t);
+            }
         }
         if !done {
             self.arrivals.pass = Some(pass);
             return;
         }
+        let t = std::time::Instant::now();
         let made = pass.finish(&self.report);
+        self.rows_hints_made(made, None);
+        crate::tui::frame_log::note("hint pass: its end", t);
+    }
+
+    /// A pass's hints shown: each flagged row's Hints column and ⚠ mark, and the ⚠ of the
+    /// near misses that look like another principal (`near_lookalikes`: their places, as
+    /// the pass's thread found them; None: found here).
+    pub(super) fn rows_hints_made(
+        &mut self,
+        made: Vec<Vec<Hint>>,
+        near_lookalikes: Option<Vec<usize>>,
+    ) {
         let col = finding(Column::Hint);
         let flag = finding(Column::Flag);
         let mut changed = false;
@@ -408,7 +430,7 @@ impl App {
             }
         }
         self.arrivals.hints = made;
-        changed |= self.mark_near_miss_lookalikes();
+        changed |= self.mark_near_miss_lookalikes(near_lookalikes);
         if changed {
             self.findings.texts_changed();
             // The rows are ordered and filtered again with their new hints.
@@ -419,31 +441,22 @@ impl App {
     /// The near misses whose principal looks like another of the loaded data (the
     /// `lookalike` hint the report gives them: another principal's look-alike, one display
     /// name on several object ids, a name that is another's UPN, an app named like a
-    /// user) are marked ⚠ as the rows are, once the hints' tables are made. Asked once per
-    /// distinct parties and actor text (events share them: `ScanReport` interns them), so
-    /// that millions of near misses of a few principals cost a lookup each. True when a
+    /// user) are marked ⚠ as the rows are, once the hints' tables are made
+    /// (`hints_job::near_lookalikes_of`, unless `found` gives their places). True when a
     /// mark was added.
-    fn mark_near_miss_lookalikes(&mut self) -> bool {
-        let Some(tables) = self.arrivals.tables.clone() else {
-            return false;
+    fn mark_near_miss_lookalikes(&mut self, found: Option<Vec<usize>>) -> bool {
+        let found = match found {
+            Some(found) => found,
+            None => match self.arrivals.tables.clone() {
+                Some(tables) => super::hints_job::near_lookalikes_of(&self.report, &tables),
+                None => return false,
+            },
         };
         let flag = crate::tui::columns::near_miss(Column::Flag);
-        let mut asked: std::collections::HashMap<(usize, usize), bool> =
-            std::collections::HashMap::new();
         let mut changed = false;
-        for (item, &i) in self.near.items.iter_mut().zip(&self.report.near_misses) {
-            if item.tampered {
-                continue;
-            }
-            let e = &self.report.events[i];
-            // Where the shared texts are: the same parties and actor ask the same.
-            let at = (
-                std::sync::Arc::as_ptr(&e.parties) as usize,
-                e.actor.as_str().as_ptr() as usize,
-            );
-            if *asked
-                .entry(at)
-                .or_insert_with(|| tables.near_miss_lookalike(e))
+        for place in found {
+            if let Some(item) = self.near.items.get_mut(place)
+                && !item.tampered
             {
                 item.tampered = true;
                 item.cells.set(flag, "⚠");
@@ -460,51 +473,18 @@ impl App {
     /// or it has made the tables they read (its first stage). Until then the drill-down
     /// shows each row's hints as last made ([`App::hints_of`]).
     pub fn hint_tables_made(&self) -> bool {
-        self.arrivals.pass.is_none() || self.arrivals.tables.is_some()
+        (self.arrivals.pass.is_none() && self.hints_job.is_none()) || self.arrivals.tables.is_some()
     }
 
     /// How far the pass making the rows' hints is, while one is under way: (done, of).
     pub fn hints_progress(&self) -> Option<(usize, usize)> {
-        self.arrivals
-            .pass
-            .as_ref()
-            .map(hints::RowHintsPass::progress)
-    }
-
-    /// Buckets of events over time (flagged and passed over), for the header's histogram.
-    fn recompute_histogram(&mut self) {
-        const BUCKETS: usize = 240;
-        // Every event, kept whole or lean, read once (each time is made from its parts:
-        // six passes, as this was, cost a few seconds of the screen thread over a 2M load).
-        let (mut flagged_times, mut near_times) = (Vec::new(), Vec::new());
-        for (f, t) in self.report.event_times() {
-            if let Some(t) = t.as_ref().map(crate::kql::ticks) {
-                if f {
-                    flagged_times.push(t);
-                } else {
-                    near_times.push(t);
-                }
-            }
+        match &self.hints_job {
+            Some(job) => Some(job.progress()),
+            None => self
+                .arrivals
+                .pass
+                .as_ref()
+                .map(hints::RowHintsPass::progress),
         }
-        let all = || flagged_times.iter().chain(&near_times).copied();
-        let (Some(min), Some(max)) = (all().min(), all().max()) else {
-            self.histogram = None;
-            return;
-        };
-        let span = (max - min).max(1);
-        let last = i128::try_from(BUCKETS - 1).unwrap_or(0);
-        let bucket = |t: i64| {
-            let b = i128::from(t - min) * last / i128::from(span);
-            usize::try_from(b).unwrap_or(0).min(BUCKETS - 1)
-        };
-        let mut flagged = vec![0u32; BUCKETS];
-        let mut near = vec![0u32; BUCKETS];
-        for &t in &flagged_times {
-            flagged[bucket(t)] += 1;
-        }
-        for &t in &near_times {
-            near[bucket(t)] += 1;
-        }
-        self.histogram = Some((min, max, flagged, near));
     }
 }
