@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::json::{Ctx, Evaluated, evaluate_record, is_whole_json, trim_ascii};
+use super::json::{Ctx, Evaluated, evaluate_line, is_whole_json, trim_ascii};
 use super::record::Classified;
 use super::{Prefilter, ScanOptions};
 
@@ -34,6 +34,9 @@ struct Hit {
     records_through: u64,
     /// The offset after its line.
     end: usize,
+    /// Where the record (trimmed) is in the region, for a line that holds records otherwise
+    /// (`Evaluated::Nested`).
+    at: std::ops::Range<usize>,
     evaluated: Evaluated,
 }
 
@@ -80,7 +83,7 @@ impl Filing<'_> {
         file: &Arc<str>,
         opts: &ScanOptions,
     ) -> Evaluated {
-        let mut evaluated = evaluate_record(bytes, 0, file, opts.max_record_bytes);
+        let mut evaluated = evaluate_line(bytes, 0, file, opts.max_record_bytes);
         if let Evaluated::Classified(Classified::Sts(event), _) = &mut evaluated
             && let crate::evidence::RawText::Text(text) = &mut event.raw
         {
@@ -125,6 +128,7 @@ pub(super) fn scan_block(
             line: scan.lines,
             records_through: scan.records,
             end: (end + 1).min(body.len()),
+            at: place(region, bytes),
             evaluated: at.evaluate(region, bytes, file, opts),
         });
         scan.lines += 1;
@@ -146,11 +150,19 @@ pub(super) fn scan_block(
                 line: scan.lines,
                 records_through: scan.records,
                 end: region.len(),
+                at: place(region, tail),
                 evaluated,
             });
         }
     }
     scan
+}
+
+/// Where `part` (a slice of `region`) is in it.
+fn place(region: &[u8], part: &[u8]) -> std::ops::Range<usize> {
+    // Pointer arithmetic on two slices of one buffer.
+    let start = part.as_ptr() as usize - region.as_ptr() as usize;
+    start..start + part.len()
 }
 
 /// Sends on what a scanning thread found in a block.
@@ -168,7 +180,8 @@ pub(super) fn apply_scan(
         let line = base + hit.line;
         ctx.summary.records += hit.records_through - records_counted;
         records_counted = hit.records_through;
-        ctx.dispatch_evaluated(hit.evaluated, line);
+        let bytes = &region[hit.at.clone()];
+        ctx.dispatch_evaluated(hit.evaluated, line, bytes, offset + hit.at.start as u64);
         if !ctx.prefilter_allowed() {
             // A query-result row: from here on every record is parsed.
             *line_no = line + 1;

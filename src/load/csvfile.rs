@@ -350,6 +350,17 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
                     _ => Value::String(text.clone()),
                 };
                 ctx.repaired(line, repair);
+                if let Value::Object(inner) = &data {
+                    let outer = ["Operation", "Operations"]
+                        .iter()
+                        .find_map(|name| index.get(&name.to_ascii_lowercase()))
+                        .filter(|&&i| i < record.len())
+                        .map(|&i| field(i))
+                        .unwrap_or_default();
+                    if let Some(message) = super::wrapped::operation_disagreement(&outer, inner) {
+                        ctx.problem(Some(line), message);
+                    }
+                }
                 map.insert(headers[data_col].clone(), data);
                 let raw = if text.trim_start().starts_with('{') {
                     text

@@ -5,8 +5,6 @@
 //! starts and ends as the bytes arrive, so memory holds one record at a time, not the
 //! document; each record is then parsed and classified like a JSON line.
 
-use std::io::{self, BufRead, Read};
-
 use super::json::Ctx;
 use super::tables::{self, Slot, Table};
 
@@ -50,6 +48,9 @@ enum Held {
     Row,
     /// The `error` object beside the tables.
     Error,
+    /// A JSON string at the top level (a record written as a JSON string, one a line in a
+    /// double-encoded log): read as the text it holds (`Ctx::text_line`).
+    Text,
 }
 
 /// The scanning state, kept across chunks.
@@ -103,8 +104,12 @@ struct Splitter {
 
 impl Splitter {
     fn new() -> Self {
+        Self::with_capacity(CHUNK * 2)
+    }
+
+    fn with_capacity(capacity: usize) -> Self {
         Self {
-            buf: Vec::with_capacity(CHUNK * 2),
+            buf: Vec::with_capacity(capacity),
             pos: 0,
             base: 0,
             gap: None,
@@ -248,6 +253,13 @@ impl Splitter {
                     Held::Columns => self.table.set_columns(ctx, bytes, line, at),
                     Held::Row => self.table.row(ctx, bytes, line, at),
                     Held::Error => tables::partial_error(ctx, bytes, line),
+                    Held::Text => match serde_json::from_slice::<String>(bytes) {
+                        Ok(text) => ctx.text_line(&text, line, at),
+                        Err(e) => {
+                            ctx.summary.records += 1;
+                            ctx.malformed(line, format!("not valid JSON: {e}"));
+                        }
+                    },
                 }
             }
         }
@@ -319,7 +331,12 @@ impl Splitter {
                     self.escaped = true;
                 } else if b == b'"' {
                     self.in_string = false;
-                    if self.at_outer_keys() {
+                    if self.stack.is_empty() && self.deeper == 0 {
+                        // The end of a JSON string at the top level.
+                        if self.record.is_some() && self.held == Held::Text {
+                            self.close_record(ctx, self.pos + 1);
+                        }
+                    } else if self.at_outer_keys() {
                         // A string at the first level of an outer object: maybe a key.
                         let start = self.key.map_or(self.pos, |(s, _)| s);
                         self.key = Some((start, self.pos));
@@ -364,13 +381,21 @@ impl Splitter {
     /// True at the first level of an outer object, one that may be an envelope rather than
     /// a record: a top-level object, or an element of a top-level array (Graph pages
     /// collected in a list and saved as one array, `[{"@odata.context":…,"value":[…]},…]`).
+    ///
+    /// Also at the first level of an envelope after its records array: a second records
+    /// array (`{"records":[a],"records":[b]}`, `{"value":[a],"records":[b]}`) is read too,
+    /// so that no record is lost whichever array a JSON parser would keep (Python and jq
+    /// keep the last key, we read every one). A Log Analytics envelope (its `tables`) keeps
+    /// its own keys (`keyed_level`).
     fn at_outer_keys(&self) -> bool {
         self.deeper == 0
-            && self.record.is_some()
-            && matches!(
-                self.stack.as_slice(),
-                [Frame::Plain] | [Frame::RecordArray, Frame::Plain]
-            )
+            && match self.stack.as_slice() {
+                [Frame::Plain] | [Frame::RecordArray, Frame::Plain] => self.record.is_some(),
+                [Frame::Envelope] | [Frame::RecordArray, Frame::Envelope] => {
+                    self.record.is_none() && !self.table.seen
+                }
+                _ => false,
+            }
     }
 
     /// True when a value starting now at the current depth is a record.
@@ -488,7 +513,8 @@ impl Splitter {
                     self.key = Some((self.pos, self.pos));
                 }
                 if self.stack.is_empty() {
-                    self.derail(ctx, "unexpected text between JSON values".to_owned());
+                    // A JSON string between the values: a record written as a string.
+                    self.open(Held::Text);
                 }
             }
             // A DOS end-of-file mark (Ctrl+Z: `copy a+b all` writes it after the files it
@@ -538,77 +564,7 @@ impl Splitter {
             _ => false,
         }
     }
-
-    /// The end of the input: what was open is reported.
-    fn finish(&mut self, ctx: &mut Ctx) {
-        if let Some((start, line, _, too_large)) = self.record.take() {
-            ctx.summary.records += 1;
-            if too_large {
-                let message = format!(
-                    "record over the {} byte limit, not closed at the end of the file; skipped",
-                    ctx.opts.max_record_bytes
-                );
-                ctx.malformed(line, message);
-                return self.finish_frames(ctx);
-            }
-            let why = match super::decode::check_repaired(&self.buf[start..]) {
-                Err(e) => e.to_string(),
-                Ok(_) => "EOF while parsing".to_owned(),
-            };
-            ctx.malformed(line, format!("not valid JSON: {why}"));
-        }
-        self.finish_frames(ctx);
-    }
-
-    /// The containers still open at the end of the input.
-    fn finish_frames(&self, ctx: &mut Ctx) {
-        match self.stack.first() {
-            Some(Frame::RecordArray) => ctx.problem(
-                Some(self.line_at_pos),
-                "the JSON array is not closed: the file looks truncated".to_owned(),
-            ),
-            Some(Frame::Envelope) => ctx.problem(
-                Some(self.top_line),
-                "the JSON document is damaged (EOF while parsing the envelope); \
-                 reading the records before the damage"
-                    .to_owned(),
-            ),
-            _ => {}
-        }
-    }
 }
 
-/// Scans a JSON document from a reader, record by record, in bounded memory.
-pub fn scan_json_stream(ctx: &mut Ctx, mut reader: Box<dyn BufRead + Send>) -> io::Result<()> {
-    let mut s = Splitter::new();
-    // A UTF-8 byte order mark before the document.
-    if reader.fill_buf()?.starts_with(b"\xef\xbb\xbf") {
-        reader.consume(3);
-        s.base = 3;
-    }
-    let mut chunk = vec![0u8; CHUNK];
-    loop {
-        if ctx.opts.cancelled() {
-            return Ok(());
-        }
-        let n = match reader.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                // A damaged stream: what came before it counts; the error is reported.
-                s.finish(ctx);
-                ctx.error_line = Some(s.line_at_pos);
-                return Err(e);
-            }
-        };
-        s.compact();
-        s.buf.extend_from_slice(&chunk[..n]);
-        s.scan(ctx);
-        s.bound(ctx.opts.max_record_bytes);
-        ctx.progress();
-    }
-    s.finish(ctx);
-    ctx.progress();
-    Ok(())
-}
+mod read;
+pub(super) use read::{scan_json_stream, scan_line};

@@ -32,21 +32,51 @@ enum TailKind {
     },
 }
 
-/// True for a plain (not gzip) file of JSON lines or CSV: what follow mode can tail.
+/// True for a plain (not gzip) file of JSON lines or CSV: what follow mode can tail. A file
+/// whose first line is a whole array or envelope (Defender's streaming export writes one
+/// `{"records":[…]}` a line) is JSON lines too: its lines are read as a first load reads
+/// such lines (`json::Ctx::nested_line`).
 pub fn can_follow(path: &Path) -> bool {
-    let Ok(mut f) = File::open(path) else {
-        return false;
-    };
+    follow_verdict(path).is_ok()
+}
+
+/// Why follow mode reads a file once instead of following it, for the workbench to say
+/// (`a JSON document (not one JSON value a line): read once, not followed`); `None` when it
+/// is followed, or when the file cannot be read or is of no known format (the scan says so).
+pub fn not_followed(path: &Path) -> Option<&'static str> {
+    follow_verdict(path).err().flatten()
+}
+
+/// `Ok`: followed; `Err(why)`: read once (`None`: the scan of the file says why).
+fn follow_verdict(path: &Path) -> Result<(), Option<&'static str>> {
+    let mut f = File::open(path).map_err(|_| None)?;
     let mut head = vec![0u8; 64 << 10];
-    let Ok(n) = f.read(&mut head) else {
+    let n = f.read(&mut head).map_err(|_| None)?;
+    head.truncate(n);
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return Err(Some("a gzip file: read once, not followed"));
+    }
+    match super::sniff(&head) {
+        Ok(super::Shape::JsonLines | super::Shape::Csv) => Ok(()),
+        Ok(super::Shape::JsonDocument) if first_line_whole(&head) => Ok(()),
+        Ok(super::Shape::JsonDocument) => Err(Some(
+            "a JSON document (not one JSON value a line): read once, not followed",
+        )),
+        Err(_) => Err(None),
+    }
+}
+
+/// Whether the first line that is not blank is a whole JSON value, ended by its newline.
+fn first_line_whole(head: &[u8]) -> bool {
+    let body = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let Some(end) = memchr::memchr(b'\n', &body[start..]) else {
         return false;
     };
-    head.truncate(n);
-    !head.starts_with(&[0x1f, 0x8b])
-        && matches!(
-            super::sniff(&head),
-            Ok(super::Shape::JsonLines | super::Shape::Csv)
-        )
+    super::json::is_whole_json(body[start..start + end].trim_ascii())
 }
 
 /// The end of the last whole CSV record in `buf` (just after its newline): a newline inside
@@ -326,7 +356,8 @@ impl Tail {
                     sink(ScanMessage::Context(Box::new(batch)));
                 }
                 if self.prefilter.may_match(bytes) {
-                    self.record(bytes, self.line, sink);
+                    let start = at + (bytes.as_ptr() as usize - raw_line.as_ptr() as usize) as u64;
+                    self.record(bytes, (self.line, start), sink);
                 }
             }
             self.line += 1;
@@ -369,9 +400,26 @@ impl Tail {
 
     /// One record, read as a first load reads it (`json::evaluate_record_traced`: repaired
     /// characters, deep nesting kept as text, the record limit), its trace kept.
-    fn record(&mut self, bytes: &[u8], line: u64, sink: &mut dyn FnMut(ScanMessage)) {
+    /// `at`: the content offset of the record's first byte.
+    fn record(&mut self, bytes: &[u8], (line, at): (u64, u64), sink: &mut dyn FnMut(ScanMessage)) {
         let max = self.opts.max_record_bytes;
-        let classified = match super::json::evaluate_record_traced(bytes, line, &self.file, max) {
+        let classified = match super::json::evaluate_line_traced(bytes, line, &self.file, max) {
+            Evaluated::Nested(nested) => {
+                // An array or an envelope line (Defender's streaming export writes one
+                // `{"records":[…]}` a line), a JSON string: read as a first load reads it.
+                let s = super::scan_nested_line(
+                    self.file.clone(),
+                    (bytes, line, at),
+                    nested,
+                    &self.opts,
+                    sink,
+                );
+                self.summary.records = self.summary.records - 1 + s.records;
+                self.summary.sts_events += s.sts_events;
+                self.summary.skipped += s.skipped;
+                self.summary.replaced += s.replaced;
+                return;
+            }
             Evaluated::Classified(classified, repair) => {
                 if let Some(repair) = repair {
                     self.summary.replaced += 1;

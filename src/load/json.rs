@@ -47,6 +47,8 @@ pub struct Ctx<'a> {
     pub evidence: Arc<crate::evidence::Filer>,
     /// Every record's compact context, for the related-events index.
     pub context: crate::context::Collector,
+    /// A JSON-lines line holding a record as a JSON string was said (once a file).
+    pub text_line_said: bool,
 }
 
 impl Ctx<'_> {
@@ -213,12 +215,14 @@ impl Ctx<'_> {
 
     /// One record's bytes at content offset `offset` (its raw text is then kept as that
     /// place in the input).
+    /// A JSON-lines line: one that holds records otherwise (an array, an envelope, a JSON
+    /// string) is read as [`Ctx::nested_line`] says.
     pub(super) fn record_placed(&mut self, untrimmed: &[u8], line: u64, offset: Option<u64>) {
         self.record_in(untrimmed, line, offset, offset.unwrap_or(0));
     }
 
-    /// One record's bytes; `offset`: where they are in the input, for its raw text; `at`:
-    /// its place in the context index.
+    /// One record's bytes; `offset`: where they are in the input, for its raw text (set for
+    /// a JSON-lines line only); `at`: its place in the context index.
     fn record_in(&mut self, untrimmed: &[u8], line: u64, offset: Option<u64>, at: u64) {
         let bytes = trim_ascii(untrimmed);
         if bytes.is_empty() {
@@ -230,7 +234,11 @@ impl Ctx<'_> {
         if self.prefilter_allowed() && !self.prefilter.may_match(bytes) {
             return;
         }
-        let mut evaluated = evaluate_record(bytes, line, &self.file, self.opts.max_record_bytes);
+        let max = self.opts.max_record_bytes;
+        let mut evaluated = match offset {
+            Some(_) => evaluate_line(bytes, line, &self.file, max),
+            None => evaluate_record(bytes, line, &self.file, max),
+        };
         if let (Some(offset), Evaluated::Classified(Classified::Sts(event), _)) =
             (offset, &mut evaluated)
             && let crate::evidence::RawText::Text(text) = &mut event.raw
@@ -244,11 +252,66 @@ impl Ctx<'_> {
                 self.dispatch_at(classified, line);
             }
             Evaluated::Malformed(message) => self.malformed(line, message),
+            Evaluated::Nested(nested) => {
+                let at = offset.unwrap_or(at)
+                    + (bytes.as_ptr() as usize - untrimmed.as_ptr() as usize) as u64;
+                self.nested_line(bytes, line, at, nested);
+            }
+        }
+    }
+
+    /// A JSON-lines line that is not one record (`Evaluated::Nested`), counted as one so far:
+    /// an array or an envelope is read as the document reader reads a document (the same
+    /// envelope rules, one code path: `docstream::scan_line`), a JSON string as the line it
+    /// holds (said once a file). `bytes`: the line, trimmed; `offset`: where it starts.
+    pub(super) fn nested_line(&mut self, bytes: &[u8], line: u64, offset: u64, nested: Nested) {
+        // What the line holds is counted instead of the line.
+        self.summary.records = self.summary.records.saturating_sub(1);
+        match nested {
+            Nested::Document => super::docstream::scan_line(self, bytes, line, offset),
+            Nested::Text(text) => self.text_line(&text, line, offset),
+        }
+    }
+
+    /// A JSON string at the top level of a line (or of a document) holding JSON text: read
+    /// as the line that text would be (one level: a string in it is not unwrapped again),
+    /// said once a file. Counted as one record, or as what it holds (an array, an envelope).
+    pub(super) fn text_line(&mut self, text: &str, line: u64, offset: u64) {
+        if !self.text_line_said {
+            self.text_line_said = true;
+            self.problem(
+                Some(line),
+                "a record written as a JSON string (a double-encoded log line): read as the \
+                 JSON text it holds (so are the file's other lines like it)"
+                    .to_owned(),
+            );
+        }
+        let inner = trim_ascii(text.as_bytes());
+        let max = self.opts.max_record_bytes;
+        match evaluate_value(inner, line, &self.file, max, Shapes::Line { text: false }) {
+            Evaluated::Nested(_) => super::docstream::scan_line(self, inner, line, offset),
+            Evaluated::Classified(classified, repair) => {
+                self.summary.records += 1;
+                self.repaired(line, repair);
+                // Its raw text is not the file's bytes: it is kept aside (spilled).
+                self.dispatch_at(classified, line);
+            }
+            Evaluated::Malformed(message) => {
+                self.summary.records += 1;
+                self.malformed(line, format!("in the JSON string: {message}"));
+            }
         }
     }
 
     /// What a record evaluated away from the dispatching thread came to, at its line.
-    pub(super) fn dispatch_evaluated(&mut self, evaluated: Evaluated, line: u64) {
+    /// `bytes` is the record (trimmed) and `offset` where it starts, for a nested line.
+    pub(super) fn dispatch_evaluated(
+        &mut self,
+        evaluated: Evaluated,
+        line: u64,
+        bytes: &[u8],
+        offset: u64,
+    ) {
         match evaluated {
             Evaluated::Classified(mut classified, repair) => {
                 if let Classified::Sts(event) = &mut classified {
@@ -258,6 +321,7 @@ impl Ctx<'_> {
                 self.dispatch_at(classified, line);
             }
             Evaluated::Malformed(message) => self.malformed(line, message),
+            Evaluated::Nested(nested) => self.nested_line(bytes, line, offset, nested),
         }
     }
 }
@@ -266,6 +330,49 @@ impl Ctx<'_> {
 pub(super) enum Evaluated {
     Classified(Classified, Option<decode::Repair>),
     Malformed(String),
+    /// A JSON-lines line that holds records the way a document does, or as a JSON string
+    /// (only from [`evaluate_line`]).
+    Nested(Nested),
+}
+
+/// How a JSON-lines line that is not one record holds its records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Nested {
+    /// An array of records, or an envelope (`{"records":[…]}`, `{"value":[…]}`,
+    /// `{"Schema":…,"Results":[…]}`, `{"tables":[…]}`): read as a JSON document.
+    Document,
+    /// A JSON string whose text is a JSON object or array (a double-encoded log line).
+    Text(String),
+}
+
+/// Which shapes besides a record a value may take where it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shapes {
+    /// A JSON document's element, a table's row: a record (the document reader has
+    /// already unwrapped arrays and envelopes by its own rules).
+    Record,
+    /// A JSON-lines line: an array or an envelope too, and (`text`) a JSON string holding
+    /// JSON text (one level: a string in a string is not unwrapped again).
+    Line { text: bool },
+}
+
+/// The envelope keys of a JSON document (`docstream`) and of the sniffing (`sniff`): an
+/// object with one of them over an array is an envelope, not a record.
+const ENVELOPE_KEYS: [&str; 6] = ["value", "records", "results", "Results", "tables", "Tables"];
+
+/// Whether a parsed line holds records otherwise than as one record.
+fn nested_shape(value: &Value, text: bool) -> Option<Nested> {
+    match value {
+        Value::Array(_) => Some(Nested::Document),
+        Value::Object(obj) => ENVELOPE_KEYS
+            .iter()
+            .any(|k| obj.get(*k).is_some_and(Value::is_array))
+            .then_some(Nested::Document),
+        Value::String(s) if text && s.trim_start().starts_with(['{', '[']) => {
+            Some(Nested::Text(s.clone()))
+        }
+        _ => None,
+    }
 }
 
 /// Parses and classifies one trimmed record. The same for every path, so that the parallel
@@ -278,6 +385,33 @@ pub(super) fn evaluate_record(
     file: &Arc<str>,
     max_record_bytes: usize,
 ) -> Evaluated {
+    evaluate_value(bytes, line, file, max_record_bytes, Shapes::Record)
+}
+
+/// [`evaluate_record`] for a JSON-lines line: one that is an array, an envelope or a JSON
+/// string holding JSON text comes back as [`Evaluated::Nested`], for [`Ctx::nested_line`].
+pub(super) fn evaluate_line(
+    bytes: &[u8],
+    line: u64,
+    file: &Arc<str>,
+    max_record_bytes: usize,
+) -> Evaluated {
+    evaluate_value(
+        bytes,
+        line,
+        file,
+        max_record_bytes,
+        Shapes::Line { text: true },
+    )
+}
+
+fn evaluate_value(
+    bytes: &[u8],
+    line: u64,
+    file: &Arc<str>,
+    max_record_bytes: usize,
+    shapes: Shapes,
+) -> Evaluated {
     // Most records past the prefilter are CloudAppEvents rows: read only what the query
     // reads (`pruned`), else parse the whole record.
     let quick = (bytes.len() <= max_record_bytes)
@@ -286,7 +420,7 @@ pub(super) fn evaluate_record(
         .and_then(|raw| super::pruned::classify_pruned(raw, &Origin { file, line, raw }));
     let mut evaluated = match quick {
         Some(classified) => Evaluated::Classified(classified, None),
-        None => evaluate_record_traced(bytes, line, file, max_record_bytes),
+        None => evaluate_traced(bytes, line, file, max_record_bytes, shapes),
     };
     if let Evaluated::Classified(Classified::Sts(event), _) = &mut evaluated {
         event.trace_kept = None;
@@ -300,6 +434,32 @@ pub(super) fn evaluate_record_traced(
     line: u64,
     file: &Arc<str>,
     max_record_bytes: usize,
+) -> Evaluated {
+    evaluate_traced(bytes, line, file, max_record_bytes, Shapes::Record)
+}
+
+/// [`evaluate_line`], with the event's trace (follow mode).
+pub(super) fn evaluate_line_traced(
+    bytes: &[u8],
+    line: u64,
+    file: &Arc<str>,
+    max_record_bytes: usize,
+) -> Evaluated {
+    evaluate_traced(
+        bytes,
+        line,
+        file,
+        max_record_bytes,
+        Shapes::Line { text: true },
+    )
+}
+
+fn evaluate_traced(
+    bytes: &[u8],
+    line: u64,
+    file: &Arc<str>,
+    max_record_bytes: usize,
+    shapes: Shapes,
 ) -> Evaluated {
     if bytes.len() > max_record_bytes {
         // The words of a line the reader cut at the limit: where the blocks of a file fall
@@ -315,12 +475,34 @@ pub(super) fn evaluate_record_traced(
         Ok(parsed) => parsed,
         Err(e) => return Evaluated::Malformed(format!("not valid JSON: {e}")),
     };
+    if let Shapes::Line { text } = shapes
+        && let Some(nested) = nested_shape(&value, text)
+    {
+        return Evaluated::Nested(nested);
+    }
     let origin = Origin {
         file,
         line,
         raw: &raw,
     };
-    Evaluated::Classified(classify(value, &origin), repair)
+    match classify(value, &origin) {
+        // A value of no known shape that holds the operation the query is about: an event
+        // may be inside it (`{"data":{…}}`, a wrapper of some other tool). Not guessed at,
+        // but said, and counted as skipped (`--strict` fails).
+        Classified::Unknown(seen) if holds_sts_operation(bytes) => Evaluated::Malformed(format!(
+            "not a record of a known table nor a known envelope ({seen}), yet it holds the STS \
+             operation's name (StsRefreshTokenValidFrom); not read"
+        )),
+        classified => Evaluated::Classified(classified, repair),
+    }
+}
+
+/// Whether the bytes hold the STS operation's name (ASCII case ignored), as written.
+fn holds_sts_operation(bytes: &[u8]) -> bool {
+    let needle = crate::rule::STS_NEEDLE.as_bytes();
+    bytes
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// True when the bytes are one whole JSON value, once repaired as a record is (invalid UTF-8,

@@ -288,6 +288,7 @@ pub fn scan_file(
                 .then_some(path),
         )),
         context: crate::context::Collector::new(display.clone(), opts.context),
+        text_line_said: false,
     };
     if let Some(notice) = encoding.notice() {
         ctx.problem(None, notice);
@@ -501,6 +502,7 @@ pub(crate) fn scan_csv_rows(
         line_offset,
         evidence: Arc::new(crate::evidence::Filer::new(None)),
         context: crate::context::Collector::new(file.clone(), opts.context),
+        text_line_said: false,
     };
     ctx.context.csv_base = byte_offset;
     csvfile::scan_csv(&mut ctx, Box::new(io::Cursor::new(bytes))).map_err(|e| e.to_string())?;
@@ -510,4 +512,44 @@ pub(crate) fn scan_csv_rows(
         Some(why) => Err(why),
         None => Ok(ctx.summary),
     }
+}
+
+/// Reads a followed JSON-lines line that holds records otherwise than as one record (an
+/// array, an envelope, a JSON string: `json::Nested`), as a first load reads it
+/// (`json::Ctx::nested_line`). `offset`: the content offset of the line (trimmed). The
+/// summary counts the records the line held.
+fn scan_nested_line(
+    file: Arc<str>,
+    (bytes, line, offset): (&[u8], u64, u64),
+    nested: json::Nested,
+    opts: &ScanOptions,
+    sink: &mut dyn FnMut(ScanMessage),
+) -> FileSummary {
+    let mut ctx = json::Ctx {
+        file: file.clone(),
+        opts,
+        sink,
+        summary: FileSummary {
+            path: file.to_string(),
+            // The line itself, which `nested_line` replaces by what it holds.
+            records: 1,
+            ..FileSummary::default()
+        },
+        kinds: Vec::new(),
+        counts: Vec::new(),
+        unknown_seen: None,
+        read_so_far: Arc::new(AtomicU64::new(0)),
+        // Every record of a followed line is parsed (as the follow reader parses its lines).
+        prefilter: Prefilter::new(),
+        problems_reported: 0,
+        unknown_why: None,
+        error_line: None,
+        line_offset: 0,
+        evidence: Arc::new(crate::evidence::Filer::new(None)),
+        // The follow reader gives every line to the related-events index itself.
+        context: crate::context::Collector::new(file.clone(), false),
+        text_line_said: false,
+    };
+    ctx.nested_line(bytes, line, offset, nested);
+    ctx.summary
 }

@@ -44,8 +44,10 @@ enum Unreadable {
 /// Evaluates an outer record that holds a UAL record under `AuditData` (any case).
 pub fn wrapped_ual(mut obj: Map<String, Value>, origin: &Origin) -> Classified {
     let operation = first_text(&obj, &OUTER_OPERATION);
-    // Most records are other activity: decided before the inner record is read.
-    if !operation.is_empty() && !rule::is_sts_operation(&operation) {
+    // Most records are other activity: decided before the inner record is read. But the
+    // query reads the record itself: an outer operation that disagrees with an STS record
+    // in AuditData (an edited export) does not hide it.
+    if !operation.is_empty() && !rule::is_sts_operation(&operation) && !holds_sts_record(&obj) {
         return Classified::Other(SourceKind::UnifiedAuditLog);
     }
     let field = obj
@@ -83,6 +85,45 @@ pub fn wrapped_ual(mut obj: Map<String, Value>, origin: &Origin) -> Classified {
         }
         Err(why) => unreadable_event(&obj, field, operation, outer_id, why, origin),
     }
+}
+
+/// Whether the record under `AuditData` (any case) is of the STS operation: its
+/// `Operation` when it was parsed, its text holding the name otherwise.
+fn holds_sts_record(obj: &Map<String, Value>) -> bool {
+    match column(obj, "AuditData") {
+        Some(Value::Object(record)) => {
+            rule::is_sts_operation(&kql::tostring(record.get("Operation")))
+        }
+        Some(Value::String(text)) => rule::is_sts_operation(text),
+        _ => false,
+    }
+}
+
+/// What a Purview or Search-UnifiedAuditLog row's `Operation` column and its AuditData
+/// record's `Operation` say, when one is the STS operation and the other is not (the row is
+/// read as its AuditData says: `wrapped_ual`); `None` when they agree or one is missing.
+pub(super) fn operation_disagreement(outer: &str, record: &Map<String, Value>) -> Option<String> {
+    let inner = kql::tostring(record.get("Operation"));
+    let (outer, inner) = (outer.trim(), inner.trim());
+    if outer.is_empty()
+        || inner.is_empty()
+        || rule::is_sts_operation(outer) == rule::is_sts_operation(inner)
+    {
+        return None;
+    }
+    let cut = |s: &str| -> String {
+        if s.chars().count() > 60 {
+            s.chars().take(60).chain(['…']).collect()
+        } else {
+            s.to_owned()
+        }
+    };
+    Some(format!(
+        "the row's Operation column ({}) disagrees with the record in its AuditData ({}): read as \
+         its AuditData says (the record the query reads)",
+        cut(outer),
+        cut(inner)
+    ))
 }
 
 /// The UAL record inside a Graph `auditData`, unwrapped from the dictionaries that hold it:

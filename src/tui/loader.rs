@@ -81,6 +81,17 @@ fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &mut Sender) {
         .into_iter()
         .map(|(p, _)| p)
         .partition(|p| crate::load::follow::can_follow(p));
+    // Each file read once is said, with why (a JSON document, gzip), so that the analyst
+    // does not wait for rows appended to it.
+    for path in &once {
+        if let Some(why) = crate::load::follow::not_followed(path) {
+            tx.send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
+                file: path.display().to_string().into(),
+                line: None,
+                message: why.to_owned(),
+            })));
+        }
+    }
     let opts = ScanOptions {
         cancel: Some(cancel.clone()),
         ..ScanOptions::default()

@@ -28,9 +28,11 @@ mod support;
 
 mod cut;
 mod deep_nesting;
+mod edited;
 mod encodings;
 mod gzip;
 mod library;
+mod lines_of_documents;
 mod memory_bound;
 mod not_read;
 mod not_records;

@@ -227,3 +227,37 @@ fn a_line_of_blanks_over_the_record_limit_is_a_blank_line() {
     assert_eq!(tail.summary.skipped, 1);
     every_byte_counted(&tail, &path);
 }
+
+/// Breaker finding 7: a file of envelope lines (Defender's streaming export, one
+/// `{"records":[…]}` a line) is followed as lines, and the records of an appended envelope
+/// line come at its line; a pretty-printed JSON document is read once, and that is said.
+#[test]
+fn envelope_lines_are_followed_and_a_document_is_said_read_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("stream.jsonl");
+    let envelope = |ids: &[&str]| {
+        let records: Vec<String> = ids.iter().map(|id| STS.replace("x1", id)).collect();
+        format!("{{\"records\":[{}]}}\n", records.join(","))
+    };
+    std::fs::write(&path, envelope(&["e1", "e2"])).expect("write");
+    assert!(can_follow(&path), "a file of envelope lines is followed");
+    let mut tail = Tail::new(&path);
+    let mut seen = Seen::default();
+    seen.poll(&mut tail);
+    assert_eq!(seen.events, [1, 1], "both records of line 1");
+    let mut f = append_to(&path);
+    write!(f, "{}", envelope(&["e3"])).expect("append");
+    writeln!(f, "[{}]", STS.replace("x1", "e4")).expect("append");
+    seen.poll(&mut tail);
+    assert_eq!(seen.events, [1, 1, 2, 3], "the appended lines' records");
+    assert_eq!(tail.summary.records, 4, "records, not lines, are counted");
+    assert!(seen.problems.is_empty(), "{:?}", seen.problems);
+
+    let doc = dir.path().join("pretty.json");
+    std::fs::write(&doc, format!("[\n  {STS}\n]\n")).expect("write");
+    assert!(!can_follow(&doc));
+    assert_eq!(
+        not_followed(&doc),
+        Some("a JSON document (not one JSON value a line): read once, not followed")
+    );
+}
