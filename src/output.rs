@@ -348,9 +348,15 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
         }
         writeln!(out)?;
     }
+    // Files passed over (listed as warnings below) are counted beside those read, so that
+    // the count of files never hides one.
+    let passed_over = match report.not_read.len() {
+        0 => String::new(),
+        n => format!(" · passed over: {n}"),
+    };
     writeln!(
         out,
-        "files: {} · records read: {} · STS events: {} · rows flagged: {} · near misses: {} · records skipped: {}",
+        "files: {}{passed_over} · records read: {} · STS events: {} · rows flagged: {} · near misses: {} · records skipped: {}",
         report.files.len(),
         report.records(),
         report.sts_events(),

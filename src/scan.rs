@@ -477,8 +477,8 @@ pub fn scan_paths_with(
     opts: &ScanOptions,
     sink: &mut dyn FnMut(ScanMessage),
 ) -> Result<(), LoadError> {
-    let files = load::expand_paths(paths)?;
-    for (path, named) in files {
+    let found = load::walk_paths(paths)?;
+    for found in found {
         if opts
             .cancel
             .as_ref()
@@ -486,6 +486,14 @@ pub fn scan_paths_with(
         {
             break;
         }
+        let (path, named) = match found {
+            load::Found::Read { path, named } => (path, named),
+            load::Found::PassedOver { path, reason } => {
+                // Passed over by its name (a hidden file, a journal, a note): listed too.
+                pass_over(&path, reason, sink);
+                continue;
+            }
+        };
         if !named {
             // A FIFO or a device inside a folder could block the reading forever.
             let kind = std::fs::metadata(&path).map(|m| m.file_type());
@@ -524,7 +532,7 @@ pub fn scan_paths_with(
 
 /// A file inside a folder that is not read: a problem (the summary's warning) and a
 /// [`NotRead`] (the report's "Not read" list, the workbench's problems view).
-fn pass_over(path: &std::path::Path, reason: String, sink: &mut dyn FnMut(ScanMessage)) {
+pub(crate) fn pass_over(path: &std::path::Path, reason: String, sink: &mut dyn FnMut(ScanMessage)) {
     sink(ScanMessage::Problem(Problem {
         file: path.display().to_string().into(),
         line: None,

@@ -4,17 +4,45 @@ use std::path::{Path, PathBuf};
 
 use super::LoadError;
 
+/// A file a scan's paths lead to: read (`named`: given on the command line, not found in a
+/// folder), or passed over by its name inside a folder, with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    Read { path: PathBuf, named: bool },
+    PassedOver { path: PathBuf, reason: String },
+}
+
 /// The files below the given paths (folders recursed, sorted), with `-` for standard input.
-/// A folder's files that are our own journals are left out. Errors: a path that cannot be
-/// read; `-` given twice ([`LoadError::StdinTwice`]: standard input can be read once).
+/// Errors: a path that cannot be read; `-` given twice ([`LoadError::StdinTwice`]: standard
+/// input can be read once).
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError> {
+    Ok(walk_paths(paths)?
+        .into_iter()
+        .filter_map(|f| match f {
+            Found::Read { path, named } => Some((path, named)),
+            Found::PassedOver { .. } => None,
+        })
+        .collect())
+}
+
+/// [`expand_paths`], with the files of a folder passed over by their name, in their place
+/// (sorted with the others): hidden files and folders, and our own journals (checked by
+/// their content: an export named like one is read). Each is listed by the scan as not read,
+/// with why, so that nothing is left out in silence. Notes and scripts (`README.md`,
+/// `collect.py`) are left out of the list (`is_notes_or_code`). Every other file is read and
+/// its format told by its content (a `.txt` export is read; an `.xlsx` workbook is named as
+/// one by its content).
+pub fn walk_paths(paths: &[PathBuf]) -> Result<Vec<Found>, LoadError> {
     if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return Err(LoadError::StdinTwice);
     }
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            out.push((p.clone(), true));
+            out.push(Found::Read {
+                path: p.clone(),
+                named: true,
+            });
             continue;
         }
         let meta = std::fs::metadata(p).map_err(|e| LoadError::Unreadable {
@@ -25,13 +53,57 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError
             let mut found = Vec::new();
             let mut seen = std::collections::HashSet::new();
             walk(p, &mut found, &mut seen)?;
-            found.sort();
-            out.extend(found.into_iter().map(|f| (f, false)));
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+            out.extend(found.into_iter().map(|(path, why)| match why {
+                None => Found::Read { path, named: false },
+                Some(reason) => Found::PassedOver { path, reason },
+            }));
         } else {
-            out.push((p.clone(), true));
+            out.push(Found::Read {
+                path: p.clone(),
+                named: true,
+            });
         }
     }
     Ok(out)
+}
+
+/// Why a folder's entry is passed over by its name, if it is (`is_dir`: it is a folder).
+fn passed_over_by_name(path: &Path, name: &str, is_dir: bool) -> Option<String> {
+    const NAME_IT: &str = "name it on the command line to read it";
+    if name.starts_with('.') {
+        let what = if is_dir { "folder" } else { "file" };
+        return Some(format!(
+            "a hidden {what} (its name starts with a dot): {NAME_IT}"
+        ));
+    }
+    if is_dir {
+        return None;
+    }
+    if name.ends_with(".sts-triage.jsonl") && is_journal(path) {
+        return Some(format!(
+            "an sts-triage journal (the analyst's verdicts, not an export): {NAME_IT}"
+        ));
+    }
+    None
+}
+
+/// Whether a file is one of our journals: its first line is a journal entry (an object with
+/// `verdict`, `action` and `prev`, the hash chain), not an export named like a journal.
+fn is_journal(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = vec![0u8; 64 << 10];
+    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+        return false;
+    };
+    let head = &head[..n];
+    let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
+    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line.trim_ascii())
+        .is_ok_and(|entry| {
+            ["verdict", "action", "prev"]
+                .iter()
+                .all(|k| entry.contains_key(*k))
+        })
 }
 
 /// The files of a folder, recursively. Symbolic links are followed (a folder reached twice,
@@ -39,7 +111,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError
 /// listed too, so that the scan reports it rather than leaving it out in silence.
 fn walk(
     dir: &Path,
-    out: &mut Vec<PathBuf>,
+    out: &mut Vec<(PathBuf, Option<String>)>,
     seen: &mut std::collections::HashSet<PathBuf>,
 ) -> Result<(), LoadError> {
     if let Ok(real) = std::fs::canonicalize(dir)
@@ -54,34 +126,39 @@ fn walk(
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.ends_with(".sts-triage.jsonl") || is_notes_or_code(&name) {
-            continue;
-        }
         let is_dir = match entry.file_type() {
             Ok(t) if t.is_symlink() => std::fs::metadata(&path).is_ok_and(|m| m.is_dir()),
             Ok(t) => t.is_dir(),
             Err(_) => false,
         };
+        if !is_dir && is_notes_or_code(&name) {
+            // Not listed: every folder of exports has its README or script, and listing
+            // them would make each load say "files passed over" about nothing.
+            continue;
+        }
+        if let Some(why) = passed_over_by_name(&path, &name, is_dir) {
+            out.push((path, Some(why)));
+            continue;
+        }
         if is_dir {
             if walk(&path, out, seen).is_err() {
                 // An unreadable folder inside: listed, and reported by the scan.
-                out.push(path);
+                out.push((path, None));
             }
         } else {
-            out.push(path);
+            out.push((path, None));
         }
     }
     Ok(())
 }
 
-/// Notes and scripts that analysts keep beside their exports (`README.md`, `notes.txt`,
-/// `collect.py`): a folder walk passes over them; named on the command line they are read.
+/// Notes and scripts that analysts keep beside their exports (`README.md`, `collect.py`):
+/// a folder walk passes over them without a word; named on the command line they are read.
+/// Text (`.txt`) and office files (`.xlsx`, `.docx`, `.pdf`) are not here: an export saved
+/// as `.txt` is common, and a workbook is told (and named) by its content.
 fn is_notes_or_code(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [
-        ".md", ".txt", ".py", ".sh", ".ps1", ".rs", ".toml", ".yml", ".yaml", ".pdf", ".docx",
-        ".xlsx",
-    ]
-    .iter()
-    .any(|ext| lower.ends_with(ext))
+    [".md", ".py", ".sh", ".ps1", ".rs", ".toml", ".yml", ".yaml"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }

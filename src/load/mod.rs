@@ -34,7 +34,7 @@ use crate::model::{FileSummary, Problem, ResultRow, SourceRef, StsEvent};
 /// An Entra admin center download row in the Graph directoryAudit shape (the context index
 /// reads its related records as the loader reads its STS events).
 pub use entracsv::graph_record as entra_download_record;
-pub use folder::expand_paths;
+pub use folder::{Found, expand_paths, walk_paths};
 pub use input::{Input, ReadDigest, open_input, open_input_hashed};
 pub use prefilter::Prefilter;
 pub use record::Classified;

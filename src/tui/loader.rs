@@ -68,7 +68,7 @@ impl Drop for Sender {
 /// Follow mode: JSON-lines and CSV files are tailed (read now, then again whenever they
 /// grow); other files (gzip, JSON documents) are read once.
 fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &mut Sender) {
-    let files = match crate::load::expand_paths(paths) {
+    let found = match crate::load::walk_paths(paths) {
         Ok(f) => f,
         Err(e) => {
             tx.send(Action::LoadFinished {
@@ -77,9 +77,18 @@ fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &mut Sender) {
             return;
         }
     };
+    let mut files = Vec::new();
+    for f in found {
+        match f {
+            crate::load::Found::Read { path, .. } => files.push(path),
+            // Passed over by its name (a hidden file, a journal, a note): listed.
+            crate::load::Found::PassedOver { path, reason } => {
+                scan::pass_over(&path, reason, &mut |msg| tx.send(Action::Scan(msg)));
+            }
+        }
+    }
     let (tailed, once): (Vec<PathBuf>, Vec<PathBuf>) = files
         .into_iter()
-        .map(|(p, _)| p)
         .partition(|p| crate::load::follow::can_follow(p));
     // Each file read once is said, with why (a JSON document, gzip), so that the analyst
     // does not wait for rows appended to it.

@@ -272,3 +272,99 @@ fn the_report_hashes_the_bytes_the_scan_read() {
         "{md}"
     );
 }
+
+/// Breaker finding 3 (session 11): files passed over by their name inside a folder were
+/// left out in silence ("Files passed over (0)"). Now they are listed with why, and the
+/// format of every other file is told by its content: a `.txt` or misnamed `.xlsx` export
+/// is read, and so is an export named like a journal.
+#[test]
+fn files_passed_over_by_name_are_listed_and_other_names_read_by_content() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("case");
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(dir.join(".git").join("HEAD"), flagged("g1", "git@x")).unwrap();
+    std::fs::write(dir.join("main.jsonl"), flagged("e1", "alice@x")).unwrap();
+    std::fs::write(dir.join("audit-export.txt"), flagged("e2", "bob@x")).unwrap();
+    std::fs::write(
+        dir.join("Search-UnifiedAuditLog.xlsx"),
+        flagged("e3", "erin@x"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("export.sts-triage.jsonl"), flagged("e4", "dave@x")).unwrap();
+    std::fs::write(dir.join(".hidden-export.jsonl"), flagged("e5", "carol@x")).unwrap();
+    let journal = r#"{"key":"row:1","verdict":"legitimate","note":"","analyst":"a","time":"2026-12-01T20:05:14.554Z","version":"0.1.0","action":"set","events":1,"prev":"00"}"#;
+    std::fs::write(dir.join("case.sts-triage.jsonl"), format!("{journal}\n")).unwrap();
+    // A note beside the exports: left out, not listed (every folder of exports has one).
+    std::fs::write(dir.join("README.md"), "# Case 7\n").unwrap();
+    let d = dir.display().to_string();
+
+    let r = run(&["scan", "--format", "jsonl", &d]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut users: Vec<&str> = ["alice@x", "bob@x", "dave@x", "erin@x"]
+        .into_iter()
+        .filter(|u| r.stdout.contains(u))
+        .collect();
+    users.sort_unstable();
+    assert_eq!(
+        users,
+        ["alice@x", "bob@x", "dave@x", "erin@x"],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout.lines().count(), 4, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("files: 4 · passed over: 3 · records read: 4 · "),
+        "{}",
+        r.stderr
+    );
+    let name_it = "name it on the command line to read it";
+    let listed = [
+        (
+            ".git",
+            format!("a hidden folder (its name starts with a dot): {name_it}"),
+        ),
+        (
+            ".hidden-export.jsonl",
+            format!("a hidden file (its name starts with a dot): {name_it}"),
+        ),
+        (
+            "case.sts-triage.jsonl",
+            format!("an sts-triage journal (the analyst's verdicts, not an export): {name_it}"),
+        ),
+    ];
+    for (name, why) in &listed {
+        let line = format!("warning: {d}/{name}: passed over: {why}");
+        assert!(r.stderr.contains(&line), "{line:?} missing:\n{}", r.stderr);
+    }
+
+    // The report's "Not read" section and the library's list (the workbench's `p`).
+    let j = root.path().join("j.jsonl");
+    let r = run(&["report", "--journal", j.to_str().unwrap(), &d]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\n## Not read (3)\n"), "{}", r.stdout);
+    let report = scan_paths(std::slice::from_ref(&dir), &ScanOptions::default()).unwrap();
+    let mut not_read: Vec<(String, String)> = report
+        .not_read
+        .iter()
+        .map(|n| {
+            (
+                n.path.rsplit('/').next().unwrap().to_owned(),
+                n.reason.clone(),
+            )
+        })
+        .collect();
+    not_read.sort();
+    let mut expected: Vec<(String, String)> = listed
+        .iter()
+        .map(|(n, why)| ((*n).to_owned(), why.clone()))
+        .collect();
+    expected.sort();
+    assert_eq!(not_read, expected);
+
+    // Named on the command line, a hidden file is read.
+    let hidden = format!("{d}/.hidden-export.jsonl");
+    let r = run(&["scan", "--format", "jsonl", &hidden]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("carol@x"), "{}", r.stdout);
+}
