@@ -11,7 +11,11 @@ use std::process::Command;
 
 use serde_json::Value;
 
-// Further shapes of each class (make_variants2.py), by class.
+// Further shapes of each class (make_variants2.py, make_variants3.py), by class.
+#[path = "export_variants/calendars.rs"]
+mod calendars;
+#[path = "export_variants/columns.rs"]
+mod columns;
 #[path = "export_variants/dates.rs"]
 mod dates;
 #[path = "export_variants/encodings.rs"]

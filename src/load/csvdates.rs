@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::csvcalendar::CalendarNotes;
 use super::json::Ctx;
 use super::wrapped::leading_string_field;
 use crate::dates::{DateOrder, OrderEvidence, is_ambiguous, parse_export_time, parse_with_order};
@@ -59,6 +60,8 @@ struct DateColumn {
     /// Values that are no date read in either order: how many, and the first (line, text).
     unreadable: u64,
     first_unreadable: Option<(u64, String)>,
+    /// Values of another calendar or Excel serial dates, put back in the readers' form.
+    calendar: CalendarNotes,
 }
 
 /// The separators of numeric dates, in [`FileDates::texts`] order.
@@ -102,6 +105,7 @@ impl FileDates {
                 sep: None,
                 unreadable: 0,
                 first_unreadable: None,
+                calendar: CalendarNotes::default(),
             })
             .collect();
         Self {
@@ -146,9 +150,15 @@ impl FileDates {
         let created = creation_time(map);
         let mut wait = false;
         for c in &mut self.columns {
-            let Some(Value::String(cell)) = map.get(&c.name) else {
+            let Some(Value::String(cell)) = map.get_mut(&c.name) else {
                 continue;
             };
+            // A Thai Buddhist year or an Excel serial date: in the readers' form from here on
+            // (also in the row kept waiting).
+            if let Some(respelled) = c.calendar.respell(cell, created, line) {
+                *cell = respelled;
+            }
+            let cell = &*cell;
             c.observe_readable(cell.as_bytes(), line);
             if let Some(order) = c.decided {
                 let utc = parse_with_order(cell, order)
@@ -238,9 +248,14 @@ impl DateColumn {
 }
 
 impl FileDates {
-    /// Says, once per column at the end of the file, how many of its values were no date.
+    /// Says, once per column at the end of the file, how many of its values were no date,
+    /// and which were read from another calendar or as Excel serial dates.
     pub fn report_unreadable(&mut self, ctx: &mut Ctx) {
         for c in &mut self.columns {
+            for said in c.calendar.said(&c.label) {
+                ctx.problem(None, said);
+            }
+            c.calendar = CalendarNotes::default();
             let Some((line, text)) = c.first_unreadable.take() else {
                 continue;
             };

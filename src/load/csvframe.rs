@@ -33,7 +33,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod quoting;
-use quoting::{ends_inside, shape, trim_end};
+mod requote;
+use quoting::{ends_inside, shape, trim_end, whole_closed_lines};
 
 /// What the framer says of records (skipped, or read with a note), for the scan loop to
 /// report in line order.
@@ -99,6 +100,9 @@ struct HeaderShape {
     width: usize,
     /// Rows may leave out their empty trailing cells (the Entra download).
     short_rows: bool,
+    /// The AuditData or RawEventData column, whose rows written without quotes are
+    /// requoted ([`requote`]).
+    json_col: Option<usize>,
 }
 
 impl HeaderShape {
@@ -152,6 +156,8 @@ pub(super) struct Framer {
     short_rows: fn(&[String]) -> bool,
     /// Lines of the file before the framer's first (blank lines, `#TYPE`), for messages.
     offset: u64,
+    /// Rows written without quotes were requoted, and said so once.
+    said_requoted: bool,
 }
 
 /// How many bytes of whole lines the fast path clears at a time.
@@ -181,6 +187,7 @@ impl Framer {
             skipped,
             short_rows,
             offset,
+            said_requoted: false,
         }
     }
 
@@ -206,11 +213,14 @@ impl Framer {
     /// The fast path over the source (lines to read again, or the input's buffer): clears
     /// the whole lines at its front that close every quoted cell (each one ends a record).
     fn clear_ahead(&mut self) -> io::Result<()> {
-        let limit = self.limit;
-        let delimiter = self.delimiter;
+        let (limit, delimiter, json) = (self.limit, self.delimiter, self.json_column());
         let chunk = self.source()?;
-        let (at, lines) =
-            whole_closed_lines(&chunk[..chunk.len().min(CLEAR_AHEAD)], limit, delimiter);
+        let (at, lines) = whole_closed_lines(
+            &chunk[..chunk.len().min(CLEAR_AHEAD)],
+            limit,
+            delimiter,
+            json,
+        );
         self.cleared = at;
         self.lines += lines;
         Ok(())
@@ -227,7 +237,8 @@ impl Framer {
         self.stash.clear();
         let got = self.inner.read(&mut buf[kept..])?;
         let n = kept + got;
-        let (at, lines) = whole_closed_lines(&buf[..n], self.limit, self.delimiter);
+        let json = self.json_column();
+        let (at, lines) = whole_closed_lines(&buf[..n], self.limit, self.delimiter, json);
         self.lines += lines;
         let rest = &buf[at..n];
         if got == 0 || at == 0 || memchr::memchr(b'\n', rest).is_some() {
@@ -311,11 +322,25 @@ impl Framer {
             }
             Line::Whole(line) => line,
         };
+        if let Some((col, width)) = self.json_column()
+            && let Some(quoted) = requote::requote(&first, col, width, self.delimiter)
+        {
+            if !std::mem::replace(&mut self.said_requoted, true) {
+                self.skipped.note(self.lines + 1, format!("its JSON column is written without quotes (Export-Csv -UseQuotes Never): each such row is framed by the column's place ({col} columns before it, {} after, none quoted) and read", width - col - 1));
+            }
+            self.pass(quoted, 1);
+            return Ok(true);
+        }
         if !ends_inside(&first, self.delimiter, false) {
             self.pass(first, 1);
             return Ok(true);
         }
         self.gather(first)
+    }
+
+    /// The JSON column and the header's width, when the header has such a column.
+    fn json_column(&self) -> Option<(usize, usize)> {
+        self.header.and_then(|h| Some((h.json_col?, h.width)))
     }
 
     /// Hands on a whole record of `lines` lines (the header's shape is taken from the first).
@@ -352,6 +377,9 @@ impl Framer {
         HeaderShape {
             width: names.len(),
             short_rows: (self.short_rows)(&names),
+            json_col: names.iter().position(|n| {
+                n.eq_ignore_ascii_case("AuditData") || n.eq_ignore_ascii_case("RawEventData")
+            }),
         }
     }
 
@@ -569,24 +597,6 @@ impl Read for Framer {
             }
         }
     }
-}
-
-/// The length of the whole lines at the front of `bytes` that close every quoted cell and are
-/// within the record limit, and how many they are.
-fn whole_closed_lines(bytes: &[u8], limit: usize, delimiter: u8) -> (usize, u64) {
-    let mut at = 0;
-    let mut lines = 0;
-    while let Some(nl) = memchr::memchr(b'\n', &bytes[at..]) {
-        let line = &bytes[at..at + nl + 1];
-        // The csv reader's own rule, not the parity of the quotes: `a,b"c,"d` has two
-        // quotes yet leaves a quoted cell open (a quote inside an unquoted cell is text).
-        if line.len() > limit || ends_inside(line, delimiter, false) {
-            break;
-        }
-        at += nl + 1;
-        lines += 1;
-    }
-    (at, lines)
 }
 
 #[cfg(test)]

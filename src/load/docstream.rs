@@ -85,6 +85,9 @@ struct Splitter {
     after_envelope_key: bool,
     /// A top-level `"tables":` key was just read (its array holds tables).
     after_tables_key: bool,
+    /// The bytes of a UTF-8 byte order mark read so far between documents (files joined
+    /// with `cat`, each written with its BOM).
+    bom_bytes: usize,
     /// In a table object, or beside the tables: what the value after the last key is.
     slot: Option<Slot>,
     /// The table being read, and what the open record is.
@@ -122,6 +125,7 @@ impl Splitter {
             key: None,
             after_envelope_key: false,
             after_tables_key: false,
+            bom_bytes: 0,
             slot: None,
             table: Table::default(),
             held: Held::Record,
@@ -411,6 +415,7 @@ impl Splitter {
     }
 
     fn structural(&mut self, ctx: &mut Ctx, b: u8) {
+        const BOM: &[u8] = b"\xef\xbb\xbf";
         match b {
             b' ' | b'\t' | b'\r' | b',' | b':' => {
                 if b == b':' && self.at_outer_keys() {
@@ -520,6 +525,11 @@ impl Splitter {
             // A DOS end-of-file mark (Ctrl+Z: `copy a+b all` writes it after the files it
             // joins) between or after documents: no value.
             0x1a if self.stack.is_empty() => {}
+            // A UTF-8 byte order mark between documents (the second of two files joined
+            // byte for byte, each written with its BOM): no value.
+            0xef | 0xbb | 0xbf if self.stack.is_empty() && BOM.get(self.bom_bytes) == Some(&b) => {
+                self.bom_bytes = (self.bom_bytes + 1) % BOM.len();
+            }
             _ => {
                 self.after_envelope_key = false;
                 self.after_tables_key = false;

@@ -2,6 +2,7 @@
 //! format by content (JSON lines, JSON documents, CSV), never by the file name.
 
 mod blockscan;
+mod csvcalendar;
 mod csvdates;
 mod csvfile;
 mod csvframe;

@@ -41,20 +41,16 @@ fn joined_utf8_json_lines_and_api_content_blobs() {
 }
 
 #[test]
-fn audit_data_written_without_quotes_is_reported_with_its_cause() {
+fn audit_data_written_without_quotes_is_framed_by_its_place_and_read() {
     // PowerShell 7 Export-Csv -UseQuotes Never: AuditData is split at its commas, and the
-    // quotes that begin its pieces read as CSV quoting, so no row can be put back as it
-    // was. Each row is still reported and skipped, now with the cause and what to do (it
-    // said only "CSV row has 54 fields where the header has 11; skipped").
-    let out = std::process::Command::new(super::BIN)
-        .args(["scan", "--format", "jsonl"])
-        .arg(super::dir().join("sual-export-csv-usequotes-never.csv"))
-        .output()
-        .unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("5 records, 0 STS events, 5 skipped"), "{err}");
+    // quotes that begin its pieces read as CSV quoting. Every other column holds one value
+    // without a comma, so the row is put back by AuditData's place. Each row was skipped
+    // ("CSV row has 54 fields where the header has 11 (its JSON column written without
+    // quotes ...): export with quotes").
+    let err = check("sual-export-csv-usequotes-never.csv");
+    assert!(err.contains("5 records, 4 STS events, 0 skipped"), "{err}");
     assert!(
-        err.contains("sual-export-csv-usequotes-never.csv:3: CSV row has 54 fields where the header has 11 (its JSON column written without quotes, as Export-Csv -UseQuotes Never does, is split at its commas: export with quotes); skipped"),
+        err.contains("sual-export-csv-usequotes-never.csv:2: its JSON column is written without quotes (Export-Csv -UseQuotes Never): each such row is framed by the column's place (5 columns before it, 5 after, none quoted) and read"),
         "{err}"
     );
 }
@@ -75,4 +71,23 @@ fn the_end_of_file_mark_of_cmds_copy_is_no_record() {
             "{file}: {err}"
         );
     }
+}
+
+#[test]
+fn mac_roman_of_excel_for_mac_is_decoded_and_said() {
+    // Excel for Mac's CSV: 'Jörg Schäfer', 'Société Réseaux' were read as Windows-1252,
+    // 'Jšrg SchŠfer' and 'SociŽtŽ RŽseaux', so the rows' keys changed with the file's
+    // encoding.
+    for file in ["portal-excel-mac-roman.csv", "portal-mac-roman-lf.csv"] {
+        let err = check(file);
+        assert!(err.contains("decoded as Mac Roman"), "{file}: {err}");
+        assert!(!err.contains("decoded as Windows-1252"), "{file}: {err}");
+    }
+}
+
+#[test]
+fn utf16_without_a_byte_order_mark_holding_non_latin_names() {
+    let err = check("portal-utf16le-nobom-cyrillic.csv");
+    assert!(err.contains("decoded as UTF-16LE"), "{err}");
+    check("ual-lines-utf16le-nobom-cjk.jsonl");
 }

@@ -83,3 +83,32 @@ pub(super) fn shape(record: &[u8], delimiter: u8) -> Shape {
         open: inside,
     }
 }
+
+/// The length of the whole lines at the front of `bytes` that close every quoted cell and are
+/// within the record limit, and how many they are; it stops before a row whose JSON column
+/// (`json`: its index and the header's width) may be written without quotes.
+pub(super) fn whole_closed_lines(
+    bytes: &[u8],
+    limit: usize,
+    delimiter: u8,
+    json: Option<(usize, usize)>,
+) -> (usize, u64) {
+    let mut at = 0;
+    let mut lines = 0;
+    while let Some(nl) = memchr::memchr(b'\n', &bytes[at..]) {
+        let line = &bytes[at..at + nl + 1];
+        // The csv reader's own rule, not the parity of the quotes: `a,b"c,"d` has two
+        // quotes yet leaves a quoted cell open (a quote inside an unquoted cell is text).
+        // A row whose JSON column may be written without quotes goes to the slow path.
+        if line.len() > limit
+            || ends_inside(line, delimiter, false)
+            || json
+                .is_some_and(|(col, width)| super::requote::may_need(line, col, width, delimiter))
+        {
+            break;
+        }
+        at += nl + 1;
+        lines += 1;
+    }
+    (at, lines)
+}

@@ -19,6 +19,11 @@ pub enum TextEncoding {
     /// Windows-1252 (Excel's "CSV" save, Windows PowerShell 5.1 "Default"): the bytes are not
     /// UTF-8 and their high bytes stand inside words, as accented letters do.
     Windows1252,
+    /// Mac Roman (Excel for Mac's "Comma Separated Values" and "Macintosh" saves, classic
+    /// Mac OS text): the bytes are not UTF-8, and read as Mac Roman their high bytes are
+    /// letters of the case their words give, where Windows-1252 would put capitals or
+    /// symbols inside lower-case words (`Sch\x8afer`: `Schäfer`, not `SchŠfer`).
+    MacRoman,
 }
 
 impl TextEncoding {
@@ -43,6 +48,10 @@ impl TextEncoding {
                 "decoded as Windows-1252 (the bytes are not UTF-8; accented letters as Excel and Windows PowerShell 5.1 write them)"
                     .to_owned(),
             ),
+            Self::MacRoman => Some(
+                "decoded as Mac Roman (the bytes are not UTF-8; accented letters as Excel for Mac writes them: read as Windows-1252 they would be capitals and symbols inside words)"
+                    .to_owned(),
+            ),
         }
     }
 
@@ -56,6 +65,7 @@ impl TextEncoding {
                 big_endian: true, ..
             } => Some(encoding_rs::UTF_16BE),
             Self::Windows1252 => Some(encoding_rs::WINDOWS_1252),
+            Self::MacRoman => Some(encoding_rs::MACINTOSH),
         }
     }
 }
@@ -68,7 +78,8 @@ impl TextEncoding {
 /// or when they hold a valid multi-byte sequence (a UTF-8 file with a few bad bytes: those
 /// become U+FFFD record by record); else Windows-1252 when most high bytes are letters in
 /// Windows-1252 that follow an ASCII letter or come before a lower-case one, as accented
-/// letters do (`Jürgen`, `Telefónica`).
+/// letters do (`Jürgen`, `Telefónica`); Mac Roman instead when more of its high bytes read
+/// as letters of their word's case in Mac Roman than in Windows-1252 (and most do).
 /// A lone high byte elsewhere (`"\xffMozilla`) is a bad byte in a UTF-8 file.
 pub fn detect(sample: &[u8]) -> TextEncoding {
     if sample.starts_with(b"\xff\xfe\0\0") {
@@ -137,11 +148,47 @@ pub fn detect(sample: &[u8]) -> TextEncoding {
             }
         }
     }
-    if in_word * 2 > high {
+    let mac = letters_in_their_words(sample, encoding_rs::MACINTOSH);
+    if mac * 2 > high && mac > letters_in_their_words(sample, encoding_rs::WINDOWS_1252) {
+        TextEncoding::MacRoman
+    } else if in_word * 2 > high {
         TextEncoding::Windows1252
     } else {
         TextEncoding::Utf8
     }
+}
+
+/// How many high bytes of `sample` read in `encoding` (a single-byte one) as letters that fit
+/// their word: lower case after a lower-case ASCII letter, any case after an upper-case one,
+/// and any case starting a word whose next letter is lower case. An accented letter read in
+/// the wrong one of Windows-1252 and Mac Roman is a symbol, or a capital inside a word.
+fn letters_in_their_words(sample: &[u8], encoding: &'static encoding_rs::Encoding) -> usize {
+    let table: Vec<char> = (0x80u8..=0xff)
+        .map(|b| {
+            let byte = [b];
+            let (text, _) = encoding.decode_without_bom_handling(&byte);
+            text.chars().next().unwrap_or(char::REPLACEMENT_CHARACTER)
+        })
+        .collect();
+    let mut fit = 0;
+    for (i, &b) in sample.iter().enumerate() {
+        if b < 0x80 {
+            continue;
+        }
+        let c = table[usize::from(b - 0x80)];
+        if !c.is_alphabetic() {
+            continue;
+        }
+        let before = i.checked_sub(1).and_then(|j| sample.get(j)).copied();
+        let after = sample.get(i + 1).copied();
+        let fits = match before {
+            Some(p) if p.is_ascii_lowercase() => c.is_lowercase(),
+            Some(p) if p.is_ascii_uppercase() => true,
+            _ => after.is_some_and(|a| a.is_ascii_lowercase()),
+        };
+        fit += usize::from(fits);
+    }
+    fit
 }
 
 /// True for a byte that is a letter in Windows-1252 (`À`-`ÿ` but `×` and `÷`, and `Š Œ Ž
@@ -362,6 +409,16 @@ mod tests {
         assert_eq!(
             detect(b"{\"a\":\"J\xfcrgen \xc3\xa9\"}"),
             TextEncoding::Utf8
+        );
+        // Excel for Mac's Mac Roman: `Jörg Schäfer, Société Réseaux` (in Windows-1252
+        // `Jšrg SchŠfer, SociŽtŽ RŽseaux`); Windows-1252 of the same names stays so.
+        assert_eq!(
+            detect(b"Name,ISP\rJ\x9arg Sch\x8afer,Soci\x8et\x8e R\x8eseaux\r"),
+            TextEncoding::MacRoman
+        );
+        assert_eq!(
+            detect(b"Name,ISP\nJ\xf6rg Sch\xe4fer,Soci\xe9t\xe9 R\xe9seaux\n"),
+            TextEncoding::Windows1252
         );
         // A UTF-8 sequence cut by the end of the sample is still UTF-8.
         assert_eq!(detect(b"{\"a\":\"\xc3"), TextEncoding::Utf8);

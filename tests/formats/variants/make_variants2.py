@@ -3,6 +3,8 @@
 # file; synthetic values, the events and helpers of make_variants.py). Importing
 # make_variants writes its own files again (the same bytes). Run:
 # python3 tests/formats/variants/make_variants2.py
+import sys
+sys.dont_write_bytecode = True  # no __pycache__ beside the committed files
 import csv, gzip, io, json, os, sys
 from datetime import timedelta
 
@@ -345,10 +347,10 @@ for name, fmt in [
 # ---- Batch 11: PowerShell 7's Export-Csv -UseQuotes Never ----------------------------------------------
 # 76. Search-UnifiedAuditLog results written by PowerShell 7 `Export-Csv -UseQuotes Never`
 #     (about the parameter: "Never: don't quote anything"): AuditData's commas split it, and
-#     the quotes that begin its pieces read as CSV quoting. Not read (each row reported with
-#     the cause); no expected rows.
-open(os.path.join(OUT, "sual-export-csv-usequotes-never.csv"), "w", newline="").write(
-    "\r\n".join(",".join(r) for r in [SUAL_H] + [sual_row(e, op, i + 1, us(e["time"]))
+#     the quotes that begin its pieces read as CSV quoting. Every other column is one value
+#     without a comma, so AuditData's place frames it: read.
+write("sual-export-csv-usequotes-never.csv",
+      "\r\n".join(",".join(r) for r in [SUAL_H] + [sual_row(e, op, i + 1, us(e["time"]))
                                               for i, (e, op) in enumerate(EVENTS)]) + "\r\n")
 
 # ---- Batch 12: files joined by cmd's copy without /b --------------------------------------------------
