@@ -22,6 +22,8 @@ mod dates;
 mod encodings;
 #[path = "export_variants/excel.rs"]
 mod excel;
+#[path = "export_variants/generator.rs"]
+mod generator;
 #[path = "export_variants/not_read.rs"]
 mod not_read;
 #[path = "export_variants/objects.rs"]
