@@ -53,10 +53,10 @@ enum Held {
     Text,
 }
 
-/// The scanning state, kept across chunks.
 /// The record separator that starts each text of a JSON text sequence (RFC 7464).
 const RS: u8 = 0x1e;
 
+/// The scanning state, kept across chunks.
 struct Splitter {
     /// Bytes not yet consumed: from the start of the record being collected, or from the
     /// scanning position when no record is open.

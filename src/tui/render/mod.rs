@@ -10,6 +10,7 @@ mod fit;
 mod footer;
 mod header;
 mod help;
+mod histogram;
 mod lists;
 mod problems;
 mod table;
@@ -83,7 +84,7 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
     });
     header::draw_header(frame, areas.header, app, keymap, theme);
     if areas.bars.height > 0 {
-        header::draw_histogram(frame, areas.bars, app, theme);
+        histogram::draw_histogram(frame, areas.bars, app, theme);
     }
     // The help draws over the screen it was opened from: the drill-down's, or the table.
     let under = match &app.overlay {
