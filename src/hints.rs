@@ -87,6 +87,11 @@ pub enum Hint {
         ip: String,
         offset_secs: Option<i64>,
     },
+    /// Another record carries this event's id with different content (`same id, different
+    /// content`: a forged record reusing an event id, or an export that rewrote it): kept as
+    /// another event, so the two rows are judged apart. `other` is that record's
+    /// `file:line`, `differs` what differs (`time, IsAnonymousProxy`).
+    Conflict { other: String, differs: String },
     /// A principal of the row (actor, target, account) may pass for another: mixed scripts,
     /// look-alike letters, or the same TR39 skeleton as another principal of the loaded
     /// data (`crate::lookalike`); the first few, and how many more.
@@ -111,6 +116,7 @@ impl Hint {
             Self::First => "first",
             Self::SignIn { .. } => "signin",
             Self::Lookalike { .. } => "lookalike",
+            Self::Conflict { .. } => "conflict",
         }
     }
 }
@@ -180,6 +186,8 @@ pub struct Tables {
     password_ops: std::collections::HashSet<u32>,
     /// The principals of the loaded data that look like another of them (`lookalike`).
     principals: Principals,
+    /// Event ids read twice with different content (`conflict`), few or none.
+    conflicts: HashMap<String, Vec<crate::scan::IdConflict>>,
 }
 
 impl Tables {
@@ -260,6 +268,20 @@ impl<'a> Inputs<'a> {
     ) -> Vec<Hint> {
         let index = &self.report.context;
         let mut out = Vec::new();
+        if !have("conflict")
+            && let Some(list) = self.tables.conflicts.get(&e.id)
+        {
+            // The pair this record is in, else the first pair of its id (a record moved to
+            // its canonical copy keeps the id).
+            let c = list
+                .iter()
+                .find(|c| c.places.contains(&e.source))
+                .unwrap_or(&list[0]);
+            out.push(Hint::Conflict {
+                other: c.other_than(&e.source).to_string(),
+                differs: c.differs_text(),
+            });
+        }
         if !have("reset")
             && let Some(h) = reset_hint(index, &self.tables.password_ops, e, self.tables.config)
         {
@@ -295,7 +317,7 @@ impl<'a> Inputs<'a> {
     /// ([`ScanReport::row_events`]): the workbench's Hints column, the report's and the
     /// rows copied with `y` give the same badges.
     pub fn finding_hints(&self, f: &Finding) -> Vec<Hint> {
-        const CONTEXT: [&str; 5] = ["reset", "self", "bulk", "first", "signin"];
+        const CONTEXT: [&str; 6] = ["conflict", "reset", "self", "bulk", "first", "signin"];
         let mut out = self.tables.own_hints(f);
         let own = out.len();
         for event in self.report.row_events(f) {

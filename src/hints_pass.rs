@@ -21,7 +21,7 @@ use crate::scan::{RowMember, RunEvent, ScanReport};
 const RUN: usize = 1024;
 
 /// The context badges, in the order one event's hints give them.
-const CONTEXT: [&str; 5] = ["reset", "self", "bulk", "first", "signin"];
+const CONTEXT: [&str; 6] = ["conflict", "reset", "self", "bulk", "first", "signin"];
 
 /// `RowHintsPass::places` of a lean event behind no row the pass reads.
 const NO_PLACE: u32 = u32::MAX;

@@ -115,6 +115,7 @@ impl TablesBuild {
             bulk_rows: self.bulk.rows,
             sign_ins,
             password_ops,
+            conflicts: conflicts_by_id(report),
             principals: Principals::new(super::principal_texts(report))
                 .with_identities(report.findings.iter().map(crate::lookalike::row_identity)),
         }
@@ -126,4 +127,13 @@ impl TablesBuild {
         while !build.step(report, &|| false) {}
         build.finish(report)
     }
+}
+
+/// The records of each event id read with different content (`scan::conflict`), by id.
+fn conflicts_by_id(report: &ScanReport) -> HashMap<String, Vec<crate::scan::IdConflict>> {
+    let mut out: HashMap<String, Vec<crate::scan::IdConflict>> = HashMap::new();
+    for c in &report.id_conflicts {
+        out.entry(c.id.clone()).or_default().push(c.clone());
+    }
+    out
 }

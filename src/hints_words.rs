@@ -70,6 +70,10 @@ impl fmt::Display for Hint {
                 "the actor signed in from another IP address ({ip}) {}",
                 offset_words(*offset_secs)
             ),
+            Self::Conflict { other, differs } => write!(
+                f,
+                "same event id, different content: {other} carries this id with another {differs}; kept as two events (one may be forged): judge both"
+            ),
             Self::Lookalike { principals, more } => {
                 let each: Vec<String> = principals.iter().map(ToString::to_string).collect();
                 write!(f, "{}", each.join("; "))?;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 mod again;
+mod conflict;
 mod filing;
 mod ids;
 mod lean;
@@ -16,6 +17,7 @@ mod spill;
 mod totals;
 mod twins;
 
+pub use self::conflict::IdConflict;
 use self::filing::Hashes;
 use self::ids::{EventIndex, Events, Found};
 use self::lean::{EventRef, LeanEvents};
@@ -41,6 +43,9 @@ pub struct ScanReport {
     /// [`ScanReport::near_miss_count`] counts them all).
     pub near_misses: Vec<usize>,
     pub problems: Vec<Problem>,
+    /// Pairs of records of one event id with different content, kept as two events
+    /// (`scan::conflict`): each also a problem, and the `conflict` hint of both.
+    pub id_conflicts: Vec<IdConflict>,
     /// Records of an event already read (same event id, or the same change under another
     /// export's id: `scan::twins`): counted once, their `file:line` kept in the event's
     /// `duplicates`.

@@ -338,6 +338,22 @@ impl Serialize for Streamed<'_> {
                 .map(|n| json!({"path": n.path, "reason": n.reason, "sha256": n.sha256}))
                 .collect::<Vec<_>>(),
         )?;
+        // Each pair of records of one event id with different content: both are rows (or
+        // near misses) of their own, and one may be forged.
+        m.serialize_entry(
+            "same_id_different_content",
+            &report
+                .id_conflicts
+                .iter()
+                .map(|c| {
+                    json!({
+                        "id": c.id,
+                        "sources": [c.places[0].to_string(), c.places[1].to_string()],
+                        "differs": c.differs,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )?;
         m.serialize_entry(
             "journal",
             &self.ctx.journal.as_ref().map(|j| {

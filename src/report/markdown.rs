@@ -390,7 +390,35 @@ pub fn write_markdown(
             write_near_miss_table(out, report, events, decisions, &inputs)?;
         }
     }
-    not_read_section(out, report)
+    not_read_section(out, report)?;
+    conflicts_section(out, report)
+}
+
+/// `## Same event id, different content`: each pair of records of one event id whose
+/// content differs (`scan::conflict`), kept as two events: one may be a forged record
+/// reusing an event id, and the analyst judges each row knowing it. Absent when none.
+fn conflicts_section(out: &mut dyn Write, report: &ScanReport) -> io::Result<()> {
+    if report.id_conflicts.is_empty() {
+        return Ok(());
+    }
+    let n = report.id_conflicts.len();
+    writeln!(
+        out,
+        "
+## Same event id, different content ({n})
+"
+    )?;
+    for c in &report.id_conflicts {
+        writeln!(
+            out,
+            "- {}: {} and {} differ in {}; kept as two events (one may be forged)",
+            markdown_inline(&c.id),
+            markdown_inline(&c.places[0].to_string()),
+            markdown_inline(&c.places[1].to_string()),
+            c.differs_text()
+        )?;
+    }
+    Ok(())
 }
 
 /// `## Not read`: the files found inside a folder that were passed over, with why and their

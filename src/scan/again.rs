@@ -227,6 +227,27 @@ impl ScanReport {
                 None => self.lean.sources(j)[0].clone(),
             },
         };
+        let known_event = match known {
+            EventRef::Whole(i) => Some(std::borrow::Cow::Borrowed(&self.events[i])),
+            EventRef::Lean(j) => match self.lean.promoted(j) {
+                Some(i) => Some(std::borrow::Cow::Borrowed(&self.events[i])),
+                // Rare (a forged record): read back to say what differs.
+                None => self
+                    .lean
+                    .whole_event(j, None)
+                    .ok()
+                    .map(std::borrow::Cow::Owned),
+            },
+        };
+        let differs = known_event.map_or_else(
+            || vec!["other content"],
+            |k| super::conflict::differing(&k, new),
+        );
+        self.id_conflicts.push(super::IdConflict {
+            id: new.id.clone(),
+            places: [first.clone(), new.source.clone()],
+            differs,
+        });
         self.problems.push(Problem {
             file: new.source.file.clone(),
             line: Some(new.source.line),

@@ -171,6 +171,9 @@ pub struct Candidate {
     /// Hints this row has that the decided row lacks (badges).
     pub extra_hints: Vec<String>,
     pub ticked: bool,
+    /// Its event id was read with other content too (`conflict`): one of the two may be
+    /// forged, so it is never ticked for the analyst, not even by tick-all.
+    pub contested: bool,
 }
 
 /// "Classify like this": unreviewed rows like a decided one, grouped by the link. Only

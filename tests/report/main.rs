@@ -27,6 +27,7 @@ mod csv_rows;
 mod escaping;
 mod files;
 mod golden;
+mod id_conflict;
 mod journal_read;
 mod json_keys;
 mod related;

@@ -41,7 +41,7 @@ fn report_hints(paths: &[PathBuf]) -> BTreeMap<String, String> {
     table_hints(&String::from_utf8_lossy(&out.stdout))
 }
 
-fn same_badges_everywhere(paths: &[PathBuf]) -> BTreeMap<String, String> {
+pub(crate) fn same_badges_everywhere(paths: &[PathBuf]) -> BTreeMap<String, String> {
     let (screen, copied) = workbench_hints(paths);
     let report = report_hints(paths);
     assert_eq!(copied, screen, "y and the screen");

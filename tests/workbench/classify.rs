@@ -156,3 +156,86 @@ fn closing_classify_like_this_clears_its_status() {
     keys(&mut app, "s");
     assert!(!app.status.contains("classify like this"), "{}", app.status);
 }
+
+/// The samples' two records of event `a5581d97…` with different content (proxy false and
+/// true) are two Lee Gu rows: each is marked ⚠ with `conflict`, classify-like-this from one
+/// never ticks the other (not even tick-all) and says why, and `}` in the drill-down names
+/// the other record instead of "it was read once".
+#[test]
+fn a_contested_event_id_is_marked_and_never_ticked_by_classify() {
+    let mut app = app_on_paths(&[
+        "assets/samples/cloudappevents-ah-api.jsonl",
+        "assets/samples/cloudappevents-legacy-api.json",
+    ]);
+    keys(&mut app, "/target:grady");
+    press(&mut app, KeyCode::Enter);
+    let hint = finding(Column::Hint);
+    let flag = finding(Column::Flag);
+    let rows: Vec<usize> = app.findings.order.clone();
+    assert_eq!(rows.len(), 2, "{}", app.status);
+    for &r in &rows {
+        let it = &app.findings.items[r];
+        assert!(
+            it.cells[hint].split(' ').any(|b| b == "conflict"),
+            "{:?}",
+            it.cells
+        );
+        assert_eq!(&it.cells[flag], "⚠", "{:?}", it.cells);
+    }
+    // The proxy row's drill-down: no copy of its own, but the other record named.
+    let proxy = rows
+        .iter()
+        .position(|&r| app.findings.items[r].cells[hint].contains("proxy"))
+        .unwrap();
+    keys(&mut app, "gg");
+    for _ in 0..proxy {
+        keys(&mut app, "j");
+    }
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "}");
+    assert!(!app.status.contains("read once"), "{}", app.status);
+    assert!(
+        app.status.contains("cloudappevents-ah-api.jsonl:10 carries this id with other content (time, IsAnonymousProxy)"),
+        "{}",
+        app.status
+    );
+    keys(&mut app, "q");
+    // Decide the other row legitimate, then classify like it.
+    keys(&mut app, "gg");
+    if proxy == 0 {
+        keys(&mut app, "j");
+    }
+    keys(&mut app, "2");
+    // A verdict moves the cursor on: back to the decided row.
+    keys(&mut app, if proxy == 0 { "G" } else { "gg" });
+    keys(&mut app, "c");
+    let Overlay::Bulk(b) = &app.overlay else {
+        panic!("bulk list open: {}", app.status)
+    };
+    let twin = b.candidates.iter().find(|c| c.item == rows[proxy]).unwrap();
+    assert!(twin.contested && !twin.ticked, "{twin:?}");
+    assert!(
+        app.status.contains("never ticked for you"),
+        "{}",
+        app.status
+    );
+    keys(&mut app, "a");
+    let Overlay::Bulk(b) = &app.overlay else {
+        panic!("bulk list open: {}", app.status)
+    };
+    assert!(
+        b.candidates.iter().all(|c| c.ticked != c.contested),
+        "{b:?}"
+    );
+    assert!(app.status.contains("left unticked"), "{}", app.status);
+}
+
+/// A workbench (journal `t.sts-triage.jsonl`, no decisions) over files, on 160×45.
+fn app_on_paths(paths: &[&str]) -> App {
+    let report = support::scan(paths);
+    sized(
+        support::workbench("t.sts-triage.jsonl", "analyst", report),
+        160,
+        45,
+    )
+}

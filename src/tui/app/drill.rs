@@ -154,11 +154,15 @@ impl App {
         };
         let places: Vec<SourceRef> = self.report.events[event].sources().cloned().collect();
         let n = places.len();
+        // Another record of this id with other content is no copy, but it is what the
+        // analyst must not miss: named wherever the walk says where it is.
+        let conflict = self.id_conflict_words(event);
         if n < 2 && forward.is_some() {
-            self.set_status(
-                "this event has no copies: it was read once (a copy is the same event read again, in another export or twice)"
+            self.set_status(match conflict {
+                Some(c) => format!("no copies of this event, but {c}"),
+                None => "this event has no copies: it was read once (a copy is the same event read again, in another export or twice)"
                     .to_owned(),
-            );
+            });
             return;
         }
         let k = match forward {
@@ -173,7 +177,15 @@ impl App {
         };
         let place = neutralize(&places[k].to_string()).into_owned();
         let words = if k == 0 {
-            format!("the event's own record, which gives the row: {place}")
+            let also = conflict.map_or_else(String::new, |c| format!(" · and {c}"));
+            format!("the event's own record, which gives the row: {place}{also}")
+        } else if k == n - 1
+            && let Some(c) = conflict
+        {
+            format!(
+                "copy {k} of {}: {place} · the same event read again; it gives no row of its own · last copy; {c}",
+                n - 1
+            )
         } else {
             format!(
                 "copy {k} of {}: {place} · the same event read again; it gives no row of its own",
@@ -188,6 +200,28 @@ impl App {
         d.cursor = 0;
         d.offset = 0;
         self.set_status(words);
+    }
+
+    /// `cloudappevents-legacy-api.json:1 carries this id with other content (time,
+    /// IsAnonymousProxy): another event, with its own row` when a record of another event
+    /// has this event's id (`scan::conflict`).
+    fn id_conflict_words(&self, event: usize) -> Option<String> {
+        let e = &self.report.events[event];
+        let list: Vec<_> = self
+            .report
+            .id_conflicts
+            .iter()
+            .filter(|c| c.id == e.id)
+            .collect();
+        let c = list
+            .iter()
+            .find(|c| c.places.contains(&e.source))
+            .or(list.first())?;
+        Some(format!(
+            "{} carries this id with other content ({}): another event, with its own row (⚠ conflict)",
+            neutralize(&c.other_than(&e.source).to_string()),
+            c.differs_text()
+        ))
     }
 
     /// The raw text of the copy of `event` at `place`: the record the related-events index

@@ -241,12 +241,14 @@ impl App {
                 .into_iter()
                 .filter(|b| !source_hints.contains(b))
                 .collect();
-            let ticked = link == Link::Account && extra_hints.is_empty();
+            let contested = badges(other).iter().any(|b| b == "conflict");
+            let ticked = link == Link::Account && extra_hints.is_empty() && !contested;
             candidates.push(Candidate {
                 item: i,
                 link,
                 extra_hints,
                 ticked,
+                contested,
             });
         }
         candidates.sort_by_key(|c| c.link);
@@ -264,8 +266,14 @@ impl App {
         let source = source.cells[finding(Column::Account)].to_owned();
         // The status follows the list just opened, never an older line beneath it.
         let ticked = candidates.iter().filter(|c| c.ticked).count();
+        let contested = match candidates.iter().filter(|c| c.contested).count() {
+            0 => String::new(),
+            n => format!(
+                " ({n} with an event id read with other content too: ⚠ conflict, never ticked for you)"
+            ),
+        };
         self.set_status(format!(
-            "classify like this{hidden_note}: {} row(s) like it, {ticked} ticked; Space ticks, Enter marks them {}",
+            "classify like this{hidden_note}: {} row(s) like it, {ticked} ticked{contested}; Space ticks, Enter marks them {}",
             candidates.len(),
             decision.verdict.label()
         ));
@@ -348,10 +356,18 @@ impl App {
                 }
             }
             Intent::TickAll | Intent::UntickAll => {
+                let mut left = 0;
                 if let Overlay::Bulk(b) = &mut self.overlay {
                     for c in &mut b.candidates {
-                        c.ticked = intent == Intent::TickAll;
+                        // A row whose event id is contested is ticked only one by one.
+                        c.ticked = intent == Intent::TickAll && !c.contested;
+                        left += usize::from(intent == Intent::TickAll && c.contested);
                     }
+                }
+                if left > 0 {
+                    self.set_status(format!(
+                        "{left} row(s) left unticked: their event id was read with other content too (⚠ conflict); Space ticks one"
+                    ));
                 }
             }
             Intent::Open => self.apply_list_choice(),

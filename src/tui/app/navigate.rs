@@ -413,9 +413,14 @@ impl App {
         let flag = finding(Column::Flag);
         let mut changed = false;
         for (item, hints) in self.findings.items.iter_mut().zip(&made) {
-            // A principal that looks like another of the loaded data is marked ⚠ as the
-            // row's strings are (its hint says which and why).
-            if !item.tampered && hints.iter().any(|h| matches!(h, Hint::Lookalike { .. })) {
+            // A principal that looks like another of the loaded data, or an event id read
+            // with other content elsewhere, is marked ⚠ as the row's strings are (its hint
+            // says which and why).
+            if !item.tampered
+                && hints
+                    .iter()
+                    .any(|h| matches!(h, Hint::Lookalike { .. } | Hint::Conflict { .. }))
+            {
                 item.tampered = true;
                 item.cells.set(flag, "⚠");
                 changed = true;

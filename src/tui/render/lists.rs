@@ -259,7 +259,12 @@ pub(super) fn draw_bulk(
             "ISP" => col(Column::Isp),
             "Hints" => col(Column::Hint),
             _ => {
-                let mut why = format!("same {}", c.link.label());
+                // First, so that a narrow list keeps it: one of the two may be forged.
+                let mut why = if c.contested {
+                    format!("⚠ conflict · same {}", c.link.label())
+                } else {
+                    format!("same {}", c.link.label())
+                };
                 if matches!(c.link, Link::Ip | Link::Isp) {
                     why.push_str(" only");
                 }

@@ -1,0 +1,67 @@
+//! Two records of one event id with different content (the samples' `a5581d97…`: one with
+//! IsAnonymousProxy false, one with it true and another second's fraction) are two rows on
+//! purpose. Both say so wherever the analyst judges them: the `conflict` hint on screen, in
+//! `y` and in the report; the report's section naming both `file:line` and what differs,
+//! in Markdown and JSON. Before, only stderr and the problems view said it.
+
+use std::path::PathBuf;
+
+use super::row_hints::same_badges_everywhere;
+use crate::support::run_bin;
+
+const AH: &str = "assets/samples/cloudappevents-ah-api.jsonl";
+const LEGACY: &str = "assets/samples/cloudappevents-legacy-api.json";
+
+#[test]
+fn both_records_of_a_contested_id_carry_conflict_everywhere() {
+    let hints = same_badges_everywhere(&[PathBuf::from(AH), PathBuf::from(LEGACY)]);
+    let conflict: Vec<_> = hints
+        .iter()
+        .filter(|(_, h)| h.split(' ').any(|b| b == "conflict"))
+        .collect();
+    assert_eq!(conflict.len(), 2, "both rows, no other: {hints:#?}");
+    // One of them is the proxy row, whose other badges stay.
+    assert!(
+        conflict.iter().any(|(_, h)| h.contains("proxy")),
+        "{conflict:?}"
+    );
+}
+
+#[test]
+fn the_report_names_each_pair_and_what_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("none.jsonl").display().to_string();
+    let md = run_bin(&["report", "--journal", &journal, AH, LEGACY]);
+    let md = String::from_utf8_lossy(&md.stdout).into_owned();
+    let line = md
+        .lines()
+        .skip_while(|l| !l.starts_with("## Same event id, different content (1)"))
+        .find(|l| l.starts_with("- "))
+        .unwrap_or_else(|| panic!("no section: {md}"));
+    assert!(
+        line.contains("`a5581d97-6983-5843-b97a-9e94cb3abc03`"),
+        "{line}"
+    );
+    assert!(line.contains(&format!("`{AH}:10`")), "{line}");
+    assert!(line.contains(&format!("`{LEGACY}:1`")), "{line}");
+    assert!(line.contains("differ in time, IsAnonymousProxy"), "{line}");
+    let json = run_bin(&[
+        "report",
+        "--format",
+        "json",
+        "--journal",
+        &journal,
+        AH,
+        LEGACY,
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let pairs = v["same_id_different_content"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(
+        pairs[0]["differs"],
+        serde_json::json!(["time", "IsAnonymousProxy"])
+    );
+    // A report of inputs with no such pair has no section.
+    let one = run_bin(&["report", "--journal", &journal, AH]);
+    assert!(!String::from_utf8_lossy(&one.stdout).contains("different content"));
+}
