@@ -161,11 +161,21 @@ impl EventParties {
         actor_keys(self.actor_kind, &self.actor, &self.actor_id)
     }
     /// Whether the actor is the target: a user whose UPN or object id is the target's
-    /// (never an application, whatever it is named).
+    /// (never an application, whatever it is named). Not when both carry object ids and
+    /// they differ: one UPN under two object ids is two principals (a recycled UPN: a
+    /// deleted user's name given to a new account), as `first`, relate and `lookalike`
+    /// count them, and `self` would make the row look benign.
     pub fn actor_is_target(&self) -> bool {
         let same = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
-        self.actor_kind == ActorKind::User
-            && (same(&self.actor, &self.target) || same(&self.actor_id, &self.target_id))
+        // The UAL writes a user's object id as `User_<guid>` in places.
+        fn id(s: &str) -> &str {
+            s.strip_prefix("User_").unwrap_or(s)
+        }
+        let (actor_id, target_id) = (id(&self.actor_id), id(&self.target_id));
+        if !actor_id.is_empty() && !target_id.is_empty() {
+            return self.actor_kind == ActorKind::User && same(actor_id, target_id);
+        }
+        self.actor_kind == ActorKind::User && same(&self.actor, &self.target)
     }
 }
 
@@ -182,5 +192,27 @@ mod kind_tests {
         assert_eq!(ActorKind::mark([NamedApp]), 'N');
         assert_eq!(ActorKind::mark([User, App]), '*');
         assert_eq!(ActorKind::mark([App, App, NamedApp]), '*');
+    }
+
+    /// Breaker: one UPN (`BOB@…` acting on `bob@…`) under two object ids is two
+    /// principals, no `self`; the same UPN with one id, or an id only one side carries, is.
+    #[test]
+    fn one_upn_under_two_object_ids_is_not_the_actor_acting_on_itself() {
+        let parties = |actor_id: &str, target_id: &str| EventParties {
+            actor: "BOB@contoso.onmicrosoft.com".into(),
+            target: "bob@contoso.onmicrosoft.com".into(),
+            actor_id: actor_id.into(),
+            target_id: target_id.into(),
+            actor_kind: User,
+        };
+        let (a, b) = (
+            "99999999-9999-9999-9999-999999999999",
+            "04c819a0-37de-52ad-bb16-408c476e160f",
+        );
+        assert!(!parties(a, b).actor_is_target());
+        assert!(parties(b, b).actor_is_target());
+        assert!(parties(&format!("User_{b}"), b).actor_is_target());
+        assert!(parties("", b).actor_is_target());
+        assert!(parties(a, "").actor_is_target());
     }
 }
