@@ -71,6 +71,27 @@ pub fn refuse_protected(path: &Path, protected: &[std::path::PathBuf]) -> io::Re
     Ok(())
 }
 
+/// The check of a file whose name the tool picks, not the analyst (the workbench's
+/// `<journal>.report.md` of `E`, `<journal>.copy.md` of a large `y`/`Y`): a link there, to
+/// an existing file or not, is refused, never written through. Whoever can write in the
+/// journal's folder could otherwise point that name at any file the analyst can write. (A
+/// path the analyst gives, `report -o`, follows a link to a file: theirs to choose.)
+pub fn refuse_link(path: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        let target = fs::read_link(path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "{} is a link to {target}; a name the workbench picks is never written through a link (remove it)",
+                path.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// As [`write_file_with`], after [`refuse_protected`]: never over an input or the journal.
 pub fn write_file_except(
     path: &Path,
@@ -228,6 +249,25 @@ mod tests {
     }
 
     #[cfg(unix)]
+    /// Breaker: `<journal>.copy.md` planted as a link to an existing file.
+    #[test]
+    fn a_name_the_tool_picks_is_never_written_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, "ORIGINAL").unwrap();
+        let planted = dir.path().join("j.copy.md");
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let e = refuse_link(&planted).unwrap_err().to_string();
+        assert!(
+            e.contains("is a link to") && e.contains("victim.txt"),
+            "{e}"
+        );
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "ORIGINAL");
+        // A plain file, or none, passes.
+        assert!(refuse_link(&victim).is_ok());
+        assert!(refuse_link(&dir.path().join("none.md")).is_ok());
+    }
+
     #[test]
     fn links_are_followed_to_a_file_and_refused_when_dangling() {
         use std::os::unix::fs::{PermissionsExt, symlink};

@@ -129,12 +129,15 @@ pub fn osc52(text: &str) -> String {
 }
 
 /// Writes the report whole or not at all, never through a planted link (see `write_safe`).
-/// An input or the journal is never written (`write_safe::refuse_protected`).
+/// An input or the journal is never written (`write_safe::refuse_protected`). Only names
+/// the workbench picks come here (`<journal>.report.md`, `<journal>.copy.md`): a link
+/// there is refused, whatever it points to (`write_safe::refuse_link`).
 pub(super) fn write_atomically(
     path: &std::path::Path,
     text: &str,
     protected: &[PathBuf],
 ) -> std::io::Result<()> {
+    crate::write_safe::refuse_link(path)?;
     crate::write_safe::write_file_except(path, protected, &mut |w| w.write_all(text.as_bytes()))
 }
 
@@ -218,5 +221,25 @@ mod tests {
             })
         );
         assert!(out.is_empty(), "nothing written to the terminal");
+    }
+
+    /// Breaker #11: a `y`/`Y` too large for OSC 52 goes to `<journal>.copy.md`; a link
+    /// planted there to an existing file is refused, and the file keeps its bytes.
+    #[cfg(unix)]
+    #[test]
+    fn a_large_copy_never_writes_through_a_planted_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "ORIGINAL").unwrap();
+        let journal = dir.path().join("j.jsonl").display().to_string();
+        std::os::unix::fs::symlink(&victim, copy_path(&journal)).unwrap();
+        let mut cb = Clipboard { native: None };
+        let text = "x".repeat(OSC52_SAFE_TEXT + 1);
+        let action = copy_text(&mut cb, &text, "the findings report", &journal, &[]);
+        let Action::CopyFailed { error } = action else {
+            panic!("refused: {action:?}")
+        };
+        assert!(error.contains("is a link to"), "{error}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "ORIGINAL");
     }
 }
