@@ -50,6 +50,13 @@ fn classify_like_this_lists_ip_and_isp_links_unticked() {
         (1, 7, 0, 1),
         "nothing ticked, nothing marked"
     );
+    // The status no longer describes the closed list (newbie: it stayed through F, m…).
+    assert!(
+        app.status
+            .contains("nothing ticked, nothing marked legitimate"),
+        "{}",
+        app.status
+    );
     keys(&mut app, "c");
     keys(&mut app, "a"); // tick all
     keys(&mut app, "k");

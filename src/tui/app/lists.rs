@@ -421,6 +421,18 @@ impl App {
                         b.source
                     ));
                     self.refresh();
+                } else {
+                    // The status described the open list ("… 0 ticked; Space ticks…"): it
+                    // is closed now, and nothing was marked.
+                    let why = if b.candidates.iter().any(|c| c.ticked) {
+                        "the ticked rows are no longer shown or already so"
+                    } else {
+                        "nothing ticked"
+                    };
+                    self.set_status(format!(
+                        "classify like this: {why}, nothing marked {}",
+                        b.verdict.label()
+                    ));
                 }
             }
             other => self.overlay = other,
