@@ -215,7 +215,7 @@ impl Keymap {
                 ));
             };
             for (key_text, action) in entries {
-                let line = find_line(text, &format!("\"{key_text}\""));
+                let line = key_line(text, section, key_text);
                 let key = Key::parse(key_text)
                     .ok_or_else(|| err(line, format!("unknown key {key_text:?}")))?;
                 let toml::Value::String(name) = action else {
@@ -276,6 +276,32 @@ impl Keymap {
     }
 }
 
+/// The line of `key` in `[section]`: quoted (`"J" =`, `'J' =`) or bare (`zz =`, which TOML
+/// allows for letters, digits, `-` and `_`); else the section's own line. A bare key was
+/// never found and the error named line 1.
+fn key_line(text: &str, section: &str, key: &str) -> usize {
+    let header = format!("[{section}]");
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim() == header)
+        .map_or(0, |i| i + 1);
+    let is_key = |l: &str| {
+        let l = l.trim_start();
+        [format!("\"{key}\""), format!("'{key}'"), key.to_owned()]
+            .iter()
+            .any(|k| {
+                l.strip_prefix(k.as_str())
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+    };
+    lines[start.min(lines.len())..]
+        .iter()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .position(|l| is_key(l))
+        .map_or(start.max(1), |i| start + i + 1)
+}
+
 fn find_line(text: &str, needle: &str) -> usize {
     text.lines()
         .position(|l| l.contains(needle))
@@ -322,5 +348,18 @@ mod tests {
             .overlay("[tabel]\n\"j\" = \"quit\"\n", "u")
             .expect_err("bad section");
         assert_eq!(err.line, 1, "{err}");
+        // Newbie: a bare (unquoted) key on line 4 was said to be on line 1.
+        let err = map
+            .overlay(
+                "# comment\n[table]\n\"J\" = \"move_down\"\nzz = \"quit\"\n",
+                "km4.toml",
+            )
+            .expect_err("bad key");
+        assert_eq!(err.line, 4, "{err}");
+        // The key of its own section, not the same text in another.
+        let err = map
+            .overlay("[drill]\n\"x\" = \"quit\"\n[table]\n\"x\" = \"fly\"\n", "u")
+            .expect_err("bad action");
+        assert_eq!(err.line, 4, "{err}");
     }
 }
