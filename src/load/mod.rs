@@ -484,7 +484,29 @@ pub(crate) fn scan_csv_rows(
     opts: &ScanOptions,
     sink: &mut dyn FnMut(ScanMessage),
 ) -> Result<FileSummary, String> {
-    let mut ctx = json::Ctx {
+    let mut ctx = followed_ctx(file, opts, sink, line_offset, opts.context);
+    ctx.context.csv_base = byte_offset;
+    csvfile::scan_csv(&mut ctx, Box::new(io::Cursor::new(bytes))).map_err(|e| e.to_string())?;
+    let rest = ctx.context.take();
+    ctx.context_batch(Some(rest));
+    match ctx.unknown_why.take() {
+        Some(why) => Err(why),
+        None => Ok(ctx.summary),
+    }
+}
+
+/// The reading state for what a followed file appends (CSV rows, a JSON-lines line that
+/// holds records): a fresh summary of the file, every record parsed (as the follow reader
+/// parses its lines), raw texts kept in memory; `context`: whether the records go to the
+/// related-events index from here.
+fn followed_ctx<'a>(
+    file: Arc<str>,
+    opts: &'a ScanOptions,
+    sink: &'a mut dyn FnMut(ScanMessage),
+    line_offset: u64,
+    context: bool,
+) -> json::Ctx<'a> {
+    json::Ctx {
         file: file.clone(),
         opts,
         sink,
@@ -502,16 +524,8 @@ pub(crate) fn scan_csv_rows(
         error_line: None,
         line_offset,
         evidence: Arc::new(crate::evidence::Filer::new(None)),
-        context: crate::context::Collector::new(file.clone(), opts.context),
+        context: crate::context::Collector::new(file, context),
         text_line_said: false,
-    };
-    ctx.context.csv_base = byte_offset;
-    csvfile::scan_csv(&mut ctx, Box::new(io::Cursor::new(bytes))).map_err(|e| e.to_string())?;
-    let rest = ctx.context.take();
-    ctx.context_batch(Some(rest));
-    match ctx.unknown_why.take() {
-        Some(why) => Err(why),
-        None => Ok(ctx.summary),
     }
 }
 
@@ -526,31 +540,10 @@ fn scan_nested_line(
     opts: &ScanOptions,
     sink: &mut dyn FnMut(ScanMessage),
 ) -> FileSummary {
-    let mut ctx = json::Ctx {
-        file: file.clone(),
-        opts,
-        sink,
-        summary: FileSummary {
-            path: file.to_string(),
-            // The line itself, which `nested_line` replaces by what it holds.
-            records: 1,
-            ..FileSummary::default()
-        },
-        kinds: Vec::new(),
-        counts: Vec::new(),
-        unknown_seen: None,
-        read_so_far: Arc::new(AtomicU64::new(0)),
-        // Every record of a followed line is parsed (as the follow reader parses its lines).
-        prefilter: Prefilter::new(),
-        problems_reported: 0,
-        unknown_why: None,
-        error_line: None,
-        line_offset: 0,
-        evidence: Arc::new(crate::evidence::Filer::new(None)),
-        // The follow reader gives every line to the related-events index itself.
-        context: crate::context::Collector::new(file.clone(), false),
-        text_line_said: false,
-    };
+    // The follow reader gives every line to the related-events index itself.
+    let mut ctx = followed_ctx(file, opts, sink, 0, false);
+    // The line itself, which `nested_line` replaces by what it holds.
+    ctx.summary.records = 1;
     ctx.nested_line(bytes, line, offset, nested);
     ctx.summary
 }

@@ -231,12 +231,19 @@ impl ScanReport {
             EventRef::Whole(i) => Some(std::borrow::Cow::Borrowed(&self.events[i])),
             EventRef::Lean(j) => match self.lean.promoted(j) {
                 Some(i) => Some(std::borrow::Cow::Borrowed(&self.events[i])),
-                // Rare (a forged record): read back to say what differs.
-                None => self
-                    .lean
-                    .whole_event(j, None)
-                    .ok()
-                    .map(std::borrow::Cow::Owned),
+                // Rare (a forged record): read back to say what differs, with its row's
+                // values when it is flagged (else it would read as a near miss).
+                None => {
+                    let row = self
+                        .lean
+                        .labels(j)
+                        .finding
+                        .map(|at| self.finding_rows[at].clone());
+                    self.lean
+                        .whole_event(j, row)
+                        .ok()
+                        .map(std::borrow::Cow::Owned)
+                }
             },
         };
         let differs = known_event.map_or_else(

@@ -4,27 +4,8 @@
 //! rewritten are each caught (exit 1); the same inputs copied under another folder still
 //! verify.
 
-use super::verify::{case, make_report, verify_report};
-
-/// The differences `verify` prints for the report at `path` after `edit` rewrote it (exit
-/// status 1 required); the report is put back after.
-fn differences_after(
-    c: &super::verify::Case,
-    path: &std::path::Path,
-    edit: impl Fn(&str) -> String,
-) -> Vec<String> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let edited = edit(&text);
-    assert_ne!(edited, text, "the edit changed nothing");
-    std::fs::write(path, edited).unwrap();
-    let (code, out) = verify_report(c, path);
-    std::fs::write(path, &text).unwrap();
-    assert_eq!(code, Some(1), "{out}");
-    super::verify::differences(&out)
-        .into_iter()
-        .map(str::to_owned)
-        .collect()
-}
+use super::verify::{case, make_report};
+use super::verify_rows::verify_edited as differences_after;
 
 #[test]
 fn a_markdown_row_moved_to_another_account_and_address_is_caught_cell_by_cell() {

@@ -8,7 +8,7 @@ use super::verify::{case, differences, make_report, verify_report};
 
 /// Verifies the report at `path` after `edit` rewrote its text: the differences printed
 /// (exit status 1 required).
-fn verify_edited(
+pub(super) fn verify_edited(
     c: &super::verify::Case,
     path: &Path,
     edit: impl Fn(&str) -> String,

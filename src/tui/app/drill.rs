@@ -59,6 +59,18 @@ impl App {
             }
         };
         row_hints.extend(alike);
+        if events.len() > 1 && !row_hints.is_empty() {
+            // The hints are the row's: each from the first of its events that gave it, not
+            // necessarily the event on screen (newcomer: `]` to event 2 showed event 1's
+            // conflict and reset as if they were its own).
+            row_hints.insert(
+                0,
+                format!(
+                    "row of {} events: each hint below is from the first event that gave it, not necessarily this one (x: this event's related records)",
+                    events.len()
+                ),
+            );
+        }
         let doc = events.first().map_or_else(JsonDoc::default, |&e| {
             JsonDoc::parse(&self.report.events[e].raw_text())
         });
