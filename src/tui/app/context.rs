@@ -110,6 +110,16 @@ impl App {
             self.set_status("this row has no raw events: no context to show".to_owned());
             return;
         };
+        // The last file's index, prepared off the screen thread after the load, taken if it
+        // is back; never shown in part, never waited for on a key.
+        self.take_prepared_context(false);
+        if self.context_preparing() {
+            self.set_status(
+                "related records are still being indexed (the header says so): the context panel opens once that is done"
+                    .to_owned(),
+            );
+            return;
+        }
         let mut panel = Box::new(ContextPanel::new(&self.report, event, self.hint_config));
         let page = self.context_page();
         let summary = panel.summary();

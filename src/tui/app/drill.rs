@@ -12,9 +12,9 @@ use crate::tui::doc::JsonDoc;
 
 impl App {
     pub(super) fn open_drill(&mut self) {
-        // The hints and context panel read the context index: one being prepared after
-        // the load is waited for, never shown in part.
-        self.wait_for_context();
+        // The drill-down reads no context index: its hints come from the hint pass (which
+        // waits for the index), its context panel is refused until the index is back
+        // (`switch_panel`), so Enter right after the load never waits for it.
         let t = self.table();
         let Some(item) = t.current() else {
             return;
