@@ -159,6 +159,9 @@ pub struct App {
     /// The event loop sets it; off (the tests' default), it runs in slices as
     /// [`App::hint_budget`] says.
     pub hints_off_thread: bool,
+    /// Inputs' SHA-256 made after the load, waiting for the scan to be the screen's own
+    /// (`set_waiting_hashes`): (path as the report shows it, hex).
+    hashes_waiting: Vec<(String, String)>,
     /// The hint pass running on its own thread ([`App::hints_off_thread`]).
     hints_job: Option<hints_job::HintsJob>,
     /// The histogram being made on its own thread ([`App::hints_off_thread`]).
@@ -242,6 +245,7 @@ impl App {
             hint_budget: None,
             context_off_thread: false,
             hints_off_thread: false,
+            hashes_waiting: Vec::new(),
             hints_job: None,
             histogram_job: None,
             quit_pending: None,
