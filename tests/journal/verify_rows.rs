@@ -155,3 +155,25 @@ fn a_markdown_row_removed_or_moved_to_another_section_is_named() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_markdown_near_miss_the_journal_does_not_decide_is_named_as_such() {
+    let c = case();
+    let report = make_report(&c, "md");
+    // dave's near miss, written a second time as if another one, with an id no record has.
+    let d = verify_edited(&c, &report, |t| {
+        let line = t
+            .lines()
+            .find(|l| l.contains("`00000009-aaaa-bbbb-cccc-000000000000`"))
+            .unwrap();
+        let forged = line.replace("00000009-aaaa", "00000099-aaaa");
+        t.replace(line, &format!("{line}\n{forged}"))
+    });
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].starts_with("near miss ")
+            && d[0].contains("00000099-aaaa")
+            && d[0].contains("the journal gives it no decision"),
+        "{d:?}"
+    );
+}
