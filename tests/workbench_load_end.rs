@@ -131,7 +131,11 @@ fn keys_are_answered_while_the_index_is_prepared_and_the_end_equals_one_made_in_
             panic!("the drill-down stays open")
         };
         assert!(d.context.is_none());
-        assert!(app.status.contains("still being indexed"), "{}", app.status);
+        assert!(
+            app.status.contains("indexed once the load is done"),
+            "{}",
+            app.status
+        );
     }
     app.wait_for_context();
     assert_eq!(app.report.context.len(), once.report.context.len());
@@ -281,4 +285,37 @@ fn rows_text_made_a_slice_a_frame_ends_as_made_at_once_and_keys_are_answered_mea
     assert_eq!(cells(&sliced), cells(&once));
     assert_eq!(screen(&sliced, 160, 45), screen(&once, 160, 45));
     assert_eq!(drill_downs(&mut sliced), drill_downs(&mut once));
+}
+
+/// During the load the related records are not indexed yet: the context panel is refused
+/// (it would say "no related record" of an event that has some), and opens after the load.
+#[test]
+fn the_context_panel_is_refused_while_the_files_are_read() {
+    let paths = samples();
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    let all = messages(&paths);
+    let half = all.len() / 2;
+    for m in all.into_iter().take(half) {
+        app.apply(m);
+        app.apply(Action::Tick);
+    }
+    assert!(!app.loading.done);
+    let mut app = sized(app, 160, 45);
+    assert!(
+        !app.findings.order.is_empty(),
+        "rows arrived in the first half"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Overlay::Drill(_)));
+    press(&mut app, KeyCode::Char('x'));
+    let Overlay::Drill(d) = &app.overlay else {
+        panic!("the drill-down stays open")
+    };
+    assert!(d.context.is_none(), "no panel from an index not read yet");
+    assert!(
+        app.status.contains("indexed once the load is done"),
+        "{}",
+        app.status
+    );
+    assert!(!screen(&app, 160, 45).contains("No related record"));
 }

@@ -113,9 +113,12 @@ impl App {
         // The last file's index, prepared off the screen thread after the load, taken if it
         // is back; never shown in part, never waited for on a key.
         self.take_prepared_context(false);
-        if self.context_preparing() {
+        // While the files are read, the related records are indexed only at each file's
+        // end: a panel then would say "no related record" of an event that has some
+        // (newcomer on 1M events).
+        if !self.loading.done || self.context_preparing() {
             self.set_status(
-                "related records are still being indexed (the header says so): the context panel opens once that is done"
+                "related records are indexed once the load is done (the header shows it): x again then"
                     .to_owned(),
             );
             return;
