@@ -23,17 +23,7 @@ use support::{press, screen, sized};
 
 /// The bundled samples (several files, with sign-ins, resets and STS events of one actor).
 fn samples() -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir("assets/samples")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            p.is_file()
-                && !(name.ends_with(".md") || name.ends_with(".py") || name.contains(".expected."))
-        })
-        .collect();
-    out.sort();
-    out
+    support::export_files("assets/samples")
 }
 
 /// What the loader sends for `paths`: the plan, every message of the scan, not the end.

@@ -276,3 +276,23 @@ pub fn ual_sts_props(old: &str, new: &str) -> serde_json::Value {
         {"Name": "Included Updated Properties", "NewValue": "StsRefreshTokensValidFrom", "OldValue": ""}
     ])
 }
+
+/// The input files of a folder of exports (`assets/samples`), sorted: its README, scripts,
+/// expected-output files and licence left out.
+#[allow(dead_code)]
+pub fn export_files(dir: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            !(name.ends_with(".md")
+                || name.ends_with(".py")
+                || name.contains(".expected.")
+                || name.starts_with("LICENSE"))
+        })
+        .collect();
+    out.sort();
+    out
+}

@@ -17,20 +17,7 @@ use crate::support::{keys_of, press, screen, sized};
 
 /// Every bundled sample (rows of events from several files, context hints among them).
 fn samples() -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir("assets/samples")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            p.is_file()
-                && !(name.ends_with(".md")
-                    || name.ends_with(".py")
-                    || name.contains(".expected.")
-                    || name.starts_with("LICENSE"))
-        })
-        .collect();
-    out.sort();
-    out
+    crate::support::export_files("assets/samples")
 }
 
 /// A workbench loaded as the event loop loads it, the hint pass after the load on its

@@ -141,20 +141,7 @@ fn same_as_whole_of(paths: &[PathBuf], report: sts_triage::scan::ScanReport) -> 
 }
 
 fn files_in(dir: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            !(name.ends_with(".md")
-                || name.ends_with(".py")
-                || name.contains(".expected.")
-                || name.starts_with("LICENSE"))
-        })
-        .collect();
-    out.sort();
-    out
+    crate::support::export_files(dir)
 }
 
 /// One CloudAppEvents record of an STS event: the same account and address on other days
