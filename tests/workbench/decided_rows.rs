@@ -145,17 +145,29 @@ fn an_undo_on_a_row_the_filter_hides_names_the_row() {
     key(&mut app, Intent::Bottom);
     key(&mut app, Intent::Undo);
     assert_eq!(current_key(&app), decided);
-    // Redone, the filter hides it again: said first, with the row's time and actor.
+    // Redone, the filter hides it again: what was redone first, then the row (its time
+    // and actor) and that the filter hides it.
     key(&mut app, Intent::Redo);
     assert_eq!(app.decision(&decided).verdict.label(), "suspicious");
     let (time, actor) = time_and_actor(&app, &decided);
     assert!(
         app.status.starts_with(&format!(
-            "hidden by the filter: {time} · {actor} · redone: suspicious on 1 row"
+            "redone: suspicious on 1 row, hidden by the filter: {time} · {actor}"
         )),
         "{}",
         app.status
     );
+    // At 80 columns the status line still says what and on which row (the time, the
+    // actor or its start), the rest cut with `…` (it said only `hidden by the filter:
+    // <time> ·…`, the same for an undo and a redo).
+    let drawn = crate::support::screen(&app, 80, 24);
+    let status = drawn.lines().last().unwrap().trim_end();
+    let head = format!("redone: suspicious on 1 row, hidden by the filter: {time} · ");
+    assert!(status.starts_with(&head), "{status}");
+    let rest = status.strip_prefix(&head).unwrap();
+    let named = rest.starts_with(&actor)
+        || (rest.ends_with('…') && rest.len() > 3 && actor.starts_with(rest.trim_end_matches('…')));
+    assert!(named, "{status} (actor {actor})");
 }
 
 /// Session 1 decides the carol row (one event) and saves it; the export then gains a second

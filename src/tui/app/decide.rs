@@ -301,7 +301,7 @@ impl App {
             self.failed.remove(k);
             entries.push(Entry::restoring(k, target, &self.analyst, action));
         }
-        let mut outcome = outcome(undo, &step.changes);
+        let (head, back) = outcome(undo, &step.changes);
         let nothing = entries.is_empty();
         if !nothing {
             self.effects.push(Effect::Journal(entries));
@@ -313,9 +313,14 @@ impl App {
             self.undo.push(step);
         }
         self.refresh();
+        // What was undone and on which row come first, then what it went back to: an
+        // 80-column status line cuts the end (`…`), never the verb or the row.
+        let mut outcome = head;
         if let Some(unseen) = self.show_changed(&keys) {
-            // First: a narrow status line cuts the end.
-            outcome = format!("{unseen} · {outcome}");
+            outcome = format!("{outcome}, {unseen}");
+        }
+        if let Some(back) = back {
+            outcome = format!("{outcome} ({back})");
         }
         if nothing {
             self.set_status(format!(
@@ -371,7 +376,11 @@ impl App {
                 View::Findings => "the flagged rows",
                 View::NearMisses => "the near misses",
             };
-            unseen.push(format!("{count} in {view} (m): {rows}"));
+            unseen.push(if elsewhere.len() == 1 {
+                format!("in {view} (m): {rows}")
+            } else {
+                format!("{count} in {view} (m), {rows}")
+            });
         }
         (!unseen.is_empty()).then(|| unseen.join(" · "))
     }
@@ -426,10 +435,11 @@ fn keys_decided(items: &[usize], table: &crate::tui::table::TableState) -> Strin
         .unwrap_or_default()
 }
 
-/// What undoing (or redoing) a step does, in the analyst's words: `undone: suspicious on
-/// 3 rows (back to unreviewed)`, `redone: note on 1 row`; a step of mixed changes (classify
-/// like this over rows decided differently) is counted.
-fn outcome(undo: bool, changes: &[(String, Decision, Decision)]) -> String {
+/// What undoing (or redoing) a step does, in the analyst's words, as its head and what the
+/// rows went back to: (`undone: suspicious on 3 rows`, `back to unreviewed`), (`redone:
+/// note on 1 row`, none); a step of mixed changes (classify like this over rows decided
+/// differently) is counted. The caller puts the rows out of sight between the two.
+fn outcome(undo: bool, changes: &[(String, Decision, Decision)]) -> (String, Option<String>) {
     let done = if undo { "undone" } else { "redone" };
     let rows = match changes.len() {
         1 => "1 row".to_owned(),
@@ -444,30 +454,30 @@ fn outcome(undo: bool, changes: &[(String, Decision, Decision)]) -> String {
     let replaced = one(|c| c.1.verdict);
     let verdicts = changes.iter().all(|(_, b, a)| b.verdict != a.verdict);
     match (set, replaced) {
-        (Some(set), Some(replaced)) if verdicts && undo => format!(
-            "{done}: {} on {rows} (back to {}{})",
-            set.label(),
-            replaced.label(),
-            restored_by(changes)
+        (Some(set), Some(replaced)) if verdicts && undo => (
+            format!("{done}: {} on {rows}", set.label()),
+            Some(format!(
+                "back to {}{}",
+                replaced.label(),
+                restored_by(changes)
+            )),
         ),
-        (Some(set), Some(_)) if verdicts => format!("{done}: {} on {rows}", set.label()),
+        (Some(set), Some(_)) if verdicts => (format!("{done}: {} on {rows}", set.label()), None),
         _ if changes.iter().all(|(_, b, a)| b.note != a.note) => {
-            format!("{done}: note on {rows}")
+            (format!("{done}: note on {rows}"), None)
         }
         // One verdict over rows decided differently before (classify like this): an undo
         // says what each row went back to.
-        (Some(set), _) if undo => format!(
-            "{done}: {} on {rows} (back to {})",
-            set.label(),
-            verdicts_before(changes)
+        (Some(set), _) if undo => (
+            format!("{done}: {} on {rows}", set.label()),
+            Some(format!("back to {}", verdicts_before(changes))),
         ),
-        (Some(set), _) => format!("{done}: {} on {rows}", set.label()),
-        _ if undo => format!(
-            "{done}: {} decision(s) (back to {})",
-            changes.len(),
-            verdicts_before(changes)
+        (Some(set), _) => (format!("{done}: {} on {rows}", set.label()), None),
+        _ if undo => (
+            format!("{done}: {} decision(s)", changes.len()),
+            Some(format!("back to {}", verdicts_before(changes))),
         ),
-        _ => format!("{done}: {} decision(s)", changes.len()),
+        _ => (format!("{done}: {} decision(s)", changes.len()), None),
     }
 }
 

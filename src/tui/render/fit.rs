@@ -159,7 +159,9 @@ pub(super) fn fit_counted(parts: Vec<Part>, width: usize) -> (Line<'static>, boo
 
 /// A status message within `width` columns: as it is when it fits; else each path in it
 /// (a word holding `/` or `\`) keeps only its last two components behind `…`, the file
-/// name the analyst recognises; else it is cut after the last whole word that fits, with `…`.
+/// name the analyst recognises; else it is cut after the last whole word that fits, with `…`,
+/// or inside the next word when that leaves its first letters room ([`MIN_WORD_START`]): a
+/// long actor's UPN is named by its start (`allan.deyou…`), never dropped for a bare `·…`.
 pub(super) fn shorten_status(status: &str, width: usize) -> String {
     if cols(status) <= width {
         return status.to_owned();
@@ -167,7 +169,14 @@ pub(super) fn shorten_status(status: &str, width: usize) -> String {
     let shortened: Vec<String> = status
         .split(' ')
         .map(|word| {
-            let sep = if word.contains('/') { '/' } else { '\\' };
+            // A Windows path starts with its drive or `\\server`; other backslashes are
+            // the escapes of neutralised text (`evil\x1b]0;`), never cut as a path.
+            let windows = word.get(1..3) == Some(":\\") || word.starts_with("\\\\");
+            let sep = if word.contains('/') || !windows {
+                '/'
+            } else {
+                '\\'
+            };
             let parts: Vec<&str> = word.split(sep).collect();
             if parts.len() > 3 {
                 format!(
@@ -192,6 +201,11 @@ pub(super) fn shorten_status(status: &str, width: usize) -> String {
             format!("{out} {word}")
         };
         if cols(&next) + 1 > width {
+            let room = width.saturating_sub(cols(&out) + usize::from(!out.is_empty()) + 1);
+            if room >= MIN_WORD_START && !out.is_empty() {
+                out.push(' ');
+                out.push_str(&start_within(word, room));
+            }
             break;
         }
         out = next;
@@ -201,6 +215,25 @@ pub(super) fn shorten_status(status: &str, width: usize) -> String {
         out = joined.chars().take(width.saturating_sub(1)).collect();
     }
     out.push('…');
+    out
+}
+
+/// The fewest columns of a word worth showing before `…` when a status is cut inside it.
+const MIN_WORD_START: usize = 6;
+
+/// The start of `word` within `room` columns, a wide character never split.
+fn start_within(word: &str, room: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in word.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
     out
 }
 
@@ -280,6 +313,22 @@ mod tests {
         assert_eq!(
             shorten_status(s, 50),
             "journal …/acme/samples.sts-triage.jsonl (created…"
+        );
+    }
+
+    /// An undo on a row the filter hides, at 80 columns: the actor's UPN, one long word,
+    /// is named by its start, not dropped (it said `… 2025-10-10 11:00:05 ·…`).
+    #[test]
+    fn a_long_word_that_does_not_fit_keeps_its_start() {
+        let s = "undone: suspicious on 1 row, hidden by the filter: 2025-10-10 11:00:05 · \
+                 allan.deyoung@contoso.onmicrosoft.com (back to unreviewed: no decision)";
+        assert_eq!(
+            shorten_status(s, 80),
+            "undone: suspicious on 1 row, hidden by the filter: 2025-10-10 11:00:05 · allan.…"
+        );
+        assert_eq!(
+            shorten_status(s, 90),
+            "undone: suspicious on 1 row, hidden by the filter: 2025-10-10 11:00:05 · allan.deyoung@co…"
         );
     }
 }
