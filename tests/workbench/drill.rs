@@ -207,3 +207,38 @@ fn a_cut_drill_down_title_counts_copies_as_copies() {
         assert!(!s.contains(" more"), "{w}x{h}:\n{s}");
     }
 }
+
+/// A row read from an export of the query's result has no raw events: at 60 and 100 columns
+/// the drill-down says so first and wraps where the row came from, whole (it was cut at the
+/// panel's edge with no `…`, `it has no raw events` lost below 250 columns).
+#[test]
+fn a_query_result_rows_drill_down_wraps_and_says_it_has_no_raw_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir
+        .path()
+        .join("a-rather-long-folder-name-for-the-query-results-of-case-4711");
+    std::fs::create_dir(&folder).unwrap();
+    let file = folder.join("query-result-sentinel.csv");
+    std::fs::copy("assets/samples/query-result-sentinel.csv", &file).unwrap();
+    let report = scan_paths(std::slice::from_ref(&file), &ScanOptions::default()).unwrap();
+    for (w, h) in [(60, 20), (100, 24)] {
+        let mut app = sized(
+            App::new("j.sts-triage.jsonl", "alice", HashMap::new()).with_report(report.clone()),
+            w,
+            h,
+        );
+        press(&mut app, KeyCode::Enter);
+        assert!(matches!(app.overlay, Overlay::Drill(_)));
+        let shown = text(&screen(&app, w, h, false));
+        assert!(shown.contains("This row has no raw events"), "{shown}");
+        let joined: String = shown
+            .lines()
+            .filter_map(|l| l.strip_prefix('│'))
+            .map(|l| l.trim_end().trim_end_matches('│'))
+            .collect::<String>()
+            .split_whitespace()
+            .collect();
+        let path = file.display().to_string();
+        assert!(joined.contains(&path), "{path} not in {joined}");
+    }
+}

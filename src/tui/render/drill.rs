@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::Theme;
 use crate::tui::app::{App, Overlay};
@@ -44,13 +44,16 @@ pub(super) fn draw_drill(
     let (json_area, why_area) = (areas.event, areas.why);
     let decision = app.decision(&d.item_key);
     let Some(&event) = d.events.get(d.current) else {
+        // What the analyst needs first (no raw events, the verdict), then where the row
+        // came from, wrapped so that the whole path can be read at any width (it was cut at
+        // the panel's edge with no `…`, `it has no raw events` lost below 250 columns).
         let text = format!(
-            "This row was read from an export of the query's result ({}); it has no raw events.\nVerdict: {}",
+            "This row has no raw events: it was read from an export of the query's result.\nVerdict: {}\nRead from: {}",
+            decision.verdict.label(),
             d.imported_from.clone().unwrap_or_default(),
-            decision.verdict.label()
         );
         frame.render_widget(
-            Paragraph::new(text).block(
+            Paragraph::new(text).wrap(Wrap { trim: false }).block(
                 Block::default()
                     .borders(Borders::ALL)
                     .title(fit_plain_title(" raw events ", area.width)),
@@ -105,7 +108,9 @@ pub(super) fn draw_drill(
         }
     };
     let inner_h = areas.event_lines();
+    let inner_w = usize::from(json_area.width.saturating_sub(2));
     let needle = d.search.to_lowercase();
+    let mut cursor_at = None;
     let lines: Vec<Line> = (d.offset..d.offset + inner_h)
         .filter_map(|pos| {
             let line = d.doc.visible_line(pos)?;
@@ -133,10 +138,12 @@ pub(super) fn draw_drill(
             let mut l = Line::from(spans);
             if pos == d.cursor {
                 l = l.style(Style::new().add_modifier(Modifier::REVERSED));
+                cursor_at = Some(pos - d.offset);
             }
             Some(l)
         })
         .collect();
+    let lines = fit_lines(lines, cursor_at, inner_w, inner_h);
     let json = Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title));
     frame.render_widget(json, json_area);
     if let Some(panel) = &d.context {
@@ -152,4 +159,137 @@ pub(super) fn draw_drill(
         flagged: e.is_flagged(),
     };
     super::why::draw_why(frame, why_area, &panel, keymap, theme);
+}
+
+/// The raw event's lines within `width` × `height`: a line wider than the panel is cut with
+/// `…` (never a silent cut at the border), except the cursor's, which is wrapped whole over
+/// the rows below it (the lines after it move down, past the bottom they wait for a scroll),
+/// so that any value can be read in full by moving onto it. A cursor line too near the
+/// bottom for its rows takes them from the top of the page instead.
+fn fit_lines(
+    lines: Vec<Line<'static>>,
+    cursor: Option<usize>,
+    width: usize,
+    height: usize,
+) -> Vec<Line<'static>> {
+    let mut rows: Vec<Line<'static>> = Vec::new();
+    let mut cursor_rows = None;
+    for (i, line) in lines.into_iter().enumerate() {
+        if line.width() <= width || width == 0 {
+            rows.push(line);
+        } else if Some(i) == cursor {
+            let start = rows.len();
+            rows.extend(wrap_line(&line, width));
+            cursor_rows = Some((start, rows.len()));
+        } else {
+            rows.push(cut_line(&line, width));
+        }
+    }
+    // The page starts at its first line unless the cursor's rows would run past the bottom.
+    let skip = match cursor_rows {
+        Some((_, end)) if end > height => (end - height).min(cursor_rows.map_or(0, |c| c.0)),
+        _ => 0,
+    };
+    let cut_below =
+        rows.len() > skip + height && cursor_rows.is_some_and(|(_, end)| end > skip + height);
+    let mut rows: Vec<Line<'static>> = rows.into_iter().skip(skip).take(height).collect();
+    // A value longer than the whole page: its last row shown says it goes on.
+    if cut_below && let Some(last) = rows.last_mut() {
+        *last = cut_line(last, last.width().min(width));
+    }
+    rows
+}
+
+/// Each styled character of a line, in order.
+fn styled_chars<'a>(line: &'a Line<'static>) -> impl Iterator<Item = (char, Style)> + 'a {
+    line.spans
+        .iter()
+        .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
+}
+
+/// Runs of styled characters gathered back into spans.
+fn spans_of(chars: Vec<(char, Style)>) -> Vec<Span<'static>> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut text = String::new();
+    let mut style = None;
+    for (c, st) in chars {
+        if style.is_some_and(|s| s != st) {
+            spans.push(Span::styled(
+                std::mem::take(&mut text),
+                style.unwrap_or_default(),
+            ));
+        }
+        style = Some(st);
+        text.push(c);
+    }
+    if !text.is_empty() {
+        spans.push(Span::styled(text, style.unwrap_or_default()));
+    }
+    spans
+}
+
+/// A line cut to `width` columns, its last one `…` (a wide letter never split).
+fn cut_line(line: &Line<'static>, width: usize) -> Line<'static> {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    let mut kept = Vec::new();
+    for (c, st) in styled_chars(line) {
+        let w = c.width().unwrap_or(0);
+        if used + w > width.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        kept.push((c, st));
+    }
+    kept.push(('…', Style::new().add_modifier(Modifier::DIM)));
+    Line::from(spans_of(kept)).style(line.style)
+}
+
+/// A line wrapped at `width` columns into rows (a wide letter never split).
+fn wrap_line(line: &Line<'static>, width: usize) -> Vec<Line<'static>> {
+    use unicode_width::UnicodeWidthChar;
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut used = 0;
+    for (c, st) in styled_chars(line) {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && !row.is_empty() {
+            rows.push(Line::from(spans_of(std::mem::take(&mut row))).style(line.style));
+            used = 0;
+        }
+        used += w;
+        row.push((c, st));
+    }
+    if !row.is_empty() {
+        rows.push(Line::from(spans_of(row)).style(line.style));
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(rows: &[Line]) -> Vec<String> {
+        rows.iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    /// A value wider than the panel is cut with `…`; on the cursor it is wrapped whole.
+    #[test]
+    fn cut_lines_end_with_an_ellipsis_and_the_cursor_line_wraps_whole() {
+        let long = "\"UserAgent\": \"Mozilla/5.0 (Windows NT 10.0) long agent\",";
+        let lines = vec![Line::from("{"), Line::from(long), Line::from("}")];
+        let rows = fit_lines(lines.clone(), Some(0), 20, 10);
+        assert_eq!(text(&rows), ["{", "\"UserAgent\": \"Mozil…", "}"]);
+        let rows = fit_lines(lines, Some(1), 20, 10);
+        let shown = text(&rows);
+        assert_eq!(shown.len(), 5, "{shown:?}");
+        assert_eq!(shown[1..4].concat(), long);
+        // Too near the bottom: its rows are taken from the top of the page.
+        let lines = vec![Line::from("{"), Line::from("a"), Line::from(long)];
+        let shown = text(&fit_lines(lines, Some(2), 20, 3));
+        assert_eq!(shown.concat(), long);
+    }
 }
