@@ -86,9 +86,9 @@ pub struct RowText {
 }
 
 impl RowText {
-    /// `what` within `width` characters, shortening the operation, then the actor, before
-    /// the target: the target is what the analyst reads a related record for (at 80
-    /// columns `→ target` was cut off the end of every line).
+    /// `what` within `width` characters: the operation's start and the target's first (the
+    /// target is what the analyst reads a related record for: at 80 columns `→ target` was
+    /// cut off the end of every line), the actor where room is left ([`Self::record_within`]).
     pub fn what_within(&self, width: usize) -> String {
         if self.fold.is_empty() {
             return self.record_within(width);
@@ -109,20 +109,39 @@ impl RowText {
         let len = |s: &str| s.chars().count();
         let by = if actor.is_empty() { 0 } else { 4 };
         let to = if target.is_empty() { 0 } else { 3 };
-        // The operation and the actor keep their first characters (12 and 10: enough to
-        // tell a reset from a sign-in, one admin from another); the target the rest, at
-        // least a third of the line; what is left goes to the actor, then the operation.
-        let (op_min, actor_min) = (len(op).min(12), len(actor).min(10));
-        let target_w = len(target).min(
-            width
-                .saturating_sub(by + to + op_min + actor_min)
-                .max(width / 3),
-        );
-        let rest = width.saturating_sub(target_w + by + to);
-        let actor_w = len(actor).min(actor_min.max(rest.saturating_sub(len(op))));
-        let op_w = rest.saturating_sub(actor_w);
+        // The operation keeps its first 12 characters (enough to tell a reset from an
+        // update or a sign-in: at 60 columns it was cut to `U…`), the target its first 8;
+        // the actor its first 8 where there is room for them, else it gives way (the why
+        // code says when it is the event's own actor, `A`). What is left goes to the
+        // target (up to half the line), the actor (up to 10), the operation (a sign-in's
+        // names its resource), then the actor's rest and the target's.
+        let op_min = len(op).min(12);
+        let target_min = len(target).min(8);
+        let actor_min = len(actor).min(8);
+        let shown = op_min + to + target_min;
+        let with_actor = !actor.is_empty() && shown + by + actor_min <= width;
+        let (by, actor_min) = if with_actor { (by, actor_min) } else { (0, 0) };
+        let mut extra = width.saturating_sub(shown + by + actor_min);
+        let mut grow = |w: usize, full: usize| {
+            let add = full.saturating_sub(w).min(extra);
+            extra -= add;
+            w + add
+        };
+        let target_w = grow(target_min, len(target).min(width / 2));
+        let actor_w = if with_actor {
+            grow(actor_min, len(actor).min(10))
+        } else {
+            0
+        };
+        let op_w = grow(op_min, len(op));
+        let actor_w = if with_actor {
+            grow(actor_w, len(actor))
+        } else {
+            0
+        };
+        let target_w = grow(target_w, len(target));
         let mut s = clip_chars(op, op_w);
-        if !actor.is_empty() {
+        if with_actor {
             s.push_str(" by ");
             s.push_str(&clip_party(actor, actor_w));
         }

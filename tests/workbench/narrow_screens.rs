@@ -304,3 +304,51 @@ fn unknown_column_error_is_cut_with_an_ellipsis_and_names_the_near_column() {
     assert!(line.contains("reason operation after before"), "{line}");
     assert!(!line.contains('…') && line.ends_with("16 of 16"), "{line}");
 }
+
+/// A filter error at 60 columns after other terms: the word that is wrong and what was
+/// expected stay (it read `✗ acount:ops: did you mean…`, the suggestion cut): the column
+/// alone names the term when the whole term does not fit.
+#[test]
+fn a_filter_error_at_60_columns_keeps_the_wrong_word_and_what_was_expected() {
+    let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
+    resize(&mut app, 60, 20);
+    crate::keys(&mut app, "/remaining:>60 acount:ops");
+    let s = screen(&app, 60, 20);
+    let line = s.lines().find(|l| l.contains('✗')).unwrap().trim_end();
+    assert!(line.contains("✗ acount: did you mean account?"), "{line}");
+    // A value where a number goes: the column and the value typed, quoted.
+    let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
+    resize(&mut app, 60, 20);
+    crate::keys(&mut app, "/remaining:>60 added:>sixty");
+    let s = screen(&app, 60, 20);
+    let line = s.lines().find(|l| l.contains('✗')).unwrap().trim_end();
+    assert!(line.contains("added: \"sixty\" is not"), "{line}");
+}
+
+/// The context panel at 60x20 on the samples' Allan Deyoung row: each line keeps its offset,
+/// its why code and the start of its operation, so that an update reads apart from a reset
+/// or a sign-in (the operation was cut to `U…` beside the actor and the target).
+#[test]
+fn the_context_panel_at_60_columns_keeps_offset_reason_and_operation() {
+    let mut app = workbench(JOURNAL, "analyst", scan(&["assets/samples"]));
+    resize(&mut app, 60, 20);
+    crate::keys(&mut app, "/allan");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    crate::keys(&mut app, "x");
+    let s = screen(&app, 60, 20);
+    let related: Vec<&str> = s
+        .lines()
+        .filter(|l| l.contains(" ··A ") && l.contains("sources)"))
+        .collect();
+    assert!(related.len() >= 3, "{s}");
+    for line in &related {
+        let after = line.split(" ··A ").nth(1).unwrap();
+        let op: String = after.chars().take_while(|&c| c != '…').collect();
+        assert!(op.chars().count() >= 10, "operation cut to {op:?}: {line}");
+        if line.contains("Update") {
+            assert!(line.contains(" → "), "the target cut off: {line}");
+        }
+    }
+    assert!(related.iter().any(|l| l.contains("··A Update StsR")), "{s}");
+}

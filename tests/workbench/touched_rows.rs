@@ -206,7 +206,9 @@ fn at_80x24_the_why_and_context_panels_name_the_target() {
         .collect();
     assert!(lines.len() >= 3, "{drawn}");
     assert!(
-        drawn.contains("this event ─── Update StsR… by allan.dey… → debra.berger@contoso"),
+        drawn.contains("this event ─── Update StsR")
+            && drawn.contains("… by allan.dey")
+            && drawn.contains("… → debra.berger@contoso"),
         "{drawn}"
     );
     for l in lines {

@@ -54,9 +54,8 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                 use unicode_width::UnicodeWidthStr;
                 let room = usize::from(first.width)
                     .saturating_sub(label.width() + input.value().width() + 4);
-                let err = err.to_string();
-                let said = shorten_status(&err, room);
-                count_fits = said == err && said.width() + count.width() <= room;
+                let said = error_within(&err, room);
+                count_fits = said == err.to_string() && said.width() + count.width() <= room;
                 spans.push(Span::styled(
                     format!("  ✗ {said}"),
                     theme.fg(Color::Red).add_modifier(Modifier::BOLD),
@@ -140,6 +139,44 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     };
     let status = shorten_status(&status, usize::from(second.width));
     frame.render_widget(Paragraph::new(status).style(status_style), second);
+}
+
+/// A filter error within `room` columns: whole when it fits, else cut at its end with `…`
+/// while that keeps the term and the message's first clause (`acount:ops: did you mean
+/// account? no column…`); where even that is too wide (60 columns, after other terms) the
+/// column alone names the term, when the message itself names what was typed (`acount: did
+/// you mean account?`, `added: "sixty" is not a whole number`), so that the word that is
+/// wrong and what was expected stay (it read `acount:ops: did you mean…`).
+fn error_within(err: &crate::tui::filter::FilterError, room: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let whole = err.to_string();
+    let first_clause = err
+        .message
+        .find(['?', ';'])
+        .map_or(err.message.as_str(), |at| &err.message[..=at]);
+    if format!("{}: {first_clause}", err.term).width() < room {
+        return shorten_status(&whole, room);
+    }
+    let bare = err.term.trim_start_matches('!');
+    let short = match bare.split_once(':') {
+        // A message that names the column itself (`isp: compares with = only`) as it is.
+        Some((column, _)) if err.message.starts_with(column) => err.message.clone(),
+        // The column typed is the wrong word (`no column "acount"`), or the message quotes
+        // the value typed (`"sixty" is not a whole number`).
+        Some((column, value))
+            if !column.is_empty()
+                && (err
+                    .message
+                    .contains(&format!("{:?}", column.to_ascii_lowercase()))
+                    || err
+                        .message
+                        .contains(value.trim_start_matches(['<', '>', '=']))) =>
+        {
+            format!("{column}: {}", err.message)
+        }
+        _ => whole,
+    };
+    shorten_status(&short, room)
 }
 
 /// A footer hint: the intent, the screen's label where it differs from the intent's short
