@@ -11,6 +11,15 @@
 //!   UTC `CreationTime` lies within that span (a whole number of quarter hours apart, for a
 //!   column in local time) the second is taken from it; else the value is rounded to the
 //!   second.
+//! - Excel's 1904 date system (Microsoft's "Date systems in Excel": the default of Excel 2008
+//!   for Mac and earlier, still a per-workbook option): its serials count days from
+//!   1904-01-01, 1,462 fewer than the 1900 system's for the same date. A CSV keeps no mark
+//!   of the workbook's date system, so a value alone cannot tell: the record's own
+//!   `CreationTime` does. A serial that lies 1,462 days before its CreationTime (within its
+//!   precision, give or take whole quarter hours) is of the 1904 system, and the column is
+//!   read so from then on; a serial with no CreationTime to compare is read in the system
+//!   the column's other values showed, else in the 1900 system, and the message says that
+//!   this was assumed, with the dates the values gave.
 
 use chrono::{Duration, TimeZone, Utc};
 
@@ -23,6 +32,9 @@ const BUDDHIST_OFFSET: u32 = 543;
 /// Excel serial days read as dates: 1990-01-01 (32874) to 2099-12-31 (73415); an integer
 /// below that is a count, not a date.
 const SERIAL_DAYS: std::ops::RangeInclusive<f64> = 32874.0..=73415.0;
+/// Excel's 1904 date system's serial of a date is this many days fewer than the 1900
+/// system's (four years and a leap day).
+const DAYS_1904: i64 = 1462;
 /// A UTC offset is whole quarter hours, at most 14 hours.
 const MAX_OFFSET_SECONDS: i64 = 14 * 3600;
 
@@ -38,6 +50,15 @@ pub(super) struct CalendarNotes {
     serial_count: u64,
     serial_from_creation: u64,
     serial_precision: f64,
+    /// The column's date system as its records' CreationTime showed it: `Some(true)` for
+    /// the 1904 system, `Some(false)` for the 1900 one, `None` while no value could tell.
+    system_1904: Option<bool>,
+    /// Serial values read as the 1904 system's, and those read in a system no
+    /// CreationTime of their own showed (assumed: the column's, else the 1900 system).
+    serial_1904: u64,
+    serial_assumed: u64,
+    /// The earliest and latest instants the serial values gave.
+    serial_span: Option<(KqlDateTime, KqlDateTime)>,
 }
 
 impl CalendarNotes {
@@ -59,13 +80,35 @@ impl CalendarNotes {
         self.serial_count += 1;
         self.serial.get_or_insert_with(|| (line, text.to_owned()));
         self.serial_precision = self.serial_precision.max(precision);
-        let instant = match created.and_then(|ct| within(instant, ct, precision)) {
-            Some(exact) => {
+        let in_1904 = instant + Duration::days(DAYS_1904);
+        // The record's own CreationTime tells the date system: the 1900 reading first
+        // (Excel for Windows and every Excel since 2011 for Mac), then the 1904 one.
+        let exact = created.and_then(|ct| {
+            within(instant, ct, precision)
+                .map(|t| (t, false))
+                .or_else(|| within(in_1904, ct, precision).map(|t| (t, true)))
+        });
+        let instant = match exact {
+            Some((t, is_1904)) => {
                 self.serial_from_creation += 1;
-                exact
+                self.system_1904.get_or_insert(is_1904);
+                self.serial_1904 += u64::from(is_1904);
+                t
             }
-            None => instant,
+            None => {
+                self.serial_assumed += u64::from(self.system_1904.is_none());
+                if self.system_1904 == Some(true) {
+                    self.serial_1904 += 1;
+                    in_1904
+                } else {
+                    instant
+                }
+            }
         };
+        self.serial_span = Some(match self.serial_span {
+            Some((lo, hi)) => (lo.min(instant), hi.max(instant)),
+            None => (instant, instant),
+        });
         Some(format_datetime(&instant))
     }
 
@@ -80,7 +123,36 @@ impl CalendarNotes {
                 plural(self.buddhist_count)
             ));
         }
-        if let Some((line, text)) = &self.serial {
+        if let Some((line, text)) = &self.serial
+            && self.serial_1904 > 0
+        {
+            out.push(format!(
+                "{label}: Excel serial dates of the 1904 date system (line {line}: {text:?}; days \
+                 since 1904-01-01, Excel for Mac's, 1,462 fewer than the 1900 system's for the \
+                 same date: the records' CreationTime shows it) read as times ({} of {} value{}, \
+                 {}): written to ±{:.1} s, {} took the second from their record's CreationTime, \
+                 the others are rounded",
+                self.serial_1904,
+                self.serial_count,
+                plural(self.serial_count),
+                self.span_text(),
+                self.serial_precision,
+                self.serial_from_creation
+            ));
+        } else if let Some((line, text)) = &self.serial
+            && self.serial_from_creation == 0
+        {
+            out.push(format!(
+                "{label}: Excel serial dates (line {line}: {text:?}) assumed to be Excel's 1900 \
+                 date system (days since 1899-12-30): no record's CreationTime tells it from the \
+                 1904 system of Excel for Mac, whose dates would be 4 years and a day later; \
+                 read as {} ({} value{}, written to ±{:.1} s, rounded)",
+                self.span_text(),
+                self.serial_count,
+                plural(self.serial_count),
+                self.serial_precision,
+            ));
+        } else if let Some((line, text)) = &self.serial {
             out.push(format!(
                 "{label}: Excel serial dates (line {line}: {text:?}; days since 1899-12-30, \
                  Excel's 1900 date system) read as times ({} value{}): written to ±{:.1} s, \
@@ -92,6 +164,18 @@ impl CalendarNotes {
             ));
         }
         out
+    }
+}
+
+impl CalendarNotes {
+    /// The instants the serial values gave: `2024-11-05 16:42:23 to 2024-11-08 01:02:03 UTC`.
+    fn span_text(&self) -> String {
+        let day = |t: &KqlDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
+        match &self.serial_span {
+            Some((lo, hi)) if lo == hi => format!("{} UTC", day(lo)),
+            Some((lo, hi)) => format!("{} to {} UTC", day(lo), day(hi)),
+            None => String::new(),
+        }
     }
 }
 
@@ -216,6 +300,44 @@ mod tests {
         assert_eq!(said.len(), 1);
         assert!(
             said[0].contains("(3 values): written to ±4.3 s, 2 took the second"),
+            "{said:?}"
+        );
+    }
+
+    /// A serial of Excel's 1904 date system (Excel for Mac): 1,462 days fewer than the 1900
+    /// system's, told by the record's CreationTime; the column is read so from then on.
+    #[test]
+    fn a_serial_of_the_1904_system_is_told_by_the_creation_time() {
+        let created = crate::dates::parse_export_time("2024-11-05T16:42:19Z").unwrap();
+        let mut notes = CalendarNotes::default();
+        // 45601.6961 - 1462: read as the 1900 system it would be 2020-11-04.
+        let cell = notes.respell("44139.6961", Some(created), 3).unwrap();
+        assert_eq!(cell, "2024-11-05T16:42:19.0000000Z");
+        // A value with no CreationTime: the column's system.
+        let cell = notes.respell("44140.0000", None, 4).unwrap();
+        assert_eq!(cell, "2024-11-06T00:00:00.0000000Z");
+        let said = notes.said("Timestamp");
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(
+            said[0].contains("Excel serial dates of the 1904 date system (line 3: \"44139.6961\"")
+                && said[0]
+                    .contains("(2 of 2 values, 2024-11-05 16:42:19 to 2024-11-06 00:00:00 UTC)"),
+            "{said:?}"
+        );
+    }
+
+    /// No CreationTime to tell the systems apart: the 1900 system, and the message says it
+    /// was assumed, with the dates it gave.
+    #[test]
+    fn serials_no_creation_time_can_tell_are_assumed_of_the_1900_system_and_said() {
+        let mut notes = CalendarNotes::default();
+        let cell = notes.respell("45601.6961", None, 2).unwrap();
+        assert_eq!(cell, "2024-11-05T16:42:23.0000000Z");
+        let said = notes.said("Timestamp");
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(
+            said[0].contains("assumed to be Excel's 1900 date system")
+                && said[0].contains("read as 2024-11-05 16:42:23 UTC (1 value"),
             "{said:?}"
         );
     }

@@ -31,6 +31,22 @@ fn excel_serial_dates_are_read_and_their_precision_said() {
 }
 
 #[test]
+fn excel_serial_dates_of_the_1904_system_are_told_by_the_creation_time_and_said() {
+    // 44139.6961, Excel for Mac's 1904 date system: read as the 1900 system's it is
+    // 2020-11-04, four years and a day early (tokenMinutesRemaining of millions of minutes
+    // for 0). The records' CreationTime tells the system; the rows are the 1900 file's.
+    let err = check("portal-excel-serial-1904.csv");
+    assert!(
+        err.contains("Timestamp: Excel serial dates of the 1904 date system (line 3: \"44139.6961\"; days since 1904-01-01"),
+        "{err}"
+    );
+    assert!(
+        err.contains("(4 of 4 values, 2024-11-05 16:42:19 to 2024-11-08 01:02:03 UTC)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn offsets_of_quarter_hours_either_side_of_utc() {
     check("ah-offsets-quarter-hours.jsonl");
 }

@@ -44,6 +44,22 @@ def serial(s):
 write("portal-excel-serial.csv", csv_text(PH, [portal_row(e, op, serial(e["time"])) for e, op in PEV], quote_all=False),
       expected=PORTAL_EXPECTED)
 
+# 79b. Excel's 1904 date system ("Date systems in Excel": Excel 2008 for Mac and earlier, and
+#     any workbook with "Use 1904 date system" ticked, count days from 1904-01-01; the serial
+#     of a date is 1,462 fewer than in the 1900 system): the same portal CSV saved from such a
+#     workbook, 44139.6961 for 2024-11-05 16:42. A CSV keeps no mark of the date system; the
+#     records' CreationTime tells it, so the expected rows are those of the 1900 file.
+
+
+def serial_1904(s):
+    d = t(s) - datetime(1904, 1, 1, tzinfo=timezone.utc)
+    return "%.4f" % (d.total_seconds() / 86400)
+
+
+write("portal-excel-serial-1904.csv",
+      csv_text(PH, [portal_row(e, op, serial_1904(e["time"])) for e, op in PEV], quote_all=False),
+      expected=PORTAL_EXPECTED)
+
 # ---- Encodings -------------------------------------------------------------------------------------
 # 80. Excel for Mac's "Comma Separated Values (.csv)" and "Macintosh Comma Separated" saves
 #     write the Mac OS Roman encoding ("Jörg Schäfer" as J\x9arg Sch\x8afer, which
