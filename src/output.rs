@@ -350,10 +350,15 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
     }
     // Files passed over (listed as warnings below) are counted beside those read, so that
     // the count of files never hides one.
-    let passed_over = match report.not_read.len() {
+    let loud = report.not_read.iter().filter(|n| n.other.is_none()).count();
+    let mut passed_over = match loud {
         0 => String::new(),
         n => format!(" · passed over: {n}"),
     };
+    // Notes and scripts beside the exports: counted apart, quietly (no warning each).
+    if let Some(other) = crate::scan::other_files_line(report) {
+        passed_over.push_str(&format!(" · {other}"));
+    }
     writeln!(
         out,
         "files: {}{passed_over} · records read: {} · STS events: {} · rows flagged: {} · near misses: {} · records skipped: {}",

@@ -11,6 +11,7 @@ mod filing;
 mod ids;
 mod lean;
 mod moving;
+mod passed_over;
 mod rows;
 mod sharded;
 mod spill;
@@ -21,6 +22,9 @@ pub use self::conflict::IdConflict;
 use self::filing::Hashes;
 use self::ids::{EventIndex, Events, Found};
 use self::lean::{EventRef, LeanEvents};
+use self::passed_over::is_text_name;
+pub use self::passed_over::other_files_line;
+pub(crate) use self::passed_over::{pass_over, pass_over_other};
 use self::rows::{Distinct, Member};
 pub use self::totals::{EventLabels, RowEvent, RowMember, RunEvent};
 use crate::intern::{Interner, TextInterner};
@@ -494,8 +498,12 @@ pub fn scan_paths_with(
         let (path, named) = match found {
             load::Found::Read { path, named } => (path, named),
             load::Found::PassedOver { path, reason } => {
-                // Passed over by its name (a hidden file, a journal, a note): listed too.
+                // Passed over by its name (a hidden file, a journal): listed too.
                 pass_over(&path, reason, sink);
+                continue;
+            }
+            load::Found::Other { path, what } => {
+                pass_over_other(&path, what, None, sink);
                 continue;
             }
         };
@@ -519,6 +527,10 @@ pub fn scan_paths_with(
         }
         match load::scan_file(&path, opts, sink) {
             Ok(_) => {}
+            // A text file of no known format inside a folder: a note, listed quietly.
+            Err(LoadError::UnknownFormat { why, .. }) if !named && is_text_name(&path) => {
+                pass_over_other(&path, "note", Some(why), sink);
+            }
             Err(LoadError::UnknownFormat { why, .. }) if !named => {
                 pass_over(
                     &path,
@@ -533,17 +545,6 @@ pub fn scan_paths_with(
         }
     }
     Ok(())
-}
-
-/// A file inside a folder that is not read: a problem (the summary's warning) and a
-/// [`NotRead`] (the report's "Not read" list, the workbench's problems view).
-pub(crate) fn pass_over(path: &std::path::Path, reason: String, sink: &mut dyn FnMut(ScanMessage)) {
-    sink(ScanMessage::Problem(Problem {
-        file: path.display().to_string().into(),
-        line: None,
-        message: format!("passed over: {reason}"),
-    }));
-    sink(ScanMessage::NotRead(NotRead::new(path, reason)));
 }
 
 /// Scans every path into one report.

@@ -8,8 +8,21 @@ use super::LoadError;
 /// folder), or passed over by its name inside a folder, with why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found {
-    Read { path: PathBuf, named: bool },
-    PassedOver { path: PathBuf, reason: String },
+    Read {
+        path: PathBuf,
+        named: bool,
+    },
+    PassedOver {
+        path: PathBuf,
+        reason: String,
+    },
+    /// A note, script or settings file kept beside the exports (`README.md`, `collect.py`),
+    /// by its name: listed quietly (the problems view, the report's "Not read"), never a
+    /// warning; `what` is `note`, `script` or `settings`.
+    Other {
+        path: PathBuf,
+        what: &'static str,
+    },
 }
 
 /// The files below the given paths (folders recursed, sorted), with `-` for standard input.
@@ -20,7 +33,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError
         .into_iter()
         .filter_map(|f| match f {
             Found::Read { path, named } => Some((path, named)),
-            Found::PassedOver { .. } => None,
+            Found::PassedOver { .. } | Found::Other { .. } => None,
         })
         .collect())
 }
@@ -29,7 +42,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError
 /// (sorted with the others): hidden files and folders, and our own journals (checked by
 /// their content: an export named like one is read). Each is listed by the scan as not read,
 /// with why, so that nothing is left out in silence. Notes and scripts (`README.md`,
-/// `collect.py`) are left out of the list (`is_notes_or_code`). Every other file is read and
+/// `collect.py`) are [`Found::Other`]: listed quietly (`notes_or_code`). Every other file is read and
 /// its format told by its content (a `.txt` export is read; an `.xlsx` workbook is named as
 /// one by its content).
 pub fn walk_paths(paths: &[PathBuf]) -> Result<Vec<Found>, LoadError> {
@@ -56,7 +69,8 @@ pub fn walk_paths(paths: &[PathBuf]) -> Result<Vec<Found>, LoadError> {
             found.sort_by(|a, b| a.0.cmp(&b.0));
             out.extend(found.into_iter().map(|(path, why)| match why {
                 None => Found::Read { path, named: false },
-                Some(reason) => Found::PassedOver { path, reason },
+                Some(Why::Name(reason)) => Found::PassedOver { path, reason },
+                Some(Why::Other(what)) => Found::Other { path, what },
             }));
         } else {
             out.push(Found::Read {
@@ -66,6 +80,12 @@ pub fn walk_paths(paths: &[PathBuf]) -> Result<Vec<Found>, LoadError> {
         }
     }
     Ok(out)
+}
+
+/// Why a folder's entry is passed over by its name: said as a warning, or listed quietly.
+enum Why {
+    Name(String),
+    Other(&'static str),
 }
 
 /// Why a folder's entry is passed over by its name, if it is (`is_dir`: it is a folder).
@@ -111,7 +131,7 @@ fn is_journal(path: &Path) -> bool {
 /// listed too, so that the scan reports it rather than leaving it out in silence.
 fn walk(
     dir: &Path,
-    out: &mut Vec<(PathBuf, Option<String>)>,
+    out: &mut Vec<(PathBuf, Option<Why>)>,
     seen: &mut std::collections::HashSet<PathBuf>,
 ) -> Result<(), LoadError> {
     if let Ok(real) = std::fs::canonicalize(dir)
@@ -131,13 +151,14 @@ fn walk(
             Ok(t) => t.is_dir(),
             Err(_) => false,
         };
-        if !is_dir && is_notes_or_code(&name) {
-            // Not listed: every folder of exports has its README or script, and listing
-            // them would make each load say "files passed over" about nothing.
+        if !is_dir && let Some(what) = notes_or_code(&name) {
+            // Listed quietly: every folder of exports has its README or script, and a
+            // warning for each would make every load say "files passed over" about nothing.
+            out.push((path, Some(Why::Other(what))));
             continue;
         }
         if let Some(why) = passed_over_by_name(&path, &name, is_dir) {
-            out.push((path, Some(why)));
+            out.push((path, Some(Why::Name(why))));
             continue;
         }
         if is_dir {
@@ -153,12 +174,24 @@ fn walk(
 }
 
 /// Notes and scripts that analysts keep beside their exports (`README.md`, `collect.py`):
-/// a folder walk passes over them without a word; named on the command line they are read.
-/// Text (`.txt`) and office files (`.xlsx`, `.docx`, `.pdf`) are not here: an export saved
-/// as `.txt` is common, and a workbook is told (and named) by its content.
-fn is_notes_or_code(name: &str) -> bool {
+/// what they are (`note`, `script`, `settings`), for a folder walk to list them quietly;
+/// named on the command line they are read. Text (`.txt`) and office files (`.xlsx`,
+/// `.docx`, `.pdf`) are not here: an export saved as `.txt` is common (one that is no export
+/// is listed as a note by the scan, `scan::pass_over_other`), and a workbook is told (and
+/// named) by its content.
+fn notes_or_code(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    [".md", ".py", ".sh", ".ps1", ".rs", ".toml", ".yml", ".yaml"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
+    [
+        (".md", "note"),
+        (".py", "script"),
+        (".sh", "script"),
+        (".ps1", "script"),
+        (".rs", "script"),
+        (".toml", "settings"),
+        (".yml", "settings"),
+        (".yaml", "settings"),
+    ]
+    .iter()
+    .find(|(ext, _)| lower.ends_with(ext))
+    .map(|&(_, what)| what)
 }

@@ -128,6 +128,10 @@ pub struct NotRead {
     pub reason: String,
     /// Lowercase hex SHA-256 of the file's bytes as stored, when they could be read.
     pub sha256: Option<String>,
+    /// A note, script or settings file beside the exports (`note`, `script`, `settings`):
+    /// listed with the others, but no warning (the header's and the summary's counts of
+    /// files passed over leave it out and name it apart). None for a file passed over.
+    pub other: Option<&'static str>,
 }
 
 impl NotRead {
@@ -141,6 +145,15 @@ impl NotRead {
                 .is_ok_and(|m| m.is_file())
                 .then(|| sha256_file(path).ok())
                 .flatten(),
+            other: None,
+        }
+    }
+
+    /// A note, script or settings file beside the exports (`what`), listed quietly.
+    pub fn other(path: &Path, what: &'static str, reason: String) -> Self {
+        Self {
+            other: Some(what),
+            ..Self::new(path, reason)
         }
     }
 }

@@ -85,6 +85,9 @@ fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &mut Sender) {
             crate::load::Found::PassedOver { path, reason } => {
                 scan::pass_over(&path, reason, &mut |msg| tx.send(Action::Scan(msg)));
             }
+            crate::load::Found::Other { path, what } => {
+                scan::pass_over_other(&path, what, None, &mut |msg| tx.send(Action::Scan(msg)));
+            }
         }
     }
     let (tailed, once): (Vec<PathBuf>, Vec<PathBuf>) = files

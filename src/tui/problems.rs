@@ -88,7 +88,8 @@ pub fn counts(report: &ScanReport) -> (usize, u64) {
     for f in &report.files {
         problems += undescribed(f, &described);
     }
-    (report.not_read.len(), problems)
+    let passed_over = report.not_read.iter().filter(|n| n.other.is_none()).count();
+    (passed_over, problems)
 }
 
 /// Per file, the problems described with their line (records skipped or repaired, mostly).
@@ -251,14 +252,16 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
             ));
         }
     }
+    let (others, passed): (Vec<&crate::load::NotRead>, Vec<&crate::load::NotRead>) =
+        report.not_read.iter().partition(|n| n.other.is_some());
     out.push(entry(
         Kind::Heading,
-        format!("Files passed over ({})", report.not_read.len()),
+        format!("Files passed over ({})", passed.len()),
     ));
-    if report.not_read.is_empty() {
+    if passed.is_empty() {
         out.push(entry(Kind::Note, "  none"));
     }
-    for n in &report.not_read {
+    for n in passed {
         out.push(entry(
             Kind::Warning,
             format!("  {}", crate::neutralize::name(&n.path)),
@@ -269,6 +272,21 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
             |h| format!("SHA-256 {h}"),
         );
         out.push(entry(Kind::Note, format!("    {hash}")));
+    }
+    // Notes and scripts beside the exports: listed, quietly (no warning colour).
+    if let Some(line) = crate::scan::other_files_line(report) {
+        let mut heading = line;
+        if let Some(first) = heading.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        out.push(entry(Kind::Heading, heading));
+        for n in others {
+            out.push(entry(
+                Kind::Facts,
+                format!("  {}", crate::neutralize::name(&n.path)),
+            ));
+            out.push(entry(Kind::Note, format!("    {}", n.reason)));
+        }
     }
     if let Some(line) = crate::report::folded_sentence(report) {
         out.push(entry(

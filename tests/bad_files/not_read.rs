@@ -294,8 +294,10 @@ fn files_passed_over_by_name_are_listed_and_other_names_read_by_content() {
     std::fs::write(dir.join(".hidden-export.jsonl"), flagged("e5", "carol@x")).unwrap();
     let journal = r#"{"key":"row:1","verdict":"legitimate","note":"","analyst":"a","time":"2026-12-01T20:05:14.554Z","version":"0.1.0","action":"set","events":1,"prev":"00"}"#;
     std::fs::write(dir.join("case.sts-triage.jsonl"), format!("{journal}\n")).unwrap();
-    // A note beside the exports: left out, not listed (every folder of exports has one).
+    // A note beside the exports: listed quietly, no warning (every folder of exports has
+    // one), and a text file that is no export with it.
     std::fs::write(dir.join("README.md"), "# Case 7\n").unwrap();
+    std::fs::write(dir.join("todo.txt"), "ask Lee about the 09:00 reset\n").unwrap();
     let d = dir.display().to_string();
 
     let r = run(&["scan", "--format", "jsonl", &d]);
@@ -313,8 +315,9 @@ fn files_passed_over_by_name_are_listed_and_other_names_read_by_content() {
     );
     assert_eq!(r.stdout.lines().count(), 4, "{}", r.stdout);
     assert!(
-        r.stderr
-            .contains("files: 4 · passed over: 3 · records read: 4 · "),
+        r.stderr.contains(
+            "files: 4 · passed over: 3 · 2 other files passed over: notes · records read: 4 · "
+        ),
         "{}",
         r.stderr
     );
@@ -337,16 +340,34 @@ fn files_passed_over_by_name_are_listed_and_other_names_read_by_content() {
         let line = format!("warning: {d}/{name}: passed over: {why}");
         assert!(r.stderr.contains(&line), "{line:?} missing:\n{}", r.stderr);
     }
+    assert!(
+        !r.stderr.contains("README.md") && !r.stderr.contains("todo.txt"),
+        "no warning for a note: {}",
+        r.stderr
+    );
 
     // The report's "Not read" section and the library's list (the workbench's `p`).
     let j = root.path().join("j.jsonl");
     let r = run(&["report", "--journal", j.to_str().unwrap(), &d]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("\n## Not read (3)\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("\n## Not read (5)\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "a note by its name (.md), not an export: name it on the command line to read it"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("a note (.txt, of no known format: "),
+        "{}",
+        r.stdout
+    );
     let report = scan_paths(std::slice::from_ref(&dir), &ScanOptions::default()).unwrap();
     let mut not_read: Vec<(String, String)> = report
         .not_read
         .iter()
+        .filter(|n| n.other.is_none())
         .map(|n| {
             (
                 n.path.rsplit('/').next().unwrap().to_owned(),
@@ -361,6 +382,17 @@ fn files_passed_over_by_name_are_listed_and_other_names_read_by_content() {
         .collect();
     expected.sort();
     assert_eq!(not_read, expected);
+    let mut others: Vec<(&str, Option<&str>)> = report
+        .not_read
+        .iter()
+        .filter(|n| n.other.is_some())
+        .map(|n| (n.path.rsplit('/').next().unwrap(), n.other))
+        .collect();
+    others.sort_unstable();
+    assert_eq!(
+        others,
+        [("README.md", Some("note")), ("todo.txt", Some("note"))]
+    );
 
     // Named on the command line, a hidden file is read.
     let hidden = format!("{d}/.hidden-export.jsonl");

@@ -230,6 +230,7 @@ fn the_view_follows_a_load_still_running() {
         path: "live/b.zip".to_owned(),
         reason: "not a file of any known format (a zip archive: extract it first)".to_owned(),
         sha256: None,
+        other: None,
     })));
     app.apply(Action::Tick);
     let s = text(&screen(&app));
@@ -315,5 +316,65 @@ fn real_problems_come_first_and_duplicates_are_counted_per_pair_of_files() {
     assert!(
         all[..heading].iter().all(|l| !l.contains("same event as")),
         "no record-by-record line before the summary"
+    );
+}
+
+/// Notes and scripts beside the exports (a README, a collection script, a `.txt` that is no
+/// export): listed quietly. No warning in the header nor `p` in the footer: one dim line at
+/// the header's end (the first to give way), each file with why in the problems view.
+#[test]
+fn notes_and_scripts_in_a_folder_are_listed_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/workbench.jsonl",
+        dir.path().join("export.jsonl"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("README.md"), "# Case 7\n").unwrap();
+    std::fs::write(dir.path().join("collect.ps1"), "Search-UnifiedAuditLog\n").unwrap();
+    std::fs::write(dir.path().join("todo.txt"), "ask Lee about the reset\n").unwrap();
+    let mut app = app_of(dir.path(), 160, 24);
+    let s = text(&screen(&app));
+    let header = s.lines().nth(1).unwrap();
+    assert!(
+        header.contains("3 other files passed over: notes, script (p)"),
+        "{header}"
+    );
+    assert!(
+        !header.contains("files passed over ·") && !header.contains("problem"),
+        "{header}"
+    );
+    // Quiet: dim, never the warning colour, and dropped first on a narrow screen.
+    let x = header[..header.find("3 other").unwrap()].chars().count();
+    let buf = screen(&app);
+    let cell = &buf.backend().buffer()[(u16::try_from(x).unwrap(), 1)];
+    assert_eq!(cell.symbol(), "3");
+    assert_ne!(cell.fg, Color::Yellow, "{header}");
+    app.apply(Action::Resize {
+        width: 60,
+        height: 20,
+    });
+    let narrow = text(&screen(&app));
+    assert!(
+        !narrow.lines().nth(1).unwrap().contains("other"),
+        "{narrow}"
+    );
+    press(&mut app, KeyCode::Char('p'));
+    let lines = view_lines(&screen(&app));
+    assert!(
+        lines.contains(&"Files passed over (0)".to_owned()),
+        "{lines:?}"
+    );
+    let at = lines
+        .iter()
+        .position(|l| l == "3 other files passed over: notes, script")
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    let listed = lines[at..].join("\n");
+    for name in ["README.md", "collect.ps1", "todo.txt"] {
+        assert!(listed.contains(name), "{name}: {listed}");
+    }
+    assert!(
+        listed.contains("a script by its name (.ps1), not an export"),
+        "{listed}"
     );
 }

@@ -543,6 +543,22 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             vec![vec![Span::styled(cut.describe(), theme.fg(Color::Yellow))]],
         ));
     }
+    // Notes and scripts beside the exports, quietly: last, dim, the first to give way on a
+    // narrow screen; the problems view (`p`) lists them.
+    if let Some(line) = crate::scan::other_files_line(r) {
+        let n = r.not_read.iter().filter(|n| n.other.is_some()).count();
+        parts.push(Part::new(
+            1,
+            " · ",
+            vec![
+                vec![Span::styled(format!("{line} (p)"), theme.dim())],
+                vec![Span::styled(
+                    format!("{n} other file{} (p)", if n == 1 { "" } else { "s" }),
+                    theme.dim(),
+                )],
+            ],
+        ));
+    }
     frame.render_widget(Paragraph::new(fit(parts, usize::from(area.width))), second);
 }
 
