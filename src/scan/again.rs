@@ -250,20 +250,26 @@ impl ScanReport {
             || vec!["other content"],
             |k| super::conflict::differing(&k, new),
         );
-        self.id_conflicts.push(super::IdConflict {
-            id: new.id.clone(),
-            places: [first.clone(), new.source.clone()],
-            differs,
-        });
+        // Only the fields that do differ, as the why panel says: a list of every field that
+        // could differ left the analyst to compare the two records by hand.
+        let what = if differs == ["other content"] {
+            "content (the first record could not be read back to say which fields)".to_owned()
+        } else {
+            differs.join(", ")
+        };
         self.problems.push(Problem {
             file: new.source.file.clone(),
             line: Some(new.source.line),
             message: format!(
-                "same id, different content: event id {:?} here and at {first} with another time, \
-                 StsRefreshTokensValidFrom values, IP, actor, target or operation, or in one kind \
-                 of export other values of the query; kept as two events",
+                "same id, different content: event id {:?} here and at {first} differ in {what}; \
+                 kept as two events",
                 new.id
             ),
+        });
+        self.id_conflicts.push(super::IdConflict {
+            id: new.id.clone(),
+            places: [first.clone(), new.source.clone()],
+            differs,
         });
     }
 

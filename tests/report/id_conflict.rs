@@ -31,8 +31,8 @@ fn both_records_of_a_contested_id_carry_conflict_everywhere() {
 fn the_report_names_each_pair_and_what_differs() {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("none.jsonl").display().to_string();
-    let md = run_bin(&["report", "--journal", &journal, AH, LEGACY]);
-    let md = String::from_utf8_lossy(&md.stdout).into_owned();
+    let out = run_bin(&["report", "--journal", &journal, AH, LEGACY]);
+    let md = String::from_utf8_lossy(&out.stdout).into_owned();
     let line = md
         .lines()
         .skip_while(|l| !l.starts_with("## Same event id, different content (1)"))
@@ -45,6 +45,22 @@ fn the_report_names_each_pair_and_what_differs() {
     assert!(line.contains(&format!("`{AH}:10`")), "{line}");
     assert!(line.contains(&format!("`{LEGACY}:1`")), "{line}");
     assert!(line.contains("differ in time, IsAnonymousProxy"), "{line}");
+    // stderr names the same two fields, not every field that could differ (trust12: it
+    // listed "another time, StsRefreshTokensValidFrom values, IP, actor, target or
+    // operation…" whatever differed).
+    let err = String::from_utf8_lossy(&out.stderr);
+    let warning = err
+        .lines()
+        .find(|l| l.contains("same id, different content"))
+        .unwrap_or_else(|| panic!("no warning: {err}"));
+    assert!(
+        warning.ends_with("differ in time, IsAnonymousProxy; kept as two events"),
+        "{warning}"
+    );
+    assert!(
+        !warning.contains("IP") && !warning.contains("target"),
+        "{warning}"
+    );
     let json = run_bin(&[
         "report",
         "--format",
