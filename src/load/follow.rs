@@ -94,6 +94,19 @@ fn last_csv_record_end(buf: &[u8]) -> Option<usize> {
     end
 }
 
+/// A file's device and inode (None where the platform has none to give: then only a
+/// shorter file or other first bytes show it replaced).
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
 /// The read position in one followed file.
 pub struct Tail {
     path: PathBuf,
@@ -115,7 +128,20 @@ pub struct Tail {
     /// The line being passed over is blanks so far: a blank line (not reported, not a
     /// record) if its newline comes first, a record over the limit if something else does.
     blank_run: bool,
+    /// The file read (device, inode; Unix), to see it replaced under its name (logrotate:
+    /// renamed and recreated).
+    identity: Option<(u64, u64)>,
+    /// The first bytes taken (at most [`HEAD_BYTES`]), to see the file rewritten in place
+    /// (truncated and written again past what was read).
+    head: Vec<u8>,
+    /// How many times the file was replaced ([`Tail::rotate`]): the name of what is read now.
+    rotations: u32,
+    /// The file was found gone (renamed away, not yet recreated), and that was said.
+    missing_said: bool,
 }
+
+/// How much of a followed file's start is kept to see it rewritten in place.
+const HEAD_BYTES: usize = 256;
 
 /// A byte of a blank line (README, *Limits*: a line of blanks is never a record).
 fn is_blank(b: u8) -> bool {
@@ -147,6 +173,10 @@ impl Tail {
             announced: false,
             skipping: false,
             blank_run: false,
+            identity: None,
+            head: Vec::new(),
+            rotations: 0,
+            missing_said: false,
         }
     }
 
@@ -171,6 +201,8 @@ impl Tail {
 
     /// Bytes of whole records (or of the CSV header) taken: counted and hashed in order.
     fn take(&mut self, bytes: &[u8]) {
+        let keep = HEAD_BYTES.saturating_sub(self.head.len()).min(bytes.len());
+        self.head.extend_from_slice(&bytes[..keep]);
         self.hasher.update(bytes);
         self.summary.bytes += bytes.len() as u64;
     }
@@ -225,31 +257,43 @@ impl Tail {
     fn read_step(&mut self, sink: &mut dyn FnMut(ScanMessage)) -> io::Result<(u64, u64)> {
         let before = self.offset;
         let lines = self.read_chunk(sink)?;
-        Ok((self.offset - before, lines))
+        // The file replaced ([`Tail::rotate`]): the new one is read from 0, and the caller
+        // looks again (it stops at a step that reads nothing).
+        let read = self
+            .offset
+            .checked_sub(before)
+            .unwrap_or_else(|| self.offset.max(1));
+        Ok((read, lines))
     }
 
     fn read_chunk(&mut self, sink: &mut dyn FnMut(ScanMessage)) -> io::Result<u64> {
-        let mut f = File::open(&self.path)?;
-        let len = f.metadata()?.len();
-        if len < self.offset {
-            // The file was truncated or replaced: start again from its beginning.
-            sink(ScanMessage::Problem(Problem {
-                file: self.file.clone(),
-                line: None,
-                message: "the file shrank (rewritten?); reading it again from the start".to_owned(),
-            }));
-            self.offset = 0;
-            self.line = 1;
-            self.partial.clear();
-            self.skipping = false;
-            self.blank_run = false;
-            self.kind = TailKind::Unknown;
-            self.hasher = Sha256::new();
-            self.summary = FileSummary {
-                path: self.summary.path.clone(),
-                followed: true,
-                ..FileSummary::default()
-            };
+        let mut f = match File::open(&self.path) {
+            Ok(f) => f,
+            // Renamed away and not yet recreated (logrotate between its two steps): said
+            // once, and followed again when it is back.
+            Err(e) if e.kind() == io::ErrorKind::NotFound && self.announced => {
+                if !self.missing_said {
+                    self.missing_said = true;
+                    sink(ScanMessage::Problem(Problem {
+                        file: self.file.clone(),
+                        line: None,
+                        message: "the file is gone (renamed or deleted: rotated?); what was read \
+                                  is kept, and a new file under its name will be read as a new input"
+                            .to_owned(),
+                    }));
+                }
+                return Ok(0);
+            }
+            Err(e) => return Err(e),
+        };
+        let meta = f.metadata()?;
+        let len = meta.len();
+        if let Some(why) = self.replaced(&mut f, &meta, len)? {
+            self.rotate(why, sink);
+        }
+        self.missing_said = false;
+        if self.identity.is_none() {
+            self.identity = identity(&meta);
         }
         if len == self.offset {
             return Ok(0);
@@ -371,6 +415,87 @@ impl Tail {
         Ok(lines)
     }
 
+    /// Why the file under the followed name is not the one read so far, if it is not: another
+    /// file (device and inode: renamed and recreated), shorter than what was read
+    /// (truncated), or other first bytes (rewritten in place).
+    fn replaced(
+        &self,
+        f: &mut File,
+        meta: &std::fs::Metadata,
+        len: u64,
+    ) -> io::Result<Option<&'static str>> {
+        if self.identity.is_some() && identity(meta) != self.identity {
+            return Ok(Some(
+                "another file now has its name (renamed and recreated)",
+            ));
+        }
+        if len < self.offset {
+            return Ok(Some("it is now shorter than what was read (truncated)"));
+        }
+        if self.head.is_empty() || self.missing_said {
+            return Ok(None);
+        }
+        let mut now = vec![0u8; self.head.len()];
+        f.seek(SeekFrom::Start(0))?;
+        f.read_exact(&mut now)?;
+        Ok((now != self.head).then_some("its first bytes changed (rewritten in place)"))
+    }
+
+    /// The followed file was replaced (logrotate, a collector writing it again): what was
+    /// read keeps the file's name, line numbers and SHA-256 (of the bytes read before), and
+    /// the file now under the name is read from its start as a new input,
+    /// `<path> (after rotation N)`, with its own line numbers and SHA-256, so the two are
+    /// never mixed under one name (a report of both passes `verify` given the old file, e.g.
+    /// `a.jsonl.1`, and the new one). Said on the old file's name.
+    fn rotate(&mut self, why: &str, sink: &mut dyn FnMut(ScanMessage)) {
+        self.rotations += 1;
+        let name = format!(
+            "{} (after rotation {})",
+            self.path.display(),
+            self.rotations
+        );
+        if self.announced {
+            // The old file's last summary, its format saying it was replaced.
+            let mut old = self.summary.clone();
+            old.format = format!("{} until replaced", self.summary.format);
+            old.sha256 = Some(super::hex(&self.hasher.clone().finalize()));
+            sink(ScanMessage::FileSoFar(old));
+        }
+        sink(ScanMessage::Problem(Problem {
+            file: self.file.clone(),
+            line: None,
+            message: format!(
+                "the followed file was replaced: {why}; the rows read before keep this name, \
+                 its line numbers and the SHA-256 of the {} bytes read{}; the file now under \
+                 its name is read from its start as {name:?}",
+                self.summary.bytes,
+                if self.partial.is_empty() {
+                    ""
+                } else {
+                    " (a last record it held without its line's end was not read)"
+                }
+            ),
+        }));
+        self.file = Arc::from(name.as_str());
+        self.summary = FileSummary {
+            path: name,
+            followed: true,
+            ..FileSummary::default()
+        };
+        self.offset = 0;
+        self.line = 1;
+        self.partial.clear();
+        self.skipping = false;
+        self.blank_run = false;
+        self.kind = TailKind::Unknown;
+        self.hasher = Sha256::new();
+        self.prefilter = Prefilter::new();
+        self.announced = false;
+        self.identity = None;
+        self.head.clear();
+        self.missing_said = false;
+    }
+
     /// Takes the header (a `#TYPE` line first, if any) off the start of a CSV file.
     fn take_csv_header(&mut self) -> TailKind {
         let mut header_lines = 1;
@@ -463,3 +588,6 @@ mod tests;
 
 #[cfg(test)]
 mod csv_tests;
+
+#[cfg(test)]
+mod rotate_tests;

@@ -53,12 +53,34 @@ pub(super) fn same_files_renamed(
             pairs.push((form(path), form(now)));
         }
     }
-    // Longest first, so that a path inside another is not replaced within it.
-    pairs.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-    let mut out = text.to_owned();
-    for (from, to) in pairs.iter().filter(|(f, _)| !f.is_empty()) {
-        out = out.replace(from.as_str(), to);
+    replace_at_once(text, &pairs)
+}
+
+/// `text` with every `from` of `pairs` replaced by its `to` in one pass: the longest `from`
+/// where several start at one place, and never within what was put in. Replacing one pair
+/// after the other renamed twice where a new name is an old one (a followed file rotated:
+/// `a.jsonl (after rotation 1)` → `a.jsonl`, and `a.jsonl` → `a.jsonl.1`).
+fn replace_at_once(text: &str, pairs: &[(String, String)]) -> String {
+    let mut hits: Vec<(usize, usize, &str)> = pairs
+        .iter()
+        .filter(|(from, _)| !from.is_empty())
+        .flat_map(|(from, to)| {
+            text.match_indices(from.as_str())
+                .map(move |(at, _)| (at, from.len(), to.as_str()))
+        })
+        .collect();
+    hits.sort_by_key(|&(at, len, _)| (at, std::cmp::Reverse(len)));
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for (at, len, to) in hits {
+        if at < done {
+            continue;
+        }
+        out.push_str(&text[done..at]);
+        out.push_str(to);
+        done = at + len;
     }
+    out.push_str(&text[done..]);
     out
 }
 
