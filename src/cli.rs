@@ -36,7 +36,8 @@ pub struct Cli {
     /// first input in sorted order).
     #[arg(long)]
     pub journal: Option<PathBuf>,
-    /// The analyst's name in the journal (default: $USER).
+    /// The analyst's name in the journal (default: $USER, else $LOGNAME, else $USERNAME;
+    /// else `unknown`, which the workbench says at start).
     #[arg(long)]
     pub analyst: Option<String>,
     /// A keymap file (TOML) overriding default keys.

@@ -56,6 +56,14 @@ pub struct Decision {
     /// More events now: events joined the row that the analyst never saw.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<u64>,
+    /// The 1-based journal line that made this decision, when that line is outside the
+    /// journal's hash chain (no `prev` after the chain started: added by hand, a colleague's
+    /// merge, or another tool; never written by this version). Such a decision is applied, and
+    /// marked wherever the analyst reads it (the why panel, the report's Analyst cell, the
+    /// problems view, `report`'s stderr). None for a decision of a chained line, and for a
+    /// decision made in this workbench. Not part of the journal's text.
+    #[serde(skip)]
+    pub outside_chain: Option<usize>,
 }
 
 impl Decision {
@@ -167,6 +175,7 @@ impl Entry {
             analyst: analyst.clone(),
             time: time.clone(),
             events: self.events,
+            outside_chain: None,
         })
     }
 }
@@ -194,6 +203,40 @@ pub struct Replay {
     pub head: Option<String>,
     /// A torn last line (a crash mid-write) that was ignored or cut off.
     pub warning: Option<String>,
+    /// The entry lines outside the hash chain (no `prev` although the chain started before
+    /// them), with the key each decides: applied, and said ([`Replay::outside_chain_warning`]).
+    pub outside_chain: Vec<(usize, String)>,
+}
+
+impl Replay {
+    /// The sentence naming the journal's lines outside its hash chain, for the workbench's
+    /// status line and `report`'s stderr; None when every line is in the chain.
+    pub fn outside_chain_warning(&self, path: &str) -> Option<String> {
+        outside_chain_sentence(path, &self.outside_chain)
+    }
+}
+
+/// `journal J: line 3 (row:…) is outside the hash chain…`: what the workbench, `report` and the
+/// report's header say of entry lines the tool did not write (see [`Decision::outside_chain`]).
+/// The choice said here: such a line is applied (it may be a colleague's hand merge, and a
+/// decision is never dropped without a word), and marked on its row.
+pub fn outside_chain_sentence(path: &str, lines: &[(usize, String)]) -> Option<String> {
+    let (first, rest) = lines.split_first()?;
+    let listed = |(n, key): &(usize, String)| format!("{n} ({key})");
+    let which = if rest.is_empty() {
+        format!("line {}", listed(first))
+    } else {
+        format!(
+            "lines {}",
+            lines.iter().map(listed).collect::<Vec<_>>().join(", ")
+        )
+    };
+    Some(format!(
+        "journal {path}: {which} outside its hash chain (no prev: not written by sts-triage, \
+         added by hand or by another tool); applied, and the row{} it decides marked; \
+         `sts-triage verify --journal` checks the chain",
+        if rest.is_empty() { "" } else { "s" }
+    ))
 }
 
 /// Reads and replays the journal at `path` without creating or writing it (the report
@@ -239,11 +282,26 @@ pub fn replay(path: &str, text: &[u8]) -> Result<Replay, JournalError> {
 /// (by a workbench holding the lock) or only ignored (by a reader).
 fn replay_parsed(path: &str, parsed: &chain::Parsed, cut: bool) -> Replay {
     let mut out = Replay::default();
+    // A line without `prev` once the chain started was not written by this version: its
+    // decision is applied but marked (see `Decision::outside_chain`), never silently.
+    // (`chain::check`'s "no prev although the chain starts at line N".)
+    let chain_start = parsed
+        .lines
+        .iter()
+        .find(|l| l.entry.prev.is_some())
+        .map(|l| l.number);
     for l in &parsed.lines {
         let e = &l.entry;
         out.entries += 1;
+        let by_hand = e.prev.is_none() && chain_start.is_some_and(|start| l.number > start);
+        if by_hand {
+            out.outside_chain.push((l.number, e.key.clone()));
+        }
         match e.decision() {
-            Some(d) => out.decisions.insert(e.key.clone(), d),
+            Some(mut d) => {
+                d.outside_chain = by_hand.then_some(l.number);
+                out.decisions.insert(e.key.clone(), d)
+            }
             None => out.decisions.remove(&e.key),
         };
     }
@@ -255,6 +313,33 @@ fn replay_parsed(path: &str, parsed: &chain::Parsed, cut: bool) -> Replay {
         ));
     }
     out
+}
+
+/// The name decisions are signed with when the workbench knows none ([`analyst_name`]).
+pub const UNSIGNED: &str = "unknown";
+
+/// Who signs the workbench's decisions: `--analyst NAME`, else the login name from the
+/// environment (`$USER`, then `$LOGNAME`, then Windows' `$USERNAME`; an empty or blank
+/// value counts as none), else [`UNSIGNED`] with the notice to show once on screen (a
+/// journal signed `unknown` cannot say who decided). `env` reads a variable.
+pub fn analyst_name(
+    given: Option<&str>,
+    env: impl Fn(&str) -> Option<String>,
+) -> (String, Option<String>) {
+    let name = given
+        .map(str::to_owned)
+        .into_iter()
+        .chain(["USER", "LOGNAME", "USERNAME"].into_iter().filter_map(&env))
+        .find(|n| !n.trim().is_empty());
+    match name {
+        Some(n) => (n, None),
+        None => (
+            UNSIGNED.to_owned(),
+            Some(format!(
+                "decisions are signed `{UNSIGNED}`: no --analyst and no $USER, $LOGNAME or $USERNAME; quit and start again with --analyst NAME to sign them"
+            )),
+        ),
+    }
 }
 
 /// What the workbench says when an entry another analyst appended touches the row being

@@ -270,6 +270,9 @@ fn run_report(args: &ReportArgs) -> ExitCode {
             if let Some(w) = &replay.warning {
                 eprintln!("sts-triage: warning: {}", neutralize(w));
             }
+            if let Some(w) = replay.outside_chain_warning(&shown) {
+                eprintln!("sts-triage: warning: {}", neutralize(&w));
+            }
             chain = (replay.entries, replay.head);
             (replay.decisions, true)
         }
@@ -314,6 +317,9 @@ fn run_report(args: &ReportArgs) -> ExitCode {
         eprintln!("sts-triage: warning: {w}");
     }
     for w in report::folded_row_decisions(&scanned, &decisions) {
+        eprintln!("sts-triage: warning: {w}");
+    }
+    if let Some(w) = report::unsigned_sentence(&decisions) {
         eprintln!("sts-triage: warning: {w}");
     }
     if let Some(w) = report::unreviewed_warning(&scanned, &decisions) {

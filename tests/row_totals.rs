@@ -291,6 +291,7 @@ fn decision(verdict: Verdict, note: &str) -> Decision {
         analyst: "ana".to_owned(),
         time: "2024-03-20T10:00:00Z".to_owned(),
         events: None,
+        outside_chain: None,
     }
 }
 

@@ -23,12 +23,15 @@ use crate::scan::ScanReport;
 /// is renamed or removed.
 pub const JSON_REPORT_FORMAT: u32 = 1;
 
-fn decision_json(d: &Decision) -> [(&'static str, serde_json::Value); 4] {
+fn decision_json(d: &Decision) -> [(&'static str, serde_json::Value); 5] {
     [
         ("verdict", json!(d.verdict.label())),
         ("note", json!(d.note)),
         ("analyst", json!(d.analyst)),
         ("decided_at", json!((!d.time.is_empty()).then_some(&d.time))),
+        // The journal line that made the decision when it is outside the hash chain (not
+        // written by sts-triage: `Decision::outside_chain`); null otherwise.
+        ("journal_line_outside_chain", json!(d.outside_chain)),
     ]
 }
 
@@ -362,6 +365,12 @@ impl Serialize for Streamed<'_> {
                     "found": j.found,
                     "entries": j.entries,
                     "head_sha256": j.head,
+                    // Lines outside the hash chain that decide a row: applied, and marked
+                    // on the row (`journal_line_outside_chain`).
+                    "outside_chain": super::outside_chain_decisions(self.decisions)
+                        .into_iter()
+                        .map(|(line, key)| json!({"line": line, "key": key}))
+                        .collect::<Vec<_>>(),
                 })
             }),
         )?;

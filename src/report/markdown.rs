@@ -90,12 +90,22 @@ pub fn finding_line(
         markdown_cell(&source_summary(report, f)),
         verdict_cell(d, f),
         markdown_cell(&d.note),
-        markdown_cell(&d.analyst),
+        analyst_cell(d),
         markdown_cell(&d.time),
         markdown_cell(&mark_edge_spaces(&targets_cell(f))),
         actors_cell(&f.totals.actor_principals()),
         markdown_cell(context),
         markdown_cell(hints),
+    )
+}
+
+/// The Analyst cell: the analyst, and a decision made by a journal line outside the hash
+/// chain marked as such (`report::outside_chain_mark`), outside the code span.
+fn analyst_cell(d: &Decision) -> String {
+    format!(
+        "{}{}",
+        markdown_cell(&d.analyst),
+        super::outside_chain_mark(d)
     )
 }
 
@@ -215,7 +225,7 @@ fn write_near_miss_table(
             markdown_cell(&e.id),
             d.verdict.label(),
             markdown_cell(&d.note),
-            markdown_cell(&d.analyst),
+            analyst_cell(&d),
             markdown_cell(&d.time),
             markdown_cell(e.parties.target_label()),
             actors_cell(&[(e.parties.actor_kind, e.parties.actor_label())]),
@@ -279,6 +289,18 @@ pub fn write_markdown(
     }
     if let Some(j) = &ctx.journal {
         writeln!(out, "- Journal: {}", journal_line(j))?;
+    }
+    let outside = super::outside_chain_decisions(decisions);
+    if !outside.is_empty() {
+        let lines: Vec<String> = outside
+            .iter()
+            .map(|(n, key)| format!("line {n} decides {}", markdown_inline(key)))
+            .collect();
+        writeln!(
+            out,
+            "- Journal lines outside the hash chain (not written by sts-triage; applied, marked in the Analyst cell): {}",
+            lines.join(", ")
+        )?;
     }
     match &g.time_range {
         Some((min, max)) => {
@@ -348,6 +370,9 @@ pub fn write_markdown(
             analysts.join(", ")
         }
     )?;
+    if let Some(w) = super::unsigned_sentence(decisions) {
+        writeln!(out, "- Unsigned: {w}")?;
+    }
     if let Some(w) = unreviewed_warning(report, decisions) {
         writeln!(
             out,

@@ -37,6 +37,52 @@ fn verdict_of(decisions: &HashMap<String, Decision>, key: &str) -> Decision {
     decisions.get(key).cloned().unwrap_or_default()
 }
 
+/// How many decisions (a verdict or a note) are signed [`journal::UNSIGNED`]: made in a
+/// workbench that knew no analyst name.
+///
+/// [`journal::UNSIGNED`]: crate::journal::UNSIGNED
+pub fn unsigned_decisions(decisions: &HashMap<String, Decision>) -> usize {
+    decisions
+        .values()
+        .filter(|d| d.verdict != Verdict::Unreviewed || !d.note.is_empty())
+        .filter(|d| d.analyst == crate::journal::UNSIGNED)
+        .count()
+}
+
+/// `2 decisions are signed `unknown`…`: said by `report` on stderr and in the Markdown header
+/// when the journal holds any; None when it holds none.
+pub fn unsigned_sentence(decisions: &HashMap<String, Decision>) -> Option<String> {
+    let n = unsigned_decisions(decisions);
+    (n > 0).then(|| {
+        format!(
+            "{n} decision{} signed `{}`: made in a workbench without --analyst, $USER, $LOGNAME or $USERNAME, so the journal cannot say who decided (start the workbench with --analyst NAME to sign new ones)",
+            if n == 1 { " is" } else { "s are" },
+            crate::journal::UNSIGNED
+        )
+    })
+}
+
+/// The decisions made by journal lines outside the hash chain ([`Decision::outside_chain`]):
+/// (journal line, row key), by line. The report's header names them and each row's Analyst
+/// cell is marked; `report` and the workbench say them as a warning.
+pub fn outside_chain_decisions(decisions: &HashMap<String, Decision>) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = decisions
+        .iter()
+        .filter_map(|(k, d)| Some((d.outside_chain?, k.clone())))
+        .collect();
+    out.sort();
+    out
+}
+
+/// What follows the analyst of a decision made by a journal line outside the hash chain
+/// (` (journal line 3, outside the hash chain)`), else nothing: the same words in the
+/// report's Analyst cell and the why panel.
+pub fn outside_chain_mark(d: &Decision) -> String {
+    d.outside_chain.map_or_else(String::new, |n| {
+        format!(" (journal line {n}, outside the hash chain: not written by sts-triage)")
+    })
+}
+
 /// Where a finding stands in the files: every event's `file:line`, or the line of the
 /// query-result export it was read from.
 fn finding_sources(report: &ScanReport, f: &Finding) -> Vec<String> {

@@ -188,12 +188,9 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
     let keymap = load_keymap(opts.keymap.as_ref())?;
     // Every entry names its analyst (another workbench on the journal shows who decided):
     // an empty --analyst or $USER counts as none.
-    let analyst = opts
-        .analyst
-        .clone()
-        .filter(|a| !a.trim().is_empty())
-        .or_else(|| std::env::var("USER").ok().filter(|u| !u.trim().is_empty()))
-        .unwrap_or_else(|| "unknown".to_owned());
+    // Without any name, decisions are signed `unknown`, said once on the status line.
+    let (analyst, unsigned) =
+        journal::analyst_name(opts.analyst.as_deref(), |v| std::env::var(v).ok());
     let theme = render::Theme {
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
@@ -204,13 +201,20 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
         .values()
         .filter(|d| d.verdict != journal::Verdict::Unreviewed || !d.note.is_empty())
         .count();
+    // A journal line outside the hash chain is applied, and said first thing (its row is
+    // marked in the why panel and the problems view lists it).
+    let outside_chain = replay
+        .outside_chain_warning(&journal_display)
+        .map(|w| crate::neutralize::neutralize(&w).into_owned());
     let mut app = App::new(&journal_display, &analyst, replay.decisions).with_help(&keymap);
     app.hint_config = opts.hints;
     app.hint_budget = Some(app::HINT_BUDGET);
     app.context_off_thread = true;
     app.hints_off_thread = true;
-    let warning =
-        (replay.warning.iter().cloned().chain(stdin_warning)).reduce(|a, b| format!("{a}; {b}"));
+    let warning = (replay.warning.iter().cloned().chain(stdin_warning))
+        .chain(outside_chain)
+        .chain(unsigned)
+        .reduce(|a, b| format!("{a}; {b}"));
     app.status = match &warning {
         Some(w) => w.clone(),
         None if journal.journal.is_none() => {

@@ -224,6 +224,20 @@ pub fn panel_lines(
     note: &str,
     width: usize,
 ) -> Vec<(WhyKind, bool, String)> {
+    panel_lines_decided(report, event, hints, note, None, width)
+}
+
+/// [`panel_lines`] of a row whose decision was made by a journal line outside the hash
+/// chain (`outside_chain`: that line, `journal::Decision::outside_chain`): said right after
+/// the parties, before the note, so the analyst reads whose decision it is not.
+pub fn panel_lines_decided(
+    report: &ScanReport,
+    event: usize,
+    hints: &[String],
+    note: &str,
+    outside_chain: Option<usize>,
+    width: usize,
+) -> Vec<(WhyKind, bool, String)> {
     let mut out = Vec::new();
     let mut push = |kind: WhyKind, text: &str| {
         for (i, l) in super::wrap::wrap(text, width).into_iter().enumerate() {
@@ -232,6 +246,14 @@ pub fn panel_lines(
     };
     if let Some(e) = report.events.get(event) {
         push(WhyKind::Parties, &parties_line(&e.parties));
+    }
+    if let Some(line) = outside_chain {
+        push(
+            WhyKind::Hint,
+            &format!(
+                "▲ decided by journal line {line}, outside the hash chain: a line sts-triage did not write (added by hand or by another tool); applied"
+            ),
+        );
     }
     if !note.is_empty() {
         // The note is the analyst's text, perhaps pasted from an event: neutralised too.

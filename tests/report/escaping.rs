@@ -65,6 +65,7 @@ fn csv_cells_are_guarded_against_formulas() {
             analyst: "+ana".into(),
             time: "2024-03-01T09:00:00.000Z".into(),
             events: None,
+            outside_chain: None,
         },
     )]);
     let mut out = Vec::new();

@@ -146,10 +146,17 @@ impl App {
         };
         let areas = self.areas();
         let width = usize::from(areas.why.width.saturating_sub(2));
-        let note = self.decision(&d.item_key).note;
-        crate::tui::why::panel_lines(&self.report, event, &d.hints, &note, width)
-            .len()
-            .saturating_sub(areas.why_lines())
+        let decision = self.decision(&d.item_key);
+        crate::tui::why::panel_lines_decided(
+            &self.report,
+            event,
+            &d.hints,
+            &decision.note,
+            decision.outside_chain,
+            width,
+        )
+        .len()
+        .saturating_sub(areas.why_lines())
     }
 
     /// `}` / `{` (`forward`), or back to the event's own record (None): shows the current

@@ -38,6 +38,16 @@ impl App {
                         }),
                 )
                 .collect();
+        // Decisions of journal lines outside the hash chain: applied, named here.
+        let outside = crate::report::outside_chain_decisions(&self.decisions);
+        entries.extend(
+            crate::journal::outside_chain_sentence(&self.journal_path, &outside).map(|text| {
+                problems::Entry {
+                    kind: problems::Kind::Warning,
+                    text: neutralize(&text).into_owned(),
+                }
+            }),
+        );
         entries.extend(problems::entries(&self.report, &self.loading));
         entries
     }

@@ -155,6 +155,7 @@ pub(super) fn draw_drill(
         event,
         hints: &d.hints,
         note: &decision.note,
+        outside_chain: decision.outside_chain,
         scroll: d.why_scroll,
         flagged: e.is_flagged(),
     };

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::Theme;
 use crate::tui::action::Intent;
 use crate::tui::keymap::{Context, Keymap};
-use crate::tui::why::{WhyKind, panel_lines};
+use crate::tui::why::{WhyKind, panel_lines_decided};
 
 /// What the panel shows: one event of the report, the row's hints, where it is scrolled.
 pub(super) struct WhyPanel<'a> {
@@ -20,6 +20,8 @@ pub(super) struct WhyPanel<'a> {
     pub hints: &'a [String],
     /// The row's note.
     pub note: &'a str,
+    /// The journal line outside the hash chain that made the row's decision, if any.
+    pub outside_chain: Option<usize>,
     pub scroll: usize,
     pub flagged: bool,
 }
@@ -33,7 +35,14 @@ pub(super) fn draw_why(
 ) {
     let width = usize::from(area.width.saturating_sub(2));
     let page = usize::from(area.height.saturating_sub(2)).max(1);
-    let lines = panel_lines(panel.report, panel.event, panel.hints, panel.note, width);
+    let lines = panel_lines_decided(
+        panel.report,
+        panel.event,
+        panel.hints,
+        panel.note,
+        panel.outside_chain,
+        width,
+    );
     let total = lines.len();
     let scroll = panel.scroll.min(total.saturating_sub(page));
     let shown: Vec<Line> = lines
