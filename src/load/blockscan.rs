@@ -41,6 +41,27 @@ struct Hit {
 }
 
 impl BlockScan {
+    /// Takes the lines that hold records otherwise (an envelope, an array, a JSON string:
+    /// `Evaluated::Nested`) out of the block's related-events batches: their records are
+    /// given to the index when the line is read (`Ctx::nested_line`), each once, and the
+    /// line is not one more record.
+    pub(super) fn without_nested_lines_in_context(&mut self) {
+        let nested: Vec<u64> = self
+            .hits
+            .iter()
+            .filter(|h| matches!(h.evaluated, Evaluated::Nested(_)))
+            .map(|h| h.line)
+            .collect();
+        if nested.is_empty() {
+            return;
+        }
+        for batch in &mut self.context {
+            batch
+                .entries
+                .retain(|e| nested.binary_search(&e.line).is_err());
+        }
+    }
+
     fn count(&mut self, stretch: &[u8]) {
         let (lines, records) = lines_and_records(stretch);
         self.lines += lines;

@@ -396,12 +396,15 @@ impl Tail {
             let bytes = raw_line.trim_ascii();
             if !bytes.is_empty() {
                 self.summary.records += 1;
-                if let Some(batch) = context.json_record(bytes, self.line, at) {
+                // A line that holds records otherwise (an envelope, an array) gives the
+                // index its records, each once, never itself as one more.
+                let start = at + (bytes.as_ptr() as usize - raw_line.as_ptr() as usize) as u64;
+                let candidate =
+                    self.prefilter.may_match(bytes) || super::json::may_hold_records(bytes);
+                let nested =
+                    candidate && self.record(bytes, (self.line, start), &mut context, sink);
+                if !nested && let Some(batch) = context.json_record(bytes, self.line, at) {
                     sink(ScanMessage::Context(Box::new(batch)));
-                }
-                if self.prefilter.may_match(bytes) {
-                    let start = at + (bytes.as_ptr() as usize - raw_line.as_ptr() as usize) as u64;
-                    self.record(bytes, (self.line, start), sink);
                 }
             }
             self.line += 1;
@@ -525,13 +528,24 @@ impl Tail {
 
     /// One record, read as a first load reads it (`json::evaluate_record_traced`: repaired
     /// characters, deep nesting kept as text, the record limit), its trace kept.
-    /// `at`: the content offset of the record's first byte.
-    fn record(&mut self, bytes: &[u8], (line, at): (u64, u64), sink: &mut dyn FnMut(ScanMessage)) {
+    /// `at`: the content offset of the record's first byte. True when the line held records
+    /// otherwise (`Evaluated::Nested`): they were given to the related-events index, after
+    /// what `context` held (sent first, so the index gets the file's order).
+    fn record(
+        &mut self,
+        bytes: &[u8],
+        (line, at): (u64, u64),
+        context: &mut crate::context::Collector,
+        sink: &mut dyn FnMut(ScanMessage),
+    ) -> bool {
         let max = self.opts.max_record_bytes;
         let classified = match super::json::evaluate_line_traced(bytes, line, &self.file, max) {
             Evaluated::Nested(nested) => {
                 // An array or an envelope line (Defender's streaming export writes one
                 // `{"records":[…]}` a line), a JSON string: read as a first load reads it.
+                if !context.is_empty() {
+                    sink(ScanMessage::Context(Box::new(context.take())));
+                }
                 let s = super::scan_nested_line(
                     self.file.clone(),
                     (bytes, line, at),
@@ -543,7 +557,7 @@ impl Tail {
                 self.summary.sts_events += s.sts_events;
                 self.summary.skipped += s.skipped;
                 self.summary.replaced += s.replaced;
-                return;
+                return true;
             }
             Evaluated::Classified(classified, repair) => {
                 if let Some(repair) = repair {
@@ -563,7 +577,7 @@ impl Tail {
                     line: Some(line),
                     message,
                 }));
-                return;
+                return false;
             }
         };
         match classified {
@@ -580,6 +594,7 @@ impl Tail {
             }),
             Classified::Other(_) | Classified::Foreign(_) | Classified::Unknown(_) => {}
         }
+        false
     }
 }
 

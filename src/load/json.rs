@@ -228,10 +228,13 @@ impl Ctx<'_> {
         if bytes.is_empty() {
             return;
         }
-        let batch = self.context.json_record(bytes, line, at);
-        self.context_batch(batch);
         self.summary.records += 1;
-        if self.prefilter_allowed() && !self.prefilter.may_match(bytes) {
+        if self.prefilter_allowed()
+            && !self.prefilter.may_match(bytes)
+            && !(offset.is_some() && may_hold_records(bytes))
+        {
+            let batch = self.context.json_record(bytes, line, at);
+            self.context_batch(batch);
             return;
         }
         let max = self.opts.max_record_bytes;
@@ -245,6 +248,13 @@ impl Ctx<'_> {
         {
             let at = offset + (bytes.as_ptr() as usize - untrimmed.as_ptr() as usize) as u64;
             event.raw = self.evidence.file_at(std::mem::take(text), bytes, at);
+        }
+        // A line that holds records otherwise (an envelope, an array, a JSON string) is
+        // not one more record of the related-events index: its records are, each once
+        // (`nested_line` reads them through `record`).
+        if !matches!(evaluated, Evaluated::Nested(_)) {
+            let batch = self.context.json_record(bytes, line, at);
+            self.context_batch(batch);
         }
         match evaluated {
             Evaluated::Classified(classified, repair) => {
@@ -359,6 +369,27 @@ enum Shapes {
 /// The envelope keys of a JSON document (`docstream`) and of the sniffing (`sniff`): an
 /// object with one of them over an array is an envelope, not a record.
 const ENVELOPE_KEYS: [&str; 6] = ["value", "records", "results", "Results", "tables", "Tables"];
+
+/// Whether a JSON-lines line (trimmed) may hold records otherwise than as one record, from
+/// its first bytes alone: an array, a JSON string, or an object whose first key is an
+/// envelope's (`{"records":[…]}` as Defender's streaming export writes it, `{"tables":…`,
+/// `{"Schema":…,"Results":…`, a Graph page `{"@odata.context":…,"value":…`). Such a line is
+/// parsed even where the prefilter passes over lines without the STS operation's name, so
+/// that its records reach the related-events index (each once: the line itself is no
+/// record there). A few byte comparisons a line: the prefilter's fast path is kept.
+pub(super) fn may_hold_records(line: &[u8]) -> bool {
+    match line.first() {
+        Some(b'[' | b'"') => true,
+        Some(b'{') => {
+            let rest = trim_ascii(&line[1..]);
+            ENVELOPE_KEYS.iter().chain(&["Schema", "@odata"]).any(|k| {
+                rest.strip_prefix(b"\"")
+                    .is_some_and(|r| r.starts_with(k.as_bytes()))
+            })
+        }
+        _ => false,
+    }
+}
 
 /// Whether a parsed line holds records otherwise than as one record.
 fn nested_shape(value: &Value, text: bool) -> Option<Nested> {

@@ -312,6 +312,7 @@ fn worker(
                 let mut found = scan_block(region, block.last, prefilter, file, opts, &at);
                 if opts.context {
                     found.context = crate::context::block_batches(file, region);
+                    found.without_nested_lines_in_context();
                 }
                 block.found = Some(found);
                 Item::Block(block)

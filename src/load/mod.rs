@@ -553,10 +553,13 @@ fn scan_nested_line(
     opts: &ScanOptions,
     sink: &mut dyn FnMut(ScanMessage),
 ) -> FileSummary {
-    // The follow reader gives every line to the related-events index itself.
-    let mut ctx = followed_ctx(file, opts, sink, 0, false);
+    // The line's records go to the related-events index, each once (the follow reader does
+    // not index such a line itself), as a first load gives them.
+    let mut ctx = followed_ctx(file, opts, sink, 0, opts.context);
     // The line itself, which `nested_line` replaces by what it holds.
     ctx.summary.records = 1;
     ctx.nested_line(bytes, line, offset, nested);
+    let rest = ctx.context.take();
+    ctx.context_batch(Some(rest));
     ctx.summary
 }

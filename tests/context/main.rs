@@ -27,6 +27,7 @@ mod actors;
 mod app_actor;
 mod copies;
 mod cut;
+mod envelope_once;
 mod every_shape;
 mod forgery;
 mod inputs_read;

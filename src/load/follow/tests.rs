@@ -261,3 +261,40 @@ fn envelope_lines_are_followed_and_a_document_is_said_read_once() {
         Some("a JSON document (not one JSON value a line): read once, not followed")
     );
 }
+
+/// Trust12 #5: a followed envelope line gives the related-events index its records, each
+/// once at the line's number, and not itself (before, the index had the line as one record
+/// and none of its records: a followed STS event's context panel said 1 related record
+/// where the same file loaded without --follow said 4).
+#[test]
+fn an_envelope_lines_records_are_each_indexed_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("stream.jsonl");
+    let related = |id: &str, op: &str| {
+        format!(
+            r#"{{"CreationTime":"2021-02-04T16:32:4{id}","Id":"r{id}","Operation":"{op}","UserId":"a@b","ObjectId":"v@b"}}"#
+        )
+    };
+    let envelope = format!(
+        "{{\"records\":[{},{}]}}",
+        related("0", "Update user."),
+        related("1", "Reset user password.")
+    );
+    std::fs::write(
+        &path,
+        format!("{}\n{envelope}\n{STS}\n", related("0", "Add user.")),
+    )
+    .expect("write");
+    let mut tail = Tail::new(&path);
+    let mut entries = Vec::new();
+    tail.poll(&mut |m| {
+        if let ScanMessage::Context(b) = m {
+            entries.extend(b.entries.iter().map(|e| (e.line, e.offset)));
+        }
+    })
+    .expect("poll");
+    let lines: Vec<u64> = entries.iter().map(|e| e.0).collect();
+    assert_eq!(lines, [1, 2, 2, 3], "{entries:?}");
+    // Each record of the line at its own place in it.
+    assert!(entries[1].1 < entries[2].1, "{entries:?}");
+}
