@@ -333,13 +333,16 @@ pub fn analyst_name(
         .find(|n| !n.trim().is_empty());
     match name {
         Some(n) => (n, None),
-        None => (
-            UNSIGNED.to_owned(),
-            Some(format!(
-                "decisions are signed `{UNSIGNED}`: no --analyst and no $USER, $LOGNAME or $USERNAME; quit and start again with --analyst NAME to sign them"
-            )),
-        ),
+        None => (UNSIGNED.to_owned(), Some(unsigned_notice())),
     }
+}
+
+/// What the workbench says (first on its status line at start, and in its problems view)
+/// when its decisions are signed [`UNSIGNED`].
+pub fn unsigned_notice() -> String {
+    format!(
+        "decisions are signed `{UNSIGNED}`: no --analyst and no $USER, $LOGNAME or $USERNAME; quit and start again with --analyst NAME to sign them"
+    )
 }
 
 /// What the workbench says when an entry another analyst appended touches the row being

@@ -211,9 +211,10 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
     app.hint_budget = Some(app::HINT_BUDGET);
     app.context_off_thread = true;
     app.hints_off_thread = true;
-    let warning = (replay.warning.iter().cloned().chain(stdin_warning))
+    // Unsigned first: short, and to act on before the first decision.
+    let warning = (unsigned.into_iter().chain(replay.warning.iter().cloned()))
+        .chain(stdin_warning)
         .chain(outside_chain)
-        .chain(unsigned)
         .reduce(|a, b| format!("{a}; {b}"));
     app.status = match &warning {
         Some(w) => w.clone(),

@@ -5,8 +5,13 @@
 
 use sts_triage::journal::{Decision, Entry, Journal, UNSIGNED, Verdict, analyst_name};
 
+use std::collections::HashMap;
+
+use sts_triage::tui::action::{Action, Intent};
+use sts_triage::tui::app::{App, Overlay};
+
 use super::verify::case;
-use crate::support::run_bin;
+use crate::support::{run_bin, scan};
 
 #[test]
 fn the_workbench_signs_with_the_first_name_it_finds_and_says_when_it_has_none() {
@@ -30,6 +35,29 @@ fn the_workbench_signs_with_the_first_name_it_finds_and_says_when_it_has_none() 
     // --analyst wins; an empty one counts as none.
     assert_eq!(analyst_name(Some("fay"), env), ("fay".to_owned(), None));
     assert_eq!(analyst_name(Some(""), env).0, "dana");
+}
+
+#[test]
+fn the_workbench_without_a_name_lists_it_in_the_problems_view() {
+    let view = |analyst: &str| {
+        let mut app = App::new("j.jsonl", analyst, HashMap::new())
+            .with_report(scan(&["tests/fixtures/workbench.jsonl"]));
+        app.apply(Action::Intent(Intent::Problems));
+        let Overlay::Problems(view) = &app.overlay else {
+            panic!("no problems view");
+        };
+        view.entries
+            .iter()
+            .map(|e| e.text.clone())
+            .collect::<Vec<_>>()
+    };
+    let unsigned = view(UNSIGNED);
+    assert!(
+        unsigned[0].starts_with("decisions are signed `unknown`")
+            && unsigned[0].contains("--analyst NAME"),
+        "{unsigned:?}"
+    );
+    assert!(!view("ana").iter().any(|t| t.contains("signed")));
 }
 
 #[test]

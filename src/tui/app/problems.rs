@@ -38,6 +38,16 @@ impl App {
                         }),
                 )
                 .collect();
+        // Decisions signed `unknown` (no analyst name): said first, with how to sign.
+        if self.analyst == crate::journal::UNSIGNED {
+            entries.insert(
+                0,
+                problems::Entry {
+                    kind: problems::Kind::Warning,
+                    text: crate::journal::unsigned_notice(),
+                },
+            );
+        }
         // Decisions of journal lines outside the hash chain: applied, named here.
         let outside = crate::report::outside_chain_decisions(&self.decisions);
         entries.extend(
