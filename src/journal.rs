@@ -337,11 +337,12 @@ pub fn analyst_name(
     }
 }
 
-/// What the workbench says (first on its status line at start, and in its problems view)
+/// What the workbench says (on its status line at start, after where its journal is, and
+/// first in its problems view)
 /// when its decisions are signed [`UNSIGNED`].
 pub fn unsigned_notice() -> String {
     format!(
-        "decisions are signed `{UNSIGNED}`: no --analyst and no $USER, $LOGNAME or $USERNAME; quit and start again with --analyst NAME to sign them"
+        "decisions are signed `{UNSIGNED}` (no --analyst, $USER, $LOGNAME or $USERNAME): restart with --analyst NAME to sign them"
     )
 }
 

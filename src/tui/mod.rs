@@ -211,9 +211,7 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
     app.hint_budget = Some(app::HINT_BUDGET);
     app.context_off_thread = true;
     app.hints_off_thread = true;
-    // Unsigned first: short, and to act on before the first decision.
-    let warning = (unsigned.into_iter().chain(replay.warning.iter().cloned()))
-        .chain(stdin_warning)
+    let warning = (replay.warning.iter().cloned().chain(stdin_warning))
         .chain(outside_chain)
         .reduce(|a, b| format!("{a}; {b}"));
     app.status = match &warning {
@@ -224,6 +222,11 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
         None => format!("journal {journal_display} ({decided} earlier decisions replayed)"),
     };
     app.status_error = warning.is_some();
+    // After where the journal is (said first, as always); the problems view lists it too.
+    if let Some(u) = unsigned {
+        app.status = format!("{} · {u}", app.status);
+        app.status_error = true;
+    }
 
     // Bounded: the loader cannot run far ahead of the screen, so Ctrl+C stops the rows at
     // once instead of after a backlog of batches already read.
