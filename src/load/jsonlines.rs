@@ -8,6 +8,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
+use super::blockbuf::BlockBuf;
 use super::blockscan::{BlockScan, Filing, apply_scan, scan_block, scan_lines_region};
 use super::json::{ALWAYS_PARSED, Ctx};
 use super::{Prefilter, ReadDigest, ScanOptions, positioned};
@@ -126,8 +127,9 @@ struct ReadState {
     skipping: Skipping,
     next_seq: u64,
     dispatched: u64,
-    /// Buffers of dispatched blocks, for reuse.
-    free: Vec<Vec<u8>>,
+    /// Buffers of dispatched blocks, for reuse (mapped on their own: unmapped when the
+    /// scan ends, [`BlockBuf`]).
+    free: Vec<BlockBuf>,
     /// The end of the file, a read error or a cancel was met, or the dispatching stopped.
     finished: bool,
 }
@@ -152,7 +154,7 @@ enum Item {
 
 /// Whole lines of the file: `buf[start..end]`.
 struct Block {
-    buf: Vec<u8>,
+    buf: BlockBuf,
     /// The content offset of `buf[0]`.
     base: u64,
     start: usize,
@@ -182,7 +184,7 @@ impl Shared {
     }
 
     /// A block was dispatched: one more may be read.
-    fn block_done(&self, buf: Option<Vec<u8>>) {
+    fn block_done(&self, buf: Option<BlockBuf>) {
         let mut state = self.lock();
         state.dispatched += 1;
         state.free.extend(buf);
@@ -207,15 +209,11 @@ impl ReadState {
         let mut buf = self.free.pop().unwrap_or_default();
         let mut base = self.pos;
         let mut filled = self.carry.len();
-        if buf.len() < filled + CHUNK {
-            buf.resize(filled + CHUNK, 0);
-        }
+        buf.grow_to(filled + CHUNK);
         buf[..filled].copy_from_slice(&self.carry);
         self.carry.clear();
         loop {
-            if buf.len() < filled + CHUNK {
-                buf.resize(filled + CHUNK, 0);
-            }
+            buf.grow_to(filled + CHUNK);
             let before = filled;
             // A read error (a truncated gzip stream) ends the file: what was read before it
             // is scanned first, then the error is reported.
@@ -376,7 +374,7 @@ fn ends_file(item: &Item) -> bool {
 }
 
 /// Block `k` of a file read at positions.
-fn read_block_at(seekable: &Seekable, k: u64, mut buf: Vec<u8>, max_record_bytes: usize) -> Item {
+fn read_block_at(seekable: &Seekable, k: u64, mut buf: BlockBuf, max_record_bytes: usize) -> Item {
     let owned = positioned::read_block(&seekable.file, k, CHUNK, &mut buf, max_record_bytes);
     Item::Block(Block {
         buf,

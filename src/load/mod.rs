@@ -1,6 +1,7 @@
 //! Reading the files analysts export: paths and folders, gzip, and the detection of the
 //! format by content (JSON lines, JSON documents, CSV), never by the file name.
 
+mod blockbuf;
 mod blockscan;
 mod csvcalendar;
 mod csvdates;

@@ -16,6 +16,8 @@ use std::fs::File;
 use std::io;
 use std::ops::Range;
 
+use super::blockbuf::BlockBuf;
+
 /// The first read past a block's end for its last line (doubled while no newline comes):
 /// a few times the length of a typical record.
 const PROBE: usize = 16 << 10;
@@ -60,7 +62,7 @@ pub(super) fn read_block(
     file: &File,
     k: u64,
     block: usize,
-    buf: &mut Vec<u8>,
+    buf: &mut BlockBuf,
     max_record_bytes: usize,
 ) -> Owned {
     let at = k * block as u64;
@@ -69,9 +71,7 @@ pub(super) fn read_block(
     // begins at `at`.
     let lead = (at - base) as usize;
     let want = lead + block;
-    if buf.len() < want + PROBE {
-        buf.resize(want + PROBE, 0);
-    }
+    buf.grow_to(want + PROBE);
     let (n, error) = read_full_at(file, &mut buf[..want], base);
     let own = lead.min(n)..n;
     let start = if lead == 0 || n < lead {
@@ -117,9 +117,7 @@ pub(super) fn read_block(
             return long;
         }
         let step = probe.min(room);
-        if buf.len() < filled + step {
-            buf.resize(filled + step, 0);
-        }
+        buf.grow_to(filled + step);
         let (m, error) = read_full_at(file, &mut buf[filled..filled + step], base + filled as u64);
         if let Some(i) = memchr::memchr(b'\n', &buf[filled..filled + m]) {
             let end = filled + i;
@@ -146,11 +144,9 @@ pub(super) fn read_block(
 /// Whether the line going on at `offset` holds only blanks up to its newline (or the end
 /// of the file, or a read error: the blocks after say that one). Read a step at a time into
 /// `buf[from..]`, never held whole: a line of blanks may be any length.
-fn blanks_to_line_end(file: &File, buf: &mut Vec<u8>, from: usize, mut offset: u64) -> bool {
+fn blanks_to_line_end(file: &File, buf: &mut BlockBuf, from: usize, mut offset: u64) -> bool {
     let step = PROBE;
-    if buf.len() < from + step {
-        buf.resize(from + step, 0);
-    }
+    buf.grow_to(from + step);
     loop {
         let (m, error) = read_full_at(file, &mut buf[from..from + step], offset);
         let read = &buf[from..from + m];

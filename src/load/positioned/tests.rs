@@ -12,7 +12,7 @@ use super::{Owned, read_block};
 fn walk(data: &[u8], block: usize, max: usize) -> (Vec<Option<Vec<u8>>>, Vec<u8>) {
     let mut file = tempfile::tempfile().unwrap();
     file.write_all(data).unwrap();
-    let mut buf = Vec::new();
+    let mut buf = super::BlockBuf::default();
     let mut lines = Vec::new();
     let mut own = Vec::new();
     // The content offset where the next line must begin.
