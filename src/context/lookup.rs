@@ -2,16 +2,20 @@
 //! one list, in time order, with the places of the records that have an identical record
 //! before them, so that a stretch of a list can be counted from its length.
 
+use std::sync::Arc;
+
 /// Entries by key: each key's entries side by side in one list, in time order (no `Vec`
 /// per key: a correlation id is often on one or two records only), found through the keys
 /// sorted (no hash map: with a correlation id on most records, a map of 16-byte slots at
 /// most 7/8 full held more than the lists themselves).
 #[derive(Debug, Clone)]
 pub(super) struct Lookup<K> {
-    /// Every key once, ascending.
-    keys: Vec<K>,
+    /// Every key once, ascending. Shared with the lookup it was regrouped from, if any
+    /// ([`Self::regrouped`] keeps the keys and where each starts): memory at the report's
+    /// peak.
+    keys: Arc<Vec<K>>,
     /// Where each key's entries start in `list` (one more than `keys`: the last is the end).
-    starts: Vec<u32>,
+    starts: Arc<Vec<u32>>,
     list: Vec<u32>,
     /// The places in `list` (ascending) of the entries that have an identical entry before
     /// them (`Twins`): few, so a stretch of a list counts its records without walking it.
@@ -29,8 +33,8 @@ const SUB_STEP: usize = 16;
 impl<K> Default for Lookup<K> {
     fn default() -> Self {
         Self {
-            keys: Vec::new(),
-            starts: vec![0],
+            keys: Arc::default(),
+            starts: Arc::new(vec![0]),
             list: Vec::new(),
             twinned: Vec::new(),
             subs: Vec::new(),
@@ -200,8 +204,8 @@ impl<K: Key> Lookup<K> {
             .filter(|&p| twinned(list[p as usize]))
             .collect();
         Self {
-            keys,
-            starts,
+            keys: Arc::new(keys),
+            starts: Arc::new(starts),
             list,
             twinned,
             subs: Vec::new(),
@@ -241,8 +245,8 @@ impl<K: Key> Lookup<K> {
             .collect();
         let subs = list.iter().step_by(SUB_STEP).map(|&i| sub(i)).collect();
         Self {
-            keys: self.keys.clone(),
-            starts: self.starts.clone(),
+            keys: Arc::clone(&self.keys),
+            starts: Arc::clone(&self.starts),
             list,
             twinned,
             subs,
@@ -337,7 +341,7 @@ mod tests {
                 expected.entry(k).or_default().push(i);
             }
         }
-        assert_eq!(lookup.keys, expected.keys().copied().collect::<Vec<_>>());
+        assert_eq!(*lookup.keys, expected.keys().copied().collect::<Vec<_>>());
         for (k, list) in &expected {
             assert_eq!(lookup.get(k), &list[..], "key {k}");
         }
