@@ -288,24 +288,11 @@ fn run_report(args: &ReportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // The journal is read first: a near miss it has no decision on is only counted, so the
-    // scan keeps it as a few numbers (`ScanReport::near_misses_to_keep`).
-    let decided_near_misses = decisions
-        .keys()
-        .filter_map(|k| k.strip_prefix("event:"))
-        // `event:<id>#<content>`: a near miss of an id others share (`StsEvent::key`). An id
-        // may hold `#` itself: the key whole is kept too (a near miss kept whole needlessly
-        // costs a little memory; one not kept loses its decision in the report).
-        .flat_map(|k| {
-            let id = k.rsplit_once('#').map_or(k, |(id, _)| id);
-            [k.to_owned(), id.to_owned()]
-        })
-        .collect();
+    // Every near miss is kept whole and listed, decided or not: an attacker's event can be a
+    // near miss through a word in their own text (`rule::dirsync`), so none is only counted
+    // (`ScanReport::near_misses_to_keep` stays None; a near miss is about 600 bytes).
     // The report's SHA-256 and sizes are those of the bytes the scan read.
-    let scanned = match args
-        .limits
-        .scan(&args.paths, true, true, Some(decided_near_misses))
-    {
+    let scanned = match args.limits.scan(&args.paths, true, true, None) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -323,7 +310,9 @@ fn run_report(args: &ReportArgs) -> ExitCode {
         eprintln!("sts-triage: warning: {w}");
     }
     if let Some(w) = report::unreviewed_warning(&scanned, &decisions) {
-        eprintln!("sts-triage: warning: {w}; the report lists them under unreviewed rows");
+        eprintln!(
+            "sts-triage: warning: {w}; the report lists them under unreviewed rows and near misses not reviewed"
+        );
     }
     // Streamed row by row: memory holds one row of the report at a time.
     let mut write = |out: &mut dyn Write| match args.format {

@@ -8,6 +8,8 @@ use crate::kql::{self, KqlDateTime};
 use crate::model::{NearMissReason, Outcome, ResultRow, Trace};
 use crate::pstext;
 
+pub mod dirsync;
+
 pub const RULE_NAME: &str = "UpdateStsRefreshToken[Solorigate]";
 pub const RULE_ID: &str = "634dfbd6-0a42-40da-854e-2161cf137f14";
 pub const ACTION_TYPE: &str = "Update StsRefreshTokenValidFrom Timestamp.";
@@ -86,7 +88,20 @@ pub fn evaluate_cloud_app_row_checked(
         RawEventData::Null => None,
     };
     if let Some(path) = &trace.directory_sync {
-        let reason = NearMissReason::DirectorySync { path: path.clone() };
+        let reason = match raw {
+            Some(v)
+                if !dirsync::has_sync_property(kql::property(Some(v), "ModifiedProperties")) =>
+            {
+                NearMissReason::DirectorySync {
+                    path: dirsync::field_words(v, path),
+                    client_text: true,
+                }
+            }
+            _ => NearMissReason::DirectorySync {
+                path: path.clone(),
+                client_text: false,
+            },
+        };
         return Some((Outcome::NearMiss(Box::new(reason)), trace));
     }
     // | extend displayName = RawEventData.ModifiedProperties[0].Name
@@ -328,8 +343,21 @@ pub fn evaluate_entra_record(rec: &EntraRecord) -> Option<(Outcome, Trace)> {
     if let Some(hit) = props.and_then(|p| kql::dynamic_find_term(p, "DirectorySync")) {
         let path = format!("{}{}", rec.properties_field, hit.path);
         trace.directory_sync = Some(path.clone());
+        let client_text = !dirsync::has_sync_property(props);
+        let path = if client_text {
+            format!(
+                "{}{}",
+                rec.properties_field,
+                dirsync::field_words(props?, &hit.path)
+            )
+        } else {
+            path
+        };
         return Some((
-            Outcome::NearMiss(Box::new(NearMissReason::DirectorySync { path })),
+            Outcome::NearMiss(Box::new(NearMissReason::DirectorySync {
+                path,
+                client_text,
+            })),
             trace,
         ));
     }
@@ -449,7 +477,8 @@ mod tests {
         assert_eq!(
             o,
             Outcome::NearMiss(Box::new(NearMissReason::DirectorySync {
-                path: "Note".into()
+                path: "Note".into(),
+                client_text: true,
             }))
         );
         r.action_type = "Update StsRefreshTokenValidFrom Timestamp".into();

@@ -12,8 +12,15 @@ use serde::Serialize;
 pub enum NearMissReason {
     /// ActionType (or Operation) is not exactly the query's literal.
     OperationSpelledDifferently { operation: String },
-    /// RawEventData holds the whole term DirectorySync.
-    DirectorySync { path: String },
+    /// RawEventData holds the whole term DirectorySync, at `path` (the first place found).
+    /// `client_text`: it stands only in text the actor or client chooses (a User-Agent, a
+    /// UPN, a display or app name), not in the sync's own `Action Client Name` property
+    /// (`rule::dirsync`); `path` then also names the pair it is the value of.
+    DirectorySync {
+        path: String,
+        #[serde(skip)]
+        client_text: bool,
+    },
     /// ModifiedProperties is missing or empty. `field` names it as the source spells it
     /// (`ModifiedProperties` in the UAL, `targetResources[0].modifiedProperties` in Entra).
     NoModifiedProperties { field: String },
@@ -55,7 +62,18 @@ impl fmt::Display for NearMissReason {
             Self::OperationSpelledDifferently { operation } => {
                 write!(f, "operation spelled differently: {operation:?}")
             }
-            Self::DirectorySync { path } => write!(f, "DirectorySync term found at {path}"),
+            Self::DirectorySync {
+                path,
+                client_text: false,
+            } => write!(f, "DirectorySync term found at {path}"),
+            Self::DirectorySync {
+                path,
+                client_text: true,
+            } => write!(
+                f,
+                "DirectorySync term found only at {path}: text the actor or client chooses, not the \
+                 sync's own \"Action Client Name\" property"
+            ),
             Self::NoModifiedProperties { field } => write!(f, "no {field}"),
             Self::PropertyNotAtIndex0 {
                 found_at: Some(i),

@@ -1,4 +1,5 @@
-//! The CSV report: one row per finding, every string guarded for spreadsheets.
+//! The CSV report: one line per finding, then one per near miss, every string guarded for
+//! spreadsheets.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -12,7 +13,7 @@ use crate::neutralize::{csv_cell, write_csv_line};
 use crate::scan::ScanReport;
 
 /// The CSV report's header.
-pub const CSV_COLUMNS: [&str; 23] = [
+pub const CSV_COLUMNS: [&str; 24] = [
     "verdict",
     "note",
     "analyst",
@@ -43,6 +44,9 @@ pub const CSV_COLUMNS: [&str; 23] = [
     // The kind of each of `actors`, in its order (`user; app`): an app may be named like a
     // user's UPN or like another app's `name (id)`; the kind is ours, not the event's.
     "actor_kinds",
+    // Added last: on a near miss's line (listed after the flagged rows, every one, decided
+    // or not), why the query passed over it; empty on a flagged row's.
+    "near_miss",
 ];
 
 /// The badges of a row's hints in one cell (`lookalike far`).
@@ -116,6 +120,58 @@ pub fn write_csv(
                     .map(|(k, _)| k.word())
                     .collect::<Vec<_>>()
                     .join("; "),
+                String::new(),
+            ],
+        )?;
+    }
+    // Then every near miss (suspicious, legitimate, unreviewed): the event's own values
+    // where a row's go, its key, and why the query passed over it.
+    for &i in g.near_misses.iter().flatten() {
+        let e = &report.events[i];
+        let key = e.key_in(|k| decisions.contains_key(k));
+        let d = verdict_of(decisions, &key);
+        let hints = inputs.event_hints(i);
+        let time = e.time.as_ref().map(format_datetime).unwrap_or_default();
+        let actor = e.parties.actor_label();
+        write_csv_line(
+            out,
+            [
+                d.verdict.label().to_owned(),
+                csv_cell(&d.note),
+                csv_cell(&d.analyst),
+                csv_cell(&d.time),
+                time.clone(),
+                time,
+                "1".to_owned(),
+                csv_cell(&e.source.to_string()),
+                String::new(),
+                csv_cell(&e.actor),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                csv_cell(&key),
+                csv_cell(e.parties.target_label()),
+                csv_cell(&summary::event_line(&inputs, report, i)),
+                csv_cell(actor),
+                hints_cell(&hints),
+                hints
+                    .iter()
+                    .find(|h| matches!(h, Hint::Lookalike { .. }))
+                    .map(|h| csv_cell(&h.to_string()))
+                    .unwrap_or_default(),
+                if actor.is_empty() {
+                    String::new()
+                } else {
+                    e.parties.actor_kind.word().to_owned()
+                },
+                csv_cell(
+                    &e.near_miss_reason()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                ),
             ],
         )?;
     }

@@ -376,7 +376,7 @@ pub fn write_markdown(
     if let Some(w) = unreviewed_warning(report, decisions) {
         writeln!(
             out,
-            "\n> **Warning: {w}.** They are listed under *Unreviewed rows*; this report is not final."
+            "\n> **Warning: {w}.** They are listed under *Unreviewed rows* and *Near misses not reviewed*; this report is not final."
         )?;
     }
     for (id, n) in super::decisions_not_applied(report, decisions) {
@@ -402,6 +402,7 @@ pub fn write_markdown(
     let sections = [
         ("Near misses marked suspicious", &g.near_misses[0]),
         ("Near misses marked legitimate", &g.near_misses[1]),
+        ("Near misses not reviewed", &g.near_misses[2]),
     ];
     for (title, events) in sections {
         writeln!(out, "\n## {title} ({})\n", events.len())?;

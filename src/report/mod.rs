@@ -244,8 +244,11 @@ impl ReportContext {
 struct Grouped {
     /// Finding indexes: suspicious, legitimate, unreviewed.
     findings: [Vec<usize>; 3],
-    /// Near-miss event indexes: suspicious, legitimate.
-    near_misses: [Vec<usize>; 2],
+    /// Near-miss event indexes: suspicious, legitimate, unreviewed (every near miss is
+    /// listed: an attacker's own text can make their event one, `rule::dirsync`).
+    near_misses: [Vec<usize>; 3],
+    /// Near misses kept lean (not listed: only a scan given
+    /// [`ScanReport::near_misses_to_keep`], which `report` no longer gives) and unreviewed.
     near_miss_unreviewed: usize,
     time_range: Option<(KqlDateTime, KqlDateTime)>,
     /// Analysts of the suspicious and legitimate decisions reported.
@@ -282,7 +285,7 @@ impl Grouped {
                 (t.is_none(), t, &f.row)
             });
         }
-        let mut near_misses: [Vec<usize>; 2] = Default::default();
+        let mut near_misses: [Vec<usize>; 3] = Default::default();
         // Near misses kept lean have no decision (`ScanReport::near_misses_to_keep`).
         let mut near_miss_unreviewed = report.near_miss_count() - report.near_misses.len();
         for &e in &report.near_misses {
@@ -295,10 +298,10 @@ impl Grouped {
                 Verdict::Legitimate => 1,
                 Verdict::Unreviewed => {
                     near_miss_unreviewed += 1;
-                    continue;
+                    2
                 }
             };
-            if !d.analyst.is_empty() {
+            if group < 2 && !d.analyst.is_empty() {
                 analysts.insert(d.analyst);
             }
             near_misses[group].push(e);
@@ -324,18 +327,35 @@ impl Grouped {
     }
 }
 
-/// The warning of a report with unreviewed rows, or None when every row is decided.
+/// The warning of a report with unreviewed rows or near misses, or None when every one is
+/// decided. Near misses count too: one may be an attacker's event the query passed over for
+/// a word in their own text (`rule::dirsync`).
 pub fn unreviewed_warning(
     report: &ScanReport,
     decisions: &HashMap<String, Decision>,
 ) -> Option<String> {
     let unreviewed = verdict_counts(report, decisions)[0];
-    (unreviewed > 0).then(|| {
-        format!(
-            "{unreviewed} of {} flagged rows are still unreviewed",
-            report.rows_flagged()
-        )
-    })
+    let near = near_misses_unreviewed(report, decisions);
+    let rows = format!("{unreviewed} of {} flagged rows", report.rows_flagged());
+    let near_text = format!("{near} of {} near misses", report.near_miss_count());
+    match (unreviewed > 0, near > 0) {
+        (false, false) => None,
+        (true, false) => Some(format!("{rows} are still unreviewed")),
+        (false, true) => Some(format!("{near_text} are still unreviewed")),
+        (true, true) => Some(format!("{rows} and {near_text} are still unreviewed")),
+    }
+}
+
+/// How many near misses have no decision (those kept lean have none).
+pub fn near_misses_unreviewed(report: &ScanReport, decisions: &HashMap<String, Decision>) -> usize {
+    let decided = report
+        .near_miss_events()
+        .filter(|e| {
+            verdict_of(decisions, &e.key_in(|k| decisions.contains_key(k))).verdict
+                != Verdict::Unreviewed
+        })
+        .count();
+    report.near_miss_count() - decided
 }
 
 /// How many records were folded into events of other rows, and from which files: copies of

@@ -113,8 +113,19 @@ const NO_ROW: u32 = u32::MAX;
 
 /// Whether a near miss can be kept lean: its reason is not a damaged record's.
 pub(crate) fn near_miss_can_be_lean(event: &StsEvent) -> bool {
+    // A DirectorySync term only in text the actor chooses keeps its field's words (the
+    // report lists it with them); the spill keeps only a reason's kind.
     event
         .near_miss_reason()
+        .filter(|r| {
+            !matches!(
+                r,
+                crate::model::NearMissReason::DirectorySync {
+                    client_text: true,
+                    ..
+                }
+            )
+        })
         .and_then(spill::reason_code)
         .is_some()
 }

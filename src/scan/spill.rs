@@ -155,6 +155,7 @@ pub(super) fn reason_of_code(code: u8) -> NearMissReason {
         },
         2 => NearMissReason::DirectorySync {
             path: String::new(),
+            client_text: false,
         },
         3 => NearMissReason::NoModifiedProperties {
             field: String::new(),

@@ -30,7 +30,13 @@ fn markdown_renders_event_strings_exactly_and_holds_no_raw_control() {
     assert!(
         at("## Near misses marked suspicious (1)") < at("## Near misses marked legitimate (1)")
     );
-    assert!(md.contains("**Warning: 3 of 7 flagged rows are still unreviewed.**"));
+    assert!(
+        md.contains(
+            "**Warning: 3 of 7 flagged rows and 1 of 3 near misses are still unreviewed.**"
+        ),
+        "{md}"
+    );
+    assert!(at("## Near misses marked legitimate (1)") < at("## Near misses not reviewed (1)"));
     assert!(md.contains("SHA-256 `"));
     assert!(
         r.text.contains("Analysts: alice, bob\n"),

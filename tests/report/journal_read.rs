@@ -20,7 +20,7 @@ fn report_never_creates_a_journal() {
     assert!(err.contains("no journal at "), "{err}");
     assert!(err.contains("export.jsonl.sts-triage.jsonl"), "{err}");
     assert!(
-        err.contains("warning: 7 of 7 flagged rows are still unreviewed"),
+        err.contains("warning: 7 of 7 flagged rows and 3 of 3 near misses are still unreviewed"),
         "{err}"
     );
     let md = stdout(&out);

@@ -65,7 +65,10 @@ fn json_parses_with_stable_keys_and_exact_values() {
         serde_json::json!({"total": 3, "suspicious": 1, "legitimate": 1, "unreviewed": 1})
     );
     assert_eq!(v["analysts"], serde_json::json!(["alice", "bob"]));
-    assert_eq!(v["warning"], "3 of 7 flagged rows are still unreviewed");
+    assert_eq!(
+        v["warning"],
+        "3 of 7 flagged rows and 1 of 3 near misses are still unreviewed"
+    );
     let findings = v["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 7);
     for f in findings {
@@ -147,7 +150,12 @@ fn json_parses_with_stable_keys_and_exact_values() {
         .unwrap();
     assert_eq!(never["decided_at"], serde_json::Value::Null);
     let near = v["near_misses"].as_array().unwrap();
-    assert_eq!(near.len(), 2, "only the near misses marked are listed");
+    assert_eq!(
+        near.len(),
+        3,
+        "every near miss is listed, the one not reviewed last"
+    );
+    assert_eq!(near[2]["verdict"], "unreviewed");
     assert_eq!(
         keys(&near[0]),
         [

@@ -98,10 +98,12 @@ fn contexts(extra: &[&str]) -> (Contexts, Contexts, serde_json::Value) {
     let mut args = extra.to_vec();
     args.extend(["--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&report(&args)).unwrap();
+    // The CSV lists the near misses after the rows, as the JSON's `near_misses`.
     let json = v["findings"]
         .as_array()
         .unwrap()
         .iter()
+        .chain(v["near_misses"].as_array().unwrap())
         .map(|f| {
             let text = |k: &str| f[k].as_str().unwrap().to_owned();
             (text("key"), text("context"))
