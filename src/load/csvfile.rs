@@ -17,6 +17,7 @@ use super::json::Ctx;
 use super::record::{Origin, classify};
 
 mod cr_lines;
+mod dup_columns;
 mod unquoted;
 
 /// What a CSV file holds, decided from its header.
@@ -160,6 +161,7 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
     };
     let mut dates = FileDates::new(&headers, &labels, &zones);
     let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let dups = dup_columns::DupColumns::new(&headers, |h| h.eq_ignore_ascii_case("AuditData"));
     let kind = if let Some(data_col) = find("AuditData") {
         CsvKind::AuditData { data_col }
     } else if entra_download {
@@ -210,6 +212,10 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
         .iter()
         .map(|h| column_name(&String::from_utf8_lossy(h)).0)
         .collect();
+    if !dups.is_empty() {
+        // Said of the file (no line), so that `--strict`'s first problem is a row's.
+        ctx.problem(None, dups.header_message());
+    }
     let mut record = csv::ByteRecord::new();
     let mut rows_since_progress = 0u32;
     let mut last_line = 1 + first_line_offset;
@@ -276,6 +282,12 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
             continue;
         }
         ctx.summary.records += 1;
+        if !dups.is_empty()
+            && let Some(message) = dups.row_message(|i| cell(&record, i).to_vec())
+        {
+            ctx.summary.records += 1;
+            ctx.malformed(line, message);
+        }
         dates.observe(&record, line);
         let batch = ctx.context.csv_row(&headers, &record, line);
         ctx.context_batch(batch);

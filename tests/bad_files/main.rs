@@ -28,6 +28,7 @@ mod support;
 
 mod cut;
 mod deep_nesting;
+mod dup_columns;
 mod edited;
 mod encodings;
 mod gzip;
