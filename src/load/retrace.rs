@@ -18,10 +18,7 @@ impl StsEvent {
     /// scan), only what the event itself holds: the operation, whether it is the query's
     /// literal, and the time (the raw-text panel says why).
     pub fn trace(&self) -> Trace {
-        if let Some(kept) = &self.trace_kept {
-            return (**kept).clone();
-        }
-        self.trace_from_raw().unwrap_or_else(|| Trace {
+        self.trace_checked().unwrap_or_else(|_| Trace {
             action_type: self.operation.to_string(),
             action_type_matches: self.operation == crate::rule::ACTION_TYPE,
             timestamp: self.time,
@@ -29,8 +26,16 @@ impl StsEvent {
         })
     }
 
-    fn trace_from_raw(&self) -> Option<Trace> {
-        let raw = self.raw.text().ok()?;
+    /// The trace of the query's clauses, or why it cannot be had: the record could not be
+    /// read back, or what is read back is no longer this event (the input changed since the
+    /// load; [`crate::evidence::CHANGED_SINCE_LOAD`]). The why-panel shows no clause it
+    /// cannot back with the record's values (breaker 12 #5: every clause was ticked beside
+    /// `null` values, and `returned by the query` said, of a record it could not read).
+    pub fn trace_checked(&self) -> Result<Trace, String> {
+        if let Some(kept) = &self.trace_kept {
+            return Ok((**kept).clone());
+        }
+        let raw = self.raw.text().map_err(|e| e.to_string())?;
         let evaluated = evaluate_record_traced(
             raw.as_bytes(),
             self.source.line,
@@ -38,10 +43,14 @@ impl StsEvent {
             usize::MAX,
         );
         match evaluated {
-            Evaluated::Classified(Classified::Sts(again), _) if again.id == self.id => {
-                again.trace_kept.map(|t| *t)
-            }
-            _ => None,
+            Evaluated::Classified(Classified::Sts(again), _) if again.id == self.id => again
+                .trace_kept
+                .map(|t| *t)
+                .ok_or_else(|| "the record read back gives no trace".to_owned()),
+            _ => Err(format!(
+                "the record read back is not this event any more ({})",
+                crate::evidence::CHANGED_SINCE_LOAD
+            )),
         }
     }
 }

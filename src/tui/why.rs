@@ -12,7 +12,17 @@ const NOT_REACHED: &str = "not reached: an earlier clause dropped the event";
 /// The "why flagged" panel: the query's clauses with the values this event gave.
 pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Option<bool>)> {
     let e = &report.events[event];
-    let t = &e.trace();
+    let t = &match e.trace_checked() {
+        Ok(t) => t,
+        // No clause is ticked, and no result said, that the record cannot back.
+        Err(why) => {
+            return vec![(
+                "the query, clause by clause".to_owned(),
+                format!("cannot be shown: {why}; the table's values are those read at the load"),
+                None,
+            )];
+        }
+    };
     let entra = e.kind == crate::model::SourceKind::EntraAudit;
     let dt = |d: Option<crate::kql::KqlDateTime>| {
         d.as_ref()

@@ -103,3 +103,50 @@ fn an_input_appended_to_since_the_load_still_reads_back() {
         .unwrap();
     assert_eq!(first_row_evidence(&mut app), before);
 }
+
+/// Breaker 12 #5: after the input changed, the why-panel ticked every clause beside `null`
+/// values and said `returned by the query`, and the problems view said nothing. Now no
+/// clause is marked that the record cannot back, and `p` names the record.
+#[test]
+fn after_the_input_changed_the_why_panel_ticks_nothing_and_problems_say_so() {
+    let sample = std::fs::read_to_string(SAMPLE).unwrap();
+    let reversed: String = sample.lines().rev().map(|l| format!("{l}\n")).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_sample(dir.path());
+    let mut app = loaded(&path);
+    let e = app.report.findings[0].events[0];
+    let ticked = |app: &App| {
+        sts_triage::tui::app::why_lines(&app.report, e)
+            .iter()
+            .filter(|(_, _, ok)| ok.is_some())
+            .count()
+    };
+    assert!(
+        ticked(&app) > 3,
+        "the clauses are walked while the file is as loaded"
+    );
+    std::fs::write(&path, reversed.as_bytes()).unwrap();
+    let lines = sts_triage::tui::app::why_lines(&app.report, e);
+    assert_eq!(ticked(&app), 0, "{lines:?}");
+    assert!(lines[0].1.contains(CHANGED_SINCE_LOAD), "{lines:?}");
+    assert!(
+        !lines
+            .iter()
+            .any(|(c, v, _)| c == "Result" || v.contains("returned"))
+    );
+    let before = app.report.problems.len();
+    first_row_evidence(&mut app);
+    let problems: Vec<String> = app
+        .report
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), before + 1, "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("could not be read back") && p.contains(CHANGED_SINCE_LOAD)),
+        "{problems:?}"
+    );
+}

@@ -74,6 +74,9 @@ impl App {
         let doc = events.first().map_or_else(JsonDoc::default, |&e| {
             JsonDoc::parse(&self.report.events[e].raw_text())
         });
+        if let Some(&e) = events.first() {
+            self.problem_if_unreadable(e);
+        }
         self.overlay = Overlay::Drill(Box::new(Drill {
             events,
             current: 0,
@@ -359,6 +362,32 @@ impl App {
         }
         if matches!(intent, Intent::NextEvent | Intent::PrevEvent) {
             self.context_follows_event();
+        }
+    }
+}
+
+impl App {
+    /// An event whose record cannot be read back (the input changed, was cut or deleted
+    /// since the load) is said in the problems view (`p`) too, once per record: the table
+    /// still shows the values read at the load, the drill-down and the why-panel cannot.
+    fn problem_if_unreadable(&mut self, e: usize) {
+        let event = &self.report.events[e];
+        let Err(why) = event.raw.text() else {
+            return;
+        };
+        let problem = crate::model::Problem {
+            file: event.source.file.clone(),
+            line: Some(event.source.line),
+            message: format!(
+                "the record of event {} could not be read back: {why}; the table shows the values read at the load",
+                neutralize(&event.id)
+            ),
+        };
+        if self.report.problems.contains(&problem) {
+            return;
+        }
+        if let Some(report) = self.report_to_change() {
+            report.problems.push(problem);
         }
     }
 }
