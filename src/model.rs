@@ -515,8 +515,13 @@ pub struct FileSummary {
     pub records: u64,
     pub sts_events: u64,
     pub skipped: u64,
-    /// Records read with invalid UTF-8 or lone surrogate escapes replaced by U+FFFD.
+    /// Records read with invalid UTF-8, lone surrogate escapes or too-deep JSON replaced by
+    /// U+FFFD.
     pub replaced: u64,
+    /// Records read whose only repair was raw control characters inside strings, kept as
+    /// written (shown escaped): counted apart, so that the summary never says they were
+    /// replaced (breaker 12 #10).
+    pub controls_kept: u64,
     /// Lowercase hex SHA-256 of the bytes as they were read (`ScanOptions::hash_inputs`);
     /// `bytes` is then their count.
     pub sha256: Option<String>,

@@ -346,6 +346,13 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
                 f.replaced
             )?;
         }
+        if f.controls_kept > 0 {
+            write!(
+                out,
+                ", {} read with raw control characters kept as written (shown escaped)",
+                f.controls_kept
+            )?;
+        }
         writeln!(out)?;
     }
     // Files passed over (listed as warnings below) are counted beside those read, so that

@@ -518,7 +518,7 @@ fn a_decision_on_a_row_that_folds_while_followed_is_said_at_once_and_counted() {
     );
     assert!(app.status_error, "{}", app.status);
     let shown = screen(&app, 120, 24);
-    assert!(shown.contains("1 to decide again"), "{shown}");
+    assert!(shown.contains("1 row to decide again"), "{shown}");
     // Undone, the decision is gone from the count.
     press(&mut app, KeyCode::Char('u'));
     assert!(!screen(&app, 120, 24).contains("to decide again"));

@@ -35,6 +35,14 @@ pub struct Repair {
 }
 
 impl Repair {
+    /// True when nothing was replaced: only raw control characters, kept as written.
+    pub fn only_controls_kept(&self) -> bool {
+        self.invalid_sequences == 0
+            && self.lone_surrogates == 0
+            && self.deep_values == 0
+            && !self.deep_cut_short
+    }
+
     /// `1 invalid UTF-8 byte sequence replaced by U+FFFD (first at byte 812 of the record);
     /// the record was read`.
     pub fn describe(&self) -> String {

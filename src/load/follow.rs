@@ -371,6 +371,7 @@ impl Tail {
                     self.summary.sts_events += s.sts_events;
                     self.summary.skipped += s.skipped;
                     self.summary.replaced += s.replaced;
+                    self.summary.controls_kept += s.controls_kept;
                 }
                 Err(why) => sink(ScanMessage::Problem(Problem {
                     file: self.file.clone(),
@@ -557,11 +558,16 @@ impl Tail {
                 self.summary.sts_events += s.sts_events;
                 self.summary.skipped += s.skipped;
                 self.summary.replaced += s.replaced;
+                self.summary.controls_kept += s.controls_kept;
                 return true;
             }
             Evaluated::Classified(classified, repair) => {
                 if let Some(repair) = repair {
-                    self.summary.replaced += 1;
+                    if repair.only_controls_kept() {
+                        self.summary.controls_kept += 1;
+                    } else {
+                        self.summary.replaced += 1;
+                    }
                     sink(ScanMessage::Problem(Problem {
                         file: self.file.clone(),
                         line: Some(line),

@@ -77,7 +77,11 @@ impl Ctx<'_> {
         let Some(repair) = repair else {
             return;
         };
-        self.summary.replaced += 1;
+        if repair.only_controls_kept() {
+            self.summary.controls_kept += 1;
+        } else {
+            self.summary.replaced += 1;
+        }
         if self.problems_reported < PROBLEMS_DESCRIBED {
             self.problems_reported += 1;
             self.problem(Some(line), repair.describe());

@@ -103,7 +103,8 @@ fn described(report: &ScanReport) -> HashMap<&str, u64> {
 
 /// Records of a file skipped or repaired beyond those the loader described one by one.
 fn undescribed(f: &crate::model::FileSummary, described: &HashMap<&str, u64>) -> u64 {
-    (f.skipped + f.replaced).saturating_sub(described.get(f.path.as_str()).copied().unwrap_or(0))
+    (f.skipped + f.replaced + f.controls_kept)
+        .saturating_sub(described.get(f.path.as_str()).copied().unwrap_or(0))
 }
 
 /// The problem that says a file was passed over: listed with the file, not twice.
@@ -339,6 +340,12 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
             facts.push_str(&format!(
                 " · {} read with invalid characters or too-deep JSON replaced",
                 f.replaced
+            ));
+        }
+        if f.controls_kept > 0 {
+            facts.push_str(&format!(
+                " · {} read with raw control characters kept as written",
+                f.controls_kept
             ));
         }
         if f.followed {

@@ -54,10 +54,15 @@ fn raw_control_characters_keep_the_flagged_event_and_mark_it() {
         ),
         "the flagged event of line 3 is missing:\n{stdout}"
     );
+    // The summary says what was done, as the warnings do (breaker 12 #10: it said
+    // "replaced by U+FFFD" of characters kept as written).
     assert!(
-        stderr.contains("3 records, 1 STS events, 0 skipped"),
+        stderr.contains(
+            "3 records, 1 STS events, 0 skipped, 2 read with raw control characters kept as written (shown escaped)\n"
+        ),
         "{stderr}"
     );
+    assert!(!stderr.contains("U+FFFD"), "{stderr}");
     assert!(
         stderr.contains(&format!(
             "{CASE}:3: 4 raw control characters inside a string (JSON requires them escaped) kept as written"
@@ -70,7 +75,8 @@ fn raw_control_characters_keep_the_flagged_event_and_mark_it() {
         let report = scan(&path);
         let at = path.display();
         assert_eq!(report.skipped(), 0, "{at}: {:?}", report.problems);
-        assert_eq!(report.files[0].replaced, 2, "{at}");
+        assert_eq!(report.files[0].controls_kept, 2, "{at}");
+        assert_eq!(report.files[0].replaced, 0, "{at}");
         assert_eq!(report.findings.len(), 1, "{at}");
         let f = &report.findings[0];
         assert_eq!(f.row.account_display_name, NAME, "{at}");

@@ -85,7 +85,7 @@ fn rows_to_decide_again_are_counted_and_lose_the_mark_once_decided() {
     for w in [60, 80, 120] {
         let h = header(&app, w);
         assert!(
-            h.contains("2 to decide again") || h.contains("· 2 again"),
+            h.contains("2 near misses to decide again") || h.contains("· 2 again"),
             "{w}: {h}"
         );
     }
@@ -93,7 +93,7 @@ fn rows_to_decide_again_are_counted_and_lose_the_mark_once_decided() {
     app.apply(Action::Intent(Intent::MarkLegitimate));
     assert_eq!(marked(&app), 1, "{:?}", reasons(&app));
     assert!(
-        header(&app, 120).contains("1 to decide again"),
+        header(&app, 120).contains("1 near miss to decide again"),
         "{}",
         header(&app, 120)
     );
@@ -103,7 +103,7 @@ fn rows_to_decide_again_are_counted_and_lose_the_mark_once_decided() {
     app.apply(Action::Intent(Intent::Undo));
     assert_eq!(marked(&app), 2, "{:?}", reasons(&app));
     assert!(
-        header(&app, 120).contains("2 to decide again"),
+        header(&app, 120).contains("2 near misses to decide again"),
         "{}",
         header(&app, 120)
     );

@@ -137,14 +137,28 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     // Near misses a decision on their id no longer applies to (two now share the id), with
     // no decision of their own yet, and decided flagged rows that folded into another row:
     // kept as the review counts are (a decision the analyst made is not applied).
-    let again = app.near.decide_again + app.folded_decisions();
+    let (near, rows) = (app.near.decide_again, app.folded_decisions());
+    let again = near + rows;
     if again > 0 {
         let warn = theme.fg(Color::Yellow).add_modifier(Modifier::BOLD);
+        // Named by what is to be decided: placed after the flagged rows' count in the
+        // near-miss view, a bare number read as rows (breaker 12 #6).
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let what = match (near, rows) {
+            (_, 0) => plural(near, "near miss", "near misses"),
+            (0, _) => plural(rows, "row", "rows"),
+            _ => format!(
+                "{} and {}",
+                plural(near, "near miss", "near misses"),
+                plural(rows, "row", "rows")
+            ),
+        };
         parts.push(Part::new(
             Part::KEEP,
             " · ",
             vec![
-                vec![Span::styled(format!("{again} to decide again"), warn)],
+                vec![Span::styled(format!("{what} to decide again"), warn)],
                 vec![Span::styled(format!("{again} again"), warn)],
             ],
         ));
