@@ -46,8 +46,12 @@ pub struct ContextPanel {
     /// The index entries of the event's other copies, in place order.
     pub copies: Vec<usize>,
     /// The records each folded related record stands for (by its entry; itself first):
-    /// [`crate::context::ContextIndex::folded`].
+    /// [`crate::context::ContextIndex::folded`], split by event where an id was read with
+    /// other content (`context_conflicts`).
     pub folds: std::collections::HashMap<usize, Vec<usize>>,
+    /// The related lines (by entry) whose records carry an event id read with other
+    /// content too: marked `⚠ conflict`, never folded with the other content's records.
+    pub conflicts: std::collections::HashSet<usize>,
     pub cursor: usize,
     pub offset: usize,
     /// A related record opened in the event's place.
@@ -178,7 +182,7 @@ impl ContextPanel {
             .get(event)
             .map(|e| report.context.copies(e))
             .unwrap_or_default();
-        let folds = report
+        let mut folds = report
             .events
             .get(event)
             .map(|e| {
@@ -189,6 +193,8 @@ impl ContextPanel {
                     .collect()
             })
             .unwrap_or_default();
+        let by_event = super::context_conflicts::conflict_records(report);
+        let conflicts = super::context_conflicts::split_folds(&mut related, &mut folds, &by_event);
         let mut rows: Vec<Moment> = related.into_iter().map(Moment::Related).collect();
         if !copies.is_empty() {
             rows.insert(at, Moment::Copies);
@@ -200,6 +206,7 @@ impl ContextPanel {
             total,
             copies,
             folds,
+            conflicts,
             cursor: at,
             offset: 0,
             open: None,
@@ -239,10 +246,13 @@ impl ContextPanel {
             Some(Moment::Related(r)) => {
                 let e = &index.entries[r.entry];
                 let op = neutralize(index.text(e.operation)).into_owned();
-                let fold = self.folds.get(&r.entry).map_or_else(String::new, |m| {
+                let mut fold = self.folds.get(&r.entry).map_or_else(String::new, |m| {
                     let mark = if self.unfolded(row) { '▾' } else { '▸' };
                     format!("{mark}({})", fold_words(report, m))
                 });
+                if self.conflicts.contains(&r.entry) {
+                    fold = format!("⚠ conflict {fold}").trim_end().to_owned();
+                }
                 RowText {
                     offset: offset_text(r.offset_secs),
                     why: why_code(r.why),
@@ -379,8 +389,16 @@ impl ContextPanel {
                 if e.result != 0 {
                     place.push(index.text(e.result).to_owned());
                 }
+                let why = if self.conflicts.contains(&r.entry) {
+                    format!(
+                        "⚠ conflict: its event id was read with other content too, kept apart (one may be forged) · {}",
+                        r.why.label()
+                    )
+                } else {
+                    r.why.label()
+                };
                 let Some(members) = self.folds.get(&r.entry) else {
-                    return [r.why.label(), neutralize(&place.join(" · ")).into_owned()];
+                    return [why, neutralize(&place.join(" · ")).into_owned()];
                 };
                 // Folded: what it stands for, and where each record is.
                 let places: Vec<String> = members
@@ -393,11 +411,7 @@ impl ContextPanel {
                     "Enter lists them"
                 };
                 [
-                    format!(
-                        "{}, {how} · {}",
-                        fold_sentence(report, members),
-                        r.why.label()
-                    ),
+                    format!("{}, {how} · {why}", fold_sentence(report, members)),
                     neutralize(&format!("{} · {}", utc_text(e.time), places.join(" · ")))
                         .into_owned(),
                 ]

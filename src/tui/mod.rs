@@ -7,6 +7,7 @@ pub mod alike;
 pub mod app;
 pub mod clipboard;
 pub mod columns;
+mod context_conflicts;
 pub mod context_panel;
 pub mod doc;
 mod effects;

@@ -25,6 +25,7 @@ mod support;
 
 mod actors;
 mod app_actor;
+mod conflict_folds;
 mod copies;
 mod cut;
 mod envelope_once;
