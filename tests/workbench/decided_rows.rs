@@ -76,6 +76,45 @@ fn n_right_after_a_verdict_writes_on_the_row_just_decided_and_the_box_names_it()
     assert_eq!(app.decision(&next).note, "");
 }
 
+/// Newcomer: after `Space Space 2`, `n` opened "note for 1 row" on the cursor row, a third
+/// row no verdict touched. The reason for a bulk decision belongs on the rows decided.
+#[test]
+fn n_right_after_a_verdict_on_selected_rows_writes_on_all_of_them() {
+    let mut app = app();
+    key(&mut app, Intent::MoveDown);
+    key(&mut app, Intent::ToggleSelect);
+    key(&mut app, Intent::ToggleSelect);
+    let mut decided = app.findings.selected.iter().copied().collect::<Vec<_>>();
+    decided.sort_unstable();
+    let decided: Vec<String> = decided
+        .iter()
+        .map(|&i| app.findings.items[i].key.clone())
+        .collect();
+    assert_eq!(decided.len(), 2);
+    key(&mut app, Intent::MarkLegitimate);
+    let here = current_key(&app);
+    assert!(!decided.contains(&here), "the cursor is on a third row");
+    key(&mut app, Intent::EditNote);
+    let (about, rows, keys) = note_box(&app);
+    assert_eq!(keys, decided);
+    assert_eq!(about, "the 2 rows just marked legitimate");
+    let (time, actor) = time_and_actor(&app, &decided[0]);
+    assert_eq!(rows, format!("first: {time} · {actor}"));
+    app.apply(Action::Paste("change ticket 815".into()));
+    app.apply(Action::Submit);
+    for k in &decided {
+        assert_eq!(app.decision(k).note, "change ticket 815");
+    }
+    assert_eq!(app.decision(&here).note, "");
+    // Any key between: `n` is the highlighted row's again.
+    key(&mut app, Intent::ToggleSelect);
+    key(&mut app, Intent::MarkSuspicious);
+    key(&mut app, Intent::MoveUp);
+    key(&mut app, Intent::EditNote);
+    let (about, _, keys) = note_box(&app);
+    assert_eq!((about.as_str(), keys.len()), ("1 row", 1));
+}
+
 #[test]
 fn any_other_key_between_the_verdict_and_n_makes_n_the_highlighted_rows_again() {
     let mut app = app();

@@ -66,7 +66,7 @@ impl App {
     pub(super) fn mark(&mut self, verdict: Verdict) {
         let (items, _) = self.targets();
         let keys = self.target_keys();
-        let n = self.record(keys, &Change::Verdict(verdict));
+        let n = self.record(keys.clone(), &Change::Verdict(verdict));
         if n == 0 {
             return;
         }
@@ -75,10 +75,12 @@ impl App {
         for i in &items {
             t.selected.remove(i);
         }
-        // A single decision moves on, as the analyst's next row is usually the one below;
-        // a note typed at once (`n` as the next key) is for the row just decided.
+        // A note typed at once (`n` as the next key) is for the rows just decided, one or
+        // all of a selection (newcomer: after `Space Space 2`, `n` opened the note of a
+        // third, undecided row under the cursor).
+        self.just_decided = Some((self.view, keys));
+        // A single decision moves on, as the analyst's next row is usually the one below.
         if n == 1 {
-            self.just_decided = Some((self.view, keys_decided(&items, self.table())));
             self.move_cursor(1);
         }
         self.refresh();
@@ -88,12 +90,14 @@ impl App {
     /// single decision (`n` the next key), for the row just decided, which the cursor has
     /// left: the analyst writes why they decided, and the box says so.
     pub(super) fn start_note(&mut self) {
+        // Selected rows the filter hides stay selected after a verdict on the ones shown:
+        // the note is still for the rows just decided.
         let after_mark = self
             .after_mark
             .take()
-            .filter(|(view, _)| *view == self.view && self.table().selected.is_empty());
+            .filter(|(view, keys)| *view == self.view && !keys.is_empty());
         let (keys, just) = match after_mark {
-            Some((_, key)) => (vec![key], true),
+            Some((_, keys)) => (keys, true),
             None => (self.target_keys(), false),
         };
         let Some(first) = keys.first() else {
@@ -102,10 +106,11 @@ impl App {
         let note = self.decision(first).note;
         let (mut about, rows) = self.rows_named(&keys);
         if just {
-            about = format!(
-                "the row just marked {}",
-                self.decision(first).verdict.label()
-            );
+            let verdict = self.decision(first).verdict.label();
+            about = match keys.len() {
+                1 => format!("the row just marked {verdict}"),
+                n => format!("the {n} rows just marked {verdict}"),
+            };
         }
         self.prompt = Some(Prompt::Note {
             input: Input::new(note),
@@ -425,14 +430,6 @@ impl App {
             what: format!("{} row(s)", items.len()),
         });
     }
-}
-
-/// The key of the one row a single decision touched.
-fn keys_decided(items: &[usize], table: &crate::tui::table::TableState) -> String {
-    items
-        .first()
-        .map(|&i| table.items[i].key.clone())
-        .unwrap_or_default()
 }
 
 /// What undoing (or redoing) a step does, in the analyst's words, as its head and what the

@@ -124,11 +124,12 @@ pub struct App {
     /// The status line ends with such a notice: it is said again, or taken back, when the
     /// selection changes (a cleared selection must not stay described as hidden).
     status_notice: bool,
-    /// The row a single verdict key just decided (the cursor moved on): `n` as the very
-    /// next key writes its note there. Any other key forgets it.
-    just_decided: Option<(View, String)>,
+    /// The rows a verdict key just decided (one row: the cursor moved on; selected rows:
+    /// they left the selection): `n` as the very next key writes their note there. Any
+    /// other key forgets them.
+    just_decided: Option<(View, Vec<String>)>,
     /// `just_decided` while the key after it is applied.
-    after_mark: Option<(View, String)>,
+    after_mark: Option<(View, Vec<String>)>,
     /// What the last undo or redo did (`undone: suspicious on 3 rows`), said with its save.
     outcome: Option<String>,
     /// The help's text, from the live keymap ([`App::with_help`]; the defaults until then).
