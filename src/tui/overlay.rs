@@ -66,6 +66,15 @@ pub struct Drill {
     pub hints: Vec<String>,
     /// The context panel, shown instead of the why-panel (`x`).
     pub context: Option<Box<super::context_panel::ContextPanel>>,
+    /// How many events the row had when the drill-down opened: the title says
+    /// `+N events since you opened it` once it has more (it follows its row).
+    pub opened_with: usize,
+    /// What the list and the hints were last made from (a flagged row's event count, the
+    /// hint passes ended, whether the hints' tables were made): the drill-down is made
+    /// again when it changes. None for a near miss.
+    pub synced: Option<(usize, u64, bool)>,
+    /// The row reads like a neighbour at the width it was opened at (a hint line).
+    pub alike: Option<String>,
 }
 
 impl Drill {

@@ -11,6 +11,16 @@ impl TableState {
         self.cursor = pos.min(self.order.len().saturating_sub(1));
     }
 
+    /// Puts the cursor on `item`'s row: at once where it is shown, else once the filter
+    /// being applied reaches it (a row it hides leaves the cursor where it is).
+    pub(in crate::tui) fn cursor_to_item(&mut self, item: usize) {
+        if let Some(pos) = self.order.iter().position(|&i| i == item) {
+            self.set_cursor(pos);
+        } else if self.pending.is_some() {
+            self.keep = Some(item);
+        }
+    }
+
     /// Moves the cursor by `delta` rows (clamped), keeping it among the `page` rows drawn.
     pub(in crate::tui) fn move_cursor(&mut self, delta: i64, page: usize) {
         // The analyst moved: the cursor no longer waits for its earlier row.

@@ -37,6 +37,7 @@ mod context;
 mod copy;
 mod decided_rows;
 mod drill;
+mod drill_follows_row;
 mod faults;
 mod filter;
 mod filter_search;

@@ -17,6 +17,12 @@ pub(super) struct Step {
 #[derive(Debug, Clone)]
 pub(super) enum Change {
     Verdict(Verdict),
+    /// A verdict on the rows' events as the screen listed them (`events` of them: the
+    /// drill-down's count), whatever joined since.
+    VerdictOn {
+        verdict: Verdict,
+        events: u64,
+    },
     Note(String),
 }
 
@@ -164,6 +170,12 @@ impl App {
                         verdict: *verdict,
                         note: before.note.clone(),
                         events: self.events_now(&k),
+                        ..Decision::default()
+                    },
+                    Change::VerdictOn { verdict, events } => Decision {
+                        verdict: *verdict,
+                        note: before.note.clone(),
+                        events: self.events_now(&k).map(|_| *events),
                         ..Decision::default()
                     },
                     // A note confirms no verdict: the count of its verdict stays.

@@ -23,13 +23,8 @@ impl App {
         let width = self.areas().body.width;
         let alike = crate::tui::alike::reads_like_neighbour(self, t.cursor, width)
             .map(|(side, hidden)| crate::tui::alike::explain(self, side, &hidden, width));
-        let (events, imported_from, mut row_hints) = match self.view {
+        let (events, imported_from, row_hints) = match self.view {
             View::Findings => {
-                let row_hints = self
-                    .hints_of(item)
-                    .iter()
-                    .map(|h| format!("{}: {h}", h.badge()))
-                    .collect();
                 // Events kept lean are made whole to be shown; not while a report being
                 // written shares the rows (they would be copied whole, seconds at 1M
                 // events): then only a row whose events are all made whole opens.
@@ -50,34 +45,31 @@ impl App {
                 (
                     events,
                     f.imported_from.as_ref().map(ToString::to_string),
-                    row_hints,
+                    None,
                 )
             }
             View::NearMisses => {
                 let e = self.report.near_misses[item];
-                (vec![e], None, self.near_miss_hints(e))
+                (vec![e], None, Some(self.near_miss_hints(e)))
             }
         };
-        row_hints.extend(alike);
-        if events.len() > 1 && !row_hints.is_empty() {
-            // The hints are the row's: each from the first of its events that gave it, not
-            // necessarily the event on screen (newcomer: `]` to event 2 showed event 1's
-            // conflict and reset as if they were its own).
-            row_hints.insert(
-                0,
-                format!(
-                    "row of {} events: each hint below is from the first event that gave it, not necessarily this one (x: this event's related records)",
-                    events.len()
-                ),
-            );
-        }
+        let hints = match row_hints {
+            Some(hints) => with_row_words(hints, alike.as_ref(), events.len()),
+            None => self.flagged_drill_hints(item, alike.as_ref(), events.len()),
+        };
         let doc = events.first().map_or_else(JsonDoc::default, |&e| {
             JsonDoc::parse(&self.report.events[e].raw_text())
         });
         if let Some(&e) = events.first() {
             self.problem_if_unreadable(e);
         }
+        let synced = (self.view == View::Findings)
+            .then(|| self.drill_sync_point(item))
+            .flatten();
         self.overlay = Overlay::Drill(Box::new(Drill {
+            opened_with: events.len(),
+            synced,
+            alike,
             events,
             current: 0,
             copy: 0,
@@ -88,9 +80,122 @@ impl App {
             search: String::new(),
             imported_from,
             item_key,
-            hints: row_hints,
+            hints,
             context: None,
         }));
+    }
+
+    /// A flagged row's hints as the drill-down lists them: the row's, then what it reads
+    /// like at this width (`alike`), headed by the row's event count when it has several.
+    fn flagged_drill_hints(
+        &self,
+        item: usize,
+        alike: Option<&String>,
+        events: usize,
+    ) -> Vec<String> {
+        let hints = self
+            .hints_of(item)
+            .iter()
+            .map(|h| format!("{}: {h}", h.badge()))
+            .collect();
+        with_row_words(hints, alike, events)
+    }
+
+    /// What the drill-down of flagged row `item` was last made from: the row's events
+    /// then, and the hints' state (passes ended, tables made). None: no such row.
+    fn drill_sync_point(&self, item: usize) -> Option<(usize, u64, bool)> {
+        let f = self.report.findings.get(item)?;
+        Some((
+            f.totals.events,
+            self.hints_generation,
+            self.arrivals.tables.is_some(),
+        ))
+    }
+
+    /// The drill-down follows its row while the load (or a followed file) brings it events,
+    /// once a frame: its event list, its title's count and its hints are the row's as it
+    /// is now, the event on screen staying on screen (newcomer: a drill-down opened
+    /// during the load stayed at `event 1/14` while the row grew to 100 events, without
+    /// its `bulk` hint, and a verdict given there was journaled as covering 100 events).
+    /// A verdict from the drill-down covers the events it lists (`apply_drill`), so events
+    /// that join between this frame and the key get the `+N` mark.
+    pub(super) fn drill_follows_row(&mut self) {
+        if self.view != View::Findings {
+            return;
+        }
+        let Some(d) = self.drill_mut() else {
+            return;
+        };
+        let (key, synced) = (d.item_key.clone(), d.synced);
+        let Some(item) = self.findings.item_of(&key) else {
+            return;
+        };
+        let now = self.drill_sync_point(item);
+        if now.is_none() || now == synced {
+            return;
+        }
+        let grew = now.map(|(n, ..)| n) != synced.map(|(n, ..)| n);
+        let events = if grew {
+            let made = match self.report_to_change() {
+                Some(report) => Some(report.row_event_indexes(item)),
+                None => self.report.row_event_indexes_made(item),
+            };
+            // While a report being written shares the rows, events kept lean cannot be
+            // made whole: the list stays as shown (a verdict covers what it lists) until
+            // a later frame can.
+            let Some(events) = made else {
+                return;
+            };
+            Some(events)
+        } else {
+            None
+        };
+        let count = events
+            .as_ref()
+            .map_or_else(|| self.drill_mut().map_or(0, |d| d.events.len()), Vec::len);
+        let alike = self.drill_mut().and_then(|d| d.alike.clone());
+        let hints = self.flagged_drill_hints(item, alike.as_ref(), count);
+        let now = self.drill_sync_point(item);
+        let report = std::sync::Arc::clone(&self.report);
+        let Some(d) = self.drill_mut() else {
+            return;
+        };
+        d.hints = hints;
+        d.synced = now;
+        if let Some(events) = events {
+            let shown = d.events.get(d.current).copied();
+            match shown.and_then(|e| events.iter().position(|&x| x == e)) {
+                Some(at) => d.current = at,
+                // The event on screen left the row (its canonical record was read since,
+                // in another row): the row's first event is shown instead.
+                None => {
+                    d.current = 0;
+                    d.doc = events.first().map_or_else(JsonDoc::default, |&e| {
+                        JsonDoc::parse(&report.events[e].raw_text())
+                    });
+                    d.copy = 0;
+                    d.cursor = 0;
+                    d.offset = 0;
+                    d.why_scroll = 0;
+                    d.context = None;
+                }
+            }
+            d.events = events;
+        }
+    }
+
+    /// The drill-down, open or under the help opened from it.
+    fn drill_mut(&mut self) -> Option<&mut Drill> {
+        match &mut self.overlay {
+            Overlay::Drill(d) => Some(d),
+            Overlay::Help {
+                previous: Some(p), ..
+            } => match p.as_mut() {
+                Overlay::Drill(d) => Some(d),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// The hints of near miss `event` with their reasons, as the report's near-miss tables
@@ -282,7 +387,15 @@ impl App {
             Intent::PrevCopy => self.walk_copies(Some(false)),
             Intent::Back | Intent::Quit => {
                 let said = d.context.take().and_then(|p| p.said);
+                let key = d.item_key.clone();
                 self.overlay = Overlay::None;
+                // Back on the row that was open, wherever the load's sort or a regrouping
+                // put it meanwhile (newcomer: after the load's final sort Esc landed on
+                // the new top row, and `2` would have decided a row never opened).
+                if let Some(item) = self.table().item_of(&key) {
+                    self.table_mut().cursor_to_item(item);
+                    self.scroll_into_view();
+                }
                 self.panel_closed(said);
                 // What the drill-down said (a search's match, a related record) is about a
                 // screen now closed: the status follows the table again. An error or a
@@ -339,8 +452,18 @@ impl App {
                     _ => Verdict::Unreviewed,
                 };
                 let key = d.item_key.clone();
+                // The verdict covers the events the drill-down lists (its title's count):
+                // any that joined the row since this frame get the `+N` mark.
+                let change = if self.view == View::Findings && !d.events.is_empty() {
+                    Change::VerdictOn {
+                        verdict,
+                        events: u64::try_from(d.events.len()).unwrap_or(u64::MAX),
+                    }
+                } else {
+                    Change::Verdict(verdict)
+                };
                 self.notice = None;
-                self.record(vec![key], &Change::Verdict(verdict));
+                self.record(vec![key], &change);
             }
             // The note of the row whose events are open (`n` is the search's next match
             // here, so the drill-down binds its own key).
@@ -390,4 +513,19 @@ impl App {
             report.problems.push(problem);
         }
     }
+/// The drill-down's hint lines: `hints`, then `alike`, headed by `row of N events` when the
+/// row has several (the hints are the row's: each from the first of its events that gave
+/// it, not necessarily the event on screen; newcomer: `]` to event 2 showed event 1's
+/// conflict and reset as if they were its own).
+fn with_row_words(mut hints: Vec<String>, alike: Option<&String>, events: usize) -> Vec<String> {
+    hints.extend(alike.cloned());
+    if events > 1 && !hints.is_empty() {
+        hints.insert(
+            0,
+            format!(
+                "row of {events} events: each hint below is from the first event that gave it, not necessarily this one (x: this event's related records)"
+            ),
+        );
+    }
+    hints
 }

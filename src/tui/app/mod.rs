@@ -167,6 +167,9 @@ pub struct App {
     hints_job: Option<hints_job::HintsJob>,
     /// The histogram being made on its own thread ([`App::hints_off_thread`]).
     histogram_job: Option<histogram_job::HistogramJob>,
+    /// How many hint passes have ended ([`App::rows_hints_made`]): an open drill-down
+    /// makes its row's hints again when it changes.
+    hints_generation: u64,
     /// `q` (or Ctrl+C) was pressed while this many decisions were not saved: the next key
     /// answers (`q` or `y` quits and loses them, any other returns; `quit`).
     pub quit_pending: Option<usize>,
@@ -249,6 +252,7 @@ impl App {
             hashes_waiting: Vec::new(),
             hints_job: None,
             histogram_job: None,
+            hints_generation: 0,
             quit_pending: None,
         }
     }
@@ -466,9 +470,10 @@ impl App {
             }
             Action::ReportDone { decided_since } => self.report_done(decided_since),
         }
-        // An open problems view follows the load, once a frame.
+        // An open problems view, and an open drill-down, follow the load, once a frame.
         if ticked {
             self.refresh_problems(false);
+            self.drill_follows_row();
         }
     }
 

@@ -435,6 +435,7 @@ impl App {
             }
         }
         self.arrivals.hints = made;
+        self.hints_generation += 1;
         changed |= self.mark_near_miss_lookalikes(near_lookalikes);
         if changed {
             self.findings.texts_changed();

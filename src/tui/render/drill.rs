@@ -93,6 +93,13 @@ pub(super) fn draw_drill(
             if let Some((then, now)) = app.new_events(&d.item_key) {
                 parts.push(TitlePart::Keep(crate::journal::new_events_text(now - then)));
             }
+            // It follows its row as the load brings events: what joined since it opened.
+            if let Some(n) = d.events.len().checked_sub(d.opened_with).filter(|&n| n > 0) {
+                parts.push(TitlePart::Keep(format!(
+                    "+{n} event{} since you opened it",
+                    if n == 1 { "" } else { "s" }
+                )));
+            }
             parts.extend([
                 TitlePart::Places(
                     sources
