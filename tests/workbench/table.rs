@@ -305,3 +305,29 @@ fn rows_that_read_alike_at_a_narrow_width_are_marked_and_explained() {
         d.hints
     );
 }
+
+/// Newcomer, session 12: at 160 columns the IP column cut `2001:db8:4a7::1f` to
+/// `2001:db8:4a7::…`, which still reads as a valid address. An IPv6 address too long for
+/// the column is cut in its middle, its end kept.
+#[test]
+fn an_ipv6_address_cut_never_reads_as_another_address() {
+    let report = support::scan(&["assets/samples/cloudappevents-ah-api.jsonl"]);
+    let app = sized(
+        App::new("t.jsonl", "a", HashMap::new()).with_report(report),
+        160,
+        45,
+    );
+    let drawn = text(&screen(&app, 160, 45, false));
+    assert!(!drawn.contains("2001:db8:4a7::…"), "{drawn}");
+    let cut: Vec<&str> = drawn
+        .split_whitespace()
+        .filter(|w| w.starts_with("2001") && w.contains(':'))
+        .collect();
+    assert!(!cut.is_empty(), "the IP column is drawn: {drawn}");
+    for w in cut {
+        assert!(
+            w == "2001:db8:4a7::1f" || (w.contains('…') && w.ends_with("::1f")),
+            "{w}"
+        );
+    }
+}

@@ -142,7 +142,13 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
                     if columns[col] == Column::Actor {
                         return actor_cell(app, item, col, text, width, &shown, theme);
                     }
-                    let text = shown.cut(col, text, usize::from(width));
+                    let text = match columns[col] {
+                        // An IPv6 address cut at its end (`2001:db8:4a7::…`) reads as another
+                        // valid address once the `…` is overlooked: cut in its middle, both
+                        // ends kept (`2001:db8…a7::1f`), which reads as none.
+                        Column::Ip if text.contains(':') => clip_middle(&text, usize::from(width)),
+                        _ => shown.cut(col, text, usize::from(width)),
+                    };
                     let base = match columns[col] {
                         Column::Verdict if joined.is_some() => theme
                             .verdict(d.verdict)
