@@ -173,10 +173,6 @@ impl ContextPanel {
         if total > MAX_SHOWN {
             related.sort_by_key(|r| (r.offset_secs.unwrap_or(i64::MIN), r.entry));
         }
-        let at = related
-            .iter()
-            .position(|r| r.offset_secs.is_some_and(|o| o >= 0))
-            .unwrap_or(related.len());
         let copies = report
             .events
             .get(event)
@@ -194,7 +190,14 @@ impl ContextPanel {
             })
             .unwrap_or_default();
         let by_event = super::context_conflicts::conflict_records(report);
+        let before = related.len();
         let conflicts = super::context_conflicts::split_folds(&mut related, &mut folds, &by_event);
+        // A record of other content split from a fold is another related record.
+        let total = total + (related.len() - before);
+        let at = related
+            .iter()
+            .position(|r| r.offset_secs.is_some_and(|o| o >= 0))
+            .unwrap_or(related.len());
         let mut rows: Vec<Moment> = related.into_iter().map(Moment::Related).collect();
         if !copies.is_empty() {
             rows.insert(at, Moment::Copies);

@@ -54,6 +54,20 @@ fn a_record_of_other_content_is_never_folded_as_the_same_record() {
                 continue;
             };
             let index = &app.report.context;
+            // The event's line stands where its time falls: every related line before it
+            // is earlier (a part split from a fold keeps the fold's place in time).
+            let at = p
+                .rows
+                .iter()
+                .position(|m| matches!(m, Moment::Event))
+                .unwrap();
+            for (row, m) in p.rows.iter().enumerate() {
+                if let Moment::Related(r) = m
+                    && let Some(o) = r.offset_secs
+                {
+                    assert_eq!(o < 0, row < at, "row {pos}: line {row} of {:?}", p.rows);
+                }
+            }
             for (row, m) in p.rows.iter().enumerate() {
                 let Moment::Related(r) = m else { continue };
                 let members = p.folds.get(&r.entry).cloned().unwrap_or(vec![r.entry]);
