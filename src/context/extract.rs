@@ -152,10 +152,22 @@ impl<'a> Slots<'a> {
     }
 
     /// Reads one record (a JSON object) from its skeleton, else walks it; a record that
-    /// breaks off keeps what was read. `skeleton` is scratch space.
-    fn read(bytes: &'a [u8], skeleton: &mut Skeleton) -> Self {
+    /// breaks off keeps what was read.
+    fn read(bytes: &'a [u8], scratch: &mut Scratch) -> Self {
         let mut slots = Self::new();
-        if skeleton.mark(bytes) && slots.members(bytes, skeleton).is_some() {
+        let Scratch { skeleton, memo } = scratch;
+        if skeleton.mark(bytes) && slots.members(bytes, skeleton, Some(memo)).is_some() {
+            return slots;
+        }
+        Self::walked(bytes)
+    }
+
+    /// [`Self::read`] with every key looked up, none taken from the last record's (tests).
+    #[cfg(test)]
+    fn read_plain(bytes: &'a [u8]) -> Self {
+        let mut slots = Self::new();
+        let mut skeleton = Skeleton::default();
+        if skeleton.mark(bytes) && slots.members(bytes, &skeleton, None).is_some() {
             return slots;
         }
         Self::walked(bytes)
@@ -301,17 +313,25 @@ impl<'a> Slots<'a> {
     }
 }
 
+/// The scratch space of the reader, reused from record to record: the skeleton of the
+/// record read, and what the last one's members were.
+#[derive(Default)]
+struct Scratch {
+    skeleton: Skeleton,
+    memo: members::Memo,
+}
+
 /// The fields of each JSON line of a block that has any key the index reads:
 /// `each(line index from 0, byte offset of the line's start in `region`, fields)`.
 pub fn json_lines<'a>(region: &'a [u8], mut each: impl FnMut(u64, usize, Fields<'a>)) {
-    let mut skeleton = Skeleton::default();
+    let mut scratch = Scratch::default();
     let mut start = 0;
     let mut index = 0u64;
     while start < region.len() {
         let end = memchr::memchr(b'\n', &region[start..]).map_or(region.len(), |i| start + i);
         let line = &region[start..end];
         if line.trim_ascii_start().first() == Some(&b'{') {
-            let slots = Slots::read(line, &mut skeleton);
+            let slots = Slots::read(line, &mut scratch);
             if slots.any {
                 each(index, start, slots.fields(line));
             }
@@ -334,11 +354,11 @@ fn is_dictionary(key: &[u8]) -> bool {
 pub fn json_record(bytes: &[u8]) -> Fields<'_> {
     thread_local! {
         // One scratch a thread: a JSON document's records come here one by one.
-        static SKELETON: std::cell::RefCell<Skeleton> = std::cell::RefCell::default();
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
     }
-    SKELETON
-        .with(|skeleton| match skeleton.try_borrow_mut() {
-            Ok(mut skeleton) => Slots::read(bytes, &mut skeleton),
+    SCRATCH
+        .with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => Slots::read(bytes, &mut scratch),
             Err(_) => Slots::walked(bytes),
         })
         .fields(bytes)
@@ -348,6 +368,13 @@ pub fn json_record(bytes: &[u8]) -> Fields<'_> {
 #[cfg(test)]
 pub fn walked_record(bytes: &[u8]) -> Fields<'_> {
     Slots::walked(bytes).fields(bytes)
+}
+
+/// The fields of a JSON record read from its skeleton with every key looked up (tests
+/// compare the reading that takes keys from the last record's with it).
+#[cfg(test)]
+pub fn plain_record(bytes: &[u8]) -> Fields<'_> {
+    Slots::read_plain(bytes).fields(bytes)
 }
 
 /// An Entra audit record (or a sign-in record) parsed whole.
@@ -484,3 +511,7 @@ mod members;
 #[cfg(test)]
 #[path = "extract_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "extract_memo_tests.rs"]
+mod memo_tests;

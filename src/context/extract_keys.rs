@@ -33,7 +33,7 @@ pub(super) enum K {
 pub(super) const SLOTS: usize = K::ResultStatus as usize + 1;
 
 /// What a member of the record itself is to the index.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Member {
     Field(K),
     /// `RawEventData` / `AuditData` / `auditData`: the audit record, walked as its own object.

@@ -1,5 +1,12 @@
 //! A record's members read from its skeleton ([`Skeleton`]): the same fields as the walk
 //! of `Slots::row`, without stepping through every string (`context::skeleton`).
+//!
+//! The records of an export are of a few shapes (a CloudAppEvents row's ~40 keys, in the
+//! same order in every record of one action), so the keys met are kept with the key that
+//! followed each ([`Memo`]): a member whose key is written as the one that followed the
+//! last member's key is that key again, found by comparing its bytes where the key ends
+//! (its colon) instead of looking for its opening quote and the key up (issue 12, twelfth
+//! round).
 
 use std::borrow::Cow;
 
@@ -8,7 +15,9 @@ use crate::context::skeleton::Skeleton;
 use crate::context::walk::Walker;
 
 /// A key's value as [`value`] reads it at the walk's cursor: a string's text, the `Actor`
-/// array as written (passed over by the walk: few records have one, each short).
+/// array as written (passed over by the walk: few records have one, each short). Inlined:
+/// a value returned through memory and copied at once into its slot stalled the copy.
+#[inline(always)]
 fn value_of<'a>(bytes: &'a [u8], skeleton: &Skeleton, colon: usize, k: K) -> Option<Cow<'a, [u8]>> {
     if k == K::Actor {
         let (at, _) = Skeleton::value_at(bytes, colon)?;
@@ -17,43 +26,248 @@ fn value_of<'a>(bytes: &'a [u8], skeleton: &Skeleton, colon: usize, k: K) -> Opt
     skeleton.text(bytes, colon)
 }
 
+/// What a member is to the index, found the plain way: its key as written looked up, else
+/// (a key holding a backslash) its decoded text. `nested`: a member of the audit record
+/// (its Unified Audit Log keys), else of the record itself.
+fn looked_up(bytes: &[u8], skeleton: &Skeleton, colon: usize, nested: bool) -> Member {
+    let (start, end) = skeleton.key_raw(colon).unwrap_or((0, 0));
+    let raw = &bytes[start..end];
+    // The schemas' keys have no escape: a key written as one is either such a key as
+    // written, or holds a backslash and is read decoded.
+    let decoded = || skeleton.key(bytes, colon);
+    if nested {
+        let k = ual_key(raw).or_else(|| {
+            skeleton
+                .escaped(start, end)
+                .then(|| ual_key(&decoded()))
+                .flatten()
+        });
+        return k.map_or(Member::Other, Member::Field);
+    }
+    match row_member(raw) {
+        Member::Other if skeleton.escaped(start, end) => row_member(&decoded()),
+        member => member,
+    }
+}
+
+/// The longest key remembered (the schemas' are at most 17 bytes).
+const KEY_MAX: usize = 32;
+
+/// The distinct keys remembered; past this many the memo starts again (a file whose
+/// records each have keys of their own is read as before, a lookup a member).
+const KEYS_MAX: usize = 256;
+
+/// No key remembered (an index into [`Memo::keys`]).
+const NONE: u16 = u16::MAX;
+
+/// A key as written: its bytes (no quote, no backslash), right-aligned in 32 bytes, as two
+/// little-endian words and the masks of its bytes in them; what it is to the index; and
+/// the key that followed it in the last record that had it.
+#[derive(Clone, Copy)]
+struct Known {
+    len: usize,
+    nested: bool,
+    member: Member,
+    /// The next member's key in the last record read with this one ([`NONE`]: none known).
+    next: u16,
+    key: [u8; KEY_MAX],
+    high: u128,
+    low: u128,
+    high_mask: u128,
+    low_mask: u128,
+}
+
+impl Known {
+    fn new(raw: &[u8], nested: bool, member: Member) -> Self {
+        let len = raw.len();
+        let mut key = [0u8; KEY_MAX];
+        key[KEY_MAX - len..].copy_from_slice(raw);
+        let word = |part: &[u8]| u128::from_le_bytes(part.try_into().unwrap_or([0; 16]));
+        let (low_mask, high_mask) = if len <= 16 {
+            (0, u128::MAX << (8 * (16 - len)))
+        } else {
+            (u128::MAX << (8 * (32 - len)), u128::MAX)
+        };
+        Self {
+            len,
+            nested,
+            member,
+            next: NONE,
+            key,
+            high: word(&key[16..]),
+            low: word(&key[..16]),
+            high_mask,
+            low_mask,
+        }
+    }
+
+    fn text(&self) -> &[u8] {
+        &self.key[KEY_MAX - self.len..]
+    }
+
+    /// Whether the member whose colon is at `colon` has this key, as written: its bytes end
+    /// at the key's closing quote (`colon - 1`: the skeleton reads only `"key":`) and the
+    /// byte before them is a quote that opens a string. The key holds no quote, so that
+    /// one is the last before the closing one, where [`Skeleton::key_raw`] finds it; and
+    /// no backslash, so it is the key's text.
+    #[inline]
+    fn is_at(&self, bytes: &[u8], skeleton: &Skeleton, colon: usize, nested: bool) -> bool {
+        let end = colon - 1;
+        if self.nested != nested || end <= self.len {
+            return false;
+        }
+        let same = if end >= 32 {
+            let word =
+                |at: usize| u128::from_le_bytes(bytes[at..at + 16].try_into().unwrap_or([0; 16]));
+            // Most keys are 16 bytes or shorter: one word compared.
+            word(end - 16) & self.high_mask == self.high
+                && (self.len <= 16 || word(end - 32) & self.low_mask == self.low)
+        } else {
+            bytes[end - self.len..end] == *self.text()
+        };
+        same && skeleton.is_quote(end - self.len - 1)
+    }
+}
+
+/// The keys met in the records read so far, each with the key that followed it (see the
+/// module's comment): a member is first taken for the key that followed the last one;
+/// scratch space reused from record to record.
+pub(super) struct Memo {
+    keys: Vec<Known>,
+    /// The first member's key in the last record read.
+    first: u16,
+    /// A key by a hash of its length, its last bytes and its level (the last one there).
+    by_tail: [u16; 128],
+}
+
+impl Default for Memo {
+    fn default() -> Self {
+        Self {
+            keys: Vec::new(),
+            first: NONE,
+            by_tail: [NONE; 128],
+        }
+    }
+}
+
+/// Where a record's reading is among the memo's keys: the last member's key.
+#[derive(Clone, Copy)]
+pub(super) struct Cursor(Option<u16>);
+
+impl Cursor {
+    /// Before a record's first member.
+    pub(super) const START: Cursor = Cursor(None);
+}
+
+impl Memo {
+    /// What the member whose colon is at `colon` is to the index: as the key that followed
+    /// the last member's key (`cursor`) when its key is written alike, else looked up and
+    /// remembered as following it.
+    #[inline]
+    fn member(
+        &mut self,
+        cursor: &mut Cursor,
+        bytes: &[u8],
+        skeleton: &Skeleton,
+        colon: usize,
+        nested: bool,
+    ) -> Member {
+        let predicted = match cursor.0 {
+            None => self.first,
+            Some(last) => self.keys.get(usize::from(last)).map_or(NONE, |k| k.next),
+        };
+        if let Some(known) = self.keys.get(usize::from(predicted))
+            && known.is_at(bytes, skeleton, colon, nested)
+        {
+            *cursor = Cursor(Some(predicted));
+            return known.member;
+        }
+        let member = looked_up(bytes, skeleton, colon, nested);
+        let found = self.remember(bytes, skeleton, colon, nested, member);
+        match cursor.0 {
+            None => self.first = found,
+            Some(last) => {
+                if let Some(k) = self.keys.get_mut(usize::from(last)) {
+                    k.next = found;
+                }
+            }
+        }
+        *cursor = Cursor(Some(found));
+        member
+    }
+
+    /// The index of the member's key among the keys remembered, added if new ([`NONE`]
+    /// for a key not remembered: longer than [`KEY_MAX`], holding a backslash).
+    fn remember(
+        &mut self,
+        bytes: &[u8],
+        skeleton: &Skeleton,
+        colon: usize,
+        nested: bool,
+        member: Member,
+    ) -> u16 {
+        let Some((start, end)) = skeleton.key_raw(colon) else {
+            return NONE;
+        };
+        let raw = &bytes[start..end];
+        if raw.is_empty() || raw.len() > KEY_MAX || skeleton.escaped(start, end) {
+            return NONE;
+        }
+        let mut tail = [0u8; 8];
+        let last = &raw[raw.len().saturating_sub(8)..];
+        tail[..last.len()].copy_from_slice(last);
+        let hash = (u64::from_le_bytes(tail) ^ (raw.len() as u64) << 56 ^ u64::from(nested))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = (hash >> 57) as usize;
+        let at = self.by_tail[slot];
+        if let Some(k) = self.keys.get(usize::from(at))
+            && k.nested == nested
+            && k.text() == raw
+        {
+            return at;
+        }
+        if self.keys.len() >= KEYS_MAX {
+            *self = Self::default();
+        }
+        let at = self.keys.len() as u16;
+        self.keys.push(Known::new(raw, nested, member));
+        self.by_tail[slot] = at;
+        at
+    }
+}
+
 impl<'a> Slots<'a> {
     /// The members of a record from its skeleton, as [`Self::row`] reads them: the
     /// record's own (depth 1), and those of the audit record object (the depth-2 members
     /// after an audit record's key and before the next depth-1 one). None when the
     /// record is to be walked instead: a value that breaks off, a `properties` envelope.
-    pub(super) fn members(&mut self, bytes: &'a [u8], skeleton: &Skeleton) -> Option<()> {
+    /// `memo`: what the last record's members were ([`Memo`]); `None` looks every key up.
+    pub(super) fn members(
+        &mut self,
+        bytes: &'a [u8],
+        skeleton: &Skeleton,
+        mut memo: Option<&mut Memo>,
+    ) -> Option<()> {
         let mut in_audit = false;
+        let mut cursor = Cursor::START;
         for (colon, nested) in skeleton.members() {
             // A depth-2 member of any object but the audit record is never read: its key
             // is not even looked at.
             if nested && !in_audit {
                 continue;
             }
-            let (start, end) = skeleton.key_raw(colon).unwrap_or((0, 0));
-            let raw = &bytes[start..end];
+            let member = match memo.as_deref_mut() {
+                Some(memo) => memo.member(&mut cursor, bytes, skeleton, colon, nested),
+                None => looked_up(bytes, skeleton, colon, nested),
+            };
             if nested {
-                // The schemas' keys have no escape: a key written as one is either such a
-                // key as written, or holds a backslash and is read decoded.
-                let k = ual_key(raw).or_else(|| {
-                    skeleton
-                        .escaped(start, end)
-                        .then(|| ual_key(&skeleton.key(bytes, colon)))
-                        .flatten()
-                });
-                if let Some(k) = k {
+                if let Member::Field(k) = member {
                     let v = value_of(bytes, skeleton, colon, k)?;
                     self.set(Level::Audit, k, v);
                 }
                 continue;
             }
             in_audit = false;
-            let member = match row_member(raw) {
-                Member::Other if skeleton.escaped(start, end) => {
-                    row_member(&skeleton.key(bytes, colon))
-                }
-                member => member,
-            };
             match member {
                 Member::Field(k) => {
                     let v = value_of(bytes, skeleton, colon, k)?;

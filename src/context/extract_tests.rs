@@ -277,7 +277,7 @@ fn a_ual_user_id_that_is_the_service_principal_is_that_app_by_its_id() {
     );
 }
 
-mod fast_and_walked {
+pub(super) mod fast_and_walked {
     use super::*;
     use proptest::prelude::*;
     use serde_json::{Map, Value, json};
@@ -309,7 +309,7 @@ mod fast_and_walked {
         ]
     }
 
-    fn text() -> impl Strategy<Value = String> {
+    pub(in crate::context::extract) fn text() -> impl Strategy<Value = String> {
         prop_oneof![
             Just("AzureActiveDirectory".to_owned()),
             Just("2024-03-01T10:00:07Z".to_owned()),
@@ -341,7 +341,7 @@ mod fast_and_walked {
 
     /// A record with an audit record (an object, or JSON text in a string) among its
     /// members, or an envelope.
-    fn record() -> impl Strategy<Value = Value> {
+    pub(in crate::context::extract) fn record() -> impl Strategy<Value = Value> {
         let audit = prop_oneof![
             object(leaf()).prop_map(Value::Object),
             object(leaf()).prop_map(|m| Value::String(Value::Object(m).to_string())),

@@ -297,6 +297,14 @@ impl Skeleton {
         Some(w * 64 + 63 - bits.leading_zeros() as usize)
     }
 
+    /// Whether the byte at `at` is a quote that opens or closes a string.
+    #[inline]
+    pub fn is_quote(&self, at: usize) -> bool {
+        self.quotes
+            .get(at / 64)
+            .is_some_and(|w| (w >> (at % 64)) & 1 == 1)
+    }
+
     /// The first quote at or after `at` that opens or closes a string.
     #[inline]
     fn quote_from(&self, at: usize) -> Option<usize> {
@@ -376,17 +384,48 @@ impl Skeleton {
     /// The value of the member whose colon is at `colon`, as [`super::walk::Walker::text`]
     /// reads it: a string's text, escapes decoded; any other value empty. None where the
     /// value breaks off (a string with no closing quote, no value at all).
-    #[inline]
+    #[inline(always)]
     pub fn text<'a>(&self, bytes: &'a [u8], colon: usize) -> Option<Cow<'a, [u8]>> {
+        let at = self.text_at(bytes, colon)?;
+        let (start, end) = (at.start as usize, at.end as usize);
+        Some(if at.escaped {
+            Cow::Owned(decode(&bytes[start - 1..=end]))
+        } else {
+            Cow::Borrowed(&bytes[start..end])
+        })
+    }
+
+    /// Where [`Self::text`]'s value is written. Small enough to come back in registers:
+    /// the `Cow` of a call not inlined came back through memory, and its copy into the
+    /// caller's slot waited on those stores (a stall each key read, issue 12, twelfth round).
+    #[inline]
+    fn text_at(&self, bytes: &[u8], colon: usize) -> Option<TextAt> {
         match Self::value_at(bytes, colon)? {
             (open, b'"') => {
                 let close = self.quote_from(open + 1)?;
-                Some(self.string(bytes, open, close))
+                Some(TextAt {
+                    start: (open + 1) as u32,
+                    end: close as u32,
+                    escaped: self.any_backslash(open + 1, close),
+                })
             }
             (_, b',' | b'}' | b']' | b':') => None,
-            _ => Some(Cow::Borrowed(b"")),
+            _ => Some(TextAt {
+                start: 0,
+                end: 0,
+                escaped: false,
+            }),
         }
     }
+}
+
+/// A string value's text between its quotes, `start..end` of the record (under 2 GiB:
+/// [`Skeleton::mark`] reads no larger one), and whether it holds an escape to decode.
+#[derive(Clone, Copy)]
+struct TextAt {
+    start: u32,
+    end: u32,
+    escaped: bool,
 }
 
 #[cfg(test)]
