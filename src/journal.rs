@@ -6,6 +6,7 @@
 
 mod append;
 pub mod chain;
+mod place;
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -98,7 +99,7 @@ pub struct Entry {
     pub time: String,
     #[serde(default)]
     pub version: String,
-    /// `set`, `undo` or `redo`.
+    /// `set`, `undo`, `redo` or [`RETRY`].
     #[serde(default = "default_action")]
     pub action: String,
     /// On an entry that puts an earlier decision back (an undo or a redo, or a write
@@ -117,6 +118,11 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
 }
+
+/// The action of an entry writing again a decision a failed save left unwritten (it
+/// `restores` that decision's analyst and time, so it keeps the time it was made). Never
+/// written over a later entry of another writer on its key ([`Journal::take_held_back`]).
+pub const RETRY: &str = "retry";
 
 fn default_action() -> String {
     "set".to_owned()
@@ -358,6 +364,10 @@ pub fn foreign_notice(e: &Entry, now: chrono::DateTime<Utc>) -> String {
     let what = match e.action.as_str() {
         "undo" => format!("undid a decision, leaving this {}", e.verdict.label()),
         "redo" => format!("redid a decision, marking this {}", e.verdict.label()),
+        RETRY => format!(
+            "wrote a decision a failed save had held back, marking this {}",
+            e.verdict.label()
+        ),
         _ => format!("marked this {}", e.verdict.label()),
     };
     let when = chrono::DateTime::parse_from_rfc3339(&e.time).map_or_else(

@@ -7,13 +7,14 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::chain::{self, GENESIS};
-use super::{Entry, JournalError, Replay, replay_parsed};
+use super::{Entry, JournalError, RETRY, Replay, replay_parsed};
 
 /// An open journal, appended to.
 #[derive(Debug)]
 pub struct Journal {
-    path: PathBuf,
-    file: File,
+    pub(super) path: PathBuf,
+    /// The journal's file, checked against `path` before each append (`place`).
+    pub(super) file: File,
     /// The bytes of the file accounted for: read at open, appended by us, or read as
     /// appended by another process. Anything beyond was appended by someone else since.
     known_len: u64,
@@ -26,9 +27,13 @@ pub struct Journal {
     needs_newline: bool,
     /// Entries other processes appended, read before our last append, not yet taken.
     foreign: Vec<Entry>,
+    /// Keys of the retried entries our last append held back ([`Journal::take_held_back`]).
+    held_back: Vec<String>,
+    /// What was done to keep the journal at its path, not yet taken (`place`).
+    pub(super) notice: Option<String>,
 }
 
-fn io_err(path: &Path) -> impl Fn(io::Error) -> JournalError + '_ {
+pub(super) fn io_err(path: &Path) -> impl Fn(io::Error) -> JournalError + '_ {
     move |error| JournalError::Io {
         path: path.display().to_string(),
         error,
@@ -38,7 +43,7 @@ fn io_err(path: &Path) -> impl Fn(io::Error) -> JournalError + '_ {
 /// Opens the journal for reading and appending, creating it if it does not exist; a link
 /// whose target does not exist is refused (creating the target would write somewhere the
 /// analyst did not name), and so is anything that is not a regular file.
-fn open_file(path: &Path) -> Result<File, JournalError> {
+pub(super) fn open_file(path: &Path) -> Result<File, JournalError> {
     let err = io_err(path);
     let existing = OpenOptions::new().read(true).append(true).open(path);
     let file = match existing {
@@ -94,6 +99,8 @@ impl Journal {
                 entries: replay.entries,
                 needs_newline: parsed.needs_newline,
                 foreign: Vec::new(),
+                held_back: Vec::new(),
+                notice: None,
             },
             replay,
         ))
@@ -114,6 +121,8 @@ impl Journal {
             entries: 0,
             needs_newline: false,
             foreign: Vec::new(),
+            held_back: Vec::new(),
+            notice: None,
         })
     }
 
@@ -158,16 +167,30 @@ impl Journal {
         std::mem::take(&mut self.foreign)
     }
 
+    /// The keys of the retried entries (action [`RETRY`]) the last [`Journal::append`]
+    /// held back, not written: an entry of another writer on the same key was read that
+    /// the caller has not taken yet ([`Journal::take_foreign`]), a decision made after
+    /// ours failed to save, which a retry must never overwrite (breaker 12 #1).
+    pub fn take_held_back(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.held_back)
+    }
+
     /// Appends entries (one `write` under an exclusive lock) and syncs them to disk; only
     /// when this returns Ok are they saved. Each entry's `prev` is set to the hash of the
     /// line before it. First, what another process appended since our last read is read
-    /// (see [`Journal::take_foreign`]). A failed or short write (full disk, file size
-    /// limit) is cut back to the length before it, so the journal stays readable.
+    /// (see [`Journal::take_foreign`]), after putting the journal back at its path when it
+    /// was moved or deleted (`place`; [`Journal::take_notice`] says so); a retried entry ([`RETRY`]) of a key such an entry
+    /// touches is held back ([`Journal::take_held_back`]). A failed or short write (full
+    /// disk, file size limit) is cut back to the length before it, so the journal stays
+    /// readable.
     pub fn append(&mut self, entries: &[Entry]) -> Result<(), JournalError> {
         let path = self.path.clone();
         let err = io_err(&path);
         self.file.lock().map_err(&err)?;
-        let result = self.append_locked(entries);
+        // Never "saved to <path>" while the path names another file, or none.
+        let result = self
+            .keep_at_path_locked()
+            .and_then(|()| self.append_locked(entries));
         let unlocked = self.file.unlock();
         result?;
         unlocked.map_err(&err)?;
@@ -191,14 +214,24 @@ impl Journal {
     fn append_locked(&mut self, entries: &[Entry]) -> Result<(), JournalError> {
         let path = self.path.clone();
         let err = io_err(&path);
+        self.held_back.clear();
         let len = self.catch_up()?;
+        // A retry written after another writer's entry on its key would overturn a later
+        // decision by an older one: held back, for the analyst to settle.
+        let (held, entries): (Vec<&Entry>, Vec<&Entry>) = entries
+            .iter()
+            .partition(|e| e.action == RETRY && self.foreign.iter().any(|f| f.key == e.key));
+        self.held_back = held.into_iter().map(|e| e.key.clone()).collect();
+        if entries.is_empty() {
+            return Ok(());
+        }
         let mut head = self.head.clone();
         let mut buf = Vec::new();
         if self.needs_newline {
             buf.push(b'\n');
         }
-        for e in entries {
-            let mut e = e.clone();
+        for e in &entries {
+            let mut e = (*e).clone();
             e.prev = Some(head.take().unwrap_or_else(|| GENESIS.to_owned()));
             let line = serde_json::to_vec(&e).map_err(|e| err(io::Error::other(e)))?;
             head = Some(chain::line_hash(&line));

@@ -369,6 +369,11 @@ pub enum Action {
         keys: Vec<String>,
         error: String,
     },
+    /// The journal had been moved or deleted, or replaced by a copy, and was put back at
+    /// its path by the last save (`said` tells how and where it had gone).
+    JournalKept {
+        said: String,
+    },
     /// Entries another workbench appended to the journal, read before our write of `own`
     /// (whose entries therefore follow them); `now` dates the notice ("2 min ago").
     Foreign {
@@ -413,6 +418,12 @@ pub enum Action {
     /// was `q`, `y` or Ctrl+C, which quit and lose them.
     QuitAnswer {
         quit: bool,
+    },
+    /// The key pressed while a conflict is asked (`App::conflicts`): `Some(true)` (`w`)
+    /// writes our decision again, `Some(false)` (`k`) keeps theirs, None (another key)
+    /// asks again.
+    ConflictAnswer {
+        write_mine: Option<bool>,
     },
 }
 

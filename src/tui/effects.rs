@@ -5,7 +5,6 @@
 
 use std::sync::atomic::Ordering;
 
-use super::action::Action;
 use super::app::{App, Effect};
 use super::{Flow, Shell, clipboard, report_job, report_snapshot};
 
@@ -26,28 +25,9 @@ pub(super) fn carry_out_effects(app: &mut App, shell: &mut Shell) -> Flow {
                 if let Some(job) = report_job {
                     job.decided_since += entries.len();
                 }
-                let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
-                let (appended, foreign) = match journal.get() {
-                    Ok(j) => (
-                        j.append(&entries).map_err(|e| e.to_string()),
-                        j.take_foreign(),
-                    ),
-                    Err(e) => (Err(format!("{e:#}")), Vec::new()),
-                };
-                match appended {
-                    Ok(()) => app.apply(Action::Saved { keys: keys.clone() }),
-                    Err(error) => app.apply(Action::SaveFailed {
-                        keys: keys.clone(),
-                        error,
-                    }),
-                }
-                if !foreign.is_empty() {
-                    let now = chrono::Utc::now();
-                    app.apply(Action::Foreign {
-                        entries: foreign,
-                        own: keys,
-                        now,
-                    });
+                let journal = journal.get().map_err(|e| format!("{e:#}"));
+                for answer in super::lazy_journal::write_entries(journal, &entries) {
+                    app.apply(answer);
                 }
             }
             Effect::Copy { text, what } => {

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 
-use crate::journal::Journal;
+use crate::journal::{Entry, Journal};
+use crate::tui::action::Action;
 
 /// The journal of a workbench, created at its first decision when it did not exist at start.
 pub struct LazyJournal {
@@ -48,4 +49,51 @@ impl LazyJournal {
         }
         self.journal.as_mut()
     }
+}
+
+/// Writes one journal effect's entries and gives the state's answers, in order: `Saved` of
+/// the keys written (or `SaveFailed`), `JournalKept` when the journal had to be put back at
+/// its path ([`Journal::take_notice`]), then `Foreign` with what another workbench had
+/// appended before (read under the same lock). A retry the journal held back (another
+/// writer's later entry on its key, [`Journal::take_held_back`]) is neither saved nor
+/// failed: the `Foreign` entry on its key makes the state ask the analyst. `journal` is
+/// the open journal, or why it could not be opened. The event loop and the tests use it.
+pub fn write_entries(journal: Result<&mut Journal, String>, entries: &[Entry]) -> Vec<Action> {
+    let (appended, foreign, held, kept) = match journal {
+        Ok(j) => {
+            let appended = j.append(entries).map_err(|e| e.to_string());
+            (
+                appended,
+                j.take_foreign(),
+                j.take_held_back(),
+                j.take_notice(),
+            )
+        }
+        Err(e) => (Err(e), Vec::new(), Vec::new(), None),
+    };
+    let keys: Vec<String> = entries
+        .iter()
+        .map(|e| e.key.clone())
+        .filter(|k| !held.contains(k))
+        .collect();
+    let mut answers = Vec::new();
+    match appended {
+        Ok(()) if keys.is_empty() => {}
+        Ok(()) => answers.push(Action::Saved { keys: keys.clone() }),
+        Err(error) => answers.push(Action::SaveFailed {
+            keys: keys.clone(),
+            error,
+        }),
+    }
+    if let Some(said) = kept {
+        answers.push(Action::JournalKept { said });
+    }
+    if !foreign.is_empty() {
+        answers.push(Action::Foreign {
+            entries: foreign,
+            own: keys,
+            now: chrono::Utc::now(),
+        });
+    }
+    answers
 }

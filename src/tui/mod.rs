@@ -113,6 +113,16 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
             }
         };
     }
+    if !app.conflicts.is_empty() {
+        // A decision of ours met a later one of another analyst: answered before anything
+        // else (a prompt being typed is finished first).
+        let write_mine = match key.code {
+            KeyCode::Char('w' | 'W') => Some(true),
+            KeyCode::Char('k' | 'K') => Some(false),
+            _ => None,
+        };
+        return Some(Action::ConflictAnswer { write_mine });
+    }
     let context = match app.overlay {
         Overlay::None => Context::Table,
         Overlay::Drill(_) => Context::Drill,
@@ -274,17 +284,38 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
         println!("sts-triage: {said}");
     }
     // The quit line counts what the journal holds now, another workbench's decisions too.
+    // Never "saved in <path>" unless the path holds them: a journal moved or deleted since
+    // the last save is put back, else the line says where the decisions are.
+    let mut misplaced = None;
+    if let Some(j) = journal.journal.as_mut() {
+        match j.keep_at_path() {
+            Ok(()) => {
+                if let Some(said) = j.take_notice() {
+                    println!("sts-triage: {}", crate::neutralize::neutralize(&said));
+                }
+            }
+            Err(e) => misplaced = Some(e.to_string()),
+        }
+    }
     if let Some(j) = journal.existing() {
         read_foreign(&mut app, j);
     }
+    if let Some(error) = misplaced {
+        println!("{}", app.quit_summary_misplaced(&error));
+        eprintln!(
+            "sts-triage: the decisions are not where the screen said: {}",
+            crate::neutralize::neutralize(&error)
+        );
+        return Ok(app.not_written().max(1));
+    }
     println!("{}", app.quit_summary(journal.journal.is_some()));
-    if !app.unsaved.is_empty() {
+    if app.not_written() > 0 {
         eprintln!(
             "sts-triage: {} decision(s) could not be written to the journal",
-            app.unsaved.len()
+            app.not_written()
         );
     }
-    Ok(app.unsaved.len())
+    Ok(app.not_written())
 }
 
 /// What the event loop needs besides the state: keys, colours, the journal, the

@@ -12,6 +12,7 @@ mod support;
 mod crash;
 mod decide_again;
 mod faults;
+mod moved;
 mod name;
 mod outside_chain;
 mod parties;

@@ -235,7 +235,7 @@ impl App {
     }
 
     /// Records a step: state, undo history, journal effect.
-    fn commit(&mut self, mut changes: Vec<(String, Decision, Decision)>, action: &str) {
+    pub(super) fn commit(&mut self, mut changes: Vec<(String, Decision, Decision)>, action: &str) {
         let entries: Vec<Entry> = changes
             .iter()
             .map(|(k, _, after)| Entry::new(k, after, &self.analyst, action))
@@ -248,6 +248,10 @@ impl App {
             self.set_decision(k, after.clone());
             // This write supersedes a failed one: the failed one is not written again.
             self.failed.remove(k);
+            self.retrying.remove(k);
+        }
+        for (k, ..) in &changes {
+            self.drop_queued_retry(k);
         }
         self.set_status_noting(format!("saving {} decision(s)…", changes.len()), false);
         self.effects.push(Effect::Journal(entries));
@@ -316,6 +320,8 @@ impl App {
                 continue;
             }
             self.failed.remove(k);
+            self.retrying.remove(k);
+            self.drop_queued_retry(k);
             entries.push(Entry::restoring(k, target, &self.analyst, action));
         }
         let (head, back) = outcome(undo, &step.changes);

@@ -3,7 +3,7 @@
 //! (`decide.rs`), which makes the steps these answer.
 
 use super::{App, Effect};
-use crate::journal::{Entry, Verdict};
+use crate::journal::{Entry, RETRY, Verdict};
 
 impl App {
     /// The journal confirmed these keys.
@@ -11,6 +11,7 @@ impl App {
         for k in &keys {
             self.unsaved.remove(k);
             self.failed.remove(k);
+            self.retrying.remove(k);
             self.held.remove(k);
         }
         if self.failed.is_empty() {
@@ -40,9 +41,12 @@ impl App {
             self.rewriting = pending.len();
             let mut entries = Vec::new();
             for k in &pending {
-                // Written as the screen holds it: who decided and when (or no decision).
-                entries.push(Entry::restoring(k, &self.decision(k), &self.analyst, "set"));
+                // Written as the screen holds it: who decided and when (or no decision),
+                // so it keeps the time it was made; as a retry, which the journal never
+                // writes over another writer's later entry on the row (`conflict`).
+                entries.push(Entry::restoring(k, &self.decision(k), &self.analyst, RETRY));
             }
+            self.retrying.extend(pending);
             self.effects.push(Effect::Journal(entries));
         }
     }
@@ -59,7 +63,14 @@ impl App {
     ) {
         let mut touched = Vec::new();
         let mut applied = 0;
+        let conflicts = self.conflicts.len();
         for e in entries {
+            // Written after a decision of ours that is still to be written again: theirs
+            // is later, it stands, and the analyst is asked.
+            if !own.contains(&e.key) && self.meet_later_decision(&e) {
+                applied += 1;
+                continue;
+            }
             if own.contains(&e.key) {
                 touched.push(e);
                 continue;
@@ -85,6 +96,11 @@ impl App {
             };
             format!("{}{more}", crate::journal::foreign_notice(e, now))
         });
+        if self.conflicts.len() > conflicts || (conflicts > 0 && applied > 0) {
+            self.refresh();
+            self.ask_conflict(false);
+            return;
+        }
         // The notice comes first (a narrow status line cuts the end); "saved" stays said.
         self.status = match (notice, read, self.status_error) {
             (Some(n), read, false) => [Some(format!("{n}; yours is saved ✓ after it")), read]
@@ -101,10 +117,23 @@ impl App {
         }
     }
 
+    /// The save put the journal back at its path (moved or deleted since it was opened):
+    /// said after `saved ✓`, so that the analyst knows where the decisions had gone and
+    /// that the path holds them all now.
+    pub(super) fn journal_kept(&mut self, said: &str) {
+        let said = crate::neutralize::neutralize(said);
+        if self.status_error {
+            self.status = format!("{} · {said}", self.status);
+        } else {
+            self.set_status(format!("{} · {said}", self.status));
+        }
+    }
+
     pub(super) fn save_failed(&mut self, keys: Vec<String>, error: String) {
         self.outcome = None;
         self.rewriting = 0;
         for k in keys {
+            self.retrying.remove(&k);
             self.unsaved.insert(k.clone());
             self.failed.insert(k);
         }

@@ -8,6 +8,7 @@
 //! classify like this), `prompt` (text typed into the filter, a note, a search).
 
 mod changed;
+mod conflict;
 mod context;
 mod context_prep;
 mod decide;
@@ -39,6 +40,7 @@ pub use super::items::{ItemText, finding_text, local_text, near_miss_text};
 pub use super::overlay::{Bulk, Drill, Overlay, Pivot, PivotRow, Prompt};
 pub use super::table::{TableState, VerdictFilter};
 pub use super::why::why_lines;
+pub use conflict::Conflict;
 use loading::Arrivals;
 pub use loading::{Cut, LoadGaps, Loading};
 pub use report::{COPYING_REPORT, ReportWriting, WRITING_REPORT};
@@ -85,6 +87,11 @@ pub struct App {
     held: HashMap<String, Decision>,
     /// Decisions a failed save left unsaved, being written again (said when saved).
     rewriting: usize,
+    /// Keys of those, while their retry is on its way (`conflict`).
+    retrying: HashSet<String>,
+    /// Our unsaved decisions a later one of another analyst met on their retry: the first
+    /// is asked about on the status line (`k` keeps theirs, `w` writes ours again).
+    pub conflicts: std::collections::VecDeque<Conflict>,
     pub view: View,
     pub findings: TableState,
     pub near: TableState,
@@ -210,6 +217,8 @@ impl App {
             failed: HashSet::new(),
             held: HashMap::new(),
             rewriting: 0,
+            retrying: HashSet::new(),
+            conflicts: std::collections::VecDeque::new(),
             view: View::Findings,
             findings: TableState::new(&FINDING_COLUMNS),
             near: TableState::new(&NEAR_MISS_COLUMNS),
@@ -435,6 +444,7 @@ impl App {
             }
             Action::Tick => self.tick(),
             Action::QuitAnswer { quit } => self.answer_quit(quit),
+            Action::ConflictAnswer { write_mine } => self.answer_conflict(write_mine),
             Action::Scan(msg) => self.take_scan(msg),
             Action::LoadPlan {
                 files,
@@ -447,6 +457,7 @@ impl App {
             Action::Following { files } => self.following(files),
             Action::Saved { keys } => self.saved(keys),
             Action::SaveFailed { keys, error } => self.save_failed(keys, error),
+            Action::JournalKept { said } => self.journal_kept(&said),
             Action::Foreign { entries, own, now } => self.foreign(entries, &own, now),
             Action::Exported { path, bytes } => {
                 self.set_status(format!("report written: {path} ({bytes} bytes)"));

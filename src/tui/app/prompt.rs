@@ -130,6 +130,8 @@ impl App {
             // The answer to "quit and lose N decisions?" (asked over an open prompt after
             // Ctrl+C) is the workbench's, not the prompt's.
             | Action::QuitAnswer { .. }
+            | Action::ConflictAnswer { .. }
+            | Action::JournalKept { .. }
             | Action::Tick => false,
         }
     }

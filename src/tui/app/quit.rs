@@ -8,7 +8,8 @@ impl App {
     /// `q` or Ctrl+C (once the load is done): quits at once when every decision is saved;
     /// otherwise asks, and the next key answers ([`App::answer_quit`]).
     pub(super) fn request_quit(&mut self) {
-        let n = self.unsaved.len();
+        // A conflict not answered is a decision of ours the journal does not hold.
+        let n = self.not_written();
         if n == 0 {
             self.effects.push(Effect::Quit);
             return;
@@ -37,6 +38,28 @@ impl App {
         }
     }
 
+    /// Decisions of ours the journal does not hold: not saved (yet), or met by a later
+    /// decision of another analyst and not answered (`conflict`). Quitting with any ends
+    /// with status 1.
+    pub fn not_written(&self) -> usize {
+        self.unsaved.len() + self.conflicts.len()
+    }
+
+    /// What the workbench prints when it ends and its journal is no longer at its path and
+    /// could not be put back there (`error` says where it is): never "saved in <path>".
+    pub fn quit_summary_misplaced(&self, error: &str) -> String {
+        let f = self.saved_counts(false);
+        format!(
+            "sts-triage: reviewed {}/{} (suspicious {}, legitimate {}); decisions NOT in {}: {}",
+            f.reviewed,
+            f.total,
+            f.suspicious,
+            f.legitimate,
+            self.journal_path,
+            crate::neutralize::neutralize(error)
+        )
+    }
+
     /// What the workbench prints when it ends: the review state of the flagged rows and of
     /// the near misses (when there are any), and where the decisions are.
     pub fn quit_summary(&self, journal_written: bool) -> String {
@@ -50,9 +73,16 @@ impl App {
         } else {
             String::new()
         };
-        if !self.unsaved.is_empty() {
+        if !self.conflicts.is_empty() && self.unsaved.is_empty() {
+            // Never "saved" for a decision of ours the journal does not hold.
+            format!(
+                "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near} saved in {}; {} decision(s) of yours NOT written: another analyst decided the row(s) later, and theirs stands (the conflict was not answered)",
+                self.journal_path,
+                self.conflicts.len()
+            )
+        } else if !self.unsaved.is_empty() {
             // A full disk or a lost journal: never "saved" for what was not written.
-            let n = self.unsaved.len();
+            let n = self.not_written();
             format!(
                 "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near} saved; {n} more decision(s) NOT saved (not counted above): they could not be written to {}; the others are saved there",
                 self.journal_path
