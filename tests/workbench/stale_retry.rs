@@ -105,11 +105,9 @@ fn assert_bobs_stands(app: &App, path: &Path, key: &str) {
         "alice's screen shows the journal's decision"
     );
     for said in [
-        "CONFLICT",
-        "k keeps bob's",
-        "w writes yours again",
-        "bob marked it suspicious",
-        "your (alice's) legitimate",
+        "CONFLICT k keeps bob's suspicious · w writes your legitimate again · row ",
+        "bob's at ",
+        "is later than yours (alice's at ",
         "NOT SAVED",
     ] {
         assert!(app.status.contains(said), "{said:?} in {}", app.status);

@@ -80,23 +80,21 @@ impl App {
         let row = self.row_name(&c.key);
         let who = name_of(&c.theirs.analyst);
         let me = name_of(&self.analyst);
-        let what = if c.theirs.time.is_empty() {
-            "left it without a decision".to_owned()
+        let theirs = if c.theirs.time.is_empty() {
+            "undo (no decision)".to_owned()
         } else {
-            format!(
-                "marked it {}{}",
-                c.theirs.verdict.label(),
-                at(&c.theirs.time)
-            )
+            verdict_or_note(&c.theirs)
         };
         let more = match self.conflicts.len() {
             1 => String::new(),
             n => format!(" ({} more after this)", n - 1),
         };
+        // Both verdicts and both keys within 80 columns (a narrow status line cuts the end).
         self.set_error(format!(
-            "{}CONFLICT: k keeps {who}'s, w writes yours again · row {row}: {who} {what}, after your ({me}'s) {}{} that was NOT SAVED; shown now and in the journal: {who}'s{more}",
+            "{}CONFLICT k keeps {who}'s {theirs} · w writes your {} again · row {row}: {who}'s{} is later than yours ({me}'s{}, NOT SAVED); shown now and in the journal: {who}'s{more}",
             if again { "answer first: " } else { "" },
             verdict_or_note(&c.mine),
+            at(&c.theirs.time),
             at(&c.mine.time),
         ));
     }
