@@ -513,6 +513,8 @@ impl App {
             report.problems.push(problem);
         }
     }
+}
+
 /// The drill-down's hint lines: `hints`, then `alike`, headed by `row of N events` when the
 /// row has several (the hints are the row's: each from the first of its events that gave
 /// it, not necessarily the event on screen; newcomer: `]` to event 2 showed event 1's
