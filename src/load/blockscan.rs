@@ -62,6 +62,19 @@ impl BlockScan {
         }
     }
 
+    /// A block's lines and records counted, no candidate looked for (the context-only
+    /// pass: `ScanOptions::context_only`). The unterminated last line of the file counts
+    /// as a record, as `scan_block` counts it.
+    pub(super) fn counted(region: &[u8]) -> Self {
+        let mut scan = Self::default();
+        scan.count(region);
+        let tail_start = memchr::memrchr(b'\n', region).map_or(0, |i| i + 1);
+        if !without_dos_eof(trim_ascii(&region[tail_start..])).is_empty() {
+            scan.records += 1;
+        }
+        scan
+    }
+
     fn count(&mut self, stretch: &[u8]) {
         let (lines, records) = lines_and_records(stretch);
         self.lines += lines;

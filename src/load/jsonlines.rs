@@ -307,7 +307,13 @@ fn worker(
                     filer,
                     offset: block.base + block.start as u64,
                 };
-                let mut found = scan_block(region, block.last, prefilter, file, opts, &at);
+                // The context-only pass (`context_pass`) looks for no candidate: the
+                // block's lines are counted for the context's line numbers.
+                let mut found = if opts.context_only {
+                    BlockScan::counted(region)
+                } else {
+                    scan_block(region, block.last, prefilter, file, opts, &at)
+                };
                 if opts.context {
                     found.context = crate::context::block_batches(file, region);
                     found.without_nested_lines_in_context();

@@ -3,6 +3,7 @@
 
 mod blockbuf;
 mod blockscan;
+pub mod context_pass;
 mod csvcalendar;
 mod csvdates;
 mod csvfile;
@@ -68,6 +69,11 @@ pub struct ScanOptions {
     pub hash_inputs: bool,
     /// Keep every record's compact context (`context::Collector`); off with `--no-context`.
     pub context: bool,
+    /// Read only the context (the workbench's second pass, [`context_pass`]): the JSON-lines
+    /// scanning threads count lines and collect every record's context without looking for
+    /// the query's candidates. The first records, query-result files, JSON documents and CSV
+    /// are read as a scan reads them; the caller drops the rows it is sent.
+    pub context_only: bool,
 }
 
 impl Default for ScanOptions {
@@ -79,6 +85,7 @@ impl Default for ScanOptions {
             cancel: None,
             hash_inputs: false,
             context: true,
+            context_only: false,
         }
     }
 }

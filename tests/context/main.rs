@@ -41,6 +41,7 @@ mod rows;
 mod shapes;
 mod targets;
 mod twins;
+mod two_passes;
 mod typed_actors;
 
 use shapes::*;
