@@ -3,7 +3,8 @@
 //! sent from another thread as the terminal reader sends them. Prints the load time, the
 //! first frame, each key's latency (sent → answered on screen) during and after the load
 //! by kind (moving, filtering, marking with the journal's fsync, sorting, drill-down,
-//! frequency view), then the keys that work on whole tables (verdict filter, problems
+//! frequency view; while the related records are read after the rows, the load's keys
+//! again), then the keys that work on whole tables (verdict filter, problems
 //! view, help, classify like this with every row ticked and its undo, copy, and `E` and
 //! `Y` with the moves typed while the report is made, and how long it takes), the CPU used
 //! over 10 s of idle time, and the peak RSS.
@@ -212,14 +213,17 @@ fn peak_rss() -> String {
 /// The typist: sends a key, waits until the loop has answered it, pauses, sends the next.
 fn typist(
     input: InputSender,
-    sent: mpsc::Sender<(Instant, &'static str, bool)>,
+    sent: mpsc::Sender<(Instant, &'static str, u8)>,
     answered: mpsc::Receiver<()>,
     loaded: Arc<AtomicBool>,
+    indexed: Arc<AtomicBool>,
     writing: Arc<AtomicBool>,
     columns: usize,
 ) {
     std::thread::spawn(move || {
-        let send = |step: Step, during: bool| {
+        // The phase: 0 during the load, 1 while the related records are read after the
+        // rows, 2 after.
+        let send = |step: Step, during: u8| {
             let _ = sent.send((Instant::now(), step.kind, during));
             input.send(Ok(Event::Key(step.key)));
             let _ = answered.recv_timeout(Duration::from_secs(60));
@@ -230,22 +234,33 @@ fn typist(
                 if loaded.load(Ordering::Relaxed) {
                     break 'load;
                 }
-                send(step, true);
+                send(step, 0);
+                std::thread::sleep(Duration::from_millis(40));
+            }
+        }
+        // The keys of the load again while the related records are read (on the scanning
+        // threads, beside the screen).
+        'context: loop {
+            for &step in &script {
+                if indexed.load(Ordering::Relaxed) {
+                    break 'context;
+                }
+                send(step, 1);
                 std::thread::sleep(Duration::from_millis(40));
             }
         }
         std::thread::sleep(Duration::from_millis(500));
         for step in after_load(columns) {
-            send(step, false);
+            send(step, 2);
             std::thread::sleep(Duration::from_millis(20));
         }
         for step in whole_tables() {
-            send(step, false);
+            send(step, 2);
             std::thread::sleep(Duration::from_millis(20));
         }
         for report in ['E', 'Y'] {
             for step in report_keys(report) {
-                send(step, false);
+                send(step, 2);
                 std::thread::sleep(Duration::from_millis(20));
             }
             // The report is left to finish before the next key.
@@ -340,17 +355,19 @@ fn main() {
     let (sent_tx, sent_rx) = mpsc::channel();
     let (ack_tx, ack_rx) = mpsc::channel();
     let loaded = Arc::new(AtomicBool::new(false));
+    let indexed = Arc::new(AtomicBool::new(false));
     let writing = Arc::new(AtomicBool::new(false));
     typist(
         input_tx,
         sent_tx,
         ack_rx,
         loaded.clone(),
+        indexed.clone(),
         writing.clone(),
         app.findings.columns.len().max(app.near.columns.len()),
     );
 
-    let mut latencies: BTreeMap<(bool, &'static str), Vec<Duration>> = BTreeMap::new();
+    let mut latencies: BTreeMap<(u8, &'static str), Vec<Duration>> = BTreeMap::new();
     let mut data_left = false;
     let mut slowest_frame = Duration::ZERO;
     let mut report_started: Option<Instant> = None;
@@ -416,6 +433,21 @@ fn main() {
                 screen_cpu_time().as_secs_f64()
             );
         }
+        // When the related records are in (read after the rows, or the last file's index
+        // prepared): the context is complete.
+        if app.loading.done
+            && !indexed.load(Ordering::Relaxed)
+            && !app.context_reading()
+            && !app.context_preparing()
+        {
+            indexed.store(true, Ordering::Relaxed);
+            println!(
+                "context complete in {:.2} s (CPU {:.2} s, of which the screen thread {:.2} s)",
+                started.elapsed().as_secs_f64(),
+                cpu_time().as_secs_f64(),
+                screen_cpu_time().as_secs_f64()
+            );
+        }
         // When the hint pass after the load ends, on the frame log's clock.
         let running = app.hints_progress().is_some();
         if hints_running && !running && app.loading.done {
@@ -432,7 +464,7 @@ fn main() {
         for _ in 0..inputs {
             if let Ok((at, kind, during)) = sent_rx.try_recv() {
                 let took = now.saturating_duration_since(at);
-                if !during && took >= Duration::from_millis(16) {
+                if during == 2 && took >= Duration::from_millis(16) {
                     // Which step it waited for: the frame log's lines that end between
                     // the two times.
                     println!(
@@ -448,13 +480,13 @@ fn main() {
             }
         }
     }
-    for during in [true, false] {
+    for during in [0, 1, 2] {
         println!(
             "{}",
-            if during {
-                "key latency during the load (sent → frame drawn):"
-            } else {
-                "key latency after the load:"
+            match during {
+                0 => "key latency during the load (sent → frame drawn):",
+                1 => "key latency while the related records are read after the rows:",
+                _ => "key latency after the load:",
             }
         );
         for ((d, kind), v) in &latencies {

@@ -358,6 +358,22 @@ pub enum Action {
         path: String,
         sha256: String,
     },
+    /// The loader reads the related records after the rows, in a second pass over the files
+    /// (`load::context_pass`): until [`Action::ContextRead`], no hint or context that reads
+    /// them is shown.
+    ContextLater,
+    /// Bytes the second pass has read so far, of `total` (compressed bytes for gzip).
+    ContextProgress {
+        bytes: u64,
+        total: u64,
+    },
+    /// The second pass's end: the related records' index, prepared (None: not read, the
+    /// load having stopped), and what it lacks, said to the analyst (a file that changed
+    /// after its rows were read, a file that could not be read again).
+    ContextRead {
+        index: Option<Box<crate::context::ContextIndex>>,
+        missing: Option<String>,
+    },
     /// Follow mode is on: these files are read again as they grow.
     Following {
         files: usize,

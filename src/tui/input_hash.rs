@@ -49,6 +49,20 @@ pub(super) struct ReadFile {
     pub(super) opened: Option<Stamp>,
 }
 
+impl ReadFile {
+    /// Whether the file is still the one the load read: the same size, modification time
+    /// and inode as when the scan opened it (the second pass that reads its related
+    /// records checks it before and after, as [`rehash`] does).
+    pub(super) fn unchanged(&self) -> bool {
+        self.opened.is_some() && Stamp::of(Path::new(&self.path)) == self.opened
+    }
+
+    /// The file's size when the scan opened it (0: not known).
+    pub(super) fn size(&self) -> u64 {
+        self.opened.as_ref().map_or(0, |s| s.len)
+    }
+}
+
 /// What hashing a file again after the load found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rehashed {

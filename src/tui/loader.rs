@@ -141,6 +141,108 @@ fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &mut Sender) {
     }
 }
 
+/// The related records read after the rows (`load::context_pass`): each file the load read
+/// to its end, read again if it is still the file that was read (its stamp before and
+/// after), its records indexed here and the index handed over prepared, whole. A file
+/// changed before it is read again gives no related record (said as a problem); one that
+/// changed while it was read would give records of other bytes: then none is given at all.
+/// A load that did not read every file (stopped, an error) gives none either.
+fn second_pass(
+    read: &[ReadFile],
+    complete: bool,
+    first: &ScanOptions,
+    cancel: &Arc<AtomicBool>,
+    tx: &mut Sender,
+) {
+    if !complete {
+        tx.send(Action::ContextRead {
+            index: None,
+            missing: None,
+        });
+        return;
+    }
+    let opts = crate::load::context_pass::context_only_options(first);
+    let total: u64 = read.iter().map(ReadFile::size).sum();
+    let mut index = crate::context::ContextIndex::default();
+    let mut missing = Vec::new();
+    let mut spoiled = None;
+    let mut done = 0u64;
+    let mut said = Instant::now();
+    for file in read {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let problem = |message: String| {
+            Action::Scan(ScanMessage::Problem(crate::model::Problem {
+                file: file.path.as_str().into(),
+                line: None,
+                message,
+            }))
+        };
+        if !file.unchanged() {
+            tx.send(problem("the file changed after its rows were read (size, modification time or inode): its related records were not read, so no context line or context hint comes from it".to_owned()));
+            missing.push(file.path.clone());
+            continue;
+        }
+        let result = crate::load::context_pass::read_file_context(
+            std::path::Path::new(&file.path),
+            &opts,
+            &mut index,
+            &mut |bytes| {
+                if said.elapsed() >= Duration::from_millis(100) {
+                    said = Instant::now();
+                    tx.send(Action::ContextProgress {
+                        bytes: done + bytes,
+                        total,
+                    });
+                }
+            },
+        );
+        if let Err(e) = result {
+            tx.send(problem(format!(
+                "could not be read again for its related records ({e}): no context line or context hint comes from it"
+            )));
+            missing.push(file.path.clone());
+        } else if !file.unchanged() {
+            spoiled = Some(file.path.clone());
+            break;
+        }
+        done += file.size();
+    }
+    if cancel.load(Ordering::Relaxed) {
+        return;
+    }
+    let (index, missing) = match spoiled {
+        Some(path) => {
+            tx.send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
+                file: path.as_str().into(),
+                line: None,
+                message: "the file changed while its related records were read: none is shown (they could be of other bytes than the rows')".to_owned(),
+            })));
+            (
+                crate::context::ContextIndex::default(),
+                Some(format!(
+                    "related records NOT read: {path} changed while they were read (the problems view, p, says so)"
+                )),
+            )
+        }
+        None => {
+            let said = (!missing.is_empty()).then(|| {
+                format!(
+                    "related records NOT read from {} file(s) that changed or could not be read again: {} (p: problems)",
+                    missing.len(),
+                    missing.join(", ")
+                )
+            });
+            (index, said)
+        }
+    };
+    tx.send(Action::ContextRead {
+        index: Some(Box::new(index)),
+        missing,
+    });
+}
+
 /// Starts the loader thread: every message becomes an action on the channel.
 pub(super) fn spawn(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, tx: DataSender) {
     std::thread::spawn(move || {
@@ -171,9 +273,21 @@ pub(super) fn spawn(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, 
         // The report (`Y`) names the bytes the load read: standard input is hashed as it
         // is read (it cannot be read again), files once every row is in (`input_hash`).
         let hash_after = !paths.iter().any(|p| p.as_os_str() == "-");
+        // Files are read twice: the rows first, without the related records, then the
+        // related records alone (`second_pass`); standard input, read once, keeps its one
+        // pass with the context (its copy is what the context panel reads back), and so
+        // does a named pipe (`<(zcat …)`), which cannot be read again either.
+        let two_passes = hash_after
+            && paths
+                .iter()
+                .all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() || m.is_dir()));
+        if two_passes {
+            tx.send(Action::ContextLater);
+        }
         let opts = ScanOptions {
             cancel: Some(cancel.clone()),
             hash_inputs: !hash_after,
+            context: !two_passes,
             ..ScanOptions::default()
         };
         let mut last_progress = Instant::now();
@@ -217,6 +331,9 @@ pub(super) fn spawn(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, 
         tx.send(Action::LoadFinished {
             error: result.err().map(|e| e.to_string()),
         });
+        if two_passes {
+            second_pass(&read, complete, &opts, &cancel, &mut tx);
+        }
         // A load stopped early names no hash of the bytes read (the report hashes the files
         // as they are, as before).
         if complete {

@@ -52,7 +52,7 @@ pub fn next_wait(app: &App, data_left: bool) -> Wait {
     } else if app.report_writing.is_some() {
         // The status says how far a report of `E` or `Y` is (`tui::report_job`).
         Wait::For(REPORT_PROGRESS)
-    } else if app.context_preparing() {
+    } else if app.context_preparing() || app.context_arrived() {
         Wait::For(CONTEXT_POLL)
     } else if app.hints_running_off_thread() {
         Wait::For(HINTS_POLL)

@@ -365,6 +365,19 @@ fn the_hint_tables_are_made_over_several_frames_keys_meanwhile_see_the_hints_as_
     }
     let after = drill_hints(&mut app);
     for during in &seen_during {
+        // Until the tables are made, the drill-down says that more hints may come.
+        let during: Vec<Vec<String>> = during
+            .iter()
+            .map(|hints| {
+                assert!(
+                    hints
+                        .last()
+                        .is_some_and(|l| l.starts_with("…: hints not made yet")),
+                    "{hints:?}"
+                );
+                hints[..hints.len() - 1].to_vec()
+            })
+            .collect();
         let own: Vec<Vec<String>> = after
             .iter()
             .map(|hints| {
@@ -375,7 +388,7 @@ fn the_hint_tables_are_made_over_several_frames_keys_meanwhile_see_the_hints_as_
                     .collect()
             })
             .collect();
-        assert_eq!(during, &own);
+        assert_eq!(during, own);
     }
     // The hints made with tables made a slice a frame are those made in one go.
     let inputs = sts_triage::hints::Inputs::new(&app.report, app.hint_config);

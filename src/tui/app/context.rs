@@ -116,7 +116,13 @@ impl App {
         // While the files are read, the related records are indexed only at each file's
         // end: a panel then would say "no related record" of an event that has some
         // (newcomer on 1M events).
-        if !self.loading.done || self.context_preparing() {
+        if let Some(pct) = self.context_percent() {
+            self.set_status(format!(
+                "related records are being read ({pct}%, the header shows it): x again once they are in"
+            ));
+            return;
+        }
+        if !self.loading.done || self.context_preparing() || self.context_reading() {
             self.set_status(
                 "related records are indexed once the load is done (the header shows it): x again then"
                     .to_owned(),

@@ -24,6 +24,8 @@ impl App {
     pub(super) fn prepares_off_thread(&self) -> bool {
         self.context_off_thread
             && self.following == 0
+            // Read after the rows, the index comes prepared (`context_pass`).
+            && !self.context_reading()
             && self.loading.files_total > 0
             && self.loading.files_done >= self.loading.files_total
     }

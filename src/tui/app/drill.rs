@@ -53,10 +53,23 @@ impl App {
                 (vec![e], None, Some(self.near_miss_hints(e)))
             }
         };
-        let hints = match row_hints {
+        let mut hints = match row_hints {
             Some(hints) => with_row_words(hints, alike.as_ref(), events.len()),
             None => self.flagged_drill_hints(item, alike.as_ref(), events.len()),
         };
+        // Once the pass under way has made its tables, the row's hints are made as it will
+        // make them (`hints_of`): final. Before, they may lack what the records read.
+        let final_hints = self.loading.done
+            && !self.context_reading()
+            && !self.context_preparing()
+            && !self.hints_stale
+            && self.hint_tables_made();
+        if self.following == 0 && !final_hints {
+            hints.push(
+                "…: hints not made yet (the related records are still read or indexed, the header says how far): more may come"
+                    .to_owned(),
+            );
+        }
         let doc = events.first().map_or_else(JsonDoc::default, |&e| {
             JsonDoc::parse(&self.report.events[e].raw_text())
         });

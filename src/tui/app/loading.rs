@@ -123,13 +123,21 @@ pub struct LoadGaps {
     pub bytes_total: u64,
     /// The file being (or last) read in part, and the files not read at all.
     pub cut: Cut,
+    /// The related records are read after the rows and were not when this was made (or
+    /// never: the load stopped): the report's context lines and context hints lack them.
+    pub context_unread: bool,
 }
 
 impl LoadGaps {
     /// One line for the report's header and the status.
     pub fn describe(&self) -> String {
+        let unread = if self.context_unread {
+            "; related records not read (they are read after the rows): no context line or context hint is made from them"
+        } else {
+            ""
+        };
         if !self.reading {
-            return self.cut.describe();
+            return format!("{}{unread}", self.cut.describe());
         }
         let mut parts = vec![format!(
             "{} when this was made: {} of {} files read",
@@ -156,7 +164,7 @@ impl LoadGaps {
                 self.cut.unread.join(", ")
             ));
         }
-        parts.join("; ")
+        format!("{}{unread}", parts.join("; "))
     }
 }
 
@@ -224,6 +232,7 @@ impl App {
                 bytes_read: None,
                 bytes_total: ld.bytes_total,
                 cut,
+                context_unread: self.context_unread(),
             });
         }
         if self.following > 0 {
@@ -251,6 +260,7 @@ impl App {
             bytes_read: Some(ld.bytes_done_files + ld.bytes_current),
             bytes_total: ld.bytes_total,
             cut: Cut { file, unread },
+            context_unread: self.context_unread(),
         })
     }
 
@@ -489,8 +499,9 @@ impl App {
     /// Whether the hints, which read every event, are to be made again: always once the
     /// load is done; while it runs, when a file was done since (its context is complete).
     pub(super) fn hints_due(&self) -> bool {
-        // The hints read the context index: not while it is away being prepared.
+        // The hints read the context index: not while it is away being prepared or read.
         self.arrivals.preparing.is_none()
+            && !self.context_reading()
             && (self.loading.done || self.arrivals.hints_at_files != Some(self.loading.files_done))
     }
 
@@ -524,6 +535,7 @@ impl App {
     pub(super) fn tick(&mut self) {
         use crate::tui::frame_log::note;
         self.take_prepared_context(false);
+        self.take_read_context();
         self.set_waiting_hashes();
         let t = Instant::now();
         self.take_hints_made(false);

@@ -10,6 +10,7 @@
 mod changed;
 mod conflict;
 mod context;
+mod context_pass;
 mod context_prep;
 mod decide;
 mod drill;
@@ -148,6 +149,8 @@ pub struct App {
     hints_stale: bool,
     /// Rows changed by the load since the last frame, made again once per frame.
     arrivals: Arrivals,
+    /// The related records read after the rows (`context_pass`).
+    second: context_pass::SecondPass,
     /// The most rows a frame's work tests against a changed filter (both tables): the
     /// rest is tested in the next frames, the rows shown so far being the first ones of
     /// the result, so that a keystroke is answered however many rows there are.
@@ -254,6 +257,7 @@ impl App {
             dirty: false,
             hints_stale: true,
             arrivals: Arrivals::default(),
+            second: context_pass::SecondPass::default(),
             filter_step: FILTER_STEP,
             hint_budget: None,
             context_off_thread: false,
@@ -404,6 +408,16 @@ impl App {
         match table.columns.get(col) {
             Some(Column::Time) if self.local_time => it.time.map_or_else(String::new, local_text),
             Some(Column::Verdict) => self.decision(&it.key).verdict.label().to_owned(),
+            // Hints not made yet (the rows are read, or the related records they read):
+            // a pending mark, never an empty cell that reads as "no hint".
+            Some(Column::Hint) if self.hints_pending() && std::ptr::eq(table, &self.findings) => {
+                let made = it.cells.get(col).unwrap_or_default();
+                if made.is_empty() {
+                    "…".to_owned()
+                } else {
+                    format!("{made} …")
+                }
+            }
             Some(Column::Note) => {
                 if self.decision(&it.key).note.is_empty() {
                     String::new()
@@ -454,6 +468,9 @@ impl App {
             Action::Sorting => self.sorting(),
             Action::LoadFinished { error } => self.load_finished(error),
             Action::InputHashed { path, sha256 } => self.input_hashed(&path, sha256),
+            a @ (Action::ContextLater
+            | Action::ContextProgress { .. }
+            | Action::ContextRead { .. }) => self.second_pass(a),
             Action::Following { files } => self.following(files),
             Action::Saved { keys } => self.saved(keys),
             Action::SaveFailed { keys, error } => self.save_failed(keys, error),

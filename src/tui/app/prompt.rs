@@ -116,6 +116,9 @@ impl App {
             | Action::LoadFinished { .. }
             | Action::Following { .. }
             | Action::InputHashed { .. }
+            | Action::ContextLater
+            | Action::ContextProgress { .. }
+            | Action::ContextRead { .. }
             | Action::Saved { .. }
             | Action::SaveFailed { .. }
             | Action::Foreign { .. }

@@ -45,8 +45,12 @@ impl App {
             ));
             return;
         }
-        // The report's context lines read the context index: one being prepared after the
-        // load is waited for (the report shares the scan from here on).
+        // The report's context lines read the context index: one being read after the rows
+        // is waited for without blocking (made once it is in), one being prepared after
+        // the load is waited for (the report shares the scan from here on).
+        if self.report_waits_for_context(&to_file) {
+            return;
+        }
         self.wait_for_context();
         let w = ReportWriting {
             copying: to_file.is_none(),

@@ -438,19 +438,23 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         let forms = vec![vec![Span::raw(long)], vec![Span::raw(short)]];
         parts.push(Part::new(7, " · ", forms));
     }
-    if app.loading.done && app.context_preparing() {
-        // Every row is in; the related records of the last file are still being indexed:
-        // no hint that reads them is shown before they are (`context_prep`).
+    if app.loading.done && (app.context_preparing() || app.context_reading()) {
+        // Every row is in; the related records are still being read (the second pass over
+        // the files, how far: `context_pass`) or the last file's indexed (`context_prep`):
+        // no hint that reads them is shown before they are.
+        let pct = app
+            .context_percent()
+            .map_or_else(String::new, |p| format!(" {p}%"));
         parts.push(Part::new(
             8,
             " · ",
             vec![
                 vec![Span::styled(
-                    "indexing related records…".to_owned(),
+                    format!("indexing related records{pct}…"),
                     theme.fg(Color::Yellow),
                 )],
                 vec![Span::styled(
-                    "indexing…".to_owned(),
+                    format!("indexing{pct}…"),
                     theme.fg(Color::Yellow),
                 )],
             ],

@@ -1,0 +1,220 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+
+//! The related records read after the rows (the loader's second pass over the files,
+//! `load::context_pass`): until they are in, the screen shows no hint and no context made
+//! without them (the Hints column's pending mark, the header's `indexing related records
+//! N%…`, the context panel refused, a report waiting); once they are in, every hint, drill-
+//! down and context panel is the one-pass load's.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use ratatui::crossterm::event::KeyCode;
+use sts_triage::context::ContextIndex;
+use sts_triage::load::ScanOptions;
+use sts_triage::load::context_pass::{context_only_options, read_file_context};
+use sts_triage::tui::action::Action;
+use sts_triage::tui::app::{App, Effect, Overlay};
+use sts_triage::tui::columns::{Column, finding};
+
+mod support;
+use support::{press, screen, sized};
+
+fn samples() -> Vec<PathBuf> {
+    support::export_files("assets/samples")
+}
+
+/// A workbench given the first pass's messages for `paths` (`context` off when
+/// `two_passes`, the loader then saying first that the related records come after) and
+/// the load's end.
+fn first_pass(paths: &[PathBuf], two_passes: bool) -> App {
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    if two_passes {
+        app.apply(Action::ContextLater);
+    }
+    app.apply(Action::LoadPlan {
+        files: paths.len(),
+        bytes: 0,
+        names: paths.iter().map(|p| p.display().to_string()).collect(),
+    });
+    let opts = ScanOptions {
+        context: !two_passes,
+        ..ScanOptions::default()
+    };
+    sts_triage::scan::scan_paths_with(paths, &opts, &mut |m| {
+        app.apply(Action::Scan(m));
+        app.apply(Action::Tick);
+    })
+    .unwrap();
+    app.apply(Action::Sorting);
+    app.apply(Action::LoadFinished { error: None });
+    sized(app, 160, 45)
+}
+
+/// The second pass as the loader makes it: every file read again for its context.
+fn second_pass(app: &App) -> ContextIndex {
+    let opts = context_only_options(&ScanOptions {
+        context: false,
+        ..ScanOptions::default()
+    });
+    let mut index = ContextIndex::default();
+    for f in &app.report.files {
+        read_file_context(Path::new(&f.path), &opts, &mut index, &mut |_| {}).unwrap();
+    }
+    index
+}
+
+fn settle(app: &mut App) {
+    while app.has_pending_work() {
+        app.apply(Action::Tick);
+    }
+}
+
+/// Each flagged row's Hints cell as the table shows it.
+fn hint_cells(app: &App) -> Vec<String> {
+    let col = finding(Column::Hint);
+    (0..app.findings.items.len())
+        .map(|i| app.cell(&app.findings, i, col))
+        .collect()
+}
+
+/// Each flagged row's drill-down (hints, screen) and context panel (its timeline, or the
+/// status that refused it).
+fn drill_downs(app: &mut App) -> Vec<String> {
+    let mut out = Vec::new();
+    for pos in 0..app.findings.order.len() {
+        app.findings.cursor = pos;
+        press(app, KeyCode::Enter);
+        let Overlay::Drill(d) = &app.overlay else {
+            panic!("the drill-down opens on row {pos}")
+        };
+        let mut text = format!("{:?}\n{}", d.hints, screen(app, 160, 45));
+        press(app, KeyCode::Char('x'));
+        let Overlay::Drill(d) = &app.overlay else {
+            panic!("the drill-down stays open on row {pos}")
+        };
+        match &d.context {
+            Some(p) => {
+                for i in 0..p.rows.len() {
+                    let t = p.row_text(&app.report, i);
+                    text.push_str(&format!("\n{} {} {}", t.offset, t.why, t.what));
+                }
+                press(app, KeyCode::Char('x'));
+            }
+            None => text.push_str(&format!("\nno panel: {}", app.status)),
+        }
+        press(app, KeyCode::Esc);
+        out.push(text);
+    }
+    out
+}
+
+#[test]
+fn the_context_read_after_the_rows_gives_the_one_pass_hints_and_panels_and_none_before() {
+    let paths = samples();
+    let mut once = first_pass(&paths, false);
+    settle(&mut once);
+    let mut app = first_pass(&paths, true);
+    settle(&mut app);
+    // Every row is in and the load is done; the related records are not.
+    assert!(app.loading.done);
+    assert!(app.context_reading());
+    assert_eq!(app.findings.items.len(), once.findings.items.len());
+    assert!(app.report.context.is_empty());
+    // No hint is made: each Hints cell shows the pending mark, never a blank that reads as
+    // "no hint"; the header says the related records are being read.
+    let cells = hint_cells(&app);
+    assert!(cells.iter().all(|c| c.ends_with('…')), "{cells:?}");
+    app.apply(Action::ContextProgress {
+        bytes: 40,
+        total: 100,
+    });
+    settle(&mut app);
+    let top = screen(&app, 160, 45);
+    assert!(top.contains("indexing related records 40%…"), "{top}");
+    assert!(top.contains('…'));
+    // The drill-down opens and says that hints may come; its context panel is refused
+    // with a word, never made from an index not read.
+    for d in drill_downs(&mut app) {
+        assert!(d.contains("hints not made yet"), "{d}");
+        assert!(
+            d.contains("no panel: related records are being read (40%"),
+            "{d}"
+        );
+    }
+    // A report asked for now waits for the related records, and says so.
+    press(&mut app, KeyCode::Char('Y'));
+    assert!(
+        app.status
+            .contains("the report waits for the related records (40% read)"),
+        "{}",
+        app.status
+    );
+    assert!(
+        !app.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Report { .. })),
+        "no report is made before the related records are in"
+    );
+    app.effects.clear();
+
+    // The second pass ends: its index comes prepared.
+    let index = second_pass(&app);
+    app.apply(Action::ContextRead {
+        index: Some(Box::new(index)),
+        missing: None,
+    });
+    settle(&mut app);
+    assert!(!app.context_reading());
+    assert!(
+        app.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Report { .. })),
+        "the waiting report is made once they are in"
+    );
+    app.effects.clear();
+    app.report_writing = None;
+    assert_eq!(app.report.context.len(), once.report.context.len());
+    assert_eq!(hint_cells(&app), hint_cells(&once));
+    assert!(!hint_cells(&app).iter().any(|c| c.ends_with('…')));
+    // The status line said the report's start: the drill-downs are compared from the
+    // status the one-pass workbench shows.
+    app.status.clone_from(&once.status);
+    let (a, b) = (drill_downs(&mut app), drill_downs(&mut once));
+    assert_eq!(a, b);
+    // Not vacuous: context hints and related records are among them.
+    let all = b.join("\n");
+    for badge in ["reset", "signin", "first"] {
+        assert!(all.contains(&format!("\"{badge}: ")), "no {badge} hint");
+    }
+    assert!(
+        b.iter().any(|d| !d.contains("no panel:")),
+        "a context panel"
+    );
+}
+
+#[test]
+fn a_report_made_during_the_first_pass_says_the_related_records_were_not_read() {
+    let paths = samples();
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    app.apply(Action::ContextLater);
+    app.apply(Action::LoadPlan {
+        files: paths.len(),
+        bytes: 0,
+        names: paths.iter().map(|p| p.display().to_string()).collect(),
+    });
+    let gaps = app.load_gaps().unwrap();
+    assert!(gaps.context_unread);
+    assert!(
+        gaps.describe().contains("related records not read"),
+        "{}",
+        gaps.describe()
+    );
+    // A stopped load never reads them: said too.
+    app.apply(Action::ContextRead {
+        index: None,
+        missing: None,
+    });
+    assert!(!app.context_reading());
+    assert!(app.load_gaps().unwrap().context_unread);
+}
