@@ -55,7 +55,7 @@ pub fn field_words(root: &Value, path: &str) -> String {
         .or_else(|| kql::property(Some(item), "displayName"))
         .and_then(Value::as_str);
     match name {
-        Some(n) => format!("{path} (the value of {n:?})"),
+        Some(n) => format!("{path} ({n:?})"),
         None => path.to_owned(),
     }
 }
@@ -93,7 +93,7 @@ mod tests {
             json!({"ExtendedProperties": [{"Name": "UserAgent", "Value": "x DirectorySync"}]});
         assert_eq!(
             field_words(&root, "ExtendedProperties[0].Value"),
-            "ExtendedProperties[0].Value (the value of \"UserAgent\")"
+            "ExtendedProperties[0].Value (\"UserAgent\")"
         );
         assert_eq!(field_words(&root, "UserId"), "UserId");
     }

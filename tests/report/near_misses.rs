@@ -37,12 +37,10 @@ fn unreviewed_near_misses_are_listed_with_the_field_that_held_the_word() {
     };
     let ua = line("evil@contoso.onmicrosoft.com");
     assert!(
-        ua.contains(
-            "found only at ExtendedProperties[0].Value (the value of \"additionalDetails\")"
-        ) && ua.contains("text the actor or client chooses"),
+        ua.contains("only in actor text: ExtendedProperties[0].Value (\"additionalDetails\")"),
         "{ua}"
     );
-    assert!(line("directorysync.svc@").contains("found only at UserId"));
+    assert!(line("directorysync.svc@").contains("only in actor text: UserId"));
     // The sync's own property is the query's intended exclusion: listed, not called text.
     let sync = line("Sync_DC01_");
     assert!(
@@ -67,7 +65,7 @@ fn the_json_and_csv_reports_list_unreviewed_near_misses_too() {
         evil["detail"]
             .as_str()
             .unwrap()
-            .contains("only at ExtendedProperties[0].Value")
+            .contains("only in actor text: ExtendedProperties[0].Value")
     );
     assert!(
         v["warning"]
@@ -88,7 +86,7 @@ fn the_json_and_csv_reports_list_unreviewed_near_misses_too() {
         .unwrap();
     assert_eq!(&evil[0], "unreviewed");
     assert!(
-        evil[col].contains("only at ExtendedProperties[0].Value"),
+        evil[col].contains("only in actor text: ExtendedProperties[0].Value"),
         "{csv}"
     );
     assert!(
