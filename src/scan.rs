@@ -10,6 +10,7 @@ mod conflict;
 mod filing;
 mod ids;
 mod lean;
+pub(crate) use lean::near_miss_can_be_lean;
 mod moving;
 mod passed_over;
 mod rows;

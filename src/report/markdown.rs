@@ -404,16 +404,37 @@ pub fn write_markdown(
         ("Near misses marked legitimate", &g.near_misses[1]),
         ("Near misses not reviewed", &g.near_misses[2]),
     ];
-    for (title, events) in sections {
-        writeln!(out, "\n## {title} ({})\n", events.len())?;
-        if events.is_empty() {
-            writeln!(out, "None.")?;
+    for (i, (title, events)) in sections.into_iter().enumerate() {
+        // Unreviewed near misses kept as counts (`ScanReport::near_misses_to_keep`) are
+        // counted in the title and said, never dropped without a word.
+        let counted = if i == 2 {
+            g.near_miss_unreviewed.saturating_sub(events.len())
         } else {
+            0
+        };
+        writeln!(out, "\n## {title} ({})\n", events.len() + counted)?;
+        if events.is_empty() && counted == 0 {
+            writeln!(out, "None.")?;
+            continue;
+        }
+        if !events.is_empty() {
             writeln!(
                 out,
                 "STS refresh-token events the query passed over, with the clause that dropped them.\n"
             )?;
             write_near_miss_table(out, report, events, decisions, &inputs)?;
+        }
+        if counted > 0 {
+            writeln!(
+                out,
+                "{}{counted} {} counted, not listed (kept as counts so that the report's memory is bounded by its rows): a near miss whose DirectorySync term stands only in text the actor chooses, or whose record is damaged, is always listed; `sts-triage scan --near-misses` lists each of the others with its reason.",
+                if events.is_empty() { "" } else { "\n" },
+                if counted == 1 {
+                    "more near miss is"
+                } else {
+                    "more near misses are"
+                },
+            )?;
         }
     }
     not_read_section(out, report)?;

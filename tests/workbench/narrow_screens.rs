@@ -259,7 +259,10 @@ fn a_narrow_table_keeps_the_query_numbers_and_says_what_is_off_screen() {
     let header = s.lines().nth(1).unwrap();
     assert!(
         header.contains(&format!("+{hidden} cols"))
-            || header.contains(&format!("{hidden} columns off screen")),
+            || header.contains(&format!(
+                "{hidden} column{} off screen",
+                if hidden == 1 { "" } else { "s" }
+            )),
         "{s}"
     );
     resize(&mut app, 80, 24);

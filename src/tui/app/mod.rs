@@ -32,7 +32,7 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::action::{Action, Intent};
 use super::layout::{Areas, Shape, layout};
-use crate::hints::{self, Hint, HintConfig};
+use crate::hints::HintConfig;
 use crate::journal::{Decision, Entry, Verdict};
 use crate::scan::ScanReport;
 
@@ -563,40 +563,6 @@ impl App {
             (n, h) => format!("{n} selected, {h} hidden by the filter"),
         };
         self.set_status(status);
-    }
-
-    /// The hints of a flagged row, with their reasons.
-    pub fn hints_of(&self, finding: usize) -> Vec<Hint> {
-        // As last made for the table's Hints column, unless a pass is making them again:
-        // then this row's alone, as the pass will make them, once the pass has made the
-        // tables they read (the drill-down never waits for the pass, nor shows hints it is
-        // about to change). While it makes its tables (a pass over every record and every
-        // event), the hints as last made, or the row's own before any were made (the
-        // header says `making hints n%…` meanwhile): a key never waits for the tables.
-        let last_made = || {
-            self.arrivals.hints.get(finding).cloned().or_else(|| {
-                self.report
-                    .findings
-                    .get(finding)
-                    .map(|f| hints::row_hints(f, self.hint_config))
-            })
-        };
-        if self.arrivals.pass.is_none() && self.hints_job.is_none() {
-            if let Some(hints) = self.arrivals.hints.get(finding) {
-                return hints.clone();
-            }
-        } else if self.arrivals.tables.is_none() {
-            return last_made().unwrap_or_default();
-        }
-        let inputs = match &self.arrivals.tables {
-            Some(t) => hints::Inputs::with_tables(&self.report, t.clone()),
-            None => hints::Inputs::new(&self.report, self.hint_config),
-        };
-        self.report
-            .findings
-            .get(finding)
-            .map(|f| inputs.finding_hints(f))
-            .unwrap_or_default()
     }
 
     /// Character positions of a cell that the filter matched, for highlighting.

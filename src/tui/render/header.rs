@@ -432,7 +432,10 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     let hidden = app.columns().len() - app.drawn_columns(t).len();
     if hidden > 0 && !matches!(app.overlay, crate::tui::overlay::Overlay::Drill(_)) {
         let (long, short) = (
-            format!("{hidden} columns off screen"),
+            format!(
+                "{hidden} column{} off screen",
+                if hidden == 1 { "" } else { "s" }
+            ),
             format!("+{hidden} cols"),
         );
         let forms = vec![vec![Span::raw(long)], vec![Span::raw(short)]];

@@ -125,8 +125,9 @@ pub(super) fn draw_pivot(
     frame.render_widget(Clear, rect);
     let key = |intent| keymap.key_for(Context::List, intent).unwrap_or_default();
     let title = format!(
-        " frequency of {name} · {} values · {} filters to one · {} closes ",
+        " frequency of {name} · {} value{} · {} filters to one · {} closes ",
         p.rows.len(),
+        if p.rows.len() == 1 { "" } else { "s" },
         key(Intent::Open),
         key(Intent::Back),
     );
