@@ -328,7 +328,7 @@ fn run_report(args: &ReportArgs) -> ExitCode {
     }
     if let Some(w) = report::unreviewed_warning(&scanned, &decisions) {
         eprintln!(
-            "sts-triage: warning: {w}; the report lists them under unreviewed rows and near misses not reviewed"
+            "sts-triage: warning: {w}; the report lists the rows under unreviewed rows, and under near misses not reviewed lists or counts the near misses"
         );
     }
     // Streamed row by row: memory holds one row of the report at a time.
