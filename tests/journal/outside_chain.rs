@@ -9,7 +9,7 @@ use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Overlay};
 
 use super::verify::case;
-use crate::support::{drawn, run_bin, scan, text};
+use crate::support::{drawn, scan, text};
 
 /// The fixture journal's third decision (the row of `workbench.jsonl:1`).
 const KEY: &str = "row:a03e36c73634a531c23b7f62";
@@ -32,12 +32,7 @@ fn with_hand_line() -> (super::verify::Case, usize) {
 #[test]
 fn report_names_the_line_outside_the_chain_and_marks_its_row() {
     let (c, n) = with_hand_line();
-    let out = run_bin(&[
-        "report".as_ref(),
-        "--journal".as_ref(),
-        c.journal.as_os_str(),
-        c.input.as_os_str(),
-    ]);
+    let out = c.report("md");
     assert!(out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
@@ -73,14 +68,7 @@ fn report_names_the_line_outside_the_chain_and_marks_its_row() {
     // Only that row is marked.
     assert_eq!(md.matches("outside the hash chain: not written").count(), 1);
 
-    let json = run_bin(&[
-        "report".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--journal".as_ref(),
-        c.journal.as_os_str(),
-        c.input.as_os_str(),
-    ]);
+    let json = c.report("json");
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(
         v["journal"]["outside_chain"],
@@ -100,12 +88,7 @@ fn report_names_the_line_outside_the_chain_and_marks_its_row() {
 #[test]
 fn a_chained_journal_says_nothing_of_the_kind() {
     let c = case();
-    let out = run_bin(&[
-        "report".as_ref(),
-        "--journal".as_ref(),
-        c.journal.as_os_str(),
-        c.input.as_os_str(),
-    ]);
+    let out = c.report("md");
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

@@ -11,7 +11,7 @@ use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::{App, Overlay};
 
 use super::verify::case;
-use crate::support::{run_bin, scan};
+use crate::support::scan;
 
 #[test]
 fn the_workbench_signs_with_the_first_name_it_finds_and_says_when_it_has_none() {
@@ -63,12 +63,7 @@ fn the_workbench_without_a_name_lists_it_in_the_problems_view() {
 #[test]
 fn report_says_how_many_decisions_are_signed_unknown() {
     let c = case();
-    let out = run_bin(&[
-        "report".as_ref(),
-        "--journal".as_ref(),
-        c.journal.as_os_str(),
-        c.input.as_os_str(),
-    ]);
+    let out = c.report("md");
     let (md, err) = (
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),
@@ -90,12 +85,7 @@ fn report_says_how_many_decisions_are_signed_unknown() {
         j.append(&[Entry::new(key, &d, UNSIGNED, "set")]).unwrap();
     }
     drop(j);
-    let out = run_bin(&[
-        "report".as_ref(),
-        "--journal".as_ref(),
-        c.journal.as_os_str(),
-        c.input.as_os_str(),
-    ]);
+    let out = c.report("md");
     let (md, err) = (
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),

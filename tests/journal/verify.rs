@@ -47,6 +47,21 @@ pub(super) fn case() -> Case {
     }
 }
 
+impl Case {
+    /// `sts-triage report --format FORMAT --journal <journal> <input>`: the hand-over a
+    /// journal test reads back.
+    pub(super) fn report(&self, format: &str) -> std::process::Output {
+        run_bin(&[
+            "report".as_ref(),
+            "--format".as_ref(),
+            format.as_ref(),
+            "--journal".as_ref(),
+            self.journal.as_os_str(),
+            self.input.as_os_str(),
+        ])
+    }
+}
+
 fn verify_journal(journal: &Path) -> (Option<i32>, String) {
     let out = run(&["verify".as_ref(), "--journal".as_ref(), journal.as_os_str()]);
     (out.status.code(), String::from_utf8(out.stdout).unwrap())
