@@ -9,6 +9,7 @@ mod drill;
 mod fit;
 mod footer;
 mod header;
+mod header_view;
 mod help;
 mod histogram;
 mod lists;
