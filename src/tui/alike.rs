@@ -2,7 +2,9 @@
 //! Hints columns give way, and two rows that differ only there (an event's conflicting copy,
 //! kept as an event of its own, with `IsAnonymousProxy` set) read the same: the analyst could
 //! decide one believing it is the other. Such a row gets `≠` in the ⚠ column, and its
-//! drill-down's why panel says which hidden columns differ (newbie2 #5).
+//! drill-down's why panel says which hidden columns differ (newbie2 #5). A row that is
+//! itself marked ⚠ keeps it and gets `⚠≠`: the samples' two copies of one event id with
+//! other content are both ⚠ (`conflict`) and read alike at 80 columns (newbie12b #1).
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -25,10 +27,18 @@ pub enum Side {
 /// at that width in which the two differ (empty when none: they differ only in what no
 /// column shows). None when both neighbours read differently.
 pub fn reads_like_neighbour(app: &App, pos: usize, width: u16) -> Option<(Side, Vec<Column>)> {
+    reads_like_neighbour_drawn(app, pos, &columns::fit(app.columns(), width))
+}
+
+/// [`reads_like_neighbour`] with the columns as drawn (`fitted`: index in the view, width).
+pub fn reads_like_neighbour_drawn(
+    app: &App,
+    pos: usize,
+    fitted: &[(usize, u16)],
+) -> Option<(Side, Vec<Column>)> {
     let t = app.table();
     let columns = app.columns();
     let item = *t.order.get(pos)?;
-    let fitted = columns::fit(columns, width);
     let compared = |c: usize| !matches!(columns[c], Column::Flag | Column::Verdict | Column::Note);
     let neighbours = [
         (pos.checked_sub(1), Side::Above),
@@ -53,6 +63,46 @@ pub fn reads_like_neighbour(app: &App, pos: usize, width: u16) -> Option<(Side, 
         return Some((side, hidden));
     }
     None
+}
+
+/// The table's columns as drawn `width` wide for the page of `page` rows from the table's
+/// offset: [`columns::fit`], except that the ⚠ column takes two cells when a row of the page
+/// marked ⚠ also reads like its neighbour (`⚠≠`), the cell taken from the Account (always
+/// drawn, and the widest of the columns that take what is left). Cut one cell shorter, two
+/// cells that read alike still do: the marks found at [`columns::fit`]'s widths stay.
+pub fn drawn_widths(app: &App, width: u16, page: usize) -> Vec<(usize, u16)> {
+    let columns = app.columns();
+    let mut fitted = columns::fit(columns, width);
+    let t = app.table();
+    let at = |c: Column| fitted.iter().position(|&(i, _)| columns[i] == c);
+    let (Some(flag), Some(account)) = (at(Column::Flag), at(Column::Account)) else {
+        return fitted;
+    };
+    let flag_col = fitted[flag].0;
+    let both = (t.offset..t.order.len()).take(page).any(|pos| {
+        !app.cell(t, t.order[pos], flag_col).is_empty()
+            && reads_like_neighbour_drawn(app, pos, &fitted).is_some()
+    });
+    if both && fitted[account].1 > 1 {
+        fitted[account].1 -= 1;
+        fitted[flag].1 += 1;
+    }
+    fitted
+}
+
+/// The ⚠ column's text for the row at `pos`: its own mark (`⚠`, or nothing), with `≠`
+/// after it when the row reads like its neighbour in the columns as drawn (`fitted`, from
+/// [`drawn_widths`]); a ⚠ row's `≠` only where the column has the room for both.
+pub fn flag_text(app: &App, pos: usize, own: String, fitted: &[(usize, u16)]) -> String {
+    let columns = app.columns();
+    let room = fitted
+        .iter()
+        .find(|&&(i, _)| columns[i] == Column::Flag)
+        .map_or(1, |&(_, w)| usize::from(w));
+    if own.width() + MARK.width() > room || reads_like_neighbour_drawn(app, pos, fitted).is_none() {
+        return own;
+    }
+    own + MARK
 }
 
 /// The why panel's line for a row that reads like a neighbour.

@@ -255,8 +255,8 @@ fn a_sorted_column_whose_title_is_cut_keeps_its_arrow() {
 }
 
 /// newbie2 #5: at 80 columns two rows of the samples read the same (`Lee Gu 20240 0`, one
-/// of them the conflicting copy with IsAnonymousProxy set): both get `≠` in the ⚠ column,
-/// and the why panel says they differ in Proxy. Wide enough to show Proxy, no mark.
+/// of them the conflicting copy with IsAnonymousProxy set): both get `≠` beside their ⚠
+/// (`⚠≠`), and the why panel says they differ in Proxy. Wide enough to show Proxy, no mark.
 #[test]
 fn rows_that_read_alike_at_a_narrow_width_are_marked_and_explained() {
     use sts_triage::tui::alike::reads_like_neighbour;
@@ -275,20 +275,27 @@ fn rows_that_read_alike_at_a_narrow_width_are_marked_and_explained() {
         assert!(hidden.contains(&Column::Proxy), "{hidden:?}");
         assert!(reads_like_neighbour(&app, p, 160).is_none());
     }
-    let s = text(&screen(&app, 80, 24, false));
-    let marked: Vec<&str> = s
-        .lines()
-        .filter(|l| l.contains("08:20:05 Lee Gu"))
-        .collect();
-    // Both are also the samples' contested event id (`conflict`), marked ⚠, which a
-    // tampered row keeps in place of `≠` (its why panel says both).
-    assert!(
-        marked.len() == 2 && marked.iter().all(|l| l.contains('≠') || l.contains('⚠')),
-        "{s}"
-    );
-    // No other row of the samples is marked ≠.
-    let alike = marked.iter().filter(|l| l.contains('≠')).count();
-    assert_eq!(s.matches('≠').count(), alike, "{s}");
+    // Both are also the samples' contested event id (`conflict`), marked ⚠: they keep it
+    // and get `⚠≠`, so they no longer look the same (newbie12b #1). At 60 columns too (the
+    // Time gone, the rows around them read alike as well: `≠`); at 160 no row is marked.
+    for (w, h) in [(80, 24), (60, 20), (160, 45)] {
+        app = sized(app, w, h);
+        let s = text(&screen(&app, w, h, false));
+        let pair = s
+            .lines()
+            .filter(|l| l.contains("Lee Gu  ") && l.trim_end().ends_with("⚠≠"))
+            .count();
+        let alike = s.lines().filter(|l| l.contains('≠')).count();
+        let (pair_wanted, alike_wanted) = match w {
+            80 => (2, 2),
+            60 => (2, 5),
+            _ => (0, 0),
+        };
+        assert_eq!((pair, alike), (pair_wanted, alike_wanted), "{w}x{h}:\n{s}");
+        // The pair keeps its ⚠ at every width (the title's and theirs).
+        assert_eq!(s.matches('⚠').count(), 3, "{w}x{h}:\n{s}");
+    }
+    app = sized(app, 80, 24);
     // The drill-down of one of them says why.
     for _ in 0..lee[0] {
         press(&mut app, KeyCode::Down);

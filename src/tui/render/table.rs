@@ -14,7 +14,7 @@ use super::lists::clip_middle;
 use super::{Theme, clip};
 use crate::tui::action::Intent;
 use crate::tui::app::{App, View};
-use crate::tui::columns::{self, Column};
+use crate::tui::columns::Column;
 use crate::tui::keymap::{Context, Keymap};
 
 fn highlighted_cell(
@@ -62,7 +62,8 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
     let key = |intent| keymap.key_for(Context::Table, intent).unwrap_or_default();
     let columns = app.columns();
     let t = app.table();
-    let fitted = columns::fit(columns, area.width);
+    let page = usize::from(area.height.saturating_sub(1));
+    let fitted = crate::tui::alike::drawn_widths(app, area.width, page);
     let header_cells = std::iter::once(Cell::from(" ")).chain(fitted.iter().map(|&(i, _)| {
         let arrow = match t.sort {
             Some((c, desc)) if c == i => Some(if desc { "▼" } else { "▲" }),
@@ -86,7 +87,6 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
         Cell::from(title).style(style)
     }));
     let header = Row::new(header_cells);
-    let page = usize::from(area.height.saturating_sub(1));
     let shown = Shown::new(app, &fitted, page);
     let rows = t
         .order
@@ -124,18 +124,10 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
                             };
                             format!("{short} +{}", now - then)
                         }
-                        // A row that reads like its neighbour at this width: `≠` where ⚠
-                        // would be (a tampered row keeps its ⚠; its why panel says both).
+                        // A row that reads like its neighbour at this width: `≠` in the ⚠
+                        // column, after the ⚠ of a row marked so (`⚠≠`).
                         (Column::Flag, _) => {
-                            let text = app.cell(t, item, col);
-                            if text.is_empty()
-                                && crate::tui::alike::reads_like_neighbour(app, pos, area.width)
-                                    .is_some()
-                            {
-                                crate::tui::alike::MARK.to_owned()
-                            } else {
-                                text
-                            }
+                            crate::tui::alike::flag_text(app, pos, app.cell(t, item, col), &fitted)
                         }
                         _ => app.cell(t, item, col),
                     };
