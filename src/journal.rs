@@ -345,12 +345,12 @@ pub fn analyst_name(
     }
 }
 
-/// What the workbench says (on its status line at start, after where its journal is, and
-/// first in its problems view)
-/// when its decisions are signed [`UNSIGNED`].
+/// What the workbench says (on its status line at start, before where its journal is, and
+/// first in its problems view) when its decisions are signed [`UNSIGNED`]: the way out
+/// first, the reason last, so that an 80-column line shows both the fact and the way out.
 pub fn unsigned_notice() -> String {
     format!(
-        "decisions are signed `{UNSIGNED}` (no --analyst, $USER, $LOGNAME or $USERNAME): restart with --analyst NAME to sign them"
+        "decisions are signed `{UNSIGNED}`: restart with --analyst NAME to sign them (no --analyst, $USER, $LOGNAME or $USERNAME)"
     )
 }
 

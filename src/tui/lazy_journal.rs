@@ -1,5 +1,6 @@
 //! The workbench's journal, opened at start when it exists, else created at the first
-//! decision (so that looking at files, or a load that fails, leaves nothing behind).
+//! decision (so that looking at files, or a load that fails, leaves nothing behind), and
+//! what the status line says of it at start.
 
 use std::path::PathBuf;
 
@@ -96,4 +97,45 @@ pub fn write_entries(journal: Result<&mut Journal, String>, entries: &[Entry]) -
         });
     }
     answers
+}
+
+/// Where the workbench's journal stands at start: not there yet (created at the first
+/// decision), or read with this many decisions replayed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JournalState {
+    Created,
+    Replayed(usize),
+}
+
+/// The status line at start, and whether it is a warning: the journal's warnings first
+/// (replay, standard input, lines outside the hash chain), else where the journal is; the
+/// notice that decisions are signed `unknown` (`unsigned`, [`crate::journal::analyst_name`])
+/// comes before where the journal is, so that an 80-column line shows it and its way out
+/// (`--analyst NAME`) whole (newbie12b #2), and after a warning.
+pub fn start_status(
+    journal_display: &str,
+    journal: JournalState,
+    warning: Option<String>,
+    unsigned: Option<String>,
+) -> (String, bool) {
+    let error = warning.is_some() || unsigned.is_some();
+    let status = match (warning, unsigned) {
+        (Some(w), Some(u)) => format!("{w} · {u}"),
+        (Some(w), None) => w,
+        (None, u) => {
+            let at = match journal {
+                JournalState::Created => {
+                    format!("journal {journal_display} (created at the first decision)")
+                }
+                JournalState::Replayed(n) => {
+                    format!("journal {journal_display} ({n} earlier decisions replayed)")
+                }
+            };
+            match u {
+                Some(u) => format!("{u} · {at}"),
+                None => at,
+            }
+        }
+    };
+    (status, error)
 }

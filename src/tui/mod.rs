@@ -225,19 +225,13 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
     let warning = (replay.warning.iter().cloned().chain(stdin_warning))
         .chain(outside_chain)
         .reduce(|a, b| format!("{a}; {b}"));
-    app.status = match &warning {
-        Some(w) => w.clone(),
-        None if journal.journal.is_none() => {
-            format!("journal {journal_display} (created at the first decision)")
-        }
-        None => format!("journal {journal_display} ({decided} earlier decisions replayed)"),
+    let journal_state = if journal.journal.is_none() {
+        lazy_journal::JournalState::Created
+    } else {
+        lazy_journal::JournalState::Replayed(decided)
     };
-    app.status_error = warning.is_some();
-    // After where the journal is (said first, as always); the problems view lists it too.
-    if let Some(u) = unsigned {
-        app.status = format!("{} · {u}", app.status);
-        app.status_error = true;
-    }
+    (app.status, app.status_error) =
+        lazy_journal::start_status(&journal_display, journal_state, warning, unsigned);
 
     // Bounded: the loader cannot run far ahead of the screen, so Ctrl+C stops the rows at
     // once instead of after a backlog of batches already read.

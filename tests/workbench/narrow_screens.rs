@@ -141,6 +141,52 @@ fn a_long_status_keeps_the_journal_file_name_and_cuts_no_word() {
     }
 }
 
+/// newbie12b #2: with no analyst name the start's status line said where the journal is
+/// first, and at 80 columns `decisions are…` was all that was left of the notice. Now the
+/// notice and its way out (`--analyst NAME`) come first and stay whole at 80 columns; at 60
+/// the fact still shows. The journal's words follow.
+#[test]
+fn the_unsigned_notice_and_its_way_out_show_first_at_80_columns() {
+    use sts_triage::journal::{UNSIGNED, analyst_name};
+    use sts_triage::tui::lazy_journal::{JournalState, start_status};
+    let (who, unsigned) = analyst_name(None, |_| None);
+    let (status, error) = start_status(JOURNAL, JournalState::Created, None, unsigned);
+    assert!(error);
+    let mut app = workbench(JOURNAL, &who, scan(&["assets/samples"]));
+    app.status = status.clone();
+    app.status_error = error;
+    for (w, wanted) in [
+        (80, &["signed `unknown`", "--analyst NAME"][..]),
+        (60, &["signed `unknown`"][..]),
+        (
+            200,
+            &[
+                "signed `unknown`",
+                "--analyst NAME",
+                "created at the first decision",
+            ][..],
+        ),
+    ] {
+        resize(&mut app, w, 24);
+        let s = screen(&app, w, 24);
+        let line = s.lines().last().unwrap();
+        for part in wanted {
+            assert!(line.contains(part), "at {w} columns no {part:?}: {line:?}");
+        }
+    }
+    // Signed: where the journal is, alone; a replay warning stays first.
+    let (signed, error) = start_status(JOURNAL, JournalState::Replayed(3), None, None);
+    assert!(!error && signed.starts_with("journal ") && signed.contains("3 earlier decisions"));
+    let (warned, _) = start_status(
+        JOURNAL,
+        JournalState::Replayed(3),
+        Some("journal line 2 is damaged".to_owned()),
+        analyst_name(None, |_| None).1,
+    );
+    assert!(warned.starts_with("journal line 2 is damaged · decisions are signed"));
+    assert_eq!(who, UNSIGNED);
+}
+
 /// At 160x45 the near misses' Reason, what the analyst reads there, is drawn whole on the
 /// bundled samples (a field path, a misspelt operation quoted: up to about 80 characters).
 #[test]
