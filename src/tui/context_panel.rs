@@ -229,7 +229,8 @@ impl ContextPanel {
                 "no related records{copies}: nothing shares the event's correlation, target or actor in the windows"
             ),
             n => format!(
-                "{n} related record(s){copies}: j/k move, Enter opens one, x back to why flagged"
+                "{}{copies}: j/k move, Enter opens one, x back to why flagged",
+                crate::tui::count::count(n, "related record")
             ),
         }
     }

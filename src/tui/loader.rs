@@ -229,8 +229,8 @@ fn second_pass(
         None => {
             let said = (!missing.is_empty()).then(|| {
                 format!(
-                    "related records NOT read from {} file(s) that changed or could not be read again: {} (p: problems)",
-                    missing.len(),
+                    "related records NOT read from {} that changed or could not be read again: {} (p: problems)",
+                    crate::tui::count::count(missing.len(), "file"),
                     missing.join(", ")
                 )
             });

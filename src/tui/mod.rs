@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod columns;
 mod context_conflicts;
 pub mod context_panel;
+pub mod count;
 pub mod doc;
 mod effects;
 pub mod filter;
@@ -305,8 +306,8 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
     println!("{}", app.quit_summary(journal.journal.is_some()));
     if app.not_written() > 0 {
         eprintln!(
-            "sts-triage: {} decision(s) could not be written to the journal",
-            app.not_written()
+            "sts-triage: {} could not be written to the journal",
+            crate::tui::count::count(app.not_written(), "decision")
         );
     }
     Ok(app.not_written())

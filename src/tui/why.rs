@@ -135,7 +135,10 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
         ));
     }
     let verdict = match &e.outcome {
-        Outcome::Flagged(rows) => format!("returned by the query ({} row(s))", rows.len()),
+        Outcome::Flagged(rows) => format!(
+            "returned by the query ({})",
+            crate::tui::count::count(rows.len(), "row")
+        ),
         Outcome::NearMiss(r) => format!("passed over: {}", neutralize(&r.to_string())),
     };
     out.push(("Result".to_owned(), verdict, Some(name_ok)));

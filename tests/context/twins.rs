@@ -71,7 +71,7 @@ fn one_record_in_three_exports_is_one_related_line_counted_once() {
         assert!(
             panel
                 .summary()
-                .starts_with("3 related record(s) (and 2 other copies")
+                .starts_with("3 related records (and 2 other copies")
         );
         let line = summary::event_line(&inputs, &report, i);
         assert!(

@@ -12,7 +12,7 @@ fn follow_mode_adds_rows_written_after_the_start() {
     let t = Tmux::new("follow");
     t.start(dir.path(), "--follow live.jsonl");
     t.wait_for("reviewed 0/2");
-    t.wait_for("following 1 file(s)");
+    t.wait_for("following 1 file");
     // The export goes on: a line in two writes, as a writer flushes.
     let mut f = std::fs::OpenOptions::new()
         .append(true)
@@ -43,7 +43,7 @@ fn follow_mode_counts_what_it_read_and_its_report_passes_verify() {
     std::fs::write(&live, format!("{}\n", lines[0])).unwrap();
     let t = Tmux::new("followverify");
     t.start(dir.path(), "--follow live.jsonl");
-    t.wait_for("following 1 file(s)");
+    t.wait_for("following 1 file");
     t.wait_for("files 1 · records 1 ");
     let mut f = std::fs::OpenOptions::new()
         .append(true)

@@ -65,17 +65,17 @@ fn quitting_with_decisions_not_saved_asks_first_and_ends_with_status_1() {
     t.wait_for_all(&["reviewed 0/7", "2 NOT SAVED"]);
     t.keys(&["q"]);
     // Whole on the status line of a 120-column screen, the question first.
-    t.wait_for("quit and lose 2 decision(s) NOT saved? q or y quits, any other key returns");
+    t.wait_for("quit and lose 2 decisions NOT saved? q or y quits, any other key returns");
     // Any other key returns to the workbench, and does nothing else.
     t.keys(&["j"]);
-    let s = t.wait_for("not quit: 2 decision(s) still NOT saved");
+    let s = t.wait_for("not quit: 2 decisions still NOT saved");
     assert!(
         s.contains("reviewed 0/7") && s.contains("2 NOT SAVED"),
         "{s}"
     );
     assert!(!status.exists(), "the workbench ended:\n{s}");
     t.keys(&["q"]);
-    t.wait_for("quit and lose 2 decision(s)");
+    t.wait_for("quit and lose 2 decisions");
     t.keys(&["y"]);
     t.wait_gone();
     let code = std::fs::read_to_string(&status).unwrap();

@@ -106,7 +106,7 @@ fn classify_like_this_ticks_only_the_same_account_without_new_hints() {
     assert_eq!(b.counts(), [2, 0, 1, 1]);
     let screen = text(&screen(&app, 160, 45, false));
     assert!(
-        screen.contains("mark 1 row(s) suspicious · same account 2 · IP only 1 · ISP only 1"),
+        screen.contains("mark 1 row suspicious · same account 2 · IP only 1 · ISP only 1"),
         "{screen}"
     );
     assert!(

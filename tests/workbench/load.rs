@@ -16,7 +16,7 @@ fn ctrl_c_cancels_a_load_first_and_quits_after() {
     app.apply(Action::LoadFinished { error: None });
     assert!(
         app.status
-            .contains("load stopped by the analyst: 1 file(s) not read: never.jsonl"),
+            .contains("load stopped by the analyst: 1 file not read: never.jsonl"),
         "{}",
         app.status
     );
@@ -60,7 +60,7 @@ fn a_stopped_load_says_it_is_partial_on_screen_and_in_the_report() {
     }
     app.apply(Action::LoadFinished { error: None });
     let expected = format!(
-        "load stopped by the analyst: {FIXTURE} read to about byte 700 of {size} (5 records); 1 file(s) not read: second.jsonl"
+        "load stopped by the analyst: {FIXTURE} read to about byte 700 of {size} (5 records); 1 file not read: second.jsonl"
     );
     assert!(app.status.contains(&expected), "{}", app.status);
     let app = sized(app, 160, 45);

@@ -65,10 +65,7 @@ fn a_report_made_during_the_load_says_it_is_partial_and_names_the_files_not_read
         )),
         "{head}"
     );
-    assert!(
-        head.contains("1 file(s) not read yet: second.jsonl"),
-        "{head}"
-    );
+    assert!(head.contains("1 file not read yet: second.jsonl"), "{head}");
     assert!(
         head.contains(&format!("> - `{FIXTURE}` (read in part)")),
         "{head}"

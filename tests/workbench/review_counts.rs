@@ -120,7 +120,7 @@ fn the_quit_summary_never_says_saved_for_decisions_a_full_disk_refused() {
     );
     assert!(
         line.contains(
-            "2 more decision(s) NOT saved (not counted above): they could not be written to j.sts-triage.jsonl"
+            "2 more decisions NOT saved (not counted above): they could not be written to j.sts-triage.jsonl"
         ),
         "{line}"
     );
@@ -154,7 +154,7 @@ fn the_quit_summary_never_says_saved_for_decisions_a_full_disk_refused() {
     app.apply(Action::Saved { keys: pending });
     assert!(
         app.status
-            .contains("and the 2 decision(s) not written before are saved now"),
+            .contains("and the 2 decisions not written before are saved now"),
         "{}",
         app.status
     );
@@ -192,7 +192,7 @@ fn q_with_decisions_not_saved_asks_first_and_any_other_key_returns() {
     assert!(!quits(&app), "quit without asking");
     assert!(
         app.status.starts_with(
-            "quit and lose 2 decision(s) NOT saved? q or y quits, any other key returns"
+            "quit and lose 2 decisions NOT saved? q or y quits, any other key returns"
         ) && app.status.contains("j.sts-triage.jsonl"),
         "{}",
         app.status
@@ -201,10 +201,7 @@ fn q_with_decisions_not_saved_asks_first_and_any_other_key_returns() {
     press(&mut app, 'j');
     assert!(!quits(&app));
     assert_eq!(app.table().cursor, cursor);
-    assert!(
-        app.status
-            .contains("not quit: 2 decision(s) still NOT saved")
-    );
+    assert!(app.status.contains("not quit: 2 decisions still NOT saved"));
     // Once returned, keys act again.
     press(&mut app, 'j');
     assert_ne!(app.table().cursor, cursor);
@@ -217,7 +214,7 @@ fn q_with_decisions_not_saved_asks_first_and_any_other_key_returns() {
     }
     assert!(
         app.quit_summary(true)
-            .contains("2 more decision(s) NOT saved")
+            .contains("2 more decisions NOT saved")
     );
 }
 

@@ -87,7 +87,7 @@ fn a_decision_another_analyst_made_meanwhile_is_shown_and_applied() {
         app.status
     );
     assert!(
-        app.status.contains("1 decision(s) by another workbench"),
+        app.status.contains("1 decision by another workbench"),
         "{}",
         app.status
     );

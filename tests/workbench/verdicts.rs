@@ -127,7 +127,7 @@ fn undo_and_redo_say_what_they_did() {
     let keys: Vec<String> = journal_entries(&mut app).into_iter().map(|e| e.0).collect();
     app.apply(Action::Saved { keys });
     assert!(
-        app.status.starts_with("saved ✓ 1 decision(s)"),
+        app.status.starts_with("saved ✓ 1 decision to"),
         "{}",
         app.status
     );

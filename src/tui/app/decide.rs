@@ -253,7 +253,13 @@ impl App {
         for (k, ..) in &changes {
             self.drop_queued_retry(k);
         }
-        self.set_status_noting(format!("saving {} decision(s)…", changes.len()), false);
+        self.set_status_noting(
+            format!(
+                "saving {}…",
+                crate::tui::count::count(changes.len(), "decision")
+            ),
+            false,
+        );
         self.effects.push(Effect::Journal(entries));
         self.undo.push(Step { changes });
         self.redo.clear();
@@ -430,7 +436,9 @@ impl App {
         }
         if hidden > 0 {
             self.notice = Some(format!(
-                "{hidden} selected row(s) hidden by the filter were not copied"
+                "{} hidden by the filter {} not copied",
+                crate::tui::count::count(hidden, "selected row"),
+                if hidden == 1 { "was" } else { "were" }
             ));
         }
         let text = match self.view {
@@ -445,7 +453,7 @@ impl App {
         };
         self.effects.push(Effect::Copy {
             text,
-            what: format!("{} row(s)", items.len()),
+            what: crate::tui::count::count(items.len(), "row"),
         });
     }
 }
@@ -489,10 +497,19 @@ fn outcome(undo: bool, changes: &[(String, Decision, Decision)]) -> (String, Opt
         ),
         (Some(set), _) => (format!("{done}: {} on {rows}", set.label()), None),
         _ if undo => (
-            format!("{done}: {} decision(s)", changes.len()),
+            format!(
+                "{done}: {}",
+                crate::tui::count::count(changes.len(), "decision")
+            ),
             Some(format!("back to {}", verdicts_before(changes))),
         ),
-        _ => (format!("{done}: {} decision(s)", changes.len()), None),
+        _ => (
+            format!(
+                "{done}: {}",
+                crate::tui::count::count(changes.len(), "decision")
+            ),
+            None,
+        ),
     }
 }
 

@@ -18,8 +18,8 @@ impl App {
             let mut saved = match self.outcome.take() {
                 Some(outcome) => format!("{outcome} · saved ✓ to {}", self.journal_path),
                 None => format!(
-                    "saved ✓ {} decision(s) to {}",
-                    keys.len(),
+                    "saved ✓ {} to {}",
+                    crate::tui::count::count(keys.len(), "decision"),
                     self.journal_path
                 ),
             };
@@ -27,9 +27,11 @@ impl App {
                 // The decisions an earlier failure left unsaved were written too: said, so
                 // the count is of everything this save wrote.
                 saved.push_str(&format!(
-                    " · and the {} decision(s) not written before are saved now",
-                    std::mem::take(&mut self.rewriting)
+                    " · and the {} not written before {} saved now",
+                    crate::tui::count::count(self.rewriting, "decision"),
+                    if self.rewriting == 1 { "is" } else { "are" }
                 ));
+                self.rewriting = 0;
             }
             self.set_status_noting(saved, true);
         } else {
@@ -85,8 +87,12 @@ impl App {
             };
             applied += 1;
         }
-        let read = (applied > 0)
-            .then(|| format!("{applied} decision(s) by another workbench read from the journal"));
+        let read = (applied > 0).then(|| {
+            format!(
+                "{} by another workbench read from the journal",
+                crate::tui::count::count(applied, "decision")
+            )
+        });
         let notice = touched.last().map(|e| {
             let more = touched.len() - 1;
             let more = if more > 0 {

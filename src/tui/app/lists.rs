@@ -273,8 +273,8 @@ impl App {
             ),
         };
         self.set_status(format!(
-            "classify like this{hidden_note}: {} row(s) like it, {ticked} ticked{contested}; Space ticks, Enter marks them {}",
-            candidates.len(),
+            "classify like this{hidden_note}: {} like it, {ticked} ticked{contested}; Space ticks, Enter marks them {}",
+            crate::tui::count::count(candidates.len(), "row"),
             decision.verdict.label()
         ));
         self.overlay = Overlay::Bulk(Bulk {
@@ -366,7 +366,9 @@ impl App {
                 }
                 if left > 0 {
                     self.set_status(format!(
-                        "{left} row(s) left unticked: their event id was read with other content too (⚠ conflict); Space ticks one"
+                        "{} left unticked: {} event id was read with other content too (⚠ conflict); Space ticks one",
+                        crate::tui::count::count(left, "row"),
+                        if left == 1 { "its" } else { "their" }
                     ));
                 }
             }
@@ -416,7 +418,8 @@ impl App {
                 let n = self.record(keys, &Change::Verdict(b.verdict));
                 if n > 0 {
                     self.set_status(format!(
-                        "marked {n} row(s) {} like {} (one step: u undoes it)",
+                        "marked {} {} like {} (one step: u undoes it)",
+                        crate::tui::count::count(n, "row"),
                         b.verdict.label(),
                         b.source
                     ));

@@ -95,13 +95,14 @@ impl Cut {
         let mut parts = Vec::new();
         if let Some((name, read, size, records)) = &self.file {
             parts.push(format!(
-                "{name} read to about byte {read} of {size} ({records} records)"
+                "{name} read to about byte {read} of {size} ({})",
+                crate::tui::count::count(*records, "record")
             ));
         }
         if !self.unread.is_empty() {
             parts.push(format!(
-                "{} file(s) not read: {}",
-                self.unread.len(),
+                "{} not read: {}",
+                crate::tui::count::count(self.unread.len(), "file"),
                 self.unread.join(", ")
             ));
         }
@@ -140,27 +141,28 @@ impl LoadGaps {
             return format!("{}{unread}", self.cut.describe());
         }
         let mut parts = vec![format!(
-            "{} when this was made: {} of {} files read",
+            "{} when this was made: {} of {} read",
             if self.stopped {
                 "load stopped by the analyst, still winding down"
             } else {
                 "still loading"
             },
             self.files_read,
-            self.files_total
+            crate::tui::count::count(self.files_total, "file")
         )];
         if let Some(read) = self.bytes_read {
             parts.push(format!("{read} of {} bytes read", self.bytes_total));
         }
         if let Some((name, read, size, records)) = &self.cut.file {
             parts.push(format!(
-                "{name} being read, to about byte {read} of {size} ({records} records)"
+                "{name} being read, to about byte {read} of {size} ({})",
+                crate::tui::count::count(*records, "record")
             ));
         }
         if !self.cut.unread.is_empty() {
             parts.push(format!(
-                "{} file(s) not read yet: {}",
-                self.cut.unread.len(),
+                "{} not read yet: {}",
+                crate::tui::count::count(self.cut.unread.len(), "file"),
                 self.cut.unread.join(", ")
             ));
         }
@@ -329,7 +331,8 @@ impl App {
     pub(super) fn following(&mut self, files: usize) {
         self.following = files;
         self.set_status(format!(
-            "following {files} file(s): new rows appear as they are written"
+            "following {}: new rows appear as they are written",
+            crate::tui::count::count(files, "file")
         ));
     }
 

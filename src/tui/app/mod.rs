@@ -447,8 +447,8 @@ impl App {
             // A paste outside a prompt is never taken as keys.
             Action::Paste(text) => {
                 self.set_status(format!(
-                    "paste of {} characters ignored: open a note or the filter first",
-                    text.chars().count()
+                    "paste of {} ignored: open a note or the filter first",
+                    crate::tui::count::count(text.chars().count(), "character")
                 ));
             }
             Action::Resize { width, height } => {

@@ -17,7 +17,8 @@ impl App {
         self.quit_pending = Some(n);
         // The question and its keys first: at 80 columns the journal's name is cut.
         self.set_error(format!(
-            "quit and lose {n} decision(s) NOT saved? q or y quits, any other key returns (journal {})",
+            "quit and lose {} NOT saved? q or y quits, any other key returns (journal {})",
+            crate::tui::count::count(n, "decision"),
             self.journal_path
         ));
     }
@@ -32,7 +33,8 @@ impl App {
             self.effects.push(Effect::Quit);
         } else {
             self.set_error(format!(
-                "not quit: {n} decision(s) still NOT saved (marked !), written again with the next decision that saves (journal {})",
+                "not quit: {} still NOT saved (marked !), written again with the next decision that saves (journal {})",
+                crate::tui::count::count(n, "decision"),
                 self.journal_path
             ));
         }
@@ -76,15 +78,22 @@ impl App {
         if !self.conflicts.is_empty() && self.unsaved.is_empty() {
             // Never "saved" for a decision of ours the journal does not hold.
             format!(
-                "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near} saved in {}; {} decision(s) of yours NOT written: another analyst decided the row(s) later, and theirs stands (the conflict was not answered)",
+                "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near} saved in {}; {} of yours NOT written: another analyst decided {} later, and theirs stands (the conflict was not answered)",
                 self.journal_path,
-                self.conflicts.len()
+                crate::tui::count::count(self.conflicts.len(), "decision"),
+                if self.conflicts.len() == 1 {
+                    "the row"
+                } else {
+                    "the rows"
+                }
             )
         } else if !self.unsaved.is_empty() {
             // A full disk or a lost journal: never "saved" for what was not written.
             let n = self.not_written();
             format!(
-                "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near} saved; {n} more decision(s) NOT saved (not counted above): they could not be written to {}; the others are saved there",
+                "sts-triage: reviewed {reviewed}/{total} (suspicious {s}, legitimate {l}){near} saved; {} NOT saved (not counted above): {} not be written to {}; the others are saved there",
+                crate::tui::count::count(n, "more decision"),
+                if n == 1 { "it could" } else { "they could" },
                 self.journal_path
             )
         } else if journal_written {

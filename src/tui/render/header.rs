@@ -205,12 +205,13 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     ]);
     if r.duplicate_records > 0 {
         let n = thousands(r.duplicate_records);
+        let what = crate::tui::count::noun(r.duplicate_records, "duplicate record");
         parts.push(Part::new(
             5,
             " · ",
             vec![
-                plain(format!("{n} duplicate records (same event)")),
-                plain(format!("{n} duplicate records")),
+                plain(format!("{n} {what} (same event)")),
+                plain(format!("{n} {what}")),
             ],
         ));
     }
@@ -220,8 +221,18 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             5,
             " · ",
             vec![
-                plain(format!("{n} records folded into other rows")),
-                plain(format!("{n} copies folded")),
+                plain(format!(
+                    "{n} {} folded into other rows",
+                    crate::tui::count::noun(r.folded_records, "record")
+                )),
+                plain(format!(
+                    "{n} {} folded",
+                    if r.folded_records == 1 {
+                        "copy"
+                    } else {
+                        "copies"
+                    }
+                )),
             ],
         ));
     }

@@ -326,7 +326,10 @@ pub(super) fn draw_view_line(
             " · ",
             vec![
                 vec![Span::styled(
-                    format!("following {} file(s)", app.following),
+                    format!(
+                        "following {}",
+                        crate::tui::count::count(app.following, "file")
+                    ),
                     theme.fg(Color::Cyan),
                 )],
                 vec![Span::styled(

@@ -316,8 +316,9 @@ pub(super) fn draw_bulk(
     };
     let key = |intent| keymap.key_for(Context::List, intent).unwrap_or_default();
     let title = format!(
-        " classify like {}: mark {ticked} row(s) {} · same account {account}{upn} · IP only {ip} · ISP only {isp} · {} ticks · {} all · {} none · {} applies (one undo) · {} cancels ",
+        " classify like {}: mark {} {} · same account {account}{upn} · IP only {ip} · ISP only {isp} · {} ticks · {} all · {} none · {} applies (one undo) · {} cancels ",
         clip(b.source.clone(), 30),
+        crate::tui::count::count(ticked, "row"),
         b.verdict.label(),
         key(Intent::ToggleSelect),
         key(Intent::TickAll),
