@@ -16,7 +16,11 @@
 //!   about 1 KiB.
 //!
 //! So above [`OSC52_SAFE_TEXT`] the text is not sent: the caller writes it to a file and
-//! says where. Below it, the status says the text was sent, not that it arrived.
+//! says where. Below it, the status says only what happened: the sequence was written to
+//! the terminal (or to tmux, and what tmux does with it), which may or may not take it;
+//! never that it arrived. Inside a tmux session no terminal is attached to (a detached
+//! session), nothing can take it: said so, and with tmux keeping no buffer
+//! (`set-clipboard external`), nothing is sent (breaker12 #11).
 
 /// The most text (bytes, before base64) sent through OSC 52: 100,000 bytes once encoded,
 /// the smallest documented limit of the common terminals (hterm) and well within tmux's.
@@ -57,7 +61,7 @@ impl Clipboard {
     }
 
     /// Copies text; returns what happened, as the status says it ("copied to the system
-    /// clipboard", "sent to the terminal's clipboard (OSC 52)").
+    /// clipboard", "OSC 52 written to the terminal: …").
     pub fn copy(&mut self, text: &str, terminal: &mut dyn Write) -> Result<String, CopyError> {
         if let Some(cb) = &mut self.native
             && cb.set_text(text.to_owned()).is_ok()
@@ -68,9 +72,9 @@ impl Clipboard {
             return Err(CopyError::TooLarge { bytes: text.len() });
         }
         let via = if std::env::var_os("TMUX").is_some() {
-            through_tmux(tmux_set_clipboard().as_deref())?
+            through_tmux(tmux_set_clipboard().as_deref(), tmux_attached())?
         } else {
-            "sent to the terminal's clipboard (OSC 52; the terminal does not confirm)"
+            TO_TERMINAL
         };
         terminal
             .write_all(osc52(text).as_bytes())
@@ -94,23 +98,56 @@ fn tmux_set_clipboard() -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
-/// What an OSC 52 copy inside tmux does, by tmux's `set-clipboard` (tmux(1)): `on` keeps it
-/// as tmux's newest paste buffer and passes it on to the terminal; `external` passes it on
-/// only; `off` drops it, so nothing is sent and nothing claimed. Unknown (tmux not asked):
-/// said so.
-pub fn through_tmux(set_clipboard: Option<&str>) -> Result<&'static str, CopyError> {
-    match set_clipboard {
-        Some("on") => Ok(
-            "sent through tmux into its paste buffer (set-clipboard on) and on to the terminal's clipboard (OSC 52; the terminal does not confirm)",
+/// Whether a terminal is attached to the tmux session this pane is in
+/// (`tmux display -p -t $TMUX_PANE '#{session_attached}'`); `None` when tmux cannot be asked.
+fn tmux_attached() -> Option<bool> {
+    let mut cmd = std::process::Command::new("tmux");
+    cmd.arg("display").arg("-p");
+    if let Some(pane) = std::env::var_os("TMUX_PANE") {
+        cmd.arg("-t").arg(pane);
+    }
+    let out = cmd
+        .arg("#{session_attached}")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let clients: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    out.status.success().then_some(clients > 0)
+}
+
+/// What the status says of an OSC 52 copy outside tmux: written, and no more (the terminal
+/// never answers whether it took it).
+pub const TO_TERMINAL: &str = "OSC 52 written to the terminal, which may or may not put it on its clipboard (it never answers)";
+
+/// What an OSC 52 copy inside tmux does, by tmux's `set-clipboard` (tmux(1)) and whether a
+/// terminal is attached to the session (`attached`; None: tmux not asked): `on` keeps it as
+/// tmux's newest paste buffer and passes it on to an attached terminal; `external` passes
+/// it on only, so with no terminal attached nothing can take it and nothing is sent; `off`
+/// drops it, so nothing is sent and nothing claimed. Unknown (tmux not asked): said so. The
+/// words say what was written where, never that it reached a clipboard.
+pub fn through_tmux(
+    set_clipboard: Option<&str>,
+    attached: Option<bool>,
+) -> Result<&'static str, CopyError> {
+    match (set_clipboard, attached) {
+        (Some("on"), Some(false)) => Ok(
+            "OSC 52 written to tmux, with no terminal attached to this tmux session: only tmux's newest paste buffer has it (set-clipboard on)",
         ),
-        Some("external") => Ok(
-            "sent through tmux to the terminal's clipboard (OSC 52, set-clipboard external: no tmux buffer; the terminal does not confirm)",
+        (Some("on"), _) => Ok(
+            "OSC 52 written to tmux, which kept it as its newest paste buffer (set-clipboard on) and passes it on to the terminal, which may or may not take it",
         ),
-        Some("off") => Err(CopyError::Failed(
+        (Some("external"), Some(false)) => Err(CopyError::Failed(
+            "no terminal is attached to this tmux session, and its set-clipboard external keeps no tmux buffer: nothing was copied (attach, or tmux set -g set-clipboard on)".to_owned(),
+        )),
+        (Some("external"), _) => Ok(
+            "OSC 52 written to tmux, which passes it on to the terminal (set-clipboard external: no tmux buffer); the terminal may or may not take it",
+        ),
+        (Some("off"), _) => Err(CopyError::Failed(
             "tmux's set-clipboard is off: tmux drops the clipboard sequence (OSC 52), nothing was copied; tmux set -g set-clipboard on".to_owned(),
         )),
         _ => Ok(
-            "sent through tmux (OSC 52; tmux's set-clipboard could not be read: tmux passes it on only when on or external)",
+            "OSC 52 written to tmux (its set-clipboard could not be read: tmux passes it on only when on or external)",
         ),
     }
 }
@@ -189,15 +226,49 @@ mod tests {
 
     #[test]
     fn inside_tmux_the_status_says_what_its_set_clipboard_does() {
-        let on = through_tmux(Some("on")).unwrap();
+        let on = through_tmux(Some("on"), Some(true)).unwrap();
         assert!(on.contains("paste buffer") && !on.contains("needs"), "{on}");
-        let external = through_tmux(Some("external")).unwrap();
+        let external = through_tmux(Some("external"), Some(true)).unwrap();
         assert!(external.contains("no tmux buffer"), "{external}");
         // Off: tmux drops the sequence; nothing is claimed.
         assert!(
-            matches!(through_tmux(Some("off")), Err(CopyError::Failed(m)) if m.contains("nothing was copied"))
+            matches!(through_tmux(Some("off"), Some(true)), Err(CopyError::Failed(m)) if m.contains("nothing was copied"))
         );
-        assert!(through_tmux(None).unwrap().contains("could not be read"));
+        assert!(
+            through_tmux(None, None)
+                .unwrap()
+                .contains("could not be read")
+        );
+    }
+
+    /// Breaker12 #11: in a detached tmux session (no terminal attached) a copy said it was
+    /// sent to the terminal's clipboard. Now every answer says what was written where, and
+    /// none that a clipboard got it: with no terminal attached, `external` (no tmux buffer)
+    /// copies nothing and says so; `on` says the buffer has it and no terminal does.
+    #[test]
+    fn a_copy_claims_no_clipboard_and_a_detached_session_is_said() {
+        let mut said = vec![TO_TERMINAL];
+        for set in [Some("on"), Some("external"), None] {
+            for attached in [Some(true), Some(false), None] {
+                if let Ok(how) = through_tmux(set, attached) {
+                    said.push(how);
+                }
+            }
+        }
+        for how in &said {
+            assert!(how.starts_with("OSC 52 written to"), "{how}");
+            assert!(!how.contains("sent to the terminal's clipboard"), "{how}");
+        }
+        let detached = through_tmux(Some("on"), Some(false)).unwrap();
+        assert!(
+            detached.contains("no terminal attached") && detached.contains("paste buffer"),
+            "{detached}"
+        );
+        assert!(matches!(through_tmux(Some("external"), Some(false)),
+                Err(CopyError::Failed(m)) if m.starts_with("no terminal is attached") && m.contains("nothing was copied")));
+        // Attached: the terminal may or may not take it.
+        let attached = through_tmux(Some("external"), Some(true)).unwrap();
+        assert!(attached.contains("may or may not take it"), "{attached}");
     }
 
     #[test]

@@ -10,14 +10,17 @@ fn copy_goes_through_osc52_into_the_tmux_buffer() {
     t.start(dir.path(), "export.jsonl");
     t.wait_for("reviewed 0/7");
     t.keys(&["/", "helpdesk", "Enter", "y"]);
-    let s = t.wait_for("sent through tmux");
-    assert!(s.contains("OSC 52"), "{s}");
+    let s = t.wait_for("OSC 52 written to tmux");
     // tmux was asked: its set-clipboard is on (the test server's), and the status says so,
-    // not that it needs to be.
+    // not that it needs to be. The session is detached (no terminal attached: breaker12
+    // #11): said, and no clipboard is claimed.
     assert!(
-        s.contains("paste buffer") && !s.contains("needs tmux"),
+        s.contains("no terminal attached")
+            && s.contains("paste buffer")
+            && !s.contains("needs tmux"),
         "{s}"
     );
+    assert!(!s.contains("terminal's clipboard"), "{s}");
     // tmux takes the sequence as the program writes it: the buffer may come a moment later.
     let buffer = support::poll_until("the copy in tmux's buffer", || {
         let b = t.tmux(&["show-buffer"]);
