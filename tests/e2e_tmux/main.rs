@@ -58,6 +58,11 @@ impl Tmux {
             .args(args)
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
+            // A login name, as an analyst's shell has: without one the start's status line
+            // says first that decisions are signed `unknown` (tests/journal/unsigned.rs,
+            // tests/workbench/narrow_screens.rs), and the journal's words these tests read
+            // come after it, off a 120-column line.
+            .env("USER", "e2e-analyst")
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
