@@ -425,6 +425,22 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
 /// (two near misses now share the id): the analyst decides it again.
 pub const NOT_APPLIED_MARK: &str = "[decide again: id shared] ";
 
+/// The marker a near miss's reason starts with when the DirectorySync term that made it
+/// one stands only in text the actor or client chose (a UPN, a User-Agent, an app name:
+/// `DirectorySync only in actor text: …`, src/rule/dirsync.rs), not in the sync's own
+/// property: the simplest evasion of the query (breaker12 #3). The Reason cell is the mark
+/// and the field (`[dirsync-text] ExtendedProperties[0].Value ("UserAgent")`): at 80
+/// columns the words were cut before `actor text`, and whole they took the Reason past
+/// its 82 columns at 160.
+pub const ACTOR_TEXT_MARK: &str = "[dirsync-text] ";
+
+/// Whether `outcome` is a near miss whose DirectorySync term stands only in actor text
+/// ([`ACTOR_TEXT_MARK`]).
+pub fn dirsync_in_actor_text(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::NearMiss(r)
+        if matches!(**r, crate::model::NearMissReason::DirectorySync { client_text: true, .. }))
+}
+
 /// The text of a near miss, keyed as `decisions` decide it ([`crate::model::StsEvent::key_in`]); when a
 /// decision under its plain `event:<id>` was not applied because another near miss now
 /// shares the id ([`crate::report::decision_not_applied`]), its reason starts with a marker
@@ -439,7 +455,15 @@ pub fn near_miss_text(
     let not_applied = crate::report::decision_not_applied(e, decisions);
     let (time, ticks) = short_time(e.time);
     let reason = match &e.outcome {
-        Outcome::NearMiss(r) => r.to_string(),
+        // The mark says what the words `DirectorySync only in actor text:` say, in a third
+        // of the room: the field after it (`[dirsync-text] UserId`).
+        Outcome::NearMiss(r) => match &**r {
+            crate::model::NearMissReason::DirectorySync {
+                path,
+                client_text: true,
+            } => format!("{ACTOR_TEXT_MARK}{path}"),
+            r => r.to_string(),
+        },
         Outcome::Flagged(_) => String::new(),
     };
     let tampered = has_dangerous(&e.actor)

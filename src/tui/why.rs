@@ -51,7 +51,17 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
                     Some(why) => format!("not found in what could be read: {why}"),
                     None => "no such term".to_owned(),
                 },
-                |p| format!("found at {}", neutralize(p)),
+                // The term only in text the actor chose: said on the clause itself.
+                |p| {
+                    if crate::tui::items::dirsync_in_actor_text(&e.outcome) {
+                        format!(
+                            "found only in actor text at {} (dirsync-text: text the actor or client chose, not the sync's own property)",
+                            neutralize(p)
+                        )
+                    } else {
+                        format!("found at {}", neutralize(p))
+                    }
+                },
             )
         } else {
             NOT_REACHED.to_owned()

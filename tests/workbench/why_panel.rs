@@ -258,3 +258,51 @@ fn a_leading_space_is_shown_alike_in_every_cell_and_in_the_why_panel() {
         "{lines:?}"
     );
 }
+
+/// A near miss whose DirectorySync term stands only in text the actor chose (a UPN, a
+/// User-Agent: `DirectorySync only in actor text: …`, breaker12 #3) read at 80 and 60
+/// columns like the sync's own near misses: the Reason was cut at `DirectorySync only in
+/// acto…`, the why panel said `found at ExtendedProperties[0].Value` as for the sync. Now the
+/// Reason reads `[dirsync-text] FIELD` and the clause says `only in actor text`.
+#[test]
+fn a_dirsync_term_only_in_actor_text_is_marked_in_the_table_and_the_why_panel() {
+    use sts_triage::tui::action::Intent;
+    let report = report_of(&["tests/fixtures/dirsync-text.jsonl"]);
+    for (w, h) in [(80, 24), (60, 20)] {
+        let mut app =
+            App::new("j.sts-triage.jsonl", "analyst", HashMap::new()).with_report(report.clone());
+        app.apply(Action::Resize {
+            width: w,
+            height: h,
+        });
+        app.apply(Action::Intent(Intent::ToggleNearMisses));
+        let s = crate::support::text(&screen(&app));
+        let line = |who: &str| {
+            s.lines()
+                .find(|l| l.contains(who))
+                .unwrap_or_else(|| panic!("no row of {who} at {w}:\n{s}"))
+                .to_owned()
+        };
+        assert!(line("evil@").contains("[dirsync-text]"), "{s}");
+        assert!(line("directorysync").contains("[dirsync-text]"), "{s}");
+        // The sync's own property: the query's intended exclusion, no mark.
+        assert!(!line("Sync_DC01").contains("dirsync-text"), "{s}");
+        // The why panel of the user-agent row says it on the clause that dropped it.
+        let pos = s
+            .lines()
+            .filter(|l| l.starts_with("  ") || l.starts_with("● "))
+            .skip(1)
+            .position(|l| l.contains("evil@"))
+            .unwrap();
+        for _ in 0..pos {
+            press(&mut app, KeyCode::Down);
+        }
+        press(&mut app, KeyCode::Enter);
+        let t = screen(&app);
+        let why = panel(&app, &t).join(" ");
+        assert!(
+            why.contains("evil@") && why.contains("only in actor text"),
+            "{w}x{h}: {why}"
+        );
+    }
+}
