@@ -35,6 +35,7 @@ mod changed_input;
 mod classify;
 mod context;
 mod copy;
+mod cursor_origin;
 mod decided_rows;
 mod drill;
 mod drill_follows_row;

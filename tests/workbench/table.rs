@@ -112,7 +112,7 @@ fn screen_never_holds_a_raw_control_character() {
 }
 
 #[test]
-fn sorting_keeps_the_row_and_typing_a_filter_starts_at_its_first_match() {
+fn sorting_keeps_the_row_and_a_typed_filter_that_hides_it_starts_at_its_first_match() {
     let mut app = app();
     app.apply(Action::Intent(Intent::MoveDown));
     let row = current_account(&app);
@@ -122,11 +122,18 @@ fn sorting_keeps_the_row_and_typing_a_filter_starts_at_its_first_match() {
         row,
         "sorting keeps the cursor on its row"
     );
-    keys(&mut app, "/contoso");
+    // A word of another row's account only: the cursor's row is hidden.
+    let other = (0..app.findings.items.len())
+        .map(|i| app.cell(&app.findings, i, 1))
+        .find(|a| *a != row && !a.contains(row.as_str()))
+        .unwrap();
+    keys(&mut app, &format!("/account:=\"{other}\""));
+    assert!(app.findings.order.len() < app.findings.items.len());
     assert_eq!(
         app.findings.cursor, 0,
-        "a typed filter shows its first match"
+        "a typed filter that hides the row shows its first match"
     );
+    assert_eq!(current_account(&app), other);
     app.apply(Action::Intent(Intent::MoveDown));
     let row = current_account(&app);
     press(&mut app, KeyCode::Enter);

@@ -192,7 +192,19 @@ impl App {
         }
         // Every shown row is needed, not only those the filter has tested so far.
         self.finish_filter();
-        let Some(item) = self.findings.current() else {
+        // Right after a single verdict (`2 c`) the row just decided, which the cursor has
+        // left for the next, is the one to classify like (a newcomer was told to decide
+        // the next row first).
+        let just = self
+            .after_mark
+            .take()
+            .and_then(|(view, keys)| match keys.as_slice() {
+                [key] if view == View::Findings => {
+                    self.findings.items.iter().position(|it| &it.key == key)
+                }
+                _ => None,
+            });
+        let Some(item) = just.or_else(|| self.findings.current()) else {
             return;
         };
         let source = &self.findings.items[item];

@@ -138,6 +138,10 @@ pub struct App {
     just_decided: Option<(View, Vec<String>)>,
     /// `just_decided` while the key after it is applied.
     after_mark: Option<(View, Vec<String>)>,
+    /// The rows under the cursors (flagged, near misses) when the filter prompt opened:
+    /// while a filter is typed the cursor stays on its row if the row is still shown, and
+    /// goes back to it when the filter is cancelled or erased (newcomer 13).
+    filter_origin: [Option<usize>; 2],
     /// What the last undo or redo did (`undone: suspicious on 3 rows`), said with its save.
     outcome: Option<String>,
     /// The help's text, from the live keymap ([`App::with_help`]; the defaults until then).
@@ -251,6 +255,7 @@ impl App {
             outcome: None,
             just_decided: None,
             after_mark: None,
+            filter_origin: [None; 2],
             help: std::sync::Arc::new(crate::tui::overlay::help::HelpText::defaults()),
             matcher: SkimMatcherV2::default(),
             records: crate::context::record::RecordReader::default(),

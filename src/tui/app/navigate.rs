@@ -41,6 +41,7 @@ impl App {
                 self.refresh();
             }
             Intent::StartFilter => {
+                self.filter_origin = [self.findings.current(), self.near.current()];
                 self.prompt = Some(Prompt::Filter(Input::new(self.filter.clone())));
             }
             Intent::CycleVerdictFilter => {

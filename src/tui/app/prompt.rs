@@ -17,8 +17,10 @@ impl App {
         }
     }
 
-    /// The filter as typed so far, the table following it from its first match (as fzf
-    /// does; sorting and clearing the filter keep the row instead). A term naming no column
+    /// The filter as typed so far. The cursor stays on the row it was on when the prompt
+    /// opened while the filter being typed shows it, and is on the first match otherwise;
+    /// erasing the filter brings it back to that row (a newcomer typed `/xyz`, pressed Esc,
+    /// and the next verdict key would have gone to a row never picked). A term naming no column
     /// (`acount:ops`) is left out of what is applied, never kept as the word it was a
     /// keystroke before (`acount`): the header says the filter applied. Any other term that
     /// cannot be read leaves the last filter that could applied.
@@ -34,9 +36,21 @@ impl App {
             return;
         }
         self.filter = typed;
-        self.findings.cursor = 0;
-        self.near.cursor = 0;
+        self.back_to_filter_origin();
+    }
+
+    /// Shows the rows again with each table's cursor on its row of when the filter prompt
+    /// opened, or on the first shown row when the filter hides that row.
+    fn back_to_filter_origin(&mut self) {
         self.refresh_from_top();
+        let [findings, near] = self.filter_origin;
+        if let Some(item) = findings {
+            self.findings.cursor_to_item(item);
+        }
+        if let Some(item) = near {
+            self.near.cursor_to_item(item);
+        }
+        self.scroll_into_view();
     }
 
     /// Keys while a prompt is open; returns true when the action was the prompt's.
@@ -102,7 +116,7 @@ impl App {
             Action::Intent(Intent::Back) => {
                 if matches!(prompt, Prompt::Filter(_)) {
                     self.filter.clear();
-                    self.refresh();
+                    self.back_to_filter_origin();
                 }
                 self.prompt = None;
                 true

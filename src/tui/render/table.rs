@@ -16,6 +16,7 @@ use crate::tui::action::Intent;
 use crate::tui::app::{App, View};
 use crate::tui::columns::Column;
 use crate::tui::keymap::{Context, Keymap};
+use crate::tui::verdict_filter::VerdictFilter;
 
 fn highlighted_cell(
     app: &App,
@@ -185,7 +186,7 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
             match app.prompt_error() {
                 // The rows are the last readable filter's while a term being typed is wrong.
                 Some(_) => "No row matches the filter applied (the header's); the term being typed is wrong (see below).".to_owned(),
-                None => format!("No row matches the filter. {} clears it.", key(Intent::Back)),
+                None => no_row_shown(app, &key),
             }
         };
         // Wrapped: a narrow screen shows the whole message.
@@ -201,6 +202,49 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
                 .wrap(ratatui::widgets::Wrap { trim: true }),
             r,
         );
+    }
+}
+
+/// Why no row of a table that has rows is shown, naming what hides them and the key that
+/// shows them again: the frequency view's value and the filter (`Esc` clears them, the
+/// value first) or the verdict view (`v`; a newcomer was told to clear a filter that was
+/// not there).
+fn no_row_shown(app: &App, key: &dyn Fn(Intent) -> String) -> String {
+    let back = key(Intent::Back);
+    let cycle = key(Intent::CycleVerdictFilter);
+    let mut hiding = Vec::new();
+    if app.pivot_filter.is_some() {
+        hiding.push("the frequency view's value");
+    }
+    if !app.filter.is_empty() {
+        hiding.push("the filter");
+    }
+    let view = app.verdict_filter;
+    // Presses of `v` from this verdict view back to all rows.
+    let mut presses = 0;
+    let mut next = view;
+    while next != VerdictFilter::All {
+        presses += 1;
+        next = next.next();
+    }
+    let press = match presses {
+        1 => format!("press {cycle} for all rows"),
+        n => format!("press {cycle} {n} times for all rows"),
+    };
+    let label = view.label();
+    match (hiding.as_slice(), presses) {
+        ([], 0) => "No row to show.".to_owned(),
+        ([], _) => format!("No row in the verdict view `{label}`: {press}."),
+        ([one], 0) => format!("No row matches {one}; {back} clears it."),
+        ([one], _) => format!(
+            "No row matches {one} in the verdict view `{label}`; {back} clears {one}, or {press}."
+        ),
+        (_, 0) => format!(
+            "No row matches the frequency view's value and the filter; {back} clears the value, then the filter."
+        ),
+        (_, _) => format!(
+            "No row matches the frequency view's value and the filter in the verdict view `{label}`; {back} clears the value, then the filter, or {press}."
+        ),
     }
 }
 
