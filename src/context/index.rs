@@ -376,6 +376,9 @@ impl ContextIndex {
             expect: Some(super::record::Expect {
                 time: e.time,
                 correlation: e.correlation,
+                operation: self.text(e.operation).into(),
+                actor: self.text(e.actor).into(),
+                target: self.text(e.target).into(),
             }),
         }
     }

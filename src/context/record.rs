@@ -57,14 +57,33 @@ pub struct Place {
     pub expect: Option<Expect>,
 }
 
-/// What the context index kept of a JSON record at the load ([`super::Entry`]'s time and
-/// correlation hash): the record read back at its place must give the same, else the file
-/// changed since the load (rewritten, replaced by another export) and another record is
-/// there. CSV rows (`layout` set) are read back by line and not checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the context index kept of a JSON record at the load ([`super::Entry`]'s time,
+/// correlation hash, operation, actor key and target as the index holds them): the record
+/// read back at its place must give the same, else the file changed since the load
+/// (rewritten, replaced by another export) and another record is there. The parties are
+/// compared as the index interns them (ASCII case ignored, invalid UTF-8 as U+FFFD): a
+/// record rewritten in place with its time and correlation id kept but another activity
+/// or user was shown under its old title (breaker 13, finding 6). CSV rows (`layout`
+/// set) are read back by line and not checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expect {
     pub time: i64,
     pub correlation: u64,
+    pub operation: Arc<str>,
+    pub actor: Arc<str>,
+    pub target: Arc<str>,
+}
+
+impl Expect {
+    /// Whether the fields read back from the record now at the place are those kept.
+    fn holds(&self, f: &super::extract::Fields<'_>) -> bool {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        f.time.unwrap_or(i64::MIN) == self.time
+            && super::index::correlation_hash_bytes(&f.correlation) == self.correlation
+            && text(&f.operation) == *self.operation
+            && text(&f.actor).eq_ignore_ascii_case(&self.actor)
+            && text(&f.target).eq_ignore_ascii_case(&self.target)
+    }
 }
 
 impl fmt::Display for Place {
@@ -97,13 +116,11 @@ impl RecordReader {
     /// [`crate::evidence::CHANGED_SINCE_LOAD`] when another record is at its place now.
     pub fn try_read(&mut self, at: &Place) -> io::Result<String> {
         let text = self.read_text(at)?;
-        if let Some(x) = at.expect
+        if let Some(x) = &at.expect
             && at.layout.is_none()
         {
             let f = super::extract::json_record(text.as_bytes());
-            if f.time.unwrap_or(i64::MIN) != x.time
-                || super::index::correlation_hash_bytes(&f.correlation) != x.correlation
-            {
+            if !x.holds(&f) {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     crate::evidence::CHANGED_SINCE_LOAD,

@@ -150,3 +150,44 @@ fn after_the_input_changed_the_why_panel_ticks_nothing_and_problems_say_so() {
         "{problems:?}"
     );
 }
+
+/// Breaker 13 #6: a related record rewritten in place with its time and correlation id
+/// kept, but another activity, was shown under its old title. The read-back compares the
+/// operation, the actor and the target the index holds as well.
+#[test]
+fn a_related_record_rewritten_with_its_time_and_correlation_kept_is_said_changed() {
+    let sample = std::fs::read_to_string(SAMPLE).unwrap();
+    // Every operation's text upper-cased, at the same length: times, correlation ids and
+    // offsets unchanged.
+    let mut rewritten = String::new();
+    for line in sample.lines() {
+        let mut out = line.to_owned();
+        for key in ["\"ActionType\":\"", "\"Operation\":\""] {
+            let mut from = 0;
+            while let Some(at) = out[from..].find(key) {
+                let start = from + at + key.len();
+                let end = start + out[start..].find('"').unwrap();
+                let upper = out[start..end].to_ascii_uppercase();
+                out.replace_range(start..end, &upper);
+                from = end;
+            }
+        }
+        rewritten.push_str(&out);
+        rewritten.push('\n');
+    }
+    assert_eq!(rewritten.len(), sample.len());
+    assert_ne!(rewritten, sample);
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_sample(dir.path());
+    let mut app = loaded(&path);
+    let (_, related) = first_row_evidence(&mut app);
+    assert!(!related.contains("could not be read back"), "{related}");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .write_all(rewritten.as_bytes())
+        .unwrap();
+    let (_, related) = first_row_evidence(&mut app);
+    assert!(related.contains(CHANGED_SINCE_LOAD), "{related}");
+}
