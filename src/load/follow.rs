@@ -90,6 +90,10 @@ pub struct Tail {
     /// The first bytes taken (at most [`HEAD_BYTES`]), to see the file rewritten in place
     /// (truncated and written again past what was read).
     head: Vec<u8>,
+    /// The last bytes read (at most [`LAST_BYTES`], ending at `offset`), to see the file
+    /// rewritten in place with the same first bytes and not shorter (an export job run
+    /// again with `>`: breaker 13 #3 kept a row no longer in the file).
+    last: Vec<u8>,
     /// How many times the file was replaced ([`Tail::rotate`]): the name of what is read now.
     rotations: u32,
     /// The file was found gone (renamed away, not yet recreated), and that was said.
@@ -98,6 +102,11 @@ pub struct Tail {
 
 /// How much of a followed file's start is kept to see it rewritten in place.
 const HEAD_BYTES: usize = 256;
+
+/// How much of what was read last is kept to see it rewritten in place: a rewrite that
+/// keeps both the first [`HEAD_BYTES`] and these bytes before the place reached is not
+/// seen (re-reading everything read at each poll would read gigabytes a second).
+const LAST_BYTES: usize = 4096;
 
 /// A byte of a blank line (README, *Limits*: a line of blanks is never a record).
 fn is_blank(b: u8) -> bool {
@@ -131,6 +140,7 @@ impl Tail {
             blank_run: false,
             identity: None,
             head: Vec::new(),
+            last: Vec::new(),
             rotations: 0,
             missing_said: false,
         }
@@ -259,6 +269,10 @@ impl Tail {
         f.take((len - self.offset).min(STEP_BYTES))
             .read_to_end(&mut fresh)?;
         self.offset += fresh.len() as u64;
+        let from = fresh.len().saturating_sub(LAST_BYTES);
+        self.last.extend_from_slice(&fresh[from..]);
+        let over = self.last.len().saturating_sub(LAST_BYTES);
+        self.last.drain(..over);
         if self.skipping && self.blank_run {
             // Blanks so far: the line is reported only at its first byte that is not one.
             match fresh.iter().position(|&b| !is_blank(b)) {
@@ -398,7 +412,13 @@ impl Tail {
         let mut now = vec![0u8; self.head.len()];
         f.seek(SeekFrom::Start(0))?;
         f.read_exact(&mut now)?;
-        Ok((now != self.head).then_some("its first bytes changed (rewritten in place)"))
+        if now != self.head {
+            return Ok(Some("its first bytes changed (rewritten in place)"));
+        }
+        let mut now = vec![0u8; self.last.len()];
+        f.seek(SeekFrom::Start(self.offset - self.last.len() as u64))?;
+        f.read_exact(&mut now)?;
+        Ok((now != self.last).then_some("the last bytes read changed (rewritten in place)"))
     }
 
     /// The followed file was replaced (logrotate, a collector writing it again): what was
@@ -453,6 +473,7 @@ impl Tail {
         self.announced = false;
         self.identity = None;
         self.head.clear();
+        self.last.clear();
         self.missing_said = false;
     }
 

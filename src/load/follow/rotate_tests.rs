@@ -214,3 +214,47 @@ fn a_file_truncated_or_rewritten_in_place_is_a_new_input_too() {
     );
     assert_eq!(sent.problems.len(), 2, "{:?}", sent.problems);
 }
+
+/// Breaker 13 #3: an export job run again with `>` between two polls wrote the same first
+/// line and a file not smaller: the row of the old second line stayed on screen (a verdict
+/// landed on it) and the new second line was never read. The last bytes read are compared
+/// too.
+#[test]
+fn a_rewrite_keeping_the_first_bytes_and_the_size_is_a_rotation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("live.jsonl");
+    let name = path.display().to_string();
+    // A first line longer than the first bytes kept, so that they are all of it.
+    let long = format!("{}@x", "a".repeat(HEAD_BYTES));
+    let first = sts("o1", &long);
+    std::fs::write(&path, format!("{first}\n{}\n", sts("o2", "b@x"))).expect("w");
+    let mut tail = Tail::new(&path);
+    let mut sent = Sent::default();
+    sent.poll(&mut tail);
+    // The same first line, another second line of the same length, one more line.
+    let text = format!("{first}\n{}\n{}\n", sts("p2", "c@x"), sts("p3", "d@x"));
+    std::fs::write(&path, &text).expect("w");
+    sent.poll(&mut tail);
+    assert_eq!(
+        sent.events,
+        [
+            format!("{name}:1"),
+            format!("{name}:2"),
+            format!("{name} (after rotation 1):1"),
+            format!("{name} (after rotation 1):2"),
+            format!("{name} (after rotation 1):3"),
+        ]
+    );
+    assert!(
+        sent.problems.iter().any(|p| p.starts_with(
+            "the followed file was replaced: the last bytes read changed (rewritten in place)"
+        )),
+        "{:?}",
+        sent.problems
+    );
+    let now = sent.summary(&format!("{name} (after rotation 1)"));
+    assert_eq!(
+        now.sha256.as_deref(),
+        Some(sha256_hex(text.as_bytes()).as_str())
+    );
+}
