@@ -258,7 +258,9 @@ fn run_report(args: &ReportArgs) -> ExitCode {
                 path
             }
             Err(e) => {
-                eprintln!("sts-triage: reading standard input: {e}");
+                eprintln!(
+                    "sts-triage: naming the journal of an input read once (standard input, a pipe): {e}"
+                );
                 return ExitCode::from(2);
             }
         },

@@ -447,7 +447,7 @@ fn content(path: &str) -> io::Result<Content> {
     if is_stdin(path) {
         // Its copy holds the content as read: decompressed and decoded already.
         return Ok(Content {
-            reader: Box::new(BufReader::new(stdin_copy::reader()?)),
+            reader: Box::new(BufReader::new(stdin_copy::reader(path)?)),
             streamed: false,
         });
     }
@@ -475,9 +475,10 @@ fn content(path: &str) -> io::Result<Content> {
     }
 }
 
-/// True for the name the loader gives standard input.
+/// True for the name the loader gives standard input, and for an input read once (a pipe)
+/// whose content was copied: read back from the copy (`stdin_copy`), never the path.
 fn is_stdin(path: &str) -> bool {
-    path == "(stdin)" || path == "-"
+    stdin_copy::is_copied(path)
 }
 
 /// A file whose content is its bytes, or standard input's copy: read from any offset.
@@ -490,7 +491,7 @@ enum Raw {
 impl Raw {
     fn open(path: &str) -> io::Result<Self> {
         if is_stdin(path) {
-            return stdin_copy::reader().map(Self::Stdin);
+            return stdin_copy::reader(path).map(Self::Stdin);
         }
         File::open(path).map(Self::File)
     }

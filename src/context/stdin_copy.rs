@@ -1,20 +1,25 @@
-//! Standard input's content, kept where its related records can be read back.
+//! Standard input's content, and that of any input that is not a regular file (a pipe
+//! given by its path: `<(zcat x.gz)` as `/dev/fd/63`, `/dev/stdin`, a named pipe), kept
+//! where its related records can be read back.
 //!
-//! The index keeps no record's text, only its place (see [`super::record`]), and standard
-//! input cannot be read a second time. So, when the context is kept, the content read from
-//! standard input (decompressed and decoded to UTF-8: the content its offsets count) is
-//! copied as it is read into an anonymous temporary file, which the system deletes when the
-//! program ends, however it ends. The copy is as large as that content: no larger, and
-//! nothing is kept in memory. Reads and writes are positioned, so the loader writing and
-//! any number of readers never move each other's place.
+//! The index keeps no record's text, only its place (see [`super::record`]), and a pipe
+//! cannot be read a second time (opening a named pipe again waits for a writer that never
+//! comes). So, when the context is kept, the content read from such an input (decompressed
+//! and decoded to UTF-8: the content its offsets count) is copied as it is read into an
+//! anonymous temporary file, which the system deletes when the program ends, however it
+//! ends. The copy is as large as that content: no larger, and nothing is kept in memory.
+//! Reads and writes are positioned, so the loader writing and any number of readers never
+//! move each other's place.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// The copy of standard input, once its first byte was read (it is read once a run).
-static COPY: Mutex<Option<Arc<Copy>>> = Mutex::new(None);
+/// The copies of the inputs read once (standard input, pipes), by the name the loader gives
+/// each (`(stdin)` for `-`, else the path as given), once their first byte was read.
+static COPIES: Mutex<Vec<(String, Arc<Copy>)>> = Mutex::new(Vec::new());
 
 /// The temporary file and how far it is written.
 #[derive(Debug)]
@@ -27,20 +32,43 @@ struct Copy {
     failed: Mutex<Option<String>>,
 }
 
-/// Standard input read ahead into a temporary file ([`spool`]), which the loader then reads
-/// in its place; taken by the first reader.
-static SPOOL: Mutex<Option<File>> = Mutex::new(None);
+/// Inputs read ahead into temporary files ([`spool`]), by their path as given (`-` for
+/// standard input), which the loader then reads in their place; each taken by its first
+/// reader.
+static SPOOLS: Mutex<Vec<(PathBuf, File)>> = Mutex::new(Vec::new());
 
-/// Reads the whole of standard input into an anonymous temporary file (in `$TMPDIR`; the
+/// Whether an input can be read only once: standard input (`-`), or a path that names no
+/// regular file and no folder (a pipe: `<(…)` as `/dev/fd/63`, `/dev/stdin` fed by a pipe,
+/// a named pipe; or a device). A path that cannot be read at all is not one: its error is
+/// said where it is opened.
+pub fn read_once(path: &Path) -> bool {
+    path.as_os_str() == "-" || std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Whether a path names a pipe (a FIFO: `<(…)`, `/dev/stdin` fed by a pipe, a named pipe),
+/// which ends when its writer is done, unlike a device (`/dev/zero` never ends).
+#[cfg(unix)]
+pub fn is_pipe(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+}
+
+#[cfg(not(unix))]
+pub fn is_pipe(_path: &Path) -> bool {
+    false
+}
+
+/// Reads the whole of an input that can be read only once (`-` for standard input, or a
+/// pipe given by its path: [`is_pipe`]) into an anonymous temporary file (in `$TMPDIR`; the
 /// system deletes it when sts-triage exits, however it exits), as its bytes came (a gzip
 /// stream stays compressed), and returns their SHA-256 (lowercase hex): the hash the report
-/// gives standard input, known before anything else is read, so that its journal can be
-/// named by its content (`journal::stdin_location`). The loader then reads `-` from this
-/// file ([`stdin_source`]). `Ok(Err(why))`: no temporary file could be created, and nothing
-/// was read (standard input is then read as it comes); `Err`: reading standard input or
-/// writing the file failed, after part of it was read: an error to stop on, since that part
-/// cannot be read again.
-pub fn spool() -> io::Result<Result<String, io::Error>> {
+/// gives the input, known before anything else is read, so that its journal can be named by
+/// its content (`journal::stdin_location`). The loader then reads the input from this file
+/// ([`input_source`]). `Ok(Err(why))`: no temporary file could be created (or the pipe could
+/// not be opened), and nothing was read (the input is then read as it comes); `Err`: reading
+/// the input or writing the file failed, after part of it was read: an error to stop on,
+/// since that part cannot be read again.
+pub fn spool(path: &Path) -> io::Result<Result<String, io::Error>> {
     use sha2::Digest;
     use std::io::Write;
     let mut file = match tempfile::tempfile() {
@@ -48,7 +76,14 @@ pub fn spool() -> io::Result<Result<String, io::Error>> {
         Err(e) => return Ok(Err(e)),
     };
     let mut hasher = sha2::Sha256::new();
-    let mut input = io::stdin().lock();
+    let mut input: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        match File::open(path) {
+            Ok(f) => Box::new(f),
+            Err(e) => return Ok(Err(e)),
+        }
+    };
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = match input.read(&mut buf) {
@@ -61,7 +96,10 @@ pub fn spool() -> io::Result<Result<String, io::Error>> {
         file.write_all(&buf[..n])?;
     }
     file.seek(SeekFrom::Start(0))?;
-    *SPOOL.lock().unwrap_or_else(PoisonError::into_inner) = Some(file);
+    SPOOLS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push((path.to_owned(), file));
     Ok(Ok(hasher
         .finalize()
         .iter()
@@ -72,27 +110,38 @@ pub fn spool() -> io::Result<Result<String, io::Error>> {
 /// What the loader reads for `-`: standard input's bytes from the file [`spool`] wrote, if
 /// it ran, else standard input itself.
 pub fn stdin_source() -> Box<dyn Read + Send> {
-    match SPOOL.lock().unwrap_or_else(PoisonError::into_inner).take() {
+    match take_spool(Path::new("-")) {
         Some(file) => Box::new(file),
         None => Box::new(io::stdin()),
     }
 }
 
+/// The file [`spool`] wrote for `path` (its size with it), once: the loader reads that in
+/// the pipe's place (the pipe itself was read to its end).
+pub fn take_spool(path: &Path) -> Option<File> {
+    let mut spools = SPOOLS.lock().unwrap_or_else(PoisonError::into_inner);
+    let at = spools.iter().position(|(p, _)| p == path)?;
+    Some(spools.swap_remove(at).1)
+}
+
 /// The content of the input at `path`, as the loader reads it (decompressed, decoded): for
-/// standard input (`-`) with the context kept, with every byte read also written to the copy
-/// that [`reader`] reads back; else `content` itself.
+/// an input read once ([`read_once`]: standard input, a pipe) with the context kept, with
+/// every byte read also written to the copy that [`reader`] reads back under `name` (the
+/// name the loader gives the input); else `content` itself.
 pub fn tee(
-    path: &std::path::Path,
+    path: &Path,
+    name: &str,
     context: bool,
     content: Box<dyn BufRead + Send>,
 ) -> Box<dyn BufRead + Send> {
-    if path.as_os_str() != "-" || !context {
+    if !context || !read_once(path) {
         return content;
     }
     Box::new(BufReader::with_capacity(
         1 << 20,
         Tee {
             inner: content,
+            name: name.to_owned(),
             copy: None,
         },
     ))
@@ -100,6 +149,7 @@ pub fn tee(
 
 struct Tee {
     inner: Box<dyn BufRead + Send>,
+    name: String,
     copy: Option<Arc<Copy>>,
 }
 
@@ -130,7 +180,9 @@ impl Tee {
                 written: AtomicU64::new(0),
                 failed: Mutex::new(failed),
             });
-            *COPY.lock().unwrap_or_else(PoisonError::into_inner) = Some(copy.clone());
+            let mut copies = COPIES.lock().unwrap_or_else(PoisonError::into_inner);
+            copies.retain(|(n, _)| *n != self.name);
+            copies.push((self.name.clone(), copy.clone()));
             copy
         });
         let Some(file) = &copy.file else {
@@ -157,14 +209,36 @@ pub struct Reader {
     pos: u64,
 }
 
-/// A reader of the copy of standard input, or why there is none.
-pub fn reader() -> io::Result<Reader> {
-    let copy = COPY.lock().unwrap_or_else(PoisonError::into_inner).clone();
+/// Whether the input the loader names `name` was read once and copied (or is standard
+/// input, `(stdin)`, whose copy may be missing): its records are read back from
+/// [`reader`], never from the path (a pipe opened again waits for a writer).
+pub fn is_copied(name: &str) -> bool {
+    name == "(stdin)"
+        || name == "-"
+        || COPIES
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|(n, _)| n == name)
+}
+
+/// A reader of the copy of the input the loader names `name` (`(stdin)` for standard
+/// input), or why there is none.
+pub fn reader(name: &str) -> io::Result<Reader> {
+    let name = if name == "-" { "(stdin)" } else { name };
+    let copy = COPIES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, c)| c.clone());
     match copy {
         Some(copy) => Ok(Reader { copy, pos: 0 }),
-        None => Err(io::Error::other(
-            "it was read from standard input, of which no copy was kept",
-        )),
+        None => Err(io::Error::other(if name == "(stdin)" {
+            "it was read from standard input, of which no copy was kept".to_owned()
+        } else {
+            "it was read from a pipe, of which no copy was kept".to_owned()
+        })),
     }
 }
 
@@ -180,7 +254,7 @@ impl Read for Reader {
                 .unwrap_or_else(PoisonError::into_inner);
             return match &*failed {
                 Some(why) if !buf.is_empty() => Err(io::Error::other(format!(
-                    "standard input's copy stops at byte {written}: {why}"
+                    "the copy of the input read once stops at byte {written}: {why}"
                 ))),
                 _ => Ok(0),
             };

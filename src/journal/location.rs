@@ -23,33 +23,48 @@ pub fn stdin_location(sha256: &str) -> PathBuf {
     data_dir().join(format!("stdin-{short}.sts-triage.jsonl"))
 }
 
-/// The journal of standard input read beside files (`report - a.jsonl`): `-` alone keeps
-/// [`stdin_location`] and files alone [`default_for_inputs`], so journals of single-input
-/// runs keep applying. With both, the name depends on every input, never on standard input
-/// alone: `stdin+files-<hash>.sts-triage.jsonl` in the data folder, `<hash>` 32 hex digits of
-/// the SHA-256 of standard input's SHA-256 and the other inputs' canonical paths, sorted (the
-/// paths, as a file's own journal is named by its path). Else the rows of `a.jsonl` would be
-/// decided in whatever journal the bytes piped beside it named, and a different file piped
-/// beside the same bytes would find those decisions.
-pub fn stdin_with_files_location(stdin_sha256: &str, inputs: &[PathBuf]) -> PathBuf {
+/// The journal of standard input (or of pipes given by their path, `<(…)`) read beside
+/// files (`report - a.jsonl`), or of several pipes: `-` alone keeps [`stdin_location`] and
+/// files alone [`default_for_inputs`], so journals of single-input runs keep applying. With
+/// both, the name depends on every input, never on one piped input alone:
+/// `stdin+files-<hash>.sts-triage.jsonl` in the data folder, `<hash>` 32 hex digits of the
+/// SHA-256 of the piped inputs' SHA-256 (sorted) and the other inputs' canonical paths,
+/// sorted (the paths, as a file's own journal is named by its path). Else the rows of
+/// `a.jsonl` would be decided in whatever journal the bytes piped beside it named, and a
+/// different file piped beside the same bytes would find those decisions. `piped` names
+/// which of `inputs` were read ahead (standard input's `-` is always one).
+pub fn stdin_with_files_location(
+    stdin_sha256: &[String],
+    inputs: &[PathBuf],
+    piped: &[PathBuf],
+) -> PathBuf {
     use sha2::{Digest, Sha256};
     let mut files: Vec<PathBuf> = inputs
         .iter()
-        .filter(|p| p.as_os_str() != "-")
+        .filter(|p| p.as_os_str() != "-" && !piped.contains(p))
         .map(|p| {
             std::fs::canonicalize(p)
                 .or_else(|_| std::path::absolute(p))
                 .unwrap_or_else(|_| p.clone())
         })
         .collect();
-    if files.is_empty() {
-        return stdin_location(stdin_sha256);
+    if let ([one], true) = (stdin_sha256, files.is_empty()) {
+        return stdin_location(one);
     }
     files.sort();
     files.dedup();
+    let mut hashes = stdin_sha256.to_vec();
+    hashes.sort();
     let mut h = Sha256::new();
-    h.update(b"stdin\0");
-    h.update(stdin_sha256.as_bytes());
+    // One piped input beside files: the name it always had.
+    for (i, sha) in hashes.iter().enumerate() {
+        if i > 0 {
+            // Paths below are absolute (`/…`): never read as this.
+            h.update(b"\0");
+        }
+        h.update(b"stdin\0");
+        h.update(sha.as_bytes());
+    }
     for f in &files {
         h.update(b"\0");
         h.update(f.as_os_str().as_encoded_bytes());
@@ -58,27 +73,58 @@ pub fn stdin_with_files_location(stdin_sha256: &str, inputs: &[PathBuf]) -> Path
     data_dir().join(format!("stdin+files-{}.sts-triage.jsonl", &hex[..32]))
 }
 
-/// The default journal of a set of inputs ([`default_for_inputs`]), except that when one
-/// of them is standard input (`-`, always first in the sorted order) all of it is read
-/// first into a temporary file (`context::stdin_copy::spool`, which the load then reads)
-/// and the journal is named by its content ([`stdin_location`]; beside files, by it and
-/// them: [`stdin_with_files_location`]). When it cannot be read
-/// ahead (no temporary file could be created), the shared `stdin.sts-triage.jsonl`, with
-/// the warning to give (why, then [`STDIN_SHARED`]). A failure once reading started (a read
-/// error, a full disk) is an error: what was read cannot be read again.
+/// The default journal of a set of inputs ([`default_for_inputs`]), except that an input
+/// that can be read only once is read whole first into a temporary file
+/// (`context::stdin_copy::spool`, which the load then reads) and the journal is named by
+/// its content ([`stdin_location`]; beside files, by it and them:
+/// [`stdin_with_files_location`]): standard input (`-`), and a pipe given by its path
+/// (breaker 13 #1: `<(zcat x.gz)` is `/dev/fd/63` in every case, and was given the one
+/// journal `63.sts-triage.jsonl`, shared by every input opened so; `/dev/stdin` got a
+/// journal in `/dev`). When it cannot be read ahead (no temporary file could be created),
+/// the shared `stdin.sts-triage.jsonl`, with the warning to give (why, then
+/// [`STDIN_SHARED`]). A failure once reading started (a read error, a full disk) is an
+/// error: what was read cannot be read again. Another input that is no regular file and no
+/// folder (a device: it may never end, so it is not read ahead) is an error too: its
+/// decisions could not be kept apart from another's without `--journal`.
 pub fn for_inputs_reading_stdin(inputs: &[PathBuf]) -> io::Result<(PathBuf, Option<String>)> {
-    if !inputs.iter().any(|p| p.as_os_str() == "-") {
+    use crate::context::stdin_copy;
+    let once: Vec<PathBuf> = inputs
+        .iter()
+        .filter(|p| stdin_copy::read_once(p))
+        .cloned()
+        .collect();
+    if once.is_empty() {
         return Ok((default_for_inputs(inputs), None));
     }
-    match crate::context::stdin_copy::spool()? {
-        Ok(sha256) => Ok((stdin_with_files_location(&sha256, inputs), None)),
-        Err(e) => Ok((
-            default_location(Path::new("-")),
-            Some(format!(
-                "standard input could not be read ahead into a temporary file ({e}); {STDIN_SHARED}"
-            )),
-        )),
+    if let Some(device) = once
+        .iter()
+        .find(|p| p.as_os_str() != "-" && !stdin_copy::is_pipe(p))
+    {
+        return Err(io::Error::other(format!(
+            "{} is neither a file nor a pipe (a device): its decisions cannot be kept apart from another input's by its name or its content; give --journal FILE",
+            device.display()
+        )));
     }
+    let mut hashes = Vec::with_capacity(once.len());
+    for path in &once {
+        match stdin_copy::spool(path)? {
+            Ok(sha256) => hashes.push(sha256),
+            Err(e) => {
+                let what = if path.as_os_str() == "-" {
+                    "standard input".to_owned()
+                } else {
+                    path.display().to_string()
+                };
+                return Ok((
+                    default_location(Path::new("-")),
+                    Some(format!(
+                        "{what} could not be read ahead into a temporary file ({e}); {STDIN_SHARED}"
+                    )),
+                ));
+            }
+        }
+    }
+    Ok((stdin_with_files_location(&hashes, inputs, &once), None))
 }
 
 /// Where the journal of one input goes by default: `<input>.sts-triage.jsonl` beside it,
@@ -88,7 +134,9 @@ pub fn for_inputs_reading_stdin(inputs: &[PathBuf]) -> io::Result<(PathBuf, Opti
 /// directory. Nothing is created here; the workbench creates the journal at the first
 /// decision.
 pub fn default_location(first_input: &Path) -> PathBuf {
-    if first_input.as_os_str() == "-" {
+    // Nor an input read once (a pipe, a device): never a journal named after a
+    // descriptor (`63`) or beside it in `/dev`.
+    if crate::context::stdin_copy::read_once(first_input) {
         return data_dir().join("stdin.sts-triage.jsonl");
     }
     let canonical = std::fs::canonicalize(first_input)

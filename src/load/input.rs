@@ -114,6 +114,12 @@ pub fn open_input_hashed(path: &Path, hash: bool) -> Result<Input, LoadError> {
     let (raw, size): (Box<dyn Read + Send>, u64) = if path.as_os_str() == "-" {
         // Standard input itself, or its bytes read ahead to name its journal.
         (crate::context::stdin_copy::stdin_source(), 0)
+    } else if let Some(spooled) = crate::context::stdin_copy::take_spool(path) {
+        // A pipe read ahead to name its journal by its content: its bytes are in the
+        // spool (the pipe itself is read to its end). Its size is known now; it is still
+        // no regular file (its records are read back from the copy, not the path).
+        let size = spooled.metadata().map_or(0, |m| m.len());
+        (Box::new(spooled), size)
     } else {
         let f = File::open(path).map_err(unreadable)?;
         let meta = f.metadata().ok();

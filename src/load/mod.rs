@@ -260,7 +260,7 @@ pub fn scan_file(
             }
         }
     };
-    input.reader = crate::context::stdin_copy::tee(path, opts.context, input.reader);
+    input.reader = crate::context::stdin_copy::tee(path, &display, opts.context, input.reader);
     let (head, head_error) = read_head(
         &mut input.reader,
         opts.max_record_bytes.max(64 << 10),

@@ -179,7 +179,8 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
     // its journal is named by its content: two inputs piped in never share one.
     let (journal_path, stdin_warning) = match opts.journal.clone() {
         Some(j) => (j, None),
-        None => journal::for_inputs_reading_stdin(&opts.paths).context("reading standard input")?,
+        None => journal::for_inputs_reading_stdin(&opts.paths)
+            .context("naming the journal of an input read once (standard input, a pipe)")?,
     };
     // A journal that exists (or a link to one that does not, which is refused) is opened
     // now; one that does not exist is created at the first decision.

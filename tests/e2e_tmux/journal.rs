@@ -61,7 +61,13 @@ fn a_journal_beside_an_unwritable_input_goes_to_the_data_directory_and_the_scree
     let env = format!("cat export.jsonl | XDG_DATA_HOME={}", data.path().display());
     t.start_env(dir.path(), &env, "/proc/self/fd/0");
     let s = t.wait_for("reviewed 0/7");
-    let expected = data.path().join("sts-triage/0.sts-triage.jsonl");
+    // A pipe's journal is named by its content, as `-`'s (breaker 13 #1: `0.sts-triage.jsonl`,
+    // named after the descriptor, was shared by everything ever piped in so).
+    let bytes = std::fs::read(dir.path().join("export.jsonl")).unwrap();
+    let hash = sts_triage::load::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    let expected = data
+        .path()
+        .join(format!("sts-triage/stdin-{}.sts-triage.jsonl", &hash[..32]));
     assert!(s.contains("journal"), "{s}");
     t.keys(&["1"]);
     t.wait_for("reviewed 1/7");

@@ -18,6 +18,7 @@ mod outside_chain;
 mod parties;
 mod parties_keys;
 mod parties_records;
+mod pipes;
 mod props;
 mod row_keys;
 mod same_id;
