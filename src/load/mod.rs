@@ -406,7 +406,8 @@ pub fn scan_file(
     }
     if let Some((sha256, bytes)) = input.digest.as_deref().and_then(input::read_digest) {
         summary.sha256 = Some(sha256);
-        if path.as_os_str() != "-" && bytes != summary.bytes {
+        // A pipe's size is not known when it is opened (0), unless it was read ahead.
+        if !crate::context::stdin_copy::read_once(path) && bytes != summary.bytes {
             let message = format!(
                 "the file changed while it was read: {} bytes when it was opened, {bytes} bytes read; \
                  the SHA-256 and the size reported are those of the bytes read",

@@ -187,6 +187,12 @@ impl ReportContext {
                     FileHash::Sha256(h.clone())
                 } else if f.path == "(stdin)" {
                     FileHash::Unavailable("standard input, not hashed".to_owned())
+                } else if crate::context::stdin_copy::read_once(Path::new(&f.path)) {
+                    // A pipe read to its end gives nothing more: never the hash of bytes
+                    // the scan did not read (breaker 13 #2: the SHA-256 of nothing).
+                    FileHash::Unavailable(
+                        "a pipe or device, read once and not hashed as it was read: its bytes cannot be read again".to_owned(),
+                    )
                 } else {
                     match sha256_file(Path::new(&f.path)) {
                         Ok(h) => FileHash::Sha256(h),

@@ -270,9 +270,13 @@ pub(super) fn spawn(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, 
             bytes,
             names: files.iter().map(|(p, _)| p.display().to_string()).collect(),
         });
-        // The report (`Y`) names the bytes the load read: standard input is hashed as it
-        // is read (it cannot be read again), files once every row is in (`input_hash`).
-        let hash_after = !paths.iter().any(|p| p.as_os_str() == "-");
+        // The report (`Y`) names the bytes the load read: standard input and a pipe given
+        // by its path (`<(…)`, `/dev/stdin`) are hashed as they are read (they cannot be
+        // read again: hashed after, a drained pipe gave the SHA-256 of nothing, breaker 13
+        // #2), files once every row is in (`input_hash`).
+        let hash_after = !paths
+            .iter()
+            .any(|p| crate::context::stdin_copy::read_once(p));
         // Files are read twice: the rows first, without the related records, then the
         // related records alone (`second_pass`); standard input, read once, keeps its one
         // pass with the context (its copy is what the context panel reads back), and so
