@@ -163,6 +163,7 @@ fn the_context_read_after_the_rows_gives_the_one_pass_hints_and_panels_and_none_
     app.apply(Action::ContextRead {
         index: Some(Box::new(index)),
         missing: None,
+        unread: Vec::new(),
     });
     settle(&mut app);
     assert!(!app.context_reading());
@@ -214,7 +215,114 @@ fn a_report_made_during_the_first_pass_says_the_related_records_were_not_read() 
     app.apply(Action::ContextRead {
         index: None,
         missing: None,
+        unread: Vec::new(),
     });
     assert!(!app.context_reading());
     assert!(app.load_gaps().unwrap().context_unread);
+}
+
+/// The workbench's load of `path` as its loader makes it, with `between` run after the rows
+/// pass and before what follows it (the related records, the hashes): the state after both.
+fn loaded_in_two_passes(path: &Path, between: impl FnOnce()) -> App {
+    let paths = [path.to_owned()];
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    app.apply(Action::ContextLater);
+    app.apply(Action::LoadPlan {
+        files: 1,
+        bytes: 0,
+        names: vec![path.display().to_string()],
+    });
+    let opts = ScanOptions {
+        context: false,
+        ..ScanOptions::default()
+    };
+    let mut files = sts_triage::tui::FilesRead::default();
+    sts_triage::scan::scan_paths_with(&paths, &opts, &mut |m| {
+        files.note(&m);
+        app.apply(Action::Scan(m));
+    })
+    .unwrap();
+    app.apply(Action::Sorting);
+    app.apply(Action::LoadFinished { error: None });
+    between();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    sts_triage::tui::after_rows(&files, true, true, &opts, &cancel, &mut |a| app.apply(a));
+    settle(&mut app);
+    app
+}
+
+/// Breaker 13 #5: a line appended to the input while the workbench loaded it (an export
+/// still being written). Its related records are not read (they could be of other bytes
+/// than the rows'), and the report said `no related records` on every row with nothing to
+/// say why, and a SHA-256 of the file as it was when the report was made beside the size
+/// it had when the load opened it. The report says first that they were not read, naming
+/// the file and why, and gives no hash of bytes it did not read.
+#[test]
+fn a_file_grown_during_the_load_is_reported_without_its_related_records_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.jsonl");
+    let sample = std::fs::read("assets/samples/ual-management-api.jsonl").unwrap();
+    std::fs::write(&path, &sample).unwrap();
+    let name = path.display().to_string();
+    let file_line = |report: &str| {
+        report
+            .lines()
+            .find(|l| l.starts_with("  - ") && l.contains("export.jsonl"))
+            .unwrap_or_else(|| panic!("no line for the file:\n{report}"))
+            .to_owned()
+    };
+
+    // Unchanged: no banner, the hash of the bytes read, context from its related records.
+    let app = loaded_in_two_passes(&path, || {});
+    let report = sts_triage::tui::report_markdown(&app);
+    assert!(!report.contains("RELATED RECORDS NOT READ"), "{report}");
+    let whole = sts_triage::load::sha256_file(&path).unwrap();
+    assert!(file_line(&report).contains(&whole), "{report}");
+    assert!(app.related_not_read().is_empty());
+
+    // A record appended between the rows and the related records.
+    let last = sample[..sample.len() - 1]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let app = loaded_in_two_passes(&path, || {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        std::io::Write::write_all(&mut f, &sample[last..]).unwrap();
+    });
+    let report = sts_triage::tui::report_markdown(&app);
+    let banner = report
+        .lines()
+        .skip_while(|l| !l.contains("RELATED RECORDS NOT READ"))
+        .take_while(|l| l.starts_with('>'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        banner.contains("from 1 file(s)") && banner.contains("is no finding"),
+        "{report}"
+    );
+    assert!(
+        banner.contains(&name) && banner.contains("the file changed during the load"),
+        "names the file and why: {banner}"
+    );
+    // Said before the rows, under the title.
+    assert!(report.find("RELATED RECORDS NOT READ") < report.find("- Files:"));
+    // No hash of the file as it is now (not the bytes read), nor of it as it was.
+    let now = sts_triage::load::sha256_file(&path).unwrap();
+    let line = file_line(&report);
+    assert!(
+        !line.contains(&now) && !line.contains(&whole),
+        "no hash of other bytes: {line}"
+    );
+    assert!(
+        line.contains("SHA-256 unavailable") && line.contains("changed during the load"),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!("{} bytes", sample.len()))
+            && line.contains("its size is the one it had when the load opened it"),
+        "the size says what it is: {line}"
+    );
 }

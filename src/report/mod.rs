@@ -173,6 +173,19 @@ impl ReportContext {
     /// Hashes every file of the report (standard input cannot be hashed again: it was
     /// consumed by the scan).
     pub fn new(report: &ScanReport, journal_path: &str, journal_found: bool) -> Self {
+        Self::new_knowing(report, journal_path, journal_found, &HashMap::new())
+    }
+
+    /// [`Self::new`], except that a file the scan did not hash and `known` names (by its
+    /// path as the scan shows it) is given that instead of being hashed now: the workbench
+    /// knows when a file changed during its load, and hashed now it would be another
+    /// file's (breaker 13 #5).
+    pub fn new_knowing(
+        report: &ScanReport,
+        journal_path: &str,
+        journal_found: bool,
+        known: &HashMap<String, FileHash>,
+    ) -> Self {
         let hashes = report
             .files
             .iter()
@@ -185,6 +198,8 @@ impl ReportContext {
                 } else if let Some(h) = &f.sha256 {
                     // Hashed by the scan from the bytes it read.
                     FileHash::Sha256(h.clone())
+                } else if let Some(h) = known.get(&f.path) {
+                    h.clone()
                 } else if f.path == "(stdin)" {
                     FileHash::Unavailable("standard input, not hashed".to_owned())
                 } else if crate::context::stdin_copy::read_once(Path::new(&f.path)) {

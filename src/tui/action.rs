@@ -358,6 +358,13 @@ pub enum Action {
         path: String,
         sha256: String,
     },
+    /// An input that is not the file the load read any more (it changed during the load, or
+    /// cannot be read again): the report gives no SHA-256 of it (hashed now, it would be
+    /// another file's), and says `why`.
+    InputNotHashed {
+        path: String,
+        why: String,
+    },
     /// The loader reads the related records after the rows, in a second pass over the files
     /// (`load::context_pass`): until [`Action::ContextRead`], no hint or context that reads
     /// them is shown.
@@ -373,6 +380,9 @@ pub enum Action {
     ContextRead {
         index: Option<Box<crate::context::ContextIndex>>,
         missing: Option<String>,
+        /// Each file whose related records were not read, and why: the report says so
+        /// (breaker 13 #5: its rows' `no related records` said nothing of why).
+        unread: Vec<(String, String)>,
     },
     /// Follow mode is on: these files are read again as they grow.
     Following {

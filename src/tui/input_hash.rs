@@ -5,9 +5,9 @@
 //!
 //! A file is hashed again only if it is the file that was read: its size, modification time
 //! and (Unix) inode are the same before and after the hash as when the scan opened it, and
-//! the scan read it to its end. Otherwise no hash is claimed: the report hashes the file as
-//! it is when it is made (as for any input not hashed by its scan), and a problem says that
-//! the file changed after it was read. Standard input cannot be read twice: it is still
+//! the scan read it to its end. Otherwise no hash is claimed: the report says `SHA-256
+//! unavailable` with why (hashed when the report is made, it would be another file's:
+//! breaker 13 #5), and a problem says that the file changed during the load. Standard input cannot be read twice: it is still
 //! hashed as it is read.
 
 use std::path::Path;
@@ -78,7 +78,7 @@ pub(super) fn rehash(file: &ReadFile) -> Rehashed {
     let path = Path::new(&file.path);
     let Some(opened) = &file.opened else {
         return Rehashed::Changed(
-            "its size and modification time could not be read when it was opened: the report hashes it as it is when it is made".to_owned(),
+            "its size and modification time could not be read when it was opened: the report gives no SHA-256 of it (the bytes read could not be told from the file as it is now)".to_owned(),
         );
     };
     let before = Stamp::of(path);
@@ -89,10 +89,10 @@ pub(super) fn rehash(file: &ReadFile) -> Rehashed {
             Rehashed::Same(h)
         }
         Ok(_) => Rehashed::Changed(
-            "the file changed after it was read (size, modification time or inode): the report's SHA-256 is that of the file as it is when the report is made, not of the bytes read".to_owned(),
+            "the file changed during the load, after it was opened (its size, modification time or inode): the report gives no SHA-256 of it (the bytes read cannot be hashed again), and its size is the one it had when the load opened it".to_owned(),
         ),
         Err(e) => Rehashed::Changed(format!(
-            "could not be read again to hash it ({e}): the report hashes it as it is when it is made"
+            "could not be read again to hash it ({e}): the report gives no SHA-256 of it"
         )),
     }
 }
@@ -133,7 +133,7 @@ mod tests {
         };
         std::fs::write(&path, "{\"a\":1}\n{\"b\":2}\n").unwrap();
         assert!(
-            matches!(rehash(&file), Rehashed::Changed(why) if why.contains("changed after it was read"))
+            matches!(rehash(&file), Rehashed::Changed(why) if why.contains("changed during the load"))
         );
         std::fs::remove_file(&path).unwrap();
         assert!(

@@ -141,30 +141,107 @@ fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &mut Sender) {
     }
 }
 
+/// The files the rows pass read to their end, each with its stamp when the scan opened it
+/// (`input_hash::Stamp`): what [`after_rows`] reads again and hashes. Given every message
+/// of the rows pass, in order.
+#[derive(Debug, Default)]
+pub struct FilesRead {
+    opened: Option<ReadFile>,
+    read: Vec<ReadFile>,
+}
+
+impl FilesRead {
+    /// Takes note of one message of the rows pass: a file opened, a file read to its end.
+    pub fn note(&mut self, msg: &ScanMessage) {
+        match msg {
+            ScanMessage::FileStarted { path, .. } => {
+                self.opened = Some(ReadFile {
+                    path: path.clone(),
+                    opened: Stamp::of(std::path::Path::new(path)),
+                });
+            }
+            ScanMessage::FileDone(summary) => {
+                if let Some(file) = self.opened.take().filter(|f| f.path == summary.path) {
+                    self.read.push(file);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What the loader does once the rows are in (`complete`: every file was read and the load
+/// was not stopped): the related records, when `two_passes` (the rows were read without
+/// them), then each file's SHA-256, if it is still the file that was read
+/// ([`input_hash::rehash`]); a file that is not says so as a problem and as
+/// [`Action::InputNotHashed`], so that the report claims no hash of it. `opts`: the rows
+/// pass's options. Every action goes to `send`.
+pub fn after_rows(
+    files: &FilesRead,
+    complete: bool,
+    two_passes: bool,
+    opts: &ScanOptions,
+    cancel: &AtomicBool,
+    send: &mut dyn FnMut(Action),
+) {
+    if two_passes {
+        second_pass(&files.read, complete, opts, cancel, send);
+    }
+    // A load stopped early names no hash of the bytes read (the report hashes the files
+    // as they are, as before).
+    if !complete {
+        return;
+    }
+    for file in &files.read {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        match input_hash::rehash(file) {
+            Rehashed::Same(sha256) => send(Action::InputHashed {
+                path: file.path.clone(),
+                sha256,
+            }),
+            Rehashed::Changed(message) => {
+                send(Action::InputNotHashed {
+                    path: file.path.clone(),
+                    why: message.clone(),
+                });
+                send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
+                    file: file.path.as_str().into(),
+                    line: None,
+                    message,
+                })));
+            }
+        }
+    }
+}
+
 /// The related records read after the rows (`load::context_pass`): each file the load read
 /// to its end, read again if it is still the file that was read (its stamp before and
 /// after), its records indexed here and the index handed over prepared, whole. A file
-/// changed before it is read again gives no related record (said as a problem); one that
-/// changed while it was read would give records of other bytes: then none is given at all.
-/// A load that did not read every file (stopped, an error) gives none either.
+/// changed before it is read again gives no related record (said as a problem, and named in
+/// [`Action::ContextRead`]'s `unread`, which the report says); one that changed while it
+/// was read would give records of other bytes: then none is given at all. A load that did
+/// not read every file (stopped, an error) gives none either.
 fn second_pass(
     read: &[ReadFile],
     complete: bool,
     first: &ScanOptions,
-    cancel: &Arc<AtomicBool>,
-    tx: &mut Sender,
+    cancel: &AtomicBool,
+    send: &mut dyn FnMut(Action),
 ) {
     if !complete {
-        tx.send(Action::ContextRead {
+        send(Action::ContextRead {
             index: None,
             missing: None,
+            unread: Vec::new(),
         });
         return;
     }
     let opts = crate::load::context_pass::context_only_options(first);
     let total: u64 = read.iter().map(ReadFile::size).sum();
     let mut index = crate::context::ContextIndex::default();
-    let mut missing = Vec::new();
+    let mut unread: Vec<(String, String)> = Vec::new();
     let mut spoiled = None;
     let mut done = 0u64;
     let mut said = Instant::now();
@@ -180,8 +257,11 @@ fn second_pass(
             }))
         };
         if !file.unchanged() {
-            tx.send(problem("the file changed after its rows were read (size, modification time or inode): its related records were not read, so no context line or context hint comes from it".to_owned()));
-            missing.push(file.path.clone());
+            send(problem("the file changed after its rows were read (size, modification time or inode): its related records were not read, so no context line or context hint comes from it".to_owned()));
+            unread.push((
+                file.path.clone(),
+                "the file changed during the load, after its rows were read (its size, modification time or inode)".to_owned(),
+            ));
             continue;
         }
         let result = crate::load::context_pass::read_file_context(
@@ -191,7 +271,7 @@ fn second_pass(
             &mut |bytes| {
                 if said.elapsed() >= Duration::from_millis(100) {
                     said = Instant::now();
-                    tx.send(Action::ContextProgress {
+                    send(Action::ContextProgress {
                         bytes: done + bytes,
                         total,
                     });
@@ -199,10 +279,13 @@ fn second_pass(
             },
         );
         if let Err(e) = result {
-            tx.send(problem(format!(
+            send(problem(format!(
                 "could not be read again for its related records ({e}): no context line or context hint comes from it"
             )));
-            missing.push(file.path.clone());
+            unread.push((
+                file.path.clone(),
+                format!("the file could not be read again after its rows were read ({e})"),
+            ));
         } else if !file.unchanged() {
             spoiled = Some(file.path.clone());
             break;
@@ -214,11 +297,24 @@ fn second_pass(
     }
     let (index, missing) = match spoiled {
         Some(path) => {
-            tx.send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
+            send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
                 file: path.as_str().into(),
                 line: None,
                 message: "the file changed while its related records were read: none is shown (they could be of other bytes than the rows')".to_owned(),
             })));
+            // None of any file is kept: every file's related records are missing.
+            unread = read
+                .iter()
+                .map(|f| {
+                    let why = if f.path == path {
+                        "the file changed during the load, while its related records were read"
+                            .to_owned()
+                    } else {
+                        format!("none is kept: {path} changed while they were read")
+                    };
+                    (f.path.clone(), why)
+                })
+                .collect();
             (
                 crate::context::ContextIndex::default(),
                 Some(format!(
@@ -227,19 +323,24 @@ fn second_pass(
             )
         }
         None => {
-            let said = (!missing.is_empty()).then(|| {
+            let said = (!unread.is_empty()).then(|| {
                 format!(
                     "related records NOT read from {} that changed or could not be read again: {} (p: problems)",
-                    crate::tui::count::count(missing.len(), "file"),
-                    missing.join(", ")
+                    crate::tui::count::count(unread.len(), "file"),
+                    unread
+                        .iter()
+                        .map(|(p, _)| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             });
             (index, said)
         }
     };
-    tx.send(Action::ContextRead {
+    send(Action::ContextRead {
         index: Some(Box::new(index)),
         missing,
+        unread,
     });
 }
 
@@ -298,24 +399,10 @@ pub(super) fn spawn(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, 
         // The last progress of a file is always sent (before its end): where a stopped load
         // stopped.
         let mut held: Option<ScanMessage> = None;
-        let mut opened: Option<ReadFile> = None;
-        let mut read: Vec<ReadFile> = Vec::new();
+        let mut files_read = FilesRead::default();
         let result = scan::scan_paths_with(&paths, &opts, &mut |msg| {
             if hash_after {
-                match &msg {
-                    ScanMessage::FileStarted { path, .. } => {
-                        opened = Some(ReadFile {
-                            path: path.clone(),
-                            opened: Stamp::of(std::path::Path::new(path)),
-                        });
-                    }
-                    ScanMessage::FileDone(summary) => {
-                        if let Some(file) = opened.take().filter(|f| f.path == summary.path) {
-                            read.push(file);
-                        }
-                    }
-                    _ => {}
-                }
+                files_read.note(&msg);
             }
             if matches!(msg, ScanMessage::Progress { .. }) {
                 if last_progress.elapsed() < Duration::from_millis(50) {
@@ -335,30 +422,15 @@ pub(super) fn spawn(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, 
         tx.send(Action::LoadFinished {
             error: result.err().map(|e| e.to_string()),
         });
-        if two_passes {
-            second_pass(&read, complete, &opts, &cancel, &mut tx);
-        }
-        // A load stopped early names no hash of the bytes read (the report hashes the files
-        // as they are, as before).
-        if complete {
-            for file in &read {
-                if cancel.load(Ordering::Relaxed) {
-                    return;
-                }
-                tx.send(match input_hash::rehash(file) {
-                    Rehashed::Same(sha256) => Action::InputHashed {
-                        path: file.path.clone(),
-                        sha256,
-                    },
-                    Rehashed::Changed(message) => {
-                        Action::Scan(ScanMessage::Problem(crate::model::Problem {
-                            file: file.path.as_str().into(),
-                            line: None,
-                            message,
-                        }))
-                    }
-                });
-            }
-        }
+        after_rows(
+            &files_read,
+            complete,
+            two_passes,
+            &opts,
+            &cancel,
+            &mut |a| {
+                tx.send(a);
+            },
+        );
     });
 }

@@ -1,6 +1,7 @@
 //! The findings report the workbench writes (`E`, `Y`): the same Markdown as `sts-triage
-//! report`, with the journal as this workbench has applied it, and a PARTIAL LOAD banner when
-//! the load is not complete.
+//! report`, with the journal as this workbench has applied it, a PARTIAL LOAD banner when
+//! the load is not complete, and a RELATED RECORDS NOT READ banner when a file's related
+//! records were not read after its rows (it changed during the load).
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -28,6 +29,10 @@ pub struct ReportSnapshot {
     chain: Option<(usize, Option<String>)>,
     hints: HintConfig,
     gaps: Option<LoadGaps>,
+    /// Files whose related records were not read after their rows, and why.
+    related_not_read: Vec<(String, String)>,
+    /// Files the loader found changed after it read them: no hash, and why.
+    not_hashed: Vec<(String, String)>,
 }
 
 impl ReportSnapshot {
@@ -50,6 +55,8 @@ impl ReportSnapshot {
             chain,
             hints: app.hint_config,
             gaps: app.load_gaps(),
+            related_not_read: app.related_not_read().to_vec(),
+            not_hashed: app.inputs_not_hashed().to_vec(),
         }
     }
 
@@ -63,9 +70,23 @@ impl ReportSnapshot {
     /// `lines` is told how many lines are written so far, as they are. The inputs the scan
     /// did not hash are hashed here, and a journal not opened by this workbench is read.
     pub fn markdown(&self, lines: &dyn Fn(usize)) -> String {
-        let mut ctx =
-            crate::report::ReportContext::new(&self.report, &self.journal_path, self.found)
-                .with_hints(self.hints);
+        let known: HashMap<String, crate::report::FileHash> = self
+            .not_hashed
+            .iter()
+            .map(|(path, why)| {
+                (
+                    path.clone(),
+                    crate::report::FileHash::Unavailable(why.clone()),
+                )
+            })
+            .collect();
+        let mut ctx = crate::report::ReportContext::new_knowing(
+            &self.report,
+            &self.journal_path,
+            self.found,
+            &known,
+        )
+        .with_hints(self.hints);
         if let Some((entries, head)) = &self.chain {
             ctx = ctx.with_journal_chain(*entries, head.clone());
         }
@@ -78,7 +99,11 @@ impl ReportSnapshot {
     /// whole file's, which the findings do not cover.
     fn markdown_of(&self, mut ctx: crate::report::ReportContext, lines: &dyn Fn(usize)) -> String {
         let Some(gaps) = &self.gaps else {
-            return self.text(&ctx, lines);
+            let text = self.text(&ctx, lines);
+            return match self.related_banner() {
+                Some(banner) => after_title(&text, &banner),
+                None => text,
+            };
         };
         if let Some((name, read, size, _)) = &gaps.cut.file
             && let Some(hash) = ctx.hashes.get_mut(name)
@@ -110,10 +135,33 @@ impl ReportSnapshot {
             ));
         }
         banner.push('\n');
-        match text.find("\n\n") {
-            Some(i) => format!("{}{banner}{}", &text[..i + 2], &text[i + 2..]),
-            None => format!("{banner}{text}"),
+        if let Some(related) = self.related_banner() {
+            banner.push_str(&related);
         }
+        after_title(&text, &banner)
+    }
+
+    /// Said first when the related records of some files were not read after their rows
+    /// (breaker 13 #5: the report said `no related records` on every row of a file that
+    /// changed during the load, with nothing to say why), naming each file and why.
+    fn related_banner(&self) -> Option<String> {
+        if self.related_not_read.is_empty() {
+            return None;
+        }
+        let mut banner = format!(
+            "> **RELATED RECORDS NOT READ** from {} file(s): no context line or context hint comes from them, so `no related records` on their rows is no finding.\n",
+            self.related_not_read.len()
+        );
+        for (name, why) in &self.related_not_read {
+            banner.push_str(&format!(
+                ">\n> - {}: {}\n",
+                crate::neutralize::markdown_inline(&crate::neutralize::name(name)),
+                // Our own words (the loader's), not an event's.
+                why
+            ));
+        }
+        banner.push('\n');
+        Some(banner)
     }
 
     /// `crate::report::markdown_report`'s text, written through a counter of lines.
@@ -126,6 +174,14 @@ impl ReportSnapshot {
         // Writing into memory cannot fail.
         let _ = crate::report::write_markdown(&mut out, &self.report, &self.decisions, ctx);
         String::from_utf8_lossy(&out.out).into_owned()
+    }
+}
+
+/// `text` with `banner` after its title (the first paragraph).
+fn after_title(text: &str, banner: &str) -> String {
+    match text.find("\n\n") {
+        Some(i) => format!("{}{banner}{}", &text[..i + 2], &text[i + 2..]),
+        None => format!("{banner}{text}"),
     }
 }
 

@@ -33,6 +33,9 @@ pub(super) struct SecondPass {
     report: Option<Option<PathBuf>>,
     /// The second pass ended with nothing read (the load stopped first).
     none_read: bool,
+    /// Files whose related records the second pass did not read, and why (a file that
+    /// changed during the load, one that could not be read again).
+    unread: Vec<(String, String)>,
 }
 
 impl App {
@@ -44,8 +47,13 @@ impl App {
                 self.second.read = (bytes, total);
                 self.dirty |= self.loading.done;
             }
-            Action::ContextRead { index, missing } => {
+            Action::ContextRead {
+                index,
+                missing,
+                unread,
+            } => {
                 self.second.none_read = index.is_none();
+                self.second.unread = unread;
                 let index = index.map_or_else(ContextIndex::default, |i| *i);
                 self.second.arrived = Some((index, missing));
                 self.take_read_context();
@@ -64,6 +72,13 @@ impl App {
     /// read: the load stopped): a report made now says so.
     pub fn context_unread(&self) -> bool {
         self.second.pending || self.second.none_read
+    }
+
+    /// The files whose related records were not read after their rows, and why: the report
+    /// of `E` and `Y` says so (every row of them shows `no related records`, which is then
+    /// no finding).
+    pub fn related_not_read(&self) -> &[(String, String)] {
+        &self.second.unread
     }
 
     /// How far the second pass is, in percent, while it runs after the rows are in.

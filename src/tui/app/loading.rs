@@ -310,6 +310,18 @@ impl App {
         self.set_waiting_hashes();
     }
 
+    /// The loader found the input at `path` is not the file it read any more: the report
+    /// gives no hash of it, and says `why`.
+    pub(super) fn input_not_hashed(&mut self, path: String, why: String) {
+        self.not_hashed.retain(|(p, _)| *p != path);
+        self.not_hashed.push((path, why));
+    }
+
+    /// The inputs the report gives no SHA-256 of, and why ([`Self::input_not_hashed`]).
+    pub fn inputs_not_hashed(&self) -> &[(String, String)] {
+        &self.not_hashed
+    }
+
     /// Sets the inputs' SHA-256 kept aside by [`Self::input_hashed`], when nothing else
     /// holds the scan.
     pub(super) fn set_waiting_hashes(&mut self) {

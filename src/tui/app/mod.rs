@@ -176,6 +176,9 @@ pub struct App {
     pub hints_off_thread: bool,
     /// Inputs' SHA-256 made after the load, waiting for the scan to be the screen's own
     /// (`set_waiting_hashes`): (path as the report shows it, hex).
+    /// Inputs the loader found changed after the load read them: no SHA-256 in the
+    /// report, and why (`Action::InputNotHashed`).
+    not_hashed: Vec<(String, String)>,
     hashes_waiting: Vec<(String, String)>,
     /// The hint pass running on its own thread ([`App::hints_off_thread`]).
     hints_job: Option<hints_job::HintsJob>,
@@ -268,6 +271,7 @@ impl App {
             context_off_thread: false,
             hints_off_thread: false,
             hashes_waiting: Vec::new(),
+            not_hashed: Vec::new(),
             hints_job: None,
             histogram_job: None,
             hints_generation: 0,
@@ -473,6 +477,7 @@ impl App {
             Action::Sorting => self.sorting(),
             Action::LoadFinished { error } => self.load_finished(error),
             Action::InputHashed { path, sha256 } => self.input_hashed(&path, sha256),
+            Action::InputNotHashed { path, why } => self.input_not_hashed(path, why),
             a @ (Action::ContextLater
             | Action::ContextProgress { .. }
             | Action::ContextRead { .. }) => self.second_pass(a),

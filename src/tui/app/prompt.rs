@@ -130,6 +130,7 @@ impl App {
             | Action::LoadFinished { .. }
             | Action::Following { .. }
             | Action::InputHashed { .. }
+            | Action::InputNotHashed { .. }
             | Action::ContextLater
             | Action::ContextProgress { .. }
             | Action::ContextRead { .. }
