@@ -341,6 +341,16 @@ impl Serialize for Streamed<'_> {
                 .map(|n| json!({"path": n.path, "reason": n.reason, "sha256": n.sha256}))
                 .collect::<Vec<_>>(),
         )?;
+        // What the load assumed, repaired or skipped, by file (`report::load_notices`): the
+        // words of the scan's warnings, the file as `files` names it, `line` null for a
+        // notice of the whole file.
+        m.serialize_entry(
+            "notices",
+            &super::load_notices(report)
+                .into_iter()
+                .map(|p| json!({"file": &*p.file, "line": p.line, "message": p.message}))
+                .collect::<Vec<_>>(),
+        )?;
         // Each pair of records of one event id with different content: both are rows (or
         // near misses) of their own, and one may be forged.
         m.serialize_entry(

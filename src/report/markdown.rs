@@ -373,6 +373,14 @@ pub fn write_markdown(
     if let Some(w) = super::unsigned_sentence(decisions) {
         writeln!(out, "- Unsigned: {w}")?;
     }
+    let notices = super::load_notices(report);
+    if !notices.is_empty() {
+        writeln!(
+            out,
+            "- Load notices: {} (what the load assumed, repaired or skipped, by file: listed under *Load notices*)",
+            notices.len()
+        )?;
+    }
     if let Some(w) = unreviewed_warning(report, decisions) {
         writeln!(
             out,
@@ -437,8 +445,33 @@ pub fn write_markdown(
             )?;
         }
     }
+    load_notices_section(out, &notices)?;
     not_read_section(out, report)?;
     conflicts_section(out, report)
+}
+
+/// `## Load notices`: each notice of the load (`report::load_notices`) as `file:line:
+/// what`, the words the scan's stderr and the workbench's problems view say, so that the
+/// reader of the report knows what was assumed (day-first dates, Excel's 1900 date system,
+/// an encoding) without the terminal of the load. Absent when there is none.
+fn load_notices_section(out: &mut dyn Write, notices: &[&crate::model::Problem]) -> io::Result<()> {
+    if notices.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n## Load notices ({})\n", notices.len())?;
+    for p in notices {
+        let place = match p.line {
+            Some(l) => format!("{}:{l}", crate::neutralize::name(&p.file)),
+            None => crate::neutralize::name(&p.file).into_owned(),
+        };
+        writeln!(
+            out,
+            "- {}: {}",
+            markdown_inline(&place),
+            markdown_inline(&p.message)
+        )?;
+    }
+    Ok(())
 }
 
 /// `## Same event id, different content`: each pair of records of one event id whose

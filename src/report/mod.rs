@@ -93,6 +93,35 @@ fn finding_sources(report: &ScanReport, f: &Finding) -> Vec<String> {
         .collect()
 }
 
+/// The load's notices a report carries (`## Load notices`, JSON `notices`): every problem
+/// the loader said of a file (what it assumed, as the 1900 date system of Excel serial dates,
+/// day-first dates, an encoding; what it skipped or repaired), but a file passed over (listed
+/// under *Not read*). In the order of the files read, each file's by line, those without a
+/// line first in the order said: the workbench's `Y`/`E` and `report` list the same, whatever
+/// order the scan's threads said them in. Bounded: a loader describes the first records of a
+/// file it skips one by one and counts the others (`FileSummary::skipped`).
+pub fn load_notices(report: &ScanReport) -> Vec<&crate::model::Problem> {
+    let mut out: Vec<&crate::model::Problem> = report
+        .problems
+        .iter()
+        .filter(|p| {
+            !(p.line.is_none()
+                && p.message.starts_with("passed over: ")
+                && report.not_read.iter().any(|n| *n.path == *p.file))
+        })
+        .collect();
+    let rank = |file: &str| {
+        report
+            .files
+            .iter()
+            .position(|f| f.path == file)
+            .unwrap_or(usize::MAX)
+    };
+    // Stable: notices without a line keep the order the loader said them in.
+    out.sort_by_cached_key(|p| (rank(&p.file), p.file.clone(), p.line));
+    out
+}
+
 /// Counts of findings per verdict: `[unreviewed, suspicious, legitimate]`.
 pub fn verdict_counts(report: &ScanReport, decisions: &HashMap<String, Decision>) -> [usize; 3] {
     let mut counts = [0usize; 3];

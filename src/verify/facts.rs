@@ -91,6 +91,10 @@ pub fn json_facts(v: &Value) -> Vec<(String, String)> {
         return out;
     };
     for (k, value) in obj {
+        // A report of before `notices` was added states none: the same as an empty list.
+        if k == "notices" && value.as_array().is_some_and(Vec::is_empty) {
+            continue;
+        }
         if !JSON_ELSEWHERE.contains(&k.as_str()) {
             out.push((k.clone(), value.to_string()));
         }

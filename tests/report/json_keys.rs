@@ -17,6 +17,7 @@ fn json_parses_with_stable_keys_and_exact_values() {
             "rule",
             "files",
             "not_read",
+            "notices",
             "same_id_different_content",
             "journal",
             "hint_thresholds",

@@ -30,6 +30,7 @@ mod golden;
 mod id_conflict;
 mod journal_read;
 mod json_keys;
+mod load_notices;
 mod near_misses;
 mod related;
 mod row_hints;
