@@ -15,9 +15,12 @@ use super::decode;
 use super::entracsv;
 use super::json::Ctx;
 use super::record::{Origin, classify};
+pub(super) use header_name::column_name;
+use header_name::header_unseen;
 
 mod cr_lines;
 mod dup_columns;
+mod header_name;
 mod unquoted;
 
 /// What a CSV file holds, decided from its header.
@@ -38,24 +41,6 @@ const DYNAMIC_COLUMNS: [&str; 5] = [
     "AdditionalDetails",
     "ActivityObjects",
 ];
-
-/// `TimeGenerated [UTC]` → `TimeGenerated`; BOM and white space trimmed. The zone the
-/// header names: `Some(true)` local time, `Some(false)` UTC (`[UTC]`, `Date (UTC)`),
-/// `None` unmarked.
-pub(super) fn column_name(raw: &str) -> (String, Option<bool>) {
-    let name = raw.trim_start_matches('\u{feff}').trim();
-    if let Some(open) = name.find(" [") {
-        let zone = name[open..].to_ascii_lowercase();
-        let marked = if zone.contains("local") {
-            Some(true)
-        } else {
-            zone.contains("utc").then_some(false)
-        };
-        return (name[..open].to_owned(), marked);
-    }
-    let utc = name.to_ascii_lowercase().contains("(utc)");
-    (name.to_owned(), utc.then_some(false))
-}
 
 /// UAL records as columns: a Sentinel OfficeActivity export, Hawk's simple view of
 /// Search-UnifiedAuditLog results. `Operation` beside a column only UAL records have, as
@@ -150,6 +135,13 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
         .iter()
         .map(|h| column_name(&String::from_utf8_lossy(h)))
         .unzip();
+    // A column whose name holds invisible characters is read as its name without them, and
+    // said (the file, the column as written, escaped).
+    for (i, h) in header_record.iter().enumerate() {
+        if let Some(said) = header_unseen(i, &String::from_utf8_lossy(h)) {
+            ctx.problem(None, said);
+        }
+    }
     // The names as the file spells them, for messages.
     let labels = headers.clone();
     let entra_download = entracsv::is_entra_download(&headers);

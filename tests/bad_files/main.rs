@@ -32,6 +32,7 @@ mod dup_columns;
 mod edited;
 mod encodings;
 mod gzip;
+mod header_invisible;
 mod library;
 mod lines_of_documents;
 mod memory_bound;
