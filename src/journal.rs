@@ -8,6 +8,8 @@ mod append;
 pub mod chain;
 mod location;
 mod place;
+mod whose;
+pub use whose::{replayed_text, whose_text};
 
 use std::collections::HashMap;
 use std::fs::File;

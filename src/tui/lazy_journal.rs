@@ -104,7 +104,9 @@ pub fn write_entries(journal: Result<&mut Journal, String>, entries: &[Entry]) -
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JournalState {
     Created,
-    Replayed(usize),
+    /// What was replayed, whose and when (`7 earlier decisions replayed: 1 by carol …`:
+    /// [`crate::journal::replayed_text`]).
+    Replayed(String),
 }
 
 /// The status line at start, and whether it is a warning: the journal's warnings first
@@ -127,8 +129,8 @@ pub fn start_status(
                 JournalState::Created => {
                     format!("journal {journal_display} (created at the first decision)")
                 }
-                JournalState::Replayed(n) => {
-                    format!("journal {journal_display} ({n} earlier decisions replayed)")
+                JournalState::Replayed(replayed) => {
+                    format!("journal {journal_display} ({replayed})")
                 }
             };
             match u {

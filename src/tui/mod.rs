@@ -209,12 +209,9 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let journal_display = journal_path.display().to_string();
-    // Decisions, not journal lines: undo, redo and changed minds add lines.
-    let decided = replay
-        .decisions
-        .values()
-        .filter(|d| d.verdict != journal::Verdict::Unreviewed || !d.note.is_empty())
-        .count();
+    // Decisions, not journal lines (undo, redo and changed minds add lines), and whose and
+    // when: verdicts another analyst made are not the reader's own.
+    let replayed = journal::replayed_text(&replay.decisions, &analyst);
     // A journal line outside the hash chain is applied, and said first thing (its row is
     // marked in the why panel and the problems view lists it).
     let outside_chain = replay
@@ -231,7 +228,7 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
     let journal_state = if journal.journal.is_none() {
         lazy_journal::JournalState::Created
     } else {
-        lazy_journal::JournalState::Replayed(decided)
+        lazy_journal::JournalState::Replayed(replayed)
     };
     (app.status, app.status_error) =
         lazy_journal::start_status(&journal_display, journal_state, warning, unsigned);

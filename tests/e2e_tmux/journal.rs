@@ -176,5 +176,5 @@ fn the_journal_is_created_at_the_first_decision_beside_the_folder_however_it_is_
     let t = Tmux::new("lazyjournal3");
     t.start(dir.path(), &evidence.display().to_string());
     let s = t.wait_for("reviewed 1/7");
-    assert!(s.contains("1 earlier decisions replayed"), "{s}");
+    assert!(s.contains("1 earlier decision replayed"), "{s}");
 }

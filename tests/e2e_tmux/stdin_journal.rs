@@ -130,7 +130,7 @@ fn the_workbench_on_standard_input_keeps_each_inputs_verdicts_apart() {
     // A again: its decision is back; `report -` of A finds it too.
     let w = start("stdin-a2", &pa, &data);
     let s = w.wait_for("reviewed 1/7");
-    assert!(s.contains("1 earlier decisions replayed"), "{s}");
+    assert!(s.contains("1 earlier decision replayed"), "{s}");
     quit(&w);
     let (md, _) = report_of_stdin(&a, &[], &data);
     assert!(md.contains("suspicious 1,"), "{md}");

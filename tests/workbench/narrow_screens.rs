@@ -175,11 +175,11 @@ fn the_unsigned_notice_and_its_way_out_show_first_at_80_columns() {
         }
     }
     // Signed: where the journal is, alone; a replay warning stays first.
-    let (signed, error) = start_status(JOURNAL, JournalState::Replayed(3), None, None);
+    let (signed, error) = start_status(JOURNAL, JournalState::Replayed("3 earlier decisions replayed".to_owned()), None, None);
     assert!(!error && signed.starts_with("journal ") && signed.contains("3 earlier decisions"));
     let (warned, _) = start_status(
         JOURNAL,
-        JournalState::Replayed(3),
+        JournalState::Replayed("3 earlier decisions replayed".to_owned()),
         Some("journal line 2 is damaged".to_owned()),
         analyst_name(None, |_| None).1,
     );

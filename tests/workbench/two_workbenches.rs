@@ -86,8 +86,16 @@ fn a_decision_another_analyst_made_meanwhile_is_shown_and_applied() {
         "{}",
         app.status
     );
+    // Whose and when: Bob's other decision, the minute he made it.
+    let bobs_minute = read_decisions(&path).unwrap().decisions[&other]
+        .time
+        .get(..16)
+        .unwrap()
+        .replace('T', " ");
     assert!(
-        app.status.contains("1 decision by another workbench"),
+        app.status.contains(&format!(
+            "1 decision by another workbench read from the journal: 1 by bob ({bobs_minute} UTC)"
+        )),
         "{}",
         app.status
     );

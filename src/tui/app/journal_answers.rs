@@ -65,18 +65,22 @@ impl App {
     ) {
         let mut touched = Vec::new();
         let mut applied = 0;
+        // Who wrote what was read, and when (`2 by bob (2026-12-02 02:40 UTC)`).
+        let mut read_from: Vec<(String, String)> = Vec::new();
         let conflicts = self.conflicts.len();
         for e in entries {
             // Written after a decision of ours that is still to be written again: theirs
             // is later, it stands, and the analyst is asked.
             if !own.contains(&e.key) && self.meet_later_decision(&e) {
                 applied += 1;
+                read_from.push((e.analyst.clone(), e.time.clone()));
                 continue;
             }
             if own.contains(&e.key) {
                 touched.push(e);
                 continue;
             }
+            read_from.push((e.analyst.clone(), e.time.clone()));
             let d = e.decision();
             let verdict = d.as_ref().map_or(Verdict::Unreviewed, |d| d.verdict);
             self.findings.verdict_changed(&e.key, verdict);
@@ -88,8 +92,12 @@ impl App {
             applied += 1;
         }
         let read = (applied > 0).then(|| {
+            let whose = crate::journal::whose_text(
+                read_from.iter().map(|(a, t)| (a.as_str(), t.as_str())),
+                &self.analyst,
+            );
             format!(
-                "{} by another workbench read from the journal",
+                "{} by another workbench read from the journal: {whose}",
                 crate::tui::count::count(applied, "decision")
             )
         });
