@@ -101,7 +101,7 @@ pub fn write_entries(journal: Result<&mut Journal, String>, entries: &[Entry]) -
 
 /// Where the workbench's journal stands at start: not there yet (created at the first
 /// decision), or read with this many decisions replayed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JournalState {
     Created,
     /// What was replayed, whose and when (`7 earlier decisions replayed: 1 by carol …`:
