@@ -10,6 +10,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
 use super::blockbuf::BlockBuf;
 use super::blockscan::{BlockScan, Filing, apply_scan, scan_block, scan_lines_region};
+use super::hashlane::HashLane;
 use super::json::{ALWAYS_PARSED, Ctx};
 use super::{Prefilter, ReadDigest, ScanOptions, positioned};
 
@@ -25,7 +26,8 @@ const AHEAD_PER_WORKER: u64 = 2;
 /// positions: each scanning thread reads a block of its own, outside any lock
 /// (`positioned`). Any other input (gzip, standard input, decoded text) is read in turn:
 /// each scanning thread reads the next block (cut at its last newline) under a lock. Then
-/// the thread looks for candidate lines in its block and parses them. This thread takes the
+/// the thread looks for candidate lines in its block and parses them, and (positioned reads)
+/// the scanning threads hash the blocks in file order ([`HashLane`]). This thread takes the
 /// blocks back in file order, numbers their lines and sends what they held on, so the
 /// messages come in the order a plain line-by-line scan sends them.
 pub fn scan_json_lines(
@@ -57,6 +59,7 @@ pub fn scan_json_lines(
         scan: AtomicBool::new(true),
         seekable,
         read_so_far: ctx.read_so_far.clone(),
+        lane: Mutex::new(HashLane::default()),
     };
     let prefilter = Prefilter::new();
     let opts: &ScanOptions = ctx.opts;
@@ -109,12 +112,17 @@ struct Shared {
     seekable: Option<Seekable>,
     /// Bytes read, for progress.
     read_so_far: Arc<AtomicU64>,
+    /// The scanned items on their way to the dispatching thread, hashed in file order first
+    /// when the file's hash is updated here (positioned reads): see [`pass_on`].
+    lane: Mutex<HashLane<Item>>,
 }
 
 /// A regular file whose content is its bytes (no gzip, no decoding), read at positions.
 pub struct Seekable {
     pub file: File,
-    /// The hash of the file's bytes, when asked for: updated here in file order.
+    /// The hash of the file's bytes, when asked for: updated here in file order (by the
+    /// scanning threads, [`pass_on`]), complete once the dispatching thread took the last
+    /// block.
     pub digest: Option<Arc<Mutex<ReadDigest>>>,
 }
 
@@ -323,10 +331,54 @@ fn worker(
             }
             other => other,
         };
-        if tx.send((seq, item)).is_err() {
+        if !pass_on(shared, seq, item, tx) {
             return;
         }
     }
+}
+
+/// Sends an item on to the dispatching thread, hashed first when the file's hash is updated
+/// here (positioned reads). The item waits its turn in the lane; the scanning thread that
+/// brings the item next in turn hashes it and sends it on, then every item after it that
+/// is there, so the dispatching thread receives them in file order.
+///
+/// Why here and not on the dispatching thread: that thread also takes every block's
+/// context batches into the `report`'s index, and with the SHA-256 (about 0.6 s per GB) it
+/// was the scan's slowest link: three busy threads shared the two cores, so it ran about two
+/// thirds of the time while the scanning threads waited for free blocks, and the scan
+/// kept 1.5-1.7 of the two cores busy (BENCHMARKS.md, issue 12, thirteenth round).
+///
+/// False when the dispatching thread stopped (its receiver is gone).
+fn pass_on(shared: &Shared, seq: u64, item: Item, tx: &mpsc::Sender<(u64, Item)>) -> bool {
+    let Some(digest) = shared.digest() else {
+        return tx.send((seq, item)).is_ok();
+    };
+    let mut lane = shared.lane.lock().unwrap_or_else(PoisonError::into_inner);
+    if !lane.arrive(seq, item) {
+        return true;
+    }
+    while let Some((seq, item)) = lane.next_in_turn() {
+        drop(lane);
+        if let Item::Block(Block {
+            buf,
+            own: Some(own),
+            ..
+        }) = &item
+        {
+            digest
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .update(&buf[own.clone()]);
+        }
+        // The hash is marked complete by the dispatching thread only, once it has taken the
+        // last block: a scan it stopped before (a cancel, a read error) leaves no hash,
+        // whatever was hashed here.
+        if tx.send((seq, item)).is_err() {
+            return false;
+        }
+        lane = shared.lane.lock().unwrap_or_else(PoisonError::into_inner);
+    }
+    true
 }
 
 /// The next item in turn, read by this thread: `None` once the file is read (or the
@@ -463,12 +515,12 @@ fn dispatch_in_order(
             }
             line_no += 1;
         }
-        if let (Some(own), Some(digest)) = (&block.own, shared.digest()) {
-            let mut digest = digest.lock().unwrap_or_else(PoisonError::into_inner);
-            digest.update(&block.buf[own.clone()]);
-            if block.last {
-                digest.reached_end();
-            }
+        if let (Some(_), Some(digest), true) = (&block.own, shared.digest(), block.last) {
+            // Every block up to this one was hashed, in order, before it was sent here.
+            digest
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .reached_end();
         }
         if !ctx.prefilter_allowed() && ctx.summary.records > ALWAYS_PARSED {
             // Every record of this file is parsed here (query results): the scanning

@@ -14,6 +14,7 @@ mod entracsv;
 mod flattened;
 mod folder;
 pub mod follow;
+mod hashlane;
 mod input;
 mod json;
 mod jsonlines;
