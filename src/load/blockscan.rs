@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::envelope_line::may_hold_records;
 use super::json::{Ctx, Evaluated, evaluate_line, is_whole_json, trim_ascii};
 use super::record::Classified;
 use super::{Prefilter, ScanOptions};
@@ -61,44 +62,60 @@ impl BlockScan {
                 .retain(|e| nested.binary_search(&e.line).is_err());
         }
     }
-
-    /// A block's lines and records counted, no candidate looked for (the context-only
-    /// pass: `ScanOptions::context_only`). The unterminated last line of the file counts
-    /// as a record, as `scan_block` counts it.
-    pub(super) fn counted(region: &[u8]) -> Self {
-        let mut scan = Self::default();
-        scan.count(region);
-        let tail_start = memchr::memrchr(b'\n', region).map_or(0, |i| i + 1);
-        if !without_dos_eof(trim_ascii(&region[tail_start..])).is_empty() {
-            scan.records += 1;
-        }
-        scan
-    }
-
-    fn count(&mut self, stretch: &[u8]) {
-        let (lines, records) = lines_and_records(stretch);
-        self.lines += lines;
-        self.records += records;
-    }
 }
 
-/// The complete lines of a stretch, and how many of them are records (not blank).
-fn lines_and_records(stretch: &[u8]) -> (u64, u64) {
+/// The complete lines of a stretch the prefilter passes over, counted up to the first that
+/// may hold records otherwise than as one record (an envelope, an array, a JSON string:
+/// [`may_hold_records`]), which is parsed whatever the prefilter says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Passed {
+    lines: u64,
+    /// The lines counted that are records (not blank).
+    records: u64,
+    /// Where the lines counted end: the start of the line that may hold records, else after
+    /// the stretch's last newline.
+    end: usize,
+    /// A line that may hold records starts at `end`.
+    holds_records: bool,
+}
+
+/// Counts the complete lines of `stretch` as [`Passed`] says: one look at each line's first
+/// bytes, on the newlines' walk the count makes anyway.
+fn pass_over(stretch: &[u8]) -> Passed {
     let mut lines = 0u64;
     let mut blank = 0u64;
     let mut start = 0;
     for nl in memchr::memchr_iter(b'\n', stretch) {
-        lines += 1;
         let line = &stretch[start..nl];
-        let maybe_blank = line
-            .first()
-            .is_none_or(|&b| b.is_ascii_whitespace() || b == 0xef);
-        if maybe_blank && trim_ascii(line).is_empty() {
-            blank += 1;
+        let holds_records = match line.first() {
+            None => {
+                blank += 1;
+                false
+            }
+            Some(&b) if b.is_ascii_whitespace() || b == 0xef => {
+                let trimmed = trim_ascii(line);
+                blank += u64::from(trimmed.is_empty());
+                may_hold_records(trimmed)
+            }
+            Some(_) => may_hold_records(line),
+        };
+        if holds_records {
+            return Passed {
+                lines,
+                records: lines - blank,
+                end: start,
+                holds_records,
+            };
         }
+        lines += 1;
         start = nl + 1;
     }
-    (lines, lines - blank)
+    Passed {
+        lines,
+        records: lines - blank,
+        end: start,
+        holds_records: false,
+    }
 }
 
 /// Where a region of the input stands, for filing the raw texts of its events.
@@ -130,11 +147,19 @@ impl Filing<'_> {
     }
 }
 
-/// Finds and evaluates the candidate records of a block (on a scanning thread).
+/// Finds and evaluates the candidate records of a block (on a scanning thread): the lines
+/// the prefilter lets through, and those that may hold records otherwise (an envelope, an
+/// array, a JSON string: [`may_hold_records`]), so that the records of such a line are
+/// counted and indexed as the same records one a line would be.
+///
+/// Without a prefilter (the context-only pass, `ScanOptions::context_only`) only the latter
+/// are looked at, and only those that do hold records otherwise are kept
+/// (`Evaluated::Nested`): the pass needs them for the records' count and their context, and
+/// nothing else (no raw text is filed).
 pub(super) fn scan_block(
     region: &[u8],
     last: bool,
-    prefilter: &Prefilter,
+    prefilter: Option<&Prefilter>,
     file: &Arc<str>,
     opts: &ScanOptions,
     at: &Filing,
@@ -148,34 +173,57 @@ pub(super) fn scan_block(
         region.len()
     };
     let body = &region[..body_end];
+    let evaluate = |bytes: &[u8]| match prefilter {
+        Some(_) => Some(at.evaluate(region, bytes, file, opts)),
+        None => Some(evaluate_line(bytes, 0, file, opts.max_record_bytes))
+            .filter(|e| matches!(e, Evaluated::Nested(_))),
+    };
     let mut pos = 0;
+    // The prefilter's next candidate, kept while lines before it are parsed (a block of
+    // envelope lines is searched once, not once a line).
+    let mut next_hit: Option<Option<usize>> = None;
     while pos < body.len() {
-        let Some(hit) = prefilter.find_from(body, pos) else {
+        let hit = match next_hit {
+            Some(Some(h)) if h >= pos => Some(h),
+            Some(None) => None,
+            _ => prefilter.and_then(|p| p.find_from(body, pos)),
+        };
+        next_hit = Some(hit);
+        let stop = hit.map_or(body.len(), |hit| {
+            memchr::memrchr(b'\n', &body[pos..hit]).map_or(pos, |i| pos + i + 1)
+        });
+        let passed = pass_over(&body[pos..stop]);
+        scan.lines += passed.lines;
+        scan.records += passed.records;
+        let line_start = if passed.holds_records {
+            pos + passed.end
+        } else if hit.is_some() {
+            stop
+        } else {
             break;
         };
-        let line_start = memchr::memrchr(b'\n', &body[pos..hit]).map_or(pos, |i| pos + i + 1);
-        scan.count(&body[pos..line_start]);
-        let end = memchr::memchr(b'\n', &body[hit..]).map_or(body.len(), |i| hit + i);
+        let end = memchr::memchr(b'\n', &body[line_start..]).map_or(body.len(), |i| line_start + i);
         let bytes = trim_ascii(&body[line_start..end]);
         scan.records += 1;
-        scan.hits.push(Hit {
-            line: scan.lines,
-            records_through: scan.records,
-            end: (end + 1).min(body.len()),
-            at: place(region, bytes),
-            evaluated: at.evaluate(region, bytes, file, opts),
-        });
+        if let Some(evaluated) = evaluate(bytes) {
+            scan.hits.push(Hit {
+                line: scan.lines,
+                records_through: scan.records,
+                end: (end + 1).min(body.len()),
+                at: place(region, bytes),
+                evaluated,
+            });
+        }
         scan.lines += 1;
         pos = end + 1;
     }
-    scan.count(&body[pos.min(body.len())..]);
     let tail = without_dos_eof(trim_ascii(&region[body_end..]));
     if !tail.is_empty() {
         scan.records += 1;
         let evaluated = if !is_whole_json(tail) {
-            Some(Evaluated::Malformed(TRUNCATED_LAST_LINE.to_owned()))
-        } else if prefilter.may_match(tail) {
-            Some(at.evaluate(region, tail, file, opts))
+            prefilter.map(|_| Evaluated::Malformed(TRUNCATED_LAST_LINE.to_owned()))
+        } else if prefilter.is_some_and(|p| p.may_match(tail)) || may_hold_records(tail) {
+            evaluate(tail)
         } else {
             None
         };
@@ -239,33 +287,39 @@ pub(super) fn scan_lines_region(
     last: bool,
 ) {
     let mut pos = 0;
+    // The prefilter's next candidate, kept while lines before it are parsed.
+    let mut next_hit: Option<Option<usize>> = None;
     while pos < region.len() {
         if ctx.prefilter_allowed() {
-            // Fast path: jump to the next candidate, counting the lines passed over.
-            let Some(hit) = ctx.prefilter.find_from(region, pos) else {
-                let rest = &region[pos..];
-                let partial = !rest.is_empty() && !rest.ends_with(b"\n");
-                if last && partial {
+            // Fast path: jump to the next candidate (or the next line that may hold records
+            // otherwise), counting and indexing the lines passed over.
+            let hit = match next_hit {
+                Some(Some(h)) if h >= pos => Some(h),
+                Some(None) => None,
+                _ => ctx.prefilter.find_from(region, pos),
+            };
+            next_hit = Some(hit);
+            let stop = hit.map_or(region.len(), |hit| {
+                memchr::memrchr(b'\n', &region[pos..hit]).map_or(pos, |i| pos + i + 1)
+            });
+            let passed = pass_over_lines(ctx, &region[pos..stop], offset + pos as u64, line_no);
+            if passed.holds_records {
+                pos += passed.end;
+            } else if hit.is_some() {
+                pos = stop;
+            } else {
+                // What is left has no newline: the file's last line, or nothing.
+                let start = pos + passed.end;
+                let rest = &region[start..];
+                if last {
                     // The last line has no newline: parse it, it may be a truncated record.
-                    let start = memchr::memrchr(b'\n', rest).map_or(0, |i| i + 1);
-                    count_lines(ctx, &rest[..start], line_no);
                     let line = *line_no;
-                    let at = Some(offset + (pos + start) as u64);
-                    ctx.record_always(&rest[start..], line, at);
-                    return;
-                }
-                count_lines(ctx, rest, line_no);
-                if partial
-                    && !trim_ascii(&rest[memchr::memrchr(b'\n', rest).map_or(0, |i| i + 1)..])
-                        .is_empty()
-                {
+                    ctx.record_always(rest, line, Some(offset + start as u64));
+                } else if !trim_ascii(rest).is_empty() {
                     ctx.summary.records += 1;
                 }
                 return;
-            };
-            let line_start = memchr::memrchr(b'\n', &region[pos..hit]).map_or(pos, |i| pos + i + 1);
-            count_lines(ctx, &region[pos..line_start], line_no);
-            pos = line_start;
+            }
         }
         let end = memchr::memchr(b'\n', &region[pos..]).map_or(region.len(), |i| pos + i);
         let line = *line_no;
@@ -281,11 +335,23 @@ pub(super) fn scan_lines_region(
     }
 }
 
-/// Counts the complete lines of a skipped stretch, and the records among them.
-fn count_lines(ctx: &mut Ctx, stretch: &[u8], line_no: &mut u64) {
-    let (lines, records) = lines_and_records(stretch);
-    ctx.summary.records += records;
-    *line_no += lines;
+/// Counts the complete lines of a stretch the prefilter passes over, and the records among
+/// them, up to the first that may hold records otherwise ([`pass_over`]); gives the records
+/// counted to the related-events index, as `record_placed` gives a record it parses.
+/// `offset`: the content offset of the stretch.
+fn pass_over_lines(ctx: &mut Ctx, stretch: &[u8], offset: u64, line_no: &mut u64) -> Passed {
+    let passed = pass_over(stretch);
+    if ctx.context.on {
+        for batch in ctx
+            .context
+            .json_lines(&stretch[..passed.end], *line_no, offset)
+        {
+            ctx.context_batch(Some(batch));
+        }
+    }
+    ctx.summary.records += passed.records;
+    *line_no += passed.lines;
+    passed
 }
 
 impl Ctx<'_> {

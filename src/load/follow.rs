@@ -370,8 +370,8 @@ impl Tail {
                 // A line that holds records otherwise (an envelope, an array) gives the
                 // index its records, each once, never itself as one more.
                 let start = at + (bytes.as_ptr() as usize - raw_line.as_ptr() as usize) as u64;
-                let candidate =
-                    self.prefilter.may_match(bytes) || super::json::may_hold_records(bytes);
+                let candidate = self.prefilter.may_match(bytes)
+                    || super::envelope_line::may_hold_records(bytes);
                 let nested =
                     candidate && self.record(bytes, (self.line, start), &mut context, sink);
                 if !nested && let Some(batch) = context.json_record(bytes, self.line, at) {

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde_json::Value;
 
 use super::decode;
+use super::envelope_line::may_hold_records;
 use super::record::{Classified, Origin, classify};
 use super::{Prefilter, ScanMessage, ScanOptions};
 use crate::model::{FileSummary, Problem, SourceKind, SourceRef};
@@ -372,28 +373,8 @@ enum Shapes {
 
 /// The envelope keys of a JSON document (`docstream`) and of the sniffing (`sniff`): an
 /// object with one of them over an array is an envelope, not a record.
-const ENVELOPE_KEYS: [&str; 6] = ["value", "records", "results", "Results", "tables", "Tables"];
-
-/// Whether a JSON-lines line (trimmed) may hold records otherwise than as one record, from
-/// its first bytes alone: an array, a JSON string, or an object whose first key is an
-/// envelope's (`{"records":[…]}` as Defender's streaming export writes it, `{"tables":…`,
-/// `{"Schema":…,"Results":…`, a Graph page `{"@odata.context":…,"value":…`). Such a line is
-/// parsed even where the prefilter passes over lines without the STS operation's name, so
-/// that its records reach the related-events index (each once: the line itself is no
-/// record there). A few byte comparisons a line: the prefilter's fast path is kept.
-pub(super) fn may_hold_records(line: &[u8]) -> bool {
-    match line.first() {
-        Some(b'[' | b'"') => true,
-        Some(b'{') => {
-            let rest = trim_ascii(&line[1..]);
-            ENVELOPE_KEYS.iter().chain(&["Schema", "@odata"]).any(|k| {
-                rest.strip_prefix(b"\"")
-                    .is_some_and(|r| r.starts_with(k.as_bytes()))
-            })
-        }
-        _ => false,
-    }
-}
+pub(super) const ENVELOPE_KEYS: [&str; 6] =
+    ["value", "records", "results", "Results", "tables", "Tables"];
 
 /// Whether a parsed line holds records otherwise than as one record.
 fn nested_shape(value: &Value, text: bool) -> Option<Nested> {

@@ -316,12 +316,10 @@ fn worker(
                     offset: block.base + block.start as u64,
                 };
                 // The context-only pass (`context_pass`) looks for no candidate: the
-                // block's lines are counted for the context's line numbers.
-                let mut found = if opts.context_only {
-                    BlockScan::counted(region)
-                } else {
-                    scan_block(region, block.last, prefilter, file, opts, &at)
-                };
+                // block's lines are counted for the context's line numbers, and only the
+                // lines that hold records otherwise are read.
+                let prefilter = (!opts.context_only).then_some(prefilter);
+                let mut found = scan_block(region, block.last, prefilter, file, opts, &at);
                 if opts.context {
                     found.context = crate::context::block_batches(file, region);
                     found.without_nested_lines_in_context();

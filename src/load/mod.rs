@@ -11,6 +11,7 @@ mod csvframe;
 pub mod decode;
 mod docstream;
 mod entracsv;
+mod envelope_line;
 mod flattened;
 mod folder;
 pub mod follow;

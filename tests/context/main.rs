@@ -9,7 +9,8 @@
 //! One test binary for the context: the story above in every shape (every_shape, rows,
 //! inputs_read, copies, with the shapes written by `shapes`), and the modules that were test
 //! files of their own, each with its own inputs (actors, app_actor, open_related, forgery,
-//! line_shapes, twins, typed_actors, cut, related_bounded, lookalike), and `targets`:
+//! envelope_lines, line_shapes, twins, typed_actors, cut, related_bounded, lookalike), and
+//! `targets`:
 //! whose record a related record is, in each export shape.
 
 use std::io::Write;
@@ -28,6 +29,7 @@ mod app_actor;
 mod conflict_folds;
 mod copies;
 mod cut;
+mod envelope_lines;
 mod envelope_once;
 mod every_shape;
 mod forgery;

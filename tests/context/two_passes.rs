@@ -11,7 +11,7 @@ use sts_triage::report::markdown_report;
 
 /// The report with the context read in one pass, and with it read by a second pass over the
 /// files the first one read.
-fn one_and_two_passes(paths: &[PathBuf]) -> (ScanReport, ScanReport) {
+pub(super) fn one_and_two_passes(paths: &[PathBuf]) -> (ScanReport, ScanReport) {
     let one = scan_paths(paths, &ScanOptions::default()).unwrap();
     let first = ScanOptions {
         context: false,
