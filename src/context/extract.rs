@@ -44,7 +44,8 @@ pub struct Fields<'a> {
     pub time: Option<i64>,
     pub operation: Cow<'a, [u8]>,
     /// The actor's key as its kind knows it ([`crate::model::actor_keys`]): a user's UPN, an
-    /// application's id, the name of an application with no id.
+    /// application's id, the name of an application with no id (a user with no UPN is
+    /// keyed by its object id, [`Self::actor_id`], when the index takes it in).
     pub actor: Cow<'a, [u8]>,
     pub actor_kind: ActorKind,
     /// An application's name ([`ActorKind::App`]; empty otherwise), shown beside its id.

@@ -218,9 +218,17 @@ impl Collector {
             (start as u32, b.text.len() as u32)
         };
         let ipv4 = index::ipv4(&f.ip).map_or(0, |a| 1 << 32 | u64::from(a));
+        // A user known by its object id alone (an Entra record whose `initiatedBy.user` has
+        // no UPN): keyed by the id, as an event's actor is looked up by its UPN and by its id
+        // (README: a user by UPN or object id); its principal ties it to its UPN's records
+        // (`index_actors`: one object id under several keys is one actor).
+        let actor = match f.actor_kind {
+            crate::model::ActorKind::User if f.actor.is_empty() => &f.actor_id,
+            _ => &f.actor,
+        };
         let spans = [
             span(&f.operation),
-            span(&f.actor),
+            span(actor),
             span(&f.target),
             if ipv4 == 0 { span(&f.ip) } else { (0, 0) },
             span(&f.result),
