@@ -80,9 +80,10 @@ fn owned(s: String) -> Cow<'static, [u8]> {
     Cow::Owned(s.into_bytes())
 }
 
-/// A key's value at the cursor: the text of a string; the `Actor` array as written.
+/// A key's value at the cursor: the text of a string; the `Actor` and `Target` arrays as
+/// written.
 fn value<'a>(w: &mut Walker<'a>, k: K) -> Option<Cow<'a, [u8]>> {
-    if k == K::Actor {
+    if k == K::Actor || k == K::Target {
         return w.raw().map(Cow::Borrowed);
     }
     w.text()
@@ -292,10 +293,15 @@ impl<'a> Slots<'a> {
         let workload = self.first(&[K::Workload]);
         let directory = workload.is_empty() || *workload == *DIRECTORY;
         let (target, correlation) = if directory {
-            (
-                self.first(&[K::ObjectId, K::OfficeObjectId, K::AadTarget]),
-                self.first(&[K::InterSystemsId, K::CorrelationId]),
-            )
+            let mut target = self.first(&[K::ObjectId, K::OfficeObjectId, K::AadTarget]);
+            // A UPN in `ObjectId` is the user's only where the `Target` entries do not say
+            // the object is of another class (a group named as the victim's UPN).
+            if memchr::memchr(b'@', &target).is_some()
+                && let Some(other) = self.take(K::Target).and_then(|t| non_user_target(&t))
+            {
+                target = Cow::Owned(other);
+            }
+            (target, self.first(&[K::InterSystemsId, K::CorrelationId]))
         } else {
             (Cow::Borrowed(&b""[..]), Cow::Borrowed(&b""[..]))
         };
@@ -340,6 +346,25 @@ pub fn json_lines<'a>(region: &'a [u8], mut each: impl FnMut(u64, usize, Fields<
         start = end + 1;
         index += 1;
     }
+}
+
+/// The object a UAL `Target` array names when its entries say it is no user (a group, an
+/// application: [`super::parties::ual_non_user_target`]): its object id, empty when they
+/// give none. `value` is where the array starts (bytes after it may follow), or the array
+/// as JSON text in a string (Sentinel OfficeActivity). Most `Target` arrays of a record
+/// whose `ObjectId` is a UPN have a `User_<guid>` entry: those are not parsed.
+fn non_user_target(value: &[u8]) -> Option<Vec<u8>> {
+    let raw = Walker::new(value).raw()?;
+    if memchr::memmem::find(raw, b"\"User_").is_some() {
+        return None;
+    }
+    let mut entries =
+        crate::load::decode::parse_repaired::<Value>(raw).map_or(Value::Null, |(v, _, _)| v);
+    if let Value::String(text) = &entries {
+        entries = crate::json_depth::parse_value(text).unwrap_or(Value::Null);
+    }
+    let list = super::parties::actor_entries(Some(&entries));
+    super::parties::ual_non_user_target(&list).map(|id| id.as_bytes().to_vec())
 }
 
 /// The `Workload` of Azure AD (directory) records.

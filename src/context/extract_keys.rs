@@ -27,6 +27,10 @@ pub(super) enum K {
     Actor,
     /// CloudAppEvents `AccountObjectId`: the actor's object id.
     AccountObjectId,
+    /// UAL `Target`: where its value starts (the array is read only for a record whose
+    /// `ObjectId` is a UPN: whether the entries say the object is no user,
+    /// `extract::non_user_target`).
+    Target,
     ResultStatus,
 }
 
@@ -130,6 +134,7 @@ pub(super) fn ual_key(name: &[u8]) -> Option<K> {
         },
         6 => match fixed::<6>(name)? {
             b"UserId" => K::UserId,
+            b"Target" => K::Target,
             _ => return None,
         },
         8 => match fixed::<8>(name)? {

@@ -23,6 +23,11 @@ fn value_of<'a>(bytes: &'a [u8], skeleton: &Skeleton, colon: usize, k: K) -> Opt
         let (at, _) = Skeleton::value_at(bytes, colon)?;
         return value(&mut Walker::at(bytes, at), k);
     }
+    if k == K::Target {
+        // Not passed over here: read only where it matters (`extract::non_user_target`).
+        let (at, _) = Skeleton::value_at(bytes, colon)?;
+        return Some(Cow::Borrowed(&bytes[at..]));
+    }
     skeleton.text(bytes, colon)
 }
 

@@ -200,6 +200,48 @@ pub fn actor_entries(v: Option<&Value>) -> Vec<(&str, Option<i64>)> {
         .collect()
 }
 
+/// The object a UAL record's `Target` entries (`ID`, `Type`) name when they say it is no
+/// user: the GUID of its `<Class>_<guid>` entry (`Group_<guid>`, `ServicePrincipal_<guid>`;
+/// "" when it has none). None when an entry names a user (`User_<guid>`, the class `User`)
+/// or none names a class (the class is an entry `<Class>_<guid>`, or a bare word of type 2
+/// such as `Group`; a Name, type 1, is the object's own and says nothing). As Entra's
+/// `targetResources` type and CloudAppEvents' `ActivityObjects` are read: a group named
+/// `victim@contoso.com` in `ObjectId` is not the victim.
+pub fn ual_non_user_target<'a>(entries: &[(&'a str, Option<i64>)]) -> Option<&'a str> {
+    let class_of = |id: &'a str, ty: Option<i64>| -> Option<(&'a str, &'a str)> {
+        match id.split_once('_') {
+            Some((class, guid))
+                if !class.is_empty()
+                    && class.bytes().all(|b| b.is_ascii_alphabetic())
+                    && !guid.is_empty()
+                    && guid.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') =>
+            {
+                Some((class, guid))
+            }
+            None if ty == Some(2)
+                && !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_alphabetic()) =>
+            {
+                Some((id, ""))
+            }
+            _ => None,
+        }
+    };
+    let classes: Vec<(&str, &str)> = entries
+        .iter()
+        .filter_map(|&(id, ty)| class_of(id, ty))
+        .collect();
+    if classes.is_empty() || classes.iter().any(|(c, _)| c.eq_ignore_ascii_case("User")) {
+        return None;
+    }
+    Some(
+        classes
+            .iter()
+            .find(|(_, guid)| !guid.is_empty())
+            .map_or("", |(_, guid)| guid),
+    )
+}
+
 /// The `ID` values of a UAL `Actor` or `Target` array.
 fn entry_ids(v: Option<&Value>) -> Vec<&str> {
     v.and_then(Value::as_array)
@@ -228,11 +270,20 @@ pub fn ual(record: &Map<String, Value>) -> Parties {
     } else {
         object_id
     };
-    let target_id = targets
+    let mut target_id = targets
         .iter()
         .find_map(|t| entry_guid(t))
         .unwrap_or_default()
         .to_owned();
+    // A group (or an app) whose name is a UPN is not that user: no target, its id kept.
+    let non_user = ual_non_user_target(&actor_entries(target_entries.as_deref()));
+    let target = match non_user {
+        Some(id) => {
+            target_id = id.to_owned();
+            String::new()
+        }
+        None => target,
+    };
     let actor_entries_value = dynamic(field(record, "Actor"));
     let (actor, actor_id, actor_kind) = ual_actor(
         &text(field(record, "UserId")),
@@ -423,6 +474,38 @@ mod tests {
         assert_eq!(p.actor, "helpdesk.admin@contoso.com");
         assert_eq!(p.actor_id, "aaaa");
         assert_eq!(p.correlation, "c0ffee00-0000-4000-8000-000000000001");
+    }
+
+    #[test]
+    fn ual_target_entries_of_a_group_name_no_user() {
+        let target = |object_id: &str, entries: Value| {
+            let p = ual(&obj(json!({"ObjectId": object_id, "Target": entries})));
+            (p.target, p.target_id)
+        };
+        let group = json!([{"ID": "Group_aa-1", "Type": 2}, {"ID": "aa-1", "Type": 2},
+            {"ID": "Group", "Type": 2}, {"ID": "victim@contoso.com", "Type": 1}]);
+        assert_eq!(
+            target("victim@contoso.com", group),
+            (String::new(), "aa-1".into())
+        );
+        // The class alone, written as JSON text (Sentinel OfficeActivity).
+        let class = json!(r#"[{"ID":"Group","Type":2}]"#);
+        assert_eq!(
+            target("victim@contoso.com", class),
+            (String::new(), String::new())
+        );
+        // A user's entries, or entries naming no class (a Name of type 1 is the object's
+        // own): the ObjectId stands.
+        let user = json!([{"ID": "User_bbbb", "Type": 2}, {"ID": "User", "Type": 2}]);
+        assert_eq!(
+            target("victim@contoso.com", user),
+            ("victim@contoso.com".into(), "bbbb".into())
+        );
+        let named = json!([{"ID": "Group", "Type": 1}]);
+        assert_eq!(
+            target("victim@contoso.com", named),
+            ("victim@contoso.com".into(), String::new())
+        );
     }
 
     #[test]

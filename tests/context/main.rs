@@ -33,6 +33,7 @@ mod envelope_lines;
 mod envelope_once;
 mod every_shape;
 mod forgery;
+mod group_target;
 mod id_only;
 mod inputs_read;
 mod line_shapes;
