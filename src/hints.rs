@@ -353,7 +353,8 @@ impl<'a> Inputs<'a> {
 }
 
 /// Every principal text of the report: the flagged rows' targets, actors and display
-/// names, the near misses' targets and actors.
+/// names, the near misses' targets and actors, and the UPNs of the users acting in the
+/// related-records index (every record loaded, STS or not).
 fn principal_texts(report: &ScanReport) -> impl Iterator<Item = &str> {
     let rows = report.findings.iter().flat_map(|f| {
         let (targets, actors) = (f.totals.targets(), f.totals.actors());
@@ -367,7 +368,8 @@ fn principal_texts(report: &ScanReport) -> impl Iterator<Item = &str> {
         .iter()
         .filter(|e| !e.is_flagged())
         .flat_map(|e| [e.parties.target_label(), e.parties.actor_label(), &e.actor]);
-    rows.chain(near)
+    // The users acting in the other records too (an admin who made no revocation).
+    rows.chain(near).chain(report.context.acting_upns())
 }
 
 /// A role that names a user: `User`, or the UAL's usual form of Actor[-1].ID for a user,

@@ -190,6 +190,19 @@ impl ContextIndex {
         out
     }
 
+    /// The UPNs of the users acting in any record of the loaded data (each once, in no
+    /// particular order): the `lookalike` hint compares a row's principals with them too, so
+    /// that an attacker's `admin@contoso.corn` is flagged where the admin it imitates made
+    /// no revocation, only other records (README: "another principal of the loaded data").
+    /// From the actors' first times (one entry an actor, not a record): few texts.
+    pub fn acting_upns(&self) -> impl Iterator<Item = &str> {
+        self.first_of_actor
+            .keys()
+            .filter(|&&k| actor_kind_of(k) == ActorKind::User)
+            .map(|&k| self.text(k))
+            .filter(|t| t.contains('@'))
+    }
+
     /// The application's name for its key, if any record named it.
     pub fn app_name(&self, key: u32) -> Option<&str> {
         self.app_names.get(&key).map(|&n| self.text(n))

@@ -39,6 +39,7 @@ mod inputs_read;
 mod line_shapes;
 mod lookalike;
 mod lookalike_ids;
+mod lookalike_loaded;
 mod open_related;
 mod related_bounded;
 mod rows;
