@@ -16,15 +16,27 @@ use serde_json::Value;
 use crate::hints::HintConfig;
 use crate::neutralize::neutralize;
 
-/// Top-level JSON members compared elsewhere (rows, hashes, journal, counts).
-const JSON_ELSEWHERE: [&str; 5] = ["findings", "near_misses", "files", "journal", "counts"];
+/// Top-level JSON members compared elsewhere (rows, hashes, journal, counts), or not at all:
+/// the load's `notices` include what happened in the session that made the report (a
+/// followed file replaced, a file changed since the load), which a scan of the files now
+/// cannot say again.
+const JSON_ELSEWHERE: [&str; 6] = [
+    "findings",
+    "near_misses",
+    "files",
+    "journal",
+    "counts",
+    "notices",
+];
 
-/// Markdown header lines compared elsewhere.
-const MARKDOWN_ELSEWHERE: [&str; 4] = [
+/// Markdown header lines compared elsewhere, or not at all (`- Load notices:`, as JSON's
+/// `notices`).
+const MARKDOWN_ELSEWHERE: [&str; 5] = [
     "- Journal:",
     "- Rows flagged:",
     "- Near misses:",
     "- Files:",
+    "- Load notices:",
 ];
 
 /// `text` with each path of the report replaced by the path of the input with the same
@@ -91,10 +103,6 @@ pub fn json_facts(v: &Value) -> Vec<(String, String)> {
         return out;
     };
     for (k, value) in obj {
-        // A report of before `notices` was added states none: the same as an empty list.
-        if k == "notices" && value.as_array().is_some_and(Vec::is_empty) {
-            continue;
-        }
         if !JSON_ELSEWHERE.contains(&k.as_str()) {
             out.push((k.clone(), value.to_string()));
         }

@@ -102,10 +102,14 @@ fn the_workbench_copies_the_same_notices() {
 }
 
 #[test]
-fn verify_reads_the_notices_back_and_catches_one_taken_out() {
+fn a_report_with_notices_verifies() {
+    // Not compared by verify (a session's notices, as a followed file replaced, cannot be
+    // said again by a scan of the files now), and no difference either.
     let dir = tempfile::tempdir().unwrap();
-    let verify = |report: &Path| {
-        run(&[
+    for format in ["md", "json"] {
+        let report = dir.path().join(format!("r.{format}"));
+        std::fs::write(&report, report_of(format)).unwrap();
+        let out = run(&[
             "verify",
             "--report",
             report.to_str().unwrap(),
@@ -114,35 +118,7 @@ fn verify_reads_the_notices_back_and_catches_one_taken_out() {
             DAY_FIRST,
             SERIAL_1900,
             MAC_ROMAN,
-        ])
-    };
-    let md = dir.path().join("r.md");
-    let json = dir.path().join("r.json");
-    std::fs::write(&md, report_of("md")).unwrap();
-    std::fs::write(&json, report_of("json")).unwrap();
-    for r in [&md, &json] {
-        let out = verify(r);
-        assert!(out.status.success(), "{}", stderr(&out));
+        ]);
+        assert!(out.status.success(), "{}", stdout(&out));
     }
-    // The Markdown's count, and the JSON's list, with the day-first notice taken out.
-    let text = std::fs::read_to_string(&md).unwrap();
-    std::fs::write(
-        &md,
-        text.replace("- Load notices: 5 (", "- Load notices: 4 ("),
-    )
-    .unwrap();
-    let out = verify(&md);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("DIFFERS Load notices"),
-        "{}",
-        stdout(&out)
-    );
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    v["notices"].as_array_mut().unwrap().remove(0);
-    std::fs::write(&json, v.to_string()).unwrap();
-    let out = verify(&json);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stdout(&out).contains("DIFFERS notices"), "{}", stdout(&out));
 }
