@@ -162,6 +162,9 @@ pub fn is_sign_in_operation(operation: &str) -> bool {
 pub struct Inputs<'a> {
     report: &'a ScanReport,
     tables: Arc<Tables>,
+    /// The related-record count of each row's first event, by event index, ascending
+    /// ([`Inputs::with_related_counts`]; empty otherwise: counted when asked).
+    related: Vec<(usize, usize)>,
 }
 
 /// What the hints of a whole scan read beside the index, computed once: the `bulk` counts,
@@ -224,7 +227,11 @@ impl<'a> Inputs<'a> {
     /// The inputs of `report` again from what [`Inputs::tables`] gave (the report
     /// unchanged since, else the hints are those of the report as it was).
     pub fn with_tables(report: &'a ScanReport, tables: Arc<Tables>) -> Self {
-        Self { report, tables }
+        Self {
+            report,
+            tables,
+            related: Vec::new(),
+        }
     }
 
     /// The context index must be prepared (`ContextIndex::prepare`; the scan does it at
@@ -233,6 +240,7 @@ impl<'a> Inputs<'a> {
         Self {
             report,
             tables: Arc::new(TablesBuild::run(report, config)),
+            related: Vec::new(),
         }
     }
 

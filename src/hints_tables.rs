@@ -4,9 +4,10 @@
 //! made in one go at the load's end, a key typed then waited for them.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::bulk::BulkBuild;
-use super::{HintConfig, Tables, is_password_operation, is_sign_in_operation};
+use super::{HintConfig, Inputs, Tables, is_password_operation, is_sign_in_operation};
 use crate::lookalike::Principals;
 use crate::scan::ScanReport;
 
@@ -14,8 +15,10 @@ use crate::scan::ScanReport;
 /// that reset or change a password (`Tables::password_ops`), being gathered: records
 /// `0..len` of the index as it was when the build began, `next` the first not read.
 struct SignIns {
-    /// Operations are few and repeat: each is classified once.
-    kind: HashMap<u32, (bool, bool)>,
+    /// Operations are few and repeat: each is classified once. Looked up for every record
+    /// of the index: foldhash, not the default SipHash (BENCHMARKS.md, issue 12,
+    /// thirteenth round).
+    kind: foldhash::HashMap<u32, (bool, bool)>,
     out: HashMap<u32, Vec<u32>>,
     password_ops: HashSet<u32>,
     next: usize,
@@ -85,7 +88,7 @@ impl TablesBuild {
         Self {
             config,
             sign_ins: SignIns {
-                kind: HashMap::new(),
+                kind: foldhash::HashMap::default(),
                 out: HashMap::new(),
                 password_ops: HashSet::new(),
                 next: 0,
@@ -136,4 +139,57 @@ fn conflicts_by_id(report: &ScanReport) -> HashMap<String, Vec<crate::scan::IdCo
         out.entry(c.id.clone()).or_default().push(c.clone());
     }
     out
+}
+
+impl<'a> Inputs<'a> {
+    /// [`Inputs::new`], with the related-record count of every row's first event (what
+    /// each row's context line says: [`crate::context::summary::finding_line`]) counted on
+    /// a second thread while the tables are built on this one. For a report that writes
+    /// every row: the counting and the tables were most of its single-threaded time after
+    /// the scan (BENCHMARKS.md, issue 12, thirteenth round). The same counts as counted
+    /// row by row.
+    pub fn with_related_counts(report: &'a ScanReport, config: HintConfig) -> Self {
+        let mut firsts: Vec<usize> = report
+            .findings
+            .iter()
+            // A folded row is no row (the report writes none).
+            .filter(|f| !f.is_folded())
+            .filter_map(|f| f.events.first().copied())
+            .filter(|&i| i < report.events.len())
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let (tables, related) = std::thread::scope(|s| {
+            let counts = s.spawn(|| {
+                // Each count reads the prepared index alone; no table is read.
+                firsts
+                    .iter()
+                    .map(|&i| {
+                        let n = report
+                            .context
+                            .related_count(&report.events[i], &config.context);
+                        (i, n)
+                    })
+                    .collect::<Vec<_>>()
+            });
+            let tables = TablesBuild::run(report, config);
+            let related = counts
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (tables, related)
+        });
+        Self {
+            report,
+            tables: Arc::new(tables),
+            related,
+        }
+    }
+
+    /// The related-record count of event `i` if [`Inputs::with_related_counts`] counted it.
+    pub fn related_count(&self, i: usize) -> Option<usize> {
+        self.related
+            .binary_search_by_key(&i, |&(e, _)| e)
+            .ok()
+            .map(|at| self.related[at].1)
+    }
 }

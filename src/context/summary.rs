@@ -93,13 +93,13 @@ pub fn event_line_counted(
 
 /// The context line of a flagged row: that of its first event (and how many more).
 pub fn finding_line(inputs: &Inputs, report: &ScanReport, f: &Finding) -> String {
-    let related = f
-        .events
-        .first()
-        .and_then(|&i| report.events.get(i))
-        .map_or(0, |e| {
-            report.context.related_count(e, &inputs.config().context)
-        });
+    let related = f.events.first().map_or(0, |&i| {
+        inputs.related_count(i).unwrap_or_else(|| {
+            report.events.get(i).map_or(0, |e| {
+                report.context.related_count(e, &inputs.config().context)
+            })
+        })
+    });
     finding_line_counted(inputs, report, f, related)
 }
 

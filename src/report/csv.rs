@@ -66,7 +66,8 @@ pub fn write_csv(
     ctx: &ReportContext,
 ) -> io::Result<()> {
     let g = Grouped::new(report, decisions);
-    let inputs = Inputs::new(report, ctx.hints);
+    // Every row is written: its first event's related records counted beside the tables.
+    let inputs = Inputs::with_related_counts(report, ctx.hints);
     write_csv_line(out, CSV_COLUMNS)?;
     let num = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     for &i in g.findings.iter().flatten() {

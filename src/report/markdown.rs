@@ -261,7 +261,8 @@ pub fn write_markdown(
     ctx: &ReportContext,
 ) -> io::Result<()> {
     let g = Grouped::new(report, decisions);
-    let inputs = Inputs::new(report, ctx.hints);
+    // Every row is written: its first event's related records counted beside the tables.
+    let inputs = Inputs::with_related_counts(report, ctx.hints);
     writeln!(out, "# Findings: {RULE_NAME}\n")?;
     writeln!(out, "- Rule: {RULE_NAME} (id {RULE_ID})")?;
     writeln!(out, "- Hint thresholds: {}", thresholds_line(&ctx.hints))?;

@@ -264,6 +264,41 @@ fn counted_and_nearest_related_records_are_those_of_the_whole_list() {
     assert!(cut > 2000, "{cut}");
 }
 
+/// The Markdown and CSV reports count every row's related records on a second thread while
+/// the hint tables are made (`Inputs::with_related_counts`): each row's context line is the
+/// one counted row by row, and says its first event's count.
+#[test]
+fn rows_counted_beside_the_tables_say_what_rows_counted_one_by_one_say() {
+    use sts_triage::context::summary::finding_line;
+    use sts_triage::hints::{HintConfig, Inputs};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ual.jsonl");
+    std::fs::write(&path, export(4 * 7919, 400)).unwrap();
+    let report = scan_paths(&[path], &ScanOptions::default()).unwrap();
+    let config = HintConfig::default();
+    let (beside, one_by_one) = (
+        Inputs::with_related_counts(&report, config),
+        Inputs::new(&report, config),
+    );
+    let mut rows = 0;
+    for f in report.findings.iter().filter(|f| !f.is_folded()) {
+        let first = &report.events[f.events[0]];
+        let n = report.context.related_count(first, &config.context);
+        assert_eq!(beside.related_count(f.events[0]), Some(n));
+        assert_eq!(one_by_one.related_count(f.events[0]), None);
+        let line = finding_line(&beside, &report, f);
+        assert_eq!(line, finding_line(&one_by_one, &report, f));
+        let said = match n {
+            0 => "no related records".to_owned(),
+            1 => "1 related record".to_owned(),
+            n => format!("{n} related records"),
+        };
+        assert!(line.contains(&said), "{line} / {said}");
+        rows += 1;
+    }
+    assert!(rows > 50, "{rows}");
+}
+
 #[test]
 fn an_actor_with_200_related_records_lists_the_nearest_ten_and_counts_all() {
     let dir = tempfile::tempdir().unwrap();
