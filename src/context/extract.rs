@@ -95,8 +95,12 @@ fn value<'a>(w: &mut Walker<'a>, k: K) -> Option<Cow<'a, [u8]>> {
 /// None for a user (the `UserId` stands), which is most records: the entries are parsed
 /// only when they name a service principal.
 fn app_actor(user_id: &[u8], actor: &[u8]) -> Option<(ActorKind, Vec<u8>, Vec<u8>)> {
+    // Built once: `memmem::find` builds its searcher on every call, and this one is made
+    // for every record with an `Actor` (1% of the reading's CPU, issue 12, thirteenth round).
+    static SERVICE_PRINCIPAL: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"ServicePrincipal"));
     if !user_id.starts_with(b"ServicePrincipal_") {
-        memchr::memmem::find(actor, b"ServicePrincipal")?;
+        SERVICE_PRINCIPAL.find(actor)?;
     }
     // Read as the loader reads it (a raw control character in an app's name included).
     let mut entries =
@@ -125,9 +129,45 @@ enum Level {
     Audit = 1,
 }
 
+/// Where one key's value is, until the record's fields are made from it: a place in the
+/// record rather than an `Option<Cow>`, so that the slots are set, read and dropped with no
+/// branch on an allocation (their fill and drop were ~40 of A's extra samples, issue 12,
+/// twelfth round), and an escaped value is decoded only when it is the one taken.
+///
+/// `record[start..end]` as written (a string's text between its quotes, the `Actor` array
+/// whole; empty: no value, or one that is no string); [`ESCAPED`] set in `end` when that
+/// text holds an escape to decode; `start` [`COPIED`] for [`Slots::copied`]`[end]`.
+#[derive(Clone, Copy, Default)]
+struct At {
+    start: u32,
+    end: u32,
+}
+
+/// In [`At::end`]: the string holds an escape (records are under 2 GiB: `Skeleton::mark`).
+const ESCAPED: u32 = 1 << 31;
+
+/// [`At::start`] of a value the walk read.
+const COPIED: u32 = u32::MAX;
+
+impl At {
+    /// `record[start..end]`, `escaped` when it holds an escape.
+    #[inline(always)]
+    fn text(start: u32, end: u32, escaped: bool) -> Self {
+        Self {
+            start,
+            end: end | (u32::from(escaped) * ESCAPED),
+        }
+    }
+}
+
 /// The value of each key in one record, at each level (the last, where a key repeats).
 struct Slots<'a> {
-    values: [[Option<Cow<'a, [u8]>>; SLOTS]; 2],
+    /// The record's bytes, where [`At::Raw`] and [`At::Escaped`] are.
+    record: &'a [u8],
+    values: [[At; SLOTS]; 2],
+    /// The values read by the walk (a record not of the skeleton's shape, an audit record
+    /// written as JSON text in a string): empty, so no allocation, for most records.
+    copied: Vec<Cow<'a, [u8]>>,
     entra: bool,
     /// A `userPrincipalName` member (read as the row's `UserPrincipalName`).
     upn: bool,
@@ -138,9 +178,11 @@ struct Slots<'a> {
 }
 
 impl<'a> Slots<'a> {
-    fn new() -> Self {
+    fn new(record: &'a [u8]) -> Self {
         Self {
+            record,
             values: Default::default(),
+            copied: Vec::new(),
             entra: false,
             upn: false,
             audit: false,
@@ -148,15 +190,24 @@ impl<'a> Slots<'a> {
         }
     }
 
+    /// Sets a key's value read by the walk.
     fn set(&mut self, level: Level, k: K, v: Cow<'a, [u8]>) {
-        self.values[level as usize][k as usize] = Some(v);
+        let end = u32::try_from(self.copied.len()).unwrap_or(u32::MAX);
+        self.copied.push(v);
+        self.set_at(level, k, At { start: COPIED, end });
+    }
+
+    /// Sets a key's value found in the record.
+    #[inline(always)]
+    fn set_at(&mut self, level: Level, k: K, at: At) {
+        self.values[level as usize][k as usize] = at;
         self.any = true;
     }
 
     /// Reads one record (a JSON object) from its skeleton, else walks it; a record that
     /// breaks off keeps what was read.
     fn read(bytes: &'a [u8], scratch: &mut Scratch) -> Self {
-        let mut slots = Self::new();
+        let mut slots = Self::new(bytes);
         let Scratch { skeleton, memo } = scratch;
         if skeleton.mark(bytes) && slots.members(bytes, skeleton, Some(memo)).is_some() {
             return slots;
@@ -167,7 +218,7 @@ impl<'a> Slots<'a> {
     /// [`Self::read`] with every key looked up, none taken from the last record's (tests).
     #[cfg(test)]
     fn read_plain(bytes: &'a [u8]) -> Self {
-        let mut slots = Self::new();
+        let mut slots = Self::new(bytes);
         let mut skeleton = Skeleton::default();
         if skeleton.mark(bytes) && slots.members(bytes, &skeleton, None).is_some() {
             return slots;
@@ -177,7 +228,7 @@ impl<'a> Slots<'a> {
 
     /// Walks one record string by string (any shape: pretty JSON, an envelope).
     fn walked(bytes: &'a [u8]) -> Self {
-        let mut slots = Self::new();
+        let mut slots = Self::new(bytes);
         let _ = slots.row(&mut Walker::new(bytes), true);
         slots
     }
@@ -248,13 +299,43 @@ impl<'a> Slots<'a> {
         })
     }
 
-    /// A key's value: the audit record's, else the row's; None when empty.
+    /// A key's value: the audit record's, else the row's; None when empty. Each is read
+    /// once (taken).
+    #[inline]
     fn take(&mut self, k: K) -> Option<Cow<'a, [u8]>> {
-        let [row, audit] = &mut self.values;
-        audit[k as usize]
-            .take()
-            .filter(|v| !v.is_empty())
-            .or_else(|| row[k as usize].take().filter(|v| !v.is_empty()))
+        for level in [Level::Audit, Level::Row] {
+            let at = std::mem::take(&mut self.values[level as usize][k as usize]);
+            // Most slots of a record are empty: one compare.
+            if at.start == at.end {
+                continue;
+            }
+            let v = self.value(at);
+            if !v.is_empty() {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// The value at `at`, escapes decoded.
+    fn value(&mut self, at: At) -> Cow<'a, [u8]> {
+        let record = self.record;
+        let (start, end) = (at.start as usize, (at.end & !ESCAPED) as usize);
+        if at.start == COPIED {
+            return self
+                .copied
+                .get_mut(end)
+                .map(std::mem::take)
+                .unwrap_or_default();
+        }
+        let text = record.get(start..end).unwrap_or_default();
+        if at.end & ESCAPED == 0 {
+            return Cow::Borrowed(text);
+        }
+        // The string with its quotes, as `Skeleton::text` decodes it.
+        Cow::Owned(super::walk::decode(
+            record.get(start - 1..end + 1).unwrap_or_default(),
+        ))
     }
 
     /// The value of the first of `keys` that has one.

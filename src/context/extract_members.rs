@@ -8,27 +8,28 @@
 //! (its colon) instead of looking for its opening quote and the key up (issue 12, twelfth
 //! round).
 
-use std::borrow::Cow;
-
-use super::{K, Level, Member, Slots, row_member, ual_key, value};
+use super::{At, K, Level, Member, Slots, row_member, ual_key};
 use crate::context::skeleton::Skeleton;
 use crate::context::walk::Walker;
 
-/// A key's value as [`value`] reads it at the walk's cursor: a string's text, the `Actor`
-/// array as written (passed over by the walk: few records have one, each short). Inlined:
-/// a value returned through memory and copied at once into its slot stalled the copy.
+/// Where a key's value is, as [`super::value`] reads it at the walk's cursor: a string's text, the
+/// `Actor` array as written (passed over by the walk: few records have one, each short).
+/// None where the value breaks off. Inlined: a value returned through memory and copied at
+/// once into its slot stalled the copy.
 #[inline(always)]
-fn value_of<'a>(bytes: &'a [u8], skeleton: &Skeleton, colon: usize, k: K) -> Option<Cow<'a, [u8]>> {
+fn value_of(bytes: &[u8], skeleton: &Skeleton, colon: usize, k: K) -> Option<At> {
     if k == K::Actor {
         let (at, _) = Skeleton::value_at(bytes, colon)?;
-        return value(&mut Walker::at(bytes, at), k);
+        let raw = Walker::at(bytes, at).raw()?;
+        return Some(At::text(at as u32, (at + raw.len()) as u32, false));
     }
     if k == K::Target {
         // Not passed over here: read only where it matters (`extract::non_user_target`).
         let (at, _) = Skeleton::value_at(bytes, colon)?;
-        return Some(Cow::Borrowed(&bytes[at..]));
+        return Some(At::text(at as u32, bytes.len() as u32, false));
     }
-    skeleton.text(bytes, colon)
+    let t = skeleton.text_at(bytes, colon)?;
+    Some(At::text(t.start, t.end, t.escaped))
 }
 
 /// What a member is to the index, found the plain way: its key as written looked up, else
@@ -268,7 +269,7 @@ impl<'a> Slots<'a> {
             if nested {
                 if let Member::Field(k) = member {
                     let v = value_of(bytes, skeleton, colon, k)?;
-                    self.set(Level::Audit, k, v);
+                    self.set_at(Level::Audit, k, v);
                 }
                 continue;
             }
@@ -276,7 +277,7 @@ impl<'a> Slots<'a> {
             match member {
                 Member::Field(k) => {
                     let v = value_of(bytes, skeleton, colon, k)?;
-                    self.set(Level::Row, k, v);
+                    self.set_at(Level::Row, k, v);
                 }
                 Member::Audit => {
                     self.audit = true;
@@ -293,8 +294,9 @@ impl<'a> Slots<'a> {
                 }
                 Member::Upn => {
                     self.upn = true;
-                    let v = skeleton.text(bytes, colon)?;
-                    self.set(Level::Row, K::UserPrincipalName, v);
+                    // Read as text whatever key it is (not `Actor`'s raw array).
+                    let v = value_of(bytes, skeleton, colon, K::UserPrincipalName)?;
+                    self.set_at(Level::Row, K::UserPrincipalName, v);
                 }
                 Member::Envelope => {
                     if Skeleton::value_at(bytes, colon)?.1 == b'{' {

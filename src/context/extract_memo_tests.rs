@@ -92,3 +92,81 @@ fn a_key_that_ends_as_the_last_records_key_at_its_place_is_not_taken_for_it() {
         ["a@contoso.com", "", "c@contoso.com", "d@contoso.com", ""]
     );
 }
+
+/// A member as written: a key the reader reads (or not), its value a string (escaped or
+/// not, empty), another value, or a UAL `Actor` array.
+fn member() -> impl Strategy<Value = String> {
+    let key = prop::sample::select(vec![
+        "Timestamp",
+        "ActionType",
+        "IPAddress",
+        "UserId",
+        "ObjectId",
+        "Workload",
+        "ResultStatus",
+        "Operation",
+        "ClientIP",
+        "AccountObjectId",
+        "InterSystemsId",
+        "Actor",
+        "Other",
+    ]);
+    let value = prop_oneof![
+        4 => text().prop_map(|t| serde_json::to_string(&t).expect("serializes")),
+        1 => Just(r#""a\u0040contoso.com\\x""#.to_owned()),
+        1 => Just(r#""AzureActiveDirectory""#.to_owned()),
+        1 => Just(r#""""#.to_owned()),
+        1 => Just("null".to_owned()),
+        1 => Just(r#"[{"ID":"User_0c3f2a10-0000-4000-8000-000000000001","Type":5}]"#.to_owned()),
+    ];
+    (key, value).prop_map(|(k, v)| format!("\"{k}\":{v}"))
+}
+
+proptest! {
+    /// Keys written more than once (the last value is the record's, as serde_json's map
+    /// reads it), values with escapes decoded only when taken, at both levels and in an
+    /// audit record written as JSON text: the skeleton's reading (with the memo, in a block
+    /// of lines, and with every key looked up) is the walk's.
+    #[test]
+    fn keys_written_twice_are_read_as_the_walk_reads_them(
+        lines in proptest::collection::vec(
+            (
+                proptest::collection::vec(member(), 0..6),
+                proptest::collection::vec(member(), 0..6),
+                proptest::collection::vec(member(), 0..4),
+                any::<bool>(),
+            ),
+            1..5,
+        ),
+    ) {
+        let lines: Vec<String> = lines
+            .into_iter()
+            .map(|(mut row, audit, rest, as_text)| {
+                let audit = format!("{{{}}}", audit.join(","));
+                let audit = if as_text {
+                    serde_json::to_string(&audit).expect("serializes")
+                } else {
+                    audit
+                };
+                row.push(format!("\"RawEventData\":{audit}"));
+                row.extend(rest);
+                format!("{{{}}}", row.join(","))
+            })
+            .collect();
+        let block = lines.join("\n");
+        let mut read = Vec::new();
+        json_lines(block.as_bytes(), |i, _, f| read.push((i as usize, f)));
+        for (i, line) in lines.iter().enumerate() {
+            if walked_record(line.as_bytes()) != Fields::default() {
+                prop_assert!(read.iter().any(|(j, _)| *j == i), "line {} not read", i);
+            }
+        }
+        for (i, f) in &read {
+            let line = lines[*i].as_bytes();
+            let walked = walked_record(line);
+            prop_assert_eq!(f, &walked, "line {}: {}", i, lines[*i]);
+            prop_assert_eq!(&plain_record(line), &walked, "{}", lines[*i]);
+            prop_assert_eq!(&json_record(line), &walked, "{}", lines[*i]);
+        }
+    }
+}

@@ -163,7 +163,10 @@ pub fn user_guid(actor: &[u8]) -> Option<&[u8]> {
     if actor.first() != Some(&b'[') {
         return None;
     }
-    memchr::memmem::find_iter(actor, b"\"User_").find_map(|at| {
+    // Built once, not for each record (`memmem::find_iter` builds its searcher each call).
+    static USER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"User_"));
+    USER.find_iter(actor).find_map(|at| {
         // A quote that opens a string: not escaped (an even run of backslashes before it).
         let escapes = actor[..at]
             .iter()

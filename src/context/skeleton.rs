@@ -168,25 +168,37 @@ fn span(from: u32, to: u32) -> u64 {
 /// A depth the record never returns to: set once its object has closed.
 const AFTER: i64 = i64::MIN / 2;
 
-/// Marks a place as a depth-2 member's colon in [`Skeleton::colons`].
-const NESTED: u32 = 1 << 31;
+/// The largest record read here (its places fit in 31 bits).
+const LIMIT: usize = (1 << 31) - 64;
+
+/// What the reader needs of one 64-byte block of a record (bit i for byte i): written once a
+/// block, where the colons were pushed one by one into a list (a capacity check and a
+/// store each, about 45 a row: a fifth of the classification's instructions, issue 12,
+/// thirteenth round).
+#[derive(Default, Clone, Copy)]
+struct Words {
+    /// The quotes that open or close a string.
+    quote: u64,
+    /// The backslashes: whether a string holds an escape.
+    slash: u64,
+    /// The colon of each member at depth 1 or 2.
+    member: u64,
+    /// Those of [`Self::member`] at depth 2.
+    nested: u64,
+}
 
 /// The members of one record; reused from record to record (its buffers keep their size).
 #[derive(Default)]
 pub struct Skeleton {
-    /// The quotes that open or close a string, 64 bytes a word.
-    quotes: Vec<u64>,
-    /// The backslashes, 64 bytes a word: whether a string holds an escape.
-    slashes: Vec<u64>,
+    /// The record's blocks, in order.
+    words: Vec<Words>,
     /// Whether the record has any backslash (most have none: no string to decode).
     any_slash: bool,
-    /// The colon of each member at depth 1 or 2, in order, [`NESTED`] set at depth 2.
-    colons: Vec<u32>,
 }
 
-/// A scratch buffer larger than this is given back after its record, so that one huge
-/// record does not keep its buffers for the rest of the file.
-const KEEP: usize = 1 << 16;
+/// A scratch buffer larger than this many blocks (256 KiB of record) is given back after its
+/// record, so that one huge record does not keep its buffers for the rest of the file.
+const KEEP_WORDS: usize = 1 << 12;
 
 impl Skeleton {
     /// Finds the members of `bytes`, one JSON text. False when the record is not of the
@@ -204,28 +216,28 @@ impl Skeleton {
     /// [`Self::mark`] with `kinds` classifying each block.
     #[inline(always)]
     fn mark_with(&mut self, bytes: &[u8], kinds: impl Fn(&[u8; 64]) -> Kinds) -> bool {
-        if self.colons.capacity() > KEEP || self.quotes.capacity() > KEEP {
+        if self.words.capacity() > KEEP_WORDS {
             *self = Self::default();
         }
-        self.quotes.clear();
-        self.slashes.clear();
-        self.colons.clear();
+        self.words.clear();
         self.any_slash = false;
-        if bytes.len() >= NESTED as usize - 64 || bytes.trim_ascii_start().first() != Some(&b'{') {
+        if bytes.len() >= LIMIT || bytes.trim_ascii_start().first() != Some(&b'{') {
             return false;
         }
-        self.quotes.reserve(bytes.len() / 64 + 1);
-        self.slashes.reserve(bytes.len() / 64 + 1);
+        let (blocks, rest) = bytes.as_chunks::<64>();
+        // Every block's words written in place: no push, no capacity check a block.
+        self.words.resize(blocks.len() + 1, Words::default());
         let mut escapes = Escapes::default();
         // All ones when the last block ended inside a string.
         let mut inside_carry = 0u64;
         // 1 when the last block's last byte closed a string.
         let mut closing_carry = 0u64;
+        let mut any_slash = 0u64;
         let mut depth = 0i64;
-        let (blocks, rest) = bytes.as_chunks::<64>();
         let mut tail = [b' '; 64];
         tail[..rest.len()].copy_from_slice(rest);
-        for (i, block) in blocks.iter().chain(std::iter::once(&tail)).enumerate() {
+        let all = blocks.iter().chain(std::iter::once(&tail));
+        for (block, words) in all.zip(self.words.iter_mut()) {
             let k = kinds(block);
             let quote = k.quote & !escapes.next(k.slash);
             let inside = prefix_xor(quote) ^ inside_carry;
@@ -236,11 +248,10 @@ impl Skeleton {
             let after_string = (closing << 1) | closing_carry;
             closing_carry = closing >> 63;
             if colon & !after_string != 0 {
+                self.words.clear();
                 return false;
             }
-            self.quotes.push(quote);
-            self.slashes.push(k.slash);
-            self.any_slash |= k.slash != 0;
+            any_slash |= k.slash;
             // The depth between brackets (outside strings), one step a bracket.
             let (open, close) = (k.open & !inside, k.close & !inside);
             let (mut top, mut nested) = (0u64, 0u64);
@@ -262,37 +273,34 @@ impl Skeleton {
             let here = span(from, 64);
             top |= here & 0u64.wrapping_sub(u64::from(depth == 1));
             nested |= here & 0u64.wrapping_sub(u64::from(depth == 2));
-            self.push_colons(i, colon & (top | nested), nested);
+            *words = Words {
+                quote,
+                slash: k.slash,
+                member: colon & (top | nested),
+                nested: colon & nested,
+            };
         }
+        self.any_slash = any_slash != 0;
         true
     }
 
-    /// Writes the places of the `colons` bits of block `i`, those of `nested` marked.
-    fn push_colons(&mut self, i: usize, mut colons: u64, nested: u64) {
-        let base = (i * 64) as u32;
-        while colons != 0 {
-            let at = colons.trailing_zeros();
-            self.colons
-                .push((base + at) | (((nested >> at) & 1) as u32 * NESTED));
-            colons &= colons - 1;
-        }
-    }
-
     /// The members' colons, in order, and whether each is at depth 2.
-    pub fn members(&self) -> impl Iterator<Item = (usize, bool)> + '_ {
-        self.colons
-            .iter()
-            .map(|&c| ((c & !NESTED) as usize, c & NESTED != 0))
+    pub fn members(&self) -> Members<'_> {
+        Members {
+            words: &self.words,
+            w: 0,
+            bits: self.words.first().map_or(0, |w| w.member),
+        }
     }
 
     /// The last quote before `at` that opens or closes a string.
     #[inline]
     fn quote_before(&self, at: usize) -> Option<usize> {
         let mut w = at / 64;
-        let mut bits = self.quotes.get(w)? & span(0, (at % 64) as u32);
+        let mut bits = self.words.get(w)?.quote & span(0, (at % 64) as u32);
         while bits == 0 {
             w = w.checked_sub(1)?;
-            bits = self.quotes[w];
+            bits = self.words[w].quote;
         }
         Some(w * 64 + 63 - bits.leading_zeros() as usize)
     }
@@ -300,19 +308,19 @@ impl Skeleton {
     /// Whether the byte at `at` is a quote that opens or closes a string.
     #[inline]
     pub fn is_quote(&self, at: usize) -> bool {
-        self.quotes
+        self.words
             .get(at / 64)
-            .is_some_and(|w| (w >> (at % 64)) & 1 == 1)
+            .is_some_and(|w| (w.quote >> (at % 64)) & 1 == 1)
     }
 
     /// The first quote at or after `at` that opens or closes a string.
     #[inline]
     fn quote_from(&self, at: usize) -> Option<usize> {
         let mut w = at / 64;
-        let mut bits = self.quotes.get(w)? & (u64::MAX << (at % 64));
+        let mut bits = self.words.get(w)?.quote & (u64::MAX << (at % 64));
         while bits == 0 {
             w += 1;
-            bits = *self.quotes.get(w)?;
+            bits = self.words.get(w)?.quote;
         }
         Some(w * 64 + bits.trailing_zeros() as usize)
     }
@@ -326,7 +334,7 @@ impl Skeleton {
         let (first, last) = (from / 64, (to - 1) / 64);
         let below_to = span(0, ((to - 1) % 64) as u32 + 1);
         let from_bits = u64::MAX << (from % 64);
-        let word = |w: usize| self.slashes.get(w).copied().unwrap_or(0);
+        let word = |w: usize| self.words.get(w).map_or(0, |w| w.slash);
         if first == last {
             return word(first) & from_bits & below_to != 0;
         }
@@ -383,8 +391,9 @@ impl Skeleton {
 
     /// The value of the member whose colon is at `colon`, as [`super::walk::Walker::text`]
     /// reads it: a string's text, escapes decoded; any other value empty. None where the
-    /// value breaks off (a string with no closing quote, no value at all).
-    #[inline(always)]
+    /// value breaks off (a string with no closing quote, no value at all). The reader keeps
+    /// [`Self::text_at`]'s place instead and decodes only the value it takes (tests).
+    #[cfg(test)]
     pub fn text<'a>(&self, bytes: &'a [u8], colon: usize) -> Option<Cow<'a, [u8]>> {
         let at = self.text_at(bytes, colon)?;
         let (start, end) = (at.start as usize, at.end as usize);
@@ -399,7 +408,7 @@ impl Skeleton {
     /// the `Cow` of a call not inlined came back through memory, and its copy into the
     /// caller's slot waited on those stores (a stall each key read, issue 12, twelfth round).
     #[inline]
-    fn text_at(&self, bytes: &[u8], colon: usize) -> Option<TextAt> {
+    pub fn text_at(&self, bytes: &[u8], colon: usize) -> Option<TextAt> {
         match Self::value_at(bytes, colon)? {
             (open, b'"') => {
                 let close = self.quote_from(open + 1)?;
@@ -419,13 +428,42 @@ impl Skeleton {
     }
 }
 
+/// The members of a record in order ([`Skeleton::members`]): each one's colon, and whether
+/// it is at depth 2.
+pub struct Members<'s> {
+    words: &'s [Words],
+    /// The block of `bits`.
+    w: usize,
+    /// The members of block `w` not yet given.
+    bits: u64,
+}
+
+impl Iterator for Members<'_> {
+    type Item = (usize, bool);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, bool)> {
+        while self.bits == 0 {
+            self.w += 1;
+            self.bits = self.words.get(self.w)?.member;
+        }
+        let at = self.bits.trailing_zeros();
+        self.bits &= self.bits - 1;
+        let nested = self
+            .words
+            .get(self.w)
+            .is_some_and(|w| (w.nested >> at) & 1 == 1);
+        Some((self.w * 64 + at as usize, nested))
+    }
+}
+
 /// A string value's text between its quotes, `start..end` of the record (under 2 GiB:
 /// [`Skeleton::mark`] reads no larger one), and whether it holds an escape to decode.
 #[derive(Clone, Copy)]
-struct TextAt {
-    start: u32,
-    end: u32,
-    escaped: bool,
+pub struct TextAt {
+    pub start: u32,
+    pub end: u32,
+    pub escaped: bool,
 }
 
 #[cfg(test)]
