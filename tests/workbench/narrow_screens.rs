@@ -175,7 +175,12 @@ fn the_unsigned_notice_and_its_way_out_show_first_at_80_columns() {
         }
     }
     // Signed: where the journal is, alone; a replay warning stays first.
-    let (signed, error) = start_status(JOURNAL, JournalState::Replayed("3 earlier decisions replayed".to_owned()), None, None);
+    let (signed, error) = start_status(
+        JOURNAL,
+        JournalState::Replayed("3 earlier decisions replayed".to_owned()),
+        None,
+        None,
+    );
     assert!(!error && signed.starts_with("journal ") && signed.contains("3 earlier decisions"));
     let (warned, _) = start_status(
         JOURNAL,
