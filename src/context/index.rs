@@ -248,14 +248,12 @@ impl ContextIndex {
         self.entries.read_back();
         self.entries.sort_by_place();
         let entries = &self.entries;
-        // Before the order by time and the lookups: its sort's list is freed before they
-        // are made (memory at the report's peak).
         self.principals = actors::Principals::build(entries);
         let mut order: Vec<u32> = (0..entries.len() as u32).collect();
         order.sort_by_key(|&i| entries[i as usize].time);
         let e = |i: u32| &entries[i as usize];
         // Each operation folded once ([`super::twins::fold_operation`]), to a number.
-        let mut folded_ids: HashMap<String, u32, FxBuild> = HashMap::default();
+        let mut folded_ids: HashMap<String, u32> = HashMap::new();
         let mut by_operation: HashMap<u32, u32, FxBuild> = HashMap::default();
         let strings = &self.strings;
         let operation = |op| {
@@ -269,45 +267,26 @@ impl ContextIndex {
         // A record's address, read (back) only for records alike in all the rest (few).
         let address = |i: u32| self.address(&self.record(i as usize));
         self.twins = super::twins::Twins::build(&order, entries, operation, address);
-        let twins = &self.twins;
-        let twinned = |i: u32| twins.earlier(i).is_some();
-        // The lookup by correlation (the longest to build: a key on most records) on a
-        // second thread, those by target and actor on this one: each reads the records and
-        // the order by time and writes only its own, so the report's single-threaded phase
-        // after the scan takes the longer of the two instead of their sum (BENCHMARKS.md,
-        // issue 12, thirteenth round).
-        let (by_correlation, by_target, by_actor) = std::thread::scope(|s| {
-            let correlation = s.spawn(|| {
-                Lookup::build(
-                    &order,
-                    |i| Some(e(i).correlation).filter(|&c| c != 0),
-                    twinned,
-                )
-            });
-            let by_target =
-                Lookup::build(&order, |i| Some(e(i).target).filter(|&t| t != 0), twinned);
-            let by_actor = Lookup::build(&order, |i| Some(e(i).actor).filter(|&a| a != 0), twinned);
-            let by_correlation = correlation
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (by_correlation, by_target, by_actor)
-        });
-        self.by_correlation = by_correlation;
-        self.by_target = by_target;
-        self.by_actor = by_actor;
+        let twinned = |i: u32| self.twins.earlier(i).is_some();
+        self.by_correlation = Lookup::build(
+            &order,
+            |i| Some(e(i).correlation).filter(|&c| c != 0),
+            twinned,
+        );
+        self.by_target = Lookup::build(&order, |i| Some(e(i).target).filter(|&t| t != 0), twinned);
+        self.by_actor = Lookup::build(&order, |i| Some(e(i).actor).filter(|&a| a != 0), twinned);
+        self.first_of_actor.clear();
+        for &i in &order {
+            let e = e(i);
+            if e.actor != 0 && e.time != i64::MIN {
+                self.first_of_actor.entry(e.actor).or_insert(e.time);
+            }
+        }
         // Memory: the order by time (4 bytes a record) is freed before the regrouped list (as
         // long) is made, so that the list takes its place instead of fresh pages at the
         // report's peak (BENCHMARKS.md, memory, twelfth round).
         drop(order);
-        // Each actor's earliest known time: the first of its records (in time order) whose
-        // time is known, one per actor rather than a map entry looked up per record.
-        self.first_of_actor = self
-            .by_actor
-            .firsts(|i| Some(self.entries[i as usize].time).filter(|&t| t != i64::MIN));
-        let twinned = |i: u32| self.twins.earlier(i).is_some();
-        self.by_actor_as = self
-            .by_actor
-            .regrouped(|i| self.entries[i as usize].principal, twinned);
+        self.by_actor_as = self.by_actor.regrouped(|i| e(i).principal, twinned);
         self.prepared = true;
     }
 

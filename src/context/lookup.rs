@@ -294,25 +294,6 @@ impl<K: Key> Lookup<K> {
         lo + self.list[lo..hi].partition_point(|&i| before(sub(i)))
     }
 
-    /// Each key and the first `Some` of `value` over its records (in time order), for the
-    /// keys that have one.
-    pub(super) fn firsts<V>(
-        &self,
-        value: impl Fn(u32) -> Option<V>,
-    ) -> std::collections::HashMap<K, V, super::index::FxBuild>
-    where
-        K: std::hash::Hash,
-    {
-        let mut out = std::collections::HashMap::default();
-        for (k, w) in self.keys.iter().zip(self.starts.windows(2)) {
-            let records = &self.list[w[0] as usize..w[1] as usize];
-            if let Some(v) = records.iter().find_map(|&i| value(i)) {
-                out.insert(*k, v);
-            }
-        }
-        out
-    }
-
     /// Every record of a key, in time order.
     pub(super) fn get(&self, k: &K) -> &[u32] {
         let (s, n) = self.span(k);
@@ -368,20 +349,6 @@ mod tests {
         let all = lookup.stretch(&expected.keys().next().copied().unwrap(), 0, usize::MAX);
         assert!(all.twinned().all(|i| i % 1000 == 1));
         assert!(Lookup::<u64>::default().get(&1).is_empty());
-    }
-
-    #[test]
-    fn each_keys_first_value_is_that_of_its_earliest_record_that_has_one() {
-        // Keys of records in time order; a record's value None (an unknown time) is passed
-        // over, a key none of whose records has one is left out.
-        let keys = [1u32, 2, 1, 3, 2, 1, 3];
-        let values = [None, Some(20), Some(10), None, Some(21), Some(11), None];
-        let order: Vec<u32> = (0..keys.len() as u32).collect();
-        let lookup = Lookup::build(&order, |i| Some(keys[i as usize]), |_| false);
-        let firsts = lookup.firsts(|i| values[i as usize]);
-        let mut got: Vec<_> = firsts.into_iter().collect();
-        got.sort_unstable();
-        assert_eq!(got, vec![(1, 10), (2, 20)]);
     }
 
     use proptest::prelude::*;
