@@ -14,6 +14,8 @@ fn sort_filter_mark_quit_restart_and_the_marks_are_there() {
     t.wait_for("Account▲");
     t.keys(&["/", "ip:203.0", "Enter"]);
     t.wait_for("4 of 7 shown");
+    // The cursor stayed on its row, which the filter shows: to the first row shown.
+    t.keys(&["g"]);
     t.keys(&["1"]);
     t.wait_for("suspicious 1");
     t.keys(&["2"]);
