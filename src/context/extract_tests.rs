@@ -2,6 +2,7 @@
 use super::*;
 use crate::context::times::{iso_ticks, time_of};
 use crate::dates::parse_export_time;
+use crate::kql;
 use crate::model::ActorKind;
 
 #[test]
