@@ -318,12 +318,23 @@ fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findings) {
                         "input {}: grew since the report: its first {n} bytes are the ones the report covers (read while followed), what came after is not in the report",
                         crate::neutralize::name(path)
                     ),
-                    None => format!(
-                        "input {}: SHA-256 {}, the report says {}: the file changed",
-                        crate::neutralize::name(path),
-                        short(hash),
-                        old.as_deref().map_or("unavailable", short)
-                    ),
+                    None => match old.as_deref() {
+                        Some(old) => format!(
+                            "input {}: SHA-256 {}, the report says {}: the file changed",
+                            crate::neutralize::name(path),
+                            short(hash),
+                            short(old)
+                        ),
+                        // A report of a stopped load (or of a file read in part) states no
+                        // hash: its bytes cannot be checked, which is no sign they changed
+                        // (the final newcomer of the thirteenth session read "the file
+                        // changed" of read-only evidence).
+                        None => format!(
+                            "input {}: SHA-256 {}; the report states none for it (a stopped load or a file read in part: see the report's header), so it covers only part of these bytes and they cannot be checked against it",
+                            crate::neutralize::name(path),
+                            short(hash)
+                        ),
+                    },
                 });
             }
             None => found.differences.push(format!(

@@ -82,6 +82,30 @@ fn a_stopped_load_says_it_is_partial_on_screen_and_in_the_report() {
             && report.contains("which the findings do not cover"),
         "{report}"
     );
+    // `verify` on that report never says the unchanged input "changed": the report states
+    // no hash for a file read in part.
+    let report_path = dir.path().join("partial.report.md");
+    std::fs::write(&report_path, &report).unwrap();
+    // No decision was made: an empty journal.
+    std::fs::write(&journal, "").unwrap();
+    let mut out = Vec::new();
+    sts_triage::verify::run(
+        &journal,
+        Some(&report_path),
+        &[PathBuf::from(FIXTURE)],
+        &sts_triage::load::ScanOptions::default(),
+        &mut out,
+    )
+    .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let line = out
+        .lines()
+        .find(|l| l.contains("SHA-256") && l.contains(FIXTURE))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        !line.contains("the file changed") && line.contains("the report states none for it"),
+        "{line}"
+    );
 }
 
 #[test]
