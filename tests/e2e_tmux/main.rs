@@ -6,7 +6,7 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -155,24 +155,8 @@ impl Drop for Tmux {
 /// `report -q ARGS -` with `input` piped in (`XDG_DATA_HOME` at `data_home`), which must
 /// succeed: stdout (the report) and stderr.
 fn report_of_stdin(input: &[u8], extra: &[&str], data_home: &Path) -> (String, String) {
-    let mut child = Command::new(BIN)
-        .args(["report", "-q"])
-        .args(extra)
-        .arg("-")
-        .env("XDG_DATA_HOME", data_home)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = input.to_vec();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(out.status.success(), "{err}");
-    (String::from_utf8(out.stdout).unwrap(), err)
+    let args = [&["report", "-q"][..], extra, &["-"]].concat();
+    support::stdin::run_piped(&args, input, data_home)
 }
 
 /// A temporary folder holding the folder `evidence` with the workbench fixture in it

@@ -4,42 +4,22 @@
 //! in again finds its own, and its verdicts come back, in `report -` and in the workbench
 //! reading `-`. `--journal` still overrides it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use sha2::Digest as _;
 use sts_triage::journal::{Decision, Entry, Journal, Verdict};
 
 use super::{BIN, Tmux, report_of_stdin};
 
-const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
-
-/// The fixture (7 flagged rows), and the same without its first line (6): two inputs.
-fn inputs() -> [Vec<u8>; 2] {
-    let a = std::fs::read(FIXTURE).unwrap();
-    let first = a.iter().position(|&b| b == b'\n').unwrap();
-    let b = a[first + 1..].to_vec();
-    [a, b]
-}
-
-fn journal_of(data_home: &Path, input: &[u8]) -> PathBuf {
-    let hash: String = sha2::Sha256::digest(input)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    // The first 32 hex digits of the report's SHA-256 of `(stdin)`.
-    data_home.join(format!("sts-triage/stdin-{}.sts-triage.jsonl", &hash[..32]))
-}
-
-/// The report's `- Journal:` line.
-fn journal_line(md: &str) -> &str {
-    md.lines().find(|l| l.starts_with("- Journal: ")).unwrap()
-}
+use crate::support::stdin::{journal_line, stdin_journal, two_inputs};
 
 #[test]
 fn report_of_standard_input_uses_a_journal_named_by_its_content() {
     let data = tempfile::tempdir().unwrap();
-    let [a, b] = inputs();
-    let (ja, jb) = (journal_of(data.path(), &a), journal_of(data.path(), &b));
+    let [a, b] = two_inputs();
+    let (ja, jb) = (
+        stdin_journal(data.path(), &a),
+        stdin_journal(data.path(), &b),
+    );
     assert_ne!(ja, jb);
     let (md, err) = report_of_stdin(&a, &[], data.path());
     assert!(
@@ -106,11 +86,11 @@ fn quit(t: &Tmux) {
 fn the_workbench_on_standard_input_keeps_each_inputs_verdicts_apart() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let [a, b] = inputs();
+    let [a, b] = two_inputs();
     let (pa, pb) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
     std::fs::write(&pa, &a).unwrap();
     std::fs::write(&pb, &b).unwrap();
-    let (ja, jb) = (journal_of(&data, &a), journal_of(&data, &b));
+    let (ja, jb) = (stdin_journal(&data, &a), stdin_journal(&data, &b));
 
     let w = start("stdin-a", &pa, &data);
     let s = w.wait_for("reviewed 0/7");

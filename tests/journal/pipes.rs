@@ -6,28 +6,13 @@
 //! decisions, and no journal is ever made beside `/dev/stdin` in `/dev`.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-use sha2::Digest as _;
 use sts_triage::journal::{Decision, Entry, Journal, Verdict};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
-const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
-
-/// The fixture (7 flagged rows), and the same without its first line (6, all in A too).
-fn inputs() -> [Vec<u8>; 2] {
-    let a = std::fs::read(FIXTURE).unwrap();
-    let first = a.iter().position(|&b| b == b'\n').unwrap();
-    let b = a[first + 1..].to_vec();
-    [a, b]
-}
-
-/// Where `-` of these bytes keeps its decisions (README: `stdin-<hash>`).
-fn journal_of(data_home: &Path, input: &[u8]) -> PathBuf {
-    let hash = sts_triage::load::hex(&sha2::Sha256::digest(input));
-    data_home.join(format!("sts-triage/stdin-{}.sts-triage.jsonl", &hash[..32]))
-}
+use crate::support::stdin::{journal_line, run_piped, stdin_journal, two_inputs};
 
 /// `sts-triage report -q EXTRA PATH` with `input` written into the named pipe `fifo`
 /// (`XDG_DATA_HOME` at `data_home`): its standard output and error.
@@ -66,26 +51,7 @@ fn report_through_fifo(
 
 /// `sts-triage report -q /dev/stdin` with `input` piped into standard input.
 fn report_of_dev_stdin(input: &[u8], data_home: &Path) -> (String, String) {
-    let mut child = Command::new(BIN)
-        .args(["report", "-q", "/dev/stdin"])
-        .env("XDG_DATA_HOME", data_home)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = input.to_vec();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(out.status.success(), "{err}");
-    (String::from_utf8(out.stdout).unwrap(), err)
-}
-
-fn journal_line(md: &str) -> &str {
-    md.lines().find(|l| l.starts_with("- Journal: ")).unwrap()
+    run_piped(&["report", "-q", "/dev/stdin"], input, data_home)
 }
 
 /// The key of B's first flagged row (a row of A too), from the JSON report.
@@ -114,8 +80,8 @@ fn two_exports_through_one_named_pipe_never_see_each_others_decisions() {
     let fifo = dir.path().join("export.pipe");
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
-    let [a, b] = inputs();
-    let (ja, jb) = (journal_of(&data, &a), journal_of(&data, &b));
+    let [a, b] = two_inputs();
+    let (ja, jb) = (stdin_journal(&data, &a), stdin_journal(&data, &b));
 
     // Each input's journal is named by its bytes, as `-`'s is: not `export.pipe.sts-triage.jsonl`.
     let (md, _) = report_through_fifo(&fifo, &a, &[], &data);

@@ -8,6 +8,7 @@
 pub mod context;
 pub mod hints;
 pub mod markdown;
+pub mod stdin;
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
