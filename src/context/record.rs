@@ -326,7 +326,12 @@ fn csv_row(r: &mut impl BufRead, header: &[String]) -> io::Result<String> {
 /// The JSON value from the reader's position (blanks and separators before it passed over):
 /// an object as written; a table's row rebuilt into its record when `layout` gives columns.
 fn value_at(r: &mut impl BufRead, layout: Option<&Layout>) -> io::Result<String> {
-    let text = json_value(r)?;
+    let text = match (layout, first_byte(r)?) {
+        // A record written as a JSON string (a double-encoded log line): the loader read
+        // the text it holds (`load::json::Ctx::text_line`), and so does the read-back.
+        (None, Some(b'"')) => string_value(r)?,
+        _ => json_value(r)?,
+    };
     match layout {
         Some(Layout::Rows {
             columns,
@@ -365,6 +370,65 @@ fn csv_header(r: &mut impl BufRead) -> io::Result<Vec<String>> {
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_owned())
         .collect())
+}
+
+/// The reader's first byte after blanks and the separators between a document's values
+/// (`,`), which are passed over; `None` at the end.
+fn first_byte(r: &mut impl BufRead) -> io::Result<Option<u8>> {
+    loop {
+        let buf = r.fill_buf()?;
+        let Some(&b) = buf.first() else {
+            return Ok(None);
+        };
+        if b.is_ascii_whitespace() || b == b',' {
+            r.consume(1);
+            continue;
+        }
+        return Ok(Some(b));
+    }
+}
+
+/// The text a JSON string at the reader's position holds (its escapes decoded), trimmed: a
+/// record written as a JSON string. At most [`MAX_RECORD`] bytes of the string are read.
+fn string_value(r: &mut impl BufRead) -> io::Result<String> {
+    let mut out: Vec<u8> = Vec::new();
+    let mut escaped = false;
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            return Err(io::Error::other("the file ends inside the record"));
+        }
+        // The opening quote is `out[0]`; the string ends at the next unescaped quote.
+        let mut end = None;
+        for (i, &b) in buf.iter().enumerate() {
+            out.push(b);
+            if out.len() == 1 {
+                continue;
+            }
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => {
+                    end = Some(i + 1);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let used = end.unwrap_or(buf.len());
+        r.consume(used);
+        if end.is_some() {
+            break;
+        }
+        if out.len() > MAX_RECORD {
+            return Err(io::Error::other(format!(
+                "the record written as a JSON string there is over {MAX_RECORD} bytes"
+            )));
+        }
+    }
+    let text: String = serde_json::from_slice(&out)
+        .map_err(|e| io::Error::other(format!("the JSON string there: {e}")))?;
+    Ok(text.trim().to_owned())
 }
 
 /// The JSON object or array starting at the first `{` or `[`: up to its matching end

@@ -303,7 +303,14 @@ impl Ctx<'_> {
         }
         let inner = trim_ascii(text.as_bytes());
         let max = self.opts.max_record_bytes;
-        match evaluate_value(inner, line, &self.file, max, Shapes::Line { text: false }) {
+        let evaluated = evaluate_value(inner, line, &self.file, max, Shapes::Line { text: false });
+        if !matches!(evaluated, Evaluated::Nested(_)) {
+            // One record: a related record like the same record one a line, at the string's
+            // place (the read-back decodes the string there: `context::record`).
+            let batch = self.context.json_record(inner, line, offset);
+            self.context_batch(batch);
+        }
+        match evaluated {
             Evaluated::Nested(_) => super::docstream::scan_line(self, inner, line, offset),
             Evaluated::Classified(classified, repair) => {
                 self.summary.records += 1;

@@ -4,8 +4,9 @@ use aho_corasick::AhoCorasick;
 
 /// The cheap byte test that decides which records are parsed: a record can be an STS event
 /// only if its bytes hold the operation's name (ASCII case ignored), or a JSON `\u` escape
-/// of an ASCII letter (which could spell part of it). Everything else cannot match and is
-/// not parsed: an escape of anything but a letter (`\u003c` for `<`, as .NET writes it)
+/// of an ASCII letter (which could spell part of it); and a row of the query's own result
+/// only if they hold its column `tokenMinutesRemaining` or such an escape. Everything else
+/// cannot match and is not parsed: an escape of anything but a letter (`\u003c` for `<`, as .NET writes it)
 /// decodes to a character that is not in the name, so the name could only stand on one side
 /// of it, where it is found as it is written.
 ///
@@ -20,6 +21,15 @@ pub struct Prefilter {
     /// Used where Teddy is not available.
     fallback: Option<AhoCorasick>,
 }
+
+/// A column every row of the query's own result has (`load::record`: a record with
+/// `tokenMinutesAdded` and `tokenMinutesRemaining`, names matched ASCII case ignored): such
+/// a row holds no STS operation name, yet it is a row to triage, and from it on every
+/// record of the file is parsed. Its `sR` is the fragment searched for, so the rows are
+/// found at no cost: a hit is confirmed as the name or as this column.
+const RESULT_COLUMN: &str = "tokenMinutesRemaining";
+/// Where in [`RESULT_COLUMN`] the searched stretch (`sR`) stands.
+const RESULT_FRAGMENT_AT: usize = 11;
 
 /// Where in [`crate::rule::STS_NEEDLE`] the stretch that is searched for starts.
 const FRAGMENT_AT: usize = 2;
@@ -61,7 +71,7 @@ impl Prefilter {
         } else {
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .build([crate::rule::STS_NEEDLE, "\\u"])
+                .build([crate::rule::STS_NEEDLE, RESULT_COLUMN, "\\u"])
                 .ok()
         };
         Self { teddy, fallback }
@@ -95,9 +105,8 @@ impl Prefilter {
             let confirmed = if hit.pattern().as_usize() < ESCAPES.len() {
                 letter_escape(bytes.get(p + 4..p + 6))
             } else {
-                p.checked_sub(FRAGMENT_AT)
-                    .and_then(|start| bytes.get(start..start + needle.len()))
-                    .is_some_and(|written| written.eq_ignore_ascii_case(needle))
+                written_at(bytes, p, FRAGMENT_AT, needle)
+                    || written_at(bytes, p, RESULT_FRAGMENT_AT, RESULT_COLUMN.as_bytes())
             };
             if confirmed {
                 return Some(p);
@@ -106,6 +115,13 @@ impl Prefilter {
         }
         None
     }
+}
+
+/// True when `word` is written (ASCII case ignored) with its byte `fragment_at` at `hit`.
+fn written_at(bytes: &[u8], hit: usize, fragment_at: usize, word: &[u8]) -> bool {
+    hit.checked_sub(fragment_at)
+        .and_then(|start| bytes.get(start..start + word.len()))
+        .is_some_and(|written| written.eq_ignore_ascii_case(word))
 }
 
 /// True when the two hex digits after `\u00` make an ASCII letter (41-5a, 61-7a).
@@ -141,13 +157,16 @@ mod tests {
             .into_bytes()
     }
 
-    /// What the prefilter promises, written plainly: the name in any ASCII case, or a `\u00`
-    /// escape of an ASCII letter.
+    /// What the prefilter promises, written plainly: the name or the query result's column
+    /// in any ASCII case, or a `\u00` escape of an ASCII letter.
     fn may_hold_name(bytes: &[u8]) -> bool {
         let lower = bytes.to_ascii_lowercase();
         let named = lower
             .windows(STS_NEEDLE_LEN)
-            .any(|w| w == crate::rule::STS_NEEDLE.as_bytes());
+            .any(|w| w == crate::rule::STS_NEEDLE.as_bytes())
+            || lower
+                .windows(RESULT_COLUMN.len())
+                .any(|w| w == RESULT_COLUMN.to_ascii_lowercase().as_bytes());
         let escaped = lower.windows(6).any(|w| {
             w.starts_with(b"\\u00")
                 && u8::from_str_radix(std::str::from_utf8(&w[4..]).unwrap_or("zz"), 16)
@@ -187,6 +206,28 @@ mod tests {
             "usr SR sr",
         ] {
             assert!(!p.may_match(&line(op)), "{op}");
+        }
+    }
+
+    #[test]
+    fn a_row_of_the_query_result_is_found_by_its_column() {
+        let p = Prefilter::new();
+        for column in [
+            "tokenMinutesRemaining",
+            "TOKENMINUTESREMAINING",
+            "tokenminutesremaining",
+        ] {
+            let row = format!(r#"{{"AccountObjectId":"o","tokenMinutesAdded":1,"{column}":2}}"#);
+            assert!(p.may_match(row.as_bytes()), "{column}");
+        }
+        for other in [
+            "tokenMinutesRemainin",
+            "okenMinutesRemaining",
+            "tokenMinutesAdded",
+            "usersRead",
+        ] {
+            let row = format!(r#"{{"AccountObjectId":"o","{other}":2}}"#);
+            assert!(!p.may_match(row.as_bytes()), "{other}");
         }
     }
 
@@ -286,6 +327,9 @@ mod tests {
             Just("\n".to_owned()),
             Just("StsRefreshTokenValidFro".to_owned()),
             Just("tsRefreshTokenValidFrom".to_owned()),
+            Just("tokenMinutesRemaining".to_owned()),
+            Just("TokenMinutesRemainin".to_owned()),
+            Just("okenminutesremaining".to_owned()),
         ]
     }
 

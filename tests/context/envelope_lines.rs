@@ -10,7 +10,7 @@
 //! the first block were not indexed at all.
 
 use super::*;
-use crate::support::context::timeline;
+use crate::support::context::{doc_text, timeline};
 use crate::two_passes::one_and_two_passes;
 use ratatui::crossterm::event::KeyCode;
 use sts_triage::context::summary::event_line;
@@ -76,6 +76,8 @@ enum Shape {
     GraphPage,
     Array,
     Records,
+    /// Each record a JSON string holding its text (a double-encoded log line).
+    JsonString,
 }
 
 /// `before` fillers of `pad` bytes, the reset and the update as `shapes.0` writes them, the
@@ -90,6 +92,10 @@ fn write(path: &Path, before: usize, pad: usize, shapes: (Shape, Shape)) {
             "value": records})],
         Shape::Array => vec![Value::Array(records)],
         Shape::Records => vec![json!({ "records": records })],
+        Shape::JsonString => records
+            .into_iter()
+            .map(|r| Value::String(r.to_string()))
+            .collect(),
     };
     out.extend(envelope(changes, shapes.0));
     out.extend(envelope(sign_ins, shapes.1));
@@ -160,6 +166,8 @@ fn envelope_lines_past_the_first_records_are_counted_and_related_as_one_record_a
         for shapes in [
             (Shape::GraphPage, Shape::Array),
             (Shape::Records, Shape::Records),
+            (Shape::JsonString, Shape::JsonString),
+            (Shape::OneALine, Shape::JsonString),
         ] {
             let path = dir.path().join(format!("{:?}.jsonl", shapes.0));
             write(&path, 1050, pad, shapes);
@@ -207,4 +215,69 @@ fn records_after_a_query_result_row_in_a_block_are_indexed_once() {
     assert_eq!(seen_once.1, ["reset", "signin"], "{seen_once:?}");
     assert_eq!(seen_once.3.len(), 5, "{seen_once:?}");
     assert_eq!(seen(&two), seen_once);
+}
+
+/// A related record written as a JSON string (a double-encoded log line) opens, from the
+/// context panel, as the record the string holds: the read-back decodes the string at the
+/// record's place. Before, such records were counted but never related (`first`, "no
+/// related records"), and a read-back there found no record.
+#[test]
+fn a_related_record_written_as_a_json_string_opens_as_the_record_it_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("strings.jsonl");
+    write(&path, 1050, 100, (Shape::JsonString, Shape::OneALine));
+    let (one, two) = one_and_two_passes(std::slice::from_ref(&path));
+    for (passes, report) in [("one pass", one), ("two passes", two)] {
+        let mut app = support::sized(support::workbench("j.jsonl", "a", report), 160, 45);
+        support::press(&mut app, KeyCode::Enter);
+        support::press(&mut app, KeyCode::Char('x'));
+        let rows = timeline(&app);
+        assert!(
+            rows[0].contains("Reset user password."),
+            "{passes}: {rows:?}"
+        );
+        for _ in 0..rows.len() {
+            support::press(&mut app, KeyCode::Char('k'));
+        }
+        support::press(&mut app, KeyCode::Enter);
+        let shown = doc_text(&app);
+        assert!(
+            shown.contains("\"reset-1\"") && shown.contains("Reset user password."),
+            "{passes}: the reset as the string holds it:\n{shown}"
+        );
+        assert!(!shown.contains("changed since"), "{passes}:\n{shown}");
+    }
+}
+
+/// Rows of the query's own result appended after 1,000 and more records of another export
+/// (`cat ual.jsonl result.jsonl`), each without the STS operation's name (the eight columns
+/// only), in the first block and past it: every row is read, in one pass and in two. Before,
+/// the prefilter passed over them: rows to triage silently missing.
+#[test]
+fn query_result_rows_after_the_first_records_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for (place, pad) in [("first block", 100), ("later block", 2100)] {
+        let path = dir.path().join("appended.jsonl");
+        let mut out: Vec<Value> = (0..1500).map(|i| filler(i, pad)).collect();
+        out.extend((0..3).map(|k| {
+            json!({"AccountObjectId": format!("o-{k}"), "AccountDisplayName": format!("Admin {k}"),
+                "Role": "User", "IPAddress": "192.0.2.1", "IsAnonymousProxy": false, "ISP": "",
+                "tokenMinutesAdded": 5 + k, "TOKENMINUTESREMAINING": 3})
+        }));
+        std::fs::write(&path, lines(out.into_iter())).unwrap();
+        let (one, two) = one_and_two_passes(std::slice::from_ref(&path));
+        for (passes, report) in [("one pass", &one), ("two passes", &two)] {
+            assert_eq!(report.files[0].records, 1503, "{place}, {passes}");
+            let names: Vec<&str> = report
+                .findings
+                .iter()
+                .map(|f| f.row.account_display_name.as_str())
+                .collect();
+            assert_eq!(
+                names.len(),
+                3,
+                "{place}, {passes}: the three rows: {names:?}"
+            );
+        }
+    }
 }
