@@ -3,6 +3,7 @@
 //! no terminal code; the workbench and the exports sit on it.
 
 pub mod context;
+pub mod count;
 pub mod dates;
 pub mod evidence;
 pub mod hints;

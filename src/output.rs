@@ -332,11 +332,11 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
     for f in &report.files {
         write!(
             out,
-            "{}: {}, {} records, {} STS events, {} skipped",
+            "{}: {}, {}, {}, {} skipped",
             crate::neutralize::name(&f.path),
             f.format,
-            f.records,
-            f.sts_events,
+            crate::count::count(f.records, "record"),
+            crate::count::count(f.sts_events, "STS event"),
             f.skipped
         )?;
         if f.replaced > 0 {
@@ -379,8 +379,8 @@ pub fn write_summary(out: &mut dyn Write, report: &ScanReport) -> io::Result<()>
     if report.duplicate_records > 0 {
         writeln!(
             out,
-            "{} duplicate records (same id, or the same change in another export): each event counted once",
-            report.duplicate_records
+            "{} (same id, or the same change in another export): each event counted once",
+            crate::count::count(report.duplicate_records, "duplicate record")
         )?;
     }
     if let Some(line) = crate::report::folded_sentence(report) {

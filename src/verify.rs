@@ -92,8 +92,8 @@ fn facts_of(
         )),
         None if parsed.lines.is_empty() => {}
         None => found.notes.push(format!(
-            "journal: none of its {} entries carries prev (written before the chain): nothing to check",
-            parsed.lines.len()
+            "journal: none of its {} carries prev (written before the chain): nothing to check",
+            entries(parsed.lines.len())
         )),
     }
     let replay = journal::replay(shown, text).map_err(|e| e.to_string())?;
@@ -257,7 +257,13 @@ fn stated_from_markdown(text: &str) -> Option<Stated> {
             } else {
                 let head = backticked_after(rest, "; head SHA-256 ").map(str::to_owned);
                 rest.rsplit("; ")
-                    .find_map(|part| part.strip_suffix(" entries")?.parse().ok())
+                    .find_map(|part| {
+                        // `1 entry` since the fourteenth session, `1 entries` before.
+                        part.strip_suffix(" entries")
+                            .or_else(|| part.strip_suffix(" entry"))?
+                            .parse()
+                            .ok()
+                    })
                     .map(|n| (n, head))
             };
         } else if let Some(rest) = line.strip_prefix("- Rows flagged: ") {
@@ -267,6 +273,20 @@ fn stated_from_markdown(text: &str) -> Option<Stated> {
         }
     }
     Some(s)
+}
+
+/// `1 entry`, `2 entries`.
+fn entries(n: usize) -> String {
+    crate::count::count_as(n, "entry", "entries")
+}
+
+/// `1 entry was added`, `2 entries were added`.
+fn added(n: usize) -> String {
+    format!(
+        "{} {} added",
+        entries(n),
+        if n == 1 { "was" } else { "were" }
+    )
 }
 
 fn short(h: &str) -> &str {
@@ -392,25 +412,27 @@ fn compare_journal(stated: &Stated, facts: &JournalFacts, found: &mut Findings) 
     let Some(head) = head else {
         found.differences.push(format!(
             "journal: the report was made with no entries, the journal has {}",
-            facts.entries
+            self::entries(facts.entries)
         ));
         return;
     };
     match facts.hashes.iter().position(|h| h == head) {
         Some(i) if i + 1 == *entries => found.differences.push(format!(
-            "journal: {} entries were added after the report (lines after its head, line {}): decisions made since",
-            facts.entries - entries,
+            "journal: {} after the report (lines after its head, line {}): decisions made since",
+            added(facts.entries - entries),
             i + 1
         )),
         Some(i) => found.differences.push(format!(
-            "journal: the report's head {} is entry {} of the journal, but the report counts {entries} entries",
+            "journal: the report's head {} is entry {} of the journal, but the report counts {}",
             short(head),
-            i + 1
+            i + 1,
+            self::entries(*entries)
         )),
         None => found.differences.push(format!(
-            "journal: the report's head {} ({entries} entries) is no line of this journal (now {} entries, head {}): another journal, or its last lines were edited or removed",
+            "journal: the report's head {} ({}) is no line of this journal (now {}, head {}): another journal, or its last lines were edited or removed",
             short(head),
-            facts.entries,
+            self::entries(*entries),
+            self::entries(facts.entries),
             facts.head.as_deref().map_or("none", short)
         )),
     }
@@ -523,9 +545,9 @@ pub fn run(
     let result = match report_path {
         None => check_journal(journal_path, &mut found).map(|f| {
             found.notes.push(format!(
-                "journal {}: {} entries, head SHA-256 {}",
+                "journal {}: {}, head SHA-256 {}",
                 crate::neutralize::name(&journal_path.display().to_string()),
-                f.entries,
+                entries(f.entries),
                 f.head.as_deref().unwrap_or("none (no entries)")
             ));
         }),
@@ -553,7 +575,11 @@ pub fn run(
         )?;
         Ok(0)
     } else {
-        writeln!(out, "{} difference(s)", found.differences.len())?;
+        writeln!(
+            out,
+            "{}",
+            crate::count::count(found.differences.len(), "difference")
+        )?;
         Ok(1)
     }
 }

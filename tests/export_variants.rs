@@ -370,7 +370,7 @@ fn a_raw_event_data_cut_by_excel_keeps_the_event_id_a_whole_copy_has() {
     let err = check("cut-and-whole");
     assert!(err.contains("STS events: 1 "), "{err}");
     assert!(
-        err.contains("1 duplicate records (same id, or the same change in another export)"),
+        err.contains("1 duplicate record (same id, or the same change in another export)"),
         "{err}"
     );
 }

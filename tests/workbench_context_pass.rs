@@ -300,7 +300,7 @@ fn a_file_grown_during_the_load_is_reported_without_its_related_records_and_says
         .collect::<Vec<_>>()
         .join("\n");
     assert!(
-        banner.contains("from 1 file(s)") && banner.contains("is no finding"),
+        banner.contains("from 1 file:") && banner.contains("is no finding"),
         "{report}"
     );
     assert!(

@@ -119,7 +119,8 @@ impl Journal {
                 (
                     f,
                     format!(
-                        "the journal had been {was}: its {entries} line(s) are written again at {} (chain intact)",
+                        "the journal had been {was}: its {} written again at {} (chain intact)",
+                        crate::count::count_as(entries, "line is", "lines are"),
                         path.display()
                     ),
                 )

@@ -8,6 +8,7 @@ use super::{
     verdict_of,
 };
 use crate::context::summary;
+use crate::count::{count, count_as};
 use crate::hints::{HintConfig, Inputs};
 use crate::journal::Decision;
 use crate::kql::{KqlDateTime, format_datetime};
@@ -279,12 +280,12 @@ pub fn write_markdown(
         };
         writeln!(
             out,
-            "  - {}: {}, {} bytes, {} records, {} STS events, {} skipped; {hash}",
+            "  - {}: {}, {}, {}, {}, {} skipped; {hash}",
             markdown_inline(&crate::neutralize::name(&f.path)),
             markdown_inline(&f.format),
-            f.bytes,
-            f.records,
-            f.sts_events,
+            count(f.bytes, "byte"),
+            count(f.records, "record"),
+            count(f.sts_events, "STS event"),
             f.skipped
         )?;
     }
@@ -346,8 +347,8 @@ pub fn write_markdown(
     if report.duplicate_records > 0 {
         writeln!(
             out,
-            "- {} duplicate records (same id, or the same change in another export): each event is counted once; every record is listed",
-            report.duplicate_records
+            "- {} (same id, or the same change in another export): each event is counted once; every record is listed",
+            count(report.duplicate_records, "duplicate record")
         )?;
     }
     if let Some(line) = super::folded_sentence(report) {
@@ -531,7 +532,10 @@ fn journal_line(j: &super::JournalSource) -> String {
     let path = markdown_inline(&j.path);
     match (&j.head, j.found) {
         (_, false) => format!("{path} (not found: no decisions)"),
-        (Some(head), true) => format!("{path}; {} entries; head SHA-256 `{head}`", j.entries),
+        (Some(head), true) => format!(
+            "{path}; {}; head SHA-256 `{head}`",
+            count_as(j.entries, "entry", "entries")
+        ),
         (None, true) => format!("{path}; 0 entries"),
     }
 }

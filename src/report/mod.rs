@@ -427,10 +427,10 @@ pub fn folded_sentence(report: &ScanReport) -> Option<String> {
         .map(|(file, n)| format!("{} {n}", crate::neutralize::name(file)))
         .collect();
     Some(format!(
-        "{} records folded into events of other rows (copies of one event in several exports give \
+        "{} folded into events of other rows (copies of one event in several exports give \
          the row of its CloudAppEvents record, else UAL, else Entra AuditLogs; each is listed \
          among its event's copies): {}",
-        report.folded_records,
+        crate::count::count(report.folded_records, "record"),
         files.join(", ")
     ))
 }

@@ -149,8 +149,8 @@ impl ReportSnapshot {
             return None;
         }
         let mut banner = format!(
-            "> **RELATED RECORDS NOT READ** from {} file(s): no context line or context hint comes from them, so `no related records` on their rows is no finding.\n",
-            self.related_not_read.len()
+            "> **RELATED RECORDS NOT READ** from {}: no context line or context hint comes from them, so `no related records` on their rows is no finding.\n",
+            crate::count::count(self.related_not_read.len(), "file")
         );
         for (name, why) in &self.related_not_read {
             banner.push_str(&format!(

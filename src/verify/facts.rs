@@ -125,11 +125,44 @@ pub fn json_facts(v: &Value) -> Vec<(String, String)> {
     out
 }
 
+/// The counts of one a report made before the fourteenth session wrote in the plural
+/// (`1 records`), as reports write them now (`1 record`).
+const SINGULARS: [(&str, &str); 5] = [
+    ("1 bytes", "1 byte"),
+    ("1 records", "1 record"),
+    ("1 STS events", "1 STS event"),
+    ("1 duplicate records", "1 duplicate record"),
+    ("1 entries", "1 entry"),
+];
+
+/// `line` with each count of one written as reports write it now: a report made before
+/// (`1 records, 1 STS events`) states the same fact as one made now.
+fn singular_counts(line: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = std::borrow::Cow::Borrowed(line);
+    for (old, now) in SINGULARS {
+        let mut from = 0;
+        while let Some(at) = out[from..].find(old).map(|i| from + i) {
+            let end = at + old.len();
+            // `1 records` alone, not `21 records` nor `1 recordsX`.
+            let alone = !out[..at].ends_with(|c: char| c.is_ascii_digit())
+                && !out[end..].starts_with(|c: char| c.is_alphanumeric());
+            if alone {
+                out.to_mut().replace_range(at..end, now);
+                from = at + now.len();
+            } else {
+                from = end;
+            }
+        }
+    }
+    out
+}
+
 /// (name, value) facts of a Markdown report's header.
 pub fn markdown_facts(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut in_files = false;
     for line in text.lines() {
+        let line = &*singular_counts(line);
         if line.starts_with("## ") {
             break;
         }
@@ -279,6 +312,17 @@ mod tests {
         );
         assert!(out[1].starts_with("Extra: the report says"));
         assert!(out[2].starts_with("Rule: missing from the report"));
+    }
+
+    #[test]
+    fn a_report_made_before_counts_were_singular_states_the_same_facts() {
+        let before = "# Findings: X\n\n- Files:\n  - `a.jsonl`: `JSON lines`, 1 bytes, 1 records, 1 STS events, 0 skipped; SHA-256 `abc`\n- 1 duplicate records (same id): x\n- Note: 21 records, 1 recordsX\n";
+        let now = "# Findings: X\n\n- Files:\n  - `a.jsonl`: `JSON lines`, 1 byte, 1 record, 1 STS event, 0 skipped; SHA-256 `abc`\n- 1 duplicate record (same id): x\n- Note: 21 records, 1 recordsX\n";
+        assert_eq!(markdown_facts(before), markdown_facts(now));
+        assert_eq!(
+            singular_counts("21 records, 1 recordsX"),
+            "21 records, 1 recordsX"
+        );
     }
 
     #[test]

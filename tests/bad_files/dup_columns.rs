@@ -35,7 +35,7 @@ fn a_column_named_twice_is_said_and_the_copy_not_read_counted() {
     );
     assert!(!r.stderr.contains("dup.csv:2:"), "{}", r.stderr);
     // Two rows, and the copy not read: a record, skipped.
-    r.stderr_has("3 records, 1 STS events, 1 skipped");
+    r.stderr_has("3 records, 1 STS event, 1 skipped");
     let strict = run(&["--strict"], &[&path]);
     assert_eq!(strict.code, 2, "{}", strict.stderr);
     strict.stderr_has("--strict: 1 malformed record(s); first: ");

@@ -161,7 +161,7 @@ fn a_line_of_no_known_shape_holding_the_sts_operation_is_said_and_skipped() {
          yet it holds the STS operation's name (StsRefreshTokenValidFrom); not read",
         p.display()
     ));
-    assert!(summary_line(&r, &p).ends_with("3 records, 1 STS events, 1 skipped"));
+    assert!(summary_line(&r, &p).ends_with("3 records, 1 STS event, 1 skipped"));
     // `--strict`: a record not read fails the run.
     assert_ne!(run(&["--strict"], &[&p]).code, 0);
 }

@@ -267,7 +267,7 @@ fn the_report_hashes_the_bytes_the_scan_read() {
     let ctx = sts_triage::report::ReportContext::new(&report, "j.jsonl", false);
     let md = sts_triage::report::markdown_report(&report, &Default::default(), &ctx);
     assert!(
-        md.contains(&format!("{} bytes, 1 records", before.len()))
+        md.contains(&format!("{} bytes, 1 record", before.len()))
             && md.contains(&format!("SHA-256 `{read_hash}`")),
         "{md}"
     );

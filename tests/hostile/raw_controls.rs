@@ -58,7 +58,7 @@ fn raw_control_characters_keep_the_flagged_event_and_mark_it() {
     // "replaced by U+FFFD" of characters kept as written).
     assert!(
         stderr.contains(
-            "3 records, 1 STS events, 0 skipped, 2 read with raw control characters kept as written (shown escaped)\n"
+            "3 records, 1 STS event, 0 skipped, 2 read with raw control characters kept as written (shown escaped)\n"
         ),
         "{stderr}"
     );

@@ -268,7 +268,7 @@ fn decisions_after_the_report_and_a_removed_last_line_are_caught_by_the_head() {
     assert!(
         differences(&out)
             .iter()
-            .any(|d| d.contains("1 entries were added after the report")),
+            .any(|d| d.contains("1 entry was added after the report")),
         "{out}"
     );
     // The last two lines removed: the chain alone cannot tell, the report's head does.

@@ -33,7 +33,7 @@ fn markdown_analysts_time_range_and_a_files_counts_rewritten_are_caught() {
     let report = make_report(&c, "md");
     let d = differences_after(&c, &report, |t| {
         t.replace("- Analysts: `alice`, `bob`", "- Analysts: `mallory`")
-            .replace("12 records, 11 STS events", "1 records, 0 STS events")
+            .replace("12 records, 11 STS events", "1 record, 0 STS events")
             .replace("– 2021-05-02T00:00:10", "– 2021-01-01T00:00:00")
     });
     assert_eq!(d.len(), 3, "{d:?}");
@@ -45,7 +45,7 @@ fn markdown_analysts_time_range_and_a_files_counts_rewritten_are_caught() {
     );
     assert!(
         d.iter().any(|l| l.starts_with("the file with SHA-256 ")
-            && l.contains("1 records, 0 STS events")
+            && l.contains("1 record, 0 STS events")
             && l.contains("12 records, 11 STS events")),
         "{d:?}"
     );

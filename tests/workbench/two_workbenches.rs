@@ -308,7 +308,7 @@ fn a_journal_another_workbench_created_after_our_start_reaches_our_report_and_qu
     let md = sts_triage::tui::report_of_journal(&mut bob, bob_journal.existing());
     let head = read_decisions(&path).unwrap().head.unwrap();
     assert!(
-        md.contains(&format!("; 1 entries; head SHA-256 `{head}`")),
+        md.contains(&format!("; 1 entry; head SHA-256 `{head}`")),
         "{md}"
     );
     assert!(md.contains("(suspicious 1, legitimate 0,"), "{md}");
