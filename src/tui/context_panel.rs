@@ -57,9 +57,9 @@ pub struct ContextPanel {
     /// A related record opened in the event's place.
     pub open: Option<Opened>,
     /// What the panel said on the status line, and the status line before it (text, is an
-    /// error, describes the selection): closing the panel puts that back while the panel's
+    /// error, describes the selection, is kept across screens): closing the panel puts that back while the panel's
     /// words are still shown, so that they do not outlive it.
-    pub said: Option<(String, (String, bool, bool))>,
+    pub said: Option<(String, (String, bool, bool, bool))>,
 }
 
 /// A related record shown where the raw event was; Esc puts the event back.

@@ -230,8 +230,9 @@ pub fn run(opts: TuiOptions) -> Result<usize> {
     } else {
         lazy_journal::JournalState::Replayed(replayed)
     };
-    (app.status, app.status_error) =
+    let (status, warning) =
         lazy_journal::start_status(&journal_display, journal_state, warning, unsigned);
+    app.set_start_status(status, warning);
 
     // Bounded: the loader cannot run far ahead of the screen, so Ctrl+C stops the rows at
     // once instead of after a backlog of batches already read.

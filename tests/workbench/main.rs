@@ -59,6 +59,7 @@ mod props;
 mod review_counts;
 mod snapshots;
 mod stale_retry;
+mod status_line;
 mod table;
 mod touched_rows;
 mod two_workbenches;

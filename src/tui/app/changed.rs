@@ -56,7 +56,7 @@ impl App {
             return;
         }
         // What matters first, whole at 60 columns: a decision is not applied.
-        self.set_error(format!(
+        self.keep_error(format!(
             "a decision ({}) was not applied: row {key} folded into another row, that of its \
              event's record read since (CloudAppEvents, else UAL, else Entra AuditLogs); \
              decide that row (p lists it)",

@@ -90,7 +90,7 @@ impl App {
             n => format!(" ({} more after this)", n - 1),
         };
         // Both verdicts and both keys within 80 columns (a narrow status line cuts the end).
-        self.set_error(format!(
+        self.keep_error(format!(
             "{}CONFLICT k keeps {who}'s {theirs} · w writes your {} again · row {row}: {who}'s{} is later than yours ({me}'s{}, NOT SAVED); shown now and in the journal: {who}'s{more}",
             if again { "answer first: " } else { "" },
             verdict_or_note(&c.mine),

@@ -84,13 +84,11 @@ impl App {
     }
 
     /// The panel is closing: its words leave the status line with it (see `said`).
-    pub(super) fn panel_closed(&mut self, said: Option<(String, (String, bool, bool))>) {
-        if let Some((words, (status, error, notice))) = said
+    pub(super) fn panel_closed(&mut self, said: Option<(String, (String, bool, bool, bool))>) {
+        if let Some((words, (status, error, notice, kept))) = said
             && self.status == words
         {
-            self.status = status;
-            self.status_error = error;
-            self.status_notice = notice;
+            self.restore_status(status, error, notice, kept);
         }
     }
 
@@ -132,7 +130,12 @@ impl App {
         let mut panel = Box::new(ContextPanel::new(&self.report, event, self.hint_config));
         let page = self.context_page();
         let summary = panel.summary();
-        let before = (self.status.clone(), self.status_error, self.status_notice);
+        let before = (
+            self.status.clone(),
+            self.status_error,
+            self.status_notice,
+            self.status_kept(),
+        );
         panel.said = Some((summary.clone(), before));
         // The event's row in view from the start.
         panel.move_by(0, page);

@@ -106,7 +106,7 @@ impl App {
         std::sync::Arc::make_mut(&mut self.report).put_context(index);
         self.second.pending = false;
         if let Some(why) = missing {
-            self.set_error(why);
+            self.keep_error(why);
         }
         // The context hints can be made now.
         self.hints_stale = true;

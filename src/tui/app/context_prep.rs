@@ -99,7 +99,7 @@ impl App {
         };
         match p.job.join() {
             Ok(Some(index)) => std::sync::Arc::make_mut(&mut self.report).put_context(index),
-            Ok(None) => self.set_error(
+            Ok(None) => self.keep_error(
                 "the related records were lost: the thread preparing them never got them"
                     .to_owned(),
             ),

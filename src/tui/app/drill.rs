@@ -409,13 +409,10 @@ impl App {
                     self.table_mut().cursor_to_item(item);
                     self.scroll_into_view();
                 }
-                self.panel_closed(said);
                 // What the drill-down said (a search's match, a related record) is about a
-                // screen now closed: the status follows the table again. An error or a
-                // notice of what a decision left out stays until it is read elsewhere.
-                if !self.status_error && !self.status_notice {
-                    self.set_status(String::new());
-                }
+                // screen now closed, and goes (`status`); what its panel covered is put
+                // back only when it is kept across screens (a failed save).
+                self.panel_closed(said.filter(|(_, before)| before.3));
             }
             Intent::MoveDown => d.move_to(cursor + 1, page),
             Intent::MoveUp => d.move_to(cursor - 1, page),

@@ -151,6 +151,6 @@ impl App {
             self.unsaved.insert(k.clone());
             self.failed.insert(k);
         }
-        self.set_error(format!("NOT SAVED: {error}"));
+        self.keep_error(format!("NOT SAVED: {error}"));
     }
 }

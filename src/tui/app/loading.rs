@@ -277,7 +277,7 @@ impl App {
         self.near.set_appending(false);
         self.loading.finished_at = Some(Instant::now());
         if let Some(e) = error {
-            self.set_error(format!("load stopped: {e}"));
+            self.keep_error(format!("load stopped: {e}"));
             self.loading.error = Some(e);
         } else if self.loading.cancelled {
             self.loading.cut = self.cut();
@@ -286,7 +286,7 @@ impl App {
                 .cut
                 .as_ref()
                 .map_or_else(|| "everything was read".to_owned(), Cut::describe);
-            self.set_error(format!(
+            self.keep_error(format!(
                 "{what}; kept {} flagged rows and {} near misses read before",
                 self.findings.items.len(),
                 self.near.items.len()

@@ -25,6 +25,7 @@ mod problems;
 mod prompt;
 mod quit;
 mod report;
+mod status;
 
 use std::collections::{HashMap, HashSet};
 
@@ -103,6 +104,11 @@ pub struct App {
     pub loading: Loading,
     pub status: String,
     pub status_error: bool,
+    /// The status stays when the screen changes (`status::StatusRule`): a failed save, a
+    /// question waiting for its answer, a load stopped.
+    status_kept: bool,
+    /// Counts the messages set: tells whether an action said something of its own.
+    status_made: u64,
     pub journal_path: String,
     pub analyst: String,
     /// The terminal's size, as last reported.
@@ -239,6 +245,8 @@ impl App {
             loading: Loading::default(),
             status: String::new(),
             status_error: false,
+            status_kept: false,
+            status_made: 0,
             journal_path: journal_path.to_owned(),
             analyst: analyst.to_owned(),
             width: 120,
@@ -438,8 +446,17 @@ impl App {
         }
     }
 
-    /// Applies one action.
+    /// Applies one action; a status message that no longer speaks of the screen goes
+    /// (the one rule for how long a message stays: [`status`]).
     pub fn apply(&mut self, action: Action) {
+        let before = status::StatusRule::before(self, &action);
+        self.reduce(action);
+        if let Some(before) = before {
+            before.after(self);
+        }
+    }
+
+    fn reduce(&mut self, action: Action) {
         if self.prompt.is_some() && self.apply_prompt(&action) {
             return;
         }
@@ -490,7 +507,7 @@ impl App {
                 self.set_status(format!("report written: {path} ({bytes} bytes)"));
             }
             Action::ExportFailed { error } => {
-                self.set_error(format!("report NOT written: {error}"));
+                self.keep_error(format!("report NOT written: {error}"));
             }
             Action::CopiedToFile { what, path, bytes } => {
                 let status = format!(
@@ -524,55 +541,6 @@ impl App {
             Overlay::Problems(_) => self.apply_problems(intent),
             Overlay::None => self.apply_table(intent),
         }
-    }
-
-    /// Sets the status followed by the notice of the last decision or copy (selected rows
-    /// hidden by the filter), so that "saved" never hides what was left out; `take`: the
-    /// notice is said for the last time.
-    fn set_status_noting(&mut self, s: String, take: bool) {
-        let notice = if take {
-            self.notice.take()
-        } else {
-            self.notice.clone()
-        };
-        self.status_notice = notice.is_some();
-        self.status = match notice {
-            Some(n) => format!("{s} · {n}"),
-            None => s,
-        };
-        self.status_error = false;
-    }
-
-    fn set_status(&mut self, s: String) {
-        self.status = s;
-        self.status_error = false;
-        self.status_notice = false;
-    }
-
-    fn set_error(&mut self, s: String) {
-        self.status = s;
-        self.status_error = true;
-        self.status_notice = false;
-    }
-
-    /// The selection changed: a status that described selected rows hidden by the filter
-    /// says what is selected now, and a notice still waiting for a save is dropped once
-    /// nothing is selected.
-    pub(super) fn selection_changed(&mut self) {
-        let selected = self.table().selected.len();
-        if selected == 0 {
-            self.notice = None;
-        }
-        if !self.status_notice {
-            return;
-        }
-        let (_, hidden) = self.targets();
-        let status = match (selected, hidden) {
-            (0, _) => "selection cleared".to_owned(),
-            (n, 0) => format!("{n} selected"),
-            (n, h) => format!("{n} selected, {h} hidden by the filter"),
-        };
-        self.set_status(status);
     }
 
     /// Character positions of a cell that the filter matched, for highlighting.

@@ -16,7 +16,7 @@ impl App {
         }
         self.quit_pending = Some(n);
         // The question and its keys first: at 80 columns the journal's name is cut.
-        self.set_error(format!(
+        self.keep_error(format!(
             "quit and lose {} NOT saved? q or y quits, any other key returns (journal {})",
             crate::tui::count::count(n, "decision"),
             self.journal_path
@@ -32,7 +32,7 @@ impl App {
         if quit {
             self.effects.push(Effect::Quit);
         } else {
-            self.set_error(format!(
+            self.keep_error(format!(
                 "not quit: {} still NOT saved (marked !), written again with the next decision that saves (journal {})",
                 crate::tui::count::count(n, "decision"),
                 self.journal_path
