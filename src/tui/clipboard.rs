@@ -125,29 +125,32 @@ pub const TO_TERMINAL: &str = "OSC 52 written to the terminal, which may or may 
 /// tmux's newest paste buffer and passes it on to an attached terminal; `external` passes
 /// it on only, so with no terminal attached nothing can take it and nothing is sent; `off`
 /// drops it, so nothing is sent and nothing claimed. Unknown (tmux not asked): said so. The
-/// words say what was written where, never that it reached a clipboard.
+/// words say what was written where, never that it reached a clipboard; what the analyst
+/// must know (where the copy is, or the way out of a failure) comes first, as an 80-column
+/// status line cuts the end (newbie13b #4: `copy failed: no terminal is attached to this
+/// tmux session, and its set-clipboar…` hid the way out).
 pub fn through_tmux(
     set_clipboard: Option<&str>,
     attached: Option<bool>,
 ) -> Result<&'static str, CopyError> {
     match (set_clipboard, attached) {
         (Some("on"), Some(false)) => Ok(
-            "OSC 52 written to tmux, with no terminal attached to this tmux session: only tmux's newest paste buffer has it (set-clipboard on)",
+            "only tmux's newest paste buffer has it: no terminal is attached to this tmux session (OSC 52 written to tmux, set-clipboard on)",
         ),
         (Some("on"), _) => Ok(
-            "OSC 52 written to tmux, which kept it as its newest paste buffer (set-clipboard on) and passes it on to the terminal, which may or may not take it",
+            "in tmux's newest paste buffer, and passed on to the terminal, which may or may not take it (OSC 52 written to tmux, set-clipboard on)",
         ),
         (Some("external"), Some(false)) => Err(CopyError::Failed(
-            "no terminal is attached to this tmux session, and its set-clipboard external keeps no tmux buffer: nothing was copied (attach, or tmux set -g set-clipboard on)".to_owned(),
+            "attach, or tmux set -g set-clipboard on, and copy again (no terminal is attached to this tmux session, and its set-clipboard external keeps no tmux buffer: nothing was copied)".to_owned(),
         )),
         (Some("external"), _) => Ok(
-            "OSC 52 written to tmux, which passes it on to the terminal (set-clipboard external: no tmux buffer); the terminal may or may not take it",
+            "passed on to the terminal, which may or may not take it; no tmux buffer (OSC 52 written to tmux, set-clipboard external)",
         ),
         (Some("off"), _) => Err(CopyError::Failed(
-            "tmux's set-clipboard is off: tmux drops the clipboard sequence (OSC 52), nothing was copied; tmux set -g set-clipboard on".to_owned(),
+            "tmux set -g set-clipboard on, and copy again (tmux's set-clipboard is off: tmux drops the clipboard sequence, OSC 52, so nothing was copied)".to_owned(),
         )),
         _ => Ok(
-            "OSC 52 written to tmux (its set-clipboard could not be read: tmux passes it on only when on or external)",
+            "OSC 52 written to tmux, which passes it on only when its set-clipboard is on or external (it could not be read)",
         ),
     }
 }
@@ -227,7 +230,7 @@ mod tests {
     #[test]
     fn inside_tmux_the_status_says_what_its_set_clipboard_does() {
         let on = through_tmux(Some("on"), Some(true)).unwrap();
-        assert!(on.contains("paste buffer") && !on.contains("needs"), "{on}");
+        assert!(on.starts_with("in tmux's newest paste buffer"), "{on}");
         let external = through_tmux(Some("external"), Some(true)).unwrap();
         assert!(external.contains("no tmux buffer"), "{external}");
         // Off: tmux drops the sequence; nothing is claimed.
@@ -256,19 +259,63 @@ mod tests {
             }
         }
         for how in &said {
-            assert!(how.starts_with("OSC 52 written to"), "{how}");
+            // What was written where, always.
+            assert!(
+                how.contains("OSC 52 written to tmux") || how.starts_with("OSC 52 written to"),
+                "{how}"
+            );
             assert!(!how.contains("sent to the terminal's clipboard"), "{how}");
         }
         let detached = through_tmux(Some("on"), Some(false)).unwrap();
         assert!(
-            detached.contains("no terminal attached") && detached.contains("paste buffer"),
+            detached.starts_with("only tmux's newest paste buffer has it: no terminal"),
             "{detached}"
         );
         assert!(matches!(through_tmux(Some("external"), Some(false)),
-                Err(CopyError::Failed(m)) if m.starts_with("no terminal is attached") && m.contains("nothing was copied")));
+                Err(CopyError::Failed(m)) if m.contains("no terminal is attached") && m.contains("nothing was copied")));
         // Attached: the terminal may or may not take it.
         let attached = through_tmux(Some("external"), Some(true)).unwrap();
         assert!(attached.contains("may or may not take it"), "{attached}");
+    }
+
+    /// Newbie13b #4: at 60 and 80 columns the status line (`copy failed: ` or `1 row: `
+    /// and the words) shows the way out of a failed copy and where a copy went, before
+    /// the cut.
+    #[test]
+    fn the_way_out_and_where_the_copy_went_come_first() {
+        use unicode_width::UnicodeWidthStr;
+        let fits = |status: String, part: &str, width: usize| {
+            let at = status.find(part).unwrap_or(usize::MAX);
+            assert!(
+                at != usize::MAX && status[..at + part.len()].width() <= width,
+                "{part:?} not within {width} columns of {status:?}"
+            );
+        };
+        for width in [60, 80] {
+            let Err(CopyError::Failed(external)) = through_tmux(Some("external"), Some(false))
+            else {
+                panic!()
+            };
+            fits(
+                format!("copy failed: {external}"),
+                "tmux set -g set-clipboard on",
+                width,
+            );
+            let Err(CopyError::Failed(off)) = through_tmux(Some("off"), Some(false)) else {
+                panic!()
+            };
+            fits(
+                format!("copy failed: {off}"),
+                "tmux set -g set-clipboard on",
+                width,
+            );
+            let on = through_tmux(Some("on"), Some(false)).unwrap();
+            fits(
+                format!("3 rows: {on}"),
+                "only tmux's newest paste buffer has it",
+                width,
+            );
+        }
     }
 
     #[test]

@@ -10,13 +10,13 @@ fn copy_goes_through_osc52_into_the_tmux_buffer() {
     t.start(dir.path(), "export.jsonl");
     t.wait_for("reviewed 0/7");
     t.keys(&["/", "helpdesk", "Enter", "y"]);
-    let s = t.wait_for("OSC 52 written to tmux");
+    let s = t.wait_for("paste buffer has it");
     // tmux was asked: its set-clipboard is on (the test server's), and the status says so,
     // not that it needs to be. The session is detached (no terminal attached: breaker12
     // #11): said, and no clipboard is claimed.
     assert!(
-        s.contains("no terminal attached")
-            && s.contains("paste buffer")
+        s.contains("1 row: only tmux's newest paste buffer has it: no terminal is attached")
+            && s.contains("OSC 52 written to tmux")
             && !s.contains("needs tmux"),
         "{s}"
     );
