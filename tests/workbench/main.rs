@@ -52,6 +52,7 @@ mod load;
 mod load_batches;
 mod moved_journal;
 mod narrow_screens;
+mod overlays;
 mod panel_titles;
 mod partial_report;
 mod problems_view;

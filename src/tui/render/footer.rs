@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use tui_input::Input;
 
 use super::Theme;
@@ -240,7 +240,7 @@ pub(super) fn draw_note(frame: &mut Frame, body: Rect, input: &Input, about: &st
         w,
         4.min(body.height),
     );
-    frame.render_widget(Clear, popup);
+    super::clear_under(frame, popup);
     let title = format!(" note for {about} ");
     let keys = format!(
         " {} saves · {} cancels ",

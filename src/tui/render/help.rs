@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::tui::action::Intent;
 use crate::tui::app::App;
@@ -46,7 +46,7 @@ pub(super) fn draw_help(frame: &mut Frame, area: Rect, app: &App, keymap: &Keyma
             Line::from(Span::styled(text, style))
         })
         .collect();
-    frame.render_widget(Clear, help.popup);
+    super::clear_under(frame, help.popup);
     let p = Paragraph::new(lines).block(
         Block::default()
             .borders(Borders::ALL)

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -122,7 +122,7 @@ pub(super) fn draw_pivot(
         }
         lines.push(line);
     }
-    frame.render_widget(Clear, rect);
+    super::clear_under(frame, rect);
     let key = |intent| keymap.key_for(Context::List, intent).unwrap_or_default();
     let title = format!(
         " frequency of {name} · {} value{} · {} filters to one · {} closes ",
@@ -307,7 +307,7 @@ pub(super) fn draw_bulk(
         }
         lines.push(line);
     }
-    frame.render_widget(Clear, rect);
+    super::clear_under(frame, rect);
     let ticked = b.candidates.iter().filter(|c| c.ticked).count();
     let [account, upn, ip, isp] = b.counts();
     let upn = match upn {

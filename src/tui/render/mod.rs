@@ -114,6 +114,21 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: Theme) {
     }
 }
 
+/// Blanks the rows an overlay box covers, across the whole screen, before the box is drawn:
+/// beside a box narrower than the screen the table's cells (its ⚠ column's `≠` at the right
+/// edge, an account's first letters at the left) read as part of the box (newbie14 #3). The
+/// table above and below the box stays.
+pub(super) fn clear_under(frame: &mut Frame, popup: ratatui::layout::Rect) {
+    let screen = frame.area();
+    let band = ratatui::layout::Rect {
+        x: screen.x,
+        width: screen.width,
+        ..popup
+    }
+    .intersection(screen);
+    frame.render_widget(ratatui::widgets::Clear, band);
+}
+
 /// The style of an actor's kind mark (`U`, `A`…), drawn apart from the event's text: bold
 /// cyan, or bold underlined without colour.
 pub(super) fn mark_style(theme: Theme) -> Style {

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
 use crate::tui::action::Intent;
@@ -54,7 +54,7 @@ pub(super) fn draw_problems(
         .key_for(Context::Problems, Intent::Back)
         .map_or_else(String::new, |k| format!(" · {k} closes"));
     let title = format!(" problems{position}{close} ");
-    frame.render_widget(Clear, rect);
+    super::clear_under(frame, rect);
     frame.render_widget(
         Paragraph::new(shown).block(
             Block::default()
