@@ -296,6 +296,28 @@ fn a_new_event_joining_a_decided_row_is_shown_counted_listed_and_reported() {
 }
 
 #[test]
+fn a_large_count_of_new_events_is_read_whole_in_the_verdict_cell_at_every_width() {
+    // newbie14 #1: 1718 new events read `legit +17…` at 80 and 160 columns.
+    let (_dir, mut app, carol) = decided_then_joined();
+    let i = app.findings.item_of(&carol).unwrap();
+    for (events, want) in [(1719, "legit+1718"), (17_181, "legit +17k")] {
+        std::sync::Arc::make_mut(&mut app.report).findings[i]
+            .totals
+            .events = events;
+        assert_eq!(app.new_events(&carol), Some((1, events as u64)));
+        for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+            let s = crate::support::screen(&app, w, h);
+            let row = s
+                .lines()
+                .find(|l| l.starts_with('+'))
+                .unwrap_or_else(|| panic!("{s}"));
+            assert!(row.contains(want), "{w}x{h}: {row}");
+            assert!(!row.contains("legit +1…") && !row.contains("+17…"), "{row}");
+        }
+    }
+}
+
+#[test]
 fn while_the_first_file_loads_the_header_says_how_many_files_are_read_of_how_many() {
     let mut app = App::new("j", "a", HashMap::new());
     app.apply(Action::Resize {

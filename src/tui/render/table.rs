@@ -123,7 +123,12 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
                                 crate::journal::Verdict::Legitimate => "legit",
                                 crate::journal::Verdict::Unreviewed => "",
                             };
-                            format!("{short} +{}", now - then)
+                            // Never cut (`legit +17…` hid 1718): compact where needed.
+                            crate::tui::count::verdict_with_new(
+                                short,
+                                now - then,
+                                usize::from(width),
+                            )
                         }
                         // A row that reads like its neighbour at this width: `≠` in the ⚠
                         // column, after the ⚠ of a row marked so (`⚠≠`).
