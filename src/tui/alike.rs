@@ -69,12 +69,36 @@ pub fn reads_like_neighbour_drawn(
 /// offset: [`columns::fit`], except that the ⚠ column takes two cells when a row of the page
 /// marked ⚠ also reads like its neighbour (`⚠≠`), the cell taken from the Account (always
 /// drawn, and the widest of the columns that take what is left). Cut one cell shorter, two
-/// cells that read alike still do: the marks found at [`columns::fit`]'s widths stay.
+/// cells that read alike still do: the marks found at [`columns::fit`]'s widths stay. In
+/// local time the Time column is widened the same way for a time shown with its offset.
 pub fn drawn_widths(app: &App, width: u16, page: usize) -> Vec<(usize, u16)> {
     let columns = app.columns();
     let mut fitted = columns::fit(columns, width);
     let t = app.table();
-    let at = |c: Column| fitted.iter().position(|&(i, _)| columns[i] == c);
+    let find =
+        |fitted: &[(usize, u16)], c: Column| fitted.iter().position(|&(i, _)| columns[i] == c);
+    // In local time a time the clocks read twice carries its offset (`02:30:00+02`, 22
+    // cells): on a page that shows one, the Time column takes the room from the Account, so
+    // that the offset telling two such rows apart is never cut.
+    if let (true, Some(time), Some(account)) = (
+        app.local_time,
+        find(&fitted, Column::Time),
+        find(&fitted, Column::Account),
+    ) {
+        let widest = (t.offset..t.order.len())
+            .take(page)
+            .map(|pos| app.cell(t, t.order[pos], fitted[time].0).width())
+            .max()
+            .unwrap_or(0);
+        let extra = u16::try_from(widest)
+            .unwrap_or(u16::MAX)
+            .saturating_sub(fitted[time].1);
+        if extra > 0 && fitted[account].1 > extra + 8 {
+            fitted[account].1 -= extra;
+            fitted[time].1 += extra;
+        }
+    }
+    let at = |c: Column| find(&fitted, c);
     let (Some(flag), Some(account)) = (at(Column::Flag), at(Column::Account)) else {
         return fitted;
     };

@@ -286,55 +286,6 @@ impl Packed {
     }
 }
 
-/// A time (ticks) in the local zone.
-pub fn local_text(ticks: i64) -> String {
-    let secs = ticks.div_euclid(10_000_000);
-    chrono::DateTime::from_timestamp(secs, 0).map_or_else(String::new, |t| {
-        t.with_timezone(&chrono::Local)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string()
-    })
-}
-
-/// The local zone's name, as the Time column's title gives it in local time: the IANA name
-/// of `TZ` (`Europe/Berlin`; chrono's `Local` reads the same variable) or of the link
-/// `/etc/localtime` (`…/zoneinfo/Europe/Berlin`), else the offset from UTC now
-/// (`UTC+01:00`). Read once, when the workbench starts.
-pub fn local_zone_name() -> String {
-    let tz = std::env::var("TZ").ok();
-    let link = std::fs::read_link("/etc/localtime")
-        .ok()
-        .map(|p| p.to_string_lossy().into_owned());
-    let offset = chrono::Local::now().offset().local_minus_utc();
-    zone_name(tz.as_deref(), link.as_deref(), offset)
-}
-
-/// [`local_zone_name`] from what it read: `TZ`, the link's target, the offset in seconds.
-pub fn zone_name(tz: Option<&str>, link: Option<&str>, offset_secs: i32) -> String {
-    let iana = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
-            && (s.contains('/') || s.eq_ignore_ascii_case("UTC"))
-    };
-    if let Some(tz) = tz.map(|t| t.trim_start_matches(':')).filter(|t| iana(t)) {
-        return tz.to_owned();
-    }
-    if let Some(name) = link
-        .and_then(|l| l.split_once("zoneinfo/"))
-        .map(|(_, name)| name)
-        .filter(|n| iana(n))
-    {
-        return name.to_owned();
-    }
-    let (sign, secs) = if offset_secs < 0 {
-        ('-', -i64::from(offset_secs))
-    } else {
-        ('+', i64::from(offset_secs))
-    };
-    format!("UTC{sign}{:02}:{:02}", secs / 3600, secs % 3600 / 60)
-}
-
 pub(super) fn opt_text<T: ToString>(v: Option<T>) -> String {
     v.map_or_else(String::new, |x| x.to_string())
 }

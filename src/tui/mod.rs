@@ -21,6 +21,7 @@ pub mod keymap;
 pub mod layout;
 pub mod lazy_journal;
 mod loader;
+pub mod local_zone;
 pub use loader::{FilesRead, after_rows};
 pub mod overlay;
 pub mod problems;

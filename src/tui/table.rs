@@ -116,7 +116,7 @@ impl ShownKey {
     fn of(shown: &Shown) -> Self {
         Self {
             filter: shown.filter.to_owned(),
-            zone: shown.zone,
+            zone: shown.zone.clone(),
             verdicts: shown.verdicts,
             pivot: shown.pivot.map(|(c, v)| (c, v.to_owned())),
         }
@@ -133,7 +133,7 @@ pub(super) struct Shown<'a> {
     pub filter: &'a str,
     pub terms: &'a [Resolved<'a>],
     /// The zone times are shown (and time terms read) in.
-    pub zone: Zone,
+    pub zone: &'a Zone,
     pub verdicts: VerdictFilter,
     /// A frequency-view value: (column index in this table, exact text). No index: the
     /// value's column is not one of this table's, and no row shows (as a `/` term naming
@@ -572,8 +572,8 @@ impl TableState {
                         .is_some_and(|d| !d.note.is_empty());
                     value == if noted { "✎" } else { "" }
                 }
-                Some(Column::Time) if shown.zone != Zone::Utc => {
-                    item.time.map(super::items::local_text).unwrap_or_default() == value
+                Some(Column::Time) if let Zone::Local(z) = shown.zone => {
+                    item.time.map(|t| z.text(t)).unwrap_or_default() == value
                 }
                 c => super::columns::has_value(c, item.cells.get(col).unwrap_or(""), value),
             }
@@ -592,6 +592,10 @@ impl TableState {
                     item,
                     verdict,
                     decisions: shown.decisions,
+                    zone: match shown.zone {
+                        Zone::Local(z) => Some(z),
+                        Zone::Utc => None,
+                    },
                 },
             )
     }

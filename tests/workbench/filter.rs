@@ -118,9 +118,15 @@ fn time_window_terms_and_local_time() {
     let utc = app.cell(&app.findings, app.findings.current().unwrap(), 0);
     keys(&mut app, "t");
     assert!(app.local_time);
-    let local = app.cell(&app.findings, app.findings.current().unwrap(), 0);
-    let offset = chrono::Local::now().offset().local_minus_utc();
-    assert_eq!(utc == local, offset == 0, "{utc} / {local}");
+    let item = app.findings.current().unwrap();
+    let local = app.cell(&app.findings, item, 0);
+    let time = app.findings.items[item].time.unwrap();
+    assert_eq!(local, app.local_zone.text(time), "{utc} / {local}");
+    assert_eq!(
+        utc == local,
+        app.local_zone.wall_ticks(time) == time,
+        "{utc} / {local}"
+    );
 }
 
 /// The table an app shows for a filter, computed from scratch.

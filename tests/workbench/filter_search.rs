@@ -386,7 +386,7 @@ fn time_terms_read_in_the_zone_shown_and_t_switches_both() {
         );
         // Local time names its zone (the view line has it whole).
         let zone = if local {
-            format!("times in {}", app.local_zone)
+            format!("times in {}", app.local_zone.label())
         } else {
             "Time (UTC)".to_owned()
         };

@@ -38,7 +38,7 @@ use crate::journal::{Decision, Entry, Verdict};
 use crate::scan::ScanReport;
 
 pub use super::columns::{Column, FINDING_COLUMNS, NEAR_MISS_COLUMNS};
-pub use super::items::{ItemText, finding_text, local_text, near_miss_text};
+pub use super::items::{ItemText, finding_text, near_miss_text};
 pub use super::overlay::{Bulk, Drill, Overlay, Pivot, PivotRow, Prompt};
 pub use super::table::{TableState, VerdictFilter};
 pub use super::why::why_lines;
@@ -122,9 +122,10 @@ pub struct App {
     pub report_writing: Option<ReportWriting>,
     /// Show times in the local zone instead of UTC.
     pub local_time: bool,
-    /// The local zone's name (`Europe/Berlin`, else `UTC+01:00`), which titles name
-    /// whenever times are shown in it ([`super::items::local_zone_name`]).
-    pub local_zone: String,
+    /// The local zone: the rule that converts times shown in local time and the name the
+    /// titles give it (`Europe/Berlin`, `EST5EDT`, `UTC-02:00`), one and the same
+    /// ([`super::local_zone::LocalZone`]).
+    pub local_zone: std::sync::Arc<super::local_zone::LocalZone>,
     /// How many files follow mode is reading as they grow (0: not following).
     pub following: usize,
     /// A frequency view's value the rows are narrowed to: column, exact value. It narrows
@@ -257,7 +258,7 @@ impl App {
             hint_config: HintConfig::default(),
             report_writing: None,
             local_time: false,
-            local_zone: super::items::local_zone_name(),
+            local_zone: std::sync::Arc::new(super::local_zone::LocalZone::from_env()),
             following: 0,
             pivot_filter: None,
             histogram: None,
@@ -313,7 +314,7 @@ impl App {
     /// (`Time (UTC)`, `Time (Europe/Berlin)`).
     pub fn column_title(&self, column: Column) -> String {
         match column {
-            Column::Time if self.local_time => format!("Time ({})", self.local_zone),
+            Column::Time if self.local_time => format!("Time ({})", self.local_zone.label()),
             c => c.title().to_owned(),
         }
     }
@@ -423,7 +424,9 @@ impl App {
     pub fn cell(&self, table: &TableState, item: usize, col: usize) -> String {
         let it = &table.items[item];
         match table.columns.get(col) {
-            Some(Column::Time) if self.local_time => it.time.map_or_else(String::new, local_text),
+            Some(Column::Time) if self.local_time => it
+                .time
+                .map_or_else(String::new, |t| self.local_zone.text(t)),
             Some(Column::Verdict) => self.decision(&it.key).verdict.label().to_owned(),
             // Hints not made yet (the rows are read, or the related records they read):
             // a pending mark, never an empty cell that reads as "no hint".
@@ -547,7 +550,7 @@ impl App {
     pub fn highlights(&self, col: usize, text: &str) -> Vec<usize> {
         let (Some(&column), Ok(terms)) = (
             self.columns().get(col),
-            super::filter::parse_filter(&self.filter, self.zone()),
+            super::filter::parse_filter(&self.filter, &self.zone()),
         ) else {
             return Vec::new();
         };

@@ -14,7 +14,11 @@ use crate::tui::table::{Shown, TableState};
 impl App {
     /// The zone times are shown in, and filter terms read in.
     pub fn zone(&self) -> Zone {
-        Zone::shown(self.local_time)
+        if self.local_time {
+            Zone::Local(self.local_zone.clone())
+        } else {
+            Zone::Utc
+        }
     }
 
     /// Rows of the table drawn at once (from the layout the renderer uses).
@@ -92,7 +96,12 @@ impl App {
                 self.findings.forget_narrowed();
                 self.near.forget_narrowed();
                 self.refresh();
-                match parse_filter(&self.filter, zone) {
+                match parse_filter(&self.filter, &zone) {
+                    // A TZ that names no zone: said, and the times stay UTC.
+                    _ if self.local_time && self.local_zone.notice().is_some() => {
+                        let said = self.local_zone.notice().unwrap_or_default().to_owned();
+                        self.set_status(said);
+                    }
                     Ok(_) if self.filter.is_empty() => {
                         self.set_status(format!("times in {}", zone.label()));
                     }
@@ -288,7 +297,7 @@ impl App {
         let zone = self.zone();
         // The applied filter always read when it was applied; a zone change can make a
         // time that named an instant name none (a skipped local hour): said by the toggle.
-        let terms = parse_filter(&self.filter, zone).unwrap_or_default();
+        let terms = parse_filter(&self.filter, &zone).unwrap_or_default();
         let views = match self.view {
             View::Findings => [View::Findings, View::NearMisses],
             View::NearMisses => [View::NearMisses, View::Findings],
@@ -310,7 +319,7 @@ impl App {
                 &Shown {
                     filter: &self.filter,
                     terms: &resolved,
-                    zone,
+                    zone: &zone,
                     verdicts: self.verdict_filter,
                     pivot,
                     decisions: &self.decisions,

@@ -12,9 +12,38 @@ impl App {
     /// column) stays applied.
     pub fn prompt_error(&self) -> Option<FilterError> {
         match &self.prompt {
-            Some(Prompt::Filter(input)) => parse_filter(input.value(), self.zone()).err(),
+            Some(Prompt::Filter(input)) => parse_filter(input.value(), &self.zone()).err(),
             _ => None,
         }
+    }
+
+    /// What the prompt line says of a filter that reads well but not plainly: a local time
+    /// the clocks read twice (the autumn change), whose rows at both are kept.
+    pub fn prompt_note(&self) -> Option<String> {
+        let Some(Prompt::Filter(input)) = &self.prompt else {
+            return None;
+        };
+        let terms = parse_filter(input.value(), &self.zone()).ok()?;
+        let repeated = |t: &crate::tui::filter::Term| match t {
+            crate::tui::filter::Term::Word { span: Some(s), .. } => s.repeated,
+            crate::tui::filter::Term::Column {
+                test: crate::tui::filter::Test::Time(_, s),
+                ..
+            } => s.repeated,
+            crate::tui::filter::Term::Not(inner) => matches!(
+                inner.as_ref(),
+                crate::tui::filter::Term::Column {
+                    test: crate::tui::filter::Test::Time(_, s),
+                    ..
+                } if s.repeated
+            ),
+            _ => false,
+        };
+        terms.iter().any(repeated).then(|| {
+            "a time read twice in local time (the clocks moved back): rows at both kept, \
+             their Time with its offset (+02, +01)"
+                .to_owned()
+        })
     }
 
     /// The filter as typed so far. The cursor stays on the row it was on when the prompt
@@ -25,9 +54,10 @@ impl App {
     /// keystroke before (`acount`): the header says the filter applied. Any other term that
     /// cannot be read leaves the last filter that could applied.
     fn apply_typed_filter(&mut self, typed: String) {
-        let typed = match parse_filter(&typed, self.zone()) {
+        let zone = self.zone();
+        let typed = match parse_filter(&typed, &zone) {
             Ok(_) => typed,
-            Err(_) => match crate::tui::filter::without_unknown_columns(&typed, self.zone()) {
+            Err(_) => match crate::tui::filter::without_unknown_columns(&typed, &zone) {
                 Some(rest) => rest,
                 None => return,
             },

@@ -49,6 +49,9 @@ pub(crate) struct Row<'a> {
     pub verdict: Verdict,
     /// The analyst's decisions, for the note (read only by `note:` terms).
     pub decisions: &'a HashMap<String, Decision>,
+    /// The local zone when the table shows local time: time terms compare the row's
+    /// time as its Time cell reads it there.
+    pub zone: Option<&'a crate::tui::local_zone::LocalZone>,
 }
 
 /// Whether a row passes every term.
@@ -82,11 +85,11 @@ fn word_passes(row: &Row, text: &str, span: Option<Span>) -> bool {
     if is_subsequence(row.verdict.label(), text) {
         return true;
     }
-    if let (Some(span), Some(t)) = (span, row.item.time)
-        && span.start <= t
-        && t < span.end
-    {
-        return true;
+    if let (Some(span), Some(t)) = (span, row.item.time) {
+        let t = span.time_of(t, row.zone);
+        if span.start <= t && t < span.end {
+            return true;
+        }
     }
     is_subsequence(row.packed.row(row.i), text)
         && row.columns.iter().enumerate().any(|(c, col)| {
@@ -150,12 +153,15 @@ fn column_passes(row: &Row, index: usize, column: Column, test: &Test) -> bool {
         Test::Address(addr) => cell_address(cell) == Some(addr.to_canonical()),
         Test::Cidr(net, len) => cell_address(cell)
             .is_some_and(|a| a.is_ipv4() == net.is_ipv4() && mask(a, *len) == *net),
-        Test::Time(cmp, span) => row.item.time.is_some_and(|t| match cmp {
-            Cmp::Eq => span.start <= t && t < span.end,
-            Cmp::Ge => t >= span.start,
-            Cmp::Gt => t >= span.end,
-            Cmp::Lt => t < span.start,
-            Cmp::Le => t < span.end,
+        Test::Time(cmp, span) => row.item.time.is_some_and(|t| {
+            let t = span.time_of(t, row.zone);
+            match cmp {
+                Cmp::Eq => span.start <= t && t < span.end,
+                Cmp::Ge => t >= span.start,
+                Cmp::Gt => t >= span.end,
+                Cmp::Lt => t < span.start,
+                Cmp::Le => t < span.end,
+            }
         }),
     }
 }

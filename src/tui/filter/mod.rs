@@ -91,7 +91,7 @@ pub fn columns_by_kind() -> Vec<(&'static str, Vec<&'static str>)> {
 /// last one typed further where that can only narrow (a fuzzy word or a typed address
 /// prefix extended), or more terms added. Numbers, times and exclusions typed further can
 /// widen (`<1` → `<14`), so they are filtered afresh.
-pub(super) fn narrows(old: &str, new: &str, zone: Zone) -> bool {
+pub(super) fn narrows(old: &str, new: &str, zone: &Zone) -> bool {
     if old == new {
         return true;
     }

@@ -63,7 +63,7 @@ pub struct FilterError {
 /// Reads a filter. Times are read in `zone` (the zone the table shows). A term still being
 /// typed (`ip:`, `added:>`, `!`) constrains nothing yet; a term that cannot mean anything
 /// (an unknown column, month 13, a word where a number goes) is an error.
-pub fn parse_filter(filter: &str, zone: Zone) -> Result<Vec<Term>, FilterError> {
+pub fn parse_filter(filter: &str, zone: &Zone) -> Result<Vec<Term>, FilterError> {
     let mut terms = Vec::new();
     for token in tokens(filter) {
         let fail = |message: String| FilterError {
@@ -92,7 +92,7 @@ pub fn parse_filter(filter: &str, zone: Zone) -> Result<Vec<Term>, FilterError> 
 /// those of the word `acount` it was a keystroke before the colon. `None` when another term
 /// is wrong (`after:2021-13`): the last filter that could be read then stays, as a value being
 /// typed further is often wrong on the way (`after:2021-1` → `-13` → `-03`).
-pub fn without_unknown_columns(filter: &str, zone: Zone) -> Option<String> {
+pub fn without_unknown_columns(filter: &str, zone: &Zone) -> Option<String> {
     let kept: Vec<&str> = tokens(filter)
         .into_iter()
         .filter(|t| !names_no_column(t))
@@ -178,7 +178,7 @@ fn column_part(token: &str, head: usize) -> Option<(&str, &str)> {
     (is_name && !is_address).then_some((head, value))
 }
 
-fn parse_term(token: &str, head: usize, zone: Zone) -> Result<Option<Term>, String> {
+fn parse_term(token: &str, head: usize, zone: &Zone) -> Result<Option<Term>, String> {
     if token.is_empty() {
         return Ok(None);
     }
@@ -248,7 +248,7 @@ fn split_operator(value: &str) -> (Option<Cmp>, &str) {
     (None, value)
 }
 
-fn column_test(column: Column, cmp: Option<Cmp>, value: &str, zone: Zone) -> Result<Test, String> {
+fn column_test(column: Column, cmp: Option<Cmp>, value: &str, zone: &Zone) -> Result<Test, String> {
     let lower = value.to_lowercase();
     let name = column.aliases().first().copied().unwrap_or("");
     let no_compare =

@@ -2,13 +2,13 @@
 //! error, over five synthetic flagged rows.
 
 use std::collections::HashMap;
-
-use chrono::FixedOffset;
+use std::sync::Arc;
 
 use super::*;
 use crate::journal::{Decision, Verdict};
 use crate::tui::columns::{FINDING_COLUMNS, finding};
 use crate::tui::items::{ItemText, Packed};
+use crate::tui::local_zone::LocalZone;
 
 struct Fixture {
     items: Vec<ItemText>,
@@ -95,10 +95,14 @@ const ROWS: [Spec; 5] = [
 ];
 
 fn fixture() -> Fixture {
+    fixture_of(&ROWS)
+}
+
+fn fixture_of(rows: &[Spec]) -> Fixture {
     let mut items = Vec::new();
     let mut verdicts = Vec::new();
     let mut packed = Packed::default();
-    for (key, time, account, ip, isp, added, remaining, events, hints, verdict) in ROWS {
+    for &(key, time, account, ip, isp, added, remaining, events, hints, verdict) in rows {
         let t = chrono::DateTime::parse_from_rfc3339(time)
             .expect("time")
             .to_utc();
@@ -158,7 +162,7 @@ fn target_of(key: &str) -> &'static str {
     }
 }
 
-fn kept(f: &Fixture, filter: &str, zone: Zone) -> String {
+fn kept(f: &Fixture, filter: &str, zone: &Zone) -> String {
     let terms = parse_filter(filter, zone).unwrap_or_else(|e| panic!("{filter}: {e}"));
     let resolved = resolve(&terms, &FINDING_COLUMNS);
     (0..f.items.len())
@@ -172,6 +176,10 @@ fn kept(f: &Fixture, filter: &str, zone: Zone) -> String {
                     item: &f.items[i],
                     verdict: f.verdicts[i],
                     decisions: &f.decisions,
+                    zone: match zone {
+                        Zone::Local(z) => Some(z),
+                        Zone::Utc => None,
+                    },
                 },
             )
         })
@@ -254,7 +262,7 @@ fn every_operator_keeps_what_it_says() {
         ("reason:x", ""),
     ];
     for (filter, want) in cases {
-        assert_eq!(kept(&f, filter, Zone::Utc), want, "{filter:?}");
+        assert_eq!(kept(&f, filter, &Zone::Utc), want, "{filter:?}");
     }
 }
 
@@ -280,9 +288,9 @@ fn quoted_values_keep_their_spaces() {
         (r#"isp:"""#, "abcde"),
     ];
     for (filter, want) in cases {
-        assert_eq!(kept(&f, filter, Zone::Utc), want, "{filter:?}");
+        assert_eq!(kept(&f, filter, &Zone::Utc), want, "{filter:?}");
     }
-    let term = |filter: &str| parse_filter(filter, Zone::Utc).unwrap();
+    let term = |filter: &str| parse_filter(filter, &Zone::Utc).unwrap();
     assert_eq!(
         term(r#"note:="say \"hi\" \\ ok" isp:x"#),
         [
@@ -311,29 +319,112 @@ fn quoted_values_keep_their_spaces() {
         ]
     );
     // An error names the term as typed, quotes and all.
-    let err = parse_filter(r#"isp:x added:"a b""#, Zone::Utc).unwrap_err();
+    let err = parse_filter(r#"isp:x added:"a b""#, &Zone::Utc).unwrap_err();
     assert_eq!(err.term, r#"added:"a b""#);
 }
 
 #[test]
 fn time_terms_follow_the_zone_shown() {
     let f = fixture();
-    let plus2 = Zone::Fixed(FixedOffset::east_opt(2 * 3600).expect("offset"));
-    let minus5 = Zone::Fixed(FixedOffset::west_opt(5 * 3600).expect("offset"));
+    let plus2 = Zone::Local(Arc::new(LocalZone::fixed(2 * 3600)));
+    let minus5 = Zone::Local(Arc::new(LocalZone::fixed(-5 * 3600)));
     let cases = [
         // Row a is 2024-04-30 23:30 UTC: 2024-05-01 01:30 at +02:00.
-        ("time:2024-05", plus2, "abc"),
-        ("2024-05", plus2, "abc"),
-        ("before:2024-05-01", plus2, ""),
-        ("after:2024-06-01", plus2, "de"),
+        ("time:2024-05", &plus2, "abc"),
+        ("2024-05", &plus2, "abc"),
+        ("before:2024-05-01", &plus2, ""),
+        ("after:2024-06-01", &plus2, "de"),
         // Rows d and e are 2024-05-31 19:00 at -05:00.
-        ("time:2024-05", minus5, "cde"),
-        ("time:2024-05-31T19", minus5, "de"),
-        ("time:2024-05-31T19Z", minus5, ""),
+        ("time:2024-05", &minus5, "cde"),
+        ("time:2024-05-31T19", &minus5, "de"),
+        ("time:2024-05-31T19Z", &minus5, ""),
     ];
     for (filter, zone, want) in cases {
         assert_eq!(kept(&f, filter, zone), want, "{filter:?} {zone:?}");
     }
+}
+
+/// Four rows around the autumn clock change in Berlin (breaker14 #3): p at 00:30Z and q at
+/// 01:30Z both read 02:30 (+02, then +01), r at 02:30Z reads 03:30, s the day before at
+/// 23:59:59Z reads 01:59:59.
+fn autumn() -> (Fixture, Zone) {
+    let row = |key, time| {
+        let (_, _, account, ip, isp, added, remaining, events, hints, verdict) = ROWS[0];
+        (
+            key, time, account, ip, isp, added, remaining, events, hints, verdict,
+        )
+    };
+    let f = fixture_of(&[
+        row("r", "2025-10-26T02:30:00Z"),
+        row("q", "2025-10-26T01:30:00Z"),
+        row("p", "2025-10-26T00:30:00Z"),
+        row("s", "2025-10-25T23:59:59Z"),
+    ]);
+    // TZ=Europe/Berlin, read from a zone file made for the test (not the machine's).
+    let files = crate::tui::local_zone::tests::files;
+    let berlin = LocalZone::resolve(Some("Europe/Berlin"), None, None, &files);
+    assert_eq!(berlin.label(), "Europe/Berlin");
+    (f, Zone::Local(Arc::new(berlin)))
+}
+
+#[test]
+fn a_local_hour_read_twice_keeps_the_rows_of_both_and_comparisons_follow_the_readings() {
+    let (f, berlin) = autumn();
+    let cases = [
+        // Both rows whose Time reads 02:30, whichever occurrence.
+        ("time:2025-10-26T02", "qp"),
+        ("time:2025-10-26T02:30", "qp"),
+        ("time:2025-10-26T02:30:00", "qp"),
+        ("2025-10-26T02", "qp"),
+        // Compared as the Time column reads: 02:30 is after 02:00, 01:59:59 is not.
+        ("after:2025-10-26T02", "rqp"),
+        ("time:>=2025-10-26T02", "rqp"),
+        ("time:<=2025-10-26T02", "qps"),
+        ("before:2025-10-26T02", "s"),
+        ("time:<2025-10-26T03", "qps"),
+        ("time:>2025-10-26T02", "r"),
+        ("after:2025-10-26T02:31", "r"),
+        ("time:2025-10-26", "rqps"),
+        ("time:2025-10-25", ""),
+        // In UTC (Z) one instant only.
+        ("time:2025-10-26T01:30Z", "q"),
+        ("time:2025-10-26T00Z", "p"),
+    ];
+    for (filter, want) in cases {
+        assert_eq!(kept(&f, filter, &berlin), want, "{filter}");
+        // Each keeps exactly the rows whose Time cell, as shown, it names.
+    }
+    let Zone::Local(z) = &berlin else {
+        unreachable!()
+    };
+    let shown: Vec<String> = f
+        .items
+        .iter()
+        .map(|i| z.text(i.time.unwrap_or(0)))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "2025-10-26 03:30:00",
+            "2025-10-26 02:30:00+01",
+            "2025-10-26 02:30:00+02",
+            "2025-10-26 01:59:59"
+        ]
+    );
+    // The term says it reads a repeated time; a time skipped in spring is an error.
+    let terms = parse_filter("time:2025-10-26T02 after:2025-10-26T01", &berlin).unwrap();
+    let repeated: Vec<bool> = terms
+        .iter()
+        .map(|t| matches!(t, Term::Column { test: Test::Time(_, s), .. } if s.repeated))
+        .collect();
+    assert_eq!(repeated, [true, false]);
+    let err = parse_filter("time:2025-03-30T02:30", &berlin).unwrap_err();
+    assert!(
+        err.message.contains("does not exist in local time"),
+        "{err}"
+    );
+    // The hour before the spring gap exists whole (its end, 02:00, does not).
+    assert!(parse_filter("time:2025-03-30T01", &berlin).is_ok());
 }
 
 #[test]
@@ -362,7 +453,7 @@ fn every_error_names_the_term_and_what_is_wrong() {
     ];
     for (filter, says) in cases {
         let typed = format!("contoso {filter}");
-        let err = parse_filter(&typed, Zone::Utc).expect_err(filter);
+        let err = parse_filter(&typed, &Zone::Utc).expect_err(filter);
         assert_eq!(err.term, filter, "the error names the term");
         assert!(err.to_string().contains(says), "{filter}: {err}");
     }
@@ -371,7 +462,7 @@ fn every_error_names_the_term_and_what_is_wrong() {
 #[test]
 fn a_whole_ipv6_address_is_a_word_not_a_column() {
     for word in ["dead::beef", "fe80::1", "abc::/16"] {
-        let terms = parse_filter(word, Zone::Utc).expect(word);
+        let terms = parse_filter(word, &Zone::Utc).expect(word);
         assert!(matches!(terms[0], Term::Word { .. }), "{word}: {terms:?}");
     }
 }
@@ -392,7 +483,7 @@ fn narrowing_is_claimed_only_where_typing_further_can_only_narrow() {
         ("foo:", "foo:x", false),
     ];
     for (old, new, want) in cases {
-        assert_eq!(narrows(old, new, Zone::Utc), want, "{old:?} → {new:?}");
+        assert_eq!(narrows(old, new, &Zone::Utc), want, "{old:?} → {new:?}");
     }
 }
 
@@ -407,7 +498,7 @@ fn every_column_has_a_filter_name_and_every_name_one_column() {
         assert!(!c.aliases().is_empty(), "{c:?}");
         let name = c.aliases()[0];
         let value = if c.kind() == Kind::Time { "2024" } else { "1" };
-        let term = parse_filter(&format!("{name}:{value}"), Zone::Utc).expect(name);
+        let term = parse_filter(&format!("{name}:{value}"), &Zone::Utc).expect(name);
         assert!(
             matches!(&term[0], Term::Column { column, .. } if column == c),
             "{name}"
@@ -426,17 +517,17 @@ fn a_name_filter_keeps_rows_of_that_name_not_rows_of_several_other_users() {
     // Over the whole list of row b the letters of "miriam" stand in order (onMIcRosoft.com,
     // IsAiah…onMicrosoft); a verdict on "every row shown" would have landed on b.
     for filter in ["target:miriam", "miriam", "tgt:mgraham"] {
-        assert_eq!(kept(&f, filter, Zone::Utc), "a", "{filter}");
+        assert_eq!(kept(&f, filter, &Zone::Utc), "a", "{filter}");
     }
     for filter in ["target:isaiah", "target:ilanger"] {
-        assert_eq!(kept(&f, filter, Zone::Utc), "b", "{filter}");
+        assert_eq!(kept(&f, filter, &Zone::Utc), "b", "{filter}");
     }
     // `2 users` is the table's summary of row b, no target's name.
     for filter in ["target:2 users", "target:\"2 users\"", "target:=2 users"] {
-        assert_eq!(kept(&f, filter, Zone::Utc), "", "{filter}");
+        assert_eq!(kept(&f, filter, &Zone::Utc), "", "{filter}");
     }
     assert_eq!(
-        kept(&f, "target:=miriam.graham@contoso.com", Zone::Utc),
+        kept(&f, "target:=miriam.graham@contoso.com", &Zone::Utc),
         "a"
     );
 }

@@ -3,71 +3,64 @@
 //! whatever the table shows when they end in `Z`. A time names a span (the whole month for
 //! `2024-05`), so that `time:2024-05` keeps May and nothing of April.
 
-use chrono::{
-    DateTime, FixedOffset, Local, LocalResult, Months, NaiveDate, NaiveDateTime, TimeDelta,
-    TimeZone, Utc,
-};
+use std::sync::Arc;
+
+use chrono::{Months, NaiveDate, NaiveDateTime, TimeDelta};
+
+use crate::tui::local_zone::{LocalZone, Readings};
 
 /// The zone the table shows times in, which filter terms are read in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Zone {
     Utc,
-    /// The machine's local zone (chrono's `Local`, from TZ or the system's setting).
-    Local,
-    /// A fixed offset (tests, where the machine's zone is not known).
-    Fixed(FixedOffset),
+    /// The local zone ([`LocalZone`]: from `TZ` or /etc/localtime, read once).
+    Local(Arc<LocalZone>),
 }
 
 impl Zone {
-    /// The zone named by the workbench's `local_time` switch.
-    pub fn shown(local_time: bool) -> Self {
-        if local_time { Self::Local } else { Self::Utc }
-    }
-
-    pub fn label(self) -> &'static str {
+    /// The name of the zone, as the titles give it (`UTC`, `Europe/Berlin`, `UTC-02:00`).
+    pub fn label(&self) -> &str {
         match self {
             Self::Utc => "UTC",
-            Self::Local | Self::Fixed(_) => "local time",
-        }
-    }
-
-    /// The instant a wall-clock time of this zone names. A time skipped by a clock change
-    /// names no instant; a time repeated by one names its first.
-    fn instant(self, naive: NaiveDateTime) -> Result<DateTime<Utc>, String> {
-        let found = match self {
-            Self::Utc => return Ok(naive.and_utc()),
-            Self::Local => Local
-                .from_local_datetime(&naive)
-                .map(|t| t.with_timezone(&Utc)),
-            Self::Fixed(offset) => offset
-                .from_local_datetime(&naive)
-                .map(|t| t.with_timezone(&Utc)),
-        };
-        match found {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t),
-            LocalResult::None => Err(format!(
-                "{} does not exist in local time (the clocks moved forward)",
-                naive.format("%Y-%m-%dT%H:%M")
-            )),
+            Self::Local(z) => z.label(),
         }
     }
 }
 
-/// The span a time term names, in ticks (100 ns since 0001-01-01, as KQL counts them):
-/// `start` included, `end` excluded.
+/// The span a time term names, in ticks (100 ns since the Unix epoch, `kql::ticks`):
+/// `start` included, `end` excluded. In local time (`wall`) the span is of wall-clock
+/// readings, and a row's time is compared as its Time cell reads it: over the autumn clock
+/// change the hour read twice keeps the rows of both (`time:2025-10-26T02` in Berlin keeps
+/// 00:30Z and 01:30Z, both shown `02:30`), and `after:`, `before:`, `<=` compare the
+/// readings too, so that each keeps exactly the rows whose Time cell reads so (breaker14 #3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
     pub start: i64,
     pub end: i64,
+    /// Readings of the local zone's clock (as if they were UTC), not instants.
+    pub wall: bool,
+    /// Its first or last reading is one the clock shows twice (the autumn change).
+    pub repeated: bool,
+}
+
+impl Span {
+    /// The row's time (ticks, UTC) as this span compares it: its reading in `zone` for a
+    /// span of readings.
+    pub fn time_of(&self, ticks: i64, zone: Option<&LocalZone>) -> i64 {
+        match zone {
+            Some(z) if self.wall => z.wall_ticks(ticks),
+            _ => ticks,
+        }
+    }
 }
 
 const FORMS: &str =
     "2024, 2024-05, 2024-05-01, 2024-05-01T10:30 or 2024-05-01T10:30:15 (Z for UTC)";
 
 /// Reads a time term's text; the error says what is wrong with it.
-pub fn parse_span(text: &str, zone: Zone) -> Result<Span, String> {
+pub fn parse_span(text: &str, zone: &Zone) -> Result<Span, String> {
     let (text, zone) = match text.strip_suffix(['Z', 'z']) {
-        Some(t) => (t, Zone::Utc),
+        Some(t) => (t, &Zone::Utc),
         None => (text, zone),
     };
     let (date, clock) = match text.split_once(['T', 't']) {
@@ -147,14 +140,40 @@ pub fn parse_span(text: &str, zone: Zone) -> Result<Span, String> {
         start.checked_add_months(Months::new(12))
     }
     .ok_or_else(bad_form)?;
+    let (start, end) = (reading(start), reading(end));
+    let Zone::Local(local) = zone else {
+        return Ok(Span {
+            start,
+            end,
+            wall: false,
+            repeated: false,
+        });
+    };
+    // Skipped whole when its first and its last reading are (a gap is one stretch).
+    let (first, last) = (local.readings(start), local.readings(end - 1));
+    if first == Readings::Skipped && last == Readings::Skipped {
+        return Err(format!(
+            "{text} does not exist in local time (the clocks moved forward)"
+        ));
+    }
+    let twice = |r| matches!(r, Readings::Twice(..));
     Ok(Span {
-        start: crate::kql::ticks(&zone.instant(start)?),
-        end: crate::kql::ticks(&zone.instant(end)?),
+        start,
+        end,
+        wall: true,
+        repeated: twice(first) || twice(last),
     })
+}
+
+/// A wall-clock reading in ticks, as if it were UTC.
+fn reading(t: NaiveDateTime) -> i64 {
+    crate::kql::ticks(&t.and_utc())
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::{DateTime, Utc};
+
     use super::*;
 
     fn ticks(text: &str) -> i64 {
@@ -185,12 +204,14 @@ mod tests {
             ),
         ];
         for (text, start, end) in cases {
-            let span = parse_span(text, Zone::Utc).expect(text);
+            let span = parse_span(text, &Zone::Utc).expect(text);
             assert_eq!(
                 span,
                 Span {
                     start: ticks(start),
-                    end: ticks(end)
+                    end: ticks(end),
+                    wall: false,
+                    repeated: false,
                 },
                 "{text}"
             );
@@ -199,11 +220,18 @@ mod tests {
 
     #[test]
     fn the_zone_shown_moves_the_span_and_z_means_utc() {
-        let plus2 = Zone::Fixed(FixedOffset::east_opt(2 * 3600).expect("offset"));
-        let span = parse_span("2024-05-01", plus2).expect("date");
-        assert_eq!(span.start, ticks("2024-04-30T22:00:00Z"));
-        assert_eq!(span.end, ticks("2024-05-01T22:00:00Z"));
-        let utc = parse_span("2024-05-01T10:00Z", plus2).expect("Z");
+        let z = LocalZone::fixed(2 * 3600);
+        let plus2 = Zone::Local(Arc::new(z.clone()));
+        // Read as the Time column shows it: 2024-04-30T22:00Z reads 2024-05-01 00:00.
+        let span = parse_span("2024-05-01", &plus2).expect("date");
+        let inside = |t: &str| {
+            let t = span.time_of(ticks(t), Some(&z));
+            span.start <= t && t < span.end
+        };
+        assert!(inside("2024-04-30T22:00:00Z") && inside("2024-05-01T21:59:59Z"));
+        assert!(!inside("2024-04-30T21:59:59Z") && !inside("2024-05-01T22:00:00Z"));
+        let utc = parse_span("2024-05-01T10:00Z", &plus2).expect("Z");
+        assert!(!utc.wall);
         assert_eq!(utc.start, ticks("2024-05-01T10:00:00Z"));
     }
 
@@ -223,7 +251,7 @@ mod tests {
             ("2024-05-01-02", "is not a time"),
         ];
         for (text, says) in cases {
-            let err = parse_span(text, Zone::Utc).expect_err(text);
+            let err = parse_span(text, &Zone::Utc).expect_err(text);
             assert!(err.contains(says), "{text}: {err}");
         }
     }

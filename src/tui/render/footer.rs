@@ -61,6 +61,17 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                     theme.fg(Color::Red).add_modifier(Modifier::BOLD),
                 ));
             }
+            // A time read twice (the autumn clock change) is said, not an error: its rows
+            // at both readings are kept.
+            if let Some(note) = app.prompt_note().filter(|_| count_fits) {
+                use unicode_width::UnicodeWidthStr;
+                let room = usize::from(first.width)
+                    .saturating_sub(label.width() + input.value().width() + count.width() + 4);
+                spans.push(Span::styled(
+                    format!("  ~ {}", shorten_status(&note, room)),
+                    theme.fg(Color::Yellow),
+                ));
+            }
             if count_fits {
                 spans.push(Span::styled(count, theme.dim()));
             }

@@ -306,8 +306,8 @@ pub(super) fn draw_view_line(
             Part::KEEP,
             " · ",
             vec![
-                vec![Span::raw(format!("times in {}", app.local_zone))],
-                vec![Span::raw(app.local_zone.clone())],
+                vec![Span::raw(format!("times in {}", app.local_zone.label()))],
+                vec![Span::raw(app.local_zone.label().to_owned())],
             ],
         ));
     }
