@@ -1,6 +1,7 @@
 //! The `sts-triage` command: the workbench (no subcommand), `scan`, `report`, `query`,
 //! `completions` and `man`. The options themselves are defined in `cli.rs`.
 
+mod allocator_env;
 mod cli;
 
 use std::collections::{HashMap, HashSet};
@@ -77,7 +78,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Scan(args)) => run_scan(&args),
-        Some(Command::Report(args)) => run_report(&args),
+        Some(Command::Report(args)) => {
+            // Before anything is read: the allocator's purge delay for the report's peak
+            // (issue 13; `allocator_env`).
+            allocator_env::report_purge_delay();
+            run_report(&args)
+        }
         Some(Command::Query(args)) => run_query(&args),
         Some(Command::Completions(args)) => {
             // Made into memory first: clap_complete panics when standard output is closed
