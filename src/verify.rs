@@ -568,7 +568,9 @@ pub fn run(
             out,
             "OK: {}",
             if report_path.is_some() {
-                "the report matches the journal and the inputs"
+                "the report matches the journal and the inputs (not checked: the Context cells, \
+                 and the hints that read related records: reset, self, bulk, first, signin, \
+                 conflict, lookalike)"
             } else {
                 "the journal's chain is intact"
             }

@@ -99,3 +99,55 @@ fn the_same_inputs_under_another_folder_still_verify() {
         assert_eq!(out.status.code(), Some(0), "{format}: {text}");
     }
 }
+
+#[test]
+fn a_hint_the_rows_own_values_give_erased_is_caught_a_related_records_hint_is_not_checked() {
+    // breaker14 #4: a Hints cell that lost `far proxy first` verified OK.
+    let c = case();
+    let report = make_report(&c, "md");
+    let text = std::fs::read_to_string(&report).unwrap();
+    // The service principal's row: `app` comes from its Role alone.
+    let line = text
+        .lines()
+        .find(|l| l.contains("| `svc-backup@contoso.com` |"))
+        .unwrap();
+    let hints = line.trim_end_matches(" |").rsplit(" | ").next().unwrap();
+    assert!(hints.contains("app"), "{line}");
+    let badges: Vec<&str> = hints.trim_matches('`').split(' ').collect();
+    let keep = |own: bool| {
+        let kept: Vec<&str> = badges
+            .iter()
+            .copied()
+            .filter(|b| ["back", "far", "proxy", "app", "ctrl"].contains(b) != own)
+            .collect();
+        if kept.is_empty() {
+            String::new()
+        } else {
+            format!("`{}`", kept.join(" "))
+        }
+    };
+    let erased = |cell: String| {
+        let edited = line.replacen(&format!("| {hints} |"), &format!("| {cell} |"), 1);
+        move |t: &str| t.replacen(line, &edited, 1)
+    };
+    let d = differences_after(&c, &report, erased(keep(true)));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].contains("Hints (back far proxy app ctrl): the report says")
+            && d[0].contains("the report says nothing, the inputs give \"")
+            && d[0].contains("app\""),
+        "{d:?}"
+    );
+    // Erasing only what related records give (`first`, `bulk`…) is not seen: the OK line
+    // says those went unchecked.
+    if badges.len() > 1 {
+        std::fs::write(&report, erased(keep(false))(&text)).unwrap();
+        let (code, out) = super::verify::verify_report(&c, &report);
+        assert_eq!(code, Some(0), "{out}");
+        assert!(
+            out.contains("OK: the report matches")
+                && out.contains("not checked: the Context cells"),
+            "{out}"
+        );
+    }
+}
