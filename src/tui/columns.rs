@@ -213,8 +213,13 @@ pub const NEAR_MISS_COLUMNS: [Column; 10] = [
 
 /// The values of a cell, each counted on its own by the frequency view and matched by its
 /// Enter: a Target or Actor cell of several parties (`2 users: a@contoso.com, b@contoso.com`,
-/// as `items::parties_cell` writes it) holds each party; any other cell is one value.
+/// as `items::parties_cell` writes it) holds each party, the ⚠ column's words each word;
+/// any other cell is one value.
 pub fn cell_values(column: Column, cell: &str) -> Vec<&str> {
+    if column == Column::Flag && !cell.is_empty() {
+        // The ⚠ then the names of why (`⚠ ctrl conflict`: `items::FlagWhy::words`).
+        return cell.split_whitespace().collect();
+    }
     several_parties(column, cell).map_or_else(|| vec![cell], |names| names.split(", ").collect())
 }
 

@@ -22,6 +22,8 @@ pub struct ItemText {
     pub numbers: Vec<Option<i64>>,
     pub time: Option<i64>,
     pub tampered: bool,
+    /// Why the row is marked ⚠ (`tampered`): what a `flag:` filter term matches.
+    pub flags: FlagWhy,
     /// A flagged row whose events all moved to the row of their canonical record
     /// ([`crate::model::Finding::is_folded`]): not shown, not counted.
     pub folded: bool,
@@ -148,6 +150,72 @@ impl std::ops::Index<usize> for Cells {
     }
 }
 
+/// The mark of the ⚠ column.
+pub const FLAG_MARK: &str = "⚠";
+
+/// Why a row is marked ⚠, by the names a `flag:` filter term uses (those of the hints
+/// that say the same: `ctrl`, `lookalike`, `conflict`). A near miss has no Hints column:
+/// its ⚠ is the only mark the table shows, and `flag:conflict` finds it as it finds a
+/// flagged row (newbie 13b, finding 2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlagWhy(u8);
+
+impl FlagWhy {
+    /// Control, bidi or invisible characters in the row's strings, or bytes read as U+FFFD.
+    pub const CTRL: Self = Self(1);
+    /// A principal of the row may pass for another (`crate::lookalike`).
+    pub const LOOKALIKE: Self = Self(2);
+    /// Another record carries the event's id with other content (`scan::IdConflict`).
+    pub const CONFLICT: Self = Self(4);
+    /// Each reason with its name, in the order [`Self::words`] gives them.
+    const NAMES: [(Self, &'static str); 3] = [
+        (Self::CTRL, "ctrl"),
+        (Self::LOOKALIKE, "lookalike"),
+        (Self::CONFLICT, "conflict"),
+    ];
+
+    pub fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0 && other.0 != 0
+    }
+
+    pub fn insert(&mut self, other: Self) {
+        self.0 |= other.0;
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// What a `flag:` term reads: the mark and the reasons' names (`⚠ ctrl conflict`);
+    /// empty for a row not marked.
+    pub fn words(self) -> String {
+        if self.is_empty() {
+            return String::new();
+        }
+        std::iter::once(FLAG_MARK)
+            .chain(
+                Self::NAMES
+                    .iter()
+                    .filter(|(f, _)| self.contains(*f))
+                    .map(|(_, name)| *name),
+            )
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The reasons of a row's own text: `ctrl` and `lookalike`.
+    fn of(ctrl: bool, lookalike: bool) -> Self {
+        let mut out = Self::default();
+        if ctrl {
+            out.insert(Self::CTRL);
+        }
+        if lookalike {
+            out.insert(Self::LOOKALIKE);
+        }
+        out
+    }
+}
+
 /// The most columns a table has.
 pub(super) const MAX_COLUMNS: usize = 16;
 
@@ -166,9 +234,24 @@ impl ItemText {
             numbers,
             time,
             tampered,
+            flags: FlagWhy::default(),
             folded: false,
             actor: ActorMark::Unknown,
         }
+    }
+
+    /// Marks the row ⚠ for `why` (its cell `flag`, the ⚠ column's index): true when that
+    /// changed the row (a reason it had not). A mark is never taken back.
+    pub fn mark(&mut self, flag: usize, why: FlagWhy) -> bool {
+        if self.flags.contains(why) {
+            return false;
+        }
+        self.flags.insert(why);
+        if !self.tampered || self.cells[flag].is_empty() {
+            self.cells.set(flag, FLAG_MARK);
+        }
+        self.tampered = true;
+        true
     }
 
     /// The sort number of a column, if it is numeric and has one.
@@ -323,14 +406,17 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     // A principal that may pass for another on its own (mixed scripts, look-alike letters)
     // is marked at once; one that looks like another principal when the load's hints are
     // made (`App::step_hints`).
-    let tampered = f.replaced
-        || r.cells().iter().any(|c| has_dangerous(c))
-        || targets.iter().chain(&actors).any(|c| has_dangerous(c))
-        || targets
+    let flags = FlagWhy::of(
+        f.replaced
+            || r.cells().iter().any(|c| has_dangerous(c))
+            || targets.iter().chain(&actors).any(|c| has_dangerous(c)),
+        targets
             .iter()
             .chain(&actors)
             .chain([&r.account_display_name.as_str()])
-            .any(|c| !lookalike::why(c).is_empty());
+            .any(|c| !lookalike::why(c).is_empty()),
+    );
+    let tampered = !flags.is_empty();
     let source = f
         .events
         .first()
@@ -359,7 +445,7 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     cells[finding(Column::Remaining)] = opt_text(r.token_minutes_remaining);
     cells[finding(Column::Events)] = f.totals.events.to_string();
     if tampered {
-        cells[finding(Column::Flag)] = "⚠".to_owned();
+        cells[finding(Column::Flag)] = FLAG_MARK.to_owned();
     }
     cells[finding(Column::Source)] = crate::neutralize::name(&source).into_owned();
     numbers[finding(Column::Added)] = r.token_minutes_added;
@@ -367,6 +453,7 @@ pub fn finding_text(report: &ScanReport, i: usize) -> ItemText {
     numbers[finding(Column::Events)] = i64::try_from(f.totals.events).ok();
     numbers[finding(Column::Hint)] = Some(0);
     let mut item = ItemText::new(r.key(), cells, numbers, ticks, tampered);
+    item.flags = flags;
     item.folded = f.is_folded();
     item.actor = ActorMark::of(f.totals.actor_principals().into_iter().map(|(k, _)| k));
     item
@@ -417,14 +504,17 @@ pub fn near_miss_text(
         },
         Outcome::Flagged(_) => String::new(),
     };
-    let tampered = has_dangerous(&e.actor)
-        || has_dangerous(&e.operation)
-        || has_dangerous(e.parties.target_label())
-        || has_dangerous(e.parties.actor_label())
-        || e.raw.has_replacement()
-        || [&e.actor, e.parties.target_label(), e.parties.actor_label()]
+    let flags = FlagWhy::of(
+        has_dangerous(&e.actor)
+            || has_dangerous(&e.operation)
+            || has_dangerous(e.parties.target_label())
+            || has_dangerous(e.parties.actor_label())
+            || e.raw.has_replacement(),
+        [&e.actor, e.parties.target_label(), e.parties.actor_label()]
             .iter()
-            .any(|c| !lookalike::why(c).is_empty());
+            .any(|c| !lookalike::why(c).is_empty()),
+    );
+    let tampered = !flags.is_empty();
     let mut cells = vec![String::new(); NEAR_MISS_COLUMNS.len()];
     cells[near_miss(Column::Time)] = time;
     cells[near_miss(Column::Account)] = lookalike::visible(&e.actor);
@@ -438,10 +528,11 @@ pub fn near_miss_text(
     cells[near_miss(Column::Operation)] = lookalike::visible(&e.operation);
     cells[near_miss(Column::Source)] = crate::neutralize::name(&e.source.to_string()).into_owned();
     if tampered {
-        cells[near_miss(Column::Flag)] = "⚠".to_owned();
+        cells[near_miss(Column::Flag)] = FLAG_MARK.to_owned();
     }
     // No numeric column: no sort numbers kept (a near miss is one row per event).
     let mut item = ItemText::new(key, cells, Vec::new(), ticks, tampered);
+    item.flags = flags;
     if !e.parties.actor_label().is_empty() {
         item.actor = ActorMark::Kind(e.parties.actor_kind);
     }

@@ -351,3 +351,72 @@ fn source_terms_say_that_copies_are_not_searched() {
         .unwrap_or_else(|| panic!("{help}"));
     assert!(line.contains("copies not searched"), "{line}");
 }
+
+/// Near misses that share an event id with other content (a Graph export and a portal CSV
+/// disagreeing on event C's time) are marked ⚠ in the near-miss table, as the problems view,
+/// the drill-down and the report flag them, and `flag:⚠` / `flag:conflict` find them there as
+/// on the flagged rows (newbie 13b, findings 2 and 5).
+#[test]
+fn conflicting_near_misses_are_marked_and_flag_terms_find_them_in_both_views() {
+    let mut wb = support::loaded(&[
+        PathBuf::from("tests/formats/graph-audit-search-records.json"),
+        PathBuf::from("tests/formats/defender-portal-dayfirst.csv"),
+    ]);
+    keys(&mut wb, "m");
+    assert_eq!(wb.view, View::NearMisses);
+    let conflicting = |a: &App| -> Vec<String> {
+        let mut shown = support::keys_of(a, View::NearMisses);
+        shown.retain(|k| k.contains("555555555503"));
+        shown
+    };
+    let both = conflicting(&wb);
+    assert_eq!(
+        both.len(),
+        2,
+        "{:?}",
+        support::keys_of(&wb, View::NearMisses)
+    );
+    let flag = sts_triage::tui::columns::near_miss(Column::Flag);
+    for &i in &wb.near.order {
+        let it = &wb.near.items[i];
+        let marked = it.key.contains("555555555503");
+        assert_eq!(&it.cells[flag] == "⚠", marked, "{}", it.key);
+    }
+    // On screen: the ⚠ column of both rows, at the newcomer's 100x12.
+    let shown = support::screen(&wb, 100, 12);
+    let rows: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.contains("third.user@cont"))
+        .collect();
+    assert!(!rows.is_empty(), "{shown}");
+    assert!(rows.iter().all(|l| l.contains('⚠')), "{shown}");
+    for filter in ["flag:⚠", "flag:conflict", "flag:=conflict"] {
+        keys(&mut wb, &format!("/{filter}"));
+        press(&mut wb, KeyCode::Enter);
+        assert_eq!(
+            support::keys_of(&wb, View::NearMisses),
+            both,
+            "{filter} in the near misses"
+        );
+        press(&mut wb, KeyCode::Esc);
+    }
+    keys(&mut wb, "/flag:lookalike");
+    press(&mut wb, KeyCode::Enter);
+    assert!(wb.near.order.is_empty(), "no look-alike among them");
+    press(&mut wb, KeyCode::Esc);
+    // The samples' flagged rows: the two Lee Gu rows of one event id, by the reason too.
+    let mut samples = support::loaded(&[PathBuf::from("assets/samples")]);
+    keys(&mut samples, "/flag:conflict");
+    press(&mut samples, KeyCode::Enter);
+    let accounts: Vec<&str> = samples
+        .findings
+        .order
+        .iter()
+        .map(|&i| &samples.findings.items[i].cells[finding(Column::Account)])
+        .collect();
+    assert_eq!(accounts.len(), 2, "{accounts:?}");
+    assert!(
+        accounts.iter().all(|a| a.contains("Lee Gu")),
+        "{accounts:?}"
+    );
+}

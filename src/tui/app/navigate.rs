@@ -9,6 +9,7 @@ use crate::journal::Verdict;
 use crate::tui::action::Intent;
 use crate::tui::columns::{self, Column, finding};
 use crate::tui::filter::{Zone, parse_filter, resolve};
+use crate::tui::items::FlagWhy;
 use crate::tui::table::{Shown, TableState};
 
 impl App {
@@ -426,14 +427,12 @@ impl App {
             // A principal that looks like another of the loaded data, or an event id read
             // with other content elsewhere, is marked ⚠ as the row's strings are (its hint
             // says which and why).
-            if !item.tampered
-                && hints
-                    .iter()
-                    .any(|h| matches!(h, Hint::Lookalike { .. } | Hint::Conflict { .. }))
-            {
-                item.tampered = true;
-                item.cells.set(flag, "⚠");
-                changed = true;
+            for h in hints {
+                match h {
+                    Hint::Lookalike { .. } => changed |= item.mark(flag, FlagWhy::LOOKALIKE),
+                    Hint::Conflict { .. } => changed |= item.mark(flag, FlagWhy::CONFLICT),
+                    _ => {}
+                }
             }
             let badges = hints.iter().map(Hint::badge).collect::<Vec<_>>().join(" ");
             if item.cells[col] != *badges.as_str()
@@ -458,8 +457,10 @@ impl App {
     /// `lookalike` hint the report gives them: another principal's look-alike, one display
     /// name on several object ids, a name that is another's UPN, an app named like a
     /// user) are marked ⚠ as the rows are, once the hints' tables are made
-    /// (`hints_job::near_lookalikes_of`, unless `found` gives their places). True when a
-    /// mark was added.
+    /// (`hints_job::near_lookalikes_of`, unless `found` gives their places); so are those
+    /// whose event id another record carries with other content (`conflict`, as the
+    /// problems view, the drill-down and the report say: newbie 13b, finding 2). True when
+    /// a mark was added.
     fn mark_near_miss_lookalikes(&mut self, found: Option<Vec<usize>>) -> bool {
         let found = match found {
             Some(found) => found,
@@ -471,12 +472,26 @@ impl App {
         let flag = crate::tui::columns::near_miss(Column::Flag);
         let mut changed = false;
         for place in found {
-            if let Some(item) = self.near.items.get_mut(place)
-                && !item.tampered
-            {
-                item.tampered = true;
-                item.cells.set(flag, "⚠");
-                changed = true;
+            if let Some(item) = self.near.items.get_mut(place) {
+                changed |= item.mark(flag, FlagWhy::LOOKALIKE);
+            }
+        }
+        if !self.report.id_conflicts.is_empty() {
+            let ids: std::collections::HashSet<&str> = self
+                .report
+                .id_conflicts
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect();
+            for (place, &event) in self.report.near_misses.iter().enumerate() {
+                let conflicting = self
+                    .report
+                    .events
+                    .get(event)
+                    .is_some_and(|e| !e.id.is_empty() && ids.contains(e.id.as_str()));
+                if conflicting && let Some(item) = self.near.items.get_mut(place) {
+                    changed |= item.mark(flag, FlagWhy::CONFLICT);
+                }
             }
         }
         if changed {

@@ -117,8 +117,15 @@ fn fuzzy_in_cell(column: Column, cell: &str, text: &str) -> bool {
 
 fn column_passes(row: &Row, index: usize, column: Column, test: &Test) -> bool {
     let note;
+    let flags;
     let cell: &str = match column {
         Column::Verdict => row.verdict.label(),
+        // The ⚠ and why the row has it (`⚠ lookalike conflict`), each a value of its own
+        // (`cell_values`): `flag:conflict`, `flag:=ctrl`, `flag:⚠`.
+        Column::Flag => {
+            flags = row.item.flags.words();
+            &flags
+        }
         Column::Note => {
             note = row
                 .decisions

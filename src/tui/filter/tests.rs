@@ -531,3 +531,35 @@ fn a_name_filter_keeps_rows_of_that_name_not_rows_of_several_other_users() {
         "a"
     );
 }
+
+/// `flag:` keeps the rows marked ⚠, by the mark or by why (newbie 13b, findings 2 and 5):
+/// a row's ⚠ is drawn alone, and `flag:conflict` found no row.
+#[test]
+fn flag_terms_keep_rows_by_the_mark_and_by_why() {
+    use crate::tui::items::FlagWhy;
+    let mut f = fixture();
+    let flag = finding(Column::Flag);
+    f.items[0].mark(flag, FlagWhy::CTRL);
+    f.items[1].mark(flag, FlagWhy::CONFLICT);
+    f.items[1].mark(flag, FlagWhy::LOOKALIKE);
+    f.items[3].mark(flag, FlagWhy::LOOKALIKE);
+    f.packed.rebuild(&f.items);
+    // The table draws the mark alone, whatever the reasons.
+    assert_eq!(&f.items[1].cells[flag], "⚠");
+    let cases = [
+        ("flag:⚠", "abd"),
+        ("flag:conflict", "b"),
+        ("flag:=conflict", "b"),
+        ("flag:lookalike", "bd"),
+        ("flag:ctrl", "a"),
+        ("!flag:conflict", "acde"),
+        ("!flag:⚠", "ce"),
+        ("flag:=⚠", "abd"),
+        // A word of no reason keeps nothing, and a free word never reads the reasons.
+        ("flag:proxy", ""),
+        ("conflict", ""),
+    ];
+    for (filter, want) in cases {
+        assert_eq!(kept(&f, filter, Zone::Utc), want, "{filter}");
+    }
+}
