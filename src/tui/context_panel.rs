@@ -4,6 +4,8 @@
 //! panel's text is made.
 
 use super::doc::JsonDoc;
+use unicode_width::UnicodeWidthStr;
+
 use super::wrap::{clip_chars, clip_party};
 use crate::context::{Related, Why};
 use crate::hints::HintConfig;
@@ -90,14 +92,14 @@ pub struct RowText {
 }
 
 impl RowText {
-    /// `what` within `width` characters: the operation's start and the target's first (the
+    /// `what` within `width` columns of the terminal: the operation's start and the target's first (the
     /// target is what the analyst reads a related record for: at 80 columns `→ target` was
     /// cut off the end of every line), the actor where room is left ([`Self::record_within`]).
     pub fn what_within(&self, width: usize) -> String {
         if self.fold.is_empty() {
             return self.record_within(width);
         }
-        let fold = self.fold.chars().count() + 1;
+        let fold = self.fold.width() + 1;
         let record = self.record_within(width.saturating_sub(fold));
         clip_chars(&format!("{record} {}", self.fold), width)
     }
@@ -107,10 +109,11 @@ impl RowText {
         let Some([op, actor, target]) = &self.parts else {
             return clip_chars(&self.what, width);
         };
-        if self.what.chars().count() <= width {
+        if self.what.width() <= width {
             return self.what.clone();
         }
-        let len = |s: &str| s.chars().count();
+        // Columns as the terminal draws them (a combining mark takes none).
+        let len = |s: &str| s.width();
         let by = if actor.is_empty() { 0 } else { 4 };
         let to = if target.is_empty() { 0 } else { 3 };
         // The operation keeps its first 12 characters (enough to tell a reset from an

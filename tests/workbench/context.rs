@@ -492,3 +492,37 @@ fn the_frequency_view_counts_each_party_of_a_bulk_row() {
         "Enter keeps the row that holds the user"
     );
 }
+
+/// A related record whose operation holds a letter with 30 combining marks: its line in the
+/// panel is cut at the panel's edge as the terminal draws it (widths measured with
+/// unicode-width, as ratatui draws), not 7 columns short (breaker 13, finding 10).
+#[test]
+fn a_line_with_combining_marks_reaches_the_panels_edge() {
+    let op = format!(
+        "Add group {}a{}{}",
+        "e\u{301}".repeat(3),
+        "\u{301}".repeat(30),
+        "z".repeat(120)
+    );
+    let extra = [sign_in(99, 45, &op)];
+    for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+        let (_dir, app) = with_lines(&extra);
+        let mut app = sized(app, w, h);
+        keys(&mut app, "/actor:helpdesk");
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Enter);
+        keys(&mut app, "x");
+        let s = screen(&app, w, h);
+        let line = s
+            .lines()
+            .find(|l| l.contains("Add group"))
+            .unwrap_or_else(|| panic!("{w}x{h}: {s}"));
+        assert!(line.ends_with("…│"), "cut at the edge at {w}x{h}: {line}");
+        // Every line of the screen is as wide as the screen, as the terminal draws it.
+        assert_eq!(
+            unicode_width::UnicodeWidthStr::width(line),
+            usize::from(w),
+            "{w}x{h}: {line}"
+        );
+    }
+}

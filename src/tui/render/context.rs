@@ -8,6 +8,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::{Theme, clip};
 use crate::tui::app::App;
 use crate::tui::context_panel::{ContextPanel, MAX_SHOWN, Moment};
@@ -33,7 +35,7 @@ pub(super) fn draw_context(
             let t = p.row_text(&app.report, i);
             let mark = if opened == Some(i) { "▶" } else { " " };
             let head = format!("{mark}{:>OFFSET_WIDTH$} {} ", t.offset, t.why);
-            let room = inner_w.saturating_sub(head.chars().count());
+            let room = inner_w.saturating_sub(head.width());
             let text = format!("{head}{}", t.what_within(room));
             let mut style = match p.rows[i] {
                 Moment::Event => theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
