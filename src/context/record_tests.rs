@@ -93,3 +93,66 @@ fn a_record_is_read_back_by_its_offset_in_every_shape() {
     });
     assert!(stdin.contains("standard input"), "{stdin}");
 }
+
+/// A related record with a value nested deep before its fields (breaker 13, finding 8: a
+/// million levels, 6 MB, past the 4 MiB read): read back within the limit it is checked
+/// and shown; past it, it is shown cut and said not checked, never "the file changed".
+/// Another record at the place is still caught.
+#[test]
+fn a_deep_record_past_the_cut_is_not_called_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep.jsonl");
+    let fields = r#""CreationTime":"2025-10-10T09:00:25","Operation":"Update user.","UserId":"evil@contoso.onmicrosoft.com","ObjectId":"megan.bowen@contoso.onmicrosoft.com"}"#;
+    let record = |levels: usize| {
+        format!(
+            "{{\"Deep\":{}1{},{fields}",
+            "{\"a\":".repeat(levels),
+            "}".repeat(levels)
+        )
+    };
+    // 200,000 levels (1.2 MB): deeper than any parser's recursion, and read whole.
+    let deep = record(200_000);
+    let other = format!("{{{fields}").replace("Update user.", "Add member to group.");
+    std::fs::write(&path, format!("{deep}\n{other}\n")).unwrap();
+    let expect = {
+        let f = crate::context::extract::json_record(deep.as_bytes());
+        Expect {
+            time: f.time.unwrap(),
+            correlation: crate::context::index::correlation_hash_bytes(&f.correlation),
+            operation: String::from_utf8_lossy(&f.operation).as_ref().into(),
+            actor: String::from_utf8_lossy(&f.actor).as_ref().into(),
+            target: String::from_utf8_lossy(&f.target).as_ref().into(),
+        }
+    };
+    assert_eq!(&*expect.operation, "Update user.");
+    let place = Place {
+        expect: Some(expect),
+        ..at(&path, 1, 0, None)
+    };
+    let whole = RecordReader::default().try_read(&place).unwrap();
+    assert_eq!(whole, deep, "read whole and checked");
+    // The same record past the read's limit: cut, and said not checked.
+    let cut = RecordReader::with_limit(100_000).read(&place);
+    assert!(cut.starts_with("{\"Deep\":{\"a\":"), "{}", &cut[..40]);
+    assert!(
+        !cut.contains("changed since the load"),
+        "{}",
+        &cut[cut.len() - 200..]
+    );
+    assert!(
+        cut.ends_with(
+            "(cut at 100000 bytes: the record goes on)\n(not checked against the load: its time, operation, actor and target are not all before the cut)"
+        ),
+        "{}",
+        &cut[cut.len() - 200..]
+    );
+    // Another record at the place (the file rewritten) is still called so.
+    let moved = Place {
+        offset: deep.len() as u64 + 1,
+        ..place.clone()
+    };
+    let err = RecordReader::with_limit(100_000)
+        .try_read(&moved)
+        .unwrap_err();
+    assert_eq!(err.to_string(), crate::evidence::CHANGED_SINCE_LOAD);
+}
