@@ -144,6 +144,10 @@ pub struct Pivot {
     /// Rows of several values (a bulk row's users), counted under each: the counts then
     /// add up to more than the rows.
     pub several: usize,
+    /// The rows counted (those shown), of the table's rows, and what hides the others
+    /// (`filter`, `view "unreviewed"`; empty when every row is shown): the title says
+    /// that the counts are of the filtered rows only (newbie13b #5).
+    pub counted: (usize, usize, String),
 }
 
 /// How a row proposed by "classify like this" is like the decided one, strongest first.

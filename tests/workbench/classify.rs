@@ -246,3 +246,68 @@ fn app_on_paths(paths: &[&str]) -> App {
         45,
     )
 }
+
+/// Newbie13b #3: on a large table the one row ticked for the analyst was on page 6 of the
+/// list, and the list said nothing of where it was. Now the ticked rows come first, and a
+/// list longer than its box says which rows are shown of how many, as the help does.
+#[test]
+fn the_ticked_rows_come_first_and_a_long_list_says_where_it_is() {
+    // Ann's first row (decided), thirty of hers behind an anonymous proxy (a hint the
+    // decided row has not: listed, unticked), then one more of hers with no new hint.
+    let first = std::fs::read_to_string("tests/fixtures/classify.jsonl").unwrap();
+    let first: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = Vec::new();
+    for i in 0..32u32 {
+        let mut row = first.clone();
+        let at = format!("2021-03-{:02}T10:{:02}:00", 1 + i / 30, i % 30);
+        row["Timestamp"] = format!("{at}Z").into();
+        row["RawEventData"]["CreationTime"] = at.clone().into();
+        row["RawEventData"]["Id"] = format!("00000000-c1a5-bbbb-cccc-{i:012}").into();
+        row["IsAnonymousProxy"] = (i > 0 && i < 31).into();
+        // The new validity is the event's time, as in the first row (no `far` hint).
+        row["RawEventData"]["ModifiedProperties"][0]["NewValue"] =
+            format!("[\r\n  \"{at}Z\"\r\n]").into();
+        lines.push(row.to_string());
+    }
+    let path = dir.path().join("ann.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let mut app = sized(app_on(path.to_str().unwrap()), 80, 24);
+    // The table is newest first: the oldest row (the first written, no proxy) is last.
+    keys(&mut app, "G1");
+    keys(&mut app, "G");
+    keys(&mut app, "c");
+    let Overlay::Bulk(b) = &app.overlay else {
+        panic!("bulk list open: {}", app.status)
+    };
+    assert_eq!(b.candidates.len(), 31);
+    assert_eq!(b.candidates.iter().filter(|c| c.ticked).count(), 1);
+    assert!(b.candidates[0].ticked, "the ticked row first");
+    for (w, h) in [(80, 24), (60, 20), (160, 45)] {
+        app.apply(Action::Resize {
+            width: w,
+            height: h,
+        });
+        let drawn = text(&screen(&app, w, h, false));
+        let rows: Vec<&str> = drawn
+            .lines()
+            .filter(|l| l.contains("[x]") || l.contains("[ ]"))
+            .collect();
+        assert!(
+            rows[0].contains("[x]"),
+            "{w}x{h}: the ticked row on top:\n{drawn}"
+        );
+        let shown = rows.len();
+        if shown < 31 {
+            assert!(
+                drawn.contains(&format!("↓ more below (j) · 1–{shown} of 31")),
+                "{w}x{h}: where the list is:\n{drawn}"
+            );
+        } else {
+            assert!(
+                !drawn.contains("more below"),
+                "{w}x{h}: all shown:\n{drawn}"
+            );
+        }
+    }
+}

@@ -76,6 +76,38 @@ fn frequency_view_orders_equal_counts_of_a_number_column_as_numbers() {
     );
 }
 
+/// Newbie13b #5: the frequency view's title said `4 values` with a filter on, though it
+/// counts only the rows the filter shows: it says so, and what narrows them.
+#[test]
+fn the_frequency_view_says_it_counts_the_filtered_rows_only() {
+    let mut app = sized(app(), 160, 45);
+    focus_on(&mut app, Column::Role);
+    keys(&mut app, "F");
+    let drawn = text(&screen(&app, 160, 45, false));
+    assert!(
+        drawn.contains(" frequency of Role · 3 values · Enter"),
+        "{drawn}"
+    );
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "/!carol");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "F");
+    let drawn = text(&screen(&app, 160, 45, false));
+    assert!(
+        drawn.contains(" frequency of Role · 2 values in 6 of 7 rows (filter) ·"),
+        "{drawn}"
+    );
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "v");
+    keys(&mut app, "F");
+    let drawn = text(&screen(&app, 160, 45, false));
+    assert!(
+        drawn
+            .contains(" frequency of Role · 2 values in 6 of 7 rows (filter, view \"unreviewed\")"),
+        "{drawn}"
+    );
+}
+
 #[test]
 fn frequency_view_counts_values_and_enter_filters_to_one() {
     let mut app = app();

@@ -127,11 +127,17 @@ impl App {
                         .cmp(&b.kind.map(ActorMark::glyph))
                 })
         });
+        let counted = (
+            t.order.len(),
+            t.total(),
+            self.narrowed_by().unwrap_or_default(),
+        );
         self.overlay = Overlay::Pivot(Pivot {
             column,
             rows,
             cursor: 0,
             several,
+            counted,
         });
     }
 
@@ -263,7 +269,10 @@ impl App {
                 contested,
             });
         }
-        candidates.sort_by_key(|c| c.link);
+        // Strongest link first, and in it the rows ticked for the analyst first (they are
+        // all of the same account): what Enter decides is on the first page, never on
+        // page 6 of 1,882 rows (newbie13b #3); then in the table's order of items.
+        candidates.sort_by_key(|c| (c.link, !c.ticked));
         let hidden_note = match hidden {
             0 => String::new(),
             1 => " (1 row like it is hidden by the filter: not offered)".to_owned(),

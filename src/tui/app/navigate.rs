@@ -333,6 +333,22 @@ impl App {
         }
     }
 
+    /// What hides rows of the table on screen, as the screen says it (`filter`, `view
+    /// "unreviewed"`, `frequency value`, joined with `, `); None when every row is shown.
+    pub(super) fn narrowed_by(&self) -> Option<String> {
+        let mut by = Vec::new();
+        if !self.filter.is_empty() {
+            by.push("filter".to_owned());
+        }
+        if self.pivot_filter.is_some() {
+            by.push("frequency value".to_owned());
+        }
+        if self.verdict_filter != crate::tui::table::VerdictFilter::All {
+            by.push(format!("view \"{}\"", self.verdict_filter.label()));
+        }
+        (!by.is_empty()).then(|| by.join(", "))
+    }
+
     /// Whether a filter is still being applied to either table.
     pub fn filtering(&self) -> bool {
         self.findings.filtering().is_some() || self.near.filtering().is_some()

@@ -124,10 +124,20 @@ pub(super) fn draw_pivot(
     }
     super::clear_under(frame, rect);
     let key = |intent| keymap.key_for(Context::List, intent).unwrap_or_default();
+    // Counts of the rows shown only: said, with what hides the others (newbie13b #5).
+    let (counted, of, by) = &p.counted;
+    let over = if by.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " in {} of {} rows ({by})",
+            crate::model::thousands(*counted as u64),
+            crate::model::thousands(*of as u64)
+        )
+    };
     let title = format!(
-        " frequency of {name} · {} value{} · {} filters to one · {} closes ",
-        p.rows.len(),
-        if p.rows.len() == 1 { "" } else { "s" },
+        " frequency of {name} · {}{over} · {} filters to one · {} closes ",
+        crate::tui::count::count(p.rows.len(), "value"),
         key(Intent::Open),
         key(Intent::Back),
     );
@@ -137,20 +147,7 @@ pub(super) fn draw_pivot(
         1 => "1 row holds several values: it counts under each".to_owned(),
         n => format!("{n} rows hold several values: each counts under each"),
     };
-    // A list longer than the box says so, as the help does: more below, with the key that
-    // shows it, or the end; and which values are shown of how many.
-    let total = p.rows.len();
-    let last = (start + visible).min(total);
-    let place = if total <= visible {
-        String::new()
-    } else if last < total {
-        let more = keymap
-            .key_for(Context::List, Intent::MoveDown)
-            .map_or_else(String::new, |k| format!(" ({k})"));
-        format!("↓ more below{more} · {}–{last} of {total}", start + 1)
-    } else {
-        format!("end · {}–{last} of {total}", start + 1)
-    };
+    let place = place(start, visible, p.rows.len(), keymap);
     let foot = [place, several]
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -170,6 +167,30 @@ pub(super) fn draw_pivot(
         ),
         rect,
     );
+}
+
+/// Where a list longer than its box is, as the help says it: more below, with the key that
+/// shows it, or the end; and which lines are shown of how many (`↓ more below (j) · 1–38 of
+/// 1,882`). Empty when the whole list is shown.
+fn place(start: usize, visible: usize, total: usize, keymap: &Keymap) -> String {
+    use crate::model::thousands;
+    let last = (start + visible).min(total);
+    let shown = format!(
+        "{}–{} of {}",
+        thousands(start as u64 + 1),
+        thousands(last as u64),
+        thousands(total as u64)
+    );
+    if total <= visible {
+        String::new()
+    } else if last < total {
+        let more = keymap
+            .key_for(Context::List, Intent::MoveDown)
+            .map_or_else(String::new, |k| format!(" ({k})"));
+        format!("↓ more below{more} · {shown}")
+    } else {
+        format!("end · {shown}")
+    }
 }
 
 /// `text` cut to `width` columns of the screen in its middle, an ellipsis marking the cut:
@@ -326,9 +347,18 @@ pub(super) fn draw_bulk(
         key(Intent::Open),
         key(Intent::Back),
     );
+    // Where the list is, as the frequency view and the help say it (newbie13b #3: the
+    // ticked row on page 6 of 1,882, nothing saying there were pages).
+    let foot = place(start, visible, b.candidates.len(), keymap);
+    let foot = if foot.is_empty() {
+        foot
+    } else {
+        crate::tui::wrap::fit_plain_title(&format!(" {foot} "), rect.width)
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .title(crate::tui::wrap::fit_plain_title(&title, rect.width))
+        .title_bottom(foot)
         .border_style(theme.verdict(b.verdict));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
