@@ -209,6 +209,36 @@ fn an_undo_on_a_row_the_filter_hides_names_the_row() {
     assert!(named, "{status} (actor {actor})");
 }
 
+/// Newbie13 #6: in the verdict view "unreviewed" an undo or redo named the row hidden
+/// "by the filter", though no filter was typed: the view hides it, and says so.
+#[test]
+fn an_undo_on_a_row_the_verdict_view_hides_names_the_view() {
+    let mut app = app();
+    key(&mut app, Intent::CycleVerdictFilter);
+    let decided = current_key(&app);
+    key(&mut app, Intent::MarkSuspicious);
+    key(&mut app, Intent::Undo);
+    assert_eq!(current_key(&app), decided, "unreviewed again: shown");
+    key(&mut app, Intent::Redo);
+    let (time, _) = time_and_actor(&app, &decided);
+    let said = format!("redone: suspicious on 1 row, hidden by the view \"unreviewed\": {time} · ");
+    assert!(app.status.starts_with(&said), "{}", app.status);
+    // At 80 columns: what was done, to how many rows, and what hides them.
+    let drawn = crate::support::screen(&app, 80, 24);
+    let status = drawn.lines().last().unwrap().trim_end();
+    assert!(
+        status.starts_with("redone: suspicious on 1 row, hidden by the view \"unreviewed\": 20"),
+        "{status}"
+    );
+    // A filter typed as well, that shows the row: the view still hides it.
+    key(&mut app, Intent::StartFilter);
+    app.apply(Action::Paste("contoso".into()));
+    app.apply(Action::Submit);
+    key(&mut app, Intent::Undo);
+    key(&mut app, Intent::Redo);
+    assert!(app.status.starts_with(&said), "{}", app.status);
+}
+
 /// Session 1 decides the carol row (one event) and saves it; the export then gains a second
 /// event of the same row (another id, the same eight values): what session 2 shows.
 fn decided_then_joined() -> (tempfile::TempDir, App, String) {

@@ -386,11 +386,12 @@ impl App {
         }
         let mut unseen = Vec::new();
         if !hidden.is_empty() {
+            let by = self.hidden_by(&hidden);
             let (count, rows) = self.rows_named(&hidden);
             unseen.push(if hidden.len() == 1 {
-                format!("hidden by the filter: {rows}")
+                format!("hidden by {by}: {rows}")
             } else {
-                format!("{count} hidden by the filter, {rows}")
+                format!("{count} hidden by {by}, {rows}")
             });
         }
         if !elsewhere.is_empty() {

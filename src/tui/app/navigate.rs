@@ -349,6 +349,30 @@ impl App {
         (!by.is_empty()).then(|| by.join(", "))
     }
 
+    /// Why rows of the table on screen are hidden, as an undo says it: `the view
+    /// "unreviewed"` when the verdict view leaves out each of them, `the filter` when the
+    /// filter (or a frequency value) does; both when some are hidden by each (newbie13 #6:
+    /// an undo in the "unreviewed" view said `hidden by the filter`).
+    pub(super) fn hidden_by(&self, keys: &[String]) -> String {
+        let view = self.verdict_filter;
+        let view_words = format!("the view \"{}\"", view.label());
+        let filtered = !self.filter.is_empty() || self.pivot_filter.is_some();
+        if view == crate::tui::table::VerdictFilter::All {
+            return "the filter".to_owned();
+        }
+        if !filtered {
+            return view_words;
+        }
+        let by_view = |k: &String| !view.admits(self.decision(k).verdict);
+        if keys.iter().all(by_view) {
+            view_words
+        } else if keys.iter().any(by_view) {
+            format!("the filter or {view_words}")
+        } else {
+            "the filter".to_owned()
+        }
+    }
+
     /// Whether a filter is still being applied to either table.
     pub fn filtering(&self) -> bool {
         self.findings.filtering().is_some() || self.near.filtering().is_some()
