@@ -233,3 +233,69 @@ fn q_with_every_decision_saved_quits_at_once() {
             .any(|e| matches!(e, sts_triage::tui::app::Effect::Quit))
     );
 }
+
+/// Newbie13 #6: during a load the header read `flagged 1883` beside `records 1,015`: every
+/// count of the header has its thousands separated, during the load and after it.
+#[test]
+fn every_count_of_the_header_has_its_thousands_separated() {
+    use sts_triage::tui::render::Theme as T;
+    let line = std::fs::read_to_string("tests/fixtures/classify.jsonl").unwrap();
+    let first: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = Vec::new();
+    for i in 0..1_001u32 {
+        let mut row = first.clone();
+        let at = format!(
+            "2021-03-{:02}T{:02}:{:02}:00",
+            1 + i / 600,
+            (i / 60) % 10,
+            i % 60
+        );
+        row["Timestamp"] = format!("{at}Z").into();
+        row["RawEventData"]["CreationTime"] = at.into();
+        row["RawEventData"]["Id"] = format!("00000000-c1a5-bbbb-cccc-{i:012}").into();
+        lines.push(row.to_string());
+    }
+    let path = dir.path().join("many.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    app.apply(Action::Resize {
+        width: 160,
+        height: 45,
+    });
+    sts_triage::scan::scan_paths_with(&[path], &ScanOptions::default(), &mut |m| {
+        app.apply(Action::Scan(m));
+    })
+    .unwrap();
+    app.apply(Action::Tick);
+    let drawn = |app: &App| {
+        let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
+        let keymap = Keymap::default_map().unwrap();
+        t.draw(|f| draw(f, app, &keymap, T { color: false }))
+            .unwrap();
+        let buf = t.backend().buffer().clone();
+        (0..2)
+            .map(|y| (0..160).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let during = drawn(&app);
+    assert!(
+        during.contains("reviewed 0/1,001")
+            && during.contains("flagged 1,001")
+            && during.contains("records 1,001"),
+        "{during}"
+    );
+    app.apply(Action::Sorting);
+    app.apply(Action::LoadFinished { error: None });
+    while app.has_pending_work() {
+        app.apply(Action::Tick);
+    }
+    let after = drawn(&app);
+    assert!(
+        after.contains("reviewed 0/1,001")
+            && after.contains("flagged 1,001")
+            && after.contains("1,001 of 1,001 shown"),
+        "{after}"
+    );
+}

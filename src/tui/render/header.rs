@@ -17,11 +17,14 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     // Only saved decisions count as reviewed: a decision being written or refused by a
     // full disk is shown apart (`1 saving…`, `2 NOT SAVED`).
     let saved = app.saved_counts(false);
+    // Every count with its thousands separated, as `records 1,015` beside it (newbie13 #6:
+    // `flagged 1883` beside `records 1,015` during a load).
+    let n = |x: usize| thousands(x as u64);
     let (reviewed, total, s, l) = (
-        saved.reviewed,
-        saved.total,
-        saved.suspicious,
-        saved.legitimate,
+        n(saved.reviewed),
+        n(saved.total),
+        n(saved.suspicious),
+        n(saved.legitimate),
     );
     let r = &app.report;
     let files = app.loading.files_done.max(r.files.len());
@@ -56,7 +59,12 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         ),
         View::NearMisses => {
             let near = app.saved_counts(true);
-            let (nr, nt, ns, nl) = (near.reviewed, near.total, near.suspicious, near.legitimate);
+            let (nr, nt, ns, nl) = (
+                n(near.reviewed),
+                n(near.total),
+                n(near.suspicious),
+                n(near.legitimate),
+            );
             parts.push(Part::new(
                 Part::KEEP,
                 " ",
@@ -102,11 +110,11 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     if shown.unsaved > 0 {
         let (text, style) = if shown.refused > 0 {
             (
-                format!("{} NOT SAVED", shown.unsaved),
+                format!("{} NOT SAVED", n(shown.unsaved)),
                 theme.fg(Color::Red).add_modifier(Modifier::BOLD),
             )
         } else {
-            (format!("{} saving…", shown.unsaved), Style::new())
+            (format!("{} saving…", n(shown.unsaved)), Style::new())
         };
         parts.insert(
             2,
@@ -124,12 +132,13 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             vec![
                 vec![Span::styled(
                     format!(
-                        "{changed} row{} changed since decided",
-                        if changed == 1 { "" } else { "s" }
+                        "{} {} changed since decided",
+                        n(changed),
+                        crate::tui::count::noun(changed, "row")
                     ),
                     warn,
                 )],
-                vec![Span::styled(format!("{changed} changed"), warn)],
+                vec![Span::styled(format!("{} changed", n(changed)), warn)],
             ],
         ));
     }
@@ -142,8 +151,9 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         let warn = theme.fg(Color::Yellow).add_modifier(Modifier::BOLD);
         // Named by what is to be decided: placed after the flagged rows' count in the
         // near-miss view, a bare number read as rows (breaker 12 #6).
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let plural = |k: usize, one: &str, many: &str| {
+            format!("{} {}", n(k), if k == 1 { one } else { many })
+        };
         let what = match (near, rows) {
             (_, 0) => plural(near, "near miss", "near misses"),
             (0, _) => plural(rows, "row", "rows"),
@@ -158,7 +168,7 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             " · ",
             vec![
                 vec![Span::styled(format!("{what} to decide again"), warn)],
-                vec![Span::styled(format!("{again} again"), warn)],
+                vec![Span::styled(format!("{} again", n(again)), warn)],
             ],
         ));
     }
@@ -170,14 +180,14 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         Part::new(
             7,
             " │ ",
-            vec![plain(format!("flagged {}", r.rows_flagged()))],
+            vec![plain(format!("flagged {}", n(r.rows_flagged())))],
         ),
         Part::new(
             6,
             " · ",
             vec![
-                plain(format!("near misses {}", r.near_misses.len())),
-                plain(format!("near {}", r.near_misses.len())),
+                plain(format!("near misses {}", n(r.near_misses.len()))),
+                plain(format!("near {}", n(r.near_misses.len()))),
             ],
         ),
         // While loading, how many of the files named are read: `files 0` beside the second
@@ -186,9 +196,13 @@ pub(super) fn draw_header(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             3,
             " · ",
             vec![if app.loading.done || app.loading.files_total == 0 {
-                plain(format!("files {files}"))
+                plain(format!("files {}", n(files)))
             } else {
-                plain(format!("files {files} of {} read", app.loading.files_total))
+                plain(format!(
+                    "files {} of {} read",
+                    n(files),
+                    n(app.loading.files_total)
+                ))
             }],
         ),
         Part::new(

@@ -217,8 +217,8 @@ pub(super) fn draw_view_line(
     if t.filtering().is_none() {
         shown.push(vec![Span::raw(format!(
             "{}/{} shown",
-            t.order.len(),
-            t.total()
+            thousands(t.order.len() as u64),
+            thousands(t.total() as u64)
         ))]);
     }
     parts.push(Part::new(9, " · ", shown));
@@ -401,7 +401,15 @@ fn done_bytes(ld: &crate::tui::app::Loading) -> u64 {
 /// How many rows the table shows, or, while a filter is being applied, how far it got.
 fn shown_count(t: &crate::tui::table::TableState) -> String {
     match t.filtering() {
-        Some((tested, total)) => format!("filtering… {tested} of {total}"),
-        None => format!("{} of {} shown", t.order.len(), t.total()),
+        Some((tested, total)) => format!(
+            "filtering… {} of {}",
+            thousands(tested as u64),
+            thousands(total as u64)
+        ),
+        None => format!(
+            "{} of {} shown",
+            thousands(t.order.len() as u64),
+            thousands(t.total() as u64)
+        ),
     }
 }
