@@ -437,8 +437,13 @@ impl Framer {
                 self.skipped.note(
                     at,
                     format!(
-                        "a quoted cell runs over lines {start}-{} and holds {row_like} line(s) that read as rows of their own; read as one record",
-                        start + starts.len() as u64 - 1
+                        "a quoted cell runs over lines {start}-{} and holds {}; read as one record",
+                        start + starts.len() as u64 - 1,
+                        crate::count::count_as(
+                            row_like,
+                            "line that reads as a row of its own",
+                            "lines that read as rows of their own"
+                        )
                     ),
                 );
             }

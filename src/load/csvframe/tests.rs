@@ -65,7 +65,7 @@ fn a_cell_over_lines_that_holds_a_row_like_line_is_read_whole_and_said() {
     assert!(
         skipped[0]
             .1
-            .contains("holds 1 line(s) that read as rows of their own; read as one record")
+            .contains("holds 1 line that reads as a row of its own; read as one record")
     );
 }
 
