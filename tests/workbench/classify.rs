@@ -283,6 +283,12 @@ fn the_ticked_rows_come_first_and_a_long_list_says_where_it_is() {
     assert_eq!(b.candidates.len(), 31);
     assert_eq!(b.candidates.iter().filter(|c| c.ticked).count(), 1);
     assert!(b.candidates[0].ticked, "the ticked row first");
+    assert!(
+        app.status
+            .starts_with("classify like this: 31 rows like it, 1 ticked;"),
+        "{}",
+        app.status
+    );
     for (w, h) in [(80, 24), (60, 20), (160, 45)] {
         app.apply(Action::Resize {
             width: w,

@@ -294,8 +294,10 @@ impl App {
             ),
         };
         self.set_status(format!(
-            "classify like this{hidden_note}: {} like it, {ticked} ticked{contested}; Space ticks, Enter marks them {}",
-            crate::tui::count::count(candidates.len(), "row"),
+            "classify like this{hidden_note}: {} {} like it, {} ticked{contested}; Space ticks, Enter marks them {}",
+            crate::model::thousands(candidates.len() as u64),
+            crate::tui::count::noun(candidates.len(), "row"),
+            crate::model::thousands(ticked as u64),
             decision.verdict.label()
         ));
         self.overlay = Overlay::Bulk(Bulk {
