@@ -160,6 +160,11 @@ pub struct ContextIndex {
     app_names: HashMap<u32, u32, FxBuild>,
     /// The same record read at several places (see [`super::twins::Twins`]).
     twins: super::twins::Twins,
+    /// The target's key (its UPN) of each object id a record names beside that UPN
+    /// ([`super::extract::Fields::target_id`]), by [`correlation_hash_bytes`] of the id,
+    /// the first UPN read: a record naming the target by the id alone (the Entra copy of a
+    /// UAL record) is its twin by it. One entry per user named so, not per record.
+    target_ids: HashMap<u64, u32, FxBuild>,
     /// Users' principals across records ([`actors::Principals`]).
     principals: actors::Principals,
     prepared: bool,
@@ -204,6 +209,11 @@ impl ContextIndex {
                 result: self.strings.id(f(Span::Result)),
                 correlation: e.correlation,
             };
+            if entry.target != 0 && !f(Span::TargetId).is_empty() {
+                self.target_ids
+                    .entry(correlation_hash_bytes(f(Span::TargetId)))
+                    .or_insert(entry.target);
+            }
             if actor_kind_of(entry.actor) == ActorKind::App
                 && !self.app_names.contains_key(&entry.actor)
                 && !f(Span::ActorName).is_empty()
@@ -266,7 +276,26 @@ impl ContextIndex {
         };
         // A record's address, read (back) only for records alike in all the rest (few).
         let address = |i: u32| self.address(&self.record(i as usize));
-        self.twins = super::twins::Twins::build(&order, entries, operation, address);
+        // A target named by its object id alone, as the UPN a record names beside that id.
+        let target_ids = &self.target_ids;
+        let mut by_id: HashMap<u32, u32, FxBuild> = HashMap::default();
+        let target = |t: u32| {
+            if target_ids.is_empty() || t == 0 {
+                return t;
+            }
+            *by_id.entry(t).or_insert_with(|| {
+                let text = strings.text(t);
+                let id = text.strip_prefix("User_").unwrap_or(text);
+                if id.contains('@') {
+                    return t;
+                }
+                target_ids
+                    .get(&correlation_hash_bytes(id.as_bytes()))
+                    .copied()
+                    .unwrap_or(t)
+            })
+        };
+        self.twins = super::twins::Twins::build(&order, entries, operation, target, address);
         let twinned = |i: u32| self.twins.earlier(i).is_some();
         self.by_correlation = Lookup::build(
             &order,

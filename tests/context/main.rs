@@ -44,6 +44,7 @@ mod open_related;
 mod related_bounded;
 mod rows;
 mod shapes;
+mod target_twins;
 mod targets;
 mod twins;
 mod two_passes;
