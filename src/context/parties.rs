@@ -437,3 +437,49 @@ pub fn entra_correlation(obj: &Map<String, Value>) -> String {
 #[cfg(test)]
 #[path = "parties_tests.rs"]
 mod tests;
+
+/// Where a UAL record's `ObjectId` and its `Target` entries name different users (README,
+/// *its target*): `ObjectId` a UPN and the entries another UPN, or `ObjectId` an object id
+/// and the entries another `User_<id>`. No export writes such a record; a forged or
+/// misread one may, and the target shown is read from one of the two. `record` is the
+/// record as the drill-down shows it: a UAL record, or one that carries it (`AuditData`,
+/// `RawEventData`, a Graph audit log query record's `auditData`), the field as an object
+/// or as JSON text. Returns `ObjectId` and the entries' values that disagree with it, as
+/// written (not neutralised); None where they agree or one of them names no user.
+pub fn ual_target_disagreement(record: &Value) -> Option<(String, Vec<String>)> {
+    let outer = record.as_object()?;
+    let carried = ["AuditData", "RawEventData", "auditData"]
+        .iter()
+        .find_map(|k| dynamic(field(outer, k)))
+        .filter(|v| v.is_object());
+    let ual = match &carried {
+        Some(v) if field(outer, "Target").is_none() => v.as_object()?,
+        _ => outer,
+    };
+    let object_id = text(field(ual, "ObjectId"));
+    let entries = dynamic(field(ual, "Target"));
+    let ids = entry_ids(entries.as_deref());
+    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    let others: Vec<String> = if object_id.contains('@') {
+        let upns: Vec<&str> = ids.iter().copied().filter(|t| t.contains('@')).collect();
+        if upns.is_empty() || upns.iter().any(|u| same(u, &object_id)) {
+            return None;
+        }
+        upns.iter().map(|u| (*u).to_owned()).collect()
+    } else {
+        let bare = object_id.strip_prefix("User_").unwrap_or(&object_id);
+        let users: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|t| t.starts_with("User_") && t.len() > "User_".len())
+            .collect();
+        if bare.trim().is_empty()
+            || users.is_empty()
+            || users.iter().any(|u| same(&u["User_".len()..], bare))
+        {
+            return None;
+        }
+        users.iter().map(|u| (*u).to_owned()).collect()
+    };
+    Some((object_id, others))
+}

@@ -247,18 +247,21 @@ pub fn panel_lines(
     note: &str,
     width: usize,
 ) -> Vec<(WhyKind, bool, String)> {
-    panel_lines_decided(report, event, hints, note, None, width)
+    panel_lines_decided(report, event, hints, note, None, &[], width)
 }
 
 /// [`panel_lines`] of a row whose decision was made by a journal line outside the hash
 /// chain (`outside_chain`: that line, `journal::Decision::outside_chain`): said right after
-/// the parties, before the note, so the analyst reads whose decision it is not.
+/// the parties, before the note, so the analyst reads whose decision it is not. `notes`:
+/// what the record shown says of its parties that no export writes (`JsonDoc::notes`,
+/// neutralised), under the parties.
 pub fn panel_lines_decided(
     report: &ScanReport,
     event: usize,
     hints: &[String],
     note: &str,
     outside_chain: Option<usize>,
+    notes: &[String],
     width: usize,
 ) -> Vec<(WhyKind, bool, String)> {
     let mut out = Vec::new();
@@ -269,6 +272,9 @@ pub fn panel_lines_decided(
     };
     if let Some(e) = report.events.get(event) {
         push(WhyKind::Parties, &parties_line(&e.parties));
+    }
+    for n in notes {
+        push(WhyKind::Hint, n);
     }
     if let Some(line) = outside_chain {
         push(

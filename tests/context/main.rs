@@ -44,6 +44,7 @@ mod open_related;
 mod related_bounded;
 mod rows;
 mod shapes;
+mod target_disagree;
 mod target_twins;
 mod targets;
 mod twins;
