@@ -45,6 +45,9 @@ pub struct Entry {
     /// A 64-bit hash of the correlation id (0: none).
     pub correlation: u64,
 }
+/// A target UPN's object ids as records name them beside it: the first, and another if any.
+type UpnIds = (Box<str>, Option<Box<str>>);
+
 /// A record's IP address as compared ([`ContextIndex::address`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Address {
@@ -165,6 +168,10 @@ pub struct ContextIndex {
     /// the first UPN read: a record naming the target by the id alone (the Entra copy of a
     /// UAL record) is its twin by it. One entry per user named so, not per record.
     target_ids: HashMap<u64, u32, FxBuild>,
+    /// Each target UPN's object ids as records name them beside it: the first, and another
+    /// if any (no more: the drill-down says there is another, `target_upn_other_id`). One
+    /// entry per user named so, not per record.
+    target_upn_ids: HashMap<u32, UpnIds, FxBuild>,
     /// Users' principals across records ([`actors::Principals`]).
     principals: actors::Principals,
     prepared: bool,
@@ -210,9 +217,20 @@ impl ContextIndex {
                 correlation: e.correlation,
             };
             if entry.target != 0 && !f(Span::TargetId).is_empty() {
+                let id = f(Span::TargetId);
                 self.target_ids
-                    .entry(correlation_hash_bytes(f(Span::TargetId)))
+                    .entry(correlation_hash_bytes(id))
                     .or_insert(entry.target);
+                let text = || String::from_utf8_lossy(id).into();
+                match self.target_upn_ids.get_mut(&entry.target) {
+                    None => {
+                        self.target_upn_ids.insert(entry.target, (text(), None));
+                    }
+                    Some((first, other @ None)) if !first.as_bytes().eq_ignore_ascii_case(id) => {
+                        *other = Some(text());
+                    }
+                    Some(_) => {}
+                }
             }
             if actor_kind_of(entry.actor) == ActorKind::App
                 && !self.app_names.contains_key(&entry.actor)

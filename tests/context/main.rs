@@ -43,6 +43,7 @@ mod lookalike_loaded;
 mod open_related;
 mod related_bounded;
 mod rows;
+mod same_upn_ids;
 mod shapes;
 mod target_disagree;
 mod target_twins;
