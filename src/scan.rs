@@ -508,6 +508,14 @@ pub fn scan_paths_with(
                 continue;
             }
         };
+        if opts
+            .partial
+            .as_ref()
+            .is_some_and(|p| p.unread.contains(&path.display().to_string()))
+        {
+            // Not read by the stopped load whose report is checked: not in the report.
+            continue;
+        }
         if !named {
             // A FIFO or a device inside a folder could block the reading forever.
             let kind = std::fs::metadata(&path).map(|m| m.file_type());

@@ -18,6 +18,7 @@ use crate::neutralize::neutralize;
 use crate::report::{self, ReportContext};
 
 mod facts;
+mod partial;
 mod rows;
 
 /// What a check found: differences (exit 1) and notes (said, but not differences).
@@ -25,6 +26,9 @@ mod rows;
 pub struct Findings {
     pub differences: Vec<String>,
     pub notes: Vec<String>,
+    /// Said first, once, of a report that covers a load not read to its end: what it
+    /// covers and what of it is checked (see `verify::partial`).
+    pub partial: Option<String>,
 }
 
 /// A journal as `verify` sees it.
@@ -480,22 +484,57 @@ pub fn check_report(
     }
     .ok_or_else(|| format!("{shown}: not a findings report of sts-triage (Markdown or JSON)"))?;
     let facts = check_journal(journal_path, found)?;
-    let scanned = crate::scan::scan_paths(paths, opts)
+    // A stopped load's report: only what the load read is scanned (newbie13b #1).
+    let partial = json
+        .is_none()
+        .then(|| partial::of_markdown(&text))
+        .flatten();
+    let (opts, mut rows_checked) = match &partial {
+        Some(p) => partial::plan(p, paths, opts, found),
+        None => (opts.clone(), true),
+    };
+    let scanned = crate::scan::scan_paths(paths, &opts)
         .map_err(|e| neutralize(&e.to_string()).into_owned())?;
+    if let Some(p) = &partial {
+        rows_checked = partial::check_cut(p, &opts, &scanned, found) && rows_checked;
+    }
+    let known = partial
+        .as_ref()
+        .map(|p| partial::known_hashes(p, &text))
+        .unwrap_or_default();
+    let mut stated = stated;
+    let text = match &partial {
+        Some(p) => {
+            // The file read in part is checked apart (`partial::check_cut`).
+            let cut = p.cut.as_ref().map(|(name, _)| name.as_str());
+            stated.files.retain(|(name, _)| Some(name.as_str()) != cut);
+            partial::without_banner(&text)
+        }
+        None => text,
+    };
     // Re-rendered with the thresholds the report states, so that its header says the same.
     let thresholds = match &json {
         Some(v) => facts::json_thresholds(v),
         None => facts::markdown_thresholds(&text),
     };
-    let mut ctx = ReportContext::new(&scanned, &journal_path.display().to_string(), true)
-        .with_journal_chain(facts.entries, facts.head.clone());
+    let mut ctx =
+        ReportContext::new_knowing(&scanned, &journal_path.display().to_string(), true, &known)
+            .with_journal_chain(facts.entries, facts.head.clone());
     if let Some(h) = thresholds {
         ctx = ctx.with_hints(h);
     }
     let expected = report::json_report(&scanned, &facts.decisions, &ctx);
-    let actual = stated_from_json(&expected).ok_or("the recomputed report has no counts")?;
+    let mut actual = stated_from_json(&expected).ok_or("the recomputed report has no counts")?;
+    if let Some((cut, _)) = partial.as_ref().and_then(|p| p.cut.as_ref()) {
+        actual.files.retain(|(name, _)| name != cut);
+    }
     compare_files(&stated, &actual, found);
     compare_journal(&stated, &facts, found);
+    if !rows_checked {
+        // What the rows, counts and header facts depend on is not known exactly (said
+        // first, `found.partial`): listing them as differences would be untrue.
+        return Ok(());
+    }
     compare_counts(&stated, &actual, found);
     // The same bytes given under another path (a hand-over copied elsewhere): the report's
     // cells name them by the path the report was made with.
@@ -511,6 +550,9 @@ pub fn check_report(
         }
         None => {
             let md = report::markdown_report(&scanned, &facts.decisions, &ctx);
+            if let Some(p) = &partial {
+                partial::compare_cut_line(p, &text, &md, diffs);
+            }
             // A followed file's line says what was read while followed, compared above.
             let not_followed = |facts: Vec<(String, String)>| -> Vec<(String, String)> {
                 facts
@@ -557,13 +599,24 @@ pub fn run(
         writeln!(out, "unreadable: {e}")?;
         return Ok(2);
     }
+    if let Some(p) = &found.partial {
+        writeln!(out, "PARTIAL: {p}")?;
+    }
     for d in &found.differences {
         writeln!(out, "DIFFERS {d}")?;
     }
     for n in &found.notes {
         writeln!(out, "note: {n}")?;
     }
-    if found.differences.is_empty() {
+    if found.differences.is_empty() && found.partial.is_some() {
+        // Not 0: a script that takes 0 for "the report is the evidence's" must not take a
+        // report of part of it (see README, `verify`).
+        writeln!(
+            out,
+            "PARTIAL OK: what could be checked matches the journal and the inputs, but the report covers only what the load read (see the first line)"
+        )?;
+        Ok(3)
+    } else if found.differences.is_empty() {
         writeln!(
             out,
             "OK: {}",
