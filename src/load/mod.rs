@@ -19,6 +19,7 @@ mod hashlane;
 mod input;
 mod json;
 mod jsonlines;
+mod partial_read;
 mod positioned;
 mod prefilter;
 mod pruned;
@@ -41,6 +42,7 @@ use crate::model::{FileSummary, Problem, ResultRow, SourceRef, StsEvent};
 pub use entracsv::graph_record as entra_download_record;
 pub use folder::{Found, expand_paths, walk_paths};
 pub use input::{Input, ReadDigest, open_input, open_input_hashed};
+pub use partial_read::PartialRead;
 pub use prefilter::Prefilter;
 pub use record::Classified;
 use sniff::{FailingReader, read_head, read_sample};
@@ -76,23 +78,8 @@ pub struct ScanOptions {
     /// the query's candidates. The first records, query-result files, JSON documents and CSV
     /// are read as a scan reads them; the caller drops the rows it is sent.
     pub context_only: bool,
-    /// Read only what a stopped load read (`verify` of its report): None for every other
-    /// scan.
+    /// Read only what a stopped load read (`verify` of its report); None otherwise.
     pub partial: Option<Arc<PartialRead>>,
-}
-
-/// What a load the analyst stopped had read, as its report states it: the file it stopped
-/// in, cut after the whole records it covers, and the files it never reached. `verify`
-/// scans just that to check the report's rows (newbie13b #1: compared with the whole
-/// files, every row of a stopped load's report differed).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PartialRead {
-    /// The file the load stopped in, by the name the scan gives it, and how many bytes of
-    /// its content (decompressed for gzip) are read: the end of its last record read.
-    pub cut: Option<(String, u64)>,
-    /// Files the load did not read, by the names the scan gives them: passed over without
-    /// a word (the report says they were not read).
-    pub unread: Vec<String>,
 }
 
 impl Default for ScanOptions {

@@ -1,0 +1,194 @@
+//! `verify`'s comparisons of what a report states above its rows with what the inputs and
+//! the journal give: the inputs' SHA-256 (matched by bytes, then by name), the journal's
+//! entry count and head, and the counts per verdict.
+
+use std::io;
+use std::path::Path;
+
+use super::{Findings, JournalFacts, Stated};
+use crate::journal::chain;
+use crate::neutralize::neutralize;
+
+/// `1 entry`, `2 entries`.
+pub(super) fn entries(n: usize) -> String {
+    crate::count::count_as(n, "entry", "entries")
+}
+
+/// `1 entry was added`, `2 entries were added`.
+fn added(n: usize) -> String {
+    format!(
+        "{} {} added",
+        entries(n),
+        if n == 1 { "was" } else { "were" }
+    )
+}
+
+pub(super) fn short(h: &str) -> &str {
+    chain::short(h)
+}
+
+fn file_name(p: &str) -> &str {
+    p.rsplit(['/', '\\']).next().unwrap_or(p)
+}
+
+pub(super) fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findings) {
+    let mut unmatched_report: Vec<&(String, Option<String>)> = stated
+        .files
+        .iter()
+        .filter(|(_, h)| {
+            h.as_ref()
+                .is_none_or(|h| !actual.files.iter().any(|(_, a)| a.as_ref() == Some(h)))
+        })
+        .collect();
+    for (path, hash) in &actual.files {
+        let Some(hash) = hash else {
+            found.notes.push(format!(
+                "input {}: not hashed (standard input), not checked",
+                crate::neutralize::name(path)
+            ));
+            continue;
+        };
+        if stated.files.iter().any(|(_, h)| h.as_ref() == Some(hash)) {
+            found.notes.push(format!(
+                "input {}: SHA-256 {}, as the report says",
+                crate::neutralize::name(path),
+                short(hash)
+            ));
+            continue;
+        }
+        let same_name = unmatched_report
+            .iter()
+            .position(|(p, _)| file_name(p) == file_name(path));
+        match same_name {
+            Some(i) => {
+                let (_, old) = unmatched_report.remove(i);
+                // A followed file the report covers in part: did it only grow?
+                let grew = old
+                    .as_ref()
+                    .and_then(|h| Some((h, *stated.read_so_far.get(h)?)))
+                    .filter(|(h, n)| sha256_prefix(Path::new(path), *n).is_ok_and(|p| p == **h));
+                found.differences.push(match grew {
+                    Some((_, n)) => format!(
+                        "input {}: grew since the report: its first {n} bytes are the ones the report covers (read while followed), what came after is not in the report",
+                        crate::neutralize::name(path)
+                    ),
+                    None => match old.as_deref() {
+                        Some(old) => format!(
+                            "input {}: SHA-256 {}, the report says {}: the file changed",
+                            crate::neutralize::name(path),
+                            short(hash),
+                            short(old)
+                        ),
+                        // A report of a stopped load (or of a file read in part) states no
+                        // hash: its bytes cannot be checked, which is no sign they changed
+                        // (the final newcomer of the thirteenth session read "the file
+                        // changed" of read-only evidence).
+                        None => format!(
+                            "input {}: SHA-256 {}; the report states none for it (a stopped load or a file read in part: see the report's header), so it covers only part of these bytes and they cannot be checked against it",
+                            crate::neutralize::name(path),
+                            short(hash)
+                        ),
+                    },
+                });
+            }
+            None => found.differences.push(format!(
+                "input {} (SHA-256 {}): not in the report",
+                crate::neutralize::name(path),
+                short(hash)
+            )),
+        }
+    }
+    for (path, hash) in unmatched_report {
+        found.differences.push(format!(
+            "the report's file {} (SHA-256 {}): no input given has these bytes",
+            neutralize(path),
+            hash.as_deref().map_or("unavailable", short)
+        ));
+    }
+}
+
+/// The SHA-256 of the first `bytes` bytes of a file (lowercase hex); an error when it is
+/// shorter.
+fn sha256_prefix(path: &Path, bytes: u64) -> io::Result<String> {
+    use io::Read as _;
+    use sha2::Digest as _;
+    let mut file = std::fs::File::open(path)?.take(bytes);
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 << 10];
+    let mut n = 0u64;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(k) => {
+                hasher.update(&buf[..k]);
+                n += k as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if n != bytes {
+        return Err(io::Error::other("shorter than the bytes reported"));
+    }
+    Ok(crate::load::hex(&hasher.finalize()))
+}
+
+pub(super) fn compare_journal(stated: &Stated, facts: &JournalFacts, found: &mut Findings) {
+    let Some((entries, head)) = &stated.journal else {
+        found.differences.push(
+            "journal: the report names no entry count and head hash (made by a version without the chain)".to_owned(),
+        );
+        return;
+    };
+    if *entries == facts.entries && *head == facts.head {
+        return;
+    }
+    let Some(head) = head else {
+        found.differences.push(format!(
+            "journal: the report was made with no entries, the journal has {}",
+            self::entries(facts.entries)
+        ));
+        return;
+    };
+    match facts.hashes.iter().position(|h| h == head) {
+        Some(i) if i + 1 == *entries => found.differences.push(format!(
+            "journal: {} after the report (lines after its head, line {}): decisions made since",
+            added(facts.entries - entries),
+            i + 1
+        )),
+        Some(i) => found.differences.push(format!(
+            "journal: the report's head {} is entry {} of the journal, but the report counts {}",
+            short(head),
+            i + 1,
+            self::entries(*entries)
+        )),
+        None => found.differences.push(format!(
+            "journal: the report's head {} ({}) is no line of this journal (now {}, head {}): another journal, or its last lines were edited or removed",
+            short(head),
+            self::entries(*entries),
+            self::entries(facts.entries),
+            facts.head.as_deref().map_or("none", short)
+        )),
+    }
+}
+
+pub(super) fn compare_counts(stated: &Stated, actual: &Stated, found: &mut Findings) {
+    let show = |c: Option<[u64; 4]>| {
+        c.map_or_else(
+            || "nothing".to_owned(),
+            |[t, s, l, u]| format!("{t} (suspicious {s}, legitimate {l}, unreviewed {u})"),
+        )
+    };
+    for (what, a, b) in [
+        ("rows flagged", stated.findings, actual.findings),
+        ("near misses", stated.near_misses, actual.near_misses),
+    ] {
+        if a != b {
+            found.differences.push(format!(
+                "counts of {what}: the report says {}, the inputs and the journal give {}",
+                show(a),
+                show(b)
+            ));
+        }
+    }
+}
