@@ -560,6 +560,6 @@ fn flag_terms_keep_rows_by_the_mark_and_by_why() {
         ("conflict", ""),
     ];
     for (filter, want) in cases {
-        assert_eq!(kept(&f, filter, Zone::Utc), want, "{filter}");
+        assert_eq!(kept(&f, filter, &Zone::Utc), want, "{filter}");
     }
 }
