@@ -13,6 +13,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
 /// The query's eight result columns, as the library names them.
 const COLUMNS: [&str; 8] = sts_triage::model::ResultRow::COLUMNS;
 
+#[path = "formats/joined_csv.rs"]
+mod joined_csv;
+
 /// The expected files describe two reasons in words where the code is ours to choose.
 fn reason_code(expected: &str) -> &str {
     match expected {

@@ -198,6 +198,18 @@ impl Collector {
         self.push(&fields, line, offset)
     }
 
+    /// The rows from here on are another export's, joined after the first (`cat a.csv
+    /// b.csv`): read under `headers`, its header at `line` of the file, at `offset` as the
+    /// CSV reader counts (the rows after it are read back under that header).
+    pub fn csv_header_at(&mut self, headers: &[String], offset: Option<u64>, line: u64) {
+        if !self.on {
+            return;
+        }
+        self.csv = Some(extract::CsvColumns::new(headers));
+        let from = self.csv_base + offset.unwrap_or(0);
+        self.layout(from, record::Layout::CsvUnder { header_line: line });
+    }
+
     /// Keeps one JSON record's fields (`offset`: where its bytes start in the content);
     /// returns a full batch to hand on.
     pub fn json_record(&mut self, bytes: &[u8], line: u64, offset: u64) -> Option<Batch> {

@@ -40,6 +40,9 @@ pub const MAX_RECORD: usize = 4 << 20;
 pub enum Layout {
     /// CSV rows: read back from their first line, with the file's header.
     Csv,
+    /// CSV rows after another export's header, joined after the first export's rows (`cat
+    /// a.csv b.csv`): read back with the header at `header_line` (1-based, the file's).
+    CsvUnder { header_line: u64 },
     /// The rows of a Log Analytics table (`{"tables":[{"name","columns","rows"}]}`), each
     /// `[v1, v2, …]`: rebuilt into the record the loader read (`load::tables::row_record`).
     Rows {
@@ -47,6 +50,18 @@ pub enum Layout {
         /// The table is the query's own result: its null and empty cells are kept.
         keep_blank: bool,
     },
+}
+
+impl Layout {
+    /// For CSV rows, the line of the header they are read under (`Some(None)`: the file's
+    /// own, at its start); `None` for JSON.
+    fn csv_header(&self) -> Option<Option<u64>> {
+        match self {
+            Layout::Csv => Some(None),
+            Layout::CsvUnder { header_line } => Some(Some(*header_line)),
+            Layout::Rows { .. } => None,
+        }
+    }
 }
 
 /// Where a record is: its file, its byte offset in the file's content as read (decompressed),
@@ -167,22 +182,28 @@ impl RecordReader {
             file.seek(SeekFrom::Start(at.offset))?;
             return value_at(&mut BufReader::with_capacity(4096, file), None, limit);
         }
-        let csv = matches!(at.layout.as_deref(), Some(Layout::Csv));
+        let csv = at.layout.as_deref().and_then(Layout::csv_header);
         if self.is_streamed(&at.file) {
             let mut r = content(path)?.reader;
-            if csv {
+            if let Some(header_line) = csv {
                 skip_lines(&mut r, at.line.max(1) - 1)?;
-                let header = csv_header(&mut content(path)?.reader)?;
+                let skip = header_line.map(|l| l.max(1) - 1);
+                let header = csv_header(&mut content(path)?.reader, skip)?;
                 return csv_row(&mut r, &header);
             }
             skip_to(&mut r, at.offset)?;
             return value_at(&mut r, at.layout.as_deref(), limit);
         }
         let mut file = Raw::open(path)?;
-        if csv {
+        if let Some(header_line) = csv {
             let start = self.line_offset(&mut file, path, &at.file, at.line.max(1))?;
             file.seek(SeekFrom::Start(start))?;
-            let header = csv_header(&mut BufReader::new(Raw::open(path)?))?;
+            let mut head = Raw::open(path)?;
+            if let Some(l) = header_line {
+                let at_header = self.line_offset(&mut head, path, &at.file, l.max(1))?;
+                head.seek(SeekFrom::Start(at_header))?;
+            }
+            let header = csv_header(&mut BufReader::new(head), header_line.map(|_| 0))?;
             return csv_row(&mut BufReader::new(file), &header);
         }
         let file = self.open.entry(at.file.clone()).or_insert(file);
@@ -238,7 +259,7 @@ impl RecordReader {
         places
             .iter()
             .map(|at| {
-                if matches!(at.layout.as_deref(), Some(Layout::Csv)) {
+                if at.layout.as_deref().and_then(Layout::csv_header).is_some() {
                     return self.id(at);
                 }
                 let pos = r.get_ref().pos - r.buffer().len() as u64;
@@ -387,9 +408,13 @@ fn value_at(r: &mut impl BufRead, layout: Option<&Layout>, limit: usize) -> io::
 }
 
 /// The CSV header: the first row, or the second after a PowerShell `#TYPE` line.
-fn csv_header(r: &mut impl BufRead) -> io::Result<Vec<String>> {
-    if r.fill_buf()?.starts_with(b"#TYPE") {
-        skip_lines(r, 1)?;
+/// `skip`: the lines to pass over first to a joined export's header ([`Layout::CsvUnder`]);
+/// `None`: the reader is at the file's start.
+fn csv_header(r: &mut impl BufRead, skip: Option<u64>) -> io::Result<Vec<String>> {
+    match skip {
+        Some(lines) => skip_lines(r, lines)?,
+        None if r.fill_buf()?.starts_with(b"#TYPE") => skip_lines(r, 1)?,
+        None => {}
     }
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)

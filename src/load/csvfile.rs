@@ -15,11 +15,12 @@ use super::decode;
 use super::entracsv;
 use super::json::Ctx;
 use super::record::{Origin, classify};
+use head::{Head, Seen, header_line, repeated_head, skipped_row_note};
 pub(super) use header_name::column_name;
-use header_name::header_unseen;
 
 mod cr_lines;
 mod dup_columns;
+mod head;
 mod header_name;
 mod unquoted;
 
@@ -53,6 +54,22 @@ fn is_ual_columns(find: &dyn Fn(&str) -> Option<usize>) -> bool {
 }
 
 pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()> {
+    scan_csv_under(ctx, reader, None).map(|_| ())
+}
+
+/// The header of an export joined after another in one file, as follow mode keeps it to
+/// read the rows appended after it: the line to feed again before them, and its line in
+/// the file.
+pub(super) type JoinedHeader = (Vec<u8>, u64);
+
+/// [`scan_csv`], where `under` is the file line of the header the reader starts with when it
+/// is not the file's first but a joined export's (follow mode: its rows are read back under
+/// it). Returns the last joined export's header met, if any.
+pub(super) fn scan_csv_under(
+    ctx: &mut Ctx,
+    reader: Box<dyn BufRead + Send>,
+    under: Option<u64>,
+) -> io::Result<Option<JoinedHeader>> {
     let mut reader = match cr_lines::lone_cr_lines(reader)? {
         Ok(lines) => {
             ctx.problem(
@@ -129,94 +146,48 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
         });
     let mut header_record = csv::ByteRecord::new();
     if !csv.read_byte_record(&mut header_record).map_err(csv_io)? {
-        return Ok(());
+        return Ok(None);
     }
-    let (headers, zones): (Vec<String>, Vec<Option<bool>>) = header_record
-        .iter()
-        .map(|h| column_name(&String::from_utf8_lossy(h)))
-        .unzip();
-    // A column whose name holds invisible characters is read as its name without them, and
-    // said (the file, the column as written, escaped).
-    for (i, h) in header_record.iter().enumerate() {
-        if let Some(said) = header_unseen(i, &String::from_utf8_lossy(h)) {
-            ctx.problem(None, said);
+    let mut head = match Head::new(&header_record) {
+        Ok(head) => head,
+        Err(names) => {
+            let dialect = match delimiter {
+                b';' => "CSV with `;`",
+                b'\t' => "CSV with tabs",
+                b'|' => "CSV with `|`",
+                _ => "CSV",
+            };
+            ctx.unknown_why = Some(format!(
+                "{dialect} whose header has none of AuditData, ActionType, OperationName, Operation or tokenMinutesAdded: {}",
+                names.chars().take(200).collect::<String>()
+            ));
+            return Ok(None);
         }
+    };
+    // A column whose name holds invisible characters is read as its name without them, and
+    // said (the file, the column as written, escaped); a column named twice.
+    for note in head.notes() {
+        ctx.problem(None, note);
     }
-    // The names as the file spells them, for messages.
-    let labels = headers.clone();
-    let entra_download = entracsv::is_entra_download(&headers);
-    // The Entra download's rows are put in the Graph shape; its date column is named there.
-    let headers = if entra_download {
-        entracsv::graph_headers(&headers)
-    } else {
-        headers
-    };
-    let mut dates = FileDates::new(&headers, &labels, &zones);
-    let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let dups = dup_columns::DupColumns::new(&headers, |h| h.eq_ignore_ascii_case("AuditData"));
-    let kind = if let Some(data_col) = find("AuditData") {
-        CsvKind::AuditData { data_col }
-    } else if entra_download {
-        CsvKind::EntraDownload
-    } else if find("ActionType").is_some()
-        || find("tokenMinutesAdded").is_some()
-        || find("OperationName").is_some()
-        || find("ActivityDisplayName").is_some()
-        || is_ual_columns(&find)
-    {
-        CsvKind::Columns
-    } else {
-        let dialect = match delimiter {
-            b';' => "CSV with `;`",
-            b'\t' => "CSV with tabs",
-            b'|' => "CSV with `|`",
-            _ => "CSV",
-        };
-        ctx.unknown_why = Some(format!(
-            "{dialect} whose header has none of AuditData, ActionType, OperationName, Operation or tokenMinutesAdded: {}",
-            headers.join(",").chars().take(200).collect::<String>()
-        ));
-        return Ok(());
-    };
-    // An export of the displayed columns only (Sentinel's "Export to CSV (displayed
-    // columns)", a portal view without RawEventData or TargetResources): its rows are read,
-    // but the column the query takes the token times from is not there. Said at the first
-    // STS row, so that other tables' exports say nothing.
-    let mut missing_column = if kind != CsvKind::Columns || find("tokenMinutesAdded").is_some() {
-        None
-    } else if find("ActionType").is_some() && find("RawEventData").is_none() {
-        Some("RawEventData")
-    } else if (find("OperationName").is_some() || find("ActivityDisplayName").is_some())
-        && find("TargetResources").is_none()
-    {
-        Some("TargetResources")
-    } else {
-        None
-    };
-    // Column index by lower-case name, and the names as the file writes them (the Entra
-    // download's rows are looked up by name).
-    let index: std::collections::HashMap<String, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.to_ascii_lowercase(), i))
-        .collect();
-    let original: Vec<String> = header_record
-        .iter()
-        .map(|h| column_name(&String::from_utf8_lossy(h)).0)
-        .collect();
-    if !dups.is_empty() {
-        // Said of the file (no line), so that `--strict`'s first problem is a row's.
-        ctx.problem(None, dups.header_message());
+    if let Some(header_line) = under {
+        ctx.context
+            .csv_header_at(&head.headers, Some(0), header_line);
     }
+    let mut dates = FileDates::new(&head.headers, &head.labels, &head.zones);
+    let mut last_joined = None;
     let mut record = csv::ByteRecord::new();
     let mut rows_since_progress = 0u32;
     let mut last_line = 1 + first_line_offset;
     let mut said_joined = false;
+    // Headers of exports joined after the first (breaker 14 #1), and the last row that
+    // could be a header of a shape not known (rows skipped after it point at it).
+    let mut joined_headers = 0usize;
+    let mut name_like: Option<(u64, usize)> = None;
     loop {
         if ctx.opts.cancelled() {
             report_skipped(ctx, &skipped, None, first_line_offset);
             settle_dates(ctx, &mut dates);
-            return Ok(());
+            return Ok(last_joined);
         }
         match csv.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -260,7 +231,49 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
         }
         // Exports joined one after another (`cat a.csv b.csv`, `Get-Content *.csv |
         // Set-Content`): each part's `#TYPE` line and header come again. No records.
-        if let Some(what) = repeated_head(&record, &header_record) {
+        let again =
+            match repeated_head(&record, &head.record) {
+                Some(what) => Some(what),
+                None => {
+                    match head.look_at(&record) {
+                        Seen::Row => None,
+                        Seen::Same => Some("the header"),
+                        Seen::NameLike => {
+                            name_like = Some((line, record.len()));
+                            None
+                        }
+                        Seen::Joined(next) => {
+                            joined_headers += 1;
+                            // The rows before are the other export's: their dates are decided on
+                            // their own, as that export loaded alone decides them.
+                            settle_dates(ctx, &mut dates);
+                            ctx.problem(
+                        Some(line),
+                        format!(
+                            "{} header line: the rows after it are read under it ({}; exports \
+                             joined one after another)",
+                            if joined_headers == 1 { "a second" } else { "another" },
+                            head.change_to(&next)
+                        ),
+                    );
+                            for note in next.notes() {
+                                ctx.problem(None, note);
+                            }
+                            head = *next;
+                            last_joined = Some((header_line(&head.record, delimiter), line));
+                            ctx.context.csv_header_at(
+                                &head.headers,
+                                record.position().map(csv::Position::byte),
+                                line,
+                            );
+                            dates = FileDates::new(&head.headers, &head.labels, &head.zones);
+                            name_like = None;
+                            continue;
+                        }
+                    }
+                }
+            };
+        if let Some(what) = again {
             if !said_joined {
                 said_joined = true;
                 ctx.problem(
@@ -274,19 +287,21 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
             continue;
         }
         ctx.summary.records += 1;
-        if !dups.is_empty()
-            && let Some(message) = dups.row_message(|i| cell(&record, i).to_vec())
+        if !head.dups.is_empty()
+            && let Some(message) = head.dups.row_message(|i| cell(&record, i).to_vec())
         {
             ctx.summary.records += 1;
             ctx.malformed(line, message);
         }
         dates.observe(&record, line);
-        let batch = ctx.context.csv_row(&headers, &record, line);
+        let batch = ctx.context.csv_row(&head.headers, &record, line);
         ctx.context_batch(batch);
         if ctx.csv_prefilter_allowed() && !ctx.prefilter.may_match(record.as_slice()) {
             continue;
         }
-        if let Some(column) = missing_column.take_if(|_| ctx.prefilter.may_match(record.as_slice()))
+        if let Some(column) = head
+            .missing_column
+            .take_if(|_| ctx.prefilter.may_match(record.as_slice()))
         {
             ctx.problem(
                 Some(line),
@@ -297,21 +312,22 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
             );
         }
         // The Entra download leaves out a row's empty trailing cells.
-        let short_ok = kind == CsvKind::EntraDownload && record.len() < headers.len();
-        if record.len() != headers.len() && !short_ok {
-            let cause = match kind {
+        let short_ok = head.kind == CsvKind::EntraDownload && record.len() < head.headers.len();
+        if record.len() != head.headers.len() && !short_ok {
+            let cause = match head.kind {
                 CsvKind::AuditData { data_col } => {
-                    unquoted::likely_cause(&record, headers.len(), data_col)
+                    unquoted::likely_cause(&record, head.headers.len(), data_col)
                 }
                 _ => None,
             };
             ctx.malformed(
                 line,
                 format!(
-                    "CSV row has {} fields where the header has {}{}; skipped",
+                    "CSV row has {} fields where the header has {}{}; skipped{}",
                     record.len(),
-                    headers.len(),
-                    cause.unwrap_or_default()
+                    head.headers.len(),
+                    cause.unwrap_or_default(),
+                    skipped_row_note(&record, name_like)
                 ),
             );
             continue;
@@ -333,7 +349,8 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
                 ..decode::Repair::default()
             });
         let field = |i: usize| String::from_utf8_lossy(cell(&record, i)).into_owned();
-        let (mut map, raw) = match kind {
+        let headers = &head.headers;
+        let (mut map, raw) = match head.kind {
             CsvKind::AuditData { data_col } => {
                 // The whole row goes to the record layer (wrapped UAL): the outer columns
                 // name the event when AuditData cannot be read.
@@ -357,7 +374,7 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
                 if let Value::Object(inner) = &data {
                     let outer = ["Operation", "Operations"]
                         .iter()
-                        .find_map(|name| index.get(&name.to_ascii_lowercase()))
+                        .find_map(|name| head.index.get(&name.to_ascii_lowercase()))
                         .filter(|&&i| i < record.len())
                         .map(|&i| field(i))
                         .unwrap_or_default();
@@ -376,14 +393,15 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
             CsvKind::EntraDownload => {
                 ctx.repaired(line, repair);
                 let at = |name: &str| {
-                    index
+                    head.index
                         .get(&name.to_ascii_lowercase())
                         .filter(|&&i| i < record.len())
                         .map(|&i| field(i))
                         .unwrap_or_default()
                 };
                 let map = entracsv::graph_record(&at);
-                let cells: Map<String, Value> = original
+                let cells: Map<String, Value> = head
+                    .original
                     .iter()
                     .enumerate()
                     .filter(|&(i, _)| i < record.len() && !cell(&record, i).is_empty())
@@ -428,7 +446,7 @@ pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()
     report_skipped(ctx, &skipped, None, first_line_offset);
     settle_dates(ctx, &mut dates);
     ctx.progress();
-    Ok(())
+    Ok(last_joined)
 }
 
 /// Says, in line order, what the framer said of the records before `line` (all with
@@ -464,24 +482,6 @@ fn settle_dates(ctx: &mut Ctx, dates: &mut FileDates) {
     classify_rows(ctx, rows);
 }
 
-/// The field delimiter, decided from the header line: `,`, `;` (Excel in European locales,
-/// `Export-Csv -UseCulture`), tab (`-Delimiter "`t"`) or `|` (`-Delimiter '|'`, chosen by
-/// scripts because AuditData is full of commas), whichever separates the most
-/// fields outside quotes; `,` on a tie or when there is none.
-/// A row that is a part's head again, in exports joined one after another: PowerShell's
-/// `#TYPE` line, or the header itself (cell for cell, a UTF-8 BOM before it passed over).
-fn repeated_head(record: &csv::ByteRecord, header: &csv::ByteRecord) -> Option<&'static str> {
-    let first = cell(record, 0);
-    let first = first.strip_prefix(b"\xef\xbb\xbf").unwrap_or(first);
-    if first.starts_with(b"#TYPE ") && record.len() <= 2 {
-        return Some("PowerShell's #TYPE line");
-    }
-    let same = record.len() == header.len()
-        && first == cell(header, 0)
-        && (1..record.len()).all(|i| cell(record, i) == cell(header, i));
-    same.then_some("the header")
-}
-
 /// The delimiter named by Excel's first line `sep=;` (also `sep=,`, `sep=|`, a tab), which
 /// files written for Excel carry so that it splits them whatever the locale.
 pub fn excel_sep_line(head: &[u8]) -> Option<u8> {
@@ -495,6 +495,10 @@ pub fn excel_sep_line(head: &[u8]) -> Option<u8> {
     }
 }
 
+/// The field delimiter, decided from the header line: `,`, `;` (Excel in European locales,
+/// `Export-Csv -UseCulture`), tab (`-Delimiter "`t"`) or `|` (`-Delimiter '|'`, chosen by
+/// scripts because AuditData is full of commas), whichever separates the most
+/// fields outside quotes; `,` on a tie or when there is none.
 fn header_delimiter(head: &[u8]) -> u8 {
     let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
     let delimiters = [b',', b';', b'\t', b'|'];

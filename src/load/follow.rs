@@ -29,26 +29,16 @@ enum TailKind {
     Csv {
         header: Vec<u8>,
         header_lines: u64,
+        /// The header's file line when it is an export's joined after the first (`>>` of
+        /// an export run again): the rows are read back under it.
+        under: Option<u64>,
     },
 }
 
+mod csv;
 mod verdict;
+use csv::last_csv_record_end;
 pub use verdict::{can_follow, not_followed};
-
-/// The end of the last whole CSV record in `buf` (just after its newline): a newline inside
-/// a quoted field (`""` is a quote inside quotes) does not end a record.
-fn last_csv_record_end(buf: &[u8]) -> Option<usize> {
-    let mut quoted = false;
-    let mut end = None;
-    for (i, &b) in buf.iter().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => end = Some(i + 1),
-            _ => {}
-        }
-    }
-    end
-}
 
 /// A file's device and inode (None where the platform has none to give: then only a
 /// shorter file or other first bytes show it replaced).
@@ -315,6 +305,7 @@ impl Tail {
         if let TailKind::Csv {
             header,
             header_lines,
+            under,
         } = &self.kind
         {
             let Some(end) = last_csv_record_end(&self.partial) else {
@@ -333,10 +324,20 @@ impl Tail {
                 self.file.clone(),
                 bytes,
                 (offset, rows_at),
+                *under,
                 &self.opts,
                 sink,
             ) {
-                Ok(s) => {
+                Ok((s, joined)) => {
+                    // Another export's header among the rows: the rows appended later are
+                    // read under it (breaker 14 #1, an export run again and appended).
+                    if let Some((header, line)) = joined {
+                        self.kind = TailKind::Csv {
+                            header,
+                            header_lines: 1,
+                            under: Some(line),
+                        };
+                    }
                     self.summary.records += s.records;
                     self.summary.sts_events += s.sts_events;
                     self.summary.skipped += s.skipped;
@@ -475,33 +476,6 @@ impl Tail {
         self.head.clear();
         self.last.clear();
         self.missing_said = false;
-    }
-
-    /// Takes the header (a `#TYPE` line first, if any) off the start of a CSV file.
-    fn take_csv_header(&mut self) -> TailKind {
-        let mut header_lines = 1;
-        let mut end = memchr::memchr(b'\n', &self.partial).map_or(0, |i| i + 1);
-        let body = self
-            .partial
-            .strip_prefix(b"\xef\xbb\xbf")
-            .unwrap_or(&self.partial);
-        if body.starts_with(b"#TYPE") || super::csvfile::excel_sep_line(body).is_some() {
-            match memchr::memchr(b'\n', &self.partial[end..]) {
-                Some(i) => {
-                    end += i + 1;
-                    header_lines = 2;
-                }
-                // The header line is not complete yet: look again later.
-                None => return TailKind::Unknown,
-            }
-        }
-        let header: Vec<u8> = self.partial.drain(..end).collect();
-        self.take(&header);
-        self.line += header_lines;
-        TailKind::Csv {
-            header,
-            header_lines,
-        }
     }
 
     /// One record, read as a first load reads it (`json::evaluate_record_traced`: repaired

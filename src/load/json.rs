@@ -521,7 +521,7 @@ fn evaluate_traced(
 }
 
 /// Whether the bytes hold the STS operation's name (ASCII case ignored), as written.
-fn holds_sts_operation(bytes: &[u8]) -> bool {
+pub(super) fn holds_sts_operation(bytes: &[u8]) -> bool {
     let needle = crate::rule::STS_NEEDLE.as_bytes();
     bytes
         .windows(needle.len())

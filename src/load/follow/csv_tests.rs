@@ -104,3 +104,56 @@ fn an_excel_sep_line_names_the_delimiter_of_the_rows_appended() {
     f.write_all(row("y").as_bytes()).expect("append");
     assert_eq!(poll_events(&mut tail), [(4, "y".to_owned())]);
 }
+
+/// Breaker 14 #1: an export run again and appended with `>>` brings its own header, with
+/// the columns in another order. The rows after it, in this poll and in later ones, are read
+/// under it (else its AuditData column is read as the time and every event is lost), and
+/// the header line is said.
+#[test]
+fn an_appended_export_with_its_own_header_is_read_under_it_in_later_polls_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("purview.csv");
+    let first = |id: &str| {
+        format!(
+            "9/26/2023 1:43:41 AM,a@b,Update StsRefreshTokenValidFrom Timestamp.,{}\n",
+            audit(id, "a@b")
+        )
+    };
+    let second = |id: &str| {
+        format!(
+            "{},Update StsRefreshTokenValidFrom Timestamp.,a@b,9/26/2023 1:43:41 AM\n",
+            audit(id, "a@b")
+        )
+    };
+    let header = "CreationDate,UserIds,Operations,AuditData\n";
+    std::fs::write(&path, format!("{header}{}", first("one"))).expect("write");
+    let mut tail = Tail::new(&path);
+    assert_eq!(poll_events(&mut tail), [(2, "one".to_owned())]);
+    let mut f = append_to(&path);
+    let again = format!(
+        "AuditData,Operations,UserIds,CreationDate\n{}",
+        second("two")
+    );
+    f.write_all(again.as_bytes()).expect("append");
+    let mut problems = Vec::new();
+    let mut events = Vec::new();
+    tail.poll(&mut |m| match m {
+        ScanMessage::Event(e) => events.push((e.source.line, e.id.clone())),
+        ScanMessage::Problem(p) => problems.push((p.line, p.message)),
+        _ => {}
+    })
+    .expect("poll");
+    assert_eq!(events, [(4, "two".to_owned())]);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].0, Some(3));
+    assert!(
+        problems[0]
+            .1
+            .starts_with("a second header line: the rows after it are read under it"),
+        "{problems:?}"
+    );
+    f.write_all(second("three").as_bytes()).expect("append");
+    assert_eq!(poll_events(&mut tail), [(5, "three".to_owned())]);
+    let s = summaries(&mut tail);
+    assert!(s.is_empty() || s.iter().all(|s| s.skipped == 0), "{s:?}");
+}

@@ -183,3 +183,19 @@ ebuf = io.StringIO()
 csv.writer(ebuf, delimiter=";", lineterminator="\r\n").writerows(erows)
 write("entra-download-excel-de.csv", ebuf.getvalue(), encoding="cp1252",
       expected=[json.loads(l) for l in open(os.path.join(SYN, "entra-download.expected.jsonl"))])
+
+# 52. Two Defender portal exports joined (cat a.csv b.csv > all.csv, breaker 14 #1), the second
+#     with its columns in another order (AccountObjectId and AccountDisplayName, IPAddress and
+#     ISP swapped): its rows are read under its own header, not under the first one's.
+def swapped(cells):
+    order = list(range(len(PH)))
+    for a, b in [("AccountObjectId", "AccountDisplayName"), ("IPAddress", "ISP")]:
+        i, j = PH.index(a), PH.index(b)
+        order[i], order[j] = j, i
+    return [cells[k] for k in order]
+
+
+PROWS = [portal_row(e, op, us(e["time"])) for e, op in PEV]
+write("portal-joined-reordered.csv",
+      csv_text(PH, PROWS[:3], quote_all=False) + csv_text(swapped(PH), [swapped(r) for r in PROWS[3:]], quote_all=False),
+      expected=PORTAL_EXPECTED)
