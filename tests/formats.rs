@@ -15,6 +15,8 @@ const COLUMNS: [&str; 8] = sts_triage::model::ResultRow::COLUMNS;
 
 #[path = "formats/joined_csv.rs"]
 mod joined_csv;
+#[path = "formats/oversized.rs"]
+mod oversized;
 
 /// The expected files describe two reasons in words where the code is ours to choose.
 fn reason_code(expected: &str) -> &str {

@@ -79,6 +79,9 @@ struct Splitter {
     /// The open record: where it starts in `buf`, its line, its depth (stack length at its
     /// start), and whether it is too large to keep.
     record: Option<(usize, u64, usize, bool)>,
+    /// The bytes dropped from the open record too large to keep held the STS operation's
+    /// name (breaker 14 #5: its warning says so).
+    dropped_sts: bool,
     /// In a top-level object (tentative record): the last string at its first level, and
     /// whether a `:` followed it (the next value belongs to that key).
     key: Option<(usize, usize)>,
@@ -122,6 +125,7 @@ impl Splitter {
             in_string: false,
             escaped: false,
             record: None,
+            dropped_sts: false,
             key: None,
             after_envelope_key: false,
             after_tables_key: false,
@@ -180,6 +184,9 @@ impl Splitter {
             return;
         }
         let removed = self.pos - keep;
+        // A cheap byte search of what is dropped (a name cut by two drops is missed).
+        self.dropped_sts =
+            self.dropped_sts || super::json::holds_sts_operation(&self.buf[keep..self.pos]);
         self.buf.drain(keep..self.pos);
         self.pos -= removed;
         self.gap = Some((keep, self.gap.map_or(0, |g| g.1) + removed as u64));
@@ -226,6 +233,7 @@ impl Splitter {
     /// A value to be kept whole (a record, a table's columns or row) begins at `pos`.
     fn open(&mut self, held: Held) {
         self.held = held;
+        self.dropped_sts = false;
         self.record = Some((self.pos, self.line_at_pos, self.depth(), false));
     }
 
@@ -244,9 +252,12 @@ impl Splitter {
         if let Some((start, line, _, too_large)) = self.record.take() {
             if too_large {
                 ctx.summary.records += 1;
+                let sts = self.dropped_sts
+                    || super::json::holds_sts_operation(&self.buf[start.min(end)..end]);
                 let message = format!(
-                    "record over the {} byte limit; skipped",
-                    ctx.opts.max_record_bytes
+                    "record over the {} byte limit; skipped{}",
+                    ctx.opts.max_record_bytes,
+                    sts_note(sts)
                 );
                 ctx.malformed(line, message);
             } else {
@@ -578,3 +589,13 @@ impl Splitter {
 
 mod read;
 pub(super) use read::{scan_json_stream, scan_line};
+
+/// What the warning of a record skipped for its size adds when its bytes held the STS
+/// operation's name: an STS event is then lost, which the analyst must know.
+pub(super) fn sts_note(sts: bool) -> &'static str {
+    if sts {
+        "; it holds the STS operation name (StsRefreshTokenValidFrom)"
+    } else {
+        ""
+    }
+}

@@ -12,9 +12,14 @@ impl Splitter {
         if let Some((start, line, _, too_large)) = self.record.take() {
             ctx.summary.records += 1;
             if too_large {
+                let sts = self.dropped_sts
+                    || super::super::json::holds_sts_operation(
+                        &self.buf[start.min(self.buf.len())..],
+                    );
                 let message = format!(
-                    "record over the {} byte limit, not closed at the end of the file; skipped",
-                    ctx.opts.max_record_bytes
+                    "record over the {} byte limit, not closed at the end of the file; skipped{}",
+                    ctx.opts.max_record_bytes,
+                    super::sts_note(sts)
                 );
                 ctx.malformed(line, message);
                 return self.finish_frames(ctx);
