@@ -181,7 +181,7 @@ impl ScanReport {
                         self.near_misses_share_id(&mut event);
                         event
                     }
-                    Found::None => match self.twin_of(&event, &hashes) {
+                    Found::None => match self.twin_of(&event, hashes.twin) {
                         Some(first) => match self.same_event_again(first, event) {
                             Ok(touched) => return touched,
                             Err(event) => event,
@@ -334,11 +334,11 @@ impl ScanReport {
             // The actor's id stays for the copy rule (`scan::again`): shared, as few as
             // the actors.
             event.parties = Arc::new(EventParties {
-                target: event.parties.target.clone(),
-                target_id: event.parties.target_id.clone(),
+                target: event.parties.target_label().into(),
                 actor: event.parties.actor_label().into(),
                 actor_id: event.parties.actor_id.clone(),
                 actor_kind: event.parties.actor_kind,
+                ..EventParties::default()
             });
         }
         event.parties = self.share_parties(&event.parties);

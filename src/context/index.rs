@@ -45,9 +45,6 @@ pub struct Entry {
     /// A 64-bit hash of the correlation id (0: none).
     pub correlation: u64,
 }
-/// A target UPN's object ids as records name them beside it: the first, and another if any.
-type UpnIds = (Box<str>, Option<Box<str>>);
-
 /// A record's IP address as compared ([`ContextIndex::address`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Address {
@@ -163,15 +160,6 @@ pub struct ContextIndex {
     app_names: HashMap<u32, u32, FxBuild>,
     /// The same record read at several places (see [`super::twins::Twins`]).
     twins: super::twins::Twins,
-    /// The target's key (its UPN) of each object id a record names beside that UPN
-    /// ([`super::extract::Fields::target_id`]), by [`correlation_hash_bytes`] of the id,
-    /// the first UPN read: a record naming the target by the id alone (the Entra copy of a
-    /// UAL record) is its twin by it. One entry per user named so, not per record.
-    target_ids: HashMap<u64, u32, FxBuild>,
-    /// Each target UPN's object ids as records name them beside it: the first, and another
-    /// if any (no more: the drill-down says there is another, `target_upn_other_id`). One
-    /// entry per user named so, not per record.
-    target_upn_ids: HashMap<u32, UpnIds, FxBuild>,
     /// Users' principals across records ([`actors::Principals`]).
     principals: actors::Principals,
     prepared: bool,
@@ -216,22 +204,6 @@ impl ContextIndex {
                 result: self.strings.id(f(Span::Result)),
                 correlation: e.correlation,
             };
-            if entry.target != 0 && !f(Span::TargetId).is_empty() {
-                let id = f(Span::TargetId);
-                self.target_ids
-                    .entry(correlation_hash_bytes(id))
-                    .or_insert(entry.target);
-                let text = || String::from_utf8_lossy(id).into();
-                match self.target_upn_ids.get_mut(&entry.target) {
-                    None => {
-                        self.target_upn_ids.insert(entry.target, (text(), None));
-                    }
-                    Some((first, other @ None)) if !first.as_bytes().eq_ignore_ascii_case(id) => {
-                        *other = Some(text());
-                    }
-                    Some(_) => {}
-                }
-            }
             if actor_kind_of(entry.actor) == ActorKind::App
                 && !self.app_names.contains_key(&entry.actor)
                 && !f(Span::ActorName).is_empty()
@@ -294,26 +266,7 @@ impl ContextIndex {
         };
         // A record's address, read (back) only for records alike in all the rest (few).
         let address = |i: u32| self.address(&self.record(i as usize));
-        // A target named by its object id alone, as the UPN a record names beside that id.
-        let target_ids = &self.target_ids;
-        let mut by_id: HashMap<u32, u32, FxBuild> = HashMap::default();
-        let target = |t: u32| {
-            if target_ids.is_empty() || t == 0 {
-                return t;
-            }
-            *by_id.entry(t).or_insert_with(|| {
-                let text = strings.text(t);
-                let id = text.strip_prefix("User_").unwrap_or(text);
-                if id.contains('@') {
-                    return t;
-                }
-                target_ids
-                    .get(&correlation_hash_bytes(id.as_bytes()))
-                    .copied()
-                    .unwrap_or(t)
-            })
-        };
-        self.twins = super::twins::Twins::build(&order, entries, operation, target, address);
+        self.twins = super::twins::Twins::build(&order, entries, operation, address);
         let twinned = |i: u32| self.twins.earlier(i).is_some();
         self.by_correlation = Lookup::build(
             &order,

@@ -179,44 +179,6 @@ impl ContextIndex {
         }
     }
 
-    /// Whether records of the loaded data name the user `upn` with another object id than
-    /// `id` (breaker 13 #7a: a re-created account under a recycled UPN, or a forged record),
-    /// as far as the index knows it: by the 32-bit hash of the object id each record keeps
-    /// ([`Compact::principal`]), so the other id is not known, only that there is one.
-    /// False before the lookups are built, and for a UPN no record names with an id.
-    pub fn actor_upn_other_principal(&self, upn: &str, id: &str) -> bool {
-        let Some(key) = self.key(upn) else {
-            return false;
-        };
-        let id = id.strip_prefix("User_").unwrap_or(id);
-        match self
-            .principals
-            .of_key
-            .get(&actor_key_of(ActorKind::User, key))
-        {
-            Some(&SEVERAL) => true,
-            Some(&p) => !id.is_empty() && p != principal_hash(id.as_bytes()),
-            None => false,
-        }
-    }
-
-    /// Another object id than `id` that a record of the loaded data names beside the target
-    /// UPN `upn` (UAL `ObjectId` with `Target`'s `User_<id>`, Entra `userPrincipalName` with
-    /// `id`): a re-created account under a recycled UPN, or a forged record (breaker 13 #7a).
-    /// None where `id` is empty or every record naming the UPN with an id names `id`.
-    pub fn target_upn_other_id(&self, upn: &str, id: &str) -> Option<&str> {
-        let id = id.strip_prefix("User_").unwrap_or(id);
-        if id.is_empty() {
-            return None;
-        }
-        let (first, other) = self.target_upn_ids.get(&self.key(upn)?)?;
-        [Some(first), other.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(|s| &**s)
-            .find(|s| !s.eq_ignore_ascii_case(id))
-    }
-
     /// The keys of an event's actor that some record has ([`crate::model::actor_keys`]).
     pub fn actor_keys(&self, p: &EventParties) -> Vec<u32> {
         let mut out: Vec<u32> = p

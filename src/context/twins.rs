@@ -52,16 +52,13 @@ pub(super) struct Twins {
 
 impl Twins {
     /// From the entries in time order (`order`; equal times in place order); `operation`
-    /// gives an entry's operation id as twins compare it ([`fold_operation`]), `target` its
-    /// target's (a target named by its object id alone as the UPN another record names
-    /// beside that id: the Entra copy of a UAL record is its twin), `address` an
+    /// gives an entry's operation id as twins compare it ([`fold_operation`]), `address` an
     /// entry's IP address, asked only of the records alike by second, operation, actor and
     /// target (in a headless report it is read back from a temporary file).
     pub(super) fn build(
         order: &[u32],
         entries: &Entries,
         mut operation: impl FnMut(u32) -> u32,
-        mut target: impl FnMut(u32) -> u32,
         address: impl Fn(u32) -> Option<Address>,
     ) -> Self {
         let mut out = Self {
@@ -94,7 +91,7 @@ impl Twins {
                 for &i in &order[start..end] {
                     let e = &entries[i as usize];
                     let head = last
-                        .entry((operation(e.operation), e.actor, target(e.target)))
+                        .entry((operation(e.operation), e.actor, e.target))
                         .or_insert(NONE);
                     if *head == NONE {
                         chains.push((i, None, NONE));

@@ -60,29 +60,6 @@ pub fn principals_agree(a: &str, b: &str) -> bool {
     a.is_empty() || b.is_empty() || a.eq_ignore_ascii_case(b)
 }
 
-/// The target's object id as the copy rule compares it: without the UAL's `User_` prefix
-/// (`User_<guid>` in `Target[]`, the bare GUID in Entra's `targetResources`), "" for none.
-pub fn target_object_id(p: &EventParties) -> &str {
-    let id = p.target_id.trim();
-    id.strip_prefix("User_").unwrap_or(id)
-}
-
-/// Whether the targets of two records can be one: by object id where both records have
-/// one (and then by UPN too where both have one: an id under two UPNs in one second is no
-/// record seen twice), else by the target as shown (the UPN, else the id). So the UAL's
-/// copy (`victim@…` and `User_<id>`) and the Entra copy that names the target by its id
-/// alone (`targetResources` with a null `userPrincipalName`) are one record, and two
-/// object ids under one UPN (a re-created account) are two targets (breaker 13 #4).
-pub fn same_target(a: &EventParties, b: &EventParties) -> bool {
-    let eq = |x: &str, y: &str| x.eq_ignore_ascii_case(y);
-    let (a_id, b_id) = (target_object_id(a), target_object_id(b));
-    if !a_id.is_empty() && !b_id.is_empty() {
-        return eq(a_id, b_id)
-            && (a.target.is_empty() || b.target.is_empty() || eq(&a.target, &b.target));
-    }
-    eq(a.target_label(), b.target_label())
-}
-
 /// Whether records whose parties are `a` and `b` and whose operations are `a_op` and
 /// `b_op` can be one record seen twice (see the module).
 pub fn same_parties(a: &EventParties, a_op: &str, b: &EventParties, b_op: &str) -> bool {
@@ -90,7 +67,7 @@ pub fn same_parties(a: &EventParties, a_op: &str, b: &EventParties, b_op: &str) 
     a.actor_kind == b.actor_kind
         && eq(actor_key(a), actor_key(b))
         && principals_agree(principal(a), principal(b))
-        && same_target(a, b)
+        && eq(a.target_label(), b.target_label())
         && same_operation(a_op, b_op)
 }
 
@@ -274,32 +251,5 @@ mod tests {
             "victim@c.example",
         );
         assert!(same_parties(&app, op, &renamed, op));
-    }
-
-    /// Breaker 13 #4, target side: the UAL names the target by UPN and `User_<id>`, the
-    /// Entra copy by the id alone; another id, or another UPN of the id, is another target.
-    #[test]
-    fn targets_agree_by_object_id_where_both_have_one() {
-        let target = |upn: &str, id: &str| EventParties {
-            target: upn.into(),
-            target_id: id.into(),
-            actor: "evil@c.example".into(),
-            ..EventParties::default()
-        };
-        let id = "00000001-0000-4000-8000-000000000000";
-        let ual = target("user1@c.example", &format!("User_{id}"));
-        assert!(same_target(&ual, &target("", id)));
-        assert!(same_target(&target("", &id.to_uppercase()), &ual));
-        assert!(same_target(&ual, &target("USER1@c.example", "")));
-        assert!(same_target(&ual, &target("user1@c.example", id)));
-        let other = "00000002-0000-4000-8000-000000000000";
-        assert!(!same_target(&ual, &target("", other)));
-        assert!(!same_target(&ual, &target("user1@c.example", other)));
-        assert!(!same_target(&ual, &target("user2@c.example", id)));
-        assert!(!same_target(&ual, &target("user2@c.example", "")));
-        assert!(!same_target(
-            &target("", id),
-            &target("user1@c.example", "")
-        ));
     }
 }

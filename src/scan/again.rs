@@ -73,27 +73,9 @@ fn row_ip(e: &StsEvent) -> &str {
 }
 
 /// The labels part of the copy rule ([`crate::model::copies`]) where the known event keeps
-/// its actor as shown (`scan` keeps no more of a flagged event): the actor's kind and key
-/// (an application's id from its `name (id)`), the target ([`copies::same_target`]).
+/// its parties as shown (`scan` keeps no more of a flagged event): the actor's kind and
+/// key (an application's id from its `name (id)`), the target as shown.
 fn labels_agree(known: &EventParties, new: &EventParties) -> bool {
-    actor_labels_agree(known, new) && copies::same_target(known, new)
-}
-
-/// Whether a lean event's target, kept as shown (`label`: its UPN, else its object id)
-/// and as the hash of its object id (`hash`, 0: none), can be `new`'s: the same label, or
-/// the same object id ([`copies::same_target`]): the lean event named by the id alone
-/// (its label), or `new` named by the id alone and the lean event by UPN and an id of
-/// `new`'s hash (`new_hash`; [`CopyKeys::agree`](super::lean::CopyKeys::agree) has
-/// compared the hashes where both have one).
-fn lean_target_agrees(label: &str, hash: u16, new: &EventParties, new_hash: u16) -> bool {
-    let id = copies::target_object_id(new);
-    label.eq_ignore_ascii_case(new.target_label())
-        || (!id.is_empty() && label.eq_ignore_ascii_case(id))
-        || (new.target.is_empty() && hash != 0 && hash == new_hash)
-}
-
-/// The actor part of [`labels_agree`].
-fn actor_labels_agree(known: &EventParties, new: &EventParties) -> bool {
     let key = |label: &str| {
         match known.actor_kind {
             ActorKind::App => label
@@ -106,6 +88,9 @@ fn actor_labels_agree(known: &EventParties, new: &EventParties) -> bool {
     };
     known.actor_kind == new.actor_kind
         && key(known.actor_label()).eq_ignore_ascii_case(&key(new.actor_label()))
+        && known
+            .target_label()
+            .eq_ignore_ascii_case(new.target_label())
 }
 
 impl ScanReport {
@@ -174,14 +159,13 @@ impl ScanReport {
         let l = self.lean.labels(j);
         let p = &new.parties;
         let labels = EventParties {
+            target: l.target.into(),
             actor: l.actor.into(),
             actor_kind: l.actor_kind,
             ..EventParties::default()
         };
-        let (keys, new_keys) = (self.lean.copy_keys(j), self.lean.copy_keys_of(new));
-        let alike = actor_labels_agree(&labels, p)
-            && keys.agree(new_keys)
-            && lean_target_agrees(l.target, keys.target, p, new_keys.target);
+        let alike =
+            labels_agree(&labels, p) && self.lean.copy_keys(j).agree(self.lean.copy_keys_of(new));
         if !alike || !self.lean.has_extras() {
             return alike;
         }

@@ -12,9 +12,6 @@ use crate::model::StsEvent;
 pub(super) struct Hashes {
     pub id: u64,
     pub twin: Option<TwinHash>,
-    /// The twin key by the target's object id, for a target named by UPN and id too
-    /// ([`TwinKey::id_hash_in`]).
-    pub twin_id: Option<TwinHash>,
 }
 
 impl Hashes {
@@ -27,7 +24,7 @@ impl Hashes {
         r: EventRef,
     ) {
         ids.insert(events, r, self.id);
-        for h in [self.twin, self.twin_id].into_iter().flatten() {
+        if let Some(h) = self.twin {
             twin_index.insert(r, h);
         }
     }
@@ -35,38 +32,34 @@ impl Hashes {
 
 /// An event's twin key (`scan::twins`), if it has one.
 fn twin_key(event: &StsEvent) -> Option<TwinKey<'_>> {
-    TwinKey::of(event.time, &event.parties)
+    TwinKey::of(
+        event.time,
+        event.parties.target_label(),
+        event.parties.actor_label(),
+    )
 }
 
 impl ScanReport {
     /// An event's hashes in the two indexes, made once per record.
     pub(super) fn hashes(&self, event: &StsEvent) -> Hashes {
-        let key = twin_key(event);
         Hashes {
             id: self.event_index.hash(&event.id),
-            twin: key.map(|k| k.hash_in(&self.twin_index)),
-            twin_id: key.and_then(|k| k.id_hash_in(&self.twin_index)),
+            twin: twin_key(event).map(|k| k.hash_in(&self.twin_index)),
         }
     }
 
     /// The event read earlier that `event`, under another id, is the same change of: its
     /// twin (`scan::twins`) with the content of a copy. `hash` is its key's.
-    pub(super) fn twin_of(&self, event: &StsEvent, hashes: &Hashes) -> Option<EventRef> {
+    pub(super) fn twin_of(&self, event: &StsEvent, hash: Option<TwinHash>) -> Option<EventRef> {
         let key = twin_key(event)?;
         let events = Events {
             whole: &self.events,
             lean: &self.lean,
         };
-        [hashes.twin, hashes.twin_id]
-            .into_iter()
-            .flatten()
-            .filter_map(|h| {
-                self.twin_index
-                    .find(&events, key, h, &event.source.file, |r| {
-                        self.same_content(r, event)
-                    })
+        self.twin_index
+            .find(&events, key, hash?, &event.source.file, |r| {
+                self.same_content(r, event)
             })
-            .fold(None, |first, r| Some(events.earlier(first, r)))
     }
 
     /// The twin key's hash of event `r` as it is now.
@@ -88,18 +81,6 @@ impl ScanReport {
             && Some(now) != before
         {
             self.twin_index.insert(r, now);
-            if let Some(id) = self.twin_id_hash_at(r) {
-                self.twin_index.insert(r, id);
-            }
         }
-    }
-
-    /// The twin key's hash by the target's object id of event `r`, where it is whole.
-    fn twin_id_hash_at(&self, r: EventRef) -> Option<TwinHash> {
-        let events = Events {
-            whole: &self.events,
-            lean: &self.lean,
-        };
-        key_at(&events, r).and_then(|(k, _)| k.id_hash_in(&self.twin_index))
     }
 }

@@ -90,10 +90,7 @@ fn actor_kind(flags: u8) -> ActorKind {
 #[derive(Debug, Clone, Copy)]
 struct Lean {
     id: [u8; 16],
-    /// The line ([`LINE_BITS`] bits: no file has 2^48 lines), and above it the hash of the
-    /// target's object id ([`CopyKeys::target`]), which the 64-byte layout has no other room
-    /// for.
-    line_target: u64,
+    line: u64,
     secs: i64,
     nanos: u32,
     /// The arrival number among all distinct events of the scan.
@@ -109,18 +106,6 @@ struct Lean {
     /// What the labels leave out of the copy rule ([`CopyKeys`]), in the layout's padding.
     principal: u16,
     operation: u8,
-}
-
-/// The bits of `Lean::line_target` that hold the line.
-const LINE_BITS: u32 = 48;
-
-impl Lean {
-    fn line(&self) -> u64 {
-        self.line_target & ((1 << LINE_BITS) - 1)
-    }
-    fn target_hash(&self) -> u16 {
-        (self.line_target >> LINE_BITS) as u16
-    }
 }
 
 /// `Lean::finding` of a near miss (no row).
@@ -306,8 +291,7 @@ impl LeanEvents {
         });
         let lean = Lean {
             id,
-            line_target: event.source.line.min((1 << LINE_BITS) - 1)
-                | u64::from(copy.target) << LINE_BITS,
+            line: event.source.line,
             secs,
             nanos,
             seq,
@@ -382,8 +366,7 @@ impl LeanEvents {
 
     /// The [`CopyKeys`] of lean event `j`, and of any event as they would be kept.
     pub(crate) fn copy_keys(&self, j: usize) -> CopyKeys {
-        let e = self.events.get(j);
-        CopyKeys::new(e.principal, e.operation, e.target_hash())
+        CopyKeys::new(self.events.get(j).principal, self.events.get(j).operation)
     }
     pub(crate) fn copy_keys_of(&self, e: &StsEvent) -> CopyKeys {
         CopyKeys::of(&self.copy_hasher, e, &mut None)
@@ -410,7 +393,7 @@ impl LeanEvents {
         let e = self.events.get(j);
         let source = SourceRef {
             file: self.files[e.file as usize].clone(),
-            line: e.line(),
+            line: e.line,
         };
         ((e.flags >> RANK_SHIFT) & 3, source)
     }
@@ -442,7 +425,7 @@ impl LeanEvents {
         let e = self.events.get(j);
         let first = SourceRef {
             file: self.files[e.file as usize].clone(),
-            line: e.line(),
+            line: e.line,
         };
         let idx = u32::try_from(j).unwrap_or(u32::MAX);
         let mut out = vec![first];
@@ -465,7 +448,7 @@ impl LeanEvents {
     /// Whether lean event `j` was first read at `file:line`.
     pub(crate) fn first_source_is(&self, j: usize, file: &str, line: u64) -> bool {
         let e = self.events.get(j);
-        e.line() == line && &*self.files[e.file as usize] == file
+        e.line == line && &*self.files[e.file as usize] == file
     }
 
     /// The lean events (not made whole) that have other records.

@@ -63,8 +63,7 @@ impl ScanReport {
         self.texts.intern(&mut e.actor);
         if self.labels_only && e.is_flagged() {
             e.parties = std::sync::Arc::new(crate::model::EventParties {
-                target: e.parties.target.clone(),
-                target_id: e.parties.target_id.clone(),
+                target: e.parties.target_label().into(),
                 actor: e.parties.actor_label().into(),
                 actor_kind: e.parties.actor_kind,
                 ..crate::model::EventParties::default()

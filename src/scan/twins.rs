@@ -12,7 +12,6 @@ use super::ids::Events;
 use super::lean::EventRef;
 use super::sharded::ShardedTable;
 use crate::kql::KqlDateTime;
-use crate::model::{EventParties, copies};
 
 /// A label hashed with ASCII case ignored (a UPN is written in either case by the exports),
 /// folded a stretch at a time: SipHash takes a slice far faster than byte by byte.
@@ -31,81 +30,36 @@ impl Hash for Folded<'_> {
     }
 }
 
-/// What twins share: the second, the target and the actor labels. The target is compared
-/// by object id too ([`crate::model::copies::same_target`]): an event that names its target
-/// by UPN and object id is filed under both ([`TwinKey::id_hash_in`]), so that the Entra
-/// copy naming it by the id alone, filed under the id, is found from either side.
+/// What twins share: the second, the target and the actor labels.
 #[derive(Clone, Copy)]
 pub(super) struct TwinKey<'a> {
     secs: i64,
-    /// The target as shown: its UPN, else its object id (without `User_`).
     target: &'a str,
-    /// The target's object id (without `User_`) where the target has a UPN too, else "";
-    /// "" too where not known (a lean event keeps its label alone).
-    target_id: &'a str,
     actor: &'a str,
 }
 
 impl<'a> TwinKey<'a> {
     /// None for an event with no time, target or actor: nobody's twin.
-    pub(super) fn of(time: Option<KqlDateTime>, parties: &'a EventParties) -> Option<Self> {
-        let id = copies::target_object_id(parties);
-        let (target, target_id) = if parties.target.is_empty() {
-            (id, "")
-        } else {
-            (&*parties.target, id)
-        };
-        Self::of_labels(time, target, target_id, parties.actor_label())
-    }
-
-    /// From the labels alone (a lean event's): the target as shown, its object id ("":
-    /// none or not known), the actor as shown.
-    pub(super) fn of_labels(
-        time: Option<KqlDateTime>,
-        target: &'a str,
-        target_id: &'a str,
-        actor: &'a str,
-    ) -> Option<Self> {
+    pub(super) fn of(time: Option<KqlDateTime>, target: &'a str, actor: &'a str) -> Option<Self> {
         let t = time?;
-        let target = target.strip_prefix("User_").unwrap_or(target);
         (!target.is_empty() && !actor.is_empty()).then_some(Self {
             secs: t.timestamp(),
             target,
-            target_id,
             actor,
         })
     }
 
-    /// Whether `known` (a filed event's key) may be the same change as `self`: the same
-    /// second and actor, and a target that may be one (the same label, or the same object
-    /// id as far as the keys know it; the copy rule then compares the targets whole, or
-    /// by the hash of a lean event's object id).
-    fn same(&self, known: &TwinKey) -> bool {
-        let eq = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
-        self.secs == known.secs
-            && self.actor.eq_ignore_ascii_case(known.actor)
-            && (eq(self.target, known.target)
-                || eq(self.target_id, known.target)
-                || eq(self.target, known.target_id)
-                || eq(self.target_id, known.target_id)
-                || (self.target_id.is_empty() && known.target_id.is_empty()))
+    fn same(&self, other: &TwinKey) -> bool {
+        self.secs == other.secs
+            && self.target.eq_ignore_ascii_case(other.target)
+            && self.actor.eq_ignore_ascii_case(other.actor)
     }
 
     /// The key's hash in `index` (see [`TwinHash`]).
     pub(super) fn hash_in(&self, index: &TwinIndex) -> TwinHash {
-        Self::hash_of(index, self.secs, self.target, self.actor)
-    }
-
-    /// The hash of the key by the target's object id, for an event whose target has a UPN
-    /// and an id (None otherwise: its [`Self::hash_in`] is by the id already, or it has
-    /// none): what the Entra copy naming the target by the id alone is filed under.
-    pub(super) fn id_hash_in(&self, index: &TwinIndex) -> Option<TwinHash> {
-        (!self.target_id.is_empty())
-            .then(|| Self::hash_of(index, self.secs, self.target_id, self.actor))
-    }
-
-    fn hash_of(index: &TwinIndex, secs: i64, target: &str, actor: &str) -> TwinHash {
-        let h = index.hasher.hash_one((secs, Folded(target), Folded(actor)));
+        let h = index
+            .hasher
+            .hash_one((self.secs, Folded(self.target), Folded(self.actor)));
         TwinHash((h >> 32) as u32)
     }
 }
@@ -148,13 +102,13 @@ pub(super) fn key_at<'a>(events: &Events<'a>, r: EventRef) -> Option<(TwinKey<'a
     match (whole, r) {
         (Some(i), _) => {
             let e = &events.whole[i];
-            let key = TwinKey::of(e.time, &e.parties)?;
+            let key = TwinKey::of(e.time, e.parties.target_label(), e.parties.actor_label())?;
             Some((key, &e.source.file))
         }
         (None, EventRef::Lean(j)) => {
             let l = events.lean.labels(j);
             Some((
-                TwinKey::of_labels(l.time, l.target, "", l.actor)?,
+                TwinKey::of(l.time, l.target, l.actor)?,
                 events.lean.file_of(j),
             ))
         }
@@ -187,7 +141,7 @@ impl TwinIndex {
             .filter(|&&(h, _)| h == hash.0)
             .map(|&(_, r)| EventRef::unpack(r))
             .filter(|&r| {
-                key_at(events, r).is_some_and(|(k, f)| key.same(&k) && f != file) && same(r)
+                key_at(events, r).is_some_and(|(k, f)| k.same(&key) && f != file) && same(r)
             })
             .fold(None, |first, r| Some(events.earlier(first, r)))
     }

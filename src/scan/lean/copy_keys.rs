@@ -1,7 +1,7 @@
 //! What a lean event keeps of the copy rule beyond its labels ([`crate::model::copies`]): its
 //! target and actor labels and its actor's kind are kept as they are; the actor's object
 //! id and the operation only as short hashes, in the 3 bytes the lean layout leaves as
-//! padding, and the target's object id as a 16-bit hash in the top bits of its line. `scan` keeps nothing else of such an event, so a record of its id is taken for
+//! padding. `scan` keeps nothing else of such an event, so a record of its id is taken for
 //! a copy when these agree too; the hashes are keyed at random for each scan, so no record
 //! can be written to collide with another (a chance of 1 in 2^24 for records alike in all
 //! the rest). The report and the workbench compare the fields themselves
@@ -18,28 +18,21 @@ pub(crate) struct CopyKeys {
     pub principal: u16,
     /// A hash of the operation as twins fold it ([`crate::model::copies::fold_operation`]).
     pub operation: u8,
-    /// A hash of the target's object id ([`copies::target_object_id`], ASCII case ignored;
-    /// 0: none).
-    pub target: u16,
 }
 
 impl CopyKeys {
-    pub(super) fn new(principal: u16, operation: u8, target: u16) -> Self {
+    pub(super) fn new(principal: u16, operation: u8) -> Self {
         Self {
             principal,
             operation,
-            target,
         }
     }
 
     /// Whether the events these are of can be copies: the same operation, and the same
-    /// actor's and target's object ids where both have one (as [`copies::same_parties`]
-    /// compares them).
+    /// object id where both have one (as [`copies::same_parties`] compares them).
     pub(crate) fn agree(self, other: Self) -> bool {
-        let ids = |a: u16, b: u16| a == 0 || b == 0 || a == b;
         self.operation == other.operation
-            && ids(self.principal, other.principal)
-            && ids(self.target, other.target)
+            && (self.principal == 0 || other.principal == 0 || self.principal == other.principal)
     }
 
     /// The keys of `e`; `last_operation` holds the last operation hashed and its hash
@@ -49,15 +42,12 @@ impl CopyKeys {
         e: &StsEvent,
         last_operation: &mut Option<(Text, u8)>,
     ) -> Self {
-        let id_hash = |id: &str| {
-            if id.is_empty() {
-                0
-            } else {
-                (hash_lowercase(hasher, id) as u16).max(1)
-            }
+        let id = copies::principal(&e.parties);
+        let principal = if id.is_empty() {
+            0
+        } else {
+            (hash_lowercase(hasher, id) as u16).max(1)
         };
-        let principal = id_hash(copies::principal(&e.parties));
-        let target = id_hash(copies::target_object_id(&e.parties));
         let operation = match last_operation {
             Some((op, h)) if **op == *e.operation => *h,
             _ => {
@@ -69,7 +59,6 @@ impl CopyKeys {
         Self {
             principal,
             operation,
-            target,
         }
     }
 

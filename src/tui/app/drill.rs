@@ -274,7 +274,6 @@ impl App {
             &d.hints,
             &decision.note,
             decision.outside_chain,
-            &d.doc.notes,
             width,
         )
         .len()
