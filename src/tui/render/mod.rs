@@ -143,22 +143,9 @@ pub(super) fn mark_style(theme: Theme) -> Style {
 /// combining mark none), marking the cut with an ellipsis; a wide character that would
 /// straddle the cut is left out whole, never split.
 pub(super) fn clip(text: String, width: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    use unicode_width::UnicodeWidthStr;
     if text.width() <= width {
         return text;
     }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width.saturating_sub(1) {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
+    crate::tui::wrap::clip_chars(&text, width)
 }
