@@ -20,6 +20,7 @@ pub(crate) enum Resolved<'a> {
     Column(usize, Column, &'a Test),
     Word(&'a str, Option<Span>),
     Exclude(&'a str),
+    ExcludeAddress(IpAddr, &'a str),
     Not(Box<Resolved<'a>>),
 }
 
@@ -31,6 +32,7 @@ fn resolve_one<'a>(term: &'a Term, columns: &[Column]) -> Resolved<'a> {
     match term {
         Term::Word { text, span } => Resolved::Word(text, *span),
         Term::Exclude(text) => Resolved::Exclude(text),
+        Term::ExcludeAddress(addr, text) => Resolved::ExcludeAddress(*addr, text),
         Term::Column { column, test } => match columns.iter().position(|c| c == column) {
             Some(i) => Resolved::Column(i, *column, test),
             None => Resolved::Absent,
@@ -71,6 +73,14 @@ fn matches_one(term: &Resolved, row: &Row) -> bool {
                         *col != Column::Source && row.packed.cell(row.i, c).contains(text)
                     }))
         }
+        Resolved::ExcludeAddress(addr, text) => !row.columns.iter().enumerate().any(|(c, col)| {
+            let cell = row.packed.cell(row.i, c);
+            match col.kind() {
+                _ if *col == Column::Source => false,
+                Kind::Ip => cell_address(cell) == Some(*addr),
+                _ => holds_address(cell, text),
+            }
+        }),
         Resolved::Column(i, column, test) => column_passes(row, *i, *column, test),
         Resolved::Word(text, span) => word_passes(row, text, *span),
     }
@@ -145,6 +155,9 @@ fn column_passes(row: &Row, index: usize, column: Column, test: &Test) -> bool {
     }
     match test {
         Test::Fuzzy(text) => fuzzy_in_cell(column, cell, text),
+        Test::Contains(text) => cell_values(column, cell)
+            .iter()
+            .any(|name| name.contains(text.as_str())),
         Test::Exact(text) => cell_values(column, cell).contains(&text.as_str()),
         Test::Prefix(text) => cell_values(column, cell)
             .iter()
@@ -176,7 +189,8 @@ fn column_passes(row: &Row, index: usize, column: Column, test: &Test) -> bool {
 /// The cell text (`yes`/`no`) a boolean word of a filter means: true, yes, 1 or false, no, 0
 /// (any case); None for any other test.
 fn boolean_word(test: &Test) -> Option<&'static str> {
-    let (Test::Fuzzy(text) | Test::Exact(text) | Test::Prefix(text)) = test else {
+    let (Test::Fuzzy(text) | Test::Contains(text) | Test::Exact(text) | Test::Prefix(text)) = test
+    else {
         return None;
     };
     match text.to_ascii_lowercase().as_str() {
@@ -194,6 +208,18 @@ fn compare(cmp: Cmp, value: i64, n: i64) -> bool {
         Cmp::Gt => value > n,
         Cmp::Ge => value >= n,
     }
+}
+
+/// True when `cell` holds the address typed as `text` (both lower case) as a whole value:
+/// not run on into more of an address (`203.0.113.1` is not in `203.0.113.17`,
+/// `2001:db8::1` not in `2001:db8::1a`) on either side.
+fn holds_address(cell: &str, text: &str) -> bool {
+    let part_of_address = |c: char| c.is_ascii_hexdigit() || c == '.' || c == ':';
+    cell.match_indices(text).any(|(at, _)| {
+        let before = cell[..at].chars().next_back();
+        let after = cell[at + text.len()..].chars().next();
+        !before.is_some_and(part_of_address) && !after.is_some_and(part_of_address)
+    })
 }
 
 /// The address in an IP cell: an address, or one with a port (`203.0.113.7:443`,

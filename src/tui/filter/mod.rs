@@ -61,8 +61,14 @@ pub const SYNTAX: &[(&str, &str)] = &[
         "at or after; before:2024-05-02T10:00 is before (Z: UTC)",
     ),
     ("time:>=2024-05-01T10", "times compared: > < >= <="),
-    ("!word", "leaves out rows containing the word"),
-    ("!ip:10.0.0.0/8", "leaves out what a column term keeps"),
+    (
+        "!word",
+        "leaves out rows holding the word itself (not fuzzily)",
+    ),
+    (
+        "!ip:10.0.0.0/8",
+        "leaves out what the term keeps; text columns by the text itself",
+    ),
 ];
 
 /// The column names a `col:` term can use, grouped by kind, for the help screen.
@@ -206,6 +212,8 @@ pub fn highlight(
                     }
                 }
                 Test::Prefix(p) => out.extend(first(p.chars().count())),
+                // A negated term keeps rows that do not hold it: nothing to mark.
+                Test::Contains(_) => {}
                 Test::Badge(b) => {
                     let mut at = 0;
                     for part in lower.split(' ') {

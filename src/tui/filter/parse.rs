@@ -21,6 +21,11 @@ pub enum Cmp {
 pub enum Test {
     /// The letters in order within the cell (lower case), as fzf matches: text only.
     Fuzzy(String),
+    /// The text itself within the cell (lower case), letters next to each other: what a
+    /// negated text term tests (`!account:svc`). Negating a fuzzy test would leave out the
+    /// look-alikes of what is named (`steve.clark` holds `s…v…c`), and a hidden row is
+    /// worse than a row kept too many: an attacker picks names like the ones filtered out.
+    Contains(String),
     /// The whole cell, in any case.
     Exact(String),
     /// A number (or a Tags column's count) compared.
@@ -46,6 +51,10 @@ pub enum Term {
     Word { text: String, span: Option<Span> },
     /// `!word`: rows containing the word in any cell (or their verdict) are left out.
     Exclude(String),
+    /// `!203.0.113.1`: a word that reads as a whole IP address leaves out the rows with that
+    /// address, as a whole value (an IP cell's address, or the address in a text cell not
+    /// run on into more digits), never `203.0.113.17`, as a text test would.
+    ExcludeAddress(IpAddr, String),
     /// `col:…` (and `after:`, `before:` on the time).
     Column { column: Column, test: Test },
     /// `!col:…`: the rows the column term would not keep.
@@ -74,11 +83,33 @@ pub fn parse_filter(filter: &str, zone: &Zone) -> Result<Vec<Term>, FilterError>
             Some(rest) if token.head > 0 => (true, rest, token.head - 1),
             _ => (false, token.text.as_str(), token.head),
         };
+        // `!!account:svc` read as `!` of `!account:svc` would keep what it seems to leave
+        // out, and read as nothing it constrained nothing unsaid: it is an error.
+        if negated && head > 0 && body.starts_with('!') {
+            return Err(fail(format!(
+                "`!!` is no term: write {} to keep those rows, or !{} to leave them out",
+                &token.typed[2..],
+                &token.typed[2..]
+            )));
+        }
         let Some(term) = parse_term(body, head, zone).map_err(fail)? else {
             continue;
         };
         terms.push(match (negated, term) {
-            (true, Term::Word { text, .. }) => Term::Exclude(text),
+            (true, Term::Word { text, .. }) => match text.parse::<IpAddr>() {
+                Ok(addr) => Term::ExcludeAddress(addr.to_canonical(), text),
+                Err(_) => Term::Exclude(text),
+            },
+            (
+                true,
+                Term::Column {
+                    column,
+                    test: Test::Fuzzy(text),
+                },
+            ) => Term::Not(Box::new(Term::Column {
+                column,
+                test: Test::Contains(text),
+            })),
             (true, term) => Term::Not(Box::new(term)),
             (false, term) => term,
         });
