@@ -28,3 +28,4 @@ mod unsigned;
 mod verify;
 mod verify_cells;
 mod verify_rows;
+mod verify_text;
