@@ -146,3 +146,34 @@ fn two_ascii_principals_of_one_skeleton_look_like_each_other() {
         "actor \u{430}dmin@contoso.com (U+0430): mixed scripts: Latin + Cyrillic; looks like admin@contoso.com, another principal in the loaded data"
     );
 }
+
+/// A letter-like sign whose lower case is a plain letter (the Kelvin sign U+212A lowers to
+/// `k`, the Angstrom sign U+212B to `å`) is no case of it: the reason names the loaded
+/// principal it passes for, never one not in the data (breaker 15 #6).
+#[test]
+fn a_kelvin_or_angstrom_sign_looks_like_the_loaded_principal_not_its_own_case() {
+    let p = Principals::new(
+        [
+            "\u{212a}evin@contoso.com",
+            "kevin@contoso.com",
+            "kevin@contoso.com\u{200b}",
+            "\u{212b}sa@contoso.com",
+            "\u{e5}sa@contoso.com",
+        ]
+        .into_iter(),
+    );
+    assert_eq!(p.others("\u{212a}evin@contoso.com")[0], "kevin@contoso.com");
+    assert_eq!(
+        p.others("\u{212b}sa@contoso.com")[0],
+        "\u{e5}sa@contoso.com"
+    );
+    let l = Lookalike::of("actor", "\u{212b}sa@contoso.com", &p).unwrap();
+    assert!(
+        l.to_string()
+            .ends_with("looks like \u{e5}sa@contoso.com, another principal in the loaded data"),
+        "{l}"
+    );
+    // Case aside, still one principal.
+    let p = Principals::new(["\u{c5}sa@contoso.com", "\u{e5}sa@contoso.com"].into_iter());
+    assert!(p.others("\u{c5}sa@contoso.com").is_empty());
+}
