@@ -148,6 +148,8 @@ pub struct Collector {
     /// The content offset of what the CSV reader counts as byte 0 (a byte order mark, a
     /// `#TYPE` line read before it; follow mode: the rows' place in the file).
     pub csv_base: u64,
+    /// The CSV file's delimiter, as the loader decided it (its rows are read back with it).
+    pub csv_delimiter: u8,
 }
 
 impl Collector {
@@ -162,6 +164,7 @@ impl Collector {
             on,
             csv: None,
             csv_base: 0,
+            csv_delimiter: b',',
         }
     }
 
@@ -186,7 +189,8 @@ impl Collector {
         }
         if self.csv.is_none() {
             // Rows are read back by their first line: a cell may hold line breaks.
-            self.layout(self.csv_base, record::Layout::Csv);
+            let delimiter = self.csv_delimiter;
+            self.layout(self.csv_base, record::Layout::Csv { delimiter });
         }
         let columns = self
             .csv
@@ -205,7 +209,14 @@ impl Collector {
         }
         self.csv = Some(extract::CsvColumns::new(headers));
         let from = self.csv_base + offset.unwrap_or(0);
-        self.layout(from, record::Layout::CsvUnder { header_line: line });
+        let delimiter = self.csv_delimiter;
+        self.layout(
+            from,
+            record::Layout::CsvUnder {
+                header_line: line,
+                delimiter,
+            },
+        );
     }
 
     /// Keeps one JSON record's fields (`offset`: where its bytes start in the content);

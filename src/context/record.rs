@@ -38,11 +38,12 @@ pub const MAX_RECORD: usize = 4 << 20;
 /// objects (the index keeps it once per file or table, not per record).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Layout {
-    /// CSV rows: read back from their first line, with the file's header.
-    Csv,
+    /// CSV rows: read back from their first line, with the file's header, split at
+    /// `delimiter` (the loader's choice for the file: `,`, `;`, tab or `|`).
+    Csv { delimiter: u8 },
     /// CSV rows after another export's header, joined after the first export's rows (`cat
     /// a.csv b.csv`): read back with the header at `header_line` (1-based, the file's).
-    CsvUnder { header_line: u64 },
+    CsvUnder { header_line: u64, delimiter: u8 },
     /// The rows of a Log Analytics table (`{"tables":[{"name","columns","rows"}]}`), each
     /// `[v1, v2, …]`: rebuilt into the record the loader read (`load::tables::row_record`).
     Rows {
@@ -53,12 +54,15 @@ pub enum Layout {
 }
 
 impl Layout {
-    /// For CSV rows, the line of the header they are read under (`Some(None)`: the file's
-    /// own, at its start); `None` for JSON.
-    fn csv_header(&self) -> Option<Option<u64>> {
+    /// For CSV rows, the line of the header they are read under (`None`: the file's own, at
+    /// its start) and the delimiter; `None` for JSON.
+    fn csv_header(&self) -> Option<(Option<u64>, u8)> {
         match self {
-            Layout::Csv => Some(None),
-            Layout::CsvUnder { header_line } => Some(Some(*header_line)),
+            Layout::Csv { delimiter } => Some((None, *delimiter)),
+            Layout::CsvUnder {
+                header_line,
+                delimiter,
+            } => Some((Some(*header_line), *delimiter)),
             Layout::Rows { .. } => None,
         }
     }
@@ -185,17 +189,17 @@ impl RecordReader {
         let csv = at.layout.as_deref().and_then(Layout::csv_header);
         if self.is_streamed(&at.file) {
             let mut r = content(path)?.reader;
-            if let Some(header_line) = csv {
+            if let Some((header_line, delimiter)) = csv {
                 skip_lines(&mut r, at.line.max(1) - 1)?;
                 let skip = header_line.map(|l| l.max(1) - 1);
-                let header = csv_header(&mut content(path)?.reader, skip)?;
-                return csv_row(&mut r, &header);
+                let header = csv_header(&mut content(path)?.reader, skip, delimiter)?;
+                return csv_row(&mut r, &header, delimiter);
             }
             skip_to(&mut r, at.offset)?;
             return value_at(&mut r, at.layout.as_deref(), limit);
         }
         let mut file = Raw::open(path)?;
-        if let Some(header_line) = csv {
+        if let Some((header_line, delimiter)) = csv {
             let start = self.line_offset(&mut file, path, &at.file, at.line.max(1))?;
             file.seek(SeekFrom::Start(start))?;
             let mut head = Raw::open(path)?;
@@ -203,8 +207,8 @@ impl RecordReader {
                 let at_header = self.line_offset(&mut head, path, &at.file, l.max(1))?;
                 head.seek(SeekFrom::Start(at_header))?;
             }
-            let header = csv_header(&mut BufReader::new(head), header_line.map(|_| 0))?;
-            return csv_row(&mut BufReader::new(file), &header);
+            let header = csv_header(&mut BufReader::new(head), header_line.map(|_| 0), delimiter)?;
+            return csv_row(&mut BufReader::new(file), &header, delimiter);
         }
         let file = self.open.entry(at.file.clone()).or_insert(file);
         file.seek(SeekFrom::Start(at.offset))?;
@@ -351,9 +355,10 @@ fn skip_lines(r: &mut impl BufRead, mut n: u64) -> io::Result<()> {
 }
 
 /// One CSV row from the reader's position, as a JSON object of the header's names.
-fn csv_row(r: &mut impl BufRead, header: &[String]) -> io::Result<String> {
+fn csv_row(r: &mut impl BufRead, header: &[String], delimiter: u8) -> io::Result<String> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(r.take(MAX_RECORD as u64));
     let mut row = csv::StringRecord::new();
@@ -407,17 +412,34 @@ fn value_at(r: &mut impl BufRead, layout: Option<&Layout>, limit: usize) -> io::
     }
 }
 
-/// The CSV header: the first row, or the second after a PowerShell `#TYPE` line.
-/// `skip`: the lines to pass over first to a joined export's header ([`Layout::CsvUnder`]);
-/// `None`: the reader is at the file's start.
-fn csv_header(r: &mut impl BufRead, skip: Option<u64>) -> io::Result<Vec<String>> {
+/// The CSV header: the first row after what the loader passes over before it (a byte order
+/// mark, blank lines, a PowerShell `#TYPE` line or Excel's `sep=;` line:
+/// `load::csvfile::scan_csv_under`). `skip`: the lines to pass over first to a joined
+/// export's header ([`Layout::CsvUnder`]); `None`: the reader is at the file's start.
+fn csv_header(r: &mut impl BufRead, skip: Option<u64>, delimiter: u8) -> io::Result<Vec<String>> {
     match skip {
         Some(lines) => skip_lines(r, lines)?,
-        None if r.fill_buf()?.starts_with(b"#TYPE") => skip_lines(r, 1)?,
-        None => {}
+        None => {
+            if r.fill_buf()?.starts_with(b"\xef\xbb\xbf") {
+                r.consume(3);
+            }
+            loop {
+                let buf = r.fill_buf()?;
+                let blank = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+                match memchr::memrchr(b'\n', &buf[..blank]) {
+                    Some(nl) => r.consume(nl + 1),
+                    None => break,
+                }
+            }
+            let head = r.fill_buf()?;
+            if head.starts_with(b"#TYPE") || crate::load::excel_sep_line(head).is_some() {
+                skip_lines(r, 1)?;
+            }
+        }
     }
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(r);
     let mut row = csv::StringRecord::new();

@@ -67,10 +67,14 @@ fn a_record_is_read_back_by_its_offset_in_every_shape() {
         "#TYPE X\r\n\"Operation\",\"AuditData\"\r\n\"Update user.\",\"{\r\n \"\"Id\"\": \"\"a\"\"}\"\r\n\"Reset user password.\",\"{\"\"Id\"\": \"\"x\"\"}\"\r\n",
     )
     .unwrap();
-    let v: Value = serde_json::from_str(&r.read(&at(&csv, 5, 0, Some(Layout::Csv)))).unwrap();
+    let v: Value =
+        serde_json::from_str(&r.read(&at(&csv, 5, 0, Some(Layout::Csv { delimiter: b',' }))))
+            .unwrap();
     assert_eq!(v["Operation"], "Reset user password.");
     assert_eq!(v["AuditData"]["Id"], "x", "JSON in a cell is embedded");
-    let v: Value = serde_json::from_str(&r.read(&at(&csv, 3, 0, Some(Layout::Csv)))).unwrap();
+    let v: Value =
+        serde_json::from_str(&r.read(&at(&csv, 3, 0, Some(Layout::Csv { delimiter: b',' }))))
+            .unwrap();
     assert_eq!(v["AuditData"]["Id"], "a");
     // gzip: the offset in the decompressed content.
     let gz = dir.path().join("g.jsonl.gz");

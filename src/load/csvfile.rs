@@ -111,6 +111,7 @@ pub(super) fn scan_csv_under(
         Some(d) => d,
         None => header_delimiter(reader.fill_buf()?),
     };
+    ctx.context.csv_delimiter = delimiter;
     let since_record = Arc::new(AtomicUsize::new(0));
     let skipped = Arc::new(Skipped::default());
     // Records whose quote never closes are skipped by the framer, which says where.

@@ -37,6 +37,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::model::{FileSummary, Problem, ResultRow, SourceRef, StsEvent};
 
+pub(crate) use csvfile::excel_sep_line;
 /// An Entra admin center download row in the Graph directoryAudit shape (the context index
 /// reads its related records as the loader reads its STS events).
 pub use entracsv::graph_record as entra_download_record;

@@ -261,3 +261,50 @@ fn a_purview_csv_in_windows_1252_or_utf16_opens_its_related_rows_decoded() {
         );
     }
 }
+
+/// `text` (a CSV with `,`) written again with `delimiter`, every cell quoted as Excel or
+/// `Export-Csv -Delimiter` quote them when they hold the delimiter, a quote or a line break.
+fn with_delimiter(text: &str, delimiter: u8) -> String {
+    let mut rows = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for row in rows.records() {
+        out.write_record(&row.unwrap()).unwrap();
+    }
+    String::from_utf8(out.into_inner().unwrap()).unwrap()
+}
+
+#[test]
+fn a_purview_csv_with_semicolons_or_tabs_opens_its_related_rows_with_its_delimiter() {
+    // Excel in a European locale saves `;` (with or without its `sep=;` line); scripts
+    // write tabs or `|` because AuditData is full of commas. The related rows were read back
+    // with `,`: one cell of the whole line, no event id in the report, no record on Enter.
+    let text = std::fs::read_to_string(PathBuf::from(DIR).join("purview-multiline.csv")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (file, content) in [
+        ("excel-de.csv", with_delimiter(&text, b';')),
+        (
+            "excel-sep.csv",
+            format!("sep=;\r\n{}", with_delimiter(&text, b';')),
+        ),
+        (
+            "bom-tabs.csv",
+            format!("\u{feff}{}", with_delimiter(&text, b'\t')),
+        ),
+        ("pipes.csv", with_delimiter(&text, b'|')),
+    ] {
+        assert!(!content.starts_with("RecordId,"), "{file}: {content}");
+        let path = dir.path().join(file);
+        std::fs::write(&path, content).unwrap();
+        let (opened, shown) = related_and_reset_opened(&path, file);
+        assert_eq!(
+            opened["Operation"], "Reset user password.",
+            "{file}: {shown}"
+        );
+        assert_eq!(opened["AuditData"]["Id"], uid(1), "{file}: {shown}");
+    }
+}
