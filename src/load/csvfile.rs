@@ -15,7 +15,9 @@ use super::decode;
 use super::entracsv;
 use super::json::Ctx;
 use super::record::{Origin, classify};
-use head::{Head, Seen, header_line, repeated_head, skipped_row_note};
+pub(super) use head::HeaderSaid;
+pub use head::excel_sep_line;
+use head::{Head, Seen, header_delimiter, header_line, repeated_head, skipped_row_note};
 pub(super) use header_name::column_name;
 
 mod cr_lines;
@@ -54,7 +56,7 @@ fn is_ual_columns(find: &dyn Fn(&str) -> Option<usize>) -> bool {
 }
 
 pub fn scan_csv(ctx: &mut Ctx, reader: Box<dyn BufRead + Send>) -> io::Result<()> {
-    scan_csv_under(ctx, reader, None).map(|_| ())
+    scan_csv_under(ctx, reader, None, &mut HeaderSaid::default()).map(|_| ())
 }
 
 /// The header of an export joined after another in one file, as follow mode keeps it to
@@ -64,11 +66,13 @@ pub(super) type JoinedHeader = (Vec<u8>, u64);
 
 /// [`scan_csv`], where `under` is the file line of the header the reader starts with when it
 /// is not the file's first but a joined export's (follow mode: its rows are read back under
-/// it). Returns the last joined export's header met, if any.
+/// it), and `said` what was said of that header before (follow mode's earlier polls; updated).
+/// Returns the last joined export's header met, if any.
 pub(super) fn scan_csv_under(
     ctx: &mut Ctx,
     reader: Box<dyn BufRead + Send>,
     under: Option<u64>,
+    said: &mut HeaderSaid,
 ) -> io::Result<Option<JoinedHeader>> {
     let mut reader = match cr_lines::lone_cr_lines(reader)? {
         Ok(lines) => {
@@ -167,9 +171,11 @@ pub(super) fn scan_csv_under(
     };
     // A column whose name holds invisible characters is read as its name without them, and
     // said (the file, the column as written, escaped); a column named twice.
-    for note in head.notes() {
+    for note in head.notes().into_iter().filter(|_| !said.notes) {
         ctx.problem(None, note);
     }
+    said.notes = true;
+    head.missing_column = head.missing_column.filter(|_| !said.missing_column);
     if let Some(header_line) = under {
         ctx.context
             .csv_header_at(&head.headers, Some(0), header_line);
@@ -261,6 +267,7 @@ pub(super) fn scan_csv_under(
                                 ctx.problem(None, note);
                             }
                             head = *next;
+                            said.missing_column = false;
                             last_joined = Some((header_line(&head.record, delimiter), line));
                             ctx.context.csv_header_at(
                                 &head.headers,
@@ -304,6 +311,7 @@ pub(super) fn scan_csv_under(
             .missing_column
             .take_if(|_| ctx.prefilter.may_match(record.as_slice()))
         {
+            said.missing_column = true;
             ctx.problem(
                 Some(line),
                 format!(
@@ -481,48 +489,6 @@ fn settle_dates(ctx: &mut Ctx, dates: &mut FileDates) {
     dates.report_unreadable(ctx);
     let rows = dates.settle(ctx);
     classify_rows(ctx, rows);
-}
-
-/// The delimiter named by Excel's first line `sep=;` (also `sep=,`, `sep=|`, a tab), which
-/// files written for Excel carry so that it splits them whatever the locale.
-pub fn excel_sep_line(head: &[u8]) -> Option<u8> {
-    let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    match line {
-        [s, e, p, b'=', d] if [*s, *e, *p].eq_ignore_ascii_case(b"sep") && b",;|\t".contains(d) => {
-            Some(*d)
-        }
-        _ => None,
-    }
-}
-
-/// The field delimiter, decided from the header line: `,`, `;` (Excel in European locales,
-/// `Export-Csv -UseCulture`), tab (`-Delimiter "`t"`) or `|` (`-Delimiter '|'`, chosen by
-/// scripts because AuditData is full of commas), whichever separates the most
-/// fields outside quotes; `,` on a tie or when there is none.
-fn header_delimiter(head: &[u8]) -> u8 {
-    let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
-    let delimiters = [b',', b';', b'\t', b'|'];
-    let mut counts = [0usize; 4];
-    let mut quoted = false;
-    for &b in line {
-        match b {
-            b'"' => quoted = !quoted,
-            _ if quoted => {}
-            _ => {
-                if let Some(i) = delimiters.iter().position(|&d| d == b) {
-                    counts[i] += 1;
-                }
-            }
-        }
-    }
-    let mut best = 0;
-    for i in 1..delimiters.len() {
-        if counts[i] > counts[best] {
-            best = i;
-        }
-    }
-    delimiters[best]
 }
 
 /// Passes over the blank lines before the header (they are counted, for line numbers). The

@@ -88,6 +88,8 @@ pub struct Tail {
     rotations: u32,
     /// The file was found gone (renamed away, not yet recreated), and that was said.
     missing_said: bool,
+    /// What was said of the CSV header the rows are read under (said once, not each poll).
+    header_said: super::csvfile::HeaderSaid,
 }
 
 /// How much of a followed file's start is kept to see it rewritten in place.
@@ -133,6 +135,7 @@ impl Tail {
             last: Vec::new(),
             rotations: 0,
             missing_said: false,
+            header_said: super::csvfile::HeaderSaid::default(),
         }
     }
 
@@ -324,7 +327,7 @@ impl Tail {
                 self.file.clone(),
                 bytes,
                 (offset, rows_at),
-                *under,
+                (*under, &mut self.header_said),
                 &self.opts,
                 sink,
             ) {
@@ -476,6 +479,7 @@ impl Tail {
         self.head.clear();
         self.last.clear();
         self.missing_said = false;
+        self.header_said = super::csvfile::HeaderSaid::default();
     }
 
     /// One record, read as a first load reads it (`json::evaluate_record_traced`: repaired

@@ -517,20 +517,21 @@ impl BufRead for DecompressedLimit {
 /// Scans CSV rows appended to a followed file: `bytes` is the file's header (and `#TYPE`
 /// line) followed by whole rows; `line_offset` is how many lines of the file came before
 /// those rows, less the header's, and `byte_offset` how many bytes. `under`: the file line of
-/// that header when it is a joined export's, not the file's first. Returns the last joined
+/// that header when it is a joined export's, not the file's first; `said`: what earlier polls
+/// said of that header (its notes are said once). Returns the last joined
 /// export's header met among the rows, which the rows appended after them are read under.
 pub(crate) fn scan_csv_rows(
     file: Arc<str>,
     bytes: Vec<u8>,
     (line_offset, byte_offset): (u64, u64),
-    under: Option<u64>,
+    (under, said): (Option<u64>, &mut csvfile::HeaderSaid),
     opts: &ScanOptions,
     sink: &mut dyn FnMut(ScanMessage),
 ) -> Result<(FileSummary, Option<csvfile::JoinedHeader>), String> {
     let mut ctx = followed_ctx(file, opts, sink, line_offset, opts.context);
     ctx.context.csv_base = byte_offset;
-    let joined = csvfile::scan_csv_under(&mut ctx, Box::new(io::Cursor::new(bytes)), under)
-        .map_err(|e| e.to_string())?;
+    let rows = Box::new(io::Cursor::new(bytes));
+    let joined = csvfile::scan_csv_under(&mut ctx, rows, under, said).map_err(|e| e.to_string())?;
     let rest = ctx.context.take();
     ctx.context_batch(Some(rest));
     match ctx.unknown_why.take() {

@@ -20,6 +20,17 @@ use super::header_name::{column_name, header_unseen};
 use super::{CsvKind, cell, is_ual_columns};
 use crate::load::entracsv;
 
+/// What was said of the header the rows are read under, by an earlier read of the same file
+/// (follow mode feeds the header again before each poll's rows: its notes were said once
+/// per poll).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeaderSaid {
+    /// Its notes (invisible characters in a name, a column named twice).
+    pub notes: bool,
+    /// That a column the query needs is missing (said at the first STS row).
+    pub missing_column: bool,
+}
+
 /// A header line and what it decides for the rows under it.
 pub(super) struct Head {
     /// The header as read (cells unquoted), to tell the same header written again.
@@ -260,6 +271,48 @@ pub(super) fn skipped_row_note(
         ));
     }
     note
+}
+
+/// The delimiter named by Excel's first line `sep=;` (also `sep=,`, `sep=|`, a tab), which
+/// files written for Excel carry so that it splits them whatever the locale.
+pub fn excel_sep_line(head: &[u8]) -> Option<u8> {
+    let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    match line {
+        [s, e, p, b'=', d] if [*s, *e, *p].eq_ignore_ascii_case(b"sep") && b",;|\t".contains(d) => {
+            Some(*d)
+        }
+        _ => None,
+    }
+}
+
+/// The field delimiter, decided from the header line: `,`, `;` (Excel in European locales,
+/// `Export-Csv -UseCulture`), tab (`-Delimiter "`t"`) or `|` (`-Delimiter '|'`, chosen by
+/// scripts because AuditData is full of commas), whichever separates the most
+/// fields outside quotes; `,` on a tie or when there is none.
+pub(super) fn header_delimiter(head: &[u8]) -> u8 {
+    let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
+    let delimiters = [b',', b';', b'\t', b'|'];
+    let mut counts = [0usize; 4];
+    let mut quoted = false;
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            _ if quoted => {}
+            _ => {
+                if let Some(i) = delimiters.iter().position(|&d| d == b) {
+                    counts[i] += 1;
+                }
+            }
+        }
+    }
+    let mut best = 0;
+    for i in 1..delimiters.len() {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    delimiters[best]
 }
 
 #[cfg(test)]

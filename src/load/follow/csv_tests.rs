@@ -157,3 +157,40 @@ fn an_appended_export_with_its_own_header_is_read_under_it_in_later_polls_too() 
     let s = summaries(&mut tail);
     assert!(s.is_empty() || s.iter().all(|s| s.skipped == 0), "{s:?}");
 }
+
+/// The header's notes (a column name with an invisible character, a column the query needs
+/// left out) are said once for the followed file, not again at each poll that reads rows
+/// (each poll feeds the header again before its rows).
+#[test]
+fn the_header_notes_are_said_once_not_at_each_poll() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("portal-displayed.csv");
+    // The Defender portal's "displayed columns" export: no RawEventData, and a zero-width
+    // space pasted after a column's name.
+    let header = "Timestamp,ActionType,Application,AccountObjectId,AccountDisplayName\u{200b},IPAddress,ISP\r\n";
+    let row = |n: u32| {
+        format!(
+            "2024-03-01T10:00:0{n}.0000000Z,Update StsRefreshTokenValidFrom Timestamp.,Microsoft 365,aaaaaaaa-1111-4222-8333-44444444444{n},Helpdesk Admin,203.0.113.24,Contoso Networks\r\n"
+        )
+    };
+    std::fs::write(&path, format!("{header}{}", row(1))).expect("write");
+    let mut tail = Tail::new(&path);
+    let mut problems = Vec::new();
+    let mut f = append_to(&path);
+    for n in 2..=4 {
+        tail.poll(&mut |m| {
+            if let ScanMessage::Problem(p) = m {
+                problems.push(p.message);
+            }
+        })
+        .expect("poll");
+        f.write_all(row(n).as_bytes()).expect("append");
+    }
+    let said = |what: &str| problems.iter().filter(|p| p.contains(what)).count();
+    assert_eq!(
+        said("header: column 5 is written \"AccountDisplayName\\u{200b}\""),
+        1,
+        "{problems:?}"
+    );
+    assert_eq!(said("no RawEventData column"), 1, "{problems:?}");
+}
