@@ -488,7 +488,10 @@ fn evaluate_traced(
         // The words of a line the reader cut at the limit: where the blocks of a file fall
         // decides which of the two sees a long line, and a file read by its path and through
         // standard input falls into blocks differently.
-        return Evaluated::Malformed(over_limit_message(max_record_bytes));
+        return Evaluated::Malformed(
+            over_limit_message(max_record_bytes)
+                + super::docstream::sts_note(holds_sts_operation(bytes)),
+        );
     }
     // Valid UTF-8 is parsed as it is (the usual case). Only a record that fails is looked at
     // again: invalid UTF-8 and lone surrogate escapes are replaced by U+FFFD (as Kusto does at

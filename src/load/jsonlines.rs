@@ -155,8 +155,9 @@ enum Skipping {
 /// What the reading side hands on, in sequence.
 enum Item {
     Block(Block),
-    /// A line longer than the record limit begins here; its bytes are skipped.
-    LongLine,
+    /// A line longer than the record limit begins here; its bytes are skipped. `true` when
+    /// its first bytes (up to the limit) hold the STS operation's name.
+    LongLine(bool),
     Cancelled,
 }
 
@@ -180,6 +181,8 @@ struct Block {
     long_line: bool,
     /// That line holds only blanks: no record, neither counted nor reported.
     long_line_blank: bool,
+    /// Its first bytes (up to the limit) hold the STS operation's name.
+    long_line_sts: bool,
     /// The bytes of the file the block covers, to hash in order (positioned reads).
     own: Option<Range<usize>>,
     /// What a scanning thread found in it, if it looked.
@@ -247,6 +250,9 @@ impl ReadState {
                             let blank = self.skipping != Skipping::Record
                                 && buf[..filled].iter().all(u8::is_ascii_whitespace);
                             let starts = self.skipping != Skipping::Record && !blank;
+                            // `buf` holds the line's first bytes (or, after blanks, the
+                            // first that are not): an STS event lost is said.
+                            let sts = starts && super::json::holds_sts_operation(&buf[..filled]);
                             self.skipping = if blank {
                                 Skipping::Blank
                             } else {
@@ -257,7 +263,7 @@ impl ReadState {
                             filled = 0;
                             if starts {
                                 self.free.push(buf);
-                                return Item::LongLine;
+                                return Item::LongLine(sts);
                             }
                         }
                         continue;
@@ -285,6 +291,7 @@ impl ReadState {
                 error,
                 long_line: false,
                 long_line_blank: false,
+                long_line_sts: false,
                 own: None,
                 found: None,
             });
@@ -424,7 +431,7 @@ fn claim(shared: &Shared, opts: &ScanOptions) -> Option<(u64, Item)> {
 fn ends_file(item: &Item) -> bool {
     match item {
         Item::Block(b) => b.last || b.error.is_some(),
-        Item::LongLine => false,
+        Item::LongLine(_) => false,
         Item::Cancelled => true,
     }
 }
@@ -443,6 +450,7 @@ fn read_block_at(seekable: &Seekable, k: u64, mut buf: BlockBuf, max_record_byte
         error: owned.error,
         long_line: owned.long_line,
         long_line_blank: owned.long_blank,
+        long_line_sts: owned.long_sts,
         own: Some(owned.own),
         found: None,
     })
@@ -470,8 +478,8 @@ fn dispatch_in_order(
         next += 1;
         let block = match item {
             Item::Cancelled => return Ok(()),
-            Item::LongLine => {
-                long_line(ctx, line_no);
+            Item::LongLine(sts) => {
+                long_line(ctx, line_no, sts);
                 shared.block_done(None);
                 continue;
             }
@@ -484,7 +492,7 @@ fn dispatch_in_order(
             // A line of blanks whose end holds more is a record over the limit after all.
             let tail = &block.buf[..block.start];
             if block.ends_blank_line && !tail.iter().all(u8::is_ascii_whitespace) {
-                long_line(ctx, line_no);
+                long_line(ctx, line_no, super::json::holds_sts_operation(tail));
             }
             line_no += 1;
         }
@@ -509,7 +517,7 @@ fn dispatch_in_order(
         }
         if block.long_line {
             if !block.long_line_blank {
-                long_line(ctx, line_no);
+                long_line(ctx, line_no, block.long_line_sts);
             }
             line_no += 1;
         }
@@ -537,9 +545,12 @@ fn dispatch_in_order(
     }
 }
 
-/// A line longer than the record limit: counted as a record, and skipped.
-fn long_line(ctx: &mut Ctx, line_no: u64) {
-    let message = super::json::over_limit_message(ctx.opts.max_record_bytes);
+/// A line longer than the record limit: counted as a record, and skipped; `sts` when the
+/// bytes of it looked at (its first, up to the limit) hold the STS operation's name, said as
+/// a JSON document's record over the limit says it (an STS event is lost).
+fn long_line(ctx: &mut Ctx, line_no: u64, sts: bool) {
+    let message = super::json::over_limit_message(ctx.opts.max_record_bytes)
+        + super::docstream::sts_note(sts);
     ctx.summary.records += 1;
     ctx.malformed(line_no, message);
 }

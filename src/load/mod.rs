@@ -300,10 +300,17 @@ pub fn scan_file(
         Some(e) => Box::new(io::Cursor::new(head.clone()).chain(FailingReader(Some(e)))),
         None => Box::new(io::Cursor::new(head.clone()).chain(input.reader)),
     };
-    let shape = sniff(&head).map_err(|why| LoadError::UnknownFormat {
-        path: display.to_string(),
-        why,
-    })?;
+    let shape = match sniff(&head) {
+        // A first line over the record limit: one JSON-lines record too long, skipped and
+        // said as one, unless it is an envelope (`sniff::long_first_record`).
+        Ok(Shape::JsonDocument) if sniff::long_first_record(&head, opts.max_record_bytes) => {
+            Shape::JsonLines
+        }
+        shape => shape.map_err(|why| LoadError::UnknownFormat {
+            path: display.to_string(),
+            why,
+        })?,
+    };
     let mut ctx = json::Ctx {
         file: display.clone(),
         opts,

@@ -50,6 +50,9 @@ pub(super) struct Owned {
     /// That line holds only blanks (to its newline or the end of the file): it is no
     /// record, and is passed over unreported.
     pub(super) long_blank: bool,
+    /// That line's bytes read (its first, up to the record limit) hold the STS operation's
+    /// name: the warning says an STS event is lost.
+    pub(super) long_sts: bool,
     /// The read error met after `lines`: the lines of the block after it are not read.
     pub(super) error: Option<io::Error>,
 }
@@ -86,6 +89,7 @@ pub(super) fn read_block(
         last,
         long_line,
         long_blank: false,
+        long_sts: false,
         error,
     };
     if error.is_some() {
@@ -112,6 +116,7 @@ pub(super) fn read_block(
         let room = (line_start + max_record_bytes + 2).saturating_sub(filled);
         if room == 0 {
             let mut long = owned(line_start, false, true, None);
+            long.long_sts = super::json::holds_sts_operation(&buf[line_start..filled]);
             long.long_blank = buf[line_start..filled].iter().all(u8::is_ascii_whitespace)
                 && blanks_to_line_end(file, buf, filled, base + filled as u64);
             return long;
@@ -122,7 +127,9 @@ pub(super) fn read_block(
         if let Some(i) = memchr::memchr(b'\n', &buf[filled..filled + m]) {
             let end = filled + i;
             if super::json::over_record_limit(&buf[line_start..end], max_record_bytes) {
-                return owned(line_start, false, true, None);
+                let mut long = owned(line_start, false, true, None);
+                long.long_sts = super::json::holds_sts_operation(&buf[line_start..end]);
+                return long;
             }
             return owned(end + 1, false, false, None);
         }

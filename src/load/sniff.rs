@@ -17,9 +17,72 @@ pub enum Shape {
 /// An object whose records are in an array under `value`, `records`, `results` or `Results`,
 /// or whose tables are under `tables` (a Log Analytics query response).
 fn is_envelope(obj: &serde_json::Map<String, serde_json::Value>) -> bool {
-    ["value", "records", "results", "Results", "tables", "Tables"]
+    ENVELOPE_KEYS
         .iter()
         .any(|k| obj.get(*k).is_some_and(serde_json::Value::is_array))
+}
+
+const ENVELOPE_KEYS: [&str; 6] = ["value", "records", "results", "Results", "tables", "Tables"];
+
+/// Whether `head` (the first bytes read, [`read_head`]) is the start of a first line that
+/// opens an object and runs to the record limit or past it (no newline in it: the head stops
+/// at the limit) without being an envelope of records: a JSON-lines record over the limit,
+/// to be skipped and said as one, not a JSON document (breaker 14 #5 read such a file as a
+/// document). An envelope (one of [`ENVELOPE_KEYS`] opening an array at the top level) may
+/// be written on one line of any length: a document.
+pub fn long_first_record(head: &[u8], max_record_bytes: usize) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace());
+    let body = &head[start.unwrap_or(head.len())..];
+    body.first() == Some(&b'{')
+        && body.len() >= max_record_bytes
+        && memchr::memchr(b'\n', body).is_none()
+        && !opens_envelope(body)
+}
+
+/// Whether a key of [`ENVELOPE_KEYS`] opens an array at the top level of the object `body`
+/// starts (cut anywhere: its strings are passed over, escapes and all).
+fn opens_envelope(body: &[u8]) -> bool {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'"' => {
+                // The string's end: its next quote that no backslash escapes.
+                let mut end = i + 1;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', &body[end..]) {
+                        Some(j) if body[end + j] == b'\\' => end += j + 2,
+                        Some(j) => {
+                            end += j;
+                            break;
+                        }
+                        None => return false,
+                    }
+                }
+                let after = |from: usize| {
+                    body.get(from..)
+                        .and_then(|r| r.iter().position(|b| !b.is_ascii_whitespace()))
+                        .map(|k| from + k)
+                };
+                let key = &body[i + 1..end.min(body.len())];
+                if depth == 1
+                    && ENVELOPE_KEYS.iter().any(|k| k.as_bytes() == key)
+                    && let Some(colon) = after(end + 1).filter(|&c| body[c] == b':')
+                    && after(colon + 1).is_some_and(|v| body[v] == b'[')
+                {
+                    return true;
+                }
+                i = end + 1;
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Decides the shape from the first (decompressed) bytes.

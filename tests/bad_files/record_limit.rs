@@ -142,7 +142,8 @@ fn lines_at_the_record_limit_read_alike_by_path_and_through_standard_input() {
         path_warnings,
         [over_at_4, over_inside]
             .map(|n| format!(
-                "warning: FILE:{n}: line longer than the 1048576 byte record limit; skipped"
+                "warning: FILE:{n}: line longer than the 1048576 byte record limit; skipped; \
+                 it holds the STS operation name (StsRefreshTokenValidFrom)"
             ))
             .to_vec(),
         "{}",
