@@ -360,19 +360,26 @@ pub fn unsigned_notice() -> String {
 /// decided: `bob marked this legitimate 2 min ago`. The analyst's name is neutralised (it
 /// comes from a file); an entry without one is "another analyst".
 pub fn foreign_notice(e: &Entry, now: chrono::DateTime<Utc>) -> String {
+    foreign_said(e, now, true)
+}
+
+/// [`foreign_notice`] without "this", for an entry read while idle and said with the row
+/// it names after it: `bob marked legitimate just now`.
+pub fn foreign_said(e: &Entry, now: chrono::DateTime<Utc>, this: bool) -> String {
     let who = if e.analyst.trim().is_empty() {
         "another analyst".to_owned()
     } else {
         crate::neutralize::neutralize(&e.analyst).into_owned()
     };
+    let (this, it) = if this { ("this ", "this") } else { ("", "it") };
     let what = match e.action.as_str() {
-        "undo" => format!("undid a decision, leaving this {}", e.verdict.label()),
-        "redo" => format!("redid a decision, marking this {}", e.verdict.label()),
+        "undo" => format!("undid a decision, leaving {it} {}", e.verdict.label()),
+        "redo" => format!("redid a decision, marking {this}{}", e.verdict.label()),
         RETRY => format!(
-            "wrote a decision a failed save had held back, marking this {}",
+            "wrote a decision a failed save had held back, marking {this}{}",
             e.verdict.label()
         ),
-        _ => format!("marked this {}", e.verdict.label()),
+        _ => format!("marked {this}{}", e.verdict.label()),
     };
     let when = chrono::DateTime::parse_from_rfc3339(&e.time).map_or_else(
         |_| String::new(),

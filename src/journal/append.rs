@@ -211,6 +211,24 @@ impl Journal {
         Ok(())
     }
 
+    /// [`Journal::refresh`] when no other writer holds the journal's lock; false (nothing
+    /// read) when one does: the idle workbench looks again later rather than wait on a
+    /// writer with its screen frozen (a slow disk's sync, a process stopped mid-write).
+    pub fn refresh_if_free(&mut self) -> Result<bool, JournalError> {
+        let path = self.path.clone();
+        let err = io_err(&path);
+        match self.file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(false),
+            Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+        }
+        let result = self.catch_up();
+        let unlocked = self.file.unlock();
+        result?;
+        unlocked.map_err(&err)?;
+        Ok(true)
+    }
+
     fn append_locked(&mut self, entries: &[Entry]) -> Result<(), JournalError> {
         let path = self.path.clone();
         let err = io_err(&path);
@@ -304,6 +322,16 @@ impl Journal {
                 .set_len(end)
                 .and_then(|()| self.file.sync_data())
                 .map_err(&err)?;
+            // Under the lock a writer's line is whole: a part of one is what a writer
+            // killed mid-write left, never confirmed as saved on its screen. Said, as at
+            // start, since the file changes.
+            let cut = format!(
+                "journal line {number} was cut off by another writer's crash (never confirmed as saved) and is removed"
+            );
+            self.notice = Some(match self.notice.take() {
+                Some(n) => format!("{n}; {cut}"),
+                None => cut,
+            });
         }
         for l in parsed.lines {
             self.head = Some(l.hash);

@@ -400,6 +400,11 @@ pub enum Action {
     JournalKept {
         said: String,
     },
+    /// The journal changed on disk and could not be read at a look (`tui::journal_watch`):
+    /// the screen shows it as last read, and says so.
+    JournalUnread {
+        error: String,
+    },
     /// Entries another workbench appended to the journal, read before our write of `own`
     /// (whose entries therefore follow them); `now` dates the notice ("2 min ago").
     Foreign {

@@ -39,6 +39,11 @@ impl LazyJournal {
             .ok_or_else(|| anyhow::anyhow!("journal not open"))
     }
 
+    /// Where the journal is (or will be created).
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
     /// The journal when it is open or exists on disk now, without creating it: another
     /// workbench may have created it after our start, and what it holds must reach `Y`,
     /// `E`, undo and the quit line (joined, so its entries are read as foreign). None when

@@ -16,6 +16,7 @@ pub mod filter;
 pub mod frame_log;
 mod input_hash;
 pub mod items;
+pub mod journal_watch;
 mod key_index;
 pub mod keymap;
 pub mod layout;
@@ -331,6 +332,8 @@ pub struct Shell<'a> {
     farewell: Option<String>,
     /// The next report's worker waits for this before it starts ([`Shell::hold_report`]).
     gate: Option<std::sync::mpsc::Receiver<()>>,
+    /// Another workbench's entries reach the screen while idle ([`journal_watch`]).
+    watch: journal_watch::JournalWatch,
 }
 
 impl<'a> Shell<'a> {
@@ -353,6 +356,7 @@ impl<'a> Shell<'a> {
             report_job: None,
             farewell: None,
             gate: None,
+            watch: journal_watch::JournalWatch::default(),
         }
     }
 
@@ -414,7 +418,18 @@ pub fn frame<B: ratatui::backend::Backend>(
     inbox: &Inbox,
     data_left: &mut bool,
 ) -> Result<Flow> {
-    inbox.wait(wake::next_wait(app, *data_left));
+    // Idle, the sleep ends for a look at the journal, and a frame is drawn only when
+    // another workbench's entries were read (`journal_watch`).
+    let idle = wake::next_wait(app, *data_left) == wake::Wait::UntilWoken;
+    let wait = match idle {
+        true => wake::Wait::For(shell.watch.until_due()),
+        false => wake::next_wait(app, *data_left),
+    };
+    let rung = inbox.wait(wait);
+    let read = shell.watch.look_if_due(app, &mut shell.journal);
+    if idle && !rung && !read {
+        return Ok(Flow::Continue { inputs: 0 });
+    }
     let mut inputs = take_inputs(app, shell, inbox)?;
     if inputs == 0 {
         inputs = background_work(terminal, app, shell, inbox, data_left)?;

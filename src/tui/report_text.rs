@@ -239,13 +239,26 @@ pub fn report_snapshot(app: &mut App, journal: Option<&mut Journal>) -> ReportSn
 /// the journal now has it: another analyst's later verdict is never silently undone).
 pub fn read_foreign(app: &mut App, journal: &mut Journal) {
     if journal.refresh().is_ok() {
-        let foreign = journal.take_foreign();
-        if !foreign.is_empty() {
-            app.apply(Action::Foreign {
-                entries: foreign,
-                own: Vec::new(),
-                now: chrono::Utc::now(),
-            });
-        }
+        apply_read(app, journal);
     }
+}
+
+/// What the journal's last read (a refresh) gave, applied to the state: other workbenches'
+/// entries, then what was done to the file (a crashed writer's torn line cut off). True
+/// when there was anything.
+pub fn apply_read(app: &mut App, journal: &mut Journal) -> bool {
+    let foreign = journal.take_foreign();
+    let notice = journal.take_notice();
+    let any = !foreign.is_empty() || notice.is_some();
+    if !foreign.is_empty() {
+        app.apply(Action::Foreign {
+            entries: foreign,
+            own: Vec::new(),
+            now: chrono::Utc::now(),
+        });
+    }
+    if let Some(said) = notice {
+        app.apply(Action::JournalKept { said });
+    }
+    any
 }

@@ -131,18 +131,16 @@ pub fn channels(batches: usize) -> (InputSender, DataSender, Inbox) {
 }
 
 impl Inbox {
-    /// Sleeps as `wait` says, or until a sender rings.
-    pub fn wait(&self, wait: Wait) {
+    /// Sleeps as `wait` says, or until a sender rings; false when a timed sleep ended
+    /// without a ring.
+    pub fn wait(&self, wait: Wait) -> bool {
         match wait {
             Wait::Now => {
                 let _ = self.bell.try_recv();
+                true
             }
-            Wait::For(d) => {
-                let _ = self.bell.recv_timeout(d);
-            }
-            Wait::UntilWoken => {
-                let _ = self.bell.recv();
-            }
+            Wait::For(d) => self.bell.recv_timeout(d).is_ok(),
+            Wait::UntilWoken => self.bell.recv().is_ok(),
         }
     }
 

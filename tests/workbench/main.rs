@@ -46,6 +46,7 @@ mod frames;
 mod help;
 mod help_screen;
 mod hints_off_thread;
+mod idle_journal;
 mod input_hash;
 mod lean;
 mod load;

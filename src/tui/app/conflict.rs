@@ -141,7 +141,7 @@ impl App {
     }
 
     /// `2025-10-10 09:01:00 · Contoso Admin`, from whichever table holds the row.
-    fn row_name(&mut self, key: &str) -> String {
+    pub(super) fn row_name(&mut self, key: &str) -> String {
         let keys = [key.to_owned()];
         if self.table().item_of(key).is_none() {
             let here = self.view;

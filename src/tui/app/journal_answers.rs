@@ -53,10 +53,14 @@ impl App {
         }
     }
 
-    /// What another workbench appended before our write: applied as a replay would (our
-    /// entries follow theirs, so on the keys we just decided ours stand), and said on the
-    /// status line: `bob marked this legitimate 2 min ago` when it touches a row being
-    /// decided, else how many decisions were read. A failed save's error stays in front.
+    /// What another workbench appended before our write, or since the last look at the
+    /// journal (`own` empty: read while idle, or before `Y`, `E`, an undo): applied as a
+    /// replay would (our entries follow theirs, so on the keys we just decided ours stand),
+    /// and said on the status line: `bob marked this legitimate 2 min ago` when it touches a
+    /// row being decided; a verdict of ours another analyst replaced, by name (`bob marked
+    /// legitimate just now, overturning your suspicious: <row>`); one decision read while
+    /// idle, with its row; else how many decisions were read. A failed save's error stays
+    /// in front.
     pub(super) fn foreign(
         &mut self,
         entries: Vec<Entry>,
@@ -67,6 +71,9 @@ impl App {
         let mut applied = 0;
         // Who wrote what was read, and when (`2 by bob (2026-12-02 02:40 UTC)`).
         let mut read_from: Vec<(String, String)> = Vec::new();
+        // Verdicts of ours another analyst's entry replaced: (their entry, ours before).
+        let mut overturned: Vec<(Entry, Verdict)> = Vec::new();
+        let mut last_read = None;
         let conflicts = self.conflicts.len();
         for e in entries {
             // Written after a decision of ours that is still to be written again: theirs
@@ -83,13 +90,26 @@ impl App {
             read_from.push((e.analyst.clone(), e.time.clone()));
             let d = e.decision();
             let verdict = d.as_ref().map_or(Verdict::Unreviewed, |d| d.verdict);
+            if let Some(mine) = self.decisions.get(&e.key)
+                && self.overturns(mine, &e, verdict)
+            {
+                overturned.retain(|(o, _)| o.key != e.key);
+                overturned.push((e.clone(), mine.verdict));
+            } else if d
+                .as_ref()
+                .is_some_and(|d| d.analyst.trim() == self.analyst.trim())
+            {
+                // An undo of theirs putting our verdict back gives the row back to us.
+                overturned.retain(|(o, _)| o.key != e.key);
+            }
             self.findings.verdict_changed(&e.key, verdict);
             self.near.verdict_changed(&e.key, verdict);
             match d {
-                Some(d) => self.decisions.insert(e.key, d),
+                Some(d) => self.decisions.insert(e.key.clone(), d),
                 None => self.decisions.remove(&e.key),
             };
             applied += 1;
+            last_read = Some(e);
         }
         let read = (applied > 0).then(|| {
             let whose = crate::journal::whose_text(
@@ -115,20 +135,70 @@ impl App {
             self.ask_conflict(false);
             return;
         }
-        // The notice comes first (a narrow status line cuts the end); "saved" stays said.
-        self.status = match (notice, read, self.status_error) {
-            (Some(n), read, false) => [Some(format!("{n}; yours is saved ✓ after it")), read]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · "),
-            (Some(n), _, true) => format!("{} · {n}", self.status),
-            (None, Some(r), _) => format!("{} · {r}", self.status),
-            (None, None, _) => return,
+        // Another analyst replaced a verdict of ours: said first, by row, whatever else
+        // was read (newbie14b #5). One decision read while idle: said with its row, so the
+        // analyst knows which line of the screen changed (newbie14b #4).
+        let overturn = overturned.last().map(|(e, was)| {
+            let more = match overturned.len() - 1 {
+                0 => String::new(),
+                n => format!(" (and {n} more of yours)"),
+            };
+            format!(
+                "{}, overturning your {}{more}: {}",
+                crate::journal::foreign_said(e, now, false),
+                was.label(),
+                self.row_name(&e.key)
+            )
+        });
+        let single = (own.is_empty() && applied == 1 && overturn.is_none())
+            .then_some(last_read)
+            .flatten()
+            .map(|e| {
+                format!(
+                    "{}: {}",
+                    crate::journal::foreign_said(&e, now, false),
+                    self.row_name(&e.key)
+                )
+            });
+        // What was read, in words: an overturn first, with how many were read after it;
+        // one decision read while idle by its row; else how many and whose.
+        let said = match (overturn, single) {
+            (Some(o), _) => Some(match read {
+                Some(r) if applied > 1 => format!("{o} · {r}"),
+                _ => o,
+            }),
+            (None, Some(s)) => Some(s),
+            (None, None) => read,
         };
+        // The notice comes first (a narrow status line cuts the end); "saved" stays said.
+        match (notice, said, self.status_error) {
+            (Some(n), said, false) => {
+                self.status = [Some(format!("{n}; yours is saved ✓ after it")), said]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+            }
+            (Some(n), _, true) => self.status = format!("{} · {n}", self.status),
+            // Read while idle (or before `Y`, `E`, an undo): what changed replaces what
+            // was said before, which a status line cut at its end would let hide it.
+            (None, Some(said), false) if own.is_empty() => self.set_status(said),
+            (None, Some(said), _) => self.status = format!("{} · {said}", self.status),
+            (None, None, _) => return,
+        }
         if applied > 0 {
             self.refresh();
         }
+    }
+
+    /// Whether `theirs`, an entry another analyst appended, replaces `mine`, a verdict of
+    /// ours (a suspicious or legitimate this analyst gave) with another verdict.
+    fn overturns(&self, mine: &crate::journal::Decision, theirs: &Entry, now: Verdict) -> bool {
+        let me = self.analyst.trim();
+        mine.verdict != Verdict::Unreviewed
+            && mine.analyst.trim() == me
+            && theirs.analyst.trim() != me
+            && now != mine.verdict
     }
 
     /// The save put the journal back at its path (moved or deleted since it was opened):
@@ -140,6 +210,20 @@ impl App {
             self.status = format!("{} · {said}", self.status);
         } else {
             self.set_status(format!("{} · {said}", self.status));
+        }
+    }
+
+    /// The journal changed on disk and could not be read: the screen may no longer be what
+    /// it holds, said in red (a failed save's error stays in front).
+    pub(super) fn journal_unread(&mut self, error: &str) {
+        let said = format!(
+            "the journal changed and could not be read: {}; the screen shows it as last read",
+            crate::neutralize::neutralize(error)
+        );
+        if self.status_error {
+            self.status = format!("{} · {said}", self.status);
+        } else {
+            self.set_error(said);
         }
     }
 

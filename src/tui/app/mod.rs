@@ -505,6 +505,7 @@ impl App {
             Action::Saved { keys } => self.saved(keys),
             Action::SaveFailed { keys, error } => self.save_failed(keys, error),
             Action::JournalKept { said } => self.journal_kept(&said),
+            Action::JournalUnread { error } => self.journal_unread(&error),
             Action::Foreign { entries, own, now } => self.foreign(entries, &own, now),
             Action::Exported { path, bytes } => {
                 self.set_status(format!("report written: {path} ({bytes} bytes)"));

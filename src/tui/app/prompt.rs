@@ -180,6 +180,7 @@ impl App {
             | Action::QuitAnswer { .. }
             | Action::ConflictAnswer { .. }
             | Action::JournalKept { .. }
+            | Action::JournalUnread { .. }
             | Action::Tick => false,
         }
     }

@@ -1,0 +1,177 @@
+//! Two workbenches on one journal, the second idle: what the other appends reaches its
+//! screen at the journal watch's next look (newbie14b #4: Bob kept showing `suspicious` and
+//! the old header counts after Alice had replaced it, until his own next write), and a
+//! verdict of his she overturned is said by row (newbie14b #5). The looks are driven
+//! directly (no sleeps); the event loop makes one every 2 s while idle.
+
+use std::collections::HashMap;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sts_triage::journal::{Verdict, read_decisions};
+use sts_triage::load::ScanOptions;
+use sts_triage::scan::scan_paths;
+use sts_triage::tui::action::{Action, Intent};
+use sts_triage::tui::app::{App, Effect};
+use sts_triage::tui::journal_watch::JournalWatch;
+use sts_triage::tui::lazy_journal::{LazyJournal, write_entries};
+
+const FIXTURE: &str = "tests/fixtures/workbench.jsonl";
+
+/// One analyst's workbench: its state, its journal and its watch.
+struct Bench {
+    app: App,
+    journal: LazyJournal,
+    watch: JournalWatch,
+}
+
+impl Bench {
+    fn new(path: &Path, analyst: &str) -> Self {
+        let report = scan_paths(&[PathBuf::from(FIXTURE)], &ScanOptions::default()).unwrap();
+        Self {
+            app: App::new(&path.display().to_string(), analyst, HashMap::new()).with_report(report),
+            journal: LazyJournal::new(path.to_owned(), None),
+            watch: JournalWatch::default(),
+        }
+    }
+
+    /// A key, and the journal effects it made carried out as the event loop does.
+    fn press(&mut self, intent: Intent) {
+        self.app.apply(Action::Intent(intent));
+        for effect in std::mem::take(&mut self.app.effects) {
+            if let Effect::Journal(entries) = effect {
+                let j = self.journal.get().map_err(|e| e.to_string());
+                for answer in write_entries(j, &entries) {
+                    self.app.apply(answer);
+                }
+            }
+        }
+    }
+
+    fn current(&self) -> String {
+        let f = &self.app.findings;
+        f.items[f.current().unwrap()].key.clone()
+    }
+}
+
+#[test]
+fn an_idle_workbench_shows_what_another_appended_and_names_an_overturned_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.sts-triage.jsonl");
+    let mut bob = Bench::new(&path, "colleague");
+    let mut alice = Bench::new(&path, "newbie");
+    let row = bob.current();
+    bob.press(Intent::MarkSuspicious);
+    assert_eq!(bob.app.review_counts().2, 1, "bob's suspicious counted");
+    // Bob's own write changes nothing on his screen at the look after it.
+    assert!(!bob.watch.look(&mut bob.app, &mut bob.journal));
+
+    // Alice, on the same row, marks it legitimate: the journal's later entry.
+    assert_eq!(alice.current(), row);
+    alice.press(Intent::MarkLegitimate);
+    assert!(
+        alice
+            .app
+            .status
+            .starts_with("colleague marked this suspicious"),
+        "{}",
+        alice.app.status
+    );
+
+    // Bob, idle, presses nothing: the watch's look reads her entry.
+    let before = bob.app.status.clone();
+    assert!(bob.watch.look(&mut bob.app, &mut bob.journal), "drawn");
+    let (reviewed, _, susp, legit) = bob.app.review_counts();
+    assert_eq!((reviewed, susp, legit), (1, 0, 1), "the header's counts");
+    let d = bob.app.decision(&row);
+    assert_eq!(
+        (d.verdict, d.analyst.as_str()),
+        (Verdict::Legitimate, "newbie")
+    );
+    assert_eq!(
+        read_decisions(&path).unwrap().decisions[&row].verdict,
+        d.verdict,
+        "the screen holds what the journal holds"
+    );
+    let status = &bob.app.status;
+    assert!(
+        status.starts_with("newbie marked legitimate just now, overturning your suspicious: "),
+        "{status} (was {before})"
+    );
+    assert!(status.contains(" · "), "the row is named: {status}");
+    assert!(!bob.app.status_error);
+    // Nothing new: the next look reads nothing and draws nothing.
+    assert!(!bob.watch.look(&mut bob.app, &mut bob.journal));
+
+    // A decision on another row, not Bob's: said with its row, no overturn.
+    alice.press(Intent::MarkSuspicious);
+    assert!(bob.watch.look(&mut bob.app, &mut bob.journal));
+    assert!(
+        bob.app
+            .status
+            .starts_with("newbie marked suspicious just now: "),
+        "{}",
+        bob.app.status
+    );
+    assert_eq!(bob.app.review_counts().2, 1);
+}
+
+#[test]
+fn a_workbench_started_before_the_journal_existed_sees_it_once_another_creates_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.sts-triage.jsonl");
+    let mut bob = Bench::new(&path, "bob");
+    assert!(!bob.watch.look(&mut bob.app, &mut bob.journal));
+    assert!(!path.exists(), "looking never creates the journal");
+    let mut alice = Bench::new(&path, "alice");
+    let row = alice.current();
+    alice.press(Intent::MarkSuspicious);
+    assert!(bob.watch.look(&mut bob.app, &mut bob.journal));
+    assert_eq!(bob.app.decision(&row).verdict, Verdict::Suspicious);
+    assert!(
+        bob.app
+            .status
+            .starts_with("alice marked suspicious just now: "),
+        "{}",
+        bob.app.status
+    );
+}
+
+#[test]
+fn a_torn_line_a_crashed_writer_left_is_cut_and_said_and_a_held_lock_is_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("torn.sts-triage.jsonl");
+    let mut bob = Bench::new(&path, "bob");
+    bob.press(Intent::MarkSuspicious);
+    let whole = std::fs::read(&path).unwrap();
+    // Another writer killed mid-append (kill -9 between two writes of a line).
+    let mut other = OpenOptions::new().append(true).open(&path).unwrap();
+    other
+        .write_all(br#"{"key":"row:x","verdict":"legit"#)
+        .unwrap();
+
+    // While a writer holds the lock, the idle look waits for nothing and reads nothing.
+    let locker = OpenOptions::new().read(true).open(&path).unwrap();
+    locker.lock().unwrap();
+    assert!(!bob.watch.look(&mut bob.app, &mut bob.journal));
+    assert!(std::fs::read(&path).unwrap().len() > whole.len());
+    locker.unlock().unwrap();
+
+    assert!(bob.watch.look(&mut bob.app, &mut bob.journal));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        whole,
+        "the torn part cut off"
+    );
+    assert!(
+        bob.app
+            .status
+            .contains("journal line 2 was cut off by another writer's crash"),
+        "{}",
+        bob.app.status
+    );
+    // And the journal takes the next decision on a line of its own.
+    bob.press(Intent::MarkLegitimate);
+    assert_eq!(read_decisions(&path).unwrap().entries, 2);
+}
