@@ -8,7 +8,9 @@ mod append;
 pub mod chain;
 mod location;
 mod place;
+mod reload;
 mod whose;
+pub use reload::Reloaded;
 pub use whose::{replayed_text, whose_text};
 
 use std::collections::HashMap;

@@ -2,11 +2,13 @@
 //! before the write when a write fails (a full disk must never leave half a line), and
 //! reads what other workbenches appended before writing after them.
 
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::chain::{self, GENESIS};
+use super::reload::{Reloaded, tail_after};
 use super::{Entry, JournalError, RETRY, Replay, replay_parsed};
 
 /// An open journal, appended to.
@@ -17,16 +19,24 @@ pub struct Journal {
     pub(super) file: File,
     /// The bytes of the file accounted for: read at open, appended by us, or read as
     /// appended by another process. Anything beyond was appended by someone else since.
-    known_len: u64,
+    pub(super) known_len: u64,
     /// Lines accounted for (to number the lines read later).
-    known_lines: usize,
+    pub(super) known_lines: usize,
     /// The hash of the last entry line (None: no entry yet).
-    head: Option<String>,
-    entries: usize,
+    pub(super) head: Option<String>,
+    pub(super) entries: usize,
     /// The last whole entry has no line feed yet (a write cut just before it).
-    needs_newline: bool,
+    pub(super) needs_newline: bool,
+    /// The last bytes accounted for (up to `reload::TAIL`), to tell at each read that the
+    /// file still holds them at the same place (not cut and written again since).
+    pub(super) tail: Vec<u8>,
+    /// The last entry this workbench wrote on each key: this session's decisions, written
+    /// again into a journal that replaced ours without them (`reload`).
+    pub(super) written: HashMap<String, Entry>,
+    /// What reading a replaced journal again did, not yet taken (`reload`).
+    pub(super) reloaded: Option<Reloaded>,
     /// Entries other processes appended, read before our last append, not yet taken.
-    foreign: Vec<Entry>,
+    pub(super) foreign: Vec<Entry>,
     /// Keys of the retried entries our last append held back ([`Journal::take_held_back`]).
     held_back: Vec<String>,
     /// What was done to keep the journal at its path, not yet taken (`place`).
@@ -86,7 +96,7 @@ impl Journal {
         file.lock().map_err(&err)?;
         let result = Self::read_locked(path, &mut file);
         let unlocked = file.unlock();
-        let (parsed_len, parsed, replay) = result?;
+        let (parsed_len, parsed, replay, tail) = result?;
         unlocked.map_err(&err)?;
         let head = replay.head.clone();
         Ok((
@@ -98,6 +108,9 @@ impl Journal {
                 head,
                 entries: replay.entries,
                 needs_newline: parsed.needs_newline,
+                tail,
+                written: HashMap::new(),
+                reloaded: None,
                 foreign: Vec::new(),
                 held_back: Vec::new(),
                 notice: None,
@@ -120,6 +133,9 @@ impl Journal {
             head: None,
             entries: 0,
             needs_newline: false,
+            tail: Vec::new(),
+            written: HashMap::new(),
+            reloaded: None,
             foreign: Vec::new(),
             held_back: Vec::new(),
             notice: None,
@@ -129,7 +145,7 @@ impl Journal {
     fn read_locked(
         path: &Path,
         file: &mut File,
-    ) -> Result<(u64, chain::Parsed, Replay), JournalError> {
+    ) -> Result<(u64, chain::Parsed, Replay, Vec<u8>), JournalError> {
         let err = io_err(path);
         let mut text = Vec::new();
         file.seek(SeekFrom::Start(0)).map_err(&err)?;
@@ -144,7 +160,8 @@ impl Journal {
             len = offset as u64;
         }
         let replay = replay_parsed(&display, &parsed, true);
-        Ok((len, parsed, replay))
+        let tail = tail_after(&[], &text[..len as usize]);
+        Ok((len, parsed, replay, tail))
     }
 
     pub fn path(&self) -> &Path {
@@ -189,7 +206,7 @@ impl Journal {
         self.file.lock().map_err(&err)?;
         // Never "saved to <path>" while the path names another file, or none.
         let result = self
-            .keep_at_path_locked()
+            .keep_at_path_locked(true)
             .and_then(|()| self.append_locked(entries));
         let unlocked = self.file.unlock();
         result?;
@@ -204,7 +221,9 @@ impl Journal {
         let path = self.path.clone();
         let err = io_err(&path);
         self.file.lock().map_err(&err)?;
-        let result = self.catch_up();
+        let result = self
+            .keep_at_path_locked(false)
+            .and_then(|()| self.catch_up());
         let unlocked = self.file.unlock();
         result?;
         unlocked.map_err(&err)?;
@@ -222,7 +241,9 @@ impl Journal {
             Err(std::fs::TryLockError::WouldBlock) => return Ok(false),
             Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
         }
-        let result = self.catch_up();
+        let result = self
+            .keep_at_path_locked(false)
+            .and_then(|()| self.catch_up());
         let unlocked = self.file.unlock();
         result?;
         unlocked.map_err(&err)?;
@@ -230,31 +251,41 @@ impl Journal {
     }
 
     fn append_locked(&mut self, entries: &[Entry]) -> Result<(), JournalError> {
-        let path = self.path.clone();
-        let err = io_err(&path);
         self.held_back.clear();
-        let len = self.catch_up()?;
+        self.catch_up()?;
         // A retry written after another writer's entry on its key would overturn a later
         // decision by an older one: held back, for the analyst to settle.
         let (held, entries): (Vec<&Entry>, Vec<&Entry>) = entries
             .iter()
             .partition(|e| e.action == RETRY && self.foreign.iter().any(|f| f.key == e.key));
         self.held_back = held.into_iter().map(|e| e.key.clone()).collect();
+        let entries: Vec<Entry> = entries.into_iter().cloned().collect();
+        self.write_locked(&entries)
+    }
+
+    /// Under the exclusive lock, after [`Journal::catch_up`]: writes `entries` at the
+    /// file's end, chained, in one write, synced; cut back off on failure.
+    pub(super) fn write_locked(&mut self, entries: &[Entry]) -> Result<(), JournalError> {
         if entries.is_empty() {
             return Ok(());
         }
+        let path = self.path.clone();
+        let err = io_err(&path);
+        let len = self.known_len;
         let mut head = self.head.clone();
         let mut buf = Vec::new();
         if self.needs_newline {
             buf.push(b'\n');
         }
-        for e in &entries {
-            let mut e = (*e).clone();
+        let mut lines = Vec::with_capacity(entries.len());
+        for e in entries {
+            let mut e = e.clone();
             e.prev = Some(head.take().unwrap_or_else(|| GENESIS.to_owned()));
             let line = serde_json::to_vec(&e).map_err(|e| err(io::Error::other(e)))?;
             head = Some(chain::line_hash(&line));
             buf.extend_from_slice(&line);
             buf.push(b'\n');
+            lines.push(e);
         }
         let written = self
             .file
@@ -276,6 +307,10 @@ impl Journal {
             );
         }
         self.known_len = len + buf.len() as u64;
+        self.tail = tail_after(&self.tail, &buf);
+        for e in lines {
+            self.written.insert(e.key.clone(), e);
+        }
         self.known_lines += entries.len() + usize::from(self.needs_newline);
         self.needs_newline = false;
         self.head = head;
@@ -290,11 +325,11 @@ impl Journal {
         let path = self.path.clone();
         let err = io_err(&path);
         let len = self.file.metadata().map_err(&err)?.len();
-        if len < self.known_len {
-            return Err(err(io::Error::other(format!(
-                "the journal is shorter ({len} bytes) than when it was read ({} bytes): another program cut or replaced it; nothing written",
-                self.known_len
-            ))));
+        // Cut, or written again in place, since our last read: the file as it is now is
+        // the journal, read again whole (`reload`).
+        if let Some(how) = self.replaced_in_place(len)? {
+            let file = self.file.try_clone().map_err(&err)?;
+            return self.reload_locked(file, how);
         }
         if len == self.known_len {
             return Ok(len);
@@ -339,6 +374,7 @@ impl Journal {
             self.foreign.push(l.entry);
         }
         self.needs_newline = parsed.needs_newline;
+        self.tail = tail_after(&self.tail, &text[..(end - self.known_len) as usize]);
         self.known_len = end;
         self.known_lines += lines;
         Ok(end)
@@ -527,21 +563,6 @@ mod tests {
         j.append(&[entry("row:b", Verdict::Legitimate, "ana")])
             .unwrap();
         assert_eq!(read_decisions(&path).unwrap().entries, 2);
-    }
-
-    #[test]
-    fn a_journal_cut_by_another_program_is_not_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("j.jsonl");
-        let (mut j, _) = Journal::open(&path).unwrap();
-        j.append(&[entry("row:a", Verdict::Suspicious, "ana")])
-            .unwrap();
-        std::fs::write(&path, "").unwrap();
-        let e = j
-            .append(&[entry("row:b", Verdict::Suspicious, "ana")])
-            .unwrap_err();
-        assert!(e.to_string().contains("shorter"), "{e}");
-        assert_eq!(std::fs::read(&path).unwrap(), b"");
     }
 
     #[cfg(unix)]

@@ -77,14 +77,23 @@ impl Journal {
     ///   sync client, or another workbench that put the journal back first): it is taken
     ///   as the journal, what it has beyond ours read as another writer's entries.
     ///
-    /// Any other file at the path is another journal: an error saying where ours is, and
+    /// Any other file at the path: when the open file has no name left (another file was
+    /// moved over it, or it was deleted and another written at the path), what the path
+    /// holds is the journal now, read again whole (`reload`: this session's decisions it
+    /// lacks are written into it again). While the open file still has a name somewhere
+    /// (moved away), the two are different journals: an error saying where ours is, and
     /// nothing written (merging would overturn one analyst's decisions by the other's).
-    pub(super) fn keep_at_path_locked(&mut self) -> Result<(), JournalError> {
+    ///
+    /// `put_back`: false when only reading (a refresh), which leaves a journal moved away
+    /// or deleted to the next save to put back.
+    pub(super) fn keep_at_path_locked(&mut self, put_back: bool) -> Result<(), JournalError> {
         let path = self.path.clone();
         let err = io_err(&path);
         let place = place(&path, &self.file).map_err(&err)?;
-        if matches!(place, Place::Same) {
-            return Ok(());
+        match place {
+            Place::Same => return Ok(()),
+            Place::Missing if !put_back => return Ok(()),
+            _ => {}
         }
         let was = where_now(&self.file);
         let mut ours = Vec::new();
@@ -132,6 +141,12 @@ impl Journal {
                 (&f).take(ours.len() as u64)
                     .read_to_end(&mut theirs)
                     .map_err(&err)?;
+                if theirs != ours && unnamed(&self.file) {
+                    // The file we held was replaced: the one at the path is the journal.
+                    let how = "replaced by another file at its path (the one this workbench \
+                               opened was moved over or deleted)";
+                    return self.reload_locked(f, how.to_owned()).map(|_| ());
+                }
                 if theirs != ours {
                     return Err(err(io::Error::other(format!(
                         "the journal this workbench opened was {was}, and {} is now another journal (started since by another workbench or program); nothing written there: move one of them aside, or put ours back at the path",
@@ -160,7 +175,7 @@ impl Journal {
         let path = self.path.clone();
         let err = io_err(&path);
         self.file.lock().map_err(&err)?;
-        let result = self.keep_at_path_locked();
+        let result = self.keep_at_path_locked(true);
         let unlocked = self.file.unlock();
         result?;
         unlocked.map_err(&err)
@@ -170,6 +185,21 @@ impl Journal {
     /// path, once: `the journal had been moved to …: its 5 line(s) are written again at …`.
     pub fn take_notice(&mut self) -> Option<String> {
         self.notice.take()
+    }
+}
+
+/// Whether the open file has no name left in its file system (another file was moved over
+/// it, or it was deleted): then nothing but this workbench can read it.
+fn unnamed(file: &File) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        file.metadata().is_ok_and(|m| m.nlink() == 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        false
     }
 }
 

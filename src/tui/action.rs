@@ -400,6 +400,11 @@ pub enum Action {
     JournalKept {
         said: String,
     },
+    /// The journal had been replaced (cut and written again, another file moved over it)
+    /// and was read again whole before a save or at a look (`journal::reload`).
+    JournalReloaded {
+        reloaded: Box<crate::journal::Reloaded>,
+    },
     /// The journal changed on disk and could not be read at a look (`tui::journal_watch`):
     /// the screen shows it as last read, and says so.
     JournalUnread {

@@ -57,7 +57,8 @@ impl LazyJournal {
     }
 }
 
-/// Writes one journal effect's entries and gives the state's answers, in order: `Saved` of
+/// Writes one journal effect's entries and gives the state's answers, in order:
+/// `JournalReloaded` when the journal had been replaced and was read again first, `Saved` of
 /// the keys written (or `SaveFailed`), `JournalKept` when the journal had to be put back at
 /// its path ([`Journal::take_notice`]), then `Foreign` with what another workbench had
 /// appended before (read under the same lock). A retry the journal held back (another
@@ -65,7 +66,7 @@ impl LazyJournal {
 /// failed: the `Foreign` entry on its key makes the state ask the analyst. `journal` is
 /// the open journal, or why it could not be opened. The event loop and the tests use it.
 pub fn write_entries(journal: Result<&mut Journal, String>, entries: &[Entry]) -> Vec<Action> {
-    let (appended, foreign, held, kept) = match journal {
+    let (appended, foreign, held, kept, reloaded) = match journal {
         Ok(j) => {
             let appended = j.append(entries).map_err(|e| e.to_string());
             (
@@ -73,9 +74,10 @@ pub fn write_entries(journal: Result<&mut Journal, String>, entries: &[Entry]) -
                 j.take_foreign(),
                 j.take_held_back(),
                 j.take_notice(),
+                j.take_reloaded(),
             )
         }
-        Err(e) => (Err(e), Vec::new(), Vec::new(), None),
+        Err(e) => (Err(e), Vec::new(), Vec::new(), None, None),
     };
     let keys: Vec<String> = entries
         .iter()
@@ -83,6 +85,13 @@ pub fn write_entries(journal: Result<&mut Journal, String>, entries: &[Entry]) -
         .filter(|k| !held.contains(k))
         .collect();
     let mut answers = Vec::new();
+    // The journal replaced and read again before our write: the screen takes it first, so
+    // that what this write saved is said over it.
+    if let Some(r) = reloaded {
+        answers.push(Action::JournalReloaded {
+            reloaded: Box::new(r),
+        });
+    }
     match appended {
         Ok(()) if keys.is_empty() => {}
         Ok(()) => answers.push(Action::Saved { keys: keys.clone() }),

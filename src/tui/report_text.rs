@@ -243,13 +243,19 @@ pub fn read_foreign(app: &mut App, journal: &mut Journal) {
     }
 }
 
-/// What the journal's last read (a refresh) gave, applied to the state: other workbenches'
-/// entries, then what was done to the file (a crashed writer's torn line cut off). True
-/// when there was anything.
+/// What the journal's last read (a refresh) gave, applied to the state: the journal read
+/// again whole when it had been replaced, other workbenches' entries, then what was done to
+/// the file (a crashed writer's torn line cut off). True when there was anything.
 pub fn apply_read(app: &mut App, journal: &mut Journal) -> bool {
+    let reloaded = journal.take_reloaded();
     let foreign = journal.take_foreign();
     let notice = journal.take_notice();
-    let any = !foreign.is_empty() || notice.is_some();
+    let any = !foreign.is_empty() || notice.is_some() || reloaded.is_some();
+    if let Some(r) = reloaded {
+        app.apply(Action::JournalReloaded {
+            reloaded: Box::new(r),
+        });
+    }
     if !foreign.is_empty() {
         app.apply(Action::Foreign {
             entries: foreign,

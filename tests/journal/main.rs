@@ -20,6 +20,7 @@ mod parties_keys;
 mod parties_records;
 mod pipes;
 mod props;
+mod replaced;
 mod row_keys;
 mod same_id;
 mod same_id_keys;

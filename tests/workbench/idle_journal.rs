@@ -175,3 +175,52 @@ fn a_torn_line_a_crashed_writer_left_is_cut_and_said_and_a_held_lock_is_not_wait
     bob.press(Intent::MarkLegitimate);
     assert_eq!(read_decisions(&path).unwrap().entries, 2);
 }
+
+/// The journal cut and written again while Bob's workbench is idle (a colleague's copy put
+/// back with `cat theirs > journal`): at the next look his screen is the journal's, his
+/// decision it lacked is written into it again, and the one it holds a later verdict on is
+/// named; before, he saw it only at his next save, which failed (`the journal is shorter`).
+#[test]
+fn a_journal_replaced_under_an_idle_workbench_is_read_again_and_its_decisions_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("replaced.sts-triage.jsonl");
+    let mut bob = Bench::new(&path, "bob");
+    let first = bob.current();
+    bob.press(Intent::MarkSuspicious);
+    let second = bob.current();
+    bob.press(Intent::MarkSuspicious);
+    // Alice's own journal, written after Bob's decisions: her verdict on his first row.
+    let theirs = dir.path().join("alice.sts-triage.jsonl");
+    let mut alice = Bench::new(&theirs, "alice");
+    alice.press(Intent::MarkLegitimate);
+    std::fs::write(&path, std::fs::read(&theirs).unwrap()).unwrap();
+
+    assert!(bob.watch.look(&mut bob.app, &mut bob.journal));
+    let status = bob.app.status.clone();
+    assert!(
+        status.starts_with("the journal was cut to ")
+            || status.starts_with("the journal was written again in place"),
+        "{status}"
+    );
+    assert!(
+        status.contains("1 decision of this session was not in it and written again ✓"),
+        "{status}"
+    );
+    assert!(
+        status.contains("alice's later legitimate stands"),
+        "{status}"
+    );
+    assert!(bob.app.status_error, "said in red");
+    let r = read_decisions(&path).unwrap();
+    assert_eq!(r.decisions[&first].analyst, "alice");
+    assert_eq!(r.decisions[&second].analyst, "bob");
+    for key in [&first, &second] {
+        assert_eq!(
+            bob.app.decision(key).verdict,
+            r.decisions[key].verdict,
+            "screen = journal"
+        );
+    }
+    assert_eq!(bob.app.review_counts().2, 1);
+    assert!(bob.app.unsaved.is_empty());
+}

@@ -24,6 +24,7 @@ mod navigate;
 mod problems;
 mod prompt;
 mod quit;
+mod reloaded;
 mod report;
 mod status;
 
@@ -506,6 +507,7 @@ impl App {
             Action::SaveFailed { keys, error } => self.save_failed(keys, error),
             Action::JournalKept { said } => self.journal_kept(&said),
             Action::JournalUnread { error } => self.journal_unread(&error),
+            Action::JournalReloaded { reloaded } => self.journal_reloaded(*reloaded),
             Action::Foreign { entries, own, now } => self.foreign(entries, &own, now),
             Action::Exported { path, bytes } => {
                 self.set_status(format!("report written: {path} ({bytes} bytes)"));

@@ -181,6 +181,7 @@ impl App {
             | Action::ConflictAnswer { .. }
             | Action::JournalKept { .. }
             | Action::JournalUnread { .. }
+            | Action::JournalReloaded { .. }
             | Action::Tick => false,
         }
     }
