@@ -215,8 +215,11 @@ impl Journal {
     }
 
     /// Reads what other processes appended since our last read (see
-    /// [`Journal::take_foreign`]) without writing an entry; under the exclusive lock, as a
-    /// torn tail a crashed writer left is cut off.
+    /// [`Journal::take_foreign`]) without writing an entry of its own; under the exclusive
+    /// lock, as a torn tail a crashed writer left is cut off. A journal replaced since (cut
+    /// and written again, or another file moved over it) is read again whole and this
+    /// session's decisions it lacks are written into it ([`Journal::take_reloaded`]); one
+    /// moved away is left to the next save to put back.
     pub fn refresh(&mut self) -> Result<(), JournalError> {
         let path = self.path.clone();
         let err = io_err(&path);
