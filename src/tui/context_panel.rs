@@ -243,7 +243,29 @@ impl ContextPanel {
         let max = i64::try_from(self.rows.len().saturating_sub(1)).unwrap_or(0);
         let cur = i64::try_from(self.cursor).unwrap_or(0);
         self.cursor = usize::try_from(cur.saturating_add(delta).clamp(0, max)).unwrap_or(0);
-        self.offset = super::table::scroll_to(self.offset, self.cursor, page);
+        self.offset = self.first_drawn(page);
+    }
+
+    /// The first timeline row drawn in a box of `page` rows: the cursor's row in view, and
+    /// never an empty line under the last row while rows are hidden above it (a box grown
+    /// by a resize showed 25 empty lines under the rows, the first one still scrolled off:
+    /// newbie14b #2).
+    pub fn first_drawn(&self, page: usize) -> usize {
+        let page = page.max(1);
+        let offset = self.offset.min(self.rows.len().saturating_sub(page));
+        super::table::scroll_to(offset, self.cursor, page)
+    }
+
+    /// The panel just opened with the cursor on the event, farther down than a box of
+    /// `page` rows: the event in its middle, so that the records after it show too (the
+    /// 1000 nearest of a busy target opened with the event on the last line, only
+    /// earlier records above it).
+    pub fn centre_event(&mut self, page: usize) {
+        let page = page.max(1);
+        if self.cursor >= page {
+            self.offset = (self.cursor - page / 2).min(self.rows.len().saturating_sub(page));
+        }
+        self.offset = self.first_drawn(page);
     }
 
     /// The text of a timeline row.

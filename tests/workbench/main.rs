@@ -34,6 +34,7 @@ use support::{focus_on, keys, press, render as screen, sized, text};
 mod changed_input;
 mod classify;
 mod context;
+mod context_foot;
 mod copy;
 mod cursor_origin;
 mod decided_rows;

@@ -59,6 +59,7 @@ impl App {
 
     /// After the drill-down moved to another event of the row: the panel follows it.
     pub(super) fn context_follows_event(&mut self) {
+        let page = self.context_page();
         let Overlay::Drill(d) = &mut self.overlay else {
             return;
         };
@@ -68,6 +69,7 @@ impl App {
         if let Some(old) = d.context.as_mut().filter(|p| p.event != event) {
             let said = old.said.take();
             let mut panel = Box::new(ContextPanel::new(&self.report, event, self.hint_config));
+            panel.centre_event(page);
             // The count said for the event before is now wrong: say the new one, unless
             // something else has been said since.
             if let Some((words, before)) = said
@@ -137,8 +139,8 @@ impl App {
             self.status_kept(),
         );
         panel.said = Some((summary.clone(), before));
-        // The event's row in view from the start.
-        panel.move_by(0, page);
+        // The event's row in view from the start, the records after it too.
+        panel.centre_event(page);
         if let Overlay::Drill(d) = &mut self.overlay {
             d.context = Some(panel);
         }

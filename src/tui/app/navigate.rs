@@ -209,6 +209,9 @@ impl App {
             let cursor = i64::try_from(d.cursor).unwrap_or(0);
             d.move_to(cursor, areas.event_lines());
             d.why_scroll = d.why_scroll.min(why_max);
+            if let Some(panel) = d.context.as_deref_mut() {
+                panel.offset = panel.first_drawn(areas.context_rows());
+            }
         }
         self.refresh_problems(true);
     }

@@ -13,6 +13,7 @@ use unicode_width::UnicodeWidthStr;
 use super::{Theme, clip};
 use crate::tui::app::App;
 use crate::tui::context_panel::{ContextPanel, MAX_SHOWN, Moment};
+use crate::tui::keymap::{Context, Keymap};
 use crate::tui::layout::Areas;
 
 /// Offsets are right-aligned in this many columns (`this event`, `-2 h 05 m`).
@@ -23,13 +24,17 @@ pub(super) fn draw_context(
     areas: &Areas,
     app: &App,
     p: &ContextPanel,
+    keymap: &Keymap,
     theme: Theme,
 ) {
     let area = areas.why;
     let rows = areas.context_rows();
     let inner_w = usize::from(area.width.saturating_sub(2));
     let opened = p.open.as_ref().map(|o| o.row);
-    let mut lines: Vec<Line> = (p.offset..p.offset + rows)
+    // Clamped as navigation clamps it, so a box grown since never leaves rows hidden
+    // above empty lines.
+    let offset = p.first_drawn(rows);
+    let mut lines: Vec<Line> = (offset..offset + rows)
         .filter(|&i| i < p.rows.len())
         .map(|i| {
             let t = p.row_text(&app.report, i);
@@ -73,9 +78,18 @@ pub(super) fn draw_context(
             p.total
         )
     };
+    // A timeline longer than its box says so in its foot, as every list does: the rows
+    // past the box are related records an analyst counting lines would miss (newbie14b #2).
+    let place = super::lists::place(offset, rows, p.rows.len(), keymap, Context::Drill);
+    let foot = if place.is_empty() {
+        place
+    } else {
+        crate::tui::wrap::fit_plain_title(&format!(" {place} "), area.width)
+    };
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(crate::tui::wrap::fit_plain_title(&title, area.width));
+        .title(crate::tui::wrap::fit_plain_title(&title, area.width))
+        .title_bottom(foot);
     frame.render_widget(Paragraph::new(lines).block(block), area);
     // The row under the cursor, described at the panel's foot (inside its border).
     let [why, place] = p.detail(&app.report);

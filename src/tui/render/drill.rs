@@ -154,7 +154,7 @@ pub(super) fn draw_drill(
     let json = Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title));
     frame.render_widget(json, json_area);
     if let Some(panel) = &d.context {
-        super::context::draw_context(frame, areas, app, panel, theme);
+        super::context::draw_context(frame, areas, app, panel, keymap, theme);
         return;
     }
     let panel = super::why::WhyPanel {

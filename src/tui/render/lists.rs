@@ -147,7 +147,7 @@ pub(super) fn draw_pivot(
         1 => "1 row holds several values: it counts under each".to_owned(),
         n => format!("{n} rows hold several values: each counts under each"),
     };
-    let place = place(start, visible, p.rows.len(), keymap);
+    let place = place(start, visible, p.rows.len(), keymap, Context::List);
     let foot = [place, several]
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -171,8 +171,15 @@ pub(super) fn draw_pivot(
 
 /// Where a list longer than its box is, as the help says it: more below, with the key that
 /// shows it, or the end; and which lines are shown of how many (`↓ more below (j) · 1–38 of
-/// 1,882`). Empty when the whole list is shown.
-fn place(start: usize, visible: usize, total: usize, keymap: &Keymap) -> String {
+/// 1,882`). Empty when the whole list is shown. `screen` is where the key is looked up (the
+/// context panel's is the drill-down's).
+pub(super) fn place(
+    start: usize,
+    visible: usize,
+    total: usize,
+    keymap: &Keymap,
+    screen: Context,
+) -> String {
     use crate::model::thousands;
     let last = (start + visible).min(total);
     let shown = format!(
@@ -185,7 +192,7 @@ fn place(start: usize, visible: usize, total: usize, keymap: &Keymap) -> String 
         String::new()
     } else if last < total {
         let more = keymap
-            .key_for(Context::List, Intent::MoveDown)
+            .key_for(screen, Intent::MoveDown)
             .map_or_else(String::new, |k| format!(" ({k})"));
         format!("↓ more below{more} · {shown}")
     } else {
@@ -349,7 +356,7 @@ pub(super) fn draw_bulk(
     );
     // Where the list is, as the frequency view and the help say it (newbie13b #3: the
     // ticked row on page 6 of 1,882, nothing saying there were pages).
-    let foot = place(start, visible, b.candidates.len(), keymap);
+    let foot = place(start, visible, b.candidates.len(), keymap, Context::List);
     let foot = if foot.is_empty() {
         foot
     } else {
