@@ -122,12 +122,14 @@ fn undo_and_redo_say_what_they_did() {
         "{}",
         app.status
     );
-    // A later decision's save says its own count again.
+    // A later decision's save says its own words, not the redo's: over the row's
+    // suspicious, what it replaced.
     app.apply(Action::Intent(Intent::MarkLegitimate));
     let keys: Vec<String> = journal_entries(&mut app).into_iter().map(|e| e.0).collect();
     app.apply(Action::Saved { keys });
     assert!(
-        app.status.starts_with("saved ✓ 1 decision to"),
+        app.status
+            .starts_with("legitimate (was suspicious) · saved ✓ to"),
         "{}",
         app.status
     );

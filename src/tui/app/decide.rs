@@ -3,6 +3,7 @@
 
 use tui_input::Input;
 
+use super::verdict_words::{outcome, overturned};
 use super::{App, Column, Effect, Prompt, View};
 use crate::journal::{Decision, Entry, Verdict};
 use crate::report;
@@ -191,7 +192,21 @@ impl App {
             .collect();
         let n = changes.len();
         if n > 0 {
+            let replaced = match change {
+                Change::Verdict(v) | Change::VerdictOn { verdict: v, .. } => {
+                    overturned(*v, &changes, &self.analyst)
+                }
+                Change::Note(_) => None,
+            };
             self.commit(changes, "set");
+            // A verdict over another verdict says which, until its save is confirmed and
+            // with it: a digit typed by mistake (a note's `4411` run as keys in the
+            // drill-down) or a colleague's verdict replayed at start is never replaced
+            // silently (newbie14b #3, #5).
+            if let Some(words) = &replaced {
+                self.set_status_noting(format!("{words} · saving…"), false);
+            }
+            self.outcome = replaced;
         }
         n
     }
@@ -456,98 +471,5 @@ impl App {
             text,
             what: crate::tui::count::count(items.len(), "row"),
         });
-    }
-}
-
-/// What undoing (or redoing) a step does, in the analyst's words, as its head and what the
-/// rows went back to: (`undone: suspicious on 3 rows`, `back to unreviewed`), (`redone:
-/// note on 1 row`, none); a step of mixed changes (classify like this over rows decided
-/// differently) is counted. The caller puts the rows out of sight between the two.
-fn outcome(undo: bool, changes: &[(String, Decision, Decision)]) -> (String, Option<String>) {
-    let done = if undo { "undone" } else { "redone" };
-    let rows = match changes.len() {
-        1 => "1 row".to_owned(),
-        n => format!("{n} rows"),
-    };
-    // The verdict the step set, and the one it replaced, where the same on every row.
-    let one = |pick: fn(&(String, Decision, Decision)) -> Verdict| {
-        let first = pick(changes.first()?);
-        changes.iter().all(|c| pick(c) == first).then_some(first)
-    };
-    let set = one(|c| c.2.verdict);
-    let replaced = one(|c| c.1.verdict);
-    let verdicts = changes.iter().all(|(_, b, a)| b.verdict != a.verdict);
-    match (set, replaced) {
-        (Some(set), Some(replaced)) if verdicts && undo => (
-            format!("{done}: {} on {rows}", set.label()),
-            Some(format!(
-                "back to {}{}",
-                replaced.label(),
-                restored_by(changes)
-            )),
-        ),
-        (Some(set), Some(_)) if verdicts => (format!("{done}: {} on {rows}", set.label()), None),
-        _ if changes.iter().all(|(_, b, a)| b.note != a.note) => {
-            (format!("{done}: note on {rows}"), None)
-        }
-        // One verdict over rows decided differently before (classify like this): an undo
-        // says what each row went back to.
-        (Some(set), _) if undo => (
-            format!("{done}: {} on {rows}", set.label()),
-            Some(format!("back to {}", verdicts_before(changes))),
-        ),
-        (Some(set), _) => (format!("{done}: {} on {rows}", set.label()), None),
-        _ if undo => (
-            format!(
-                "{done}: {}",
-                crate::tui::count::count(changes.len(), "decision")
-            ),
-            Some(format!("back to {}", verdicts_before(changes))),
-        ),
-        _ => (
-            format!(
-                "{done}: {}",
-                crate::tui::count::count(changes.len(), "decision")
-            ),
-            None,
-        ),
-    }
-}
-
-/// The verdicts the rows had before the step, counted: `2 unreviewed, 1 legitimate`
-/// (unreviewed, suspicious, legitimate, in that order).
-fn verdicts_before(changes: &[(String, Decision, Decision)]) -> String {
-    [
-        Verdict::Unreviewed,
-        Verdict::Suspicious,
-        Verdict::Legitimate,
-    ]
-    .into_iter()
-    .filter_map(|v| {
-        let n = changes.iter().filter(|(_, b, _)| b.verdict == v).count();
-        (n > 0).then(|| format!("{n} {}", v.label()))
-    })
-    .collect::<Vec<_>>()
-    .join(", ")
-}
-
-/// Whose decision an undo put back, where the same on every row: `: no decision` when the
-/// rows had none, ` by bob` (neutralised: a name read from the journal) when one analyst
-/// made them all; else nothing.
-fn restored_by(changes: &[(String, Decision, Decision)]) -> String {
-    let first = match changes.first() {
-        Some((_, before, _)) => before,
-        None => return String::new(),
-    };
-    if changes.iter().all(|(_, b, _)| b.time.is_empty()) {
-        return ": no decision".to_owned();
-    }
-    let same = changes
-        .iter()
-        .all(|(_, b, _)| !b.time.is_empty() && b.analyst == first.analyst);
-    if same && !first.analyst.trim().is_empty() {
-        format!(" by {}", crate::neutralize::neutralize(&first.analyst))
-    } else {
-        String::new()
     }
 }

@@ -239,6 +239,23 @@ impl App {
         self.say_search(found);
     }
 
+    /// The note prompt for the row whose events are open.
+    fn drill_note(&mut self) {
+        let Overlay::Drill(d) = &self.overlay else {
+            return;
+        };
+        let key = d.item_key.clone();
+        let note = self.decision(&key).note;
+        let keys = vec![key];
+        let (about, rows) = self.rows_named(&keys);
+        self.prompt = Some(Prompt::Note {
+            input: Input::new(note),
+            keys,
+            about,
+            rows,
+        });
+    }
+
     fn say_search(&mut self, found: Option<(usize, usize)>) {
         let Overlay::Drill(d) = &self.overlay else {
             return;
@@ -434,6 +451,10 @@ impl App {
             Intent::ExpandAll => d.doc.expand_all(),
             // An empty prompt: the last term is not typed over (Enter alone repeats it).
             Intent::StartSearch => self.prompt = Some(Prompt::Search(Input::default())),
+            // `n` with no search made here is the note, as in the table: a newcomer who
+            // pressed it for a note typed `… ticket 4411` as keys, and each `1` changed the
+            // verdict (newbie14b #3). After a search it is vim's next match.
+            Intent::SearchNext if d.search.is_empty() => self.drill_note(),
             Intent::SearchNext | Intent::SearchPrev => {
                 let found = d.find(intent == Intent::SearchNext, page);
                 self.say_search(found);
@@ -476,19 +497,8 @@ impl App {
                 self.record(vec![key], &change);
             }
             // The note of the row whose events are open (`n` is the search's next match
-            // here, so the drill-down binds its own key).
-            Intent::EditNote => {
-                let key = d.item_key.clone();
-                let note = self.decision(&key).note;
-                let keys = vec![key];
-                let (about, rows) = self.rows_named(&keys);
-                self.prompt = Some(Prompt::Note {
-                    input: Input::new(note),
-                    keys,
-                    about,
-                    rows,
-                });
-            }
+            // once a search is made here, so the drill-down binds its own key too).
+            Intent::EditNote => self.drill_note(),
             Intent::Help => self.open_help(),
             Intent::CancelOrQuit => self.cancel_or_quit(),
             _ => {}

@@ -27,6 +27,7 @@ mod quit;
 mod reloaded;
 mod report;
 mod status;
+mod verdict_words;
 
 use std::collections::{HashMap, HashSet};
 
