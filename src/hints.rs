@@ -275,6 +275,11 @@ impl<'a> Inputs<'a> {
         have: impl Fn(&str) -> bool,
     ) -> Vec<Hint> {
         let index = &self.report.context;
+        // `reset`, `first` and `signin` read the related records: from an index not read,
+        // or read in part (a stopped load), each would be claimed or denied from what is
+        // missing ("the actor's first record" of an actor whose earlier records were not
+        // read), so none is made. `bulk` reads the STS events alone.
+        let related = !index.coverage().unread();
         let mut out = Vec::new();
         if !have("conflict")
             && let Some(list) = self.tables.conflicts.get(&e.id)
@@ -290,7 +295,8 @@ impl<'a> Inputs<'a> {
                 differs: c.differs_text(),
             });
         }
-        if !have("reset")
+        if related
+            && !have("reset")
             && let Some(h) = reset_hint(index, &self.tables.password_ops, e, self.tables.config)
         {
             out.push(h);
@@ -305,7 +311,7 @@ impl<'a> Inputs<'a> {
                 minutes: self.tables.config.bulk_minutes,
             });
         }
-        if let Some(t) = e.time.as_ref().map(ticks) {
+        if let Some(t) = e.time.as_ref().map(ticks).filter(|_| related) {
             if !have("first") && is_first_record(index, e, t) {
                 out.push(Hint::First);
             }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use ratatui::crossterm::event::KeyCode;
-use sts_triage::context::ContextIndex;
+use sts_triage::context::{ContextIndex, Coverage};
 use sts_triage::load::ScanOptions;
 use sts_triage::load::context_pass::{context_only_options, read_file_context};
 use sts_triage::tui::action::Action;
@@ -325,4 +325,131 @@ fn a_file_grown_during_the_load_is_reported_without_its_related_records_and_says
             && line.contains("its size is the one it had when the load opened it"),
         "the size says what it is: {line}"
     );
+}
+
+/// The samples loaded in two passes and stopped: before the related records were read
+/// (`rows_complete` false: Ctrl+C during the rows, as the loader then skips the second
+/// pass), or while they were read (the rows all in, the stop seen by the second pass).
+fn stopped_in_two_passes(rows_complete: bool) -> App {
+    let paths = samples();
+    let mut app = App::new("j.jsonl", "a", HashMap::new());
+    app.apply(Action::ContextLater);
+    app.apply(Action::LoadPlan {
+        files: paths.len(),
+        bytes: 0,
+        names: paths.iter().map(|p| p.display().to_string()).collect(),
+    });
+    let opts = ScanOptions {
+        context: false,
+        ..ScanOptions::default()
+    };
+    let mut files = sts_triage::tui::FilesRead::default();
+    sts_triage::scan::scan_paths_with(&paths, &opts, &mut |m| {
+        files.note(&m);
+        app.apply(Action::Scan(m));
+    })
+    .unwrap();
+    if !rows_complete {
+        app.apply(Action::Intent(
+            sts_triage::tui::action::Intent::CancelOrQuit,
+        ));
+    }
+    app.apply(Action::Sorting);
+    app.apply(Action::LoadFinished { error: None });
+    let cancel = std::sync::atomic::AtomicBool::new(true);
+    sts_triage::tui::after_rows(&files, rows_complete, true, &opts, &cancel, &mut |a| {
+        app.apply(a);
+    });
+    settle(&mut app);
+    sized(app, 160, 45)
+}
+
+/// Newbie 15 #1: Ctrl+C stopped the load before the related records were read, and `x`
+/// said `context: 0 related` and "none shares the event's correlation, target or actor"
+/// of an event with thousands; each report row's Context said `no related records`. The
+/// index says what it lacks, and every reader says it: the panel, the status, the report's
+/// Context cells, a copied row; no context hint that reads them is claimed or denied.
+#[test]
+fn after_a_stopped_load_nothing_says_no_related_record_and_no_context_hint_is_made() {
+    let mut once = first_pass(&samples(), false);
+    settle(&mut once);
+    let badges = |app: &App| hint_cells(app).join(" ");
+    let whole = badges(&once);
+    for badge in ["reset", "signin", "first", "bulk"] {
+        assert!(
+            whole.contains(badge),
+            "the whole load gives {badge}: {whole}"
+        );
+    }
+    let whole_report = sts_triage::tui::report_markdown(&once);
+    assert!(whole_report.contains("related record"), "{whole_report}");
+    for (rows_complete, coverage, words) in [
+        (
+            false,
+            Coverage::NotRead,
+            "related records not read: the load was stopped before they were read",
+        ),
+        (
+            true,
+            Coverage::Part,
+            "related records read in part: the load was stopped while they were read",
+        ),
+    ] {
+        let mut app = stopped_in_two_passes(rows_complete);
+        assert_eq!(app.report.context.coverage(), coverage);
+        assert!(!app.context_reading(), "not waited for forever");
+        assert_eq!(app.findings.items.len(), once.findings.items.len());
+        // `bulk` reads the STS events alone; `reset`, `signin` and `first` read the related
+        // records: none is claimed (nor, by its absence, denied from them).
+        let cells = badges(&app);
+        assert!(cells.contains("bulk"), "{cells}");
+        for badge in ["reset", "signin", "first"] {
+            assert!(
+                !cells.contains(badge),
+                "{badge} from an index not read: {cells}"
+            );
+        }
+        assert!(!cells.contains('…'), "the hints are made: {cells}");
+        // The context panel opens and says it, never "no related record".
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Char('x'));
+        let Overlay::Drill(d) = &app.overlay else {
+            panic!("the drill-down is open")
+        };
+        assert!(d.context.is_some(), "the panel opens: {}", app.status);
+        assert!(app.status.starts_with(words), "{}", app.status);
+        for (w, h) in [(160, 45), (80, 24)] {
+            let s = screen(&app, w, h);
+            assert!(s.contains("context: related records not read"), "{s}");
+            assert!(s.contains("Related records"), "{s}");
+            assert!(!s.contains("No related record"), "{s}");
+            assert!(!s.contains("0 related"), "{s}");
+        }
+        // A row copied on its own (`y`) carries it without the report's banner.
+        press(&mut app, KeyCode::Esc);
+        app.effects.clear();
+        press(&mut app, KeyCode::Char('y'));
+        let copied = app
+            .effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Copy { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("y copies: {}", app.status));
+        assert!(copied.contains(words), "{copied}");
+        assert!(!copied.contains("no related record"), "{copied}");
+        // Every row of the report says it in its Context cell.
+        let report = sts_triage::tui::report_markdown(&app);
+        assert!(!report.contains("no related record"), "{report}");
+        let rows: Vec<&str> = report.lines().filter(|l| l.starts_with("| 20")).collect();
+        let whole_rows = whole_report
+            .lines()
+            .filter(|l| l.starts_with("| 20"))
+            .count();
+        assert_eq!(rows.len(), whole_rows, "{report}");
+        for row in rows {
+            assert!(row.contains(words), "{row}");
+        }
+    }
 }

@@ -165,6 +165,8 @@ pub struct ContextIndex {
     prepared: bool,
     /// Off (`--no-context`): nothing was collected.
     pub disabled: bool,
+    /// How much of the related records is in (a stopped load: not read, read in part).
+    coverage: super::Coverage,
 }
 
 impl ContextIndex {
@@ -293,6 +295,27 @@ impl ContextIndex {
     pub fn len(&self) -> usize {
         self.entries.len()
     }
+    /// How much of the related records the index holds: what it lacks is said by every
+    /// reader, never read as "nothing is related".
+    pub fn coverage(&self) -> super::Coverage {
+        self.coverage
+    }
+
+    /// Marks the index as lacking related records (a load stopped before or while they
+    /// were read).
+    pub fn set_coverage(&mut self, coverage: super::Coverage) {
+        self.coverage = coverage;
+    }
+
+    /// An index of no record that says why: the related records were not read, or read in
+    /// part and dropped.
+    pub fn unread(coverage: super::Coverage) -> Self {
+        Self {
+            coverage,
+            ..Self::default()
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

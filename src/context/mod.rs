@@ -11,6 +11,7 @@
 //! [`ContextOptions::target_window_secs`], or its actor within
 //! [`ContextOptions::actor_window_secs`].
 
+pub mod coverage;
 mod entries;
 pub mod extract;
 pub mod index;
@@ -28,6 +29,7 @@ mod times;
 mod twins;
 mod walk;
 
+pub use coverage::Coverage;
 pub use index::{ContextIndex, Entry};
 pub use relate::{Related, Why};
 

@@ -75,7 +75,10 @@ pub fn event_line_counted(
         .iter()
         .filter_map(hint_words)
         .collect();
-    if let Some(e) = report.events.get(i) {
+    if let Some(words) = report.context.coverage().words() {
+        // A stopped load's index counts nothing: its 0 would read as a finding.
+        parts.push(words.to_owned());
+    } else if let Some(e) = report.events.get(i) {
         parts.push(match related {
             0 => "no related records".to_owned(),
             1 => "1 related record".to_owned(),

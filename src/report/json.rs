@@ -144,8 +144,10 @@ impl<'a> Streamed<'a> {
             .collect();
         let more = total - listed.len();
         obj.insert("related".into(), json!(listed));
-        obj.insert("related_total".into(), json!(total));
-        obj.insert("related_more".into(), json!(more));
+        // Not read (a stopped load): no count, never a 0 that reads as "none is related".
+        let counted = !report.context.coverage().unread();
+        obj.insert("related_total".into(), json!(counted.then_some(total)));
+        obj.insert("related_more".into(), json!(counted.then_some(more)));
         let copies = event.map_or_else(
             || json!([]),
             |e| summary::copies_json(report, &report.events[e]),

@@ -62,6 +62,9 @@ pub struct ContextPanel {
     /// error, describes the selection, is kept across screens): closing the panel puts that back while the panel's
     /// words are still shown, so that they do not outlive it.
     pub said: Option<(String, (String, bool, bool, bool))>,
+    /// What the index lacks (a stopped load: [`crate::context::Coverage::words`]): said
+    /// instead of "no related record".
+    pub unread: Option<&'static str>,
 }
 
 /// A related record shown where the raw event was; Esc puts the event back.
@@ -217,6 +220,7 @@ impl ContextPanel {
             offset: 0,
             open: None,
             said: None,
+            unread: report.context.coverage().words(),
         }
     }
 
@@ -227,6 +231,11 @@ impl ContextPanel {
             1 => " (and another copy of this event, not counted)".to_owned(),
             c => format!(" (and {c} other copies of this event, not counted)"),
         };
+        if let Some(words) = self.unread {
+            return format!(
+                "{words}: none is shown, and no context hint (reset, signin, first) is made"
+            );
+        }
         match self.total {
             0 => format!(
                 "no related records{copies}: nothing shares the event's correlation, target or actor in the windows"

@@ -222,7 +222,9 @@ pub fn after_rows(
 /// changed before it is read again gives no related record (said as a problem, and named in
 /// [`Action::ContextRead`]'s `unread`, which the report says); one that changed while it
 /// was read would give records of other bytes: then none is given at all. A load that did
-/// not read every file (stopped, an error) gives none either.
+/// not read every file (stopped, an error) gives none either (`index: None`: not read), and
+/// one stopped during this pass gives an index marked read in part
+/// ([`crate::context::Coverage::Part`]), never nothing: the screen would wait for them.
 fn second_pass(
     read: &[ReadFile],
     complete: bool,
@@ -245,8 +247,20 @@ fn second_pass(
     let mut spoiled = None;
     let mut done = 0u64;
     let mut said = Instant::now();
+    // Stopped while they are read (a stop that came as the rows' pass ended): the part
+    // read is dropped, and the index says so (it would deny what the rest holds).
+    let stopped = |send: &mut dyn FnMut(Action)| {
+        send(Action::ContextRead {
+            index: Some(Box::new(crate::context::ContextIndex::unread(
+                crate::context::Coverage::Part,
+            ))),
+            missing: None,
+            unread: Vec::new(),
+        });
+    };
     for file in read {
         if cancel.load(Ordering::Relaxed) {
+            stopped(send);
             return;
         }
         let problem = |message: String| {
@@ -293,6 +307,7 @@ fn second_pass(
         done += file.size();
     }
     if cancel.load(Ordering::Relaxed) {
+        stopped(send);
         return;
     }
     let (index, missing) = match spoiled {

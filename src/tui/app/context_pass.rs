@@ -31,7 +31,8 @@ pub(super) struct SecondPass {
     /// A report asked for while the related records were read (`E`: its file; `Y`: None):
     /// made once they are in.
     report: Option<Option<PathBuf>>,
-    /// The second pass ended with nothing read (the load stopped first).
+    /// The second pass ended with nothing read, or a part dropped (the load stopped before
+    /// or while it read).
     none_read: bool,
     /// Files whose related records the second pass did not read, and why (a file that
     /// changed during the load, one that could not be read again).
@@ -52,9 +53,14 @@ impl App {
                 missing,
                 unread,
             } => {
-                self.second.none_read = index.is_none();
+                self.second.none_read = index.as_ref().is_none_or(|i| i.coverage().unread());
                 self.second.unread = unread;
-                let index = index.map_or_else(ContextIndex::default, |i| *i);
+                // None: the load stopped before they were read; the index says so to every
+                // reader of it (never "no related record").
+                let index = index.map_or_else(
+                    || ContextIndex::unread(crate::context::Coverage::NotRead),
+                    |i| *i,
+                );
                 self.second.arrived = Some((index, missing));
                 self.take_read_context();
             }

@@ -61,6 +61,24 @@ impl App {
         }
     }
 
+    /// A load read in one pass (standard input, a named pipe: the related records with the
+    /// rows) stopped before its end: its index holds the records before the stop only, and
+    /// says so ([`crate::context::Coverage::Part`]); read in two passes, the second pass
+    /// says it (`context_pass`). An index still being prepared is marked when taken.
+    pub(super) fn context_cut(&mut self) {
+        if self.context_reading()
+            || self.loading.cut.is_none()
+            || self.report.context.disabled
+            || self.report.context.coverage().unread()
+        {
+            return;
+        }
+        std::sync::Arc::make_mut(&mut self.report)
+            .context
+            .set_coverage(crate::context::Coverage::Part);
+        self.hints_stale = true;
+    }
+
     /// The last file's context index is being prepared off the screen thread (the event
     /// loop looks again shortly: [`crate::tui::wake::next_wait`]).
     pub fn context_preparing(&self) -> bool {
@@ -98,7 +116,12 @@ impl App {
             return;
         };
         match p.job.join() {
-            Ok(Some(index)) => std::sync::Arc::make_mut(&mut self.report).put_context(index),
+            Ok(Some(mut index)) => {
+                if self.loading.cut.is_some() && !index.disabled {
+                    index.set_coverage(crate::context::Coverage::Part);
+                }
+                std::sync::Arc::make_mut(&mut self.report).put_context(index);
+            }
             Ok(None) => self.keep_error(
                 "the related records were lost: the thread preparing them never got them"
                     .to_owned(),

@@ -281,6 +281,7 @@ impl App {
             self.loading.error = Some(e);
         } else if self.loading.cancelled {
             self.loading.cut = self.cut();
+            self.context_cut();
             let what = self
                 .loading
                 .cut

@@ -53,7 +53,12 @@ pub(super) fn draw_context(
             Line::from(Span::styled(clip(text, inner_w), style))
         })
         .collect();
-    if p.total == 0 {
+    if let Some(words) = p.unread {
+        lines.push(Line::from(Span::styled(
+            clip(format!("{}.", capitalise(words)), inner_w),
+            theme.fg(Color::Yellow),
+        )));
+    } else if p.total == 0 {
         lines.push(Line::from(Span::styled(
             clip(
                 "No related record: none shares the event's correlation, target (±24 h) or actor (±1 h).".to_owned(),
@@ -67,7 +72,9 @@ pub(super) fn draw_context(
         .iter()
         .filter(|m| matches!(m, Moment::Related(_)))
         .count();
-    let title = if p.total > shown {
+    let title = if p.unread.is_some() {
+        " context: related records not read · C corr. T target A actor ".to_owned()
+    } else if p.total > shown {
         format!(
             " context: {MAX_SHOWN} nearest of {} related · C corr. T target A actor ",
             p.total
@@ -107,4 +114,12 @@ pub(super) fn draw_context(
         Line::from(Span::styled(clip(place, inner_w), theme.dim())),
     ];
     frame.render_widget(Paragraph::new(detail), foot);
+}
+
+/// `words` with its first letter upper-case (a sentence of its own in the panel).
+fn capitalise(words: &str) -> String {
+    let mut c = words.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
