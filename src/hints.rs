@@ -195,16 +195,44 @@ pub struct Tables {
 
 impl Tables {
     /// Whether near miss `e` names a principal that may pass for another of the loaded
-    /// data (its `lookalike` hint, [`crate::lookalike::of_event`], who is who included).
-    pub fn near_miss_lookalike(&self, e: &StsEvent) -> bool {
-        !crate::lookalike::of_event(e, &self.principals).0.is_empty()
+    /// data (its `lookalike` hint, [`Self::event_lookalikes`]).
+    pub fn near_miss_lookalike(&self, e: &StsEvent, index: &ContextIndex) -> bool {
+        !self.event_lookalikes(e, index).0.is_empty()
+    }
+
+    /// The look-alikes of one STS event (a near miss's `lookalike` hint): its principals
+    /// ([`crate::lookalike::of_event`], who is who included) and what `index` knows of its
+    /// target ([`crate::lookalike_targets::add_target_notes`]).
+    fn event_lookalikes(
+        &self,
+        e: &StsEvent,
+        index: &ContextIndex,
+    ) -> (Vec<crate::lookalike::Lookalike>, usize) {
+        let (mut principals, mut more) = crate::lookalike::of_event(e, &self.principals);
+        let target = [e.parties.target_label()];
+        crate::lookalike_targets::add_target_notes(
+            &mut principals,
+            &mut more,
+            if target[0].is_empty() { &[] } else { &target },
+            e.parties.targets_differ,
+            |t| index.target_upn_two_ids(t),
+        );
+        (principals, more)
     }
 
     /// The hints of a row's own values ([`row_hints`]), then `lookalike`, which reads the
-    /// other principals of the loaded data.
-    pub fn own_hints(&self, f: &Finding) -> Vec<Hint> {
+    /// other principals of the loaded data, and what the related-records index (`index`)
+    /// knows of its targets ([`crate::lookalike_targets::add_target_notes`]).
+    pub fn own_hints(&self, f: &Finding, index: &ContextIndex) -> Vec<Hint> {
         let mut out = row_hints(f, self.config);
-        let (principals, more) = crate::lookalike::of_row(f, &self.principals);
+        let (mut principals, mut more) = crate::lookalike::of_row(f, &self.principals);
+        crate::lookalike_targets::add_target_notes(
+            &mut principals,
+            &mut more,
+            &f.totals.targets(),
+            f.targets_differ,
+            |t| index.target_upn_two_ids(t),
+        );
         if !principals.is_empty() {
             out.push(Hint::Lookalike { principals, more });
         }
@@ -258,7 +286,7 @@ impl<'a> Inputs<'a> {
         let mut out = self.hints_of(e, bulk, |_| false);
         // A near miss has no row of its own: its principals' look-alikes are its event's.
         if !e.is_flagged() {
-            let (principals, more) = crate::lookalike::of_event(e, &self.tables.principals);
+            let (principals, more) = self.tables.event_lookalikes(e, &self.report.context);
             if !principals.is_empty() {
                 out.push(Hint::Lookalike { principals, more });
             }
@@ -332,7 +360,7 @@ impl<'a> Inputs<'a> {
     /// rows copied with `y` give the same badges.
     pub fn finding_hints(&self, f: &Finding) -> Vec<Hint> {
         const CONTEXT: [&str; 6] = ["conflict", "reset", "self", "bulk", "first", "signin"];
-        let mut out = self.tables.own_hints(f);
+        let mut out = self.tables.own_hints(f, &self.report.context);
         let own = out.len();
         for event in self.report.row_events(f) {
             let have = |badge: &str| out.iter().any(|o| o.badge() == badge);

@@ -214,7 +214,7 @@ impl RowHintsPass {
             .into_iter()
             .zip(&report.findings)
             .map(|(mut found, f)| {
-                let mut out = tables.own_hints(f);
+                let mut out = tables.own_hints(f, &report.context);
                 let order = |h: &Hint| CONTEXT.iter().position(|b| *b == h.badge());
                 found.sort_by_key(|(_, h)| order(h));
                 out.extend(found.into_iter().map(|(_, h)| h));

@@ -10,6 +10,7 @@ fn finding(row: ResultRow, events: usize) -> Finding {
         totals: Default::default(),
         imported_from: None,
         replaced: false,
+        targets_differ: false,
     }
 }
 

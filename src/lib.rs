@@ -15,6 +15,7 @@ pub mod kql;
 pub mod load;
 pub mod lookalike;
 pub mod lookalike_ids;
+pub mod lookalike_targets;
 pub mod model;
 pub mod neutralize;
 pub mod output;

@@ -57,6 +57,10 @@ pub enum Why {
     /// An application or service principal named as (or like) a user's UPN or display
     /// name: that text.
     AppNamedLikeUser(String),
+    /// What the why panel says of the target ([`crate::lookalike_targets`]): its record
+    /// names two users; the loaded data names its UPN with two object ids (those ids).
+    TargetsDiffer,
+    TargetUpnIds(String, String),
 }
 
 impl fmt::Display for Why {
@@ -84,6 +88,7 @@ impl fmt::Display for Why {
             Self::AppNamedLikeUser(name) => {
                 write!(f, "application named like user {}", visible(name))
             }
+            Self::TargetsDiffer | Self::TargetUpnIds(..) => crate::lookalike_targets::why(self, f),
         }
     }
 }
@@ -191,7 +196,7 @@ pub fn mark_edge_spaces(text: &str) -> std::borrow::Cow<'_, str> {
     .into()
 }
 
-fn push_once(out: &mut Vec<Why>, why: Why) {
+pub(crate) fn push_once(out: &mut Vec<Why>, why: Why) {
     if !out.contains(&why) {
         out.push(why);
     }
@@ -442,7 +447,7 @@ pub struct Lookalike {
 }
 
 /// The most look-alike principals a row's hint names (a row of thousands of targets).
-const LISTED: usize = 3;
+pub(crate) const LISTED: usize = 3;
 
 impl Lookalike {
     /// `text` as `party`, when it looks like another principal.
@@ -482,7 +487,12 @@ impl fmt::Display for Lookalike {
     /// `actor аdmin@contoso.com (U+0430): mixed scripts: Latin + Cyrillic; looks like
     /// admin@contoso.com, another principal in the loaded data`: event strings neutralised.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.party, visible(&self.text))?;
+        // A row of several targets, one of whose records names two (which is not known).
+        if self.text.is_empty() {
+            write!(f, "{}", self.party)?;
+        } else {
+            write!(f, "{} {}", self.party, visible(&self.text))?;
+        }
         let odd = self.odd_chars();
         if !odd.is_empty() {
             write!(f, " ({odd})")?;

@@ -450,6 +450,10 @@ pub struct Finding {
     /// escapes (`crate::load::decode::has_replacement`): the `ctrl` hint and the ⚠ column
     /// show it.
     pub replaced: bool,
+    /// An event behind the row was read from a record whose `ObjectId` and `Target`
+    /// entries name different users ([`Parties::targets_differ`]): the row's `lookalike`
+    /// hint and ⚠ say so (in the layout's padding: no byte more a row).
+    pub targets_differ: bool,
 }
 
 impl Finding {

@@ -292,6 +292,7 @@ impl ScanReport {
                     target: l.target,
                     actor: l.actor,
                     actor_kind: l.actor_kind,
+                    targets_differ: event.parties.targets_differ,
                 };
                 self.findings[at].replaced |= replaced;
                 Distinct {
@@ -338,6 +339,7 @@ impl ScanReport {
                 actor: event.parties.actor_label().into(),
                 actor_id: event.parties.actor_id.clone(),
                 actor_kind: event.parties.actor_kind,
+                targets_differ: event.parties.targets_differ,
                 ..EventParties::default()
             });
         }

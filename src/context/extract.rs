@@ -54,6 +54,11 @@ pub struct Fields<'a> {
     /// as a hash, it tells two principals under one UPN apart (`ContextIndex`'s principal).
     pub actor_id: Cow<'a, [u8]>,
     pub target: Cow<'a, [u8]>,
+    /// The target's object id where the record names the target by UPN too (UAL
+    /// `Target[]`'s `User_<guid>` beside a UPN `ObjectId`, Entra `targetResources`' `id`
+    /// beside its `userPrincipalName`; empty otherwise): ties a copy of the record that names
+    /// the target by its id alone to it (`ContextIndex`'s target ids).
+    pub target_id: Cow<'a, [u8]>,
     pub ip: Cow<'a, [u8]>,
     pub correlation: Cow<'a, [u8]>,
     pub result: Cow<'a, [u8]>,
@@ -372,14 +377,22 @@ impl<'a> Slots<'a> {
         // file or an item.
         let workload = self.first(&[K::Workload]);
         let directory = workload.is_empty() || *workload == *DIRECTORY;
+        let mut target_id = Cow::Borrowed(&b""[..]);
         let (target, correlation) = if directory {
             let mut target = self.first(&[K::ObjectId, K::OfficeObjectId, K::AadTarget]);
             // A UPN in `ObjectId` is the user's only where the `Target` entries do not say
             // the object is of another class (a group named as the victim's UPN).
             if memchr::memchr(b'@', &target).is_some()
-                && let Some(other) = self.take(K::Target).and_then(|t| non_user_target(&t))
+                && let Some(entries) = self.take(K::Target)
             {
-                target = Cow::Owned(other);
+                match user_target_id(&entries) {
+                    Some(id) => target_id = Cow::Owned(id.to_vec()),
+                    None => {
+                        if let Some(other) = non_user_target(&entries) {
+                            target = Cow::Owned(other);
+                        }
+                    }
+                }
             }
             (target, self.first(&[K::InterSystemsId, K::CorrelationId]))
         } else {
@@ -393,6 +406,7 @@ impl<'a> Slots<'a> {
             actor_name,
             actor_id,
             target,
+            target_id,
             ip,
             correlation,
             result: self.first(&[K::ResultStatus]),
@@ -426,6 +440,22 @@ pub fn json_lines<'a>(region: &'a [u8], mut each: impl FnMut(u64, usize, Fields<
         start = end + 1;
         index += 1;
     }
+}
+
+/// The object id of the `User_<guid>` entry of a UAL `Target` array (`value`: where the
+/// array starts, or the array as JSON text in a string), without its prefix: the first such
+/// entry, as `context::parties` reads the target's id. None where the array has none (then
+/// [`non_user_target`] looks at what it names).
+fn user_target_id(value: &[u8]) -> Option<&[u8]> {
+    let raw = Walker::new(value).raw()?;
+    let at = memchr::memmem::find(raw, b"\"User_")? + b"\"User_".len();
+    let rest = &raw[at..];
+    // A GUID's characters only: an escape or a quote ends it (the text form's `\"`).
+    let len = rest
+        .iter()
+        .position(|&b| !(b.is_ascii_hexdigit() || b == b'-'))
+        .unwrap_or(rest.len());
+    (len > 0).then(|| &rest[..len])
 }
 
 /// The object a UAL `Target` array names when its entries say it is no user (a group, an

@@ -108,10 +108,10 @@ pub fn from_value(value: &Value) -> Fields<'static> {
     ]);
     // The index keys a record by one target: the UPN, else the object id (an STS event is
     // looked up by both).
-    let target = if parties.target.is_empty() {
-        parties.target_id
+    let (target, target_id) = if parties.target.is_empty() {
+        (parties.target_id, String::new())
     } else {
-        parties.target
+        (parties.target, parties.target_id)
     };
     Fields {
         time: time_of(time.as_bytes()),
@@ -124,6 +124,7 @@ pub fn from_value(value: &Value) -> Fields<'static> {
             _ => String::new(),
         }),
         target: owned(target),
+        target_id: owned(target_id),
         ip: owned(ip),
         correlation: owned(parties.correlation),
         result: owned(result),

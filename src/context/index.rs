@@ -14,8 +14,8 @@ use crate::model::{ActorKind, SourceRef, StsEvent};
 
 #[path = "index_actors.rs"]
 mod actors;
-use actors::ID_MASK;
 pub use actors::{ActorRule, actor_key_of, actor_kind_of, principal_hash};
+use actors::{ID_MASK, guid_bits};
 
 /// A record as kept: its time (100 ns ticks since 0001-01-01, `i64::MIN` when unknown), its
 /// place, and its fields as ids of interned strings (0 is the empty string). Actors and
@@ -45,6 +45,11 @@ pub struct Entry {
     /// A 64-bit hash of the correlation id (0: none).
     pub correlation: u64,
 }
+/// A target UPN's object ids as records name them beside it, as GUIDs' 128 bits
+/// ([`actors::guid_bits`]): the first, and another if any (0: none). No text is kept: an
+/// entry is 36 bytes whatever the ids.
+type UpnIds = (u128, u128);
+
 /// A record's IP address as compared ([`ContextIndex::address`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Address {
@@ -160,6 +165,10 @@ pub struct ContextIndex {
     app_names: HashMap<u32, u32, FxBuild>,
     /// The same record read at several places (see [`super::twins::Twins`]).
     twins: super::twins::Twins,
+    /// Each target UPN's object ids as records name them beside it: the first, and another
+    /// if any (no more: the drill-down says there is another, `target_upn_other_id`). One
+    /// entry per user named so, not per record (36 bytes, no text).
+    target_upn_ids: HashMap<u32, UpnIds, FxBuild>,
     /// Users' principals across records ([`actors::Principals`]).
     principals: actors::Principals,
     prepared: bool,
@@ -206,6 +215,14 @@ impl ContextIndex {
                 result: self.strings.id(f(Span::Result)),
                 correlation: e.correlation,
             };
+            if entry.target != 0
+                && let Some(id) = guid_bits(f(Span::TargetId))
+            {
+                let (first, other) = self.target_upn_ids.entry(entry.target).or_insert((id, 0));
+                if *other == 0 && *first != id {
+                    *other = id;
+                }
+            }
             if actor_kind_of(entry.actor) == ActorKind::App
                 && !self.app_names.contains_key(&entry.actor)
                 && !f(Span::ActorName).is_empty()

@@ -179,6 +179,51 @@ impl ContextIndex {
         }
     }
 
+    /// Whether records of the loaded data name the user `upn` with another object id than
+    /// `id` (breaker 13 #7a: a re-created account under a recycled UPN, or a forged record),
+    /// as far as the index knows it: by the 32-bit hash of the object id each record keeps
+    /// ([`Compact::principal`]), so the other id is not known, only that there is one.
+    /// False before the lookups are built, and for a UPN no record names with an id.
+    pub fn actor_upn_other_principal(&self, upn: &str, id: &str) -> bool {
+        let Some(key) = self.key(upn) else {
+            return false;
+        };
+        let id = id.strip_prefix("User_").unwrap_or(id);
+        match self
+            .principals
+            .of_key
+            .get(&actor_key_of(ActorKind::User, key))
+        {
+            Some(&SEVERAL) => true,
+            Some(&p) => !id.is_empty() && p != principal_hash(id.as_bytes()),
+            None => false,
+        }
+    }
+
+    /// Another object id than `id` that a record of the loaded data names beside the target
+    /// UPN `upn` (UAL `ObjectId` with `Target`'s `User_<id>`, Entra `userPrincipalName` with
+    /// `id`): a re-created account under a recycled UPN, or a forged record (breaker 13 #7a).
+    /// None where `id` is no GUID or every record naming the UPN with an id names `id`. The id
+    /// is written as the directory writes it (lower case).
+    pub fn target_upn_other_id(&self, upn: &str, id: &str) -> Option<String> {
+        let id = id.strip_prefix("User_").unwrap_or(id);
+        let id = guid_bits(id.as_bytes())?;
+        let &(first, other) = self.target_upn_ids.get(&self.key(upn)?)?;
+        [first, other]
+            .into_iter()
+            .find(|&o| o != 0 && o != id)
+            .map(guid_text)
+    }
+
+    /// The object ids records of the loaded data name beside the target UPN `upn`, where
+    /// they name two or more (the first two, as the directory writes them): a re-created
+    /// account under a recycled UPN, or a forged record. None for a UPN named with one id,
+    /// or none.
+    pub fn target_upn_two_ids(&self, upn: &str) -> Option<(String, String)> {
+        let &(first, other) = self.target_upn_ids.get(&self.key(upn)?)?;
+        (other != 0).then(|| (guid_text(first), guid_text(other)))
+    }
+
     /// The keys of an event's actor that some record has ([`crate::model::actor_keys`]).
     pub fn actor_keys(&self, p: &EventParties) -> Vec<u32> {
         let mut out: Vec<u32> = p
@@ -298,4 +343,36 @@ impl ContextIndex {
     pub fn first_unidentified(&self, key: u32) -> Option<i64> {
         self.principals.first_unidentified.get(&key).copied()
     }
+}
+
+/// An object id's 128 bits, its text being a GUID (32 hex digits, dashes anywhere, case
+/// ignored); None for any other text (not an object id: never compared).
+pub(crate) fn guid_bits(id: &[u8]) -> Option<u128> {
+    let mut bits: u128 = 0;
+    let mut digits = 0;
+    for &b in id {
+        if b == b'-' {
+            continue;
+        }
+        let d = char::from(b).to_digit(16)?;
+        digits += 1;
+        if digits > 32 {
+            return None;
+        }
+        bits = bits << 4 | u128::from(d);
+    }
+    (digits == 32).then_some(bits)
+}
+
+/// A GUID's 128 bits as the directory writes them: lower case, `8-4-4-4-12`.
+pub(crate) fn guid_text(bits: u128) -> String {
+    let h = format!("{bits:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }

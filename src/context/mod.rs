@@ -81,7 +81,7 @@ pub struct RawEntry {
     /// [`index::principal_hash`] of a user's object id (0: none).
     pub principal: u32,
     /// `text[start..end]` of each [`Span`].
-    pub spans: [(u32, u32); 6],
+    pub spans: [(u32, u32); 7],
 }
 
 /// The text fields of a [`RawEntry`], as written (the index compares actors and targets
@@ -96,6 +96,8 @@ pub enum Span {
     Result,
     /// An application's name ([`extract::Fields::actor_name`]).
     ActorName,
+    /// The target's object id beside its UPN ([`extract::Fields::target_id`]).
+    TargetId,
 }
 
 /// The records of one stretch of a file.
@@ -258,6 +260,7 @@ impl Collector {
             if ipv4 == 0 { span(&f.ip) } else { (0, 0) },
             span(&f.result),
             span(&f.actor_name),
+            span(&f.target_id),
         ];
         b.entries.push(RawEntry {
             line,

@@ -267,6 +267,8 @@ pub fn ual(record: &Map<String, Value>) -> Parties {
         .map(|k| text(field(record, k)))
         .find(|t| !t.is_empty())
         .unwrap_or_default();
+    // A record no export writes (a forged or misread one): said on the row (`lookalike`).
+    let targets_differ = targets_disagree(&object_id, &targets).is_some();
     let target_upn = targets.iter().find(|t| t.contains('@')).copied();
     let target = if object_id.is_empty() || (target_upn.is_some() && !object_id.contains('@')) {
         target_upn.map(str::to_owned).unwrap_or(object_id)
@@ -299,6 +301,7 @@ pub fn ual(record: &Map<String, Value>) -> Parties {
         actor_id,
         actor_kind,
         correlation: text(field(record, "InterSystemsId")),
+        targets_differ,
     }
 }
 
@@ -426,6 +429,7 @@ pub fn entra(target_resources: &Value, initiated_by: &Value, correlation: String
         actor_id,
         actor_kind,
         correlation,
+        targets_differ: false,
     }
 }
 
@@ -437,3 +441,60 @@ pub fn entra_correlation(obj: &Map<String, Value>) -> String {
 #[cfg(test)]
 #[path = "parties_tests.rs"]
 mod tests;
+
+/// Where a UAL record's `ObjectId` and its `Target` entries name different users (README,
+/// *its target*): `ObjectId` a UPN and the entries another UPN, or `ObjectId` an object id
+/// and the entries another `User_<id>`. No export writes such a record; a forged or
+/// misread one may, and the target shown is read from one of the two. `record` is the
+/// record as the drill-down shows it: a UAL record, or one that carries it (`AuditData`,
+/// `RawEventData`, a Graph audit log query record's `auditData`), the field as an object
+/// or as JSON text. Returns `ObjectId` and the entries' values that disagree with it, as
+/// written (not neutralised); None where they agree or one of them names no user.
+pub fn ual_target_disagreement(record: &Value) -> Option<(String, Vec<String>)> {
+    let outer = record.as_object()?;
+    let carried = ["AuditData", "RawEventData", "auditData"]
+        .iter()
+        .find_map(|k| dynamic(field(outer, k)))
+        .filter(|v| v.is_object());
+    let ual = match &carried {
+        Some(v) if field(outer, "Target").is_none() => v.as_object()?,
+        _ => outer,
+    };
+    let object_id = text(field(ual, "ObjectId"));
+    let entries = dynamic(field(ual, "Target"));
+    let ids = entry_ids(entries.as_deref());
+    let others = targets_disagree(&object_id, &ids)?
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    Some((object_id, others))
+}
+
+/// The `Target` entries' `ID`s (`ids`) that name another user than `ObjectId`
+/// (`object_id`): other UPNs where `ObjectId` is a UPN and no entry names it, other
+/// `User_<id>`s where `ObjectId` is an object id and no entry names it ([`ual_target_disagreement`]).
+/// None where they agree or one of them names no user.
+fn targets_disagree<'a>(object_id: &str, ids: &[&'a str]) -> Option<Vec<&'a str>> {
+    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    if object_id.contains('@') {
+        let upns: Vec<&str> = ids.iter().copied().filter(|t| t.contains('@')).collect();
+        if upns.is_empty() || upns.iter().any(|u| same(u, object_id)) {
+            return None;
+        }
+        Some(upns)
+    } else {
+        let bare = object_id.strip_prefix("User_").unwrap_or(object_id);
+        let users: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|t| t.starts_with("User_") && t.len() > "User_".len())
+            .collect();
+        if bare.trim().is_empty()
+            || users.is_empty()
+            || users.iter().any(|u| same(&u["User_".len()..], bare))
+        {
+            return None;
+        }
+        Some(users)
+    }
+}

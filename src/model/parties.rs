@@ -25,6 +25,10 @@ pub struct Parties {
     pub actor_kind: ActorKind,
     /// UAL `InterSystemsId`, AuditLogs `CorrelationId`, Graph `correlationId`.
     pub correlation: String,
+    /// A UAL record whose `ObjectId` and `Target` entries name different users (no export
+    /// writes one; a forged or misread record may): the target shown is read from one of
+    /// them (`context::parties::ual_target_disagreement` names both).
+    pub targets_differ: bool,
 }
 
 /// What kind of principal an actor is. Two actors are one only when they are of one kind
@@ -133,6 +137,8 @@ pub struct EventParties {
     pub actor_id: Text,
     /// What kind of principal the actor is ([`ActorKind`]).
     pub actor_kind: ActorKind,
+    /// [`Parties::targets_differ`] (in the layout's padding: no byte more an event).
+    pub targets_differ: bool,
 }
 
 impl From<Parties> for EventParties {
@@ -143,6 +149,7 @@ impl From<Parties> for EventParties {
             actor: p.actor.into(),
             actor_id: p.actor_id.into(),
             actor_kind: p.actor_kind,
+            targets_differ: p.targets_differ,
         }
     }
 }
@@ -204,6 +211,7 @@ mod kind_tests {
             actor_id: actor_id.into(),
             target_id: target_id.into(),
             actor_kind: User,
+            targets_differ: false,
         };
         let (a, b) = (
             "99999999-9999-9999-9999-999999999999",

@@ -171,13 +171,20 @@ fn write_findings_table(
     out.write_all(ROW_HEADER.as_bytes())?;
     for &i in indexes {
         let f = &report.findings[i];
+        let hints = inputs.finding_hints(f);
+        // What the row's hints say of its targets, in words: the Hints cell has badges only.
+        let mut context = summary::finding_line(inputs, report, f);
+        for note in crate::lookalike_targets::target_notes(&hints) {
+            context.push_str("; ");
+            context.push_str(&note);
+        }
         out.write_all(
             finding_line(
                 report,
                 f,
                 &verdict_of(decisions, &f.row.key()),
-                &summary::finding_line(inputs, report, f),
-                &badges(&inputs.finding_hints(f)),
+                &context,
+                &badges(&hints),
             )
             .as_bytes(),
         )?;

@@ -71,6 +71,9 @@ const ID_TEXT: u8 = 2;
 const ACTOR_APP: u8 = 4;
 /// `Lean::flags`: the actor is an application with no id (`ActorKind::NamedApp`).
 const ACTOR_NAMED_APP: u8 = 8;
+/// `Lean::flags`: the record's `ObjectId` and `Target` entries name different users
+/// ([`crate::model::Parties::targets_differ`]).
+pub(super) const TARGETS_DIFFER: u8 = 64;
 /// `Lean::flags`, two bits: the export shape's rank ([`crate::model::SourceKind::rank`]),
 /// which decides a copy's canonical record.
 const RANK_SHIFT: u8 = 4;
@@ -270,6 +273,9 @@ impl LeanEvents {
             ActorKind::NamedApp => ACTOR_NAMED_APP,
         };
         flags |= event.kind.rank() << RANK_SHIFT;
+        if event.parties.targets_differ {
+            flags |= TARGETS_DIFFER;
+        }
         let id = match Guid::parse(&event.id) {
             Some(g) => g.bytes(),
             None => {

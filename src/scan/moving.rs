@@ -66,6 +66,7 @@ impl ScanReport {
                 target: e.parties.target_label().into(),
                 actor: e.parties.actor_label().into(),
                 actor_kind: e.parties.actor_kind,
+                targets_differ: e.parties.targets_differ,
                 ..crate::model::EventParties::default()
             });
         }

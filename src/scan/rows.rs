@@ -16,6 +16,8 @@ pub(super) struct Member<'a> {
     pub target: &'a str,
     pub actor: &'a str,
     pub actor_kind: crate::model::ActorKind,
+    /// The event's record names two targets ([`crate::model::Parties::targets_differ`]).
+    pub targets_differ: bool,
 }
 
 impl<'a> Member<'a> {
@@ -26,6 +28,7 @@ impl<'a> Member<'a> {
             target: e.parties.target_label(),
             actor: e.parties.actor_label(),
             actor_kind: e.parties.actor_kind,
+            targets_differ: e.parties.targets_differ,
         }
     }
 }
@@ -95,6 +98,7 @@ impl Distinct<'_> {
                     totals: RowTotals::default(),
                     imported_from,
                     replaced,
+                    targets_differ: false,
                 });
                 self.index.insert(self.findings, i);
                 i
@@ -119,6 +123,7 @@ impl Distinct<'_> {
                 f.totals.members.push(m.r.pack());
             }
             f.totals.add(m.time, m.target, m.actor, m.actor_kind);
+            f.targets_differ |= m.targets_differ;
         }
     }
 }

@@ -36,6 +36,9 @@ impl DocLine {
 #[derive(Debug, Clone, Default)]
 pub struct JsonDoc {
     pub lines: Vec<DocLine>,
+    /// What the record says of its parties that no export writes (neutralised; the why
+    /// panel shows them under the event's target and actor): [`record_notes`].
+    pub notes: Vec<String>,
     pub folded: HashSet<usize>,
     visible: Vec<usize>,
 }
@@ -45,12 +48,34 @@ fn quoted(s: &str) -> String {
     neutralize(&json).into_owned()
 }
 
+/// The notes of a record's parties: a UAL record whose `ObjectId` and `Target` entries name
+/// different targets (`context::parties::ual_target_disagreement`), both sides quoted and
+/// neutralised, at most three entries named.
+pub fn record_notes(record: &Value) -> Vec<String> {
+    let Some((object_id, others)) = crate::context::parties::ual_target_disagreement(record) else {
+        return Vec::new();
+    };
+    const SHOWN: usize = 3;
+    let mut named: Vec<String> = others.iter().take(SHOWN).map(|t| quoted(t)).collect();
+    if others.len() > SHOWN {
+        named.push(format!("+{} more", others.len() - SHOWN));
+    }
+    vec![format!(
+        "⚠ ObjectId and Target[] name different targets: ObjectId {}, Target[] {} (no export writes this: a forged or misread record; the target shown is read from one of them)",
+        quoted(&object_id),
+        named.join(", ")
+    )]
+}
+
 impl JsonDoc {
     /// Pretty-prints raw text; text that is not JSON is shown line by line.
     pub fn parse(raw: &str) -> Self {
         let mut doc = Self::default();
         match crate::json_depth::parse_value(raw) {
-            Ok(v) => emit(&v, 0, None, false, &mut doc.lines),
+            Ok(v) => {
+                emit(&v, 0, None, false, &mut doc.lines);
+                doc.notes = record_notes(&v);
+            }
             Err(_) => {
                 for l in raw.lines() {
                     doc.lines.push(DocLine {

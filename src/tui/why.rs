@@ -181,6 +181,41 @@ fn parties_line(p: &crate::model::EventParties) -> String {
     )
 }
 
+/// `⚠ actor …: same UPN, another object id …` / `⚠ target …`: another principal (another
+/// object id) under the UPN of the event's actor or target, seen anywhere in the loaded data
+/// (breaker 13 #7a: a recycled UPN, or a forged record, read only in non-STS records, had
+/// nothing to tell it apart). The target's other id is named (the index keeps a target UPN's
+/// first two ids); the actor's is not (the index keeps a hash of each record's actor id).
+/// Neutralised. None for a user the event names without an object id, or an app.
+fn same_upn_lines(
+    index: &crate::context::ContextIndex,
+    p: &crate::model::EventParties,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if p.actor_kind == crate::model::ActorKind::User
+        && !p.actor.is_empty()
+        && !p.actor_id.is_empty()
+        && index.actor_upn_other_principal(&p.actor, &p.actor_id)
+    {
+        out.push(format!(
+            "⚠ actor {}: same UPN, another object id in the loaded data (this event's is {}): a re-created account, or another principal passing for it; its records are not this actor's",
+            crate::lookalike::visible(&p.actor),
+            neutralize(&p.actor_id)
+        ));
+    }
+    if !p.target.is_empty()
+        && let Some(other) = index.target_upn_other_id(&p.target, &p.target_id)
+    {
+        out.push(format!(
+            "⚠ target {}: same UPN, another object id {} in the loaded data (this event's is {}): a re-created account, or a forged record",
+            crate::lookalike::visible(&p.target),
+            neutralize(&other),
+            neutralize(&p.target_id)
+        ));
+    }
+    out
+}
+
 /// What is wrong with an event's record when it could not be read whole (cut, no JSON,
 /// no record at all), neutralised; None for a record read whole.
 fn unusable(e: &crate::model::StsEvent) -> Option<String> {
@@ -247,18 +282,21 @@ pub fn panel_lines(
     note: &str,
     width: usize,
 ) -> Vec<(WhyKind, bool, String)> {
-    panel_lines_decided(report, event, hints, note, None, width)
+    panel_lines_decided(report, event, hints, note, None, &[], width)
 }
 
 /// [`panel_lines`] of a row whose decision was made by a journal line outside the hash
 /// chain (`outside_chain`: that line, `journal::Decision::outside_chain`): said right after
-/// the parties, before the note, so the analyst reads whose decision it is not.
+/// the parties, before the note, so the analyst reads whose decision it is not. `notes`:
+/// what the record shown says of its parties that no export writes (`JsonDoc::notes`,
+/// neutralised), under the parties.
 pub fn panel_lines_decided(
     report: &ScanReport,
     event: usize,
     hints: &[String],
     note: &str,
     outside_chain: Option<usize>,
+    notes: &[String],
     width: usize,
 ) -> Vec<(WhyKind, bool, String)> {
     let mut out = Vec::new();
@@ -269,6 +307,12 @@ pub fn panel_lines_decided(
     };
     if let Some(e) = report.events.get(event) {
         push(WhyKind::Parties, &parties_line(&e.parties));
+        for n in same_upn_lines(&report.context, &e.parties) {
+            push(WhyKind::Hint, &n);
+        }
+    }
+    for n in notes {
+        push(WhyKind::Hint, n);
     }
     if let Some(line) = outside_chain {
         push(

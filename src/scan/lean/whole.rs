@@ -7,7 +7,7 @@ use std::io;
 use std::sync::{Arc, PoisonError};
 
 use super::super::spill::{self, Extras};
-use super::{LeanEvents, NO_ROW, REPLACED};
+use super::{LeanEvents, NO_ROW, REPLACED, TARGETS_DIFFER};
 use crate::evidence::RawText;
 use crate::model::{EventParties, Outcome, ResultRow, Rows, StsEvent};
 
@@ -154,6 +154,7 @@ impl LeanEvents {
                 actor: text(extras.actor),
                 actor_id: text(extras.actor_id),
                 actor_kind: extras.actor_kind,
+                targets_differ: e.flags & TARGETS_DIFFER != 0,
             }),
             correlation: extras.correlation,
             trace_kept: None,

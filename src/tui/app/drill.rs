@@ -291,6 +291,7 @@ impl App {
             &d.hints,
             &decision.note,
             decision.outside_chain,
+            &d.doc.notes,
             width,
         )
         .len()

@@ -190,7 +190,7 @@ pub(super) fn near_lookalikes_of(report: &ScanReport, tables: &Tables) -> Vec<us
         );
         if *asked
             .entry(at)
-            .or_insert_with(|| tables.near_miss_lookalike(e))
+            .or_insert_with(|| tables.near_miss_lookalike(e, &report.context))
         {
             out.push(place);
         }

@@ -163,6 +163,7 @@ pub(super) fn draw_drill(
         hints: &d.hints,
         note: &decision.note,
         outside_chain: decision.outside_chain,
+        notes: &d.doc.notes,
         scroll: d.why_scroll,
         flagged: e.is_flagged(),
     };

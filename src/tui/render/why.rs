@@ -22,6 +22,8 @@ pub(super) struct WhyPanel<'a> {
     pub note: &'a str,
     /// The journal line outside the hash chain that made the row's decision, if any.
     pub outside_chain: Option<usize>,
+    /// What the record shown says of its parties that no export writes (`JsonDoc::notes`).
+    pub notes: &'a [String],
     pub scroll: usize,
     pub flagged: bool,
 }
@@ -41,6 +43,7 @@ pub(super) fn draw_why(
         panel.hints,
         panel.note,
         panel.outside_chain,
+        panel.notes,
         width,
     );
     let total = lines.len();
