@@ -95,10 +95,17 @@ impl TempFile {
 
     /// Empties the file, to be written again from its start.
     pub fn clear(&mut self) -> io::Result<()> {
+        self.truncate(0)
+    }
+
+    /// Keeps the first `len` bytes appended (all of them when fewer were), to be appended
+    /// to after them.
+    pub fn truncate(&mut self, len: u64) -> io::Result<()> {
+        let len = len.min(self.len);
         self.w.flush()?;
-        self.w.get_ref().set_len(0)?;
-        io::Seek::rewind(self.w.get_mut())?;
-        self.len = 0;
+        self.w.get_ref().set_len(len)?;
+        io::Seek::seek(self.w.get_mut(), io::SeekFrom::Start(len))?;
+        self.len = len;
         Ok(())
     }
 }
@@ -145,6 +152,12 @@ mod tests {
         let mut back = Vec::new();
         f.each_record(8, |r| back.extend_from_slice(r)).unwrap();
         assert_eq!(back, bytes[..bytes.len() / 8 * 8]);
+        f.truncate(100_003).unwrap();
+        assert_eq!(f.append(b"xyz").unwrap(), 100_003);
+        let mut buf = [0u8; 6];
+        f.read_at(100_000, &mut buf).unwrap();
+        assert_eq!(buf[..3], bytes[100_000..100_003]);
+        assert_eq!(&buf[3..], b"xyz");
         f.clear().unwrap();
         assert_eq!(f.append(b"abc").unwrap(), 0);
         let mut buf = [0u8; 3];

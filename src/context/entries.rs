@@ -101,6 +101,17 @@ impl Lines {
         self.offsets.clear();
         self.far.clear();
     }
+
+    /// The lines of records `0..n` kept, those after them dropped.
+    fn truncate(&mut self, n: usize) {
+        self.base.truncate(n.div_ceil(LINES_RUN));
+        let chunks = n.div_ceil(Entries::CHUNK);
+        self.offsets.truncate(chunks);
+        if let Some(c) = self.offsets.last_mut() {
+            c.truncate(n - (chunks - 1) * Entries::CHUNK);
+        }
+        self.far.retain(|&(r, _)| (r as usize) < n);
+    }
 }
 
 /// What only a listed record needs: where it starts in its file's content (bytes), its IP
@@ -145,9 +156,10 @@ enum Details {
 /// and the new buffer at once: up to 3× the records).
 ///
 /// A headless report holds the records pushed since the lookups were last built on a
-/// temporary file ([`super::ContextIndex::hold_on_disk`]), whole; only those in memory are
-/// counted and reached here until [`super::ContextIndex::prepare`] reads them back (their
-/// details to another temporary file).
+/// temporary file ([`super::ContextIndex::hold_on_disk`]): their [`Compact`] parts there,
+/// their lines, files and details filed as they come (the details on another temporary
+/// file); only those in memory are counted and reached here until
+/// [`super::ContextIndex::prepare`] reads them back, a chunk at a time.
 #[derive(Debug)]
 pub struct Entries {
     chunks: Vec<Vec<Compact>>,
@@ -203,13 +215,14 @@ impl Clone for Entries {
             Ok(all) => out.details = Details::Memory(chunked(all)),
             Err(e) => {
                 out.disk_error = Some(e.to_string());
-                out.details = Details::Memory(chunked(vec![Detail::default(); self.len]));
+                out.details = Details::Memory(chunked(vec![Detail::default(); self.pushed()]));
             }
         }
         if let Some(d) = &self.disk
-            && let Err(e) = d.each(&mut |e| out.push(e))
+            && let Err(e) = out.append_from(d)
         {
             out.disk_error = Some(e.to_string());
+            out.truncate_to_memory();
         }
         out
     }
@@ -322,28 +335,13 @@ impl Entries {
         Ok(())
     }
 
-    pub(super) fn push(&mut self, e: Entry) {
-        if let Some(d) = &mut self.disk {
-            match d.push(&e) {
-                Ok(()) => return,
-                Err(err) => {
-                    // The records written so far come back first, in order; this one and
-                    // the later ones are kept in memory.
-                    self.disk_error = Some(err.to_string());
-                    self.read_back();
-                }
-            }
-        }
-        self.push_in_memory(e);
+    /// Records pushed: those in memory and those held on the temporary file after them.
+    fn pushed(&self) -> usize {
+        self.len + self.disk.as_ref().map_or(0, Disk::len)
     }
 
-    fn push_in_memory(&mut self, e: Entry) {
-        let place = (e.file, e.offset);
-        self.in_order &= self.last_place.is_none_or(|p| p < place);
-        self.last_place = Some(place);
-        if self.files.last().is_none_or(|&(_, f)| f != e.file) {
-            self.files.push((self.len, e.file));
-        }
+    pub(super) fn push(&mut self, e: Entry) {
+        let at = self.pushed();
         let compact = Compact {
             time: e.time,
             correlation: e.correlation,
@@ -352,26 +350,54 @@ impl Entries {
             target: e.target,
             principal: e.principal,
         };
-        self.lines.push(self.len, e.line);
-        match self.chunks.last_mut() {
-            Some(c) if c.len() < Self::CHUNK => c.push(compact),
-            _ => {
-                let mut c = Vec::with_capacity(Self::CHUNK);
-                c.push(compact);
-                self.chunks.push(c);
+        let held = match &mut self.disk {
+            Some(d) => match d.push(&compact) {
+                Ok(()) => true,
+                Err(err) => {
+                    // The records written so far come back first, in order; this one and
+                    // the later ones are kept in memory.
+                    self.disk_error = Some(err.to_string());
+                    self.read_back();
+                    false
+                }
+            },
+            None => false,
+        };
+        if !held {
+            match self.chunks.last_mut() {
+                Some(c) if c.len() < Self::CHUNK => c.push(compact),
+                _ => {
+                    let mut c = Vec::with_capacity(Self::CHUNK);
+                    c.push(compact);
+                    self.chunks.push(c);
+                }
             }
+            self.len += 1;
         }
-        self.push_detail(Detail {
-            offset: e.offset,
-            ip: e.ip,
-            result: e.result,
-        });
-        self.len += 1;
+        // A record whose part could not be read back is gone from the lines, files and
+        // details too: what is filed below stays in step with the records kept.
+        let at = at.min(self.pushed() - 1);
+        let place = (e.file, e.offset);
+        self.in_order &= self.last_place.is_none_or(|p| p < place);
+        self.last_place = Some(place);
+        if self.files.last().is_none_or(|&(_, f)| f != e.file) {
+            self.files.push((at, e.file));
+        }
+        self.lines.push(at, e.line);
+        self.push_detail(
+            at,
+            Detail {
+                offset: e.offset,
+                ip: e.ip,
+                result: e.result,
+            },
+        );
     }
 
-    fn push_detail(&mut self, d: Detail) {
+    /// Record `i`'s details, the records before it filed.
+    fn push_detail(&mut self, i: usize, d: Detail) {
         if let Details::Disk(file) = &mut self.details {
-            let at = self.len * DETAIL_LEN;
+            let at = i * DETAIL_LEN;
             match file.append(&encode(&d)) {
                 Ok(_) => return,
                 Err(err) => {
@@ -384,7 +410,7 @@ impl Entries {
                         self.disk_error = Some(err.to_string());
                     }
                     back.truncate(at / DETAIL_LEN);
-                    back.resize(self.len, Detail::default());
+                    back.resize(i, Detail::default());
                     self.details = Details::Memory(chunked(back));
                 }
             }
@@ -402,15 +428,63 @@ impl Entries {
     }
 
     /// The records on the temporary file back in memory, after those already there. The
-    /// file is used again for the records pushed next, unless it failed.
+    /// file is used again for the records pushed next, unless it failed; records that could
+    /// not be read back are dropped, with their lines, files and details.
     pub(super) fn read_back(&mut self) {
         let Some(mut d) = self.disk.take() else {
             return;
         };
-        match d.drain(|e| self.push_in_memory(e)) {
+        match self.append_from(&d).and_then(|()| d.clear()) {
             Ok(()) if self.disk_error.is_none() => self.disk = Some(d),
             Ok(()) => {}
-            Err(err) => self.disk_error = Some(err.to_string()),
+            Err(err) => {
+                self.disk_error = Some(err.to_string());
+                self.truncate_to_memory();
+            }
+        }
+    }
+
+    /// The records of `d` appended to those in memory, whole chunks read at a time (the
+    /// last chunk topped up first). On an error, those read so far are kept.
+    fn append_from(&mut self, d: &Disk) -> io::Result<()> {
+        let mut buf = Vec::new();
+        let mut done = 0;
+        while done < d.len() {
+            if self.chunks.last().is_none_or(|c| c.len() == Self::CHUNK) {
+                self.chunks.push(Vec::with_capacity(Self::CHUNK));
+            }
+            let Some(chunk) = self.chunks.last_mut() else {
+                break;
+            };
+            let n = (Self::CHUNK - chunk.len()).min(d.len() - done);
+            d.read(done, n, &mut buf, chunk)?;
+            done += n;
+            self.len += n;
+        }
+        Ok(())
+    }
+
+    /// The lines, files and details of records past those in memory dropped (the records
+    /// whose part could not be read back), so that records pushed next are filed in step.
+    fn truncate_to_memory(&mut self) {
+        let n = self.len;
+        if self.chunks.last().is_some_and(Vec::is_empty) {
+            self.chunks.pop();
+        }
+        self.lines.truncate(n);
+        self.files.retain(|&(first, _)| first < n);
+        match &mut self.details {
+            Details::Memory(chunks) => {
+                let mut all: Vec<Detail> = chunks.iter().flatten().copied().collect();
+                all.resize(n, Detail::default());
+                *chunks = chunked(all);
+            }
+            Details::Disk(file) => {
+                if let Err(e) = file.truncate((n * DETAIL_LEN) as u64) {
+                    self.disk_error = Some(e.to_string());
+                    self.details = Details::Memory(chunked(vec![Detail::default(); n]));
+                }
+            }
         }
     }
 
@@ -449,9 +523,12 @@ impl Entries {
         if let Details::Memory(chunks) = &mut self.details {
             chunks.clear();
         }
+        // Back in memory, never onto the records' file (kept for the next records).
+        let disk = self.disk.take();
         for e in all {
-            self.push_in_memory(e);
+            self.push(e);
         }
+        self.disk = disk;
     }
 }
 
@@ -493,5 +570,43 @@ mod tests {
         assert_eq!(got, want);
         // Whole lines only from a jump to the end of its run (here 21 of 16,760 records).
         assert!(lines.far.len() <= LINES_RUN, "{:?}", lines.far);
+    }
+
+    #[test]
+    fn lines_cut_back_take_the_next_records_in_step() {
+        // Records whose part could not be read back are dropped with their lines: cut at a
+        // run's edge, a chunk's edge and between, with far lines before and after the cut.
+        let mut want: Vec<u32> = (0..Entries::CHUNK as u32 + 200)
+            .map(|i| 10 + 3 * i)
+            .collect();
+        want[5] = 1;
+        want[Entries::CHUNK + 100] = 900_000;
+        let mut lines = Lines::default();
+        for (i, &l) in want.iter().enumerate() {
+            lines.push(i, l);
+        }
+        let c = Entries::CHUNK;
+        for n in [
+            0,
+            1,
+            6,
+            LINES_RUN,
+            LINES_RUN + 1,
+            c - 1,
+            c,
+            c + 1,
+            c + 101,
+            want.len(),
+        ] {
+            let mut cut = lines.clone();
+            cut.truncate(n);
+            let mut expect = want[..n].to_vec();
+            for (k, l) in [7, 70_000, 8].into_iter().enumerate() {
+                cut.push(n + k, l);
+                expect.push(l);
+            }
+            let got: Vec<u32> = (0..expect.len()).map(|i| cut.get(i)).collect();
+            assert_eq!(got, expect, "cut at {n}");
+        }
     }
 }
