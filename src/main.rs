@@ -339,7 +339,7 @@ fn run_report(args: &ReportArgs) -> ExitCode {
             "sts-triage: warning: {w}; the report lists the rows under unreviewed rows, and under near misses not reviewed lists or counts the near misses"
         );
     }
-    // Streamed row by row: memory holds one row of the report at a time.
+    // Streamed row by row: memory holds a few parts of rows of the report at a time.
     let mut write = |out: &mut dyn Write| match args.format {
         ReportFormat::Md => report::write_markdown(out, &scanned, &decisions, &ctx),
         ReportFormat::Json => report::write_json(out, &scanned, &decisions, &ctx),

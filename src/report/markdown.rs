@@ -160,7 +160,7 @@ pub fn findings_table(
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The table of some findings, written row by row.
+/// The table of some findings, written row by row (formatted on two threads: `rows`).
 fn write_findings_table(
     out: &mut dyn Write,
     report: &ScanReport,
@@ -169,8 +169,8 @@ fn write_findings_table(
     inputs: &Inputs,
 ) -> io::Result<()> {
     out.write_all(ROW_HEADER.as_bytes())?;
-    for &i in indexes {
-        let f = &report.findings[i];
+    super::rows::write_rows(out, indexes.len(), |k, buf| {
+        let f = &report.findings[indexes[k]];
         let hints = inputs.finding_hints(f);
         // What the row's hints say of its targets, in words: the Hints cell has badges only.
         let mut context = summary::finding_line(inputs, report, f);
@@ -178,7 +178,7 @@ fn write_findings_table(
             context.push_str("; ");
             context.push_str(&note);
         }
-        out.write_all(
+        buf.extend_from_slice(
             finding_line(
                 report,
                 f,
@@ -187,9 +187,8 @@ fn write_findings_table(
                 &badges(&hints),
             )
             .as_bytes(),
-        )?;
-    }
-    Ok(())
+        );
+    })
 }
 
 /// The copied text of some near misses: a Markdown table.
@@ -206,7 +205,7 @@ pub fn near_miss_table(
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The table of some near misses, written row by row.
+/// The table of some near misses, written row by row (formatted on two threads: `rows`).
 fn write_near_miss_table(
     out: &mut dyn Write,
     report: &ScanReport,
@@ -215,10 +214,12 @@ fn write_near_miss_table(
     inputs: &Inputs,
 ) -> io::Result<()> {
     out.write_all(NEAR_MISS_HEADER.as_bytes())?;
-    for &i in event_indexes {
+    super::rows::write_rows(out, event_indexes.len(), |k, out| {
+        let i = event_indexes[k];
         let e = &report.events[i];
         let d = verdict_of(decisions, &e.key_in(|k| decisions.contains_key(k)));
-        writeln!(
+        // Writing into memory cannot fail.
+        let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             time_or_dash(e.time.as_ref()),
@@ -239,9 +240,8 @@ fn write_near_miss_table(
             actors_cell(&[(e.parties.actor_kind, e.parties.actor_label())]),
             markdown_cell(&summary::event_line(inputs, report, i)),
             markdown_cell(&badges(&inputs.event_hints(i))),
-        )?;
-    }
-    Ok(())
+        );
+    })
 }
 
 /// The Markdown findings report: rule, files with their SHA-256, journal, time range,
@@ -260,8 +260,8 @@ pub fn markdown_report(
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Writes the Markdown findings report row by row: memory holds one row at a time, never
-/// the whole report.
+/// Writes the Markdown findings report row by row: memory holds a few parts of rows at a
+/// time (formatted on two threads, written in order: `rows`), never the whole report.
 pub fn write_markdown(
     out: &mut dyn Write,
     report: &ScanReport,

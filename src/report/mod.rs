@@ -12,6 +12,7 @@
 mod csv;
 mod json;
 mod markdown;
+mod rows;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
