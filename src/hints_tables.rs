@@ -148,7 +148,20 @@ impl<'a> Inputs<'a> {
     /// every row: the counting and the tables were most of its single-threaded time after
     /// the scan (BENCHMARKS.md, issue 12, thirteenth round). The same counts as counted
     /// row by row.
+    ///
     pub fn with_related_counts(report: &'a ScanReport, config: HintConfig) -> Self {
+        Self::with_related_counts_and_tables(report, config, None)
+    }
+
+    /// [`Inputs::with_related_counts`] with the tables already made for this report with
+    /// these thresholds, if `made` holds them (`report` makes them beside the context
+    /// index's lookups: `ScanReport::prepare_context_beside`): then the counts are split
+    /// over this thread and a second one. Tables made with other thresholds are not used.
+    pub fn with_related_counts_and_tables(
+        report: &'a ScanReport,
+        config: HintConfig,
+        made: Option<&Arc<Tables>>,
+    ) -> Self {
         let mut firsts: Vec<usize> = report
             .findings
             .iter()
@@ -159,29 +172,57 @@ impl<'a> Inputs<'a> {
             .collect();
         firsts.sort_unstable();
         firsts.dedup();
+        // Each count reads the prepared index alone; no table is read.
+        let count = |firsts: &[usize]| {
+            firsts
+                .iter()
+                .map(|&i| {
+                    let n = report
+                        .context
+                        .related_count(&report.events[i], &config.context);
+                    (i, n)
+                })
+                .collect::<Vec<_>>()
+        };
+        let made = made.filter(|t| t.config == config);
         let (tables, related) = std::thread::scope(|s| {
-            let counts = s.spawn(|| {
-                // Each count reads the prepared index alone; no table is read.
-                firsts
-                    .iter()
-                    .map(|&i| {
-                        let n = report
-                            .context
-                            .related_count(&report.events[i], &config.context);
-                        (i, n)
-                    })
-                    .collect::<Vec<_>>()
-            });
-            let tables = TablesBuild::run(report, config);
-            let related = counts
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (tables, related)
+            let join = |h: std::thread::ScopedJoinHandle<'_, Vec<(usize, usize)>>| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            };
+            match made {
+                Some(t) => {
+                    let (early, late) = firsts.split_at(firsts.len() / 2);
+                    let other = s.spawn(|| count(early));
+                    let late = count(late);
+                    let mut related = join(other);
+                    related.extend(late);
+                    (t.clone(), related)
+                }
+                None => {
+                    let other = s.spawn(|| count(&firsts));
+                    let tables = Arc::new(TablesBuild::run(report, config));
+                    (tables, join(other))
+                }
+            }
         });
         Self {
             report,
-            tables: Arc::new(tables),
+            tables,
             related,
+        }
+    }
+
+    /// [`Inputs::new`], or [`Inputs::with_tables`] when `made` holds tables made for this
+    /// report with these thresholds.
+    pub fn made_or_new(
+        report: &'a ScanReport,
+        config: HintConfig,
+        made: Option<&Arc<Tables>>,
+    ) -> Self {
+        match made.filter(|t| t.config == config) {
+            Some(t) => Self::with_tables(report, t.clone()),
+            None => Self::new(report, config),
         }
     }
 

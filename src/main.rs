@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{CommandFactory, Parser};
 
@@ -26,13 +27,17 @@ impl Limits {
     /// index (for the report's context lines and hints); `--no-context` turns it off. Without
     /// `context` (`scan`) a flagged event keeps only the target and actor labels `scan` prints.
     /// `near_misses_to_keep`: see [`scan::ScanReport::near_misses_to_keep`] (the report's).
+    /// `tables`: the report's hint thresholds; the index is then prepared once after the scan
+    /// with the hint tables made beside its lookups, on the second core
+    /// ([`scan::ScanReport::prepare_context_beside`]), and the tables are returned.
     fn scan(
         &self,
         paths: &[PathBuf],
         hash_inputs: bool,
         context: bool,
         near_misses_to_keep: Option<HashSet<String>>,
-    ) -> Result<scan::ScanReport, ExitCode> {
+        tables: Option<sts_triage::hints::HintConfig>,
+    ) -> Result<(scan::ScanReport, Option<Arc<sts_triage::hints::Tables>>), ExitCode> {
         let opts = ScanOptions {
             max_record_bytes: self.max_record_mib << 20,
             max_decompressed_bytes: self.max_decompressed_mib.saturating_mul(1 << 20),
@@ -46,10 +51,19 @@ impl Limits {
         report.labels_only = !context;
         report.headless = true;
         report.near_misses_to_keep = near_misses_to_keep;
+        report.prepare_after_scan = tables.is_some();
         let scanned = scan::scan_paths_with(paths, &opts, &mut |msg| {
             progress.observe(&msg);
             report.apply(msg);
         });
+        // Before the warnings: preparing says a failure to read the records back as one.
+        let tables = match (&scanned, tables) {
+            (Ok(()), Some(config)) => Some(
+                report
+                    .prepare_context_beside(|r| sts_triage::hints::Inputs::new(r, config).tables()),
+            ),
+            _ => None,
+        };
         progress.finish();
         match scanned {
             Ok(()) => {
@@ -58,7 +72,7 @@ impl Limits {
                 } else {
                     output::write_summary(&mut io::stderr(), &report)
                 };
-                Ok(report)
+                Ok((report, tables))
             }
             Err(e) => {
                 eprintln!("sts-triage: {}", neutralize(&e.to_string()));
@@ -205,8 +219,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     // `scan` prints no related events, hints or context lines: the target and actor of
     // `--context` come from each event's own record, so the index would be work thrown away
     // (it costs 2-3x on a file of few STS events; BENCHMARKS.md).
-    let report = match args.limits.scan(&args.paths, false, false, None) {
-        Ok(r) => r,
+    let report = match args.limits.scan(&args.paths, false, false, None, None) {
+        Ok((r, _)) => r,
         Err(code) => return code,
     };
     if args.strict && report.skipped() > 0 {
@@ -314,16 +328,21 @@ fn run_report(args: &ReportArgs) -> ExitCode {
         })
         .collect();
     // The report's SHA-256 and sizes are those of the bytes the scan read.
-    let scanned = match args
-        .limits
-        .scan(&args.paths, true, true, Some(decided_near_misses))
-    {
+    let scanned = match args.limits.scan(
+        &args.paths,
+        true,
+        true,
+        Some(decided_near_misses),
+        Some(args.hints.config()),
+    ) {
         Ok(r) => r,
         Err(code) => return code,
     };
+    let (scanned, tables) = scanned;
     let ctx = report::ReportContext::new(&scanned, &shown, found)
         .with_journal_chain(chain.0, chain.1)
-        .with_hints(args.hints.config());
+        .with_hints(args.hints.config())
+        .with_tables(tables);
     for (id, n) in report::decisions_not_applied(&scanned, &decisions) {
         let w = report::not_applied_sentence(&neutralize(&id), n);
         eprintln!("sts-triage: warning: {w}");

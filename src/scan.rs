@@ -13,6 +13,7 @@ mod lean;
 pub(crate) use lean::near_miss_can_be_lean;
 mod moving;
 mod passed_over;
+mod prepare;
 mod rows;
 mod sharded;
 mod spill;
@@ -128,6 +129,10 @@ pub struct ScanReport {
     /// memory (follow mode) or whose trace is kept (a CSV row) stays whole. The hints read
     /// every event ([`ScanReport::row_events`]).
     pub lean_shown: bool,
+    /// A headless report: the context index is not prepared at each file's end but once,
+    /// after the scan, by [`ScanReport::prepare_context_beside`] (with the hint tables made
+    /// beside its lookups).
+    pub prepare_after_scan: bool,
 }
 
 /// A near miss whose record could not be read whole: a later whole copy of the same event
@@ -200,8 +205,10 @@ impl ScanReport {
             }
             ScanMessage::FileDone(summary) => {
                 self.files.push(summary);
-                self.context.prepare();
-                self.context_prepared();
+                if !self.prepare_after_scan {
+                    self.context.prepare();
+                    self.context_prepared();
+                }
                 None
             }
             ScanMessage::FileSoFar(summary) => {
@@ -209,7 +216,9 @@ impl ScanReport {
                     Some(f) => *f = summary,
                     None => self.files.push(summary),
                 }
-                self.context.prepare();
+                if !self.prepare_after_scan {
+                    self.context.prepare();
+                }
                 None
             }
             ScanMessage::Context(batch) => {

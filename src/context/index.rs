@@ -14,8 +14,11 @@ use crate::model::{ActorKind, SourceRef, StsEvent};
 
 #[path = "index_actors.rs"]
 mod actors;
+#[path = "index_prepare.rs"]
+mod prepare;
 pub use actors::{ActorRule, actor_key_of, actor_kind_of, principal_hash};
 use actors::{ID_MASK, guid_bits};
+pub use prepare::PreparedLookups;
 
 /// A record as kept: its time (100 ns ticks since 0001-01-01, `i64::MIN` when unknown), its
 /// place, and its fields as ids of interned strings (0 is the empty string). Actors and
@@ -256,57 +259,6 @@ impl ContextIndex {
     /// records that could not be read back are missing from the index.
     pub fn take_disk_error(&mut self) -> Option<String> {
         self.entries.disk_error.take()
-    }
-
-    /// Builds the lookups (again, when records came in since). Records read twice (a block
-    /// read once by the fast path and once line by line) are kept once.
-    pub fn prepare(&mut self) {
-        if self.prepared {
-            return;
-        }
-        self.entries.read_back();
-        self.entries.sort_by_place();
-        let entries = &self.entries;
-        self.principals = actors::Principals::build(entries);
-        let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-        order.sort_by_key(|&i| entries[i as usize].time);
-        let e = |i: u32| &entries[i as usize];
-        // Each operation folded once ([`super::twins::fold_operation`]), to a number.
-        let mut folded_ids: HashMap<String, u32> = HashMap::new();
-        let mut by_operation: HashMap<u32, u32, FxBuild> = HashMap::default();
-        let strings = &self.strings;
-        let operation = |op| {
-            *by_operation.entry(op).or_insert_with(|| {
-                let next = u32::try_from(folded_ids.len()).unwrap_or(u32::MAX);
-                *folded_ids
-                    .entry(super::twins::fold_operation(strings.text(op)))
-                    .or_insert(next)
-            })
-        };
-        // A record's address, read (back) only for records alike in all the rest (few).
-        let address = |i: u32| self.address(&self.record(i as usize));
-        self.twins = super::twins::Twins::build(&order, entries, operation, address);
-        let twinned = |i: u32| self.twins.earlier(i).is_some();
-        self.by_correlation = Lookup::build(
-            &order,
-            |i| Some(e(i).correlation).filter(|&c| c != 0),
-            twinned,
-        );
-        self.by_target = Lookup::build(&order, |i| Some(e(i).target).filter(|&t| t != 0), twinned);
-        self.by_actor = Lookup::build(&order, |i| Some(e(i).actor).filter(|&a| a != 0), twinned);
-        self.first_of_actor.clear();
-        for &i in &order {
-            let e = e(i);
-            if e.actor != 0 && e.time != i64::MIN {
-                self.first_of_actor.entry(e.actor).or_insert(e.time);
-            }
-        }
-        // Memory: the order by time (4 bytes a record) is freed before the regrouped list (as
-        // long) is made, so that the list takes its place instead of fresh pages at the
-        // report's peak (BENCHMARKS.md, memory, twelfth round).
-        drop(order);
-        self.by_actor_as = self.by_actor.regrouped(|i| e(i).principal, twinned);
-        self.prepared = true;
     }
 
     pub fn len(&self) -> usize {

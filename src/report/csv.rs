@@ -67,7 +67,7 @@ pub fn write_csv(
 ) -> io::Result<()> {
     let g = Grouped::new(report, decisions);
     // Every row is written: its first event's related records counted beside the tables.
-    let inputs = Inputs::with_related_counts(report, ctx.hints);
+    let inputs = Inputs::with_related_counts_and_tables(report, ctx.hints, ctx.tables.as_ref());
     write_csv_line(out, CSV_COLUMNS)?;
     let num = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     for &i in g.findings.iter().flatten() {

@@ -83,7 +83,7 @@ impl<'a> Streamed<'a> {
             decisions,
             ctx,
             g: Grouped::new(report, decisions),
-            inputs: Inputs::new(report, ctx.hints),
+            inputs: Inputs::made_or_new(report, ctx.hints, ctx.tables.as_ref()),
             records: std::cell::RefCell::default(),
             gzip_ids: std::cell::OnceCell::new(),
         }

@@ -270,7 +270,7 @@ pub fn write_markdown(
 ) -> io::Result<()> {
     let g = Grouped::new(report, decisions);
     // Every row is written: its first event's related records counted beside the tables.
-    let inputs = Inputs::with_related_counts(report, ctx.hints);
+    let inputs = Inputs::with_related_counts_and_tables(report, ctx.hints, ctx.tables.as_ref());
     writeln!(out, "# Findings: {RULE_NAME}\n")?;
     writeln!(out, "- Rule: {RULE_NAME} (id {RULE_ID})")?;
     writeln!(out, "- Hint thresholds: {}", thresholds_line(&ctx.hints))?;

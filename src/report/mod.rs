@@ -197,6 +197,10 @@ pub struct ReportContext {
     /// The thresholds the report's hints and context lines are made with: the workbench's
     /// (`E`, `Y`) or `report`'s options of the same names; the report states them.
     pub hints: HintConfig,
+    /// The hint tables, when already made for the report with [`Self::hints`] (`report`
+    /// makes them beside the context index's lookups, after the scan); else each writer
+    /// makes them.
+    pub tables: Option<std::sync::Arc<crate::hints::Tables>>,
 }
 
 impl ReportContext {
@@ -261,6 +265,7 @@ impl ReportContext {
                 head: chain.and_then(|r| r.head),
             }),
             hints: HintConfig::default(),
+            tables: None,
         }
     }
 
@@ -269,6 +274,14 @@ impl ReportContext {
     #[must_use]
     pub fn with_hints(mut self, hints: HintConfig) -> Self {
         self.hints = hints;
+        self
+    }
+
+    /// The hint tables made for this report with the thresholds of [`Self::with_hints`]
+    /// (made with others, they are not used).
+    #[must_use]
+    pub fn with_tables(mut self, tables: Option<std::sync::Arc<crate::hints::Tables>>) -> Self {
+        self.tables = tables;
         self
     }
 

@@ -41,6 +41,7 @@ mod lookalike;
 mod lookalike_ids;
 mod lookalike_loaded;
 mod open_related;
+mod prepared_beside;
 mod related_bounded;
 mod rows;
 mod same_upn_ids;
