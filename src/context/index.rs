@@ -16,8 +16,8 @@ use crate::model::{ActorKind, SourceRef, StsEvent};
 mod actors;
 #[path = "index_prepare.rs"]
 mod prepare;
+use actors::ID_MASK;
 pub use actors::{ActorRule, actor_key_of, actor_kind_of, principal_hash};
-use actors::{ID_MASK, guid_bits};
 pub use prepare::PreparedLookups;
 
 /// A record as kept: its time (100 ns ticks since 0001-01-01, `i64::MIN` when unknown), its
@@ -219,7 +219,7 @@ impl ContextIndex {
                 correlation: e.correlation,
             };
             if entry.target != 0
-                && let Some(id) = guid_bits(f(Span::TargetId))
+                && let Some(id) = actors::guid_bits(f(Span::TargetId))
             {
                 let (first, other) = self.target_upn_ids.entry(entry.target).or_insert((id, 0));
                 if *other == 0 && *first != id {

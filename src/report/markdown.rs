@@ -67,15 +67,22 @@ fn badges(hints: &[crate::hints::Hint]) -> String {
         .join(" ")
 }
 
-/// One Markdown table row for a finding; `hints` its badges (`reset first`).
+/// One Markdown table row for a finding; `context` its context line, `hints` its hints
+/// (the Hints cell has their badges, `reset first`; what they say of the row's targets is
+/// said in words after the context line: the reader of the report alone sees the doubt).
 pub fn finding_line(
     report: &ScanReport,
     f: &Finding,
     d: &Decision,
     context: &str,
-    hints: &str,
+    hints: &[crate::hints::Hint],
 ) -> String {
     let r = &f.row;
+    let mut context = context.to_owned();
+    for note in crate::lookalike_targets::target_notes(hints) {
+        context.push_str("; ");
+        context.push_str(&note);
+    }
     format!(
         "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
         time_or_dash(f.totals.first.as_ref()),
@@ -95,8 +102,8 @@ pub fn finding_line(
         markdown_cell(&d.time),
         markdown_cell(&mark_edge_spaces(&targets_cell(f))),
         actors_cell(&f.totals.actor_principals()),
-        markdown_cell(context),
-        markdown_cell(hints),
+        markdown_cell(&context),
+        markdown_cell(&badges(hints)),
     )
 }
 
@@ -171,20 +178,13 @@ fn write_findings_table(
     out.write_all(ROW_HEADER.as_bytes())?;
     super::rows::write_rows(out, indexes.len(), |k, buf| {
         let f = &report.findings[indexes[k]];
-        let hints = inputs.finding_hints(f);
-        // What the row's hints say of its targets, in words: the Hints cell has badges only.
-        let mut context = summary::finding_line(inputs, report, f);
-        for note in crate::lookalike_targets::target_notes(&hints) {
-            context.push_str("; ");
-            context.push_str(&note);
-        }
         buf.extend_from_slice(
             finding_line(
                 report,
                 f,
                 &verdict_of(decisions, &f.row.key()),
-                &context,
-                &badges(&hints),
+                &summary::finding_line(inputs, report, f),
+                &inputs.finding_hints(f),
             )
             .as_bytes(),
         );
