@@ -317,3 +317,30 @@ fn the_ticked_rows_come_first_and_a_long_list_says_where_it_is() {
         }
     }
 }
+
+/// In a group the rows come in the table's order as shown (newest first by default), so
+/// that the list reads as the table does: it came in the order the rows were read, neither
+/// time order nor the table's (newbie14 #2).
+#[test]
+fn a_group_of_the_classify_list_is_in_the_tables_order() {
+    let mut app = helpdesk_decided_legitimate();
+    keys(&mut app, "c");
+    let Overlay::Bulk(b) = &app.overlay else {
+        panic!("bulk list open: {}", app.status)
+    };
+    assert!(b.candidates.len() > 2, "a group of several rows");
+    assert!(b.candidates.iter().all(|c| c.link == b.candidates[0].link));
+    let place = |item: usize| app.findings.order.iter().position(|&i| i == item).unwrap();
+    let listed: Vec<usize> = b.candidates.iter().map(|c| place(c.item)).collect();
+    let mut in_order = listed.clone();
+    in_order.sort_unstable();
+    assert_eq!(listed, in_order, "the table's order");
+    let times: Vec<String> = b
+        .candidates
+        .iter()
+        .map(|c| app.cell(&app.findings, c.item, 0))
+        .collect();
+    let mut newest_first = times.clone();
+    newest_first.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(times, newest_first, "newest first, as the table");
+}

@@ -271,8 +271,17 @@ impl App {
         }
         // Strongest link first, and in it the rows ticked for the analyst first (they are
         // all of the same account): what Enter decides is on the first page, never on
-        // page 6 of 1,882 rows (newbie13b #3); then in the table's order of items.
-        candidates.sort_by_key(|c| (c.link, !c.ticked));
+        // page 6 of 1,882 rows (newbie13b #3); then in the table's order as shown (its
+        // sort, newest first by default): in the order of the items read, `10:02:11` came
+        // last, away from `10:00:30` (newbie14 #2).
+        let place: std::collections::HashMap<usize, usize> = self
+            .findings
+            .order
+            .iter()
+            .enumerate()
+            .map(|(pos, &i)| (i, pos))
+            .collect();
+        candidates.sort_by_key(|c| (c.link, !c.ticked, place.get(&c.item).copied()));
         let hidden_note = match hidden {
             0 => String::new(),
             1 => " (1 row like it is hidden by the filter: not offered)".to_owned(),
