@@ -467,10 +467,12 @@ pub const NOT_APPLIED_MARK: &str = "[decide again: id shared] ";
 /// one stands only in text the actor or client chose (a UPN, a User-Agent, an app name:
 /// `DirectorySync only in actor text: …`, src/rule/dirsync.rs), not in the sync's own
 /// property: the simplest evasion of the query (breaker12 #3). The Reason cell is the mark
-/// and the field (`[dirsync-text] ExtendedProperties[0].Value ("UserAgent")`): at 80
-/// columns the words were cut before `actor text`, and whole they took the Reason past
-/// its 82 columns at 160.
-pub const ACTOR_TEXT_MARK: &str = "[dirsync-text] ";
+/// and the field (`DirSync in actor text: ExtendedProperties[0].Value ("UserAgent")`): at 80
+/// columns the README's words were cut before `actor text`, and whole they took the Reason
+/// past its 82 columns at 160; the code `[dirsync-text]` before it meant nothing to a
+/// newcomer (newbie 15 #7). This short form of the README's words fits the 27 columns the
+/// Reason has at 60 and 80 columns.
+pub const ACTOR_TEXT_MARK: &str = "DirSync in actor text: ";
 
 /// Whether `outcome` is a near miss whose DirectorySync term stands only in actor text
 /// ([`ACTOR_TEXT_MARK`]).
@@ -494,7 +496,7 @@ pub fn near_miss_text(
     let (time, ticks) = short_time(e.time);
     let reason = match &e.outcome {
         // The mark says what the words `DirectorySync only in actor text:` say, in a third
-        // of the room: the field after it (`[dirsync-text] UserId`).
+        // of the room: the field after it (`DirSync in actor text: UserId`).
         Outcome::NearMiss(r) => match &**r {
             crate::model::NearMissReason::DirectorySync {
                 path,

@@ -55,7 +55,7 @@ pub fn why_lines(report: &ScanReport, event: usize) -> Vec<(String, String, Opti
                 |p| {
                     if crate::tui::items::dirsync_in_actor_text(&e.outcome) {
                         format!(
-                            "found only in actor text at {} (dirsync-text: text the actor or client chose, not the sync's own property)",
+                            "found only in actor text at {} (text the actor or client chose, not the sync's own property)",
                             neutralize(p)
                         )
                     } else {

@@ -263,7 +263,7 @@ fn a_leading_space_is_shown_alike_in_every_cell_and_in_the_why_panel() {
 /// User-Agent: `DirectorySync only in actor text: …`, breaker12 #3) read at 80 and 60
 /// columns like the sync's own near misses: the Reason was cut at `DirectorySync only in
 /// acto…`, the why panel said `found at ExtendedProperties[0].Value` as for the sync. Now the
-/// Reason reads `[dirsync-text] FIELD` and the clause says `only in actor text`.
+/// Reason reads `DirSync in actor text: FIELD` (newbie 15 #7: not the code `[dirsync-text]`) and the clause says `only in actor text`.
 #[test]
 fn a_dirsync_term_only_in_actor_text_is_marked_in_the_table_and_the_why_panel() {
     use sts_triage::tui::action::Intent;
@@ -283,10 +283,13 @@ fn a_dirsync_term_only_in_actor_text_is_marked_in_the_table_and_the_why_panel() 
                 .unwrap_or_else(|| panic!("no row of {who} at {w}:\n{s}"))
                 .to_owned()
         };
-        assert!(line("evil@").contains("[dirsync-text]"), "{s}");
-        assert!(line("directorysync").contains("[dirsync-text]"), "{s}");
+        assert!(line("evil@").contains("DirSync in actor text: "), "{s}");
+        assert!(
+            line("directorysync").contains("DirSync in actor text: "),
+            "{s}"
+        );
         // The sync's own property: the query's intended exclusion, no mark.
-        assert!(!line("Sync_DC01").contains("dirsync-text"), "{s}");
+        assert!(!line("Sync_DC01").contains("actor text"), "{s}");
         // The why panel of the user-agent row says it on the clause that dropped it.
         let pos = s
             .lines()
