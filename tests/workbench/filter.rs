@@ -458,3 +458,40 @@ fn conflicting_near_misses_are_marked_and_flag_terms_find_them_in_both_views() {
         "{accounts:?}"
     );
 }
+
+/// Newbie 15 #8: `remaining:<0` then `m` showed `No row matches the filter` on the near
+/// misses with nothing to say that they have no Remaining column. The column is named; a
+/// filter on columns the view has keeps the plain words.
+#[test]
+fn a_filter_on_a_column_the_view_lacks_says_so() {
+    let mut app = sized(app(), 80, 24);
+    keys(&mut app, "/remaining:<0");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('m'));
+    assert!(app.near.order.is_empty() && !app.near.items.is_empty());
+    let s = text(&screen(&app, 80, 24, false))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        s.contains(
+            "No row matches the filter: near misses have no Remaining column; Esc clears it."
+        ),
+        "{s}"
+    );
+    // A term the near misses have: no column named.
+    keys(&mut app, "/");
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "account:zzzzqqq");
+    press(&mut app, KeyCode::Enter);
+    let s = text(&screen(&app, 80, 24, false))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        s.contains("No row matches the filter; Esc clears it."),
+        "{s}"
+    );
+}

@@ -26,6 +26,23 @@ pub use time::{Span, Zone};
 
 use super::columns::{Column, Kind, every_column};
 
+/// The columns the applied `filter`'s `col:` terms name that `columns` (a table's) lack:
+/// such a term keeps no row there (`remaining:<0` on the near misses), and the table says
+/// why rather than only "no row matches" (newbie 15 #8). A negated term (`!remaining:<0`)
+/// keeps every row there and is not named.
+pub fn absent_columns(filter: &str, zone: &Zone, columns: &[Column]) -> Vec<Column> {
+    let mut out = Vec::new();
+    for term in parse_filter(filter, zone).unwrap_or_default() {
+        if let Term::Column { column, .. } = term
+            && !columns.contains(&column)
+            && !out.contains(&column)
+        {
+            out.push(column);
+        }
+    }
+    out
+}
+
 /// The filter language in examples: (what is typed, what it keeps). The help screen lists
 /// these rows; the README's "Filter language" section lists every example.
 pub const SYNTAX: &[(&str, &str)] = &[

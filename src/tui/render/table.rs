@@ -237,9 +237,23 @@ fn no_row_shown(app: &App, key: &dyn Fn(Intent) -> String) -> String {
         n => format!("press {cycle} {n} times for all rows"),
     };
     let label = view.label();
+    // A `col:` term on a column this table lacks keeps no row here: named.
+    let absent = crate::tui::filter::absent_columns(&app.filter, &app.zone(), app.columns());
     match (hiding.as_slice(), presses) {
         ([], 0) => "No row to show.".to_owned(),
         ([], _) => format!("No row in the verdict view `{label}`: {press}."),
+        (["the filter"], 0) if !absent.is_empty() => format!(
+            "No row matches the filter: {} have no {} column; {back} clears it.",
+            match app.view {
+                View::Findings => "flagged rows",
+                View::NearMisses => "near misses",
+            },
+            absent
+                .iter()
+                .map(|c| c.title())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
         ([one], 0) => format!("No row matches {one}; {back} clears it."),
         ([one], _) => format!(
             "No row matches {one} in the verdict view `{label}`; {back} clears {one}, or {press}."
