@@ -246,8 +246,8 @@ impl ScanReport {
                 }
             },
         };
-        let differs = known_event.map_or_else(
-            || vec!["other content"],
+        let (differs, values) = known_event.map_or_else(
+            || (vec!["other content"], Vec::new()),
             |k| super::conflict::differing(&k, new),
         );
         // Only the fields that do differ, as the why panel says: a list of every field that
@@ -270,6 +270,7 @@ impl ScanReport {
             id: new.id.clone(),
             places: [first.clone(), new.source.clone()],
             differs,
+            values,
         });
     }
 

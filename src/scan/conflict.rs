@@ -16,6 +16,11 @@ pub struct IdConflict {
     /// What differs between them, in the field's terms (`time`, `IP`,
     /// `IsAnonymousProxy`…); `other content` when the first record could not be read back.
     pub differs: Vec<&'static str>,
+    /// Per field of `differs`, its two values where they are short (`08:20:05.000 vs
+    /// 08:20:05.111`: the first record's, then the later one's), neutralised; empty where
+    /// they are long or not kept (actor, target, other content). Newbie 15 #6: `another time`
+    /// of two rows whose Time cells read the same second sent the analyst to open both.
+    pub values: Vec<String>,
 }
 
 impl IdConflict {
@@ -28,10 +33,70 @@ impl IdConflict {
         }
     }
 
-    /// `time, IsAnonymousProxy`: what differs, for a reason or a report line.
+    /// `time (08:20:05.000 vs 08:20:05.111), IsAnonymousProxy (false vs true)`: what
+    /// differs, with the two values where they are short, for a reason or a report line.
     pub fn differs_text(&self) -> String {
-        self.differs.join(", ")
+        self.differs
+            .iter()
+            .enumerate()
+            .map(
+                |(i, field)| match self.values.get(i).filter(|v| !v.is_empty()) {
+                    Some(v) => format!("{field} ({v})"),
+                    None => (*field).to_owned(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join(", ")
     }
+}
+
+/// The longest value named in a conflict's reason: a UPN or an ISP name would make it a
+/// paragraph; those fields are named alone.
+const SHORT_VALUE: usize = 24;
+
+/// `a vs b` for two short values (neutralised: event text), else empty.
+fn pair(a: &str, b: &str) -> String {
+    let (a, b) = (
+        crate::neutralize::neutralize(a),
+        crate::neutralize::neutralize(b),
+    );
+    let shown = |v: &str| {
+        if v.is_empty() {
+            "(none)".to_owned()
+        } else {
+            v.to_owned()
+        }
+    };
+    if a.chars().count() > SHORT_VALUE || b.chars().count() > SHORT_VALUE {
+        return String::new();
+    }
+    format!("{} vs {}", shown(&a), shown(&b))
+}
+
+/// Two times that differ, to the first precision that tells them apart (milliseconds, then
+/// micro-, then the 100 ns ticks the exports carry), with the date only when it differs.
+fn times(a: Option<&crate::kql::KqlDateTime>, b: Option<&crate::kql::KqlDateTime>) -> String {
+    let (Some(a), Some(b)) = (a, b) else {
+        return String::new();
+    };
+    let date = a.date_naive() != b.date_naive();
+    for digits in [3usize, 6, 7] {
+        let f = |t: &crate::kql::KqlDateTime| {
+            let ticks = t.timestamp_subsec_nanos() / 100;
+            let frac = format!("{ticks:07}");
+            let day = if date {
+                t.format("%Y-%m-%d ").to_string()
+            } else {
+                String::new()
+            };
+            format!("{day}{}.{}", t.format("%H:%M:%S"), &frac[..digits])
+        };
+        let (x, y) = (f(a), f(b));
+        if x != y {
+            return format!("{x} vs {y}");
+        }
+    }
+    String::new()
 }
 
 fn first_row(e: &StsEvent) -> Option<&ResultRow> {
@@ -43,10 +108,12 @@ fn first_row(e: &StsEvent) -> Option<&ResultRow> {
 
 /// The fields that differ between two records of one id, in the order the copy rule
 /// compares them, then the query's columns (`scan::again`).
-pub(super) fn differing(a: &StsEvent, b: &StsEvent) -> Vec<&'static str> {
+pub(super) fn differing(a: &StsEvent, b: &StsEvent) -> (Vec<&'static str>, Vec<String>) {
     let mut out = Vec::new();
+    let mut values = Vec::new();
     if a.time != b.time {
         out.push("time");
+        values.push(times(a.time.as_ref(), b.time.as_ref()));
     }
     if a.valid_from != b.valid_from {
         out.push("StsRefreshTokensValidFrom values");
@@ -76,11 +143,14 @@ pub(super) fn differing(a: &StsEvent, b: &StsEvent) -> Vec<&'static str> {
         for (name, (p, q)) in ResultRow::COLUMNS.iter().zip(cx.iter().zip(cy.iter())) {
             if p != q {
                 out.push(name);
+                values.resize(out.len() - 1, String::new());
+                values.push(pair(p, q));
             }
         }
     }
     if out.is_empty() {
         out.push("other content");
     }
-    out
+    values.resize(out.len(), String::new());
+    (out, values)
 }

@@ -44,7 +44,14 @@ fn the_report_names_each_pair_and_what_differs() {
     );
     assert!(line.contains(&format!("`{AH}:10`")), "{line}");
     assert!(line.contains(&format!("`{LEGACY}:1`")), "{line}");
-    assert!(line.contains("differ in time, IsAnonymousProxy"), "{line}");
+    // With the two values (newbie 15 #6: both Time cells read 08:20:05), the first-read
+    // record's first: the AH record at 08:20:05.1111111Z, the legacy one at 08:20:05Z.
+    assert!(
+        line.contains(
+            "differ in time (08:20:05.111 vs 08:20:05.000), IsAnonymousProxy (false vs true)"
+        ),
+        "{line}"
+    );
     // stderr names the same two fields, not every field that could differ (trust12: it
     // listed "another time, StsRefreshTokensValidFrom values, IP, actor, target or
     // operation…" whatever differed).
