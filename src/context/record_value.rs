@@ -25,53 +25,24 @@ pub(super) fn first_byte(r: &mut impl BufRead) -> io::Result<Option<u8>> {
     }
 }
 
-/// The text a JSON string at the reader's position holds (its escapes decoded), trimmed: a
-/// record written as a JSON string. At most [`MAX_RECORD`] bytes of the string are read.
-pub(super) fn string_value(r: &mut impl BufRead) -> io::Result<String> {
-    let mut out: Vec<u8> = Vec::new();
-    let mut escaped = false;
-    loop {
-        let buf = r.fill_buf()?;
-        if buf.is_empty() {
-            return Err(io::Error::other("the file ends inside the record"));
-        }
-        // The opening quote is `out[0]`; the string ends at the next unescaped quote.
-        let mut end = None;
-        for (i, &b) in buf.iter().enumerate() {
-            out.push(b);
-            if out.len() == 1 {
-                continue;
-            }
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => {
-                    end = Some(i + 1);
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let used = end.unwrap_or(buf.len());
-        r.consume(used);
-        if end.is_some() {
-            break;
-        }
-        if out.len() > MAX_RECORD {
-            return Err(io::Error::other(format!(
-                "the record written as a JSON string there is over {MAX_RECORD} bytes"
-            )));
-        }
-    }
-    let text: String = serde_json::from_slice(&out)
-        .map_err(|e| io::Error::other(format!("the JSON string there: {e}")))?;
-    Ok(text.trim().to_owned())
+/// Where [`scan`] stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Until {
+    /// At the closing quote of the JSON string at the reader's position.
+    ClosingQuote,
+    /// At the end matching the first `{` or `[` (what comes before it is passed over).
+    MatchingEnd,
 }
 
-/// The JSON object or array starting at the first `{` or `[`: up to its matching end
-/// (strings and escapes skipped), at most `limit` bytes ([`MAX_RECORD`]; past it the text
-/// is cut and ends with [`CUT_END`]).
-pub(super) fn json_value(r: &mut impl BufRead, limit: usize) -> io::Result<String> {
+/// The bytes [`scan`] read, and whether they reached where it stops (`false`: the limit).
+struct Scanned {
+    bytes: Vec<u8>,
+    whole: bool,
+}
+
+/// Reads a JSON string or a JSON object or array to its end (strings and escapes passed
+/// over), or to the first read that takes it past `limit` bytes.
+fn scan(r: &mut impl BufRead, until: Until, limit: usize) -> io::Result<Scanned> {
     let mut out: Vec<u8> = Vec::new();
     let (mut depth, mut in_str, mut escaped, mut started) = (0usize, false, false, false);
     loop {
@@ -86,11 +57,13 @@ pub(super) fn json_value(r: &mut impl BufRead, limit: usize) -> io::Result<Strin
         let mut end = None;
         for (i, &b) in buf.iter().enumerate() {
             if !started {
-                if b == b'{' || b == b'[' {
-                    started = true;
-                    depth = 1;
-                    out.push(b);
+                match (until, b) {
+                    (Until::ClosingQuote, b'"') => in_str = true,
+                    (Until::MatchingEnd, b'{' | b'[') => depth = 1,
+                    _ => continue,
                 }
+                started = true;
+                out.push(b);
                 continue;
             }
             out.push(b);
@@ -101,7 +74,11 @@ pub(super) fn json_value(r: &mut impl BufRead, limit: usize) -> io::Result<Strin
                     (false, b'"') => in_str = false,
                     _ => {}
                 }
-                continue;
+                if in_str || depth > 0 {
+                    continue;
+                }
+                end = Some(i + 1);
+                break;
             }
             match b {
                 b'"' => in_str = true,
@@ -118,13 +95,37 @@ pub(super) fn json_value(r: &mut impl BufRead, limit: usize) -> io::Result<Strin
         }
         let used = end.unwrap_or(buf.len());
         r.consume(used);
-        if end.is_some() {
-            return Ok(String::from_utf8_lossy(&out).into_owned());
-        }
-        if out.len() > limit {
-            let mut text = String::from_utf8_lossy(&out).into_owned();
-            text.push_str(&format!("\n(cut at {limit} bytes{CUT_END}"));
-            return Ok(text);
+        if end.is_some() || out.len() > limit {
+            return Ok(Scanned {
+                bytes: out,
+                whole: end.is_some(),
+            });
         }
     }
+}
+
+/// The text a JSON string at the reader's position holds (its escapes decoded), trimmed: a
+/// record written as a JSON string. At most [`MAX_RECORD`] bytes of the string are read.
+pub(super) fn string_value(r: &mut impl BufRead) -> io::Result<String> {
+    let out = scan(r, Until::ClosingQuote, MAX_RECORD)?;
+    if !out.whole {
+        return Err(io::Error::other(format!(
+            "the record written as a JSON string there is over {MAX_RECORD} bytes"
+        )));
+    }
+    let text: String = serde_json::from_slice(&out.bytes)
+        .map_err(|e| io::Error::other(format!("the JSON string there: {e}")))?;
+    Ok(text.trim().to_owned())
+}
+
+/// The JSON object or array starting at the first `{` or `[`: up to its matching end
+/// (strings and escapes skipped), at most `limit` bytes ([`MAX_RECORD`]; past it the text
+/// is cut and ends with [`CUT_END`]).
+pub(super) fn json_value(r: &mut impl BufRead, limit: usize) -> io::Result<String> {
+    let out = scan(r, Until::MatchingEnd, limit)?;
+    let mut text = String::from_utf8_lossy(&out.bytes).into_owned();
+    if !out.whole {
+        text.push_str(&format!("\n(cut at {limit} bytes{CUT_END}"));
+    }
+    Ok(text)
 }
