@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 mod encoding;
-pub use encoding::{DecodeReader, SAMPLE, TextEncoding, detect};
+pub use encoding::{DecodeReader, SAMPLE, TextDecoder, TextEncoding, detect};
 
 /// U+FFFD, the character every replaced byte sequence or escape becomes.
 pub const REPLACEMENT: char = '\u{fffd}';

@@ -36,6 +36,8 @@ enum TailKind {
 }
 
 mod csv;
+mod decoded;
+mod rotate;
 mod verdict;
 use csv::last_csv_record_end;
 pub use verdict::{can_follow, not_followed};
@@ -57,7 +59,16 @@ fn identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
 pub struct Tail {
     path: PathBuf,
     file: Arc<str>,
+    /// Where the next read starts in the file (bytes of the file).
     offset: u64,
+    /// How the file's bytes become text ([`decoded::Text`]): decided as a first load decides.
+    text: decoded::Text,
+    /// The text given to the record readers so far: where the text read next starts in the
+    /// content the related-events index reads back (the file's bytes for UTF-8, a UTF-8
+    /// byte order mark counted; the decoded text otherwise, as a first load counts).
+    fed: u64,
+    /// The text taken so far (whole records and the CSV header, of `fed`).
+    taken: u64,
     line: u64,
     partial: Vec<u8>,
     prefilter: Prefilter,
@@ -116,6 +127,9 @@ impl Tail {
             path: path.to_owned(),
             file: Arc::from(path.display().to_string()),
             offset: 0,
+            text: decoded::Text::new(),
+            fed: 0,
+            taken: 0,
             line: 1,
             partial: Vec::new(),
             prefilter: Prefilter::new(),
@@ -158,8 +172,18 @@ impl Tail {
         Ok(lines)
     }
 
-    /// Bytes of whole records (or of the CSV header) taken: counted and hashed in order.
-    fn take(&mut self, bytes: &[u8]) {
+    /// Text of whole records (or of the CSV header) taken: the file's bytes it came from
+    /// are counted and hashed in order.
+    fn take(&mut self, text: &[u8]) {
+        self.taken += text.len() as u64;
+        match self.text.raw_of(text.len()) {
+            Some(raw) => self.take_raw(&raw),
+            None => self.take_raw(text),
+        }
+    }
+
+    /// Bytes of the file taken: counted and hashed in order.
+    fn take_raw(&mut self, bytes: &[u8]) {
         let keep = HEAD_BYTES.saturating_sub(self.head.len()).min(bytes.len());
         self.head.extend_from_slice(&bytes[..keep]);
         self.hasher.update(bytes);
@@ -258,14 +282,31 @@ impl Tail {
             return Ok(0);
         }
         f.seek(SeekFrom::Start(self.offset))?;
-        let mut fresh = Vec::new();
+        let mut raw = Vec::new();
         f.take((len - self.offset).min(STEP_BYTES))
-            .read_to_end(&mut fresh)?;
-        self.offset += fresh.len() as u64;
-        let from = fresh.len().saturating_sub(LAST_BYTES);
-        self.last.extend_from_slice(&fresh[from..]);
+            .read_to_end(&mut raw)?;
+        self.offset += raw.len() as u64;
+        let from = raw.len().saturating_sub(LAST_BYTES);
+        self.last.extend_from_slice(&raw[from..]);
         let over = self.last.len().saturating_sub(LAST_BYTES);
         self.last.drain(..over);
+        let untaken = (self.fed - self.taken) as usize;
+        let fed = self.text.feed(&raw, untaken, self.opts.max_record_bytes);
+        if let Some(notice) = fed.notice {
+            sink(ScanMessage::Problem(Problem {
+                file: self.file.clone(),
+                line: None,
+                message: notice,
+            }));
+        }
+        if !fed.mark.is_empty() {
+            // A UTF-8 byte order mark: hashed and counted, not read as the first record's.
+            self.fed += fed.mark.len() as u64;
+            self.taken += fed.mark.len() as u64;
+            self.take_raw(&fed.mark);
+        }
+        let mut fresh = fed.text;
+        self.fed += fresh.len() as u64;
         if self.skipping && self.blank_run {
             // Blanks so far: the line is reported only at its first byte that is not one.
             match fresh.iter().position(|&b| !is_blank(b)) {
@@ -316,7 +357,7 @@ impl Tail {
             };
             // Where the rows are in the file, less the header fed again before them.
             let rows_at =
-                (self.offset - self.partial.len() as u64).saturating_sub(header.len() as u64);
+                (self.fed - self.partial.len() as u64).saturating_sub(header.len() as u64);
             let rows: Vec<u8> = self.partial.drain(..end).collect();
             let lines = bytecount::count(&rows, b'\n') as u64;
             let mut bytes = header.clone();
@@ -361,7 +402,7 @@ impl Tail {
             return Ok(0);
         };
         // The content offset of the first line.
-        let mut at = self.offset - self.partial.len() as u64;
+        let mut at = self.fed - self.partial.len() as u64;
         let complete: Vec<u8> = self.partial.drain(..=last_nl).collect();
         // Every record, STS or not, goes to the related-events index as in a first load.
         let mut context = crate::context::Collector::new(self.file.clone(), self.opts.context);
@@ -391,95 +432,6 @@ impl Tail {
         }
         self.take(&complete);
         Ok(lines)
-    }
-
-    /// Why the file under the followed name is not the one read so far, if it is not: another
-    /// file (device and inode: renamed and recreated), shorter than what was read
-    /// (truncated), or other first bytes (rewritten in place).
-    fn replaced(
-        &self,
-        f: &mut File,
-        meta: &std::fs::Metadata,
-        len: u64,
-    ) -> io::Result<Option<&'static str>> {
-        if self.identity.is_some() && identity(meta) != self.identity {
-            return Ok(Some(
-                "another file now has its name (renamed and recreated)",
-            ));
-        }
-        if len < self.offset {
-            return Ok(Some("it is now shorter than what was read (truncated)"));
-        }
-        if self.head.is_empty() || self.missing_said {
-            return Ok(None);
-        }
-        let mut now = vec![0u8; self.head.len()];
-        f.seek(SeekFrom::Start(0))?;
-        f.read_exact(&mut now)?;
-        if now != self.head {
-            return Ok(Some("its first bytes changed (rewritten in place)"));
-        }
-        let mut now = vec![0u8; self.last.len()];
-        f.seek(SeekFrom::Start(self.offset - self.last.len() as u64))?;
-        f.read_exact(&mut now)?;
-        Ok((now != self.last).then_some("the last bytes read changed (rewritten in place)"))
-    }
-
-    /// The followed file was replaced (logrotate, a collector writing it again): what was
-    /// read keeps the file's name, line numbers and SHA-256 (of the bytes read before), and
-    /// the file now under the name is read from its start as a new input,
-    /// `<path> (after rotation N)`, with its own line numbers and SHA-256, so the two are
-    /// never mixed under one name (a report of both passes `verify` given the old file, e.g.
-    /// `a.jsonl.1`, and the new one). Said on the old file's name.
-    fn rotate(&mut self, why: &str, sink: &mut dyn FnMut(ScanMessage)) {
-        self.rotations += 1;
-        let name = format!(
-            "{} (after rotation {})",
-            self.path.display(),
-            self.rotations
-        );
-        if self.announced {
-            // The old file's last summary, its format saying it was replaced.
-            let mut old = self.summary.clone();
-            old.format = format!("{} until replaced", self.summary.format);
-            old.sha256 = Some(super::hex(&self.hasher.clone().finalize()));
-            sink(ScanMessage::FileSoFar(old));
-        }
-        sink(ScanMessage::Problem(Problem {
-            file: self.file.clone(),
-            line: None,
-            message: format!(
-                "the followed file was replaced: {why}; the rows read before keep this name, \
-                 its line numbers and the SHA-256 of the {} bytes read{}; the file now under \
-                 its name is read from its start as {name:?}",
-                self.summary.bytes,
-                if self.partial.is_empty() {
-                    ""
-                } else {
-                    " (a last record it held without its line's end was not read)"
-                }
-            ),
-        }));
-        self.file = Arc::from(name.as_str());
-        self.summary = FileSummary {
-            path: name,
-            followed: true,
-            ..FileSummary::default()
-        };
-        self.offset = 0;
-        self.line = 1;
-        self.partial.clear();
-        self.skipping = false;
-        self.blank_run = false;
-        self.kind = TailKind::Unknown;
-        self.hasher = Sha256::new();
-        self.prefilter = Prefilter::new();
-        self.announced = false;
-        self.identity = None;
-        self.head.clear();
-        self.last.clear();
-        self.missing_said = false;
-        self.header_said = super::csvfile::HeaderSaid::default();
     }
 
     /// One record, read as a first load reads it (`json::evaluate_record_traced`: repaired
@@ -567,3 +519,6 @@ mod csv_tests;
 
 #[cfg(test)]
 mod rotate_tests;
+
+#[cfg(test)]
+mod encoding_tests;

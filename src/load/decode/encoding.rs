@@ -307,6 +307,76 @@ impl<R: std::io::BufRead> std::io::BufRead for DecodeReader<R> {
     }
 }
 
+/// A decoder of one file's bytes to UTF-8 fed in pieces, for follow mode, which reads a file
+/// as it grows and must decode it exactly as [`DecodeReader`] decodes it at a first load
+/// (breaker15 #1: the same row keys, with or without `--follow`). A byte order mark at the
+/// start is removed; malformed sequences become U+FFFD.
+pub struct TextDecoder {
+    decoder: Decoder,
+    encoding: TextEncoding,
+}
+
+impl TextDecoder {
+    /// `None` for UTF-8, which is read as it is.
+    pub fn new(encoding: TextEncoding) -> Option<Self> {
+        let decoder = match encoding {
+            TextEncoding::Utf32 { big_endian } => Decoder::Utf32 {
+                big_endian,
+                started: false,
+                carry: Vec::new(),
+            },
+            other => Decoder::Encoding(other.encoding()?.new_decoder_with_bom_removal()),
+        };
+        Some(Self { decoder, encoding })
+    }
+
+    /// Decodes all of `src` to UTF-8, appended to `out` (a character split at the end of
+    /// `src` is kept for the next call).
+    pub fn decode(&mut self, src: &[u8], out: &mut Vec<u8>) {
+        match &mut self.decoder {
+            Decoder::Encoding(decoder) => {
+                let from = out.len();
+                let room = decoder
+                    .max_utf8_buffer_length(src.len())
+                    .unwrap_or(src.len() * 3 + 16);
+                out.resize(from + room, 0);
+                let (_, _, written, _) = decoder.decode_to_utf8(src, &mut out[from..], false);
+                out.truncate(from + written);
+            }
+            Decoder::Utf32 {
+                big_endian,
+                started,
+                carry,
+            } => {
+                decode_utf32(src, false, *big_endian, started, carry, out);
+            }
+        }
+    }
+
+    /// The end (just after it) of the first newline character of `raw` in this encoding,
+    /// where `raw` starts at a character boundary of the file (its start, or just after a
+    /// newline): a `\n` byte is one only in its place in a code unit (UTF-16LE `0A 00` at
+    /// an even offset, UTF-32BE `00 00 00 0A` at an offset of 4n+3, …).
+    pub fn newline_end(&self, raw: &[u8]) -> Option<usize> {
+        let (unit, at, zeros): (usize, usize, &[usize]) = match self.encoding {
+            TextEncoding::Utf16 {
+                big_endian: false, ..
+            } => (2, 0, &[1]),
+            TextEncoding::Utf16 {
+                big_endian: true, ..
+            } => (2, 1, &[0]),
+            TextEncoding::Utf32 { big_endian: false } => (4, 0, &[1, 2, 3]),
+            TextEncoding::Utf32 { big_endian: true } => (4, 3, &[0, 1, 2]),
+            _ => return memchr::memchr(b'\n', raw).map(|i| i + 1),
+        };
+        memchr::memchr_iter(b'\n', raw)
+            .filter(|&i| i % unit == at)
+            .map(|i| i - at)
+            .find(|&start| start + unit <= raw.len() && zeros.iter().all(|&z| raw[start + z] == 0))
+            .map(|start| start + unit)
+    }
+}
+
 /// The decoder of a [`DecodeReader`].
 enum Decoder {
     Encoding(encoding_rs::Decoder),

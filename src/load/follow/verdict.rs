@@ -29,6 +29,14 @@ fn follow_verdict(path: &Path) -> Result<(), Option<&'static str>> {
     if head.starts_with(&[0x1f, 0x8b]) {
         return Err(Some("a gzip file: read once, not followed"));
     }
+    // Its text, decoded as a first load decodes it (a UTF-16 export is followed too:
+    // breaker15 #1, it was read once and nothing said so).
+    let encoding = crate::load::decode::detect(&head);
+    if let Some(mut decoded) = crate::load::decode::DecodeReader::new(&head[..], encoding) {
+        let mut text = Vec::new();
+        decoded.read_to_end(&mut text).map_err(|_| None)?;
+        head = text;
+    }
     match crate::load::sniff(&head) {
         Ok(crate::load::Shape::JsonLines | crate::load::Shape::Csv) => Ok(()),
         Ok(crate::load::Shape::JsonDocument) if first_line_whole(&head) => Ok(()),
