@@ -104,17 +104,7 @@ fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &mut Sender) {
             })));
         }
     }
-    let opts = ScanOptions {
-        cancel: Some(cancel.clone()),
-        ..ScanOptions::default()
-    };
-    if let Err(e) = scan::scan_paths_with(&once, &opts, &mut |msg| tx.send(Action::Scan(msg))) {
-        tx.send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
-            file: "".into(),
-            line: None,
-            message: e.to_string(),
-        })));
-    }
+    read_once(&once, cancel, &mut |a| tx.send(a));
     let mut tails: Vec<crate::load::follow::Tail> = tailed
         .iter()
         .map(|p| crate::load::follow::Tail::new(p))
@@ -138,6 +128,25 @@ fn follow_loader(paths: &[PathBuf], cancel: &Arc<AtomicBool>, tx: &mut Sender) {
         // What was read in this round is shown now, not when the next one comes.
         tx.flush();
         std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// Follow mode's files read once (gzip, JSON documents): each hashed as it is read, so
+/// that the report names the SHA-256 and size of the bytes read, not of the file as it is
+/// when the report is made (breaker15 #2: a file grown since gave the hash of bytes never
+/// read, beside the size of those read, and `verify` said "as the report says").
+fn read_once(once: &[PathBuf], cancel: &Arc<AtomicBool>, send: &mut dyn FnMut(Action)) {
+    let opts = ScanOptions {
+        cancel: Some(cancel.clone()),
+        hash_inputs: true,
+        ..ScanOptions::default()
+    };
+    if let Err(e) = scan::scan_paths_with(once, &opts, &mut |msg| send(Action::Scan(msg))) {
+        send(Action::Scan(ScanMessage::Problem(crate::model::Problem {
+            file: "".into(),
+            line: None,
+            message: e.to_string(),
+        })));
     }
 }
 
@@ -448,4 +457,47 @@ pub(super) fn spawn(paths: Vec<PathBuf>, follow: bool, cancel: Arc<AtomicBool>, 
             },
         );
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Breaker15 #2: under `--follow`, a JSON document (read once) that grows after it was
+    /// read is named in the report by the SHA-256 and size of the bytes read.
+    #[test]
+    fn a_file_read_once_under_follow_is_reported_by_the_bytes_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.json");
+        let sts = r#"{"CreationTime":"2021-02-04T16:32:42","Id":"x1","Operation":"Update StsRefreshTokenValidFrom Timestamp.","UserId":"a@b","ModifiedProperties":[],"Actor":[]}"#;
+        let read = format!("[\n{sts}\n]\n");
+        std::fs::write(&path, &read).expect("write");
+        assert!(!crate::load::follow::can_follow(&path), "read once");
+        let mut files = Vec::new();
+        read_once(
+            std::slice::from_ref(&path),
+            &Arc::new(AtomicBool::new(false)),
+            &mut |a| {
+                if let Action::Scan(ScanMessage::FileDone(s)) = a {
+                    files.push(s);
+                }
+            },
+        );
+        // The export is written again, longer, before the report is made.
+        std::fs::write(
+            &path,
+            format!("[\n{sts},\n{}\n]\n", sts.replace("x1", "x2")),
+        )
+        .expect("rewrite");
+        let mut report = crate::scan::ScanReport::default();
+        report.files = files;
+        let context = crate::report::ReportContext::new(&report, "j.jsonl", false);
+        let name = path.display().to_string();
+        let sha256 = crate::load::hex(&<sha2::Sha256 as sha2::Digest>::digest(read.as_bytes()));
+        assert_eq!(
+            context.hashes.get(&name),
+            Some(&crate::report::FileHash::Sha256(sha256))
+        );
+        assert_eq!(report.files[0].bytes, read.len() as u64);
+    }
 }
