@@ -5,17 +5,36 @@ use std::sync::Arc;
 
 use super::envelope_line::may_hold_records;
 use super::json::{Ctx, Evaluated, evaluate_line, is_whole_json, trim_ascii};
+use super::mixed_encoding::may_be_utf16;
 use super::record::Classified;
 use super::{Prefilter, ScanOptions};
 
 /// The last line without a DOS end-of-file mark (Ctrl+Z, 0x1A), which `copy a+b all`
 /// writes after the files it joins (its ASCII mode): the mark is no record.
 fn without_dos_eof(last: &[u8]) -> &[u8] {
+    // The NUL of a UTF-16LE newline (`0A 00`) ending a file read as UTF-8 that goes on in
+    // UTF-16 (`super::mixed_encoding`): no record, and no cut line.
+    if last == b"\0" {
+        return &last[..0];
+    }
     last.strip_suffix(b"\x1a").map_or(last, trim_ascii)
 }
 
 const TRUNCATED_LAST_LINE: &str =
     "truncated or invalid JSON on the last line (no newline at the end of the file)";
+
+/// What a last line without its newline that is no whole JSON value is said as: UTF-8 text
+/// in a file read as UTF-16 (the reverse of `mixed_encoding`'s case: one such line to the
+/// file's end), else a cut line.
+fn last_line_message(tail: &[u8]) -> String {
+    match std::str::from_utf8(tail)
+        .ok()
+        .and_then(super::mixed_encoding::utf8_read_as_utf16)
+    {
+        Some(utf8) => super::mixed_encoding::utf8_in_utf16_message(&utf8),
+        None => TRUNCATED_LAST_LINE.to_owned(),
+    }
+}
 
 /// What a scanning thread found in a block: its line and record counts and the candidate
 /// records, evaluated (their line numbers counted from the block's first line, from 0).
@@ -220,8 +239,8 @@ pub(super) fn scan_block(
     let tail = without_dos_eof(trim_ascii(&region[body_end..]));
     if !tail.is_empty() {
         scan.records += 1;
-        let evaluated = if !is_whole_json(tail) {
-            prefilter.map(|_| Evaluated::Malformed(TRUNCATED_LAST_LINE.to_owned()))
+        let evaluated = if !is_whole_json(tail) && !may_be_utf16(tail) {
+            prefilter.map(|_| Evaluated::Malformed(last_line_message(tail)))
         } else if prefilter.is_some_and(|p| p.may_match(tail)) || may_hold_records(tail) {
             evaluate(tail)
         } else {
@@ -362,9 +381,9 @@ impl Ctx<'_> {
         if trimmed.is_empty() {
             return;
         }
-        if !is_whole_json(trimmed) {
+        if !is_whole_json(trimmed) && !may_be_utf16(trimmed) {
             self.summary.records += 1;
-            self.malformed(line, TRUNCATED_LAST_LINE.to_owned());
+            self.malformed(line, last_line_message(trimmed));
             return;
         }
         self.record_placed(bytes, line, offset);

@@ -32,6 +32,9 @@ pub struct Repair {
     pub deep_cut_short: bool,
     /// Byte offset in the record of the first replacement.
     pub first_at: usize,
+    /// The record was in another encoding than the file's and was decoded from it (the
+    /// sentence that says so: `load::mixed_encoding`).
+    pub other_encoding: Option<&'static str>,
 }
 
 impl Repair {
@@ -41,6 +44,16 @@ impl Repair {
             && self.lone_surrogates == 0
             && self.deep_values == 0
             && !self.deep_cut_short
+            && self.other_encoding.is_none()
+    }
+
+    /// True when the record was only decoded from another encoding: nothing replaced.
+    pub fn only_decoded(&self) -> bool {
+        self.other_encoding.is_some()
+            && Self {
+                other_encoding: None,
+                ..*self
+            } == Self::default()
     }
 
     /// `1 invalid UTF-8 byte sequence replaced by U+FFFD (first at byte 812 of the record);
@@ -80,8 +93,15 @@ impl Repair {
                 crate::json_depth::MAX_DEPTH
             ));
         }
+        let decoded = self
+            .other_encoding
+            .map(|what| format!("{what} decoded as UTF-16; "))
+            .unwrap_or_default();
+        if said.is_empty() {
+            return format!("{decoded}the record was read");
+        }
         format!(
-            "{} (first at byte {} of the record); the record was read",
+            "{decoded}{} (first at byte {} of the record); the record was read",
             said.join("; "),
             self.first_at
         )

@@ -63,9 +63,13 @@ pub(super) fn may_hold_records(line: &[u8]) -> bool {
             }
             _ => first_key_opens_envelope(&line[2..]),
         },
+        // UTF-16 text in a file read as UTF-8 (`super::mixed_encoding`): parsed whatever the
+        // prefilter says, which cannot see the operation's name with NULs between its letters.
+        Some(b'{') if line.get(1) == Some(&0) => true,
         Some(b'{') => super::json::trim_ascii(&line[1..])
             .strip_prefix(b"\"")
             .is_some_and(first_key_opens_envelope),
+        Some(0 | 0xfe | 0xff) => super::mixed_encoding::may_be_utf16(line),
         _ => false,
     }
 }

@@ -80,7 +80,7 @@ impl Ctx<'_> {
         };
         if repair.only_controls_kept() {
             self.summary.controls_kept += 1;
-        } else {
+        } else if !repair.only_decoded() {
             self.summary.replaced += 1;
         }
         if self.problems_reported < PROBLEMS_DESCRIBED {
@@ -499,7 +499,7 @@ fn evaluate_traced(
     // `json_depth`), and the record is read; the fast path is unchanged.
     let (value, raw, repair): (Value, _, _) = match decode::parse_repaired(bytes) {
         Ok(parsed) => parsed,
-        Err(e) => return Evaluated::Malformed(format!("not valid JSON: {e}")),
+        Err(e) => return not_json(bytes, e, (line, file, max_record_bytes, shapes)),
     };
     if let Shapes::Line { text } = shapes
         && let Some(nested) = nested_shape(&value, text)
@@ -521,6 +521,47 @@ fn evaluate_traced(
         )),
         classified => Evaluated::Classified(classified, repair),
     }
+}
+
+/// A record that is not valid JSON as read: a UTF-16 line in a file read as UTF-8 is decoded
+/// and read (breaker15 #3: PowerShell 5.1 appends in UTF-16LE); UTF-8 text in a file read
+/// as UTF-16 is said as such. Either way, whether it names the STS operation is said.
+fn not_json(
+    bytes: &[u8],
+    e: serde_json::Error,
+    (line, file, max, shapes): (u64, &Arc<str>, usize, Shapes),
+) -> Evaluated {
+    use super::mixed_encoding::{UTF16_IN_UTF8, utf8_read_as_utf16, utf16_line};
+    let sts = |b: &[u8]| {
+        if holds_sts_operation(b) {
+            "; it holds the STS operation's name (StsRefreshTokenValidFrom)"
+        } else {
+            ""
+        }
+    };
+    let parses = |t: &str| decode::check_repaired(t.as_bytes()).is_ok();
+    if let Some(text) = utf16_line(bytes, parses) {
+        return match evaluate_traced(text.as_bytes(), line, file, max, shapes) {
+            Evaluated::Classified(classified, repair) => {
+                let mut repair = repair.unwrap_or_default();
+                repair.other_encoding = Some(UTF16_IN_UTF8);
+                Evaluated::Classified(classified, Some(repair))
+            }
+            Evaluated::Malformed(why) => Evaluated::Malformed(format!(
+                "{UTF16_IN_UTF8} decoded as UTF-16: {why}{}; skipped",
+                sts(text.as_bytes())
+            )),
+            // An array or an envelope in UTF-16: its records are not read one by one.
+            Evaluated::Nested(_) => Evaluated::Malformed(format!(
+                "{UTF16_IN_UTF8} an array or envelope line, not read{}",
+                sts(text.as_bytes())
+            )),
+        };
+    }
+    if let Some(utf8) = std::str::from_utf8(bytes).ok().and_then(utf8_read_as_utf16) {
+        return Evaluated::Malformed(super::mixed_encoding::utf8_in_utf16_message(&utf8));
+    }
+    Evaluated::Malformed(format!("not valid JSON: {e}{}", sts(bytes)))
 }
 
 /// Whether the bytes hold the STS operation's name (ASCII case ignored), as written.

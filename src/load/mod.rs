@@ -19,6 +19,7 @@ mod hashlane;
 mod input;
 mod json;
 mod jsonlines;
+mod mixed_encoding;
 mod partial_read;
 mod positioned;
 mod prefilter;

@@ -36,6 +36,7 @@ mod header_invisible;
 mod library;
 mod lines_of_documents;
 mod memory_bound;
+mod mixed_encodings;
 mod not_read;
 mod not_records;
 mod record_limit;
