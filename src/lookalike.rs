@@ -33,6 +33,10 @@ use unicode_security::{GeneralSecurityProfile, MixedScript, skeleton};
 use crate::model::{Finding, StsEvent};
 use crate::neutralize::neutralize;
 
+#[path = "lookalike_case.rs"]
+mod case;
+use case::same_text;
+
 /// Why a principal's text may pass for another's (see the module's rules).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Why {
@@ -304,36 +308,6 @@ pub fn match_keys(text: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// Whether two texts are one principal's name written twice: equal once case is folded
-/// (UPNs and display names are matched without case by the directory), letter by letter.
-/// A letter whose lower case is a letter of another block is no case of it: the Kelvin
-/// sign (U+212A) lowers to `k` and the Angstrom sign (U+212B) to `å`, and folding them made
-/// `Kevin@` (Kelvin) the plain `kevin@`'s own name, so its look-alike reason named some
-/// other principal, or one not in the data (breaker 15 #6).
-fn same_text(a: &str, b: &str) -> bool {
-    if a.eq_ignore_ascii_case(b) {
-        return true;
-    }
-    let letterlike = |c: char| ('\u{2100}'..='\u{214F}').contains(&c);
-    let (mut x, mut y) = (a.chars(), b.chars());
-    loop {
-        match (x.next(), y.next()) {
-            (None, None) => return true,
-            (Some(c), Some(d)) if c == d => {}
-            (Some(c), Some(d)) => {
-                if c.is_ascii() != d.is_ascii()
-                    || letterlike(c)
-                    || letterlike(d)
-                    || !c.to_lowercase().eq(d.to_lowercase())
-                {
-                    return false;
-                }
-            }
-            _ => return false,
-        }
-    }
 }
 
 /// The principals of the loaded data that look like another of them (a [`match_keys`]

@@ -13,6 +13,8 @@ mod eval;
 mod parse;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_negated;
 mod time;
 
 use fuzzy_matcher::FuzzyMatcher;
