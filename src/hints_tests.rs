@@ -94,3 +94,15 @@ fn offsets_read_as_words() {
     assert_eq!(offset_words(Some(3 * 86_400 + 4 * 3600)), "3 d 4 h after");
     assert_eq!(offset_words(Some(0)), "in the same second");
 }
+
+/// The `far` reason says which side of the event the new time is on: tokenMinutesRemaining
+/// is the event time minus the new time (newbie 15b #1: `-496197 minutes from the event
+/// time` was read as a time in the past, and an analyst's note said so).
+#[test]
+fn the_far_reason_says_before_or_after_the_event() {
+    let later = Hint::FarFromEventTime { minutes: -496197 }.to_string();
+    assert!(later.contains("496197 minutes after the event time"), "{later}");
+    assert!(later.contains("Remaining -496197"), "{later}");
+    let earlier = Hint::FarFromEventTime { minutes: 2500800 }.to_string();
+    assert!(earlier.contains("2500800 minutes before the event time"), "{earlier}");
+}

@@ -12,9 +12,15 @@ impl fmt::Display for Hint {
                 "StsRefreshTokensValidFrom moved backwards by {} minutes: older tokens become valid again",
                 -minutes
             ),
+            // `minutes` is the query's tokenMinutesRemaining, datetime_diff('minute',
+            // Timestamp, new): positive when the new time is before the event, negative when
+            // after it. Said as a signed distance "from the event" it read backwards (newbie
+            // 15b #1: -496197 taken for a time in the past).
             Self::FarFromEventTime { minutes } => write!(
                 f,
-                "the new valid-from time is {minutes} minutes from the event time (a revocation sets it to now)"
+                "the new valid-from time is {} minutes {} the event time (Remaining {minutes}; a revocation sets it to now)",
+                minutes.unsigned_abs(),
+                if *minutes < 0 { "after" } else { "before" }
             ),
             Self::AnonymousProxy => write!(f, "the actor came through an anonymous proxy"),
             // The role is read from the event (Actor[-1].ID): an attacker's string, shown as
