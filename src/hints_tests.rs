@@ -101,8 +101,14 @@ fn offsets_read_as_words() {
 #[test]
 fn the_far_reason_says_before_or_after_the_event() {
     let later = Hint::FarFromEventTime { minutes: -496197 }.to_string();
-    assert!(later.contains("496197 minutes after the event time"), "{later}");
+    assert!(
+        later.contains("496197 minutes after the event time"),
+        "{later}"
+    );
     assert!(later.contains("Remaining -496197"), "{later}");
     let earlier = Hint::FarFromEventTime { minutes: 2500800 }.to_string();
-    assert!(earlier.contains("2500800 minutes before the event time"), "{earlier}");
+    assert!(
+        earlier.contains("2500800 minutes before the event time"),
+        "{earlier}"
+    );
 }
