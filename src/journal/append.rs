@@ -224,6 +224,14 @@ impl Journal {
         let path = self.path.clone();
         let err = io_err(&path);
         self.file.lock().map_err(&err)?;
+        self.read_others_then_unlock()
+    }
+
+    /// What another writer appended, or the journal written again under its path, read with
+    /// the lock held ([`Journal::refresh`], [`Journal::refresh_if_free`]); then unlocked.
+    fn read_others_then_unlock(&mut self) -> Result<(), JournalError> {
+        let path = self.path.clone();
+        let err = io_err(&path);
         let result = self
             .keep_at_path_locked(false)
             .and_then(|()| self.catch_up());
@@ -244,12 +252,7 @@ impl Journal {
             Err(std::fs::TryLockError::WouldBlock) => return Ok(false),
             Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
         }
-        let result = self
-            .keep_at_path_locked(false)
-            .and_then(|()| self.catch_up());
-        let unlocked = self.file.unlock();
-        result?;
-        unlocked.map_err(&err)?;
+        self.read_others_then_unlock()?;
         Ok(true)
     }
 

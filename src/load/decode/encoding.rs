@@ -245,14 +245,7 @@ pub struct DecodeReader<R> {
 impl<R: std::io::BufRead> DecodeReader<R> {
     /// Decodes `inner` from `encoding`; `None` for UTF-8, which needs no reader.
     pub fn new(inner: R, encoding: TextEncoding) -> Option<Self> {
-        let decoder = match encoding {
-            TextEncoding::Utf32 { big_endian } => Decoder::Utf32 {
-                big_endian,
-                started: false,
-                carry: Vec::new(),
-            },
-            other => Decoder::Encoding(other.encoding()?.new_decoder_with_bom_removal()),
-        };
+        let decoder = Decoder::new(encoding)?;
         Some(Self {
             inner,
             decoder,
@@ -319,14 +312,7 @@ pub struct TextDecoder {
 impl TextDecoder {
     /// `None` for UTF-8, which is read as it is.
     pub fn new(encoding: TextEncoding) -> Option<Self> {
-        let decoder = match encoding {
-            TextEncoding::Utf32 { big_endian } => Decoder::Utf32 {
-                big_endian,
-                started: false,
-                carry: Vec::new(),
-            },
-            other => Decoder::Encoding(other.encoding()?.new_decoder_with_bom_removal()),
-        };
+        let decoder = Decoder::new(encoding)?;
         Some(Self { decoder, encoding })
     }
 
@@ -387,6 +373,20 @@ enum Decoder {
         started: bool,
         carry: Vec<u8>,
     },
+}
+
+impl Decoder {
+    /// A fresh decoder of `encoding` (its byte order mark removed); `None` for UTF-8.
+    fn new(encoding: TextEncoding) -> Option<Self> {
+        Some(match encoding {
+            TextEncoding::Utf32 { big_endian } => Self::Utf32 {
+                big_endian,
+                started: false,
+                carry: Vec::new(),
+            },
+            other => Self::Encoding(other.encoding()?.new_decoder_with_bom_removal()),
+        })
+    }
 }
 
 /// Decodes the UTF-32 bytes `src` to UTF-8 in `out` and returns how many were used (all):
