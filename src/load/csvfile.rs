@@ -26,6 +26,9 @@ mod head;
 mod header_name;
 mod unquoted;
 
+#[cfg(test)]
+mod progress_tests;
+
 /// What a CSV file holds, decided from its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CsvKind {
@@ -183,7 +186,11 @@ pub(super) fn scan_csv_under(
     let mut dates = FileDates::new(&head.headers, &head.labels, &head.zones);
     let mut last_joined = None;
     let mut record = csv::ByteRecord::new();
+    // The bar follows the bytes read, not a count of rows: said every 50,000 rows, it stood
+    // at 0 B for 0.8 s of a UAL export of 100,000 rows of 2.2 KiB, then jumped to 111 of
+    // its 220 MiB (a 2M-row export: seconds at 0%).
     let mut rows_since_progress = 0u32;
+    let mut progress_at = 0u64;
     let mut last_line = 1 + first_line_offset;
     let mut said_joined = false;
     // Headers of exports joined after the first (breaker 14 #1), and the last row that
@@ -227,9 +234,13 @@ pub(super) fn scan_csv_under(
             .map_or(last_line + 1, |p| p.line() + first_line_offset);
         last_line = line;
         rows_since_progress += 1;
-        if rows_since_progress >= 50_000 {
+        if rows_since_progress >= PROGRESS_ROWS {
             rows_since_progress = 0;
-            ctx.progress();
+            let read = ctx.read_so_far.load(Ordering::Relaxed);
+            if read >= progress_at + PROGRESS_BYTES {
+                progress_at = read;
+                ctx.progress();
+            }
         }
         // A blank line, or the DOS end-of-file mark (Ctrl+Z) `copy a+b all` writes after
         // the files it joins.
@@ -516,6 +527,13 @@ fn skip_blank_lines(reader: &mut Box<dyn BufRead + Send>) -> io::Result<(u64, u6
 /// The csv crate's read buffer: twice the input's buffer, so that the framer's reads go
 /// from the input straight into it (after the start of a line kept from the last read).
 const CSV_BUFFER: usize = 2 << 20;
+
+/// Rows between two looks at the bytes read (an atomic load), for progress.
+const PROGRESS_ROWS: u32 = 64;
+
+/// Bytes read between two progress messages (about as often as the JSON-lines reader,
+/// which says its progress at each block of a few MiB).
+const PROGRESS_BYTES: u64 = 1 << 20;
 
 /// Bounds the memory of one CSV record, behind the framer: the csv crate keeps a whole
 /// record in memory. The framer hands it whole records of at most about twice the limit;
