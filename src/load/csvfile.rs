@@ -17,6 +17,7 @@ use super::json::Ctx;
 use super::record::{Origin, classify};
 pub(super) use head::HeaderSaid;
 pub use head::excel_sep_line;
+pub(super) use head::is_export_header;
 use head::{Head, Seen, header_delimiter, header_line, repeated_head, skipped_row_note};
 pub(super) use header_name::column_name;
 

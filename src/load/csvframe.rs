@@ -32,8 +32,10 @@ use std::io::{self, BufRead, Read};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod header;
 mod quoting;
 mod requote;
+use header::HeaderShape;
 use quoting::{ends_inside, shape, trim_end, whole_closed_lines};
 
 /// What the framer says of records (skipped, or read with a note), for the scan loop to
@@ -91,24 +93,6 @@ impl Skipped {
         let taken: Vec<_> = list.drain(..cut).collect();
         self.pending.store(list.len(), Ordering::Relaxed);
         taken
-    }
-}
-
-/// What the header says about a row.
-#[derive(Clone, Copy)]
-struct HeaderShape {
-    width: usize,
-    /// Rows may leave out their empty trailing cells (the Entra download).
-    short_rows: bool,
-    /// The AuditData or RawEventData column, whose rows written without quotes are
-    /// requoted ([`requote`]).
-    json_col: Option<usize>,
-}
-
-impl HeaderShape {
-    fn fields_fit(self, fields: usize) -> bool {
-        fields == self.width
-            || (self.short_rows && fields < self.width && fields >= self.width.min(8))
     }
 }
 
@@ -322,6 +306,19 @@ impl Framer {
             }
             Line::Whole(line) => line,
         };
+        if self.header.is_some()
+            && !ends_inside(&first, self.delimiter, false)
+            && quoting::may_be_header_line(&first, self.delimiter)
+            && self.is_export_header(&first)
+        {
+            // Another export's header (exports joined one after another): the rows after
+            // it are framed by its width, as the csv reader reads them under it. Framed by
+            // the first header's, a cell over lines made a record of one field too many,
+            // skipped.
+            self.header = Some(self.header_shape(&first));
+            self.pass(first, 1);
+            return Ok(true);
+        }
         if let Some((col, width)) = self.json_column()
             && let Some(quoted) = requote::requote(&first, col, width, self.delimiter)
         {
@@ -353,33 +350,6 @@ impl Framer {
             self.out = record;
         } else {
             self.out.extend_from_slice(&record);
-        }
-    }
-
-    fn header_shape(&self, record: &[u8]) -> HeaderShape {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(self.delimiter)
-            .from_reader(record);
-        let mut cells = csv::ByteRecord::new();
-        let names: Vec<String> = match reader.read_byte_record(&mut cells) {
-            Ok(true) => cells
-                .iter()
-                .map(|c| {
-                    String::from_utf8_lossy(c)
-                        .trim_matches(['\u{feff}', ' ', '\r'])
-                        .to_owned()
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        HeaderShape {
-            width: names.len(),
-            short_rows: (self.short_rows)(&names),
-            json_col: names.iter().position(|n| {
-                n.eq_ignore_ascii_case("AuditData") || n.eq_ignore_ascii_case("RawEventData")
-            }),
         }
     }
 

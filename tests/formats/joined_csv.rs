@@ -113,6 +113,44 @@ fn the_second_header_is_recognised_in_utf16_and_with_semicolons() {
 }
 
 #[test]
+fn a_cell_over_lines_after_a_second_header_of_another_width_is_read() {
+    // The Log Analytics export (15 columns) joined after the portal's (14), each of its
+    // user agents written over two lines: its rows were framed by the first header's width
+    // before the csv reader saw the second header, and each was skipped as "a record of 15
+    // fields where the header has 14".
+    let tmp = tempfile::tempdir().unwrap();
+    let a = std::fs::read(PORTAL).unwrap();
+    let la = std::fs::read(LOG_ANALYTICS).unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&la[..]);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut agent = None;
+    for rec in r.records() {
+        let mut cells: Vec<String> = rec.unwrap().iter().map(str::to_owned).collect();
+        let at = *agent.get_or_insert_with(|| cells.iter().position(|c| c == "UserAgent").unwrap());
+        if cells[at] != "UserAgent" {
+            cells[at].push_str("\nsecond line of the agent");
+        }
+        w.write_record(&cells).unwrap();
+    }
+    let b = w.into_inner().unwrap();
+    let joined = write(tmp.path(), "all.csv", &[a.clone(), b.clone()].concat());
+    let apart = tmp.path().join("apart");
+    std::fs::create_dir(&apart).unwrap();
+    write(&apart, "portal.csv", &a);
+    write(&apart, "la.csv", &b);
+    let (one, two) = (scan(&joined), scan(&apart));
+    assert!(one.stderr.contains("records skipped: 0"), "{}", one.stderr);
+    assert!(
+        !one.stderr.contains("where the header has 14"),
+        "{}",
+        one.stderr
+    );
+    assert_eq!(seen(&one), seen(&two));
+}
+
+#[test]
 fn rows_skipped_after_a_header_of_no_known_shape_say_they_hold_the_sts_operation_and_point_at_it() {
     // The second export's header names no column this reader knows (`Action_Type`): its
     // rows have 15 fields under the first header's 14 and are skipped, each saying that it

@@ -185,6 +185,13 @@ pub(super) enum Seen {
     NameLike,
 }
 
+/// Whether a record met among the rows is an export's header, as [`Head::look_at`] reads
+/// it (this header again, or another export's joined after its rows): the CSV framer frames
+/// the rows after it by its number of columns.
+pub(in crate::load) fn is_export_header(record: &csv::ByteRecord) -> bool {
+    may_be_header(record) && Head::new(record).is_ok()
+}
+
 /// Whether every cell of `record` can be a column name: a letter first (after a byte order
 /// mark or another invisible character, whose bytes are not ASCII), then letters, digits,
 /// spaces and `_.()[]/-`; at least two cells, none empty but a trailing one (an export's

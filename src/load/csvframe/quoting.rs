@@ -102,6 +102,7 @@ pub(super) fn whole_closed_lines(
         // A row whose JSON column may be written without quotes goes to the slow path.
         if line.len() > limit
             || ends_inside(line, delimiter, false)
+            || may_be_header_line(line, delimiter)
             || json
                 .is_some_and(|(col, width)| super::requote::may_need(line, col, width, delimiter))
         {
@@ -111,4 +112,29 @@ pub(super) fn whole_closed_lines(
         lines += 1;
     }
     (at, lines)
+}
+
+/// Whether a line may be an export's header, joined after another export's rows (`cat
+/// a.csv b.csv`): a letter first (after a quote or a byte order mark), then only what
+/// column names and the cells around them hold (letters, digits, blanks, `_.()[]/-`,
+/// quotes, delimiters), and short. Such a line goes to the slow path, which reads it as a
+/// header or not ([`super::Framer`]): the rows after a header of another width are framed
+/// by its width. A row fails at its first byte (a digit of a time, an id) or within a few
+/// (the `:` of a time, an `@`, a `{`).
+pub(super) fn may_be_header_line(line: &[u8], delimiter: u8) -> bool {
+    const LONGEST: usize = 16 << 10;
+    let body = trim_end(line);
+    let start = body.iter().position(|&b| b != b'"').unwrap_or(body.len());
+    let starts_as_name = body
+        .get(start)
+        .is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80);
+    starts_as_name
+        && body.len() <= LONGEST
+        && body.iter().all(|&b| {
+            b.is_ascii_alphanumeric()
+                || b >= 0x80
+                || b == delimiter
+                || b == b'"'
+                || b" _.()[]/-".contains(&b)
+        })
 }
