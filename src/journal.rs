@@ -290,6 +290,14 @@ pub fn replay(path: &str, text: &[u8]) -> Result<Replay, JournalError> {
     Ok(replay_parsed(path, &parsed, false))
 }
 
+/// The decisions of the first `entries` entries of journal `text`: the journal as of an
+/// earlier head (`verify` checks a report against the journal state it names).
+pub fn replay_first(path: &str, text: &[u8], entries: usize) -> Result<Replay, JournalError> {
+    let mut parsed = chain::parse(path, text, 1)?;
+    parsed.lines.truncate(entries);
+    Ok(replay_parsed(path, &parsed, false))
+}
+
 /// The decisions of parsed lines; `cut` says whether a torn last line was cut off the file
 /// (by a workbench holding the lock) or only ignored (by a reader).
 fn replay_parsed(path: &str, parsed: &chain::Parsed, cut: bool) -> Replay {

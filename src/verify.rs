@@ -305,7 +305,7 @@ pub fn check_report(
     .ok_or_else(|| format!("{shown}: not a findings report of sts-triage (Markdown or JSON)"))?;
     // A report made before any decision names a journal that was never created (breaker
     // 15 #6): that journal is missing as the report says, not unreadable.
-    let facts = match check_journal(journal_path, found) {
+    let mut facts = match check_journal(journal_path, found) {
         Err(_) if stated.journal == Some((0, None)) && !journal_path.exists() => {
             found.notes.push(format!(
                 "journal {}: not found, as the report says (no decisions)",
@@ -314,6 +314,25 @@ pub fn check_report(
             JournalFacts::default()
         }
         r => r?,
+    };
+    // A report made before later decisions is checked against the journal as of its head
+    // (the entry count and head hash it names); the later entries are said apart
+    // (`compare_journal`). Checked against the journal now, each row decided since was a
+    // difference of its own.
+    let (entries_then, head_then, decisions) = match compare::head_before_end(&stated, &facts) {
+        Some(n) => {
+            let shown = crate::neutralize::name(&journal_path.display().to_string()).into_owned();
+            let text = journal::read_text(journal_path)
+                .map_err(|e| neutralize(&e.to_string()).into_owned())?;
+            let then = journal::replay_first(&shown, &text, n)
+                .map_err(|e| neutralize(&e.to_string()).into_owned())?;
+            (n, then.head, then.decisions)
+        }
+        None => (
+            facts.entries,
+            facts.head.clone(),
+            std::mem::take(&mut facts.decisions),
+        ),
     };
     // A stopped load's report: only what the load read is scanned (newbie13b #1).
     let partial = json
@@ -350,11 +369,11 @@ pub fn check_report(
     };
     let mut ctx =
         ReportContext::new_knowing(&scanned, &journal_path.display().to_string(), true, &known)
-            .with_journal_chain(facts.entries, facts.head.clone());
+            .with_journal_chain(entries_then, head_then);
     if let Some(h) = thresholds {
         ctx = ctx.with_hints(h);
     }
-    let expected = report::json_report(&scanned, &facts.decisions, &ctx);
+    let expected = report::json_report(&scanned, &decisions, &ctx);
     let mut actual = stated_from_json(&expected).ok_or("the recomputed report has no counts")?;
     if let Some((cut, _)) = partial.as_ref().and_then(|p| p.cut.as_ref()) {
         actual.files.retain(|(name, _)| name != cut);
@@ -387,7 +406,7 @@ pub fn check_report(
             }
         }
         None => {
-            let md = report::markdown_report(&scanned, &facts.decisions, &ctx);
+            let md = report::markdown_report(&scanned, &decisions, &ctx);
             if let Some(p) = &partial {
                 partial::compare_cut_line(p, &text, &md, diffs);
             }

@@ -14,13 +14,24 @@ pub(super) fn entries(n: usize) -> String {
     crate::count::count_as(n, "entry", "entries")
 }
 
-/// `1 entry was added`, `2 entries were added`.
-fn added(n: usize) -> String {
-    format!(
-        "{} {} added",
-        entries(n),
-        if n == 1 { "was" } else { "were" }
-    )
+/// `entry 5`, `entries 5-7`.
+fn entry_span(first: usize, last: usize) -> String {
+    if first == last {
+        format!("entry {first}")
+    } else {
+        format!("entries {first}-{last}")
+    }
+}
+
+/// The entry count of the journal as of the report's head, when the report names an earlier
+/// state of this journal (its head is an entry before the last, counted as the report
+/// counts it): the report is checked against that state, and the later entries said apart.
+pub(super) fn head_before_end(stated: &Stated, facts: &JournalFacts) -> Option<usize> {
+    let (entries, Some(head)) = stated.journal.as_ref()? else {
+        return None;
+    };
+    let i = facts.hashes.iter().position(|h| h == head)?;
+    (i + 1 == *entries && *entries < facts.entries).then_some(*entries)
 }
 
 pub(super) fn short(h: &str) -> &str {
@@ -151,9 +162,13 @@ pub(super) fn compare_journal(stated: &Stated, facts: &JournalFacts, found: &mut
         return;
     };
     match facts.hashes.iter().position(|h| h == head) {
-        Some(i) if i + 1 == *entries => found.differences.push(format!(
-            "journal: {} after the report (lines after its head, line {}): decisions made since",
-            added(facts.entries - entries),
+        // Checked against the journal as of the report's head (`check_report`): what came
+        // after is no difference of the report's, and is said apart.
+        Some(i) if i + 1 == *entries => found.notes.push(format!(
+            "journal: {} made after this report ({}, after its head, entry {}): the report is \
+             checked against the journal as of its head; a report made now would show them",
+            crate::count::count(facts.entries - entries, "decision"),
+            entry_span(i + 2, facts.entries),
             i + 1
         )),
         Some(i) => found.differences.push(format!(

@@ -1,8 +1,8 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 //! `sts-triage verify`: the journal's chain caught for each tampering (a line removed,
 //! edited, reordered, appended by hand without `prev`), a report checked against its journal
-//! and inputs (an input changed by one byte, decisions added after the report, the last line
-//! removed), exit statuses 0, 1 and 2.
+//! and inputs (an input changed by one byte, decisions added after the report said apart,
+//! the last line removed), exit statuses 0, 1 and 2.
 
 use std::path::{Path, PathBuf};
 
@@ -255,28 +255,39 @@ fn an_input_changed_by_one_byte_is_caught() {
 }
 
 #[test]
-fn decisions_after_the_report_and_a_removed_last_line_are_caught_by_the_head() {
+fn decisions_after_the_report_are_said_apart_and_a_removed_last_line_is_caught_by_the_head() {
     let c = case();
-    let report = make_report(&c, "md");
-    // One more decision after the report was made.
+    let reports = [make_report(&c, "md"), make_report(&c, "json")];
+    // Two decisions after the reports were made: the first row turned legitimate with
+    // another note, then the same again. Checked against the journal as it is now, each
+    // row decided since was listed as a difference of the report's.
     let (mut j, _) = Journal::open(&c.journal).unwrap();
-    let first: Entry = serde_json::from_str(&lines(&c.journal)[0]).unwrap();
-    j.append(&[first]).unwrap();
+    let mut later: Entry = serde_json::from_str(&lines(&c.journal)[0]).unwrap();
+    later.verdict = sts_triage::journal::Verdict::Legitimate;
+    later.note = "decided again after the hand-over".to_owned();
+    later.time = "2024-03-02T10:00:00.000Z".to_owned();
+    j.append(&[later.clone()]).unwrap();
+    j.append(&[later]).unwrap();
     drop(j);
-    let (code, out) = verify_report(&c, &report);
-    assert_eq!(code, Some(1), "{out}");
-    assert!(
-        differences(&out)
-            .iter()
-            .any(|d| d.contains("1 entry was added after the report")),
-        "{out}"
-    );
+    for report in &reports {
+        let (code, out) = verify_report(&c, report);
+        assert_eq!(code, Some(0), "{out}");
+        assert!(differences(&out).is_empty(), "{out}");
+        assert!(
+            out.contains(
+                "note: journal: 2 decisions made after this report (entries 10-11, after its \
+                 head, entry 9): the report is checked against the journal as of its head"
+            ),
+            "{out}"
+        );
+    }
     // The last two lines removed: the chain alone cannot tell, the report's head does.
+    let report = &reports[0];
     let mut l = lines(&c.journal);
-    l.truncate(l.len() - 2);
+    l.truncate(l.len() - 4);
     write_lines(&c.journal, &l);
     assert_eq!(verify_journal(&c.journal).0, Some(0));
-    let (code, out) = verify_report(&c, &report);
+    let (code, out) = verify_report(&c, report);
     assert_eq!(code, Some(1), "{out}");
     assert!(
         differences(&out)
