@@ -299,6 +299,20 @@ impl Tail {
                 message: notice,
             }));
         }
+        if let Some((wide, held)) = fed.utf8_after {
+            // The text's first byte in the file: what is held from it ends where the read
+            // ended.
+            let at = self.offset - held as u64;
+            sink(ScanMessage::Problem(Problem {
+                file: self.file.clone(),
+                line: None,
+                message: format!(
+                    "from byte {at}: UTF-8 text in a file read as {wide} (records appended \
+                     in another encoding, PowerShell 7 `>>`?); read as UTF-8 from there (a \
+                     load of the whole file reads it as {wide} and does not read it)"
+                ),
+            }));
+        }
         if !fed.mark.is_empty() {
             // A UTF-8 byte order mark: hashed and counted, not read as the first record's.
             self.fed += fed.mark.len() as u64;
@@ -388,10 +402,14 @@ impl Tail {
                     self.summary.replaced += s.replaced;
                     self.summary.controls_kept += s.controls_kept;
                 }
+                // Where the rows start in the file (its bytes taken so far are its first).
                 Err(why) => sink(ScanMessage::Problem(Problem {
                     file: self.file.clone(),
-                    line: None,
-                    message: format!("follow: {why}"),
+                    line: Some(self.line),
+                    message: format!(
+                        "follow: the rows appended from byte {} were not read: {why}",
+                        self.summary.bytes
+                    ),
                 })),
             }
             self.take(&rows);

@@ -339,6 +339,22 @@ impl TextDecoder {
         }
     }
 
+    /// The encoding's name when its code units are wider than a byte (`UTF-16LE`,
+    /// `UTF-32BE`), where a `\n` byte is a newline only in its place in a unit.
+    pub fn wide_name(&self) -> Option<&'static str> {
+        match self.encoding {
+            TextEncoding::Utf16 {
+                big_endian: false, ..
+            } => Some("UTF-16LE"),
+            TextEncoding::Utf16 {
+                big_endian: true, ..
+            } => Some("UTF-16BE"),
+            TextEncoding::Utf32 { big_endian: false } => Some("UTF-32LE"),
+            TextEncoding::Utf32 { big_endian: true } => Some("UTF-32BE"),
+            _ => None,
+        }
+    }
+
     /// The end (just after it) of the first newline character of `raw` in this encoding,
     /// where `raw` starts at a character boundary of the file (its start, or just after a
     /// newline): a `\n` byte is one only in its place in a code unit (UTF-16LE `0A 00` at

@@ -30,6 +30,11 @@ pub(super) enum Text {
 /// A file decoded as it is read, line by line.
 pub(super) struct Decoded {
     decoder: TextDecoder,
+    /// UTF-8 text met at a line's start in a file read as UTF-16 or UTF-32 (records
+    /// appended in another encoding: PowerShell 7's `>>` to a Windows PowerShell 5.1
+    /// export): the bytes from there on are read as UTF-8. Decoded as UTF-16, its lines
+    /// had no newline the decoder knows and were held, unsaid, up to the record limit.
+    utf8: bool,
     /// The bytes read after the last line end decoded.
     raw: Vec<u8>,
     /// The pieces of text given and not yet taken whole: each its text's length and the
@@ -49,6 +54,10 @@ pub(super) struct Fed {
     /// The encoding, when it was decided now and is not UTF-8: the notice a first load
     /// says (`decoded as UTF-16LE (byte order mark)`).
     pub notice: Option<String>,
+    /// UTF-8 text met now in a file read as UTF-16 or UTF-32 ([`Decoded::utf8`]): the
+    /// encoding the file was read in, and how many of the bytes read (counted back from the
+    /// end of what was read) are from the UTF-8 text's start, to name its byte offset.
+    pub utf8_after: Option<(&'static str, usize)>,
 }
 
 impl Text {
@@ -66,7 +75,7 @@ impl Text {
         let mut fed = Fed::default();
         match self {
             Self::Utf8 => fed.text.extend_from_slice(fresh),
-            Self::Decoded(d) => d.decode_lines(fresh, limit, &mut fed.text),
+            Self::Decoded(d) => fed.utf8_after = d.decode_lines(fresh, limit, &mut fed.text),
             Self::Deciding { sample, held } => {
                 held.extend_from_slice(fresh);
                 let first_line = !sample.is_empty()
@@ -119,11 +128,12 @@ impl Text {
                         }
                         let mut d = Box::new(Decoded {
                             decoder,
+                            utf8: false,
                             raw: Vec::new(),
                             pieces,
                             front_taken: 0,
                         });
-                        d.decode_lines(&held, limit, &mut fed.text);
+                        fed.utf8_after = d.decode_lines(&held, limit, &mut fed.text);
                         fed.notice = encoding.notice();
                         *self = Self::Decoded(d);
                     }
@@ -173,11 +183,35 @@ impl Text {
 impl Decoded {
     /// Decodes the whole lines of what was read (each line its own piece), and a line
     /// still without its end once its bytes pass the record limit (read as a first load
-    /// reads it: passed over up to its end), cut at a whole code unit.
-    fn decode_lines(&mut self, fresh: &[u8], limit: usize, text: &mut Vec<u8>) {
+    /// reads it: passed over up to its end), cut at a whole code unit. Returns, when UTF-8
+    /// text was met now at a line's start ([`Decoded::utf8`]), the encoding read until then
+    /// and how many bytes of what is held from its start.
+    fn decode_lines(
+        &mut self,
+        fresh: &[u8],
+        limit: usize,
+        text: &mut Vec<u8>,
+    ) -> Option<(&'static str, usize)> {
         self.raw.extend_from_slice(fresh);
         let mut from = 0;
-        while let Some(end) = self.decoder.newline_end(&self.raw[from..]) {
+        let mut met = None;
+        loop {
+            let rest = &self.raw[from..];
+            if !self.utf8
+                && let Some(wide) = self.decoder.wide_name()
+                && starts_utf8_line(rest)
+            {
+                self.utf8 = true;
+                met = Some((wide, rest.len()));
+            }
+            let end = if self.utf8 {
+                memchr::memchr(b'\n', rest).map(|i| i + 1)
+            } else {
+                self.decoder.newline_end(rest)
+            };
+            let Some(end) = end else {
+                break;
+            };
             self.piece(from, from + end, text);
             from += end;
         }
@@ -187,12 +221,32 @@ impl Decoded {
             from = end;
         }
         self.raw.drain(..from);
+        met
     }
 
     fn piece(&mut self, from: usize, to: usize, text: &mut Vec<u8>) {
         let before = text.len();
-        self.decoder.decode(&self.raw[from..to], text);
+        if self.utf8 {
+            text.extend_from_slice(&self.raw[from..to]);
+        } else {
+            self.decoder.decode(&self.raw[from..to], text);
+        }
         self.pieces
             .push_back((text.len() - before, self.raw[from..to].to_vec()));
     }
+}
+
+/// Whether `raw`, at a line's start in a file read as UTF-16 or UTF-32, goes on with a
+/// line of UTF-8 text: after any blank lines, a line ended by a `\n` byte with no NUL
+/// before it (ASCII text in UTF-16 has one every other byte) and valid UTF-8. A line not
+/// yet ended is not decided.
+fn starts_utf8_line(raw: &[u8]) -> bool {
+    let Some(start) = raw.iter().position(|b| !b" \t\r\n".contains(b)) else {
+        return false;
+    };
+    let rest = &raw[start..];
+    memchr::memchr(b'\n', rest).is_some_and(|nl| {
+        let line = &rest[..nl];
+        !line.contains(&0) && std::str::from_utf8(line).is_ok()
+    })
 }

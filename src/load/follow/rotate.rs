@@ -73,10 +73,15 @@ impl Tail {
                  its line numbers and the SHA-256 of the {} bytes read{}; the file now under \
                  its name is read from its start as {name:?}",
                 self.summary.bytes,
+                // The bytes taken are the file's first: the record not read starts there.
                 if self.partial.is_empty() && !self.text.holds_bytes() {
-                    ""
+                    String::new()
                 } else {
-                    " (a last record it held without its line's end was not read)"
+                    format!(
+                        " (a last record it held without its line's end, from byte {} on line \
+                         {}, was not read)",
+                        self.summary.bytes, self.line
+                    )
                 }
             ),
         }));

@@ -258,3 +258,30 @@ fn a_rewrite_keeping_the_first_bytes_and_the_size_is_a_rotation() {
         Some(sha256_hex(text.as_bytes()).as_str())
     );
 }
+
+/// The last tester's #3: a record held without its line's end when the file was replaced was
+/// said not read, but not where: the message names its byte offset and line.
+#[test]
+fn a_record_not_read_at_a_rotation_is_named_by_its_byte_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("live.jsonl");
+    let first = format!("{}\n", sts("o1", "a@x"));
+    std::fs::write(&path, format!("{first}{}", &sts("o2", "b@x")[..40])).expect("w");
+    let mut tail = Tail::new(&path);
+    let mut sent = Sent::default();
+    sent.poll(&mut tail);
+    std::fs::write(&path, "{}\n").expect("w");
+    sent.poll(&mut tail);
+    let said = sent
+        .problems
+        .iter()
+        .find(|p| p.starts_with("the followed file was replaced"))
+        .expect("the rotation is said");
+    assert!(
+        said.contains(&format!(
+            "(a last record it held without its line's end, from byte {} on line 2, was not read)",
+            first.len()
+        )),
+        "{said}"
+    );
+}
