@@ -9,8 +9,10 @@ pub mod chain;
 mod location;
 mod place;
 mod reload;
+mod unmatched;
 mod whose;
 pub use reload::Reloaded;
+pub use unmatched::{unmatched_in_load, unmatched_in_report, unmatched_sentence};
 pub use whose::{replayed_text, whose_text};
 
 use std::collections::HashMap;

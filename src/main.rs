@@ -353,6 +353,11 @@ fn run_report(args: &ReportArgs) -> ExitCode {
     if let Some(w) = report::unsigned_sentence(&decisions) {
         eprintln!("sts-triage: warning: {w}");
     }
+    // Decisions on rows these inputs do not give are in no total of the report: said.
+    if let Some(w) = journal::unmatched_sentence(journal::unmatched_in_report(&decisions, &scanned))
+    {
+        eprintln!("sts-triage: warning: {w}");
+    }
     if let Some(w) = report::unreviewed_warning(&scanned, &decisions) {
         eprintln!(
             "sts-triage: warning: {w}; the report lists the rows under unreviewed rows, and under near misses not reviewed lists or counts the near misses"

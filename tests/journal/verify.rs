@@ -298,6 +298,32 @@ fn decisions_after_the_report_are_said_apart_and_a_removed_last_line_is_caught_b
 }
 
 #[test]
+fn a_decision_on_a_row_the_inputs_do_not_give_is_said_by_report_and_verify() {
+    // A row of a file since changed, or of a followed file not yet written that far: kept
+    // in the journal, in no total, and said nowhere before (follow16 #1).
+    let c = case();
+    let (mut j, _) = Journal::open(&c.journal).unwrap();
+    let mut gone: Entry = serde_json::from_str(&lines(&c.journal)[0]).unwrap();
+    gone.key = "row:000000000000000000000000".to_owned();
+    j.append(&[gone]).unwrap();
+    drop(j);
+    let said = "1 decision in the journal matches no loaded row (rows these inputs do not \
+                give, or not yet: an input changed, replaced, or still being written?); kept \
+                in the journal, counted in no total";
+    let out = c.report("md");
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!("sts-triage: warning: {said}")),
+        "{stderr}"
+    );
+    let report = make_report(&c, "md");
+    let (code, out) = verify_report(&c, &report);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(&format!("note: journal: {said}")), "{out}");
+}
+
+#[test]
 fn unreadable_input_is_exit_status_2() {
     let c = case();
     let missing = c.journal.with_file_name("missing.jsonl");

@@ -67,6 +67,7 @@ mod table;
 mod touched_rows;
 mod two_workbenches;
 mod undo_restores;
+mod unmatched_decisions;
 mod verdict_words;
 mod verdicts;
 mod why_panel;

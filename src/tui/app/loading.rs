@@ -292,6 +292,17 @@ impl App {
                 self.findings.items.len(),
                 self.near.items.len()
             ));
+        } else if let Some(s) = crate::journal::unmatched_sentence(
+            crate::journal::unmatched_in_load(&self.decisions, &self.report, |k| {
+                self.findings.item_of(k).is_some()
+            }),
+        ) {
+            // After a warning at start (decisions signed `unknown`), not in its place.
+            self.keep_error(if self.status_kept() {
+                format!("{} · {s}", self.status)
+            } else {
+                s
+            });
         }
         // An analyst who never moved during the load has the first row read highlighted;
         // after the one sort it is somewhere below, and the newest rows would be off screen
@@ -347,6 +358,13 @@ impl App {
             "following {}: new rows appear as they are written",
             crate::tui::count::count(files, "file")
         ));
+        if let Some(s) = crate::journal::unmatched_sentence(crate::journal::unmatched_in_load(
+            &self.decisions,
+            &self.report,
+            |k| self.findings.item_of(k).is_some(),
+        )) {
+            self.keep_error(format!("{} · {s}", self.status));
+        }
     }
 
     /// Ctrl+C: stop the load if it runs (what was read is kept), else quit.
