@@ -9,7 +9,10 @@
 use std::borrow::Cow;
 
 mod encoding;
-pub use encoding::{DecodeReader, SAMPLE, TextDecoder, TextEncoding, detect};
+pub use encoding::{
+    DecodeReader, SAMPLE, TextDecoder, TextEncoding, Utf8After, detect, utf8_after_notice,
+    utf8_line,
+};
 
 /// U+FFFD, the character every replaced byte sequence or escape becomes.
 pub const REPLACEMENT: char = '\u{fffd}';

@@ -299,18 +299,16 @@ impl Tail {
                 message: notice,
             }));
         }
-        if let Some((wide, held)) = fed.utf8_after {
-            // The text's first byte in the file: what is held from it ends where the read
-            // ended.
-            let at = self.offset - held as u64;
+        if let Some((wide, held, before)) = fed.utf8_after {
+            // Said as a first load says it: the text's first byte in the file (what is held
+            // from it ends where the read ended), on its line.
+            let line = self.line
+                + bytecount::count(&self.partial, b'\n') as u64
+                + bytecount::count(&fed.text[..before], b'\n') as u64;
             sink(ScanMessage::Problem(Problem {
                 file: self.file.clone(),
-                line: None,
-                message: format!(
-                    "from byte {at}: UTF-8 text in a file read as {wide} (records appended \
-                     in another encoding, PowerShell 7 `>>`?); read as UTF-8 from there (a \
-                     load of the whole file reads it as {wide} and does not read it)"
-                ),
+                line: Some(line),
+                message: super::decode::utf8_after_notice(self.offset - held as u64, wide),
             }));
         }
         if !fed.mark.is_empty() {

@@ -266,11 +266,15 @@ pub fn scan_file(
         Some(e) => Box::new(io::Cursor::new(sample).chain(FailingReader(Some(e)))),
         None => Box::new(io::Cursor::new(sample).chain(input.reader)),
     };
+    let mut utf8_after = None;
     input.reader = if encoding == decode::TextEncoding::Utf8 {
         undecoded
     } else {
         match decode::DecodeReader::new(undecoded, encoding) {
-            Some(decoded) => Box::new(decoded),
+            Some(decoded) => {
+                utf8_after = decoded.utf8_after();
+                Box::new(decoded)
+            }
             None => {
                 return Err(LoadError::UnknownFormat {
                     path: display.to_string(),
@@ -352,6 +356,9 @@ pub fn scan_file(
         Shape::JsonDocument => docstream::scan_json_stream(&mut ctx, input.reader),
         Shape::Csv => csvfile::scan_csv(&mut ctx, input.reader),
     };
+    if let Some(&(byte, line, wide)) = utf8_after.as_ref().and_then(|m| m.get()) {
+        ctx.problem(Some(line), decode::utf8_after_notice(byte, wide));
+    }
     let mut summary = match result {
         Ok(()) => ctx.summary.clone(),
         Err(e) => {

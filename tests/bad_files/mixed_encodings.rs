@@ -66,8 +66,10 @@ fn utf16_records_appended_to_a_utf8_export_are_read() {
     }
 }
 
+/// Follow16 #2: read as UTF-8 from the first such line (they were named and not read), as
+/// follow mode reads them when they are appended while it follows the file.
 #[test]
-fn utf8_records_appended_to_a_utf16_export_are_said_with_the_sts_operation() {
+fn utf8_records_appended_to_a_utf16_export_are_read_and_said_from_their_byte() {
     let dir = tempfile::tempdir().unwrap();
     let mut bytes = vec![0xff, 0xfe];
     for i in 1..=3 {
@@ -85,9 +87,13 @@ fn utf8_records_appended_to_a_utf16_export_are_said_with_the_sts_operation() {
         &r,
         &path,
         "JSON lines",
-        "4 records, 3 STS events, 1 skipped",
+        "6 records, 6 STS events, 0 skipped",
     );
-    r.stderr_has("reverse.jsonl:4: UTF-8 text in a file read as UTF-16");
-    r.stderr_has("3 lines of it from here, read as one and not read; 3 of them hold the STS operation's name");
+    let utf16_bytes = bytes.len() - 3 * (rec("a1", "attacker@contoso.com").len() + 1);
+    r.stderr_has(&format!(
+        "reverse.jsonl:4: UTF-8 text from byte {utf16_bytes} in a file read as UTF-16LE \
+         (records appended in another encoding, PowerShell 7 `>>`?): read as UTF-8 from this \
+         line"
+    ));
     assert!(!r.stderr.contains("no newline at the end"), "{}", r.stderr);
 }

@@ -240,19 +240,36 @@ pub struct DecodeReader<R> {
     out: Vec<u8>,
     pos: usize,
     done: bool,
+    /// UTF-16 and UTF-32: decoded line by line, so that a line of UTF-8 text appended
+    /// (PowerShell 7's `>>` to a Windows PowerShell 5.1 export) is read as UTF-8 from there
+    /// on, as follow mode reads it ([`mixed`]).
+    wide: Option<Box<mixed::Wide>>,
 }
+
+mod mixed;
+pub use mixed::{Utf8After, utf8_after_notice, utf8_line};
 
 impl<R: std::io::BufRead> DecodeReader<R> {
     /// Decodes `inner` from `encoding`; `None` for UTF-8, which needs no reader.
     pub fn new(inner: R, encoding: TextEncoding) -> Option<Self> {
         let decoder = Decoder::new(encoding)?;
+        let wide = TextDecoder::new(encoding)
+            .filter(|d| d.wide_name().is_some())
+            .map(|d| Box::new(mixed::Wide::new(d)));
         Some(Self {
             inner,
             decoder,
             out: Vec::new(),
             pos: 0,
             done: false,
+            wide,
         })
+    }
+
+    /// Where UTF-8 text met in a UTF-16 or UTF-32 file starts, once read (said by the
+    /// loader after the file): shared, as the reader is handed on boxed.
+    pub fn utf8_after(&self) -> Option<Utf8After> {
+        self.wide.as_ref().map(|w| w.met.clone())
     }
 }
 
@@ -273,6 +290,10 @@ impl<R: std::io::BufRead> std::io::BufRead for DecodeReader<R> {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
         while self.pos >= self.out.len() && !self.done {
             self.out.clear();
+            if self.wide.is_some() {
+                self.fill_wide()?;
+                continue;
+            }
             let src = self.inner.fill_buf()?;
             let last = src.is_empty();
             let read = match &mut self.decoder {
@@ -319,6 +340,12 @@ impl TextDecoder {
     /// Decodes all of `src` to UTF-8, appended to `out` (a character split at the end of
     /// `src` is kept for the next call).
     pub fn decode(&mut self, src: &[u8], out: &mut Vec<u8>) {
+        self.decode_part(src, false, out);
+    }
+
+    /// [`TextDecoder::decode`]; `last`: `src` ends the input (bytes of a character left
+    /// over become U+FFFD).
+    fn decode_part(&mut self, src: &[u8], last: bool, out: &mut Vec<u8>) {
         match &mut self.decoder {
             Decoder::Encoding(decoder) => {
                 let from = out.len();
@@ -326,7 +353,7 @@ impl TextDecoder {
                     .max_utf8_buffer_length(src.len())
                     .unwrap_or(src.len() * 3 + 16);
                 out.resize(from + room, 0);
-                let (_, _, written, _) = decoder.decode_to_utf8(src, &mut out[from..], false);
+                let (_, _, written, _) = decoder.decode_to_utf8(src, &mut out[from..], last);
                 out.truncate(from + written);
             }
             Decoder::Utf32 {
@@ -334,7 +361,7 @@ impl TextDecoder {
                 started,
                 carry,
             } => {
-                decode_utf32(src, false, *big_endian, started, carry, out);
+                decode_utf32(src, last, *big_endian, started, carry, out);
             }
         }
     }

@@ -55,9 +55,10 @@ pub(super) struct Fed {
     /// says (`decoded as UTF-16LE (byte order mark)`).
     pub notice: Option<String>,
     /// UTF-8 text met now in a file read as UTF-16 or UTF-32 ([`Decoded::utf8`]): the
-    /// encoding the file was read in, and how many of the bytes read (counted back from the
-    /// end of what was read) are from the UTF-8 text's start, to name its byte offset.
-    pub utf8_after: Option<(&'static str, usize)>,
+    /// encoding the file was read in, how many of the bytes read (counted back from the end
+    /// of what was read) are from the UTF-8 text's start, to name its byte offset, and how
+    /// much of `text` comes before it, to name its line.
+    pub utf8_after: Option<(&'static str, usize, usize)>,
 }
 
 impl Text {
@@ -184,14 +185,15 @@ impl Decoded {
     /// Decodes the whole lines of what was read (each line its own piece), and a line
     /// still without its end once its bytes pass the record limit (read as a first load
     /// reads it: passed over up to its end), cut at a whole code unit. Returns, when UTF-8
-    /// text was met now at a line's start ([`Decoded::utf8`]), the encoding read until then
-    /// and how many bytes of what is held from its start.
+    /// text was met now at a line's start ([`Decoded::utf8`], decided as a first load
+    /// decides it: `decode::utf8_line`), the encoding read until then, how many bytes of
+    /// what is held from its start, and the length of `text` before it.
     fn decode_lines(
         &mut self,
         fresh: &[u8],
         limit: usize,
         text: &mut Vec<u8>,
-    ) -> Option<(&'static str, usize)> {
+    ) -> Option<(&'static str, usize, usize)> {
         self.raw.extend_from_slice(fresh);
         let mut from = 0;
         let mut met = None;
@@ -199,10 +201,10 @@ impl Decoded {
             let rest = &self.raw[from..];
             if !self.utf8
                 && let Some(wide) = self.decoder.wide_name()
-                && starts_utf8_line(rest)
+                && decode::utf8_line(rest) == Some(true)
             {
                 self.utf8 = true;
-                met = Some((wide, rest.len()));
+                met = Some((wide, rest.len(), text.len()));
             }
             let end = if self.utf8 {
                 memchr::memchr(b'\n', rest).map(|i| i + 1)
@@ -234,19 +236,4 @@ impl Decoded {
         self.pieces
             .push_back((text.len() - before, self.raw[from..to].to_vec()));
     }
-}
-
-/// Whether `raw`, at a line's start in a file read as UTF-16 or UTF-32, goes on with a
-/// line of UTF-8 text: after any blank lines, a line ended by a `\n` byte with no NUL
-/// before it (ASCII text in UTF-16 has one every other byte) and valid UTF-8. A line not
-/// yet ended is not decided.
-fn starts_utf8_line(raw: &[u8]) -> bool {
-    let Some(start) = raw.iter().position(|b| !b" \t\r\n".contains(b)) else {
-        return false;
-    };
-    let rest = &raw[start..];
-    memchr::memchr(b'\n', rest).is_some_and(|nl| {
-        let line = &rest[..nl];
-        !line.contains(&0) && std::str::from_utf8(line).is_ok()
-    })
 }

@@ -1,0 +1,209 @@
+//! UTF-8 text in a file read as UTF-16 or UTF-32 (breaker15 #3's reverse case, follow16 #2):
+//! PowerShell 7 appends in UTF-8 (`>>`, `Out-File -Append`) to a Windows PowerShell 5.1
+//! export in UTF-16LE. Decoded as UTF-16, each two bytes of it became one character
+//! (`{"` read as `❻`) and its lines one line of no newline: named, never read. A wide file
+//! is decoded line by line instead; at each line's start, a line of UTF-8 text (no NUL up
+//! to its `\n` byte, valid UTF-8: ASCII text in UTF-16 has a NUL every other byte) turns the
+//! rest of the file to UTF-8, read as it is. Follow mode decides the same, line by line
+//! (`load::follow::decoded`), so that a row read while followed is one of a first load's.
+
+use std::io::{self, BufRead};
+use std::sync::{Arc, OnceLock};
+
+use super::{DecodeReader, TextDecoder};
+
+/// Where UTF-8 text met in a UTF-16 or UTF-32 file starts, once read: its byte offset in the
+/// file, its line (1-based, in the text read), and the encoding read before it.
+pub type Utf8After = Arc<OnceLock<(u64, u64, &'static str)>>;
+
+/// How long a line's start is held to decide whether it is UTF-8 text (no NUL in it and no
+/// `\n` yet): past this, it is decoded in the file's encoding.
+const UNDECIDED: usize = 1 << 20;
+
+/// The line-by-line state of a wide file's [`DecodeReader`].
+pub(super) struct Wide {
+    decoder: TextDecoder,
+    /// Bytes taken from the input, not yet decoded: a line's start not yet decided, or the
+    /// bytes of a code unit cut by the end of a read.
+    carry: Vec<u8>,
+    /// The next byte starts a line (after the file's first: its encoding was decided).
+    at_line_start: bool,
+    /// Bytes of the file decoded or passed on so far, and newlines written.
+    raw: u64,
+    lines: u64,
+    /// UTF-8 text was met: the rest is read as it is.
+    utf8: bool,
+    pub(super) met: Utf8After,
+}
+
+impl Wide {
+    pub(super) fn new(decoder: TextDecoder) -> Self {
+        Self {
+            decoder,
+            carry: Vec::new(),
+            at_line_start: false,
+            raw: 0,
+            lines: 0,
+            utf8: false,
+            met: Arc::default(),
+        }
+    }
+}
+
+/// Whether `rest`, at a line's start in a wide file, is a line of UTF-8 text: `None` while
+/// not known (its bytes so far blanks, or text with neither a NUL nor a `\n` yet). Follow
+/// mode decides by it too.
+pub fn utf8_line(rest: &[u8]) -> Option<bool> {
+    let start = rest.iter().position(|b| !b" \t\r\n".contains(b))?;
+    let body = &rest[start..];
+    // A line of UTF-16 or UTF-32 text has a NUL among its first characters' bytes.
+    if body[..body.len().min(8)].contains(&0) {
+        return Some(false);
+    }
+    match memchr::memchr(b'\n', body) {
+        Some(nl) => Some(!body[..nl].contains(&0) && std::str::from_utf8(&body[..nl]).is_ok()),
+        None if body.contains(&0) => Some(false),
+        None => None,
+    }
+}
+
+impl<R: BufRead> DecodeReader<R> {
+    /// One read of a wide file into `out`, line by line (see the module's comment).
+    pub(super) fn fill_wide(&mut self) -> io::Result<()> {
+        let Some(w) = self.wide.as_mut() else {
+            return Ok(());
+        };
+        self.pos = 0;
+        let src = self.inner.fill_buf()?;
+        let last = src.is_empty();
+        let mut work = std::mem::take(&mut w.carry);
+        work.extend_from_slice(src);
+        let taken = src.len();
+        self.inner.consume(taken);
+        let mut at = 0;
+        while at < work.len() && !w.utf8 {
+            let rest = &work[at..];
+            if w.at_line_start {
+                match utf8_line(rest) {
+                    Some(true) => {
+                        w.lines += bytecount::count(&self.out, b'\n') as u64;
+                        let _ = w
+                            .met
+                            .set((w.raw + at as u64, w.lines + 1, wide_name(&w.decoder)));
+                        w.utf8 = true;
+                        break;
+                    }
+                    None if !last && rest.len() < UNDECIDED => {
+                        w.carry = rest.to_vec();
+                        work.truncate(at);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            match w.decoder.newline_end(rest) {
+                Some(end) => {
+                    w.decoder.decode(&rest[..end], &mut self.out);
+                    at += end;
+                    w.at_line_start = true;
+                }
+                None if last => {
+                    w.decoder.decode_part(rest, true, &mut self.out);
+                    at = work.len();
+                }
+                None => {
+                    // Whole code units only: the next read goes on at a unit's start.
+                    let unit = if wide_name(&w.decoder).starts_with("UTF-16") {
+                        2
+                    } else {
+                        4
+                    };
+                    let whole = rest.len() / unit * unit;
+                    w.decoder.decode(&rest[..whole], &mut self.out);
+                    w.carry = rest[whole..].to_vec();
+                    w.at_line_start = false;
+                    work.truncate(at + whole);
+                    at = work.len();
+                }
+            }
+        }
+        if w.utf8 {
+            self.out.extend_from_slice(&work[at..]);
+            at = work.len();
+        } else {
+            w.lines += bytecount::count(&self.out, b'\n') as u64;
+        }
+        w.raw += at as u64;
+        self.done = last && w.carry.is_empty();
+        Ok(())
+    }
+}
+
+fn wide_name(d: &TextDecoder) -> &'static str {
+    d.wide_name().unwrap_or("UTF-16")
+}
+
+/// What the loader says of UTF-8 text met in a wide file (on the line it starts).
+pub fn utf8_after_notice(byte: u64, wide: &str) -> String {
+    format!(
+        "UTF-8 text from byte {byte} in a file read as {wide} (records appended in another \
+         encoding, PowerShell 7 `>>`?): read as UTF-8 from this line"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufReader, Read};
+
+    use super::super::{DecodeReader, TextEncoding};
+
+    fn utf16le(text: &str) -> Vec<u8> {
+        text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    /// The text read through reads of `cap` bytes (a line, a character cut anywhere), and
+    /// where UTF-8 text was met.
+    fn read(bytes: &[u8], cap: usize) -> (String, Option<(u64, u64, &'static str)>) {
+        let encoding = TextEncoding::Utf16 {
+            big_endian: false,
+            bom: true,
+        };
+        let inner = BufReader::with_capacity(cap, bytes);
+        let mut r = DecodeReader::new(inner, encoding).expect("a decoder");
+        let met = r.utf8_after().expect("wide");
+        let mut text = String::new();
+        r.read_to_string(&mut text).expect("read");
+        (text, met.get().copied())
+    }
+
+    #[test]
+    fn utf8_lines_after_utf16_ones_are_read_as_utf8_whatever_the_reads() {
+        let mut bytes = utf16le("\u{feff}{\"a\":\"J\u{fc}rgen\"}\r\n{\"b\":2}\r\n");
+        let at = bytes.len() as u64;
+        bytes.extend_from_slice("{\"c\":\"M\u{fc}ller\"}\n{\"d\":4}\n".as_bytes());
+        for cap in [1, 3, 7, 64, 1 << 16] {
+            assert_eq!(
+                read(&bytes, cap),
+                (
+                    "{\"a\":\"J\u{fc}rgen\"}\r\n{\"b\":2}\r\n{\"c\":\"M\u{fc}ller\"}\n{\"d\":4}\n"
+                        .to_owned(),
+                    Some((at, 3, "UTF-16LE"))
+                ),
+                "reads of {cap} bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn a_utf16_file_reads_as_it_did_whatever_the_reads() {
+        let text = "{\"a\":\"J\u{fc}rgen \u{1f600}\"}\r\n\r\n{\"b\":\"\u{4e2d}\u{6587}\"}\r\nlast";
+        let mut bytes = utf16le("\u{feff}");
+        bytes.extend(utf16le(text));
+        for cap in [1, 3, 7, 64] {
+            assert_eq!(read(&bytes, cap), (text.to_owned(), None), "{cap}");
+        }
+        // An odd byte at the end: a character cut, as encoding_rs says it.
+        bytes.push(b'x');
+        assert_eq!(read(&bytes, 5).0, format!("{text}\u{fffd}"));
+    }
+}
