@@ -7,7 +7,6 @@
 //! `signin`), read from the related-events index (`crate::context`).
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
 use crate::context::index::TICKS_PER_SEC;
@@ -240,12 +239,6 @@ impl Tables {
     }
 }
 
-impl fmt::Debug for Tables {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Tables {{ {} bulk counts }}", self.bulk.len())
-    }
-}
-
 impl<'a> Inputs<'a> {
     /// What was computed, shared, for [`Inputs::with_tables`] later.
     pub fn tables(&self) -> Arc<Tables> {
@@ -359,6 +352,12 @@ impl<'a> Inputs<'a> {
     /// ([`ScanReport::row_events`]): the workbench's Hints column, the report's and the
     /// rows copied with `y` give the same badges.
     pub fn finding_hints(&self, f: &Finding) -> Vec<Hint> {
+        self.finding_hints_given(f, None)
+    }
+
+    /// [`Inputs::finding_hints`] given `first`, the [`Inputs::event_hints`] of the row's
+    /// event `first.0` (its context line's, made already): not made again.
+    pub fn finding_hints_given(&self, f: &Finding, first: Option<(usize, &[Hint])>) -> Vec<Hint> {
         const CONTEXT: [&str; 6] = ["conflict", "reset", "self", "bulk", "first", "signin"];
         let mut out = self.tables.own_hints(f, &self.report.context);
         let own = out.len();
@@ -368,10 +367,17 @@ impl<'a> Inputs<'a> {
                 break;
             }
             let hints = match &event {
-                RowEvent::Whole(i) => {
-                    let bulk = self.tables.bulk.get(&self.report.arrival(*i)).copied();
-                    self.hints_of(&self.report.events[*i], bulk, have)
-                }
+                RowEvent::Whole(i) => match first {
+                    // A flagged event's hints are those `hints_of` gives; those `have` holds
+                    // are dropped below as they would have been left out.
+                    Some((at, given)) if at == *i && self.report.events[at].is_flagged() => {
+                        given.to_vec()
+                    }
+                    _ => {
+                        let bulk = self.tables.bulk.get(&self.report.arrival(*i)).copied();
+                        self.hints_of(&self.report.events[*i], bulk, have)
+                    }
+                },
                 // The workbench counts each lean event's own bulk, as of an event kept whole.
                 RowEvent::Lean(e, _, seq) if self.report.lean_shown => {
                     self.hints_of(e, self.tables.bulk.get(seq).copied(), have)
@@ -532,10 +538,8 @@ fn sign_in_hint(
         let Some(list) = sign_ins.get(&a) else {
             return &[];
         };
-        let at = |i: &u32| index.entries[*i as usize].time;
-        let start = list.partition_point(|i| at(i) < lo);
-        let end = list.partition_point(|i| at(i) <= hi);
-        &list[start..end.max(start)]
+        let (start, end) = index.between_places(list, lo, hi);
+        &list[start..end]
     };
     let rules = index.actor_rules(p);
     let of_actor = |r: crate::context::index::ActorRule| {

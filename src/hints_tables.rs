@@ -234,3 +234,9 @@ impl<'a> Inputs<'a> {
             .map(|at| self.related[at].1)
     }
 }
+
+impl std::fmt::Debug for Tables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Tables {{ {} bulk counts }}", self.bulk.len())
+    }
+}

@@ -369,31 +369,57 @@ pub fn markdown_inline(text: &str) -> String {
 /// image, raw HTML, entity, backslash escape or autolink (not even GFM's bare-URL ones),
 /// so the rendered text is the neutralised value itself. Empty text gives an empty string.
 pub fn markdown_code(text: &str, in_table: bool) -> String {
+    let mut out = String::new();
+    push_markdown_code(&mut out, text, in_table);
+    out
+}
+
+/// [`markdown_cell`] appended to `out`: a report writes a row's cells into one buffer.
+pub fn push_markdown_cell(out: &mut String, text: &str) {
+    push_markdown_code(out, text, true);
+}
+
+/// [`markdown_code`] appended to `out`, without a string of its own.
+pub fn push_markdown_code(out: &mut String, text: &str, in_table: bool) {
     let safe = neutralize(text);
     if safe.is_empty() {
-        return String::new();
+        return;
     }
+    // Bytes for characters: a backtick, a space or `|` is never part of another
+    // character's UTF-8 bytes.
+    let bytes = safe.as_bytes();
     let mut longest = 0;
     let mut run = 0;
-    for c in safe.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
+    for &b in bytes {
+        run = if b == b'`' { run + 1 } else { 0 };
         longest = longest.max(run);
     }
-    let fence = "`".repeat(longest + 1);
-    let body = if in_table {
-        safe.replace('|', "\\|")
-    } else {
-        safe.into_owned()
-    };
     // A space inside each fence only where the renderer needs one: it removes one space
     // from each side when both sides have one, and a backtick next to the fence would
-    // lengthen it.
-    let pad = if body.starts_with([' ', '`']) || body.ends_with([' ', '`']) {
-        " "
+    // lengthen it. (`|` written `\|` changes neither end's space or backtick.)
+    let edge = |b: u8| b == b' ' || b == b'`';
+    let pad = edge(bytes[0]) || edge(bytes[bytes.len() - 1]);
+    let fence = |out: &mut String| out.extend(std::iter::repeat_n('`', longest + 1));
+    fence(out);
+    if pad {
+        out.push(' ');
+    }
+    if in_table {
+        let mut pieces = safe.split('|');
+        if let Some(first) = pieces.next() {
+            out.push_str(first);
+        }
+        for piece in pieces {
+            out.push_str("\\|");
+            out.push_str(piece);
+        }
     } else {
-        ""
-    };
-    format!("{fence}{pad}{body}{pad}{fence}")
+        out.push_str(&safe);
+    }
+    if pad {
+        out.push(' ');
+    }
+    fence(out);
 }
 
 #[cfg(test)]

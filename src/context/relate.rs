@@ -375,16 +375,25 @@ impl<'a> Query<'a> {
 
     /// The records of a rule's part within `reach`, in time order.
     fn stretch(&self, part: Part, reach: Reach) -> Stretch<'a> {
+        let (lo, hi) = Self::bounds(part, reach);
+        self.index.stretch(part.by, lo, hi)
+    }
+
+    /// [`Self::stretch`]'s records alone, without its twinned records (not looked up).
+    fn records(&self, part: Part, reach: Reach) -> &'a [u32] {
+        let (lo, hi) = Self::bounds(part, reach);
+        self.index.records(part.by, lo, hi)
+    }
+
+    /// The times (ticks, both included) of a rule's part within `reach`.
+    fn bounds(part: Part, reach: Reach) -> (i64, i64) {
         let (lo, hi) = match part.rule {
             // At any time, unless the reach bounds it too.
-            Rule::Correlation(_) if !reach.correlation_too => {
-                return self.index.stretch(part.by, i64::MIN, i64::MAX);
-            }
+            Rule::Correlation(_) if !reach.correlation_too => return (i64::MIN, i64::MAX),
             Rule::Correlation(_) => (i64::MIN, i64::MAX),
             Rule::Target { lo, hi, .. } | Rule::Acting { lo, hi, .. } => (lo, hi),
         };
-        self.index
-            .stretch(part.by, lo.max(reach.lo), hi.min(reach.hi))
+        (lo.max(reach.lo), hi.min(reach.hi))
     }
 
     /// Calls `f` once for each record related within `reach` (the event's own record and
@@ -435,18 +444,20 @@ impl<'a> Query<'a> {
     /// [`Part::whole`]), so none has to be walked to be counted: an actor compared by
     /// principal reads its principal's stretches, not its key's.
     fn count(&self, reach: Reach) -> usize {
-        let stretches: Vec<Stretch<'a>> =
-            self.parts.iter().map(|&p| self.stretch(p, reach)).collect();
+        // The twinned records are looked up for the longest stretch alone: each lookup is a
+        // few searches of a list, most of a count's time (BENCHMARKS.md, issue 12).
+        let stretches: Vec<&'a [u32]> =
+            self.parts.iter().map(|&p| self.records(p, reach)).collect();
         let longest = (0..stretches.len())
             .filter(|&j| self.parts[j].whole())
-            .max_by_key(|&j| stretches[j].records.len());
+            .max_by_key(|&j| stretches[j].len());
         let entry = |i: u32| &self.index.entries[i as usize];
         let in_long = |e: &Compact| {
             longest.is_some_and(|j| self.parts[j].holds(e) && self.parts[j].admits(reach, e))
         };
         let mut n = 0;
         if let Some(j) = longest {
-            let long = stretches[j];
+            let long = self.stretch(self.parts[j], reach);
             n = long.records.len();
             n -= self.skip.iter().filter(|&&i| in_long(entry(i))).count();
             n -= long
@@ -459,7 +470,7 @@ impl<'a> Query<'a> {
                 continue;
             }
             let earlier = &self.parts[..j];
-            for &i in stretch.records {
+            for &i in *stretch {
                 let e = entry(i);
                 // Reached within `reach` by this part, so by an earlier part too if it
                 // holds (see `walk`).

@@ -70,11 +70,13 @@ pub fn event_line_counted(
     i: usize,
     related: usize,
 ) -> String {
-    let mut parts: Vec<String> = inputs
-        .event_hints(i)
-        .iter()
-        .filter_map(hint_words)
-        .collect();
+    event_line_given(&inputs.event_hints(i), report, i, related)
+}
+
+/// [`event_line_counted`] given the event's hints ([`Inputs::event_hints`]), made already
+/// for its row's Hints cell: the sign-in and first-record lookups are made once a row.
+pub fn event_line_given(hints: &[Hint], report: &ScanReport, i: usize, related: usize) -> String {
+    let mut parts: Vec<String> = hints.iter().filter_map(hint_words).collect();
     if let Some(words) = report.context.coverage().words() {
         // A stopped load's index counts nothing: its 0 would read as a finding.
         parts.push(words.to_owned());
@@ -96,14 +98,30 @@ pub fn event_line_counted(
 
 /// The context line of a flagged row: that of its first event (and how many more).
 pub fn finding_line(inputs: &Inputs, report: &ScanReport, f: &Finding) -> String {
-    let related = f.events.first().map_or(0, |&i| {
+    finding_line_counted(inputs, report, f, first_related(inputs, report, f))
+}
+
+/// [`finding_line`] given `first`, the hints of the row's first event
+/// ([`Inputs::event_hints`] of `f.events[0]`).
+pub fn finding_line_given(
+    inputs: &Inputs,
+    report: &ScanReport,
+    f: &Finding,
+    first: &[Hint],
+) -> String {
+    let related = first_related(inputs, report, f);
+    finding_line_of(f, |i| event_line_given(first, report, i, related))
+}
+
+/// The count of related records of a row's first event (0 without one).
+fn first_related(inputs: &Inputs, report: &ScanReport, f: &Finding) -> usize {
+    f.events.first().map_or(0, |&i| {
         inputs.related_count(i).unwrap_or_else(|| {
             report.events.get(i).map_or(0, |e| {
                 report.context.related_count(e, &inputs.config().context)
             })
         })
-    });
-    finding_line_counted(inputs, report, f, related)
+    })
 }
 
 /// [`finding_line`] with its first event's count of related records already known.
@@ -113,15 +131,20 @@ pub fn finding_line_counted(
     f: &Finding,
     related: usize,
 ) -> String {
+    finding_line_of(f, |i| event_line_counted(inputs, report, i, related))
+}
+
+/// A row's context line from the line of its first event, `first_line`.
+fn finding_line_of(f: &Finding, first_line: impl FnOnce(usize) -> String) -> String {
     match f.events.split_first() {
         None => "no events (read from a query-result export)".to_owned(),
         // The headless commands keep most events of a row lean: its totals count them all.
         Some((&first, _)) if f.totals.events > 1 => format!(
             "{} (first of {} events)",
-            event_line_counted(inputs, report, first, related),
+            first_line(first),
             f.totals.events
         ),
-        Some((&first, _)) => event_line_counted(inputs, report, first, related),
+        Some((&first, _)) => first_line(first),
     }
 }
 

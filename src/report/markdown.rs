@@ -1,12 +1,10 @@
 //! The Markdown report and the Markdown tables of copied rows.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{
-    FileHash, Grouped, ReportContext, finding_sources, thresholds_line, unreviewed_warning,
-    verdict_of,
-};
+use super::{FileHash, Grouped, ReportContext, thresholds_line, unreviewed_warning};
 use crate::context::summary;
 use crate::count::{count, count_as};
 use crate::hints::{HintConfig, Inputs};
@@ -14,16 +12,29 @@ use crate::journal::Decision;
 use crate::kql::{KqlDateTime, format_datetime};
 use crate::lookalike::mark_edge_spaces;
 use crate::model::{Finding, count_label};
-use crate::neutralize::{markdown_cell, markdown_inline};
+use crate::neutralize::{markdown_cell, markdown_inline, push_markdown_cell};
 use crate::rule::{RULE_ID, RULE_NAME};
 use crate::scan::ScanReport;
 
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map_or_else(|| "null".to_owned(), |x| x.to_string())
+/// `null` for none, as the JSON of the row says it.
+fn push_opt<T: std::fmt::Display>(out: &mut String, v: Option<T>) {
+    match v {
+        // Writing into memory cannot fail.
+        Some(x) => {
+            let _ = write!(out, "{x}");
+        }
+        None => out.push_str("null"),
+    }
 }
 
 fn time_or_dash(t: Option<&KqlDateTime>) -> String {
     t.map_or_else(|| "—".to_owned(), format_datetime)
+}
+
+/// A cell's separator: `| ` before the first, ` | ` between, ` |` and the line's end after
+/// the last (`push_end`).
+fn push_next(out: &mut String, first: bool) {
+    out.push_str(if first { "| " } else { " | " });
 }
 
 const ROW_HEADER: &str = "| First seen (UTC) | Account | AccountObjectId | Role | IP | Proxy | ISP | +Minutes | Remaining | Events | Source | Verdict | Note | Analyst | Decided (UTC) | Target | Actor UPN / app | Context | Hints |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
@@ -34,7 +45,8 @@ const NEAR_MISS_HEADER: &str = "| Time (UTC) | Actor | Operation | Reason | Sour
 /// that are not their own: the same event read again) there are, apart: `a.jsonl:3 (+1
 /// event, +2 copies)`. The Events column counts events, never copies.
 fn source_summary(report: &ScanReport, f: &Finding) -> String {
-    let sources = finding_sources(report, f);
+    // Only the first is written: the others are counted, not formatted.
+    let sources = report.row_sources(f);
     let Some(first) = sources.first() else {
         return String::new();
     };
@@ -50,7 +62,8 @@ fn source_summary(report: &ScanReport, f: &Finding) -> String {
     if copies > 0 {
         more.push(crate::model::copies::copies_text(copies));
     }
-    let first = crate::neutralize::name(first);
+    let first = first.to_string();
+    let first = crate::neutralize::name(&first);
     if more.is_empty() {
         first.into_owned()
     } else {
@@ -59,12 +72,15 @@ fn source_summary(report: &ScanReport, f: &Finding) -> String {
 }
 
 /// The hints' badges in one cell (`reset first`), as the workbench's Hints column shows them.
-fn badges(hints: &[crate::hints::Hint]) -> String {
-    hints
-        .iter()
-        .map(crate::hints::Hint::badge)
-        .collect::<Vec<_>>()
-        .join(" ")
+fn push_badges_cell(out: &mut String, hints: &[crate::hints::Hint]) {
+    let mut badges = String::new();
+    for (k, h) in hints.iter().enumerate() {
+        if k > 0 {
+            badges.push(' ');
+        }
+        badges.push_str(h.badge());
+    }
+    push_markdown_cell(out, &badges);
 }
 
 /// One Markdown table row for a finding; `context` its context line, `hints` its hints
@@ -77,57 +93,89 @@ pub fn finding_line(
     context: &str,
     hints: &[crate::hints::Hint],
 ) -> String {
+    let mut out = String::new();
+    push_finding_line(&mut out, report, f, d, context, hints);
+    out
+}
+
+/// [`finding_line`] appended to `out`: the rows of a report are written cell by cell into
+/// one buffer a part (`rows`), with no string a cell.
+fn push_finding_line(
+    out: &mut String,
+    report: &ScanReport,
+    f: &Finding,
+    d: &Decision,
+    context: &str,
+    hints: &[crate::hints::Hint],
+) {
     let r = &f.row;
-    let mut context = context.to_owned();
-    for note in crate::lookalike_targets::target_notes(hints) {
-        context.push_str("; ");
-        context.push_str(&note);
+    push_next(out, true);
+    out.push_str(&time_or_dash(f.totals.first.as_ref()));
+    push_next(out, false);
+    push_markdown_cell(out, &mark_edge_spaces(&r.account_display_name));
+    for cell in [&r.account_object_id, &r.role, &r.ip_address] {
+        push_next(out, false);
+        push_markdown_cell(out, cell);
     }
-    format!(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-        time_or_dash(f.totals.first.as_ref()),
-        markdown_cell(&mark_edge_spaces(&r.account_display_name)),
-        markdown_cell(&r.account_object_id),
-        markdown_cell(&r.role),
-        markdown_cell(&r.ip_address),
-        opt(r.is_anonymous_proxy),
-        markdown_cell(&r.isp),
-        opt(r.token_minutes_added),
-        opt(r.token_minutes_remaining),
-        f.totals.events,
-        markdown_cell(&source_summary(report, f)),
-        verdict_cell(d, f),
-        markdown_cell(&d.note),
-        analyst_cell(d),
-        markdown_cell(&d.time),
-        markdown_cell(&mark_edge_spaces(&targets_cell(f))),
-        actors_cell(&f.totals.actor_principals()),
-        markdown_cell(&context),
-        markdown_cell(&badges(hints)),
-    )
+    push_next(out, false);
+    push_opt(out, r.is_anonymous_proxy);
+    push_next(out, false);
+    push_markdown_cell(out, &r.isp);
+    push_next(out, false);
+    push_opt(out, r.token_minutes_added);
+    push_next(out, false);
+    push_opt(out, r.token_minutes_remaining);
+    push_next(out, false);
+    push_opt(out, Some(f.totals.events));
+    push_next(out, false);
+    push_markdown_cell(out, &source_summary(report, f));
+    push_next(out, false);
+    push_verdict_cell(out, d, f);
+    push_next(out, false);
+    push_markdown_cell(out, &d.note);
+    push_next(out, false);
+    push_analyst_cell(out, d);
+    push_next(out, false);
+    push_markdown_cell(out, &d.time);
+    push_next(out, false);
+    push_markdown_cell(out, &mark_edge_spaces(&targets_cell(f)));
+    push_next(out, false);
+    push_actors_cell(out, &f.totals.actor_principals());
+    push_next(out, false);
+    let notes = crate::lookalike_targets::target_notes(hints);
+    if notes.is_empty() {
+        push_markdown_cell(out, context);
+    } else {
+        let mut context = context.to_owned();
+        for note in notes {
+            context.push_str("; ");
+            context.push_str(&note);
+        }
+        push_markdown_cell(out, &context);
+    }
+    push_next(out, false);
+    push_badges_cell(out, hints);
+    out.push_str(" |\n");
 }
 
 /// The Analyst cell: the analyst, and a decision made by a journal line outside the hash
 /// chain marked as such (`report::outside_chain_mark`), outside the code span.
-fn analyst_cell(d: &Decision) -> String {
-    format!(
-        "{}{}",
-        markdown_cell(&d.analyst),
-        super::outside_chain_mark(d)
-    )
+fn push_analyst_cell(out: &mut String, d: &Decision) {
+    push_markdown_cell(out, &d.analyst);
+    if d.outside_chain.is_some() {
+        out.push_str(&super::outside_chain_mark(d));
+    }
 }
 
 /// The verdict of a row, and the events that joined it since (`legitimate (1 new event
 /// since your decision)`), as the workbench marks such a row: the verdict does not cover
 /// them.
-fn verdict_cell(d: &Decision, f: &Finding) -> String {
-    match d.new_events(u64::try_from(f.totals.events).unwrap_or(u64::MAX)) {
-        Some(n) => format!(
-            "{} ({})",
-            d.verdict.label(),
-            crate::journal::new_events_text(n)
-        ),
-        None => d.verdict.label().to_owned(),
+fn push_verdict_cell(out: &mut String, d: &Decision, f: &Finding) {
+    out.push_str(d.verdict.label());
+    if let Some(n) = d.new_events(u64::try_from(f.totals.events).unwrap_or(u64::MAX)) {
+        out.push_str(" (");
+        out.push_str(&crate::journal::new_events_text(n));
+        out.push(')');
     }
 }
 
@@ -135,13 +183,17 @@ fn verdict_cell(d: &Decision, f: &Finding) -> String {
 /// `a@contoso.com``, `app `Microsoft Graph (00000003-…)``): the text inside is the
 /// event's, the kind before it is ours, so an app named like a user's UPN never reads as
 /// that user.
-fn actors_cell(actors: &[(crate::model::ActorKind, &str)]) -> String {
-    actors
-        .iter()
-        .filter(|(_, a)| !a.is_empty())
-        .map(|(k, a)| format!("{} {}", k.word(), markdown_cell(&mark_edge_spaces(a))))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn push_actors_cell(out: &mut String, actors: &[(crate::model::ActorKind, &str)]) {
+    let mut first = true;
+    for (k, a) in actors.iter().filter(|(_, a)| !a.is_empty()) {
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        out.push_str(k.word());
+        out.push(' ');
+        push_markdown_cell(out, &mark_edge_spaces(a));
+    }
 }
 
 /// The targets of a row in one cell: the one target, or the count and the list.
@@ -178,15 +230,20 @@ fn write_findings_table(
     out.write_all(ROW_HEADER.as_bytes())?;
     super::rows::write_rows(out, indexes.len(), |k, buf| {
         let f = &report.findings[indexes[k]];
-        buf.extend_from_slice(
-            finding_line(
-                report,
-                f,
-                &verdict_of(decisions, &f.row.key()),
-                &summary::finding_line(inputs, report, f),
-                &inputs.finding_hints(f),
-            )
-            .as_bytes(),
+        // The first event's hints make both its context line and the Hints cell.
+        let first = f.events.first().map(|&i| (i, inputs.event_hints(i)));
+        let context = match &first {
+            Some((_, hints)) => summary::finding_line_given(inputs, report, f, hints),
+            None => summary::finding_line(inputs, report, f),
+        };
+        let hints = inputs.finding_hints_given(f, first.as_ref().map(|(i, h)| (*i, h.as_slice())));
+        push_finding_line(
+            buf,
+            report,
+            f,
+            &super::row_decision(decisions, f),
+            &context,
+            &hints,
         );
     })
 }
@@ -217,30 +274,43 @@ fn write_near_miss_table(
     super::rows::write_rows(out, event_indexes.len(), |k, out| {
         let i = event_indexes[k];
         let e = &report.events[i];
-        let d = verdict_of(decisions, &e.key_in(|k| decisions.contains_key(k)));
-        // Writing into memory cannot fail.
-        let _ = writeln!(
+        let d = super::near_miss_decision(decisions, e);
+        push_next(out, true);
+        out.push_str(&time_or_dash(e.time.as_ref()));
+        for cell in [&e.actor, &e.operation] {
+            push_next(out, false);
+            push_markdown_cell(out, cell);
+        }
+        push_next(out, false);
+        push_markdown_cell(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            time_or_dash(e.time.as_ref()),
-            markdown_cell(&e.actor),
-            markdown_cell(&e.operation),
-            markdown_cell(
-                &e.near_miss_reason()
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
-            ),
-            markdown_cell(&crate::neutralize::name(&e.source.to_string())),
-            markdown_cell(&e.id),
-            d.verdict.label(),
-            markdown_cell(&d.note),
-            analyst_cell(&d),
-            markdown_cell(&d.time),
-            markdown_cell(e.parties.target_label()),
-            actors_cell(&[(e.parties.actor_kind, e.parties.actor_label())]),
-            markdown_cell(&summary::event_line(inputs, report, i)),
-            markdown_cell(&badges(&inputs.event_hints(i))),
+            &e.near_miss_reason()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
         );
+        push_next(out, false);
+        push_markdown_cell(out, &crate::neutralize::name(&e.source.to_string()));
+        push_next(out, false);
+        push_markdown_cell(out, &e.id);
+        push_next(out, false);
+        out.push_str(d.verdict.label());
+        push_next(out, false);
+        push_markdown_cell(out, &d.note);
+        push_next(out, false);
+        push_analyst_cell(out, &d);
+        push_next(out, false);
+        push_markdown_cell(out, &d.time);
+        push_next(out, false);
+        push_markdown_cell(out, e.parties.target_label());
+        push_next(out, false);
+        push_actors_cell(out, &[(e.parties.actor_kind, e.parties.actor_label())]);
+        push_next(out, false);
+        let hints = inputs.event_hints(i);
+        let related = report.context.related_count(e, &inputs.config().context);
+        push_markdown_cell(out, &summary::event_line_given(&hints, report, i, related));
+        push_next(out, false);
+        push_badges_cell(out, &hints);
+        out.push_str(" |\n");
     })
 }
 
@@ -269,8 +339,10 @@ pub fn write_markdown(
     ctx: &ReportContext,
 ) -> io::Result<()> {
     let g = Grouped::new(report, decisions);
-    // Every row is written: its first event's related records counted beside the tables.
-    let inputs = Inputs::with_related_counts_and_tables(report, ctx.hints, ctx.tables.as_ref());
+    // Each row's related records are counted with its other context, on the rows' two
+    // threads: counted apart beforehand (`Inputs::with_related_counts`), they were a pass
+    // of their own, and the rows read the same lookups again.
+    let inputs = Inputs::made_or_new(report, ctx.hints, ctx.tables.as_ref());
     writeln!(out, "# Findings: {RULE_NAME}\n")?;
     writeln!(out, "- Rule: {RULE_NAME} (id {RULE_ID})")?;
     writeln!(out, "- Hint thresholds: {}", thresholds_line(&ctx.hints))?;
@@ -340,7 +412,7 @@ pub fn write_markdown(
         .iter()
         .filter(|f| !f.is_folded())
         .filter(|f| {
-            verdict_of(decisions, &f.row.key())
+            super::row_decision(decisions, f)
                 .new_events(u64::try_from(f.totals.events).unwrap_or(u64::MAX))
                 .is_some()
         })

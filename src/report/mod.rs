@@ -38,6 +38,27 @@ fn verdict_of(decisions: &HashMap<String, Decision>, key: &str) -> Decision {
     decisions.get(key).cloned().unwrap_or_default()
 }
 
+/// The decision on a flagged row (by [`crate::model::ResultRow::key`]). Without any
+/// decision the key, a SHA-256 of the row's values, is not made: a report without a
+/// journal made each row's key four times over (BENCHMARKS.md, issue 12, sixteenth round).
+fn row_decision(decisions: &HashMap<String, Decision>, f: &Finding) -> Decision {
+    if decisions.is_empty() {
+        return Decision::default();
+    }
+    verdict_of(decisions, &f.row.key())
+}
+
+/// The decision on a near miss (by [`crate::model::StsEvent::key_in`]); see [`row_decision`].
+fn near_miss_decision(
+    decisions: &HashMap<String, Decision>,
+    e: &crate::model::StsEvent,
+) -> Decision {
+    if decisions.is_empty() {
+        return Decision::default();
+    }
+    verdict_of(decisions, &e.key_in(|k| decisions.contains_key(k)))
+}
+
 /// How many decisions (a verdict or a note) are signed [`journal::UNSIGNED`]: made in a
 /// workbench that knew no analyst name.
 ///
@@ -127,7 +148,7 @@ pub fn load_notices(report: &ScanReport) -> Vec<&crate::model::Problem> {
 pub fn verdict_counts(report: &ScanReport, decisions: &HashMap<String, Decision>) -> [usize; 3] {
     let mut counts = [0usize; 3];
     for f in report.findings.iter().filter(|f| !f.is_folded()) {
-        counts[slot(verdict_of(decisions, &f.row.key()).verdict)] += 1;
+        counts[slot(row_decision(decisions, f).verdict)] += 1;
     }
     counts
 }
@@ -330,7 +351,7 @@ impl Grouped {
             .enumerate()
             .filter(|(_, f)| !f.is_folded())
         {
-            let d = verdict_of(decisions, &f.row.key());
+            let d = row_decision(decisions, f);
             let group = match d.verdict {
                 Verdict::Suspicious => 0,
                 Verdict::Legitimate => 1,
@@ -353,10 +374,7 @@ impl Grouped {
         // Near misses kept lean have no decision (`ScanReport::near_misses_to_keep`).
         let mut near_miss_unreviewed = report.near_miss_count() - report.near_misses.len();
         for &e in &report.near_misses {
-            let d = verdict_of(
-                decisions,
-                &report.events[e].key_in(|k| decisions.contains_key(k)),
-            );
+            let d = near_miss_decision(decisions, &report.events[e]);
             let group = match d.verdict {
                 Verdict::Suspicious => 0,
                 Verdict::Legitimate => 1,
@@ -420,10 +438,7 @@ pub fn unreviewed_warning(
 pub fn near_misses_unreviewed(report: &ScanReport, decisions: &HashMap<String, Decision>) -> usize {
     let decided = report
         .near_miss_events()
-        .filter(|e| {
-            verdict_of(decisions, &e.key_in(|k| decisions.contains_key(k))).verdict
-                != Verdict::Unreviewed
-        })
+        .filter(|e| near_miss_decision(decisions, e).verdict != Verdict::Unreviewed)
         .count();
     report.near_miss_count() - decided
 }

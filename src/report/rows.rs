@@ -24,17 +24,17 @@ const PART: usize = 64;
 const AHEAD: usize = 8;
 const QUEUED: usize = 4;
 
-/// Writes rows `0..n` to `out` in order, each appended to a buffer by `row(i, buf)`. On two
+/// Writes rows `0..n` to `out` in order, each appended to a part's text by `row(i, buf)`. On two
 /// threads when there is more than one part; a panic of `row` on the second thread is
 /// raised on the calling thread, as it would have been there. On a write error the second
 /// thread stops at its part and the error is returned.
 pub(super) fn write_rows<F>(out: &mut dyn Write, n: usize, row: F) -> io::Result<()>
 where
-    F: Fn(usize, &mut Vec<u8>) + Sync,
+    F: Fn(usize, &mut String) + Sync,
 {
     let parts = n.div_ceil(PART);
     let format = |k: usize| {
-        let mut buf = Vec::new();
+        let mut buf = String::new();
         for i in k * PART..((k + 1) * PART).min(n) {
             row(i, &mut buf);
         }
@@ -44,12 +44,12 @@ where
         return if n == 0 {
             Ok(())
         } else {
-            out.write_all(&format(0))
+            out.write_all(format(0).as_bytes())
         };
     }
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
-        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(QUEUED);
+        let (tx, rx) = mpsc::sync_channel::<(usize, String)>(QUEUED);
         let (next, format) = (&next, &format);
         let second = s.spawn(move || {
             loop {
@@ -60,12 +60,12 @@ where
                 }
             }
         });
-        let mut ready: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        let mut ready: BTreeMap<usize, String> = BTreeMap::new();
         let mut written = 0;
         let mut result = Ok(());
         while written < parts {
             if let Some(buf) = ready.remove(&written) {
-                if let Err(e) = out.write_all(&buf) {
+                if let Err(e) = out.write_all(buf.as_bytes()) {
                     result = Err(e);
                     break;
                 }
@@ -110,15 +110,15 @@ where
 mod tests {
     use super::*;
 
-    fn line(i: usize, buf: &mut Vec<u8>) {
+    fn line(i: usize, buf: &mut String) {
         // Rows of uneven cost, so that the threads' parts finish out of turn.
         let spin = (i * 7919) % 5000;
         let x = (0..spin).fold(i as u64, |a, b| a.rotate_left(5) ^ b as u64);
-        writeln!(buf, "row {i} {}", x % 3).unwrap();
+        buf.push_str(&format!("row {i} {}\n", x % 3));
     }
 
-    fn one_by_one(n: usize) -> Vec<u8> {
-        let mut out = Vec::new();
+    fn one_by_one(n: usize) -> String {
+        let mut out = String::new();
         for i in 0..n {
             line(i, &mut out);
         }
@@ -138,11 +138,7 @@ mod tests {
         ] {
             let mut out = Vec::new();
             write_rows(&mut out, n, line).unwrap();
-            assert_eq!(
-                String::from_utf8(out).unwrap(),
-                String::from_utf8(one_by_one(n)).unwrap(),
-                "{n} rows"
-            );
+            assert_eq!(String::from_utf8(out).unwrap(), one_by_one(n), "{n} rows");
         }
     }
 
@@ -175,14 +171,14 @@ mod tests {
         };
         let err = write_rows(&mut out, n, line).unwrap_err();
         assert_eq!(err.to_string(), "disk full");
-        assert!(all.starts_with(&out.got) && !out.got.is_empty());
+        assert!(all.as_bytes().starts_with(&out.got) && !out.got.is_empty());
     }
 
     #[test]
     #[should_panic(expected = "row 1000")]
     fn a_row_that_panics_on_either_thread_panics_the_writer() {
         let mut out = Vec::new();
-        let _ = write_rows(&mut out, 40 * PART, |i, buf: &mut Vec<u8>| {
+        let _ = write_rows(&mut out, 40 * PART, |i, buf: &mut String| {
             assert!(i != 1000, "row {i}");
             line(i, buf);
         });
