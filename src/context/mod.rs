@@ -241,7 +241,10 @@ impl Collector {
         let b = &mut self.batch;
         let mut span = |s: &[u8]| {
             let start = b.text.len();
-            b.text.extend_from_slice(s);
+            // Most records have no application name and no target id: no copy called.
+            if !s.is_empty() {
+                b.text.extend_from_slice(s);
+            }
             (start as u32, b.text.len() as u32)
         };
         let ipv4 = index::ipv4(&f.ip).map_or(0, |a| 1 << 32 | u64::from(a));

@@ -351,3 +351,62 @@ proptest! {
         }
     }
 }
+
+/// Bytes after `"Actor":` that are JSON arrays or near them: brackets of both kinds,
+/// strings holding brackets and escapes, backslashes and quotes outside strings, arrays cut
+/// short.
+fn array_text() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "[",
+        "]",
+        "{",
+        "}",
+        "\"",
+        "\\",
+        "\\\"",
+        "a",
+        ",",
+        ":",
+        " ",
+        "\"x]\"",
+        "\"[\"",
+        "\"\\\\\"",
+        "\"\\\"]\"",
+        "{\"ID\":\"u@x\",\"Type\":5}",
+    ]);
+    (proptest::collection::vec(piece, 0..24), any::<bool>()).prop_map(|(pieces, open)| {
+        let body: String = pieces.concat();
+        if open { format!("[{body}") } else { body }
+    })
+}
+
+proptest! {
+    /// The end of an array found from the quote bits is the walk's, wherever it says one.
+    #[test]
+    fn an_array_ends_where_the_walk_ends_it(text in array_text(), after in array_text()) {
+        let record = format!("{{\"Actor\":{text},\"Next\":1{after}}}");
+        let bytes = record.as_bytes();
+        let mut s = Skeleton::default();
+        prop_assume!(s.mark(bytes));
+        let at = "{\"Actor\":".len();
+        if let Some(end) = s.array_end(bytes, at) {
+            let raw = crate::context::walk::Walker::at(bytes, at).raw();
+            prop_assert_eq!(raw.map(|r| at + r.len()), Some(end), "{}", record);
+        }
+    }
+}
+
+#[test]
+fn an_actor_array_ends_at_its_own_bracket() {
+    let record = br#"{"Actor":[{"ID":"a]\"[","Type":0},{"ID":"u@x","Type":5}],"Next":"]"}"#;
+    let mut s = Skeleton::default();
+    assert!(s.mark(record));
+    let at = br#"{"Actor":"#.len();
+    let end = s.array_end(record, at).expect("an array that closes");
+    assert_eq!(&record[end..end + 7], br#","Next""#);
+    // Not an array, or bytes the walk alone reads: left to it.
+    assert_eq!(s.array_end(record, at + 1), None);
+    let outside = br#"{"Actor":[\,"a"],"Next":1}"#;
+    assert!(s.mark(outside));
+    assert_eq!(s.array_end(outside, at), None);
+}
