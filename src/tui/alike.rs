@@ -9,7 +9,7 @@
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::App;
-use super::columns::{self, Column};
+use super::columns::Column;
 
 /// The mark drawn in the ⚠ column of a row that reads like its neighbour.
 pub const MARK: &str = "≠";
@@ -27,7 +27,40 @@ pub enum Side {
 /// at that width in which the two differ (empty when none: they differ only in what no
 /// column shows). None when both neighbours read differently.
 pub fn reads_like_neighbour(app: &App, pos: usize, width: u16) -> Option<(Side, Vec<Column>)> {
-    reads_like_neighbour_drawn(app, pos, &columns::fit(app.columns(), width))
+    reads_like_neighbour_drawn(app, pos, &table_widths(app, width))
+}
+
+/// The table's columns as drawn `width` wide, whatever rows show: [`TableState::fit`]
+/// (the IP column as wide as the widest address), the ⚠ column of a table with a row
+/// marked ⚠ two cells wide, so that such a row reading like its neighbour has the room for
+/// `⚠≠`, the cell taken from the widest of the columns that take what is left. It took it
+/// from the Account only on a page that showed such a row, and the Account was one cell
+/// wider under a filter that hid it than without (ux16 #3).
+///
+/// [`TableState::fit`]: crate::tui::table::TableState::fit
+pub fn table_widths(app: &App, width: u16) -> Vec<(usize, u16)> {
+    let columns = app.columns();
+    let mut fitted = app.table().fit(width);
+    let flag = fitted.iter().position(|&(i, _)| columns[i] == Column::Flag);
+    // The widest of the columns that take what is left (the Account at 80 columns, the
+    // Target or the Reason where drawn): one cell less reads least differently there.
+    let widest = (0..fitted.len())
+        .filter(|&k| {
+            let c = columns[fitted[k].0];
+            matches!(
+                c,
+                Column::Account | Column::Target | Column::Actor | Column::Reason
+            )
+        })
+        .max_by_key(|&k| (fitted[k].1, std::cmp::Reverse(k)));
+    if let (Some(flag), Some(from)) = (flag, widest)
+        && app.table().marked > 0
+        && fitted[from].1 > 1
+    {
+        fitted[from].1 -= 1;
+        fitted[flag].1 += 1;
+    }
+    fitted
 }
 
 /// [`reads_like_neighbour`] with the columns as drawn (`fitted`: index in the view, width).
@@ -66,14 +99,11 @@ pub fn reads_like_neighbour_drawn(
 }
 
 /// The table's columns as drawn `width` wide for the page of `page` rows from the table's
-/// offset: [`columns::fit`], except that the ⚠ column takes two cells when a row of the page
-/// marked ⚠ also reads like its neighbour (`⚠≠`), the cell taken from the Account (always
-/// drawn, and the widest of the columns that take what is left). Cut one cell shorter, two
-/// cells that read alike still do: the marks found at [`columns::fit`]'s widths stay. In
-/// local time the Time column is widened the same way for a time shown with its offset.
+/// offset: [`table_widths`], except that in local time the Time column is widened for a
+/// time shown with its offset.
 pub fn drawn_widths(app: &App, width: u16, page: usize) -> Vec<(usize, u16)> {
     let columns = app.columns();
-    let mut fitted = columns::fit(columns, width);
+    let mut fitted = table_widths(app, width);
     let t = app.table();
     let find =
         |fitted: &[(usize, u16)], c: Column| fitted.iter().position(|&(i, _)| columns[i] == c);
@@ -97,19 +127,6 @@ pub fn drawn_widths(app: &App, width: u16, page: usize) -> Vec<(usize, u16)> {
             fitted[account].1 -= extra;
             fitted[time].1 += extra;
         }
-    }
-    let at = |c: Column| find(&fitted, c);
-    let (Some(flag), Some(account)) = (at(Column::Flag), at(Column::Account)) else {
-        return fitted;
-    };
-    let flag_col = fitted[flag].0;
-    let both = (t.offset..t.order.len()).take(page).any(|pos| {
-        !app.cell(t, t.order[pos], flag_col).is_empty()
-            && reads_like_neighbour_drawn(app, pos, &fitted).is_some()
-    });
-    if both && fitted[account].1 > 1 {
-        fitted[account].1 -= 1;
-        fitted[flag].1 += 1;
     }
     fitted
 }

@@ -158,7 +158,7 @@ impl Column {
             Self::Target => (16, 4),
             Self::Actor => (16, 4),
             Self::Role => (16, 3),
-            Self::Ip => (15, 2),
+            Self::Ip => (IP_WIDE, 2),
             Self::Proxy => (5, 5),
             Self::Isp => (16, 4),
             Self::Added => (9, 1),
@@ -290,8 +290,27 @@ pub const fn near_miss(column: Column) -> usize {
 /// screen before a flexible column is kept under its preferred width: in the near misses
 /// the Reason is what the analyst reads first.
 pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
+    fit_sized(columns, width, IP_WIDE)
+}
+
+/// The IP column's width when no address sizes it ([`fit`]): an IPv4 address whole.
+pub const IP_WIDE: u16 = 15;
+
+/// The longest IPv6 address written out (`ffff:…` eight groups of four): the most the IP
+/// column asks for.
+const IP_LONGEST: u16 = 39;
+
+/// [`fit`] with the IP column sized by `ip`, the widest address of the table's rows in
+/// terminal columns (0: none yet): drawn as wide as that address up to [`IP_WIDE`], wider
+/// (up to [`IP_LONGEST`]) out of the room left once every column is drawn, as the Hints
+/// take theirs. Short IPv4 addresses leave their room to the others; an IPv6 address is
+/// whole where the screen has the room (it was cut at 15 at every width).
+pub fn fit_sized(columns: &[Column], width: u16, ip: u16) -> Vec<(usize, u16)> {
+    // Never narrower than its title, `IP`.
+    let ip = ip.clamp(2, IP_LONGEST);
     let near_miss = columns.contains(&Column::Reason);
     let plan = |c: Column| match c {
+        Column::Ip => (ip.min(IP_WIDE), c.plan().1),
         // Beside a Reason the account is secondary: it starts narrower; the
         // actor's id is drawn once the Reason has its width.
         Column::Account if near_miss => (14, 0),
@@ -301,7 +320,10 @@ pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
         Column::Operation if near_miss => (34, 6),
         c => c.plan(),
     };
-    let flex = |c: Column| c.flex(near_miss);
+    let flex = |c: Column| match c {
+        Column::Ip if ip > IP_WIDE => Some((ip, 0)),
+        c => c.flex(near_miss),
+    };
     let mut order: Vec<usize> = (0..columns.len()).collect();
     order.sort_by_key(|&i| plan(columns[i]).1);
     let mut chosen: Vec<usize> = Vec::new();
@@ -368,8 +390,12 @@ pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
         .enumerate()
         .filter_map(|(k, &(i, _))| flex(columns[i]).map(|(pref, share)| (k, pref, share)))
         .collect();
-    // Columns without a share of the rest (the Hints) get their preferred width first.
-    flexible.sort_by_key(|&(k, _, share)| (share != 0, std::cmp::Reverse(share), k));
+    // Columns without a share of the rest (the Hints, then a long IP address) get their
+    // preferred width first: the hints are what the row is triaged by.
+    flexible.sort_by_key(|&(k, _, share)| {
+        let ip = columns[widths[k].0] == Column::Ip;
+        (share != 0, ip, std::cmp::Reverse(share), k)
+    });
     for &(k, pref, _) in &flexible {
         let add = pref.saturating_sub(widths[k].1).min(spare);
         widths[k].1 += add;
@@ -484,6 +510,35 @@ mod tests {
             if width >= 136 {
                 assert_eq!(width_of(&d, Column::Hint), Some(HINTS_WIDE), "{width}");
             }
+        }
+    }
+
+    /// The IP column as wide as the widest address: IPv4 ones leave their room to the
+    /// others, an IPv6 one is whole where the screen has the room, never at the cost of a
+    /// column that was drawn or of the hints' width.
+    #[test]
+    fn the_ip_column_is_sized_by_its_widest_address() {
+        let ip = |width, widest| {
+            let fitted = fit_sized(&FINDING_COLUMNS, width, widest);
+            let d: Vec<(Column, u16)> = fitted
+                .iter()
+                .map(|&(i, w)| (FINDING_COLUMNS[i], w))
+                .collect();
+            (width_of(&d, Column::Ip), d)
+        };
+        assert_eq!(ip(160, 13).0, Some(13), "198.51.100.77");
+        assert_eq!(ip(160, 16).0, Some(16), "2001:db8:4a7::1f");
+        assert_eq!(ip(300, 39).0, Some(39), "the longest IPv6 address");
+        for width in [60, 80, 120, 136, 153, 160, 200] {
+            let (_, sized) = ip(width, 39);
+            let plain = drawn(&FINDING_COLUMNS, width);
+            let names = |d: &[(Column, u16)]| d.iter().map(|&(c, _)| c).collect::<Vec<_>>();
+            assert_eq!(names(&sized), names(&plain), "{width}");
+            assert_eq!(
+                width_of(&sized, Column::Hint),
+                width_of(&plain, Column::Hint),
+                "{width}"
+            );
         }
     }
 

@@ -2,15 +2,15 @@
 //! which order (verdict filter, filter terms, frequency-view value, sort), the cursor and
 //! the scroll offset, the selection.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::columns::Column;
-use super::filter::{Resolved, Row, Zone, matches_terms, narrows};
+use super::filter::{Row, Zone, matches_terms, narrows};
 use super::items::{ItemText, Packed};
 use super::key_index::KeyIndex;
 use super::sort::{self, Rows};
 pub use super::verdict_filter::VerdictFilter;
-use crate::journal::{Decision, Verdict};
+use crate::journal::Verdict;
 
 /// The most rows a table has for its columns to be sorted ahead while the workbench is
 /// idle (each sort is a few milliseconds at this size).
@@ -78,6 +78,12 @@ pub struct TableState {
     /// Near misses whose reason starts with `[decide again: id shared]` (a decision on
     /// their id no longer applies and they have none of their own): the header counts them.
     pub decide_again: usize,
+    /// The widest IP cell of the rows (terminal columns): the IP column's width
+    /// ([`TableState::fit`]). Kept as rows arrive, never narrowed.
+    ip_width: u16,
+    /// Rows marked ⚠ (their ⚠ cell not empty): the ⚠ column has room for `⚠≠` in a table
+    /// that has one, shown or not (`alike::table_widths`).
+    pub(super) marked: usize,
 }
 
 /// Whether a row is marked `[decide again: id shared]` (its Reason cell starts so).
@@ -100,48 +106,6 @@ struct Pending {
     source: Option<Vec<usize>>,
     /// How many of them are tested.
     next: usize,
-}
-
-/// What decides which rows show, as last computed: filter, verdicts, frequency value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct ShownKey {
-    filter: String,
-    /// The same filter text reads its times differently in another zone.
-    zone: Zone,
-    verdicts: VerdictFilter,
-    pivot: Option<(Option<usize>, String)>,
-}
-
-impl ShownKey {
-    fn of(shown: &Shown) -> Self {
-        Self {
-            filter: shown.filter.to_owned(),
-            zone: shown.zone.clone(),
-            verdicts: shown.verdicts,
-            pivot: shown.pivot.map(|(c, v)| (c, v.to_owned())),
-        }
-    }
-
-    /// Every row shows: a row's text changing cannot hide it or show it.
-    fn shows_all(&self) -> bool {
-        self.filter.trim().is_empty() && self.verdicts == VerdictFilter::All && self.pivot.is_none()
-    }
-}
-
-/// What decides which rows a refresh shows.
-pub(super) struct Shown<'a> {
-    pub filter: &'a str,
-    pub terms: &'a [Resolved<'a>],
-    /// The zone times are shown (and time terms read) in.
-    pub zone: &'a Zone,
-    pub verdicts: VerdictFilter,
-    /// A frequency-view value: (column index in this table, exact text). No index: the
-    /// value's column is not one of this table's, and no row shows (as a `/` term naming
-    /// a column the table lacks).
-    pub pivot: Option<(Option<usize>, &'a str)>,
-    pub decisions: &'a HashMap<String, Decision>,
-    /// Put the cursor on the first shown row instead of keeping its row.
-    pub from_top: bool,
 }
 
 impl TableState {
@@ -173,6 +137,8 @@ impl TableState {
             recheck: Vec::new(),
             sorted_anew: false,
             decide_again: 0,
+            ip_width: 0,
+            marked: 0,
         }
     }
 
@@ -197,6 +163,8 @@ impl TableState {
 
     pub(super) fn push(&mut self, item: ItemText, verdict: Verdict) {
         let i = self.items.len();
+        self.widen_ip(&item);
+        self.marked += usize::from(self.is_marked(&item));
         self.decide_again += usize::from(decide_again(self.columns, &item));
         self.index.insert(&self.items, &item.key, i);
         if !self.packed_stale {
@@ -222,6 +190,9 @@ impl TableState {
             .is_some_and(|o| decide_again(self.columns, o));
         self.decide_again =
             self.decide_again - usize::from(was) + usize::from(decide_again(self.columns, &item));
+        self.widen_ip(&item);
+        self.marked = (self.marked + usize::from(self.is_marked(&item)))
+            .saturating_sub(usize::from(self.is_marked(&self.items[i])));
         if !self.packed_stale {
             self.packed.replace(i, &item);
         }
@@ -236,6 +207,25 @@ impl TableState {
         } else {
             self.invalidate();
         }
+    }
+
+    fn is_marked(&self, item: &ItemText) -> bool {
+        let flag = self.position(Column::Flag);
+        flag.and_then(|at| item.cells.get(at))
+            .is_some_and(|c| !c.is_empty())
+    }
+
+    fn widen_ip(&mut self, item: &ItemText) {
+        if let Some(cell) = self.position(Column::Ip).and_then(|at| item.cells.get(at)) {
+            let w = unicode_width::UnicodeWidthStr::width(cell);
+            self.ip_width = self.ip_width.max(u16::try_from(w).unwrap_or(u16::MAX));
+        }
+    }
+
+    /// Which columns are drawn `width` wide, and how wide ([`super::columns::fit_sized`]),
+    /// the IP column sized by the widest address of the rows.
+    pub fn fit(&self, width: u16) -> Vec<(usize, u16)> {
+        super::columns::fit_sized(self.columns, width, self.ip_width)
     }
 
     /// How many rows the table has: its items but the folded ones ([`ItemText::folded`]).
@@ -292,6 +282,8 @@ impl TableState {
     /// sorted and filtered again.
     pub(super) fn texts_changed(&mut self) {
         self.packed_stale = true;
+        // Rows are marked ⚠ in place (a look-alike, a conflict the hints found).
+        self.marked = self.items.iter().filter(|i| self.is_marked(i)).count();
         if self.appending && self.base.is_some() {
             self.touched = true;
         } else {
@@ -603,4 +595,8 @@ impl TableState {
 
 #[path = "table_cursor.rs"]
 mod cursor;
+#[path = "table_shown.rs"]
+mod shown;
 pub use cursor::scroll_to;
+pub(super) use shown::Shown;
+use shown::ShownKey;

@@ -70,6 +70,7 @@ mod undo_restores;
 mod unmatched_decisions;
 mod verdict_words;
 mod verdicts;
+mod what_stays;
 mod why_panel;
 
 const FIXTURE: &str = "tests/fixtures/workbench.jsonl";

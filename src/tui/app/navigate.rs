@@ -7,7 +7,7 @@ use super::{App, Overlay, Prompt, View, report_path};
 use crate::hints::{self, Hint};
 use crate::journal::Verdict;
 use crate::tui::action::Intent;
-use crate::tui::columns::{self, Column, finding};
+use crate::tui::columns::{Column, finding};
 use crate::tui::filter::{Zone, parse_filter, resolve};
 use crate::tui::items::FlagWhy;
 use crate::tui::table::{Shown, TableState};
@@ -147,7 +147,8 @@ impl App {
     /// Indexes (in the table's columns) of the columns drawn at the current width: the
     /// only ones focus, sorting and the frequency view can reach.
     pub fn drawn_columns(&self, table: &TableState) -> Vec<usize> {
-        columns::fit(table.columns, self.areas().body.width)
+        table
+            .fit(self.areas().body.width)
             .into_iter()
             .map(|(i, _)| i)
             .collect()

@@ -1,0 +1,60 @@
+#![allow(clippy::panic, clippy::unwrap_used)]
+//! What the screen keeps when it is narrow or its rows change (the testers' list of ux16):
+//! the IP column as wide as its addresses, the Account as wide under a filter as without.
+
+use ratatui::crossterm::event::KeyCode;
+
+use sts_triage::tui::app::App;
+
+use crate::support::{keys, press, scan, screen, sized, workbench};
+
+fn samples(w: u16, h: u16) -> App {
+    sized(workbench("j.jsonl", "a", scan(&["assets/samples"])), w, h)
+}
+
+/// Where each column title starts on the table's title line (the line holding `Account`).
+fn title_starts(s: &str) -> Vec<(String, usize)> {
+    let line = s.lines().find(|l| l.contains("Account")).unwrap();
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        if *c != ' ' && (i == 0 || chars[i - 1] == ' ') {
+            let word: String = chars[i..].iter().take_while(|c| **c != ' ').collect();
+            out.push((word, i));
+        }
+    }
+    out
+}
+
+/// How many cells the Account column spans (to the next title).
+fn account_width(s: &str) -> usize {
+    let starts = title_starts(s);
+    let at = starts.iter().position(|(w, _)| w == "Account").unwrap();
+    starts[at + 1].1 - starts[at].1
+}
+
+/// The samples' IPv6 address was cut (`2001…b8:4a7::1f`) at every width while the IPv4
+/// ones left the column wider than they are: sized by the longest address, it is whole
+/// where the screen has the room.
+#[test]
+fn the_ip_column_is_as_wide_as_the_longest_address() {
+    let s = screen(&samples(160, 45), 160, 45);
+    assert!(s.contains(" 2001:db8:4a7::1f "), "{s}");
+    assert!(!s.contains("2001…"), "{s}");
+}
+
+/// The ⚠ column took a cell from the Account only on a page that showed a ⚠ row reading
+/// like its neighbour (`⚠≠`): under a filter that hid those rows the Account was a cell
+/// wider, and the columns moved.
+#[test]
+fn the_account_is_as_wide_under_a_filter_as_without() {
+    for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+        let mut app = samples(w, h);
+        let all = account_width(&screen(&app, w, h));
+        keys(&mut app, "/acc:Prem");
+        press(&mut app, KeyCode::Enter);
+        let s = screen(&app, w, h);
+        assert_eq!(app.findings.order.len(), 1, "{s}");
+        assert_eq!(account_width(&s), all, "{w}x{h}:\n{s}");
+    }
+}
