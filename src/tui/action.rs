@@ -261,7 +261,12 @@ pub const INTENTS: &[IntentInfo] = &[
         "search in the event",
         "search",
     ),
-    i(Intent::SearchNext, "search_next", "next match", ""),
+    i(
+        Intent::SearchNext,
+        "search_next",
+        "next match; before any search here, the note (as in the table)",
+        "",
+    ),
     i(Intent::SearchPrev, "search_prev", "previous match", ""),
     i(
         Intent::NextEvent,

@@ -27,8 +27,8 @@ fn current_key(app: &App) -> String {
     t.items[t.current().unwrap()].key.clone()
 }
 
-/// `n` in the drill-down is the search's next match; `a` writes the row's note there, and
-/// the help and the footer say so.
+/// `n` in the drill-down is the search's next match once a search is made there (before,
+/// the note, as in the table: the footer names `n`); `a` writes the row's note there too.
 #[test]
 fn a_note_is_written_from_the_drill_down() {
     let mut app = app_of(SAMPLE, 160, 45);
@@ -36,7 +36,7 @@ fn a_note_is_written_from_the_drill_down() {
     press(&mut app, KeyCode::Enter);
     assert!(matches!(app.overlay, Overlay::Drill(_)));
     let footer = screen(&app, 160, 45);
-    assert!(footer.contains(" a  note "), "{footer}");
+    assert!(footer.contains(" n  note "), "{footer}");
     keys(&mut app, "a");
     keys(&mut app, "helpdesk ticket 4711");
     press(&mut app, KeyCode::Enter);

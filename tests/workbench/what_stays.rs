@@ -1,6 +1,7 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 //! What the screen keeps when it is narrow or its rows change (the testers' list of ux16):
-//! the IP column as wide as its addresses, the Account as wide under a filter as without.
+//! the IP column as wide as its addresses, the Account as wide under a filter as without,
+//! the note's key the drill-down reads, the help at the screen it was asked from.
 
 use ratatui::crossterm::event::KeyCode;
 
@@ -56,5 +57,77 @@ fn the_account_is_as_wide_under_a_filter_as_without() {
         let s = screen(&app, w, h);
         assert_eq!(app.findings.order.len(), 1, "{s}");
         assert_eq!(account_width(&s), all, "{w}x{h}:\n{s}");
+    }
+}
+
+/// In the drill-down `n` opens the note until a search is made there (then it is the next
+/// match): the footer said `a note`.
+#[test]
+fn the_drill_downs_footer_names_the_key_that_opens_the_note() {
+    for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+        let mut app = samples(w, h);
+        press(&mut app, KeyCode::Enter);
+        let s = screen(&app, w, h);
+        let footer = s
+            .lines()
+            .nth(usize::from(h) - 2)
+            .unwrap()
+            .replace("  ", " ");
+        assert!(footer.contains(" n note "), "{w}: {footer}");
+        // After a search, `n` is the next match and `a` the note.
+        keys(&mut app, "/Time");
+        press(&mut app, KeyCode::Enter);
+        keys(&mut app, "n");
+        let s = screen(&app, w, h);
+        let footer = s
+            .lines()
+            .nth(usize::from(h) - 2)
+            .unwrap()
+            .replace("  ", " ");
+        assert!(footer.contains(" a note "), "{w}: {footer}");
+    }
+}
+
+/// The first line inside the help's frame.
+fn help_top(s: &str) -> String {
+    let mut lines = s.lines().skip_while(|l| !l.contains("┌ help"));
+    lines.next().unwrap_or_else(|| panic!("no help:\n{s}"));
+    lines
+        .next()
+        .unwrap()
+        .trim()
+        .trim_matches('│')
+        .trim()
+        .to_owned()
+}
+
+/// `?` opened the help at the table's keys from every screen.
+#[test]
+fn help_opens_at_the_keys_of_the_screen_it_is_asked_from() {
+    for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+        let mut app = samples(w, h);
+        keys(&mut app, "?");
+        let top = help_top(&screen(&app, w, h));
+        assert!(top.starts_with("Table"), "{w}: {top}");
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Enter);
+        keys(&mut app, "?");
+        let top = help_top(&screen(&app, w, h));
+        assert!(top.starts_with("Raw events"), "{w}: {top}");
+        // From the context panel: the drill-down's keys (`x` is one of them).
+        press(&mut app, KeyCode::Esc);
+        keys(&mut app, "x?");
+        let top = help_top(&screen(&app, w, h));
+        assert!(top.starts_with("Raw events"), "{w}: {top}");
+        for _ in 0..3 {
+            press(&mut app, KeyCode::Esc);
+        }
+        keys(&mut app, "p?");
+        let s = screen(&app, w, h);
+        let top = help_top(&s);
+        assert!(
+            top.starts_with("Problems") || s.contains(" end · "),
+            "{w}: {top}\n{s}"
+        );
     }
 }

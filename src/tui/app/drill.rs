@@ -456,6 +456,7 @@ impl App {
             // pressed it for a note typed `… ticket 4411` as keys, and each `1` changed the
             // verdict (newbie14b #3). After a search it is vim's next match.
             Intent::SearchNext if d.search.is_empty() => self.drill_note(),
+            // Keep with `drill_note_intent`, which the footer names the note's key by.
             Intent::SearchNext | Intent::SearchPrev => {
                 let found = d.find(intent == Intent::SearchNext, page);
                 self.say_search(found);
@@ -511,6 +512,16 @@ impl App {
 }
 
 impl App {
+    /// The drill-down's key for the note, as its footer names it: `search_next`'s (the
+    /// table's `n`) while no search is made there, as `apply_drill` reads it; else
+    /// `edit_note`'s. The footer said `a note` where `n` opened it (ux16 #2).
+    pub fn drill_note_intent(&self) -> Intent {
+        match &self.overlay {
+            Overlay::Drill(d) if d.search.is_empty() => Intent::SearchNext,
+            _ => Intent::EditNote,
+        }
+    }
+
     /// An event whose record cannot be read back (the input changed, was cut or deleted
     /// since the load) is said in the problems view (`p`) too, once per record: the table
     /// still shows the values read at the load, the drill-down and the why-panel cannot.

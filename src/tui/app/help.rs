@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{App, Overlay};
 use crate::tui::action::Intent;
-use crate::tui::keymap::Keymap;
+use crate::tui::keymap::{Context, Keymap};
 use crate::tui::overlay::help::HelpText;
 
 impl App {
@@ -53,12 +53,18 @@ impl App {
     }
 
     /// Opens the help over the current screen, remembering it.
+    /// At the keys of that screen (the context panel's are the drill-down's; the near
+    /// misses' the table's).
     pub(super) fn open_help(&mut self) {
+        let context = match &self.overlay {
+            Overlay::Drill(_) => Context::Drill,
+            Overlay::Pivot(_) | Overlay::Bulk(_) => Context::List,
+            Overlay::Problems(_) => Context::Problems,
+            Overlay::None | Overlay::Help { .. } => Context::Table,
+        };
+        let scroll = self.help.section_scroll(context, self.areas().body);
         let previous = std::mem::replace(&mut self.overlay, Overlay::None);
         let previous = (!matches!(previous, Overlay::None)).then(|| Box::new(previous));
-        self.overlay = Overlay::Help {
-            scroll: 0,
-            previous,
-        };
+        self.overlay = Overlay::Help { scroll, previous };
     }
 }

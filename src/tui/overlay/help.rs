@@ -17,6 +17,8 @@ struct HelpLine {
     bold: bool,
     text: String,
     hang: Option<usize>,
+    /// The title of a screen's keys: which screen.
+    section: Option<Context>,
 }
 
 impl HelpLine {
@@ -25,6 +27,7 @@ impl HelpLine {
             bold: true,
             text: text.into(),
             hang: None,
+            section: None,
         }
     }
     fn plain(text: impl Into<String>) -> Self {
@@ -32,6 +35,7 @@ impl HelpLine {
             bold: false,
             text: text.into(),
             hang: None,
+            section: None,
         }
     }
 }
@@ -93,14 +97,31 @@ impl HelpText {
     fn wrapped(&self, width: usize) -> Vec<(bool, String)> {
         self.lines
             .iter()
-            .flat_map(|l| {
-                let pieces = match l.hang {
-                    Some(hang) => wrap::wrap_under(&l.text, width, hang),
-                    None => wrap::wrap(&l.text, width),
-                };
-                pieces.into_iter().map(|p| (l.bold, p))
-            })
+            .flat_map(|l| self::wrapped(l, width).into_iter().map(|p| (l.bold, p)))
             .collect()
+    }
+
+    /// The scroll that shows the keys of `context` (its section's title on the help's first
+    /// line, or the end where the help ends before): the help opens at the screen it was
+    /// asked from (ux16 #5: from the drill-down it showed the table's keys).
+    pub fn section_scroll(&self, context: Context, body: Rect) -> usize {
+        let frame = self.frame(body);
+        let width = usize::from(frame.popup.width.saturating_sub(2));
+        let at: usize = self
+            .lines
+            .iter()
+            .take_while(|l| l.section != Some(context))
+            .map(|l| self::wrapped(l, width).len())
+            .sum();
+        at.min(frame.max_scroll())
+    }
+}
+
+/// One line of help wrapped to `width` columns.
+fn wrapped(l: &HelpLine, width: usize) -> Vec<String> {
+    match l.hang {
+        Some(hang) => wrap::wrap_under(&l.text, width, hang),
+        None => wrap::wrap(&l.text, width),
     }
 }
 
@@ -117,6 +138,7 @@ fn table(rows: Vec<(String, &str)>) -> Vec<HelpLine> {
             bold: false,
             text: format!("{what:>col$}  {meaning}"),
             hang: Some(col + 2),
+            section: None,
         })
         .collect()
 }
@@ -145,7 +167,10 @@ fn help_lines(keymap: &Keymap) -> Vec<HelpLine> {
         if !lines.is_empty() {
             lines.push(HelpLine::plain(""));
         }
-        lines.push(HelpLine::title(title));
+        lines.push(HelpLine {
+            section: Some(context),
+            ..HelpLine::title(title)
+        });
         lines.extend(table(
             keymap
                 .help(context)

@@ -106,7 +106,14 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
                 if tick_key && !ticks {
                     continue;
                 }
-                let Some(k) = keymap.key_for(context, intent) else {
+                // The drill-down's note: the key that opens it now (`n` before a search).
+                let bound = match (context, intent) {
+                    (Context::Drill, Intent::EditNote) => {
+                        keymap.key_for(context, app.drill_note_intent())
+                    }
+                    _ => None,
+                };
+                let Some(k) = bound.or_else(|| keymap.key_for(context, intent)) else {
                     continue;
                 };
                 let label = label.unwrap_or(intent.info().short);
