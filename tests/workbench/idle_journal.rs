@@ -224,3 +224,52 @@ fn a_journal_replaced_under_an_idle_workbench_is_read_again_and_its_decisions_ke
     assert_eq!(bob.app.review_counts().2, 1);
     assert!(bob.app.unsaved.is_empty());
 }
+
+/// What a terminal `w`×`h` shows of the workbench, one line a row.
+fn drawn(app: &App, w: u16, h: u16) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    use sts_triage::tui::keymap::Keymap;
+    use sts_triage::tui::render::{Theme, draw};
+    let keymap = Keymap::default_map().unwrap();
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw(f, app, &keymap, Theme { color: false }))
+        .unwrap();
+    let buf = t.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+/// Another analyst's verdict overturning ours, read while a warning is kept on the status
+/// line (decisions signed `unknown`, a failed save): said after the warning, it was cut off
+/// at 80 columns. It has the status row; the warning stays, after the help's key.
+#[test]
+fn an_overturned_verdict_is_seen_beside_a_kept_warning_at_80_and_60_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.sts-triage.jsonl");
+    let mut bob = Bench::new(&path, "colleague");
+    let mut alice = Bench::new(&path, "newbie");
+    bob.press(Intent::MarkSuspicious);
+    assert!(!bob.watch.look(&mut bob.app, &mut bob.journal));
+    let warning = sts_triage::journal::unsigned_notice();
+    bob.app.set_start_status(warning, true);
+    alice.press(Intent::MarkLegitimate);
+    assert!(bob.watch.look(&mut bob.app, &mut bob.journal));
+    for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+        bob.app.apply(Action::Resize {
+            width: w,
+            height: h,
+        });
+        let s = drawn(&bob.app, w, h);
+        let rows: Vec<&str> = s.lines().collect();
+        let (hints, status) = (rows[rows.len() - 2], rows[rows.len() - 1]);
+        assert!(
+            status.starts_with("newbie marked legitimate just now, overturning your"),
+            "{w}: {status}\n{s}"
+        );
+        assert!(
+            hints.contains("? ") && hints.contains("decisions are signed `unknown`"),
+            "{w}: {hints}"
+        );
+    }
+}

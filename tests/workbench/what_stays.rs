@@ -1,13 +1,19 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 //! What the screen keeps when it is narrow or its rows change (the testers' list of ux16):
 //! the IP column as wide as its addresses, the Account as wide under a filter as without,
-//! the note's key the drill-down reads, the help at the screen it was asked from.
+//! the note's key the drill-down reads, the help at the screen it was asked from, the sort
+//! and the hidden-columns hint in the header of a load with problems, a stopped load's
+//! status.
+
+use std::path::PathBuf;
 
 use ratatui::crossterm::event::KeyCode;
 
+use sts_triage::load::ScanMessage;
+use sts_triage::tui::action::{Action, Intent};
 use sts_triage::tui::app::App;
 
-use crate::support::{keys, press, scan, screen, sized, workbench};
+use crate::support::{keys, press, scan, scan_messages, screen, sized, workbench};
 
 fn samples(w: u16, h: u16) -> App {
     sized(workbench("j.jsonl", "a", scan(&["assets/samples"])), w, h)
@@ -130,4 +136,88 @@ fn help_opens_at_the_keys_of_the_screen_it_is_asked_from() {
             "{w}: {top}\n{s}"
         );
     }
+}
+
+/// At 60 columns a load with a file passed over and problems lost `+10 cols` and the sort
+/// from the header: both are needed to read the table, and stay; the rest is shortened.
+#[test]
+fn a_narrow_header_with_problems_keeps_the_sort_and_the_hidden_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir("assets/samples").unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
+    }
+    // A zip archive: passed over (extract it first).
+    std::fs::write(dir.path().join("export.json"), b"PK\x03\x04\0\x01\x02 zip").unwrap();
+    let report = scan(&[dir.path().to_str().unwrap()]);
+    for (w, h) in [(60, 20), (80, 24)] {
+        let mut app = sized(workbench("j.jsonl", "a", report.clone()), w, h);
+        let s = screen(&app, w, h);
+        let header = s.lines().nth(1).unwrap();
+        // At 60 columns the two counts together (`5 problems`: the problems view lists
+        // the file passed over among them).
+        assert!(
+            header.contains("passed over") && header.contains("4 problems")
+                || w < 80 && header.contains("5 problems"),
+            "{w}: {header}"
+        );
+        assert!(header.contains("cols") || header.contains("columns off screen"));
+        assert!(header.contains("time ▼"), "{w}: {header}");
+        // Under a filter too (never cut itself).
+        keys(&mut app, "/lee");
+        press(&mut app, KeyCode::Enter);
+        let s = screen(&app, w, h);
+        let header = s.lines().nth(1).unwrap();
+        assert!(header.contains("time ▼"), "{w}: {header}");
+        assert!(header.contains("filter: lee"), "{w}: {header}");
+    }
+}
+
+/// After Ctrl+C the status named the folder and the byte, and was cut at 80 columns
+/// before saying how far the file was read.
+#[test]
+fn a_stopped_loads_status_says_what_was_not_read_at_80_and_60() {
+    for (w, h) in [(60, 20), (80, 24)] {
+        let (app, pct) = stopped_load();
+        let app = sized(app, w, h);
+        let s = screen(&app, w, h);
+        let status = s.lines().last().unwrap();
+        assert!(
+            status.starts_with(&format!(
+                "load stopped: workbench.jsonl read to about {pct}%"
+            )),
+            "{w}: {status}"
+        );
+        if w >= 80 {
+            assert!(status.contains("second.jsonl not read"), "{w}: {status}");
+        }
+    }
+}
+
+/// A load of the workbench fixture stopped halfway through it, a second file not read:
+/// the workbench, and how far the fixture was read (percent).
+fn stopped_load() -> (App, u64) {
+    let fixture = "tests/fixtures/workbench.jsonl";
+    let mut app = App::new("j.jsonl", "a", Default::default());
+    let size = std::fs::metadata(fixture).unwrap().len();
+    let deep = "/cases/2026/acme-incident-4711/evidence/exports/second.jsonl";
+    app.apply(Action::LoadPlan {
+        files: 2,
+        bytes: size * 2,
+        names: vec![fixture.into(), deep.into()],
+    });
+    for m in scan_messages(&[PathBuf::from(fixture)]) {
+        if let ScanMessage::FileDone(summary) = m {
+            app.apply(Action::Intent(Intent::CancelOrQuit));
+            app.apply(Action::Scan(ScanMessage::Progress {
+                bytes: size / 2,
+                records: 5,
+            }));
+            app.apply(Action::Scan(ScanMessage::FileDone(summary)));
+            continue;
+        }
+        app.apply(Action::Scan(m));
+    }
+    app.apply(Action::LoadFinished { error: None });
+    (app, (size / 2) * 100 / size)
 }

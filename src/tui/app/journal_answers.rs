@@ -173,17 +173,18 @@ impl App {
         // The notice comes first (a narrow status line cuts the end); "saved" stays said.
         match (notice, said, self.status_error) {
             (Some(n), said, false) => {
+                self.status_news = None;
                 self.status = [Some(format!("{n}; yours is saved ✓ after it")), said]
                     .into_iter()
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" · ");
             }
-            (Some(n), _, true) => self.status = format!("{} · {n}", self.status),
+            (Some(n), _, true) => self.add_status(&n),
             // Read while idle (or before `Y`, `E`, an undo): what changed replaces what
             // was said before, which a status line cut at its end would let hide it.
             (None, Some(said), false) if own.is_empty() => self.set_status(said),
-            (None, Some(said), _) => self.status = format!("{} · {said}", self.status),
+            (None, Some(said), _) => self.add_status(&said),
             (None, None, _) => return,
         }
         if applied > 0 {
@@ -207,7 +208,7 @@ impl App {
     pub(super) fn journal_kept(&mut self, said: &str) {
         let said = crate::neutralize::neutralize(said);
         if self.status_error {
-            self.status = format!("{} · {said}", self.status);
+            self.add_status(&said);
         } else {
             self.set_status(format!("{} · {said}", self.status));
         }
@@ -221,7 +222,7 @@ impl App {
             crate::neutralize::neutralize(error)
         );
         if self.status_error {
-            self.status = format!("{} · {said}", self.status);
+            self.add_status(&said);
         } else {
             self.set_error(said);
         }

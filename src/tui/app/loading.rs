@@ -282,15 +282,10 @@ impl App {
         } else if self.loading.cancelled {
             self.loading.cut = self.cut();
             self.context_cut();
-            let what = self
-                .loading
-                .cut
-                .as_ref()
-                .map_or_else(|| "everything was read".to_owned(), Cut::describe);
-            self.keep_error(format!(
-                "{what}; kept {} flagged rows and {} near misses read before",
+            self.keep_error(super::status::stopped_load(
+                self.loading.cut.as_ref(),
                 self.findings.items.len(),
-                self.near.items.len()
+                self.near.items.len(),
             ));
         } else if let Some(s) = crate::journal::unmatched_sentence(
             crate::journal::unmatched_in_load(&self.decisions, &self.report, |k| {

@@ -111,6 +111,9 @@ pub struct App {
     status_kept: bool,
     /// Counts the messages set: tells whether an action said something of its own.
     status_made: u64,
+    /// Where news added after a kept message starts in `status` (`App::add_status`): the
+    /// footer gives it the status row when both do not fit on one.
+    pub status_news: Option<usize>,
     pub journal_path: String,
     pub analyst: String,
     /// The terminal's size, as last reported.
@@ -250,6 +253,7 @@ impl App {
             status_error: false,
             status_kept: false,
             status_made: 0,
+            status_news: None,
             journal_path: journal_path.to_owned(),
             analyst: analyst.to_owned(),
             width: 120,

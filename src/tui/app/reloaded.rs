@@ -103,7 +103,7 @@ impl App {
                 None => said,
             });
         } else if self.status_error && self.status_kept() {
-            self.status = format!("{} · {said}", self.status);
+            self.add_status(&said);
         } else {
             self.set_error(said);
         }

@@ -25,6 +25,7 @@
 //! Messages from the edges (the loader, the journal, the clipboard, a report's progress)
 //! are answers too: they stay until the analyst's next change of screen.
 
+use super::loading::Cut;
 use super::{App, Overlay, View};
 use crate::tui::action::Action;
 use crate::tui::columns::Column;
@@ -73,6 +74,7 @@ impl StatusRule {
         }
         // A report still being made is said again (its progress goes on from there).
         app.status = app.status_of_report();
+        app.status_news = None;
         app.status_error = false;
         app.status_notice = false;
     }
@@ -113,7 +115,17 @@ impl App {
         self.status_notice = notice.is_some();
     }
 
+    /// Adds `said` after the status, which stays in front (a failed save's error, a kept
+    /// warning): news that the footer shows on the status row of its own when both do not
+    /// fit on one (another analyst overturning a verdict of ours was cut off at 80 columns
+    /// after the start's warning; ux16 #8).
+    pub(super) fn add_status(&mut self, said: &str) {
+        self.status_news = Some(self.status.len() + " · ".len());
+        self.status = format!("{} · {said}", self.status);
+    }
+
     pub(super) fn set_status(&mut self, s: String) {
+        self.status_news = None;
         self.status = s;
         self.status_error = false;
         self.status_notice = false;
@@ -175,4 +187,39 @@ impl App {
         };
         self.set_status(status);
     }
+}
+
+/// The status after the analyst stopped a load: what was not read first (the file read in
+/// part, by its name and how far, and how many files were not read at all), then what was
+/// kept; the whole account (folders, bytes) is the problems view's (`p`). It named the
+/// folder and the byte and was cut at 80 columns before saying how far (ux16 #6): cut at
+/// its end now, it still says that the load stopped and where.
+pub(super) fn stopped_load(cut: Option<&Cut>, flagged: usize, near: usize) -> String {
+    use crate::tui::count::count;
+    let mut missing = Vec::new();
+    let name = |path: &str| path.rsplit(['/', '\\']).next().unwrap_or(path).to_owned();
+    if let Some((path, read, size, _)) = cut.and_then(|c| c.file.as_ref()) {
+        let name = name(path);
+        // Reads are buffered: about, and never 100% of a file cut short.
+        let pct = (u128::from(*read) * 100 / u128::from((*size).max(1))).min(99);
+        missing.push(format!("{name} read to about {pct}%"));
+    }
+    match cut.map_or(&[][..], |c| c.unread.as_slice()) {
+        [] => {}
+        [one] => missing.push(format!("{} not read", name(one))),
+        many => missing.push(format!("{} not read", count(many.len(), "file"))),
+    }
+    let missing = if missing.is_empty() {
+        "everything was read".to_owned()
+    } else {
+        missing.join(", ")
+    };
+    let n = |n: usize| crate::model::thousands(n as u64);
+    format!(
+        "load stopped: {missing} (p: where); kept {} flagged row{} and {} near miss{} read before",
+        n(flagged),
+        if flagged == 1 { "" } else { "s" },
+        n(near),
+        if near == 1 { "" } else { "es" }
+    )
 }

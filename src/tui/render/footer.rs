@@ -21,6 +21,37 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
         height: 1,
         ..area
     };
+    let status_style = if app.status_error {
+        theme.fg(Color::Red).add_modifier(Modifier::BOLD)
+    } else {
+        theme.dim()
+    };
+    let typing = matches!(app.prompt, Some(Prompt::Filter(_) | Prompt::Search(_)));
+    let help = keymap
+        .key_for(Context::Table, Intent::Help)
+        .map(|k| format!(" {k} "));
+    let help_room = help.as_deref().map_or(0, |h| {
+        unicode_width::UnicodeWidthStr::width(h) + " help ".len()
+    });
+    let room = usize::from(area.width);
+    if !typing && let Some((older, newer)) = two_messages(app, room, help_room) {
+        // Two messages too long for one row (a kept warning and the news after it: another
+        // analyst's verdict overturning ours was cut off at 80 columns; ux16 #8): the news
+        // on the status row, the older one on the hints row after the help's key (always
+        // shown); the other hints are back with the next message.
+        let mut spans = Vec::new();
+        if let Some(h) = help {
+            spans.push(Span::styled(
+                h,
+                Style::new().add_modifier(Modifier::REVERSED),
+            ));
+            spans.push(Span::raw(" help "));
+        }
+        spans.push(Span::styled(older, status_style));
+        frame.render_widget(Paragraph::new(Line::from(spans)), first);
+        frame.render_widget(Paragraph::new(newer).style(status_style), second);
+        return;
+    }
     match &app.prompt {
         Some(Prompt::Filter(input)) | Some(Prompt::Search(input)) => {
             let is_filter = matches!(app.prompt, Some(Prompt::Filter(_)));
@@ -145,11 +176,6 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
             frame.render_widget(Paragraph::new(line), first);
         }
     }
-    let status_style = if app.status_error {
-        theme.fg(Color::Red).add_modifier(Modifier::BOLD)
-    } else {
-        theme.dim()
-    };
     let status = if app.status.is_empty() {
         format!("journal: {}", app.journal_path)
     } else {
@@ -157,6 +183,24 @@ pub(super) fn draw_footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Key
     };
     let status = shorten_status(&status, usize::from(second.width));
     frame.render_widget(Paragraph::new(status).style(status_style), second);
+}
+
+/// A status of news added after a kept message ([`App::status_news`]) that does not fit
+/// in `width` columns: the kept message shortened to the room the help's key (`help`
+/// columns) leaves, and the news to a row of its own (each keeps its start, where it says
+/// what happened). None when it fits, or holds no news (cut at its end as before).
+fn two_messages(app: &App, width: usize, help: usize) -> Option<(String, String)> {
+    use unicode_width::UnicodeWidthStr;
+    let status = app.status.as_str();
+    if status.width() <= width {
+        return None;
+    }
+    let at = app.status_news?;
+    let (older, newer) = (status.get(..at)?.trim_end_matches(" · "), status.get(at..)?);
+    Some((
+        shorten_status(older, width.saturating_sub(help)),
+        shorten_status(newer, width),
+    ))
 }
 
 /// A filter error within `room` columns: whole when it fits, else cut at its end with `…`

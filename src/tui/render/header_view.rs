@@ -168,28 +168,27 @@ pub(super) fn draw_view_line(
     }
     // What the load left out or read with problems: early, so a narrow screen shows it too.
     let (passed_over, problems) = crate::tui::problems::counts(r);
-    if passed_over > 0 {
-        parts.push(Part::new(
-            Part::KEEP,
-            " · ",
-            vec![vec![Span::styled(
-                format!(
-                    "{passed_over} file{} passed over",
-                    if passed_over == 1 { "" } else { "s" }
-                ),
-                warn,
-            )]],
-        ));
-    }
-    if problems > 0 {
-        parts.push(Part::new(
-            Part::KEEP,
-            " · ",
-            vec![vec![Span::styled(
-                format!("{problems} problem{}", if problems == 1 { "" } else { "s" }),
-                warn,
-            )]],
-        ));
+    // Shortened after the parts that stay (`SHORT`) and once the count of rows shown is
+    // gone, the two counts together last: the problems view (`p`) lists the files passed
+    // over among the load's problems.
+    let files = |n: usize| format!("{n} file{} passed over", if n == 1 { "" } else { "s" });
+    let problems_text = |n: u64| format!("{n} problem{}", if n == 1 { "" } else { "s" });
+    let forms: Vec<String> = match (passed_over, problems) {
+        (0, 0) => Vec::new(),
+        (n, 0) => vec![files(n), format!("{n} passed over")],
+        (0, p) => vec![problems_text(p)],
+        (n, p) => vec![
+            format!("{} · {}", files(n), problems_text(p)),
+            format!("{n} passed over · {}", problems_text(p)),
+            problems_text(p + n as u64),
+        ],
+    };
+    if !forms.is_empty() {
+        let forms = forms
+            .into_iter()
+            .map(|f| vec![Span::styled(f, warn)])
+            .collect();
+        parts.push(Part::new(Part::KEEP, " · ", forms).shrinking_at(SHORT + 3));
     }
     let view_style = theme.fg(Color::Cyan).add_modifier(Modifier::BOLD);
     parts.push(
@@ -204,7 +203,7 @@ pub(super) fn draw_view_line(
                 View::NearMisses => vec![vec![Span::styled("NEAR MISSES", view_style)]],
             },
         )
-        .shrinking_at(7),
+        .shrinking_at(SHORT),
     );
     if app.view == View::NearMisses {
         parts.push(Part::new(
@@ -215,14 +214,17 @@ pub(super) fn draw_view_line(
     }
     let mut shown = vec![vec![Span::raw(shown_count(t))]];
     if t.filtering().is_none() {
-        shown.push(vec![Span::raw(format!(
-            "{}/{} shown",
-            thousands(t.order.len() as u64),
-            thousands(t.total() as u64)
-        ))]);
+        let (n, of) = (thousands(t.order.len() as u64), thousands(t.total() as u64));
+        shown.push(vec![Span::raw(format!("{n}/{of} shown"))]);
     }
-    parts.push(Part::new(9, " · ", shown));
-    // Columns a narrow screen leaves out are said, so none goes unnoticed (README, *Table*).
+    // Shortened after the parts that stay (on its own level, so that its words come back
+    // on their own), and dropped before the columns hint and the sort: the rows are on the
+    // screen to count.
+    parts.push(Part::new(8, " · ", shown).shrinking_at(SHORT + 1));
+    // Columns a narrow screen leaves out are said, so none goes unnoticed (README, *Table*):
+    // dropped only after every part but what is never dropped, the sort last (at 60
+    // columns a load with problems lost both; ux16 #4). What hides rows (the filter, a
+    // verdict view) stays before them: a table read without it misleads more.
     let hidden = app.columns().len() - app.drawn_columns(t).len();
     if hidden > 0 && !matches!(app.overlay, crate::tui::overlay::Overlay::Drill(_)) {
         let (long, short) = (
@@ -233,7 +235,7 @@ pub(super) fn draw_view_line(
             format!("+{hidden} cols"),
         );
         let forms = vec![vec![Span::raw(long)], vec![Span::raw(short)]];
-        parts.push(Part::new(7, " · ", forms));
+        parts.push(Part::new(KEPT - 1, " · ", forms).shrinking_at(SHORT));
     }
     if app.loading.done && (app.context_preparing() || app.context_reading()) {
         // Every row is in; the related records are still being read (the second pass over
@@ -286,18 +288,18 @@ pub(super) fn draw_view_line(
             app.verdict_filter.label()
         ))]],
     ));
-    // As important as the filter: the order of the rows shown is part of what they mean.
-    // Short first, dropped last but one: before it goes, the filter's text is cut.
+    // Nearly as important as the filter: the order of the rows shown is part of what they
+    // mean. Short, the last part dropped.
     parts.push(
         Part::new(
-            9,
+            KEPT,
             " · ",
             vec![
                 vec![Span::raw(format!("sort: {sort}"))],
                 vec![Span::raw(sort)],
             ],
         )
-        .shrinking_at(7),
+        .shrinking_at(SHORT),
     );
     // Local times name their zone here too, whole: the Time column's title is cut to its
     // 19 columns (`Time (Europe/Berl…`).
@@ -379,6 +381,15 @@ pub(super) fn draw_view_line(
     }
     frame.render_widget(Paragraph::new(fit(parts, usize::from(area.width))), second);
 }
+
+/// The level at which the view line's parts that stay take their short wordings
+/// (`flagged`, `+9 cols`, `time ▼`), after the parts of lower priority are gone; the count
+/// of rows shown and the load's problems take theirs after.
+const SHORT: u8 = 6;
+
+/// The sort's priority, and the hidden-columns hint's less one: above every part that
+/// gives way, below what is never dropped.
+const KEPT: u8 = 12;
 
 /// The wordings of a part that names what hides rows: `label` + `text` whole, then `text`
 /// cut to 24, 12 and 4 characters with `…` (so even a short line says what hides rows).
