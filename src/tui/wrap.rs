@@ -151,7 +151,14 @@ pub enum TitlePart {
     /// An identifier after its label (`id`, `e75d…`): whole, or cut with `…` when it cannot
     /// fit, never silently.
     Id(&'static str, String),
+    /// Kept, and cut at its end with `…` to no fewer than [`SHORT_LEAST`] characters once
+    /// the droppable parts are gone and the places' names are cut to 16 (a related record's
+    /// operation, `UserLoggedIn`: what the record is; ux16 #7, it was dropped first).
+    Short(String),
 }
+
+/// The fewest characters a [`TitlePart::Short`] is cut to (`Update StsR…`, `UserLoggedIn`).
+const SHORT_LEAST: usize = 12;
 
 /// Separator between title parts.
 const TITLE_SEP: &str = " · ";
@@ -203,8 +210,9 @@ pub fn fit_title(parts: &[TitlePart], width: usize) -> String {
             }
         }
     }
-    // The name keeps its last 16 characters before the id is cut further.
+    // The name keeps its last 16 characters before the id or a short part is cut further.
     cut_first_place(&mut parts, width, 16);
+    cut_short(&mut parts, width);
     cut_ids(&mut parts, width, 5);
     cut_first_place(&mut parts, width, 0);
     clip_chars(&title_of(&parts), width)
@@ -231,6 +239,22 @@ fn cut_first_place(parts: &mut [TitlePart], width: usize, least: usize) {
     }
 }
 
+/// Cuts the [`TitlePart::Short`] parts at their end (with `…`) as far as the title is too
+/// long, to no fewer than [`SHORT_LEAST`] characters.
+fn cut_short(parts: &mut [TitlePart], width: usize) {
+    for i in 0..parts.len() {
+        let over = title_of(parts).chars().count().saturating_sub(width);
+        if let TitlePart::Short(text) = &mut parts[i]
+            && over > 0
+        {
+            let n = text.chars().count();
+            if n > SHORT_LEAST {
+                *text = clip_chars(text, n.saturating_sub(over).max(SHORT_LEAST));
+            }
+        }
+    }
+}
+
 /// Cuts the ids (with `…`) as far as the title is too long, to no fewer than `least`
 /// characters.
 fn cut_ids(parts: &mut [TitlePart], width: usize, least: usize) {
@@ -252,7 +276,7 @@ fn title_of(parts: &[TitlePart]) -> String {
     let texts: Vec<String> = parts
         .iter()
         .map(|p| match p {
-            TitlePart::Keep(t) | TitlePart::Drop(_, t) => t.clone(),
+            TitlePart::Keep(t) | TitlePart::Drop(_, t) | TitlePart::Short(t) => t.clone(),
             TitlePart::Places(places) => places.join(", "),
             TitlePart::Id(label, id) => format!("{label} {id}"),
         })
@@ -340,6 +364,33 @@ mod title_tests {
             " help · E…"
         );
     }
+}
+
+/// A related record's title at 60 columns dropped its operation (ux16 #7): it stays, cut
+/// at its end once the place is cut to its name's end.
+#[test]
+fn a_short_part_stays_and_is_cut_after_the_place() {
+    let title = |op: &str, width| {
+        fit_title(
+            &[
+                TitlePart::Keep("related -00:07:35".into()),
+                TitlePart::Short(op.into()),
+                TitlePart::Places(vec![
+                    "/tmp/ux16/samples/cloudappevents-ah-api.jsonl:30 (byte 61301)".into(),
+                ]),
+                TitlePart::Drop(1, "Esc: back to the event".into()),
+            ],
+            width,
+        )
+    };
+    assert_eq!(
+        title("UserLoggedIn", 58),
+        " related -00:07:35 · UserLoggedIn · …sonl:30 (byte 61301) "
+    );
+    let long = title("Update StsRefreshTokenValidFrom Timestamp.", 58);
+    assert!(long.contains(" · Update StsR"), "{long}");
+    assert!(long.contains(":30 (byte 61301) "), "{long}");
+    assert!(long.chars().count() <= 58, "{long}");
 }
 
 /// A title of one part fitted to a panel `panel_width` columns wide (its corners left out):

@@ -1,9 +1,9 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 //! What the screen keeps when it is narrow or its rows change (the testers' list of ux16):
 //! the IP column as wide as its addresses, the Account as wide under a filter as without,
-//! the note's key the drill-down reads, the help at the screen it was asked from, the sort
-//! and the hidden-columns hint in the header of a load with problems, a stopped load's
-//! status.
+//! the sort and the hidden-columns hint in the header of a load with problems, the note's
+//! key the drill-down reads, the help at the screen it was asked from, a stopped load's
+//! status, a related record's operation in its title.
 
 use std::path::PathBuf;
 
@@ -220,4 +220,26 @@ fn stopped_load() -> (App, u64) {
     }
     app.apply(Action::LoadFinished { error: None });
     (app, (size / 2) * 100 / size)
+}
+
+/// The context panel's record title dropped the operation first at narrow widths: it is
+/// what the record is, and stays (cut at its end), the place shortened before it.
+#[test]
+fn a_related_records_title_keeps_its_operation() {
+    let report = scan(&["tests/fixtures/context.jsonl"]);
+    for (w, h) in [(60, 20), (80, 24), (160, 45)] {
+        let mut app = sized(workbench("j.jsonl", "a", report.clone()), w, h);
+        keys(&mut app, "/actor:helpdesk");
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Enter);
+        keys(&mut app, "xk");
+        press(&mut app, KeyCode::Enter);
+        let s = screen(&app, w, h);
+        let title = s
+            .lines()
+            .find(|l| l.starts_with("┌ related"))
+            .unwrap_or_else(|| panic!("{w}: no record title:\n{s}"));
+        assert!(title.contains("-00:00:01 · Reset user"), "{w}: {title}");
+        assert!(title.contains(":3 (byte "), "{w}: {title}");
+    }
 }

@@ -184,7 +184,8 @@ impl App {
         let place = index.place(&record);
         let title = vec![
             TitlePart::Keep(format!("related {}", offset_text(offset))),
-            TitlePart::Drop(2, neutralize(index.text(record.operation)).into_owned()),
+            // What the record is: kept, cut at its end on a narrow screen.
+            TitlePart::Short(neutralize(index.text(record.operation)).into_owned()),
             TitlePart::Places(vec![neutralize(&place.to_string()).into_owned()]),
             TitlePart::Drop(1, "Esc: back to the event".to_owned()),
         ];
