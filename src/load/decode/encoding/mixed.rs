@@ -28,7 +28,8 @@ pub(super) struct Wide {
     carry: Vec<u8>,
     /// The next byte starts a line (after the file's first: its encoding was decided).
     at_line_start: bool,
-    /// Bytes of the file decoded or passed on so far, and newlines written.
+    /// Bytes of the file decoded or passed on so far, and the newlines among them (one a
+    /// line found: no count over the text).
     raw: u64,
     lines: u64,
     /// UTF-8 text was met: the rest is read as it is.
@@ -68,7 +69,9 @@ pub fn utf8_line(rest: &[u8]) -> Option<bool> {
 }
 
 impl<R: BufRead> DecodeReader<R> {
-    /// One read of a wide file into `out`, line by line (see the module's comment).
+    /// One read of a wide file into `out`, line by line (see the module's comment). The
+    /// input's buffer is decoded where it is; only bytes held over (a line's start not yet
+    /// decided, a code unit cut) are copied, with the next read's first bytes.
     pub(super) fn fill_wide(&mut self) -> io::Result<()> {
         let Some(w) = self.wide.as_mut() else {
             return Ok(());
@@ -76,66 +79,91 @@ impl<R: BufRead> DecodeReader<R> {
         self.pos = 0;
         let src = self.inner.fill_buf()?;
         let last = src.is_empty();
-        let mut work = std::mem::take(&mut w.carry);
-        work.extend_from_slice(src);
-        let taken = src.len();
-        self.inner.consume(taken);
-        let mut at = 0;
-        while at < work.len() && !w.utf8 {
-            let rest = &work[at..];
-            if w.at_line_start {
-                match utf8_line(rest) {
-                    Some(true) => {
-                        w.lines += bytecount::count(&self.out, b'\n') as u64;
-                        let _ = w
-                            .met
-                            .set((w.raw + at as u64, w.lines + 1, wide_name(&w.decoder)));
-                        w.utf8 = true;
-                        break;
-                    }
-                    None if !last && rest.len() < UNDECIDED => {
-                        w.carry = rest.to_vec();
-                        work.truncate(at);
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-            match w.decoder.newline_end(rest) {
-                Some(end) => {
-                    w.decoder.decode(&rest[..end], &mut self.out);
-                    at += end;
-                    w.at_line_start = true;
-                }
-                None if last => {
-                    w.decoder.decode_part(rest, true, &mut self.out);
-                    at = work.len();
-                }
-                None => {
-                    // Whole code units only: the next read goes on at a unit's start.
-                    let unit = if wide_name(&w.decoder).starts_with("UTF-16") {
-                        2
-                    } else {
-                        4
-                    };
-                    let whole = rest.len() / unit * unit;
-                    w.decoder.decode(&rest[..whole], &mut self.out);
-                    w.carry = rest[whole..].to_vec();
-                    w.at_line_start = false;
-                    work.truncate(at + whole);
-                    at = work.len();
-                }
-            }
-        }
-        if w.utf8 {
-            self.out.extend_from_slice(&work[at..]);
-            at = work.len();
+        let taken = if w.carry.is_empty() {
+            w.take(src, last, &mut self.out);
+            src.len()
         } else {
-            w.lines += bytecount::count(&self.out, b'\n') as u64;
-        }
-        w.raw += at as u64;
+            // At least as much as is held, so that a long line held costs its bytes a few
+            // times, not once a read.
+            let n = src.len().min(w.carry.len().max(64 << 10));
+            let mut work = std::mem::take(&mut w.carry);
+            work.extend_from_slice(&src[..n]);
+            w.take(&work, last, &mut self.out);
+            n
+        };
+        self.inner.consume(taken);
         self.done = last && w.carry.is_empty();
         Ok(())
+    }
+}
+
+impl Wide {
+    /// Decodes `work` (read after what was taken before) into `out`: the whole lines of the
+    /// file's encoding at once, up to a line of UTF-8 text, then that text as it is. What
+    /// cannot be decided or decoded yet is held in `carry`.
+    fn take(&mut self, work: &[u8], last: bool, out: &mut Vec<u8>) {
+        let mut at = 0;
+        if !self.utf8 {
+            let mut undecided = false;
+            loop {
+                let rest = &work[at..];
+                if rest.is_empty() {
+                    break;
+                }
+                if self.at_line_start {
+                    match utf8_line(rest) {
+                        Some(true) => {
+                            self.utf8 = true;
+                            break;
+                        }
+                        None if !last && rest.len() < UNDECIDED => {
+                            undecided = true;
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                match self.decoder.newline_end(rest) {
+                    Some(end) => {
+                        at += end;
+                        self.lines += 1;
+                        self.at_line_start = true;
+                    }
+                    None => break,
+                }
+            }
+            self.decoder.decode(&work[..at], out);
+            let rest = &work[at..];
+            if self.utf8 {
+                let _ = self.met.set((
+                    self.raw + at as u64,
+                    self.lines + 1,
+                    wide_name(&self.decoder),
+                ));
+            } else if !undecided && !rest.is_empty() {
+                // A line not ended here: its whole code units (all of it at the end), so
+                // that the next read goes on at a unit's start.
+                let unit = if wide_name(&self.decoder).starts_with("UTF-16") {
+                    2
+                } else {
+                    4
+                };
+                let whole = if last {
+                    rest.len()
+                } else {
+                    rest.len() / unit * unit
+                };
+                self.decoder.decode_part(&rest[..whole], last, out);
+                at += whole;
+                self.at_line_start = false;
+            }
+        }
+        if self.utf8 {
+            out.extend_from_slice(&work[at..]);
+            at = work.len();
+        }
+        self.carry = work[at..].to_vec();
+        self.raw += at as u64;
     }
 }
 
