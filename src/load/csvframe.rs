@@ -306,9 +306,11 @@ impl Framer {
             }
             Line::Whole(line) => line,
         };
+        // The cheap look first: a row fails it at its first bytes, where walking its quotes
+        // is a pass over it.
         if self.header.is_some()
-            && !ends_inside(&first, self.delimiter, false)
             && quoting::may_be_header_line(&first, self.delimiter)
+            && !ends_inside(&first, self.delimiter, false)
             && self.is_export_header(&first)
         {
             // Another export's header (exports joined one after another): the rows after
