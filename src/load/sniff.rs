@@ -51,7 +51,11 @@ fn opens_envelope(body: &[u8]) -> bool {
                 // The string's end: its next quote that no backslash escapes.
                 let mut end = i + 1;
                 loop {
-                    match memchr::memchr2(b'"', b'\\', &body[end..]) {
+                    // A backslash as the head's last byte leaves `end` past it.
+                    match body
+                        .get(end..)
+                        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+                    {
                         Some(j) if body[end + j] == b'\\' => end += j + 2,
                         Some(j) => {
                             end += j;
@@ -281,4 +285,17 @@ impl BufRead for FailingReader {
     }
 
     fn consume(&mut self, _amt: usize) {}
+}
+
+#[cfg(test)]
+mod long_record_tests {
+    use super::long_first_record;
+
+    /// A head cut just after a backslash inside a string (found by the glued-fragments
+    /// proptest): read as a long first record, not a panic.
+    #[test]
+    fn a_head_cut_after_a_backslash_is_a_long_record() {
+        assert!(long_first_record(br#"{"abc\"#, 6));
+        assert!(long_first_record(br#"  {"k":"v\"#, 8));
+    }
 }
