@@ -39,7 +39,9 @@ fn hostile_strings_show_escaped_and_leave_the_terminal_unchanged() {
     let title_before = t.tmux(&["display-message", "-p", "-t", "t", "#{pane_title}"]);
     let s = t.wait_for("reviewed 0/1");
     assert!(
-        s.contains("clip\\x1b]52;c;cHduZWQ=\\x07bo"),
+        // The table may cut the cell (the IP column is as wide as its widest address):
+        // the escape itself is what must show, the drill-down below shows the rest.
+        s.contains("clip\\x1b]52;c;cHduZWQ="),
         "the OSC 52 payload is visible:\n{s}"
     );
     assert!(s.contains("\\x1b[31m203.0."), "{s}");
