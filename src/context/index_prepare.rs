@@ -4,9 +4,11 @@
 //! only what the first step leaves ready (BENCHMARKS.md, issue 12, fifteenth round).
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, mpsc};
 
 use super::actors::Principals;
 use super::{ContextIndex, FxBuild, Lookup};
+use crate::context::lookup::Dense;
 use crate::context::twins::{Twins, fold_operation};
 
 /// The lookups [`ContextIndex::prepare_lookups`] made from the index as it was read, for
@@ -19,6 +21,22 @@ pub struct PreparedLookups {
     by_target: Lookup<u32>,
     by_actor: Lookup<u32>,
     by_actor_as: Lookup<u32>,
+}
+
+/// What the lookups are made from ([`ContextIndex::time_order`]).
+#[derive(Debug)]
+struct TimeOrder {
+    principals: Principals,
+    twins: Twins,
+    /// Every record, in time order (equal times in place order).
+    order: Vec<u32>,
+}
+
+/// Whether a lookup by keys numbered by `dense` is made by counting: when the array of
+/// counts by key is no longer than twice the records (8 bytes a record, freed when the
+/// lookup is made), else by sorting the keys.
+fn counted(dense: &Dense, order: &[u32]) -> bool {
+    dense.len() <= 2 * order.len()
 }
 
 impl ContextIndex {
@@ -66,11 +84,96 @@ impl ContextIndex {
     /// beside it): the users' principals, the twins and the lookups by correlation, target
     /// and actor, each list in time order. [`Self::prepare_start`] must have been called.
     pub fn prepare_lookups(&self) -> PreparedLookups {
+        let TimeOrder {
+            principals,
+            twins,
+            order,
+        } = self.time_order();
+        let by_correlation = self.lookup_by_correlation(&order, &twins);
+        let by_target = self.lookup_by_target(&order, &twins);
+        let (by_actor, subs) = self.lookup_by_actor(&order, &twins);
+        // Memory: the order by time (4 bytes a record) is freed before the regrouping, so that
+        // its buffers take its place instead of fresh pages at the report's peak
+        // (BENCHMARKS.md, memory, twelfth round).
+        drop(order);
+        let by_actor_as = self.regroup_by_principal(&by_actor, subs, &twins);
+        PreparedLookups {
+            principals,
+            twins,
+            by_correlation,
+            by_target,
+            by_actor,
+            by_actor_as,
+        }
+    }
+
+    /// [`Self::prepare_lookups`] with `beside` run on a second thread, which then makes the
+    /// lookup by actor once the order by time is made: `beside` (a headless report's hint
+    /// tables) takes about as long as the principals, the order by time and the twins,
+    /// which the calling thread makes meanwhile before the lookups by correlation and
+    /// target (BENCHMARKS.md, issue 12, sixteenth round). A panic of `beside` is resumed
+    /// here.
+    pub fn prepare_lookups_beside<R: Send>(
+        &self,
+        beside: impl FnOnce() -> R + Send,
+    ) -> (PreparedLookups, R) {
+        // The twins for both threads; the order by time handed on, and freed by the thread
+        // done with it last (memory: it is not kept beside the regrouped list).
+        let twins_made: OnceLock<Twins> = OnceLock::new();
+        let (ready, wait) = mpsc::channel::<Arc<Vec<u32>>>();
+        let (principals, by_correlation, by_target, beside_made, out) = std::thread::scope(|s| {
+            let twins_made = &twins_made;
+            let other = s.spawn(move || {
+                let out = beside();
+                // None when the calling thread panicked before the order was made.
+                let lookups = wait
+                    .recv()
+                    .ok()
+                    .and_then(|order| Some(self.lookup_by_actor(&order, twins_made.get()?)));
+                (out, lookups)
+            });
+            let TimeOrder {
+                principals,
+                twins,
+                order,
+            } = self.time_order();
+            let twins = twins_made.get_or_init(|| twins);
+            let order = Arc::new(order);
+            // An error: the other thread has ended (panicked), which its join resumes.
+            let _ = ready.send(Arc::clone(&order));
+            let by_correlation = self.lookup_by_correlation(&order, twins);
+            let by_target = self.lookup_by_target(&order, twins);
+            drop(order);
+            let (out, lookups) = other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (principals, by_correlation, by_target, lookups, out)
+        });
+        // Both are made unless the calling thread panicked (which never comes here).
+        let twins = twins_made.into_inner().unwrap_or_default();
+        let (by_actor, subs) =
+            beside_made.unwrap_or_else(|| self.lookup_by_actor(&self.time_order().order, &twins));
+        // Memory: regrouped here, last, when the order by time and the other lookups'
+        // buffers are freed (on the other thread it was the report's peak: 61 MiB).
+        let by_actor_as = self.regroup_by_principal(&by_actor, subs, &twins);
+        let lookups = PreparedLookups {
+            principals,
+            twins,
+            by_correlation,
+            by_target,
+            by_actor,
+            by_actor_as,
+        };
+        (lookups, out)
+    }
+
+    /// The users' principals, every record in time order (equal times in place order) and
+    /// the twins found in that order: what the lookups are made from.
+    fn time_order(&self) -> TimeOrder {
         let entries = &self.entries;
         let principals = Principals::build(entries);
         let mut order: Vec<u32> = (0..entries.len() as u32).collect();
         order.sort_by_key(|&i| entries[i as usize].time);
-        let e = |i: u32| &entries[i as usize];
         // Each operation folded once ([`fold_operation`]), to a number.
         let mut folded_ids: HashMap<String, u32> = HashMap::new();
         let mut by_operation: HashMap<u32, u32, FxBuild> = HashMap::default();
@@ -86,26 +189,61 @@ impl ContextIndex {
         // A record's address, read (back) only for records alike in all the rest (few).
         let address = |i: u32| self.address(&self.record(i as usize));
         let twins = Twins::build(&order, entries, operation, address);
-        let twinned = |i: u32| twins.earlier(i).is_some();
-        let by_correlation = Lookup::build(
-            &order,
-            |i| Some(e(i).correlation).filter(|&c| c != 0),
-            twinned,
-        );
-        let by_target = Lookup::build(&order, |i| Some(e(i).target).filter(|&t| t != 0), twinned);
-        let by_actor = Lookup::build(&order, |i| Some(e(i).actor).filter(|&a| a != 0), twinned);
-        // Memory: the order by time (4 bytes a record) is freed before the regrouped list (as
-        // long) is made, so that the list takes its place instead of fresh pages at the
-        // report's peak (BENCHMARKS.md, memory, twelfth round).
-        drop(order);
-        let by_actor_as = by_actor.regrouped(|i| e(i).principal, twinned);
-        PreparedLookups {
+        TimeOrder {
             principals,
             twins,
-            by_correlation,
-            by_target,
-            by_actor,
-            by_actor_as,
+            order,
+        }
+    }
+
+    /// The lookup by target, from the records in time order.
+    fn lookup_by_target(&self, order: &[u32], twins: &Twins) -> Lookup<u32> {
+        let twinned = |i: u32| twins.earlier(i).is_some();
+        let target = |i| Some(self.entries[i as usize].target).filter(|&t| t != 0);
+        let dense = Dense::of(self.entries.iter().map(|e| e.target));
+        if counted(&dense, order) {
+            Lookup::build_dense(order, target, &dense, twinned, None::<fn(u32) -> u32>).0
+        } else {
+            Lookup::build(order, target, twinned)
+        }
+    }
+
+    /// The lookup by correlation, from the records in time order.
+    fn lookup_by_correlation(&self, order: &[u32], twins: &Twins) -> Lookup<u64> {
+        Lookup::build_hashed(
+            order,
+            |i| Some(self.entries[i as usize].correlation).filter(|&c| c != 0),
+            |i| twins.earlier(i).is_some(),
+        )
+    }
+
+    /// The lookup by actor, from the records in time order, and each listed record's
+    /// principal in the list's order when the lookup was counted (empty otherwise).
+    fn lookup_by_actor(&self, order: &[u32], twins: &Twins) -> (Lookup<u32>, Vec<u32>) {
+        let e = |i: u32| &self.entries[i as usize];
+        let twinned = |i: u32| twins.earlier(i).is_some();
+        let actor = |i| Some(e(i).actor).filter(|&a| a != 0);
+        let dense = Dense::of(self.entries.iter().map(|e| e.actor));
+        if counted(&dense, order) {
+            Lookup::build_dense(order, actor, &dense, twinned, Some(|i| e(i).principal))
+        } else {
+            (Lookup::build(order, actor, twinned), Vec::new())
+        }
+    }
+
+    /// The lookup by actor with each actor's records ordered by principal (in time order
+    /// within one), from the principals [`Self::lookup_by_actor`] listed, if it did.
+    fn regroup_by_principal(
+        &self,
+        by_actor: &Lookup<u32>,
+        subs: Vec<u32>,
+        twins: &Twins,
+    ) -> Lookup<u32> {
+        let twinned = |i: u32| twins.earlier(i).is_some();
+        if subs.len() == by_actor.listed() {
+            by_actor.regrouped_from(subs, twinned)
+        } else {
+            by_actor.regrouped(|i| self.entries[i as usize].principal, twinned)
         }
     }
 

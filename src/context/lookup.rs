@@ -4,6 +4,10 @@
 
 use std::sync::Arc;
 
+#[path = "lookup_dense.rs"]
+mod dense;
+pub(super) use dense::Dense;
+
 /// Entries by key: each key's entries side by side in one list, in time order (no `Vec`
 /// per key: a correlation id is often on one or two records only), found through the keys
 /// sorted (no hash map: with a correlation id on most records, a map of 16-byte slots at
@@ -292,6 +296,11 @@ impl<K: Key> Lookup<K> {
             (from, to)
         };
         lo + self.list[lo..hi].partition_point(|&i| before(sub(i)))
+    }
+
+    /// How many records the lookup lists (each once a key).
+    pub(super) fn listed(&self) -> usize {
+        self.list.len()
     }
 
     /// Every record of a key, in time order.

@@ -8,9 +8,10 @@ impl ScanReport {
     /// [`ScanReport::prepare_after_scan`]) while `beside` reads the report on a second
     /// thread: `beside` sees every record read back and in place order and each actor's
     /// first time (what [`crate::context::ContextIndex::prepare_start`] makes), not the
-    /// lookups, which the calling thread is making meanwhile. After a report's scan the
+    /// lookups, which are made meanwhile. After a report's scan the
     /// second core is idle: the hint tables, which read only the records, the events and
-    /// the rows, are made there (BENCHMARKS.md, issue 12, fifteenth round). Without records,
+    /// the rows, are made there (BENCHMARKS.md, issue 12, fifteenth round), then the lookup
+    /// by actor ([`crate::context::ContextIndex::prepare_lookups_beside`]). Without records,
     /// or with the index already prepared, `beside` runs on the calling thread. A panic of
     /// `beside` is resumed here.
     pub fn prepare_context_beside<R: Send>(
@@ -26,15 +27,10 @@ impl ScanReport {
             self.context_prepared();
             return beside(self);
         }
-        let (lookups, out) = std::thread::scope(|s| {
-            let report: &ScanReport = self;
-            let other = s.spawn(move || beside(report));
-            let lookups = report.context.prepare_lookups();
-            let out = other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (lookups, out)
-        });
+        let report: &ScanReport = self;
+        let (lookups, out) = report
+            .context
+            .prepare_lookups_beside(move || beside(report));
         self.context.prepare_finish(lookups);
         self.context_prepared();
         out
