@@ -91,12 +91,12 @@ impl ContextIndex {
         } = self.time_order();
         let by_correlation = self.lookup_by_correlation(&order, &twins);
         let by_target = self.lookup_by_target(&order, &twins);
-        let (by_actor, subs) = self.lookup_by_actor(&order, &twins);
+        let by_actor = self.lookup_by_actor(&order, &twins);
         // Memory: the order by time (4 bytes a record) is freed before the regrouping, so that
         // its buffers take its place instead of fresh pages at the report's peak
         // (BENCHMARKS.md, memory, twelfth round).
         drop(order);
-        let by_actor_as = self.regroup_by_principal(&by_actor, subs, &twins);
+        let by_actor_as = self.regroup_by_principal(&by_actor, &twins);
         PreparedLookups {
             principals,
             twins,
@@ -151,11 +151,13 @@ impl ContextIndex {
         });
         // Both are made unless the calling thread panicked (which never comes here).
         let twins = twins_made.into_inner().unwrap_or_default();
-        let (by_actor, subs) =
+        let by_actor =
             beside_made.unwrap_or_else(|| self.lookup_by_actor(&self.time_order().order, &twins));
         // Memory: regrouped here, last, when the order by time and the other lookups'
-        // buffers are freed (on the other thread it was the report's peak: 61 MiB).
-        let by_actor_as = self.regroup_by_principal(&by_actor, subs, &twins);
+        // buffers are freed (on the other thread it was the report's peak: 61 MiB), each
+        // record's principal read here (listed beside the actor lookup on the other thread,
+        // it was held through the threads' peak).
+        let by_actor_as = self.regroup_by_principal(&by_actor, &twins);
         let lookups = PreparedLookups {
             principals,
             twins,
@@ -202,7 +204,7 @@ impl ContextIndex {
         let target = |i| Some(self.entries[i as usize].target).filter(|&t| t != 0);
         let dense = Dense::of(self.entries.iter().map(|e| e.target));
         if counted(&dense, order) {
-            Lookup::build_dense(order, target, &dense, twinned, None::<fn(u32) -> u32>).0
+            Lookup::build_dense(order, target, &dense, twinned)
         } else {
             Lookup::build(order, target, twinned)
         }
@@ -217,34 +219,23 @@ impl ContextIndex {
         )
     }
 
-    /// The lookup by actor, from the records in time order, and each listed record's
-    /// principal in the list's order when the lookup was counted (empty otherwise).
-    fn lookup_by_actor(&self, order: &[u32], twins: &Twins) -> (Lookup<u32>, Vec<u32>) {
-        let e = |i: u32| &self.entries[i as usize];
+    /// The lookup by actor, from the records in time order.
+    fn lookup_by_actor(&self, order: &[u32], twins: &Twins) -> Lookup<u32> {
         let twinned = |i: u32| twins.earlier(i).is_some();
-        let actor = |i| Some(e(i).actor).filter(|&a| a != 0);
+        let actor = |i| Some(self.entries[i as usize].actor).filter(|&a| a != 0);
         let dense = Dense::of(self.entries.iter().map(|e| e.actor));
         if counted(&dense, order) {
-            Lookup::build_dense(order, actor, &dense, twinned, Some(|i| e(i).principal))
+            Lookup::build_dense(order, actor, &dense, twinned)
         } else {
-            (Lookup::build(order, actor, twinned), Vec::new())
+            Lookup::build(order, actor, twinned)
         }
     }
 
     /// The lookup by actor with each actor's records ordered by principal (in time order
-    /// within one), from the principals [`Self::lookup_by_actor`] listed, if it did.
-    fn regroup_by_principal(
-        &self,
-        by_actor: &Lookup<u32>,
-        subs: Vec<u32>,
-        twins: &Twins,
-    ) -> Lookup<u32> {
-        let twinned = |i: u32| twins.earlier(i).is_some();
-        if subs.len() == by_actor.listed() {
-            by_actor.regrouped_from(subs, twinned)
-        } else {
-            by_actor.regrouped(|i| self.entries[i as usize].principal, twinned)
-        }
+    /// within one).
+    fn regroup_by_principal(&self, by_actor: &Lookup<u32>, twins: &Twins) -> Lookup<u32> {
+        let subs = by_actor.listed_subs(|i| self.entries[i as usize].principal);
+        by_actor.regrouped_from(subs, |i| twins.earlier(i).is_some())
     }
 
     /// [`Self::prepare`]'s last step: the lookups put in; the index is prepared.

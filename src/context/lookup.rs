@@ -15,7 +15,7 @@ pub(super) use dense::Dense;
 #[derive(Debug, Clone)]
 pub(super) struct Lookup<K> {
     /// Every key once, ascending. Shared with the lookup it was regrouped from, if any
-    /// ([`Self::regrouped`] keeps the keys and where each starts): memory at the report's
+    /// ([`Self::regrouped_from`] keeps the keys and where each starts): memory at the report's
     /// peak.
     keys: Arc<Vec<K>>,
     /// Where each key's entries start in `list` (one more than `keys`: the last is the end).
@@ -24,7 +24,7 @@ pub(super) struct Lookup<K> {
     /// The places in `list` (ascending) of the entries that have an identical entry before
     /// them (`Twins`): few, so a stretch of a list counts its records without walking it.
     twinned: Vec<u32>,
-    /// A regrouped lookup's ([`Self::regrouped`]) `sub` of every [`SUB_STEP`]-th record of
+    /// A regrouped lookup's ([`Self::regrouped_from`]) `sub` of every [`SUB_STEP`]-th record of
     /// `list` (empty otherwise): a key's stretch of one `sub` is found in these, then among
     /// at most [`SUB_STEP`] records, instead of reading a record at each of ~16 steps of a
     /// binary search over a busy key's list (each read a cache miss in the index's records).
@@ -219,7 +219,9 @@ impl<K: Key> Lookup<K> {
     /// The same keys, each key's records ordered by `sub` (ascending) and, within one
     /// `sub`, in the order they had (time order): a stretch of one key and one `sub` is
     /// then side by side in the list ([`Self::stretch`] of its places). Each key's records
-    /// are sorted apart, so nothing is searched per record.
+    /// are sorted apart, so nothing is searched per record. The reference
+    /// [`Self::regrouped_from`] is tested against.
+    #[cfg(test)]
     pub(super) fn regrouped(&self, sub: impl Fn(u32) -> u32, twinned: impl Fn(u32) -> bool) -> Self
     where
         K: Clone,
@@ -257,7 +259,7 @@ impl<K: Key> Lookup<K> {
         }
     }
 
-    /// In a lookup made by [`Self::regrouped`] with `sub`: where the records of key `k`
+    /// In a lookup made by [`Self::regrouped_from`] with `sub`: where the records of key `k`
     /// whose `sub` is `value` start and end among the key's records (as
     /// [`Self::get`]`(k)` numbers them), as a binary search of the key's records by `sub`
     /// gives them.
@@ -296,11 +298,6 @@ impl<K: Key> Lookup<K> {
             (from, to)
         };
         lo + self.list[lo..hi].partition_point(|&i| before(sub(i)))
-    }
-
-    /// How many records the lookup lists (each once a key).
-    pub(super) fn listed(&self) -> usize {
-        self.list.len()
     }
 
     /// Every record of a key, in time order.

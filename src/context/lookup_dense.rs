@@ -54,16 +54,13 @@ impl Dense {
 }
 
 impl Lookup<u32> {
-    /// [`Lookup::build`] for keys numbered by `dense` (made from every key `key` gives),
-    /// with, when `sub` is given, each listed record's `sub` in the list's order (read here,
-    /// where the records are read in time order, for [`Self::regrouped_from`]).
+    /// [`Lookup::build`] for keys numbered by `dense` (made from every key `key` gives).
     pub(in crate::context) fn build_dense(
         order: &[u32],
         key: impl Fn(u32) -> Option<u32>,
         dense: &Dense,
         twinned: impl Fn(u32) -> bool,
-        sub: Option<impl Fn(u32) -> u32>,
-    ) -> (Self, Vec<u32>) {
+    ) -> Self {
         // Each key's count, then where its next record goes in the list.
         let mut at = vec![0u32; dense.len()];
         for &i in order {
@@ -83,18 +80,10 @@ impl Lookup<u32> {
             }
         }
         let mut list = vec![0u32; total as usize];
-        let mut subs = if sub.is_some() {
-            vec![0u32; total as usize]
-        } else {
-            Vec::new()
-        };
         for &i in order {
             if let Some(k) = key(i) {
                 let next = &mut at[dense.number(k)];
                 list[*next as usize] = i;
-                if let Some(sub) = &sub {
-                    subs[*next as usize] = sub(i);
-                }
                 *next += 1;
             }
         }
@@ -102,14 +91,13 @@ impl Lookup<u32> {
         let twinned = (0..list.len() as u32)
             .filter(|&p| twinned(list[p as usize]))
             .collect();
-        let lookup = Self {
+        Self {
             keys: Arc::new(keys),
             starts: Arc::new(starts),
             list,
             twinned,
             subs: Vec::new(),
-        };
-        (lookup, subs)
+        }
     }
 }
 
@@ -213,9 +201,16 @@ fn sort_by_high_half(v: &mut Vec<u64>, scratch: &mut Vec<u64>) {
 }
 
 impl<K: Clone> Lookup<K> {
-    /// [`Self::regrouped`], given each listed record's `sub` in the list's order (`subs`)
-    /// rather than reading them from the records. The regrouped list is written over
-    /// `subs` (memory: no copy of the list beside it at the report's peak).
+    /// Each listed record's `sub`, in the list's order: what [`Self::regrouped_from`] takes.
+    pub(in crate::context) fn listed_subs(&self, sub: impl Fn(u32) -> u32) -> Vec<u32> {
+        self.list.iter().map(|&i| sub(i)).collect()
+    }
+
+    /// The same keys, each key's records ordered by `sub` (ascending) and, within one `sub`,
+    /// in the order they had (time order), as `regrouped` (kept for the tests) orders them,
+    /// from each listed record's `sub` in the list's order (`subs`, [`Self::listed_subs`]).
+    /// The regrouped list is written over `subs` (memory: no copy of the list beside it at
+    /// the report's peak).
     pub(in crate::context) fn regrouped_from(
         &self,
         mut subs: Vec<u32>,
@@ -316,8 +311,7 @@ mod tests {
 
     proptest! {
         /// Counting gives the lookup the sorting build gives: the same keys, each key's
-        /// records in the given order, the same twinned records; and each listed record's
-        /// sub beside it.
+        /// records in the given order, the same twinned records.
         #[test]
         fn counting_builds_the_lookup_the_sort_builds(
             entries in prop::collection::vec((key(), 0u32..6, any::<bool>()), 0..500),
@@ -332,14 +326,12 @@ mod tests {
             let sub = |i: u32| entries[i as usize].1;
             let sorted = Lookup::build(&order, key, twinned);
             let dense = Dense::of(entries.iter().map(|e| e.0));
-            let (counted, subs) = Lookup::build_dense(&order, key, &dense, twinned, Some(sub));
+            let counted = Lookup::build_dense(&order, key, &dense, twinned);
             prop_assert_eq!(&counted.keys, &sorted.keys);
             prop_assert_eq!(&counted.starts, &sorted.starts);
             prop_assert_eq!(&counted.list, &sorted.list);
             prop_assert_eq!(&counted.twinned, &sorted.twinned);
-            prop_assert_eq!(subs, sorted.list.iter().map(|&i| sub(i)).collect::<Vec<_>>());
-            let (_, none) = Lookup::build_dense(&order, key, &dense, twinned, None::<fn(u32) -> u32>);
-            prop_assert!(none.is_empty());
+            prop_assert_eq!(counted.listed_subs(sub), sorted.list.iter().map(|&i| sub(i)).collect::<Vec<_>>());
         }
 
         /// Regrouping from the subs as listed gives what regrouping by reading the records
@@ -356,8 +348,7 @@ mod tests {
             let sub = |i: u32| entries[i as usize].1;
             let lookup = Lookup::build(&order, key, twinned);
             let by_records = lookup.regrouped(sub, twinned);
-            let listed = lookup.list.iter().map(|&i| sub(i)).collect();
-            let from_listed = lookup.regrouped_from(listed, twinned);
+            let from_listed = lookup.regrouped_from(lookup.listed_subs(sub), twinned);
             prop_assert_eq!(&from_listed.list, &by_records.list);
             prop_assert_eq!(&from_listed.twinned, &by_records.twinned);
             prop_assert_eq!(&from_listed.subs, &by_records.subs);
