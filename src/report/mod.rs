@@ -12,6 +12,7 @@
 mod csv;
 mod json;
 mod markdown;
+mod markdown_sections;
 mod rows;
 
 use std::collections::{BTreeSet, HashMap};
