@@ -126,6 +126,10 @@ struct Stated {
     /// Hashes that cover only the first bytes of a followed file (`SHA-256 `…` of the N
     /// bytes read so far`): hash → N.
     read_so_far: HashMap<String, u64>,
+    /// The files found in a folder and passed over (`## Not read`, JSON `not_read`): (path
+    /// as shown, SHA-256), so that a hand-over copied under another path pairs them by
+    /// their bytes as it pairs the files read (newcomer 16, finding 1).
+    not_read: Vec<(String, Option<String>)>,
 }
 
 fn counts_of(v: &Value) -> Option<[u64; 4]> {
@@ -138,12 +142,11 @@ fn counts_of(v: &Value) -> Option<[u64; 4]> {
     ])
 }
 
-fn stated_from_json(v: &Value) -> Option<Stated> {
-    v.get("report_format")?;
-    let files = v
-        .get("files")?
-        .as_array()?
-        .iter()
+/// (path, SHA-256) of each item of a JSON report's `files` or `not_read`.
+fn path_and_hash(list: Option<&Value>) -> Vec<(String, Option<String>)> {
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
         .map(|f| {
             (
                 f.get("path")
@@ -153,7 +156,13 @@ fn stated_from_json(v: &Value) -> Option<Stated> {
                 f.get("sha256").and_then(Value::as_str).map(str::to_owned),
             )
         })
-        .collect();
+        .collect()
+}
+
+fn stated_from_json(v: &Value) -> Option<Stated> {
+    v.get("report_format")?;
+    v.get("files")?.as_array()?;
+    let files = path_and_hash(v.get("files"));
     let journal = v.get("journal").and_then(|j| {
         let entries = j.get("entries")?.as_u64()?;
         let head = j.get("head_sha256")?.as_str().map(str::to_owned);
@@ -167,6 +176,7 @@ fn stated_from_json(v: &Value) -> Option<Stated> {
         near_misses: counts.get("near_misses").and_then(counts_of),
         // A followed file is reported by the workbench, in Markdown only.
         read_so_far: HashMap::new(),
+        not_read: path_and_hash(v.get("not_read")),
     })
 }
 
@@ -278,6 +288,18 @@ fn stated_from_markdown(text: &str) -> Option<Stated> {
             s.findings = <[u64; 4]>::try_from(numbers(rest)).ok();
         } else if let Some(rest) = line.strip_prefix("- Near misses: ") {
             s.near_misses = <[u64; 4]>::try_from(numbers(rest)).ok();
+        }
+    }
+    // `## Not read (N)`: `- `path`: `reason`; SHA-256 `hash`` (`report::markdown_sections`).
+    let mut in_not_read = false;
+    for line in text.lines() {
+        if line.starts_with("## ") {
+            in_not_read = line.starts_with("## Not read");
+        } else if in_not_read && let Some(item) = line.strip_prefix("- ") {
+            if let Some(name) = code_span_at_start(item) {
+                let hash = backticked_after(item, "SHA-256 ").map(str::to_owned);
+                s.not_read.push((name, hash));
+            }
         }
     }
     Some(s)

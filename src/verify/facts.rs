@@ -48,9 +48,17 @@ pub(super) fn same_files_renamed(
     json: bool,
 ) -> String {
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for (path, hash) in &stated.files {
+    // The files passed over are named by path as the files read are, and paired the same way.
+    let named = [
+        (&stated.files, &actual.files),
+        (&stated.not_read, &actual.not_read),
+    ];
+    for (path, hash, now_named) in named
+        .iter()
+        .flat_map(|(s, a)| s.iter().map(move |(p, h)| (p, h, *a)))
+    {
         let Some(hash) = hash else { continue };
-        let Some((now, _)) = actual.files.iter().find(|(_, h)| h.as_ref() == Some(hash)) else {
+        let Some((now, _)) = now_named.iter().find(|(_, h)| h.as_ref() == Some(hash)) else {
             continue;
         };
         if now != path {

@@ -28,5 +28,6 @@ mod stdin_twice;
 mod unsigned;
 mod verify;
 mod verify_cells;
+mod verify_copied;
 mod verify_rows;
 mod verify_text;
