@@ -166,7 +166,8 @@ pub(super) fn compare_journal(stated: &Stated, facts: &JournalFacts, found: &mut
         // after is no difference of the report's, and is said apart.
         Some(i) if i + 1 == *entries => found.notes.push(format!(
             "journal: {} made after this report ({}, after its head, entry {}): the report is \
-             checked against the journal as of its head; a report made now would show them",
+             checked against the journal as of its head; a report made now would count those \
+             of them on rows these inputs give",
             crate::count::count(facts.entries - entries, "decision"),
             entry_span(i + 2, facts.entries),
             i + 1
