@@ -295,11 +295,12 @@ fn stated_from_markdown(text: &str) -> Option<Stated> {
     for line in text.lines() {
         if line.starts_with("## ") {
             in_not_read = line.starts_with("## Not read");
-        } else if in_not_read && let Some(item) = line.strip_prefix("- ") {
-            if let Some(name) = code_span_at_start(item) {
-                let hash = backticked_after(item, "SHA-256 ").map(str::to_owned);
-                s.not_read.push((name, hash));
-            }
+        } else if in_not_read
+            && let Some(item) = line.strip_prefix("- ")
+            && let Some(name) = code_span_at_start(item)
+        {
+            let hash = backticked_after(item, "SHA-256 ").map(str::to_owned);
+            s.not_read.push((name, hash));
         }
     }
     Some(s)
