@@ -200,13 +200,24 @@ impl ContextIndex {
 
     /// The lookup by target, from the records in time order.
     fn lookup_by_target(&self, order: &[u32], twins: &Twins) -> Lookup<u32> {
+        self.lookup_by_id(order, twins, |e| e.target)
+    }
+
+    /// The lookup by an interned id of each record (`id`; 0: none), from the records in
+    /// time order: counted by key number when the ids are dense enough, else sorted.
+    fn lookup_by_id(
+        &self,
+        order: &[u32],
+        twins: &Twins,
+        id: impl Fn(&super::Compact) -> u32,
+    ) -> Lookup<u32> {
         let twinned = |i: u32| twins.earlier(i).is_some();
-        let target = |i| Some(self.entries[i as usize].target).filter(|&t| t != 0);
-        let dense = Dense::of(self.entries.iter().map(|e| e.target));
+        let key = |i: u32| Some(id(&self.entries[i as usize])).filter(|&k| k != 0);
+        let dense = Dense::of(self.entries.iter().map(&id));
         if counted(&dense, order) {
-            Lookup::build_dense(order, target, &dense, twinned)
+            Lookup::build_dense(order, key, &dense, twinned)
         } else {
-            Lookup::build(order, target, twinned)
+            Lookup::build(order, key, twinned)
         }
     }
 
@@ -221,14 +232,7 @@ impl ContextIndex {
 
     /// The lookup by actor, from the records in time order.
     fn lookup_by_actor(&self, order: &[u32], twins: &Twins) -> Lookup<u32> {
-        let twinned = |i: u32| twins.earlier(i).is_some();
-        let actor = |i| Some(self.entries[i as usize].actor).filter(|&a| a != 0);
-        let dense = Dense::of(self.entries.iter().map(|e| e.actor));
-        if counted(&dense, order) {
-            Lookup::build_dense(order, actor, &dense, twinned)
-        } else {
-            Lookup::build(order, actor, twinned)
-        }
+        self.lookup_by_id(order, twins, |e| e.actor)
     }
 
     /// The lookup by actor with each actor's records ordered by principal (in time order
