@@ -176,6 +176,27 @@ impl Directory {
 }
 
 impl<K: Key> Lookup<K> {
+    /// The lookup of `keys` (ascending), where each key's entries start in `list` (`starts`,
+    /// one more than the keys) and the entries in time order within a key, with the places
+    /// of the entries that have an identical entry before them: what every build ends with.
+    pub(super) fn of_lists(
+        keys: Vec<K>,
+        starts: Vec<u32>,
+        list: Vec<u32>,
+        twinned: impl Fn(u32) -> bool,
+    ) -> Self {
+        let twinned = (0..list.len() as u32)
+            .filter(|&p| twinned(list[p as usize]))
+            .collect();
+        Self {
+            keys: Arc::new(keys),
+            starts: Arc::new(starts),
+            list,
+            twinned,
+            subs: Vec::new(),
+        }
+    }
+
     /// From the entries in time order (`order`), the key of each (None: not indexed), and
     /// whether each has an identical entry before it.
     pub(super) fn build(
@@ -204,16 +225,7 @@ impl<K: Key> Lookup<K> {
                 next[p] += 1;
             }
         }
-        let twinned = (0..list.len() as u32)
-            .filter(|&p| twinned(list[p as usize]))
-            .collect();
-        Self {
-            keys: Arc::new(keys),
-            starts: Arc::new(starts),
-            list,
-            twinned,
-            subs: Vec::new(),
-        }
+        Self::of_lists(keys, starts, list, twinned)
     }
 
     /// The same keys, each key's records ordered by `sub` (ascending) and, within one

@@ -88,16 +88,7 @@ impl Lookup<u32> {
             }
         }
         drop(at);
-        let twinned = (0..list.len() as u32)
-            .filter(|&p| twinned(list[p as usize]))
-            .collect();
-        Self {
-            keys: Arc::new(keys),
-            starts: Arc::new(starts),
-            list,
-            twinned,
-            subs: Vec::new(),
-        }
+        Self::of_lists(keys, starts, list, twinned)
     }
 }
 
@@ -153,16 +144,7 @@ impl Lookup<u64> {
             }
         }
         drop((table, seen, at));
-        let twinned = (0..list.len() as u32)
-            .filter(|&p| twinned(list[p as usize]))
-            .collect();
-        Self {
-            keys: Arc::new(keys),
-            starts: Arc::new(starts),
-            list,
-            twinned,
-            subs: Vec::new(),
-        }
+        Self::of_lists(keys, starts, list, twinned)
     }
 }
 
