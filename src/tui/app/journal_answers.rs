@@ -69,6 +69,8 @@ impl App {
     ) {
         let mut touched = Vec::new();
         let mut applied = 0;
+        // Of those applied, how many are on no row or near miss loaded here.
+        let mut not_here = 0;
         // Who wrote what was read, and when (`2 by bob (2026-12-02 02:40 UTC)`).
         let mut read_from: Vec<(String, String)> = Vec::new();
         // Verdicts of ours another analyst's entry replaced: (their entry, ours before).
@@ -80,6 +82,7 @@ impl App {
             // is later, it stands, and the analyst is asked.
             if !own.contains(&e.key) && self.meet_later_decision(&e) {
                 applied += 1;
+                not_here += usize::from(!self.is_loaded(&e.key));
                 read_from.push((e.analyst.clone(), e.time.clone()));
                 continue;
             }
@@ -109,15 +112,30 @@ impl App {
                 None => self.decisions.remove(&e.key),
             };
             applied += 1;
+            not_here += usize::from(!self.is_loaded(&e.key));
             last_read = Some(e);
         }
+        // Decisions on rows not loaded here change nothing on screen: said, never as if
+        // something had (breaker 16 #5); the count of such decisions may change.
+        self.recount_unmatched();
         let read = (applied > 0).then(|| {
             let whose = crate::journal::whose_text(
                 read_from.iter().map(|(a, t)| (a.as_str(), t.as_str())),
                 &self.analyst,
             );
+            let elsewhere = match not_here {
+                0 => String::new(),
+                n if n == applied => format!(
+                    "; {} no row loaded here, nothing on screen changed",
+                    if n == 1 { "it matches" } else { "they match" }
+                ),
+                n => format!(
+                    "; {n} of them {} no row loaded here",
+                    if n == 1 { "matches" } else { "match" }
+                ),
+            };
             format!(
-                "{} by another workbench read from the journal: {whose}",
+                "{} by another workbench read from the journal: {whose}{elsewhere}",
                 crate::tui::count::count(applied, "decision")
             )
         });
@@ -154,11 +172,12 @@ impl App {
             .then_some(last_read)
             .flatten()
             .map(|e| {
-                format!(
-                    "{}: {}",
-                    crate::journal::foreign_said(&e, now, false),
+                let row = if self.is_loaded(&e.key) {
                     self.row_name(&e.key)
-                )
+                } else {
+                    "a row not loaded here, nothing on screen changed".to_owned()
+                };
+                format!("{}: {row}", crate::journal::foreign_said(&e, now, false))
             });
         // What was read, in words: an overturn first, with how many were read after it;
         // one decision read while idle by its row; else how many and whose.

@@ -287,11 +287,7 @@ impl App {
                 self.findings.items.len(),
                 self.near.items.len(),
             ));
-        } else if let Some(s) = crate::journal::unmatched_sentence(
-            crate::journal::unmatched_in_load(&self.decisions, &self.report, |k| {
-                self.findings.item_of(k).is_some()
-            }),
-        ) {
+        } else if let Some(s) = self.unmatched_said() {
             // After a warning at start (decisions signed `unknown`), not in its place.
             self.keep_error(if self.status_kept() {
                 format!("{} · {s}", self.status)
@@ -353,11 +349,7 @@ impl App {
             "following {}: new rows appear as they are written",
             crate::tui::count::count(files, "file")
         ));
-        if let Some(s) = crate::journal::unmatched_sentence(crate::journal::unmatched_in_load(
-            &self.decisions,
-            &self.report,
-            |k| self.findings.item_of(k).is_some(),
-        )) {
+        if let Some(s) = self.unmatched_said() {
             self.keep_error(format!("{} · {s}", self.status));
         }
     }
@@ -477,6 +469,12 @@ impl App {
             self.near.push(text, verdict);
             self.dirty = true;
             self.hints_stale = true;
+        }
+        // Rows read under --follow may be those of decisions that matched none.
+        let grew = self.report.findings.len() > findings_before
+            || self.report.near_misses.len() > near_before;
+        if self.unmatched > 0 && self.loading.done && grew {
+            self.recount_unmatched();
         }
     }
 

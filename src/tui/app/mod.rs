@@ -27,6 +27,7 @@ mod quit;
 mod reloaded;
 mod report;
 mod status;
+mod unmatched;
 mod verdict_words;
 
 use std::collections::{HashMap, HashSet};
@@ -111,6 +112,9 @@ pub struct App {
     status_kept: bool,
     /// Counts the messages set: tells whether an action said something of its own.
     status_made: u64,
+    /// How many decisions of the journal matched no loaded row when last counted
+    /// (`unmatched.rs`): what the status line said, to say it again when it changes.
+    unmatched: usize,
     /// Where news added after a kept message starts in `status` (`App::add_status`): the
     /// footer gives it the status row when both do not fit on one.
     pub status_news: Option<usize>,
@@ -253,6 +257,7 @@ impl App {
             status_error: false,
             status_kept: false,
             status_made: 0,
+            unmatched: 0,
             status_news: None,
             journal_path: journal_path.to_owned(),
             analyst: analyst.to_owned(),

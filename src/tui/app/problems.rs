@@ -58,6 +58,14 @@ impl App {
                 }
             }),
         );
+        // Decisions on no loaded row: in no count of the header, listed here as they are
+        // now (the status line said them at the load's end, if nothing else took it).
+        entries.extend(
+            crate::journal::unmatched_sentence(self.unmatched_now()).map(|text| problems::Entry {
+                kind: problems::Kind::Warning,
+                text,
+            }),
+        );
         entries.extend(problems::entries(&self.report, &self.loading));
         entries
     }

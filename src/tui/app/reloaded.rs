@@ -44,6 +44,8 @@ impl App {
                 None => self.decisions.remove(&k),
             };
         }
+        // Decisions on no loaded row may be more or fewer now.
+        self.recount_unmatched();
         let count = crate::tui::count::count;
         let mut said = vec![format!(
             "the journal was {}: read again ({}), {} changed",
