@@ -6,13 +6,18 @@
 
 mod append;
 pub mod chain;
+mod key;
 mod location;
 mod place;
 mod reload;
 mod unmatched;
 mod whose;
+pub use key::shown_key;
 pub use reload::Reloaded;
-pub use unmatched::{unmatched_in_load, unmatched_in_report, unmatched_sentence};
+pub use unmatched::{
+    keys_on_no_row, unmatched_in_load, unmatched_in_report, unmatched_report_line,
+    unmatched_sentence,
+};
 pub use whose::{replayed_text, whose_text};
 
 use std::collections::HashMap;
@@ -236,7 +241,7 @@ impl Replay {
 /// decision is never dropped without a word), and marked on its row.
 pub fn outside_chain_sentence(path: &str, lines: &[(usize, String)]) -> Option<String> {
     let (first, rest) = lines.split_first()?;
-    let listed = |(n, key): &(usize, String)| format!("{n} ({key})");
+    let listed = |(n, key): &(usize, String)| format!("{n} ({})", shown_key(key));
     let which = if rest.is_empty() {
         format!("line {}", listed(first))
     } else {
@@ -247,9 +252,14 @@ pub fn outside_chain_sentence(path: &str, lines: &[(usize, String)]) -> Option<S
     };
     Some(format!(
         "journal {path}: {which} outside its hash chain (no prev: not written by sts-triage, \
-         added by hand or by another tool); applied, and the row{} it decides marked; \
+         added by hand or by another tool); applied, and marked on {} where loaded; \
          `sts-triage verify --journal` checks the chain",
-        if rest.is_empty() { "" } else { "s" }
+        // A key of no loaded row marks nothing: "where loaded" (breaker 16 #8).
+        if rest.is_empty() {
+            "its row"
+        } else {
+            "their rows"
+        }
     ))
 }
 

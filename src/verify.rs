@@ -20,6 +20,7 @@ use crate::report::{self, ReportContext};
 mod body;
 mod compare;
 mod facts;
+mod grown;
 mod partial;
 mod rows;
 
@@ -342,6 +343,8 @@ pub fn check_report(
     // (the entry count and head hash it names); the later entries are said apart
     // (`compare_journal`). Checked against the journal now, each row decided since was a
     // difference of its own.
+    // The keys decided after the report's head: which are rows of these inputs is said.
+    let mut later: Vec<String> = Vec::new();
     let (entries_then, head_then, decisions) = match compare::head_before_end(&stated, &facts) {
         Some(n) => {
             let shown = crate::neutralize::name(&journal_path.display().to_string()).into_owned();
@@ -349,6 +352,7 @@ pub fn check_report(
                 .map_err(|e| neutralize(&e.to_string()).into_owned())?;
             let then = journal::replay_first(&shown, &text, n)
                 .map_err(|e| neutralize(&e.to_string()).into_owned())?;
+            later = compare::keys_after(&shown, &text, n);
             (n, then.head, then.decisions)
         }
         None => (
@@ -362,12 +366,21 @@ pub fn check_report(
         .is_none()
         .then(|| partial::of_markdown(&text))
         .flatten();
-    let (opts, mut rows_checked) = match &partial {
-        Some(p) => partial::plan(p, paths, opts, found),
-        None => (opts.clone(), true),
+    // A followed file grown since the report: checked as far as the report covers it.
+    let grown = partial
+        .is_none()
+        .then(|| grown::find(&stated, paths))
+        .flatten();
+    let (opts, mut rows_checked) = match (&partial, &grown) {
+        (Some(p), _) => partial::plan(p, paths, opts, found),
+        (None, Some(g)) => (grown::options(g, opts), true),
+        (None, None) => (opts.clone(), true),
     };
-    let scanned = crate::scan::scan_paths(paths, &opts)
+    let mut scanned = crate::scan::scan_paths(paths, &opts)
         .map_err(|e| neutralize(&e.to_string()).into_owned())?;
+    if let Some(g) = &grown {
+        grown::as_followed(g, &mut scanned);
+    }
     if let Some(p) = &partial {
         rows_checked = partial::check_cut(p, &opts, &scanned, found) && rows_checked;
     }
@@ -402,7 +415,9 @@ pub fn check_report(
         actual.files.retain(|(name, _)| name != cut);
     }
     compare_files(&stated, &actual, found);
-    compare_journal(&stated, &facts, found);
+    let later: Vec<&str> = later.iter().map(String::as_str).collect();
+    let later_off = journal::keys_on_no_row(&later, &scanned).len();
+    compare_journal(&stated, &facts, (later.len() - later_off, later_off), found);
     // Decisions on rows the inputs do not give are in no total the report states: said, as
     // `report` says them (not a difference: the report could not show them).
     if let Some(n) = journal::unmatched_sentence(journal::unmatched_in_report(&decisions, &scanned))

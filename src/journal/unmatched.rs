@@ -15,7 +15,17 @@ use crate::scan::ScanReport;
 /// (`event:<id>`, or `event:<id>#<content>` of an id others share): one whose id now names
 /// several events is said as not applied elsewhere (`report::decisions_not_applied`).
 pub fn unmatched_in_report(decisions: &HashMap<String, Decision>, report: &ScanReport) -> usize {
-    let wanted: HashSet<&str> = live_keys(decisions)
+    let live: Vec<&str> = live_keys(decisions).collect();
+    keys_on_no_row(&live, report).len()
+}
+
+/// Of `keys` (journal keys), those that name no row or near miss of `report` (in the order
+/// given): [`unmatched_in_report`] for any keys, decided now or not (`verify` says which of
+/// the decisions made after a report are on rows of its inputs).
+pub fn keys_on_no_row<'a>(keys: &[&'a str], report: &ScanReport) -> Vec<&'a str> {
+    let wanted: HashSet<&str> = keys
+        .iter()
+        .copied()
         .filter(|k| !k.starts_with("event:"))
         .collect();
     // Each row's key is a SHA-256 of its values: made only when rows were decided.
@@ -29,7 +39,7 @@ pub fn unmatched_in_report(decisions: &HashMap<String, Decision>, report: &ScanR
             .filter(|k| wanted.contains(k.as_str()))
             .collect()
     };
-    unmatched_in_load(decisions, report, |k| rows.contains(k))
+    not_loaded(keys, report, |k| rows.contains(k))
 }
 
 /// [`unmatched_in_report`] with the rows found by `is_row` (the workbench's tables know
@@ -40,8 +50,18 @@ pub fn unmatched_in_load(
     report: &ScanReport,
     is_row: impl Fn(&str) -> bool,
 ) -> usize {
+    let live: Vec<&str> = live_keys(decisions).collect();
+    not_loaded(&live, report, is_row).len()
+}
+
+/// Of `keys`, those of no row (`is_row`) and of no event read by its id.
+fn not_loaded<'a>(
+    keys: &[&'a str],
+    report: &ScanReport,
+    is_row: impl Fn(&str) -> bool,
+) -> Vec<&'a str> {
     let mut ids: HashMap<&str, bool> = HashMap::new();
-    for k in live_keys(decisions) {
+    for k in keys {
         if let Some(id) = k.strip_prefix("event:") {
             ids.insert(id, false);
             if let Some((plain, _)) = id.rsplit_once('#') {
@@ -56,7 +76,8 @@ pub fn unmatched_in_load(
             }
         }
     }
-    live_keys(decisions)
+    keys.iter()
+        .copied()
         .filter(|k| match k.strip_prefix("event:") {
             Some(id) => {
                 let seen = |id: &str| ids.get(id).copied().unwrap_or(false);
@@ -64,7 +85,7 @@ pub fn unmatched_in_load(
             }
             None => !is_row(k),
         })
-        .count()
+        .collect()
 }
 
 /// The keys of the decisions that say something: a verdict, or a note (an undone decision
@@ -86,6 +107,19 @@ pub fn unmatched_sentence(n: usize) -> Option<String> {
              no total",
             crate::count::count(n, "decision"),
             if n == 1 { "matches" } else { "match" }
+        )
+    })
+}
+
+/// The report's header line on `n` decisions of its journal that match no row or near miss
+/// of its inputs (None for 0, so that a report without any says nothing new): the Markdown
+/// fact `verify` compares, as the JSON report's `journal_decisions_matching_no_row`.
+pub fn unmatched_report_line(n: usize) -> Option<String> {
+    (n > 0).then(|| {
+        format!(
+            "- Journal decisions matching no row: {n} (on rows or near misses these inputs do \
+             not give: an input changed or replaced since, rows of another export, or not yet \
+             written; kept in the journal, in no count of this report)"
         )
     })
 }

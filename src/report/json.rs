@@ -381,7 +381,9 @@ impl Serialize for Streamed<'_> {
                     // on the row (`journal_line_outside_chain`).
                     "outside_chain": super::outside_chain_decisions(self.decisions)
                         .into_iter()
-                        .map(|(line, key)| json!({"line": line, "key": key}))
+                        .map(|(line, key)| {
+                            json!({"line": line, "key": crate::journal::shown_key(&key)})
+                        })
                         .collect::<Vec<_>>(),
                 })
             }),
@@ -420,6 +422,12 @@ impl Serialize for Streamed<'_> {
             .chain(super::folded_row_decisions(report, self.decisions))
             .collect();
         m.serialize_entry("decisions_not_applied", &not_applied)?;
+        // Decisions on rows these inputs do not give: in no count, so said (only when some
+        // are: a report without any is as before).
+        let unmatched = crate::journal::unmatched_in_report(self.decisions, report);
+        if unmatched > 0 {
+            m.serialize_entry("journal_decisions_matching_no_row", &unmatched)?;
+        }
         // Records whose own row is not their event's (copies of an event whose canonical
         // record gives another row), by file: each is in its event's `sources`.
         m.serialize_entry(

@@ -378,13 +378,24 @@ pub fn write_markdown(
     if !outside.is_empty() {
         let lines: Vec<String> = outside
             .iter()
-            .map(|(n, key)| format!("line {n} decides {}", markdown_inline(key)))
+            .map(|(n, key)| {
+                format!(
+                    "line {n} decides {}",
+                    markdown_inline(&crate::journal::shown_key(key))
+                )
+            })
             .collect();
         writeln!(
             out,
             "- Journal lines outside the hash chain (not written by sts-triage; applied, marked in the Analyst cell): {}",
             lines.join(", ")
         )?;
+    }
+    // Decisions on rows these inputs do not give: in no count below, so said here.
+    if let Some(line) = crate::journal::unmatched_report_line(crate::journal::unmatched_in_report(
+        decisions, report,
+    )) {
+        writeln!(out, "{line}")?;
     }
     match &g.time_range {
         Some((min, max)) => {

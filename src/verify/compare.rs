@@ -60,6 +60,14 @@ pub(super) fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findin
             continue;
         };
         if stated.files.iter().any(|(_, h)| h.as_ref() == Some(hash)) {
+            // A followed file checked as far as the report covers it (`grown`): the one
+            // difference its growth makes.
+            if let Some(n) = stated.read_so_far.get(hash)
+                && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > *n)
+            {
+                found.differences.push(grew(path, *n));
+                continue;
+            }
             found.notes.push(format!(
                 "input {}: SHA-256 {}, as the report says",
                 crate::neutralize::name(path),
@@ -79,10 +87,7 @@ pub(super) fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findin
                     .and_then(|h| Some((h, *stated.read_so_far.get(h)?)))
                     .filter(|(h, n)| sha256_prefix(Path::new(path), *n).is_ok_and(|p| p == **h));
                 found.differences.push(match grew {
-                    Some((_, n)) => format!(
-                        "input {}: grew since the report: its first {n} bytes are the ones the report covers (read while followed), what came after is not in the report",
-                        crate::neutralize::name(path)
-                    ),
+                    Some((_, n)) => self::grew(path, n),
                     None => match old.as_deref() {
                         Some(old) => format!(
                             "input {}: SHA-256 {}, the report says {}: the file changed",
@@ -118,9 +123,18 @@ pub(super) fn compare_files(stated: &Stated, actual: &Stated, found: &mut Findin
     }
 }
 
+/// `input P: grew since the report: …`, of a followed file whose first `n` bytes the report
+/// covers.
+fn grew(path: &str, n: u64) -> String {
+    format!(
+        "input {}: grew since the report: its first {n} bytes are the ones the report covers (read while followed), what came after is not in the report",
+        crate::neutralize::name(path)
+    )
+}
+
 /// The SHA-256 of the first `bytes` bytes of a file (lowercase hex); an error when it is
 /// shorter.
-fn sha256_prefix(path: &Path, bytes: u64) -> io::Result<String> {
+pub(super) fn sha256_prefix(path: &Path, bytes: u64) -> io::Result<String> {
     use io::Read as _;
     use sha2::Digest as _;
     let mut file = std::fs::File::open(path)?.take(bytes);
@@ -144,7 +158,56 @@ fn sha256_prefix(path: &Path, bytes: u64) -> io::Result<String> {
     Ok(crate::load::hex(&hasher.finalize()))
 }
 
-pub(super) fn compare_journal(stated: &Stated, facts: &JournalFacts, found: &mut Findings) {
+/// The keys of the journal's entries after its first `entries`, each once, in order (`text`
+/// parsed as [`chain::parse`] reads it; none when it cannot be).
+pub(super) fn keys_after(shown: &str, text: &[u8], entries: usize) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for l in chain::parse(shown, text, 1)
+        .map(|p| p.lines)
+        .unwrap_or_default()
+        .into_iter()
+        .skip(entries)
+    {
+        if !keys.contains(&l.entry.key) {
+            keys.push(l.entry.key);
+        }
+    }
+    keys
+}
+
+/// What a report made now would show of the decisions made after a report's head, on
+/// `later` = (rows of these inputs, rows these inputs do not give) they decide (breaker 16
+/// #6: "a report made now would show them" was said of decisions on rows no report of
+/// these inputs shows).
+fn made_now(later: (usize, usize)) -> String {
+    match later {
+        (_, 0) => "a report made now would show them".to_owned(),
+        (0, off) => format!(
+            "{} no row of these inputs: a report made now would differ from this one only in \
+             its count of journal decisions matching no row",
+            if off == 1 {
+                "it decides"
+            } else {
+                "they decide"
+            }
+        ),
+        (on, off) => format!(
+            "of the {} they decide, a report made now would show the {on} of these inputs, and \
+             count the {off} these inputs do not give only among the journal decisions matching \
+             no row",
+            crate::count::count(on + off, "row")
+        ),
+    }
+}
+
+/// The report's journal (entry count, head) against the journal's; `later` is what
+/// [`made_now`] says of the decisions made after the report's head.
+pub(super) fn compare_journal(
+    stated: &Stated,
+    facts: &JournalFacts,
+    later: (usize, usize),
+    found: &mut Findings,
+) {
     let Some((entries, head)) = &stated.journal else {
         found.differences.push(
             "journal: the report names no entry count and head hash (made by a version without the chain)".to_owned(),
@@ -166,11 +229,11 @@ pub(super) fn compare_journal(stated: &Stated, facts: &JournalFacts, found: &mut
         // after is no difference of the report's, and is said apart.
         Some(i) if i + 1 == *entries => found.notes.push(format!(
             "journal: {} made after this report ({}, after its head, entry {}): the report is \
-             checked against the journal as of its head; a report made now would count those \
-             of them on rows these inputs give",
+             checked against the journal as of its head; {}",
             crate::count::count(facts.entries - entries, "decision"),
             entry_span(i + 2, facts.entries),
-            i + 1
+            i + 1,
+            made_now(later)
         )),
         Some(i) => found.differences.push(format!(
             "journal: the report's head {} is entry {} of the journal, but the report counts {}",

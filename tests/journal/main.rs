@@ -25,6 +25,7 @@ mod row_keys;
 mod same_id;
 mod same_id_keys;
 mod stdin_twice;
+mod unmatched;
 mod unsigned;
 mod verify;
 mod verify_cells;
