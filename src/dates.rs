@@ -33,11 +33,14 @@ pub fn parse_export_time(text: &str) -> Option<KqlDateTime> {
 /// that .NET (PowerShell, the portals' CSV) writes: the meridiem as `a.m.`/`p.m.` (en-CA,
 /// en-IE, en-NZ…) or `a. m.`/`p. m.` (es-*), or as a word before the time (오전/오후 ko-KR,
 /// 午前/午後 ja-JP, 上午/下午 zh-*), becomes `AM`/`PM` after it; a year-first date with dots
-/// (`2024. 11. 5.` hu-HU and ko-KR, `2024.11.05.`) becomes `2024-11-05`. Anything else is
-/// left as it is.
+/// (`2024. 11. 5.` hu-HU and ko-KR, `2024.11.05.`) becomes `2024-11-05`; a comma before the
+/// seconds' fraction (`16:42:19,123`) becomes a point. Anything else is left as it is.
 fn export_spelling(t: &str) -> Cow<'_, str> {
     if let Some(respelled) = numeric::respelled(t) {
         return Cow::Owned(export_spelling(&respelled).into_owned());
+    }
+    if let Some(point) = numeric::with_fraction_point(t) {
+        return Cow::Owned(export_spelling(&point).into_owned());
     }
     let mut out = Cow::Borrowed(t);
     // The usual spellings (ISO 8601, en-US) pass untouched and unallocated.
@@ -241,6 +244,12 @@ impl OrderEvidence {
 /// True when the value reads differently day-first and month-first.
 pub fn is_ambiguous(text: &[u8]) -> bool {
     leading_pair(text).is_some_and(|(a, b)| a <= 12 && b <= 12 && a != b)
+}
+
+/// True when the value writes the fraction of its seconds after a comma (`16:42:19,123`), as
+/// the cultures whose decimal sign is a comma do.
+pub fn has_comma_fraction(text: &[u8]) -> bool {
+    numeric::comma_fraction_at(text).is_some()
 }
 
 /// Parses a timestamp of an export in the given order (`None`: month-first, or day-first

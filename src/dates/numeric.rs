@@ -2,6 +2,7 @@
 //! takes: `5. 11. 2024` (sk-SK, sl-SI: a space after each dot) and `5.11.2024.` (hr-HR,
 //! sr-Latn, lv-LV: a dot after the year) become `5.11.2024`; a time written with dots after
 //! a numeric date, `16.42.19` (fi-FI, older it-IT and da-DK patterns), becomes `16:42:19`.
+//! A fraction of the seconds after a comma, `16:42:19,123`, becomes `16:42:19.123`.
 
 /// The value respelled, or `None` when it needs nothing (without allocating: this runs on
 /// every time value read).
@@ -71,6 +72,28 @@ pub fn respelled(t: &str) -> Option<String> {
     Some(out)
 }
 
+/// Where a comma stands as the decimal sign of the seconds (`16:42:19,123`): ISO 8601
+/// allows it (and prefers it), and Excel and the browsers of the cultures whose decimal sign
+/// is a comma (de-DE, fr-FR, …) write the fraction so. `None` when there is none.
+pub fn comma_fraction_at(b: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b',', b).find(|&i| {
+        i >= 3
+            && b[i - 3] == b':'
+            && b[i - 2].is_ascii_digit()
+            && b[i - 1].is_ascii_digit()
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+    })
+}
+
+/// The value with the comma before the seconds' fraction made a point, or `None` when it
+/// has none.
+pub fn with_fraction_point(t: &str) -> Option<String> {
+    let at = comma_fraction_at(t.as_bytes())?;
+    let mut out = t.to_owned();
+    out.replace_range(at..=at, ".");
+    Some(out)
+}
+
 /// `16.42` or `16.42.19`: an hour of one or two digits, then minutes and seconds of two.
 fn is_dotted_time(word: &str) -> bool {
     let parts: Vec<&str> = word.split('.').collect();
@@ -106,6 +129,26 @@ mod tests {
             "",
         ] {
             assert_eq!(respelled(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_comma_before_the_seconds_fraction_becomes_a_point() {
+        for (text, want) in [
+            ("2024-11-05T16:42:19,123Z", "2024-11-05T16:42:19.123Z"),
+            ("05.11.2024 16:42:19,000", "05.11.2024 16:42:19.000"),
+            ("05/11/2024 16:42:19,1", "05/11/2024 16:42:19.1"),
+        ] {
+            assert_eq!(with_fraction_point(text).as_deref(), Some(want), "{text}");
+        }
+        // The comma after a date, or after seconds with no digit behind it, stays.
+        for text in [
+            "11/5/2024, 4:42:19 PM",
+            "5.11.2024, 16:42:19.123",
+            "16:42:19, 5.11.2024",
+            "Tuesday, November 5, 2024 4:42:19 PM",
+        ] {
+            assert_eq!(with_fraction_point(text), None, "{text}");
         }
     }
 }

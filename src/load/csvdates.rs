@@ -6,7 +6,8 @@
 //!   separator: the StsRefreshTokensValidFrom OldValue/NewValue inside the JSON cell, a
 //!   date in any other cell) settle day-first when one of them can only be read so (a
 //!   first number above 12) and none only month-first; dates written with dots
-//!   (`dd.mm.yyyy`) are day-first, as every culture that writes them reads them; where
+//!   (`dd.mm.yyyy`) are day-first, as every culture that writes them reads them, and so are
+//!   dates whose seconds' fraction follows a comma (`16:42:19,123`); where
 //!   nothing settles it, the file says so and month-first is used;
 //! - local time (a `[Local Time]` header, or a constant offset against `CreationTime`) is
 //!   converted to UTC, and the offset is said per file.
@@ -21,7 +22,9 @@ use serde_json::{Map, Value};
 use super::csvcalendar::CalendarNotes;
 use super::json::Ctx;
 use super::wrapped::leading_string_field;
-use crate::dates::{DateOrder, OrderEvidence, is_ambiguous, parse_export_time, parse_with_order};
+use crate::dates::{
+    DateOrder, OrderEvidence, has_comma_fraction, is_ambiguous, parse_export_time, parse_with_order,
+};
 use crate::kql::{KqlDateTime, format_datetime};
 
 /// The time columns of the exports read (names matched ignoring ASCII case).
@@ -57,6 +60,8 @@ struct DateColumn {
     offset: Option<i64>,
     /// The separator of the column's numeric dates (`/`, `.` or `-`), once one is seen.
     sep: Option<u8>,
+    /// A value wrote its seconds' fraction after a comma (`16:42:19,123`).
+    comma_fraction: bool,
     /// Values that are no date read in either order: how many, and the first (line, text).
     unreadable: u64,
     first_unreadable: Option<(u64, String)>,
@@ -103,6 +108,7 @@ impl FileDates {
                 decided: None,
                 offset: None,
                 sep: None,
+                comma_fraction: false,
                 unreadable: 0,
                 first_unreadable: None,
                 calendar: CalendarNotes::default(),
@@ -128,6 +134,7 @@ impl FileDates {
                 if c.sep.is_none() {
                     c.sep = numeric_date_separator(cell);
                 }
+                c.comma_fraction = c.comma_fraction || has_comma_fraction(cell);
             }
             unsettled |= c.evidence.order().is_none() && !c.evidence.conflicting();
         }
@@ -390,6 +397,21 @@ fn decide_order(
                 format!(
                     "{}: every date reads both ways; dates written with dots (dd.mm.yyyy) are \
                      day-first wherever they are written: the whole column is read day-first",
+                    c.label
+                ),
+            );
+            return Some(DateOrder::DayFirst);
+        }
+        // A comma before the seconds' fraction is written where the decimal sign is a comma
+        // (Excel and the browsers of de-DE, fr-FR, es-ES, ru-RU, pt-BR, …): every such
+        // culture writes its numeric dates day-first (or year-first), none month-first.
+        (0, 0) if c.comma_fraction => {
+            ctx.problem(
+                None,
+                format!(
+                    "{}: every date reads both ways; their seconds' fractions follow a comma \
+                     (hh:mm:ss,fff), as only cultures that write dates day-first write them: \
+                     the whole column is read day-first",
                     c.label
                 ),
             );
