@@ -11,11 +11,13 @@ use std::process::Command;
 
 use serde_json::Value;
 
-// Further shapes of each class (make_variants2.py, make_variants3.py), by class.
+// Further shapes of each class (make_variants2.py, make_variants3.py, make_variants4.py), by class.
 #[path = "export_variants/calendars.rs"]
 mod calendars;
 #[path = "export_variants/columns.rs"]
 mod columns;
+#[path = "export_variants/comma_fractions.rs"]
+mod comma_fractions;
 #[path = "export_variants/dates.rs"]
 mod dates;
 #[path = "export_variants/encodings.rs"]
@@ -28,6 +30,8 @@ mod generator;
 mod not_read;
 #[path = "export_variants/objects.rs"]
 mod objects;
+#[path = "export_variants/same_classes.rs"]
+mod same_classes;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sts-triage");
 /// The query's eight result columns, as the library names them.

@@ -1,5 +1,5 @@
 //! The committed variants are exactly what their generators write: run in a scratch folder
-//! (the three generators, and the synthetic Entra download they read), every file they write
+//! (the four generators, and the synthetic Entra download they read), every file they write
 //! equals the committed one byte for byte, and every committed file is written by them.
 
 use std::collections::BTreeSet;
@@ -46,9 +46,13 @@ fn the_committed_variants_are_what_the_generators_write() {
     for name in ["entra-download.csv", "entra-download.expected.jsonl"] {
         std::fs::copy(formats.join("synthetic").join(name), synthetic.join(name)).unwrap();
     }
-    // make_variants2.py and make_variants3.py each import make_variants.py, which writes its
-    // own files (split by class over the variants_*.py parts).
-    for generator in ["make_variants2.py", "make_variants3.py"] {
+    // make_variants2.py, make_variants3.py and make_variants4.py each import make_variants.py,
+    // which writes its own files (split by class over the variants_*.py parts).
+    for generator in [
+        "make_variants2.py",
+        "make_variants3.py",
+        "make_variants4.py",
+    ] {
         let out = Command::new("python3")
             .arg(generator)
             .env("PYTHONDONTWRITEBYTECODE", "1")
