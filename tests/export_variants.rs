@@ -26,6 +26,8 @@ mod encodings;
 mod excel;
 #[path = "export_variants/generator.rs"]
 mod generator;
+#[path = "export_variants/json_dates.rs"]
+mod json_dates;
 #[path = "export_variants/not_read.rs"]
 mod not_read;
 #[path = "export_variants/objects.rs"]

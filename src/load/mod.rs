@@ -26,6 +26,7 @@ mod prefilter;
 mod pruned;
 pub mod record;
 mod retrace;
+mod row_time;
 mod sniff;
 pub(crate) mod tables;
 mod wrapped;

@@ -34,8 +34,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::{Map, Value};
 
 use super::record::{self, Classified, Origin, bool_value};
+use super::row_time::row_time;
 use crate::context::parties;
-use crate::dates::parse_export_time;
 use crate::kql;
 use crate::model::SourceKind;
 use crate::rule::{self, CloudAppRow};
@@ -159,10 +159,12 @@ fn classify_row(mut row: Row, origin: &Origin) -> Classified {
     }
     // `record::cloud_app_row`.
     let raw_event_data = record::raw_event_data(row.take(RAW_EVENT_DATA));
-    let timestamp = [TIMESTAMP, TIME_GENERATED]
-        .iter()
-        .filter_map(|&at| row.value(at))
-        .find_map(|v| v.as_str().and_then(parse_export_time));
+    let timestamp = row_time(
+        [TIMESTAMP, TIME_GENERATED]
+            .iter()
+            .filter_map(|&at| row.value(at)),
+        &raw_event_data,
+    );
     let cloud = CloudAppRow {
         action_type,
         raw_event_data,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::row_time::row_time;
 use crate::context::parties;
 use crate::dates::parse_export_time;
 use crate::kql;
@@ -165,15 +166,23 @@ fn time_column(obj: &Map<String, Value>, names: &[&str]) -> Option<kql::KqlDateT
 
 /// The columns the query reads; RawEventData is moved out of the row, not copied.
 fn cloud_app_row(obj: &mut Map<String, Value>) -> CloudAppRow {
+    let action_type = string_column(obj, "ActionType");
+    let raw_event_data = raw_event_data(take_column(obj, "RawEventData"));
+    let timestamp = row_time(
+        ["Timestamp", "TimeGenerated"]
+            .iter()
+            .filter_map(|n| column(obj, n)),
+        &raw_event_data,
+    );
     CloudAppRow {
-        action_type: string_column(obj, "ActionType"),
-        raw_event_data: raw_event_data(take_column(obj, "RawEventData")),
+        action_type,
+        raw_event_data,
         account_object_id: string_column(obj, "AccountObjectId"),
         account_display_name: string_column(obj, "AccountDisplayName"),
         ip_address: string_column(obj, "IPAddress"),
         is_anonymous_proxy: bool_value(column(obj, "IsAnonymousProxy")),
         isp: string_column(obj, "ISP"),
-        timestamp: time_column(obj, &["Timestamp", "TimeGenerated"]),
+        timestamp,
     }
 }
 

@@ -250,4 +250,17 @@ write("sentinel-auditlogs-fr-fr.csv", csv_text(AH, [auditlogs_row_with(N, t(N["t
                                                [auditlogs_row_with(e, t(e["time"]).strftime("%d/%m/%Y %H:%M:%S,123"))
                                                 for e in (S, T, U, D)], quote_all=False),
       encoding="utf-8-sig", expected=ENTRA_EXPECTED)
+
+
+# ---- Day-first dates in JSON ---------------------------------------------------------------------
+# 122. A day-first Defender portal CSV (en-GB, dd/MM/yyyy HH:mm:ss) turned into JSON by
+#     PowerShell 7 `Import-Csv | ConvertTo-Json`: every cell a string, RawEventData as text,
+#     every day 12 or less. Each record's CreationTime tells the order.
+write("portal-import-csv-convertto-json.json",
+      json.dumps([dict(zip(PH, portal_row(e, op, t(e["time"]).strftime("%d/%m/%Y %H:%M:%S")))) for e, op in PEV],
+                 indent=2, ensure_ascii=False), expected=PORTAL_EXPECTED)
+# 123. The same rows one per line (`ConvertTo-Json -Compress` in a loop), de-DE dates with dots.
+write("portal-import-csv-json-lines.jsonl",
+      "".join(json.dumps(dict(zip(PH, portal_row(e, op, de(e["time"])))), ensure_ascii=False) + "\n" for e, op in PEV),
+      expected=PORTAL_EXPECTED)
 assert PS and PT
