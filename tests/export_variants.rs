@@ -26,6 +26,8 @@ mod encodings;
 mod excel;
 #[path = "export_variants/generator.rs"]
 mod generator;
+#[path = "export_variants/header_zones.rs"]
+mod header_zones;
 #[path = "export_variants/json_dates.rs"]
 mod json_dates;
 #[path = "export_variants/not_read.rs"]

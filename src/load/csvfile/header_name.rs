@@ -6,14 +6,20 @@
 
 /// `TimeGenerated [UTC]` → `TimeGenerated`; BOM and white space trimmed, invisible
 /// characters removed and look-alike spaces read as spaces ([`header_unseen`]). The zone the
-/// header names: `Some(true)` local time, `Some(false)` UTC (`[UTC]`, `Date (UTC)`),
-/// `None` unmarked.
+/// header names: `Some(true)` local time (`[Local Time]`, `[UTC+01:00]`), `Some(false)` UTC
+/// (`[UTC]`, `Date (UTC)`), `None` unmarked.
 pub(in crate::load) fn column_name(raw: &str) -> (String, Option<bool>) {
     let seen = header_seen(raw);
     let name = seen.trim();
     if let Some(open) = name.find(" [") {
         let zone = name[open..].to_ascii_lowercase();
-        let marked = if zone.contains("local") {
+        // `[UTC+01:00]` names a zone other than UTC: its times are local ones, whose offset
+        // the records' CreationTime tells; read as UTC they were an hour off, with nothing
+        // said.
+        let offset = zone
+            .find("utc")
+            .is_some_and(|at| zone[at + 3..].trim_start().starts_with(['+', '-']));
+        let marked = if zone.contains("local") || offset {
             Some(true)
         } else {
             zone.contains("utc").then_some(false)
@@ -112,5 +118,18 @@ mod tests {
             column_name("TimeGenerated\u{a0}[UTC]"),
             ("TimeGenerated".to_owned(), Some(false))
         );
+    }
+
+    #[test]
+    fn a_header_naming_an_offset_from_utc_is_local_time() {
+        for (raw, local) in [
+            ("TimeGenerated [UTC]", Some(false)),
+            ("TimeGenerated [Local Time]", Some(true)),
+            ("TimeGenerated [UTC+01:00]", Some(true)),
+            ("TimeGenerated [UTC-05:00]", Some(true)),
+            ("Timestamp [UTC +5:30]", Some(true)),
+        ] {
+            assert_eq!(column_name(raw).1, local, "{raw}");
+        }
     }
 }

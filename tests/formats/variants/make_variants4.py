@@ -10,6 +10,7 @@ import gzip
 import json
 import os
 import re
+from datetime import timedelta
 
 from make_variants import (  # noqa: E402
     AH, CTX, D, ENTRA_EXPECTED, EVENTS, GH, N, NEXT, ORG, OUT, PEV, PH, PORTAL_EXPECTED, PS, PT, S, STS, SUAL_H, T, U,
@@ -263,4 +264,20 @@ write("portal-import-csv-convertto-json.json",
 write("portal-import-csv-json-lines.jsonl",
       "".join(json.dumps(dict(zip(PH, portal_row(e, op, de(e["time"])))), ensure_ascii=False) + "\n" for e, op in PEV),
       expected=PORTAL_EXPECTED)
-assert PS and PT
+
+# ---- Local time named by the header -----------------------------------------------------------------
+# 124. A Log Analytics CSV of CloudAppEvents whose time column's header names an offset rather
+#     than UTC (`TimeGenerated [UTC+01:00]`, the portal's display time zone set to a fixed
+#     offset): the times are UTC+01:00, en-US; each record's CreationTime tells the offset.
+
+
+def la_local(s, h=1):
+    d = t(s) + timedelta(hours=h)
+    return "%d/%d/%d, %d:%02d:%02d.000 %s" % (d.month, d.day, d.year, (d.hour % 12) or 12, d.minute, d.second,
+                                              "AM" if d.hour < 12 else "PM")
+
+
+write("la-cloudappevents-utc-plus-one.csv", csv_text(["TimeGenerated [UTC+01:00]"] + CAH[1:],
+                                                      [cae_row(e, op, la_local(e["time"])) for e, op in PEV],
+                                                      quote_all=False), expected=PORTAL_EXPECTED)
+assert PS and PT  # imported for the portal rows' names
