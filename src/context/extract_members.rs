@@ -140,7 +140,12 @@ impl Known {
     /// byte before them is a quote that opens a string. The key holds no quote, so that
     /// one is the last before the closing one, where [`Skeleton::key_raw`] finds it; and
     /// no backslash, so it is the key's text.
-    #[inline]
+    ///
+    /// Always inlined: called for every member (about 42 a CloudAppEvents row), its call
+    /// saved and restored registers around some 35 instructions of work; inlined into the
+    /// member loop the context's reading took 9% fewer instructions (issue 12, seventeenth
+    /// round).
+    #[inline(always)]
     fn is_at(&self, bytes: &[u8], skeleton: &Skeleton, colon: usize, nested: bool) -> bool {
         let end = colon - 1;
         if self.nested != nested || end <= self.len {

@@ -446,7 +446,10 @@ impl Skeleton {
     /// Where [`Self::text`]'s value is written. Small enough to come back in registers:
     /// the `Cow` of a call not inlined came back through memory, and its copy into the
     /// caller's slot waited on those stores (a stall each key read, issue 12, twelfth round).
-    #[inline]
+    /// Always inlined into the member loop (`value_of`): left to the compiler it stayed a
+    /// call for each value read, its registers saved and restored each time (seventeenth
+    /// round).
+    #[inline(always)]
     pub fn text_at(&self, bytes: &[u8], colon: usize) -> Option<TextAt> {
         match Self::value_at(bytes, colon)? {
             (open, b'"') => {
