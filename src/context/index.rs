@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 pub use super::entries::{Compact, Entries};
 pub(super) use super::interner::FxBuild;
-use super::interner::Interner;
+use super::interner::{Interner, RecentFields};
 use super::lookup::{Lookup, Stretch};
 use super::record::{Layout, Place};
 use super::{Batch, Span};
@@ -179,6 +179,8 @@ pub struct ContextIndex {
     pub disabled: bool,
     /// How much of the related records is in (a stopped load: not read, read in part).
     coverage: super::Coverage,
+    /// The recent values' ids of the fields taken in ([`RecentFields`]).
+    recent: RecentFields,
 }
 
 impl ContextIndex {
@@ -207,15 +209,25 @@ impl ContextIndex {
                 offset: e.offset,
                 line: u32::try_from(e.line).unwrap_or(u32::MAX),
                 file,
-                operation: self.strings.id(f(Span::Operation)),
-                actor: actor_key_of(e.actor_kind, self.strings.party_id(f(Span::Actor))),
-                target: self.strings.party_id(f(Span::Target)),
+                operation: self
+                    .strings
+                    .id_recent(f(Span::Operation), &mut self.recent.operation),
+                actor: actor_key_of(
+                    e.actor_kind,
+                    self.strings
+                        .party_id_recent(f(Span::Actor), &mut self.recent.actor),
+                ),
+                target: self
+                    .strings
+                    .party_id_recent(f(Span::Target), &mut self.recent.target),
                 principal: e.principal,
                 ip: match e.ipv4 {
                     0 => u64::from(self.strings.id(f(Span::Ip))),
                     v4 => v4,
                 },
-                result: self.strings.id(f(Span::Result)),
+                result: self
+                    .strings
+                    .id_recent(f(Span::Result), &mut self.recent.result),
                 correlation: e.correlation,
             };
             if entry.target != 0
