@@ -20,6 +20,10 @@ pub(super) struct Lookup<K> {
     keys: Arc<Vec<K>>,
     /// Where each key's entries start in `list` (one more than `keys`: the last is the end).
     starts: Arc<Vec<u32>>,
+    /// Where a key is among `keys` ([`Directory`]), shared as `keys` is: every related count
+    /// looks up the event's correlation id among about 131,000 (the 1%-STS file), and a
+    /// binary search of them read a cache line at each of its last ~8 steps.
+    directory: Arc<Directory>,
     list: Vec<u32>,
     /// The places in `list` (ascending) of the entries that have an identical entry before
     /// them (`Twins`): few, so a stretch of a list counts its records without walking it.
@@ -39,6 +43,7 @@ impl<K> Default for Lookup<K> {
         Self {
             keys: Arc::default(),
             starts: Arc::new(vec![0]),
+            directory: Arc::default(),
             list: Vec::new(),
             twinned: Vec::new(),
             subs: Vec::new(),
@@ -128,12 +133,20 @@ impl Key for u64 {
 /// table of about one slot per 4 keys over the keys' range) and then a binary search of
 /// the few keys of its slot: [`Lookup::build`] places every keyed record, and a binary
 /// search of all the keys (about 17 steps over 131,000 correlation ids on the 1%-STS
-/// file) cost more than the rest of the build.
+/// file) cost more than the rest of the build. Kept with the lookup for [`Lookup::get`].
+#[derive(Debug)]
 struct Directory {
     min: u64,
     shift: u32,
     /// Where each slot's keys start (one more than the slots: the last is the end).
     starts: Vec<u32>,
+}
+
+impl Default for Directory {
+    /// The directory of no keys.
+    fn default() -> Self {
+        Self::new::<u64>(&[])
+    }
 }
 
 impl Directory {
@@ -189,6 +202,7 @@ impl<K: Key> Lookup<K> {
             .filter(|&p| twinned(list[p as usize]))
             .collect();
         Self {
+            directory: Arc::new(Directory::new(&keys)),
             keys: Arc::new(keys),
             starts: Arc::new(starts),
             list,
@@ -265,6 +279,7 @@ impl<K: Key> Lookup<K> {
         Self {
             keys: Arc::clone(&self.keys),
             starts: Arc::clone(&self.starts),
+            directory: Arc::clone(&self.directory),
             list,
             twinned,
             subs,
@@ -278,7 +293,16 @@ impl<K: Key> Lookup<K> {
     pub(super) fn sub_places(&self, k: &K, value: u32, sub: impl Fn(u32) -> u32) -> (usize, usize) {
         let (s, n) = self.span(k);
         let from = self.sub_partition(s, s + n, |v| v < value, &sub);
-        let to = self.sub_partition(from, s + n, |v| v <= value, &sub);
+        // The end looked for next to the start first: a user's principal is on one or two of
+        // its key's records where a fresh object id comes with every record (the 1%-STS
+        // file), so one or two records read there, against a search of the kept `sub`s and
+        // of the records between two of them. A longer stretch is searched as its start was.
+        let near = &self.list[from..(s + n).min(from + SUB_STEP)];
+        let to = match near.iter().position(|&i| sub(i) > value) {
+            Some(p) => from + p,
+            None if from + near.len() == s + n => s + n,
+            None => self.sub_partition(from + near.len(), s + n, |v| v <= value, &sub),
+        };
         (from - s, to - s)
     }
 
@@ -309,7 +333,15 @@ impl<K: Key> Lookup<K> {
         } else {
             (from, to)
         };
-        lo + self.list[lo..hi].partition_point(|&i| before(sub(i)))
+        let records = &self.list[lo..hi];
+        if records.len() <= SUB_STEP {
+            // Every record of the few counted rather than searched: their reads do not wait
+            // on each other, where each step of a search waits on a record read at random
+            // (most of a principal's search, BENCHMARKS.md, issue 12, seventeenth round).
+            lo + records.iter().filter(|&&i| before(sub(i))).count()
+        } else {
+            lo + records.partition_point(|&i| before(sub(i)))
+        }
     }
 
     /// Every record of a key, in time order.
@@ -319,7 +351,7 @@ impl<K: Key> Lookup<K> {
     }
 
     fn span(&self, k: &K) -> (usize, usize) {
-        self.keys.binary_search(k).map_or((0, 0), |p| {
+        self.directory.place(&self.keys, *k).map_or((0, 0), |p| {
             let s = self.starts[p] as usize;
             (s, self.starts[p + 1] as usize - s)
         })
@@ -396,11 +428,14 @@ mod tests {
 
         /// A regrouped lookup finds a key's records of one `sub` where a binary search of
         /// the key's records by `sub` does, for keys of fewer and of many more records than
-        /// the step between kept `sub`s, `sub`s repeated or not, present or not.
+        /// the step between kept `sub`s, `sub`s repeated or not (a `sub` on one record, as a
+        /// fresh object id is, and on many more than the step, whose end is searched past
+        /// the records next to its start), present or not, at either end of a key.
         #[test]
         fn a_sub_is_found_where_a_binary_search_finds_it(
-            entries in prop::collection::vec((0u64..4, 0u32..40), 0..400),
-            probes in prop::collection::vec(0u32..42, 1..20),
+            entries in prop::collection::vec(
+                (0u64..4, prop_oneof![0u32..40, 0u32..3, Just(7u32), 0u32..1000]), 0..600),
+            probes in prop::collection::vec(prop_oneof![0u32..42, Just(0), Just(1000)], 1..20),
         ) {
             let order: Vec<u32> = (0..entries.len() as u32).collect();
             let key = |i: u32| Some(entries[i as usize].0).filter(|&k| k != 3);
@@ -408,10 +443,39 @@ mod tests {
             let lookup = Lookup::build(&order, key, |_| false).regrouped(sub, |_| false);
             for k in 0..5u64 {
                 let list = lookup.get(&k);
-                for &p in &probes {
+                let ends = [list.first(), list.last()].into_iter().flatten().map(|&i| sub(i));
+                for p in probes.iter().copied().chain(ends) {
                     let from = list.partition_point(|&i| sub(i) < p);
                     let to = from + list[from..].partition_point(|&i| sub(i) <= p);
                     prop_assert_eq!(lookup.sub_places(&k, p, sub), (from, to), "key {} sub {}", k, p);
+                }
+            }
+        }
+
+        /// A key's records are found through the directory kept with the keys as through a
+        /// binary search of the keys: keys bunched (interned ids), spread over all of u64
+        /// (correlation ids' hashes), at both ends of the range, absent keys below, between
+        /// and above them, and no key at all.
+        #[test]
+        fn a_key_is_found_where_a_binary_search_of_the_keys_finds_it(
+            entries in prop::collection::vec(
+                prop_oneof![0u64..40, any::<u64>(), Just(1u64), Just(u64::MAX)], 0..500),
+            probes in prop::collection::vec(any::<u64>(), 0..30),
+        ) {
+            let order: Vec<u32> = (0..entries.len() as u32).rev().collect();
+            // 0: no key, as a record with no correlation id.
+            let key = |i: u32| Some(entries[i as usize]).filter(|&k| k != 0);
+            let mut expected: std::collections::BTreeMap<u64, Vec<u32>> = Default::default();
+            for &i in &order {
+                if let Some(k) = key(i) {
+                    expected.entry(k).or_default().push(i);
+                }
+            }
+            for lookup in [Lookup::build(&order, key, |_| false), Lookup::build_hashed(&order, key, |_| false)] {
+                for k in entries.iter().chain(&probes).copied().chain([0, 1, 2, 41, u64::MAX - 1, u64::MAX]) {
+                    let want = expected.get(&k).map_or(&[][..], Vec::as_slice);
+                    prop_assert_eq!(lookup.get(&k), want, "key {}", k);
+                    prop_assert_eq!(lookup.stretch(&k, 0, usize::MAX).records, want, "key {}", k);
                 }
             }
         }

@@ -270,6 +270,7 @@ impl<K: Clone> Lookup<K> {
         Self {
             keys: Arc::clone(&self.keys),
             starts: Arc::clone(&self.starts),
+            directory: Arc::clone(&self.directory),
             list,
             twinned,
             subs: kept,

@@ -132,7 +132,11 @@ impl ContextIndex {
     /// another event (one export holds each record once; a record exported twice has its
     /// id twice, and is among the first kind).
     pub fn copies(&self, event: &StsEvent) -> Vec<usize> {
-        let own = self.entry_of(event);
+        self.copies_given(event, self.entry_of(event))
+    }
+
+    /// [`Self::copies`], the event's own entry given (`own`, as [`Self::entry_of`] finds it).
+    fn copies_given(&self, event: &StsEvent, own: Option<usize>) -> Vec<usize> {
         let by_id: Vec<usize> = event
             .duplicates
             .iter()
@@ -356,10 +360,14 @@ impl<'a> Query<'a> {
                 });
             }
         }
+        // The event's own entry found once for both: each search reads records' places
+        // across the whole index, and a count is made for every row (BENCHMARKS.md, issue
+        // 12, seventeenth round).
+        let own = index.entry_of(event);
         let mut skip: Vec<u32> = index
-            .copies(event)
+            .copies_given(event, own)
             .into_iter()
-            .chain(index.entry_of(event))
+            .chain(own)
             .filter_map(|i| u32::try_from(i).ok())
             .collect();
         skip.sort_unstable();
