@@ -59,6 +59,19 @@ impl Repair {
             } == Self::default()
     }
 
+    /// Counts the record in its file's summary: among those read with raw control
+    /// characters kept, or with characters replaced. A record only decoded from another
+    /// encoding is neither (nothing in it was replaced). A first load and follow mode count
+    /// by it, so that both say the same of one file (breaker16 #9: follow mode counted a
+    /// UTF-16 record in a UTF-8 file as "read with invalid characters replaced").
+    pub fn count_in(&self, summary: &mut crate::model::FileSummary) {
+        if self.only_controls_kept() {
+            summary.controls_kept += 1;
+        } else if !self.only_decoded() {
+            summary.replaced += 1;
+        }
+    }
+
     /// `1 invalid UTF-8 byte sequence replaced by U+FFFD (first at byte 812 of the record);
     /// the record was read`.
     pub fn describe(&self) -> String {

@@ -486,11 +486,7 @@ impl Tail {
             }
             Evaluated::Classified(classified, repair) => {
                 if let Some(repair) = repair {
-                    if repair.only_controls_kept() {
-                        self.summary.controls_kept += 1;
-                    } else {
-                        self.summary.replaced += 1;
-                    }
+                    repair.count_in(&mut self.summary);
                     sink(ScanMessage::Problem(Problem {
                         file: self.file.clone(),
                         line: Some(line),

@@ -78,11 +78,7 @@ impl Ctx<'_> {
         let Some(repair) = repair else {
             return;
         };
-        if repair.only_controls_kept() {
-            self.summary.controls_kept += 1;
-        } else if !repair.only_decoded() {
-            self.summary.replaced += 1;
-        }
+        repair.count_in(&mut self.summary);
         if self.problems_reported < PROBLEMS_DESCRIBED {
             self.problems_reported += 1;
             self.problem(Some(line), repair.describe());

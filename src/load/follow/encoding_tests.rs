@@ -279,3 +279,42 @@ fn utf8_records_appended_to_a_utf16_file_are_read_and_named_by_their_byte() {
         polled.problems
     );
 }
+
+/// Breaker16 #9: a UTF-16 record appended (in two writes) after UTF-8 ones appended to a
+/// UTF-16 file is read, decoded, as a first load reads it, and counted as a first load
+/// counts it: decoded, not "read with invalid characters replaced".
+#[test]
+fn a_utf16_record_after_utf8_ones_is_counted_decoded_not_replaced() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("u.jsonl");
+    let mut start = utf16("\u{feff}", false);
+    start.extend(utf16(&format!("{}\n", sts("1", "a@b")), false));
+    start.extend(format!("{}\n", sts("2", "c@d")).as_bytes());
+    std::fs::write(&path, &start).expect("write");
+    let mut tail = Tail::new(&path);
+    let mut polled = Polled::default();
+    polled.poll(&mut tail);
+    let last = utf16(&format!("{}\n", sts("3", "e@f")), false);
+    let mut f = append_to(&path);
+    for half in [&last[..51], &last[51..]] {
+        f.write_all(half).expect("append");
+        polled.poll(&mut tail);
+    }
+    let first = crate::load::scan_file(&path, &crate::load::ScanOptions::default(), &mut |_| {})
+        .expect("scan");
+    assert_eq!(polled.events.len(), 3, "{:?}", polled.problems);
+    assert_eq!(
+        (tail.summary.replaced, tail.summary.controls_kept),
+        (first.replaced, first.controls_kept),
+        "counted as a first load counts it"
+    );
+    assert_eq!(tail.summary.replaced, 0, "nothing was replaced");
+    assert!(
+        polled
+            .problems
+            .iter()
+            .any(|p| p.ends_with("decoded as UTF-16; the record was read")),
+        "{:?}",
+        polled.problems
+    );
+}
