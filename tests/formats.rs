@@ -15,6 +15,8 @@ const COLUMNS: [&str; 8] = sts_triage::model::ResultRow::COLUMNS;
 
 #[path = "formats/joined_csv.rs"]
 mod joined_csv;
+#[path = "formats/mixed_exports.rs"]
+mod mixed_exports;
 #[path = "formats/oversized.rs"]
 mod oversized;
 

@@ -56,10 +56,13 @@ impl ScanReport {
             whole: &self.events,
             lean: &self.lean,
         };
-        self.twin_index
-            .find(&events, key, hash?, &event.source.file, |r| {
-                self.same_content(r, event)
-            })
+        self.twin_index.find(
+            &events,
+            key,
+            hash?,
+            (&event.source.file, event.kind.rank()),
+            |r| self.same_content(r, event),
+        )
     }
 
     /// The twin key's hash of event `r` as it is now.

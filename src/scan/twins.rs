@@ -125,24 +125,47 @@ impl TwinIndex {
             });
     }
 
-    /// An event filed with `key` (whose hash is `hash`), read from another file than
-    /// `file`, that `same` says the record is a copy of: among several, the first in
-    /// [`Events::order`].
+    /// An event filed with `key` (whose hash is `hash`), read from another export than the
+    /// record's (`file`, whose export shape has `rank`: [`SourceKind::rank`]), that `same`
+    /// says the record is a copy of: among several, the first in [`Events::order`].
+    ///
+    /// Another export: another file, or in one file another export shape. An export holds
+    /// each record once (two alike in one export are two records), but exports of several
+    /// tables joined in one file (`cat portal.csv entra.csv`, breaker16 #3) hold one change
+    /// once in each, as the files given apart do.
+    ///
+    /// [`SourceKind::rank`]: crate::model::SourceKind::rank
     pub(super) fn find(
         &self,
         events: &Events,
         key: TwinKey,
         hash: TwinHash,
-        file: &str,
+        (file, rank): (&str, u8),
         mut same: impl FnMut(EventRef) -> bool,
     ) -> Option<EventRef> {
+        let other_export = |r: EventRef, f: &str| f != file || rank_at(events, r) != Some(rank);
         self.table
             .iter_hash(hash.table())
             .filter(|&&(h, _)| h == hash.0)
             .map(|&(_, r)| EventRef::unpack(r))
             .filter(|&r| {
-                key_at(events, r).is_some_and(|(k, f)| k.same(&key) && f != file) && same(r)
+                key_at(events, r).is_some_and(|(k, f)| k.same(&key) && other_export(r, f))
+                    && same(r)
             })
             .fold(None, |first, r| Some(events.earlier(first, r)))
+    }
+}
+
+/// The export shape's rank ([`crate::model::SourceKind::rank`]) of event `r`'s record (its
+/// canonical copy's), as [`key_at`] takes its file.
+fn rank_at(events: &Events, r: EventRef) -> Option<u8> {
+    let whole = match r {
+        EventRef::Whole(i) => Some(i),
+        EventRef::Lean(j) => events.lean.promoted(j),
+    };
+    match (whole, r) {
+        (Some(i), _) => events.whole.get(i).map(|e| e.kind.rank()),
+        (None, EventRef::Lean(j)) => Some(events.lean.canonical(j).0),
+        (None, EventRef::Whole(_)) => None,
     }
 }
