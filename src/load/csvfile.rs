@@ -17,8 +17,8 @@ use super::json::Ctx;
 use super::record::{Origin, classify};
 pub(super) use head::HeaderSaid;
 pub use head::excel_sep_line;
-pub(super) use head::is_export_header;
 use head::{Head, Seen, header_delimiter, header_line, repeated_head, skipped_row_note};
+pub(super) use head::{SHAPE_NAMES, is_export_header};
 pub(super) use header_name::column_name;
 
 mod cr_lines;
@@ -250,11 +250,13 @@ pub(super) fn scan_csv_under(
         }
         // Exports joined one after another (`cat a.csv b.csv`, `Get-Content *.csv |
         // Set-Content`): each part's `#TYPE` line and header come again. No records.
+        let unmarked = head::unmarked(&record);
+        let seen = unmarked.as_ref().unwrap_or(&record);
         let again =
-            match repeated_head(&record, &head.record) {
+            match repeated_head(seen, &head.record) {
                 Some(what) => Some(what),
                 None => {
-                    match head.look_at(&record) {
+                    match head.look_at(seen) {
                         Seen::Row => None,
                         Seen::Same => Some("the header"),
                         Seen::NameLike => {

@@ -134,11 +134,14 @@ impl Head {
     /// byte), this header again, the header of another export joined after this one's
     /// rows, or a row of names that make no shape known here.
     pub fn look_at(&self, record: &csv::ByteRecord) -> Seen {
-        if !may_be_header(record) {
+        let plain = may_be_header(record, false);
+        if !plain && !may_be_header(record, true) {
             return Seen::Row;
         }
         let Ok(next) = Self::new(record) else {
-            return Seen::NameLike;
+            // Only plain names point the rows skipped after them at a header of a shape
+            // not known here: cells with other characters are a row's as likely.
+            return if plain { Seen::NameLike } else { Seen::Row };
         };
         let same = next.original.len() == self.original.len()
             && next
@@ -189,7 +192,37 @@ pub(super) enum Seen {
 /// it (this header again, or another export's joined after its rows): the CSV framer frames
 /// the rows after it by its number of columns.
 pub(in crate::load) fn is_export_header(record: &csv::ByteRecord) -> bool {
-    may_be_header(record) && Head::new(record).is_ok()
+    let unmarked = unmarked(record);
+    let record = unmarked.as_ref().unwrap_or(record);
+    may_be_header(record, true) && Head::new(record).is_ok()
+}
+
+/// A row as a header is read: when its first cell is a UTF-8 byte order mark before a
+/// quoted name (`\u{feff}"RecordId"`, an export joined after another, each written with
+/// its mark and every field quoted), that cell without the mark and unquoted. The csv
+/// reader takes a quote as one only at a cell's start, so the mark kept the quotes in the
+/// name and the header again was read as a record (breaker16 #10). `None`: read as it is.
+pub(super) fn unmarked(record: &csv::ByteRecord) -> Option<csv::ByteRecord> {
+    let marked = record.get(0)?.strip_prefix(b"\xef\xbb\xbf")?;
+    let quoted = marked.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    let mut name = Vec::with_capacity(quoted.len());
+    let mut at = 0;
+    while at < quoted.len() {
+        name.push(quoted[at]);
+        // A quote inside is written twice.
+        at += if quoted[at..].starts_with(b"\"\"") {
+            2
+        } else {
+            1
+        };
+    }
+    let mut out = csv::ByteRecord::new();
+    out.push_field(&name);
+    for cell in record.iter().skip(1) {
+        out.push_field(cell);
+    }
+    out.set_position(record.position().cloned());
+    Some(out)
 }
 
 /// Whether every cell of `record` can be a column name: a letter first (after a byte order
@@ -197,7 +230,13 @@ pub(in crate::load) fn is_export_header(record: &csv::ByteRecord) -> bool {
 /// spaces and `_.()[]/-`; at least two cells, none empty but a trailing one (an export's
 /// trailing delimiter). The first byte of the first cell is looked at before anything else:
 /// most rows start with a digit (a time, an id) or a quote's content with a `:` or `,`.
-fn may_be_header(record: &csv::ByteRecord) -> bool {
+/// `odd`: the other names may hold any character (a comma or a quote in a quoted name, a
+/// control character even first: breaker16 #4, where the header of the export joined
+/// second was read as a row and every row after it skipped), when one of them is a name
+/// that decides a shape ([`SHAPE_NAMES`]) and none is a value only rows hold: a time (a
+/// digit and a `:`) or JSON (`{`, `[` first). The header's recogniser ([`Head::new`])
+/// decides such rows, never [`Seen::NameLike`].
+fn may_be_header(record: &csv::ByteRecord, odd: bool) -> bool {
     // A header is short; a row with a record (AuditData, RawEventData) in it is not.
     const LONGEST: usize = 16 << 10;
     if record.len() < 2 || record.as_slice().len() > LONGEST {
@@ -211,16 +250,40 @@ fn may_be_header(record: &csv::ByteRecord) -> bool {
         return false;
     }
     let last = record.len() - 1;
-    (0..record.len()).all(|i| {
+    let names = (0..record.len()).all(|i| {
         let c = cell(record, i);
         if c.is_empty() {
             return i == last && i > 1;
         }
-        starts_as_name(c)
-            && c.iter()
-                .all(|&b| b.is_ascii_alphanumeric() || b >= 0x80 || b" _.()[]/-".contains(&b))
-    })
+        let value = || {
+            matches!(c.first(), Some(b'{' | b'['))
+                || (c.contains(&b':') && c.iter().any(u8::is_ascii_digit))
+        };
+        (odd && !value())
+            || (starts_as_name(c)
+                && c.iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b >= 0x80 || b" _.()[]/-".contains(&b)))
+    });
+    names
+        && (!odd
+            || record.iter().any(|c| {
+                SHAPE_NAMES
+                    .iter()
+                    .any(|n| c.trim_ascii().eq_ignore_ascii_case(n.as_bytes()))
+            }))
 }
+
+/// Names one of which a header of each shape [`Head::new`] knows has, as the export writes
+/// it.
+pub(in crate::load) const SHAPE_NAMES: [&str; 7] = [
+    "AuditData",
+    "ActionType",
+    "tokenMinutesAdded",
+    "OperationName",
+    "ActivityDisplayName",
+    "Operation",
+    "Activity",
+];
 
 /// A row that is a part's head again, in exports joined one after another: PowerShell's
 /// `#TYPE` line, or the header itself (cell for cell, a UTF-8 BOM before it passed over).
@@ -378,5 +441,32 @@ mod tests {
         // Names of no shape known here.
         let unknown = rec(&["Allan", "Deyoung", "Contoso", "Networks"]);
         assert!(matches!(first.look_at(&unknown), Seen::NameLike));
+    }
+
+    #[test]
+    fn names_with_a_comma_a_quote_or_a_control_character_make_a_header_and_rows_stay_rows() {
+        let first = Head::new(&rec(&[
+            "CreationDate",
+            "UserIds",
+            "Operations",
+            "AuditData",
+        ]))
+        .unwrap();
+        for odd in ["a,b", "a\"b", "a\x1bb", "\x1b[31mX\x07"] {
+            let Seen::Joined(next) =
+                first.look_at(&rec(&[PORTAL[0], PORTAL[1], PORTAL[2], PORTAL[3], odd]))
+            else {
+                panic!("{odd:?}: not a header")
+            };
+            assert_eq!(next.headers.len(), 5, "{odd:?}");
+        }
+        // Rows with such cells: a time, JSON, no name that decides a shape.
+        for row in [
+            ["Oct 1, 2025 2:31:58 PM", "ActionType", "x,y", "a\"b"],
+            ["Allan Deyoung", "ActionType", "x,y", "[1]"],
+            ["Allan, Deyoung", "Update user.", "x\x1b", "y\"z"],
+        ] {
+            assert!(matches!(first.look_at(&rec(&row)), Seen::Row), "{row:?}");
+        }
     }
 }

@@ -120,7 +120,9 @@ pub(super) fn whole_closed_lines(
 /// quotes, delimiters), and short. Such a line goes to the slow path, which reads it as a
 /// header or not ([`super::Framer`]): the rows after a header of another width are framed
 /// by its width. A row fails at its first byte (a digit of a time, an id) or within a few
-/// (the `:` of a time, an `@`, a `{`).
+/// (the `:` of a time, an `@`, a `{`). A line with other characters goes there too when it
+/// holds no `{` and a name that decides a shape: a name may hold any character after the
+/// first column's (breaker16 #4: `a,b`, `a"b`, `a<ESC>b`), as the header's reader takes it.
 pub(super) fn may_be_header_line(line: &[u8], delimiter: u8) -> bool {
     const LONGEST: usize = 16 << 10;
     let body = trim_end(line);
@@ -128,13 +130,19 @@ pub(super) fn may_be_header_line(line: &[u8], delimiter: u8) -> bool {
     let starts_as_name = body
         .get(start)
         .is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80);
-    starts_as_name
-        && body.len() <= LONGEST
-        && body.iter().all(|&b| {
-            b.is_ascii_alphanumeric()
-                || b >= 0x80
-                || b == delimiter
-                || b == b'"'
-                || b" _.()[]/-".contains(&b)
-        })
+    if !starts_as_name || body.len() > LONGEST {
+        return false;
+    }
+    let plain = body.iter().all(|&b| {
+        b.is_ascii_alphanumeric()
+            || b >= 0x80
+            || b == delimiter
+            || b == b'"'
+            || b" _.()[]/-".contains(&b)
+    });
+    plain
+        || (memchr::memchr(b'{', body).is_none()
+            && crate::load::csvfile::SHAPE_NAMES
+                .iter()
+                .any(|n| memchr::memmem::find(body, n.as_bytes()).is_some()))
 }
