@@ -10,8 +10,8 @@ use std::borrow::Cow;
 
 mod encoding;
 pub use encoding::{
-    DecodeReader, SAMPLE, TextDecoder, TextEncoding, Utf8After, detect, utf8_after_notice,
-    utf8_line,
+    DecodeReader, LineEnd, SAMPLE, TextDecoder, TextEncoding, Utf8After, detect, line_end,
+    line_end_between, utf8_after_notice, utf8_line,
 };
 
 /// U+FFFD, the character every replaced byte sequence or escape becomes.

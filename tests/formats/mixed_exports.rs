@@ -182,3 +182,37 @@ fn a_byte_order_mark_before_a_quoted_header_again_is_no_record() {
         );
     }
 }
+
+#[test]
+fn utf8_rows_appended_to_a_utf16_export_whose_last_line_has_no_end_are_read() {
+    // Breaker16 #1: decoded as UTF-16 they were glued to the last row's last cell (CSV:
+    // lost with no word) or read as one line of CJK-looking text (JSON: said, not read).
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, lines) in [("ual-purview.csv", 14), ("ual-management-api.jsonl", 4)] {
+        let whole = scan(Path::new(SAMPLES).join(name).as_path());
+        let bytes = sample(name);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let text = text.trim_start_matches('\u{feff}');
+        // The first `lines` lines, the last without its line end.
+        let cut = text.match_indices('\n').nth(lines - 1).unwrap().0;
+        let first = text[..cut].trim_end_matches('\r');
+        for join in ["", "\n", "\r\n"] {
+            let file = format!("glued{}{name}", join.len());
+            let mut out = utf16le(first.as_bytes());
+            let utf8_at = out.len();
+            out.extend_from_slice(join.as_bytes());
+            out.extend_from_slice(&text.as_bytes()[cut + 1..]);
+            let s = scan(&write(tmp.path(), &file, &out));
+            assert_eq!(seen(&s), seen(&whole), "{file}\n{}", s.stderr);
+            assert_eq!(counts(&s), counts(&whole), "{file}\n{}", s.stderr);
+            assert!(
+                s.stderr.contains(&format!(
+                    "{file}:{}: UTF-8 text from byte {utf8_at} in a file read as UTF-16LE",
+                    lines + 1
+                )),
+                "{file}\n{}",
+                s.stderr
+            );
+        }
+    }
+}

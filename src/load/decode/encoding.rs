@@ -247,7 +247,7 @@ pub struct DecodeReader<R> {
 }
 
 mod mixed;
-pub use mixed::{Utf8After, utf8_after_notice, utf8_line};
+pub use mixed::{LineEnd, Utf8After, line_end, line_end_between, utf8_after_notice, utf8_line};
 
 impl<R: std::io::BufRead> DecodeReader<R> {
     /// Decodes `inner` from `encoding`; `None` for UTF-8, which needs no reader.

@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 
-use crate::load::decode::{self, TextDecoder};
+use crate::load::decode::{self, LineEnd, TextDecoder};
 
 /// The UTF-8 byte order mark, which a first load does not read as text.
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
@@ -208,6 +208,29 @@ impl Decoded {
             }
             let end = if self.utf8 {
                 memchr::memchr(b'\n', rest).map(|i| i + 1)
+            } else if let Some(wide) = self.decoder.wide_name() {
+                match decode::line_end(&self.decoder, rest, false) {
+                    LineEnd::Newline(end) => Some(end),
+                    LineEnd::Utf8(p) => {
+                        // UTF-8 text after a last line with no line end (breaker16 #1): the
+                        // line's wide part, the line end a first load reads between them,
+                        // then the UTF-8 lines. Its line is the one after that line end.
+                        let between = decode::line_end_between(&rest[p..]);
+                        let own = memchr::memchr(b'\n', &rest[p..]).map_or(0, |i| i + 1);
+                        let held = rest.len() - p;
+                        self.piece(from, from + p, text);
+                        text.extend_from_slice(between);
+                        if let Some(piece) = self.pieces.back_mut() {
+                            piece.0 += between.len();
+                        }
+                        let before = text.len() + if between.is_empty() { own } else { 0 };
+                        met = Some((wide, held, before));
+                        self.utf8 = true;
+                        from += p;
+                        continue;
+                    }
+                    LineEnd::Undecided(_) | LineEnd::Open => None,
+                }
             } else {
                 self.decoder.newline_end(rest)
             };

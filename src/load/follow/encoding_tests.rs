@@ -280,6 +280,32 @@ fn utf8_records_appended_to_a_utf16_file_are_read_and_named_by_their_byte() {
     );
 }
 
+/// Breaker16 #1: the UTF-16 export's last line has no line end, and UTF-8 records were
+/// appended straight after it, or after a `\n` or `\r\n` of their own. Decoded as UTF-16 they
+/// were one line of CJK-looking text, glued to the last record: lost with no word. They are
+/// read as UTF-8 and named by their byte, as a first load reads and names them.
+#[test]
+fn utf8_records_appended_after_a_utf16_line_with_no_end_are_read() {
+    for join in ["", "\n", "\r\n"] {
+        let mut start = utf16("\u{feff}", false);
+        start.extend(utf16(
+            &format!("{}\r\n{}", sts("1", "a@b"), sts("2", "a@b")),
+            false,
+        ));
+        let more = format!("{join}{}\n{}\n", sts("3", "c@d"), sts("4", "J\u{fc}rgen@e"));
+        // Cut inside the first UTF-8 record.
+        let polled = follow_then_compare("glued.jsonl", &start, more.as_bytes(), 40);
+        let read: Vec<(u64, &str)> = polled.events.iter().map(|e| (e.0, e.2.as_str())).collect();
+        assert_eq!(
+            read,
+            [(1, "a@b"), (2, "a@b"), (3, "c@d"), (4, "J\u{fc}rgen@e")],
+            "joined by {join:?}"
+        );
+        let notice = crate::load::decode::utf8_after_notice(start.len() as u64, "UTF-16LE");
+        assert!(polled.problems.contains(&notice), "{:?}", polled.problems);
+    }
+}
+
 /// Breaker16 #9: a UTF-16 record appended (in two writes) after UTF-8 ones appended to a
 /// UTF-16 file is read, decoded, as a first load reads it, and counted as a first load
 /// counts it: decoded, not "read with invalid characters replaced".

@@ -68,6 +68,115 @@ pub fn utf8_line(rest: &[u8]) -> Option<bool> {
     }
 }
 
+/// How a line of a wide file, from a code unit's start (the line's, or where an earlier
+/// read left it), goes on ([`line_end`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnd {
+    /// Its newline in the file's encoding ends just before this byte.
+    Newline(usize),
+    /// UTF-8 text starts at this byte (a code unit's start), before any such newline: the
+    /// export's last line had no line end, and the UTF-8 records were appended straight
+    /// after it or after a `\n` or `\r\n` of their own (breaker16 #1).
+    Utf8(usize),
+    /// The bytes from this one (a code unit's start) may be UTF-8 text: not known until
+    /// more are read.
+    Undecided(usize),
+    /// No end in these bytes.
+    Open,
+}
+
+/// Bytes of UTF-8 text (blanks not counted) that must follow to take it for such inside a
+/// wide line: text in a script beyond Latin-1 has no NUL either (CJK, Cyrillic in UTF-16),
+/// and its bytes may read as a few characters of UTF-8.
+const UTF8_RUN: usize = 16;
+
+/// How the line at the start of `rest` ends in a file decoded by `decoder` (a wide one):
+/// at its newline in the file's encoding, or where UTF-8 text appended after a last line
+/// with no line end starts. `last`: `rest` ends the file. Follow mode decides by it too.
+///
+/// UTF-8 text starts after the line's last NUL (at a code unit's start: ASCII text in
+/// UTF-16 has a NUL a character) when the bytes from there are lines of it ([`utf8_run`]):
+/// before a `\n` byte that is no newline of the file's encoding, or at the file's end.
+pub fn line_end(decoder: &TextDecoder, rest: &[u8], last: bool) -> LineEnd {
+    let unit = if wide_name(decoder).starts_with("UTF-16") {
+        2
+    } else {
+        4
+    };
+    let newline = decoder.newline_end(rest);
+    let part = &rest[..newline.map_or(rest.len(), |end| end - unit)];
+    let ended = last || newline.is_some();
+    // Where UTF-8 text before `at` would start: after the last NUL, at a code unit's start.
+    let start =
+        |at: usize| memchr::memrchr(0, &part[..at]).map_or(0, |z| (z + 1).next_multiple_of(unit));
+    let candidates =
+        memchr::memchr_iter(b'\n', part).chain(newline.is_none().then_some(part.len()));
+    let mut tried = None;
+    for q in candidates {
+        let p = start(q);
+        // The bytes from `p` were looked at for an earlier `\n` already.
+        if p > q || tried.replace(p) == Some(p) {
+            continue;
+        }
+        match utf8_run(&part[p..], ended) {
+            Run::Text => return LineEnd::Utf8(p),
+            Run::More if p < part.len() => return LineEnd::Undecided(p),
+            Run::More | Run::No => {}
+        }
+    }
+    newline.map_or(LineEnd::Open, LineEnd::Newline)
+}
+
+/// Whether bytes start with UTF-8 text ([`line_end`]).
+enum Run {
+    /// Lines of it: at least [`UTF8_RUN`] bytes that are not blanks, in whole lines (or up
+    /// to `ended`), valid UTF-8, no NUL, no control character but tab, CR and LF.
+    Text,
+    /// Such bytes up to the end, too few yet.
+    More,
+    No,
+}
+
+fn utf8_run(bytes: &[u8], ended: bool) -> Run {
+    let plain = bytes
+        .iter()
+        .position(|&b| b < 0x20 && !b"\t\r\n".contains(&b))
+        .unwrap_or(bytes.len());
+    let (valid, cut) = match std::str::from_utf8(&bytes[..plain]) {
+        Ok(_) => (plain, false),
+        Err(e) => (e.valid_up_to(), e.error_len().is_none()),
+    };
+    let to_end = valid == bytes.len() || (cut && plain == bytes.len());
+    let text = &bytes[..valid];
+    let whole = if to_end && ended {
+        text.len()
+    } else {
+        memchr::memrchr(b'\n', text).map_or(0, |i| i + 1)
+    };
+    let content = text[..whole]
+        .iter()
+        .filter(|b| !b" \t\r\n".contains(b))
+        .count();
+    if content >= UTF8_RUN {
+        Run::Text
+    } else if to_end && !ended {
+        Run::More
+    } else {
+        Run::No
+    }
+}
+
+/// What is read between a wide line with no line end and the UTF-8 text after it: a line
+/// end when the UTF-8 text does not start with its own, so that the last wide record and
+/// the first UTF-8 one are two records (glued, a CSV row's last quote ran into the next
+/// row's first).
+pub fn line_end_between(utf8: &[u8]) -> &'static [u8] {
+    match utf8.first() {
+        Some(b'\r' | b'\n') => b"",
+        _ => b"\n",
+    }
+}
+
 impl<R: BufRead> DecodeReader<R> {
     /// One read of a wide file into `out`, line by line (see the module's comment). The
     /// input's buffer is decoded where it is; only bytes held over (a line's start not yet
@@ -105,6 +214,9 @@ impl Wide {
         let mut at = 0;
         if !self.utf8 {
             let mut undecided = false;
+            // UTF-8 text met inside a line: its line in the text read (after the line it
+            // was appended to).
+            let mut within = None;
             loop {
                 let rest = &work[at..];
                 if rest.is_empty() {
@@ -123,21 +235,37 @@ impl Wide {
                         _ => {}
                     }
                 }
-                match self.decoder.newline_end(rest) {
-                    Some(end) => {
+                match line_end(&self.decoder, rest, last) {
+                    LineEnd::Newline(end) => {
                         at += end;
                         self.lines += 1;
                         self.at_line_start = true;
                     }
-                    None => break,
+                    LineEnd::Utf8(p) => {
+                        let own_line = !(self.at_line_start && p == 0);
+                        within = Some(self.lines + 1 + u64::from(own_line));
+                        at += p;
+                        self.utf8 = true;
+                        break;
+                    }
+                    LineEnd::Undecided(p) if rest.len() - p < UNDECIDED => {
+                        at += p;
+                        self.at_line_start &= p == 0;
+                        undecided = true;
+                        break;
+                    }
+                    LineEnd::Undecided(_) | LineEnd::Open => break,
                 }
             }
             self.decoder.decode(&work[..at], out);
             let rest = &work[at..];
             if self.utf8 {
+                if within.is_some() {
+                    out.extend_from_slice(line_end_between(rest));
+                }
                 let _ = self.met.set((
                     self.raw + at as u64,
-                    self.lines + 1,
+                    within.unwrap_or(self.lines + 1),
                     wide_name(&self.decoder),
                 ));
             } else if !undecided && !rest.is_empty() {
@@ -233,5 +361,35 @@ mod tests {
         // An odd byte at the end: a character cut, as encoding_rs says it.
         bytes.push(b'x');
         assert_eq!(read(&bytes, 5).0, format!("{text}\u{fffd}"));
+    }
+
+    /// Breaker16 #1: UTF-8 records appended after a last UTF-16 line with no line end,
+    /// straight after it or after a line end of their own, are read as UTF-8 whatever the
+    /// reads, a line end put between when they bring none; text of other scripts in UTF-16
+    /// (no NUL in it, a `\n` byte inside a character: `上` is `0A 4E`) stays UTF-16.
+    #[test]
+    fn utf8_text_after_a_utf16_line_with_no_end_is_read_as_utf8() {
+        let wide = "{\"a\":\"J\u{fc}rgen\"}\r\n{\"b\":2}";
+        let utf8 = "{\"c\":\"M\u{fc}ller\"}\n{\"d\":4}\n";
+        for (join, between) in [("", "\n"), ("\n", ""), ("\r\n", "")] {
+            let mut bytes = utf16le(&format!("\u{feff}{wide}"));
+            let at = bytes.len() as u64;
+            bytes.extend_from_slice(format!("{join}{utf8}").as_bytes());
+            for cap in [1, 3, 7, 64, 1 << 16] {
+                assert_eq!(
+                    read(&bytes, cap),
+                    (
+                        format!("{wide}{between}{join}{utf8}"),
+                        Some((at, 3, "UTF-16LE"))
+                    ),
+                    "joined by {join:?}, reads of {cap} bytes"
+                );
+            }
+        }
+        let cjk = "{\"a\":\"\u{4e0a}\u{4e2d}\u{6587}\u{4e0a}\u{4e0a}\u{5929}\u{5730}\u{4e0a}\u{4e0a}\"}\r\n{\"b\":\"\u{4e0a}\"}";
+        let bytes = utf16le(&format!("\u{feff}{cjk}"));
+        for cap in [1, 7, 1 << 16] {
+            assert_eq!(read(&bytes, cap), (cjk.to_owned(), None), "{cap}");
+        }
     }
 }
