@@ -55,8 +55,8 @@ fn wide_letters_are_cut_by_screen_columns_with_an_ellipsis() {
     let dir = tempfile::tempdir().unwrap();
     let path = input(dir.path());
     for (w, columns) in [
-        (60, &["Account", "+Minutes"][..]),
-        (80, &["Account", "+Minutes"]),
+        (60, &["Account", "Target"][..]),
+        (80, &["Account", "Target"]),
         (160, &["Account", "Target", "Role"]),
         (200, &["Account", "Target", "Actor", "Role"]),
     ] {

@@ -10,6 +10,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::App;
 use super::columns::Column;
+use super::table::TableState;
 
 /// The mark drawn in the ⚠ column of a row that reads like its neighbour.
 pub const MARK: &str = "≠";
@@ -39,8 +40,13 @@ pub fn reads_like_neighbour(app: &App, pos: usize, width: u16) -> Option<(Side, 
 ///
 /// [`TableState::fit`]: crate::tui::table::TableState::fit
 pub fn table_widths(app: &App, width: u16) -> Vec<(usize, u16)> {
-    let columns = app.columns();
-    let mut fitted = app.table().fit(width);
+    widths_of(app.table(), width)
+}
+
+/// [`table_widths`] of either table, shown or not.
+pub fn widths_of(table: &TableState, width: u16) -> Vec<(usize, u16)> {
+    let columns = table.columns;
+    let mut fitted = table.fit(width);
     let flag = fitted.iter().position(|&(i, _)| columns[i] == Column::Flag);
     // The widest of the columns that take what is left (the Account at 80 columns, the
     // Target or the Reason where drawn): one cell less reads least differently there.
@@ -54,13 +60,29 @@ pub fn table_widths(app: &App, width: u16) -> Vec<(usize, u16)> {
         })
         .max_by_key(|&k| (fitted[k].1, std::cmp::Reverse(k)));
     if let (Some(flag), Some(from)) = (flag, widest)
-        && app.table().marked > 0
+        && table.marked > 0
         && fitted[from].1 > 1
     {
         fitted[from].1 -= 1;
         fitted[flag].1 += 1;
     }
     fitted
+}
+
+/// The lines each row of `table` takes drawn `width` wide: two in the near misses when
+/// the Reason column is narrower than a reason of the table (at 80 columns, 47 for reasons
+/// of up to 82), so that every reason is read whole, wrapped under its start (newbie16 #3:
+/// the one column that says why the row is there was cut); else one.
+pub fn lines_per_row(table: &TableState, width: u16) -> usize {
+    let reason = table
+        .columns
+        .iter()
+        .position(|&c| c == Column::Reason)
+        .and_then(|at| widths_of(table, width).into_iter().find(|&(i, _)| i == at));
+    match reason {
+        Some((_, w)) if w < table.widest().reason => 2,
+        _ => 1,
+    }
 }
 
 /// [`reads_like_neighbour`] with the columns as drawn (`fitted`: index in the view, width).
@@ -108,13 +130,15 @@ pub fn drawn_widths(app: &App, width: u16, page: usize) -> Vec<(usize, u16)> {
     let find =
         |fitted: &[(usize, u16)], c: Column| fitted.iter().position(|&(i, _)| columns[i] == c);
     // In local time a time the clocks read twice carries its offset (`02:30:00+02`, 22
-    // cells): on a page that shows one, the Time column takes the room from the Account, so
+    // cells): on a page that shows one, the Time column takes the room from the widest of
+    // the Account and the Target (at 80 columns both are narrowed beside the Hints), so
     // that the offset telling two such rows apart is never cut.
-    if let (true, Some(time), Some(account)) = (
-        app.local_time,
-        find(&fitted, Column::Time),
-        find(&fitted, Column::Account),
-    ) {
+    let donor = [Column::Account, Column::Target]
+        .into_iter()
+        .filter_map(|c| find(&fitted, c))
+        .max_by_key(|&k| fitted[k].1);
+    if let (true, Some(time), Some(account)) = (app.local_time, find(&fitted, Column::Time), donor)
+    {
         let widest = (t.offset..t.order.len())
             .take(page)
             .map(|pos| app.cell(t, t.order[pos], fitted[time].0).width())

@@ -131,9 +131,9 @@ impl Column {
     /// (see `fit`).
     fn flex(self, near_miss: bool) -> Option<(u16, u16)> {
         match self {
-            // The longest reasons the loader writes (a field path, a misspelt operation
-            // quoted) are up to 82 characters: whole at 160 columns.
-            Self::Reason => Some((82, 3)),
+            // As wide as the widest reason, up to the longest the loader writes
+            // (`fit_sized`).
+            Self::Reason => Some((REASON_LONGEST, 3)),
             Self::Account if near_miss => Some((22, 2)),
             Self::Target | Self::Actor if !near_miss => Some((40, 2)),
             // The hints whole (`back far app first`, four or five badges) before the Target
@@ -145,34 +145,57 @@ impl Column {
     }
 
     /// The least width drawn, and the order in which columns give way on narrow screens
-    /// (0: never; higher gives way first).
+    /// (0: never; higher gives way first). The flagged rows keep first what the first
+    /// triage questions read: whose tokens changed (the Target), why the row deserves a
+    /// look (the Hints), then the time; the query's two numbers and its other columns
+    /// come after (newbie16 #2: at 80 columns the Target was at column 153 and the Hints
+    /// at 126, so a `far proxy first` row read as routine).
     fn plan(self) -> (u16, u8) {
         match self {
-            // Below 78 columns the query's two numbers stay and the time gives way: they
-            // are what the rule returns and what `far` and `back` read; the rows are in
-            // time order and the drill-down gives each event's time.
-            Self::Time => (19, 2),
             Self::Account => (20, 0),
-            // Context beside the query's columns: drawn once they are and the hints are whole
-            // (from 153 columns on, the Actor at 170), never taking the Account's room at 120.
-            Self::Target => (16, 4),
-            Self::Actor => (16, 4),
-            Self::Role => (16, 3),
-            Self::Ip => (IP_WIDE, 2),
-            Self::Proxy => (5, 5),
-            Self::Isp => (16, 4),
-            Self::Added => (9, 1),
-            Self::Remaining => (9, 1),
-            Self::Events => (6, 6),
+            Self::Target => (16, 1),
+            Self::Hint => (14, 2),
+            // Below 80 columns the time gives way: the rows are in time order and the
+            // drill-down gives each event's time.
+            Self::Time => (19, 3),
+            // The remaining minutes before the minutes added: `far` reads them, and a
+            // revocation's large +Minutes (the old valid-from months back) alarms alone.
+            Self::Remaining => (9, 4),
+            Self::Added => (9, 5),
+            Self::Ip => (IP_WIDE, 6),
+            Self::Role => (16, 7),
+            Self::Actor => (16, 8),
+            Self::Isp => (16, 8),
+            Self::Proxy => (5, OPTIONAL),
+            Self::Events => (6, OPTIONAL + 1),
+            Self::Operation => (24, OPTIONAL + 1),
+            Self::Source => (28, OPTIONAL + 2),
             Self::Reason => (16, 0),
-            Self::Operation => (24, 4),
-            Self::Source => (28, 7),
-            Self::Hint => (14, 3),
             Self::Verdict => (10, 0),
             Self::Note | Self::Flag => (1, 0),
         }
     }
+
+    /// The fewest columns a column that is drawn first ([`SQUEEZED_UP_TO`]) narrows to,
+    /// so that the others drawn first fit beside it at 60 and 80 columns: a display name's
+    /// start (`Contoso Ad…`), a UPN's start (`irvin.sayers…`), three badges (`far proxy f…`).
+    fn squeezed(self) -> u16 {
+        match self {
+            Self::Account => 11,
+            Self::Target => 14,
+            Self::Hint => 13,
+            c => c.plan().0,
+        }
+    }
 }
+
+/// Columns from this priority on are optional: they leave the screen before a flexible
+/// column that is always drawn is kept under its preferred width ([`fit`]).
+const OPTIONAL: u8 = 9;
+
+/// Columns up to this priority (the flagged rows' Target, Hints and Time) narrow the ones
+/// drawn before them down to [`Column::squeezed`] rather than give way.
+const SQUEEZED_UP_TO: u8 = 3;
 
 /// The Hints column's preferred width: four or five badges whole (`back far proxy app ctrl`).
 const HINTS_WIDE: u16 = 24;
@@ -284,13 +307,32 @@ pub const fn near_miss(column: Column) -> usize {
 
 /// Which columns fit in `width` (the table's width, with its one-cell selection gutter),
 /// as (index in `columns`, drawn width). Columns give way in their order (`plan`); the
-/// flexible ones (`flex`) share what is left: first up to their preferred widths (the
-/// largest share first), then by share. Optional columns (giving way from 5: Proxy, Events,
-/// Source; in the near misses the Operation, then the Actor) leave the
-/// screen before a flexible column is kept under its preferred width: in the near misses
-/// the Reason is what the analyst reads first.
+/// flagged rows' first ones (Target, Hints, Time) narrow those before them to their
+/// squeezed widths rather than give way; the flexible ones (`flex`) share what is left:
+/// first up to their preferred widths (the largest share first), then by share. Optional
+/// columns (Proxy, Events, Source; in the near misses every column but the Account, the
+/// Verdict and the marks) leave the screen before a flexible column is kept under its
+/// preferred width: in the near misses the Reason is what the analyst reads first. The
+/// drawn columns keep the table's order whatever gave way.
 pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
-    fit_sized(columns, width, IP_WIDE)
+    fit_sized(
+        columns,
+        width,
+        Widest {
+            ip: IP_WIDE,
+            reason: 0,
+        },
+    )
+}
+
+/// The widest cells of a table's rows that size their columns ([`fit_sized`]), in
+/// terminal columns (0: no row yet).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Widest {
+    /// The widest IP address.
+    pub ip: u16,
+    /// The widest near-miss Reason.
+    pub reason: u16,
 }
 
 /// The IP column's width when no address sizes it ([`fit`]): an IPv4 address whole.
@@ -300,14 +342,24 @@ pub const IP_WIDE: u16 = 15;
 /// column asks for.
 const IP_LONGEST: u16 = 39;
 
-/// [`fit`] with the IP column sized by `ip`, the widest address of the table's rows in
-/// terminal columns (0: none yet): drawn as wide as that address up to [`IP_WIDE`], wider
-/// (up to [`IP_LONGEST`]) out of the room left once every column is drawn, as the Hints
-/// take theirs. Short IPv4 addresses leave their room to the others; an IPv6 address is
-/// whole where the screen has the room (it was cut at 15 at every width).
-pub fn fit_sized(columns: &[Column], width: u16, ip: u16) -> Vec<(usize, u16)> {
+/// The longest reasons the loader writes (a field path, a misspelt operation quoted): the
+/// most the Reason column asks for, whole at 160 columns.
+const REASON_LONGEST: u16 = 82;
+
+/// [`fit`] with columns sized by the rows' widest cells (`widest`). The IP column is drawn
+/// as wide as its widest address up to [`IP_WIDE`], wider (up to [`IP_LONGEST`]) out of
+/// the room left once every column is drawn, as the Hints take theirs: short IPv4 addresses
+/// leave their room to the others; an IPv6 address is whole where the screen has the room.
+/// The near misses' Reason asks for its widest reason (up to [`REASON_LONGEST`]; all of
+/// them when no row sizes it): the Time and the Target give way before a reason is cut
+/// (newbie16 #3), and short reasons leave them the room.
+pub fn fit_sized(columns: &[Column], width: u16, widest: Widest) -> Vec<(usize, u16)> {
     // Never narrower than its title, `IP`.
-    let ip = ip.clamp(2, IP_LONGEST);
+    let ip = widest.ip.clamp(2, IP_LONGEST);
+    let reason = match widest.reason {
+        0 => REASON_LONGEST,
+        w => w.clamp(Column::Reason.plan().0, REASON_LONGEST),
+    };
     let near_miss = columns.contains(&Column::Reason);
     let plan = |c: Column| match c {
         Column::Ip => (ip.min(IP_WIDE), c.plan().1),
@@ -322,69 +374,94 @@ pub fn fit_sized(columns: &[Column], width: u16, ip: u16) -> Vec<(usize, u16)> {
     };
     let flex = |c: Column| match c {
         Column::Ip if ip > IP_WIDE => Some((ip, 0)),
+        Column::Reason => Some((reason, 3)),
         c => c.flex(near_miss),
     };
+    // In the near misses everything but what is always drawn gives way to the Reason.
+    let optional = |c: Column| {
+        let prio = plan(c).1;
+        flex(c).is_none() && (prio >= OPTIONAL || near_miss && prio > 0)
+    };
+    let mut least: Vec<u16> = columns.iter().map(|&c| plan(c).0).collect();
     let mut order: Vec<usize> = (0..columns.len()).collect();
     order.sort_by_key(|&i| plan(columns[i]).1);
     let mut chosen: Vec<usize> = Vec::new();
     let mut used: u16 = 2; // the selection gutter
     for i in order {
-        let (w, prio) = plan(columns[i]);
-        let need = w + 1;
+        let prio = plan(columns[i]).1;
+        let need = least[i] + 1;
         if used + need <= width || prio == 0 && used + 4 <= width {
             chosen.push(i);
             used += need.min(width.saturating_sub(used));
-        } else if prio > 0 {
+            continue;
+        }
+        if prio == 0 {
+            continue;
+        }
+        // The flagged rows' first columns narrow those drawn before them (and
+        // themselves) to their squeezed widths when that makes the room: the Account
+        // first (a display name anyone can choose), the Hints last.
+        let mut over = used + need - width;
+        let mut squeezable: Vec<usize> = chosen.clone();
+        squeezable.push(i);
+        squeezable.sort_by_key(|&k| plan(columns[k]).1);
+        let slack = |k: usize, least: &[u16]| least[k].saturating_sub(columns[k].squeezed());
+        let room: u16 = squeezable.iter().map(|&k| slack(k, &least)).sum();
+        if near_miss || prio > SQUEEZED_UP_TO || room < over {
             // Columns give way in priority order: once one does not fit, the less
             // important ones do not either.
             break;
         }
+        for k in squeezable {
+            let take = slack(k, &least).min(over);
+            least[k] -= take;
+            over -= take;
+        }
+        chosen.push(i);
+        used = width;
     }
     // What the flexible columns that are always drawn lack of their preferred widths.
     let deficit = |chosen: &[usize]| -> u16 {
         chosen
             .iter()
             .filter(|&&i| plan(columns[i]).1 == 0)
-            .filter_map(|&i| {
-                flex(columns[i]).map(|(pref, _)| pref.saturating_sub(plan(columns[i]).0))
-            })
+            .filter_map(|&i| flex(columns[i]).map(|(pref, _)| pref.saturating_sub(least[i])))
             .sum()
     };
-    // The Hints column's width comes before the columns that give way after it (the Target
-    // and the Actor): they are drawn once the hints are whole.
+    // The Hints column's width comes before the columns that give way after the first
+    // ones (the numbers, the IP, the Actor…): they are drawn once the hints are whole.
     if let Some(hint) = chosen.iter().copied().find(|&i| columns[i] == Column::Hint) {
-        let (least, prio) = plan(columns[hint]);
-        let lack = |used: u16| HINTS_WIDE.saturating_sub(least) > width.saturating_sub(used);
+        let lack = |used: u16| HINTS_WIDE.saturating_sub(least[hint]) > width.saturating_sub(used);
         while lack(used) {
             let later = chosen
                 .iter()
                 .enumerate()
-                .filter(|&(_, &i)| plan(columns[i]).1 > prio)
+                .filter(|&(_, &i)| plan(columns[i]).1 > SQUEEZED_UP_TO)
                 .max_by_key(|&(_, &i)| (plan(columns[i]).1, i))
                 .map(|(pos, _)| pos);
             let Some(pos) = later else {
                 break;
             };
             let i = chosen.remove(pos);
-            used = used.saturating_sub(plan(columns[i]).0 + 1);
+            used = used.saturating_sub(least[i] + 1);
         }
     }
     while width.saturating_sub(used) < deficit(&chosen) {
-        let optional = chosen
+        let gives_way = chosen
             .iter()
             .enumerate()
-            .filter(|&(_, &i)| plan(columns[i]).1 >= 5 && flex(columns[i]).is_none())
-            .max_by_key(|&(_, &i)| plan(columns[i]).1)
+            .filter(|&(_, &i)| optional(columns[i]))
+            .max_by_key(|&(_, &i)| (plan(columns[i]).1, i))
             .map(|(pos, _)| pos);
-        let Some(pos) = optional else {
+        let Some(pos) = gives_way else {
             break;
         };
         let i = chosen.remove(pos);
-        used = used.saturating_sub(plan(columns[i]).0 + 1);
+        used = used.saturating_sub(least[i] + 1);
     }
     chosen.sort_unstable();
     let mut spare = width.saturating_sub(used);
-    let mut widths: Vec<(usize, u16)> = chosen.iter().map(|&i| (i, plan(columns[i]).0)).collect();
+    let mut widths: Vec<(usize, u16)> = chosen.iter().map(|&i| (i, least[i])).collect();
     let mut flexible: Vec<(usize, u16, u16)> = widths
         .iter()
         .enumerate()
@@ -417,141 +494,5 @@ pub fn fit_sized(columns: &[Column], width: u16, ip: u16) -> Vec<(usize, u16)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn drawn(columns: &[Column], width: u16) -> Vec<(Column, u16)> {
-        let fitted = fit(columns, width);
-        // Every column with its one-cell spacing, and the gutter, within the width.
-        let total: u16 = 2 + fitted.iter().map(|&(_, w)| w + 1).sum::<u16>();
-        assert!(total <= width + 1, "{width}: {total} drawn");
-        fitted.into_iter().map(|(i, w)| (columns[i], w)).collect()
-    }
-
-    fn width_of(drawn: &[(Column, u16)], c: Column) -> Option<u16> {
-        drawn.iter().find(|(d, _)| *d == c).map(|&(_, w)| w)
-    }
-
-    #[test]
-    fn near_misses_give_the_reason_the_width_and_keep_the_time_at_80() {
-        let at80 = drawn(&NEAR_MISS_COLUMNS, 80);
-        assert_eq!(width_of(&at80, Column::Time), Some(19));
-        assert!(
-            width_of(&at80, Column::Reason).is_some_and(|w| w >= 26),
-            "{at80:?}"
-        );
-        assert!(width_of(&at80, Column::Verdict).is_some());
-        // At 160 the longest reasons (82 characters) whole, the account as wide as in the
-        // flagged rows and whose tokens (the target); the operation, the same on most
-        // rows (the Reason quotes it where its spelling is why), waits for more room.
-        let at160 = drawn(&NEAR_MISS_COLUMNS, 160);
-        assert!(
-            width_of(&at160, Column::Reason).is_some_and(|w| w >= 82),
-            "{at160:?}"
-        );
-        assert!(
-            width_of(&at160, Column::Account).is_some_and(|w| w >= 20),
-            "{at160:?}"
-        );
-        assert!(width_of(&at160, Column::Target).is_some(), "{at160:?}");
-        assert!(
-            width_of(&drawn(&NEAR_MISS_COLUMNS, 220), Column::Operation).is_some_and(|w| w >= 34),
-            "the whole operation with room to spare"
-        );
-        assert_eq!(
-            width_of(&at160, Column::Source),
-            None,
-            "the path gives way first"
-        );
-        let at200 = drawn(&NEAR_MISS_COLUMNS, 200);
-        assert!(
-            width_of(&at200, Column::Target).is_some(),
-            "context once there is room"
-        );
-        let at260 = drawn(&NEAR_MISS_COLUMNS, 260);
-        assert!(
-            width_of(&at260, Column::Source).is_some(),
-            "shown with room to spare"
-        );
-    }
-
-    /// Past the width where the Target and the Actor are drawn, they take the room first:
-    /// a UPN of 40 characters is whole at 280 columns (the Target at 260); the same columns are drawn.
-    #[test]
-    fn wide_screens_give_the_target_and_the_actor_the_room() {
-        let at170 = drawn(&FINDING_COLUMNS, 170);
-        assert_eq!(width_of(&at170, Column::Target), Some(16), "{at170:?}");
-        assert_eq!(width_of(&at170, Column::Actor), Some(16), "{at170:?}");
-        let at220 = drawn(&FINDING_COLUMNS, 220);
-        assert!(
-            width_of(&at220, Column::Target).is_some_and(|w| w > 20),
-            "{at220:?}"
-        );
-        let at280 = drawn(&FINDING_COLUMNS, 280);
-        for c in [Column::Target, Column::Actor] {
-            assert!(
-                width_of(&at280, c).is_some_and(|w| w >= 40),
-                "{c:?} at 280: {at280:?}"
-            );
-        }
-        assert!(
-            width_of(&at280, Column::Account).is_some_and(|w| (20..40).contains(&w)),
-            "{at280:?}"
-        );
-        // The same columns are drawn as before at every width: only the widths change.
-        for width in [60, 80, 120, 126, 143, 152, 153, 160, 200] {
-            let d = drawn(&FINDING_COLUMNS, width);
-            assert_eq!(
-                width_of(&d, Column::Target).is_some(),
-                width >= 153,
-                "{width}: {d:?}"
-            );
-            // The hints whole before the Target is drawn.
-            if width >= 136 {
-                assert_eq!(width_of(&d, Column::Hint), Some(HINTS_WIDE), "{width}");
-            }
-        }
-    }
-
-    /// The IP column as wide as the widest address: IPv4 ones leave their room to the
-    /// others, an IPv6 one is whole where the screen has the room, never at the cost of a
-    /// column that was drawn or of the hints' width.
-    #[test]
-    fn the_ip_column_is_sized_by_its_widest_address() {
-        let ip = |width, widest| {
-            let fitted = fit_sized(&FINDING_COLUMNS, width, widest);
-            let d: Vec<(Column, u16)> = fitted
-                .iter()
-                .map(|&(i, w)| (FINDING_COLUMNS[i], w))
-                .collect();
-            (width_of(&d, Column::Ip), d)
-        };
-        assert_eq!(ip(160, 13).0, Some(13), "198.51.100.77");
-        assert_eq!(ip(160, 16).0, Some(16), "2001:db8:4a7::1f");
-        assert_eq!(ip(300, 39).0, Some(39), "the longest IPv6 address");
-        for width in [60, 80, 120, 136, 153, 160, 200] {
-            let (_, sized) = ip(width, 39);
-            let plain = drawn(&FINDING_COLUMNS, width);
-            let names = |d: &[(Column, u16)]| d.iter().map(|&(c, _)| c).collect::<Vec<_>>();
-            assert_eq!(names(&sized), names(&plain), "{width}");
-            assert_eq!(
-                width_of(&sized, Column::Hint),
-                width_of(&plain, Column::Hint),
-                "{width}"
-            );
-        }
-    }
-
-    #[test]
-    fn flagged_rows_keep_the_account_wide_and_fill_the_width() {
-        for width in [60, 80, 120, 160, 200] {
-            let d = drawn(&FINDING_COLUMNS, width);
-            assert!(
-                width_of(&d, Column::Account).is_some_and(|w| w >= 20),
-                "{width}: {d:?}"
-            );
-            let total: u16 = 2 + d.iter().map(|&(_, w)| w + 1).sum::<u16>();
-            assert!(total + 1 >= width, "{width}: the account takes the rest");
-        }
-    }
-}
+#[path = "columns_tests.rs"]
+mod tests;

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::columns::Column;
+use super::columns::{Column, Widest};
 use super::filter::{Row, Zone, matches_terms, narrows};
 use super::items::{ItemText, Packed};
 use super::key_index::KeyIndex;
@@ -78,9 +78,9 @@ pub struct TableState {
     /// Near misses whose reason starts with `[decide again: id shared]` (a decision on
     /// their id no longer applies and they have none of their own): the header counts them.
     pub decide_again: usize,
-    /// The widest IP cell of the rows (terminal columns): the IP column's width
-    /// ([`TableState::fit`]). Kept as rows arrive, never narrowed.
-    ip_width: u16,
+    /// The widest IP and Reason cells of the rows (terminal columns): those columns'
+    /// widths ([`TableState::fit`]). Kept as rows arrive, never narrowed.
+    widest: Widest,
     /// Rows marked ⚠ (their ⚠ cell not empty): the ⚠ column has room for `⚠≠` in a table
     /// that has one, shown or not (`alike::table_widths`).
     pub(super) marked: usize,
@@ -137,7 +137,7 @@ impl TableState {
             recheck: Vec::new(),
             sorted_anew: false,
             decide_again: 0,
-            ip_width: 0,
+            widest: Widest::default(),
             marked: 0,
         }
     }
@@ -163,7 +163,7 @@ impl TableState {
 
     pub(super) fn push(&mut self, item: ItemText, verdict: Verdict) {
         let i = self.items.len();
-        self.widen_ip(&item);
+        self.widen(&item);
         self.marked += usize::from(self.is_marked(&item));
         self.decide_again += usize::from(decide_again(self.columns, &item));
         self.index.insert(&self.items, &item.key, i);
@@ -190,7 +190,7 @@ impl TableState {
             .is_some_and(|o| decide_again(self.columns, o));
         self.decide_again =
             self.decide_again - usize::from(was) + usize::from(decide_again(self.columns, &item));
-        self.widen_ip(&item);
+        self.widen(&item);
         self.marked = (self.marked + usize::from(self.is_marked(&item)))
             .saturating_sub(usize::from(self.is_marked(&self.items[i])));
         if !self.packed_stale {
@@ -215,17 +215,29 @@ impl TableState {
             .is_some_and(|c| !c.is_empty())
     }
 
-    fn widen_ip(&mut self, item: &ItemText) {
-        if let Some(cell) = self.position(Column::Ip).and_then(|at| item.cells.get(at)) {
-            let w = unicode_width::UnicodeWidthStr::width(cell);
-            self.ip_width = self.ip_width.max(u16::try_from(w).unwrap_or(u16::MAX));
-        }
+    fn widen(&mut self, item: &ItemText) {
+        let width = |column| {
+            self.position(column)
+                .and_then(|at| item.cells.get(at))
+                .map_or(0, |cell| {
+                    let w = unicode_width::UnicodeWidthStr::width(cell);
+                    u16::try_from(w).unwrap_or(u16::MAX)
+                })
+        };
+        let (ip, reason) = (width(Column::Ip), width(Column::Reason));
+        self.widest.ip = self.widest.ip.max(ip);
+        self.widest.reason = self.widest.reason.max(reason);
+    }
+
+    /// The widest IP and Reason cells of the rows.
+    pub fn widest(&self) -> Widest {
+        self.widest
     }
 
     /// Which columns are drawn `width` wide, and how wide ([`super::columns::fit_sized`]),
-    /// the IP column sized by the widest address of the rows.
+    /// the IP and Reason columns sized by the widest cells of the rows.
     pub fn fit(&self, width: u16) -> Vec<(usize, u16)> {
-        super::columns::fit_sized(self.columns, width, self.ip_width)
+        super::columns::fit_sized(self.columns, width, self.widest)
     }
 
     /// How many rows the table has: its items but the folded ones ([`ItemText::folded`]).

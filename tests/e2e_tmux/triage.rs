@@ -3,15 +3,25 @@
 
 use super::*;
 
+/// The workbench on `export.jsonl` at 160 columns, where the IP column the rows are read by
+/// is drawn (from 136).
+fn start_wide(t: &Tmux, dir: &std::path::Path) {
+    t.start_sized(
+        &format!("cd {} && exec {BIN} export.jsonl", dir.display()),
+        160,
+        40,
+    );
+}
+
 #[test]
 fn sort_filter_mark_quit_restart_and_the_marks_are_there() {
     let dir = workdir();
     let t = Tmux::new("marks");
-    t.start(dir.path(), "export.jsonl");
+    start_wide(&t, dir.path());
     t.wait_for("reviewed 0/7");
     // Sort by the account column, then filter to the 203.0 addresses.
     t.keys(&["s"]);
-    t.wait_for("Account▲");
+    t.wait_for("Account (actor)▲");
     t.keys(&["/", "ip:203.0", "Enter"]);
     t.wait_for("4 of 7 shown");
     // The cursor stayed on its row, which the filter shows: to the first row shown.
@@ -29,7 +39,7 @@ fn sort_filter_mark_quit_restart_and_the_marks_are_there() {
     assert_eq!(journal.lines().count(), 2, "{journal}");
 
     let t = Tmux::new("marks2");
-    t.start(dir.path(), "export.jsonl");
+    start_wide(&t, dir.path());
     let s = t.wait_for("reviewed 2/7 · suspicious 1 · legitimate 1");
     assert!(s.contains("2 earlier decisions replayed"), "{s}");
     // The marked rows are the first two 203.0 rows in account order.

@@ -164,16 +164,24 @@ fn app_near() -> App {
 
 #[test]
 fn target_and_actor_are_drawn_where_there_is_room() {
+    // Whose tokens changed, and the hints, before the query's other columns (newbie16 #2).
     for (w, h) in [(60, 20), (80, 24)] {
         let s = screen(&sized(app(), w, h), w, h);
-        assert!(s.contains("Account") && s.contains("Verdict"), "{s}");
-        assert!(!s.contains("Target"), "given way at {w}x{h}: {s}");
+        for title in ["Account", "Target", "Hints", "Verdict"] {
+            assert!(s.contains(title), "{title} at {w}x{h}: {s}");
+        }
+        assert!(!s.contains("+Minutes"), "given way at {w}x{h}: {s}");
     }
     let s = screen(&sized(app(), 120, 35), 120, 35);
-    for title in ["Role", "IP", "+Minutes"] {
+    for title in [
+        "Account (actor)",
+        "Target",
+        "Hints",
+        "+Minutes",
+        "Remaining",
+    ] {
         assert!(s.contains(title), "{title} at 120x35: {s}");
     }
-    assert!(!s.contains("Target"), "the query's columns first: {s}");
     // The Actor once the hints are whole (from 170 columns).
     let s = screen(&sized(app(), 170, 45), 170, 45);
     for title in ["Target", "Actor", "Role", "IP", "Hints", "+Minutes"] {

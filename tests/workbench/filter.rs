@@ -110,7 +110,8 @@ fn the_frequency_view_says_it_counts_the_filtered_rows_only() {
 
 #[test]
 fn frequency_view_counts_values_and_enter_filters_to_one() {
-    let mut app = app();
+    // Wide enough that the Role is drawn (focus reaches drawn columns only).
+    let mut app = sized(app(), 160, 45);
     focus_on(&mut app, Column::Role);
     keys(&mut app, "F");
     let Overlay::Pivot(p) = &app.overlay else {

@@ -151,16 +151,17 @@ fn check_cursor_drawn(app: &App, buf: &Buffer, keys: &[Step]) {
             // Below the column titles, the one highlighted row.
             let body = areas.body;
             let rows = reversed_rows(buf, body.x, body.y + 1..body.bottom());
-            assert_eq!(
-                rows.len(),
-                1,
+            // One row, of one line or (a near miss whose reason is wrapped) two.
+            let lines = sts_triage::tui::alike::lines_per_row(t, w);
+            assert!(
+                (1..=lines).contains(&rows.len()) && rows.windows(2).all(|p| p[1] == p[0] + 1),
                 "one highlighted row at {w}x{h} after {keys:?}; cursor {} offset {}",
                 t.cursor,
                 t.offset
             );
             // The row shows the cursor item's account, and its time where the column is drawn.
             let text = row_text(buf, rows[0]);
-            let account: String = t.items[item].cells[1].chars().take(12).collect();
+            let account: String = t.items[item].cells[1].chars().take(8).collect();
             let time = &t.items[item].cells[0];
             let time_shown = row_text(buf, body.y).contains("Time");
             assert!(

@@ -37,7 +37,12 @@ fn title_starts(s: &str) -> Vec<(String, usize)> {
 fn account_width(s: &str) -> usize {
     let starts = title_starts(s);
     let at = starts.iter().position(|(w, _)| w == "Account").unwrap();
-    starts[at + 1].1 - starts[at].1
+    // The next title (`(actor)` is the Account's own: `Account (actor)`).
+    let next = starts[at + 1..]
+        .iter()
+        .find(|(w, _)| !w.starts_with('('))
+        .unwrap();
+    next.1 - starts[at].1
 }
 
 /// The samples' IPv6 address was cut (`2001…b8:4a7::1f`) at every width while the IPv4

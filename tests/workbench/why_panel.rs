@@ -293,7 +293,8 @@ fn a_dirsync_term_only_in_actor_text_is_marked_in_the_table_and_the_why_panel() 
         // The why panel of the user-agent row says it on the clause that dropped it.
         let pos = s
             .lines()
-            .filter(|l| l.starts_with("  ") || l.starts_with("● "))
+            // A row's first line (a wrapped reason goes on under it).
+            .filter(|l| (l.starts_with("  ") && !l[2..].starts_with(' ')) || l.starts_with("● "))
             .skip(1)
             .position(|l| l.contains("evil@"))
             .unwrap();

@@ -24,7 +24,15 @@ impl App {
 
     /// Rows of the table drawn at once (from the layout the renderer uses).
     pub fn page_rows(&self) -> usize {
-        self.areas().table_rows()
+        self.page_rows_of(self.table())
+    }
+
+    /// Rows of `table` drawn at once: its rows may take two lines each
+    /// ([`crate::tui::alike::lines_per_row`]).
+    pub fn page_rows_of(&self, table: &TableState) -> usize {
+        let areas = self.areas();
+        let lines = crate::tui::alike::lines_per_row(table, areas.body.width);
+        (areas.table_rows() / lines).max(1)
     }
 
     pub(super) fn apply_table(&mut self, intent: Intent) {
@@ -202,9 +210,12 @@ impl App {
     pub(super) fn scroll_into_view(&mut self) {
         self.snap_focus();
         let areas = self.areas();
-        let page = areas.table_rows();
-        self.findings.scroll_into_view(page);
-        self.near.scroll_into_view(page);
+        let (findings, near) = (
+            self.page_rows_of(&self.findings),
+            self.page_rows_of(&self.near),
+        );
+        self.findings.scroll_into_view(findings);
+        self.near.scroll_into_view(near);
         let why_max = self.why_max_scroll();
         if let Overlay::Drill(d) = &mut self.overlay {
             let cursor = i64::try_from(d.cursor).unwrap_or(0);
