@@ -4,9 +4,7 @@
 //! panel's text is made.
 
 use super::doc::JsonDoc;
-use unicode_width::UnicodeWidthStr;
 
-use super::wrap::{clip_chars, clip_party};
 use crate::context::{Related, Why};
 use crate::hints::HintConfig;
 use crate::neutralize::neutralize;
@@ -79,89 +77,9 @@ pub struct Opened {
     pub saved: (JsonDoc, usize, usize),
 }
 
-/// The text of one timeline row: offset, why (`C`/`T`/`A` or `·`), and the record's
-/// operation, actor and target — all neutralised.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowText {
-    pub offset: String,
-    pub why: String,
-    pub what: String,
-    /// A record's operation, actor and target apart (neutralised), for
-    /// [`RowText::what_within`]; None for the lines that are no record.
-    pub parts: Option<[String; 3]>,
-    /// Said after the record, kept whole however narrow the panel: where a folded record
-    /// was seen (`(3 sources)`, `(4 records)`); empty for the others.
-    pub fold: String,
-}
-
-impl RowText {
-    /// `what` within `width` columns of the terminal: the operation's start and the target's first (the
-    /// target is what the analyst reads a related record for: at 80 columns `→ target` was
-    /// cut off the end of every line), the actor where room is left ([`Self::record_within`]).
-    pub fn what_within(&self, width: usize) -> String {
-        if self.fold.is_empty() {
-            return self.record_within(width);
-        }
-        let fold = self.fold.width() + 1;
-        let record = self.record_within(width.saturating_sub(fold));
-        clip_chars(&format!("{record} {}", self.fold), width)
-    }
-
-    /// [`Self::what_within`] without the fold's words.
-    fn record_within(&self, width: usize) -> String {
-        let Some([op, actor, target]) = &self.parts else {
-            return clip_chars(&self.what, width);
-        };
-        if self.what.width() <= width {
-            return self.what.clone();
-        }
-        // Columns as the terminal draws them (a combining mark takes none).
-        let len = |s: &str| s.width();
-        let by = if actor.is_empty() { 0 } else { 4 };
-        let to = if target.is_empty() { 0 } else { 3 };
-        // The operation keeps its first 12 characters (enough to tell a reset from an
-        // update or a sign-in: at 60 columns it was cut to `U…`), the target its first 8;
-        // the actor its first 8 where there is room for them, else it gives way (the why
-        // code says when it is the event's own actor, `A`). What is left goes to the
-        // target (up to half the line), the actor (up to 10), the operation (a sign-in's
-        // names its resource), then the actor's rest and the target's.
-        let op_min = len(op).min(12);
-        let target_min = len(target).min(8);
-        let actor_min = len(actor).min(8);
-        let shown = op_min + to + target_min;
-        let with_actor = !actor.is_empty() && shown + by + actor_min <= width;
-        let (by, actor_min) = if with_actor { (by, actor_min) } else { (0, 0) };
-        let mut extra = width.saturating_sub(shown + by + actor_min);
-        let mut grow = |w: usize, full: usize| {
-            let add = full.saturating_sub(w).min(extra);
-            extra -= add;
-            w + add
-        };
-        let target_w = grow(target_min, len(target).min(width / 2));
-        let actor_w = if with_actor {
-            grow(actor_min, len(actor).min(10))
-        } else {
-            0
-        };
-        let op_w = grow(op_min, len(op));
-        let actor_w = if with_actor {
-            grow(actor_w, len(actor))
-        } else {
-            0
-        };
-        let target_w = grow(target_w, len(target));
-        let mut s = clip_chars(op, op_w);
-        if with_actor {
-            s.push_str(" by ");
-            s.push_str(&clip_party(actor, actor_w));
-        }
-        if !target.is_empty() {
-            s.push_str(" → ");
-            s.push_str(&clip_chars(target, target_w));
-        }
-        clip_chars(&s, width)
-    }
-}
+#[path = "context_row.rs"]
+mod row;
+pub use row::RowText;
 
 impl ContextPanel {
     /// The timeline of `event`, the cursor on the event itself.

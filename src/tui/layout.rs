@@ -38,6 +38,8 @@ pub struct Shape {
     pub height: u16,
     /// There are event times to draw bars of.
     pub has_histogram: bool,
+    /// The drill-down's context panel is open where the why-panel is.
+    pub context_open: bool,
 }
 
 /// The areas of the screen for a terminal of `shape`'s size.
@@ -55,8 +57,16 @@ pub fn layout(shape: Shape) -> Areas {
         Constraint::Length(FOOTER_ROWS),
     ])
     .areas(area);
+    // Beside the event, the context panel's lines (offset, operation by actor → target,
+    // where the record was seen) are longer than most of the event's: it takes the larger
+    // share (at 160 columns it had 65, and cut `Reset user password.`; newbie16 #5).
+    let event_share = if shape.context_open { 42 } else { 58 };
     let [event, why] = if body.width >= DRILL_SIDE_BY_SIDE {
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body)
+        Layout::horizontal([
+            Constraint::Percentage(event_share),
+            Constraint::Percentage(100 - event_share),
+        ])
+        .areas(body)
     } else {
         Layout::vertical([Constraint::Min(5), Constraint::Length(WHY_ROWS)]).areas(body)
     };

@@ -419,10 +419,17 @@ impl App {
 
     /// What of the state decides the screen's layout.
     pub fn shape(&self) -> Shape {
+        let under = match &self.overlay {
+            Overlay::Help {
+                previous: Some(p), ..
+            } => p.as_ref(),
+            o => o,
+        };
         Shape {
             width: self.width,
             height: self.height,
             has_histogram: self.histogram.is_some(),
+            context_open: matches!(under, Overlay::Drill(d) if d.context.is_some()),
         }
     }
 
