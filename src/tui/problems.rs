@@ -15,8 +15,13 @@ use super::layout::Areas;
 use crate::neutralize::neutralize;
 use crate::scan::ScanReport;
 
-/// Problems and duplicates listed per file at most; the rest are counted in one line.
+/// Problems listed per file at most; the rest are counted in one line.
 const PER_FILE: usize = 50;
+
+/// Duplicate records listed per pair of files at most, as examples: the pair's line
+/// counts them all, and the report lists every file:line. At 50 a pair, the samples'
+/// view was 1,128 lines long for 4 problems (newbie16 #7).
+const DUPLICATES_SHOWN: usize = 3;
 
 /// What a line of the view is, for its style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,15 +385,15 @@ pub fn entries(report: &ScanReport, loading: &Loading) -> Vec<Entry> {
             Kind::File,
             format!("  {}", pair_line((&pair.0, &pair.1), records.len())),
         ));
-        for r in records.iter().take(PER_FILE) {
+        for r in records.iter().take(DUPLICATES_SHOWN) {
             out.push(entry(Kind::Note, format!("    {r}")));
         }
-        if records.len() > PER_FILE {
+        if records.len() > DUPLICATES_SHOWN {
             out.push(entry(
                 Kind::Note,
                 format!(
                     "    … and {} more (the report lists every file:line)",
-                    records.len() - PER_FILE
+                    records.len() - DUPLICATES_SHOWN
                 ),
             ));
         }

@@ -43,6 +43,7 @@ mod drill_follows_row;
 mod faults;
 mod filter;
 mod filter_search;
+mod first_questions;
 mod frames;
 mod help;
 mod help_screen;

@@ -11,8 +11,9 @@ use std::thread::JoinHandle;
 use super::App;
 use crate::scan::ScanReport;
 
-/// Events over time: (first, last, flagged per bucket, near misses per bucket).
-pub(super) type Histogram = (i64, i64, Vec<u32>, Vec<u32>);
+/// Events over the span where most of them are: its first and last times, the flagged
+/// events and the near misses per bucket, and the events outside it (before, after).
+pub type Histogram = (i64, i64, Vec<u32>, Vec<u32>, [u32; 2]);
 
 /// Buckets of the histogram.
 const BUCKETS: usize = 240;
@@ -38,11 +39,11 @@ pub(super) fn histogram_of(report: &ScanReport, stop: &AtomicBool) -> Option<Opt
             }
         }
     }
-    let all = || flagged_times.iter().chain(&near_times).copied();
-    let (Some(min), Some(max)) = (all().min(), all().max()) else {
+    let Some((min, max)) = usual_span(flagged_times.iter().chain(&near_times).copied()) else {
         return Some(None);
     };
     let span = (max - min).max(1);
+    let mut outside = [0u32; 2];
     let last = i128::try_from(BUCKETS - 1).unwrap_or(0);
     let bucket = |t: i64| {
         let b = i128::from(t - min) * last / i128::from(span);
@@ -50,13 +51,37 @@ pub(super) fn histogram_of(report: &ScanReport, stop: &AtomicBool) -> Option<Opt
     };
     let mut flagged = vec![0u32; BUCKETS];
     let mut near = vec![0u32; BUCKETS];
-    for &t in &flagged_times {
-        flagged[bucket(t)] += 1;
+    for (times, counts) in [(&flagged_times, &mut flagged), (&near_times, &mut near)] {
+        for &t in times {
+            match t {
+                t if t < min => outside[0] += 1,
+                t if t > max => outside[1] += 1,
+                t => counts[bucket(t)] += 1,
+            }
+        }
     }
-    for &t in &near_times {
-        near[bucket(t)] += 1;
+    Some(Some((min, max, flagged, near, outside)))
+}
+
+/// The span the histogram's bars cover: every event's, unless a few lie far from the rest
+/// (a sample event of 2020 beside those of 2025 squeezed them into two bars; newbie16 #6):
+/// then the events from the 5th to the 95th percentile widened by that range on either
+/// side, those outside it counted apart. None without an event.
+fn usual_span(times: impl Iterator<Item = i64>) -> Option<(i64, i64)> {
+    let mut all: Vec<i64> = times.collect();
+    let n = all.len();
+    if n == 0 {
+        return None;
     }
-    Some(Some((min, max, flagged, near)))
+    let (lo, hi) = (n * 5 / 100, (n * 95 / 100).min(n - 1));
+    let q_lo = *all.select_nth_unstable(lo).1;
+    let q_hi = *all.select_nth_unstable(hi).1;
+    let room = (q_hi - q_lo).max(1);
+    let (lo, hi) = (q_lo.saturating_sub(room), q_hi.saturating_add(room));
+    // From the first to the last event inside, so that no bar stands for an empty margin.
+    let inside = all.iter().copied().filter(|t| (lo..=hi).contains(t));
+    let (min, max) = inside.fold((i64::MAX, i64::MIN), |(a, b), t| (a.min(t), b.max(t)));
+    Some((min, max))
 }
 
 /// The histogram being made on its own thread.

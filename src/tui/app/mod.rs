@@ -16,7 +16,7 @@ mod decide;
 mod drill;
 mod help;
 mod hints_job;
-mod histogram_job;
+pub mod histogram_job;
 mod journal_answers;
 mod lists;
 mod loading;
@@ -140,8 +140,8 @@ pub struct App {
     /// A frequency view's value the rows are narrowed to: column, exact value. It narrows
     /// both tables, as a `/` term does (the header names it in either view).
     pub pivot_filter: Option<(Column, String)>,
-    /// Events over time: (first, last, flagged per bucket, near misses per bucket).
-    pub histogram: Option<(i64, i64, Vec<u32>, Vec<u32>)>,
+    /// Events over time ([`histogram_job::Histogram`]).
+    pub histogram: Option<histogram_job::Histogram>,
     /// What the last decision or copy left out (selected rows hidden by the filter), said
     /// with its outcome.
     notice: Option<String>,

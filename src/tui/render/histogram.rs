@@ -12,11 +12,29 @@ use crate::tui::app::App;
 
 /// Two lines of bars: flagged events and events passed over, across the loaded time span.
 pub(super) fn draw_histogram(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let Some((_, _, flagged, near)) = &app.histogram else {
+    let Some((_, _, flagged, near, outside)) = &app.histogram else {
         return;
     };
     let label_w = 9usize;
-    let width = usize::from(area.width).saturating_sub(label_w + 1).max(1);
+    // Events far from the rest are counted at the ends (`◂1`, `3▸`), the bars between
+    // spread over the span where most events are.
+    let [before, after] = outside.map(|n| if n == 0 { String::new() } else { n.to_string() });
+    let (before, after) = (
+        if before.is_empty() {
+            before
+        } else {
+            format!("◂{before} ")
+        },
+        if after.is_empty() {
+            after
+        } else {
+            format!(" {after}▸")
+        },
+    );
+    let ends = before.chars().count() + after.chars().count();
+    let width = usize::from(area.width)
+        .saturating_sub(label_w + 1 + ends)
+        .max(1);
     let resample = |src: &[u32]| -> Vec<u32> {
         (0..width)
             .map(|i| {
@@ -44,10 +62,13 @@ pub(super) fn draw_histogram(frame: &mut Frame, area: Rect, app: &App, theme: Th
     };
     let first = Line::from(vec![
         Span::styled(format!("{:<label_w$} ", "flagged"), theme.dim()),
+        Span::styled(before.clone(), theme.dim()),
         Span::styled(bars(&f), theme.fg(Color::Red)),
+        Span::styled(after, theme.dim()),
     ]);
     let second = Line::from(vec![
         Span::styled(format!("{:<label_w$} ", "passed"), theme.dim()),
+        Span::raw(" ".repeat(before.chars().count())),
         Span::styled(bars(&n), theme.dim()),
     ]);
     frame.render_widget(Paragraph::new(vec![first, second]), area);

@@ -108,6 +108,12 @@ pub(super) fn draw_table(frame: &mut Frame, area: Rect, app: &App, keymap: &Keym
                 "!"
             } else if joined.is_some() {
                 "+"
+            } else if pos + 1 == t.offset + page && pos + 1 < t.order.len() {
+                // Rows below the last one drawn (at 60x20 the samples' 16th row was
+                // below with no mark; newbie16 #6), as the lists say `↓ more below`.
+                "↓"
+            } else if pos == t.offset && pos > 0 {
+                "↑"
             } else {
                 " "
             };
