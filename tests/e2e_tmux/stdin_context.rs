@@ -68,7 +68,9 @@ fn enter_on_a_related_record_of_standard_input_opens_it_in_the_workbench() {
         dir.path().display(),
         dir.path().display()
     );
-    t.start_sized(&cmd, 160, 45);
+    // 200 columns: the raw record's panel (42% beside the context panel) has the room for
+    // its whole title, `(stdin):35` named.
+    t.start_sized(&cmd, 200, 45);
     t.wait_for("flagged 1");
     t.keys(&["Enter"]);
     t.wait_for("StsRefreshTokensValidFrom");
