@@ -64,7 +64,10 @@ fn the_frequency_view_counts_each_value_by_the_verdicts_the_table_shows() {
     );
     for view in 0..2 {
         for column in [Column::Verdict, Column::Note, Column::Time] {
-            if app.columns().contains(&column) {
+            // Columns drawn at this width (the near misses' Time gives way to their
+            // reasons at 120 columns): the only ones the focus reaches.
+            let drawn = app.drawn_columns(app.table());
+            if drawn.iter().any(|&i| app.columns()[i] == column) {
                 support::focus_on(&mut app, column);
                 let want = counted_from_the_table(&app);
                 assert_eq!(shown_by_f(&mut app), want, "{column:?}, view {view}");
