@@ -313,7 +313,7 @@ impl<'a> Inputs<'a> {
                 .unwrap_or(&list[0]);
             out.push(Hint::Conflict {
                 other: c.other_than(&e.source).to_string(),
-                differs: c.differs_text(),
+                differs: c.differs_at(&e.source),
             });
         }
         if related
@@ -353,6 +353,28 @@ impl<'a> Inputs<'a> {
     /// rows copied with `y` give the same badges.
     pub fn finding_hints(&self, f: &Finding) -> Vec<Hint> {
         self.finding_hints_given(f, None)
+    }
+
+    /// The hints of flagged row `f` as they stand for its whole event `i` alone: the row's
+    /// own (read from its query columns, shared by each of its events), then those `i`'s
+    /// related records give, in the row's order. A row of several events holds, per badge,
+    /// the first event's hint (`finding_hints`): shown under another event, a `reset` "of
+    /// the same target 34 s before" read as a fact about that event's target (newbie 17 #5).
+    pub fn finding_event_hints(&self, f: &Finding, i: usize) -> Vec<Hint> {
+        const CONTEXT: [&str; 6] = ["conflict", "reset", "self", "bulk", "first", "signin"];
+        let mut out = self.tables.own_hints(f, &self.report.context);
+        let own = out.len();
+        let Some(e) = self.report.events.get(i) else {
+            return out;
+        };
+        let bulk = self.tables.bulk.get(&self.report.arrival(i)).copied();
+        for h in self.hints_of(e, bulk, |_| false) {
+            if !out.iter().any(|o| o.badge() == h.badge()) {
+                out.push(h);
+            }
+        }
+        out[own..].sort_by_key(|h| CONTEXT.iter().position(|b| *b == h.badge()));
+        out
     }
 
     /// [`Inputs::finding_hints`] given `first`, the [`Inputs::event_hints`] of the row's

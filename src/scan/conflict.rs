@@ -16,11 +16,11 @@ pub struct IdConflict {
     /// What differs between them, in the field's terms (`time`, `IP`,
     /// `IsAnonymousProxy`…); `other content` when the first record could not be read back.
     pub differs: Vec<&'static str>,
-    /// Per field of `differs`, its two values where they are short (`08:20:05.000 vs
-    /// 08:20:05.111`: the first record's, then the later one's), neutralised; empty where
+    /// Per field of `differs`, its two values where they are short (`["08:20:05.000",
+    /// "08:20:05.111"]`: the first record's, then the later one's), neutralised; `None` where
     /// they are long or not kept (actor, target, other content). Newbie 15 #6: `another time`
     /// of two rows whose Time cells read the same second sent the analyst to open both.
-    pub values: Vec<String>,
+    pub values: Vec<Option<[String; 2]>>,
 }
 
 impl IdConflict {
@@ -33,15 +33,45 @@ impl IdConflict {
         }
     }
 
-    /// `time (08:20:05.000 vs 08:20:05.111), IsAnonymousProxy (false vs true)`: what
-    /// differs, with the two values where they are short, for a reason or a report line.
+    /// `time (first 08:20:05.000, second 08:20:05.111), IsAnonymousProxy (first false,
+    /// second true)`: what differs, each value labelled by the record of `places` it is
+    /// from, for a line that names both records in that order (the report's).
     pub fn differs_text(&self) -> String {
+        self.labelled([0, 1], ["first", "second"])
+    }
+
+    /// What differs as seen from the record at `at`: `time (here 08:20:05.111, there
+    /// 08:20:05.000), IsAnonymousProxy (here false, there true)`, `there` being the other
+    /// record of the pair. Newbie 17 #1: the bare `false vs true` (first read, then later)
+    /// read backwards on one of the two rows, and the forged record was pinned on the wrong
+    /// one. Where `at` is neither record (an event moved to its canonical copy), each value
+    /// is labelled with its record's `file:line`.
+    pub fn differs_at(&self, at: &SourceRef) -> String {
+        if self.places[0] == *at {
+            self.labelled([0, 1], ["here", "there"])
+        } else if self.places[1] == *at {
+            self.labelled([1, 0], ["here", "there"])
+        } else {
+            let names = self
+                .places
+                .clone()
+                .map(|p| crate::neutralize::neutralize(&p.to_string()).into_owned());
+            self.labelled([0, 1], [&names[0], &names[1]])
+        }
+    }
+
+    /// Each field of `differs`, with its values (where kept) in the order of `order`
+    /// (indexes into `places`), each after its label.
+    fn labelled(&self, order: [usize; 2], labels: [&str; 2]) -> String {
         self.differs
             .iter()
             .enumerate()
             .map(
-                |(i, field)| match self.values.get(i).filter(|v| !v.is_empty()) {
-                    Some(v) => format!("{field} ({v})"),
+                |(i, field)| match self.values.get(i).and_then(Option::as_ref) {
+                    Some(v) => format!(
+                        "{field} ({} {}, {} {})",
+                        labels[0], v[order[0]], labels[1], v[order[1]]
+                    ),
                     None => (*field).to_owned(),
                 },
             )
@@ -54,8 +84,8 @@ impl IdConflict {
 /// paragraph; those fields are named alone.
 const SHORT_VALUE: usize = 24;
 
-/// `a vs b` for two short values (neutralised: event text), else empty.
-fn pair(a: &str, b: &str) -> String {
+/// Two short values (neutralised: event text), else `None`.
+fn pair(a: &str, b: &str) -> Option<[String; 2]> {
     let (a, b) = (
         crate::neutralize::neutralize(a),
         crate::neutralize::neutralize(b),
@@ -68,16 +98,19 @@ fn pair(a: &str, b: &str) -> String {
         }
     };
     if a.chars().count() > SHORT_VALUE || b.chars().count() > SHORT_VALUE {
-        return String::new();
+        return None;
     }
-    format!("{} vs {}", shown(&a), shown(&b))
+    Some([shown(&a), shown(&b)])
 }
 
 /// Two times that differ, to the first precision that tells them apart (milliseconds, then
 /// micro-, then the 100 ns ticks the exports carry), with the date only when it differs.
-fn times(a: Option<&crate::kql::KqlDateTime>, b: Option<&crate::kql::KqlDateTime>) -> String {
+fn times(
+    a: Option<&crate::kql::KqlDateTime>,
+    b: Option<&crate::kql::KqlDateTime>,
+) -> Option<[String; 2]> {
     let (Some(a), Some(b)) = (a, b) else {
-        return String::new();
+        return None;
     };
     let date = a.date_naive() != b.date_naive();
     for digits in [3usize, 6, 7] {
@@ -93,10 +126,10 @@ fn times(a: Option<&crate::kql::KqlDateTime>, b: Option<&crate::kql::KqlDateTime
         };
         let (x, y) = (f(a), f(b));
         if x != y {
-            return format!("{x} vs {y}");
+            return Some([x, y]);
         }
     }
-    String::new()
+    None
 }
 
 fn first_row(e: &StsEvent) -> Option<&ResultRow> {
@@ -108,7 +141,10 @@ fn first_row(e: &StsEvent) -> Option<&ResultRow> {
 
 /// The fields that differ between two records of one id, in the order the copy rule
 /// compares them, then the query's columns (`scan::again`).
-pub(super) fn differing(a: &StsEvent, b: &StsEvent) -> (Vec<&'static str>, Vec<String>) {
+pub(super) fn differing(
+    a: &StsEvent,
+    b: &StsEvent,
+) -> (Vec<&'static str>, Vec<Option<[String; 2]>>) {
     let mut out = Vec::new();
     let mut values = Vec::new();
     if a.time != b.time {
@@ -143,7 +179,7 @@ pub(super) fn differing(a: &StsEvent, b: &StsEvent) -> (Vec<&'static str>, Vec<S
         for (name, (p, q)) in ResultRow::COLUMNS.iter().zip(cx.iter().zip(cy.iter())) {
             if p != q {
                 out.push(name);
-                values.resize(out.len() - 1, String::new());
+                values.resize(out.len() - 1, None);
                 values.push(pair(p, q));
             }
         }
@@ -151,6 +187,6 @@ pub(super) fn differing(a: &StsEvent, b: &StsEvent) -> (Vec<&'static str>, Vec<S
     if out.is_empty() {
         out.push("other content");
     }
-    values.resize(out.len(), String::new());
+    values.resize(out.len(), None);
     (out, values)
 }

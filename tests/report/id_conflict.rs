@@ -44,11 +44,13 @@ fn the_report_names_each_pair_and_what_differs() {
     );
     assert!(line.contains(&format!("`{AH}:10`")), "{line}");
     assert!(line.contains(&format!("`{LEGACY}:1`")), "{line}");
-    // With the two values (newbie 15 #6: both Time cells read 08:20:05), the first-read
-    // record's first: the AH record at 08:20:05.1111111Z, the legacy one at 08:20:05Z.
+    // With the two values (newbie 15 #6: both Time cells read 08:20:05), each labelled by
+    // the record it is from, in the line's order (newbie 17 #1: a bare `false vs true` was
+    // read the wrong way round): the AH record at 08:20:05.1111111Z, the legacy one at
+    // 08:20:05Z.
     assert!(
         line.contains(
-            "differ in time (08:20:05.111 vs 08:20:05.000), IsAnonymousProxy (false vs true)"
+            "differ in time (first 08:20:05.111, second 08:20:05.000), IsAnonymousProxy (first false, second true)"
         ),
         "{line}"
     );

@@ -202,7 +202,7 @@ fn a_contested_event_id_is_marked_and_never_ticked_by_classify() {
     keys(&mut app, "}");
     assert!(!app.status.contains("read once"), "{}", app.status);
     assert!(
-        app.status.contains("cloudappevents-ah-api.jsonl:10 carries this id with other content (time (08:20:05.111 vs 08:20:05.000), IsAnonymousProxy (false vs true))"),
+        app.status.contains("cloudappevents-ah-api.jsonl:10 carries this id with other content (time (here 08:20:05.000, there 08:20:05.111), IsAnonymousProxy (here true, there false))"),
         "{}",
         app.status
     );

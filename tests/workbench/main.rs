@@ -40,6 +40,7 @@ mod cursor_origin;
 mod decided_rows;
 mod drill;
 mod drill_follows_row;
+mod event_hints;
 mod faults;
 mod filter;
 mod filter_search;

@@ -1,5 +1,7 @@
 //! The drill-down: a row's raw events, folded JSON, search, and deciding from there.
 
+mod hints;
+
 use tui_input::Input;
 
 use super::decide::Change;
@@ -54,8 +56,13 @@ impl App {
             }
         };
         let mut hints = match row_hints {
-            Some(hints) => with_row_words(hints, alike.as_ref(), events.len()),
-            None => self.flagged_drill_hints(item, alike.as_ref(), events.len()),
+            Some(hints) => hints::with_row_words(hints, alike.as_ref(), events.len()),
+            None => self.flagged_drill_hints(
+                item,
+                events.first().copied(),
+                alike.as_ref(),
+                events.len(),
+            ),
         };
         // Once the pass under way has made its tables, the row's hints are made as it will
         // make them (`hints_of`): final. Before, they may lack what the records read.
@@ -96,22 +103,6 @@ impl App {
             hints,
             context: None,
         }));
-    }
-
-    /// A flagged row's hints as the drill-down lists them: the row's, then what it reads
-    /// like at this width (`alike`), headed by the row's event count when it has several.
-    fn flagged_drill_hints(
-        &self,
-        item: usize,
-        alike: Option<&String>,
-        events: usize,
-    ) -> Vec<String> {
-        let hints = self
-            .hints_of(item)
-            .iter()
-            .map(|h| format!("{}: {h}", h.badge()))
-            .collect();
-        with_row_words(hints, alike, events)
     }
 
     /// What the drill-down of flagged row `item` was last made from: the row's events
@@ -167,7 +158,17 @@ impl App {
             .as_ref()
             .map_or_else(|| self.drill_mut().map_or(0, |d| d.events.len()), Vec::len);
         let alike = self.drill_mut().and_then(|d| d.alike.clone());
-        let hints = self.flagged_drill_hints(item, alike.as_ref(), count);
+        // The event on screen stays on screen (below): its hints, whatever its place now.
+        let on_screen = self
+            .drill_mut()
+            .and_then(|d| d.events.get(d.current).copied());
+        let on_screen = match &events {
+            Some(list) => on_screen
+                .filter(|e| list.contains(e))
+                .or(list.first().copied()),
+            None => on_screen,
+        };
+        let hints = self.flagged_drill_hints(item, on_screen, alike.as_ref(), count);
         let now = self.drill_sync_point(item);
         let report = std::sync::Arc::clone(&self.report);
         let Some(d) = self.drill_mut() else {
@@ -360,8 +361,8 @@ impl App {
         self.set_status(words);
     }
 
-    /// `cloudappevents-legacy-api.json:1 carries this id with other content (time,
-    /// IsAnonymousProxy): another event, with its own row` when a record of another event
+    /// `cloudappevents-legacy-api.json:1 carries this id with other content (time (here
+    /// 08:20:05.111, there 08:20:05.000), IsAnonymousProxy (here false, there true)): another event, with its own row` when a record of another event
     /// has this event's id (`scan::conflict`).
     fn id_conflict_words(&self, event: usize) -> Option<String> {
         let e = &self.report.events[event];
@@ -378,7 +379,7 @@ impl App {
         Some(format!(
             "{} carries this id with other content ({}): another event, with its own row (⚠ conflict)",
             neutralize(&c.other_than(&e.source).to_string()),
-            c.differs_text()
+            c.differs_at(&e.source)
         ))
     }
 
@@ -506,6 +507,7 @@ impl App {
             _ => {}
         }
         if matches!(intent, Intent::NextEvent | Intent::PrevEvent) {
+            self.hints_follow_event();
             self.context_follows_event();
         }
     }
@@ -545,21 +547,4 @@ impl App {
             report.problems.push(problem);
         }
     }
-}
-
-/// The drill-down's hint lines: `hints`, then `alike`, headed by `row of N events` when the
-/// row has several (the hints are the row's: each from the first of its events that gave
-/// it, not necessarily the event on screen; newcomer: `]` to event 2 showed event 1's
-/// conflict and reset as if they were its own).
-fn with_row_words(mut hints: Vec<String>, alike: Option<&String>, events: usize) -> Vec<String> {
-    hints.extend(alike.cloned());
-    if events > 1 && !hints.is_empty() {
-        hints.insert(
-            0,
-            format!(
-                "row of {events} events: each hint below is from the first event that gave it, not necessarily this one (x: this event's related records)"
-            ),
-        );
-    }
-    hints
 }
