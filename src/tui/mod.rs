@@ -134,6 +134,12 @@ pub fn key_to_action(app: &App, keymap: &Keymap, key: &KeyEvent) -> Option<Actio
         Overlay::Pivot(_) | Overlay::Bulk(_) => Context::List,
         Overlay::Problems(_) => Context::Problems,
     };
+    // A fast Esc then a key arrives as Alt+key: in a list that ticks rows and marks them in
+    // bulk it is not taken for the bare key (newbie 17 #2: the `a` of `/remaining` after
+    // Esc ticked every row). It does nothing; the analyst presses Esc again.
+    if context == Context::List && key.modifiers.contains(KeyModifiers::ALT) {
+        return None;
+    }
     keymap
         .action(context, &Key::from_event(key)?)
         .map(Action::Intent)

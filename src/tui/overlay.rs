@@ -22,6 +22,10 @@ pub enum Prompt {
         keys: Vec<String>,
         about: String,
         rows: String,
+        /// The rows were just decided (`n` right after a verdict): once the note is kept,
+        /// classify-like-this (`c`) still proposes their verdict (newbie 17 #8: mark, note,
+        /// `c` said "decide this row first").
+        just: bool,
     },
     Search(Input),
 }
@@ -199,6 +203,12 @@ pub struct Bulk {
     pub source: String,
     pub candidates: Vec<Candidate>,
     pub cursor: usize,
+    /// Rows like it the filter hides (not offered), said on the status line.
+    pub hidden: usize,
+    /// Enter was pressed once over ticked rows the list did not tick itself (a weak link
+    /// or a hint the decided row lacks): the status line asked to confirm; any change of
+    /// the ticks asks again.
+    pub confirm: bool,
 }
 
 impl Bulk {

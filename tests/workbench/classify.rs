@@ -61,6 +61,15 @@ fn classify_like_this_lists_ip_and_isp_links_unticked() {
     keys(&mut app, "a"); // tick all
     keys(&mut app, "k");
     keys(&mut app, " "); // untick the first
+    // Rows linked by the ISP alone: Enter first says what it would do, the second does it.
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.review_counts(), (1, 7, 0, 1), "{}", app.status);
+    assert!(
+        app.status
+            .starts_with("Enter again marks 4 rows legitimate: 4 linked only by IP, ISP or UPN"),
+        "{}",
+        app.status
+    );
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.review_counts(), (5, 7, 0, 5));
     keys(&mut app, "u");
@@ -69,6 +78,62 @@ fn classify_like_this_lists_ip_and_isp_links_unticked() {
         (1, 7, 0, 1),
         "one undo reverts the bulk step"
     );
+}
+
+/// Newbie 17 #2: after Space or `a` the title said `mark 7 rows legitimate` while the
+/// status line still said `0 ticked`; Enter over rows linked by the ISP alone, three of them
+/// with hints the decided row lacks, marked them at once; and Alt+a (a fast Esc then
+/// `a`) ticked every row as the bare `a` does.
+#[test]
+fn the_status_counts_the_ticks_and_enter_over_weak_links_asks_first() {
+    let mut app = helpdesk_decided_legitimate();
+    keys(&mut app, "c");
+    let ticked_says = |app: &App, n: usize| {
+        let status = format!("5 rows like it, {n} ticked;");
+        assert!(app.status.contains(&status), "{}", app.status);
+        let title = format!(
+            "mark {n} {} legitimate",
+            if n == 1 { "row" } else { "rows" }
+        );
+        let drawn = support::screen(app, 160, 45);
+        assert!(drawn.contains(&title), "{drawn}");
+    };
+    ticked_says(&app, 0);
+    keys(&mut app, " ");
+    ticked_says(&app, 1);
+    keys(&mut app, "a");
+    ticked_says(&app, 5);
+    keys(&mut app, "x");
+    ticked_says(&app, 0);
+    // Alt+a is no tick-all.
+    let keymap = sts_triage::tui::keymap::Keymap::default_map().unwrap();
+    let alt_a = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::ALT);
+    assert!(key_to_action(&app, &keymap, &alt_a).is_none());
+    keys(&mut app, "a");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.review_counts(), (1, 7, 0, 1), "nothing marked yet");
+    assert!(
+        matches!(app.overlay, Overlay::Bulk(_)),
+        "the list stays open"
+    );
+    assert!(
+        app.status.starts_with(
+            "Enter again marks 5 rows legitimate: 5 linked only by IP, ISP or UPN, not the account, 3 with hints the decided row lacks (app ctrl far)"
+        ),
+        "{}",
+        app.status
+    );
+    // A change of the ticks asks again.
+    keys(&mut app, " ");
+    ticked_says(&app, 4);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.status.starts_with("Enter again marks 4 rows"),
+        "{}",
+        app.status
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.review_counts(), (5, 7, 0, 5), "{}", app.status);
 }
 
 #[test]
@@ -343,4 +408,37 @@ fn a_group_of_the_classify_list_is_in_the_tables_order() {
     let mut newest_first = times.clone();
     newest_first.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(times, newest_first, "newest first, as the table");
+}
+
+/// Newbie 17 #8: `2`, then `n` and a note, then `c` said "decide this row first": the note
+/// ended the "row just decided" state and the cursor was on the next, undecided row. The
+/// note is the why of the verdict just given: `c` after it classifies like that row, as
+/// `c` right after `2` does.
+#[test]
+fn classify_like_this_after_a_verdict_and_its_note_is_for_the_row_decided() {
+    let source_of = |with_note: bool| {
+        let mut app = helpdesk_decided_legitimate();
+        press(&mut app, KeyCode::Esc);
+        keys(&mut app, "gg");
+        let decided = current_account(&app);
+        keys(&mut app, "2");
+        if with_note {
+            keys(&mut app, "n");
+            keys(&mut app, "same ISP as the helpdesk");
+            press(&mut app, KeyCode::Enter);
+            assert!(app.prompt.is_none());
+        }
+        assert_ne!(current_account(&app), decided, "the cursor moved on");
+        keys(&mut app, "c");
+        let Overlay::Bulk(b) = &app.overlay else {
+            panic!("no list: {}", app.status)
+        };
+        (decided, b.source.clone(), b.candidates.len())
+    };
+    let (decided, source, offered) = source_of(true);
+    assert_eq!(source, decided);
+    assert_eq!((source, offered), {
+        let (_, s, n) = source_of(false);
+        (s, n)
+    });
 }

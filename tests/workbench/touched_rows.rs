@@ -89,6 +89,13 @@ fn classify_like_this_never_offers_a_row_the_filter_hides() {
         }
         // Tick every row offered and apply: only shown rows get the verdict.
         keys(&mut app, "a");
+        // Linked by IP or ISP only: the first Enter asks, the second marks.
+        press(&mut app, KeyCode::Enter);
+        assert!(
+            app.status.starts_with("Enter again marks 3 rows"),
+            "{}",
+            app.status
+        );
         press(&mut app, KeyCode::Enter);
         let decided = journaled(&mut app);
         assert_eq!(decided.len(), 3, "{w}x{h}");

@@ -124,6 +124,7 @@ impl App {
             keys,
             about,
             rows,
+            just,
         });
     }
 

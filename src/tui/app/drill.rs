@@ -254,6 +254,7 @@ impl App {
             keys,
             about,
             rows,
+            just: false,
         });
     }
 

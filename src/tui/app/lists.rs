@@ -282,39 +282,25 @@ impl App {
             .map(|(pos, &i)| (i, pos))
             .collect();
         candidates.sort_by_key(|c| (c.link, !c.ticked, place.get(&c.item).copied()));
-        let hidden_note = match hidden {
-            0 => String::new(),
-            1 => " (1 row like it is hidden by the filter: not offered)".to_owned(),
-            n => format!(" ({n} rows like it are hidden by the filter: not offered)"),
-        };
         if candidates.is_empty() {
             self.set_status(format!(
-                "no unreviewed row shown shares this row's account, IP or ISP{hidden_note}"
+                "no unreviewed row shown shares this row's account, IP or ISP{}",
+                hidden_words(hidden)
             ));
             return;
         }
         let source = source.cells[finding(Column::Account)].to_owned();
-        // The status follows the list just opened, never an older line beneath it.
-        let ticked = candidates.iter().filter(|c| c.ticked).count();
-        let contested = match candidates.iter().filter(|c| c.contested).count() {
-            0 => String::new(),
-            n => format!(
-                " ({n} with an event id read with other content too: ⚠ conflict, never ticked for you)"
-            ),
-        };
-        self.set_status(format!(
-            "classify like this{hidden_note}: {} {} like it, {} ticked{contested}; Space ticks, Enter marks them {}",
-            crate::model::thousands(candidates.len() as u64),
-            crate::tui::count::noun(candidates.len(), "row"),
-            crate::model::thousands(ticked as u64),
-            decision.verdict.label()
-        ));
-        self.overlay = Overlay::Bulk(Bulk {
+        let bulk = Bulk {
             verdict: decision.verdict,
             source,
             candidates,
             cursor: 0,
-        });
+            hidden,
+            confirm: false,
+        };
+        // The status follows the list just opened, never an older line beneath it.
+        self.set_status(bulk_words(&bulk));
+        self.overlay = Overlay::Bulk(bulk);
     }
 
     /// Who made a flagged row's change, as classify-like-this compares rows: the row's
@@ -385,26 +371,45 @@ impl App {
                         c.ticked = !c.ticked;
                     }
                     b.cursor = (b.cursor + 1).min(last);
+                    b.confirm = false;
+                    // The title counts the ticks: the status line, which said "0 ticked"
+                    // beside `mark 7 rows` (newbie 17 #2), counts them too.
+                    let words = bulk_words(b);
+                    self.set_status(words);
                 }
             }
             Intent::TickAll | Intent::UntickAll => {
                 let mut left = 0;
+                let mut words = String::new();
                 if let Overlay::Bulk(b) = &mut self.overlay {
                     for c in &mut b.candidates {
                         // A row whose event id is contested is ticked only one by one.
                         c.ticked = intent == Intent::TickAll && !c.contested;
                         left += usize::from(intent == Intent::TickAll && c.contested);
                     }
+                    b.confirm = false;
+                    words = bulk_words(b);
                 }
                 if left > 0 {
-                    self.set_status(format!(
-                        "{} left unticked: {} event id was read with other content too (⚠ conflict); Space ticks one",
+                    words = format!(
+                        "{words} · {} left unticked: {} event id was read with other content too (⚠ conflict); Space ticks one",
                         crate::tui::count::count(left, "row"),
                         if left == 1 { "its" } else { "their" }
-                    ));
+                    );
                 }
+                self.set_status(words);
             }
-            Intent::Open => self.apply_list_choice(),
+            Intent::Open => {
+                if let Overlay::Bulk(b) = &mut self.overlay
+                    && !b.confirm
+                    && let Some(words) = confirm_words(b)
+                {
+                    b.confirm = true;
+                    self.set_status(words);
+                    return;
+                }
+                self.apply_list_choice();
+            }
             Intent::Back | Intent::Quit => {
                 // The status said what the list offered ("8 row(s) like it, 5 ticked;
                 // Space ticks…"): closed, that is no longer so.
@@ -473,6 +478,77 @@ impl App {
             other => self.overlay = other,
         }
     }
+}
+
+/// ` (3 rows like it are hidden by the filter: not offered)`, or nothing.
+fn hidden_words(hidden: usize) -> String {
+    match hidden {
+        0 => String::new(),
+        1 => " (1 row like it is hidden by the filter: not offered)".to_owned(),
+        n => format!(" ({n} rows like it are hidden by the filter: not offered)"),
+    }
+}
+
+/// The status line of an open classify-like-this list: what it offers and how many rows
+/// are ticked now (the count the title's `mark N rows` gives).
+fn bulk_words(b: &Bulk) -> String {
+    let ticked = b.candidates.iter().filter(|c| c.ticked).count();
+    let contested = match b.candidates.iter().filter(|c| c.contested).count() {
+        0 => String::new(),
+        n => format!(
+            " ({n} with an event id read with other content too: ⚠ conflict, never ticked for you)"
+        ),
+    };
+    format!(
+        "classify like this{}: {} {} like it, {} ticked{contested}; Space ticks, Enter marks them {}",
+        hidden_words(b.hidden),
+        crate::model::thousands(b.candidates.len() as u64),
+        crate::tui::count::noun(b.candidates.len(), "row"),
+        crate::model::thousands(ticked as u64),
+        b.verdict.label()
+    )
+}
+
+/// What Enter is about to do when it marks rows the list did not tick itself: rows linked
+/// only by IP or ISP (or a UPN under another object id), or with hints the decided row
+/// lacks. None: every ticked row is one the list ticks (same account, no other hint), or
+/// none is ticked. Newbie 17 #2: `a` ticked 8 rows linked by the ISP alone, 2 of them with
+/// `far first`, and one Enter would have marked them all.
+fn confirm_words(b: &Bulk) -> Option<String> {
+    let ticked: Vec<&Candidate> = b.candidates.iter().filter(|c| c.ticked).collect();
+    let weak = ticked.iter().filter(|c| c.link != Link::Account).count();
+    let more: Vec<&&Candidate> = ticked
+        .iter()
+        .filter(|c| !c.extra_hints.is_empty())
+        .collect();
+    if weak == 0 && more.is_empty() {
+        return None;
+    }
+    let mut why = Vec::new();
+    if weak > 0 {
+        why.push(format!(
+            "{weak} linked only by IP, ISP or UPN, not the account"
+        ));
+    }
+    if !more.is_empty() {
+        let mut hints: Vec<&str> = more
+            .iter()
+            .flat_map(|c| c.extra_hints.iter().map(String::as_str))
+            .collect();
+        hints.sort_unstable();
+        hints.dedup();
+        why.push(format!(
+            "{} with hints the decided row lacks ({})",
+            more.len(),
+            hints.join(" ")
+        ));
+    }
+    Some(format!(
+        "Enter again marks {} {}: {}; Space unticks, Esc goes back",
+        crate::tui::count::count(ticked.len(), "row"),
+        b.verdict.label(),
+        why.join(", ")
+    ))
 }
 
 /// A row's account as classify-like-this compares it: object ids (AccountObjectId, the

@@ -135,9 +135,17 @@ impl App {
                         self.refresh();
                     }
                     Some(Prompt::Filter(_)) | None => {}
-                    Some(Prompt::Note { input, keys, .. }) => {
+                    Some(Prompt::Note {
+                        input, keys, just, ..
+                    }) => {
                         let note = input.value().to_owned();
+                        let decided = just.then(|| (self.view, keys.clone()));
                         self.record(keys, &Change::Note(note));
+                        // The note was the why of a verdict just given: the next key may
+                        // still be `c` for those rows, as it could before the note.
+                        if decided.is_some() {
+                            self.just_decided = decided;
+                        }
                     }
                     Some(Prompt::Search(i)) => self.search_drill(i.value()),
                 }
