@@ -10,7 +10,10 @@
 //!   dates whose seconds' fraction follows a comma (`16:42:19,123`); where
 //!   nothing settles it, the file says so and month-first is used;
 //! - local time (a `[Local Time]` header, or a constant offset against `CreationTime`) is
-//!   converted to UTC, and the offset is said per file.
+//!   converted to UTC, and the offset is said per file; a header naming its offset
+//!   (`[UTC+01:00]`, `(UTC+01:00)`, `[GMT+1]`) gives it where no CreationTime does, and is
+//!   checked against CreationTime where one does (a header that disagrees, or names an
+//!   offset no zone has, is said).
 //!
 //! The STS rows whose time depends on that decision wait until the end of the file (at most
 //! [`MAX_WAITING`] of them; then the decision is taken on what was seen so far).
@@ -20,6 +23,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::csvcalendar::CalendarNotes;
+use super::csvfile::Zone;
 use super::json::Ctx;
 use super::wrapped::leading_string_field;
 use crate::dates::{
@@ -49,6 +53,12 @@ struct DateColumn {
     /// `Date (UTC)` is read as Graph's `activityDateTime`).
     label: String,
     local_header: bool,
+    /// The header's zone mark as written (`[Local Time]`, `[UTC+01:00]`), for messages.
+    zone_mark: Option<String>,
+    /// The offset the header names, in seconds east of UTC (`[UTC+01:00]`: 3600).
+    header_offset: Option<i64>,
+    /// The header names an offset no zone has (`[UTC+99:00]`): said once, read as unmarked.
+    invalid_zone: Option<String>,
     /// The header says the times are UTC: no offset is looked for.
     utc_header: bool,
     evidence: OrderEvidence,
@@ -89,29 +99,41 @@ pub struct FileDates {
 }
 
 impl FileDates {
-    /// `headers` are the column names; `zones[i]` what the header says of the zone
-    /// (`Some(true)` local time, `Some(false)` UTC, `None` nothing).
+    /// `headers` are the column names; `zones[i]` what the header says of the zone (`None`
+    /// nothing).
     /// `labels` are the names as the file's header spells them (for messages).
-    pub fn new(headers: &[String], labels: &[String], zones: &[Option<bool>]) -> Self {
+    pub fn new(headers: &[String], labels: &[String], zones: &[Option<Zone>]) -> Self {
         let columns = headers
             .iter()
             .enumerate()
             .filter(|(_, h)| TIME_COLUMNS.iter().any(|t| t.eq_ignore_ascii_case(h)))
-            .map(|(index, name)| DateColumn {
-                index,
-                name: name.clone(),
-                label: labels.get(index).unwrap_or(name).clone(),
-                local_header: zones.get(index).copied().flatten() == Some(true),
-                utc_header: zones.get(index).copied().flatten() == Some(false),
-                evidence: OrderEvidence::default(),
-                agreeing: 0,
-                decided: None,
-                offset: None,
-                sep: None,
-                comma_fraction: false,
-                unreadable: 0,
-                first_unreadable: None,
-                calendar: CalendarNotes::default(),
+            .map(|(index, name)| {
+                let zone = zones.get(index).cloned().flatten();
+                let (zone_mark, header_offset, invalid_zone) = match &zone {
+                    Some(Zone::Local(mark)) => (Some(mark.clone()), None, None),
+                    Some(Zone::Offset(o, mark)) => (Some(mark.clone()), Some(*o), None),
+                    Some(Zone::Invalid(mark)) => (None, None, Some(mark.clone())),
+                    Some(Zone::Utc) | None => (None, None, None),
+                };
+                DateColumn {
+                    index,
+                    name: name.clone(),
+                    label: labels.get(index).unwrap_or(name).clone(),
+                    local_header: zone_mark.is_some(),
+                    zone_mark,
+                    header_offset,
+                    invalid_zone,
+                    utc_header: zone == Some(Zone::Utc),
+                    evidence: OrderEvidence::default(),
+                    agreeing: 0,
+                    decided: None,
+                    offset: None,
+                    sep: None,
+                    comma_fraction: false,
+                    unreadable: 0,
+                    first_unreadable: None,
+                    calendar: CalendarNotes::default(),
+                }
             })
             .collect();
         Self {
@@ -212,6 +234,18 @@ impl FileDates {
         }
         for c in &mut self.columns {
             if c.decided.is_none() {
+                if let Some(mark) = &c.invalid_zone {
+                    ctx.problem(
+                        None,
+                        format!(
+                            "{}: the header names the zone \"{}\", which is no UTC offset (whole \
+                             quarter hours, at most 14 hours): ignored, the times read as if \
+                             the header named no zone",
+                            c.label,
+                            crate::neutralize::neutralize(mark)
+                        ),
+                    );
+                }
                 let order = decide_order(ctx, c, &waiting, &self.texts);
                 c.decided = Some(order);
                 decide_offset(ctx, c, &waiting, order);
@@ -475,8 +509,26 @@ fn decide_offset(ctx: &mut Ctx, c: &mut DateColumn, waiting: &[Waiting], order: 
     let most = seen.iter().max_by_key(|(_, n)| **n).map(|(o, _)| *o);
     // Without the header, only an offset every row shows is local time.
     let local = c.local_header || (seen.len() == 1 && unlike == 0 && most != Some(0));
-    match most {
-        Some(o) if local && o != 0 => {
+    let named = c.header_offset.map(utc_offset);
+    match (most, named) {
+        (Some(o), Some(named)) if seen.keys().all(|&k| utc_offset(k) != named) => {
+            // The records' CreationTime is the instant itself: it wins over the header.
+            if o != 0 {
+                c.offset = Some(o);
+            }
+            let offsets: Vec<String> = seen.keys().map(|&o| utc_offset(o)).collect();
+            ctx.problem(
+                None,
+                format!(
+                    "{}: the header says {named} ({}), but against each record's CreationTime \
+                     the times are {}: read by the CreationTime's",
+                    c.label,
+                    crate::neutralize::neutralize(c.zone_mark.as_deref().unwrap_or_default()),
+                    offsets.join(", ")
+                ),
+            );
+        }
+        (Some(o), _) if local && o != 0 => {
             c.offset = Some(o);
             let offsets: Vec<String> = seen.keys().map(|&o| utc_offset(o)).collect();
             ctx.problem(
@@ -488,11 +540,25 @@ fn decide_offset(ctx: &mut Ctx, c: &mut DateColumn, waiting: &[Waiting], order: 
                 ),
             );
         }
-        None if c.local_header => ctx.problem(
+        (None, Some(named)) => {
+            c.offset = c.header_offset;
+            ctx.problem(
+                None,
+                format!(
+                    "{}: times are local ({named}, as the header {} says; no CreationTime to \
+                     check it against); converted to UTC",
+                    c.label,
+                    crate::neutralize::neutralize(c.zone_mark.as_deref().unwrap_or_default()),
+                ),
+            );
+        }
+        (None, None) if c.local_header => ctx.problem(
             None,
             format!(
-                "{}: times are in local time ([Local Time] header) and no CreationTime tells the offset; read as UTC",
-                c.label
+                "{}: times are in local time (header {}) and neither the header nor a \
+                 CreationTime tells the offset; read as UTC",
+                c.label,
+                crate::neutralize::neutralize(c.zone_mark.as_deref().unwrap_or_default()),
             ),
         ),
         _ => {}

@@ -25,6 +25,7 @@ mod cr_lines;
 mod dup_columns;
 mod head;
 mod header_name;
+pub(in crate::load) use header_name::Zone;
 mod unquoted;
 
 #[cfg(test)]

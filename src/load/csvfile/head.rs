@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use super::dup_columns::DupColumns;
-use super::header_name::{column_name, header_unseen};
+use super::header_name::{Zone, column_name, header_unseen};
 use super::{CsvKind, cell, is_ual_columns};
 use crate::load::entracsv;
 
@@ -40,7 +40,7 @@ pub(super) struct Head {
     /// The names as the file spells them (for messages).
     pub labels: Vec<String>,
     /// What each column's name says of its zone (`[UTC]`, `(UTC)`, `[Local Time]`).
-    pub zones: Vec<Option<bool>>,
+    pub zones: Vec<Option<Zone>>,
     /// The names as the file writes them, cleaned (the Entra download's rows, by name).
     pub original: Vec<String>,
     pub kind: CsvKind,
@@ -55,7 +55,7 @@ impl Head {
     /// Reads `record` as a header: `Err` with its names (joined by `,`) when they make no
     /// shape this reader knows.
     pub fn new(record: &csv::ByteRecord) -> Result<Self, String> {
-        let (names, zones): (Vec<String>, Vec<Option<bool>>) = record
+        let (names, zones): (Vec<String>, Vec<Option<Zone>>) = record
             .iter()
             .map(|h| column_name(&String::from_utf8_lossy(h)))
             .unzip();

@@ -4,30 +4,98 @@
 //! `AuditData\u{200b}` left every STS record of the export a near miss "no
 //! ModifiedProperties", its record in a column not recognised).
 
+/// What a time column's header says of its zone, with the mark as written (`[UTC+01:00]`)
+/// for messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(in crate::load) enum Zone {
+    /// `[UTC]`, `(UTC)`, `[GMT]`.
+    Utc,
+    /// `[Local Time]`: local time, the offset not named.
+    Local(String),
+    /// `[UTC+01:00]`, `(UTC-05:00)`, `[GMT+1]`, `[UTC+0530]`: seconds east of UTC (a whole
+    /// number of quarter hours, at most 14 hours).
+    Offset(i64, String),
+    /// `[UTC+99:00]`: an offset no zone has; the times are read as if unmarked, and said.
+    Invalid(String),
+}
+
+/// The time columns whose name may be followed by a zone in parentheses
+/// (`Timestamp (UTC+01:00)`): Entra's `Date (UTC)` is a column's whole name, and stays so.
+const ZONED_IN_PARENTHESES: [&str; 4] = [
+    "Timestamp",
+    "TimeGenerated",
+    "CreationDate",
+    "createdDateTime",
+];
+
 /// `TimeGenerated [UTC]` → `TimeGenerated`; BOM and white space trimmed, invisible
 /// characters removed and look-alike spaces read as spaces ([`header_unseen`]). The zone the
-/// header names: `Some(true)` local time (`[Local Time]`, `[UTC+01:00]`), `Some(false)` UTC
-/// (`[UTC]`, `Date (UTC)`), `None` unmarked.
-pub(in crate::load) fn column_name(raw: &str) -> (String, Option<bool>) {
+/// header names ([`Zone`]), `None` unmarked. A zone in brackets is taken off any name; in
+/// parentheses (`Timestamp (UTC)`, as the README documents) off a time column's name only.
+pub(in crate::load) fn column_name(raw: &str) -> (String, Option<Zone>) {
     let seen = header_seen(raw);
     let name = seen.trim();
     if let Some(open) = name.find(" [") {
-        let zone = name[open..].to_ascii_lowercase();
-        // `[UTC+01:00]` names a zone other than UTC: its times are local ones, whose offset
-        // the records' CreationTime tells; read as UTC they were an hour off, with nothing
-        // said.
-        let offset = zone
-            .find("utc")
-            .is_some_and(|at| zone[at + 3..].trim_start().starts_with(['+', '-']));
-        let marked = if zone.contains("local") || offset {
-            Some(true)
-        } else {
-            zone.contains("utc").then_some(false)
-        };
-        return (name[..open].to_owned(), marked);
+        let mark = &name[open + 1..];
+        let zone = zone_of(mark.trim_start_matches('[').trim_end_matches(']'), mark);
+        return (name[..open].trim_end().to_owned(), zone);
+    }
+    if let Some(open) = name.rfind(" (").filter(|_| name.ends_with(')')) {
+        let column = name[..open].trim_end();
+        let mark = &name[open + 1..];
+        let inner = &mark[1..mark.len() - 1];
+        if ZONED_IN_PARENTHESES
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(column))
+            && let Some(zone) = zone_of(inner, mark)
+        {
+            return (column.to_owned(), Some(zone));
+        }
     }
     let utc = name.to_ascii_lowercase().contains("(utc)");
-    (name.to_owned(), utc.then_some(false))
+    (name.to_owned(), utc.then_some(Zone::Utc))
+}
+
+/// The zone a header's mark names (`UTC`, `Local Time`, `UTC+01:00`, `GMT-5`, `UTC +0530`);
+/// None when it names none.
+fn zone_of(inner: &str, mark: &str) -> Option<Zone> {
+    let lower = inner.trim().to_ascii_lowercase();
+    if lower.contains("local") {
+        return Some(Zone::Local(mark.to_owned()));
+    }
+    let rest = ["utc", "gmt"]
+        .iter()
+        .find_map(|z| lower.find(z).map(|at| lower[at + 3..].trim_start()))?;
+    if rest.is_empty() {
+        return Some(Zone::Utc);
+    }
+    let sign = match rest.as_bytes()[0] {
+        b'+' => 1,
+        b'-' => -1,
+        // `[UTC] x`, `[UTC time]`: UTC, as before.
+        _ => return Some(Zone::Utc),
+    };
+    Some(match offset_of(rest[1..].trim_start()) {
+        Some(seconds) => Zone::Offset(sign * seconds, mark.to_owned()),
+        None => Zone::Invalid(mark.to_owned()),
+    })
+}
+
+/// `01:00`, `1`, `0100`, `5:30` → seconds; None past 14 hours or off the quarter hours.
+fn offset_of(text: &str) -> Option<i64> {
+    let (h, m) = match text.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if text.len() > 2 => text.split_at(text.len() - 2),
+        None => (text, "0"),
+    };
+    let all_digits =
+        |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(h) || !all_digits(m) {
+        return None;
+    }
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    let seconds = h * 3600 + m * 60;
+    (m < 60 && m % 15 == 0 && seconds <= 14 * 3600).then_some(seconds)
 }
 
 /// A header cell as it reads: invisible characters removed (a zero-width space, a byte order
@@ -116,20 +184,69 @@ mod tests {
         }
         assert_eq!(
             column_name("TimeGenerated\u{a0}[UTC]"),
-            ("TimeGenerated".to_owned(), Some(false))
+            ("TimeGenerated".to_owned(), Some(Zone::Utc))
         );
     }
 
     #[test]
-    fn a_header_naming_an_offset_from_utc_is_local_time() {
-        for (raw, local) in [
-            ("TimeGenerated [UTC]", Some(false)),
-            ("TimeGenerated [Local Time]", Some(true)),
-            ("TimeGenerated [UTC+01:00]", Some(true)),
-            ("TimeGenerated [UTC-05:00]", Some(true)),
-            ("Timestamp [UTC +5:30]", Some(true)),
+    fn a_header_naming_an_offset_from_utc_gives_it() {
+        let offset = |s, m: &str| Some(Zone::Offset(s, m.to_owned()));
+        for (raw, name, zone) in [
+            ("TimeGenerated [UTC]", "TimeGenerated", Some(Zone::Utc)),
+            ("Timestamp (UTC)", "Timestamp", Some(Zone::Utc)),
+            ("TimeGenerated (UTC)", "TimeGenerated", Some(Zone::Utc)),
+            ("Date (UTC)", "Date (UTC)", Some(Zone::Utc)),
+            (
+                "Timestamp [Local Time]",
+                "Timestamp",
+                Some(Zone::Local("[Local Time]".to_owned())),
+            ),
+            (
+                "TimeGenerated [UTC+01:00]",
+                "TimeGenerated",
+                offset(3600, "[UTC+01:00]"),
+            ),
+            (
+                "Timestamp (UTC+01:00)",
+                "Timestamp",
+                offset(3600, "(UTC+01:00)"),
+            ),
+            ("Timestamp [UTC+1]", "Timestamp", offset(3600, "[UTC+1]")),
+            (
+                "Timestamp [UTC+0100]",
+                "Timestamp",
+                offset(3600, "[UTC+0100]"),
+            ),
+            (
+                "Timestamp [GMT+01:00]",
+                "Timestamp",
+                offset(3600, "[GMT+01:00]"),
+            ),
+            (
+                "TimeGenerated [UTC-05:00]",
+                "TimeGenerated",
+                offset(-18000, "[UTC-05:00]"),
+            ),
+            (
+                "Timestamp [UTC +5:30]",
+                "Timestamp",
+                offset(19800, "[UTC +5:30]"),
+            ),
+            (
+                "Timestamp [UTC+99:00]",
+                "Timestamp",
+                Some(Zone::Invalid("[UTC+99:00]".to_owned())),
+            ),
+            (
+                "Timestamp [UTC+01:07]",
+                "Timestamp",
+                Some(Zone::Invalid("[UTC+01:07]".to_owned())),
+            ),
+            // A parenthesis that names no zone, or after another column's name, stays in it.
+            ("Timestamp (copy)", "Timestamp (copy)", None),
+            ("City (UTC+01:00)", "City (UTC+01:00)", None),
         ] {
-            assert_eq!(column_name(raw).1, local, "{raw}");
+            assert_eq!(column_name(raw), (name.to_owned(), zone), "{raw}");
         }
     }
 }
