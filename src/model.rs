@@ -275,6 +275,16 @@ pub struct StsEvent {
     /// operation: the content key journals wrote before those were compared
     /// ([`StsEvent::legacy_fingerprint`]) would name both, so it names neither.
     pub shares_legacy_key: bool,
+    /// Another near miss with this id has this one's content key
+    /// ([`StsEvent::content_fingerprint`]) and differs from it only in the values of its
+    /// [`StsEvent::near_row`] (another IP or ISP): the key then names those values too.
+    pub shares_content_key: bool,
+    /// Of a near miss read from a CloudAppEvents row or a UAL record: the query's columns
+    /// its record gives (AccountObjectId, AccountDisplayName, IPAddress, IsAnonymousProxy,
+    /// ISP; no Role and no minutes, which the query reads only of a flagged record). A copy
+    /// must agree with them as a flagged copy agrees with its row (`scan::again`). `None`
+    /// for a flagged event (its row is in [`StsEvent::outcome`]) and an Entra near miss.
+    pub near_row: Option<Box<ResultRow>>,
 }
 
 /// The [`StsEvent::valid_from`] of an evaluation: its old and new valid-from times as read,
@@ -349,11 +359,15 @@ impl StsEvent {
     /// The journal key of a near miss: its own id, `event:<id>`; when another near miss
     /// with this id but other content was read ([`StsEvent::shares_id`]), its id and its
     /// content, `event:<id>#<8 hex digits>` ([`StsEvent::content_fingerprint`]), so that a
-    /// decision on one never applies to the other. The plain key stays that of the usual
-    /// case, so every journal written before still applies.
+    /// decision on one never applies to the other; when that content is another's too
+    /// ([`StsEvent::shares_content_key`]: the two differ in IP or ISP only), its
+    /// [`StsEvent::near_row`]'s values as well, `event:<id>#<8 hex>.<8 hex>`. The plain key
+    /// stays that of the usual case, so every journal written before still applies.
     pub fn key(&self) -> String {
-        if self.shares_id {
-            format!("event:{}#{:08x}", self.id, self.content_fingerprint())
+        if self.shares_id && self.shares_content_key {
+            self.content_row_key()
+        } else if self.shares_id {
+            self.content_key()
         } else {
             self.plain_key()
         }
@@ -372,9 +386,15 @@ impl StsEvent {
         if decided(&key) {
             return key;
         }
-        let own = format!("event:{}#{:08x}", self.id, self.content_fingerprint());
+        let own = self.content_key();
         if !self.shares_id && decided(&own) {
             return own;
+        }
+        if !self.shares_id && self.near_row.is_some() {
+            let own = self.content_row_key();
+            if decided(&own) {
+                return own;
+            }
         }
         let legacy = self.legacy_key();
         if !self.shares_legacy_key && decided(&legacy) {
@@ -389,11 +409,13 @@ impl StsEvent {
     }
     /// Whether `decided` holds a decision under a key that now names this near miss and
     /// another one (the plain key while another near miss shares the id; the legacy content
-    /// key while another differs from it only by its parties or operation), which is
-    /// therefore applied to neither ([`StsEvent::key_in`]).
+    /// key while another differs from it only by its parties or operation; the content key
+    /// while another differs from it only by its IP or ISP), which is therefore applied to
+    /// neither ([`StsEvent::key_in`]).
     pub fn stale_key_decided(&self, decided: impl Fn(&str) -> bool) -> bool {
         (self.shares_id && decided(&self.plain_key()))
             || (self.shares_legacy_key && decided(&self.legacy_key()))
+            || (self.shares_content_key && decided(&self.content_key()))
     }
     /// `event:<id>`: the key of a near miss whose id no other near miss shares.
     pub fn plain_key(&self) -> String {
@@ -422,6 +444,8 @@ impl StsEvent {
         let mut h = Fnv::default();
         h.write(&self.time.map_or(i64::MIN, |t| t.timestamp()).to_le_bytes());
         h.write(&self.valid_from.to_le_bytes());
+        // A near miss's IP (`near_row`) is left out: the keys journals hold stay valid; two
+        // near misses told apart only by it are keyed with it (`shares_content_key`).
         let ip = match &self.outcome {
             Outcome::Flagged(rows) => rows.first().map_or("", |r| r.ip_address.as_str()),
             Outcome::NearMiss(_) => "",
@@ -536,7 +560,7 @@ pub struct FileSummary {
 
 /// FNV-1a (64 bits): a hash that is the same in every run and every build, for values that
 /// reach the journal.
-struct Fnv(u64);
+pub(crate) struct Fnv(pub(crate) u64);
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -545,7 +569,7 @@ impl Default for Fnv {
 }
 
 impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }

@@ -490,18 +490,37 @@ pub(super) fn cloud_app_event_checked(
 ) -> Classified {
     match rule::evaluate_cloud_app_row_checked(&row, term_absent) {
         None => Classified::Other(kind),
-        Some((outcome, trace)) => sts_event(
-            EventHead {
-                id,
-                kind,
-                time: row.timestamp,
-                operation: row.action_type,
-                actor: row.account_display_name,
-            },
-            trace,
-            outcome,
-            origin,
-        ),
+        Some((outcome, trace)) => {
+            // A near miss keeps the columns its record gives, which a copy of it must
+            // agree with (breaker 17 #7: a second record of its id from another IP was
+            // folded into it, that IP shown nowhere).
+            let near_row = (!matches!(outcome, Outcome::Flagged(_))).then(|| {
+                Box::new(ResultRow {
+                    account_object_id: row.account_object_id.clone(),
+                    account_display_name: row.account_display_name.clone(),
+                    ip_address: row.ip_address.clone(),
+                    is_anonymous_proxy: row.is_anonymous_proxy,
+                    isp: row.isp.clone(),
+                    ..ResultRow::default()
+                })
+            });
+            let mut classified = sts_event(
+                EventHead {
+                    id,
+                    kind,
+                    time: row.timestamp,
+                    operation: row.action_type,
+                    actor: row.account_display_name,
+                },
+                trace,
+                outcome,
+                origin,
+            );
+            if let Classified::Sts(e) = &mut classified {
+                e.near_row = near_row;
+            }
+            classified
+        }
     }
 }
 
@@ -542,6 +561,8 @@ pub fn sts_event(head: EventHead, trace: Trace, outcome: Outcome, origin: &Origi
         valid_from: crate::model::valid_from_hash(&trace, &outcome),
         shares_id: false,
         shares_legacy_key: false,
+        shares_content_key: false,
+        near_row: None,
         trace_kept: Some(Box::new(trace)),
         outcome,
     }))

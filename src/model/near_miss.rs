@@ -118,3 +118,52 @@ impl fmt::Display for NearMissReason {
         }
     }
 }
+
+impl super::StsEvent {
+    /// `event:<id>#<content fingerprint>`: the key of a near miss whose id another near
+    /// miss with other content has ([`super::StsEvent::key`]).
+    pub fn content_key(&self) -> String {
+        format!("event:{}#{:08x}", self.id, self.content_fingerprint())
+    }
+
+    /// `event:<id>#<content fingerprint>.<near row fingerprint>`: the key of a near miss
+    /// whose id and content key another near miss has, told apart by their IP or ISP
+    /// ([`super::StsEvent::shares_content_key`]).
+    pub fn content_row_key(&self) -> String {
+        format!(
+            "event:{}#{:08x}.{:08x}",
+            self.id,
+            self.content_fingerprint(),
+            self.near_row_fingerprint()
+        )
+    }
+
+    /// A 32-bit FNV-1a fingerprint of the [`super::StsEvent::near_row`] values, ASCII case
+    /// ignored as the copy rule compares them (`copies::rows_agree`); each value is
+    /// length-prefixed, so no value moves the boundary between two.
+    pub fn near_row_fingerprint(&self) -> u32 {
+        let mut h = super::Fnv::default();
+        if let Some(row) = &self.near_row {
+            for cell in row.cells() {
+                let cell = cell.to_ascii_lowercase();
+                h.write(&(cell.len() as u64).to_le_bytes());
+                h.write(cell.as_bytes());
+            }
+        }
+        (h.0 ^ (h.0 >> 32)) as u32
+    }
+
+    /// The query's values the event's record gives: a flagged event's rows, a near miss's
+    /// [`super::StsEvent::near_row`] (none where it has none), as the copy rule compares
+    /// two records of one id (`scan::again`).
+    pub fn rows_or_near_row(&self) -> &[super::ResultRow] {
+        match &self.outcome {
+            super::Outcome::Flagged(rows) => rows,
+            super::Outcome::NearMiss(_) => self
+                .near_row
+                .as_deref()
+                .map(std::slice::from_ref)
+                .unwrap_or_default(),
+        }
+    }
+}

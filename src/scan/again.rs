@@ -11,8 +11,11 @@
 //! context index finds one record seen in several exports by (`context::twins`, the rule of
 //! [`crate::model::copies`]). Display fields are not compared (a UAL record and its
 //! CloudAppEvents row name the actor differently), except between two records of one
-//! source kind, which give the query's values alike: where both are flagged, other values
-//! (another ISP, IsAnonymousProxy or display name) are another record ([`copies::rows_agree`]).
+//! source kind, which give the query's values alike: other values (another ISP,
+//! IsAnonymousProxy or display name) are another record ([`copies::rows_agree`]), of a
+//! flagged record's row as of the same columns of a near miss's record
+//! ([`StsEvent::near_row`]: breaker 17 #7, a second near miss of one id from another IP and
+//! ISP was folded into the first as its copy, the other IP shown nowhere).
 //! A record of a known id with other
 //! content (a forged record reusing an admin's event id for another actor and target) is
 //! another event, kept as one and reported (`same id, different content`), whichever
@@ -33,12 +36,10 @@ struct Canonical {
     rows: Vec<usize>,
 }
 
-/// The rows of an event (none for a near miss).
+/// The query's values of an event's record: its rows, a near miss's
+/// [`StsEvent::near_row`] (none where it has none).
 fn rows_of(e: &StsEvent) -> &[ResultRow] {
-    match &e.outcome {
-        Outcome::Flagged(rows) => rows,
-        Outcome::NearMiss(_) => &[],
-    }
+    e.rows_or_near_row()
 }
 
 /// A flagged copy as [`ScanReport::copy_rows`] keeps it: its place, and the second and the
@@ -64,12 +65,9 @@ impl CopyKey {
     }
 }
 
-/// The IP of an event's first row (empty for a near miss).
+/// The IP of an event's first row, or of a near miss's record (empty where none).
 fn row_ip(e: &StsEvent) -> &str {
-    match &e.outcome {
-        Outcome::Flagged(rows) => rows.first().map_or("", |r| r.ip_address.as_str()),
-        Outcome::NearMiss(_) => "",
-    }
+    rows_of(e).first().map_or("", |r| r.ip_address.as_str())
 }
 
 /// The labels part of the copy rule ([`crate::model::copies`]) where the known event keeps
@@ -129,7 +127,18 @@ impl ScanReport {
                     return false;
                 }
                 let l = self.lean.labels(j);
-                let row = l.finding.map(|f| &self.findings[f].row);
+                // A lean near miss's values are on the spill file: read back only for a
+                // record of its id alike in all the rest.
+                let near_row = match l.finding {
+                    None if self.lean.has_extras() => {
+                        self.lean.whole_event(j, None).ok().and_then(|e| e.near_row)
+                    }
+                    _ => None,
+                };
+                let row = l
+                    .finding
+                    .map(|f| &self.findings[f].row)
+                    .or(near_row.as_deref());
                 let rank = self.lean.canonical(j).0;
                 if rank == new.kind.rank()
                     && !copies::rows_agree(
@@ -141,8 +150,12 @@ impl ScanReport {
                 {
                     return false;
                 }
-                let ip = row.map_or("", |r| r.ip_address.as_str());
-                (l.time, self.lean.valid_from(j), ip)
+                let (ip, new_ip) = (row.map_or("", |r| r.ip_address.as_str()), row_ip(new));
+                if !ip.is_empty() && !new_ip.is_empty() && ip != new_ip {
+                    return false;
+                }
+                // The IP is compared: none left for the comparison below.
+                (l.time, self.lean.valid_from(j), "")
             }
             (None, EventRef::Whole(_)) => return true,
         };
@@ -198,16 +211,24 @@ impl ScanReport {
             };
             match i {
                 Some(i) if !self.events[i].is_flagged() => {
-                    if !self.events[i].shares_id {
-                        self.events[i].shares_id = true;
-                        // Its key changed: the workbench makes its row again.
-                        self.rewritten.push(i);
-                    }
+                    let known = &mut self.events[i];
+                    let before = known.key();
+                    known.shares_id = true;
                     new.shares_id = true;
                     // Told apart only by what journals' content keys left out before.
-                    if self.events[i].legacy_fingerprint() == new.legacy_fingerprint() {
-                        self.events[i].shares_legacy_key = true;
+                    if known.legacy_fingerprint() == new.legacy_fingerprint() {
+                        known.shares_legacy_key = true;
                         new.shares_legacy_key = true;
+                    }
+                    // Told apart only by their IP or ISP (`near_row`), which the content
+                    // key leaves out: each is keyed with them too.
+                    if known.content_fingerprint() == new.content_fingerprint() {
+                        known.shares_content_key = true;
+                        new.shares_content_key = true;
+                    }
+                    if known.key() != before {
+                        // Its key changed: the workbench makes its row again.
+                        self.rewritten.push(i);
                     }
                 }
                 Some(_) => {}

@@ -4,7 +4,7 @@
 //! `conflict` hint and its reason (naming the other record and the values that differ),
 //! ⚠ on the rows, classify-like-this, the report's lines.
 
-use crate::model::{Outcome, ResultRow, SourceRef, StsEvent};
+use crate::model::{ResultRow, SourceRef, StsEvent};
 
 /// One pair of records of one event id whose content differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,11 +132,9 @@ fn times(
     None
 }
 
+/// A flagged event's first row, a near miss's values ([`StsEvent::near_row`]).
 fn first_row(e: &StsEvent) -> Option<&ResultRow> {
-    match &e.outcome {
-        Outcome::Flagged(rows) => rows.first(),
-        Outcome::NearMiss(_) => None,
-    }
+    e.rows_or_near_row().first()
 }
 
 /// The fields that differ between two records of one id, in the order the copy rule
@@ -171,10 +169,13 @@ pub(super) fn differing(
     {
         out.push("target");
     }
-    if a.is_flagged() != b.is_flagged() {
+    let same_outcome = a.is_flagged() == b.is_flagged();
+    if !same_outcome {
         out.push("flagged or not");
     }
-    if let (Some(x), Some(y)) = (first_row(a), first_row(b)) {
+    // A near miss's values beside a flagged row's would list the Role and minutes it lacks:
+    // `flagged or not` says that.
+    if let (Some(x), Some(y), true) = (first_row(a), first_row(b), same_outcome) {
         let (cx, cy) = (x.cells(), y.cells());
         for (name, (p, q)) in ResultRow::COLUMNS.iter().zip(cx.iter().zip(cy.iter())) {
             if p != q {

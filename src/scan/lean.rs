@@ -252,14 +252,15 @@ impl LeanEvents {
                 event_actor: self.labels.id(&event.actor),
                 correlation: event.correlation,
                 raw: self.raw_place(&event.raw),
+                near_row: event.near_row.is_some(),
             };
             let Some(spilled) = &mut self.spill else {
                 return Err(io::Error::other("no spill file"));
             };
-            let pushed = spilled
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(&extras, &p.target_id);
+            let pushed = spilled.lock().unwrap_or_else(PoisonError::into_inner).push(
+                &extras,
+                &spill::texts_of(&p.target_id, event.near_row.as_deref()),
+            );
             if let Err(e) = pushed {
                 self.spill = None;
                 self.spill_failed = true;

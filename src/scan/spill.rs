@@ -12,7 +12,7 @@
 
 use std::io;
 
-use crate::model::{ActorKind, NearMissReason, SourceKind};
+use crate::model::{ActorKind, NearMissReason, ResultRow, SourceKind};
 use crate::temp_file::TempFile;
 
 /// The context fields of a lean event, beside its target object id.
@@ -32,6 +32,9 @@ pub(super) struct Extras {
     /// events give it), the byte offset and the length. The workbench reads it back when a
     /// lean event is shown; the headless commands keep none.
     pub raw: Option<RawPlace>,
+    /// The text after the target object id holds a near miss's row values
+    /// ([`texts_of`]).
+    pub near_row: bool,
 }
 
 /// Where a lean event's raw text is: `len` bytes at `offset` of evidence file `file`, whose
@@ -64,6 +67,7 @@ fn encode(x: &Extras, text_at: u64, text_len: u32) -> [u8; RECORD_LEN] {
         ActorKind::App => 1,
         ActorKind::NamedApp => 2,
     };
+    b[3] = u8::from(x.near_row);
     let words = [x.target, x.actor, x.actor_id, x.operation, x.event_actor];
     for (k, w) in words.iter().enumerate() {
         b[4 + 4 * k..8 + 4 * k].copy_from_slice(&w.to_le_bytes());
@@ -126,8 +130,79 @@ fn decode(b: &[u8; RECORD_LEN]) -> (Extras, u64, u32) {
         event_actor: w(4),
         correlation: d(24),
         raw,
+        near_row: b[3] != 0,
     };
     (extras, d(32), word(40))
+}
+
+/// A lean event's text in the texts file: its target object id, then, of a near miss with
+/// a row (`StsEvent::near_row`), the row's five values and their lengths in bytes
+/// (`<id><v1>…<v5>\0<l1>,…,<l5>`: read from the end, so no value's own text moves the
+/// boundary between two). The copy rule compares them with a later record of the id.
+pub(super) fn texts_of(target_id: &str, near_row: Option<&ResultRow>) -> String {
+    let Some(row) = near_row else {
+        return target_id.to_owned();
+    };
+    let values = near_row_values(row);
+    let mut out = target_id.to_owned();
+    values.iter().for_each(|v| out.push_str(v));
+    out.push('\0');
+    let lengths: Vec<String> = values.iter().map(|v| v.len().to_string()).collect();
+    out.push_str(&lengths.join(","));
+    out
+}
+
+fn near_row_values(row: &ResultRow) -> [String; 5] {
+    [
+        row.account_object_id.clone(),
+        row.account_display_name.clone(),
+        row.ip_address.clone(),
+        row.is_anonymous_proxy
+            .map(|b| b.to_string())
+            .unwrap_or_default(),
+        row.isp.clone(),
+    ]
+}
+
+/// [`texts_of`] read back: the target object id and the near miss's row, if `near_row`
+/// says one was written (else, or should the text not parse, the text whole and none).
+pub(super) fn split_texts(text: String, near_row: bool) -> (String, Option<Box<ResultRow>>) {
+    if !near_row {
+        return (text, None);
+    }
+    let parsed = (|| {
+        let (body, lengths) = text.rsplit_once('\0')?;
+        let lengths: Vec<usize> = lengths
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let total: usize = lengths.iter().sum();
+        let mut at = body.len().checked_sub(total)?;
+        let target = body.get(..at)?.to_owned();
+        let mut values = Vec::with_capacity(lengths.len());
+        for len in lengths {
+            values.push(body.get(at..at + len)?.to_owned());
+            at += len;
+        }
+        let [
+            account_object_id,
+            account_display_name,
+            ip_address,
+            proxy,
+            isp,
+        ]: [String; 5] = values.try_into().ok()?;
+        let row = ResultRow {
+            account_object_id,
+            account_display_name,
+            ip_address,
+            is_anonymous_proxy: proxy.parse().ok(),
+            isp,
+            ..ResultRow::default()
+        };
+        Some((target, Some(Box::new(row))))
+    })();
+    parsed.unwrap_or((text, None))
 }
 
 /// The kind of a near miss's reason that a lean near miss can have (1-5: never a damaged
@@ -274,6 +349,7 @@ mod tests {
                     len: 77,
                     fingerprint: 0xfeed_f00d,
                 }),
+                near_row: false,
             };
             spill.push(&x, id).unwrap();
         }
@@ -318,5 +394,22 @@ mod tests {
         for code in 1..=5 {
             assert_eq!(reason_code(&reason_of_code(code)), Some(code));
         }
+    }
+
+    #[test]
+    fn a_near_miss_row_written_with_its_target_id_reads_back_whole() {
+        let row = ResultRow {
+            account_object_id: "7cf4093d".into(),
+            account_display_name: "Eve,\u{0}1,2".into(),
+            ip_address: "192.0.2.99".into(),
+            is_anonymous_proxy: Some(false),
+            isp: "Evil Hosting\u{0}5".into(),
+            ..ResultRow::default()
+        };
+        let text = texts_of("User_1\u{0}2,3", Some(&row));
+        let (target, back) = split_texts(text, true);
+        assert_eq!(target, "User_1\u{0}2,3");
+        assert_eq!(back.as_deref(), Some(&row));
+        assert_eq!(split_texts("User_1".into(), false), ("User_1".into(), None));
     }
 }

@@ -253,3 +253,59 @@ fn copies_still_fold_an_export_twice_and_the_ual_record_beside_its_cloud_app_row
         );
     }
 }
+
+/// Breaker 17 #7: near misses follow the flagged rows' copy rule. A second near miss of
+/// one id from another IP was folded into the first as a duplicate: the other IP shown
+/// nowhere, and a decision on one applied to both.
+#[test]
+fn near_misses_under_one_id_fold_only_as_copies_another_ip_is_another_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let near = |ip: &str| ual("2024-03-01T10:00:07", "", "", ip);
+    let a = write(dir.path(), "a.jsonl", &[near("203.0.113.24")]);
+    let b = write(dir.path(), "b.jsonl", &[near("192.0.2.99")]);
+    assert_eq!(
+        both_orders(&a, &b),
+        [
+            "a.jsonl:1 near miss rows [] copies []",
+            "b.jsonl:1 near miss rows [] copies []",
+        ]
+    );
+    let report = scan(&[a.clone(), b]);
+    let problems = different_content(&report);
+    assert!(problems[0].contains("differ in IPAddress;"), "{problems:?}");
+    // Each is decided under a key of its own.
+    let keys: Vec<String> = report.events.iter().map(|e| e.key()).collect();
+    assert_ne!(keys[0], keys[1]);
+    assert!(
+        keys.iter().all(|k| k.starts_with(&format!("event:{ID}#"))),
+        "{keys:?}"
+    );
+    // Copies fold as flagged copies do: the same record again, one without an IP, and its
+    // CloudAppEvents row (another kind of record, compared by its IP).
+    let again = write(dir.path(), "again.jsonl", &[near("203.0.113.24")]);
+    let no_ip = write(dir.path(), "no-ip.jsonl", &[near("")]);
+    let cloud = write(
+        dir.path(),
+        "cloud.jsonl",
+        &[cloud_app(&near("203.0.113.24"))],
+    );
+    for other in [again, no_ip, cloud.clone()] {
+        let report = scan(&[a.clone(), other.clone()]);
+        assert_eq!(report.events.len(), 1, "{other:?}: {:?}", events(&report));
+        assert_eq!(report.duplicate_records, 1);
+        assert!(
+            different_content(&report).is_empty(),
+            "{:?}",
+            report.problems
+        );
+    }
+    // Two CloudAppEvents rows of one id give the query's columns alike: another ISP is
+    // another record.
+    let mut evil = cloud_app(&near("203.0.113.24"));
+    evil["ISP"] = json!("Evil Hosting");
+    let evil = write(dir.path(), "evil.jsonl", &[evil]);
+    let report = scan(&[cloud, evil]);
+    assert_eq!(report.events.len(), 2, "{:?}", events(&report));
+    let problems = different_content(&report);
+    assert!(problems[0].contains("differ in ISP;"), "{problems:?}");
+}

@@ -90,3 +90,51 @@ fn the_report_names_each_pair_and_what_differs() {
     let one = run_bin(&["report", "--journal", &journal, AH]);
     assert!(!String::from_utf8_lossy(&one.stdout).contains("different content"));
 }
+
+/// Breaker 17 #7: a second record of a near miss's id from another IP and ISP (the sample's
+/// line 5, no ModifiedProperties) was counted as a duplicate, the attacker's IP in neither
+/// scan nor report. Now two near misses, the pair named with both IPs.
+#[test]
+fn a_near_miss_copied_from_another_ip_is_two_near_misses_with_both_ips_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(AH).unwrap();
+    let line5 = text.lines().nth(4).unwrap();
+    assert!(line5.contains("\"IPAddress\":\"203.0.113.10\""), "{line5}");
+    let forged = line5
+        .replace(
+            "\"IPAddress\":\"203.0.113.10\"",
+            "\"IPAddress\":\"192.0.2.99\"",
+        )
+        .replace("\"ISP\":\"Contoso Networks\"", "\"ISP\":\"Evil Hosting\"");
+    let input = dir.path().join("dup2.jsonl");
+    std::fs::write(&input, format!("{text}{forged}\n")).unwrap();
+    let input = input.display().to_string();
+    let id = "7ec3cb69-6e91-563d-8749-170ef26f55a0";
+    let scan = run_bin(&["scan", "--format", "jsonl", "--near-misses", &input]);
+    let listed = String::from_utf8_lossy(&scan.stdout)
+        .lines()
+        .filter(|l| l.contains("\"near_miss\"") && l.contains(id))
+        .count();
+    assert_eq!(listed, 2);
+    let err = String::from_utf8_lossy(&scan.stderr);
+    assert!(
+        err.contains("same id, different content") && err.contains("differ in IPAddress, ISP"),
+        "{err}"
+    );
+    assert!(!err.contains("duplicate record"), "{err}");
+    let journal = dir.path().join("none.jsonl").display().to_string();
+    let out = run_bin(&["report", "--journal", &journal, &input]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    let line = md
+        .lines()
+        .skip_while(|l| !l.starts_with("## Same event id, different content (1)"))
+        .find(|l| l.starts_with("- "))
+        .unwrap_or_else(|| panic!("no section: {md}"));
+    assert!(
+        line.contains(&format!("`{id}`"))
+            && line.contains(
+                "IPAddress (203.0.113.10 vs 192.0.2.99), ISP (Contoso Networks vs Evil Hosting)"
+            ),
+        "{line}"
+    );
+}

@@ -117,6 +117,7 @@ impl LeanEvents {
             Some(row) => Outcome::Flagged(Rows::one(row)),
             None => Outcome::NearMiss(Box::new(spill::reason_of_code(extras.reason))),
         };
+        let (target_id, near_row) = spill::split_texts(target_id, extras.near_row);
         let e = *self.events.get(j);
         let sources = self.sources(j);
         let id = match self.id(j) {
@@ -163,6 +164,8 @@ impl LeanEvents {
             // A lean near miss is one the journal does not name: its key is not looked up.
             shares_id: false,
             shares_legacy_key: false,
+            shares_content_key: false,
+            near_row,
         }
     }
 }
