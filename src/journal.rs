@@ -9,6 +9,8 @@ pub mod chain;
 mod key;
 mod location;
 mod place;
+mod prefix;
+pub use prefix::{RACY, settled};
 mod reload;
 mod unmatched;
 mod whose;

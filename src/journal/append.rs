@@ -30,6 +30,8 @@ pub struct Journal {
     /// The last bytes accounted for (up to `reload::TAIL`), to tell at each read that the
     /// file still holds them at the same place (not cut and written again since).
     pub(super) tail: Vec<u8>,
+    /// Every byte accounted for, hashed, to tell an earlier line edited in place (`prefix`).
+    pub(super) prefix: super::prefix::Prefix,
     /// The last entry this workbench wrote on each key: this session's decisions, written
     /// again into a journal that replaced ours without them (`reload`).
     pub(super) written: HashMap<String, Entry>,
@@ -86,6 +88,10 @@ pub(super) fn open_file(path: &Path) -> Result<File, JournalError> {
     Ok(file)
 }
 
+/// A journal read whole under its lock: its length (a torn tail cut off), its lines, their
+/// replay, and its last bytes and hash (`reload::TAIL`, `prefix`).
+type ReadWhole = (u64, chain::Parsed, Replay, (Vec<u8>, super::prefix::Prefix));
+
 impl Journal {
     /// Opens (creating if needed) and replays the journal at `path`, under an exclusive
     /// lock. A torn last line (a crash mid-write, never confirmed as saved) is cut off the
@@ -96,7 +102,7 @@ impl Journal {
         file.lock().map_err(&err)?;
         let result = Self::read_locked(path, &mut file);
         let unlocked = file.unlock();
-        let (parsed_len, parsed, replay, tail) = result?;
+        let (parsed_len, parsed, replay, (tail, prefix)) = result?;
         unlocked.map_err(&err)?;
         let head = replay.head.clone();
         Ok((
@@ -109,6 +115,7 @@ impl Journal {
                 entries: replay.entries,
                 needs_newline: parsed.needs_newline,
                 tail,
+                prefix,
                 written: HashMap::new(),
                 reloaded: None,
                 foreign: Vec::new(),
@@ -134,6 +141,7 @@ impl Journal {
             entries: 0,
             needs_newline: false,
             tail: Vec::new(),
+            prefix: super::prefix::Prefix::default(),
             written: HashMap::new(),
             reloaded: None,
             foreign: Vec::new(),
@@ -142,11 +150,10 @@ impl Journal {
         })
     }
 
-    fn read_locked(
-        path: &Path,
-        file: &mut File,
-    ) -> Result<(u64, chain::Parsed, Replay, Vec<u8>), JournalError> {
+    fn read_locked(path: &Path, file: &mut File) -> Result<ReadWhole, JournalError> {
         let err = io_err(path);
+        // Taken before the read: a change while reading makes the next look read it all.
+        let meta = file.metadata().map_err(&err)?;
         let mut text = Vec::new();
         file.seek(SeekFrom::Start(0)).map_err(&err)?;
         file.read_to_end(&mut text).map_err(&err)?;
@@ -161,7 +168,8 @@ impl Journal {
         }
         let replay = replay_parsed(&display, &parsed, true);
         let tail = tail_after(&[], &text[..len as usize]);
-        Ok((len, parsed, replay, tail))
+        let prefix = super::prefix::Prefix::of(&text[..len as usize], Some(&meta));
+        Ok((len, parsed, replay, (tail, prefix)))
     }
 
     pub fn path(&self) -> &Path {
@@ -314,6 +322,7 @@ impl Journal {
         }
         self.known_len = len + buf.len() as u64;
         self.tail = tail_after(&self.tail, &buf);
+        self.prefix.extend(&buf);
         for e in lines {
             self.written.insert(e.key.clone(), e);
         }
@@ -330,13 +339,16 @@ impl Journal {
     fn catch_up(&mut self) -> Result<u64, JournalError> {
         let path = self.path.clone();
         let err = io_err(&path);
-        let len = self.file.metadata().map_err(&err)?.len();
+        // Taken before the read: a change while reading makes the next look read it all.
+        let meta = self.file.metadata().map_err(&err)?;
+        let len = meta.len();
         // Cut, or written again in place, since our last read: the file as it is now is
         // the journal, read again whole (`reload`).
-        if let Some(how) = self.replaced_in_place(len)? {
+        if let Some(how) = self.replaced_in_place(len, &meta)? {
             let file = self.file.try_clone().map_err(&err)?;
             return self.reload_locked(file, how);
         }
+        self.prefix.checked_at(&meta);
         if len == self.known_len {
             return Ok(len);
         }
@@ -381,6 +393,7 @@ impl Journal {
         }
         self.needs_newline = parsed.needs_newline;
         self.tail = tail_after(&self.tail, &text[..(end - self.known_len) as usize]);
+        self.prefix.extend(&text[..(end - self.known_len) as usize]);
         self.known_len = end;
         self.known_lines += lines;
         Ok(end)

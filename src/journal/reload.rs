@@ -75,9 +75,14 @@ pub(super) fn tail_after(prefix: &[u8], more: &[u8]) -> Vec<u8> {
 }
 
 impl Journal {
-    /// Under the lock: whether the open file still holds, at the same place, the end of
-    /// what was last read or written (None: it does; Some: how it changed).
-    pub(super) fn replaced_in_place(&mut self, len: u64) -> Result<Option<String>, JournalError> {
+    /// Under the lock: whether the open file, whose status is now `meta`, still holds, at
+    /// the same place, what was last read or written: its end, then (when its status
+    /// changed) all of it (`prefix`). None: it does; Some: how it changed.
+    pub(super) fn replaced_in_place(
+        &mut self,
+        len: u64,
+        meta: &std::fs::Metadata,
+    ) -> Result<Option<String>, JournalError> {
         let known = self.known_len;
         if len < known {
             return Ok(Some(format!(
@@ -93,7 +98,14 @@ impl Journal {
             .seek(SeekFrom::Start(known - self.tail.len() as u64))
             .and_then(|_| self.file.read_exact(&mut now))
             .map_err(io_err(&path))?;
-        Ok((now != self.tail).then(|| "written again in place".to_owned()))
+        if now != self.tail {
+            return Ok(Some("written again in place".to_owned()));
+        }
+        let same = self
+            .prefix
+            .still_holds(&mut self.file, known, meta)
+            .map_err(io_err(&path))?;
+        Ok((!same).then(|| "edited in place (an earlier line changed)".to_owned()))
     }
 
     /// Under the lock of `file`, the journal now at the path: reads it whole, makes it the
@@ -154,6 +166,8 @@ impl Journal {
         self.entries = replay.entries;
         self.needs_newline = parsed.needs_newline;
         self.tail = tail_after(&[], &text[..len]);
+        // No status: ours written again below changes it, and the next look reads it all.
+        self.prefix = super::prefix::Prefix::of(&text[..len], None);
         self.foreign.clear();
         let rewritten: Vec<String> = again.iter().map(|e| e.key.clone()).collect();
         let outside = replay.outside_chain_warning(&display);

@@ -82,8 +82,10 @@ impl JournalWatch {
             // Another writer holds the lock: looked at again next time.
             Ok(false) => false,
             Ok(true) => {
-                // Stamped after the read, which may have cut a crashed writer's torn line.
-                self.last = stamp(journal.path());
+                // Stamped after the read, which may have cut a crashed writer's torn line;
+                // not kept while as recent as a write in the same clock tick would leave it
+                // (`journal::RACY`): the next look reads again (breaker 17 #6).
+                self.last = stamp(journal.path()).filter(|s| crate::journal::settled(s.3));
                 let Some(j) = journal.journal.as_mut() else {
                     return false;
                 };

@@ -273,3 +273,47 @@ fn an_overturned_verdict_is_seen_beside_a_kept_warning_at_80_and_60_columns() {
         );
     }
 }
+
+/// Breaker 17 #6: another writer edits a line in place, the same length (`r+`: a
+/// `"suspicious"` turned `"legitimate"`), so that the journal's length and last bytes do not
+/// change. The idle workbench's next look reads it again and shows what it holds; before,
+/// its screen and its `E` report kept the old verdict.
+#[test]
+fn a_line_edited_in_place_to_the_same_length_is_read_again_at_the_next_look() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.sts-triage.jsonl");
+    let mut bob = Bench::new(&path, "bob");
+    let mut alice = Bench::new(&path, "alice");
+    let row = alice.current();
+    alice.press(Intent::MarkSuspicious);
+    // A second line after it, so that the journal's end is not the edited line.
+    alice.press(Intent::MoveDown);
+    alice.press(Intent::MarkLegitimate);
+    assert!(bob.watch.look(&mut bob.app, &mut bob.journal));
+    assert_eq!(bob.app.decision(&row).verdict, Verdict::Suspicious);
+    // Looks with nothing changed read nothing new.
+    assert!(!bob.watch.look(&mut bob.app, &mut bob.journal));
+
+    let text = std::fs::read_to_string(&path).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(first.contains("\"suspicious\""), "{first}");
+    let at = text.find("\"suspicious\"").unwrap();
+    let mut other = OpenOptions::new().write(true).open(&path).unwrap();
+    std::io::Seek::seek(&mut other, std::io::SeekFrom::Start(at as u64)).unwrap();
+    other.write_all(b"\"legitimate\"").unwrap();
+    drop(other);
+    assert_eq!(std::fs::read(&path).unwrap().len(), text.len());
+
+    assert!(bob.watch.look(&mut bob.app, &mut bob.journal), "drawn");
+    assert_eq!(
+        bob.app.decision(&row).verdict,
+        read_decisions(&path).unwrap().decisions[&row].verdict,
+        "the screen holds what the journal holds"
+    );
+    assert_eq!(bob.app.decision(&row).verdict, Verdict::Legitimate);
+    assert!(
+        bob.app.status.contains("edited in place"),
+        "{}",
+        bob.app.status
+    );
+}
