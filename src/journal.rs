@@ -14,7 +14,7 @@ pub use prefix::{RACY, settled};
 mod reload;
 mod unmatched;
 mod whose;
-pub use key::shown_key;
+pub use key::{shown_analyst, shown_key};
 pub use reload::Reloaded;
 pub use unmatched::{
     keys_on_no_row, unmatched_in_load, unmatched_in_report, unmatched_report_line,
@@ -390,11 +390,7 @@ pub fn foreign_notice(e: &Entry, now: chrono::DateTime<Utc>) -> String {
 /// [`foreign_notice`] without "this", for an entry read while idle and said with the row
 /// it names after it: `bob marked legitimate just now`.
 pub fn foreign_said(e: &Entry, now: chrono::DateTime<Utc>, this: bool) -> String {
-    let who = if e.analyst.trim().is_empty() {
-        "another analyst".to_owned()
-    } else {
-        crate::neutralize::neutralize(&e.analyst).into_owned()
-    };
+    let who = shown_analyst(&e.analyst);
     let (this, it) = if this { ("this ", "this") } else { ("", "it") };
     let what = match e.action.as_str() {
         "undo" => format!("undid a decision, leaving {it} {}", e.verdict.label()),

@@ -17,17 +17,40 @@ const KEY_SHOWN_CUT: usize = 80;
 /// [`KEY_SHOWN_WHOLE`], with its length said: `row:AAAA… (cut: a key of 100013 characters)`.
 /// What the report, `report`'s stderr and the workbench show of a journal key.
 pub fn shown_key(key: &str) -> Cow<'_, str> {
-    if key.chars().nth(KEY_SHOWN_WHOLE).is_none() {
-        return neutralize(key);
+    cut(key, KEY_SHOWN_WHOLE, KEY_SHOWN_CUT, "key")
+}
+
+/// Analyst names of up to this many characters are shown whole (a name, an email address).
+pub const ANALYST_SHOWN_WHOLE: usize = 48;
+
+/// How many characters of a longer analyst name are shown, before its length.
+const ANALYST_SHOWN_CUT: usize = 32;
+
+/// An entry's analyst as the workbench names them in a sentence: `another analyst` when the
+/// entry names none, else neutralised and, past [`ANALYST_SHOWN_WHOLE`] characters, cut with
+/// its length as keys are ([`shown_key`]). Breaker 17 #9: a 100,000-character name filled
+/// the status line, and the message it belonged to could not be seen.
+pub fn shown_analyst(analyst: &str) -> String {
+    if analyst.trim().is_empty() {
+        return "another analyst".to_owned();
     }
-    let end = key
+    cut(analyst, ANALYST_SHOWN_WHOLE, ANALYST_SHOWN_CUT, "name").into_owned()
+}
+
+/// `text` neutralised, cut after `cut_at` characters when it has more than `whole`, with
+/// its length said (`… (cut: a <noun> of N characters)`).
+fn cut<'a>(text: &'a str, whole: usize, cut_at: usize, noun: &str) -> Cow<'a, str> {
+    if text.chars().nth(whole).is_none() {
+        return neutralize(text);
+    }
+    let end = text
         .char_indices()
-        .nth(KEY_SHOWN_CUT)
-        .map_or(key.len(), |(i, _)| i);
+        .nth(cut_at)
+        .map_or(text.len(), |(i, _)| i);
     Cow::Owned(format!(
-        "{}… (cut: a key of {} characters)",
-        neutralize(&key[..end]),
-        key.chars().count()
+        "{}… (cut: a {noun} of {} characters)",
+        neutralize(&text[..end]),
+        text.chars().count()
     ))
 }
 
@@ -50,5 +73,22 @@ mod tests {
             "{shown}"
         );
         assert!(shown.len() < 200, "{}", shown.len());
+    }
+
+    #[test]
+    fn a_long_analyst_name_is_cut_with_its_length_a_usual_one_shown_whole() {
+        assert_eq!(
+            shown_analyst("alice@contoso.example"),
+            "alice@contoso.example"
+        );
+        assert_eq!(shown_analyst("  "), "another analyst");
+        let long = format!("\u{1b}]0;T\u{7}\u{202e}{}", "M".repeat(100_000));
+        let shown = shown_analyst(&long);
+        assert!(shown.starts_with("\\x1b]0;T\\x07\\u{202e}MMM"), "{shown}");
+        assert!(
+            shown.ends_with("M… (cut: a name of 100007 characters)"),
+            "{shown}"
+        );
+        assert!(shown.len() < 100, "{}", shown.len());
     }
 }

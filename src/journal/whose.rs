@@ -13,7 +13,8 @@ const NAMED: usize = 3;
 /// `9 by alice (2026-11-30 09:12 to 2026-12-01 23:13 UTC), 3 by you (…)`: per analyst of
 /// `decided` (analyst, RFC 3339 time), how many and when (the minute, UTC; a range when
 /// they differ), the most recent first. `me` is said `you`; an empty name is `unknown`;
-/// names are neutralised (a journal is a file anyone may edit). Empty when `decided` is.
+/// names are neutralised (a journal is a file anyone may edit) and a long one cut
+/// ([`super::shown_analyst`]). Empty when `decided` is.
 pub fn whose_text<'a>(decided: impl Iterator<Item = (&'a str, &'a str)>, me: &str) -> String {
     // Per analyst: count, first and last time (RFC 3339 UTC strings order as times).
     let mut by: BTreeMap<&str, (usize, &str, &str)> = BTreeMap::new();
@@ -39,7 +40,7 @@ pub fn whose_text<'a>(decided: impl Iterator<Item = (&'a str, &'a str)>, me: &st
             } else if who.is_empty() {
                 "unknown".to_owned()
             } else {
-                crate::neutralize::neutralize(who).into_owned()
+                super::shown_analyst(who)
             };
             let (first, last) = (minute(first), minute(last));
             let when = match (first, last) {

@@ -317,3 +317,29 @@ fn a_line_edited_in_place_to_the_same_length_is_read_again_at_the_next_look() {
         bob.app.status
     );
 }
+
+/// Breaker 17 #9: another workbench's analyst named with 100,000 characters (escapes, then
+/// `M…`) filled the status line, and the message it belonged to could not be seen. The name
+/// is cut with its length, as long journal keys are, and the message follows it.
+#[test]
+fn a_long_analyst_name_is_cut_and_the_message_it_belongs_to_stays_on_the_status_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.sts-triage.jsonl");
+    let mut bob = Bench::new(&path, "bob");
+    let long = format!("\u{1b}]0;T\u{7}\u{202e}{}", "M".repeat(100_000));
+    let mut mallory = Bench::new(&path, &long);
+    mallory.press(Intent::MarkSuspicious);
+    assert!(bob.watch.look(&mut bob.app, &mut bob.journal));
+    let status = &bob.app.status;
+    assert!(
+        status.starts_with("\\x1b]0;T\\x07\\u{202e}MMM"),
+        "{}",
+        &status[..200.min(status.len())]
+    );
+    assert!(
+        status.contains("M… (cut: a name of 100007 characters) marked suspicious just now"),
+        "{}",
+        &status[..200.min(status.len())]
+    );
+    assert!(status.chars().count() < 400, "{}", status.chars().count());
+}

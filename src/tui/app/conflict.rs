@@ -158,11 +158,7 @@ impl App {
 }
 
 fn name_of(analyst: &str) -> String {
-    if analyst.trim().is_empty() {
-        "another analyst".to_owned()
-    } else {
-        crate::neutralize::neutralize(analyst).into_owned()
-    }
+    crate::journal::shown_analyst(analyst)
 }
 
 /// ` at 23:13:29 UTC` of an RFC 3339 time (nothing when there is none).

@@ -309,11 +309,7 @@ impl App {
         });
         if let Some((k, ..)) = moved {
             let now = self.decision(k);
-            let who = if now.analyst.trim().is_empty() {
-                "another analyst".to_owned()
-            } else {
-                crate::neutralize::neutralize(&now.analyst).into_owned()
-            };
+            let who = crate::journal::shown_analyst(&now.analyst);
             let what = if now.verdict == Verdict::Unreviewed && now.note.is_empty() {
                 "left this unreviewed".to_owned()
             } else {

@@ -66,11 +66,7 @@ impl App {
             ));
         }
         for e in r.superseded.iter().take(3) {
-            let who = if e.analyst.trim().is_empty() {
-                "another analyst".to_owned()
-            } else {
-                crate::neutralize::neutralize(&e.analyst).into_owned()
-            };
+            let who = crate::journal::shown_analyst(&e.analyst);
             said.push(format!(
                 "yours NOT written on {}: {who}'s later {} stands",
                 self.row_name(&e.key),

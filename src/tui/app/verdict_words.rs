@@ -84,7 +84,7 @@ pub(super) fn overturned(
         let by = if first.analyst == analyst || first.analyst.trim().is_empty() {
             String::new()
         } else {
-            format!(" by {}", crate::neutralize::neutralize(&first.analyst))
+            format!(" by {}", crate::journal::shown_analyst(&first.analyst))
         };
         format!("{}{by}", first.verdict.label())
     } else {
@@ -125,7 +125,7 @@ fn restored_by(changes: &[(String, Decision, Decision)]) -> String {
         .iter()
         .all(|(_, b, _)| !b.time.is_empty() && b.analyst == first.analyst);
     if same && !first.analyst.trim().is_empty() {
-        format!(" by {}", crate::neutralize::neutralize(&first.analyst))
+        format!(" by {}", crate::journal::shown_analyst(&first.analyst))
     } else {
         String::new()
     }
