@@ -133,7 +133,8 @@ fn a_near_miss_copied_from_another_ip_is_two_near_misses_with_both_ips_in_the_re
     assert!(
         line.contains(&format!("`{id}`"))
             && line.contains(
-                "IPAddress (203.0.113.10 vs 192.0.2.99), ISP (Contoso Networks vs Evil Hosting)"
+                "IPAddress (first 203.0.113.10, second 192.0.2.99), \
+                 ISP (first Contoso Networks, second Evil Hosting)"
             ),
         "{line}"
     );
