@@ -10,7 +10,7 @@ mod key;
 mod location;
 mod place;
 mod prefix;
-pub use prefix::{RACY, settled};
+pub use prefix::{RACY, modified_ns, settled};
 mod reload;
 mod unmatched;
 mod whose;

@@ -120,27 +120,24 @@ impl Interner {
     /// value written alike has that id (each text is kept once in the table of
     /// [`Self::id`]), so the answer is the same.
     pub(super) fn id_recent(&mut self, s: &[u8], recent: &mut Recent) -> u32 {
-        if s.is_empty() {
-            return 0;
-        }
-        let slot = Recent::slot(s);
-        let last = recent.0[slot];
-        if last != 0
-            && self
-                .strings
-                .get(last as usize)
-                .is_some_and(|t| t.as_bytes() == s)
-        {
-            return last;
-        }
-        let id = self.id(s);
-        recent.0[slot] = id;
-        id
+        self.recent_or(s, recent, Self::id)
     }
 
     /// [`Self::party_id`] as [`Self::id_recent`]: a value written exactly as the spelling kept
     /// for an id is that id's (no two ids' texts are equal with ASCII case ignored).
     pub(super) fn party_id_recent(&mut self, s: &[u8], recent: &mut Recent) -> u32 {
+        self.recent_or(s, recent, Self::party_id)
+    }
+
+    /// The id `recent` holds in `s`'s slot when its kept text is `s` as written, else
+    /// `intern`'s (remembered in the slot).
+    #[inline]
+    fn recent_or(
+        &mut self,
+        s: &[u8],
+        recent: &mut Recent,
+        intern: impl FnOnce(&mut Self, &[u8]) -> u32,
+    ) -> u32 {
         if s.is_empty() {
             return 0;
         }
@@ -154,7 +151,7 @@ impl Interner {
         {
             return last;
         }
-        let id = self.party_id(s);
+        let id = intern(self, s);
         recent.0[slot] = id;
         id
     }

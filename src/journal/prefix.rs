@@ -35,12 +35,16 @@ pub fn settled(modified_ns: i128) -> bool {
 /// change times in ns (the change time moves with any write, and no writer can set it).
 type Status = (u64, u64, i128, i128);
 
-fn status(m: &Metadata) -> Status {
-    let modified = m
-        .modified()
+/// A file's modification time in ns since the epoch (0 when the system gives none).
+pub fn modified_ns(m: &Metadata) -> i128 {
+    m.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128);
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+fn status(m: &Metadata) -> Status {
+    let modified = modified_ns(m);
     #[cfg(unix)]
     let (ino, changed) = {
         use std::os::unix::fs::MetadataExt;
