@@ -198,9 +198,7 @@ impl<K: Key> Lookup<K> {
         list: Vec<u32>,
         twinned: impl Fn(u32) -> bool,
     ) -> Self {
-        let twinned = (0..list.len() as u32)
-            .filter(|&p| twinned(list[p as usize]))
-            .collect();
+        let twinned = twinned_places(&list, twinned);
         Self {
             directory: Arc::new(Directory::new(&keys)),
             keys: Arc::new(keys),
@@ -272,18 +270,8 @@ impl<K: Key> Lookup<K> {
                 *to = was[(o & 0xffff_ffff) as usize];
             }
         }
-        let twinned = (0..list.len() as u32)
-            .filter(|&p| twinned(list[p as usize]))
-            .collect();
         let subs = list.iter().step_by(SUB_STEP).map(|&i| sub(i)).collect();
-        Self {
-            keys: Arc::clone(&self.keys),
-            starts: Arc::clone(&self.starts),
-            directory: Arc::clone(&self.directory),
-            list,
-            twinned,
-            subs,
-        }
+        self.with_list(list, twinned, subs)
     }
 
     /// In a lookup made by [`Self::regrouped_from`] with `sub`: where the records of key `k`
@@ -369,6 +357,33 @@ impl<K: Key> Lookup<K> {
             twinned: &self.twinned[twins],
         }
     }
+}
+
+impl<K> Lookup<K> {
+    /// A lookup of the same keys (shared, not copied) over `list`, the same records
+    /// regrouped within each key, with its twinned places and its sampled subs.
+    pub(super) fn with_list(
+        &self,
+        list: Vec<u32>,
+        twinned: impl Fn(u32) -> bool,
+        subs: Vec<u32>,
+    ) -> Self {
+        Self {
+            keys: Arc::clone(&self.keys),
+            starts: Arc::clone(&self.starts),
+            directory: Arc::clone(&self.directory),
+            twinned: twinned_places(&list, twinned),
+            list,
+            subs,
+        }
+    }
+}
+
+/// The places in `list` whose record has an identical record before it.
+fn twinned_places(list: &[u32], twinned: impl Fn(u32) -> bool) -> Vec<u32> {
+    (0..list.len() as u32)
+        .filter(|&p| twinned(list[p as usize]))
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,8 +4,6 @@
 //! search of a key's place per record; correlation ids are numbered in a hash table
 //! (BENCHMARKS.md, issue 12, sixteenth round).
 
-use std::sync::Arc;
-
 use super::{Lookup, SUB_STEP};
 
 /// The bits of a key above its id: its kind ([`crate::context::index`]'s actor keys).
@@ -263,18 +261,7 @@ impl<K: Clone> Lookup<K> {
                 }
             }
         }
-        let list = subs;
-        let twinned = (0..list.len() as u32)
-            .filter(|&p| twinned(list[p as usize]))
-            .collect();
-        Self {
-            keys: Arc::clone(&self.keys),
-            starts: Arc::clone(&self.starts),
-            directory: Arc::clone(&self.directory),
-            list,
-            twinned,
-            subs: kept,
-        }
+        self.with_list(subs, twinned, kept)
     }
 }
 
@@ -335,7 +322,7 @@ mod tests {
             prop_assert_eq!(&from_listed.list, &by_records.list);
             prop_assert_eq!(&from_listed.twinned, &by_records.twinned);
             prop_assert_eq!(&from_listed.subs, &by_records.subs);
-            prop_assert!(Arc::ptr_eq(&from_listed.keys, &lookup.keys));
+            prop_assert!(std::sync::Arc::ptr_eq(&from_listed.keys, &lookup.keys));
         }
     }
 
